@@ -1,0 +1,21 @@
+/* analyze.h - the warnings of a loaded history and what would fix each problem.
+ *
+ * graph_build() already recorded the errors Alembic would stop on. analyze_graph()
+ * adds the warnings (several heads or bases, disconnected pieces, docstrings that
+ * disagree with the variables) and, for each problem, ranked candidates and the
+ * ways out, so a user can act without reading the files first. */
+#ifndef MIGTREE_ANALYZE_H
+#define MIGTREE_ANALYZE_H
+
+#include "migtree/graph.h"
+
+void analyze_graph(struct graph *g);
+
+/* The nearest common ancestor of A and B (by down_revision), or NO_NODE. */
+uint32_t graph_common_ancestor(const struct graph *g, uint32_t a, uint32_t b);
+/* The oldest base by Create Date (ties: load order), or NO_NODE. */
+uint32_t graph_primary_base(const struct graph *g);
+/* The piece of the history holding the primary base (else the largest piece). */
+uint32_t graph_main_component(const struct graph *g);
+
+#endif

@@ -1,0 +1,43 @@
+/* cli.h - what every command receives, and the helpers they share.
+ *
+ * Each command lives in src/cmd_<name>.c with one entry function (git's builtin/
+ * habit). Exit codes: 0 success, 1 problems found or change refused, 2 usage or
+ * I/O error (always with one line on stderr naming what failed). */
+#ifndef MIGTREE_CLI_H
+#define MIGTREE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "migtree/project.h"
+
+enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
+
+struct cli {
+	struct config_request req;
+	bool color;  /* ANSI colours on stdout */
+	bool ascii;  /* ASCII instead of Unicode glyphs */
+	FILE *out;
+};
+
+/* Load the project named by CLI->req; prints the error and returns -1 on failure. */
+int cli_load(struct cli *cli, struct project *p);
+/* Resolve a revision argument (id, label, unique prefix); prints why not and
+ * returns NO_NODE when it names none or several. */
+uint32_t cli_resolve(const struct project *p, const char *arg);
+/* One line "migtree: ..." on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Warn on stderr when Alembic itself would refuse this history. */
+void cli_warn_if_alembic_fails(const struct project *p);
+const char *cli_color(const struct cli *cli, const char *code);
+
+int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_heads(struct cli *cli, int argc, char **argv);
+int cmd_bases(struct cli *cli, int argc, char **argv);
+int cmd_branches(struct cli *cli, int argc, char **argv);
+int cmd_history(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_tree(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
+
+#endif

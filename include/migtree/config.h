@@ -1,0 +1,38 @@
+/* config.h - where a project's migration files are, read as Alembic reads it.
+ *
+ * Sources, in order: an explicit `-d DIR` (a bare versions directory); an explicit
+ * `-c FILE`; else `alembic.ini` in the current directory or above, then a
+ * `pyproject.toml` with a [tool.alembic] table. */
+#ifndef MIGTREE_CONFIG_H
+#define MIGTREE_CONFIG_H
+
+#include <stdbool.h>
+
+#include "migtree/error.h"
+#include "migtree/util.h"
+
+struct mt_config {
+	char *config_path;         /* alembic.ini or pyproject.toml read, NULL with -d */
+	char *here;                /* absolute directory of config_path (or of -d) */
+	char *script_location;     /* absolute; NULL with -d */
+	struct strlist version_locations; /* absolute directories, Alembic's order */
+	bool recursive;            /* recursive_version_locations = true */
+	char *file_template;       /* e.g. "%(rev)s_%(slug)s" */
+	int truncate_slug_length;  /* 40 by default */
+};
+
+struct config_request {
+	const char *config_file; /* -c, or NULL */
+	const char *section;     /* -n, default "alembic" */
+	const char *versions_dir; /* -d, or NULL */
+};
+
+int config_load(const struct config_request *req, struct mt_config *cfg, struct mt_error *err);
+void config_free(struct mt_config *cfg);
+
+/* Split a version_locations value as Alembic does for SEPARATOR ("os", "space",
+ * "newline", ":", ";", or NULL for the legacy space/comma split). */
+int config_split_locations(const char *value, const char *separator, struct strlist *out,
+			   const char *path, struct mt_error *err);
+
+#endif

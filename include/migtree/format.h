@@ -1,0 +1,32 @@
+/* format.h - the lines `alembic history`, `heads` and `branches` print.
+ *
+ * Byte for byte Alembic's Script._head_only() and Script.log_entry, so the output
+ * can be diffed against Alembic's. Where Alembic prints a Python set (branch labels,
+ * "Branches into"), whose order varies from run to run, migtree prints labels
+ * sorted and children in history order. */
+#ifndef MIGTREE_FORMAT_H
+#define MIGTREE_FORMAT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "migtree/graph.h"
+
+struct head_only_opts {
+	bool include_branches, include_doc, include_parents, tree_indicators, head_indicators;
+};
+
+/* POS maps a node to its position in history order (to order children), or NULL. */
+void format_head_only(struct strbuf *sb, const struct graph *g, uint32_t node,
+		      struct head_only_opts o);
+void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, const uint32_t *pos);
+
+void print_history(FILE *out, const struct graph *g, const struct u32vec *order, bool verbose);
+void print_heads(FILE *out, const struct graph *g, bool verbose);
+void print_bases(FILE *out, const struct graph *g, bool verbose);
+void print_branches(FILE *out, const struct graph *g, const struct u32vec *order, bool verbose);
+
+/* Positions of ORDER's nodes: pos[node] = index, UINT32_MAX when absent. Owned. */
+uint32_t *order_positions(const struct graph *g, const struct u32vec *order);
+
+#endif

@@ -1,0 +1,78 @@
+/* graph.h - the revision graph as Alembic's RevisionMap sees it.
+ *
+ * One node per revision id (the later file wins a duplicate, as in Alembic), plus
+ * phantom nodes for ids that are named as down_revision but exist nowhere, so that
+ * a broken link still has two ends. Edges are node indexes. Building the graph
+ * also records the problems found on the way (unparsable files, duplicates,
+ * missing references, label conflicts, self references, cycles). */
+#ifndef MIGTREE_GRAPH_H
+#define MIGTREE_GRAPH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "migtree/problem.h"
+#include "migtree/scan.h"
+#include "migtree/strmap.h"
+
+#define NO_NODE UINT32_MAX
+
+struct u32vec {
+	uint32_t *v;
+	uint32_t n;
+	size_t cap;
+};
+
+void u32_push(struct u32vec *vec, uint32_t x);
+bool u32_contains(const struct u32vec *vec, uint32_t x);
+
+struct node {
+	const char *id;              /* the revision id (borrowed) */
+	struct revision_file *file;  /* NULL for a phantom */
+	struct u32vec down;          /* down_revision, in file order (phantoms for missing) */
+	struct u32vec deps;          /* depends_on resolved (ids and branch labels) */
+	struct u32vec norm_deps;     /* deps not already declared by an ancestor */
+	struct u32vec norm_down;     /* down + norm_deps, deduplicated: what `history` walks */
+	struct u32vec children;      /* revisions naming this one as down_revision */
+	struct u32vec dependants;    /* revisions naming this one in depends_on */
+	const char **labels;         /* own and inherited branch labels, sorted (borrowed) */
+	uint32_t n_labels;
+	uint32_t order;              /* Alembic's map order: first load of the id */
+	uint32_t component;          /* connected piece of the history */
+	bool phantom;
+	bool is_head;        /* no revision names it as down_revision */
+	bool is_real_head;   /* ...nor depends on it */
+	bool is_base;        /* down_revision is None */
+	bool is_branch_point, is_real_branch_point, is_merge_point;
+	bool in_cycle;
+};
+
+struct graph {
+	struct node *nodes;
+	uint32_t n;
+	size_t cap;
+	struct strmap index;        /* id -> node */
+	struct strmap labels;       /* branch label -> node declaring it */
+	struct strlist owned;       /* ids of phantoms */
+	struct u32vec heads;        /* is_head, Alembic's order */
+	struct u32vec real_heads;   /* is_real_head, Alembic's order */
+	struct u32vec bases;        /* is_base, load order */
+	uint32_t n_components;
+	bool has_cycle;
+	struct problem_list problems;
+};
+
+/* Build from FILES (in load order; borrowed, must outlive the graph). */
+void graph_build(struct graph *g, const struct file_list *files);
+void graph_free(struct graph *g);
+
+/* The node of a full id, or NO_NODE. */
+uint32_t graph_find(const struct graph *g, const char *id);
+
+enum resolve_result { RESOLVE_OK, RESOLVE_NONE, RESOLVE_AMBIGUOUS };
+/* Resolve user input as Alembic does: full id, branch label, or a unique prefix of
+ * the ids longer than 3 characters. On RESOLVE_AMBIGUOUS, MATCHES lists candidates. */
+enum resolve_result graph_resolve(const struct graph *g, const char *arg, uint32_t *node,
+				  struct strlist *matches);
+
+#endif

@@ -1,0 +1,30 @@
+/* ini.h - the subset of Python's configparser that alembic.ini files use.
+ *
+ * Sections, `key = value` / `key: value`, indented continuation lines, full-line
+ * `#`/`;` comments, case-insensitive keys, a DEFAULT section, and BasicInterpolation
+ * (`%(name)s`, `%%`) with `here` predefined as Alembic does. */
+#ifndef MIGTREE_INI_H
+#define MIGTREE_INI_H
+
+#include "migtree/error.h"
+
+struct ini_entry {
+	char *section, *key, *value;
+	int line;
+};
+
+struct ini {
+	char *path;
+	struct ini_entry *e;
+	size_t n, cap;
+};
+
+int ini_load(struct ini *ini, const char *path, struct mt_error *err);
+void ini_free(struct ini *ini);
+int ini_has_section(const struct ini *ini, const char *section);
+/* The interpolated value of KEY in SECTION (falling back to DEFAULT), with `here`
+ * set to HERE. *OUT is NULL when the key is absent; owned by the caller. */
+int ini_get(const struct ini *ini, const char *section, const char *key, const char *here,
+	    char **out, struct mt_error *err);
+
+#endif

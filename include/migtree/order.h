@@ -1,0 +1,26 @@
+/* order.h - the order `alembic history` prints revisions in.
+ *
+ * Alembic's RevisionMap._topological_sort walks down from the heads (sorted by map
+ * order), one line at a time, switching to the first other head that still needs
+ * the current revision. Alembic recomputes ancestor sets to decide that, which is
+ * quadratic; history_order() makes the same decisions from a count of each
+ * revision's pending children, so it prints byte-identical output in near-linear
+ * time (see order.c). */
+#ifndef MIGTREE_ORDER_H
+#define MIGTREE_ORDER_H
+
+#include "migtree/graph.h"
+
+/* Order the nodes of TODO (a bitmap over g->nodes; NULL for every real node and
+ * phantom reachable from HEADS) walking down from HEADS. OUT receives the order,
+ * children before parents. Nodes in cycles are not ordered (Alembic refuses to
+ * load such a history): the caller checks g->has_cycle first. */
+void history_order(const struct graph *g, const bool *todo, const struct u32vec *heads,
+		   struct u32vec *out);
+
+/* The whole history as `alembic history` prints it: from the real heads. Phantom
+ * nodes are included where they are referenced (callers that print Alembic's
+ * format skip them). */
+void history_order_all(const struct graph *g, struct u32vec *out);
+
+#endif

@@ -1,0 +1,26 @@
+/* project.h - one loaded project: configuration, files, graph, analysis, order.
+ *
+ * The single entry point the CLI, the explorer and the tests use to go from
+ * "where am I" to an analysed history. */
+#ifndef MIGTREE_PROJECT_H
+#define MIGTREE_PROJECT_H
+
+#include "migtree/analyze.h"
+#include "migtree/config.h"
+#include "migtree/graph.h"
+#include "migtree/order.h"
+#include "migtree/scan.h"
+
+struct project {
+	struct mt_config config;
+	struct file_list files;
+	struct graph graph;
+	struct u32vec order; /* history order (children first), phantoms included */
+};
+
+int project_load(const struct config_request *req, struct project *p, struct mt_error *err);
+/* Build graph, analysis and order over already-read files (tests, git refs). */
+void project_analyse(struct project *p);
+void project_free(struct project *p);
+
+#endif

@@ -1,0 +1,30 @@
+/* scan.h - list and read a project's migration files in Alembic's load order.
+ *
+ * For each version location in order, a top-down walk: a directory's file names
+ * sorted, then (only with recursive_version_locations) its subdirectories sorted.
+ * `__pycache__` is skipped; a name is a candidate when it ends in `.py` and does
+ * not start with `__init__` or `.#`. The order matters: it breaks ties in
+ * `alembic history`. */
+#ifndef MIGTREE_SCAN_H
+#define MIGTREE_SCAN_H
+
+#include "migtree/config.h"
+#include "migtree/error.h"
+#include "migtree/parse.h"
+
+struct file_list {
+	struct revision_file **v;
+	size_t n, cap;
+};
+
+/* Read and parse every candidate. A file that cannot be read or parsed is still
+ * listed (with its error); only a failure to list a directory fails the call. */
+int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err);
+void file_list_free(struct file_list *fl);
+
+/* Alembic's candidate rule for a file name. */
+bool scan_is_candidate(const char *name);
+/* Path as the user should see it: relative to the current directory when below it. */
+char *scan_display_path(const char *abs);
+
+#endif

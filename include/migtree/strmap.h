@@ -1,0 +1,26 @@
+/* strmap.h - an open-addressing hash table from strings to indexes.
+ *
+ * Keys are borrowed: the caller keeps them alive as long as the map. Used for the
+ * revision index (id -> node) and every "seen" set, so that nothing over the
+ * revisions is quadratic. */
+#ifndef MIGTREE_STRMAP_H
+#define MIGTREE_STRMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct strmap {
+	const char **keys;
+	uint32_t *vals;
+	size_t cap, n;
+};
+
+void strmap_init(struct strmap *m);
+void strmap_free(struct strmap *m);
+/* Insert or replace; returns true when KEY was new. */
+bool strmap_put(struct strmap *m, const char *key, uint32_t val);
+/* The value of KEY, or false when absent. */
+bool strmap_get(const struct strmap *m, const char *key, uint32_t *val);
+
+#endif

@@ -1,0 +1,25 @@
+/* toml.h - read one table of a pyproject.toml (strings, booleans, integers and
+ * arrays of strings), enough for Alembic's [tool.alembic]. */
+#ifndef MIGTREE_TOML_H
+#define MIGTREE_TOML_H
+
+#include <stdbool.h>
+
+#include "migtree/error.h"
+#include "migtree/util.h"
+
+struct toml_table {
+	bool found;
+	struct strlist keys, values; /* scalar values as text */
+	struct strlist list_keys;    /* arrays: key i's items are lists[i] */
+	struct strlist *lists;
+	size_t nlists, cap;
+};
+
+int toml_load_table(const char *path, const char *table, struct toml_table *t, struct mt_error *err);
+void toml_table_free(struct toml_table *t);
+const char *toml_get(const struct toml_table *t, const char *key);
+/* Copy the array KEY into OUT; false when there is no such array. */
+bool toml_get_list(const struct toml_table *t, const char *key, struct strlist *out);
+
+#endif

@@ -1,0 +1,56 @@
+/* util.h - allocation, growable strings and string lists shared by every module.
+ *
+ * Allocation failure is not recoverable in a command-line tool of this size: the
+ * x* functions print one line and exit(2), as git and tig do. */
+#ifndef MIGTREE_UTIL_H
+#define MIGTREE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+/* Grow *PTR (of *CAP elements of SIZE bytes) so that it holds at least NEED. */
+void xgrow(void **ptr, size_t *cap, size_t need, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define GROW(arr, cap, need) xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+/* A growable NUL-terminated byte string. */
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+
+void sb_init(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+void sb_addn(struct strbuf *sb, const char *s, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand the buffer to the caller (never NULL) and reset SB. */
+char *sb_detach(struct strbuf *sb);
+
+/* An owned list of owned strings. */
+struct strlist {
+	char **v;
+	size_t n, cap;
+};
+
+void sl_push(struct strlist *sl, const char *s);
+void sl_push_owned(struct strlist *sl, char *s);
+bool sl_contains(const struct strlist *sl, const char *s);
+void sl_free(struct strlist *sl);
+void sl_copy(struct strlist *dst, const struct strlist *src);
+/* Join with SEP into a new string. */
+char *sl_join(const struct strlist *sl, const char *sep);
+void sl_sort(struct strlist *sl);
+
+bool str_starts_with(const char *s, const char *prefix);
+bool str_ends_with(const char *s, const char *suffix);
+
+#endif

@@ -1,0 +1,72 @@
+/* cli.c - helpers shared by the commands. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/cli.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("migtree: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_load(struct cli *cli, struct project *p)
+{
+	struct mt_error err = { 0 };
+	char buf[sizeof(err.path) + sizeof(err.message) + 32];
+
+	if (project_load(&cli->req, p, &err) == 0)
+		return 0;
+	mt_error_format(&err, buf, sizeof(buf));
+	cli_error("%s", buf);
+	project_free(p);
+	return -1;
+}
+
+uint32_t cli_resolve(const struct project *p, const char *arg)
+{
+	struct strlist matches = { 0 };
+	uint32_t node = NO_NODE;
+	char *list;
+
+	switch (graph_resolve(&p->graph, arg, &node, &matches)) {
+	case RESOLVE_OK:
+		break;
+	case RESOLVE_NONE:
+		if (graph_find(&p->graph, arg) != NO_NODE)
+			cli_error("revision '%s' is referenced but missing (no file defines it)", arg);
+		else
+			cli_error("no revision or branch label '%s'%s", arg,
+				  strlen(arg) < 4 ? " (prefixes need at least four characters)" : "");
+		break;
+	case RESOLVE_AMBIGUOUS:
+		list = sl_join(&matches, ", ");
+		cli_error("'%s' is ambiguous; it starts %s", arg, list);
+		free(list);
+		break;
+	}
+	sl_free(&matches);
+	return node;
+}
+
+void cli_warn_if_alembic_fails(const struct project *p)
+{
+	size_t errors = problem_count(&p->graph.problems, SEVERITY_ERROR);
+
+	if (errors)
+		cli_error("warning: %zu error%s in this history; Alembic itself would refuse to load it "
+			  "(see `migtree check`)",
+			  errors, errors == 1 ? "" : "s");
+}
+
+const char *cli_color(const struct cli *cli, const char *code)
+{
+	return cli->color ? code : "";
+}

@@ -1,0 +1,147 @@
+/* cmd_check.c - every problem, for people (text) and for CI (json, exit code). */
+#include <getopt.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/cli.h"
+#include "migtree/json.h"
+
+struct check_opts {
+	bool json, strict, verbose;
+	long max_heads; /* -1: no limit */
+	const char *require;
+};
+
+static int check_options(int argc, char **argv, struct check_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "max-heads", required_argument, NULL, 'H' },
+		{ "require", required_argument, NULL, 'R' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	char *end;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
+				cli_error("--format takes text or json, not '%s'", optarg);
+				return -1;
+			}
+			o->json = !strcmp(optarg, "json");
+			break;
+		case 's':
+			o->strict = true;
+			break;
+		case 'H':
+			o->max_heads = strtol(optarg, &end, 10);
+			if (*end || o->max_heads < 0) {
+				cli_error("--max-heads takes a number, not '%s'", optarg);
+				return -1;
+			}
+			break;
+		case 'R':
+			o->require = optarg;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		default:
+			cli_error("usage: migtree check [--format text|json] [--strict] [--max-heads N] "
+				  "[--require REGEX] [-v]");
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		cli_error("check takes no argument '%s'", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Add a pattern_missing warning for every file whose bytes do not match. */
+static int check_required(struct project *p, const char *pattern)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code,
+				       &off, NULL);
+	pcre2_match_data *md;
+
+	if (!re) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		cli_error("--require: invalid regular expression at offset %zu: %s", (size_t)off, msg);
+		return -1;
+	}
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	for (size_t i = 0; i < p->files.n; i++) {
+		struct revision_file *rf = p->files.v[i];
+
+		if (pcre2_match(re, (PCRE2_SPTR)rf->text, rf->len, 0, 0, md, NULL) < 0)
+			problem_add(&p->graph.problems, PROBLEM_PATTERN_MISSING, rf->revision, NULL, rf->path,
+				    1, rf->load_index, "file does not contain the required pattern /%s/", pattern);
+	}
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	problem_list_sort(&p->graph.problems);
+	return 0;
+}
+
+static void print_text(struct cli *cli, const struct problem_list *pl, bool verbose)
+{
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct problem *pr = &pl->v[i];
+		bool err = problem_severity(pr->kind) == SEVERITY_ERROR;
+
+		if (pr->path)
+			fprintf(cli->out, "%s:%d: ", pr->path, pr->line);
+		fprintf(cli->out, "%s%s%s: %s\n", cli_color(cli, err ? "\033[31m" : "\033[33m"),
+			problem_kind_name(pr->kind), cli_color(cli, "\033[0m"), pr->message);
+		for (size_t k = 0; verbose && k < pr->fixes.n; k++)
+			fprintf(cli->out, "    fix: %s\n", pr->fixes.v[k]);
+	}
+}
+
+int cmd_check(struct cli *cli, int argc, char **argv)
+{
+	struct check_opts o = { .max_heads = -1 };
+	struct project p;
+	size_t errors, warnings;
+	int rc = EXIT_OK;
+
+	if (check_options(argc, argv, &o))
+		return EXIT_USAGE;
+	if (cli_load(cli, &p))
+		return EXIT_USAGE;
+	if (o.require && check_required(&p, o.require)) {
+		project_free(&p);
+		return EXIT_USAGE;
+	}
+	errors = problem_count(&p.graph.problems, SEVERITY_ERROR);
+	warnings = problem_count(&p.graph.problems, SEVERITY_WARNING);
+	if (o.json) {
+		json_write_check(cli->out, &p);
+	} else {
+		print_text(cli, &p.graph.problems, o.verbose);
+		if (errors || warnings)
+			cli_error("%zu error%s, %zu warning%s in %u revisions%s", errors, errors == 1 ? "" : "s",
+				  warnings, warnings == 1 ? "" : "s", p.graph.n - (uint32_t)p.graph.owned.n,
+				  o.verbose ? "" : " (check -v shows ways to fix each)");
+	}
+	if (errors || (o.strict && warnings) ||
+	    (o.max_heads >= 0 && p.graph.heads.n > (uint32_t)o.max_heads))
+		rc = EXIT_PROBLEMS;
+	if (!o.json && o.max_heads >= 0 && p.graph.heads.n > (uint32_t)o.max_heads)
+		cli_error("%u heads, more than --max-heads %ld", p.graph.heads.n, o.max_heads);
+	project_free(&p);
+	return rc;
+}

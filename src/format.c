@@ -1,0 +1,248 @@
+/* format.c - Alembic's text formats for history, heads and branches. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/format.h"
+#include "migtree/pylex.h"
+
+static void add_comma_list(struct strbuf *sb, const struct strlist *sl)
+{
+	for (size_t i = 0; i < sl->n; i++) {
+		if (i)
+			sb_adds(sb, ", ");
+		sb_adds(sb, sl->v[i]);
+	}
+}
+
+/* Alembic's _format_down_revision: the down revisions as written, or <base>. */
+static void add_down(struct strbuf *sb, const struct revision_file *rf)
+{
+	if (rf->down.items.n == 0)
+		sb_adds(sb, "<base>");
+	else
+		add_comma_list(sb, &rf->down.items);
+}
+
+static void add_labels(struct strbuf *sb, const struct node *nd)
+{
+	for (uint32_t i = 0; i < nd->n_labels; i++) {
+		if (i)
+			sb_adds(sb, ", ");
+		sb_adds(sb, nd->labels[i]);
+	}
+}
+
+void format_head_only(struct strbuf *sb, const struct graph *g, uint32_t node,
+		      struct head_only_opts o)
+{
+	const struct node *nd = &g->nodes[node];
+	const struct revision_file *rf = nd->file;
+
+	if (o.include_parents) {
+		add_down(sb, rf);
+		if (rf->deps.items.n) {
+			sb_adds(sb, " (");
+			add_comma_list(sb, &rf->deps.items);
+			sb_adds(sb, ")");
+		}
+		sb_adds(sb, " -> ");
+	}
+	sb_adds(sb, nd->id);
+	if (o.include_branches && nd->n_labels) {
+		sb_adds(sb, " (");
+		add_labels(sb, nd);
+		sb_adds(sb, ")");
+	}
+	if (o.head_indicators || o.tree_indicators) {
+		if (nd->is_real_head)
+			sb_adds(sb, " (head)");
+		else if (nd->is_head)
+			sb_adds(sb, " (effective head)");
+	}
+	if (o.tree_indicators) {
+		if (nd->is_branch_point)
+			sb_adds(sb, " (branchpoint)");
+		if (nd->is_merge_point)
+			sb_adds(sb, " (mergepoint)");
+	}
+	if (o.include_doc) {
+		sb_adds(sb, ", ");
+		sb_adds(sb, rf->message);
+	}
+}
+
+static int cmp_pos(const void *a, const void *b, void *ctx)
+{
+	const uint32_t *pos = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	if (pos && pos[x] != pos[y])
+		return pos[x] < pos[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Children in history order (Alembic prints a set here). */
+static void add_children(struct strbuf *sb, const struct graph *g, const struct node *nd,
+			 const uint32_t *pos)
+{
+	uint32_t *kids = xmalloc(nd->children.n * sizeof(uint32_t));
+
+	memcpy(kids, nd->children.v, nd->children.n * sizeof(uint32_t));
+	qsort_r(kids, nd->children.n, sizeof(uint32_t), cmp_pos, (void *)pos);
+	for (uint32_t i = 0; i < nd->children.n; i++) {
+		if (i)
+			sb_adds(sb, ", ");
+		sb_adds(sb, g->nodes[kids[i]].id);
+	}
+	free(kids);
+}
+
+void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, const uint32_t *pos)
+{
+	const struct node *nd = &g->nodes[node];
+	const struct revision_file *rf = nd->file;
+	char **lines;
+	size_t n;
+
+	sb_addf(sb, "Rev: %s%s%s%s\n", nd->id, nd->is_head ? " (head)" : "",
+		nd->is_branch_point ? " (branchpoint)" : "", nd->is_merge_point ? " (mergepoint)" : "");
+	sb_adds(sb, nd->is_merge_point ? "Merges: " : "Parent: ");
+	add_down(sb, rf);
+	sb_adds(sb, "\n");
+	if (rf->deps.items.n) {
+		sb_adds(sb, "Also depends on: ");
+		add_comma_list(sb, &rf->deps.items);
+		sb_adds(sb, "\n");
+	}
+	if (nd->is_branch_point) {
+		sb_adds(sb, "Branches into: ");
+		add_children(sb, g, nd, pos);
+		sb_adds(sb, "\n");
+	}
+	if (nd->n_labels) {
+		sb_adds(sb, "Branch names: ");
+		add_labels(sb, nd);
+		sb_adds(sb, "\n");
+	}
+	sb_addf(sb, "Path: %s\n", rf->real_path ? rf->real_path : rf->path);
+	sb_adds(sb, "\n");
+	n = py_splitlines(rf->longdoc, &lines);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_adds(sb, "\n");
+		sb_adds(sb, "    ");
+		sb_adds(sb, lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	sb_adds(sb, "\n");
+}
+
+static void put_line(FILE *out, struct strbuf *sb)
+{
+	fwrite(sb->buf ? sb->buf : "", 1, sb->len, out);
+	fputc('\n', out);
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+uint32_t *order_positions(const struct graph *g, const struct u32vec *order)
+{
+	uint32_t *pos = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+
+	for (uint32_t i = 0; i < g->n; i++)
+		pos[i] = UINT32_MAX;
+	for (uint32_t i = 0; i < order->n; i++)
+		pos[order->v[i]] = i;
+	return pos;
+}
+
+void print_history(FILE *out, const struct graph *g, const struct u32vec *order, bool verbose)
+{
+	struct strbuf sb;
+	uint32_t *pos = order_positions(g, order);
+	const struct head_only_opts o = { true, true, true, true, true };
+
+	sb_init(&sb);
+	for (uint32_t i = 0; i < order->n; i++) {
+		uint32_t v = order->v[i];
+
+		if (g->nodes[v].phantom)
+			continue;
+		if (verbose)
+			format_log_entry(&sb, g, v, pos);
+		else
+			format_head_only(&sb, g, v, o);
+		put_line(out, &sb);
+	}
+	sb_free(&sb);
+	free(pos);
+}
+
+void print_heads(FILE *out, const struct graph *g, bool verbose)
+{
+	struct strbuf sb;
+	const struct head_only_opts o = { true, false, false, false, true };
+
+	sb_init(&sb);
+	for (uint32_t i = 0; i < g->heads.n; i++) {
+		if (verbose)
+			format_log_entry(&sb, g, g->heads.v[i], NULL);
+		else
+			format_head_only(&sb, g, g->heads.v[i], o);
+		put_line(out, &sb);
+	}
+	sb_free(&sb);
+}
+
+void print_bases(FILE *out, const struct graph *g, bool verbose)
+{
+	struct strbuf sb;
+	const struct head_only_opts o = { true, false, false, false, false };
+
+	sb_init(&sb);
+	for (uint32_t i = 0; i < g->bases.n; i++) {
+		if (verbose) {
+			format_log_entry(&sb, g, g->bases.v[i], NULL);
+		} else {
+			format_head_only(&sb, g, g->bases.v[i], o);
+			sb_adds(&sb, " (base)");
+		}
+		put_line(out, &sb);
+	}
+	sb_free(&sb);
+}
+
+void print_branches(FILE *out, const struct graph *g, const struct u32vec *order, bool verbose)
+{
+	struct strbuf sb;
+	uint32_t *pos = order_positions(g, order);
+	const struct head_only_opts first = { true, false, false, true, true };
+	const struct head_only_opts child = { true, verbose, false, true, true };
+
+	sb_init(&sb);
+	for (uint32_t i = 0; i < order->n; i++) {
+		const struct node *nd = &g->nodes[order->v[i]];
+		uint32_t *kids;
+
+		if (nd->phantom || !nd->is_branch_point)
+			continue;
+		if (verbose)
+			format_log_entry(&sb, g, order->v[i], pos);
+		else
+			format_head_only(&sb, g, order->v[i], first);
+		kids = xmalloc(nd->children.n * sizeof(uint32_t));
+		memcpy(kids, nd->children.v, nd->children.n * sizeof(uint32_t));
+		qsort_r(kids, nd->children.n, sizeof(uint32_t), cmp_pos, pos);
+		for (uint32_t k = 0; k < nd->children.n; k++) {
+			sb_addf(&sb, "\n%*s -> ", (int)strlen(nd->id), "");
+			format_head_only(&sb, g, kids[k], child);
+		}
+		free(kids);
+		sb_adds(&sb, "\n");
+		put_line(out, &sb);
+	}
+	sb_free(&sb);
+	free(pos);
+}

@@ -1,0 +1,330 @@
+/* graph.c - build the revision graph from parsed files, the way RevisionMap does.
+ *
+ * Order of work, as in Alembic's _revision_map: index every revision in load order
+ * (a later duplicate wins), index branch labels, resolve depends_on (ids and
+ * labels), link down revisions (a missing one becomes a phantom), then derive
+ * head/base/branch/merge flags, normalized dependencies, inherited labels, cycles
+ * (Tarjan's SCC, iterative) and connected components. Everything is linear in the
+ * number of revisions and edges, except dependency normalization, which walks the
+ * ancestors of the few revisions that have depends_on. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/graph.h"
+
+void u32_push(struct u32vec *vec, uint32_t x)
+{
+	if (vec->n == vec->cap) {
+		vec->cap = vec->cap ? vec->cap * 2 : 2;
+		vec->v = xrealloc(vec->v, vec->cap * sizeof(*vec->v));
+	}
+	vec->v[vec->n++] = x;
+}
+
+bool u32_contains(const struct u32vec *vec, uint32_t x)
+{
+	for (uint32_t i = 0; i < vec->n; i++)
+		if (vec->v[i] == x)
+			return true;
+	return false;
+}
+
+static void u32_free(struct u32vec *vec)
+{
+	free(vec->v);
+	memset(vec, 0, sizeof(*vec));
+}
+
+uint32_t graph_find(const struct graph *g, const char *id)
+{
+	uint32_t n;
+
+	return strmap_get(&g->index, id, &n) ? n : NO_NODE;
+}
+
+static uint32_t add_node(struct graph *g, const char *id, struct revision_file *rf)
+{
+	struct node *nd;
+
+	GROW(g->nodes, g->cap, g->n + 1);
+	nd = &g->nodes[g->n];
+	memset(nd, 0, sizeof(*nd));
+	nd->id = id;
+	nd->file = rf;
+	nd->phantom = rf == NULL;
+	nd->order = g->n;
+	strmap_put(&g->index, id, g->n);
+	return g->n++;
+}
+
+static bool valid_id(const char *id, char *bad)
+{
+	for (const char *p = id; *p; p++)
+		if (strchr("@-+:", *p)) {
+			*bad = *p;
+			return false;
+		}
+	return *id != '\0';
+}
+
+static void index_revisions(struct graph *g, const struct file_list *files)
+{
+	for (size_t i = 0; i < files->n; i++) {
+		struct revision_file *rf = files->v[i];
+		uint32_t at;
+		char bad = 0;
+
+		if (rf->error) {
+			problem_add(&g->problems, PROBLEM_UNPARSABLE_FILE, NULL, NULL, rf->path,
+				    rf->error_line, rf->load_index, "%s", rf->error);
+			continue;
+		}
+		if (!valid_id(rf->revision, &bad)) {
+			problem_add(&g->problems, PROBLEM_INVALID_REVISION_ID, rf->revision, NULL, rf->path,
+				    rf->rev.line, rf->load_index,
+				    bad ? "revision id '%s' contains '%c', which Alembic does not allow (@ - + :)"
+					: "revision id '%s' is empty",
+				    rf->revision, bad);
+		}
+		at = graph_find(g, rf->revision);
+		if (at != NO_NODE) {
+			struct revision_file *prev = g->nodes[at].file;
+
+			problem_add(&g->problems, PROBLEM_DUPLICATE_REVISION, rf->revision, rf->revision,
+				    rf->path, rf->rev.line, rf->load_index,
+				    "revision %s is also defined in %s:%d; Alembic keeps only this later file",
+				    rf->revision, prev->path, prev->rev.line);
+			g->nodes[at].file = rf;
+			continue;
+		}
+		add_node(g, rf->revision, rf);
+	}
+}
+
+static void index_labels(struct graph *g)
+{
+	for (uint32_t i = 0; i < g->n; i++) {
+		struct revision_file *rf = g->nodes[i].file;
+		uint32_t other;
+
+		for (size_t k = 0; k < rf->labels.items.n; k++) {
+			const char *label = rf->labels.items.v[k];
+
+			if (strmap_get(&g->index, label, &other) || strmap_get(&g->labels, label, &other)) {
+				problem_add(&g->problems, PROBLEM_BRANCH_LABEL_CONFLICT, rf->revision,
+					    g->nodes[other].id, rf->path, rf->labels.line, rf->load_index,
+					    "branch name '%s' in revision %s is already used by revision %s",
+					    label, rf->revision, g->nodes[other].id);
+				continue;
+			}
+			strmap_put(&g->labels, label, i);
+		}
+	}
+}
+
+static uint32_t phantom_for(struct graph *g, const char *id)
+{
+	uint32_t at = graph_find(g, id);
+	char *own;
+
+	if (at != NO_NODE)
+		return at;
+	own = xstrdup(id);
+	sl_push_owned(&g->owned, own);
+	return add_node(g, own, NULL);
+}
+
+static void link_down(struct graph *g, uint32_t i)
+{
+	struct node *nd = &g->nodes[i];
+	struct revision_file *rf = nd->file;
+	struct strlist *downs = &rf->down.items;
+
+	nd->is_base = downs->n == 0;
+	for (size_t k = 0; k < downs->n; k++) {
+		const char *d = downs->v[k];
+		uint32_t to = graph_find(g, d), lab;
+
+		if (!strcmp(d, rf->revision)) {
+			problem_add(&g->problems, PROBLEM_SELF_REFERENCE, rf->revision, d, rf->path,
+				    rf->down.span.line, rf->load_index,
+				    "revision %s names itself as down_revision (Alembic: Self-loop is detected)", d);
+			continue;
+		}
+		if (to == NO_NODE || g->nodes[to].phantom) {
+			bool is_label = strmap_get(&g->labels, d, &lab);
+
+			problem_add(&g->problems, PROBLEM_MISSING_DOWN_REVISION, rf->revision, d, rf->path,
+				    rf->down.span.line, rf->load_index,
+				    is_label ? "down_revision '%s' is a branch label, not a revision id; Alembic cannot walk it"
+					     : "down_revision '%s' is not present in any migration file",
+				    d);
+			to = phantom_for(g, d);
+			nd = &g->nodes[i]; /* phantom_for may move the array */
+		}
+		if (!u32_contains(&nd->down, to)) {
+			u32_push(&nd->down, to);
+			u32_push(&g->nodes[to].children, i);
+		}
+	}
+}
+
+static void link_deps(struct graph *g, uint32_t i)
+{
+	struct node *nd = &g->nodes[i];
+	struct revision_file *rf = nd->file;
+
+	for (size_t k = 0; k < rf->deps.items.n; k++) {
+		const char *d = rf->deps.items.v[k];
+		uint32_t to = graph_find(g, d);
+
+		if (to != NO_NODE && g->nodes[to].phantom)
+			to = NO_NODE;
+		if (to == NO_NODE)
+			strmap_get(&g->labels, d, &to);
+		if (!strcmp(d, rf->revision)) {
+			problem_add(&g->problems, PROBLEM_SELF_REFERENCE, rf->revision, d, rf->path,
+				    rf->deps.span.line, rf->load_index,
+				    "revision %s names itself in depends_on (Alembic: Dependency self-loop is detected)", d);
+			continue;
+		}
+		if (to == NO_NODE) {
+			problem_add(&g->problems, PROBLEM_MISSING_DEPENDENCY, rf->revision, d, rf->path,
+				    rf->deps.span.line, rf->load_index,
+				    "depends_on '%s' names no revision id or branch label", d);
+			continue;
+		}
+		if (!u32_contains(&nd->deps, to) && !u32_contains(&nd->down, to)) {
+			u32_push(&nd->deps, to);
+			u32_push(&g->nodes[to].dependants, i);
+		} else if (!u32_contains(&nd->deps, to)) {
+			u32_push(&nd->deps, to); /* also a down revision: counts once as a child */
+		}
+	}
+}
+
+static void set_flags(struct graph *g)
+{
+	for (uint32_t i = 0; i < g->n; i++) {
+		struct node *nd = &g->nodes[i];
+
+		nd->is_head = nd->children.n == 0;
+		nd->is_real_head = nd->is_head && nd->dependants.n == 0;
+		nd->is_branch_point = nd->children.n > 1;
+		nd->is_real_branch_point = nd->children.n + nd->dependants.n > 1;
+		nd->is_merge_point = !nd->phantom && nd->file->down.items.n > 1;
+	}
+}
+
+static int cmp_by_load(const void *a, const void *b, void *ctx)
+{
+	const struct graph *g = ctx;
+	size_t x = g->nodes[*(const uint32_t *)a].file->load_index;
+	size_t y = g->nodes[*(const uint32_t *)b].file->load_index;
+
+	return x < y ? -1 : x > y;
+}
+
+static void collect_ends(struct graph *g)
+{
+	for (uint32_t i = 0; i < g->n; i++) {
+		struct node *nd = &g->nodes[i];
+
+		if (nd->phantom)
+			continue;
+		if (nd->is_head)
+			u32_push(&g->heads, i);
+		if (nd->is_real_head)
+			u32_push(&g->real_heads, i);
+		if (nd->is_base)
+			u32_push(&g->bases, i);
+	}
+	/* Alembic keeps heads in the order their Script objects were loaded */
+	qsort_r(g->heads.v, g->heads.n, sizeof(uint32_t), cmp_by_load, g);
+	qsort_r(g->real_heads.v, g->real_heads.n, sizeof(uint32_t), cmp_by_load, g);
+	qsort_r(g->bases.v, g->bases.n, sizeof(uint32_t), cmp_by_load, g);
+}
+
+void graph_free(struct graph *g)
+{
+	for (uint32_t i = 0; i < g->n; i++) {
+		struct node *nd = &g->nodes[i];
+
+		u32_free(&nd->down);
+		u32_free(&nd->deps);
+		u32_free(&nd->norm_deps);
+		u32_free(&nd->norm_down);
+		u32_free(&nd->children);
+		u32_free(&nd->dependants);
+		free(nd->labels);
+	}
+	free(g->nodes);
+	strmap_free(&g->index);
+	strmap_free(&g->labels);
+	sl_free(&g->owned);
+	u32_free(&g->heads);
+	u32_free(&g->real_heads);
+	u32_free(&g->bases);
+	problem_list_free(&g->problems);
+	memset(g, 0, sizeof(*g));
+}
+
+void graph_find_cycles(struct graph *g);
+void graph_normalize_deps(struct graph *g);
+void graph_inherit_labels(struct graph *g);
+void graph_components(struct graph *g);
+
+void graph_build(struct graph *g, const struct file_list *files)
+{
+	uint32_t real;
+
+	memset(g, 0, sizeof(*g));
+	strmap_init(&g->index);
+	strmap_init(&g->labels);
+	index_revisions(g, files);
+	index_labels(g);
+	real = g->n;
+	for (uint32_t i = 0; i < real; i++)
+		link_down(g, i);
+	for (uint32_t i = 0; i < real; i++)
+		link_deps(g, i);
+	set_flags(g);
+	collect_ends(g);
+	graph_find_cycles(g);
+	graph_normalize_deps(g);
+	graph_inherit_labels(g);
+	graph_components(g);
+}
+
+static bool prefix_candidate(const char *key, const char *arg)
+{
+	return strlen(key) > 3 && str_starts_with(key, arg);
+}
+
+enum resolve_result graph_resolve(const struct graph *g, const char *arg, uint32_t *node,
+				  struct strlist *matches)
+{
+	uint32_t found = NO_NODE, at;
+
+	if (strmap_get(&g->index, arg, &at) && !g->nodes[at].phantom) {
+		*node = at;
+		return RESOLVE_OK;
+	}
+	if (strmap_get(&g->labels, arg, &at)) {
+		*node = at;
+		return RESOLVE_OK;
+	}
+	for (uint32_t i = 0; i < g->n; i++) {
+		if (g->nodes[i].phantom || !prefix_candidate(g->nodes[i].id, arg))
+			continue;
+		if (matches)
+			sl_push(matches, g->nodes[i].id);
+		found = found == NO_NODE ? i : UINT32_MAX - 1;
+	}
+	if (found == NO_NODE)
+		return RESOLVE_NONE;
+	if (found == UINT32_MAX - 1)
+		return RESOLVE_AMBIGUOUS;
+	*node = found;
+	return RESOLVE_OK;
+}

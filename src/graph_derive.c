@@ -1,0 +1,278 @@
+/* graph_derive.c - what graph_build derives once the edges exist: cycles,
+ * normalized dependencies, inherited branch labels and connected components.
+ * Kept apart from graph.c so each file holds one stage of RevisionMap. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/graph.h"
+
+void graph_find_cycles(struct graph *g);
+void graph_normalize_deps(struct graph *g);
+void graph_inherit_labels(struct graph *g);
+void graph_components(struct graph *g);
+
+/* Edge E of node V over down revisions then dependencies, or NO_NODE past the end. */
+static uint32_t out_edge(const struct node *v, uint32_t e)
+{
+	if (e < v->down.n)
+		return v->down.v[e];
+	e -= v->down.n;
+	return e < v->deps.n ? v->deps.v[e] : NO_NODE;
+}
+
+struct tarjan {
+	uint32_t *index, *low, *stack, *edge, *call;
+	bool *on_stack;
+	uint32_t next_index, sp, cp;
+};
+
+static void report_cycle(struct graph *g, struct tarjan *t, uint32_t root)
+{
+	struct strlist ids = { 0 };
+	uint32_t first = NO_NODE, w;
+	char *list;
+
+	do {
+		w = t->stack[--t->sp];
+		t->on_stack[w] = false;
+		g->nodes[w].in_cycle = true;
+		sl_push(&ids, g->nodes[w].id);
+		if (first == NO_NODE || g->nodes[w].order < g->nodes[first].order)
+			first = w;
+	} while (w != root);
+	if (ids.n < 2) {
+		g->nodes[root].in_cycle = false;
+		sl_free(&ids);
+		return;
+	}
+	g->has_cycle = true;
+	sl_sort(&ids);
+	list = sl_join(&ids, ", ");
+	{
+		struct revision_file *rf = g->nodes[first].file;
+
+		problem_add(&g->problems, PROBLEM_CYCLE, rf->revision, NULL, rf->path, rf->down.span.line,
+			    rf->load_index, "cycle through down_revision/depends_on: %s (Alembic: Cycle is detected)",
+			    list);
+	}
+	free(list);
+	sl_free(&ids);
+}
+
+void graph_find_cycles(struct graph *g)
+{
+	struct tarjan t = { 0 };
+	uint32_t n = g->n;
+
+	t.index = xmalloc(n * sizeof(uint32_t));
+	t.low = xmalloc(n * sizeof(uint32_t));
+	t.stack = xmalloc(n * sizeof(uint32_t));
+	t.edge = xcalloc(n, sizeof(uint32_t));
+	t.call = xmalloc(n * sizeof(uint32_t));
+	t.on_stack = xcalloc(n, sizeof(bool));
+	for (uint32_t i = 0; i < n; i++)
+		t.index[i] = NO_NODE;
+	for (uint32_t s = 0; s < n; s++) {
+		if (t.index[s] != NO_NODE)
+			continue;
+		t.call[t.cp++] = s;
+		t.index[s] = t.low[s] = t.next_index++;
+		t.stack[t.sp++] = s;
+		t.on_stack[s] = true;
+		while (t.cp > 0) {
+			uint32_t v = t.call[t.cp - 1];
+			uint32_t w = out_edge(&g->nodes[v], t.edge[v]);
+
+			if (w != NO_NODE) {
+				t.edge[v]++;
+				if (t.index[w] == NO_NODE) {
+					t.index[w] = t.low[w] = t.next_index++;
+					t.stack[t.sp++] = w;
+					t.on_stack[w] = true;
+					t.call[t.cp++] = w;
+				} else if (t.on_stack[w] && t.index[w] < t.low[v]) {
+					t.low[v] = t.index[w];
+				}
+				continue;
+			}
+			t.cp--;
+			if (t.cp > 0 && t.low[v] < t.low[t.call[t.cp - 1]])
+				t.low[t.call[t.cp - 1]] = t.low[v];
+			if (t.low[v] == t.index[v])
+				report_cycle(g, &t, v);
+		}
+	}
+	free(t.index);
+	free(t.low);
+	free(t.stack);
+	free(t.edge);
+	free(t.call);
+	free(t.on_stack);
+}
+
+/* Alembic drops from a revision's dependencies those that one of its versioned
+ * ancestors already declares (_normalize_depends_on). */
+void graph_normalize_deps(struct graph *g)
+{
+	uint32_t *seen = xcalloc(g->n, sizeof(uint32_t)), stamp = 0;
+	struct u32vec todo = { 0 };
+
+	for (uint32_t i = 0; i < g->n; i++) {
+		struct node *nd = &g->nodes[i];
+		bool *drop = NULL;
+
+		if (nd->deps.n) {
+			drop = xcalloc(nd->deps.n, sizeof(bool));
+			stamp++;
+			todo.n = 0;
+			for (uint32_t k = 0; k < nd->down.n; k++)
+				u32_push(&todo, nd->down.v[k]);
+			while (todo.n) {
+				uint32_t a = todo.v[--todo.n];
+				struct node *an = &g->nodes[a];
+
+				if (seen[a] == stamp || a == i)
+					continue;
+				seen[a] = stamp;
+				for (uint32_t k = 0; k < nd->deps.n; k++)
+					if (u32_contains(&an->deps, nd->deps.v[k]))
+						drop[k] = true;
+				for (uint32_t k = 0; k < an->down.n; k++)
+					u32_push(&todo, an->down.v[k]);
+			}
+		}
+		for (uint32_t k = 0; k < nd->down.n; k++)
+			u32_push(&nd->norm_down, nd->down.v[k]);
+		for (uint32_t k = 0; k < nd->deps.n; k++) {
+			if (drop[k])
+				continue;
+			u32_push(&nd->norm_deps, nd->deps.v[k]);
+			if (!u32_contains(&nd->norm_down, nd->deps.v[k]))
+				u32_push(&nd->norm_down, nd->deps.v[k]);
+		}
+		free(drop);
+	}
+	free(todo.v);
+	free(seen);
+}
+
+struct label_sets {
+	uint32_t *cap;
+};
+
+static void add_label(struct graph *g, struct label_sets *ls, uint32_t i, const char *label)
+{
+	struct node *nd = &g->nodes[i];
+
+	for (uint32_t k = 0; k < nd->n_labels; k++)
+		if (!strcmp(nd->labels[k], label))
+			return;
+	if (nd->n_labels == ls->cap[i]) {
+		ls->cap[i] = ls->cap[i] ? ls->cap[i] * 2 : 2;
+		nd->labels = xrealloc(nd->labels, ls->cap[i] * sizeof(*nd->labels));
+	}
+	nd->labels[nd->n_labels++] = label;
+}
+
+static int cmp_label(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Alembic's _add_branches: a label covers every descendant of its revision and,
+ * when those descendants form one line, runs on down through the ancestors until a
+ * branch point (counting dependants) or a merge point. */
+static void inherit_from(struct graph *g, struct label_sets *ls, uint32_t r, uint32_t *seen,
+			 uint32_t stamp, struct u32vec *todo)
+{
+	const struct strlist *own = &g->nodes[r].file->labels.items;
+	bool chain = true;
+	uint32_t last = r;
+
+	todo->n = 0;
+	u32_push(todo, r);
+	while (todo->n) {
+		uint32_t v = todo->v[--todo->n];
+
+		if (seen[v] == stamp)
+			continue;
+		seen[v] = stamp;
+		last = v;
+		for (size_t k = 0; k < own->n; k++)
+			add_label(g, ls, v, own->v[k]);
+		if (g->nodes[v].children.n > 1)
+			chain = false;
+		for (uint32_t k = 0; k < g->nodes[v].children.n; k++)
+			u32_push(todo, g->nodes[v].children.v[k]);
+	}
+	if (!chain)
+		return; /* the walk down from the last descendant stops at a branch point */
+	for (uint32_t v = last;;) {
+		struct node *nd = &g->nodes[v];
+
+		if (nd->phantom || nd->is_real_branch_point || nd->is_merge_point || nd->in_cycle)
+			break;
+		for (size_t k = 0; k < own->n; k++)
+			add_label(g, ls, v, own->v[k]);
+		if (nd->down.n != 1)
+			break;
+		v = nd->down.v[0];
+	}
+}
+
+void graph_inherit_labels(struct graph *g)
+{
+	struct label_sets ls = { xcalloc(g->n, sizeof(uint32_t)) };
+	uint32_t *seen = xcalloc(g->n, sizeof(uint32_t)), stamp = 0;
+	struct u32vec todo = { 0 };
+
+	for (uint32_t i = 0; i < g->n; i++)
+		if (!g->nodes[i].phantom && g->nodes[i].file->labels.items.n)
+			inherit_from(g, &ls, i, seen, ++stamp, &todo);
+	for (uint32_t i = 0; i < g->n; i++)
+		if (g->nodes[i].n_labels > 1)
+			qsort(g->nodes[i].labels, g->nodes[i].n_labels, sizeof(char *), cmp_label);
+	free(todo.v);
+	free(seen);
+	free(ls.cap);
+}
+
+static uint32_t uf_find(uint32_t *parent, uint32_t x)
+{
+	while (parent[x] != x) {
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
+
+void graph_components(struct graph *g)
+{
+	uint32_t *parent = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	uint32_t *id = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+
+	for (uint32_t i = 0; i < g->n; i++) {
+		parent[i] = i;
+		id[i] = NO_NODE;
+	}
+	for (uint32_t i = 0; i < g->n; i++) {
+		const struct node *nd = &g->nodes[i];
+
+		for (uint32_t e = 0; out_edge(nd, e) != NO_NODE; e++) {
+			uint32_t a = uf_find(parent, i), b = uf_find(parent, out_edge(nd, e));
+
+			if (a != b)
+				parent[a < b ? b : a] = a < b ? a : b;
+		}
+	}
+	g->n_components = 0;
+	for (uint32_t i = 0; i < g->n; i++) {
+		uint32_t root = uf_find(parent, i);
+
+		if (id[root] == NO_NODE)
+			id[root] = g->n_components++;
+		g->nodes[i].component = id[root];
+	}
+	free(parent);
+	free(id);
+}

@@ -1,0 +1,163 @@
+/* json.c - JSON output of the graph and its problems (schema in doc/migtree.1). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/json.h"
+
+void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p == '\t')
+			fputs("\\t", out);
+		else if (*p == '\r')
+			fputs("\\r", out);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+static void string_array(FILE *out, const struct strlist *sl)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < sl->n; i++) {
+		if (i)
+			fputs(", ", out);
+		json_string(out, sl->v[i]);
+	}
+	fputc(']', out);
+}
+
+/* The ids of NODES as a sorted JSON array. */
+static void id_list(FILE *out, const struct graph *g, const struct u32vec *nodes)
+{
+	struct strlist ids = { 0 };
+
+	for (uint32_t i = 0; i < nodes->n; i++)
+		sl_push(&ids, g->nodes[nodes->v[i]].id);
+	sl_sort(&ids);
+	string_array(out, &ids);
+	sl_free(&ids);
+}
+
+static void problems_array(FILE *out, const struct problem_list *pl)
+{
+	fputs("[", out);
+	for (size_t i = 0; i < pl->n; i++) {
+		const struct problem *pr = &pl->v[i];
+
+		fputs(i ? ",\n    {" : "\n    {", out);
+		fputs("\"kind\": ", out);
+		json_string(out, problem_kind_name(pr->kind));
+		fputs(", \"severity\": ", out);
+		json_string(out, problem_severity(pr->kind) == SEVERITY_ERROR ? "error" : "warning");
+		fputs(", \"revision\": ", out);
+		pr->revision ? json_string(out, pr->revision) : (void)fputs("null", out);
+		fputs(", \"ref\": ", out);
+		pr->ref ? json_string(out, pr->ref) : (void)fputs("null", out);
+		fputs(", \"path\": ", out);
+		pr->path ? json_string(out, pr->path) : (void)fputs("null", out);
+		fprintf(out, ", \"line\": %d, \"message\": ", pr->line);
+		json_string(out, pr->message);
+		fputs(", \"candidates\": ", out);
+		string_array(out, &pr->candidates);
+		fputs(", \"fixes\": ", out);
+		string_array(out, &pr->fixes);
+		fputs("}", out);
+	}
+	fputs(pl->n ? "\n  ]" : "]", out);
+}
+
+static int cmp_id(const void *a, const void *b, void *ctx)
+{
+	const struct graph *g = ctx;
+
+	return strcmp(g->nodes[*(const uint32_t *)a].id, g->nodes[*(const uint32_t *)b].id);
+}
+
+static void revision_object(FILE *out, const struct graph *g, uint32_t v)
+{
+	const struct node *nd = &g->nodes[v];
+	const struct revision_file *rf = nd->file;
+	struct strlist labels = { 0 };
+
+	fputs("{\"revision\": ", out);
+	json_string(out, nd->id);
+	if (nd->phantom) {
+		fputs(", \"missing\": true, \"down_revisions\": [], \"depends_on\": [], \"branch_labels\": [], "
+		      "\"message\": null, \"create_date\": null, \"path\": null, \"line\": 0", out);
+	} else {
+		fputs(", \"missing\": false, \"down_revisions\": ", out);
+		string_array(out, &rf->down.items);
+		fputs(", \"depends_on\": ", out);
+		string_array(out, &rf->deps.items);
+		for (uint32_t k = 0; k < nd->n_labels; k++)
+			sl_push(&labels, nd->labels[k]);
+		fputs(", \"branch_labels\": ", out);
+		string_array(out, &labels);
+		fputs(", \"message\": ", out);
+		json_string(out, rf->message);
+		fputs(", \"create_date\": ", out);
+		rf->doc_create_date.value ? json_string(out, rf->doc_create_date.value) : (void)fputs("null", out);
+		fputs(", \"path\": ", out);
+		json_string(out, rf->path);
+		fprintf(out, ", \"line\": %d", rf->rev.line);
+	}
+	fprintf(out, ", \"is_head\": %s, \"is_base\": %s, \"is_branch_point\": %s, \"is_merge_point\": %s}",
+		nd->is_head && !nd->phantom ? "true" : "false", nd->is_base ? "true" : "false",
+		nd->is_branch_point ? "true" : "false", nd->is_merge_point ? "true" : "false");
+	sl_free(&labels);
+}
+
+void json_write_export(FILE *out, const struct project *p)
+{
+	const struct graph *g = &p->graph;
+	struct u32vec all = { 0 }, bps = { 0 }, mps = { 0 };
+
+	for (uint32_t i = 0; i < g->n; i++) {
+		u32_push(&all, i);
+		if (g->nodes[i].is_branch_point)
+			u32_push(&bps, i);
+		if (g->nodes[i].is_merge_point)
+			u32_push(&mps, i);
+	}
+	qsort_r(all.v, all.n, sizeof(uint32_t), cmp_id, (void *)g);
+	fputs("{\n  \"revisions\": [", out);
+	for (uint32_t i = 0; i < all.n; i++) {
+		fputs(i ? ",\n    " : "\n    ", out);
+		revision_object(out, g, all.v[i]);
+	}
+	fputs(all.n ? "\n  ],\n  \"heads\": " : "],\n  \"heads\": ", out);
+	id_list(out, g, &g->heads);
+	fputs(",\n  \"bases\": ", out);
+	id_list(out, g, &g->bases);
+	fputs(",\n  \"branch_points\": ", out);
+	id_list(out, g, &bps);
+	fputs(",\n  \"merge_points\": ", out);
+	id_list(out, g, &mps);
+	fputs(",\n  \"problems\": ", out);
+	problems_array(out, &g->problems);
+	fputs("\n}\n", out);
+	free(all.v);
+	free(bps.v);
+	free(mps.v);
+}
+
+void json_write_check(FILE *out, const struct project *p)
+{
+	const struct problem_list *pl = &p->graph.problems;
+
+	fprintf(out, "{\n  \"errors\": %zu,\n  \"warnings\": %zu,\n  \"heads\": ",
+		problem_count(pl, SEVERITY_ERROR), problem_count(pl, SEVERITY_WARNING));
+	id_list(out, &p->graph, &p->graph.heads);
+	fputs(",\n  \"problems\": ", out);
+	problems_array(out, pl);
+	fputs("\n}\n", out);
+}

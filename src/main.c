@@ -1,0 +1,129 @@
+/* main.c - global options and dispatch to the commands (src/cmd_*.c). */
+#include <getopt.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "migtree/cli.h"
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "check", cmd_check, "every problem, `path:line: kind: message` (exit 1 when any)" },
+	{ "heads", cmd_heads, "the head revisions, as `alembic heads` prints them" },
+	{ "bases", cmd_bases, "the base revisions (down_revision = None)" },
+	{ "branches", cmd_branches, "the branch points, as `alembic branches` prints them" },
+	{ "history", cmd_history, "every revision, as `alembic history [-v] [-r A:B]` prints them" },
+	{ "show", cmd_show, "one revision: file, parents, children, labels, problems" },
+	{ "tree", cmd_tree, "the indented chain drawing (ROOT, BRANCH POINT, heads)" },
+	{ "export", cmd_export, "the whole graph as --format json, dot or mermaid" },
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: migtree [OPTIONS] [COMMAND] [ARGS]\n\n"
+	      "Explore and check an Alembic migration history, reading the files statically.\n\n"
+	      "Options:\n"
+	      "  -c, --config FILE     alembic.ini or pyproject.toml (default: found here or above)\n"
+	      "  -n, --name SECTION    ini section (default: alembic)\n"
+	      "  -d, --dir DIR         a bare versions directory instead of a configuration\n"
+	      "      --color WHEN      auto (default; honours NO_COLOR), always or never\n"
+	      "      --ascii           ASCII instead of Unicode glyphs\n"
+	      "  -h, --help            this help\n"
+	      "  -V, --version         the version\n\n"
+	      "Commands:\n",
+	      out);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fputs("\nWithout a command: the tree and the problems of the project.\n"
+	      "Exit status: 0 success, 1 problems found, 2 usage or I/O error. See migtree(1).\n",
+	      out);
+}
+
+static int parse_color(const char *when, bool *color)
+{
+	if (!strcmp(when, "always"))
+		*color = true;
+	else if (!strcmp(when, "never"))
+		*color = false;
+	else if (!strcmp(when, "auto"))
+		*color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	else
+		return -1;
+	return 0;
+}
+
+/* No command: what a user most wants from a look at a project. */
+static int overview(struct cli *cli)
+{
+	char *argv[] = { "tree", NULL };
+	char *check_argv[] = { "check", NULL };
+	int rc = cmd_tree(cli, 1, argv);
+
+	if (rc)
+		return rc;
+	fputc('\n', cli->out);
+	return cmd_check(cli, 1, check_argv);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' }, { "name", required_argument, NULL, 'n' },
+		{ "dir", required_argument, NULL, 'd' },    { "color", required_argument, NULL, 'C' },
+		{ "colour", required_argument, NULL, 'C' }, { "ascii", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { .out = stdout };
+	const char *color = "auto";
+	int c;
+
+	setlocale(LC_ALL, "");
+	while ((c = getopt_long(argc, argv, "+c:n:d:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			cli.req.config_file = optarg;
+			break;
+		case 'n':
+			cli.req.section = optarg;
+			break;
+		case 'd':
+			cli.req.versions_dir = optarg;
+			break;
+		case 'C':
+			color = optarg;
+			break;
+		case 'a':
+			cli.ascii = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("migtree %s\n", PACKAGE_VERSION);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (parse_color(color, &cli.color)) {
+		cli_error("--color takes auto, always or never, not '%s'", color);
+		return EXIT_USAGE;
+	}
+	if (optind >= argc)
+		return overview(&cli);
+	for (const struct command *cmd = commands; cmd->name; cmd++)
+		if (!strcmp(cmd->name, argv[optind]))
+			return cmd->run(&cli, argc - optind, argv + optind);
+	cli_error("unknown command '%s' (see migtree --help)", argv[optind]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,103 @@
+/* problem.c - problem kinds, construction and ordering. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/problem.h"
+
+static const char *const kind_names[PROBLEM_KIND_COUNT] = {
+	[PROBLEM_MISSING_DOWN_REVISION] = "missing_down_revision",
+	[PROBLEM_MISSING_DEPENDENCY] = "missing_dependency",
+	[PROBLEM_DUPLICATE_REVISION] = "duplicate_revision",
+	[PROBLEM_CYCLE] = "cycle",
+	[PROBLEM_SELF_REFERENCE] = "self_reference",
+	[PROBLEM_UNPARSABLE_FILE] = "unparsable_file",
+	[PROBLEM_INVALID_REVISION_ID] = "invalid_revision_id",
+	[PROBLEM_BRANCH_LABEL_CONFLICT] = "branch_label_conflict",
+	[PROBLEM_MULTIPLE_HEADS] = "multiple_heads",
+	[PROBLEM_MULTIPLE_BASES] = "multiple_bases",
+	[PROBLEM_DISCONNECTED_COMPONENT] = "disconnected_component",
+	[PROBLEM_DOCSTRING_MISMATCH] = "docstring_mismatch",
+	[PROBLEM_PATTERN_MISSING] = "pattern_missing",
+};
+
+const char *problem_kind_name(enum problem_kind kind)
+{
+	return kind_names[kind];
+}
+
+enum severity problem_severity(enum problem_kind kind)
+{
+	return kind >= PROBLEM_MULTIPLE_HEADS ? SEVERITY_WARNING : SEVERITY_ERROR;
+}
+
+struct problem *problem_add(struct problem_list *pl, enum problem_kind kind, const char *revision,
+			    const char *ref, const char *path, int line, size_t order,
+			    const char *fmt, ...)
+{
+	struct problem *p;
+	va_list ap;
+	char buf[2048];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	GROW(pl->v, pl->cap, pl->n + 1);
+	p = &pl->v[pl->n++];
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	p->revision = revision ? xstrdup(revision) : NULL;
+	p->ref = ref ? xstrdup(ref) : NULL;
+	p->path = path ? xstrdup(path) : NULL;
+	p->line = line;
+	p->order = order;
+	p->seq = pl->n - 1;
+	p->message = xstrdup(buf);
+	return p;
+}
+
+static int cmp_problem(const void *a, const void *b)
+{
+	const struct problem *x = a, *y = b;
+	int sx = problem_severity(x->kind), sy = problem_severity(y->kind);
+
+	if (sx != sy)
+		return sx - sy;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	if (x->line != y->line)
+		return x->line - y->line;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void problem_list_sort(struct problem_list *pl)
+{
+	if (pl->n > 1)
+		qsort(pl->v, pl->n, sizeof(*pl->v), cmp_problem);
+}
+
+void problem_list_free(struct problem_list *pl)
+{
+	for (size_t i = 0; i < pl->n; i++) {
+		struct problem *p = &pl->v[i];
+
+		free(p->revision);
+		free(p->ref);
+		free(p->path);
+		free(p->message);
+		sl_free(&p->candidates);
+		sl_free(&p->fixes);
+	}
+	free(pl->v);
+	memset(pl, 0, sizeof(*pl));
+}
+
+size_t problem_count(const struct problem_list *pl, enum severity sev)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pl->n; i++)
+		n += problem_severity(pl->v[i].kind) == sev;
+	return n;
+}

@@ -1,0 +1,33 @@
+/* project.c - locate, scan, parse, build, analyse, order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/project.h"
+
+void project_analyse(struct project *p)
+{
+	graph_build(&p->graph, &p->files);
+	analyze_graph(&p->graph);
+	p->order.n = 0;
+	history_order_all(&p->graph, &p->order);
+}
+
+int project_load(const struct config_request *req, struct project *p, struct mt_error *err)
+{
+	memset(p, 0, sizeof(*p));
+	if (config_load(req, &p->config, err))
+		return -1;
+	if (scan_project(&p->config, &p->files, err))
+		return -1;
+	project_analyse(p);
+	return 0;
+}
+
+void project_free(struct project *p)
+{
+	graph_free(&p->graph);
+	file_list_free(&p->files);
+	config_free(&p->config);
+	free(p->order.v);
+	memset(p, 0, sizeof(*p));
+}

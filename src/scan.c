@@ -1,0 +1,188 @@
+/* scan.c - the walk over version locations and the reading of each file. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "migtree/scan.h"
+#include "migtree/strmap.h"
+
+bool scan_is_candidate(const char *name)
+{
+	return str_ends_with(name, ".py") && !str_starts_with(name, "__init__") &&
+	       !str_starts_with(name, ".#");
+}
+
+char *scan_display_path(const char *abs)
+{
+	char cwd[PATH_MAX];
+	size_t n;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return xstrdup(abs);
+	n = strlen(cwd);
+	if (!strncmp(abs, cwd, n) && abs[n] == '/')
+		return xstrdup(abs + n + 1);
+	return xstrdup(abs);
+}
+
+static struct revision_file *read_one(const char *path)
+{
+	char *shown = scan_display_path(path);
+	struct revision_file *rf;
+	struct stat st;
+	struct strbuf sb;
+	char buf[65536];
+	ssize_t got;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "cannot read: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		rf = revision_file_failed(shown, 0, msg);
+		free(shown);
+		return rf;
+	}
+	if ((unsigned long long)st.st_size > MT_MAX_FILE_SIZE) {
+		close(fd);
+		rf = revision_file_failed(shown, 0, "file larger than 16 MiB; not read as a migration");
+		free(shown);
+		return rf;
+	}
+	sb_init(&sb);
+	while ((got = read(fd, buf, sizeof(buf))) > 0 && sb.len <= MT_MAX_FILE_SIZE)
+		sb_addn(&sb, buf, (size_t)got);
+	close(fd);
+	if (got < 0) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "cannot read: %s", strerror(errno));
+		rf = revision_file_failed(shown, 0, msg);
+	} else {
+		rf = parse_revision_file(shown, sb.buf ? sb.buf : "", sb.len);
+	}
+	sb_free(&sb);
+	free(shown);
+	return rf;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct walk {
+	struct file_list *out;
+	struct strlist seen_paths; /* owns the keys of `seen` */
+	struct strmap seen;        /* real paths, to skip a file reached twice */
+	bool recursive;
+};
+
+static bool seen_before(struct walk *w, const char *real)
+{
+	/* Alembic: "File X loaded twice! ignoring." (overlapping version locations) */
+	char *key;
+
+	if (strmap_get(&w->seen, real, NULL))
+		return true;
+	key = xstrdup(real);
+	sl_push_owned(&w->seen_paths, key);
+	strmap_put(&w->seen, key, 0);
+	return false;
+}
+
+static int walk_dir(struct walk *w, const char *dir, struct mt_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct strlist files = { 0 }, dirs = { 0 };
+	int rc = 0;
+
+	if (!d)
+		return mt_fail(err, dir, 0, "cannot list directory: %s", strerror(errno));
+	while ((de = readdir(d))) {
+		char *full;
+		struct stat st, lst;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		full = xasprintf("%s/%s", dir, de->d_name);
+		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* like os.walk: a link to a directory is listed but not followed */
+			if (lstat(full, &lst) == 0 && !S_ISLNK(lst.st_mode))
+				sl_push(&dirs, de->d_name);
+		} else {
+			sl_push(&files, de->d_name);
+		}
+		free(full);
+	}
+	closedir(d);
+	qsort(files.v, files.n, sizeof(char *), cmp_name);
+	if (!str_ends_with(dir, "__pycache__")) {
+		for (size_t i = 0; i < files.n; i++) {
+			char *full = xasprintf("%s/%s", dir, files.v[i]);
+			char real[PATH_MAX];
+
+			if (scan_is_candidate(files.v[i]) && realpath(full, real) && !seen_before(w, real)) {
+				struct revision_file *rf = read_one(full);
+
+				rf->real_path = xstrdup(real);
+				GROW(w->out->v, w->out->cap, w->out->n + 1);
+				rf->load_index = w->out->n;
+				w->out->v[w->out->n++] = rf;
+			}
+			free(full);
+		}
+	}
+	if (w->recursive) {
+		qsort(dirs.v, dirs.n, sizeof(char *), cmp_name);
+		for (size_t i = 0; i < dirs.n && rc == 0; i++) {
+			char *sub = xasprintf("%s/%s", dir, dirs.v[i]);
+
+			rc = walk_dir(w, sub, err);
+			free(sub);
+		}
+	}
+	sl_free(&files);
+	sl_free(&dirs);
+	return rc;
+}
+
+int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err)
+{
+	struct walk w = { out, { 0 }, { 0 }, cfg->recursive };
+	size_t existing = 0;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < cfg->version_locations.n && rc == 0; i++) {
+		struct stat st;
+		const char *loc = cfg->version_locations.v[i];
+
+		if (stat(loc, &st) != 0 || !S_ISDIR(st.st_mode))
+			continue; /* Alembic skips version locations that do not exist */
+		existing++;
+		rc = walk_dir(&w, loc, err);
+	}
+	strmap_free(&w.seen);
+	sl_free(&w.seen_paths);
+	if (rc == 0 && existing == 0 && cfg->version_locations.n > 0)
+		rc = mt_fail(err, cfg->version_locations.v[0], 0, "version directory does not exist");
+	return rc;
+}
+
+void file_list_free(struct file_list *fl)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		revision_file_free(fl->v[i]);
+	free(fl->v);
+	memset(fl, 0, sizeof(*fl));
+}

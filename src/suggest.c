@@ -1,0 +1,145 @@
+/* suggest.c - ranked candidates for a down_revision that names nothing.
+ *
+ * People break chains in a few recurring ways, so candidates are ranked by how
+ * directly they explain the mistake: the missing text is a file name (written
+ * instead of the id), or a prefix of exactly one id (or one id is a prefix of it),
+ * or the docstring's `Revises:` still names the right parent, or, failing all,
+ * the revision created just before this one. A candidate that would make a cycle
+ * (a descendant of the revision) is never offered. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/analyze.h"
+
+static void add_candidate(struct problem *p, const char *id, const char *why)
+{
+	if (sl_contains(&p->candidates, id))
+		return;
+	sl_push(&p->candidates, id);
+	sl_push_owned(&p->fixes, xasprintf("%s (%s): migtree set-down %s %s", id, why, p->revision, id));
+}
+
+static bool *descendants_of(const struct graph *g, uint32_t v)
+{
+	bool *d = xcalloc(g->n ? g->n : 1, sizeof(bool));
+	struct u32vec q = { 0 };
+
+	u32_push(&q, v);
+	d[v] = true;
+	for (uint32_t h = 0; h < q.n; h++) {
+		const struct node *nd = &g->nodes[q.v[h]];
+
+		for (uint32_t k = 0; k < nd->children.n; k++)
+			if (!d[nd->children.v[k]]) {
+				d[nd->children.v[k]] = true;
+				u32_push(&q, nd->children.v[k]);
+			}
+		for (uint32_t k = 0; k < nd->dependants.n; k++)
+			if (!d[nd->dependants.v[k]]) {
+				d[nd->dependants.v[k]] = true;
+				u32_push(&q, nd->dependants.v[k]);
+			}
+	}
+	free(q.v);
+	return d;
+}
+
+static bool file_name_matches(const struct revision_file *rf, const char *missing)
+{
+	size_t n = strlen(rf->name), m = strlen(missing);
+
+	if (!strcmp(rf->name, missing))
+		return true;
+	if (n == m + 3 && !strncmp(rf->name, missing, m))
+		return true; /* "<missing>.py" */
+	/* "<id>_<missing>.py": the slug written instead of the id */
+	return n > m + 4 && !strncmp(rf->name + n - 3 - m, missing, m) && rf->name[n - 4 - m] == '_';
+}
+
+static void by_name_and_prefix(const struct graph *g, struct problem *p, const bool *desc)
+{
+	uint32_t prefix_hit = NO_NODE, prefix_count = 0;
+
+	for (uint32_t i = 0; i < g->n; i++) {
+		const struct node *nd = &g->nodes[i];
+
+		if (nd->phantom || desc[i])
+			continue;
+		if (file_name_matches(nd->file, p->ref))
+			add_candidate(p, nd->id, "its file name is the missing text");
+		if ((str_starts_with(nd->id, p->ref) && strlen(p->ref) >= 4) ||
+		    (str_starts_with(p->ref, nd->id) && strlen(nd->id) >= 4)) {
+			prefix_hit = i;
+			prefix_count++;
+		}
+	}
+	if (prefix_count == 1)
+		add_candidate(p, g->nodes[prefix_hit].id, "the only id sharing that prefix");
+}
+
+static void by_docstring(const struct graph *g, struct problem *p, const struct revision_file *rf,
+			 const bool *desc)
+{
+	const char *s = rf->doc_revises.value;
+
+	if (!s)
+		return;
+	while (*s) {
+		size_t n = strcspn(s, ", ");
+		char *item = xstrndup(s, n);
+		uint32_t at = graph_find(g, item);
+
+		if (n && at != NO_NODE && !g->nodes[at].phantom && !desc[at] && strcmp(item, p->ref))
+			add_candidate(p, item, "the docstring's Revises: line names it");
+		free(item);
+		s += n;
+		while (*s == ',' || *s == ' ')
+			s++;
+	}
+}
+
+static void by_create_date(const struct graph *g, struct problem *p, const struct revision_file *rf,
+			   const bool *desc)
+{
+	const char *mine = rf->doc_create_date.value;
+	uint32_t best = NO_NODE;
+
+	if (!mine || !*mine)
+		return;
+	for (uint32_t i = 0; i < g->n; i++) {
+		const struct node *nd = &g->nodes[i];
+		const char *d;
+
+		if (nd->phantom || desc[i] || !(d = nd->file->doc_create_date.value) || !*d)
+			continue;
+		if (strcmp(d, mine) < 0 &&
+		    (best == NO_NODE || strcmp(d, g->nodes[best].file->doc_create_date.value) > 0))
+			best = i;
+	}
+	if (best != NO_NODE)
+		add_candidate(p, g->nodes[best].id, "created just before it, by Create Date");
+}
+
+void suggest_missing_parents(struct graph *g)
+{
+	for (size_t i = 0; i < g->problems.n; i++) {
+		struct problem *p = &g->problems.v[i];
+		uint32_t v;
+		bool *desc;
+
+		if (p->kind != PROBLEM_MISSING_DOWN_REVISION)
+			continue;
+		v = graph_find(g, p->revision);
+		if (v == NO_NODE)
+			continue;
+		desc = descendants_of(g, v);
+		by_name_and_prefix(g, p, desc);
+		by_docstring(g, p, g->nodes[v].file, desc);
+		by_create_date(g, p, g->nodes[v].file, desc);
+		sl_push_owned(&p->fixes, xasprintf("or create the missing revision: migtree stub %s --down PARENT",
+						   p->ref));
+		sl_push_owned(&p->fixes, xasprintf("or make %s a base: migtree set-down %s none", p->revision,
+						   p->revision));
+		free(desc);
+	}
+}
