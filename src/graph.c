@@ -301,10 +301,38 @@ static bool prefix_candidate(const char *key, const char *arg)
 	return strlen(key) > 3 && str_starts_with(key, arg);
 }
 
+/* Alembic's partial lookup scans every key of its map: ids and branch labels. */
+static void prefix_matches(const struct graph *g, const char *arg, struct strlist *keys,
+			   uint32_t *last)
+{
+	for (uint32_t i = 0; i < g->n; i++) {
+		const struct node *nd = &g->nodes[i];
+		uint32_t owner;
+
+		if (nd->phantom)
+			continue;
+		if (prefix_candidate(nd->id, arg)) {
+			sl_push(keys, nd->id);
+			*last = i;
+		}
+		for (size_t k = 0; k < nd->file->labels.items.n; k++) {
+			const char *label = nd->file->labels.items.v[k];
+
+			if (prefix_candidate(label, arg) && strmap_get(&g->labels, label, &owner) &&
+			    owner == i) {
+				sl_push(keys, label);
+				*last = i;
+			}
+		}
+	}
+}
+
 enum resolve_result graph_resolve(const struct graph *g, const char *arg, uint32_t *node,
 				  struct strlist *matches)
 {
-	uint32_t found = NO_NODE, at;
+	struct strlist keys = { 0 };
+	uint32_t at, last = NO_NODE;
+	enum resolve_result r;
 
 	if (strmap_get(&g->index, arg, &at) && !g->nodes[at].phantom) {
 		*node = at;
@@ -314,17 +342,12 @@ enum resolve_result graph_resolve(const struct graph *g, const char *arg, uint32
 		*node = at;
 		return RESOLVE_OK;
 	}
-	for (uint32_t i = 0; i < g->n; i++) {
-		if (g->nodes[i].phantom || !prefix_candidate(g->nodes[i].id, arg))
-			continue;
-		if (matches)
-			sl_push(matches, g->nodes[i].id);
-		found = found == NO_NODE ? i : UINT32_MAX - 1;
-	}
-	if (found == NO_NODE)
-		return RESOLVE_NONE;
-	if (found == UINT32_MAX - 1)
-		return RESOLVE_AMBIGUOUS;
-	*node = found;
-	return RESOLVE_OK;
+	prefix_matches(g, arg, &keys, &last);
+	r = keys.n == 0 ? RESOLVE_NONE : keys.n == 1 ? RESOLVE_OK : RESOLVE_AMBIGUOUS;
+	if (r == RESOLVE_OK)
+		*node = last;
+	if (matches)
+		sl_copy(matches, &keys);
+	sl_free(&keys);
+	return r;
 }

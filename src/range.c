@@ -43,17 +43,10 @@ static int resolve_point(const struct graph *g, const char *arg, struct u32vec *
 	if (strchr(arg, '@') || strchr(arg, '+') || (arg[0] == '-' && arg[1]))
 		return mt_fail(err, NULL, 0, "relative or branch-qualified revision '%s' is not supported by "
 				"migtree history -r; name a revision, a branch label, 'head', 'heads' or 'base'", arg);
+	/* Alembic reports an unknown and an ambiguous name alike */
 	r = graph_resolve(g, arg, &node, &matches);
-	if (r == RESOLVE_AMBIGUOUS) {
-		char *list = sl_join(&matches, "', '");
-
-		mt_fail(err, NULL, 0, "Multiple revisions start with '%s': '%s'", arg, list);
-		free(list);
-		sl_free(&matches);
-		return -1;
-	}
 	sl_free(&matches);
-	if (r == RESOLVE_NONE)
+	if (r != RESOLVE_OK)
 		return mt_fail(err, NULL, 0, "Can't locate revision identified by '%s'", arg);
 	u32_push(out, node);
 	return 0;
