@@ -1,0 +1,332 @@
+/* test_parse.c - every form of migration file Alembic projects use, and every bad
+ * input: parse_revision_file() must read the former exactly and reject the latter
+ * with the right line, never crash and never guess. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "migtree/parse.h"
+#include "migtree/pylex.h"
+
+static struct revision_file *parse(const char *src)
+{
+	return parse_revision_file("versions/x.py", src, strlen(src));
+}
+
+/* The bytes a span covers, for checking that spans point at the values. */
+static char *span_text(const struct revision_file *rf, struct mt_span sp)
+{
+	return xstrndup(rf->text + sp.start, sp.end - sp.start);
+}
+
+static void assert_span(const struct revision_file *rf, struct mt_span sp, const char *want)
+{
+	char *got = span_text(rf, sp);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_plain_template(void **state)
+{
+	const char *src = "\"\"\"add account table\n\n"
+			  "Revision ID: ae1027a6acf\n"
+			  "Revises: 1975ea83b712\n"
+			  "Create Date: 2024-05-01 10:11:12.123456\n\n\"\"\"\n"
+			  "from alembic import op\nimport sqlalchemy as sa\n\n"
+			  "# revision identifiers, used by Alembic.\n"
+			  "revision = 'ae1027a6acf'\n"
+			  "down_revision = '1975ea83b712'\n"
+			  "branch_labels = None\n"
+			  "depends_on = None\n";
+	struct revision_file *rf = parse(src);
+
+	(void)state;
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "ae1027a6acf");
+	assert_int_equal(rf->down.kind, VALUE_STRING);
+	assert_string_equal(rf->down.items.v[0], "1975ea83b712");
+	assert_int_equal(rf->labels.kind, VALUE_NONE);
+	assert_int_equal(rf->deps.kind, VALUE_NONE);
+	assert_string_equal(rf->message, "add account table");
+	assert_string_equal(rf->doc_revision_id.value, "ae1027a6acf");
+	assert_string_equal(rf->doc_revises.value, "1975ea83b712");
+	assert_int_equal(rf->doc_revises.span.line, 4);
+	assert_string_equal(rf->doc_create_date.value, "2024-05-01 10:11:12.123456");
+	assert_int_equal(rf->rev.line, 12);
+	assert_int_equal(rf->down.line, 13);
+	assert_span(rf, rf->down.span, "'1975ea83b712'");
+	assert_span(rf, rf->doc_revises.span, "1975ea83b712");
+	assert_int_equal(rf->down.quote, '\'');
+	revision_file_free(rf);
+}
+
+static void test_annotated_forms(void **state)
+{
+	const char *src = "revision: str = \"ae10\"\n"
+			  "down_revision: Union[str, Sequence[str], None] = \"1975\"\n"
+			  "branch_labels: str | Sequence[str] | None = ('a', 'b')\n"
+			  "depends_on: Optional[Union[str, Sequence[str]]] = None\n";
+	struct revision_file *rf = parse(src);
+
+	(void)state;
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "ae10");
+	assert_string_equal(rf->down.items.v[0], "1975");
+	assert_int_equal(rf->down.quote, '"');
+	assert_int_equal(rf->labels.kind, VALUE_SEQUENCE);
+	assert_int_equal(rf->labels.items.n, 2);
+	assert_string_equal(rf->labels.items.v[1], "b");
+	assert_span(rf, rf->labels.span, "('a', 'b')");
+	revision_file_free(rf);
+}
+
+static void test_multiline_tuple_with_comments(void **state)
+{
+	const char *src = "revision = 'm1'\n"
+			  "down_revision = (\n"
+			  "    'a1',  # the feature branch\n"
+			  "    # a comment line\n"
+			  "    \"b2\",\n"
+			  ")\n";
+	struct revision_file *rf = parse(src);
+
+	(void)state;
+	assert_null(rf->error);
+	assert_int_equal(rf->down.kind, VALUE_SEQUENCE);
+	assert_int_equal(rf->down.items.n, 2);
+	assert_string_equal(rf->down.items.v[0], "a1");
+	assert_string_equal(rf->down.items.v[1], "b2");
+	assert_int_equal(rf->down.span.line, 2);
+	assert_int_equal(rf->down.span.start, strstr(src, "(") - src);
+	assert_int_equal(rf->down.span.end, strrchr(src, ')') + 1 - src);
+	revision_file_free(rf);
+}
+
+static void test_sequences_and_parentheses(void **state)
+{
+	struct revision_file *rf;
+
+	(void)state;
+	rf = parse("revision = 'x1'\ndown_revision = ('a1')\n");
+	assert_int_equal(rf->down.kind, VALUE_STRING); /* parenthesised string, not a tuple */
+	revision_file_free(rf);
+	rf = parse("revision = 'x1'\ndown_revision = ('a1',)\n");
+	assert_int_equal(rf->down.kind, VALUE_SEQUENCE);
+	assert_int_equal(rf->down.items.n, 1);
+	revision_file_free(rf);
+	rf = parse("revision = 'x1'\ndown_revision = ['a1', 'b1', 'c1']\n");
+	assert_int_equal(rf->down.kind, VALUE_SEQUENCE);
+	assert_int_equal(rf->down.items.n, 3);
+	revision_file_free(rf);
+	rf = parse("revision = 'x1'\ndown_revision = ()\n");
+	assert_int_equal(rf->down.kind, VALUE_SEQUENCE);
+	assert_int_equal(rf->down.items.n, 0);
+	revision_file_free(rf);
+}
+
+static void test_string_prefixes_and_escapes(void **state)
+{
+	struct revision_file *rf;
+
+	(void)state;
+	rf = parse("revision = r'ab\\c'\ndown_revision = u\"d\\x41\\u00e9\"\n");
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "ab\\c");
+	assert_string_equal(rf->down.items.v[0], "dA\xc3\xa9");
+	revision_file_free(rf);
+	rf = parse("revision = 'ab' \"cd\"\ndown_revision = None\n");
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "abcd"); /* implicit concatenation */
+	revision_file_free(rf);
+	rf = parse("revision = R'''x1'''\ndown_revision = U'y1'\n");
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "x1");
+	revision_file_free(rf);
+}
+
+static void test_last_assignment_wins_and_semicolons(void **state)
+{
+	struct revision_file *rf = parse("revision = 'a1'; down_revision = None\nrevision = 'b2'\n");
+
+	(void)state;
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "b2");
+	assert_int_equal(rf->down.kind, VALUE_NONE);
+	revision_file_free(rf);
+}
+
+static void test_docstring_forms(void **state)
+{
+	struct revision_file *rf;
+
+	(void)state;
+	rf = parse("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n"
+		   "r'''  First line\n  second line\n\nbody'''\nrevision = 'a1'\ndown_revision = None\n");
+	assert_null(rf->error);
+	assert_string_equal(rf->message, "First line\n  second line");
+	assert_string_equal(rf->longdoc, "First line\n  second line\n\nbody");
+	revision_file_free(rf);
+	rf = parse("import os\n\"\"\"not a docstring\"\"\"\nrevision = 'a1'\ndown_revision = None\n");
+	assert_false(rf->has_doc);
+	assert_string_equal(rf->message, "");
+	revision_file_free(rf);
+	rf = parse("f'''not a docstring'''\nrevision = 'a1'\ndown_revision = None\n");
+	assert_false(rf->has_doc);
+	revision_file_free(rf);
+}
+
+static void test_crlf_reads_the_same(void **state)
+{
+	const char *src = "\"\"\"msg line\r\n\r\nRevision ID: a1\r\nRevises: b1\r\n\"\"\"\r\n"
+			  "revision = 'a1'\r\ndown_revision = (\r\n    'b1',\r\n)\r\n";
+	struct revision_file *rf = parse(src);
+
+	(void)state;
+	assert_null(rf->error);
+	assert_true(rf->crlf);
+	assert_string_equal(rf->message, "msg line");
+	assert_string_equal(rf->doc_revises.value, "b1");
+	assert_span(rf, rf->doc_revises.span, "b1");
+	assert_string_equal(rf->down.items.v[0], "b1");
+	assert_int_equal(rf->down.span.line, 7);
+	revision_file_free(rf);
+}
+
+static void test_bom_and_legacy_name(void **state)
+{
+	struct revision_file *rf;
+	const char *src = "\xEF\xBB\xBF\"\"\"doc\"\"\"\ndown_revision = None\n";
+
+	(void)state;
+	rf = parse_revision_file("v/ae1027a6acf.py", src, strlen(src));
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "ae1027a6acf"); /* from the file name */
+	assert_string_equal(rf->message, "doc");
+	revision_file_free(rf);
+	rf = parse_revision_file("v/add_users.py", src, strlen(src));
+	assert_non_null(rf->error);
+	assert_non_null(strstr(rf->error, "no `revision` variable"));
+	revision_file_free(rf);
+}
+
+static void expect_error_n(const char *src, size_t len, int line, const char *words)
+{
+	struct revision_file *rf = parse_revision_file("v/bad.py", src, len);
+
+	assert_non_null(rf->error);
+	if (!strstr(rf->error, words))
+		fail_msg("error '%s' does not say '%s'", rf->error, words);
+	assert_int_equal(rf->error_line, line);
+	revision_file_free(rf);
+}
+
+static void expect_error(const char *src, int line, const char *words)
+{
+	expect_error_n(src, strlen(src), line, words);
+}
+
+static void test_values_that_are_not_literals(void **state)
+{
+	(void)state;
+	expect_error("revision = 'a1'\ndown_revision = PREVIOUS\n", 2, "not a literal");
+	expect_error("revision = get_rev()\ndown_revision = None\n", 1, "not a literal");
+	expect_error("revision = 'a1'\ndown_revision = f'{x}'\n", 2, "f-string");
+	expect_error("revision = b'a1'\ndown_revision = None\n", 1, "bytes");
+	expect_error("revision = 'a' + 'b'\ndown_revision = None\n", 1, "not a literal");
+	expect_error("revision = 'a1'\nif x:\n    down_revision = 'b'\nelse:\n    down_revision = None\n",
+		     3, "inside a block");
+	expect_error("revision = 'a1'\ndown_revision = None\ndown_revision += ('x',)\n", 3, "+=");
+	expect_error("revision, down_revision = 'a1', None\n", 1, "unpacking");
+	expect_error("revision = down_revision = 'a1'\n", 1, "chain");
+	expect_error("revision = 'a1'\ndown_revision = ('a', None)\n", 2, "not a literal");
+	expect_error("revision = 'a1'\ndown_revision = '\\N{BULLET}'\n", 2, "escape");
+}
+
+static void test_a_local_variable_is_not_alembics(void **state)
+{
+	struct revision_file *rf = parse("revision = 'a1'\ndown_revision = None\n"
+					 "def upgrade():\n    revision = compute()\n");
+
+	(void)state;
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "a1");
+	revision_file_free(rf);
+}
+
+static void test_broken_bytes(void **state)
+{
+	static const char nul[] = "revision = 'a1'\ndown_revision = None\n\0\n";
+	static const char latin1[] = "revision = 'a1'\n# caf\xe9\ndown_revision = None\n";
+	char *huge;
+
+	(void)state;
+	expect_error_n(nul, sizeof(nul) - 1, 3, "binary");
+	expect_error_n(latin1, sizeof(latin1) - 1, 2, "UTF-8");
+	expect_error("revision = 'a1'\ndown_revision = (\n    'b1',\n", 2, "never closed");
+	expect_error("\"\"\"docstring never ends\nrevision = 'a1'\n", 1, "unterminated");
+	expect_error("revision = 'a1\ndown_revision = None\n", 1, "unterminated");
+	expect_error("revision = 'a1'\n", 1, "no `down_revision`");
+	huge = xcalloc(MT_MAX_FILE_SIZE + 2, 1);
+	memset(huge, '#', MT_MAX_FILE_SIZE + 1);
+	expect_error_n(huge, MT_MAX_FILE_SIZE + 1, 1, "larger than 16 MiB");
+	free(huge);
+}
+
+static void test_every_prefix_of_a_file_is_safe(void **state)
+{
+	/* truncated files: each prefix either parses or reports; ASan watches the bytes */
+	const char *src = "\"\"\"msg\n\nRevises: b1\n\"\"\"\nrevision: str = 'a1'\n"
+			  "down_revision = (\n  'b1',  # c\n  \"c1\",\n)\nbranch_labels = None\n";
+
+	(void)state;
+	for (size_t n = 0; n <= strlen(src); n++) {
+		struct revision_file *rf = parse_revision_file("v/t.py", src, n);
+
+		assert_true(rf->error != NULL || rf->revision != NULL);
+		revision_file_free(rf);
+	}
+}
+
+static void test_python_strip_and_splitlines(void **state)
+{
+	char *s = py_strip("\xc2\xa0 \t x y \x0b\xe3\x80\x80");
+	char **lines;
+	size_t n = py_splitlines("a\r\nb\rc\x0b" "d\xe2\x80\xa8" "e\n", &lines);
+
+	(void)state;
+	assert_string_equal(s, "x y");
+	free(s);
+	assert_int_equal(n, 5);
+	assert_string_equal(lines[0], "a");
+	assert_string_equal(lines[3], "d");
+	assert_string_equal(lines[4], "e");
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_template),
+		cmocka_unit_test(test_annotated_forms),
+		cmocka_unit_test(test_multiline_tuple_with_comments),
+		cmocka_unit_test(test_sequences_and_parentheses),
+		cmocka_unit_test(test_string_prefixes_and_escapes),
+		cmocka_unit_test(test_last_assignment_wins_and_semicolons),
+		cmocka_unit_test(test_docstring_forms),
+		cmocka_unit_test(test_crlf_reads_the_same),
+		cmocka_unit_test(test_bom_and_legacy_name),
+		cmocka_unit_test(test_values_that_are_not_literals),
+		cmocka_unit_test(test_a_local_variable_is_not_alembics),
+		cmocka_unit_test(test_broken_bytes),
+		cmocka_unit_test(test_every_prefix_of_a_file_is_safe),
+		cmocka_unit_test(test_python_strip_and_splitlines),
+	};
+
+	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
+}
