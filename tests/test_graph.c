@@ -1,5 +1,217 @@
+/* test_graph.c - the graph core fed from the compact text form: flags, phantoms,
+ * duplicates, labels, dependencies, cycles, components, resolution and the
+ * problems with their suggested fixes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
-int main(void){return 0;}
+
+#include "graph_text.h"
+
+static void test_flags(void **state)
+{
+	struct project p;
+	const struct node *r0, *m;
+
+	(void)state;
+	graph_text_load(&p, "r0\na1 r0\nb1 r0\nm a1 b1\n");
+	r0 = &p.graph.nodes[graph_text_node(&p, "r0")];
+	m = &p.graph.nodes[graph_text_node(&p, "m")];
+	assert_true(r0->is_base);
+	assert_true(r0->is_branch_point);
+	assert_false(r0->is_head);
+	assert_true(m->is_merge_point);
+	assert_true(m->is_head && m->is_real_head);
+	assert_int_equal(p.graph.heads.n, 1);
+	assert_int_equal(p.graph.bases.n, 1);
+	assert_int_equal(p.graph.problems.n, 0);
+	project_free(&p);
+}
+
+static void test_missing_parent_is_a_phantom(void **state)
+{
+	struct project p;
+	uint32_t ghost;
+	const struct problem *pr;
+
+	(void)state;
+	graph_text_load(&p, "r0\na1 r0\nb1 ghost0\n");
+	ghost = graph_text_node(&p, "ghost0");
+	assert_true(p.graph.nodes[ghost].phantom);
+	assert_int_equal(p.graph.nodes[ghost].children.n, 1);
+	assert_int_equal(graph_text_count(&p, PROBLEM_MISSING_DOWN_REVISION), 1);
+	pr = &p.graph.problems.v[0];
+	assert_int_equal(pr->kind, PROBLEM_MISSING_DOWN_REVISION);
+	assert_string_equal(pr->revision, "b1");
+	assert_string_equal(pr->ref, "ghost0");
+	assert_string_equal(pr->path, "versions/b1.py");
+	assert_int_equal(pr->line, 6);
+	/* a phantom is neither a head nor a base */
+	assert_false(p.graph.nodes[ghost].is_base);
+	assert_int_equal(p.graph.heads.n, 2);
+	project_free(&p);
+}
+
+static void test_candidates_for_a_missing_parent(void **state)
+{
+	struct project p;
+	const struct problem *pr = NULL;
+
+	(void)state;
+	/* "a1b2" is a unique prefix of a1b2c3d4; the child must not be offered (cycle) */
+	graph_text_load(&p, "a1b2c3d4\nz9 a1b2c3d4\nchild0 a1b2\ngrand child0\n");
+	for (size_t i = 0; i < p.graph.problems.n; i++)
+		if (p.graph.problems.v[i].kind == PROBLEM_MISSING_DOWN_REVISION)
+			pr = &p.graph.problems.v[i];
+	assert_non_null(pr);
+	assert_int_equal(pr->candidates.n, 1);
+	assert_string_equal(pr->candidates.v[0], "a1b2c3d4");
+	assert_non_null(strstr(pr->fixes.v[0], "migtree set-down child0 a1b2c3d4"));
+	project_free(&p);
+}
+
+static void test_duplicate_later_file_wins(void **state)
+{
+	struct project p;
+
+	(void)state;
+	graph_text_load(&p, "r0\na1 r0\na1\n");
+	assert_int_equal(graph_text_count(&p, PROBLEM_DUPLICATE_REVISION), 1);
+	assert_true(p.graph.nodes[graph_text_node(&p, "a1")].is_base); /* the later file's view */
+	project_free(&p);
+}
+
+static void test_self_reference_and_cycle(void **state)
+{
+	struct project p;
+
+	(void)state;
+	graph_text_load(&p, "r0\nloop loop\nc1 c2\nc2 c3\nc3 c1\n");
+	assert_int_equal(graph_text_count(&p, PROBLEM_SELF_REFERENCE), 1);
+	assert_int_equal(graph_text_count(&p, PROBLEM_CYCLE), 1);
+	assert_true(p.graph.nodes[graph_text_node(&p, "c2")].in_cycle);
+	assert_false(p.graph.nodes[graph_text_node(&p, "r0")].in_cycle);
+	for (size_t i = 0; i < p.graph.problems.n; i++)
+		if (p.graph.problems.v[i].kind == PROBLEM_CYCLE)
+			assert_non_null(strstr(p.graph.problems.v[i].message, "c1, c2, c3"));
+	project_free(&p);
+}
+
+static void test_labels_are_inherited_as_alembic_does(void **state)
+{
+	struct project p;
+	const struct node *nd;
+
+	(void)state;
+	/* a1 carries the label; its chain up and down to the branch point r0 gets it */
+	graph_text_load(&p, "r0\na1 r0 @feature\na2 a1\nb1 r0\n");
+	nd = &p.graph.nodes[graph_text_node(&p, "a2")];
+	assert_int_equal(nd->n_labels, 1);
+	assert_string_equal(nd->labels[0], "feature");
+	assert_int_equal(p.graph.nodes[graph_text_node(&p, "r0")].n_labels, 0);
+	assert_int_equal(p.graph.nodes[graph_text_node(&p, "b1")].n_labels, 0);
+	project_free(&p);
+	/* on a single line, a label covers the whole line */
+	graph_text_load(&p, "r0\na1 r0\na2 a1 @main\n");
+	assert_int_equal(p.graph.nodes[graph_text_node(&p, "r0")].n_labels, 1);
+	project_free(&p);
+}
+
+static void test_label_conflicts(void **state)
+{
+	struct project p;
+
+	(void)state;
+	graph_text_load(&p, "r0 @x\na1 r0 @x\nb1 r0 @r0\n");
+	assert_int_equal(graph_text_count(&p, PROBLEM_BRANCH_LABEL_CONFLICT), 2);
+	project_free(&p);
+}
+
+static void test_dependencies(void **state)
+{
+	struct project p;
+	const struct node *b1;
+
+	(void)state;
+	graph_text_load(&p, "r0\nq0 @other\na1 r0 +q0\nb1 r0 +other +nothere\n");
+	b1 = &p.graph.nodes[graph_text_node(&p, "b1")];
+	assert_int_equal(b1->deps.n, 1); /* the label resolves to q0 */
+	assert_string_equal(p.graph.nodes[b1->deps.v[0]].id, "q0");
+	assert_int_equal(graph_text_count(&p, PROBLEM_MISSING_DEPENDENCY), 1);
+	/* q0 has dependants: a head, but not a real head (Alembic's "effective head") */
+	assert_true(p.graph.nodes[graph_text_node(&p, "q0")].is_head);
+	assert_false(p.graph.nodes[graph_text_node(&p, "q0")].is_real_head);
+	project_free(&p);
+}
+
+static void test_components_heads_and_bases(void **state)
+{
+	struct project p;
+
+	(void)state;
+	graph_text_load(&p, "r0\na1 r0\nb1 r0\nlone\nx1 missing9\n");
+	assert_int_equal(p.graph.n_components, 3);
+	assert_int_equal(graph_text_count(&p, PROBLEM_DISCONNECTED_COMPONENT), 2);
+	assert_int_equal(graph_text_count(&p, PROBLEM_MULTIPLE_BASES), 1);
+	assert_int_equal(graph_text_count(&p, PROBLEM_MULTIPLE_HEADS), 3);
+	assert_int_equal(graph_common_ancestor(&p.graph, graph_text_node(&p, "a1"),
+					       graph_text_node(&p, "b1")),
+			 graph_text_node(&p, "r0"));
+	assert_int_equal(graph_common_ancestor(&p.graph, graph_text_node(&p, "a1"),
+					       graph_text_node(&p, "lone")),
+			 NO_NODE);
+	project_free(&p);
+}
+
+static void test_resolve(void **state)
+{
+	struct project p;
+	uint32_t v = NO_NODE;
+	struct strlist m = { 0 };
+
+	(void)state;
+	graph_text_load(&p, "abcd1234\nabcd5678 abcd1234 @release\nzzz9 abcd5678\nxyz zzz9\n");
+	assert_int_equal(graph_resolve(&p.graph, "abcd12", &v, NULL), RESOLVE_OK);
+	assert_string_equal(p.graph.nodes[v].id, "abcd1234");
+	assert_int_equal(graph_resolve(&p.graph, "abcd", &v, &m), RESOLVE_AMBIGUOUS);
+	assert_int_equal(m.n, 2);
+	sl_free(&m);
+	assert_int_equal(graph_resolve(&p.graph, "release", &v, NULL), RESOLVE_OK);
+	assert_string_equal(p.graph.nodes[v].id, "abcd5678");
+	assert_int_equal(graph_resolve(&p.graph, "rele", &v, NULL), RESOLVE_OK); /* label prefix */
+	assert_int_equal(graph_resolve(&p.graph, "zzz", &v, NULL), RESOLVE_OK);
+	assert_int_equal(graph_resolve(&p.graph, "xy", &v, NULL), RESOLVE_NONE); /* only ids over 3 chars */
+	assert_int_equal(graph_resolve(&p.graph, "nope", &v, NULL), RESOLVE_NONE);
+	project_free(&p);
+}
+
+static void test_invalid_revision_id(void **state)
+{
+	struct project p;
+
+	(void)state;
+	graph_text_load(&p, "good\nbad-id good\n");
+	assert_int_equal(graph_text_count(&p, PROBLEM_INVALID_REVISION_ID), 1);
+	project_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_missing_parent_is_a_phantom),
+		cmocka_unit_test(test_candidates_for_a_missing_parent),
+		cmocka_unit_test(test_duplicate_later_file_wins),
+		cmocka_unit_test(test_self_reference_and_cycle),
+		cmocka_unit_test(test_labels_are_inherited_as_alembic_does),
+		cmocka_unit_test(test_label_conflicts),
+		cmocka_unit_test(test_dependencies),
+		cmocka_unit_test(test_components_heads_and_bases),
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_invalid_revision_id),
+	};
+
+	return cmocka_run_group_tests_name("graph", tests, NULL, NULL);
+}
