@@ -163,6 +163,22 @@ struct option_source {
 	struct toml_table *toml;
 };
 
+/* pyproject values are not configparser-interpolated; Alembic still expands %(here)s. */
+static char *expand_here(const char *value, const char *here)
+{
+	struct strbuf sb;
+	const char *at;
+
+	sb_init(&sb);
+	while ((at = strstr(value, "%(here)s"))) {
+		sb_addn(&sb, value, (size_t)(at - value));
+		sb_adds(&sb, here);
+		value = at + 8;
+	}
+	sb_adds(&sb, value);
+	return sb_detach(&sb);
+}
+
 static int get_option(struct option_source *src, const char *key, const char *here, char **out,
 		      struct mt_error *err)
 {
@@ -171,7 +187,7 @@ static int get_option(struct option_source *src, const char *key, const char *he
 		const char *v = toml_get(src->toml, key);
 
 		if (v) {
-			*out = xstrdup(v);
+			*out = expand_here(v, here);
 			return 0;
 		}
 	}
@@ -200,24 +216,10 @@ static int read_locations(struct option_source *src, struct mt_config *cfg, stru
 		}
 	}
 	for (size_t i = 0; rc == 0 && i < raw.n; i++) {
-		char *loc = raw.v[i];
+		char *loc = expand_here(raw.v[i], cfg->here);
 
-		if (strstr(loc, "%(here)s")) {
-			struct strbuf sb;
-			char *at;
-
-			sb_init(&sb);
-			while ((at = strstr(loc, "%(here)s"))) {
-				sb_addn(&sb, loc, (size_t)(at - loc));
-				sb_adds(&sb, cfg->here);
-				loc = at + 8;
-			}
-			sb_adds(&sb, loc);
-			sl_push_owned(&cfg->version_locations, resolve_script_location(cfg->here, sb.buf));
-			sb_free(&sb);
-		} else {
-			sl_push_owned(&cfg->version_locations, resolve_script_location(cfg->here, loc));
-		}
+		sl_push_owned(&cfg->version_locations, resolve_script_location(cfg->here, loc));
+		free(loc);
 	}
 	if (rc == 0 && raw.n == 0)
 		sl_push_owned(&cfg->version_locations, xasprintf("%s/versions", cfg->script_location));

@@ -88,7 +88,7 @@ static void add_children(struct strbuf *sb, const struct graph *g, const struct 
 	uint32_t *kids = xmalloc(nd->children.n * sizeof(uint32_t));
 
 	memcpy(kids, nd->children.v, nd->children.n * sizeof(uint32_t));
-	qsort_r(kids, nd->children.n, sizeof(uint32_t), cmp_pos, (void *)pos);
+	sort_array_r(kids, nd->children.n, sizeof(uint32_t), cmp_pos, (void *)pos);
 	for (uint32_t i = 0; i < nd->children.n; i++) {
 		if (i)
 			sb_adds(sb, ", ");
@@ -234,7 +234,7 @@ void print_branches(FILE *out, const struct graph *g, const struct u32vec *order
 			format_head_only(&sb, g, order->v[i], first);
 		kids = xmalloc(nd->children.n * sizeof(uint32_t));
 		memcpy(kids, nd->children.v, nd->children.n * sizeof(uint32_t));
-		qsort_r(kids, nd->children.n, sizeof(uint32_t), cmp_pos, pos);
+		sort_array_r(kids, nd->children.n, sizeof(uint32_t), cmp_pos, pos);
 		for (uint32_t k = 0; k < nd->children.n; k++) {
 			sb_addf(&sb, "\n%*s -> ", (int)strlen(nd->id), "");
 			format_head_only(&sb, g, kids[k], child);

@@ -240,9 +240,9 @@ static void collect_ends(struct graph *g)
 			u32_push(&g->bases, i);
 	}
 	/* Alembic keeps heads in the order their Script objects were loaded */
-	qsort_r(g->heads.v, g->heads.n, sizeof(uint32_t), cmp_by_load, g);
-	qsort_r(g->real_heads.v, g->real_heads.n, sizeof(uint32_t), cmp_by_load, g);
-	qsort_r(g->bases.v, g->bases.n, sizeof(uint32_t), cmp_by_load, g);
+	sort_array_r(g->heads.v, g->heads.n, sizeof(uint32_t), cmp_by_load, g);
+	sort_array_r(g->real_heads.v, g->real_heads.n, sizeof(uint32_t), cmp_by_load, g);
+	sort_array_r(g->bases.v, g->bases.n, sizeof(uint32_t), cmp_by_load, g);
 }
 
 void graph_free(struct graph *g)

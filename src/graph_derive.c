@@ -231,7 +231,7 @@ void graph_inherit_labels(struct graph *g)
 			inherit_from(g, &ls, i, seen, ++stamp, &todo);
 	for (uint32_t i = 0; i < g->n; i++)
 		if (g->nodes[i].n_labels > 1)
-			qsort(g->nodes[i].labels, g->nodes[i].n_labels, sizeof(char *), cmp_label);
+			sort_array(g->nodes[i].labels, g->nodes[i].n_labels, sizeof(char *), cmp_label);
 	free(todo.v);
 	free(seen);
 	free(ls.cap);

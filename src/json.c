@@ -128,7 +128,7 @@ void json_write_export(FILE *out, const struct project *p)
 		if (g->nodes[i].is_merge_point)
 			u32_push(&mps, i);
 	}
-	qsort_r(all.v, all.n, sizeof(uint32_t), cmp_id, (void *)g);
+	sort_array_r(all.v, all.n, sizeof(uint32_t), cmp_id, (void *)g);
 	fputs("{\n  \"revisions\": [", out);
 	for (uint32_t i = 0; i < all.n; i++) {
 		fputs(i ? ",\n    " : "\n    ", out);

@@ -192,7 +192,7 @@ void history_order(const struct graph *g, const bool *todo, const struct u32vec 
 	for (uint32_t i = 0; i < heads->n; i++)
 		if (todo[heads->v[i]])
 			sorted[n++] = heads->v[i];
-	qsort_r(sorted, n, sizeof(uint32_t), cmp_order, (void *)g);
+	sort_array_r(sorted, n, sizeof(uint32_t), cmp_order, (void *)g);
 	for (uint32_t i = 0; i < n; i++)
 		if (i == 0 || sorted[i] != sorted[i - 1]) /* heads are a set in Alembic */
 			append_slot(&s, sorted[i]);

@@ -73,8 +73,7 @@ static int cmp_problem(const void *a, const void *b)
 
 void problem_list_sort(struct problem_list *pl)
 {
-	if (pl->n > 1)
-		qsort(pl->v, pl->n, sizeof(*pl->v), cmp_problem);
+	sort_array(pl->v, pl->n, sizeof(*pl->v), cmp_problem);
 }
 
 void problem_list_free(struct problem_list *pl)

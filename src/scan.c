@@ -125,7 +125,7 @@ static int walk_dir(struct walk *w, const char *dir, struct mt_error *err)
 		free(full);
 	}
 	closedir(d);
-	qsort(files.v, files.n, sizeof(char *), cmp_name);
+	sort_array(files.v, files.n, sizeof(char *), cmp_name);
 	if (!str_ends_with(dir, "__pycache__")) {
 		for (size_t i = 0; i < files.n; i++) {
 			char *full = xasprintf("%s/%s", dir, files.v[i]);
@@ -143,7 +143,7 @@ static int walk_dir(struct walk *w, const char *dir, struct mt_error *err)
 		}
 	}
 	if (w->recursive) {
-		qsort(dirs.v, dirs.n, sizeof(char *), cmp_name);
+		sort_array(dirs.v, dirs.n, sizeof(char *), cmp_name);
 		for (size_t i = 0; i < dirs.n && rc == 0; i++) {
 			char *sub = xasprintf("%s/%s", dir, dirs.v[i]);
 

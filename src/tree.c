@@ -90,7 +90,7 @@ static void walk(struct tree *t, uint32_t v, const char *first, const char *rest
 			break;
 		kids = xmalloc(nk * sizeof(uint32_t));
 		memcpy(kids, nd->children.v, nk * sizeof(uint32_t));
-		qsort_r(kids, nk, sizeof(uint32_t), cmp_height, t);
+		sort_array_r(kids, nk, sizeof(uint32_t), cmp_height, t);
 		free(own_first);
 		if (nk == 1) {
 			/* the report puts the arrow under the id, or 4 columns in at the top level */

@@ -195,8 +195,7 @@ static int cmp_str(const void *a, const void *b)
 
 void sl_sort(struct strlist *sl)
 {
-	if (sl->n > 1)
-		qsort(sl->v, sl->n, sizeof(*sl->v), cmp_str);
+	sort_array(sl->v, sl->n, sizeof(*sl->v), cmp_str);
 }
 
 bool str_starts_with(const char *s, const char *prefix)
@@ -209,4 +208,17 @@ bool str_ends_with(const char *s, const char *suffix)
 	size_t n = strlen(s), m = strlen(suffix);
 
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+void sort_array_r(void *base, size_t n, size_t size,
+		  int (*cmp)(const void *, const void *, void *), void *ctx)
+{
+	if (n > 1)
+		qsort_r(base, n, size, cmp, ctx);
 }

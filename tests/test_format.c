@@ -1,5 +1,140 @@
+/* test_format.c - the exact bytes of history/heads/branches lines (Alembic's
+ * formats), the report-style tree and JSON escaping. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
-int main(void){return 0;}
+
+#include "graph_text.h"
+#include "migtree/format.h"
+#include "migtree/json.h"
+#include "migtree/tree.h"
+
+enum what { HISTORY, HISTORY_VERBOSE, HEADS, BRANCHES, TREE, TREE_ASCII };
+
+static char *render(const char *graph, enum what what)
+{
+	struct project p;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	graph_text_load(&p, graph);
+	switch (what) {
+	case HISTORY:
+	case HISTORY_VERBOSE:
+		print_history(out, &p.graph, &p.order, what == HISTORY_VERBOSE);
+		break;
+	case HEADS:
+		print_heads(out, &p.graph, false);
+		break;
+	case BRANCHES:
+		print_branches(out, &p.graph, &p.order, false);
+		break;
+	case TREE:
+	case TREE_ASCII:
+		tree_print(out, &p, what == TREE_ASCII);
+		break;
+	}
+	fclose(out);
+	project_free(&p);
+	return buf;
+}
+
+static void assert_render(const char *graph, enum what what, const char *want)
+{
+	char *got = render(graph, what);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_history_lines(void **state)
+{
+	(void)state;
+	assert_render("r0\na1 r0 @feature\nb1 r0\nm1 a1 b1 +q0\nq0\n", HISTORY,
+		      "a1, b1 (q0) -> m1 (feature) (head) (mergepoint), message of m1\n"
+		      "r0 -> a1 (feature), message of a1\n"
+		      "r0 -> b1, message of b1\n"
+		      "<base> -> r0 (branchpoint), message of r0\n"
+		      "<base> -> q0 (effective head), message of q0\n");
+}
+
+static void test_verbose_entry(void **state)
+{
+	(void)state;
+	assert_render("r0\na1 r0\nb1 r0\n", HISTORY_VERBOSE,
+		      "Rev: a1 (head)\nParent: r0\nPath: versions/a1.py\n\n"
+		      "    message of a1\n    \n    Revision ID: a1\n\n"
+		      "Rev: b1 (head)\nParent: r0\nPath: versions/b1.py\n\n"
+		      "    message of b1\n    \n    Revision ID: b1\n\n"
+		      "Rev: r0 (branchpoint)\nParent: <base>\nBranches into: a1, b1\nPath: versions/r0.py\n\n"
+		      "    message of r0\n    \n    Revision ID: r0\n\n");
+}
+
+static void test_heads_and_branches(void **state)
+{
+	(void)state;
+	assert_render("r0\na1 r0 @x\nb1 r0\n", HEADS, "a1 (x) (head)\nb1 (head)\n");
+	assert_render("r0\na1 r0 @x\nb1 r0\n", BRANCHES,
+		      "r0 (branchpoint)\n   -> a1 (x) (head)\n   -> b1 (head)\n\n");
+}
+
+static void test_phantoms_are_not_alembic_lines(void **state)
+{
+	(void)state;
+	assert_render("a1 gone\n", HISTORY, "gone -> a1 (head), message of a1\n");
+}
+
+static void test_tree_drawing(void **state)
+{
+	(void)state;
+	assert_render("r0\nside r0\nmain1 r0\nmain2 main1\nlost ghost\n", TREE,
+		      "r0 (message of r0) - ROOT, BRANCH POINT\n"
+		      "    \u251c\u2500\u2500 side (message of side) - BRANCH HEAD\n"
+		      "    \u2514\u2500\u2500 main1 (message of main1)\n"
+		      "        \u2193\n"
+		      "        main2 (message of main2) - MAIN HEAD\n"
+		      "\n"
+		      "ghost - MISSING (no file defines it)\n"
+		      "    \u2193\n"
+		      "lost (message of lost) - HEAD\n");
+	assert_render("r0\na1 r0\nb1 r0\nm a1 b1\n", TREE_ASCII,
+		      "r0 (message of r0) - ROOT, BRANCH POINT\n"
+		      "    |-- a1 (message of a1)\n"
+		      "    |   |\n"
+		      "    |   m (message of m) - MERGE POINT, BRANCH HEAD\n"
+		      "    `-- b1 (message of b1)\n"
+		      "        |\n"
+		      "        m (drawn above)\n");
+}
+
+static void test_json_string_escapes(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	(void)state;
+	json_string(out, "a\"b\\c\nd\x01\x1b[31m\xc3\xa9");
+	fclose(out);
+	assert_string_equal(buf, "\"a\\\"b\\\\c\\nd\\u0001\\u001b[31m\xc3\xa9\"");
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_history_lines),
+		cmocka_unit_test(test_verbose_entry),
+		cmocka_unit_test(test_heads_and_branches),
+		cmocka_unit_test(test_phantoms_are_not_alembic_lines),
+		cmocka_unit_test(test_tree_drawing),
+		cmocka_unit_test(test_json_string_escapes),
+	};
+
+	return cmocka_run_group_tests_name("format", tests, NULL, NULL);
+}

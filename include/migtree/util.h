@@ -18,6 +18,11 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* qsort/qsort_r that accept an empty (NULL) array, which the C library may not. */
+void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+void sort_array_r(void *base, size_t n, size_t size,
+		  int (*cmp)(const void *, const void *, void *), void *ctx);
+
 #define GROW(arr, cap, need) xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
 
 /* A growable NUL-terminated byte string. */
