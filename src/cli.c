@@ -48,7 +48,7 @@ uint32_t cli_resolve(const struct project *p, const char *arg)
 		break;
 	case RESOLVE_AMBIGUOUS:
 		list = sl_join(&matches, ", ");
-		cli_error("'%s' is ambiguous; it starts %s", arg, list);
+		cli_error("'%s' is ambiguous; it could be %s", arg, list);
 		free(list);
 		break;
 	}

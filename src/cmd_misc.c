@@ -37,10 +37,10 @@ static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 	fprintf(out, "%-10s%s\n", "message", rf->message);
 	if (rf->doc_create_date.value)
 		fprintf(out, "%-10s%s\n", "created", rf->doc_create_date.value);
-	fprintf(out, "%-10s", "flags");
-	fprintf(out, "%s%s%s%s%s\n", nd->is_head ? "head " : "", nd->is_base ? "base " : "",
-		nd->is_branch_point ? "branchpoint " : "", nd->is_merge_point ? "mergepoint " : "",
-		nd->in_cycle ? "in-cycle " : "");
+	if (nd->is_head || nd->is_base || nd->is_branch_point || nd->is_merge_point || nd->in_cycle)
+		fprintf(out, "%-10s%s%s%s%s%s\n", "flags", nd->is_head ? "head " : "",
+			nd->is_base ? "base " : "", nd->is_branch_point ? "branchpoint " : "",
+			nd->is_merge_point ? "mergepoint " : "", nd->in_cycle ? "in-cycle" : "");
 	list_nodes(out, g, "parents", &nd->down);
 	list_nodes(out, g, "children", &nd->children);
 	if (nd->deps.n)

@@ -432,7 +432,9 @@ static void finish(struct parser *p)
 	} else if (rf->rev.kind != VALUE_ABSENT) {
 		fail_at(p, rf->rev.line, "`revision` must be a single string");
 		return;
-	} else if (!legacy_revision_name(rf->name, &rf->revision)) {
+	} else if (legacy_revision_name(rf->name, &rf->revision)) {
+		rf->rev.line = 1; /* the id is the file name: point at the file's top */
+	} else {
 		snprintf(msg, sizeof(msg),
 			 "no `revision` variable: Alembic cannot determine the revision id of %s",
 			 rf->name);
@@ -440,7 +442,7 @@ static void finish(struct parser *p)
 		return;
 	}
 	if (rf->down.kind == VALUE_ABSENT) {
-		fail_at(p, rf->rev.line ? rf->rev.line : 1,
+		fail_at(p, rf->rev.line,
 			"no `down_revision` variable: Alembic fails to load this file");
 		return;
 	}

@@ -1,0 +1,88 @@
+# lib.sh - the harness of the shell-level tests (sourced).
+#
+# Each test case runs the sanitized migtree ($MIGTREE) in a scratch copy of the
+# fixtures and compares its stdout with tests/cli/NAME.out, its stderr with
+# tests/cli/NAME.err (when that file exists) and its exit status. Run with
+# MIGTREE_UPDATE=1 to (re)write the expected files after reviewing a change.
+# The script ends with the line `N passed, N failed`.
+
+set -u
+: "${MIGTREE:?MIGTREE must name the migtree binary}"
+: "${top_srcdir:?top_srcdir must be set}"
+LC_ALL=C.UTF-8
+export LC_ALL
+unset NO_COLOR
+
+passed=0
+failed=0
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/migtree-test-XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+cp -R "$top_srcdir/tests/fixtures" "$scratch/fixtures"
+cp -R "$top_srcdir/examples" "$scratch/examples"
+chmod -R u+w "$scratch"
+cd "$scratch" || exit 99
+
+ok() {
+	passed=$((passed + 1))
+	echo "ok - $1"
+}
+
+not_ok() {
+	failed=$((failed + 1))
+	echo "not ok - $1"
+}
+
+# compare NAME KIND ACTUAL_FILE: against tests/cli/NAME.KIND
+compare() {
+	expected="$top_srcdir/tests/cli/$1.$2"
+	if [ "${MIGTREE_UPDATE:-}" = 1 ] && [ "$2" = out -o -s "$3" -o -f "$expected" ]; then
+		cp "$3" "$expected"
+		return 0
+	fi
+	if [ ! -f "$expected" ]; then
+		[ "$2" = err ] && return 0
+		echo "# missing $expected"
+		return 1
+	fi
+	if ! diff -u "$expected" "$3" >"$scratch/diff"; then
+		sed 's/^/# /' "$scratch/diff"
+		return 1
+	fi
+	return 0
+}
+
+# case NAME STATUS ARGS...: run migtree ARGS, expect exit STATUS and the files
+case_() {
+	name=$1
+	want=$2
+	shift 2
+	"$MIGTREE" "$@" >"$scratch/out.raw" 2>"$scratch/err.raw" </dev/null
+	got=$?
+	# absolute paths (history -v prints them) differ per run: name the scratch dir
+	sed "s|$scratch|SCRATCH|g" "$scratch/out.raw" >"$scratch/out"
+	sed "s|$scratch|SCRATCH|g" "$scratch/err.raw" >"$scratch/err"
+	if [ "$got" != "$want" ]; then
+		echo "# exit status $got, expected $want; stderr:"
+		sed 's/^/#   /' "$scratch/err"
+		not_ok "$name"
+		return
+	fi
+	if compare "$name" out "$scratch/out" && compare "$name" err "$scratch/err"; then
+		ok "$name"
+	else
+		not_ok "$name"
+	fi
+}
+
+# check NAME COMMAND...: a shell condition as a test
+check() {
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit $?
+}
