@@ -7,15 +7,20 @@
  * and not already a head; further parents are appended; with none, the head is
  * removed and the walk moves to the previous head in the list (or the first).
  *
- * Two facts let us drop the ancestor sets:
+ * Three facts let us drop the ancestor sets:
  * - the revisions not yet emitted are exactly the ancestors of the current heads,
  *   so "the candidate is an ancestor of another head" is "the candidate has a child
  *   not yet emitted": a counter per node (pending) answers it in O(1);
  * - when it is blocked, the heads that reach it are found by walking up from it
  *   through unemitted children only; the list order of heads is kept as a linked
- *   list with increasing keys, so "the first" is the smallest key met.
- * Each walk-up visits only the unemitted region above one merge, so typical
- * histories cost O(revisions + edges). */
+ *   list with increasing keys, so "the first" is the smallest key met;
+ * - the walk-up goes chain by chain, not node by node. A chain is a maximal line
+ *   where each node has one child and that child one parent. Inside a chain nodes
+ *   are emitted top-down, so its unemitted part is a bottom run, and a head can
+ *   only be that run's top: one look per chain tells all. Only the chain's last
+ *   node leads to other chains.
+ * A walk-up then costs the number of unemitted chains above the candidate, so the
+ * 100,000-revision benchmark of long-lived branches sorts in linear time. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,8 +40,15 @@ struct sorter {
 	struct slot **slot_of;
 	struct slot *first, *last;
 	uint64_t next_key;
-	uint32_t *seen, stamp;
+	uint32_t *seen, stamp;    /* per chain: visited by the current walk-up */
 	struct u32vec stack;
+	uint32_t *chain_of;       /* node -> chain */
+	uint32_t *chain_pos;      /* node -> index in its chain, 0 at the bottom */
+	uint32_t *chain_start;    /* chain -> offset of its first node in chain_nodes */
+	uint32_t *chain_len;
+	int64_t *chain_top;       /* chain -> index of its highest unemitted node, -1 if none */
+	uint32_t *chain_nodes;
+	uint32_t n_chains;
 	struct u32vec *out;
 	struct u32vec *rev;  /* reverse norm_down edges: rev[v] = nodes x with v in x.norm_down */
 };
@@ -85,23 +97,24 @@ static struct slot *first_head_above(struct sorter *s, uint32_t c, struct slot *
 
 	s->stamp++;
 	s->stack.n = 0;
-	u32_push(&s->stack, c);
-	s->seen[c] = s->stamp;
+	u32_push(&s->stack, s->chain_of[c]);
 	while (s->stack.n) {
-		uint32_t v = s->stack.v[--s->stack.n];
-		const struct u32vec *up = &s->rev[v];
+		uint32_t ch = s->stack.v[--s->stack.n], top_node;
+		const struct u32vec *up;
 
-		if (s->slot_of[v] && s->slot_of[v] != from &&
-		    (!best || s->slot_of[v]->key < best->key))
-			best = s->slot_of[v];
-		for (uint32_t k = 0; k < up->n; k++) {
-			uint32_t x = up->v[k];
-
-			if (s->seen[x] != s->stamp && in_todo(s, x)) {
-				s->seen[x] = s->stamp;
-				u32_push(&s->stack, x);
-			}
-		}
+		if (s->seen[ch] == s->stamp || s->chain_top[ch] < 0)
+			continue;
+		s->seen[ch] = s->stamp;
+		top_node = s->chain_nodes[s->chain_start[ch] + (uint32_t)s->chain_top[ch]];
+		if (s->slot_of[top_node] && s->slot_of[top_node] != from &&
+		    (!best || s->slot_of[top_node]->key < best->key))
+			best = s->slot_of[top_node];
+		if ((uint32_t)s->chain_top[ch] + 1 != s->chain_len[ch])
+			continue; /* the node above the run is emitted: nothing more this way */
+		up = &s->rev[top_node];
+		for (uint32_t k = 0; k < up->n; k++)
+			if (in_todo(s, up->v[k]) && s->seen[s->chain_of[up->v[k]]] != s->stamp)
+				u32_push(&s->stack, s->chain_of[up->v[k]]);
 	}
 	return best;
 }
@@ -115,6 +128,7 @@ static struct slot *emit(struct sorter *s, struct slot *cur)
 
 	u32_push(s->out, c);
 	s->done[c] = true;
+	s->chain_top[s->chain_of[c]] = (int64_t)s->chain_pos[c] - 1;
 	s->slot_of[c] = NULL;
 	for (uint32_t k = 0; k < nd->norm_down.n; k++)
 		s->pending[nd->norm_down.v[k]]--;
@@ -152,7 +166,6 @@ static void sorter_init(struct sorter *s, const struct graph *g, const bool *tod
 	s->done = xcalloc(g->n, sizeof(bool));
 	s->pending = xcalloc(g->n, sizeof(uint32_t));
 	s->slot_of = xcalloc(g->n, sizeof(struct slot *));
-	s->seen = xcalloc(g->n, sizeof(uint32_t));
 	s->rev = xcalloc(g->n, sizeof(struct u32vec));
 	for (uint32_t x = 0; x < g->n; x++) {
 		const struct node *nd = &g->nodes[x];
@@ -164,6 +177,69 @@ static void sorter_init(struct sorter *s, const struct graph *g, const bool *tod
 			u32_push(&s->rev[nd->norm_down.v[k]], x);
 		}
 	}
+}
+
+/* Number of V's down revisions that are to be ordered. */
+static uint32_t todo_parents(const struct sorter *s, uint32_t v)
+{
+	const struct node *nd = &s->g->nodes[v];
+	uint32_t n = 0;
+
+	for (uint32_t k = 0; k < nd->norm_down.n; k++)
+		n += s->todo[nd->norm_down.v[k]];
+	return n;
+}
+
+/* Does V continue the chain of its one parent (a parent with one child)? */
+static bool extends_parent(const struct sorter *s, uint32_t v)
+{
+	const struct node *nd = &s->g->nodes[v];
+
+	if (todo_parents(s, v) != 1)
+		return false;
+	for (uint32_t k = 0; k < nd->norm_down.n; k++)
+		if (s->todo[nd->norm_down.v[k]])
+			return s->rev[nd->norm_down.v[k]].n == 1;
+	return false;
+}
+
+static void start_chain(struct sorter *s, uint32_t bottom, uint32_t *used)
+{
+	uint32_t ch = s->n_chains++, v = bottom, len = 0;
+
+	s->chain_start[ch] = *used;
+	for (;;) {
+		s->chain_of[v] = ch;
+		s->chain_pos[v] = len++;
+		s->chain_nodes[(*used)++] = v;
+		if (s->rev[v].n != 1 || !extends_parent(s, s->rev[v].v[0]) ||
+		    s->chain_of[s->rev[v].v[0]] != NO_NODE)
+			break;
+		v = s->rev[v].v[0];
+	}
+	s->chain_len[ch] = len;
+	s->chain_top[ch] = (int64_t)len - 1;
+}
+
+static void build_chains(struct sorter *s)
+{
+	uint32_t n = s->g->n, used = 0;
+
+	s->chain_of = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	s->chain_pos = xcalloc(n ? n : 1, sizeof(uint32_t));
+	s->chain_start = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	s->chain_len = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	s->chain_top = xmalloc((n ? n : 1) * sizeof(int64_t));
+	s->chain_nodes = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	for (uint32_t v = 0; v < n; v++)
+		s->chain_of[v] = NO_NODE;
+	for (uint32_t v = 0; v < n; v++)
+		if (s->todo[v] && !extends_parent(s, v))
+			start_chain(s, v, &used);
+	for (uint32_t v = 0; v < n; v++) /* what only a cycle reaches: one chain each */
+		if (s->todo[v] && s->chain_of[v] == NO_NODE)
+			start_chain(s, v, &used);
+	s->seen = xcalloc(s->n_chains ? s->n_chains : 1, sizeof(uint32_t));
 }
 
 static void sorter_free(struct sorter *s)
@@ -178,6 +254,12 @@ static void sorter_free(struct sorter *s)
 	free(s->slot_of);
 	free(s->seen);
 	free(s->stack.v);
+	free(s->chain_of);
+	free(s->chain_pos);
+	free(s->chain_start);
+	free(s->chain_len);
+	free(s->chain_top);
+	free(s->chain_nodes);
 }
 
 void history_order(const struct graph *g, const bool *todo, const struct u32vec *heads,
@@ -189,6 +271,7 @@ void history_order(const struct graph *g, const bool *todo, const struct u32vec 
 	uint32_t n = 0;
 
 	sorter_init(&s, g, todo, out);
+	build_chains(&s);
 	for (uint32_t i = 0; i < heads->n; i++)
 		if (todo[heads->v[i]])
 			sorted[n++] = heads->v[i];

@@ -28,8 +28,12 @@ void logical_line_free(struct logical_line *ll)
 
 bool tok_is(const struct pylex *lx, const struct token *t, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n;
 
+	/* called for every token against keyword lists: reject on the first byte */
+	if (t->end == t->start || lx->text[t->start] != s[0])
+		return false;
+	n = strlen(s);
 	return t->end - t->start == n && memcmp(lx->text + t->start, s, n) == 0;
 }
 
@@ -99,10 +103,12 @@ static const char *const multi_ops[] = {
 
 static size_t op_len(const char *p, size_t avail)
 {
+	if (avail < 2 || !strchr("*/<>.-:=!+%&|^@", p[0]) || !p[0])
+		return 1; /* brackets, commas and the like are one byte */
 	for (int i = 0; multi_ops[i]; i++) {
 		size_t n = strlen(multi_ops[i]);
 
-		if (n <= avail && memcmp(p, multi_ops[i], n) == 0)
+		if (multi_ops[i][0] == p[0] && n <= avail && memcmp(p, multi_ops[i], n) == 0)
 			return n;
 	}
 	return 1;
@@ -334,7 +340,14 @@ char *py_string_decode(const char *tok, size_t len, const char *path, int line,
 			}
 			continue;
 		}
-		sb_addc(&sb, body[i++]);
+		{
+			size_t run = i + 1;
+
+			while (run < n && body[run] != '\\' && body[run] != '\r')
+				run++;
+			sb_addn(&sb, body + i, run - i);
+			i = run;
+		}
 	}
 	return sb_detach(&sb);
 }

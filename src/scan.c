@@ -79,6 +79,18 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A directory entry that is not a directory; MAYBE_LINK when readdir could not say
+ * it is a regular file, so its real path needs realpath(). */
+struct entry {
+	char *name;
+	bool maybe_link;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
 struct walk {
 	struct file_list *out;
 	struct strlist seen_paths; /* owns the keys of `seen` */
@@ -99,46 +111,81 @@ static bool seen_before(struct walk *w, const char *real)
 	return false;
 }
 
+/* Is D_NAME in DIR a directory that os.walk would descend into (not a link)? */
+static bool is_walked_dir(const char *dir, const struct dirent *de, bool *is_dir)
+{
+	char *full;
+	struct stat st;
+	bool walked = false;
+
+	*is_dir = false;
+	if (de->d_type == DT_REG)
+		return false; /* the common case costs no system call */
+	if (de->d_type == DT_DIR) {
+		*is_dir = true;
+		return true;
+	}
+	full = xasprintf("%s/%s", dir, de->d_name);
+	if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+		struct stat lst;
+
+		*is_dir = true; /* like os.walk: a link to a directory is listed, not followed */
+		walked = lstat(full, &lst) == 0 && !S_ISLNK(lst.st_mode);
+	}
+	free(full);
+	return walked;
+}
+
 static int walk_dir(struct walk *w, const char *dir, struct mt_error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	struct strlist files = { 0 }, dirs = { 0 };
+	struct strlist dirs = { 0 };
+	struct entry *files = NULL;
+	size_t n_files = 0, cap_files = 0;
+	char dir_real[PATH_MAX];
 	int rc = 0;
 
 	if (!d)
 		return mt_fail(err, dir, 0, "cannot list directory: %s", strerror(errno));
+	if (!realpath(dir, dir_real))
+		snprintf(dir_real, sizeof(dir_real), "%s", dir);
 	while ((de = readdir(d))) {
-		char *full;
-		struct stat st, lst;
+		bool is_dir;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		full = xasprintf("%s/%s", dir, de->d_name);
-		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			/* like os.walk: a link to a directory is listed but not followed */
-			if (lstat(full, &lst) == 0 && !S_ISLNK(lst.st_mode))
-				sl_push(&dirs, de->d_name);
-		} else {
-			sl_push(&files, de->d_name);
+		if (is_walked_dir(dir, de, &is_dir)) {
+			sl_push(&dirs, de->d_name);
+		} else if (!is_dir) {
+			GROW(files, cap_files, n_files + 1);
+			files[n_files++] = (struct entry){ xstrdup(de->d_name), de->d_type != DT_REG };
 		}
-		free(full);
 	}
 	closedir(d);
-	sort_array(files.v, files.n, sizeof(char *), cmp_name);
+	sort_array(files, n_files, sizeof(*files), cmp_entry);
 	if (!str_ends_with(dir, "__pycache__")) {
-		for (size_t i = 0; i < files.n; i++) {
-			char *full = xasprintf("%s/%s", dir, files.v[i]);
-			char real[PATH_MAX];
+		for (size_t i = 0; i < n_files; i++) {
+			char *full, *real;
+			char resolved[PATH_MAX];
 
-			if (scan_is_candidate(files.v[i]) && realpath(full, real) && !seen_before(w, real)) {
+			if (!scan_is_candidate(files[i].name))
+				continue;
+			full = xasprintf("%s/%s", dir, files[i].name);
+			if (!files[i].maybe_link)
+				real = xasprintf("%s/%s", dir_real, files[i].name);
+			else
+				real = xstrdup(realpath(full, resolved) ? resolved : full); /* broken: read_one says so */
+			if (real && !seen_before(w, real)) {
 				struct revision_file *rf = read_one(full);
 
-				rf->real_path = xstrdup(real);
+				rf->real_path = real;
+				real = NULL;
 				GROW(w->out->v, w->out->cap, w->out->n + 1);
 				rf->load_index = w->out->n;
 				w->out->v[w->out->n++] = rf;
 			}
+			free(real);
 			free(full);
 		}
 	}
@@ -151,7 +198,9 @@ static int walk_dir(struct walk *w, const char *dir, struct mt_error *err)
 			free(sub);
 		}
 	}
-	sl_free(&files);
+	for (size_t i = 0; i < n_files; i++)
+		free(files[i].name);
+	free(files);
 	sl_free(&dirs);
 	return rc;
 }
