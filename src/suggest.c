@@ -120,6 +120,21 @@ static void by_create_date(const struct graph *g, struct problem *p, const struc
 		add_candidate(p, g->nodes[best].id, "created just before it, by Create Date");
 }
 
+/* Alembic resolves depends_on by full id or branch label only (a prefix is a
+ * KeyError), so a unique prefix is offered as the full id to write. */
+static void suggest_dependency(struct graph *g, struct problem *p)
+{
+	struct strlist matches = { 0 };
+	uint32_t v;
+
+	if (graph_resolve(g, p->ref, &v, &matches) == RESOLVE_OK && strcmp(g->nodes[v].id, p->ref)) {
+		sl_push(&p->candidates, g->nodes[v].id);
+		sl_push_owned(&p->fixes, xasprintf("write the full id: depends_on = '%s' (Alembic does not "
+						   "resolve prefixes in files)", g->nodes[v].id));
+	}
+	sl_free(&matches);
+}
+
 void suggest_missing_parents(struct graph *g)
 {
 	for (size_t i = 0; i < g->problems.n; i++) {
@@ -127,6 +142,8 @@ void suggest_missing_parents(struct graph *g)
 		uint32_t v;
 		bool *desc;
 
+		if (p->kind == PROBLEM_MISSING_DEPENDENCY)
+			suggest_dependency(g, p);
 		if (p->kind != PROBLEM_MISSING_DOWN_REVISION)
 			continue;
 		v = graph_find(g, p->revision);

@@ -138,6 +138,12 @@ static void test_locate_upwards_and_scan_order(void **state)
 	write_file("proj/db/versions/b_sub/m.py", "revision = 'm1'\ndown_revision = 'a1'\n");
 	write_file("proj/db/versions/a_sub/n.py", "revision = 'n1'\ndown_revision = 'a1'\n");
 	write_file("proj/db/versions/__pycache__/c.py", "revision = 'c1'\ndown_revision = None\n");
+	{
+		char *link = xasprintf("%s/proj/db/versions/b_dangling.py", root);
+
+		assert_int_equal(symlink("/nonexistent/target.py", link), 0);
+		free(link);
+	}
 	sub = xasprintf("%s/proj/deep", root);
 	assert_int_equal(chdir(sub), 0);
 	free(sub);
@@ -145,12 +151,14 @@ static void test_locate_upwards_and_scan_order(void **state)
 	assert_true(cfg.recursive);
 	assert_true(str_ends_with(cfg.version_locations.v[0], "/proj/db/versions"));
 	assert_int_equal(scan_project(&cfg, &fl, &err), 0);
-	/* files of a directory sorted, then its subdirectories sorted; caches skipped */
-	assert_int_equal(fl.n, 4);
+	/* files of a directory sorted, then its subdirectories sorted; caches skipped;
+	 * a dangling link is listed with the reason it cannot be read */
+	assert_int_equal(fl.n, 5);
 	assert_string_equal(fl.v[0]->revision, "a1");
-	assert_string_equal(fl.v[1]->revision, "z1");
-	assert_string_equal(fl.v[2]->revision, "n1");
-	assert_string_equal(fl.v[3]->revision, "m1");
+	assert_non_null(strstr(fl.v[1]->error, "cannot read"));
+	assert_string_equal(fl.v[2]->revision, "z1");
+	assert_string_equal(fl.v[3]->revision, "n1");
+	assert_string_equal(fl.v[4]->revision, "m1");
 	file_list_free(&fl);
 	config_free(&cfg);
 }

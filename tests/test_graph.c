@@ -140,6 +140,15 @@ static void test_dependencies(void **state)
 	assert_int_equal(b1->deps.n, 1); /* the label resolves to q0 */
 	assert_string_equal(p.graph.nodes[b1->deps.v[0]].id, "q0");
 	assert_int_equal(graph_text_count(&p, PROBLEM_MISSING_DEPENDENCY), 1);
+	project_free(&p);
+	/* a prefix in depends_on: Alembic fails on it; the full id is offered */
+	graph_text_load(&p, "r0\nq0abcdef @other\na1 r0 +q0ab\n");
+	assert_int_equal(graph_text_count(&p, PROBLEM_MISSING_DEPENDENCY), 1);
+	for (size_t i = 0; i < p.graph.problems.n; i++)
+		if (p.graph.problems.v[i].kind == PROBLEM_MISSING_DEPENDENCY)
+			assert_string_equal(p.graph.problems.v[i].candidates.v[0], "q0abcdef");
+	project_free(&p);
+	graph_text_load(&p, "r0\nq0 @other\na1 r0 +q0\nb1 r0 +other +nothere\n");
 	/* q0 has dependants: a head, but not a real head (Alembic's "effective head") */
 	assert_true(p.graph.nodes[graph_text_node(&p, "q0")].is_head);
 	assert_false(p.graph.nodes[graph_text_node(&p, "q0")].is_real_head);
