@@ -35,7 +35,24 @@ static int report_options(int argc, char **argv, bool *verbose, char **range)
 	return 0;
 }
 
-int cmd_heads(struct cli *cli, int argc, char **argv)
+static void list_heads(FILE *out, const struct project *p, bool verbose)
+{
+	print_heads(out, &p->graph, verbose);
+}
+
+static void list_bases(FILE *out, const struct project *p, bool verbose)
+{
+	print_bases(out, &p->graph, verbose);
+}
+
+static void list_branches(FILE *out, const struct project *p, bool verbose)
+{
+	print_branches(out, &p->graph, &p->order, verbose);
+}
+
+/* heads, bases and branches: options, load, print, warn. */
+static int run_listing(struct cli *cli, int argc, char **argv,
+		       void (*list)(FILE *, const struct project *, bool))
 {
 	struct project p;
 	bool verbose = false;
@@ -44,40 +61,25 @@ int cmd_heads(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
-	print_heads(cli->out, &p.graph, verbose);
+	list(cli->out, &p, verbose);
 	cli_warn_if_alembic_fails(&p);
 	project_free(&p);
 	return EXIT_OK;
+}
+
+int cmd_heads(struct cli *cli, int argc, char **argv)
+{
+	return run_listing(cli, argc, argv, list_heads);
 }
 
 int cmd_bases(struct cli *cli, int argc, char **argv)
 {
-	struct project p;
-	bool verbose = false;
-
-	if (report_options(argc, argv, &verbose, NULL))
-		return EXIT_USAGE;
-	if (cli_load(cli, &p))
-		return EXIT_USAGE;
-	print_bases(cli->out, &p.graph, verbose);
-	cli_warn_if_alembic_fails(&p);
-	project_free(&p);
-	return EXIT_OK;
+	return run_listing(cli, argc, argv, list_bases);
 }
 
 int cmd_branches(struct cli *cli, int argc, char **argv)
 {
-	struct project p;
-	bool verbose = false;
-
-	if (report_options(argc, argv, &verbose, NULL))
-		return EXIT_USAGE;
-	if (cli_load(cli, &p))
-		return EXIT_USAGE;
-	print_branches(cli->out, &p.graph, &p.order, verbose);
-	cli_warn_if_alembic_fails(&p);
-	project_free(&p);
-	return EXIT_OK;
+	return run_listing(cli, argc, argv, list_branches);
 }
 
 int cmd_history(struct cli *cli, int argc, char **argv)
