@@ -1,0 +1,235 @@
+/* layout.c - lanes, one row per revision, and the folding of linear runs.
+ *
+ * Walking the rows top-down (children first), each lane remembers which revision
+ * it is heading to. A revision takes the leftmost lane heading to it (or a free
+ * lane when none is: a head); the other lanes heading to it end there with a
+ * horizontal line (a branch point). Its first parent continues in its lane, other
+ * parents (a merge) open lanes to the right. Two lanes heading to one parent run
+ * side by side down to it and join on its row, as git draws them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/layout.h"
+
+struct lanes {
+	uint32_t *want; /* lane -> node it is heading to, NO_NODE when free */
+	uint16_t n, cap;
+};
+
+static uint16_t free_lane(struct lanes *ln, uint16_t from)
+{
+	for (uint16_t i = from; i < ln->n; i++)
+		if (ln->want[i] == NO_NODE)
+			return i;
+	if (ln->n == ln->cap) {
+		ln->cap = ln->cap ? ln->cap * 2 : 8;
+		ln->want = xrealloc(ln->want, ln->cap * sizeof(uint32_t));
+	}
+	ln->want[ln->n] = NO_NODE;
+	return ln->n++;
+}
+
+static int16_t lane_wanting(const struct lanes *ln, uint32_t v, int16_t except)
+{
+	for (uint16_t i = 0; i < ln->n; i++)
+		if (ln->want[i] == v && i != except)
+			return (int16_t)i;
+	return -1;
+}
+
+/* A horizontal line between lanes A and B (exclusive), and the ends' sides. */
+static void hline(uint8_t *c, uint16_t a, uint16_t b)
+{
+	uint16_t lo = a < b ? a : b, hi = a < b ? b : a;
+
+	c[lo] |= CELL_RIGHT;
+	c[hi] |= CELL_LEFT;
+	for (uint16_t i = lo + 1; i < hi; i++)
+		c[i] |= CELL_LEFT | CELL_RIGHT;
+}
+
+static void emit_row(struct layout *l, uint32_t r, const uint8_t *c, uint16_t width)
+{
+	GROW(l->cells, l->cap_cells, l->n_cells_total + width);
+	memcpy(l->cells + l->n_cells_total, c, width);
+	l->cell_off[r] = (uint32_t)l->n_cells_total;
+	l->n_cells[r] = width;
+	l->n_cells_total += width;
+	if (width > l->max_lanes)
+		l->max_lanes = width;
+}
+
+static void lay_row(struct layout *l, const struct graph *g, struct lanes *ln, uint32_t r,
+		    uint8_t **cbuf, size_t *ccap)
+{
+	uint32_t v = l->node[r];
+	const struct node *nd = &g->nodes[v];
+	int16_t at = lane_wanting(ln, v, -1);
+	uint16_t me = at >= 0 ? (uint16_t)at : free_lane(ln, 0), width;
+	uint8_t *c;
+
+	/* every lane there is, plus one per merge parent that may open a lane */
+	GROW(*cbuf, *ccap, (size_t)ln->n + nd->down.n + 2);
+	c = *cbuf;
+	memset(c, 0, *ccap);
+	for (uint16_t i = 0; i < ln->n; i++)
+		if (ln->want[i] != NO_NODE)
+			c[i] = CELL_UP | CELL_DOWN;
+	c[me] = CELL_NODE | (at >= 0 ? CELL_UP : 0);
+	for (int16_t j; (j = lane_wanting(ln, v, (int16_t)me)) >= 0;) {
+		c[j] = CELL_UP;
+		hline(c, me, (uint16_t)j);
+		ln->want[j] = NO_NODE;
+	}
+	ln->want[me] = NO_NODE;
+	for (uint32_t k = 0; k < nd->down.n; k++) {
+		uint32_t p = nd->down.v[k];
+
+		if (l->row_of[p] < r)
+			continue; /* drawn above: only a cycle does that */
+		if (k == 0) {
+			ln->want[me] = p;
+			c[me] |= CELL_DOWN;
+		} else {
+			uint16_t n = free_lane(ln, me + 1); /* room was made for it above */
+
+			ln->want[n] = p;
+			c[n] = CELL_DOWN;
+			hline(c, me, n);
+		}
+	}
+	width = ln->n; /* lanes that end on this row still show on it */
+	while (width > 0 && !c[width - 1])
+		width--;
+	while (ln->n > 0 && ln->want[ln->n - 1] == NO_NODE)
+		ln->n--;
+	l->lane[r] = me;
+	emit_row(l, r, c, width);
+}
+
+void layout_build(struct layout *l, const struct project *p)
+{
+	const struct graph *g = &p->graph;
+	size_t n = g->n ? g->n : 1;
+	struct lanes ln = { 0 };
+	uint8_t *cbuf = NULL;
+	size_t ccap = 0;
+	uint32_t r = 0;
+
+	memset(l, 0, sizeof(*l));
+	l->node = xmalloc(n * sizeof(uint32_t));
+	l->row_of = xmalloc(n * sizeof(uint32_t));
+	l->cell_off = xmalloc(n * sizeof(uint32_t));
+	l->n_cells = xmalloc(n * sizeof(uint16_t));
+	l->lane = xmalloc(n * sizeof(uint16_t));
+	for (uint32_t i = 0; i < g->n; i++)
+		l->row_of[i] = UINT32_MAX;
+	for (uint32_t i = 0; i < p->order.n; i++) {
+		l->node[r] = p->order.v[i];
+		l->row_of[p->order.v[i]] = r++;
+	}
+	for (uint32_t i = 0; i < g->n; i++) /* what the order leaves out: cycles */
+		if (l->row_of[i] == UINT32_MAX) {
+			l->node[r] = i;
+			l->row_of[i] = r++;
+		}
+	l->n_rows = r;
+	for (r = 0; r < l->n_rows; r++)
+		lay_row(l, g, &ln, r, &cbuf, &ccap);
+	free(cbuf);
+	free(ln.want);
+}
+
+void layout_free(struct layout *l)
+{
+	free(l->node);
+	free(l->row_of);
+	free(l->cell_off);
+	free(l->n_cells);
+	free(l->lane);
+	free(l->cells);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Box-drawing glyph for a set of directions. */
+static const char *box(uint8_t m, bool ascii)
+{
+	static const char *const utf8[16] = {
+		" ", "\u2575", "\u2577", "\u2502", "\u2574", "\u2518", "\u2510", "\u2524",
+		"\u2576", "\u2514", "\u250c", "\u251c", "\u2500", "\u2534", "\u252c", "\u253c",
+	};
+	static const char *const plain[16] = {
+		" ", "|", "|", "|", "-", "/", "\\", "|", "-", "\\", "/", "|", "-", "+", "+", "+",
+	};
+
+	return (ascii ? plain : utf8)[m & 15];
+}
+
+int layout_row_glyphs(const struct layout *l, uint32_t row, bool ascii, bool phantom, char *buf,
+		      size_t size)
+{
+	const uint8_t *c = l->cells + l->cell_off[row];
+	size_t len = 0;
+	int cols = 0;
+
+	buf[0] = '\0';
+	for (uint16_t i = 0; i < l->n_cells[row]; i++) {
+		const char *g = c[i] & CELL_NODE ? (phantom ? (ascii ? "x" : "\u25cc") : (ascii ? "*" : "\u25cf"))
+						 : box(c[i], ascii);
+		const char *fill = c[i] & CELL_RIGHT ? box(CELL_LEFT | CELL_RIGHT, ascii) : " ";
+		size_t need = strlen(g) + strlen(fill);
+
+		if (len + need + 1 > size)
+			break;
+		memcpy(buf + len, g, strlen(g));
+		len += strlen(g);
+		memcpy(buf + len, fill, strlen(fill));
+		len += strlen(fill);
+		cols += 2;
+	}
+	buf[len] = '\0';
+	return cols;
+}
+
+void display_build(struct display *d, const struct layout *l, const bool *plain, uint32_t min_run,
+		   const bool *open_at)
+{
+	d->n = 0;
+	for (uint32_t r = 0; r < l->n_rows;) {
+		uint32_t end = r;
+
+		while (plain[r] && end + 1 < l->n_rows && plain[end + 1])
+			end++;
+		if (plain[r] && end - r + 1 >= min_run && !(open_at && open_at[r])) {
+			GROW(d->v, d->cap, d->n + 1);
+			d->v[d->n++] = (struct display_line){ r, end };
+		} else {
+			for (uint32_t k = r; k <= end; k++) {
+				GROW(d->v, d->cap, d->n + 1);
+				d->v[d->n++] = (struct display_line){ k, k };
+			}
+		}
+		r = end + 1;
+	}
+}
+
+void display_free(struct display *d)
+{
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+uint32_t display_find(const struct display *d, uint32_t row)
+{
+	uint32_t lo = 0, hi = d->n;
+
+	while (lo + 1 < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (d->v[mid].first <= row)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
