@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "migtree/cli.h"
+#include "migtree/ui.h"
 
 struct command {
 	const char *name;
@@ -42,7 +43,8 @@ static void usage(FILE *out)
 	      out);
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);
-	fputs("\nWithout a command: the tree and the problems of the project.\n"
+	fputs("\nWithout a command: the interactive explorer on a terminal (? lists its keys),\n"
+	      "else the tree and the problems of the project.\n"
 	      "Exit status: 0 success, 1 problems found, 2 usage or I/O error. See migtree(1).\n",
 	      out);
 }
@@ -119,8 +121,12 @@ int main(int argc, char **argv)
 		cli_error("--color takes auto, always or never, not '%s'", color);
 		return EXIT_USAGE;
 	}
-	if (optind >= argc)
+	if (optind >= argc) {
+		/* the explorer on a terminal (or a screen-test script), a summary elsewhere */
+		if ((isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) || getenv("MIGTREE_SCRIPT"))
+			return ui_run(&cli);
 		return overview(&cli);
+	}
 	for (const struct command *cmd = commands; cmd->name; cmd++)
 		if (!strcmp(cmd->name, argv[optind]))
 			return cmd->run(&cli, argc - optind, argv + optind);

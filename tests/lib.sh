@@ -74,6 +74,36 @@ case_() {
 	fi
 }
 
+# screen NAME COLSxLINES 'KEYS' ARGS...: run the explorer headless (real ncurses
+# drawing on a virtual screen, keys from a script) and compare the final screen
+# with tests/screens/NAME.screen
+screen() {
+	name=$1
+	size=$2
+	printf '%s\n' "$3" >"$scratch/keys"
+	shift 3
+	MIGTREE_SCRIPT="$scratch/keys" COLUMNS=${size%x*} LINES=${size#*x} \
+		"$MIGTREE" "$@" >"$scratch/screen" 2>"$scratch/err" </dev/null
+	got=$?
+	if [ "$got" != 0 ]; then
+		echo "# exit status $got; stderr:"
+		sed 's/^/#   /' "$scratch/err"
+		not_ok "$name"
+		return
+	fi
+	expected="$top_srcdir/tests/screens/$name.screen"
+	if [ "${MIGTREE_UPDATE:-}" = 1 ]; then
+		cp "$scratch/screen" "$expected"
+	fi
+	if [ -f "$expected" ] && diff -u "$expected" "$scratch/screen" >"$scratch/diff"; then
+		ok "$name"
+	else
+		[ -f "$expected" ] || echo "# missing $expected"
+		sed 's/^/# /' "$scratch/diff" 2>/dev/null
+		not_ok "$name"
+	fi
+}
+
 # check NAME COMMAND...: a shell condition as a test
 check() {
 	name=$1

@@ -1,0 +1,85 @@
+/* ui.h - the interactive explorer (ncurses). The only part of migtree that draws.
+ *
+ * The explorer holds a loaded project, its layout (rows and lanes) and what the
+ * user is looking at; each view (main, detail, problems, help) draws from that
+ * state and handles its keys. In headless mode (MIGTREE_SCRIPT set, as tig's
+ * TIG_SCRIPT) the real drawing code runs on a virtual screen of $LINES x $COLUMNS
+ * that goes to /dev/null, keys come from the script, and the final screen is
+ * written to standard output as text, for the screen tests. */
+#ifndef MIGTREE_UI_H
+#define MIGTREE_UI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "migtree/cli.h"
+#include "migtree/layout.h"
+
+enum view_kind { VIEW_MAIN, VIEW_DETAIL, VIEW_PROBLEMS, VIEW_HELP };
+
+/* Node severities for markers: none, warning, error. */
+enum mark { MARK_NONE, MARK_WARNING, MARK_ERROR };
+
+struct ui {
+	struct cli *cli;
+	struct project project;
+	struct layout layout;
+	struct display display;
+	bool *plain;         /* row -> could be folded */
+	bool *open_at;       /* row -> this run was unfolded */
+	uint8_t *mark;       /* node -> enum mark */
+	bool fold;           /* folding of long runs is on */
+	bool oldest_first;   /* display order flipped */
+	enum view_kind view;
+	uint32_t sel, top;   /* main view: selected display line and first shown */
+	uint32_t detail_sel; /* detail pane: selected link */
+	uint32_t prob_sel, prob_top;
+	uint32_t help_top;
+	char *search;        /* current pattern, NULL when none */
+	void *search_code;   /* pcre2_code * */
+	void *search_md;     /* pcre2_match_data * */
+	char message[256];   /* one line for the status bar */
+	bool message_is_error;
+	bool quit;
+	bool headless;
+	bool ascii;
+	bool color;
+};
+
+/* Run the explorer on the project CLI names. Returns the exit status. */
+int ui_run(struct cli *cli);
+
+/* Shared by the views (src/ui/). */
+uint32_t ui_line_node(const struct ui *ui, uint32_t line); /* first node of a display line */
+uint32_t ui_line_count(const struct ui *ui);
+uint32_t ui_line_of_node(struct ui *ui, uint32_t node);  /* unfolds if needed */
+void ui_select_node(struct ui *ui, uint32_t node);
+void ui_set_message(struct ui *ui, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool ui_node_matches(const struct ui *ui, uint32_t node);
+void ui_search_next(struct ui *ui, int dir);
+void ui_prompt_search(struct ui *ui);
+int ui_read_key(struct ui *ui);
+
+void main_view_draw(struct ui *ui, int top, int height);
+bool main_view_key(struct ui *ui, int key, int height);
+void detail_view_draw(struct ui *ui, int top, int height);
+bool detail_view_key(struct ui *ui, int key);
+void problem_view_draw(struct ui *ui, int top, int height);
+bool problem_view_key(struct ui *ui, int key, int height);
+void help_view_draw(struct ui *ui, int top, int height);
+bool help_view_key(struct ui *ui, int key, int height);
+
+/* Drawing helpers (src/ui/draw.c). */
+enum color_role {
+	C_NORMAL = 0, C_SELECTED, C_STATUS, C_PHANTOM, C_ERROR, C_WARNING, C_HEAD, C_BASE,
+	C_LABEL, C_DEPEND, C_ID, C_DATE, C_TITLE, C_MATCH, C_GRAPH, C_ROLE_COUNT
+};
+void draw_init_colors(bool color);
+int draw_attr(enum color_role role);
+/* Write S at the cursor, at most MAX columns, control characters and escape
+ * sequences made visible (^[, \x9b) instead of sent; returns columns used. */
+int draw_text(const char *s, int max);
+void draw_fill(int y, int x, int width);
+
+#endif

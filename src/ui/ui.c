@@ -1,0 +1,611 @@
+/* ui.c - the explorer's state, input loop, status bar, search and headless mode.
+ *
+ * Views draw from struct ui and handle their keys (main_view.c, detail_view.c,
+ * problem_view.c, help_view.c); this file owns what they share. Headless mode is
+ * tig's: the same drawing code on a virtual screen, keys from a script, the final
+ * screen dumped as text. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <curses.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "migtree/ui.h"
+
+#define FOLD_MIN_RUN 20
+
+/* ---- derived state ------------------------------------------------------ */
+
+static bool row_is_plain(const struct ui *ui, uint32_t row)
+{
+	const struct node *nd = &ui->project.graph.nodes[ui->layout.node[row]];
+	const uint8_t *c = ui->layout.cells + ui->layout.cell_off[row];
+
+	if (nd->phantom || nd->is_head || nd->is_base || nd->is_branch_point || nd->is_merge_point ||
+	    nd->n_labels || nd->deps.n || nd->dependants.n || nd->down.n != 1 ||
+	    ui->mark[ui->layout.node[row]] != MARK_NONE)
+		return false;
+	for (uint16_t i = 0; i < ui->layout.n_cells[row]; i++)
+		if (c[i] & (CELL_LEFT | CELL_RIGHT))
+			return false;
+	return true;
+}
+
+static void derive(struct ui *ui)
+{
+	const struct graph *g = &ui->project.graph;
+
+	layout_build(&ui->layout, &ui->project);
+	ui->mark = xcalloc(g->n ? g->n : 1, 1);
+	for (size_t i = 0; i < g->problems.n; i++) {
+		const struct problem *p = &g->problems.v[i];
+		uint32_t v = p->revision ? graph_find(g, p->revision) : NO_NODE;
+		uint8_t m = problem_severity(p->kind) == SEVERITY_ERROR ? MARK_ERROR : MARK_WARNING;
+
+		if (v != NO_NODE && m > ui->mark[v])
+			ui->mark[v] = m;
+	}
+	ui->plain = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
+	ui->open_at = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
+	for (uint32_t r = 0; r < ui->layout.n_rows; r++)
+		ui->plain[r] = row_is_plain(ui, r);
+	display_build(&ui->display, &ui->layout, ui->plain, ui->fold ? FOLD_MIN_RUN : UINT32_MAX,
+		      ui->open_at);
+}
+
+static void underive(struct ui *ui)
+{
+	layout_free(&ui->layout);
+	display_free(&ui->display);
+	free(ui->mark);
+	free(ui->plain);
+	free(ui->open_at);
+	ui->mark = NULL;
+	ui->plain = ui->open_at = NULL;
+}
+
+uint32_t ui_line_count(const struct ui *ui)
+{
+	return ui->display.n;
+}
+
+uint32_t ui_line_node(const struct ui *ui, uint32_t line)
+{
+	uint32_t idx = ui->oldest_first ? ui->display.n - 1 - line : line;
+
+	return ui->layout.node[ui->display.v[idx].first];
+}
+
+uint32_t ui_line_of_node(struct ui *ui, uint32_t node)
+{
+	uint32_t row = ui->layout.row_of[node], idx = display_find(&ui->display, row);
+	const struct display_line *dl = &ui->display.v[idx];
+
+	if (dl->first != dl->last && dl->first != row) { /* inside a fold: open it */
+		ui->open_at[dl->first] = true;
+		display_build(&ui->display, &ui->layout, ui->plain, ui->fold ? FOLD_MIN_RUN : UINT32_MAX,
+			      ui->open_at);
+		idx = display_find(&ui->display, row);
+	}
+	return ui->oldest_first ? ui->display.n - 1 - idx : idx;
+}
+
+void ui_select_node(struct ui *ui, uint32_t node)
+{
+	ui->sel = ui_line_of_node(ui, node);
+}
+
+void ui_set_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
+	va_end(ap);
+	ui->message_is_error = error;
+}
+
+/* ---- search ------------------------------------------------------------- */
+
+static bool match_text(const struct ui *ui, const char *s)
+{
+	return s && pcre2_match(ui->search_code, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0,
+				ui->search_md, NULL) >= 0;
+}
+
+bool ui_node_matches(const struct ui *ui, uint32_t node)
+{
+	const struct node *nd = &ui->project.graph.nodes[node];
+
+	if (!ui->search_code)
+		return false;
+	if (match_text(ui, nd->id))
+		return true;
+	if (nd->phantom)
+		return false;
+	if (match_text(ui, nd->file->message) || match_text(ui, nd->file->path))
+		return true;
+	for (uint32_t i = 0; i < nd->n_labels; i++)
+		if (match_text(ui, nd->labels[i]))
+			return true;
+	return false;
+}
+
+static bool set_search(struct ui *ui, const char *pattern)
+{
+	int code;
+	PCRE2_SIZE off;
+	uint32_t opts = PCRE2_UTF;
+	pcre2_code *re;
+
+	for (const char *p = pattern; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			break;
+		else if (!p[1])
+			opts |= PCRE2_CASELESS; /* smart case, as less and vim do */
+	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &code, &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[200];
+
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		ui_set_message(ui, true, "invalid pattern /%s/: %s (at %zu)", pattern, (char *)msg, (size_t)off);
+		return false;
+	}
+	pcre2_match_data_free(ui->search_md);
+	pcre2_code_free(ui->search_code);
+	free(ui->search);
+	ui->search = xstrdup(pattern);
+	ui->search_code = re;
+	ui->search_md = pcre2_match_data_create_from_pattern(re, NULL);
+	return true;
+}
+
+void ui_search_next(struct ui *ui, int dir)
+{
+	uint32_t n = ui_line_count(ui);
+
+	if (!ui->search_code) {
+		ui_set_message(ui, true, "no search yet: / starts one");
+		return;
+	}
+	/* folded runs hide rows: search rows, then show the hit */
+	for (uint32_t k = 1; k <= n; k++) {
+		uint32_t line = (dir > 0 ? ui->sel + k : ui->sel + n - k) % n;
+		uint32_t idx = ui->oldest_first ? n - 1 - line : line;
+		const struct display_line *dl = &ui->display.v[idx];
+
+		for (uint32_t r = dl->first; r <= dl->last; r++)
+			if (ui_node_matches(ui, ui->layout.node[r])) {
+				ui_select_node(ui, ui->layout.node[r]);
+				ui_set_message(ui, false, "/%s", ui->search);
+				return;
+			}
+	}
+	ui_set_message(ui, true, "pattern not found: %s", ui->search);
+}
+
+/* ---- input -------------------------------------------------------------- */
+
+static int *script_keys;
+static size_t script_n, script_pos, script_cap;
+static SCREEN *headless_screen;
+static int resize_to[2];
+static int mouse_row = -1, mouse_bstate;
+
+static const struct {
+	const char *name;
+	int key;
+} key_names[] = {
+	{ "Enter", '\n' }, { "Esc", 27 }, { "Down", KEY_DOWN }, { "Up", KEY_UP },
+	{ "PgDn", KEY_NPAGE }, { "PgUp", KEY_PPAGE }, { "Home", KEY_HOME }, { "End", KEY_END },
+	{ "F1", KEY_F(1) }, { "Space", ' ' }, { "Tab", '\t' }, { "Backspace", KEY_BACKSPACE },
+	{ "C-r", 'r' & 0x1f }, { "C-f", 'f' & 0x1f }, { "C-b", 'b' & 0x1f }, { "C-l", 'l' & 0x1f },
+};
+
+/* Script keys: words of characters, or <Name>, <Resize:COLSxLINES>, <Click:ROW>,
+ * <WheelDown>, <WheelUp>. Mouse and resize events carry their data aside. */
+static int load_script(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char tok[256];
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%255s", tok) == 1) {
+		GROW(script_keys, script_cap, script_pos + strlen(tok) + 1);
+		if (tok[0] == '<' && tok[1]) {
+			char *end = strchr(tok, '>');
+			int key = -1;
+
+			if (end)
+				*end = '\0';
+			for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
+				if (!strcmp(tok + 1, key_names[i].name))
+					key = key_names[i].key;
+			if (!strncmp(tok + 1, "Resize:", 7))
+				key = 0x100000 | (atoi(tok + 8) << 10) | atoi(strchr(tok, 'x') ? strchr(tok, 'x') + 1 : "24");
+			else if (!strncmp(tok + 1, "Click:", 6))
+				key = 0x200000 | atoi(tok + 7);
+			else if (!strcmp(tok + 1, "WheelDown"))
+				key = 0x400000;
+			else if (!strcmp(tok + 1, "WheelUp"))
+				key = 0x400001;
+			if (key < 0) {
+				fclose(f);
+				return -1;
+			}
+			script_keys[script_pos++] = key;
+			continue;
+		}
+		for (char *p = tok; *p; p++)
+			script_keys[script_pos++] = (unsigned char)*p;
+	}
+	fclose(f);
+	script_n = script_pos;
+	script_pos = 0;
+	return 0;
+}
+
+int ui_read_key(struct ui *ui)
+{
+	int key;
+
+	if (!ui->headless) {
+		key = getch();
+		if (key == KEY_MOUSE) {
+			MEVENT ev;
+
+			if (getmouse(&ev) != OK)
+				return ERR;
+			mouse_row = ev.y;
+			mouse_bstate = (int)ev.bstate;
+		}
+		return key;
+	}
+	if (script_pos >= script_n)
+		return -2; /* end of the script */
+	key = script_keys[script_pos++];
+	if (key & 0x100000) {
+		resize_to[0] = (key >> 10) & 0x3ff;
+		resize_to[1] = key & 0x3ff;
+		resize_term(resize_to[1], resize_to[0]);
+		return KEY_RESIZE;
+	}
+	if (key & 0x200000) {
+		mouse_row = key & 0xffff;
+		mouse_bstate = BUTTON1_CLICKED;
+		return KEY_MOUSE;
+	}
+	if (key & 0x400000) {
+		mouse_row = 0;
+		mouse_bstate = (key & 1) ? BUTTON4_PRESSED : BUTTON5_PRESSED;
+		return KEY_MOUSE;
+	}
+	return key;
+}
+
+/* The search prompt on the last line; our own loop so scripts can type into it. */
+void ui_prompt_search(struct ui *ui)
+{
+	char buf[256] = "";
+	size_t len = 0;
+
+	for (;;) {
+		int key;
+
+		move(LINES - 1, 0);
+		clrtoeol();
+		attron(draw_attr(C_STATUS));
+		draw_fill(LINES - 1, 0, COLS);
+		mvaddstr(LINES - 1, 0, "/");
+		draw_text(buf, COLS - 2);
+		attroff(draw_attr(C_STATUS));
+		refresh();
+		key = ui_read_key(ui);
+		if (key == '\n' || key == '\r' || key == KEY_ENTER)
+			break;
+		if (key == 27 || key == -2) {
+			ui_set_message(ui, false, "search cancelled");
+			return;
+		}
+		if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
+			buf[--len] = '\0';
+		else if (key >= 0x20 && key < 0x100 && len + 1 < sizeof(buf))
+			buf[len++] = (char)key, buf[len] = '\0';
+	}
+	if (!len) {
+		if (ui->search)
+			ui_search_next(ui, 1);
+		return;
+	}
+	if (set_search(ui, buf))
+		ui_search_next(ui, 1);
+}
+
+/* ---- screen ------------------------------------------------------------- */
+
+static void draw_status(struct ui *ui)
+{
+	const struct graph *g = &ui->project.graph;
+	char left[512], right[128];
+	size_t errors = problem_count(&g->problems, SEVERITY_ERROR);
+	size_t warnings = problem_count(&g->problems, SEVERITY_WARNING);
+	uint32_t n = ui_line_count(ui);
+	int rw;
+
+	attron(draw_attr(C_STATUS));
+	draw_fill(LINES - 1, 0, COLS);
+	if (ui->message[0])
+		snprintf(left, sizeof(left), "%s", ui->message);
+	else
+	{
+		uint32_t revs = g->n - (uint32_t)g->owned.n;
+
+		snprintf(left, sizeof(left), "%u revision%s  %u head%s  %u base%s  %zu error%s  %zu warning%s",
+			 revs, revs == 1 ? "" : "s", g->heads.n, g->heads.n == 1 ? "" : "s", g->bases.n,
+			 g->bases.n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
+			 warnings == 1 ? "" : "s");
+	}
+	snprintf(right, sizeof(right), " %u/%u  ?:help", n ? ui->sel + 1 : 0, n);
+	rw = (int)strlen(right);
+	if (ui->message[0] && ui->message_is_error)
+		attron(A_BOLD);
+	move(LINES - 1, 0);
+	draw_text(left, COLS - rw > 0 ? COLS - rw : 0);
+	attroff(A_BOLD);
+	if (COLS > rw)
+		mvaddstr(LINES - 1, COLS - rw, right);
+	attroff(draw_attr(C_STATUS));
+}
+
+static void draw_title(int y, const char *title)
+{
+	attron(draw_attr(C_TITLE));
+	draw_fill(y, 0, COLS);
+	move(y, 0);
+	draw_text(title, COLS);
+	attroff(draw_attr(C_TITLE));
+}
+
+static void draw(struct ui *ui)
+{
+	int h = LINES - 1;
+
+	erase();
+	if (LINES < 6 || COLS < 30) {
+		mvaddstr(0, 0, "terminal too small");
+		mvaddstr(1, 0, "(migtree needs 30x6)");
+		refresh();
+		return;
+	}
+	switch (ui->view) {
+	case VIEW_MAIN:
+		main_view_draw(ui, 0, h);
+		break;
+	case VIEW_DETAIL: {
+		int top_h = h / 2 > 3 ? h / 2 : 3;
+
+		main_view_draw(ui, 0, top_h);
+		draw_title(top_h, " revision  (j/k: move between links, Enter: go there, q: close)");
+		detail_view_draw(ui, top_h + 1, h - top_h - 1);
+		break;
+	}
+	case VIEW_PROBLEMS:
+		draw_title(0, " problems  (Enter: go to the revision, q: back)");
+		problem_view_draw(ui, 1, h - 1);
+		break;
+	case VIEW_HELP:
+		draw_title(0, " keys  (q: back)");
+		help_view_draw(ui, 1, h - 1);
+		break;
+	}
+	draw_status(ui);
+	refresh();
+}
+
+/* The screen as text, one line per row, trailing blanks dropped. */
+static void dump_screen(FILE *out)
+{
+	for (int y = 0; y < LINES; y++) {
+		char line[4096];
+		size_t len = 0;
+
+		for (int x = 0; x < COLS && len + MB_CUR_MAX + 1 < sizeof(line); x++) {
+			cchar_t cc;
+			wchar_t wc[CCHARW_MAX + 1];
+			attr_t at;
+			short pair;
+			mbstate_t st;
+
+			if (mvin_wch(y, x, &cc) == ERR || getcchar(&cc, wc, &at, &pair, NULL) == ERR || !wc[0])
+				continue;
+			memset(&st, 0, sizeof(st));
+			for (int k = 0; wc[k]; k++) {
+				size_t n = wcrtomb(line + len, wc[k], &st);
+
+				if (n != (size_t)-1)
+					len += n;
+			}
+			if (wcwidth(wc[0]) == 2)
+				x++;
+		}
+		while (len > 0 && line[len - 1] == ' ')
+			len--;
+		fwrite(line, 1, len, out);
+		fputc('\n', out);
+	}
+}
+
+/* ---- keys shared by every view ------------------------------------------ */
+
+static void reload(struct ui *ui)
+{
+	struct project fresh;
+	char *keep = NULL;
+
+	if (ui_line_count(ui))
+		keep = xstrdup(ui->project.graph.nodes[ui_line_node(ui, ui->sel)].id);
+	if (cli_load(ui->cli, &fresh)) {
+		ui_set_message(ui, true, "reload failed (see the message above); still showing the old state");
+		free(keep);
+		return;
+	}
+	underive(ui);
+	project_free(&ui->project);
+	ui->project = fresh;
+	derive(ui);
+	ui->sel = 0;
+	if (keep && graph_find(&ui->project.graph, keep) != NO_NODE)
+		ui_select_node(ui, graph_find(&ui->project.graph, keep));
+	ui_set_message(ui, false, "reloaded: %u revisions", ui->project.graph.n - (uint32_t)ui->project.graph.owned.n);
+	free(keep);
+}
+
+static void mouse(struct ui *ui)
+{
+	uint32_t n = ui_line_count(ui);
+
+	if (mouse_bstate & BUTTON4_PRESSED) {
+		ui->sel = ui->sel > 3 ? ui->sel - 3 : 0;
+	} else if (mouse_bstate & BUTTON5_PRESSED) {
+		ui->sel = ui->sel + 3 < n ? ui->sel + 3 : (n ? n - 1 : 0);
+	} else if (ui->view == VIEW_MAIN || ui->view == VIEW_DETAIL) {
+		int main_h = ui->view == VIEW_MAIN ? LINES - 1 : ((LINES - 1) / 2 > 3 ? (LINES - 1) / 2 : 3);
+
+		if (mouse_row >= 0 && mouse_row < main_h && ui->top + (uint32_t)mouse_row < n)
+			ui->sel = ui->top + (uint32_t)mouse_row;
+	}
+}
+
+static void handle_key(struct ui *ui, int key)
+{
+	int h = LINES - 1;
+	bool done = false;
+
+	if (key != KEY_RESIZE && key != ERR)
+		ui->message[0] = '\0';
+	switch (ui->view) {
+	case VIEW_MAIN: done = main_view_key(ui, key, h); break;
+	case VIEW_DETAIL: done = detail_view_key(ui, key) || main_view_key(ui, key, h / 2); break;
+	case VIEW_PROBLEMS: done = problem_view_key(ui, key, h - 1); break;
+	case VIEW_HELP: done = help_view_key(ui, key, h - 1); break;
+	}
+	if (done)
+		return;
+	switch (key) {
+	case 'q':
+		if (ui->view == VIEW_MAIN)
+			ui->quit = true;
+		else
+			ui->view = VIEW_MAIN;
+		break;
+	case 27:
+		ui->view = VIEW_MAIN;
+		break;
+	case '?': case KEY_F(1): case 'h':
+		ui->view = VIEW_HELP;
+		ui->help_top = 0;
+		break;
+	case 'p':
+		ui->view = VIEW_PROBLEMS;
+		break;
+	case '/':
+		ui_prompt_search(ui);
+		break;
+	case 'n':
+		ui_search_next(ui, 1);
+		break;
+	case 'N':
+		ui_search_next(ui, -1);
+		break;
+	case 'R':
+		reload(ui);
+		break;
+	case KEY_MOUSE:
+		mouse(ui);
+		break;
+	case KEY_RESIZE: case ERR: case ('l' & 0x1f):
+		break;
+	default:
+		ui_set_message(ui, false, "unknown key; ? lists the keys");
+	}
+}
+
+/* ---- set-up ------------------------------------------------------------- */
+
+static int start_screen(struct ui *ui)
+{
+	const char *script = getenv("MIGTREE_SCRIPT");
+
+	ui->headless = script && *script;
+	if (ui->headless) {
+		FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+		const char *l = getenv("LINES"), *c = getenv("COLUMNS");
+
+		if (load_script(script)) {
+			cli_error("MIGTREE_SCRIPT %s: cannot read it, or a <key> in it is unknown", script);
+			return -1;
+		}
+		if (!out || !in || !(headless_screen = newterm("xterm-256color", out, in))) {
+			cli_error("headless mode: cannot set up a virtual terminal (xterm-256color)");
+			return -1;
+		}
+		resize_term(l ? atoi(l) : 24, c ? atoi(c) : 80);
+	} else if (!initscr()) {
+		cli_error("cannot start the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+		return -1;
+	}
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	if (!ui->headless)
+		mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	draw_init_colors(ui->color);
+	return 0;
+}
+
+int ui_run(struct cli *cli)
+{
+	struct ui ui = { .cli = cli, .fold = true, .ascii = cli->ascii, .color = cli->color };
+	const char *lang = getenv("LC_ALL") ? getenv("LC_ALL") : getenv("LANG");
+
+	if (MB_CUR_MAX == 1 && !(lang && strstr(lang, "UTF")))
+		ui.ascii = true; /* a non-UTF-8 locale cannot show the box glyphs */
+	if (cli_load(cli, &ui.project))
+		return EXIT_USAGE;
+	derive(&ui);
+	if (start_screen(&ui)) {
+		underive(&ui);
+		project_free(&ui.project);
+		return EXIT_USAGE;
+	}
+	while (!ui.quit) {
+		int key;
+
+		draw(&ui);
+		key = ui_read_key(&ui);
+		if (key == -2)
+			break;
+		handle_key(&ui, key);
+	}
+	if (ui.headless) {
+		draw(&ui);
+		dump_screen(stdout);
+	}
+	endwin();
+	if (headless_screen)
+		delscreen(headless_screen);
+	underive(&ui);
+	project_free(&ui.project);
+	pcre2_match_data_free(ui.search_md);
+	pcre2_code_free(ui.search_code);
+	free(ui.search);
+	free(script_keys);
+	return EXIT_OK;
+}
