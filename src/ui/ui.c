@@ -339,9 +339,6 @@ static void draw_status(struct ui *ui)
 
 	attron(draw_attr(C_STATUS));
 	draw_fill(LINES - 1, 0, COLS);
-	if (ui->message[0])
-		snprintf(left, sizeof(left), "%s", ui->message);
-	else
 	{
 		uint32_t revs = g->n - (uint32_t)g->owned.n;
 
@@ -352,11 +349,22 @@ static void draw_status(struct ui *ui)
 	}
 	snprintf(right, sizeof(right), " %u/%u  ?:help", n ? ui->sel + 1 : 0, n);
 	rw = (int)strlen(right);
-	if (ui->message[0] && ui->message_is_error)
-		attron(A_BOLD);
 	move(LINES - 1, 0);
-	draw_text(left, COLS - rw > 0 ? COLS - rw : 0);
-	attroff(A_BOLD);
+	if (ui->message[0]) { /* the message first; the counts follow when they fit */
+		int used;
+
+		if (ui->message_is_error)
+			attron(A_BOLD);
+		used = draw_text(ui->message, COLS - rw > 0 ? COLS - rw : 0);
+		attroff(A_BOLD);
+		if (COLS - rw - used > (int)strlen(left) + 4) {
+			move(LINES - 1, used);
+			draw_text("  \u2502 ", 4);
+			draw_text(left, COLS - rw - used - 4);
+		}
+	} else {
+		draw_text(left, COLS - rw > 0 ? COLS - rw : 0);
+	}
 	if (COLS > rw)
 		mvaddstr(LINES - 1, COLS - rw, right);
 	attroff(draw_attr(C_STATUS));
