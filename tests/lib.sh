@@ -82,7 +82,7 @@ screen() {
 	size=$2
 	printf '%s\n' "$3" >"$scratch/keys"
 	shift 3
-	MIGTREE_SCRIPT="$scratch/keys" COLUMNS=${size%x*} LINES=${size#*x} \
+	MIGTREE_SCRIPT="$scratch/keys" COLUMNS=${size%x*} LINES=${size#*x} LC_ALL=${SCREEN_LC_ALL:-$LC_ALL} \
 		"$MIGTREE" "$@" >"$scratch/screen" 2>"$scratch/err" </dev/null
 	got=$?
 	if [ "$got" != 0 ]; then

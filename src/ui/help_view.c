@@ -29,10 +29,20 @@ static const char *const help[] = {
 	"  ? F1 h                this help",
 	"  q Esc                 close this view; q in the history quits",
 	"Marks",
-	"  \u2717 / E  an error on that revision    !  a warning",
+	"  \u2717  an error on that revision    !  a warning",
 	"  MISSING  a revision referenced but defined by no file (red)",
 	"  [head] [base] [branch] [merge] (branch label) \u21e2dependency",
 };
+
+/* The same lines where only ASCII can be shown. */
+static const char *ascii_line(const char *line)
+{
+	if (strstr(line, "\u2717"))
+		return "  E  an error on that revision    !  a warning";
+	if (strstr(line, "\u21e2"))
+		return "  [head] [base] [branch] [merge] (branch label) needs:dependency";
+	return line;
+}
 
 void help_view_draw(struct ui *ui, int top, int height)
 {
@@ -42,6 +52,9 @@ void help_view_draw(struct ui *ui, int top, int height)
 		ui->help_top = (uint32_t)(n - 1);
 	for (int i = 0; i < height && (int)ui->help_top + i < n; i++) {
 		const char *line = help[ui->help_top + (uint32_t)i];
+
+		if (ui->ascii)
+			line = ascii_line(line);
 
 		move(top + i, 0);
 		if (line[0] != ' ')

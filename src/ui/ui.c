@@ -359,7 +359,7 @@ static void draw_status(struct ui *ui)
 		attroff(A_BOLD);
 		if (COLS - rw - used > (int)strlen(left) + 4) {
 			move(LINES - 1, used);
-			draw_text("  \u2502 ", 4);
+			draw_text(ui->ascii ? "  | " : "  \u2502 ", 4);
 			draw_text(left, COLS - rw - used - 4);
 		}
 	} else {
