@@ -24,6 +24,9 @@ static const struct command commands[] = {
 	{ "show", cmd_show, "one revision: file, parents, children, labels, problems" },
 	{ "tree", cmd_tree, "the indented chain drawing (ROOT, BRANCH POINT, heads)" },
 	{ "export", cmd_export, "the whole graph as --format json, dot or mermaid" },
+	{ "set-down", cmd_set_down, "REV NEW[,NEW2...]|none: retarget a down_revision [--dry-run]" },
+	{ "stub", cmd_stub, "REV --down PARENT|none: a placeholder for a missing revision [-m MSG]" },
+	{ "merge", cmd_merge, "REV1 REV2...: a merge revision, as alembic merge writes it [-m MSG]" },
 	{ NULL, NULL, NULL },
 };
 

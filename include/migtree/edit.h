@@ -1,0 +1,67 @@
+/* edit.h - changes to a loaded history, made in memory, undoable, saved by save.h.
+ *
+ * An edit session sits on a project: every file keeps the bytes it had on disk;
+ * an operation rewrites only the spans of the values it changes (down_revision
+ * and the docstring's Revises: line) or adds a new file, re-parses the touched
+ * files and rebuilds the graph from memory (nothing is re-read). Each operation
+ * is validated first (no unknown target unless asked, never a cycle) and is one
+ * step of undo/redo. No ncurses here: the CLI, the explorer and the tests use it. */
+#ifndef MIGTREE_EDIT_H
+#define MIGTREE_EDIT_H
+
+#include <stdbool.h>
+
+#include "migtree/error.h"
+#include "migtree/project.h"
+
+/* What a file is now, against what it was on disk. */
+struct file_state {
+	char *path;        /* as the project shows it */
+	char *abs_path;    /* where it is written */
+	char *disk;        /* bytes on disk when loaded (NULL: a new file) */
+	size_t disk_len;
+	bool is_new;
+};
+
+struct edit_step; /* one undoable operation (edit.c) */
+
+struct edit_session {
+	struct project *p;
+	struct file_state *files; /* parallel to p->files.v */
+	size_t n_files, cap_files;
+	struct edit_step **undo, **redo;
+	size_t n_undo, cap_undo, n_redo, cap_redo;
+};
+
+void edit_begin(struct edit_session *s, struct project *p);
+void edit_end(struct edit_session *s);
+
+/* Validation alone: why setting the parents of REV to PARENTS would be refused,
+ * or NULL when it would not (the string is owned by the caller). */
+char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const struct strlist *parents,
+			  bool allow_missing);
+
+/* Set REV's down_revision to PARENTS (empty: a base). */
+int edit_set_down(struct edit_session *s, const char *rev, const struct strlist *parents,
+		  bool allow_missing, struct mt_error *err);
+/* Add PARENT to REV's down_revision (making it a merge point). */
+int edit_add_parent(struct edit_session *s, const char *rev, const char *parent, struct mt_error *err);
+/* A placeholder file for the missing revision ID, with down_revision PARENT (or
+ * none). It goes beside the first revision that names ID. */
+int edit_create_stub(struct edit_session *s, const char *id, const char *parent, const char *message,
+		     struct mt_error *err);
+/* A merge revision of HEADS, as `alembic merge` writes it; *NEW_ID gets its id. */
+int edit_create_merge(struct edit_session *s, const struct strlist *heads, const char *message,
+		      char **new_id, struct mt_error *err);
+
+bool edit_can_undo(const struct edit_session *s);
+bool edit_can_redo(const struct edit_session *s);
+int edit_undo(struct edit_session *s);
+int edit_redo(struct edit_session *s);
+
+/* Files whose bytes differ from disk (or are new). */
+size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max);
+/* Unified diff of every pending change. Owned. */
+char *edit_diff(const struct edit_session *s);
+
+#endif

@@ -1,0 +1,190 @@
+/* cmd_edit.c - set-down, stub and merge: repairs from the command line. Each prints
+ * the diff of what it changes and saves it (atomically, see save.h), or with
+ * --dry-run only prints it. Exit 0 done, 1 refused, 2 usage or I/O error. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/cli.h"
+#include "migtree/edit.h"
+#include "migtree/save.h"
+
+struct edit_opts {
+	bool dry_run;
+	const char *message;
+	const char *down;
+	bool has_down;
+};
+
+static int edit_options(int argc, char **argv, struct edit_opts *o, const char *usage)
+{
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' }, { "message", required_argument, NULL, 'm' },
+		{ "down", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0; /* a full restart of getopt, so options may follow the arguments */
+	while ((c = getopt_long(argc, argv, "m:", longopts, NULL)) != -1) {
+		if (c == 'n') {
+			o->dry_run = true;
+		} else if (c == 'm') {
+			o->message = optarg;
+		} else if (c == 'd') {
+			o->down = optarg;
+			o->has_down = true;
+		} else {
+			cli_error("usage: migtree %s", usage);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A revision argument to its full id, or NULL (after saying why). */
+static const char *full_id(struct project *p, const char *arg)
+{
+	uint32_t v = cli_resolve(p, arg);
+
+	return v == NO_NODE ? NULL : p->graph.nodes[v].id;
+}
+
+/* Print the diff, save unless dry-run; the exit status. */
+static int finish_edit(struct edit_session *s, const struct edit_opts *o)
+{
+	char *diff = edit_diff(s);
+	struct strlist written = { 0 };
+	struct mt_error err = { 0 };
+	char buf[sizeof(err.path) + sizeof(err.message) + 8];
+	int rc = EXIT_OK;
+
+	fputs(diff, stdout);
+	free(diff);
+	if (o->dry_run) {
+		cli_error("dry run: nothing written");
+	} else if (save_session(s, &save_io_system, &written, &err) != 0) {
+		mt_error_format(&err, buf, sizeof(buf));
+		cli_error("%s", buf);
+		rc = EXIT_USAGE;
+	} else {
+		for (size_t i = 0; i < written.n; i++)
+			cli_error("saved %s", written.v[i]);
+	}
+	sl_free(&written);
+	return rc;
+}
+
+static int refused(const struct mt_error *err)
+{
+	char buf[sizeof(err->path) + sizeof(err->message) + 8];
+
+	mt_error_format(err, buf, sizeof(buf));
+	cli_error("refused: %s", buf);
+	return EXIT_PROBLEMS;
+}
+
+int cmd_set_down(struct cli *cli, int argc, char **argv)
+{
+	struct edit_opts o = { 0 };
+	struct project p;
+	struct edit_session s;
+	struct strlist parents = { 0 };
+	struct mt_error err = { 0 };
+	const char *rev;
+	char *spec, *save = NULL, *tok;
+	int rc;
+
+	if (edit_options(argc, argv, &o, "set-down REV NEW[,NEW2...]|none [--dry-run]") ||
+	    argc - optind != 2) {
+		if (argc - optind != 2)
+			cli_error("usage: migtree set-down REV NEW[,NEW2...]|none [--dry-run]");
+		return EXIT_USAGE;
+	}
+	if (cli_load(cli, &p))
+		return EXIT_USAGE;
+	rev = full_id(&p, argv[optind]);
+	spec = xstrdup(argv[optind + 1]);
+	rc = rev ? EXIT_OK : EXIT_PROBLEMS;
+	for (tok = strtok_r(spec, ",", &save); tok && rc == EXIT_OK; tok = strtok_r(NULL, ",", &save)) {
+		const char *id;
+
+		if (!strcmp(tok, "none") && !strchr(argv[optind + 1], ','))
+			break;
+		id = full_id(&p, tok);
+		if (id)
+			sl_push(&parents, id);
+		else
+			rc = EXIT_PROBLEMS;
+	}
+	free(spec);
+	if (rc == EXIT_OK) {
+		edit_begin(&s, &p);
+		rc = edit_set_down(&s, rev, &parents, false, &err) ? refused(&err) : finish_edit(&s, &o);
+		edit_end(&s);
+	}
+	sl_free(&parents);
+	project_free(&p);
+	return rc;
+}
+
+int cmd_stub(struct cli *cli, int argc, char **argv)
+{
+	struct edit_opts o = { 0 };
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+	const char *parent = NULL;
+	int rc;
+
+	if (edit_options(argc, argv, &o, "stub REV --down PARENT|none [-m MSG] [--dry-run]") ||
+	    argc - optind != 1 || !o.has_down) {
+		cli_error("usage: migtree stub REV --down PARENT|none [-m MSG] [--dry-run]");
+		return EXIT_USAGE;
+	}
+	if (cli_load(cli, &p))
+		return EXIT_USAGE;
+	if (strcmp(o.down, "none") && !(parent = full_id(&p, o.down))) {
+		project_free(&p);
+		return EXIT_PROBLEMS;
+	}
+	edit_begin(&s, &p);
+	rc = edit_create_stub(&s, argv[optind], parent, o.message, &err) ? refused(&err) : finish_edit(&s, &o);
+	edit_end(&s);
+	project_free(&p);
+	return rc;
+}
+
+int cmd_merge(struct cli *cli, int argc, char **argv)
+{
+	struct edit_opts o = { 0 };
+	struct project p;
+	struct edit_session s;
+	struct strlist heads = { 0 };
+	struct mt_error err = { 0 };
+	char *id = NULL;
+	int rc = EXIT_OK;
+
+	if (edit_options(argc, argv, &o, "merge REV1 REV2... [-m MSG] [--dry-run]") || argc - optind < 2) {
+		cli_error("usage: migtree merge REV1 REV2... [-m MSG] [--dry-run]");
+		return EXIT_USAGE;
+	}
+	if (cli_load(cli, &p))
+		return EXIT_USAGE;
+	for (int i = optind; i < argc && rc == EXIT_OK; i++) {
+		const char *h = full_id(&p, argv[i]);
+
+		if (h)
+			sl_push(&heads, h);
+		else
+			rc = EXIT_PROBLEMS;
+	}
+	if (rc == EXIT_OK) {
+		edit_begin(&s, &p);
+		rc = edit_create_merge(&s, &heads, o.message, &id, &err) ? refused(&err) : finish_edit(&s, &o);
+		edit_end(&s);
+	}
+	free(id);
+	sl_free(&heads);
+	project_free(&p);
+	return rc;
+}

@@ -1,0 +1,614 @@
+/* edit.c - in-memory changes to a history: span rewrites, new files, undo/redo.
+ *
+ * Every change becomes new bytes for some files; the files are re-parsed from
+ * those bytes and the graph is rebuilt from memory. A step remembers each touched
+ * file's bytes before and after, so undo and redo restore bytes exactly. When a
+ * file's values come back to what they are on disk, its disk bytes come back too:
+ * a change and its inverse leave every byte as it was. */
+#include <libgen.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/diff.h"
+#include "migtree/edit.h"
+#include "migtree/newfile.h"
+
+struct step_file {
+	char *path;
+	char *before, *after; /* NULL: the file does not exist on that side */
+	size_t before_len, after_len;
+	char *abs_path;       /* for files created by the step */
+};
+
+struct edit_step {
+	struct step_file *f;
+	size_t n;
+};
+
+void edit_begin(struct edit_session *s, struct project *p)
+{
+	memset(s, 0, sizeof(*s));
+	s->p = p;
+	GROW(s->files, s->cap_files, p->files.n + 1);
+	for (size_t i = 0; i < p->files.n; i++) {
+		struct revision_file *rf = p->files.v[i];
+
+		s->files[i] = (struct file_state){ xstrdup(rf->path),
+						   xstrdup(rf->real_path ? rf->real_path : rf->path),
+						   xstrndup(rf->text, rf->len), rf->len, false };
+	}
+	s->n_files = p->files.n;
+}
+
+static void step_free(struct edit_step *st)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		free(st->f[i].path);
+		free(st->f[i].before);
+		free(st->f[i].after);
+		free(st->f[i].abs_path);
+	}
+	free(st->f);
+	free(st);
+}
+
+static void clear_redo(struct edit_session *s)
+{
+	for (size_t i = 0; i < s->n_redo; i++)
+		step_free(s->redo[i]);
+	s->n_redo = 0;
+}
+
+void edit_end(struct edit_session *s)
+{
+	for (size_t i = 0; i < s->n_files; i++) {
+		free(s->files[i].path);
+		free(s->files[i].abs_path);
+		free(s->files[i].disk);
+	}
+	free(s->files);
+	for (size_t i = 0; i < s->n_undo; i++)
+		step_free(s->undo[i]);
+	clear_redo(s);
+	free(s->undo);
+	free(s->redo);
+	memset(s, 0, sizeof(*s));
+}
+
+static long file_index(const struct edit_session *s, const char *path)
+{
+	for (size_t i = 0; i < s->n_files; i++)
+		if (!strcmp(s->files[i].path, path))
+			return (long)i;
+	return -1;
+}
+
+static void renumber(struct edit_session *s)
+{
+	for (size_t i = 0; i < s->p->files.n; i++)
+		s->p->files.v[i]->load_index = i;
+}
+
+static void reanalyse(struct edit_session *s)
+{
+	graph_free(&s->p->graph);
+	renumber(s);
+	project_analyse(s->p);
+}
+
+/* Put TEXT in the file at I (re-parsed); the caller re-analyses. */
+static void set_text(struct edit_session *s, size_t i, const char *text, size_t len)
+{
+	struct revision_file *old = s->p->files.v[i];
+	struct revision_file *rf = parse_revision_file(old->path, text, len);
+
+	rf->real_path = old->real_path ? xstrdup(old->real_path) : NULL;
+	rf->load_index = old->load_index;
+	s->p->files.v[i] = rf;
+	revision_file_free(old);
+}
+
+/* Where a new file goes in load order: among the files of its directory, by name
+ * (the order a fresh scan would give it). */
+static size_t insertion_point(const struct edit_session *s, const char *abs_path)
+{
+	char *dcopy = xstrdup(abs_path), *dir = dirname(dcopy);
+	const char *name = strrchr(abs_path, '/') ? strrchr(abs_path, '/') + 1 : abs_path;
+	size_t at = s->n_files, last_in_dir = SIZE_MAX;
+
+	for (size_t i = 0; i < s->n_files; i++) {
+		char *c = xstrdup(s->files[i].abs_path), *d = dirname(c);
+		const char *n = strrchr(s->files[i].abs_path, '/') ? strrchr(s->files[i].abs_path, '/') + 1 : "";
+		bool same = !strcmp(d, dir);
+
+		free(c);
+		if (!same)
+			continue;
+		last_in_dir = i;
+		if (strcmp(n, name) > 0) {
+			at = i;
+			break;
+		}
+	}
+	if (at == s->n_files && last_in_dir != SIZE_MAX)
+		at = last_in_dir + 1;
+	free(dcopy);
+	return at;
+}
+
+static void insert_file(struct edit_session *s, const char *path, const char *abs_path, const char *text,
+			size_t len)
+{
+	size_t at = insertion_point(s, abs_path);
+	struct revision_file *rf = parse_revision_file(path, text, len);
+
+	rf->real_path = xstrdup(abs_path);
+	GROW(s->p->files.v, s->p->files.cap, s->p->files.n + 1);
+	memmove(s->p->files.v + at + 1, s->p->files.v + at, (s->p->files.n - at) * sizeof(*s->p->files.v));
+	s->p->files.v[at] = rf;
+	s->p->files.n++;
+	GROW(s->files, s->cap_files, s->n_files + 1);
+	memmove(s->files + at + 1, s->files + at, (s->n_files - at) * sizeof(*s->files));
+	s->files[at] = (struct file_state){ xstrdup(path), xstrdup(abs_path), NULL, 0, true };
+	s->n_files++;
+}
+
+static void remove_file(struct edit_session *s, size_t i)
+{
+	revision_file_free(s->p->files.v[i]);
+	memmove(s->p->files.v + i, s->p->files.v + i + 1, (s->p->files.n - i - 1) * sizeof(*s->p->files.v));
+	s->p->files.n--;
+	free(s->files[i].path);
+	free(s->files[i].abs_path);
+	free(s->files[i].disk);
+	memmove(s->files + i, s->files + i + 1, (s->n_files - i - 1) * sizeof(*s->files));
+	s->n_files--;
+}
+
+/* Make one side of a step true: AFTER when forward, BEFORE when undoing. */
+static void apply_step(struct edit_session *s, const struct edit_step *st, bool forward)
+{
+	for (size_t k = 0; k < st->n; k++) {
+		const struct step_file *f = &st->f[forward ? k : st->n - 1 - k];
+		const char *text = forward ? f->after : f->before;
+		size_t len = forward ? f->after_len : f->before_len;
+		long i = file_index(s, f->path);
+
+		if (!text && i >= 0)
+			remove_file(s, (size_t)i);
+		else if (text && i < 0)
+			insert_file(s, f->path, f->abs_path, text, len);
+		else if (text)
+			set_text(s, (size_t)i, text, len);
+	}
+	reanalyse(s);
+}
+
+static void push(struct edit_step ***stack, size_t *n, size_t *cap, struct edit_step *st)
+{
+	GROW(*stack, *cap, *n + 1);
+	(*stack)[(*n)++] = st;
+}
+
+/* Record and apply a step (takes ownership). */
+static void commit_step(struct edit_session *s, struct edit_step *st)
+{
+	clear_redo(s);
+	apply_step(s, st, true);
+	push(&s->undo, &s->n_undo, &s->cap_undo, st);
+}
+
+bool edit_can_undo(const struct edit_session *s)
+{
+	return s->n_undo > 0;
+}
+
+bool edit_can_redo(const struct edit_session *s)
+{
+	return s->n_redo > 0;
+}
+
+int edit_undo(struct edit_session *s)
+{
+	struct edit_step *st;
+
+	if (!s->n_undo)
+		return -1;
+	st = s->undo[--s->n_undo];
+	apply_step(s, st, false);
+	push(&s->redo, &s->n_redo, &s->cap_redo, st);
+	return 0;
+}
+
+int edit_redo(struct edit_session *s)
+{
+	struct edit_step *st;
+
+	if (!s->n_redo)
+		return -1;
+	st = s->redo[--s->n_redo];
+	apply_step(s, st, true);
+	push(&s->undo, &s->n_undo, &s->cap_undo, st);
+	return 0;
+}
+
+size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n_files; i++) {
+		const struct revision_file *rf = s->p->files.v[i];
+		bool changed = s->files[i].is_new || rf->len != s->files[i].disk_len ||
+			       memcmp(rf->text, s->files[i].disk, rf->len) != 0;
+
+		if (changed) {
+			if (indexes && n < max)
+				indexes[n] = i;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* ---- validation ----------------------------------------------------------- */
+
+static bool *descendants(const struct graph *g, uint32_t v)
+{
+	bool *d = xcalloc(g->n ? g->n : 1, sizeof(bool));
+	struct u32vec st = { 0 };
+
+	u32_push(&st, v);
+	while (st.n) {
+		uint32_t x = st.v[--st.n];
+		const struct node *nd = &g->nodes[x];
+
+		if (d[x])
+			continue;
+		d[x] = true;
+		for (uint32_t k = 0; k < nd->children.n; k++)
+			u32_push(&st, nd->children.v[k]);
+		for (uint32_t k = 0; k < nd->dependants.n; k++)
+			u32_push(&st, nd->dependants.v[k]);
+	}
+	free(st.v);
+	return d;
+}
+
+char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const struct strlist *parents,
+			  bool allow_missing)
+{
+	const struct graph *g = &s->p->graph;
+	bool *desc = descendants(g, rev);
+	char *why = NULL;
+
+	for (size_t i = 0; i < parents->n && !why; i++) {
+		uint32_t p = graph_find(g, parents->v[i]);
+
+		for (size_t k = 0; k < i && !why; k++)
+			if (!strcmp(parents->v[k], parents->v[i]))
+				why = xasprintf("%s is named twice", parents->v[i]);
+		if (why)
+			break;
+		if (!strcmp(parents->v[i], g->nodes[rev].id))
+			why = xasprintf("%s cannot be its own parent", parents->v[i]);
+		else if ((p == NO_NODE || g->nodes[p].phantom) && !allow_missing)
+			why = xasprintf("no revision %s (a placeholder can be created for a missing one)",
+					parents->v[i]);
+		else if (p != NO_NODE && desc[p])
+			why = xasprintf("%s descends from %s: that would make a cycle", parents->v[i],
+					g->nodes[rev].id);
+	}
+	free(desc);
+	return why;
+}
+
+/* ---- rewriting a file ------------------------------------------------------ */
+
+struct splice {
+	size_t start, end;
+	char *with;
+};
+
+static int cmp_splice(const void *a, const void *b)
+{
+	const struct splice *x = a, *y = b;
+
+	return x->start < y->start ? 1 : x->start > y->start ? -1 : 0; /* last first */
+}
+
+static char *apply_splices(const char *text, size_t len, struct splice *sp, size_t n, size_t *out_len)
+{
+	struct strbuf sb;
+	size_t pos = 0;
+
+	sort_array(sp, n, sizeof(*sp), cmp_splice);
+	sb_init(&sb);
+	for (size_t i = n; i-- > 0;) { /* now first to last */
+		sb_addn(&sb, text + pos, sp[i].start - pos);
+		sb_adds(&sb, sp[i].with);
+		pos = sp[i].end;
+	}
+	sb_addn(&sb, text + pos, len - pos);
+	*out_len = sb.len;
+	return sb_detach(&sb);
+}
+
+/* The new down_revision literal, in the style the file already uses. */
+static char *down_literal(const struct revision_file *rf, const struct strlist *parents)
+{
+	char q = rf->down.quote ? rf->down.quote : rf->rev.quote ? rf->rev.quote : '\'';
+	char open = rf->down.kind == VALUE_SEQUENCE ? rf->text[rf->down.span.start] : '(';
+	char close = open == '[' ? ']' : ')';
+	struct strbuf sb;
+
+	for (size_t i = 0; i < parents->n; i++)
+		if (strchr(parents->v[i], q))
+			q = q == '\'' ? '"' : '\'';
+	if (parents->n == 0)
+		return xstrdup("None");
+	sb_init(&sb);
+	if (parents->n == 1 && rf->down.kind != VALUE_SEQUENCE) {
+		sb_addf(&sb, "%c%s%c", q, parents->v[0], q);
+		return sb_detach(&sb);
+	}
+	sb_addc(&sb, open);
+	for (size_t i = 0; i < parents->n; i++)
+		sb_addf(&sb, "%s%c%s%c", i ? ", " : "", q, parents->v[i], q);
+	if (parents->n == 1 && open == '(')
+		sb_addc(&sb, ',');
+	sb_addc(&sb, close);
+	return sb_detach(&sb);
+}
+
+static bool same_list(const struct strlist *a, const struct strlist *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+/* New bytes for RF with down_revision PARENTS; NULL with ERR set when refused. */
+static char *rewrite_down(const struct edit_session *s, size_t idx, const struct strlist *parents,
+			  size_t *out_len, struct mt_error *err)
+{
+	const struct revision_file *rf = s->p->files.v[idx];
+	const struct file_state *fs = &s->files[idx];
+	struct splice sp[2];
+	size_t n = 0;
+	char *text, *joined = sl_join(parents, ", ");
+	struct revision_file *check, *disk;
+
+	sp[n++] = (struct splice){ rf->down.span.start, rf->down.span.end, down_literal(rf, parents) };
+	if (rf->doc_revises.value) {
+		bool bare = rf->doc_revises.span.start == rf->doc_revises.span.end &&
+			    rf->text[rf->doc_revises.span.start - 1] == ':';
+
+		sp[n++] = (struct splice){ rf->doc_revises.span.start, rf->doc_revises.span.end,
+					   xasprintf("%s%s", bare && parents->n ? " " : "", joined) };
+	}
+	text = apply_splices(rf->text, rf->len, sp, n, out_len);
+	for (size_t i = 0; i < n; i++)
+		free(sp[i].with);
+	free(joined);
+	check = parse_revision_file(rf->path, text, *out_len);
+	if (check->error || !same_list(&check->down.items, parents)) {
+		mt_fail(err, rf->path, rf->down.span.line, "cannot rewrite down_revision here: %s",
+			check->error ? check->error : "the new value does not read back");
+		revision_file_free(check);
+		free(text);
+		return NULL;
+	}
+	/* back to the disk's values: back to the disk's bytes */
+	if (fs->disk && !fs->is_new) {
+		disk = parse_revision_file(rf->path, fs->disk, fs->disk_len);
+		if (!disk->error && same_list(&disk->down.items, parents) &&
+		    !strcmp(disk->doc_revises.value ? disk->doc_revises.value : "",
+			    check->doc_revises.value ? check->doc_revises.value : "")) {
+			free(text);
+			text = xstrndup(fs->disk, fs->disk_len);
+			*out_len = fs->disk_len;
+		}
+		revision_file_free(disk);
+	}
+	revision_file_free(check);
+	return text;
+}
+
+static struct edit_step *new_step(void)
+{
+	return xcalloc(1, sizeof(struct edit_step));
+}
+
+static void step_add(struct edit_step *st, const char *path, const char *abs_path, const char *before,
+		     size_t before_len, char *after, size_t after_len)
+{
+	st->f = xrealloc(st->f, (st->n + 1) * sizeof(*st->f));
+	st->f[st->n++] = (struct step_file){ xstrdup(path), before ? xstrndup(before, before_len) : NULL,
+					     after, before_len, after_len,
+					     abs_path ? xstrdup(abs_path) : NULL };
+}
+
+int edit_set_down(struct edit_session *s, const char *rev, const struct strlist *parents,
+		  bool allow_missing, struct mt_error *err)
+{
+	uint32_t v = graph_find(&s->p->graph, rev);
+	const struct revision_file *rf;
+	struct edit_step *st;
+	char *why, *text;
+	size_t len;
+	long idx;
+
+	if (v == NO_NODE || s->p->graph.nodes[v].phantom)
+		return mt_fail(err, NULL, 0, "no revision %s", rev);
+	why = edit_check_set_down(s, v, parents, allow_missing);
+	if (why) {
+		mt_fail(err, NULL, 0, "%s", why);
+		free(why);
+		return -1;
+	}
+	rf = s->p->graph.nodes[v].file;
+	idx = file_index(s, rf->path);
+	text = rewrite_down(s, (size_t)idx, parents, &len, err);
+	if (!text)
+		return -1;
+	st = new_step();
+	step_add(st, rf->path, NULL, rf->text, rf->len, text, len);
+	commit_step(s, st);
+	return 0;
+}
+
+int edit_add_parent(struct edit_session *s, const char *rev, const char *parent, struct mt_error *err)
+{
+	uint32_t v = graph_find(&s->p->graph, rev);
+	struct strlist parents = { 0 };
+	int rc;
+
+	if (v == NO_NODE || s->p->graph.nodes[v].phantom)
+		return mt_fail(err, NULL, 0, "no revision %s", rev);
+	sl_copy(&parents, &s->p->graph.nodes[v].file->down.items);
+	sl_push(&parents, parent);
+	rc = edit_set_down(s, rev, &parents, false, err);
+	sl_free(&parents);
+	return rc;
+}
+
+/* ---- new files ------------------------------------------------------------- */
+
+static int add_new_file(struct edit_session *s, const char *dir, const char *id, const struct strlist *down,
+			const char *message, const char *why, struct mt_error *err)
+{
+	struct new_revision nr = { id, down, message, why };
+	char *name = NULL, *text = NULL, *abs_path, *shown;
+	struct edit_step *st;
+	size_t len;
+
+	if (newfile_render(&s->p->config, &nr, &name, &text, err))
+		return -1;
+	abs_path = xasprintf("%s/%s", dir, name);
+	shown = scan_display_path(abs_path);
+	if (file_index(s, shown) >= 0 || access(abs_path, F_OK) == 0) {
+		mt_fail(err, abs_path, 0, "a file of that name already exists");
+		free(name);
+		free(text);
+		free(abs_path);
+		free(shown);
+		return -1;
+	}
+	len = strlen(text);
+	st = new_step();
+	step_add(st, shown, abs_path, NULL, 0, text, len);
+	commit_step(s, st);
+	free(name);
+	free(abs_path);
+	free(shown);
+	return 0;
+}
+
+static char *dir_of_file(const struct revision_file *rf)
+{
+	char *c = xstrdup(rf->real_path ? rf->real_path : rf->path), *d = xstrdup(dirname(c));
+
+	free(c);
+	return d;
+}
+
+int edit_create_stub(struct edit_session *s, const char *id, const char *parent, const char *message,
+		     struct mt_error *err)
+{
+	const struct graph *g = &s->p->graph;
+	uint32_t v = graph_find(g, id), p = parent ? graph_find(g, parent) : NO_NODE;
+	struct strlist down = { 0 };
+	char *dir, *msg, *why;
+	bool *desc;
+	int rc;
+
+	if (v != NO_NODE && !g->nodes[v].phantom)
+		return mt_fail(err, NULL, 0, "%s exists already (%s)", id, g->nodes[v].file->path);
+	if (v == NO_NODE)
+		return mt_fail(err, NULL, 0, "no revision names %s: a placeholder is for a missing revision", id);
+	if (!newfile_valid_id(id))
+		return mt_fail(err, NULL, 0, "'%s' cannot be a revision id (Alembic refuses @ - + : and path characters)", id);
+	if (parent && (p == NO_NODE || g->nodes[p].phantom))
+		return mt_fail(err, NULL, 0, "no revision %s to put the placeholder on", parent);
+	desc = descendants(g, v);
+	if (parent && desc[p]) {
+		free(desc);
+		return mt_fail(err, NULL, 0, "%s descends from %s: that would make a cycle", parent, id);
+	}
+	free(desc);
+	if (parent)
+		sl_push(&down, parent);
+	dir = dir_of_file(g->nodes[g->nodes[v].children.n ? g->nodes[v].children.v[0] : g->nodes[v].dependants.v[0]].file);
+	msg = message ? xstrdup(message) : xasprintf("placeholder for missing revision %s", id);
+	why = xasprintf("Created by migtree as a placeholder: %s was named as down_revision but no file defined it.", id);
+	rc = add_new_file(s, dir, id, &down, msg, why, err);
+	free(dir);
+	free(msg);
+	free(why);
+	sl_free(&down);
+	return rc;
+}
+
+int edit_create_merge(struct edit_session *s, const struct strlist *heads, const char *message,
+		      char **new_id, struct mt_error *err)
+{
+	const struct graph *g = &s->p->graph;
+	char *id, *dir, *why, *msg;
+	int rc;
+
+	if (heads->n < 2)
+		return mt_fail(err, NULL, 0, "a merge needs two heads or more");
+	for (size_t i = 0; i < heads->n; i++) {
+		uint32_t h = graph_find(g, heads->v[i]);
+
+		if (h == NO_NODE || g->nodes[h].phantom)
+			return mt_fail(err, NULL, 0, "no revision %s", heads->v[i]);
+		if (!g->nodes[h].is_head)
+			return mt_fail(err, NULL, 0, "%s is not a head (a merge joins heads; set-down re-parents others)",
+				       heads->v[i]);
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(heads->v[k], heads->v[i]))
+				return mt_fail(err, NULL, 0, "%s is named twice", heads->v[i]);
+	}
+	id = newfile_new_id();
+	dir = s->p->config.version_locations.n == 1
+		      ? xstrdup(s->p->config.version_locations.v[0])
+		      : dir_of_file(g->nodes[graph_find(g, heads->v[0])].file);
+	msg = message ? xstrdup(message) : xstrdup("merge heads");
+	{
+		char *list = sl_join(heads, ", ");
+
+		why = xasprintf("Created by migtree: merges the heads %s.", list);
+		free(list);
+	}
+	rc = add_new_file(s, dir, id, heads, msg, why, err);
+	if (rc == 0 && new_id)
+		*new_id = id;
+	else
+		free(id);
+	free(dir);
+	free(msg);
+	free(why);
+	return rc;
+}
+
+char *edit_diff(const struct edit_session *s)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (size_t i = 0; i < s->n_files; i++) {
+		const struct revision_file *rf = s->p->files.v[i];
+		const struct file_state *fs = &s->files[i];
+		char *d = diff_unified(fs->path, fs->is_new ? NULL : fs->disk, fs->disk_len, rf->text, rf->len);
+
+		sb_adds(&sb, d);
+		free(d);
+	}
+	return sb_detach(&sb);
+}
