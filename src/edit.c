@@ -372,18 +372,67 @@ static bool same_list(const struct strlist *a, const struct strlist *b)
 	return true;
 }
 
+/* A string item rewritten to VALUE in the style of its old bytes OLD (prefix and
+ * quotes kept), or NULL when only a fresh literal will do. */
+static char *item_like(const char *old, size_t len, const char *value)
+{
+	size_t pre = 0;
+	char q;
+
+	while (pre < len && old[pre] != '\'' && old[pre] != '"')
+		pre++;
+	if (pre >= len || old[len - 1] != old[pre] || strchr(value, old[pre]) || strchr(value, '\\'))
+		return NULL;
+	q = old[pre];
+	if (len - pre >= 6 && old[pre + 1] == q && old[pre + 2] == q) /* triple quotes */
+		return xasprintf("%.*s%c%c%c%s%c%c%c", (int)pre, old, q, q, q, value, q, q, q);
+	return xasprintf("%.*s%c%s%c", (int)pre, old, q, value, q);
+}
+
+/* Splices changing only the items that differ, when the shape stays (a string for
+ * a string, a sequence of the same length): comments and layout are untouched. */
+static size_t item_splices(const struct revision_file *rf, const struct strlist *parents, struct splice *sp,
+			   size_t max)
+{
+	const struct py_value *d = &rf->down;
+	size_t n = 0;
+
+	if (!d->item_spans || !((d->kind == VALUE_STRING && parents->n == 1) ||
+				(d->kind == VALUE_SEQUENCE && parents->n == d->items.n && parents->n > 0)))
+		return SIZE_MAX;
+	for (size_t i = 0; i < parents->n; i++) {
+		const struct mt_span *is = &d->item_spans[i];
+		char *with;
+
+		if (!strcmp(d->items.v[i], parents->v[i]))
+			continue;
+		with = item_like(rf->text + is->start, is->end - is->start, parents->v[i]);
+		if (!with || n == max) {
+			free(with);
+			for (size_t k = 0; k < n; k++)
+				free(sp[k].with);
+			return SIZE_MAX;
+		}
+		sp[n++] = (struct splice){ is->start, is->end, with };
+	}
+	return n;
+}
+
 /* New bytes for RF with down_revision PARENTS; NULL with ERR set when refused. */
 static char *rewrite_down(const struct edit_session *s, size_t idx, const struct strlist *parents,
 			  size_t *out_len, struct mt_error *err)
 {
 	const struct revision_file *rf = s->p->files.v[idx];
 	const struct file_state *fs = &s->files[idx];
-	struct splice sp[2];
-	size_t n = 0;
+	struct splice *sp = xcalloc(rf->down.items.n + 2, sizeof(*sp));
+	size_t n = item_splices(rf, parents, sp, rf->down.items.n + 1);
 	char *text, *joined = sl_join(parents, ", ");
 	struct revision_file *check, *disk;
 
-	sp[n++] = (struct splice){ rf->down.span.start, rf->down.span.end, down_literal(rf, parents) };
+	if (n == SIZE_MAX) { /* the shape changes: a new literal in the file's style */
+		n = 0;
+		sp[n++] = (struct splice){ rf->down.span.start, rf->down.span.end, down_literal(rf, parents) };
+	}
 	if (rf->doc_revises.value) {
 		bool bare = rf->doc_revises.span.start == rf->doc_revises.span.end &&
 			    rf->text[rf->doc_revises.span.start - 1] == ':';
@@ -394,6 +443,7 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 	text = apply_splices(rf->text, rf->len, sp, n, out_len);
 	for (size_t i = 0; i < n; i++)
 		free(sp[i].with);
+	free(sp);
 	free(joined);
 	check = parse_revision_file(rf->path, text, *out_len);
 	if (check->error || !same_list(&check->down.items, parents)) {

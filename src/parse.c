@@ -116,6 +116,8 @@ static int parse_items(struct parser *p, const struct token *t, size_t n, struct
 			s = decode_strings(p, t + start, i - start);
 			if (!s)
 				return -2;
+			v->item_spans = xrealloc(v->item_spans, (v->items.n + 1) * sizeof(*v->item_spans));
+			v->item_spans[v->items.n] = (struct mt_span){ t[start].start, t[i - 1].end, t[start].line };
 			sl_push_owned(&v->items, s);
 		} else if (!end) {
 			return -1; /* ", ," */
@@ -145,6 +147,8 @@ static int parse_value(struct parser *p, const char *name, const struct token *t
 			return -1;
 		v->kind = VALUE_STRING;
 		v->quote = quote_of(p, &t[0]);
+		v->item_spans = xmalloc(sizeof(*v->item_spans));
+		v->item_spans[0] = v->span;
 		sl_push_owned(&v->items, s);
 		return 0;
 	}
@@ -166,6 +170,8 @@ static int parse_value(struct parser *p, const char *name, const struct token *t
 			return 0;
 		}
 		sl_free(&v->items);
+		free(v->item_spans);
+		v->item_spans = NULL;
 	}
 	snprintf(msg, sizeof(msg),
 		 "the value of `%s` is not a literal (string, None, or a tuple or list of strings); "
@@ -250,6 +256,7 @@ static void module_statement(struct parser *p, const struct token *t, size_t n)
 		struct py_value *v = value_slot(p->rf, name);
 
 		sl_free(&v->items);
+		free(v->item_spans);
 		memset(v, 0, sizeof(*v));
 		v->line = t[0].line;
 		if (parse_value(p, name, t + eq + 1, n - eq - 1, v) < 0)
@@ -529,6 +536,7 @@ struct revision_file *revision_file_failed(const char *path, int line, const cha
 static void value_free(struct py_value *v)
 {
 	sl_free(&v->items);
+	free(v->item_spans);
 }
 
 void revision_file_free(struct revision_file *rf)

@@ -32,6 +32,7 @@ enum value_kind {
 struct py_value {
 	enum value_kind kind;
 	struct strlist items; /* the strings, in order */
+	struct mt_span *item_spans; /* each item's bytes (its string tokens) */
 	struct mt_span span;  /* the whole value expression */
 	int line;             /* line of the assignment's name */
 	char quote;           /* quote character of the first string ('\'' or '"'), 0 if none */
