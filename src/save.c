@@ -143,11 +143,14 @@ int save_session(struct edit_session *s, const struct save_io *io, struct strlis
 
 		rc = write_temp(io, &pend[k], rf->text, rf->len, err);
 	}
-	for (size_t k = 0; k < n && rc == 0; k++, renamed++)
-		if (io->rename(pend[k].temp, pend[k].target) != 0)
-			rc = mt_fail(err, pend[k].target, 0,
+	while (rc == 0 && renamed < n) {
+		if (io->rename(pend[renamed].temp, pend[renamed].target) != 0)
+			rc = mt_fail(err, pend[renamed].target, 0,
 				     "cannot replace it: %s; %zu of %zu files were saved before this one",
 				     strerror(errno), renamed, n);
+		else
+			renamed++;
+	}
 	for (size_t k = 0; k < n; k++) {
 		if (k >= renamed && pend[k].temp)
 			unlink(pend[k].temp);

@@ -1,0 +1,484 @@
+/* test_edit.c - edits, undo/redo and saving under faults. Nothing may be lost:
+ * every failure leaves every original byte-identical and no temporary file;
+ * a process killed in the middle of a save leaves each file old or new, never
+ * torn; a file changed on disk since it was read is never overwritten. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "migtree/edit.h"
+#include "migtree/newfile.h"
+#include "migtree/save.h"
+
+static char root[PATH_MAX];
+
+static const char *const files[][2] = {
+	{ "a.py", "\"\"\"base\n\nRevises:\n\"\"\"\nrevision = 'aaaa1111'\ndown_revision = None\n" },
+	{ "b.py", "\"\"\"b\r\n\r\nRevises: aaaa1111\r\n\"\"\"\r\nrevision = \"bbbb2222\"\r\n"
+		  "down_revision = (\"aaaa1111\",)  # one-tuple\r\n" },
+	{ "c.py", "\"\"\"c\n\nRevises: aaaa1111\n\"\"\"\nrevision: str = 'cccc3333'\n"
+		  "down_revision: Union[str, None] = (\n    'aaaa1111',  # keep me\n)\n" },
+};
+
+static char *path_of(const char *name)
+{
+	return xasprintf("%s/versions/%s", root, name);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb;
+	char buf[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	sb_init(&sb);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_addn(&sb, buf, n);
+	fclose(f);
+	if (len)
+		*len = sb.len;
+	return sb_detach(&sb);
+}
+
+static void assert_originals(void)
+{
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *p = path_of(files[i][0]), *t = slurp(p, NULL);
+
+		assert_non_null(t);
+		assert_string_equal(t, files[i][1]);
+		free(t);
+		free(p);
+	}
+}
+
+/* No ".x.migtree-*" temporary file left in the versions directory. */
+static void assert_no_temp(void)
+{
+	char *cmd = xasprintf("ls -a '%s/versions' | grep -q migtree-", root);
+
+	assert_int_not_equal(system(cmd), 0);
+	free(cmd);
+}
+
+static int setup(void **state)
+{
+	char tmpl[] = "/tmp/migtree-edit-XXXXXX";
+	char *dir, *p;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, root));
+	dir = xasprintf("%s/versions", root);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	free(dir);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		p = path_of(files[i][0]);
+		f = fopen(p, "wb");
+		fputs(files[i][1], f);
+		fclose(f);
+		chmod(p, i == 1 ? 0640 : 0644);
+		free(p);
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char *cmd = xasprintf("rm -rf '%s'", root);
+
+	(void)state;
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	return 0;
+}
+
+static void load(struct project *p, struct edit_session *s)
+{
+	struct config_request req = { .versions_dir = NULL };
+	struct mt_error err = { 0 };
+	char *dir = xasprintf("%s/versions", root);
+
+	req.versions_dir = dir;
+	assert_int_equal(project_load(&req, p, &err), 0);
+	free(dir);
+	edit_begin(s, p);
+}
+
+static void unload(struct project *p, struct edit_session *s)
+{
+	edit_end(s);
+	project_free(p);
+}
+
+static void set_down(struct edit_session *s, const char *rev, const char *parents)
+{
+	struct strlist pl = { 0 };
+	struct mt_error err = { 0 };
+	char *copy = xstrdup(parents), *save = NULL;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		sl_push(&pl, t);
+	if (edit_set_down(s, rev, &pl, false, &err))
+		fail_msg("set_down %s %s: %s", rev, parents, err.message);
+	sl_free(&pl);
+	free(copy);
+}
+
+static void test_undo_redo_restore_bytes(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	char *before;
+
+	(void)state;
+	load(&p, &s);
+	before = xstrndup(p.files.v[1]->text, p.files.v[1]->len);
+	set_down(&s, "bbbb2222", "");             /* a base: the one-tuple becomes None */
+	assert_true(p.graph.nodes[graph_find(&p.graph, "bbbb2222")].is_base);
+	set_down(&s, "cccc3333", "bbbb2222");     /* keeps the multi-line layout */
+	assert_non_null(strstr(p.files.v[2]->text, "'bbbb2222',  # keep me"));
+	assert_int_equal(edit_changed(&s, NULL, 0), 2);
+	assert_int_equal(edit_undo(&s), 0);
+	assert_int_equal(edit_undo(&s), 0);
+	assert_int_equal(edit_undo(&s), -1);
+	assert_int_equal(edit_changed(&s, NULL, 0), 0);
+	assert_memory_equal(p.files.v[1]->text, before, strlen(before));
+	assert_int_equal(edit_redo(&s), 0);
+	assert_true(p.graph.nodes[graph_find(&p.graph, "bbbb2222")].is_base);
+	assert_int_equal(edit_redo(&s), 0);
+	assert_int_equal(edit_redo(&s), -1);
+	/* the inverse change within a session: back to the disk bytes, shape and all */
+	set_down(&s, "bbbb2222", "aaaa1111");
+	set_down(&s, "cccc3333", "aaaa1111");
+	assert_int_equal(edit_changed(&s, NULL, 0), 0);
+	free(before);
+	unload(&p, &s);
+}
+
+static void test_validation(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct strlist pl = { 0 };
+	struct mt_error err = { 0 };
+
+	(void)state;
+	load(&p, &s);
+	sl_push(&pl, "bbbb2222");
+	assert_int_equal(edit_set_down(&s, "aaaa1111", &pl, false, &err), -1); /* a cycle */
+	assert_non_null(strstr(err.message, "cycle"));
+	sl_free(&pl);
+	sl_push(&pl, "nope");
+	assert_int_equal(edit_set_down(&s, "bbbb2222", &pl, false, &err), -1);
+	sl_free(&pl);
+	assert_int_equal(edit_changed(&s, NULL, 0), 0);
+	unload(&p, &s);
+}
+
+static void test_save_writes_and_keeps_mode(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+	struct stat st;
+	char *b = path_of("b.py"), *t;
+
+	(void)state;
+	load(&p, &s);
+	set_down(&s, "bbbb2222", "cccc3333");
+	assert_int_equal(save_session(&s, &save_io_system, NULL, &err), 0);
+	t = slurp(b, NULL);
+	assert_non_null(strstr(t, "down_revision = (\"cccc3333\",)  # one-tuple\r\n"));
+	assert_non_null(strstr(t, "Revises: cccc3333\r\n"));
+	assert_int_equal(stat(b, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	free(t);
+	assert_no_temp();
+	/* and back */
+	set_down(&s, "bbbb2222", "aaaa1111");
+	assert_int_equal(save_session(&s, &save_io_system, NULL, &err), 0);
+	assert_originals();
+	free(b);
+	unload(&p, &s);
+}
+
+/* ---- fault injection through the save_io seam ---- */
+
+static int fail_on, calls;
+static int fail_errno = ENOSPC;
+
+static ssize_t flaky_write(int fd, const void *buf, size_t n)
+{
+	if (++calls == fail_on) {
+		errno = fail_errno;
+		return -1;
+	}
+	return write(fd, buf, n < 7 ? n : 7); /* short writes too */
+}
+
+static int flaky_fsync(int fd)
+{
+	if (++calls == fail_on) {
+		errno = EIO;
+		return -1;
+	}
+	return fsync(fd);
+}
+
+static int flaky_open(const char *path, int flags, mode_t mode)
+{
+	if (++calls == fail_on) {
+		errno = EACCES;
+		return -1;
+	}
+	return open(path, flags, mode);
+}
+
+static int flaky_rename(const char *from, const char *to)
+{
+	if (++calls == fail_on) {
+		errno = EROFS;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+static void fault_case(struct save_io io, int at, const char *words)
+{
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+
+	load(&p, &s);
+	set_down(&s, "bbbb2222", "cccc3333");
+	set_down(&s, "cccc3333", "");
+	calls = 0;
+	fail_on = at;
+	assert_int_equal(save_session(&s, &io, NULL, &err), -1);
+	if (!strstr(err.message, words))
+		fail_msg("'%s' does not say '%s'", err.message, words);
+	assert_true(err.path[0] != '\0');
+	assert_originals();
+	assert_no_temp();
+	assert_int_equal(edit_changed(&s, NULL, 0), 2); /* still pending, nothing lost */
+	unload(&p, &s);
+}
+
+static void test_faults_leave_originals(void **state)
+{
+	struct save_io io = save_io_system;
+
+	(void)state;
+	io.write = flaky_write;
+	fault_case(io, 1, "No space left");  /* the first write of the first file */
+	fault_case(io, 20, "No space left"); /* into the second file (7-byte writes) */
+	io = save_io_system;
+	io.fsync = flaky_fsync;
+	fault_case(io, 2, "fsync failed");
+	io = save_io_system;
+	io.open = flaky_open;
+	fault_case(io, 1, "Permission denied");
+	fault_case(io, 2, "Permission denied");
+	io = save_io_system;
+	io.rename = flaky_rename;
+	fault_case(io, 1, "Read-only");
+}
+
+static void test_changed_on_disk_is_never_overwritten(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+	char *b = path_of("b.py"), *t;
+	FILE *f;
+
+	(void)state;
+	load(&p, &s);
+	set_down(&s, "bbbb2222", "cccc3333");
+	f = fopen(b, "ab");
+	fputs("# someone else's edit\n", f);
+	fclose(f);
+	assert_int_equal(save_session(&s, &save_io_system, NULL, &err), -1);
+	assert_non_null(strstr(err.message, "changed on disk"));
+	assert_string_equal(err.path, b);
+	t = slurp(b, NULL);
+	assert_non_null(strstr(t, "# someone else's edit"));
+	assert_non_null(strstr(t, "(\"aaaa1111\",)"));
+	free(t);
+	unload(&p, &s);
+	f = fopen(b, "wb");
+	fputs(files[1][1], f);
+	fclose(f);
+	free(b);
+	assert_originals();
+}
+
+static void test_vanished_file(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+	char *c = path_of("c.py"), *keep = slurp(c, NULL);
+	FILE *f;
+
+	(void)state;
+	load(&p, &s);
+	set_down(&s, "cccc3333", "bbbb2222");
+	assert_int_equal(unlink(c), 0);
+	assert_int_equal(save_session(&s, &save_io_system, NULL, &err), -1);
+	assert_non_null(strstr(err.message, "nothing was written"));
+	unload(&p, &s);
+	f = fopen(c, "wb");
+	fputs(keep, f);
+	fclose(f);
+	free(keep);
+	free(c);
+	assert_originals();
+}
+
+/* A crash during the renames: the child dies after the first rename. */
+static int crash_after;
+
+static int crashing_rename(const char *from, const char *to)
+{
+	int rc = rename(from, to);
+
+	if (++calls >= crash_after)
+		_exit(9);
+	return rc;
+}
+
+static void test_killed_mid_save_never_tears(void **state)
+{
+	(void)state;
+	for (crash_after = 1; crash_after <= 2; crash_after++) {
+		pid_t pid = fork();
+		int status;
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct project p;
+			struct edit_session s;
+			struct mt_error err = { 0 };
+			struct save_io io = save_io_system;
+
+			io.rename = crashing_rename;
+			calls = 0;
+			load(&p, &s);
+			set_down(&s, "bbbb2222", "cccc3333");
+			set_down(&s, "cccc3333", "");
+			save_session(&s, &io, NULL, &err);
+			_exit(0);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_int_equal(WEXITSTATUS(status), 9);
+		/* each file is entirely old or entirely new and still parses */
+		for (int i = 1; i <= 2; i++) {
+			char *path = path_of(files[i][0]);
+			size_t len;
+			char *t = slurp(path, &len);
+			struct revision_file *rf = parse_revision_file(path, t, len);
+
+			assert_null(rf->error);
+			assert_true(!strcmp(t, files[i][1]) || strstr(t, i == 1 ? "cccc3333\",)" : "= None"));
+			revision_file_free(rf);
+			free(t);
+			free(path);
+		}
+		teardown(NULL);
+		setup(NULL);
+	}
+}
+
+static void test_new_files(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+	struct strlist heads = { 0 };
+	char *id = NULL, *name, *t;
+
+	(void)state;
+	setenv("MIGTREE_NEW_REVISION_ID", "0123456789ab", 1);
+	setenv("MIGTREE_NOW", "2025-02-03 04:05:06.000007", 1);
+	load(&p, &s);
+	sl_push(&heads, "bbbb2222");
+	sl_push(&heads, "cccc3333");
+	assert_int_equal(edit_create_merge(&s, &heads, "Merge heads: b & c!", &id, &err), 0);
+	assert_string_equal(id, "0123456789ab");
+	assert_int_equal(save_session(&s, &save_io_system, NULL, &err), 0);
+	name = path_of("0123456789ab_merge_heads_b_c.py");
+	t = slurp(name, NULL);
+	assert_non_null(t);
+	assert_non_null(strstr(t, "Revises: bbbb2222, cccc3333\n"));
+	assert_non_null(strstr(t, "down_revision: Union[str, Sequence[str], None] = ('bbbb2222', 'cccc3333')\n"));
+	assert_non_null(strstr(t, "Create Date: 2025-02-03 04:05:06.000007"));
+	assert_non_null(strstr(t, "# Created by migtree"));
+	assert_int_equal(p.graph.heads.n, 1);
+	/* the same name again is refused before anything is written */
+	free(id);
+	id = NULL;
+	assert_int_equal(edit_create_merge(&s, &heads, "x", &id, &err), -1);
+	sl_free(&heads);
+	free(t);
+	free(name);
+	unload(&p, &s);
+	unsetenv("MIGTREE_NEW_REVISION_ID");
+	unsetenv("MIGTREE_NOW");
+}
+
+static void test_names_and_slugs(void **state)
+{
+	struct mt_error err = { 0 };
+	struct tm tm = { .tm_year = 124, .tm_mon = 4, .tm_mday = 1, .tm_hour = 9, .tm_min = 5, .tm_sec = 7 };
+	char *s;
+
+	(void)state;
+	s = newfile_slug("Add 'users' table, with e-mail!", 40);
+	assert_string_equal(s, "add_users_table_with_e_mail");
+	free(s);
+	s = newfile_slug("one two three four five six seven eight nine", 20);
+	assert_string_equal(s, "one_two_three_four_"); /* Alembic cuts at a word and keeps '_' */
+	free(s);
+	s = newfile_format_template("%(year)d_%(month).2d_%(day).2d_%(hour).2d%(minute).2d-%(rev)s_%(slug)s",
+				    "ab12", "x_y", &tm, 0, &err);
+	assert_string_equal(s, "2024_05_01_0905-ab12_x_y");
+	free(s);
+	assert_null(newfile_format_template("%(nope)s", "a", "b", &tm, 0, &err));
+	assert_false(newfile_valid_id("../etc/passwd"));
+	assert_false(newfile_valid_id("a/b"));
+	assert_false(newfile_valid_id(".hidden"));
+	assert_true(newfile_valid_id("005_add_qec_conflict_resolution_fields"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_undo_redo_restore_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_save_writes_and_keeps_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_faults_leave_originals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changed_on_disk_is_never_overwritten, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vanished_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_killed_mid_save_never_tears, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_files, setup, teardown),
+		cmocka_unit_test(test_names_and_slugs),
+	};
+
+	return cmocka_run_group_tests_name("edit", tests, NULL, NULL);
+}
