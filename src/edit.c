@@ -276,6 +276,11 @@ static bool *descendants(const struct graph *g, uint32_t v)
 	return d;
 }
 
+bool *edit_descendants(const struct edit_session *s, uint32_t v)
+{
+	return descendants(&s->p->graph, v);
+}
+
 char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const struct strlist *parents,
 			  bool allow_missing)
 {

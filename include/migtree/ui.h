@@ -13,9 +13,36 @@
 #include <stdint.h>
 
 #include "migtree/cli.h"
+#include "migtree/edit.h"
 #include "migtree/layout.h"
 
-enum view_kind { VIEW_MAIN, VIEW_DETAIL, VIEW_PROBLEMS, VIEW_HELP };
+enum view_kind { VIEW_MAIN, VIEW_DETAIL, VIEW_PROBLEMS, VIEW_HELP, VIEW_PICKER, VIEW_DIFF, VIEW_CONFIRM };
+
+enum pick_mode { PICK_RETARGET, PICK_ADD_PARENT, PICK_STUB_PARENT, PICK_MERGE };
+
+/* The candidate picker of e / a / c / M. */
+struct picker {
+	enum pick_mode mode;
+	uint32_t target;       /* the revision (or missing one) being repaired */
+	char filter[128];
+	uint32_t *cand;        /* candidates in order; NO_NODE is "None" */
+	char **why_not;        /* per candidate: why it is disabled, or NULL */
+	bool *suggested;
+	uint32_t n;
+	uint32_t *shown, n_shown; /* those passing the filter */
+	uint32_t sel, top;
+};
+
+enum confirm_action { CONFIRM_SAVE, CONFIRM_QUIT, CONFIRM_RELOAD, CONFIRM_PUBLISHED };
+
+struct confirm {
+	enum confirm_action action;
+	char *question;
+	struct strlist lines;
+	uint32_t target;             /* CONFIRM_PUBLISHED: the revision and its new parents */
+	struct strlist parents;
+	enum view_kind back;
+};
 
 /* Node severities for markers: none, warning, error. */
 enum mark { MARK_NONE, MARK_WARNING, MARK_ERROR };
@@ -41,6 +68,13 @@ struct ui {
 	char message[256];   /* one line for the status bar */
 	bool message_is_error;
 	bool quit;
+	struct edit_session edit;
+	struct picker picker;
+	struct confirm confirm;
+	char *diff_text;     /* D: the pending changes */
+	uint32_t diff_top;
+	bool *published;     /* file index -> on the upstream branch (NULL: not in git) */
+	char *published_ref;
 	bool headless;
 	bool ascii;
 	bool color;
@@ -69,6 +103,24 @@ void problem_view_draw(struct ui *ui, int top, int height);
 bool problem_view_key(struct ui *ui, int key, int height);
 void help_view_draw(struct ui *ui, int top, int height);
 bool help_view_key(struct ui *ui, int key, int height);
+void picker_open(struct ui *ui, enum pick_mode mode);
+void picker_draw(struct ui *ui, int top, int height);
+bool picker_key(struct ui *ui, int key, int height);
+void picker_close(struct ui *ui);
+void diff_view_draw(struct ui *ui, int top, int height);
+bool diff_view_key(struct ui *ui, int key, int height);
+void confirm_open(struct ui *ui, enum confirm_action action, char *question);
+void confirm_draw(struct ui *ui, int top, int height);
+bool confirm_key(struct ui *ui, int key);
+void confirm_clear(struct ui *ui);
+/* Layout, marks and folds from the project (ui.c). */
+void ui_derive(struct ui *ui);
+/* Re-read the project from disk (FORCE: even with unsaved changes). */
+void ui_reload(struct ui *ui, bool force);
+/* After an edit: layout and marks again, the selection kept on NODE_ID. */
+void ui_after_edit(struct ui *ui, const char *node_id);
+/* Apply a retarget (asks first for a published revision). */
+void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, bool confirmed);
 
 /* Drawing helpers (src/ui/draw.c). */
 enum color_role {

@@ -35,7 +35,7 @@ static bool row_is_plain(const struct ui *ui, uint32_t row)
 	return true;
 }
 
-static void derive(struct ui *ui)
+void ui_derive(struct ui *ui)
 {
 	const struct graph *g = &ui->project.graph;
 
@@ -342,10 +342,14 @@ static void draw_status(struct ui *ui)
 	{
 		uint32_t revs = g->n - (uint32_t)g->owned.n;
 
+		size_t unsaved = edit_changed(&ui->edit, NULL, 0);
+
 		snprintf(left, sizeof(left), "%u revision%s  %u head%s  %u base%s  %zu error%s  %zu warning%s",
 			 revs, revs == 1 ? "" : "s", g->heads.n, g->heads.n == 1 ? "" : "s", g->bases.n,
 			 g->bases.n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
 			 warnings == 1 ? "" : "s");
+		if (unsaved)
+			snprintf(left + strlen(left), sizeof(left) - strlen(left), "  %zu unsaved", unsaved);
 	}
 	snprintf(right, sizeof(right), " %u/%u  ?:help", n ? ui->sel + 1 : 0, n);
 	rw = (int)strlen(right);
@@ -410,6 +414,17 @@ static void draw(struct ui *ui)
 		draw_title(0, " keys  (q: back)");
 		help_view_draw(ui, 1, h - 1);
 		break;
+	case VIEW_PICKER:
+		picker_draw(ui, 0, h);
+		break;
+	case VIEW_DIFF:
+		draw_title(0, " pending changes  (j/k: scroll, w: save, u: undo, q: back)");
+		diff_view_draw(ui, 1, h - 1);
+		break;
+	case VIEW_CONFIRM:
+		draw_title(0, " confirm");
+		confirm_draw(ui, 1, h - 1);
+		break;
 	}
 	draw_status(ui);
 	refresh();
@@ -450,11 +465,18 @@ static void dump_screen(FILE *out)
 
 /* ---- keys shared by every view ------------------------------------------ */
 
-static void reload(struct ui *ui)
+void ui_reload(struct ui *ui, bool force)
 {
 	struct project fresh;
 	char *keep = NULL;
+	size_t pending = edit_changed(&ui->edit, NULL, 0);
 
+	if (pending && !force) {
+		confirm_open(ui, CONFIRM_RELOAD,
+			     xasprintf("%zu file%s changed and not saved: reload from disk and drop the changes? y/n",
+				       pending, pending == 1 ? "" : "s"));
+		return;
+	}
 	if (ui_line_count(ui))
 		keep = xstrdup(ui->project.graph.nodes[ui_line_node(ui, ui->sel)].id);
 	if (cli_load(ui->cli, &fresh)) {
@@ -462,10 +484,12 @@ static void reload(struct ui *ui)
 		free(keep);
 		return;
 	}
+	edit_end(&ui->edit);
 	underive(ui);
 	project_free(&ui->project);
 	ui->project = fresh;
-	derive(ui);
+	edit_begin(&ui->edit, &ui->project);
+	ui_derive(ui);
 	ui->sel = 0;
 	if (keep && graph_find(&ui->project.graph, keep) != NO_NODE)
 		ui_select_node(ui, graph_find(&ui->project.graph, keep));
@@ -501,15 +525,24 @@ static void handle_key(struct ui *ui, int key)
 	case VIEW_DETAIL: done = detail_view_key(ui, key) || main_view_key(ui, key, h / 2); break;
 	case VIEW_PROBLEMS: done = problem_view_key(ui, key, h - 1); break;
 	case VIEW_HELP: done = help_view_key(ui, key, h - 1); break;
+	case VIEW_PICKER: done = picker_key(ui, key, h - 2); break;
+	case VIEW_DIFF: done = diff_view_key(ui, key, h - 1); break;
+	case VIEW_CONFIRM: done = confirm_key(ui, key); break;
 	}
 	if (done)
 		return;
 	switch (key) {
 	case 'q':
-		if (ui->view == VIEW_MAIN)
-			ui->quit = true;
-		else
+		if (ui->view != VIEW_MAIN) {
 			ui->view = VIEW_MAIN;
+		} else if (edit_changed(&ui->edit, NULL, 0)) {
+			size_t n = edit_changed(&ui->edit, NULL, 0);
+
+			confirm_open(ui, CONFIRM_QUIT, xasprintf("%zu file%s changed and not saved: quit and drop the "
+								 "changes? y/n (w saves)", n, n == 1 ? "" : "s"));
+		} else {
+			ui->quit = true;
+		}
 		break;
 	case 27:
 		ui->view = VIEW_MAIN;
@@ -531,8 +564,49 @@ static void handle_key(struct ui *ui, int key)
 		ui_search_next(ui, -1);
 		break;
 	case 'R':
-		reload(ui);
+		ui_reload(ui, false);
 		break;
+	case 'e': case 'a': case 'c': case 'M':
+		if (!ui_line_count(ui))
+			break;
+		picker_open(ui, key == 'e' ? PICK_RETARGET : key == 'a' ? PICK_ADD_PARENT
+						   : key == 'c' ? PICK_STUB_PARENT : PICK_MERGE);
+		break;
+	case 'u': case ('r' & 0x1f): {
+		bool undo = key == 'u';
+		char *keep = ui_line_count(ui) ? xstrdup(ui->project.graph.nodes[ui_line_node(ui, ui->sel)].id) : NULL;
+
+		if ((undo ? edit_undo(&ui->edit) : edit_redo(&ui->edit)) == 0) {
+			ui_after_edit(ui, keep);
+			ui_set_message(ui, false, undo ? "undone (Ctrl-R redoes)" : "redone");
+		} else {
+			ui_set_message(ui, true, undo ? "nothing to undo" : "nothing to redo");
+		}
+		free(keep);
+		break;
+	}
+	case 'D':
+		free(ui->diff_text);
+		ui->diff_text = edit_diff(&ui->edit);
+		ui->diff_top = 0;
+		ui->view = VIEW_DIFF;
+		break;
+	case 'w': {
+		size_t n = edit_changed(&ui->edit, NULL, 0), *idx = xmalloc((n ? n : 1) * sizeof(size_t));
+
+		if (!n) {
+			ui_set_message(ui, false, "nothing to save");
+			free(idx);
+			break;
+		}
+		edit_changed(&ui->edit, idx, n);
+		confirm_open(ui, CONFIRM_SAVE, xasprintf("Save %zu file%s? y/n", n, n == 1 ? "" : "s"));
+		for (size_t i = 0; i < n; i++)
+			sl_push_owned(&ui->confirm.lines,
+				      xasprintf("  %s%s", ui->edit.files[idx[i]].path, ui->edit.files[idx[i]].is_new ? "  (new)" : ""));
+		free(idx);
+		break;
+	}
 	case KEY_MOUSE:
 		mouse(ui);
 		break;
@@ -587,8 +661,10 @@ int ui_run(struct cli *cli)
 		ui.ascii = true; /* a non-UTF-8 locale cannot show the box glyphs */
 	if (cli_load(cli, &ui.project))
 		return EXIT_USAGE;
-	derive(&ui);
+	ui_derive(&ui);
+	edit_begin(&ui.edit, &ui.project);
 	if (start_screen(&ui)) {
+		edit_end(&ui.edit);
 		underive(&ui);
 		project_free(&ui.project);
 		return EXIT_USAGE;
@@ -609,6 +685,12 @@ int ui_run(struct cli *cli)
 	endwin();
 	if (headless_screen)
 		delscreen(headless_screen);
+	picker_close(&ui);
+	confirm_clear(&ui);
+	free(ui.diff_text);
+	free(ui.published);
+	free(ui.published_ref);
+	edit_end(&ui.edit);
 	underive(&ui);
 	project_free(&ui.project);
 	pcre2_match_data_free(ui.search_md);
