@@ -7,6 +7,7 @@
 
 #include "migtree/cli.h"
 #include "migtree/edit.h"
+#include "migtree/published.h"
 #include "migtree/save.h"
 
 struct edit_opts {
@@ -14,13 +15,15 @@ struct edit_opts {
 	const char *message;
 	const char *down;
 	bool has_down;
+	bool force;
 };
 
 static int edit_options(int argc, char **argv, struct edit_opts *o, const char *usage)
 {
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' }, { "message", required_argument, NULL, 'm' },
-		{ "down", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
+		{ "down", required_argument, NULL, 'd' }, { "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -33,6 +36,8 @@ static int edit_options(int argc, char **argv, struct edit_opts *o, const char *
 		} else if (c == 'd') {
 			o->down = optarg;
 			o->has_down = true;
+		} else if (c == 'f') {
+			o->force = true;
 		} else {
 			cli_error("usage: migtree %s", usage);
 			return -1;
@@ -83,6 +88,28 @@ static int refused(const struct mt_error *err)
 	return EXIT_PROBLEMS;
 }
 
+/* Re-parenting a revision other databases ran strands them: refuse unless --force. */
+static int refuse_published(struct cli *cli, struct project *p, const char *rev)
+{
+	struct published pub;
+	struct mt_error err = { 0 };
+	const struct revision_file *rf = p->graph.nodes[graph_find(&p->graph, rev)].file;
+	int rc = EXIT_OK;
+
+	if (published_load(p, cli->published_ref, &pub, &err)) {
+		cli_error("%s", err.message);
+		return EXIT_USAGE;
+	}
+	if (published_has(&pub, rf)) {
+		cli_error("refused: %s is published on %s: databases that already ran it would be stranded by a new "
+			  "parent (the reason Alembic has no rebase). Prefer `migtree merge`; --force retargets anyway.",
+			  rev, pub.ref);
+		rc = EXIT_PROBLEMS;
+	}
+	published_free(&pub);
+	return rc;
+}
+
 int cmd_set_down(struct cli *cli, int argc, char **argv)
 {
 	struct edit_opts o = { 0 };
@@ -94,10 +121,10 @@ int cmd_set_down(struct cli *cli, int argc, char **argv)
 	char *spec, *save = NULL, *tok;
 	int rc;
 
-	if (edit_options(argc, argv, &o, "set-down REV NEW[,NEW2...]|none [--dry-run]") ||
+	if (edit_options(argc, argv, &o, "set-down REV NEW[,NEW2...]|none [--dry-run] [--force]") ||
 	    argc - optind != 2) {
 		if (argc - optind != 2)
-			cli_error("usage: migtree set-down REV NEW[,NEW2...]|none [--dry-run]");
+			cli_error("usage: migtree set-down REV NEW[,NEW2...]|none [--dry-run] [--force]");
 		return EXIT_USAGE;
 	}
 	if (cli_load(cli, &p))
@@ -117,6 +144,8 @@ int cmd_set_down(struct cli *cli, int argc, char **argv)
 			rc = EXIT_PROBLEMS;
 	}
 	free(spec);
+	if (rc == EXIT_OK && !o.force)
+		rc = refuse_published(cli, &p, rev);
 	if (rc == EXIT_OK) {
 		edit_begin(&s, &p);
 		rc = edit_set_down(&s, rev, &parents, false, &err) ? refused(&err) : finish_edit(&s, &o);

@@ -40,6 +40,8 @@ static void usage(FILE *out)
 	      "  -d, --dir DIR         a bare versions directory instead of a configuration\n"
 	      "      --color WHEN      auto (default; honours NO_COLOR), always or never\n"
 	      "      --ascii           ASCII instead of Unicode glyphs\n"
+	      "      --published REF   revisions on REF count as published (default: the\n"
+	      "                        branch's upstream, else origin/main or origin/master)\n"
 	      "  -h, --help            this help\n"
 	      "  -V, --version         the version\n\n"
 	      "Commands:\n",
@@ -85,6 +87,7 @@ int main(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },    { "color", required_argument, NULL, 'C' },
 		{ "colour", required_argument, NULL, 'C' }, { "ascii", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
+		{ "published", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli = { .out = stdout };
@@ -108,6 +111,9 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			cli.ascii = true;
+			break;
+		case 'P':
+			cli.published_ref = optarg;
 			break;
 		case 'h':
 			usage(stdout);

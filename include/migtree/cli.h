@@ -17,6 +17,7 @@ struct cli {
 	struct config_request req;
 	bool color;  /* ANSI colours on stdout */
 	bool ascii;  /* ASCII instead of Unicode glyphs */
+	const char *published_ref; /* --published REF, or NULL for the upstream */
 	FILE *out;
 };
 

@@ -15,6 +15,7 @@
 #include "migtree/cli.h"
 #include "migtree/edit.h"
 #include "migtree/layout.h"
+#include "migtree/published.h"
 
 enum view_kind { VIEW_MAIN, VIEW_DETAIL, VIEW_PROBLEMS, VIEW_HELP, VIEW_PICKER, VIEW_DIFF, VIEW_CONFIRM };
 
@@ -73,8 +74,7 @@ struct ui {
 	struct confirm confirm;
 	char *diff_text;     /* D: the pending changes */
 	uint32_t diff_top;
-	bool *published;     /* file index -> on the upstream branch (NULL: not in git) */
-	char *published_ref;
+	struct published published; /* files other databases may have run */
 	bool headless;
 	bool ascii;
 	bool color;

@@ -45,9 +45,7 @@ static void report(struct ui *ui, int rc, const struct mt_error *err, const char
 
 static bool is_published(const struct ui *ui, uint32_t rev)
 {
-	const struct revision_file *rf = ui->project.graph.nodes[rev].file;
-
-	return ui->published && rf && ui->published[rf->load_index];
+	return published_has(&ui->published, ui->project.graph.nodes[rev].file);
 }
 
 void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, bool confirmed)
@@ -60,7 +58,7 @@ void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, boo
 		confirm_open(ui, CONFIRM_PUBLISHED,
 			     xasprintf("%s is published on %s. Databases that already ran it would be stranded by a new "
 				       "parent (this is why Alembic has no rebase). Retarget anyway? y: yes, "
-				       "M: make a merge revision instead, n: no", id, ui->published_ref));
+				       "M: make a merge revision instead, n: no", id, ui->published.ref));
 		ui->confirm.target = rev;
 		sl_copy(&ui->confirm.parents, parents);
 		free(id);
@@ -416,12 +414,34 @@ void confirm_open(struct ui *ui, enum confirm_action action, char *question)
 
 void confirm_draw(struct ui *ui, int top, int height)
 {
-	move(top, 0);
+	const char *q = ui->confirm.question;
+	int y = top;
+
 	attron(A_BOLD);
-	draw_text(ui->confirm.question, COLS);
+	while (*q && y < top + height) { /* the question wraps at spaces */
+		size_t len = strlen(q), cut = len;
+
+		if ((int)len > COLS) {
+			cut = (size_t)COLS;
+			while (cut > 0 && q[cut] != ' ')
+				cut--;
+			if (!cut)
+				cut = (size_t)COLS;
+		}
+		move(y++, 0);
+		{
+			char *part = xstrndup(q, cut);
+
+			draw_text(part, COLS);
+			free(part);
+		}
+		q += cut;
+		while (*q == ' ')
+			q++;
+	}
 	attroff(A_BOLD);
-	for (int i = 0; i + 1 < height && (size_t)i < ui->confirm.lines.n; i++) {
-		move(top + 1 + i, 0);
+	for (size_t i = 0; y < top + height && i < ui->confirm.lines.n; i++) {
+		move(y++, 0);
 		draw_text(ui->confirm.lines.v[i], COLS);
 	}
 }

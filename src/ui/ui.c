@@ -663,6 +663,12 @@ int ui_run(struct cli *cli)
 		return EXIT_USAGE;
 	ui_derive(&ui);
 	edit_begin(&ui.edit, &ui.project);
+	{
+		struct mt_error err = { 0 };
+
+		if (published_load(&ui.project, cli->published_ref, &ui.published, &err))
+			ui_set_message(&ui, true, "%s", err.message);
+	}
 	if (start_screen(&ui)) {
 		edit_end(&ui.edit);
 		underive(&ui);
@@ -688,8 +694,7 @@ int ui_run(struct cli *cli)
 	picker_close(&ui);
 	confirm_clear(&ui);
 	free(ui.diff_text);
-	free(ui.published);
-	free(ui.published_ref);
+	published_free(&ui.published);
 	edit_end(&ui.edit);
 	underive(&ui);
 	project_free(&ui.project);

@@ -1,0 +1,29 @@
+/* published.h - which migration files other databases may already have run.
+ *
+ * A revision whose file exists on the upstream branch is "published": giving it a
+ * new parent strands the databases that ran it (the reason Alembic has no rebase).
+ * The upstream is REF when given, else the current branch's upstream, else
+ * origin/main or origin/master. Outside git, or with no such ref, nothing is
+ * known to be published. git is run directly (no shell), read-only. */
+#ifndef MIGTREE_PUBLISHED_H
+#define MIGTREE_PUBLISHED_H
+
+#include <stdbool.h>
+
+#include "migtree/project.h"
+#include "migtree/strmap.h"
+
+struct published {
+	char *ref;             /* the ref used, NULL when nothing is known */
+	struct strlist paths;  /* absolute paths of the files on REF (owned) */
+	struct strmap index;   /* path -> 1 */
+};
+
+/* Find the published files of P's version locations. Returns 0 also when the
+ * project is not in git (pub->ref stays NULL); -1 only when REF was given and
+ * cannot be read. */
+int published_load(const struct project *p, const char *ref, struct published *pub, struct mt_error *err);
+bool published_has(const struct published *pub, const struct revision_file *rf);
+void published_free(struct published *pub);
+
+#endif
