@@ -458,12 +458,11 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 		free(text);
 		return NULL;
 	}
-	/* back to the disk's values: back to the disk's bytes */
+	/* back to the disk's value: back to the disk's bytes, docstring included, so a
+	 * change and its inverse leave the file as it was */
 	if (fs->disk && !fs->is_new) {
 		disk = parse_revision_file(rf->path, fs->disk, fs->disk_len);
-		if (!disk->error && same_list(&disk->down.items, parents) &&
-		    !strcmp(disk->doc_revises.value ? disk->doc_revises.value : "",
-			    check->doc_revises.value ? check->doc_revises.value : "")) {
+		if (!disk->error && same_list(&disk->down.items, parents)) {
 			free(text);
 			text = xstrndup(fs->disk, fs->disk_len);
 			*out_len = fs->disk_len;

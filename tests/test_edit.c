@@ -28,6 +28,8 @@ static const char *const files[][2] = {
 		  "down_revision = (\"aaaa1111\",)  # one-tuple\r\n" },
 	{ "c.py", "\"\"\"c\n\nRevises: aaaa1111\n\"\"\"\nrevision: str = 'cccc3333'\n"
 		  "down_revision: Union[str, None] = (\n    'aaaa1111',  # keep me\n)\n" },
+	{ "d.py", "\"\"\"d\n\n\tRevises:\taaaa1111\n\"\"\"\nrevision\t=\tR'dddd4444'\n"
+		  "down_revision = [\n\t'aaaa1111',\t# tab comment\n\t'bbbb2222'\n]  # no newline at end" },
 };
 
 static char *path_of(const char *name)
@@ -165,6 +167,12 @@ static void test_undo_redo_restore_bytes(void **state)
 	/* the inverse change within a session: back to the disk bytes, shape and all */
 	set_down(&s, "bbbb2222", "aaaa1111");
 	set_down(&s, "cccc3333", "aaaa1111");
+	assert_int_equal(edit_changed(&s, NULL, 0), 0);
+	/* tabs, a list, a raw prefix and no final newline: only the strings change */
+	set_down(&s, "dddd4444", "cccc3333,bbbb2222");
+	assert_non_null(strstr(p.files.v[3]->text, "[\n\t'cccc3333',\t# tab comment\n\t'bbbb2222'\n]  # no newline at end"));
+	assert_non_null(strstr(p.files.v[3]->text, "\tRevises:\tcccc3333, bbbb2222\n"));
+	set_down(&s, "dddd4444", "aaaa1111,bbbb2222");
 	assert_int_equal(edit_changed(&s, NULL, 0), 0);
 	free(before);
 	unload(&p, &s);
@@ -417,16 +425,16 @@ static void test_new_files(void **state)
 	setenv("MIGTREE_NEW_REVISION_ID", "0123456789ab", 1);
 	setenv("MIGTREE_NOW", "2025-02-03 04:05:06.000007", 1);
 	load(&p, &s);
-	sl_push(&heads, "bbbb2222");
 	sl_push(&heads, "cccc3333");
-	assert_int_equal(edit_create_merge(&s, &heads, "Merge heads: b & c!", &id, &err), 0);
+	sl_push(&heads, "dddd4444");
+	assert_int_equal(edit_create_merge(&s, &heads, "Merge heads: c & d!", &id, &err), 0);
 	assert_string_equal(id, "0123456789ab");
 	assert_int_equal(save_session(&s, &save_io_system, NULL, &err), 0);
-	name = path_of("0123456789ab_merge_heads_b_c.py");
+	name = path_of("0123456789ab_merge_heads_c_d.py");
 	t = slurp(name, NULL);
 	assert_non_null(t);
-	assert_non_null(strstr(t, "Revises: bbbb2222, cccc3333\n"));
-	assert_non_null(strstr(t, "down_revision: Union[str, Sequence[str], None] = ('bbbb2222', 'cccc3333')\n"));
+	assert_non_null(strstr(t, "Revises: cccc3333, dddd4444\n"));
+	assert_non_null(strstr(t, "down_revision: Union[str, Sequence[str], None] = ('cccc3333', 'dddd4444')\n"));
 	assert_non_null(strstr(t, "Create Date: 2025-02-03 04:05:06.000007"));
 	assert_non_null(strstr(t, "# Created by migtree"));
 	assert_int_equal(p.graph.heads.n, 1);
