@@ -276,22 +276,6 @@ custom:
 	return NULL;
 }
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb;
-	char buf[4096];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	sb_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_addn(&sb, buf, n);
-	fclose(f);
-	return sb_detach(&sb);
-}
-
 /* The comment saying why the file exists goes under the docstring. */
 static char *add_why(char *text, const char *why)
 {
@@ -349,7 +333,7 @@ int newfile_render(const struct mt_config *cfg, const struct new_revision *nr, c
 	free(base);
 	if (cfg->script_location) {
 		mako = xasprintf("%s/script.py.mako", cfg->script_location);
-		tpl = read_text(mako);
+		tpl = read_file(mako, NULL);
 		free(mako);
 	}
 	*text = tpl ? fill(tpl, nr, date) : NULL;

@@ -27,29 +27,21 @@ struct pending {
 /* Is the file at PATH still exactly DISK (or still absent when DISK is NULL)? */
 static int unchanged_on_disk(const char *path, const char *disk, size_t len, struct mt_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb;
-	char buf[65536];
-	size_t n;
+	size_t now_len;
+	char *now = read_file(path, &now_len);
 	bool same;
 
-	if (!f) {
+	if (!now) {
 		if (!disk && errno == ENOENT)
 			return 0;
 		return mt_fail(err, path, 0, disk ? "cannot re-read it before saving: %s; nothing was written"
 						  : "cannot check that the name is free: %s; nothing was written",
 			       strerror(errno));
 	}
-	if (!disk) {
-		fclose(f);
+	same = disk && now_len == len && (!len || memcmp(now, disk, len) == 0);
+	free(now);
+	if (!disk)
 		return mt_fail(err, path, 0, "a file of this name appeared since migtree looked; nothing was written");
-	}
-	sb_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_addn(&sb, buf, n);
-	fclose(f);
-	same = sb.len == len && (!len || memcmp(sb.buf, disk, len) == 0);
-	sb_free(&sb);
 	if (!same)
 		return mt_fail(err, path, 0, "changed on disk since migtree read it; nothing was written "
 					     "(reload to see the new version)");

@@ -12,20 +12,11 @@
 
 static char *slurp(const char *path, struct mt_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb;
-	char buf[4096];
-	size_t n;
+	char *text = read_file(path, NULL);
 
-	if (!f) {
+	if (!text)
 		mt_fail(err, path, 0, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	sb_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_addn(&sb, buf, n);
-	fclose(f);
-	return sb_detach(&sb);
+	return text;
 }
 
 static const char *skip_ws(const char *p, int *line)

@@ -222,3 +222,27 @@ void sort_array_r(void *base, size_t n, size_t size,
 	if (n > 1)
 		qsort_r(base, n, size, cmp, ctx);
 }
+
+char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb;
+	char buf[65536];
+	size_t n;
+	int failed;
+
+	if (!f)
+		return NULL;
+	sb_init(&sb);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_addn(&sb, buf, n);
+	failed = ferror(f);
+	fclose(f);
+	if (failed) {
+		sb_free(&sb);
+		return NULL;
+	}
+	if (len)
+		*len = sb.len;
+	return sb_detach(&sb);
+}

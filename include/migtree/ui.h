@@ -113,8 +113,9 @@ void confirm_open(struct ui *ui, enum confirm_action action, char *question);
 void confirm_draw(struct ui *ui, int top, int height);
 bool confirm_key(struct ui *ui, int key);
 void confirm_clear(struct ui *ui);
-/* Layout, marks and folds from the project (ui.c). */
+/* Layout, marks and folds from the project, and their release (ui.c). */
 void ui_derive(struct ui *ui);
+void ui_underive(struct ui *ui);
 /* Re-read the project from disk (FORCE: even with unsaved changes). */
 void ui_reload(struct ui *ui, bool force);
 /* After an edit: layout and marks again, the selection kept on NODE_ID. */

@@ -55,6 +55,10 @@ void sl_copy(struct strlist *dst, const struct strlist *src);
 char *sl_join(const struct strlist *sl, const char *sep);
 void sl_sort(struct strlist *sl);
 
+/* The whole file at PATH (NUL-terminated; *LEN, when not NULL, gets its size), or
+ * NULL with errno set. */
+char *read_file(const char *path, size_t *len);
+
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
 

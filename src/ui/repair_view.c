@@ -17,13 +17,7 @@ void ui_after_edit(struct ui *ui, const char *node_id)
 	char *keep = node_id ? xstrdup(node_id) : NULL;
 	uint32_t v;
 
-	layout_free(&ui->layout);
-	display_free(&ui->display);
-	free(ui->mark);
-	free(ui->plain);
-	free(ui->open_at);
-	ui->mark = NULL;
-	ui->plain = ui->open_at = NULL;
+	ui_underive(ui);
 	ui_derive(ui);
 	ui->sel = 0;
 	if (keep && (v = graph_find(&ui->project.graph, keep)) != NO_NODE)

@@ -57,7 +57,7 @@ void ui_derive(struct ui *ui)
 		      ui->open_at);
 }
 
-static void underive(struct ui *ui)
+void ui_underive(struct ui *ui)
 {
 	layout_free(&ui->layout);
 	display_free(&ui->display);
@@ -485,7 +485,7 @@ void ui_reload(struct ui *ui, bool force)
 		return;
 	}
 	edit_end(&ui->edit);
-	underive(ui);
+	ui_underive(ui);
 	project_free(&ui->project);
 	ui->project = fresh;
 	edit_begin(&ui->edit, &ui->project);
@@ -671,7 +671,7 @@ int ui_run(struct cli *cli)
 	}
 	if (start_screen(&ui)) {
 		edit_end(&ui.edit);
-		underive(&ui);
+		ui_underive(&ui);
 		project_free(&ui.project);
 		return EXIT_USAGE;
 	}
@@ -696,7 +696,7 @@ int ui_run(struct cli *cli)
 	free(ui.diff_text);
 	published_free(&ui.published);
 	edit_end(&ui.edit);
-	underive(&ui);
+	ui_underive(&ui);
 	project_free(&ui.project);
 	pcre2_match_data_free(ui.search_md);
 	pcre2_code_free(ui.search_code);
