@@ -254,38 +254,11 @@ size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max)
 
 /* ---- validation ----------------------------------------------------------- */
 
-static bool *descendants(const struct graph *g, uint32_t v)
-{
-	bool *d = xcalloc(g->n ? g->n : 1, sizeof(bool));
-	struct u32vec st = { 0 };
-
-	u32_push(&st, v);
-	while (st.n) {
-		uint32_t x = st.v[--st.n];
-		const struct node *nd = &g->nodes[x];
-
-		if (d[x])
-			continue;
-		d[x] = true;
-		for (uint32_t k = 0; k < nd->children.n; k++)
-			u32_push(&st, nd->children.v[k]);
-		for (uint32_t k = 0; k < nd->dependants.n; k++)
-			u32_push(&st, nd->dependants.v[k]);
-	}
-	free(st.v);
-	return d;
-}
-
-bool *edit_descendants(const struct edit_session *s, uint32_t v)
-{
-	return descendants(&s->p->graph, v);
-}
-
 char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const struct strlist *parents,
 			  bool allow_missing)
 {
 	const struct graph *g = &s->p->graph;
-	bool *desc = descendants(g, rev);
+	bool *desc = graph_descendants(g, rev);
 	char *why = NULL;
 
 	for (size_t i = 0; i < parents->n && !why; i++) {
@@ -589,7 +562,7 @@ int edit_create_stub(struct edit_session *s, const char *id, const char *parent,
 		return mt_fail(err, NULL, 0, "'%s' cannot be a revision id (Alembic refuses @ - + : and path characters)", id);
 	if (parent && (p == NO_NODE || g->nodes[p].phantom))
 		return mt_fail(err, NULL, 0, "no revision %s to put the placeholder on", parent);
-	desc = descendants(g, v);
+	desc = graph_descendants(g, v);
 	if (parent && desc[p]) {
 		free(desc);
 		return mt_fail(err, NULL, 0, "%s descends from %s: that would make a cycle", parent, id);

@@ -42,6 +42,28 @@ uint32_t graph_find(const struct graph *g, const char *id)
 	return strmap_get(&g->index, id, &n) ? n : NO_NODE;
 }
 
+bool *graph_descendants(const struct graph *g, uint32_t v)
+{
+	bool *d = xcalloc(g->n ? g->n : 1, sizeof(bool));
+	struct u32vec st = { 0 };
+
+	u32_push(&st, v);
+	while (st.n) {
+		uint32_t x = st.v[--st.n];
+		const struct node *nd = &g->nodes[x];
+
+		if (d[x])
+			continue;
+		d[x] = true;
+		for (uint32_t k = 0; k < nd->children.n; k++)
+			u32_push(&st, nd->children.v[k]);
+		for (uint32_t k = 0; k < nd->dependants.n; k++)
+			u32_push(&st, nd->dependants.v[k]);
+	}
+	free(st.v);
+	return d;
+}
+
 static uint32_t add_node(struct graph *g, const char *id, struct revision_file *rf)
 {
 	struct node *nd;

@@ -19,31 +19,6 @@ static void add_candidate(struct problem *p, const char *id, const char *why)
 	sl_push_owned(&p->fixes, xasprintf("%s (%s): migtree set-down %s %s", id, why, p->revision, id));
 }
 
-static bool *descendants_of(const struct graph *g, uint32_t v)
-{
-	bool *d = xcalloc(g->n ? g->n : 1, sizeof(bool));
-	struct u32vec q = { 0 };
-
-	u32_push(&q, v);
-	d[v] = true;
-	for (uint32_t h = 0; h < q.n; h++) {
-		const struct node *nd = &g->nodes[q.v[h]];
-
-		for (uint32_t k = 0; k < nd->children.n; k++)
-			if (!d[nd->children.v[k]]) {
-				d[nd->children.v[k]] = true;
-				u32_push(&q, nd->children.v[k]);
-			}
-		for (uint32_t k = 0; k < nd->dependants.n; k++)
-			if (!d[nd->dependants.v[k]]) {
-				d[nd->dependants.v[k]] = true;
-				u32_push(&q, nd->dependants.v[k]);
-			}
-	}
-	free(q.v);
-	return d;
-}
-
 static bool file_name_matches(const struct revision_file *rf, const char *missing)
 {
 	size_t n = strlen(rf->name), m = strlen(missing);
@@ -149,7 +124,7 @@ void suggest_missing_parents(struct graph *g)
 		v = graph_find(g, p->revision);
 		if (v == NO_NODE)
 			continue;
-		desc = descendants_of(g, v);
+		desc = graph_descendants(g, v);
 		by_name_and_prefix(g, p, desc);
 		by_docstring(g, p, g->nodes[v].file, desc);
 		by_create_date(g, p, g->nodes[v].file, desc);

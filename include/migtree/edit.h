@@ -41,10 +41,6 @@ void edit_end(struct edit_session *s);
 char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const struct strlist *parents,
 			  bool allow_missing);
 
-/* V and every revision above it (children and dependants): what V may not point
- * to. One walk, for pickers that test many candidates. Owned (g->n entries). */
-bool *edit_descendants(const struct edit_session *s, uint32_t v);
-
 /* Set REV's down_revision to PARENTS (empty: a base). */
 int edit_set_down(struct edit_session *s, const char *rev, const struct strlist *parents,
 		  bool allow_missing, struct mt_error *err);

@@ -66,6 +66,10 @@ struct graph {
 void graph_build(struct graph *g, const struct file_list *files);
 void graph_free(struct graph *g);
 
+/* V and every revision above it through down_revision or depends_on: what V may
+ * not take as a parent without a cycle. Owned array of g->n flags. */
+bool *graph_descendants(const struct graph *g, uint32_t v);
+
 /* The node of a full id, or NO_NODE. */
 uint32_t graph_find(const struct graph *g, const char *id);
 

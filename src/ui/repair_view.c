@@ -173,7 +173,7 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 	memset(pk, 0, sizeof(*pk));
 	pk->mode = mode;
 	pk->target = v;
-	desc = edit_descendants(&ui->edit, v);
+	desc = graph_descendants(g, v); /* one walk for every candidate */
 	if (mode == PICK_RETARGET || mode == PICK_STUB_PARENT)
 		add_cand(pk, NO_NODE, NULL, false);
 	add_suggestions(ui, nd->id, mode == PICK_STUB_PARENT, desc);
