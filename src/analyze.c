@@ -60,14 +60,11 @@ static uint32_t primary_head(const struct graph *g, uint32_t main_comp)
 	return best;
 }
 
-/* Ancestors of A marked, then a breadth-first walk down from B: the first marked
- * node met is the nearest common ancestor on B's side. */
-uint32_t graph_common_ancestor(const struct graph *g, uint32_t a, uint32_t b)
+/* MARK[v] for every ancestor of A (A included), by down_revision. */
+static bool *mark_ancestors(const struct graph *g, uint32_t a)
 {
 	bool *mark = xcalloc(g->n ? g->n : 1, sizeof(bool));
-	bool *seen = xcalloc(g->n ? g->n : 1, sizeof(bool));
 	struct u32vec q = { 0 };
-	uint32_t found = NO_NODE;
 
 	u32_push(&q, a);
 	mark[a] = true;
@@ -80,7 +77,17 @@ uint32_t graph_common_ancestor(const struct graph *g, uint32_t a, uint32_t b)
 				u32_push(&q, nd->down.v[k]);
 			}
 	}
-	q.n = 0;
+	free(q.v);
+	return mark;
+}
+
+/* Breadth-first down from B to the first node of MARK: the nearest common
+ * ancestor on B's side. SEEN is scratch of g->n entries, cleared on return. */
+static uint32_t first_marked_below(const struct graph *g, const bool *mark, uint32_t b, bool *seen)
+{
+	struct u32vec q = { 0 };
+	uint32_t found = NO_NODE;
+
 	u32_push(&q, b);
 	seen[b] = true;
 	for (uint32_t h = 0; h < q.n && found == NO_NODE; h++) {
@@ -96,7 +103,17 @@ uint32_t graph_common_ancestor(const struct graph *g, uint32_t a, uint32_t b)
 				u32_push(&q, nd->down.v[k]);
 			}
 	}
+	for (uint32_t h = 0; h < q.n; h++) /* only what was touched: cheap to clear */
+		seen[q.v[h]] = false;
 	free(q.v);
+	return found;
+}
+
+uint32_t graph_common_ancestor(const struct graph *g, uint32_t a, uint32_t b)
+{
+	bool *mark = mark_ancestors(g, a), *seen = xcalloc(g->n ? g->n : 1, sizeof(bool));
+	uint32_t found = first_marked_below(g, mark, b, seen);
+
 	free(mark);
 	free(seen);
 	return found;
@@ -110,10 +127,14 @@ static int line_of_down(const struct node *nd)
 static void warn_heads(struct graph *g, uint32_t main_comp)
 {
 	uint32_t primary;
+	bool *mark, *seen;
 
 	if (g->heads.n < 2)
 		return;
 	primary = primary_head(g, main_comp);
+	/* the primary's ancestors once; each other head walks down only to meet them */
+	mark = mark_ancestors(g, primary);
+	seen = xcalloc(g->n, sizeof(bool));
 	for (uint32_t i = 0; i < g->heads.n; i++) {
 		uint32_t h = g->heads.v[i], anc;
 		const struct node *nd = &g->nodes[h], *pn = &g->nodes[primary];
@@ -121,7 +142,7 @@ static void warn_heads(struct graph *g, uint32_t main_comp)
 
 		if (h == primary)
 			continue;
-		anc = graph_common_ancestor(g, primary, h);
+		anc = first_marked_below(g, mark, h, seen);
 		p = problem_add(&g->problems, PROBLEM_MULTIPLE_HEADS, nd->id, pn->id, nd->file->path,
 				nd->file->rev.line, nd->file->load_index,
 				"%s is one of %u heads, beside %s (%s:%d)%s%s; `alembic upgrade head` fails "
@@ -134,6 +155,8 @@ static void warn_heads(struct graph *g, uint32_t main_comp)
 						   nd->id, pn->id));
 		sl_push(&p->candidates, pn->id);
 	}
+	free(mark);
+	free(seen);
 }
 
 static void warn_bases(struct graph *g)

@@ -50,7 +50,9 @@ struct sorter {
 	uint32_t *chain_nodes;
 	uint32_t n_chains;
 	struct u32vec *out;
-	struct u32vec *rev;  /* reverse norm_down edges: rev[v] = nodes x with v in x.norm_down */
+	/* reverse norm_down edges, flat: the x with v in x.norm_down are
+	 * rev_nodes[rev_start[v] .. rev_start[v + 1]) */
+	uint32_t *rev_start, *rev_nodes;
 };
 
 static bool in_todo(const struct sorter *s, uint32_t v)
@@ -100,7 +102,6 @@ static struct slot *first_head_above(struct sorter *s, uint32_t c, struct slot *
 	u32_push(&s->stack, s->chain_of[c]);
 	while (s->stack.n) {
 		uint32_t ch = s->stack.v[--s->stack.n], top_node;
-		const struct u32vec *up;
 
 		if (s->seen[ch] == s->stamp || s->chain_top[ch] < 0)
 			continue;
@@ -111,10 +112,12 @@ static struct slot *first_head_above(struct sorter *s, uint32_t c, struct slot *
 			best = s->slot_of[top_node];
 		if ((uint32_t)s->chain_top[ch] + 1 != s->chain_len[ch])
 			continue; /* the node above the run is emitted: nothing more this way */
-		up = &s->rev[top_node];
-		for (uint32_t k = 0; k < up->n; k++)
-			if (in_todo(s, up->v[k]) && s->seen[s->chain_of[up->v[k]]] != s->stamp)
-				u32_push(&s->stack, s->chain_of[up->v[k]]);
+		for (uint32_t k = s->rev_start[top_node]; k < s->rev_start[top_node + 1]; k++) {
+			uint32_t x = s->rev_nodes[k];
+
+			if (in_todo(s, x) && s->seen[s->chain_of[x]] != s->stamp)
+				u32_push(&s->stack, s->chain_of[x]);
+		}
 	}
 	return best;
 }
@@ -166,17 +169,32 @@ static void sorter_init(struct sorter *s, const struct graph *g, const bool *tod
 	s->done = xcalloc(g->n, sizeof(bool));
 	s->pending = xcalloc(g->n, sizeof(uint32_t));
 	s->slot_of = xcalloc(g->n, sizeof(struct slot *));
-	s->rev = xcalloc(g->n, sizeof(struct u32vec));
-	for (uint32_t x = 0; x < g->n; x++) {
-		const struct node *nd = &g->nodes[x];
+	s->rev_start = xcalloc((size_t)g->n + 1, sizeof(uint32_t));
+	for (uint32_t x = 0; x < g->n; x++) /* count, then fill: one array for all */
+		for (uint32_t k = 0; todo[x] && k < g->nodes[x].norm_down.n; k++)
+			s->rev_start[g->nodes[x].norm_down.v[k] + 1]++;
+	for (uint32_t v = 0; v < g->n; v++)
+		s->rev_start[v + 1] += s->rev_start[v];
+	s->rev_nodes = xmalloc(((size_t)s->rev_start[g->n] + 1) * sizeof(uint32_t));
+	{
+		uint32_t *fill = xmalloc(((size_t)g->n + 1) * sizeof(uint32_t));
 
-		if (!todo[x])
-			continue;
-		for (uint32_t k = 0; k < nd->norm_down.n; k++) {
-			s->pending[nd->norm_down.v[k]]++;
-			u32_push(&s->rev[nd->norm_down.v[k]], x);
+		memcpy(fill, s->rev_start, ((size_t)g->n + 1) * sizeof(uint32_t));
+		for (uint32_t x = 0; x < g->n; x++) {
+			const struct node *nd = &g->nodes[x];
+
+			for (uint32_t k = 0; todo[x] && k < nd->norm_down.n; k++) {
+				s->pending[nd->norm_down.v[k]]++;
+				s->rev_nodes[fill[nd->norm_down.v[k]]++] = x;
+			}
 		}
+		free(fill);
 	}
+}
+
+static uint32_t rev_count(const struct sorter *s, uint32_t v)
+{
+	return s->rev_start[v + 1] - s->rev_start[v];
 }
 
 /* Number of V's down revisions that are to be ordered. */
@@ -199,7 +217,7 @@ static bool extends_parent(const struct sorter *s, uint32_t v)
 		return false;
 	for (uint32_t k = 0; k < nd->norm_down.n; k++)
 		if (s->todo[nd->norm_down.v[k]])
-			return s->rev[nd->norm_down.v[k]].n == 1;
+			return rev_count(s, nd->norm_down.v[k]) == 1;
 	return false;
 }
 
@@ -212,10 +230,10 @@ static void start_chain(struct sorter *s, uint32_t bottom, uint32_t *used)
 		s->chain_of[v] = ch;
 		s->chain_pos[v] = len++;
 		s->chain_nodes[(*used)++] = v;
-		if (s->rev[v].n != 1 || !extends_parent(s, s->rev[v].v[0]) ||
-		    s->chain_of[s->rev[v].v[0]] != NO_NODE)
+		if (rev_count(s, v) != 1 || !extends_parent(s, s->rev_nodes[s->rev_start[v]]) ||
+		    s->chain_of[s->rev_nodes[s->rev_start[v]]] != NO_NODE)
 			break;
-		v = s->rev[v].v[0];
+		v = s->rev_nodes[s->rev_start[v]];
 	}
 	s->chain_len[ch] = len;
 	s->chain_top[ch] = (int64_t)len - 1;
@@ -246,9 +264,8 @@ static void sorter_free(struct sorter *s)
 {
 	while (s->first)
 		remove_slot(s, s->first);
-	for (uint32_t i = 0; i < s->g->n; i++)
-		free(s->rev[i].v);
-	free(s->rev);
+	free(s->rev_start);
+	free(s->rev_nodes);
 	free(s->done);
 	free(s->pending);
 	free(s->slot_of);

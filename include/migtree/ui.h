@@ -29,7 +29,9 @@ struct picker {
 	uint32_t *cand;        /* candidates in order; NO_NODE is "None" */
 	char **why_not;        /* per candidate: why it is disabled, or NULL */
 	bool *suggested;
-	uint32_t n;
+	bool *listed;          /* node -> already a candidate (NO_NODE: none_listed) */
+	bool none_listed;
+	uint32_t n, cap;
 	uint32_t *shown, n_shown; /* those passing the filter */
 	uint32_t sel, top;
 };

@@ -77,14 +77,19 @@ void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, boo
 
 static void add_cand(struct picker *pk, uint32_t v, char *why, bool suggested)
 {
-	for (uint32_t i = 0; i < pk->n; i++)
-		if (pk->cand[i] == v) {
-			free(why);
-			return;
-		}
-	pk->cand = xrealloc(pk->cand, (pk->n + 1) * sizeof(*pk->cand));
-	pk->why_not = xrealloc(pk->why_not, (pk->n + 1) * sizeof(*pk->why_not));
-	pk->suggested = xrealloc(pk->suggested, (pk->n + 1) * sizeof(*pk->suggested));
+	bool *seen = v == NO_NODE ? &pk->none_listed : &pk->listed[v];
+
+	if (*seen) {
+		free(why);
+		return;
+	}
+	*seen = true;
+	if (pk->n == pk->cap) {
+		pk->cap = pk->cap ? pk->cap * 2 : 64;
+		pk->cand = xrealloc(pk->cand, pk->cap * sizeof(*pk->cand));
+		pk->why_not = xrealloc(pk->why_not, pk->cap * sizeof(*pk->why_not));
+		pk->suggested = xrealloc(pk->suggested, pk->cap * sizeof(*pk->suggested));
+	}
 	pk->cand[pk->n] = v;
 	pk->why_not[pk->n] = why;
 	pk->suggested[pk->n] = suggested;
@@ -101,6 +106,7 @@ void picker_close(struct ui *ui)
 	free(pk->why_not);
 	free(pk->suggested);
 	free(pk->shown);
+	free(pk->listed);
 	memset(pk, 0, sizeof(*pk));
 	ui->view = VIEW_MAIN;
 }
@@ -173,6 +179,7 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 	memset(pk, 0, sizeof(*pk));
 	pk->mode = mode;
 	pk->target = v;
+	pk->listed = xcalloc(g->n ? g->n : 1, sizeof(bool));
 	desc = graph_descendants(g, v); /* one walk for every candidate */
 	if (mode == PICK_RETARGET || mode == PICK_STUB_PARENT)
 		add_cand(pk, NO_NODE, NULL, false);
