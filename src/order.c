@@ -330,3 +330,119 @@ void history_order_all(const struct graph *g, struct u32vec *out)
 	free(heads.v);
 	free(todo);
 }
+
+/* ---- ranges: Alembic's own algorithm, literally ----------------------------
+ * For `history -r` the revisions to order are not closed under ancestry through
+ * depends_on, so "has a child still to emit" is no longer "is an ancestor of
+ * another head". Ranges are small in practice; this follows _topological_sort
+ * step by step with explicit ancestor sets. */
+
+static bool *ancestors_of(const struct graph *g, uint32_t v)
+{
+	bool *set = xcalloc(g->n ? g->n : 1, sizeof(bool));
+	struct u32vec st = { 0 };
+
+	u32_push(&st, v);
+	while (st.n) {
+		uint32_t x = st.v[--st.n];
+
+		if (set[x])
+			continue;
+		set[x] = true;
+		for (uint32_t k = 0; k < g->nodes[x].norm_down.n; k++)
+			u32_push(&st, g->nodes[x].norm_down.v[k]);
+	}
+	free(st.v);
+	return set;
+}
+
+struct literal {
+	uint32_t *head;
+	bool **anc;
+	uint32_t n, cap;
+};
+
+static void literal_insert(struct literal *L, uint32_t at, uint32_t v, bool *anc)
+{
+	if (L->n == L->cap) {
+		L->cap = L->cap ? L->cap * 2 : 8;
+		L->head = xrealloc(L->head, L->cap * sizeof(*L->head));
+		L->anc = xrealloc(L->anc, L->cap * sizeof(*L->anc));
+	}
+	memmove(L->head + at + 1, L->head + at, (L->n - at) * sizeof(*L->head));
+	memmove(L->anc + at + 1, L->anc + at, (L->n - at) * sizeof(*L->anc));
+	L->head[at] = v;
+	L->anc[at] = anc;
+	L->n++;
+}
+
+static bool literal_has(const struct literal *L, uint32_t v)
+{
+	for (uint32_t i = 0; i < L->n; i++)
+		if (L->head[i] == v)
+			return true;
+	return false;
+}
+
+void history_order_literal(const struct graph *g, const bool *todo_in, const struct u32vec *heads,
+			   struct u32vec *out)
+{
+	bool *todo = xmalloc((g->n ? g->n : 1) * sizeof(bool));
+	uint32_t *sorted = xmalloc((heads->n ? heads->n : 1) * sizeof(uint32_t)), n = 0, idx = 0;
+	struct literal L = { 0 };
+
+	memcpy(todo, todo_in, g->n * sizeof(bool));
+	for (uint32_t i = 0; i < heads->n; i++)
+		if (todo[heads->v[i]])
+			sorted[n++] = heads->v[i];
+	sort_array_r(sorted, n, sizeof(uint32_t), cmp_order, (void *)g);
+	for (uint32_t i = 0; i < n; i++)
+		if (i == 0 || sorted[i] != sorted[i - 1])
+			literal_insert(&L, L.n, sorted[i], ancestors_of(g, sorted[i]));
+	free(sorted);
+	while (L.n) {
+		uint32_t c = L.head[idx], j, k, first_add = NO_NODE, added = 0;
+		const struct node *nd = &g->nodes[c];
+
+		for (j = 0; j < L.n; j++)
+			if (j != idx && L.anc[j][c])
+				break;
+		if (j < L.n) {
+			idx = j; /* another head needs it: walk that one first */
+			continue;
+		}
+		if (todo[c]) {
+			u32_push(out, c);
+			todo[c] = false;
+		}
+		for (k = 0; k < nd->norm_down.n; k++) {
+			uint32_t r = nd->norm_down.v[k];
+
+			if (!todo[r] || literal_has(&L, r))
+				continue;
+			if (first_add == NO_NODE) {
+				first_add = r;
+			} else {
+				literal_insert(&L, L.n, r, ancestors_of(g, r));
+				added++;
+			}
+		}
+		if (first_add == NO_NODE) {
+			free(L.anc[idx]);
+			memmove(L.head + idx, L.head + idx + 1, (L.n - idx - 1) * sizeof(*L.head));
+			memmove(L.anc + idx, L.anc + idx + 1, (L.n - idx - 1) * sizeof(*L.anc));
+			L.n--;
+			idx = idx ? idx - 1 : 0;
+		} else if (!nd->norm_deps.n && nd->down.n == 1 && !added) {
+			L.head[idx] = first_add;
+			L.anc[idx][c] = false;
+		} else {
+			L.head[idx] = first_add;
+			free(L.anc[idx]);
+			L.anc[idx] = ancestors_of(g, first_add);
+		}
+	}
+	free(L.head);
+	free(L.anc);
+	free(todo);
+}

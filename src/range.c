@@ -100,7 +100,7 @@ int history_range(const struct graph *g, const char *lower, const char *upper, s
 		for (uint32_t i = 0; i < current.n; i++)
 			needs[current.v[i]] = true; /* inclusive */
 	}
-	history_order(g, needs, &targets, out);
+	history_order_literal(g, needs, &targets, out);
 	rc = 0;
 out:
 	free(targets.v);

@@ -18,6 +18,12 @@
 void history_order(const struct graph *g, const bool *todo, const struct u32vec *heads,
 		   struct u32vec *out);
 
+/* The same, by Alembic's own quadratic algorithm: for subsets that are not closed
+ * under ancestry (history -r with depends_on), where the fast one's shortcut does
+ * not hold. */
+void history_order_literal(const struct graph *g, const bool *todo, const struct u32vec *heads,
+			   struct u32vec *out);
+
 /* The whole history as `alembic history` prints it: from the real heads. Phantom
  * nodes are included where they are referenced (callers that print Alembic's
  * format skip them). */
