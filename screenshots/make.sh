@@ -45,4 +45,5 @@ shoot main
 shoot detail j j j Enter
 shoot problems p
 shoot search / w i n a Enter
-shoot help '?'
+shoot help "?"
+shoot repair / t a s k 8 Enter e

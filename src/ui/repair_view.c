@@ -135,8 +135,13 @@ static void refilter(struct ui *ui)
 			pk->shown[pk->n_shown++] = i;
 	pk->sel = 0;
 	pk->top = 0;
+	for (uint32_t i = 0; i < pk->n_shown; i++)
+		if (pk->suggested[pk->shown[i]]) { /* start on the best suggestion */
+			pk->sel = i;
+			return;
+		}
 	while (pk->sel + 1 < pk->n_shown && pk->why_not[pk->shown[pk->sel]])
-		pk->sel++; /* start on the first one that can be chosen */
+		pk->sel++; /* else on the first one that can be chosen */
 }
 
 /* Suggestions first: the candidates the analysis ranked for this revision. */
@@ -218,7 +223,11 @@ void picker_draw(struct ui *ui, int top, int height)
 	struct picker *pk = &ui->picker;
 	const struct graph *g = &ui->project.graph;
 	char buf[512];
+	int idw = 8;
 
+	for (uint32_t i = 0; i < pk->n_shown && idw < 40; i++) /* the id column fits the ids */
+		if (pk->cand[pk->shown[i]] != NO_NODE && (int)strlen(g->nodes[pk->cand[pk->shown[i]]].id) > idw)
+			idw = (int)strlen(g->nodes[pk->cand[pk->shown[i]]].id) < 40 ? (int)strlen(g->nodes[pk->cand[pk->shown[i]]].id) : 40;
 	snprintf(buf, sizeof(buf), " %s %s  (type to filter, Enter: choose, Esc: cancel)", picker_title(ui),
 		 g->nodes[pk->target].id);
 	attron(draw_attr(C_TITLE));
@@ -241,8 +250,8 @@ void picker_draw(struct ui *ui, int top, int height)
 		if (c == NO_NODE)
 			snprintf(buf, sizeof(buf), "  None: make it a base");
 		else
-			snprintf(buf, sizeof(buf), "%s %-28s %s%s%s%s", pk->suggested[k] ? (ui->ascii ? "*" : "\u2605") : " ",
-				 g->nodes[c].id, g->nodes[c].file->message, pk->suggested[k] ? "  (suggested)" : "",
+			snprintf(buf, sizeof(buf), "%s %-*.*s %s%s%s%s", pk->suggested[k] ? (ui->ascii ? "*" : "\u2605") : " ",
+				 idw, idw, g->nodes[c].id, g->nodes[c].file->message, pk->suggested[k] ? "  (suggested)" : "",
 				 pk->why_not[k] ? "  -- no: " : "", pk->why_not[k] ? pk->why_not[k] : "");
 		move(top + 2 + i, 0);
 		attron(draw_attr(role));
