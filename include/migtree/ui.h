@@ -105,6 +105,7 @@ void problem_view_draw(struct ui *ui, int top, int height);
 bool problem_view_key(struct ui *ui, int key, int height);
 void help_view_draw(struct ui *ui, int top, int height);
 bool help_view_key(struct ui *ui, int key, int height);
+bool repair_key(struct ui *ui, int key);
 void picker_open(struct ui *ui, enum pick_mode mode);
 void picker_draw(struct ui *ui, int top, int height);
 bool picker_key(struct ui *ui, int key, int height);

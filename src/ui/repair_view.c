@@ -73,6 +73,61 @@ void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, boo
 	free(id);
 }
 
+/* e a c M u Ctrl-R D w: the repair keys of the history views. */
+bool repair_key(struct ui *ui, int key)
+{
+	if (ui->view != VIEW_MAIN && ui->view != VIEW_DETAIL && ui->view != VIEW_DIFF)
+		return false;
+	switch (key) {
+	case 'e': case 'a': case 'c': case 'M':
+		if (!ui_line_count(ui))
+			return true;
+		picker_open(ui, key == 'e' ? PICK_RETARGET : key == 'a' ? PICK_ADD_PARENT
+						   : key == 'c' ? PICK_STUB_PARENT : PICK_MERGE);
+		return true;
+	case 'u': case ('r' & 0x1f): {
+		bool undo = key == 'u';
+		char *keep = ui_line_count(ui) ? xstrdup(ui->project.graph.nodes[ui_line_node(ui, ui->sel)].id) : NULL;
+
+		if ((undo ? edit_undo(&ui->edit) : edit_redo(&ui->edit)) == 0) {
+			ui_after_edit(ui, keep);
+			if (ui->view == VIEW_DIFF) { /* the diff on screen follows */
+				free(ui->diff_text);
+				ui->diff_text = edit_diff(&ui->edit);
+			}
+			ui_set_message(ui, false, undo ? "undone (Ctrl-R redoes)" : "redone");
+		} else {
+			ui_set_message(ui, true, undo ? "nothing to undo" : "nothing to redo");
+		}
+		free(keep);
+		return true;
+	}
+	case 'D':
+		free(ui->diff_text);
+		ui->diff_text = edit_diff(&ui->edit);
+		ui->diff_top = 0;
+		ui->view = VIEW_DIFF;
+		return true;
+	case 'w': {
+		size_t n = edit_changed(&ui->edit, NULL, 0), *idx = xmalloc((n ? n : 1) * sizeof(size_t));
+
+		if (!n) {
+			ui_set_message(ui, false, "nothing to save");
+			free(idx);
+			return true;
+		}
+		edit_changed(&ui->edit, idx, n);
+		confirm_open(ui, CONFIRM_SAVE, xasprintf("Save %zu file%s? y/n", n, n == 1 ? "" : "s"));
+		for (size_t i = 0; i < n; i++)
+			sl_push_owned(&ui->confirm.lines,
+				      xasprintf("  %s%s", ui->edit.files[idx[i]].path, ui->edit.files[idx[i]].is_new ? "  (new)" : ""));
+		free(idx);
+		return true;
+	}
+	}
+	return false;
+}
+
 /* ---- the picker ----------------------------------------------------------- */
 
 static void add_cand(struct picker *pk, uint32_t v, char *why, bool suggested)

@@ -529,7 +529,7 @@ static void handle_key(struct ui *ui, int key)
 	case VIEW_DIFF: done = diff_view_key(ui, key, h - 1); break;
 	case VIEW_CONFIRM: done = confirm_key(ui, key); break;
 	}
-	if (done)
+	if (done || repair_key(ui, key))
 		return;
 	switch (key) {
 	case 'q':
@@ -566,47 +566,6 @@ static void handle_key(struct ui *ui, int key)
 	case 'R':
 		ui_reload(ui, false);
 		break;
-	case 'e': case 'a': case 'c': case 'M':
-		if (!ui_line_count(ui))
-			break;
-		picker_open(ui, key == 'e' ? PICK_RETARGET : key == 'a' ? PICK_ADD_PARENT
-						   : key == 'c' ? PICK_STUB_PARENT : PICK_MERGE);
-		break;
-	case 'u': case ('r' & 0x1f): {
-		bool undo = key == 'u';
-		char *keep = ui_line_count(ui) ? xstrdup(ui->project.graph.nodes[ui_line_node(ui, ui->sel)].id) : NULL;
-
-		if ((undo ? edit_undo(&ui->edit) : edit_redo(&ui->edit)) == 0) {
-			ui_after_edit(ui, keep);
-			ui_set_message(ui, false, undo ? "undone (Ctrl-R redoes)" : "redone");
-		} else {
-			ui_set_message(ui, true, undo ? "nothing to undo" : "nothing to redo");
-		}
-		free(keep);
-		break;
-	}
-	case 'D':
-		free(ui->diff_text);
-		ui->diff_text = edit_diff(&ui->edit);
-		ui->diff_top = 0;
-		ui->view = VIEW_DIFF;
-		break;
-	case 'w': {
-		size_t n = edit_changed(&ui->edit, NULL, 0), *idx = xmalloc((n ? n : 1) * sizeof(size_t));
-
-		if (!n) {
-			ui_set_message(ui, false, "nothing to save");
-			free(idx);
-			break;
-		}
-		edit_changed(&ui->edit, idx, n);
-		confirm_open(ui, CONFIRM_SAVE, xasprintf("Save %zu file%s? y/n", n, n == 1 ? "" : "s"));
-		for (size_t i = 0; i < n; i++)
-			sl_push_owned(&ui->confirm.lines,
-				      xasprintf("  %s%s", ui->edit.files[idx[i]].path, ui->edit.files[idx[i]].is_new ? "  (new)" : ""));
-		free(idx);
-		break;
-	}
 	case KEY_MOUSE:
 		mouse(ui);
 		break;
