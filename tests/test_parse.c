@@ -291,6 +291,56 @@ static void test_every_prefix_of_a_file_is_safe(void **state)
 	}
 }
 
+/* Deterministic mutations of real migration text: every result must parse or be
+ * refused with a line, and ASan/UBSan watch every byte touched. */
+static void test_mutations_never_crash(void **state)
+{
+	static const char *const seeds[] = {
+		"\"\"\"msg\n\nRevision ID: a1\nRevises: b1, c1\nCreate Date: 2024\n\"\"\"\n"
+		"revision: str = 'a1'\ndown_revision = (\n  'b1',  # c\n  \"c1\",\n)\n"
+		"branch_labels = None\ndepends_on = ['d1']\n\ndef upgrade():\n    op.execute(\"x\")\n",
+		"r'''raw \\ doc'''\r\nrevision = u\"x\" 'y'\r\ndown_revision = None; branch_labels = ('a',)\r\n",
+	};
+	static const char inserts[] = "'\"\\()[]{}#\n\r:=,;\t\x80\xc3\x00xN";
+	uint32_t rnd = 12345;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		const char *seed = seeds[round % 2];
+		size_t len = strlen(seed);
+		char *buf = xmalloc(len + 8);
+		size_t n = len;
+
+		memcpy(buf, seed, len);
+		for (int k = 0; k < 1 + round % 4; k++) {
+			size_t at;
+
+			rnd = rnd * 1103515245u + 12345u;
+			at = (rnd >> 8) % (n ? n : 1);
+			switch ((rnd >> 4) % 3) {
+			case 0: /* overwrite a byte */
+				buf[at] = inserts[(rnd >> 16) % (sizeof(inserts) - 1)];
+				break;
+			case 1: /* delete a byte */
+				if (n) {
+					memmove(buf + at, buf + at + 1, n - at - 1);
+					n--;
+				}
+				break;
+			default: /* truncate */
+				n = at;
+			}
+		}
+		{
+			struct revision_file *rf = parse_revision_file("v/fuzz.py", buf, n);
+
+			assert_true(rf->error ? rf->error_line >= 0 : rf->revision != NULL);
+			revision_file_free(rf);
+		}
+		free(buf);
+	}
+}
+
 static void test_python_strip_and_splitlines(void **state)
 {
 	char *s = py_strip("\xc2\xa0 \t x y \x0b\xe3\x80\x80");
@@ -325,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_a_local_variable_is_not_alembics),
 		cmocka_unit_test(test_broken_bytes),
 		cmocka_unit_test(test_every_prefix_of_a_file_is_safe),
+		cmocka_unit_test(test_mutations_never_crash),
 		cmocka_unit_test(test_python_strip_and_splitlines),
 	};
 
