@@ -374,6 +374,12 @@ static void draw_status(struct ui *ui)
 	attroff(draw_attr(C_STATUS));
 }
 
+/* Rows of the history above the detail pane, in a screen of H rows. */
+static int detail_split(int h)
+{
+	return h / 2 > 3 ? h / 2 : 3;
+}
+
 static void draw_title(int y, const char *title)
 {
 	attron(draw_attr(C_TITLE));
@@ -399,7 +405,7 @@ static void draw(struct ui *ui)
 		main_view_draw(ui, 0, h);
 		break;
 	case VIEW_DETAIL: {
-		int top_h = h / 2 > 3 ? h / 2 : 3;
+		int top_h = detail_split(h);
 
 		main_view_draw(ui, 0, top_h);
 		draw_title(top_h, " revision  (j/k: move between links, Enter: go there, q: close)");
@@ -506,7 +512,7 @@ static void mouse(struct ui *ui)
 	} else if (mouse_bstate & BUTTON5_PRESSED) {
 		ui->sel = ui->sel + 3 < n ? ui->sel + 3 : (n ? n - 1 : 0);
 	} else if (ui->view == VIEW_MAIN || ui->view == VIEW_DETAIL) {
-		int main_h = ui->view == VIEW_MAIN ? LINES - 1 : ((LINES - 1) / 2 > 3 ? (LINES - 1) / 2 : 3);
+		int main_h = ui->view == VIEW_MAIN ? LINES - 1 : detail_split(LINES - 1);
 
 		if (mouse_row >= 0 && mouse_row < main_h && ui->top + (uint32_t)mouse_row < n)
 			ui->sel = ui->top + (uint32_t)mouse_row;
@@ -522,7 +528,7 @@ static void handle_key(struct ui *ui, int key)
 		ui->message[0] = '\0';
 	switch (ui->view) {
 	case VIEW_MAIN: done = main_view_key(ui, key, h); break;
-	case VIEW_DETAIL: done = detail_view_key(ui, key) || main_view_key(ui, key, h / 2); break;
+	case VIEW_DETAIL: done = detail_view_key(ui, key) || main_view_key(ui, key, detail_split(h)); break;
 	case VIEW_PROBLEMS: done = problem_view_key(ui, key, h - 1); break;
 	case VIEW_HELP: done = help_view_key(ui, key, h - 1); break;
 	case VIEW_PICKER: done = picker_key(ui, key, h - 2); break;
