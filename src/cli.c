@@ -17,15 +17,21 @@ void cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void cli_report(const char *prefix, const struct mt_error *err)
+{
+	char buf[sizeof(err->path) + sizeof(err->message) + 32];
+
+	mt_error_format(err, buf, sizeof(buf));
+	cli_error("%s%s", prefix, buf);
+}
+
 int cli_load(struct cli *cli, struct project *p)
 {
 	struct mt_error err = { 0 };
-	char buf[sizeof(err.path) + sizeof(err.message) + 32];
 
 	if (project_load(&cli->req, p, &err) == 0)
 		return 0;
-	mt_error_format(&err, buf, sizeof(buf));
-	cli_error("%s", buf);
+	cli_report("", &err);
 	project_free(p);
 	return -1;
 }

@@ -60,7 +60,6 @@ static int finish_edit(struct edit_session *s, const struct edit_opts *o)
 	char *diff = edit_diff(s);
 	struct strlist written = { 0 };
 	struct mt_error err = { 0 };
-	char buf[sizeof(err.path) + sizeof(err.message) + 8];
 	int rc = EXIT_OK;
 
 	fputs(diff, stdout);
@@ -68,8 +67,7 @@ static int finish_edit(struct edit_session *s, const struct edit_opts *o)
 	if (o->dry_run) {
 		cli_error("dry run: nothing written");
 	} else if (save_session(s, &save_io_system, &written, &err) != 0) {
-		mt_error_format(&err, buf, sizeof(buf));
-		cli_error("%s", buf);
+		cli_report("", &err);
 		rc = EXIT_USAGE;
 	} else {
 		for (size_t i = 0; i < written.n; i++)
@@ -81,10 +79,7 @@ static int finish_edit(struct edit_session *s, const struct edit_opts *o)
 
 static int refused(const struct mt_error *err)
 {
-	char buf[sizeof(err->path) + sizeof(err->message) + 8];
-
-	mt_error_format(err, buf, sizeof(buf));
-	cli_error("refused: %s", buf);
+	cli_report("refused: ", err);
 	return EXIT_PROBLEMS;
 }
 

@@ -28,6 +28,8 @@ int cli_load(struct cli *cli, struct project *p);
 uint32_t cli_resolve(const struct project *p, const char *arg);
 /* One line "migtree: ..." on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "migtree: PREFIXpath:line: message" on stderr. */
+void cli_report(const char *prefix, const struct mt_error *err);
 /* Warn on stderr when Alembic itself would refuse this history. */
 void cli_warn_if_alembic_fails(const struct project *p);
 const char *cli_color(const struct cli *cli, const char *code);

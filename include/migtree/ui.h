@@ -90,6 +90,8 @@ uint32_t ui_line_node(const struct ui *ui, uint32_t line); /* first node of a di
 uint32_t ui_line_count(const struct ui *ui);
 uint32_t ui_line_of_node(struct ui *ui, uint32_t node);  /* unfolds if needed */
 void ui_select_node(struct ui *ui, uint32_t node);
+/* The id of the selected revision (owned), NULL when the history is empty. */
+char *ui_selected_id(const struct ui *ui);
 void ui_set_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool ui_node_matches(const struct ui *ui, uint32_t node);

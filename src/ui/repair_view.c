@@ -87,7 +87,7 @@ bool repair_key(struct ui *ui, int key)
 		return true;
 	case 'u': case ('r' & 0x1f): {
 		bool undo = key == 'u';
-		char *keep = ui_line_count(ui) ? xstrdup(ui->project.graph.nodes[ui_line_node(ui, ui->sel)].id) : NULL;
+		char *keep = ui_selected_id(ui);
 
 		if ((undo ? edit_undo(&ui->edit) : edit_redo(&ui->edit)) == 0) {
 			ui_after_edit(ui, keep);

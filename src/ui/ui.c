@@ -99,6 +99,11 @@ void ui_select_node(struct ui *ui, uint32_t node)
 	ui->sel = ui_line_of_node(ui, node);
 }
 
+char *ui_selected_id(const struct ui *ui)
+{
+	return ui_line_count(ui) ? xstrdup(ui->project.graph.nodes[ui_line_node(ui, ui->sel)].id) : NULL;
+}
+
 void ui_set_message(struct ui *ui, bool error, const char *fmt, ...)
 {
 	va_list ap;
@@ -483,22 +488,16 @@ void ui_reload(struct ui *ui, bool force)
 				       pending, pending == 1 ? "" : "s"));
 		return;
 	}
-	if (ui_line_count(ui))
-		keep = xstrdup(ui->project.graph.nodes[ui_line_node(ui, ui->sel)].id);
 	if (cli_load(ui->cli, &fresh)) {
 		ui_set_message(ui, true, "reload failed (see the message above); still showing the old state");
-		free(keep);
 		return;
 	}
+	keep = ui_selected_id(ui);
 	edit_end(&ui->edit);
-	ui_underive(ui);
 	project_free(&ui->project);
 	ui->project = fresh;
 	edit_begin(&ui->edit, &ui->project);
-	ui_derive(ui);
-	ui->sel = 0;
-	if (keep && graph_find(&ui->project.graph, keep) != NO_NODE)
-		ui_select_node(ui, graph_find(&ui->project.graph, keep));
+	ui_after_edit(ui, keep); /* rebuilt from the new project, the selection kept */
 	ui_set_message(ui, false, "reloaded: %u revisions", ui->project.graph.n - (uint32_t)ui->project.graph.owned.n);
 	free(keep);
 }
