@@ -5,7 +5,6 @@
  * file's bytes before and after, so undo and redo restore bytes exactly. When a
  * file's values come back to what they are on disk, its disk bytes come back too:
  * a change and its inverse leave every byte as it was. */
-#include <libgen.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,18 +113,14 @@ static void set_text(struct edit_session *s, size_t i, const char *text, size_t 
  * (the order a fresh scan would give it). */
 static size_t insertion_point(const struct edit_session *s, const char *abs_path)
 {
-	char *dcopy = xstrdup(abs_path), *dir = dirname(dcopy);
-	const char *name = strrchr(abs_path, '/') ? strrchr(abs_path, '/') + 1 : abs_path;
-	size_t at = s->n_files, last_in_dir = SIZE_MAX;
+	const char *name = path_base(abs_path);
+	size_t dir_len = (size_t)(name - abs_path), at = s->n_files, last_in_dir = SIZE_MAX;
 
 	for (size_t i = 0; i < s->n_files; i++) {
-		char *c = xstrdup(s->files[i].abs_path), *d = dirname(c);
-		const char *n = strrchr(s->files[i].abs_path, '/') ? strrchr(s->files[i].abs_path, '/') + 1 : "";
-		bool same = !strcmp(d, dir);
+		const char *other = s->files[i].abs_path, *n = path_base(other);
 
-		free(c);
-		if (!same)
-			continue;
+		if ((size_t)(n - other) != dir_len || strncmp(other, abs_path, dir_len))
+			continue; /* another directory */
 		last_in_dir = i;
 		if (strcmp(n, name) > 0) {
 			at = i;
@@ -134,7 +129,6 @@ static size_t insertion_point(const struct edit_session *s, const char *abs_path
 	}
 	if (at == s->n_files && last_in_dir != SIZE_MAX)
 		at = last_in_dir + 1;
-	free(dcopy);
 	return at;
 }
 
@@ -538,10 +532,7 @@ static int add_new_file(struct edit_session *s, const char *dir, const char *id,
 
 static char *dir_of_file(const struct revision_file *rf)
 {
-	char *c = xstrdup(rf->real_path ? rf->real_path : rf->path), *d = xstrdup(dirname(c));
-
-	free(c);
-	return d;
+	return path_dir(rf->real_path ? rf->real_path : rf->path);
 }
 
 int edit_create_stub(struct edit_session *s, const char *id, const char *parent, const char *message,

@@ -478,13 +478,12 @@ struct revision_file *parse_revision_file(const char *path, const char *text, si
 	struct revision_file *rf = xcalloc(1, sizeof(*rf));
 	struct parser p = { .rf = rf };
 	struct logical_line ll = { 0 };
-	const char *slash = strrchr(path, '/');
 	size_t skip = 0;
 	bool first = true;
 	int r;
 
 	rf->path = xstrdup(path);
-	rf->name = xstrdup(slash ? slash + 1 : path);
+	rf->name = xstrdup(path_base(path));
 	rf->text = xstrndup(text, len);
 	rf->len = len;
 	const char *nl = memchr(text, '\n', len);

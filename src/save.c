@@ -1,7 +1,6 @@
 /* save.c - all-or-nothing, crash-safe writes of changed and new files. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,17 +59,16 @@ static mode_t new_file_mode(void)
 static int write_temp(const struct save_io *io, struct pending *p, const char *text, size_t len,
 		      struct mt_error *err)
 {
-	char *dcopy = xstrdup(p->target), *dir = dirname(dcopy);
-	const char *base = strrchr(p->target, '/') ? strrchr(p->target, '/') + 1 : p->target;
+	char *dir = path_dir(p->target);
 	struct stat st;
 	mode_t mode = stat(p->target, &st) == 0 ? (st.st_mode & 07777) : new_file_mode();
 	char *suffix = newfile_new_id();
 	int fd, rc = 0;
 
 	/* a dot name without .py: never taken for a migration if a crash leaves it */
-	p->temp = xasprintf("%s/.%s.migtree-%s", dir, base, suffix);
+	p->temp = xasprintf("%s/.%s.migtree-%s", dir, path_base(p->target), suffix);
 	free(suffix);
-	free(dcopy);
+	free(dir);
 	fd = io->open(p->temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = mt_fail(err, p->target, 0, "cannot create a temporary file beside it: %s; nothing was written",
@@ -105,14 +103,14 @@ static int write_temp(const struct save_io *io, struct pending *p, const char *t
 
 static void sync_dir(const char *target)
 {
-	char *dcopy = xstrdup(target);
-	int fd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *dir = path_dir(target);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd >= 0) {
 		fsync(fd);
 		close(fd);
 	}
-	free(dcopy);
+	free(dir);
 }
 
 int save_session(struct edit_session *s, const struct save_io *io, struct strlist *written,

@@ -59,6 +59,11 @@ void sl_sort(struct strlist *sl);
  * NULL with errno set. */
 char *read_file(const char *path, size_t *len);
 
+/* The file name after the last '/' of PATH (PATH itself when there is none). */
+const char *path_base(const char *path);
+/* The directory part of PATH ("." when none, "/" for a file at the root). Owned. */
+char *path_dir(const char *path);
+
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
 
