@@ -18,7 +18,8 @@ struct edit_opts {
 	bool force;
 };
 
-static int edit_options(int argc, char **argv, struct edit_opts *o, const char *usage)
+/* Options, then MIN..MAX arguments (MAX 0: no limit); one usage line when not. */
+static int edit_options(int argc, char **argv, struct edit_opts *o, const char *usage, int min, int max)
 {
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' }, { "message", required_argument, NULL, 'm' },
@@ -39,9 +40,12 @@ static int edit_options(int argc, char **argv, struct edit_opts *o, const char *
 		} else if (c == 'f') {
 			o->force = true;
 		} else {
-			cli_error("usage: migtree %s", usage);
-			return -1;
+			break;
 		}
+	}
+	if (c != -1 || argc - optind < min || (max && argc - optind > max)) {
+		cli_error("usage: migtree %s", usage);
+		return -1;
 	}
 	return 0;
 }
@@ -116,12 +120,8 @@ int cmd_set_down(struct cli *cli, int argc, char **argv)
 	char *spec, *save = NULL, *tok;
 	int rc;
 
-	if (edit_options(argc, argv, &o, "set-down REV NEW[,NEW2...]|none [--dry-run] [--force]") ||
-	    argc - optind != 2) {
-		if (argc - optind != 2)
-			cli_error("usage: migtree set-down REV NEW[,NEW2...]|none [--dry-run] [--force]");
+	if (edit_options(argc, argv, &o, "set-down REV NEW[,NEW2...]|none [--dry-run] [--force]", 2, 2))
 		return EXIT_USAGE;
-	}
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
 	rev = full_id(&p, argv[optind]);
@@ -160,8 +160,9 @@ int cmd_stub(struct cli *cli, int argc, char **argv)
 	const char *parent = NULL;
 	int rc;
 
-	if (edit_options(argc, argv, &o, "stub REV --down PARENT|none [-m MSG] [--dry-run]") ||
-	    argc - optind != 1 || !o.has_down) {
+	if (edit_options(argc, argv, &o, "stub REV --down PARENT|none [-m MSG] [--dry-run]", 1, 1))
+		return EXIT_USAGE;
+	if (!o.has_down) {
 		cli_error("usage: migtree stub REV --down PARENT|none [-m MSG] [--dry-run]");
 		return EXIT_USAGE;
 	}
@@ -188,10 +189,8 @@ int cmd_merge(struct cli *cli, int argc, char **argv)
 	char *id = NULL;
 	int rc = EXIT_OK;
 
-	if (edit_options(argc, argv, &o, "merge REV1 REV2... [-m MSG] [--dry-run]") || argc - optind < 2) {
-		cli_error("usage: migtree merge REV1 REV2... [-m MSG] [--dry-run]");
+	if (edit_options(argc, argv, &o, "merge REV1 REV2... [-m MSG] [--dry-run]", 2, 0))
 		return EXIT_USAGE;
-	}
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
 	for (int i = optind; i < argc && rc == EXIT_OK; i++) {
