@@ -25,13 +25,19 @@ void ui_after_edit(struct ui *ui, const char *node_id)
 	free(keep);
 }
 
+/* An error in the status bar: PREFIX, then path:line: message. */
+static void error_message(struct ui *ui, const char *prefix, const struct mt_error *err)
+{
+	char buf[sizeof(err->message) + sizeof(err->path) + 8];
+
+	mt_error_format(err, buf, sizeof(buf));
+	ui_set_message(ui, true, "%s%s", prefix, buf);
+}
+
 static void report(struct ui *ui, int rc, const struct mt_error *err, const char *done)
 {
 	if (rc) {
-		char buf[sizeof(err->message) + sizeof(err->path) + 8];
-
-		mt_error_format(err, buf, sizeof(buf));
-		ui_set_message(ui, true, "refused: %s", buf);
+		error_message(ui, "refused: ", err);
 	} else {
 		ui_set_message(ui, false, "%s (u undoes, D shows the diff, w saves)", done);
 	}
@@ -515,11 +521,9 @@ static void do_save(struct ui *ui)
 {
 	struct strlist written = { 0 };
 	struct mt_error err = { 0 };
-	char buf[sizeof(err.message) + sizeof(err.path) + 8];
 
 	if (save_session(&ui->edit, &save_io_system, &written, &err)) {
-		mt_error_format(&err, buf, sizeof(buf));
-		ui_set_message(ui, true, "not saved: %s", buf);
+		error_message(ui, "not saved: ", &err);
 	} else {
 		ui_set_message(ui, false, "saved %zu file%s", written.n, written.n == 1 ? "" : "s");
 	}
