@@ -58,6 +58,8 @@ struct ui {
 	bool *plain;         /* row -> could be folded */
 	bool *open_at;       /* row -> this run was unfolded */
 	uint8_t *mark;       /* node -> enum mark */
+	int id_w;            /* width of the id column (derived) */
+	size_t unsaved;      /* files whose bytes differ from disk (derived) */
 	bool fold;           /* folding of long runs is on */
 	bool oldest_first;   /* display order flipped */
 	enum view_kind view;

@@ -7,21 +7,6 @@
 
 #include "migtree/ui.h"
 
-/* Width of the id column: the longest id, within reason. */
-static int id_width(const struct ui *ui)
-{
-	static const int cap = 28;
-	int w = 8;
-
-	for (uint32_t i = 0; i < ui->project.graph.n && w < cap; i++) {
-		int n = (int)strlen(ui->project.graph.nodes[i].id);
-
-		if (n > w)
-			w = n < cap ? n : cap;
-	}
-	return w;
-}
-
 static int put(int role, const char *s, int max)
 {
 	int used;
@@ -163,7 +148,7 @@ static int graph_width(const struct ui *ui, int height)
 void main_view_draw(struct ui *ui, int top, int height)
 {
 	uint32_t n = ui_line_count(ui);
-	int idw = id_width(ui), width = COLS, graph_w;
+	int idw = ui->id_w, width = COLS, graph_w;
 
 	if (ui->sel >= n)
 		ui->sel = n ? n - 1 : 0;

@@ -35,9 +35,27 @@ static bool row_is_plain(const struct ui *ui, uint32_t row)
 	return true;
 }
 
+/* Width of the id column: the longest id, within reason. */
+static int id_width(const struct graph *g)
+{
+	static const int cap = 28;
+	int w = 8;
+
+	for (uint32_t i = 0; i < g->n && w < cap; i++) {
+		int n = (int)strlen(g->nodes[i].id);
+
+		if (n > w)
+			w = n < cap ? n : cap;
+	}
+	return w;
+}
+
 void ui_derive(struct ui *ui)
 {
 	const struct graph *g = &ui->project.graph;
+
+	ui->id_w = id_width(g);
+	ui->unsaved = edit_changed(&ui->edit, NULL, 0);
 
 	layout_build(&ui->layout, &ui->project);
 	ui->mark = xcalloc(g->n ? g->n : 1, 1);
@@ -347,7 +365,7 @@ static void draw_status(struct ui *ui)
 	{
 		uint32_t revs = g->n - (uint32_t)g->owned.n;
 
-		size_t unsaved = edit_changed(&ui->edit, NULL, 0);
+		size_t unsaved = ui->unsaved;
 
 		snprintf(left, sizeof(left), "%u revision%s  %u head%s  %u base%s  %zu error%s  %zu warning%s",
 			 revs, revs == 1 ? "" : "s", g->heads.n, g->heads.n == 1 ? "" : "s", g->bases.n,
@@ -480,7 +498,7 @@ void ui_reload(struct ui *ui, bool force)
 {
 	struct project fresh;
 	char *keep = NULL;
-	size_t pending = edit_changed(&ui->edit, NULL, 0);
+	size_t pending = ui->unsaved;
 
 	if (pending && !force) {
 		confirm_open(ui, CONFIRM_RELOAD,
@@ -540,8 +558,8 @@ static void handle_key(struct ui *ui, int key)
 	case 'q':
 		if (ui->view != VIEW_MAIN) {
 			ui->view = VIEW_MAIN;
-		} else if (edit_changed(&ui->edit, NULL, 0)) {
-			size_t n = edit_changed(&ui->edit, NULL, 0);
+		} else if (ui->unsaved) {
+			size_t n = ui->unsaved;
 
 			confirm_open(ui, CONFIRM_QUIT, xasprintf("%zu file%s changed and not saved: quit and drop the "
 								 "changes? y/n (w saves)", n, n == 1 ? "" : "s"));
