@@ -33,6 +33,7 @@ struct picker {
 	bool none_listed;
 	uint32_t n, cap;
 	uint32_t *shown, n_shown; /* those passing the filter */
+	int id_w;              /* id column: the longest shown id, at most 40 */
 	uint32_t sel, top;
 };
 

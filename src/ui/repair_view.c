@@ -191,9 +191,18 @@ static void refilter(struct ui *ui)
 	free(pk->shown);
 	pk->shown = xmalloc((pk->n ? pk->n : 1) * sizeof(uint32_t));
 	pk->n_shown = 0;
-	for (uint32_t i = 0; i < pk->n; i++)
-		if (passes(ui, pk->cand[i], pk->filter))
-			pk->shown[pk->n_shown++] = i;
+	pk->id_w = 8;
+	for (uint32_t i = 0; i < pk->n; i++) {
+		uint32_t c = pk->cand[i];
+		int len;
+
+		if (!passes(ui, c, pk->filter))
+			continue;
+		pk->shown[pk->n_shown++] = i;
+		len = c == NO_NODE ? 0 : (int)strlen(ui->project.graph.nodes[c].id);
+		if (len > pk->id_w)
+			pk->id_w = len < 40 ? len : 40;
+	}
 	pk->sel = 0;
 	pk->top = 0;
 	for (uint32_t i = 0; i < pk->n_shown; i++)
@@ -284,11 +293,7 @@ void picker_draw(struct ui *ui, int top, int height)
 	struct picker *pk = &ui->picker;
 	const struct graph *g = &ui->project.graph;
 	char buf[512];
-	int idw = 8;
-
-	for (uint32_t i = 0; i < pk->n_shown && idw < 40; i++) /* the id column fits the ids */
-		if (pk->cand[pk->shown[i]] != NO_NODE && (int)strlen(g->nodes[pk->cand[pk->shown[i]]].id) > idw)
-			idw = (int)strlen(g->nodes[pk->cand[pk->shown[i]]].id) < 40 ? (int)strlen(g->nodes[pk->cand[pk->shown[i]]].id) : 40;
+	int idw = pk->id_w;
 	snprintf(buf, sizeof(buf), " %s %s  (type to filter, Enter: choose, Esc: cancel)", picker_title(ui),
 		 g->nodes[pk->target].id);
 	attron(draw_attr(C_TITLE));
