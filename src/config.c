@@ -304,7 +304,8 @@ static int load_file(const char *path, const char *section, struct mt_config *cf
 	return rc;
 }
 
-int config_load(const struct config_request *req, struct mt_config *cfg, struct mt_error *err)
+static int locate_and_read(const struct config_request *req, struct mt_config *cfg,
+			   struct mt_error *err)
 {
 	const char *section = req->section ? req->section : "alembic";
 	char *found;
@@ -318,6 +319,7 @@ int config_load(const struct config_request *req, struct mt_config *cfg, struct 
 			return mt_fail(err, req->versions_dir, 0, "not a directory");
 		cfg->here = xstrdup(realpath(req->versions_dir, real) ? real : req->versions_dir);
 		sl_push(&cfg->version_locations, cfg->here);
+		cfg->recursive = req->recursive;
 		cfg->file_template = xstrdup("%(rev)s_%(slug)s");
 		cfg->truncate_slug_length = 40;
 		return 0;
@@ -339,6 +341,16 @@ int config_load(const struct config_request *req, struct mt_config *cfg, struct 
 	return rc;
 }
 
+int config_load(const struct config_request *req, struct mt_config *cfg, struct mt_error *err)
+{
+	if (locate_and_read(req, cfg, err))
+		return -1;
+	/* the command line comes last, so it overrides what the files define */
+	for (size_t i = 0; i < req->defines.n; i++)
+		sl_push(&cfg->defines, req->defines.v[i]);
+	return 0;
+}
+
 void config_free(struct mt_config *cfg)
 {
 	free(cfg->config_path);
@@ -346,5 +358,7 @@ void config_free(struct mt_config *cfg)
 	free(cfg->script_location);
 	sl_free(&cfg->version_locations);
 	free(cfg->file_template);
+	sl_free(&cfg->defines);
+	sl_free(&cfg->notes);
 	memset(cfg, 0, sizeof(*cfg));
 }

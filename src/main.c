@@ -38,6 +38,10 @@ static void usage(FILE *out)
 	      "  -c, --config FILE     alembic.ini or pyproject.toml (default: found here or above)\n"
 	      "  -n, --name SECTION    ini section (default: alembic)\n"
 	      "  -d, --dir DIR         a bare versions directory instead of a configuration\n"
+	      "      --recursive       with -d, also read its subdirectories\n"
+	      "  -D, --define NAME=VALUE\n"
+	      "                        the value of a name only running a file could tell\n"
+	      "                        (e.g. cli.EXPAND_BRANCH=expand); repeatable\n"
 	      "      --color WHEN      auto (default; honours NO_COLOR), always or never\n"
 	      "      --ascii           ASCII instead of Unicode glyphs\n"
 	      "      --published REF   revisions on REF count as published (default: the\n"
@@ -88,14 +92,17 @@ int main(int argc, char **argv)
 		{ "colour", required_argument, NULL, 'C' }, { "ascii", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
 		{ "published", required_argument, NULL, 'P' },
+		{ "define", required_argument, NULL, 'D' }, { "recursive", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli cli = { .out = stdout };
+	/* static: what --define collected stays reachable until exit (leak checks) */
+	static struct cli cli;
 	const char *color = "auto";
 	int c;
 
+	cli.out = stdout;
 	setlocale(LC_ALL, "");
-	while ((c = getopt_long(argc, argv, "+c:n:d:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:n:d:D:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			cli.req.config_file = optarg;
@@ -114,6 +121,17 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			cli.published_ref = optarg;
+			break;
+		case 'D':
+			if (!strchr(optarg, '=') || optarg[0] == '=') {
+				cli_error("--define takes NAME=VALUE (e.g. --define cli.EXPAND_BRANCH=expand), not '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			sl_push(&cli.req.defines, optarg);
+			break;
+		case 'r':
+			cli.req.recursive = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -19,12 +19,20 @@ struct mt_config {
 	bool recursive;            /* recursive_version_locations = true */
 	char *file_template;       /* e.g. "%(rev)s_%(slug)s" */
 	int truncate_slug_length;  /* 40 by default */
+	/* Values for names only running a file could tell, "NAME=VALUE" (the
+	 * [migtree] ini section or [tool.migtree] first, then --define: later wins). */
+	struct strlist defines;
+	/* One-line notices about how the configuration was read (a fallback taken,
+	 * subdirectories not read): shown once on stderr, or in the status bar. */
+	struct strlist notes;
 };
 
 struct config_request {
 	const char *config_file; /* -c, or NULL */
 	const char *section;     /* -n, default "alembic" */
 	const char *versions_dir; /* -d, or NULL */
+	struct strlist defines;   /* --define NAME=VALUE, in order */
+	bool recursive;           /* --recursive: also read subdirectories of -d */
 };
 
 int config_load(const struct config_request *req, struct mt_config *cfg, struct mt_error *err);
