@@ -1,4 +1,5 @@
 /* analyze.c - warnings and fix suggestions over a built graph. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,16 @@ static const char *created(const struct graph *g, uint32_t v)
 	const char *d = g->nodes[v].file->doc_create_date.value;
 
 	return d ? d : "";
+}
+
+/* Parent E of ND over down_revision then depends_on (a dependency links pieces
+ * too: expand and contract heads are related through it), or NO_NODE. */
+static uint32_t up_edge(const struct node *nd, uint32_t e)
+{
+	if (e < nd->down.n)
+		return nd->down.v[e];
+	e -= nd->down.n;
+	return e < nd->deps.n ? nd->deps.v[e] : NO_NODE;
 }
 
 /* The oldest base by Create Date (ties: load order): where the history starts. */
@@ -43,24 +54,7 @@ uint32_t graph_main_component(const struct graph *g)
 	return best;
 }
 
-/* The newest head of the main piece by Create Date (else of all): the one to keep. */
-static uint32_t primary_head(const struct graph *g, uint32_t main_comp)
-{
-	uint32_t best = NO_NODE;
-
-	for (int pass = 0; pass < 2 && best == NO_NODE; pass++)
-		for (uint32_t i = 0; i < g->heads.n; i++) {
-			uint32_t h = g->heads.v[i];
-
-			if (pass == 0 && g->nodes[h].component != main_comp)
-				continue;
-			if (best == NO_NODE || strcmp(created(g, h), created(g, best)) >= 0)
-				best = h;
-		}
-	return best;
-}
-
-/* MARK[v] for every ancestor of A (A included), by down_revision. */
+/* MARK[v] for every ancestor of A (A included), by down_revision and depends_on. */
 static bool *mark_ancestors(const struct graph *g, uint32_t a)
 {
 	bool *mark = xcalloc(g->n ? g->n : 1, sizeof(bool));
@@ -71,10 +65,10 @@ static bool *mark_ancestors(const struct graph *g, uint32_t a)
 	for (uint32_t h = 0; h < q.n; h++) {
 		const struct node *nd = &g->nodes[q.v[h]];
 
-		for (uint32_t k = 0; k < nd->down.n; k++)
-			if (!mark[nd->down.v[k]]) {
-				mark[nd->down.v[k]] = true;
-				u32_push(&q, nd->down.v[k]);
+		for (uint32_t k = 0, w; (w = up_edge(nd, k)) != NO_NODE; k++)
+			if (!mark[w]) {
+				mark[w] = true;
+				u32_push(&q, w);
 			}
 	}
 	free(q.v);
@@ -97,10 +91,10 @@ static uint32_t first_marked_below(const struct graph *g, const bool *mark, uint
 			found = q.v[h];
 			break;
 		}
-		for (uint32_t k = 0; k < nd->down.n; k++)
-			if (!seen[nd->down.v[k]]) {
-				seen[nd->down.v[k]] = true;
-				u32_push(&q, nd->down.v[k]);
+		for (uint32_t k = 0, w; (w = up_edge(nd, k)) != NO_NODE; k++)
+			if (!seen[w]) {
+				seen[w] = true;
+				u32_push(&q, w);
 			}
 	}
 	for (uint32_t h = 0; h < q.n; h++) /* only what was touched: cheap to clear */
@@ -124,39 +118,139 @@ static int line_of_down(const struct node *nd)
 	return nd->file->down.span.line ? nd->file->down.span.line : nd->file->down.line;
 }
 
+/* The newest head of GROUP by Create Date, preferring the main piece: the one to
+ * keep. */
+static uint32_t primary_head(const struct graph *g, const struct u32vec *group, uint32_t main_comp)
+{
+	uint32_t best = NO_NODE;
+
+	for (int pass = 0; pass < 2 && best == NO_NODE; pass++)
+		for (uint32_t i = 0; i < group->n; i++) {
+			uint32_t h = group->v[i];
+
+			if (pass == 0 && g->nodes[h].component != main_comp)
+				continue;
+			if (best == NO_NODE || strcmp(created(g, h), created(g, best)) >= 0)
+				best = h;
+		}
+	return best;
+}
+
+static uint32_t uf_root(uint32_t *up, uint32_t x)
+{
+	while (up[x] != x)
+		x = up[x] = up[up[x]];
+	return x;
+}
+
+/* Heads are on one branch when neither carries a branch label, or when they share
+ * one: then `alembic upgrade head` (or `label@head`) cannot choose. Heads with
+ * distinct labels (expand/contract) are intended. A head whose labels are unknown
+ * is left alone: its unknown_value warning says why. Returns, per head index, the
+ * index of its group's first head. */
+static uint32_t *group_heads(const struct graph *g)
+{
+	uint32_t h = g->heads.n, *up = xmalloc((h ? h : 1) * sizeof(uint32_t)), unlabelled = NO_NODE;
+	struct strmap owner;
+
+	strmap_init(&owner);
+	for (uint32_t i = 0; i < h; i++)
+		up[i] = i;
+	for (uint32_t i = 0; i < h; i++) {
+		const struct node *nd = &g->nodes[g->heads.v[i]];
+
+		if (nd->file->labels.unknown.n)
+			continue;
+		if (!nd->n_labels) {
+			if (unlabelled == NO_NODE)
+				unlabelled = i;
+			else
+				up[uf_root(up, i)] = uf_root(up, unlabelled);
+		}
+		for (uint32_t k = 0; k < nd->n_labels; k++) {
+			uint32_t first;
+
+			if (!strmap_get(&owner, nd->labels[k], &first))
+				strmap_put(&owner, nd->labels[k], i);
+			else if (uf_root(up, i) != uf_root(up, first))
+				up[uf_root(up, i)] = uf_root(up, first);
+		}
+	}
+	for (uint32_t i = 0; i < h; i++)
+		up[i] = uf_root(up, i);
+	strmap_free(&owner);
+	return up;
+}
+
+/* The label HEAD and OTHER share, or NULL when both are unlabelled. */
+static const char *shared_label(const struct node *a, const struct node *b)
+{
+	for (uint32_t i = 0; i < a->n_labels; i++)
+		for (uint32_t k = 0; k < b->n_labels; k++)
+			if (!strcmp(a->labels[i], b->labels[k]))
+				return a->labels[i];
+	return NULL;
+}
+
+static void report_head(struct graph *g, uint32_t h, uint32_t primary, uint32_t n_group,
+			uint32_t anc)
+{
+	const struct node *nd = &g->nodes[h], *pn = &g->nodes[primary];
+	const char *label = shared_label(nd, pn);
+	char target[256];
+	struct problem *p;
+
+	snprintf(target, sizeof(target), "%.200s%s", label ? label : "head", label ? "@head" : "");
+	p = problem_add(&g->problems, PROBLEM_MULTIPLE_HEADS, nd->id, pn->id, nd->file->path,
+			nd->file->rev.line, nd->file->load_index,
+			"%s is one of %u heads%s%s%s, beside %s (%s:%d)%s%s; `alembic upgrade %s` fails "
+			"with \"Multiple head%s present\"",
+			nd->id, n_group, label ? " of branch '" : "", label ? label : "", label ? "'" : "",
+			pn->id, pn->file->path, pn->file->rev.line,
+			anc != NO_NODE ? ", common ancestor " : ", no common ancestor",
+			anc != NO_NODE ? g->nodes[anc].id : "", target,
+			label ? "s are" : " revisions are");
+	sl_push_owned(&p->fixes, xasprintf("merge them: migtree merge %s %s", pn->id, nd->id));
+	sl_push_owned(&p->fixes, xasprintf("or put one after the other: migtree set-down %s %s",
+					   nd->id, pn->id));
+	sl_push(&p->candidates, pn->id);
+}
+
 static void warn_heads(struct graph *g, uint32_t main_comp)
 {
-	uint32_t primary;
-	bool *mark, *seen;
+	uint32_t h = g->heads.n, *group = group_heads(g);
+	uint32_t *start = xcalloc(h + 2, sizeof(uint32_t)), *fill = xcalloc(h + 1, sizeof(uint32_t));
+	uint32_t *slot = xmalloc((h ? h : 1) * sizeof(uint32_t));
+	bool *seen = xcalloc(g->n ? g->n : 1, sizeof(bool));
 
-	if (g->heads.n < 2)
-		return;
-	primary = primary_head(g, main_comp);
-	/* the primary's ancestors once; each other head walks down only to meet them */
-	mark = mark_ancestors(g, primary);
-	seen = xcalloc(g->n, sizeof(bool));
-	for (uint32_t i = 0; i < g->heads.n; i++) {
-		uint32_t h = g->heads.v[i], anc;
-		const struct node *nd = &g->nodes[h], *pn = &g->nodes[primary];
-		struct problem *p;
+	/* heads bucketed by group (a counting sort: linear however many groups) */
+	for (uint32_t i = 0; i < h; i++)
+		start[group[i] + 1]++;
+	for (uint32_t i = 0; i < h; i++)
+		fill[i + 1] = start[i + 1] += start[i];
+	for (uint32_t i = 0; i < h; i++)
+		slot[fill[group[i]]++] = g->heads.v[i];
+	for (uint32_t i = 0; i < h; i++) {
+		struct u32vec members = { slot + start[i], start[i + 1] - start[i], 0 };
+		uint32_t primary;
+		bool *mark;
 
-		if (h == primary)
+		if (members.n < 2)
 			continue;
-		anc = first_marked_below(g, mark, h, seen);
-		p = problem_add(&g->problems, PROBLEM_MULTIPLE_HEADS, nd->id, pn->id, nd->file->path,
-				nd->file->rev.line, nd->file->load_index,
-				"%s is one of %u heads, beside %s (%s:%d)%s%s; `alembic upgrade head` fails "
-				"with \"Multiple head revisions are present\"",
-				nd->id, g->heads.n, pn->id, pn->file->path, pn->file->rev.line,
-				anc != NO_NODE ? ", common ancestor " : ", no common ancestor",
-				anc != NO_NODE ? g->nodes[anc].id : "");
-		sl_push_owned(&p->fixes, xasprintf("merge them: migtree merge %s %s", pn->id, nd->id));
-		sl_push_owned(&p->fixes, xasprintf("or put one after the other: migtree set-down %s %s",
-						   nd->id, pn->id));
-		sl_push(&p->candidates, pn->id);
+		primary = primary_head(g, &members, main_comp);
+		/* the primary's ancestors once; each other head walks down only to meet them */
+		mark = mark_ancestors(g, primary);
+		for (uint32_t k = 0; k < members.n; k++)
+			if (members.v[k] != primary)
+				report_head(g, members.v[k], primary, members.n,
+					    first_marked_below(g, mark, members.v[k], seen));
+		free(mark);
 	}
-	free(mark);
+	free(start);
+	free(fill);
+	free(slot);
 	free(seen);
+	free(group);
 }
 
 static void warn_bases(struct graph *g)
@@ -179,21 +273,54 @@ static void warn_bases(struct graph *g)
 	}
 }
 
-static void warn_components(struct graph *g, uint32_t main_comp)
+/* Why a piece hangs loose: the parents it names that no file defines (each phantom
+ * belongs to the piece of the revisions naming it), or a parent only running the
+ * file could tell. */
+static void loose_reason(const struct graph *g, uint32_t c, struct strbuf *why)
 {
-	uint32_t *first = xmalloc((g->n_components ? g->n_components : 1) * sizeof(uint32_t));
-	uint32_t *count = xcalloc(g->n_components ? g->n_components : 1, sizeof(uint32_t));
-	uint32_t *missing = xmalloc((g->n_components ? g->n_components : 1) * sizeof(uint32_t));
+	struct strlist missing = { 0 };
+	const char *unknown = NULL;
 
-	for (uint32_t c = 0; c < g->n_components; c++)
-		first[c] = missing[c] = NO_NODE;
 	for (uint32_t i = 0; i < g->n; i++) {
 		const struct node *nd = &g->nodes[i];
 
-		if (nd->phantom) {
-			missing[nd->component] = i;
+		if (nd->component != c)
 			continue;
-		}
+		if (nd->phantom)
+			sl_push(&missing, nd->id);
+		else if (!unknown && nd->file->down.unknown.n)
+			unknown = nd->id;
+	}
+	if (missing.n == 1) {
+		sb_addf(why, " (its parent %s is missing)", missing.v[0]);
+	} else if (missing.n > 1) {
+		char *list = sl_join(&missing, ", ");
+
+		sb_addf(why, " (its parents %s are missing)", list);
+		free(list);
+	} else if (unknown) {
+		sb_addf(why, " (the down_revision of %s is unknown without running the file)", unknown);
+	}
+	sl_free(&missing);
+}
+
+static void warn_components(struct graph *g, uint32_t main_comp)
+{
+	uint32_t nc = g->n_components ? g->n_components : 1;
+	uint32_t *first = xmalloc(nc * sizeof(uint32_t)), *count = xcalloc(nc, sizeof(uint32_t));
+	bool *has_phantom_or_unknown = xcalloc(nc, sizeof(bool));
+	struct strbuf why;
+
+	sb_init(&why);
+	for (uint32_t c = 0; c < g->n_components; c++)
+		first[c] = NO_NODE;
+	for (uint32_t i = 0; i < g->n; i++) {
+		const struct node *nd = &g->nodes[i];
+
+		if (nd->phantom || nd->file->down.unknown.n)
+			has_phantom_or_unknown[nd->component] = true;
+		if (nd->phantom)
+			continue;
 		count[nd->component]++;
 		if (first[nd->component] == NO_NODE ||
 		    nd->file->load_index < g->nodes[first[nd->component]].file->load_index)
@@ -205,17 +332,21 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 		if (c == main_comp || first[c] == NO_NODE)
 			continue;
 		nd = &g->nodes[first[c]];
+		why.len = 0;
+		if (why.buf)
+			why.buf[0] = '\0';
+		if (has_phantom_or_unknown[c]) /* rare: the scan per such piece stays cheap */
+			loose_reason(g, c, &why);
 		problem_add(&g->problems, PROBLEM_DISCONNECTED_COMPONENT, nd->id, NULL, nd->file->path,
 			    nd->file->rev.line, nd->file->load_index,
-			    "%u revision%s with %s %s not connected to the main history%s%s%s",
-			    count[c], count[c] == 1 ? "" : "s", nd->id, count[c] == 1 ? "is" : "are",
-			    missing[c] != NO_NODE ? " (its parent " : "",
-			    missing[c] != NO_NODE ? g->nodes[missing[c]].id : "",
-			    missing[c] != NO_NODE ? " is missing)" : "");
+			    "%u revision%s with %s %s not connected to the main history%s", count[c],
+			    count[c] == 1 ? "" : "s", nd->id, count[c] == 1 ? "is" : "are",
+			    why.len ? why.buf : "");
 	}
+	sb_free(&why);
 	free(first);
 	free(count);
-	free(missing);
+	free(has_phantom_or_unknown);
 }
 
 static bool revises_matches(const struct revision_file *rf)

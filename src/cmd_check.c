@@ -96,19 +96,35 @@ static int check_required(struct project *p, const char *pattern)
 	return 0;
 }
 
+/* Several heads on one branch are the one warning that fails a deploy, so its
+ * ways out are printed without -v too: that is what a CI log must say. */
 static void print_text(struct cli *cli, const struct problem_list *pl, bool verbose)
 {
 	for (size_t i = 0; i < pl->n; i++) {
 		const struct problem *pr = &pl->v[i];
 		bool err = problem_severity(pr->kind) == SEVERITY_ERROR;
+		bool fixes = verbose || pr->kind == PROBLEM_MULTIPLE_HEADS;
 
 		if (pr->path)
 			fprintf(cli->out, "%s:%d: ", pr->path, pr->line);
 		fprintf(cli->out, "%s%s%s: %s\n", cli_color(cli, err ? "\033[31m" : "\033[33m"),
 			problem_kind_name(pr->kind), cli_color(cli, "\033[0m"), pr->message);
-		for (size_t k = 0; verbose && k < pr->fixes.n; k++)
+		for (size_t k = 0; fixes && k < pr->fixes.n; k++)
 			fprintf(cli->out, "    fix: %s\n", pr->fixes.v[k]);
 	}
+}
+
+/* The exit rule (README, man page, --help): 1 on any error, and on several heads
+ * within one branch, because `alembic upgrade head` (or `label@head`) fails on
+ * them; with --max-heads N, on more than N heads instead; with --strict, on any
+ * warning. */
+static bool check_fails(const struct check_opts *o, const struct project *p, size_t errors,
+			size_t warnings)
+{
+	bool heads_fail = o->max_heads >= 0 ? p->graph.heads.n > (uint32_t)o->max_heads
+					    : problem_count_kind(&p->graph.problems, PROBLEM_MULTIPLE_HEADS) > 0;
+
+	return errors || (o->strict && warnings) || heads_fail;
 }
 
 int cmd_check(struct cli *cli, int argc, char **argv)
@@ -137,11 +153,14 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 				  warnings, warnings == 1 ? "" : "s", p.graph.n - (uint32_t)p.graph.owned.n,
 				  o.verbose ? "" : " (check -v shows ways to fix each)");
 	}
-	if (errors || (o.strict && warnings) ||
-	    (o.max_heads >= 0 && p.graph.heads.n > (uint32_t)o.max_heads))
+	if (check_fails(&o, &p, errors, warnings))
 		rc = EXIT_PROBLEMS;
 	if (!o.json && o.max_heads >= 0 && p.graph.heads.n > (uint32_t)o.max_heads)
 		cli_error("%u heads, more than --max-heads %ld", p.graph.heads.n, o.max_heads);
+	else if (!o.json && o.max_heads < 0 &&
+		 problem_count_kind(&p.graph.problems, PROBLEM_MULTIPLE_HEADS))
+		cli_error("several heads on one branch: `alembic upgrade head` fails; merge them or put one "
+			  "after the other (the fix lines above), or allow them with --max-heads N");
 	project_free(&p);
 	return rc;
 }

@@ -418,7 +418,7 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 	free(sp);
 	free(joined);
 	check = parse_revision_file(rf->path, text, *out_len);
-	if (check->error || !same_list(&check->down.items, parents)) {
+	if (check->error || !same_list(&check->down.ids, parents)) {
 		mt_fail(err, rf->path, rf->down.span.line, "cannot rewrite down_revision here: %s",
 			check->error ? check->error : "the new value does not read back");
 		revision_file_free(check);
@@ -429,7 +429,7 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 	 * change and its inverse leave the file as it was */
 	if (fs->disk && !fs->is_new) {
 		disk = parse_revision_file(rf->path, fs->disk, fs->disk_len);
-		if (!disk->error && same_list(&disk->down.items, parents)) {
+		if (!disk->error && same_list(&disk->down.ids, parents)) {
 			free(text);
 			text = xstrndup(fs->disk, fs->disk_len);
 			*out_len = fs->disk_len;
@@ -491,7 +491,7 @@ int edit_add_parent(struct edit_session *s, const char *rev, const char *parent,
 
 	if (v == NO_NODE || s->p->graph.nodes[v].phantom)
 		return mt_fail(err, NULL, 0, "no revision %s", rev);
-	sl_copy(&parents, &s->p->graph.nodes[v].file->down.items);
+	sl_copy(&parents, &s->p->graph.nodes[v].file->down.ids);
 	sl_push(&parents, parent);
 	rc = edit_set_down(s, rev, &parents, false, err);
 	sl_free(&parents);

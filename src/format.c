@@ -14,13 +14,32 @@ static void add_comma_list(struct strbuf *sb, const struct strlist *sl)
 	}
 }
 
+/* A value's known items, then what only running the file could tell, marked so
+ * that nobody takes it for Alembic's output (which it equals once defined). */
+static void add_value(struct strbuf *sb, const struct py_value *v)
+{
+	add_comma_list(sb, &v->ids);
+	for (size_t i = 0; i < v->unknown.n; i++)
+		sb_addf(sb, "%s<unknown %s>", i || v->ids.n ? ", " : "", v->unknown.v[i]);
+}
+
+static bool value_present(const struct py_value *v)
+{
+	return v->ids.n || v->unknown.n;
+}
+
 /* Alembic's _format_down_revision: the down revisions as written, or <base>. */
 static void add_down(struct strbuf *sb, const struct revision_file *rf)
 {
-	if (rf->down.items.n == 0)
+	if (!value_present(&rf->down))
 		sb_adds(sb, "<base>");
 	else
-		add_comma_list(sb, &rf->down.items);
+		add_value(sb, &rf->down);
+}
+
+static bool has_labels(const struct node *nd)
+{
+	return nd->n_labels || (nd->file && nd->file->labels.unknown.n);
 }
 
 static void add_labels(struct strbuf *sb, const struct node *nd)
@@ -30,6 +49,9 @@ static void add_labels(struct strbuf *sb, const struct node *nd)
 			sb_adds(sb, ", ");
 		sb_adds(sb, nd->labels[i]);
 	}
+	for (size_t i = 0; nd->file && i < nd->file->labels.unknown.n; i++)
+		sb_addf(sb, "%s<unknown %s>", i || nd->n_labels ? ", " : "",
+			nd->file->labels.unknown.v[i]);
 }
 
 void format_head_only(struct strbuf *sb, const struct graph *g, uint32_t node,
@@ -40,15 +62,15 @@ void format_head_only(struct strbuf *sb, const struct graph *g, uint32_t node,
 
 	if (o.include_parents) {
 		add_down(sb, rf);
-		if (rf->deps.items.n) {
+		if (value_present(&rf->deps)) {
 			sb_adds(sb, " (");
-			add_comma_list(sb, &rf->deps.items);
+			add_value(sb, &rf->deps);
 			sb_adds(sb, ")");
 		}
 		sb_adds(sb, " -> ");
 	}
 	sb_adds(sb, nd->id);
-	if (o.include_branches && nd->n_labels) {
+	if (o.include_branches && has_labels(nd)) {
 		sb_adds(sb, " (");
 		add_labels(sb, nd);
 		sb_adds(sb, ")");
@@ -109,9 +131,9 @@ void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, c
 	sb_adds(sb, nd->is_merge_point ? "Merges: " : "Parent: ");
 	add_down(sb, rf);
 	sb_adds(sb, "\n");
-	if (rf->deps.items.n) {
+	if (value_present(&rf->deps)) {
 		sb_adds(sb, "Also depends on: ");
-		add_comma_list(sb, &rf->deps.items);
+		add_value(sb, &rf->deps);
 		sb_adds(sb, "\n");
 	}
 	if (nd->is_branch_point) {
@@ -119,7 +141,7 @@ void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, c
 		add_children(sb, g, nd, pos);
 		sb_adds(sb, "\n");
 	}
-	if (nd->n_labels) {
+	if (has_labels(nd)) {
 		sb_adds(sb, "Branch names: ");
 		add_labels(sb, nd);
 		sb_adds(sb, "\n");

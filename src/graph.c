@@ -89,6 +89,30 @@ static bool valid_id(const char *id, char *bad)
 	return *id != '\0';
 }
 
+/* Shell-quoted when it is more than a dotted name, so the hint can be pasted. */
+static bool plain_name(const char *s)
+{
+	for (; *s; s++)
+		if (!(*s == '.' || *s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+static void report_unknown(struct graph *g, const struct revision_file *rf, const char *field,
+			   const struct py_value *v)
+{
+	for (size_t k = 0; k < v->unknown.n; k++) {
+		const char *e = v->unknown.v[k];
+		const char *q = plain_name(e) ? "" : "'";
+
+		problem_add(&g->problems, PROBLEM_UNKNOWN_VALUE, rf->revision, e, rf->path, v->line,
+			    rf->load_index, "%s = `%.200s` is unknown without running the file: %.300s; "
+			    "give its value with --define %s%.200s=VALUE%s",
+			    field, e, v->unknown_why.v[k], q, e, q);
+	}
+}
+
 static void index_revisions(struct graph *g, const struct file_list *files)
 {
 	for (size_t i = 0; i < files->n; i++) {
@@ -108,6 +132,9 @@ static void index_revisions(struct graph *g, const struct file_list *files)
 					: "revision id '%s' is empty",
 				    rf->revision, bad);
 		}
+		report_unknown(g, rf, "down_revision", &rf->down);
+		report_unknown(g, rf, "branch_labels", &rf->labels);
+		report_unknown(g, rf, "depends_on", &rf->deps);
 		at = graph_find(g, rf->revision);
 		if (at != NO_NODE) {
 			struct revision_file *prev = g->nodes[at].file;
@@ -129,8 +156,8 @@ static void index_labels(struct graph *g)
 		struct revision_file *rf = g->nodes[i].file;
 		uint32_t other;
 
-		for (size_t k = 0; k < rf->labels.items.n; k++) {
-			const char *label = rf->labels.items.v[k];
+		for (size_t k = 0; k < rf->labels.ids.n; k++) {
+			const char *label = rf->labels.ids.v[k];
 
 			if (strmap_get(&g->index, label, &other) || strmap_get(&g->labels, label, &other)) {
 				problem_add(&g->problems, PROBLEM_BRANCH_LABEL_CONFLICT, rf->revision,
@@ -160,9 +187,10 @@ static void link_down(struct graph *g, uint32_t i)
 {
 	struct node *nd = &g->nodes[i];
 	struct revision_file *rf = nd->file;
-	struct strlist *downs = &rf->down.items;
+	struct strlist *downs = &rf->down.ids;
 
-	nd->is_base = downs->n == 0;
+	/* a down_revision only running the file could tell is no base: its parent is unknown */
+	nd->is_base = downs->n == 0 && rf->down.unknown.n == 0;
 	for (size_t k = 0; k < downs->n; k++) {
 		const char *d = downs->v[k];
 		uint32_t to = graph_find(g, d), lab;
@@ -196,8 +224,8 @@ static void link_deps(struct graph *g, uint32_t i)
 	struct node *nd = &g->nodes[i];
 	struct revision_file *rf = nd->file;
 
-	for (size_t k = 0; k < rf->deps.items.n; k++) {
-		const char *d = rf->deps.items.v[k];
+	for (size_t k = 0; k < rf->deps.ids.n; k++) {
+		const char *d = rf->deps.ids.v[k];
 		uint32_t to = graph_find(g, d);
 
 		if (to != NO_NODE && g->nodes[to].phantom)
@@ -234,7 +262,7 @@ static void set_flags(struct graph *g)
 		nd->is_real_head = nd->is_head && nd->dependants.n == 0;
 		nd->is_branch_point = nd->children.n > 1;
 		nd->is_real_branch_point = nd->children.n + nd->dependants.n > 1;
-		nd->is_merge_point = !nd->phantom && nd->file->down.items.n > 1;
+		nd->is_merge_point = !nd->phantom && nd->file->down.ids.n > 1;
 	}
 }
 
@@ -337,8 +365,8 @@ static void prefix_matches(const struct graph *g, const char *arg, struct strlis
 			sl_push(keys, nd->id);
 			*last = i;
 		}
-		for (size_t k = 0; k < nd->file->labels.items.n; k++) {
-			const char *label = nd->file->labels.items.v[k];
+		for (size_t k = 0; k < nd->file->labels.ids.n; k++) {
+			const char *label = nd->file->labels.ids.v[k];
 
 			if (prefix_candidate(label, arg) && strmap_get(&g->labels, label, &owner) &&
 			    owner == i) {

@@ -185,7 +185,7 @@ static int cmp_label(const void *a, const void *b)
 static void inherit_from(struct graph *g, struct label_sets *ls, uint32_t r, uint32_t *seen,
 			 uint32_t stamp, struct u32vec *todo)
 {
-	const struct strlist *own = &g->nodes[r].file->labels.items;
+	const struct strlist *own = &g->nodes[r].file->labels.ids;
 	bool chain = true;
 	uint32_t last = r;
 
@@ -227,7 +227,7 @@ void graph_inherit_labels(struct graph *g)
 	struct u32vec todo = { 0 };
 
 	for (uint32_t i = 0; i < g->n; i++)
-		if (!g->nodes[i].phantom && g->nodes[i].file->labels.items.n)
+		if (!g->nodes[i].phantom && g->nodes[i].file->labels.ids.n)
 			inherit_from(g, &ls, i, seen, ++stamp, &todo);
 	for (uint32_t i = 0; i < g->n; i++)
 		if (g->nodes[i].n_labels > 1)

@@ -82,6 +82,28 @@ static int cmp_id(const void *a, const void *b, void *ctx)
 	return strcmp(g->nodes[*(const uint32_t *)a].id, g->nodes[*(const uint32_t *)b].id);
 }
 
+/* What only running the file could tell: which field, the expression, and why. */
+static void unknown_array(FILE *out, const struct revision_file *rf)
+{
+	const struct py_value *vals[] = { &rf->down, &rf->labels, &rf->deps };
+	const char *names[] = { "down_revision", "branch_labels", "depends_on" };
+	bool first = true;
+
+	fputs(", \"unknown\": [", out);
+	for (int f = 0; f < 3; f++)
+		for (size_t k = 0; k < vals[f]->unknown.n; k++) {
+			fputs(first ? "{\"field\": " : ", {\"field\": ", out);
+			json_string(out, names[f]);
+			fputs(", \"expression\": ", out);
+			json_string(out, vals[f]->unknown.v[k]);
+			fputs(", \"tried\": ", out);
+			json_string(out, vals[f]->unknown_why.v[k]);
+			fprintf(out, ", \"line\": %d}", vals[f]->line);
+			first = false;
+		}
+	fputc(']', out);
+}
+
 static void revision_object(FILE *out, const struct graph *g, uint32_t v)
 {
 	const struct node *nd = &g->nodes[v];
@@ -91,13 +113,13 @@ static void revision_object(FILE *out, const struct graph *g, uint32_t v)
 	fputs("{\"revision\": ", out);
 	json_string(out, nd->id);
 	if (nd->phantom) {
-		fputs(", \"missing\": true, \"down_revisions\": [], \"depends_on\": [], \"branch_labels\": [], "
+		fputs(", \"missing\": true, \"down_revisions\": [], \"depends_on\": [], \"branch_labels\": [], \"unknown\": [], "
 		      "\"message\": null, \"create_date\": null, \"path\": null, \"line\": 0", out);
 	} else {
 		fputs(", \"missing\": false, \"down_revisions\": ", out);
-		string_array(out, &rf->down.items);
+		string_array(out, &rf->down.ids);
 		fputs(", \"depends_on\": ", out);
-		string_array(out, &rf->deps.items);
+		string_array(out, &rf->deps.ids);
 		for (uint32_t k = 0; k < nd->n_labels; k++)
 			sl_push(&labels, nd->labels[k]);
 		fputs(", \"branch_labels\": ", out);
@@ -109,6 +131,7 @@ static void revision_object(FILE *out, const struct graph *g, uint32_t v)
 		fputs(", \"path\": ", out);
 		json_string(out, rf->path);
 		fprintf(out, ", \"line\": %d", rf->rev.line);
+		unknown_array(out, rf);
 	}
 	fprintf(out, ", \"is_head\": %s, \"is_base\": %s, \"is_branch_point\": %s, \"is_merge_point\": %s}",
 		nd->is_head && !nd->phantom ? "true" : "false", nd->is_base ? "true" : "false",

@@ -1,10 +1,13 @@
 /* parse.c - read a migration file's Alembic variables and docstring statically.
  *
  * The file is split into logical lines by pylex; module-level statements that assign
- * one of the four names Alembic reads are decoded as literals. Anything whose value
- * only running the file could tell (an expression, an assignment inside an `if`, an
- * f-string) makes the file "unparsable" with the line and the reason: migtree
- * reports, it never guesses. */
+ * one of the four names Alembic reads are decoded as literals. A value that names
+ * something (`(cli.EXPAND_BRANCH,)`, `DEPS`) is kept as a reference, and every other
+ * module-level binding and import is recorded, so that resolve.c can follow the
+ * name without running anything. Any other expression is kept as its text: it is
+ * reported as unknown, never guessed. What makes the file itself ambiguous (an
+ * assignment inside an `if`, unpacking, `+=`) makes it "unparsable" with the line
+ * and the reason. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +20,9 @@ static const char *const tracked_names[] = { "revision", "down_revision", "branc
 
 struct parser {
 	struct pylex lx;
-	struct revision_file *rf;
+	struct revision_file *rf; /* NULL when reading another module */
+	struct py_module *mod;    /* where bindings and imports go */
+	const char *path;
 	struct mt_error err;
 	bool failed;
 	enum { BLOCK_NONE, BLOCK_CONDITIONAL, BLOCK_DEF } block;
@@ -28,6 +33,11 @@ static void fail_at(struct parser *p, int line, const char *msg)
 	if (p->failed)
 		return;
 	p->failed = true;
+	if (!p->rf) {
+		if (msg != p->err.message) /* fail_err: already there */
+			mt_fail(&p->err, p->path, line, "%s", msg);
+		return;
+	}
 	p->rf->error = xstrdup(msg);
 	p->rf->error_line = line;
 }
@@ -50,7 +60,7 @@ static struct py_value *value_slot(struct revision_file *rf, const char *name)
 
 static const char *tracked_name(struct parser *p, const struct token *t)
 {
-	if (t->kind != TOK_NAME)
+	if (t->kind != TOK_NAME || !p->rf)
 		return NULL;
 	for (int i = 0; tracked_names[i]; i++)
 		if (tok_is(&p->lx, t, tracked_names[i]))
@@ -66,7 +76,7 @@ static char *decode_strings(struct parser *p, const struct token *t, size_t n)
 	sb_init(&sb);
 	for (size_t i = 0; i < n; i++) {
 		char *s = py_string_decode(p->lx.text + t[i].start, t[i].end - t[i].start,
-					   p->rf->path, t[i].line, &p->err);
+					   p->path, t[i].line, &p->err);
 
 		if (!s) {
 			sb_free(&sb);
@@ -88,6 +98,41 @@ static bool all_strings(const struct token *t, size_t n)
 	return true;
 }
 
+/* f-strings, t-strings and bytes are expressions for Alembic's purposes. */
+static bool plain_strings(struct parser *p, const struct token *t, size_t n)
+{
+	char prefix[4];
+
+	for (size_t i = 0; i < n; i++) {
+		py_string_prefix(p->lx.text + t[i].start, t[i].end - t[i].start, prefix);
+		if (strchr(prefix, 'b') || strchr(prefix, 'f') || strchr(prefix, 't'))
+			return false;
+	}
+	return true;
+}
+
+/* NAME or NAME.NAME...: something another binding may tell. */
+static bool dotted_name(struct parser *p, const struct token *t, size_t n)
+{
+	if (n % 2 == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (i % 2 ? !tok_is(&p->lx, &t[i], ".") : t[i].kind != TOK_NAME)
+			return false;
+	return !(n == 1 && (tok_is(&p->lx, t, "None") || tok_is(&p->lx, t, "True") ||
+			    tok_is(&p->lx, t, "False")));
+}
+
+static char *token_text(struct parser *p, const struct token *t, size_t n)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (size_t i = 0; i < n; i++)
+		sb_addn(&sb, p->lx.text + t[i].start, t[i].end - t[i].start);
+	return sb_detach(&sb);
+}
+
 static char quote_of(struct parser *p, const struct token *t)
 {
 	const char *s = p->lx.text + t->start;
@@ -97,7 +142,44 @@ static char quote_of(struct parser *p, const struct token *t)
 	return *s;
 }
 
-/* Items of a bracketed sequence T[1..n-2]; returns the number of commas or -1. */
+static void push_item(struct py_value *v, char *s, bool is_ref, struct mt_span span)
+{
+	size_t n = v->items.n;
+
+	v->item_spans = xrealloc(v->item_spans, (n + 1) * sizeof(*v->item_spans));
+	v->item_spans[n] = span;
+	if (is_ref && !v->item_is_ref)
+		v->item_is_ref = xcalloc(n + 1, sizeof(bool));
+	else if (v->item_is_ref)
+		v->item_is_ref = xrealloc(v->item_is_ref, (n + 1) * sizeof(bool));
+	if (v->item_is_ref)
+		v->item_is_ref[n] = is_ref;
+	sl_push_owned(&v->items, s);
+}
+
+/* One item of a sequence, T[0..n-1]: strings or a dotted name. 1: read; 0: not a
+ * literal; -1: a string Python itself would refuse. */
+static int parse_item(struct parser *p, const struct token *t, size_t n, struct py_value *v)
+{
+	struct mt_span span = { t[0].start, t[n - 1].end, t[0].line };
+
+	if (all_strings(t, n) && plain_strings(p, t, n)) {
+		char *s = decode_strings(p, t, n);
+
+		if (!s)
+			return -1;
+		push_item(v, s, false, span);
+		return 1;
+	}
+	if (dotted_name(p, t, n)) {
+		push_item(v, token_text(p, t, n), true, span);
+		return 1;
+	}
+	return 0;
+}
+
+/* Items of a bracketed sequence T[1..n-2]; returns the number of commas, -1 when
+ * an item is no literal, -2 on a string error. */
 static int parse_items(struct parser *p, const struct token *t, size_t n, struct py_value *v)
 {
 	size_t i = 1, start = 1;
@@ -109,16 +191,10 @@ static int parse_items(struct parser *p, const struct token *t, size_t n, struct
 		if (!end && !tok_is(&p->lx, &t[i], ","))
 			continue;
 		if (i > start) {
-			char *s;
+			int r = parse_item(p, t + start, i - start, v);
 
-			if (!all_strings(t + start, i - start))
-				return -1;
-			s = decode_strings(p, t + start, i - start);
-			if (!s)
-				return -2;
-			v->item_spans = xrealloc(v->item_spans, (v->items.n + 1) * sizeof(*v->item_spans));
-			v->item_spans[v->items.n] = (struct mt_span){ t[start].start, t[i - 1].end, t[start].line };
-			sl_push_owned(&v->items, s);
+			if (r <= 0)
+				return r == 0 ? -1 : -2;
 		} else if (!end) {
 			return -1; /* ", ," */
 		}
@@ -129,55 +205,72 @@ static int parse_items(struct parser *p, const struct token *t, size_t n, struct
 	return commas;
 }
 
-static int parse_value(struct parser *p, const char *name, const struct token *t, size_t n,
-		       struct py_value *v)
+static void value_reset(struct py_value *v)
 {
-	char msg[512];
-	int commas;
+	int line = v->line;
 
+	py_value_free(v);
+	memset(v, 0, sizeof(*v));
+	v->line = line;
+}
+
+static int parse_sequence(struct parser *p, const struct token *t, size_t n, struct py_value *v)
+{
+	int commas = parse_items(p, t, n, v);
+	bool paren = tok_is(&p->lx, &t[0], "(");
+
+	if (commas < 0)
+		return commas;
+	if (paren && commas == 0 && v->items.n == 1)
+		v->kind = v->item_is_ref ? VALUE_REF : VALUE_STRING;
+	else
+		v->kind = VALUE_SEQUENCE;
+	for (size_t i = 1; i < n - 1; i++)
+		if (t[i].kind == TOK_STRING) {
+			v->quote = quote_of(p, &t[i]);
+			break;
+		}
+	return 0;
+}
+
+/* The value of an assignment: a literal, a reference, or an expression kept as
+ * text. Fails only on a string Python itself would refuse. */
+static int parse_value(struct parser *p, const struct token *t, size_t n, struct py_value *v)
+{
 	v->span = (struct mt_span){ t[0].start, t[n - 1].end, t[0].line };
 	if (n == 1 && t[0].kind == TOK_NAME && tok_is(&p->lx, &t[0], "None")) {
 		v->kind = VALUE_NONE;
 		return 0;
 	}
-	if (all_strings(t, n)) {
+	if (all_strings(t, n) && plain_strings(p, t, n)) {
 		char *s = decode_strings(p, t, n);
 
 		if (!s)
 			return -1;
 		v->kind = VALUE_STRING;
 		v->quote = quote_of(p, &t[0]);
-		v->item_spans = xmalloc(sizeof(*v->item_spans));
-		v->item_spans[0] = v->span;
-		sl_push_owned(&v->items, s);
+		push_item(v, s, false, v->span);
+		return 0;
+	}
+	if (dotted_name(p, t, n)) {
+		v->kind = VALUE_REF;
+		push_item(v, token_text(p, t, n), true, v->span);
 		return 0;
 	}
 	if (n >= 2 && ((tok_is(&p->lx, &t[0], "(") && tok_is(&p->lx, &t[n - 1], ")")) ||
 		       (tok_is(&p->lx, &t[0], "[") && tok_is(&p->lx, &t[n - 1], "]")))) {
-		commas = parse_items(p, t, n, v);
-		if (commas == -2)
-			return -1;
-		if (commas >= 0) {
-			bool paren = tok_is(&p->lx, &t[0], "(");
+		int r = parse_sequence(p, t, n, v);
 
-			v->kind = (paren && commas == 0 && v->items.n == 1) ? VALUE_STRING
-									    : VALUE_SEQUENCE;
-			for (size_t i = 1; i < n - 1; i++)
-				if (t[i].kind == TOK_STRING) {
-					v->quote = quote_of(p, &t[i]);
-					break;
-				}
+		if (r == -2)
+			return -1;
+		if (r == 0)
 			return 0;
-		}
-		sl_free(&v->items);
-		free(v->item_spans);
-		v->item_spans = NULL;
+		value_reset(v);
+		v->span = (struct mt_span){ t[0].start, t[n - 1].end, t[0].line };
 	}
-	snprintf(msg, sizeof(msg),
-		 "the value of `%s` is not a literal (string, None, or a tuple or list of strings); "
-		 "migtree reads files without running them and will not guess it",
-		 name);
-	return mt_fail(&p->err, p->rf->path, t[0].line, "%s", msg);
+	v->kind = VALUE_EXPR;
+	v->expr = xstrndup(p->lx.text + t[0].start, t[n - 1].end - t[0].start);
+	return 0;
 }
 
 /* Index of the first token equal to OP at bracket depth 0, or N. */
@@ -211,6 +304,138 @@ static bool is_augmented(struct parser *p, const struct token *t)
 	return false;
 }
 
+static struct py_binding *binding_for(struct py_module *mod, const char *name, size_t len)
+{
+	struct py_binding *b;
+
+	for (size_t i = 0; i < mod->n_bindings; i++)
+		if (strlen(mod->bindings[i].name) == len && !memcmp(mod->bindings[i].name, name, len))
+			return &mod->bindings[i];
+	GROW(mod->bindings, mod->cap_bindings, mod->n_bindings + 1);
+	b = &mod->bindings[mod->n_bindings++];
+	memset(b, 0, sizeof(*b));
+	b->name = xstrndup(name, len);
+	return b;
+}
+
+/* NAME bound at module level: to VALUE tokens, or (T NULL) in a way only running
+ * the file could tell (unpacking, `+=`, inside a block). */
+static void note_binding(struct parser *p, const struct token *name, const struct token *t, size_t n,
+			 bool in_block)
+{
+	struct py_binding *b = binding_for(p->mod, p->lx.text + name->start, name->end - name->start);
+	struct mt_error keep = p->err;
+
+	b->count++;
+	b->in_block |= in_block || !t;
+	if (!t || b->count > 1)
+		return;
+	b->value.line = name->line;
+	if (parse_value(p, t, n, &b->value) < 0) {
+		value_reset(&b->value); /* a bad string in an unrelated name: not our error */
+		b->value.kind = VALUE_EXPR;
+		b->value.expr = xstrdup("(a string Python refuses)");
+		p->err = keep;
+	}
+}
+
+static void push_import(struct parser *p, char *alias, char *module, char *attr, int line)
+{
+	struct py_module *mod = p->mod;
+
+	GROW(mod->imports, mod->cap_imports, mod->n_imports + 1);
+	mod->imports[mod->n_imports++] = (struct py_import){ alias, module, attr, line };
+}
+
+/* `import a.b [as c], d` and `from [.]a.b import (c [as d], e)`. */
+static void import_statement(struct parser *p, const struct token *t, size_t n)
+{
+	bool from = tok_is(&p->lx, &t[0], "from");
+	size_t i = 1, mstart, mend;
+	char *module;
+
+	if (!from) {
+		while (i < n) {
+			size_t s = i, e, k;
+
+			while (i < n && !tok_is(&p->lx, &t[i], ","))
+				i++;
+			e = i;
+			for (k = s; k < e && !tok_is(&p->lx, &t[k], "as"); k++)
+				;
+			if (k > s && dotted_name(p, t + s, k - s)) {
+				char *m = token_text(p, t + s, k - s);
+				char *alias = k + 1 < e ? token_text(p, &t[k + 1], 1)
+							: xstrndup(m, strcspn(m, "."));
+
+				/* `import a.b` binds a: keep the whole path, resolve.c walks it */
+				push_import(p, alias, m, NULL, t[s].line);
+			}
+			i++;
+		}
+		return;
+	}
+	mstart = i;
+	while (i < n && !tok_is(&p->lx, &t[i], "import"))
+		i++;
+	if (i >= n || i == mstart)
+		return;
+	mend = i++;
+	module = token_text(p, t + mstart, mend - mstart);
+	while (i < n) {
+		size_t s = i;
+
+		while (i < n && (tok_is(&p->lx, &t[i], "(") || tok_is(&p->lx, &t[i], ")")))
+			s = ++i;
+		while (i < n && !tok_is(&p->lx, &t[i], ",") && !tok_is(&p->lx, &t[i], ")"))
+			i++;
+		if (i > s && t[s].kind == TOK_NAME && !tok_is(&p->lx, &t[s], "*")) {
+			bool as = i - s == 3 && tok_is(&p->lx, &t[s + 1], "as");
+
+			push_import(p, token_text(p, &t[as ? s + 2 : s], 1), xstrdup(module),
+				    token_text(p, &t[s], 1), t[s].line);
+		}
+		i++;
+	}
+	free(module);
+}
+
+static void fail_tracked(struct parser *p, int line, const char *fmt, const char *name)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), fmt, name, name);
+	fail_at(p, line, msg);
+}
+
+static void other_statement(struct parser *p, const struct token *t, size_t n, size_t eq)
+{
+	if (tok_is(&p->lx, &t[0], "import") || tok_is(&p->lx, &t[0], "from")) {
+		import_statement(p, t, n);
+		return;
+	}
+	for (size_t i = 0; i < eq && eq < n; i++)
+		if (tracked_name(p, &t[i]) && !(i > 0 && tok_is(&p->lx, &t[i - 1], "."))) {
+			fail_tracked(p, t[i].line,
+				     "`%s` is assigned by unpacking; migtree reads only `%s = <literal>`",
+				     tracked_name(p, &t[i]));
+			return;
+		}
+	if (t[0].kind != TOK_NAME)
+		return;
+	if (n >= 2 && is_augmented(p, &t[1])) {
+		note_binding(p, &t[0], NULL, 0, false);
+	} else if (eq < n && (eq == 1 || tok_is(&p->lx, &t[1], ":"))) {
+		bool chain = find_top(p, t + eq + 1, n - eq - 1, "=") != n - eq - 1;
+
+		note_binding(p, &t[0], chain || eq + 1 >= n ? NULL : t + eq + 1, n - eq - 1, false);
+	} else if (eq < n) {
+		for (size_t i = 0; i < eq; i++) /* `a, b = ...`: each name unknown */
+			if (t[i].kind == TOK_NAME && !(i > 0 && tok_is(&p->lx, &t[i - 1], ".")))
+				note_binding(p, &t[i], NULL, 0, false);
+	}
+}
+
 static void module_statement(struct parser *p, const struct token *t, size_t n)
 {
 	const char *name = tracked_name(p, &t[0]);
@@ -218,14 +443,7 @@ static void module_statement(struct parser *p, const struct token *t, size_t n)
 	char msg[256];
 
 	if (!name) {
-		for (size_t i = 0; i < eq && eq < n; i++)
-			if (tracked_name(p, &t[i]) && !(i > 0 && tok_is(&p->lx, &t[i - 1], "."))) {
-				snprintf(msg, sizeof(msg),
-					 "`%s` is assigned by unpacking; migtree reads only `%s = <literal>`",
-					 tracked_name(p, &t[i]), tracked_name(p, &t[i]));
-				fail_at(p, t[i].line, msg);
-				return;
-			}
+		other_statement(p, t, n, eq);
 		return;
 	}
 	if (n >= 2 && is_augmented(p, &t[1])) {
@@ -237,15 +455,14 @@ static void module_statement(struct parser *p, const struct token *t, size_t n)
 	if (n < 2 || eq == n)
 		return; /* a bare name or annotation: no value */
 	if (!(eq == 1 || tok_is(&p->lx, &t[1], ":"))) {
-		snprintf(msg, sizeof(msg), "`%s` is assigned by unpacking; migtree reads only `%s = <literal>`",
-			 name, name);
-		fail_at(p, t[0].line, msg);
+		fail_tracked(p, t[0].line, "`%s` is assigned by unpacking; migtree reads only `%s = <literal>`",
+			     name);
 		return;
 	}
 	if (find_top(p, t + eq + 1, n - eq - 1, "=") != n - eq - 1) {
-		snprintf(msg, sizeof(msg), "`%s` is assigned in a chain (`a = b = ...`); migtree reads only `%s = <literal>`",
-			 name, name);
-		fail_at(p, t[0].line, msg);
+		fail_tracked(p, t[0].line,
+			     "`%s` is assigned in a chain (`a = b = ...`); migtree reads only `%s = <literal>`",
+			     name);
 		return;
 	}
 	if (eq + 1 >= n) {
@@ -255,11 +472,10 @@ static void module_statement(struct parser *p, const struct token *t, size_t n)
 	{
 		struct py_value *v = value_slot(p->rf, name);
 
-		sl_free(&v->items);
-		free(v->item_spans);
+		py_value_free(v);
 		memset(v, 0, sizeof(*v));
 		v->line = t[0].line;
-		if (parse_value(p, name, t + eq + 1, n - eq - 1, v) < 0)
+		if (parse_value(p, t + eq + 1, n - eq - 1, v) < 0)
 			fail_err(p);
 	}
 }
@@ -295,16 +511,17 @@ static void statement(struct parser *p, const struct token *t, size_t n, int ind
 		module_statement(p, t, n);
 		return;
 	}
+	if (p->block != BLOCK_CONDITIONAL || n < 2 || t[0].kind != TOK_NAME ||
+	    !(tok_is(&p->lx, &t[1], "=") || tok_is(&p->lx, &t[1], ":") || is_augmented(p, &t[1])))
+		return;
 	name = tracked_name(p, &t[0]);
-	if (p->block == BLOCK_CONDITIONAL && name && n >= 2 &&
-	    (tok_is(&p->lx, &t[1], "=") || tok_is(&p->lx, &t[1], ":"))) {
-		char msg[256];
-
-		snprintf(msg, sizeof(msg),
-			 "`%s` is assigned inside a block (if/try/with...), so its value depends on running the file",
-			 name);
-		fail_at(p, t[0].line, msg);
-	}
+	if (name)
+		fail_tracked(p, t[0].line,
+			     "`%s` is assigned inside a block (if/try/with...), so its value depends on "
+			     "running the file%.0s",
+			     name);
+	else
+		note_binding(p, &t[0], NULL, 0, true); /* its module-level value is not certain */
 }
 
 static void read_docstring(struct parser *p, const struct logical_line *ll)
@@ -423,6 +640,35 @@ static bool check_bytes(struct parser *p)
 	return true;
 }
 
+static bool value_has_refs(const struct py_value *v)
+{
+	return v->kind == VALUE_REF || v->kind == VALUE_EXPR || v->item_is_ref;
+}
+
+static void finish_value(struct revision_file *rf, struct py_value *v, const char *field)
+{
+	if (value_has_refs(v))
+		rf->needs_resolve = true;
+	else
+		py_value_collapse(v, field);
+}
+
+/* Revision.__init__ turns a one-item tuple into its item and an empty value into
+ * None; Script passes depends_on through to_tuple first, so `""` and `[""]` are no
+ * dependency at all, while a `down_revision` of `""` is a base. */
+void py_value_collapse(struct py_value *v, const char *field)
+{
+	bool deps = !strcmp(field, "depends_on"), down = !strcmp(field, "down_revision");
+	const struct strlist *it = &v->items;
+
+	sl_free(&v->ids);
+	if (v->kind == VALUE_NONE || v->kind == VALUE_ABSENT || it->n == 0)
+		return;
+	if (it->n == 1 && !*it->v[0] && (deps || (down && v->kind == VALUE_STRING)))
+		return;
+	sl_copy(&v->ids, it);
+}
+
 static void finish(struct parser *p)
 {
 	struct revision_file *rf = p->rf;
@@ -436,6 +682,15 @@ static void finish(struct parser *p)
 		return;
 	if (rf->rev.kind == VALUE_STRING) {
 		rf->revision = xstrdup(rf->rev.items.v[0]);
+	} else if (rf->rev.kind == VALUE_REF) {
+		rf->needs_resolve = true; /* resolve.c sets `revision` or the error */
+	} else if (rf->rev.kind == VALUE_EXPR) {
+		snprintf(msg, sizeof(msg),
+			 "`revision = %.200s` can only be known by running the file; migtree needs the id "
+			 "to place the revision (write it as a string literal)",
+			 rf->rev.expr);
+		fail_at(p, rf->rev.line, msg);
+		return;
 	} else if (rf->rev.kind != VALUE_ABSENT) {
 		fail_at(p, rf->rev.line, "`revision` must be a single string");
 		return;
@@ -453,10 +708,39 @@ static void finish(struct parser *p)
 			"no `down_revision` variable: Alembic fails to load this file");
 		return;
 	}
+	finish_value(rf, &rf->down, "down_revision");
+	finish_value(rf, &rf->labels, "branch_labels");
+	finish_value(rf, &rf->deps, "depends_on");
 	if (rf->has_doc) {
 		doc_field(rf, "Revision ID:", &rf->doc_revision_id);
 		doc_field(rf, "Revises:", &rf->doc_revises);
 		doc_field(rf, "Create Date:", &rf->doc_create_date);
+	}
+}
+
+/* Every logical line; the first one may be the module docstring (FIRST). */
+static void read_statements(struct parser *p, struct logical_line *ll, bool *first)
+{
+	int r;
+
+	while (!p->failed && (r = pylex_line(&p->lx, ll, &p->err)) != 0) {
+		size_t s = 0;
+
+		if (r < 0) {
+			fail_err(p);
+			break;
+		}
+		if (*first)
+			read_docstring(p, ll);
+		*first = false;
+		/* statements separated by ';' share the logical line's indentation */
+		for (size_t i = 0; i <= ll->n && !p->failed; i++) {
+			if (i == ll->n || tok_is(&p->lx, &ll->tok[i], ";")) {
+				if (i > s)
+					statement(p, ll->tok + s, i - s, ll->indent);
+				s = i + 1;
+			}
+		}
 	}
 }
 
@@ -476,11 +760,10 @@ bool legacy_revision_name(const char *name, char **id)
 struct revision_file *parse_revision_file(const char *path, const char *text, size_t len)
 {
 	struct revision_file *rf = xcalloc(1, sizeof(*rf));
-	struct parser p = { .rf = rf };
+	struct parser p = { .rf = rf, .mod = &rf->module, .path = path };
 	struct logical_line ll = { 0 };
 	size_t skip = 0;
 	bool first = true;
-	int r;
 
 	rf->path = xstrdup(path);
 	rf->name = xstrdup(path_base(path));
@@ -498,28 +781,62 @@ struct revision_file *parse_revision_file(const char *path, const char *text, si
 		skip = 3;
 	pylex_init(&p.lx, rf->text, len, rf->path);
 	p.lx.pos = skip;
-	while (!p.failed && (r = pylex_line(&p.lx, &ll, &p.err)) != 0) {
-		size_t s = 0;
-
-		if (r < 0) {
-			fail_err(&p);
-			break;
-		}
-		if (first)
-			read_docstring(&p, &ll);
-		first = false;
-		/* statements separated by ';' share the logical line's indentation */
-		for (size_t i = 0; i <= ll.n && !p.failed; i++) {
-			if (i == ll.n || tok_is(&p.lx, &ll.tok[i], ";")) {
-				if (i > s)
-					statement(&p, ll.tok + s, i - s, ll.indent);
-				s = i + 1;
-			}
-		}
-	}
+	read_statements(&p, &ll, &first);
 	logical_line_free(&ll);
 	finish(&p);
 	return rf;
+}
+
+int parse_python_module(const char *path, const char *text, size_t len, struct py_module *mod,
+			struct mt_error *err)
+{
+	struct parser p = { .mod = mod, .path = path };
+	struct logical_line ll = { 0 };
+	bool first = false;
+
+	memset(mod, 0, sizeof(*mod));
+	pylex_init(&p.lx, text, len, path);
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		p.lx.pos = 3;
+	read_statements(&p, &ll, &first);
+	logical_line_free(&ll);
+	if (p.failed && err)
+		*err = p.err;
+	return p.failed ? -1 : 0;
+}
+
+const struct py_binding *py_module_binding(const struct py_module *mod, const char *name)
+{
+	for (size_t i = 0; i < mod->n_bindings; i++)
+		if (!strcmp(mod->bindings[i].name, name))
+			return &mod->bindings[i];
+	return NULL;
+}
+
+const struct py_import *py_module_import(const struct py_module *mod, const char *alias)
+{
+	const struct py_import *found = NULL;
+
+	for (size_t i = 0; i < mod->n_imports; i++) /* the last import of a name wins */
+		if (!strcmp(mod->imports[i].alias, alias))
+			found = &mod->imports[i];
+	return found;
+}
+
+void py_module_free(struct py_module *mod)
+{
+	for (size_t i = 0; i < mod->n_bindings; i++) {
+		free(mod->bindings[i].name);
+		py_value_free(&mod->bindings[i].value);
+	}
+	for (size_t i = 0; i < mod->n_imports; i++) {
+		free(mod->imports[i].alias);
+		free(mod->imports[i].module);
+		free(mod->imports[i].attr);
+	}
+	free(mod->bindings);
+	free(mod->imports);
+	memset(mod, 0, sizeof(*mod));
 }
 
 struct revision_file *revision_file_failed(const char *path, int line, const char *message)
@@ -532,10 +849,19 @@ struct revision_file *revision_file_failed(const char *path, int line, const cha
 	return rf;
 }
 
-static void value_free(struct py_value *v)
+void py_value_free(struct py_value *v)
 {
 	sl_free(&v->items);
 	free(v->item_spans);
+	free(v->item_is_ref);
+	free(v->expr);
+	sl_free(&v->ids);
+	sl_free(&v->unknown);
+	sl_free(&v->unknown_why);
+	free(v->resolved_from);
+	v->item_spans = NULL;
+	v->item_is_ref = NULL;
+	v->expr = v->resolved_from = NULL;
 }
 
 void revision_file_free(struct revision_file *rf)
@@ -547,10 +873,11 @@ void revision_file_free(struct revision_file *rf)
 	free(rf->name);
 	free(rf->text);
 	free(rf->revision);
-	value_free(&rf->rev);
-	value_free(&rf->down);
-	value_free(&rf->labels);
-	value_free(&rf->deps);
+	py_value_free(&rf->rev);
+	py_value_free(&rf->down);
+	py_value_free(&rf->labels);
+	py_value_free(&rf->deps);
+	py_module_free(&rf->module);
 	free(rf->longdoc);
 	free(rf->message);
 	free(rf->doc_revision_id.value);

@@ -20,6 +20,25 @@ static const char *const kind_names[PROBLEM_KIND_COUNT] = {
 	[PROBLEM_DISCONNECTED_COMPONENT] = "disconnected_component",
 	[PROBLEM_DOCSTRING_MISMATCH] = "docstring_mismatch",
 	[PROBLEM_PATTERN_MISSING] = "pattern_missing",
+	[PROBLEM_UNKNOWN_VALUE] = "unknown_value",
+};
+
+/* Errors: Alembic cannot load the history. Warnings: it loads, but look. */
+static const enum severity kind_severity[PROBLEM_KIND_COUNT] = {
+	[PROBLEM_MISSING_DOWN_REVISION] = SEVERITY_ERROR,
+	[PROBLEM_MISSING_DEPENDENCY] = SEVERITY_ERROR,
+	[PROBLEM_DUPLICATE_REVISION] = SEVERITY_ERROR,
+	[PROBLEM_CYCLE] = SEVERITY_ERROR,
+	[PROBLEM_SELF_REFERENCE] = SEVERITY_ERROR,
+	[PROBLEM_UNPARSABLE_FILE] = SEVERITY_ERROR,
+	[PROBLEM_INVALID_REVISION_ID] = SEVERITY_ERROR,
+	[PROBLEM_BRANCH_LABEL_CONFLICT] = SEVERITY_ERROR,
+	[PROBLEM_MULTIPLE_HEADS] = SEVERITY_WARNING,
+	[PROBLEM_MULTIPLE_BASES] = SEVERITY_WARNING,
+	[PROBLEM_DISCONNECTED_COMPONENT] = SEVERITY_WARNING,
+	[PROBLEM_DOCSTRING_MISMATCH] = SEVERITY_WARNING,
+	[PROBLEM_PATTERN_MISSING] = SEVERITY_WARNING,
+	[PROBLEM_UNKNOWN_VALUE] = SEVERITY_WARNING,
 };
 
 const char *problem_kind_name(enum problem_kind kind)
@@ -29,7 +48,7 @@ const char *problem_kind_name(enum problem_kind kind)
 
 enum severity problem_severity(enum problem_kind kind)
 {
-	return kind >= PROBLEM_MULTIPLE_HEADS ? SEVERITY_WARNING : SEVERITY_ERROR;
+	return kind_severity[kind];
 }
 
 struct problem *problem_add(struct problem_list *pl, enum problem_kind kind, const char *revision,
@@ -98,5 +117,14 @@ size_t problem_count(const struct problem_list *pl, enum severity sev)
 
 	for (size_t i = 0; i < pl->n; i++)
 		n += problem_severity(pl->v[i].kind) == sev;
+	return n;
+}
+
+size_t problem_count_kind(const struct problem_list *pl, enum problem_kind kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pl->n; i++)
+		n += pl->v[i].kind == kind;
 	return n;
 }

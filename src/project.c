@@ -6,6 +6,13 @@
 
 void project_analyse(struct project *p)
 {
+	if (!p->resolver) {
+		struct strlist none = { 0 };
+
+		p->resolver = resolver_new(&none, NULL); /* no define: cannot fail */
+	}
+	for (size_t i = 0; i < p->files.n; i++)
+		resolve_file(p->resolver, p->files.v[i]);
 	graph_build(&p->graph, &p->files);
 	analyze_graph(&p->graph);
 	p->order.n = 0;
@@ -16,6 +23,9 @@ int project_load(const struct config_request *req, struct project *p, struct mt_
 {
 	memset(p, 0, sizeof(*p));
 	if (config_load(req, &p->config, err))
+		return -1;
+	p->resolver = resolver_new(&p->config.defines, err);
+	if (!p->resolver)
 		return -1;
 	if (scan_project(&p->config, &p->files, err))
 		return -1;
@@ -28,6 +38,7 @@ void project_free(struct project *p)
 	graph_free(&p->graph);
 	file_list_free(&p->files);
 	config_free(&p->config);
+	resolver_free(p->resolver);
 	free(p->order.v);
 	memset(p, 0, sizeof(*p));
 }

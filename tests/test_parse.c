@@ -3,6 +3,7 @@
  * with the right line, never crash and never guess. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "migtree/parse.h"
 #include "migtree/pylex.h"
+#include "migtree/resolve.h"
 
 static struct revision_file *parse(const char *src)
 {
@@ -232,18 +234,197 @@ static void expect_error(const char *src, int line, const char *words)
 static void test_values_that_are_not_literals(void **state)
 {
 	(void)state;
-	expect_error("revision = 'a1'\ndown_revision = PREVIOUS\n", 2, "not a literal");
-	expect_error("revision = get_rev()\ndown_revision = None\n", 1, "not a literal");
-	expect_error("revision = 'a1'\ndown_revision = f'{x}'\n", 2, "f-string");
-	expect_error("revision = b'a1'\ndown_revision = None\n", 1, "bytes");
-	expect_error("revision = 'a' + 'b'\ndown_revision = None\n", 1, "not a literal");
+	/* what only running the file could decide stays an error of the file */
+	expect_error("revision = get_rev()\ndown_revision = None\n", 1, "running the file");
+	expect_error("revision = f'{x}'\ndown_revision = None\n", 1, "running the file");
 	expect_error("revision = 'a1'\nif x:\n    down_revision = 'b'\nelse:\n    down_revision = None\n",
 		     3, "inside a block");
 	expect_error("revision = 'a1'\ndown_revision = None\ndown_revision += ('x',)\n", 3, "+=");
 	expect_error("revision, down_revision = 'a1', None\n", 1, "unpacking");
 	expect_error("revision = down_revision = 'a1'\n", 1, "chain");
-	expect_error("revision = 'a1'\ndown_revision = ('a', None)\n", 2, "not a literal");
 	expect_error("revision = 'a1'\ndown_revision = '\\N{BULLET}'\n", 2, "escape");
+}
+
+/* Names and expressions are kept for resolve.c, never dropped or guessed. */
+static void test_references_are_kept(void **state)
+{
+	struct revision_file *rf;
+
+	(void)state;
+	rf = parse("from a.b import cli\nimport x.y.z as zz, q\nfrom .m import (K as L, M)\n"
+		   "DEPS = []\nN = 'n'\nN2 = 'a'\nN2 = 'b'\n"
+		   "revision = 'a1'\ndown_revision = PREVIOUS\n"
+		   "branch_labels = (cli.EXPAND_BRANCH, 'own')\ndepends_on = f'{x}'\n");
+	assert_null(rf->error);
+	assert_true(rf->needs_resolve);
+	assert_int_equal(rf->down.kind, VALUE_REF);
+	assert_string_equal(rf->down.items.v[0], "PREVIOUS");
+	assert_int_equal(rf->labels.kind, VALUE_SEQUENCE);
+	assert_int_equal(rf->labels.items.n, 2);
+	assert_true(rf->labels.item_is_ref[0]);
+	assert_false(rf->labels.item_is_ref[1]);
+	assert_string_equal(rf->labels.items.v[0], "cli.EXPAND_BRANCH");
+	assert_int_equal(rf->deps.kind, VALUE_EXPR);
+	assert_string_equal(rf->deps.expr, "f'{x}'");
+	assert_string_equal(py_module_import(&rf->module, "cli")->module, "a.b");
+	assert_string_equal(py_module_import(&rf->module, "cli")->attr, "cli");
+	assert_string_equal(py_module_import(&rf->module, "zz")->module, "x.y.z");
+	assert_null(py_module_import(&rf->module, "zz")->attr);
+	assert_string_equal(py_module_import(&rf->module, "q")->module, "q");
+	assert_string_equal(py_module_import(&rf->module, "L")->attr, "K");
+	assert_string_equal(py_module_import(&rf->module, "M")->module, ".m");
+	assert_int_equal(py_module_binding(&rf->module, "DEPS")->value.kind, VALUE_SEQUENCE);
+	assert_int_equal(py_module_binding(&rf->module, "N")->count, 1);
+	assert_int_equal(py_module_binding(&rf->module, "N2")->count, 2);
+	revision_file_free(rf);
+}
+
+/* Revision.__init__ and Script: "" and [""] are no dependency; "" is a base. */
+static void test_empty_values_as_alembic(void **state)
+{
+	struct revision_file *rf;
+
+	(void)state;
+	rf = parse("revision = 'a1'\ndown_revision = ''\ndepends_on = ''\nbranch_labels = ()\n");
+	assert_null(rf->error);
+	assert_int_equal(rf->down.ids.n, 0);
+	assert_int_equal(rf->deps.ids.n, 0);
+	assert_int_equal(rf->labels.ids.n, 0);
+	revision_file_free(rf);
+	rf = parse("revision = 'a1'\ndown_revision = ('',)\ndepends_on = ['']\n");
+	assert_int_equal(rf->down.ids.n, 1); /* Alembic looks up '' and fails */
+	assert_int_equal(rf->deps.ids.n, 0);
+	revision_file_free(rf);
+	rf = parse("revision = 'a1'\ndown_revision = []\ndepends_on = ('', 'b')\n");
+	assert_int_equal(rf->down.ids.n, 0);
+	assert_int_equal(rf->deps.ids.n, 2);
+	revision_file_free(rf);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void write_at(const char *dir, const char *rel, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, rel);
+
+	write_text(path, text);
+	free(path);
+}
+
+static struct revision_file *resolved(const char *dir, const char *name, const char *text,
+				      const char *define)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	struct strlist defines = { 0 };
+	struct resolver *r;
+	struct revision_file *rf;
+	struct mt_error err;
+
+	if (define)
+		sl_push(&defines, define);
+	r = resolver_new(&defines, &err);
+	assert_non_null(r);
+	write_text(path, text);
+	rf = parse_revision_file(path, text, strlen(text));
+	resolve_file(r, rf);
+	resolver_free(r);
+	sl_free(&defines);
+	free(path);
+	return rf;
+}
+
+/* A project tree as neutron lays it out: the constants in a module of the package,
+ * the migrations further down. */
+static void test_resolving_names(void **state)
+{
+	char dir[] = "/tmp/migtree-resolve-XXXXXX";
+	char *v, *cmd;
+	struct revision_file *rf;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	cmd = xasprintf("mkdir -p %s/proj/db/migration/alembic/versions", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	v = xasprintf("%s/proj/db/migration/alembic/versions", dir);
+	write_at(dir, "proj/__init__.py", "");
+	write_at(dir, "proj/db/__init__.py", "");
+	write_at(dir, "proj/db/migration/__init__.py", "from .cli import ALIAS\n");
+	write_at(dir, "proj/db/migration/cli.py",
+		   "import os\nEXPAND_BRANCH = 'expand'\nCONTRACT = \"contract\"\nALIAS = EXPAND_BRANCH\n"
+		   "BOTH = (EXPAND_BRANCH, 'x')\nTWICE = 'a'\nif os.name:\n    TWICE = 'b'\n"
+		   "def f():\n    EXPAND_BRANCH = 'no'\n");
+	write_at(dir, "proj/db/migration/alembic/versions/consts.py", "REV = 'r9'\n");
+
+	rf = resolved(v, "a.py", "from proj.db.migration import cli\nrevision = 'a1'\n"
+		      "down_revision = None\nbranch_labels = (cli.EXPAND_BRANCH,)\n", NULL);
+	assert_int_equal(rf->labels.ids.n, 1);
+	assert_string_equal(rf->labels.ids.v[0], "expand");
+	assert_non_null(strstr(rf->labels.resolved_from, "cli.py:2"));
+	revision_file_free(rf);
+	rf = resolved(v, "b.py", "import proj.db.migration.cli as c\nfrom proj.db.migration.cli import CONTRACT\n"
+		      "import proj.db.migration.cli\nrevision = 'b1'\ndown_revision = 'a1'\n"
+		      "branch_labels = [c.ALIAS, CONTRACT, proj.db.migration.cli.CONTRACT]\n", NULL);
+	assert_int_equal(rf->labels.unknown.n, 0);
+	assert_int_equal(rf->labels.ids.n, 3);
+	assert_string_equal(rf->labels.ids.v[0], "expand");
+	assert_string_equal(rf->labels.ids.v[1], "contract");
+	revision_file_free(rf);
+	rf = resolved(v, "c.py", "from proj.db.migration import ALIAS, cli\nfrom .consts import REV\n"
+		      "DEPS = []\nrevision = REV\ndown_revision = 'b1'\nbranch_labels = cli.BOTH\n"
+		      "depends_on = DEPS\n", NULL);
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "r9");
+	assert_int_equal(rf->labels.ids.n, 2);
+	assert_int_equal(rf->deps.ids.n, 0);
+	assert_int_equal(rf->deps.unknown.n, 0);
+	revision_file_free(rf);
+	/* what reading cannot tell stays unknown, with what was tried */
+	rf = resolved(v, "d.py", "from proj.db.migration import cli\nimport nowhere\n"
+		      "revision = 'd1'\ndown_revision = 'c1'\n"
+		      "branch_labels = (cli.TWICE, nowhere.X, cli.MISSING)\ndepends_on = resolved_depends_on\n",
+		      NULL);
+	assert_null(rf->error);
+	assert_int_equal(rf->labels.ids.n, 0);
+	assert_int_equal(rf->labels.unknown.n, 3);
+	assert_non_null(strstr(rf->labels.unknown_why.v[0], "conditionally"));
+	assert_non_null(strstr(rf->labels.unknown_why.v[1], "module nowhere not found"));
+	assert_non_null(strstr(rf->labels.unknown_why.v[2], "neither bound nor imported"));
+	assert_string_equal(rf->deps.unknown.v[0], "resolved_depends_on");
+	revision_file_free(rf);
+	/* the user's value, as a string or a literal */
+	rf = resolved(v, "e.py", "revision = 'e1'\ndown_revision = 'd1'\ndepends_on = resolved_depends_on\n",
+		      "resolved_depends_on=('a1', 'b1')");
+	assert_int_equal(rf->deps.ids.n, 2);
+	assert_string_equal(rf->deps.resolved_from, "--define");
+	revision_file_free(rf);
+	rf = resolved(v, "f.py", "revision = NAME\ndown_revision = 'd1'\n", NULL);
+	assert_non_null(rf->error);
+	assert_non_null(strstr(rf->error, "--define NAME=ID"));
+	revision_file_free(rf);
+	free(v);
+	cmd = xasprintf("rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+static void test_bad_define(void **state)
+{
+	struct strlist defines = { 0 };
+	struct mt_error err = { 0 };
+
+	(void)state;
+	sl_push(&defines, "X=('a', b)");
+	assert_null(resolver_new(&defines, &err));
+	assert_non_null(strstr(err.message, "not a Python literal"));
+	sl_free(&defines);
 }
 
 static void test_a_local_variable_is_not_alembics(void **state)
@@ -334,7 +515,9 @@ static void test_mutations_never_crash(void **state)
 		{
 			struct revision_file *rf = parse_revision_file("v/fuzz.py", buf, n);
 
-			assert_true(rf->error ? rf->error_line >= 0 : rf->revision != NULL);
+			/* a file is an error, has its id, or names it for resolve.c */
+			assert_true(rf->error ? rf->error_line >= 0
+					      : rf->revision != NULL || rf->rev.kind == VALUE_REF);
 			revision_file_free(rf);
 		}
 		free(buf);
@@ -372,6 +555,10 @@ int main(void)
 		cmocka_unit_test(test_crlf_reads_the_same),
 		cmocka_unit_test(test_bom_and_legacy_name),
 		cmocka_unit_test(test_values_that_are_not_literals),
+		cmocka_unit_test(test_references_are_kept),
+		cmocka_unit_test(test_empty_values_as_alembic),
+		cmocka_unit_test(test_resolving_names),
+		cmocka_unit_test(test_bad_define),
 		cmocka_unit_test(test_a_local_variable_is_not_alembics),
 		cmocka_unit_test(test_broken_bytes),
 		cmocka_unit_test(test_every_prefix_of_a_file_is_safe),

@@ -4,7 +4,12 @@
  * `branch_labels` and `depends_on` assignments and the module docstring without
  * running anything, and records the byte span of every value so that a repair can
  * rewrite exactly those bytes. A file it cannot read as Alembic would is not an
- * error of the call: the file comes back with `error` set (line and message). */
+ * error of the call: the file comes back with `error` set (line and message).
+ *
+ * A value may name what only running a file could tell (`(cli.EXPAND_BRANCH,)`,
+ * `depends_on = DEPS`). The parser records such names as references, with the
+ * file's module-level bindings and imports, and leaves them to resolve.c; `ids`
+ * is Alembic's reading of a value once everything in it is known. */
 #ifndef MIGTREE_PARSE_H
 #define MIGTREE_PARSE_H
 
@@ -27,6 +32,8 @@ enum value_kind {
 	VALUE_NONE,     /* None */
 	VALUE_STRING,   /* one string literal */
 	VALUE_SEQUENCE, /* a tuple or list of string literals (maybe empty) */
+	VALUE_REF,      /* a (dotted) name: items.v[0] is its text */
+	VALUE_EXPR,     /* any other expression (a call, an operator): `expr` */
 };
 
 struct py_value {
@@ -36,6 +43,39 @@ struct py_value {
 	struct mt_span span;  /* the whole value expression */
 	int line;             /* line of the assignment's name */
 	char quote;           /* quote character of the first string ('\'' or '"'), 0 if none */
+	bool *item_is_ref;    /* per item: a (dotted) name, not a string; NULL when none is */
+	char *expr;           /* VALUE_EXPR: the expression's source text */
+	/* Alembic's reading of the value (None/""/() collapsed as Revision does), once
+	 * resolved; UNKNOWN lists the names or expressions nothing could tell. */
+	struct strlist ids;
+	struct strlist unknown;     /* expressions as written */
+	struct strlist unknown_why; /* for each: what was tried */
+	char *resolved_from;  /* where a reference's value was found ("cli.py:12", "--define") */
+};
+
+/* A module-level `NAME = value` (annotated too). COUNT > 1, or an assignment in a
+ * block, makes the name's value depend on running the file. */
+struct py_binding {
+	char *name;
+	struct py_value value;
+	int count;
+	bool in_block;
+};
+
+/* `import a.b.c [as x]` (ATTR NULL) or `from a.b import c [as x]`. */
+struct py_import {
+	char *alias;  /* the name bound in the importing module */
+	char *module; /* dotted module path (relative imports keep their dots) */
+	char *attr;   /* the imported attribute, or NULL */
+	int line;
+};
+
+/* What a module binds at its top level, as far as reading tells. */
+struct py_module {
+	struct py_binding *bindings;
+	size_t n_bindings, cap_bindings;
+	struct py_import *imports;
+	size_t n_imports, cap_imports;
 };
 
 /* One of the docstring's header lines ("Revises: a, b"). */
@@ -63,6 +103,8 @@ struct revision_file {
 	char *error;
 	int error_line;
 	size_t load_index; /* position in Alembic's load order */
+	struct py_module module; /* other module-level names, for references */
+	bool needs_resolve;      /* a value holds a reference (resolve.c fills `ids`) */
 };
 
 /* Parse TEXT (LEN bytes, copied) of the file at PATH. Always returns a file; a
@@ -71,6 +113,20 @@ struct revision_file *parse_revision_file(const char *path, const char *text, si
 void revision_file_free(struct revision_file *rf);
 /* A file that could not be read at all (permissions, size): only its error. */
 struct revision_file *revision_file_failed(const char *path, int line, const char *message);
+
+/* Read the module-level bindings and imports of any Python source (a module a
+ * migration imports a constant from). Returns -1 with ERR on a lexical error. */
+int parse_python_module(const char *path, const char *text, size_t len, struct py_module *mod,
+			struct mt_error *err);
+void py_module_free(struct py_module *mod);
+/* The binding of NAME, or NULL. */
+const struct py_binding *py_module_binding(const struct py_module *mod, const char *name);
+/* The import that binds ALIAS, or NULL. */
+const struct py_import *py_module_import(const struct py_module *mod, const char *alias);
+void py_value_free(struct py_value *v);
+/* Fill V->ids from V's literal items as Alembic's Revision reads FIELD
+ * ("down_revision", "depends_on", "branch_labels" or "revision"). */
+void py_value_collapse(struct py_value *v, const char *field);
 
 /* Alembic's legacy rule: a file named only of hex digits + ".py" names its id. */
 bool legacy_revision_name(const char *name, char **id);

@@ -22,6 +22,7 @@ enum problem_kind {
 	PROBLEM_DISCONNECTED_COMPONENT,
 	PROBLEM_DOCSTRING_MISMATCH,
 	PROBLEM_PATTERN_MISSING,
+	PROBLEM_UNKNOWN_VALUE,
 	PROBLEM_KIND_COUNT
 };
 
@@ -55,5 +56,6 @@ struct problem *problem_add(struct problem_list *pl, enum problem_kind kind, con
 void problem_list_sort(struct problem_list *pl);
 void problem_list_free(struct problem_list *pl);
 size_t problem_count(const struct problem_list *pl, enum severity sev);
+size_t problem_count_kind(const struct problem_list *pl, enum problem_kind kind);
 
 #endif

@@ -9,6 +9,7 @@
 #include "migtree/config.h"
 #include "migtree/graph.h"
 #include "migtree/order.h"
+#include "migtree/resolve.h"
 #include "migtree/scan.h"
 
 struct project {
@@ -16,6 +17,7 @@ struct project {
 	struct file_list files;
 	struct graph graph;
 	struct u32vec order; /* history order (children first), phantoms included */
+	struct resolver *resolver; /* names in files -> values (modules read once) */
 };
 
 int project_load(const struct config_request *req, struct project *p, struct mt_error *err);

@@ -361,7 +361,7 @@ static void choose(struct ui *ui)
 		ui_retarget(ui, target, &parents, false);
 		break;
 	case PICK_ADD_PARENT:
-		sl_copy(&parents, &g->nodes[target].file->down.items);
+		sl_copy(&parents, &g->nodes[target].file->down.ids);
 		sl_push(&parents, id);
 		ui_retarget(ui, target, &parents, false);
 		break;
