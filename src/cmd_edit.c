@@ -1,6 +1,7 @@
-/* cmd_edit.c - set-down, set-docstring, stub and merge: repairs from the command line. Each prints
- * the diff of what it changes and saves it (atomically, see save.h), or with
- * --dry-run only prints it. Exit 0 done, 1 refused, 2 usage or I/O error. */
+/* cmd_edit.c - set-down, set-docstring, stub and merge: repairs from the command
+ * line. Each prints the diff of what it changes and saves it (atomically, see
+ * save.h), or with --dry-run only prints it. Exit 0 done, 1 refused, 2 usage or
+ * I/O error. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>

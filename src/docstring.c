@@ -158,8 +158,8 @@ static void add_fixes(const struct graph *g, struct problem *p, const struct rev
 		}
 		sl_free(&doc);
 	}
-	sl_push_owned(&p->fixes, xasprintf("make the docstring say what the variables say: migtree set-docstring %s",
-					   rf->revision));
+	sl_push_owned(&p->fixes, xasprintf("make the docstring say what the variables say: "
+					   "migtree set-docstring %s", rf->revision));
 }
 
 static void check_file(struct graph *g, const struct revision_file *rf)

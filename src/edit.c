@@ -393,7 +393,8 @@ static size_t item_splices(const struct revision_file *rf, const struct strlist 
 
 /* A docstring header line's value replaced by VALUE; a bare `Revises:` gets the
  * space Alembic's template writes after the colon. */
-static struct splice header_splice(const struct revision_file *rf, const struct doc_field *f, const char *value)
+static struct splice header_splice(const struct revision_file *rf, const struct doc_field *f,
+				   const char *value)
 {
 	struct mt_span v = docstring_value_span(rf, f);
 	bool bare = v.start == v.end && rf->text[v.start - 1] == ':';

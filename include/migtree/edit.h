@@ -5,7 +5,8 @@
  * the docstring's Revises: and Revision ID: lines) or adds a new file, re-parses
  * the touched files and rebuilds the graph from memory (nothing is re-read). Each
  * operation is validated first (no unknown target unless asked, never a cycle) and
- * is one step of undo/redo. No ncurses here: the CLI, the explorer and the tests use it. */
+ * is one step of undo/redo. No ncurses here: the CLI, the explorer and the tests
+ * use it. */
 #ifndef MIGTREE_EDIT_H
 #define MIGTREE_EDIT_H
 
