@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "migtree/analyze.h"
+#include "migtree/docstring.h"
 
 /* Create Date as written, "" when absent (sorts first). */
 static const char *created(const struct graph *g, uint32_t v)
@@ -349,63 +350,6 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 	free(has_phantom_or_unknown);
 }
 
-static bool revises_matches(const struct revision_file *rf)
-{
-	struct strlist doc = { 0 };
-	bool same;
-	const char *s = rf->doc_revises.value;
-
-	while (*s) {
-		size_t n = strcspn(s, ",");
-		char *item = xstrndup(s, n), *b = item, *e;
-
-		while (*b == ' ')
-			b++;
-		e = b + strlen(b);
-		while (e > b && e[-1] == ' ')
-			*--e = '\0';
-		if (*b)
-			sl_push(&doc, b);
-		free(item);
-		s += n;
-		if (*s)
-			s++;
-	}
-	same = doc.n == rf->down.items.n;
-	for (size_t i = 0; same && i < doc.n; i++)
-		same = !strcmp(doc.v[i], rf->down.items.v[i]);
-	sl_free(&doc);
-	return same;
-}
-
-static void warn_docstrings(struct graph *g)
-{
-	for (uint32_t i = 0; i < g->n; i++) {
-		const struct revision_file *rf = g->nodes[i].file;
-
-		if (!rf)
-			continue;
-		if (rf->doc_revision_id.value && strcmp(rf->doc_revision_id.value, rf->revision))
-			problem_add(&g->problems, PROBLEM_DOCSTRING_MISMATCH, rf->revision, NULL, rf->path,
-				    rf->doc_revision_id.span.line, rf->load_index,
-				    "docstring says Revision ID: %s but revision = '%s'",
-				    rf->doc_revision_id.value, rf->revision);
-		if (rf->doc_revises.value && !revises_matches(rf)) {
-			struct strbuf sb;
-
-			sb_init(&sb);
-			for (size_t k = 0; k < rf->down.items.n; k++)
-				sb_addf(&sb, "%s%s", k ? ", " : "", rf->down.items.v[k]);
-			problem_add(&g->problems, PROBLEM_DOCSTRING_MISMATCH, rf->revision, NULL, rf->path,
-				    rf->doc_revises.span.line, rf->load_index,
-				    "docstring says Revises: %s but down_revision is %s",
-				    *rf->doc_revises.value ? rf->doc_revises.value : "(nothing)",
-				    sb.len ? sb.buf : "None");
-			sb_free(&sb);
-		}
-	}
-}
-
 void suggest_missing_parents(struct graph *g);
 
 void analyze_graph(struct graph *g)
@@ -415,7 +359,7 @@ void analyze_graph(struct graph *g)
 	warn_heads(g, main_comp);
 	warn_bases(g);
 	warn_components(g, main_comp);
-	warn_docstrings(g);
+	docstring_check(g);
 	suggest_missing_parents(g);
 	problem_list_sort(&g->problems);
 }

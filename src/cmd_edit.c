@@ -1,6 +1,7 @@
-/* cmd_edit.c - set-down, stub and merge: repairs from the command line. Each prints
- * the diff of what it changes and saves it (atomically, see save.h), or with
- * --dry-run only prints it. Exit 0 done, 1 refused, 2 usage or I/O error. */
+/* cmd_edit.c - set-down, set-docstring, stub and merge: repairs from the command
+ * line. Each prints the diff of what it changes and saves it (atomically, see
+ * save.h), or with --dry-run only prints it. Exit 0 done, 1 refused, 2 usage or
+ * I/O error. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@ struct edit_opts {
 	const char *down;
 	bool has_down;
 	bool force;
+	bool all;    /* --all */
+	bool all_ok; /* set by the caller: the command takes --all */
 };
 
 /* Options, then MIN..MAX arguments (MAX 0: no limit); one usage line when not. */
@@ -24,7 +27,7 @@ static int edit_options(int argc, char **argv, struct edit_opts *o, const char *
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' }, { "message", required_argument, NULL, 'm' },
 		{ "down", required_argument, NULL, 'd' }, { "force", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
+		{ "all", no_argument, NULL, 'a' },        { NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -39,6 +42,8 @@ static int edit_options(int argc, char **argv, struct edit_opts *o, const char *
 			o->has_down = true;
 		} else if (c == 'f') {
 			o->force = true;
+		} else if (c == 'a' && o->all_ok) {
+			o->all = true;
 		} else {
 			break;
 		}
@@ -147,6 +152,73 @@ int cmd_set_down(struct cli *cli, int argc, char **argv)
 		edit_end(&s);
 	}
 	sl_free(&parents);
+	project_free(&p);
+	return rc;
+}
+
+/* With --all: every revision with a docstring_mismatch, except those whose
+ * down_revision names a missing revision, where the docstring is the better
+ * witness of the intended parent (suggest.c reads it): those only by name.
+ * The list is taken first: each edit rebuilds the graph and its problems. */
+static int set_all_docstrings(struct project *p, struct edit_session *s, struct mt_error *err)
+{
+	struct strlist seen = { 0 }, todo = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < p->graph.problems.n; i++) {
+		const struct problem *pr = &p->graph.problems.v[i];
+		const struct node *nd;
+		const char *missing = NULL;
+
+		if (pr->kind != PROBLEM_DOCSTRING_MISMATCH || sl_contains(&seen, pr->revision))
+			continue;
+		sl_push(&seen, pr->revision);
+		nd = &p->graph.nodes[graph_find(&p->graph, pr->revision)];
+		for (uint32_t k = 0; k < nd->down.n && !missing; k++)
+			if (p->graph.nodes[nd->down.v[k]].phantom)
+				missing = p->graph.nodes[nd->down.v[k]].id;
+		if (missing)
+			cli_error("skipped %s: its down_revision names the missing %s, so its docstring may be "
+				  "the right one (migtree set-docstring %s rewrites it anyway)",
+				  pr->revision, missing, pr->revision);
+		else
+			sl_push(&todo, pr->revision);
+	}
+	for (size_t i = 0; i < todo.n && rc == 0; i++)
+		rc = edit_set_docstring(s, todo.v[i], err);
+	if (rc == 0 && !todo.n)
+		rc = mt_fail(err, NULL, 0, "nothing to fix: no docstring disagrees with its variables");
+	sl_free(&seen);
+	sl_free(&todo);
+	return rc;
+}
+
+int cmd_set_docstring(struct cli *cli, int argc, char **argv)
+{
+	static const char usage[] = "set-docstring REV|--all [--dry-run]";
+	struct edit_opts o = { .all_ok = true };
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+	const char *rev = NULL;
+	int rc;
+
+	if (edit_options(argc, argv, &o, usage, 0, 1))
+		return EXIT_USAGE;
+	if (o.all == (argc - optind == 1)) {
+		cli_error("usage: migtree %s", usage);
+		return EXIT_USAGE;
+	}
+	if (cli_load(cli, &p))
+		return EXIT_USAGE;
+	if (!o.all && !(rev = full_id(&p, argv[optind]))) {
+		project_free(&p);
+		return EXIT_PROBLEMS;
+	}
+	edit_begin(&s, &p);
+	rc = (o.all ? set_all_docstrings(&p, &s, &err) : edit_set_docstring(&s, rev, &err)) ? refused(&err)
+											    : finish_edit(&s, &o);
+	edit_end(&s);
 	project_free(&p);
 	return rc;
 }

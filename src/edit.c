@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "migtree/diff.h"
+#include "migtree/docstring.h"
 #include "migtree/edit.h"
 #include "migtree/newfile.h"
 
@@ -390,6 +391,17 @@ static size_t item_splices(const struct revision_file *rf, const struct strlist 
 	return n;
 }
 
+/* A docstring header line's value replaced by VALUE; a bare `Revises:` gets the
+ * space Alembic's template writes after the colon. */
+static struct splice header_splice(const struct revision_file *rf, const struct doc_field *f,
+				   const char *value)
+{
+	struct mt_span v = docstring_value_span(rf, f);
+	bool bare = v.start == v.end && rf->text[v.start - 1] == ':';
+
+	return (struct splice){ v.start, v.end, xasprintf("%s%s", bare && *value ? " " : "", value) };
+}
+
 /* New bytes for RF with down_revision PARENTS; NULL with ERR set when refused. */
 static char *rewrite_down(const struct edit_session *s, size_t idx, const struct strlist *parents,
 			  size_t *out_len, struct mt_error *err)
@@ -398,20 +410,15 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 	const struct file_state *fs = &s->files[idx];
 	struct splice *sp = xcalloc(rf->down.items.n + 2, sizeof(*sp));
 	size_t n = item_splices(rf, parents, sp, rf->down.items.n + 1);
-	char *text, *joined = sl_join(parents, ", ");
+	char *text, *joined = docstring_revises_text(parents);
 	struct revision_file *check, *disk;
 
 	if (n == SIZE_MAX) { /* the shape changes: a new literal in the file's style */
 		n = 0;
 		sp[n++] = (struct splice){ rf->down.span.start, rf->down.span.end, down_literal(rf, parents) };
 	}
-	if (rf->doc_revises.value) {
-		bool bare = rf->doc_revises.span.start == rf->doc_revises.span.end &&
-			    rf->text[rf->doc_revises.span.start - 1] == ':';
-
-		sp[n++] = (struct splice){ rf->doc_revises.span.start, rf->doc_revises.span.end,
-					   xasprintf("%s%s", bare && parents->n ? " " : "", joined) };
-	}
+	if (rf->doc_revises.value)
+		sp[n++] = header_splice(rf, &rf->doc_revises, joined);
 	text = apply_splices(rf->text, rf->len, sp, n, out_len);
 	for (size_t i = 0; i < n; i++)
 		free(sp[i].with);
@@ -496,6 +503,71 @@ int edit_add_parent(struct edit_session *s, const char *rev, const char *parent,
 	rc = edit_set_down(s, rev, &parents, false, err);
 	sl_free(&parents);
 	return rc;
+}
+
+/* ---- the docstring header ---------------------------------------------------- */
+
+/* Does CHECK read as RF with a header that agrees: same revision and parents? */
+static bool header_fixed(const struct revision_file *rf, const struct revision_file *check)
+{
+	return !check->error && check->revision && !strcmp(check->revision, rf->revision) &&
+	       same_list(&check->down.ids, &rf->down.ids) && docstring_revises_agrees(check) &&
+	       docstring_revision_id_agrees(check);
+}
+
+/* New bytes for RF whose `Revision ID:` and `Revises:` say what its variables say;
+ * NULL with ERR set when they already do or the result would not read back. */
+static char *rewrite_header(const struct revision_file *rf, size_t *out_len, struct mt_error *err)
+{
+	struct splice sp[2];
+	size_t n = 0;
+	char *text = NULL, *joined;
+	struct revision_file *check;
+
+	if (!docstring_revision_id_agrees(rf))
+		sp[n++] = header_splice(rf, &rf->doc_revision_id, rf->revision);
+	if (!docstring_revises_agrees(rf)) {
+		joined = docstring_revises_text(&rf->down.ids);
+		sp[n++] = header_splice(rf, &rf->doc_revises, joined);
+		free(joined);
+	}
+	if (!n) {
+		mt_fail(err, NULL, 0, "nothing to fix: the docstring of %s already agrees with its variables",
+			rf->revision);
+		return NULL;
+	}
+	text = apply_splices(rf->text, rf->len, sp, n, out_len);
+	for (size_t i = 0; i < n; i++)
+		free(sp[i].with);
+	check = parse_revision_file(rf->path, text, *out_len);
+	if (!header_fixed(rf, check)) {
+		mt_fail(err, rf->path, rf->doc_line, "cannot rewrite the docstring here: %s",
+			check->error ? check->error : "the new header does not read back");
+		free(text);
+		text = NULL;
+	}
+	revision_file_free(check);
+	return text;
+}
+
+int edit_set_docstring(struct edit_session *s, const char *rev, struct mt_error *err)
+{
+	uint32_t v = graph_find(&s->p->graph, rev);
+	const struct revision_file *rf;
+	struct edit_step *st;
+	char *text;
+	size_t len;
+
+	if (v == NO_NODE || s->p->graph.nodes[v].phantom)
+		return mt_fail(err, NULL, 0, "no revision %s", rev);
+	rf = s->p->graph.nodes[v].file;
+	text = rewrite_header(rf, &len, err);
+	if (!text)
+		return -1;
+	st = new_step();
+	step_add(st, rf->path, NULL, rf->text, rf->len, text, len);
+	commit_step(s, st);
+	return 0;
 }
 
 /* ---- new files ------------------------------------------------------------- */

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "tree", cmd_tree, "the indented chain drawing (ROOT, BRANCH POINT, heads)" },
 	{ "export", cmd_export, "the whole graph as --format json, dot or mermaid" },
 	{ "set-down", cmd_set_down, "REV NEW[,NEW2...]|none: retarget a down_revision [--dry-run]" },
+	{ "set-docstring", cmd_set_docstring, "REV|--all: the docstring header as the variables say [--dry-run]" },
 	{ "stub", cmd_stub, "REV --down PARENT|none: a placeholder for a missing revision [-m MSG]" },
 	{ "merge", cmd_merge, "REV1 REV2...: a merge revision, as alembic merge writes it [-m MSG]" },
 	{ NULL, NULL, NULL },
@@ -51,7 +52,7 @@ static void usage(FILE *out)
 	      "Commands:\n",
 	      out);
 	for (const struct command *c = commands; c->name; c++)
-		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+		fprintf(out, "  %-13s %s\n", c->name, c->summary);
 	fputs("\nWithout a command: the interactive explorer on a terminal (? lists its keys),\n"
 	      "else the tree and the problems of the project.\n"
 	      "Exit status: 0 success, 1 problems found, 2 usage or I/O error. See migtree(1).\n",

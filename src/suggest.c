@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "migtree/analyze.h"
+#include "migtree/docstring.h"
 
 static void add_candidate(struct problem *p, const char *id, const char *why)
 {
@@ -55,22 +56,16 @@ static void by_name_and_prefix(const struct graph *g, struct problem *p, const b
 static void by_docstring(const struct graph *g, struct problem *p, const struct revision_file *rf,
 			 const bool *desc)
 {
-	const char *s = rf->doc_revises.value;
+	struct strlist doc = { 0 };
 
-	if (!s)
-		return;
-	while (*s) {
-		size_t n = strcspn(s, ", ");
-		char *item = xstrndup(s, n);
-		uint32_t at = graph_find(g, item);
+	docstring_split_revises(rf->doc_revises.value, &doc);
+	for (size_t i = 0; i < doc.n; i++) {
+		uint32_t at = graph_find(g, doc.v[i]);
 
-		if (n && at != NO_NODE && !g->nodes[at].phantom && !desc[at] && strcmp(item, p->ref))
-			add_candidate(p, item, "the docstring's Revises: line names it");
-		free(item);
-		s += n;
-		while (*s == ',' || *s == ' ')
-			s++;
+		if (at != NO_NODE && !g->nodes[at].phantom && !desc[at] && strcmp(doc.v[i], p->ref))
+			add_candidate(p, doc.v[i], "the docstring's Revises: line names it");
 	}
+	sl_free(&doc);
 }
 
 static void by_create_date(const struct graph *g, struct problem *p, const struct revision_file *rf,

@@ -1,11 +1,12 @@
 /* edit.h - changes to a loaded history, made in memory, undoable, saved by save.h.
  *
  * An edit session sits on a project: every file keeps the bytes it had on disk;
- * an operation rewrites only the spans of the values it changes (down_revision
- * and the docstring's Revises: line) or adds a new file, re-parses the touched
- * files and rebuilds the graph from memory (nothing is re-read). Each operation
- * is validated first (no unknown target unless asked, never a cycle) and is one
- * step of undo/redo. No ncurses here: the CLI, the explorer and the tests use it. */
+ * an operation rewrites only the spans of the values it changes (down_revision,
+ * the docstring's Revises: and Revision ID: lines) or adds a new file, re-parses
+ * the touched files and rebuilds the graph from memory (nothing is re-read). Each
+ * operation is validated first (no unknown target unless asked, never a cycle) and
+ * is one step of undo/redo. No ncurses here: the CLI, the explorer and the tests
+ * use it. */
 #ifndef MIGTREE_EDIT_H
 #define MIGTREE_EDIT_H
 
@@ -46,6 +47,10 @@ int edit_set_down(struct edit_session *s, const char *rev, const struct strlist 
 		  bool allow_missing, struct mt_error *err);
 /* Add PARENT to REV's down_revision (making it a merge point). */
 int edit_add_parent(struct edit_session *s, const char *rev, const char *parent, struct mt_error *err);
+/* Rewrite REV's docstring `Revision ID:` and `Revises:` values to what its variables
+ * say (parents in down_revision order, nothing for a base); refused when they
+ * already agree. */
+int edit_set_docstring(struct edit_session *s, const char *rev, struct mt_error *err);
 /* A placeholder file for the missing revision ID, with down_revision PARENT (or
  * none). It goes beside the first revision that names ID. */
 int edit_create_stub(struct edit_session *s, const char *id, const char *parent, const char *message,

@@ -1,0 +1,193 @@
+/* docstring.c - reading the docstring header the way people and templates write it,
+ * and the docstring_mismatch warning. See docstring.h for why it is one module. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/docstring.h"
+
+/* What separates ids in a header value: list punctuation of every form we accept. */
+static bool is_separator(char c)
+{
+	return c && strchr(", \t\r\n()[]{}", c) != NULL;
+}
+
+/* A Python string prefix before a quote (u'a', b"a"): not an id. */
+static bool string_prefix(const char *s, size_t n)
+{
+	if (n == 0 || n > 2)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("uUrRbB", s[i]))
+			return false;
+	return true;
+}
+
+void docstring_split_revises(const char *value, struct strlist *out)
+{
+	const char *s = value;
+
+	while (s && *s) {
+		size_t n;
+
+		if (is_separator(*s)) {
+			s++;
+		} else if (*s == '\'' || *s == '"') {
+			/* a quoted id, to its closing quote or (cut by parse.c) the end */
+			const char *e = strchr(s + 1, *s);
+
+			n = e ? (size_t)(e - s - 1) : strlen(s + 1);
+			if (n)
+				sl_push_owned(out, xstrndup(s + 1, n));
+			s += 1 + n + (e != NULL);
+		} else {
+			n = strcspn(s, ", \t\r\n()[]{}'\"");
+			if (!((s[n] == '\'' || s[n] == '"') && string_prefix(s, n)) &&
+			    !(n == 4 && !strncmp(s, "None", 4)))
+				sl_push_owned(out, xstrndup(s, n));
+			s += n;
+		}
+	}
+}
+
+static bool same_set(const struct strlist *a, const struct strlist *b)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!sl_contains(b, a->v[i]))
+			return false;
+	for (size_t i = 0; i < b->n; i++)
+		if (!sl_contains(a, b->v[i]))
+			return false;
+	return true;
+}
+
+bool docstring_revises_agrees(const struct revision_file *rf)
+{
+	struct strlist doc = { 0 };
+	bool same;
+
+	if (!rf->doc_revises.value || rf->down.unknown.n)
+		return true; /* nothing to compare with until the value is known */
+	docstring_split_revises(rf->doc_revises.value, &doc);
+	same = same_set(&doc, &rf->down.ids);
+	sl_free(&doc);
+	return same;
+}
+
+bool docstring_revision_id_agrees(const struct revision_file *rf)
+{
+	struct strlist doc = { 0 };
+	bool same;
+
+	if (!rf->doc_revision_id.value || !rf->revision)
+		return true;
+	docstring_split_revises(rf->doc_revision_id.value, &doc);
+	same = doc.n == 1 && !strcmp(doc.v[0], rf->revision);
+	sl_free(&doc);
+	return same;
+}
+
+/* Where the docstring's closing delimiter starts (its last token's quotes). */
+static size_t closing_quotes(const struct revision_file *rf)
+{
+	size_t end = rf->doc_span.end;
+	char q = rf->text[end - 1];
+
+	if (end >= rf->doc_span.start + 6 && rf->text[end - 2] == q && rf->text[end - 3] == q)
+		return end - 3;
+	return end - 1;
+}
+
+/* parse.c strips quotes at a value's end, since a one-line docstring may close
+ * right after it (`Revises: a"""`); a value written `'a'` keeps its own quote. */
+struct mt_span docstring_value_span(const struct revision_file *rf, const struct doc_field *f)
+{
+	struct mt_span v = f->span;
+	size_t stop = v.end, close = closing_quotes(rf);
+
+	while (stop < rf->len && rf->text[stop] != '\n' && rf->text[stop] != '\r')
+		stop++;
+	if (close >= v.end && close < stop)
+		stop = close;
+	while (v.end < stop && (rf->text[v.end] == '\'' || rf->text[v.end] == '"'))
+		v.end++;
+	return v;
+}
+
+char *docstring_revises_text(const struct strlist *parents)
+{
+	return sl_join(parents, ", ");
+}
+
+/* Does down_revision name a revision no file defines? */
+static bool names_missing(const struct graph *g, const struct revision_file *rf)
+{
+	for (size_t i = 0; i < rf->down.ids.n; i++) {
+		uint32_t p = graph_find(g, rf->down.ids.v[i]);
+
+		if (p == NO_NODE || g->nodes[p].phantom)
+			return true;
+	}
+	return false;
+}
+
+/* When down_revision names a missing revision and the docstring names existing
+ * ones, the docstring is the better witness: offer it as a parent first. */
+static void add_fixes(const struct graph *g, struct problem *p, const struct revision_file *rf,
+		      bool revises)
+{
+	struct strlist doc = { 0 };
+	bool all_exist = true;
+
+	if (revises && names_missing(g, rf)) {
+		docstring_split_revises(rf->doc_revises.value, &doc);
+		for (size_t i = 0; i < doc.n && all_exist; i++) {
+			uint32_t at = graph_find(g, doc.v[i]);
+
+			all_exist = at != NO_NODE && !g->nodes[at].phantom && strcmp(doc.v[i], rf->revision);
+		}
+		if (doc.n && all_exist) {
+			char *list = sl_join(&doc, ",");
+
+			sl_push_owned(&p->fixes, xasprintf("if the docstring is right: migtree set-down %s %s",
+							   rf->revision, list));
+			sl_push_owned(&p->fixes, xasprintf("or make the docstring follow down_revision: "
+							   "migtree set-docstring %s", rf->revision));
+			free(list);
+			sl_free(&doc);
+			return;
+		}
+		sl_free(&doc);
+	}
+	sl_push_owned(&p->fixes, xasprintf("make the docstring say what the variables say: "
+					   "migtree set-docstring %s", rf->revision));
+}
+
+static void check_file(struct graph *g, const struct revision_file *rf)
+{
+	struct problem *p;
+
+	if (!docstring_revision_id_agrees(rf)) {
+		p = problem_add(&g->problems, PROBLEM_DOCSTRING_MISMATCH, rf->revision, NULL, rf->path,
+				rf->doc_revision_id.span.line, rf->load_index,
+				"docstring says Revision ID: %s but revision = '%s'", rf->doc_revision_id.value,
+				rf->revision);
+		add_fixes(g, p, rf, false);
+	}
+	if (!docstring_revises_agrees(rf)) {
+		char *down = sl_join(&rf->down.ids, ", ");
+
+		p = problem_add(&g->problems, PROBLEM_DOCSTRING_MISMATCH, rf->revision, NULL, rf->path,
+				rf->doc_revises.span.line, rf->load_index,
+				"docstring says Revises: %s but down_revision is %s",
+				*rf->doc_revises.value ? rf->doc_revises.value : "(nothing)", *down ? down : "None");
+		add_fixes(g, p, rf, true);
+		free(down);
+	}
+}
+
+void docstring_check(struct graph *g)
+{
+	for (uint32_t i = 0; i < g->n; i++)
+		if (g->nodes[i].file && !g->nodes[i].file->error)
+			check_file(g, g->nodes[i].file);
+}
