@@ -372,7 +372,7 @@ static int locations_text(const struct source *src, struct mt_config *cfg, struc
 		    (!sep.text && ini_value(src, "version_path_separator", &sep, err)))
 			return -1;
 		cfg->separator = sep.text ? xstrdup(sep.text) : NULL;
-		cfg->origin.separator = xstrdup(sep.text ? sep.origin : "default: legacy split on spaces and commas");
+		cfg->origin.separator = xstrdup(sep.text ? sep.origin : "default");
 		value_free(&sep);
 		if (config_split_locations(vl->text, cfg->separator, raw, vl->file, err))
 			return -1;
