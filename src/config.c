@@ -229,7 +229,7 @@ static int resolve_package(const char *what, const struct value *v, const char *
 			   char **origin, struct mt_error *err)
 {
 	size_t n = strcspn(text, ":");
-	char *pkg = xstrndup(text, n), *dir;
+	char *pkg = xstrndup(text, n), *dir, *shown;
 	struct strbuf sb;
 
 	if (!pkg_is_module_name(pkg, n)) {
@@ -257,7 +257,9 @@ static int resolve_package(const char *what, const struct value *v, const char *
 		p += k;
 	}
 	*path = sb_detach(&sb);
-	*origin = xasprintf("%s, package %s in %s", v->origin, pkg, dir);
+	shown = scan_display_path(dir);
+	*origin = xasprintf("%s, package %s in %s", v->origin, pkg, shown);
+	free(shown);
 	free(pkg);
 	free(dir);
 	return 0;
@@ -268,42 +270,36 @@ static int resolve_package(const char *what, const struct value *v, const char *
 static bool try_fallbacks(struct mt_config *cfg, const char *what, const struct value *v,
 			  const char *text, char **path, char **origin)
 {
-	char cwd[PATH_MAX], *dir = xstrdup(v->base), *slash, *cand, *shown;
+	char cwd[PATH_MAX], *dir = xstrdup(v->base), *slash = NULL, *cand = NULL, *shown, *base;
+	bool found = false;
 
 	if (getcwd(cwd, sizeof(cwd)) && strcmp(cwd, v->base)) {
 		cand = xasprintf("%s/%s", cwd, text);
-		if (is_dir(cand)) {
-			free(*path);
-			free(*origin);
-			*path = cand;
-			*origin = xstrdup("fallback: current directory");
-			sl_push_owned(&cfg->notes,
-				      xasprintf("%s '%s' (%s) is not in %s; read it from the current directory",
-						what, text, v->origin, v->base));
-			free(dir);
-			return true;
-		}
-		free(cand);
+		found = is_dir(cand);
 	}
-	while ((slash = strrchr(dir, '/')) && slash != dir) {
+	while (!found && (slash = strrchr(dir, '/')) && slash != dir) {
 		*slash = '\0';
-		cand = xasprintf("%s/%s", dir, text);
-		if (is_dir(cand)) {
-			shown = scan_display_path(dir);
-			free(*path);
-			free(*origin);
-			*path = cand;
-			*origin = xasprintf("fallback: parent directory %s", dir);
-			sl_push_owned(&cfg->notes, xasprintf("%s '%s' (%s) is not in %s; read it from %s",
-							     what, text, v->origin, v->base, shown));
-			free(shown);
-			free(dir);
-			return true;
-		}
 		free(cand);
+		cand = xasprintf("%s/%s", dir, text);
+		found = is_dir(cand);
 	}
+	if (found) {
+		base = scan_display_path(v->base);
+		shown = slash ? scan_display_path(dir) : xstrdup("the current directory");
+		free(*path);
+		free(*origin);
+		*path = cand;
+		cand = NULL;
+		*origin = slash ? xasprintf("fallback: parent directory %s", shown)
+				: xstrdup("fallback: current directory");
+		sl_push_owned(&cfg->notes, xasprintf("%s '%s' (%s) is not in %s; read it from %s", what,
+						     text, v->origin, base, shown));
+		free(shown);
+		free(base);
+	}
+	free(cand);
 	free(dir);
-	return false;
+	return found;
 }
 
 /* The directory a location value names, and where that came from. REQUIRED

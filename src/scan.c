@@ -256,14 +256,22 @@ static int walk_dir(struct walk *w, const char *dir, struct mt_error *err)
 
 static char *unread_note(const struct mt_config *cfg, size_t n, const char *first)
 {
-	const char *how = cfg->config_path ? "set recursive_version_locations = true in the configuration"
-					   : "add --recursive to -d";
+	char *how;
+	char *note;
 
+	if (!cfg->config_path)
+		how = xstrdup("add --recursive to -d");
+	else
+		how = xasprintf("set recursive_version_locations = true in [%s] of %s", cfg->section,
+				path_base(cfg->config_path));
 	if (n == 1)
-		return xasprintf("subdirectory %s holds migration files that are not read; %s to read it",
+		note = xasprintf("subdirectory %s holds migration files that are not read; %s to read it",
 				 first, how);
-	return xasprintf("%zu subdirectories (%s, ...) hold migration files that are not read; %s to read them",
-			 n, first, how);
+	else
+		note = xasprintf("%zu subdirectories (%s, ...) hold migration files that are not read; "
+				 "%s to read them", n, first, how);
+	free(how);
+	return note;
 }
 
 int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err)
