@@ -136,7 +136,8 @@ static void print_config(FILE *out, const struct mt_config *cfg)
 	else if (cfg->origin.separator)
 		config_row(out, "path_separator", "none: legacy split on spaces and commas", cfg->origin.separator);
 	else
-		config_row(out, "path_separator", "not used (no version_locations in the ini)", NULL);
+		config_row(out, "path_separator", cfg->config_path ? "not used (no version_locations in the ini)"
+								   : "not used", NULL);
 	config_list(out, "defines", &cfg->defines, &cfg->origin.defines);
 	config_list(out, "notes", &cfg->notes, NULL);
 }
