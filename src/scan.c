@@ -96,6 +96,7 @@ struct walk {
 	struct strlist seen_paths; /* owns the keys of `seen` */
 	struct strmap seen;        /* real paths, to skip a file reached twice */
 	bool recursive;
+	const struct strlist *locations; /* a subdirectory that is one is read anyway */
 	size_t unread_dirs;       /* subdirectories with candidates, not read */
 	char *first_unread;       /* the first of them */
 };
@@ -167,6 +168,18 @@ static bool holds_candidates(const char *dir, int depth)
 	return found;
 }
 
+static bool is_location(const struct walk *w, const char *dir)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	if (!realpath(dir, a))
+		return false;
+	for (size_t i = 0; i < w->locations->n; i++)
+		if (realpath(w->locations->v[i], b) && !strcmp(a, b))
+			return true;
+	return false;
+}
+
 /* A non-recursive walk skips subdirectories; count those it skips with
  * migration files in them, so the user hears the history may be incomplete. */
 static void count_unread(struct walk *w, const char *dir, const struct strlist *dirs)
@@ -177,7 +190,7 @@ static void count_unread(struct walk *w, const char *dir, const struct strlist *
 		if (!strcmp(dirs->v[i], "__pycache__"))
 			continue;
 		sub = xasprintf("%s/%s", dir, dirs->v[i]);
-		if (holds_candidates(sub, 8) && w->unread_dirs++ == 0)
+		if (!is_location(w, sub) && holds_candidates(sub, 8) && w->unread_dirs++ == 0)
 			w->first_unread = scan_display_path(sub);
 		free(sub);
 	}
@@ -276,7 +289,7 @@ static char *unread_note(const struct mt_config *cfg, size_t n, const char *firs
 
 int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err)
 {
-	struct walk w = { out, { 0 }, { 0 }, cfg->recursive, 0, NULL };
+	struct walk w = { out, { 0 }, { 0 }, cfg->recursive, &cfg->version_locations, 0, NULL };
 	size_t existing = 0;
 	int rc = 0;
 

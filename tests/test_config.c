@@ -448,6 +448,21 @@ static void test_unread_subdirectories_note(void **state)
 	file_list_free(&fl);
 	config_free(&cfg);
 	free(dir);
+	/* a subdirectory that is itself a version location is read: only y2 is not */
+	write_file("sd/alembic.ini", "[alembic]\nscript_location = .\n"
+				     "version_locations = versions versions/y1\npath_separator = space\n");
+	dir = xasprintf("%s/sd/alembic.ini", root);
+	req = (struct config_request){ .config_file = dir };
+	in_dir("sd"); /* with -c, the current directory's pyproject.toml is read */
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_int_equal(scan_project(&cfg, &fl, &err), 0);
+	assert_int_equal(fl.n, 2);
+	assert_int_equal(fl.notes.n, 1);
+	assert_non_null(strstr(fl.notes.v[0], "subdirectory versions/y2"));
+	assert_non_null(strstr(fl.notes.v[0], "recursive_version_locations"));
+	file_list_free(&fl);
+	config_free(&cfg);
+	free(dir);
 }
 
 int main(void)
