@@ -29,8 +29,12 @@ int cli_load(struct cli *cli, struct project *p)
 {
 	struct mt_error err = { 0 };
 
-	if (project_load(&cli->req, p, &err) == 0)
+	if (project_load(&cli->req, p, &err) == 0) {
+		for (size_t i = 0; !cli->notes_shown && i < p->config.notes.n; i++)
+			cli_error("note: %s", p->config.notes.v[i]);
+		cli->notes_shown = true;
 		return 0;
+	}
 	cli_report("", &err);
 	project_free(p);
 	return -1;

@@ -1,7 +1,9 @@
-/* cmd_misc.c - show, tree and export: views of the graph beyond Alembic's. */
+/* cmd_misc.c - show, tree and export: views of the graph beyond Alembic's; and
+ * show --config, the configuration as read, each value with where it came from. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "migtree/cli.h"
 #include "migtree/export.h"
@@ -76,13 +78,101 @@ static void show_phantom(struct cli *cli, const struct project *p, uint32_t v)
 	list_nodes(cli->out, &p->graph, "needed-by", &nd->children);
 }
 
+/* KEY, VALUE and, when known, [ORIGIN]: aligned like `show REV`, wider for
+ * truncate_slug_length. */
+static void config_row(FILE *out, const char *key, const char *value, const char *origin)
+{
+	fprintf(out, "%-22s%s", key, value);
+	if (origin)
+		fprintf(out, "  [%s]", origin);
+	fputc('\n', out);
+}
+
+static void config_path_row(FILE *out, const char *key, const char *path, const char *origin)
+{
+	char *shown = path ? scan_display_path(path) : NULL;
+
+	config_row(out, key, shown ? shown : "none", origin);
+	free(shown);
+}
+
+/* A list, one item a line; ORIGINS (may be NULL) parallel to ITEMS. */
+static void config_list(FILE *out, const char *key, const struct strlist *items,
+			const struct strlist *origins)
+{
+	if (!items->n)
+		config_row(out, key, "none", NULL);
+	for (size_t i = 0; i < items->n; i++)
+		config_row(out, i ? "" : key, items->v[i], origins ? origins->v[i] : NULL);
+}
+
+static void print_config(FILE *out, const struct mt_config *cfg)
+{
+	char num[32];
+
+	config_path_row(out, "config", cfg->config_path, cfg->config_path ? NULL : "-d: a bare versions directory");
+	if (cfg->section)
+		fprintf(out, "%-22s[%s]\n", "section", cfg->section);
+	else
+		config_row(out, "section", "none", NULL);
+	config_path_row(out, "pyproject", cfg->toml_path, NULL);
+	config_path_row(out, "script_location", cfg->script_location, cfg->origin.script_location);
+	for (size_t i = 0; i < cfg->version_locations.n; i++) {
+		struct stat st;
+		char *shown = scan_display_path(cfg->version_locations.v[i]);
+		bool exists = stat(cfg->version_locations.v[i], &st) == 0 && S_ISDIR(st.st_mode);
+		char *value = xasprintf("%s%s", shown, exists ? "" : " (does not exist)");
+
+		config_row(out, i ? "" : "version_locations", value, cfg->origin.version_locations.v[i]);
+		free(value);
+		free(shown);
+	}
+	config_row(out, "recursive", cfg->recursive ? "true" : "false", cfg->origin.recursive);
+	config_row(out, "file_template", cfg->file_template, cfg->origin.file_template);
+	snprintf(num, sizeof(num), "%d", cfg->truncate_slug_length);
+	config_row(out, "truncate_slug_length", num, cfg->origin.truncate_slug_length);
+	if (cfg->separator)
+		config_row(out, "path_separator", cfg->separator, cfg->origin.separator);
+	else if (cfg->origin.separator)
+		config_row(out, "path_separator", "none: legacy split on spaces and commas", cfg->origin.separator);
+	else
+		config_row(out, "path_separator", cfg->config_path ? "not used (no version_locations in the ini)"
+								   : "not used", NULL);
+	config_list(out, "defines", &cfg->defines, &cfg->origin.defines);
+	config_list(out, "notes", &cfg->notes, NULL);
+}
+
+/* The configuration even when the walk fails: a version location that does not
+ * exist is what a user runs this to find. */
+static int show_config(struct cli *cli)
+{
+	struct mt_config cfg;
+	struct file_list fl;
+	struct mt_error err = { 0 };
+
+	if (config_load(&cli->req, &cfg, &err)) {
+		cli_report("", &err);
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	if (scan_project(&cfg, &fl, &err) == 0)
+		for (size_t i = 0; i < fl.notes.n; i++)
+			sl_push(&cfg.notes, fl.notes.v[i]);
+	file_list_free(&fl);
+	print_config(cli->out, &cfg);
+	config_free(&cfg);
+	return EXIT_OK;
+}
+
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
 	struct project p;
 	uint32_t v;
 
-	if (argc != 2) {
-		cli_error("usage: migtree show REV");
+	if (argc == 2 && !strcmp(argv[1], "--config"))
+		return show_config(cli);
+	if (argc != 2 || argv[1][0] == '-') {
+		cli_error("usage: migtree show REV | migtree show --config");
 		return EXIT_USAGE;
 	}
 	if (cli_load(cli, &p))

@@ -3,7 +3,16 @@
  * Relative paths are taken relative to the configuration file's directory. Alembic
  * takes them relative to the current directory, which only works when it is run
  * from there; migtree also runs from subdirectories, so it anchors them where
- * the file that names them is (the same result in the case Alembic supports). */
+ * the file that names them is (the same result in the case Alembic supports).
+ * Projects that wrote a path relative to their repository root (run from there)
+ * are still read: when the anchored path does not exist, the current directory
+ * and then the configuration's parent directories are tried, and a note says so.
+ *
+ * Each option is looked up as Alembic's get_alembic_option does: the ini section
+ * first, then [tool.alembic]. With an ini, Alembic reads ./pyproject.toml (the
+ * directory it runs in): migtree reads the one in the current directory when the
+ * ini was named with -c (exactly Alembic), and the one beside the ini when it
+ * found the ini itself (the directory Alembic is run from in that case). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +23,8 @@
 
 #include "migtree/config.h"
 #include "migtree/ini.h"
+#include "migtree/pkgfind.h"
+#include "migtree/scan.h"
 #include "migtree/toml.h"
 
 static bool is_file(const char *p)
@@ -127,216 +138,504 @@ int config_split_locations(const char *value, const char *separator, struct strl
 	return 0;
 }
 
-static bool is_module_name(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!(s[i] == '_' || s[i] == '.' || (s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
-			return false;
-	return true;
-}
-
-/* script_location may be `package:path`; resolve the package as a directory. */
-static char *resolve_script_location(const char *here, const char *loc)
-{
-	const char *colon = strchr(loc, ':');
-
-	if (colon && colon != loc && is_module_name(loc, (size_t)(colon - loc))) {
-		char *pkg = xstrndup(loc, (size_t)(colon - loc));
-		char *rel, *abs;
-
-		for (char *c = pkg; *c; c++)
-			if (*c == '.')
-				*c = '/';
-		rel = xasprintf("%s/%s", pkg, colon + 1);
-		abs = absolute(here, rel);
-		free(pkg);
-		free(rel);
-		return abs;
-	}
-	return absolute(here, loc);
-}
-
-struct option_source {
-	struct ini *ini;
-	const char *section;
-	struct toml_table *toml;
+/* Where configuration values are read from. */
+struct source {
+	struct ini *ini;          /* NULL when a pyproject.toml is the configuration */
+	const char *section;      /* the ini section (-n) */
+	const char *ini_path, *ini_here;
+	struct toml_table *toml;  /* [tool.alembic], NULL when there is none */
+	const char *toml_path, *toml_here;
 };
 
-/* pyproject values are not configparser-interpolated; Alembic still expands %(here)s. */
+/* One option's value and where it was set. */
+struct value {
+	char *text;       /* NULL when no source sets the option */
+	char *origin;     /* "alembic.ini:12", "pyproject.toml [tool.alembic]" */
+	const char *base; /* the directory relative paths in it start from */
+	const char *file; /* for errors */
+	int line;         /* 0 when unknown */
+};
+
+static void value_free(struct value *v)
+{
+	free(v->text);
+	free(v->origin);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Alembic formats [tool.alembic] strings with `value % {"here": ...}`: %(here)s
+ * and %% are the substitutions a pyproject value can hold. */
 static char *expand_here(const char *value, const char *here)
 {
 	struct strbuf sb;
-	const char *at;
 
 	sb_init(&sb);
-	while ((at = strstr(value, "%(here)s"))) {
-		sb_addn(&sb, value, (size_t)(at - value));
-		sb_adds(&sb, here);
-		value = at + 8;
+	for (const char *p = value; *p; p++) {
+		if (!strncmp(p, "%(here)s", 8)) {
+			sb_adds(&sb, here);
+			p += 7;
+		} else if (p[0] == '%' && p[1] == '%') {
+			sb_addc(&sb, '%');
+			p++;
+		} else {
+			sb_addc(&sb, *p);
+		}
 	}
-	sb_adds(&sb, value);
 	return sb_detach(&sb);
 }
 
-static int get_option(struct option_source *src, const char *key, const char *here, char **out,
-		      struct mt_error *err)
+static int ini_value(const struct source *src, const char *key, struct value *v, struct mt_error *err)
 {
-	*out = NULL;
-	if (src->toml && src->toml->found) {
-		const char *v = toml_get(src->toml, key);
+	const struct ini_entry *e = src->ini ? ini_find(src->ini, src->section, key) : NULL;
 
-		if (v) {
-			*out = expand_here(v, here);
-			return 0;
-		}
-	}
-	if (src->ini)
-		return ini_get(src->ini, src->section, key, here, out, err);
+	memset(v, 0, sizeof(*v));
+	if (!e)
+		return 0;
+	if (ini_get(src->ini, src->section, key, src->ini_here, &v->text, err))
+		return -1;
+	v->origin = xasprintf("%s:%d", path_base(src->ini_path), e->line);
+	v->base = src->ini_here;
+	v->file = src->ini_path;
+	v->line = e->line;
 	return 0;
 }
 
-static int read_locations(struct option_source *src, struct mt_config *cfg, struct mt_error *err)
+static void toml_value(const struct source *src, const char *key, struct value *v)
 {
-	char *vl = NULL, *sep = NULL;
-	struct strlist raw = { 0 };
-	int rc = 0;
+	const char *t = src->toml ? toml_get(src->toml, key) : NULL;
 
-	if (src->toml && src->toml->found && toml_get_list(src->toml, "version_locations", &raw)) {
-		/* pyproject lists are already split */
-	} else {
-		if (get_option(src, "version_locations", cfg->here, &vl, err))
+	memset(v, 0, sizeof(*v));
+	if (!t)
+		return;
+	v->text = expand_here(t, src->toml_here);
+	v->origin = xasprintf("%s [tool.alembic]", path_base(src->toml_path));
+	v->base = src->toml_here;
+	v->file = src->toml_path;
+}
+
+/* Alembic's get_alembic_option: the ini first, then [tool.alembic]. */
+static int get_option(const struct source *src, const char *key, struct value *v, struct mt_error *err)
+{
+	if (ini_value(src, key, v, err))
+		return -1;
+	if (!v->text)
+		toml_value(src, key, v);
+	return 0;
+}
+
+/* `package:path` (coerce_resource_to_filename): split at every colon; the first
+ * token is a package, the others are path components under it. */
+static int resolve_package(const char *what, const struct value *v, const char *text, char **path,
+			   char **origin, struct mt_error *err)
+{
+	size_t n = strcspn(text, ":");
+	char *pkg = xstrndup(text, n), *dir, *shown;
+	struct strbuf sb;
+
+	if (!pkg_is_module_name(pkg, n)) {
+		mt_fail(err, v->file, v->line, "%s '%s': '%s' is not a Python package name (package:path)",
+			what, text, pkg);
+		free(pkg);
+		return -1;
+	}
+	dir = pkg_find(v->base, pkg);
+	if (!dir) {
+		mt_fail(err, v->file, v->line,
+			"%s '%s': package '%s' not found; looked for it in %s (and in its src/ and "
+			"subdirectories), then the same in each parent directory",
+			what, text, pkg, v->base);
+		free(pkg);
+		return -1;
+	}
+	sb_init(&sb);
+	sb_adds(&sb, dir);
+	for (const char *p = text + n; *p;) {
+		size_t k = strcspn(++p, ":");
+
+		if (k)
+			sb_addf(&sb, "/%.*s", (int)k, p);
+		p += k;
+	}
+	*path = sb_detach(&sb);
+	shown = scan_display_path(dir);
+	*origin = xasprintf("%s, package %s in %s", v->origin, pkg, shown);
+	free(shown);
+	free(pkg);
+	free(dir);
+	return 0;
+}
+
+/* A relative location that is not beside its configuration: the repository-root
+ * habit (paths written for `alembic -c sub/dir/alembic.ini` run from the root). */
+static bool try_fallbacks(struct mt_config *cfg, const char *what, const struct value *v,
+			  const char *text, char **path, char **origin)
+{
+	char cwd[PATH_MAX], *dir = xstrdup(v->base), *slash = NULL, *cand = NULL, *shown, *base;
+	bool found = false;
+
+	if (getcwd(cwd, sizeof(cwd)) && strcmp(cwd, v->base)) {
+		cand = xasprintf("%s/%s", cwd, text);
+		found = is_dir(cand);
+	}
+	while (!found && (slash = strrchr(dir, '/')) && slash != dir) {
+		*slash = '\0';
+		free(cand);
+		cand = xasprintf("%s/%s", dir, text);
+		found = is_dir(cand);
+	}
+	if (found) {
+		base = scan_display_path(v->base);
+		shown = slash ? scan_display_path(dir) : xstrdup("the current directory");
+		free(*path);
+		free(*origin);
+		*path = cand;
+		cand = NULL;
+		*origin = slash ? xasprintf("fallback: parent directory %s", shown)
+				: xstrdup("fallback: current directory");
+		sl_push_owned(&cfg->notes, xasprintf("%s '%s' (%s) is not in %s; read it from %s", what,
+						     text, v->origin, base, shown));
+		free(shown);
+		free(base);
+	}
+	free(cand);
+	free(dir);
+	return found;
+}
+
+/* The directory a location value names, and where that came from. REQUIRED
+ * locations that exist nowhere are an error naming the places tried. */
+static int resolve_location(struct mt_config *cfg, const char *what, const struct value *v,
+			    const char *text, bool required, char **path, char **origin,
+			    struct mt_error *err)
+{
+	if (text[0] != '/' && strchr(text, ':'))
+		return resolve_package(what, v, text, path, origin, err);
+	*path = absolute(v->base, text);
+	*origin = xstrdup(v->origin);
+	if (is_dir(*path) || (text[0] != '/' && try_fallbacks(cfg, what, v, text, path, origin)) || !required)
+		return 0;
+	if (text[0] == '/')
+		return mt_fail(err, v->file, v->line, "%s %s is not a directory", what, text);
+	return mt_fail(err, v->file, v->line,
+		       "%s '%s' is not a directory in %s, the current directory, or any parent of %s",
+		       what, text, v->base, v->base);
+}
+
+static int read_script_location(const struct source *src, struct mt_config *cfg, struct mt_error *err)
+{
+	struct value v;
+	char *env;
+	int rc;
+
+	if (get_option(src, "script_location", &v, err))
+		return -1;
+	if (!v.text) {
+		/* Flask-Migrate's folder: its alembic.ini sits beside env.py and the
+		 * folder is passed as script_location by the code, not the ini */
+		env = src->ini ? xasprintf("%s/env.py", src->ini_here) : NULL;
+		rc = env && is_file(env) ? 0 : -1;
+		free(env);
+		if (rc == 0) {
+			cfg->script_location = xstrdup(src->ini_here);
+			cfg->origin.script_location =
+				xstrdup("the ini's folder (Flask-Migrate layout: no script_location, env.py beside)");
+			return 0;
+		}
+		return mt_fail(err, cfg->config_path, 0,
+			       "no 'script_location' key found in configuration (section [%s])", cfg->section);
+	}
+	rc = resolve_location(cfg, "script_location", &v, v.text, true, &cfg->script_location,
+			      &cfg->origin.script_location, err);
+	if (rc == 0 && !is_dir(cfg->script_location))
+		rc = mt_fail(err, v.file, v.line, "script_location %s is not a directory", cfg->script_location);
+	value_free(&v);
+	return rc;
+}
+
+/* version_locations as Alembic's get_version_locations_list reads it: the ini's
+ * string (split by path_separator, an ini-only option), else [tool.alembic]'s list. */
+static int locations_text(const struct source *src, struct mt_config *cfg, struct strlist *raw,
+			  struct strlist *origins, struct value *vl, struct mt_error *err)
+{
+	struct value sep;
+	const struct strlist *items;
+	const int *lines;
+
+	if (ini_value(src, "version_locations", vl, err))
+		return -1;
+	if (vl->text && *vl->text) {
+		if (ini_value(src, "path_separator", &sep, err) ||
+		    (!sep.text && ini_value(src, "version_path_separator", &sep, err)))
 			return -1;
-		if (vl && *vl) {
-			if (get_option(src, "path_separator", cfg->here, &sep, err) ||
-			    (!sep && get_option(src, "version_path_separator", cfg->here, &sep, err)))
-				rc = -1;
-			else
-				rc = config_split_locations(vl, sep, &raw, cfg->config_path, err);
+		cfg->separator = sep.text ? xstrdup(sep.text) : NULL;
+		cfg->origin.separator = xstrdup(sep.text ? sep.origin : "default");
+		value_free(&sep);
+		if (config_split_locations(vl->text, cfg->separator, raw, vl->file, err))
+			return -1;
+		for (size_t i = 0; i < raw->n; i++)
+			sl_push(origins, vl->origin);
+		return 0;
+	}
+	value_free(vl);
+	if (src->toml && toml_find_list(src->toml, "version_locations", &items, &lines)) {
+		for (size_t i = 0; i < items->n; i++) {
+			sl_push_owned(raw, expand_here(items->v[i], src->toml_here));
+			sl_push_owned(origins, xasprintf("%s:%d", path_base(src->toml_path), lines[i]));
+		}
+		vl->base = src->toml_here;
+		vl->file = src->toml_path;
+	}
+	return 0;
+}
+
+static int read_locations(const struct source *src, struct mt_config *cfg, struct mt_error *err)
+{
+	struct value vl;
+	struct strlist raw = { 0 }, origins = { 0 };
+	int rc = locations_text(src, cfg, &raw, &origins, &vl, err);
+
+	for (size_t i = 0; rc == 0 && i < raw.n; i++) {
+		struct value item = { NULL, origins.v[i], vl.base, vl.file, vl.line };
+		char *path, *origin;
+
+		rc = resolve_location(cfg, "version location", &item, raw.v[i], false, &path, &origin, err);
+		if (rc == 0) {
+			sl_push_owned(&cfg->version_locations, path);
+			sl_push_owned(&cfg->origin.version_locations, origin);
 		}
 	}
-	for (size_t i = 0; rc == 0 && i < raw.n; i++) {
-		char *loc = expand_here(raw.v[i], cfg->here);
-
-		sl_push_owned(&cfg->version_locations, resolve_script_location(cfg->here, loc));
-		free(loc);
-	}
-	if (rc == 0 && raw.n == 0)
+	if (rc == 0 && raw.n == 0) {
 		sl_push_owned(&cfg->version_locations, xasprintf("%s/versions", cfg->script_location));
+		sl_push(&cfg->origin.version_locations, "default: script_location/versions");
+	}
 	sl_free(&raw);
-	free(vl);
-	free(sep);
+	sl_free(&origins);
+	value_free(&vl);
 	return rc;
 }
 
-static int read_options(struct option_source *src, struct mt_config *cfg, struct mt_error *err)
+/* VALUE, or DEFAULT_TEXT with the origin "default". */
+static char *or_default(struct value *v, const char *default_text, char **origin)
 {
-	char *loc = NULL, *rec = NULL, *tpl = NULL, *tsl = NULL;
-	int rc = -1;
+	char *text = xstrdup(v->text ? v->text : default_text);
 
-	if (get_option(src, "script_location", cfg->here, &loc, err))
-		goto out;
-	if (!loc) {
-		mt_fail(err, cfg->config_path, 0, "no 'script_location' key found in configuration (section [%s])",
-			src->section);
-		goto out;
+	*origin = xstrdup(v->text ? v->origin : "default");
+	value_free(v);
+	return text;
+}
+
+static int read_options(const struct source *src, struct mt_config *cfg, struct mt_error *err)
+{
+	struct value v;
+	char *text;
+
+	if (read_script_location(src, cfg, err))
+		return -1;
+	/* get_alembic_boolean_option: the ini's "true", else a TOML boolean */
+	if (get_option(src, "recursive_version_locations", &v, err))
+		return -1;
+	text = or_default(&v, "false", &cfg->origin.recursive);
+	cfg->recursive = !strcmp(text, "true");
+	free(text);
+	if (get_option(src, "file_template", &v, err))
+		return -1;
+	cfg->file_template = or_default(&v, "%(rev)s_%(slug)s", &cfg->origin.file_template);
+	if (get_option(src, "truncate_slug_length", &v, err))
+		return -1;
+	text = or_default(&v, "40", &cfg->origin.truncate_slug_length);
+	cfg->truncate_slug_length = atoi(text) > 0 ? atoi(text) : 40;
+	free(text);
+	return read_locations(src, cfg, err);
+}
+
+/* One `NAME = VALUE` define, normalised to NAME=VALUE. */
+static int push_define(struct mt_config *cfg, const char *entry, const char *file, int line,
+		       const char *origin, struct mt_error *err)
+{
+	const char *eq = strchr(entry, '=');
+	const char *ns = entry, *ne = eq, *vs = eq ? eq + 1 : NULL, *ve;
+
+	while (ns < (eq ? eq : entry) && (*ns == ' ' || *ns == '\t'))
+		ns++;
+	while (ne && ne > ns && (ne[-1] == ' ' || ne[-1] == '\t'))
+		ne--;
+	if (!eq || ne == ns)
+		return mt_fail(err, file, line, "define '%s' is not NAME = VALUE", entry);
+	while (*vs == ' ' || *vs == '\t')
+		vs++;
+	ve = vs + strlen(vs);
+	while (ve > vs && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
+		ve--;
+	sl_push_owned(&cfg->defines, xasprintf("%.*s=%.*s", (int)(ne - ns), ns, (int)(ve - vs), vs));
+	sl_push(&cfg->origin.defines, origin);
+	return 0;
+}
+
+/* [migtree] define: one NAME = VALUE a line, taken literally (no interpolation). */
+static int read_ini_defines(const struct ini *ini, struct mt_config *cfg, struct mt_error *err)
+{
+	const struct ini_entry *e = ini_has_section(ini, "migtree") ? ini_find(ini, "migtree", "define") : NULL;
+	const char *p = e ? e->value : "";
+	int rc = 0;
+
+	for (size_t k = 0; *p && rc == 0; k++) {
+		size_t n = strcspn(p, "\n");
+		char *entry = xstrndup(p, n), *origin;
+		int line = k < e->nlines ? e->lines[k] : e->line;
+
+		origin = xasprintf("%s:%d", path_base(ini->path), line);
+		if (entry[strspn(entry, " \t")])
+			rc = push_define(cfg, entry, ini->path, line, origin, err);
+		free(origin);
+		free(entry);
+		p += n + (p[n] == '\n');
 	}
-	cfg->script_location = resolve_script_location(cfg->here, loc);
-	if (!is_dir(cfg->script_location)) {
-		mt_fail(err, cfg->config_path, 0, "script_location %s is not a directory", cfg->script_location);
-		goto out;
-	}
-	if (get_option(src, "recursive_version_locations", cfg->here, &rec, err) ||
-	    get_option(src, "file_template", cfg->here, &tpl, err) ||
-	    get_option(src, "truncate_slug_length", cfg->here, &tsl, err))
-		goto out;
-	cfg->recursive = rec && !strcmp(rec, "true");
-	cfg->file_template = tpl ? xstrdup(tpl) : xstrdup("%(rev)s_%(slug)s");
-	cfg->truncate_slug_length = tsl && atoi(tsl) > 0 ? atoi(tsl) : 40;
-	rc = read_locations(src, cfg, err);
-out:
-	free(loc);
-	free(rec);
-	free(tpl);
-	free(tsl);
 	return rc;
 }
 
-static int load_file(const char *path, const char *section, struct mt_config *cfg, struct mt_error *err)
+/* [tool.migtree] define = ["NAME=VALUE", ...] */
+static int read_toml_defines(const char *path, struct mt_config *cfg, struct mt_error *err)
+{
+	struct toml_table t;
+	const struct strlist *items;
+	const int *lines;
+	int rc = toml_load_table(path, "tool.migtree", &t, err);
+
+	if (rc == 0 && toml_get(&t, "define"))
+		rc = mt_fail(err, path, 0, "[tool.migtree] define must be an array of strings");
+	if (rc == 0 && toml_find_list(&t, "define", &items, &lines)) {
+		for (size_t i = 0; i < items->n && rc == 0; i++) {
+			char *origin = xasprintf("%s:%d", path_base(path), lines[i]);
+
+			rc = push_define(cfg, items->v[i], path, lines[i], origin, err);
+			free(origin);
+		}
+	}
+	toml_table_free(&t);
+	return rc;
+}
+
+/* The pyproject.toml Alembic would read with this ini (see the header). */
+static char *pyproject_for(const char *ini_here, bool named)
+{
+	char cwd[PATH_MAX];
+
+	if (named && getcwd(cwd, sizeof(cwd)))
+		return xasprintf("%s/pyproject.toml", cwd);
+	return xasprintf("%s/pyproject.toml", ini_here);
+}
+
+static int load_ini(const char *path, const char *section, bool named, struct mt_config *cfg,
+		    struct mt_error *err)
 {
 	struct ini ini = { 0 };
 	struct toml_table toml = { 0 };
-	struct option_source src = { NULL, section, NULL };
-	char *pyproject;
-	int rc;
+	char *pyproject = pyproject_for(cfg->here, named), *toml_here = NULL;
+	struct source src = { &ini, section, path, cfg->here, NULL, NULL, NULL };
+	int rc = -1;
 
-	cfg->config_path = xstrdup(path);
-	cfg->here = dir_of(path);
-	if (str_ends_with(path, ".toml")) {
-		if (toml_load_table(path, "tool.alembic", &toml, err))
-			return -1;
-		if (!toml.found) {
-			toml_table_free(&toml);
-			return mt_fail(err, path, 0, "no [tool.alembic] table");
-		}
-		src.toml = &toml;
-	} else {
-		if (ini_load(&ini, path, err)) {
-			ini_free(&ini);
-			return -1;
-		}
-		src.ini = &ini;
-		/* Alembic 1.16+ reads [tool.alembic] of a pyproject.toml beside the ini */
-		pyproject = xasprintf("%s/pyproject.toml", cfg->here);
-		if (is_file(pyproject) && toml_load_table(pyproject, "tool.alembic", &toml, NULL) == 0 &&
-		    toml.found)
-			src.toml = &toml;
-		free(pyproject);
-		if (!ini_has_section(&ini, section) && !src.toml) {
-			ini_free(&ini);
-			toml_table_free(&toml);
-			return mt_fail(err, path, 0, "no [%s] section", section);
-		}
+	cfg->section = xstrdup(section);
+	if (ini_load(&ini, path, err))
+		goto out;
+	if (is_file(pyproject) && toml_load_table(pyproject, "tool.alembic", &toml, NULL) == 0 && toml.found) {
+		toml_here = dir_of(pyproject);
+		src = (struct source){ &ini, section, path, cfg->here, &toml, pyproject, toml_here };
+		cfg->toml_path = xstrdup(pyproject);
+	}
+	if (!ini_has_section(&ini, section) && !src.toml) {
+		mt_fail(err, path, 0, "no [%s] section", section);
+		goto out;
 	}
 	rc = read_options(&src, cfg, err);
+	/* defines: pyproject first, then the ini, as for every other option the ini wins */
+	if (rc == 0 && is_file(pyproject))
+		rc = read_toml_defines(pyproject, cfg, err);
+	if (rc == 0)
+		rc = read_ini_defines(&ini, cfg, err);
+out:
 	ini_free(&ini);
 	toml_table_free(&toml);
+	free(pyproject);
+	free(toml_here);
 	return rc;
+}
+
+static int load_toml(const char *path, struct mt_config *cfg, struct mt_error *err)
+{
+	struct toml_table toml;
+	struct source src = { NULL, "tool.alembic", NULL, NULL, &toml, path, cfg->here };
+	int rc;
+
+	cfg->section = xstrdup("tool.alembic");
+	if (toml_load_table(path, "tool.alembic", &toml, err))
+		return -1;
+	if (!toml.found)
+		rc = mt_fail(err, path, 0, "no [tool.alembic] table");
+	else
+		rc = read_options(&src, cfg, err);
+	toml_table_free(&toml);
+	return rc == 0 ? read_toml_defines(path, cfg, err) : rc;
+}
+
+/* NAMED: the file came from -c (not found by the search). */
+static int load_file(const char *path, const char *section, bool named, struct mt_config *cfg,
+		     struct mt_error *err)
+{
+	cfg->config_path = xstrdup(path);
+	cfg->here = dir_of(path);
+	if (str_ends_with(path, ".toml"))
+		return load_toml(path, cfg, err);
+	return load_ini(path, section, named, cfg, err);
+}
+
+static void bare_directory(const struct config_request *req, struct mt_config *cfg)
+{
+	char real[PATH_MAX];
+
+	cfg->here = xstrdup(realpath(req->versions_dir, real) ? real : req->versions_dir);
+	sl_push(&cfg->version_locations, cfg->here);
+	sl_push(&cfg->origin.version_locations, "-d");
+	cfg->recursive = req->recursive;
+	cfg->origin.recursive = xstrdup(req->recursive ? "--recursive" : "default");
+	cfg->file_template = xstrdup("%(rev)s_%(slug)s");
+	cfg->origin.file_template = xstrdup("default");
+	cfg->truncate_slug_length = 40;
+	cfg->origin.truncate_slug_length = xstrdup("default");
 }
 
 static int locate_and_read(const struct config_request *req, struct mt_config *cfg,
 			   struct mt_error *err)
 {
 	const char *section = req->section ? req->section : "alembic";
-	char *found;
+	char *found, *shown;
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (req->versions_dir) {
-		char real[PATH_MAX];
-
 		if (!is_dir(req->versions_dir))
 			return mt_fail(err, req->versions_dir, 0, "not a directory");
-		cfg->here = xstrdup(realpath(req->versions_dir, real) ? real : req->versions_dir);
-		sl_push(&cfg->version_locations, cfg->here);
-		cfg->recursive = req->recursive;
-		cfg->file_template = xstrdup("%(rev)s_%(slug)s");
-		cfg->truncate_slug_length = 40;
+		bare_directory(req, cfg);
 		return 0;
 	}
 	if (req->config_file) {
 		if (!is_file(req->config_file))
 			return mt_fail(err, req->config_file, 0, "no such configuration file");
-		return load_file(req->config_file, section, cfg, err);
+		return load_file(req->config_file, section, true, cfg, err);
 	}
 	found = find_upwards("alembic.ini", NULL);
+	if (!found && (found = find_upwards("migrations/alembic.ini", NULL))) {
+		shown = scan_display_path(found);
+		sl_push_owned(&cfg->notes, xasprintf("no alembic.ini here or above; reading %s "
+						     "(Flask-Migrate's folder)", shown));
+		free(shown);
+	}
 	if (!found)
 		found = find_upwards("pyproject.toml", pyproject_has_alembic);
 	if (!found)
 		return mt_fail(err, NULL, 0,
-			       "no alembic.ini (or pyproject.toml with [tool.alembic]) here or above; "
-			       "use -c FILE or -d VERSIONS_DIR");
-	rc = load_file(found, section, cfg, err);
+			       "no alembic.ini (or migrations/alembic.ini, or pyproject.toml with "
+			       "[tool.alembic]) here or above; use -c FILE or -d VERSIONS_DIR");
+	rc = load_file(found, section, false, cfg, err);
 	free(found);
 	return rc;
 }
@@ -346,8 +645,10 @@ int config_load(const struct config_request *req, struct mt_config *cfg, struct 
 	if (locate_and_read(req, cfg, err))
 		return -1;
 	/* the command line comes last, so it overrides what the files define */
-	for (size_t i = 0; i < req->defines.n; i++)
+	for (size_t i = 0; i < req->defines.n; i++) {
 		sl_push(&cfg->defines, req->defines.v[i]);
+		sl_push(&cfg->origin.defines, "--define");
+	}
 	return 0;
 }
 
@@ -360,5 +661,15 @@ void config_free(struct mt_config *cfg)
 	free(cfg->file_template);
 	sl_free(&cfg->defines);
 	sl_free(&cfg->notes);
+	free(cfg->section);
+	free(cfg->toml_path);
+	free(cfg->separator);
+	free(cfg->origin.script_location);
+	free(cfg->origin.recursive);
+	free(cfg->origin.file_template);
+	free(cfg->origin.truncate_slug_length);
+	free(cfg->origin.separator);
+	sl_free(&cfg->origin.version_locations);
+	sl_free(&cfg->origin.defines);
 	memset(cfg, 0, sizeof(*cfg));
 }

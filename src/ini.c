@@ -26,10 +26,17 @@ static void lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
+static void add_line(struct ini_entry *e, int line)
+{
+	GROW(e->lines, e->cap_lines, e->nlines + 1);
+	e->lines[e->nlines++] = line;
+}
+
 static void add_entry(struct ini *ini, const char *sec, char *key, char *val, int line)
 {
 	GROW(ini->e, ini->cap, ini->n + 1);
-	ini->e[ini->n++] = (struct ini_entry){ xstrdup(sec), key, val, line };
+	ini->e[ini->n++] = (struct ini_entry){ xstrdup(sec), key, val, line, NULL, 0, 0 };
+	add_line(&ini->e[ini->n - 1], line);
 }
 
 /* Drop trailing empty continuation lines, as configparser does. */
@@ -67,6 +74,7 @@ int ini_load(struct ini *ini, const char *path, struct mt_error *err)
 
 			last->value = xasprintf("%s\n%s", old, t);
 			free(old);
+			add_line(last, lineno);
 			continue;
 		}
 		if (!*t) {
@@ -75,6 +83,7 @@ int ini_load(struct ini *ini, const char *path, struct mt_error *err)
 
 				last->value = xasprintf("%s\n", old);
 				free(old);
+				add_line(last, lineno);
 			}
 			continue;
 		}
@@ -90,6 +99,7 @@ int ini_load(struct ini *ini, const char *path, struct mt_error *err)
 			*close = '\0';
 			free(sec);
 			sec = xstrdup(t + 1);
+			sl_push(&ini->sections, sec);
 			last = NULL;
 			continue;
 		}
@@ -128,22 +138,24 @@ void ini_free(struct ini *ini)
 		free(ini->e[i].section);
 		free(ini->e[i].key);
 		free(ini->e[i].value);
+		free(ini->e[i].lines);
 	}
 	free(ini->e);
+	sl_free(&ini->sections);
 	free(ini->path);
 	memset(ini, 0, sizeof(*ini));
 }
 
 int ini_has_section(const struct ini *ini, const char *section)
 {
-	for (size_t i = 0; i < ini->n; i++)
-		if (!strcmp(ini->e[i].section, section))
+	for (size_t i = 0; i < ini->sections.n; i++)
+		if (!strcmp(ini->sections.v[i], section))
 			return 1;
 	return 0;
 }
 
 /* The last raw entry for KEY in SECTION, else in DEFAULT. */
-static const struct ini_entry *raw_get(const struct ini *ini, const char *section, const char *key)
+const struct ini_entry *ini_find(const struct ini *ini, const char *section, const char *key)
 {
 	const struct ini_entry *found = NULL;
 
@@ -182,7 +194,7 @@ static int interpolate(const struct ini *ini, const char *section, const char *v
 			return mt_fail(err, ini->path, line, "'%%' must be followed by '%%' or '(name)s' (configparser syntax)");
 		name = xstrndup(p + 2, (size_t)(close - p - 2));
 		lower(name);
-		ref = raw_get(ini, section, name);
+		ref = ini_find(ini, section, name);
 		if (ref) {
 			rc = interpolate(ini, section, ref->value, ref->line, here, depth + 1, out, err);
 		} else if (!strcmp(name, "here")) {
@@ -202,7 +214,7 @@ static int interpolate(const struct ini *ini, const char *section, const char *v
 int ini_get(const struct ini *ini, const char *section, const char *key, const char *here,
 	    char **out, struct mt_error *err)
 {
-	const struct ini_entry *e = raw_get(ini, section, key);
+	const struct ini_entry *e = ini_find(ini, section, key);
 	struct strbuf sb;
 
 	*out = NULL;

@@ -21,7 +21,7 @@ static const struct command commands[] = {
 	{ "bases", cmd_bases, "the base revisions (down_revision = None)" },
 	{ "branches", cmd_branches, "the branch points, as `alembic branches` prints them" },
 	{ "history", cmd_history, "every revision, as `alembic history [-v] [-r A:B]` prints them" },
-	{ "show", cmd_show, "one revision: file, parents, children, labels, problems" },
+	{ "show", cmd_show, "REV: one revision and its links; --config: the configuration read" },
 	{ "tree", cmd_tree, "the indented chain drawing (ROOT, BRANCH POINT, heads)" },
 	{ "export", cmd_export, "the whole graph as --format json, dot or mermaid" },
 	{ "set-down", cmd_set_down, "REV NEW[,NEW2...]|none: retarget a down_revision [--dry-run]" },

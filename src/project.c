@@ -29,6 +29,9 @@ int project_load(const struct config_request *req, struct project *p, struct mt_
 		return -1;
 	if (scan_project(&p->config, &p->files, err))
 		return -1;
+	/* one list of notices for the front ends: the configuration's, then the walk's */
+	for (size_t i = 0; i < p->files.notes.n; i++)
+		sl_push(&p->config.notes, p->files.notes.v[i]);
 	project_analyse(p);
 	return 0;
 }

@@ -96,6 +96,9 @@ struct walk {
 	struct strlist seen_paths; /* owns the keys of `seen` */
 	struct strmap seen;        /* real paths, to skip a file reached twice */
 	bool recursive;
+	const struct strlist *locations; /* a subdirectory that is one is read anyway */
+	size_t unread_dirs;       /* subdirectories with candidates, not read */
+	char *first_unread;       /* the first of them */
 };
 
 static bool seen_before(struct walk *w, const char *real)
@@ -134,6 +137,63 @@ static bool is_walked_dir(const char *dir, const struct dirent *de, bool *is_dir
 	}
 	free(full);
 	return walked;
+}
+
+/* Does DIR or a directory below it hold a migration candidate? DEPTH bounds the
+ * look on deep trees; links to directories are not followed, as in the walk. */
+static bool holds_candidates(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		bool is_dir;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, "__pycache__"))
+			continue;
+		if (is_walked_dir(dir, de, &is_dir)) {
+			char *sub = xasprintf("%s/%s", dir, de->d_name);
+
+			found = depth > 0 && holds_candidates(sub, depth - 1);
+			free(sub);
+		} else if (!is_dir) {
+			found = scan_is_candidate(de->d_name);
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static bool is_location(const struct walk *w, const char *dir)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	if (!realpath(dir, a))
+		return false;
+	for (size_t i = 0; i < w->locations->n; i++)
+		if (realpath(w->locations->v[i], b) && !strcmp(a, b))
+			return true;
+	return false;
+}
+
+/* A non-recursive walk skips subdirectories; count those it skips with
+ * migration files in them, so the user hears the history may be incomplete. */
+static void count_unread(struct walk *w, const char *dir, const struct strlist *dirs)
+{
+	for (size_t i = 0; i < dirs->n; i++) {
+		char *sub;
+
+		if (!strcmp(dirs->v[i], "__pycache__"))
+			continue;
+		sub = xasprintf("%s/%s", dir, dirs->v[i]);
+		if (!is_location(w, sub) && holds_candidates(sub, 8) && w->unread_dirs++ == 0)
+			w->first_unread = scan_display_path(sub);
+		free(sub);
+	}
 }
 
 static int walk_dir(struct walk *w, const char *dir, struct mt_error *err)
@@ -189,14 +249,16 @@ static int walk_dir(struct walk *w, const char *dir, struct mt_error *err)
 			free(full);
 		}
 	}
+	sort_array(dirs.v, dirs.n, sizeof(char *), cmp_name);
 	if (w->recursive) {
-		sort_array(dirs.v, dirs.n, sizeof(char *), cmp_name);
 		for (size_t i = 0; i < dirs.n && rc == 0; i++) {
 			char *sub = xasprintf("%s/%s", dir, dirs.v[i]);
 
 			rc = walk_dir(w, sub, err);
 			free(sub);
 		}
+	} else {
+		count_unread(w, dir, &dirs);
 	}
 	for (size_t i = 0; i < n_files; i++)
 		free(files[i].name);
@@ -205,9 +267,29 @@ static int walk_dir(struct walk *w, const char *dir, struct mt_error *err)
 	return rc;
 }
 
+static char *unread_note(const struct mt_config *cfg, size_t n, const char *first)
+{
+	char *how;
+	char *note;
+
+	if (!cfg->config_path)
+		how = xstrdup("add --recursive to -d");
+	else
+		how = xasprintf("set recursive_version_locations = true in [%s] of %s", cfg->section,
+				path_base(cfg->config_path));
+	if (n == 1)
+		note = xasprintf("subdirectory %s holds migration files that are not read; %s to read it",
+				 first, how);
+	else
+		note = xasprintf("%zu subdirectories (%s, ...) hold migration files that are not read; "
+				 "%s to read them", n, first, how);
+	free(how);
+	return note;
+}
+
 int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err)
 {
-	struct walk w = { out, { 0 }, { 0 }, cfg->recursive };
+	struct walk w = { out, { 0 }, { 0 }, cfg->recursive, &cfg->version_locations, 0, NULL };
 	size_t existing = 0;
 	int rc = 0;
 
@@ -223,6 +305,9 @@ int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_e
 	}
 	strmap_free(&w.seen);
 	sl_free(&w.seen_paths);
+	if (w.unread_dirs)
+		sl_push_owned(&out->notes, unread_note(cfg, w.unread_dirs, w.first_unread));
+	free(w.first_unread);
 	if (rc == 0 && existing == 0 && cfg->version_locations.n > 0)
 		rc = mt_fail(err, cfg->version_locations.v[0], 0, "version directory does not exist");
 	return rc;
@@ -233,5 +318,6 @@ void file_list_free(struct file_list *fl)
 	for (size_t i = 0; i < fl->n; i++)
 		revision_file_free(fl->v[i]);
 	free(fl->v);
+	sl_free(&fl->notes);
 	memset(fl, 0, sizeof(*fl));
 }

@@ -58,8 +58,10 @@ static const char *parse_string(const char *p, char **out)
 	return p + 1;
 }
 
-static const char *parse_array(const char *p, int *line, struct strlist *items)
+static const char *parse_array(const char *p, int *line, struct strlist *items, int **lines)
 {
+	size_t cap = 0;
+
 	p++;
 	for (;;) {
 		char *s;
@@ -69,6 +71,8 @@ static const char *parse_array(const char *p, int *line, struct strlist *items)
 			return p + 1;
 		if (*p != '"' && *p != '\'')
 			return NULL;
+		GROW(*lines, cap, items->n + 1);
+		(*lines)[items->n] = *line;
 		p = parse_string(p, &s);
 		if (!p)
 			return NULL;
@@ -117,15 +121,19 @@ static int parse_table_body(const char *p, int line, const char *path, struct to
 		p = skip_ws(p + 1, &line);
 		if (*p == '[') {
 			struct strlist items = { 0 };
+			int *lines = NULL;
 
-			p = parse_array(p, &line, &items);
+			p = parse_array(p, &line, &items, &lines);
 			if (!p) {
 				sl_free(&items);
+				free(lines);
 				free(key);
 				return mt_fail(err, path, line, "array of strings expected");
 			}
 			sl_push_owned(&t->list_keys, key);
 			GROW(t->lists, t->cap, t->nlists + 1);
+			GROW(t->item_lines, t->cap_lines, t->nlists + 1);
+			t->item_lines[t->nlists] = lines;
 			t->lists[t->nlists++] = items;
 			continue;
 		}
@@ -180,9 +188,12 @@ void toml_table_free(struct toml_table *t)
 	sl_free(&t->keys);
 	sl_free(&t->values);
 	sl_free(&t->list_keys);
-	for (size_t i = 0; i < t->nlists; i++)
+	for (size_t i = 0; i < t->nlists; i++) {
 		sl_free(&t->lists[i]);
+		free(t->item_lines[i]);
+	}
 	free(t->lists);
+	free(t->item_lines);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -199,6 +210,18 @@ bool toml_get_list(const struct toml_table *t, const char *key, struct strlist *
 	for (size_t i = t->list_keys.n; i-- > 0;)
 		if (!strcmp(t->list_keys.v[i], key)) {
 			sl_copy(out, &t->lists[i]);
+			return true;
+		}
+	return false;
+}
+
+bool toml_find_list(const struct toml_table *t, const char *key, const struct strlist **items,
+		    const int **lines)
+{
+	for (size_t i = t->list_keys.n; i-- > 0;)
+		if (!strcmp(t->list_keys.v[i], key)) {
+			*items = &t->lists[i];
+			*lines = t->item_lines[i];
 			return true;
 		}
 	return false;

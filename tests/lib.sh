@@ -74,6 +74,19 @@ case_() {
 	fi
 }
 
+# case_in DIR NAME STATUS ARGS...: case_ run from DIR (relative to the scratch
+# copy), for what depends on the current directory (the search for a config)
+case_in() {
+	dir=$1
+	shift
+	if ! cd "$scratch/$dir"; then
+		not_ok "$1"
+		return
+	fi
+	case_ "$@"
+	cd "$scratch" || exit 99
+}
+
 # screen NAME COLSxLINES 'KEYS' ARGS...: run the explorer headless (real ncurses
 # drawing on a virtual screen, keys from a script) and compare the final screen
 # with tests/screens/NAME.screen

@@ -14,6 +14,7 @@
 
 #include "migtree/config.h"
 #include "migtree/ini.h"
+#include "migtree/pkgfind.h"
 #include "migtree/scan.h"
 
 static char root[PATH_MAX], saved_cwd[PATH_MAX];
@@ -221,6 +222,249 @@ static void test_config_errors(void **state)
 	config_free(&cfg);
 }
 
+static void in_dir(const char *rel)
+{
+	char *dir = xasprintf("%s/%s", root, rel);
+
+	assert_int_equal(chdir(dir), 0);
+	free(dir);
+}
+
+static void test_ini_empty_section_and_value_lines(void **state)
+{
+	struct ini ini;
+	struct mt_error err = { 0 };
+	const struct ini_entry *e;
+	char *path = xasprintf("%s/f.ini", root);
+
+	(void)state;
+	write_file("f.ini", "[alembic]\n# only comments\n\n[migtree]\ndefine =\n    A = 1\n    # skipped\n\n    B=2\n");
+	assert_int_equal(ini_load(&ini, path, &err), 0);
+	assert_true(ini_has_section(&ini, "alembic"));
+	assert_false(ini_has_section(&ini, "tool.alembic"));
+	e = ini_find(&ini, "migtree", "define");
+	assert_non_null(e);
+	assert_string_equal(e->value, "\nA = 1\n\nB=2");
+	/* a comment inside the value is not one of its lines */
+	assert_true(e->nlines >= 4);
+	assert_int_equal(e->lines[1], 6);
+	assert_int_equal(e->lines[3], 9);
+	ini_free(&ini);
+	free(path);
+}
+
+static void test_package_search(void **state)
+{
+	char *hit, *start;
+
+	(void)state;
+	assert_true(pkg_is_module_name("a.b_2", 5));
+	assert_false(pkg_is_module_name("a..b", 4));
+	assert_false(pkg_is_module_name("2a", 2));
+	assert_false(pkg_is_module_name("a.", 2));
+	make_dir("pk");
+	make_dir("pk/src");
+	make_dir("pk/src/app");
+	make_dir("pk/src/app/db");
+	make_dir("pk/libs");
+	make_dir("pk/libs/other");
+	make_dir("pk/deep");
+	write_file("pk/src/app/__init__.py", "");
+	write_file("pk/src/app/db/__init__.py", "");
+	write_file("pk/libs/other/__init__.py", "");
+	/* the start is inside the package (Dispatch), beside, src/, a subdirectory */
+	start = xasprintf("%s/pk/src/app/db", root);
+	hit = pkg_find(start, "app.db");
+	assert_string_equal(hit, start);
+	free(hit);
+	free(start);
+	start = xasprintf("%s/pk/deep", root);
+	hit = pkg_find(start, "app.db");
+	assert_non_null(hit);
+	assert_true(str_ends_with(hit, "/pk/src/app/db"));
+	free(hit);
+	hit = pkg_find(start, "other");
+	assert_non_null(hit);
+	assert_true(str_ends_with(hit, "/pk/libs/other"));
+	free(hit);
+	/* every level of a dotted name must be a package */
+	write_file("pk/src/app/__init__.py", "");
+	make_dir("pk/src/app/plain");
+	assert_null(pkg_find(start, "app.plain"));
+	assert_null(pkg_find(start, "migtree_no_such_package"));
+	free(start);
+}
+
+static void test_ini_wins_over_pyproject(void **state)
+{
+	struct config_request req = { 0 };
+	struct mt_config cfg;
+	struct mt_error err = { 0 };
+
+	(void)state;
+	make_dir("both");
+	make_dir("both/ini_mig");
+	make_dir("both/toml_mig");
+	make_dir("both/v1");
+	write_file("both/alembic.ini", "[alembic]\nscript_location = ini_mig\n");
+	write_file("both/pyproject.toml", "[tool.alembic]\nscript_location = \"toml_mig\"\n"
+					  "file_template = \"%%(rev)s_%%(slug)s\"\n"
+					  "recursive_version_locations = true\n"
+					  "version_locations = [\n  \"%(here)s/v1\",\n]\n");
+	in_dir("both");
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_true(str_ends_with(cfg.script_location, "/both/ini_mig"));
+	assert_string_equal(cfg.origin.script_location, "alembic.ini:2");
+	/* what the ini does not set comes from [tool.alembic], %% unescaped */
+	assert_string_equal(cfg.file_template, "%(rev)s_%(slug)s");
+	assert_string_equal(cfg.origin.file_template, "pyproject.toml [tool.alembic]");
+	assert_true(cfg.recursive);
+	assert_int_equal(cfg.version_locations.n, 1);
+	assert_true(str_ends_with(cfg.version_locations.v[0], "/both/v1"));
+	assert_string_equal(cfg.origin.version_locations.v[0], "pyproject.toml:6");
+	assert_null(cfg.separator);
+	config_free(&cfg);
+}
+
+static void test_flask_migrate_layout(void **state)
+{
+	struct config_request req = { 0 };
+	struct mt_config cfg;
+	struct mt_error err = { 0 };
+
+	(void)state;
+	make_dir("fl");
+	make_dir("fl/migrations");
+	make_dir("fl/migrations/versions");
+	write_file("fl/migrations/alembic.ini", "[alembic]\n# file_template = x\n\n[loggers]\nkeys = root\n");
+	in_dir("fl");
+	/* without env.py beside it, an empty [alembic] is a missing key, not a missing section */
+	assert_int_equal(config_load(&req, &cfg, &err), -1);
+	assert_non_null(strstr(err.message, "script_location"));
+	config_free(&cfg);
+	write_file("fl/migrations/env.py", "");
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_true(str_ends_with(cfg.script_location, "/fl/migrations"));
+	assert_true(str_ends_with(cfg.version_locations.v[0], "/fl/migrations/versions"));
+	assert_int_equal(cfg.notes.n, 1);
+	assert_non_null(strstr(cfg.notes.v[0], "migrations/alembic.ini"));
+	config_free(&cfg);
+}
+
+static void test_repository_root_fallback(void **state)
+{
+	struct config_request req = { 0 };
+	struct mt_config cfg;
+	struct mt_error err = { 0 };
+
+	(void)state;
+	make_dir("rr");
+	make_dir("rr/svc");
+	make_dir("rr/svc/conf");
+	make_dir("rr/svc/conf/mig");
+	write_file("rr/svc/conf/alembic.ini", "[alembic]\nscript_location = svc/conf/mig\n");
+	in_dir("rr");
+	req.config_file = "svc/conf/alembic.ini";
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_string_equal(cfg.origin.script_location, "fallback: current directory");
+	assert_int_equal(cfg.notes.n, 1);
+	config_free(&cfg);
+	in_dir("rr/svc");
+	req.config_file = "conf/alembic.ini";
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_true(str_ends_with(cfg.script_location, "/rr/svc/conf/mig"));
+	assert_non_null(strstr(cfg.origin.script_location, "fallback: parent directory"));
+	config_free(&cfg);
+	write_file("rr/svc/conf/alembic.ini", "[alembic]\nscript_location = nowhere/mig\n");
+	assert_int_equal(config_load(&req, &cfg, &err), -1);
+	assert_int_equal(err.line, 2);
+	assert_non_null(strstr(err.message, "nowhere/mig"));
+	config_free(&cfg);
+}
+
+static void test_defines_from_config_files(void **state)
+{
+	struct config_request req = { 0 };
+	struct mt_config cfg;
+	struct mt_error err = { 0 };
+
+	(void)state;
+	make_dir("df");
+	make_dir("df/mig");
+	write_file("df/alembic.ini", "[alembic]\nscript_location = mig\n\n[migtree]\ndefine =\n    a.B = ini  value \n");
+	write_file("df/pyproject.toml", "[tool.migtree]\ndefine = [\"a.B=toml\", \"c = 3\"]\n");
+	in_dir("df");
+	sl_push(&req.defines, "a.B=cli");
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	/* pyproject, then the ini, then the command line: later wins */
+	assert_int_equal(cfg.defines.n, 4);
+	assert_string_equal(cfg.defines.v[0], "a.B=toml");
+	assert_string_equal(cfg.defines.v[1], "c=3");
+	assert_string_equal(cfg.defines.v[2], "a.B=ini  value");
+	assert_string_equal(cfg.defines.v[3], "a.B=cli");
+	assert_string_equal(cfg.origin.defines.v[2], "alembic.ini:6");
+	assert_string_equal(cfg.origin.defines.v[3], "--define");
+	config_free(&cfg);
+	write_file("df/pyproject.toml", "[tool.migtree]\ndefine = [\n  \"ok=1\",\n  \"=nameless\",\n]\n");
+	assert_int_equal(config_load(&req, &cfg, &err), -1);
+	assert_int_equal(err.line, 4);
+	assert_true(str_ends_with(err.path, "pyproject.toml"));
+	config_free(&cfg);
+	sl_free(&req.defines);
+}
+
+static void test_unread_subdirectories_note(void **state)
+{
+	struct config_request req = { 0 };
+	struct mt_config cfg;
+	struct file_list fl;
+	struct mt_error err = { 0 };
+	char *dir = xasprintf("%s/sd/versions", root);
+
+	(void)state;
+	make_dir("sd");
+	make_dir("sd/versions");
+	make_dir("sd/versions/y1");
+	make_dir("sd/versions/y2");
+	make_dir("sd/versions/docs");
+	write_file("sd/versions/a.py", "revision = 'a1'\ndown_revision = None\n");
+	write_file("sd/versions/y1/b.py", "revision = 'b1'\ndown_revision = 'a1'\n");
+	write_file("sd/versions/y2/c.py", "revision = 'c1'\ndown_revision = 'b1'\n");
+	write_file("sd/versions/docs/notes.txt", "");
+	req.versions_dir = dir;
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_int_equal(scan_project(&cfg, &fl, &err), 0);
+	assert_int_equal(fl.n, 1);
+	assert_int_equal(fl.notes.n, 1);
+	assert_non_null(strstr(fl.notes.v[0], "2 subdirectories"));
+	assert_non_null(strstr(fl.notes.v[0], "--recursive"));
+	file_list_free(&fl);
+	config_free(&cfg);
+	req.recursive = true;
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_int_equal(scan_project(&cfg, &fl, &err), 0);
+	assert_int_equal(fl.n, 3);
+	assert_int_equal(fl.notes.n, 0);
+	file_list_free(&fl);
+	config_free(&cfg);
+	free(dir);
+	/* a subdirectory that is itself a version location is read: only y2 is not */
+	write_file("sd/alembic.ini", "[alembic]\nscript_location = .\n"
+				     "version_locations = versions versions/y1\npath_separator = space\n");
+	dir = xasprintf("%s/sd/alembic.ini", root);
+	req = (struct config_request){ .config_file = dir };
+	in_dir("sd"); /* with -c, the current directory's pyproject.toml is read */
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_int_equal(scan_project(&cfg, &fl, &err), 0);
+	assert_int_equal(fl.n, 2);
+	assert_int_equal(fl.notes.n, 1);
+	assert_non_null(strstr(fl.notes.v[0], "subdirectory versions/y2"));
+	assert_non_null(strstr(fl.notes.v[0], "recursive_version_locations"));
+	file_list_free(&fl);
+	config_free(&cfg);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +473,13 @@ int main(void)
 		cmocka_unit_test(test_locate_upwards_and_scan_order),
 		cmocka_unit_test(test_version_locations_and_pyproject),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_ini_empty_section_and_value_lines),
+		cmocka_unit_test(test_package_search),
+		cmocka_unit_test(test_ini_wins_over_pyproject),
+		cmocka_unit_test(test_flask_migrate_layout),
+		cmocka_unit_test(test_repository_root_fallback),
+		cmocka_unit_test(test_defines_from_config_files),
+		cmocka_unit_test(test_unread_subdirectories_note),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, setup, teardown);

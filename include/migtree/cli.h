@@ -18,10 +18,14 @@ struct cli {
 	bool color;  /* ANSI colours on stdout */
 	bool ascii;  /* ASCII instead of Unicode glyphs */
 	const char *published_ref; /* --published REF, or NULL for the upstream */
+	/* the configuration's notes were shown (on stderr, or in the explorer's status
+	 * bar): a reload or a second load must not repeat them */
+	bool notes_shown;
 	FILE *out;
 };
 
-/* Load the project named by CLI->req; prints the error and returns -1 on failure. */
+/* Load the project named by CLI->req; prints the error and returns -1 on failure.
+ * The configuration's notes go to stderr once, as `migtree: note: ...`. */
 int cli_load(struct cli *cli, struct project *p);
 /* Resolve a revision argument (id, label, unique prefix); prints why not and
  * returns NO_NODE when it names none or several. */

@@ -1,8 +1,12 @@
 /* config.h - where a project's migration files are, read as Alembic reads it.
  *
  * Sources, in order: an explicit `-d DIR` (a bare versions directory); an explicit
- * `-c FILE`; else `alembic.ini` in the current directory or above, then a
- * `pyproject.toml` with a [tool.alembic] table. */
+ * `-c FILE`; else `alembic.ini` in the current directory or above, then
+ * `migrations/alembic.ini` there (Flask-Migrate's folder), then a `pyproject.toml`
+ * with a [tool.alembic] table. An option set in both the ini and [tool.alembic]
+ * is the ini's (Alembic's get_alembic_option). Every value records where it came
+ * from, so that `show --config` can say it: users debugging "why is this directory
+ * not read" need the source, not only the result. */
 #ifndef MIGTREE_CONFIG_H
 #define MIGTREE_CONFIG_H
 
@@ -11,8 +15,20 @@
 #include "migtree/error.h"
 #include "migtree/util.h"
 
+/* Where each value came from: "alembic.ini:12", "pyproject.toml [tool.alembic]",
+ * "default", "-d", "--recursive", "fallback: current directory". */
+struct mt_origins {
+	char *script_location, *recursive, *file_template, *truncate_slug_length;
+	char *separator;                  /* of path_separator */
+	struct strlist version_locations; /* one per mt_config.version_locations item */
+	struct strlist defines;           /* one per mt_config.defines item */
+};
+
 struct mt_config {
 	char *config_path;         /* alembic.ini or pyproject.toml read, NULL with -d */
+	char *section;             /* "alembic" (-n), "tool.alembic", NULL with -d */
+	char *toml_path;           /* the pyproject.toml read beside an ini, or NULL */
+	char *separator;           /* path_separator as written, NULL when unset */
 	char *here;                /* absolute directory of config_path (or of -d) */
 	char *script_location;     /* absolute; NULL with -d */
 	struct strlist version_locations; /* absolute directories, Alembic's order */
@@ -25,6 +41,7 @@ struct mt_config {
 	/* One-line notices about how the configuration was read (a fallback taken,
 	 * subdirectories not read): shown once on stderr, or in the status bar. */
 	struct strlist notes;
+	struct mt_origins origin;
 };
 
 struct config_request {

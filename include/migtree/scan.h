@@ -15,6 +15,9 @@
 struct file_list {
 	struct revision_file **v;
 	size_t n, cap;
+	/* one-line notices about the walk (subdirectories holding migration files
+	 * that a non-recursive location does not read), for the front ends to show */
+	struct strlist notes;
 };
 
 /* Read and parse every candidate. A file that cannot be read or parsed is still

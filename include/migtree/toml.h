@@ -13,7 +13,8 @@ struct toml_table {
 	struct strlist keys, values; /* scalar values as text */
 	struct strlist list_keys;    /* arrays: key i's items are lists[i] */
 	struct strlist *lists;
-	size_t nlists, cap;
+	int **item_lines;            /* the file line of each item of lists[i] */
+	size_t nlists, cap, cap_lines;
 };
 
 int toml_load_table(const char *path, const char *table, struct toml_table *t, struct mt_error *err);
@@ -21,5 +22,8 @@ void toml_table_free(struct toml_table *t);
 const char *toml_get(const struct toml_table *t, const char *key);
 /* Copy the array KEY into OUT; false when there is no such array. */
 bool toml_get_list(const struct toml_table *t, const char *key, struct strlist *out);
+/* The array KEY in place, with the line of each item; false when there is none. */
+bool toml_find_list(const struct toml_table *t, const char *key, const struct strlist **items,
+		    const int **lines);
 
 #endif

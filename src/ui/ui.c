@@ -641,8 +641,15 @@ int ui_run(struct cli *cli)
 
 	if (MB_CUR_MAX == 1 && !(lang && strstr(lang, "UTF")))
 		ui.ascii = true; /* a non-UTF-8 locale cannot show the box glyphs */
+	cli->notes_shown = true; /* the status bar shows them: stderr is under the screen */
 	if (cli_load(cli, &ui.project))
 		return EXIT_USAGE;
+	if (ui.project.config.notes.n) {
+		char *notes = sl_join(&ui.project.config.notes, "; ");
+
+		ui_set_message(&ui, false, "note: %s", notes);
+		free(notes);
+	}
 	ui_derive(&ui);
 	edit_begin(&ui.edit, &ui.project);
 	{

@@ -1,0 +1,147 @@
+/* pkgfind.c - the places a package may be, tried nearest first (see pkgfind.h).
+ *
+ * Nearest first because the first hit wins: a project's own package must not
+ * lose to a same-named checkout further up. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "migtree/pkgfind.h"
+#include "migtree/util.h"
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool pkg_is_module_name(const char *s, size_t n)
+{
+	bool start = true;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '.') {
+			if (start)
+				return false;
+			start = true;
+			continue;
+		}
+		if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (!start && c >= '0' && c <= '9')))
+			return false;
+		start = false;
+	}
+	return n > 0 && !start;
+}
+
+/* Does ROOT/REL hold an __init__.py at every level of REL ("a/b")? */
+static bool is_package(const char *root, const char *rel)
+{
+	char *path = xasprintf("%s/%s", root, rel);
+	size_t base = strlen(root) + 1;
+	bool ok = true;
+
+	for (char *p = path + base;; p++) {
+		if (*p == '/' || !*p) {
+			char saved = *p, *init;
+
+			*p = '\0';
+			init = xasprintf("%s/__init__.py", path);
+			ok = is_file(init);
+			free(init);
+			*p = saved;
+			if (!ok || !saved)
+				break;
+		}
+	}
+	free(path);
+	return ok;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* DIR/<one subdirectory>/REL, subdirectories in name order, hidden ones skipped. */
+static char *in_subdirectory(const char *dir, const char *rel)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct strlist subs = { 0 };
+	char *hit = NULL;
+
+	if (!d)
+		return NULL;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			sl_push(&subs, de->d_name);
+	closedir(d);
+	sort_array(subs.v, subs.n, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < subs.n && !hit; i++) {
+		char *root = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", subs.v[i]);
+
+		if (is_package(root, rel))
+			hit = xasprintf("%s/%s", root, rel);
+		free(root);
+	}
+	sl_free(&subs);
+	return hit;
+}
+
+static char *at_level(const char *dir, const char *rel)
+{
+	size_t n = strlen(dir), m = strlen(rel);
+	const char *top = strcmp(dir, "/") ? dir : "";
+	char *root;
+
+	if (n > m && dir[n - m - 1] == '/' && !strcmp(dir + n - m, rel)) {
+		root = xstrndup(dir, n - m - 1);
+		if (is_package(root, rel)) {
+			free(root);
+			return xstrdup(dir);
+		}
+		free(root);
+	}
+	if (is_package(top, rel))
+		return xasprintf("%s/%s", top, rel);
+	root = xasprintf("%s/src", top);
+	if (is_package(root, rel)) {
+		char *hit = xasprintf("%s/%s", root, rel);
+
+		free(root);
+		return hit;
+	}
+	free(root);
+	return in_subdirectory(dir, rel);
+}
+
+char *pkg_find(const char *start, const char *dotted)
+{
+	char *rel = xstrdup(dotted), *dir = xstrdup(start), *hit = NULL;
+
+	for (char *c = rel; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	for (;;) {
+		char *slash;
+
+		hit = at_level(dir, rel);
+		if (hit)
+			break;
+		slash = strrchr(dir, '/');
+		if (!slash || !strcmp(dir, "/"))
+			break;
+		if (slash == dir)
+			slash[1] = '\0'; /* the root itself is the last place */
+		else
+			*slash = '\0';
+	}
+	free(dir);
+	free(rel);
+	return hit;
+}
