@@ -471,14 +471,21 @@ def main():
         MAX_REVS = int(args[args.index("--max-revs") + 1])
     failures = 0
     compared = 0
+    # every feature the generator makes must have been compared at least once
     seen = dict.fromkeys(["revisions", "merge points", "3-way merges", "branch points",
-                          "depends_on", "branch labels", "effective heads"], 0)
+                          "depends_on", "depends_on on a label", "branch labels",
+                          "effective heads", "ids prefixing others", "annotated files",
+                          "multi-line tuples", "CRLF files", "files without docstring",
+                          "ids from file names", "several locations", "recursive locations",
+                          "ranges compared"], 0)
+    skipped = dict.fromkeys(["ranges not picked", "ranges Alembic asserts on"], 0)
     for case in range(cases):
         rng = random.Random(seed + case)
         root = tempfile.mkdtemp(prefix="migtree-agree-")
         try:
             script_location, locations, recursive = generate(rng, root)
             sd = SortedScriptDirectory(script_location, locations, recursive)
+            ids = [sc.revision for sc in sd.walk_revisions()]
             for sc in sd.walk_revisions():
                 seen["revisions"] += 1
                 seen["merge points"] += sc.is_merge_point
@@ -487,12 +494,25 @@ def main():
                 seen["depends_on"] += bool(sc.dependencies)
                 seen["branch labels"] += bool(sc._orig_branch_labels)
                 seen["effective heads"] += sc.is_head and not sc._is_real_head
+                seen["depends_on on a label"] += any(
+                    d not in ids for d in util.to_tuple(sc.dependencies, ()))
+                seen["ids prefixing others"] += any(
+                    o != sc.revision and o.startswith(sc.revision) for o in ids)
+                with open(sc.path, "rb") as f:
+                    data = f.read()
+                seen["annotated files"] += b"revision: str" in data
+                seen["multi-line tuples"] += b",  # parent" in data
+                seen["CRLF files"] += b"\r\n" in data
+                seen["files without docstring"] += not data.startswith(b'"""')
+                seen["ids from file names"] += b"_unused = " in data
+            seen["several locations"] += len(locations) > 1
+            seen["recursive locations"] += recursive
             checks = [("history", False, None), ("history", True, None), ("heads", False, None),
                       ("heads", True, None), ("branches", False, None)]
             try:
                 checks.append(("history", False, pick_range(rng, sd)))
             except Exception:
-                pass
+                skipped["ranges not picked"] += 1
             for what, verbose, rng_range in checks:
                 ref_cwd = os.getcwd()
                 os.chdir(root)
@@ -501,7 +521,9 @@ def main():
                 except util.CommandError as e:
                     expected = "ERROR " + str(e)
                 except AssertionError:
-                    continue  # Alembic's own _topological_sort asserts on some ranges
+                    # Alembic's own _topological_sort asserts on some ranges: counted
+                    skipped["ranges Alembic asserts on"] += 1
+                    continue
                 finally:
                     os.chdir(ref_cwd)
                 argv = [what] + (["-v"] if verbose else []) + (["-r", rng_range] if rng_range else [])
@@ -509,6 +531,7 @@ def main():
                 if rc != 0:
                     got = "ERROR " + err.strip().replace("migtree: ", "", 1)
                 compared += 1
+                seen["ranges compared"] += rng_range is not None
                 if got != expected:
                     failures += 1
                     print("FAIL case %d (seed %d): migtree %s" % (case, seed + case, " ".join(argv)))
@@ -523,7 +546,15 @@ def main():
         finally:
             shutil.rmtree(root, ignore_errors=True)
     print("covered: " + ", ".join("%d %s" % (v, k) for k, v in seen.items()))
+    print("not compared: " + ", ".join("%d %s" % (v, k) for k, v in skipped.items()))
     print("%d comparisons over %d generated histories" % (compared, cases))
+    uncovered = [k for k, v in seen.items() if v < 1]
+    if uncovered or compared == 0:
+        # a generator or seed change that stops making a feature must not pass quietly
+        print("FAIL coverage: never compared: %s (raise --cases or fix the generator)"
+              % (", ".join(uncovered) or "anything"))
+        print("%d passed, %d failed" % (compared - failures, failures + 1))
+        return 1
     print("%d passed, %d failed" % (compared - failures, failures))
     return 1 if failures else 0
 
