@@ -406,9 +406,9 @@ def compare_project(migtree, ini, root=None, section=None, flask=False, subdirs=
         compared += 1
         listed = set()
         for line in proc.stdout.splitlines():
-            head = line.split(",", 1)[0]
-            if " -> " in head:
-                listed.add(head.split(" -> ", 1)[1].split(" ", 1)[0])
+            # "DOWN[, DOWN2] [(DEPS)] -> REV [(LABELS)] [(head)]..., DOC"
+            if " -> " in line:
+                listed.add(line.split(" -> ", 1)[1].split(" ", 1)[0].rstrip(","))
         lost = [r for r in revisions if r not in listed]
         unsaid = [t for t in expect_warnings if t not in proc.stderr]
         if proc.returncode != 0 or lost or unsaid:
