@@ -18,9 +18,34 @@ Alembic prints some Python sets (branch labels, "Branches into", the children in
 sorted and children in history order, and the reference is normalised to that
 order, so the comparison is exact everywhere else.
 
+A fixed project (--project INI) is loaded through Alembic's own configuration
+code instead: alembic.config.Config and ScriptDirectory.from_config, with the
+project root and its src/ first on sys.path so that `package:path` locations and
+the migration files' own imports resolve, and the current directory at the
+project root (Alembic resolves relative locations against it). Only the listing
+of the resolved version locations is replaced by the sorted walk above.
+
+Every comparison is counted; a project that Alembic cannot load, or that yields no
+comparison, fails. The generated run fails when a feature was never covered.
+
 Usage: agree.py MIGTREE [--cases N] [--seed S] [--max-revs N] [--keep DIR]
-       agree.py MIGTREE --project path/to/alembic.ini
+       agree.py MIGTREE --project INI [--root DIR] [--section NAME] [--flask]
+                [--subdir REL]... [--expect-warning TEXT]... [-- MIGTREE_ARGS...]
+
+  --root DIR      the project root: migtree runs there (with -c INI), and it and
+                  DIR/src go first on sys.path (default: the ini's directory)
+  --section NAME  the ini section (Config(ini_section=NAME), migtree -n NAME)
+  --flask         Flask-Migrate: an ini without script_location gets the ini's
+                  folder as script_location (Flask-Migrate passes the folder)
+  --subdir REL    also run every command from ROOT/REL without -c (migtree must
+                  find the configuration upwards); repeatable
+  --expect-warning TEXT
+                  without MIGTREE_ARGS, `migtree history` must still list every
+                  revision, exit 0 and say TEXT on stderr (a value only running
+                  the file could tell); repeatable
+  -- MIGTREE_ARGS extra arguments for every migtree run (e.g. --define X=Y)
 """
+import difflib
 import io
 import os
 import random
@@ -30,10 +55,13 @@ import sys
 import tempfile
 
 from alembic import util
+from alembic.config import Config
 from alembic.script import base as script_base
 from alembic.script.base import Script, ScriptDirectory
+from alembic.script.revision import RevisionMap
 
 MAX_REVS = 45
+DIFF_LINES = 40   # per failed project comparison
 
 WORDS = ("add users table index fix email column drop legacy audit log tenant policy "
          "rename cache token merge heads refactor billing invoice order status").split()
@@ -46,6 +74,18 @@ class SortedScriptDirectory(ScriptDirectory):
         super().__init__(dir_, version_locations=locations)
         self._locations = locations
         self._recursive = recursive
+
+    @classmethod
+    def adopt(cls, script_dir, recursive):
+        """Take over a ScriptDirectory that Alembic built from a Config: its
+        resolved locations (package:path resolved, made absolute) stay, only the
+        listing order changes."""
+        script_dir._locations = list(script_dir._version_locations)
+        script_dir._recursive = recursive
+        script_dir.__class__ = cls
+        # __init__ bound the map to the old listing: bind it to ours
+        script_dir.revision_map = RevisionMap(script_dir._load_revisions)
+        return script_dir
 
     def _load_revisions(self):
         dupes = set()
@@ -285,44 +325,144 @@ def pick_range(rng, script_dir):
                       upper if rng.random() < 0.8 else "")
 
 
-def compare_project(migtree, ini):
-    """Compare a fixed project (its alembic.ini names one versions directory)."""
-    import configparser
-    root = os.path.dirname(os.path.abspath(ini))
-    cp = configparser.ConfigParser(defaults={"here": root})
-    cp.read(ini)
-    loc = cp.get("alembic", "script_location")
-    locs = cp.get("alembic", "version_locations", fallback=None)
-    locations = locs.split() if locs else [os.path.join(loc, "versions")]
-    recursive = cp.get("alembic", "recursive_version_locations", fallback="") == "true"
-    sd = SortedScriptDirectory(loc, locations, recursive)
-    failures = 0
-    for what, verbose in (("history", False), ("history", True), ("heads", False),
-                          ("heads", True), ("branches", False)):
-        cwd = os.getcwd()
-        os.chdir(root)
-        try:
-            expected = reference(sd, what, verbose)
-        finally:
-            os.chdir(cwd)
-        argv = [what] + (["-v"] if verbose else [])
-        rc, got, err = run_migtree(migtree, root, argv)
-        if got != expected or rc != 0:
+PATH_SEPARATORS = {"os": os.pathsep, "space": " ", "newline": "\n", ":": ":", ";": ";"}
+
+
+def load_project(ini, root, section, flask):
+    """The project's ScriptDirectory as Alembic's own config code builds it."""
+    for path in (os.path.join(root, "src"), root):
+        if os.path.isdir(path) and path not in sys.path:
+            sys.path.insert(0, path)
+    cfg = Config(ini, ini_section=section or "alembic")
+    if flask and not cfg.get_main_option("script_location"):
+        # flask_migrate: config.set_main_option('script_location', directory)
+        cfg.set_main_option("script_location", os.path.dirname(os.path.abspath(ini)))
+    sep = cfg.get_main_option("path_separator")
+    if sep is not None and cfg.get_main_option("version_locations"):
+        # Alembic 1.16+ key; Debian's 1.8 only knows version_path_separator
+        if sep not in PATH_SEPARATORS:
+            raise util.CommandError("path_separator %r is not valid" % sep)
+        parts = cfg.get_main_option("version_locations").split(PATH_SEPARATORS[sep])
+        cfg.set_main_option("version_path_separator", "os")
+        cfg.set_main_option("version_locations",
+                            os.pathsep.join(p.strip() for p in parts if p.strip()))
+    script_dir = ScriptDirectory.from_config(cfg)
+    rec = (cfg.get_main_option("recursive_version_locations") or "").strip().lower()
+    return SortedScriptDirectory.adopt(script_dir, rec in ("true", "1", "yes", "on"))
+
+
+def compare_project(migtree, ini, root=None, section=None, flask=False, subdirs=(),
+                    extra=(), expect_warnings=()):
+    """Compare a fixed project; returns (comparisons, failures)."""
+    ini = os.path.abspath(ini)
+    root = os.path.abspath(root or os.path.dirname(ini))
+    name = os.path.relpath(ini, os.path.dirname(root))
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        sd = load_project(ini, root, section, flask)
+        revisions = [sc.revision for sc in sd.walk_revisions()]
+    except Exception as e:   # Alembic cannot load it: a broken fixture or harness
+        os.chdir(cwd)
+        print("FAIL %s: Alembic cannot load the project: %s: %s" % (name, type(e).__name__, e))
+        print("%s: 0 comparisons" % name)
+        return 0, 1
+    expected = {}
+    try:
+        for what, verbose in (("history", False), ("history", True), ("heads", False),
+                              ("heads", True), ("branches", False)):
+            expected[(what, verbose)] = reference(sd, what, verbose)
+    finally:
+        os.chdir(cwd)
+    if not revisions:
+        print("FAIL %s: Alembic loads no revision: fixture or harness is wrong" % name)
+        return 0, 1
+    base_args = ["-n", section] if section else []
+    runs = [(root, ["-c", ini] + base_args)]
+    runs += [(os.path.join(root, sub), base_args) for sub in subdirs]
+    compared = failures = 0
+    for where, loc_args in runs:
+        for (what, verbose), want in expected.items():
+            argv = loc_args + list(extra) + [what] + (["-v"] if verbose else [])
+            proc = subprocess.run([migtree] + argv, cwd=where, capture_output=True, text=True)
+            compared += 1
+            got = proc.stdout
+            if got != want or proc.returncode != 0:
+                failures += 1
+                print("FAIL %s (in %s): migtree %s: exit %d" % (
+                    name, os.path.relpath(where, root), " ".join(argv), proc.returncode))
+                for line in proc.stderr.splitlines()[:5]:
+                    print("   stderr: " + line)
+                diff = list(difflib.unified_diff(want.splitlines(), got.splitlines(),
+                                                 "alembic", "migtree", lineterm="", n=2))
+                for line in diff[:DIFF_LINES]:
+                    print("   " + line)
+                if len(diff) > DIFF_LINES:
+                    print("   ... %d more diff lines" % (len(diff) - DIFF_LINES))
+    if expect_warnings:
+        # without the defines: warned about, but no revision dropped
+        argv = ["-c", ini] + base_args + ["history"]
+        proc = subprocess.run([migtree] + argv, cwd=root, capture_output=True, text=True)
+        compared += 1
+        listed = set()
+        for line in proc.stdout.splitlines():
+            # "DOWN[, DOWN2] [(DEPS)] -> REV [(LABELS)] [(head)]..., DOC"
+            if " -> " in line:
+                listed.add(line.split(" -> ", 1)[1].split(" ", 1)[0].rstrip(","))
+        lost = [r for r in revisions if r not in listed]
+        unsaid = [t for t in expect_warnings if t not in proc.stderr]
+        if proc.returncode != 0 or lost or unsaid:
             failures += 1
-            print("FAIL %s: migtree %s" % (ini, " ".join(argv)))
-            import difflib
-            for line in difflib.unified_diff(expected.splitlines(), got.splitlines(),
-                                             "alembic", "migtree", lineterm="", n=2):
-                print("   " + line)
-    print("%s: %d differ" % (ini, failures))
-    return failures
+            print("FAIL %s: migtree %s (no defines): exit %d, revisions dropped: %s, "
+                  "warnings missing: %s" % (name, " ".join(argv), proc.returncode,
+                                            ", ".join(lost) or "none", ", ".join(unsaid) or "none"))
+            for line in proc.stderr.splitlines()[:5]:
+                print("   stderr: " + line)
+    print("%s: %d comparisons, %d differ (%d revisions)" % (name, compared, failures,
+                                                           len(revisions)))
+    if compared == 0:
+        failures += 1
+    return compared, failures
+
+
+def project_main(migtree, args):
+    extra = []
+    if "--" in args:
+        extra = args[args.index("--") + 1:]
+        args = args[:args.index("--")]
+    opts = {"--project": None, "--root": None, "--section": None}
+    lists = {"--subdir": [], "--expect-warning": []}
+    flask = False
+    i = 0
+    while i < len(args):
+        if args[i] in opts and i + 1 < len(args):
+            opts[args[i]] = args[i + 1]
+            i += 2
+        elif args[i] in lists and i + 1 < len(args):
+            lists[args[i]].append(args[i + 1])
+            i += 2
+        elif args[i] == "--flask":
+            flask = True
+            i += 1
+        else:
+            print("agree.py: unknown argument %r" % args[i])
+            print("0 passed, 1 failed")
+            return 2
+    compared, failures = compare_project(
+        migtree, opts["--project"], opts["--root"], opts["--section"], flask,
+        lists["--subdir"], extra, lists["--expect-warning"])
+    print("%d passed, %d failed" % (max(compared - failures, 0), failures))
+    return 1 if failures else 0
 
 
 def main():
+    sys.dont_write_bytecode = True   # the fixtures are imported: leave no __pycache__
     args = sys.argv[1:]
     migtree = args[0]
+    if os.sep in migtree:
+        migtree = os.path.abspath(migtree)   # it runs in other directories
     if "--project" in args:
-        return 1 if compare_project(migtree, args[args.index("--project") + 1]) else 0
+        return project_main(migtree, args[1:])
     cases = int(args[args.index("--cases") + 1]) if "--cases" in args else 150
     seed = int(args[args.index("--seed") + 1]) if "--seed" in args else 20261125
     keep = args[args.index("--keep") + 1] if "--keep" in args else None
@@ -331,14 +471,21 @@ def main():
         MAX_REVS = int(args[args.index("--max-revs") + 1])
     failures = 0
     compared = 0
+    # every feature the generator makes must have been compared at least once
     seen = dict.fromkeys(["revisions", "merge points", "3-way merges", "branch points",
-                          "depends_on", "branch labels", "effective heads"], 0)
+                          "depends_on", "depends_on on a label", "branch labels",
+                          "effective heads", "ids prefixing others", "annotated files",
+                          "multi-line tuples", "CRLF files", "files without docstring",
+                          "ids from file names", "several locations", "recursive locations",
+                          "ranges compared"], 0)
+    skipped = dict.fromkeys(["ranges not picked", "ranges Alembic asserts on"], 0)
     for case in range(cases):
         rng = random.Random(seed + case)
         root = tempfile.mkdtemp(prefix="migtree-agree-")
         try:
             script_location, locations, recursive = generate(rng, root)
             sd = SortedScriptDirectory(script_location, locations, recursive)
+            ids = [sc.revision for sc in sd.walk_revisions()]
             for sc in sd.walk_revisions():
                 seen["revisions"] += 1
                 seen["merge points"] += sc.is_merge_point
@@ -347,12 +494,25 @@ def main():
                 seen["depends_on"] += bool(sc.dependencies)
                 seen["branch labels"] += bool(sc._orig_branch_labels)
                 seen["effective heads"] += sc.is_head and not sc._is_real_head
+                seen["depends_on on a label"] += any(
+                    d not in ids for d in util.to_tuple(sc.dependencies, ()))
+                seen["ids prefixing others"] += any(
+                    o != sc.revision and o.startswith(sc.revision) for o in ids)
+                with open(sc.path, "rb") as f:
+                    data = f.read()
+                seen["annotated files"] += b"revision: str" in data
+                seen["multi-line tuples"] += b",  # parent" in data
+                seen["CRLF files"] += b"\r\n" in data
+                seen["files without docstring"] += not data.startswith(b'"""')
+                seen["ids from file names"] += b"_unused = " in data
+            seen["several locations"] += len(locations) > 1
+            seen["recursive locations"] += recursive
             checks = [("history", False, None), ("history", True, None), ("heads", False, None),
                       ("heads", True, None), ("branches", False, None)]
             try:
                 checks.append(("history", False, pick_range(rng, sd)))
             except Exception:
-                pass
+                skipped["ranges not picked"] += 1
             for what, verbose, rng_range in checks:
                 ref_cwd = os.getcwd()
                 os.chdir(root)
@@ -361,7 +521,9 @@ def main():
                 except util.CommandError as e:
                     expected = "ERROR " + str(e)
                 except AssertionError:
-                    continue  # Alembic's own _topological_sort asserts on some ranges
+                    # Alembic's own _topological_sort asserts on some ranges: counted
+                    skipped["ranges Alembic asserts on"] += 1
+                    continue
                 finally:
                     os.chdir(ref_cwd)
                 argv = [what] + (["-v"] if verbose else []) + (["-r", rng_range] if rng_range else [])
@@ -369,6 +531,7 @@ def main():
                 if rc != 0:
                     got = "ERROR " + err.strip().replace("migtree: ", "", 1)
                 compared += 1
+                seen["ranges compared"] += rng_range is not None
                 if got != expected:
                     failures += 1
                     print("FAIL case %d (seed %d): migtree %s" % (case, seed + case, " ".join(argv)))
@@ -383,7 +546,15 @@ def main():
         finally:
             shutil.rmtree(root, ignore_errors=True)
     print("covered: " + ", ".join("%d %s" % (v, k) for k, v in seen.items()))
+    print("not compared: " + ", ".join("%d %s" % (v, k) for k, v in skipped.items()))
     print("%d comparisons over %d generated histories" % (compared, cases))
+    uncovered = [k for k, v in seen.items() if v < 1]
+    if uncovered or compared == 0:
+        # a generator or seed change that stops making a feature must not pass quietly
+        print("FAIL coverage: never compared: %s (raise --cases or fix the generator)"
+              % (", ".join(uncovered) or "anything"))
+        print("%d passed, %d failed" % (compared - failures, failures + 1))
+        return 1
     print("%d passed, %d failed" % (compared - failures, failures))
     return 1 if failures else 0
 
