@@ -160,7 +160,7 @@ static uint32_t *group_heads(const struct graph *g)
 	for (uint32_t i = 0; i < h; i++) {
 		const struct node *nd = &g->nodes[g->heads.v[i]];
 
-		if (nd->file->labels.unknown.n)
+		if (nd->labels_unknown)
 			continue;
 		if (!nd->n_labels) {
 			if (unlabelled == NO_NODE)

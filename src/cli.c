@@ -66,6 +66,26 @@ uint32_t cli_resolve(const struct project *p, const char *arg)
 	return node;
 }
 
+/* Output that holds `<unknown NAME>` is not Alembic's: say which names, once. */
+static void warn_unknown_values(const struct project *p)
+{
+	const struct problem_list *pl = &p->graph.problems;
+	struct strlist names = { 0 };
+	char *list;
+
+	for (size_t i = 0; i < pl->n; i++)
+		if (pl->v[i].kind == PROBLEM_UNKNOWN_VALUE && !sl_contains(&names, pl->v[i].ref))
+			sl_push(&names, pl->v[i].ref);
+	if (!names.n)
+		return;
+	list = sl_join(&names, ", ");
+	cli_error("warning: shown as <unknown ...>, what only running the files could tell: %.600s; "
+		  "give %s with --define NAME=VALUE (see `migtree check`)",
+		  list, names.n == 1 ? "it" : "them");
+	free(list);
+	sl_free(&names);
+}
+
 void cli_warn_if_alembic_fails(const struct project *p)
 {
 	size_t errors = problem_count(&p->graph.problems, SEVERITY_ERROR);
@@ -74,6 +94,7 @@ void cli_warn_if_alembic_fails(const struct project *p)
 		cli_error("warning: %zu error%s in this history; Alembic itself would refuse to load it "
 			  "(see `migtree check`)",
 			  errors, errors == 1 ? "" : "s");
+	warn_unknown_values(p);
 }
 
 const char *cli_color(const struct cli *cli, const char *code)

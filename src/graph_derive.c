@@ -220,12 +220,32 @@ static void inherit_from(struct graph *g, struct label_sets *ls, uint32_t r, uin
 	}
 }
 
+/* A label nobody could read is inherited like the others: every descendant's
+ * labels are then unknown too. One walk over all such descendants. */
+static void mark_labels_unknown(struct graph *g, struct u32vec *todo)
+{
+	todo->n = 0;
+	for (uint32_t i = 0; i < g->n; i++)
+		if (!g->nodes[i].phantom && g->nodes[i].file->labels.unknown.n)
+			u32_push(todo, i);
+	while (todo->n) {
+		struct node *nd = &g->nodes[todo->v[--todo->n]];
+
+		if (nd->labels_unknown)
+			continue;
+		nd->labels_unknown = true;
+		for (uint32_t k = 0; k < nd->children.n; k++)
+			u32_push(todo, nd->children.v[k]);
+	}
+}
+
 void graph_inherit_labels(struct graph *g)
 {
 	struct label_sets ls = { xcalloc(g->n, sizeof(uint32_t)) };
 	uint32_t *seen = xcalloc(g->n, sizeof(uint32_t)), stamp = 0;
 	struct u32vec todo = { 0 };
 
+	mark_labels_unknown(g, &todo);
 	for (uint32_t i = 0; i < g->n; i++)
 		if (!g->nodes[i].phantom && g->nodes[i].file->labels.ids.n)
 			inherit_from(g, &ls, i, seen, ++stamp, &todo);

@@ -45,6 +45,7 @@ struct node {
 	bool is_base;        /* down_revision is None */
 	bool is_branch_point, is_real_branch_point, is_merge_point;
 	bool in_cycle;
+	bool labels_unknown; /* it or an ancestor has a label only running a file could tell */
 };
 
 struct graph {
