@@ -93,7 +93,8 @@ static char *in_subdirectory(const char *dir, const char *rel)
 	return hit;
 }
 
-static char *at_level(const char *dir, const char *rel)
+/* SUBDIRS: also one level of DIR's subdirectories (see pkg_find). */
+static char *at_level(const char *dir, const char *rel, bool subdirs)
 {
 	size_t n = strlen(dir), m = strlen(rel);
 	const char *top = strcmp(dir, "/") ? dir : "";
@@ -117,20 +118,49 @@ static char *at_level(const char *dir, const char *rel)
 		return hit;
 	}
 	free(root);
-	return in_subdirectory(dir, rel);
+	return subdirs ? in_subdirectory(dir, rel) : NULL;
 }
 
+/* The nearest folder at or above START holding .git: the project's own tree. */
+static char *repository_root(const char *start)
+{
+	char *dir = xstrdup(start);
+
+	for (;;) {
+		char *git = xasprintf("%s/.git", strcmp(dir, "/") ? dir : "");
+		struct stat st;
+		bool found = stat(git, &st) == 0;
+		char *slash = strrchr(dir, '/');
+
+		free(git);
+		if (found)
+			return dir;
+		if (!slash || slash == dir)
+			break;
+		*slash = '\0';
+	}
+	free(dir);
+	return NULL;
+}
+
+/* Subdirectories are searched in START and, inside a git work tree, in every
+ * folder up to its root: one level of every parent up to / would reach
+ * unrelated checkouts (and list /usr, /home...). */
 char *pkg_find(const char *start, const char *dotted)
 {
 	char *rel = xstrdup(dotted), *dir = xstrdup(start), *hit = NULL;
+	char *top = repository_root(start);
+	bool inside = true;
 
 	for (char *c = rel; *c; c++)
 		if (*c == '.')
 			*c = '/';
-	for (;;) {
+	for (bool first = true;; first = false) {
 		char *slash;
 
-		hit = at_level(dir, rel);
+		hit = at_level(dir, rel, first || (top && inside));
+		if (top && !strcmp(dir, top))
+			inside = false;
 		if (hit)
 			break;
 		slash = strrchr(dir, '/');
@@ -143,5 +173,6 @@ char *pkg_find(const char *start, const char *dotted)
 	}
 	free(dir);
 	free(rel);
+	free(top);
 	return hit;
 }

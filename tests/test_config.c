@@ -283,6 +283,9 @@ static void test_package_search(void **state)
 	assert_non_null(hit);
 	assert_true(str_ends_with(hit, "/pk/src/app/db"));
 	free(hit);
+	/* a sibling's subdirectory only inside the same git work tree */
+	assert_null(pkg_find(start, "other"));
+	make_dir("pk/.git");
 	hit = pkg_find(start, "other");
 	assert_non_null(hit);
 	assert_true(str_ends_with(hit, "/pk/libs/other"));

@@ -4,7 +4,8 @@
  * (importlib.resources.files). migtree never runs project code, so it looks
  * where projects keep their packages instead: at each directory from START
  * upward, the directory itself when it is the package (Dispatch keeps alembic.ini
- * inside its package), DIR/pkg, DIR/src/pkg, and DIR/<one subdirectory>/pkg.
+ * inside its package), DIR/pkg and DIR/src/pkg, and DIR/<one subdirectory>/pkg
+ * in START and, inside a git work tree, in every folder up to its root.
  * A directory is the package when every level of the dotted name holds an
  * __init__.py (`a.b` is a/__init__.py and a/b/__init__.py). */
 #ifndef MIGTREE_PKGFIND_H
