@@ -27,6 +27,21 @@ static void list_nodes(FILE *out, const struct graph *g, const char *title, cons
 	fputc('\n', out);
 }
 
+/* Values read through a name: where each came from, or what was tried. */
+static void show_values(FILE *out, const struct revision_file *rf)
+{
+	const struct py_value *vals[] = { &rf->rev, &rf->down, &rf->labels, &rf->deps };
+	const char *names[] = { "revision", "down_revision", "branch_labels", "depends_on" };
+
+	for (int f = 0; f < 4; f++) {
+		if (vals[f]->resolved_from)
+			fprintf(out, "%-10s%s read from %s\n", "value", names[f], vals[f]->resolved_from);
+		for (size_t k = 0; k < vals[f]->unknown.n; k++)
+			fprintf(out, "%-10s%s = %s: unknown without running the file (%s)\n", "unknown",
+				names[f], vals[f]->unknown.v[k], vals[f]->unknown_why.v[k]);
+	}
+}
+
 static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 {
 	const struct graph *g = &p->graph;
@@ -49,6 +64,7 @@ static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 		list_nodes(out, g, "depends", &nd->deps);
 	if (nd->dependants.n)
 		list_nodes(out, g, "needed-by", &nd->dependants);
+	show_values(out, rf);
 	if (nd->n_labels) {
 		fprintf(out, "%-10s", "labels");
 		for (uint32_t i = 0; i < nd->n_labels; i++)

@@ -38,6 +38,24 @@ static void add_links(struct dlines *d, const struct graph *g, const char *title
 	}
 }
 
+/* Values read through a name: where they came from, or what was tried. */
+static void add_values(struct dlines *d, const struct revision_file *rf)
+{
+	const struct py_value *vals[] = { &rf->rev, &rf->down, &rf->labels, &rf->deps };
+	const char *names[] = { "revision", "down_revision", "branch_labels", "depends_on" };
+
+	for (int f = 0; f < 4; f++) {
+		const struct py_value *v = vals[f];
+
+		if (v->resolved_from)
+			add(d, C_NORMAL, NO_NODE, xasprintf("%s read from %s", names[f], v->resolved_from));
+		for (size_t k = 0; k < v->unknown.n; k++)
+			add(d, C_WARNING, NO_NODE,
+			    xasprintf("%s: %s unknown without running the file (%s)", names[f],
+				      v->unknown.v[k], v->unknown_why.v[k]));
+	}
+}
+
 static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 {
 	const struct graph *g = &ui->project.graph;
@@ -58,6 +76,7 @@ static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 				      nd->is_merge_point ? "merge point  " : "", nd->in_cycle ? "in a cycle" : ""));
 		for (uint32_t i = 0; i < nd->n_labels; i++)
 			add(d, C_LABEL, NO_NODE, xasprintf("branch label: %s", nd->labels[i]));
+		add_values(d, rf);
 	}
 	add_links(d, g, "parents (down_revision)", &nd->down);
 	add_links(d, g, "children", &nd->children);
