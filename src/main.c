@@ -16,7 +16,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "check", cmd_check, "every problem, `path:line: kind: message` (exit 1 when any)" },
+	{ "check", cmd_check, "every problem, `path:line: kind: message` (exit rule below)" },
 	{ "heads", cmd_heads, "the head revisions, as `alembic heads` prints them" },
 	{ "bases", cmd_bases, "the base revisions (down_revision = None)" },
 	{ "branches", cmd_branches, "the branch points, as `alembic branches` prints them" },
@@ -55,7 +55,10 @@ static void usage(FILE *out)
 		fprintf(out, "  %-13s %s\n", c->name, c->summary);
 	fputs("\nWithout a command: the interactive explorer on a terminal (? lists its keys),\n"
 	      "else the tree and the problems of the project.\n"
-	      "Exit status: 0 success, 1 problems found, 2 usage or I/O error. See migtree(1).\n",
+	      "Exit status: 0 success; 1 where a deploy would fail (check: any error, or several\n"
+	      "heads within one branch, i.e. heads without distinct branch labels; --max-heads N\n"
+	      "allows N, --strict fails on warnings too) or a change refused; 2 usage or I/O\n"
+	      "error. See migtree(1).\n",
 	      out);
 }
 
