@@ -5,6 +5,7 @@
 
 #include "migtree/export.h"
 #include "migtree/json.h"
+#include "migtree/quote.h"
 
 /* Which nodes have an error of their own (one pass over the problems). */
 static bool *nodes_with_errors(const struct graph *g)
@@ -22,6 +23,27 @@ static bool *nodes_with_errors(const struct graph *g)
 	return bad;
 }
 
+static void mermaid_text(FILE *out, const char *s)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	quote_mermaid(&sb, s);
+	fwrite(sb.buf, 1, sb.len, out);
+	sb_free(&sb);
+}
+
+/* DOT has its own quoting (not JSON's: \uNNNN means nothing there). */
+static void dot_string(FILE *out, const char *s)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	quote_dot(&sb, s);
+	fwrite(sb.buf, 1, sb.len, out);
+	sb_free(&sb);
+}
+
 void export_dot(FILE *out, const struct project *p)
 {
 	const struct graph *g = &p->graph;
@@ -34,9 +56,9 @@ void export_dot(FILE *out, const struct project *p)
 					  : xasprintf("%s\n%s", nd->id, nd->file->message);
 
 		fputs("  ", out);
-		json_string(out, nd->id);
+		dot_string(out, nd->id);
 		fputs(" [label=", out);
-		json_string(out, label);
+		dot_string(out, label);
 		if (nd->phantom)
 			fputs(", color=red, style=dashed, fontcolor=red", out);
 		else if (bad[i])
@@ -51,34 +73,21 @@ void export_dot(FILE *out, const struct project *p)
 
 		for (uint32_t k = 0; k < nd->down.n; k++) {
 			fputs("  ", out);
-			json_string(out, g->nodes[nd->down.v[k]].id);
+			dot_string(out, g->nodes[nd->down.v[k]].id);
 			fputs(" -> ", out);
-			json_string(out, nd->id);
+			dot_string(out, nd->id);
 			fputs(g->nodes[nd->down.v[k]].phantom ? " [color=red];\n" : ";\n", out);
 		}
 		for (uint32_t k = 0; k < nd->deps.n; k++) {
 			fputs("  ", out);
-			json_string(out, g->nodes[nd->deps.v[k]].id);
+			dot_string(out, g->nodes[nd->deps.v[k]].id);
 			fputs(" -> ", out);
-			json_string(out, nd->id);
+			dot_string(out, nd->id);
 			fputs(" [style=dashed];\n", out);
 		}
 	}
 	fputs("}\n", out);
 	free(bad);
-}
-
-/* Mermaid labels are quoted; a quote in them is written as #quot; */
-static void mermaid_text(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '"')
-			fputs("#quot;", out);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', out);
-		else
-			fputc(*s, out);
-	}
 }
 
 void export_mermaid(FILE *out, const struct project *p)

@@ -3,25 +3,16 @@
 #include <string.h>
 
 #include "migtree/json.h"
+#include "migtree/quote.h"
 
 void json_string(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", out);
-		else if (*p == '\t')
-			fputs("\\t", out);
-		else if (*p == '\r')
-			fputs("\\r", out);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
+	struct strbuf sb;
+
+	sb_init(&sb);
+	quote_json(&sb, s);
+	fwrite(sb.buf, 1, sb.len, out);
+	sb_free(&sb);
 }
 
 static void string_array(FILE *out, const struct strlist *sl)

@@ -1,13 +1,14 @@
 /* draw.c - colours and safe text output for the views.
  *
- * Bytes from migration files (messages, paths) are shown, never obeyed: control
- * characters become ^X, C1 controls and bytes that are not UTF-8 become \xNN, so
- * a file cannot move the cursor or change the terminal. */
+ * Bytes from migration files (messages, paths) are shown, never obeyed, by
+ * quote.c's terminal rule: a file cannot move the cursor, change the terminal or
+ * hide text behind bidi overrides. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
+#include "migtree/quote.h"
 #include "migtree/ui.h"
 
 static int attrs[C_ROLE_COUNT];
@@ -52,58 +53,36 @@ int draw_attr(enum color_role role)
 	return attrs[role];
 }
 
-static int put_escape(const char *text, int used, int max)
-{
-	int n = (int)strlen(text);
-
-	if (used + n > max)
-		return 0;
-	addstr(text);
-	return n;
-}
-
+/* The one terminal rule of quote.c, measured in cells as curses draws them. */
 int draw_text(const char *s, int max)
 {
-	mbstate_t st;
+	size_t len = strlen(s);
 	int used = 0;
-	const unsigned char *p = (const unsigned char *)s;
 
-	memset(&st, 0, sizeof(st));
-	while (*p && used < max) {
-		wchar_t wc;
-		size_t k = mbrtowc(&wc, (const char *)p, strlen((const char *)p), &st);
-		char esc[8];
-		int w;
+	while (len && used < max) {
+		char esc[QUOTE_ESC_MAX];
+		uint32_t cp;
+		size_t k = quote_terminal_next(s, len, esc, &cp);
 
-		if (k == (size_t)-1 || k == (size_t)-2) {
-			snprintf(esc, sizeof(esc), "\\x%02x", *p);
-			memset(&st, 0, sizeof(st));
-			if (!put_escape(esc, used, max))
+		if (esc[0]) {
+			int n = (int)strlen(esc);
+
+			if (used + n > max)
 				break;
-			used += 4;
-			p++;
-			continue;
-		}
-		if (wc < 0x20 || wc == 0x7f) {
-			snprintf(esc, sizeof(esc), "^%c", wc == 0x7f ? '?' : (char)(wc + '@'));
-			if (!put_escape(esc, used, max))
-				break;
-			used += 2;
-		} else if (wc >= 0x80 && wc < 0xa0) {
-			snprintf(esc, sizeof(esc), "\\x%02x", (unsigned)wc);
-			if (!put_escape(esc, used, max))
-				break;
-			used += 4;
+			addstr(esc);
+			used += n;
 		} else {
-			w = wcwidth(wc);
+			int w = wcwidth((wchar_t)cp);
+
 			if (w < 0)
 				w = 1;
 			if (used + w > max)
 				break;
-			addnstr((const char *)p, (int)k);
+			addnstr(s, (int)k);
 			used += w;
 		}
-		p += k;
+		s += k;
+		len -= k;
 	}
 	return used;
 }

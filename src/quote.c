@@ -1,0 +1,253 @@
+/* quote.c - the escapers of quote.h, one per target, over one UTF-8 decoder.
+ *
+ * Decoding is strict (no overlongs, no surrogates, nothing past U+10FFFF), so that
+ * what the terminal would see as one character is what migtree measured. */
+#include <stdio.h>
+#include <string.h>
+
+#include "migtree/quote.h"
+
+/* Bytes of the valid UTF-8 character at S, or 0 when S starts no such character. */
+static size_t utf8_char(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+	uint32_t v;
+
+	if (!k || k > len)
+		return 0;
+	v = k == 1 ? c : k == 2 ? (c & 0x1Fu) : k == 3 ? (c & 0x0Fu) : (c & 0x07u);
+	for (size_t j = 1; j < k; j++) {
+		if ((s[j] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[j] & 0x3Fu);
+	}
+	if ((k == 2 && v < 0x80) || (k == 3 && v < 0x800) || (k == 4 && v < 0x10000) || v > 0x10FFFF ||
+	    (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return k;
+}
+
+/* Characters that draw nothing or reorder what is around them (Trojan Source). */
+static bool invisible(uint32_t cp)
+{
+	return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF ||
+	       cp == 0x061C || cp == 0x00AD || cp == 0x180E;
+}
+
+size_t quote_terminal_next(const char *s, size_t len, char esc[QUOTE_ESC_MAX], uint32_t *cp)
+{
+	size_t k = utf8_char((const unsigned char *)s, len, cp);
+
+	esc[0] = '\0';
+	if (!k) {
+		snprintf(esc, QUOTE_ESC_MAX, "\\x%02x", (unsigned char)s[0]);
+		*cp = 0xFFFD;
+		return 1;
+	}
+	if (*cp < 0x20 || *cp == 0x7F)
+		snprintf(esc, QUOTE_ESC_MAX, "^%c", *cp == 0x7F ? '?' : (char)(*cp + '@'));
+	else if (*cp >= 0x80 && *cp < 0xA0)
+		snprintf(esc, QUOTE_ESC_MAX, "\\u%04x", (unsigned)*cp);
+	else if (invisible(*cp))
+		snprintf(esc, QUOTE_ESC_MAX, "<U+%04X>", (unsigned)*cp);
+	return k;
+}
+
+void quote_terminal(struct strbuf *sb, const char *s, size_t len)
+{
+	char esc[QUOTE_ESC_MAX];
+	uint32_t cp;
+
+	while (len) {
+		size_t k = quote_terminal_next(s, len, esc, &cp);
+
+		if (esc[0])
+			sb_adds(sb, esc);
+		else
+			sb_addn(sb, s, k);
+		s += k;
+		len -= k;
+	}
+}
+
+bool quote_terminal_needed(const char *s, size_t len)
+{
+	char esc[QUOTE_ESC_MAX];
+	uint32_t cp;
+
+	while (len) {
+		size_t k;
+
+		if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7F) { /* the common case */
+			s++;
+			len--;
+			continue;
+		}
+		k = quote_terminal_next(s, len, esc, &cp);
+		if (esc[0])
+			return true;
+		s += k;
+		len -= k;
+	}
+	return false;
+}
+
+void quote_json(struct strbuf *sb, const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+	uint32_t cp;
+
+	sb_addc(sb, '"');
+	while (len) {
+		unsigned char c = (unsigned char)*s;
+		size_t k = utf8_char((const unsigned char *)s, len, &cp);
+
+		if (!k) {
+			sb_addf(sb, "\\udc%02x", c);
+			k = 1;
+		} else if (c == '"' || c == '\\') {
+			sb_addc(sb, '\\');
+			sb_addc(sb, (char)c);
+		} else if (c == '\n') {
+			sb_adds(sb, "\\n");
+		} else if (c == '\t') {
+			sb_adds(sb, "\\t");
+		} else if (c == '\r') {
+			sb_adds(sb, "\\r");
+		} else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x2028 ||
+			   cp == 0x2029) {
+			sb_addf(sb, "\\u%04x", (unsigned)cp);
+		} else {
+			sb_addn(sb, s, k);
+		}
+		s += k;
+		len -= k;
+	}
+	sb_addc(sb, '"');
+}
+
+/* A character of a label: its visible escape, or itself. */
+static void visible(struct strbuf *sb, const char *s, size_t k, const char *esc)
+{
+	if (esc[0])
+		sb_adds(sb, esc);
+	else
+		sb_addn(sb, s, k);
+}
+
+void quote_dot(struct strbuf *sb, const char *s)
+{
+	size_t len = strlen(s);
+	char esc[QUOTE_ESC_MAX];
+	uint32_t cp;
+
+	sb_addc(sb, '"');
+	while (len) {
+		size_t k = quote_terminal_next(s, len, esc, &cp);
+
+		if (*s == '"' || *s == '\\') {
+			sb_addc(sb, '\\');
+			sb_addc(sb, *s);
+		} else if (*s == '\n') {
+			sb_adds(sb, "\\n");
+		} else {
+			visible(sb, s, k, esc);
+		}
+		s += k;
+		len -= k;
+	}
+	sb_addc(sb, '"');
+}
+
+void quote_mermaid(struct strbuf *sb, const char *s)
+{
+	size_t len = strlen(s);
+	char esc[QUOTE_ESC_MAX];
+	uint32_t cp;
+
+	while (len) {
+		size_t k = quote_terminal_next(s, len, esc, &cp);
+
+		switch (*s) {
+		case '"':
+			sb_adds(sb, "#quot;");
+			break;
+		case '<':
+			sb_adds(sb, "#lt;");
+			break;
+		case '>':
+			sb_adds(sb, "#gt;");
+			break;
+		case '&':
+			sb_adds(sb, "#amp;");
+			break;
+		case '#':
+			sb_adds(sb, "#35;"); /* else "#quot;" in the text would be read as an entity */
+			break;
+		case '\n':
+		case '\r':
+			sb_addc(sb, ' ');
+			break;
+		default:
+			visible(sb, s, k, esc);
+		}
+		s += k;
+		len -= k;
+	}
+}
+
+/* One character of a Python literal: controls and invalid bytes as escapes Python
+ * reads back; KEEP_NEWLINE for docstrings. */
+static size_t python_char(struct strbuf *sb, const char *s, size_t len, char q, bool keep_newline)
+{
+	uint32_t cp;
+	size_t k = utf8_char((const unsigned char *)s, len, &cp);
+
+	if (!k) { /* not text: Python would refuse the file; write the code point */
+		sb_addf(sb, "\\x%02x", (unsigned char)*s);
+		return 1;
+	}
+	if (*s == '\\' || *s == q) {
+		sb_addc(sb, '\\');
+		sb_addc(sb, *s);
+	} else if (*s == '\n' && keep_newline)
+		sb_addc(sb, '\n');
+	else if (*s == '\n')
+		sb_adds(sb, "\\n");
+	else if (*s == '\t')
+		sb_adds(sb, "\\t");
+	else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+		sb_addf(sb, "\\x%02x", (unsigned)cp);
+	else if (cp == 0x2028 || cp == 0x2029 || invisible(cp))
+		sb_addf(sb, "\\u%04x", (unsigned)cp);
+	else
+		sb_addn(sb, s, k);
+	return k;
+}
+
+void quote_python(struct strbuf *sb, const char *s, char q)
+{
+	size_t len = strlen(s);
+
+	while (len) {
+		size_t k = python_char(sb, s, len, q, false);
+
+		s += k;
+		len -= k;
+	}
+}
+
+void quote_python_docstring(struct strbuf *sb, const char *s, char q)
+{
+	size_t len = strlen(s);
+
+	while (len) {
+		size_t k = python_char(sb, s, len, q, true);
+
+		s += k;
+		len -= k;
+	}
+}
