@@ -279,6 +279,32 @@ static void test_references_are_kept(void **state)
 	revision_file_free(rf);
 }
 
+/* A constants module may bind thousands of names: each is found, repeats are
+ * counted, and reading them is linear (200k names took over a minute before). */
+static void test_many_bindings(void **state)
+{
+	struct strbuf sb;
+	struct py_module m;
+	const struct py_binding *b;
+
+	(void)state;
+	sb_init(&sb);
+	for (int i = 0; i < 50000; i++)
+		sb_addf(&sb, "N%d = 'v%d'\n", i, i);
+	sb_adds(&sb, "N3 = 'again'\nN49999 += 'x'\n");
+	assert_int_equal(parse_python_module("m.py", sb.buf, sb.len, &m, NULL), 0);
+	assert_int_equal(m.n_bindings, 50000);
+	b = py_module_binding(&m, "N0");
+	assert_non_null(b);
+	assert_string_equal(b->value.items.v[0], "v0");
+	assert_int_equal(py_module_binding(&m, "N3")->count, 2);
+	assert_true(py_module_binding(&m, "N49999")->in_block);
+	assert_string_equal(py_module_binding(&m, "N40000")->value.items.v[0], "v40000");
+	assert_null(py_module_binding(&m, "N50000"));
+	py_module_free(&m);
+	sb_free(&sb);
+}
+
 /* Revision.__init__ and Script: "" and [""] are no dependency; "" is a base. */
 static void test_empty_values_as_alembic(void **state)
 {
@@ -556,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_bom_and_legacy_name),
 		cmocka_unit_test(test_values_that_are_not_literals),
 		cmocka_unit_test(test_references_are_kept),
+		cmocka_unit_test(test_many_bindings),
 		cmocka_unit_test(test_empty_values_as_alembic),
 		cmocka_unit_test(test_resolving_names),
 		cmocka_unit_test(test_bad_define),
