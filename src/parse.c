@@ -643,20 +643,21 @@ static int line_at(const char *text, size_t off)
 	return line;
 }
 
-static bool check_bytes(struct parser *p)
+/* Migrations and the modules they import alike: Python refuses NUL bytes, and
+ * bytes that are not UTF-8 would end up in labels and ids. */
+static bool check_bytes(struct parser *p, const char *text, size_t len)
 {
-	struct revision_file *rf = p->rf;
 	size_t bad;
-	const char *nul = memchr(rf->text, '\0', rf->len);
+	const char *nul = memchr(text, '\0', len);
 
 	if (nul) {
-		fail_at(p, line_at(rf->text, (size_t)(nul - rf->text)),
+		fail_at(p, line_at(text, (size_t)(nul - text)),
 			"binary file (it contains NUL bytes), not Python source");
 		return false;
 	}
-	bad = utf8_invalid_at((const unsigned char *)rf->text, rf->len);
-	if (bad < rf->len) {
-		fail_at(p, line_at(rf->text, bad),
+	bad = utf8_invalid_at((const unsigned char *)text, len);
+	if (bad < len) {
+		fail_at(p, line_at(text, bad),
 			"not valid UTF-8 (migtree reads UTF-8 source, Python's default)");
 		return false;
 	}
@@ -798,7 +799,7 @@ struct revision_file *parse_revision_file(const char *path, const char *text, si
 		fail_at(&p, 1, "file larger than 16 MiB; not read as a migration");
 		return rf;
 	}
-	if (!check_bytes(&p))
+	if (!check_bytes(&p, rf->text, rf->len))
 		return rf;
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		skip = 3;
@@ -821,7 +822,8 @@ int parse_python_module(const char *path, const char *text, size_t len, struct p
 	pylex_init(&p.lx, text, len, path);
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		p.lx.pos = 3;
-	read_statements(&p, &ll, &first);
+	if (check_bytes(&p, text, len))
+		read_statements(&p, &ll, &first);
 	logical_line_free(&ll);
 	if (p.failed && err)
 		*err = p.err;

@@ -305,6 +305,27 @@ static void test_many_bindings(void **state)
 	sb_free(&sb);
 }
 
+/* An imported module is held to the bytes a migration is: a Latin-1 constant
+ * must not reach a label as a stray byte. */
+static void test_module_bytes(void **state)
+{
+	const char *latin1 = "X = 'ok'\nZ = 'caf\xe9'\n", *utf8 = "\xEF\xBB\xBFX = 'caf\xc3\xa9'\n";
+	struct py_module m;
+	struct mt_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(parse_python_module("l.py", latin1, strlen(latin1), &m, &err), -1);
+	assert_int_equal(err.line, 2);
+	assert_non_null(strstr(err.message, "UTF-8"));
+	py_module_free(&m);
+	assert_int_equal(parse_python_module("n.py", "X = 'ok'\0\n", 10, &m, &err), -1);
+	assert_non_null(strstr(err.message, "NUL"));
+	py_module_free(&m);
+	assert_int_equal(parse_python_module("u.py", utf8, strlen(utf8), &m, &err), 0);
+	assert_string_equal(py_module_binding(&m, "X")->value.items.v[0], "caf\xc3\xa9");
+	py_module_free(&m);
+}
+
 /* Revision.__init__ and Script: "" and [""] are no dependency; "" is a base. */
 static void test_empty_values_as_alembic(void **state)
 {
@@ -606,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_values_that_are_not_literals),
 		cmocka_unit_test(test_references_are_kept),
 		cmocka_unit_test(test_many_bindings),
+		cmocka_unit_test(test_module_bytes),
 		cmocka_unit_test(test_empty_values_as_alembic),
 		cmocka_unit_test(test_resolving_names),
 		cmocka_unit_test(test_nested_sequence_fails_cleanly),
