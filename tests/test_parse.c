@@ -213,6 +213,12 @@ static void test_bom_and_legacy_name(void **state)
 	assert_non_null(rf->error);
 	assert_non_null(strstr(rf->error, "no `revision` variable"));
 	revision_file_free(rf);
+	/* the BOM is not indentation: a first assignment right after it counts */
+	src = "\xEF\xBB\xBFrevision = 'aaa'\ndown_revision = None\n";
+	rf = parse_revision_file("v/a.py", src, strlen(src));
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "aaa");
+	revision_file_free(rf);
 }
 
 static void expect_error_n(const char *src, size_t len, int line, const char *words)
