@@ -12,6 +12,7 @@
 #include "migtree/parse.h"
 #include "migtree/pylex.h"
 #include "migtree/resolve.h"
+#include "graph_text.h"
 
 static struct revision_file *parse(const char *src)
 {
@@ -491,6 +492,29 @@ static void test_nested_sequence_fails_cleanly(void **state)
 	free(cmd);
 }
 
+/* Each loose piece names its own missing parents, in node order, however many
+ * pieces there are (they are gathered in one pass, not one scan per piece). */
+static void test_loose_pieces_name_their_parents(void **state)
+{
+	struct project p;
+	const char *want[] = { "(its parents gone1, gone2 are missing)", "(its parent gone3 is missing)" };
+	size_t seen = 0;
+
+	(void)state;
+	graph_text_load(&p, "base\na1 base\nx1 gone1\nx2 x1 gone2\ny1 gone3\n");
+	for (size_t i = 0; i < p.graph.problems.n; i++) {
+		const struct problem *pr = &p.graph.problems.v[i];
+
+		if (pr->kind != PROBLEM_DISCONNECTED_COMPONENT)
+			continue;
+		assert_true(seen < 2);
+		assert_non_null(strstr(pr->message, want[seen]));
+		seen++;
+	}
+	assert_int_equal(seen, 2);
+	project_free(&p);
+}
+
 static void test_bad_define(void **state)
 {
 	struct strlist defines = { 0 };
@@ -637,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_empty_values_as_alembic),
 		cmocka_unit_test(test_resolving_names),
 		cmocka_unit_test(test_nested_sequence_fails_cleanly),
+		cmocka_unit_test(test_loose_pieces_name_their_parents),
 		cmocka_unit_test(test_bad_define),
 		cmocka_unit_test(test_a_local_variable_is_not_alembics),
 		cmocka_unit_test(test_broken_bytes),
