@@ -274,24 +274,50 @@ static void warn_bases(struct graph *g)
 	}
 }
 
-/* Why a piece hangs loose: the parents it names that no file defines (each phantom
- * belongs to the piece of the revisions naming it), or a parent only running the
- * file could tell. */
-static void loose_reason(const struct graph *g, uint32_t c, struct strbuf *why)
-{
-	struct strlist missing = { 0 };
-	const char *unknown = NULL;
+/* Per piece, what loose_reason needs, gathered in one pass over the nodes: the
+ * phantoms as a list through NEXT (node order) and the first node whose
+ * down_revision is unknown. A history broken in many places has as many pieces
+ * as missing parents, so a scan of every node per piece would be quadratic. */
+struct loose_parts {
+	uint32_t *phantom_head, *next, *unknown;
+};
 
-	for (uint32_t i = 0; i < g->n; i++) {
+static void loose_parts_init(struct loose_parts *lp, const struct graph *g, uint32_t nc)
+{
+	lp->phantom_head = xmalloc(nc * sizeof(uint32_t));
+	lp->unknown = xmalloc(nc * sizeof(uint32_t));
+	lp->next = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	for (uint32_t c = 0; c < nc; c++)
+		lp->phantom_head[c] = lp->unknown[c] = NO_NODE;
+	for (uint32_t i = g->n; i-- > 0;) {
 		const struct node *nd = &g->nodes[i];
 
-		if (nd->component != c)
-			continue;
-		if (nd->phantom)
-			sl_push(&missing, nd->id);
-		else if (!unknown && nd->file->down.unknown.n)
-			unknown = nd->id;
+		if (nd->phantom) {
+			lp->next[i] = lp->phantom_head[nd->component];
+			lp->phantom_head[nd->component] = i;
+		} else if (nd->file->down.unknown.n) {
+			lp->unknown[nd->component] = i;
+		}
 	}
+}
+
+static void loose_parts_free(struct loose_parts *lp)
+{
+	free(lp->phantom_head);
+	free(lp->next);
+	free(lp->unknown);
+}
+
+/* Why piece C hangs loose: the parents it names that no file defines (each
+ * phantom belongs to the piece of the revisions naming it), or a parent only
+ * running the file could tell. */
+static void loose_reason(const struct graph *g, const struct loose_parts *lp, uint32_t c,
+			 struct strbuf *why)
+{
+	struct strlist missing = { 0 };
+
+	for (uint32_t i = lp->phantom_head[c]; i != NO_NODE; i = lp->next[i])
+		sl_push(&missing, g->nodes[i].id);
 	if (missing.n == 1) {
 		sb_addf(why, " (its parent %s is missing)", missing.v[0]);
 	} else if (missing.n > 1) {
@@ -299,8 +325,9 @@ static void loose_reason(const struct graph *g, uint32_t c, struct strbuf *why)
 
 		sb_addf(why, " (its parents %s are missing)", list);
 		free(list);
-	} else if (unknown) {
-		sb_addf(why, " (the down_revision of %s is unknown without running the file)", unknown);
+	} else if (lp->unknown[c] != NO_NODE) {
+		sb_addf(why, " (the down_revision of %s is unknown without running the file)",
+			g->nodes[lp->unknown[c]].id);
 	}
 	sl_free(&missing);
 }
@@ -309,17 +336,16 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 {
 	uint32_t nc = g->n_components ? g->n_components : 1;
 	uint32_t *first = xmalloc(nc * sizeof(uint32_t)), *count = xcalloc(nc, sizeof(uint32_t));
-	bool *has_phantom_or_unknown = xcalloc(nc, sizeof(bool));
+	struct loose_parts lp;
 	struct strbuf why;
 
 	sb_init(&why);
+	loose_parts_init(&lp, g, nc);
 	for (uint32_t c = 0; c < g->n_components; c++)
 		first[c] = NO_NODE;
 	for (uint32_t i = 0; i < g->n; i++) {
 		const struct node *nd = &g->nodes[i];
 
-		if (nd->phantom || nd->file->down.unknown.n)
-			has_phantom_or_unknown[nd->component] = true;
 		if (nd->phantom)
 			continue;
 		count[nd->component]++;
@@ -336,8 +362,7 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 		why.len = 0;
 		if (why.buf)
 			why.buf[0] = '\0';
-		if (has_phantom_or_unknown[c]) /* rare: the scan per such piece stays cheap */
-			loose_reason(g, c, &why);
+		loose_reason(g, &lp, c, &why);
 		problem_add(&g->problems, PROBLEM_DISCONNECTED_COMPONENT, nd->id, NULL, nd->file->path,
 			    nd->file->rev.line, nd->file->load_index,
 			    "%u revision%s with %s %s not connected to the main history%s", count[c],
@@ -347,7 +372,7 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 	sb_free(&why);
 	free(first);
 	free(count);
-	free(has_phantom_or_unknown);
+	loose_parts_free(&lp);
 }
 
 void suggest_missing_parents(struct graph *g);

@@ -247,13 +247,17 @@ static int resolve_package(const char *what, const struct value *v, const char *
 		free(pkg);
 		return -1;
 	}
+	/* Alembic joins each piece with pathlib's `/`: an empty piece adds nothing and
+	 * an absolute one replaces what came before (`pkg:/srv/db` is /srv/db) */
 	sb_init(&sb);
 	sb_adds(&sb, dir);
 	for (const char *p = text + n; *p;) {
 		size_t k = strcspn(++p, ":");
 
+		if (k && *p == '/')
+			sb.len = 0;
 		if (k)
-			sb_addf(&sb, "/%.*s", (int)k, p);
+			sb_addf(&sb, "%s%.*s", *p == '/' ? "" : "/", (int)k, p);
 		p += k;
 	}
 	*path = sb_detach(&sb);

@@ -516,8 +516,11 @@ static bool header_fixed(const struct revision_file *rf, const struct revision_f
 }
 
 /* New bytes for RF whose `Revision ID:` and `Revises:` say what its variables say;
- * NULL with ERR set when they already do or the result would not read back. */
-static char *rewrite_header(const struct revision_file *rf, size_t *out_len, struct mt_error *err)
+ * NULL with ERR set when they already do or the result would not read back. The
+ * new bytes are resolved with R as RF was: a computed down_revision (known from a
+ * module or --define) only reads back that way. */
+static char *rewrite_header(struct resolver *r, const struct revision_file *rf, size_t *out_len,
+			    struct mt_error *err)
 {
 	struct splice sp[2];
 	size_t n = 0;
@@ -540,6 +543,8 @@ static char *rewrite_header(const struct revision_file *rf, size_t *out_len, str
 	for (size_t i = 0; i < n; i++)
 		free(sp[i].with);
 	check = parse_revision_file(rf->path, text, *out_len);
+	check->real_path = rf->real_path ? xstrdup(rf->real_path) : NULL;
+	resolve_file(r, check);
 	if (!header_fixed(rf, check)) {
 		mt_fail(err, rf->path, rf->doc_line, "cannot rewrite the docstring here: %s",
 			check->error ? check->error : "the new header does not read back");
@@ -561,7 +566,7 @@ int edit_set_docstring(struct edit_session *s, const char *rev, struct mt_error 
 	if (v == NO_NODE || s->p->graph.nodes[v].phantom)
 		return mt_fail(err, NULL, 0, "no revision %s", rev);
 	rf = s->p->graph.nodes[v].file;
-	text = rewrite_header(rf, &len, err);
+	text = rewrite_header(s->p->resolver, rf, &len, err);
 	if (!text)
 		return -1;
 	st = new_step();

@@ -304,17 +304,40 @@ static bool is_augmented(struct parser *p, const struct token *t)
 	return false;
 }
 
+/* A migration binds a handful of names, a constants module may bind thousands:
+ * past this many, names are looked up in a map so that reading stays linear. */
+#define BINDINGS_MAPPED_AT 16
+
+static struct py_binding *find_binding(const struct py_module *mod, const char *name)
+{
+	uint32_t at;
+
+	if (mod->by_name.n)
+		return strmap_get(&mod->by_name, name, &at) ? &mod->bindings[at] : NULL;
+	for (size_t i = 0; i < mod->n_bindings; i++)
+		if (!strcmp(mod->bindings[i].name, name))
+			return &mod->bindings[i];
+	return NULL;
+}
+
 static struct py_binding *binding_for(struct py_module *mod, const char *name, size_t len)
 {
-	struct py_binding *b;
+	char *key = xstrndup(name, len);
+	struct py_binding *b = find_binding(mod, key);
 
-	for (size_t i = 0; i < mod->n_bindings; i++)
-		if (strlen(mod->bindings[i].name) == len && !memcmp(mod->bindings[i].name, name, len))
-			return &mod->bindings[i];
+	if (b) {
+		free(key);
+		return b;
+	}
 	GROW(mod->bindings, mod->cap_bindings, mod->n_bindings + 1);
 	b = &mod->bindings[mod->n_bindings++];
 	memset(b, 0, sizeof(*b));
-	b->name = xstrndup(name, len);
+	b->name = key; /* the map borrows it: it lives as long as the module */
+	if (mod->by_name.n)
+		strmap_put(&mod->by_name, key, (uint32_t)(mod->n_bindings - 1));
+	else if (mod->n_bindings == BINDINGS_MAPPED_AT)
+		for (size_t i = 0; i < mod->n_bindings; i++)
+			strmap_put(&mod->by_name, mod->bindings[i].name, (uint32_t)i);
 	return b;
 }
 
@@ -620,20 +643,21 @@ static int line_at(const char *text, size_t off)
 	return line;
 }
 
-static bool check_bytes(struct parser *p)
+/* Migrations and the modules they import alike: Python refuses NUL bytes, and
+ * bytes that are not UTF-8 would end up in labels and ids. */
+static bool check_bytes(struct parser *p, const char *text, size_t len)
 {
-	struct revision_file *rf = p->rf;
 	size_t bad;
-	const char *nul = memchr(rf->text, '\0', rf->len);
+	const char *nul = memchr(text, '\0', len);
 
 	if (nul) {
-		fail_at(p, line_at(rf->text, (size_t)(nul - rf->text)),
+		fail_at(p, line_at(text, (size_t)(nul - text)),
 			"binary file (it contains NUL bytes), not Python source");
 		return false;
 	}
-	bad = utf8_invalid_at((const unsigned char *)rf->text, rf->len);
-	if (bad < rf->len) {
-		fail_at(p, line_at(rf->text, bad),
+	bad = utf8_invalid_at((const unsigned char *)text, len);
+	if (bad < len) {
+		fail_at(p, line_at(text, bad),
 			"not valid UTF-8 (migtree reads UTF-8 source, Python's default)");
 		return false;
 	}
@@ -775,7 +799,7 @@ struct revision_file *parse_revision_file(const char *path, const char *text, si
 		fail_at(&p, 1, "file larger than 16 MiB; not read as a migration");
 		return rf;
 	}
-	if (!check_bytes(&p))
+	if (!check_bytes(&p, rf->text, rf->len))
 		return rf;
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		skip = 3;
@@ -798,7 +822,8 @@ int parse_python_module(const char *path, const char *text, size_t len, struct p
 	pylex_init(&p.lx, text, len, path);
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		p.lx.pos = 3;
-	read_statements(&p, &ll, &first);
+	if (check_bytes(&p, text, len))
+		read_statements(&p, &ll, &first);
 	logical_line_free(&ll);
 	if (p.failed && err)
 		*err = p.err;
@@ -807,10 +832,7 @@ int parse_python_module(const char *path, const char *text, size_t len, struct p
 
 const struct py_binding *py_module_binding(const struct py_module *mod, const char *name)
 {
-	for (size_t i = 0; i < mod->n_bindings; i++)
-		if (!strcmp(mod->bindings[i].name, name))
-			return &mod->bindings[i];
-	return NULL;
+	return find_binding(mod, name);
 }
 
 const struct py_import *py_module_import(const struct py_module *mod, const char *alias)
@@ -836,6 +858,7 @@ void py_module_free(struct py_module *mod)
 	}
 	free(mod->bindings);
 	free(mod->imports);
+	strmap_free(&mod->by_name);
 	memset(mod, 0, sizeof(*mod));
 }
 

@@ -120,13 +120,17 @@ static void push_tok(struct logical_line *ll, enum tok_kind kind, size_t s, size
 	ll->tok[ll->n++] = (struct token){ kind, s, e, line };
 }
 
-/* Column of the first non-blank byte of the physical line holding POS. */
+/* Column of the first non-blank byte of the physical line holding POS. A UTF-8
+ * BOM opening the file is no column: Python drops it before reading, so a first
+ * statement right after it is at module level. */
 static int indent_of(const struct pylex *lx, size_t pos)
 {
 	size_t b = pos;
 
 	while (b > 0 && lx->text[b - 1] != '\n')
 		b--;
+	if (b == 0 && pos >= 3 && lx->len >= 3 && !memcmp(lx->text, "\xEF\xBB\xBF", 3))
+		b = 3;
 	return (int)(pos - b);
 }
 

@@ -364,8 +364,10 @@ static int literal_of_binding(struct resolver *r, const struct scope *sc,
 				sl_push(&out->items, v->items.v[i]);
 				continue;
 			}
-			if (resolve_name(r, sc, v->items.v[i], depth + 1, &item, why))
+			if (resolve_name(r, sc, v->items.v[i], depth + 1, &item, why)) {
+				literal_free(&item); /* a sequence fails after filling part of it */
 				return -1;
+			}
 			if (item.kind != VALUE_STRING) {
 				sb_addf(why, "`%s` is not a string", v->items.v[i]);
 				literal_free(&item);

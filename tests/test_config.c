@@ -329,6 +329,34 @@ static void test_ini_wins_over_pyproject(void **state)
 	config_free(&cfg);
 }
 
+/* package:path pieces are joined as pathlib joins them: empty pieces add
+ * nothing, an absolute piece replaces the package's folder. */
+static void test_package_path_pieces(void **state)
+{
+	struct config_request req = { 0 };
+	struct mt_config cfg;
+	struct mt_error err = { 0 };
+
+	(void)state;
+	make_dir("pk2");
+	make_dir("pk2/shop");
+	make_dir("pk2/shop/db");
+	make_dir("pk2/elsewhere");
+	write_file("pk2/shop/__init__.py", "");
+	write_file("pk2/alembic.ini", "[alembic]\nscript_location = shop::db:\n");
+	in_dir("pk2");
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_true(str_ends_with(cfg.script_location, "/pk2/shop/db"));
+	config_free(&cfg);
+	write_file("pk2/alembic.ini", "[alembic]\nscript_location = shop:db:%(here)s/elsewhere\n");
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_true(str_ends_with(cfg.script_location, "/pk2/elsewhere"));
+	assert_false(str_ends_with(cfg.script_location, "/shop/db/elsewhere"));
+	assert_int_equal(cfg.script_location[0], '/');
+	assert_null(strstr(cfg.script_location, "//"));
+	config_free(&cfg);
+}
+
 static void test_flask_migrate_layout(void **state)
 {
 	struct config_request req = { 0 };
@@ -479,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_ini_empty_section_and_value_lines),
 		cmocka_unit_test(test_package_search),
 		cmocka_unit_test(test_ini_wins_over_pyproject),
+		cmocka_unit_test(test_package_path_pieces),
 		cmocka_unit_test(test_flask_migrate_layout),
 		cmocka_unit_test(test_repository_root_fallback),
 		cmocka_unit_test(test_defines_from_config_files),

@@ -12,6 +12,7 @@
 #include "migtree/parse.h"
 #include "migtree/pylex.h"
 #include "migtree/resolve.h"
+#include "graph_text.h"
 
 static struct revision_file *parse(const char *src)
 {
@@ -213,6 +214,12 @@ static void test_bom_and_legacy_name(void **state)
 	assert_non_null(rf->error);
 	assert_non_null(strstr(rf->error, "no `revision` variable"));
 	revision_file_free(rf);
+	/* the BOM is not indentation: a first assignment right after it counts */
+	src = "\xEF\xBB\xBFrevision = 'aaa'\ndown_revision = None\n";
+	rf = parse_revision_file("v/a.py", src, strlen(src));
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "aaa");
+	revision_file_free(rf);
 }
 
 static void expect_error_n(const char *src, size_t len, int line, const char *words)
@@ -277,6 +284,53 @@ static void test_references_are_kept(void **state)
 	assert_int_equal(py_module_binding(&rf->module, "N")->count, 1);
 	assert_int_equal(py_module_binding(&rf->module, "N2")->count, 2);
 	revision_file_free(rf);
+}
+
+/* A constants module may bind thousands of names: each is found, repeats are
+ * counted, and reading them is linear (200k names took over a minute before). */
+static void test_many_bindings(void **state)
+{
+	struct strbuf sb;
+	struct py_module m;
+	const struct py_binding *b;
+
+	(void)state;
+	sb_init(&sb);
+	for (int i = 0; i < 50000; i++)
+		sb_addf(&sb, "N%d = 'v%d'\n", i, i);
+	sb_adds(&sb, "N3 = 'again'\nN49999 += 'x'\n");
+	assert_int_equal(parse_python_module("m.py", sb.buf, sb.len, &m, NULL), 0);
+	assert_int_equal(m.n_bindings, 50000);
+	b = py_module_binding(&m, "N0");
+	assert_non_null(b);
+	assert_string_equal(b->value.items.v[0], "v0");
+	assert_int_equal(py_module_binding(&m, "N3")->count, 2);
+	assert_true(py_module_binding(&m, "N49999")->in_block);
+	assert_string_equal(py_module_binding(&m, "N40000")->value.items.v[0], "v40000");
+	assert_null(py_module_binding(&m, "N50000"));
+	py_module_free(&m);
+	sb_free(&sb);
+}
+
+/* An imported module is held to the bytes a migration is: a Latin-1 constant
+ * must not reach a label as a stray byte. */
+static void test_module_bytes(void **state)
+{
+	const char *latin1 = "X = 'ok'\nZ = 'caf\xe9'\n", *utf8 = "\xEF\xBB\xBFX = 'caf\xc3\xa9'\n";
+	struct py_module m;
+	struct mt_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(parse_python_module("l.py", latin1, strlen(latin1), &m, &err), -1);
+	assert_int_equal(err.line, 2);
+	assert_non_null(strstr(err.message, "UTF-8"));
+	py_module_free(&m);
+	assert_int_equal(parse_python_module("n.py", "X = 'ok'\0\n", 10, &m, &err), -1);
+	assert_non_null(strstr(err.message, "NUL"));
+	py_module_free(&m);
+	assert_int_equal(parse_python_module("u.py", utf8, strlen(utf8), &m, &err), 0);
+	assert_string_equal(py_module_binding(&m, "X")->value.items.v[0], "caf\xc3\xa9");
+	py_module_free(&m);
 }
 
 /* Revision.__init__ and Script: "" and [""] are no dependency; "" is a base. */
@@ -413,6 +467,52 @@ static void test_resolving_names(void **state)
 	cmd = xasprintf("rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
+}
+
+/* A sequence whose second item is unknown, inside another sequence: the part
+ * read before the failure is freed (the leak checker runs on this test). */
+static void test_nested_sequence_fails_cleanly(void **state)
+{
+	char dir[] = "/tmp/migtree-resolve-XXXXXX";
+	char *cmd;
+	struct revision_file *rf;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	rf = resolved(dir, "a.py", "A = 'x'\nS1 = (A, MISSING)\nS0 = (S1,)\nrevision = 'a1'\n"
+		      "down_revision = None\nbranch_labels = S0\ndepends_on = (S1, A)\n", NULL);
+	assert_null(rf->error);
+	assert_int_equal(rf->labels.unknown.n, 1);
+	assert_non_null(strstr(rf->labels.unknown_why.v[0], "MISSING"));
+	assert_int_equal(rf->deps.unknown.n, 1);
+	assert_int_equal(rf->deps.ids.n, 1); /* what is known stays */
+	revision_file_free(rf);
+	cmd = xasprintf("rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* Each loose piece names its own missing parents, in node order, however many
+ * pieces there are (they are gathered in one pass, not one scan per piece). */
+static void test_loose_pieces_name_their_parents(void **state)
+{
+	struct project p;
+	const char *want[] = { "(its parents gone1, gone2 are missing)", "(its parent gone3 is missing)" };
+	size_t seen = 0;
+
+	(void)state;
+	graph_text_load(&p, "base\na1 base\nx1 gone1\nx2 x1 gone2\ny1 gone3\n");
+	for (size_t i = 0; i < p.graph.problems.n; i++) {
+		const struct problem *pr = &p.graph.problems.v[i];
+
+		if (pr->kind != PROBLEM_DISCONNECTED_COMPONENT)
+			continue;
+		assert_true(seen < 2);
+		assert_non_null(strstr(pr->message, want[seen]));
+		seen++;
+	}
+	assert_int_equal(seen, 2);
+	project_free(&p);
 }
 
 static void test_bad_define(void **state)
@@ -556,8 +656,12 @@ int main(void)
 		cmocka_unit_test(test_bom_and_legacy_name),
 		cmocka_unit_test(test_values_that_are_not_literals),
 		cmocka_unit_test(test_references_are_kept),
+		cmocka_unit_test(test_many_bindings),
+		cmocka_unit_test(test_module_bytes),
 		cmocka_unit_test(test_empty_values_as_alembic),
 		cmocka_unit_test(test_resolving_names),
+		cmocka_unit_test(test_nested_sequence_fails_cleanly),
+		cmocka_unit_test(test_loose_pieces_name_their_parents),
 		cmocka_unit_test(test_bad_define),
 		cmocka_unit_test(test_a_local_variable_is_not_alembics),
 		cmocka_unit_test(test_broken_bytes),

@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "migtree/error.h"
+#include "migtree/strmap.h"
 #include "migtree/util.h"
 
 /* The largest file migtree reads; a migration over this is not a migration. */
@@ -74,6 +75,7 @@ struct py_import {
 struct py_module {
 	struct py_binding *bindings;
 	size_t n_bindings, cap_bindings;
+	struct strmap by_name; /* name -> bindings index, once there are many */
 	struct py_import *imports;
 	size_t n_imports, cap_imports;
 };
