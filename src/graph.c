@@ -106,10 +106,16 @@ static void report_unknown(struct graph *g, const struct revision_file *rf, cons
 		const char *e = v->unknown.v[k];
 		const char *q = plain_name(e) ? "" : "'";
 
-		problem_add(&g->problems, PROBLEM_UNKNOWN_VALUE, rf->revision, e, rf->path, v->line,
-			    rf->load_index, "%s = `%.200s` is unknown without running the file: %.300s; "
-			    "give its value with --define %s%.200s=VALUE%s",
-			    field, e, v->unknown_why.v[k], q, e, q);
+		if (strchr(e, '=')) /* --define splits at the first '=': it cannot name this */
+			problem_add(&g->problems, PROBLEM_UNKNOWN_VALUE, rf->revision, e, rf->path, v->line,
+				    rf->load_index, "%s = `%.200s` is unknown without running the file: %.300s; "
+				    "bind it to a name (X = ...) to give that name with --define X=VALUE",
+				    field, e, v->unknown_why.v[k]);
+		else
+			problem_add(&g->problems, PROBLEM_UNKNOWN_VALUE, rf->revision, e, rf->path, v->line,
+				    rf->load_index, "%s = `%.200s` is unknown without running the file: %.300s; "
+				    "give its value with --define %s%.200s=VALUE%s",
+				    field, e, v->unknown_why.v[k], q, e, q);
 	}
 }
 

@@ -17,7 +17,7 @@
 #include "migtree/scan.h"
 #include "migtree/strmap.h"
 
-#define MAX_DEPTH 8     /* names followed through bindings and imports */
+#define MAX_DEPTH 32    /* names followed through bindings and imports (cycles stop here) */
 #define MAX_WALK_UP 64  /* folders climbed looking for a package */
 #define NO_MODULE UINT32_MAX
 
@@ -54,6 +54,7 @@ struct scope {
 	const struct py_module *mod;
 	const char *dir;
 	const char *shown; /* the module's path as shown to the user */
+	bool migration;    /* a migration file: Alembic loads it outside any package */
 };
 
 static void literal_free(struct literal *l)
@@ -87,6 +88,8 @@ static int read_define(struct define *d, const char *spec, struct mt_error *err)
 
 	free(name);
 	d->name = trimmed;
+	if (!*trimmed)
+		return mt_fail(err, NULL, 0, "--define =%s: the name before '=' is empty", val);
 	while (*val == ' ')
 		val++;
 	if (*val == '\'' || *val == '"' || *val == '(' || *val == '[' || !strcmp(val, "None")) {
@@ -96,7 +99,7 @@ static int read_define(struct define *d, const char *spec, struct mt_error *err)
 		int rc = parse_python_module("--define", src, strlen(src), &m, NULL);
 
 		b = rc == 0 ? py_module_binding(&m, "x") : NULL;
-		if (!b || !is_literal(&b->value) || m.n_bindings != 1) {
+		if (!b || !is_literal(&b->value) || m.n_bindings != 1 || m.n_imports) {
 			py_module_free(&m);
 			free(src);
 			return mt_fail(err, NULL, 0,
@@ -239,15 +242,17 @@ static char *find_module_file(const char *dir, const char *module)
 		}
 		return module[dots] ? module_file(here, module + dots) : NULL;
 	}
+	/* an absolute import never finds a module beside the importing file (its own
+	 * folder is not on sys.path): the walk starts one folder up */
 	for (int up = 0; up < MAX_WALK_UP; up++) {
-		char *found = module_file(here, module), *slash;
+		char *found, *slash = strrchr(here, '/');
 
-		if (found)
-			return found;
-		slash = strrchr(here, '/');
 		if (!slash || slash == here)
 			break;
 		*slash = '\0';
+		found = module_file(here, module);
+		if (found)
+			return found;
 	}
 	return NULL;
 }
@@ -274,13 +279,6 @@ static uint32_t find_module(struct resolver *r, const char *dir, const char *mod
 static int resolve_name(struct resolver *r, const struct scope *sc, const char *name, int depth,
 			struct literal *out, struct strbuf *why);
 
-static char *path_dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
-}
-
 /* ATTR in the module named by the dotted TARGET's last component's parent. */
 static int resolve_in_module(struct resolver *r, const struct scope *sc, const char *target,
 			     int depth, struct literal *out, struct strbuf *why)
@@ -305,8 +303,8 @@ static int resolve_in_module(struct resolver *r, const struct scope *sc, const c
 		sb_addf(why, "%s %s", r->mods[at].path, r->mods[at].error);
 		rc = -1;
 	} else {
-		char *mdir = path_dir_of(r->mods[at].path), *shown = scan_display_path(r->mods[at].path);
-		struct scope inner = { &r->mods[at].mod, mdir, shown };
+		char *mdir = path_dir(r->mods[at].path), *shown = scan_display_path(r->mods[at].path);
+		struct scope inner = { &r->mods[at].mod, mdir, shown, false };
 
 		rc = resolve_name(r, &inner, dot + 1, depth + 1, out, why);
 		free(mdir);
@@ -324,6 +322,11 @@ static int resolve_import(struct resolver *r, const struct scope *sc, const stru
 	char *target;
 	int rc;
 
+	if (sc->migration && imp->module[0] == '.') {
+		sb_addf(why, "`%s` comes from a relative import, which fails when Alembic loads the file "
+			"(it is loaded outside any package: ImportError)", name);
+		return -1;
+	}
 	if (!imp->attr && strcmp(imp->alias, imp->module) &&
 	    !strncmp(imp->module, imp->alias, strlen(imp->alias)) &&
 	    imp->module[strlen(imp->alias)] == '.')
@@ -528,8 +531,8 @@ void resolve_file(struct resolver *r, struct revision_file *rf)
 
 	if (!rf->needs_resolve || rf->error)
 		return;
-	dir = path_dir_of(rf->real_path ? rf->real_path : rf->path);
-	sc = (struct scope){ &rf->module, dir, rf->path };
+	dir = path_dir(rf->real_path ? rf->real_path : rf->path);
+	sc = (struct scope){ &rf->module, dir, rf->path, true };
 	if (rf->rev.kind == VALUE_REF)
 		resolve_revision(r, &sc, rf);
 	if (!rf->error) {

@@ -415,7 +415,9 @@ static void test_resolving_names(void **state)
 		   "import os\nEXPAND_BRANCH = 'expand'\nCONTRACT = \"contract\"\nALIAS = EXPAND_BRANCH\n"
 		   "BOTH = (EXPAND_BRANCH, 'x')\nTWICE = 'a'\nif os.name:\n    TWICE = 'b'\n"
 		   "def f():\n    EXPAND_BRANCH = 'no'\n");
-	write_at(dir, "proj/db/migration/alembic/versions/consts.py", "REV = 'r9'\n");
+	write_at(dir, "proj/db/migration/consts.py", "REV = 'r9'\n");
+	/* beside the migrations is not on sys.path: this one must not be found */
+	write_at(dir, "proj/db/migration/alembic/versions/consts.py", "REV = 'wrong'\n");
 
 	rf = resolved(v, "a.py", "from proj.db.migration import cli\nrevision = 'a1'\n"
 		      "down_revision = None\nbranch_labels = (cli.EXPAND_BRANCH,)\n", NULL);
@@ -431,7 +433,7 @@ static void test_resolving_names(void **state)
 	assert_string_equal(rf->labels.ids.v[0], "expand");
 	assert_string_equal(rf->labels.ids.v[1], "contract");
 	revision_file_free(rf);
-	rf = resolved(v, "c.py", "from proj.db.migration import ALIAS, cli\nfrom .consts import REV\n"
+	rf = resolved(v, "c.py", "from proj.db.migration import ALIAS, cli\nfrom proj.db.migration.consts import REV\n"
 		      "DEPS = []\nrevision = REV\ndown_revision = 'b1'\nbranch_labels = cli.BOTH\n"
 		      "depends_on = DEPS\n", NULL);
 	assert_null(rf->error);
@@ -439,6 +441,14 @@ static void test_resolving_names(void **state)
 	assert_int_equal(rf->labels.ids.n, 2);
 	assert_int_equal(rf->deps.ids.n, 0);
 	assert_int_equal(rf->deps.unknown.n, 0);
+	revision_file_free(rf);
+	/* Alembic loads a migration outside any package: a relative import fails there */
+	rf = resolved(v, "r.py", "from .consts import REV\nrevision = 'r1'\ndown_revision = REV\n", NULL);
+	assert_int_equal(rf->down.unknown.n, 1);
+	assert_non_null(strstr(rf->down.unknown_why.v[0], "relative import"));
+	revision_file_free(rf);
+	rf = resolved(v, "s.py", "import consts\nrevision = 's1'\ndown_revision = consts.REV\n", NULL);
+	assert_string_equal(rf->down.ids.v[0], "r9"); /* found above, never beside the file */
 	revision_file_free(rf);
 	/* what reading cannot tell stays unknown, with what was tried */
 	rf = resolved(v, "d.py", "from proj.db.migration import cli\nimport nowhere\n"
