@@ -217,9 +217,22 @@ static void report_head(struct graph *g, uint32_t h, uint32_t primary, uint32_t 
 	sl_push(&p->candidates, pn->id);
 }
 
+/* Pieces holding a revision whose down_revision only running the file could tell:
+ * such a piece may well hang below one of the other heads of its branch. */
+static bool *floating_pieces(const struct graph *g)
+{
+	bool *floats = xcalloc(g->n_components ? g->n_components : 1, sizeof(bool));
+
+	for (uint32_t i = 0; i < g->n; i++)
+		if (!g->nodes[i].phantom && g->nodes[i].file->down.unknown.n)
+			floats[g->nodes[i].component] = true;
+	return floats;
+}
+
 static void warn_heads(struct graph *g, uint32_t main_comp)
 {
 	uint32_t h = g->heads.n, *group = group_heads(g);
+	bool *floats = floating_pieces(g);
 	uint32_t *start = xcalloc(h + 2, sizeof(uint32_t)), *fill = xcalloc(h + 1, sizeof(uint32_t));
 	uint32_t *slot = xmalloc((h ? h : 1) * sizeof(uint32_t));
 	bool *seen = xcalloc(g->n ? g->n : 1, sizeof(bool));
@@ -233,10 +246,12 @@ static void warn_heads(struct graph *g, uint32_t main_comp)
 		slot[fill[group[i]]++] = g->heads.v[i];
 	for (uint32_t i = 0; i < h; i++) {
 		struct u32vec members = { slot + start[i], start[i + 1] - start[i], 0 };
-		uint32_t primary;
+		uint32_t primary, floating = 0;
 		bool *mark;
 
-		if (members.n < 2)
+		for (uint32_t k = 0; k < members.n; k++) /* each may join another head */
+			floating += floats[g->nodes[members.v[k]].component];
+		if (members.n < 2 + floating)
 			continue;
 		primary = primary_head(g, &members, main_comp);
 		/* the primary's ancestors once; each other head walks down only to meet them */
@@ -247,6 +262,7 @@ static void warn_heads(struct graph *g, uint32_t main_comp)
 					    first_marked_below(g, mark, members.v[k], seen));
 		free(mark);
 	}
+	free(floats);
 	free(start);
 	free(fill);
 	free(slot);

@@ -1,0 +1,3 @@
+import os
+revision = "b2"
+down_revision = os.environ.get("PARENT", "a1")

@@ -1,0 +1,4 @@
+P = "a1"
+P = "zz"
+revision = "b2"
+down_revision = P

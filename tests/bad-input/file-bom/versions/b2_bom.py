@@ -1,0 +1,4 @@
+﻿"""with bom
+"""
+revision = "b2"
+down_revision = "a1"

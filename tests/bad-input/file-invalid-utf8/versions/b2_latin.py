@@ -1,0 +1,4 @@
+"""café
+"""
+revision = "b2"
+down_revision = "a1"

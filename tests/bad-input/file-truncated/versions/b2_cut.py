@@ -1,0 +1,3 @@
+"""half
+
+Revision ID: b2
