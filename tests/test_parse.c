@@ -231,6 +231,136 @@ static void expect_error(const char *src, int line, const char *words)
 	expect_error_n(src, strlen(src), line, words);
 }
 
+/* ---- Python's tokenizer, case by case (issue 13) ---------------------------- */
+
+static void test_nul_in_a_value_is_refused(void **state)
+{
+	static const char raw_nul[] = "revision = 'a1'\ndown_revision = 'b\0'\n";
+
+	(void)state;
+	/* Python's id holds the NUL; a C string would cut it to "aaa" */
+	expect_error("revision = 'a1'\ndown_revision = None\nrevision = 'aaa\\x00evil'\n", 3, "NUL character");
+	expect_error("revision = 'a1'\ndown_revision = ('b', \"c\\0\")\n", 2, "NUL character");
+	expect_error("revision = 'a1'\ndown_revision = '\\U00000000'\n", 2, "NUL character");
+	expect_error("\"\"\"msg\\u0000\"\"\"\nrevision = 'a1'\ndown_revision = None\n", 1, "NUL character");
+	/* a raw NUL byte: Python refuses the source itself */
+	expect_error_n(raw_nul, sizeof(raw_nul) - 1, 2, "NUL bytes");
+}
+
+static void test_nfkc_names(void **state)
+{
+	/* U+FF44 FULLWIDTH d, U+FF58 FULLWIDTH x, U+FF2E.. FULLWIDTH None, U+FB01 fi */
+	const char *src = "revision = 'a1'\n\xEF\xBD\x84own_revision = 'b1'\n"
+			  "\xEF\xBD\x98 = 'c1'\ndepends_on = x\n"
+			  "branch_labels = \xEF\xBC\xAE\xEF\xBD\x8F\xEF\xBD\x8E\xEF\xBD\x85\n"
+			  "\xEF\xAC\x81" "eld = 1\n";
+	struct revision_file *rf = parse(src);
+
+	(void)state;
+	assert_null(rf->error);
+	assert_int_equal(rf->down.kind, VALUE_STRING);
+	assert_string_equal(rf->down.items.v[0], "b1");
+	assert_int_equal(rf->down.line, 2);
+	assert_int_equal(rf->deps.kind, VALUE_REF);
+	assert_string_equal(rf->deps.items.v[0], "x");
+	assert_non_null(py_module_binding(&rf->module, "x"));
+	assert_non_null(py_module_binding(&rf->module, "field"));
+	assert_int_equal(rf->labels.kind, VALUE_NONE); /* a builtin name: Alembic sees None */
+	revision_file_free(rf);
+	/* keywords are matched as written: `ｉｆ` is a name, so this is module level */
+	rf = parse("\xEF\xBD\x89\xEF\xBD\x86 = 1\nrevision = 'a1'\ndown_revision = None\n");
+	assert_null(rf->error);
+	assert_non_null(py_module_binding(&rf->module, "if"));
+	revision_file_free(rf);
+}
+
+static void test_form_feed_and_line_ends(void **state)
+{
+	const char *cr = "\"\"\"msg\r\rRevises: b1\r\"\"\"\r\x0c" "revision = 'a1'\r"
+			 "down_revision = (\r  'b1',  # c\r)\r  \x0c" "branch_labels = 'x' \\\r 'y'\r";
+	const char *mixed = "revision = 'a1'\r\ndown_revision = '''b\r1'''\rdepends_on = 'd'\n";
+	struct revision_file *rf = parse(cr);
+
+	(void)state;
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "a1");
+	assert_int_equal(rf->rev.line, 5);
+	assert_string_equal(rf->message, "msg");
+	assert_string_equal(rf->doc_revises.value, "b1");
+	assert_int_equal(rf->doc_revises.span.line, 3);
+	assert_span(rf, rf->down.item_spans[0], "'b1'");
+	assert_int_equal(rf->down.span.line, 6);
+	assert_string_equal(rf->labels.items.v[0], "xy"); /* form feed: back to column 0 */
+	revision_file_free(rf);
+	rf = parse(mixed);
+	assert_null(rf->error);
+	assert_string_equal(rf->down.items.v[0], "b\n1");
+	assert_string_equal(rf->deps.items.v[0], "d");
+	assert_int_equal(rf->deps.line, 4);
+	revision_file_free(rf);
+	/* spaces after a form feed indent again: inside the `if` */
+	expect_error("revision = 'a1'\ndown_revision = None\nif x:\n\x0c    down_revision = 'b'\n", 4,
+		     "inside a block");
+}
+
+static void test_grouping_parentheses(void **state)
+{
+	struct revision_file *rf = parse("revision = 'a1'\ndown_revision = ((\"a\" \"b\"), \"c\")\n"
+					 "depends_on = ((('d'),), 'e')\nbranch_labels = ((('x', 'y')))\n");
+
+	(void)state;
+	assert_null(rf->error);
+	assert_int_equal(rf->down.kind, VALUE_SEQUENCE);
+	assert_int_equal(rf->down.items.n, 2);
+	assert_string_equal(rf->down.items.v[0], "ab");
+	assert_string_equal(rf->down.items.v[1], "c");
+	assert_span(rf, rf->down.item_spans[0], "\"a\" \"b\"");
+	assert_int_equal(rf->deps.kind, VALUE_EXPR); /* a tuple in a tuple: not ids */
+	assert_int_equal(rf->labels.kind, VALUE_SEQUENCE);
+	assert_int_equal(rf->labels.items.n, 2);
+	revision_file_free(rf);
+	rf = parse("revision = (('a1'))\ndown_revision = (('a'), 'b')\n");
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "a1");
+	assert_span(rf, rf->rev.span, "(('a1'))");
+	assert_span(rf, rf->rev.item_spans[0], "'a1'");
+	assert_string_equal(rf->down.items.v[0], "a");
+	assert_string_equal(rf->down.items.v[1], "b");
+	revision_file_free(rf);
+}
+
+static void test_coding_lines(void **state)
+{
+	static const char latin1[] = "#!/usr/bin/env python\n# -*- coding: latin-1 -*-\n"
+				     "\"\"\"caf\xe9\n\nRevises: b\xe9\"\"\"\nrevision = 'a\xe9'\ndown_revision = 'b\xe9'\n";
+	static const char cp1252[] = "# vim: set fileencoding=windows-1252 :\n\"\"\"\x80 \xe9\"\"\"\n"
+				     "revision = 'a1'\ndown_revision = None\n";
+	struct revision_file *rf = parse(latin1);
+
+	(void)state;
+	assert_null(rf->error);
+	assert_string_equal(rf->encoding, "latin-1");
+	assert_string_equal(rf->message, "caf\xc3\xa9");
+	assert_string_equal(rf->revision, "a\xc3\xa9");
+	assert_string_equal(rf->doc_revises.value, "b\xc3\xa9");
+	assert_span(rf, rf->down.item_spans[0], "'b\xe9'"); /* the file's own bytes */
+	revision_file_free(rf);
+	rf = parse(cp1252);
+	assert_null(rf->error);
+	assert_string_equal(rf->message, "\xe2\x82\xac \xc3\xa9");
+	revision_file_free(rf);
+	rf = parse("# coding: utf-8\nrevision = 'a1'\ndown_revision = None\n");
+	assert_null(rf->error);
+	assert_null(rf->encoding);
+	revision_file_free(rf);
+	expect_error("x = 1\n# coding: latin-1\nrevision = 'a\xe9'\ndown_revision = None\n", 3, "UTF-8");
+	expect_error("# coding: koi8-r\nrevision = 'a1'\ndown_revision = None\n", 1, "coding 'koi8-r'");
+	expect_error("\n# coding=klingon\nrevision = 'a1'\ndown_revision = None\n", 2, "'klingon'");
+	expect_error("\xEF\xBB\xBF# coding: latin-1\nrevision = 'a1'\ndown_revision = None\n", 1, "BOM");
+	expect_error("# coding: cp1252\nrevision = 'a\x81'\ndown_revision = None\n", 2, "0x81");
+	expect_error("# coding: ascii\nrevision = 'a\xe9'\ndown_revision = None\n", 2, "ASCII");
+}
+
 static void test_values_that_are_not_literals(void **state)
 {
 	(void)state;
@@ -554,6 +684,11 @@ int main(void)
 		cmocka_unit_test(test_docstring_forms),
 		cmocka_unit_test(test_crlf_reads_the_same),
 		cmocka_unit_test(test_bom_and_legacy_name),
+		cmocka_unit_test(test_nul_in_a_value_is_refused),
+		cmocka_unit_test(test_nfkc_names),
+		cmocka_unit_test(test_form_feed_and_line_ends),
+		cmocka_unit_test(test_grouping_parentheses),
+		cmocka_unit_test(test_coding_lines),
 		cmocka_unit_test(test_values_that_are_not_literals),
 		cmocka_unit_test(test_references_are_kept),
 		cmocka_unit_test(test_empty_values_as_alembic),
