@@ -602,6 +602,80 @@ static void test_every_prefix_of_a_file_is_safe(void **state)
 	}
 }
 
+/* Lines in TEXT as Python counts them (CRLF, CR and LF each end one). */
+static int line_count(const char *text, size_t len)
+{
+	int lines = 1;
+
+	for (size_t i = 0; i < len; i++)
+		lines += text[i] == '\n' || (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n'));
+	return lines;
+}
+
+static void assert_span_ok(const struct revision_file *rf, struct mt_span sp, int lines)
+{
+	assert_true(sp.start <= sp.end);
+	assert_true(sp.end <= rf->len);
+	assert_in_range(sp.line, 1, lines);
+}
+
+/* An item's bytes, read again on their own (in parentheses, with the file's
+ * coding), give the item's value: the span holds exactly that item. */
+static void assert_item_rereads(const struct revision_file *rf, const struct py_value *v, size_t k)
+{
+	const struct mt_span *is = &v->item_spans[k];
+	char *src = xasprintf("# coding: %s\nrevision = 'r'\ndown_revision = (\n%.*s\n)\n",
+			      rf->encoding ? rf->encoding : "utf-8", (int)(is->end - is->start),
+			      rf->text + is->start);
+	struct revision_file *again = parse_revision_file("v/again.py", src, strlen(src));
+	bool ref = v->item_is_ref && v->item_is_ref[k];
+
+	if (again->error || again->down.kind != (ref ? VALUE_REF : VALUE_STRING) ||
+	    strcmp(again->down.items.v[0], v->items.v[k]))
+		fail_msg("item %zu %s of\n%s\nreads back as %s", k, v->items.v[k], rf->text,
+			 again->error ? again->error : again->down.items.n ? again->down.items.v[0] : "-");
+	revision_file_free(again);
+	free(src);
+}
+
+/* What every parse promises, whatever the bytes: spans inside the file and in
+ * order, lines within it, items that are what their bytes say. */
+static void assert_invariants(const struct revision_file *rf)
+{
+	const struct py_value *vals[] = { &rf->rev, &rf->down, &rf->labels, &rf->deps };
+	const struct doc_field *fields[] = { &rf->doc_revision_id, &rf->doc_revises, &rf->doc_create_date };
+	int lines = line_count(rf->text, rf->len);
+
+	if (rf->error) {
+		assert_in_range(rf->error_line, 1, lines);
+		return;
+	}
+	for (int f = 0; f < 4; f++) {
+		const struct py_value *v = vals[f];
+
+		if (v->kind == VALUE_ABSENT)
+			continue;
+		assert_in_range(v->line, 1, lines);
+		assert_span_ok(rf, v->span, lines);
+		for (size_t k = 0; k < v->items.n; k++) {
+			assert_span_ok(rf, v->item_spans[k], lines);
+			assert_true(v->item_spans[k].start >= v->span.start &&
+				    v->item_spans[k].end <= v->span.end);
+			assert_true(k == 0 || v->item_spans[k].start >= v->item_spans[k - 1].end);
+			assert_item_rereads(rf, v, k);
+		}
+	}
+	if (rf->has_doc) {
+		assert_span_ok(rf, rf->doc_span, lines);
+		for (int f = 0; f < 3; f++)
+			if (fields[f]->value) {
+				assert_span_ok(rf, fields[f]->span, lines);
+				assert_true(fields[f]->span.start >= rf->doc_span.start &&
+					    fields[f]->span.end <= rf->doc_span.end);
+			}
+	}
+}
+
 /* Deterministic mutations of real migration text: every result must parse or be
  * refused with a line, and ASan/UBSan watch every byte touched. */
 static void test_mutations_never_crash(void **state)
@@ -611,13 +685,15 @@ static void test_mutations_never_crash(void **state)
 		"revision: str = 'a1'\ndown_revision = (\n  'b1',  # c\n  \"c1\",\n)\n"
 		"branch_labels = None\ndepends_on = ['d1']\n\ndef upgrade():\n    op.execute(\"x\")\n",
 		"r'''raw \\ doc'''\r\nrevision = u\"x\" 'y'\r\ndown_revision = None; branch_labels = ('a',)\r\n",
+		"# -*- coding: latin-1 -*-\r\"\"\"caf\xe9\r\rRevises: b\"\"\"\r\x0crevision = 'a\\x41' \\\r 'b'\r"
+		"\xef\xbd\x84own_revision = ((\"b\" 'c'), (\"d\"),  # x\r  'e')\rdepends_on = [a.B]\r",
 	};
 	static const char inserts[] = "'\"\\()[]{}#\n\r:=,;\t\x80\xc3\x00xN";
 	uint32_t rnd = 12345;
 
 	(void)state;
 	for (int round = 0; round < 20000; round++) {
-		const char *seed = seeds[round % 2];
+		const char *seed = seeds[round % 3];
 		size_t len = strlen(seed);
 		char *buf = xmalloc(len + 8);
 		size_t n = len;
@@ -648,6 +724,7 @@ static void test_mutations_never_crash(void **state)
 			/* a file is an error, has its id, or names it for resolve.c */
 			assert_true(rf->error ? rf->error_line >= 0
 					      : rf->revision != NULL || rf->rev.kind == VALUE_REF);
+			assert_invariants(rf);
 			revision_file_free(rf);
 		}
 		free(buf);
