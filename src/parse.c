@@ -63,7 +63,7 @@ static const char *tracked_name(struct parser *p, const struct token *t)
 	if (t->kind != TOK_NAME || !p->rf)
 		return NULL;
 	for (int i = 0; tracked_names[i]; i++)
-		if (tok_is(&p->lx, t, tracked_names[i]))
+		if (tok_name_is(&p->lx, t, tracked_names[i]))
 			return tracked_names[i];
 	return NULL;
 }
@@ -75,9 +75,10 @@ static char *decode_strings(struct parser *p, const struct token *t, size_t n)
 
 	sb_init(&sb);
 	for (size_t i = 0; i < n; i++) {
-		char *s = py_string_decode(p->lx.text + t[i].start, t[i].end - t[i].start,
-					   p->path, t[i].line, &p->err);
+		char *u = py_to_utf8(p->lx.text + t[i].start, t[i].end - t[i].start, p->lx.enc);
+		char *s = py_string_decode(u, strlen(u), p->path, t[i].line, &p->err);
 
+		free(u);
 		if (!s) {
 			sb_free(&sb);
 			return NULL;
@@ -119,18 +120,46 @@ static bool dotted_name(struct parser *p, const struct token *t, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (i % 2 ? !tok_is(&p->lx, &t[i], ".") : t[i].kind != TOK_NAME)
 			return false;
-	return !(n == 1 && (tok_is(&p->lx, t, "None") || tok_is(&p->lx, t, "True") ||
-			    tok_is(&p->lx, t, "False")));
+	return !(n == 1 && (tok_name_is(&p->lx, t, "None") || tok_name_is(&p->lx, t, "True") ||
+			    tok_name_is(&p->lx, t, "False")));
 }
 
+/* The tokens' text, names as Python reads them (decoded, NFKC): what a
+ * reference or an import names. */
 static char *token_text(struct parser *p, const struct token *t, size_t n)
 {
 	struct strbuf sb;
 
 	sb_init(&sb);
-	for (size_t i = 0; i < n; i++)
-		sb_addn(&sb, p->lx.text + t[i].start, t[i].end - t[i].start);
+	for (size_t i = 0; i < n; i++) {
+		char *name = t[i].kind == TOK_NAME ? tok_name(&p->lx, &t[i]) : NULL;
+
+		if (name)
+			sb_adds(&sb, name);
+		else
+			sb_addn(&sb, p->lx.text + t[i].start, t[i].end - t[i].start);
+		free(name);
+	}
 	return sb_detach(&sb);
+}
+
+/* Parentheses around one item are grouping, not a tuple: `(("a" "b"), "c")` is
+ * ("ab", "c"). Narrows T[0..N-1] to what such parentheses hold. */
+static void strip_grouping(struct parser *p, const struct token **t, size_t *n)
+{
+	while (*n >= 3 && tok_is(&p->lx, &(*t)[0], "(") && tok_is(&p->lx, &(*t)[*n - 1], ")")) {
+		int depth = 0;
+
+		for (size_t i = 0; i < *n - 1; i++) {
+			char c = (*t)[i].kind == TOK_OP ? p->lx.text[(*t)[i].start] : 0;
+
+			depth += c && strchr("([{", c) ? 1 : c && strchr(")]}", c) ? -1 : 0;
+			if (depth == 0 || (depth == 1 && c == ','))
+				return; /* `(a), (b)` or a tuple */
+		}
+		(*t)++;
+		*n -= 2;
+	}
 }
 
 static char quote_of(struct parser *p, const struct token *t)
@@ -161,8 +190,10 @@ static void push_item(struct py_value *v, char *s, bool is_ref, struct mt_span s
  * literal; -1: a string Python itself would refuse. */
 static int parse_item(struct parser *p, const struct token *t, size_t n, struct py_value *v)
 {
-	struct mt_span span = { t[0].start, t[n - 1].end, t[0].line };
+	struct mt_span span;
 
+	strip_grouping(p, &t, &n);
+	span = (struct mt_span){ t[0].start, t[n - 1].end, t[0].line };
 	if (all_strings(t, n) && plain_strings(p, t, n)) {
 		char *s = decode_strings(p, t, n);
 
@@ -237,8 +268,14 @@ static int parse_sequence(struct parser *p, const struct token *t, size_t n, str
  * text. Fails only on a string Python itself would refuse. */
 static int parse_value(struct parser *p, const struct token *t, size_t n, struct py_value *v)
 {
+	const struct token *whole = t;
+	size_t whole_n = n;
+	struct mt_span inner;
+
 	v->span = (struct mt_span){ t[0].start, t[n - 1].end, t[0].line };
-	if (n == 1 && t[0].kind == TOK_NAME && tok_is(&p->lx, &t[0], "None")) {
+	strip_grouping(p, &t, &n);
+	inner = (struct mt_span){ t[0].start, t[n - 1].end, t[0].line };
+	if (n == 1 && tok_name_is(&p->lx, &t[0], "None")) {
 		v->kind = VALUE_NONE;
 		return 0;
 	}
@@ -249,12 +286,12 @@ static int parse_value(struct parser *p, const struct token *t, size_t n, struct
 			return -1;
 		v->kind = VALUE_STRING;
 		v->quote = quote_of(p, &t[0]);
-		push_item(v, s, false, v->span);
+		push_item(v, s, false, inner);
 		return 0;
 	}
 	if (dotted_name(p, t, n)) {
 		v->kind = VALUE_REF;
-		push_item(v, token_text(p, t, n), true, v->span);
+		push_item(v, token_text(p, t, n), true, inner);
 		return 0;
 	}
 	if (n >= 2 && ((tok_is(&p->lx, &t[0], "(") && tok_is(&p->lx, &t[n - 1], ")")) ||
@@ -266,10 +303,11 @@ static int parse_value(struct parser *p, const struct token *t, size_t n, struct
 		if (r == 0)
 			return 0;
 		value_reset(v);
-		v->span = (struct mt_span){ t[0].start, t[n - 1].end, t[0].line };
+		v->span = (struct mt_span){ whole[0].start, whole[whole_n - 1].end, whole[0].line };
 	}
 	v->kind = VALUE_EXPR;
-	v->expr = xstrndup(p->lx.text + t[0].start, t[n - 1].end - t[0].start);
+	v->expr = py_to_utf8(p->lx.text + whole[0].start, whole[whole_n - 1].end - whole[0].start,
+			     p->lx.enc);
 	return 0;
 }
 
@@ -346,9 +384,11 @@ static struct py_binding *binding_for(struct py_module *mod, const char *name, s
 static void note_binding(struct parser *p, const struct token *name, const struct token *t, size_t n,
 			 bool in_block)
 {
-	struct py_binding *b = binding_for(p->mod, p->lx.text + name->start, name->end - name->start);
+	char *text = tok_name(&p->lx, name);
+	struct py_binding *b = binding_for(p->mod, text, strlen(text));
 	struct mt_error keep = p->err;
 
+	free(text);
 	b->count++;
 	b->in_block |= in_block || !t;
 	if (!t || b->count > 1)
@@ -357,7 +397,7 @@ static void note_binding(struct parser *p, const struct token *name, const struc
 	if (parse_value(p, t, n, &b->value) < 0) {
 		value_reset(&b->value); /* a bad string in an unrelated name: not our error */
 		b->value.kind = VALUE_EXPR;
-		b->value.expr = xstrdup("(a string Python refuses)");
+		b->value.expr = xstrdup("(a string migtree cannot read)");
 		p->err = keep;
 	}
 }
@@ -577,18 +617,18 @@ static void read_docstring(struct parser *p, const struct logical_line *ll)
 }
 
 /* Find "KEY: value" on a line of the raw docstring; record the value's bytes. */
-static void doc_field(struct revision_file *rf, const char *key, struct doc_field *f)
+static void doc_field(struct revision_file *rf, enum py_encoding enc, const char *key,
+		      struct doc_field *f)
 {
 	const char *s = rf->text + rf->doc_span.start, *end = rf->text + rf->doc_span.end;
 	size_t klen = strlen(key);
 	int line = rf->doc_span.line;
 
 	for (const char *ls = s; ls < end;) {
-		const char *le = memchr(ls, '\n', (size_t)(end - ls));
-		const char *b = ls, *ve;
+		const char *le = ls, *b = ls, *ve;
 
-		if (!le)
-			le = end;
+		while (le < end && *le != '\n' && *le != '\r')
+			le++;
 		while (b < le && (*b == ' ' || *b == '\t'))
 			b++;
 		if ((size_t)(le - b) >= klen && !memcmp(b, key, klen)) {
@@ -599,11 +639,11 @@ static void doc_field(struct revision_file *rf, const char *key, struct doc_fiel
 			while (ve > b && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t' ||
 					  ve[-1] == '"' || ve[-1] == '\''))
 				ve--;
-			f->value = xstrndup(b, (size_t)(ve - b));
+			f->value = py_to_utf8(b, (size_t)(ve - b), enc);
 			f->span = (struct mt_span){ (size_t)(b - rf->text), (size_t)(ve - rf->text), line };
 			return;
 		}
-		ls = le + 1;
+		ls = le + (le + 1 < end && le[0] == '\r' && le[1] == '\n' ? 2 : 1);
 		line++;
 	}
 }
@@ -634,31 +674,54 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 	return len;
 }
 
+/* The line of byte OFF, counting CRLF, CR and LF as Python does. */
 static int line_at(const char *text, size_t off)
 {
 	int line = 1;
 
 	for (size_t i = 0; i < off; i++)
-		line += text[i] == '\n';
+		line += text[i] == '\n' || (text[i] == '\r' && text[i + 1] != '\n');
 	return line;
 }
 
-/* Migrations and the modules they import alike: Python refuses NUL bytes, and
- * bytes that are not UTF-8 would end up in labels and ids. */
-static bool check_bytes(struct parser *p, const char *text, size_t len)
+/* Offset of the first byte the file's encoding cannot decode, or LEN. */
+static size_t undecodable_at(const unsigned char *s, size_t len, enum py_encoding enc)
+{
+	for (size_t i = 0; i < len && enc != PY_ENC_LATIN1; i++)
+		if (enc == PY_ENC_ASCII ? s[i] >= 0x80
+					: s[i] == 0x81 || s[i] == 0x8D || s[i] == 0x8F || s[i] == 0x90 ||
+						  s[i] == 0x9D)
+			return i;
+	return len;
+}
+
+/* The bytes as Python's tokenizer first sees them: no NUL, a coding line it
+ * knows, every byte decodable. Sets the lexer's encoding. */
+static bool check_bytes(struct parser *p, const char *text, size_t len, bool bom)
 {
 	size_t bad;
 	const char *nul = memchr(text, '\0', len);
+	char msg[128];
 
 	if (nul) {
 		fail_at(p, line_at(text, (size_t)(nul - text)),
 			"binary file (it contains NUL bytes), not Python source");
 		return false;
 	}
-	bad = utf8_invalid_at((const unsigned char *)text, len);
+	if (py_coding(text, len, bom, p->path, &p->lx.enc, &p->err) < 0) {
+		fail_err(p);
+		return false;
+	}
+	if (p->lx.enc != PY_ENC_UTF8) {
+		bad = undecodable_at((const unsigned char *)text, len, p->lx.enc);
+		snprintf(msg, sizeof(msg), "byte 0x%02X is not %s, the file's coding line says it is",
+			 bad < len ? (unsigned char)text[bad] : 0, p->lx.enc == PY_ENC_ASCII ? "ASCII" : "cp1252");
+	} else {
+		bad = utf8_invalid_at((const unsigned char *)text, len);
+		snprintf(msg, sizeof(msg), "not valid UTF-8 (migtree reads UTF-8 source, Python's default)");
+	}
 	if (bad < len) {
-		fail_at(p, line_at(text, bad),
-			"not valid UTF-8 (migtree reads UTF-8 source, Python's default)");
+		fail_at(p, line_at(text, bad), msg);
 		return false;
 	}
 	return true;
@@ -736,9 +799,9 @@ static void finish(struct parser *p)
 	finish_value(rf, &rf->labels, "branch_labels");
 	finish_value(rf, &rf->deps, "depends_on");
 	if (rf->has_doc) {
-		doc_field(rf, "Revision ID:", &rf->doc_revision_id);
-		doc_field(rf, "Revises:", &rf->doc_revises);
-		doc_field(rf, "Create Date:", &rf->doc_create_date);
+		doc_field(rf, p->lx.enc, "Revision ID:", &rf->doc_revision_id);
+		doc_field(rf, p->lx.enc, "Revises:", &rf->doc_revises);
+		doc_field(rf, p->lx.enc, "Create Date:", &rf->doc_create_date);
 	}
 }
 
@@ -799,12 +862,16 @@ struct revision_file *parse_revision_file(const char *path, const char *text, si
 		fail_at(&p, 1, "file larger than 16 MiB; not read as a migration");
 		return rf;
 	}
-	if (!check_bytes(&p, rf->text, rf->len))
-		return rf;
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		skip = 3;
 	pylex_init(&p.lx, rf->text, len, rf->path);
-	p.lx.pos = skip;
+	if (!check_bytes(&p, rf->text, len, skip > 0))
+		return rf;
+	p.lx.pos = p.lx.begin = skip;
+	if (p.lx.enc != PY_ENC_UTF8)
+		rf->encoding = xstrdup(p.lx.enc == PY_ENC_ASCII    ? "ascii"
+				       : p.lx.enc == PY_ENC_LATIN1 ? "latin-1"
+								   : "cp1252");
 	read_statements(&p, &ll, &first);
 	logical_line_free(&ll);
 	finish(&p);
@@ -821,8 +888,9 @@ int parse_python_module(const char *path, const char *text, size_t len, struct p
 	memset(mod, 0, sizeof(*mod));
 	pylex_init(&p.lx, text, len, path);
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
-		p.lx.pos = 3;
-	if (check_bytes(&p, text, len))
+		p.lx.pos = p.lx.begin = 3;
+	/* imported modules as migrations: no NUL, a known coding, decodable bytes */
+	if (check_bytes(&p, text, len, p.lx.begin > 0))
 		read_statements(&p, &ll, &first);
 	logical_line_free(&ll);
 	if (p.failed && err)
@@ -895,6 +963,7 @@ void revision_file_free(struct revision_file *rf)
 	free(rf->real_path);
 	free(rf->name);
 	free(rf->text);
+	free(rf->encoding);
 	free(rf->revision);
 	py_value_free(&rf->rev);
 	py_value_free(&rf->down);

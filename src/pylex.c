@@ -9,6 +9,7 @@
 
 #include "migtree/pylex.h"
 #include "migtree/util.h"
+#include "pylex_nfkc.h"
 
 void pylex_init(struct pylex *lx, const char *text, size_t len, const char *path)
 {
@@ -17,6 +18,21 @@ void pylex_init(struct pylex *lx, const char *text, size_t len, const char *path
 	lx->pos = 0;
 	lx->line = 1;
 	lx->path = path;
+	lx->begin = 0;
+	lx->enc = PY_ENC_UTF8;
+}
+
+/* Length of the line break at T[POS]: CRLF, CR or LF, as Python's universal
+ * newlines read source; 0 when there is none. */
+static size_t newline_len(const char *t, size_t pos, size_t len)
+{
+	if (pos >= len)
+		return 0;
+	if (t[pos] == '\n')
+		return 1;
+	if (t[pos] == '\r')
+		return pos + 1 < len && t[pos + 1] == '\n' ? 2 : 1;
+	return 0;
 }
 
 void logical_line_free(struct logical_line *ll)
@@ -35,6 +51,120 @@ bool tok_is(const struct pylex *lx, const struct token *t, const char *s)
 		return false;
 	n = strlen(s);
 	return t->end - t->start == n && memcmp(lx->text + t->start, s, n) == 0;
+}
+
+static void put_utf8(struct strbuf *sb, uint32_t cp);
+
+/* cp1252's 0x80-0x9F; 0 where Python's codec has no character. */
+static const uint16_t cp1252_high[32] = {
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
+	0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+char *py_to_utf8(const char *s, size_t n, enum py_encoding enc)
+{
+	struct strbuf sb;
+
+	if (enc == PY_ENC_UTF8)
+		return xstrndup(s, n);
+	sb_init(&sb);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp = c;
+
+		if (enc == PY_ENC_CP1252 && c >= 0x80 && c < 0xA0)
+			cp = cp1252_high[c - 0x80] ? cp1252_high[c - 0x80] : 0xFFFD;
+		put_utf8(&sb, cp);
+	}
+	return sb_detach(&sb);
+}
+
+/* The code point of the UTF-8 sequence at S (NUL-terminated), its length in *K;
+ * UINT32_MAX and length 1 for a byte that starts no valid sequence (a module
+ * read for a reference is not checked beforehand). */
+static uint32_t utf8_at(const unsigned char *s, size_t *k)
+{
+	uint32_t cp;
+
+	*k = s[0] < 0x80 ? 1 : s[0] < 0xC0 ? 0 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : s[0] < 0xF8 ? 4 : 0;
+	if (!*k) {
+		*k = 1;
+		return UINT32_MAX;
+	}
+	cp = *k == 1 ? s[0] : *k == 2 ? (s[0] & 0x1Fu) : *k == 3 ? (s[0] & 0x0Fu) : (s[0] & 0x07u);
+	for (size_t j = 1; j < *k; j++) {
+		if ((s[j] & 0xC0) != 0x80) {
+			*k = 1;
+			return UINT32_MAX;
+		}
+		cp = (cp << 6) | (s[j] & 0x3Fu);
+	}
+	return cp;
+}
+
+/* The ASCII NFKC form of CP from the generated table, or NULL. */
+static const char *nfkc_lookup(uint32_t cp, char one[2])
+{
+	size_t lo = 0, hi = sizeof(nfkc_ascii) / sizeof(nfkc_ascii[0]);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct nfkc_range *r = &nfkc_ascii[mid];
+
+		if (cp < r->first) {
+			hi = mid;
+		} else if (cp >= r->first + r->count) {
+			lo = mid + 1;
+		} else if (r->count == 1) {
+			return r->to;
+		} else {
+			one[0] = (char)(r->to[0] + (cp - r->first));
+			one[1] = '\0';
+			return one;
+		}
+	}
+	return NULL;
+}
+
+char *tok_name(const struct pylex *lx, const struct token *t)
+{
+	char *u = py_to_utf8(lx->text + t->start, t->end - t->start, lx->enc);
+	const unsigned char *p = (const unsigned char *)u;
+	struct strbuf sb;
+
+	sb_init(&sb);
+	while (*p) {
+		size_t k;
+		uint32_t cp = utf8_at(p, &k);
+		char one[2];
+		const char *ascii = cp >= 0x80 && cp != UINT32_MAX ? nfkc_lookup(cp, one) : NULL;
+
+		if (ascii)
+			sb_adds(&sb, ascii);
+		else
+			sb_addn(&sb, (const char *)p, k);
+		p += k;
+	}
+	free(u);
+	return sb_detach(&sb);
+}
+
+bool tok_name_is(const struct pylex *lx, const struct token *t, const char *s)
+{
+	bool ascii = true, same;
+	char *name;
+
+	if (t->kind != TOK_NAME)
+		return false;
+	for (size_t i = t->start; i < t->end && ascii; i++)
+		ascii = (unsigned char)lx->text[i] < 0x80;
+	if (ascii)
+		return tok_is(lx, t, s);
+	name = tok_name(lx, t);
+	same = !strcmp(name, s);
+	free(name);
+	return same;
 }
 
 static bool is_name_start(unsigned char c)
@@ -66,7 +196,7 @@ static size_t scan_string(struct pylex *lx, size_t pos, int plen, struct mt_erro
 	int start_line = lx->line;
 	char q = t[pos + plen];
 	bool triple;
-	size_t i = pos + plen;
+	size_t i = pos + plen, nl;
 
 	triple = i + 2 < lx->len && t[i + 1] == q && t[i + 2] == q;
 	i += triple ? 3 : 1;
@@ -74,15 +204,18 @@ static size_t scan_string(struct pylex *lx, size_t pos, int plen, struct mt_erro
 		char c = t[i];
 
 		if (c == '\\') {
-			if (i + 1 < lx->len && t[i + 1] == '\n')
-				lx->line++;
-			i += 2;
+			nl = newline_len(t, i + 1, lx->len);
+			lx->line += nl > 0;
+			i += 1 + (nl ? nl : 1); /* backslash-newline continues even a '...' string */
 			continue;
 		}
-		if (c == '\n') {
+		nl = newline_len(t, i, lx->len);
+		if (nl) {
 			if (!triple)
 				break;
 			lx->line++;
+			i += nl;
+			continue;
 		}
 		if (c == q) {
 			if (!triple)
@@ -120,24 +253,28 @@ static void push_tok(struct logical_line *ll, enum tok_kind kind, size_t s, size
 	ll->tok[ll->n++] = (struct token){ kind, s, e, line };
 }
 
-/* Column of the first non-blank byte of the physical line holding POS. A UTF-8
- * BOM opening the file is no column: Python drops it before reading, so a first
- * statement right after it is at module level. */
+/* Python's indentation of the physical line holding POS: a tab to the next
+ * multiple of 8, a form feed back to column 0 (so "\fx = 1" is at module level). */
 static int indent_of(const struct pylex *lx, size_t pos)
 {
 	size_t b = pos;
+	int col = 0;
 
-	while (b > 0 && lx->text[b - 1] != '\n')
+	while (b > lx->begin && lx->text[b - 1] != '\n' && lx->text[b - 1] != '\r')
 		b--;
-	if (b == 0 && pos >= 3 && lx->len >= 3 && !memcmp(lx->text, "\xEF\xBB\xBF", 3))
-		b = 3;
-	return (int)(pos - b);
+	for (; b < pos; b++) {
+		char c = lx->text[b];
+
+		col = c == '\t' ? (col / 8 + 1) * 8 : c == '\f' ? 0 : col + 1;
+	}
+	return col;
 }
 
 int pylex_line(struct pylex *lx, struct logical_line *ll, struct mt_error *err)
 {
 	const char *t = lx->text;
 	int depth = 0, open_line = 0;
+	size_t nl;
 
 	ll->n = 0;
 	ll->indent = 0;
@@ -146,20 +283,16 @@ int pylex_line(struct pylex *lx, struct logical_line *ll, struct mt_error *err)
 		size_t s = lx->pos;
 		int pl;
 
-		if (c == ' ' || c == '\t' || c == '\f' || c == '\r') {
+		if (c == ' ' || c == '\t' || c == '\f') {
 			lx->pos++;
 		} else if (c == '#') {
-			while (lx->pos < lx->len && t[lx->pos] != '\n')
+			while (lx->pos < lx->len && t[lx->pos] != '\n' && t[lx->pos] != '\r')
 				lx->pos++;
-		} else if (c == '\\' && lx->pos + 1 < lx->len &&
-			   (t[lx->pos + 1] == '\n' || t[lx->pos + 1] == '\r')) {
-			lx->pos += t[lx->pos + 1] == '\r' ? 2 : 1;
-			if (lx->pos < lx->len && t[lx->pos] == '\n') {
-				lx->pos++;
-				lx->line++;
-			}
-		} else if (c == '\n') {
-			lx->pos++;
+		} else if (c == '\\' && (nl = newline_len(t, lx->pos + 1, lx->len)) > 0) {
+			lx->pos += 1 + nl;
+			lx->line++;
+		} else if ((nl = newline_len(t, lx->pos, lx->len)) > 0) {
+			lx->pos += nl;
 			lx->line++;
 			if (depth == 0 && ll->n > 0)
 				return 1;
@@ -253,7 +386,8 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Decode one backslash escape at BODY[*I] (just after the backslash). */
+/* Decode one backslash escape at BODY[*I] (just after the backslash): 0, -1 when
+ * migtree cannot decode it, -2 for a NUL character. */
 static int decode_escape(const char *body, size_t n, size_t *i, struct strbuf *sb)
 {
 	static const char simple_from[] = "\\'\"abfnrtv";
@@ -268,18 +402,14 @@ static int decode_escape(const char *body, size_t n, size_t *i, struct strbuf *s
 		(*i)++;
 		return 0;
 	}
-	if (c == '\n') { /* backslash-newline joins lines */
-		(*i)++;
+	if (c == '\n' || c == '\r') { /* backslash-newline joins lines */
+		*i += newline_len(body, *i, n);
 		return 0;
 	}
 	if (c >= '0' && c <= '7') {
 		while (digits < 3 && *i < n && body[*i] >= '0' && body[*i] <= '7')
 			cp = cp * 8 + (uint32_t)(body[(*i)++] - '0'), digits++;
-		put_utf8(sb, cp);
-		return 0;
-	}
-	digits = c == 'x' ? 2 : c == 'u' ? 4 : c == 'U' ? 8 : 0;
-	if (digits) {
+	} else if ((digits = c == 'x' ? 2 : c == 'u' ? 4 : c == 'U' ? 8 : 0) > 0) {
 		(*i)++;
 		for (int k = 0; k < digits; k++, (*i)++) {
 			if (*i >= n || hexval(body[*i]) < 0)
@@ -288,24 +418,40 @@ static int decode_escape(const char *body, size_t n, size_t *i, struct strbuf *s
 		}
 		if (cp > 0x10FFFF)
 			return -1;
-		put_utf8(sb, cp);
+	} else if (c == 'N') {
+		return -1; /* \N{NAME} needs Unicode's name table: refuse rather than guess */
+	} else {
+		sb_addc(sb, '\\'); /* unknown escapes keep their backslash, as in Python */
 		return 0;
 	}
-	if (c == 'N')
-		return -1; /* \N{NAME} needs Unicode's name table: refuse rather than guess */
-	sb_addc(sb, '\\'); /* unknown escapes keep their backslash, as in Python */
+	if (cp == 0)
+		return -2;
+	put_utf8(sb, cp);
 	return 0;
+}
+
+static char *decode_fail(struct strbuf *sb, int why, const char *path, int line, struct mt_error *err)
+{
+	sb_free(sb);
+	if (why == -2)
+		mt_fail(err, path, line,
+			"a NUL character in the value (written as an escape such as \\x00): Python's "
+			"string holds it, migtree's cannot, so it would read a different id");
+	else
+		mt_fail(err, path, line, "string escape migtree cannot decode statically");
+	return NULL;
 }
 
 char *py_string_decode(const char *tok, size_t len, const char *path, int line,
 		       struct mt_error *err)
 {
 	char prefix[4];
-	size_t plen, qlen, i;
+	size_t plen, qlen, i, nl;
 	const char *body;
 	size_t n;
 	bool raw;
 	struct strbuf sb;
+	int r;
 
 	py_string_prefix(tok, len, prefix);
 	if (strchr(prefix, 'b')) {
@@ -323,31 +469,30 @@ char *py_string_decode(const char *tok, size_t len, const char *path, int line,
 	n = len - plen - 2 * qlen;
 	sb_init(&sb);
 	for (i = 0; i < n;) {
-		if (body[i] == '\r' && i + 1 < n && body[i + 1] == '\n') {
-			i++; /* CRLF in source reads as LF */
-			continue;
-		}
-		if (body[i] == '\\' && i + 1 < n) {
-			if (body[i + 1] == '\r' && i + 2 < n && body[i + 2] == '\n')
-				i++; /* normalise "\\\r\n" to "\\\n" */
-			if (raw) {
-				sb_addc(&sb, '\\');
+		if ((nl = newline_len(body, i, n)) > 0) {
+			sb_addc(&sb, '\n'); /* CRLF and CR in source read as LF */
+			i += nl;
+		} else if (body[i] == '\\' && i + 1 < n && raw) {
+			sb_addc(&sb, '\\');
+			nl = newline_len(body, i + 1, n);
+			if (nl)
+				sb_addc(&sb, '\n');
+			else if (body[i + 1] == '\0')
+				return decode_fail(&sb, -2, path, line, err);
+			else
 				sb_addc(&sb, body[i + 1]);
-				i += 2;
-				continue;
-			}
+			i += 1 + (nl ? nl : 1);
+		} else if (body[i] == '\\' && i + 1 < n) {
 			i++;
-			if (decode_escape(body, n, &i, &sb) < 0) {
-				sb_free(&sb);
-				mt_fail(err, path, line, "string escape migtree cannot decode statically");
-				return NULL;
-			}
-			continue;
-		}
-		{
+			if ((r = decode_escape(body, n, &i, &sb)) < 0)
+				return decode_fail(&sb, r, path, line, err);
+		} else if (body[i] == '\0') {
+			return decode_fail(&sb, -2, path, line, err); /* the parser refuses these files first */
+		} else {
 			size_t run = i + 1;
 
-			while (run < n && body[run] != '\\' && body[run] != '\r')
+			while (run < n && body[run] != '\\' && body[run] != '\r' && body[run] != '\n' &&
+			       body[run] != '\0')
 				run++;
 			sb_addn(&sb, body + i, run - i);
 			i = run;
@@ -432,4 +577,115 @@ size_t py_splitlines(const char *s, char ***lines)
 		sl_push_owned(&sl, xstrndup((const char *)start, (size_t)(p - start)));
 	*lines = sl.v;
 	return sl.n;
+}
+
+/* The coding named on the comment line S..E (Python's get_coding_spec: blanks,
+ * `#`, then `coding[:=]` and a name of [A-Za-z0-9._-]), copied to NAME; false
+ * when the line declares none. */
+static bool coding_spec(const char *s, const char *e, char *name, size_t cap)
+{
+	const char *p = s;
+
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\f'))
+		p++;
+	if (p >= e || *p != '#')
+		return false;
+	for (; p + 6 < e; p++) {
+		const char *b, *q;
+
+		if (memcmp(p, "coding", 6) || (p[6] != ':' && p[6] != '='))
+			continue;
+		for (q = p + 7; q < e && (*q == ' ' || *q == '\t'); q++)
+			;
+		for (b = q; q < e && (strchr("-_.", *q) || (*q >= '0' && *q <= '9') ||
+				      ((*q | 32) >= 'a' && (*q | 32) <= 'z')) && *q; q++)
+			;
+		if (q > b) {
+			size_t n = (size_t)(q - b) < cap - 1 ? (size_t)(q - b) : cap - 1;
+
+			memcpy(name, b, n);
+			name[n] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+/* NAME as Python's codec registry would find it (case and separators folded),
+ * for the codings migtree decodes; -1 for any other. */
+static int known_coding(const char *name, enum py_encoding *enc)
+{
+	static const char *const utf8[] = { "utf8", "u8", "utf", "cp65001", NULL };
+	static const char *const latin1[] = { "latin1", "iso88591", "l1", "cp819", "8859", "latin",
+					      "isolatin1", "isoir100", "csisolatin1", NULL };
+	static const char *const cp1252[] = { "cp1252", "windows1252", NULL };
+	static const char *const ascii[] = { "ascii", "usascii", "646", NULL };
+	static const char *const *const all[] = { utf8, latin1, cp1252, ascii };
+	static const enum py_encoding as[] = { PY_ENC_UTF8, PY_ENC_LATIN1, PY_ENC_CP1252, PY_ENC_ASCII };
+	static const char *const emacs[] = { "utf-8-", "latin-1-", "iso-8859-1-", "iso-latin-1-", NULL };
+	char folded[64], lower[64];
+	size_t n = 0;
+
+	/* Python's get_normal_name: Emacs's `utf-8-unix` is utf-8, `latin-1-dos` latin-1 */
+	for (n = 0; name[n] && n < sizeof(lower) - 1; n++)
+		lower[n] = (char)(name[n] == '_' ? '-' : name[n] >= 'A' && name[n] <= 'Z' ? name[n] + 32 : name[n]);
+	lower[n] = '\0';
+	for (int i = 0; emacs[i]; i++)
+		if (!strncmp(lower, emacs[i], strlen(emacs[i]))) {
+			*enc = i ? PY_ENC_LATIN1 : PY_ENC_UTF8;
+			return 0;
+		}
+	n = 0;
+	for (const char *p = name; *p && n < sizeof(folded) - 1; p++)
+		if (*p != '-' && *p != '_' && *p != '.' && *p != ' ')
+			folded[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	folded[n] = '\0';
+	for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++)
+		for (int i = 0; all[k][i]; i++)
+			if (!strcmp(folded, all[k][i])) {
+				*enc = as[k];
+				return 0;
+			}
+	return -1;
+}
+
+/* Whether the line S..E is blank or only a comment: Python looks at line 2 for a
+ * coding only then. */
+static bool blank_or_comment(const char *s, const char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '\f'))
+		s++;
+	return s == e || *s == '#' || *s == '\r' || *s == '\n';
+}
+
+int py_coding(const char *text, size_t len, bool bom, const char *path, enum py_encoding *enc,
+	      struct mt_error *err)
+{
+	const char *s = text + (bom ? 3 : 0), *end = text + len;
+	char name[64];
+	bool found = false;
+	int line;
+
+	*enc = PY_ENC_UTF8;
+	for (line = 1; line <= 2 && s < end && !found; line++) {
+		const char *e = s;
+
+		while (e < end && *e != '\n' && *e != '\r')
+			e++;
+		found = coding_spec(s, e, name, sizeof(name));
+		if (found || !blank_or_comment(s, e))
+			break;
+		s = e + newline_len(text, (size_t)(e - text), len);
+	}
+	if (!found)
+		return 0;
+	if (known_coding(name, enc) < 0)
+		return mt_fail(err, path, line,
+			       "coding '%s' is not one migtree decodes (UTF-8, latin-1, cp1252 or ASCII); "
+			       "Python may read it, migtree cannot", name);
+	if (bom && *enc != PY_ENC_UTF8)
+		return mt_fail(err, path, line,
+			       "coding '%s' after a UTF-8 byte-order mark: Python refuses the file "
+			       "(encoding problem with BOM)", name);
+	return 0;
 }

@@ -238,6 +238,136 @@ static void expect_error(const char *src, int line, const char *words)
 	expect_error_n(src, strlen(src), line, words);
 }
 
+/* ---- Python's tokenizer, case by case (issue 13) ---------------------------- */
+
+static void test_nul_in_a_value_is_refused(void **state)
+{
+	static const char raw_nul[] = "revision = 'a1'\ndown_revision = 'b\0'\n";
+
+	(void)state;
+	/* Python's id holds the NUL; a C string would cut it to "aaa" */
+	expect_error("revision = 'a1'\ndown_revision = None\nrevision = 'aaa\\x00evil'\n", 3, "NUL character");
+	expect_error("revision = 'a1'\ndown_revision = ('b', \"c\\0\")\n", 2, "NUL character");
+	expect_error("revision = 'a1'\ndown_revision = '\\U00000000'\n", 2, "NUL character");
+	expect_error("\"\"\"msg\\u0000\"\"\"\nrevision = 'a1'\ndown_revision = None\n", 1, "NUL character");
+	/* a raw NUL byte: Python refuses the source itself */
+	expect_error_n(raw_nul, sizeof(raw_nul) - 1, 2, "NUL bytes");
+}
+
+static void test_nfkc_names(void **state)
+{
+	/* U+FF44 FULLWIDTH d, U+FF58 FULLWIDTH x, U+FF2E.. FULLWIDTH None, U+FB01 fi */
+	const char *src = "revision = 'a1'\n\xEF\xBD\x84own_revision = 'b1'\n"
+			  "\xEF\xBD\x98 = 'c1'\ndepends_on = x\n"
+			  "branch_labels = \xEF\xBC\xAE\xEF\xBD\x8F\xEF\xBD\x8E\xEF\xBD\x85\n"
+			  "\xEF\xAC\x81" "eld = 1\n";
+	struct revision_file *rf = parse(src);
+
+	(void)state;
+	assert_null(rf->error);
+	assert_int_equal(rf->down.kind, VALUE_STRING);
+	assert_string_equal(rf->down.items.v[0], "b1");
+	assert_int_equal(rf->down.line, 2);
+	assert_int_equal(rf->deps.kind, VALUE_REF);
+	assert_string_equal(rf->deps.items.v[0], "x");
+	assert_non_null(py_module_binding(&rf->module, "x"));
+	assert_non_null(py_module_binding(&rf->module, "field"));
+	assert_int_equal(rf->labels.kind, VALUE_NONE); /* a builtin name: Alembic sees None */
+	revision_file_free(rf);
+	/* keywords are matched as written: `ｉｆ` is a name, so this is module level */
+	rf = parse("\xEF\xBD\x89\xEF\xBD\x86 = 1\nrevision = 'a1'\ndown_revision = None\n");
+	assert_null(rf->error);
+	assert_non_null(py_module_binding(&rf->module, "if"));
+	revision_file_free(rf);
+}
+
+static void test_form_feed_and_line_ends(void **state)
+{
+	const char *cr = "\"\"\"msg\r\rRevises: b1\r\"\"\"\r\x0c" "revision = 'a1'\r"
+			 "down_revision = (\r  'b1',  # c\r)\r  \x0c" "branch_labels = 'x' \\\r 'y'\r";
+	const char *mixed = "revision = 'a1'\r\ndown_revision = '''b\r1'''\rdepends_on = 'd'\n";
+	struct revision_file *rf = parse(cr);
+
+	(void)state;
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "a1");
+	assert_int_equal(rf->rev.line, 5);
+	assert_string_equal(rf->message, "msg");
+	assert_string_equal(rf->doc_revises.value, "b1");
+	assert_int_equal(rf->doc_revises.span.line, 3);
+	assert_span(rf, rf->down.item_spans[0], "'b1'");
+	assert_int_equal(rf->down.span.line, 6);
+	assert_string_equal(rf->labels.items.v[0], "xy"); /* form feed: back to column 0 */
+	revision_file_free(rf);
+	rf = parse(mixed);
+	assert_null(rf->error);
+	assert_string_equal(rf->down.items.v[0], "b\n1");
+	assert_string_equal(rf->deps.items.v[0], "d");
+	assert_int_equal(rf->deps.line, 4);
+	revision_file_free(rf);
+	/* spaces after a form feed indent again: inside the `if` */
+	expect_error("revision = 'a1'\ndown_revision = None\nif x:\n\x0c    down_revision = 'b'\n", 4,
+		     "inside a block");
+}
+
+static void test_grouping_parentheses(void **state)
+{
+	struct revision_file *rf = parse("revision = 'a1'\ndown_revision = ((\"a\" \"b\"), \"c\")\n"
+					 "depends_on = ((('d'),), 'e')\nbranch_labels = ((('x', 'y')))\n");
+
+	(void)state;
+	assert_null(rf->error);
+	assert_int_equal(rf->down.kind, VALUE_SEQUENCE);
+	assert_int_equal(rf->down.items.n, 2);
+	assert_string_equal(rf->down.items.v[0], "ab");
+	assert_string_equal(rf->down.items.v[1], "c");
+	assert_span(rf, rf->down.item_spans[0], "\"a\" \"b\"");
+	assert_int_equal(rf->deps.kind, VALUE_EXPR); /* a tuple in a tuple: not ids */
+	assert_int_equal(rf->labels.kind, VALUE_SEQUENCE);
+	assert_int_equal(rf->labels.items.n, 2);
+	revision_file_free(rf);
+	rf = parse("revision = (('a1'))\ndown_revision = (('a'), 'b')\n");
+	assert_null(rf->error);
+	assert_string_equal(rf->revision, "a1");
+	assert_span(rf, rf->rev.span, "(('a1'))");
+	assert_span(rf, rf->rev.item_spans[0], "'a1'");
+	assert_string_equal(rf->down.items.v[0], "a");
+	assert_string_equal(rf->down.items.v[1], "b");
+	revision_file_free(rf);
+}
+
+static void test_coding_lines(void **state)
+{
+	static const char latin1[] = "#!/usr/bin/env python\n# -*- coding: latin-1 -*-\n"
+				     "\"\"\"caf\xe9\n\nRevises: b\xe9\"\"\"\nrevision = 'a\xe9'\ndown_revision = 'b\xe9'\n";
+	static const char cp1252[] = "# vim: set fileencoding=windows-1252 :\n\"\"\"\x80 \xe9\"\"\"\n"
+				     "revision = 'a1'\ndown_revision = None\n";
+	struct revision_file *rf = parse(latin1);
+
+	(void)state;
+	assert_null(rf->error);
+	assert_string_equal(rf->encoding, "latin-1");
+	assert_string_equal(rf->message, "caf\xc3\xa9");
+	assert_string_equal(rf->revision, "a\xc3\xa9");
+	assert_string_equal(rf->doc_revises.value, "b\xc3\xa9");
+	assert_span(rf, rf->down.item_spans[0], "'b\xe9'"); /* the file's own bytes */
+	revision_file_free(rf);
+	rf = parse(cp1252);
+	assert_null(rf->error);
+	assert_string_equal(rf->message, "\xe2\x82\xac \xc3\xa9");
+	revision_file_free(rf);
+	rf = parse("# coding: utf-8\nrevision = 'a1'\ndown_revision = None\n");
+	assert_null(rf->error);
+	assert_null(rf->encoding);
+	revision_file_free(rf);
+	expect_error("x = 1\n# coding: latin-1\nrevision = 'a\xe9'\ndown_revision = None\n", 3, "UTF-8");
+	expect_error("# coding: koi8-r\nrevision = 'a1'\ndown_revision = None\n", 1, "coding 'koi8-r'");
+	expect_error("\n# coding=klingon\nrevision = 'a1'\ndown_revision = None\n", 2, "'klingon'");
+	expect_error("\xEF\xBB\xBF# coding: latin-1\nrevision = 'a1'\ndown_revision = None\n", 1, "BOM");
+	expect_error("# coding: cp1252\nrevision = 'a\x81'\ndown_revision = None\n", 2, "0x81");
+	expect_error("# coding: ascii\nrevision = 'a\xe9'\ndown_revision = None\n", 2, "ASCII");
+}
+
 static void test_values_that_are_not_literals(void **state)
 {
 	(void)state;
@@ -582,6 +712,80 @@ static void test_every_prefix_of_a_file_is_safe(void **state)
 	}
 }
 
+/* Lines in TEXT as Python counts them (CRLF, CR and LF each end one). */
+static int line_count(const char *text, size_t len)
+{
+	int lines = 1;
+
+	for (size_t i = 0; i < len; i++)
+		lines += text[i] == '\n' || (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n'));
+	return lines;
+}
+
+static void assert_span_ok(const struct revision_file *rf, struct mt_span sp, int lines)
+{
+	assert_true(sp.start <= sp.end);
+	assert_true(sp.end <= rf->len);
+	assert_in_range(sp.line, 1, lines);
+}
+
+/* An item's bytes, read again on their own (in parentheses, with the file's
+ * coding), give the item's value: the span holds exactly that item. */
+static void assert_item_rereads(const struct revision_file *rf, const struct py_value *v, size_t k)
+{
+	const struct mt_span *is = &v->item_spans[k];
+	char *src = xasprintf("# coding: %s\nrevision = 'r'\ndown_revision = (\n%.*s\n)\n",
+			      rf->encoding ? rf->encoding : "utf-8", (int)(is->end - is->start),
+			      rf->text + is->start);
+	struct revision_file *again = parse_revision_file("v/again.py", src, strlen(src));
+	bool ref = v->item_is_ref && v->item_is_ref[k];
+
+	if (again->error || again->down.kind != (ref ? VALUE_REF : VALUE_STRING) ||
+	    strcmp(again->down.items.v[0], v->items.v[k]))
+		fail_msg("item %zu %s of\n%s\nreads back as %s", k, v->items.v[k], rf->text,
+			 again->error ? again->error : again->down.items.n ? again->down.items.v[0] : "-");
+	revision_file_free(again);
+	free(src);
+}
+
+/* What every parse promises, whatever the bytes: spans inside the file and in
+ * order, lines within it, items that are what their bytes say. */
+static void assert_invariants(const struct revision_file *rf)
+{
+	const struct py_value *vals[] = { &rf->rev, &rf->down, &rf->labels, &rf->deps };
+	const struct doc_field *fields[] = { &rf->doc_revision_id, &rf->doc_revises, &rf->doc_create_date };
+	int lines = line_count(rf->text, rf->len);
+
+	if (rf->error) {
+		assert_in_range(rf->error_line, 1, lines);
+		return;
+	}
+	for (int f = 0; f < 4; f++) {
+		const struct py_value *v = vals[f];
+
+		if (v->kind == VALUE_ABSENT)
+			continue;
+		assert_in_range(v->line, 1, lines);
+		assert_span_ok(rf, v->span, lines);
+		for (size_t k = 0; k < v->items.n; k++) {
+			assert_span_ok(rf, v->item_spans[k], lines);
+			assert_true(v->item_spans[k].start >= v->span.start &&
+				    v->item_spans[k].end <= v->span.end);
+			assert_true(k == 0 || v->item_spans[k].start >= v->item_spans[k - 1].end);
+			assert_item_rereads(rf, v, k);
+		}
+	}
+	if (rf->has_doc) {
+		assert_span_ok(rf, rf->doc_span, lines);
+		for (int f = 0; f < 3; f++)
+			if (fields[f]->value) {
+				assert_span_ok(rf, fields[f]->span, lines);
+				assert_true(fields[f]->span.start >= rf->doc_span.start &&
+					    fields[f]->span.end <= rf->doc_span.end);
+			}
+	}
+}
+
 /* Deterministic mutations of real migration text: every result must parse or be
  * refused with a line, and ASan/UBSan watch every byte touched. */
 static void test_mutations_never_crash(void **state)
@@ -591,13 +795,15 @@ static void test_mutations_never_crash(void **state)
 		"revision: str = 'a1'\ndown_revision = (\n  'b1',  # c\n  \"c1\",\n)\n"
 		"branch_labels = None\ndepends_on = ['d1']\n\ndef upgrade():\n    op.execute(\"x\")\n",
 		"r'''raw \\ doc'''\r\nrevision = u\"x\" 'y'\r\ndown_revision = None; branch_labels = ('a',)\r\n",
+		"# -*- coding: latin-1 -*-\r\"\"\"caf\xe9\r\rRevises: b\"\"\"\r\x0crevision = 'a\\x41' \\\r 'b'\r"
+		"\xef\xbd\x84own_revision = ((\"b\" 'c'), (\"d\"),  # x\r  'e')\rdepends_on = [a.B]\r",
 	};
 	static const char inserts[] = "'\"\\()[]{}#\n\r:=,;\t\x80\xc3\x00xN";
 	uint32_t rnd = 12345;
 
 	(void)state;
 	for (int round = 0; round < 20000; round++) {
-		const char *seed = seeds[round % 2];
+		const char *seed = seeds[round % 3];
 		size_t len = strlen(seed);
 		char *buf = xmalloc(len + 8);
 		size_t n = len;
@@ -628,6 +834,7 @@ static void test_mutations_never_crash(void **state)
 			/* a file is an error, has its id, or names it for resolve.c */
 			assert_true(rf->error ? rf->error_line >= 0
 					      : rf->revision != NULL || rf->rev.kind == VALUE_REF);
+			assert_invariants(rf);
 			revision_file_free(rf);
 		}
 		free(buf);
@@ -664,6 +871,11 @@ int main(void)
 		cmocka_unit_test(test_docstring_forms),
 		cmocka_unit_test(test_crlf_reads_the_same),
 		cmocka_unit_test(test_bom_and_legacy_name),
+		cmocka_unit_test(test_nul_in_a_value_is_refused),
+		cmocka_unit_test(test_nfkc_names),
+		cmocka_unit_test(test_form_feed_and_line_ends),
+		cmocka_unit_test(test_grouping_parentheses),
+		cmocka_unit_test(test_coding_lines),
 		cmocka_unit_test(test_values_that_are_not_literals),
 		cmocka_unit_test(test_references_are_kept),
 		cmocka_unit_test(test_many_bindings),

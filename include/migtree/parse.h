@@ -93,6 +93,10 @@ struct revision_file {
 	char *text;        /* the file's bytes (owned), NUL-terminated */
 	size_t len;
 	bool crlf;         /* the file's lines end in CRLF */
+	/* NULL for UTF-8; else the PEP 263 coding ("latin-1", "cp1252", "ascii") its
+	 * values were decoded from. Spans still count the file's own bytes, and an
+	 * edit is kept only when the new bytes read back as the value asked for. */
+	char *encoding;
 	char *revision;    /* effective id: the variable, or a legacy hex file name */
 	struct py_value rev, down, labels, deps;
 	bool has_doc;

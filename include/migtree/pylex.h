@@ -19,11 +19,18 @@ struct token {
 	int line;          /* 1-based line of the first byte */
 };
 
+/* The source encodings migtree decodes (PEP 263 coding lines): all keep ASCII
+ * bytes as ASCII, so tokens are found in the file's own bytes and only the
+ * bytes of a token are decoded. */
+enum py_encoding { PY_ENC_UTF8, PY_ENC_LATIN1, PY_ENC_CP1252, PY_ENC_ASCII };
+
 struct pylex {
 	const char *text;
 	size_t len, pos;
 	int line;
 	const char *path; /* for error messages */
+	size_t begin;     /* where the source starts (after a BOM) */
+	enum py_encoding enc;
 };
 
 /* One logical line: its tokens and whether it starts in column 0. */
@@ -39,14 +46,32 @@ void pylex_init(struct pylex *lx, const char *text, size_t len, const char *path
 int pylex_line(struct pylex *lx, struct logical_line *ll, struct mt_error *err);
 void logical_line_free(struct logical_line *ll);
 
-/* True when the token's text equals S. */
+/* True when the token's bytes equal S: operators and keywords, which Python
+ * matches on the bytes as written (`ｉｆ` is a name, not `if`). */
 bool tok_is(const struct pylex *lx, const struct token *t, const char *s);
+/* A name token's identifier as Python reads it: decoded from the file's encoding
+ * and NFKC-normalised where that gives ASCII (`ｄown_revision` is `down_revision`);
+ * characters whose NFKC form is not ASCII stay as written, which is all matching
+ * against ASCII names needs. A new string. */
+char *tok_name(const struct pylex *lx, const struct token *t);
+/* True when the name token T is the identifier S (tok_name(T) equals S). */
+bool tok_name_is(const struct pylex *lx, const struct token *t, const char *s);
+
+/* Bytes in encoding ENC as a new NUL-terminated UTF-8 string. */
+char *py_to_utf8(const char *s, size_t n, enum py_encoding enc);
+/* The PEP 263 coding line of TEXT (line 1, or line 2 after a comment or blank
+ * line), as Python finds it: *ENC set (UTF-8 without one); -1 with ERR for a
+ * coding migtree does not decode, or one other than UTF-8 after a BOM. */
+int py_coding(const char *text, size_t len, bool bom, const char *path, enum py_encoding *enc,
+	      struct mt_error *err);
 
 /* The prefix letters of a string token, lower-cased (e.g. "r", "rb", ""). */
 void py_string_prefix(const char *tok, size_t len, char out[4]);
-/* Decode a str literal token (prefix, quotes, escapes; CRLF read as LF as Python
- * reads source). Returns a new string, or NULL with ERR set when the token is not a
- * plain str literal (bytes, f-string) or has an escape migtree cannot decode. */
+/* Decode a str literal token, UTF-8 (prefix, quotes, escapes; CRLF and CR read
+ * as LF as Python reads source). Returns a new string, or NULL with ERR set when
+ * the token is not a plain str literal (bytes, f-string), has an escape migtree
+ * cannot decode, or holds a NUL character (`\x00`: Python's value has it, and
+ * migtree's C strings would silently cut it). */
 char *py_string_decode(const char *tok, size_t len, const char *path, int line,
 		       struct mt_error *err);
 
