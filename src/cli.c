@@ -16,6 +16,15 @@
 #include "migtree/cli.h"
 #include "migtree/quote.h"
 
+static void (*error_sink)(void *ctx, const char *msg);
+static void *error_sink_ctx;
+
+void cli_set_error_sink(void (*sink)(void *ctx, const char *msg), void *ctx)
+{
+	error_sink = sink;
+	error_sink_ctx = ctx;
+}
+
 /* Every error message, always escaped: stderr is a terminal more often than not,
  * and a log viewer shows raw bytes too. */
 void cli_error(const char *fmt, ...)
@@ -32,6 +41,11 @@ void cli_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
 	va_end(ap);
+	if (error_sink) { /* the explorer's status bar, which escapes as it draws */
+		error_sink(error_sink_ctx, msg);
+		free(msg);
+		return;
+	}
 	sb_init(&line);
 	sb_adds(&line, "migtree: ");
 	quote_terminal(&line, msg, strlen(msg));
@@ -66,6 +80,8 @@ static void esc_flush(struct esc_stream *e, size_t keep)
 	const char *s = e->pend.buf;
 	size_t len = e->pend.len - keep;
 
+	if (!len)
+		return;
 	sb_init(&out);
 	while (len) {
 		const char *nl = memchr(s, '\n', len);

@@ -47,6 +47,10 @@ int cli_load(struct cli *cli, struct project *p);
 uint32_t cli_resolve(const struct project *p, const char *arg);
 /* One line "migtree: ..." on stderr, escaped with quote.c's terminal rule. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* While SINK is set (not NULL), cli_error gives it each message instead of
+ * writing to stderr: under the explorer's screen stderr is the terminal, and a
+ * message written there would land over the drawing. */
+void cli_set_error_sink(void (*sink)(void *ctx, const char *msg), void *ctx);
 /* "migtree: PREFIXpath:line: message" on stderr. */
 void cli_report(const char *prefix, const struct mt_error *err);
 /* Warn on stderr when Alembic itself would refuse this history. */
