@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "migtree/quote.h"
 #include "migtree/ui.h"
 
 #define FOLD_MIN_RUN 20
@@ -43,7 +44,17 @@ static int id_width(const struct graph *g)
 	int w = 8;
 
 	for (uint32_t i = 0; i < g->n && w < cap; i++) {
-		int n = (int)strlen(g->nodes[i].id);
+		const char *id = g->nodes[i].id;
+		int n = (int)strlen(id);
+
+		if (quote_terminal_needed(id, strlen(id))) { /* measured as drawn: <U+200B> is 8 */
+			struct strbuf sb;
+
+			sb_init(&sb);
+			quote_terminal(&sb, id, strlen(id));
+			n = (int)sb.len;
+			sb_free(&sb);
+		}
 
 		if (n > w)
 			w = n < cap ? n : cap;
