@@ -1,20 +1,169 @@
-/* cli.c - helpers shared by the commands. */
+/* cli.c - helpers shared by the commands, and what reaches the user's terminal.
+ *
+ * The escaping of command output is a FILE* wrapper (fopencookie), not a helper
+ * each printer calls: history, tree, show, check, the JSON and the exports all
+ * write to cli->out through fprintf, in five modules, and a printer that forgot a
+ * helper would print raw ESC again. Through the wrapper nothing can be forgotten;
+ * migtree's own colour codes, the one thing that must pass raw, take a side
+ * channel (cli_put_color). Line ends pass; everything else follows quote.c's
+ * terminal rule. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "migtree/cli.h"
+#include "migtree/quote.h"
 
+static void (*error_sink)(void *ctx, const char *msg);
+static void *error_sink_ctx;
+
+void cli_set_error_sink(void (*sink)(void *ctx, const char *msg), void *ctx)
+{
+	error_sink = sink;
+	error_sink_ctx = ctx;
+}
+
+/* Every error message, always escaped: stderr is a terminal more often than not,
+ * and a log viewer shows raw bytes too. */
 void cli_error(const char *fmt, ...)
 {
+	struct strbuf line;
 	va_list ap;
+	char *msg;
+	int n;
 
-	fputs("migtree: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	msg = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	va_end(ap);
+	if (error_sink) { /* the explorer's status bar, which escapes as it draws */
+		error_sink(error_sink_ctx, msg);
+		free(msg);
+		return;
+	}
+	sb_init(&line);
+	sb_adds(&line, "migtree: ");
+	quote_terminal(&line, msg, strlen(msg));
+	sb_addc(&line, '\n');
+	fwrite(line.buf, 1, line.len, stderr);
+	sb_free(&line);
+	free(msg);
+}
+
+struct esc_stream {
+	FILE *to;
+	struct strbuf pend; /* the start of a UTF-8 character split across writes */
+};
+
+/* Bytes at the end of S that may be the start of a character still to come. */
+static size_t incomplete_tail(const char *s, size_t len)
+{
+	for (size_t back = 1; back <= 3 && back <= len; back++) {
+		unsigned char c = (unsigned char)s[len - back];
+		size_t need = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+
+		if ((c & 0xC0) == 0x80)
+			continue; /* a continuation byte: look further back for its lead */
+		return need > back ? back : 0;
+	}
+	return 0;
+}
+
+static void esc_flush(struct esc_stream *e, size_t keep)
+{
+	struct strbuf out;
+	const char *s = e->pend.buf;
+	size_t len = e->pend.len - keep;
+
+	if (!len)
+		return;
+	sb_init(&out);
+	while (len) {
+		const char *nl = memchr(s, '\n', len);
+		size_t k = nl ? (size_t)(nl - s) : len;
+
+		quote_terminal(&out, s, k);
+		if (nl) {
+			sb_addc(&out, '\n');
+			k++;
+		}
+		s += k;
+		len -= k;
+	}
+	fwrite(out.buf, 1, out.len, e->to);
+	sb_free(&out);
+	memmove(e->pend.buf, e->pend.buf + e->pend.len - keep, keep);
+	e->pend.len = keep;
+}
+
+static ssize_t esc_write(void *cookie, const char *buf, size_t size)
+{
+	struct esc_stream *e = cookie;
+
+	sb_addn(&e->pend, buf, size);
+	esc_flush(e, incomplete_tail(e->pend.buf, e->pend.len));
+	return (ssize_t)size;
+}
+
+static int esc_close(void *cookie)
+{
+	struct esc_stream *e = cookie;
+
+	esc_flush(e, 0); /* a character never completed: shown as its bytes */
+	sb_free(&e->pend);
+	free(e);
+	return 0;
+}
+
+void cli_open_output(struct cli *cli, bool for_people)
+{
+	cookie_io_functions_t io = { .write = esc_write, .close = esc_close };
+	struct esc_stream *e;
+
+	cli->raw_out = stdout;
+	cli->out = stdout;
+	cli->stdout_tty = isatty(STDOUT_FILENO);
+	if (!for_people && !cli->stdout_tty)
+		return;
+	e = xcalloc(1, sizeof(*e));
+	e->to = stdout;
+	sb_init(&e->pend);
+	cli->out = fopencookie(e, "w", io);
+	if (!cli->out) {
+		free(e);
+		cli->out = stdout;
+	}
+}
+
+void cli_machine_output(struct cli *cli)
+{
+	if (cli->stdout_tty || cli->out == cli->raw_out)
+		return;
+	fclose(cli->out);
+	cli->out = cli->raw_out;
+}
+
+int cli_close_output(struct cli *cli)
+{
+	int rc = 0;
+
+	if (cli->out && cli->out != cli->raw_out)
+		rc = fclose(cli->out);
+	cli->out = cli->raw_out;
+	return rc;
+}
+
+void cli_put_color(struct cli *cli, const char *code)
+{
+	if (!cli->color)
+		return;
+	fflush(cli->out); /* what came before goes first, escaped */
+	fputs(code, cli->raw_out ? cli->raw_out : cli->out);
 }
 
 void cli_report(const char *prefix, const struct mt_error *err)
@@ -97,7 +246,3 @@ void cli_warn_if_alembic_fails(const struct project *p)
 	warn_unknown_values(p);
 }
 
-const char *cli_color(const struct cli *cli, const char *code)
-{
-	return cli->color ? code : "";
-}

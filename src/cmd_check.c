@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "migtree/cli.h"
+#include "migtree/format.h"
 #include "migtree/json.h"
 
 struct check_opts {
@@ -107,10 +108,12 @@ static void print_text(struct cli *cli, const struct problem_list *pl, bool verb
 
 		if (pr->path)
 			fprintf(cli->out, "%s:%d: ", pr->path, pr->line);
-		fprintf(cli->out, "%s%s%s: %s\n", cli_color(cli, err ? "\033[31m" : "\033[33m"),
-			problem_kind_name(pr->kind), cli_color(cli, "\033[0m"), pr->message);
+		cli_put_color(cli, err ? "\033[31m" : "\033[33m");
+		fputs(problem_kind_name(pr->kind), cli->out);
+		cli_put_color(cli, "\033[0m");
+		fprintf(cli->out, ": %s\n", format_clip(pr->message, FORMAT_CLIP_MESSAGE));
 		for (size_t k = 0; fixes && k < pr->fixes.n; k++)
-			fprintf(cli->out, "    fix: %s\n", pr->fixes.v[k]);
+			fprintf(cli->out, "    fix: %s\n", format_clip(pr->fixes.v[k], FORMAT_CLIP_MESSAGE));
 	}
 }
 
@@ -145,6 +148,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	errors = problem_count(&p.graph.problems, SEVERITY_ERROR);
 	warnings = problem_count(&p.graph.problems, SEVERITY_WARNING);
 	if (o.json) {
+		cli_machine_output(cli);
 		json_write_check(cli->out, &p);
 	} else {
 		print_text(cli, &p.graph.problems, o.verbose);

@@ -7,6 +7,7 @@
 
 #include "migtree/cli.h"
 #include "migtree/export.h"
+#include "migtree/format.h"
 #include "migtree/json.h"
 #include "migtree/tree.h"
 
@@ -18,7 +19,7 @@ static void list_nodes(FILE *out, const struct graph *g, const char *title, cons
 	for (uint32_t i = 0; i < v->n; i++) {
 		const struct node *nd = &g->nodes[v->v[i]];
 
-		fprintf(out, "%s%s", i ? "\n          " : "", nd->id);
+		fprintf(out, "%s%s", i ? "\n          " : "", format_clip(nd->id, FORMAT_CLIP_ID));
 		if (nd->phantom)
 			fputs("  (missing)", out);
 		else
@@ -49,9 +50,9 @@ static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 	const struct revision_file *rf = nd->file;
 	FILE *out = cli->out;
 
-	fprintf(out, "%-10s%s\n", "revision", nd->id);
+	fprintf(out, "%-10s%s\n", "revision", format_clip(nd->id, FORMAT_CLIP_ID));
 	fprintf(out, "%-10s%s:%d\n", "path", rf->path, rf->rev.line);
-	fprintf(out, "%-10s%s\n", "message", rf->message);
+	fprintf(out, "%-10s%s\n", "message", format_clip(rf->message, FORMAT_CLIP_ID));
 	if (rf->doc_create_date.value)
 		fprintf(out, "%-10s%s\n", "created", rf->doc_create_date.value);
 	if (nd->is_head || nd->is_base || nd->is_branch_point || nd->is_merge_point || nd->in_cycle)
@@ -68,7 +69,7 @@ static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 	if (nd->n_labels) {
 		fprintf(out, "%-10s", "labels");
 		for (uint32_t i = 0; i < nd->n_labels; i++)
-			fprintf(out, "%s%s", i ? ", " : "", nd->labels[i]);
+			fprintf(out, "%s%s", i ? ", " : "", format_clip(nd->labels[i], FORMAT_CLIP_ID));
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < g->problems.n; i++) {
@@ -77,9 +78,9 @@ static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 		if (!pr->revision || strcmp(pr->revision, nd->id))
 			continue;
 		fprintf(out, "%-10s%s:%d: %s: %s\n", "problem", pr->path ? pr->path : "", pr->line,
-			problem_kind_name(pr->kind), pr->message);
+			problem_kind_name(pr->kind), format_clip(pr->message, FORMAT_CLIP_MESSAGE));
 		for (size_t k = 0; k < pr->fixes.n; k++)
-			fprintf(out, "%-10s  fix: %s\n", "", pr->fixes.v[k]);
+			fprintf(out, "%-10s  fix: %s\n", "", format_clip(pr->fixes.v[k], FORMAT_CLIP_MESSAGE));
 	}
 	fputs("\n", out);
 	fputs(rf->longdoc, out);
@@ -90,7 +91,7 @@ static void show_phantom(struct cli *cli, const struct project *p, uint32_t v)
 {
 	const struct node *nd = &p->graph.nodes[v];
 
-	fprintf(cli->out, "%-10s%s\n%-10smissing: no file defines it\n", "revision", nd->id, "flags");
+	fprintf(cli->out, "%-10s%s\n%-10smissing: no file defines it\n", "revision", format_clip(nd->id, FORMAT_CLIP_ID), "flags");
 	list_nodes(cli->out, &p->graph, "needed-by", &nd->children);
 }
 

@@ -1,9 +1,40 @@
-/* format.c - Alembic's text formats for history, heads and branches. */
+/* format.c - Alembic's text formats for history, heads and branches; and the
+ * shortening of long ids and messages in text for people. */
+#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "migtree/format.h"
 #include "migtree/pylex.h"
+#include "migtree/quote.h"
+
+/* A few shortened strings alive at once: enough for the %s of one fprintf. They
+ * stay reachable until exit, reused round-robin. */
+#define CLIP_RING 4
+
+const char *format_clip(const char *s, size_t max)
+{
+	static struct strbuf ring[CLIP_RING];
+	static unsigned next;
+	struct strbuf *sb;
+	size_t len = strlen(s), at = 0, chars = 0;
+	char esc[QUOTE_ESC_MAX];
+	uint32_t cp;
+
+	if (len <= max)
+		return s; /* the common case: short in bytes, so in characters */
+	while (at < len && chars < max) {
+		at += quote_terminal_next(s + at, len - at, esc, &cp);
+		chars++;
+	}
+	if (at == len)
+		return s;
+	sb = &ring[next++ % CLIP_RING];
+	sb->len = 0;
+	sb_addn(sb, s, at);
+	sb_adds(sb, strcmp(nl_langinfo(CODESET), "UTF-8") ? "..." : "\u2026");
+	return sb->buf;
+}
 
 static void add_comma_list(struct strbuf *sb, const struct strlist *sl)
 {

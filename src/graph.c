@@ -195,18 +195,27 @@ static void link_down(struct graph *g, uint32_t i)
 	struct revision_file *rf = nd->file;
 	struct strlist *downs = &rf->down.ids;
 
+	bool self_seen = false;
+
 	/* a down_revision only running the file could tell is no base: its parent is unknown */
 	nd->is_base = downs->n == 0 && rf->down.unknown.n == 0;
+	/* one problem per distinct parent: `('a',) * 2000` is one missing parent, not
+	 * 2000 (each copy of a long id repeated would make the output huge) */
 	for (size_t k = 0; k < downs->n; k++) {
 		const char *d = downs->v[k];
 		uint32_t to = graph_find(g, d), lab;
 
 		if (!strcmp(d, rf->revision)) {
+			if (self_seen)
+				continue;
+			self_seen = true;
 			problem_add(&g->problems, PROBLEM_SELF_REFERENCE, rf->revision, d, rf->path,
 				    rf->down.span.line, rf->load_index,
 				    "revision %s names itself as down_revision (Alembic: Self-loop is detected)", d);
 			continue;
 		}
+		if (to != NO_NODE && u32_contains(&nd->down, to))
+			continue; /* a duplicate: linked and reported already */
 		if (to == NO_NODE || g->nodes[to].phantom) {
 			bool is_label = strmap_get(&g->labels, d, &lab);
 
@@ -218,10 +227,8 @@ static void link_down(struct graph *g, uint32_t i)
 			to = phantom_for(g, d);
 			nd = &g->nodes[i]; /* phantom_for may move the array */
 		}
-		if (!u32_contains(&nd->down, to)) {
-			u32_push(&nd->down, to);
-			u32_push(&g->nodes[to].children, i);
-		}
+		u32_push(&nd->down, to);
+		u32_push(&g->nodes[to].children, i);
 	}
 }
 
@@ -229,10 +236,15 @@ static void link_deps(struct graph *g, uint32_t i)
 {
 	struct node *nd = &g->nodes[i];
 	struct revision_file *rf = nd->file;
+	struct strmap seen; /* one problem per distinct name, as in link_down */
 
+	strmap_init(&seen);
 	for (size_t k = 0; k < rf->deps.ids.n; k++) {
 		const char *d = rf->deps.ids.v[k];
 		uint32_t to = graph_find(g, d);
+
+		if (rf->deps.ids.n > 1 && !strmap_put(&seen, d, 0))
+			continue;
 
 		if (to != NO_NODE && g->nodes[to].phantom)
 			to = NO_NODE;
@@ -257,6 +269,7 @@ static void link_deps(struct graph *g, uint32_t i)
 			u32_push(&nd->deps, to); /* also a down revision: counts once as a child */
 		}
 	}
+	strmap_free(&seen);
 }
 
 static void set_flags(struct graph *g)

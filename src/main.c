@@ -1,5 +1,7 @@
 /* main.c - global options and dispatch to the commands (src/cmd_*.c). */
+#include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,22 +15,24 @@ struct command {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);
 	const char *summary;
+	/* read by people only: escaped even when stdout is no terminal (cli.h) */
+	bool for_people;
 };
 
 static const struct command commands[] = {
-	{ "check", cmd_check, "every problem, `path:line: kind: message` (exit rule below)" },
-	{ "heads", cmd_heads, "the head revisions, as `alembic heads` prints them" },
-	{ "bases", cmd_bases, "the base revisions (down_revision = None)" },
-	{ "branches", cmd_branches, "the branch points, as `alembic branches` prints them" },
-	{ "history", cmd_history, "every revision, as `alembic history [-v] [-r A:B]` prints them" },
-	{ "show", cmd_show, "REV: one revision and its links; --config: the configuration read" },
-	{ "tree", cmd_tree, "the indented chain drawing (ROOT, BRANCH POINT, heads)" },
-	{ "export", cmd_export, "the whole graph as --format json, dot or mermaid" },
-	{ "set-down", cmd_set_down, "REV NEW[,NEW2...]|none: retarget a down_revision [--dry-run]" },
-	{ "set-docstring", cmd_set_docstring, "REV|--all: the docstring header as the variables say [--dry-run]" },
-	{ "stub", cmd_stub, "REV --down PARENT|none: a placeholder for a missing revision [-m MSG]" },
-	{ "merge", cmd_merge, "REV1 REV2...: a merge revision, as alembic merge writes it [-m MSG]" },
-	{ NULL, NULL, NULL },
+	{ "check", cmd_check, "every problem, `path:line: kind: message` (exit rule below)", true },
+	{ "heads", cmd_heads, "the head revisions, as `alembic heads` prints them", false },
+	{ "bases", cmd_bases, "the base revisions (down_revision = None)", true },
+	{ "branches", cmd_branches, "the branch points, as `alembic branches` prints them", false },
+	{ "history", cmd_history, "every revision, as `alembic history [-v] [-r A:B]` prints them", false },
+	{ "show", cmd_show, "REV: one revision and its links; --config: the configuration read", true },
+	{ "tree", cmd_tree, "the indented chain drawing (ROOT, BRANCH POINT, heads)", true },
+	{ "export", cmd_export, "the whole graph as --format json, dot or mermaid", false },
+	{ "set-down", cmd_set_down, "REV NEW[,NEW2...]|none: retarget a down_revision [--dry-run]", false },
+	{ "set-docstring", cmd_set_docstring, "REV|--all: the docstring header as the variables say [--dry-run]", false },
+	{ "stub", cmd_stub, "REV --down PARENT|none: a placeholder for a missing revision [-m MSG]", false },
+	{ "merge", cmd_merge, "REV1 REV2...: a merge revision, as alembic merge writes it [-m MSG]", false },
+	{ NULL, NULL, NULL, false },
 };
 
 static void usage(FILE *out)
@@ -76,7 +80,7 @@ static int parse_color(const char *when, bool *color)
 }
 
 /* No command: what a user most wants from a look at a project. */
-static int overview(struct cli *cli)
+static int overview(struct cli *cli, int argc_unused, char **argv_unused)
 {
 	char *argv[] = { "tree", NULL };
 	char *check_argv[] = { "check", NULL };
@@ -85,7 +89,25 @@ static int overview(struct cli *cli)
 	if (rc)
 		return rc;
 	fputc('\n', cli->out);
+	(void)argc_unused;
+	(void)argv_unused;
 	return cmd_check(cli, 1, check_argv);
+}
+
+/* RUN with its output through the escaper (cli.h); a failed final write (a full
+ * disk, a closed pipe) is an I/O error. */
+static int run_command(struct cli *cli, int (*run)(struct cli *, int, char **), bool for_people,
+		       int argc, char **argv)
+{
+	int rc;
+
+	cli_open_output(cli, for_people);
+	rc = run(cli, argc, argv);
+	if (cli_close_output(cli) || fflush(stdout)) {
+		cli_error("cannot write the output: %s", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -156,11 +178,11 @@ int main(int argc, char **argv)
 		/* the explorer on a terminal (or a screen-test script), a summary elsewhere */
 		if ((isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) || getenv("MIGTREE_SCRIPT"))
 			return ui_run(&cli);
-		return overview(&cli);
+		return run_command(&cli, overview, true, 0, NULL);
 	}
 	for (const struct command *cmd = commands; cmd->name; cmd++)
 		if (!strcmp(cmd->name, argv[optind]))
-			return cmd->run(&cli, argc - optind, argv + optind);
+			return run_command(&cli, cmd->run, cmd->for_people, argc - optind, argv + optind);
 	cli_error("unknown command '%s' (see migtree --help)", argv[optind]);
 	return EXIT_USAGE;
 }

@@ -389,6 +389,7 @@ void history_order_literal(const struct graph *g, const bool *todo_in, const str
 {
 	bool *todo = xmalloc((g->n ? g->n : 1) * sizeof(bool));
 	uint32_t *sorted = xmalloc((heads->n ? heads->n : 1) * sizeof(uint32_t)), n = 0, idx = 0;
+	uint32_t switches = 0; /* head switches in a row without an emit */
 	struct literal L = { 0 };
 
 	memcpy(todo, todo_in, g->n * sizeof(bool));
@@ -408,9 +409,15 @@ void history_order_literal(const struct graph *g, const bool *todo_in, const str
 			if (j != idx && L.anc[j][c])
 				break;
 		if (j < L.n) {
-			idx = j; /* another head needs it: walk that one first */
+			/* another head needs it: walk that one first; more switches than
+			 * heads means each waits for the next, i.e. a cycle (callers leave
+			 * cycles out; this keeps a missed one from looping forever) */
+			if (++switches > L.n)
+				break;
+			idx = j;
 			continue;
 		}
+		switches = 0;
 		if (todo[c]) {
 			u32_push(out, c);
 			todo[c] = false;

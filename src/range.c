@@ -92,6 +92,10 @@ int history_range(const struct graph *g, const char *lower, const char *upper, s
 				*upper ? upper : "heads");
 			goto out;
 		}
+	/* revisions in a cycle are left out, as history_order_all does: Alembic refuses
+	 * such a history (CycleDetected), and an ordering through one never ends */
+	for (uint32_t i = 0; i < g->n; i++)
+		needs[i] = needs[i] && !g->nodes[i].in_cycle;
 	if (current.n) {
 		mark_walk(g, &current, true, below);
 		mark_walk(g, &current, false, above);

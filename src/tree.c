@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "migtree/analyze.h"
+#include "migtree/format.h"
 #include "migtree/tree.h"
 
 struct glyphs {
@@ -23,11 +24,12 @@ struct tree {
 	uint32_t main_comp;
 };
 
-/* Message on one line: control characters become spaces. */
+/* Message on one line: line ends become spaces (the rest is escaped by the CLI's
+ * output stream); a long one shortened. */
 static void put_message(FILE *out, const char *s)
 {
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, out);
+	for (s = format_clip(s, FORMAT_CLIP_ID); *s; s++)
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
 }
 
 static void describe(struct tree *t, uint32_t v, bool side_child)
@@ -36,7 +38,7 @@ static void describe(struct tree *t, uint32_t v, bool side_child)
 	const char *marks[5];
 	int n = 0;
 
-	fputs(nd->id, t->out);
+	fputs(format_clip(nd->id, FORMAT_CLIP_ID), t->out);
 	if (nd->phantom) {
 		fputs(" - MISSING (no file defines it)\n", t->out);
 		return;
@@ -81,7 +83,7 @@ static void walk(struct tree *t, uint32_t v, const char *first, const char *rest
 
 		fputs(own_first, t->out);
 		if (t->printed[v]) {
-			fprintf(t->out, "%s (drawn above)\n", nd->id);
+			fprintf(t->out, "%s (drawn above)\n", format_clip(nd->id, FORMAT_CLIP_ID));
 			break;
 		}
 		t->printed[v] = true;

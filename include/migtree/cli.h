@@ -21,8 +21,23 @@ struct cli {
 	/* the configuration's notes were shown (on stderr, or in the explorer's status
 	 * bar): a reload or a second load must not repeat them */
 	bool notes_shown;
-	FILE *out;
+	/* stdout, through the terminal escaper (quote.c) when it is a terminal or the
+	 * command's output is for people (check, show, bases, tree); raw_out is stdout */
+	FILE *out, *raw_out;
+	bool stdout_tty;
 };
+
+/* Command output (cli_open_output): escaped on a terminal always; elsewhere only
+ * FOR_PEOPLE output, since history, heads, branches, the JSON and the exports are
+ * read by programs and must stay byte-exact (Alembic's own output). */
+void cli_open_output(struct cli *cli, bool for_people);
+/* This run writes for programs after all (check --format json): raw unless a
+ * terminal reads it. */
+void cli_machine_output(struct cli *cli);
+/* Flush and close the escaper; returns fclose's status. */
+int cli_close_output(struct cli *cli);
+/* One of migtree's own colour codes, raw, when colours are on. */
+void cli_put_color(struct cli *cli, const char *code);
 
 /* Load the project named by CLI->req; prints the error and returns -1 on failure.
  * The configuration's notes go to stderr once, as `migtree: note: ...`. */
@@ -30,13 +45,16 @@ int cli_load(struct cli *cli, struct project *p);
 /* Resolve a revision argument (id, label, unique prefix); prints why not and
  * returns NO_NODE when it names none or several. */
 uint32_t cli_resolve(const struct project *p, const char *arg);
-/* One line "migtree: ..." on stderr. */
+/* One line "migtree: ..." on stderr, escaped with quote.c's terminal rule. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* While SINK is set (not NULL), cli_error gives it each message instead of
+ * writing to stderr: under the explorer's screen stderr is the terminal, and a
+ * message written there would land over the drawing. */
+void cli_set_error_sink(void (*sink)(void *ctx, const char *msg), void *ctx);
 /* "migtree: PREFIXpath:line: message" on stderr. */
 void cli_report(const char *prefix, const struct mt_error *err);
 /* Warn on stderr when Alembic itself would refuse this history. */
 void cli_warn_if_alembic_fails(const struct project *p);
-const char *cli_color(const struct cli *cli, const char *code);
 
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_heads(struct cli *cli, int argc, char **argv);

@@ -26,6 +26,17 @@ void print_heads(FILE *out, const struct graph *g, bool verbose);
 void print_bases(FILE *out, const struct graph *g, bool verbose);
 void print_branches(FILE *out, const struct graph *g, const struct u32vec *order, bool verbose);
 
+/* Text for people (check, show, tree) is bounded by the input's meaning, not its
+ * size: an id, a label or a file's message over FORMAT_CLIP_ID characters, and a
+ * problem or a fix (which quote ids and paths) over FORMAT_CLIP_MESSAGE, is cut
+ * there with an ellipsis (... outside UTF-8 locales). JSON and Alembic's formats
+ * keep everything. */
+#define FORMAT_CLIP_ID 200
+#define FORMAT_CLIP_MESSAGE 1000
+/* S itself, or its first MAX characters and an ellipsis, in a buffer valid for
+ * the next three calls (enough for the arguments of one fprintf). */
+const char *format_clip(const char *s, size_t max);
+
 /* Positions of ORDER's nodes: pos[node] = index, UINT32_MAX when absent. Owned. */
 uint32_t *order_positions(const struct graph *g, const struct u32vec *order);
 

@@ -73,6 +73,7 @@ struct ui {
 	void *search_md;     /* pcre2_match_data * */
 	char message[256];   /* one line for the status bar */
 	bool message_is_error;
+	bool repaint;        /* redraw every cell next time (a message, Ctrl-L) */
 	bool quit;
 	struct edit_session edit;
 	struct picker picker;

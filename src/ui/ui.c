@@ -7,6 +7,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <curses.h>
 #include <pcre2.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "migtree/quote.h"
 #include "migtree/ui.h"
 
 #define FOLD_MIN_RUN 20
@@ -42,7 +44,17 @@ static int id_width(const struct graph *g)
 	int w = 8;
 
 	for (uint32_t i = 0; i < g->n && w < cap; i++) {
-		int n = (int)strlen(g->nodes[i].id);
+		const char *id = g->nodes[i].id;
+		int n = (int)strlen(id);
+
+		if (quote_terminal_needed(id, strlen(id))) { /* measured as drawn: <U+200B> is 8 */
+			struct strbuf sb;
+
+			sb_init(&sb);
+			quote_terminal(&sb, id, strlen(id));
+			n = (int)sb.len;
+			sb_free(&sb);
+		}
 
 		if (n > w)
 			w = n < cap ? n : cap;
@@ -130,6 +142,15 @@ void ui_set_message(struct ui *ui, bool error, const char *fmt, ...)
 	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
 	va_end(ap);
 	ui->message_is_error = error;
+	/* whatever went wrong may have reached the terminal too (a library writing
+	 * to stderr): every message repaints the whole screen */
+	ui->repaint = true;
+}
+
+/* cli_error while the screen is up: the message goes to the status bar. */
+static void error_to_status(void *ctx, const char *msg)
+{
+	ui_set_message(ctx, true, "%s", msg);
 }
 
 /* ---- search ------------------------------------------------------------- */
@@ -211,6 +232,42 @@ void ui_search_next(struct ui *ui, int dir)
 	ui_set_message(ui, true, "pattern not found: %s", ui->search);
 }
 
+/* A signal that ends the program ends it with the terminal restored: the handler
+ * only records it (endwin is no async-signal-safe call), getch returns on the
+ * interrupted read, and ui_read_key restores the terminal and dies of the same
+ * signal, so the shell sees the conventional status. */
+static volatile sig_atomic_t fatal_signal;
+
+static void on_fatal_signal(int sig)
+{
+	fatal_signal = sig;
+}
+
+static void catch_fatal_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: the read in getch must return */
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static void die_of_signal_if_any(void)
+{
+	int sig = fatal_signal;
+
+	if (!sig)
+		return;
+	endwin();
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig); /* not reached */
+}
+
 /* ---- input -------------------------------------------------------------- */
 
 static int *script_keys;
@@ -278,7 +335,9 @@ int ui_read_key(struct ui *ui)
 	int key;
 
 	if (!ui->headless) {
+		die_of_signal_if_any();
 		key = getch();
+		die_of_signal_if_any();
 		if (key == KEY_MOUSE) {
 			MEVENT ev;
 
@@ -311,7 +370,10 @@ int ui_read_key(struct ui *ui)
 	return key;
 }
 
-/* The search prompt on the last line; our own loop so scripts can type into it. */
+static void draw(struct ui *ui);
+
+/* The search prompt on the last line; our own loop so scripts can type into it.
+ * A resize redraws everything under it and keeps what was typed. */
 void ui_prompt_search(struct ui *ui)
 {
 	char buf[256] = "";
@@ -329,6 +391,11 @@ void ui_prompt_search(struct ui *ui)
 		attroff(draw_attr(C_STATUS));
 		refresh();
 		key = ui_read_key(ui);
+		if (key == KEY_RESIZE || key == ('l' & 0x1f)) {
+			ui->repaint = true;
+			draw(ui);
+			continue;
+		}
 		if (key == '\n' || key == '\r' || key == KEY_ENTER)
 			break;
 		if (key == 27 || key == -2) {
@@ -416,6 +483,9 @@ static void draw(struct ui *ui)
 {
 	int h = LINES - 1;
 
+	if (ui->repaint && !ui->headless)
+		clearok(curscr, TRUE);
+	ui->repaint = false;
 	erase();
 	if (LINES < 6 || COLS < 30) {
 		mvaddstr(0, 0, "terminal too small");
@@ -506,8 +576,11 @@ void ui_reload(struct ui *ui, bool force)
 				       pending, pending == 1 ? "" : "s"));
 		return;
 	}
-	if (cli_load(ui->cli, &fresh)) {
-		ui_set_message(ui, true, "reload failed (see the message above); still showing the old state");
+	if (cli_load(ui->cli, &fresh)) { /* its message came to the status bar */
+		char why[sizeof(ui->message)];
+
+		snprintf(why, sizeof(why), "%s", ui->message);
+		ui_set_message(ui, true, "reload failed: %s; still showing the old state", why);
 		return;
 	}
 	keep = ui_selected_id(ui);
@@ -592,7 +665,10 @@ static void handle_key(struct ui *ui, int key)
 	case KEY_MOUSE:
 		mouse(ui);
 		break;
-	case KEY_RESIZE: case ERR: case ('l' & 0x1f):
+	case ('l' & 0x1f):
+		ui->repaint = true;
+		break;
+	case KEY_RESIZE: case ERR:
 		break;
 	default:
 		ui_set_message(ui, false, "unknown key; ? lists the keys");
@@ -600,6 +676,24 @@ static void handle_key(struct ui *ui, int key)
 }
 
 /* ---- set-up ------------------------------------------------------------- */
+
+/* The virtual screen costs memory per cell (curses keeps three copies): its size
+ * is capped, with a note, where a terminal's could not grow. */
+#define HEADLESS_MAX 1000
+
+static int headless_size(const char *env, int dflt, const char *name)
+{
+	int n = env ? atoi(env) : dflt;
+
+	if (n < 1)
+		n = dflt;
+	if (n > HEADLESS_MAX) {
+		cli_error("note: headless mode: %s=%d is more than %d; using %d", name, n, HEADLESS_MAX,
+			  HEADLESS_MAX);
+		n = HEADLESS_MAX;
+	}
+	return n;
+}
 
 static int start_screen(struct ui *ui)
 {
@@ -614,14 +708,19 @@ static int start_screen(struct ui *ui)
 			cli_error("MIGTREE_SCRIPT %s: cannot read it, or a <key> in it is unknown", script);
 			return -1;
 		}
+		use_env(FALSE); /* else newterm sizes its screen from LINES and COLUMNS, uncapped */
 		if (!out || !in || !(headless_screen = newterm("xterm-256color", out, in))) {
 			cli_error("headless mode: cannot set up a virtual terminal (xterm-256color)");
 			return -1;
 		}
-		resize_term(l ? atoi(l) : 24, c ? atoi(c) : 80);
+		int lines = headless_size(l, 24, "LINES"), cols = headless_size(c, 80, "COLUMNS");
+
+		resize_term(lines, cols);
 	} else if (!initscr()) {
 		cli_error("cannot start the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
 		return -1;
+	} else {
+		catch_fatal_signals();
 	}
 	cbreak();
 	noecho();
@@ -664,6 +763,7 @@ int ui_run(struct cli *cli)
 		project_free(&ui.project);
 		return EXIT_USAGE;
 	}
+	cli_set_error_sink(error_to_status, &ui);
 	while (!ui.quit) {
 		int key;
 
@@ -677,6 +777,7 @@ int ui_run(struct cli *cli)
 		draw(&ui);
 		dump_screen(stdout);
 	}
+	cli_set_error_sink(NULL, NULL);
 	endwin();
 	if (headless_screen)
 		delscreen(headless_screen);

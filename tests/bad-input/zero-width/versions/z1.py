@@ -1,0 +1,6 @@
+"""base
+
+Revision ID: z1
+"""
+revision = "z1"
+down_revision = None
