@@ -76,7 +76,7 @@ static int finish_edit(struct edit_session *s, const struct edit_opts *o)
 	if (o->dry_run) {
 		cli_error("dry run: nothing written");
 	} else if (save_session(s, &save_io_system, &written, &err) != 0) {
-		cli_report("", &err);
+		cli_report("", &err); /* a partial save says so first (save.h) */
 		rc = EXIT_USAGE;
 	} else {
 		for (size_t i = 0; i < written.n; i++)
