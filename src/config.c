@@ -618,8 +618,14 @@ static int locate_and_read(const struct config_request *req, struct mt_config *c
 		return 0;
 	}
 	if (req->config_file) {
-		if (!is_file(req->config_file))
-			return mt_fail(err, req->config_file, 0, "no such configuration file");
+		struct stat st;
+
+		if (stat(req->config_file, &st) != 0)
+			return mt_fail(err, req->config_file, 0, errno == ENOENT ? "no such configuration file"
+						: "cannot read it: %s", strerror(errno));
+		if (!S_ISREG(st.st_mode))
+			return mt_fail(err, req->config_file, 0, "not a regular file (%s); -c names a "
+				       "configuration file", file_kind(st.st_mode));
 		return load_file(req->config_file, section, true, cfg, err);
 	}
 	found = find_upwards("alembic.ini", NULL);
