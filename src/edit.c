@@ -14,6 +14,7 @@
 #include "migtree/docstring.h"
 #include "migtree/edit.h"
 #include "migtree/newfile.h"
+#include "migtree/quote.h"
 
 struct step_file {
 	char *path;
@@ -26,6 +27,41 @@ struct edit_step {
 	struct step_file *f;
 	size_t n;
 };
+
+int edit_check_id(const char *id, struct mt_error *err)
+{
+	const unsigned char *p = (const unsigned char *)id;
+	struct strbuf shown;
+	char what[16];
+	int rc;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p)
+		return mt_fail(err, NULL, 0, "an empty revision id; did you mean `none`?");
+	for (p = (const unsigned char *)id; *p && *p >= 0x20 && *p != 0x7f; p++)
+		;
+	if (!*p)
+		return 0;
+	sb_init(&shown);
+	quote_python(&shown, id, '\'');
+	snprintf(what, sizeof(what), "byte 0x%02x", *p);
+	rc = mt_fail(err, NULL, 0, "the revision id '%.200s%s' holds a control character (%s); "
+		     "an id is written into a Python string and a file name: rename that revision first",
+		     shown.buf, shown.len > 200 ? "..." : "",
+		     *p == '\n' ? "a newline" : *p == '\r' ? "a carriage return" : *p == '\t' ? "a tab" : what);
+	sb_free(&shown);
+	return rc;
+}
+
+/* edit_check_id for every id of LIST. */
+static int check_ids(const struct strlist *list, struct mt_error *err)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (edit_check_id(list->v[i], err))
+			return -1;
+	return 0;
+}
 
 void edit_begin(struct edit_session *s, struct project *p)
 {
@@ -308,6 +344,14 @@ static char *apply_splices(const char *text, size_t len, struct splice *sp, size
 	return sb_detach(&sb);
 }
 
+/* ID as a Python string literal quoted with Q: read back, it is ID again. */
+static void add_literal(struct strbuf *sb, const char *id, char q)
+{
+	sb_addc(sb, q);
+	quote_python(sb, id, q);
+	sb_addc(sb, q);
+}
+
 /* The new down_revision literal, in the style the file already uses. */
 static char *down_literal(const struct revision_file *rf, const struct strlist *parents)
 {
@@ -323,12 +367,14 @@ static char *down_literal(const struct revision_file *rf, const struct strlist *
 		return xstrdup("None");
 	sb_init(&sb);
 	if (parents->n == 1 && rf->down.kind != VALUE_SEQUENCE) {
-		sb_addf(&sb, "%c%s%c", q, parents->v[0], q);
+		add_literal(&sb, parents->v[0], q);
 		return sb_detach(&sb);
 	}
 	sb_addc(&sb, open);
-	for (size_t i = 0; i < parents->n; i++)
-		sb_addf(&sb, "%s%c%s%c", i ? ", " : "", q, parents->v[i], q);
+	for (size_t i = 0; i < parents->n; i++) {
+		sb_adds(&sb, i ? ", " : "");
+		add_literal(&sb, parents->v[i], q);
+	}
 	if (parents->n == 1 && open == '(')
 		sb_addc(&sb, ',');
 	sb_addc(&sb, close);
@@ -471,6 +517,8 @@ int edit_set_down(struct edit_session *s, const char *rev, const struct strlist 
 	size_t len;
 	long idx;
 
+	if (check_ids(parents, err))
+		return -1;
 	if (v == NO_NODE || s->p->graph.nodes[v].phantom)
 		return mt_fail(err, NULL, 0, "no revision %s", rev);
 	why = edit_check_set_down(s, v, parents, allow_missing);
@@ -617,6 +665,8 @@ int edit_create_stub(struct edit_session *s, const char *id, const char *parent,
 	bool *desc;
 	int rc;
 
+	if (edit_check_id(id, err) || (parent && edit_check_id(parent, err)))
+		return -1;
 	if (v != NO_NODE && !g->nodes[v].phantom)
 		return mt_fail(err, NULL, 0, "%s exists already (%s)", id, g->nodes[v].file->path);
 	if (v == NO_NODE)
@@ -651,6 +701,8 @@ int edit_create_merge(struct edit_session *s, const struct strlist *heads, const
 	char *id, *dir, *why, *msg;
 	int rc;
 
+	if (check_ids(heads, err))
+		return -1;
 	if (heads->n < 2)
 		return mt_fail(err, NULL, 0, "a merge needs two heads or more");
 	for (size_t i = 0; i < heads->n; i++) {
