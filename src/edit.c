@@ -28,6 +28,15 @@ struct edit_step {
 	size_t n;
 };
 
+/* A file's new bytes read as scan.c reads them. */
+static struct revision_file *reparse(const char *path, const char *text, size_t len)
+{
+	struct revision_file *rf = parse_revision_file(path, text, len);
+
+	docstring_complete(rf);
+	return rf;
+}
+
 int edit_check_id(const char *id, struct mt_error *err)
 {
 	const unsigned char *p = (const unsigned char *)id;
@@ -138,7 +147,7 @@ static void reanalyse(struct edit_session *s)
 static void set_text(struct edit_session *s, size_t i, const char *text, size_t len)
 {
 	struct revision_file *old = s->p->files.v[i];
-	struct revision_file *rf = parse_revision_file(old->path, text, len);
+	struct revision_file *rf = reparse(old->path, text, len);
 
 	rf->real_path = old->real_path ? xstrdup(old->real_path) : NULL;
 	rf->load_index = old->load_index;
@@ -173,7 +182,7 @@ static void insert_file(struct edit_session *s, const char *path, const char *ab
 			size_t len)
 {
 	size_t at = insertion_point(s, abs_path);
-	struct revision_file *rf = parse_revision_file(path, text, len);
+	struct revision_file *rf = reparse(path, text, len);
 
 	rf->real_path = xstrdup(abs_path);
 	GROW(s->p->files.v, s->p->files.cap, s->p->files.n + 1);
@@ -470,7 +479,7 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 		free(sp[i].with);
 	free(sp);
 	free(joined);
-	check = parse_revision_file(rf->path, text, *out_len);
+	check = reparse(rf->path, text, *out_len);
 	if (check->error || !same_list(&check->down.ids, parents)) {
 		mt_fail(err, rf->path, rf->down.span.line, "cannot rewrite down_revision here: %s",
 			check->error ? check->error : "the new value does not read back");
@@ -481,7 +490,7 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 	/* back to the disk's value: back to the disk's bytes, docstring included, so a
 	 * change and its inverse leave the file as it was */
 	if (fs->disk && !fs->is_new) {
-		disk = parse_revision_file(rf->path, fs->disk, fs->disk_len);
+		disk = reparse(rf->path, fs->disk, fs->disk_len);
 		if (!disk->error && same_list(&disk->down.ids, parents)) {
 			free(text);
 			text = xstrndup(fs->disk, fs->disk_len);
@@ -587,7 +596,7 @@ static char *rewrite_header(const struct revision_file *rf, size_t *out_len, str
 	text = apply_splices(rf->text, rf->len, sp, n, out_len);
 	for (size_t i = 0; i < n; i++)
 		free(sp[i].with);
-	check = parse_revision_file(rf->path, text, *out_len);
+	check = reparse(rf->path, text, *out_len);
 	if (!header_fixed(rf, check)) {
 		mt_fail(err, rf->path, rf->doc_line, "cannot rewrite the docstring here: %s",
 			check->error ? check->error : "the new header does not read back");

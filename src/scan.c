@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "migtree/docstring.h"
 #include "migtree/save.h"
 #include "migtree/scan.h"
 #include "migtree/strmap.h"
@@ -77,6 +78,7 @@ static struct revision_file *read_one(const char *path)
 		rf = revision_file_failed(shown, 0, msg);
 	} else {
 		rf = parse_revision_file(shown, sb.buf ? sb.buf : "", sb.len);
+		docstring_complete(rf);
 	}
 	sb_free(&sb);
 	free(shown);
