@@ -334,8 +334,9 @@ static int value(struct reader *r, struct toml_value *v, int depth)
 /* Keep V as KEY of the table, when it is a kind Alembic's options take. */
 static int keep(struct reader *r, struct toml_table *t, const char *k, struct toml_value *v)
 {
+	(void)r;
 	if (v->kind == TV_ARRAY && !v->all_strings)
-		return fail(r, "array of strings expected");
+		return 0; /* no option of Alembic's is such an array: post_write_hooks tables */
 	if (v->kind == TV_STRING || v->kind == TV_SCALAR) {
 		sl_push(&t->keys, k);
 		sl_push_owned(&t->values, v->text);
