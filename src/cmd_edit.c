@@ -55,10 +55,18 @@ static int edit_options(int argc, char **argv, struct edit_opts *o, const char *
 	return 0;
 }
 
-/* A revision argument to its full id, or NULL (after saying why). */
+/* A revision argument to its full id, or NULL (after saying why). An empty one
+ * is refused before it can be taken for anything (edit_check_id). */
 static const char *full_id(struct project *p, const char *arg)
 {
-	uint32_t v = cli_resolve(p, arg);
+	struct mt_error err = { 0 };
+	uint32_t v;
+
+	if (edit_check_id(arg, &err)) {
+		cli_report("refused: ", &err);
+		return NULL;
+	}
+	v = cli_resolve(p, arg);
 
 	return v == NO_NODE ? NULL : p->graph.nodes[v].id;
 }
@@ -76,7 +84,7 @@ static int finish_edit(struct edit_session *s, const struct edit_opts *o)
 	if (o->dry_run) {
 		cli_error("dry run: nothing written");
 	} else if (save_session(s, &save_io_system, &written, &err) != 0) {
-		cli_report("", &err);
+		cli_report("", &err); /* a partial save says so first (save.h) */
 		rc = EXIT_USAGE;
 	} else {
 		for (size_t i = 0; i < written.n; i++)
@@ -122,7 +130,7 @@ int cmd_set_down(struct cli *cli, int argc, char **argv)
 	struct strlist parents = { 0 };
 	struct mt_error err = { 0 };
 	const char *rev;
-	char *spec, *save = NULL, *tok;
+	char *spec, *tok, *next;
 	int rc;
 
 	if (edit_options(argc, argv, &o, "set-down REV NEW[,NEW2...]|none [--dry-run] [--force]", 2, 2))
@@ -132,9 +140,13 @@ int cmd_set_down(struct cli *cli, int argc, char **argv)
 	rev = full_id(&p, argv[optind]);
 	spec = xstrdup(argv[optind + 1]);
 	rc = rev ? EXIT_OK : EXIT_PROBLEMS;
-	for (tok = strtok_r(spec, ",", &save); tok && rc == EXIT_OK; tok = strtok_r(NULL, ",", &save)) {
+	/* every piece between commas is an id: "a,,b" and "" are refused, not skipped */
+	for (tok = spec; tok && rc == EXIT_OK; tok = next) {
 		const char *id;
 
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
 		if (!strcmp(tok, "none") && !strchr(argv[optind + 1], ','))
 			break;
 		id = full_id(&p, tok);
@@ -240,6 +252,10 @@ int cmd_stub(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
+	if (edit_check_id(argv[optind], &err)) {
+		project_free(&p);
+		return refused(&err);
+	}
 	if (strcmp(o.down, "none") && !(parent = full_id(&p, o.down))) {
 		project_free(&p);
 		return EXIT_PROBLEMS;

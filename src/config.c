@@ -90,13 +90,40 @@ static char *find_upwards(const char *name, bool (*accept)(const char *))
 	return NULL;
 }
 
-static bool pyproject_has_alembic(const char *path)
+/* The search's pyproject.toml: the first one here or above with [tool.alembic].
+ * One that is not valid TOML stops the search with its error: it may be the one
+ * meant, and "no configuration here" would hide why. -1, 0 (none) or 1. */
+static int find_pyproject(char **found, struct mt_error *err)
 {
-	struct toml_table t;
-	bool ok = toml_load_table(path, "tool.alembic", &t, NULL) == 0 && t.found;
+	char dir[PATH_MAX];
 
-	toml_table_free(&t);
-	return ok;
+	*found = NULL;
+	if (!getcwd(dir, sizeof(dir)))
+		return 0;
+	for (;;) {
+		char *cand = xasprintf("%s/pyproject.toml", strcmp(dir, "/") ? dir : "");
+		char *slash;
+
+		if (is_file(cand)) {
+			struct toml_table t;
+			int rc = toml_load_table(cand, "tool.alembic", &t, err);
+			bool has = rc == 0 && t.found;
+
+			toml_table_free(&t);
+			if (rc || has) {
+				if (has)
+					*found = cand;
+				else
+					free(cand);
+				return rc ? -1 : 1;
+			}
+		}
+		free(cand);
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			return 0;
+		*slash = '\0';
+	}
 }
 
 int config_split_locations(const char *value, const char *separator, struct strlist *out,
@@ -541,7 +568,10 @@ static int load_ini(const char *path, const char *section, bool named, struct mt
 	cfg->section = xstrdup(section);
 	if (ini_load(&ini, path, err))
 		goto out;
-	if (is_file(pyproject) && toml_load_table(pyproject, "tool.alembic", &toml, NULL) == 0 && toml.found) {
+	/* Alembic reads this pyproject.toml too: one that is not TOML fails it */
+	if (is_file(pyproject) && toml_load_table(pyproject, "tool.alembic", &toml, err))
+		goto out;
+	if (toml.found) {
 		toml_here = dir_of(pyproject);
 		src = (struct source){ &ini, section, path, cfg->here, &toml, pyproject, toml_here };
 		cfg->toml_path = xstrdup(pyproject);
@@ -622,8 +652,14 @@ static int locate_and_read(const struct config_request *req, struct mt_config *c
 		return 0;
 	}
 	if (req->config_file) {
-		if (!is_file(req->config_file))
-			return mt_fail(err, req->config_file, 0, "no such configuration file");
+		struct stat st;
+
+		if (stat(req->config_file, &st) != 0)
+			return mt_fail(err, req->config_file, 0, errno == ENOENT ? "no such configuration file"
+						: "cannot read it: %s", strerror(errno));
+		if (!S_ISREG(st.st_mode))
+			return mt_fail(err, req->config_file, 0, "not a regular file (%s); -c names a "
+				       "configuration file", file_kind(st.st_mode));
 		return load_file(req->config_file, section, true, cfg, err);
 	}
 	found = find_upwards("alembic.ini", NULL);
@@ -633,8 +669,8 @@ static int locate_and_read(const struct config_request *req, struct mt_config *c
 						     "(Flask-Migrate's folder)", shown));
 		free(shown);
 	}
-	if (!found)
-		found = find_upwards("pyproject.toml", pyproject_has_alembic);
+	if (!found && find_pyproject(&found, err) < 0)
+		return -1;
 	if (!found)
 		return mt_fail(err, NULL, 0,
 			       "no alembic.ini (or migrations/alembic.ini, or pyproject.toml with "

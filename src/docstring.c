@@ -113,6 +113,47 @@ struct mt_span docstring_value_span(const struct revision_file *rf, const struct
 	return v;
 }
 
+/* The header field KEY on the docstring's first line, right after its opening
+ * quotes (`"""Revises: zz"""`, a one-line docstring), which parse.c's field search
+ * does not look at: found the way it finds the others. */
+static void first_line_field(struct revision_file *rf, const char *key, struct doc_field *f)
+{
+	const char *s = rf->text + rf->doc_span.start, *end = rf->text + rf->doc_span.end, *le, *ve;
+	size_t klen = strlen(key);
+
+	if (f->value)
+		return;
+	while (s < end && strchr("uUrRbB", *s))
+		s++;
+	if (s < end && (*s == '"' || *s == '\'')) {
+		char q = *s;
+
+		s += end - s >= 3 && s[1] == q && s[2] == q ? 3 : 1;
+	}
+	le = memchr(s, '\n', (size_t)(end - s));
+	if (!le)
+		le = end;
+	while (s < le && (*s == ' ' || *s == '\t'))
+		s++;
+	if ((size_t)(le - s) < klen || memcmp(s, key, klen))
+		return;
+	for (s += klen; s < le && (*s == ' ' || *s == '\t');)
+		s++;
+	for (ve = le; ve > s && strchr("\r \t\"'", ve[-1]);)
+		ve--;
+	f->value = xstrndup(s, (size_t)(ve - s));
+	f->span = (struct mt_span){ (size_t)(s - rf->text), (size_t)(ve - rf->text), rf->doc_span.line };
+}
+
+void docstring_complete(struct revision_file *rf)
+{
+	if (!rf->has_doc || rf->error || rf->doc_span.end <= rf->doc_span.start)
+		return;
+	first_line_field(rf, "Revision ID:", &rf->doc_revision_id);
+	first_line_field(rf, "Revises:", &rf->doc_revises);
+	first_line_field(rf, "Create Date:", &rf->doc_create_date);
+}
+
 char *docstring_revises_text(const struct strlist *parents)
 {
 	return sl_join(parents, ", ");

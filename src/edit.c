@@ -14,6 +14,7 @@
 #include "migtree/docstring.h"
 #include "migtree/edit.h"
 #include "migtree/newfile.h"
+#include "migtree/quote.h"
 
 struct step_file {
 	char *path;
@@ -26,6 +27,50 @@ struct edit_step {
 	struct step_file *f;
 	size_t n;
 };
+
+/* A file's new bytes read as scan.c reads them. */
+static struct revision_file *reparse(const char *path, const char *text, size_t len)
+{
+	struct revision_file *rf = parse_revision_file(path, text, len);
+
+	docstring_complete(rf);
+	return rf;
+}
+
+int edit_check_id(const char *id, struct mt_error *err)
+{
+	const unsigned char *p = (const unsigned char *)id;
+	struct strbuf shown;
+	char what[16];
+	int rc;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p)
+		return mt_fail(err, NULL, 0, "an empty revision id; did you mean `none`?");
+	for (p = (const unsigned char *)id; *p && *p >= 0x20 && *p != 0x7f; p++)
+		;
+	if (!*p)
+		return 0;
+	sb_init(&shown);
+	quote_python(&shown, id, '\'');
+	snprintf(what, sizeof(what), "byte 0x%02x", *p);
+	rc = mt_fail(err, NULL, 0, "the revision id '%.200s%s' holds a control character (%s); "
+		     "an id is written into a Python string and a file name: rename that revision first",
+		     shown.buf, shown.len > 200 ? "..." : "",
+		     *p == '\n' ? "a newline" : *p == '\r' ? "a carriage return" : *p == '\t' ? "a tab" : what);
+	sb_free(&shown);
+	return rc;
+}
+
+/* edit_check_id for every id of LIST. */
+static int check_ids(const struct strlist *list, struct mt_error *err)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (edit_check_id(list->v[i], err))
+			return -1;
+	return 0;
+}
 
 void edit_begin(struct edit_session *s, struct project *p)
 {
@@ -102,7 +147,7 @@ static void reanalyse(struct edit_session *s)
 static void set_text(struct edit_session *s, size_t i, const char *text, size_t len)
 {
 	struct revision_file *old = s->p->files.v[i];
-	struct revision_file *rf = parse_revision_file(old->path, text, len);
+	struct revision_file *rf = reparse(old->path, text, len);
 
 	rf->real_path = old->real_path ? xstrdup(old->real_path) : NULL;
 	rf->load_index = old->load_index;
@@ -137,7 +182,7 @@ static void insert_file(struct edit_session *s, const char *path, const char *ab
 			size_t len)
 {
 	size_t at = insertion_point(s, abs_path);
-	struct revision_file *rf = parse_revision_file(path, text, len);
+	struct revision_file *rf = reparse(path, text, len);
 
 	rf->real_path = xstrdup(abs_path);
 	GROW(s->p->files.v, s->p->files.cap, s->p->files.n + 1);
@@ -308,6 +353,14 @@ static char *apply_splices(const char *text, size_t len, struct splice *sp, size
 	return sb_detach(&sb);
 }
 
+/* ID as a Python string literal quoted with Q: read back, it is ID again. */
+static void add_literal(struct strbuf *sb, const char *id, char q)
+{
+	sb_addc(sb, q);
+	quote_python(sb, id, q);
+	sb_addc(sb, q);
+}
+
 /* The new down_revision literal, in the style the file already uses. */
 static char *down_literal(const struct revision_file *rf, const struct strlist *parents)
 {
@@ -323,12 +376,14 @@ static char *down_literal(const struct revision_file *rf, const struct strlist *
 		return xstrdup("None");
 	sb_init(&sb);
 	if (parents->n == 1 && rf->down.kind != VALUE_SEQUENCE) {
-		sb_addf(&sb, "%c%s%c", q, parents->v[0], q);
+		add_literal(&sb, parents->v[0], q);
 		return sb_detach(&sb);
 	}
 	sb_addc(&sb, open);
-	for (size_t i = 0; i < parents->n; i++)
-		sb_addf(&sb, "%s%c%s%c", i ? ", " : "", q, parents->v[i], q);
+	for (size_t i = 0; i < parents->n; i++) {
+		sb_adds(&sb, i ? ", " : "");
+		add_literal(&sb, parents->v[i], q);
+	}
 	if (parents->n == 1 && open == '(')
 		sb_addc(&sb, ',');
 	sb_addc(&sb, close);
@@ -424,7 +479,7 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 		free(sp[i].with);
 	free(sp);
 	free(joined);
-	check = parse_revision_file(rf->path, text, *out_len);
+	check = reparse(rf->path, text, *out_len);
 	if (check->error || !same_list(&check->down.ids, parents)) {
 		mt_fail(err, rf->path, rf->down.span.line, "cannot rewrite down_revision here: %s",
 			check->error ? check->error : "the new value does not read back");
@@ -435,7 +490,7 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 	/* back to the disk's value: back to the disk's bytes, docstring included, so a
 	 * change and its inverse leave the file as it was */
 	if (fs->disk && !fs->is_new) {
-		disk = parse_revision_file(rf->path, fs->disk, fs->disk_len);
+		disk = reparse(rf->path, fs->disk, fs->disk_len);
 		if (!disk->error && same_list(&disk->down.ids, parents)) {
 			free(text);
 			text = xstrndup(fs->disk, fs->disk_len);
@@ -471,6 +526,8 @@ int edit_set_down(struct edit_session *s, const char *rev, const struct strlist 
 	size_t len;
 	long idx;
 
+	if (check_ids(parents, err))
+		return -1;
 	if (v == NO_NODE || s->p->graph.nodes[v].phantom)
 		return mt_fail(err, NULL, 0, "no revision %s", rev);
 	why = edit_check_set_down(s, v, parents, allow_missing);
@@ -542,7 +599,7 @@ static char *rewrite_header(struct resolver *r, const struct revision_file *rf, 
 	text = apply_splices(rf->text, rf->len, sp, n, out_len);
 	for (size_t i = 0; i < n; i++)
 		free(sp[i].with);
-	check = parse_revision_file(rf->path, text, *out_len);
+	check = reparse(rf->path, text, *out_len);
 	check->real_path = rf->real_path ? xstrdup(rf->real_path) : NULL;
 	resolve_file(r, check);
 	if (!header_fixed(rf, check)) {
@@ -622,6 +679,8 @@ int edit_create_stub(struct edit_session *s, const char *id, const char *parent,
 	bool *desc;
 	int rc;
 
+	if (edit_check_id(id, err) || (parent && edit_check_id(parent, err)))
+		return -1;
 	if (v != NO_NODE && !g->nodes[v].phantom)
 		return mt_fail(err, NULL, 0, "%s exists already (%s)", id, g->nodes[v].file->path);
 	if (v == NO_NODE)
@@ -656,6 +715,8 @@ int edit_create_merge(struct edit_session *s, const struct strlist *heads, const
 	char *id, *dir, *why, *msg;
 	int rc;
 
+	if (check_ids(heads, err))
+		return -1;
 	if (heads->n < 2)
 		return mt_fail(err, NULL, 0, "a merge needs two heads or more");
 	for (size_t i = 0; i < heads->n; i++) {

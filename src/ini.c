@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "migtree/ini.h"
 #include "migtree/util.h"
@@ -50,7 +51,9 @@ static void strip_value_tail(char *v)
 
 int ini_load(struct ini *ini, const char *path, struct mt_error *err)
 {
-	FILE *f = fopen(path, "r");
+	const char *why;
+	int fd = open_regular(path, &why);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	char *buf = NULL, *sec = NULL;
 	size_t cap = 0;
 	ssize_t got;
@@ -59,8 +62,13 @@ int ini_load(struct ini *ini, const char *path, struct mt_error *err)
 
 	memset(ini, 0, sizeof(*ini));
 	ini->path = xstrdup(path);
-	if (!f)
-		return mt_fail(err, path, 0, "cannot open: %s", strerror(errno));
+	if (!f) {
+		if (fd >= 0) {
+			why = strerror(errno);
+			close(fd);
+		}
+		return mt_fail(err, path, 0, errno == EINVAL ? "%s" : "cannot open: %s", why);
+	}
 	while ((got = getline(&buf, &cap, f)) >= 0) {
 		char *line = buf, *t, *sep;
 
@@ -170,11 +178,36 @@ const struct ini_entry *ini_find(const struct ini *ini, const char *section, con
 	return found;
 }
 
-static int interpolate(const struct ini *ini, const char *section, const char *value, int line,
-		       const char *here, int depth, struct strbuf *out, struct mt_error *err)
+/* What one ini_get may cost: configparser has no limit, so `l0 = %(l1)s%(l1)s...`
+ * over ten levels (8^10 copies) runs for minutes; no real value comes near. */
+#define INI_EXPAND_MAX_BYTES (1u << 20)
+#define INI_EXPAND_MAX_STEPS 100000u
+
+struct expansion {
+	const struct ini *ini;
+	const char *section, *here;
+	const char *key; /* the option asked for, and its line, for the error */
+	int key_line;
+	size_t steps;
+};
+
+static int over_budget(const struct expansion *x, const struct strbuf *out, struct mt_error *err)
+{
+	if (out->len > INI_EXPAND_MAX_BYTES)
+		return mt_fail(err, x->ini->path, x->key_line, "interpolation of %s expands past %u bytes",
+			       x->key, INI_EXPAND_MAX_BYTES);
+	if (x->steps > INI_EXPAND_MAX_STEPS)
+		return mt_fail(err, x->ini->path, x->key_line,
+			       "interpolation of %s takes more than %u %%(...)s substitutions", x->key,
+			       INI_EXPAND_MAX_STEPS);
+	return 0;
+}
+
+static int interpolate(struct expansion *x, const char *value, int line, int depth, struct strbuf *out,
+		       struct mt_error *err)
 {
 	if (depth > 10)
-		return mt_fail(err, ini->path, line, "interpolation nested too deeply (a loop of %%(...)s references?)");
+		return mt_fail(err, x->ini->path, line, "interpolation nested too deeply (a loop of %%(...)s references?)");
 	for (const char *p = value; *p; p++) {
 		const char *close;
 		char *name;
@@ -191,21 +224,24 @@ static int interpolate(const struct ini *ini, const char *section, const char *v
 			continue;
 		}
 		if (p[1] != '(' || !(close = strstr(p, ")s")))
-			return mt_fail(err, ini->path, line, "'%%' must be followed by '%%' or '(name)s' (configparser syntax)");
+			return mt_fail(err, x->ini->path, line, "'%%' must be followed by '%%' or '(name)s' (configparser syntax)");
+		x->steps++;
+		if (over_budget(x, out, err))
+			return -1;
 		name = xstrndup(p + 2, (size_t)(close - p - 2));
 		lower(name);
-		ref = ini_find(ini, section, name);
+		ref = ini_find(x->ini, x->section, name);
 		if (ref) {
-			rc = interpolate(ini, section, ref->value, ref->line, here, depth + 1, out, err);
+			rc = interpolate(x, ref->value, ref->line, depth + 1, out, err);
 		} else if (!strcmp(name, "here")) {
-			sb_adds(out, here);
+			sb_adds(out, x->here);
 			rc = 0;
 		} else {
-			rc = mt_fail(err, ini->path, line, "%%(%s)s names no option of [%s]", name, section);
+			rc = mt_fail(err, x->ini->path, line, "%%(%s)s names no option of [%s]", name, x->section);
 		}
 		free(name);
-		if (rc)
-			return rc;
+		if (rc || over_budget(x, out, err))
+			return -1;
 		p = close + 1;
 	}
 	return 0;
@@ -215,13 +251,14 @@ int ini_get(const struct ini *ini, const char *section, const char *key, const c
 	    char **out, struct mt_error *err)
 {
 	const struct ini_entry *e = ini_find(ini, section, key);
+	struct expansion x = { ini, section, here, key, e ? e->line : 0, 0 };
 	struct strbuf sb;
 
 	*out = NULL;
 	if (!e)
 		return 0;
 	sb_init(&sb);
-	if (interpolate(ini, section, e->value, e->line, here, 0, &sb, err)) {
+	if (interpolate(&x, e->value, e->line, 0, &sb, err)) {
 		sb_free(&sb);
 		return -1;
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "migtree/newfile.h"
+#include "migtree/quote.h"
 #include "migtree/util.h"
 
 /* Alembic's generic script.py.mako, for projects without a usable one. */
@@ -175,9 +176,28 @@ bad:
 	return NULL;
 }
 
+/* Python's repr() of a str: single quotes unless the text holds one and no double. */
 static char *py_repr_str(const char *s)
 {
-	return strchr(s, '\'') && !strchr(s, '"') ? xasprintf("\"%s\"", s) : xasprintf("'%s'", s);
+	char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_addc(&sb, q);
+	quote_python(&sb, s, q);
+	sb_addc(&sb, q);
+	return sb_detach(&sb);
+}
+
+/* The message inside the template's """docstring""": escaped so that no quote or
+ * backslash in it can end the docstring early (the file must parse). */
+static char *docstring_message(const char *message)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	quote_python_docstring(&sb, message, '"');
+	return sb_detach(&sb);
 }
 
 static char *py_repr_down(const struct strlist *down)
@@ -207,7 +227,7 @@ static char *expression(const char *expr, const struct new_revision *nr, const c
 					       "repr(depends_on)", NULL };
 
 	if (!strcmp(expr, "message"))
-		return xstrdup(nr->message);
+		return docstring_message(nr->message);
 	if (!strcmp(expr, "up_revision"))
 		return xstrdup(nr->id);
 	if (!strcmp(expr, "create_date"))
@@ -276,10 +296,23 @@ custom:
 	return NULL;
 }
 
-/* The comment saying why the file exists goes under the docstring. */
+/* The closing """ of the docstring opened at OPEN: a backslash escapes the next
+ * character, as Python reads it. */
+static char *docstring_end(char *open)
+{
+	for (char *p = open + 3; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (!strncmp(p, "\"\"\"", 3))
+			return p;
+	}
+	return NULL;
+}
+
+/* The comment saying why the file exists goes under the docstring, outside it. */
 static char *add_why(char *text, const char *why)
 {
-	char *first = strstr(text, "\"\"\""), *second = first ? strstr(first + 3, "\"\"\"") : NULL;
+	char *first = strstr(text, "\"\"\""), *second = first ? docstring_end(first) : NULL;
 	char *eol = second ? strchr(second, '\n') : NULL;
 	char *out;
 

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "migtree/newfile.h"
 #include "migtree/save.h"
 
 static int sys_open(const char *path, int flags, mode_t mode)
@@ -16,6 +16,57 @@ static int sys_open(const char *path, int flags, mode_t mode)
 }
 
 const struct save_io save_io_system = { sys_open, write, fsync, rename };
+
+bool save_is_temporary(const char *name)
+{
+	static const char mark[] = ".migtree-";
+	size_t n = strlen(name), m = sizeof(mark) - 1;
+
+	if (name[0] != '.' || n < 1 + 1 + m + SAVE_SUFFIX_LEN)
+		return false;
+	if (strncmp(name + n - SAVE_SUFFIX_LEN - m, mark, m))
+		return false;
+	for (size_t i = n - SAVE_SUFFIX_LEN; i < n; i++)
+		if (!strchr("0123456789abcdef", name[i]))
+			return false;
+	return true;
+}
+
+/* SAVE_SUFFIX_LEN hex digits from /dev/urandom (time and pid without it). Not
+ * newfile_new_id: tests fix that one, and two temporaries must never share a name. */
+static void random_suffix(char out[SAVE_SUFFIX_LEN + 1])
+{
+	unsigned char b[SAVE_SUFFIX_LEN / 2];
+	static unsigned counter;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || read(fd, b, sizeof(b)) != (ssize_t)sizeof(b)) {
+		unsigned long long x = (unsigned long long)time(NULL) * 1000003u ^ (unsigned long long)getpid() << 20 ^
+				       ++counter;
+
+		for (size_t i = 0; i < sizeof(b); i++, x >>= 8)
+			b[i] = (unsigned char)x;
+	}
+	if (fd >= 0)
+		close(fd);
+	for (size_t i = 0; i < sizeof(b); i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+/* ".NAME.migtree-XXXXXXXXXXXX" beside TARGET: a dot name without .py is never taken
+ * for a migration if a crash leaves it, and scan.c knows it by that form. NAME is
+ * cut so that the whole stays within NAME_MAX (a long file name must still save). */
+static char *temp_name(const char *target)
+{
+	char *dir = path_dir(target), *t, suffix[SAVE_SUFFIX_LEN + 1];
+	const char *base = path_base(target);
+	int keep = (int)strlen(base) > SAVE_BASE_MAX ? SAVE_BASE_MAX : (int)strlen(base);
+
+	random_suffix(suffix);
+	t = xasprintf("%s/.%.*s.migtree-%s", dir, keep, base, suffix);
+	free(dir);
+	return t;
+}
 
 struct pending {
 	size_t idx;      /* in the session */
@@ -27,7 +78,8 @@ struct pending {
 static int unchanged_on_disk(const char *path, const char *disk, size_t len, struct mt_error *err)
 {
 	size_t now_len;
-	char *now = read_file(path, &now_len);
+	const char *why;
+	char *now = read_regular(path, &now_len, &why);
 	bool same;
 
 	if (!now) {
@@ -35,7 +87,7 @@ static int unchanged_on_disk(const char *path, const char *disk, size_t len, str
 			return 0;
 		return mt_fail(err, path, 0, disk ? "cannot re-read it before saving: %s; nothing was written"
 						  : "cannot check that the name is free: %s; nothing was written",
-			       strerror(errno));
+			       why);
 	}
 	same = disk && now_len == len && (!len || memcmp(now, disk, len) == 0);
 	free(now);
@@ -59,16 +111,11 @@ static mode_t new_file_mode(void)
 static int write_temp(const struct save_io *io, struct pending *p, const char *text, size_t len,
 		      struct mt_error *err)
 {
-	char *dir = path_dir(p->target);
 	struct stat st;
 	mode_t mode = stat(p->target, &st) == 0 ? (st.st_mode & 07777) : new_file_mode();
-	char *suffix = newfile_new_id();
 	int fd, rc = 0;
 
-	/* a dot name without .py: never taken for a migration if a crash leaves it */
-	p->temp = xasprintf("%s/.%s.migtree-%s", dir, path_base(p->target), suffix);
-	free(suffix);
-	free(dir);
+	p->temp = temp_name(p->target);
 	fd = io->open(p->temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = mt_fail(err, p->target, 0, "cannot create a temporary file beside it: %s; nothing was written",
@@ -113,6 +160,37 @@ static void sync_dir(const char *target)
 	free(dir);
 }
 
+/* The names of files FROM..TO, a few of them and a count of the rest: the message
+ * must fit in struct mt_error with its reason. */
+static void add_names(struct strbuf *sb, const struct edit_session *s, const size_t *idx, size_t from, size_t to)
+{
+	for (size_t k = from; k < to && k < from + 4; k++)
+		sb_addf(sb, "%s%s", k > from ? ", " : "", s->files[idx[k]].path);
+	if (to - from > 4)
+		sb_addf(sb, " and %zu more", to - from - 4);
+}
+
+/* The error of a save that stopped after RENAMED of N files: what was saved comes
+ * first, so a message cut to the screen's width still says it. */
+static int partial_save(const struct edit_session *s, const struct pending *pend, const size_t *idx, size_t n,
+			size_t renamed, const char *why, struct mt_error *err)
+{
+	struct strbuf sb;
+	int rc;
+
+	sb_init(&sb);
+	sb_addf(&sb, "saved %zu of %zu files: ", renamed, n);
+	add_names(&sb, s, idx, 0, renamed);
+	sb_addf(&sb, "; not saved: %s: cannot replace it: %s", s->files[pend[renamed].idx].path, why);
+	if (renamed + 1 < n) {
+		sb_adds(&sb, "; nor ");
+		add_names(&sb, s, idx, renamed + 1, n);
+	}
+	rc = mt_fail(err, NULL, 0, "%s", sb.buf);
+	sb_free(&sb);
+	return rc;
+}
+
 int save_session(struct edit_session *s, const struct save_io *io, struct strlist *written,
 		 struct mt_error *err)
 {
@@ -134,12 +212,13 @@ int save_session(struct edit_session *s, const struct save_io *io, struct strlis
 		rc = write_temp(io, &pend[k], rf->text, rf->len, err);
 	}
 	while (rc == 0 && renamed < n) {
-		if (io->rename(pend[renamed].temp, pend[renamed].target) != 0)
-			rc = mt_fail(err, pend[renamed].target, 0,
-				     "cannot replace it: %s; %zu of %zu files were saved before this one",
-				     strerror(errno), renamed, n);
-		else
+		if (io->rename(pend[renamed].temp, pend[renamed].target) == 0)
 			renamed++;
+		else if (renamed == 0)
+			rc = mt_fail(err, pend[0].target, 0, "cannot replace it: %s; nothing was written",
+				     strerror(errno));
+		else
+			rc = partial_save(s, pend, idx, n, renamed, strerror(errno), err);
 	}
 	for (size_t k = 0; k < n; k++) {
 		if (k >= renamed && pend[k].temp)

@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "migtree/docstring.h"
+#include "migtree/save.h"
 #include "migtree/scan.h"
 #include "migtree/strmap.h"
 
@@ -38,13 +41,15 @@ static struct revision_file *read_one(const char *path)
 	struct stat st;
 	struct strbuf sb;
 	char buf[65536];
-	ssize_t got;
-	int fd = open(path, O_RDONLY);
+	ssize_t got = 0;
+	const char *why;
+	int fd = open_regular(path, &why);
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		char msg[256];
 
-		snprintf(msg, sizeof(msg), "cannot read: %s", strerror(errno));
+		snprintf(msg, sizeof(msg), fd < 0 && errno == EINVAL ? "%s" : "cannot read: %s",
+			 fd < 0 ? why : strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		rf = revision_file_failed(shown, 0, msg);
@@ -58,8 +63,13 @@ static struct revision_file *read_one(const char *path)
 		return rf;
 	}
 	sb_init(&sb);
-	while ((got = read(fd, buf, sizeof(buf))) > 0 && sb.len <= MT_MAX_FILE_SIZE)
+	while (sb.len <= MT_MAX_FILE_SIZE && (got = read(fd, buf, sizeof(buf))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
 		sb_addn(&sb, buf, (size_t)got);
+	}
 	close(fd);
 	if (got < 0) {
 		char msg[256];
@@ -68,6 +78,7 @@ static struct revision_file *read_one(const char *path)
 		rf = revision_file_failed(shown, 0, msg);
 	} else {
 		rf = parse_revision_file(shown, sb.buf ? sb.buf : "", sb.len);
+		docstring_complete(rf);
 	}
 	sb_free(&sb);
 	free(shown);
@@ -99,6 +110,10 @@ struct walk {
 	const struct strlist *locations; /* a subdirectory that is one is read anyway */
 	size_t unread_dirs;       /* subdirectories with candidates, not read */
 	char *first_unread;       /* the first of them */
+	size_t too_deep;          /* directories below SCAN_MAX_DEPTH, not read */
+	char *first_too_deep;
+	struct strlist removed;   /* stale temporaries removed (display paths) */
+	time_t now;
 };
 
 static bool seen_before(struct walk *w, const char *real)
@@ -196,74 +211,133 @@ static void count_unread(struct walk *w, const char *dir, const struct strlist *
 	}
 }
 
-static int walk_dir(struct walk *w, const char *dir, struct mt_error *err)
+/* A directory waiting in the walk, DEPTH levels below its version location. */
+struct pending_dir {
+	char *path;
+	int depth;
+};
+
+/* Is NAME one of save.c's temporaries (save_is_temporary) left by a save that was
+ * killed, old enough that no running save can still be about to rename it? Then
+ * it goes, and the user hears so: nothing else is ever removed. */
+static void remove_stale_temporary(struct walk *w, const char *dir, const char *name)
+{
+	char *full;
+	struct stat st;
+
+	if (!save_is_temporary(name))
+		return;
+	full = xasprintf("%s/%s", dir, name);
+	if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && w->now - st.st_mtime > SAVE_TEMPORARY_STALE &&
+	    unlink(full) == 0)
+		sl_push_owned(&w->removed, scan_display_path(full));
+	free(full);
+}
+
+/* The candidates of DIR, in name order, read and added to the list. */
+static void read_files(struct walk *w, const char *dir, struct entry *files, size_t n_files)
+{
+	char dir_real[PATH_MAX];
+
+	if (!realpath(dir, dir_real))
+		snprintf(dir_real, sizeof(dir_real), "%s", dir);
+	for (size_t i = 0; i < n_files; i++) {
+		char *full, *real;
+		char resolved[PATH_MAX];
+
+		if (!scan_is_candidate(files[i].name)) {
+			remove_stale_temporary(w, dir, files[i].name);
+			continue;
+		}
+		full = xasprintf("%s/%s", dir, files[i].name);
+		if (!files[i].maybe_link)
+			real = xasprintf("%s/%s", dir_real, files[i].name);
+		else
+			real = xstrdup(realpath(full, resolved) ? resolved : full); /* broken: read_one says so */
+		if (!seen_before(w, real)) {
+			struct revision_file *rf = read_one(full);
+
+			rf->real_path = real;
+			real = NULL;
+			GROW(w->out->v, w->out->cap, w->out->n + 1);
+			rf->load_index = w->out->n;
+			w->out->v[w->out->n++] = rf;
+		}
+		free(real);
+		free(full);
+	}
+}
+
+/* List DIR: its files (sorted) and the subdirectories os.walk descends into. */
+static int list_dir(const char *dir, struct entry **files, size_t *n_files, struct strlist *dirs,
+		    struct mt_error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	struct strlist dirs = { 0 };
-	struct entry *files = NULL;
-	size_t n_files = 0, cap_files = 0;
-	char dir_real[PATH_MAX];
-	int rc = 0;
+	size_t cap = 0;
 
+	*files = NULL;
+	*n_files = 0;
 	if (!d)
 		return mt_fail(err, dir, 0, "cannot list directory: %s", strerror(errno));
-	if (!realpath(dir, dir_real))
-		snprintf(dir_real, sizeof(dir_real), "%s", dir);
 	while ((de = readdir(d))) {
 		bool is_dir;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (is_walked_dir(dir, de, &is_dir)) {
-			sl_push(&dirs, de->d_name);
+			sl_push(dirs, de->d_name);
 		} else if (!is_dir) {
-			GROW(files, cap_files, n_files + 1);
-			files[n_files++] = (struct entry){ xstrdup(de->d_name), de->d_type != DT_REG };
+			GROW(*files, cap, *n_files + 1);
+			(*files)[(*n_files)++] = (struct entry){ xstrdup(de->d_name), de->d_type != DT_REG };
 		}
 	}
 	closedir(d);
-	sort_array(files, n_files, sizeof(*files), cmp_entry);
-	if (!str_ends_with(dir, "__pycache__")) {
-		for (size_t i = 0; i < n_files; i++) {
-			char *full, *real;
-			char resolved[PATH_MAX];
+	sort_array(*files, *n_files, sizeof(**files), cmp_entry);
+	sort_array(dirs->v, dirs->n, sizeof(char *), cmp_name);
+	return 0;
+}
 
-			if (!scan_is_candidate(files[i].name))
-				continue;
-			full = xasprintf("%s/%s", dir, files[i].name);
-			if (!files[i].maybe_link)
-				real = xasprintf("%s/%s", dir_real, files[i].name);
-			else
-				real = xstrdup(realpath(full, resolved) ? resolved : full); /* broken: read_one says so */
-			if (real && !seen_before(w, real)) {
-				struct revision_file *rf = read_one(full);
+/* os.walk's top-down order without recursion on the C stack (a deep tree would
+ * overflow it): a directory's files, then its subdirectories in name order, each
+ * one whole before the next. Pushing them last-first onto an explicit stack keeps
+ * that order. Directories more than SCAN_MAX_DEPTH below the location are counted
+ * and reported instead of read. Links to directories are not followed (os.walk's
+ * default), so a link loop cannot make the walk go round. */
+static int walk_location(struct walk *w, const char *location, struct mt_error *err)
+{
+	struct pending_dir *stack = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
 
-				rf->real_path = real;
-				real = NULL;
-				GROW(w->out->v, w->out->cap, w->out->n + 1);
-				rf->load_index = w->out->n;
-				w->out->v[w->out->n++] = rf;
+	GROW(stack, cap, 1);
+	stack[n++] = (struct pending_dir){ xstrdup(location), 0 };
+	while (n > 0) {
+		struct pending_dir cur = stack[--n];
+		struct strlist dirs = { 0 };
+		struct entry *files;
+		size_t n_files;
+
+		if (rc == 0 && cur.depth > SCAN_MAX_DEPTH) {
+			if (w->too_deep++ == 0)
+				w->first_too_deep = scan_display_path(cur.path);
+		} else if (rc == 0 && (rc = list_dir(cur.path, &files, &n_files, &dirs, err)) == 0) {
+			if (!str_ends_with(cur.path, "__pycache__"))
+				read_files(w, cur.path, files, n_files);
+			if (!w->recursive)
+				count_unread(w, cur.path, &dirs);
+			for (size_t i = dirs.n; w->recursive && i-- > 0;) {
+				GROW(stack, cap, n + 1);
+				stack[n++] = (struct pending_dir){ xasprintf("%s/%s", cur.path, dirs.v[i]), cur.depth + 1 };
 			}
-			free(real);
-			free(full);
+			for (size_t i = 0; i < n_files; i++)
+				free(files[i].name);
+			free(files);
 		}
+		sl_free(&dirs);
+		free(cur.path);
 	}
-	sort_array(dirs.v, dirs.n, sizeof(char *), cmp_name);
-	if (w->recursive) {
-		for (size_t i = 0; i < dirs.n && rc == 0; i++) {
-			char *sub = xasprintf("%s/%s", dir, dirs.v[i]);
-
-			rc = walk_dir(w, sub, err);
-			free(sub);
-		}
-	} else {
-		count_unread(w, dir, &dirs);
-	}
-	for (size_t i = 0; i < n_files; i++)
-		free(files[i].name);
-	free(files);
-	sl_free(&dirs);
+	free(stack);
 	return rc;
 }
 
@@ -289,7 +363,8 @@ static char *unread_note(const struct mt_config *cfg, size_t n, const char *firs
 
 int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err)
 {
-	struct walk w = { out, { 0 }, { 0 }, cfg->recursive, &cfg->version_locations, 0, NULL };
+	struct walk w = { out, { 0 }, { 0 }, cfg->recursive, &cfg->version_locations, 0, NULL, 0, NULL,
+			  { 0 }, time(NULL) };
 	size_t existing = 0;
 	int rc = 0;
 
@@ -301,13 +376,28 @@ int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_e
 		if (stat(loc, &st) != 0 || !S_ISDIR(st.st_mode))
 			continue; /* Alembic skips version locations that do not exist */
 		existing++;
-		rc = walk_dir(&w, loc, err);
+		rc = walk_location(&w, loc, err);
 	}
 	strmap_free(&w.seen);
 	sl_free(&w.seen_paths);
 	if (w.unread_dirs)
 		sl_push_owned(&out->notes, unread_note(cfg, w.unread_dirs, w.first_unread));
+	if (w.too_deep)
+		sl_push_owned(&out->notes, xasprintf("%s%s is nested more than %d directories below its version "
+						     "location; not read%s", w.too_deep > 1 ? "" : "directory ",
+						     w.first_too_deep, SCAN_MAX_DEPTH,
+						     w.too_deep > 1 ? " (nor the others as deep)" : ""));
+	if (w.removed.n) {
+		char *list = sl_join(&w.removed, ", ");
+
+		sl_push_owned(&out->notes, xasprintf("removed %zu stale temporary file%s (left by a save that "
+						     "was stopped): %s", w.removed.n,
+						     w.removed.n == 1 ? "" : "s", list));
+		free(list);
+	}
 	free(w.first_unread);
+	free(w.first_too_deep);
+	sl_free(&w.removed);
 	if (rc == 0 && existing == 0 && cfg->version_locations.n > 0)
 		rc = mt_fail(err, cfg->version_locations.v[0], 0, "version directory does not exist");
 	return rc;

@@ -1,8 +1,12 @@
-/* util.c - allocation, strbuf and strlist. */
+/* util.c - allocation, strbuf and strlist, and the one way files are opened to read. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "migtree/util.h"
 
@@ -223,28 +227,93 @@ void sort_array_r(void *base, size_t n, size_t size,
 		qsort_r(base, n, size, cmp, ctx);
 }
 
-char *read_file(const char *path, size_t *len)
+const char *file_kind(unsigned mode)
 {
-	FILE *f = fopen(path, "rb");
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFSOCK:
+		return "a socket";
+	default:
+		return "not a file";
+	}
+}
+
+int open_regular(const char *path, const char **why)
+{
+	static char not_regular[64];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), flags;
+
+	if (fd < 0) {
+		if (why)
+			*why = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+
+		close(fd);
+		if (why)
+			*why = strerror(e);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(not_regular, sizeof(not_regular), "not a regular file (%s)", file_kind(st.st_mode));
+		close(fd);
+		if (why)
+			*why = not_regular;
+		errno = EINVAL;
+		return -1;
+	}
+	/* a regular file never blocks; later reads need no special care */
+	flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
+}
+
+char *read_regular(const char *path, size_t *len, const char **why)
+{
 	struct strbuf sb;
 	char buf[65536];
-	size_t n;
-	int failed;
+	ssize_t n;
+	int fd = open_regular(path, why);
 
-	if (!f)
+	if (fd < 0)
 		return NULL;
 	sb_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_addn(&sb, buf, n);
-	failed = ferror(f);
-	fclose(f);
-	if (failed) {
-		sb_free(&sb);
-		return NULL;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			if (why)
+				*why = strerror(e);
+			sb_free(&sb);
+			close(fd);
+			errno = e;
+			return NULL;
+		}
+		sb_addn(&sb, buf, (size_t)n);
 	}
+	close(fd);
 	if (len)
 		*len = sb.len;
 	return sb_detach(&sb);
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	return read_regular(path, len, NULL);
 }
 
 const char *path_base(const char *path)

@@ -16,6 +16,7 @@
 #include "migtree/ini.h"
 #include "migtree/pkgfind.h"
 #include "migtree/scan.h"
+#include "migtree/toml.h"
 
 static char root[PATH_MAX], saved_cwd[PATH_MAX];
 
@@ -496,6 +497,158 @@ static void test_unread_subdirectories_note(void **state)
 	free(dir);
 }
 
+/* A fan-out of %(...)s references (8^9 copies) stops at the budget, saying which
+ * file, key and line; it once ran for minutes. */
+static void test_interpolation_budget(void **state)
+{
+	struct ini ini;
+	struct mt_error err = { 0 };
+	struct strbuf sb;
+	char *v, *path = xasprintf("%s/bomb.ini", root);
+
+	(void)state;
+	sb_init(&sb);
+	sb_adds(&sb, "[alembic]\nscript_location = %(l0)s\n");
+	for (int i = 0; i < 9; i++) {
+		sb_addf(&sb, "l%d = ", i);
+		for (int k = 0; k < 8; k++)
+			sb_addf(&sb, "%%(l%d)s", i + 1);
+		sb_addc(&sb, '\n');
+	}
+	sb_adds(&sb, "l9 = xxxxxxxxxxxxxxxx\n");
+	write_file("bomb.ini", sb.buf);
+	sb_free(&sb);
+	assert_int_equal(ini_load(&ini, path, &err), 0);
+	assert_int_equal(ini_get(&ini, "alembic", "script_location", "/H", &v, &err), -1);
+	assert_null(v);
+	assert_string_equal(err.path, path);
+	assert_int_equal(err.line, 2);
+	assert_string_equal(err.message, "interpolation of script_location expands past 1048576 bytes");
+	assert_int_equal(ini_get(&ini, "alembic", "l8", "/H", &v, &err), 0); /* 128 bytes: fine */
+	assert_int_equal(strlen(v), 128);
+	free(v);
+	ini_free(&ini);
+	free(path);
+}
+
+/* A FIFO (or a device) where a file is expected is refused at once, named. */
+static void test_fifo_never_blocks(void **state)
+{
+	struct ini ini;
+	struct toml_table t;
+	struct mt_error err = { 0 };
+	char *path = xasprintf("%s/fifo.ini", root);
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_null(read_regular(path, NULL, &why));
+	assert_string_equal(why, "not a regular file (a FIFO)");
+	assert_int_equal(ini_load(&ini, path, &err), -1);
+	assert_string_equal(err.message, "not a regular file (a FIFO)");
+	ini_free(&ini);
+	assert_int_equal(toml_load_table(path, "tool.alembic", &t, &err), -1);
+	assert_string_equal(err.message, "not a regular file (a FIFO)");
+	toml_table_free(&t);
+	assert_null(read_regular("/dev/null", NULL, &why));
+	assert_string_equal(why, "not a regular file (a character device)");
+	free(path);
+}
+
+static void load_toml(const char *text, struct toml_table *t, int want, struct mt_error *err)
+{
+	char *path = xasprintf("%s/pyproject.toml", root);
+
+	write_file("pyproject.toml", text);
+	assert_int_equal(toml_load_table(path, "tool.alembic", t, err), want);
+	free(path);
+}
+
+/* What pyproject.toml files hold besides [tool.alembic] is read and skipped; a
+ * real syntax error is reported with its line. */
+static void test_toml_syntax(void **state)
+{
+	struct toml_table t;
+	struct mt_error err = { 0 };
+	const struct strlist *items;
+	const int *lines;
+
+	(void)state;
+	load_toml("[project]\n"                                          /* 1 */
+		  "description = \"\"\"\nfake:\n[tool.alembic]\n"       /* 2-4 */
+		  "script_location = \"no\"\n\"\"\"\n"                   /* 5-6 */
+		  "lit = '''\nx ''' # c\n"                               /* 7-8 */
+		  "license = { text = \"MIT\", n = { a = [1, 2] } }\n"   /* 9 */
+		  "authors = [\n  { name = \"A\" },\n]\n"                /* 10-12 */
+		  "when = 1979-05-27 07:32:00Z\n\n"                      /* 13-14 */
+		  "[tool.alembic]\n"                                     /* 15 */
+		  "script_location = \"a\\u00e9\\\"\"  # comment\n"      /* 16 */
+		  "\"file_template\" = '%(rev)s'\n"                      /* 17 */
+		  "recursive_version_locations = true\n"                 /* 18 */
+		  "version_locations = [\n  \"one\",\n\n  'two', # c\n]\n" /* 19-23 */
+		  "doc = \"\"\"\\\n   joined \"\"quotes\"\"\"\"\"\n\n"   /* 24-26 */
+		  "[[tool.other]]\nalembic.no = 1\n",
+		  &t, 0, &err);
+	assert_true(t.found);
+	assert_string_equal(toml_get(&t, "script_location"), "a\xc3\xa9\"");
+	assert_string_equal(toml_get(&t, "file_template"), "%(rev)s");
+	assert_string_equal(toml_get(&t, "recursive_version_locations"), "true");
+	assert_string_equal(toml_get(&t, "doc"), "joined \"\"quotes\"\"");
+	assert_true(toml_find_list(&t, "version_locations", &items, &lines));
+	assert_int_equal(items->n, 2);
+	assert_string_equal(items->v[1], "two");
+	assert_int_equal(lines[0], 20);
+	assert_int_equal(lines[1], 22);
+	assert_null(toml_get(&t, "no"));
+	toml_table_free(&t);
+
+	load_toml("[tool]\nalembic.script_location = \"dotted\"\n", &t, 0, &err);
+	assert_true(t.found);
+	assert_string_equal(toml_get(&t, "script_location"), "dotted");
+	toml_table_free(&t);
+
+	load_toml("[project]\nname = \"x\"\n\n[tool.alembic\n", &t, -1, &err);
+	assert_int_equal(err.line, 4);
+	assert_string_equal(err.message, "invalid TOML: expected ']' after a table name");
+	toml_table_free(&t);
+	load_toml("a = \"\"\"\nnever closed\n", &t, -1, &err);
+	assert_int_equal(err.line, 1);
+	assert_string_equal(err.message, "invalid TOML: an unterminated string");
+	toml_table_free(&t);
+	load_toml("a = 1 b = 2\n", &t, -1, &err);
+	assert_string_equal(err.message, "invalid TOML: expected the end of the line after a value");
+	toml_table_free(&t);
+	load_toml("a = { b = 1\n", &t, -1, &err);
+	toml_table_free(&t);
+	load_toml("a = \"\\q\"\n", &t, -1, &err);
+	assert_string_equal(err.message, "invalid TOML: an unknown escape in a string");
+	toml_table_free(&t);
+}
+
+/* A malformed pyproject.toml found by the search is reported, not passed over as
+ * "no configuration here"; -c on a device says what it is. */
+static void test_config_file_messages(void **state)
+{
+	struct config_request req = { 0 };
+	struct mt_config cfg;
+	struct mt_error err = { 0 };
+
+	(void)state;
+	make_dir("badtoml");
+	write_file("badtoml/pyproject.toml", "[tool.alembic]\nscript_location = \"mig\n");
+	assert_int_equal(chdir(root), 0);
+	assert_int_equal(chdir("badtoml"), 0);
+	assert_int_equal(config_load(&req, &cfg, &err), -1);
+	assert_true(str_ends_with(err.path, "badtoml/pyproject.toml"));
+	assert_int_equal(err.line, 2);
+	config_free(&cfg);
+	req.config_file = "/dev/null";
+	assert_int_equal(config_load(&req, &cfg, &err), -1);
+	assert_string_equal(err.message, "not a regular file (a character device); -c names a configuration file");
+	config_free(&cfg);
+	assert_int_equal(chdir(saved_cwd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +665,10 @@ int main(void)
 		cmocka_unit_test(test_repository_root_fallback),
 		cmocka_unit_test(test_defines_from_config_files),
 		cmocka_unit_test(test_unread_subdirectories_note),
+		cmocka_unit_test(test_interpolation_budget),
+		cmocka_unit_test(test_fifo_never_blocks),
+		cmocka_unit_test(test_toml_syntax),
+		cmocka_unit_test(test_config_file_messages),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, setup, teardown);

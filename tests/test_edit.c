@@ -413,6 +413,83 @@ static void test_killed_mid_save_never_tears(void **state)
 	}
 }
 
+/* A save stopped after its first rename says that first and whole: which file was
+ * saved, which was not and why (issue 13: the "1 of 2" part was cut off). */
+static void test_partial_save_is_reported_first(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+	struct strlist written = { 0 };
+	struct save_io io = save_io_system;
+
+	(void)state;
+	load(&p, &s);
+	set_down(&s, "bbbb2222", "cccc3333");
+	set_down(&s, "cccc3333", "");
+	io.rename = flaky_rename;
+	calls = 0;
+	fail_on = 2;
+	assert_int_equal(save_session(&s, &io, &written, &err), -1);
+	assert_int_equal(written.n, 1);
+	assert_string_equal(err.path, "");
+	if (strncmp(err.message, "saved 1 of 2 files: ", 20) || !strstr(err.message, "; not saved: ") ||
+	    !strstr(err.message, "cannot replace it: Read-only file system"))
+		fail_msg("%s", err.message);
+	assert_non_null(strstr(err.message, written.v[0]));
+	assert_no_temp();
+	assert_int_equal(edit_changed(&s, NULL, 0), 1); /* the other one is still pending */
+	sl_free(&written);
+	unload(&p, &s);
+}
+
+/* Empty, blank and control-character ids are refused before anything is written;
+ * quotes are not a reason (they are written escaped). */
+static void test_bad_ids_refused(void **state)
+{
+	static const char *const bad[] = { "", "  ", "\t", "a\nb", "a\x1b[31m" };
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(edit_check_id(bad[i], &err), -1);
+	assert_int_equal(edit_check_id("", &err), -1);
+	assert_string_equal(err.message, "an empty revision id; did you mean `none`?");
+	assert_int_equal(edit_check_id("a\nb", &err), -1);
+	assert_non_null(strstr(err.message, "'a\\nb' holds a control character (a newline)"));
+	assert_int_equal(edit_check_id("it's", &err), 0);
+	load(&p, &s);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct strlist pl = { 0 };
+
+		sl_push(&pl, bad[i]);
+		assert_int_equal(edit_set_down(&s, "bbbb2222", &pl, true, &err), -1);
+		assert_int_equal(edit_create_stub(&s, bad[i], NULL, NULL, &err), -1);
+		sl_push(&pl, "dddd4444");
+		assert_int_equal(edit_create_merge(&s, &pl, NULL, NULL, &err), -1);
+		sl_free(&pl);
+	}
+	assert_int_equal(edit_changed(&s, NULL, 0), 0);
+	unload(&p, &s);
+}
+
+/* Temporaries: their names fit NAME_MAX whatever the target's, and only names of
+ * their exact form are taken for one (scan.c removes those when stale). */
+static void test_temporary_names(void **state)
+{
+	(void)state;
+	assert_true(save_is_temporary(".a.py.migtree-0123456789ab"));
+	assert_false(save_is_temporary("a.py.migtree-0123456789ab"));
+	assert_false(save_is_temporary(".a.py.migtree-0123456789AB"));
+	assert_false(save_is_temporary(".a.py.migtree-0123456789a"));
+	assert_false(save_is_temporary(".a.py.migtree-notours"));
+	assert_false(save_is_temporary(".migtree-0123456789ab"));
+	assert_false(save_is_temporary(".a.py"));
+	assert_true(1 + SAVE_BASE_MAX + strlen(".migtree-") + SAVE_SUFFIX_LEN <= NAME_MAX);
+}
+
 static void test_new_files(void **state)
 {
 	struct project p;
@@ -485,6 +562,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vanished_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_mid_save_never_tears, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_partial_save_is_reported_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_ids_refused, setup, teardown),
+		cmocka_unit_test(test_temporary_names),
 		cmocka_unit_test(test_names_and_slugs),
 	};
 

@@ -16,6 +16,11 @@
 #include "migtree/graph.h"
 #include "migtree/parse.h"
 
+/* Find the header fields parse.c leaves out: one on the docstring's first line,
+ * after its opening quotes (`"""Revises: zz"""`). Every reader of a migration
+ * file calls it after parse_revision_file (scan.c, edit.c). */
+void docstring_complete(struct revision_file *rf);
+
 /* The revision ids a `Revises:` (or `Revision ID:`) value names, in order, appended
  * to OUT: quotes, brackets, commas and spaces separate; `None` and empty names nothing. */
 void docstring_split_revises(const char *value, struct strlist *out);

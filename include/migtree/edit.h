@@ -34,6 +34,12 @@ struct edit_session {
 	size_t n_undo, cap_undo, n_redo, cap_redo;
 };
 
+/* Refuse an id no repair may write: empty or blank (an unset shell variable:
+ * "an empty revision id; did you mean `none`?") or holding a control character
+ * (a newline would end the string literal). Quotes and backslashes are fine: ids
+ * are written with quote_python. 0 or -1 with ERR saying what is wrong. */
+int edit_check_id(const char *id, struct mt_error *err);
+
 void edit_begin(struct edit_session *s, struct project *p);
 void edit_end(struct edit_session *s);
 

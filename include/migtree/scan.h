@@ -4,13 +4,21 @@
  * sorted, then (only with recursive_version_locations) its subdirectories sorted.
  * `__pycache__` is skipped; a name is a candidate when it ends in `.py` and does
  * not start with `__init__` or `.#`. The order matters: it breaks ties in
- * `alembic history`. */
+ * `alembic history`.
+ *
+ * Two things Alembic does not do, both reported as notes: directories more than
+ * SCAN_MAX_DEPTH levels below a location are not read (a tree that deep is a
+ * mistake or an attack, and the walk must end), and temporaries a killed save
+ * left behind (save.h) are removed once they are stale. */
 #ifndef MIGTREE_SCAN_H
 #define MIGTREE_SCAN_H
 
 #include "migtree/config.h"
 #include "migtree/error.h"
 #include "migtree/parse.h"
+
+/* How deep below a version location the recursive walk goes. */
+#define SCAN_MAX_DEPTH 64
 
 struct file_list {
 	struct revision_file **v;

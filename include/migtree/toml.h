@@ -1,5 +1,6 @@
 /* toml.h - read one table of a pyproject.toml (strings, booleans, integers and
- * arrays of strings), enough for Alembic's [tool.alembic]. */
+ * arrays of strings), enough for Alembic's [tool.alembic]. The whole file is
+ * checked as TOML (see toml.c): a syntax error fails with its file and line. */
 #ifndef MIGTREE_TOML_H
 #define MIGTREE_TOML_H
 

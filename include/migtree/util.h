@@ -55,8 +55,17 @@ void sl_copy(struct strlist *dst, const struct strlist *src);
 char *sl_join(const struct strlist *sl, const char *sep);
 void sl_sort(struct strlist *sl);
 
-/* The whole file at PATH (NUL-terminated; *LEN, when not NULL, gets its size), or
- * NULL with errno set. */
+/* Every file migtree reads goes through open_regular: opened with O_NONBLOCK,
+ * since a FIFO (or a device) named like a migration or a config would block the
+ * open forever, and refused unless it is a regular file. Returns the descriptor
+ * (blocking again), or -1 with errno set and *WHY (when not NULL) a phrase for the
+ * user: strerror's, or "not a regular file (a FIFO)" (then errno is EINVAL). */
+int open_regular(const char *path, const char **why);
+/* "a FIFO", "a directory", "a character device"... for a stat st_mode. */
+const char *file_kind(unsigned mode);
+/* The whole regular file at PATH (NUL-terminated; *LEN, when not NULL, gets its
+ * size), or NULL with errno and *WHY (may be NULL) set as by open_regular. */
+char *read_regular(const char *path, size_t *len, const char **why);
 char *read_file(const char *path, size_t *len);
 
 /* The file name after the last '/' of PATH (PATH itself when there is none). */

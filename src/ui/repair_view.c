@@ -528,7 +528,8 @@ static void do_save(struct ui *ui)
 	struct mt_error err = { 0 };
 
 	if (save_session(&ui->edit, &save_io_system, &written, &err)) {
-		error_message(ui, "not saved: ", &err);
+		/* a partial save's message starts with what was saved (save.h) */
+		error_message(ui, written.n ? "" : "not saved: ", &err);
 	} else {
 		ui_set_message(ui, false, "saved %zu file%s", written.n, written.n == 1 ? "" : "s");
 	}

@@ -1,0 +1,3 @@
+"""left"""
+revision = "bb"
+down_revision = "aa"

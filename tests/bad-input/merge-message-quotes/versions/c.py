@@ -1,0 +1,3 @@
+"""right"""
+revision = "cc"
+down_revision = "aa"

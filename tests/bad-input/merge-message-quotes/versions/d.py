@@ -1,0 +1,3 @@
+"""gone"""
+revision = "dd"
+down_revision = "missing1"

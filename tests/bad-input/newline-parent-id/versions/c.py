@@ -1,0 +1,3 @@
+"""child"""
+revision = "cc"
+down_revision = "aa"

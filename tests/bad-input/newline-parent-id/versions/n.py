@@ -1,0 +1,3 @@
+"""n"""
+revision = "n\nl"
+down_revision = "aa"

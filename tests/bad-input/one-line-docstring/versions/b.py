@@ -1,0 +1,3 @@
+"""Revises: zz"""
+revision = "bb"
+down_revision = "aa"

@@ -1,0 +1,3 @@
+"""c"""
+revision = "cc"
+down_revision = "aa"
