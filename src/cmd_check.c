@@ -8,6 +8,7 @@
 #include "migtree/cli.h"
 #include "migtree/format.h"
 #include "migtree/json.h"
+#include "migtree/quote.h"
 
 struct check_opts {
 	bool json, strict, verbose;
@@ -99,6 +100,18 @@ static int check_required(struct project *p, const char *pattern)
 
 /* Several heads on one branch are the one warning that fails a deploy, so its
  * ways out are printed without -v too: that is what a CI log must say. */
+/* One problem is one line: a newline or control character inside a path, an id
+ * or a message is shown escaped (^J), so a file cannot forge more lines. */
+static void put_line_text(struct cli *cli, const char *s)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	quote_terminal(&sb, s, strlen(s));
+	fputs(sb.buf ? sb.buf : "", cli->out);
+	sb_free(&sb);
+}
+
 static void print_text(struct cli *cli, const struct problem_list *pl, bool verbose)
 {
 	for (size_t i = 0; i < pl->n; i++) {
@@ -106,14 +119,21 @@ static void print_text(struct cli *cli, const struct problem_list *pl, bool verb
 		bool err = problem_severity(pr->kind) == SEVERITY_ERROR;
 		bool fixes = verbose || pr->kind == PROBLEM_MULTIPLE_HEADS;
 
-		if (pr->path)
-			fprintf(cli->out, "%s:%d: ", pr->path, pr->line);
+		if (pr->path) {
+			put_line_text(cli, pr->path);
+			fprintf(cli->out, ":%d: ", pr->line);
+		}
 		cli_put_color(cli, err ? "\033[31m" : "\033[33m");
 		fputs(problem_kind_name(pr->kind), cli->out);
 		cli_put_color(cli, "\033[0m");
-		fprintf(cli->out, ": %s\n", format_clip(pr->message, FORMAT_CLIP_MESSAGE));
-		for (size_t k = 0; fixes && k < pr->fixes.n; k++)
-			fprintf(cli->out, "    fix: %s\n", format_clip(pr->fixes.v[k], FORMAT_CLIP_MESSAGE));
+		fputs(": ", cli->out);
+		put_line_text(cli, format_clip(pr->message, FORMAT_CLIP_MESSAGE));
+		fputc('\n', cli->out);
+		for (size_t k = 0; fixes && k < pr->fixes.n; k++) {
+			fputs("    fix: ", cli->out);
+			put_line_text(cli, format_clip(pr->fixes.v[k], FORMAT_CLIP_MESSAGE));
+			fputc('\n', cli->out);
+		}
 	}
 }
 

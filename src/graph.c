@@ -189,8 +189,58 @@ static uint32_t phantom_for(struct graph *g, const char *id)
 	return add_node(g, own, NULL);
 }
 
+/* Has LIST (a node's edges) got X? A plain scan for the usual one or two edges;
+ * a hashed set once a list is long, so a 200,000-item tuple stays linear. */
+struct edge_set {
+	uint32_t *slot; /* NO_NODE = empty */
+	size_t cap, n;
+};
+
+static bool edge_set_add(struct edge_set *es, const struct u32vec *list, uint32_t x)
+{
+	size_t at;
+
+	if (list->n < 16 && !es->slot)
+		return !u32_contains(list, x);
+	if (es->n * 2 >= es->cap) { /* rebuild from the list, twice as large */
+		free(es->slot);
+		es->cap = es->cap ? es->cap * 4 : 64;
+		es->slot = xmalloc(es->cap * sizeof(uint32_t));
+		memset(es->slot, 0xff, es->cap * sizeof(uint32_t));
+		es->n = 0;
+		for (uint32_t k = 0; k < list->n; k++)
+			for (at = (list->v[k] * 2654435761u) & (es->cap - 1); es->slot[at] != list->v[k];
+			     at = (at + 1) & (es->cap - 1))
+				if (es->slot[at] == NO_NODE) {
+					es->slot[at] = list->v[k];
+					es->n++;
+					break;
+				}
+	}
+	for (at = (x * 2654435761u) & (es->cap - 1); es->slot[at] != NO_NODE; at = (at + 1) & (es->cap - 1))
+		if (es->slot[at] == x)
+			return false;
+	return true; /* the caller pushes X to LIST; the next call finds it there */
+}
+
+static void edge_set_note(struct edge_set *es, uint32_t x)
+{
+	size_t at;
+
+	if (!es->slot)
+		return;
+	for (at = (x * 2654435761u) & (es->cap - 1); es->slot[at] != NO_NODE && es->slot[at] != x;
+	     at = (at + 1) & (es->cap - 1))
+		;
+	if (es->slot[at] == NO_NODE) {
+		es->slot[at] = x;
+		es->n++;
+	}
+}
+
 static void link_down(struct graph *g, uint32_t i)
 {
+	struct edge_set seen = { 0 };
 	struct node *nd = &g->nodes[i];
 	struct revision_file *rf = nd->file;
 	struct strlist *downs = &rf->down.ids;
@@ -214,7 +264,7 @@ static void link_down(struct graph *g, uint32_t i)
 				    "revision %s names itself as down_revision (Alembic: Self-loop is detected)", d);
 			continue;
 		}
-		if (to != NO_NODE && u32_contains(&nd->down, to))
+		if (to != NO_NODE && !edge_set_add(&seen, &nd->down, to))
 			continue; /* a duplicate: linked and reported already */
 		if (to == NO_NODE || g->nodes[to].phantom) {
 			bool is_label = strmap_get(&g->labels, d, &lab);
@@ -228,8 +278,10 @@ static void link_down(struct graph *g, uint32_t i)
 			nd = &g->nodes[i]; /* phantom_for may move the array */
 		}
 		u32_push(&nd->down, to);
+		edge_set_note(&seen, to);
 		u32_push(&g->nodes[to].children, i);
 	}
+	free(seen.slot);
 }
 
 static void link_deps(struct graph *g, uint32_t i)

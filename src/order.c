@@ -48,6 +48,7 @@ struct sorter {
 	uint32_t *chain_len;
 	int64_t *chain_top;       /* chain -> index of its highest unemitted node, -1 if none */
 	uint32_t *chain_nodes;
+	uint8_t *extends;         /* node -> extends_parent(): 0 no, 1 yes, 2 not known yet */
 	uint32_t n_chains;
 	struct u32vec *out;
 	/* reverse norm_down edges, flat: the x with v in x.norm_down are
@@ -208,17 +209,23 @@ static uint32_t todo_parents(const struct sorter *s, uint32_t v)
 	return n;
 }
 
-/* Does V continue the chain of its one parent (a parent with one child)? */
+/* Does V continue the chain of its one parent (a parent with one child)? Known
+ * once per node: a merge of 200,000 parents is asked about by each of them. */
 static bool extends_parent(const struct sorter *s, uint32_t v)
 {
 	const struct node *nd = &s->g->nodes[v];
+	bool yes = false;
 
-	if (todo_parents(s, v) != 1)
-		return false;
-	for (uint32_t k = 0; k < nd->norm_down.n; k++)
-		if (s->todo[nd->norm_down.v[k]])
-			return rev_count(s, nd->norm_down.v[k]) == 1;
-	return false;
+	if (s->extends[v] != 2)
+		return s->extends[v];
+	if (todo_parents(s, v) == 1)
+		for (uint32_t k = 0; k < nd->norm_down.n; k++)
+			if (s->todo[nd->norm_down.v[k]]) {
+				yes = rev_count(s, nd->norm_down.v[k]) == 1;
+				break;
+			}
+	s->extends[v] = yes;
+	return yes;
 }
 
 static void start_chain(struct sorter *s, uint32_t bottom, uint32_t *used)
@@ -249,6 +256,8 @@ static void build_chains(struct sorter *s)
 	s->chain_len = xmalloc((n ? n : 1) * sizeof(uint32_t));
 	s->chain_top = xmalloc((n ? n : 1) * sizeof(int64_t));
 	s->chain_nodes = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	s->extends = xmalloc(n ? n : 1);
+	memset(s->extends, 2, n ? n : 1);
 	for (uint32_t v = 0; v < n; v++)
 		s->chain_of[v] = NO_NODE;
 	for (uint32_t v = 0; v < n; v++)
@@ -277,6 +286,7 @@ static void sorter_free(struct sorter *s)
 	free(s->chain_len);
 	free(s->chain_top);
 	free(s->chain_nodes);
+	free(s->extends);
 }
 
 void history_order(const struct graph *g, const bool *todo, const struct u32vec *heads,

@@ -171,16 +171,30 @@ static char quote_of(struct parser *p, const struct token *t)
 	return *s;
 }
 
+static size_t pow2_at_least(size_t x)
+{
+	size_t c = 1;
+
+	while (c < x)
+		c <<= 1;
+	return c;
+}
+
+/* The spans and flags grow by doubling with the item list (they hold
+ * pow2_at_least(n) slots): one realloc per item would copy a 200,000-item tuple
+ * quadratically under allocators that move every block. */
 static void push_item(struct py_value *v, char *s, bool is_ref, struct mt_span span)
 {
 	size_t n = v->items.n;
+	bool full = (n & (n - 1)) == 0; /* 0 or a power of two */
 
-	v->item_spans = xrealloc(v->item_spans, (n + 1) * sizeof(*v->item_spans));
+	if (full)
+		v->item_spans = xrealloc(v->item_spans, pow2_at_least(n + 1) * sizeof(*v->item_spans));
 	v->item_spans[n] = span;
 	if (is_ref && !v->item_is_ref)
-		v->item_is_ref = xcalloc(n + 1, sizeof(bool));
-	else if (v->item_is_ref)
-		v->item_is_ref = xrealloc(v->item_is_ref, (n + 1) * sizeof(bool));
+		v->item_is_ref = xcalloc(pow2_at_least(n + 1), sizeof(bool));
+	else if (v->item_is_ref && full)
+		v->item_is_ref = xrealloc(v->item_is_ref, pow2_at_least(n + 1) * sizeof(bool));
 	if (v->item_is_ref)
 		v->item_is_ref[n] = is_ref;
 	sl_push_owned(&v->items, s);

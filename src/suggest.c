@@ -32,14 +32,26 @@ static bool file_name_matches(const struct revision_file *rf, const char *missin
 	return n > m + 4 && !strncmp(rf->name + n - 3 - m, missing, m) && rf->name[n - 4 - m] == '_';
 }
 
-static void by_name_and_prefix(const struct graph *g, struct problem *p, const bool *desc)
+/* What every missing parent of one revision shares: the revisions that exist (a
+ * broken file may name 200,000 missing parents: loops go over files, not
+ * phantoms), and the revision's descendants and Create Date candidate, computed
+ * once per revision rather than per missing parent. */
+struct suggest_ctx {
+	uint32_t *real, n_real;
+	uint32_t v;          /* the revision DESC and DATE_BEST are for */
+	bool *desc;
+	uint32_t date_best;
+};
+
+static void by_name_and_prefix(const struct graph *g, struct problem *p, const struct suggest_ctx *c)
 {
 	uint32_t prefix_hit = NO_NODE, prefix_count = 0;
 
-	for (uint32_t i = 0; i < g->n; i++) {
+	for (uint32_t r = 0; r < c->n_real; r++) {
+		uint32_t i = c->real[r];
 		const struct node *nd = &g->nodes[i];
 
-		if (nd->phantom || desc[i])
+		if (c->desc[i])
 			continue;
 		if (file_name_matches(nd->file, p->ref))
 			add_candidate(p, nd->id, "its file name is the missing text");
@@ -68,26 +80,26 @@ static void by_docstring(const struct graph *g, struct problem *p, const struct 
 	sl_free(&doc);
 }
 
-static void by_create_date(const struct graph *g, struct problem *p, const struct revision_file *rf,
-			   const bool *desc)
+/* The revision created just before RF (not one of its descendants), or NO_NODE. */
+static uint32_t created_before(const struct graph *g, const struct revision_file *rf,
+			       const struct suggest_ctx *c)
 {
 	const char *mine = rf->doc_create_date.value;
 	uint32_t best = NO_NODE;
 
 	if (!mine || !*mine)
-		return;
-	for (uint32_t i = 0; i < g->n; i++) {
-		const struct node *nd = &g->nodes[i];
-		const char *d;
+		return NO_NODE;
+	for (uint32_t r = 0; r < c->n_real; r++) {
+		uint32_t i = c->real[r];
+		const char *d = g->nodes[i].file->doc_create_date.value;
 
-		if (nd->phantom || desc[i] || !(d = nd->file->doc_create_date.value) || !*d)
+		if (c->desc[i] || !d || !*d)
 			continue;
 		if (strcmp(d, mine) < 0 &&
 		    (best == NO_NODE || strcmp(d, g->nodes[best].file->doc_create_date.value) > 0))
 			best = i;
 	}
-	if (best != NO_NODE)
-		add_candidate(p, g->nodes[best].id, "created just before it, by Create Date");
+	return best;
 }
 
 /* Alembic resolves depends_on by full id or branch label only (a prefix is a
@@ -105,12 +117,26 @@ static void suggest_dependency(struct graph *g, struct problem *p)
 	sl_free(&matches);
 }
 
+static void ctx_for(const struct graph *g, struct suggest_ctx *c, uint32_t v)
+{
+	if (c->v == v)
+		return;
+	free(c->desc);
+	c->v = v;
+	c->desc = graph_descendants(g, v);
+	c->date_best = created_before(g, g->nodes[v].file, c);
+}
+
 void suggest_missing_parents(struct graph *g)
 {
+	struct suggest_ctx c = { xmalloc((g->n ? g->n : 1) * sizeof(uint32_t)), 0, NO_NODE, NULL, NO_NODE };
+
+	for (uint32_t i = 0; i < g->n; i++)
+		if (!g->nodes[i].phantom)
+			c.real[c.n_real++] = i;
 	for (size_t i = 0; i < g->problems.n; i++) {
 		struct problem *p = &g->problems.v[i];
 		uint32_t v;
-		bool *desc;
 
 		if (p->kind == PROBLEM_MISSING_DEPENDENCY)
 			suggest_dependency(g, p);
@@ -119,14 +145,16 @@ void suggest_missing_parents(struct graph *g)
 		v = graph_find(g, p->revision);
 		if (v == NO_NODE)
 			continue;
-		desc = graph_descendants(g, v);
-		by_name_and_prefix(g, p, desc);
-		by_docstring(g, p, g->nodes[v].file, desc);
-		by_create_date(g, p, g->nodes[v].file, desc);
+		ctx_for(g, &c, v);
+		by_name_and_prefix(g, p, &c);
+		by_docstring(g, p, g->nodes[v].file, c.desc);
+		if (c.date_best != NO_NODE)
+			add_candidate(p, g->nodes[c.date_best].id, "created just before it, by Create Date");
 		sl_push_owned(&p->fixes, xasprintf("or create the missing revision: migtree stub %s --down PARENT",
 						   p->ref));
 		sl_push_owned(&p->fixes, xasprintf("or make %s a base: migtree set-down %s none", p->revision,
 						   p->revision));
-		free(desc);
 	}
+	free(c.desc);
+	free(c.real);
 }
