@@ -1,0 +1,3 @@
+revision = "a1"
+down_revision = None
+branch_labels = ("core",)

@@ -1,0 +1,1 @@
+"""cr only"""revision = "b2"down_revision = "a1"

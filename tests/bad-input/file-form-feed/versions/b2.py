@@ -1,0 +1,4 @@
+"""ff
+"""
+revision = "b2"
+down_revision = "a1"

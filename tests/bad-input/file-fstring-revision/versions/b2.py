@@ -1,0 +1,3 @@
+N = 2
+revision = f"b{N}"
+down_revision = "a1"

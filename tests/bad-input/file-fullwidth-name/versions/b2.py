@@ -1,0 +1,4 @@
+"""fw
+"""
+revision = "b2"
+ｄown_revision = "a1"

@@ -1,0 +1,5 @@
+"""mixed
+"""
+revision = "b2"down_revision = (
+  "a1",
+)

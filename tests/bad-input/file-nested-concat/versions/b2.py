@@ -1,0 +1,4 @@
+"""nested
+"""
+revision = "b2"
+down_revision = (("a" "1"), "c3")

@@ -1,0 +1,2 @@
+revision = "aaa\x00evil"
+down_revision = "a1"

@@ -1,0 +1,3 @@
+revision = "c3"
+down_revision = "a1"
+branch_labels = "x"
