@@ -72,14 +72,14 @@ static const char *full_id(struct project *p, const char *arg)
 }
 
 /* Print the diff, save unless dry-run; the exit status. */
-static int finish_edit(struct edit_session *s, const struct edit_opts *o)
+static int finish_edit(struct cli *cli, struct edit_session *s, const struct edit_opts *o)
 {
 	char *diff = edit_diff(s);
 	struct strlist written = { 0 };
 	struct mt_error err = { 0 };
 	int rc = EXIT_OK;
 
-	fputs(diff, stdout);
+	fputs(diff, cli->out); /* escaped on a terminal, byte-exact in a pipe */
 	free(diff);
 	if (o->dry_run) {
 		cli_error("dry run: nothing written");
@@ -160,7 +160,7 @@ int cmd_set_down(struct cli *cli, int argc, char **argv)
 		rc = refuse_published(cli, &p, rev);
 	if (rc == EXIT_OK) {
 		edit_begin(&s, &p);
-		rc = edit_set_down(&s, rev, &parents, false, &err) ? refused(&err) : finish_edit(&s, &o);
+		rc = edit_set_down(&s, rev, &parents, false, &err) ? refused(&err) : finish_edit(cli, &s, &o);
 		edit_end(&s);
 	}
 	sl_free(&parents);
@@ -229,7 +229,7 @@ int cmd_set_docstring(struct cli *cli, int argc, char **argv)
 	}
 	edit_begin(&s, &p);
 	rc = (o.all ? set_all_docstrings(&p, &s, &err) : edit_set_docstring(&s, rev, &err)) ? refused(&err)
-											    : finish_edit(&s, &o);
+											    : finish_edit(cli, &s, &o);
 	edit_end(&s);
 	project_free(&p);
 	return rc;
@@ -261,7 +261,7 @@ int cmd_stub(struct cli *cli, int argc, char **argv)
 		return EXIT_PROBLEMS;
 	}
 	edit_begin(&s, &p);
-	rc = edit_create_stub(&s, argv[optind], parent, o.message, &err) ? refused(&err) : finish_edit(&s, &o);
+	rc = edit_create_stub(&s, argv[optind], parent, o.message, &err) ? refused(&err) : finish_edit(cli, &s, &o);
 	edit_end(&s);
 	project_free(&p);
 	return rc;
@@ -291,7 +291,7 @@ int cmd_merge(struct cli *cli, int argc, char **argv)
 	}
 	if (rc == EXIT_OK) {
 		edit_begin(&s, &p);
-		rc = edit_create_merge(&s, &heads, o.message, &id, &err) ? refused(&err) : finish_edit(&s, &o);
+		rc = edit_create_merge(&s, &heads, o.message, &id, &err) ? refused(&err) : finish_edit(cli, &s, &o);
 		edit_end(&s);
 	}
 	free(id);
