@@ -140,12 +140,12 @@ check() {
 # says what to install.
 missing() {
 	if [ "${CI:-}" = true ]; then
-		not_ok "$1: needs the Debian package $2, not installed (apt-get install $2)"
+		not_ok "$1: needs the Debian package(s) $2, not installed (apt-get install $2)"
 		return
 	fi
 	skipped=$((skipped + 1))
-	echo "ok - $1 # SKIP needs the Debian package $2 (apt-get install $2)"
-	echo "SKIP: $1: needs the Debian package $2 (apt-get install $2)" >&2
+	echo "ok - $1 # SKIP needs the Debian package(s) $2 (apt-get install $2)"
+	echo "SKIP: $1: needs the Debian package(s) $2 (apt-get install $2)" >&2
 }
 
 finish() {
