@@ -1,0 +1,174 @@
+/* headless.c - scripted keys in, the virtual screen out (see headless.h).
+ *
+ * Script keys are words of characters, or <Name>, <Resize:COLSxLINES>,
+ * <Click:ROW>, <WheelDown>, <WheelUp>; mouse and resize events carry their data
+ * in the key value (flags above the curses key range). */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "migtree/headless.h"
+#include "migtree/util.h"
+
+#define KEY_IS_RESIZE 0x100000
+#define KEY_IS_CLICK 0x200000
+#define KEY_IS_WHEEL 0x400000
+
+static int *script_keys;
+static size_t script_n, script_pos, script_cap;
+static SCREEN *screen;
+static FILE *screen_out, *screen_in;
+
+static const struct {
+	const char *name;
+	int key;
+} key_names[] = {
+	{ "Enter", '\n' }, { "Esc", 27 }, { "Down", KEY_DOWN }, { "Up", KEY_UP },
+	{ "PgDn", KEY_NPAGE }, { "PgUp", KEY_PPAGE }, { "Home", KEY_HOME }, { "End", KEY_END },
+	{ "F1", KEY_F(1) }, { "Space", ' ' }, { "Tab", '\t' }, { "Backspace", KEY_BACKSPACE },
+	{ "C-r", 'r' & 0x1f }, { "C-f", 'f' & 0x1f }, { "C-b", 'b' & 0x1f }, { "C-l", 'l' & 0x1f },
+};
+
+/* <NAME> (without the brackets) as a key value, -1 when unknown */
+static int named_key(const char *name)
+{
+	const char *x;
+
+	for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
+		if (!strcmp(name, key_names[i].name))
+			return key_names[i].key;
+	if (!strncmp(name, "Resize:", 7)) {
+		x = strchr(name, 'x');
+		return KEY_IS_RESIZE | (atoi(name + 7) << 10) | atoi(x ? x + 1 : "24");
+	}
+	if (!strncmp(name, "Click:", 6))
+		return KEY_IS_CLICK | atoi(name + 6);
+	if (!strcmp(name, "WheelDown"))
+		return KEY_IS_WHEEL;
+	if (!strcmp(name, "WheelUp"))
+		return KEY_IS_WHEEL | 1;
+	return -1;
+}
+
+static int load_script(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char tok[256];
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%255s", tok) == 1) {
+		GROW(script_keys, script_cap, script_pos + strlen(tok) + 1);
+		if (tok[0] == '<' && tok[1]) {
+			char *end = strchr(tok, '>');
+			int key;
+
+			if (end)
+				*end = '\0';
+			key = named_key(tok + 1);
+			if (key < 0) {
+				fclose(f);
+				return -1;
+			}
+			script_keys[script_pos++] = key;
+			continue;
+		}
+		for (char *p = tok; *p; p++)
+			script_keys[script_pos++] = (unsigned char)*p;
+	}
+	fclose(f);
+	script_n = script_pos;
+	script_pos = 0;
+	return 0;
+}
+
+int headless_start(const char *path, char *err, size_t errsize)
+{
+	const char *l = getenv("LINES"), *c = getenv("COLUMNS");
+
+	if (load_script(path)) {
+		snprintf(err, errsize, "MIGTREE_SCRIPT %s: cannot read it, or a <key> in it is unknown",
+			 path);
+		return -1;
+	}
+	screen_out = fopen("/dev/null", "w");
+	screen_in = fopen("/dev/null", "r");
+	if (!screen_out || !screen_in || !(screen = newterm("xterm-256color", screen_out, screen_in))) {
+		snprintf(err, errsize, "headless mode: cannot set up a virtual terminal (xterm-256color)");
+		return -1;
+	}
+	resize_term(l ? atoi(l) : 24, c ? atoi(c) : 80);
+	return 0;
+}
+
+int headless_read_key(int *row, int *bstate)
+{
+	int key;
+
+	if (script_pos >= script_n)
+		return -2; /* end of the script */
+	key = script_keys[script_pos++];
+	if (key & KEY_IS_RESIZE) {
+		resize_term(key & 0x3ff, (key >> 10) & 0x3ff);
+		return KEY_RESIZE;
+	}
+	if (key & KEY_IS_CLICK) {
+		*row = key & 0xffff;
+		*bstate = BUTTON1_CLICKED;
+		return KEY_MOUSE;
+	}
+	if (key & KEY_IS_WHEEL) {
+		*row = 0;
+		*bstate = (key & 1) ? BUTTON4_PRESSED : BUTTON5_PRESSED;
+		return KEY_MOUSE;
+	}
+	return key;
+}
+
+void headless_dump(FILE *out)
+{
+	for (int y = 0; y < LINES; y++) {
+		char line[4096];
+		size_t len = 0;
+
+		for (int x = 0; x < COLS && len + MB_CUR_MAX + 1 < sizeof(line); x++) {
+			cchar_t cc;
+			wchar_t wc[CCHARW_MAX + 1];
+			attr_t at;
+			short pair;
+			mbstate_t st;
+
+			if (mvin_wch(y, x, &cc) == ERR || getcchar(&cc, wc, &at, &pair, NULL) == ERR || !wc[0])
+				continue;
+			memset(&st, 0, sizeof(st));
+			for (int k = 0; wc[k]; k++) {
+				size_t n = wcrtomb(line + len, wc[k], &st);
+
+				if (n != (size_t)-1)
+					len += n;
+			}
+			if (wcwidth(wc[0]) == 2)
+				x++;
+		}
+		while (len > 0 && line[len - 1] == ' ')
+			len--;
+		fwrite(line, 1, len, out);
+		fputc('\n', out);
+	}
+}
+
+void headless_end(void)
+{
+	if (screen)
+		delscreen(screen);
+	if (screen_out)
+		fclose(screen_out);
+	if (screen_in)
+		fclose(screen_in);
+	screen = NULL;
+	screen_out = screen_in = NULL;
+	free(script_keys);
+	script_keys = NULL;
+	script_n = script_pos = script_cap = 0;
+}
