@@ -98,15 +98,17 @@ case_in() {
 }
 
 # screen NAME COLSxLINES 'KEYS' ARGS...: run the explorer headless (real ncurses
-# drawing on a virtual screen, keys from a script) and compare the final screen
-# with tests/screens/NAME.screen
+# drawing on a virtual screen, keys from a script) and compare the final screen,
+# text and attributes (colour roles, reverse, bold: src/ui/headless.c), with
+# tests/screens/NAME.screen. Colour is on as on a terminal (stdout is a file
+# here); a case's own --color=never comes later and wins.
 screen() {
 	name=$1
 	size=$2
 	printf '%s\n' "$3" >"$scratch/keys"
 	shift 3
 	MIGTREE_SCRIPT="$scratch/keys" COLUMNS=${size%x*} LINES=${size#*x} LC_ALL=${SCREEN_LC_ALL:-$LC_ALL} \
-		"$MIGTREE" "$@" >"$scratch/screen" 2>"$scratch/err" </dev/null
+		"$MIGTREE" --color=always "$@" >"$scratch/screen" 2>"$scratch/err" </dev/null
 	got=$?
 	if [ "$got" != 0 ]; then
 		echo "# exit status $got; stderr:"

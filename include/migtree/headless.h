@@ -19,7 +19,11 @@ int headless_start(const char *path, char *err, size_t errsize);
  * virtual screen first; KEY_MOUSE sets *ROW and *BSTATE. */
 int headless_read_key(int *row, int *bstate);
 
-/* The screen as text, one line per row, trailing blanks dropped. */
+/* The screen: its text, one line per row, trailing blanks dropped; a legend
+ * line ("-- attributes: ..."); then one line per row with a code per cell for
+ * its colour role or attributes (reverse, bold, underline), trailing plain cells
+ * dropped. Tests compare both, so a lost selection highlight or an error drawn
+ * in the warning colour fails them. */
 void headless_dump(FILE *out);
 
 /* Release the virtual screen (after endwin) and the script. */

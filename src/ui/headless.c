@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "migtree/headless.h"
+#include "migtree/ui.h"
 #include "migtree/util.h"
 
 #define KEY_IS_RESIZE 0x100000
@@ -126,36 +127,94 @@ int headless_read_key(int *row, int *bstate)
 	return key;
 }
 
+/* One letter per colour role that has a colour pair; the rest are attributes. */
+static const char role_code[C_ROLE_COUNT] = {
+	[C_STATUS] = 's', [C_TITLE] = 't', [C_PHANTOM] = 'p', [C_ERROR] = 'e', [C_WARNING] = 'w',
+	[C_HEAD] = 'h', [C_BASE] = 'b', [C_LABEL] = 'l', [C_DEPEND] = 'd', [C_ID] = 'i',
+	[C_DATE] = 'a', [C_GRAPH] = 'g',
+};
+
+#define LEGEND "-- attributes: . plain, # reverse, + bold, _ underline; colours: s status, " \
+	"t title, p phantom, e error, w warning, h head, b base, l label, d dependency, " \
+	"i id, a date, g graph (capital: reversed too)"
+
+/* A cell's code: its colour role found from its colour pair (draw.c gives each
+ * role its own), else its attributes. Reverse is the selection. */
+static char cell_code(attr_t at, short pair)
+{
+	bool rev = at & A_REVERSE;
+
+	if (pair > 0) {
+		for (int r = 0; r < C_ROLE_COUNT; r++)
+			if (role_code[r] && PAIR_NUMBER(draw_attr((enum color_role)r)) == pair)
+				return rev ? (char)(role_code[r] - 'a' + 'A') : role_code[r];
+		return '?';
+	}
+	if (rev)
+		return '#';
+	if (at & A_UNDERLINE)
+		return '_';
+	return (at & A_BOLD) ? '+' : '.';
+}
+
+/* Row Y's text (trailing blanks dropped) to OUT, its cells' codes (trailing
+ * plain cells dropped) into CODES. */
+static void dump_row(int y, FILE *out, struct strbuf *codes)
+{
+	char line[4096];
+	size_t len = 0, keep = 0;
+
+	codes->len = 0;
+	for (int x = 0; x < COLS && len + MB_CUR_MAX + 1 < sizeof(line); x++) {
+		cchar_t cc;
+		wchar_t wc[CCHARW_MAX + 1];
+		attr_t at;
+		short pair;
+		mbstate_t st;
+		char code;
+
+		if (mvin_wch(y, x, &cc) == ERR || getcchar(&cc, wc, &at, &pair, NULL) == ERR || !wc[0])
+			continue;
+		code = cell_code(at, pair);
+		memset(&st, 0, sizeof(st));
+		for (int k = 0; wc[k]; k++) {
+			size_t n = wcrtomb(line + len, wc[k], &st);
+
+			if (n != (size_t)-1)
+				len += n;
+		}
+		sb_addc(codes, code);
+		if (wcwidth(wc[0]) == 2) {
+			sb_addc(codes, code);
+			x++;
+		}
+		if (code != '.')
+			keep = codes->len;
+	}
+	while (len > 0 && line[len - 1] == ' ')
+		len--;
+	fwrite(line, 1, len, out);
+	fputc('\n', out);
+	codes->len = keep;
+}
+
+/* The text of every row, then a legend line, then each row's codes: one
+ * character per cell, so a lost highlight or a wrong colour changes the dump. */
 void headless_dump(FILE *out)
 {
+	struct strbuf codes, all;
+
+	sb_init(&codes);
+	sb_init(&all);
 	for (int y = 0; y < LINES; y++) {
-		char line[4096];
-		size_t len = 0;
-
-		for (int x = 0; x < COLS && len + MB_CUR_MAX + 1 < sizeof(line); x++) {
-			cchar_t cc;
-			wchar_t wc[CCHARW_MAX + 1];
-			attr_t at;
-			short pair;
-			mbstate_t st;
-
-			if (mvin_wch(y, x, &cc) == ERR || getcchar(&cc, wc, &at, &pair, NULL) == ERR || !wc[0])
-				continue;
-			memset(&st, 0, sizeof(st));
-			for (int k = 0; wc[k]; k++) {
-				size_t n = wcrtomb(line + len, wc[k], &st);
-
-				if (n != (size_t)-1)
-					len += n;
-			}
-			if (wcwidth(wc[0]) == 2)
-				x++;
-		}
-		while (len > 0 && line[len - 1] == ' ')
-			len--;
-		fwrite(line, 1, len, out);
-		fputc('\n', out);
+		dump_row(y, out, &codes);
+		sb_addn(&all, codes.buf ? codes.buf : "", codes.len);
+		sb_addc(&all, '\n');
 	}
+	fprintf(out, "%s\n", LEGEND);
+	fwrite(all.buf, 1, all.len, out);
+	sb_free(&codes);
+	sb_free(&all);
 }
 
 void headless_end(void)
