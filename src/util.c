@@ -70,23 +70,40 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* Append FMT's expansion. It is measured into a small buffer, not with
+ * vsnprintf(NULL, 0, ...): GCC 12 at -O1 with UBSan then warns falsely
+ * ("null format string", -Wformat-truncation), which broke user builds. */
+static void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	char probe[128];
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(probe, sizeof(probe), fmt, ap);
+	if (n <= 0) {
+		va_end(again);
+		return;
+	}
+	GROW(sb->buf, sb->cap, sb->len + (size_t)n + 1);
+	if ((size_t)n < sizeof(probe))
+		memcpy(sb->buf + sb->len, probe, (size_t)n + 1);
+	else
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, again);
+	va_end(again);
+	sb->len += (size_t)n;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	struct strbuf sb;
 	va_list ap;
-	int n;
 
 	sb_init(&sb);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return sb_detach(&sb);
-	GROW(sb.buf, sb.cap, (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(sb.buf, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return sb.buf;
+	return sb_detach(&sb);
 }
 
 void sb_init(struct strbuf *sb)
@@ -123,18 +140,10 @@ void sb_addc(struct strbuf *sb, char c)
 void sb_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	sb_vaddf(sb, fmt, ap);
 	va_end(ap);
-	if (n <= 0)
-		return;
-	GROW(sb->buf, sb->cap, sb->len + (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
 }
 
 char *sb_detach(struct strbuf *sb)

@@ -2,9 +2,13 @@
 #
 # Each test case runs the sanitized migtree ($MIGTREE) in a scratch copy of the
 # fixtures and compares its stdout with tests/cli/NAME.out, its stderr with
-# tests/cli/NAME.err (when that file exists) and its exit status. Run with
-# MIGTREE_UPDATE=1 to (re)write the expected files after reviewing a change.
-# The script ends with the line `N passed, N failed`.
+# tests/cli/NAME.err and its exit status. An absent NAME.err means stderr must be
+# empty (as in tig's harness): a stray warning is a change to review, not noise.
+# Run with MIGTREE_UPDATE=1 to (re)write the expected files (both) after reviewing
+# a change.
+# The script ends with the line `N passed, N failed`. A case that cannot run for
+# a missing dependency (`missing`) fails under CI=true and is skipped loudly
+# elsewhere (the script then exits 77: automake shows it as SKIP).
 
 set -u
 : "${MIGTREE:?MIGTREE must name the migtree binary}"
@@ -15,6 +19,7 @@ unset NO_COLOR
 
 passed=0
 failed=0
+skipped=0
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/migtree-test-XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 cp -R "$top_srcdir/tests/fixtures" "$scratch/fixtures"
@@ -35,12 +40,17 @@ not_ok() {
 # compare NAME KIND ACTUAL_FILE: against tests/cli/NAME.KIND
 compare() {
 	expected="$top_srcdir/tests/cli/$1.$2"
-	if [ "${MIGTREE_UPDATE:-}" = 1 ] && [ "$2" = out -o -s "$3" -o -f "$expected" ]; then
+	if [ "${MIGTREE_UPDATE:-}" = 1 ]; then
 		cp "$3" "$expected"
 		return 0
 	fi
 	if [ ! -f "$expected" ]; then
-		[ "$2" = err ] && return 0
+		if [ "$2" = err ]; then
+			[ -s "$3" ] || return 0
+			echo "# stderr not empty and no $expected:"
+			sed 's/^/#   /' "$3"
+			return 1
+		fi
 		echo "# missing $expected"
 		return 1
 	fi
@@ -88,15 +98,17 @@ case_in() {
 }
 
 # screen NAME COLSxLINES 'KEYS' ARGS...: run the explorer headless (real ncurses
-# drawing on a virtual screen, keys from a script) and compare the final screen
-# with tests/screens/NAME.screen
+# drawing on a virtual screen, keys from a script) and compare the final screen,
+# text and attributes (colour roles, reverse, bold: src/ui/headless.c), with
+# tests/screens/NAME.screen. Colour is on as on a terminal (stdout is a file
+# here); a case's own --color=never comes later and wins.
 screen() {
 	name=$1
 	size=$2
 	printf '%s\n' "$3" >"$scratch/keys"
 	shift 3
 	MIGTREE_SCRIPT="$scratch/keys" COLUMNS=${size%x*} LINES=${size#*x} LC_ALL=${SCREEN_LC_ALL:-$LC_ALL} \
-		"$MIGTREE" "$@" >"$scratch/screen" 2>"$scratch/err" </dev/null
+		"$MIGTREE" --color=always "$@" >"$scratch/screen" 2>"$scratch/err" </dev/null
 	got=$?
 	if [ "$got" != 0 ]; then
 		echo "# exit status $got; stderr:"
@@ -124,8 +136,24 @@ check() {
 	if "$@"; then ok "$name"; else not_ok "$name"; fi
 }
 
+# missing NAME PACKAGE: case NAME cannot run because the Debian package PACKAGE
+# is not installed. CI must run every case, so there (CI=true, which CI services
+# set and .ci/run exports) it is a failure; on a developer's machine a skip that
+# says what to install.
+missing() {
+	if [ "${CI:-}" = true ]; then
+		not_ok "$1: needs the Debian package(s) $2, not installed (apt-get install $2)"
+		return
+	fi
+	skipped=$((skipped + 1))
+	echo "ok - $1 # SKIP needs the Debian package(s) $2 (apt-get install $2)"
+	echo "SKIP: $1: needs the Debian package(s) $2 (apt-get install $2)" >&2
+}
+
 finish() {
+	[ "$skipped" -eq 0 ] || echo "# $skipped skipped for a missing dependency (CI=true makes that a failure)"
 	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit $?
+	[ "$failed" -eq 0 ] || exit 1
+	[ "$skipped" -eq 0 ] || exit 77
+	exit 0
 }

@@ -1,9 +1,9 @@
-/* ui.c - the explorer's state, input loop, status bar, search and headless mode.
+/* ui.c - the explorer's state, input loop, status bar and search.
  *
  * Views draw from struct ui and handle their keys (main_view.c, detail_view.c,
- * problem_view.c, help_view.c); this file owns what they share. Headless mode is
- * tig's: the same drawing code on a virtual screen, keys from a script, the final
- * screen dumped as text. */
+ * problem_view.c, help_view.c); this file owns what they share. Headless mode
+ * (headless.c) is tig's: the same drawing code on a virtual screen, keys from a
+ * script, the final screen dumped. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <curses.h>
 #include <pcre2.h>
@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "migtree/headless.h"
 #include "migtree/quote.h"
 #include "migtree/ui.h"
 
@@ -270,65 +271,7 @@ static void die_of_signal_if_any(void)
 
 /* ---- input -------------------------------------------------------------- */
 
-static int *script_keys;
-static size_t script_n, script_pos, script_cap;
-static SCREEN *headless_screen;
-static int resize_to[2];
 static int mouse_row = -1, mouse_bstate;
-
-static const struct {
-	const char *name;
-	int key;
-} key_names[] = {
-	{ "Enter", '\n' }, { "Esc", 27 }, { "Down", KEY_DOWN }, { "Up", KEY_UP },
-	{ "PgDn", KEY_NPAGE }, { "PgUp", KEY_PPAGE }, { "Home", KEY_HOME }, { "End", KEY_END },
-	{ "F1", KEY_F(1) }, { "Space", ' ' }, { "Tab", '\t' }, { "Backspace", KEY_BACKSPACE },
-	{ "C-r", 'r' & 0x1f }, { "C-f", 'f' & 0x1f }, { "C-b", 'b' & 0x1f }, { "C-l", 'l' & 0x1f },
-};
-
-/* Script keys: words of characters, or <Name>, <Resize:COLSxLINES>, <Click:ROW>,
- * <WheelDown>, <WheelUp>. Mouse and resize events carry their data aside. */
-static int load_script(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char tok[256];
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%255s", tok) == 1) {
-		GROW(script_keys, script_cap, script_pos + strlen(tok) + 1);
-		if (tok[0] == '<' && tok[1]) {
-			char *end = strchr(tok, '>');
-			int key = -1;
-
-			if (end)
-				*end = '\0';
-			for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
-				if (!strcmp(tok + 1, key_names[i].name))
-					key = key_names[i].key;
-			if (!strncmp(tok + 1, "Resize:", 7))
-				key = 0x100000 | (atoi(tok + 8) << 10) | atoi(strchr(tok, 'x') ? strchr(tok, 'x') + 1 : "24");
-			else if (!strncmp(tok + 1, "Click:", 6))
-				key = 0x200000 | atoi(tok + 7);
-			else if (!strcmp(tok + 1, "WheelDown"))
-				key = 0x400000;
-			else if (!strcmp(tok + 1, "WheelUp"))
-				key = 0x400001;
-			if (key < 0) {
-				fclose(f);
-				return -1;
-			}
-			script_keys[script_pos++] = key;
-			continue;
-		}
-		for (char *p = tok; *p; p++)
-			script_keys[script_pos++] = (unsigned char)*p;
-	}
-	fclose(f);
-	script_n = script_pos;
-	script_pos = 0;
-	return 0;
-}
 
 int ui_read_key(struct ui *ui)
 {
@@ -348,26 +291,7 @@ int ui_read_key(struct ui *ui)
 		}
 		return key;
 	}
-	if (script_pos >= script_n)
-		return -2; /* end of the script */
-	key = script_keys[script_pos++];
-	if (key & 0x100000) {
-		resize_to[0] = (key >> 10) & 0x3ff;
-		resize_to[1] = key & 0x3ff;
-		resize_term(resize_to[1], resize_to[0]);
-		return KEY_RESIZE;
-	}
-	if (key & 0x200000) {
-		mouse_row = key & 0xffff;
-		mouse_bstate = BUTTON1_CLICKED;
-		return KEY_MOUSE;
-	}
-	if (key & 0x400000) {
-		mouse_row = 0;
-		mouse_bstate = (key & 1) ? BUTTON4_PRESSED : BUTTON5_PRESSED;
-		return KEY_MOUSE;
-	}
-	return key;
+	return headless_read_key(&mouse_row, &mouse_bstate);
 }
 
 static void draw(struct ui *ui);
@@ -529,39 +453,6 @@ static void draw(struct ui *ui)
 	refresh();
 }
 
-/* The screen as text, one line per row, trailing blanks dropped. */
-static void dump_screen(FILE *out)
-{
-	for (int y = 0; y < LINES; y++) {
-		char line[4096];
-		size_t len = 0;
-
-		for (int x = 0; x < COLS && len + MB_CUR_MAX + 1 < sizeof(line); x++) {
-			cchar_t cc;
-			wchar_t wc[CCHARW_MAX + 1];
-			attr_t at;
-			short pair;
-			mbstate_t st;
-
-			if (mvin_wch(y, x, &cc) == ERR || getcchar(&cc, wc, &at, &pair, NULL) == ERR || !wc[0])
-				continue;
-			memset(&st, 0, sizeof(st));
-			for (int k = 0; wc[k]; k++) {
-				size_t n = wcrtomb(line + len, wc[k], &st);
-
-				if (n != (size_t)-1)
-					len += n;
-			}
-			if (wcwidth(wc[0]) == 2)
-				x++;
-		}
-		while (len > 0 && line[len - 1] == ' ')
-			len--;
-		fwrite(line, 1, len, out);
-		fputc('\n', out);
-	}
-}
-
 /* ---- keys shared by every view ------------------------------------------ */
 
 void ui_reload(struct ui *ui, bool force)
@@ -677,45 +568,18 @@ static void handle_key(struct ui *ui, int key)
 
 /* ---- set-up ------------------------------------------------------------- */
 
-/* The virtual screen costs memory per cell (curses keeps three copies): its size
- * is capped, with a note, where a terminal's could not grow. */
-#define HEADLESS_MAX 1000
-
-static int headless_size(const char *env, int dflt, const char *name)
-{
-	int n = env ? atoi(env) : dflt;
-
-	if (n < 1)
-		n = dflt;
-	if (n > HEADLESS_MAX) {
-		cli_error("note: headless mode: %s=%d is more than %d; using %d", name, n, HEADLESS_MAX,
-			  HEADLESS_MAX);
-		n = HEADLESS_MAX;
-	}
-	return n;
-}
-
 static int start_screen(struct ui *ui)
 {
 	const char *script = getenv("MIGTREE_SCRIPT");
 
 	ui->headless = script && *script;
 	if (ui->headless) {
-		FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-		const char *l = getenv("LINES"), *c = getenv("COLUMNS");
+		char err[MT_PATH_MAX + 128];
 
-		if (load_script(script)) {
-			cli_error("MIGTREE_SCRIPT %s: cannot read it, or a <key> in it is unknown", script);
+		if (headless_start(script, err, sizeof(err))) {
+			cli_error("%s", err);
 			return -1;
 		}
-		use_env(FALSE); /* else newterm sizes its screen from LINES and COLUMNS, uncapped */
-		if (!out || !in || !(headless_screen = newterm("xterm-256color", out, in))) {
-			cli_error("headless mode: cannot set up a virtual terminal (xterm-256color)");
-			return -1;
-		}
-		int lines = headless_size(l, 24, "LINES"), cols = headless_size(c, 80, "COLUMNS");
-
-		resize_term(lines, cols);
 	} else if (!initscr()) {
 		cli_error("cannot start the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
 		return -1;
@@ -775,12 +639,12 @@ int ui_run(struct cli *cli)
 	}
 	if (ui.headless) {
 		draw(&ui);
-		dump_screen(stdout);
+		headless_dump(stdout);
 	}
 	cli_set_error_sink(NULL, NULL);
 	endwin();
-	if (headless_screen)
-		delscreen(headless_screen);
+	if (ui.headless)
+		headless_end();
 	picker_close(&ui);
 	confirm_clear(&ui);
 	free(ui.diff_text);
@@ -791,6 +655,5 @@ int ui_run(struct cli *cli)
 	pcre2_match_data_free(ui.search_md);
 	pcre2_code_free(ui.search_code);
 	free(ui.search);
-	free(script_keys);
 	return EXIT_OK;
 }

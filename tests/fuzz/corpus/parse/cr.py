@@ -1,0 +1,1 @@
+revision = 'a'down_revision = 'b'

@@ -1,0 +1,2 @@
+revision = get_rev()
+down_revision = 'a' + 'b'

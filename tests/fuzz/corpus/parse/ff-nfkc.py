@@ -1,0 +1,3 @@
+revision = 'a'
+down_revision = u'b'
+ｄown_revision = 'c'

@@ -1,0 +1,3 @@
+# -*- coding: latin-1 -*-
+revision = 'rév'
+down_revision = None
