@@ -221,6 +221,14 @@ static int key(struct reader *r, struct strbuf *out)
 
 static int value(struct reader *r, struct toml_value *v, int depth);
 
+static void value_clear(struct toml_value *v)
+{
+	free(v->text);
+	sl_free(&v->items);
+	free(v->lines);
+	memset(v, 0, sizeof(*v));
+}
+
 static int array(struct reader *r, struct toml_value *v, int depth)
 {
 	v->kind = TV_ARRAY;
@@ -236,17 +244,17 @@ static int array(struct reader *r, struct toml_value *v, int depth)
 			return 0;
 		}
 		line = r->line;
-		if (value(r, &item, depth + 1))
+		if (value(r, &item, depth + 1)) {
+			value_clear(&item); /* an inner array may hold items already */
 			return -1;
+		}
 		if (item.kind == TV_STRING) {
 			GROW(v->lines, v->cap_lines, v->items.n + 1);
 			v->lines[v->items.n] = line;
 			sl_push_owned(&v->items, item.text);
 		} else {
 			v->all_strings = false;
-			free(item.text);
-			sl_free(&item.items);
-			free(item.lines);
+			value_clear(&item);
 		}
 		skip_space(r);
 		if (*r->p == ',')
@@ -378,9 +386,7 @@ static int pair(struct reader *r, const char *cur, const char *table, struct tom
 		t->found = true;
 		rc = keep(r, t, full.buf + n + 1, &v);
 	}
-	free(v.text);
-	sl_free(&v.items);
-	free(v.lines);
+	value_clear(&v);
 	sb_free(&k);
 	sb_free(&full);
 	return rc;

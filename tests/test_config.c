@@ -623,6 +623,9 @@ static void test_toml_syntax(void **state)
 	load_toml("a = \"\\q\"\n", &t, -1, &err);
 	assert_string_equal(err.message, "invalid TOML: an unknown escape in a string");
 	toml_table_free(&t);
+	/* found by fuzz_config: an inner array's items leaked when the outer one failed */
+	load_toml("[tool.alembic]\nsc= [[\"\x01e\"\n", &t, -1, &err);
+	toml_table_free(&t);
 }
 
 /* A malformed pyproject.toml found by the search is reported, not passed over as
