@@ -21,6 +21,8 @@ static const char *const kind_names[PROBLEM_KIND_COUNT] = {
 	[PROBLEM_DOCSTRING_MISMATCH] = "docstring_mismatch",
 	[PROBLEM_PATTERN_MISSING] = "pattern_missing",
 	[PROBLEM_UNKNOWN_VALUE] = "unknown_value",
+	[PROBLEM_PARENT_CHANGED] = "parent_changed",
+	[PROBLEM_PUBLISHED_EDIT] = "published_edit",
 };
 
 /* Errors: Alembic cannot load the history. Warnings: it loads, but look. */
@@ -39,6 +41,8 @@ static const enum severity kind_severity[PROBLEM_KIND_COUNT] = {
 	[PROBLEM_DOCSTRING_MISMATCH] = SEVERITY_WARNING,
 	[PROBLEM_PATTERN_MISSING] = SEVERITY_WARNING,
 	[PROBLEM_UNKNOWN_VALUE] = SEVERITY_WARNING,
+	[PROBLEM_PARENT_CHANGED] = SEVERITY_WARNING, /* review: a parent re-parented underneath */
+	[PROBLEM_PUBLISHED_EDIT] = SEVERITY_ERROR,   /* review: published history rewritten */
 };
 
 const char *problem_kind_name(enum problem_kind kind)

@@ -23,6 +23,8 @@ enum problem_kind {
 	PROBLEM_DOCSTRING_MISMATCH,
 	PROBLEM_PATTERN_MISSING,
 	PROBLEM_UNKNOWN_VALUE,
+	PROBLEM_PARENT_CHANGED,
+	PROBLEM_PUBLISHED_EDIT,
 	PROBLEM_KIND_COUNT
 };
 
@@ -39,6 +41,7 @@ struct problem {
 	char *message;
 	struct strlist candidates; /* ranked ids that would fix it */
 	struct strlist fixes;      /* ways out, as sentences with a command */
+	int tag;                   /* for the module that made the list (review: the side) */
 };
 
 struct problem_list {
