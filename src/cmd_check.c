@@ -5,13 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migtree/annotate.h"
 #include "migtree/cli.h"
 #include "migtree/format.h"
 #include "migtree/json.h"
 #include "migtree/quote.h"
 
 struct check_opts {
-	bool json, strict, verbose;
+	bool json, github, strict, verbose;
 	long max_heads; /* -1: no limit */
 	const char *require;
 };
@@ -33,11 +34,12 @@ static int check_options(int argc, char **argv, struct check_opts *o)
 	while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
-				cli_error("--format takes text or json, not '%s'", optarg);
+			if (strcmp(optarg, "json") && strcmp(optarg, "text") && strcmp(optarg, "github")) {
+				cli_error("--format takes text, json or github, not '%s'", optarg);
 				return -1;
 			}
 			o->json = !strcmp(optarg, "json");
+			o->github = !strcmp(optarg, "github");
 			break;
 		case 's':
 			o->strict = true;
@@ -56,7 +58,7 @@ static int check_options(int argc, char **argv, struct check_opts *o)
 			o->verbose = true;
 			break;
 		default:
-			cli_error("usage: migtree check [--format text|json] [--strict] [--max-heads N] "
+			cli_error("usage: migtree check [--format text|json|github] [--strict] [--max-heads N] "
 				  "[--require REGEX] [-v]");
 			return -1;
 		}
@@ -170,6 +172,9 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	if (o.json) {
 		cli_machine_output(cli);
 		json_write_check(cli->out, &p);
+	} else if (o.github) {
+		cli_machine_output(cli); /* quote.c's GitHub rules already escape it */
+		annotate_github(cli->out, &p.graph.problems, o.max_heads < 0, o.strict);
 	} else {
 		print_text(cli, &p.graph.problems, o.verbose);
 		if (errors || warnings)
@@ -179,9 +184,9 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	}
 	if (check_fails(&o, &p, errors, warnings))
 		rc = EXIT_PROBLEMS;
-	if (!o.json && o.max_heads >= 0 && p.graph.heads.n > (uint32_t)o.max_heads)
+	if (!o.json && !o.github && o.max_heads >= 0 && p.graph.heads.n > (uint32_t)o.max_heads)
 		cli_error("%u heads, more than --max-heads %ld", p.graph.heads.n, o.max_heads);
-	else if (!o.json && o.max_heads < 0 &&
+	else if (!o.json && !o.github && o.max_heads < 0 &&
 		 problem_count_kind(&p.graph.problems, PROBLEM_MULTIPLE_HEADS))
 		cli_error("several heads on one branch: `alembic upgrade head` fails; merge them or put one "
 			  "after the other (the fix lines above), or allow them with --max-heads N");

@@ -251,3 +251,39 @@ void quote_python_docstring(struct strbuf *sb, const char *s, char q)
 		len -= k;
 	}
 }
+
+static void github(struct strbuf *sb, const char *s, bool property)
+{
+	size_t len = strlen(s);
+	char esc[QUOTE_ESC_MAX];
+	uint32_t cp;
+
+	while (len) {
+		size_t k = quote_terminal_next(s, len, esc, &cp);
+
+		if (*s == '%')
+			sb_adds(sb, "%25");
+		else if (*s == '\r')
+			sb_adds(sb, "%0D");
+		else if (*s == '\n')
+			sb_adds(sb, "%0A");
+		else if (property && *s == ':')
+			sb_adds(sb, "%3A");
+		else if (property && *s == ',')
+			sb_adds(sb, "%2C");
+		else
+			visible(sb, s, k, esc);
+		s += k;
+		len -= k;
+	}
+}
+
+void quote_github_message(struct strbuf *sb, const char *s)
+{
+	github(sb, s, false);
+}
+
+void quote_github_property(struct strbuf *sb, const char *s)
+{
+	github(sb, s, true);
+}

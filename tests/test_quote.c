@@ -84,6 +84,13 @@ static void test_python(void **state)
 	expect(py_doc, "two\nlines\\", "two\nlines\\\\");
 }
 
+static void test_github(void **state)
+{
+	(void)state;
+	expect(quote_github_message, "100% broken\r\nnext: a, b", "100%25 broken%0D%0Anext: a, b");
+	expect(quote_github_property, "dir:a,b/x.py\x1b", "dir%3Aa%2Cb/x.py^[");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -91,6 +98,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_dot_and_mermaid),
 		cmocka_unit_test(test_python),
+		cmocka_unit_test(test_github),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,4 +51,10 @@ void quote_python(struct strbuf *sb, const char *s, char q);
  * cannot end early and reads back as S. */
 void quote_python_docstring(struct strbuf *sb, const char *s, char q);
 
+/* GitHub Actions workflow commands (`::error file=F,line=N::MESSAGE`): in the
+ * message % CR LF become %25 %0D %0A; in a property also : and , (%3A %2C); other
+ * controls and invalid bytes made visible as for a terminal. */
+void quote_github_message(struct strbuf *sb, const char *s);
+void quote_github_property(struct strbuf *sb, const char *s);
+
 #endif
