@@ -15,7 +15,7 @@ void json_string(FILE *out, const char *s)
 	sb_free(&sb);
 }
 
-static void string_array(FILE *out, const struct strlist *sl)
+void json_string_array(FILE *out, const struct strlist *sl)
 {
 	fputc('[', out);
 	for (size_t i = 0; i < sl->n; i++) {
@@ -34,33 +34,36 @@ static void id_list(FILE *out, const struct graph *g, const struct u32vec *nodes
 	for (uint32_t i = 0; i < nodes->n; i++)
 		sl_push(&ids, g->nodes[nodes->v[i]].id);
 	sl_sort(&ids);
-	string_array(out, &ids);
+	json_string_array(out, &ids);
 	sl_free(&ids);
+}
+
+void json_problem_fields(FILE *out, const struct problem *pr)
+{
+	fputs("\"kind\": ", out);
+	json_string(out, problem_kind_name(pr->kind));
+	fputs(", \"severity\": ", out);
+	json_string(out, problem_severity(pr->kind) == SEVERITY_ERROR ? "error" : "warning");
+	fputs(", \"revision\": ", out);
+	pr->revision ? json_string(out, pr->revision) : (void)fputs("null", out);
+	fputs(", \"ref\": ", out);
+	pr->ref ? json_string(out, pr->ref) : (void)fputs("null", out);
+	fputs(", \"path\": ", out);
+	pr->path ? json_string(out, pr->path) : (void)fputs("null", out);
+	fprintf(out, ", \"line\": %d, \"message\": ", pr->line);
+	json_string(out, pr->message);
+	fputs(", \"candidates\": ", out);
+	json_string_array(out, &pr->candidates);
+	fputs(", \"fixes\": ", out);
+	json_string_array(out, &pr->fixes);
 }
 
 static void problems_array(FILE *out, const struct problem_list *pl)
 {
 	fputs("[", out);
 	for (size_t i = 0; i < pl->n; i++) {
-		const struct problem *pr = &pl->v[i];
-
 		fputs(i ? ",\n    {" : "\n    {", out);
-		fputs("\"kind\": ", out);
-		json_string(out, problem_kind_name(pr->kind));
-		fputs(", \"severity\": ", out);
-		json_string(out, problem_severity(pr->kind) == SEVERITY_ERROR ? "error" : "warning");
-		fputs(", \"revision\": ", out);
-		pr->revision ? json_string(out, pr->revision) : (void)fputs("null", out);
-		fputs(", \"ref\": ", out);
-		pr->ref ? json_string(out, pr->ref) : (void)fputs("null", out);
-		fputs(", \"path\": ", out);
-		pr->path ? json_string(out, pr->path) : (void)fputs("null", out);
-		fprintf(out, ", \"line\": %d, \"message\": ", pr->line);
-		json_string(out, pr->message);
-		fputs(", \"candidates\": ", out);
-		string_array(out, &pr->candidates);
-		fputs(", \"fixes\": ", out);
-		string_array(out, &pr->fixes);
+		json_problem_fields(out, &pl->v[i]);
 		fputs("}", out);
 	}
 	fputs(pl->n ? "\n  ]" : "]", out);
@@ -108,13 +111,13 @@ static void revision_object(FILE *out, const struct graph *g, uint32_t v)
 		      "\"message\": null, \"create_date\": null, \"path\": null, \"line\": 0", out);
 	} else {
 		fputs(", \"missing\": false, \"down_revisions\": ", out);
-		string_array(out, &rf->down.ids);
+		json_string_array(out, &rf->down.ids);
 		fputs(", \"depends_on\": ", out);
-		string_array(out, &rf->deps.ids);
+		json_string_array(out, &rf->deps.ids);
 		for (uint32_t k = 0; k < nd->n_labels; k++)
 			sl_push(&labels, nd->labels[k]);
 		fputs(", \"branch_labels\": ", out);
-		string_array(out, &labels);
+		json_string_array(out, &labels);
 		fputs(", \"message\": ", out);
 		json_string(out, rf->message);
 		fputs(", \"create_date\": ", out);

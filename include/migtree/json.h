@@ -8,6 +8,11 @@
 
 /* A JSON string literal (quotes included) of S. */
 void json_string(FILE *out, const char *s);
+/* A JSON array of strings. */
+void json_string_array(FILE *out, const struct strlist *sl);
+/* The fields of one problem object (kind, severity, revision, ref, path, line,
+ * message, candidates, fixes), without the braces: callers add their own. */
+void json_problem_fields(FILE *out, const struct problem *pr);
 void json_write_export(FILE *out, const struct project *p);
 void json_write_check(FILE *out, const struct project *p);
 
