@@ -708,40 +708,54 @@ int edit_create_stub(struct edit_session *s, const char *id, const char *parent,
 	return rc;
 }
 
-int edit_create_merge(struct edit_session *s, const struct strlist *heads, const char *message,
-		      char **new_id, struct mt_error *err)
+/* HEADS are heads of this history, named once each; those in ELSEWHERE may be
+ * absent here (another branch has them). The first present one, or NO_NODE. */
+static int check_merge_heads(const struct graph *g, const struct strlist *heads,
+			     const struct strlist *elsewhere, uint32_t *local, struct mt_error *err)
 {
-	const struct graph *g = &s->p->graph;
-	char *id, *dir, *why, *msg;
-	int rc;
-
-	if (check_ids(heads, err))
-		return -1;
+	*local = NO_NODE;
 	if (heads->n < 2)
 		return mt_fail(err, NULL, 0, "a merge needs two heads or more");
 	for (size_t i = 0; i < heads->n; i++) {
 		uint32_t h = graph_find(g, heads->v[i]);
+		bool absent = h == NO_NODE || g->nodes[h].phantom;
 
-		if (h == NO_NODE || g->nodes[h].phantom)
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(heads->v[k], heads->v[i]))
+				return mt_fail(err, NULL, 0, "%s is named twice", heads->v[i]);
+		if (absent && elsewhere && sl_contains(elsewhere, heads->v[i]))
+			continue;
+		if (absent)
 			return mt_fail(err, NULL, 0, "no revision %s", heads->v[i]);
 		if (!g->nodes[h].is_head)
 			return mt_fail(err, NULL, 0, "%s is not a head (a merge joins heads; set-down re-parents others)",
 				       heads->v[i]);
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(heads->v[k], heads->v[i]))
-				return mt_fail(err, NULL, 0, "%s is named twice", heads->v[i]);
+		if (*local == NO_NODE)
+			*local = h;
 	}
-	id = newfile_new_id();
-	dir = s->p->config.version_locations.n == 1
-		      ? xstrdup(s->p->config.version_locations.v[0])
-		      : dir_of_file(g->nodes[graph_find(g, heads->v[0])].file);
-	msg = message ? xstrdup(message) : xstrdup("merge heads");
-	{
-		char *list = sl_join(heads, ", ");
+	if (*local == NO_NODE)
+		return mt_fail(err, NULL, 0, "none of the heads is in this history");
+	return 0;
+}
 
-		why = xasprintf("Created by migtree: merges the heads %s.", list);
-		free(list);
-	}
+int edit_create_merge_with(struct edit_session *s, const struct strlist *heads,
+			   const struct strlist *elsewhere, const char *message, char **new_id,
+			   struct mt_error *err)
+{
+	const struct graph *g = &s->p->graph;
+	char *id, *dir, *why, *msg, *list;
+	uint32_t local;
+	int rc;
+
+	if (check_ids(heads, err) || check_merge_heads(g, heads, elsewhere, &local, err))
+		return -1;
+	id = newfile_new_id();
+	dir = s->p->config.version_locations.n == 1 ? xstrdup(s->p->config.version_locations.v[0])
+						     : dir_of_file(g->nodes[local].file);
+	msg = message ? xstrdup(message) : xstrdup("merge heads");
+	list = sl_join(heads, ", ");
+	why = xasprintf("Created by migtree: merges the heads %s.", list);
+	free(list);
 	rc = add_new_file(s, dir, id, heads, msg, why, err);
 	if (rc == 0 && new_id)
 		*new_id = id;
@@ -751,6 +765,12 @@ int edit_create_merge(struct edit_session *s, const struct strlist *heads, const
 	free(msg);
 	free(why);
 	return rc;
+}
+
+int edit_create_merge(struct edit_session *s, const struct strlist *heads, const char *message,
+		      char **new_id, struct mt_error *err)
+{
+	return edit_create_merge_with(s, heads, NULL, message, new_id, err);
 }
 
 char *edit_diff(const struct edit_session *s)

@@ -64,6 +64,11 @@ int edit_create_stub(struct edit_session *s, const char *id, const char *parent,
 /* A merge revision of HEADS, as `alembic merge` writes it; *NEW_ID gets its id. */
 int edit_create_merge(struct edit_session *s, const struct strlist *heads, const char *message,
 		      char **new_id, struct mt_error *err);
+/* The same, where the heads in ELSEWHERE may be absent here: another branch has
+ * them (`review --fix merge` writes, on HEAD, the merge of BASE's head). */
+int edit_create_merge_with(struct edit_session *s, const struct strlist *heads,
+			   const struct strlist *elsewhere, const char *message, char **new_id,
+			   struct mt_error *err);
 
 bool edit_can_undo(const struct edit_session *s);
 bool edit_can_redo(const struct edit_session *s);
