@@ -407,13 +407,24 @@ int toml_load_table(const char *path, const char *table, struct toml_table *t, s
 {
 	const char *why;
 	char *text = read_regular(path, NULL, &why);
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (!text)
+		return mt_fail(err, path, 0, errno == EINVAL ? "%s" : "cannot open: %s", why);
+	rc = toml_parse_table(path, text, table, t, err);
+	free(text);
+	return rc;
+}
+
+int toml_parse_table(const char *path, const char *text, const char *table, struct toml_table *t,
+		     struct mt_error *err)
+{
 	struct reader r = { text, 1, path, err };
 	struct strbuf cur;
 	int rc = 0;
 
 	memset(t, 0, sizeof(*t));
-	if (!text)
-		return mt_fail(err, path, 0, errno == EINVAL ? "%s" : "cannot open: %s", why);
 	sb_init(&cur);
 	sb_adds(&cur, "");
 	while (rc == 0) {
@@ -429,7 +440,6 @@ int toml_load_table(const char *path, const char *table, struct toml_table *t, s
 		}
 	}
 	sb_free(&cur);
-	free(text);
 	return rc;
 }
 
