@@ -373,6 +373,7 @@ static int pair(struct reader *r, const char *cur, const char *table, struct tom
 	}
 	if (rc == 0)
 		rc = end_of_line(r);
+	sb_addn(&full, "", 0); /* an empty key at the top (`"" = 1`) still makes a string */
 	sb_addf(&full, "%s%s%s", cur, *cur ? "." : "", k.buf ? k.buf : "");
 	if (rc == 0 && !strncmp(full.buf, table, n) && full.buf[n] == '.' && !strchr(full.buf + n + 1, '.')) {
 		t->found = true;
