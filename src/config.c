@@ -15,6 +15,7 @@
  * found the ini itself (the directory Alembic is run from in that case). */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,20 +26,17 @@
 #include "migtree/ini.h"
 #include "migtree/pkgfind.h"
 #include "migtree/scan.h"
+#include "migtree/source.h"
 #include "migtree/toml.h"
 
-static bool is_file(const char *p)
+static bool is_file(struct source *fs, const char *p)
 {
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	return source_type(fs, p) == SOURCE_FILE;
 }
 
-static bool is_dir(const char *p)
+static bool is_dir(struct source *fs, const char *p)
 {
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+	return source_type(fs, p) == SOURCE_DIR;
 }
 
 static char *absolute(const char *base, const char *p)
@@ -54,22 +52,60 @@ static char *absolute(const char *base, const char *p)
 	return xasprintf("%s/%s", cwd, p);
 }
 
-static char *dir_of(const char *path)
+static char *dir_of(struct source *fs, const char *path)
 {
-	char *abs = absolute(NULL, path), *slash = strrchr(abs, '/');
-	char real[PATH_MAX];
+	char *abs = absolute(NULL, path), *slash = strrchr(abs, '/'), *real;
 
 	if (slash && slash != abs)
 		*slash = '\0';
-	if (realpath(abs, real)) {
+	if ((real = source_realpath(fs, abs))) {
 		free(abs);
-		return xstrdup(real);
+		return real;
 	}
 	return abs;
 }
 
+/* ini_load through FS: the work tree reads the file itself (as ever); a git
+ * tree hands over the bytes. */
+static int load_ini_file(struct source *fs, struct ini *ini, const char *path, struct mt_error *err)
+{
+	char *text, why[256];
+	size_t len;
+	int rc;
+
+	if (fs == source_worktree())
+		return ini_load(ini, path, err);
+	rc = source_read(fs, path, SIZE_MAX, &text, &len, why);
+	if (rc != SOURCE_READ_OK) {
+		memset(ini, 0, sizeof(*ini));
+		ini->path = xstrdup(path);
+		return mt_fail(err, path, 0, rc == SOURCE_READ_NOT_REGULAR ? "%s" : "cannot open: %s", why);
+	}
+	rc = ini_parse(ini, path, text, len, err);
+	free(text);
+	return rc;
+}
+
+static int load_toml_table(struct source *fs, const char *path, const char *table, struct toml_table *t,
+			   struct mt_error *err)
+{
+	char *text, why[256];
+	size_t len;
+	int rc;
+
+	if (fs == source_worktree())
+		return toml_load_table(path, table, t, err);
+	memset(t, 0, sizeof(*t));
+	rc = source_read(fs, path, SIZE_MAX, &text, &len, why);
+	if (rc != SOURCE_READ_OK)
+		return mt_fail(err, path, 0, rc == SOURCE_READ_NOT_REGULAR ? "%s" : "cannot open: %s", why);
+	rc = toml_parse_table(path, text, table, t, err);
+	free(text);
+	return rc;
+}
+
 /* Walk up from the current directory looking for NAME; returns a path or NULL. */
-static char *find_upwards(const char *name, bool (*accept)(const char *))
+static char *find_upwards(struct source *fs, const char *name)
 {
 	char dir[PATH_MAX];
 
@@ -79,7 +115,7 @@ static char *find_upwards(const char *name, bool (*accept)(const char *))
 		char *cand = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", name);
 		char *slash;
 
-		if (is_file(cand) && (!accept || accept(cand)))
+		if (is_file(fs, cand))
 			return cand;
 		free(cand);
 		slash = strrchr(dir, '/');
@@ -93,7 +129,7 @@ static char *find_upwards(const char *name, bool (*accept)(const char *))
 /* The search's pyproject.toml: the first one here or above with [tool.alembic].
  * One that is not valid TOML stops the search with its error: it may be the one
  * meant, and "no configuration here" would hide why. -1, 0 (none) or 1. */
-static int find_pyproject(char **found, struct mt_error *err)
+static int find_pyproject(struct source *fs, char **found, struct mt_error *err)
 {
 	char dir[PATH_MAX];
 
@@ -104,9 +140,9 @@ static int find_pyproject(char **found, struct mt_error *err)
 		char *cand = xasprintf("%s/pyproject.toml", strcmp(dir, "/") ? dir : "");
 		char *slash;
 
-		if (is_file(cand)) {
+		if (is_file(fs, cand)) {
 			struct toml_table t;
-			int rc = toml_load_table(cand, "tool.alembic", &t, err);
+			int rc = load_toml_table(fs, cand, "tool.alembic", &t, err);
 			bool has = rc == 0 && t.found;
 
 			toml_table_free(&t);
@@ -166,7 +202,8 @@ int config_split_locations(const char *value, const char *separator, struct strl
 }
 
 /* Where configuration values are read from. */
-struct source {
+struct settings {
+	struct source *fs;        /* the files: the work tree, or a git tree */
 	struct ini *ini;          /* NULL when a pyproject.toml is the configuration */
 	const char *section;      /* the ini section (-n) */
 	const char *ini_path, *ini_here;
@@ -211,7 +248,7 @@ static char *expand_here(const char *value, const char *here)
 	return sb_detach(&sb);
 }
 
-static int ini_value(const struct source *src, const char *key, struct value *v, struct mt_error *err)
+static int ini_value(const struct settings *src, const char *key, struct value *v, struct mt_error *err)
 {
 	const struct ini_entry *e = src->ini ? ini_find(src->ini, src->section, key) : NULL;
 
@@ -227,7 +264,7 @@ static int ini_value(const struct source *src, const char *key, struct value *v,
 	return 0;
 }
 
-static void toml_value(const struct source *src, const char *key, struct value *v)
+static void toml_value(const struct settings *src, const char *key, struct value *v)
 {
 	const char *t = src->toml ? toml_get(src->toml, key) : NULL;
 
@@ -241,7 +278,7 @@ static void toml_value(const struct source *src, const char *key, struct value *
 }
 
 /* Alembic's get_alembic_option: the ini first, then [tool.alembic]. */
-static int get_option(const struct source *src, const char *key, struct value *v, struct mt_error *err)
+static int get_option(const struct settings *src, const char *key, struct value *v, struct mt_error *err)
 {
 	if (ini_value(src, key, v, err))
 		return -1;
@@ -252,8 +289,8 @@ static int get_option(const struct source *src, const char *key, struct value *v
 
 /* `package:path` (coerce_resource_to_filename): split at every colon; the first
  * token is a package, the others are path components under it. */
-static int resolve_package(const char *what, const struct value *v, const char *text, char **path,
-			   char **origin, struct mt_error *err)
+static int resolve_package(struct source *fs, const char *what, const struct value *v, const char *text,
+			   char **path, char **origin, struct mt_error *err)
 {
 	size_t n = strcspn(text, ":");
 	char *pkg = xstrndup(text, n), *dir, *shown;
@@ -265,7 +302,7 @@ static int resolve_package(const char *what, const struct value *v, const char *
 		free(pkg);
 		return -1;
 	}
-	dir = pkg_find(v->base, pkg);
+	dir = pkg_find_in(fs, v->base, pkg);
 	if (!dir) {
 		mt_fail(err, v->file, v->line,
 			"%s '%s': package '%s' not found; looked for it in %s (and in its src/ and "
@@ -288,7 +325,7 @@ static int resolve_package(const char *what, const struct value *v, const char *
 		p += k;
 	}
 	*path = sb_detach(&sb);
-	shown = scan_display_path(dir);
+	shown = source_display(fs, dir);
 	*origin = xasprintf("%s, package %s in %s", v->origin, pkg, shown);
 	free(shown);
 	free(pkg);
@@ -298,7 +335,7 @@ static int resolve_package(const char *what, const struct value *v, const char *
 
 /* A relative location that is not beside its configuration: the repository-root
  * habit (paths written for `alembic -c sub/dir/alembic.ini` run from the root). */
-static bool try_fallbacks(struct mt_config *cfg, const char *what, const struct value *v,
+static bool try_fallbacks(struct source *fs, struct mt_config *cfg, const char *what, const struct value *v,
 			  const char *text, char **path, char **origin)
 {
 	char cwd[PATH_MAX], *dir = xstrdup(v->base), *slash = NULL, *cand = NULL, *shown, *base;
@@ -306,17 +343,17 @@ static bool try_fallbacks(struct mt_config *cfg, const char *what, const struct 
 
 	if (getcwd(cwd, sizeof(cwd)) && strcmp(cwd, v->base)) {
 		cand = xasprintf("%s/%s", cwd, text);
-		found = is_dir(cand);
+		found = is_dir(fs, cand);
 	}
 	while (!found && (slash = strrchr(dir, '/')) && slash != dir) {
 		*slash = '\0';
 		free(cand);
 		cand = xasprintf("%s/%s", dir, text);
-		found = is_dir(cand);
+		found = is_dir(fs, cand);
 	}
 	if (found) {
-		base = scan_display_path(v->base);
-		shown = slash ? scan_display_path(dir) : xstrdup("the current directory");
+		base = source_display(fs, v->base);
+		shown = slash ? source_display(fs, dir) : xstrdup("the current directory");
 		free(*path);
 		free(*origin);
 		*path = cand;
@@ -335,15 +372,16 @@ static bool try_fallbacks(struct mt_config *cfg, const char *what, const struct 
 
 /* The directory a location value names, and where that came from. REQUIRED
  * locations that exist nowhere are an error naming the places tried. */
-static int resolve_location(struct mt_config *cfg, const char *what, const struct value *v,
-			    const char *text, bool required, char **path, char **origin,
+static int resolve_location(struct source *fs, struct mt_config *cfg, const char *what,
+			    const struct value *v, const char *text, bool required, char **path, char **origin,
 			    struct mt_error *err)
 {
 	if (text[0] != '/' && strchr(text, ':'))
-		return resolve_package(what, v, text, path, origin, err);
+		return resolve_package(fs, what, v, text, path, origin, err);
 	*path = absolute(v->base, text);
 	*origin = xstrdup(v->origin);
-	if (is_dir(*path) || (text[0] != '/' && try_fallbacks(cfg, what, v, text, path, origin)) || !required)
+	if (is_dir(fs, *path) || (text[0] != '/' && try_fallbacks(fs, cfg, what, v, text, path, origin)) ||
+	    !required)
 		return 0;
 	if (text[0] == '/')
 		return mt_fail(err, v->file, v->line, "%s %s is not a directory", what, text);
@@ -352,7 +390,7 @@ static int resolve_location(struct mt_config *cfg, const char *what, const struc
 		       what, text, v->base, v->base);
 }
 
-static int read_script_location(const struct source *src, struct mt_config *cfg, struct mt_error *err)
+static int read_script_location(const struct settings *src, struct mt_config *cfg, struct mt_error *err)
 {
 	struct value v;
 	char *env;
@@ -364,7 +402,7 @@ static int read_script_location(const struct source *src, struct mt_config *cfg,
 		/* Flask-Migrate's folder: its alembic.ini sits beside env.py and the
 		 * folder is passed as script_location by the code, not the ini */
 		env = src->ini ? xasprintf("%s/env.py", src->ini_here) : NULL;
-		rc = env && is_file(env) ? 0 : -1;
+		rc = env && is_file(src->fs, env) ? 0 : -1;
 		free(env);
 		if (rc == 0) {
 			cfg->script_location = xstrdup(src->ini_here);
@@ -375,9 +413,9 @@ static int read_script_location(const struct source *src, struct mt_config *cfg,
 		return mt_fail(err, cfg->config_path, 0,
 			       "no 'script_location' key found in configuration (section [%s])", cfg->section);
 	}
-	rc = resolve_location(cfg, "script_location", &v, v.text, true, &cfg->script_location,
+	rc = resolve_location(src->fs, cfg, "script_location", &v, v.text, true, &cfg->script_location,
 			      &cfg->origin.script_location, err);
-	if (rc == 0 && !is_dir(cfg->script_location))
+	if (rc == 0 && !is_dir(src->fs, cfg->script_location))
 		rc = mt_fail(err, v.file, v.line, "script_location %s is not a directory", cfg->script_location);
 	value_free(&v);
 	return rc;
@@ -385,7 +423,7 @@ static int read_script_location(const struct source *src, struct mt_config *cfg,
 
 /* version_locations as Alembic's get_version_locations_list reads it: the ini's
  * string (split by path_separator, an ini-only option), else [tool.alembic]'s list. */
-static int locations_text(const struct source *src, struct mt_config *cfg, struct strlist *raw,
+static int locations_text(const struct settings *src, struct mt_config *cfg, struct strlist *raw,
 			  struct strlist *origins, struct value *vl, struct mt_error *err)
 {
 	struct value sep;
@@ -419,7 +457,7 @@ static int locations_text(const struct source *src, struct mt_config *cfg, struc
 	return 0;
 }
 
-static int read_locations(const struct source *src, struct mt_config *cfg, struct mt_error *err)
+static int read_locations(const struct settings *src, struct mt_config *cfg, struct mt_error *err)
 {
 	struct value vl;
 	struct strlist raw = { 0 }, origins = { 0 };
@@ -429,7 +467,8 @@ static int read_locations(const struct source *src, struct mt_config *cfg, struc
 		struct value item = { NULL, origins.v[i], vl.base, vl.file, vl.line };
 		char *path, *origin;
 
-		rc = resolve_location(cfg, "version location", &item, raw.v[i], false, &path, &origin, err);
+		rc = resolve_location(src->fs, cfg, "version location", &item, raw.v[i], false, &path, &origin,
+				      err);
 		if (rc == 0) {
 			sl_push_owned(&cfg->version_locations, path);
 			sl_push_owned(&cfg->origin.version_locations, origin);
@@ -455,7 +494,7 @@ static char *or_default(struct value *v, const char *default_text, char **origin
 	return text;
 }
 
-static int read_options(const struct source *src, struct mt_config *cfg, struct mt_error *err)
+static int read_options(const struct settings *src, struct mt_config *cfg, struct mt_error *err)
 {
 	struct value v;
 	char *text;
@@ -525,12 +564,12 @@ static int read_ini_defines(const struct ini *ini, struct mt_config *cfg, struct
 }
 
 /* [tool.migtree] define = ["NAME=VALUE", ...] */
-static int read_toml_defines(const char *path, struct mt_config *cfg, struct mt_error *err)
+static int read_toml_defines(struct source *fs, const char *path, struct mt_config *cfg, struct mt_error *err)
 {
 	struct toml_table t;
 	const struct strlist *items;
 	const int *lines;
-	int rc = toml_load_table(path, "tool.migtree", &t, err);
+	int rc = load_toml_table(fs, path, "tool.migtree", &t, err);
 
 	if (rc == 0 && toml_get(&t, "define"))
 		rc = mt_fail(err, path, 0, "[tool.migtree] define must be an array of strings");
@@ -556,24 +595,24 @@ static char *pyproject_for(const char *ini_here, bool named)
 	return xasprintf("%s/pyproject.toml", ini_here);
 }
 
-static int load_ini(const char *path, const char *section, bool named, struct mt_config *cfg,
-		    struct mt_error *err)
+static int load_ini(struct source *fs, const char *path, const char *section, bool named,
+		    struct mt_config *cfg, struct mt_error *err)
 {
 	struct ini ini = { 0 };
 	struct toml_table toml = { 0 };
 	char *pyproject = pyproject_for(cfg->here, named), *toml_here = NULL;
-	struct source src = { &ini, section, path, cfg->here, NULL, NULL, NULL };
+	struct settings src = { fs, &ini, section, path, cfg->here, NULL, NULL, NULL };
 	int rc = -1;
 
 	cfg->section = xstrdup(section);
-	if (ini_load(&ini, path, err))
+	if (load_ini_file(fs, &ini, path, err))
 		goto out;
 	/* Alembic reads this pyproject.toml too: one that is not TOML fails it */
-	if (is_file(pyproject) && toml_load_table(pyproject, "tool.alembic", &toml, err))
+	if (is_file(fs, pyproject) && load_toml_table(fs, pyproject, "tool.alembic", &toml, err))
 		goto out;
 	if (toml.found) {
-		toml_here = dir_of(pyproject);
-		src = (struct source){ &ini, section, path, cfg->here, &toml, pyproject, toml_here };
+		toml_here = dir_of(fs, pyproject);
+		src = (struct settings){ fs, &ini, section, path, cfg->here, &toml, pyproject, toml_here };
 		cfg->toml_path = xstrdup(pyproject);
 	}
 	if (!ini_has_section(&ini, section) && !src.toml) {
@@ -582,8 +621,8 @@ static int load_ini(const char *path, const char *section, bool named, struct mt
 	}
 	rc = read_options(&src, cfg, err);
 	/* defines: pyproject first, then the ini, as for every other option the ini wins */
-	if (rc == 0 && is_file(pyproject))
-		rc = read_toml_defines(pyproject, cfg, err);
+	if (rc == 0 && is_file(fs, pyproject))
+		rc = read_toml_defines(fs, pyproject, cfg, err);
 	if (rc == 0)
 		rc = read_ini_defines(&ini, cfg, err);
 out:
@@ -594,39 +633,41 @@ out:
 	return rc;
 }
 
-static int load_toml(const char *path, struct mt_config *cfg, struct mt_error *err)
+static int load_toml(struct source *fs, const char *path, struct mt_config *cfg, struct mt_error *err)
 {
 	struct toml_table toml;
-	struct source src = { NULL, "tool.alembic", NULL, NULL, &toml, path, cfg->here };
+	struct settings src = { fs, NULL, "tool.alembic", NULL, NULL, &toml, path, cfg->here };
 	int rc;
 
 	cfg->section = xstrdup("tool.alembic");
-	if (toml_load_table(path, "tool.alembic", &toml, err))
+	if (load_toml_table(fs, path, "tool.alembic", &toml, err))
 		return -1;
 	if (!toml.found)
 		rc = mt_fail(err, path, 0, "no [tool.alembic] table");
 	else
 		rc = read_options(&src, cfg, err);
 	toml_table_free(&toml);
-	return rc == 0 ? read_toml_defines(path, cfg, err) : rc;
+	return rc == 0 ? read_toml_defines(fs, path, cfg, err) : rc;
 }
 
 /* NAMED: the file came from -c (not found by the search). */
-static int load_file(const char *path, const char *section, bool named, struct mt_config *cfg,
-		     struct mt_error *err)
+static int load_file(struct source *fs, const char *path, const char *section, bool named,
+		     struct mt_config *cfg, struct mt_error *err)
 {
 	cfg->config_path = xstrdup(path);
-	cfg->here = dir_of(path);
+	cfg->here = dir_of(fs, path);
 	if (str_ends_with(path, ".toml"))
-		return load_toml(path, cfg, err);
-	return load_ini(path, section, named, cfg, err);
+		return load_toml(fs, path, cfg, err);
+	return load_ini(fs, path, section, named, cfg, err);
 }
 
-static void bare_directory(const struct config_request *req, struct mt_config *cfg)
+static void bare_directory(struct source *fs, const struct config_request *req, struct mt_config *cfg)
 {
-	char real[PATH_MAX];
+	char *dir = absolute(NULL, req->versions_dir);
 
-	cfg->here = xstrdup(realpath(req->versions_dir, real) ? real : req->versions_dir);
+	if (!(cfg->here = source_realpath(fs, dir)))
+		cfg->here = xstrdup(req->versions_dir);
+	free(dir);
 	sl_push(&cfg->version_locations, cfg->here);
 	sl_push(&cfg->origin.version_locations, "-d");
 	cfg->recursive = req->recursive;
@@ -637,7 +678,31 @@ static void bare_directory(const struct config_request *req, struct mt_config *c
 	cfg->origin.truncate_slug_length = xstrdup("default");
 }
 
-static int locate_and_read(const struct config_request *req, struct mt_config *cfg,
+/* -c FILE must be a regular file; the work tree says why not in errno's words. */
+static int check_named(struct source *fs, const char *path, struct mt_error *err)
+{
+	struct stat st;
+	enum source_type t;
+
+	if (fs != source_worktree()) {
+		t = source_type(fs, path);
+		if (t == SOURCE_NONE)
+			return mt_fail(err, path, 0, "no such configuration file");
+		if (t != SOURCE_FILE)
+			return mt_fail(err, path, 0, "not a regular file (%s); -c names a configuration file",
+				       t == SOURCE_DIR ? "a directory" : "not a file");
+		return 0;
+	}
+	if (stat(path, &st) != 0)
+		return mt_fail(err, path, 0, errno == ENOENT ? "no such configuration file" : "cannot read it: %s",
+			       strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return mt_fail(err, path, 0, "not a regular file (%s); -c names a configuration file",
+			       file_kind(st.st_mode));
+	return 0;
+}
+
+static int locate_and_read(struct source *fs, const struct config_request *req, struct mt_config *cfg,
 			   struct mt_error *err)
 {
 	const char *section = req->section ? req->section : "alembic";
@@ -646,44 +711,58 @@ static int locate_and_read(const struct config_request *req, struct mt_config *c
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (req->versions_dir) {
-		if (!is_dir(req->versions_dir))
+		char *dir = absolute(NULL, req->versions_dir);
+		bool ok = is_dir(fs, dir);
+
+		free(dir);
+		if (!ok)
 			return mt_fail(err, req->versions_dir, 0, "not a directory");
-		bare_directory(req, cfg);
+		bare_directory(fs, req, cfg);
 		return 0;
 	}
 	if (req->config_file) {
-		struct stat st;
+		char *path = absolute(NULL, req->config_file);
 
-		if (stat(req->config_file, &st) != 0)
-			return mt_fail(err, req->config_file, 0, errno == ENOENT ? "no such configuration file"
-						: "cannot read it: %s", strerror(errno));
-		if (!S_ISREG(st.st_mode))
-			return mt_fail(err, req->config_file, 0, "not a regular file (%s); -c names a "
-				       "configuration file", file_kind(st.st_mode));
-		return load_file(req->config_file, section, true, cfg, err);
+		rc = check_named(fs, fs == source_worktree() ? req->config_file : path, err);
+		free(path);
+		return rc ? rc : load_file(fs, req->config_file, section, true, cfg, err);
 	}
-	found = find_upwards("alembic.ini", NULL);
-	if (!found && (found = find_upwards("migrations/alembic.ini", NULL))) {
-		shown = scan_display_path(found);
+	found = find_upwards(fs, "alembic.ini");
+	if (!found && (found = find_upwards(fs, "migrations/alembic.ini"))) {
+		shown = source_display(fs, found);
 		sl_push_owned(&cfg->notes, xasprintf("no alembic.ini here or above; reading %s "
 						     "(Flask-Migrate's folder)", shown));
 		free(shown);
 	}
-	if (!found && find_pyproject(&found, err) < 0)
+	if (!found && find_pyproject(fs, &found, err) < 0)
 		return -1;
 	if (!found)
 		return mt_fail(err, NULL, 0,
 			       "no alembic.ini (or migrations/alembic.ini, or pyproject.toml with "
 			       "[tool.alembic]) here or above; use -c FILE or -d VERSIONS_DIR");
-	rc = load_file(found, section, false, cfg, err);
+	rc = load_file(fs, found, section, false, cfg, err);
 	free(found);
 	return rc;
 }
 
 int config_load(const struct config_request *req, struct mt_config *cfg, struct mt_error *err)
 {
-	if (locate_and_read(req, cfg, err))
+	return config_load_from(source_worktree(), req, cfg, err);
+}
+
+int config_load_from(struct source *fs, const struct config_request *req, struct mt_config *cfg,
+		     struct mt_error *err)
+{
+	if (locate_and_read(fs, req, cfg, err)) {
+		/* a file read from git is named as git names it: REF:path */
+		if (err && err->path[0] == '/' && fs != source_worktree()) {
+			char *shown = source_display(fs, err->path);
+
+			snprintf(err->path, sizeof(err->path), "%s", shown);
+			free(shown);
+		}
 		return -1;
+	}
 	/* the command line comes last, so it overrides what the files define */
 	for (size_t i = 0; i < req->defines.n; i++) {
 		sl_push(&cfg->defines, req->defines.v[i]);

@@ -40,6 +40,8 @@ static void add_entry(struct ini *ini, const char *sec, char *key, char *val, in
 	add_line(&ini->e[ini->n - 1], line);
 }
 
+static int ini_read(struct ini *ini, const char *path, FILE *f, struct mt_error *err);
+
 /* Drop trailing empty continuation lines, as configparser does. */
 static void strip_value_tail(char *v)
 {
@@ -54,11 +56,6 @@ int ini_load(struct ini *ini, const char *path, struct mt_error *err)
 	const char *why;
 	int fd = open_regular(path, &why);
 	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
-	char *buf = NULL, *sec = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	int lineno = 0;
-	struct ini_entry *last = NULL;
 
 	memset(ini, 0, sizeof(*ini));
 	ini->path = xstrdup(path);
@@ -69,6 +66,30 @@ int ini_load(struct ini *ini, const char *path, struct mt_error *err)
 		}
 		return mt_fail(err, path, 0, errno == EINVAL ? "%s" : "cannot open: %s", why);
 	}
+	return ini_read(ini, path, f, err);
+}
+
+int ini_parse(struct ini *ini, const char *path, const char *text, size_t len, struct mt_error *err)
+{
+	/* an empty buffer is no stream for fmemopen: read it as an empty file */
+	FILE *f = len ? fmemopen((void *)text, len, "r") : fopen("/dev/null", "r");
+
+	memset(ini, 0, sizeof(*ini));
+	ini->path = xstrdup(path);
+	if (!f)
+		return mt_fail(err, path, 0, "cannot read: %s", strerror(errno));
+	return ini_read(ini, path, f, err);
+}
+
+/* Read F (closed here) into INI, whose path is set. */
+static int ini_read(struct ini *ini, const char *path, FILE *f, struct mt_error *err)
+{
+	char *buf = NULL, *sec = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	int lineno = 0;
+	struct ini_entry *last = NULL;
+
 	while ((got = getline(&buf, &cap, f)) >= 0) {
 		char *line = buf, *t, *sep;
 

@@ -2,19 +2,16 @@
  *
  * Nearest first because the first hit wins: a project's own package must not
  * lose to a same-named checkout further up. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "migtree/pkgfind.h"
+#include "migtree/source.h"
 #include "migtree/util.h"
 
-static bool is_file(const char *p)
+static bool is_file(struct source *fs, const char *p)
 {
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	return source_type(fs, p) == SOURCE_FILE;
 }
 
 bool pkg_is_module_name(const char *s, size_t n)
@@ -39,7 +36,7 @@ bool pkg_is_module_name(const char *s, size_t n)
 }
 
 /* Does ROOT/REL hold an __init__.py at every level of REL ("a/b")? */
-static bool is_package(const char *root, const char *rel)
+static bool is_package(struct source *fs, const char *root, const char *rel)
 {
 	char *path = xasprintf("%s/%s", root, rel);
 	size_t base = strlen(root) + 1;
@@ -51,7 +48,7 @@ static bool is_package(const char *root, const char *rel)
 
 			*p = '\0';
 			init = xasprintf("%s/__init__.py", path);
-			ok = is_file(init);
+			ok = is_file(fs, init);
 			free(init);
 			*p = saved;
 			if (!ok || !saved)
@@ -68,24 +65,24 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* DIR/<one subdirectory>/REL, subdirectories in name order, hidden ones skipped. */
-static char *in_subdirectory(const char *dir, const char *rel)
+static char *in_subdirectory(struct source *fs, const char *dir, const char *rel)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	struct source_entry *v;
+	size_t n;
 	struct strlist subs = { 0 };
 	char *hit = NULL;
 
-	if (!d)
+	if (source_list(fs, dir, &v, &n, NULL))
 		return NULL;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			sl_push(&subs, de->d_name);
-	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].name[0] != '.')
+			sl_push(&subs, v[i].name);
+	source_entries_free(v, n);
 	sort_array(subs.v, subs.n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < subs.n && !hit; i++) {
 		char *root = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", subs.v[i]);
 
-		if (is_package(root, rel))
+		if (is_package(fs, root, rel))
 			hit = xasprintf("%s/%s", root, rel);
 		free(root);
 	}
@@ -94,7 +91,7 @@ static char *in_subdirectory(const char *dir, const char *rel)
 }
 
 /* SUBDIRS: also one level of DIR's subdirectories (see pkg_find). */
-static char *at_level(const char *dir, const char *rel, bool subdirs)
+static char *at_level(struct source *fs, const char *dir, const char *rel, bool subdirs)
 {
 	size_t n = strlen(dir), m = strlen(rel);
 	const char *top = strcmp(dir, "/") ? dir : "";
@@ -102,34 +99,33 @@ static char *at_level(const char *dir, const char *rel, bool subdirs)
 
 	if (n > m && dir[n - m - 1] == '/' && !strcmp(dir + n - m, rel)) {
 		root = xstrndup(dir, n - m - 1);
-		if (is_package(root, rel)) {
+		if (is_package(fs, root, rel)) {
 			free(root);
 			return xstrdup(dir);
 		}
 		free(root);
 	}
-	if (is_package(top, rel))
+	if (is_package(fs, top, rel))
 		return xasprintf("%s/%s", top, rel);
 	root = xasprintf("%s/src", top);
-	if (is_package(root, rel)) {
+	if (is_package(fs, root, rel)) {
 		char *hit = xasprintf("%s/%s", root, rel);
 
 		free(root);
 		return hit;
 	}
 	free(root);
-	return subdirs ? in_subdirectory(dir, rel) : NULL;
+	return subdirs ? in_subdirectory(fs, dir, rel) : NULL;
 }
 
 /* The nearest folder at or above START holding .git: the project's own tree. */
-static char *repository_root(const char *start)
+static char *repository_root(struct source *fs, const char *start)
 {
 	char *dir = xstrdup(start);
 
 	for (;;) {
 		char *git = xasprintf("%s/.git", strcmp(dir, "/") ? dir : "");
-		struct stat st;
-		bool found = stat(git, &st) == 0;
+		bool found = source_type(fs, git) != SOURCE_NONE;
 		char *slash = strrchr(dir, '/');
 
 		free(git);
@@ -148,8 +144,13 @@ static char *repository_root(const char *start)
  * unrelated checkouts (and list /usr, /home...). */
 char *pkg_find(const char *start, const char *dotted)
 {
+	return pkg_find_in(source_worktree(), start, dotted);
+}
+
+char *pkg_find_in(struct source *fs, const char *start, const char *dotted)
+{
 	char *rel = xstrdup(dotted), *dir = xstrdup(start), *hit = NULL;
-	char *top = repository_root(start);
+	char *top = repository_root(fs, start);
 	bool inside = true;
 
 	for (char *c = rel; *c; c++)
@@ -158,7 +159,7 @@ char *pkg_find(const char *start, const char *dotted)
 	for (bool first = true;; first = false) {
 		char *slash;
 
-		hit = at_level(dir, rel, first || (top && inside));
+		hit = at_level(fs, dir, rel, first || (top && inside));
 		if (top && !strcmp(dir, top))
 			inside = false;
 		if (hit)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "migtree/project.h"
+#include "migtree/source.h"
 
 void project_analyse(struct project *p)
 {
@@ -19,21 +20,41 @@ void project_analyse(struct project *p)
 	history_order_all(&p->graph, &p->order);
 }
 
-int project_load(const struct config_request *req, struct project *p, struct mt_error *err)
+static int load_from(struct source *fs, const struct config_request *req, struct project *p,
+		     struct mt_error *err)
 {
-	memset(p, 0, sizeof(*p));
-	if (config_load(req, &p->config, err))
+	if (config_load_from(fs, req, &p->config, err))
 		return -1;
 	p->resolver = resolver_new(&p->config.defines, err);
 	if (!p->resolver)
 		return -1;
-	if (scan_project(&p->config, &p->files, err))
+	if (scan_project_from(fs, &p->config, &p->files, err))
 		return -1;
 	/* one list of notices for the front ends: the configuration's, then the walk's */
 	for (size_t i = 0; i < p->files.notes.n; i++)
 		sl_push(&p->config.notes, p->files.notes.v[i]);
 	project_analyse(p);
 	return 0;
+}
+
+int project_load(const struct config_request *req, struct project *p, struct mt_error *err)
+{
+	memset(p, 0, sizeof(*p));
+	return load_from(source_worktree(), req, p, err);
+}
+
+int project_load_at(const char *ref, const struct config_request *req, struct project *p,
+		    struct mt_error *err)
+{
+	struct source *fs;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (!(fs = source_git(".", ref, err)))
+		return -1;
+	rc = load_from(fs, req, p, err);
+	source_free(fs);
+	return rc;
 }
 
 void project_free(struct project *p)

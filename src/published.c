@@ -1,57 +1,9 @@
-/* published.c - ask git (read-only, no shell) which files are on the upstream. */
-#include <errno.h>
-#include <stdio.h>
+/* published.c - ask git (through git.c: read-only, no shell) which files are on the upstream. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "migtree/git.h"
 #include "migtree/published.h"
-
-/* Run git with ARGV in DIR; its stdout in *OUT. Returns git's exit status, or -1
- * when it could not run. */
-static int run_git(const char *dir, const char *const *argv, char **out)
-{
-	int fd[2], status;
-	pid_t pid;
-	struct strbuf sb;
-	char buf[65536];
-	ssize_t n;
-
-	*out = NULL;
-	if (pipe(fd) != 0)
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(fd[0]);
-		close(fd[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		const char *args[32] = { "git", "-C", dir };
-		int k = 3;
-
-		for (int i = 0; argv[i] && k < 31; i++)
-			args[k++] = argv[i];
-		args[k] = NULL;
-		dup2(fd[1], STDOUT_FILENO);
-		close(fd[0]);
-		close(fd[1]);
-		freopen("/dev/null", "w", stderr);
-		execvp("git", (char *const *)args);
-		_exit(127);
-	}
-	close(fd[1]);
-	sb_init(&sb);
-	while ((n = read(fd[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			sb_addn(&sb, buf, (size_t)n);
-	close(fd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	*out = sb_detach(&sb);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 static char *first_line(char *s)
 {
@@ -70,7 +22,7 @@ static char *upstream(const char *dir)
 	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
 		char *out;
 
-		if (run_git(dir, tries[i], &out) == 0 && *first_line(out)) {
+		if (git_capture(dir, tries[i], &out, NULL) == 0 && *first_line(out)) {
 			if (i > 0) { /* --abbrev-ref of a remote ref may print it plainly */
 				free(out);
 				return xstrdup(i == 1 ? "origin/main" : "origin/master");
@@ -91,7 +43,7 @@ int published_load(const struct project *p, const char *ref, struct published *p
 
 	memset(pub, 0, sizeof(*pub));
 	strmap_init(&pub->index);
-	if (run_git(dir, top_args, &top) != 0 || !*first_line(top)) {
+	if (git_capture(dir, top_args, &top, NULL) != 0 || !*first_line(top)) {
 		free(top);
 		if (ref)
 			return mt_fail(err, dir, 0, "--published %s: this project is not in a git repository", ref);
@@ -101,10 +53,10 @@ int published_load(const struct project *p, const char *ref, struct published *p
 	if (pub->ref) {
 		/* listed from the top, so paths are relative to it; names unquoted */
 		const char *ls[] = { "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", "--full-name",
-				     pub->ref, "--", NULL };
+				     "--end-of-options", pub->ref, NULL };
 		char *save = NULL;
 
-		if (run_git(top, ls, &out) != 0) {
+		if (git_capture(top, ls, &out, NULL) != 0) {
 			if (ref)
 				rc = mt_fail(err, NULL, 0, "--published %s: git cannot read that ref", ref);
 			free(pub->ref);

@@ -381,6 +381,7 @@ static int pair(struct reader *r, const char *cur, const char *table, struct tom
 	}
 	if (rc == 0)
 		rc = end_of_line(r);
+	sb_addn(&full, "", 0); /* an empty key at the top (`"" = 1`) still makes a string */
 	sb_addf(&full, "%s%s%s", cur, *cur ? "." : "", k.buf ? k.buf : "");
 	if (rc == 0 && !strncmp(full.buf, table, n) && full.buf[n] == '.' && !strchr(full.buf + n + 1, '.')) {
 		t->found = true;
@@ -413,13 +414,24 @@ int toml_load_table(const char *path, const char *table, struct toml_table *t, s
 {
 	const char *why;
 	char *text = read_regular(path, NULL, &why);
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (!text)
+		return mt_fail(err, path, 0, errno == EINVAL ? "%s" : "cannot open: %s", why);
+	rc = toml_parse_table(path, text, table, t, err);
+	free(text);
+	return rc;
+}
+
+int toml_parse_table(const char *path, const char *text, const char *table, struct toml_table *t,
+		     struct mt_error *err)
+{
 	struct reader r = { text, 1, path, err };
 	struct strbuf cur;
 	int rc = 0;
 
 	memset(t, 0, sizeof(*t));
-	if (!text)
-		return mt_fail(err, path, 0, errno == EINVAL ? "%s" : "cannot open: %s", why);
 	sb_init(&cur);
 	sb_adds(&cur, "");
 	while (rc == 0) {
@@ -435,7 +447,6 @@ int toml_load_table(const char *path, const char *table, struct toml_table *t, s
 		}
 	}
 	sb_free(&cur);
-	free(text);
 	return rc;
 }
 

@@ -53,6 +53,12 @@ struct config_request {
 };
 
 int config_load(const struct config_request *req, struct mt_config *cfg, struct mt_error *err);
+/* The same with every file read through FS (source.h): a git tree gives the
+ * configuration as it is at a commit, found at the same places relative to the
+ * current directory. Paths in CFG are work-tree paths either way. */
+struct source;
+int config_load_from(struct source *fs, const struct config_request *req, struct mt_config *cfg,
+		     struct mt_error *err);
 void config_free(struct mt_config *cfg);
 
 /* Split a version_locations value as Alembic does for SEPARATOR ("os", "space",

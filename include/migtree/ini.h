@@ -31,6 +31,9 @@ struct ini {
 };
 
 int ini_load(struct ini *ini, const char *path, struct mt_error *err);
+/* The same from TEXT (LEN bytes) already read, e.g. from a git tree; PATH names
+ * it in errors. */
+int ini_parse(struct ini *ini, const char *path, const char *text, size_t len, struct mt_error *err);
 void ini_free(struct ini *ini);
 int ini_has_section(const struct ini *ini, const char *section);
 /* The raw (not interpolated) entry for KEY in SECTION, else in DEFAULT; NULL when absent. */

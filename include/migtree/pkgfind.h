@@ -18,5 +18,8 @@ bool pkg_is_module_name(const char *s, size_t n);
 /* The absolute directory of package DOTTED searched from START (an absolute
  * directory), or NULL when none of the places holds it. Owned by the caller. */
 char *pkg_find(const char *start, const char *dotted);
+/* The same looking in FS (source.h): the work tree, or a git tree at a commit. */
+struct source;
+char *pkg_find_in(struct source *fs, const char *start, const char *dotted);
 
 #endif

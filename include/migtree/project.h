@@ -21,6 +21,13 @@ struct project {
 };
 
 int project_load(const struct config_request *req, struct project *p, struct mt_error *err);
+/* The project as it is at the commit REF of the repository the current directory
+ * is in: configuration and version files read from git (source.h), nothing
+ * checked out or written. File paths are the work tree's, shown as "REF:path".
+ * Names a migration imports from other modules are still looked up in the work
+ * tree (resolve.c reads the file system). */
+int project_load_at(const char *ref, const struct config_request *req, struct project *p,
+		    struct mt_error *err);
 /* Build graph, analysis and order over already-read files (tests, git refs). */
 void project_analyse(struct project *p);
 void project_free(struct project *p);

@@ -31,6 +31,10 @@ struct file_list {
 /* Read and parse every candidate. A file that cannot be read or parsed is still
  * listed (with its error); only a failure to list a directory fails the call. */
 int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err);
+/* The same through SRC (the work tree, or a git tree at a commit). */
+struct source;
+int scan_project_from(struct source *src, const struct mt_config *cfg, struct file_list *out,
+		      struct mt_error *err);
 void file_list_free(struct file_list *fl);
 
 /* Alembic's candidate rule for a file name. */

@@ -19,6 +19,9 @@ struct toml_table {
 };
 
 int toml_load_table(const char *path, const char *table, struct toml_table *t, struct mt_error *err);
+/* The same from TEXT (NUL-terminated) already read; PATH names it in errors. */
+int toml_parse_table(const char *path, const char *text, const char *table, struct toml_table *t,
+		     struct mt_error *err);
 void toml_table_free(struct toml_table *t);
 const char *toml_get(const struct toml_table *t, const char *key);
 /* Copy the array KEY into OUT; false when there is no such array. */

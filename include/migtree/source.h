@@ -1,0 +1,105 @@
+/* source.h - where a project's files are read from: the work tree, or a git tree.
+ *
+ * The read side of what save.h's save_io is for writes. `review` reads a
+ * project as it is at a git ref, without a checkout; everything else reads the
+ * work tree. Both go through one interface, so that configuration, the listing
+ * of version files and the reading of each file follow the same rules whatever
+ * backs them:
+ * - paths are absolute work-tree paths in both backends: a file read from git has
+ *   the path it would have if that commit were checked out, so results compare
+ *   with the work tree's; only `display` differs ("REF:dir/file.py" for git);
+ * - listing in Alembic's load order (source_list_versions) is separate from
+ *   reading a file (source_read): scan.c lists, then reads and parses;
+ * - the work tree opens regular files only, without blocking (open_regular); the
+ *   git tree is one `ls-tree` of the commit, and bytes come from one
+ *   `git cat-file --batch`; nothing in the repository is written.
+ * Symbolic links are followed in both: in git, a link's blob is its target, and
+ * a target outside the repository does not exist at that ref. */
+#ifndef MIGTREE_SOURCE_H
+#define MIGTREE_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "migtree/config.h"
+#include "migtree/error.h"
+#include "migtree/util.h"
+
+enum source_type {
+	SOURCE_NONE,     /* nothing there (or a dangling link) */
+	SOURCE_FILE,     /* a regular file (through links) */
+	SOURCE_DIR,      /* a directory (through links) */
+	SOURCE_OTHER,    /* a FIFO, a device, a socket */
+};
+
+/* One name in a directory as os.walk sees it. */
+struct source_entry {
+	char *name;
+	bool is_dir;     /* a directory os.walk descends into (not a link to one) */
+	bool dir_link;   /* a link to a directory: listed, never followed */
+	bool maybe_link; /* a non-directory that may be a link: its real path needs source_realpath */
+};
+
+/* What source_read says when it cannot give the bytes. */
+enum source_read_rc {
+	SOURCE_READ_OK = 0,
+	SOURCE_READ_FAILED = -1,      /* WHY is a reason such as strerror's ("Permission denied") */
+	SOURCE_READ_NOT_REGULAR = -2, /* WHY is the whole phrase ("not a regular file (a FIFO)") */
+	SOURCE_READ_TOO_LARGE = 1,    /* larger than MAX; *LEN is its size */
+};
+
+struct source;
+
+struct source_ops {
+	/* DIR's entries, in no particular order; -1 with ERR when it cannot be listed */
+	int (*list)(struct source *s, const char *dir, struct source_entry **v, size_t *n, struct mt_error *err);
+	enum source_type (*type)(struct source *s, const char *path);
+	/* PATH with links resolved, or NULL when it does not exist (owned) */
+	char *(*realpath)(struct source *s, const char *path);
+	int (*read)(struct source *s, const char *path, size_t max, char **bytes, size_t *len, char why[256]);
+	char *(*display)(struct source *s, const char *path);
+	/* Remove NAME in DIR when it is a stale save temporary (save.h), adding its
+	 * display path to REMOVED. NULL for sources that are never written. */
+	void (*tidy)(struct source *s, const char *dir, const char *name, struct strlist *removed);
+	void (*free)(struct source *s);
+};
+
+struct source {
+	const struct source_ops *ops;
+};
+
+/* The work tree (the file system as it is). */
+struct source *source_worktree(void);
+/* The tree of the commit REF names, in the repository DIR is in. */
+struct source *source_git(const char *dir, const char *ref, struct mt_error *err);
+void source_free(struct source *s);
+
+/* The backend's operations, for callers that do not care which it is. */
+int source_list(struct source *s, const char *dir, struct source_entry **v, size_t *n, struct mt_error *err);
+void source_entries_free(struct source_entry *v, size_t n);
+enum source_type source_type(struct source *s, const char *path);
+char *source_realpath(struct source *s, const char *path);
+int source_read(struct source *s, const char *path, size_t max, char **bytes, size_t *len, char why[256]);
+/* The path as the user should see it: relative to the current directory for the
+ * work tree, "REF:path-from-the-top" for git. */
+char *source_display(struct source *s, const char *path);
+
+/* One version file to read, in load order. */
+struct source_file {
+	char *path;      /* absolute, as walked */
+	char *real_path; /* absolute, links resolved: what Alembic prints */
+};
+
+struct source_files {
+	struct source_file *v;
+	size_t n, cap;
+	struct strlist notes; /* about the walk: unread subdirectories, too deep, removed temporaries */
+};
+
+/* The version files of CFG in Alembic's load order (see scan.h for the rules).
+ * -1 only when a directory cannot be listed or no version location exists. */
+int source_list_versions(struct source *s, const struct mt_config *cfg, struct source_files *out,
+			 struct mt_error *err);
+void source_files_free(struct source_files *f);
+
+#endif

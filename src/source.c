@@ -1,0 +1,492 @@
+/* source.c - the file-source interface, the work-tree backend, and the walk that
+ * lists version files in Alembic's load order over either backend (source.h).
+ * The git backend is source_git.c. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "migtree/save.h"
+#include "migtree/scan.h"
+#include "migtree/source.h"
+#include "migtree/strmap.h"
+
+/* ---- the interface ------------------------------------------------------------ */
+
+int source_list(struct source *s, const char *dir, struct source_entry **v, size_t *n, struct mt_error *err)
+{
+	return s->ops->list(s, dir, v, n, err);
+}
+
+void source_entries_free(struct source_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+enum source_type source_type(struct source *s, const char *path)
+{
+	return s->ops->type(s, path);
+}
+
+char *source_realpath(struct source *s, const char *path)
+{
+	return s->ops->realpath(s, path);
+}
+
+int source_read(struct source *s, const char *path, size_t max, char **bytes, size_t *len, char why[256])
+{
+	return s->ops->read(s, path, max, bytes, len, why);
+}
+
+char *source_display(struct source *s, const char *path)
+{
+	return s->ops->display(s, path);
+}
+
+void source_free(struct source *s)
+{
+	if (s)
+		s->ops->free(s);
+}
+
+/* ---- the work tree -------------------------------------------------------------- */
+
+/* Classify D_NAME in DIR as os.walk does: a link to a directory is listed, not
+ * followed. The common case (d_type says regular file) costs no system call. */
+static void classify(const char *dir, const struct dirent *de, struct source_entry *e)
+{
+	char *full;
+	struct stat st, lst;
+
+	e->name = xstrdup(de->d_name);
+	if (de->d_type == DT_REG)
+		return;
+	if (de->d_type == DT_DIR) {
+		e->is_dir = true;
+		return;
+	}
+	full = xasprintf("%s/%s", dir, de->d_name);
+	if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (lstat(full, &lst) == 0 && !S_ISLNK(lst.st_mode))
+			e->is_dir = true;
+		else
+			e->dir_link = true;
+	} else {
+		e->maybe_link = true;
+	}
+	free(full);
+}
+
+static int work_list(struct source *s, const char *dir, struct source_entry **v, size_t *n, struct mt_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t cap = 0;
+
+	(void)s;
+	*v = NULL;
+	*n = 0;
+	if (!d)
+		return mt_fail(err, dir, 0, "cannot list directory: %s", strerror(errno));
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		GROW(*v, cap, *n + 1);
+		memset(&(*v)[*n], 0, sizeof(**v));
+		classify(dir, de, &(*v)[(*n)++]);
+	}
+	closedir(d);
+	return 0;
+}
+
+static enum source_type work_type(struct source *s, const char *path)
+{
+	struct stat st;
+
+	(void)s;
+	if (stat(path, &st) != 0)
+		return SOURCE_NONE;
+	return S_ISREG(st.st_mode) ? SOURCE_FILE : S_ISDIR(st.st_mode) ? SOURCE_DIR : SOURCE_OTHER;
+}
+
+static char *work_realpath(struct source *s, const char *path)
+{
+	char real[PATH_MAX];
+
+	(void)s;
+	return realpath(path, real) ? xstrdup(real) : NULL;
+}
+
+static int work_read(struct source *s, const char *path, size_t max, char **bytes, size_t *len, char why[256])
+{
+	struct stat st;
+	struct strbuf sb;
+	char buf[65536];
+	ssize_t got = 0;
+	const char *reason;
+	int fd = open_regular(path, &reason);
+
+	(void)s;
+	*bytes = NULL;
+	*len = 0;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int rc = fd < 0 && errno == EINVAL ? SOURCE_READ_NOT_REGULAR : SOURCE_READ_FAILED;
+
+		snprintf(why, 256, "%s", fd < 0 ? reason : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		close(fd);
+		*len = (size_t)st.st_size;
+		return SOURCE_READ_TOO_LARGE;
+	}
+	sb_init(&sb);
+	while (sb.len <= max && (got = read(fd, buf, sizeof(buf))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
+		sb_addn(&sb, buf, (size_t)got);
+	}
+	if (got < 0)
+		snprintf(why, 256, "%s", strerror(errno));
+	close(fd);
+	if (got < 0) {
+		sb_free(&sb);
+		return SOURCE_READ_FAILED;
+	}
+	*len = sb.len;
+	*bytes = sb_detach(&sb);
+	return SOURCE_READ_OK;
+}
+
+static char *work_display(struct source *s, const char *path)
+{
+	(void)s;
+	return scan_display_path(path);
+}
+
+/* Is NAME one of save.c's temporaries (save_is_temporary) left by a save that was
+ * killed, old enough that no running save can still be about to rename it? Then
+ * it goes, and the user hears so: nothing else is ever removed. */
+static void work_tidy(struct source *s, const char *dir, const char *name, struct strlist *removed)
+{
+	char *full;
+	struct stat st;
+
+	(void)s;
+	if (!save_is_temporary(name))
+		return;
+	full = xasprintf("%s/%s", dir, name);
+	if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && time(NULL) - st.st_mtime > SAVE_TEMPORARY_STALE &&
+	    unlink(full) == 0)
+		sl_push_owned(removed, scan_display_path(full));
+	free(full);
+}
+
+static void work_free(struct source *s)
+{
+	(void)s; /* the one work tree is static */
+}
+
+static const struct source_ops work_ops = {
+	work_list, work_type, work_realpath, work_read, work_display, work_tidy, work_free,
+};
+
+struct source *source_worktree(void)
+{
+	static struct source work = { &work_ops };
+
+	return &work;
+}
+
+/* ---- the walk in Alembic's load order -------------------------------------------- */
+
+struct walk {
+	struct source *src;
+	struct source_files *out;
+	struct strlist seen_paths; /* owns the keys of `seen` */
+	struct strmap seen;        /* real paths, to skip a file reached twice */
+	bool recursive;
+	const struct strlist *locations; /* a subdirectory that is one is read anyway */
+	size_t unread_dirs;       /* subdirectories with candidates, not read */
+	char *first_unread;       /* the first of them */
+	size_t too_deep;          /* directories below SCAN_MAX_DEPTH, not read */
+	char *first_too_deep;
+	struct strlist removed;   /* stale temporaries removed (display paths) */
+};
+
+static bool seen_before(struct walk *w, const char *real)
+{
+	/* Alembic: "File X loaded twice! ignoring." (overlapping version locations) */
+	char *key;
+
+	if (strmap_get(&w->seen, real, NULL))
+		return true;
+	key = xstrdup(real);
+	sl_push_owned(&w->seen_paths, key);
+	strmap_put(&w->seen, key, 0);
+	return false;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct source_entry *)a)->name, ((const struct source_entry *)b)->name);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* List DIR: its files (non-directories, sorted) and the subdirectories os.walk
+ * descends into (sorted). Links to directories are in neither. */
+static int list_dir(struct source *src, const char *dir, struct source_entry **files, size_t *n_files,
+		    struct strlist *dirs, struct mt_error *err)
+{
+	struct source_entry *v;
+	size_t n, k = 0;
+
+	*files = NULL;
+	*n_files = 0;
+	if (source_list(src, dir, &v, &n, err))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].is_dir)
+			sl_push(dirs, v[i].name);
+		if (v[i].is_dir || v[i].dir_link)
+			free(v[i].name);
+		else
+			v[k++] = v[i];
+	}
+	*files = v;
+	*n_files = k;
+	sort_array(*files, *n_files, sizeof(**files), cmp_entry);
+	sort_array(dirs->v, dirs->n, sizeof(char *), cmp_name);
+	return 0;
+}
+
+/* Does DIR or a directory below it hold a migration candidate? DEPTH bounds the
+ * look on deep trees; links to directories are not followed, as in the walk. */
+static bool holds_candidates(struct source *src, const char *dir, int depth)
+{
+	struct source_entry *v;
+	size_t n;
+	bool found = false;
+
+	if (source_list(src, dir, &v, &n, NULL))
+		return false;
+	for (size_t i = 0; i < n && !found; i++) {
+		if (!strcmp(v[i].name, "__pycache__"))
+			continue;
+		if (v[i].is_dir) {
+			char *sub = xasprintf("%s/%s", dir, v[i].name);
+
+			found = depth > 0 && holds_candidates(src, sub, depth - 1);
+			free(sub);
+		} else if (!v[i].dir_link) {
+			found = scan_is_candidate(v[i].name);
+		}
+	}
+	source_entries_free(v, n);
+	return found;
+}
+
+static bool is_location(const struct walk *w, const char *dir)
+{
+	char *a = source_realpath(w->src, dir), *b;
+	bool same = false;
+
+	for (size_t i = 0; a && !same && i < w->locations->n; i++) {
+		b = source_realpath(w->src, w->locations->v[i]);
+		same = b && !strcmp(a, b);
+		free(b);
+	}
+	free(a);
+	return same;
+}
+
+/* A non-recursive walk skips subdirectories; count those it skips with
+ * migration files in them, so the user hears the history may be incomplete. */
+static void count_unread(struct walk *w, const char *dir, const struct strlist *dirs)
+{
+	for (size_t i = 0; i < dirs->n; i++) {
+		char *sub;
+
+		if (!strcmp(dirs->v[i], "__pycache__"))
+			continue;
+		sub = xasprintf("%s/%s", dir, dirs->v[i]);
+		if (!is_location(w, sub) && holds_candidates(w->src, sub, 8) && w->unread_dirs++ == 0)
+			w->first_unread = source_display(w->src, sub);
+		free(sub);
+	}
+}
+
+/* The candidates of DIR, in name order, added to the list. */
+static void add_files(struct walk *w, const char *dir, struct source_entry *files, size_t n_files)
+{
+	char *dir_real = source_realpath(w->src, dir);
+
+	for (size_t i = 0; i < n_files; i++) {
+		char *full, *real;
+
+		if (!scan_is_candidate(files[i].name)) {
+			if (w->src->ops->tidy)
+				w->src->ops->tidy(w->src, dir, files[i].name, &w->removed);
+			continue;
+		}
+		full = xasprintf("%s/%s", dir, files[i].name);
+		if (!files[i].maybe_link)
+			real = xasprintf("%s/%s", dir_real ? dir_real : dir, files[i].name);
+		else if (!(real = source_realpath(w->src, full)))
+			real = xstrdup(full); /* broken: reading it says so */
+		if (!seen_before(w, real)) {
+			GROW(w->out->v, w->out->cap, w->out->n + 1);
+			w->out->v[w->out->n++] = (struct source_file){ full, real };
+		} else {
+			free(full);
+			free(real);
+		}
+	}
+	free(dir_real);
+}
+
+/* A directory waiting in the walk, DEPTH levels below its version location. */
+struct pending_dir {
+	char *path;
+	int depth;
+};
+
+/* os.walk's top-down order without recursion on the C stack (a deep tree would
+ * overflow it): a directory's files, then its subdirectories in name order, each
+ * one whole before the next. Pushing them last-first onto an explicit stack keeps
+ * that order. Directories more than SCAN_MAX_DEPTH below the location are counted
+ * and reported instead of read. Links to directories are not followed (os.walk's
+ * default), so a link loop cannot make the walk go round. */
+static int walk_location(struct walk *w, const char *location, struct mt_error *err)
+{
+	struct pending_dir *stack = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	GROW(stack, cap, 1);
+	stack[n++] = (struct pending_dir){ xstrdup(location), 0 };
+	while (n > 0) {
+		struct pending_dir cur = stack[--n];
+		struct strlist dirs = { 0 };
+		struct source_entry *files;
+		size_t n_files;
+
+		if (rc == 0 && cur.depth > SCAN_MAX_DEPTH) {
+			if (w->too_deep++ == 0)
+				w->first_too_deep = source_display(w->src, cur.path);
+		} else if (rc == 0 && (rc = list_dir(w->src, cur.path, &files, &n_files, &dirs, err)) == 0) {
+			if (!str_ends_with(cur.path, "__pycache__"))
+				add_files(w, cur.path, files, n_files);
+			if (!w->recursive)
+				count_unread(w, cur.path, &dirs);
+			for (size_t i = dirs.n; w->recursive && i-- > 0;) {
+				GROW(stack, cap, n + 1);
+				stack[n++] = (struct pending_dir){ xasprintf("%s/%s", cur.path, dirs.v[i]), cur.depth + 1 };
+			}
+			source_entries_free(files, n_files);
+		}
+		sl_free(&dirs);
+		free(cur.path);
+	}
+	free(stack);
+	return rc;
+}
+
+static char *unread_note(const struct mt_config *cfg, size_t n, const char *first)
+{
+	char *how;
+	char *note;
+
+	if (!cfg->config_path)
+		how = xstrdup("add --recursive to -d");
+	else
+		how = xasprintf("set recursive_version_locations = true in [%s] of %s", cfg->section,
+				path_base(cfg->config_path));
+	if (n == 1)
+		note = xasprintf("subdirectory %s holds migration files that are not read; %s to read it",
+				 first, how);
+	else
+		note = xasprintf("%zu subdirectories (%s, ...) hold migration files that are not read; "
+				 "%s to read them", n, first, how);
+	free(how);
+	return note;
+}
+
+static void walk_notes(struct walk *w, const struct mt_config *cfg)
+{
+	struct strlist *notes = &w->out->notes;
+
+	if (w->unread_dirs)
+		sl_push_owned(notes, unread_note(cfg, w->unread_dirs, w->first_unread));
+	if (w->too_deep)
+		sl_push_owned(notes, xasprintf("%s%s is nested more than %d directories below its version "
+					       "location; not read%s", w->too_deep > 1 ? "" : "directory ",
+					       w->first_too_deep, SCAN_MAX_DEPTH,
+					       w->too_deep > 1 ? " (nor the others as deep)" : ""));
+	if (w->removed.n) {
+		char *list = sl_join(&w->removed, ", ");
+
+		sl_push_owned(notes, xasprintf("removed %zu stale temporary file%s (left by a save that "
+					       "was stopped): %s", w->removed.n,
+					       w->removed.n == 1 ? "" : "s", list));
+		free(list);
+	}
+}
+
+int source_list_versions(struct source *s, const struct mt_config *cfg, struct source_files *out,
+			 struct mt_error *err)
+{
+	struct walk w = { s, out, { 0 }, { 0 }, cfg->recursive, &cfg->version_locations, 0, NULL, 0, NULL, { 0 } };
+	size_t existing = 0;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < cfg->version_locations.n && rc == 0; i++) {
+		const char *loc = cfg->version_locations.v[i];
+
+		if (source_type(s, loc) != SOURCE_DIR)
+			continue; /* Alembic skips version locations that do not exist */
+		existing++;
+		rc = walk_location(&w, loc, err);
+	}
+	strmap_free(&w.seen);
+	sl_free(&w.seen_paths);
+	walk_notes(&w, cfg);
+	free(w.first_unread);
+	free(w.first_too_deep);
+	sl_free(&w.removed);
+	if (rc == 0 && existing == 0 && cfg->version_locations.n > 0) {
+		char *shown = source_display(s, cfg->version_locations.v[0]);
+
+		rc = mt_fail(err, s == source_worktree() ? cfg->version_locations.v[0] : shown, 0,
+			     "version directory does not exist");
+		free(shown);
+	}
+	return rc;
+}
+
+void source_files_free(struct source_files *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].path);
+		free(f->v[i].real_path);
+	}
+	free(f->v);
+	sl_free(&f->notes);
+	memset(f, 0, sizeof(*f));
+}

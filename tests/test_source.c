@@ -1,0 +1,479 @@
+/* test_source.c - the file sources (source.h) and git.c on a real repository.
+ *
+ * The test makes a repository with two branches (a rename, a deletion, nested
+ * version locations read recursively, links to a file and to a directory) and
+ * checks that reading a commit through git lists the same files in the same
+ * order with the same bytes as the work-tree backend does on a checkout of that
+ * commit; that a whole project loaded at a ref prints the same history as the
+ * checkout; that the cat-file reader survives many objects and a missing one;
+ * that errors name the git command and why; and that nothing of the repository
+ * changes: status, refs and the index file's bytes are the same after. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "migtree/format.h"
+#include "migtree/git.h"
+#include "migtree/project.h"
+#include "migtree/source.h"
+
+static char root[PATH_MAX], repo[PATH_MAX + 8], saved_cwd[PATH_MAX];
+
+static void sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0)
+		fail_msg("command failed: %s", cmd);
+}
+
+static void write_at(const char *dir, const char *rel, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, rel);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(path);
+}
+
+static char *migration(const char *rev, const char *down)
+{
+	return xasprintf("\"\"\"%s\n\nRevision ID: %s\nRevises: %s\n\"\"\"\nrevision = '%s'\n"
+			 "down_revision = %s%s%s\nbranch_labels = None\ndepends_on = None\n",
+			 rev, rev, down ? down : "", rev, down ? "'" : "", down ? down : "None", down ? "'" : "");
+}
+
+static void add_migration(const char *rel, const char *rev, const char *down)
+{
+	char *text = migration(rev, down);
+
+	write_at(repo, rel, text);
+	free(text);
+}
+
+#define GIT "git -c user.name=t -c user.email=t@t -c init.defaultBranch=main -c advice.detachedHead=false"
+
+/* main: a1 <- b2 <- c3 (nested) <- f6; feature (from the first commit): b2
+ * renamed, c3 deleted, e5 on b2. */
+static void make_repository(void)
+{
+	sh("cd '%s' && " GIT " init -q && mkdir -p alembic/versions/nested alembic/versions/__pycache__ "
+	   "alembic/shared", repo);
+	write_at(repo, "alembic.ini", "[alembic]\nscript_location = alembic\n"
+				      "version_locations = %(here)s/alembic/versions %(here)s/alembic/versions/nested\n"
+				      "recursive_version_locations = true\n");
+	write_at(repo, "alembic/env.py", "# env\n");
+	write_at(repo, "alembic/versions/__init__.py", "");
+	write_at(repo, "alembic/versions/__pycache__/zz_cached.py", "revision = 'zz'\n");
+	add_migration("alembic/versions/a1_first.py", "a1", NULL);
+	add_migration("alembic/versions/b2_second.py", "b2", "a1");
+	add_migration("alembic/versions/nested/c3_third.py", "c3", "b2");
+	add_migration("alembic/shared/d4_shared.py", "d4", "a1");
+	sh("cd '%s' && ln -s ../shared/d4_shared.py alembic/versions/d4_link.py && "
+	   "ln -s nested alembic/versions/dirlink && " GIT " add -A && " GIT " commit -qm first && "
+	   GIT " branch feature", repo);
+	add_migration("alembic/versions/f6_main.py", "f6", "c3");
+	sh("cd '%s' && " GIT " add -A && " GIT " commit -qm main && " GIT " checkout -q feature && "
+	   GIT " mv alembic/versions/b2_second.py alembic/versions/b2_renamed.py && "
+	   GIT " rm -q alembic/versions/nested/c3_third.py", repo);
+	add_migration("alembic/versions/e5_feature.py", "e5", "b2");
+	/* the branch also changes the configuration: no more nested location */
+	write_at(repo, "alembic.ini", "[alembic]\nscript_location = alembic\nrecursive_version_locations = true\n");
+	sh("cd '%s' && " GIT " add -A && " GIT " commit -qm feature && " GIT " checkout -q main", repo);
+	/* an index whose stat data is stale: a command that refreshed it would write it */
+	sh("cd '%s' && touch -d '2001-01-01' alembic.ini alembic/env.py", repo);
+}
+
+static int setup(void **state)
+{
+	char tmpl[] = "/tmp/migtree-source-XXXXXX";
+	char *made = mkdtemp(tmpl);
+
+	(void)state;
+	assert_non_null(made);
+	assert_non_null(realpath(made, root));
+	snprintf(repo, sizeof(repo), "%s/repo", root);
+	assert_int_equal(mkdir(repo, 0755), 0);
+	assert_non_null(getcwd(saved_cwd, sizeof(saved_cwd)));
+	make_repository();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	assert_int_equal(chdir(saved_cwd), 0);
+	sh("rm -rf '%s'", root);
+	return 0;
+}
+
+/* A checkout of REF in its own clone, ROOT/NAME. */
+static void checkout(const char *ref, const char *name)
+{
+	sh("cd '%s' && rm -rf '%s' && git clone -q '%s' '%s' && cd '%s' && git checkout -q '%s'", root, name,
+	   repo, name, name, ref);
+}
+
+static const char *below(const char *path, const char *top)
+{
+	size_t n = strlen(top);
+
+	assert_true(!strncmp(path, top, n) && path[n] == '/');
+	return path + n + 1;
+}
+
+static void list_in(struct source *s, const char *dir, struct mt_config *cfg, struct source_files *files)
+{
+	struct config_request req = { 0 };
+	struct mt_error err = { 0 };
+
+	assert_int_equal(chdir(dir), 0);
+	if (config_load_from(s, &req, cfg, &err) || source_list_versions(s, cfg, files, &err))
+		fail_msg("%s: %s", err.path, err.message);
+}
+
+/* REF read from git in the repository = REF checked out, read from the disk. */
+static void compare_at(const char *ref, size_t expect_n)
+{
+	char *clone = xasprintf("%s/co", root);
+	struct mt_error err = { 0 };
+	struct source *g;
+	struct mt_config cg, cw;
+	struct source_files fg, fw;
+
+	checkout(ref, "co");
+	assert_int_equal(chdir(repo), 0);
+	g = source_git(".", ref, &err);
+	if (!g)
+		fail_msg("%s", err.message);
+	list_in(g, repo, &cg, &fg);
+	list_in(source_worktree(), clone, &cw, &fw);
+	assert_int_equal(fg.n, expect_n);
+	assert_int_equal(fg.n, fw.n);
+	assert_int_equal(cg.recursive, cw.recursive);
+	assert_int_equal(cg.version_locations.n, cw.version_locations.n);
+	for (size_t i = 0; i < fg.n; i++) {
+		char *bg, *bw, why[256];
+		size_t lg, lw;
+
+		assert_string_equal(below(fg.v[i].path, repo), below(fw.v[i].path, clone));
+		assert_string_equal(below(fg.v[i].real_path, repo), below(fw.v[i].real_path, clone));
+		assert_int_equal(source_read(g, fg.v[i].path, MT_MAX_FILE_SIZE, &bg, &lg, why), 0);
+		assert_int_equal(source_read(source_worktree(), fw.v[i].path, MT_MAX_FILE_SIZE, &bw, &lw, why), 0);
+		assert_int_equal(lg, lw);
+		assert_memory_equal(bg, bw, lg);
+		free(bg);
+		free(bw);
+	}
+	source_files_free(&fg);
+	source_files_free(&fw);
+	config_free(&cg);
+	config_free(&cw);
+	source_free(g);
+	free(clone);
+}
+
+static void test_main_matches_checkout(void **state)
+{
+	(void)state;
+	/* a1, b2, d4 (through its link), f6, c3 (nested, once though two locations
+	 * reach it); __init__, __pycache__ and the directory link are not read */
+	compare_at("main", 5);
+}
+
+static void test_feature_matches_checkout(void **state)
+{
+	(void)state;
+	compare_at("feature", 4); /* a1, b2 renamed, d4, e5 */
+}
+
+static void test_first_commit_matches_checkout(void **state)
+{
+	(void)state;
+	compare_at("main~1", 4);
+}
+
+static void test_display_and_real_path(void **state)
+{
+	struct mt_error err = { 0 };
+	struct source *g;
+	char *shown, *real, *path = xasprintf("%s/alembic/versions/d4_link.py", repo);
+
+	(void)state;
+	assert_int_equal(chdir(repo), 0);
+	g = source_git(".", "main", &err);
+	assert_non_null(g);
+	shown = source_display(g, path);
+	assert_string_equal(shown, "main:alembic/versions/d4_link.py");
+	real = source_realpath(g, path);
+	assert_non_null(real);
+	assert_string_equal(below(real, repo), "alembic/shared/d4_shared.py");
+	assert_int_equal(source_type(g, "alembic/versions/dirlink"), SOURCE_DIR);
+	assert_int_equal(source_type(g, "alembic/versions/nested/../a1_first.py"), SOURCE_FILE);
+	assert_int_equal(source_type(g, "alembic/versions/e5_feature.py"), SOURCE_NONE);
+	free(shown);
+	free(real);
+	free(path);
+	source_free(g);
+}
+
+static char *replace_all(const char *s, const char *from, const char *to)
+{
+	struct strbuf sb;
+	const char *hit;
+
+	sb_init(&sb);
+	while ((hit = strstr(s, from))) {
+		sb_addn(&sb, s, (size_t)(hit - s));
+		sb_adds(&sb, to);
+		s = hit + strlen(from);
+	}
+	sb_adds(&sb, s);
+	return sb_detach(&sb);
+}
+
+/* history, plain and verbose, with the work tree's top written TOP. */
+static char *history_of(struct project *p, const char *top)
+{
+	char *buf = NULL, *out;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	print_history(f, &p->graph, &p->order, false);
+	print_history(f, &p->graph, &p->order, true);
+	fclose(f);
+	out = replace_all(buf, top, "TOP");
+	free(buf);
+	return out;
+}
+
+static void test_project_at_ref_has_checkout_history(void **state)
+{
+	const char *refs[] = { "main", "feature", "main~1" };
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		struct config_request req = { 0 };
+		struct project pg, pw;
+		struct mt_error err = { 0 };
+		char *clone = xasprintf("%s/co", root), *hg, *hw;
+
+		checkout(refs[i], "co");
+		assert_int_equal(chdir(repo), 0);
+		if (project_load_at(refs[i], &req, &pg, &err))
+			fail_msg("%s: %s", err.path, err.message);
+		assert_int_equal(chdir(clone), 0);
+		assert_int_equal(project_load(&req, &pw, &err), 0);
+		hg = history_of(&pg, repo);
+		hw = history_of(&pw, clone);
+		assert_string_equal(hg, hw);
+		assert_non_null(strstr(hg, "TOP/alembic/versions/a1_first.py"));
+		/* shown as git names them */
+		free(clone);
+		clone = xasprintf("%s:alembic/versions/a1_first.py", refs[i]);
+		assert_string_equal(pg.files.v[0]->path, clone);
+		free(hg);
+		free(hw);
+		free(clone);
+		project_free(&pg);
+		project_free(&pw);
+	}
+}
+
+/* What must not change: status, every ref, the index file's bytes. */
+static char *snapshot(void)
+{
+	char *out, *index, *path = xasprintf("%s/.git/index", repo), *all;
+	const char *status[] = { "status", "--porcelain", "--untracked-files=all", NULL };
+	const char *refs[] = { "for-each-ref", "--format=%(refname) %(objectname)", NULL };
+	const char *heads[] = { "rev-parse", "--all", "HEAD", NULL };
+	char *a, *b, *c;
+	size_t len = 0;
+
+	assert_int_equal(git_capture(repo, status, &a, NULL), 0);
+	assert_int_equal(git_capture(repo, refs, &b, NULL), 0);
+	assert_int_equal(git_capture(repo, heads, &c, NULL), 0);
+	index = read_file(path, &len);
+	assert_non_null(index);
+	out = xasprintf("%s--\n%s--\n%s--\n%zu\n", a, b, c, len);
+	/* the index in hex: its bytes hold NULs, and a string compare would stop there */
+	all = xmalloc(strlen(out) + 2 * len + 1);
+	strcpy(all, out);
+	for (size_t i = 0; i < len; i++)
+		sprintf(all + strlen(out) + 2 * i, "%02x", (unsigned char)index[i]);
+	free(a);
+	free(b);
+	free(c);
+	free(out);
+	free(index);
+	free(path);
+	return all;
+}
+
+static char *before;
+
+static void test_snapshot_before(void **state)
+{
+	(void)state;
+	before = snapshot();
+	assert_non_null(strstr(before, "refs/heads/feature "));
+}
+
+static void test_repository_unchanged(void **state)
+{
+	char *after = snapshot();
+
+	(void)state;
+	assert_string_equal(before, after);
+	free(after);
+	free(before);
+}
+
+static void test_cat_file_many_and_missing(void **state)
+{
+	struct git_tree t;
+	struct mt_error err = { 0 };
+	struct git_cat *c;
+	char oid[GIT_OID_HEX_MAX + 1], *bytes;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(git_resolve_commit(repo, "main", oid, &err), 0);
+	assert_int_equal(git_ls_tree(repo, oid, NULL, &t, &err), 0);
+	assert_true(t.n >= 8);
+	c = git_cat_open(repo, &err);
+	assert_non_null(c);
+	for (int round = 0; round < 50; round++) {
+		for (size_t i = 0; i < t.n; i++) {
+			char *path = xasprintf("%s/%s", repo, t.v[i].path), *disk;
+			size_t disk_len;
+
+			assert_int_equal(git_cat_read(c, t.v[i].oid, SIZE_MAX, &bytes, &len, &err), 0);
+			if (t.v[i].mode == 0120000) {
+				char target[PATH_MAX];
+				ssize_t n = readlink(path, target, sizeof(target));
+
+				assert_int_equal((size_t)n, len);
+				assert_memory_equal(bytes, target, len);
+			} else {
+				disk = read_file(path, &disk_len);
+				assert_non_null(disk);
+				assert_int_equal(disk_len, len);
+				assert_memory_equal(disk, bytes, len);
+				free(disk);
+			}
+			free(bytes);
+			free(path);
+		}
+		/* a missing object and a name that is no id: said, and reading goes on */
+		assert_int_equal(git_cat_read(c, "0123456789012345678901234567890123456789", SIZE_MAX, &bytes,
+					      &len, &err), 1);
+		assert_null(bytes);
+		assert_int_equal(git_cat_read(c, "HEAD:alembic.ini\nx", SIZE_MAX, &bytes, &len, &err), 1);
+	}
+	/* a blob over the limit is skipped, not read; the next read still works */
+	for (size_t i = 0; i < t.n; i++) {
+		int rc = git_cat_read(c, t.v[i].oid, 2, &bytes, &len, &err);
+
+		assert_int_equal(rc, len > 2 ? 2 : 0);
+		assert_true(rc == 0 || !bytes);
+		free(bytes);
+	}
+	assert_int_equal(git_cat_read(c, t.v[1].oid, SIZE_MAX, &bytes, &len, &err), 0);
+	free(bytes);
+	assert_int_equal(git_cat_close(c, &err), 0);
+	git_tree_free(&t);
+}
+
+static void test_ls_tree_paths_and_modes(void **state)
+{
+	struct git_tree t;
+	struct mt_error err = { 0 };
+	struct strlist paths = { 0 };
+	bool link = false;
+
+	(void)state;
+	sl_push(&paths, "alembic/versions");
+	assert_int_equal(git_ls_tree(repo, "main", &paths, &t, &err), 0);
+	for (size_t i = 0; i < t.n; i++) {
+		assert_true(str_starts_with(t.v[i].path, "alembic/versions/"));
+		assert_true(t.v[i].is_blob);
+		if (!strcmp(t.v[i].path, "alembic/versions/d4_link.py"))
+			link = t.v[i].mode == 0120000;
+	}
+	assert_true(link);
+	git_tree_free(&t);
+	sl_free(&paths);
+}
+
+static void test_merge_base_and_toplevel(void **state)
+{
+	struct mt_error err = { 0 };
+	char base[GIT_OID_HEX_MAX + 1], first[GIT_OID_HEX_MAX + 1], *top, *sub = xasprintf("%s/alembic", repo);
+
+	(void)state;
+	assert_int_equal(git_merge_base(repo, "main", "feature", base, &err), 0);
+	assert_int_equal(git_resolve_commit(repo, "main~1", first, &err), 0);
+	assert_string_equal(base, first);
+	assert_int_equal(git_toplevel(sub, &top, &err), 0);
+	assert_string_equal(top, repo);
+	free(top);
+	free(sub);
+}
+
+static void test_errors_say_why(void **state)
+{
+	struct mt_error err = { 0 };
+	char oid[GIT_OID_HEX_MAX + 1], *outside = xasprintf("%s/outside", root), *path = getenv("PATH");
+	char *saved = path ? xstrdup(path) : NULL;
+
+	(void)state;
+	assert_null(source_git(repo, "nosuchref", &err));
+	assert_non_null(strstr(err.message, "'nosuchref' is not a commit"));
+	assert_null(source_git(repo, "--output=/tmp/x", &err));
+	assert_non_null(strstr(err.message, "git rev-parse"));
+	assert_int_equal(mkdir(outside, 0755), 0);
+	setenv("GIT_CEILING_DIRECTORIES", root, 1);
+	assert_null(source_git(outside, "main", &err));
+	assert_non_null(strstr(err.message, "git rev-parse --show-toplevel failed: not a git repository"));
+	unsetenv("GIT_CEILING_DIRECTORIES");
+	setenv("PATH", "/nonexistent", 1);
+	assert_int_equal(git_resolve_commit(repo, "main", oid, &err), -1);
+	assert_non_null(strstr(err.message, "git is not installed"));
+	if (saved)
+		setenv("PATH", saved, 1);
+	free(saved);
+	free(outside);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_snapshot_before),
+		cmocka_unit_test(test_main_matches_checkout),
+		cmocka_unit_test(test_feature_matches_checkout),
+		cmocka_unit_test(test_first_commit_matches_checkout),
+		cmocka_unit_test(test_display_and_real_path),
+		cmocka_unit_test(test_project_at_ref_has_checkout_history),
+		cmocka_unit_test(test_cat_file_many_and_missing),
+		cmocka_unit_test(test_ls_tree_paths_and_modes),
+		cmocka_unit_test(test_merge_base_and_toplevel),
+		cmocka_unit_test(test_errors_say_why),
+		cmocka_unit_test(test_repository_unchanged),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
