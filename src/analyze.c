@@ -114,6 +114,33 @@ uint32_t graph_common_ancestor(const struct graph *g, uint32_t a, uint32_t b)
 	return found;
 }
 
+bool *graph_line_since(const struct graph *g, uint32_t v, uint32_t c)
+{
+	bool *stop = c != NO_NODE ? mark_ancestors(g, c) : xcalloc(g->n ? g->n : 1, sizeof(bool));
+	bool *line = xcalloc(g->n ? g->n : 1, sizeof(bool));
+	struct u32vec q = { 0 };
+
+	if (!stop[v]) {
+		u32_push(&q, v);
+		line[v] = true;
+	}
+	for (uint32_t h = 0; h < q.n; h++) {
+		const struct node *nd = &g->nodes[q.v[h]];
+
+		for (uint32_t k = 0; k < nd->down.n; k++) {
+			uint32_t w = nd->down.v[k];
+
+			if (!stop[w] && !line[w]) {
+				line[w] = true;
+				u32_push(&q, w);
+			}
+		}
+	}
+	free(q.v);
+	free(stop);
+	return line;
+}
+
 static int line_of_down(const struct node *nd)
 {
 	return nd->file->down.span.line ? nd->file->down.span.line : nd->file->down.line;

@@ -74,6 +74,11 @@ static const char *full_id(struct project *p, const char *arg)
 /* Print the diff, save unless dry-run; the exit status. */
 static int finish_edit(struct cli *cli, struct edit_session *s, const struct edit_opts *o)
 {
+	return cli_finish_edit(cli, s, o->dry_run);
+}
+
+int cli_finish_edit(struct cli *cli, struct edit_session *s, bool dry_run)
+{
 	char *diff = edit_diff(s);
 	struct strlist written = { 0 };
 	struct mt_error err = { 0 };
@@ -81,7 +86,7 @@ static int finish_edit(struct cli *cli, struct edit_session *s, const struct edi
 
 	fputs(diff, cli->out); /* escaped on a terminal, byte-exact in a pipe */
 	free(diff);
-	if (o->dry_run) {
+	if (dry_run) {
 		cli_error("dry run: nothing written");
 	} else if (save_session(s, &save_io_system, &written, &err) != 0) {
 		cli_report("", &err); /* a partial save says so first (save.h) */

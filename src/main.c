@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{ "set-docstring", cmd_set_docstring, "REV|--all: the docstring header as the variables say [--dry-run]", false },
 	{ "stub", cmd_stub, "REV --down PARENT|none: a placeholder for a missing revision [-m MSG]", false },
 	{ "merge", cmd_merge, "REV1 REV2...: a merge revision, as alembic merge writes it [-m MSG]", false },
+	{ "review", cmd_review, "BASE [HEAD]: what merging HEAD into BASE would break, and the fixes", false },
 	{ NULL, NULL, NULL, false },
 };
 

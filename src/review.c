@@ -269,7 +269,8 @@ static struct problem *keep_problem(struct review *r, const struct problem *src,
 					src->line, src->order, "%s", src->message);
 
 	sl_copy(&p->candidates, &src->candidates);
-	sl_copy(&p->fixes, &src->fixes);
+	if (src->kind != PROBLEM_MULTIPLE_HEADS) /* the review offers its own, for HEAD */
+		sl_copy(&p->fixes, &src->fixes);
 	p->tag = (int)side;
 	return p;
 }

@@ -13,6 +13,10 @@ void analyze_graph(struct graph *g);
 
 /* The nearest common ancestor of A and B (by down_revision), or NO_NODE. */
 uint32_t graph_common_ancestor(const struct graph *g, uint32_t a, uint32_t b);
+/* The revisions on V's line since C: V and its ancestors (by down_revision) that
+ * are not C or one of C's ancestors (all of V's when C is NO_NODE). Owned array
+ * of g->n flags. */
+bool *graph_line_since(const struct graph *g, uint32_t v, uint32_t c);
 /* The oldest base by Create Date (ties: load order), or NO_NODE. */
 uint32_t graph_primary_base(const struct graph *g);
 /* The piece of the history holding the primary base (else the largest piece). */

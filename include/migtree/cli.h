@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "migtree/edit.h"
 #include "migtree/project.h"
 
 enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
@@ -56,6 +57,9 @@ void cli_report(const char *prefix, const struct mt_error *err);
 /* Warn on stderr when Alembic itself would refuse this history. */
 void cli_warn_if_alembic_fails(const struct project *p);
 
+/* Print the session's diff, then save it unless DRY_RUN; the exit status. */
+int cli_finish_edit(struct cli *cli, struct edit_session *s, bool dry_run);
+
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_heads(struct cli *cli, int argc, char **argv);
 int cmd_bases(struct cli *cli, int argc, char **argv);
@@ -68,5 +72,6 @@ int cmd_set_down(struct cli *cli, int argc, char **argv);
 int cmd_set_docstring(struct cli *cli, int argc, char **argv);
 int cmd_stub(struct cli *cli, int argc, char **argv);
 int cmd_merge(struct cli *cli, int argc, char **argv);
+int cmd_review(struct cli *cli, int argc, char **argv);
 
 #endif

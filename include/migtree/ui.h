@@ -16,6 +16,7 @@
 #include "migtree/edit.h"
 #include "migtree/layout.h"
 #include "migtree/published.h"
+#include "migtree/review.h"
 
 enum view_kind { VIEW_MAIN, VIEW_DETAIL, VIEW_PROBLEMS, VIEW_HELP, VIEW_PICKER, VIEW_DIFF, VIEW_CONFIRM };
 
@@ -37,7 +38,7 @@ struct picker {
 	uint32_t sel, top;
 };
 
-enum confirm_action { CONFIRM_SAVE, CONFIRM_QUIT, CONFIRM_RELOAD, CONFIRM_PUBLISHED };
+enum confirm_action { CONFIRM_SAVE, CONFIRM_QUIT, CONFIRM_RELOAD, CONFIRM_PUBLISHED, CONFIRM_REVIEW_FIX };
 
 struct confirm {
 	enum confirm_action action;
@@ -46,6 +47,14 @@ struct confirm {
 	uint32_t target;             /* CONFIRM_PUBLISHED: the revision and its new parents */
 	struct strlist parents;
 	enum view_kind back;
+};
+
+/* Review mode (`review --explore`): the merged history, read-only, with each
+ * side's revisions marked and the review's fixes on keys. */
+struct ui_review {
+	struct review *r;      /* its `merged` project moved into the ui */
+	const char *base, *head; /* as the user named them; head NULL: the work tree */
+	uint8_t *side;         /* node -> 0, 1 + enum review_side */
 };
 
 /* Node severities for markers: none, warning, error. */
@@ -84,10 +93,20 @@ struct ui {
 	bool headless;
 	bool ascii;
 	bool color;
+	struct ui_review *review; /* NULL unless in review mode */
 };
 
 /* Run the explorer on the project CLI names. Returns the exit status. */
 int ui_run(struct cli *cli);
+/* The explorer in review mode over R (its merged history is taken over). */
+int ui_run_review(struct cli *cli, struct review *r, const char *base, const char *head);
+/* Review mode (review_view.c): take R's merged history, mark the sides; keys. */
+void review_view_take(struct ui *ui, struct review *r);
+bool review_key(struct ui *ui, int key);
+/* Write the review's fix number FIX on the HEAD side (after its confirmation). */
+void review_view_apply(struct ui *ui, size_t fix);
+/* A side marker for NODE in review mode ("" when none), and its colour role. */
+const char *review_view_marker(const struct ui *ui, uint32_t node, int *role);
 
 /* Shared by the views (src/ui/). */
 uint32_t ui_line_node(const struct ui *ui, uint32_t line); /* first node of a display line */
@@ -135,7 +154,8 @@ void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, boo
 /* Drawing helpers (src/ui/draw.c). */
 enum color_role {
 	C_NORMAL = 0, C_SELECTED, C_STATUS, C_PHANTOM, C_ERROR, C_WARNING, C_HEAD, C_BASE,
-	C_LABEL, C_DEPEND, C_ID, C_DATE, C_TITLE, C_MATCH, C_GRAPH, C_ROLE_COUNT
+	C_LABEL, C_DEPEND, C_ID, C_DATE, C_TITLE, C_MATCH, C_GRAPH, C_SIDE_BASE, C_SIDE_HEAD,
+	C_SIDE_BOTH, C_ROLE_COUNT
 };
 void draw_init_colors(bool color);
 int draw_attr(enum color_role role);

@@ -27,6 +27,8 @@ void draw_init_colors(bool color)
 		[C_ID] = { COLOR_YELLOW, -1, 0 },     [C_DATE] = { COLOR_BLUE, -1, 0 },
 		[C_TITLE] = { COLOR_WHITE, COLOR_BLUE, A_BOLD }, [C_MATCH] = { -1, -1, A_BOLD | A_UNDERLINE },
 		[C_GRAPH] = { COLOR_MAGENTA, -1, 0 },
+		[C_SIDE_BASE] = { COLOR_BLUE, -1, A_BOLD }, [C_SIDE_HEAD] = { COLOR_GREEN, -1, A_BOLD | A_UNDERLINE },
+		[C_SIDE_BOTH] = { COLOR_RED, -1, A_BOLD | A_UNDERLINE },
 	};
 
 	if (color && has_colors()) {

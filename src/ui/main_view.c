@@ -25,6 +25,13 @@ static int draw_markers(struct ui *ui, const struct node *nd, int max)
 
 	if (nd->phantom)
 		return put(C_PHANTOM, "MISSING ", max);
+	if (ui->review) { /* which side of the merge brings it */
+		int role = C_NORMAL;
+		const char *side = review_view_marker(ui, (uint32_t)(nd - ui->project.graph.nodes), &role);
+
+		if (*side)
+			used += put((enum color_role)role, side, max - used);
+	}
 	if (nd->is_head)
 		used += put(C_HEAD, "[head] ", max - used);
 	if (nd->is_base)

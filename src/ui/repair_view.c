@@ -561,6 +561,8 @@ bool confirm_key(struct ui *ui, int key)
 		ui->quit = true;
 	} else if (action == CONFIRM_RELOAD) {
 		ui_reload(ui, true);
+	} else if (action == CONFIRM_REVIEW_FIX) {
+		review_view_apply(ui, ui->confirm.target);
 	} else if (action == CONFIRM_PUBLISHED) {
 		struct strlist parents = { 0 };
 

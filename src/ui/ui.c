@@ -461,6 +461,10 @@ void ui_reload(struct ui *ui, bool force)
 	char *keep = NULL;
 	size_t pending = ui->unsaved;
 
+	if (ui->review) { /* the merged history is made, not read: run review again */
+		ui_set_message(ui, false, "review: the merged history is not on disk; quit and run review again");
+		return;
+	}
 	if (pending && !force) {
 		confirm_open(ui, CONFIRM_RELOAD,
 			     xasprintf("%zu file%s changed and not saved: reload from disk and drop the changes? y/n",
@@ -516,7 +520,7 @@ static void handle_key(struct ui *ui, int key)
 	case VIEW_DIFF: done = diff_view_key(ui, key, h - 1); break;
 	case VIEW_CONFIRM: done = confirm_key(ui, key); break;
 	}
-	if (done || repair_key(ui, key))
+	if (done || (ui->review ? review_key(ui, key) : repair_key(ui, key)))
 		return;
 	switch (key) {
 	case 'q':
@@ -597,14 +601,74 @@ static int start_screen(struct ui *ui)
 	return 0;
 }
 
-int ui_run(struct cli *cli)
+/* The explorer over UI's project (loaded by the caller): the screen, the key
+ * loop, and everything released at the end. */
+static int ui_loop(struct ui *ui)
 {
-	struct ui ui = { .cli = cli, .fold = true, .ascii = cli->ascii, .color = cli->color };
+	ui_derive(ui);
+	edit_begin(&ui->edit, &ui->project);
+	if (!ui->review) {
+		struct mt_error err = { 0 };
+
+		if (published_load(&ui->project, ui->cli->published_ref, &ui->published, &err))
+			ui_set_message(ui, true, "%s", err.message);
+	}
+	if (start_screen(ui)) {
+		edit_end(&ui->edit);
+		ui_underive(ui);
+		project_free(&ui->project);
+		return EXIT_USAGE;
+	}
+	cli_set_error_sink(error_to_status, ui);
+	while (!ui->quit) {
+		int key;
+
+		draw(ui);
+		key = ui_read_key(ui);
+		if (key == -2)
+			break;
+		handle_key(ui, key);
+	}
+	if (ui->headless) {
+		draw(ui);
+		headless_dump(stdout);
+	}
+	cli_set_error_sink(NULL, NULL);
+	endwin();
+	if (ui->headless)
+		headless_end();
+	picker_close(ui);
+	confirm_clear(ui);
+	free(ui->diff_text);
+	published_free(&ui->published);
+	edit_end(&ui->edit);
+	ui_underive(ui);
+	project_free(&ui->project);
+	pcre2_match_data_free(ui->search_md);
+	pcre2_code_free(ui->search_code);
+	free(ui->search);
+	return EXIT_OK;
+}
+
+static void ui_init(struct ui *ui, struct cli *cli)
+{
 	const char *lang = getenv("LC_ALL") ? getenv("LC_ALL") : getenv("LANG");
 
+	memset(ui, 0, sizeof(*ui));
+	ui->cli = cli;
+	ui->fold = true;
+	ui->ascii = cli->ascii;
+	ui->color = cli->color;
 	if (MB_CUR_MAX == 1 && !(lang && strstr(lang, "UTF")))
-		ui.ascii = true; /* a non-UTF-8 locale cannot show the box glyphs */
+		ui->ascii = true; /* a non-UTF-8 locale cannot show the box glyphs */
 	cli->notes_shown = true; /* the status bar shows them: stderr is under the screen */
+}
+
+int ui_run(struct cli *cli)
+{
+	struct ui ui;
+
+	ui_init(&ui, cli);
 	if (cli_load(cli, &ui.project))
 		return EXIT_USAGE;
 	if (ui.project.config.notes.n) {
@@ -613,47 +677,19 @@ int ui_run(struct cli *cli)
 		ui_set_message(&ui, false, "note: %s", notes);
 		free(notes);
 	}
-	ui_derive(&ui);
-	edit_begin(&ui.edit, &ui.project);
-	{
-		struct mt_error err = { 0 };
+	return ui_loop(&ui);
+}
 
-		if (published_load(&ui.project, cli->published_ref, &ui.published, &err))
-			ui_set_message(&ui, true, "%s", err.message);
-	}
-	if (start_screen(&ui)) {
-		edit_end(&ui.edit);
-		ui_underive(&ui);
-		project_free(&ui.project);
-		return EXIT_USAGE;
-	}
-	cli_set_error_sink(error_to_status, &ui);
-	while (!ui.quit) {
-		int key;
+int ui_run_review(struct cli *cli, struct review *r, const char *base, const char *head)
+{
+	struct ui ui;
+	struct ui_review rv = { r, base, head, NULL };
+	int rc;
 
-		draw(&ui);
-		key = ui_read_key(&ui);
-		if (key == -2)
-			break;
-		handle_key(&ui, key);
-	}
-	if (ui.headless) {
-		draw(&ui);
-		headless_dump(stdout);
-	}
-	cli_set_error_sink(NULL, NULL);
-	endwin();
-	if (ui.headless)
-		headless_end();
-	picker_close(&ui);
-	confirm_clear(&ui);
-	free(ui.diff_text);
-	published_free(&ui.published);
-	edit_end(&ui.edit);
-	ui_underive(&ui);
-	project_free(&ui.project);
-	pcre2_match_data_free(ui.search_md);
-	pcre2_code_free(ui.search_code);
-	free(ui.search);
-	return EXIT_OK;
+	ui_init(&ui, cli);
+	ui.review = &rv;
+	review_view_take(&ui, r);
+	rc = ui_loop(&ui);
+	free(rv.side);
+	return rc;
 }
