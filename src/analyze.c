@@ -231,10 +231,10 @@ static void report_head(struct graph *g, uint32_t h, uint32_t primary, uint32_t 
 	snprintf(target, sizeof(target), "%.200s%s", label ? label : "head", label ? "@head" : "");
 	p = problem_add(&g->problems, PROBLEM_MULTIPLE_HEADS, nd->id, pn->id, nd->file->path,
 			nd->file->rev.line, nd->file->load_index,
-			"%s is one of %u heads%s%s%s, beside %s (%s:%d)%s%s; `alembic upgrade %s` fails "
+			"%s (%s:%d) is one of %u heads%s%s%s, beside %s (%s:%d)%s%s; `alembic upgrade %s` fails "
 			"with \"Multiple head%s present\"",
-			nd->id, n_group, label ? " of branch '" : "", label ? label : "", label ? "'" : "",
-			pn->id, pn->file->path, pn->file->rev.line,
+			nd->id, nd->file->path, nd->file->rev.line, n_group, label ? " of branch '" : "",
+			label ? label : "", label ? "'" : "", pn->id, pn->file->path, pn->file->rev.line,
 			anc != NO_NODE ? ", common ancestor " : ", no common ancestor",
 			anc != NO_NODE ? g->nodes[anc].id : "", target,
 			label ? "s are" : " revisions are");

@@ -32,6 +32,17 @@ static const char usage_line[] =
 	"usage: migtree review BASE [HEAD] [--format text|json|github] [--fix merge|rebase [--dry-run] "
 	"[-m MSG]] [--explore]";
 
+static int bad_option(int c)
+{
+	if (c == 'f')
+		cli_error("--format takes text, json or github, not '%s'", optarg);
+	else if (c == 'x')
+		cli_error("--fix takes merge or rebase, not '%s'", optarg);
+	else
+		cli_error("%s", usage_line);
+	return -1;
+}
+
 static int review_options(int argc, char **argv, struct review_opts *o)
 {
 	static const struct option longopts[] = {
@@ -55,13 +66,14 @@ static int review_options(int argc, char **argv, struct review_opts *o)
 			o->message = optarg;
 		else if (c == 'e')
 			o->explore = true;
-		else {
-			cli_error(c == 'f' ? "--format takes text, json or github"
-			       : c == 'x' ? "--fix takes merge or rebase" : usage_line);
-			return -1;
-		}
+		else
+			return bad_option(c);
 	}
-	if (optind >= argc || argc - optind > 2) {
+	if (argc - optind > 2) {
+		cli_error("review takes BASE and HEAD at most; extra argument '%s'", argv[optind + 2]);
+		return -1;
+	}
+	if (optind >= argc) {
 		cli_error("%s", usage_line);
 		return -1;
 	}
@@ -126,6 +138,21 @@ static void add_borrowed(struct project *p, struct revision_file *rf)
 	p->files.v[p->files.n++] = rf;
 }
 
+/* NAME as a revision of P, or an error line saying it is neither a ref nor that. */
+static bool quiet_head(const struct project *p, const char *name, uint32_t *v)
+{
+	struct mt_error err = { 0 };
+	char *top = NULL;
+	bool in_git = git_toplevel(".", &top, &err) == 0;
+
+	free(top);
+	if (graph_resolve(&p->graph, name, v, NULL) == RESOLVE_OK)
+		return true;
+	cli_error("review: '%s' is neither a git ref (%s) nor a revision of this history", name,
+		  in_git ? "no such commit here" : "not a git repository here");
+	return false;
+}
+
 /* Two heads of one history: each side is the history without what only the
  * other head's line adds since their common ancestor. */
 static int load_heads(struct cli *cli, const struct review_opts *o, struct sides *s)
@@ -138,7 +165,7 @@ static int load_heads(struct cli *cli, const struct review_opts *o, struct sides
 	s->borrowed = true;
 	if (cli_load(cli, &s->whole))
 		return -1;
-	if ((b = cli_resolve(&s->whole, o->base)) == NO_NODE || (h = cli_resolve(&s->whole, o->head)) == NO_NODE)
+	if (!quiet_head(&s->whole, o->base, &b) || !quiet_head(&s->whole, o->head, &h))
 		return -1;
 	c = graph_common_ancestor(g, b, h);
 	from_b = graph_line_since(g, b, c);
@@ -221,13 +248,17 @@ static int apply_fix(struct cli *cli, const struct review_opts *o, const struct 
 static void report(struct cli *cli, const struct review_opts *o, const struct review *r,
 		   const struct sides *s)
 {
-	struct review_names n = { o->base, o->head, NULL, NULL, NULL };
+	struct review_names n = { o->base, o->head, NULL, NULL, NULL, NULL };
+	struct mt_error err = { 0 };
+	char *top = NULL;
 
 	if (!s->borrowed) {
 		n.base_commit = s->base_commit;
 		n.head_commit = o->head ? s->head_commit : NULL;
 		n.merge_base = s->merge_base;
 	}
+	if (git_toplevel(".", &top, &err) == 0)
+		n.top = top;
 	if (o->format == FORMAT_JSON) {
 		cli_machine_output(cli);
 		review_write_json(cli->out, r, &n);
@@ -237,6 +268,7 @@ static void report(struct cli *cli, const struct review_opts *o, const struct re
 	} else {
 		review_write_text(cli->out, r, &n);
 	}
+	free(top);
 }
 
 /* Are BASE (and HEAD) commits of the repository here? Else they name heads. */

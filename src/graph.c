@@ -147,8 +147,8 @@ static void index_revisions(struct graph *g, const struct file_list *files)
 
 			problem_add(&g->problems, PROBLEM_DUPLICATE_REVISION, rf->revision, rf->revision,
 				    rf->path, rf->rev.line, rf->load_index,
-				    "revision %s is also defined in %s:%d; Alembic keeps only this later file",
-				    rf->revision, prev->path, prev->rev.line);
+				    "revision %s is defined in %s:%d and again in %s:%d; Alembic keeps only this "
+				    "later file", rf->revision, prev->path, prev->rev.line, rf->path, rf->rev.line);
 			g->nodes[at].file = rf;
 			continue;
 		}

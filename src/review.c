@@ -405,6 +405,15 @@ static const struct revision_file *first_new(const struct review *r, const char 
 	return cur;
 }
 
+/* Does HEAD's new line stand on a revision BASE deleted? */
+static bool stands_on_deleted(const struct review *r, const struct revision_file *first)
+{
+	for (size_t k = 0; first && k < first->down.ids.n; k++)
+		if (deleted_by(&r->side[REVIEW_BASE], first->down.ids.v[k]))
+			return true;
+	return false;
+}
+
 /* For each pair of new heads within a branch: a merge of them, and, when HEAD's
  * line is new, re-parenting its first revision onto BASE's head. */
 static void offer_fixes(struct review *r)
@@ -420,11 +429,13 @@ static void offer_fixes(struct review *r)
 		b = h == p->revision ? p->ref : p->revision;
 		r->fixes = xrealloc(r->fixes, (r->n_fixes + 2) * sizeof(*r->fixes));
 		memset(&r->fixes[r->n_fixes], 0, 2 * sizeof(*r->fixes));
-		r->fixes[r->n_fixes].kind = REVIEW_FIX_MERGE;
-		sl_push(&r->fixes[r->n_fixes].parents, b);
-		sl_push(&r->fixes[r->n_fixes].parents, h);
-		r->n_fixes++;
 		first = first_new(r, h);
+		if (!stands_on_deleted(r, first)) { /* a merge would keep the missing parent */
+			r->fixes[r->n_fixes].kind = REVIEW_FIX_MERGE;
+			sl_push(&r->fixes[r->n_fixes].parents, b);
+			sl_push(&r->fixes[r->n_fixes].parents, h);
+			r->n_fixes++;
+		}
 		if (first && !on_side(&r->side[REVIEW_BASE], first->revision)) {
 			r->fixes[r->n_fixes].kind = REVIEW_FIX_REBASE;
 			r->fixes[r->n_fixes].revision = xstrdup(first->revision);

@@ -5,11 +5,36 @@
  * report is for people); JSON and annotations carry their own quoting. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "migtree/annotate.h"
 #include "migtree/json.h"
 #include "migtree/quote.h"
 #include "migtree/review_report.h"
+
+char *review_repo_path(const struct review_names *n, const char *shown)
+{
+	const char *refs[] = { n->base, n->head, n->base_commit, n->head_commit, n->merge_base };
+	char cwd[4096];
+	size_t tl;
+
+	if (!shown)
+		return NULL;
+	for (size_t i = 0; i < sizeof(refs) / sizeof(*refs); i++) {
+		size_t k = refs[i] ? strlen(refs[i]) : 0;
+
+		if (k && !strncmp(shown, refs[i], k) && shown[k] == ':')
+			return xstrdup(shown + k + 1); /* source_git shows "REF:top-relative" */
+	}
+	if (!n->top || !getcwd(cwd, sizeof(cwd)))
+		return xstrdup(shown);
+	tl = strlen(n->top);
+	if (shown[0] == '/')
+		return xstrdup(!strncmp(shown, n->top, tl) && shown[tl] == '/' ? shown + tl + 1 : shown);
+	if (!strncmp(cwd, n->top, tl) && cwd[tl] == '/') /* run from a subfolder */
+		return xasprintf("%s/%s", cwd + tl + 1, shown);
+	return xstrdup(shown);
+}
 
 char *review_fix_command(const struct review_names *n, const struct review_fix *fix)
 {
@@ -100,12 +125,15 @@ void review_write_text(FILE *out, const struct review *r, const struct review_na
 
 /* ---- JSON -------------------------------------------------------------------- */
 
-static void json_rev(FILE *out, const struct revision_file *rf)
+static void json_rev(FILE *out, const struct revision_file *rf, const struct review_names *n)
 {
+	char *path = review_repo_path(n, rf->path);
+
 	fputs("{\"revision\": ", out);
 	json_string(out, rf->revision);
 	fputs(", \"path\": ", out);
-	json_string(out, rf->path);
+	json_string(out, path);
+	free(path);
 	fprintf(out, ", \"line\": %d, \"down_revisions\": ", rf->rev.line);
 	json_string_array(out, &rf->down.ids);
 	fputs(", \"branch_labels\": ", out);
@@ -115,7 +143,8 @@ static void json_rev(FILE *out, const struct revision_file *rf)
 	fputc('}', out);
 }
 
-static void json_revs(FILE *out, const char *key, const struct review *r, int what)
+static void json_revs(FILE *out, const char *key, const struct review *r, int what,
+		      const struct review_names *names)
 {
 	fprintf(out, "  \"%s\": {", key);
 	for (int s = REVIEW_BASE; s <= REVIEW_HEAD; s++) {
@@ -126,7 +155,7 @@ static void json_revs(FILE *out, const char *key, const struct review *r, int wh
 		fprintf(out, "%s\"%s\": [", s ? ", " : "", s == REVIEW_BASE ? "base" : "head");
 		for (size_t i = 0; i < n; i++) {
 			fputs(i ? ", " : "", out);
-			json_rev(out, v[i]);
+			json_rev(out, v[i], names);
 		}
 		fputc(']', out);
 	}
@@ -142,14 +171,25 @@ static void json_ref(FILE *out, const char *key, const char *ref, const char *co
 	fputs("},\n", out);
 }
 
-static void json_problems(FILE *out, const struct review *r)
+/* A copy of P whose path is the repository's (the caller frees it). */
+static struct problem repo_problem(const struct problem *p, const struct review_names *n)
+{
+	struct problem q = *p;
+
+	q.path = review_repo_path(n, p->path);
+	return q;
+}
+
+static void json_problems(FILE *out, const struct review *r, const struct review_names *n)
 {
 	fputs("  \"problems\": [", out);
 	for (size_t i = 0; i < r->problems.n; i++) {
 		const struct problem *p = &r->problems.v[i];
+		struct problem q = repo_problem(p, n);
 
 		fputs(i ? ",\n    {" : "\n    {", out);
-		json_problem_fields(out, p);
+		json_problem_fields(out, &q);
+		free(q.path);
 		fputs(", \"side\": ", out);
 		json_string(out, review_side_name((enum review_side)p->tag));
 		fputc('}', out);
@@ -188,9 +228,9 @@ void review_write_json(FILE *out, const struct review *r, const struct review_na
 	fputs("  \"merge_base\": ", out);
 	n->merge_base ? json_string(out, n->merge_base) : (void)fputs("null", out);
 	fputs(",\n", out);
-	json_revs(out, "added", r, 0);
-	json_revs(out, "changed", r, 1);
-	json_revs(out, "deleted", r, 2);
+	json_revs(out, "added", r, 0, n);
+	json_revs(out, "changed", r, 1, n);
+	json_revs(out, "deleted", r, 2, n);
 	for (uint32_t i = 0; i < g->heads.n; i++)
 		sl_push(&heads, g->nodes[g->heads.v[i]].id);
 	fputs("  \"heads_after\": ", out);
@@ -198,7 +238,7 @@ void review_write_json(FILE *out, const struct review *r, const struct review_na
 	fputs(",\n  \"conflicts\": ", out);
 	json_string_array(out, &r->conflicts);
 	fputs(",\n", out);
-	json_problems(out, r);
+	json_problems(out, r, n);
 	json_fixes(out, r, n);
 	fprintf(out, "  \"clean\": %s\n}\n", r->clean ? "true" : "false");
 	sl_free(&heads);
@@ -211,9 +251,11 @@ void review_write_github(FILE *out, const struct review *r, const struct review_
 	/* the annotations carry the review's own ways out, as commands to run */
 	for (size_t i = 0; i < r->problems.n; i++) {
 		const struct problem *src = &r->problems.v[i];
-		struct problem *p = problem_add(&with_fixes, src->kind, src->revision, src->ref, src->path,
+		char *path = review_repo_path(n, src->path);
+		struct problem *p = problem_add(&with_fixes, src->kind, src->revision, src->ref, path,
 						src->line, src->order, "%s", src->message);
 
+		free(path);
 		for (size_t k = 0; src->kind == PROBLEM_MULTIPLE_HEADS && k < r->n_fixes; k++)
 			sl_push_owned(&p->fixes, review_fix_command(n, &r->fixes[k]));
 	}

@@ -12,7 +12,12 @@
 struct review_names {
 	const char *base, *head;          /* refs as given; head NULL: the work tree */
 	const char *base_commit, *head_commit, *merge_base; /* full ids, or NULL */
+	const char *top;                  /* the repository's top level (absolute), or NULL */
 };
+
+/* A file's path from the repository's top level, as JSON readers and GitHub want
+ * it, whether shown as "REF:path" (read from git) or as a work-tree path. Owned. */
+char *review_repo_path(const struct review_names *n, const char *shown);
 
 /* The command that applies FIX ("migtree review BASE [HEAD] --fix merge"). Owned. */
 char *review_fix_command(const struct review_names *n, const struct review_fix *fix);
