@@ -14,13 +14,45 @@
 
 #include "migtree/cli.h"
 #include "migtree/edit.h"
+#include "migtree/keys.h"
 #include "migtree/layout.h"
 #include "migtree/published.h"
 #include "migtree/review.h"
 
-enum view_kind { VIEW_MAIN, VIEW_DETAIL, VIEW_PROBLEMS, VIEW_HELP, VIEW_PICKER, VIEW_DIFF, VIEW_CONFIRM };
+/* The views. Pagers (help, diff, source) share pager.c; the detail pane is drawn
+ * under the history, whose keys it passes on. */
+enum view_kind {
+	VIEW_MAIN, VIEW_DETAIL, VIEW_PROBLEMS, VIEW_HELP, VIEW_DIFF, VIEW_SOURCE, VIEW_PICKER,
+	VIEW_CONFIRM, VIEW_COUNT
+};
+#define VIEW_STACK_MAX 16
+#define PAGER_VIEWS 3 /* VIEW_HELP, VIEW_DIFF, VIEW_SOURCE */
+
+struct ui;
+
+/* What a view is, as tig's view_ops: its keymaps (looked up in order), how it
+ * draws itself in rows [top, top + height) and how it acts on a request. */
+struct view_ops {
+	const char *name;
+	enum keymap_id keymaps[3];     /* KEYMAP_COUNT ends the chain */
+	bool text_input;               /* unbound keys reach `request` as REQ_NONE */
+	void (*draw)(struct ui *ui, int top, int height);
+	/* true when done; false passes the request on (repairs, then every view's) */
+	bool (*request)(struct ui *ui, enum request req, int key, int height);
+};
+const struct view_ops *view_ops_of(enum view_kind kind);
+
+/* A scrollable page of text: help, the diff, a file's source. */
+struct pager {
+	char *title;
+	struct strlist lines;
+	uint32_t top, left;    /* first line shown, columns scrolled sideways */
+	int (*role)(const char *line); /* colour role of a line, NULL: plain */
+};
 
 enum pick_mode { PICK_RETARGET, PICK_ADD_PARENT, PICK_STUB_PARENT, PICK_MERGE };
+
+enum { STAR_SUGGESTED = 1, STAR_OTHER_HEAD };
 
 /* The candidate picker of e / a / c / M. */
 struct picker {
@@ -29,16 +61,19 @@ struct picker {
 	char filter[128];
 	uint32_t *cand;        /* candidates in order; NO_NODE is "None" */
 	char **why_not;        /* per candidate: why it is disabled, or NULL */
-	bool *suggested;
 	bool *listed;          /* node -> already a candidate (NO_NODE: none_listed) */
 	bool none_listed;
 	uint32_t n, cap;
+	uint8_t *star;         /* per candidate: 0, STAR_SUGGESTED, STAR_OTHER_HEAD */
 	uint32_t *shown, n_shown; /* those passing the filter */
 	int id_w;              /* id column: the longest shown id, at most 40 */
 	uint32_t sel, top;
 };
 
-enum confirm_action { CONFIRM_SAVE, CONFIRM_QUIT, CONFIRM_RELOAD, CONFIRM_PUBLISHED, CONFIRM_REVIEW_FIX };
+enum confirm_action {
+	CONFIRM_SAVE, CONFIRM_QUIT, CONFIRM_RELOAD, CONFIRM_PUBLISHED, CONFIRM_REVIEW_FIX, CONFIRM_BASE,
+	CONFIRM_FIX, CONFIRM_ACTION_COUNT
+};
 
 struct confirm {
 	enum confirm_action action;
@@ -46,7 +81,8 @@ struct confirm {
 	struct strlist lines;
 	uint32_t target;             /* CONFIRM_PUBLISHED: the revision and its new parents */
 	struct strlist parents;
-	enum view_kind back;
+	char *command;               /* CONFIRM_FIX: the fix's command line */
+	bool can_merge;              /* CONFIRM_PUBLISHED on a head: M is offered */
 };
 
 /* Review mode (`review --explore`): the merged history, read-only, with each
@@ -60,6 +96,8 @@ struct ui_review {
 /* Node severities for markers: none, warning, error. */
 enum mark { MARK_NONE, MARK_WARNING, MARK_ERROR };
 
+#define DETAIL_FIRST_LINK UINT32_MAX
+
 struct ui {
 	struct cli *cli;
 	struct project project;
@@ -72,11 +110,19 @@ struct ui {
 	size_t unsaved;      /* files whose bytes differ from disk (derived) */
 	bool fold;           /* folding of long runs is on */
 	bool oldest_first;   /* display order flipped */
-	enum view_kind view;
+	enum view_kind view; /* the view on top of the stack */
+	enum view_kind stack[VIEW_STACK_MAX];
+	int depth;           /* stack[depth] == view; stack[0] is the history */
+	uint32_t *vis;       /* display indexes the restriction lets through, in order */
+	uint32_t n_vis;
+	char *restrict_spec; /* LOWER:UPPER shown, NULL: everything */
+	bool *restrict_mask; /* node -> in the restriction */
 	uint32_t sel, top;   /* main view: selected display line and first shown */
-	uint32_t detail_sel; /* detail pane: selected link */
-	uint32_t prob_sel, prob_top;
-	uint32_t help_top;
+	uint32_t detail_sel; /* detail pane: selected link or fix (DETAIL_FIRST_LINK) */
+	uint32_t detail_top; /* its first screen row shown */
+	uint32_t prob_sel, prob_top, prob_left; /* problem list: selectable line, scroll */
+	struct pager pager[PAGER_VIEWS];
+	bool always[CONFIRM_ACTION_COUNT]; /* answered "a": yes to all like it until quit */
 	char *search;        /* current pattern, NULL when none */
 	void *search_code;   /* pcre2_code * */
 	void *search_md;     /* pcre2_match_data * */
@@ -87,8 +133,6 @@ struct ui {
 	struct edit_session edit;
 	struct picker picker;
 	struct confirm confirm;
-	char *diff_text;     /* D: the pending changes */
-	uint32_t diff_top;
 	struct published published; /* files other databases may have run */
 	bool headless;
 	bool ascii;
@@ -102,17 +146,30 @@ int ui_run(struct cli *cli);
 int ui_run_review(struct cli *cli, struct review *r, const char *base, const char *head);
 /* Review mode (review_view.c): take R's merged history, mark the sides; keys. */
 void review_view_take(struct ui *ui, struct review *r);
-bool review_key(struct ui *ui, int key);
 /* Write the review's fix number FIX on the HEAD side (after its confirmation). */
 void review_view_apply(struct ui *ui, size_t fix);
 /* A side marker for NODE in review mode ("" when none), and its colour role. */
 const char *review_view_marker(const struct ui *ui, uint32_t node, int *role);
 
-/* Shared by the views (src/ui/). */
+/* The view stack (ui.c): closing a view returns to the one it was opened from.
+ * Opening a view already on the stack goes back to it. */
+void view_open(struct ui *ui, enum view_kind kind);
+void view_close(struct ui *ui);
+
+/* The history's lines (lines.c): the display (folded runs) in the order asked,
+ * without what a restriction hides. */
+void ui_lines_build(struct ui *ui);
+const struct display_line *ui_line(const struct ui *ui, uint32_t line);
 uint32_t ui_line_node(const struct ui *ui, uint32_t line); /* first node of a display line */
 uint32_t ui_line_count(const struct ui *ui);
-uint32_t ui_line_of_node(struct ui *ui, uint32_t node);  /* unfolds if needed */
+/* The line of NODE, unfolding its run; UINT32_MAX when the restriction hides it. */
+uint32_t ui_line_of_node(struct ui *ui, uint32_t node);
+/* Select NODE (a hiding restriction is lifted, and the status bar says so). */
 void ui_select_node(struct ui *ui, uint32_t node);
+/* Restrict the history to the range SPEC (LOWER:UPPER as history -r), NULL clears. */
+int ui_restrict(struct ui *ui, const char *spec);
+/* The mask of the restriction, recomputed after an edit (ui_derive). */
+void ui_restrict_derive(struct ui *ui);
 /* The id of the selected revision (owned), NULL when the history is empty. */
 char *ui_selected_id(const struct ui *ui);
 void ui_set_message(struct ui *ui, bool error, const char *fmt, ...)
@@ -120,26 +177,57 @@ void ui_set_message(struct ui *ui, bool error, const char *fmt, ...)
 bool ui_node_matches(const struct ui *ui, uint32_t node);
 void ui_search_next(struct ui *ui, int dir);
 void ui_prompt_search(struct ui *ui);
+/* A line typed on the status line after LABEL, starting as INITIAL: owned, or
+ * NULL when cancelled (Esc). */
+char *ui_prompt(struct ui *ui, const char *label, const char *initial);
 int ui_read_key(struct ui *ui);
+/* Rows for the views: the screen less the status bar and a long message. */
+int ui_body_height(const struct ui *ui);
+int ui_detail_split(int h);
+/* The revision the view on top is about: the problem's in the problem list,
+ * else the history's selection; NO_NODE when none. */
+uint32_t ui_current_node(const struct ui *ui);
+
+/* The outside world (external.c): the editor, the clipboard. */
+void ui_edit_file(struct ui *ui, uint32_t node);
+void ui_yank_id(struct ui *ui, uint32_t node);
+/* Run ARGV with the terminal handed over (endwin, then back); its exit status. */
+int ui_run_program(struct ui *ui, char *const argv[]);
 
 void main_view_draw(struct ui *ui, int top, int height);
-bool main_view_key(struct ui *ui, int key, int height);
+bool main_view_request(struct ui *ui, enum request req, int key, int height);
 void detail_view_draw(struct ui *ui, int top, int height);
-bool detail_view_key(struct ui *ui, int key);
+bool detail_view_request(struct ui *ui, enum request req, int key, int height);
 void problem_view_draw(struct ui *ui, int top, int height);
-bool problem_view_key(struct ui *ui, int key, int height);
-void help_view_draw(struct ui *ui, int top, int height);
-bool help_view_key(struct ui *ui, int key, int height);
-bool repair_key(struct ui *ui, int key);
+bool problem_view_request(struct ui *ui, enum request req, int key, int height);
+/* The problem the list's selection is on (its own or its fix's), -1: none. */
+long problem_view_selected(const struct ui *ui);
+/* help_view.c: the help pager, made from the keymaps. */
+void help_view_open(struct ui *ui);
+/* pager.c: the pager views over ui->pager. */
+struct pager *ui_pager(struct ui *ui, enum view_kind kind);
+void pager_set_text(struct pager *pg, char *title, const char *text, bool numbered);
+void pager_free(struct pager *pg);
+void pager_view_draw(struct ui *ui, int top, int height);
+bool pager_view_request(struct ui *ui, enum request req, int key, int height);
+void source_view_open(struct ui *ui, uint32_t node);
+/* Fixes as actions (fix_view.c): the fixes of problem P as selectable lines,
+ * and applying fix number INDEX of P (after a confirmation). */
+size_t fix_count(const struct problem *p);
+char *fix_line_text(const struct problem *p, size_t index);
+void fix_ask(struct ui *ui, const struct problem *p, size_t index);
+void fix_apply_confirmed(struct ui *ui);
+/* Repairs (repair_view.c). */
+bool repair_request(struct ui *ui, enum request req);
+bool review_request(struct ui *ui, enum request req);
 void picker_open(struct ui *ui, enum pick_mode mode);
 void picker_draw(struct ui *ui, int top, int height);
-bool picker_key(struct ui *ui, int key, int height);
+bool picker_request(struct ui *ui, enum request req, int key, int height);
 void picker_close(struct ui *ui);
-void diff_view_draw(struct ui *ui, int top, int height);
-bool diff_view_key(struct ui *ui, int key, int height);
+void diff_view_open(struct ui *ui);
 void confirm_open(struct ui *ui, enum confirm_action action, char *question);
 void confirm_draw(struct ui *ui, int top, int height);
-bool confirm_key(struct ui *ui, int key);
+bool confirm_request(struct ui *ui, enum request req, int key, int height);
 void confirm_clear(struct ui *ui);
 /* Layout, marks and folds from the project, and their release (ui.c). */
 void ui_derive(struct ui *ui);
@@ -162,6 +250,15 @@ int draw_attr(enum color_role role);
 /* Write S at the cursor, at most MAX columns, control characters and escape
  * sequences made visible (^[, \x9b) instead of sent; returns columns used. */
 int draw_text(const char *s, int max);
+/* The same, the first SKIP columns left out; *CUT (when given) is set when
+ * text is left over past MAX. */
+int draw_text_clip(const char *s, int skip, int max, bool *cut);
+/* Columns S takes as draw_text shows it. */
+int draw_width(const char *s);
 void draw_fill(int y, int x, int width);
+/* A title bar on row Y. */
+void draw_title(int y, const char *title);
+/* A mark in the last column of row Y that the line goes on (never cut silently). */
+void draw_more(struct ui *ui, int y, bool left, bool right);
 
 #endif

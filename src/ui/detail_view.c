@@ -1,5 +1,10 @@
 /* detail_view.c - everything about the selected revision, with its parents,
- * children and dependencies as links to jump along. */
+ * children and dependencies as links to jump along, its fixes as actions, and
+ * its path line opening the source.
+ *
+ * Long lines wrap (this pane is for reading: nothing in it is cut); j/k move
+ * between the selectable lines and scroll on past the last one, so the
+ * docstring at the end can be read. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,10 +12,15 @@
 
 #include "migtree/ui.h"
 
+enum dline_kind { DL_TEXT, DL_LINK, DL_FIX, DL_SOURCE };
+
 struct dline {
 	char *text;
 	int role;
-	uint32_t link; /* node to jump to, NO_NODE for plain text */
+	enum dline_kind kind;
+	uint32_t link;  /* DL_LINK: node to jump to */
+	size_t problem, fix; /* DL_FIX: the problem and its fix */
+	int row, rows;  /* screen rows, once wrapped */
 };
 
 struct dlines {
@@ -18,10 +28,11 @@ struct dlines {
 	size_t n, cap;
 };
 
-static void add(struct dlines *d, int role, uint32_t link, char *text)
+static struct dline *add(struct dlines *d, int role, uint32_t link, char *text)
 {
 	GROW(d->v, d->cap, d->n + 1);
-	d->v[d->n++] = (struct dline){ text, role, link };
+	d->v[d->n] = (struct dline){ text, role, link == NO_NODE ? DL_TEXT : DL_LINK, link, 0, 0, 0, 1 };
+	return &d->v[d->n++];
 }
 
 static void add_links(struct dlines *d, const struct graph *g, const char *title,
@@ -65,7 +76,7 @@ static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 	if (nd->phantom) {
 		add(d, C_PHANTOM, NO_NODE, xasprintf("%s is missing: no migration file defines it", nd->id));
 	} else {
-		add(d, C_ID, NO_NODE, xasprintf("%s  %s:%d", nd->id, rf->path, rf->rev.line));
+		add(d, C_ID, NO_NODE, xasprintf("%s  %s:%d", nd->id, rf->path, rf->rev.line))->kind = DL_SOURCE;
 		add(d, C_NORMAL, NO_NODE, xasprintf("%s", rf->message));
 		if (rf->doc_create_date.value)
 			add(d, C_DATE, NO_NODE, xasprintf("Create Date: %s", rf->doc_create_date.value));
@@ -91,8 +102,13 @@ static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 			continue;
 		add(d, err ? C_ERROR : C_WARNING, NO_NODE,
 		    xasprintf("%s %s:%d: %s", problem_kind_name(p->kind), p->path ? p->path : "", p->line, p->message));
-		for (size_t k = 0; k < p->fixes.n; k++)
-			add(d, C_NORMAL, NO_NODE, xasprintf("    fix: %s", p->fixes.v[k]));
+		for (size_t k = 0; k < fix_count(p); k++) {
+			struct dline *l = add(d, C_NORMAL, NO_NODE, fix_line_text(p, k));
+
+			l->kind = DL_FIX;
+			l->problem = i;
+			l->fix = k;
+		}
 	}
 	if (!nd->phantom && *rf->longdoc) {
 		add(d, C_TITLE, NO_NODE, xstrdup("docstring"));
@@ -112,77 +128,218 @@ static void release(struct dlines *d)
 	free(d->v);
 }
 
-/* Index in D of the DETAIL_SEL-th link, or d->n when there is none. */
-static size_t selected_line(const struct ui *ui, const struct dlines *d, uint32_t *links)
+static bool selectable(const struct dline *l)
+{
+	return l->kind != DL_TEXT;
+}
+
+/* Index in D of the DETAIL_SEL-th selectable line, or d->n when there is none;
+ * *COUNT: how many there are. */
+static size_t selected_line(const struct ui *ui, const struct dlines *d, uint32_t *count)
 {
 	size_t at = d->n;
 
-	*links = 0;
+	*count = 0;
 	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].link != NO_NODE) {
-			if (*links == ui->detail_sel)
+		if (selectable(&d->v[i])) {
+			if (*count == ui->detail_sel)
 				at = i;
-			(*links)++;
+			(*count)++;
 		}
 	return at;
+}
+
+/* Wrap every line at the screen's width; the rows they all take. */
+static int wrap(struct dlines *d)
+{
+	int row = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		int w = draw_width(d->v[i].text);
+
+		d->v[i].row = row;
+		d->v[i].rows = w > COLS && COLS > 0 ? (w + COLS - 1) / COLS : 1;
+		row += d->v[i].rows;
+	}
+	return row;
+}
+
+/* The pane's lines for the selection, wrapped, the selection clamped. */
+static bool load(struct ui *ui, struct dlines *d, int *rows, size_t *sel, uint32_t *count)
+{
+	if (!ui_line_count(ui))
+		return false;
+	build(ui, ui_line_node(ui, ui->sel), d);
+	*rows = wrap(d);
+	if (ui->detail_sel == DETAIL_FIRST_LINK) { /* a new revision: on its first link, as before */
+		uint32_t k = 0;
+
+		ui->detail_sel = 0;
+		for (size_t i = 0; i < d->n; i++)
+			if (d->v[i].kind == DL_LINK) {
+				ui->detail_sel = k;
+				break;
+			} else if (selectable(&d->v[i])) {
+				k++;
+			}
+	}
+	*sel = selected_line(ui, d, count);
+	if (*count && ui->detail_sel >= *count)
+		ui->detail_sel = *count - 1, *sel = selected_line(ui, d, count);
+	return true;
+}
+
+/* Keep the selected line in sight and no blank space past the end. */
+static void settle(struct ui *ui, const struct dlines *d, size_t sel, int rows, int height)
+{
+	uint32_t max_top = rows > height && height > 0 ? (uint32_t)(rows - height) : 0;
+
+	if (sel < d->n) {
+		const struct dline *l = &d->v[sel];
+
+		if ((uint32_t)l->row < ui->detail_top)
+			ui->detail_top = (uint32_t)l->row;
+		if (height > 0 && (uint32_t)(l->row + l->rows) > ui->detail_top + (uint32_t)height)
+			ui->detail_top = (uint32_t)(l->row + l->rows - height);
+	}
+	if (ui->detail_top > max_top)
+		ui->detail_top = max_top;
+}
+
+static int pane_height(int h)
+{
+	return h - ui_detail_split(h) - 1;
 }
 
 void detail_view_draw(struct ui *ui, int top, int height)
 {
 	struct dlines d = { 0 };
-	uint32_t links;
-	size_t sel, first = 0;
+	uint32_t count;
+	size_t sel;
+	int rows, split = ui_detail_split(height);
 
-	if (!ui_line_count(ui))
+	main_view_draw(ui, top, split);
+	draw_title(top + split, " revision  (j/k: links and fixes, Enter: follow, apply or show the file, q: close)");
+	top += split + 1;
+	height = pane_height(height);
+	if (!load(ui, &d, &rows, &sel, &count))
 		return;
-	build(ui, ui_line_node(ui, ui->sel), &d);
-	sel = selected_line(ui, &d, &links);
-	if (links && ui->detail_sel >= links)
-		ui->detail_sel = links - 1, sel = selected_line(ui, &d, &links);
-	if (sel < d.n && sel >= (size_t)height)
-		first = sel - (size_t)height + 1;
-	for (int i = 0; i < height && first + (size_t)i < d.n; i++) {
-		const struct dline *l = &d.v[first + (size_t)i];
+	settle(ui, &d, sel, rows, height);
+	for (size_t i = 0; i < d.n; i++) {
+		const struct dline *l = &d.v[i];
+		int role = l->role == C_TITLE ? C_GRAPH : l->role;
 
-		move(top + i, 0);
-		attron(draw_attr(l->role == C_TITLE ? C_GRAPH : l->role));
-		draw_text(l->text, COLS);
-		attroff(draw_attr(l->role == C_TITLE ? C_GRAPH : l->role));
-		if (first + (size_t)i == sel)
-			mvchgat(top + i, 0, -1, A_REVERSE, 0, NULL);
+		for (int r = 0; r < l->rows; r++) {
+			int y = l->row + r - (int)ui->detail_top;
+
+			if (y < 0 || y >= height)
+				continue;
+			move(top + y, 0);
+			attron(draw_attr(role));
+			draw_text_clip(l->text, r * COLS, COLS, NULL);
+			attroff(draw_attr(role));
+			if (i == sel)
+				mvchgat(top + y, 0, -1, A_REVERSE, 0, NULL);
+		}
 	}
 	release(&d);
 }
 
-bool detail_view_key(struct ui *ui, int key)
+/* j past the last selectable line, k before the first: scroll instead. */
+static void step(struct ui *ui, const struct dlines *d, size_t sel, uint32_t count, int rows,
+		 int height, int dir)
+{
+	bool beyond = dir > 0 ? ui->detail_sel + 1 >= count : ui->detail_sel == 0;
+
+	if (!beyond) {
+		size_t next = sel;
+
+		ui->detail_sel = dir > 0 ? ui->detail_sel + 1 : ui->detail_sel - 1;
+		/* the next selectable line is off screen: scroll the text before it first */
+		next = selected_line(ui, d, &count);
+		if (next < d->n && dir > 0 && d->v[next].row >= (int)ui->detail_top + height &&
+		    d->v[sel].row + d->v[sel].rows < d->v[next].row) {
+			ui->detail_sel--;
+			ui->detail_top++;
+		}
+		return;
+	}
+	if (dir > 0 && (int)ui->detail_top + height < rows)
+		ui->detail_top++;
+	else if (dir < 0 && ui->detail_top > 0)
+		ui->detail_top--;
+}
+
+/* The first selectable line whose rows are all in sight, else the current. */
+static void select_in_sight(struct ui *ui, const struct dlines *d, int height)
+{
+	uint32_t k = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		if (!selectable(&d->v[i]))
+			continue;
+		if (d->v[i].row >= (int)ui->detail_top && d->v[i].row + d->v[i].rows <= (int)ui->detail_top + height) {
+			ui->detail_sel = k;
+			return;
+		}
+		k++;
+	}
+}
+
+static void follow(struct ui *ui, const struct dline *l)
+{
+	switch (l->kind) {
+	case DL_LINK:
+		ui_select_node(ui, l->link);
+		ui->detail_sel = DETAIL_FIRST_LINK;
+		ui->detail_top = 0;
+		break;
+	case DL_FIX:
+		fix_ask(ui, &ui->project.graph.problems.v[l->problem], l->fix);
+		break;
+	case DL_SOURCE:
+		source_view_open(ui, ui_line_node(ui, ui->sel));
+		break;
+	case DL_TEXT:
+		break;
+	}
+}
+
+bool detail_view_request(struct ui *ui, enum request req, int key, int height)
 {
 	struct dlines d = { 0 };
-	uint32_t links;
+	uint32_t count;
 	size_t sel;
+	int rows, h = pane_height(height), page = h > 1 ? h - 1 : 1;
 	bool done = true;
 
-	if (!ui_line_count(ui))
-		return false;
-	build(ui, ui_line_node(ui, ui->sel), &d);
-	sel = selected_line(ui, &d, &links);
-	switch (key) {
-	case 'j': case KEY_DOWN: case '\t':
-		if (ui->detail_sel + 1 < links)
-			ui->detail_sel++;
+	if (!load(ui, &d, &rows, &sel, &count))
+		return main_view_request(ui, req, key, height);
+	settle(ui, &d, sel, rows, h);
+	switch (req) {
+	case REQ_MOVE_DOWN: step(ui, &d, sel, count, rows, h, 1); break;
+	case REQ_MOVE_UP: step(ui, &d, sel, count, rows, h, -1); break;
+	case REQ_PAGE_DOWN:
+		ui->detail_top += (uint32_t)page;
+		settle(ui, &d, d.n, rows, h);
+		select_in_sight(ui, &d, h);
 		break;
-	case 'k': case KEY_UP:
-		if (ui->detail_sel > 0)
-			ui->detail_sel--;
+	case REQ_PAGE_UP:
+		ui->detail_top = ui->detail_top > (uint32_t)page ? ui->detail_top - (uint32_t)page : 0;
+		select_in_sight(ui, &d, h);
 		break;
-	case '\n': case '\r': case KEY_ENTER:
-		if (sel < d.n) {
-			ui_select_node(ui, d.v[sel].link);
-			ui->detail_sel = 0;
-		}
+	case REQ_MOVE_FIRST: ui->detail_sel = ui->detail_top = 0; break;
+	case REQ_MOVE_LAST:
+		ui->detail_sel = count ? count - 1 : 0;
+		ui->detail_top = rows > h ? (uint32_t)(rows - h) : 0;
+		break;
+	case REQ_ENTER:
+		if (sel < d.n)
+			follow(ui, &d.v[sel]);
 		break;
 	default:
 		done = false;
 	}
 	release(&d);
-	return done;
+	return done || main_view_request(ui, req, key, height);
 }

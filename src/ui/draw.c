@@ -58,35 +58,72 @@ int draw_attr(enum color_role role)
 /* The one terminal rule of quote.c, measured in cells as curses draws them. */
 int draw_text(const char *s, int max)
 {
-	size_t len = strlen(s);
-	int used = 0;
+	return draw_text_clip(s, 0, max, NULL);
+}
 
-	while (len && used < max) {
+/* Walk S as drawn: each piece (an escape or one character) with its columns.
+ * SKIP columns are passed over, at most MAX drawn; DRAW false only measures. */
+static int walk(const char *s, int skip, int max, bool draw, bool *cut)
+{
+	size_t len = strlen(s);
+	int used = 0, at = 0;
+
+	if (cut)
+		*cut = false;
+	while (len) {
 		char esc[QUOTE_ESC_MAX];
 		uint32_t cp;
 		size_t k = quote_terminal_next(s, len, esc, &cp);
+		int w = esc[0] ? (int)strlen(esc) : wcwidth((wchar_t)cp);
 
-		if (esc[0]) {
-			int n = (int)strlen(esc);
-
-			if (used + n > max)
+		if (w < 0)
+			w = 1;
+		if (at >= skip) {
+			if (draw && used + w > max) {
+				if (cut)
+					*cut = true;
 				break;
-			addstr(esc);
-			used += n;
-		} else {
-			int w = wcwidth((wchar_t)cp);
-
-			if (w < 0)
-				w = 1;
-			if (used + w > max)
-				break;
-			addnstr(s, (int)k);
+			}
+			if (draw && esc[0])
+				addstr(esc);
+			else if (draw)
+				addnstr(s, (int)k);
 			used += w;
 		}
+		at += w;
 		s += k;
 		len -= k;
 	}
-	return used;
+	return draw ? used : at;
+}
+
+int draw_text_clip(const char *s, int skip, int max, bool *cut)
+{
+	return walk(s, skip, max, true, cut);
+}
+
+int draw_width(const char *s)
+{
+	return walk(s, 0, 0, false, NULL);
+}
+
+void draw_title(int y, const char *title)
+{
+	attron(draw_attr(C_TITLE));
+	draw_fill(y, 0, COLS);
+	move(y, 0);
+	draw_text(title, COLS);
+	attroff(draw_attr(C_TITLE));
+}
+
+void draw_more(struct ui *ui, int y, bool left, bool right)
+{
+	attron(draw_attr(C_DATE) | A_BOLD);
+	if (left)
+		mvaddstr(y, 0, ui->ascii ? "<" : "\u00ab");
+	if (right)
+		mvaddstr(y, COLS - 1, ui->ascii ? ">" : "\u00bb");
+	attroff(draw_attr(C_DATE) | A_BOLD);
 }
 
 void draw_fill(int y, int x, int width)

@@ -1,6 +1,7 @@
 /* headless.c - scripted keys in, the virtual screen out (see headless.h).
  *
- * Script keys are words of characters, or <Name>, <Resize:COLSxLINES>,
+ * Script keys are words of characters, or <Name> (as the help names keys:
+ * <PgDn>, <C-r>, <Left>; a lone < is the key <), <Resize:COLSxLINES>,
  * <Click:ROW>, <WheelDown>, <WheelUp>; mouse and resize events carry their data
  * in the key value (flags above the curses key range). */
 #include <curses.h>
@@ -22,24 +23,14 @@ static size_t script_n, script_pos, script_cap;
 static SCREEN *screen;
 static FILE *screen_out, *screen_in;
 
-static const struct {
-	const char *name;
-	int key;
-} key_names[] = {
-	{ "Enter", '\n' }, { "Esc", 27 }, { "Down", KEY_DOWN }, { "Up", KEY_UP },
-	{ "PgDn", KEY_NPAGE }, { "PgUp", KEY_PPAGE }, { "Home", KEY_HOME }, { "End", KEY_END },
-	{ "F1", KEY_F(1) }, { "Space", ' ' }, { "Tab", '\t' }, { "Backspace", KEY_BACKSPACE },
-	{ "C-r", 'r' & 0x1f }, { "C-f", 'f' & 0x1f }, { "C-b", 'b' & 0x1f }, { "C-l", 'l' & 0x1f },
-};
-
 /* <NAME> (without the brackets) as a key value, -1 when unknown */
 static int named_key(const char *name)
 {
 	const char *x;
+	int key = keys_value(name); /* the names the help shows (keys.c) */
 
-	for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
-		if (!strcmp(name, key_names[i].name))
-			return key_names[i].key;
+	if (key >= 0)
+		return key;
 	if (!strncmp(name, "Resize:", 7)) {
 		x = strchr(name, 'x');
 		return KEY_IS_RESIZE | (atoi(name + 7) << 10) | atoi(x ? x + 1 : "24");

@@ -154,8 +154,7 @@ static int graph_width(const struct ui *ui, int height)
 	int w = 0;
 
 	for (int i = 0; i < height && ui->top + (uint32_t)i < n; i++) {
-		uint32_t line = ui->top + (uint32_t)i, idx = ui->oldest_first ? n - 1 - line : line;
-		int cols = 2 * ui->layout.n_cells[ui->display.v[idx].first];
+		int cols = 2 * ui->layout.n_cells[ui_line(ui, ui->top + (uint32_t)i)->first];
 
 		if (cols > w)
 			w = cols;
@@ -178,13 +177,11 @@ void main_view_draw(struct ui *ui, int top, int height)
 	for (int i = 0; i < height; i++) {
 		uint32_t line = ui->top + (uint32_t)i;
 		const struct display_line *dl;
-		uint32_t idx;
 
 		draw_fill(top + i, 0, width);
 		if (line >= n)
 			continue;
-		idx = ui->oldest_first ? n - 1 - line : line;
-		dl = &ui->display.v[idx];
+		dl = ui_line(ui, line);
 		if (dl->first != dl->last)
 			draw_folded(ui, dl, top + i, width);
 		else
@@ -193,7 +190,8 @@ void main_view_draw(struct ui *ui, int top, int height)
 			mvchgat(top + i, 0, -1, A_REVERSE, 0, NULL);
 	}
 	if (n == 0)
-		mvaddstr(top, 0, "No migration files here.");
+		mvaddstr(top, 0, ui->restrict_spec ? "Nothing in this range (Esc shows everything)."
+						   : "No migration files here.");
 }
 
 /* Next display line, after SEL in direction DIR, whose first node passes TEST. */
@@ -235,8 +233,7 @@ static bool has_problem(const struct ui *ui, uint32_t v)
 /* z: fold or unfold the run under the cursor. */
 static void toggle_fold(struct ui *ui)
 {
-	uint32_t n = ui_line_count(ui), idx = ui->oldest_first ? n - 1 - ui->sel : ui->sel;
-	const struct display_line *dl = &ui->display.v[idx];
+	const struct display_line *dl = ui_line(ui, ui->sel);
 	uint32_t row = dl->first, start = row;
 
 	if (!ui->plain[row]) {
@@ -248,72 +245,105 @@ static void toggle_fold(struct ui *ui)
 	ui->open_at[start] = dl->first != dl->last; /* a folded line opens, an open run folds */
 	if (!ui->fold)
 		ui->fold = true;
-	display_build(&ui->display, &ui->layout, ui->plain, ui->fold ? 20 : UINT32_MAX, ui->open_at);
-	ui_line_of_node(ui, ui->layout.node[row]);
-	ui->sel = display_find(&ui->display, row);
-	if (ui->oldest_first)
-		ui->sel = ui_line_count(ui) - 1 - ui->sel;
+	ui_lines_build(ui);
+	ui_select_node(ui, ui->layout.node[row]);
 }
 
-bool main_view_key(struct ui *ui, int key, int height)
+/* r: a range typed as history -r takes it; < >: the selection's line. */
+static void restrict_request(struct ui *ui, enum request req, uint32_t node)
+{
+	const char *id = node == NO_NODE ? NULL : ui->project.graph.nodes[node].id;
+	char *spec;
+
+	if (req == REQ_RESTRICT_RANGE) {
+		spec = ui_prompt(ui, "range LOWER:UPPER (as history -r; empty: everything) ",
+				 ui->restrict_spec ? ui->restrict_spec : "");
+		if (spec)
+			ui_restrict(ui, *spec ? spec : NULL);
+		free(spec);
+		return;
+	}
+	if (!id)
+		return;
+	spec = xasprintf(req == REQ_RESTRICT_ANCESTORS ? ":%s" : "%s:", id);
+	ui_restrict(ui, spec);
+	free(spec);
+}
+
+bool main_view_request(struct ui *ui, enum request req, int key, int height)
 {
 	uint32_t n = ui_line_count(ui), page = height > 1 ? (uint32_t)height - 1 : 1;
-	uint32_t node;
+	uint32_t node = n ? ui_line_node(ui, ui->sel) : NO_NODE;
 
-	switch (key) {
-	case 'j': case KEY_DOWN: case ('n' & 0x1f):
+	(void)key;
+	if (ui->view == VIEW_DETAIL) /* the history is the top half */
+		page = (uint32_t)ui_detail_split(height) > 1 ? (uint32_t)ui_detail_split(height) - 1 : 1;
+	switch (req) {
+	case REQ_MOVE_DOWN:
 		if (ui->sel + 1 < n)
 			ui->sel++;
 		return true;
-	case 'k': case KEY_UP: case ('p' & 0x1f):
+	case REQ_MOVE_UP:
 		if (ui->sel > 0)
 			ui->sel--;
 		return true;
-	case KEY_NPAGE: case ' ': case ('f' & 0x1f):
+	case REQ_PAGE_DOWN:
 		ui->sel = ui->sel + page < n ? ui->sel + page : (n ? n - 1 : 0);
 		ui->top = ui->top + page < n ? ui->top + page : ui->top;
 		return true;
-	case KEY_PPAGE: case 'b': case ('b' & 0x1f):
+	case REQ_PAGE_UP:
 		ui->sel = ui->sel > page ? ui->sel - page : 0;
 		ui->top = ui->top > page ? ui->top - page : 0;
 		return true;
-	case 'g': case KEY_HOME:
-		ui->sel = 0;
+	case REQ_MOVE_FIRST: ui->sel = 0; return true;
+	case REQ_MOVE_LAST: ui->sel = n ? n - 1 : 0; return true;
+	case REQ_NEXT_PROBLEM: return jump(ui, 1, has_problem, "revision with a problem"), true;
+	case REQ_PREV_PROBLEM: return jump(ui, -1, has_problem, "revision with a problem"), true;
+	case REQ_NEXT_HEAD: return jump(ui, 1, is_head, "head"), true;
+	case REQ_PREV_HEAD: return jump(ui, -1, is_head, "head"), true;
+	case REQ_NEXT_BASE: return jump(ui, 1, is_base, "base"), true;
+	case REQ_PREV_BASE: return jump(ui, -1, is_base, "base"), true;
+	case REQ_FOLD:
+		if (n)
+			toggle_fold(ui);
 		return true;
-	case 'G': case KEY_END:
-		ui->sel = n ? n - 1 : 0;
-		return true;
-	case ']': return jump(ui, 1, has_problem, "revision with a problem"), true;
-	case '[': return jump(ui, -1, has_problem, "revision with a problem"), true;
-	case '}': return jump(ui, 1, is_head, "head"), true;
-	case '{': return jump(ui, -1, is_head, "head"), true;
-	case ')': return jump(ui, 1, is_base, "base"), true;
-	case '(': return jump(ui, -1, is_base, "base"), true;
-	case 'z':
-		toggle_fold(ui);
-		return true;
-	case 'Z':
-		node = n ? ui_line_node(ui, ui->sel) : NO_NODE;
+	case REQ_FOLD_ALL:
 		ui->fold = !ui->fold;
 		memset(ui->open_at, 0, ui->layout.n_rows * sizeof(bool));
-		display_build(&ui->display, &ui->layout, ui->plain, ui->fold ? 20 : UINT32_MAX, ui->open_at);
+		ui_lines_build(ui);
 		if (node != NO_NODE)
 			ui_select_node(ui, node);
 		ui_set_message(ui, false, ui->fold ? "long straight runs folded" : "everything unfolded");
 		return true;
-	case 'o':
-		node = n ? ui_line_node(ui, ui->sel) : NO_NODE;
+	case REQ_TOGGLE_ORDER:
 		ui->oldest_first = !ui->oldest_first;
 		if (node != NO_NODE)
 			ui_select_node(ui, node);
 		ui_set_message(ui, false, ui->oldest_first ? "oldest first" : "newest first");
 		return true;
-	case '\n': case '\r': case KEY_ENTER:
-		if (n) {
-			ui->view = VIEW_DETAIL;
-			ui->detail_sel = 0;
+	case REQ_ENTER:
+		if (n && ui->view != VIEW_DETAIL) {
+			view_open(ui, VIEW_DETAIL);
+			ui->detail_sel = DETAIL_FIRST_LINK;
+			ui->detail_top = 0;
 		}
 		return true;
+	case REQ_SEARCH: ui_prompt_search(ui); return true;
+	case REQ_FIND_NEXT: ui_search_next(ui, 1); return true;
+	case REQ_FIND_PREV: ui_search_next(ui, -1); return true;
+	case REQ_RESTRICT_RANGE: case REQ_RESTRICT_ANCESTORS: case REQ_RESTRICT_DESCENDANTS:
+		restrict_request(ui, req, node);
+		return true;
+	case REQ_VIEW_SOURCE: source_view_open(ui, node); return true;
+	case REQ_EDIT:
+		if (node != NO_NODE)
+			ui_edit_file(ui, node);
+		return true;
+	case REQ_YANK:
+		if (node != NO_NODE)
+			ui_yank_id(ui, node);
+		return true;
+	default:
+		return false;
 	}
-	return false;
 }

@@ -54,12 +54,16 @@ void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, boo
 	char *id = xstrdup(ui->project.graph.nodes[rev].id), *list;
 	int rc;
 
-	if (!confirmed && is_published(ui, rev)) {
+	if (!confirmed && is_published(ui, rev) && !ui->always[CONFIRM_PUBLISHED]) {
+		bool head = ui->project.graph.nodes[rev].is_head;
+
 		confirm_open(ui, CONFIRM_PUBLISHED,
 			     xasprintf("%s is published on %s. Databases that already ran it would be stranded by a new "
 				       "parent (this is why Alembic has no rebase). Retarget anyway? y: yes, "
-				       "M: make a merge revision instead, n: no", id, ui->published.ref));
+				       "a: yes to every published revision until quit, %sn: no", id, ui->published.ref,
+				       head ? "M: make a merge revision instead, " : ""));
 		ui->confirm.target = rev;
+		ui->confirm.can_merge = head;
 		sl_copy(&ui->confirm.parents, parents);
 		free(id);
 		return;
@@ -79,28 +83,45 @@ void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, boo
 	free(id);
 }
 
-/* e a c M u Ctrl-R D w: the repair keys of the history views. */
-bool repair_key(struct ui *ui, int key)
+static int diff_role(const char *text)
+{
+	return text[0] == '+' ? C_HEAD : text[0] == '-' ? C_ERROR : text[0] == '@' ? C_LABEL : C_NORMAL;
+}
+
+void diff_view_open(struct ui *ui)
+{
+	struct pager *pg = ui_pager(ui, VIEW_DIFF);
+	char *diff = edit_diff(&ui->edit);
+	uint32_t top = ui->view == VIEW_DIFF ? pg->top : 0; /* after u: where it was */
+
+	pg->role = diff_role;
+	pager_set_text(pg, xstrdup(" pending changes  (j/k PgDn/PgUp g/G: scroll, w: save, u: undo, q: back)"),
+		       diff ? diff : "", false);
+	pg->top = top;
+	free(diff);
+	view_open(ui, VIEW_DIFF);
+}
+
+/* e a c M u Ctrl-R D w: the repair requests of the history views. */
+bool repair_request(struct ui *ui, enum request req)
 {
 	if (ui->view != VIEW_MAIN && ui->view != VIEW_DETAIL && ui->view != VIEW_DIFF)
 		return false;
-	switch (key) {
-	case 'e': case 'a': case 'c': case 'M':
+	switch (req) {
+	case REQ_RETARGET: case REQ_ADD_PARENT: case REQ_CREATE_STUB: case REQ_MERGE:
 		if (!ui_line_count(ui))
 			return true;
-		picker_open(ui, key == 'e' ? PICK_RETARGET : key == 'a' ? PICK_ADD_PARENT
-						   : key == 'c' ? PICK_STUB_PARENT : PICK_MERGE);
+		picker_open(ui, req == REQ_RETARGET ? PICK_RETARGET : req == REQ_ADD_PARENT ? PICK_ADD_PARENT
+					: req == REQ_CREATE_STUB ? PICK_STUB_PARENT : PICK_MERGE);
 		return true;
-	case 'u': case ('r' & 0x1f): {
-		bool undo = key == 'u';
+	case REQ_UNDO: case REQ_REDO: {
+		bool undo = req == REQ_UNDO;
 		char *keep = ui_selected_id(ui);
 
 		if ((undo ? edit_undo(&ui->edit) : edit_redo(&ui->edit)) == 0) {
 			ui_after_edit(ui, keep);
-			if (ui->view == VIEW_DIFF) { /* the diff on screen follows */
-				free(ui->diff_text);
-				ui->diff_text = edit_diff(&ui->edit);
-			}
+			if (ui->view == VIEW_DIFF) /* the diff on screen follows */
+				diff_view_open(ui);
 			ui_set_message(ui, false, undo ? "undone (Ctrl-R redoes)" : "redone");
 		} else {
 			ui_set_message(ui, true, undo ? "nothing to undo" : "nothing to redo");
@@ -108,13 +129,10 @@ bool repair_key(struct ui *ui, int key)
 		free(keep);
 		return true;
 	}
-	case 'D':
-		free(ui->diff_text);
-		ui->diff_text = edit_diff(&ui->edit);
-		ui->diff_top = 0;
-		ui->view = VIEW_DIFF;
+	case REQ_VIEW_DIFF:
+		diff_view_open(ui);
 		return true;
-	case 'w': {
+	case REQ_SAVE: {
 		size_t n = edit_changed(&ui->edit, NULL, 0), *idx = xmalloc((n ? n : 1) * sizeof(size_t));
 
 		if (!n) {
@@ -130,13 +148,17 @@ bool repair_key(struct ui *ui, int key)
 		free(idx);
 		return true;
 	}
+	case REQ_REVIEW_MERGE: case REQ_REVIEW_REBASE:
+		ui_set_message(ui, false, "F and B are review mode's: migtree review BASE [HEAD] --explore");
+		return true;
+	default:
+		return false;
 	}
-	return false;
 }
 
 /* ---- the picker ----------------------------------------------------------- */
 
-static void add_cand(struct picker *pk, uint32_t v, char *why, bool suggested)
+static void add_cand(struct picker *pk, uint32_t v, char *why, uint8_t star)
 {
 	bool *seen = v == NO_NODE ? &pk->none_listed : &pk->listed[v];
 
@@ -149,11 +171,11 @@ static void add_cand(struct picker *pk, uint32_t v, char *why, bool suggested)
 		pk->cap = pk->cap ? pk->cap * 2 : 64;
 		pk->cand = xrealloc(pk->cand, pk->cap * sizeof(*pk->cand));
 		pk->why_not = xrealloc(pk->why_not, pk->cap * sizeof(*pk->why_not));
-		pk->suggested = xrealloc(pk->suggested, pk->cap * sizeof(*pk->suggested));
+		pk->star = xrealloc(pk->star, pk->cap * sizeof(*pk->star));
 	}
 	pk->cand[pk->n] = v;
 	pk->why_not[pk->n] = why;
-	pk->suggested[pk->n] = suggested;
+	pk->star[pk->n] = star;
 	pk->n++;
 }
 
@@ -165,11 +187,12 @@ void picker_close(struct ui *ui)
 		free(pk->why_not[i]);
 	free(pk->cand);
 	free(pk->why_not);
-	free(pk->suggested);
+	free(pk->star);
 	free(pk->shown);
 	free(pk->listed);
 	memset(pk, 0, sizeof(*pk));
-	ui->view = VIEW_MAIN;
+	if (ui->view == VIEW_PICKER)
+		view_close(ui);
 }
 
 static bool passes(const struct ui *ui, uint32_t v, const char *filter)
@@ -206,12 +229,20 @@ static void refilter(struct ui *ui)
 	pk->sel = 0;
 	pk->top = 0;
 	for (uint32_t i = 0; i < pk->n_shown; i++)
-		if (pk->suggested[pk->shown[i]]) { /* start on the best suggestion */
+		if (pk->star[pk->shown[i]] == STAR_SUGGESTED) { /* start on the best suggestion */
 			pk->sel = i;
 			return;
 		}
-	while (pk->sel + 1 < pk->n_shown && pk->why_not[pk->shown[pk->sel]])
-		pk->sel++; /* else on the first one that can be chosen */
+	for (uint32_t i = 0; i < pk->n_shown; i++) /* else where it is now: Enter changes nothing */
+		if (pk->cand[pk->shown[i]] != NO_NODE && pk->mode == PICK_RETARGET &&
+		    u32_contains(&ui->project.graph.nodes[pk->target].down, pk->cand[pk->shown[i]])) {
+			pk->sel = i;
+			return;
+		}
+	/* else on the first that can be chosen, never on None (a base is asked for) */
+	while (pk->sel + 1 < pk->n_shown &&
+	       (pk->why_not[pk->shown[pk->sel]] || pk->cand[pk->shown[pk->sel]] == NO_NODE))
+		pk->sel++;
 }
 
 /* Suggestions first: the candidates the analysis ranked for this revision. */
@@ -229,7 +260,7 @@ static void add_suggestions(struct ui *ui, const char *about, bool by_ref, const
 			uint32_t c = graph_find(g, p->candidates.v[k]);
 
 			if (c != NO_NODE && !g->nodes[c].phantom && !desc[c])
-				add_cand(&ui->picker, c, NULL, true);
+				add_cand(&ui->picker, c, NULL, STAR_SUGGESTED);
 		}
 	}
 }
@@ -257,8 +288,16 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 	pk->listed = xcalloc(g->n ? g->n : 1, sizeof(bool));
 	desc = graph_descendants(g, v); /* one walk for every candidate */
 	if (mode == PICK_RETARGET || mode == PICK_STUB_PARENT)
-		add_cand(pk, NO_NODE, NULL, false);
+		add_cand(pk, NO_NODE, NULL, 0);
 	add_suggestions(ui, nd->id, mode == PICK_STUB_PARENT, desc);
+	if (nd->is_head && (mode == PICK_RETARGET || mode == PICK_ADD_PARENT)) /* another head: merge with it, or go after it */
+		for (uint32_t k = 0; k < g->heads.n; k++) {
+			uint32_t h = g->heads.v[k];
+
+			if (h != v && !g->nodes[h].phantom && !desc[h] &&
+			    !(mode == PICK_ADD_PARENT && u32_contains(&nd->down, h)))
+				add_cand(pk, h, NULL, STAR_OTHER_HEAD);
+		}
 	for (uint32_t k = 0; k < ui->layout.n_rows; k++) {
 		uint32_t c = ui->layout.node[k];
 		const struct node *cn = &g->nodes[c];
@@ -270,11 +309,11 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 			why = xasprintf("descends from %s: a cycle", nd->id);
 		else if (mode == PICK_ADD_PARENT && u32_contains(&nd->down, c))
 			why = xstrdup("already a parent");
-		add_cand(pk, c, why, false);
+		add_cand(pk, c, why, 0);
 	}
 	free(desc);
 	refilter(ui);
-	ui->view = VIEW_PICKER;
+	view_open(ui, VIEW_PICKER);
 }
 
 static const char *picker_title(const struct ui *ui)
@@ -311,18 +350,23 @@ void picker_draw(struct ui *ui, int top, int height)
 		pk->top = pk->sel - (uint32_t)height + 1;
 	for (int i = 0; i < height && pk->top + (uint32_t)i < pk->n_shown; i++) {
 		uint32_t k = pk->shown[pk->top + (uint32_t)i], c = pk->cand[k];
-		int role = pk->why_not[k] ? C_DATE : pk->suggested[k] ? C_HEAD : C_NORMAL;
+		bool cut;
+		int role = pk->why_not[k] ? C_DATE : pk->star[k] ? C_HEAD : C_NORMAL;
 
 		if (c == NO_NODE)
-			snprintf(buf, sizeof(buf), "  None: make it a base");
+			snprintf(buf, sizeof(buf), "  None: make it a base (asks first)");
 		else
-			snprintf(buf, sizeof(buf), "%s %-*.*s %s%s%s%s", pk->suggested[k] ? (ui->ascii ? "*" : "\u2605") : " ",
-				 idw, idw, g->nodes[c].id, g->nodes[c].file->message, pk->suggested[k] ? "  (suggested)" : "",
+			snprintf(buf, sizeof(buf), "%s %-*.*s %s%s%s%s", pk->star[k] ? (ui->ascii ? "*" : "\u2605") : " ",
+				 idw, idw, g->nodes[c].id, g->nodes[c].file->message,
+				 pk->star[k] == STAR_SUGGESTED ? "  (suggested)"
+				 : pk->star[k] == STAR_OTHER_HEAD ? "  (another head)" : "",
 				 pk->why_not[k] ? "  -- no: " : "", pk->why_not[k] ? pk->why_not[k] : "");
 		move(top + 2 + i, 0);
 		attron(draw_attr(role));
-		draw_text(buf, COLS);
+		draw_text_clip(buf, 0, COLS, &cut);
 		attroff(draw_attr(role));
+		if (cut) /* the reason goes on: the status bar has it on Enter */
+			draw_more(ui, top + 2 + i, false, true);
 		if (pk->top + (uint32_t)i == pk->sel)
 			mvchgat(top + 2 + i, 0, -1, A_REVERSE, 0, NULL);
 	}
@@ -356,8 +400,13 @@ static void choose(struct ui *ui)
 	picker_close(ui);
 	switch (mode) {
 	case PICK_RETARGET:
-		if (id)
-			sl_push(&parents, id);
+		if (!id) { /* a base starts a new line of history: never without asking */
+			confirm_open(ui, CONFIRM_BASE, xasprintf("Make %s a base (down_revision = None)? It then "
+								 "starts a history of its own. y/n", target_id));
+			ui->confirm.target = target;
+			break;
+		}
+		sl_push(&parents, id);
 		ui_retarget(ui, target, &parents, false);
 		break;
 	case PICK_ADD_PARENT:
@@ -373,11 +422,16 @@ static void choose(struct ui *ui)
 		report(ui, rc, &err, done);
 		break;
 	case PICK_MERGE: {
-		char *new_id = NULL;
+		char *new_id = NULL, *message = ui_prompt(ui, "message of the merge revision: ", "merge heads");
 
+		if (!message) {
+			ui_set_message(ui, false, "nothing changed");
+			break;
+		}
 		sl_push(&parents, target_id);
 		sl_push(&parents, id);
-		rc = edit_create_merge(&ui->edit, &parents, NULL, &new_id, &err);
+		rc = edit_create_merge(&ui->edit, &parents, *message ? message : "merge heads", &new_id, &err);
+		free(message);
 		snprintf(done, sizeof(done), "merge revision %s created", new_id ? new_id : "");
 		if (!rc)
 			ui_after_edit(ui, new_id);
@@ -391,33 +445,31 @@ static void choose(struct ui *ui)
 	free(target_id);
 }
 
-bool picker_key(struct ui *ui, int key, int height)
+bool picker_request(struct ui *ui, enum request req, int key, int height)
 {
 	struct picker *pk = &ui->picker;
 	size_t len = strlen(pk->filter);
+	uint32_t page = height > 4 ? (uint32_t)height - 4 : 1, last = pk->n_shown ? pk->n_shown - 1 : 0;
 
-	(void)height;
-	switch (key) {
-	case 27:
+	switch (req) {
+	case REQ_CANCEL:
 		picker_close(ui);
 		ui_set_message(ui, false, "nothing changed");
 		return true;
-	case '\n': case '\r': case KEY_ENTER:
-		choose(ui);
-		return true;
-	case KEY_DOWN: case ('n' & 0x1f): case '\t':
-		if (pk->sel + 1 < pk->n_shown)
-			pk->sel++;
-		return true;
-	case KEY_UP: case ('p' & 0x1f):
-		if (pk->sel > 0)
-			pk->sel--;
-		return true;
-	case KEY_BACKSPACE: case 127: case 8:
+	case REQ_CHOOSE: choose(ui); return true;
+	case REQ_MOVE_DOWN: pk->sel = pk->sel < last ? pk->sel + 1 : last; return true;
+	case REQ_MOVE_UP: pk->sel = pk->sel ? pk->sel - 1 : 0; return true;
+	case REQ_PAGE_DOWN: pk->sel = pk->sel + page < last ? pk->sel + page : last; return true;
+	case REQ_PAGE_UP: pk->sel = pk->sel > page ? pk->sel - page : 0; return true;
+	case REQ_MOVE_FIRST: pk->sel = 0; return true;
+	case REQ_MOVE_LAST: pk->sel = last; return true;
+	case REQ_FILTER_ERASE:
 		if (len)
 			pk->filter[len - 1] = '\0';
 		refilter(ui);
 		return true;
+	default:
+		break;
 	}
 	if (key >= 0x20 && key < 0x100 && len + 1 < sizeof(pk->filter)) {
 		pk->filter[len] = (char)key;
@@ -427,53 +479,12 @@ bool picker_key(struct ui *ui, int key, int height)
 	return true; /* the picker takes every key */
 }
 
-/* ---- the diff ------------------------------------------------------------- */
-
-void diff_view_draw(struct ui *ui, int top, int height)
-{
-	const char *s = ui->diff_text ? ui->diff_text : "";
-	uint32_t line = 0;
-
-	if (!*s)
-		mvaddstr(top, 0, "No pending changes.");
-	while (*s && height > 0) {
-		size_t len = strcspn(s, "\n");
-		char *text = xstrndup(s, len);
-
-		if (line >= ui->diff_top) {
-			int role = text[0] == '+' ? C_HEAD : text[0] == '-' ? C_ERROR : text[0] == '@' ? C_LABEL : C_NORMAL;
-
-			move(top++, 0);
-			attron(draw_attr(role));
-			draw_text(text, COLS);
-			attroff(draw_attr(role));
-			height--;
-		}
-		free(text);
-		line++;
-		s += len + (s[len] == '\n');
-	}
-}
-
-bool diff_view_key(struct ui *ui, int key, int height)
-{
-	switch (key) {
-	case 'j': case KEY_DOWN: ui->diff_top++; return true;
-	case 'k': case KEY_UP: ui->diff_top = ui->diff_top ? ui->diff_top - 1 : 0; return true;
-	case KEY_NPAGE: case ' ': ui->diff_top += (uint32_t)(height > 1 ? height - 1 : 1); return true;
-	case KEY_PPAGE: case 'b':
-		ui->diff_top = ui->diff_top > (uint32_t)height ? ui->diff_top - (uint32_t)height : 0;
-		return true;
-	case 'g': ui->diff_top = 0; return true;
-	}
-	return false;
-}
-
 /* ---- confirmations -------------------------------------------------------- */
 
 void confirm_clear(struct ui *ui)
 {
 	free(ui->confirm.question);
+	free(ui->confirm.command);
 	sl_free(&ui->confirm.lines);
 	sl_free(&ui->confirm.parents);
 	memset(&ui->confirm, 0, sizeof(ui->confirm));
@@ -484,8 +495,7 @@ void confirm_open(struct ui *ui, enum confirm_action action, char *question)
 	confirm_clear(ui);
 	ui->confirm.action = action;
 	ui->confirm.question = question;
-	ui->confirm.back = ui->view;
-	ui->view = VIEW_CONFIRM;
+	view_open(ui, VIEW_CONFIRM);
 }
 
 void confirm_draw(struct ui *ui, int top, int height)
@@ -537,22 +547,38 @@ static void do_save(struct ui *ui)
 	sl_free(&written);
 }
 
-bool confirm_key(struct ui *ui, int key)
+static void make_base(struct ui *ui, uint32_t target)
+{
+	struct strlist none = { 0 };
+
+	ui_retarget(ui, target, &none, false);
+}
+
+/* The answer: y (a: and to every question like it until quit), n, or M. */
+bool confirm_request(struct ui *ui, enum request req, int key, int height)
 {
 	enum confirm_action action = ui->confirm.action;
-	bool yes = key == 'y' || key == 'Y';
+	bool yes = req == REQ_YES || req == REQ_YES_ALL;
 
-	if (action == CONFIRM_PUBLISHED && key == 'M') {
-		ui->view = VIEW_MAIN;
-		ui_select_node(ui, ui->confirm.target);
+	(void)key;
+	(void)height;
+	if (action == CONFIRM_PUBLISHED && req == REQ_MERGE_INSTEAD && ui->confirm.can_merge) {
+		uint32_t target = ui->confirm.target;
+
+		view_close(ui);
 		confirm_clear(ui);
+		ui_select_node(ui, target);
 		ui_set_message(ui, false, "pick the head to merge with; a merge revision leaves published ones alone");
 		picker_open(ui, PICK_MERGE);
 		return true;
 	}
-	if (!yes && key != 'n' && key != 'N' && key != 27 && key != 'q')
+	if (req == REQ_YES_ALL && action != CONFIRM_PUBLISHED && action != CONFIRM_FIX)
+		return true; /* "all" only where a question comes back again and again */
+	if (!yes && req != REQ_NO)
 		return true; /* a confirmation waits for its answer */
-	ui->view = ui->confirm.back == VIEW_CONFIRM ? VIEW_MAIN : ui->confirm.back;
+	view_close(ui);
+	if (req == REQ_YES_ALL)
+		ui->always[action] = true;
 	if (!yes) {
 		ui_set_message(ui, false, "nothing done");
 	} else if (action == CONFIRM_SAVE) {
@@ -563,6 +589,10 @@ bool confirm_key(struct ui *ui, int key)
 		ui_reload(ui, true);
 	} else if (action == CONFIRM_REVIEW_FIX) {
 		review_view_apply(ui, ui->confirm.target);
+	} else if (action == CONFIRM_BASE) {
+		make_base(ui, ui->confirm.target);
+	} else if (action == CONFIRM_FIX) {
+		fix_apply_confirmed(ui);
 	} else if (action == CONFIRM_PUBLISHED) {
 		struct strlist parents = { 0 };
 

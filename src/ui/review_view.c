@@ -143,19 +143,21 @@ void review_view_apply(struct ui *ui, size_t fix)
 	project_free(&p);
 }
 
-bool review_key(struct ui *ui, int key)
+bool review_request(struct ui *ui, enum request req)
 {
-	switch (key) {
-	case 'F':
+	switch (req) {
+	case REQ_REVIEW_MERGE:
 		ask_fix(ui, REVIEW_FIX_MERGE);
 		return true;
-	case 'B':
+	case REQ_REVIEW_REBASE:
 		ask_fix(ui, REVIEW_FIX_REBASE);
 		return true;
-	case 'e': case 'a': case 'c': case 'M': case 'u': case 'w': case 'D': case ('r' & 0x1f):
+	case REQ_RETARGET: case REQ_ADD_PARENT: case REQ_CREATE_STUB: case REQ_MERGE: case REQ_UNDO:
+	case REQ_SAVE: case REQ_VIEW_DIFF: case REQ_REDO:
 		ui_set_message(ui, false, "review mode shows the merged history, read-only: F and B write the "
 					  "fixes on HEAD");
 		return true;
+	default:
+		return false;
 	}
-	return false;
 }

@@ -19,8 +19,6 @@
 #include "migtree/quote.h"
 #include "migtree/ui.h"
 
-#define FOLD_MIN_RUN 20
-
 /* ---- derived state ------------------------------------------------------ */
 
 static bool row_is_plain(const struct ui *ui, uint32_t row)
@@ -84,8 +82,8 @@ void ui_derive(struct ui *ui)
 	ui->open_at = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
 	for (uint32_t r = 0; r < ui->layout.n_rows; r++)
 		ui->plain[r] = row_is_plain(ui, r);
-	display_build(&ui->display, &ui->layout, ui->plain, ui->fold ? FOLD_MIN_RUN : UINT32_MAX,
-		      ui->open_at);
+	ui_restrict_derive(ui);
+	ui_lines_build(ui);
 }
 
 void ui_underive(struct ui *ui)
@@ -95,39 +93,12 @@ void ui_underive(struct ui *ui)
 	free(ui->mark);
 	free(ui->plain);
 	free(ui->open_at);
+	free(ui->vis);
+	free(ui->restrict_mask);
 	ui->mark = NULL;
-	ui->plain = ui->open_at = NULL;
-}
-
-uint32_t ui_line_count(const struct ui *ui)
-{
-	return ui->display.n;
-}
-
-uint32_t ui_line_node(const struct ui *ui, uint32_t line)
-{
-	uint32_t idx = ui->oldest_first ? ui->display.n - 1 - line : line;
-
-	return ui->layout.node[ui->display.v[idx].first];
-}
-
-uint32_t ui_line_of_node(struct ui *ui, uint32_t node)
-{
-	uint32_t row = ui->layout.row_of[node], idx = display_find(&ui->display, row);
-	const struct display_line *dl = &ui->display.v[idx];
-
-	if (dl->first != dl->last && dl->first != row) { /* inside a fold: open it */
-		ui->open_at[dl->first] = true;
-		display_build(&ui->display, &ui->layout, ui->plain, ui->fold ? FOLD_MIN_RUN : UINT32_MAX,
-			      ui->open_at);
-		idx = display_find(&ui->display, row);
-	}
-	return ui->oldest_first ? ui->display.n - 1 - idx : idx;
-}
-
-void ui_select_node(struct ui *ui, uint32_t node)
-{
-	ui->sel = ui_line_of_node(ui, node);
+	ui->plain = ui->open_at = ui->restrict_mask = NULL;
+	ui->vis = NULL;
+	ui->n_vis = 0;
 }
 
 char *ui_selected_id(const struct ui *ui)
@@ -209,6 +180,27 @@ static bool set_search(struct ui *ui, const char *pattern)
 	return true;
 }
 
+/* Matches among the lines shown, in their order, and the position of NODE's. */
+static uint32_t count_matches(const struct ui *ui, uint32_t node, uint32_t *at)
+{
+	uint32_t n = ui_line_count(ui), m = 0;
+
+	*at = 0;
+	for (uint32_t line = 0; line < n; line++) {
+		const struct display_line *dl = ui_line(ui, line);
+
+		for (uint32_t k = 0; k <= dl->last - dl->first; k++) {
+			uint32_t r = ui->oldest_first ? dl->last - k : dl->first + k, v = ui->layout.node[r];
+
+			if (ui->restrict_mask && !ui->restrict_mask[v])
+				continue;
+			if (ui_node_matches(ui, v) && ++m && v == node)
+				*at = m;
+		}
+	}
+	return m;
+}
+
 void ui_search_next(struct ui *ui, int dir)
 {
 	uint32_t n = ui_line_count(ui);
@@ -220,13 +212,15 @@ void ui_search_next(struct ui *ui, int dir)
 	/* folded runs hide rows: search rows, then show the hit */
 	for (uint32_t k = 1; k <= n; k++) {
 		uint32_t line = (dir > 0 ? ui->sel + k : ui->sel + n - k) % n;
-		uint32_t idx = ui->oldest_first ? n - 1 - line : line;
-		const struct display_line *dl = &ui->display.v[idx];
+		const struct display_line *dl = ui_line(ui, line);
 
 		for (uint32_t r = dl->first; r <= dl->last; r++)
 			if (ui_node_matches(ui, ui->layout.node[r])) {
+				uint32_t at, of = count_matches(ui, ui->layout.node[r], &at);
+
 				ui_select_node(ui, ui->layout.node[r]);
-				ui_set_message(ui, false, "/%s", ui->search);
+				ui_set_message(ui, false, "/%s  %u of %u%s", ui->search, at, of,
+					       (dir > 0 ? line < ui->sel : line > ui->sel) ? "" : "");
 				return;
 			}
 	}
@@ -296,22 +290,27 @@ int ui_read_key(struct ui *ui)
 
 static void draw(struct ui *ui);
 
-/* The search prompt on the last line; our own loop so scripts can type into it.
+/* A line typed on the status line; our own loop so scripts can type into it.
  * A resize redraws everything under it and keeps what was typed. */
-void ui_prompt_search(struct ui *ui)
+char *ui_prompt(struct ui *ui, const char *label, const char *initial)
 {
-	char buf[256] = "";
-	size_t len = 0;
+	char buf[256];
+	size_t len;
 
+	snprintf(buf, sizeof(buf), "%s", initial ? initial : "");
+	len = strlen(buf);
 	for (;;) {
-		int key;
+		int key, used;
 
 		move(LINES - 1, 0);
 		clrtoeol();
 		attron(draw_attr(C_STATUS));
 		draw_fill(LINES - 1, 0, COLS);
-		mvaddstr(LINES - 1, 0, "/");
-		draw_text(buf, COLS - 2);
+		move(LINES - 1, 0);
+		used = draw_text(label, COLS - 2);
+		/* the end of a long entry stays in sight */
+		draw_text_clip(buf, draw_width(buf) > COLS - used - 1 ? draw_width(buf) - (COLS - used - 1) : 0,
+			       COLS - used - 1, NULL);
 		attroff(draw_attr(C_STATUS));
 		refresh();
 		key = ui_read_key(ui);
@@ -321,54 +320,84 @@ void ui_prompt_search(struct ui *ui)
 			continue;
 		}
 		if (key == '\n' || key == '\r' || key == KEY_ENTER)
-			break;
-		if (key == 27 || key == -2) {
-			ui_set_message(ui, false, "search cancelled");
-			return;
-		}
+			return xstrdup(buf);
+		if (key == 27 || key == -2)
+			return NULL;
 		if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
 			buf[--len] = '\0';
 		else if (key >= 0x20 && key < 0x100 && len + 1 < sizeof(buf))
 			buf[len++] = (char)key, buf[len] = '\0';
 	}
-	if (!len) {
-		if (ui->search)
-			ui_search_next(ui, 1);
+}
+
+void ui_prompt_search(struct ui *ui)
+{
+	char *pattern = ui_prompt(ui, "/", "");
+
+	if (!pattern) {
+		ui_set_message(ui, false, "search cancelled");
 		return;
 	}
-	if (set_search(ui, buf))
+	if (!*pattern) {
+		if (ui->search)
+			ui_search_next(ui, 1);
+	} else if (set_search(ui, pattern)) {
 		ui_search_next(ui, 1);
+	}
+	free(pattern);
 }
 
 /* ---- screen ------------------------------------------------------------- */
 
-static void draw_status(struct ui *ui)
+/* Rows a message needs when it does not fit beside the counts: it wraps over
+ * rows above the status bar, never cut (a third of the screen at most). */
+static int message_rows(const struct ui *ui, int right_w)
+{
+	int w = ui->message[0] ? draw_width(ui->message) : 0, rows;
+
+	if (w <= COLS - right_w || COLS < 1)
+		return 0;
+	rows = (w + COLS - 1) / COLS;
+	return rows < LINES / 3 ? rows : LINES / 3;
+}
+
+int ui_body_height(const struct ui *ui)
+{
+	return LINES - 1 - message_rows(ui, 16);
+}
+
+static void draw_status(struct ui *ui, int msg_rows)
 {
 	const struct graph *g = &ui->project.graph;
-	char left[512], right[128];
+	char left[768], right[128];
 	size_t errors = problem_count(&g->problems, SEVERITY_ERROR);
 	size_t warnings = problem_count(&g->problems, SEVERITY_WARNING);
-	uint32_t n = ui_line_count(ui);
+	uint32_t n = ui_line_count(ui), revs = g->n - (uint32_t)g->owned.n;
 	int rw;
 
 	attron(draw_attr(C_STATUS));
 	draw_fill(LINES - 1, 0, COLS);
-	{
-		uint32_t revs = g->n - (uint32_t)g->owned.n;
-
-		size_t unsaved = ui->unsaved;
-
-		snprintf(left, sizeof(left), "%u revision%s  %u head%s  %u base%s  %zu error%s  %zu warning%s",
-			 revs, revs == 1 ? "" : "s", g->heads.n, g->heads.n == 1 ? "" : "s", g->bases.n,
-			 g->bases.n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
-			 warnings == 1 ? "" : "s");
-		if (unsaved)
-			snprintf(left + strlen(left), sizeof(left) - strlen(left), "  %zu unsaved", unsaved);
-	}
+	snprintf(left, sizeof(left), "%s%s%s%u revision%s  %u head%s  %u base%s  %zu error%s  %zu warning%s",
+		 ui->restrict_spec ? "range " : "", ui->restrict_spec ? ui->restrict_spec : "",
+		 ui->restrict_spec ? (ui->ascii ? " | " : " \u2502 ") : "", revs, revs == 1 ? "" : "s", g->heads.n, g->heads.n == 1 ? "" : "s", g->bases.n,
+		 g->bases.n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	if (ui->unsaved)
+		snprintf(left + strlen(left), sizeof(left) - strlen(left), "  %zu unsaved", ui->unsaved);
 	snprintf(right, sizeof(right), " %u/%u  ?:help", n ? ui->sel + 1 : 0, n);
 	rw = (int)strlen(right);
 	move(LINES - 1, 0);
-	if (ui->message[0]) { /* the message first; the counts follow when they fit */
+	if (msg_rows) { /* the message wrapped above, the counts here */
+		for (int r = 0; r < msg_rows; r++) {
+			draw_fill(LINES - 1 - msg_rows + r, 0, COLS);
+			move(LINES - 1 - msg_rows + r, 0);
+			if (ui->message_is_error)
+				attron(A_BOLD);
+			draw_text_clip(ui->message, r * COLS, COLS, NULL);
+			attroff(A_BOLD);
+		}
+		move(LINES - 1, 0);
+		draw_text(left, COLS - rw > 0 ? COLS - rw : 0);
+	} else if (ui->message[0]) { /* the message first; the counts follow when they fit */
 		int used;
 
 		if (ui->message_is_error)
@@ -389,23 +418,14 @@ static void draw_status(struct ui *ui)
 }
 
 /* Rows of the history above the detail pane, in a screen of H rows. */
-static int detail_split(int h)
+int ui_detail_split(int h)
 {
 	return h / 2 > 3 ? h / 2 : 3;
 }
 
-static void draw_title(int y, const char *title)
-{
-	attron(draw_attr(C_TITLE));
-	draw_fill(y, 0, COLS);
-	move(y, 0);
-	draw_text(title, COLS);
-	attroff(draw_attr(C_TITLE));
-}
-
 static void draw(struct ui *ui)
 {
-	int h = LINES - 1;
+	int msg_rows;
 
 	if (ui->repaint && !ui->headless)
 		clearok(curscr, TRUE);
@@ -417,43 +437,72 @@ static void draw(struct ui *ui)
 		refresh();
 		return;
 	}
-	switch (ui->view) {
-	case VIEW_MAIN:
-		main_view_draw(ui, 0, h);
-		break;
-	case VIEW_DETAIL: {
-		int top_h = detail_split(h);
-
-		main_view_draw(ui, 0, top_h);
-		draw_title(top_h, " revision  (j/k: move between links, Enter: go there, q: close)");
-		detail_view_draw(ui, top_h + 1, h - top_h - 1);
-		break;
-	}
-	case VIEW_PROBLEMS:
-		draw_title(0, " problems  (Enter: go to the revision, q: back)");
-		problem_view_draw(ui, 1, h - 1);
-		break;
-	case VIEW_HELP:
-		draw_title(0, " keys  (q: back)");
-		help_view_draw(ui, 1, h - 1);
-		break;
-	case VIEW_PICKER:
-		picker_draw(ui, 0, h);
-		break;
-	case VIEW_DIFF:
-		draw_title(0, " pending changes  (j/k: scroll, w: save, u: undo, q: back)");
-		diff_view_draw(ui, 1, h - 1);
-		break;
-	case VIEW_CONFIRM:
-		draw_title(0, " confirm");
-		confirm_draw(ui, 1, h - 1);
-		break;
-	}
-	draw_status(ui);
+	msg_rows = message_rows(ui, 16);
+	view_ops_of(ui->view)->draw(ui, 0, LINES - 1 - msg_rows);
+	draw_status(ui, msg_rows);
 	refresh();
 }
 
-/* ---- keys shared by every view ------------------------------------------ */
+/* ---- the view stack ----------------------------------------------------- */
+
+static void problems_draw(struct ui *ui, int top, int height)
+{
+	draw_title(top, " problems  (Enter: go there / apply the fix, \u2190\u2192: scroll, q: back)");
+	problem_view_draw(ui, top + 1, height - 1);
+}
+
+static void confirm_view_draw(struct ui *ui, int top, int height)
+{
+	draw_title(top, " confirm");
+	confirm_draw(ui, top + 1, height - 1);
+}
+
+static const struct view_ops views[VIEW_COUNT] = {
+	[VIEW_MAIN] = { "main", { KEYMAP_MAIN, KEYMAP_GENERIC, KEYMAP_COUNT }, false, main_view_draw,
+			main_view_request },
+	[VIEW_DETAIL] = { "detail", { KEYMAP_DETAIL, KEYMAP_MAIN, KEYMAP_GENERIC }, false, detail_view_draw,
+			  detail_view_request },
+	[VIEW_PROBLEMS] = { "problems", { KEYMAP_PROBLEMS, KEYMAP_GENERIC, KEYMAP_COUNT }, false, problems_draw,
+			    problem_view_request },
+	[VIEW_HELP] = { "help", { KEYMAP_PAGER, KEYMAP_GENERIC, KEYMAP_COUNT }, false, pager_view_draw,
+			pager_view_request },
+	[VIEW_DIFF] = { "diff", { KEYMAP_DIFF, KEYMAP_PAGER, KEYMAP_GENERIC }, false, pager_view_draw,
+			pager_view_request },
+	[VIEW_SOURCE] = { "source", { KEYMAP_PAGER, KEYMAP_GENERIC, KEYMAP_COUNT }, false, pager_view_draw,
+			  pager_view_request },
+	[VIEW_PICKER] = { "picker", { KEYMAP_PICKER, KEYMAP_COUNT, KEYMAP_COUNT }, true, picker_draw,
+			  picker_request },
+	[VIEW_CONFIRM] = { "confirm", { KEYMAP_CONFIRM, KEYMAP_COUNT, KEYMAP_COUNT }, true, confirm_view_draw,
+			   confirm_request },
+};
+
+const struct view_ops *view_ops_of(enum view_kind kind)
+{
+	return &views[kind];
+}
+
+void view_open(struct ui *ui, enum view_kind kind)
+{
+	for (int i = 0; i <= ui->depth; i++)
+		if (ui->stack[i] == kind) { /* already open: back to it */
+			ui->depth = i;
+			ui->view = kind;
+			return;
+		}
+	if (ui->depth + 1 < VIEW_STACK_MAX)
+		ui->depth++;
+	ui->stack[ui->depth] = kind;
+	ui->view = kind;
+}
+
+void view_close(struct ui *ui)
+{
+	if (ui->depth > 0)
+		ui->depth--;
+	ui->view = ui->stack[ui->depth];
+}
+
+/* ---- requests every view shares ----------------------------------------- */
 
 void ui_reload(struct ui *ui, bool force)
 {
@@ -497,77 +546,108 @@ static void mouse(struct ui *ui)
 	} else if (mouse_bstate & BUTTON5_PRESSED) {
 		ui->sel = ui->sel + 3 < n ? ui->sel + 3 : (n ? n - 1 : 0);
 	} else if (ui->view == VIEW_MAIN || ui->view == VIEW_DETAIL) {
-		int main_h = ui->view == VIEW_MAIN ? LINES - 1 : detail_split(LINES - 1);
+		int main_h = ui->view == VIEW_MAIN ? LINES - 1 : ui_detail_split(LINES - 1);
 
 		if (mouse_row >= 0 && mouse_row < main_h && ui->top + (uint32_t)mouse_row < n)
 			ui->sel = ui->top + (uint32_t)mouse_row;
 	}
 }
 
+static void quit(struct ui *ui)
+{
+	size_t n = ui->unsaved;
+
+	if (!n) {
+		ui->quit = true;
+		return;
+	}
+	confirm_open(ui, CONFIRM_QUIT, xasprintf("%zu file%s changed and not saved: quit and drop the "
+						 "changes? y/n (w saves)", n, n == 1 ? "" : "s"));
+}
+
+static bool generic_request(struct ui *ui, enum request req)
+{
+	switch (req) {
+	case REQ_VIEW_CLOSE:
+		if (ui->depth)
+			view_close(ui);
+		else
+			quit(ui);
+		return true;
+	case REQ_VIEW_BACK:
+		if (ui->depth)
+			view_close(ui);
+		else if (ui->restrict_spec)
+			ui_restrict(ui, NULL);
+		return true;
+	case REQ_VIEW_HELP:
+		if (ui->view == VIEW_HELP)
+			view_close(ui);
+		else
+			help_view_open(ui);
+		return true;
+	case REQ_VIEW_PROBLEMS:
+		if (ui->view == VIEW_PROBLEMS)
+			view_close(ui);
+		else
+			view_open(ui, VIEW_PROBLEMS);
+		return true;
+	case REQ_RELOAD:
+		ui_reload(ui, false);
+		return true;
+	case REQ_MOUSE:
+		mouse(ui);
+		return true;
+	case REQ_REFRESH:
+		ui->repaint = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_repair(enum request req)
+{
+	return req == REQ_RETARGET || req == REQ_ADD_PARENT || req == REQ_CREATE_STUB || req == REQ_MERGE ||
+	       req == REQ_UNDO || req == REQ_REDO || req == REQ_VIEW_DIFF || req == REQ_SAVE ||
+	       req == REQ_REVIEW_MERGE || req == REQ_REVIEW_REBASE;
+}
+
+/* KEY through the view's keymaps to a request, then to the view, the repairs
+ * and what every view shares, in that order. */
 static void handle_key(struct ui *ui, int key)
 {
-	int h = LINES - 1;
-	bool done = false;
+	const struct view_ops *ops = view_ops_of(ui->view);
+	enum request req = REQ_NONE;
 
-	if (key != KEY_RESIZE && key != ERR)
-		ui->message[0] = '\0';
-	switch (ui->view) {
-	case VIEW_MAIN: done = main_view_key(ui, key, h); break;
-	case VIEW_DETAIL: done = detail_view_key(ui, key) || main_view_key(ui, key, detail_split(h)); break;
-	case VIEW_PROBLEMS: done = problem_view_key(ui, key, h - 1); break;
-	case VIEW_HELP: done = help_view_key(ui, key, h - 1); break;
-	case VIEW_PICKER: done = picker_key(ui, key, h - 2); break;
-	case VIEW_DIFF: done = diff_view_key(ui, key, h - 1); break;
-	case VIEW_CONFIRM: done = confirm_key(ui, key); break;
-	}
-	if (done || (ui->review ? review_key(ui, key) : repair_key(ui, key)))
+	if (key == KEY_RESIZE || key == ERR)
 		return;
-	switch (key) {
-	case 'q':
-		if (ui->view != VIEW_MAIN) {
-			ui->view = VIEW_MAIN;
-		} else if (ui->unsaved) {
-			size_t n = ui->unsaved;
-
-			confirm_open(ui, CONFIRM_QUIT, xasprintf("%zu file%s changed and not saved: quit and drop the "
-								 "changes? y/n (w saves)", n, n == 1 ? "" : "s"));
-		} else {
-			ui->quit = true;
-		}
-		break;
-	case 27:
-		ui->view = VIEW_MAIN;
-		break;
-	case '?': case KEY_F(1): case 'h':
-		ui->view = VIEW_HELP;
-		ui->help_top = 0;
-		break;
-	case 'p':
-		ui->view = VIEW_PROBLEMS;
-		break;
-	case '/':
-		ui_prompt_search(ui);
-		break;
-	case 'n':
-		ui_search_next(ui, 1);
-		break;
-	case 'N':
-		ui_search_next(ui, -1);
-		break;
-	case 'R':
-		ui_reload(ui, false);
-		break;
-	case KEY_MOUSE:
-		mouse(ui);
-		break;
-	case ('l' & 0x1f):
-		ui->repaint = true;
-		break;
-	case KEY_RESIZE: case ERR:
-		break;
-	default:
+	ui->message[0] = '\0';
+	for (int i = 0; i < 3 && ops->keymaps[i] != KEYMAP_COUNT && !req; i++)
+		req = keymap_request(ops->keymaps[i], key);
+	if (req == REQ_NONE && !ops->text_input) {
 		ui_set_message(ui, false, "unknown key; ? lists the keys");
+		return;
 	}
+	if (ops->request(ui, req, key, ui_body_height(ui)))
+		return;
+	if (is_repair(req) && (ui->review ? review_request(ui, req) : repair_request(ui, req)))
+		return;
+	if (!generic_request(ui, req))
+		ui_set_message(ui, false, "unknown key; ? lists the keys");
+}
+
+uint32_t ui_current_node(const struct ui *ui)
+{
+	if (ui->view == VIEW_PROBLEMS) {
+		const struct problem_list *pl = &ui->project.graph.problems;
+		long k = problem_view_selected(ui);
+
+		if (k >= 0 && pl->v[k].revision)
+			return graph_find(&ui->project.graph, pl->v[k].revision);
+		return NO_NODE;
+	}
+	return ui_line_count(ui) ? ui_line_node(ui, ui->sel) : NO_NODE;
 }
 
 /* ---- set-up ------------------------------------------------------------- */
@@ -639,7 +719,9 @@ static int ui_loop(struct ui *ui)
 		headless_end();
 	picker_close(ui);
 	confirm_clear(ui);
-	free(ui->diff_text);
+	for (int i = 0; i < PAGER_VIEWS; i++)
+		pager_free(&ui->pager[i]);
+	free(ui->restrict_spec);
 	published_free(&ui->published);
 	edit_end(&ui->edit);
 	ui_underive(ui);
