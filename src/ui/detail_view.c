@@ -246,25 +246,13 @@ void detail_view_draw(struct ui *ui, int top, int height)
 }
 
 /* j past the last selectable line, k before the first: scroll instead. */
-static void step(struct ui *ui, const struct dlines *d, size_t sel, uint32_t count, int rows,
-		 int height, int dir)
+static void step(struct ui *ui, uint32_t count, int rows, int height, int dir)
 {
-	bool beyond = dir > 0 ? ui->detail_sel + 1 >= count : ui->detail_sel == 0;
-
-	if (!beyond) {
-		size_t next = sel;
-
-		ui->detail_sel = dir > 0 ? ui->detail_sel + 1 : ui->detail_sel - 1;
-		/* the next selectable line is off screen: scroll the text before it first */
-		next = selected_line(ui, d, &count);
-		if (next < d->n && dir > 0 && d->v[next].row >= (int)ui->detail_top + height &&
-		    d->v[sel].row + d->v[sel].rows < d->v[next].row) {
-			ui->detail_sel--;
-			ui->detail_top++;
-		}
-		return;
-	}
-	if (dir > 0 && (int)ui->detail_top + height < rows)
+	if (dir > 0 && ui->detail_sel + 1 < count)
+		ui->detail_sel++;
+	else if (dir < 0 && ui->detail_sel > 0)
+		ui->detail_sel--;
+	else if (dir > 0 && (int)ui->detail_top + height < rows)
 		ui->detail_top++;
 	else if (dir < 0 && ui->detail_top > 0)
 		ui->detail_top--;
@@ -317,8 +305,8 @@ bool detail_view_request(struct ui *ui, enum request req, int key, int height)
 		return main_view_request(ui, req, key, height);
 	settle(ui, &d, sel, rows, h);
 	switch (req) {
-	case REQ_MOVE_DOWN: step(ui, &d, sel, count, rows, h, 1); break;
-	case REQ_MOVE_UP: step(ui, &d, sel, count, rows, h, -1); break;
+	case REQ_MOVE_DOWN: step(ui, count, rows, h, 1); break;
+	case REQ_MOVE_UP: step(ui, count, rows, h, -1); break;
 	case REQ_PAGE_DOWN:
 		ui->detail_top += (uint32_t)page;
 		settle(ui, &d, d.n, rows, h);

@@ -92,7 +92,7 @@ void pager_view_draw(struct ui *ui, int top, int height)
 		draw_text_clip(line, (int)pg->left, COLS, &cut);
 		attroff(draw_attr(role));
 		if (cut || (pg->left && *line))
-			draw_more(ui, top + 1 + i, pg->left && draw_width(line) > 0, cut);
+			draw_more(ui, top + 1 + i, pg->left && draw_width(line) > (int)pg->left, cut);
 	}
 }
 
@@ -131,7 +131,7 @@ void source_view_open(struct ui *ui, uint32_t node)
 		return;
 	}
 	pg->role = NULL;
-	pager_set_text(pg, xasprintf(" source  %s  (j/k PgDn/PgUp g/G: scroll, \u2190\u2192: sideways, q: back)",
+	pager_set_text(pg, xasprintf(" source  %s  (\u2190\u2192: sideways, q: back)",
 				     nd->file->path), nd->file->text ? nd->file->text : "", true);
 	view_open(ui, VIEW_SOURCE);
 }

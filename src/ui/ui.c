@@ -325,6 +325,8 @@ char *ui_prompt(struct ui *ui, const char *label, const char *initial)
 			return NULL;
 		if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
 			buf[--len] = '\0';
+		else if (key == ('u' & 0x1f)) /* as readline: the whole line */
+			buf[len = 0] = '\0';
 		else if (key >= 0x20 && key < 0x100 && len + 1 < sizeof(buf))
 			buf[len++] = (char)key, buf[len] = '\0';
 	}
