@@ -43,6 +43,13 @@ int edit_check_id(const char *id, struct mt_error *err);
 void edit_begin(struct edit_session *s, struct project *p);
 void edit_end(struct edit_session *s);
 
+/* The one check of a parent, for the edits below and for the explorer's picker
+ * (which weighs every revision at once, hence DESC: graph_descendants(G, REV),
+ * computed once by the caller). Why node P cannot become a parent of REV, as a
+ * phrase about P ("descends from REV: a cycle"), or NULL. ADDING:
+ * P is added to REV's parents (one it has already is refused). Owned. */
+char *edit_check_parent(const struct graph *g, uint32_t rev, uint32_t p, const bool *desc, bool adding);
+
 /* Validation alone: why setting the parents of REV to PARENTS would be refused,
  * or NULL when it would not (the string is owned by the caller). */
 char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const struct strlist *parents,
