@@ -131,10 +131,13 @@ static void print_text(struct cli *cli, const struct problem_list *pl, bool verb
 		fputs(": ", cli->out);
 		put_line_text(cli, format_clip(pr->message, FORMAT_CLIP_MESSAGE));
 		fputc('\n', cli->out);
-		for (size_t k = 0; fixes && k < pr->fixes.n; k++) {
+		for (size_t k = 0; fixes && k < pr->n_fixv; k++) {
+			char *line = fix_sentence(&pr->fixv[k]);
+
 			fputs("    fix: ", cli->out);
-			put_line_text(cli, format_clip(pr->fixes.v[k], FORMAT_CLIP_MESSAGE));
+			put_line_text(cli, format_clip(line, FORMAT_CLIP_MESSAGE));
 			fputc('\n', cli->out);
+			free(line);
 		}
 	}
 }

@@ -49,6 +49,7 @@ static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 	const struct node *nd = &g->nodes[v];
 	const struct revision_file *rf = nd->file;
 	FILE *out = cli->out;
+	size_t *mine, n_mine;
 
 	fprintf(out, "%-10s%s\n", "revision", format_clip(nd->id, FORMAT_CLIP_ID));
 	fprintf(out, "%-10s%s:%d\n", "path", rf->path, rf->rev.line);
@@ -72,16 +73,20 @@ static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 			fprintf(out, "%s%s", i ? ", " : "", format_clip(nd->labels[i], FORMAT_CLIP_ID));
 		fputc('\n', out);
 	}
-	for (size_t i = 0; i < g->problems.n; i++) {
-		const struct problem *pr = &g->problems.v[i];
+	n_mine = problems_of(g, v, &mine);
+	for (size_t i = 0; i < n_mine; i++) {
+		const struct problem *pr = &g->problems.v[mine[i]];
 
-		if (!pr->revision || strcmp(pr->revision, nd->id))
-			continue;
 		fprintf(out, "%-10s%s:%d: %s: %s\n", "problem", pr->path ? pr->path : "", pr->line,
 			problem_kind_name(pr->kind), format_clip(pr->message, FORMAT_CLIP_MESSAGE));
-		for (size_t k = 0; k < pr->fixes.n; k++)
-			fprintf(out, "%-10s  fix: %s\n", "", format_clip(pr->fixes.v[k], FORMAT_CLIP_MESSAGE));
+		for (size_t k = 0; k < pr->n_fixv; k++) {
+			char *line = fix_sentence(&pr->fixv[k]);
+
+			fprintf(out, "%-10s  fix: %s\n", "", format_clip(line, FORMAT_CLIP_MESSAGE));
+			free(line);
+		}
 	}
+	free(mine);
 	fputs("\n", out);
 	fputs(rf->longdoc, out);
 	fputs("\n", out);
