@@ -9,6 +9,7 @@
 #include "migtree/export.h"
 #include "migtree/format.h"
 #include "migtree/json.h"
+#include "migtree/published.h"
 #include "migtree/tree.h"
 
 static void list_nodes(FILE *out, const struct graph *g, const char *title, const struct u32vec *v)
@@ -186,6 +187,22 @@ static int show_config(struct cli *cli)
 	return EXIT_OK;
 }
 
+/* Loaded, with fixes that respect what is published (--published REF, else the
+ * upstream; nothing outside git): never a re-parent of a published revision.
+ * (cli_load's twin until cli.c takes it.) */
+static int cli_load_published(struct cli *cli, struct project *p)
+{
+	struct mt_error err = { 0 };
+
+	if (cli_load(cli, p))
+		return -1;
+	if (published_fix_project(p, cli->published_ref, &err) == 0)
+		return 0;
+	cli_error("%s", err.message);
+	project_free(p);
+	return -1;
+}
+
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
 	struct project p;
@@ -197,7 +214,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		cli_error("usage: migtree show REV | migtree show --config");
 		return EXIT_USAGE;
 	}
-	if (cli_load(cli, &p))
+	if (cli_load_published(cli, &p))
 		return EXIT_USAGE;
 	v = graph_find(&p.graph, argv[1]);
 	if (v == NO_NODE || !p.graph.nodes[v].phantom)
@@ -256,7 +273,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		cli_error("--format takes json, dot or mermaid, not '%s'", format);
 		return EXIT_USAGE;
 	}
-	if (cli_load(cli, &p))
+	if ((!strcmp(format, "json") ? cli_load_published(cli, &p) : cli_load(cli, &p)))
 		return EXIT_USAGE;
 	if (!strcmp(format, "json"))
 		json_write_export(cli->out, &p);

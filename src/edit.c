@@ -14,6 +14,7 @@
 #include "migtree/docstring.h"
 #include "migtree/edit.h"
 #include "migtree/newfile.h"
+#include "migtree/published.h"
 #include "migtree/quote.h"
 
 struct step_file {
@@ -141,6 +142,13 @@ static void reanalyse(struct edit_session *s)
 	graph_free(&s->p->graph);
 	renumber(s);
 	project_analyse(s->p);
+	published_fix_problems(s->published, &s->p->graph);
+}
+
+void edit_set_published(struct edit_session *s, const struct published *pub)
+{
+	s->published = pub;
+	published_fix_problems(pub, &s->p->graph);
 }
 
 /* Put TEXT in the file at I (re-parsed); the caller re-analyses. */

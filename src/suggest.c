@@ -19,12 +19,20 @@ static void add_candidate(struct problem *p, const char *target, const char *id,
 {
 	struct fix *f;
 
-	if (sl_contains(&p->candidates, id))
-		return;
-	sl_push(&p->candidates, id);
+	unsigned rank = 1;
+
+	for (size_t k = 0; k < p->n_fixv; k++) {
+		if (p->fixv[k].rank && !strcmp(p->fixv[k].parents.v[0], id))
+			return;
+		rank += p->fixv[k].rank != 0;
+	}
+	/* candidates are parents for the problem's revision (the picker stars them);
+	 * a loose piece's root may be another revision: its fixes say which */
+	if (!strcmp(target, p->revision))
+		sl_push(&p->candidates, id);
 	f = problem_add_fix(p, FIX_SET_DOWN, target, why);
 	sl_push(&f->parents, id);
-	f->rank = (unsigned)p->candidates.n;
+	f->rank = rank;
 }
 
 static bool file_name_matches(const struct revision_file *rf, const char *missing)

@@ -25,6 +25,7 @@ struct file_state {
 };
 
 struct edit_step; /* one undoable operation (edit.c) */
+struct published;
 
 struct edit_session {
 	struct project *p;
@@ -32,6 +33,7 @@ struct edit_session {
 	size_t n_files, cap_files;
 	struct edit_step **undo, **redo;
 	size_t n_undo, cap_undo, n_redo, cap_redo;
+	const struct published *published; /* borrowed, or NULL: see edit_set_published */
 };
 
 /* Refuse an id no repair may write: empty or blank (an unset shell variable:
@@ -42,6 +44,10 @@ int edit_check_id(const char *id, struct mt_error *err);
 
 void edit_begin(struct edit_session *s, struct project *p);
 void edit_end(struct edit_session *s);
+/* What is published (borrowed; it must outlive the session): the problems'
+ * fixes are rewritten for it now and after every edit, undo and redo, so no
+ * re-parent of a published revision is ever offered (published.h). */
+void edit_set_published(struct edit_session *s, const struct published *pub);
 
 /* The one check of a parent, for the edits below and for the explorer's picker
  * (which weighs every revision at once, hence DESC: graph_descendants(G, REV),
