@@ -227,6 +227,7 @@ static void report_head(struct graph *g, uint32_t h, uint32_t primary, uint32_t 
 	const char *label = shared_label(nd, pn);
 	char target[256];
 	struct problem *p;
+	struct fix *f;
 
 	snprintf(target, sizeof(target), "%.200s%s", label ? label : "head", label ? "@head" : "");
 	p = problem_add(&g->problems, PROBLEM_MULTIPLE_HEADS, nd->id, pn->id, nd->file->path,
@@ -238,9 +239,11 @@ static void report_head(struct graph *g, uint32_t h, uint32_t primary, uint32_t 
 			anc != NO_NODE ? ", common ancestor " : ", no common ancestor",
 			anc != NO_NODE ? g->nodes[anc].id : "", target,
 			label ? "s are" : " revisions are");
-	sl_push_owned(&p->fixes, xasprintf("merge them: migtree merge %s %s", pn->id, nd->id));
-	sl_push_owned(&p->fixes, xasprintf("or put one after the other: migtree set-down %s %s",
-					   nd->id, pn->id));
+	f = problem_add_fix(p, FIX_MERGE, NULL, "merge them");
+	sl_push(&f->parents, pn->id);
+	sl_push(&f->parents, nd->id);
+	f = problem_add_fix(p, FIX_SET_DOWN, nd->id, "put one after the other");
+	sl_push(&f->parents, pn->id);
 	sl_push(&p->candidates, pn->id);
 }
 

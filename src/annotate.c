@@ -28,9 +28,12 @@ void annotate_github(FILE *out, const struct problem_list *pl, bool heads_fail, 
 		quote_github_property(&sb, problem_kind_name(p->kind));
 		sb_adds(&sb, "::");
 		quote_github_message(&sb, p->message);
-		for (size_t k = 0; k < p->fixes.n; k++) { /* the ways out, one per line */
+		for (size_t k = 0; k < p->n_fixv; k++) { /* the ways out, one per line */
+			char *line = fix_sentence(&p->fixv[k]);
+
 			sb_adds(&sb, "%0Afix: ");
-			quote_github_message(&sb, p->fixes.v[k]);
+			quote_github_message(&sb, line);
+			free(line);
 		}
 		sb_addc(&sb, '\n');
 		fwrite(sb.buf, 1, sb.len, out);

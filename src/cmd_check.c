@@ -9,6 +9,7 @@
 #include "migtree/cli.h"
 #include "migtree/format.h"
 #include "migtree/json.h"
+#include "migtree/published.h"
 #include "migtree/quote.h"
 
 struct check_opts {
@@ -131,10 +132,13 @@ static void print_text(struct cli *cli, const struct problem_list *pl, bool verb
 		fputs(": ", cli->out);
 		put_line_text(cli, format_clip(pr->message, FORMAT_CLIP_MESSAGE));
 		fputc('\n', cli->out);
-		for (size_t k = 0; fixes && k < pr->fixes.n; k++) {
+		for (size_t k = 0; fixes && k < pr->n_fixv; k++) {
+			char *line = fix_sentence(&pr->fixv[k]);
+
 			fputs("    fix: ", cli->out);
-			put_line_text(cli, format_clip(pr->fixes.v[k], FORMAT_CLIP_MESSAGE));
+			put_line_text(cli, format_clip(line, FORMAT_CLIP_MESSAGE));
 			fputc('\n', cli->out);
+			free(line);
 		}
 	}
 }
@@ -152,6 +156,22 @@ static bool check_fails(const struct check_opts *o, const struct project *p, siz
 	return errors || (o->strict && warnings) || heads_fail;
 }
 
+/* Loaded, with fixes that respect what is published (--published REF, else the
+ * upstream; nothing outside git): never a re-parent of a published revision.
+ * (cli_load's twin until cli.c takes it.) */
+static int cli_load_published(struct cli *cli, struct project *p)
+{
+	struct mt_error err = { 0 };
+
+	if (cli_load(cli, p))
+		return -1;
+	if (published_fix_project(p, cli->published_ref, &err) == 0)
+		return 0;
+	cli_error("%s", err.message);
+	project_free(p);
+	return -1;
+}
+
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
 	struct check_opts o = { .max_heads = -1 };
@@ -161,7 +181,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 
 	if (check_options(argc, argv, &o))
 		return EXIT_USAGE;
-	if (cli_load(cli, &p))
+	if (cli_load_published(cli, &p))
 		return EXIT_USAGE;
 	if (o.require && check_required(&p, o.require)) {
 		project_free(&p);

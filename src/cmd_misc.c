@@ -9,6 +9,7 @@
 #include "migtree/export.h"
 #include "migtree/format.h"
 #include "migtree/json.h"
+#include "migtree/published.h"
 #include "migtree/tree.h"
 
 static void list_nodes(FILE *out, const struct graph *g, const char *title, const struct u32vec *v)
@@ -49,6 +50,7 @@ static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 	const struct node *nd = &g->nodes[v];
 	const struct revision_file *rf = nd->file;
 	FILE *out = cli->out;
+	size_t *mine, n_mine;
 
 	fprintf(out, "%-10s%s\n", "revision", format_clip(nd->id, FORMAT_CLIP_ID));
 	fprintf(out, "%-10s%s:%d\n", "path", rf->path, rf->rev.line);
@@ -72,16 +74,20 @@ static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 			fprintf(out, "%s%s", i ? ", " : "", format_clip(nd->labels[i], FORMAT_CLIP_ID));
 		fputc('\n', out);
 	}
-	for (size_t i = 0; i < g->problems.n; i++) {
-		const struct problem *pr = &g->problems.v[i];
+	n_mine = problems_of(g, v, &mine);
+	for (size_t i = 0; i < n_mine; i++) {
+		const struct problem *pr = &g->problems.v[mine[i]];
 
-		if (!pr->revision || strcmp(pr->revision, nd->id))
-			continue;
 		fprintf(out, "%-10s%s:%d: %s: %s\n", "problem", pr->path ? pr->path : "", pr->line,
 			problem_kind_name(pr->kind), format_clip(pr->message, FORMAT_CLIP_MESSAGE));
-		for (size_t k = 0; k < pr->fixes.n; k++)
-			fprintf(out, "%-10s  fix: %s\n", "", format_clip(pr->fixes.v[k], FORMAT_CLIP_MESSAGE));
+		for (size_t k = 0; k < pr->n_fixv; k++) {
+			char *line = fix_sentence(&pr->fixv[k]);
+
+			fprintf(out, "%-10s  fix: %s\n", "", format_clip(line, FORMAT_CLIP_MESSAGE));
+			free(line);
+		}
 	}
+	free(mine);
 	fputs("\n", out);
 	fputs(rf->longdoc, out);
 	fputs("\n", out);
@@ -181,6 +187,22 @@ static int show_config(struct cli *cli)
 	return EXIT_OK;
 }
 
+/* Loaded, with fixes that respect what is published (--published REF, else the
+ * upstream; nothing outside git): never a re-parent of a published revision.
+ * (cli_load's twin until cli.c takes it.) */
+static int cli_load_published(struct cli *cli, struct project *p)
+{
+	struct mt_error err = { 0 };
+
+	if (cli_load(cli, p))
+		return -1;
+	if (published_fix_project(p, cli->published_ref, &err) == 0)
+		return 0;
+	cli_error("%s", err.message);
+	project_free(p);
+	return -1;
+}
+
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
 	struct project p;
@@ -192,7 +214,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		cli_error("usage: migtree show REV | migtree show --config");
 		return EXIT_USAGE;
 	}
-	if (cli_load(cli, &p))
+	if (cli_load_published(cli, &p))
 		return EXIT_USAGE;
 	v = graph_find(&p.graph, argv[1]);
 	if (v == NO_NODE || !p.graph.nodes[v].phantom)
@@ -251,7 +273,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		cli_error("--format takes json, dot or mermaid, not '%s'", format);
 		return EXIT_USAGE;
 	}
-	if (cli_load(cli, &p))
+	if ((!strcmp(format, "json") ? cli_load_published(cli, &p) : cli_load(cli, &p)))
 		return EXIT_USAGE;
 	if (!strcmp(format, "json"))
 		json_write_export(cli->out, &p);

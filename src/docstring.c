@@ -187,20 +187,16 @@ static void add_fixes(const struct graph *g, struct problem *p, const struct rev
 			all_exist = at != NO_NODE && !g->nodes[at].phantom && strcmp(doc.v[i], rf->revision);
 		}
 		if (doc.n && all_exist) {
-			char *list = sl_join(&doc, ",");
+			struct fix *f = problem_add_fix(p, FIX_SET_DOWN, rf->revision, "if the docstring is right");
 
-			sl_push_owned(&p->fixes, xasprintf("if the docstring is right: migtree set-down %s %s",
-							   rf->revision, list));
-			sl_push_owned(&p->fixes, xasprintf("or make the docstring follow down_revision: "
-							   "migtree set-docstring %s", rf->revision));
-			free(list);
+			sl_copy(&f->parents, &doc);
+			problem_add_fix(p, FIX_SET_DOCSTRING, rf->revision, "make the docstring follow down_revision");
 			sl_free(&doc);
 			return;
 		}
 		sl_free(&doc);
 	}
-	sl_push_owned(&p->fixes, xasprintf("make the docstring say what the variables say: "
-					   "migtree set-docstring %s", rf->revision));
+	problem_add_fix(p, FIX_SET_DOCSTRING, rf->revision, "make the docstring say what the variables say");
 }
 
 static void check_file(struct graph *g, const struct revision_file *rf)

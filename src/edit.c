@@ -14,6 +14,7 @@
 #include "migtree/docstring.h"
 #include "migtree/edit.h"
 #include "migtree/newfile.h"
+#include "migtree/published.h"
 #include "migtree/quote.h"
 
 struct step_file {
@@ -141,6 +142,13 @@ static void reanalyse(struct edit_session *s)
 	graph_free(&s->p->graph);
 	renumber(s);
 	project_analyse(s->p);
+	published_fix_problems(s->published, &s->p->graph);
+}
+
+void edit_set_published(struct edit_session *s, const struct published *pub)
+{
+	s->published = pub;
+	published_fix_problems(pub, &s->p->graph);
 }
 
 /* Put TEXT in the file at I (re-parsed); the caller re-analyses. */
@@ -294,6 +302,17 @@ size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max)
 
 /* ---- validation ----------------------------------------------------------- */
 
+char *edit_check_parent(const struct graph *g, uint32_t rev, uint32_t p, const bool *desc, bool adding)
+{
+	if (p == rev)
+		return xstrdup("cannot be its own parent");
+	if (desc[p])
+		return xasprintf("descends from %s: a cycle", g->nodes[rev].id);
+	if (adding && u32_contains(&g->nodes[rev].down, p))
+		return xstrdup("already a parent");
+	return NULL;
+}
+
 char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const struct strlist *parents,
 			  bool allow_missing)
 {
@@ -309,14 +328,17 @@ char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const stru
 				why = xasprintf("%s is named twice", parents->v[i]);
 		if (why)
 			break;
-		if (!strcmp(parents->v[i], g->nodes[rev].id))
-			why = xasprintf("%s cannot be its own parent", parents->v[i]);
-		else if ((p == NO_NODE || g->nodes[p].phantom) && !allow_missing)
-			why = xasprintf("no revision %s (a placeholder can be created for a missing one)",
-					parents->v[i]);
-		else if (p != NO_NODE && desc[p])
-			why = xasprintf("%s descends from %s: that would make a cycle", parents->v[i],
-					g->nodes[rev].id);
+		if ((p == NO_NODE || g->nodes[p].phantom) && strcmp(parents->v[i], g->nodes[rev].id)) {
+			if (!allow_missing)
+				why = xasprintf("no revision %s (a placeholder can be created for a missing one)",
+						parents->v[i]);
+		} else {
+			char *phrase = edit_check_parent(g, rev, p == NO_NODE ? rev : p, desc, false);
+
+			if (phrase)
+				why = xasprintf("%s %s", parents->v[i], phrase);
+			free(phrase);
+		}
 	}
 	free(desc);
 	return why;
@@ -549,12 +571,24 @@ int edit_set_down(struct edit_session *s, const char *rev, const struct strlist 
 
 int edit_add_parent(struct edit_session *s, const char *rev, const char *parent, struct mt_error *err)
 {
-	uint32_t v = graph_find(&s->p->graph, rev);
+	uint32_t v = graph_find(&s->p->graph, rev), p;
 	struct strlist parents = { 0 };
 	int rc;
 
 	if (v == NO_NODE || s->p->graph.nodes[v].phantom)
 		return mt_fail(err, NULL, 0, "no revision %s", rev);
+	p = graph_find(&s->p->graph, parent);
+	if (p != NO_NODE && !s->p->graph.nodes[p].phantom) {
+		bool *desc = graph_descendants(&s->p->graph, v);
+		char *why = edit_check_parent(&s->p->graph, v, p, desc, true);
+
+		free(desc);
+		if (why) {
+			mt_fail(err, NULL, 0, "%s: %s of %s", parent, why, rev);
+			free(why);
+			return -1;
+		}
+	}
 	sl_copy(&parents, &s->p->graph.nodes[v].file->down.ids);
 	sl_push(&parents, parent);
 	rc = edit_set_down(s, rev, &parents, false, err);
@@ -690,11 +724,13 @@ int edit_create_stub(struct edit_session *s, const char *id, const char *parent,
 	if (parent && (p == NO_NODE || g->nodes[p].phantom))
 		return mt_fail(err, NULL, 0, "no revision %s to put the placeholder on", parent);
 	desc = graph_descendants(g, v);
-	if (parent && desc[p]) {
-		free(desc);
-		return mt_fail(err, NULL, 0, "%s descends from %s: that would make a cycle", parent, id);
-	}
+	why = parent ? edit_check_parent(g, v, p, desc, false) : NULL;
 	free(desc);
+	if (why) {
+		mt_fail(err, NULL, 0, "%s %s", parent, why);
+		free(why);
+		return -1;
+	}
 	if (parent)
 		sl_push(&down, parent);
 	dir = dir_of_file(g->nodes[g->nodes[v].children.n ? g->nodes[v].children.v[0] : g->nodes[v].dependants.v[0]].file);

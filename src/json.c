@@ -38,6 +38,26 @@ static void id_list(FILE *out, const struct graph *g, const struct u32vec *nodes
 	sl_free(&ids);
 }
 
+/* {"kind", "target", "parents", "reason", "command"}: the fix as data, and the
+ * command line a script may run as it is. */
+static void json_fix(FILE *out, const struct fix *f)
+{
+	char *cmd = fix_command(f);
+
+	fputs("{\"kind\": ", out);
+	json_string(out, fix_kind_name(f->kind));
+	fputs(", \"target\": ", out);
+	f->target && f->kind != FIX_RUN ? json_string(out, f->target) : (void)fputs("null", out);
+	fputs(", \"parents\": ", out);
+	json_string_array(out, &f->parents);
+	fputs(", \"reason\": ", out);
+	f->reason ? json_string(out, f->reason) : (void)fputs("null", out);
+	fputs(", \"command\": ", out);
+	json_string(out, cmd);
+	fputs("}", out);
+	free(cmd);
+}
+
 void json_problem_fields(FILE *out, const struct problem *pr)
 {
 	fputs("\"kind\": ", out);
@@ -54,8 +74,12 @@ void json_problem_fields(FILE *out, const struct problem *pr)
 	json_string(out, pr->message);
 	fputs(", \"candidates\": ", out);
 	json_string_array(out, &pr->candidates);
-	fputs(", \"fixes\": ", out);
-	json_string_array(out, &pr->fixes);
+	fputs(", \"fixes\": [", out);
+	for (size_t k = 0; k < pr->n_fixv; k++) {
+		fputs(k ? ", " : "", out);
+		json_fix(out, &pr->fixv[k]);
+	}
+	fputs("]", out);
 }
 
 static void problems_array(FILE *out, const struct problem_list *pl)

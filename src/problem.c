@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migtree/graph.h"
 #include "migtree/problem.h"
 
 static const char *const kind_names[PROBLEM_KIND_COUNT] = {
@@ -80,6 +81,33 @@ struct problem *problem_add(struct problem_list *pl, enum problem_kind kind, con
 	return p;
 }
 
+struct fix *problem_add_fix(struct problem *p, enum fix_kind kind, const char *target, const char *reason)
+{
+	struct fix *f;
+
+	GROW(p->fixv, p->cap_fixv, p->n_fixv + 1);
+	f = &p->fixv[p->n_fixv++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->target = target ? xstrdup(target) : NULL;
+	f->reason = reason ? xstrdup(reason) : NULL;
+	return f;
+}
+
+void problem_copy_fixes(struct problem *dst, const struct problem *src)
+{
+	GROW(dst->fixv, dst->cap_fixv, dst->n_fixv + src->n_fixv);
+	for (size_t k = 0; k < src->n_fixv; k++)
+		fix_copy(&dst->fixv[dst->n_fixv++], &src->fixv[k]);
+}
+
+void problem_drop_fix(struct problem *p, size_t i)
+{
+	fix_free(&p->fixv[i]);
+	memmove(&p->fixv[i], &p->fixv[i + 1], (p->n_fixv - i - 1) * sizeof(*p->fixv));
+	p->n_fixv--;
+}
+
 static int cmp_problem(const void *a, const void *b)
 {
 	const struct problem *x = a, *y = b;
@@ -109,7 +137,9 @@ void problem_list_free(struct problem_list *pl)
 		free(p->path);
 		free(p->message);
 		sl_free(&p->candidates);
-		sl_free(&p->fixes);
+		for (size_t k = 0; k < p->n_fixv; k++)
+			fix_free(&p->fixv[k]);
+		free(p->fixv);
 	}
 	free(pl->v);
 	memset(pl, 0, sizeof(*pl));
@@ -131,4 +161,84 @@ size_t problem_count_kind(const struct problem_list *pl, enum problem_kind kind)
 	for (size_t i = 0; i < pl->n; i++)
 		n += pl->v[i].kind == kind;
 	return n;
+}
+
+/* ---- by node ------------------------------------------------------------------ */
+
+/* The nodes problem P is about: its revision (when a file defines it) and the
+ * missing revision it names (a phantom). NO_NODE for none. */
+static void nodes_of(const struct graph *g, const struct problem *p, uint32_t *a, uint32_t *b)
+{
+	uint32_t r = p->revision ? graph_find(g, p->revision) : NO_NODE;
+	uint32_t m = p->ref ? graph_find(g, p->ref) : NO_NODE;
+
+	*a = r != NO_NODE && !g->nodes[r].phantom ? r : NO_NODE;
+	*b = m != NO_NODE && g->nodes[m].phantom ? m : NO_NODE;
+}
+
+size_t problems_of(const struct graph *g, uint32_t v, size_t **out)
+{
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < g->problems.n; i++) {
+		uint32_t a, b;
+
+		nodes_of(g, &g->problems.v[i], &a, &b);
+		if (a != v && b != v)
+			continue;
+		GROW(*out, cap, n + 1);
+		(*out)[n++] = i;
+	}
+	return n;
+}
+
+void problem_index_build(struct problem_index *ix, const struct graph *g)
+{
+	size_t *fill;
+
+	ix->n_nodes = g->n;
+	ix->start = xcalloc((size_t)g->n + 2, sizeof(size_t));
+	/* count per node (shifted by one), prefix sums, then place: two walks */
+	for (size_t i = 0; i < g->problems.n; i++) {
+		uint32_t a, b;
+
+		nodes_of(g, &g->problems.v[i], &a, &b);
+		if (a != NO_NODE)
+			ix->start[a + 1]++;
+		if (b != NO_NODE && b != a)
+			ix->start[b + 1]++;
+	}
+	for (uint32_t v = 0; v < g->n; v++)
+		ix->start[v + 1] += ix->start[v];
+	ix->items = xmalloc((ix->start[g->n] ? ix->start[g->n] : 1) * sizeof(size_t));
+	fill = xmalloc(((size_t)g->n + 1) * sizeof(size_t));
+	memcpy(fill, ix->start, ((size_t)g->n + 1) * sizeof(size_t));
+	for (size_t i = 0; i < g->problems.n; i++) {
+		uint32_t a, b;
+
+		nodes_of(g, &g->problems.v[i], &a, &b);
+		if (a != NO_NODE)
+			ix->items[fill[a]++] = i;
+		if (b != NO_NODE && b != a)
+			ix->items[fill[b]++] = i;
+	}
+	free(fill);
+}
+
+const size_t *problem_index_of(const struct problem_index *ix, uint32_t v, size_t *n)
+{
+	if (v >= ix->n_nodes) {
+		*n = 0;
+		return NULL;
+	}
+	*n = ix->start[v + 1] - ix->start[v];
+	return ix->items + ix->start[v];
+}
+
+void problem_index_free(struct problem_index *ix)
+{
+	free(ix->start);
+	free(ix->items);
+	memset(ix, 0, sizeof(*ix));
 }

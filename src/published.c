@@ -86,3 +86,90 @@ void published_free(struct published *pub)
 	strmap_free(&pub->index);
 	memset(pub, 0, sizeof(*pub));
 }
+
+/* ---- fixes ------------------------------------------------------------------ */
+
+static bool target_published(const struct published *pub, const struct graph *g, const struct fix *f)
+{
+	uint32_t v = f->target ? graph_find(g, f->target) : NO_NODE;
+
+	return v != NO_NODE && !g->nodes[v].phantom && published_has(pub, g->nodes[v].file);
+}
+
+static bool has_stub_on(const struct problem *p, const char *parent)
+{
+	for (size_t k = 0; k < p->n_fixv; k++)
+		if (p->fixv[k].kind == FIX_STUB && p->fixv[k].parents.n && !strcmp(p->fixv[k].parents.v[0], parent))
+			return true;
+	return false;
+}
+
+/* A ranked parent for the published revision becomes the parent of its missing
+ * one: the placeholder, not the published file, takes it. */
+static void recreate_instead(struct problem *p, struct fix *f)
+{
+	char *why = xasprintf("%s; %s is published, so the missing revision is recreated on it",
+			      f->reason ? f->reason : "suggested", f->target);
+
+	free(f->reason);
+	f->reason = why;
+	free(f->target);
+	f->target = xstrdup(p->ref);
+	f->kind = FIX_STUB;
+}
+
+static void fix_problem(const struct published *pub, const struct graph *g, struct problem *p)
+{
+	char *published = NULL;
+
+	for (size_t k = 0; k < p->n_fixv;) {
+		struct fix *f = &p->fixv[k];
+
+		if (!fix_reparents(f) || !target_published(pub, g, f)) {
+			k++;
+			continue;
+		}
+		free(published);
+		published = xstrdup(f->target);
+		if (p->kind == PROBLEM_MISSING_DOWN_REVISION && f->kind == FIX_SET_DOWN && f->rank && p->ref &&
+		    !has_stub_on(p, f->parents.v[0])) {
+			recreate_instead(p, f);
+			k++;
+		} else {
+			problem_drop_fix(p, k);
+		}
+	}
+	for (size_t k = 0; published && k < p->n_fixv; k++) {
+		struct fix *f = &p->fixv[k];
+
+		if (f->kind == FIX_MERGE) { /* say why it is the way out left */
+			char *why = xasprintf("%s (%s is published: it keeps its parents)",
+					      f->reason ? f->reason : "merge them", published);
+
+			free(f->reason);
+			f->reason = why;
+		}
+	}
+	free(published);
+}
+
+void published_fix_problems(const struct published *pub, struct graph *g)
+{
+	if (!pub || !pub->ref)
+		return;
+	for (size_t i = 0; i < g->problems.n; i++)
+		fix_problem(pub, g, &g->problems.v[i]);
+}
+
+int published_fix_project(struct project *p, const char *ref, struct mt_error *err)
+{
+	struct published pub;
+
+	if (published_load(p, ref, &pub, err)) {
+		published_free(&pub);
+		return -1;
+	}
+	published_fix_problems(&pub, &p->graph);
+	published_free(&pub);
+	return 0;
+}

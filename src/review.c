@@ -270,7 +270,7 @@ static struct problem *keep_problem(struct review *r, const struct problem *src,
 
 	sl_copy(&p->candidates, &src->candidates);
 	if (src->kind != PROBLEM_MULTIPLE_HEADS) /* the review offers its own, for HEAD */
-		sl_copy(&p->fixes, &src->fixes);
+		problem_copy_fixes(p, src);
 	p->tag = (int)side;
 	return p;
 }

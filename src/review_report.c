@@ -244,6 +244,16 @@ void review_write_json(FILE *out, const struct review *r, const struct review_na
 	sl_free(&heads);
 }
 
+/* A review fix runs on a branch, not in an edit session: a command to run. */
+static struct problem *add_review_fix(struct problem *p, const struct review_names *n, const struct review_fix *rf)
+{
+	char *cmd = review_fix_command(n, rf);
+
+	problem_add_fix(p, FIX_RUN, cmd, NULL);
+	free(cmd);
+	return p;
+}
+
 void review_write_github(FILE *out, const struct review *r, const struct review_names *n)
 {
 	struct problem_list with_fixes = { 0 };
@@ -257,7 +267,7 @@ void review_write_github(FILE *out, const struct review *r, const struct review_
 
 		free(path);
 		for (size_t k = 0; src->kind == PROBLEM_MULTIPLE_HEADS && k < r->n_fixes; k++)
-			sl_push_owned(&p->fixes, review_fix_command(n, &r->fixes[k]));
+			p = add_review_fix(p, n, &r->fixes[k]);
 	}
 	annotate_github(out, &with_fixes, true, false);
 	problem_list_free(&with_fixes);

@@ -160,9 +160,9 @@ static void test_check(void **state)
 			continue;
 		n++;
 		assert_true(!strcmp(pr->revision, "s6") || !strcmp(pr->revision, "t7"));
-		assert_int_equal(pr->fixes.n, 1);
-		assert_non_null(strstr(pr->fixes.v[0], pr->revision));
-		assert_non_null(strstr(pr->fixes.v[0], "migtree set-docstring "));
+		assert_int_equal(pr->n_fixv, 1);
+		assert_int_equal(pr->fixv[0].kind, FIX_SET_DOCSTRING);
+		assert_string_equal(pr->fixv[0].target, pr->revision);
 	}
 	assert_int_equal(n, 2); /* s6's Revises:, t7's Revision ID: */
 	project_free(&p);

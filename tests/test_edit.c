@@ -17,7 +17,9 @@
 #include <cmocka.h>
 
 #include "migtree/edit.h"
+#include "migtree/fix.h"
 #include "migtree/newfile.h"
+#include "migtree/published.h"
 #include "migtree/save.h"
 
 static char root[PATH_MAX];
@@ -196,6 +198,203 @@ static void test_validation(void **state)
 	sl_free(&pl);
 	assert_int_equal(edit_changed(&s, NULL, 0), 0);
 	unload(&p, &s);
+}
+
+static const struct problem *find_problem(const struct project *p, enum problem_kind kind)
+{
+	for (size_t i = 0; i < p->graph.problems.n; i++)
+		if (p->graph.problems.v[i].kind == kind)
+			return &p->graph.problems.v[i];
+	fail_msg("no %s", problem_kind_name(kind));
+	return NULL;
+}
+
+static void assert_rendered(const struct fix *f, const char *command, const char *sentence)
+{
+	char *c = fix_command(f), *s = fix_sentence(f);
+
+	assert_string_equal(c, command);
+	assert_string_equal(s, sentence);
+	free(c);
+	free(s);
+}
+
+static void test_fix_rendering(void **state)
+{
+	struct fix f = { FIX_SET_DOWN, xstrdup("A"), { 0 }, xstrdup("created just before it, by Create Date"), 1 };
+
+	(void)state;
+	sl_push(&f.parents, "B");
+	assert_rendered(&f, "migtree set-down A B", "B (created just before it, by Create Date): migtree set-down A B");
+	f.rank = 0;
+	free(f.reason);
+	f.reason = xstrdup("put one after the other");
+	sl_push(&f.parents, "C");
+	assert_rendered(&f, "migtree set-down A B,C", "put one after the other: migtree set-down A B,C");
+	f.kind = FIX_MERGE;
+	assert_rendered(&f, "migtree merge B C", "put one after the other: migtree merge B C");
+	f.kind = FIX_MAKE_BASE;
+	assert_rendered(&f, "migtree set-down A none", "put one after the other: migtree set-down A none");
+	fix_free(&f);
+	f = (struct fix){ FIX_STUB, xstrdup("gone"), { 0 }, NULL, 0 };
+	assert_rendered(&f, "migtree stub gone --down PARENT", "migtree stub gone --down PARENT");
+	sl_push(&f.parents, "B");
+	assert_rendered(&f, "migtree stub gone --down B", "migtree stub gone --down B");
+	fix_free(&f);
+	f = (struct fix){ FIX_FULL_DEPENDENCY, xstrdup("A"), { 0 }, xstrdup("Alembic does not resolve prefixes"), 0 };
+	sl_push(&f.parents, "abcdef12");
+	assert_rendered(&f, "depends_on = 'abcdef12'",
+			"write the full id: depends_on = 'abcdef12' (Alembic does not resolve prefixes)");
+	fix_free(&f);
+	f = (struct fix){ FIX_SET_DOCSTRING, xstrdup("A"), { 0 }, NULL, 0 };
+	assert_rendered(&f, "migtree set-docstring A", "migtree set-docstring A");
+	fix_free(&f);
+}
+
+/* The fixes the analysis offers are applied through the edit: validated, one undo step. */
+static void test_fix_apply(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+	const struct problem *pr;
+	struct fix f, bad = { FIX_SET_DOWN, xstrdup("aaaa1111"), { 0 }, NULL, 0 };
+	char *id;
+
+	(void)state;
+	load(&p, &s);
+	pr = find_problem(&p, PROBLEM_MULTIPLE_HEADS); /* cccc3333 and dddd4444 */
+	assert_int_equal(pr->n_fixv, 2);
+	assert_int_equal(pr->fixv[0].kind, FIX_MERGE);
+	assert_int_equal(pr->fixv[1].kind, FIX_SET_DOWN);
+	fix_copy(&f, &pr->fixv[1]); /* the problem list is rebuilt by the edit */
+	id = xstrdup(f.target);
+	assert_int_equal(fix_apply(&s, &f, &err), 0);
+	assert_int_equal(p.graph.heads.n, 1);
+	assert_int_equal(problem_count_kind(&p.graph.problems, PROBLEM_MULTIPLE_HEADS), 0);
+	assert_int_equal(edit_undo(&s), 0);
+	assert_int_equal(edit_undo(&s), -1); /* one step */
+	assert_int_equal(p.graph.heads.n, 2);
+	/* the merge, the other way out */
+	fix_free(&f);
+	fix_copy(&f, &find_problem(&p, PROBLEM_MULTIPLE_HEADS)->fixv[0]);
+	assert_int_equal(fix_apply(&s, &f, &err), 0);
+	assert_int_equal(p.graph.heads.n, 1);
+	assert_int_equal(edit_undo(&s), 0);
+	/* refused as the edit refuses: a cycle, a fix with no edit behind it */
+	sl_push(&bad.parents, "bbbb2222");
+	assert_int_equal(fix_apply(&s, &bad, &err), -1);
+	assert_non_null(strstr(err.message, "cycle"));
+	bad.kind = FIX_FULL_DEPENDENCY;
+	assert_int_equal(fix_apply(&s, &bad, &err), -1);
+	bad.kind = FIX_STUB; /* a placeholder with no parent chosen */
+	sl_free(&bad.parents);
+	assert_int_equal(fix_apply(&s, &bad, &err), -1);
+	assert_int_equal(edit_changed(&s, NULL, 0), 0);
+	fix_free(&bad);
+	fix_free(&f);
+	free(id);
+	unload(&p, &s);
+}
+
+/* A node's problems, one at a time (show, the detail pane) or all at once (the
+ * explorer's marks): the same lists. */
+static void test_problems_by_node(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct problem_index ix;
+	struct strlist gone = { 0 };
+	struct mt_error err = { 0 };
+	size_t total = 0, n;
+
+	(void)state;
+	load(&p, &s);
+	sl_push(&gone, "gone");
+	assert_int_equal(edit_set_down(&s, "cccc3333", &gone, true, &err), 0); /* a phantom */
+	sl_free(&gone);
+	problem_index_build(&ix, &p.graph);
+	for (uint32_t v = 0; v < p.graph.n; v++) {
+		size_t *mine, n = problems_of(&p.graph, v, &mine), m;
+		const size_t *all = problem_index_of(&ix, v, &m);
+
+		assert_int_equal(n, m);
+		for (size_t k = 0; k < n; k++)
+			assert_int_equal(mine[k], all[k]);
+		total += n;
+		free(mine);
+	}
+	/* the missing parent's problem is on its revision and on the phantom */
+	problem_index_of(&ix, graph_find(&p.graph, "gone"), &n);
+	assert_int_equal(n, 1);
+	problem_index_of(&ix, graph_find(&p.graph, "cccc3333"), &n);
+	assert_true(n >= 1);
+	assert_true(total >= 2);
+	problem_index_free(&ix);
+	unload(&p, &s);
+}
+
+/* The picker and the edit ask the same question. */
+static void test_one_validator(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	uint32_t a, b, d;
+	bool *desc;
+	char *why;
+
+	(void)state;
+	load(&p, &s);
+	a = graph_find(&p.graph, "aaaa1111");
+	b = graph_find(&p.graph, "bbbb2222");
+	d = graph_find(&p.graph, "dddd4444");
+	desc = graph_descendants(&p.graph, a);
+	why = edit_check_parent(&p.graph, a, b, desc, false);
+	assert_string_equal(why, "descends from aaaa1111: a cycle");
+	free(why);
+	why = edit_check_parent(&p.graph, a, a, desc, false);
+	assert_string_equal(why, "cannot be its own parent");
+	free(why);
+	free(desc);
+	desc = graph_descendants(&p.graph, d);
+	why = edit_check_parent(&p.graph, d, b, desc, true);
+	assert_string_equal(why, "already a parent");
+	free(why);
+	assert_null(edit_check_parent(&p.graph, d, b, desc, false));
+	free(desc);
+	unload(&p, &s);
+}
+
+/* A published head is offered the merge only, before and after every rebuild. */
+static void test_published_fixes(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct published pub = { 0 };
+	const struct problem *pr;
+	char *head;
+
+	(void)state;
+	load(&p, &s);
+	pr = find_problem(&p, PROBLEM_MULTIPLE_HEADS);
+	head = xstrdup(pr->revision);
+	pub.ref = xstrdup("origin/main");
+	strmap_init(&pub.index);
+	sl_push(&pub.paths, p.graph.nodes[graph_find(&p.graph, head)].file->real_path);
+	strmap_put(&pub.index, pub.paths.v[0], 1);
+	edit_set_published(&s, &pub);
+	for (int round = 0; round < 2; round++) {
+		pr = find_problem(&p, PROBLEM_MULTIPLE_HEADS);
+		assert_string_equal(pr->revision, head);
+		assert_int_equal(pr->n_fixv, 1);
+		assert_int_equal(pr->fixv[0].kind, FIX_MERGE);
+		assert_non_null(strstr(pr->fixv[0].reason, "is published"));
+		set_down(&s, "bbbb2222", round ? "aaaa1111" : ""); /* a rebuild */
+		assert_int_equal(edit_undo(&s), 0);
+	}
+	free(head);
+	unload(&p, &s);
+	published_free(&pub);
 }
 
 static void test_save_writes_and_keeps_mode(void **state)
@@ -565,6 +764,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_partial_save_is_reported_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_ids_refused, setup, teardown),
 		cmocka_unit_test(test_temporary_names),
+		cmocka_unit_test(test_fix_rendering),
+		cmocka_unit_test_setup_teardown(test_fix_apply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_validator, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_problems_by_node, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_published_fixes, setup, teardown),
 		cmocka_unit_test(test_names_and_slugs),
 	};
 

@@ -58,6 +58,7 @@ static void test_candidates_for_a_missing_parent(void **state)
 {
 	struct project p;
 	const struct problem *pr = NULL;
+	char *cmd;
 
 	(void)state;
 	/* "a1b2" is a unique prefix of a1b2c3d4; the child must not be offered (cycle) */
@@ -68,7 +69,14 @@ static void test_candidates_for_a_missing_parent(void **state)
 	assert_non_null(pr);
 	assert_int_equal(pr->candidates.n, 1);
 	assert_string_equal(pr->candidates.v[0], "a1b2c3d4");
-	assert_non_null(strstr(pr->fixes.v[0], "migtree set-down child0 a1b2c3d4"));
+	assert_int_equal(pr->fixv[0].kind, FIX_SET_DOWN);
+	assert_string_equal(pr->fixv[0].target, "child0");
+	assert_int_equal(pr->fixv[0].parents.n, 1);
+	assert_string_equal(pr->fixv[0].parents.v[0], "a1b2c3d4");
+	assert_int_equal(pr->fixv[0].rank, 1);
+	cmd = fix_command(&pr->fixv[0]);
+	assert_string_equal(cmd, "migtree set-down child0 a1b2c3d4");
+	free(cmd);
 	project_free(&p);
 }
 

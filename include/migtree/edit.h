@@ -25,6 +25,7 @@ struct file_state {
 };
 
 struct edit_step; /* one undoable operation (edit.c) */
+struct published;
 
 struct edit_session {
 	struct project *p;
@@ -32,6 +33,7 @@ struct edit_session {
 	size_t n_files, cap_files;
 	struct edit_step **undo, **redo;
 	size_t n_undo, cap_undo, n_redo, cap_redo;
+	const struct published *published; /* borrowed, or NULL: see edit_set_published */
 };
 
 /* Refuse an id no repair may write: empty or blank (an unset shell variable:
@@ -42,6 +44,17 @@ int edit_check_id(const char *id, struct mt_error *err);
 
 void edit_begin(struct edit_session *s, struct project *p);
 void edit_end(struct edit_session *s);
+/* What is published (borrowed; it must outlive the session): the problems'
+ * fixes are rewritten for it now and after every edit, undo and redo, so no
+ * re-parent of a published revision is ever offered (published.h). */
+void edit_set_published(struct edit_session *s, const struct published *pub);
+
+/* The one check of a parent, for the edits below and for the explorer's picker
+ * (which weighs every revision at once, hence DESC: graph_descendants(G, REV),
+ * computed once by the caller). Why node P cannot become a parent of REV, as a
+ * phrase about P ("descends from REV: a cycle"), or NULL. ADDING:
+ * P is added to REV's parents (one it has already is refused). Owned. */
+char *edit_check_parent(const struct graph *g, uint32_t rev, uint32_t p, const bool *desc, bool adding);
 
 /* Validation alone: why setting the parents of REV to PARENTS would be refused,
  * or NULL when it would not (the string is owned by the caller). */

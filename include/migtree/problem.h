@@ -6,6 +6,7 @@
 #ifndef MIGTREE_PROBLEM_H
 #define MIGTREE_PROBLEM_H
 
+#include "migtree/fix.h"
 #include "migtree/util.h"
 
 enum problem_kind {
@@ -40,7 +41,8 @@ struct problem {
 	size_t seq;      /* insertion number: keeps sorting stable */
 	char *message;
 	struct strlist candidates; /* ranked ids that would fix it */
-	struct strlist fixes;      /* ways out, as sentences with a command */
+	struct fix *fixv;          /* ways out, best first (fix.h renders them) */
+	size_t n_fixv, cap_fixv;
 	int tag;                   /* for the module that made the list (review: the side) */
 };
 
@@ -55,10 +57,35 @@ enum severity problem_severity(enum problem_kind kind);
 struct problem *problem_add(struct problem_list *pl, enum problem_kind kind, const char *revision,
 			    const char *ref, const char *path, int line, size_t order,
 			    const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+/* Append a way out of P (strings copied); the caller adds its parents. */
+struct fix *problem_add_fix(struct problem *p, enum fix_kind kind, const char *target, const char *reason);
+/* Append a copy of each of SRC's fixes to DST. */
+void problem_copy_fixes(struct problem *dst, const struct problem *src);
+/* Drop P's fix at I, keeping the order of the others. */
+void problem_drop_fix(struct problem *p, size_t i);
 /* Errors first, then warnings; each by file load order, then line. */
 void problem_list_sort(struct problem_list *pl);
 void problem_list_free(struct problem_list *pl);
 size_t problem_count(const struct problem_list *pl, enum severity sev);
 size_t problem_count_kind(const struct problem_list *pl, enum problem_kind kind);
+
+/* The problems about node V of G, as indexes into G's problem list, in list
+ * order: for a revision, those naming it as their revision; for a missing one
+ * (a phantom), those of the revisions that name it (their ref). One walk of the
+ * list: for every row at once (the explorer's marks) build a problem_index. */
+struct graph;
+size_t problems_of(const struct graph *g, uint32_t v, size_t **out);
+
+/* Every node's problems at once, built in one pass (by node, CSR): what the
+ * explorer's rows and detail pane read after each rebuild. */
+struct problem_index {
+	uint32_t n_nodes;
+	size_t *start; /* n_nodes + 1 offsets into ITEMS */
+	size_t *items; /* indexes into the graph's problem list */
+};
+void problem_index_build(struct problem_index *ix, const struct graph *g);
+/* Node V's problems: *N indexes into the problem list. */
+const size_t *problem_index_of(const struct problem_index *ix, uint32_t v, size_t *n);
+void problem_index_free(struct problem_index *ix);
 
 #endif

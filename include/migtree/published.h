@@ -24,6 +24,18 @@ struct published {
  * cannot be read. */
 int published_load(const struct project *p, const char *ref, struct published *pub, struct mt_error *err);
 bool published_has(const struct published *pub, const struct revision_file *rf);
+
+/* Fixes that respect what is published: a published revision is never offered
+ * new parents (set-down then refuses it, and databases that ran it would be
+ * stranded). Its re-parent fixes go: several heads keep the merge revision; a
+ * missing parent is recreated instead, a placeholder on each ranked candidate
+ * (a merge cannot give back a parent the revision names); a docstring keeps
+ * set-docstring; a loose piece keeps the merge of its head. Run after every
+ * analysis of G (edit.h's session does it when told PUB). */
+void published_fix_problems(const struct published *pub, struct graph *g);
+/* For the CLI: find what is published (REF, else the upstream) and rewrite P's
+ * fixes. 0, or -1 (ERR) when REF was given and cannot be read. */
+int published_fix_project(struct project *p, const char *ref, struct mt_error *err);
 void published_free(struct published *pub);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "migtree/cli.h"
 #include "migtree/edit.h"
+#include "migtree/fix.h"
 #include "migtree/keys.h"
 #include "migtree/layout.h"
 #include "migtree/published.h"
@@ -82,6 +83,7 @@ struct confirm {
 	uint32_t target;             /* CONFIRM_PUBLISHED: the revision and its new parents */
 	struct strlist parents;
 	char *command;               /* CONFIRM_FIX: the fix's command line */
+	struct fix fix;              /* CONFIRM_FIX: the fix itself (owned) */
 	bool can_merge;              /* CONFIRM_PUBLISHED on a head: M is offered */
 };
 

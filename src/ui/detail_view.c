@@ -72,6 +72,7 @@ static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 	const struct graph *g = &ui->project.graph;
 	const struct node *nd = &g->nodes[v];
 	const struct revision_file *rf = nd->file;
+	size_t *mine, n_mine;
 
 	if (nd->phantom) {
 		add(d, C_PHANTOM, NO_NODE, xasprintf("%s is missing: no migration file defines it", nd->id));
@@ -93,23 +94,23 @@ static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 	add_links(d, g, "children", &nd->children);
 	add_links(d, g, "depends on", &nd->deps);
 	add_links(d, g, "needed by", &nd->dependants);
-	for (size_t i = 0; i < g->problems.n; i++) {
-		const struct problem *p = &g->problems.v[i];
+	/* a missing revision shows the problems of the revisions that name it */
+	n_mine = problems_of(g, v, &mine);
+	for (size_t i = 0; i < n_mine; i++) {
+		const struct problem *p = &g->problems.v[mine[i]];
 		bool err = problem_severity(p->kind) == SEVERITY_ERROR;
 
-		/* a missing revision shows the problems of the revisions that name it */
-		if (nd->phantom ? (!p->ref || strcmp(p->ref, nd->id)) : (!p->revision || strcmp(p->revision, nd->id)))
-			continue;
 		add(d, err ? C_ERROR : C_WARNING, NO_NODE,
 		    xasprintf("%s %s:%d: %s", problem_kind_name(p->kind), p->path ? p->path : "", p->line, p->message));
 		for (size_t k = 0; k < fix_count(p); k++) {
 			struct dline *l = add(d, C_NORMAL, NO_NODE, fix_line_text(p, k));
 
 			l->kind = DL_FIX;
-			l->problem = i;
+			l->problem = mine[i];
 			l->fix = k;
 		}
 	}
+	free(mine);
 	if (!nd->phantom && *rf->longdoc) {
 		add(d, C_TITLE, NO_NODE, xstrdup("docstring"));
 		for (const char *s = rf->longdoc; *s;) {

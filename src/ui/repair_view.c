@@ -305,10 +305,8 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 
 		if (c == v || cn->phantom || (mode == PICK_MERGE && !cn->is_head))
 			continue;
-		if (desc[c])
-			why = xasprintf("descends from %s: a cycle", nd->id);
-		else if (mode == PICK_ADD_PARENT && u32_contains(&nd->down, c))
-			why = xstrdup("already a parent");
+		if (mode != PICK_MERGE) /* the edit's own check: what it refuses is shown disabled */
+			why = edit_check_parent(g, v, c, desc, mode == PICK_ADD_PARENT);
 		add_cand(pk, c, why, 0);
 	}
 	free(desc);
@@ -485,6 +483,7 @@ void confirm_clear(struct ui *ui)
 {
 	free(ui->confirm.question);
 	free(ui->confirm.command);
+	fix_free(&ui->confirm.fix);
 	sl_free(&ui->confirm.lines);
 	sl_free(&ui->confirm.parents);
 	memset(&ui->confirm, 0, sizeof(ui->confirm));

@@ -42,7 +42,7 @@ void review_view_take(struct ui *ui, struct review *r)
 		struct problem *p = problem_add(mine, src->kind, src->revision, src->ref, src->path, src->line,
 						src->order, "%s", src->message);
 
-		sl_copy(&p->fixes, &src->fixes);
+		problem_copy_fixes(p, src);
 		p->tag = src->tag;
 	}
 	ui->review->side = xcalloc(ui->project.graph.n ? ui->project.graph.n : 1, 1);

@@ -694,6 +694,8 @@ static int ui_loop(struct ui *ui)
 
 		if (published_load(&ui->project, ui->cli->published_ref, &ui->published, &err))
 			ui_set_message(ui, true, "%s", err.message);
+		else /* suggestions for published revisions: merges, never re-parents */
+			edit_set_published(&ui->edit, &ui->published);
 	}
 	if (start_screen(ui)) {
 		edit_end(&ui->edit);
