@@ -86,7 +86,8 @@ int cmd_branches(struct cli *cli, int argc, char **argv)
 }
 
 /* Alembic's words for a range end that names nothing or several ("Can't locate
- * revision identified by 'X'", range.c), and then the closest names. */
+ * revision identified by 'X'", range.c), byte for byte as `history` is, and the
+ * closest names on a line of their own after it. */
 static void range_error(const struct project *p, const char *message)
 {
 	static const char cant[] = "Can't locate revision identified by '";
@@ -98,7 +99,9 @@ static void range_error(const struct project *p, const char *message)
 		hint = cli_revision_hint(p, name, HINT_PRESENT);
 		free(name);
 	}
-	cli_error("%s%s%s", message, hint ? "; " : "", hint ? hint : "");
+	cli_error("%s", message);
+	if (hint)
+		cli_error("%s", hint);
 	free(hint);
 }
 
