@@ -7,6 +7,7 @@
  * migtree's own colour codes, the one thing that must pass raw, take a side
  * channel (cli_put_color). Line ends pass; everything else follows quote.c's
  * terminal rule. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include "migtree/cli.h"
+#include "migtree/commands.h"
+#include "migtree/didyoumean.h"
 #include "migtree/quote.h"
 
 static void (*error_sink)(void *ctx, const char *msg);
@@ -191,6 +194,11 @@ int cli_load(struct cli *cli, struct project *p)
 
 uint32_t cli_resolve(const struct project *p, const char *arg)
 {
+	return cli_resolve_hinted(p, arg, HINT_PRESENT);
+}
+
+uint32_t cli_resolve_hinted(const struct project *p, const char *arg, enum cli_hint which)
+{
 	struct strlist matches = { 0 };
 	uint32_t node = NO_NODE;
 	char *list;
@@ -199,11 +207,15 @@ uint32_t cli_resolve(const struct project *p, const char *arg)
 	case RESOLVE_OK:
 		break;
 	case RESOLVE_NONE:
-		if (graph_find(&p->graph, arg) != NO_NODE)
+		if (graph_find(&p->graph, arg) != NO_NODE) {
 			cli_error("revision '%s' is referenced but missing (no file defines it)", arg);
-		else
-			cli_error("no revision or branch label '%s'%s", arg,
-				  strlen(arg) < 4 ? " (prefixes need at least four characters)" : "");
+			break;
+		}
+		list = cli_revision_hint(p, arg, which);
+		cli_error("no revision or branch label '%s'%s%s%s", arg,
+			  strlen(arg) < 4 ? " (prefixes need at least four characters)" : "", list ? "; " : "",
+			  list ? list : "");
+		free(list);
 		break;
 	case RESOLVE_AMBIGUOUS:
 		list = sl_join(&matches, ", ");
@@ -213,6 +225,149 @@ uint32_t cli_resolve(const struct project *p, const char *arg)
 	}
 	sl_free(&matches);
 	return node;
+}
+
+char *cli_revision_hint(const struct project *p, const char *typed, enum cli_hint which)
+{
+	const struct graph *g = &p->graph;
+	struct dym d;
+
+	dym_init(&d, typed, true);
+	for (uint32_t i = 0; i < g->n; i++) {
+		const struct node *nd = &g->nodes[i];
+
+		if (nd->phantom ? which == HINT_PRESENT : which == HINT_MISSING)
+			continue;
+		dym_add(&d, nd->id);
+		/* a label once, at the revision that declares it (inherited ones repeat) */
+		for (uint32_t k = 0; k < nd->n_labels; k++) {
+			uint32_t at;
+
+			if (strmap_get(&g->labels, nd->labels[k], &at) && at == i)
+				dym_add(&d, nd->labels[k]);
+		}
+	}
+	return dym_format(&d, NULL);
+}
+
+/* ---- options ---------------------------------------------------------------- */
+
+/* Score every long option against NAME (the text after "--", before any '='),
+ * and collect those NAME starts, which make it ambiguous when there are several. */
+static void option_hint(const struct option *longopts, const char *name, struct dym *d, struct strlist *prefixed)
+{
+	size_t len = strlen(name);
+
+	for (const struct option *o = longopts; o->name; o++) {
+		if (!strncmp(o->name, name, len))
+			sl_push(prefixed, o->name);
+		dym_add(d, o->name);
+	}
+}
+
+static void unknown_option(const char *cmd, const char *arg, const struct option *longopts)
+{
+	const char *where = cmd ? cmd : "";
+	const char *colon = cmd ? ": " : "";
+	struct strlist prefixed = { 0 };
+	struct dym d;
+	char *name, *hint = NULL, *list;
+
+	if (arg[0] != '-' || arg[1] != '-') { /* a short option: no guessing on one letter */
+		cli_error("%s%sunknown option '%s' (see migtree %s%s)", where, colon, arg, cmd ? "help " : "--help",
+			  cmd ? cmd : "");
+		return;
+	}
+	name = xstrndup(arg + 2, strcspn(arg + 2, "="));
+	dym_init(&d, name, false);
+	option_hint(longopts, name, &d, &prefixed);
+	if (prefixed.n > 1 && *name) {
+		list = sl_join(&prefixed, ", --");
+		cli_error("%s%soption '--%s' is ambiguous; it could be --%s", where, colon, name, list);
+		free(list);
+	} else {
+		hint = dym_format(&d, "--");
+		cli_error("%s%sunknown option '--%s'%s%s (see migtree %s%s)", where, colon, name, hint ? "; " : "",
+			  hint ? hint : "", cmd ? "help " : "--help", cmd ? cmd : "");
+	}
+	free(hint);
+	free(name);
+	sl_free(&prefixed);
+}
+
+/* The long option ARG ("--name=value") names, when it is one of LONGOPTS with VAL. */
+static bool is_long_option(const char *arg, const struct option *longopts, int val)
+{
+	size_t len;
+
+	if (arg[0] != '-' || arg[1] != '-')
+		return false;
+	len = strcspn(arg + 2, "=");
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == val && !strncmp(o->name, arg + 2, len))
+			return true;
+	return false;
+}
+
+/* What getopt could not take, in one line. ARG is the last element getopt
+ * consumed: after a long option always that option, after a short one only when
+ * the option ended its cluster (`-vx` stays on `-vx`), hence the checks. */
+static void option_error(const char *cmd, int c, char **argv, const struct option *longopts)
+{
+	const char *where = cmd ? cmd : "", *colon = cmd ? ": " : "";
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	char shortname[3] = { '-', (char)optopt, '\0' };
+	int len = (int)strcspn(arg, "=");
+
+	if (c == ':' && is_long_option(arg, longopts, optopt))
+		cli_error("%s%soption '%.*s' needs a value (see migtree %s%s)", where, colon, len, arg,
+			  cmd ? "help " : "--help", cmd ? cmd : "");
+	else if (c == ':')
+		cli_error("%s%soption '-%c' needs a value (see migtree %s%s)", where, colon, optopt,
+			  cmd ? "help " : "--help", cmd ? cmd : "");
+	else if (optopt && strchr(arg, '=') && is_long_option(arg, longopts, optopt))
+		cli_error("%s%soption '%.*s' takes no value", where, colon, len, arg);
+	else
+		unknown_option(cmd, optopt ? shortname : arg, longopts);
+}
+
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	struct option all[32];
+	char spec[64];
+	size_t n = 0;
+	bool plus = shortopts[0] == '+';
+	int c;
+
+	for (; longopts[n].name; n++) {
+		if (n + 2 >= sizeof(all) / sizeof(all[0]))
+			abort(); /* a table this long is a programming error */
+		all[n] = longopts[n];
+	}
+	all[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	all[n] = (struct option){ NULL, 0, NULL, 0 };
+	snprintf(spec, sizeof(spec), "%s:h%s", plus ? "+" : "", shortopts + plus);
+	opterr = 0; /* one line of ours, not getopt's and then ours */
+	c = getopt_long(argc, argv, spec, all, NULL);
+	if (c == 'h') {
+		const struct command *command = cmd ? commands_find(cmd) : NULL;
+
+		if (command)
+			commands_help(stdout, command);
+		else
+			commands_usage(stdout);
+		return CLI_OPT_HELP;
+	}
+	if (c == '?' || c == ':') {
+		option_error(cmd, c, argv, all);
+		return CLI_OPT_BAD;
+	}
+	return c;
+}
+
+int cli_options_exit(int stop)
+{
+	return stop == CLI_OPT_HELP ? EXIT_OK : EXIT_USAGE;
 }
 
 /* Output that holds `<unknown NAME>` is not Alembic's: say which names, once. */

@@ -18,6 +18,7 @@ struct check_opts {
 	const char *require;
 };
 
+/* 0, or where to stop (cli_options_exit): help shown, or one line said why not. */
 static int check_options(int argc, char **argv, struct check_opts *o)
 {
 	static const struct option longopts[] = {
@@ -32,12 +33,12 @@ static int check_options(int argc, char **argv, struct check_opts *o)
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+	while ((c = cli_getopt("check", argc, argv, "v", longopts)) != -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "json") && strcmp(optarg, "text") && strcmp(optarg, "github")) {
 				cli_error("--format takes text, json or github, not '%s'", optarg);
-				return -1;
+				return CLI_OPT_BAD;
 			}
 			o->json = !strcmp(optarg, "json");
 			o->github = !strcmp(optarg, "github");
@@ -49,7 +50,7 @@ static int check_options(int argc, char **argv, struct check_opts *o)
 			o->max_heads = strtol(optarg, &end, 10);
 			if (*end || o->max_heads < 0) {
 				cli_error("--max-heads takes a number, not '%s'", optarg);
-				return -1;
+				return CLI_OPT_BAD;
 			}
 			break;
 		case 'R':
@@ -58,15 +59,13 @@ static int check_options(int argc, char **argv, struct check_opts *o)
 		case 'v':
 			o->verbose = true;
 			break;
-		default:
-			cli_error("usage: migtree check [--format text|json|github] [--strict] [--max-heads N] "
-				  "[--require REGEX] [-v]");
-			return -1;
+		default: /* --help, or the line cli_getopt printed */
+			return c;
 		}
 	}
 	if (optind < argc) {
-		cli_error("check takes no argument '%s'", argv[optind]);
-		return -1;
+		cli_error("check takes no argument '%s' (see migtree help check)", argv[optind]);
+		return CLI_OPT_BAD;
 	}
 	return 0;
 }
@@ -177,10 +176,10 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	struct check_opts o = { .max_heads = -1 };
 	struct project p;
 	size_t errors, warnings;
-	int rc = EXIT_OK;
+	int rc = EXIT_OK, stop;
 
-	if (check_options(argc, argv, &o))
-		return EXIT_USAGE;
+	if ((stop = check_options(argc, argv, &o)))
+		return cli_options_exit(stop);
 	if (cli_load_published(cli, &p))
 		return EXIT_USAGE;
 	if (o.require && check_required(&p, o.require)) {

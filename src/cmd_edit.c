@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "migtree/cli.h"
+#include "migtree/commands.h"
 #include "migtree/edit.h"
 #include "migtree/published.h"
 #include "migtree/save.h"
@@ -17,22 +18,28 @@ struct edit_opts {
 	const char *down;
 	bool has_down;
 	bool force;
-	bool all;    /* --all */
-	bool all_ok; /* set by the caller: the command takes --all */
+	bool all; /* --all */
 };
 
-/* Options, then MIN..MAX arguments (MAX 0: no limit); one usage line when not. */
-static int edit_options(int argc, char **argv, struct edit_opts *o, const char *usage, int min, int max)
+/* Each command's own options, so that --help and "did you mean" name only those. */
+#define OPT_DRY_RUN { "dry-run", no_argument, NULL, 'n' }
+#define OPT_MESSAGE { "message", required_argument, NULL, 'm' }
+#define OPT_END { NULL, 0, NULL, 0 }
+static const struct option set_down_opts[] = { OPT_DRY_RUN, { "force", no_argument, NULL, 'f' }, OPT_END };
+static const struct option set_docstring_opts[] = { OPT_DRY_RUN, { "all", no_argument, NULL, 'a' }, OPT_END };
+static const struct option stub_opts[] = { OPT_DRY_RUN, OPT_MESSAGE, { "down", required_argument, NULL, 'd' },
+					   OPT_END };
+static const struct option merge_opts[] = { OPT_DRY_RUN, OPT_MESSAGE, OPT_END };
+
+/* Options, then MIN..MAX arguments (MAX 0: no limit); 0, or where to stop
+ * (cli_options_exit) after the help or one line saying why not. */
+static int edit_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
+			struct edit_opts *o, int min, int max)
 {
-	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, 'n' }, { "message", required_argument, NULL, 'm' },
-		{ "down", required_argument, NULL, 'd' }, { "force", no_argument, NULL, 'f' },
-		{ "all", no_argument, NULL, 'a' },        { NULL, 0, NULL, 0 },
-	};
 	int c;
 
 	optind = 0; /* a full restart of getopt, so options may follow the arguments */
-	while ((c = getopt_long(argc, argv, "m:", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argv[0], argc, argv, shortopts, longopts)) != -1) {
 		if (c == 'n') {
 			o->dry_run = true;
 		} else if (c == 'm') {
@@ -42,15 +49,15 @@ static int edit_options(int argc, char **argv, struct edit_opts *o, const char *
 			o->has_down = true;
 		} else if (c == 'f') {
 			o->force = true;
-		} else if (c == 'a' && o->all_ok) {
+		} else if (c == 'a') {
 			o->all = true;
 		} else {
-			break;
+			return c; /* --help, or the line cli_getopt printed */
 		}
 	}
-	if (c != -1 || argc - optind < min || (max && argc - optind > max)) {
-		cli_error("usage: migtree %s", usage);
-		return -1;
+	if (argc - optind < min || (max && argc - optind > max)) {
+		commands_usage_error(argv[0]);
+		return CLI_OPT_BAD;
 	}
 	return 0;
 }
@@ -138,8 +145,8 @@ int cmd_set_down(struct cli *cli, int argc, char **argv)
 	char *spec, *tok, *next;
 	int rc;
 
-	if (edit_options(argc, argv, &o, "set-down REV NEW[,NEW2...]|none [--dry-run] [--force]", 2, 2))
-		return EXIT_USAGE;
+	if ((rc = edit_options(argc, argv, "", set_down_opts, &o, 2, 2)))
+		return cli_options_exit(rc);
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
 	rev = full_id(&p, argv[optind]);
@@ -212,18 +219,17 @@ static int set_all_docstrings(struct project *p, struct edit_session *s, struct 
 
 int cmd_set_docstring(struct cli *cli, int argc, char **argv)
 {
-	static const char usage[] = "set-docstring REV|--all [--dry-run]";
-	struct edit_opts o = { .all_ok = true };
+	struct edit_opts o = { 0 };
 	struct project p;
 	struct edit_session s;
 	struct mt_error err = { 0 };
 	const char *rev = NULL;
 	int rc;
 
-	if (edit_options(argc, argv, &o, usage, 0, 1))
-		return EXIT_USAGE;
+	if ((rc = edit_options(argc, argv, "", set_docstring_opts, &o, 0, 1)))
+		return cli_options_exit(rc);
 	if (o.all == (argc - optind == 1)) {
-		cli_error("usage: migtree %s", usage);
+		commands_usage_error("set-docstring");
 		return EXIT_USAGE;
 	}
 	if (cli_load(cli, &p))
@@ -247,12 +253,13 @@ int cmd_stub(struct cli *cli, int argc, char **argv)
 	struct edit_session s;
 	struct mt_error err = { 0 };
 	const char *parent = NULL;
+	char *hint;
 	int rc;
 
-	if (edit_options(argc, argv, &o, "stub REV --down PARENT|none [-m MSG] [--dry-run]", 1, 1))
-		return EXIT_USAGE;
+	if ((rc = edit_options(argc, argv, "m:", stub_opts, &o, 1, 1)))
+		return cli_options_exit(rc);
 	if (!o.has_down) {
-		cli_error("usage: migtree stub REV --down PARENT|none [-m MSG] [--dry-run]");
+		cli_error("stub needs --down PARENT (or --down none for a base); see migtree help stub");
 		return EXIT_USAGE;
 	}
 	if (cli_load(cli, &p))
@@ -260,6 +267,13 @@ int cmd_stub(struct cli *cli, int argc, char **argv)
 	if (edit_check_id(argv[optind], &err)) {
 		project_free(&p);
 		return refused(&err);
+	}
+	if (graph_find(&p.graph, argv[optind]) == NO_NODE && (hint = cli_revision_hint(&p, argv[optind], HINT_MISSING))) {
+		/* edit.c would refuse it too; a mistyped missing id gets the closest ones */
+		cli_error("refused: no revision names %s: a placeholder is for a missing revision; %s", argv[optind], hint);
+		free(hint);
+		project_free(&p);
+		return EXIT_PROBLEMS;
 	}
 	if (strcmp(o.down, "none") && !(parent = full_id(&p, o.down))) {
 		project_free(&p);
@@ -282,8 +296,8 @@ int cmd_merge(struct cli *cli, int argc, char **argv)
 	char *id = NULL;
 	int rc = EXIT_OK;
 
-	if (edit_options(argc, argv, &o, "merge REV1 REV2... [-m MSG] [--dry-run]", 2, 0))
-		return EXIT_USAGE;
+	if ((rc = edit_options(argc, argv, "m:", merge_opts, &o, 2, 0)))
+		return cli_options_exit(rc);
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
 	for (int i = optind; i < argc && rc == EXIT_OK; i++) {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "migtree/cli.h"
+#include "migtree/commands.h"
 #include "migtree/export.h"
 #include "migtree/format.h"
 #include "migtree/json.h"
@@ -205,20 +206,29 @@ static int cli_load_published(struct cli *cli, struct project *p)
 
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
+	static const struct option longopts[] = { { "config", no_argument, NULL, 'C' }, { NULL, 0, NULL, 0 } };
 	struct project p;
+	bool config = false;
 	uint32_t v;
+	int c;
 
-	if (argc == 2 && !strcmp(argv[1], "--config"))
+	optind = 0; /* a full restart: an option after REV (`show REV --help`) counts too */
+	while ((c = cli_getopt("show", argc, argv, "", longopts)) != -1) {
+		if (c != 'C')
+			return cli_options_exit(c);
+		config = true;
+	}
+	if (config && optind == argc)
 		return show_config(cli);
-	if (argc != 2 || argv[1][0] == '-') {
-		cli_error("usage: migtree show REV | migtree show --config");
+	if (config || argc - optind != 1) {
+		commands_usage_error("show");
 		return EXIT_USAGE;
 	}
 	if (cli_load_published(cli, &p))
 		return EXIT_USAGE;
-	v = graph_find(&p.graph, argv[1]);
+	v = graph_find(&p.graph, argv[optind]);
 	if (v == NO_NODE || !p.graph.nodes[v].phantom)
-		v = cli_resolve(&p, argv[1]);
+		v = cli_resolve_hinted(&p, argv[optind], HINT_ALL);
 	if (v == NO_NODE) {
 		project_free(&p);
 		return EXIT_USAGE;
@@ -239,12 +249,14 @@ int cmd_tree(struct cli *cli, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c != 'a') {
-			cli_error("usage: migtree tree [--ascii]");
-			return EXIT_USAGE;
-		}
+	while ((c = cli_getopt("tree", argc, argv, "", longopts)) != -1) {
+		if (c != 'a')
+			return cli_options_exit(c);
 		use_ascii = true;
+	}
+	if (optind < argc) {
+		commands_usage_error("tree");
+		return EXIT_USAGE;
 	}
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
@@ -262,12 +274,14 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
-		if (c != 'f') {
-			cli_error("usage: migtree export [--format json|dot|mermaid]");
-			return EXIT_USAGE;
-		}
+	while ((c = cli_getopt("export", argc, argv, "f:", longopts)) != -1) {
+		if (c != 'f')
+			return cli_options_exit(c);
 		format = optarg;
+	}
+	if (optind < argc) {
+		commands_usage_error("export");
+		return EXIT_USAGE;
 	}
 	if (strcmp(format, "json") && strcmp(format, "dot") && strcmp(format, "mermaid")) {
 		cli_error("--format takes json, dot or mermaid, not '%s'", format);

@@ -7,10 +7,14 @@
 #include "migtree/format.h"
 #include "migtree/range.h"
 
-/* Parse -v and (when RANGE is not NULL) -r; returns -1 on a usage error. */
+/* Parse -v and (when RANGE is not NULL) -r; 0, or where to stop (cli_options_exit). */
 static int report_options(int argc, char **argv, bool *verbose, char **range)
 {
 	static const struct option longopts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct option range_longopts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "rev-range", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
@@ -18,19 +22,17 @@ static int report_options(int argc, char **argv, bool *verbose, char **range)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, range ? "vr:" : "v", longopts, NULL)) != -1) {
-		if (c == 'v') {
+	while ((c = cli_getopt(argv[0], argc, argv, range ? "vr:" : "v", range ? range_longopts : longopts)) != -1) {
+		if (c == 'v')
 			*verbose = true;
-		} else if (c == 'r' && range) {
+		else if (c == 'r')
 			*range = optarg;
-		} else {
-			cli_error("usage: migtree %s [-v]%s", argv[0], range ? " [-r LOWER:UPPER]" : "");
-			return -1;
-		}
+		else
+			return c; /* --help, or the line cli_getopt printed */
 	}
 	if (optind < argc) {
-		cli_error("%s takes no argument '%s'", argv[0], argv[optind]);
-		return -1;
+		cli_error("%s takes no argument '%s' (see migtree help %s)", argv[0], argv[optind], argv[0]);
+		return CLI_OPT_BAD;
 	}
 	return 0;
 }
@@ -56,9 +58,10 @@ static int run_listing(struct cli *cli, int argc, char **argv,
 {
 	struct project p;
 	bool verbose = false;
+	int stop;
 
-	if (report_options(argc, argv, &verbose, NULL))
-		return EXIT_USAGE;
+	if ((stop = report_options(argc, argv, &verbose, NULL)))
+		return cli_options_exit(stop);
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
 	list(cli->out, &p, verbose);
@@ -82,6 +85,26 @@ int cmd_branches(struct cli *cli, int argc, char **argv)
 	return run_listing(cli, argc, argv, list_branches);
 }
 
+/* Alembic's words for a range end that names nothing or several ("Can't locate
+ * revision identified by 'X'", range.c), byte for byte as `history` is, and the
+ * closest names on a line of their own after it. */
+static void range_error(const struct project *p, const char *message)
+{
+	static const char cant[] = "Can't locate revision identified by '";
+	const char *end = strrchr(message, '\'');
+	char *name, *hint = NULL;
+
+	if (!strncmp(message, cant, sizeof(cant) - 1) && end > message + sizeof(cant) - 1) {
+		name = xstrndup(message + sizeof(cant) - 1, (size_t)(end - message) - (sizeof(cant) - 1));
+		hint = cli_revision_hint(p, name, HINT_PRESENT);
+		free(name);
+	}
+	cli_error("%s", message);
+	if (hint)
+		cli_error("%s", hint);
+	free(hint);
+}
+
 int cmd_history(struct cli *cli, int argc, char **argv)
 {
 	struct project p;
@@ -89,10 +112,10 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 	char *range = NULL, *lower = NULL, *upper = NULL;
 	struct u32vec order = { 0 };
 	struct mt_error err = { 0 };
-	int rc = EXIT_OK;
+	int rc = EXIT_OK, stop;
 
-	if (report_options(argc, argv, &verbose, &range))
-		return EXIT_USAGE;
+	if ((stop = report_options(argc, argv, &verbose, &range)))
+		return cli_options_exit(stop);
 	if (range && range_parse(range, &lower, &upper, &err)) {
 		cli_error("%s", err.message);
 		return EXIT_USAGE;
@@ -107,7 +130,7 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 	} else if (history_range(&p.graph, lower, upper, &order, &err) == 0) {
 		print_history(cli->out, &p.graph, &order, verbose);
 	} else {
-		cli_error("%s", err.message);
+		range_error(&p, err.message);
 		rc = EXIT_USAGE;
 	}
 	cli_warn_if_alembic_fails(&p);

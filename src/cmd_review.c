@@ -13,6 +13,7 @@
 
 #include "migtree/analyze.h"
 #include "migtree/cli.h"
+#include "migtree/commands.h"
 #include "migtree/git.h"
 #include "migtree/review.h"
 #include "migtree/review_report.h"
@@ -28,10 +29,8 @@ struct review_opts {
 	const char *base, *head;
 };
 
-static const char usage_line[] =
-	"usage: migtree review BASE [HEAD] [--format text|json|github] [--fix merge|rebase [--dry-run] "
-	"[-m MSG]] [--explore]";
-
+/* A value getopt took but review does not, or cli_getopt's stop (help shown, or
+ * its one line printed). */
 static int bad_option(int c)
 {
 	if (c == 'f')
@@ -39,8 +38,8 @@ static int bad_option(int c)
 	else if (c == 'x')
 		cli_error("--fix takes merge or rebase, not '%s'", optarg);
 	else
-		cli_error("%s", usage_line);
-	return -1;
+		return c;
+	return CLI_OPT_BAD;
 }
 
 static int review_options(int argc, char **argv, struct review_opts *o)
@@ -54,7 +53,7 @@ static int review_options(int argc, char **argv, struct review_opts *o)
 
 	optind = 0; /* GNU getopt starts afresh (main's scan stopped at the command): options
 		     * may come after BASE and HEAD */
-	while ((c = getopt_long(argc, argv, "m:", longopts, NULL)) != -1) {
+	while ((c = cli_getopt("review", argc, argv, "m:", longopts)) != -1) {
 		if (c == 'f' && (!strcmp(optarg, "text") || !strcmp(optarg, "json") || !strcmp(optarg, "github")))
 			o->format = !strcmp(optarg, "json") ? FORMAT_JSON : !strcmp(optarg, "github") ? FORMAT_GITHUB
 											: FORMAT_TEXT;
@@ -71,11 +70,11 @@ static int review_options(int argc, char **argv, struct review_opts *o)
 	}
 	if (argc - optind > 2) {
 		cli_error("review takes BASE and HEAD at most; extra argument '%s'", argv[optind + 2]);
-		return -1;
+		return CLI_OPT_BAD;
 	}
 	if (optind >= argc) {
-		cli_error("%s", usage_line);
-		return -1;
+		commands_usage_error("review");
+		return CLI_OPT_BAD;
 	}
 	o->base = argv[optind];
 	o->head = argc - optind == 2 ? argv[optind + 1] : NULL;
@@ -290,8 +289,8 @@ int cmd_review(struct cli *cli, int argc, char **argv)
 	int rc;
 
 	memset(&s, 0, sizeof(s));
-	if (review_options(argc, argv, &o))
-		return EXIT_USAGE;
+	if ((rc = review_options(argc, argv, &o)))
+		return cli_options_exit(rc);
 	if (o.head && !names_refs(&o)) {
 		if (load_heads(cli, &o, &s)) {
 			sides_free(&s);

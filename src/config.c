@@ -12,7 +12,9 @@
  * first, then [tool.alembic]. With an ini, Alembic reads ./pyproject.toml (the
  * directory it runs in): migtree reads the one in the current directory when the
  * ini was named with -c (exactly Alembic), and the one beside the ini when it
- * found the ini itself (the directory Alembic is run from in that case). */
+ * found the ini itself (the directory Alembic is run from in that case).
+ * `-c DIR` is the search in DIR alone (not above): what `cd DIR && migtree` would
+ * read, since a project's directory is what people have at hand, not its ini. */
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -105,11 +107,13 @@ static int load_toml_table(struct source *fs, const char *path, const char *tabl
 }
 
 /* Walk up from the current directory looking for NAME; returns a path or NULL. */
-static char *find_upwards(struct source *fs, const char *name)
+/* NAME in START (NULL: the current directory) or, when UP, the first folder above
+ * that has it. */
+static char *find_from(struct source *fs, const char *start, const char *name, bool up)
 {
 	char dir[PATH_MAX];
 
-	if (!getcwd(dir, sizeof(dir)))
+	if (start ? snprintf(dir, sizeof(dir), "%s", start) >= (int)sizeof(dir) : !getcwd(dir, sizeof(dir)))
 		return NULL;
 	for (;;) {
 		char *cand = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", name);
@@ -119,7 +123,7 @@ static char *find_upwards(struct source *fs, const char *name)
 			return cand;
 		free(cand);
 		slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
+		if (!up || !slash || slash == dir)
 			break;
 		*slash = '\0';
 	}
@@ -129,12 +133,12 @@ static char *find_upwards(struct source *fs, const char *name)
 /* The search's pyproject.toml: the first one here or above with [tool.alembic].
  * One that is not valid TOML stops the search with its error: it may be the one
  * meant, and "no configuration here" would hide why. -1, 0 (none) or 1. */
-static int find_pyproject(struct source *fs, char **found, struct mt_error *err)
+static int find_pyproject(struct source *fs, const char *start, bool up, char **found, struct mt_error *err)
 {
 	char dir[PATH_MAX];
 
 	*found = NULL;
-	if (!getcwd(dir, sizeof(dir)))
+	if (start ? snprintf(dir, sizeof(dir), "%s", start) >= (int)sizeof(dir) : !getcwd(dir, sizeof(dir)))
 		return 0;
 	for (;;) {
 		char *cand = xasprintf("%s/pyproject.toml", strcmp(dir, "/") ? dir : "");
@@ -156,7 +160,7 @@ static int find_pyproject(struct source *fs, char **found, struct mt_error *err)
 		}
 		free(cand);
 		slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
+		if (!up || !slash || slash == dir)
 			return 0;
 		*slash = '\0';
 	}
@@ -702,11 +706,43 @@ static int check_named(struct source *fs, const char *path, struct mt_error *err
 	return 0;
 }
 
+/* The configuration in START (-c DIR, named SHOWN) or, when START is NULL, here
+ * or above: alembic.ini, Flask-Migrate's migrations/alembic.ini, then a
+ * pyproject.toml with [tool.alembic]. A directory named with -c is read as
+ * `cd DIR && migtree` would: its pyproject.toml is the one beside its ini. */
+static int search(struct source *fs, const char *start, const char *shown_dir, const char *section,
+		  struct mt_config *cfg, struct mt_error *err)
+{
+	const char *where = start ? "in that directory" : "here or above";
+	char *found, *shown;
+	int rc;
+
+	found = find_from(fs, start, "alembic.ini", !start);
+	if (!found && (found = find_from(fs, start, "migrations/alembic.ini", !start))) {
+		shown = source_display(fs, found);
+		sl_push_owned(&cfg->notes, xasprintf("no alembic.ini %s; reading %s (Flask-Migrate's folder)",
+						     where, shown));
+		free(shown);
+	}
+	if (!found && find_pyproject(fs, start, !start, &found, err) < 0)
+		return -1;
+	if (!found && start)
+		return mt_fail(err, shown_dir, 0,
+			       "a directory without alembic.ini, migrations/alembic.ini or a pyproject.toml "
+			       "with [tool.alembic]; -c takes such a directory or the file itself");
+	if (!found)
+		return mt_fail(err, NULL, 0,
+			       "no alembic.ini (or migrations/alembic.ini, or pyproject.toml with "
+			       "[tool.alembic]) here or above; use -c FILE or -d VERSIONS_DIR");
+	rc = load_file(fs, found, section, false, cfg, err);
+	free(found);
+	return rc;
+}
+
 static int locate_and_read(struct source *fs, const struct config_request *req, struct mt_config *cfg,
 			   struct mt_error *err)
 {
 	const char *section = req->section ? req->section : "alembic";
-	char *found, *shown;
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -723,26 +759,16 @@ static int locate_and_read(struct source *fs, const struct config_request *req, 
 	if (req->config_file) {
 		char *path = absolute(NULL, req->config_file);
 
+		if (is_dir(fs, path)) { /* -c DIR: the project in DIR, as if migtree ran there */
+			rc = search(fs, path, req->config_file, section, cfg, err);
+			free(path);
+			return rc;
+		}
 		rc = check_named(fs, fs == source_worktree() ? req->config_file : path, err);
 		free(path);
 		return rc ? rc : load_file(fs, req->config_file, section, true, cfg, err);
 	}
-	found = find_upwards(fs, "alembic.ini");
-	if (!found && (found = find_upwards(fs, "migrations/alembic.ini"))) {
-		shown = source_display(fs, found);
-		sl_push_owned(&cfg->notes, xasprintf("no alembic.ini here or above; reading %s "
-						     "(Flask-Migrate's folder)", shown));
-		free(shown);
-	}
-	if (!found && find_pyproject(fs, &found, err) < 0)
-		return -1;
-	if (!found)
-		return mt_fail(err, NULL, 0,
-			       "no alembic.ini (or migrations/alembic.ini, or pyproject.toml with "
-			       "[tool.alembic]) here or above; use -c FILE or -d VERSIONS_DIR");
-	rc = load_file(fs, found, section, false, cfg, err);
-	free(found);
-	return rc;
+	return search(fs, NULL, NULL, section, cfg, err);
 }
 
 int config_load(const struct config_request *req, struct mt_config *cfg, struct mt_error *err)

@@ -734,7 +734,7 @@ int edit_create_stub(struct edit_session *s, const char *id, const char *parent,
 	if (parent)
 		sl_push(&down, parent);
 	dir = dir_of_file(g->nodes[g->nodes[v].children.n ? g->nodes[v].children.v[0] : g->nodes[v].dependants.v[0]].file);
-	msg = message ? xstrdup(message) : xasprintf("placeholder for missing revision %s", id);
+	msg = message ? xstrdup(message) : newfile_placeholder_message(id);
 	why = xasprintf("Created by migtree as a placeholder: %s was named as down_revision but no file defined it.", id);
 	rc = add_new_file(s, dir, id, &down, msg, why, err);
 	free(dir);

@@ -341,6 +341,75 @@ static void now(char *date, size_t size, struct tm *tm, long long *epoch)
 	snprintf(date + strlen(date), size - strlen(date), ".%06ld", (long)tv.tv_usec);
 }
 
+/* Whether ID already ends with "_SLUG" (or "-SLUG"): an id made of words, such as
+ * 005_add_fields for the message "add fields". */
+static bool id_carries_slug(const char *id, const char *slug)
+{
+	size_t li = strlen(id), ls = strlen(slug);
+
+	return ls && li > ls && !strcmp(id + li - ls, slug) && strchr("_-", id[li - ls - 1]);
+}
+
+/* The name without ".py": the template filled in, except that a slug the id
+ * already carries is left out with the separator before it, so that the placeholder
+ * for 005_add_fields is 005_add_fields.py, not 005_add_fields_add_fields.py. The
+ * slug goes in as a marker first, so only the template's own %(slug)s is cut. */
+static char *file_base(const struct mt_config *cfg, const char *id, const char *slug, const struct tm *tm,
+		       long long epoch, struct mt_error *err)
+{
+	const char *tpl = cfg->file_template ? cfg->file_template : "%(rev)s_%(slug)s";
+	char *base = newfile_format_template(tpl, id, "\x01", tm, epoch, err), *mark;
+	bool drop = id_carries_slug(id, slug);
+	struct strbuf sb;
+
+	if (!base)
+		return NULL;
+	sb_init(&sb);
+	for (const char *p = base; *p; p = mark + 1) {
+		size_t n;
+
+		mark = strchr(p, '\x01');
+		if (!mark) {
+			sb_adds(&sb, p);
+			break;
+		}
+		n = (size_t)(mark - p);
+		if (drop && n && strchr("_-", p[n - 1]) && n - 1 >= strlen(id) &&
+		    !strncmp(p + n - 1 - strlen(id), id, strlen(id)))
+			n--; /* "ID_" then the slug: the separator goes too */
+		sb_addn(&sb, p, n);
+		if (!drop)
+			sb_adds(&sb, slug);
+	}
+	free(base);
+	return sb_detach(&sb);
+}
+
+char *newfile_placeholder_message(const char *id)
+{
+	const char *start = id;
+	struct strbuf sb;
+
+	/* a leading number ("005_") is the id's place in line, not a word */
+	while (*start >= '0' && *start <= '9')
+		start++;
+	start = start > id && *start == '_' ? start + 1 : id;
+	sb_init(&sb);
+	for (const char *p = start; *p && strpbrk(id, "_-"); p++) {
+		if (*p != '_' && *p != '-')
+			sb_addc(&sb, *p);
+		else if (sb.len && sb.buf[sb.len - 1] != ' ')
+			sb_addc(&sb, ' ');
+	}
+	if (sb.len && sb.buf[sb.len - 1] == ' ')
+		sb.buf[--sb.len] = '\0';
+	if (!sb.len) { /* one token, such as a hex id: no words to take */
+		sb_free(&sb);
+		return xstrdup("placeholder for missing revision");
+	}
+	return sb_detach(&sb);
+}
+
 int newfile_render(const struct mt_config *cfg, const struct new_revision *nr, char **name, char **text,
 		   struct mt_error *err)
 {
@@ -352,8 +421,7 @@ int newfile_render(const struct mt_config *cfg, const struct new_revision *nr, c
 		return mt_fail(err, NULL, 0, "'%s' cannot be a revision id", nr->id);
 	now(date, sizeof(date), &tm, &epoch);
 	slug = newfile_slug(nr->message, cfg->truncate_slug_length > 0 ? cfg->truncate_slug_length : 40);
-	base = newfile_format_template(cfg->file_template ? cfg->file_template : "%(rev)s_%(slug)s", nr->id,
-				       slug, &tm, epoch, err);
+	base = file_base(cfg, nr->id, slug, &tm, epoch, err);
 	free(slug);
 	if (!base)
 		return -1;

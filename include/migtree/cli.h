@@ -6,6 +6,7 @@
 #ifndef MIGTREE_CLI_H
 #define MIGTREE_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -43,9 +44,30 @@ void cli_put_color(struct cli *cli, const char *code);
 /* Load the project named by CLI->req; prints the error and returns -1 on failure.
  * The configuration's notes go to stderr once, as `migtree: note: ...`. */
 int cli_load(struct cli *cli, struct project *p);
-/* Resolve a revision argument (id, label, unique prefix); prints why not and
- * returns NO_NODE when it names none or several. */
+
+/* "did you mean ...?" for a revision argument that names nothing: the closest
+ * ids and branch labels by edit distance, and those the text starts or is a piece
+ * of (didyoumean.h); NULL when none is close. Caller frees. Which ids: those
+ * files define (a command's REV), the missing ones (stub's REV) or both (show). */
+enum cli_hint { HINT_PRESENT, HINT_MISSING, HINT_ALL };
+char *cli_revision_hint(const struct project *p, const char *typed, enum cli_hint which);
+/* Resolve a revision argument (id, label, unique prefix); prints why not (with
+ * the closest names) and returns NO_NODE when it names none or several. */
 uint32_t cli_resolve(const struct project *p, const char *arg);
+/* cli_resolve, suggesting WHICH ids (show: the missing ones too). */
+uint32_t cli_resolve_hinted(const struct project *p, const char *arg, enum cli_hint which);
+
+/* getopt_long with the habits every command shares: -h and --help print CMD's
+ * help (commands.h; the global usage when CMD is NULL) and return CLI_OPT_HELP;
+ * an unknown option (with the closest long ones), an ambiguous prefix, a missing
+ * value or a value for an option that takes none print one line naming the
+ * option and return CLI_OPT_BAD (getopt's own messages are off: opterr = 0).
+ * Otherwise what getopt_long returns. LONGOPTS holds at most 30 options. */
+enum { CLI_OPT_HELP = 0x10000, CLI_OPT_BAD = 0x10001 };
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts);
+/* The exit status for an option parser's stop: 0 after help, else 2. */
+int cli_options_exit(int stop);
+
 /* One line "migtree: ..." on stderr, escaped with quote.c's terminal rule. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* While SINK is set (not NULL), cli_error gives it each message instead of

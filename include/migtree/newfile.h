@@ -1,7 +1,9 @@
 /* newfile.h - a new migration file, named and written as Alembic would.
  *
  * The name follows file_template (`%(rev)s_%(slug)s` by default, with the date
- * fields) and truncate_slug_length; the text follows the project's script.py.mako
+ * fields) and truncate_slug_length, except that a slug the id already ends with is
+ * not written twice (a placeholder for the worded id 005_add_fields is
+ * 005_add_fields.py); the text follows the project's script.py.mako
  * when it only uses the standard expressions, else Alembic's default template.
  * A comment under the docstring says why migtree created the file. */
 #ifndef MIGTREE_NEWFILE_H
@@ -23,6 +25,10 @@ struct new_revision {
 /* File name (no directory) and full text; both owned by the caller. */
 int newfile_render(const struct mt_config *cfg, const struct new_revision *nr, char **name, char **text,
 		   struct mt_error *err);
+/* The message of a placeholder for the missing ID when none is given: the id's
+ * own words (005_add_qec_fields: "add qec fields"), since a worded id is what its
+ * lost file was called; "placeholder for missing revision" for a hex id. */
+char *newfile_placeholder_message(const char *id);
 /* 12 hex digits as Alembic makes them (MIGTREE_NEW_REVISION_ID overrides, for tests). */
 char *newfile_new_id(void);
 /* An id that Alembic accepts and that is safe in a file name. */

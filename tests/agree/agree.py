@@ -529,6 +529,8 @@ def main():
                 argv = [what] + (["-v"] if verbose else []) + (["-r", rng_range] if rng_range else [])
                 rc, got, err = run_migtree(migtree, root, argv)
                 if rc != 0:
+                    # Alembic's line, byte for byte; migtree's "did you mean" follows it
+                    err = "\n".join(l for l in err.splitlines() if not l.startswith("migtree: did you mean "))
                     got = "ERROR " + err.strip().replace("migtree: ", "", 1)
                 compared += 1
                 seen["ranges compared"] += rng_range is not None
