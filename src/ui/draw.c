@@ -4,6 +4,7 @@
  * quote.c's terminal rule: a file cannot move the cursor, change the terminal or
  * hide text behind bidi overrides. */
 #include <curses.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -29,6 +30,10 @@ void draw_init_colors(bool color)
 		[C_GRAPH] = { COLOR_MAGENTA, -1, 0 },
 		[C_SIDE_BASE] = { COLOR_BLUE, -1, A_BOLD }, [C_SIDE_HEAD] = { COLOR_GREEN, -1, A_BOLD | A_UNDERLINE },
 		[C_SIDE_BOTH] = { COLOR_RED, -1, A_BOLD | A_UNDERLINE },
+		/* graph lanes by index, C_GRAPH first: no red (missing, errors) */
+		[C_LANE1] = { COLOR_CYAN, -1, 0 }, [C_LANE2] = { COLOR_GREEN, -1, 0 },
+		[C_LANE3] = { COLOR_YELLOW, -1, 0 }, [C_LANE4] = { COLOR_BLUE, -1, 0 },
+		[C_LANE5] = { COLOR_WHITE, -1, 0 },
 	};
 
 	if (color && has_colors()) {
@@ -55,8 +60,9 @@ int draw_attr(enum color_role role)
 	return attrs[role];
 }
 
-/* The one terminal rule of quote.c, measured in cells as curses draws them. */
-int draw_text(const char *s, int max)
+/* The one terminal rule of quote.c, measured in cells as curses draws them; DRAW
+ * false only measures. */
+static int text_cells(const char *s, int max, bool draw)
 {
 	size_t len = strlen(s);
 	int used = 0;
@@ -71,7 +77,8 @@ int draw_text(const char *s, int max)
 
 			if (used + n > max)
 				break;
-			addstr(esc);
+			if (draw)
+				addstr(esc);
 			used += n;
 		} else {
 			int w = wcwidth((wchar_t)cp);
@@ -80,13 +87,24 @@ int draw_text(const char *s, int max)
 				w = 1;
 			if (used + w > max)
 				break;
-			addnstr(s, (int)k);
+			if (draw)
+				addnstr(s, (int)k);
 			used += w;
 		}
 		s += k;
 		len -= k;
 	}
 	return used;
+}
+
+int draw_text(const char *s, int max)
+{
+	return text_cells(s, max, true);
+}
+
+int draw_width(const char *s)
+{
+	return text_cells(s, INT_MAX, false);
 }
 
 void draw_fill(int y, int x, int width)
