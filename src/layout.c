@@ -5,7 +5,11 @@
  * lane when none is: a head); the other lanes heading to it end there with a
  * horizontal line (a branch point). Its first parent continues in its lane, other
  * parents (a merge) open lanes to the right. Two lanes heading to one parent run
- * side by side down to it and join on its row, as git draws them. */
+ * side by side down to it and join on its row, as git draws them.
+ *
+ * Before that, rows are grouped by piece (a stable counting sort on the piece of
+ * each row, found with a union-find over down_revision): a piece ends with every
+ * lane closed, so the next one starts on lane 0 with nothing above it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,10 +20,13 @@ struct lanes {
 	uint16_t n, cap;
 };
 
-static uint16_t free_lane(struct lanes *ln, uint16_t from)
+/* A lane heading nowhere, from FROM on; with ROW, not one that a line still
+ * reaches on this row (it ended here: taking it would join that line to the
+ * new one, an edge the graph does not have). */
+static uint16_t free_lane(struct lanes *ln, uint16_t from, const uint8_t *row)
 {
 	for (uint16_t i = from; i < ln->n; i++)
-		if (ln->want[i] == NO_NODE)
+		if (ln->want[i] == NO_NODE && !(row && row[i]))
 			return i;
 	if (ln->n == ln->cap) {
 		ln->cap = ln->cap ? ln->cap * 2 : 8;
@@ -65,7 +72,7 @@ static void lay_row(struct layout *l, const struct graph *g, struct lanes *ln, u
 	uint32_t v = l->node[r];
 	const struct node *nd = &g->nodes[v];
 	int16_t at = lane_wanting(ln, v, -1);
-	uint16_t me = at >= 0 ? (uint16_t)at : free_lane(ln, 0), width;
+	uint16_t me = at >= 0 ? (uint16_t)at : free_lane(ln, 0, NULL), width;
 	uint8_t *c;
 
 	/* every lane there is, plus one per merge parent that may open a lane */
@@ -91,7 +98,7 @@ static void lay_row(struct layout *l, const struct graph *g, struct lanes *ln, u
 			ln->want[me] = p;
 			c[me] |= CELL_DOWN;
 		} else {
-			uint16_t n = free_lane(ln, me + 1); /* room was made for it above */
+			uint16_t n = free_lane(ln, me + 1, c); /* room was made for it above */
 
 			ln->want[n] = p;
 			c[n] = CELL_DOWN;
@@ -105,6 +112,59 @@ static void lay_row(struct layout *l, const struct graph *g, struct lanes *ln, u
 		ln->n--;
 	l->lane[r] = me;
 	emit_row(l, r, c, width);
+}
+
+static uint32_t uf_find(uint32_t *up, uint32_t x)
+{
+	while (up[x] != x) {
+		up[x] = up[up[x]];
+		x = up[x];
+	}
+	return x;
+}
+
+/* Piece of each row, numbered in the order of their first rows, and the rows
+ * regrouped so that each piece's rows are contiguous (their order kept). */
+static void group_pieces(struct layout *l, const struct graph *g)
+{
+	uint32_t n = l->n_rows ? l->n_rows : 1, *up = xmalloc(n * sizeof(uint32_t));
+	uint32_t *num = xmalloc(n * sizeof(uint32_t)), *start, *old = l->node;
+
+	for (uint32_t i = 0; i < g->n; i++)
+		up[i] = i;
+	for (uint32_t i = 0; i < g->n; i++)
+		for (uint32_t k = 0; k < g->nodes[i].down.n; k++) {
+			uint32_t a = uf_find(up, i), b = uf_find(up, g->nodes[i].down.v[k]);
+
+			if (a != b)
+				up[a] = b;
+		}
+	for (uint32_t i = 0; i < g->n; i++)
+		num[i] = NO_NODE;
+	l->n_pieces = 0;
+	for (uint32_t r = 0; r < l->n_rows; r++) { /* root -> piece number */
+		uint32_t root = uf_find(up, old[r]);
+
+		if (num[root] == NO_NODE)
+			num[root] = l->n_pieces++;
+		l->piece[r] = num[root];
+	}
+	start = xcalloc((size_t)l->n_pieces + 1, sizeof(uint32_t));
+	for (uint32_t r = 0; r < l->n_rows; r++)
+		start[l->piece[r] + 1]++;
+	for (uint32_t c = 0; c < l->n_pieces; c++)
+		start[c + 1] += start[c];
+	l->node = xmalloc(n * sizeof(uint32_t));
+	for (uint32_t r = 0; r < l->n_rows; r++)
+		l->node[start[l->piece[r]]++] = old[r];
+	for (uint32_t r = 0; r < l->n_rows; r++) {
+		l->row_of[l->node[r]] = r;
+		l->piece[r] = num[uf_find(up, l->node[r])];
+	}
+	free(start);
+	free(old);
+	free(num);
+	free(up);
 }
 
 void layout_build(struct layout *l, const struct project *p)
@@ -122,6 +182,8 @@ void layout_build(struct layout *l, const struct project *p)
 	l->cell_off = xmalloc(n * sizeof(uint32_t));
 	l->n_cells = xmalloc(n * sizeof(uint16_t));
 	l->lane = xmalloc(n * sizeof(uint16_t));
+	l->piece = xmalloc(n * sizeof(uint32_t));
+	l->kind = xmalloc(n);
 	for (uint32_t i = 0; i < g->n; i++)
 		l->row_of[i] = UINT32_MAX;
 	for (uint32_t i = 0; i < p->order.n; i++) {
@@ -134,8 +196,13 @@ void layout_build(struct layout *l, const struct project *p)
 			l->row_of[i] = r++;
 		}
 	l->n_rows = r;
-	for (r = 0; r < l->n_rows; r++)
+	group_pieces(l, g);
+	for (r = 0; r < l->n_rows; r++) {
+		const struct node *nd = &g->nodes[l->node[r]];
+
+		l->kind[r] = nd->phantom ? ROW_PHANTOM : nd->is_base ? ROW_BASE : ROW_REVISION;
 		lay_row(l, g, &ln, r, &cbuf, &ccap);
+	}
 	free(cbuf);
 	free(ln.want);
 }
@@ -147,6 +214,8 @@ void layout_free(struct layout *l)
 	free(l->cell_off);
 	free(l->n_cells);
 	free(l->lane);
+	free(l->piece);
+	free(l->kind);
 	free(l->cells);
 	memset(l, 0, sizeof(*l));
 }
@@ -165,30 +234,100 @@ static const char *box(uint8_t m, bool ascii)
 	return (ascii ? plain : utf8)[m & 15];
 }
 
-int layout_row_glyphs(const struct layout *l, uint32_t row, bool ascii, bool phantom, char *buf,
-		      size_t size)
+/* The lane a horizontal line at lane I (or right of it, RIGHT_OF) belongs to: the
+ * nearest lane away from the node whose line starts or ends on this row (lines
+ * that only cross it are passed over). */
+static uint16_t hline_lane(const uint8_t *c, uint16_t n, uint16_t me, uint16_t i, bool right_of)
+{
+	const uint8_t cross = CELL_UP | CELL_DOWN;
+
+	if (i > me || (i == me && right_of)) {
+		for (uint16_t k = right_of ? i + 1 : i; k < n; k++)
+			if ((c[k] & cross) && (c[k] & cross) != cross)
+				return k;
+	} else {
+		for (int k = i; k >= 0; k--)
+			if ((c[k] & cross) && (c[k] & cross) != cross)
+				return (uint16_t)k;
+	}
+	return i;
+}
+
+static const char *node_glyph(uint8_t kind, bool ascii)
+{
+	static const char *const utf8[] = { "\u25cf", "\u25ce", "\u25cc" }, *const plain[] = { "*", "I", "x" };
+
+	return (ascii ? plain : utf8)[kind];
+}
+
+int layout_row_symbols(const struct layout *l, uint32_t row, bool ascii, struct lane_glyph *out)
 {
 	const uint8_t *c = l->cells + l->cell_off[row];
+	uint16_t n = l->n_cells[row], me = l->lane[row];
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct lane_glyph *g = out + 2 * i;
+
+		g[0] = (struct lane_glyph){ box(c[i], ascii), i, false };
+		if (c[i] & CELL_NODE)
+			g[0] = (struct lane_glyph){ node_glyph(l->kind[row], ascii), i, true };
+		else if (!(c[i] & (CELL_UP | CELL_DOWN)))
+			g[0].lane = hline_lane(c, n, me, i, false);
+		g[1] = (struct lane_glyph){ " ", i, false };
+		if (c[i] & CELL_RIGHT)
+			g[1] = (struct lane_glyph){ box(CELL_LEFT | CELL_RIGHT, ascii), hline_lane(c, n, me, i, true), false };
+	}
+	return 2 * n;
+}
+
+int layout_fold_symbols(const struct layout *l, const struct display_line *dl, bool ascii,
+			struct lane_glyph *out)
+{
+	const uint8_t *c = l->cells + l->cell_off[dl->first];
+	uint16_t n = l->n_cells[dl->first], me = l->lane[dl->first];
+
+	for (uint16_t i = 0; i < n; i++) {
+		const char *s = i == me ? (ascii ? ":" : "\u250a") : box(c[i] & (CELL_UP | CELL_DOWN), ascii);
+
+		out[2 * i] = (struct lane_glyph){ s, i, false };
+		out[2 * i + 1] = (struct lane_glyph){ " ", i, false };
+	}
+	return 2 * n;
+}
+
+int layout_row_glyphs(const struct layout *l, uint32_t row, bool ascii, char *buf, size_t size)
+{
+	struct lane_glyph *g = xmalloc(((size_t)l->n_cells[row] * 2 + 1) * sizeof(*g));
+	int n = layout_row_symbols(l, row, ascii, g), cols = 0;
 	size_t len = 0;
-	int cols = 0;
 
 	buf[0] = '\0';
-	for (uint16_t i = 0; i < l->n_cells[row]; i++) {
-		const char *g = c[i] & CELL_NODE ? (phantom ? (ascii ? "x" : "\u25cc") : (ascii ? "*" : "\u25cf"))
-						 : box(c[i], ascii);
-		const char *fill = c[i] & CELL_RIGHT ? box(CELL_LEFT | CELL_RIGHT, ascii) : " ";
-		size_t need = strlen(g) + strlen(fill);
+	for (; cols < n; cols++) {
+		size_t k = strlen(g[cols].s);
 
-		if (len + need + 1 > size)
+		if (len + k + 1 > size)
 			break;
-		memcpy(buf + len, g, strlen(g));
-		len += strlen(g);
-		memcpy(buf + len, fill, strlen(fill));
-		len += strlen(fill);
-		cols += 2;
+		memcpy(buf + len, g[cols].s, k);
+		len += k;
 	}
 	buf[len] = '\0';
+	free(g);
 	return cols;
+}
+
+/* Whether ROW only continues a line: its revision's lane comes from above and goes
+ * on below, and nothing turns. What the caller's PLAIN says is not enough where a
+ * cycle leaves an edge undrawn: folding such a row would hide a line's end. */
+static bool straight(const struct layout *l, uint32_t row)
+{
+	const uint8_t *c = l->cells + l->cell_off[row];
+
+	if ((c[l->lane[row]] & (CELL_UP | CELL_DOWN)) != (CELL_UP | CELL_DOWN))
+		return false;
+	for (uint16_t i = 0; i < l->n_cells[row]; i++)
+		if (c[i] & (CELL_LEFT | CELL_RIGHT))
+			return false;
+	return true;
 }
 
 void display_build(struct display *d, const struct layout *l, const bool *plain, uint32_t min_run,
@@ -196,11 +335,13 @@ void display_build(struct display *d, const struct layout *l, const bool *plain,
 {
 	d->n = 0;
 	for (uint32_t r = 0; r < l->n_rows;) {
+		bool fold = plain[r] && straight(l, r);
 		uint32_t end = r;
 
-		while (plain[r] && end + 1 < l->n_rows && plain[end + 1])
+		while (fold && end + 1 < l->n_rows && plain[end + 1] && straight(l, end + 1) &&
+		       l->piece[end + 1] == l->piece[r])
 			end++;
-		if (plain[r] && end - r + 1 >= min_run && !(open_at && open_at[r])) {
+		if (fold && end - r + 1 >= min_run && !(open_at && open_at[r])) {
 			GROW(d->v, d->cap, d->n + 1);
 			d->v[d->n++] = (struct display_line){ r, end };
 		} else {

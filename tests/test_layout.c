@@ -1,7 +1,8 @@
 /* test_layout.c - lanes from the compact text form, as tig's graph tests: merges
  * of 2 and 3, crossing and long-lived branches, disconnected pieces, phantoms,
  * and folding of linear runs. Each expected picture is one line per row: the
- * lane glyphs then the revision. */
+ * lane glyphs then the revision. Then the invariant over generated histories:
+ * every line drawn traces back to an edge of the graph, and every edge is drawn. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -26,7 +27,9 @@ static char *picture(const char *graph, bool ascii)
 		const struct node *nd = &p.graph.nodes[l.node[r]];
 		char *end;
 
-		layout_row_glyphs(&l, r, ascii, nd->phantom, buf, sizeof(buf));
+		if (r && l.piece[r] != l.piece[r - 1])
+			sb_adds(&sb, "--\n"); /* where the view draws its rule */
+		layout_row_glyphs(&l, r, ascii, buf, sizeof(buf));
 		end = buf + strlen(buf);
 		while (end > buf && end[-1] == ' ')
 			*--end = '\0';
@@ -48,7 +51,7 @@ static void assert_picture(const char *graph, bool ascii, const char *want)
 static void test_linear(void **state)
 {
 	(void)state;
-	assert_picture("a0\na1 a0\na2 a1\n", false, "\u25cf a2\n\u25cf a1\n\u25cf a0\n");
+	assert_picture("a0\na1 a0\na2 a1\n", false, "\u25cf a2\n\u25cf a1\n\u25ce a0\n");
 }
 
 static void test_branch_and_merge_of_two(void **state)
@@ -58,7 +61,7 @@ static void test_branch_and_merge_of_two(void **state)
 		       "*-\\ m1\n"
 		       "* | b1\n"
 		       "| * c1\n"
-		       "*-/ r0\n");
+		       "I-/ r0\n");
 }
 
 static void test_merge_of_three(void **state)
@@ -70,7 +73,7 @@ static void test_merge_of_three(void **state)
 		       "* | | x1\n"
 		       "| * | y1\n"
 		       "| | * z1\n"
-		       "*-+-/ r0\n");
+		       "I-+-/ r0\n");
 }
 
 static void test_long_lived_branches(void **state)
@@ -83,7 +86,7 @@ static void test_long_lived_branches(void **state)
 		       "\u2502 \u25cf b3\n"
 		       "\u2502 \u25cf b2\n"
 		       "\u2502 \u25cf b1\n"
-		       "\u25cf\u2500\u2518 r0\n");
+		       "\u25ce\u2500\u2518 r0\n");
 }
 
 static void test_crossing_lanes(void **state)
@@ -96,13 +99,351 @@ static void test_crossing_lanes(void **state)
 		       "* | left\n"
 		       "| | * side\n"
 		       "| *-/ right\n"
-		       "*-/ root\n");
+		       "I-/ root\n");
 }
 
 static void test_disconnected_and_phantom(void **state)
 {
 	(void)state;
-	assert_picture("a1 gone\na2 a1\nb1\n", true, "* a2\n* a1\nx gone\n* b1\n");
+	assert_picture("a1 gone\na2 a1\nb1\n", true, "* a2\n* a1\nx gone\n--\nI b1\n");
+}
+
+/* The issue's example: a piece of one revision sat in lane 0 right under the
+ * base of another, and a revision whose parent is missing was drawn inside the
+ * lanes of the main piece. Each piece is now a block of its own. */
+static void test_pieces_never_share_lanes(void **state)
+{
+	(void)state;
+	assert_picture("b0\nb1 b0\nlone\nx1 b0\nw1 gone\nb2 b1\nx2 x1\n", true,
+		       "I lone\n"
+		       "--\n"
+		       "* w1\n"
+		       "x gone\n"
+		       "--\n"
+		       "* b2\n"
+		       "* b1\n"
+		       "| * x2\n"
+		       "| * x1\n"
+		       "I-/ b0\n");
+}
+
+/* depends_on is not a down_revision: no line for it, and pieces it joins stay
+ * apart (the view shows it as a marker) */
+static void test_depends_on_draws_no_line(void **state)
+{
+	(void)state;
+	assert_picture("a0\nb0\nb1 b0 +a0\n", true, "* b1\nI b0\n--\nI a0\n");
+}
+
+/* ---- the invariant over generated histories ------------------------------ */
+
+/* The checks note the first line that failed instead of stopping, so that a
+ * test can also show they catch a false picture. */
+static int bad_line;
+#define NEED(c) ((c) ? (void)0 : (void)(bad_line = bad_line ? bad_line : __LINE__))
+#define NEED_EQ(a, b) NEED((a) == (b))
+
+static uint8_t cell(const struct layout *l, uint32_t r, uint16_t i)
+{
+	return r < l->n_rows && i < l->n_cells[r] ? l->cells[l->cell_off[r] + i] : 0;
+}
+
+/* Lines meet where they are drawn: a line going down meets one coming up, a line
+ * going right one coming from the left, and every horizontal line on a row runs
+ * into that row's revision. */
+static void check_joints(const struct layout *l)
+{
+	for (uint32_t r = 0; r < l->n_rows; r++) {
+		uint16_t me = l->lane[r], w = l->max_lanes;
+
+		NEED(cell(l, r, me) & CELL_NODE);
+		for (uint16_t i = 0; i <= w; i++) {
+			uint8_t c = cell(l, r, i);
+
+			NEED_EQ(!!(c & CELL_DOWN), !!(cell(l, r + 1, i) & CELL_UP));
+			if (r == 0)
+				NEED(!(c & CELL_UP));
+			NEED_EQ(!!(c & CELL_RIGHT), !!(cell(l, r, i + 1) & CELL_LEFT));
+			NEED(i == me || !(c & CELL_NODE));
+			if (i > me && (c & CELL_LEFT))
+				NEED(i - 1 == me || (cell(l, r, i - 1) & CELL_LEFT));
+			if (i < me && (c & CELL_RIGHT))
+				NEED(i + 1 == me || (cell(l, r, i + 1) & CELL_RIGHT));
+		}
+	}
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] != y[1] ? (x[1] < y[1] ? -1 : 1) : 0;
+}
+
+/* Follow every line from the revision it leaves to the revision it reaches:
+ * each vertical link between two rows is on exactly one such line, and the
+ * lines are exactly the graph's down_revision edges that point down the rows
+ * (an edge back up, only in a cycle, is not drawn). */
+static void check_lines(const struct project *p, const struct layout *l)
+{
+	const struct graph *g = &p->graph;
+	bool *seen = xcalloc((size_t)l->n_rows * (l->max_lanes + 1u) + 1, sizeof(bool));
+	uint32_t *traced = NULL, *want = NULL;
+	size_t nt = 0, ct = 0, nw = 0, cw = 0;
+
+	for (uint32_t r = 0; r < l->n_rows; r++)
+		for (uint16_t i = 0; i < l->n_cells[r]; i++) {
+			uint8_t c = cell(l, r, i);
+			uint32_t rr = r + 1;
+
+			if (!(c & CELL_DOWN) || (i != l->lane[r] && (c & CELL_UP)))
+				continue; /* not a line leaving this row's revision */
+			if (i != l->lane[r])
+				NEED(c & (CELL_LEFT | CELL_RIGHT)); /* a merge's lane, joined to it */
+			for (;; rr++) {
+				uint8_t x = cell(l, rr, i);
+
+				NEED(rr < l->n_rows);
+				NEED(x & CELL_UP);
+				if (rr >= l->n_rows || !(x & CELL_UP))
+					break;
+				NEED(!(seen[(size_t)(rr - 1) * (l->max_lanes + 1u) + i]));
+				seen[(size_t)(rr - 1) * (l->max_lanes + 1u) + i] = true;
+				if (x & CELL_NODE)
+					break;
+				if (!(x & CELL_DOWN)) { /* ends here, joined to this row's revision */
+					NEED(x & (CELL_LEFT | CELL_RIGHT));
+					break;
+				}
+			}
+			GROW(traced, ct, nt + 2);
+			traced[nt++] = l->node[r];
+			traced[nt++] = l->node[rr];
+		}
+	for (uint32_t r = 0; r < l->n_rows; r++)
+		for (uint16_t i = 0; i < l->n_cells[r]; i++)
+			if (cell(l, r, i) & CELL_DOWN) /* no line from nowhere */
+				NEED(seen[(size_t)r * (l->max_lanes + 1u) + i]);
+	for (uint32_t v = 0; v < g->n; v++)
+		for (uint32_t k = 0; k < g->nodes[v].down.n; k++)
+			if (l->row_of[g->nodes[v].down.v[k]] > l->row_of[v]) {
+				GROW(want, cw, nw + 2);
+				want[nw++] = v;
+				want[nw++] = g->nodes[v].down.v[k];
+			}
+	NEED_EQ(nt, nw);
+	if (nt && nt == nw) {
+		qsort(traced, nt / 2, 2 * sizeof(uint32_t), cmp_pair);
+		qsort(want, nw / 2, 2 * sizeof(uint32_t), cmp_pair);
+		NEED(!memcmp(traced, want, nt * sizeof(uint32_t)));
+	}
+	free(seen);
+	free(traced);
+	free(want);
+}
+
+static uint32_t find_root(uint32_t *up, uint32_t x)
+{
+	while (up[x] != x)
+		x = up[x];
+	return x;
+}
+
+/* Pieces: one per connected part of the down_revision graph, numbered top-down,
+ * each a block of rows that starts and ends with no lane open; a base has the
+ * root glyph, a missing revision its own. */
+static void check_pieces(const struct project *p, const struct layout *l)
+{
+	const struct graph *g = &p->graph;
+	uint32_t *up = xmalloc((g->n + 1) * sizeof(uint32_t)), roots = 0;
+
+	for (uint32_t v = 0; v < g->n; v++)
+		up[v] = v;
+	for (uint32_t v = 0; v < g->n; v++)
+		for (uint32_t k = 0; k < g->nodes[v].down.n; k++) {
+			uint32_t a = find_root(up, v), b = find_root(up, g->nodes[v].down.v[k]);
+
+			up[a] = b;
+			NEED_EQ(l->piece[l->row_of[v]], l->piece[l->row_of[g->nodes[v].down.v[k]]]);
+		}
+	for (uint32_t v = 0; v < g->n; v++)
+		roots += find_root(up, v) == v;
+	NEED_EQ(l->n_pieces, roots);
+	for (uint32_t r = 0; r < l->n_rows; r++) {
+		const struct node *nd = &g->nodes[l->node[r]];
+
+		NEED_EQ(l->kind[r], nd->phantom ? ROW_PHANTOM : nd->is_base ? ROW_BASE : ROW_REVISION);
+		if (r == 0) {
+			NEED_EQ(l->piece[r], 0);
+			continue;
+		}
+		NEED(l->piece[r] == l->piece[r - 1] || l->piece[r] == l->piece[r - 1] + 1);
+		if (l->piece[r] != l->piece[r - 1])
+			for (uint16_t i = 0; i <= l->max_lanes; i++)
+				NEED(!((cell(l, r - 1, i) & CELL_DOWN) || (cell(l, r, i) & CELL_UP)));
+	}
+	free(up);
+}
+
+/* A folded run shows the lanes of its first row; every row of it has the same
+ * lines up and down, so the fold hides no line's start or end. */
+static uint32_t check_folds(const struct project *p, const struct layout *l)
+{
+	const struct graph *g = &p->graph;
+	bool *plain = xcalloc(l->n_rows + 1, sizeof(bool));
+	struct display d = { 0 };
+	struct lane_glyph *lg = xmalloc((2 * (size_t)l->max_lanes + 2) * sizeof(*lg));
+	uint32_t folds = 0;
+
+	for (uint32_t r = 0; r < l->n_rows; r++) { /* as ui.c decides, less what is not graph */
+		const struct node *nd = &g->nodes[l->node[r]];
+		bool h = false;
+
+		for (uint16_t i = 0; i < l->n_cells[r]; i++)
+			h |= (cell(l, r, i) & (CELL_LEFT | CELL_RIGHT)) != 0;
+		plain[r] = !nd->phantom && !nd->is_head && !nd->is_base && !nd->is_branch_point &&
+			   !nd->is_merge_point && nd->down.n == 1 && !h;
+	}
+	display_build(&d, l, plain, 2, NULL);
+	for (uint32_t k = 0; k < d.n; k++) {
+		const struct display_line *dl = &d.v[k];
+		int n;
+
+		if (dl->first == dl->last)
+			continue;
+		folds++;
+		n = layout_fold_symbols(l, dl, true, lg);
+		NEED_EQ(n, 2 * l->n_cells[dl->first]);
+		for (uint32_t r = dl->first; r <= dl->last; r++) {
+			NEED_EQ(l->piece[r], l->piece[dl->first]);
+			for (uint16_t i = 0; i <= l->max_lanes; i++) {
+				uint8_t c = cell(l, r, i) & (CELL_UP | CELL_DOWN);
+
+				NEED(c == 0 || c == (CELL_UP | CELL_DOWN));
+				NEED_EQ(c, cell(l, dl->first, i) & (CELL_UP | CELL_DOWN));
+				if (i < l->n_cells[dl->first])
+					NEED_EQ(strcmp(lg[2 * i].s, " ") != 0, c != 0);
+			}
+		}
+	}
+	display_free(&d);
+	free(lg);
+	free(plain);
+	return folds;
+}
+
+static uint32_t rnd(uint32_t *seed, uint32_t n)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) % n;
+}
+
+/* A history of N revisions: bases, linear runs, merges of 2 and 3 across lanes,
+ * missing parents, depends_on, and now and then a parent named before it is
+ * defined (which may close a cycle) or itself. */
+static char *generate(uint32_t seed, uint32_t n)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t kind = rnd(&seed, 100), near = i > 6 ? i - 6 : 0;
+
+		sb_addf(&sb, "r%u", i);
+		if (i == 0 || kind < 12) {
+			/* a base: a new piece unless something joins it later */
+		} else if (kind < 70) {
+			sb_addf(&sb, " r%u", rnd(&seed, 3) ? i - 1 : near + rnd(&seed, i - near));
+		} else if (kind < 86) {
+			uint32_t a = rnd(&seed, i), b = rnd(&seed, i), c = rnd(&seed, i);
+
+			sb_addf(&sb, " r%u", a);
+			if (b != a)
+				sb_addf(&sb, " r%u", b);
+			if (kind < 78 && c != a && c != b)
+				sb_addf(&sb, " r%u", c);
+		} else if (kind < 92) {
+			sb_addf(&sb, " gone%u", rnd(&seed, 4));
+			if (kind & 1)
+				sb_addf(&sb, " r%u", rnd(&seed, i));
+		} else if (kind < 97) {
+			sb_addf(&sb, " r%u +r%u", i - 1, rnd(&seed, i));
+		} else if (kind & 1) {
+			sb_addf(&sb, " r%u", i + 1 + rnd(&seed, 3)); /* defined later */
+		} else {
+			sb_addf(&sb, " r%u", i); /* itself */
+		}
+		sb_addc(&sb, '\n');
+	}
+	return sb_detach(&sb);
+}
+
+static void test_every_line_is_an_edge(void **state)
+{
+	uint32_t pieces = 0, merges = 0, phantoms = 0, folds = 0;
+
+	(void)state;
+	for (uint32_t seed = 1; seed <= 400; seed++) {
+		char *text = generate(seed, 1 + seed % 60);
+		struct project p;
+		struct layout l;
+
+		graph_text_load(&p, text);
+		layout_build(&l, &p);
+		bad_line = 0;
+		check_joints(&l);
+		check_lines(&p, &l);
+		check_pieces(&p, &l);
+		folds += check_folds(&p, &l);
+		if (bad_line) {
+			char *pic = picture(text, true);
+
+			print_error("seed %u: check at line %d fails on\n%s\n%s", seed, bad_line, text, pic);
+			free(pic);
+		}
+		assert_int_equal(bad_line, 0);
+		pieces += l.n_pieces;
+		for (uint32_t v = 0; v < p.graph.n; v++) {
+			merges += p.graph.nodes[v].down.n > 1;
+			phantoms += p.graph.nodes[v].phantom;
+		}
+		layout_free(&l);
+		project_free(&p);
+		free(text);
+	}
+	/* the generator reaches what the invariant is about */
+	assert_true(pieces > 1000);
+	assert_true(merges > 500);
+	assert_true(phantoms > 200);
+	assert_true(folds > 100);
+}
+
+/* The checks fail on a picture that draws a line the graph does not have. */
+static void test_invariant_catches_a_false_line(void **state)
+{
+	struct project p;
+	struct layout l;
+	uint32_t r;
+
+	(void)state;
+	graph_text_load(&p, "a0\nb0\nb1 b0\n");
+	layout_build(&l, &p);
+	bad_line = 0;
+	check_joints(&l);
+	check_lines(&p, &l);
+	check_pieces(&p, &l);
+	assert_int_equal(bad_line, 0);
+	/* join the last row of one piece to the first of the next, as before */
+	r = l.piece[1] != l.piece[0] ? 0 : 1;
+	assert_int_not_equal(l.piece[r], l.piece[r + 1]);
+	l.cells[l.cell_off[r]] |= CELL_DOWN;
+	l.cells[l.cell_off[r + 1]] |= CELL_UP;
+	check_joints(&l);
+	assert_int_equal(bad_line, 0); /* the joints meet... */
+	check_lines(&p, &l);
+	assert_int_not_equal(bad_line, 0); /* ...but no edge is there */
+	layout_free(&l);
+	project_free(&p);
 }
 
 static void test_folding_linear_runs(void **state)
@@ -152,6 +493,10 @@ int main(void)
 		cmocka_unit_test(test_long_lived_branches),
 		cmocka_unit_test(test_crossing_lanes),
 		cmocka_unit_test(test_disconnected_and_phantom),
+		cmocka_unit_test(test_pieces_never_share_lanes),
+		cmocka_unit_test(test_depends_on_draws_no_line),
+		cmocka_unit_test(test_every_line_is_an_edge),
+		cmocka_unit_test(test_invariant_catches_a_false_line),
 		cmocka_unit_test(test_folding_linear_runs),
 	};
 

@@ -5,7 +5,15 @@
  * right) the lines at that spot connect to, plus whether the row's revision sits
  * there; the view turns that into box-drawing or ASCII glyphs. Rows run children
  * first (history order). The layout is computed once per graph change; folding
- * long linear runs is a cheap second pass over it. No ncurses here. */
+ * long linear runs is a cheap second pass over it. No ncurses here.
+ *
+ * The picture never shows an edge the graph does not have. Pieces of the history
+ * that no down_revision joins are laid out one after the other, each a block of
+ * rows of its own that starts with no lane open (history order is kept inside a
+ * piece), so no line of one piece runs past a revision of another; the view puts
+ * a rule between two pieces. A base (down_revision None) has a root glyph of its
+ * own, as tig draws a root commit, so nothing reads as going on below it.
+ * tests/test_layout.c traces every line of generated pictures back to an edge. */
 #ifndef MIGTREE_LAYOUT_H
 #define MIGTREE_LAYOUT_H
 
@@ -22,6 +30,9 @@ enum {
 	CELL_NODE = 16, /* the row's revision is in this lane */
 };
 
+/* What a row's revision is, for its glyph: ● (*), a base ◎ (I), a missing one ◌ (x). */
+enum row_kind { ROW_REVISION, ROW_BASE, ROW_PHANTOM };
+
 struct layout {
 	uint32_t n_rows;
 	uint32_t *node;      /* row -> graph node */
@@ -29,19 +40,35 @@ struct layout {
 	uint32_t *cell_off;  /* row -> first cell in cells */
 	uint16_t *n_cells;   /* row -> number of lanes drawn */
 	uint16_t *lane;      /* row -> lane of its revision */
+	uint32_t *piece;     /* row -> connected piece, numbered top-down; a piece's rows are contiguous */
+	uint8_t *kind;       /* row -> enum row_kind */
 	uint8_t *cells;
 	size_t n_cells_total, cap_cells;
 	uint16_t max_lanes;
+	uint32_t n_pieces;
 };
 
-/* Rows in history order (then anything only a cycle reaches) and their lanes. */
+/* Rows in history order (then anything only a cycle reaches), grouped by piece
+ * (pieces in the order their first row comes), and their lanes. Pieces are joined
+ * by down_revision only: the edges drawn (depends_on shows as a marker). */
 void layout_build(struct layout *l, const struct project *p);
 void layout_free(struct layout *l);
 
-/* The glyphs of ROW's lanes: two columns per lane ("● ", "│ ", "├─"), UTF-8 or
- * ASCII. Written to BUF (NUL-terminated); returns the number of columns. */
-int layout_row_glyphs(const struct layout *l, uint32_t row, bool ascii, bool phantom, char *buf,
-		      size_t size);
+/* One column of a row's graph, and the lane whose line it draws (for a colour by
+ * lane: the lane itself, or for a horizontal line the lane it leads to). */
+struct lane_glyph {
+	const char *s; /* one column: a UTF-8 or ASCII glyph, or " " */
+	uint16_t lane;
+	bool node;     /* the revision's own glyph */
+};
+
+/* ROW's graph in OUT (room for 2 * n_cells[row]): two columns per lane, the
+ * lane's glyph ("●", "│", "├") then the line to its right ("─" or " ").
+ * Returns the number of columns. */
+int layout_row_symbols(const struct layout *l, uint32_t row, bool ascii, struct lane_glyph *out);
+
+/* The same written to BUF (NUL-terminated) as text; returns the columns. */
+int layout_row_glyphs(const struct layout *l, uint32_t row, bool ascii, char *buf, size_t size);
 
 /* Folding: a display line is either one row or a run of rows shown as one line. */
 struct display_line {
@@ -63,5 +90,11 @@ void display_build(struct display *d, const struct layout *l, const bool *plain,
 void display_free(struct display *d);
 /* The display line holding ROW. */
 uint32_t display_find(const struct display *d, uint32_t row);
+
+/* A folded run's graph (as layout_row_symbols): each lane that runs through it
+ * as "│", the run's own lane dotted ("┊"). Every row of a run has the same lanes
+ * (no line starts or ends inside one), so this hides no edge and adds none. */
+int layout_fold_symbols(const struct layout *l, const struct display_line *dl, bool ascii,
+			struct lane_glyph *out);
 
 #endif

@@ -198,6 +198,9 @@ int ui_run_program(struct ui *ui, char *const argv[]);
 
 void main_view_draw(struct ui *ui, int top, int height);
 bool main_view_request(struct ui *ui, enum request req, int key, int height);
+/* The display line drawn on screen row Y of the main view (false: a rule
+ * between pieces, or nothing). */
+bool main_view_line_at(const struct ui *ui, int y, uint32_t *line);
 void detail_view_draw(struct ui *ui, int top, int height);
 bool detail_view_request(struct ui *ui, enum request req, int key, int height);
 void problem_view_draw(struct ui *ui, int top, int height);
@@ -245,7 +248,8 @@ void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, boo
 enum color_role {
 	C_NORMAL = 0, C_SELECTED, C_STATUS, C_PHANTOM, C_ERROR, C_WARNING, C_HEAD, C_BASE,
 	C_LABEL, C_DEPEND, C_ID, C_DATE, C_TITLE, C_MATCH, C_GRAPH, C_SIDE_BASE, C_SIDE_HEAD,
-	C_SIDE_BOTH, C_ROLE_COUNT
+	C_SIDE_BOTH, C_LANE1, C_LANE2, C_LANE3, C_LANE4, C_LANE5, /* graph lanes after the first (C_GRAPH) */
+	C_ROLE_COUNT
 };
 void draw_init_colors(bool color);
 int draw_attr(enum color_role role);

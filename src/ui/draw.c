@@ -29,6 +29,10 @@ void draw_init_colors(bool color)
 		[C_GRAPH] = { COLOR_MAGENTA, -1, 0 },
 		[C_SIDE_BASE] = { COLOR_BLUE, -1, A_BOLD }, [C_SIDE_HEAD] = { COLOR_GREEN, -1, A_BOLD | A_UNDERLINE },
 		[C_SIDE_BOTH] = { COLOR_RED, -1, A_BOLD | A_UNDERLINE },
+		/* graph lanes by index, C_GRAPH first: no red (missing, errors) */
+		[C_LANE1] = { COLOR_CYAN, -1, 0 }, [C_LANE2] = { COLOR_GREEN, -1, 0 },
+		[C_LANE3] = { COLOR_YELLOW, -1, 0 }, [C_LANE4] = { COLOR_BLUE, -1, 0 },
+		[C_LANE5] = { COLOR_WHITE, -1, 0 },
 	};
 
 	if (color && has_colors()) {

@@ -144,11 +144,13 @@ static const char role_code[C_ROLE_COUNT] = {
 	[C_STATUS] = 's', [C_TITLE] = 't', [C_PHANTOM] = 'p', [C_ERROR] = 'e', [C_WARNING] = 'w',
 	[C_HEAD] = 'h', [C_BASE] = 'b', [C_LABEL] = 'l', [C_DEPEND] = 'd', [C_ID] = 'i',
 	[C_DATE] = 'a', [C_GRAPH] = 'g', [C_SIDE_BASE] = 'o', [C_SIDE_HEAD] = 'y', [C_SIDE_BOTH] = 'z',
+	[C_LANE1] = 'c', [C_LANE2] = 'f', [C_LANE3] = 'j', [C_LANE4] = 'k', [C_LANE5] = 'm',
 };
 
 #define LEGEND "-- attributes: . plain, # reverse, + bold, _ underline; colours: s status, " \
 	"t title, p phantom, e error, w warning, h head, b base, l label, d dependency, " \
-	"i id, a date, g graph, review sides: o base, y head, z both (capital: reversed too)"
+	"i id, a date, graph lanes g c f j k m (then g again), review sides: o base, y head, " \
+	"z both (capital: reversed too)"
 
 /* A cell's code: its colour role found from its colour pair (draw.c gives each
  * role its own), else its attributes. Reverse is the selection. */

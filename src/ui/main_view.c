@@ -62,23 +62,36 @@ static int draw_markers(struct ui *ui, const struct node *nd, int max)
 	return used;
 }
 
-/* A folded run: its lanes, a dotted line where the revisions are, and a count. */
-static void draw_folded(struct ui *ui, const struct display_line *dl, int y, int width)
+/* The colour of lane LANE: a small palette cycling by lane, as tig and
+ * `git log --graph --color` colour their lines. The glyphs differ without it. */
+static enum color_role lane_role(uint16_t lane)
 {
-	const struct graph *g = &ui->project.graph;
-	const uint8_t *cells = ui->layout.cells + ui->layout.cell_off[dl->first];
-	uint16_t lane = ui->layout.lane[dl->first];
-	char buf[512];
+	static const enum color_role palette[] = { C_GRAPH, C_LANE1, C_LANE2, C_LANE3, C_LANE4, C_LANE5 };
+
+	return palette[lane % (sizeof(palette) / sizeof(palette[0]))];
+}
+
+/* N graph columns G at the cursor, at most MAX; a missing revision's glyph in
+ * the phantom colour. Returns the columns used. */
+static int draw_graph(const struct lane_glyph *g, int n, bool phantom, int max)
+{
 	int used = 0;
 
-	for (uint16_t i = 0; i < ui->layout.n_cells[dl->first] && used + 2 <= width; i++) {
-		const char *glyph = i == lane ? (ui->ascii ? ": " : "\u250a ")
-				    : (cells[i] & (CELL_UP | CELL_DOWN)) ? (ui->ascii ? "| " : "\u2502 ")
-									  : "  ";
+	for (int i = 0; i < n && used < max; i++)
+		used += put(g[i].node && phantom ? C_PHANTOM : lane_role(g[i].lane), g[i].s, max - used);
+	return used;
+}
 
-		move(y, used);
-		used += put(C_GRAPH, glyph, 2);
-	}
+/* A folded run: its lanes, a dotted line where the revisions are, and a count. */
+static void draw_folded(struct ui *ui, const struct display_line *dl, int y, int width,
+			struct lane_glyph *lg)
+{
+	const struct graph *g = &ui->project.graph;
+	int n = layout_fold_symbols(&ui->layout, dl, ui->ascii, lg), used;
+	char buf[512];
+
+	move(y, 0);
+	used = draw_graph(lg, n, false, width);
 	snprintf(buf, sizeof(buf), "%s %u revisions (%s %s %s), z unfolds", ui->ascii ? "..." : "\u2026",
 		 dl->last - dl->first + 1, g->nodes[ui->layout.node[dl->first]].id,
 		 ui->ascii ? "..." : "\u2026", g->nodes[ui->layout.node[dl->last]].id);
@@ -89,15 +102,35 @@ static void draw_folded(struct ui *ui, const struct display_line *dl, int y, int
 /* Draw ID in IDW columns, a "…" at the end when it does not fit. */
 static int put_id(struct ui *ui, int role, const char *id, int idw)
 {
-	int n = (int)strlen(id);
+	int n = draw_width(id);
 
 	if (n <= idw)
 		return put(role, id, idw);
-	put(role, id, idw - 1);
-	return put(role, ui->ascii ? "~" : "\u2026", 1) + idw - 1;
+	if (idw < 1)
+		return 0;
+	n = put(role, id, idw - 1);
+	return put(role, ui->ascii ? "~" : "\u2026", 1) + n;
 }
 
-static void draw_row(struct ui *ui, uint32_t row, int y, int width, int idw, int graph_w)
+static const char *mark_glyph(const struct ui *ui, uint32_t v)
+{
+	if (ui->mark[v] == MARK_ERROR)
+		return ui->ascii ? "E " : "\u2717 ";
+	return ui->mark[v] == MARK_WARNING ? "! " : "  ";
+}
+
+/* A missing revision's id is the very text to type (in `c` or a fix): it is
+ * never cut to fit the column; the text after it is. */
+static int phantom_id_width(const char *id, int idw, int room)
+{
+	int n = draw_width(id);
+
+	n = n > idw ? n : idw;
+	return n < room ? n : room;
+}
+
+static void draw_row(struct ui *ui, uint32_t row, int y, int width, int idw, int graph_w,
+		     struct lane_glyph *lg)
 {
 	const struct graph *g = &ui->project.graph;
 	uint32_t v = ui->layout.node[row];
@@ -106,25 +139,22 @@ static void draw_row(struct ui *ui, uint32_t row, int y, int width, int idw, int
 	int used, date_w = 0, cols;
 	const char *date = nd->phantom ? NULL : nd->file->doc_create_date.value;
 
-	cols = layout_row_glyphs(&ui->layout, row, ui->ascii, nd->phantom, buf, sizeof(buf));
+	cols = layout_row_symbols(&ui->layout, row, ui->ascii, lg);
 	move(y, 0);
-	used = put(nd->phantom ? C_PHANTOM : C_GRAPH, buf, width < cols ? width : cols);
+	used = draw_graph(lg, cols, nd->phantom, width);
 	used = graph_w > used && graph_w < width ? graph_w : used; /* ids line up */
 	if (used < width) {
-		const char *m = ui->mark[v] == MARK_ERROR ? (ui->ascii ? "E " : "\u2717 ")
-				: ui->mark[v] == MARK_WARNING ? "! " : "  ";
-
 		move(y, used);
-		used += put(ui->mark[v] == MARK_ERROR ? C_ERROR : C_WARNING, m, width - used);
+		used += put(ui->mark[v] == MARK_ERROR ? C_ERROR : C_WARNING, mark_glyph(ui, v), width - used);
 	}
 	if (used < width) {
-		int n;
+		int n, w = nd->phantom ? phantom_id_width(nd->id, idw, width - used) : idw;
 
 		move(y, used);
 		n = put_id(ui, ui->search && ui_node_matches(ui, v) ? C_MATCH : (nd->phantom ? C_PHANTOM : C_ID),
-			   nd->id, (idw < width - used ? idw : width - used));
+			   nd->id, (w < width - used ? w : width - used));
 		used += n;
-		for (; n < idw + 1 && used < width; n++, used++)
+		for (; n < w + 1 && used < width; n++, used++)
 			addch(' ');
 	}
 	if (used < width)
@@ -147,6 +177,57 @@ static void draw_row(struct ui *ui, uint32_t row, int y, int width, int idw, int
 	}
 }
 
+/* Whether a rule goes above screen line LINE: the line before it shows another
+ * piece of the history. A rule, not a blank line: a blank reads as the end of
+ * the list, and tig-like lists separate sections with a line. */
+static bool rule_above(const struct ui *ui, uint32_t line)
+{
+	if (line == 0 || line >= ui_line_count(ui))
+		return false;
+	return ui->layout.piece[ui_line(ui, line - 1)->first] != ui->layout.piece[ui_line(ui, line)->first];
+}
+
+/* The rule above LINE: dashes under the graph and marks, then which piece. */
+static void draw_rule(const struct ui *ui, uint32_t line, int y, int width, int graph_w)
+{
+	char buf[64];
+	int used = 0;
+
+	move(y, 0);
+	for (; used < width && used < graph_w + 2; used++)
+		put(C_DATE, ui->ascii ? "-" : "\u254c", 1);
+	snprintf(buf, sizeof(buf), " unconnected piece %u of %u", ui->layout.piece[ui_line(ui, line)->first] + 1,
+		 ui->layout.n_pieces);
+	if (used < width)
+		put(C_DATE, buf, width - used);
+}
+
+/* Screen rows that display lines FROM..TO take, rules between them included. */
+static uint32_t rows_between(const struct ui *ui, uint32_t from, uint32_t to)
+{
+	uint32_t rows = to - from + 1;
+
+	for (uint32_t k = from + 1; k <= to; k++)
+		rows += rule_above(ui, k);
+	return rows;
+}
+
+bool main_view_line_at(const struct ui *ui, int y, uint32_t *line)
+{
+	uint32_t n = ui_line_count(ui);
+	int row = 0;
+
+	for (uint32_t k = ui->top; k < n && row <= y; k++, row++) {
+		if (k > ui->top && rule_above(ui, k) && row++ == y)
+			return false; /* a rule */
+		if (row == y) {
+			*line = k;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Columns the widest graph among the lines on screen needs (at most a third). */
 static int graph_width(const struct ui *ui, int height)
 {
@@ -162,10 +243,22 @@ static int graph_width(const struct ui *ui, int height)
 	return w < COLS / 3 ? w : COLS / 3;
 }
 
+/* The id column: as wide as the longest id (measured once per graph), at most
+ * 40% of the width, at least 8; the message takes the rest. */
+static int id_column(const struct ui *ui, int width)
+{
+	int cap = width * 2 / 5;
+
+	if (cap < 8)
+		cap = 8;
+	return ui->id_w < cap ? ui->id_w : cap;
+}
+
 void main_view_draw(struct ui *ui, int top, int height)
 {
-	uint32_t n = ui_line_count(ui);
-	int idw = ui->id_w, width = COLS, graph_w;
+	uint32_t n = ui_line_count(ui), line = 0;
+	int width = COLS, idw = id_column(ui, width), graph_w;
+	struct lane_glyph *lg = xmalloc((2 * (size_t)ui->layout.max_lanes + 2) * sizeof(*lg));
 
 	if (ui->sel >= n)
 		ui->sel = n ? n - 1 : 0;
@@ -173,25 +266,34 @@ void main_view_draw(struct ui *ui, int top, int height)
 		ui->top = ui->sel;
 	if (height > 0 && ui->sel >= ui->top + (uint32_t)height)
 		ui->top = ui->sel - (uint32_t)height + 1;
+	while (height > 0 && ui->top < ui->sel && rows_between(ui, ui->top, ui->sel) > (uint32_t)height)
+		ui->top++; /* rules take rows too */
 	graph_w = graph_width(ui, height);
-	for (int i = 0; i < height; i++) {
-		uint32_t line = ui->top + (uint32_t)i;
+	line = ui->top;
+	for (int i = 0; i < height; i++, line++) {
 		const struct display_line *dl;
 
 		draw_fill(top + i, 0, width);
 		if (line >= n)
 			continue;
+		if (line > ui->top && rule_above(ui, line)) {
+			draw_rule(ui, line, top + i, width, graph_w);
+			if (++i == height)
+				break;
+			draw_fill(top + i, 0, width);
+		}
 		dl = ui_line(ui, line);
 		if (dl->first != dl->last)
-			draw_folded(ui, dl, top + i, width);
+			draw_folded(ui, dl, top + i, width, lg);
 		else
-			draw_row(ui, dl->first, top + i, width, idw, graph_w);
+			draw_row(ui, dl->first, top + i, width, idw, graph_w, lg);
 		if (line == ui->sel)
 			mvchgat(top + i, 0, -1, A_REVERSE, 0, NULL);
 	}
 	if (n == 0)
 		mvaddstr(top, 0, ui->restrict_spec ? "Nothing in this range (Esc shows everything)."
 						   : "No migration files here.");
+	free(lg);
 }
 
 /* Next display line, after SEL in direction DIR, whose first node passes TEST. */

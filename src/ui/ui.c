@@ -36,27 +36,18 @@ static bool row_is_plain(const struct ui *ui, uint32_t row)
 	return true;
 }
 
-/* Width of the id column: the longest id, within reason. */
+/* Width of the id column: the longest id as drawn (<U+200B> is 8 columns). The
+ * main view caps it at a share of the screen. A missing revision's id is left
+ * out: its row takes the room it needs. */
 static int id_width(const struct graph *g)
 {
-	static const int cap = 28;
 	int w = 8;
 
-	for (uint32_t i = 0; i < g->n && w < cap; i++) {
-		const char *id = g->nodes[i].id;
-		int n = (int)strlen(id);
-
-		if (quote_terminal_needed(id, strlen(id))) { /* measured as drawn: <U+200B> is 8 */
-			struct strbuf sb;
-
-			sb_init(&sb);
-			quote_terminal(&sb, id, strlen(id));
-			n = (int)sb.len;
-			sb_free(&sb);
-		}
+	for (uint32_t i = 0; i < g->n; i++) {
+		int n = g->nodes[i].phantom ? 0 : draw_width(g->nodes[i].id);
 
 		if (n > w)
-			w = n < cap ? n : cap;
+			w = n;
 	}
 	return w;
 }
@@ -550,8 +541,10 @@ static void mouse(struct ui *ui)
 	} else if (ui->view == VIEW_MAIN || ui->view == VIEW_DETAIL) {
 		int main_h = ui->view == VIEW_MAIN ? LINES - 1 : ui_detail_split(LINES - 1);
 
-		if (mouse_row >= 0 && mouse_row < main_h && ui->top + (uint32_t)mouse_row < n)
-			ui->sel = ui->top + (uint32_t)mouse_row;
+		uint32_t line;
+
+		if (mouse_row >= 0 && mouse_row < main_h && main_view_line_at(ui, mouse_row, &line))
+			ui->sel = line;
 	}
 }
 
