@@ -110,50 +110,193 @@ void graph_find_cycles(struct graph *g)
 	free(t.on_stack);
 }
 
-/* Alembic drops from a revision's dependencies those that one of its versioned
- * ancestors already declares (_normalize_depends_on). */
-void graph_normalize_deps(struct graph *g)
+/* Dependency normalization (Alembic's _normalize_depends_on): a revision's
+ * dependency is dropped when one of its ancestors (through down_revision) already
+ * declares it. Walking every ancestor of every revision with depends_on is
+ * quadratic, so the declared targets are carried up instead: one pass in
+ * topological order over down_revision, each node holding a bitset of the
+ * targets declared strictly below it. Only targets declared by two or more
+ * revisions can be dropped, so the bitsets range over those alone, and a node
+ * that adds nothing shares its parent's bitset: new bitsets are made only at
+ * declarers and at merges. Work is O(n + (declarers + merges) x shared targets
+ * / 64) words. Revisions that a cycle leaves unordered (Kahn never reaches
+ * them) keep the ancestor walk, which is exact on cycles too. */
+struct norm {
+	uint32_t *slot;      /* target node -> bit, or NO_NODE when declared once */
+	uint32_t words;      /* 64-bit words per bitset */
+	uint64_t **below;    /* node -> targets declared strictly below (NULL: none) */
+	uint64_t **out;      /* node -> below + its own: what its children inherit */
+	uint64_t **bits;     /* every bitset made, to free */
+	size_t n_bits, cap_bits;
+};
+
+static uint64_t *norm_new(struct graph *g, struct norm *nm, const uint64_t *from)
 {
-	uint32_t *seen = xcalloc(g->n, sizeof(uint32_t)), stamp = 0;
+	uint64_t *b = xcalloc(nm->words, sizeof(uint64_t));
+
+	if (from)
+		memcpy(b, from, nm->words * sizeof(uint64_t));
+	GROW(nm->bits, nm->cap_bits, nm->n_bits + 1);
+	nm->bits[nm->n_bits++] = b;
+	g->work.normalize += nm->words;
+	return b;
+}
+
+/* Bits for the targets declared by two or more revisions. */
+static bool norm_slots(struct graph *g, struct norm *nm)
+{
+	uint32_t *count = xcalloc(g->n ? g->n : 1, sizeof(uint32_t)), n_slots = 0;
+
+	nm->slot = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++)
+		for (uint32_t k = 0; k < g->nodes[i].deps.n; k++)
+			count[g->nodes[i].deps.v[k]]++;
+	for (uint32_t t = 0; t < g->n; t++)
+		nm->slot[t] = count[t] > 1 ? n_slots++ : NO_NODE;
+	free(count);
+	nm->words = (n_slots + 63) / 64;
+	return n_slots > 0;
+}
+
+static void norm_visit(struct graph *g, struct norm *nm, uint32_t v)
+{
+	const struct node *nd = &g->nodes[v];
+	uint64_t *below = NULL;
+	bool owned = false;
+
+	g->work.normalize++;
+	for (uint32_t k = 0; k < nd->down.n; k++) {
+		uint64_t *o = nm->out[nd->down.v[k]];
+
+		if (!o || o == below)
+			continue;
+		if (!below) {
+			below = o;
+			continue;
+		}
+		if (!owned) { /* a merge of two different sets: into a copy */
+			below = norm_new(g, nm, below);
+			owned = true;
+		}
+		for (uint32_t w = 0; w < nm->words; w++)
+			below[w] |= o[w];
+		g->work.normalize += nm->words;
+	}
+	nm->below[v] = below;
+	nm->out[v] = below;
+	for (uint32_t k = 0; k < nd->deps.n; k++) {
+		uint32_t s = nm->slot[nd->deps.v[k]];
+
+		if (s == NO_NODE)
+			continue;
+		if (nm->out[v] == below)
+			nm->out[v] = norm_new(g, nm, below);
+		nm->out[v][s / 64] |= 1ull << (s % 64);
+	}
+}
+
+/* Visit every node after its down revisions (Kahn); returns how many it reached. */
+static uint32_t norm_pass(struct graph *g, struct norm *nm, bool *done)
+{
+	uint32_t *left = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t)), reached = 0;
+	struct u32vec ready = { 0 };
+
+	for (uint32_t i = 0; i < g->n; i++)
+		if ((left[i] = g->nodes[i].down.n) == 0)
+			u32_push(&ready, i);
+	while (ready.n) {
+		uint32_t v = ready.v[--ready.n];
+		const struct node *nd = &g->nodes[v];
+
+		norm_visit(g, nm, v);
+		done[v] = true;
+		reached++;
+		for (uint32_t k = 0; k < nd->children.n; k++)
+			if (--left[nd->children.v[k]] == 0)
+				u32_push(&ready, nd->children.v[k]);
+	}
+	free(ready.v);
+	free(left);
+	return reached;
+}
+
+/* The exact walk for a revision a cycle leaves unordered. */
+static void norm_walk(struct graph *g, uint32_t i, bool *drop, uint32_t *seen, uint32_t stamp)
+{
+	const struct node *nd = &g->nodes[i];
 	struct u32vec todo = { 0 };
 
-	for (uint32_t i = 0; i < g->n; i++) {
-		struct node *nd = &g->nodes[i];
-		bool *drop = NULL;
+	for (uint32_t k = 0; k < nd->down.n; k++)
+		u32_push(&todo, nd->down.v[k]);
+	while (todo.n) {
+		uint32_t a = todo.v[--todo.n];
+		const struct node *an = &g->nodes[a];
 
-		if (nd->deps.n) {
-			drop = xcalloc(nd->deps.n, sizeof(bool));
-			stamp++;
-			todo.n = 0;
-			for (uint32_t k = 0; k < nd->down.n; k++)
-				u32_push(&todo, nd->down.v[k]);
-			while (todo.n) {
-				uint32_t a = todo.v[--todo.n];
-				struct node *an = &g->nodes[a];
-
-				if (seen[a] == stamp || a == i)
-					continue;
-				seen[a] = stamp;
-				for (uint32_t k = 0; k < nd->deps.n; k++)
-					if (u32_contains(&an->deps, nd->deps.v[k]))
-						drop[k] = true;
-				for (uint32_t k = 0; k < an->down.n; k++)
-					u32_push(&todo, an->down.v[k]);
-			}
-		}
-		for (uint32_t k = 0; k < nd->down.n; k++)
-			u32_push(&nd->norm_down, nd->down.v[k]);
-		for (uint32_t k = 0; k < nd->deps.n; k++) {
-			if (drop[k])
-				continue;
-			u32_push(&nd->norm_deps, nd->deps.v[k]);
-			if (!u32_contains(&nd->norm_down, nd->deps.v[k]))
-				u32_push(&nd->norm_down, nd->deps.v[k]);
-		}
-		free(drop);
+		g->work.normalize++;
+		if (seen[a] == stamp || a == i)
+			continue;
+		seen[a] = stamp;
+		for (uint32_t k = 0; k < nd->deps.n; k++)
+			if (u32_contains(&an->deps, nd->deps.v[k]))
+				drop[k] = true;
+		for (uint32_t k = 0; k < an->down.n; k++)
+			u32_push(&todo, an->down.v[k]);
 	}
 	free(todo.v);
+}
+
+static void norm_store(struct graph *g, uint32_t i, const bool *drop)
+{
+	struct node *nd = &g->nodes[i];
+
+	for (uint32_t k = 0; k < nd->down.n; k++)
+		u32_push(&nd->norm_down, nd->down.v[k]);
+	for (uint32_t k = 0; k < nd->deps.n; k++) {
+		if (drop[k])
+			continue;
+		u32_push(&nd->norm_deps, nd->deps.v[k]);
+		if (!u32_contains(&nd->norm_down, nd->deps.v[k]))
+			u32_push(&nd->norm_down, nd->deps.v[k]);
+	}
+}
+
+void graph_normalize_deps(struct graph *g)
+{
+	struct norm nm = { 0 };
+	bool *done = xcalloc(g->n ? g->n : 1, sizeof(bool)), *drop = NULL;
+	uint32_t *seen = NULL, stamp = 0, max_deps = 1;
+	bool any = norm_slots(g, &nm);
+
+	nm.below = xcalloc(g->n ? g->n : 1, sizeof(*nm.below));
+	nm.out = xcalloc(g->n ? g->n : 1, sizeof(*nm.out));
+	if (any && norm_pass(g, &nm, done) < g->n)
+		seen = xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++)
+		if (g->nodes[i].deps.n > max_deps)
+			max_deps = g->nodes[i].deps.n;
+	drop = xmalloc(max_deps * sizeof(bool));
+	for (uint32_t i = 0; i < g->n; i++) {
+		const struct node *nd = &g->nodes[i];
+
+		memset(drop, 0, max_deps * sizeof(bool));
+		for (uint32_t k = 0; any && done[i] && nm.below[i] && k < nd->deps.n; k++) {
+			uint32_t s = nm.slot[nd->deps.v[k]];
+
+			drop[k] = s != NO_NODE && (nm.below[i][s / 64] >> (s % 64) & 1);
+		}
+		if (any && !done[i] && nd->deps.n)
+			norm_walk(g, i, drop, seen, ++stamp);
+		norm_store(g, i, drop);
+	}
+	for (size_t k = 0; k < nm.n_bits; k++)
+		free(nm.bits[k]);
+	free(nm.bits);
+	free(nm.below);
+	free(nm.out);
+	free(nm.slot);
+	free(done);
 	free(seen);
+	free(drop);
 }
 
 struct label_sets {

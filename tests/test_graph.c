@@ -214,6 +214,174 @@ static void test_invalid_revision_id(void **state)
 	project_free(&p);
 }
 
+/* ---- generated histories: oracles and bounds on the work done ---------------- */
+
+struct gen_opts {
+	unsigned n, seed;
+	unsigned deps_pct;     /* revisions with a depends_on */
+	unsigned shared_deps;  /* when not 0: dependencies drawn from this many targets */
+	unsigned label_every;  /* a branch label on every Kth revision (0: none) */
+	unsigned missing_pct;  /* parents renamed to an id no file defines */
+	bool cycle;            /* one down_revision loop near the start */
+};
+
+static unsigned gen_rand(unsigned *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return (*s >> 8) & 0xffffff;
+}
+
+/* gen_history.py's shape: a main line, feature branches that fork and merge back. */
+static char *gen_history(const struct gen_opts *o)
+{
+	struct strbuf sb;
+	unsigned s = o->seed, main_tip = 0, *open = xmalloc(o->n * sizeof(unsigned)), n_open = 0;
+
+	sb_init(&sb);
+	for (unsigned i = 0; i < o->n; i++) {
+		unsigned r = gen_rand(&s) % 100, down[2], nd = 0;
+
+		if (i == 0)
+			nd = 0;
+		else if (n_open && r < 6) {
+			unsigned k = gen_rand(&s) % n_open;
+
+			down[nd++] = main_tip;
+			down[nd++] = open[k];
+			open[k] = open[--n_open];
+			main_tip = i;
+		} else if (r < 10) {
+			down[nd++] = main_tip;
+			open[n_open++] = i;
+		} else if (n_open && r < 35) {
+			unsigned k = gen_rand(&s) % n_open;
+
+			down[nd++] = open[k];
+			open[k] = i;
+		} else {
+			down[nd++] = main_tip;
+			main_tip = i;
+		}
+		sb_addf(&sb, "r%u", i);
+		for (unsigned k = 0; k < nd; k++) {
+			bool gone = o->missing_pct && gen_rand(&s) % 100 < o->missing_pct;
+
+			sb_addf(&sb, gone ? " gone%u" : " r%u", down[k]);
+		}
+		if (o->cycle && i == 3)
+			sb_adds(&sb, " r5");
+		if (i > 2 && gen_rand(&s) % 100 < o->deps_pct) {
+			unsigned t = o->shared_deps ? gen_rand(&s) % o->shared_deps : gen_rand(&s) % i;
+
+			sb_addf(&sb, " +r%u", t);
+			if (gen_rand(&s) % 4 == 0)
+				sb_addf(&sb, " +r%u", gen_rand(&s) % i);
+		}
+		if (o->label_every && i % o->label_every == 0)
+			sb_addf(&sb, " @lab%u", i);
+		sb_addc(&sb, '\n');
+	}
+	free(open);
+	return sb_detach(&sb);
+}
+
+/* The quadratic normalization it replaced: every ancestor of every revision with
+ * depends_on, walked. The oracle for the one-pass version. */
+static void oracle_norm_deps(const struct graph *g, uint32_t i, struct u32vec *out)
+{
+	const struct node *nd = &g->nodes[i];
+	bool *seen = xcalloc(g->n, sizeof(bool)), *drop = xcalloc(nd->deps.n + 1, sizeof(bool));
+	struct u32vec todo = { 0 };
+
+	for (uint32_t k = 0; k < nd->down.n; k++)
+		u32_push(&todo, nd->down.v[k]);
+	while (todo.n) {
+		uint32_t a = todo.v[--todo.n];
+		const struct node *an = &g->nodes[a];
+
+		if (seen[a] || a == i)
+			continue;
+		seen[a] = true;
+		for (uint32_t k = 0; k < nd->deps.n; k++)
+			if (u32_contains(&an->deps, nd->deps.v[k]))
+				drop[k] = true;
+		for (uint32_t k = 0; k < an->down.n; k++)
+			u32_push(&todo, an->down.v[k]);
+	}
+	for (uint32_t k = 0; k < nd->deps.n; k++)
+		if (!drop[k])
+			u32_push(out, nd->deps.v[k]);
+	free(todo.v);
+	free(seen);
+	free(drop);
+}
+
+static void test_normalized_deps_equal_the_walk(void **state)
+{
+	unsigned dropped = 0;
+
+	(void)state;
+	for (unsigned seed = 1; seed <= 24; seed++) {
+		struct gen_opts o = { .n = 300 + seed * 20, .seed = seed, .deps_pct = 10 + seed % 4 * 10,
+				      .shared_deps = seed % 3 ? 0 : 6 + seed % 5, .missing_pct = seed % 5 == 0,
+				      .cycle = seed % 6 == 0 };
+		char *text = gen_history(&o);
+		struct project p;
+
+		graph_text_load(&p, text);
+		for (uint32_t i = 0; i < p.graph.n; i++) {
+			const struct node *nd = &p.graph.nodes[i];
+			struct u32vec want = { 0 };
+
+			oracle_norm_deps(&p.graph, i, &want);
+			assert_int_equal(want.n, nd->norm_deps.n);
+			if (want.n)
+				assert_memory_equal(want.v, nd->norm_deps.v, want.n * sizeof(uint32_t));
+			dropped += nd->deps.n - want.n;
+			free(want.v);
+		}
+		project_free(&p);
+		free(text);
+	}
+	assert_true(dropped > 100); /* the histories do exercise the rule */
+}
+
+/* Work for a history of N revisions of shape O. */
+static uint64_t work_for(struct gen_opts o, unsigned n, size_t field)
+{
+	char *text;
+	struct project p;
+	uint64_t w;
+
+	o.n = n;
+	text = gen_history(&o);
+	graph_text_load(&p, text);
+	w = *(const uint64_t *)((const char *)&p.graph.work + field);
+	project_free(&p);
+	free(text);
+	return w;
+}
+
+/* 3x the revisions may cost at most 4x the work (linear is 3x). */
+static void assert_near_linear(struct gen_opts o, size_t field)
+{
+	uint64_t small = work_for(o, 1500, field), large = work_for(o, 4500, field);
+
+	print_message("work %llu -> %llu\n", (unsigned long long)small, (unsigned long long)large);
+	assert_true(small > 0);
+	assert_true(large <= small * 4);
+}
+
+static void test_normalization_is_near_linear(void **state)
+{
+	struct gen_opts random_targets = { .seed = 7, .deps_pct = 10 };
+	struct gen_opts shared_targets = { .seed = 8, .deps_pct = 10, .shared_deps = 20 };
+
+	(void)state;
+	assert_near_linear(random_targets, offsetof(struct graph_work, normalize));
+	assert_near_linear(shared_targets, offsetof(struct graph_work, normalize));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +396,8 @@ int main(void)
 		cmocka_unit_test(test_components_heads_and_bases),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_invalid_revision_id),
+		cmocka_unit_test(test_normalized_deps_equal_the_walk),
+		cmocka_unit_test(test_normalization_is_near_linear),
 	};
 
 	return cmocka_run_group_tests_name("graph", tests, NULL, NULL);

@@ -61,6 +61,11 @@ struct graph {
 	uint32_t n_components;
 	bool has_cycle;
 	struct problem_list problems;
+	/* Steps taken by the derivations that once were quadratic (nodes visited,
+	 * words or entries compared), so that tests can bound the work, not the time. */
+	struct graph_work {
+		uint64_t normalize, labels, suggest;
+	} work;
 };
 
 /* Build from FILES (in load order; borrowed, must outlive the graph). */
