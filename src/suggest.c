@@ -8,7 +8,19 @@
  * the revision created just before this one. A candidate that would make a cycle
  * (a descendant of the revision) is never offered, nor, for a loose piece, one of
  * its own revisions (that would not connect it). Each candidate is a fix
- * (fix.h): re-parent the revision onto it, with the signal as its reason. */
+ * (fix.h): re-parent the revision onto it, with the signal as its reason.
+ *
+ * Scanning every revision per missing parent is quadratic when many parents are
+ * missing, so the signals come from indexes built once (struct sindex): file
+ * names and their `_<slug>` suffixes hashed, ids sorted for prefixes, Create Dates
+ * sorted for "just before". "A descendant of V" stays exact without a walk over
+ * every descendant of every V: each candidate is asked about alone, by a walk
+ * down its ancestors that stops below V's level (longest path from a base, so an
+ * ancestor of the candidate at or below that level cannot be V or above it), and
+ * what one walk proves is kept for V's next question. Candidates near V in the
+ * history (the usual case, and Create Date's) make short walks; the worst case
+ * is a walk over the history per candidate, when candidates sit far above V.
+ * A history with a cycle has no levels: it takes the descendants walk per V. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,62 +47,350 @@ static void add_candidate(struct problem *p, const char *target, const char *id,
 	f->rank = rank;
 }
 
-static bool file_name_matches(const struct revision_file *rf, const char *missing)
-{
-	size_t n = strlen(rf->name), m = strlen(missing);
+/* The indexes, built on the first problem that needs them. */
+struct sindex {
+	struct strmap names;     /* file name, name less 3, `_<suffix>` less 3 -> first entry */
+	uint32_t *name_node, *name_next;
+	char *keys;              /* the name keys, one allocation */
+	uint32_t *ids;           /* real nodes by id */
+	const char **keys_sorted;/* ids and owned labels, sorted, for depends_on prefixes */
+	uint32_t *key_node, n_keys;
+	uint32_t *dates, n_dates;/* real nodes with a Create Date, by (date, node) */
+	uint32_t n_real;
+	uint32_t *level;         /* longest path from a base; NULL with a cycle */
+	uint32_t *known, *walked;/* stamps: not a descendant of the current V; visited */
+	uint32_t stamp;
+	struct u32vec stack, trail;
+};
 
-	if (!strcmp(rf->name, missing))
-		return true;
-	if (n == m + 3 && !strncmp(rf->name, missing, m))
-		return true; /* "<missing>.py" */
-	/* "<id>_<missing>.py": the slug written instead of the id */
-	return n > m + 4 && !strncmp(rf->name + n - 3 - m, missing, m) && rf->name[n - 4 - m] == '_';
-}
-
-/* What every missing parent of one revision shares: the revisions that exist (a
- * broken file may name 200,000 missing parents: loops go over files, not
- * phantoms), and the revision's descendants and Create Date candidate, computed
- * once per revision rather than per missing parent. SKIP is a piece whose
- * revisions are no candidates (the loose piece being connected), or NO_NODE. */
+/* What every missing parent of one revision shares: V, whose descendants are no
+ * candidates, and its Create Date candidate, computed once per revision. SKIP is
+ * a piece whose revisions are no candidates (the loose piece being connected), or
+ * NO_NODE. DESC is V's descendants, only for a history with a cycle. */
 struct suggest_ctx {
-	uint32_t *real, n_real;
-	uint32_t v;          /* the revision DESC and DATE_BEST are for */
+	struct sindex *ix;
+	uint32_t v;
 	uint32_t skip;
 	bool *desc;
 	uint32_t date_best;
 };
 
-static bool excluded(const struct graph *g, const struct suggest_ctx *c, uint32_t i)
+/* Is V an ancestor-or-self of C through down_revision and depends_on? A walk down
+ * from C through the nodes above V's level; nodes a finished walk visited cannot
+ * reach V, which the next question about the same V reuses. */
+static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 {
-	return c->desc[i] || (c->skip != NO_NODE && g->nodes[i].component == c->skip);
-}
+	struct sindex *ix = c->ix;
+	uint32_t lv = ix->level[c->v];
+	bool hit = false;
 
-static void by_name_and_prefix(const struct graph *g, struct problem *p, const struct suggest_ctx *c,
-			       const char *missing)
-{
-	uint32_t prefix_hit = NO_NODE, prefix_count = 0;
-	const char *target = g->nodes[c->v].id;
+	if (x == c->v)
+		return true;
+	if (ix->level[x] <= lv || ix->known[x] == ix->stamp)
+		return false;
+	ix->stack.n = ix->trail.n = 0;
+	u32_push(&ix->stack, x);
+	ix->walked[x] = ix->stamp;
+	while (ix->stack.n && !hit) {
+		const struct node *nd = &g->nodes[ix->stack.v[--ix->stack.n]];
 
-	for (uint32_t r = 0; r < c->n_real; r++) {
-		uint32_t i = c->real[r];
-		const struct node *nd = &g->nodes[i];
+		u32_push(&ix->trail, ix->stack.v[ix->stack.n]);
+		for (uint32_t e = 0; e < nd->down.n + nd->deps.n; e++) {
+			uint32_t a = e < nd->down.n ? nd->down.v[e] : nd->deps.v[e - nd->down.n];
 
-		if (excluded(g, c, i))
-			continue;
-		if (file_name_matches(nd->file, missing))
-			add_candidate(p, target, nd->id, "its file name is the missing text");
-		if ((str_starts_with(nd->id, missing) && strlen(missing) >= 4) ||
-		    (str_starts_with(missing, nd->id) && strlen(nd->id) >= 4)) {
-			prefix_hit = i;
-			prefix_count++;
+			((struct graph *)g)->work.suggest++;
+			if (a == c->v) {
+				hit = true;
+				break;
+			}
+			if (ix->level[a] > lv && ix->known[a] != ix->stamp && ix->walked[a] != ix->stamp) {
+				ix->walked[a] = ix->stamp;
+				u32_push(&ix->stack, a);
+			}
 		}
 	}
-	if (prefix_count == 1)
-		add_candidate(p, target, g->nodes[prefix_hit].id, "the only id sharing that prefix");
+	if (!hit)
+		for (uint32_t k = 0; k < ix->trail.n; k++)
+			ix->known[ix->trail.v[k]] = ix->stamp;
+	for (uint32_t k = 0; hit && k < ix->stack.n; k++)
+		ix->walked[ix->stack.v[k]] = 0; /* unfinished: not known either way */
+	for (uint32_t k = 0; hit && k < ix->trail.n; k++)
+		ix->walked[ix->trail.v[k]] = 0;
+	return hit;
+}
+
+static bool excluded(const struct graph *g, struct suggest_ctx *c, uint32_t i)
+{
+	if (c->skip != NO_NODE && g->nodes[i].component == c->skip)
+		return true;
+	return c->desc ? c->desc[i] : below_v(g, c, i);
+}
+
+/* Longest path from a base over down_revision and depends_on (Kahn's order), or
+ * NULL when a cycle leaves nodes unordered. */
+static uint32_t *levels(struct graph *g)
+{
+	uint32_t *level = xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
+	uint32_t *left = xcalloc(g->n ? g->n : 1, sizeof(uint32_t)), reached = 0;
+	struct u32vec ready = { 0 };
+
+	for (uint32_t i = 0; i < g->n; i++) {
+		const struct node *nd = &g->nodes[i];
+
+		for (uint32_t k = 0; k < nd->children.n; k++)
+			left[nd->children.v[k]]++;
+		for (uint32_t k = 0; k < nd->dependants.n; k++)
+			left[nd->dependants.v[k]]++;
+	}
+	for (uint32_t i = 0; i < g->n; i++)
+		if (!left[i])
+			u32_push(&ready, i);
+	while (ready.n) {
+		uint32_t x = ready.v[--ready.n];
+		const struct node *nd = &g->nodes[x];
+
+		reached++;
+		for (uint32_t e = 0; e < nd->children.n + nd->dependants.n; e++) {
+			uint32_t y = e < nd->children.n ? nd->children.v[e] : nd->dependants.v[e - nd->children.n];
+
+			if (level[y] < level[x] + 1)
+				level[y] = level[x] + 1;
+			if (--left[y] == 0)
+				u32_push(&ready, y);
+		}
+	}
+	free(ready.v);
+	free(left);
+	if (reached < g->n) {
+		free(level);
+		return NULL;
+	}
+	return level;
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_node_id(const void *a, const void *b, void *ctx)
+{
+	const struct graph *g = ctx;
+
+	return strcmp(g->nodes[*(const uint32_t *)a].id, g->nodes[*(const uint32_t *)b].id);
+}
+
+static int cmp_node_date(const void *a, const void *b, void *ctx)
+{
+	const struct graph *g = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	int r = strcmp(g->nodes[x].file->doc_create_date.value, g->nodes[y].file->doc_create_date.value);
+
+	return r ? r : x < y ? -1 : x > y;
+}
+
+/* Each file name under the keys file_name_matches accepts: the name, the name
+ * less its last 3 bytes ("<missing>.py"), and after each '_' but the first byte,
+ * the rest less its last 3 ("<id>_<missing>.py"). Counts the bytes when OUT is
+ * NULL, else files them at OUT as keys for NODE. */
+static size_t name_keys(struct sindex *ix, const char *name, char *out, uint32_t node, uint32_t *n_entries)
+{
+	size_t n = strlen(name), used = 0;
+
+	for (size_t j = 0; j <= n + 1; j++) {
+		size_t from, len;
+		uint32_t first;
+
+		if (j == n) {
+			from = 0, len = n;
+		} else if (j == n + 1 && n >= 3) {
+			from = 0, len = n - 3;
+		} else if (j >= 1 && j + 4 <= n && name[j] == '_') {
+			from = j + 1, len = n - 4 - j;
+		} else {
+			continue;
+		}
+		if (out) {
+			char *k = out + used;
+
+			memcpy(k, name + from, len);
+			k[len] = '\0';
+			ix->name_node[*n_entries] = node;
+			ix->name_next[*n_entries] = strmap_get(&ix->names, k, &first) ? first : NO_NODE;
+			strmap_put(&ix->names, k, *n_entries);
+		}
+		(*n_entries)++;
+		used += len + 1;
+	}
+	return used;
+}
+
+static void index_names(struct sindex *ix, const struct graph *g)
+{
+	size_t bytes = 0, at = 0;
+	uint32_t entries = 0;
+
+	for (uint32_t r = 0; r < ix->n_real; r++)
+		bytes += name_keys(ix, g->nodes[ix->ids[r]].file->name, NULL, 0, &entries);
+	ix->keys = xmalloc(bytes ? bytes : 1);
+	ix->name_node = xmalloc((entries ? entries : 1) * sizeof(uint32_t));
+	ix->name_next = xmalloc((entries ? entries : 1) * sizeof(uint32_t));
+	entries = 0;
+	for (uint32_t r = 0; r < ix->n_real; r++) /* ids[] is still in node order here */
+		at += name_keys(ix, g->nodes[ix->ids[r]].file->name, ix->keys + at, ix->ids[r], &entries);
+}
+
+/* Alembic's partial lookup keys: ids, and the labels each owner declares. */
+static void index_keys(struct sindex *ix, const struct graph *g)
+{
+	size_t n = 0;
+
+	for (uint32_t r = 0; r < ix->n_real; r++)
+		n += 1 + g->nodes[ix->ids[r]].file->labels.ids.n;
+	ix->keys_sorted = xmalloc((n ? n : 1) * sizeof(char *));
+	for (uint32_t r = 0; r < ix->n_real; r++) {
+		const struct node *nd = &g->nodes[ix->ids[r]];
+		uint32_t owner;
+
+		ix->keys_sorted[ix->n_keys++] = nd->id;
+		for (size_t k = 0; k < nd->file->labels.ids.n; k++)
+			if (strmap_get(&g->labels, nd->file->labels.ids.v[k], &owner) && owner == ix->ids[r])
+				ix->keys_sorted[ix->n_keys++] = nd->file->labels.ids.v[k];
+	}
+	sort_array(ix->keys_sorted, ix->n_keys, sizeof(char *), cmp_str_ptr);
+}
+
+static struct sindex *sindex_build(struct graph *g)
+{
+	struct sindex *ix = xcalloc(1, sizeof(*ix));
+	uint32_t n = g->n ? g->n : 1;
+
+	strmap_init(&ix->names);
+	ix->ids = xmalloc(n * sizeof(uint32_t));
+	ix->dates = xmalloc(n * sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++) {
+		const struct revision_file *rf = g->nodes[i].file;
+
+		if (g->nodes[i].phantom)
+			continue;
+		ix->ids[ix->n_real++] = i;
+		if (rf->doc_create_date.value && *rf->doc_create_date.value)
+			ix->dates[ix->n_dates++] = i;
+	}
+	index_names(ix, g);
+	index_keys(ix, g);
+	sort_array_r(ix->ids, ix->n_real, sizeof(uint32_t), cmp_node_id, g);
+	sort_array_r(ix->dates, ix->n_dates, sizeof(uint32_t), cmp_node_date, g);
+	ix->level = levels(g);
+	ix->known = xcalloc(n, sizeof(uint32_t));
+	ix->walked = xcalloc(n, sizeof(uint32_t));
+	return ix;
+}
+
+static void sindex_free(struct sindex *ix)
+{
+	if (!ix)
+		return;
+	strmap_free(&ix->names);
+	free(ix->name_node);
+	free(ix->name_next);
+	free(ix->keys);
+	free(ix->ids);
+	free(ix->keys_sorted);
+	free(ix->dates);
+	free(ix->level);
+	free(ix->known);
+	free(ix->walked);
+	free(ix->stack.v);
+	free(ix->trail.v);
+	free(ix);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* First index in the sorted ids whose id is not below KEY. */
+static uint32_t ids_lower_bound(const struct graph *g, const struct sindex *ix, const char *key)
+{
+	uint32_t lo = 0, hi = ix->n_real;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(g->nodes[ix->ids[mid]].id, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The files named like MISSING, in node order (the order ranks them by). */
+static void name_matches(const struct graph *g, struct suggest_ctx *c, const char *missing,
+			 struct u32vec *out)
+{
+	uint32_t e;
+
+	if (!strmap_get(&c->ix->names, missing, &e))
+		return;
+	for (; e != NO_NODE; e = c->ix->name_next[e]) {
+		((struct graph *)g)->work.suggest++;
+		u32_push(out, c->ix->name_node[e]);
+	}
+	sort_array(out->v, out->n, sizeof(uint32_t), cmp_u32);
+}
+
+/* The one id (not excluded) that starts with MISSING or that MISSING starts with,
+ * 4 characters at least; NO_NODE when none or several. */
+static uint32_t prefix_match(const struct graph *g, struct suggest_ctx *c, const char *missing)
+{
+	size_t m = strlen(missing);
+	uint32_t hit = NO_NODE, count = 0, at;
+	char *cut;
+
+	for (uint32_t r = m >= 4 ? ids_lower_bound(g, c->ix, missing) : c->ix->n_real;
+	     r < c->ix->n_real && count < 2 && str_starts_with(g->nodes[c->ix->ids[r]].id, missing); r++) {
+		((struct graph *)g)->work.suggest++;
+		if (!excluded(g, c, c->ix->ids[r]))
+			hit = c->ix->ids[r], count++;
+	}
+	cut = xstrdup(missing);
+	for (size_t len = 4; len < m && count < 2; len++) { /* len == m: found above */
+		char keep = cut[len];
+
+		cut[len] = '\0';
+		((struct graph *)g)->work.suggest++;
+		if (strmap_get(&g->index, cut, &at) && !g->nodes[at].phantom && !excluded(g, c, at))
+			hit = at, count++;
+		cut[len] = keep;
+	}
+	free(cut);
+	return count == 1 ? hit : NO_NODE;
+}
+
+static void by_name_and_prefix(const struct graph *g, struct problem *p, struct suggest_ctx *c,
+			       const char *missing)
+{
+	const char *target = g->nodes[c->v].id;
+	struct u32vec names = { 0 };
+	uint32_t hit;
+
+	name_matches(g, c, missing, &names);
+	for (uint32_t k = 0; k < names.n; k++)
+		if ((k == 0 || names.v[k] != names.v[k - 1]) && !excluded(g, c, names.v[k]))
+			add_candidate(p, target, g->nodes[names.v[k]].id, "its file name is the missing text");
+	free(names.v);
+	hit = prefix_match(g, c, missing);
+	if (hit != NO_NODE)
+		add_candidate(p, target, g->nodes[hit].id, "the only id sharing that prefix");
 }
 
 /* MISSING: the parent being replaced (not offered back), or NULL. */
-static void by_docstring(const struct graph *g, struct problem *p, const struct suggest_ctx *c,
+static void by_docstring(const struct graph *g, struct problem *p, struct suggest_ctx *c,
 			 const char *missing)
 {
 	const struct revision_file *rf = g->nodes[c->v].file;
@@ -107,53 +407,97 @@ static void by_docstring(const struct graph *g, struct problem *p, const struct 
 	sl_free(&doc);
 }
 
-/* The revision created just before RF (not excluded), or NO_NODE. */
+static const char *date_of(const struct graph *g, const struct sindex *ix, uint32_t k)
+{
+	return g->nodes[ix->dates[k]].file->doc_create_date.value;
+}
+
+/* First index in the sorted dates not below DATE. */
+static uint32_t dates_lower_bound(const struct graph *g, const struct sindex *ix, const char *date)
+{
+	uint32_t lo = 0, hi = ix->n_dates;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(date_of(g, ix, mid), date) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The revision created just before RF (not excluded), or NO_NODE: the latest
+ * earlier Create Date, the first in node order among equal ones. Runs of equal
+ * dates are taken from the latest down, each from its first node up. */
 static uint32_t created_before(const struct graph *g, const struct revision_file *rf,
-			       const struct suggest_ctx *c)
+			       struct suggest_ctx *c)
 {
 	const char *mine = rf->doc_create_date.value;
-	uint32_t best = NO_NODE;
+	uint32_t top;
 
 	if (!mine || !*mine)
 		return NO_NODE;
-	for (uint32_t r = 0; r < c->n_real; r++) {
-		uint32_t i = c->real[r];
-		const char *d = g->nodes[i].file->doc_create_date.value;
+	for (top = dates_lower_bound(g, c->ix, mine); top > 0;) {
+		uint32_t run = dates_lower_bound(g, c->ix, date_of(g, c->ix, top - 1));
 
-		if (excluded(g, c, i) || !d || !*d)
-			continue;
-		if (strcmp(d, mine) < 0 &&
-		    (best == NO_NODE || strcmp(d, g->nodes[best].file->doc_create_date.value) > 0))
-			best = i;
+		for (uint32_t k = run; k < top; k++) {
+			((struct graph *)g)->work.suggest++;
+			if (!excluded(g, c, c->ix->dates[k]))
+				return c->ix->dates[k];
+		}
+		top = run;
 	}
-	return best;
+	return NO_NODE;
 }
 
 /* Alembic resolves depends_on by full id or branch label only (a prefix is a
  * KeyError), so a unique prefix is offered as the full id to write. */
-static void suggest_dependency(struct graph *g, struct problem *p)
+static void suggest_dependency(struct graph *g, struct problem *p, struct sindex *ix)
 {
-	struct strlist matches = { 0 };
-	uint32_t v;
+	uint32_t v = graph_find(g, p->ref), lo = 0, hi = ix->n_keys, n = 0;
 
-	if (graph_resolve(g, p->ref, &v, &matches) == RESOLVE_OK && strcmp(g->nodes[v].id, p->ref)) {
+	if (v != NO_NODE && !g->nodes[v].phantom)
+		return; /* the full id: nothing to write */
+	if (strmap_get(&g->labels, p->ref, &v))
+		hi = 0, n = 1;
+	while (lo < hi) { /* graph_resolve's prefix rule, on the sorted keys */
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ix->keys_sorted[mid], p->ref) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ix->n_keys && n < 2 && str_starts_with(ix->keys_sorted[lo], p->ref); lo++) {
+		g->work.suggest++;
+		if (strlen(ix->keys_sorted[lo]) > 3) {
+			n++;
+			if (!strmap_get(&g->labels, ix->keys_sorted[lo], &v))
+				v = graph_find(g, ix->keys_sorted[lo]);
+		}
+	}
+	if (n == 1 && strcmp(g->nodes[v].id, p->ref)) {
 		struct fix *f = problem_add_fix(p, FIX_FULL_DEPENDENCY, p->revision,
 						"Alembic does not resolve prefixes in files");
 
 		sl_push(&p->candidates, g->nodes[v].id);
 		sl_push(&f->parents, g->nodes[v].id);
 	}
-	sl_free(&matches);
 }
 
-static void ctx_for(const struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t skip)
+static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t skip)
 {
 	if (c->v == v && c->skip == skip)
 		return;
+	if (!c->ix)
+		c->ix = sindex_build(g);
 	free(c->desc);
+	c->desc = c->ix->level ? NULL : graph_descendants(g, v);
 	c->v = v;
 	c->skip = skip;
-	c->desc = graph_descendants(g, v);
+	c->ix->stamp++; /* what was known about the last V is not about this one */
 	c->date_best = created_before(g, g->nodes[v].file, c);
 }
 
@@ -258,26 +602,25 @@ static void suggest_loose(struct graph *g, struct problem *p, struct suggest_ctx
 
 void suggest_missing_parents(struct graph *g)
 {
-	struct suggest_ctx c = { xmalloc((g->n ? g->n : 1) * sizeof(uint32_t)), 0, NO_NODE, NO_NODE, NULL,
-				 NO_NODE };
+	struct suggest_ctx c = { NULL, NO_NODE, NO_NODE, NULL, NO_NODE };
 	uint32_t main_comp = g->n_components ? graph_main_component(g) : NO_NODE;
 	struct pieces pc;
 
 	pieces_init(&pc, g);
-	for (uint32_t i = 0; i < g->n; i++)
-		if (!g->nodes[i].phantom)
-			c.real[c.n_real++] = i;
 	for (size_t i = 0; i < g->problems.n; i++) {
 		struct problem *p = &g->problems.v[i];
 
-		if (p->kind == PROBLEM_MISSING_DEPENDENCY)
-			suggest_dependency(g, p);
-		else if (p->kind == PROBLEM_MISSING_DOWN_REVISION)
+		if (p->kind == PROBLEM_MISSING_DEPENDENCY) {
+			if (!c.ix)
+				c.ix = sindex_build(g);
+			suggest_dependency(g, p, c.ix);
+		} else if (p->kind == PROBLEM_MISSING_DOWN_REVISION) {
 			suggest_missing(g, p, &c);
-		else if (p->kind == PROBLEM_DISCONNECTED_COMPONENT)
+		} else if (p->kind == PROBLEM_DISCONNECTED_COMPONENT) {
 			suggest_loose(g, p, &c, &pc, main_comp);
+		}
 	}
 	pieces_free(&pc);
 	free(c.desc);
-	free(c.real);
+	sindex_free(c.ix);
 }

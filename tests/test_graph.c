@@ -346,6 +346,50 @@ static void test_normalized_deps_equal_the_walk(void **state)
 	assert_true(dropped > 100); /* the histories do exercise the rule */
 }
 
+/* The generated text as files with a Create Date (in line order, so "just
+ * before" is the previous line) and Alembic's file names; through the parser. */
+static void gen_load(struct project *p, const char *text)
+{
+	char *copy = xstrdup(text), *save = NULL, *line;
+	unsigned i = 0;
+
+	memset(p, 0, sizeof(*p));
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save), i++) {
+		struct strbuf sb;
+		char *lsave = NULL, *rev = strtok_r(line, " ", &lsave), *tok, *path;
+		struct revision_file *rf;
+
+		struct strbuf part[3]; /* down_revision, depends_on, branch_labels */
+		static const char *const names[3] = { "down_revision", "depends_on", "branch_labels" };
+
+		for (int k = 0; k < 3; k++)
+			sb_init(&part[k]);
+		while ((tok = strtok_r(NULL, " ", &lsave))) {
+			int k = tok[0] == '+' ? 1 : tok[0] == '@' ? 2 : 0;
+
+			sb_addf(&part[k], "'%s', ", tok + (k != 0));
+		}
+		sb_init(&sb);
+		sb_addf(&sb, "\"\"\"step %u\n\nRevision ID: %s\nCreate Date: 2024-01-01 %08u\n\"\"\"\n"
+			"revision = '%s'\n", i, rev, i, rev);
+		for (int k = 0; k < 3; k++) {
+			sb_addf(&sb, part[k].len ? "%s = (%s)\n" : "%s = None\n", names[k],
+				part[k].len ? part[k].buf : "");
+			sb_free(&part[k]);
+		}
+		path = xasprintf("versions/%s_step_%u.py", rev, i);
+		rf = parse_revision_file(path, sb.buf, sb.len);
+		assert_null(rf->error);
+		rf->load_index = p->files.n;
+		GROW(p->files.v, p->files.cap, p->files.n + 1);
+		p->files.v[p->files.n++] = rf;
+		sb_free(&sb);
+		free(path);
+	}
+	free(copy);
+	project_analyse(p);
+}
+
 /* Work for a history of N revisions of shape O. */
 static uint64_t work_for(struct gen_opts o, unsigned n, size_t field)
 {
@@ -355,7 +399,7 @@ static uint64_t work_for(struct gen_opts o, unsigned n, size_t field)
 
 	o.n = n;
 	text = gen_history(&o);
-	graph_text_load(&p, text);
+	gen_load(&p, text);
 	w = *(const uint64_t *)((const char *)&p.graph.work + field);
 	project_free(&p);
 	free(text);
@@ -382,6 +426,14 @@ static void test_normalization_is_near_linear(void **state)
 	assert_near_linear(shared_targets, offsetof(struct graph_work, normalize));
 }
 
+static void test_suggestions_are_near_linear(void **state)
+{
+	struct gen_opts missing = { .seed = 9, .missing_pct = 10 };
+
+	(void)state;
+	assert_near_linear(missing, offsetof(struct graph_work, suggest));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_revision_id),
 		cmocka_unit_test(test_normalized_deps_equal_the_walk),
 		cmocka_unit_test(test_normalization_is_near_linear),
+		cmocka_unit_test(test_suggestions_are_near_linear),
 	};
 
 	return cmocka_run_group_tests_name("graph", tests, NULL, NULL);
