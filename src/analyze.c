@@ -210,13 +210,17 @@ static uint32_t *group_heads(const struct graph *g)
 	return up;
 }
 
-/* The label HEAD and OTHER share, or NULL when both are unlabelled. */
+/* The label HEAD and OTHER share, or NULL when both are unlabelled. Both lists
+ * are sorted: one merge walk, not every pair. */
 static const char *shared_label(const struct node *a, const struct node *b)
 {
-	for (uint32_t i = 0; i < a->n_labels; i++)
-		for (uint32_t k = 0; k < b->n_labels; k++)
-			if (!strcmp(a->labels[i], b->labels[k]))
-				return a->labels[i];
+	for (uint32_t i = 0, k = 0; i < a->n_labels && k < b->n_labels;) {
+		int c = strcmp(a->labels[i], b->labels[k]);
+
+		if (!c)
+			return a->labels[i];
+		c < 0 ? i++ : k++;
+	}
 	return NULL;
 }
 

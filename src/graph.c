@@ -377,9 +377,9 @@ void graph_free(struct graph *g)
 		u32_free(&nd->norm_down);
 		u32_free(&nd->children);
 		u32_free(&nd->dependants);
-		free(nd->labels);
 	}
 	free(g->nodes);
+	label_store_free(g->label_store);
 	strmap_free(&g->index);
 	strmap_free(&g->labels);
 	sl_free(&g->owned);

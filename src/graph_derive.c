@@ -299,22 +299,125 @@ void graph_normalize_deps(struct graph *g)
 	free(drop);
 }
 
-struct label_sets {
-	uint32_t *cap;
+/* ---- inherited branch labels ------------------------------------------------
+ *
+ * Alembic's _add_branches: a label covers every descendant of its revision and,
+ * when those descendants form one line, runs on down through the ancestors until a
+ * branch point (counting dependants) or a merge point. Copying labels into every
+ * descendant is quadratic (a label every 20th revision: every revision holds
+ * hundreds), so sets are values: sorted arrays of label ranks (strcmp order),
+ * hash-consed so equal sets are one, and a node on a line shares its parent's set.
+ * Two passes in topological order over down_revision, no walk per label:
+ *   below(v) = own(v) U below(p) for each parent p       (the descendant rule)
+ *   carry(x) = what runs from x to its one parent         (the line rule)
+ * with unions memoized by pair. Work and memory are O(n + distinct sets x labels);
+ * distinct sets are made only by labelled revisions and merges. A history with
+ * a cycle keeps the walk per label (struct label_walk), which is exact on it. */
+struct lset {
+	uint32_t n, hash;
+	uint32_t *r;            /* ranks, ascending */
+	const char **names;     /* the same, as names: what nodes point at */
 };
 
-static void add_label(struct graph *g, struct label_sets *ls, uint32_t i, const char *label)
-{
-	struct node *nd = &g->nodes[i];
+struct label_store {
+	const char **by_rank;   /* distinct label names, strcmp order */
+	uint32_t n_ranks;
+	struct lset *sets;      /* 0 is the empty set */
+	uint32_t n_sets;
+	size_t cap_sets;
+	uint32_t *table, table_cap;        /* set hash -> set index + 1 */
+	uint64_t *memo_key;                /* (a << 32 | b) + 1, 0 empty */
+	uint32_t *memo_val, memo_cap, memo_n;
+};
 
-	for (uint32_t k = 0; k < nd->n_labels; k++)
-		if (!strcmp(nd->labels[k], label))
-			return;
-	if (nd->n_labels == ls->cap[i]) {
-		ls->cap[i] = ls->cap[i] ? ls->cap[i] * 2 : 2;
-		nd->labels = xrealloc(nd->labels, ls->cap[i] * sizeof(*nd->labels));
+static uint32_t hash_ranks(const uint32_t *r, uint32_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (uint32_t k = 0; k < n; k++)
+		h = (h ^ r[k]) * 16777619u;
+	return h;
+}
+
+static void table_place(struct label_store *st, uint32_t set)
+{
+	uint32_t at = st->sets[set].hash & (st->table_cap - 1);
+
+	while (st->table[at])
+		at = (at + 1) & (st->table_cap - 1);
+	st->table[at] = set + 1;
+}
+
+/* The set holding R[0..N) (ascending), made once. Takes R when it is new. */
+static uint32_t lset_intern(struct label_store *st, uint32_t *r, uint32_t n)
+{
+	uint32_t h = hash_ranks(r, n), at;
+
+	if (n == 0) {
+		free(r);
+		return 0;
 	}
-	nd->labels[nd->n_labels++] = label;
+	if ((st->n_sets + 1) * 2 > st->table_cap) {
+		free(st->table);
+		st->table_cap = st->table_cap ? st->table_cap * 2 : 64;
+		st->table = xcalloc(st->table_cap, sizeof(uint32_t));
+		for (uint32_t k = 1; k < st->n_sets; k++)
+			table_place(st, k);
+	}
+	for (at = h & (st->table_cap - 1); st->table[at]; at = (at + 1) & (st->table_cap - 1)) {
+		const struct lset *o = &st->sets[st->table[at] - 1];
+
+		if (o->hash == h && o->n == n && !memcmp(o->r, r, n * sizeof(uint32_t))) {
+			free(r);
+			return st->table[at] - 1;
+		}
+	}
+	GROW(st->sets, st->cap_sets, st->n_sets + 1);
+	st->sets[st->n_sets] = (struct lset){ n, h, r, NULL };
+	st->table[at] = st->n_sets + 1;
+	return st->n_sets++;
+}
+
+static uint32_t lset_union(struct graph *g, struct label_store *st, uint32_t a, uint32_t b)
+{
+	uint64_t key;
+	uint32_t at, *r, n = 0, i = 0, k = 0, res;
+	const struct lset *x, *y;
+
+	if (a == b || b == 0)
+		return a;
+	if (a == 0)
+		return b;
+	key = ((uint64_t)(a < b ? a : b) << 32 | (a < b ? b : a)) + 1;
+	if ((st->memo_n + 1) * 2 > st->memo_cap) { /* memo full: start again, larger */
+		free(st->memo_key);
+		free(st->memo_val);
+		st->memo_cap = st->memo_cap ? st->memo_cap * 2 : 256;
+		st->memo_key = xcalloc(st->memo_cap, sizeof(uint64_t));
+		st->memo_val = xmalloc(st->memo_cap * sizeof(uint32_t));
+		st->memo_n = 0;
+	}
+	for (at = (uint32_t)(key * 0x9e3779b97f4a7c15ull >> 32) & (st->memo_cap - 1); st->memo_key[at];
+	     at = (at + 1) & (st->memo_cap - 1))
+		if (st->memo_key[at] == key)
+			return st->memo_val[at];
+	x = &st->sets[a];
+	y = &st->sets[b];
+	r = xmalloc((x->n + y->n) * sizeof(uint32_t));
+	while (i < x->n || k < y->n) {
+		if (k == y->n || (i < x->n && x->r[i] < y->r[k]))
+			r[n++] = x->r[i++];
+		else if (i == x->n || y->r[k] < x->r[i])
+			r[n++] = y->r[k++];
+		else
+			r[n++] = x->r[i++], k++;
+	}
+	g->work.labels += n;
+	res = n == x->n ? (free(r), a) : n == y->n ? (free(r), b) : lset_intern(st, r, n);
+	st->memo_key[at] = key;
+	st->memo_val[at] = res;
+	st->memo_n++;
+	return res;
 }
 
 static int cmp_label(const void *a, const void *b)
@@ -322,10 +425,151 @@ static int cmp_label(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Alembic's _add_branches: a label covers every descendant of its revision and,
- * when those descendants form one line, runs on down through the ancestors until a
- * branch point (counting dependants) or a merge point. */
-static void inherit_from(struct graph *g, struct label_sets *ls, uint32_t r, uint32_t *seen,
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Ranks for every label named in a file, in strcmp order (pointer per name). */
+static void label_ranks(struct graph *g, struct label_store *st, struct strmap *rank)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < g->n; i++)
+		if (!g->nodes[i].phantom)
+			n += g->nodes[i].file->labels.ids.n;
+	st->by_rank = xmalloc((n ? n : 1) * sizeof(char *));
+	for (uint32_t i = 0; i < g->n; i++)
+		for (size_t k = 0; !g->nodes[i].phantom && k < g->nodes[i].file->labels.ids.n; k++)
+			if (strmap_put(rank, g->nodes[i].file->labels.ids.v[k], 0))
+				st->by_rank[st->n_ranks++] = g->nodes[i].file->labels.ids.v[k];
+	sort_array(st->by_rank, st->n_ranks, sizeof(char *), cmp_label);
+	for (uint32_t k = 0; k < st->n_ranks; k++)
+		strmap_put(rank, st->by_rank[k], k);
+}
+
+/* Node V's own labels as a set. */
+static uint32_t own_set(struct graph *g, struct label_store *st, const struct strmap *rank, uint32_t v)
+{
+	const struct strlist *own;
+	uint32_t *r, n = 0;
+
+	if (g->nodes[v].phantom || !g->nodes[v].file->labels.ids.n)
+		return 0;
+	own = &g->nodes[v].file->labels.ids;
+	r = xmalloc(own->n * sizeof(uint32_t));
+	for (size_t k = 0; k < own->n; k++)
+		strmap_get(rank, own->v[k], &r[n++]);
+	sort_array(r, n, sizeof(uint32_t), cmp_u32);
+	for (uint32_t k = 1, w = 1; k <= n; k++) /* ('a', 'a') is one label */
+		if (k == n)
+			n = w;
+		else if (r[k] != r[w - 1])
+			r[w++] = r[k];
+	return lset_intern(st, r, n);
+}
+
+/* Parents first over down_revision (Kahn); false when a cycle leaves nodes out. */
+static bool topo_down(const struct graph *g, uint32_t *topo)
+{
+	uint32_t *left = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t)), n = 0, head = 0;
+
+	for (uint32_t i = 0; i < g->n; i++)
+		if ((left[i] = g->nodes[i].down.n) == 0)
+			topo[n++] = i;
+	while (head < n) {
+		const struct node *nd = &g->nodes[topo[head++]];
+
+		for (uint32_t k = 0; k < nd->children.n; k++)
+			if (--left[nd->children.v[k]] == 0)
+				topo[n++] = nd->children.v[k];
+	}
+	free(left);
+	return n == g->n;
+}
+
+static bool stops_line(const struct node *nd)
+{
+	return nd->phantom || nd->is_real_branch_point || nd->is_merge_point || nd->in_cycle;
+}
+
+/* The line rule, children first: CLEAR[x] when x's descendants are one line with
+ * no stop on it from the head down to x; CARRY[x] the labels running on to x's
+ * parent; the result, IN[x], is what runs into x from its child. */
+static void label_lines(struct graph *g, struct label_store *st, const uint32_t *topo,
+			const uint32_t *own, uint32_t *in)
+{
+	bool *clear = xcalloc(g->n ? g->n : 1, sizeof(bool));
+	uint32_t *carry = xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
+
+	for (uint32_t t = g->n; t-- > 0;) {
+		uint32_t x = topo[t];
+		const struct node *nd = &g->nodes[x];
+		uint32_t child = nd->children.n == 1 ? nd->children.v[0] : NO_NODE;
+
+		g->work.labels++;
+		clear[x] = !stops_line(nd) && (nd->children.n == 0 || (child != NO_NODE && clear[child]));
+		in[x] = child != NO_NODE ? carry[child] : 0;
+		if (nd->down.n == 1 && !stops_line(nd))
+			carry[x] = lset_union(g, st, clear[x] ? own[x] : 0, in[x]);
+		if (stops_line(nd))
+			in[x] = 0;
+	}
+	free(clear);
+	free(carry);
+}
+
+static void label_store_names(struct label_store *st, uint32_t set)
+{
+	struct lset *s = &st->sets[set];
+
+	if (s->names || !s->n)
+		return;
+	s->names = xmalloc(s->n * sizeof(char *));
+	for (uint32_t k = 0; k < s->n; k++)
+		s->names[k] = st->by_rank[s->r[k]];
+}
+
+void label_store_free(struct label_store *st)
+{
+	if (!st)
+		return;
+	for (uint32_t k = 0; k < st->n_sets; k++) {
+		free(st->sets[k].r);
+		free(st->sets[k].names);
+	}
+	free(st->sets);
+	free(st->by_rank);
+	free(st->table);
+	free(st->memo_key);
+	free(st->memo_val);
+	free(st);
+}
+
+/* ---- the walk per label, for a history with a cycle ---- */
+
+struct label_walk {
+	const char ***labels;
+	uint32_t *n, *cap;
+};
+
+static void add_label(struct graph *g, struct label_walk *lw, uint32_t i, const char *label)
+{
+	for (uint32_t k = 0; k < lw->n[i]; k++) {
+		g->work.labels++;
+		if (!strcmp(lw->labels[i][k], label))
+			return;
+	}
+	if (lw->n[i] == lw->cap[i]) {
+		lw->cap[i] = lw->cap[i] ? lw->cap[i] * 2 : 2;
+		lw->labels[i] = xrealloc(lw->labels[i], lw->cap[i] * sizeof(char *));
+	}
+	lw->labels[i][lw->n[i]++] = label;
+}
+
+static void inherit_from(struct graph *g, struct label_walk *lw, uint32_t r, uint32_t *seen,
 			 uint32_t stamp, struct u32vec *todo)
 {
 	const struct strlist *own = &g->nodes[r].file->labels.ids;
@@ -342,7 +586,7 @@ static void inherit_from(struct graph *g, struct label_sets *ls, uint32_t r, uin
 		seen[v] = stamp;
 		last = v;
 		for (size_t k = 0; k < own->n; k++)
-			add_label(g, ls, v, own->v[k]);
+			add_label(g, lw, v, own->v[k]);
 		if (g->nodes[v].children.n > 1)
 			chain = false;
 		for (uint32_t k = 0; k < g->nodes[v].children.n; k++)
@@ -353,14 +597,43 @@ static void inherit_from(struct graph *g, struct label_sets *ls, uint32_t r, uin
 	for (uint32_t v = last;;) {
 		struct node *nd = &g->nodes[v];
 
-		if (nd->phantom || nd->is_real_branch_point || nd->is_merge_point || nd->in_cycle)
+		if (stops_line(nd))
 			break;
 		for (size_t k = 0; k < own->n; k++)
-			add_label(g, ls, v, own->v[k]);
+			add_label(g, lw, v, own->v[k]);
 		if (nd->down.n != 1)
 			break;
 		v = nd->down.v[0];
 	}
+}
+
+/* Each node's walked labels into the store, as sets. */
+static void labels_by_walk(struct graph *g, struct label_store *st, const struct strmap *rank,
+			   uint32_t *set)
+{
+	struct label_walk lw = { xcalloc(g->n ? g->n : 1, sizeof(char **)),
+				 xcalloc(g->n ? g->n : 1, sizeof(uint32_t)),
+				 xcalloc(g->n ? g->n : 1, sizeof(uint32_t)) };
+	uint32_t *seen = xcalloc(g->n ? g->n : 1, sizeof(uint32_t)), stamp = 0;
+	struct u32vec todo = { 0 };
+
+	for (uint32_t i = 0; i < g->n; i++)
+		if (!g->nodes[i].phantom && g->nodes[i].file->labels.ids.n)
+			inherit_from(g, &lw, i, seen, ++stamp, &todo);
+	for (uint32_t i = 0; i < g->n; i++) {
+		uint32_t *r = xmalloc((lw.n[i] ? lw.n[i] : 1) * sizeof(uint32_t));
+
+		for (uint32_t k = 0; k < lw.n[i]; k++)
+			strmap_get(rank, lw.labels[i][k], &r[k]);
+		sort_array(r, lw.n[i], sizeof(uint32_t), cmp_u32);
+		set[i] = lset_intern(st, r, lw.n[i]);
+		free(lw.labels[i]);
+	}
+	free(lw.labels);
+	free(lw.n);
+	free(lw.cap);
+	free(seen);
+	free(todo.v);
 }
 
 /* A label nobody could read is inherited like the others: every descendant's
@@ -382,22 +655,60 @@ static void mark_labels_unknown(struct graph *g, struct u32vec *todo)
 	}
 }
 
+/* The two passes of the header comment; SET[v] gets v's labels. */
+static void labels_by_passes(struct graph *g, struct label_store *st, const struct strmap *rank,
+			     const uint32_t *topo, uint32_t *set)
+{
+	uint32_t n = g->n ? g->n : 1;
+	uint32_t *own = xmalloc(n * sizeof(uint32_t)), *in = xcalloc(n, sizeof(uint32_t));
+
+	for (uint32_t i = 0; i < g->n; i++)
+		own[i] = own_set(g, st, rank, i);
+	for (uint32_t t = 0; t < g->n; t++) {
+		uint32_t v = topo[t];
+		const struct node *nd = &g->nodes[v];
+
+		g->work.labels++;
+		set[v] = own[v];
+		for (uint32_t k = 0; k < nd->down.n; k++)
+			set[v] = lset_union(g, st, set[v], set[nd->down.v[k]]);
+	}
+	label_lines(g, st, topo, own, in);
+	for (uint32_t i = 0; i < g->n; i++)
+		set[i] = lset_union(g, st, set[i], in[i]);
+	free(own);
+	free(in);
+}
+
 void graph_inherit_labels(struct graph *g)
 {
-	struct label_sets ls = { xcalloc(g->n, sizeof(uint32_t)) };
-	uint32_t *seen = xcalloc(g->n, sizeof(uint32_t)), stamp = 0;
+	struct label_store *st = xcalloc(1, sizeof(*st));
+	uint32_t n = g->n ? g->n : 1, *set = xcalloc(n, sizeof(uint32_t)), *topo;
+	struct strmap rank;
 	struct u32vec todo = { 0 };
 
+	strmap_init(&rank);
 	mark_labels_unknown(g, &todo);
-	for (uint32_t i = 0; i < g->n; i++)
-		if (!g->nodes[i].phantom && g->nodes[i].file->labels.ids.n)
-			inherit_from(g, &ls, i, seen, ++stamp, &todo);
-	for (uint32_t i = 0; i < g->n; i++)
-		if (g->nodes[i].n_labels > 1)
-			sort_array(g->nodes[i].labels, g->nodes[i].n_labels, sizeof(char *), cmp_label);
 	free(todo.v);
-	free(seen);
-	free(ls.cap);
+	label_ranks(g, st, &rank);
+	GROW(st->sets, st->cap_sets, 1);
+	st->sets[st->n_sets++] = (struct lset){ 0 }; /* the empty set */
+	if (st->n_ranks) {
+		topo = xmalloc(n * sizeof(uint32_t));
+		if (!g->has_cycle && topo_down(g, topo))
+			labels_by_passes(g, st, &rank, topo, set);
+		else
+			labels_by_walk(g, st, &rank, set);
+		free(topo);
+	}
+	for (uint32_t i = 0; i < g->n; i++) {
+		label_store_names(st, set[i]);
+		g->nodes[i].labels = st->sets[set[i]].names;
+		g->nodes[i].n_labels = st->sets[set[i]].n;
+	}
+	g->label_store = st;
+	strmap_free(&rank);
+	free(set);
 }
 
 static uint32_t uf_find(uint32_t *parent, uint32_t x)

@@ -35,7 +35,8 @@ struct node {
 	struct u32vec norm_down;     /* down + norm_deps, deduplicated: what `history` walks */
 	struct u32vec children;      /* revisions naming this one as down_revision */
 	struct u32vec dependants;    /* revisions naming this one in depends_on */
-	const char **labels;         /* own and inherited branch labels, sorted (borrowed) */
+	const char **labels;         /* own and inherited branch labels, sorted: a set shared
+	                              * with other nodes (g->label_store), never to be written */
 	uint32_t n_labels;
 	uint32_t order;              /* Alembic's map order: first load of the id */
 	uint32_t component;          /* connected piece of the history */
@@ -61,6 +62,7 @@ struct graph {
 	uint32_t n_components;
 	bool has_cycle;
 	struct problem_list problems;
+	struct label_store *label_store; /* the label sets nodes point into (graph_derive.c) */
 	/* Steps taken by the derivations that once were quadratic (nodes visited,
 	 * words or entries compared), so that tests can bound the work, not the time. */
 	struct graph_work {
@@ -71,6 +73,7 @@ struct graph {
 /* Build from FILES (in load order; borrowed, must outlive the graph). */
 void graph_build(struct graph *g, const struct file_list *files);
 void graph_free(struct graph *g);
+void label_store_free(struct label_store *st);
 
 /* V and every revision above it through down_revision or depends_on: what V may
  * not take as a parent without a cycle. Owned array of g->n flags. */
