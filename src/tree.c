@@ -71,9 +71,23 @@ static int cmp_height(const void *a, const void *b, void *ctx)
 	return t->g->nodes[x].order < t->g->nodes[y].order ? -1 : 1;
 }
 
+/* Each branch point indents what follows by 8 columns, which at 100,000 revisions
+ * made lines of megabytes (2 GB of output). Past TREE_MAX_DEPTH levels lines stop
+ * moving right and say how much deeper they are: `[+3] ` before the id. */
+#define TREE_MAX_DEPTH 8
+
+/* A prefix and the marker of depth D (nothing up to the cap). Owned. */
+static char *deeper(const char *prefix, const char *glyph, uint32_t d)
+{
+	if (d <= TREE_MAX_DEPTH)
+		return xasprintf("%s%s", prefix, glyph);
+	return xasprintf("%s%s[+%u] ", prefix, glyph, d - TREE_MAX_DEPTH);
+}
+
 /* Draw V and its descendants. FIRST prefixes V's own line, REST the lines below it
- * in its chain. SIDE: drawn as a non-last child, so its heads are branch heads. */
-static void walk(struct tree *t, uint32_t v, const char *first, const char *rest, bool side)
+ * in its chain, at branch depth DEPTH. SIDE: drawn as a non-last child, so its
+ * heads are branch heads. */
+static void walk(struct tree *t, uint32_t v, const char *first, const char *rest, bool side, uint32_t depth)
 {
 	char *own_first = xstrdup(first), *own_rest = xstrdup(rest), *tmp;
 
@@ -97,20 +111,28 @@ static void walk(struct tree *t, uint32_t v, const char *first, const char *rest
 		if (nk == 1) {
 			/* the report puts the arrow under the id, or 4 columns in at the top level */
 			fprintf(t->out, "%s%s\n", *own_rest ? own_rest : "    ", t->gl->down);
-			own_first = xstrdup(own_rest);
+			own_first = deeper(own_rest, "", depth);
 		} else {
-			for (uint32_t k = 0; k + 1 < nk; k++) {
-				char *f = xasprintf("%s    %s", own_rest, t->gl->tee);
-				char *r = xasprintf("%s    %s", own_rest, t->gl->bar);
+			bool capped = depth >= TREE_MAX_DEPTH;
 
-				walk(t, kids[k], f, r, true);
+			for (uint32_t k = 0; k + 1 < nk; k++) {
+				char *f = xasprintf("%s    %s", own_rest, t->gl->tee), *fm = deeper(f, "", depth + 1);
+				char *r = capped ? xstrdup(own_rest) : xasprintf("%s    %s", own_rest, t->gl->bar);
+
+				walk(t, kids[k], fm, r, true, depth + 1);
 				free(f);
+				free(fm);
 				free(r);
 			}
-			own_first = xasprintf("%s    %s", own_rest, t->gl->corner);
-			tmp = xasprintf("%s        ", own_rest);
-			free(own_rest);
-			own_rest = tmp;
+			tmp = xasprintf("%s    %s", own_rest, t->gl->corner);
+			own_first = deeper(tmp, "", depth + 1);
+			free(tmp);
+			if (!capped) {
+				tmp = xasprintf("%s        ", own_rest);
+				free(own_rest);
+				own_rest = tmp;
+			}
+			depth++;
 		}
 		v = kids[nk - 1];
 		free(kids);
@@ -148,7 +170,7 @@ void tree_print(FILE *out, const struct project *p, bool use_ascii)
 			if (blank)
 				fputc('\n', out);
 			blank = true;
-			walk(&t, i, "", "", false);
+			walk(&t, i, "", "", false, 0);
 		}
 	}
 	free(t.height);
