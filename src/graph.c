@@ -5,8 +5,8 @@
  * labels), link down revisions (a missing one becomes a phantom), then derive
  * head/base/branch/merge flags, normalized dependencies, inherited labels, cycles
  * (Tarjan's SCC, iterative) and connected components. Everything is linear in the
- * number of revisions and edges, except dependency normalization, which walks the
- * ancestors of the few revisions that have depends_on. */
+ * number of revisions and edges, or near it (graph_derive.c says the bounds of
+ * dependency normalization and label inheritance). */
 #include <stdlib.h>
 #include <string.h>
 

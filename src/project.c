@@ -57,8 +57,12 @@ int project_load_at(const char *ref, const struct config_request *req, struct pr
 	return rc;
 }
 
+bool project_exit_without_free;
+
 void project_free(struct project *p)
 {
+	if (project_exit_without_free)
+		return;
 	graph_free(&p->graph);
 	file_list_free(&p->files);
 	config_free(&p->config);

@@ -31,5 +31,9 @@ int project_load_at(const char *ref, const struct config_request *req, struct pr
 /* Build graph, analysis and order over already-read files (tests, git refs). */
 void project_analyse(struct project *p);
 void project_free(struct project *p);
+/* Set by main.c for a one-shot command (check, history...) in a build without
+ * leak checks: project_free then does nothing, since the process is about to exit
+ * and the kernel takes the memory back faster than free() (11% of a run at 10k). */
+extern bool project_exit_without_free;
 
 #endif
