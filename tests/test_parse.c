@@ -797,19 +797,24 @@ static void test_mutations_never_crash(void **state)
 		"r'''raw \\ doc'''\r\nrevision = u\"x\" 'y'\r\ndown_revision = None; branch_labels = ('a',)\r\n",
 		"# -*- coding: latin-1 -*-\r\"\"\"caf\xe9\r\rRevises: b\"\"\"\r\x0crevision = 'a\\x41' \\\r 'b'\r"
 		"\xef\xbd\x84own_revision = ((\"b\" 'c'), (\"d\"),  # x\r  'e')\rdepends_on = [a.B]\r",
+		/* bodies the fast path skims: strings, brackets, continuations, blocks */
+		"\"\"\"m\n\nRevises: b\n\"\"\"\nrevision = 'a'\ndown_revision = 'b'\n@d(x=[\n 1])\n"
+		"def upgrade():\n    op.execute(\"\"\"\nrevision = 'no'\n\"\"\")\n    x = (1,\n  2)  # )\n"
+		"    s = 'i''s' \"#n\" r'\\' \\\n    'm'\n    if x:\n        depends_on = 'i'\n"
+		"class K:\n\t'''t'''\n\tbranch_labels = ('k',)\nif s:\n    down_revision = 'c'\n",
 	};
 	static const char inserts[] = "'\"\\()[]{}#\n\r:=,;\t\x80\xc3\x00xN";
 	uint32_t rnd = 12345;
 
 	(void)state;
 	for (int round = 0; round < 20000; round++) {
-		const char *seed = seeds[round % 3];
+		const char *seed = seeds[round % 4];
 		size_t len = strlen(seed);
 		char *buf = xmalloc(len + 8);
 		size_t n = len;
 
 		memcpy(buf, seed, len);
-		for (int k = 0; k < 1 + round % 4; k++) {
+		for (int k = 0; k < 1 + (round / 4) % 4; k++) {
 			size_t at;
 
 			rnd = rnd * 1103515245u + 12345u;
@@ -830,7 +835,11 @@ static void test_mutations_never_crash(void **state)
 		}
 		{
 			struct revision_file *rf = parse_revision_file("v/fuzz.py", buf, n);
+			struct revision_file *full = parse_revision_file_with("v/fuzz.py", buf, n, PARSE_FULL);
 
+			/* the fast path reads exactly what the full one does */
+			assert_true(revision_file_same(rf, full));
+			revision_file_free(full);
 			/* a file is an error, has its id, or names it for resolve.c */
 			assert_true(rf->error ? rf->error_line >= 0
 					      : rf->revision != NULL || rf->rev.kind == VALUE_REF);
