@@ -17,6 +17,11 @@
 #include "migtree/error.h"
 #include "migtree/parse.h"
 
+/* From this many files on, they are read and parsed in threads (one per CPU, at
+ * most SCAN_MAX_THREADS), each into its own slot: the order is the listing's. */
+#define SCAN_PARALLEL_AT 2000
+#define SCAN_MAX_THREADS 16
+
 /* How deep below a version location the recursive walk goes. */
 #define SCAN_MAX_DEPTH 64
 
@@ -36,6 +41,13 @@ struct source;
 int scan_project_from(struct source *src, const struct mt_config *cfg, struct file_list *out,
 		      struct mt_error *err);
 void file_list_free(struct file_list *fl);
+
+/* Whether scanned files keep their bytes in `text` (the default, for now).
+ * Nothing but edit.c's splicing needs them once parsed (check --require and
+ * save re-read); a one-shot command that does not edit can turn this off and
+ * save a third of the heap. Goes once edit.c reads bytes through
+ * revision_file_bytes(). Set it before scanning, never during. */
+void scan_keep_text(bool keep);
 
 /* Alembic's candidate rule for a file name. */
 bool scan_is_candidate(const char *name);
