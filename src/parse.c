@@ -1079,6 +1079,31 @@ bool revision_file_same(const struct revision_file *a, const struct revision_fil
 	       same_module(&a->module, &b->module);
 }
 
+/* What an edit splices by: every value as written and where, and the docstring. */
+static bool same_as_written(const struct py_value *a, const struct py_value *b)
+{
+	if (a->kind != b->kind || !same_list(&a->items, &b->items) || !same_span(a->span, b->span) ||
+	    a->line != b->line || a->quote != b->quote || !same_str(a->expr, b->expr) ||
+	    !!a->item_is_ref != !!b->item_is_ref)
+		return false;
+	for (size_t i = 0; i < a->items.n; i++)
+		if (!same_span(a->item_spans[i], b->item_spans[i]) ||
+		    (a->item_is_ref && a->item_is_ref[i] != b->item_is_ref[i]))
+			return false;
+	return true;
+}
+
+bool revision_file_reads_same(const struct revision_file *a, const struct revision_file *b)
+{
+	return a->crlf == b->crlf && same_str(a->encoding, b->encoding) && same_as_written(&a->rev, &b->rev) &&
+	       same_as_written(&a->down, &b->down) && same_as_written(&a->labels, &b->labels) &&
+	       same_as_written(&a->deps, &b->deps) && a->has_doc == b->has_doc &&
+	       same_str(a->longdoc, b->longdoc) && same_span(a->doc_span, b->doc_span) &&
+	       same_doc_field(&a->doc_revision_id, &b->doc_revision_id) &&
+	       same_doc_field(&a->doc_revises, &b->doc_revises) &&
+	       same_doc_field(&a->doc_create_date, &b->doc_create_date);
+}
+
 void revision_file_free(struct revision_file *rf)
 {
 	if (!rf)

@@ -145,6 +145,42 @@ int scan_project_from(struct source *src, const struct mt_config *cfg, struct fi
 	return 0;
 }
 
+int revision_file_bytes(const struct revision_file *rf, struct source *src, char **bytes, size_t *len,
+			struct mt_error *err)
+{
+	char why[256];
+	struct revision_file *again;
+	int rc;
+
+	*bytes = NULL;
+	*len = 0;
+	if (!rf->real_path)
+		return mt_fail(err, rf->path, 0, "not a file migtree read from disk");
+	rc = source_read(src, rf->real_path, MT_MAX_FILE_SIZE, bytes, len, why);
+	if (rc != SOURCE_READ_OK) {
+		free(*bytes);
+		*bytes = NULL;
+		return rc == SOURCE_READ_TOO_LARGE
+			       ? mt_fail(err, rf->path, 0, "changed on disk: now larger than 16 MiB")
+			       : mt_fail(err, rf->path, 0, "changed on disk: cannot read it again: %s", why);
+	}
+	if (rf->text) /* still kept: the bytes themselves tell */
+		rc = rf->len == *len && !memcmp(rf->text, *bytes, *len) ? 0 : -1;
+	else {
+		again = parse_revision_file_with(rf->path, *bytes, *len, 0);
+		docstring_complete(again);
+		rc = revision_file_reads_same(rf, again) ? 0 : -1;
+		revision_file_free(again);
+	}
+	if (rc) {
+		free(*bytes);
+		*bytes = NULL;
+		*len = 0;
+		return mt_fail(err, rf->path, 0, "changed on disk since migtree read it; reload first");
+	}
+	return 0;
+}
+
 int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err)
 {
 	return scan_project_from(source_worktree(), cfg, out, err);

@@ -7,11 +7,14 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "migtree/parse.h"
 #include "migtree/pylex.h"
 #include "migtree/resolve.h"
+#include "migtree/scan.h"
+#include "migtree/source.h"
 #include "graph_text.h"
 
 static struct revision_file *parse(const char *src)
@@ -850,6 +853,53 @@ static void test_mutations_never_crash(void **state)
 	}
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* revision_file_bytes: the bytes again when they still read as the file did,
+ * "changed on disk" when a value or its place changed. */
+static void test_bytes_are_read_again(void **state)
+{
+	char dir[] = "/tmp/migtree-bytes-XXXXXX", *path, *bytes;
+	const char *src = "\"\"\"m\n\nRevises: b1\n\"\"\"\nrevision = 'a1'\ndown_revision = 'b1'\n";
+	struct revision_file *rf;
+	struct mt_error err = { 0 };
+	size_t len;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/a1_m.py", dir);
+	write_file(path, src);
+	rf = parse_revision_file(path, src, strlen(src));
+	rf->real_path = xstrdup(path);
+	assert_int_equal(revision_file_bytes(rf, source_worktree(), &bytes, &len, &err), 0);
+	assert_int_equal(len, strlen(src));
+	assert_memory_equal(bytes, src, len);
+	free(bytes);
+	/* text dropped (scan_keep_text(false)): the values are compared, not the bytes */
+	free(rf->text);
+	rf->text = NULL;
+	write_file(path, "\"\"\"m\n\nRevises: b1\n\"\"\"\nrevision = 'a1'\ndown_revision = 'b1'\n# c\n");
+	assert_int_equal(revision_file_bytes(rf, source_worktree(), &bytes, &len, &err), 0);
+	free(bytes);
+	write_file(path, "\"\"\"m\n\nRevises: b1\n\"\"\"\nrevision = 'a1'\ndown_revision = 'c1'\n");
+	assert_int_equal(revision_file_bytes(rf, source_worktree(), &bytes, &len, &err), -1);
+	assert_null(bytes);
+	assert_non_null(strstr(err.message, "changed on disk"));
+	unlink(path);
+	assert_int_equal(revision_file_bytes(rf, source_worktree(), &bytes, &len, &err), -1);
+	assert_non_null(strstr(err.message, "changed on disk"));
+	rmdir(dir);
+	free(path);
+	revision_file_free(rf);
+}
+
 static void test_python_strip_and_splitlines(void **state)
 {
 	char *s = py_strip("\xc2\xa0 \t x y \x0b\xe3\x80\x80");
@@ -899,6 +949,7 @@ int main(void)
 		cmocka_unit_test(test_every_prefix_of_a_file_is_safe),
 		cmocka_unit_test(test_mutations_never_crash),
 		cmocka_unit_test(test_python_strip_and_splitlines),
+		cmocka_unit_test(test_bytes_are_read_again),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);

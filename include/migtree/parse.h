@@ -132,6 +132,11 @@ struct revision_file *parse_revision_file_with(const char *path, char *text, siz
  * and its header fields, the error and the module's bindings and imports (not
  * paths, text or what resolve.c adds later). */
 bool revision_file_same(const struct revision_file *a, const struct revision_file *b);
+/* Whether A and B hold the same values as written, at the same spans, and the
+ * same docstring: what an edit splices by. Unlike revision_file_same it ignores
+ * what resolve.c fills in (ids, errors), so a scanned, resolved file compares
+ * with a fresh parse of its bytes. */
+bool revision_file_reads_same(const struct revision_file *a, const struct revision_file *b);
 void revision_file_free(struct revision_file *rf);
 /* A file that could not be read at all (permissions, size): only its error. */
 struct revision_file *revision_file_failed(const char *path, int line, const char *message);

@@ -36,8 +36,8 @@ struct file_list {
 /* Read and parse every candidate. A file that cannot be read or parsed is still
  * listed (with its error); only a failure to list a directory fails the call. */
 int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err);
-/* The same through SRC (the work tree, or a git tree at a commit). */
 struct source;
+/* The same through SRC (the work tree, or a git tree at a commit). */
 int scan_project_from(struct source *src, const struct mt_config *cfg, struct file_list *out,
 		      struct mt_error *err);
 void file_list_free(struct file_list *fl);
@@ -48,6 +48,15 @@ void file_list_free(struct file_list *fl);
  * save a third of the heap. Goes once edit.c reads bytes through
  * revision_file_bytes(). Set it before scanning, never during. */
 void scan_keep_text(bool keep);
+
+/* The bytes of RF, a file scan_project_from read through SRC, read again (owned,
+ * NUL-terminated): what an edit splices and a save writes, now that files need
+ * not keep their text. -1 with ERR ("changed on disk ...") when the file can no
+ * longer be read, or when its bytes no longer read as RF (values, their spans,
+ * the docstring: revision_file_reads_same; the very bytes while RF keeps its
+ * text), so that spans taken from RF never cut into other bytes. */
+int revision_file_bytes(const struct revision_file *rf, struct source *src, char **bytes, size_t *len,
+			struct mt_error *err);
 
 /* Alembic's candidate rule for a file name. */
 bool scan_is_candidate(const char *name);
