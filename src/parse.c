@@ -8,6 +8,7 @@
  * reported as unknown, never guessed. What makes the file itself ambiguous (an
  * assignment inside an `if`, unpacking, `+=`) makes it "unparsable" with the line
  * and the reason. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -687,8 +688,12 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 		unsigned char c = s[i];
 		size_t k;
 
-		if (c < 0x80) { /* ASCII, nearly every byte of a migration: no decoding */
+		if (c < 0x80) { /* ASCII, nearly every byte of a migration: eight at a time */
+			uint64_t w;
+
 			i++;
+			while (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080u)))
+				i += 8;
 			continue;
 		}
 		k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;

@@ -312,8 +312,17 @@ static int skim_line(struct pylex *lx, struct logical_line *ll, size_t s, struct
 
 	ll->indent = indent_of(lx, s);
 	while (pos < len) {
-		unsigned char c = (unsigned char)t[pos];
+		unsigned char c;
 
+		/* the loop nearly all of a function body goes through */
+		while (pos + 4 <= len && !(ch_class[(unsigned char)t[pos]] & CH_SKIM) &&
+		       !(ch_class[(unsigned char)t[pos + 1]] & CH_SKIM) &&
+		       !(ch_class[(unsigned char)t[pos + 2]] & CH_SKIM) &&
+		       !(ch_class[(unsigned char)t[pos + 3]] & CH_SKIM))
+			pos += 4;
+		if (pos >= len)
+			break;
+		c = (unsigned char)t[pos];
 		if (!(ch_class[c] & CH_SKIM)) {
 			pos++;
 		} else if (c == '\'' || c == '"') {
