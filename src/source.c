@@ -129,7 +129,7 @@ static char *work_realpath(struct source *s, const char *path)
  * that grows is read on, up to MAX + 1 bytes (the caller's limit decides). */
 static int read_fd(int fd, size_t size, size_t max, char **bytes, size_t *len)
 {
-	size_t cap = size + 1, got = 0;
+	size_t cap = size + 2, got = 0; /* the NUL, and room to see the end without growing */
 	char *buf = xmalloc(cap);
 	ssize_t r;
 
