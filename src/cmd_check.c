@@ -11,6 +11,7 @@
 #include "migtree/json.h"
 #include "migtree/published.h"
 #include "migtree/quote.h"
+#include "migtree/source.h"
 
 struct check_opts {
 	bool json, github, strict, verbose;
@@ -89,8 +90,18 @@ static int check_required(struct project *p, const char *pattern)
 	md = pcre2_match_data_create_from_pattern(re, NULL);
 	for (size_t i = 0; i < p->files.n; i++) {
 		struct revision_file *rf = p->files.v[i];
+		char *bytes = NULL, why[256];
+		size_t len = 0;
+		int miss;
 
-		if (pcre2_match(re, (PCRE2_SPTR)rf->text, rf->len, 0, 0, md, NULL) < 0)
+		/* files need not keep their text (scan_keep_text): read the bytes again; a
+		 * file that cannot be read is matched as empty, as it always was */
+		if (!rf->real_path || source_read(source_worktree(), rf->real_path, MT_MAX_FILE_SIZE, &bytes,
+						  &len, why) != SOURCE_READ_OK)
+			len = 0;
+		miss = pcre2_match(re, (PCRE2_SPTR)(bytes ? bytes : ""), len, 0, 0, md, NULL) < 0;
+		free(bytes);
+		if (miss)
 			problem_add(&p->graph.problems, PROBLEM_PATTERN_MISSING, rf->revision, NULL, rf->path,
 				    1, rf->load_index, "file does not contain the required pattern /%s/", pattern);
 	}

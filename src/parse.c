@@ -8,6 +8,7 @@
  * reported as unknown, never guessed. What makes the file itself ambiguous (an
  * assignment inside an `if`, unpacking, `+=`) makes it "unparsable" with the line
  * and the reason. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ struct parser {
 	const char *path;
 	struct mt_error err;
 	bool failed;
+	bool fast; /* skim what cannot matter (PARSE_FAST) */
 	enum { BLOCK_NONE, BLOCK_CONDITIONAL, BLOCK_DEF } block;
 };
 
@@ -60,8 +62,22 @@ static struct py_value *value_slot(struct revision_file *rf, const char *name)
 
 static const char *tracked_name(struct parser *p, const struct token *t)
 {
+	const unsigned char *b = (const unsigned char *)p->lx.text + t->start;
+	size_t n = t->end - t->start;
+
 	if (t->kind != TOK_NAME || !p->rf)
 		return NULL;
+	/* an ASCII name can be one only when its first byte and length are right; a
+	 * non-ASCII one may NFKC-normalise to one (`ｄown_revision`) */
+	if (b[0] < 0x80 && !(n == 8 && b[0] == 'r') && !(n == 13 && b[0] == 'b') &&
+	    !(n == 13 && b[0] == 'd') && !(n == 10 && b[0] == 'd')) {
+		bool ascii = true;
+
+		for (size_t i = 1; i < n && ascii; i++)
+			ascii = b[i] < 0x80;
+		if (ascii)
+			return NULL;
+	}
 	for (int i = 0; tracked_names[i]; i++)
 		if (tok_name_is(&p->lx, t, tracked_names[i]))
 			return tracked_names[i];
@@ -345,15 +361,16 @@ static size_t find_top(struct parser *p, const struct token *t, size_t n, const 
 	return n;
 }
 
+/* `+=`, `**=`, `:=`...: an operator token ending in '=' other than a comparison
+ * (pylex makes operators only of its list, where these are all that end so). */
 static bool is_augmented(struct parser *p, const struct token *t)
 {
-	static const char *const ops[] = { "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
-					   "@=", "**=", "//=", ">>=", "<<=", ":=", NULL };
+	const char *s = p->lx.text + t->start;
+	size_t n = t->end - t->start;
 
-	for (int i = 0; ops[i]; i++)
-		if (tok_is(&p->lx, t, ops[i]))
-			return true;
-	return false;
+	if (t->kind != TOK_OP || n < 2 || s[n - 1] != '=')
+		return false;
+	return !(n == 2 && (s[0] == '=' || s[0] == '!' || s[0] == '<' || s[0] == '>'));
 }
 
 /* A migration binds a handful of names, a constants module may bind thousands:
@@ -669,7 +686,17 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 
 	while (i < len) {
 		unsigned char c = s[i];
-		size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+		size_t k;
+
+		if (c < 0x80) { /* ASCII, nearly every byte of a migration: eight at a time */
+			uint64_t w;
+
+			i++;
+			while (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080u)))
+				i += 8;
+			continue;
+		}
+		k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
 		uint32_t cp;
 
 		if (!k || i + k > len)
@@ -819,14 +846,19 @@ static void finish(struct parser *p)
 	}
 }
 
-/* Every logical line; the first one may be the module docstring (FIRST). */
+/* Every logical line; the first one may be the module docstring (FIRST). On
+ * the fast path, an indented line is skimmed whenever statement() would pass
+ * over it whatever it holds: anywhere but in a conditional block. */
 static void read_statements(struct parser *p, struct logical_line *ll, bool *first)
 {
 	int r;
 
-	while (!p->failed && (r = pylex_line(&p->lx, ll, &p->err)) != 0) {
+	for (;;) {
 		size_t s = 0;
 
+		p->lx.skim_indented = p->fast && !*first && p->block != BLOCK_CONDITIONAL;
+		if (p->failed || (r = pylex_line(&p->lx, ll, &p->err)) == 0)
+			break;
 		if (r < 0) {
 			fail_err(p);
 			break;
@@ -834,6 +866,8 @@ static void read_statements(struct parser *p, struct logical_line *ll, bool *fir
 		if (*first)
 			read_docstring(p, ll);
 		*first = false;
+		if (r == 2)
+			continue; /* skimmed: no statement here can matter */
 		/* statements separated by ';' share the logical line's indentation */
 		for (size_t i = 0; i <= ll->n && !p->failed; i++) {
 			if (i == ll->n || tok_is(&p->lx, &ll->tok[i], ";")) {
@@ -858,19 +892,20 @@ bool legacy_revision_name(const char *name, char **id)
 	return true;
 }
 
-struct revision_file *parse_revision_file(const char *path, const char *text, size_t len)
+struct revision_file *parse_revision_file_with(const char *path, char *text, size_t len, unsigned flags)
 {
 	struct revision_file *rf = xcalloc(1, sizeof(*rf));
-	struct parser p = { .rf = rf, .mod = &rf->module, .path = path };
+	struct parser p = { .rf = rf, .mod = &rf->module, .path = path, .fast = !(flags & PARSE_FULL) };
 	struct logical_line ll = { 0 };
 	size_t skip = 0;
 	bool first = true;
+	const char *nl;
 
 	rf->path = xstrdup(path);
 	rf->name = xstrdup(path_base(path));
-	rf->text = xstrndup(text, len);
+	rf->text = flags & PARSE_ADOPT_TEXT ? text : xstrndup(text, len);
 	rf->len = len;
-	const char *nl = memchr(text, '\n', len);
+	nl = memchr(text, '\n', len);
 	rf->crlf = nl && nl > text && nl[-1] == '\r';
 	if (len > MT_MAX_FILE_SIZE) {
 		fail_at(&p, 1, "file larger than 16 MiB; not read as a migration");
@@ -892,10 +927,15 @@ struct revision_file *parse_revision_file(const char *path, const char *text, si
 	return rf;
 }
 
+struct revision_file *parse_revision_file(const char *path, const char *text, size_t len)
+{
+	return parse_revision_file_with(path, (char *)text, len, 0); /* copied, never written */
+}
+
 int parse_python_module(const char *path, const char *text, size_t len, struct py_module *mod,
 			struct mt_error *err)
 {
-	struct parser p = { .mod = mod, .path = path };
+	struct parser p = { .mod = mod, .path = path, .fast = true };
 	struct logical_line ll = { 0 };
 	bool first = false;
 
@@ -967,6 +1007,106 @@ void py_value_free(struct py_value *v)
 	v->item_spans = NULL;
 	v->item_is_ref = NULL;
 	v->expr = v->resolved_from = NULL;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool same_list(const struct strlist *a, const struct strlist *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+static bool same_span(struct mt_span a, struct mt_span b)
+{
+	return a.start == b.start && a.end == b.end && a.line == b.line;
+}
+
+static bool same_value(const struct py_value *a, const struct py_value *b)
+{
+	if (a->kind != b->kind || !same_list(&a->items, &b->items) || !same_span(a->span, b->span) ||
+	    a->line != b->line || a->quote != b->quote || !same_str(a->expr, b->expr) ||
+	    !same_list(&a->ids, &b->ids) || !same_list(&a->unknown, &b->unknown) ||
+	    !!a->item_is_ref != !!b->item_is_ref)
+		return false;
+	for (size_t i = 0; i < a->items.n; i++)
+		if (!same_span(a->item_spans[i], b->item_spans[i]) ||
+		    (a->item_is_ref && a->item_is_ref[i] != b->item_is_ref[i]))
+			return false;
+	return true;
+}
+
+static bool same_doc_field(const struct doc_field *a, const struct doc_field *b)
+{
+	return same_str(a->value, b->value) && same_span(a->span, b->span);
+}
+
+static bool same_module(const struct py_module *a, const struct py_module *b)
+{
+	if (a->n_bindings != b->n_bindings || a->n_imports != b->n_imports)
+		return false;
+	for (size_t i = 0; i < a->n_bindings; i++) {
+		const struct py_binding *x = &a->bindings[i], *y = &b->bindings[i];
+
+		if (strcmp(x->name, y->name) || x->count != y->count || x->in_block != y->in_block ||
+		    !same_value(&x->value, &y->value))
+			return false;
+	}
+	for (size_t i = 0; i < a->n_imports; i++) {
+		const struct py_import *x = &a->imports[i], *y = &b->imports[i];
+
+		if (!same_str(x->alias, y->alias) || !same_str(x->module, y->module) ||
+		    !same_str(x->attr, y->attr) || x->line != y->line)
+			return false;
+	}
+	return true;
+}
+
+bool revision_file_same(const struct revision_file *a, const struct revision_file *b)
+{
+	return a->len == b->len && a->crlf == b->crlf && same_str(a->encoding, b->encoding) &&
+	       same_str(a->revision, b->revision) && same_value(&a->rev, &b->rev) &&
+	       same_value(&a->down, &b->down) && same_value(&a->labels, &b->labels) &&
+	       same_value(&a->deps, &b->deps) && a->has_doc == b->has_doc &&
+	       same_str(a->longdoc, b->longdoc) && same_str(a->message, b->message) &&
+	       same_span(a->doc_span, b->doc_span) && a->doc_line == b->doc_line &&
+	       same_doc_field(&a->doc_revision_id, &b->doc_revision_id) &&
+	       same_doc_field(&a->doc_revises, &b->doc_revises) &&
+	       same_doc_field(&a->doc_create_date, &b->doc_create_date) && same_str(a->error, b->error) &&
+	       a->error_line == b->error_line && a->needs_resolve == b->needs_resolve &&
+	       same_module(&a->module, &b->module);
+}
+
+/* What an edit splices by: every value as written and where, and the docstring. */
+static bool same_as_written(const struct py_value *a, const struct py_value *b)
+{
+	if (a->kind != b->kind || !same_list(&a->items, &b->items) || !same_span(a->span, b->span) ||
+	    a->line != b->line || a->quote != b->quote || !same_str(a->expr, b->expr) ||
+	    !!a->item_is_ref != !!b->item_is_ref)
+		return false;
+	for (size_t i = 0; i < a->items.n; i++)
+		if (!same_span(a->item_spans[i], b->item_spans[i]) ||
+		    (a->item_is_ref && a->item_is_ref[i] != b->item_is_ref[i]))
+			return false;
+	return true;
+}
+
+bool revision_file_reads_same(const struct revision_file *a, const struct revision_file *b)
+{
+	return a->crlf == b->crlf && same_str(a->encoding, b->encoding) && same_as_written(&a->rev, &b->rev) &&
+	       same_as_written(&a->down, &b->down) && same_as_written(&a->labels, &b->labels) &&
+	       same_as_written(&a->deps, &b->deps) && a->has_doc == b->has_doc &&
+	       same_str(a->longdoc, b->longdoc) && same_span(a->doc_span, b->doc_span) &&
+	       same_doc_field(&a->doc_revision_id, &b->doc_revision_id) &&
+	       same_doc_field(&a->doc_revises, &b->doc_revises) &&
+	       same_doc_field(&a->doc_create_date, &b->doc_create_date);
 }
 
 void revision_file_free(struct revision_file *rf)

@@ -42,17 +42,6 @@ void logical_line_free(struct logical_line *ll)
 	ll->n = ll->cap = 0;
 }
 
-bool tok_is(const struct pylex *lx, const struct token *t, const char *s)
-{
-	size_t n;
-
-	/* called for every token against keyword lists: reject on the first byte */
-	if (t->end == t->start || lx->text[t->start] != s[0])
-		return false;
-	n = strlen(s);
-	return t->end - t->start == n && memcmp(lx->text + t->start, s, n) == 0;
-}
-
 static void put_utf8(struct strbuf *sb, uint32_t cp);
 
 /* cp1252's 0x80-0x9F; 0 where Python's codec has no character. */
@@ -167,14 +156,49 @@ bool tok_name_is(const struct pylex *lx, const struct token *t, const char *s)
 	return same;
 }
 
-static bool is_name_start(unsigned char c)
-{
-	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
-}
+/* What each byte is to the lexer: one table lookup instead of a chain of tests
+ * or a strchr per byte. */
+enum {
+	CH_NAME = 1,      /* starts and continues a name (ASCII letters, '_', bytes >= 0x80) */
+	CH_DIGIT = 2,     /* continues a name, starts a number */
+	CH_PREFIX = 4,    /* a string prefix letter: rRbBuUfFtT */
+	CH_OPEN = 8,      /* ( [ { */
+	CH_CLOSE = 16,    /* ) ] } */
+	CH_SKIM = 32,     /* what the skimmer stops at: quotes, '#', '\\', CR, LF, brackets */
+};
+
+#define CH_HIGH8(x) [x] = CH_NAME, [x + 1] = CH_NAME, [x + 2] = CH_NAME, [x + 3] = CH_NAME, \
+		    [x + 4] = CH_NAME, [x + 5] = CH_NAME, [x + 6] = CH_NAME, [x + 7] = CH_NAME
+#define CH_HIGH64(x) CH_HIGH8(x), CH_HIGH8(x + 8), CH_HIGH8(x + 16), CH_HIGH8(x + 24), \
+		     CH_HIGH8(x + 32), CH_HIGH8(x + 40), CH_HIGH8(x + 48), CH_HIGH8(x + 56)
+
+static const unsigned char ch_class[256] = {
+	['_'] = CH_NAME, ['a'] = CH_NAME, ['c'] = CH_NAME, ['d'] = CH_NAME, ['e'] = CH_NAME,
+	['g'] = CH_NAME, ['h'] = CH_NAME, ['i'] = CH_NAME, ['j'] = CH_NAME, ['k'] = CH_NAME,
+	['l'] = CH_NAME, ['m'] = CH_NAME, ['n'] = CH_NAME, ['o'] = CH_NAME, ['p'] = CH_NAME,
+	['q'] = CH_NAME, ['s'] = CH_NAME, ['v'] = CH_NAME, ['w'] = CH_NAME, ['x'] = CH_NAME,
+	['y'] = CH_NAME, ['z'] = CH_NAME,
+	['A'] = CH_NAME, ['C'] = CH_NAME, ['D'] = CH_NAME, ['E'] = CH_NAME, ['G'] = CH_NAME,
+	['H'] = CH_NAME, ['I'] = CH_NAME, ['J'] = CH_NAME, ['K'] = CH_NAME, ['L'] = CH_NAME,
+	['M'] = CH_NAME, ['N'] = CH_NAME, ['O'] = CH_NAME, ['P'] = CH_NAME, ['Q'] = CH_NAME,
+	['S'] = CH_NAME, ['V'] = CH_NAME, ['W'] = CH_NAME, ['X'] = CH_NAME, ['Y'] = CH_NAME,
+	['Z'] = CH_NAME,
+	['r'] = CH_NAME | CH_PREFIX, ['R'] = CH_NAME | CH_PREFIX, ['b'] = CH_NAME | CH_PREFIX,
+	['B'] = CH_NAME | CH_PREFIX, ['u'] = CH_NAME | CH_PREFIX, ['U'] = CH_NAME | CH_PREFIX,
+	['f'] = CH_NAME | CH_PREFIX, ['F'] = CH_NAME | CH_PREFIX, ['t'] = CH_NAME | CH_PREFIX,
+	['T'] = CH_NAME | CH_PREFIX,
+	['0'] = CH_DIGIT, ['1'] = CH_DIGIT, ['2'] = CH_DIGIT, ['3'] = CH_DIGIT, ['4'] = CH_DIGIT,
+	['5'] = CH_DIGIT, ['6'] = CH_DIGIT, ['7'] = CH_DIGIT, ['8'] = CH_DIGIT, ['9'] = CH_DIGIT,
+	['('] = CH_OPEN | CH_SKIM, ['['] = CH_OPEN | CH_SKIM, ['{'] = CH_OPEN | CH_SKIM,
+	[')'] = CH_CLOSE | CH_SKIM, [']'] = CH_CLOSE | CH_SKIM, ['}'] = CH_CLOSE | CH_SKIM,
+	['\''] = CH_SKIM, ['"'] = CH_SKIM, ['#'] = CH_SKIM, ['\\'] = CH_SKIM, ['\n'] = CH_SKIM,
+	['\r'] = CH_SKIM,
+	CH_HIGH64(0x80), CH_HIGH64(0xC0),
+};
 
 static bool is_name_char(unsigned char c)
 {
-	return is_name_start(c) || (c >= '0' && c <= '9');
+	return ch_class[c] & (CH_NAME | CH_DIGIT);
 }
 
 /* Length of a string prefix followed by a quote at P, or -1 when there is none. */
@@ -182,7 +206,7 @@ static int string_prefix_len(const char *p, size_t avail)
 {
 	int n = 0;
 
-	while ((size_t)n < avail && n < 3 && strchr("rRbBuUfFtT", p[n]) && p[n])
+	while ((size_t)n < avail && n < 3 && (ch_class[(unsigned char)p[n]] & CH_PREFIX))
 		n++;
 	if ((size_t)n < avail && (p[n] == '\'' || p[n] == '"'))
 		return n;
@@ -203,6 +227,10 @@ static size_t scan_string(struct pylex *lx, size_t pos, int plen, struct mt_erro
 	while (i < lx->len) {
 		char c = t[i];
 
+		if (c != q && c != '\\' && c != '\n' && c != '\r') {
+			i++;
+			continue;
+		}
 		if (c == '\\') {
 			nl = newline_len(t, i + 1, lx->len);
 			lx->line += nl > 0;
@@ -270,6 +298,72 @@ static int indent_of(const struct pylex *lx, size_t pos)
 	return col;
 }
 
+/* The rest of a logical line from S, its first token, without tokens: the bytes
+ * that matter to where a logical line ends (quotes, comments, backslashes, line
+ * breaks, brackets) are followed as pylex_line follows them, everything else is
+ * passed over by one table lookup a byte. A quote always starts a string here, as
+ * it does there: no name, number or operator holds one, and a string's prefix
+ * does not change where it ends. */
+static int skim_line(struct pylex *lx, struct logical_line *ll, size_t s, struct mt_error *err)
+{
+	const char *t = lx->text;
+	size_t pos = s, len = lx->len, nl;
+	int depth = 0, open_line = 0;
+
+	ll->indent = indent_of(lx, s);
+	while (pos < len) {
+		unsigned char c;
+
+		/* the loop nearly all of a function body goes through */
+		while (pos + 4 <= len && !(ch_class[(unsigned char)t[pos]] & CH_SKIM) &&
+		       !(ch_class[(unsigned char)t[pos + 1]] & CH_SKIM) &&
+		       !(ch_class[(unsigned char)t[pos + 2]] & CH_SKIM) &&
+		       !(ch_class[(unsigned char)t[pos + 3]] & CH_SKIM))
+			pos += 4;
+		if (pos >= len)
+			break;
+		c = (unsigned char)t[pos];
+		if (!(ch_class[c] & CH_SKIM)) {
+			pos++;
+		} else if (c == '\'' || c == '"') {
+			if (!(pos = scan_string(lx, pos, 0, err)))
+				return -1;
+		} else if (c == '#') {
+			while (pos < len && t[pos] != '\n' && t[pos] != '\r')
+				pos++;
+		} else if (c == '\\') {
+			nl = newline_len(t, pos + 1, len);
+			pos += 1 + nl;
+			lx->line += nl > 0;
+		} else if (c == '\n' || c == '\r') {
+			pos += newline_len(t, pos, len);
+			lx->line++;
+			if (depth == 0) {
+				lx->pos = pos;
+				return 2;
+			}
+		} else if (ch_class[c] & CH_OPEN) {
+			if (depth++ == 0)
+				open_line = lx->line;
+			pos++;
+		} else {
+			depth -= depth > 0;
+			pos++;
+		}
+	}
+	lx->pos = pos;
+	if (depth > 0)
+		return mt_fail(err, lx->path, open_line,
+			       "bracket opened here is never closed (the file may be truncated)");
+	return 2;
+}
+
+/* Whether the logical line starting at S is to be skimmed (see skim_indented). */
+static bool skims(const struct pylex *lx, const struct logical_line *ll, size_t s)
+{
+	return ll->n == 0 && lx->skim_indented && indent_of(lx, s) > 0;
+}
+
 int pylex_line(struct pylex *lx, struct logical_line *ll, struct mt_error *err)
 {
 	const char *t = lx->text;
@@ -296,6 +390,8 @@ int pylex_line(struct pylex *lx, struct logical_line *ll, struct mt_error *err)
 			lx->line++;
 			if (depth == 0 && ll->n > 0)
 				return 1;
+		} else if (skims(lx, ll, s)) {
+			return skim_line(lx, ll, s, err);
 		} else if ((pl = string_prefix_len(t + s, lx->len - s)) >= 0) {
 			int line = lx->line;
 			size_t e = scan_string(lx, s, pl, err);
@@ -308,22 +404,23 @@ int pylex_line(struct pylex *lx, struct logical_line *ll, struct mt_error *err)
 			lx->pos = e;
 		} else {
 			enum tok_kind kind = TOK_OP;
+			unsigned char k = ch_class[c];
 
-			if (is_name_start(c)) {
+			if (k & CH_NAME) {
 				kind = TOK_NAME;
 				while (lx->pos < lx->len && is_name_char((unsigned char)t[lx->pos]))
 					lx->pos++;
-			} else if (c >= '0' && c <= '9') {
+			} else if (k & CH_DIGIT) {
 				kind = TOK_NUMBER;
 				while (lx->pos < lx->len &&
 				       (is_name_char((unsigned char)t[lx->pos]) || t[lx->pos] == '.'))
 					lx->pos++;
 			} else {
 				lx->pos += op_len(t + s, lx->len - s);
-				if (strchr("([{", c) && c) {
+				if (k & CH_OPEN) {
 					if (depth++ == 0)
 						open_line = lx->line;
-				} else if (strchr(")]}", c) && c && depth > 0) {
+				} else if ((k & CH_CLOSE) && depth > 0) {
 					depth--;
 				}
 			}
@@ -529,6 +626,10 @@ char *py_strip(const char *s)
 		b += k;
 	e = b;
 	for (p = b; *p;) {
+		if (*p > 0x20 && *p < 0x7f) { /* printable ASCII: never space */
+			e = ++p;
+			continue;
+		}
 		k = py_space_len(p);
 		if (k) {
 			p += k;

@@ -1,6 +1,10 @@
 /* scan.c - list a project's version files through a source (source.c walks them
- * in Alembic's load order), then read and parse each one. */
+ * in Alembic's load order), then read and parse each one: in worker threads when
+ * there are many and the source can be read concurrently, each file into its own
+ * slot of the list, so that nothing in the result depends on timing. */
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,18 +33,30 @@ char *scan_display_path(const char *abs)
 	return xstrdup(abs);
 }
 
-/* Read and parse one listed file; a file that cannot be read is listed with why. */
-static struct revision_file *read_one(struct source *src, const char *path)
+static bool keep_text = true;
+
+void scan_keep_text(bool keep)
 {
-	char *shown = source_display(src, path), *bytes, why[256];
+	keep_text = keep;
+}
+
+/* Read and parse one listed file; a file that cannot be read is listed with why.
+ * The bytes read become the file's `text` (no copy) when texts are kept, and are
+ * freed once parsed otherwise. */
+static struct revision_file *read_one(struct source *src, const struct source_file *f)
+{
+	char *shown = source_display(src, f->path), *bytes, why[256];
 	size_t len;
 	struct revision_file *rf;
-	int rc = source_read(src, path, MT_MAX_FILE_SIZE, &bytes, &len, why);
+	int rc = source_read(src, f->path, MT_MAX_FILE_SIZE, &bytes, &len, why);
 
 	if (rc == SOURCE_READ_OK) {
-		rf = parse_revision_file(shown, bytes, len);
-		docstring_complete(rf);
-		free(bytes);
+		rf = parse_revision_file_with(shown, bytes, len, PARSE_ADOPT_TEXT);
+		docstring_complete(rf); /* reads the docstring's bytes: before they go */
+		if (!keep_text) {
+			free(rf->text);
+			rf->text = NULL;
+		}
 	} else if (rc == SOURCE_READ_TOO_LARGE) {
 		rf = revision_file_failed(shown, 0, "file larger than 16 MiB; not read as a migration");
 	} else {
@@ -51,6 +67,55 @@ static struct revision_file *read_one(struct source *src, const char *path)
 	}
 	free(shown);
 	return rf;
+}
+
+/* Files are handed out to the workers in chunks, in order, through one counter:
+ * each file's result goes to its own slot, so the list is the same whatever
+ * thread read what and when. */
+#define SCAN_CHUNK 64
+
+struct scan_job {
+	struct source *src;
+	const struct source_files *listed;
+	struct revision_file **slot;
+	atomic_size_t next;
+};
+
+static void *scan_worker(void *arg)
+{
+	struct scan_job *job = arg;
+	size_t n = job->listed->n, at;
+
+	while ((at = atomic_fetch_add(&job->next, SCAN_CHUNK)) < n)
+		for (size_t i = at; i < n && i < at + SCAN_CHUNK; i++)
+			job->slot[i] = read_one(job->src, &job->listed->v[i]);
+	return NULL;
+}
+
+/* How many threads read and parse N files: one below SCAN_PARALLEL_AT (starting
+ * threads costs more than it saves on a small project) or when the source must be
+ * read in order, else one per online CPU, at most SCAN_MAX_THREADS. */
+static long scan_threads(const struct source *src, size_t n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < SCAN_PARALLEL_AT || !src->ops->concurrent_read || cpus < 2)
+		return 1;
+	return cpus < SCAN_MAX_THREADS ? cpus : SCAN_MAX_THREADS;
+}
+
+static void read_all(struct source *src, const struct source_files *listed, struct revision_file **slot)
+{
+	struct scan_job job = { src, listed, slot, 0 };
+	pthread_t tid[SCAN_MAX_THREADS];
+	long threads = scan_threads(src, listed->n), started = 0;
+
+	for (long i = 1; i < threads; i++) /* the calling thread is the first worker */
+		if (pthread_create(&tid[started], NULL, scan_worker, &job) == 0)
+			started++;
+	scan_worker(&job); /* a thread that could not start leaves its share here */
+	for (long i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
 }
 
 int scan_project_from(struct source *src, const struct mt_config *cfg, struct file_list *out,
@@ -64,17 +129,55 @@ int scan_project_from(struct source *src, const struct mt_config *cfg, struct fi
 		return -1;
 	}
 	GROW(out->v, out->cap, listed.n);
+	source_hold_cwd(src, true);
+	read_all(src, &listed, out->v);
+	source_hold_cwd(src, false);
 	for (size_t i = 0; i < listed.n; i++) {
-		struct revision_file *rf = read_one(src, listed.v[i].path);
+		struct revision_file *rf = out->v[i];
 
 		rf->real_path = listed.v[i].real_path;
 		listed.v[i].real_path = NULL;
-		rf->load_index = out->n;
-		out->v[out->n++] = rf;
+		rf->load_index = out->n++;
 	}
 	out->notes = listed.notes;
 	memset(&listed.notes, 0, sizeof(listed.notes));
 	source_files_free(&listed);
+	return 0;
+}
+
+int revision_file_bytes(const struct revision_file *rf, struct source *src, char **bytes, size_t *len,
+			struct mt_error *err)
+{
+	char why[256];
+	struct revision_file *again;
+	int rc;
+
+	*bytes = NULL;
+	*len = 0;
+	if (!rf->real_path)
+		return mt_fail(err, rf->path, 0, "not a file migtree read from disk");
+	rc = source_read(src, rf->real_path, MT_MAX_FILE_SIZE, bytes, len, why);
+	if (rc != SOURCE_READ_OK) {
+		free(*bytes);
+		*bytes = NULL;
+		return rc == SOURCE_READ_TOO_LARGE
+			       ? mt_fail(err, rf->path, 0, "changed on disk: now larger than 16 MiB")
+			       : mt_fail(err, rf->path, 0, "changed on disk: cannot read it again: %s", why);
+	}
+	if (rf->text) /* still kept: the bytes themselves tell */
+		rc = rf->len == *len && !memcmp(rf->text, *bytes, *len) ? 0 : -1;
+	else {
+		again = parse_revision_file_with(rf->path, *bytes, *len, 0);
+		docstring_complete(again);
+		rc = revision_file_reads_same(rf, again) ? 0 : -1;
+		revision_file_free(again);
+	}
+	if (rc) {
+		free(*bytes);
+		*bytes = NULL;
+		*len = 0;
+		return mt_fail(err, rf->path, 0, "changed on disk since migtree read it; reload first");
+	}
 	return 0;
 }
 

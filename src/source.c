@@ -124,12 +124,42 @@ static char *work_realpath(struct source *s, const char *path)
 	return realpath(path, real) ? xstrdup(real) : NULL;
 }
 
+/* Read FD (SIZE bytes when stat was taken) into one buffer of that size: no
+ * bounce buffer and no growth for a file that does not change while read; one
+ * that grows is read on, up to MAX + 1 bytes (the caller's limit decides). */
+static int read_fd(int fd, size_t size, size_t max, char **bytes, size_t *len)
+{
+	size_t cap = size + 2, got = 0; /* the NUL, and room to see the end without growing */
+	char *buf = xmalloc(cap);
+	ssize_t r;
+
+	for (;;) {
+		if (got + 1 >= cap) {
+			if (got > max)
+				break;
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(fd, buf + got, cap - 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	*bytes = buf;
+	*len = got;
+	return 0;
+}
+
 static int work_read(struct source *s, const char *path, size_t max, char **bytes, size_t *len, char why[256])
 {
 	struct stat st;
-	struct strbuf sb;
-	char buf[65536];
-	ssize_t got = 0;
 	const char *reason;
 	int fd = open_regular(path, &reason);
 
@@ -149,30 +179,40 @@ static int work_read(struct source *s, const char *path, size_t max, char **byte
 		*len = (size_t)st.st_size;
 		return SOURCE_READ_TOO_LARGE;
 	}
-	sb_init(&sb);
-	while (sb.len <= max && (got = read(fd, buf, sizeof(buf))) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			break;
-		sb_addn(&sb, buf, (size_t)got);
-	}
-	if (got < 0)
+	if (read_fd(fd, (size_t)st.st_size, max, bytes, len) < 0) {
 		snprintf(why, 256, "%s", strerror(errno));
-	close(fd);
-	if (got < 0) {
-		sb_free(&sb);
+		close(fd);
 		return SOURCE_READ_FAILED;
 	}
-	*len = sb.len;
-	*bytes = sb_detach(&sb);
+	close(fd);
 	return SOURCE_READ_OK;
+}
+
+/* The current directory while a scan holds it (source_hold_cwd): one getcwd()
+ * per scan instead of one per file. Set and cleared only outside the workers. */
+static char *held_cwd;
+
+void source_hold_cwd(struct source *s, bool hold)
+{
+	char cwd[PATH_MAX];
+
+	if (s != source_worktree())
+		return;
+	free(held_cwd);
+	held_cwd = hold && getcwd(cwd, sizeof(cwd)) ? xstrdup(cwd) : NULL;
 }
 
 static char *work_display(struct source *s, const char *path)
 {
+	size_t n;
+
 	(void)s;
-	return scan_display_path(path);
+	if (!held_cwd)
+		return scan_display_path(path);
+	n = strlen(held_cwd);
+	if (!strncmp(path, held_cwd, n) && path[n] == '/')
+		return xstrdup(path + n + 1);
+	return xstrdup(path);
 }
 
 /* Is NAME one of save.c's temporaries (save_is_temporary) left by a save that was
@@ -200,6 +240,7 @@ static void work_free(struct source *s)
 
 static const struct source_ops work_ops = {
 	work_list, work_type, work_realpath, work_read, work_display, work_tidy, work_free,
+	true, /* open(2) and read(2) from many threads */
 };
 
 struct source *source_worktree(void)

@@ -7,11 +7,14 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "migtree/parse.h"
 #include "migtree/pylex.h"
 #include "migtree/resolve.h"
+#include "migtree/scan.h"
+#include "migtree/source.h"
 #include "graph_text.h"
 
 static struct revision_file *parse(const char *src)
@@ -797,19 +800,24 @@ static void test_mutations_never_crash(void **state)
 		"r'''raw \\ doc'''\r\nrevision = u\"x\" 'y'\r\ndown_revision = None; branch_labels = ('a',)\r\n",
 		"# -*- coding: latin-1 -*-\r\"\"\"caf\xe9\r\rRevises: b\"\"\"\r\x0crevision = 'a\\x41' \\\r 'b'\r"
 		"\xef\xbd\x84own_revision = ((\"b\" 'c'), (\"d\"),  # x\r  'e')\rdepends_on = [a.B]\r",
+		/* bodies the fast path skims: strings, brackets, continuations, blocks */
+		"\"\"\"m\n\nRevises: b\n\"\"\"\nrevision = 'a'\ndown_revision = 'b'\n@d(x=[\n 1])\n"
+		"def upgrade():\n    op.execute(\"\"\"\nrevision = 'no'\n\"\"\")\n    x = (1,\n  2)  # )\n"
+		"    s = 'i''s' \"#n\" r'\\' \\\n    'm'\n    if x:\n        depends_on = 'i'\n"
+		"class K:\n\t'''t'''\n\tbranch_labels = ('k',)\nif s:\n    down_revision = 'c'\n",
 	};
 	static const char inserts[] = "'\"\\()[]{}#\n\r:=,;\t\x80\xc3\x00xN";
 	uint32_t rnd = 12345;
 
 	(void)state;
 	for (int round = 0; round < 20000; round++) {
-		const char *seed = seeds[round % 3];
+		const char *seed = seeds[round % 4];
 		size_t len = strlen(seed);
 		char *buf = xmalloc(len + 8);
 		size_t n = len;
 
 		memcpy(buf, seed, len);
-		for (int k = 0; k < 1 + round % 4; k++) {
+		for (int k = 0; k < 1 + (round / 4) % 4; k++) {
 			size_t at;
 
 			rnd = rnd * 1103515245u + 12345u;
@@ -830,7 +838,11 @@ static void test_mutations_never_crash(void **state)
 		}
 		{
 			struct revision_file *rf = parse_revision_file("v/fuzz.py", buf, n);
+			struct revision_file *full = parse_revision_file_with("v/fuzz.py", buf, n, PARSE_FULL);
 
+			/* the fast path reads exactly what the full one does */
+			assert_true(revision_file_same(rf, full));
+			revision_file_free(full);
 			/* a file is an error, has its id, or names it for resolve.c */
 			assert_true(rf->error ? rf->error_line >= 0
 					      : rf->revision != NULL || rf->rev.kind == VALUE_REF);
@@ -839,6 +851,53 @@ static void test_mutations_never_crash(void **state)
 		}
 		free(buf);
 	}
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* revision_file_bytes: the bytes again when they still read as the file did,
+ * "changed on disk" when a value or its place changed. */
+static void test_bytes_are_read_again(void **state)
+{
+	char dir[] = "/tmp/migtree-bytes-XXXXXX", *path, *bytes;
+	const char *src = "\"\"\"m\n\nRevises: b1\n\"\"\"\nrevision = 'a1'\ndown_revision = 'b1'\n";
+	struct revision_file *rf;
+	struct mt_error err = { 0 };
+	size_t len;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/a1_m.py", dir);
+	write_file(path, src);
+	rf = parse_revision_file(path, src, strlen(src));
+	rf->real_path = xstrdup(path);
+	assert_int_equal(revision_file_bytes(rf, source_worktree(), &bytes, &len, &err), 0);
+	assert_int_equal(len, strlen(src));
+	assert_memory_equal(bytes, src, len);
+	free(bytes);
+	/* text dropped (scan_keep_text(false)): the values are compared, not the bytes */
+	free(rf->text);
+	rf->text = NULL;
+	write_file(path, "\"\"\"m\n\nRevises: b1\n\"\"\"\nrevision = 'a1'\ndown_revision = 'b1'\n# c\n");
+	assert_int_equal(revision_file_bytes(rf, source_worktree(), &bytes, &len, &err), 0);
+	free(bytes);
+	write_file(path, "\"\"\"m\n\nRevises: b1\n\"\"\"\nrevision = 'a1'\ndown_revision = 'c1'\n");
+	assert_int_equal(revision_file_bytes(rf, source_worktree(), &bytes, &len, &err), -1);
+	assert_null(bytes);
+	assert_non_null(strstr(err.message, "changed on disk"));
+	unlink(path);
+	assert_int_equal(revision_file_bytes(rf, source_worktree(), &bytes, &len, &err), -1);
+	assert_non_null(strstr(err.message, "changed on disk"));
+	rmdir(dir);
+	free(path);
+	revision_file_free(rf);
 }
 
 static void test_python_strip_and_splitlines(void **state)
@@ -890,6 +949,7 @@ int main(void)
 		cmocka_unit_test(test_every_prefix_of_a_file_is_safe),
 		cmocka_unit_test(test_mutations_never_crash),
 		cmocka_unit_test(test_python_strip_and_splitlines),
+		cmocka_unit_test(test_bytes_are_read_again),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);

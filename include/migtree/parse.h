@@ -116,6 +116,27 @@ struct revision_file {
 /* Parse TEXT (LEN bytes, copied) of the file at PATH. Always returns a file; a
  * file Alembic could not load has `error` set. */
 struct revision_file *parse_revision_file(const char *path, const char *text, size_t len);
+
+/* How parse_revision_file_with reads and what it keeps. */
+enum {
+	/* Tokenise every line, function bodies included: the reference reading the
+	 * fast path (the default) must equal on every input (tests/fuzz/fuzz_parse.c). */
+	PARSE_FULL = 1,
+	/* `text` is TEXT itself (NUL-terminated, LEN bytes, now owned by the file),
+	 * not a copy; the scanner hands over what it read instead of copying it. */
+	PARSE_ADOPT_TEXT = 2,
+};
+struct revision_file *parse_revision_file_with(const char *path, char *text, size_t len, unsigned flags);
+
+/* Whether A and B read the same: every value, item, span, line, the docstring
+ * and its header fields, the error and the module's bindings and imports (not
+ * paths, text or what resolve.c adds later). */
+bool revision_file_same(const struct revision_file *a, const struct revision_file *b);
+/* Whether A and B hold the same values as written, at the same spans, and the
+ * same docstring: what an edit splices by. Unlike revision_file_same it ignores
+ * what resolve.c fills in (ids, errors), so a scanned, resolved file compares
+ * with a fresh parse of its bytes. */
+bool revision_file_reads_same(const struct revision_file *a, const struct revision_file *b);
 void revision_file_free(struct revision_file *rf);
 /* A file that could not be read at all (permissions, size): only its error. */
 struct revision_file *revision_file_failed(const char *path, int line, const char *message);

@@ -31,6 +31,13 @@ struct pylex {
 	const char *path; /* for error messages */
 	size_t begin;     /* where the source starts (after a BOM) */
 	enum py_encoding enc;
+	/* The fast path: a logical line whose first token is indented is skimmed
+	 * (strings, brackets, comments and continuations followed byte for byte as
+	 * the full lexer follows them, so it ends on the same byte, counts the same
+	 * lines and fails with the same error) instead of tokenised; pylex_line then
+	 * returns 2 with no tokens and the line's indent. The parser sets it where an
+	 * indented line cannot matter (a function body), and reads the same either way. */
+	bool skim_indented;
 };
 
 /* One logical line: its tokens and whether it starts in column 0. */
@@ -42,13 +49,27 @@ struct logical_line {
 
 void pylex_init(struct pylex *lx, const char *text, size_t len, const char *path);
 /* Read the next non-blank logical line into LL. Returns 1 with a line, 0 at the end
- * of the file, -1 on a lexical error (unterminated string or bracket). */
+ * of the file, -1 on a lexical error (unterminated string or bracket), and 2 for an
+ * indented line skimmed without tokens (see skim_indented). */
 int pylex_line(struct pylex *lx, struct logical_line *ll, struct mt_error *err);
 void logical_line_free(struct logical_line *ll);
 
 /* True when the token's bytes equal S: operators and keywords, which Python
  * matches on the bytes as written (`ｉｆ` is a name, not `if`). */
-bool tok_is(const struct pylex *lx, const struct token *t, const char *s);
+static inline bool tok_is(const struct pylex *lx, const struct token *t, const char *s)
+{
+	size_t n = t->end - t->start;
+	const char *b = lx->text + t->start;
+
+	/* called for every token against keyword lists: reject on the first byte, and
+	 * inline, since a call per comparison was an eighth of the parse */
+	if (n == 0 || b[0] != s[0])
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (b[i] != s[i] || !s[i])
+			return false;
+	return s[n] == '\0';
+}
 /* A name token's identifier as Python reads it: decoded from the file's encoding
  * and NFKC-normalised where that gives ASCII (`ｄown_revision` is `down_revision`);
  * characters whose NFKC form is not ASCII stay as written, which is all matching

@@ -17,6 +17,11 @@
 #include "migtree/error.h"
 #include "migtree/parse.h"
 
+/* From this many files on, they are read and parsed in threads (one per CPU, at
+ * most SCAN_MAX_THREADS), each into its own slot: the order is the listing's. */
+#define SCAN_PARALLEL_AT 2000
+#define SCAN_MAX_THREADS 16
+
 /* How deep below a version location the recursive walk goes. */
 #define SCAN_MAX_DEPTH 64
 
@@ -31,11 +36,27 @@ struct file_list {
 /* Read and parse every candidate. A file that cannot be read or parsed is still
  * listed (with its error); only a failure to list a directory fails the call. */
 int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err);
-/* The same through SRC (the work tree, or a git tree at a commit). */
 struct source;
+/* The same through SRC (the work tree, or a git tree at a commit). */
 int scan_project_from(struct source *src, const struct mt_config *cfg, struct file_list *out,
 		      struct mt_error *err);
 void file_list_free(struct file_list *fl);
+
+/* Whether scanned files keep their bytes in `text` (the default, for now).
+ * Nothing but edit.c's splicing needs them once parsed (check --require and
+ * save re-read); a one-shot command that does not edit can turn this off and
+ * save a third of the heap. Goes once edit.c reads bytes through
+ * revision_file_bytes(). Set it before scanning, never during. */
+void scan_keep_text(bool keep);
+
+/* The bytes of RF, a file scan_project_from read through SRC, read again (owned,
+ * NUL-terminated): what an edit splices and a save writes, now that files need
+ * not keep their text. -1 with ERR ("changed on disk ...") when the file can no
+ * longer be read, or when its bytes no longer read as RF (values, their spans,
+ * the docstring: revision_file_reads_same; the very bytes while RF keeps its
+ * text), so that spans taken from RF never cut into other bytes. */
+int revision_file_bytes(const struct revision_file *rf, struct source *src, char **bytes, size_t *len,
+			struct mt_error *err);
 
 /* Alembic's candidate rule for a file name. */
 bool scan_is_candidate(const char *name);

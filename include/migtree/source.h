@@ -62,6 +62,9 @@ struct source_ops {
 	 * display path to REMOVED. NULL for sources that are never written. */
 	void (*tidy)(struct source *s, const char *dir, const char *name, struct strlist *removed);
 	void (*free)(struct source *s);
+	/* read and display may run in several threads at once (the work tree);
+	 * git's one `cat-file --batch` pipe is read in order, by one thread */
+	bool concurrent_read;
 };
 
 struct source {
@@ -83,6 +86,10 @@ int source_read(struct source *s, const char *path, size_t max, char **bytes, si
 /* The path as the user should see it: relative to the current directory for the
  * work tree, "REF:path-from-the-top" for git. */
 char *source_display(struct source *s, const char *path);
+/* While HOLD, the work tree's display paths are made relative to the current
+ * directory as it was when the hold began (scan.c holds it for a scan: the
+ * directory does not change under it, and one getcwd() a file was a cost). */
+void source_hold_cwd(struct source *s, bool hold);
 
 /* One version file to read, in load order. */
 struct source_file {
