@@ -81,9 +81,11 @@ void edit_begin(struct edit_session *s, struct project *p)
 	for (size_t i = 0; i < p->files.n; i++) {
 		struct revision_file *rf = p->files.v[i];
 
+		/* no copy of the bytes yet: an untouched file's text is its disk's
+		 * (keep_disk copies them when a change first touches the file) */
 		s->files[i] = (struct file_state){ xstrdup(rf->path),
 						   xstrdup(rf->real_path ? rf->real_path : rf->path),
-						   xstrndup(rf->text, rf->len), rf->len, false };
+						   NULL, 0, false };
 	}
 	s->n_files = p->files.n;
 }
@@ -151,12 +153,34 @@ void edit_set_published(struct edit_session *s, const struct published *pub)
 	published_fix_problems(pub, &s->p->graph);
 }
 
-/* Put TEXT in the file at I (re-parsed); the caller re-analyses. */
+/* Is the file at I untouched: never changed, its text still the disk's bytes? */
+static bool untouched(const struct edit_session *s, size_t i)
+{
+	return !s->files[i].is_new && !s->files[i].disk;
+}
+
+/* The bytes the file at I had on disk (NULL for a new file). */
+static const char *disk_bytes(const struct edit_session *s, size_t i, size_t *len)
+{
+	if (untouched(s, i)) {
+		*len = s->p->files.v[i]->len;
+		return s->p->files.v[i]->text;
+	}
+	*len = s->files[i].disk_len;
+	return s->files[i].disk;
+}
+
+/* Put TEXT in the file at I (re-parsed); the caller re-analyses. The disk's
+ * bytes are copied the first time a file is touched. */
 static void set_text(struct edit_session *s, size_t i, const char *text, size_t len)
 {
 	struct revision_file *old = s->p->files.v[i];
 	struct revision_file *rf = reparse(old->path, text, len);
 
+	if (untouched(s, i)) {
+		s->files[i].disk = xstrndup(old->text, old->len);
+		s->files[i].disk_len = old->len;
+	}
 	rf->real_path = old->real_path ? xstrdup(old->real_path) : NULL;
 	rf->load_index = old->load_index;
 	s->p->files.v[i] = rf;
@@ -286,10 +310,15 @@ size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max)
 {
 	size_t n = 0;
 
+	/* only touched files can differ: no compare of every file's bytes */
 	for (size_t i = 0; i < s->n_files; i++) {
 		const struct revision_file *rf = s->p->files.v[i];
-		bool changed = s->files[i].is_new || rf->len != s->files[i].disk_len ||
-			       memcmp(rf->text, s->files[i].disk, rf->len) != 0;
+		bool changed;
+
+		if (untouched(s, i))
+			continue;
+		changed = s->files[i].is_new || rf->len != s->files[i].disk_len ||
+			  memcmp(rf->text, s->files[i].disk, rf->len) != 0;
 
 		if (changed) {
 			if (indexes && n < max)
@@ -511,12 +540,15 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 	}
 	/* back to the disk's value: back to the disk's bytes, docstring included, so a
 	 * change and its inverse leave the file as it was */
-	if (fs->disk && !fs->is_new) {
-		disk = reparse(rf->path, fs->disk, fs->disk_len);
+	if (!fs->is_new) {
+		size_t disk_len;
+		const char *on_disk = disk_bytes(s, idx, &disk_len);
+
+		disk = reparse(rf->path, on_disk, disk_len);
 		if (!disk->error && same_list(&disk->down.ids, parents)) {
 			free(text);
-			text = xstrndup(fs->disk, fs->disk_len);
-			*out_len = fs->disk_len;
+			text = xstrndup(on_disk, disk_len);
+			*out_len = disk_len;
 		}
 		revision_file_free(disk);
 	}
@@ -817,7 +849,11 @@ char *edit_diff(const struct edit_session *s)
 	for (size_t i = 0; i < s->n_files; i++) {
 		const struct revision_file *rf = s->p->files.v[i];
 		const struct file_state *fs = &s->files[i];
-		char *d = diff_unified(fs->path, fs->is_new ? NULL : fs->disk, fs->disk_len, rf->text, rf->len);
+		char *d;
+
+		if (untouched(s, i))
+			continue;
+		d = diff_unified(fs->path, fs->is_new ? NULL : fs->disk, fs->disk_len, rf->text, rf->len);
 
 		sb_adds(&sb, d);
 		free(d);

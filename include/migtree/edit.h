@@ -1,6 +1,6 @@
 /* edit.h - changes to a loaded history, made in memory, undoable, saved by save.h.
  *
- * An edit session sits on a project: every file keeps the bytes it had on disk;
+ * An edit session sits on a project: every touched file keeps the bytes it had on disk;
  * an operation rewrites only the spans of the values it changes (down_revision,
  * the docstring's Revises: and Revision ID: lines) or adds a new file, re-parses
  * the touched files and rebuilds the graph from memory (nothing is re-read). Each
@@ -19,7 +19,9 @@
 struct file_state {
 	char *path;        /* as the project shows it */
 	char *abs_path;    /* where it is written */
-	char *disk;        /* bytes on disk when loaded (NULL: a new file) */
+	char *disk;        /* bytes on disk when loaded; NULL for a new file, and for a
+			    * file no change has touched (its text is still the disk's:
+			    * copied when first touched, so opening a session copies nothing) */
 	size_t disk_len;
 	bool is_new;
 };
