@@ -55,6 +55,12 @@ enum pick_mode { PICK_RETARGET, PICK_ADD_PARENT, PICK_STUB_PARENT, PICK_MERGE };
 
 enum { STAR_SUGGESTED = 1, STAR_OTHER_HEAD };
 
+/* The shown candidates for a shorter filter, kept for Backspace. */
+struct picker_level {
+	uint32_t *shown, n_shown;
+	int id_w;
+};
+
 /* The candidate picker of e / a / c / M. */
 struct picker {
 	enum pick_mode mode;
@@ -67,6 +73,9 @@ struct picker {
 	uint32_t n, cap;
 	uint8_t *star;         /* per candidate: 0, STAR_SUGGESTED, STAR_OTHER_HEAD */
 	uint32_t *shown, n_shown; /* those passing the filter */
+	struct picker_level *levels; /* one per character typed since the last full filter */
+	uint32_t n_levels;
+	size_t cap_levels;
 	int id_w;              /* id column: the longest shown id, at most 40 */
 	uint32_t sel, top;
 };
@@ -94,6 +103,8 @@ struct ui_review {
 	const char *base, *head; /* as the user named them; head NULL: the work tree */
 	uint8_t *side;         /* node -> 0, 1 + enum review_side */
 };
+
+enum { MATCH_NO = 1, MATCH_YES = 2 };
 
 /* Node severities for markers: none, warning, error. */
 enum mark { MARK_NONE, MARK_WARNING, MARK_ERROR };
@@ -128,6 +139,7 @@ struct ui {
 	char *search;        /* current pattern, NULL when none */
 	void *search_code;   /* pcre2_code * */
 	void *search_md;     /* pcre2_match_data * */
+	uint8_t *match_cache; /* node -> 0 not asked yet, MATCH_NO, MATCH_YES (this pattern, this graph) */
 	char message[256];   /* one line for the status bar */
 	bool message_is_error;
 	bool repaint;        /* redraw every cell next time (a message, Ctrl-L) */

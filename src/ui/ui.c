@@ -86,6 +86,8 @@ void ui_underive(struct ui *ui)
 	free(ui->open_at);
 	free(ui->vis);
 	free(ui->restrict_mask);
+	free(ui->match_cache);
+	ui->match_cache = NULL;
 	ui->mark = NULL;
 	ui->plain = ui->open_at = ui->restrict_mask = NULL;
 	ui->vis = NULL;
@@ -124,12 +126,8 @@ static bool match_text(const struct ui *ui, const char *s)
 				ui->search_md, NULL) >= 0;
 }
 
-bool ui_node_matches(const struct ui *ui, uint32_t node)
+static bool node_matches_now(const struct ui *ui, const struct node *nd)
 {
-	const struct node *nd = &ui->project.graph.nodes[node];
-
-	if (!ui->search_code)
-		return false;
 	if (match_text(ui, nd->id))
 		return true;
 	if (nd->phantom)
@@ -140,6 +138,22 @@ bool ui_node_matches(const struct ui *ui, uint32_t node)
 		if (match_text(ui, nd->labels[i]))
 			return true;
 	return false;
+}
+
+/* Each node is matched once per pattern: `n`, the "k of m" count and the
+ * highlight of every row drawn ask again and again. The cache goes with the
+ * pattern (set_search) and with the graph (ui_underive: an edit renumbers). */
+bool ui_node_matches(const struct ui *ui, uint32_t node)
+{
+	struct ui *mut = (struct ui *)ui; /* the cache only: what matches does not change */
+
+	if (!ui->search_code)
+		return false;
+	if (!mut->match_cache)
+		mut->match_cache = xcalloc(ui->project.graph.n ? ui->project.graph.n : 1, 1);
+	if (!mut->match_cache[node])
+		mut->match_cache[node] = node_matches_now(ui, &ui->project.graph.nodes[node]) ? MATCH_YES : MATCH_NO;
+	return mut->match_cache[node] == MATCH_YES;
 }
 
 static bool set_search(struct ui *ui, const char *pattern)
@@ -162,8 +176,13 @@ static bool set_search(struct ui *ui, const char *pattern)
 		ui_set_message(ui, true, "invalid pattern /%s/: %s (at %zu)", pattern, (char *)msg, (size_t)off);
 		return false;
 	}
+	/* JIT when the library has it (several times faster per match); the
+	 * interpreter otherwise, with the same results */
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	pcre2_match_data_free(ui->search_md);
 	pcre2_code_free(ui->search_code);
+	free(ui->match_cache);
+	ui->match_cache = NULL;
 	free(ui->search);
 	ui->search = xstrdup(pattern);
 	ui->search_code = re;
