@@ -329,6 +329,19 @@ size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max)
 	return n;
 }
 
+bool *edit_pristine(const struct edit_session *s)
+{
+	bool *out = xmalloc((s->n_files ? s->n_files : 1) * sizeof(bool));
+
+	for (size_t i = 0; i < s->n_files; i++) {
+		const struct revision_file *rf = s->p->files.v[i];
+
+		out[i] = untouched(s, i) || (!s->files[i].is_new && rf->len == s->files[i].disk_len &&
+					     memcmp(rf->text, s->files[i].disk, rf->len) == 0);
+	}
+	return out;
+}
+
 /* ---- validation ----------------------------------------------------------- */
 
 char *edit_check_parent(const struct graph *g, uint32_t rev, uint32_t p, const bool *desc, bool adding)

@@ -92,6 +92,9 @@ int edit_redo(struct edit_session *s);
 
 /* Files whose bytes differ from disk (or are new). */
 size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max);
+/* Per file (parallel to p->files.v): does it hold its disk bytes? For a reload
+ * that takes those files as they are (reload.h). Owned. */
+bool *edit_pristine(const struct edit_session *s);
 /* Unified diff of every pending change. Owned. */
 char *edit_diff(const struct edit_session *s);
 

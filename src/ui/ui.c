@@ -17,6 +17,7 @@
 
 #include "migtree/headless.h"
 #include "migtree/quote.h"
+#include "migtree/reload.h"
 #include "migtree/ui.h"
 
 /* ---- derived state ------------------------------------------------------ */
@@ -516,11 +517,30 @@ void view_close(struct ui *ui)
 
 /* ---- requests every view shares ----------------------------------------- */
 
+/* N with thousands separators ("100,000"), as the status line shows counts. */
+static void grouped(char *buf, size_t size, size_t n)
+{
+	char digits[32];
+	size_t len, o = 0;
+
+	len = (size_t)snprintf(digits, sizeof(digits), "%zu", n);
+	for (size_t i = 0; i < len && o + 2 < size; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
 void ui_reload(struct ui *ui, bool force)
 {
 	struct project fresh;
-	char *keep = NULL;
+	struct reload_stats st;
+	struct mt_error err = { 0 };
+	char *keep = NULL, reread[32], files[32];
 	size_t pending = ui->unsaved;
+	bool *pristine;
+	int rc;
 
 	if (ui->review) { /* the merged history is made, not read: run review again */
 		ui_set_message(ui, false, "review: the merged history is not on disk; quit and run review again");
@@ -532,11 +552,21 @@ void ui_reload(struct ui *ui, bool force)
 				       pending, pending == 1 ? "" : "s"));
 		return;
 	}
-	if (cli_load(ui->cli, &fresh)) { /* its message came to the status bar */
+	/* files edited in memory are read again: their bytes are not the disk's */
+	pristine = edit_pristine(&ui->edit);
+	rc = project_reload(&ui->cli->req, &ui->project, pristine, &fresh, &st, &err);
+	free(pristine);
+	if (rc < 0) {
 		char why[sizeof(ui->message)];
 
-		snprintf(why, sizeof(why), "%s", ui->message);
+		mt_error_format(&err, why, sizeof(why));
 		ui_set_message(ui, true, "reload failed: %s; still showing the old state", why);
+		return;
+	}
+	grouped(reread, sizeof(reread), st.reread);
+	grouped(files, sizeof(files), st.files);
+	if (rc == 1) { /* nothing changed on disk: nothing to rebuild */
+		ui_set_message(ui, false, "reloaded: %s of %s files re-read, nothing changed", reread, files);
 		return;
 	}
 	keep = ui_selected_id(ui);
@@ -545,7 +575,7 @@ void ui_reload(struct ui *ui, bool force)
 	ui->project = fresh;
 	edit_begin(&ui->edit, &ui->project);
 	ui_after_edit(ui, keep); /* rebuilt from the new project, the selection kept */
-	ui_set_message(ui, false, "reloaded: %u revisions", ui->project.graph.n - (uint32_t)ui->project.graph.owned.n);
+	ui_set_message(ui, false, "reloaded: %s of %s files re-read", reread, files);
 	free(keep);
 }
 
