@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "migtree/docstring.h"
 #include "migtree/reload.h"
@@ -115,10 +116,17 @@ static void index_old(const struct project *old, const bool *pristine, struct st
 static void decide(struct source *src, const struct project *old, const struct strmap *m,
 		   const struct source_files *listed, uint32_t *from, char **shown, struct file_stamp *st)
 {
+	char cwd[MT_PATH_MAX];
+	size_t cwd_len = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0;
+
+	(void)src;
 	for (size_t i = 0; i < listed->n; i++) {
+		const char *path = listed->v[i].path;
 		uint32_t k;
 
-		shown[i] = source_display(src, listed->v[i].path);
+		/* the work tree's display path (scan_display_path) with one getcwd */
+		shown[i] = xstrdup(cwd_len && !strncmp(path, cwd, cwd_len) && path[cwd_len] == '/'
+					   ? path + cwd_len + 1 : path);
 		from[i] = UINT32_MAX;
 		if (!reload_stat(listed->v[i].path, reload_now_ns(), &st[i])) {
 			st[i] = (struct file_stamp){ .size = -1 }; /* never matches: read again next time */
