@@ -148,6 +148,8 @@ struct ui {
 	struct picker picker;
 	struct confirm confirm;
 	struct published published; /* files other databases may have run */
+	int watch_fd;        /* inotify, -1 when not watching */
+	bool watch_pending;  /* files changed while a picker or question was open */
 	bool headless;
 	bool ascii;
 	bool color;
@@ -201,6 +203,20 @@ int ui_detail_split(int h);
 /* The revision the view on top is about: the problem's in the problem list,
  * else the history's selection; NO_NODE when none. */
 uint32_t ui_current_node(const struct ui *ui);
+
+/* The watch (watch.c): inotify on the directories of the version files. The
+ * key loop waits on it with the terminal; KEY_WATCH is what ui_read_key
+ * returns when files changed (a burst counts once). */
+#define KEY_WATCH (KEY_MAX + 1)
+void ui_watch_start(struct ui *ui); /* (again) over the project loaded now */
+void ui_watch_stop(struct ui *ui);
+/* Block until a key or a change: 1 when files changed, 0 when a key (or a
+ * signal) waits, -1 when the terminal or the watch is gone. */
+int ui_watch_wait(struct ui *ui);
+/* Forget the changes queued (our own save wrote them). */
+void ui_watch_drain(struct ui *ui);
+/* Files changed: reload when nothing is unsaved, else say so and keep the edits. */
+void ui_watch_fired(struct ui *ui);
 
 /* The outside world (external.c): the editor, the clipboard. */
 void ui_edit_file(struct ui *ui, uint32_t node);

@@ -644,6 +644,7 @@ static void do_save(struct ui *ui)
 	} else {
 		ui_set_message(ui, false, "saved %zu file%s", written.n, written.n == 1 ? "" : "s");
 	}
+	ui_watch_drain(ui); /* our own writes: the history shown is what was written */
 	ui->unsaved = edit_changed(&ui->edit, NULL, 0); /* all, or as many as were not saved */
 	sl_free(&written);
 }

@@ -284,7 +284,31 @@ int ui_read_key(struct ui *ui)
 
 	if (!ui->headless) {
 		die_of_signal_if_any();
-		key = getch();
+		if (ui->watch_fd >= 0) {
+			/* what ncurses holds (typeahead, a resize) first, then wait on the
+			 * terminal and the watch together, and ask ncurses again */
+			for (;;) {
+				int w;
+
+				timeout(0);
+				key = getch();
+				timeout(-1);
+				if (key != ERR)
+					break;
+				die_of_signal_if_any();
+				if ((w = ui_watch_wait(ui)) == 1) {
+					ui->watch_pending = true;
+					return KEY_WATCH;
+				}
+				if (w < 0) { /* the terminal is gone or the watch broke: plain reads */
+					ui_watch_stop(ui);
+					key = getch();
+					break;
+				}
+			}
+		} else {
+			key = getch();
+		}
 		die_of_signal_if_any();
 		if (key == KEY_MOUSE) {
 			MEVENT ev;
@@ -552,6 +576,7 @@ void ui_reload(struct ui *ui, bool force)
 				       pending, pending == 1 ? "" : "s"));
 		return;
 	}
+	ui_watch_drain(ui); /* what changed until now, this reload reads */
 	/* files edited in memory are read again: their bytes are not the disk's */
 	pristine = edit_pristine(&ui->edit);
 	rc = project_reload(&ui->cli->req, &ui->project, pristine, &fresh, &st, &err);
@@ -574,7 +599,11 @@ void ui_reload(struct ui *ui, bool force)
 	project_free(&ui->project);
 	ui->project = fresh;
 	edit_begin(&ui->edit, &ui->project);
+	if (!ui->review) /* suggestions for published revisions, as at the start */
+		edit_set_published(&ui->edit, &ui->published);
 	ui_after_edit(ui, keep); /* rebuilt from the new project, the selection kept */
+	if (ui->watch_fd >= 0)
+		ui_watch_start(ui); /* directories may have come or gone */
 	ui_set_message(ui, false, "reloaded: %s of %s files re-read", reread, files);
 	free(keep);
 }
@@ -657,9 +686,23 @@ static bool is_repair(enum request req)
 	       req == REQ_REVIEW_MERGE || req == REQ_REVIEW_REBASE;
 }
 
+static void handle_key_now(struct ui *ui, int key);
+
+/* Files changed on disk: a reload, once no picker or question is open (their
+ * state points into the history a reload replaces). */
+static void handle_key(struct ui *ui, int key)
+{
+	if (key != KEY_WATCH)
+		handle_key_now(ui, key);
+	if (ui->watch_pending && ui->view != VIEW_PICKER && ui->view != VIEW_CONFIRM) {
+		ui->watch_pending = false;
+		ui_watch_fired(ui);
+	}
+}
+
 /* KEY through the view's keymaps to a request, then to the view, the repairs
  * and what every view shares, in that order. */
-static void handle_key(struct ui *ui, int key)
+static void handle_key_now(struct ui *ui, int key)
 {
 	const struct view_ops *ops = view_ops_of(ui->view);
 	enum request req = REQ_NONE;
@@ -746,6 +789,7 @@ static int ui_loop(struct ui *ui)
 		return EXIT_USAGE;
 	}
 	cli_set_error_sink(error_to_status, ui);
+	ui_watch_start(ui);
 	while (!ui->quit) {
 		int key;
 
@@ -760,6 +804,7 @@ static int ui_loop(struct ui *ui)
 		headless_dump(stdout);
 	}
 	cli_set_error_sink(NULL, NULL);
+	ui_watch_stop(ui);
 	endwin();
 	if (ui->headless)
 		headless_end();
@@ -783,6 +828,7 @@ static void ui_init(struct ui *ui, struct cli *cli)
 	const char *lang = getenv("LC_ALL") ? getenv("LC_ALL") : getenv("LANG");
 
 	memset(ui, 0, sizeof(*ui));
+	ui->watch_fd = -1;
 	ui->cli = cli;
 	ui->fold = true;
 	ui->ascii = cli->ascii;
