@@ -774,6 +774,15 @@ static int ui_loop(struct ui *ui)
 {
 	ui_derive(ui);
 	edit_begin(&ui->edit, &ui->project);
+	if (start_screen(ui)) {
+		edit_end(&ui->edit);
+		ui_underive(ui);
+		project_free(&ui->project);
+		return EXIT_USAGE;
+	}
+	/* the first screen as soon as the graph exists: what is published (git)
+	 * only changes the fixes offered, which no first screen shows */
+	draw(ui);
 	if (!ui->review) {
 		struct mt_error err = { 0 };
 
@@ -781,12 +790,6 @@ static int ui_loop(struct ui *ui)
 			ui_set_message(ui, true, "%s", err.message);
 		else /* suggestions for published revisions: merges, never re-parents */
 			edit_set_published(&ui->edit, &ui->published);
-	}
-	if (start_screen(ui)) {
-		edit_end(&ui->edit);
-		ui_underive(ui);
-		project_free(&ui->project);
-		return EXIT_USAGE;
 	}
 	cli_set_error_sink(error_to_status, ui);
 	ui_watch_start(ui);
