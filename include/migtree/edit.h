@@ -27,6 +27,7 @@ struct file_state {
 };
 
 struct edit_step; /* one undoable operation (edit.c) */
+struct edit_snapshot;
 struct published;
 
 struct edit_session {
@@ -36,6 +37,7 @@ struct edit_session {
 	struct edit_step **undo, **redo;
 	size_t n_undo, cap_undo, n_redo, cap_redo;
 	const struct published *published; /* borrowed, or NULL: see edit_set_published */
+	struct edit_snapshot *snap; /* the state on the other side of the last step (edit.c) */
 };
 
 /* Refuse an id no repair may write: empty or blank (an unset shell variable:
