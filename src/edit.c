@@ -27,6 +27,23 @@ struct step_file {
 struct edit_step {
 	struct step_file *f;
 	size_t n;
+	uint64_t serial; /* names the step for the snapshot (an address may be reused) */
+};
+
+/* Undo right after an edit, and redo right after an undo, are the common case,
+ * and they go back to the state the last step left: a step that rewrites one
+ * file keeps that state (the file's old parse, the graph and the order built
+ * over it) instead of freeing it, and going back swaps it in: no parse, no
+ * graph build, no analysis, no order. The snapshot only ever holds the state
+ * one step away, so every file its graph points to is alive (the one the step
+ * rewrote is the snapshot's own). Any other change drops it. */
+struct edit_snapshot {
+	uint64_t serial;      /* the step it is the other side of */
+	bool after;           /* the state after the step (else before it) */
+	size_t file;          /* the file the step rewrote */
+	struct revision_file *rf;
+	struct graph graph;
+	struct u32vec order;
 };
 
 /* A file's new bytes read as scan.c reads them. */
@@ -81,11 +98,24 @@ void edit_begin(struct edit_session *s, struct project *p)
 	for (size_t i = 0; i < p->files.n; i++) {
 		struct revision_file *rf = p->files.v[i];
 
+		/* no copy of the bytes yet: an untouched file's text is its disk's
+		 * (keep_disk copies them when a change first touches the file) */
 		s->files[i] = (struct file_state){ xstrdup(rf->path),
 						   xstrdup(rf->real_path ? rf->real_path : rf->path),
-						   xstrndup(rf->text, rf->len), rf->len, false };
+						   NULL, 0, false };
 	}
 	s->n_files = p->files.n;
+}
+
+static void snapshot_drop(struct edit_session *s)
+{
+	if (!s->snap)
+		return;
+	graph_free(&s->snap->graph);
+	free(s->snap->order.v);
+	revision_file_free(s->snap->rf);
+	free(s->snap);
+	s->snap = NULL;
 }
 
 static void step_free(struct edit_step *st)
@@ -109,6 +139,7 @@ static void clear_redo(struct edit_session *s)
 
 void edit_end(struct edit_session *s)
 {
+	snapshot_drop(s);
 	for (size_t i = 0; i < s->n_files; i++) {
 		free(s->files[i].path);
 		free(s->files[i].abs_path);
@@ -151,12 +182,34 @@ void edit_set_published(struct edit_session *s, const struct published *pub)
 	published_fix_problems(pub, &s->p->graph);
 }
 
-/* Put TEXT in the file at I (re-parsed); the caller re-analyses. */
+/* Is the file at I untouched: never changed, its text still the disk's bytes? */
+static bool untouched(const struct edit_session *s, size_t i)
+{
+	return !s->files[i].is_new && !s->files[i].disk;
+}
+
+/* The bytes the file at I had on disk (NULL for a new file). */
+static const char *disk_bytes(const struct edit_session *s, size_t i, size_t *len)
+{
+	if (untouched(s, i)) {
+		*len = s->p->files.v[i]->len;
+		return s->p->files.v[i]->text;
+	}
+	*len = s->files[i].disk_len;
+	return s->files[i].disk;
+}
+
+/* Put TEXT in the file at I (re-parsed); the caller re-analyses. The disk's
+ * bytes are copied the first time a file is touched. */
 static void set_text(struct edit_session *s, size_t i, const char *text, size_t len)
 {
 	struct revision_file *old = s->p->files.v[i];
 	struct revision_file *rf = reparse(old->path, text, len);
 
+	if (untouched(s, i)) {
+		s->files[i].disk = xstrndup(old->text, old->len);
+		s->files[i].disk_len = old->len;
+	}
 	rf->real_path = old->real_path ? xstrdup(old->real_path) : NULL;
 	rf->load_index = old->load_index;
 	s->p->files.v[i] = rf;
@@ -215,9 +268,64 @@ static void remove_file(struct edit_session *s, size_t i)
 	s->n_files--;
 }
 
+/* The file a step rewrites when it rewrites exactly one existing file, else -1. */
+static long one_rewrite(const struct edit_session *s, const struct edit_step *st)
+{
+	if (st->n != 1 || !st->f[0].before || !st->f[0].after)
+		return -1;
+	return file_index(s, st->f[0].path);
+}
+
+/* Going to the side of ST that the snapshot holds: swap it in (the state left
+ * becomes the snapshot). */
+static bool swap_snapshot(struct edit_session *s, const struct edit_step *st, bool forward)
+{
+	struct edit_snapshot *sn = s->snap;
+	struct revision_file *rf;
+	struct graph g;
+	struct u32vec o;
+
+	if (!sn || sn->serial != st->serial || sn->after != forward || one_rewrite(s, st) != (long)sn->file)
+		return false;
+	rf = s->p->files.v[sn->file];
+	s->p->files.v[sn->file] = sn->rf;
+	sn->rf = rf;
+	g = s->p->graph, s->p->graph = sn->graph, sn->graph = g;
+	o = s->p->order, s->p->order = sn->order, sn->order = o;
+	sn->after = !forward;
+	return true;
+}
+
 /* Make one side of a step true: AFTER when forward, BEFORE when undoing. */
 static void apply_step(struct edit_session *s, const struct edit_step *st, bool forward)
 {
+	long one = one_rewrite(s, st);
+
+	if (swap_snapshot(s, st, forward))
+		return;
+	snapshot_drop(s);
+	if (one >= 0) { /* keep the state being left: the way back is a swap */
+		const struct step_file *f = &st->f[0];
+		struct edit_snapshot *sn = xcalloc(1, sizeof(*sn));
+		struct revision_file *old = s->p->files.v[one];
+		struct revision_file *rf = reparse(old->path, forward ? f->after : f->before,
+						   forward ? f->after_len : f->before_len);
+
+		if (untouched(s, (size_t)one)) {
+			s->files[one].disk = xstrndup(old->text, old->len);
+			s->files[one].disk_len = old->len;
+		}
+		rf->real_path = old->real_path ? xstrdup(old->real_path) : NULL;
+		rf->load_index = old->load_index;
+		*sn = (struct edit_snapshot){ st->serial, !forward, (size_t)one, old, s->p->graph, s->p->order };
+		s->p->files.v[one] = rf;
+		memset(&s->p->graph, 0, sizeof(s->p->graph));
+		memset(&s->p->order, 0, sizeof(s->p->order));
+		s->snap = sn;
+		project_analyse(s->p);
+		published_fix_problems(s->published, &s->p->graph);
+		return;
+	}
 	for (size_t k = 0; k < st->n; k++) {
 		const struct step_file *f = &st->f[forward ? k : st->n - 1 - k];
 		const char *text = forward ? f->after : f->before;
@@ -286,10 +394,15 @@ size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max)
 {
 	size_t n = 0;
 
+	/* only touched files can differ: no compare of every file's bytes */
 	for (size_t i = 0; i < s->n_files; i++) {
 		const struct revision_file *rf = s->p->files.v[i];
-		bool changed = s->files[i].is_new || rf->len != s->files[i].disk_len ||
-			       memcmp(rf->text, s->files[i].disk, rf->len) != 0;
+		bool changed;
+
+		if (untouched(s, i))
+			continue;
+		changed = s->files[i].is_new || rf->len != s->files[i].disk_len ||
+			  memcmp(rf->text, s->files[i].disk, rf->len) != 0;
 
 		if (changed) {
 			if (indexes && n < max)
@@ -298,6 +411,19 @@ size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max)
 		}
 	}
 	return n;
+}
+
+bool *edit_pristine(const struct edit_session *s)
+{
+	bool *out = xmalloc((s->n_files ? s->n_files : 1) * sizeof(bool));
+
+	for (size_t i = 0; i < s->n_files; i++) {
+		const struct revision_file *rf = s->p->files.v[i];
+
+		out[i] = untouched(s, i) || (!s->files[i].is_new && rf->len == s->files[i].disk_len &&
+					     memcmp(rf->text, s->files[i].disk, rf->len) == 0);
+	}
+	return out;
 }
 
 /* ---- validation ----------------------------------------------------------- */
@@ -511,12 +637,15 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 	}
 	/* back to the disk's value: back to the disk's bytes, docstring included, so a
 	 * change and its inverse leave the file as it was */
-	if (fs->disk && !fs->is_new) {
-		disk = reparse(rf->path, fs->disk, fs->disk_len);
+	if (!fs->is_new) {
+		size_t disk_len;
+		const char *on_disk = disk_bytes(s, idx, &disk_len);
+
+		disk = reparse(rf->path, on_disk, disk_len);
 		if (!disk->error && same_list(&disk->down.ids, parents)) {
 			free(text);
-			text = xstrndup(fs->disk, fs->disk_len);
-			*out_len = fs->disk_len;
+			text = xstrndup(on_disk, disk_len);
+			*out_len = disk_len;
 		}
 		revision_file_free(disk);
 	}
@@ -524,9 +653,14 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 	return text;
 }
 
+static uint64_t step_serial; /* steps of every session: serials never repeat */
+
 static struct edit_step *new_step(void)
 {
-	return xcalloc(1, sizeof(struct edit_step));
+	struct edit_step *st = xcalloc(1, sizeof(struct edit_step));
+
+	st->serial = ++step_serial;
+	return st;
 }
 
 static void step_add(struct edit_step *st, const char *path, const char *abs_path, const char *before,
@@ -817,7 +951,11 @@ char *edit_diff(const struct edit_session *s)
 	for (size_t i = 0; i < s->n_files; i++) {
 		const struct revision_file *rf = s->p->files.v[i];
 		const struct file_state *fs = &s->files[i];
-		char *d = diff_unified(fs->path, fs->is_new ? NULL : fs->disk, fs->disk_len, rf->text, rf->len);
+		char *d;
+
+		if (untouched(s, i))
+			continue;
+		d = diff_unified(fs->path, fs->is_new ? NULL : fs->disk, fs->disk_len, rf->text, rf->len);
 
 		sb_adds(&sb, d);
 		free(d);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "migtree/project.h"
+#include "migtree/reload.h"
 #include "migtree/source.h"
 
 void project_analyse(struct project *p)
@@ -40,6 +41,7 @@ static int load_from(struct source *fs, const struct config_request *req, struct
 int project_load(const struct config_request *req, struct project *p, struct mt_error *err)
 {
 	memset(p, 0, sizeof(*p));
+	p->load_ns = reload_now_ns(); /* before any file is read (reload.h) */
 	return load_from(source_worktree(), req, p, err);
 }
 
@@ -68,5 +70,6 @@ void project_free(struct project *p)
 	config_free(&p->config);
 	resolver_free(p->resolver);
 	free(p->order.v);
+	file_stamps_free(p->stamps);
 	memset(p, 0, sizeof(*p));
 }

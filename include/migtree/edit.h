@@ -1,6 +1,6 @@
 /* edit.h - changes to a loaded history, made in memory, undoable, saved by save.h.
  *
- * An edit session sits on a project: every file keeps the bytes it had on disk;
+ * An edit session sits on a project: every touched file keeps the bytes it had on disk;
  * an operation rewrites only the spans of the values it changes (down_revision,
  * the docstring's Revises: and Revision ID: lines) or adds a new file, re-parses
  * the touched files and rebuilds the graph from memory (nothing is re-read). Each
@@ -19,12 +19,15 @@
 struct file_state {
 	char *path;        /* as the project shows it */
 	char *abs_path;    /* where it is written */
-	char *disk;        /* bytes on disk when loaded (NULL: a new file) */
+	char *disk;        /* bytes on disk when loaded; NULL for a new file, and for a
+			    * file no change has touched (its text is still the disk's:
+			    * copied when first touched, so opening a session copies nothing) */
 	size_t disk_len;
 	bool is_new;
 };
 
 struct edit_step; /* one undoable operation (edit.c) */
+struct edit_snapshot;
 struct published;
 
 struct edit_session {
@@ -34,6 +37,7 @@ struct edit_session {
 	struct edit_step **undo, **redo;
 	size_t n_undo, cap_undo, n_redo, cap_redo;
 	const struct published *published; /* borrowed, or NULL: see edit_set_published */
+	struct edit_snapshot *snap; /* the state on the other side of the last step (edit.c) */
 };
 
 /* Refuse an id no repair may write: empty or blank (an unset shell variable:
@@ -90,6 +94,9 @@ int edit_redo(struct edit_session *s);
 
 /* Files whose bytes differ from disk (or are new). */
 size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max);
+/* Per file (parallel to p->files.v): does it hold its disk bytes? For a reload
+ * that takes those files as they are (reload.h). Owned. */
+bool *edit_pristine(const struct edit_session *s);
 /* Unified diff of every pending change. Owned. */
 char *edit_diff(const struct edit_session *s);
 

@@ -12,12 +12,18 @@
 #include "migtree/resolve.h"
 #include "migtree/scan.h"
 
+struct file_stamps;
+
 struct project {
 	struct mt_config config;
 	struct file_list files;
 	struct graph graph;
 	struct u32vec order; /* history order (children first), phantoms included */
 	struct resolver *resolver; /* names in files -> values (modules read once) */
+	/* for a reload that re-reads only what changed (reload.h): when the files
+	 * were read (0: never reuse them, as for a git tree), and their stamps */
+	int64_t load_ns;
+	struct file_stamps *stamps; /* NULL after a plain load */
 };
 
 int project_load(const struct config_request *req, struct project *p, struct mt_error *err);

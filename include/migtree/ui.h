@@ -55,6 +55,12 @@ enum pick_mode { PICK_RETARGET, PICK_ADD_PARENT, PICK_STUB_PARENT, PICK_MERGE };
 
 enum { STAR_SUGGESTED = 1, STAR_OTHER_HEAD };
 
+/* The shown candidates for a shorter filter, kept for Backspace. */
+struct picker_level {
+	uint32_t *shown, n_shown;
+	int id_w;
+};
+
 /* The candidate picker of e / a / c / M. */
 struct picker {
 	enum pick_mode mode;
@@ -67,6 +73,9 @@ struct picker {
 	uint32_t n, cap;
 	uint8_t *star;         /* per candidate: 0, STAR_SUGGESTED, STAR_OTHER_HEAD */
 	uint32_t *shown, n_shown; /* those passing the filter */
+	struct picker_level *levels; /* one per character typed since the last full filter */
+	uint32_t n_levels;
+	size_t cap_levels;
 	int id_w;              /* id column: the longest shown id, at most 40 */
 	uint32_t sel, top;
 };
@@ -94,6 +103,8 @@ struct ui_review {
 	const char *base, *head; /* as the user named them; head NULL: the work tree */
 	uint8_t *side;         /* node -> 0, 1 + enum review_side */
 };
+
+enum { MATCH_NO = 1, MATCH_YES = 2 };
 
 /* Node severities for markers: none, warning, error. */
 enum mark { MARK_NONE, MARK_WARNING, MARK_ERROR };
@@ -128,6 +139,7 @@ struct ui {
 	char *search;        /* current pattern, NULL when none */
 	void *search_code;   /* pcre2_code * */
 	void *search_md;     /* pcre2_match_data * */
+	uint8_t *match_cache; /* node -> 0 not asked yet, MATCH_NO, MATCH_YES (this pattern, this graph) */
 	char message[256];   /* one line for the status bar */
 	bool message_is_error;
 	bool repaint;        /* redraw every cell next time (a message, Ctrl-L) */
@@ -136,6 +148,8 @@ struct ui {
 	struct picker picker;
 	struct confirm confirm;
 	struct published published; /* files other databases may have run */
+	int watch_fd;        /* inotify, -1 when not watching */
+	bool watch_pending;  /* files changed while a picker or question was open */
 	bool headless;
 	bool ascii;
 	bool color;
@@ -189,6 +203,20 @@ int ui_detail_split(int h);
 /* The revision the view on top is about: the problem's in the problem list,
  * else the history's selection; NO_NODE when none. */
 uint32_t ui_current_node(const struct ui *ui);
+
+/* The watch (watch.c): inotify on the directories of the version files. The
+ * key loop waits on it with the terminal; KEY_WATCH is what ui_read_key
+ * returns when files changed (a burst counts once). */
+#define KEY_WATCH (KEY_MAX + 1)
+void ui_watch_start(struct ui *ui); /* (again) over the project loaded now */
+void ui_watch_stop(struct ui *ui);
+/* Block until a key or a change: 1 when files changed, 0 when a key (or a
+ * signal) waits, -1 when the terminal or the watch is gone. */
+int ui_watch_wait(struct ui *ui);
+/* Forget the changes queued (our own save wrote them). */
+void ui_watch_drain(struct ui *ui);
+/* Files changed: reload when nothing is unsaved, else say so and keep the edits. */
+void ui_watch_fired(struct ui *ui);
 
 /* The outside world (external.c): the editor, the clipboard. */
 void ui_edit_file(struct ui *ui, uint32_t node);

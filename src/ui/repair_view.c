@@ -12,16 +12,54 @@
 
 /* ---- after a change ------------------------------------------------------- */
 
+/* The runs the user unfolded, by the id of a revision in each: rows and node
+ * numbers change with a rebuild (a new file, a new phantom), ids do not. */
+static void opened_runs(const struct ui *ui, struct strlist *ids)
+{
+	for (uint32_t r = 0; r < ui->layout.n_rows; r++)
+		if (ui->open_at[r])
+			sl_push(ids, ui->project.graph.nodes[ui->layout.node[r]].id);
+}
+
+/* Unfold again the runs that now hold a revision of IDS. */
+static void reopen_runs(struct ui *ui, const struct strlist *ids)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < ids->n; i++) {
+		uint32_t v = graph_find(&ui->project.graph, ids->v[i]), row;
+		const struct display_line *dl;
+
+		if (v == NO_NODE)
+			continue;
+		row = ui->layout.row_of[v];
+		dl = &ui->display.v[display_find(&ui->display, row)];
+		if (dl->first != dl->last) {
+			ui->open_at[dl->first] = true;
+			changed = true;
+		}
+	}
+	if (changed)
+		ui_lines_build(ui);
+}
+
+/* The explorer's state is the user's, not the graph's: the folds they opened,
+ * the selection, the first line shown, the restriction (kept as
+ * text, lines.c) and the views on the stack all survive the rebuild. */
 void ui_after_edit(struct ui *ui, const char *node_id)
 {
 	char *keep = node_id ? xstrdup(node_id) : NULL;
 	uint32_t v;
+	struct strlist opened = { 0 };
 
+	opened_runs(ui, &opened);
 	ui_underive(ui);
 	ui_derive(ui);
+	reopen_runs(ui, &opened);
+	sl_free(&opened);
 	ui->sel = 0;
 	if (keep && (v = graph_find(&ui->project.graph, keep)) != NO_NODE)
-		ui_select_node(ui, v);
+		ui_select_node(ui, v); /* the first line shown stays: the view scrolls only as it must */
 	free(keep);
 }
 
@@ -179,6 +217,15 @@ static void add_cand(struct picker *pk, uint32_t v, char *why, uint8_t star)
 	pk->n++;
 }
 
+static void drop_levels(struct picker *pk)
+{
+	for (uint32_t i = 0; i < pk->n_levels; i++)
+		free(pk->levels[i].shown);
+	free(pk->levels);
+	pk->levels = NULL;
+	pk->n_levels = pk->cap_levels = 0;
+}
+
 void picker_close(struct ui *ui)
 {
 	struct picker *pk = &ui->picker;
@@ -190,6 +237,7 @@ void picker_close(struct ui *ui)
 	free(pk->star);
 	free(pk->shown);
 	free(pk->listed);
+	drop_levels(pk);
 	memset(pk, 0, sizeof(*pk));
 	if (ui->view == VIEW_PICKER)
 		view_close(ui);
@@ -207,16 +255,17 @@ static bool passes(const struct ui *ui, uint32_t v, const char *filter)
 	return strcasestr(nd->id, filter) || (!nd->phantom && strcasestr(nd->file->message, filter));
 }
 
-static void refilter(struct ui *ui)
+/* The candidates of FROM (indexes into cand; NULL: all of them) that pass the
+ * filter, as the new shown list. */
+static void filter_from(struct ui *ui, const uint32_t *from, uint32_t n_from)
 {
 	struct picker *pk = &ui->picker;
 
-	free(pk->shown);
-	pk->shown = xmalloc((pk->n ? pk->n : 1) * sizeof(uint32_t));
+	pk->shown = xmalloc((n_from ? n_from : 1) * sizeof(uint32_t));
 	pk->n_shown = 0;
 	pk->id_w = 8;
-	for (uint32_t i = 0; i < pk->n; i++) {
-		uint32_t c = pk->cand[i];
+	for (uint32_t k = 0; k < n_from; k++) {
+		uint32_t i = from ? from[k] : k, c = pk->cand[i];
 		int len;
 
 		if (!passes(ui, c, pk->filter))
@@ -226,6 +275,58 @@ static void refilter(struct ui *ui)
 		if (len > pk->id_w)
 			pk->id_w = len < 40 ? len : 40;
 	}
+}
+
+static void select_start(struct ui *ui);
+
+/* Every candidate against the filter (the picker opens, or Backspace has no
+ * kept result to go back to). */
+static void refilter(struct ui *ui)
+{
+	struct picker *pk = &ui->picker;
+
+	drop_levels(pk);
+	free(pk->shown);
+	filter_from(ui, NULL, pk->n);
+	select_start(ui);
+}
+
+/* One character typed: a string holding the longer filter holds the shorter,
+ * so only the candidates shown now are searched, and the result before is kept
+ * for Backspace. At 100,000 candidates each character costs the survivors. */
+static void narrow(struct ui *ui)
+{
+	struct picker *pk = &ui->picker;
+
+	GROW(pk->levels, pk->cap_levels, pk->n_levels + 1);
+	pk->levels[pk->n_levels++] = (struct picker_level){ pk->shown, pk->n_shown, pk->id_w };
+	filter_from(ui, pk->shown, pk->n_shown);
+	select_start(ui);
+}
+
+/* Backspace: back to the result kept for the shorter filter. */
+static void widen(struct ui *ui)
+{
+	struct picker *pk = &ui->picker;
+	struct picker_level lv;
+
+	if (!pk->n_levels) {
+		refilter(ui);
+		return;
+	}
+	lv = pk->levels[--pk->n_levels];
+	free(pk->shown);
+	pk->shown = lv.shown;
+	pk->n_shown = lv.n_shown;
+	pk->id_w = lv.id_w;
+	select_start(ui);
+}
+
+/* Where the selection starts in the shown list. */
+static void select_start(struct ui *ui)
+{
+	struct picker *pk = &ui->picker;
+
 	pk->sel = 0;
 	pk->top = 0;
 	for (uint32_t i = 0; i < pk->n_shown; i++)
@@ -462,9 +563,10 @@ bool picker_request(struct ui *ui, enum request req, int key, int height)
 	case REQ_MOVE_FIRST: pk->sel = 0; return true;
 	case REQ_MOVE_LAST: pk->sel = last; return true;
 	case REQ_FILTER_ERASE:
-		if (len)
+		if (len) {
 			pk->filter[len - 1] = '\0';
-		refilter(ui);
+			widen(ui);
+		}
 		return true;
 	default:
 		break;
@@ -472,7 +574,7 @@ bool picker_request(struct ui *ui, enum request req, int key, int height)
 	if (key >= 0x20 && key < 0x100 && len + 1 < sizeof(pk->filter)) {
 		pk->filter[len] = (char)key;
 		pk->filter[len + 1] = '\0';
-		refilter(ui);
+		narrow(ui);
 	}
 	return true; /* the picker takes every key */
 }
@@ -542,6 +644,7 @@ static void do_save(struct ui *ui)
 	} else {
 		ui_set_message(ui, false, "saved %zu file%s", written.n, written.n == 1 ? "" : "s");
 	}
+	ui_watch_drain(ui); /* our own writes: the history shown is what was written */
 	ui->unsaved = edit_changed(&ui->edit, NULL, 0); /* all, or as many as were not saved */
 	sl_free(&written);
 }

@@ -17,6 +17,7 @@
 
 #include "migtree/headless.h"
 #include "migtree/quote.h"
+#include "migtree/reload.h"
 #include "migtree/ui.h"
 
 /* ---- derived state ------------------------------------------------------ */
@@ -86,6 +87,8 @@ void ui_underive(struct ui *ui)
 	free(ui->open_at);
 	free(ui->vis);
 	free(ui->restrict_mask);
+	free(ui->match_cache);
+	ui->match_cache = NULL;
 	ui->mark = NULL;
 	ui->plain = ui->open_at = ui->restrict_mask = NULL;
 	ui->vis = NULL;
@@ -124,12 +127,8 @@ static bool match_text(const struct ui *ui, const char *s)
 				ui->search_md, NULL) >= 0;
 }
 
-bool ui_node_matches(const struct ui *ui, uint32_t node)
+static bool node_matches_now(const struct ui *ui, const struct node *nd)
 {
-	const struct node *nd = &ui->project.graph.nodes[node];
-
-	if (!ui->search_code)
-		return false;
 	if (match_text(ui, nd->id))
 		return true;
 	if (nd->phantom)
@@ -140,6 +139,22 @@ bool ui_node_matches(const struct ui *ui, uint32_t node)
 		if (match_text(ui, nd->labels[i]))
 			return true;
 	return false;
+}
+
+/* Each node is matched once per pattern: `n`, the "k of m" count and the
+ * highlight of every row drawn ask again and again. The cache goes with the
+ * pattern (set_search) and with the graph (ui_underive: an edit renumbers). */
+bool ui_node_matches(const struct ui *ui, uint32_t node)
+{
+	struct ui *mut = (struct ui *)ui; /* the cache only: what matches does not change */
+
+	if (!ui->search_code)
+		return false;
+	if (!mut->match_cache)
+		mut->match_cache = xcalloc(ui->project.graph.n ? ui->project.graph.n : 1, 1);
+	if (!mut->match_cache[node])
+		mut->match_cache[node] = node_matches_now(ui, &ui->project.graph.nodes[node]) ? MATCH_YES : MATCH_NO;
+	return mut->match_cache[node] == MATCH_YES;
 }
 
 static bool set_search(struct ui *ui, const char *pattern)
@@ -162,8 +177,13 @@ static bool set_search(struct ui *ui, const char *pattern)
 		ui_set_message(ui, true, "invalid pattern /%s/: %s (at %zu)", pattern, (char *)msg, (size_t)off);
 		return false;
 	}
+	/* JIT when the library has it (several times faster per match); the
+	 * interpreter otherwise, with the same results */
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	pcre2_match_data_free(ui->search_md);
 	pcre2_code_free(ui->search_code);
+	free(ui->match_cache);
+	ui->match_cache = NULL;
 	free(ui->search);
 	ui->search = xstrdup(pattern);
 	ui->search_code = re;
@@ -264,7 +284,31 @@ int ui_read_key(struct ui *ui)
 
 	if (!ui->headless) {
 		die_of_signal_if_any();
-		key = getch();
+		if (ui->watch_fd >= 0) {
+			/* what ncurses holds (typeahead, a resize) first, then wait on the
+			 * terminal and the watch together, and ask ncurses again */
+			for (;;) {
+				int w;
+
+				timeout(0);
+				key = getch();
+				timeout(-1);
+				if (key != ERR)
+					break;
+				die_of_signal_if_any();
+				if ((w = ui_watch_wait(ui)) == 1) {
+					ui->watch_pending = true;
+					return KEY_WATCH;
+				}
+				if (w < 0) { /* the terminal is gone or the watch broke: plain reads */
+					ui_watch_stop(ui);
+					key = getch();
+					break;
+				}
+			}
+		} else {
+			key = getch();
+		}
 		die_of_signal_if_any();
 		if (key == KEY_MOUSE) {
 			MEVENT ev;
@@ -497,11 +541,30 @@ void view_close(struct ui *ui)
 
 /* ---- requests every view shares ----------------------------------------- */
 
+/* N with thousands separators ("100,000"), as the status line shows counts. */
+static void grouped(char *buf, size_t size, size_t n)
+{
+	char digits[32];
+	size_t len, o = 0;
+
+	len = (size_t)snprintf(digits, sizeof(digits), "%zu", n);
+	for (size_t i = 0; i < len && o + 2 < size; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
 void ui_reload(struct ui *ui, bool force)
 {
 	struct project fresh;
-	char *keep = NULL;
+	struct reload_stats st;
+	struct mt_error err = { 0 };
+	char *keep = NULL, reread[32], files[32];
 	size_t pending = ui->unsaved;
+	bool *pristine;
+	int rc;
 
 	if (ui->review) { /* the merged history is made, not read: run review again */
 		ui_set_message(ui, false, "review: the merged history is not on disk; quit and run review again");
@@ -513,11 +576,22 @@ void ui_reload(struct ui *ui, bool force)
 				       pending, pending == 1 ? "" : "s"));
 		return;
 	}
-	if (cli_load(ui->cli, &fresh)) { /* its message came to the status bar */
+	ui_watch_drain(ui); /* what changed until now, this reload reads */
+	/* files edited in memory are read again: their bytes are not the disk's */
+	pristine = edit_pristine(&ui->edit);
+	rc = project_reload(&ui->cli->req, &ui->project, pristine, &fresh, &st, &err);
+	free(pristine);
+	if (rc < 0) {
 		char why[sizeof(ui->message)];
 
-		snprintf(why, sizeof(why), "%s", ui->message);
+		mt_error_format(&err, why, sizeof(why));
 		ui_set_message(ui, true, "reload failed: %s; still showing the old state", why);
+		return;
+	}
+	grouped(reread, sizeof(reread), st.reread);
+	grouped(files, sizeof(files), st.files);
+	if (rc == 1) { /* nothing changed on disk: nothing to rebuild */
+		ui_set_message(ui, false, "reloaded: %s of %s files re-read, nothing changed", reread, files);
 		return;
 	}
 	keep = ui_selected_id(ui);
@@ -525,8 +599,12 @@ void ui_reload(struct ui *ui, bool force)
 	project_free(&ui->project);
 	ui->project = fresh;
 	edit_begin(&ui->edit, &ui->project);
+	if (!ui->review) /* suggestions for published revisions, as at the start */
+		edit_set_published(&ui->edit, &ui->published);
 	ui_after_edit(ui, keep); /* rebuilt from the new project, the selection kept */
-	ui_set_message(ui, false, "reloaded: %u revisions", ui->project.graph.n - (uint32_t)ui->project.graph.owned.n);
+	if (ui->watch_fd >= 0)
+		ui_watch_start(ui); /* directories may have come or gone */
+	ui_set_message(ui, false, "reloaded: %s of %s files re-read", reread, files);
 	free(keep);
 }
 
@@ -608,9 +686,23 @@ static bool is_repair(enum request req)
 	       req == REQ_REVIEW_MERGE || req == REQ_REVIEW_REBASE;
 }
 
+static void handle_key_now(struct ui *ui, int key);
+
+/* Files changed on disk: a reload, once no picker or question is open (their
+ * state points into the history a reload replaces). */
+static void handle_key(struct ui *ui, int key)
+{
+	if (key != KEY_WATCH)
+		handle_key_now(ui, key);
+	if (ui->watch_pending && ui->view != VIEW_PICKER && ui->view != VIEW_CONFIRM) {
+		ui->watch_pending = false;
+		ui_watch_fired(ui);
+	}
+}
+
 /* KEY through the view's keymaps to a request, then to the view, the repairs
  * and what every view shares, in that order. */
-static void handle_key(struct ui *ui, int key)
+static void handle_key_now(struct ui *ui, int key)
 {
 	const struct view_ops *ops = view_ops_of(ui->view);
 	enum request req = REQ_NONE;
@@ -682,6 +774,15 @@ static int ui_loop(struct ui *ui)
 {
 	ui_derive(ui);
 	edit_begin(&ui->edit, &ui->project);
+	if (start_screen(ui)) {
+		edit_end(&ui->edit);
+		ui_underive(ui);
+		project_free(&ui->project);
+		return EXIT_USAGE;
+	}
+	/* the first screen as soon as the graph exists: what is published (git)
+	 * only changes the fixes offered, which no first screen shows */
+	draw(ui);
 	if (!ui->review) {
 		struct mt_error err = { 0 };
 
@@ -690,13 +791,8 @@ static int ui_loop(struct ui *ui)
 		else /* suggestions for published revisions: merges, never re-parents */
 			edit_set_published(&ui->edit, &ui->published);
 	}
-	if (start_screen(ui)) {
-		edit_end(&ui->edit);
-		ui_underive(ui);
-		project_free(&ui->project);
-		return EXIT_USAGE;
-	}
 	cli_set_error_sink(error_to_status, ui);
+	ui_watch_start(ui);
 	while (!ui->quit) {
 		int key;
 
@@ -711,6 +807,7 @@ static int ui_loop(struct ui *ui)
 		headless_dump(stdout);
 	}
 	cli_set_error_sink(NULL, NULL);
+	ui_watch_stop(ui);
 	endwin();
 	if (ui->headless)
 		headless_end();
@@ -734,6 +831,7 @@ static void ui_init(struct ui *ui, struct cli *cli)
 	const char *lang = getenv("LC_ALL") ? getenv("LC_ALL") : getenv("LANG");
 
 	memset(ui, 0, sizeof(*ui));
+	ui->watch_fd = -1;
 	ui->cli = cli;
 	ui->fold = true;
 	ui->ascii = cli->ascii;

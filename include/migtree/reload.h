@@ -1,0 +1,71 @@
+/* reload.h - read a project again, re-reading only the files that changed.
+ *
+ * The explorer's `R` and its watch (ui/watch.c) read the history again after a
+ * `git checkout` or an edit in another window. Reading and parsing 100,000
+ * files takes seconds; telling which of them changed takes a stat each. So, as
+ * git's index does, each file read is stamped with what stat said just before
+ * reading it (size, mtime and ctime in ns, inode, device), and a reload re-reads
+ * only the files whose stamp differs. Files read by a plain load have no stamp:
+ * for them the load's start time stands in (any change after it sets the file's
+ * ctime later than that, and ctime cannot be set back by a user).
+ *
+ * Racy timestamps: a file changed again within the file system's timestamp
+ * granularity of the moment it was read can look unchanged while its bytes
+ * differ. Such a file (mtime or ctime not older than the read by at least
+ * RELOAD_RACY_NS) is always re-read, as git re-reads racily clean entries. */
+#ifndef MIGTREE_RELOAD_H
+#define MIGTREE_RELOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "migtree/project.h"
+
+/* The coarsest timestamp granularity we allow for (FAT and some network file
+ * systems have seconds; the kernel's coarse clock lags by a tick). */
+#define RELOAD_RACY_NS 1000000000LL
+
+struct file_stamp {
+	int64_t size, mtime_ns, ctime_ns;
+	uint64_t ino, dev;
+	int64_t read_ns; /* when the stamp was taken, just before the read */
+};
+
+/* Stamps by display path (rf->path). */
+struct file_stamps {
+	struct strmap index;
+	struct strlist keys;
+	struct file_stamp *v;
+	size_t n, cap;
+};
+
+struct reload_stats {
+	size_t files;   /* version files listed now */
+	size_t reread;  /* of those, read and parsed again */
+};
+
+/* The wall clock in ns (CLOCK_REALTIME: what file timestamps are in). */
+int64_t reload_now_ns(void);
+
+/* The stamp of PATH now (stat, links followed); false when it cannot be had. */
+bool reload_stat(const char *path, int64_t read_ns, struct file_stamp *out);
+/* May a file stamped OLD (NULL: read by a plain load at LOAD_NS) have changed,
+ * now that stat says NOW? */
+bool reload_changed(const struct file_stamp *old, int64_t load_ns, const struct file_stamp *now);
+
+void file_stamps_free(struct file_stamps *fs);
+
+/* OLD's history read again from the work tree with REQ into P: configuration
+ * and listing afresh, and each listed file taken from OLD when it is the same
+ * file unchanged and PRISTINE[i] (OLD's file i holds its disk bytes: not edited
+ * in memory; NULL: all are), else read and parsed. The files taken are moved
+ * out of OLD, which stays valid and is freed by the caller as usual. 0 then.
+ * 1 when every file is OLD's, unchanged, in the same order: P is left empty
+ * and OLD is untouched (the caller keeps it: no rebuild). -1 with ERR as
+ * project_load (P is then freed). Names that files import from other modules
+ * are not looked up again for the files taken. A changed configuration shows
+ * only with a changed file; R with --define changes none. */
+int project_reload(const struct config_request *req, struct project *old, const bool *pristine,
+		   struct project *p, struct reload_stats *stats, struct mt_error *err);
+
+#endif

@@ -1,0 +1,250 @@
+/* reload.c - a project read again, re-reading only what changed (reload.h). */
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "migtree/docstring.h"
+#include "migtree/reload.h"
+#include "migtree/source.h"
+
+int64_t reload_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+bool reload_stat(const char *path, int64_t read_ns, struct file_stamp *out)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return false;
+	*out = (struct file_stamp){ (int64_t)st.st_size,
+				    (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+				    (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec,
+				    (uint64_t)st.st_ino, (uint64_t)st.st_dev, read_ns };
+	return true;
+}
+
+/* The racy window: RELOAD_RACY_NS, or MIGTREE_RACY_NS for tests whose files
+ * were all written a moment before the explorer read them (screen tests show
+ * the count of files re-read, which must not depend on how fast they ran). */
+static int64_t racy_ns(void)
+{
+	const char *e = getenv("MIGTREE_RACY_NS");
+
+	return e && *e ? strtoll(e, NULL, 10) : RELOAD_RACY_NS;
+}
+
+/* Was the file changed so close to READ_NS that its timestamps cannot tell? */
+static bool racy(int64_t mtime_ns, int64_t ctime_ns, int64_t read_ns)
+{
+	int64_t window = racy_ns();
+
+	return mtime_ns + window > read_ns || ctime_ns + window > read_ns;
+}
+
+bool reload_changed(const struct file_stamp *old, int64_t load_ns, const struct file_stamp *now)
+{
+	if (!old) /* read by a plain load: unchanged only if last changed well before it */
+		return load_ns <= 0 || racy(now->mtime_ns, now->ctime_ns, load_ns);
+	return old->size != now->size || old->mtime_ns != now->mtime_ns || old->ctime_ns != now->ctime_ns ||
+	       old->ino != now->ino || old->dev != now->dev || racy(old->mtime_ns, old->ctime_ns, old->read_ns);
+}
+
+void file_stamps_free(struct file_stamps *fs)
+{
+	if (!fs)
+		return;
+	strmap_free(&fs->index);
+	sl_free(&fs->keys);
+	free(fs->v);
+	free(fs);
+}
+
+static void stamp_put(struct file_stamps *fs, const char *key, const struct file_stamp *st)
+{
+	GROW(fs->v, fs->cap, fs->n + 1);
+	fs->v[fs->n] = *st;
+	sl_push(&fs->keys, key);
+	strmap_put(&fs->index, fs->keys.v[fs->keys.n - 1], (uint32_t)fs->n++);
+}
+
+static const struct file_stamp *stamp_get(const struct file_stamps *fs, const char *key)
+{
+	uint32_t at;
+
+	return fs && strmap_get(&fs->index, key, &at) ? &fs->v[at] : NULL;
+}
+
+/* Read and parse one file as scan.c does. */
+static struct revision_file *read_version(struct source *src, const char *path, const char *shown)
+{
+	char *bytes, why[256], msg[300];
+	size_t len;
+	struct revision_file *rf;
+	int rc = source_read(src, path, MT_MAX_FILE_SIZE, &bytes, &len, why);
+
+	if (rc == SOURCE_READ_OK) {
+		rf = parse_revision_file(shown, bytes, len);
+		docstring_complete(rf);
+		free(bytes);
+		return rf;
+	}
+	if (rc == SOURCE_READ_TOO_LARGE)
+		return revision_file_failed(shown, 0, "file larger than 16 MiB; not read as a migration");
+	snprintf(msg, sizeof(msg), rc == SOURCE_READ_NOT_REGULAR ? "%s" : "cannot read: %s", why);
+	return revision_file_failed(shown, 0, msg);
+}
+
+/* OLD's files that may be taken, by display path. */
+static void index_old(const struct project *old, const bool *pristine, struct strmap *m)
+{
+	strmap_init(m);
+	for (size_t i = 0; i < old->files.n; i++)
+		if (old->files.v[i] && (!pristine || pristine[i]))
+			strmap_put(m, old->files.v[i]->path, (uint32_t)i);
+}
+
+/* Which of OLD's files each listed file is, unchanged (UINT32_MAX: none, read
+ * it), and its stamp now: a stat per file, nothing read. */
+static void decide(struct source *src, const struct project *old, const struct strmap *m,
+		   const struct source_files *listed, uint32_t *from, char **shown, struct file_stamp *st)
+{
+	char cwd[MT_PATH_MAX];
+	size_t cwd_len = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0;
+
+	(void)src;
+	for (size_t i = 0; i < listed->n; i++) {
+		const char *path = listed->v[i].path;
+		uint32_t k;
+
+		/* the work tree's display path (scan_display_path) with one getcwd */
+		shown[i] = xstrdup(cwd_len && !strncmp(path, cwd, cwd_len) && path[cwd_len] == '/'
+					   ? path + cwd_len + 1 : path);
+		from[i] = UINT32_MAX;
+		if (!reload_stat(listed->v[i].path, reload_now_ns(), &st[i])) {
+			st[i] = (struct file_stamp){ .size = -1 }; /* never matches: read again next time */
+			continue;
+		}
+		if (strmap_get(m, shown[i], &k) &&
+		    !reload_changed(stamp_get(old->stamps, shown[i]), old->load_ns, &st[i]))
+			from[i] = k;
+	}
+}
+
+/* Is every listed file OLD's file at the same place, unchanged? */
+static bool same_files(const struct project *old, const uint32_t *from, size_t n)
+{
+	if (n != old->files.n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (from[i] != i)
+			return false;
+	return true;
+}
+
+/* Drop the files moved out of OLD from its list (file_list_free frees the rest). */
+static void compact(struct file_list *fl)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fl->n; i++)
+		if (fl->v[i])
+			fl->v[n++] = fl->v[i];
+	fl->n = n;
+}
+
+/* P's files: OLD's where FROM says so (moved out of OLD), the others read. */
+static void take_files(struct source *src, struct project *old, struct project *p, struct source_files *listed,
+		       const uint32_t *from, char **shown, const struct file_stamp *st, struct reload_stats *stats)
+{
+	p->stamps = xcalloc(1, sizeof(*p->stamps));
+	strmap_init(&p->stamps->index);
+	GROW(p->files.v, p->files.cap, listed->n);
+	for (size_t i = 0; i < listed->n; i++) {
+		struct revision_file *rf;
+
+		if (from[i] != UINT32_MAX && old->files.v[from[i]]) {
+			rf = old->files.v[from[i]];
+			old->files.v[from[i]] = NULL;
+		} else {
+			rf = read_version(src, listed->v[i].path, shown[i]);
+			stats->reread++;
+		}
+		free(rf->real_path);
+		rf->real_path = listed->v[i].real_path;
+		listed->v[i].real_path = NULL;
+		rf->load_index = p->files.n;
+		p->files.v[p->files.n++] = rf;
+		stamp_put(p->stamps, rf->path, &st[i]);
+	}
+	compact(&old->files);
+}
+
+/* 1 when nothing changed (P is left empty), 0 when P has the files, -1 on error. */
+static int reload_files(struct source *src, struct project *old, const bool *pristine, struct project *p,
+			struct reload_stats *stats, struct mt_error *err)
+{
+	struct source_files listed;
+	struct strmap m;
+	uint32_t *from;
+	char **shown;
+	struct file_stamp *st;
+	int rc = 0;
+
+	if (source_list_versions(src, &p->config, &listed, err)) {
+		source_files_free(&listed);
+		return -1;
+	}
+	index_old(old, pristine, &m);
+	from = xmalloc((listed.n + 1) * sizeof(*from));
+	shown = xcalloc(listed.n + 1, sizeof(*shown));
+	st = xmalloc((listed.n + 1) * sizeof(*st));
+	decide(src, old, &m, &listed, from, shown, st);
+	stats->files = listed.n;
+	if (same_files(old, from, listed.n)) {
+		rc = 1;
+	} else {
+		take_files(src, old, p, &listed, from, shown, st, stats);
+		p->files.notes = listed.notes;
+		memset(&listed.notes, 0, sizeof(listed.notes));
+	}
+	for (size_t i = 0; i < listed.n; i++)
+		free(shown[i]);
+	free(shown);
+	free(from);
+	free(st);
+	strmap_free(&m);
+	source_files_free(&listed);
+	return rc;
+}
+
+int project_reload(const struct config_request *req, struct project *old, const bool *pristine,
+		   struct project *p, struct reload_stats *stats, struct mt_error *err)
+{
+	struct source *src = source_worktree();
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	memset(stats, 0, sizeof(*stats));
+	p->load_ns = reload_now_ns();
+	if (config_load_from(src, req, &p->config, err) || !(p->resolver = resolver_new(&p->config.defines, err)) ||
+	    (rc = reload_files(src, old, pristine, p, stats, err)) < 0) {
+		project_free(p);
+		return -1;
+	}
+	if (rc == 1) { /* nothing changed: OLD stays as it is */
+		project_free(p);
+		return 1;
+	}
+	for (size_t i = 0; i < p->files.notes.n; i++)
+		sl_push(&p->config.notes, p->files.notes.v[i]);
+	project_analyse(p);
+	return 0;
+}

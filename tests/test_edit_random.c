@@ -1,0 +1,281 @@
+/* test_edit_random.c - after any edit, undo or redo through the edit session,
+ * the state the explorer draws from (heads, bases, problems, history order,
+ * layout rows) equals a fresh full build of the same file bytes. Random
+ * histories (merges, missing parents, branch labels, depends_on), random edits
+ * (set-down, add a parent, a placeholder, a merge) mixed with undo and redo.
+ * Whatever the edit path does to be fast, it must not be seen here. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "migtree/docstring.h"
+#include "migtree/edit.h"
+#include "migtree/layout.h"
+
+static char root[PATH_MAX];
+static uint64_t rng;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return n ? (uint32_t)(rng % n) : 0;
+}
+
+static void write_file(int i, const char *down, const char *extra)
+{
+	char *p = xasprintf("%s/versions/%03d_r%03d.py", root, i, i);
+	FILE *f = fopen(p, "wb");
+
+	assert_non_null(f);
+	fprintf(f, "\"\"\"step %d\n\nRevision ID: r%03d\nRevises: \nCreate Date: 2024-01-%02d 10:00:00\n\"\"\"\n"
+		"revision = 'r%03d'\ndown_revision = %s\n%s", i, i, 1 + i % 28, i, down, extra);
+	fclose(f);
+	free(p);
+}
+
+/* N revisions: mostly a line, some branches and merges, a few missing parents,
+ * labels and dependencies. */
+static void make_history(int n)
+{
+	char *dir = xasprintf("%s/versions", root);
+
+	assert_int_equal(mkdir(dir, 0755), 0);
+	free(dir);
+	for (int i = 0; i < n; i++) {
+		char down[64], extra[96] = "";
+		uint32_t kind = rnd(20);
+
+		if (i == 0 || kind == 0)
+			snprintf(down, sizeof(down), "None");
+		else if (kind == 1)
+			snprintf(down, sizeof(down), "'gone%02u'", rnd(5));
+		else if (kind < 4 && i > 2)
+			snprintf(down, sizeof(down), "('r%03u', 'r%03u')", rnd((uint32_t)i / 2), (uint32_t)i / 2 + rnd((uint32_t)i / 2));
+		else
+			snprintf(down, sizeof(down), "'r%03u'", kind < 8 ? rnd((uint32_t)i) : (uint32_t)i - 1);
+		if (rnd(15) == 0)
+			snprintf(extra, sizeof(extra), "branch_labels = ('lab%d',)\n", i);
+		else if (rnd(15) == 0 && i > 1)
+			snprintf(extra, sizeof(extra), "depends_on = 'r%03u'\n", rnd((uint32_t)i));
+		write_file(i, down, extra);
+	}
+}
+
+/* The same bytes built from nothing: what a fresh load of them gives. */
+static void fresh_build(const struct project *p, struct project *q)
+{
+	memset(q, 0, sizeof(*q));
+	for (size_t i = 0; i < p->files.n; i++) {
+		const struct revision_file *rf = p->files.v[i];
+		struct revision_file *c = parse_revision_file(rf->path, rf->text, rf->len);
+
+		docstring_complete(c);
+		c->real_path = rf->real_path ? xstrdup(rf->real_path) : NULL;
+		c->load_index = i;
+		GROW(q->files.v, q->files.cap, q->files.n + 1);
+		q->files.v[q->files.n++] = c;
+	}
+	project_analyse(q);
+}
+
+static void ids(struct strbuf *sb, const char *what, const struct graph *g, const struct u32vec *v)
+{
+	sb_addf(sb, "%s:", what);
+	for (uint32_t i = 0; i < v->n; i++)
+		sb_addf(sb, " %s", g->nodes[v->v[i]].id);
+	sb_adds(sb, "\n");
+}
+
+/* Everything the explorer shows, as text: two states are the same when their
+ * texts are. */
+static char *state_text(const struct project *p)
+{
+	const struct graph *g = &p->graph;
+	struct layout l;
+	struct strbuf sb;
+	char buf[1024];
+
+	sb_init(&sb);
+	ids(&sb, "heads", g, &g->heads);
+	ids(&sb, "real heads", g, &g->real_heads);
+	ids(&sb, "bases", g, &g->bases);
+	ids(&sb, "order", g, &p->order);
+	for (size_t i = 0; i < g->problems.n; i++) {
+		const struct problem *pr = &g->problems.v[i];
+
+		sb_addf(&sb, "problem %d %s %s %s:%d %s |", (int)pr->kind, pr->revision ? pr->revision : "-",
+			pr->ref ? pr->ref : "-", pr->path ? pr->path : "-", pr->line, pr->message);
+		for (size_t k = 0; k < pr->candidates.n; k++)
+			sb_addf(&sb, " %s", pr->candidates.v[k]);
+		sb_adds(&sb, "\n");
+	}
+	layout_build(&l, p);
+	for (uint32_t r = 0; r < l.n_rows; r++) {
+		layout_row_glyphs(&l, r, true, buf, sizeof(buf));
+		sb_addf(&sb, "row %u piece %u kind %u %s %s\n", r, l.piece[r], l.kind[r], buf, g->nodes[l.node[r]].id);
+	}
+	layout_free(&l);
+	return sb_detach(&sb);
+}
+
+static void assert_same_as_fresh(const struct edit_session *s, const char *after)
+{
+	struct project q;
+	char *inc = state_text(s->p), *full;
+
+	fresh_build(s->p, &q);
+	full = state_text(&q);
+	if (strcmp(inc, full))
+		fail_msg("after %s the session's state differs from a fresh build:\n--- session\n%s--- fresh\n%s",
+			 after, inc, full);
+	free(inc);
+	free(full);
+	project_free(&q);
+}
+
+/* A revision (not a missing one), and not one of AVOID (NULL: any). */
+static const char *random_real(const struct graph *g, const bool *avoid)
+{
+	for (int tries = 0; tries < 50; tries++) {
+		uint32_t v = rnd(g->n);
+
+		if (!g->nodes[v].phantom && !(avoid && avoid[v]))
+			return g->nodes[v].id;
+	}
+	return NULL;
+}
+
+/* One random operation; its name in WHAT. Refused ones change nothing, which
+ * is checked too. */
+static void random_step(struct edit_session *s, char *what, size_t size)
+{
+	const struct graph *g = &s->p->graph;
+	struct mt_error err = { 0 };
+	uint32_t op = rnd(10);
+	const char *rev = random_real(g, NULL), *par;
+	struct strlist parents = { 0 };
+	bool *desc;
+
+	if (!rev) {
+		snprintf(what, size, "nothing");
+		return;
+	}
+	/* mostly parents that make no cycle, so that most edits are made */
+	desc = graph_descendants(g, graph_find(g, rev));
+	par = random_real(g, rnd(8) ? desc : NULL);
+	if (!par) {
+		free(desc);
+		snprintf(what, size, "nothing");
+		return;
+	}
+	if (op < 3) {
+		snprintf(what, size, "undo");
+		edit_undo(s);
+	} else if (op < 4) {
+		snprintf(what, size, "redo");
+		edit_redo(s);
+	} else if (op < 7) {
+		uint32_t n = rnd(3);
+
+		for (uint32_t k = 0; k < n; k++) {
+			const char *x = random_real(g, rnd(8) ? desc : NULL);
+
+			if (x && !sl_contains(&parents, x))
+				sl_push(&parents, x);
+		}
+		snprintf(what, size, "set-down %s (%zu parents)", rev, parents.n);
+		if (edit_set_down(s, rev, &parents, false, &err) && getenv("DEBUG_RANDOM"))
+			fprintf(stderr, "%s: %s\n", what, err.message);
+	} else if (op < 8) {
+		snprintf(what, size, "add-parent %s %s", rev, par);
+		edit_add_parent(s, rev, par, &err);
+	} else if (op < 9) {
+		uint32_t v = graph_find(g, rev);
+
+		snprintf(what, size, "stub");
+		for (uint32_t i = 0; i < g->n; i++)
+			if (g->nodes[i].phantom && (g->nodes[i].children.n || g->nodes[i].dependants.n)) {
+				snprintf(what, size, "stub %s on %s", g->nodes[i].id, rev);
+				edit_create_stub(s, g->nodes[i].id, g->nodes[v].phantom ? NULL : rev, NULL, &err);
+				break;
+			}
+	} else if (g->heads.n >= 2) {
+		char *id = NULL;
+
+		sl_push(&parents, g->nodes[g->heads.v[0]].id);
+		sl_push(&parents, g->nodes[g->heads.v[g->heads.n - 1]].id);
+		snprintf(what, size, "merge %s %s", parents.v[0], parents.v[1]);
+		edit_create_merge(s, &parents, "merge", &id, &err);
+		free(id);
+	} else {
+		snprintf(what, size, "nothing");
+	}
+	sl_free(&parents);
+	free(desc);
+}
+
+static void run_seed(uint64_t seed, int n_revs, int steps)
+{
+	char tmpl[] = "/tmp/migtree-random-XXXXXX";
+	struct config_request req = { 0 };
+	struct mt_error err = { 0 };
+	struct edit_session s;
+	struct project p;
+	char *dir, *cmd, what[256];
+
+	rng = seed;
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, root));
+	make_history(n_revs);
+	dir = xasprintf("%s/versions", root);
+	req.versions_dir = dir;
+	assert_int_equal(project_load(&req, &p, &err), 0);
+	edit_begin(&s, &p);
+	assert_same_as_fresh(&s, "loading");
+	setenv("MIGTREE_NOW", "2025-02-01 10:00:00.000000", 1);
+	for (int i = 0; i < steps; i++) {
+		char *id = xasprintf("%012d", i);
+
+		setenv("MIGTREE_NEW_REVISION_ID", id, 1); /* new files get ids of their own */
+		free(id);
+		random_step(&s, what, sizeof(what));
+		assert_same_as_fresh(&s, what);
+	}
+	assert_true(s.n_undo + s.n_redo >= 10); /* the edits were made, not all refused */
+	while (edit_can_undo(&s)) { /* all the way back: the bytes loaded */
+		edit_undo(&s);
+		assert_same_as_fresh(&s, "undo to the start");
+	}
+	assert_int_equal(edit_changed(&s, NULL, 0), 0);
+	edit_end(&s);
+	project_free(&p);
+	cmd = xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(dir);
+}
+
+static void test_random_edits_equal_fresh_builds(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 6; seed++)
+		run_seed(seed * 0x9e3779b97f4a7c15ull, 40 + (int)seed * 10, 60);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_edits_equal_fresh_builds),
+	};
+
+	return cmocka_run_group_tests_name("edit_random", tests, NULL, NULL);
+}

@@ -1,0 +1,212 @@
+/* test_reload.c - the reload that re-reads only what changed (reload.h): a file
+ * is taken as it was only when its stat is unchanged and was not racy; a file
+ * changed within the timestamp granularity of its read is read again, as git
+ * re-reads racily clean index entries; edited files are always read again. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "migtree/reload.h"
+
+static char root[PATH_MAX];
+
+static void put(const char *name, const char *rev, const char *down)
+{
+	char *p = xasprintf("%s/versions/%s", root, name);
+	FILE *f = fopen(p, "wb");
+
+	assert_non_null(f);
+	fprintf(f, "\"\"\"%s\n\"\"\"\nrevision = '%s'\ndown_revision = %s\n", rev, rev, down);
+	fclose(f);
+	free(p);
+}
+
+static int setup(void **state)
+{
+	char tmpl[] = "/tmp/migtree-reload-XXXXXX";
+	char *dir;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, root));
+	dir = xasprintf("%s/versions", root);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	free(dir);
+	put("a.py", "aaaa", "None");
+	put("b.py", "bbbb", "'aaaa'");
+	put("c.py", "cccc", "'bbbb'");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char *cmd = xasprintf("rm -rf '%s'", root);
+
+	(void)state;
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	unsetenv("MIGTREE_RACY_NS");
+	return 0;
+}
+
+static struct config_request request(void)
+{
+	static char dir[PATH_MAX + 16];
+
+	snprintf(dir, sizeof(dir), "%s/versions", root);
+	return (struct config_request){ .versions_dir = dir };
+}
+
+static void load(struct project *p)
+{
+	struct config_request req = request();
+	struct mt_error err = { 0 };
+
+	assert_int_equal(project_load(&req, p, &err), 0);
+}
+
+/* OLD reloaded into OLD: returns project_reload's result, the counts in ST. */
+static int reload(struct project *old, struct reload_stats *st)
+{
+	struct config_request req = request();
+	struct mt_error err = { 0 };
+	struct project fresh;
+	int rc = project_reload(&req, old, NULL, &fresh, st, &err);
+
+	assert_true(rc >= 0);
+	if (rc == 0) {
+		project_free(old);
+		*old = fresh;
+	}
+	return rc;
+}
+
+static const char *down_of(const struct project *p, const char *rev)
+{
+	uint32_t v = graph_find(&p->graph, rev);
+
+	assert_int_not_equal(v, NO_NODE);
+	return p->graph.nodes[v].down.n ? p->graph.nodes[p->graph.nodes[v].down.v[0]].id : "None";
+}
+
+/* The rule itself, on made-up stamps. */
+static void test_rule(void **state)
+{
+	const int64_t s = 1000000000LL, t = 1700000000LL * s;
+	struct file_stamp old = { 100, t, t, 7, 1, t + 5 * s }, now = old;
+
+	(void)state;
+	assert_false(reload_changed(&old, 0, &now));          /* read well after its last change */
+	now.size = 101;
+	assert_true(reload_changed(&old, 0, &now));
+	now = old, now.mtime_ns++;
+	assert_true(reload_changed(&old, 0, &now));            /* ns timestamps count */
+	now = old, now.ctime_ns++;
+	assert_true(reload_changed(&old, 0, &now));
+	now = old, now.ino = 8;
+	assert_true(reload_changed(&old, 0, &now));            /* replaced by another file */
+	old.read_ns = t + s / 2, now = old;
+	assert_true(reload_changed(&old, 0, &now));            /* racy: changed in the second it was read */
+	/* no stamp: a plain load at LOAD_NS; the file's own times decide */
+	now = (struct file_stamp){ 100, t, t, 7, 1, 0 };
+	assert_false(reload_changed(NULL, t + 5 * s, &now));
+	assert_true(reload_changed(NULL, t + s / 2, &now));    /* racy against the load */
+	assert_true(reload_changed(NULL, 0, &now));            /* no load time (a git tree): read */
+}
+
+static void test_only_changed_files_are_read(void **state)
+{
+	struct project p;
+	struct reload_stats st;
+
+	(void)state;
+	setenv("MIGTREE_RACY_NS", "0", 1); /* the files were written a moment ago */
+	load(&p);
+	assert_int_equal(reload(&p, &st), 1); /* nothing changed: the caller keeps OLD */
+	assert_int_equal(st.files, 3);
+	assert_int_equal(st.reread, 0);
+	put("c.py", "cccc", "'aaaa'");
+	assert_int_equal(reload(&p, &st), 0);
+	assert_int_equal(st.files, 3);
+	assert_int_equal(st.reread, 1);
+	assert_string_equal(down_of(&p, "cccc"), "aaaa");
+	assert_string_equal(down_of(&p, "bbbb"), "aaaa");
+	put("d.py", "dddd", "'cccc'"); /* a new file; a removed one */
+	{
+		char *gone = xasprintf("%s/versions/a.py", root);
+
+		assert_int_equal(unlink(gone), 0);
+		free(gone);
+	}
+	assert_int_equal(reload(&p, &st), 0);
+	assert_int_equal(st.files, 3);
+	assert_int_equal(st.reread, 1);
+	assert_int_equal(graph_find(&p.graph, "dddd") != NO_NODE, 1);
+	assert_true(p.graph.nodes[graph_find(&p.graph, "aaaa")].phantom);
+	assert_int_equal(reload(&p, &st), 1);
+	project_free(&p);
+}
+
+/* A file rewritten within the same second, same size, its mtime put back: only
+ * the racy rule (and ctime) can tell; it is read again. */
+static void test_touched_within_the_second_is_reread(void **state)
+{
+	struct project p;
+	struct reload_stats st;
+	char *path = xasprintf("%s/versions/b.py", root);
+	struct stat before;
+
+	(void)state;
+	load(&p);
+	reload(&p, &st); /* stamps every file (just written: racy, so all are read) */
+	assert_int_equal(stat(path, &before), 0);
+	put("b.py", "bbbb", "'cccc'"); /* the same size as before */
+	{
+		struct timespec ts[2] = { before.st_atim, before.st_mtim };
+
+		assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	}
+	assert_int_equal(reload(&p, &st), 0);
+	assert_true(st.reread >= 1);
+	assert_string_equal(down_of(&p, "bbbb"), "cccc");
+	free(path);
+	project_free(&p);
+}
+
+/* Files edited in memory are never taken as they are. */
+static void test_edited_files_are_reread(void **state)
+{
+	struct project p, fresh;
+	struct reload_stats st;
+	struct config_request req = request();
+	struct mt_error err = { 0 };
+	bool pristine[3] = { true, false, true };
+
+	(void)state;
+	setenv("MIGTREE_RACY_NS", "0", 1);
+	load(&p);
+	assert_int_equal(project_reload(&req, &p, pristine, &fresh, &st, &err), 0);
+	assert_int_equal(st.reread, 1);
+	project_free(&p);
+	project_free(&fresh);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rule),
+		cmocka_unit_test_setup_teardown(test_only_changed_files_are_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_touched_within_the_second_is_reread, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edited_files_are_reread, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("reload", tests, NULL, NULL);
+}
