@@ -16,7 +16,7 @@ Environment:
   BENCH_RUNS_BIG   runs at 100,000 revisions and over, and for the scaling
                    shapes (default 3)
   BENCH_PARTS      any of: commands alembic explorer scaling huge (default all)
-  BENCH_TIMEOUT    seconds before one run is stopped (default 300)
+  BENCH_TIMEOUT    seconds before a run is stopped and not repeated (default 120)
   BENCH_WORK       keep the generated histories there and reuse them (default:
                    a temporary directory, removed at the end)
   BENCH_ALEMBIC_PYTHON  the Python with Alembic (default /usr/bin/python3)
@@ -48,7 +48,7 @@ SIZES = [int(s) for s in (os.environ.get("BENCH_SIZES") or "1000 10000 100000 30
 RUNS = env_int("BENCH_RUNS", 5)
 RUNS_BIG = env_int("BENCH_RUNS_BIG", 3)
 PARTS = (os.environ.get("BENCH_PARTS") or "commands alembic explorer scaling huge").split()
-TIMEOUT = env_int("BENCH_TIMEOUT", 300)
+TIMEOUT = env_int("BENCH_TIMEOUT", 120)
 ALEMBIC_PY = os.environ.get("BENCH_ALEMBIC_PYTHON") or "/usr/bin/python3"
 MEASURE = WORK = None   # bench/measure, the working directory (set by main)
 
@@ -89,13 +89,20 @@ class Median:
         ok = [r for r in runs if not r.timed_out]
         self.wall = statistics.median(r.wall for r in ok) if ok else None
         self.cpu = statistics.median(r.cpu for r in ok) if ok else None
-        self.rss = statistics.median(r.rss for r in ok) if ok else None
+        # a run stopped at the timeout still tells its peak so far
+        self.rss = statistics.median(r.rss for r in ok) if ok else max(r.rss for r in runs)
 
 
 def measure(argv, n_runs, warm=True, **kw):
-    if warm:   # the page cache and the binary warm: we measure warm runs
+    """Medians of N_RUNS runs, after one unmeasured run when WARM (the page
+    cache and the binary warm: we measure warm runs). After a timeout the
+    command is not run again."""
+    if warm:
         Run(argv, **kw)
-    return Median([Run(argv, **kw) for _ in range(n_runs)])
+    runs = []
+    while len(runs) < n_runs and not (runs and runs[-1].timed_out):
+        runs.append(Run(argv, **kw))
+    return Median(runs)
 
 
 def percentile(values, p):
@@ -131,7 +138,7 @@ class Table:
 
 def secs(v, width=8):
     if v is None:
-        return "%*s" % (width, "timeout")
+        return "%*s" % (width, ">%ds" % TIMEOUT)
     return "%*.3f" % (width, v)
 
 
@@ -176,10 +183,10 @@ def commands(t, migtree, floor, work):
               COLS % ("revisions", "command", "wall s", "cpu s", "peak MB", "x floor", "target"))
     for n in SIZES:
         d = history(work, "h%d" % n, n, "--broken")
-        fl = measure([floor, versions(d)], runs_for(n))
+        fl = measure([floor, versions(d)], runs_for(n))   # its warm-up warms the cache for all
         t.row(COLS % (n, "read-all floor", secs(fl.wall), secs(fl.cpu), mb(fl.rss), "1.0x", ""))
         for cmd in COMMANDS:
-            m = measure([migtree, "-c", ini(d), cmd], runs_for(n))
+            m = measure([migtree, "-c", ini(d), cmd], runs_for(n), warm=n < 100000)
             ratio = "%8.1fx" % (m.wall / fl.wall) if m.wall and fl.wall else "-"
             goal = ""
             if n == 10000 and cmd == "history":
