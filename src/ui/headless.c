@@ -54,11 +54,12 @@ __attribute__((constructor)) static void timings_clock(void)
  * screen's. */
 static void timings_mark(void)
 {
-	int64_t t = now_usec();
+	int64_t t;
 	char name[32];
 
 	if (!timings)
 		return;
+	t = now_usec();
 	if (script_pos == 0) {
 		fprintf(timings, "first-screen %lld\n", (long long)(t - t_start));
 	} else {
