@@ -177,17 +177,23 @@ def versions(d):
 
 # ---- parts ------------------------------------------------------------------------
 
+CMD_COLS = "%-9s %-22s %8s %8s %8s %9s %9s  %s"
+
+
 def commands(t, migtree, floor, work):
-    t.section("commands: medians of %d runs (%d at 100,000 and over), warm cache; "
-              "x floor = wall time / the read-all floor's" % (RUNS, RUNS_BIG),
-              COLS % ("revisions", "command", "wall s", "cpu s", "peak MB", "x floor", "target"))
+    t.section("commands: medians of %d runs (%d at 100,000 and over), warm cache; x floor: "
+              "wall time and CPU time over the read-all floor's" % (RUNS, RUNS_BIG),
+              CMD_COLS % ("revisions", "command", "wall s", "cpu s", "peak MB", "x floor", "cpu x fl",
+                          "target"))
     for n in SIZES:
         d = history(work, "h%d" % n, n, "--broken")
         fl = measure([floor, versions(d)], runs_for(n))   # its warm-up warms the cache for all
-        t.row(COLS % (n, "read-all floor", secs(fl.wall), secs(fl.cpu), mb(fl.rss), "1.0x", ""))
+        t.row(CMD_COLS % (n, "read-all floor", secs(fl.wall), secs(fl.cpu), mb(fl.rss), "1.0x", "1.0x",
+                          ""))
         for cmd in COMMANDS:
             m = measure([migtree, "-c", ini(d), cmd], runs_for(n), warm=n < 100000)
             ratio = "%8.1fx" % (m.wall / fl.wall) if m.wall and fl.wall else "-"
+            cpu_ratio = "%8.1fx" % (m.cpu / fl.cpu) if m.cpu and fl.cpu else "-"
             goal = ""
             if n == 10000 and cmd == "history":
                 goal = target(m.wall and m.wall <= 1.5 * fl.wall, "<= 1.5x floor")
@@ -195,7 +201,7 @@ def commands(t, migtree, floor, work):
                 cpu_max, rss_max = (0.6, 80) if n == 100000 else (2.0, 250)
                 goal = target(m.cpu is not None and m.cpu < cpu_max and m.rss / 1024.0 < rss_max,
                               "cpu < %g s, RSS < %d MB" % (cpu_max, rss_max))
-            t.row(COLS % (n, cmd, secs(m.wall), secs(m.cpu), mb(m.rss), ratio, goal))
+            t.row(CMD_COLS % (n, cmd, secs(m.wall), secs(m.cpu), mb(m.rss), ratio, cpu_ratio, goal))
 
 
 def alembic(t, migtree, work):
