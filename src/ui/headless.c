@@ -6,11 +6,12 @@
  * in the key value (flags above the curses key range).
  *
  * MIGTREE_TIMINGS=FILE (for `make bench`, off by default) writes a line
- * "first-screen USEC" (from the program's start to the first key read), then
- * per key "INDEX NAME USEC": the microseconds from reading the key to reading
- * the next. Scripted keys never wait, so that span is the key's handling and
- * its redraw, and it is measured without touching the explorer's loop. A last
- * key after which none is read (q) gets no line. */
+ * "first-screen USEC CPU_USEC" (from the program's start to the first key
+ * read), then per key "INDEX NAME USEC CPU_USEC": the microseconds from reading
+ * the key to reading the next, elapsed and of the process's CPU time (which a
+ * busy machine inflates less). Scripted keys never wait, so that span is the
+ * key's handling and its redraw, and it is measured without touching the
+ * explorer's loop. A last key after which none is read (q) gets no line. */
 #include <curses.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,43 +34,46 @@ static SCREEN *screen;
 static FILE *screen_out, *screen_in;
 
 static FILE *timings;
-static int64_t t_start, t_key; /* microseconds: the program's start, the last key read */
+static int64_t t_start, t_key, cpu_key; /* microseconds: the start, the last key read */
 static bool timed_end;
 
-static int64_t now_usec(void)
+static int64_t now_usec(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* The program's start, as near as a library can see it: before main. */
+/* The program's start, as near as a library can see it: before main (the
+ * process's CPU clock starts at 0 itself). */
 __attribute__((constructor)) static void timings_clock(void)
 {
-	t_start = now_usec();
+	t_start = now_usec(CLOCK_MONOTONIC);
 }
 
 /* The key read before the one at SCRIPT_POS is done: its line, or the first
  * screen's. */
 static void timings_mark(void)
 {
-	int64_t t;
+	int64_t t, cpu;
 	char name[32];
 
 	if (!timings)
 		return;
-	t = now_usec();
+	t = now_usec(CLOCK_MONOTONIC);
+	cpu = now_usec(CLOCK_PROCESS_CPUTIME_ID);
 	if (script_pos == 0) {
-		fprintf(timings, "first-screen %lld\n", (long long)(t - t_start));
+		fprintf(timings, "first-screen %lld %lld\n", (long long)(t - t_start), (long long)cpu);
 	} else {
 		int key = script_keys[script_pos - 1];
 
-		fprintf(timings, "%zu %s %lld\n", script_pos - 1,
+		fprintf(timings, "%zu %s %lld %lld\n", script_pos - 1,
 			key & (KEY_IS_RESIZE | KEY_IS_CLICK | KEY_IS_WHEEL) ? "event" :
-			keys_name(key, name, sizeof(name)), (long long)(t - t_key));
+			keys_name(key, name, sizeof(name)), (long long)(t - t_key), (long long)(cpu - cpu_key));
 	}
 	t_key = t;
+	cpu_key = cpu;
 }
 
 /* <NAME> (without the brackets) as a key value, -1 when unknown */
@@ -166,6 +170,8 @@ int headless_start(const char *path, char *err, size_t errsize)
 		snprintf(err, errsize, "MIGTREE_TIMINGS %s: cannot write it", getenv("MIGTREE_TIMINGS"));
 		return -1;
 	}
+	if (timings) /* a line at a time: a run stopped at a time limit keeps its lines */
+		setvbuf(timings, NULL, _IOLBF, 0);
 	return 0;
 }
 
