@@ -2,21 +2,47 @@
 """Write a synthetic Alembic project with N revisions, for benchmarks.
 
 The shape is what long-lived projects look like: a main line with feature branches
-that fork and merge back (one in every BRANCH_EVERY revisions), a few branch labels
-and depends_on, files named <id>_<slug>.py as Alembic names them.
+that fork and merge back (one in every BRANCH_EVERY revisions), files named
+<id>_<slug>.py as Alembic names them.
 
-Usage: gen_history.py DIR N [--broken]   (--broken: drop a few files, making
-missing parents, and add a second base, so the analysis has problems to report)
+Usage: gen_history.py DIR N [--broken] [--depends FRAC] [--missing FRAC]
+                      [--label-every K] [--huge SHAPE [--huge-size BYTES]]
+
+  --broken          drop a few files, making missing parents, and add a second
+                    base, so the analysis has problems to report
+  --depends FRAC    that fraction of revisions depends_on an earlier revision
+  --missing FRAC    drop that fraction of the files: their children's parents
+                    are missing
+  --label-every K   a branch label on every Kth revision
+  --huge SHAPE      the last revision's file is nearly BYTES (default 16 MiB,
+                    migtree's limit) of one shape: list (a top-level list of
+                    small ints), docstring (the module docstring), body
+                    (upgrade()'s statements)
+
+The scaling shapes (bench/bench.py) use their own random stream, so the plain
+histories stay byte for byte what they were (tests/screen.test uses one).
 """
 import os
 import random
 import sys
 
 
+def option(name, kind, default):
+    if name not in sys.argv:
+        return default
+    return kind(sys.argv[sys.argv.index(name) + 1])
+
+
 def main():
     out, n = sys.argv[1], int(sys.argv[2])
     broken = "--broken" in sys.argv
+    depends = option("--depends", float, 0.0)
+    missing = option("--missing", float, 0.0)
+    label_every = option("--label-every", int, 0)
+    huge = option("--huge", str, None)
+    huge_size = option("--huge-size", int, 16 << 20)
     rng = random.Random(n)
+    shape_rng = random.Random(n * 7 + 1)
     versions = os.path.join(out, "migrations", "versions")
     os.makedirs(versions, exist_ok=True)
     with open(os.path.join(out, "alembic.ini"), "w") as f:
@@ -37,24 +63,55 @@ def main():
             down, branches[k] = [branches[k]], rid
         else:                                             # grow the main line
             down, main_tip = [main_tip], rid
-        write(versions, rid, down, i, rng)
+        extra = {}
+        if i > 0 and depends and shape_rng.random() < depends:
+            extra["depends_on"] = repr(ids[shape_rng.randrange(i)])
+        if label_every and i % label_every == label_every - 1:
+            extra["branch_labels"] = repr(("label_%d" % i,))
+        if huge and i == n - 1:
+            extra["huge"] = (huge, huge_size - 1024)   # the rest of the file fits in 1 KiB
+        write(versions, rid, down, i, rng, extra)
     if broken:
         for rid in rng.sample(ids[1:], min(5, n - 1)):
-            for name in os.listdir(versions):
-                if name.startswith(rid):
-                    os.remove(os.path.join(versions, name))
-        write(versions, "%012x" % rng.getrandbits(48), [], n, rng)
+            remove(versions, rid)
+        write(versions, "%012x" % rng.getrandbits(48), [], n, rng, {})
+    if missing:
+        for rid in shape_rng.sample(ids[1:], int(missing * n)):
+            remove(versions, rid)
 
 
-def write(versions, rid, down, i, rng):
+def remove(versions, rid):
+    for name in os.listdir(versions):
+        if name.startswith(rid):
+            os.remove(os.path.join(versions, name))
+
+
+def huge_text(shape, size):
+    """About SIZE bytes of SHAPE: (docstring text, top-level code, upgrade body)."""
+    if shape == "list":
+        items = max(1, size * 16 // 129)   # "1234567," is 8 bytes, a newline every 16
+        return "", "TABLES = [\n" + "".join(
+            "%d,%s" % (1000000 + k % 9000000, "\n" if k % 16 == 15 else "") for k in range(items)) + "]\n", ""
+    if shape == "docstring":
+        line = "A long explanation of what this revision does and why it matters.\n"
+        return line * (size // len(line)), "", ""
+    if shape == "body":
+        line = "    op.execute('UPDATE accounts SET status = 1 WHERE id < 1000000')\n"
+        return "", "", line * (size // len(line))
+    sys.exit("gen_history.py: --huge list|docstring|body")
+
+
+def write(versions, rid, down, i, rng, extra):
     slug = "step_%d_%s" % (i, rng.choice(["add_table", "add_index", "fix_column", "backfill"]))
     down_lit = "None" if not down else (repr(down[0]) if len(down) == 1 else repr(tuple(down)))
+    doc, code, body = huge_text(*extra["huge"]) if "huge" in extra else ("", "", "")
     with open(os.path.join(versions, "%s_%s.py" % (rid, slug)), "w") as f:
-        f.write('"""%s\n\nRevision ID: %s\nRevises: %s\nCreate Date: 2024-01-01 00:00:%02d.%06d\n\n"""\n'
+        f.write('"""%s\n\nRevision ID: %s\nRevises: %s\nCreate Date: 2024-01-01 00:00:%02d.%06d\n\n%s"""\n'
                 "from alembic import op\nimport sqlalchemy as sa\n\n"
-                "revision = %r\ndown_revision = %s\nbranch_labels = None\ndepends_on = None\n\n\n"
-                "def upgrade():\n    op.execute('SELECT %d')\n\n\ndef downgrade():\n    pass\n"
-                % (slug.replace("_", " "), rid, ", ".join(down), i % 60, i, rid, down_lit, i))
+                "revision = %r\ndown_revision = %s\nbranch_labels = %s\ndepends_on = %s\n\n%s\n"
+                "def upgrade():\n%s    op.execute('SELECT %d')\n\n\ndef downgrade():\n    pass\n"
+                % (slug.replace("_", " "), rid, ", ".join(down), i % 60, i, doc, rid, down_lit,
+                   extra.get("branch_labels", "None"), extra.get("depends_on", "None"), code, body, i))
 
 
 if __name__ == "__main__":

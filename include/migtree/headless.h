@@ -10,9 +10,11 @@
 
 #include <stdio.h>
 
-/* Read the key script at PATH and set up the virtual screen. Returns -1 with
- * ERR (one line) when the script cannot be read or names an unknown <key>, or
- * the terminal cannot be set up. */
+/* Read the key script at PATH and set up the virtual screen; with
+ * MIGTREE_TIMINGS=FILE set, open FILE for each key's time (headless.c, for
+ * `make bench`). Returns -1 with ERR (one line) when the script cannot be read
+ * or names an unknown <key>, FILE cannot be written, or the terminal cannot be
+ * set up. */
 int headless_start(const char *path, char *err, size_t errsize);
 
 /* The next scripted key, -2 at the end of the script. KEY_RESIZE resizes the

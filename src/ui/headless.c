@@ -3,10 +3,20 @@
  * Script keys are words of characters, or <Name> (as the help names keys:
  * <PgDn>, <C-r>, <Left>; a lone < is the key <), <Resize:COLSxLINES>,
  * <Click:ROW>, <WheelDown>, <WheelUp>; mouse and resize events carry their data
- * in the key value (flags above the curses key range). */
+ * in the key value (flags above the curses key range).
+ *
+ * MIGTREE_TIMINGS=FILE (for `make bench`, off by default) writes a line
+ * "first-screen USEC CPU_USEC" (from the program's start to the first key
+ * read), then per key "INDEX NAME USEC CPU_USEC": the microseconds from reading
+ * the key to reading the next, elapsed and of the process's CPU time (which a
+ * busy machine inflates less). Scripted keys never wait, so that span is the
+ * key's handling and its redraw, and it is measured without touching the
+ * explorer's loop. A last key after which none is read (q) gets no line. */
 #include <curses.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "migtree/cli.h"
@@ -22,6 +32,49 @@ static int *script_keys;
 static size_t script_n, script_pos, script_cap;
 static SCREEN *screen;
 static FILE *screen_out, *screen_in;
+
+static FILE *timings;
+static int64_t t_start, t_key, cpu_key; /* microseconds: the start, the last key read */
+static bool timed_end;
+
+static int64_t now_usec(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The program's start, as near as a library can see it: before main (the
+ * process's CPU clock starts at 0 itself). */
+__attribute__((constructor)) static void timings_clock(void)
+{
+	t_start = now_usec(CLOCK_MONOTONIC);
+}
+
+/* The key read before the one at SCRIPT_POS is done: its line, or the first
+ * screen's. */
+static void timings_mark(void)
+{
+	int64_t t, cpu;
+	char name[32];
+
+	if (!timings)
+		return;
+	t = now_usec(CLOCK_MONOTONIC);
+	cpu = now_usec(CLOCK_PROCESS_CPUTIME_ID);
+	if (script_pos == 0) {
+		fprintf(timings, "first-screen %lld %lld\n", (long long)(t - t_start), (long long)cpu);
+	} else {
+		int key = script_keys[script_pos - 1];
+
+		fprintf(timings, "%zu %s %lld %lld\n", script_pos - 1,
+			key & (KEY_IS_RESIZE | KEY_IS_CLICK | KEY_IS_WHEEL) ? "event" :
+			keys_name(key, name, sizeof(name)), (long long)(t - t_key), (long long)(cpu - cpu_key));
+	}
+	t_key = t;
+	cpu_key = cpu;
+}
 
 /* <NAME> (without the brackets) as a key value, -1 when unknown */
 static int named_key(const char *name)
@@ -112,6 +165,13 @@ int headless_start(const char *path, char *err, size_t errsize)
 		return -1;
 	}
 	resize_term(lines, cols);
+	if (getenv("MIGTREE_TIMINGS") && *getenv("MIGTREE_TIMINGS") &&
+	    !(timings = fopen(getenv("MIGTREE_TIMINGS"), "w"))) {
+		snprintf(err, errsize, "MIGTREE_TIMINGS %s: cannot write it", getenv("MIGTREE_TIMINGS"));
+		return -1;
+	}
+	if (timings) /* a line at a time: a run stopped at a time limit keeps its lines */
+		setvbuf(timings, NULL, _IOLBF, 0);
 	return 0;
 }
 
@@ -119,8 +179,12 @@ int headless_read_key(int *row, int *bstate)
 {
 	int key;
 
-	if (script_pos >= script_n)
+	if (!timed_end)
+		timings_mark();
+	if (script_pos >= script_n) {
+		timed_end = true; /* marked once: a prompt reads on after the end */
 		return -2; /* end of the script */
+	}
 	key = script_keys[script_pos++];
 	if (key & KEY_IS_RESIZE) {
 		resize_term(key & 0x3ff, (key >> 10) & 0x3ff);
@@ -239,6 +303,10 @@ void headless_end(void)
 		fclose(screen_out);
 	if (screen_in)
 		fclose(screen_in);
+	if (timings)
+		fclose(timings);
+	timings = NULL;
+	timed_end = false;
 	screen = NULL;
 	screen_out = screen_in = NULL;
 	free(script_keys);
