@@ -67,6 +67,7 @@ struct graph {
 	 * words or entries compared), so that tests can bound the work, not the time. */
 	struct graph_work {
 		uint64_t normalize, labels, suggest;
+		uint64_t order; /* history_order(): chains walked up, heads looked at, emits */
 	} work;
 };
 
