@@ -19,8 +19,7 @@
 
 struct u32vec {
 	uint32_t *v;
-	uint32_t n;
-	size_t cap;
+	uint32_t n, cap; /* 16 bytes: a node has six */
 };
 
 void u32_push(struct u32vec *vec, uint32_t x);
