@@ -7,6 +7,11 @@
 #include "migtree/strmap.h"
 #include "migtree/util.h"
 
+static uint64_t fold(uint64_t h)
+{
+	return h ^ h >> 32; /* the table takes the low bits: fold the high ones in */
+}
+
 static uint64_t hash_str(const char *s)
 {
 	uint64_t h = 1469598103934665603ull;
@@ -15,7 +20,18 @@ static uint64_t hash_str(const char *s)
 		h ^= (unsigned char)*s;
 		h *= 1099511628211ull;
 	}
-	return h ^ h >> 32; /* the table takes the low bits: fold the high ones in */
+	return fold(h);
+}
+
+static uint64_t hash_mem(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return fold(h);
 }
 
 void strmap_init(struct strmap *m)
@@ -93,4 +109,21 @@ bool strmap_get(const struct strmap *m, const char *key, uint32_t *val)
 	if (val)
 		*val = m->vals[s];
 	return true;
+}
+
+bool strmap_get_n(const struct strmap *m, const char *key, size_t len, uint32_t *val)
+{
+	uint32_t h;
+	size_t i;
+
+	if (!m->cap)
+		return false;
+	h = (uint32_t)hash_mem(key, len);
+	for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (m->hashes[i] == h && !strncmp(m->keys[i], key, len) && !m->keys[i][len]) {
+			if (val)
+				*val = m->vals[i];
+			return true;
+		}
+	return false;
 }

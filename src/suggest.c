@@ -11,15 +11,17 @@
  * (fix.h): re-parent the revision onto it, with the signal as its reason.
  *
  * Scanning every revision per missing parent is quadratic when many parents are
- * missing, so the signals come from indexes built once (struct sindex): file
- * names and their `_<slug>` suffixes hashed, ids sorted for prefixes, Create Dates
- * sorted for "just before". "A descendant of V" stays exact without a walk over
+ * missing, so the signals come from indexes built once (struct sindex): the
+ * missing texts hashed, each file name's `_<slug>` keys and each id's prefixes
+ * looked up in them (one pass, nothing copied), Create Dates sorted for "just
+ * before". "A descendant of V" stays exact without a walk over
  * every descendant of every V: each candidate is asked about alone, by a walk
  * down its ancestors that stops below V's level (longest path from a base, so an
  * ancestor of the candidate at or below that level cannot be V or above it), and
  * what one walk proves is kept for V's next question. Candidates near V in the
  * history (the usual case, and Create Date's) make short walks; the worst case
- * is a walk over the history per candidate, when candidates sit far above V.
+ * is a walk over the history per candidate, when candidates sit far above V
+ * (in V's piece: a candidate in another one is never below V).
  * A history with a cycle has no levels: it takes the descendants walk per V. */
 #include <stdlib.h>
 #include <string.h>
@@ -47,15 +49,24 @@ static void add_candidate(struct problem *p, const char *target, const char *id,
 	f->rank = rank;
 }
 
-/* The indexes, built on the first problem that needs them. */
+/* The indexes, built on the first problem that needs them, for the texts the
+ * problems at hand ask about (the queries: missing parents, a loose root's
+ * missing parents), so that building costs a lookup in a small map per file name
+ * key and id, not an insertion and a copy: each query's file-name matches and id
+ * prefix matches are chains through one entry array, in node order. */
 struct sindex {
-	struct strmap names;     /* file name, name less 3, `_<suffix>` less 3 -> first entry */
-	uint32_t *name_node, *name_next;
-	char *keys;              /* the name keys, one allocation */
-	uint32_t *ids;           /* real nodes by id */
-	const char **keys_sorted;/* ids and owned labels, sorted, for depends_on prefixes */
+	struct strmap queries;   /* query text -> its index */
+	uint32_t *name_head, *prefix_head; /* per query: first entry, or NO_NODE */
+	struct u32vec entry_node, entry_next;
+	uint64_t name_lens[4];   /* query lengths 0..255 present (bitmap): a key of
+	                          * another length is not hashed */
+	uint32_t *prefix_lens, n_prefix_lens; /* the query lengths of 4 or more */
+	const char **keys_sorted;/* ids and owned labels, sorted, for depends_on prefixes;
+	                          * built for the first missing dependency */
 	uint32_t *key_node, n_keys;
-	uint32_t *dates, n_dates;/* real nodes with a Create Date, by (date, node) */
+	bool keys_built;
+	struct date_key *dates;  /* real nodes with a Create Date, by (date, node) */
+	uint32_t n_dates;
 	uint32_t n_real;
 	uint32_t *level;         /* longest path from a base; NULL with a cycle */
 	uint32_t *known, *walked;/* stamps: not a descendant of the current V; visited */
@@ -86,7 +97,8 @@ static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 
 	if (x == c->v)
 		return true;
-	if (ix->level[x] <= lv || ix->known[x] == ix->stamp)
+	/* components join over the same edges: another piece cannot reach V */
+	if (ix->level[x] <= lv || ix->known[x] == ix->stamp || g->nodes[x].component != g->nodes[c->v].component)
 		return false;
 	ix->stack.n = ix->trail.n = 0;
 	u32_push(&ix->stack, x);
@@ -173,33 +185,128 @@ static int cmp_str_ptr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int cmp_node_id(const void *a, const void *b, void *ctx)
-{
-	const struct graph *g = ctx;
+/* A Create Date keyed by the 16 bytes after the prefix every date shares, so
+ * that the sort compares two words, not strings behind three pointers. */
+struct date_key {
+	uint64_t k[2];
+	const char *date;
+	uint32_t node;
+	bool more; /* the date goes on past the key's bytes */
+};
 
-	return strcmp(g->nodes[*(const uint32_t *)a].id, g->nodes[*(const uint32_t *)b].id);
+static int cmp_date_key(const void *a, const void *b, void *ctx)
+{
+	const struct date_key *x = a, *y = b;
+	size_t skip = *(const size_t *)ctx + 16;
+	int r;
+
+	if (x->k[0] != y->k[0])
+		return x->k[0] < y->k[0] ? -1 : 1;
+	if (x->k[1] != y->k[1])
+		return x->k[1] < y->k[1] ? -1 : 1;
+	r = x->more ? strcmp(x->date + skip, y->date + skip) : 0; /* equal keys: both or neither go on */
+	return r ? r : x->node < y->node ? -1 : x->node > y->node;
 }
 
-static int cmp_node_date(const void *a, const void *b, void *ctx)
+static uint64_t be_word(const char *s, size_t *left)
 {
-	const struct graph *g = ctx;
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	int r = strcmp(g->nodes[x].file->doc_create_date.value, g->nodes[y].file->doc_create_date.value);
+	uint64_t w = 0;
 
-	return r ? r : x < y ? -1 : x > y;
+	for (int i = 0; i < 8; i++) {
+		unsigned char ch = *left ? (unsigned char)*s : 0;
+
+		w = w << 8 | ch;
+		if (*left && ch) {
+			s++;
+			(*left)--;
+		} else {
+			*left = 0;
+		}
+	}
+	return w;
 }
 
-/* Each file name under the keys file_name_matches accepts: the name, the name
- * less its last 3 bytes ("<missing>.py"), and after each '_' but the first byte,
- * the rest less its last 3 ("<id>_<missing>.py"). Counts the bytes when OUT is
- * NULL, else files them at OUT as keys for NODE. */
-static size_t name_keys(struct sindex *ix, const char *name, char *out, uint32_t node, uint32_t *n_entries)
+static void index_dates(struct sindex *ix, const struct graph *g)
 {
-	size_t n = strlen(name), used = 0;
+	size_t common = SIZE_MAX;
+	const char *first = NULL;
+
+	ix->dates = xmalloc((g->n ? g->n : 1) * sizeof(*ix->dates));
+	for (uint32_t i = 0; i < g->n; i++) {
+		const char *d = g->nodes[i].phantom ? NULL : g->nodes[i].file->doc_create_date.value;
+		size_t k = 0;
+
+		if (!d || !*d)
+			continue;
+		if (!first)
+			first = d;
+		while (k < common && first[k] && first[k] == d[k])
+			k++;
+		common = k;
+		ix->dates[ix->n_dates].date = d;
+		ix->dates[ix->n_dates++].node = i;
+	}
+	for (uint32_t k = 0; k < ix->n_dates; k++) {
+		struct date_key *dk = &ix->dates[k];
+		size_t left = strlen(dk->date + common);
+
+		dk->more = left > 16;
+		dk->k[0] = be_word(dk->date + common, &left);
+		dk->k[1] = be_word(dk->date + common + 8, &left);
+	}
+	sort_array_r(ix->dates, ix->n_dates, sizeof(*ix->dates), cmp_date_key, &common);
+}
+
+static void add_query(struct sindex *ix, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (strmap_get(&ix->queries, text, NULL))
+		return;
+	strmap_put(&ix->queries, text, (uint32_t)ix->queries.n);
+	if (len < 256)
+		ix->name_lens[len / 64] |= 1ull << len % 64;
+	if (len >= 4) {
+		for (uint32_t k = 0; k < ix->n_prefix_lens; k++)
+			if (ix->prefix_lens[k] == len)
+				return;
+		ix->prefix_lens = xrealloc(ix->prefix_lens, (ix->n_prefix_lens + 1) * sizeof(uint32_t));
+		ix->prefix_lens[ix->n_prefix_lens++] = (uint32_t)len;
+	}
+}
+
+/* The texts the problems ask about: each missing down_revision, and the missing
+ * parents of loose pieces (their roots' phantom parents; every phantom is taken,
+ * which covers them). */
+static void collect_queries(struct sindex *ix, const struct graph *g)
+{
+	strmap_init(&ix->queries);
+	for (size_t i = 0; i < g->problems.n; i++)
+		if (g->problems.v[i].kind == PROBLEM_MISSING_DOWN_REVISION && g->problems.v[i].ref)
+			add_query(ix, g->problems.v[i].ref);
+	for (uint32_t i = 0; i < g->n; i++)
+		if (g->nodes[i].phantom)
+			add_query(ix, g->nodes[i].id);
+}
+
+static void chain(struct sindex *ix, uint32_t *head, uint32_t node)
+{
+	u32_push(&ix->entry_node, node);
+	u32_push(&ix->entry_next, *head);
+	*head = ix->entry_node.n - 1;
+}
+
+/* A file name's keys (file_name_matches' rule): the name, the name less its
+ * last 3 bytes ("<missing>.py"), and after each '_' but the first byte, the rest
+ * less its last 3 ("<id>_<missing>.py"); each one a query asks about is chained
+ * to that query. Keys of a length no query has are not hashed. */
+static void match_name(struct sindex *ix, const char *name, uint32_t node)
+{
+	size_t n = strlen(name);
+	uint32_t q;
 
 	for (size_t j = 0; j <= n + 1; j++) {
 		size_t from, len;
-		uint32_t first;
 
 		if (j == n) {
 			from = 0, len = n;
@@ -210,34 +317,48 @@ static size_t name_keys(struct sindex *ix, const char *name, char *out, uint32_t
 		} else {
 			continue;
 		}
-		if (out) {
-			char *k = out + used;
-
-			memcpy(k, name + from, len);
-			k[len] = '\0';
-			ix->name_node[*n_entries] = node;
-			ix->name_next[*n_entries] = strmap_get(&ix->names, k, &first) ? first : NO_NODE;
-			strmap_put(&ix->names, k, *n_entries);
-		}
-		(*n_entries)++;
-		used += len + 1;
+		if (len < 256 && !(ix->name_lens[len / 64] >> len % 64 & 1))
+			continue;
+		if (strmap_get_n(&ix->queries, name + from, len, &q))
+			chain(ix, &ix->name_head[q], node);
 	}
-	return used;
 }
 
-static void index_names(struct sindex *ix, const struct graph *g)
+static void match_prefixes(struct sindex *ix, const char *id, uint32_t node)
 {
-	size_t bytes = 0, at = 0;
-	uint32_t entries = 0;
+	size_t n = strlen(id);
+	uint32_t q;
 
-	for (uint32_t r = 0; r < ix->n_real; r++)
-		bytes += name_keys(ix, g->nodes[ix->ids[r]].file->name, NULL, 0, &entries);
-	ix->keys = xmalloc(bytes ? bytes : 1);
-	ix->name_node = xmalloc((entries ? entries : 1) * sizeof(uint32_t));
-	ix->name_next = xmalloc((entries ? entries : 1) * sizeof(uint32_t));
-	entries = 0;
-	for (uint32_t r = 0; r < ix->n_real; r++) /* ids[] is still in node order here */
-		at += name_keys(ix, g->nodes[ix->ids[r]].file->name, ix->keys + at, ix->ids[r], &entries);
+	for (uint32_t k = 0; k < ix->n_prefix_lens; k++)
+		if (ix->prefix_lens[k] <= n && strmap_get_n(&ix->queries, id, ix->prefix_lens[k], &q))
+			chain(ix, &ix->prefix_head[q], node);
+}
+
+static struct sindex *sindex_build(struct graph *g)
+{
+	struct sindex *ix = xcalloc(1, sizeof(*ix));
+	uint32_t n = g->n ? g->n : 1, nq;
+
+	collect_queries(ix, g);
+	nq = ix->queries.n ? (uint32_t)ix->queries.n : 1;
+	ix->name_head = xmalloc(nq * sizeof(uint32_t));
+	ix->prefix_head = xmalloc(nq * sizeof(uint32_t));
+	for (uint32_t q = 0; q < nq; q++)
+		ix->name_head[q] = ix->prefix_head[q] = NO_NODE;
+	for (uint32_t i = 0; i < g->n; i++) {
+		if (g->nodes[i].phantom)
+			continue;
+		ix->n_real++;
+		if (ix->queries.n) {
+			match_name(ix, g->nodes[i].file->name, i);
+			match_prefixes(ix, g->nodes[i].id, i);
+		}
+	}
+	index_dates(ix, g);
+	ix->level = levels(g);
+	ix->known = xcalloc(n, sizeof(uint32_t));
+	ix->walked = xcalloc(n, sizeof(uint32_t));
+	return ix;
 }
 
 /* Alembic's partial lookup keys: ids, and the labels each owner declares. */
@@ -245,57 +366,35 @@ static void index_keys(struct sindex *ix, const struct graph *g)
 {
 	size_t n = 0;
 
-	for (uint32_t r = 0; r < ix->n_real; r++)
-		n += 1 + g->nodes[ix->ids[r]].file->labels.ids.n;
+	ix->keys_built = true;
+	for (uint32_t i = 0; i < g->n; i++)
+		if (!g->nodes[i].phantom)
+			n += 1 + g->nodes[i].file->labels.ids.n;
 	ix->keys_sorted = xmalloc((n ? n : 1) * sizeof(char *));
-	for (uint32_t r = 0; r < ix->n_real; r++) {
-		const struct node *nd = &g->nodes[ix->ids[r]];
+	for (uint32_t i = 0; i < g->n; i++) {
+		const struct node *nd = &g->nodes[i];
 		uint32_t owner;
 
+		if (nd->phantom)
+			continue;
 		ix->keys_sorted[ix->n_keys++] = nd->id;
 		for (size_t k = 0; k < nd->file->labels.ids.n; k++)
-			if (strmap_get(&g->labels, nd->file->labels.ids.v[k], &owner) && owner == ix->ids[r])
+			if (strmap_get(&g->labels, nd->file->labels.ids.v[k], &owner) && owner == i)
 				ix->keys_sorted[ix->n_keys++] = nd->file->labels.ids.v[k];
 	}
 	sort_array(ix->keys_sorted, ix->n_keys, sizeof(char *), cmp_str_ptr);
-}
-
-static struct sindex *sindex_build(struct graph *g)
-{
-	struct sindex *ix = xcalloc(1, sizeof(*ix));
-	uint32_t n = g->n ? g->n : 1;
-
-	strmap_init(&ix->names);
-	ix->ids = xmalloc(n * sizeof(uint32_t));
-	ix->dates = xmalloc(n * sizeof(uint32_t));
-	for (uint32_t i = 0; i < g->n; i++) {
-		const struct revision_file *rf = g->nodes[i].file;
-
-		if (g->nodes[i].phantom)
-			continue;
-		ix->ids[ix->n_real++] = i;
-		if (rf->doc_create_date.value && *rf->doc_create_date.value)
-			ix->dates[ix->n_dates++] = i;
-	}
-	index_names(ix, g);
-	index_keys(ix, g);
-	sort_array_r(ix->ids, ix->n_real, sizeof(uint32_t), cmp_node_id, g);
-	sort_array_r(ix->dates, ix->n_dates, sizeof(uint32_t), cmp_node_date, g);
-	ix->level = levels(g);
-	ix->known = xcalloc(n, sizeof(uint32_t));
-	ix->walked = xcalloc(n, sizeof(uint32_t));
-	return ix;
 }
 
 static void sindex_free(struct sindex *ix)
 {
 	if (!ix)
 		return;
-	strmap_free(&ix->names);
-	free(ix->name_node);
-	free(ix->name_next);
-	free(ix->keys);
-	free(ix->ids);
+	strmap_free(&ix->queries);
+	free(ix->name_head);
+	free(ix->prefix_head);
+	free(ix->entry_node.v);
+	free(ix->entry_next.v);
+	free(ix->prefix_lens);
 	free(ix->keys_sorted);
 	free(ix->dates);
 	free(ix->level);
@@ -313,62 +412,40 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* First index in the sorted ids whose id is not below KEY. */
-static uint32_t ids_lower_bound(const struct graph *g, const struct sindex *ix, const char *key)
-{
-	uint32_t lo = 0, hi = ix->n_real;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(g->nodes[ix->ids[mid]].id, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The files named like MISSING, in node order (the order ranks them by). */
 static void name_matches(const struct graph *g, struct suggest_ctx *c, const char *missing,
 			 struct u32vec *out)
 {
-	uint32_t e;
+	uint32_t q;
 
-	if (!strmap_get(&c->ix->names, missing, &e))
+	if (!strmap_get(&c->ix->queries, missing, &q))
 		return;
-	for (; e != NO_NODE; e = c->ix->name_next[e]) {
+	for (uint32_t e = c->ix->name_head[q]; e != NO_NODE; e = c->ix->entry_next.v[e]) {
 		((struct graph *)g)->work.suggest++;
-		u32_push(out, c->ix->name_node[e]);
+		u32_push(out, c->ix->entry_node.v[e]);
 	}
 	sort_array(out->v, out->n, sizeof(uint32_t), cmp_u32);
 }
 
 /* The one id (not excluded) that starts with MISSING or that MISSING starts with,
- * 4 characters at least; NO_NODE when none or several. */
+ * 4 characters at least; NO_NODE when none or several. (Which one is asked first
+ * does not change the answer: it is the only one, or none.) */
 static uint32_t prefix_match(const struct graph *g, struct suggest_ctx *c, const char *missing)
 {
 	size_t m = strlen(missing);
-	uint32_t hit = NO_NODE, count = 0, at;
-	char *cut;
+	uint32_t hit = NO_NODE, count = 0, at, q;
 
-	for (uint32_t r = m >= 4 ? ids_lower_bound(g, c->ix, missing) : c->ix->n_real;
-	     r < c->ix->n_real && count < 2 && str_starts_with(g->nodes[c->ix->ids[r]].id, missing); r++) {
-		((struct graph *)g)->work.suggest++;
-		if (!excluded(g, c, c->ix->ids[r]))
-			hit = c->ix->ids[r], count++;
-	}
-	cut = xstrdup(missing);
+	if (m >= 4 && strmap_get(&c->ix->queries, missing, &q))
+		for (uint32_t e = c->ix->prefix_head[q]; e != NO_NODE && count < 2; e = c->ix->entry_next.v[e]) {
+			((struct graph *)g)->work.suggest++;
+			if (!excluded(g, c, c->ix->entry_node.v[e]))
+				hit = c->ix->entry_node.v[e], count++;
+		}
 	for (size_t len = 4; len < m && count < 2; len++) { /* len == m: found above */
-		char keep = cut[len];
-
-		cut[len] = '\0';
 		((struct graph *)g)->work.suggest++;
-		if (strmap_get(&g->index, cut, &at) && !g->nodes[at].phantom && !excluded(g, c, at))
+		if (strmap_get_n(&g->index, missing, len, &at) && !g->nodes[at].phantom && !excluded(g, c, at))
 			hit = at, count++;
-		cut[len] = keep;
 	}
-	free(cut);
 	return count == 1 ? hit : NO_NODE;
 }
 
@@ -409,7 +486,8 @@ static void by_docstring(const struct graph *g, struct problem *p, struct sugges
 
 static const char *date_of(const struct graph *g, const struct sindex *ix, uint32_t k)
 {
-	return g->nodes[ix->dates[k]].file->doc_create_date.value;
+	(void)g;
+	return ix->dates[k].date;
 }
 
 /* First index in the sorted dates not below DATE. */
@@ -444,8 +522,8 @@ static uint32_t created_before(const struct graph *g, const struct revision_file
 
 		for (uint32_t k = run; k < top; k++) {
 			((struct graph *)g)->work.suggest++;
-			if (!excluded(g, c, c->ix->dates[k]))
-				return c->ix->dates[k];
+			if (!excluded(g, c, c->ix->dates[k].node))
+				return c->ix->dates[k].node;
 		}
 		top = run;
 	}
@@ -613,6 +691,8 @@ void suggest_missing_parents(struct graph *g)
 		if (p->kind == PROBLEM_MISSING_DEPENDENCY) {
 			if (!c.ix)
 				c.ix = sindex_build(g);
+			if (!c.ix->keys_built)
+				index_keys(c.ix, g);
 			suggest_dependency(g, p, c.ix);
 		} else if (p->kind == PROBLEM_MISSING_DOWN_REVISION) {
 			suggest_missing(g, p, &c);

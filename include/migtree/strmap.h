@@ -23,5 +23,7 @@ void strmap_free(struct strmap *m);
 bool strmap_put(struct strmap *m, const char *key, uint32_t val);
 /* The value of KEY, or false when absent. */
 bool strmap_get(const struct strmap *m, const char *key, uint32_t *val);
+/* The same for the LEN bytes at KEY (no NUL needed: a piece of a longer string). */
+bool strmap_get_n(const struct strmap *m, const char *key, size_t len, uint32_t *val);
 
 #endif
