@@ -16,12 +16,13 @@
  * looked up in them (one pass, nothing copied), Create Dates sorted for "just
  * before". "A descendant of V" stays exact without a walk over
  * every descendant of every V: each candidate is asked about alone, by a walk
- * down its ancestors that stops below V's level (longest path from a base, so an
- * ancestor of the candidate at or below that level cannot be V or above it), and
- * what one walk proves is kept for V's next question. Candidates near V in the
- * history (the usual case, and Create Date's) make short walks; the worst case
- * is a walk over the history per candidate, when candidates sit far above V
- * (in V's piece: a candidate in another one is never below V).
+ * down its ancestors through the nodes that could be V's descendants: above V's
+ * level (longest path from a base) and below its height (longest path to a
+ * head), in V's piece. What one walk proves is kept for V's next question.
+ * Candidates near V in the history (the usual case, and Create Date's) make
+ * short walks, and so does a V low in the history whose parent is missing (its
+ * level is 1, but its height prunes); the worst case is a walk over the history
+ * per candidate, when candidates sit far above V.
  * A history with a cycle has no levels: it takes the descendants walk per V. */
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,7 @@ struct sindex {
 	struct date_key *dates;  /* real nodes with a Create Date, by (date, node) */
 	uint32_t n_dates;
 	uint32_t n_real;
-	uint32_t *level;         /* longest path from a base; NULL with a cycle */
+	uint32_t *level, *height;/* longest path from a base, to a head; NULL with a cycle */
 	uint32_t *known, *walked;/* stamps: not a descendant of the current V; visited */
 	uint32_t stamp;
 	struct u32vec stack, trail;
@@ -87,18 +88,20 @@ struct suggest_ctx {
 };
 
 /* Is V an ancestor-or-self of C through down_revision and depends_on? A walk down
- * from C through the nodes above V's level; nodes a finished walk visited cannot
+ * from C through the nodes above V's level and below its height (the only ones
+ * that can be V's descendants); nodes a finished walk visited cannot
  * reach V, which the next question about the same V reuses. */
 static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 {
 	struct sindex *ix = c->ix;
-	uint32_t lv = ix->level[c->v];
+	uint32_t lv = ix->level[c->v], hv = ix->height[c->v];
 	bool hit = false;
 
 	if (x == c->v)
 		return true;
 	/* components join over the same edges: another piece cannot reach V */
-	if (ix->level[x] <= lv || ix->known[x] == ix->stamp || g->nodes[x].component != g->nodes[c->v].component)
+	if (ix->level[x] <= lv || ix->height[x] >= hv || ix->known[x] == ix->stamp ||
+	    g->nodes[x].component != g->nodes[c->v].component)
 		return false;
 	ix->stack.n = ix->trail.n = 0;
 	u32_push(&ix->stack, x);
@@ -115,7 +118,8 @@ static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 				hit = true;
 				break;
 			}
-			if (ix->level[a] > lv && ix->known[a] != ix->stamp && ix->walked[a] != ix->stamp) {
+			if (ix->level[a] > lv && ix->height[a] < hv && ix->known[a] != ix->stamp &&
+			    ix->walked[a] != ix->stamp) {
 				ix->walked[a] = ix->stamp;
 				u32_push(&ix->stack, a);
 			}
@@ -138,12 +142,14 @@ static bool excluded(const struct graph *g, struct suggest_ctx *c, uint32_t i)
 	return c->desc ? c->desc[i] : below_v(g, c, i);
 }
 
-/* Longest path from a base over down_revision and depends_on (Kahn's order), or
- * NULL when a cycle leaves nodes unordered. */
-static uint32_t *levels(struct graph *g)
+/* Longest path from a base over down_revision and depends_on (Kahn's order) in
+ * LEVEL, and to a head in HEIGHT; false, with neither, when a cycle leaves nodes
+ * unordered. A descendant of V is above V's level and below its height. */
+static bool levels(struct graph *g, uint32_t **level_out, uint32_t **height_out)
 {
-	uint32_t *level = xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
-	uint32_t *left = xcalloc(g->n ? g->n : 1, sizeof(uint32_t)), reached = 0;
+	uint32_t n = g->n ? g->n : 1;
+	uint32_t *level = xcalloc(n, sizeof(uint32_t)), *height = xcalloc(n, sizeof(uint32_t));
+	uint32_t *left = xcalloc(n, sizeof(uint32_t)), *order = xmalloc(n * sizeof(uint32_t)), reached = 0;
 	struct u32vec ready = { 0 };
 
 	for (uint32_t i = 0; i < g->n; i++) {
@@ -161,7 +167,7 @@ static uint32_t *levels(struct graph *g)
 		uint32_t x = ready.v[--ready.n];
 		const struct node *nd = &g->nodes[x];
 
-		reached++;
+		order[reached++] = x;
 		for (uint32_t e = 0; e < nd->children.n + nd->dependants.n; e++) {
 			uint32_t y = e < nd->children.n ? nd->children.v[e] : nd->dependants.v[e - nd->children.n];
 
@@ -171,13 +177,27 @@ static uint32_t *levels(struct graph *g)
 				u32_push(&ready, y);
 		}
 	}
+	for (uint32_t k = reached; k-- > 0;) {
+		const struct node *nd = &g->nodes[order[k]];
+
+		for (uint32_t e = 0; e < nd->children.n + nd->dependants.n; e++) {
+			uint32_t y = e < nd->children.n ? nd->children.v[e] : nd->dependants.v[e - nd->children.n];
+
+			if (height[order[k]] < height[y] + 1)
+				height[order[k]] = height[y] + 1;
+		}
+	}
 	free(ready.v);
 	free(left);
+	free(order);
 	if (reached < g->n) {
 		free(level);
-		return NULL;
+		free(height);
+		return false;
 	}
-	return level;
+	*level_out = level;
+	*height_out = height;
+	return true;
 }
 
 static int cmp_str_ptr(const void *a, const void *b)
@@ -355,7 +375,7 @@ static struct sindex *sindex_build(struct graph *g)
 		}
 	}
 	index_dates(ix, g);
-	ix->level = levels(g);
+	levels(g, &ix->level, &ix->height);
 	ix->known = xcalloc(n, sizeof(uint32_t));
 	ix->walked = xcalloc(n, sizeof(uint32_t));
 	return ix;
@@ -398,6 +418,7 @@ static void sindex_free(struct sindex *ix)
 	free(ix->keys_sorted);
 	free(ix->dates);
 	free(ix->level);
+	free(ix->height);
 	free(ix->known);
 	free(ix->walked);
 	free(ix->stack.v);
