@@ -32,6 +32,12 @@ static void report_cycle(struct graph *g, struct tarjan *t, uint32_t root)
 	uint32_t first = NO_NODE, w;
 	char *list;
 
+	if (t->stack[t->sp - 1] == root) { /* one revision alone: no cycle, nothing copied */
+		t->sp--;
+		t->on_stack[root] = false;
+		g->nodes[root].in_cycle = false;
+		return;
+	}
 	do {
 		w = t->stack[--t->sp];
 		t->on_stack[w] = false;

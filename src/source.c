@@ -161,18 +161,14 @@ static int work_read(struct source *s, const char *path, size_t max, char **byte
 {
 	struct stat st;
 	const char *reason;
-	int fd = open_regular(path, &reason);
+	int fd = open_regular_stat(path, &st, &reason);
 
 	(void)s;
 	*bytes = NULL;
 	*len = 0;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		int rc = fd < 0 && errno == EINVAL ? SOURCE_READ_NOT_REGULAR : SOURCE_READ_FAILED;
-
-		snprintf(why, 256, "%s", fd < 0 ? reason : strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return rc;
+	if (fd < 0) {
+		snprintf(why, 256, "%s", reason);
+		return errno == EINVAL ? SOURCE_READ_NOT_REGULAR : SOURCE_READ_FAILED;
 	}
 	if ((unsigned long long)st.st_size > max) {
 		close(fd);

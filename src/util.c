@@ -254,11 +254,11 @@ const char *file_kind(unsigned mode)
 	}
 }
 
-int open_regular(const char *path, const char **why)
+int open_regular_stat(const char *path, struct stat *out, const char **why)
 {
-	static char not_regular[64];
+	static _Thread_local char not_regular[64];
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), flags;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0) {
 		if (why)
@@ -282,6 +282,17 @@ int open_regular(const char *path, const char **why)
 		errno = EINVAL;
 		return -1;
 	}
+	*out = st;
+	return fd;
+}
+
+int open_regular(const char *path, const char **why)
+{
+	struct stat st;
+	int fd = open_regular_stat(path, &st, why), flags;
+
+	if (fd < 0)
+		return -1;
 	/* a regular file never blocks; later reads need no special care */
 	flags = fcntl(fd, F_GETFL);
 	if (flags >= 0)

@@ -61,6 +61,11 @@ void sl_sort(struct strlist *sl);
  * (blocking again), or -1 with errno set and *WHY (when not NULL) a phrase for the
  * user: strerror's, or "not a regular file (a FIFO)" (then errno is EINVAL). */
 int open_regular(const char *path, const char **why);
+struct stat;
+/* The same with the file's stat in *ST, and O_NONBLOCK left on (it changes
+ * nothing for a regular file): for a caller that reads the file to its end and
+ * closes it, two system calls fewer per file. */
+int open_regular_stat(const char *path, struct stat *st, const char **why);
 /* "a FIFO", "a directory", "a character device"... for a stat st_mode. */
 const char *file_kind(unsigned mode);
 /* The whole regular file at PATH (NUL-terminated; *LEN, when not NULL, gets its
