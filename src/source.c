@@ -479,7 +479,7 @@ static void walk_notes(struct walk *w, const struct mt_config *cfg)
 		char *list = sl_join(&w->removed, ", ");
 
 		sl_push_owned(notes, xasprintf("removed %zu stale temporary file%s (left by a save that "
-					       "was stopped): %s", w->removed.n,
+					       "was stopped): %s", (size_t)w->removed.n,
 					       w->removed.n == 1 ? "" : "s", list));
 		free(list);
 	}

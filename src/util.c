@@ -159,9 +159,15 @@ void sl_push(struct strlist *sl, const char *s)
 	sl_push_owned(sl, xstrdup(s));
 }
 
+/* Lists start at one slot and double: most hold one id. */
 void sl_push_owned(struct strlist *sl, char *s)
 {
-	GROW(sl->v, sl->cap, sl->n + 1);
+	if (sl->n == UINT32_MAX)
+		abort();
+	if (sl->n == sl->cap) {
+		sl->cap = sl->cap ? sl->cap * 2 : 1;
+		sl->v = xrealloc(sl->v, (size_t)sl->cap * sizeof(*sl->v));
+	}
 	sl->v[sl->n++] = s;
 }
 
@@ -184,6 +190,10 @@ void sl_free(struct strlist *sl)
 
 void sl_copy(struct strlist *dst, const struct strlist *src)
 {
+	if (!dst->cap && src->n) { /* exact: a copy does not grow */
+		dst->v = xmalloc((size_t)src->n * sizeof(*dst->v));
+		dst->cap = src->n;
+	}
 	for (size_t i = 0; i < src->n; i++)
 		sl_push(dst, src->v[i]);
 }

@@ -201,7 +201,7 @@ static void random_step(struct edit_session *s, char *what, size_t size)
 			if (x && !sl_contains(&parents, x))
 				sl_push(&parents, x);
 		}
-		snprintf(what, size, "set-down %s (%zu parents)", rev, parents.n);
+		snprintf(what, size, "set-down %s (%zu parents)", rev, (size_t)parents.n);
 		if (edit_set_down(s, rev, &parents, false, &err) && getenv("DEBUG_RANDOM"))
 			fprintf(stderr, "%s: %s\n", what, err.message);
 	} else if (op < 8) {

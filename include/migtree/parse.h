@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "migtree/error.h"
 #include "migtree/strmap.h"
@@ -24,8 +25,8 @@
 #define MT_MAX_FILE_SIZE (16u * 1024u * 1024u)
 
 struct mt_span {
-	size_t start, end; /* byte range [start, end) in the file */
-	int line;          /* line of START */
+	uint32_t start, end; /* byte range [start, end) in the file (at most 16 MiB) */
+	int line;            /* line of START */
 };
 
 enum value_kind {
@@ -39,10 +40,10 @@ enum value_kind {
 
 struct py_value {
 	enum value_kind kind;
+	int line;             /* line of the assignment's name */
 	struct strlist items; /* the strings, in order */
 	struct mt_span *item_spans; /* each item's bytes (its string tokens) */
 	struct mt_span span;  /* the whole value expression */
-	int line;             /* line of the assignment's name */
 	char quote;           /* quote character of the first string ('\'' or '"'), 0 if none */
 	bool *item_is_ref;    /* per item: a (dotted) name, not a string; NULL when none is */
 	char *expr;           /* VALUE_EXPR: the expression's source text */

@@ -43,7 +43,7 @@ char *sb_detach(struct strbuf *sb);
 /* An owned list of owned strings. */
 struct strlist {
 	char **v;
-	size_t n, cap;
+	uint32_t n, cap; /* 16 bytes: a file's values hold a dozen lists */
 };
 
 void sl_push(struct strlist *sl, const char *s);

@@ -642,7 +642,7 @@ static void do_save(struct ui *ui)
 		/* a partial save's message starts with what was saved (save.h) */
 		error_message(ui, written.n ? "" : "not saved: ", &err);
 	} else {
-		ui_set_message(ui, false, "saved %zu file%s", written.n, written.n == 1 ? "" : "s");
+		ui_set_message(ui, false, "saved %zu file%s", (size_t)written.n, written.n == 1 ? "" : "s");
 	}
 	ui_watch_drain(ui); /* our own writes: the history shown is what was written */
 	ui->unsaved = edit_changed(&ui->edit, NULL, 0); /* all, or as many as were not saved */

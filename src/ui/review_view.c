@@ -136,7 +136,7 @@ void review_view_apply(struct ui *ui, size_t fix)
 		ui_set_message(ui, true, "not written: %s", err.message);
 	else
 		ui_set_message(ui, false, "written in the work tree: %zu file%s; commit it on HEAD, then "
-					  "review again", written.n, written.n == 1 ? "" : "s");
+					  "review again", (size_t)written.n, written.n == 1 ? "" : "s");
 	sl_free(&written);
 	if (s.p)
 		edit_end(&s);
