@@ -91,14 +91,20 @@ static char *decode_strings(struct parser *p, const struct token *t, size_t n)
 
 	sb_init(&sb);
 	for (size_t i = 0; i < n; i++) {
-		char *u = py_to_utf8(p->lx.text + t[i].start, t[i].end - t[i].start, p->lx.enc);
-		char *s = py_string_decode(u, strlen(u), p->path, t[i].line, &p->err);
+		const char *tok = p->lx.text + t[i].start;
+		size_t len = t[i].end - t[i].start;
+		/* UTF-8 is decoded where it lies; others through a UTF-8 copy */
+		char *u = p->lx.enc == PY_ENC_UTF8 ? NULL : py_to_utf8(tok, len, p->lx.enc);
+		char *s = py_string_decode(u ? u : tok, u ? strlen(u) : strnlen(tok, len), p->path, t[i].line,
+					   &p->err);
 
 		free(u);
 		if (!s) {
 			sb_free(&sb);
 			return NULL;
 		}
+		if (n == 1)
+			return s; /* a single literal: no second copy of a huge one */
 		sb_adds(&sb, s);
 		free(s);
 	}
@@ -641,8 +647,7 @@ static void read_docstring(struct parser *p, const struct logical_line *ll)
 	rf->has_doc = true;
 	rf->doc_line = ll->tok[0].line;
 	rf->doc_span = (struct mt_span){ ll->tok[0].start, ll->tok[ll->n - 1].end, ll->tok[0].line };
-	rf->longdoc = py_strip(doc);
-	free(doc);
+	rf->longdoc = py_strip_owned(doc);
 	cut = strstr(rf->longdoc, "\n\n");
 	rf->message = cut ? xstrndup(rf->longdoc, (size_t)(cut - rf->longdoc)) : xstrdup(rf->longdoc);
 }

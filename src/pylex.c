@@ -565,6 +565,8 @@ char *py_string_decode(const char *tok, size_t len, const char *path, int line,
 	body = tok + plen + qlen;
 	n = len - plen - 2 * qlen;
 	sb_init(&sb);
+	GROW(sb.buf, sb.cap, n + 1); /* decoding never lengthens: one allocation, no doubling */
+	sb.buf[0] = '\0';
 	for (i = 0; i < n;) {
 		if ((nl = newline_len(body, i, n)) > 0) {
 			sb_addc(&sb, '\n'); /* CRLF and CR in source read as LF */
@@ -617,7 +619,8 @@ static size_t py_space_len(const unsigned char *s)
 	return 0;
 }
 
-char *py_strip(const char *s)
+/* Where S stripped starts (*B) and ends (*E). */
+static void strip_bounds(const char *s, const char **bo, const char **eo)
 {
 	const unsigned char *b = (const unsigned char *)s, *e, *p;
 	size_t k;
@@ -640,7 +643,28 @@ char *py_strip(const char *s)
 			e = p;
 		}
 	}
-	return xstrndup((const char *)b, (size_t)(e - b));
+	*bo = (const char *)b;
+	*eo = (const char *)e;
+}
+
+char *py_strip(const char *s)
+{
+	const char *b, *e;
+
+	strip_bounds(s, &b, &e);
+	return xstrndup(b, (size_t)(e - b));
+}
+
+char *py_strip_owned(char *s)
+{
+	const char *b, *e;
+	size_t n;
+
+	strip_bounds(s, &b, &e);
+	n = (size_t)(e - b);
+	memmove(s, b, n);
+	s[n] = '\0';
+	return xrealloc(s, n + 1);
 }
 
 /* Byte length of a Python line boundary at S (0 when none); CRLF counts as one. */
