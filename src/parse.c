@@ -27,6 +27,7 @@ struct parser {
 	struct mt_error err;
 	bool failed;
 	bool fast; /* skim what cannot matter (PARSE_FAST) */
+	bool in_binding; /* an expression's text waits for binding_exprs */
 	enum { BLOCK_NONE, BLOCK_CONDITIONAL, BLOCK_DEF } block;
 };
 
@@ -342,9 +343,24 @@ static int parse_value(struct parser *p, const struct token *t, size_t n, struct
 		v->span = (struct mt_span){ whole[0].start, whole[whole_n - 1].end, whole[0].line };
 	}
 	v->kind = VALUE_EXPR;
-	v->expr = py_to_utf8(p->lx.text + whole[0].start, whole[whole_n - 1].end - whole[0].start,
-			     p->lx.enc);
+	if (!p->in_binding)
+		v->expr = py_to_utf8(p->lx.text + whole[0].start, whole[whole_n - 1].end - whole[0].start,
+				     p->lx.enc);
 	return 0;
+}
+
+/* Copy out the text of every binding whose value is an expression (its span): at
+ * the end of the parse, and only into a module that is kept. A file that needs
+ * no resolving drops its module, and a 16 MiB expression is never copied. */
+static void binding_exprs(struct parser *p)
+{
+	for (size_t i = 0; i < p->mod->n_bindings; i++) {
+		struct py_value *v = &p->mod->bindings[i].value;
+
+		if (v->kind == VALUE_EXPR && !v->expr)
+			v->expr = py_to_utf8(p->lx.text + v->span.start, v->span.end - v->span.start,
+					     p->lx.enc);
+	}
 }
 
 /* Index of the first token equal to OP at bracket depth 0, or N. */
@@ -424,6 +440,7 @@ static void note_binding(struct parser *p, const struct token *name, const struc
 	char *text = tok_name(&p->lx, name);
 	struct py_binding *b = binding_for(p->mod, text, strlen(text));
 	struct mt_error keep = p->err;
+	int r;
 
 	free(text);
 	b->count++;
@@ -431,7 +448,10 @@ static void note_binding(struct parser *p, const struct token *name, const struc
 	if (!t || b->count > 1)
 		return;
 	b->value.line = name->line;
-	if (parse_value(p, t, n, &b->value) < 0) {
+	p->in_binding = true;
+	r = parse_value(p, t, n, &b->value);
+	p->in_binding = false;
+	if (r < 0) {
 		value_reset(&b->value); /* a bad string in an unrelated name: not our error */
 		b->value.kind = VALUE_EXPR;
 		b->value.expr = xstrdup("(a string migtree cannot read)");
@@ -900,7 +920,7 @@ bool legacy_revision_name(const char *name, char **id)
 struct revision_file *parse_revision_file_with(const char *path, char *text, size_t len, unsigned flags)
 {
 	struct revision_file *rf = xcalloc(1, sizeof(*rf));
-	struct parser p = { .rf = rf, .mod = &rf->module, .path = path, .fast = !(flags & PARSE_FULL) };
+	struct parser p = { .rf = rf, .mod = rf->module = xcalloc(1, sizeof(*rf->module)), .path = path, .fast = !(flags & PARSE_FULL) };
 	struct logical_line ll = { 0 };
 	size_t skip = 0;
 	bool first = true;
@@ -929,6 +949,13 @@ struct revision_file *parse_revision_file_with(const char *path, char *text, siz
 	read_statements(&p, &ll, &first);
 	logical_line_free(&ll);
 	finish(&p);
+	if ((flags & PARSE_DROP_MODULE) && !rf->needs_resolve) {
+		py_module_free(rf->module);
+		free(rf->module);
+		rf->module = NULL;
+	} else {
+		binding_exprs(&p);
+	}
 	return rf;
 }
 
@@ -952,6 +979,7 @@ int parse_python_module(const char *path, const char *text, size_t len, struct p
 	if (check_bytes(&p, text, len, p.lx.begin > 0))
 		read_statements(&p, &ll, &first);
 	logical_line_free(&ll);
+	binding_exprs(&p);
 	if (p.failed && err)
 		*err = p.err;
 	return p.failed ? -1 : 0;
@@ -997,6 +1025,17 @@ struct revision_file *revision_file_failed(const char *path, int line, const cha
 	rf->error = xstrdup(message);
 	rf->error_line = line;
 	return rf;
+}
+
+/* PACKED: items, item_spans and ids live in the file's block (revision_file_pack). */
+static void py_value_free_unpacked(struct py_value *v, bool packed)
+{
+	if (packed) {
+		memset(&v->items, 0, sizeof(v->items));
+		memset(&v->ids, 0, sizeof(v->ids));
+		v->item_spans = NULL;
+	}
+	py_value_free(v);
 }
 
 void py_value_free(struct py_value *v)
@@ -1055,6 +1094,10 @@ static bool same_doc_field(const struct doc_field *a, const struct doc_field *b)
 
 static bool same_module(const struct py_module *a, const struct py_module *b)
 {
+	static const struct py_module none; /* a file that dropped its module holds no names */
+
+	a = a ? a : &none;
+	b = b ? b : &none;
 	if (a->n_bindings != b->n_bindings || a->n_imports != b->n_imports)
 		return false;
 	for (size_t i = 0; i < a->n_bindings; i++) {
@@ -1086,7 +1129,7 @@ bool revision_file_same(const struct revision_file *a, const struct revision_fil
 	       same_doc_field(&a->doc_revises, &b->doc_revises) &&
 	       same_doc_field(&a->doc_create_date, &b->doc_create_date) && same_str(a->error, b->error) &&
 	       a->error_line == b->error_line && a->needs_resolve == b->needs_resolve &&
-	       same_module(&a->module, &b->module);
+	       same_module(a->module, b->module);
 }
 
 /* What an edit splices by: every value as written and where, and the docstring. */
@@ -1114,26 +1157,174 @@ bool revision_file_reads_same(const struct revision_file *a, const struct revisi
 	       same_doc_field(&a->doc_create_date, &b->doc_create_date);
 }
 
+/* Where the strings revision_file_pack moves sit in a file (`name` apart: it is
+ * the end of `path` but for a file revision_file_failed made). */
+static const size_t own_string_at[] = {
+	offsetof(struct revision_file, path),
+	offsetof(struct revision_file, encoding),
+	offsetof(struct revision_file, revision),
+	offsetof(struct revision_file, longdoc),
+	offsetof(struct revision_file, message),
+	offsetof(struct revision_file, doc_revision_id.value),
+	offsetof(struct revision_file, doc_revises.value),
+	offsetof(struct revision_file, doc_create_date.value),
+	offsetof(struct revision_file, error),
+};
+#define N_OWN_STRINGS (sizeof(own_string_at) / sizeof(own_string_at[0]))
+
+/* Values with more items than this keep their own lists (revision_file_pack). */
+#define PACK_MAX_ITEMS 64
+/* A file whose strings take more than this keeps them apart (a huge docstring). */
+#define PACK_MAX_BYTES 65536
+
+static char **own_string(struct revision_file *rf, size_t i)
+{
+	return (char **)((char *)rf + own_string_at[i]);
+}
+
+/* Packing goes twice over the same strings: once to measure (BLOCK NULL), once to
+ * copy. A string equal to one already placed (an id is often an item, the
+ * `revision`, the "Revision ID:" field) is placed once; both passes decide alike. */
+struct pack {
+	char *block;
+	size_t ptrs, spans, strs; /* measuring: bytes of each part; copying: next offset */
+	const char *seen[24];     /* measuring: strings placed so far; copying: where */
+	char *placed[24];
+	size_t n_seen;
+};
+
+static char *pack_string(struct pack *pk, const char *s)
+{
+	char *at;
+	size_t len;
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < pk->n_seen; i++) /* copying frees what it copied: compare copies */
+		if (!strcmp(pk->block ? pk->placed[i] : pk->seen[i], s))
+			return pk->placed[i];
+	len = strlen(s) + 1;
+	at = pk->block ? memcpy(pk->block + pk->strs, s, len) : NULL;
+	pk->strs += len;
+	if (pk->n_seen < sizeof(pk->seen) / sizeof(pk->seen[0])) {
+		pk->seen[pk->n_seen] = s;
+		pk->placed[pk->n_seen++] = at;
+	}
+	return at;
+}
+
+static void pack_list(struct pack *pk, struct strlist *l)
+{
+	char **v = pk->block ? (char **)(void *)(pk->block + pk->ptrs) : NULL;
+
+	pk->ptrs += l->n * sizeof(char *);
+	for (uint32_t i = 0; i < l->n; i++) {
+		char *s = pack_string(pk, l->v[i]);
+
+		if (v)
+			v[i] = s;
+	}
+	if (v) {
+		for (uint32_t i = 0; i < l->n; i++)
+			free(l->v[i]);
+		free(l->v);
+		l->v = l->n ? v : NULL;
+		l->cap = l->n;
+	}
+}
+
+static void pack_value(struct pack *pk, struct py_value *v)
+{
+	size_t bytes = v->items.n * sizeof(*v->item_spans);
+
+	if (v->item_spans && pk->block) {
+		struct mt_span *spans = memcpy(pk->block + pk->spans, v->item_spans, bytes);
+
+		free(v->item_spans);
+		v->item_spans = spans;
+	}
+	if (v->item_spans)
+		pk->spans += bytes;
+	pack_list(pk, &v->items);
+	pack_list(pk, &v->ids);
+}
+
+static bool values_packable(const struct revision_file *rf)
+{
+	const struct py_value *v[] = { &rf->rev, &rf->down, &rf->labels, &rf->deps };
+	size_t items = 0;
+
+	for (size_t i = 0; i < 4; i++)
+		items += v[i]->items.n + v[i]->ids.n;
+	return items <= PACK_MAX_ITEMS; /* a huge list is not held twice while packed */
+}
+
+static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
+{
+	bool name_in_path = rf->name && rf->path && !strcmp(rf->name, path_base(rf->path));
+	char *name;
+
+	if (values) {
+		pack_value(pk, &rf->rev);
+		pack_value(pk, &rf->down);
+		pack_value(pk, &rf->labels);
+		pack_value(pk, &rf->deps);
+	}
+	for (size_t i = 0; i < N_OWN_STRINGS; i++) {
+		char **s = own_string(rf, i), *at = pack_string(pk, *s);
+
+		if (pk->block && *s) {
+			free(*s);
+			*s = at;
+		}
+	}
+	if (!rf->name)
+		return;
+	name = name_in_path ? NULL : pack_string(pk, rf->name);
+	if (pk->block) {
+		free(rf->name);
+		rf->name = name_in_path ? (char *)path_base(rf->path) : name;
+	}
+}
+
+void revision_file_pack(struct revision_file *rf)
+{
+	struct pack pk = { 0 };
+	bool values = values_packable(rf);
+	size_t ptrs, spans;
+
+	if (rf->strings)
+		return;
+	pack_all(&pk, rf, values);
+	if (pk.ptrs + pk.spans + pk.strs > PACK_MAX_BYTES)
+		return; /* a huge docstring: not held twice while copied */
+	ptrs = 0;
+	spans = pk.ptrs;
+	pk = (struct pack){ .block = xmalloc(pk.ptrs + pk.spans + pk.strs + 1), .ptrs = ptrs, .spans = spans,
+			    .strs = pk.ptrs + pk.spans };
+	rf->strings = pk.block;
+	rf->values_packed = values;
+	pack_all(&pk, rf, values);
+}
+
 void revision_file_free(struct revision_file *rf)
 {
 	if (!rf)
 		return;
-	free(rf->path);
+	if (!rf->strings) {
+		for (size_t i = 0; i < N_OWN_STRINGS; i++)
+			free(*own_string(rf, i));
+		free(rf->name);
+	}
 	free(rf->real_path);
-	free(rf->name);
 	free(rf->text);
-	free(rf->encoding);
-	free(rf->revision);
-	py_value_free(&rf->rev);
-	py_value_free(&rf->down);
-	py_value_free(&rf->labels);
-	py_value_free(&rf->deps);
-	py_module_free(&rf->module);
-	free(rf->longdoc);
-	free(rf->message);
-	free(rf->doc_revision_id.value);
-	free(rf->doc_revises.value);
-	free(rf->doc_create_date.value);
-	free(rf->error);
+	py_value_free_unpacked(&rf->rev, rf->values_packed);
+	py_value_free_unpacked(&rf->down, rf->values_packed);
+	py_value_free_unpacked(&rf->labels, rf->values_packed);
+	py_value_free_unpacked(&rf->deps, rf->values_packed);
+	free(rf->strings);
+	if (rf->module)
+		py_module_free(rf->module);
+	free(rf->module);
 	free(rf);
 }

@@ -532,7 +532,7 @@ void resolve_file(struct resolver *r, struct revision_file *rf)
 	if (!rf->needs_resolve || rf->error)
 		return;
 	dir = path_dir(rf->real_path ? rf->real_path : rf->path);
-	sc = (struct scope){ &rf->module, dir, rf->path, true };
+	sc = (struct scope){ rf->module, dir, rf->path, true };
 	if (rf->rev.kind == VALUE_REF)
 		resolve_revision(r, &sc, rf);
 	if (!rf->error) {

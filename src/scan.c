@@ -51,10 +51,10 @@ static struct revision_file *read_one(struct source *src, const struct source_fi
 	int rc = source_read(src, f->path, MT_MAX_FILE_SIZE, &bytes, &len, why);
 
 	if (rc == SOURCE_READ_OK) {
-		rf = parse_revision_file_with(shown, bytes, len, PARSE_ADOPT_TEXT);
+		rf = parse_revision_file_with(shown, bytes, len, PARSE_ADOPT_TEXT | PARSE_DROP_MODULE);
 		docstring_complete(rf); /* reads the docstring's bytes: before they go */
-		if (!rf->needs_resolve) /* only resolve.c reads a file's other names */
-			py_module_free(&rf->module);
+		if (!rf->needs_resolve)
+			revision_file_pack(rf);
 		if (!keep_text) {
 			free(rf->text);
 			rf->text = NULL;

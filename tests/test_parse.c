@@ -273,14 +273,14 @@ static void test_nfkc_names(void **state)
 	assert_int_equal(rf->down.line, 2);
 	assert_int_equal(rf->deps.kind, VALUE_REF);
 	assert_string_equal(rf->deps.items.v[0], "x");
-	assert_non_null(py_module_binding(&rf->module, "x"));
-	assert_non_null(py_module_binding(&rf->module, "field"));
+	assert_non_null(py_module_binding(rf->module, "x"));
+	assert_non_null(py_module_binding(rf->module, "field"));
 	assert_int_equal(rf->labels.kind, VALUE_NONE); /* a builtin name: Alembic sees None */
 	revision_file_free(rf);
 	/* keywords are matched as written: `ｉｆ` is a name, so this is module level */
 	rf = parse("\xEF\xBD\x89\xEF\xBD\x86 = 1\nrevision = 'a1'\ndown_revision = None\n");
 	assert_null(rf->error);
-	assert_non_null(py_module_binding(&rf->module, "if"));
+	assert_non_null(py_module_binding(rf->module, "if"));
 	revision_file_free(rf);
 }
 
@@ -406,16 +406,16 @@ static void test_references_are_kept(void **state)
 	assert_string_equal(rf->labels.items.v[0], "cli.EXPAND_BRANCH");
 	assert_int_equal(rf->deps.kind, VALUE_EXPR);
 	assert_string_equal(rf->deps.expr, "f'{x}'");
-	assert_string_equal(py_module_import(&rf->module, "cli")->module, "a.b");
-	assert_string_equal(py_module_import(&rf->module, "cli")->attr, "cli");
-	assert_string_equal(py_module_import(&rf->module, "zz")->module, "x.y.z");
-	assert_null(py_module_import(&rf->module, "zz")->attr);
-	assert_string_equal(py_module_import(&rf->module, "q")->module, "q");
-	assert_string_equal(py_module_import(&rf->module, "L")->attr, "K");
-	assert_string_equal(py_module_import(&rf->module, "M")->module, ".m");
-	assert_int_equal(py_module_binding(&rf->module, "DEPS")->value.kind, VALUE_SEQUENCE);
-	assert_int_equal(py_module_binding(&rf->module, "N")->count, 1);
-	assert_int_equal(py_module_binding(&rf->module, "N2")->count, 2);
+	assert_string_equal(py_module_import(rf->module, "cli")->module, "a.b");
+	assert_string_equal(py_module_import(rf->module, "cli")->attr, "cli");
+	assert_string_equal(py_module_import(rf->module, "zz")->module, "x.y.z");
+	assert_null(py_module_import(rf->module, "zz")->attr);
+	assert_string_equal(py_module_import(rf->module, "q")->module, "q");
+	assert_string_equal(py_module_import(rf->module, "L")->attr, "K");
+	assert_string_equal(py_module_import(rf->module, "M")->module, ".m");
+	assert_int_equal(py_module_binding(rf->module, "DEPS")->value.kind, VALUE_SEQUENCE);
+	assert_int_equal(py_module_binding(rf->module, "N")->count, 1);
+	assert_int_equal(py_module_binding(rf->module, "N2")->count, 2);
 	revision_file_free(rf);
 }
 
@@ -918,6 +918,84 @@ static void test_python_strip_and_splitlines(void **state)
 	free(lines);
 }
 
+/* A packed file (revision_file_pack) reads as it did: every value, span, id and
+ * docstring field, its name still the end of its path; a long list keeps its own. */
+static void test_pack_keeps_what_reads(void **state)
+{
+	const char *srcs[] = {
+		"\"\"\"merge two\n\nRevision ID: ab12\nRevises: cd34, ef56\n"
+		"Create Date: 2024-05-01 10:11:12\n\n\"\"\"\n"
+		"revision = 'ab12'\ndown_revision = ('cd34', 'ef56')\n"
+		"branch_labels = ('feature',)\ndepends_on = ['cd34']\n",
+		"# -*- coding: latin-1 -*-\nrevision = 'x\xe9'\ndown_revision = ''\n",
+		"revision = 'a1'\ndown_revision = ('b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', "
+		"'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 'b1', 'c1', "
+		"'d1', 'e1', 'f1', 'g1', 'h1', 'i1', 'j1')\ndepends_on = ('b', 'c', 'd', 'e')\n",
+		"revision = (\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+		struct revision_file *plain = parse(srcs[i]), *packed = parse(srcs[i]);
+
+		revision_file_pack(packed);
+		assert_non_null(packed->strings);
+		assert_true(revision_file_same(plain, packed));
+		assert_true(revision_file_reads_same(plain, packed));
+		assert_string_equal(packed->path, "versions/x.py");
+		assert_ptr_equal(packed->name, packed->path + strlen("versions/"));
+		assert_true(packed->values_packed == (i != 2)); /* 34 + 34 items and ids: their own */
+		if (plain->revision)
+			assert_string_equal(plain->revision, packed->revision);
+		if (plain->error)
+			assert_string_equal(plain->error, packed->error);
+		revision_file_free(plain);
+		revision_file_free(packed);
+	}
+}
+
+/* PARSE_DROP_MODULE: a file that needs no resolving keeps no module; one that
+ * does keeps it, its bindings' expressions copied out as written. */
+static void test_drop_module_keeps_what_resolving_reads(void **state)
+{
+	const char *plain = "revision = 'a'\ndown_revision = None\nTABLES = [1, 2] + X\n";
+	const char *ref = "revision = 'a'\ndown_revision = BASE\nBASE = f(1,  2)\n";
+	struct revision_file *rf;
+
+	(void)state;
+	rf = parse_revision_file_with("x.py", (char *)plain, strlen(plain), PARSE_DROP_MODULE);
+	assert_false(rf->needs_resolve);
+	assert_null(rf->module);
+	revision_file_free(rf);
+	rf = parse_revision_file_with("x.py", (char *)ref, strlen(ref), PARSE_DROP_MODULE);
+	assert_true(rf->needs_resolve);
+	assert_non_null(rf->module);
+	assert_string_equal(py_module_binding(rf->module, "BASE")->value.expr, "f(1,  2)");
+	revision_file_free(rf);
+	rf = parse(plain);
+	assert_string_equal(py_module_binding(rf->module, "TABLES")->value.expr, "[1, 2] + X");
+	revision_file_free(rf);
+}
+
+/* A docstring over PACK_MAX_BYTES is not copied again: the file stays unpacked. */
+static void test_pack_leaves_huge_strings(void **state)
+{
+	size_t n = 100000;
+	char *src = xmalloc(n + 64);
+	struct revision_file *rf;
+
+	(void)state;
+	memcpy(src, "\"\"\"", 3);
+	memset(src + 3, 'x', n);
+	strcpy(src + 3 + n, "\"\"\"\nrevision = 'a'\ndown_revision = None\n");
+	rf = parse(src);
+	revision_file_pack(rf);
+	assert_null(rf->strings);
+	assert_int_equal(strlen(rf->longdoc), n);
+	revision_file_free(rf);
+	free(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -950,6 +1028,9 @@ int main(void)
 		cmocka_unit_test(test_mutations_never_crash),
 		cmocka_unit_test(test_python_strip_and_splitlines),
 		cmocka_unit_test(test_bytes_are_read_again),
+		cmocka_unit_test(test_pack_keeps_what_reads),
+		cmocka_unit_test(test_drop_module_keeps_what_resolving_reads),
+		cmocka_unit_test(test_pack_leaves_huge_strings),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);

@@ -110,9 +110,13 @@ struct revision_file {
 	char *error;
 	int error_line;
 	size_t load_index; /* position in Alembic's load order */
-	struct py_module module; /* other module-level names, for references (a scanned
-	                          * file that needs no resolving keeps none: scan.c) */
+	struct py_module *module; /* other module-level names, for references (owned; a
+	                           * scanned file that needs no resolving keeps none: scan.c) */
 	bool needs_resolve;      /* a value holds a reference (resolve.c fills `ids`) */
+	/* After revision_file_pack: one block holding path, name, encoding, revision,
+	 * longdoc, message, the header fields' values and error, which point into it. */
+	char *strings;
+	bool values_packed; /* and the values' items, item_spans and ids (small ones) */
 };
 
 /* Parse TEXT (LEN bytes, copied) of the file at PATH. Always returns a file; a
@@ -127,6 +131,9 @@ enum {
 	/* `text` is TEXT itself (NUL-terminated, LEN bytes, now owned by the file),
 	 * not a copy; the scanner hands over what it read instead of copying it. */
 	PARSE_ADOPT_TEXT = 2,
+	/* A file that needs no resolving keeps no `module` (NULL): only resolve.c
+	 * reads a file's other names. What the scanner wants. */
+	PARSE_DROP_MODULE = 4,
 };
 struct revision_file *parse_revision_file_with(const char *path, char *text, size_t len, unsigned flags);
 
@@ -140,6 +147,13 @@ bool revision_file_same(const struct revision_file *a, const struct revision_fil
  * with a fresh parse of its bytes. */
 bool revision_file_reads_same(const struct revision_file *a, const struct revision_file *b);
 void revision_file_free(struct revision_file *rf);
+/* Move RF's own strings (path, name, encoding, revision, longdoc, message, the
+ * header fields' values, error) and, unless they are long, its values' items,
+ * item spans and ids into one block the file owns, each distinct string once:
+ * one allocation instead of twenty. A file whose strings are huge stays as it is. Call it once nothing will replace or grow
+ * them: a file that needs no resolving (resolve.c sets `revision`, `error` and
+ * `ids` of the others), after docstring_complete. */
+void revision_file_pack(struct revision_file *rf);
 /* A file that could not be read at all (permissions, size): only its error. */
 struct revision_file *revision_file_failed(const char *path, int line, const char *message);
 
