@@ -43,12 +43,13 @@ void scan_keep_text(bool keep)
 /* Read and parse one listed file; a file that cannot be read is listed with why.
  * The bytes read become the file's `text` (no copy) when texts are kept, and are
  * freed once parsed otherwise. */
-static struct revision_file *read_one(struct source *src, const struct source_file *f)
+static struct revision_file *read_one(struct source *src, struct source_reader *rd,
+				      const struct source_file *f)
 {
 	char *shown = source_display(src, f->path), *bytes, why[256];
 	size_t len;
 	struct revision_file *rf;
-	int rc = source_read(src, f->path, MT_MAX_FILE_SIZE, &bytes, &len, why);
+	int rc = source_reader_read(rd, f->path, MT_MAX_FILE_SIZE, &bytes, &len, why);
 
 	if (rc == SOURCE_READ_OK) {
 		rf = parse_revision_file_with(shown, bytes, len, PARSE_ADOPT_TEXT | PARSE_DROP_MODULE);
@@ -86,11 +87,13 @@ struct scan_job {
 static void *scan_worker(void *arg)
 {
 	struct scan_job *job = arg;
+	struct source_reader *rd = source_reader_new(job->src);
 	size_t n = job->listed->n, at;
 
 	while ((at = atomic_fetch_add(&job->next, SCAN_CHUNK)) < n)
 		for (size_t i = at; i < n && i < at + SCAN_CHUNK; i++)
-			job->slot[i] = read_one(job->src, &job->listed->v[i]);
+			job->slot[i] = read_one(job->src, rd, &job->listed->v[i]);
+	source_reader_free(rd);
 	return NULL;
 }
 

@@ -266,9 +266,14 @@ const char *file_kind(unsigned mode)
 
 int open_regular_stat(const char *path, struct stat *out, const char **why)
 {
+	return open_regular_statat(AT_FDCWD, path, out, why);
+}
+
+int open_regular_statat(int dirfd, const char *path, struct stat *out, const char **why)
+{
 	static _Thread_local char not_regular[64];
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd = openat(dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0) {
 		if (why)

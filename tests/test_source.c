@@ -459,6 +459,54 @@ static void test_errors_say_why(void **state)
 	free(outside);
 }
 
+/* A reader (one directory held open, files opened in it by name) says what
+ * source_read says, file for file: bytes, length, the reason it cannot read,
+ * as it moves between directories, through a link, past a FIFO, a directory,
+ * a file that is not there and one in a directory that is not there; and a
+ * file whose size says 0 (procfs) is read to its end. */
+static void test_reader_reads_as_source_read(void **state)
+{
+	const char *rel[] = { "rd/a/one.py", "rd/a/two.py", "rd/b/three.py", "rd/a/one.py", "rd/a/fifo.py",
+			      "rd/a/sub", "rd/a/gone.py", "rd/nodir/x.py", "rd/b/link.py", "rd/a/empty.py",
+			      NULL };
+	struct source *w = source_worktree();
+	struct source_reader *r = source_reader_new(w);
+	char *path = xasprintf("%s/rd", root);
+
+	(void)state;
+	sh("mkdir -p '%s/a/sub' '%s/b' && mkfifo '%s/a/fifo.py' && : > '%s/a/empty.py'", path, path, path, path);
+	sh("printf 'revision = \"1\"\\n' > '%s/a/one.py' && printf 'x = 2\\n' > '%s/a/two.py'", path, path);
+	sh("printf 'y = 3' > '%s/b/three.py' && ln -s ../a/two.py '%s/b/link.py'", path, path);
+	free(path);
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; rel[i]; i++) {
+			char *full = xasprintf("%s/%s", root, rel[i]), *a, *b, why_a[256] = "", why_b[256] = "";
+			size_t na, nb;
+			int ra = source_read(w, full, 1 << 20, &a, &na, why_a);
+			int rb = source_reader_read(r, full, 1 << 20, &b, &nb, why_b);
+
+			assert_int_equal(ra, rb);
+			assert_string_equal(why_a, why_b);
+			assert_int_equal(na, nb);
+			if (ra == SOURCE_READ_OK)
+				assert_memory_equal(a, b, na + 1); /* the NUL too */
+			else
+				assert_true(!a && !b);
+			free(a);
+			free(b);
+			free(full);
+		}
+	{
+		char *a, why[256];
+		size_t n;
+
+		assert_int_equal(source_reader_read(r, "/proc/version", 1 << 20, &a, &n, why), SOURCE_READ_OK);
+		assert_true(n > 0 && strlen(a) == n && !strncmp(a, "Linux", 5));
+		free(a);
+	}
+	source_reader_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_ls_tree_paths_and_modes),
 		cmocka_unit_test(test_merge_base_and_toplevel),
 		cmocka_unit_test(test_errors_say_why),
+		cmocka_unit_test(test_reader_reads_as_source_read),
 		cmocka_unit_test(test_repository_unchanged),
 	};
 

@@ -65,6 +65,10 @@ struct source_ops {
 	/* read and display may run in several threads at once (the work tree);
 	 * git's one `cat-file --batch` pipe is read in order, by one thread */
 	bool concurrent_read;
+	/* Optional: read NAME in the directory DIRFD (an O_PATH descriptor of a
+	 * directory), as read does its path; a source_reader uses it when set. */
+	int (*read_in)(struct source *s, int dirfd, const char *name, size_t max, char **bytes, size_t *len,
+		       char why[256]);
 };
 
 struct source {
@@ -83,6 +87,16 @@ void source_entries_free(struct source_entry *v, size_t n);
 enum source_type source_type(struct source *s, const char *path);
 char *source_realpath(struct source *s, const char *path);
 int source_read(struct source *s, const char *path, size_t max, char **bytes, size_t *len, char why[256]);
+/* One thread's reader of many files, one after another (a scan): the work
+ * tree's keeps the directory of the last file open and opens the next file in
+ * the same directory by its name (openat), so that each open looks up one name
+ * instead of walking every component of its path again. Same results as
+ * source_read. Not shared between threads; freed before the source. */
+struct source_reader;
+struct source_reader *source_reader_new(struct source *s);
+int source_reader_read(struct source_reader *r, const char *path, size_t max, char **bytes, size_t *len,
+		       char why[256]);
+void source_reader_free(struct source_reader *r);
 /* The path as the user should see it: relative to the current directory for the
  * work tree, "REF:path-from-the-top" for git. */
 char *source_display(struct source *s, const char *path);

@@ -66,6 +66,10 @@ struct stat;
  * nothing for a regular file): for a caller that reads the file to its end and
  * closes it, two system calls fewer per file. */
 int open_regular_stat(const char *path, struct stat *st, const char **why);
+/* The same with PATH relative to the directory DIRFD (openat): a scan opens
+ * each file by its name in a directory it holds open, one name to look up
+ * instead of every component of a long path. */
+int open_regular_statat(int dirfd, const char *path, struct stat *st, const char **why);
 /* "a FIFO", "a directory", "a character device"... for a stat st_mode. */
 const char *file_kind(unsigned mode);
 /* The whole regular file at PATH (NUL-terminated; *LEN, when not NULL, gets its
