@@ -425,15 +425,18 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 	loose_parts_free(&lp);
 }
 
-void suggest_missing_parents(struct graph *g);
-
-void analyze_graph(struct graph *g)
+void analyze_shape(struct graph *g)
 {
 	uint32_t main_comp = graph_main_component(g);
 
 	warn_heads(g, main_comp);
 	warn_bases(g);
 	warn_components(g, main_comp);
+}
+
+void analyze_graph(struct graph *g)
+{
+	analyze_shape(g);
 	docstring_check(g);
 	suggest_missing_parents(g);
 	problem_list_sort(&g->problems);

@@ -13,6 +13,7 @@
 #include "migtree/diff.h"
 #include "migtree/docstring.h"
 #include "migtree/edit.h"
+#include "migtree/graph_update.h"
 #include "migtree/newfile.h"
 #include "migtree/published.h"
 #include "migtree/quote.h"
@@ -304,9 +305,9 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 	if (swap_snapshot(s, st, forward))
 		return;
 	snapshot_drop(s);
-	if (one >= 0) { /* keep the state being left: the way back is a swap */
+	if (one >= 0) {
 		const struct step_file *f = &st->f[0];
-		struct edit_snapshot *sn = xcalloc(1, sizeof(*sn));
+		struct edit_snapshot *sn;
 		struct revision_file *old = s->p->files.v[one];
 		struct revision_file *rf = reparse(old->path, forward ? f->after : f->before,
 						   forward ? f->after_len : f->before_len);
@@ -317,6 +318,16 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 		}
 		rf->real_path = old->real_path ? xstrdup(old->real_path) : NULL;
 		rf->load_index = old->load_index;
+		/* the revision relinked in place: no snapshot to keep, the way back
+		 * is the same update */
+		if ((old = graph_update_file(s->p, (size_t)one, rf))) {
+			revision_file_free(old);
+			published_fix_problems(s->published, &s->p->graph);
+			return;
+		}
+		/* else keep the state being left: the way back is a swap */
+		old = s->p->files.v[one];
+		sn = xcalloc(1, sizeof(*sn));
 		*sn = (struct edit_snapshot){ st->serial, !forward, (size_t)one, old, s->p->graph, s->p->order };
 		s->p->files.v[one] = rf;
 		memset(&s->p->graph, 0, sizeof(s->p->graph));

@@ -10,6 +10,13 @@
 #include "migtree/graph.h"
 
 void analyze_graph(struct graph *g);
+/* The warnings about the history's shape alone, appended: several heads on a
+ * branch, several bases, pieces not connected to the main one. What
+ * analyze_graph does first; graph_update.c makes them again after a relink. */
+void analyze_shape(struct graph *g);
+/* Ranked candidates and ways out for every missing parent, missing dependency
+ * and loose piece in G's list (suggest.c), added to those problems' fixes. */
+void suggest_missing_parents(struct graph *g);
 
 /* The nearest common ancestor of A and B (by down_revision), or NO_NODE. */
 uint32_t graph_common_ancestor(const struct graph *g, uint32_t a, uint32_t b);

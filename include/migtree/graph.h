@@ -79,6 +79,10 @@ void label_store_free(struct label_store *st);
  * not take as a parent without a cycle. Owned array of g->n flags. */
 bool *graph_descendants(const struct graph *g, uint32_t v);
 
+/* The missing_down_revision error of RF naming D (graph_build's, and
+ * graph_update.c's when it relinks RF's revision). */
+void graph_report_missing_down(struct graph *g, const struct revision_file *rf, const char *d);
+
 /* The node of a full id, or NO_NODE. */
 uint32_t graph_find(const struct graph *g, const char *id);
 

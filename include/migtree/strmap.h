@@ -22,5 +22,10 @@ void strmap_free(struct strmap *m);
 bool strmap_put(struct strmap *m, const char *key, uint32_t val);
 /* The value of KEY, or false when absent. */
 bool strmap_get(const struct strmap *m, const char *key, uint32_t *val);
+/* Let the entry of KEY borrow KEY itself (an equal string that outlives the one
+ * it replaces: a re-parsed file's id); false when absent. */
+bool strmap_rekey(struct strmap *m, const char *key);
+/* Remove KEY; false when absent. */
+bool strmap_del(struct strmap *m, const char *key);
 
 #endif
