@@ -434,10 +434,33 @@ void analyze_shape(struct graph *g)
 	warn_components(g, main_comp);
 }
 
+static bool defer_suggestions;
+
+void analyze_defer_suggestions(bool defer)
+{
+	defer_suggestions = defer;
+}
+
+bool analyze_suggestions_deferred(void)
+{
+	return defer_suggestions;
+}
+
+bool analyze_suggest(struct graph *g)
+{
+	if (!g->suggest_pending)
+		return false;
+	g->suggest_pending = false;
+	suggest_missing_parents(g);
+	return true;
+}
+
 void analyze_graph(struct graph *g)
 {
 	analyze_shape(g);
 	docstring_check(g);
-	suggest_missing_parents(g);
+	g->suggest_pending = true;
+	if (!defer_suggestions)
+		analyze_suggest(g);
 	problem_list_sort(&g->problems);
 }

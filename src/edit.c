@@ -183,6 +183,29 @@ void edit_set_published(struct edit_session *s, const struct published *pub)
 	published_fix_problems(pub, &s->p->graph);
 }
 
+static bool suggestible(enum problem_kind k)
+{
+	return k == PROBLEM_MISSING_DOWN_REVISION || k == PROBLEM_MISSING_DEPENDENCY ||
+	       k == PROBLEM_DISCONNECTED_COMPONENT;
+}
+
+void edit_suggest(struct edit_session *s, const char *about)
+{
+	struct graph *g = &s->p->graph;
+	bool wanted = !about;
+
+	if (!g->suggest_pending)
+		return;
+	for (size_t i = 0; i < g->problems.n && !wanted; i++) {
+		const struct problem *p = &g->problems.v[i];
+
+		wanted = suggestible(p->kind) && ((p->revision && !strcmp(p->revision, about)) ||
+						  (p->ref && !strcmp(p->ref, about)));
+	}
+	if (wanted && analyze_suggest(g))
+		published_fix_problems(s->published, g);
+}
+
 /* Is the file at I untouched: never changed, its text still the disk's bytes? */
 static bool untouched(const struct edit_session *s, size_t i)
 {

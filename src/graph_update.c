@@ -443,7 +443,9 @@ static void redo_problems(struct graph *g, uint32_t v)
 	from = g->problems.n;
 	docstring_check_file(g, rf);
 	number_from(g, from, &seq);
-	suggest_missing_parents(g);
+	g->suggest_pending = true; /* the fixes of every missing parent were dropped */
+	if (!analyze_suggestions_deferred())
+		analyze_suggest(g);
 	problem_list_sort(&g->problems);
 }
 

@@ -18,6 +18,17 @@ void analyze_shape(struct graph *g);
  * and loose piece in G's list (suggest.c), added to those problems' fixes. */
 void suggest_missing_parents(struct graph *g);
 
+/* Suggestions show only where a problem's fixes are shown (the explorer's
+ * detail pane, problem list and picker), and making them is most of the
+ * analysis of a large history. With DEFER (the explorer sets it before
+ * loading; one-shot commands do not), analyze_graph and graph_update.c leave
+ * them out and set g->suggest_pending; analyze_suggest makes them when asked.
+ * The problems themselves, their order and counts do not depend on them. */
+void analyze_defer_suggestions(bool defer);
+bool analyze_suggestions_deferred(void);
+/* Make the suggestions left out; false when none were pending. */
+bool analyze_suggest(struct graph *g);
+
 /* The nearest common ancestor of A and B (by down_revision), or NO_NODE. */
 uint32_t graph_common_ancestor(const struct graph *g, uint32_t a, uint32_t b);
 /* The revisions on V's line since C: V and its ancestors (by down_revision) that

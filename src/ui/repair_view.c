@@ -383,6 +383,7 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 		ui_set_message(ui, true, "M merges heads: %s is not a head (e retargets it)", nd->id);
 		return;
 	}
+	edit_suggest(&ui->edit, nd->id); /* the stars are the suggestions' candidates */
 	memset(pk, 0, sizeof(*pk));
 	pk->mode = mode;
 	pk->target = v;
