@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "migtree/docstring.h"
+#include "migtree/graph_update.h"
 #include "migtree/reload.h"
 #include "migtree/source.h"
 
@@ -222,6 +223,121 @@ static int reload_files(struct source *src, struct project *old, const bool *pri
 	free(st);
 	strmap_free(&m);
 	source_files_free(&listed);
+	return rc;
+}
+
+/* FS's stamp of KEY set to ST (one entry per file however often it is read). */
+static void stamp_set(struct file_stamps *fs, const char *key, const struct file_stamp *st)
+{
+	uint32_t at;
+
+	if (strmap_get(&fs->index, key, &at))
+		fs->v[at] = *st;
+	else
+		stamp_put(fs, key, st);
+}
+
+/* Is the listing P's files' paths, in P's order? */
+static bool same_paths(const struct project *p, char **shown, size_t n)
+{
+	if (n != p->files.n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(shown[i], p->files.v[i]->path))
+			return false;
+	return true;
+}
+
+static bool same_notes(const struct strlist *a, const struct strlist *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+/* The files FROM does not take from P read again into their places, each
+ * relinked in place (graph_update.h) while that can be done, the rest of the
+ * way by one full build. */
+static void update_files(struct source *src, struct project *p, struct source_files *listed, const uint32_t *from,
+			 char **shown, const struct file_stamp *st, struct reload_stats *stats)
+{
+	bool rebuild = false;
+
+	if (!p->stamps) {
+		p->stamps = xcalloc(1, sizeof(*p->stamps));
+		strmap_init(&p->stamps->index);
+	}
+	for (size_t i = 0; i < listed->n; i++) {
+		struct revision_file *rf, *old;
+
+		if (from[i] == i)
+			continue;
+		rf = read_version(src, listed->v[i].path, shown[i]);
+		stats->reread++;
+		free(rf->real_path);
+		rf->real_path = listed->v[i].real_path;
+		listed->v[i].real_path = NULL;
+		rf->load_index = i;
+		old = rebuild ? NULL : graph_update_file(p, i, rf);
+		if (!old) {
+			rebuild = true;
+			old = p->files.v[i];
+			p->files.v[i] = rf;
+		}
+		revision_file_free(old);
+		stamp_set(p->stamps, p->files.v[i]->path, &st[i]);
+	}
+	if (rebuild) {
+		graph_free(&p->graph);
+		project_analyse(p);
+	}
+}
+
+int project_reload_in_place(const struct config_request *req, struct project *p, const bool *pristine,
+			    struct reload_stats *stats, struct mt_error *err)
+{
+	struct source *src = source_worktree();
+	struct source_files listed;
+	struct mt_config cfg = { 0 };
+	struct strmap m;
+	struct file_stamp *st;
+	uint32_t *from;
+	char **shown;
+	int rc = 0;
+
+	memset(stats, 0, sizeof(*stats));
+	if (config_load_from(src, req, &cfg, err)) {
+		config_free(&cfg);
+		return -1;
+	}
+	if (source_list_versions(src, &cfg, &listed, err)) {
+		source_files_free(&listed);
+		config_free(&cfg);
+		return -1;
+	}
+	index_old(p, pristine, &m);
+	from = xmalloc((listed.n + 1) * sizeof(*from));
+	shown = xcalloc(listed.n + 1, sizeof(*shown));
+	st = xmalloc((listed.n + 1) * sizeof(*st));
+	decide(src, p, &m, &listed, from, shown, st);
+	stats->files = listed.n;
+	if (same_files(p, from, listed.n))
+		rc = 1;
+	else if (!same_paths(p, shown, listed.n) || !same_notes(&listed.notes, &p->files.notes))
+		rc = 2;
+	else
+		update_files(src, p, &listed, from, shown, st, stats);
+	for (size_t i = 0; i < listed.n; i++)
+		free(shown[i]);
+	free(shown);
+	free(from);
+	free(st);
+	strmap_free(&m);
+	source_files_free(&listed);
+	config_free(&cfg);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -19,6 +20,7 @@
 #include "migtree/edit.h"
 #include "migtree/graph_update.h"
 #include "migtree/layout.h"
+#include "migtree/reload.h"
 
 static char root[PATH_MAX];
 static uint64_t rng;
@@ -314,6 +316,96 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 	free(dir);
 }
 
+/* File I rewritten on disk with a random down_revision (an existing id, a
+ * missing one, several, none), dated T so that its stamp surely changes. */
+static void rewrite_on_disk(int n, int i, long t)
+{
+	char *p = xasprintf("%s/versions/%03d_r%03d.py", root, i, i), down[64];
+	struct timespec ts[2] = { { t, 0 }, { t, 0 } };
+	uint32_t kind = rnd(10);
+
+	if (kind == 0)
+		snprintf(down, sizeof(down), "None");
+	else if (kind == 1)
+		snprintf(down, sizeof(down), "'gone%02u'", rnd(8));
+	else if (kind == 2 && i > 1)
+		snprintf(down, sizeof(down), "('r%03u', 'r%03u')", rnd((uint32_t)i), rnd((uint32_t)i));
+	else if (kind == 3) /* any revision: now and then a cycle */
+		snprintf(down, sizeof(down), "'r%03u'", rnd((uint32_t)n));
+	else
+		snprintf(down, sizeof(down), "'r%03u'", rnd((uint32_t)i ? (uint32_t)i : 1));
+	write_file(i, down, "");
+	assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+	free(p);
+}
+
+/* A reload after a few files changed on disk (the explorer's R and its watch)
+ * equals a fresh load of the files, whether it relinked in place or rebuilt. */
+static void run_reloads(uint64_t seed, int n_revs, int rounds)
+{
+	char tmpl[] = "/tmp/migtree-reload-random-XXXXXX";
+	struct config_request req = { 0 };
+	struct mt_error err = { 0 };
+	struct reload_stats st;
+	struct project p, q;
+	char *dir, *cmd, *inc, *full;
+	long t = 1700000000;
+
+	rng = seed;
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, root));
+	make_history(n_revs);
+	dir = xasprintf("%s/versions", root);
+	req.versions_dir = dir;
+	setenv("MIGTREE_RACY_NS", "0", 1); /* the dates set below tell changes apart */
+	analyze_defer_suggestions(seed % 2);
+	assert_int_equal(project_load(&req, &p, &err), 0);
+	for (int r = 0; r < rounds; r++) {
+		uint32_t changed = 1 + rnd(3);
+		int rc;
+
+		for (uint32_t k = 0; k < changed; k++)
+			rewrite_on_disk(n_revs, (int)rnd((uint32_t)n_revs), t += 10);
+		rc = project_reload_in_place(&req, &p, NULL, &st, &err);
+		assert_true(rc == 0 || rc == 1);
+		assert_true(st.reread <= changed);
+		analyze_suggest(&p.graph);
+		inc = state_text(&p);
+		analyze_defer_suggestions(false);
+		assert_int_equal(project_load(&req, &q, &err), 0);
+		analyze_defer_suggestions(seed % 2);
+		full = state_text(&q);
+		if (strcmp(inc, full))
+			fail_msg("after reload %d the project differs from a fresh load:\n--- reloaded\n%s--- fresh\n%s",
+				 r, inc, full);
+		free(inc);
+		free(full);
+		project_free(&q);
+	}
+	analyze_defer_suggestions(false);
+	unsetenv("MIGTREE_RACY_NS");
+	project_free(&p);
+	cmd = xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(dir);
+}
+
+static void test_random_reloads_equal_fresh_loads(void **state)
+{
+	uint64_t done, refused, done2, refused2;
+
+	(void)state;
+	graph_update_counts(&done, &refused);
+	for (uint64_t seed = 1; seed <= 4; seed++)
+		run_reloads(seed * 0x2545f4914f6cdd1dull, 40 + (int)seed * 15, 40);
+	graph_update_counts(&done2, &refused2);
+	if (getenv("DEBUG_RANDOM"))
+		fprintf(stderr, "reloads in place: %llu, rebuilt: %llu\n", (unsigned long long)(done2 - done),
+			(unsigned long long)(refused2 - refused));
+	assert_true(done2 - done > 2 * (refused2 - refused));
+}
+
 static void test_random_edits_equal_fresh_builds(void **state)
 {
 	uint64_t done, refused;
@@ -334,6 +426,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_edits_equal_fresh_builds),
+		cmocka_unit_test(test_random_reloads_equal_fresh_loads),
 	};
 
 	return cmocka_run_group_tests_name("edit_random", tests, NULL, NULL);

@@ -556,12 +556,22 @@ static void grouped(char *buf, size_t size, size_t n)
 	buf[o] = '\0';
 }
 
+/* The share of files taken as they were, in %, truncated (one file read is
+ * never shown as 100%): "99.999%". */
+static void hit_rate(char *buf, size_t size, size_t kept, size_t files)
+{
+	unsigned long long m = files ? (unsigned long long)kept * 100000 / files : 100000;
+
+	snprintf(buf, size, "%llu.%03llu%%", m / 1000, m % 1000);
+}
+
 void ui_reload(struct ui *ui, bool force)
 {
 	struct project fresh;
 	struct reload_stats st;
 	struct mt_error err = { 0 };
-	char *keep = NULL, reread[32], files[32];
+	char *keep = NULL, reread[32], files[32], cached[32];
+	bool in_place;
 	size_t pending = ui->unsaved;
 	bool *pristine;
 	int rc;
@@ -579,32 +589,42 @@ void ui_reload(struct ui *ui, bool force)
 	ui_watch_drain(ui); /* what changed until now, this reload reads */
 	/* files edited in memory are read again: their bytes are not the disk's */
 	pristine = edit_pristine(&ui->edit);
-	rc = project_reload(&ui->cli->req, &ui->project, pristine, &fresh, &st, &err);
+	keep = ui_selected_id(ui);
+	/* the same files changed in place: the project updated where it changed */
+	rc = project_reload_in_place(&ui->cli->req, &ui->project, pristine, &st, &err);
+	in_place = rc == 0;
+	if (rc == 2) /* other files: a new project, made of the old one's unchanged files */
+		rc = project_reload(&ui->cli->req, &ui->project, pristine, &fresh, &st, &err);
 	free(pristine);
 	if (rc < 0) {
 		char why[sizeof(ui->message)];
 
 		mt_error_format(&err, why, sizeof(why));
 		ui_set_message(ui, true, "reload failed: %s; still showing the old state", why);
+		free(keep);
 		return;
 	}
 	grouped(reread, sizeof(reread), st.reread);
 	grouped(files, sizeof(files), st.files);
+	hit_rate(cached, sizeof(cached), st.files - st.reread, st.files);
 	if (rc == 1) { /* nothing changed on disk: nothing to rebuild */
-		ui_set_message(ui, false, "reloaded: %s of %s files re-read, nothing changed", reread, files);
+		ui_set_message(ui, false, "reloaded: %s of %s files re-read (%s cached), nothing changed", reread,
+			       files, cached);
+		free(keep);
 		return;
 	}
-	keep = ui_selected_id(ui);
 	edit_end(&ui->edit);
-	project_free(&ui->project);
-	ui->project = fresh;
+	if (!in_place) {
+		project_free(&ui->project);
+		ui->project = fresh;
+	}
 	edit_begin(&ui->edit, &ui->project);
 	if (!ui->review) /* suggestions for published revisions, as at the start */
 		edit_set_published(&ui->edit, &ui->published);
 	ui_after_edit(ui, keep); /* rebuilt from the new project, the selection kept */
 	if (ui->watch_fd >= 0)
 		ui_watch_start(ui); /* directories may have come or gone */
-	ui_set_message(ui, false, "reloaded: %s of %s files re-read", reread, files);
+	ui_set_message(ui, false, "reloaded: %s of %s files re-read (%s cached)", reread, files, cached);
 	free(keep);
 }
 
