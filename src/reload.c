@@ -103,18 +103,44 @@ static struct revision_file *read_version(struct source *src, const char *path, 
 	return revision_file_failed(shown, 0, msg);
 }
 
-/* OLD's files that may be taken, by display path. */
-static void index_old(const struct project *old, const bool *pristine, struct strmap *m)
+/* OLD's files that may be taken, by display path: made on the first listed
+ * file that is not OLD's at the same place (usually none is). */
+struct old_files {
+	const struct project *old;
+	const bool *pristine;
+	struct strmap m;
+	bool made;
+};
+
+static bool takable(const struct old_files *of, size_t i)
 {
-	strmap_init(m);
-	for (size_t i = 0; i < old->files.n; i++)
-		if (old->files.v[i] && (!pristine || pristine[i]))
-			strmap_put(m, old->files.v[i]->path, (uint32_t)i);
+	return of->old->files.v[i] && (!of->pristine || of->pristine[i]);
+}
+
+static bool find_old(struct old_files *of, size_t at, const char *path, uint32_t *k)
+{
+	if (at < of->old->files.n && takable(of, at) && !strcmp(of->old->files.v[at]->path, path)) {
+		*k = (uint32_t)at;
+		return true;
+	}
+	if (!of->made) {
+		of->made = true;
+		for (size_t i = 0; i < of->old->files.n; i++)
+			if (takable(of, i))
+				strmap_put(&of->m, of->old->files.v[i]->path, (uint32_t)i);
+	}
+	return strmap_get(&of->m, path, k);
+}
+
+static void index_old(const struct project *old, const bool *pristine, struct old_files *of)
+{
+	*of = (struct old_files){ old, pristine, { 0 }, false };
+	strmap_init(&of->m);
 }
 
 /* Which of OLD's files each listed file is, unchanged (UINT32_MAX: none, read
  * it), and its stamp now: a stat per file, nothing read. */
-static void decide(struct source *src, const struct project *old, const struct strmap *m,
+static void decide(struct source *src, const struct project *old, struct old_files *m,
 		   const struct source_files *listed, uint32_t *from, char **shown, struct file_stamp *st)
 {
 	char cwd[MT_PATH_MAX];
@@ -133,7 +159,7 @@ static void decide(struct source *src, const struct project *old, const struct s
 			st[i] = (struct file_stamp){ .size = -1 }; /* never matches: read again next time */
 			continue;
 		}
-		if (strmap_get(m, shown[i], &k) &&
+		if (find_old(m, i, shown[i], &k) &&
 		    !reload_changed(stamp_get(old->stamps, shown[i]), old->load_ns, &st[i]))
 			from[i] = k;
 	}
@@ -193,7 +219,7 @@ static int reload_files(struct source *src, struct project *old, const bool *pri
 			struct reload_stats *stats, struct mt_error *err)
 {
 	struct source_files listed;
-	struct strmap m;
+	struct old_files m;
 	uint32_t *from;
 	char **shown;
 	struct file_stamp *st;
@@ -221,7 +247,7 @@ static int reload_files(struct source *src, struct project *old, const bool *pri
 	free(shown);
 	free(from);
 	free(st);
-	strmap_free(&m);
+	strmap_free(&m.m);
 	source_files_free(&listed);
 	return rc;
 }
@@ -302,7 +328,7 @@ int project_reload_in_place(const struct config_request *req, struct project *p,
 	struct source *src = source_worktree();
 	struct source_files listed;
 	struct mt_config cfg = { 0 };
-	struct strmap m;
+	struct old_files m;
 	struct file_stamp *st;
 	uint32_t *from;
 	char **shown;
@@ -335,7 +361,7 @@ int project_reload_in_place(const struct config_request *req, struct project *p,
 	free(shown);
 	free(from);
 	free(st);
-	strmap_free(&m);
+	strmap_free(&m.m);
 	source_files_free(&listed);
 	config_free(&cfg);
 	return rc;
