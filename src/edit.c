@@ -42,10 +42,16 @@ struct edit_snapshot {
 	uint64_t serial;      /* the step it is the other side of */
 	bool after;           /* the state after the step (else before it) */
 	size_t file;          /* the file the step rewrote */
-	struct revision_file *rf;
+	struct revision_file *rf; /* NULL: only the order is kept (below) */
 	struct graph graph;
 	struct u32vec order;
 };
+
+/* A step that graph_update.h relinked in place keeps no graph: going back is
+ * the same relink. What it would cost again is the history order, a walk of
+ * the whole history; the order of the state left is kept instead (an order
+ * snapshot: RF NULL, no graph) and given back to the relink that returns to
+ * it. */
 
 /* A file's new bytes read as scan.c reads them. */
 static struct revision_file *reparse(const char *path, const char *text, size_t len)
@@ -112,7 +118,8 @@ static void snapshot_drop(struct edit_session *s)
 {
 	if (!s->snap)
 		return;
-	graph_free(&s->snap->graph);
+	if (s->snap->rf)
+		graph_free(&s->snap->graph);
 	free(s->snap->order.v);
 	revision_file_free(s->snap->rf);
 	free(s->snap);
@@ -309,7 +316,8 @@ static bool swap_snapshot(struct edit_session *s, const struct edit_step *st, bo
 	struct graph g;
 	struct u32vec o;
 
-	if (!sn || sn->serial != st->serial || sn->after != forward || one_rewrite(s, st) != (long)sn->file)
+	if (!sn || !sn->rf || sn->serial != st->serial || sn->after != forward ||
+	    one_rewrite(s, st) != (long)sn->file)
 		return false;
 	rf = s->p->files.v[sn->file];
 	s->p->files.v[sn->file] = sn->rf;
@@ -325,8 +333,15 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 {
 	long one = one_rewrite(s, st);
 
+	struct u32vec known = { 0 }, left;
+
 	if (swap_snapshot(s, st, forward))
 		return;
+	if (s->snap && !s->snap->rf && s->snap->serial == st->serial && s->snap->after == forward &&
+	    one == (long)s->snap->file) { /* the order of the state we go back to */
+		known = s->snap->order;
+		memset(&s->snap->order, 0, sizeof(s->snap->order));
+	}
 	snapshot_drop(s);
 	if (one >= 0) {
 		const struct step_file *f = &st->f[0];
@@ -343,11 +358,20 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 		rf->load_index = old->load_index;
 		/* the revision relinked in place: no snapshot to keep, the way back
 		 * is the same update */
-		if ((old = graph_update_file(s->p, (size_t)one, rf))) {
+		left.n = s->p->order.n;
+		left.cap = left.n ? left.n : 1;
+		left.v = xmalloc(left.cap * sizeof(uint32_t));
+		memcpy(left.v, s->p->order.v, left.n * sizeof(uint32_t));
+		if ((old = graph_update_file_ordered(s->p, (size_t)one, rf, known.v ? &known : NULL))) {
 			revision_file_free(old);
 			published_fix_problems(s->published, &s->p->graph);
+			sn = xcalloc(1, sizeof(*sn));
+			*sn = (struct edit_snapshot){ st->serial, !forward, (size_t)one, NULL, { 0 }, left };
+			s->snap = sn;
 			return;
 		}
+		free(left.v);
+		free(known.v);
 		/* else keep the state being left: the way back is a swap */
 		old = s->p->files.v[one];
 		sn = xcalloc(1, sizeof(*sn));

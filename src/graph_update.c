@@ -487,6 +487,12 @@ static void relabel(struct graph *g)
 
 struct revision_file *graph_update_file(struct project *p, size_t i, struct revision_file *rf)
 {
+	return graph_update_file_ordered(p, i, rf, NULL);
+}
+
+struct revision_file *graph_update_file_ordered(struct project *p, size_t i, struct revision_file *rf,
+						struct u32vec *order)
+{
 	struct graph *g = &p->graph;
 	struct revision_file *old = p->files.v[i];
 	struct u32vec touched = { 0 };
@@ -512,8 +518,14 @@ struct revision_file *graph_update_file(struct project *p, size_t i, struct revi
 	relabel(g);
 	graph_components(g);
 	redo_problems(g, v);
-	p->order.n = 0;
-	history_order_all(g, &p->order);
+	if (order) { /* the order of these files, known: no walk */
+		free(p->order.v);
+		p->order = *order;
+		memset(order, 0, sizeof(*order));
+	} else {
+		p->order.n = 0;
+		history_order_all(g, &p->order);
+	}
 	free(touched.v);
 	return old;
 }

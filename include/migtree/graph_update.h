@@ -26,6 +26,12 @@
  * Returns the file it replaced (the caller frees it), or NULL when this change
  * needs a full build: then P is untouched and RF still the caller's. */
 struct revision_file *graph_update_file(struct project *p, size_t i, struct revision_file *rf);
+/* The same where the caller knows the history order of the result: ORDER, the
+ * order P had when its files were these last (an undo right after an edit goes
+ * back to it), taken instead of ordering again (*ORDER is left empty). Only
+ * when the update is made; else ORDER stays the caller's. */
+struct revision_file *graph_update_file_ordered(struct project *p, size_t i, struct revision_file *rf,
+						struct u32vec *order);
 
 /* How many updates were made and refused in this process: for the tests,
  * which must see the in-place path taken, not only the rebuild. */
