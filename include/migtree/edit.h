@@ -3,7 +3,9 @@
  * An edit session sits on a project: every touched file keeps the bytes it had on disk;
  * an operation rewrites only the spans of the values it changes (down_revision,
  * the docstring's Revises: and Revision ID: lines) or adds a new file, re-parses
- * the touched files and rebuilds the graph from memory (nothing is re-read). Each
+ * the touched files and brings the graph up to date from memory (nothing is
+ * re-read): one rewritten file relinks its revision in place (graph_update.h),
+ * anything else rebuilds the graph. Each
  * operation is validated first (no unknown target unless asked, never a cycle) and
  * is one step of undo/redo. No ncurses here: the CLI, the explorer and the tests
  * use it. */
