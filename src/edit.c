@@ -4,7 +4,8 @@
  * those bytes and the graph is rebuilt from memory. A step remembers each touched
  * file's bytes before and after, so undo and redo restore bytes exactly. When a
  * file's values come back to what they are on disk, its disk bytes come back too:
- * a change and its inverse leave every byte as it was. */
+ * a change and its inverse leave every byte as it was. Loaded files keep no bytes:
+ * a change reads its file again (load_text), so only edited files are in memory. */
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "migtree/newfile.h"
 #include "migtree/published.h"
 #include "migtree/quote.h"
+#include "migtree/source.h"
 
 struct step_file {
 	char *path;
@@ -213,13 +215,35 @@ void edit_suggest(struct edit_session *s, const char *about)
 		published_fix_problems(s->published, g);
 }
 
-/* Is the file at I untouched: never changed, its text still the disk's bytes? */
+/* Is the file at I untouched: never changed, its text (when it holds one) still
+ * the disk's bytes? */
 static bool untouched(const struct edit_session *s, size_t i)
 {
 	return !s->files[i].is_new && !s->files[i].disk;
 }
 
-/* The bytes the file at I had on disk (NULL for a new file). */
+/* Give the file at I its bytes (rf->text) if it does not hold them. A scan keeps
+ * no file's bytes (scan.h): the first change that splices a file reads it again,
+ * refused when it no longer reads as it did (revision_file_bytes). A file a
+ * change touched always holds its bytes, so only the files being edited have
+ * them in memory. */
+static int load_text(struct edit_session *s, size_t i, struct mt_error *err)
+{
+	struct revision_file *rf = s->p->files.v[i];
+	char *bytes;
+	size_t len;
+
+	if (rf->text)
+		return 0;
+	if (revision_file_bytes(rf, source_worktree(), &bytes, &len, err))
+		return -1;
+	rf->text = bytes;
+	rf->len = len;
+	return 0;
+}
+
+/* The bytes the file at I had on disk (NULL for a new file); an untouched file's
+ * text is loaded (load_text) before anything asks. */
 static const char *disk_bytes(const struct edit_session *s, size_t i, size_t *len)
 {
 	if (untouched(s, i)) {
@@ -230,6 +254,19 @@ static const char *disk_bytes(const struct edit_session *s, size_t i, size_t *le
 	return s->files[i].disk;
 }
 
+/* The first change of the file at I: keep the bytes it has on disk (loaded by
+ * load_text before the change was made). */
+static void touch(struct edit_session *s, size_t i)
+{
+	const struct revision_file *old = s->p->files.v[i];
+
+	if (!untouched(s, i))
+		return;
+	/* no text would be a missed load_text: "" then makes save refuse the file */
+	s->files[i].disk = xstrndup(old->text ? old->text : "", old->text ? old->len : 0);
+	s->files[i].disk_len = old->text ? old->len : 0;
+}
+
 /* Put TEXT in the file at I (re-parsed); the caller re-analyses. The disk's
  * bytes are copied the first time a file is touched. */
 static void set_text(struct edit_session *s, size_t i, const char *text, size_t len)
@@ -237,10 +274,7 @@ static void set_text(struct edit_session *s, size_t i, const char *text, size_t 
 	struct revision_file *old = s->p->files.v[i];
 	struct revision_file *rf = reparse(old->path, text, len);
 
-	if (untouched(s, i)) {
-		s->files[i].disk = xstrndup(old->text, old->len);
-		s->files[i].disk_len = old->len;
-	}
+	touch(s, i);
 	rf->real_path = old->real_path ? xstrdup(old->real_path) : NULL;
 	rf->load_index = old->load_index;
 	s->p->files.v[i] = rf;
@@ -350,10 +384,7 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 		struct revision_file *rf = reparse(old->path, forward ? f->after : f->before,
 						   forward ? f->after_len : f->before_len);
 
-		if (untouched(s, (size_t)one)) {
-			s->files[one].disk = xstrndup(old->text, old->len);
-			s->files[one].disk_len = old->len;
-		}
+		touch(s, (size_t)one);
 		rf->real_path = old->real_path ? xstrdup(old->real_path) : NULL;
 		rf->load_index = old->load_index;
 		/* the revision relinked in place: no snapshot to keep, the way back
@@ -752,6 +783,8 @@ int edit_set_down(struct edit_session *s, const char *rev, const struct strlist 
 	}
 	rf = s->p->graph.nodes[v].file;
 	idx = file_index(s, rf->path);
+	if (load_text(s, (size_t)idx, err))
+		return -1;
 	text = rewrite_down(s, (size_t)idx, parents, &len, err);
 	if (!text)
 		return -1;
@@ -849,6 +882,8 @@ int edit_set_docstring(struct edit_session *s, const char *rev, struct mt_error 
 	if (v == NO_NODE || s->p->graph.nodes[v].phantom)
 		return mt_fail(err, NULL, 0, "no revision %s", rev);
 	rf = s->p->graph.nodes[v].file;
+	if (load_text(s, (size_t)file_index(s, rf->path), err))
+		return -1;
 	text = rewrite_header(s->p->resolver, rf, &len, err);
 	if (!text)
 		return -1;

@@ -408,6 +408,8 @@ void graph_build(struct graph *g, const struct file_list *files)
 	memset(g, 0, sizeof(*g));
 	strmap_init(&g->index);
 	strmap_init(&g->labels);
+	g->cap = files->n + 16; /* one node per file, and room for a few phantoms */
+	g->nodes = xmalloc(g->cap * sizeof(*g->nodes));
 	index_revisions(g, files);
 	index_labels(g);
 	real = g->n;

@@ -278,7 +278,7 @@ static size_t op_len(const char *p, size_t avail)
 static void push_tok(struct logical_line *ll, enum tok_kind kind, size_t s, size_t e, int line)
 {
 	GROW(ll->tok, ll->cap, ll->n + 1);
-	ll->tok[ll->n++] = (struct token){ kind, s, e, line };
+	ll->tok[ll->n++] = (struct token){ kind, (uint32_t)s, (uint32_t)e, line };
 }
 
 /* Python's indentation of the physical line holding POS: a tab to the next

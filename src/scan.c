@@ -33,7 +33,7 @@ char *scan_display_path(const char *abs)
 	return xstrdup(abs);
 }
 
-static bool keep_text = true;
+static bool keep_text;
 
 void scan_keep_text(bool keep)
 {
@@ -53,6 +53,8 @@ static struct revision_file *read_one(struct source *src, const struct source_fi
 	if (rc == SOURCE_READ_OK) {
 		rf = parse_revision_file_with(shown, bytes, len, PARSE_ADOPT_TEXT);
 		docstring_complete(rf); /* reads the docstring's bytes: before they go */
+		if (!rf->needs_resolve) /* only resolve.c reads a file's other names */
+			py_module_free(&rf->module);
 		if (!keep_text) {
 			free(rf->text);
 			rf->text = NULL;

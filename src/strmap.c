@@ -1,4 +1,6 @@
-/* strmap.c - FNV-1a hashed, linearly probed, grown at 50% load. */
+/* strmap.c - FNV-1a hashed, linearly probed, grown at 50% load. Each slot keeps
+ * its key's hash: a probe compares hashes in one array and reads a key (another
+ * cache line, far away) only when they agree, and a rehash hashes nothing. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +15,7 @@ static uint64_t hash_str(const char *s)
 		h ^= (unsigned char)*s;
 		h *= 1099511628211ull;
 	}
-	return h;
+	return h ^ h >> 32; /* the table takes the low bits: fold the high ones in */
 }
 
 void strmap_init(struct strmap *m)
@@ -25,14 +27,15 @@ void strmap_free(struct strmap *m)
 {
 	free(m->keys);
 	free(m->vals);
+	free(m->hashes);
 	strmap_init(m);
 }
 
-static size_t slot_of(const struct strmap *m, const char *key)
+static size_t slot_of(const struct strmap *m, const char *key, uint32_t h)
 {
-	size_t i = (size_t)hash_str(key) & (m->cap - 1);
+	size_t i = h & (m->cap - 1);
 
-	while (m->keys[i] && strcmp(m->keys[i], key))
+	while (m->keys[i] && (m->hashes[i] != h || strcmp(m->keys[i], key)))
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
@@ -43,29 +46,37 @@ static void rehash(struct strmap *m, size_t cap)
 
 	m->keys = xcalloc(cap, sizeof(*m->keys));
 	m->vals = xcalloc(cap, sizeof(*m->vals));
+	m->hashes = xcalloc(cap, sizeof(*m->hashes));
 	m->cap = cap;
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.keys[i]) {
-			size_t s = slot_of(m, old.keys[i]);
+			size_t s = old.hashes[i] & (cap - 1);
 
+			while (m->keys[s]) /* keys are distinct: the first free slot */
+				s = (s + 1) & (cap - 1);
 			m->keys[s] = old.keys[i];
 			m->vals[s] = old.vals[i];
+			m->hashes[s] = old.hashes[i];
 		}
 	free(old.keys);
 	free(old.vals);
+	free(old.hashes);
 }
 
 bool strmap_put(struct strmap *m, const char *key, uint32_t val)
 {
 	size_t s;
 
+	uint32_t h = (uint32_t)hash_str(key);
+
 	if ((m->n + 1) * 2 > m->cap)
 		rehash(m, m->cap ? m->cap * 2 : 64);
-	s = slot_of(m, key);
+	s = slot_of(m, key, h);
 	m->vals[s] = val;
 	if (m->keys[s])
 		return false;
 	m->keys[s] = key;
+	m->hashes[s] = h;
 	m->n++;
 	return true;
 }
@@ -76,7 +87,7 @@ bool strmap_get(const struct strmap *m, const char *key, uint32_t *val)
 
 	if (!m->cap)
 		return false;
-	s = slot_of(m, key);
+	s = slot_of(m, key, (uint32_t)hash_str(key));
 	if (!m->keys[s])
 		return false;
 	if (val)
@@ -90,7 +101,7 @@ bool strmap_rekey(struct strmap *m, const char *key)
 
 	if (!m->cap)
 		return false;
-	s = slot_of(m, key);
+	s = slot_of(m, key, (uint32_t)hash_str(key));
 	if (!m->keys[s])
 		return false;
 	m->keys[s] = key;
@@ -103,7 +114,7 @@ bool strmap_del(struct strmap *m, const char *key)
 
 	if (!m->cap)
 		return false;
-	s = slot_of(m, key);
+	s = slot_of(m, key, (uint32_t)hash_str(key));
 	if (!m->keys[s])
 		return false;
 	m->keys[s] = NULL;
@@ -111,10 +122,11 @@ bool strmap_del(struct strmap *m, const char *key)
 	/* linear probing: move back every key of the run after the hole that
 	 * could no longer be found past it */
 	for (i = (s + 1) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-		home = (size_t)hash_str(m->keys[i]) & (m->cap - 1);
+		home = m->hashes[i] & (m->cap - 1);
 		if ((i > s && (home <= s || home > i)) || (i < s && home <= s && home > i)) {
 			m->keys[s] = m->keys[i];
 			m->vals[s] = m->vals[i];
+			m->hashes[s] = m->hashes[i];
 			m->keys[i] = NULL;
 			s = i;
 		}

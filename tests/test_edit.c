@@ -143,6 +143,44 @@ static void set_down(struct edit_session *s, const char *rev, const char *parent
 	free(copy);
 }
 
+static void put(const char *name, const char *text)
+{
+	char *p = path_of(name);
+	FILE *f = fopen(p, "wb");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(p);
+}
+
+/* A loaded file keeps no bytes: an edit reads it again, and refuses it when it
+ * no longer reads as it did when loaded (its spans would cut other bytes). */
+static void test_edit_reads_the_file_again(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct strlist pl = { 0 };
+	struct mt_error err = { 0 };
+
+	(void)state;
+	load(&p, &s);
+	assert_null(p.files.v[2]->text);
+	put("c.py", "\"\"\"c\n\nRevises: bbbb2222\n\"\"\"\nrevision = 'cccc3333'\ndown_revision = 'bbbb2222'\n");
+	sl_push(&pl, "dddd4444");
+	assert_int_equal(edit_set_down(&s, "cccc3333", &pl, false, &err), -1);
+	assert_non_null(strstr(err.message, "changed on disk"));
+	assert_int_equal(edit_changed(&s, NULL, 0), 0);
+	put("c.py", files[2][1]);
+	assert_int_equal(edit_set_down(&s, "cccc3333", &pl, false, &err), 0);
+	assert_non_null(strstr(p.files.v[2]->text, "'dddd4444',  # keep me"));
+	assert_int_equal(edit_undo(&s), 0);
+	assert_int_equal(edit_changed(&s, NULL, 0), 0);
+	sl_free(&pl);
+	unload(&p, &s);
+	assert_originals();
+}
+
 static void test_undo_redo_restore_bytes(void **state)
 {
 	struct project p;
@@ -151,7 +189,7 @@ static void test_undo_redo_restore_bytes(void **state)
 
 	(void)state;
 	load(&p, &s);
-	before = xstrndup(p.files.v[1]->text, p.files.v[1]->len);
+	before = slurp(p.files.v[1]->real_path, NULL); /* loaded files keep no bytes (scan.h) */
 	set_down(&s, "bbbb2222", "");             /* a base: the one-tuple becomes None */
 	assert_true(p.graph.nodes[graph_find(&p.graph, "bbbb2222")].is_base);
 	set_down(&s, "cccc3333", "bbbb2222");     /* keeps the multi-line layout */
@@ -754,6 +792,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_undo_redo_restore_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_reads_the_file_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_writes_and_keeps_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults_leave_originals, setup, teardown),

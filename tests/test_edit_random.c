@@ -21,6 +21,7 @@
 #include "migtree/graph_update.h"
 #include "migtree/layout.h"
 #include "migtree/reload.h"
+#include "migtree/source.h"
 
 static char root[PATH_MAX];
 static uint64_t rng;
@@ -79,8 +80,16 @@ static void fresh_build(const struct project *p, struct project *q)
 	memset(q, 0, sizeof(*q));
 	for (size_t i = 0; i < p->files.n; i++) {
 		const struct revision_file *rf = p->files.v[i];
-		struct revision_file *c = parse_revision_file(rf->path, rf->text, rf->len);
+		char *bytes = NULL;
+		size_t len = 0;
+		struct mt_error err = { 0 };
+		struct revision_file *c;
 
+		/* an untouched file keeps no bytes (scan.h): its disk's are the same */
+		if (!rf->text)
+			assert_int_equal(revision_file_bytes(rf, source_worktree(), &bytes, &len, &err), 0);
+		c = parse_revision_file(rf->path, rf->text ? rf->text : bytes, rf->text ? rf->len : len);
+		free(bytes);
 		docstring_complete(c);
 		c->real_path = rf->real_path ? xstrdup(rf->real_path) : NULL;
 		c->load_index = i;

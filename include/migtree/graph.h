@@ -19,8 +19,7 @@
 
 struct u32vec {
 	uint32_t *v;
-	uint32_t n;
-	size_t cap;
+	uint32_t n, cap; /* 16 bytes: a node has six */
 };
 
 void u32_push(struct u32vec *vec, uint32_t x);
@@ -68,6 +67,7 @@ struct graph {
 	 * words or entries compared), so that tests can bound the work, not the time. */
 	struct graph_work {
 		uint64_t normalize, labels, suggest;
+		uint64_t order; /* history_order(): chains walked up, heads looked at, emits */
 	} work;
 };
 

@@ -109,7 +109,8 @@ struct revision_file {
 	char *error;
 	int error_line;
 	size_t load_index; /* position in Alembic's load order */
-	struct py_module module; /* other module-level names, for references */
+	struct py_module module; /* other module-level names, for references (a scanned
+	                          * file that needs no resolving keeps none: scan.c) */
 	bool needs_resolve;      /* a value holds a reference (resolve.c fills `ids`) */
 };
 

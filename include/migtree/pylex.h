@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "migtree/error.h"
 
@@ -15,8 +16,8 @@ enum tok_kind { TOK_NAME, TOK_STRING, TOK_NUMBER, TOK_OP };
 
 struct token {
 	enum tok_kind kind;
-	size_t start, end; /* byte range in the source */
-	int line;          /* 1-based line of the first byte */
+	uint32_t start, end; /* byte range in the source (files are at most 16 MiB) */
+	int line;            /* 1-based line of the first byte */
 };
 
 /* The source encodings migtree decodes (PEP 263 coding lines): all keep ASCII

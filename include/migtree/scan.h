@@ -42,11 +42,11 @@ int scan_project_from(struct source *src, const struct mt_config *cfg, struct fi
 		      struct mt_error *err);
 void file_list_free(struct file_list *fl);
 
-/* Whether scanned files keep their bytes in `text` (the default, for now).
- * Nothing but edit.c's splicing needs them once parsed (check --require and
- * save re-read); a one-shot command that does not edit can turn this off and
- * save a third of the heap. Goes once edit.c reads bytes through
- * revision_file_bytes(). Set it before scanning, never during. */
+/* Whether scanned files keep their bytes in `text` (off by default: a third of
+ * the heap at 100,000 revisions). Nothing needs them once parsed: an edit reads
+ * its file again (edit.c, through revision_file_bytes), check --require and save
+ * re-read. `review` turns it on: it compares and merges the bytes of three trees.
+ * Set it before scanning, never during. */
 void scan_keep_text(bool keep);
 
 /* The bytes of RF, a file scan_project_from read through SRC, read again (owned,

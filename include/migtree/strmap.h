@@ -13,6 +13,7 @@
 struct strmap {
 	const char **keys;
 	uint32_t *vals;
+	uint32_t *hashes; /* each key's hash (strmap.c) */
 	size_t cap, n;
 };
 

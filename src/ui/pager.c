@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migtree/source.h"
 #include "migtree/ui.h"
 
 struct pager *ui_pager(struct ui *ui, enum view_kind kind)
@@ -122,6 +123,9 @@ void source_view_open(struct ui *ui, uint32_t node)
 {
 	const struct node *nd;
 	struct pager *pg = ui_pager(ui, VIEW_SOURCE);
+	struct mt_error err = { 0 };
+	char *bytes = NULL;
+	size_t len;
 
 	if (node == NO_NODE)
 		return;
@@ -130,8 +134,14 @@ void source_view_open(struct ui *ui, uint32_t node)
 		ui_set_message(ui, true, "%s is missing: no file to show (c creates its placeholder)", nd->id);
 		return;
 	}
+	if (!nd->file->text && /* files keep no bytes once parsed (scan.h): read again */
+	    revision_file_bytes(nd->file, source_worktree(), &bytes, &len, &err)) {
+		ui_set_message(ui, true, "%s", err.message);
+		return;
+	}
 	pg->role = NULL;
 	pager_set_text(pg, xasprintf(" source  %s  (\u2190\u2192: sideways, q: back)",
-				     nd->file->path), nd->file->text ? nd->file->text : "", true);
+				     nd->file->path), nd->file->text ? nd->file->text : bytes, true);
+	free(bytes);
 	view_open(ui, VIEW_SOURCE);
 }
