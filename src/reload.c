@@ -284,13 +284,24 @@ static bool same_notes(const struct strlist *a, const struct strlist *b)
 	return true;
 }
 
+/* Relinking one file costs a pass over the history (its order, pieces,
+ * shape): past this many changed files one full build is cheaper. A checkout,
+ * or files all written within the racy window of the load, change thousands,
+ * and relinking each of them was quadratic (minutes at 100,000). */
+#define RELINK_MAX 8
+
 /* The files FROM does not take from P read again into their places, each
  * relinked in place (graph_update.h) while that can be done, the rest of the
- * way by one full build. */
+ * way by one full build (all of it when many changed). */
 static void update_files(struct source *src, struct project *p, struct source_files *listed, const uint32_t *from,
 			 char **shown, const struct file_stamp *st, struct reload_stats *stats)
 {
-	bool rebuild = false;
+	size_t changed = 0;
+	bool rebuild;
+
+	for (size_t i = 0; i < listed->n; i++)
+		changed += from[i] != i;
+	rebuild = changed > RELINK_MAX;
 
 	if (!p->stamps) {
 		p->stamps = xcalloc(1, sizeof(*p->stamps));

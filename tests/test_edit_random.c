@@ -370,7 +370,8 @@ static void run_reloads(uint64_t seed, int n_revs, int rounds)
 	analyze_defer_suggestions(seed % 2);
 	assert_int_equal(project_load(&req, &p, &err), 0);
 	for (int r = 0; r < rounds; r++) {
-		uint32_t changed = 1 + rnd(3);
+		/* now and then a checkout's worth: more than a relink each is worth */
+		uint32_t changed = r % 10 == 9 ? 10 + rnd(5) : 1 + rnd(3);
 		int rc;
 
 		for (uint32_t k = 0; k < changed; k++)
