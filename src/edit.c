@@ -517,22 +517,35 @@ bool *edit_pristine(const struct edit_session *s)
 
 /* ---- validation ----------------------------------------------------------- */
 
-char *edit_check_parent(const struct graph *g, uint32_t rev, uint32_t p, const bool *desc, bool adding)
+/* edit_check_parent's answer where whether P descends from REV is known. */
+static char *why_not_parent(const struct graph *g, uint32_t rev, uint32_t p, bool descends, bool adding)
 {
 	if (p == rev)
 		return xstrdup("cannot be its own parent");
-	if (desc[p])
+	if (descends)
 		return xasprintf("descends from %s: a cycle", g->nodes[rev].id);
 	if (adding && u32_contains(&g->nodes[rev].down, p))
 		return xstrdup("already a parent");
 	return NULL;
 }
 
+char *edit_check_parent(const struct graph *g, uint32_t rev, uint32_t p, const bool *desc, bool adding)
+{
+	return why_not_parent(g, rev, p, desc[p], adding);
+}
+
+/* Why P cannot become a parent of REV, asking the history order rather than
+ * marking every descendant of REV (half the history for a revision in the
+ * middle: 18 ms at 100,000 for each edit). */
+static char *check_parent_in(const struct project *pr, uint32_t rev, uint32_t p, bool adding)
+{
+	return why_not_parent(&pr->graph, rev, p, p != rev && project_descends(pr, p, rev), adding);
+}
+
 char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const struct strlist *parents,
 			  bool allow_missing)
 {
 	const struct graph *g = &s->p->graph;
-	bool *desc = graph_descendants(g, rev);
 	char *why = NULL;
 
 	for (size_t i = 0; i < parents->n && !why; i++) {
@@ -548,14 +561,13 @@ char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const stru
 				why = xasprintf("no revision %s (a placeholder can be created for a missing one)",
 						parents->v[i]);
 		} else {
-			char *phrase = edit_check_parent(g, rev, p == NO_NODE ? rev : p, desc, false);
+			char *phrase = check_parent_in(s->p, rev, p == NO_NODE ? rev : p, false);
 
 			if (phrase)
 				why = xasprintf("%s %s", parents->v[i], phrase);
 			free(phrase);
 		}
 	}
-	free(desc);
 	return why;
 }
 
@@ -804,10 +816,8 @@ int edit_add_parent(struct edit_session *s, const char *rev, const char *parent,
 		return mt_fail(err, NULL, 0, "no revision %s", rev);
 	p = graph_find(&s->p->graph, parent);
 	if (p != NO_NODE && !s->p->graph.nodes[p].phantom) {
-		bool *desc = graph_descendants(&s->p->graph, v);
-		char *why = edit_check_parent(&s->p->graph, v, p, desc, true);
+		char *why = check_parent_in(s->p, v, p, true);
 
-		free(desc);
 		if (why) {
 			mt_fail(err, NULL, 0, "%s: %s of %s", parent, why, rev);
 			free(why);
@@ -937,7 +947,6 @@ int edit_create_stub(struct edit_session *s, const char *id, const char *parent,
 	uint32_t v = graph_find(g, id), p = parent ? graph_find(g, parent) : NO_NODE;
 	struct strlist down = { 0 };
 	char *dir, *msg, *why;
-	bool *desc;
 	int rc;
 
 	if (edit_check_id(id, err) || (parent && edit_check_id(parent, err)))
@@ -950,9 +959,7 @@ int edit_create_stub(struct edit_session *s, const char *id, const char *parent,
 		return mt_fail(err, NULL, 0, "'%s' cannot be a revision id (Alembic refuses @ - + : and path characters)", id);
 	if (parent && (p == NO_NODE || g->nodes[p].phantom))
 		return mt_fail(err, NULL, 0, "no revision %s to put the placeholder on", parent);
-	desc = graph_descendants(g, v);
-	why = parent ? edit_check_parent(g, v, p, desc, false) : NULL;
-	free(desc);
+	why = parent ? check_parent_in(s->p, v, p, false) : NULL;
 	if (why) {
 		mt_fail(err, NULL, 0, "%s %s", parent, why);
 		free(why);

@@ -121,6 +121,25 @@ static bool reaches(const struct graph *g, const uint32_t *pos, uint32_t q, uint
 	return hit;
 }
 
+bool project_descends(const struct project *p, uint32_t x, uint32_t v)
+{
+	uint32_t *pos;
+	bool hit;
+
+	if (x == v)
+		return true;
+	if (!(pos = order_positions(p))) { /* a cycle leaves nodes out: the whole walk */
+		bool *desc = graph_descendants(&p->graph, v);
+
+		hit = desc[x];
+		free(desc);
+		return hit;
+	}
+	hit = reaches(&p->graph, pos, x, v);
+	free(pos);
+	return hit;
+}
+
 static bool would_cycle(const struct project *p, uint32_t v, const struct revision_file *rf)
 {
 	const struct graph *g = &p->graph;

@@ -249,12 +249,24 @@ static void random_step(struct edit_session *s, char *what, size_t size)
 			if (x && !sl_contains(&parents, x))
 				sl_push(&parents, x);
 		}
+		bool cycle = false;
+		int rc;
+
+		for (size_t k = 0; k < parents.n; k++)
+			cycle = cycle || desc[graph_find(g, parents.v[k])];
 		snprintf(what, size, "set-down %s (%zu parents)", rev, parents.n);
-		if (edit_set_down(s, rev, &parents, false, &err) && getenv("DEBUG_RANDOM"))
+		rc = edit_set_down(s, rev, &parents, false, &err);
+		if (rc && getenv("DEBUG_RANDOM"))
 			fprintf(stderr, "%s: %s\n", what, err.message);
+		/* refused for a cycle exactly when a parent descends from it */
+		assert_int_equal(rc && strstr(err.message, "a cycle"), cycle);
 	} else if (op < 8) {
+		bool cycle = desc[graph_find(g, par)];
+		int rc;
+
 		snprintf(what, size, "add-parent %s %s", rev, par);
-		edit_add_parent(s, rev, par, &err);
+		rc = edit_add_parent(s, rev, par, &err);
+		assert_int_equal(rc && strstr(err.message, "a cycle"), cycle);
 	} else if (op < 9) {
 		uint32_t v = graph_find(g, rev);
 

@@ -33,6 +33,11 @@ struct revision_file *graph_update_file(struct project *p, size_t i, struct revi
 struct revision_file *graph_update_file_ordered(struct project *p, size_t i, struct revision_file *rf,
 						struct u32vec *order);
 
+/* Is X V itself or above it (V its ancestor by down_revision or depends_on):
+ * may V not take X as a parent? Walks up from X only as far as V's place in
+ * P's history order (the nodes between them), not every descendant of V. */
+bool project_descends(const struct project *p, uint32_t x, uint32_t v);
+
 /* How many updates were made and refused in this process: for the tests,
  * which must see the in-place path taken, not only the rebuild. */
 void graph_update_counts(uint64_t *done, uint64_t *refused);
