@@ -140,6 +140,17 @@ struct ui {
 	void *search_code;   /* pcre2_code * */
 	void *search_md;     /* pcre2_match_data * */
 	uint8_t *match_cache; /* node -> 0 not asked yet, MATCH_NO, MATCH_YES (this pattern, this graph) */
+	/* The "k of m" of the last search hit, counted in slices (ui.c): at 100,000
+	 * revisions a whole count is 100 ms of matching, more than a key may take. */
+	struct search_count {
+		bool pending;      /* lines left to count */
+		bool message;      /* the status message is this count's: rewrite it when done */
+		uint32_t node;     /* the hit */
+		uint32_t line;     /* the next line to count */
+		uint32_t m, at;    /* matches so far; the hit's rank among them (0: not yet) */
+		uint64_t lines_gen; /* ui->lines_gen it was counted over */
+	} count;
+	uint64_t lines_gen;  /* bumped whenever the lines or their order change */
 	char message[256];   /* one line for the status bar */
 	bool message_is_error;
 	bool repaint;        /* redraw every cell next time (a message, Ctrl-L) */
@@ -192,6 +203,9 @@ void ui_set_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool ui_node_matches(const struct ui *ui, uint32_t node);
 void ui_search_next(struct ui *ui, int dir);
+/* Go on counting the matches of the last search (a slice of the work); the
+ * message says "k of m" once done. Called between keys while count.pending. */
+void ui_search_count_slice(struct ui *ui);
 void ui_prompt_search(struct ui *ui);
 /* A line typed on the status line after LABEL, starting as INITIAL: owned, or
  * NULL when cancelled (Esc). */

@@ -26,6 +26,7 @@ static bool line_shown(const struct ui *ui, const struct display_line *dl)
 
 void ui_lines_build(struct ui *ui)
 {
+	ui->lines_gen++;
 	display_build(&ui->display, &ui->layout, ui->plain, ui->fold ? FOLD_MIN_RUN : UINT32_MAX,
 		      ui->open_at);
 	free(ui->vis);

@@ -7,6 +7,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <curses.h>
 #include <pcre2.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,6 +90,8 @@ void ui_underive(struct ui *ui)
 	free(ui->restrict_mask);
 	free(ui->match_cache);
 	ui->match_cache = NULL;
+	ui->count.pending = false; /* its node numbers are the old graph's */
+	ui->lines_gen++;
 	ui->mark = NULL;
 	ui->plain = ui->open_at = ui->restrict_mask = NULL;
 	ui->vis = NULL;
@@ -108,6 +111,7 @@ void ui_set_message(struct ui *ui, bool error, const char *fmt, ...)
 	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
 	va_end(ap);
 	ui->message_is_error = error;
+	ui->count.message = false;
 	/* whatever went wrong may have reached the terminal too (a library writing
 	 * to stderr): every message repaints the whole screen */
 	ui->repaint = true;
@@ -184,6 +188,7 @@ static bool set_search(struct ui *ui, const char *pattern)
 	pcre2_code_free(ui->search_code);
 	free(ui->match_cache);
 	ui->match_cache = NULL;
+	ui->count.pending = false;
 	free(ui->search);
 	ui->search = xstrdup(pattern);
 	ui->search_code = re;
@@ -191,25 +196,79 @@ static bool set_search(struct ui *ui, const char *pattern)
 	return true;
 }
 
-/* Matches among the lines shown, in their order, and the position of NODE's. */
-static uint32_t count_matches(const struct ui *ui, uint32_t node, uint32_t *at)
-{
-	uint32_t n = ui_line_count(ui), m = 0;
+/* ---- the "k of m" count, in slices ---- */
 
-	*at = 0;
-	for (uint32_t line = 0; line < n; line++) {
-		const struct display_line *dl = ui_line(ui, line);
+/* Work units of one slice: a node already matched costs 1, one matched now
+ * COUNT_FRESH (a regex run on its id, message and path: about a microsecond),
+ * so a slice is at most ~1 ms. Small histories are counted whole at once. */
+#define COUNT_BUDGET 32768
+#define COUNT_FRESH 32
+
+/* MIGTREE_COUNT_SLICE: a smaller slice, for the tests of a count that takes
+ * several keys on a history small enough to ship. */
+static uint64_t count_budget(void)
+{
+	const char *e = getenv("MIGTREE_COUNT_SLICE");
+
+	return e && *e ? strtoull(e, NULL, 10) : COUNT_BUDGET;
+}
+
+static void count_message(struct ui *ui)
+{
+	const struct search_count *c = &ui->count;
+
+	if (c->pending)
+		ui_set_message(ui, false, "/%s  (counting matches)", ui->search);
+	else
+		ui_set_message(ui, false, "/%s  %u of %u", ui->search, c->at, c->m);
+	ui->count.message = true;
+}
+
+/* Count on over the lines shown, in their order, until BUDGET is spent; from
+ * the start again when the lines changed under the count (fold, order,
+ * restriction). */
+static void count_some(struct ui *ui, uint64_t budget)
+{
+	struct search_count *c = &ui->count;
+	uint32_t n = ui_line_count(ui);
+
+	if (c->lines_gen != ui->lines_gen) {
+		c->line = c->m = c->at = 0;
+		c->lines_gen = ui->lines_gen;
+	}
+	for (; c->line < n && budget; c->line++) {
+		const struct display_line *dl = ui_line(ui, c->line);
 
 		for (uint32_t k = 0; k <= dl->last - dl->first; k++) {
 			uint32_t r = ui->oldest_first ? dl->last - k : dl->first + k, v = ui->layout.node[r];
+			uint64_t cost = ui->match_cache && ui->match_cache[v] ? 1 : COUNT_FRESH;
 
 			if (ui->restrict_mask && !ui->restrict_mask[v])
 				continue;
-			if (ui_node_matches(ui, v) && ++m && v == node)
-				*at = m;
+			budget -= cost < budget ? cost : budget;
+			if (ui_node_matches(ui, v) && ++c->m && v == c->node)
+				c->at = c->m;
 		}
 	}
-	return m;
+	c->pending = c->line < n;
+}
+
+void ui_search_count_slice(struct ui *ui)
+{
+	if (!ui->count.pending || !ui->search_code)
+		return;
+	count_some(ui, count_budget());
+	if (!ui->count.pending && ui->count.message)
+		count_message(ui);
+}
+
+/* The count of a new hit, NODE: as much as a slice does now, the rest between
+ * the keys that follow (the message says so until it is done). */
+static void count_start(struct ui *ui, uint32_t node)
+{
+	ui->count = (struct search_count){ true, false, node, 0, 0, 0, ui->lines_gen };
+	count_some(ui, count_budget());
+	count_message(ui);
 }
 
 void ui_search_next(struct ui *ui, int dir)
@@ -227,11 +286,10 @@ void ui_search_next(struct ui *ui, int dir)
 
 		for (uint32_t r = dl->first; r <= dl->last; r++)
 			if (ui_node_matches(ui, ui->layout.node[r])) {
-				uint32_t at, of = count_matches(ui, ui->layout.node[r], &at);
+				uint32_t v = ui->layout.node[r];
 
-				ui_select_node(ui, ui->layout.node[r]);
-				ui_set_message(ui, false, "/%s  %u of %u%s", ui->search, at, of,
-					       (dir > 0 ? line < ui->sel : line > ui->sel) ? "" : "");
+				ui_select_node(ui, v);
+				count_start(ui, v);
 				return;
 			}
 	}
@@ -730,6 +788,7 @@ static void handle_key_now(struct ui *ui, int key)
 	if (key == KEY_RESIZE || key == ERR)
 		return;
 	ui->message[0] = '\0';
+	ui->count.message = false; /* a count done later says nothing: its message is gone */
 	for (int i = 0; i < 3 && ops->keymaps[i] != KEYMAP_COUNT && !req; i++)
 		req = keymap_request(ops->keymaps[i], key);
 	if (req == REQ_NONE && !ops->text_input) {
@@ -755,6 +814,17 @@ uint32_t ui_current_node(const struct ui *ui)
 		return NO_NODE;
 	}
 	return ui_line_count(ui) ? ui_line_node(ui, ui->sel) : NO_NODE;
+}
+
+/* The search count goes on while no key is waiting, then shows. */
+static void count_while_idle(struct ui *ui)
+{
+	struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
+
+	while (ui->count.pending && poll(&in, 1, 0) == 0)
+		ui_search_count_slice(ui);
+	if (!ui->count.pending)
+		draw(ui);
 }
 
 /* ---- set-up ------------------------------------------------------------- */
@@ -817,10 +887,15 @@ static int ui_loop(struct ui *ui)
 		int key;
 
 		draw(ui);
+		if (ui->count.pending && !ui->headless)
+			count_while_idle(ui);
 		key = ui_read_key(ui);
 		if (key == -2)
 			break;
 		handle_key(ui, key);
+		/* scripted keys never wait: a slice after each, the same every run */
+		if (ui->headless)
+			ui_search_count_slice(ui);
 	}
 	if (ui->headless) {
 		draw(ui);
