@@ -243,16 +243,43 @@ void picker_close(struct ui *ui)
 		view_close(ui);
 }
 
-static bool passes(const struct ui *ui, uint32_t v, const char *filter)
+static unsigned char ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* Does S hold NEEDLE (LEN bytes, ASCII letters lowered), ignoring ASCII case
+ * as strcasestr does in the C locale? glibc's strcasestr lowers every byte
+ * through the locale: 60 ms for one character over 100,000 candidates; here
+ * a byte that is not the needle's first is passed over with two compares. */
+static bool holds_ci(const char *s, const char *needle, size_t len)
+{
+	unsigned char lo = (unsigned char)needle[0], up = lo >= 'a' && lo <= 'z' ? (unsigned char)(lo - 32) : lo;
+
+	for (const unsigned char *h = (const unsigned char *)s; *h; h++) {
+		size_t k = 1;
+
+		if (*h != lo && *h != up)
+			continue;
+		while (k < len && h[k] && ascii_lower(h[k]) == (unsigned char)needle[k])
+			k++;
+		if (k == len)
+			return true;
+	}
+	return false;
+}
+
+/* NEEDLE: the filter, lowered. */
+static bool passes(const struct ui *ui, uint32_t v, const char *needle, size_t len)
 {
 	const struct node *nd;
 
-	if (!*filter)
+	if (!len)
 		return true;
 	if (v == NO_NODE)
-		return strcasestr("none", filter) != NULL;
+		return holds_ci("none", needle, len);
 	nd = &ui->project.graph.nodes[v];
-	return strcasestr(nd->id, filter) || (!nd->phantom && strcasestr(nd->file->message, filter));
+	return holds_ci(nd->id, needle, len) || (!nd->phantom && holds_ci(nd->file->message, needle, len));
 }
 
 /* The candidates of FROM (indexes into cand; NULL: all of them) that pass the
@@ -260,7 +287,11 @@ static bool passes(const struct ui *ui, uint32_t v, const char *filter)
 static void filter_from(struct ui *ui, const uint32_t *from, uint32_t n_from)
 {
 	struct picker *pk = &ui->picker;
+	char needle[sizeof(pk->filter)];
+	size_t n_len = strlen(pk->filter);
 
+	for (size_t k = 0; k <= n_len; k++)
+		needle[k] = (char)ascii_lower((unsigned char)pk->filter[k]);
 	pk->shown = xmalloc((n_from ? n_from : 1) * sizeof(uint32_t));
 	pk->n_shown = 0;
 	pk->id_w = 8;
@@ -268,7 +299,7 @@ static void filter_from(struct ui *ui, const uint32_t *from, uint32_t n_from)
 		uint32_t i = from ? from[k] : k, c = pk->cand[i];
 		int len;
 
-		if (!passes(ui, c, pk->filter))
+		if (!passes(ui, c, needle, n_len))
 			continue;
 		pk->shown[pk->n_shown++] = i;
 		len = c == NO_NODE ? 0 : (int)strlen(ui->project.graph.nodes[c].id);
