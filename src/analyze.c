@@ -76,95 +76,9 @@ static bool *mark_ancestors(const struct graph *g, uint32_t a)
 	return mark;
 }
 
-/* The ancestors of a node A, found as far as asked: walking down from A in
- * the order of history positions (children first: a parent's position is
- * greater than its child's), every ancestor at a position up to P is marked
- * once no node at P or below waits in the heap. So asking about the nodes
- * near A costs what lies between, not the whole history below A (a head's
- * ancestors are most of it: 20 ms per edit at 100,000). */
-struct lazy_ancestors {
-	const struct graph *g;
-	const uint32_t *pos;
-	bool *mark;
-	uint64_t *heap; /* position << 32 | node, a min-heap */
-	uint32_t n;
-	size_t cap;
-};
-
-static void heap_push(struct lazy_ancestors *la, uint64_t key)
-{
-	uint32_t i = la->n;
-
-	GROW(la->heap, la->cap, la->n + 1);
-	la->heap[la->n++] = key;
-	for (; i && la->heap[(i - 1) / 2] > la->heap[i]; i = (i - 1) / 2) {
-		uint64_t t = la->heap[i];
-
-		la->heap[i] = la->heap[(i - 1) / 2];
-		la->heap[(i - 1) / 2] = t;
-	}
-}
-
-static uint64_t heap_pop(struct lazy_ancestors *la)
-{
-	uint64_t top = la->heap[0];
-	uint32_t i = 0;
-
-	la->heap[0] = la->heap[--la->n];
-	for (;;) {
-		uint32_t l = 2 * i + 1, r = l + 1, m = i;
-		uint64_t t;
-
-		if (l < la->n && la->heap[l] < la->heap[m])
-			m = l;
-		if (r < la->n && la->heap[r] < la->heap[m])
-			m = r;
-		if (m == i)
-			break;
-		t = la->heap[i];
-		la->heap[i] = la->heap[m];
-		la->heap[m] = t;
-		i = m;
-	}
-	return top;
-}
-
-static void lazy_mark(struct lazy_ancestors *la, uint32_t v)
-{
-	if (!la->mark[v]) {
-		la->mark[v] = true;
-		heap_push(la, (uint64_t)la->pos[v] << 32 | v);
-	}
-}
-
-static void lazy_init(struct lazy_ancestors *la, const struct graph *g, const uint32_t *pos, uint32_t a)
-{
-	*la = (struct lazy_ancestors){ g, pos, xcalloc(g->n ? g->n : 1, sizeof(bool)), NULL, 0, 0 };
-	lazy_mark(la, a);
-}
-
-static bool lazy_is_ancestor(struct lazy_ancestors *la, uint32_t x)
-{
-	while (la->n && la->heap[0] >> 32 <= la->pos[x]) {
-		const struct node *nd = &la->g->nodes[(uint32_t)heap_pop(la)];
-
-		for (uint32_t k = 0, w; (w = up_edge(nd, k)) != NO_NODE; k++)
-			lazy_mark(la, w);
-	}
-	return la->mark[x];
-}
-
-static void lazy_free(struct lazy_ancestors *la)
-{
-	free(la->mark);
-	free(la->heap);
-}
-
-/* Breadth-first down from B to the first node of MARK (or, without MARK, of
- * LA's ancestors): the nearest common ancestor on B's side. SEEN is scratch
- * of g->n entries, cleared on return. */
-static uint32_t first_marked_below_of(const struct graph *g, const bool *mark, struct lazy_ancestors *la,
-				      uint32_t b, bool *seen)
+/* Breadth-first down from B to the first node of MARK: the nearest common
+ * ancestor on B's side. SEEN is scratch of g->n entries, cleared on return. */
+static uint32_t first_marked_below(const struct graph *g, const bool *mark, uint32_t b, bool *seen)
 {
 	struct u32vec q = { 0 };
 	uint32_t found = NO_NODE;
@@ -174,7 +88,7 @@ static uint32_t first_marked_below_of(const struct graph *g, const bool *mark, s
 	for (uint32_t h = 0; h < q.n && found == NO_NODE; h++) {
 		const struct node *nd = &g->nodes[q.v[h]];
 
-		if (!nd->phantom && (mark ? mark[q.v[h]] : lazy_is_ancestor(la, q.v[h]))) {
+		if (mark[q.v[h]] && !nd->phantom) {
 			found = q.v[h];
 			break;
 		}
@@ -188,11 +102,6 @@ static uint32_t first_marked_below_of(const struct graph *g, const bool *mark, s
 		seen[q.v[h]] = false;
 	free(q.v);
 	return found;
-}
-
-static uint32_t first_marked_below(const struct graph *g, const bool *mark, uint32_t b, bool *seen)
-{
-	return first_marked_below_of(g, mark, NULL, b, seen);
 }
 
 uint32_t graph_common_ancestor(const struct graph *g, uint32_t a, uint32_t b)
@@ -354,7 +263,7 @@ static bool *floating_pieces(const struct graph *g)
 	return floats;
 }
 
-static void warn_heads(struct graph *g, uint32_t main_comp, const uint32_t *pos)
+static void warn_heads(struct graph *g, uint32_t main_comp)
 {
 	uint32_t h = g->heads.n, *group = group_heads(g);
 	bool *floats = floating_pieces(g);
@@ -372,7 +281,6 @@ static void warn_heads(struct graph *g, uint32_t main_comp, const uint32_t *pos)
 	for (uint32_t i = 0; i < h; i++) {
 		struct u32vec members = { slot + start[i], start[i + 1] - start[i], 0 };
 		uint32_t primary, floating = 0;
-		struct lazy_ancestors la;
 		bool *mark;
 
 		for (uint32_t k = 0; k < members.n; k++) /* each may join another head */
@@ -380,23 +288,12 @@ static void warn_heads(struct graph *g, uint32_t main_comp, const uint32_t *pos)
 		if (members.n < 2 + floating)
 			continue;
 		primary = primary_head(g, &members, main_comp);
-		/* the primary's ancestors once (as far as asked, when the history
-		 * order is known); each other head walks down only to meet them, and
-		 * one in another piece (joined by no edge) never does */
-		mark = pos ? NULL : mark_ancestors(g, primary);
-		if (pos)
-			lazy_init(&la, g, pos, primary);
-		for (uint32_t k = 0; k < members.n; k++) {
-			uint32_t x = members.v[k];
-
-			if (x != primary)
-				report_head(g, x, primary, members.n,
-					    g->nodes[x].component != g->nodes[primary].component
-						    ? NO_NODE
-						    : first_marked_below_of(g, mark, &la, x, seen));
-		}
-		if (pos)
-			lazy_free(&la);
+		/* the primary's ancestors once; each other head walks down only to meet them */
+		mark = mark_ancestors(g, primary);
+		for (uint32_t k = 0; k < members.n; k++)
+			if (members.v[k] != primary)
+				report_head(g, members.v[k], primary, members.n,
+					    first_marked_below(g, mark, members.v[k], seen));
 		free(mark);
 	}
 	free(floats);
@@ -528,24 +425,13 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 	loose_parts_free(&lp);
 }
 
-void analyze_shape_ordered(struct graph *g, const struct u32vec *order)
-{
-	uint32_t main_comp = graph_main_component(g), *pos = NULL;
-
-	if (order && order->n == g->n) { /* else a cycle left nodes out */
-		pos = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
-		for (uint32_t k = 0; k < order->n; k++)
-			pos[order->v[k]] = k;
-	}
-	warn_heads(g, main_comp, pos);
-	warn_bases(g);
-	warn_components(g, main_comp);
-	free(pos);
-}
-
 void analyze_shape(struct graph *g)
 {
-	analyze_shape_ordered(g, NULL);
+	uint32_t main_comp = graph_main_component(g);
+
+	warn_heads(g, main_comp);
+	warn_bases(g);
+	warn_components(g, main_comp);
 }
 
 static bool defer_suggestions;
@@ -571,12 +457,7 @@ bool analyze_suggest(struct graph *g)
 
 void analyze_graph(struct graph *g)
 {
-	analyze_graph_ordered(g, NULL);
-}
-
-void analyze_graph_ordered(struct graph *g, const struct u32vec *order)
-{
-	analyze_shape_ordered(g, order);
+	analyze_shape(g);
 	docstring_check(g);
 	g->suggest_pending = true;
 	if (!defer_suggestions)

@@ -446,7 +446,7 @@ static void number_from(struct graph *g, size_t from, size_t *seq)
 		g->problems.v[k].seq = ++*seq;
 }
 
-static void redo_problems(struct graph *g, uint32_t v, const struct u32vec *order)
+static void redo_problems(struct graph *g, uint32_t v)
 {
 	const struct node *nd = &g->nodes[v];
 	const struct revision_file *rf = nd->file;
@@ -457,7 +457,7 @@ static void redo_problems(struct graph *g, uint32_t v, const struct u32vec *orde
 			graph_report_missing_down(g, rf, g->nodes[nd->down.v[k]].id);
 	number_from(g, from, &seq);
 	from = g->problems.n;
-	analyze_shape_ordered(g, order);
+	analyze_shape(g);
 	number_from(g, from, &seq);
 	from = g->problems.n;
 	docstring_check_file(g, rf);
@@ -536,6 +536,7 @@ struct revision_file *graph_update_file_ordered(struct project *p, size_t i, str
 	renormalize(g, v);
 	relabel(g);
 	graph_components(g);
+	redo_problems(g, v);
 	if (order) { /* the order of these files, known: no walk */
 		free(p->order.v);
 		p->order = *order;
@@ -544,7 +545,6 @@ struct revision_file *graph_update_file_ordered(struct project *p, size_t i, str
 		p->order.n = 0;
 		history_order_all(g, &p->order);
 	}
-	redo_problems(g, v, &p->order);
 	free(touched.v);
 	return old;
 }

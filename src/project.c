@@ -16,9 +16,9 @@ void project_analyse(struct project *p)
 	for (size_t i = 0; i < p->files.n; i++)
 		resolve_file(p->resolver, p->files.v[i]);
 	graph_build(&p->graph, &p->files);
+	analyze_graph(&p->graph);
 	p->order.n = 0;
-	history_order_all(&p->graph, &p->order); /* first: the analysis walks less with it */
-	analyze_graph_ordered(&p->graph, &p->order);
+	history_order_all(&p->graph, &p->order);
 }
 
 static int load_from(struct source *fs, const struct config_request *req, struct project *p,

@@ -75,8 +75,6 @@ static void make_history(int n)
 }
 
 /* The same bytes built from nothing: what a fresh load of them gives. */
-static unsigned n_fresh;
-
 static void fresh_build(const struct project *p, struct project *q)
 {
 	memset(q, 0, sizeof(*q));
@@ -99,12 +97,6 @@ static void fresh_build(const struct project *p, struct project *q)
 		q->files.v[q->files.n++] = c;
 	}
 	project_analyse(q);
-	if (n_fresh++ % 2) { /* every other time without the history order, as the
-			     * analysis once was: the same problems either way */
-		graph_free(&q->graph);
-		graph_build(&q->graph, &q->files);
-		analyze_graph(&q->graph);
-	}
 }
 
 static void ids(struct strbuf *sb, const char *what, const struct graph *g, const struct u32vec *v)

@@ -10,15 +10,10 @@
 #include "migtree/graph.h"
 
 void analyze_graph(struct graph *g);
-/* The same with G's history order (history_order_all), when it is known: the
- * common ancestors of heads are then found walking only as far as they are,
- * not through every ancestor (the result is the same). */
-void analyze_graph_ordered(struct graph *g, const struct u32vec *order);
 /* The warnings about the history's shape alone, appended: several heads on a
  * branch, several bases, pieces not connected to the main one. What
  * analyze_graph does first; graph_update.c makes them again after a relink. */
 void analyze_shape(struct graph *g);
-void analyze_shape_ordered(struct graph *g, const struct u32vec *order);
 /* Ranked candidates and ways out for every missing parent, missing dependency
  * and loose piece in G's list (suggest.c), added to those problems' fixes. */
 void suggest_missing_parents(struct graph *g);
