@@ -288,12 +288,19 @@ static void warn_heads(struct graph *g, uint32_t main_comp)
 		if (members.n < 2 + floating)
 			continue;
 		primary = primary_head(g, &members, main_comp);
-		/* the primary's ancestors once; each other head walks down only to meet them */
+		/* the primary's ancestors once; each other head walks down only to
+		 * meet them, and one in another piece (joined by no edge) never does:
+		 * it would walk its whole piece to find nothing */
 		mark = mark_ancestors(g, primary);
-		for (uint32_t k = 0; k < members.n; k++)
-			if (members.v[k] != primary)
-				report_head(g, members.v[k], primary, members.n,
-					    first_marked_below(g, mark, members.v[k], seen));
+		for (uint32_t k = 0; k < members.n; k++) {
+			uint32_t x = members.v[k];
+
+			if (x != primary)
+				report_head(g, x, primary, members.n,
+					    g->nodes[x].component != g->nodes[primary].component
+						    ? NO_NODE
+						    : first_marked_below(g, mark, x, seen));
+		}
 		free(mark);
 	}
 	free(floats);
