@@ -504,13 +504,57 @@ static void relabel(struct graph *g)
 	graph_inherit_labels(g);
 }
 
-struct revision_file *graph_update_file(struct project *p, size_t i, struct revision_file *rf)
+void graph_known_take(struct graph_known *k, const struct project *p)
 {
-	return graph_update_file_ordered(p, i, rf, NULL);
+	const struct graph *g = &p->graph;
+
+	memset(k, 0, sizeof(*k));
+	k->order.n = p->order.n;
+	k->order.cap = p->order.n ? p->order.n : 1;
+	k->order.v = xmalloc(k->order.cap * sizeof(uint32_t));
+	memcpy(k->order.v, p->order.v, p->order.n * sizeof(uint32_t));
+	problem_list_copy(&k->problems, &g->problems);
+	k->n_nodes = g->n;
+	k->n_components = g->n_components;
+	k->component = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++)
+		k->component[i] = g->nodes[i].component;
+	k->suggest_pending = g->suggest_pending;
 }
 
-struct revision_file *graph_update_file_ordered(struct project *p, size_t i, struct revision_file *rf,
-						struct u32vec *order)
+void graph_known_free(struct graph_known *k)
+{
+	if (!k)
+		return;
+	free(k->order.v);
+	problem_list_free(&k->problems);
+	free(k->component);
+	memset(k, 0, sizeof(*k));
+}
+
+/* The known state's pieces, problems and order moved into P (its node count
+ * checked: the same files make the same nodes). */
+static bool take_known(struct project *p, struct graph_known *k)
+{
+	struct graph *g = &p->graph;
+
+	if (k->n_nodes != g->n || k->order.n > g->n)
+		return false;
+	for (uint32_t i = 0; i < g->n; i++)
+		g->nodes[i].component = k->component[i];
+	g->n_components = k->n_components;
+	problem_list_free(&g->problems);
+	g->problems = k->problems;
+	g->suggest_pending = k->suggest_pending;
+	free(p->order.v);
+	p->order = k->order;
+	memset(&k->problems, 0, sizeof(k->problems));
+	memset(&k->order, 0, sizeof(k->order));
+	graph_known_free(k);
+	return true;
+}
+
+static struct revision_file *update(struct project *p, size_t i, struct revision_file *rf, struct graph_known *known)
 {
 	struct graph *g = &p->graph;
 	struct revision_file *old = p->files.v[i];
@@ -519,7 +563,8 @@ struct revision_file *graph_update_file_ordered(struct project *p, size_t i, str
 
 	if (p->resolver)
 		resolve_file(p->resolver, rf);
-	if (!updatable(g, old, rf, &v) || would_cycle(p, v, rf)) {
+	/* a known state had no cycle: no need to look for one */
+	if (!updatable(g, old, rf, &v) || (!known && would_cycle(p, v, rf))) {
 		n_refused++;
 		return NULL;
 	}
@@ -535,16 +580,23 @@ struct revision_file *graph_update_file_ordered(struct project *p, size_t i, str
 	order_phantoms(g);
 	renormalize(g, v);
 	relabel(g);
+	free(touched.v);
+	if (known && take_known(p, known))
+		return old;
 	graph_components(g);
 	redo_problems(g, v);
-	if (order) { /* the order of these files, known: no walk */
-		free(p->order.v);
-		p->order = *order;
-		memset(order, 0, sizeof(*order));
-	} else {
-		p->order.n = 0;
-		history_order_all(g, &p->order);
-	}
-	free(touched.v);
+	p->order.n = 0;
+	history_order_all(g, &p->order);
 	return old;
+}
+
+struct revision_file *graph_update_file(struct project *p, size_t i, struct revision_file *rf)
+{
+	return update(p, i, rf, NULL);
+}
+
+struct revision_file *graph_update_file_known(struct project *p, size_t i, struct revision_file *rf,
+					      struct graph_known *known)
+{
+	return update(p, i, rf, known);
 }

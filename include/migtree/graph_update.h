@@ -26,12 +26,29 @@
  * Returns the file it replaced (the caller frees it), or NULL when this change
  * needs a full build: then P is untouched and RF still the caller's. */
 struct revision_file *graph_update_file(struct project *p, size_t i, struct revision_file *rf);
-/* The same where the caller knows the history order of the result: ORDER, the
- * order P had when its files were these last (an undo right after an edit goes
- * back to it), taken instead of ordering again (*ORDER is left empty). Only
- * when the update is made; else ORDER stays the caller's. */
-struct revision_file *graph_update_file_ordered(struct project *p, size_t i, struct revision_file *rf,
-						struct u32vec *order);
+/* What a state of a project was, kept to go back to it: an undo right after
+ * an edit (or a redo right after an undo) returns to the state the step left,
+ * and what the global passes made of it (history order, pieces, problems) is
+ * taken back instead of made again. */
+struct graph_known {
+	struct u32vec order;
+	struct problem_list problems;
+	uint32_t *component;  /* per node */
+	uint32_t n_nodes, n_components;
+	bool suggest_pending;
+};
+
+/* K (uninitialised) becomes a copy of what P is now. */
+void graph_known_take(struct graph_known *k, const struct project *p);
+void graph_known_free(struct graph_known *k);
+
+/* graph_update_file where the caller knows the result: KNOWN, taken by
+ * graph_known_take when P's files were these last (and the update from that
+ * state was made in place: it had no cycle). Its parts are moved into P and
+ * *KNOWN is left empty when the update is made and the node count agrees;
+ * else KNOWN stays the caller's to free. */
+struct revision_file *graph_update_file_known(struct project *p, size_t i, struct revision_file *rf,
+					      struct graph_known *known);
 
 /* Is X V itself or above it (V its ancestor by down_revision or depends_on):
  * may V not take X as a parent? Walks up from X only as far as V's place in

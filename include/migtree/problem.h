@@ -66,6 +66,8 @@ void problem_drop_fix(struct problem *p, size_t i);
 /* Errors first, then warnings; each by file load order, then line. */
 void problem_list_sort(struct problem_list *pl);
 void problem_list_free(struct problem_list *pl);
+/* DST (uninitialised) becomes a deep copy of SRC. */
+void problem_list_copy(struct problem_list *dst, const struct problem_list *src);
 size_t problem_count(const struct problem_list *pl, enum severity sev);
 size_t problem_count_kind(const struct problem_list *pl, enum problem_kind kind);
 
