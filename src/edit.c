@@ -42,6 +42,7 @@ struct edit_step {
  * rewrote is the snapshot's own). Any other change drops it. */
 struct edit_snapshot {
 	uint64_t serial;      /* the step it is the other side of */
+	uint64_t state;       /* the name (edit_session.state) of the state it holds */
 	bool after;           /* the state after the step (else before it) */
 	size_t file;          /* the file the step rewrote */
 	struct revision_file *rf; /* NULL: only what the passes made is kept (below) */
@@ -100,10 +101,14 @@ static int check_ids(const struct strlist *list, struct mt_error *err)
 	return 0;
 }
 
+/* The next name of a state (edit_session.state): never one given before. */
+static uint64_t next_state = 1;
+
 void edit_begin(struct edit_session *s, struct project *p)
 {
 	memset(s, 0, sizeof(*s));
 	s->p = p;
+	s->state = next_state++;
 	GROW(s->files, s->cap_files, p->files.n + 1);
 	for (size_t i = 0; i < p->files.n; i++) {
 		struct revision_file *rf = p->files.v[i];
@@ -351,6 +356,7 @@ static bool swap_snapshot(struct edit_session *s, const struct edit_step *st, bo
 	struct revision_file *rf;
 	struct graph g;
 	struct u32vec o;
+	uint64_t state;
 
 	if (!sn || !sn->rf || sn->serial != st->serial || sn->after != forward ||
 	    one_rewrite(s, st) != (long)sn->file)
@@ -360,6 +366,7 @@ static bool swap_snapshot(struct edit_session *s, const struct edit_step *st, bo
 	sn->rf = rf;
 	g = s->p->graph, s->p->graph = sn->graph, sn->graph = g;
 	o = s->p->order, s->p->order = sn->order, sn->order = o;
+	state = s->state, s->state = sn->state, sn->state = state;
 	sn->after = !forward;
 	return true;
 }
@@ -370,14 +377,17 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 	long one = one_rewrite(s, st);
 	struct graph_known known = { 0 }, left;
 	bool have_known = false;
+	uint64_t leaving = s->state;
 
 	if (swap_snapshot(s, st, forward))
 		return;
+	s->state = next_state++;
 	if (s->snap && !s->snap->rf && s->snap->serial == st->serial && s->snap->after == forward &&
 	    one == (long)s->snap->file) { /* what the state we go back to was */
 		known = s->snap->known;
 		memset(&s->snap->known, 0, sizeof(s->snap->known));
 		have_known = true;
+		s->state = s->snap->state;
 	}
 	snapshot_drop(s);
 	if (one >= 0) {
@@ -399,6 +409,7 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 			published_fix_problems(s->published, &s->p->graph);
 			sn = xcalloc(1, sizeof(*sn));
 			sn->serial = st->serial;
+			sn->state = leaving;
 			sn->after = !forward;
 			sn->file = (size_t)one;
 			sn->known = left;
@@ -411,6 +422,7 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 		old = s->p->files.v[one];
 		sn = xcalloc(1, sizeof(*sn));
 		sn->serial = st->serial;
+		sn->state = leaving;
 		sn->after = !forward;
 		sn->file = (size_t)one;
 		sn->rf = old;

@@ -179,6 +179,38 @@ static char *state_text(const struct project *p)
 
 /* With suggestions deferred (as in the explorer) they are made here, as the
  * explorer makes them before showing a fix; a fresh build makes them at once. */
+/* Each state name (edit_session.state) seen, and the state it named: a name
+ * given again must name the same state (the explorer takes back what it
+ * derived from a state by its name). */
+static struct named {
+	uint64_t state;
+	char *text;
+} *named;
+static size_t n_named, cap_named, n_named_again;
+
+static void assert_name_kept(uint64_t state, const char *text, const char *after)
+{
+	for (size_t k = 0; k < n_named; k++)
+		if (named[k].state == state) {
+			if (strcmp(named[k].text, text))
+				fail_msg("after %s state %llu is not the state it named before:\n--- now\n%s--- then\n%s",
+					 after, (unsigned long long)state, text, named[k].text);
+			n_named_again++;
+			return;
+		}
+	GROW(named, cap_named, n_named + 1);
+	named[n_named++] = (struct named){ state, xstrdup(text) };
+}
+
+static void forget_names(void)
+{
+	for (size_t k = 0; k < n_named; k++)
+		free(named[k].text);
+	free(named);
+	named = NULL;
+	n_named = cap_named = 0;
+}
+
 static void assert_same_as_fresh(struct edit_session *s, const char *after)
 {
 	struct project q;
@@ -187,6 +219,7 @@ static void assert_same_as_fresh(struct edit_session *s, const char *after)
 
 	edit_suggest(s, NULL);
 	inc = state_text(s->p);
+	assert_name_kept(s->state, inc, after);
 	analyze_defer_suggestions(false);
 	fresh_build(s->p, &q);
 	analyze_defer_suggestions(defer);
@@ -330,6 +363,7 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 	}
 	assert_int_equal(edit_changed(&s, NULL, 0), 0);
 	edit_end(&s);
+	forget_names();
 	project_free(&p);
 	cmd = xasprintf("rm -rf '%s'", root);
 	assert_int_equal(system(cmd), 0);
@@ -442,6 +476,7 @@ static void test_random_edits_equal_fresh_builds(void **state)
 		fprintf(stderr, "in place: %llu, rebuilt: %llu\n", (unsigned long long)done,
 			(unsigned long long)refused);
 	assert_true(done > 2 * refused);
+	assert_true(n_named_again > 10); /* undo and redo went back to named states */
 }
 
 int main(void)

@@ -40,6 +40,10 @@ struct edit_session {
 	size_t n_undo, cap_undo, n_redo, cap_redo;
 	const struct published *published; /* borrowed, or NULL: see edit_set_published */
 	struct edit_snapshot *snap; /* the state on the other side of the last step (edit.c) */
+	/* Names the state the files are in, unique in the process: an undo right
+	 * after an edit gets back the name the state had before it, so a front
+	 * end may keep what it derived from a state and take it back. */
+	uint64_t state;
 };
 
 /* Refuse an id no repair may write: empty or blank (an unset shell variable:
