@@ -151,6 +151,19 @@ struct ui {
 		uint64_t lines_gen; /* ui->lines_gen it was counted over */
 	} count;
 	uint64_t lines_gen;  /* bumped whenever the lines or their order change */
+	/* What was derived from the graph (layout, marks, foldable rows, id
+	 * column) is a function of the state of the files: derived_state names
+	 * the state it was made from (edit_session.state), and the graph-derived
+	 * part of the state before the last change is kept, so that an undo
+	 * right after an edit takes it back instead of laying out 100,000 rows. */
+	uint64_t derived_state;
+	struct ui_kept {
+		uint64_t state;  /* 0: nothing kept */
+		struct layout layout;
+		uint8_t *mark;
+		bool *plain;
+		int id_w;
+	} kept;
 	char message[256];   /* one line for the status bar */
 	bool message_is_error;
 	bool repaint;        /* redraw every cell next time (a message, Ctrl-L) */
@@ -279,6 +292,11 @@ void confirm_clear(struct ui *ui);
 /* Layout, marks and folds from the project, and their release (ui.c). */
 void ui_derive(struct ui *ui);
 void ui_underive(struct ui *ui);
+/* The same after a change of the project: what was derived from the state
+ * left is kept, and taken back if the project is in the kept state again. */
+void ui_rederive(struct ui *ui);
+/* Release what ui_rederive keeps. */
+void ui_kept_free(struct ui *ui);
 /* Re-read the project from disk (FORCE: even with unsaved changes). */
 void ui_reload(struct ui *ui, bool force);
 /* After an edit: layout and marks again, the selection kept on NODE_ID. */

@@ -17,7 +17,7 @@
 static void opened_runs(const struct ui *ui, struct strlist *ids)
 {
 	for (uint32_t r = 0; r < ui->layout.n_rows; r++)
-		if (ui->open_at[r])
+		if (ui->open_at[r] && ui->layout.node[r] < ui->project.graph.n) /* a phantom may be gone */
 			sl_push(ids, ui->project.graph.nodes[ui->layout.node[r]].id);
 }
 
@@ -53,8 +53,7 @@ void ui_after_edit(struct ui *ui, const char *node_id)
 	struct strlist opened = { 0 };
 
 	opened_runs(ui, &opened);
-	ui_underive(ui);
-	ui_derive(ui);
+	ui_rederive(ui);
 	reopen_runs(ui, &opened);
 	sl_free(&opened);
 	ui->sel = 0;

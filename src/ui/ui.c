@@ -54,13 +54,12 @@ static int id_width(const struct graph *g)
 	return w;
 }
 
-void ui_derive(struct ui *ui)
+/* The part derived from the graph alone: kept with the state it is of. */
+static void derive_graph(struct ui *ui)
 {
 	const struct graph *g = &ui->project.graph;
 
 	ui->id_w = id_width(g);
-	ui->unsaved = edit_changed(&ui->edit, NULL, 0);
-
 	layout_build(&ui->layout, &ui->project);
 	ui->mark = xcalloc(g->n ? g->n : 1, 1);
 	for (size_t i = 0; i < g->problems.n; i++) {
@@ -72,19 +71,29 @@ void ui_derive(struct ui *ui)
 			ui->mark[v] = m;
 	}
 	ui->plain = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
-	ui->open_at = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
 	for (uint32_t r = 0; r < ui->layout.n_rows; r++)
 		ui->plain[r] = row_is_plain(ui, r);
+	ui->derived_state = ui->edit.state;
+}
+
+/* The part that is the user's view of it: folds opened, restriction, lines. */
+static void derive_view(struct ui *ui)
+{
+	ui->unsaved = edit_changed(&ui->edit, NULL, 0);
+	ui->open_at = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
 	ui_restrict_derive(ui);
 	ui_lines_build(ui);
 }
 
-void ui_underive(struct ui *ui)
+void ui_derive(struct ui *ui)
 {
-	layout_free(&ui->layout);
+	derive_graph(ui);
+	derive_view(ui);
+}
+
+static void underive_view(struct ui *ui)
+{
 	display_free(&ui->display);
-	free(ui->mark);
-	free(ui->plain);
 	free(ui->open_at);
 	free(ui->vis);
 	free(ui->restrict_mask);
@@ -92,10 +101,55 @@ void ui_underive(struct ui *ui)
 	ui->match_cache = NULL;
 	ui->count.pending = false; /* its node numbers are the old graph's */
 	ui->lines_gen++;
-	ui->mark = NULL;
-	ui->plain = ui->open_at = ui->restrict_mask = NULL;
+	ui->open_at = ui->restrict_mask = NULL;
 	ui->vis = NULL;
 	ui->n_vis = 0;
+}
+
+void ui_underive(struct ui *ui)
+{
+	layout_free(&ui->layout);
+	free(ui->mark);
+	free(ui->plain);
+	ui->mark = NULL;
+	ui->plain = NULL;
+	underive_view(ui);
+}
+
+void ui_kept_free(struct ui *ui)
+{
+	layout_free(&ui->kept.layout);
+	free(ui->kept.mark);
+	free(ui->kept.plain);
+	memset(&ui->kept, 0, sizeof(ui->kept));
+}
+
+/* The graph-derived part now and the one kept trade places. */
+static void swap_kept(struct ui *ui)
+{
+	struct ui_kept t = ui->kept;
+
+	ui->kept = (struct ui_kept){ ui->derived_state, ui->layout, ui->mark, ui->plain, ui->id_w };
+	ui->layout = t.layout;
+	ui->mark = t.mark;
+	ui->plain = t.plain;
+	ui->id_w = t.id_w;
+	ui->derived_state = t.state;
+}
+
+void ui_rederive(struct ui *ui)
+{
+	uint64_t now = ui->edit.state;
+
+	underive_view(ui);
+	if (ui->kept.state && ui->kept.state == now) {
+		swap_kept(ui); /* back to the state it was derived from */
+	} else {
+		ui_kept_free(ui);
+		swap_kept(ui); /* the state left is kept; nothing is derived now */
+		derive_graph(ui);
+	}
+	derive_view(ui);
 }
 
 char *ui_selected_id(const struct ui *ui)
@@ -864,6 +918,7 @@ static int ui_loop(struct ui *ui)
 {
 	ui_derive(ui);
 	edit_begin(&ui->edit, &ui->project);
+	ui->derived_state = ui->edit.state; /* derived from the state the session starts in */
 	if (start_screen(ui)) {
 		edit_end(&ui->edit);
 		ui_underive(ui);
@@ -914,6 +969,7 @@ static int ui_loop(struct ui *ui)
 	published_free(&ui->published);
 	edit_end(&ui->edit);
 	ui_underive(ui);
+	ui_kept_free(ui);
 	project_free(&ui->project);
 	pcre2_match_data_free(ui->search_md);
 	pcre2_code_free(ui->search_code);
