@@ -67,7 +67,8 @@ struct picker {
 	uint32_t target;       /* the revision (or missing one) being repaired */
 	char filter[128];
 	uint32_t *cand;        /* candidates in order; NO_NODE is "None" */
-	char **why_not;        /* per candidate: why it is disabled, or NULL */
+	bool *desc;            /* node -> descends from the target: why a candidate is
+				* disabled is told from it when drawn (not 100,000 strings made) */
 	bool *listed;          /* node -> already a candidate (NO_NODE: none_listed) */
 	bool none_listed;
 	uint32_t n, cap;

@@ -195,25 +195,45 @@ bool repair_request(struct ui *ui, enum request req)
 
 /* ---- the picker ----------------------------------------------------------- */
 
-static void add_cand(struct picker *pk, uint32_t v, char *why, uint8_t star)
+static void add_cand(struct picker *pk, uint32_t v, uint8_t star)
 {
 	bool *seen = v == NO_NODE ? &pk->none_listed : &pk->listed[v];
 
-	if (*seen) {
-		free(why);
+	if (*seen)
 		return;
-	}
 	*seen = true;
 	if (pk->n == pk->cap) {
 		pk->cap = pk->cap ? pk->cap * 2 : 64;
 		pk->cand = xrealloc(pk->cand, pk->cap * sizeof(*pk->cand));
-		pk->why_not = xrealloc(pk->why_not, pk->cap * sizeof(*pk->why_not));
 		pk->star = xrealloc(pk->star, pk->cap * sizeof(*pk->star));
 	}
 	pk->cand[pk->n] = v;
-	pk->why_not[pk->n] = why;
 	pk->star[pk->n] = star;
 	pk->n++;
+}
+
+/* Is candidate K shown disabled: what the edit would refuse (edit_check_parent)?
+ * The stars and None never are; a merge takes any head. */
+static bool refused(const struct ui *ui, uint32_t k)
+{
+	const struct picker *pk = &ui->picker;
+	uint32_t c = pk->cand[k];
+
+	if (c == NO_NODE || pk->star[k] || pk->mode == PICK_MERGE)
+		return false;
+	return c == pk->target || pk->desc[c] ||
+	       (pk->mode == PICK_ADD_PARENT && u32_contains(&ui->project.graph.nodes[pk->target].down, c));
+}
+
+/* Why candidate K is disabled (owned), or NULL: made only for a row drawn or
+ * chosen. */
+static char *why_not(const struct ui *ui, uint32_t k)
+{
+	const struct picker *pk = &ui->picker;
+
+	if (!refused(ui, k))
+		return NULL;
+	return edit_check_parent(&ui->project.graph, pk->target, pk->cand[k], pk->desc, pk->mode == PICK_ADD_PARENT);
 }
 
 static void drop_levels(struct picker *pk)
@@ -229,10 +249,8 @@ void picker_close(struct ui *ui)
 {
 	struct picker *pk = &ui->picker;
 
-	for (uint32_t i = 0; i < pk->n; i++)
-		free(pk->why_not[i]);
 	free(pk->cand);
-	free(pk->why_not);
+	free(pk->desc);
 	free(pk->star);
 	free(pk->shown);
 	free(pk->listed);
@@ -372,7 +390,7 @@ static void select_start(struct ui *ui)
 		}
 	/* else on the first that can be chosen, never on None (a base is asked for) */
 	while (pk->sel + 1 < pk->n_shown &&
-	       (pk->why_not[pk->shown[pk->sel]] || pk->cand[pk->shown[pk->sel]] == NO_NODE))
+	       (refused(ui, pk->shown[pk->sel]) || pk->cand[pk->shown[pk->sel]] == NO_NODE))
 		pk->sel++;
 }
 
@@ -391,7 +409,7 @@ static void add_suggestions(struct ui *ui, const char *about, bool by_ref, const
 			uint32_t c = graph_find(g, p->candidates.v[k]);
 
 			if (c != NO_NODE && !g->nodes[c].phantom && !desc[c])
-				add_cand(&ui->picker, c, NULL, STAR_SUGGESTED);
+				add_cand(&ui->picker, c, STAR_SUGGESTED);
 		}
 	}
 }
@@ -418,9 +436,9 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 	pk->mode = mode;
 	pk->target = v;
 	pk->listed = xcalloc(g->n ? g->n : 1, sizeof(bool));
-	desc = graph_descendants(g, v); /* one walk for every candidate */
+	desc = pk->desc = graph_descendants(g, v); /* one walk for every candidate */
 	if (mode == PICK_RETARGET || mode == PICK_STUB_PARENT)
-		add_cand(pk, NO_NODE, NULL, 0);
+		add_cand(pk, NO_NODE, 0);
 	add_suggestions(ui, nd->id, mode == PICK_STUB_PARENT, desc);
 	if (nd->is_head && (mode == PICK_RETARGET || mode == PICK_ADD_PARENT)) /* another head: merge with it, or go after it */
 		for (uint32_t k = 0; k < g->heads.n; k++) {
@@ -428,20 +446,16 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 
 			if (h != v && !g->nodes[h].phantom && !desc[h] &&
 			    !(mode == PICK_ADD_PARENT && u32_contains(&nd->down, h)))
-				add_cand(pk, h, NULL, STAR_OTHER_HEAD);
+				add_cand(pk, h, STAR_OTHER_HEAD);
 		}
 	for (uint32_t k = 0; k < ui->layout.n_rows; k++) {
 		uint32_t c = ui->layout.node[k];
 		const struct node *cn = &g->nodes[c];
-		char *why = NULL;
 
 		if (c == v || cn->phantom || (mode == PICK_MERGE && !cn->is_head))
 			continue;
-		if (mode != PICK_MERGE) /* the edit's own check: what it refuses is shown disabled */
-			why = edit_check_parent(g, v, c, desc, mode == PICK_ADD_PARENT);
-		add_cand(pk, c, why, 0);
+		add_cand(pk, c, 0); /* what the edit refuses is shown disabled: refused() */
 	}
-	free(desc);
 	refilter(ui);
 	view_open(ui, VIEW_PICKER);
 }
@@ -481,7 +495,8 @@ void picker_draw(struct ui *ui, int top, int height)
 	for (int i = 0; i < height && pk->top + (uint32_t)i < pk->n_shown; i++) {
 		uint32_t k = pk->shown[pk->top + (uint32_t)i], c = pk->cand[k];
 		bool cut;
-		int role = pk->why_not[k] ? C_DATE : pk->star[k] ? C_HEAD : C_NORMAL;
+		char *why = why_not(ui, k);
+		int role = why ? C_DATE : pk->star[k] ? C_HEAD : C_NORMAL;
 
 		if (c == NO_NODE)
 			snprintf(buf, sizeof(buf), "  None: make it a base (asks first)");
@@ -490,7 +505,8 @@ void picker_draw(struct ui *ui, int top, int height)
 				 idw, idw, g->nodes[c].id, g->nodes[c].file->message,
 				 pk->star[k] == STAR_SUGGESTED ? "  (suggested)"
 				 : pk->star[k] == STAR_OTHER_HEAD ? "  (another head)" : "",
-				 pk->why_not[k] ? "  -- no: " : "", pk->why_not[k] ? pk->why_not[k] : "");
+				 why ? "  -- no: " : "", why ? why : "");
+		free(why);
 		move(top + 2 + i, 0);
 		attron(draw_attr(role));
 		draw_text_clip(buf, 0, COLS, &cut);
@@ -511,7 +527,7 @@ static void choose(struct ui *ui)
 	uint32_t k, c, target = pk->target;
 	struct strlist parents = { 0 };
 	struct mt_error err = { 0 };
-	char *id, *target_id = xstrdup(g->nodes[target].id), done[512];
+	char *id, *why, *target_id = xstrdup(g->nodes[target].id), done[512];
 	enum pick_mode mode = pk->mode;
 	int rc;
 
@@ -521,8 +537,9 @@ static void choose(struct ui *ui)
 	}
 	k = pk->shown[pk->sel];
 	c = pk->cand[k];
-	if (pk->why_not[k]) {
-		ui_set_message(ui, true, "%s cannot be chosen: %s", g->nodes[c].id, pk->why_not[k]);
+	if ((why = why_not(ui, k))) {
+		ui_set_message(ui, true, "%s cannot be chosen: %s", g->nodes[c].id, why);
+		free(why);
 		free(target_id);
 		return;
 	}
