@@ -142,16 +142,21 @@ struct ui {
 	void *search_md;     /* pcre2_match_data * */
 	uint8_t *match_cache; /* node -> 0 not asked yet, MATCH_NO, MATCH_YES (this pattern, this graph) */
 	/* The "k of m" of the last search hit, counted in slices (ui.c): at 100,000
-	 * revisions a whole count is 100 ms of matching, more than a key may take. */
+	 * revisions a whole count is 100 ms of matching, more than a key may take.
+	 * The count goes over the rows in the order shown, which folding does not
+	 * change: a finished count (its matches, in that order) answers every
+	 * later hit of the same pattern at once. */
 	struct search_count {
-		bool pending;      /* lines left to count */
+		bool pending;      /* rows left to count */
 		bool message;      /* the status message is this count's: rewrite it when done */
 		uint32_t node;     /* the hit */
-		uint32_t line;     /* the next line to count */
-		uint32_t m, at;    /* matches so far; the hit's rank among them (0: not yet) */
-		uint64_t lines_gen; /* ui->lines_gen it was counted over */
+		uint32_t next;     /* the next row to count, in the order shown */
+		uint32_t at;       /* the hit's rank among the matches (0: not met yet) */
+		struct u32vec hits; /* the matches so far, in the order shown */
+		uint64_t rows_gen; /* ui->rows_gen it was counted over */
 	} count;
-	uint64_t lines_gen;  /* bumped whenever the lines or their order change */
+	uint64_t rows_gen;   /* bumped whenever the rows shown or their order change
+			      * (a new layout, the order flipped, a restriction) */
 	/* What was derived from the graph (layout, marks, foldable rows, id
 	 * column) is a function of the state of the files: derived_state names
 	 * the state it was made from (edit_session.state), and the graph-derived

@@ -100,7 +100,8 @@ static void underive_view(struct ui *ui)
 	free(ui->match_cache);
 	ui->match_cache = NULL;
 	ui->count.pending = false; /* its node numbers are the old graph's */
-	ui->lines_gen++;
+	ui->count.hits.n = 0;
+	ui->rows_gen++;
 	ui->open_at = ui->restrict_mask = NULL;
 	ui->vis = NULL;
 	ui->n_vis = 0;
@@ -243,6 +244,8 @@ static bool set_search(struct ui *ui, const char *pattern)
 	free(ui->match_cache);
 	ui->match_cache = NULL;
 	ui->count.pending = false;
+	ui->count.next = ui->count.hits.n = 0;
+	ui->count.rows_gen = ui->rows_gen - 1; /* another pattern: nothing counted */
 	free(ui->search);
 	ui->search = xstrdup(pattern);
 	ui->search_code = re;
@@ -274,37 +277,42 @@ static void count_message(struct ui *ui)
 	if (c->pending)
 		ui_set_message(ui, false, "/%s  (counting matches)", ui->search);
 	else
-		ui_set_message(ui, false, "/%s  %u of %u", ui->search, c->at, c->m);
+		ui_set_message(ui, false, "/%s  %u of %u", ui->search, c->at, c->hits.n);
 	ui->count.message = true;
 }
 
-/* Count on over the lines shown, in their order, until BUDGET is spent; from
- * the start again when the lines changed under the count (fold, order,
- * restriction). */
+/* The node of the K-th row in the order shown. */
+static uint32_t shown_row_node(const struct ui *ui, uint32_t k)
+{
+	return ui->layout.node[ui->oldest_first ? ui->layout.n_rows - 1 - k : k];
+}
+
+/* Count on over the rows in the order shown (what a restriction hides
+ * left out) until BUDGET is spent; from the start again when the rows
+ * changed under the count. */
 static void count_some(struct ui *ui, uint64_t budget)
 {
 	struct search_count *c = &ui->count;
-	uint32_t n = ui_line_count(ui);
+	uint32_t n = ui->layout.n_rows;
 
-	if (c->lines_gen != ui->lines_gen) {
-		c->line = c->m = c->at = 0;
-		c->lines_gen = ui->lines_gen;
+	if (c->rows_gen != ui->rows_gen) {
+		c->next = c->at = c->hits.n = 0;
+		c->rows_gen = ui->rows_gen;
 	}
-	for (; c->line < n && budget; c->line++) {
-		const struct display_line *dl = ui_line(ui, c->line);
+	for (; c->next < n && budget; c->next++) {
+		uint32_t v = shown_row_node(ui, c->next);
+		uint64_t cost = ui->match_cache && ui->match_cache[v] ? 1 : COUNT_FRESH;
 
-		for (uint32_t k = 0; k <= dl->last - dl->first; k++) {
-			uint32_t r = ui->oldest_first ? dl->last - k : dl->first + k, v = ui->layout.node[r];
-			uint64_t cost = ui->match_cache && ui->match_cache[v] ? 1 : COUNT_FRESH;
-
-			if (ui->restrict_mask && !ui->restrict_mask[v])
-				continue;
-			budget -= cost < budget ? cost : budget;
-			if (ui_node_matches(ui, v) && ++c->m && v == c->node)
-				c->at = c->m;
+		if (ui->restrict_mask && !ui->restrict_mask[v])
+			continue;
+		budget -= cost < budget ? cost : budget;
+		if (ui_node_matches(ui, v)) {
+			u32_push(&c->hits, v);
+			if (v == c->node)
+				c->at = c->hits.n;
 		}
 	}
-	c->pending = c->line < n;
+	c->pending = c->next < n;
 }
 
 void ui_search_count_slice(struct ui *ui)
@@ -316,12 +324,41 @@ void ui_search_count_slice(struct ui *ui)
 		count_message(ui);
 }
 
-/* The count of a new hit, NODE: as much as a slice does now, the rest between
- * the keys that follow (the message says so until it is done). */
+/* The rank of NODE among the matches of a finished count: a binary search by
+ * row (the matches are in the order shown). */
+static uint32_t rank_of(const struct ui *ui, uint32_t node)
+{
+	const struct search_count *c = &ui->count;
+	uint32_t lo = 0, hi = c->hits.n, row = ui->layout.row_of[node];
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2, r = ui->layout.row_of[c->hits.v[mid]];
+
+		if (ui->oldest_first ? r > row : r < row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->hits.n && c->hits.v[lo] == node ? lo + 1 : 0;
+}
+
+/* The count of a new hit, NODE: known at once after a finished count of the
+ * same rows; else as much as a slice does now, the rest between the keys that
+ * follow (the message says so until it is done). */
 static void count_start(struct ui *ui, uint32_t node)
 {
-	ui->count = (struct search_count){ true, false, node, 0, 0, 0, ui->lines_gen };
-	count_some(ui, count_budget());
+	struct search_count *c = &ui->count;
+
+	c->node = node;
+	c->message = false;
+	if (c->rows_gen == ui->rows_gen && !c->pending && c->next == ui->layout.n_rows) {
+		c->at = rank_of(ui, node);
+	} else {
+		c->pending = true;
+		c->next = c->at = c->hits.n = 0;
+		c->rows_gen = ui->rows_gen;
+		count_some(ui, count_budget());
+	}
 	count_message(ui);
 }
 
@@ -974,6 +1011,7 @@ static int ui_loop(struct ui *ui)
 	pcre2_match_data_free(ui->search_md);
 	pcre2_code_free(ui->search_code);
 	free(ui->search);
+	free(ui->count.hits.v);
 	return EXIT_OK;
 }
 
