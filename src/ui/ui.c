@@ -342,23 +342,25 @@ static uint32_t rank_of(const struct ui *ui, uint32_t node)
 	return lo < c->hits.n && c->hits.v[lo] == node ? lo + 1 : 0;
 }
 
-/* The count of a new hit, NODE: known at once after a finished count of the
- * same rows; else as much as a slice does now, the rest between the keys that
- * follow (the message says so until it is done). */
+/* The count of a new hit, NODE: the count of these rows goes on where it is
+ * (done, its rank is known at once), else starts; as much as a slice does
+ * now, the rest between the keys that follow (the message says so until it
+ * is done). */
 static void count_start(struct ui *ui, uint32_t node)
 {
 	struct search_count *c = &ui->count;
 
 	c->node = node;
 	c->message = false;
-	if (c->rows_gen == ui->rows_gen && !c->pending && c->next == ui->layout.n_rows) {
-		c->at = rank_of(ui, node);
+	if (c->rows_gen == ui->rows_gen) {
+		c->at = rank_of(ui, node); /* 0 when not met yet: the count meets it */
 	} else {
-		c->pending = true;
 		c->next = c->at = c->hits.n = 0;
 		c->rows_gen = ui->rows_gen;
-		count_some(ui, count_budget());
+		c->pending = true;
 	}
+	if (c->pending)
+		count_some(ui, count_budget());
 	count_message(ui);
 }
 
