@@ -215,8 +215,9 @@ void edit_suggest(struct edit_session *s, const char *about)
 	for (size_t i = 0; i < g->problems.n && !wanted; i++) {
 		const struct problem *p = &g->problems.v[i];
 
-		wanted = suggestible(p->kind) && ((p->revision && !strcmp(p->revision, about)) ||
-						  (p->ref && !strcmp(p->ref, about)));
+		wanted = (suggestible(p->kind) && ((p->revision && !strcmp(p->revision, about)) ||
+						   (p->ref && !strcmp(p->ref, about)))) ||
+			 (p->pending && p->revision && !strcmp(p->revision, about)); /* its message to finish */
 	}
 	if (wanted && analyze_suggest(g))
 		published_fix_problems(s->published, g);

@@ -23,7 +23,9 @@ void suggest_missing_parents(struct graph *g);
  * analysis of a large history. With DEFER (the explorer sets it before
  * loading; one-shot commands do not), analyze_graph and graph_update.c leave
  * them out and set g->suggest_pending; analyze_suggest makes them when asked.
- * The problems themselves, their order and counts do not depend on them. */
+ * The common ancestor that a head's warning names is left for then too
+ * (problem.pending: a walk of most of the history, at every edit). The
+ * problems themselves, their order and counts do not depend on them. */
 void analyze_defer_suggestions(bool defer);
 bool analyze_suggestions_deferred(void);
 /* Make the suggestions left out; false when none were pending. */

@@ -94,8 +94,9 @@ int edit_create_merge_with(struct edit_session *s, const struct strlist *heads,
 			   struct mt_error *err);
 
 /* Make the suggestions the analysis left for later (analyze.h), rewritten for
- * what is published: before fixes are shown. With ABOUT, only when a problem
- * of that revision (or naming that missing one) may get some; NULL: in any case. */
+ * what is published, and finish the messages left pending: before fixes or
+ * messages are shown. With ABOUT, only when a problem of that revision (or
+ * naming that missing one) may get some; NULL: in any case. */
 void edit_suggest(struct edit_session *s, const char *about);
 
 bool edit_can_undo(const struct edit_session *s);

@@ -44,6 +44,11 @@ struct problem {
 	struct fix *fixv;          /* ways out, best first (fix.h renders them) */
 	size_t n_fixv, cap_fixv;
 	int tag;                   /* for the module that made the list (review: the side) */
+	/* A head's warning whose message still lacks the common ancestor (a walk
+	 * of the history, left for later with the suggestions: analyze.h);
+	 * GROUP is the number of heads on its branch. */
+	bool pending;
+	uint32_t group;
 };
 
 struct problem_list {
