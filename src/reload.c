@@ -188,7 +188,7 @@ static void index_old(const struct project *old, const bool *pristine, struct ol
 /* Which of OLD's files each listed file is, unchanged (UINT32_MAX: none, read
  * it), and its stamp now: a stat per file, nothing read. */
 static void decide(struct source *src, const struct project *old, struct old_files *m,
-		   const struct source_files *listed, uint32_t *from, char **shown, struct file_stamp *st)
+		   const struct source_files *listed, uint32_t *from, const char **shown, struct file_stamp *st)
 {
 	char cwd[MT_PATH_MAX];
 	size_t cwd_len = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0;
@@ -199,9 +199,9 @@ static void decide(struct source *src, const struct project *old, struct old_fil
 		const char *path = listed->v[i].path;
 		uint32_t k;
 
-		/* the work tree's display path (scan_display_path) with one getcwd */
-		shown[i] = xstrdup(cwd_len && !strncmp(path, cwd, cwd_len) && path[cwd_len] == '/'
-					   ? path + cwd_len + 1 : path);
+		/* the work tree's display path (scan_display_path) with one getcwd,
+		 * borrowed from the listing (the parse copies what it keeps) */
+		shown[i] = cwd_len && !strncmp(path, cwd, cwd_len) && path[cwd_len] == '/' ? path + cwd_len + 1 : path;
 		from[i] = UINT32_MAX;
 		if (!stat_in_dir(&sd, listed->v[i].path, reload_now_ns(), &st[i])) {
 			st[i] = (struct file_stamp){ .size = -1 }; /* never matches: read again next time */
@@ -238,7 +238,7 @@ static void compact(struct file_list *fl)
 
 /* P's files: OLD's where FROM says so (moved out of OLD), the others read. */
 static void take_files(struct source *src, struct project *old, struct project *p, struct source_files *listed,
-		       const uint32_t *from, char **shown, const struct file_stamp *st, struct reload_stats *stats)
+		       const uint32_t *from, const char **shown, const struct file_stamp *st, struct reload_stats *stats)
 {
 	p->stamps = xcalloc(1, sizeof(*p->stamps));
 	strmap_init(&p->stamps->index);
@@ -270,7 +270,7 @@ static int reload_files(struct source *src, struct project *old, const bool *pri
 	struct source_files listed;
 	struct old_files m;
 	uint32_t *from;
-	char **shown;
+	const char **shown;
 	struct file_stamp *st;
 	int rc = 0;
 
@@ -291,8 +291,6 @@ static int reload_files(struct source *src, struct project *old, const bool *pri
 		p->files.notes = listed.notes;
 		memset(&listed.notes, 0, sizeof(listed.notes));
 	}
-	for (size_t i = 0; i < listed.n; i++)
-		free(shown[i]);
 	free(shown);
 	free(from);
 	free(st);
@@ -313,7 +311,7 @@ static void stamp_set(struct file_stamps *fs, const char *key, const struct file
 }
 
 /* Is the listing P's files' paths, in P's order? */
-static bool same_paths(const struct project *p, char **shown, size_t n)
+static bool same_paths(const struct project *p, const char **shown, size_t n)
 {
 	if (n != p->files.n)
 		return false;
@@ -343,7 +341,7 @@ static bool same_notes(const struct strlist *a, const struct strlist *b)
  * relinked in place (graph_update.h) while that can be done, the rest of the
  * way by one full build (all of it when many changed). */
 static void update_files(struct source *src, struct project *p, struct source_files *listed, const uint32_t *from,
-			 char **shown, const struct file_stamp *st, struct reload_stats *stats)
+			 const char **shown, const struct file_stamp *st, struct reload_stats *stats)
 {
 	size_t changed = 0;
 	bool rebuild;
@@ -391,7 +389,7 @@ int project_reload_in_place(const struct config_request *req, struct project *p,
 	struct old_files m;
 	struct file_stamp *st;
 	uint32_t *from;
-	char **shown;
+	const char **shown;
 	int rc = 0;
 
 	memset(stats, 0, sizeof(*stats));
@@ -416,8 +414,6 @@ int project_reload_in_place(const struct config_request *req, struct project *p,
 		rc = 2;
 	else
 		update_files(src, p, &listed, from, shown, st, stats);
-	for (size_t i = 0; i < listed.n; i++)
-		free(shown[i]);
 	free(shown);
 	free(from);
 	free(st);
