@@ -469,7 +469,7 @@ bool analyze_suggestions_deferred(void)
 
 /* The heads' warnings left pending: their common ancestors now (the marks of
  * one primary head serve all the heads beside it). */
-static void complete_heads(struct graph *g)
+void analyze_finish_messages(struct graph *g)
 {
 	bool *mark = NULL, *seen = NULL;
 	uint32_t marked = NO_NODE;
@@ -503,7 +503,7 @@ bool analyze_suggest(struct graph *g)
 	if (!g->suggest_pending)
 		return false;
 	g->suggest_pending = false;
-	complete_heads(g);
+	analyze_finish_messages(g);
 	suggest_missing_parents(g);
 	return true;
 }

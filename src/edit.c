@@ -215,12 +215,22 @@ void edit_suggest(struct edit_session *s, const char *about)
 	for (size_t i = 0; i < g->problems.n && !wanted; i++) {
 		const struct problem *p = &g->problems.v[i];
 
-		wanted = (suggestible(p->kind) && ((p->revision && !strcmp(p->revision, about)) ||
-						   (p->ref && !strcmp(p->ref, about)))) ||
-			 (p->pending && p->revision && !strcmp(p->revision, about)); /* its message to finish */
+		wanted = suggestible(p->kind) && ((p->revision && !strcmp(p->revision, about)) ||
+						  (p->ref && !strcmp(p->ref, about)));
 	}
 	if (wanted && analyze_suggest(g))
 		published_fix_problems(s->published, g);
+}
+
+void edit_finish_messages(struct edit_session *s, const char *about)
+{
+	const struct problem_list *pl = &s->p->graph.problems;
+	bool wanted = false;
+
+	for (size_t i = 0; i < pl->n && !wanted; i++)
+		wanted = pl->v[i].pending && (!about || (pl->v[i].revision && !strcmp(pl->v[i].revision, about)));
+	if (wanted)
+		analyze_finish_messages(&s->p->graph);
 }
 
 /* Is the file at I untouched: never changed, its text (when it holds one) still

@@ -28,8 +28,11 @@ void suggest_missing_parents(struct graph *g);
  * problems themselves, their order and counts do not depend on them. */
 void analyze_defer_suggestions(bool defer);
 bool analyze_suggestions_deferred(void);
-/* Make the suggestions left out; false when none were pending. */
+/* Make the suggestions left out, and finish the messages; false when no
+ * suggestion was pending. */
 bool analyze_suggest(struct graph *g);
+/* Finish the messages left pending (a head's common ancestor) alone. */
+void analyze_finish_messages(struct graph *g);
 
 /* The nearest common ancestor of A and B (by down_revision), or NO_NODE. */
 uint32_t graph_common_ancestor(const struct graph *g, uint32_t a, uint32_t b);

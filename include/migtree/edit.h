@@ -94,10 +94,13 @@ int edit_create_merge_with(struct edit_session *s, const struct strlist *heads,
 			   struct mt_error *err);
 
 /* Make the suggestions the analysis left for later (analyze.h), rewritten for
- * what is published, and finish the messages left pending: before fixes or
- * messages are shown. With ABOUT, only when a problem of that revision (or
- * naming that missing one) may get some; NULL: in any case. */
+ * what is published: before fixes are shown. With ABOUT, only when a problem
+ * of that revision (or naming that missing one) may get some; NULL: in any case.
+ * (The messages left pending are finished with them.) */
 void edit_suggest(struct edit_session *s, const char *about);
+/* Finish the messages the analysis left pending (analyze.h), before messages
+ * are shown: of ABOUT's problems, or of all (NULL). No suggestion is made. */
+void edit_finish_messages(struct edit_session *s, const char *about);
 
 bool edit_can_undo(const struct edit_session *s);
 bool edit_can_redo(const struct edit_session *s);
