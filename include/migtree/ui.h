@@ -163,6 +163,17 @@ struct ui {
 	 * part of the state before the last change is kept, so that an undo
 	 * right after an edit takes it back instead of laying out 100,000 rows. */
 	uint64_t derived_state;
+	/* The picker's filter reads ids and messages of every revision at each
+	 * character: here they are once, lowered, row after row ("id\0message\0"),
+	 * made at the first picker of a state (derived_state) and kept while it
+	 * lasts (an undo returns to it): a scan of contiguous bytes instead of
+	 * three far reads per candidate (50 ms a character at 100,000). */
+	struct pick_text {
+		uint64_t state;  /* the derived_state it is of; 0: none */
+		char *buf;
+		size_t len, cap;
+		uint32_t *off;   /* row -> its id's offset in buf */
+	} pick_text;
 	struct ui_kept {
 		uint64_t state;  /* 0: nothing kept */
 		struct layout layout;
@@ -303,6 +314,8 @@ void ui_underive(struct ui *ui);
 void ui_rederive(struct ui *ui);
 /* Release what ui_rederive keeps. */
 void ui_kept_free(struct ui *ui);
+/* Release the picker's text of the rows (repair_view.c). */
+void pick_text_free(struct ui *ui);
 /* Re-read the project from disk (FORCE: even with unsaved changes). */
 void ui_reload(struct ui *ui, bool force);
 /* After an edit: layout and marks again, the selection kept on NODE_ID. */

@@ -286,17 +286,56 @@ static bool holds_ci(const char *s, const char *needle, size_t len)
 	return false;
 }
 
-/* NEEDLE: the filter, lowered. */
+void pick_text_free(struct ui *ui)
+{
+	free(ui->pick_text.buf);
+	free(ui->pick_text.off);
+	memset(&ui->pick_text, 0, sizeof(ui->pick_text));
+}
+
+static void put_lowered(struct pick_text *pt, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	GROW(pt->buf, pt->cap, pt->len + n);
+	for (size_t k = 0; k < n; k++)
+		pt->buf[pt->len + k] = (char)ascii_lower((unsigned char)s[k]);
+	pt->len += n;
+}
+
+/* The rows' ids and messages, lowered, for the state shown (made again only
+ * when the state changed since). */
+static void pick_text_make(struct ui *ui)
+{
+	struct pick_text *pt = &ui->pick_text;
+	const struct graph *g = &ui->project.graph;
+
+	if (pt->state && pt->state == ui->derived_state)
+		return;
+	pick_text_free(ui);
+	pt->off = xmalloc((ui->layout.n_rows ? ui->layout.n_rows : 1) * sizeof(uint32_t));
+	for (uint32_t r = 0; r < ui->layout.n_rows; r++) {
+		const struct node *nd = &g->nodes[ui->layout.node[r]];
+
+		pt->off[r] = (uint32_t)pt->len;
+		put_lowered(pt, nd->id);
+		put_lowered(pt, nd->phantom ? "" : nd->file->message);
+	}
+	pt->state = ui->derived_state;
+}
+
+/* NEEDLE: the filter, lowered. The id and message of V from the rows' text:
+ * the same bytes holds_ci reads, lowered once. */
 static bool passes(const struct ui *ui, uint32_t v, const char *needle, size_t len)
 {
-	const struct node *nd;
+	const char *id;
 
 	if (!len)
 		return true;
 	if (v == NO_NODE)
 		return holds_ci("none", needle, len);
-	nd = &ui->project.graph.nodes[v];
-	return holds_ci(nd->id, needle, len) || (!nd->phantom && holds_ci(nd->file->message, needle, len));
+	id = ui->pick_text.buf + ui->pick_text.off[ui->layout.row_of[v]];
+	return strstr(id, needle) || (!ui->project.graph.nodes[v].phantom && strstr(id + strlen(id) + 1, needle));
 }
 
 /* The candidates of FROM (indexes into cand; NULL: all of them) that pass the
@@ -309,6 +348,7 @@ static void filter_from(struct ui *ui, const uint32_t *from, uint32_t n_from)
 
 	for (size_t k = 0; k <= n_len; k++)
 		needle[k] = (char)ascii_lower((unsigned char)pk->filter[k]);
+	pick_text_make(ui);
 	pk->shown = xmalloc((n_from ? n_from : 1) * sizeof(uint32_t));
 	pk->n_shown = 0;
 	pk->id_w = 8;
@@ -319,7 +359,7 @@ static void filter_from(struct ui *ui, const uint32_t *from, uint32_t n_from)
 		if (!passes(ui, c, needle, n_len))
 			continue;
 		pk->shown[pk->n_shown++] = i;
-		len = c == NO_NODE ? 0 : (int)strlen(ui->project.graph.nodes[c].id);
+		len = c == NO_NODE ? 0 : (int)strlen(ui->pick_text.buf + ui->pick_text.off[ui->layout.row_of[c]]);
 		if (len > pk->id_w)
 			pk->id_w = len < 40 ? len : 40;
 	}

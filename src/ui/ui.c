@@ -1009,6 +1009,7 @@ static int ui_loop(struct ui *ui)
 	edit_end(&ui->edit);
 	ui_underive(ui);
 	ui_kept_free(ui);
+	pick_text_free(ui);
 	project_free(&ui->project);
 	pcre2_match_data_free(ui->search_md);
 	pcre2_code_free(ui->search_code);
