@@ -165,15 +165,18 @@ struct ui {
 	uint64_t derived_state;
 	/* The picker's filter reads ids and messages of every revision at each
 	 * character: here they are once, lowered, row after row ("id\0message\0"),
-	 * made at the first picker of a state (derived_state) and kept while it
-	 * lasts (an undo returns to it): a scan of contiguous bytes instead of
-	 * three far reads per candidate (50 ms a character at 100,000). */
+	 * for the state shown (derived_state), made in slices between keys (or
+	 * at once by a picker that needs it first). Two are kept, the state's
+	 * and the one before (an undo returns to it): a scan of contiguous bytes
+	 * instead of three far reads per candidate (50 ms a character at 100,000). */
 	struct pick_text {
 		uint64_t state;  /* the derived_state it is of; 0: none */
 		char *buf;
 		size_t len, cap;
 		uint32_t *off;   /* row -> its id's offset in buf */
-	} pick_text;
+		uint32_t rows;   /* rows made so far */
+	} pick_text[2];
+	uint8_t pick_text_last; /* the one used last */
 	struct ui_kept {
 		uint64_t state;  /* 0: nothing kept */
 		struct layout layout;
@@ -314,7 +317,9 @@ void ui_underive(struct ui *ui);
 void ui_rederive(struct ui *ui);
 /* Release what ui_rederive keeps. */
 void ui_kept_free(struct ui *ui);
-/* Release the picker's text of the rows (repair_view.c). */
+/* The picker's text of the rows (repair_view.c): a slice of its making for
+ * the state shown, true while some is left; and its release. */
+bool pick_text_slice(struct ui *ui);
 void pick_text_free(struct ui *ui);
 /* Re-read the project from disk (FORCE: even with unsaved changes). */
 void ui_reload(struct ui *ui, bool force);

@@ -286,11 +286,20 @@ static bool holds_ci(const char *s, const char *needle, size_t len)
 	return false;
 }
 
+/* Rows of the picker's text made in one slice between keys (~1 ms). */
+#define PICK_TEXT_SLICE 2048
+
+static void text_free(struct pick_text *pt)
+{
+	free(pt->buf);
+	free(pt->off);
+	memset(pt, 0, sizeof(*pt));
+}
+
 void pick_text_free(struct ui *ui)
 {
-	free(ui->pick_text.buf);
-	free(ui->pick_text.off);
-	memset(&ui->pick_text, 0, sizeof(ui->pick_text));
+	text_free(&ui->pick_text[0]);
+	text_free(&ui->pick_text[1]);
 }
 
 static void put_lowered(struct pick_text *pt, const char *s)
@@ -303,30 +312,62 @@ static void put_lowered(struct pick_text *pt, const char *s)
 	pt->len += n;
 }
 
-/* The rows' ids and messages, lowered, for the state shown (made again only
- * when the state changed since). */
-static void pick_text_make(struct ui *ui)
+/* The text of the state shown, begun if none is: in the place of the one
+ * not used last (the one used last is the state before, or this one). */
+static struct pick_text *text_of_state(struct ui *ui)
 {
-	struct pick_text *pt = &ui->pick_text;
+	struct pick_text *pt;
+
+	for (int i = 0; i < 2; i++)
+		if (ui->pick_text[i].state == ui->derived_state) {
+			ui->pick_text_last = (uint8_t)i;
+			return &ui->pick_text[i];
+		}
+	ui->pick_text_last ^= 1;
+	pt = &ui->pick_text[ui->pick_text_last];
+	text_free(pt);
+	pt->state = ui->derived_state;
+	pt->off = xmalloc((ui->layout.n_rows ? ui->layout.n_rows : 1) * sizeof(uint32_t));
+	return pt;
+}
+
+/* Up to MAX more rows of PT (the rows' ids and messages, lowered). */
+static void text_more(struct ui *ui, struct pick_text *pt, uint32_t max)
+{
 	const struct graph *g = &ui->project.graph;
 
-	if (pt->state && pt->state == ui->derived_state)
-		return;
-	pick_text_free(ui);
-	pt->off = xmalloc((ui->layout.n_rows ? ui->layout.n_rows : 1) * sizeof(uint32_t));
-	for (uint32_t r = 0; r < ui->layout.n_rows; r++) {
-		const struct node *nd = &g->nodes[ui->layout.node[r]];
+	for (; pt->rows < ui->layout.n_rows && max; pt->rows++, max--) {
+		const struct node *nd = &g->nodes[ui->layout.node[pt->rows]];
 
-		pt->off[r] = (uint32_t)pt->len;
+		pt->off[pt->rows] = (uint32_t)pt->len;
 		put_lowered(pt, nd->id);
 		put_lowered(pt, nd->phantom ? "" : nd->file->message);
 	}
-	pt->state = ui->derived_state;
 }
 
-/* NEEDLE: the filter, lowered. The id and message of V from the rows' text:
- * the same bytes holds_ci reads, lowered once. */
-static bool passes(const struct ui *ui, uint32_t v, const char *needle, size_t len)
+bool pick_text_slice(struct ui *ui)
+{
+	struct pick_text *pt;
+
+	if (!ui->derived_state || ui->review)
+		return false;
+	pt = text_of_state(ui);
+	text_more(ui, pt, PICK_TEXT_SLICE);
+	return pt->rows < ui->layout.n_rows;
+}
+
+/* The whole text of the state shown, for a filter now. */
+static const struct pick_text *pick_text_make(struct ui *ui)
+{
+	struct pick_text *pt = text_of_state(ui);
+
+	text_more(ui, pt, UINT32_MAX);
+	return pt;
+}
+
+/* NEEDLE: the filter, lowered. The id and message of V from PT, the rows'
+ * text: the same bytes holds_ci reads, lowered once. */
+static bool passes(const struct ui *ui, const struct pick_text *pt, uint32_t v, const char *needle, size_t len)
 {
 	const char *id;
 
@@ -334,7 +375,7 @@ static bool passes(const struct ui *ui, uint32_t v, const char *needle, size_t l
 		return true;
 	if (v == NO_NODE)
 		return holds_ci("none", needle, len);
-	id = ui->pick_text.buf + ui->pick_text.off[ui->layout.row_of[v]];
+	id = pt->buf + pt->off[ui->layout.row_of[v]];
 	return strstr(id, needle) || (!ui->project.graph.nodes[v].phantom && strstr(id + strlen(id) + 1, needle));
 }
 
@@ -345,10 +386,11 @@ static void filter_from(struct ui *ui, const uint32_t *from, uint32_t n_from)
 	struct picker *pk = &ui->picker;
 	char needle[sizeof(pk->filter)];
 	size_t n_len = strlen(pk->filter);
+	const struct pick_text *pt;
 
 	for (size_t k = 0; k <= n_len; k++)
 		needle[k] = (char)ascii_lower((unsigned char)pk->filter[k]);
-	pick_text_make(ui);
+	pt = pick_text_make(ui);
 	pk->shown = xmalloc((n_from ? n_from : 1) * sizeof(uint32_t));
 	pk->n_shown = 0;
 	pk->id_w = 8;
@@ -356,10 +398,10 @@ static void filter_from(struct ui *ui, const uint32_t *from, uint32_t n_from)
 		uint32_t i = from ? from[k] : k, c = pk->cand[i];
 		int len;
 
-		if (!passes(ui, c, needle, n_len))
+		if (!passes(ui, pt, c, needle, n_len))
 			continue;
 		pk->shown[pk->n_shown++] = i;
-		len = c == NO_NODE ? 0 : (int)strlen(ui->pick_text.buf + ui->pick_text.off[ui->layout.row_of[c]]);
+		len = c == NO_NODE ? 0 : (int)strlen(pt->buf + pt->off[ui->layout.row_of[c]]);
 		if (len > pk->id_w)
 			pk->id_w = len < 40 ? len : 40;
 	}

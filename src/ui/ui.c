@@ -909,14 +909,26 @@ uint32_t ui_current_node(const struct ui *ui)
 	return ui_line_count(ui) ? ui_line_node(ui, ui->sel) : NO_NODE;
 }
 
-/* The search count goes on while no key is waiting, then shows. */
-static void count_while_idle(struct ui *ui)
+/* One slice of the work left for between keys: the search count first (it
+ * shows), then the picker's text. False when none is left. */
+static bool idle_slice(struct ui *ui)
+{
+	if (ui->count.pending) {
+		ui_search_count_slice(ui);
+		return true;
+	}
+	return pick_text_slice(ui);
+}
+
+/* That work goes on while no key is waiting; a finished count shows. */
+static void work_while_idle(struct ui *ui)
 {
 	struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
+	bool counting = ui->count.pending;
 
-	while (ui->count.pending && poll(&in, 1, 0) == 0)
-		ui_search_count_slice(ui);
-	if (!ui->count.pending)
+	while (poll(&in, 1, 0) == 0 && idle_slice(ui))
+		;
+	if (counting && !ui->count.pending)
 		draw(ui);
 }
 
@@ -981,15 +993,15 @@ static int ui_loop(struct ui *ui)
 		int key;
 
 		draw(ui);
-		if (ui->count.pending && !ui->headless)
-			count_while_idle(ui);
+		if (!ui->headless)
+			work_while_idle(ui);
 		key = ui_read_key(ui);
 		if (key == -2)
 			break;
 		handle_key(ui, key);
 		/* scripted keys never wait: a slice after each, the same every run */
 		if (ui->headless)
-			ui_search_count_slice(ui);
+			(void)idle_slice(ui);
 	}
 	if (ui->headless) {
 		draw(ui);
