@@ -369,14 +369,18 @@ static const struct pick_text *pick_text_make(struct ui *ui)
  * text: the same bytes holds_ci reads, lowered once. */
 static bool passes(const struct ui *ui, const struct pick_text *pt, uint32_t v, const char *needle, size_t len)
 {
-	const char *id;
+	uint32_t r;
+	size_t end;
 
 	if (!len)
 		return true;
 	if (v == NO_NODE)
 		return holds_ci("none", needle, len);
-	id = pt->buf + pt->off[ui->layout.row_of[v]];
-	return strstr(id, needle) || (!ui->project.graph.nodes[v].phantom && strstr(id + strlen(id) + 1, needle));
+	r = ui->layout.row_of[v];
+	/* one search over the row's "id\0message\0": no match spans a NUL (the
+	 * filter holds none); a missing revision's message is empty */
+	end = r + 1 < ui->layout.n_rows ? pt->off[r + 1] : pt->len;
+	return memmem(pt->buf + pt->off[r], end - pt->off[r], needle, len) != NULL;
 }
 
 /* The candidates of FROM (indexes into cand; NULL: all of them) that pass the
