@@ -909,15 +909,22 @@ uint32_t ui_current_node(const struct ui *ui)
 	return ui_line_count(ui) ? ui_line_node(ui, ui->sel) : NO_NODE;
 }
 
-/* One slice of the work left for between keys: the search count first (it
- * shows), then the picker's text. False when none is left. */
+/* One slice of the work left for between keys: the search count and the
+ * picker's text take turns (a count can take a hundred slices; the picker
+ * should not wait for it). False when none is left. */
 static bool idle_slice(struct ui *ui)
 {
-	if (ui->count.pending) {
+	ui->idle_turn = !ui->idle_turn;
+	if (ui->count.pending && ui->idle_turn) {
 		ui_search_count_slice(ui);
 		return true;
 	}
-	return pick_text_slice(ui);
+	if (pick_text_slice(ui))
+		return true;
+	if (!ui->count.pending)
+		return false;
+	ui_search_count_slice(ui);
+	return true;
 }
 
 /* That work goes on while no key is waiting; a finished count shows. */
