@@ -177,7 +177,6 @@ struct ui {
 		uint32_t rows;   /* rows made so far */
 	} pick_text[2];
 	uint8_t pick_text_last; /* the one used last */
-	bool idle_turn;      /* whose turn between keys: the count's or the text's (ui.c) */
 	struct ui_kept {
 		uint64_t state;  /* 0: nothing kept */
 		struct layout layout;
