@@ -286,8 +286,8 @@ static bool holds_ci(const char *s, const char *needle, size_t len)
 	return false;
 }
 
-/* Rows of the picker's text made in one slice between keys (~1 ms). */
-#define PICK_TEXT_SLICE 2048
+/* Rows of the picker's text made in one slice between keys (under 1 ms). */
+#define PICK_TEXT_SLICE 1024
 
 static void text_free(struct pick_text *pt)
 {
@@ -302,14 +302,24 @@ void pick_text_free(struct ui *ui)
 	text_free(&ui->pick_text[1]);
 }
 
+/* S lowered at the end of PT's text, with its NUL; room made by the caller
+ * for ROOM bytes more (grown here when S needs more). */
 static void put_lowered(struct pick_text *pt, const char *s)
 {
-	size_t n = strlen(s) + 1;
+	char *out;
 
-	GROW(pt->buf, pt->cap, pt->len + n);
-	for (size_t k = 0; k < n; k++)
-		pt->buf[pt->len + k] = (char)ascii_lower((unsigned char)s[k]);
-	pt->len += n;
+	for (;;) {
+		size_t k = 0;
+
+		out = pt->buf + pt->len;
+		while (pt->len + k < pt->cap && (out[k] = (char)ascii_lower((unsigned char)s[k])))
+			k++;
+		if (pt->len + k < pt->cap) {
+			pt->len += k + 1;
+			return;
+		}
+		GROW(pt->buf, pt->cap, pt->cap + 4096); /* ran out: again with more room */
+	}
 }
 
 /* The text of the state shown, begun if none is: in the place of the one
@@ -336,6 +346,7 @@ static void text_more(struct ui *ui, struct pick_text *pt, uint32_t max)
 {
 	const struct graph *g = &ui->project.graph;
 
+	GROW(pt->buf, pt->cap, pt->len + 64 * (size_t)(max < 4096 ? max : 4096)); /* most rows fit */
 	for (; pt->rows < ui->layout.n_rows && max; pt->rows++, max--) {
 		const struct node *nd = &g->nodes[ui->layout.node[pt->rows]];
 
