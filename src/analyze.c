@@ -14,6 +14,8 @@ static const char *created(const struct graph *g, uint32_t v)
 	return d ? d : "";
 }
 
+static bool defer_suggestions;
+
 /* Parent E of ND over down_revision then depends_on (a dependency links pieces
  * too: expand and contract heads are related through it), or NO_NODE. */
 static uint32_t up_edge(const struct node *nd, uint32_t e)
@@ -224,25 +226,38 @@ static const char *shared_label(const struct node *a, const struct node *b)
 	return NULL;
 }
 
-static void report_head(struct graph *g, uint32_t h, uint32_t primary, uint32_t n_group,
-			uint32_t anc)
+/* The message of head H's warning beside PRIMARY; ANC their common ancestor
+ * (NO_NODE: none), or PENDING_ANCESTOR: said later (analyze_suggest). */
+#define PENDING_ANCESTOR (NO_NODE - 1)
+
+static char *head_message(const struct graph *g, uint32_t h, uint32_t primary, uint32_t n_group, uint32_t anc)
 {
 	const struct node *nd = &g->nodes[h], *pn = &g->nodes[primary];
 	const char *label = shared_label(nd, pn);
 	char target[256];
+
+	snprintf(target, sizeof(target), "%.200s%s", label ? label : "head", label ? "@head" : "");
+	return xasprintf("%s (%s:%d) is one of %u heads%s%s%s, beside %s (%s:%d)%s%s; `alembic upgrade %s` fails "
+			 "with \"Multiple head%s present\"",
+			 nd->id, nd->file->path, nd->file->rev.line, n_group, label ? " of branch '" : "",
+			 label ? label : "", label ? "'" : "", pn->id, pn->file->path, pn->file->rev.line,
+			 anc == PENDING_ANCESTOR ? "" : anc != NO_NODE ? ", common ancestor " : ", no common ancestor",
+			 anc < PENDING_ANCESTOR ? g->nodes[anc].id : "", target, label ? "s are" : " revisions are");
+}
+
+static void report_head(struct graph *g, uint32_t h, uint32_t primary, uint32_t n_group,
+			uint32_t anc)
+{
+	const struct node *nd = &g->nodes[h], *pn = &g->nodes[primary];
+	char *msg = head_message(g, h, primary, n_group, anc);
 	struct problem *p;
 	struct fix *f;
 
-	snprintf(target, sizeof(target), "%.200s%s", label ? label : "head", label ? "@head" : "");
 	p = problem_add(&g->problems, PROBLEM_MULTIPLE_HEADS, nd->id, pn->id, nd->file->path,
-			nd->file->rev.line, nd->file->load_index,
-			"%s (%s:%d) is one of %u heads%s%s%s, beside %s (%s:%d)%s%s; `alembic upgrade %s` fails "
-			"with \"Multiple head%s present\"",
-			nd->id, nd->file->path, nd->file->rev.line, n_group, label ? " of branch '" : "",
-			label ? label : "", label ? "'" : "", pn->id, pn->file->path, pn->file->rev.line,
-			anc != NO_NODE ? ", common ancestor " : ", no common ancestor",
-			anc != NO_NODE ? g->nodes[anc].id : "", target,
-			label ? "s are" : " revisions are");
+			nd->file->rev.line, nd->file->load_index, "%s", msg);
+	free(msg);
+	p->pending = anc == PENDING_ANCESTOR;
+	p->group = n_group;
 	f = problem_add_fix(p, FIX_MERGE, NULL, "merge them");
 	sl_push(&f->parents, pn->id);
 	sl_push(&f->parents, nd->id);
@@ -288,12 +303,20 @@ static void warn_heads(struct graph *g, uint32_t main_comp)
 		if (members.n < 2 + floating)
 			continue;
 		primary = primary_head(g, &members, main_comp);
-		/* the primary's ancestors once; each other head walks down only to meet them */
-		mark = mark_ancestors(g, primary);
-		for (uint32_t k = 0; k < members.n; k++)
-			if (members.v[k] != primary)
-				report_head(g, members.v[k], primary, members.n,
-					    first_marked_below(g, mark, members.v[k], seen));
+		/* the primary's ancestors once; each other head walks down only to
+		 * meet them, and one in another piece (joined by no edge) never does:
+		 * it would walk its whole piece to find nothing. Left for later with
+		 * the suggestions (the message only says it). */
+		mark = defer_suggestions ? NULL : mark_ancestors(g, primary);
+		for (uint32_t k = 0; k < members.n; k++) {
+			uint32_t x = members.v[k];
+
+			if (x != primary)
+				report_head(g, x, primary, members.n,
+					    g->nodes[x].component != g->nodes[primary].component ? NO_NODE
+					    : !mark ? PENDING_ANCESTOR
+						    : first_marked_below(g, mark, x, seen));
+		}
 		free(mark);
 	}
 	free(floats);
@@ -425,16 +448,72 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 	loose_parts_free(&lp);
 }
 
-void suggest_missing_parents(struct graph *g);
-
-void analyze_graph(struct graph *g)
+void analyze_shape(struct graph *g)
 {
 	uint32_t main_comp = graph_main_component(g);
 
 	warn_heads(g, main_comp);
 	warn_bases(g);
 	warn_components(g, main_comp);
-	docstring_check(g);
+}
+
+void analyze_defer_suggestions(bool defer)
+{
+	defer_suggestions = defer;
+}
+
+bool analyze_suggestions_deferred(void)
+{
+	return defer_suggestions;
+}
+
+/* The heads' warnings left pending: their common ancestors now (the marks of
+ * one primary head serve all the heads beside it). */
+void analyze_finish_messages(struct graph *g)
+{
+	bool *mark = NULL, *seen = NULL;
+	uint32_t marked = NO_NODE;
+
+	for (size_t i = 0; i < g->problems.n; i++) {
+		struct problem *p = &g->problems.v[i];
+		uint32_t h, primary, anc;
+
+		if (!p->pending)
+			continue;
+		h = graph_find(g, p->revision);
+		primary = graph_find(g, p->ref);
+		if (primary != marked) {
+			free(mark);
+			mark = mark_ancestors(g, primary);
+			marked = primary;
+		}
+		if (!seen)
+			seen = xcalloc(g->n ? g->n : 1, sizeof(bool));
+		anc = first_marked_below(g, mark, h, seen);
+		free(p->message);
+		p->message = head_message(g, h, primary, p->group, anc);
+		p->pending = false;
+	}
+	free(mark);
+	free(seen);
+}
+
+bool analyze_suggest(struct graph *g)
+{
+	if (!g->suggest_pending)
+		return false;
+	g->suggest_pending = false;
+	analyze_finish_messages(g);
 	suggest_missing_parents(g);
+	return true;
+}
+
+void analyze_graph(struct graph *g)
+{
+	analyze_shape(g);
+	docstring_check(g);
+	g->suggest_pending = true;
+	if (!defer_suggestions)
+		analyze_suggest(g);
 	problem_list_sort(&g->problems);
 }

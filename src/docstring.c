@@ -222,6 +222,12 @@ static void check_file(struct graph *g, const struct revision_file *rf)
 	}
 }
 
+void docstring_check_file(struct graph *g, const struct revision_file *rf)
+{
+	if (!rf->error)
+		check_file(g, rf);
+}
+
 void docstring_check(struct graph *g)
 {
 	for (uint32_t i = 0; i < g->n; i++)

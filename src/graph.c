@@ -238,6 +238,18 @@ static void edge_set_note(struct edge_set *es, uint32_t x)
 	}
 }
 
+void graph_report_missing_down(struct graph *g, const struct revision_file *rf, const char *d)
+{
+	uint32_t lab;
+	bool is_label = strmap_get(&g->labels, d, &lab);
+
+	problem_add(&g->problems, PROBLEM_MISSING_DOWN_REVISION, rf->revision, d, rf->path, rf->down.span.line,
+		    rf->load_index,
+		    is_label ? "down_revision '%s' is a branch label, not a revision id; Alembic cannot walk it"
+			     : "down_revision '%s' is not present in any migration file",
+		    d);
+}
+
 static void link_down(struct graph *g, uint32_t i)
 {
 	struct edge_set seen = { 0 };
@@ -253,7 +265,7 @@ static void link_down(struct graph *g, uint32_t i)
 	 * 2000 (each copy of a long id repeated would make the output huge) */
 	for (size_t k = 0; k < downs->n; k++) {
 		const char *d = downs->v[k];
-		uint32_t to = graph_find(g, d), lab;
+		uint32_t to = graph_find(g, d);
 
 		if (!strcmp(d, rf->revision)) {
 			if (self_seen)
@@ -267,13 +279,7 @@ static void link_down(struct graph *g, uint32_t i)
 		if (to != NO_NODE && !edge_set_add(&seen, &nd->down, to))
 			continue; /* a duplicate: linked and reported already */
 		if (to == NO_NODE || g->nodes[to].phantom) {
-			bool is_label = strmap_get(&g->labels, d, &lab);
-
-			problem_add(&g->problems, PROBLEM_MISSING_DOWN_REVISION, rf->revision, d, rf->path,
-				    rf->down.span.line, rf->load_index,
-				    is_label ? "down_revision '%s' is a branch label, not a revision id; Alembic cannot walk it"
-					     : "down_revision '%s' is not present in any migration file",
-				    d);
+			graph_report_missing_down(g, rf, d);
 			to = phantom_for(g, d);
 			nd = &g->nodes[i]; /* phantom_for may move the array */
 		}

@@ -127,6 +127,33 @@ void problem_list_sort(struct problem_list *pl)
 	sort_array(pl->v, pl->n, sizeof(*pl->v), cmp_problem);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void problem_list_copy(struct problem_list *dst, const struct problem_list *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	GROW(dst->v, dst->cap, src->n ? src->n : 1);
+	for (size_t i = 0; i < src->n; i++) {
+		const struct problem *a = &src->v[i];
+		struct problem *b = &dst->v[i];
+
+		*b = *a;
+		b->revision = dup_or_null(a->revision);
+		b->ref = dup_or_null(a->ref);
+		b->path = dup_or_null(a->path);
+		b->message = dup_or_null(a->message);
+		memset(&b->candidates, 0, sizeof(b->candidates));
+		sl_copy(&b->candidates, &a->candidates);
+		b->fixv = NULL;
+		b->n_fixv = b->cap_fixv = 0;
+		problem_copy_fixes(b, a);
+	}
+	dst->n = src->n;
+}
+
 void problem_list_free(struct problem_list *pl)
 {
 	for (size_t i = 0; i < pl->n; i++) {

@@ -331,8 +331,8 @@ struct source *source_worktree(void)
 struct walk {
 	struct source *src;
 	struct source_files *out;
-	struct strlist seen_paths; /* owns the keys of `seen` */
-	struct strmap seen;        /* real paths, to skip a file reached twice */
+	struct strmap seen;        /* real paths, to skip a file reached twice (keys
+				    * borrowed from the list made: it outlives the walk) */
 	bool recursive;
 	const struct strlist *locations; /* a subdirectory that is one is read anyway */
 	size_t unread_dirs;       /* subdirectories with candidates, not read */
@@ -341,19 +341,6 @@ struct walk {
 	char *first_too_deep;
 	struct strlist removed;   /* stale temporaries removed (display paths) */
 };
-
-static bool seen_before(struct walk *w, const char *real)
-{
-	/* Alembic: "File X loaded twice! ignoring." (overlapping version locations) */
-	char *key;
-
-	if (strmap_get(&w->seen, real, NULL))
-		return true;
-	key = xstrdup(real);
-	sl_push_owned(&w->seen_paths, key);
-	strmap_put(&w->seen, key, 0);
-	return false;
-}
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -466,13 +453,16 @@ static void add_files(struct walk *w, const char *dir, struct source_entry *file
 			real = xasprintf("%s/%s", dir_real ? dir_real : dir, files[i].name);
 		else if (!(real = source_realpath(w->src, full)))
 			real = xstrdup(full); /* broken: reading it says so */
-		if (!seen_before(w, real)) {
-			GROW(w->out->v, w->out->cap, w->out->n + 1);
-			w->out->v[w->out->n++] = (struct source_file){ full, real };
-		} else {
+		/* Alembic: "File X loaded twice! ignoring." (overlapping version
+		 * locations) */
+		if (strmap_get(&w->seen, real, NULL)) {
 			free(full);
 			free(real);
+			continue;
 		}
+		GROW(w->out->v, w->out->cap, w->out->n + 1);
+		w->out->v[w->out->n++] = (struct source_file){ full, real };
+		strmap_put(&w->seen, real, 0); /* borrowed: the list keeps it */
 	}
 	free(dir_real);
 }
@@ -568,7 +558,7 @@ static void walk_notes(struct walk *w, const struct mt_config *cfg)
 int source_list_versions(struct source *s, const struct mt_config *cfg, struct source_files *out,
 			 struct mt_error *err)
 {
-	struct walk w = { s, out, { 0 }, { 0 }, cfg->recursive, &cfg->version_locations, 0, NULL, 0, NULL, { 0 } };
+	struct walk w = { s, out, { 0 }, cfg->recursive, &cfg->version_locations, 0, NULL, 0, NULL, { 0 } };
 	size_t existing = 0;
 	int rc = 0;
 
@@ -582,7 +572,6 @@ int source_list_versions(struct source *s, const struct mt_config *cfg, struct s
 		rc = walk_location(&w, loc, err);
 	}
 	strmap_free(&w.seen);
-	sl_free(&w.seen_paths);
 	walk_notes(&w, cfg);
 	free(w.first_unread);
 	free(w.first_too_deep);

@@ -127,3 +127,42 @@ bool strmap_get_n(const struct strmap *m, const char *key, size_t len, uint32_t 
 		}
 	return false;
 }
+
+bool strmap_rekey(struct strmap *m, const char *key)
+{
+	size_t s;
+
+	if (!m->cap)
+		return false;
+	s = slot_of(m, key, (uint32_t)hash_str(key));
+	if (!m->keys[s])
+		return false;
+	m->keys[s] = key;
+	return true;
+}
+
+bool strmap_del(struct strmap *m, const char *key)
+{
+	size_t s, i, home;
+
+	if (!m->cap)
+		return false;
+	s = slot_of(m, key, (uint32_t)hash_str(key));
+	if (!m->keys[s])
+		return false;
+	m->keys[s] = NULL;
+	m->n--;
+	/* linear probing: move back every key of the run after the hole that
+	 * could no longer be found past it */
+	for (i = (s + 1) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
+		home = m->hashes[i] & (m->cap - 1);
+		if ((i > s && (home <= s || home > i)) || (i < s && home <= s && home > i)) {
+			m->keys[s] = m->keys[i];
+			m->vals[s] = m->vals[i];
+			m->hashes[s] = m->hashes[i];
+			m->keys[i] = NULL;
+			s = i;
+		}
+	}
+	return true;
+}

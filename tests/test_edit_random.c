@@ -11,13 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "migtree/docstring.h"
 #include "migtree/edit.h"
+#include "migtree/graph_update.h"
 #include "migtree/layout.h"
+#include "migtree/reload.h"
 #include "migtree/source.h"
 
 static char root[PATH_MAX];
@@ -104,8 +107,41 @@ static void ids(struct strbuf *sb, const char *what, const struct graph *g, cons
 	sb_adds(sb, "\n");
 }
 
-/* Everything the explorer shows, as text: two states are the same when their
- * texts are. */
+static void node_text(struct strbuf *sb, const struct graph *g, uint32_t i)
+{
+	const struct node *nd = &g->nodes[i];
+
+	sb_addf(sb, "node %u %s%s file %s order %u component %u flags %d%d%d%d%d%d%d%d%d\n", i, nd->id,
+		nd->phantom ? " (phantom)" : "", nd->file ? nd->file->path : "-", nd->order, nd->component,
+		nd->is_head, nd->is_real_head, nd->is_base, nd->is_branch_point, nd->is_real_branch_point,
+		nd->is_merge_point, nd->in_cycle, nd->labels_unknown, nd->phantom);
+	ids(sb, "  down", g, &nd->down);
+	ids(sb, "  deps", g, &nd->deps);
+	ids(sb, "  norm_deps", g, &nd->norm_deps);
+	ids(sb, "  norm_down", g, &nd->norm_down);
+	ids(sb, "  children", g, &nd->children);
+	ids(sb, "  dependants", g, &nd->dependants);
+	sb_adds(sb, "  labels:");
+	for (uint32_t k = 0; k < nd->n_labels; k++)
+		sb_addf(sb, " %s", nd->labels[k]);
+	sb_adds(sb, "\n");
+}
+
+static void fixes_text(struct strbuf *sb, const struct problem *pr)
+{
+	for (size_t k = 0; k < pr->n_fixv; k++) {
+		const struct fix *f = &pr->fixv[k];
+
+		sb_addf(sb, "  fix %d %s rank %u (%s):", (int)f->kind, f->target ? f->target : "-", f->rank,
+			f->reason ? f->reason : "-");
+		for (size_t j = 0; j < f->parents.n; j++)
+			sb_addf(sb, " %s", f->parents.v[j]);
+		sb_adds(sb, "\n");
+	}
+}
+
+/* Everything the explorer shows, as text, field by field: two states are the
+ * same when their texts are. */
 static char *state_text(const struct project *p)
 {
 	const struct graph *g = &p->graph;
@@ -114,6 +150,10 @@ static char *state_text(const struct project *p)
 	char buf[1024];
 
 	sb_init(&sb);
+	sb_addf(&sb, "%u nodes, %zu phantoms, %u components, cycle %d, %zu labels\n", g->n, (size_t)g->owned.n,
+		g->n_components, g->has_cycle, g->labels.n);
+	for (uint32_t i = 0; i < g->n; i++)
+		node_text(&sb, g, i);
 	ids(&sb, "heads", g, &g->heads);
 	ids(&sb, "real heads", g, &g->real_heads);
 	ids(&sb, "bases", g, &g->bases);
@@ -126,6 +166,7 @@ static char *state_text(const struct project *p)
 		for (size_t k = 0; k < pr->candidates.n; k++)
 			sb_addf(&sb, " %s", pr->candidates.v[k]);
 		sb_adds(&sb, "\n");
+		fixes_text(&sb, pr);
 	}
 	layout_build(&l, p);
 	for (uint32_t r = 0; r < l.n_rows; r++) {
@@ -136,12 +177,52 @@ static char *state_text(const struct project *p)
 	return sb_detach(&sb);
 }
 
-static void assert_same_as_fresh(const struct edit_session *s, const char *after)
+/* With suggestions deferred (as in the explorer) they are made here, as the
+ * explorer makes them before showing a fix; a fresh build makes them at once. */
+/* Each state name (edit_session.state) seen, and the state it named: a name
+ * given again must name the same state (the explorer takes back what it
+ * derived from a state by its name). */
+static struct named {
+	uint64_t state;
+	char *text;
+} *named;
+static size_t n_named, cap_named, n_named_again;
+
+static void assert_name_kept(uint64_t state, const char *text, const char *after)
+{
+	for (size_t k = 0; k < n_named; k++)
+		if (named[k].state == state) {
+			if (strcmp(named[k].text, text))
+				fail_msg("after %s state %llu is not the state it named before:\n--- now\n%s--- then\n%s",
+					 after, (unsigned long long)state, text, named[k].text);
+			n_named_again++;
+			return;
+		}
+	GROW(named, cap_named, n_named + 1);
+	named[n_named++] = (struct named){ state, xstrdup(text) };
+}
+
+static void forget_names(void)
+{
+	for (size_t k = 0; k < n_named; k++)
+		free(named[k].text);
+	free(named);
+	named = NULL;
+	n_named = cap_named = 0;
+}
+
+static void assert_same_as_fresh(struct edit_session *s, const char *after)
 {
 	struct project q;
-	char *inc = state_text(s->p), *full;
+	char *inc, *full;
+	bool defer = analyze_suggestions_deferred();
 
+	edit_suggest(s, NULL);
+	inc = state_text(s->p);
+	assert_name_kept(s->state, inc, after);
+	analyze_defer_suggestions(false);
 	fresh_build(s->p, &q);
+	analyze_defer_suggestions(defer);
 	full = state_text(&q);
 	if (strcmp(inc, full))
 		fail_msg("after %s the session's state differs from a fresh build:\n--- session\n%s--- fresh\n%s",
@@ -201,12 +282,24 @@ static void random_step(struct edit_session *s, char *what, size_t size)
 			if (x && !sl_contains(&parents, x))
 				sl_push(&parents, x);
 		}
+		bool cycle = false;
+		int rc;
+
+		for (size_t k = 0; k < parents.n; k++)
+			cycle = cycle || desc[graph_find(g, parents.v[k])];
 		snprintf(what, size, "set-down %s (%zu parents)", rev, (size_t)parents.n);
-		if (edit_set_down(s, rev, &parents, false, &err) && getenv("DEBUG_RANDOM"))
+		rc = edit_set_down(s, rev, &parents, false, &err);
+		if (rc && getenv("DEBUG_RANDOM"))
 			fprintf(stderr, "%s: %s\n", what, err.message);
+		/* refused for a cycle exactly when a parent descends from it */
+		assert_int_equal(rc && strstr(err.message, "a cycle"), cycle);
 	} else if (op < 8) {
+		bool cycle = desc[graph_find(g, par)];
+		int rc;
+
 		snprintf(what, size, "add-parent %s %s", rev, par);
-		edit_add_parent(s, rev, par, &err);
+		rc = edit_add_parent(s, rev, par, &err);
+		assert_int_equal(rc && strstr(err.message, "a cycle"), cycle);
 	} else if (op < 9) {
 		uint32_t v = graph_find(g, rev);
 
@@ -247,6 +340,7 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 	make_history(n_revs);
 	dir = xasprintf("%s/versions", root);
 	req.versions_dir = dir;
+	analyze_defer_suggestions(seed % 2); /* the explorer's way, and the commands' */
 	assert_int_equal(project_load(&req, &p, &err), 0);
 	edit_begin(&s, &p);
 	assert_same_as_fresh(&s, "loading");
@@ -257,7 +351,10 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 		setenv("MIGTREE_NEW_REVISION_ID", id, 1); /* new files get ids of their own */
 		free(id);
 		random_step(&s, what, sizeof(what));
-		assert_same_as_fresh(&s, what);
+		/* deferred suggestions: some steps left unasked, so that updates
+		 * also meet a graph whose suggestions are still pending */
+		if (!analyze_suggestions_deferred() || i % 3 == 0)
+			assert_same_as_fresh(&s, what);
 	}
 	assert_true(s.n_undo + s.n_redo >= 10); /* the edits were made, not all refused */
 	while (edit_can_undo(&s)) { /* all the way back: the bytes loaded */
@@ -266,6 +363,7 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 	}
 	assert_int_equal(edit_changed(&s, NULL, 0), 0);
 	edit_end(&s);
+	forget_names();
 	project_free(&p);
 	cmd = xasprintf("rm -rf '%s'", root);
 	assert_int_equal(system(cmd), 0);
@@ -273,17 +371,119 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 	free(dir);
 }
 
+/* File I rewritten on disk with a random down_revision (an existing id, a
+ * missing one, several, none), dated T so that its stamp surely changes. */
+static void rewrite_on_disk(int n, int i, long t)
+{
+	char *p = xasprintf("%s/versions/%03d_r%03d.py", root, i, i), down[64];
+	struct timespec ts[2] = { { t, 0 }, { t, 0 } };
+	uint32_t kind = rnd(10);
+
+	if (kind == 0)
+		snprintf(down, sizeof(down), "None");
+	else if (kind == 1)
+		snprintf(down, sizeof(down), "'gone%02u'", rnd(8));
+	else if (kind == 2 && i > 1)
+		snprintf(down, sizeof(down), "('r%03u', 'r%03u')", rnd((uint32_t)i), rnd((uint32_t)i));
+	else if (kind == 3) /* any revision: now and then a cycle */
+		snprintf(down, sizeof(down), "'r%03u'", rnd((uint32_t)n));
+	else
+		snprintf(down, sizeof(down), "'r%03u'", rnd((uint32_t)i ? (uint32_t)i : 1));
+	write_file(i, down, "");
+	assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+	free(p);
+}
+
+/* A reload after a few files changed on disk (the explorer's R and its watch)
+ * equals a fresh load of the files, whether it relinked in place or rebuilt. */
+static void run_reloads(uint64_t seed, int n_revs, int rounds)
+{
+	char tmpl[] = "/tmp/migtree-reload-random-XXXXXX";
+	struct config_request req = { 0 };
+	struct mt_error err = { 0 };
+	struct reload_stats st;
+	struct project p, q;
+	char *dir, *cmd, *inc, *full;
+	long t = 1700000000;
+
+	rng = seed;
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, root));
+	make_history(n_revs);
+	dir = xasprintf("%s/versions", root);
+	req.versions_dir = dir;
+	setenv("MIGTREE_RACY_NS", "0", 1); /* the dates set below tell changes apart */
+	analyze_defer_suggestions(seed % 2);
+	assert_int_equal(project_load(&req, &p, &err), 0);
+	for (int r = 0; r < rounds; r++) {
+		/* now and then a checkout's worth: more than a relink each is worth */
+		uint32_t changed = r % 10 == 9 ? 10 + rnd(5) : 1 + rnd(3);
+		int rc;
+
+		for (uint32_t k = 0; k < changed; k++)
+			rewrite_on_disk(n_revs, (int)rnd((uint32_t)n_revs), t += 10);
+		rc = project_reload_in_place(&req, &p, NULL, &st, &err);
+		assert_true(rc == 0 || rc == 1);
+		assert_true(st.reread <= changed);
+		analyze_suggest(&p.graph);
+		inc = state_text(&p);
+		analyze_defer_suggestions(false);
+		assert_int_equal(project_load(&req, &q, &err), 0);
+		analyze_defer_suggestions(seed % 2);
+		full = state_text(&q);
+		if (strcmp(inc, full))
+			fail_msg("after reload %d the project differs from a fresh load:\n--- reloaded\n%s--- fresh\n%s",
+				 r, inc, full);
+		free(inc);
+		free(full);
+		project_free(&q);
+	}
+	analyze_defer_suggestions(false);
+	unsetenv("MIGTREE_RACY_NS");
+	project_free(&p);
+	cmd = xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(dir);
+}
+
+static void test_random_reloads_equal_fresh_loads(void **state)
+{
+	uint64_t done, refused, done2, refused2;
+
+	(void)state;
+	graph_update_counts(&done, &refused);
+	for (uint64_t seed = 1; seed <= 4; seed++)
+		run_reloads(seed * 0x2545f4914f6cdd1dull, 40 + (int)seed * 15, 40);
+	graph_update_counts(&done2, &refused2);
+	if (getenv("DEBUG_RANDOM"))
+		fprintf(stderr, "reloads in place: %llu, rebuilt: %llu\n", (unsigned long long)(done2 - done),
+			(unsigned long long)(refused2 - refused));
+	assert_true(done2 - done > 2 * (refused2 - refused));
+}
+
 static void test_random_edits_equal_fresh_builds(void **state)
 {
+	uint64_t done, refused;
+
 	(void)state;
 	for (uint64_t seed = 1; seed <= 6; seed++)
 		run_seed(seed * 0x9e3779b97f4a7c15ull, 40 + (int)seed * 10, 60);
+	/* most steps rewrite one file's down_revision: the in-place update must
+	 * have made most of them, or this test checked only the rebuild */
+	graph_update_counts(&done, &refused);
+	if (getenv("DEBUG_RANDOM"))
+		fprintf(stderr, "in place: %llu, rebuilt: %llu\n", (unsigned long long)done,
+			(unsigned long long)refused);
+	assert_true(done > 2 * refused);
+	assert_true(n_named_again > 10); /* undo and redo went back to named states */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_edits_equal_fresh_builds),
+		cmocka_unit_test(test_random_reloads_equal_fresh_loads),
 	};
 
 	return cmocka_run_group_tests_name("edit_random", tests, NULL, NULL);

@@ -10,6 +10,29 @@
 #include "migtree/graph.h"
 
 void analyze_graph(struct graph *g);
+/* The warnings about the history's shape alone, appended: several heads on a
+ * branch, several bases, pieces not connected to the main one. What
+ * analyze_graph does first; graph_update.c makes them again after a relink. */
+void analyze_shape(struct graph *g);
+/* Ranked candidates and ways out for every missing parent, missing dependency
+ * and loose piece in G's list (suggest.c), added to those problems' fixes. */
+void suggest_missing_parents(struct graph *g);
+
+/* Suggestions show only where a problem's fixes are shown (the explorer's
+ * detail pane, problem list and picker), and making them is most of the
+ * analysis of a large history. With DEFER (the explorer sets it before
+ * loading; one-shot commands do not), analyze_graph and graph_update.c leave
+ * them out and set g->suggest_pending; analyze_suggest makes them when asked.
+ * The common ancestor that a head's warning names is left for then too
+ * (problem.pending: a walk of most of the history, at every edit). The
+ * problems themselves, their order and counts do not depend on them. */
+void analyze_defer_suggestions(bool defer);
+bool analyze_suggestions_deferred(void);
+/* Make the suggestions left out, and finish the messages; false when no
+ * suggestion was pending. */
+bool analyze_suggest(struct graph *g);
+/* Finish the messages left pending (a head's common ancestor) alone. */
+void analyze_finish_messages(struct graph *g);
 
 /* The nearest common ancestor of A and B (by down_revision), or NO_NODE. */
 uint32_t graph_common_ancestor(const struct graph *g, uint32_t a, uint32_t b);

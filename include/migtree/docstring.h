@@ -41,5 +41,7 @@ char *docstring_revises_text(const struct strlist *parents);
 /* A docstring_mismatch warning, with its fix, for every file whose header
  * disagrees with its variables. */
 void docstring_check(struct graph *g);
+/* The same for one file (a revision an edit relinked: graph_update.c). */
+void docstring_check_file(struct graph *g, const struct revision_file *rf);
 
 #endif

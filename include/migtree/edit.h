@@ -3,7 +3,9 @@
  * An edit session sits on a project: every touched file keeps the bytes it had on disk;
  * an operation rewrites only the spans of the values it changes (down_revision,
  * the docstring's Revises: and Revision ID: lines) or adds a new file, re-parses
- * the touched files and rebuilds the graph from memory (nothing is re-read). Each
+ * the touched files and brings the graph up to date from memory (nothing is
+ * re-read): one rewritten file relinks its revision in place (graph_update.h),
+ * anything else rebuilds the graph. Each
  * operation is validated first (no unknown target unless asked, never a cycle) and
  * is one step of undo/redo. No ncurses here: the CLI, the explorer and the tests
  * use it. */
@@ -38,6 +40,10 @@ struct edit_session {
 	size_t n_undo, cap_undo, n_redo, cap_redo;
 	const struct published *published; /* borrowed, or NULL: see edit_set_published */
 	struct edit_snapshot *snap; /* the state on the other side of the last step (edit.c) */
+	/* Names the state the files are in, unique in the process: an undo right
+	 * after an edit gets back the name the state had before it, so a front
+	 * end may keep what it derived from a state and take it back. */
+	uint64_t state;
 };
 
 /* Refuse an id no repair may write: empty or blank (an unset shell variable:
@@ -86,6 +92,15 @@ int edit_create_merge(struct edit_session *s, const struct strlist *heads, const
 int edit_create_merge_with(struct edit_session *s, const struct strlist *heads,
 			   const struct strlist *elsewhere, const char *message, char **new_id,
 			   struct mt_error *err);
+
+/* Make the suggestions the analysis left for later (analyze.h), rewritten for
+ * what is published: before fixes are shown. With ABOUT, only when a problem
+ * of that revision (or naming that missing one) may get some; NULL: in any case.
+ * (The messages left pending are finished with them.) */
+void edit_suggest(struct edit_session *s, const char *about);
+/* Finish the messages the analysis left pending (analyze.h), before messages
+ * are shown: of ABOUT's problems, or of all (NULL). No suggestion is made. */
+void edit_finish_messages(struct edit_session *s, const char *about);
 
 bool edit_can_undo(const struct edit_session *s);
 bool edit_can_redo(const struct edit_session *s);

@@ -60,6 +60,7 @@ struct graph {
 	struct u32vec bases;        /* is_base, load order */
 	uint32_t n_components;
 	bool has_cycle;
+	bool suggest_pending; /* suggestions left for later (analyze_defer_suggestions) */
 	struct problem_list problems;
 	struct label_store *label_store; /* the label sets nodes point into (graph_derive.c) */
 	/* Steps taken by the derivations that once were quadratic (nodes visited,
@@ -78,6 +79,10 @@ void label_store_free(struct label_store *st);
 /* V and every revision above it through down_revision or depends_on: what V may
  * not take as a parent without a cycle. Owned array of g->n flags. */
 bool *graph_descendants(const struct graph *g, uint32_t v);
+
+/* The missing_down_revision error of RF naming D (graph_build's, and
+ * graph_update.c's when it relinks RF's revision). */
+void graph_report_missing_down(struct graph *g, const struct revision_file *rf, const char *d);
 
 /* The node of a full id, or NO_NODE. */
 uint32_t graph_find(const struct graph *g, const char *id);

@@ -44,6 +44,11 @@ struct problem {
 	struct fix *fixv;          /* ways out, best first (fix.h renders them) */
 	size_t n_fixv, cap_fixv;
 	int tag;                   /* for the module that made the list (review: the side) */
+	/* A head's warning whose message still lacks the common ancestor (a walk
+	 * of the history, left for later with the suggestions: analyze.h);
+	 * GROUP is the number of heads on its branch. */
+	bool pending;
+	uint32_t group;
 };
 
 struct problem_list {
@@ -66,6 +71,8 @@ void problem_drop_fix(struct problem *p, size_t i);
 /* Errors first, then warnings; each by file load order, then line. */
 void problem_list_sort(struct problem_list *pl);
 void problem_list_free(struct problem_list *pl);
+/* DST (uninitialised) becomes a deep copy of SRC. */
+void problem_list_copy(struct problem_list *dst, const struct problem_list *src);
 size_t problem_count(const struct problem_list *pl, enum severity sev);
 size_t problem_count_kind(const struct problem_list *pl, enum problem_kind kind);
 

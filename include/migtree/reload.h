@@ -68,4 +68,15 @@ void file_stamps_free(struct file_stamps *fs);
 int project_reload(const struct config_request *req, struct project *old, const bool *pristine,
 		   struct project *p, struct reload_stats *stats, struct mt_error *err);
 
+/* The same into P itself, when the listing is P's files in P's order (what a
+ * checkout of one branch's edit or an edit in another window leaves): each
+ * changed file is read and its revision relinked in place (graph_update.h),
+ * a rebuild of the graph only where that cannot be done; what analysis,
+ * order and stamps P had stays P's. 1 when nothing changed (P untouched), 0
+ * when P was updated, 2 when the listing differs (P untouched: then
+ * project_reload), -1 with ERR when the configuration or a directory cannot
+ * be read (P untouched). */
+int project_reload_in_place(const struct config_request *req, struct project *p, const bool *pristine,
+			    struct reload_stats *stats, struct mt_error *err);
+
 #endif

@@ -25,5 +25,10 @@ bool strmap_put(struct strmap *m, const char *key, uint32_t val);
 bool strmap_get(const struct strmap *m, const char *key, uint32_t *val);
 /* The same for the LEN bytes at KEY (no NUL needed: a piece of a longer string). */
 bool strmap_get_n(const struct strmap *m, const char *key, size_t len, uint32_t *val);
+/* Let the entry of KEY borrow KEY itself (an equal string that outlives the one
+ * it replaces: a re-parsed file's id); false when absent. */
+bool strmap_rekey(struct strmap *m, const char *key);
+/* Remove KEY; false when absent. */
+bool strmap_del(struct strmap *m, const char *key);
 
 #endif

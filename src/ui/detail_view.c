@@ -170,6 +170,9 @@ static bool load(struct ui *ui, struct dlines *d, int *rows, size_t *sel, uint32
 {
 	if (!ui_line_count(ui))
 		return false;
+	/* the fixes shown below need the suggestions the analysis left for later */
+	edit_suggest(&ui->edit, ui->project.graph.nodes[ui_line_node(ui, ui->sel)].id);
+	edit_finish_messages(&ui->edit, ui->project.graph.nodes[ui_line_node(ui, ui->sel)].id);
 	build(ui, ui_line_node(ui, ui->sel), d);
 	*rows = wrap(d);
 	if (ui->detail_sel == DETAIL_FIRST_LINK) { /* a new revision: on its first link, as before */

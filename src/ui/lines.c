@@ -123,6 +123,7 @@ void ui_restrict_derive(struct ui *ui)
 
 	free(ui->restrict_mask);
 	ui->restrict_mask = NULL;
+	ui->rows_gen++;
 	if (ui->restrict_spec && mask_of(ui, ui->restrict_spec, &ui->restrict_mask, &err)) {
 		ui_set_message(ui, true, "restriction %s dropped: %s", ui->restrict_spec, err.message);
 		free(ui->restrict_spec);
@@ -142,6 +143,7 @@ int ui_restrict(struct ui *ui, const char *spec)
 	}
 	free(ui->restrict_mask);
 	free(ui->restrict_spec);
+	ui->rows_gen++;
 	ui->restrict_mask = mask;
 	ui->restrict_spec = spec ? xstrdup(spec) : NULL;
 	ui_lines_build(ui);

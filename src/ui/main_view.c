@@ -419,6 +419,7 @@ bool main_view_request(struct ui *ui, enum request req, int key, int height)
 		return true;
 	case REQ_TOGGLE_ORDER:
 		ui->oldest_first = !ui->oldest_first;
+		ui->rows_gen++;
 		if (node != NO_NODE)
 			ui_select_node(ui, node);
 		ui_set_message(ui, false, ui->oldest_first ? "oldest first" : "newest first");

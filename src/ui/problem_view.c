@@ -116,11 +116,15 @@ static bool draw_problem(const struct problem *p, int left, int role)
 	return cut;
 }
 
+/* The list shows every problem's fixes: the suggestions left for later first. */
 void problem_view_draw(struct ui *ui, int top, int height)
 {
 	const struct problem_list *pl = &ui->project.graph.problems;
 	size_t errors = problem_count(pl, SEVERITY_ERROR), n, selectable, sel;
 	struct pline *v;
+
+	edit_suggest(&ui->edit, NULL);
+	edit_finish_messages(&ui->edit, NULL);
 
 	if (!pl->n) {
 		mvaddstr(top, 0, "No problems: Alembic can load this history and nothing looks wrong.");
@@ -177,7 +181,8 @@ static void enter(struct ui *ui, const struct pline *l)
 bool problem_view_request(struct ui *ui, enum request req, int key, int height)
 {
 	size_t n, selectable, sel;
-	struct pline *v = lines_of(ui, &n, &selectable);
+	struct pline *v = (edit_suggest(&ui->edit, NULL), edit_finish_messages(&ui->edit, NULL),
+			   lines_of(ui, &n, &selectable));
 	uint32_t page = height > 2 ? (uint32_t)height - 2 : 1;
 	uint32_t last = selectable ? (uint32_t)selectable - 1 : 0;
 	bool done = true;

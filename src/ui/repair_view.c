@@ -17,7 +17,7 @@
 static void opened_runs(const struct ui *ui, struct strlist *ids)
 {
 	for (uint32_t r = 0; r < ui->layout.n_rows; r++)
-		if (ui->open_at[r])
+		if (ui->open_at[r] && ui->layout.node[r] < ui->project.graph.n) /* a phantom may be gone */
 			sl_push(ids, ui->project.graph.nodes[ui->layout.node[r]].id);
 }
 
@@ -53,8 +53,7 @@ void ui_after_edit(struct ui *ui, const char *node_id)
 	struct strlist opened = { 0 };
 
 	opened_runs(ui, &opened);
-	ui_underive(ui);
-	ui_derive(ui);
+	ui_rederive(ui);
 	reopen_runs(ui, &opened);
 	sl_free(&opened);
 	ui->sel = 0;
@@ -196,25 +195,45 @@ bool repair_request(struct ui *ui, enum request req)
 
 /* ---- the picker ----------------------------------------------------------- */
 
-static void add_cand(struct picker *pk, uint32_t v, char *why, uint8_t star)
+static void add_cand(struct picker *pk, uint32_t v, uint8_t star)
 {
 	bool *seen = v == NO_NODE ? &pk->none_listed : &pk->listed[v];
 
-	if (*seen) {
-		free(why);
+	if (*seen)
 		return;
-	}
 	*seen = true;
 	if (pk->n == pk->cap) {
 		pk->cap = pk->cap ? pk->cap * 2 : 64;
 		pk->cand = xrealloc(pk->cand, pk->cap * sizeof(*pk->cand));
-		pk->why_not = xrealloc(pk->why_not, pk->cap * sizeof(*pk->why_not));
 		pk->star = xrealloc(pk->star, pk->cap * sizeof(*pk->star));
 	}
 	pk->cand[pk->n] = v;
-	pk->why_not[pk->n] = why;
 	pk->star[pk->n] = star;
 	pk->n++;
+}
+
+/* Is candidate K shown disabled: what the edit would refuse (edit_check_parent)?
+ * The stars and None never are; a merge takes any head. */
+static bool refused(const struct ui *ui, uint32_t k)
+{
+	const struct picker *pk = &ui->picker;
+	uint32_t c = pk->cand[k];
+
+	if (c == NO_NODE || pk->star[k] || pk->mode == PICK_MERGE)
+		return false;
+	return c == pk->target || pk->desc[c] ||
+	       (pk->mode == PICK_ADD_PARENT && u32_contains(&ui->project.graph.nodes[pk->target].down, c));
+}
+
+/* Why candidate K is disabled (owned), or NULL: made only for a row drawn or
+ * chosen. */
+static char *why_not(const struct ui *ui, uint32_t k)
+{
+	const struct picker *pk = &ui->picker;
+
+	if (!refused(ui, k))
+		return NULL;
+	return edit_check_parent(&ui->project.graph, pk->target, pk->cand[k], pk->desc, pk->mode == PICK_ADD_PARENT);
 }
 
 static void drop_levels(struct picker *pk)
@@ -230,10 +249,8 @@ void picker_close(struct ui *ui)
 {
 	struct picker *pk = &ui->picker;
 
-	for (uint32_t i = 0; i < pk->n; i++)
-		free(pk->why_not[i]);
 	free(pk->cand);
-	free(pk->why_not);
+	free(pk->desc);
 	free(pk->star);
 	free(pk->shown);
 	free(pk->listed);
@@ -243,16 +260,138 @@ void picker_close(struct ui *ui)
 		view_close(ui);
 }
 
-static bool passes(const struct ui *ui, uint32_t v, const char *filter)
+static unsigned char ascii_lower(unsigned char c)
 {
-	const struct node *nd;
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
 
-	if (!*filter)
+/* Does S hold NEEDLE (LEN bytes, ASCII letters lowered), ignoring ASCII case
+ * as strcasestr does in the C locale? glibc's strcasestr lowers every byte
+ * through the locale: 60 ms for one character over 100,000 candidates; here
+ * a byte that is not the needle's first is passed over with two compares. */
+static bool holds_ci(const char *s, const char *needle, size_t len)
+{
+	unsigned char lo = (unsigned char)needle[0], up = lo >= 'a' && lo <= 'z' ? (unsigned char)(lo - 32) : lo;
+
+	for (const unsigned char *h = (const unsigned char *)s; *h; h++) {
+		size_t k = 1;
+
+		if (*h != lo && *h != up)
+			continue;
+		while (k < len && h[k] && ascii_lower(h[k]) == (unsigned char)needle[k])
+			k++;
+		if (k == len)
+			return true;
+	}
+	return false;
+}
+
+/* Rows of the picker's text made in one slice between keys (under 1 ms). */
+#define PICK_TEXT_SLICE 1024
+
+static void text_free(struct pick_text *pt)
+{
+	free(pt->buf);
+	free(pt->off);
+	memset(pt, 0, sizeof(*pt));
+}
+
+void pick_text_free(struct ui *ui)
+{
+	text_free(&ui->pick_text[0]);
+	text_free(&ui->pick_text[1]);
+}
+
+/* S lowered at the end of PT's text, with its NUL; room made by the caller
+ * for ROOM bytes more (grown here when S needs more). */
+static void put_lowered(struct pick_text *pt, const char *s)
+{
+	char *out;
+
+	for (;;) {
+		size_t k = 0;
+
+		out = pt->buf + pt->len;
+		while (pt->len + k < pt->cap && (out[k] = (char)ascii_lower((unsigned char)s[k])))
+			k++;
+		if (pt->len + k < pt->cap) {
+			pt->len += k + 1;
+			return;
+		}
+		GROW(pt->buf, pt->cap, pt->cap + 4096); /* ran out: again with more room */
+	}
+}
+
+/* The text of the state shown, begun if none is: in the place of the one
+ * not used last (the one used last is the state before, or this one). */
+static struct pick_text *text_of_state(struct ui *ui)
+{
+	struct pick_text *pt;
+
+	for (int i = 0; i < 2; i++)
+		if (ui->pick_text[i].state == ui->derived_state) {
+			ui->pick_text_last = (uint8_t)i;
+			return &ui->pick_text[i];
+		}
+	ui->pick_text_last ^= 1;
+	pt = &ui->pick_text[ui->pick_text_last];
+	text_free(pt);
+	pt->state = ui->derived_state;
+	pt->off = xmalloc((ui->layout.n_rows ? ui->layout.n_rows : 1) * sizeof(uint32_t));
+	return pt;
+}
+
+/* Up to MAX more rows of PT (the rows' ids and messages, lowered). */
+static void text_more(struct ui *ui, struct pick_text *pt, uint32_t max)
+{
+	const struct graph *g = &ui->project.graph;
+
+	GROW(pt->buf, pt->cap, pt->len + 64 * (size_t)(max < 4096 ? max : 4096)); /* most rows fit */
+	for (; pt->rows < ui->layout.n_rows && max; pt->rows++, max--) {
+		const struct node *nd = &g->nodes[ui->layout.node[pt->rows]];
+
+		pt->off[pt->rows] = (uint32_t)pt->len;
+		put_lowered(pt, nd->id);
+		put_lowered(pt, nd->phantom ? "" : nd->file->message);
+	}
+}
+
+bool pick_text_slice(struct ui *ui)
+{
+	struct pick_text *pt;
+
+	if (!ui->derived_state || ui->review)
+		return false;
+	pt = text_of_state(ui);
+	text_more(ui, pt, PICK_TEXT_SLICE);
+	return pt->rows < ui->layout.n_rows;
+}
+
+/* The whole text of the state shown, for a filter now. */
+static const struct pick_text *pick_text_make(struct ui *ui)
+{
+	struct pick_text *pt = text_of_state(ui);
+
+	text_more(ui, pt, UINT32_MAX);
+	return pt;
+}
+
+/* NEEDLE: the filter, lowered. The id and message of V from PT, the rows'
+ * text: the same bytes holds_ci reads, lowered once. */
+static bool passes(const struct ui *ui, const struct pick_text *pt, uint32_t v, const char *needle, size_t len)
+{
+	uint32_t r;
+	size_t end;
+
+	if (!len)
 		return true;
 	if (v == NO_NODE)
-		return strcasestr("none", filter) != NULL;
-	nd = &ui->project.graph.nodes[v];
-	return strcasestr(nd->id, filter) || (!nd->phantom && strcasestr(nd->file->message, filter));
+		return holds_ci("none", needle, len);
+	r = ui->layout.row_of[v];
+	/* one search over the row's "id\0message\0": no match spans a NUL (the
+	 * filter holds none); a missing revision's message is empty */
+	end = r + 1 < ui->layout.n_rows ? pt->off[r + 1] : pt->len;
+	return memmem(pt->buf + pt->off[r], end - pt->off[r], needle, len) != NULL;
 }
 
 /* The candidates of FROM (indexes into cand; NULL: all of them) that pass the
@@ -260,7 +399,13 @@ static bool passes(const struct ui *ui, uint32_t v, const char *filter)
 static void filter_from(struct ui *ui, const uint32_t *from, uint32_t n_from)
 {
 	struct picker *pk = &ui->picker;
+	char needle[sizeof(pk->filter)];
+	size_t n_len = strlen(pk->filter);
+	const struct pick_text *pt;
 
+	for (size_t k = 0; k <= n_len; k++)
+		needle[k] = (char)ascii_lower((unsigned char)pk->filter[k]);
+	pt = pick_text_make(ui);
 	pk->shown = xmalloc((n_from ? n_from : 1) * sizeof(uint32_t));
 	pk->n_shown = 0;
 	pk->id_w = 8;
@@ -268,10 +413,10 @@ static void filter_from(struct ui *ui, const uint32_t *from, uint32_t n_from)
 		uint32_t i = from ? from[k] : k, c = pk->cand[i];
 		int len;
 
-		if (!passes(ui, c, pk->filter))
+		if (!passes(ui, pt, c, needle, n_len))
 			continue;
 		pk->shown[pk->n_shown++] = i;
-		len = c == NO_NODE ? 0 : (int)strlen(ui->project.graph.nodes[c].id);
+		len = c == NO_NODE ? 0 : (int)strlen(pt->buf + pt->off[ui->layout.row_of[c]]);
 		if (len > pk->id_w)
 			pk->id_w = len < 40 ? len : 40;
 	}
@@ -342,7 +487,7 @@ static void select_start(struct ui *ui)
 		}
 	/* else on the first that can be chosen, never on None (a base is asked for) */
 	while (pk->sel + 1 < pk->n_shown &&
-	       (pk->why_not[pk->shown[pk->sel]] || pk->cand[pk->shown[pk->sel]] == NO_NODE))
+	       (refused(ui, pk->shown[pk->sel]) || pk->cand[pk->shown[pk->sel]] == NO_NODE))
 		pk->sel++;
 }
 
@@ -361,7 +506,7 @@ static void add_suggestions(struct ui *ui, const char *about, bool by_ref, const
 			uint32_t c = graph_find(g, p->candidates.v[k]);
 
 			if (c != NO_NODE && !g->nodes[c].phantom && !desc[c])
-				add_cand(&ui->picker, c, NULL, STAR_SUGGESTED);
+				add_cand(&ui->picker, c, STAR_SUGGESTED);
 		}
 	}
 }
@@ -383,13 +528,14 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 		ui_set_message(ui, true, "M merges heads: %s is not a head (e retargets it)", nd->id);
 		return;
 	}
+	edit_suggest(&ui->edit, nd->id); /* the stars are the suggestions' candidates */
 	memset(pk, 0, sizeof(*pk));
 	pk->mode = mode;
 	pk->target = v;
 	pk->listed = xcalloc(g->n ? g->n : 1, sizeof(bool));
-	desc = graph_descendants(g, v); /* one walk for every candidate */
+	desc = pk->desc = graph_descendants(g, v); /* one walk for every candidate */
 	if (mode == PICK_RETARGET || mode == PICK_STUB_PARENT)
-		add_cand(pk, NO_NODE, NULL, 0);
+		add_cand(pk, NO_NODE, 0);
 	add_suggestions(ui, nd->id, mode == PICK_STUB_PARENT, desc);
 	if (nd->is_head && (mode == PICK_RETARGET || mode == PICK_ADD_PARENT)) /* another head: merge with it, or go after it */
 		for (uint32_t k = 0; k < g->heads.n; k++) {
@@ -397,20 +543,16 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 
 			if (h != v && !g->nodes[h].phantom && !desc[h] &&
 			    !(mode == PICK_ADD_PARENT && u32_contains(&nd->down, h)))
-				add_cand(pk, h, NULL, STAR_OTHER_HEAD);
+				add_cand(pk, h, STAR_OTHER_HEAD);
 		}
 	for (uint32_t k = 0; k < ui->layout.n_rows; k++) {
 		uint32_t c = ui->layout.node[k];
 		const struct node *cn = &g->nodes[c];
-		char *why = NULL;
 
 		if (c == v || cn->phantom || (mode == PICK_MERGE && !cn->is_head))
 			continue;
-		if (mode != PICK_MERGE) /* the edit's own check: what it refuses is shown disabled */
-			why = edit_check_parent(g, v, c, desc, mode == PICK_ADD_PARENT);
-		add_cand(pk, c, why, 0);
+		add_cand(pk, c, 0); /* what the edit refuses is shown disabled: refused() */
 	}
-	free(desc);
 	refilter(ui);
 	view_open(ui, VIEW_PICKER);
 }
@@ -450,7 +592,8 @@ void picker_draw(struct ui *ui, int top, int height)
 	for (int i = 0; i < height && pk->top + (uint32_t)i < pk->n_shown; i++) {
 		uint32_t k = pk->shown[pk->top + (uint32_t)i], c = pk->cand[k];
 		bool cut;
-		int role = pk->why_not[k] ? C_DATE : pk->star[k] ? C_HEAD : C_NORMAL;
+		char *why = why_not(ui, k);
+		int role = why ? C_DATE : pk->star[k] ? C_HEAD : C_NORMAL;
 
 		if (c == NO_NODE)
 			snprintf(buf, sizeof(buf), "  None: make it a base (asks first)");
@@ -459,7 +602,8 @@ void picker_draw(struct ui *ui, int top, int height)
 				 idw, idw, g->nodes[c].id, g->nodes[c].file->message,
 				 pk->star[k] == STAR_SUGGESTED ? "  (suggested)"
 				 : pk->star[k] == STAR_OTHER_HEAD ? "  (another head)" : "",
-				 pk->why_not[k] ? "  -- no: " : "", pk->why_not[k] ? pk->why_not[k] : "");
+				 why ? "  -- no: " : "", why ? why : "");
+		free(why);
 		move(top + 2 + i, 0);
 		attron(draw_attr(role));
 		draw_text_clip(buf, 0, COLS, &cut);
@@ -480,7 +624,7 @@ static void choose(struct ui *ui)
 	uint32_t k, c, target = pk->target;
 	struct strlist parents = { 0 };
 	struct mt_error err = { 0 };
-	char *id, *target_id = xstrdup(g->nodes[target].id), done[512];
+	char *id, *why, *target_id = xstrdup(g->nodes[target].id), done[512];
 	enum pick_mode mode = pk->mode;
 	int rc;
 
@@ -490,8 +634,9 @@ static void choose(struct ui *ui)
 	}
 	k = pk->shown[pk->sel];
 	c = pk->cand[k];
-	if (pk->why_not[k]) {
-		ui_set_message(ui, true, "%s cannot be chosen: %s", g->nodes[c].id, pk->why_not[k]);
+	if ((why = why_not(ui, k))) {
+		ui_set_message(ui, true, "%s cannot be chosen: %s", g->nodes[c].id, why);
+		free(why);
 		free(target_id);
 		return;
 	}

@@ -7,6 +7,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <curses.h>
 #include <pcre2.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,13 +54,12 @@ static int id_width(const struct graph *g)
 	return w;
 }
 
-void ui_derive(struct ui *ui)
+/* The part derived from the graph alone: kept with the state it is of. */
+static void derive_graph(struct ui *ui)
 {
 	const struct graph *g = &ui->project.graph;
 
 	ui->id_w = id_width(g);
-	ui->unsaved = edit_changed(&ui->edit, NULL, 0);
-
 	layout_build(&ui->layout, &ui->project);
 	ui->mark = xcalloc(g->n ? g->n : 1, 1);
 	for (size_t i = 0; i < g->problems.n; i++) {
@@ -71,28 +71,86 @@ void ui_derive(struct ui *ui)
 			ui->mark[v] = m;
 	}
 	ui->plain = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
-	ui->open_at = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
 	for (uint32_t r = 0; r < ui->layout.n_rows; r++)
 		ui->plain[r] = row_is_plain(ui, r);
+	ui->derived_state = ui->edit.state;
+}
+
+/* The part that is the user's view of it: folds opened, restriction, lines. */
+static void derive_view(struct ui *ui)
+{
+	ui->unsaved = edit_changed(&ui->edit, NULL, 0);
+	ui->open_at = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
 	ui_restrict_derive(ui);
 	ui_lines_build(ui);
 }
 
-void ui_underive(struct ui *ui)
+void ui_derive(struct ui *ui)
 {
-	layout_free(&ui->layout);
+	derive_graph(ui);
+	derive_view(ui);
+}
+
+static void underive_view(struct ui *ui)
+{
 	display_free(&ui->display);
-	free(ui->mark);
-	free(ui->plain);
 	free(ui->open_at);
 	free(ui->vis);
 	free(ui->restrict_mask);
 	free(ui->match_cache);
 	ui->match_cache = NULL;
-	ui->mark = NULL;
-	ui->plain = ui->open_at = ui->restrict_mask = NULL;
+	ui->count.pending = false; /* its node numbers are the old graph's */
+	ui->count.hits.n = 0;
+	ui->rows_gen++;
+	ui->open_at = ui->restrict_mask = NULL;
 	ui->vis = NULL;
 	ui->n_vis = 0;
+}
+
+void ui_underive(struct ui *ui)
+{
+	layout_free(&ui->layout);
+	free(ui->mark);
+	free(ui->plain);
+	ui->mark = NULL;
+	ui->plain = NULL;
+	underive_view(ui);
+}
+
+void ui_kept_free(struct ui *ui)
+{
+	layout_free(&ui->kept.layout);
+	free(ui->kept.mark);
+	free(ui->kept.plain);
+	memset(&ui->kept, 0, sizeof(ui->kept));
+}
+
+/* The graph-derived part now and the one kept trade places. */
+static void swap_kept(struct ui *ui)
+{
+	struct ui_kept t = ui->kept;
+
+	ui->kept = (struct ui_kept){ ui->derived_state, ui->layout, ui->mark, ui->plain, ui->id_w };
+	ui->layout = t.layout;
+	ui->mark = t.mark;
+	ui->plain = t.plain;
+	ui->id_w = t.id_w;
+	ui->derived_state = t.state;
+}
+
+void ui_rederive(struct ui *ui)
+{
+	uint64_t now = ui->edit.state;
+
+	underive_view(ui);
+	if (ui->kept.state && ui->kept.state == now) {
+		swap_kept(ui); /* back to the state it was derived from */
+	} else {
+		ui_kept_free(ui);
+		swap_kept(ui); /* the state left is kept; nothing is derived now */
+		derive_graph(ui);
+	}
+	derive_view(ui);
 }
 
 char *ui_selected_id(const struct ui *ui)
@@ -108,6 +166,7 @@ void ui_set_message(struct ui *ui, bool error, const char *fmt, ...)
 	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
 	va_end(ap);
 	ui->message_is_error = error;
+	ui->count.message = false;
 	/* whatever went wrong may have reached the terminal too (a library writing
 	 * to stderr): every message repaints the whole screen */
 	ui->repaint = true;
@@ -184,6 +243,9 @@ static bool set_search(struct ui *ui, const char *pattern)
 	pcre2_code_free(ui->search_code);
 	free(ui->match_cache);
 	ui->match_cache = NULL;
+	ui->count.pending = false;
+	ui->count.next = ui->count.hits.n = 0;
+	ui->count.rows_gen = ui->rows_gen - 1; /* another pattern: nothing counted */
 	free(ui->search);
 	ui->search = xstrdup(pattern);
 	ui->search_code = re;
@@ -191,25 +253,115 @@ static bool set_search(struct ui *ui, const char *pattern)
 	return true;
 }
 
-/* Matches among the lines shown, in their order, and the position of NODE's. */
-static uint32_t count_matches(const struct ui *ui, uint32_t node, uint32_t *at)
+/* ---- the "k of m" count, in slices ---- */
+
+/* Work units of one slice: a node already matched costs 1, one matched now
+ * COUNT_FRESH (a regex run on its id, message and path: about a microsecond),
+ * so a slice is at most ~1 ms. Small histories are counted whole at once. */
+#define COUNT_BUDGET 32768
+#define COUNT_FRESH 32
+
+/* MIGTREE_COUNT_SLICE: a smaller slice, for the tests of a count that takes
+ * several keys on a history small enough to ship. */
+static uint64_t count_budget(void)
 {
-	uint32_t n = ui_line_count(ui), m = 0;
+	const char *e = getenv("MIGTREE_COUNT_SLICE");
 
-	*at = 0;
-	for (uint32_t line = 0; line < n; line++) {
-		const struct display_line *dl = ui_line(ui, line);
+	return e && *e ? strtoull(e, NULL, 10) : COUNT_BUDGET;
+}
 
-		for (uint32_t k = 0; k <= dl->last - dl->first; k++) {
-			uint32_t r = ui->oldest_first ? dl->last - k : dl->first + k, v = ui->layout.node[r];
+static void count_message(struct ui *ui)
+{
+	const struct search_count *c = &ui->count;
 
-			if (ui->restrict_mask && !ui->restrict_mask[v])
-				continue;
-			if (ui_node_matches(ui, v) && ++m && v == node)
-				*at = m;
+	if (c->pending)
+		ui_set_message(ui, false, "/%s  (counting matches)", ui->search);
+	else
+		ui_set_message(ui, false, "/%s  %u of %u", ui->search, c->at, c->hits.n);
+	ui->count.message = true;
+}
+
+/* The node of the K-th row in the order shown. */
+static uint32_t shown_row_node(const struct ui *ui, uint32_t k)
+{
+	return ui->layout.node[ui->oldest_first ? ui->layout.n_rows - 1 - k : k];
+}
+
+/* Count on over the rows in the order shown (what a restriction hides
+ * left out) until BUDGET is spent; from the start again when the rows
+ * changed under the count. */
+static void count_some(struct ui *ui, uint64_t budget)
+{
+	struct search_count *c = &ui->count;
+	uint32_t n = ui->layout.n_rows;
+
+	if (c->rows_gen != ui->rows_gen) {
+		c->next = c->at = c->hits.n = 0;
+		c->rows_gen = ui->rows_gen;
+	}
+	for (; c->next < n && budget; c->next++) {
+		uint32_t v = shown_row_node(ui, c->next);
+		uint64_t cost = ui->match_cache && ui->match_cache[v] ? 1 : COUNT_FRESH;
+
+		if (ui->restrict_mask && !ui->restrict_mask[v])
+			continue;
+		budget -= cost < budget ? cost : budget;
+		if (ui_node_matches(ui, v)) {
+			u32_push(&c->hits, v);
+			if (v == c->node)
+				c->at = c->hits.n;
 		}
 	}
-	return m;
+	c->pending = c->next < n;
+}
+
+void ui_search_count_slice(struct ui *ui)
+{
+	if (!ui->count.pending || !ui->search_code)
+		return;
+	count_some(ui, count_budget());
+	if (!ui->count.pending && ui->count.message)
+		count_message(ui);
+}
+
+/* The rank of NODE among the matches of a finished count: a binary search by
+ * row (the matches are in the order shown). */
+static uint32_t rank_of(const struct ui *ui, uint32_t node)
+{
+	const struct search_count *c = &ui->count;
+	uint32_t lo = 0, hi = c->hits.n, row = ui->layout.row_of[node];
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2, r = ui->layout.row_of[c->hits.v[mid]];
+
+		if (ui->oldest_first ? r > row : r < row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->hits.n && c->hits.v[lo] == node ? lo + 1 : 0;
+}
+
+/* The count of a new hit, NODE: the count of these rows goes on where it is
+ * (done, its rank is known at once), else starts; as much as a slice does
+ * now, the rest between the keys that follow (the message says so until it
+ * is done). */
+static void count_start(struct ui *ui, uint32_t node)
+{
+	struct search_count *c = &ui->count;
+
+	c->node = node;
+	c->message = false;
+	if (c->rows_gen == ui->rows_gen) {
+		c->at = rank_of(ui, node); /* 0 when not met yet: the count meets it */
+	} else {
+		c->next = c->at = c->hits.n = 0;
+		c->rows_gen = ui->rows_gen;
+		c->pending = true;
+	}
+	if (c->pending)
+		count_some(ui, count_budget());
+	count_message(ui);
 }
 
 void ui_search_next(struct ui *ui, int dir)
@@ -227,11 +379,10 @@ void ui_search_next(struct ui *ui, int dir)
 
 		for (uint32_t r = dl->first; r <= dl->last; r++)
 			if (ui_node_matches(ui, ui->layout.node[r])) {
-				uint32_t at, of = count_matches(ui, ui->layout.node[r], &at);
+				uint32_t v = ui->layout.node[r];
 
-				ui_select_node(ui, ui->layout.node[r]);
-				ui_set_message(ui, false, "/%s  %u of %u%s", ui->search, at, of,
-					       (dir > 0 ? line < ui->sel : line > ui->sel) ? "" : "");
+				ui_select_node(ui, v);
+				count_start(ui, v);
 				return;
 			}
 	}
@@ -556,12 +707,22 @@ static void grouped(char *buf, size_t size, size_t n)
 	buf[o] = '\0';
 }
 
+/* The share of files taken as they were, in %, truncated (one file read is
+ * never shown as 100%): "99.999%". */
+static void hit_rate(char *buf, size_t size, size_t kept, size_t files)
+{
+	unsigned long long m = files ? (unsigned long long)kept * 100000 / files : 100000;
+
+	snprintf(buf, size, "%llu.%03llu%%", m / 1000, m % 1000);
+}
+
 void ui_reload(struct ui *ui, bool force)
 {
 	struct project fresh;
 	struct reload_stats st;
 	struct mt_error err = { 0 };
-	char *keep = NULL, reread[32], files[32];
+	char *keep = NULL, reread[32], files[32], cached[32];
+	bool in_place;
 	size_t pending = ui->unsaved;
 	bool *pristine;
 	int rc;
@@ -579,32 +740,42 @@ void ui_reload(struct ui *ui, bool force)
 	ui_watch_drain(ui); /* what changed until now, this reload reads */
 	/* files edited in memory are read again: their bytes are not the disk's */
 	pristine = edit_pristine(&ui->edit);
-	rc = project_reload(&ui->cli->req, &ui->project, pristine, &fresh, &st, &err);
+	keep = ui_selected_id(ui);
+	/* the same files changed in place: the project updated where it changed */
+	rc = project_reload_in_place(&ui->cli->req, &ui->project, pristine, &st, &err);
+	in_place = rc == 0;
+	if (rc == 2) /* other files: a new project, made of the old one's unchanged files */
+		rc = project_reload(&ui->cli->req, &ui->project, pristine, &fresh, &st, &err);
 	free(pristine);
 	if (rc < 0) {
 		char why[sizeof(ui->message)];
 
 		mt_error_format(&err, why, sizeof(why));
 		ui_set_message(ui, true, "reload failed: %s; still showing the old state", why);
+		free(keep);
 		return;
 	}
 	grouped(reread, sizeof(reread), st.reread);
 	grouped(files, sizeof(files), st.files);
+	hit_rate(cached, sizeof(cached), st.files - st.reread, st.files);
 	if (rc == 1) { /* nothing changed on disk: nothing to rebuild */
-		ui_set_message(ui, false, "reloaded: %s of %s files re-read, nothing changed", reread, files);
+		ui_set_message(ui, false, "reloaded: %s of %s files re-read (%s cached), nothing changed", reread,
+			       files, cached);
+		free(keep);
 		return;
 	}
-	keep = ui_selected_id(ui);
 	edit_end(&ui->edit);
-	project_free(&ui->project);
-	ui->project = fresh;
+	if (!in_place) {
+		project_free(&ui->project);
+		ui->project = fresh;
+	}
 	edit_begin(&ui->edit, &ui->project);
 	if (!ui->review) /* suggestions for published revisions, as at the start */
 		edit_set_published(&ui->edit, &ui->published);
 	ui_after_edit(ui, keep); /* rebuilt from the new project, the selection kept */
 	if (ui->watch_fd >= 0)
 		ui_watch_start(ui); /* directories may have come or gone */
-	ui_set_message(ui, false, "reloaded: %s of %s files re-read", reread, files);
+	ui_set_message(ui, false, "reloaded: %s of %s files re-read (%s cached)", reread, files, cached);
 	free(keep);
 }
 
@@ -710,6 +881,7 @@ static void handle_key_now(struct ui *ui, int key)
 	if (key == KEY_RESIZE || key == ERR)
 		return;
 	ui->message[0] = '\0';
+	ui->count.message = false; /* a count done later says nothing: its message is gone */
 	for (int i = 0; i < 3 && ops->keymaps[i] != KEYMAP_COUNT && !req; i++)
 		req = keymap_request(ops->keymaps[i], key);
 	if (req == REQ_NONE && !ops->text_input) {
@@ -735,6 +907,32 @@ uint32_t ui_current_node(const struct ui *ui)
 		return NO_NODE;
 	}
 	return ui_line_count(ui) ? ui_line_node(ui, ui->sel) : NO_NODE;
+}
+
+/* One slice of the work left for between keys: the picker's text first (a
+ * picker that finds it unmade makes it, 80 ms at 100,000), then the search
+ * count (each search key counts a slice of its own meanwhile). False when
+ * none is left. */
+static bool idle_slice(struct ui *ui)
+{
+	if (pick_text_slice(ui))
+		return true;
+	if (!ui->count.pending)
+		return false;
+	ui_search_count_slice(ui);
+	return true;
+}
+
+/* That work goes on while no key is waiting; a finished count shows. */
+static void work_while_idle(struct ui *ui)
+{
+	struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
+	bool counting = ui->count.pending;
+
+	while (poll(&in, 1, 0) == 0 && idle_slice(ui))
+		;
+	if (counting && !ui->count.pending)
+		draw(ui);
 }
 
 /* ---- set-up ------------------------------------------------------------- */
@@ -774,6 +972,7 @@ static int ui_loop(struct ui *ui)
 {
 	ui_derive(ui);
 	edit_begin(&ui->edit, &ui->project);
+	ui->derived_state = ui->edit.state; /* derived from the state the session starts in */
 	if (start_screen(ui)) {
 		edit_end(&ui->edit);
 		ui_underive(ui);
@@ -797,10 +996,15 @@ static int ui_loop(struct ui *ui)
 		int key;
 
 		draw(ui);
+		if (!ui->headless)
+			work_while_idle(ui);
 		key = ui_read_key(ui);
 		if (key == -2)
 			break;
 		handle_key(ui, key);
+		/* scripted keys never wait: a slice after each, the same every run */
+		if (ui->headless)
+			(void)idle_slice(ui);
 	}
 	if (ui->headless) {
 		draw(ui);
@@ -819,10 +1023,13 @@ static int ui_loop(struct ui *ui)
 	published_free(&ui->published);
 	edit_end(&ui->edit);
 	ui_underive(ui);
+	ui_kept_free(ui);
+	pick_text_free(ui);
 	project_free(&ui->project);
 	pcre2_match_data_free(ui->search_md);
 	pcre2_code_free(ui->search_code);
 	free(ui->search);
+	free(ui->count.hits.v);
 	return EXIT_OK;
 }
 
@@ -846,6 +1053,8 @@ int ui_run(struct cli *cli)
 	struct ui ui;
 
 	ui_init(&ui, cli);
+	/* the first screen shows no suggestions: made when a fix is to be shown */
+	analyze_defer_suggestions(true);
 	if (cli_load(cli, &ui.project))
 		return EXIT_USAGE;
 	if (ui.project.config.notes.n) {

@@ -1,0 +1,602 @@
+/* graph_update.c - relink one revision in place (graph_update.h).
+ *
+ * What graph_build derives, and from what, decides what a change of one
+ * file's down_revision touches:
+ * - edges, flags, head and base lists: the revision, its old and new parents;
+ * - phantoms: one is made for a parent no file defines, one goes when nothing
+ *   names it any more, and phantoms are numbered by their first reference
+ *   (the order graph_build meets them), which a relink can change: they are
+ *   renumbered, touching only their children's edges;
+ * - problems: the file's own missing parents and docstring; the warnings about
+ *   the shape (heads, bases, pieces) and the suggestions, made again; the rest
+ *   of the list (every other file's errors) is kept with its order;
+ * - normalized dependencies and inherited labels can change below the whole
+ *   history: passed again only when the history has any; pieces and the
+ *   history order always (one pass each).
+ * Problem order: kept problems keep their sequence numbers, new ones get later
+ * ones in the order a full build makes them, so the stable sort gives the
+ * full build's list. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "migtree/docstring.h"
+#include "migtree/graph_update.h"
+#include "migtree/resolve.h"
+
+static uint64_t n_done, n_refused;
+
+void graph_update_counts(uint64_t *done, uint64_t *refused)
+{
+	*done = n_done;
+	*refused = n_refused;
+}
+
+void graph_normalize_deps(struct graph *g);
+void graph_inherit_labels(struct graph *g);
+void graph_components(struct graph *g);
+
+/* Neither file holds what this module does not redo: labels, dependencies,
+ * values only running the file could tell. */
+static bool plain_file(const struct revision_file *rf)
+{
+	return !rf->error && rf->revision && !rf->labels.ids.n && !rf->labels.unknown.n && !rf->deps.ids.n &&
+	       !rf->deps.unknown.n && !rf->down.unknown.n;
+}
+
+static bool redone_kind(enum problem_kind k)
+{
+	return k == PROBLEM_MISSING_DOWN_REVISION || k == PROBLEM_DOCSTRING_MISMATCH ||
+	       k == PROBLEM_MULTIPLE_HEADS || k == PROBLEM_MULTIPLE_BASES || k == PROBLEM_DISCONNECTED_COMPONENT;
+}
+
+/* May OLD's revision be relinked in place to read as RF? V gets its node. */
+static bool updatable(const struct graph *g, const struct revision_file *old, const struct revision_file *rf,
+		      uint32_t *v)
+{
+	if (g->has_cycle || !plain_file(old) || !plain_file(rf) || strcmp(old->revision, rf->revision) ||
+	    strcmp(old->path, rf->path))
+		return false;
+	*v = graph_find(g, rf->revision);
+	if (*v == NO_NODE || g->nodes[*v].file != old)
+		return false;
+	/* any other problem of this file (a duplicate, a self reference, an
+	 * invalid id...) is graph_build's to make */
+	for (size_t k = 0; k < g->problems.n; k++) {
+		const struct problem *pr = &g->problems.v[k];
+		bool mine = (pr->revision && !strcmp(pr->revision, rf->revision)) ||
+			    (pr->path && !strcmp(pr->path, rf->path));
+
+		if (mine && !redone_kind(pr->kind))
+			return false;
+	}
+	for (size_t k = 0; k < rf->down.ids.n; k++)
+		if (!strcmp(rf->down.ids.v[k], rf->revision))
+			return false;
+	return true;
+}
+
+/* History order positions (children first), or NULL when the order leaves a
+ * node out. */
+static uint32_t *order_positions(const struct project *p)
+{
+	const struct graph *g = &p->graph;
+	uint32_t *pos;
+
+	if (p->order.n != g->n)
+		return NULL;
+	pos = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	for (uint32_t k = 0; k < p->order.n; k++)
+		pos[p->order.v[k]] = k;
+	return pos;
+}
+
+/* Would Q as a parent of V close a cycle: is V an ancestor of Q? The order puts
+ * children first, so V's descendants come before V and an ancestor of Q placed
+ * after V leads nowhere near it: the walk stays between Q and V. */
+static bool reaches(const struct graph *g, const uint32_t *pos, uint32_t q, uint32_t v)
+{
+	struct u32vec st = { 0 };
+	bool *seen, hit = false;
+
+	if (pos[q] > pos[v])
+		return false;
+	seen = xcalloc(g->n, sizeof(bool));
+	u32_push(&st, q);
+	seen[q] = true;
+	while (st.n && !hit) {
+		const struct node *nd = &g->nodes[st.v[--st.n]];
+
+		for (uint32_t e = 0; e < nd->down.n + nd->deps.n && !hit; e++) {
+			uint32_t a = e < nd->down.n ? nd->down.v[e] : nd->deps.v[e - nd->down.n];
+
+			hit = a == v;
+			if (!seen[a] && pos[a] <= pos[v]) {
+				seen[a] = true;
+				u32_push(&st, a);
+			}
+		}
+	}
+	free(st.v);
+	free(seen);
+	return hit;
+}
+
+bool project_descends(const struct project *p, uint32_t x, uint32_t v)
+{
+	uint32_t *pos;
+	bool hit;
+
+	if (x == v)
+		return true;
+	if (!(pos = order_positions(p))) { /* a cycle leaves nodes out: the whole walk */
+		bool *desc = graph_descendants(&p->graph, v);
+
+		hit = desc[x];
+		free(desc);
+		return hit;
+	}
+	hit = reaches(&p->graph, pos, x, v);
+	free(pos);
+	return hit;
+}
+
+static bool would_cycle(const struct project *p, uint32_t v, const struct revision_file *rf)
+{
+	const struct graph *g = &p->graph;
+	uint32_t *pos = order_positions(p);
+	bool cyc = !pos;
+
+	for (size_t k = 0; !cyc && k < rf->down.ids.n; k++) {
+		uint32_t q = graph_find(g, rf->down.ids.v[k]);
+
+		if (q != NO_NODE && !u32_contains(&g->nodes[v].down, q))
+			cyc = reaches(g, pos, q, v);
+	}
+	free(pos);
+	return cyc;
+}
+
+static void remove_value(struct u32vec *vec, uint32_t x)
+{
+	for (uint32_t k = 0; k < vec->n; k++)
+		if (vec->v[k] == x) {
+			memmove(vec->v + k, vec->v + k + 1, (vec->n - k - 1) * sizeof(uint32_t));
+			vec->n--;
+			return;
+		}
+}
+
+/* Children are in node order, as graph_build links them. */
+static void insert_sorted(struct u32vec *vec, uint32_t x)
+{
+	uint32_t at = vec->n;
+
+	while (at > 0 && vec->v[at - 1] > x)
+		at--;
+	u32_push(vec, x);
+	memmove(vec->v + at + 1, vec->v + at, (vec->n - 1 - at) * sizeof(uint32_t));
+	vec->v[at] = x;
+}
+
+static uint32_t new_phantom(struct graph *g, const char *id)
+{
+	char *own = xstrdup(id);
+	struct node *nd;
+
+	sl_push_owned(&g->owned, own);
+	GROW(g->nodes, g->cap, g->n + 1);
+	nd = &g->nodes[g->n];
+	memset(nd, 0, sizeof(*nd));
+	nd->id = own;
+	nd->phantom = true;
+	nd->order = g->n;
+	strmap_put(&g->index, own, g->n);
+	return g->n++;
+}
+
+/* V's parents become RF's down_revision (phantoms made for missing ones), in
+ * file order, duplicates once; every node whose edges changed into TOUCHED. */
+static void relink(struct graph *g, uint32_t v, struct revision_file *rf, struct u32vec *touched)
+{
+	struct node *nd = &g->nodes[v];
+
+	u32_push(touched, v);
+	for (uint32_t k = 0; k < nd->down.n; k++) {
+		remove_value(&g->nodes[nd->down.v[k]].children, v);
+		u32_push(touched, nd->down.v[k]);
+	}
+	nd->down.n = 0;
+	for (size_t k = 0; k < rf->down.ids.n; k++) {
+		uint32_t q = graph_find(g, rf->down.ids.v[k]);
+
+		if (q == NO_NODE)
+			q = new_phantom(g, rf->down.ids.v[k]);
+		nd = &g->nodes[v]; /* new_phantom may move the array */
+		if (u32_contains(&nd->down, q))
+			continue;
+		u32_push(&nd->down, q);
+		insert_sorted(&g->nodes[q].children, v);
+		u32_push(touched, q);
+	}
+	nd->file = rf;
+	nd->id = rf->revision;
+	strmap_rekey(&g->index, rf->revision);
+	nd->is_base = rf->down.ids.n == 0;
+}
+
+static void set_node_flags(struct node *nd)
+{
+	nd->is_head = nd->children.n == 0;
+	nd->is_real_head = nd->is_head && nd->dependants.n == 0;
+	nd->is_branch_point = nd->children.n > 1;
+	nd->is_real_branch_point = nd->children.n + nd->dependants.n > 1;
+	nd->is_merge_point = !nd->phantom && nd->file->down.ids.n > 1;
+}
+
+/* LIST (real nodes in load order) without the TOUCHED, then with those of them
+ * that WANT says belong, each at its place. */
+static void refresh_list(struct graph *g, struct u32vec *list, const struct u32vec *touched,
+			 bool (*want)(const struct node *))
+{
+	for (uint32_t k = 0; k < touched->n; k++)
+		remove_value(list, touched->v[k]);
+	for (uint32_t k = 0; k < touched->n; k++) {
+		uint32_t x = touched->v[k], at = list->n;
+		const struct node *nd = &g->nodes[x];
+
+		if (nd->phantom || !want(nd) || u32_contains(list, x))
+			continue;
+		while (at > 0 && g->nodes[list->v[at - 1]].file->load_index > nd->file->load_index)
+			at--;
+		u32_push(list, x);
+		memmove(list->v + at + 1, list->v + at, (list->n - 1 - at) * sizeof(uint32_t));
+		list->v[at] = x;
+	}
+}
+
+static bool want_head(const struct node *nd)
+{
+	return nd->is_head;
+}
+
+static bool want_real_head(const struct node *nd)
+{
+	return nd->is_real_head;
+}
+
+static bool want_base(const struct node *nd)
+{
+	return nd->is_base;
+}
+
+/* ---- phantoms: dropped when unnamed, numbered by first reference ---- */
+
+/* Node X is now at index TO: its entries in the index and its children's edges. */
+static void renumber(struct graph *g, uint32_t x, uint32_t to, uint32_t from)
+{
+	struct node *nd = &g->nodes[x];
+
+	nd->order = to;
+	strmap_put(&g->index, nd->id, to);
+	for (uint32_t k = 0; k < nd->children.n; k++) {
+		struct node *c = &g->nodes[nd->children.v[k]];
+
+		for (uint32_t e = 0; e < c->down.n; e++)
+			if (c->down.v[e] == from)
+				c->down.v[e] = to;
+		for (uint32_t e = 0; e < c->norm_down.n; e++)
+			if (c->norm_down.v[e] == from)
+				c->norm_down.v[e] = to;
+	}
+}
+
+static void drop_owned(struct graph *g, const char *id)
+{
+	for (size_t k = 0; k < g->owned.n; k++)
+		if (g->owned.v[k] == id) {
+			free(g->owned.v[k]);
+			memmove(g->owned.v + k, g->owned.v + k + 1, (g->owned.n - k - 1) * sizeof(char *));
+			g->owned.n--;
+			return;
+		}
+}
+
+static void drop_phantom(struct graph *g, uint32_t x)
+{
+	struct node *nd = &g->nodes[x];
+
+	strmap_del(&g->index, nd->id);
+	drop_owned(g, nd->id);
+	free(nd->down.v);
+	free(nd->deps.v);
+	free(nd->norm_deps.v);
+	free(nd->norm_down.v);
+	free(nd->children.v);
+	free(nd->dependants.v);
+	memmove(g->nodes + x, g->nodes + x + 1, (g->n - x - 1) * sizeof(*g->nodes));
+	g->n--;
+	for (uint32_t k = x; k < g->n; k++)
+		renumber(g, k, k, k + 1);
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x > y ? -1 : x < y;
+}
+
+/* The phantoms among TOUCHED that nothing names now, dropped highest first
+ * (dropping one renumbers only those above it). */
+static void drop_unnamed(struct graph *g, struct u32vec *touched)
+{
+	sort_array(touched->v, touched->n, sizeof(uint32_t), cmp_desc);
+	for (uint32_t k = 0; k < touched->n; k++) {
+		uint32_t x = touched->v[k];
+
+		if ((k == 0 || x != touched->v[k - 1]) && g->nodes[x].phantom && !g->nodes[x].children.n)
+			drop_phantom(g, x);
+	}
+}
+
+/* Where graph_build meets phantom X: its first child, then its place there. */
+static uint64_t first_reference(const struct graph *g, uint32_t x)
+{
+	uint32_t c = g->nodes[x].children.v[0], k = 0;
+
+	while (g->nodes[c].down.v[k] != x)
+		k++;
+	return (uint64_t)c << 32 | k;
+}
+
+struct phantom_key {
+	uint64_t key;
+	uint32_t node;
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	uint64_t x = ((const struct phantom_key *)a)->key, y = ((const struct phantom_key *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Phantoms (all after the real nodes) in the order of their first reference. */
+static void order_phantoms(struct graph *g)
+{
+	uint32_t first = g->n, n;
+	struct phantom_key *pk;
+	struct node *moved;
+	bool sorted = true;
+
+	while (first > 0 && g->nodes[first - 1].phantom)
+		first--;
+	n = g->n - first;
+	pk = xmalloc((n ? n : 1) * sizeof(*pk));
+	for (uint32_t k = 0; k < n; k++) {
+		pk[k] = (struct phantom_key){ first_reference(g, first + k), first + k };
+		sorted = sorted && (k == 0 || pk[k - 1].key < pk[k].key);
+	}
+	if (!sorted) {
+		sort_array(pk, n, sizeof(*pk), cmp_key);
+		/* edges first, through indexes no node has, then the nodes moved */
+		for (uint32_t k = 0; k < n; k++)
+			renumber(g, pk[k].node, g->n + k, pk[k].node);
+		moved = xmalloc(n * sizeof(*moved));
+		for (uint32_t k = 0; k < n; k++)
+			moved[k] = g->nodes[pk[k].node];
+		memcpy(g->nodes + first, moved, n * sizeof(*moved));
+		free(moved);
+		for (uint32_t k = 0; k < n; k++)
+			renumber(g, first + k, first + k, g->n + k);
+	}
+	free(pk);
+}
+
+/* ---- problems ---- */
+
+static void problem_release(struct problem *pr)
+{
+	free(pr->revision);
+	free(pr->ref);
+	free(pr->path);
+	free(pr->message);
+	sl_free(&pr->candidates);
+	for (size_t k = 0; k < pr->n_fixv; k++)
+		fix_free(&pr->fixv[k]);
+	free(pr->fixv);
+}
+
+/* Drop what is made again (V's own problems, the shape's warnings) and the
+ * suggestions (made again for every missing parent); the highest sequence
+ * number kept. */
+static size_t strip_problems(struct graph *g, const char *id)
+{
+	struct problem_list *pl = &g->problems;
+	size_t n = 0, seq = 0;
+
+	for (size_t k = 0; k < pl->n; k++) {
+		struct problem *pr = &pl->v[k];
+		bool own = pr->revision && !strcmp(pr->revision, id);
+
+		if (pr->kind == PROBLEM_MULTIPLE_HEADS || pr->kind == PROBLEM_MULTIPLE_BASES ||
+		    pr->kind == PROBLEM_DISCONNECTED_COMPONENT ||
+		    (own && (pr->kind == PROBLEM_MISSING_DOWN_REVISION || pr->kind == PROBLEM_DOCSTRING_MISMATCH))) {
+			problem_release(pr);
+			continue;
+		}
+		if (pr->kind == PROBLEM_MISSING_DOWN_REVISION || pr->kind == PROBLEM_MISSING_DEPENDENCY) {
+			sl_free(&pr->candidates);
+			for (size_t f = 0; f < pr->n_fixv; f++)
+				fix_free(&pr->fixv[f]);
+			pr->n_fixv = 0;
+		}
+		if (pr->seq > seq)
+			seq = pr->seq;
+		pl->v[n++] = *pr;
+	}
+	pl->n = n;
+	return seq;
+}
+
+/* Problems appended since FROM get the next sequence numbers, in order. */
+static void number_from(struct graph *g, size_t from, size_t *seq)
+{
+	for (size_t k = from; k < g->problems.n; k++)
+		g->problems.v[k].seq = ++*seq;
+}
+
+static void redo_problems(struct graph *g, uint32_t v)
+{
+	const struct node *nd = &g->nodes[v];
+	const struct revision_file *rf = nd->file;
+	size_t seq = strip_problems(g, nd->id), from = g->problems.n;
+
+	for (uint32_t k = 0; k < nd->down.n; k++)
+		if (g->nodes[nd->down.v[k]].phantom)
+			graph_report_missing_down(g, rf, g->nodes[nd->down.v[k]].id);
+	number_from(g, from, &seq);
+	from = g->problems.n;
+	analyze_shape(g);
+	number_from(g, from, &seq);
+	from = g->problems.n;
+	docstring_check_file(g, rf);
+	number_from(g, from, &seq);
+	g->suggest_pending = true; /* the fixes of every missing parent were dropped */
+	if (!analyze_suggestions_deferred())
+		analyze_suggest(g);
+	problem_list_sort(&g->problems);
+}
+
+/* ---- the global passes ---- */
+
+static void renormalize(struct graph *g, uint32_t v)
+{
+	bool any = false;
+
+	for (uint32_t i = 0; i < g->n && !any; i++)
+		any = g->nodes[i].deps.n > 0;
+	if (!any) { /* nothing to normalize: what history walks is down_revision */
+		struct node *nd = &g->nodes[v];
+
+		nd->norm_down.n = 0;
+		for (uint32_t k = 0; k < nd->down.n; k++)
+			u32_push(&nd->norm_down, nd->down.v[k]);
+		return;
+	}
+	for (uint32_t i = 0; i < g->n; i++)
+		g->nodes[i].norm_deps.n = g->nodes[i].norm_down.n = 0;
+	graph_normalize_deps(g);
+}
+
+static void relabel(struct graph *g)
+{
+	bool any = g->labels.n > 0;
+
+	for (uint32_t i = 0; i < g->n && !any; i++)
+		any = !g->nodes[i].phantom && g->nodes[i].file->labels.unknown.n;
+	if (!any)
+		return; /* every set is empty, as it was */
+	for (uint32_t i = 0; i < g->n; i++)
+		g->nodes[i].labels_unknown = false;
+	label_store_free(g->label_store);
+	g->label_store = NULL;
+	graph_inherit_labels(g);
+}
+
+void graph_known_take(struct graph_known *k, const struct project *p)
+{
+	const struct graph *g = &p->graph;
+
+	memset(k, 0, sizeof(*k));
+	k->order.n = p->order.n;
+	k->order.cap = p->order.n ? p->order.n : 1;
+	k->order.v = xmalloc(k->order.cap * sizeof(uint32_t));
+	memcpy(k->order.v, p->order.v, p->order.n * sizeof(uint32_t));
+	problem_list_copy(&k->problems, &g->problems);
+	k->n_nodes = g->n;
+	k->n_components = g->n_components;
+	k->component = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++)
+		k->component[i] = g->nodes[i].component;
+	k->suggest_pending = g->suggest_pending;
+}
+
+void graph_known_free(struct graph_known *k)
+{
+	if (!k)
+		return;
+	free(k->order.v);
+	problem_list_free(&k->problems);
+	free(k->component);
+	memset(k, 0, sizeof(*k));
+}
+
+/* The known state's pieces, problems and order moved into P (its node count
+ * checked: the same files make the same nodes). */
+static bool take_known(struct project *p, struct graph_known *k)
+{
+	struct graph *g = &p->graph;
+
+	if (k->n_nodes != g->n || k->order.n > g->n)
+		return false;
+	for (uint32_t i = 0; i < g->n; i++)
+		g->nodes[i].component = k->component[i];
+	g->n_components = k->n_components;
+	problem_list_free(&g->problems);
+	g->problems = k->problems;
+	g->suggest_pending = k->suggest_pending;
+	free(p->order.v);
+	p->order = k->order;
+	memset(&k->problems, 0, sizeof(k->problems));
+	memset(&k->order, 0, sizeof(k->order));
+	graph_known_free(k);
+	return true;
+}
+
+static struct revision_file *update(struct project *p, size_t i, struct revision_file *rf, struct graph_known *known)
+{
+	struct graph *g = &p->graph;
+	struct revision_file *old = p->files.v[i];
+	struct u32vec touched = { 0 };
+	uint32_t v;
+
+	if (p->resolver)
+		resolve_file(p->resolver, rf);
+	/* a known state had no cycle: no need to look for one */
+	if (!updatable(g, old, rf, &v) || (!known && would_cycle(p, v, rf))) {
+		n_refused++;
+		return NULL;
+	}
+	n_done++;
+	relink(g, v, rf, &touched);
+	p->files.v[i] = rf;
+	for (uint32_t k = 0; k < touched.n; k++)
+		set_node_flags(&g->nodes[touched.v[k]]);
+	refresh_list(g, &g->heads, &touched, want_head);
+	refresh_list(g, &g->real_heads, &touched, want_real_head);
+	refresh_list(g, &g->bases, &touched, want_base);
+	drop_unnamed(g, &touched);
+	order_phantoms(g);
+	renormalize(g, v);
+	relabel(g);
+	free(touched.v);
+	if (known && take_known(p, known))
+		return old;
+	graph_components(g);
+	redo_problems(g, v);
+	p->order.n = 0;
+	history_order_all(g, &p->order);
+	return old;
+}
+
+struct revision_file *graph_update_file(struct project *p, size_t i, struct revision_file *rf)
+{
+	return update(p, i, rf, NULL);
+}
+
+struct revision_file *graph_update_file_known(struct project *p, size_t i, struct revision_file *rf,
+					      struct graph_known *known)
+{
+	return update(p, i, rf, known);
+}
