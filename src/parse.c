@@ -32,6 +32,7 @@ struct stream {
 	int commas;
 	char quote;      /* of the first string token dropped */
 	struct mt_error err; /* status -2: the string's error */
+	struct mt_error keep; /* the parser's error before: put back (5 KiB: copied once) */
 	struct py_value v;   /* the items parsed */
 };
 
@@ -927,12 +928,11 @@ static void stream_items(struct parser *p, const struct token *t, size_t from, s
 		if (st->status == 0 && k == s) {
 			st->status = -1; /* ", ," */
 		} else if (st->status == 0) {
-			struct mt_error keep = p->err;
 			int r = parse_item(p, t + s, k - s, &st->v);
 
 			if (r < 0) { /* reported only if the statement reads as a list */
 				st->err = p->err;
-				p->err = keep;
+				p->err = st->keep;
 			}
 			st->status = r == 0 ? -1 : r < 0 ? -2 : 0;
 		}
@@ -963,6 +963,7 @@ static bool stream_line(void *ctx, struct logical_line *ll)
 			return false;
 		}
 		st->state = STREAM_ON;
+		st->keep = p->err; /* only a failing item changes it: see stream_items */
 		st->scan = 3;
 		st->depth = 1;
 	}
