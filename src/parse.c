@@ -19,6 +19,23 @@
 static const char *const tracked_names[] = { "revision", "down_revision", "branch_labels",
 					     "depends_on", NULL };
 
+/* A long `NAME = [...]` line read as it is lexed (stream_line): the items
+ * before the last cut are parsed here, as parse_items would parse them, and their
+ * tokens dropped; the statement then reads NAME = [ and the tokens after the cut,
+ * and parse_items starts from what is here. */
+struct stream {
+	enum { STREAM_UNDECIDED, STREAM_ON, STREAM_OFF } state;
+	bool cut;        /* tokens were dropped */
+	size_t scan;     /* tokens whose brackets are counted */
+	int depth;       /* bracket depth after them, the list's `[` counted */
+	int status;      /* parse_items so far: 0, or the -1 / -2 it returns */
+	int commas;
+	char quote;      /* of the first string token dropped */
+	struct mt_error err; /* status -2: the string's error */
+	struct mt_error keep; /* the parser's error before: put back (5 KiB: copied once) */
+	struct py_value v;   /* the items parsed */
+};
+
 struct parser {
 	struct pylex lx;
 	struct revision_file *rf; /* NULL when reading another module */
@@ -28,6 +45,8 @@ struct parser {
 	bool failed;
 	bool fast; /* skim what cannot matter (PARSE_FAST) */
 	bool in_binding; /* an expression's text waits for binding_exprs */
+	struct stream stream;
+	const struct token *stream_open; /* the streamed list's `[` while its statement is read */
 	enum { BLOCK_NONE, BLOCK_CONDITIONAL, BLOCK_DEF } block;
 };
 
@@ -253,6 +272,20 @@ static int parse_items(struct parser *p, const struct token *t, size_t n, struct
 	size_t i = 1, start = 1;
 	int commas = 0;
 
+	if (t == p->stream_open) { /* the items before the cut are read: take them */
+		struct stream *st = &p->stream;
+
+		v->items = st->v.items;
+		v->item_spans = st->v.item_spans;
+		v->item_is_ref = st->v.item_is_ref;
+		memset(&st->v, 0, sizeof(st->v));
+		if (st->status == -2)
+			p->err = st->err;
+		if (st->status < 0)
+			return st->status;
+		commas = st->commas;
+	}
+
 	for (; i <= n - 1; i++) {
 		bool end = i == n - 1;
 
@@ -293,6 +326,10 @@ static int parse_sequence(struct parser *p, const struct token *t, size_t n, str
 		v->kind = v->item_is_ref ? VALUE_REF : VALUE_STRING;
 	else
 		v->kind = VALUE_SEQUENCE;
+	if (t == p->stream_open && p->stream.quote) {
+		v->quote = p->stream.quote;
+		return 0;
+	}
 	for (size_t i = 1; i < n - 1; i++)
 		if (t[i].kind == TOK_STRING) {
 			v->quote = quote_of(p, &t[i]);
@@ -871,6 +908,98 @@ static void finish(struct parser *p)
 	}
 }
 
+static bool is_op(const struct parser *p, const struct token *t, char c)
+{
+	return t->kind == TOK_OP && p->lx.text[t->start] == c;
+}
+
+/* Parse the items of T[from..to) (each ends with a comma) into the stream, as
+ * parse_items would: the first that fails decides, nothing after it is read. */
+static void stream_items(struct parser *p, const struct token *t, size_t from, size_t to)
+{
+	struct stream *st = &p->stream;
+
+	for (size_t s = from, k = from; k < to; k++) {
+		if (!is_op(p, &t[k], ',')) {
+			if (!st->quote && t[k].kind == TOK_STRING)
+				st->quote = quote_of(p, &t[k]);
+			continue;
+		}
+		if (st->status == 0 && k == s) {
+			st->status = -1; /* ", ," */
+		} else if (st->status == 0) {
+			int r = parse_item(p, t + s, k - s, &st->v);
+
+			if (r < 0) { /* reported only if the statement reads as a list */
+				st->err = p->err;
+				p->err = st->keep;
+			}
+			st->status = r == 0 ? -1 : r < 0 ? -2 : 0;
+		}
+		st->commas++;
+		s = k + 1;
+	}
+}
+
+/* pylex's on_long: a logical line `NAME = [` at column 0 is read as it is lexed.
+ * Its tokens up to a comma at the list's own depth, with a token after it that is
+ * no `;`, are parsed (stream_items) and dropped; so the statement still ends where
+ * it did, never on a dropped token, and the dropped ones hold no `;` (which would
+ * end the statement), no `=` at depth 0 (a chain) and no last token (a span's
+ * end). The line streams until the list closes or a `;` comes. */
+static bool stream_line(void *ctx, struct logical_line *ll)
+{
+	struct parser *p = ctx;
+	struct stream *st = &p->stream;
+	struct token *t = ll->tok;
+	size_t i, cut = 0;
+
+	if (st->state == STREAM_UNDECIDED) {
+		if (ll->n < 3)
+			return true;
+		if (ll->indent != 0 || t[0].kind != TOK_NAME || tok_is(&p->lx, &t[0], "import") ||
+		    tok_is(&p->lx, &t[0], "from") || !tok_is(&p->lx, &t[1], "=") || !tok_is(&p->lx, &t[2], "[")) {
+			st->state = STREAM_OFF;
+			return false;
+		}
+		st->state = STREAM_ON;
+		st->keep = p->err; /* only a failing item changes it: see stream_items */
+		st->scan = 3;
+		st->depth = 1;
+	}
+	for (i = st->scan; i + 1 < ll->n; i++) { /* the last token waits for its successor */
+		unsigned char c = (unsigned char)p->lx.text[t[i].start];
+
+		if (t[i].kind != TOK_OP)
+			continue;
+		if (c == ';')
+			break;
+		st->depth += c == '(' || c == '[' || c == '{' ? 1 : c == ')' || c == ']' || c == '}' ? -1 : 0;
+		if (st->depth == 0)
+			break;
+		if (c == ',' && st->depth == 1 && !is_op(p, &t[i + 1], ';'))
+			cut = i + 1;
+	}
+	st->scan = i;
+	if (i + 1 < ll->n)
+		st->state = STREAM_OFF; /* the list closed, or a `;` */
+	if (cut) {
+		stream_items(p, t, 3, cut);
+		memmove(t + 3, t + cut, (ll->n - cut) * sizeof(*t));
+		ll->n -= cut - 3;
+		st->scan -= cut - 3;
+		st->cut = true;
+	}
+	return st->state == STREAM_ON;
+}
+
+static void stream_reset(struct parser *p)
+{
+	py_value_free(&p->stream.v);
+	memset(&p->stream, 0, sizeof(p->stream));
+	p->stream_open = NULL;
+}
+
 /* Every logical line; the first one may be the module docstring (FIRST). On
  * the fast path, an indented line is skimmed whenever statement() would pass
  * over it whatever it holds: anywhere but in a conditional block. */
@@ -882,6 +1011,7 @@ static void read_statements(struct parser *p, struct logical_line *ll, bool *fir
 		size_t s = 0;
 
 		p->lx.skim_indented = p->fast && !*first && p->block != BLOCK_CONDITIONAL;
+		stream_reset(p);
 		if (p->failed || (r = pylex_line(&p->lx, ll, &p->err)) == 0)
 			break;
 		if (r < 0) {
@@ -896,12 +1026,16 @@ static void read_statements(struct parser *p, struct logical_line *ll, bool *fir
 		/* statements separated by ';' share the logical line's indentation */
 		for (size_t i = 0; i <= ll->n && !p->failed; i++) {
 			if (i == ll->n || tok_is(&p->lx, &ll->tok[i], ";")) {
+				/* a streamed line's first statement reads the stream */
+				p->stream_open = s == 0 && p->stream.cut ? ll->tok + 2 : NULL;
 				if (i > s)
 					statement(p, ll->tok + s, i - s, ll->indent);
+				p->stream_open = NULL;
 				s = i + 1;
 			}
 		}
 	}
+	stream_reset(p);
 }
 
 bool legacy_revision_name(const char *name, char **id)
@@ -917,7 +1051,24 @@ bool legacy_revision_name(const char *name, char **id)
 	return true;
 }
 
+/* Stream a logical line `NAME = [...]` once it holds this many tokens (1 MiB of
+ * them): a line that long is a list nobody reads item by item. */
+#define STREAM_TOKENS 65536
+
+static void stream_from(struct parser *p, size_t tokens)
+{
+	p->lx.long_line = tokens;
+	p->lx.on_long = stream_line;
+	p->lx.ctx = p;
+}
+
 struct revision_file *parse_revision_file_with(const char *path, char *text, size_t len, unsigned flags)
+{
+	return parse_revision_file_streamed(path, text, len, flags, flags & PARSE_FULL ? 0 : STREAM_TOKENS);
+}
+
+struct revision_file *parse_revision_file_streamed(const char *path, char *text, size_t len, unsigned flags,
+						   size_t stream_tokens)
 {
 	struct revision_file *rf = xcalloc(1, sizeof(*rf));
 	struct parser p = { .rf = rf, .mod = rf->module = xcalloc(1, sizeof(*rf->module)), .path = path, .fast = !(flags & PARSE_FULL) };
@@ -939,6 +1090,7 @@ struct revision_file *parse_revision_file_with(const char *path, char *text, siz
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		skip = 3;
 	pylex_init(&p.lx, rf->text, len, rf->path);
+	stream_from(&p, stream_tokens);
 	if (!check_bytes(&p, rf->text, len, skip > 0))
 		return rf;
 	p.lx.pos = p.lx.begin = skip;
@@ -973,6 +1125,7 @@ int parse_python_module(const char *path, const char *text, size_t len, struct p
 
 	memset(mod, 0, sizeof(*mod));
 	pylex_init(&p.lx, text, len, path);
+	stream_from(&p, STREAM_TOKENS);
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		p.lx.pos = p.lx.begin = 3;
 	/* imported modules as migrations: no NUL, a known coding, decodable bytes */

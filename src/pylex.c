@@ -20,6 +20,10 @@ void pylex_init(struct pylex *lx, const char *text, size_t len, const char *path
 	lx->path = path;
 	lx->begin = 0;
 	lx->enc = PY_ENC_UTF8;
+	lx->skim_indented = false;
+	lx->long_line = 0;
+	lx->on_long = NULL;
+	lx->ctx = NULL;
 }
 
 /* Length of the line break at T[POS]: CRLF, CR or LF, as Python's universal
@@ -284,6 +288,12 @@ static void push_tok(struct logical_line *ll, enum tok_kind kind, size_t s, size
 	ll->tok[ll->n++] = (struct token){ kind, (uint32_t)s, (uint32_t)e, line };
 }
 
+/* The line has reached its call_at: hand it to on_long (which may drop tokens). */
+static void line_is_long(struct pylex *lx, struct logical_line *ll)
+{
+	ll->call_at = lx->on_long(lx->ctx, ll) ? ll->n + lx->long_line : SIZE_MAX;
+}
+
 /* Python's indentation of the physical line holding POS: a tab to the next
  * multiple of 8, a form feed back to column 0 (so "\fx = 1" is at module level). */
 static int indent_of(const struct pylex *lx, size_t pos)
@@ -375,6 +385,7 @@ int pylex_line(struct pylex *lx, struct logical_line *ll, struct mt_error *err)
 
 	ll->n = 0;
 	ll->indent = 0;
+	ll->call_at = lx->on_long && lx->long_line ? lx->long_line : SIZE_MAX;
 	while (lx->pos < lx->len) {
 		unsigned char c = (unsigned char)t[lx->pos];
 		size_t s = lx->pos;
@@ -405,6 +416,8 @@ int pylex_line(struct pylex *lx, struct logical_line *ll, struct mt_error *err)
 				ll->indent = indent_of(lx, s);
 			push_tok(ll, TOK_STRING, s, e, line);
 			lx->pos = e;
+			if (ll->n >= ll->call_at)
+				line_is_long(lx, ll);
 		} else {
 			enum tok_kind kind = TOK_OP;
 			unsigned char k = ch_class[c];
@@ -430,6 +443,8 @@ int pylex_line(struct pylex *lx, struct logical_line *ll, struct mt_error *err)
 			if (ll->n == 0)
 				ll->indent = indent_of(lx, s);
 			push_tok(ll, kind, s, lx->pos, lx->line);
+			if (ll->n >= ll->call_at)
+				line_is_long(lx, ll);
 		}
 	}
 	if (depth > 0)

@@ -853,6 +853,78 @@ static void test_mutations_never_crash(void **state)
 	}
 }
 
+/* A long `NAME = [...]` line read as it is lexed (its items parsed, their tokens
+ * dropped) reads to the same file as the full reading: streamed from every small
+ * threshold, so that every cut point is taken, on lists that are literals, that
+ * are not, that end in a chain, a `;`, a subscript, a bad string, on each of
+ * their mutations. */
+static void test_streamed_lines_read_the_same(void **state)
+{
+	static const char *const lists[] = {
+		"down_revision = ['b', 'c', \"d\", x.y, ('e' 'f'), 'g',]\n",
+		"down_revision = ['b', 'c']; depends_on = ['x', 'y', 'z']\n",
+		"depends_on = ['a', 'b', 'c', 'd'] = X\n",
+		"down_revision = ['a', 'b', 'c', 1, 'd']\n",
+		"down_revision = ['a', 'b', '\\N{DASH}', 'c', 'd']\n",
+		"X = [1, 2, 3, 4, 5, 6]; down_revision = X\n",
+		"X = ['a', '\\N{DASH}', 'c', 'd']\ndepends_on = X\n",
+		"TABLES = ['a', 'b', 'c'] + ['d', 'e']\n",
+		"down_revision = ['a', (('b'), 'c'), [1, 2], 'd', (1, (2, 3), 4), 'e']\n",
+		"down_revision = ['a', 'b', , 'c', 'd']\n",
+		"down_revision = ['a', 'b', ; 'c', 'd']\n",
+		"down_revision = ['a', 'b', 'c', 'd'\n",
+		"down_revision = ['a', 'b', 'c', 'd' ; depends_on = 'x'\n",
+		"X = ['a', 'b', 'c'] ; X = ['c', 'd', 'e']\n",
+		"down_revision = [\n 'a',\n 'b',  # c\n 'c', \\\n 'd'\n]\n",
+		"down_revision = ['a', 'b', 'c'][0]\n",
+		"down_revision = ['a', 'b', 'c', f'x', 'd']\n",
+		"import = ['a', 'b', 'c', 'd']\nfrom = ['a', 'b', 'c']\n",
+		"down_revision = ['a', 'b', {'c': 1, 'd': 2}, 'e'] ; x = 1\n",
+		"branch_labels = [\"a\", 'b', r'c', u'd',]\ndepends_on = [A.b, c, 'd', 'e'];\n",
+		"down_revision = [('a', 'b'), 'c', 'd'] = [1, 2, 3]\n",
+		"down_revision = [x = 1, 'b', 'c', 'd']\n",
+		"X: int = ['a', 'b', 'c', 'd']\nY = [('a', 'b', 'c', 'd')]\nZ = [[1, 2, 3], 4, 5]\n",
+		"down_revision = ['a', 'b', 'c', 'd'] if x else ['e', 'f', 'g']\n",
+		"revision = ['a', 'b', 'c']\n",
+		"\\\n\fdown_revision = ['a', 'b', 'c', 'd']\n  y = ['a', 'b', 'c', 'd']\n",
+	};
+	static const char inserts[] = "'\"\\()[]{}#\n:=,;x1";
+	uint32_t rnd = 777;
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(lists) / sizeof(lists[0]); c++) {
+		char buf[512];
+		int len = snprintf(buf, sizeof(buf), "\"\"\"m\"\"\"\nrevision = 'r'\ndown_revision = 'q'\n%s", lists[c]);
+
+		for (int round = 0; round < 200; round++) {
+			char mut[512];
+			size_t n = (size_t)len;
+			struct revision_file *full;
+
+			memcpy(mut, buf, n);
+			for (int k = 0; round > 0 && k < 1 + round % 3; k++) { /* round 0: as written */
+				size_t at;
+
+				rnd = rnd * 1103515245u + 12345u;
+				at = (rnd >> 8) % n;
+				if ((rnd >> 4) % 2)
+					mut[at] = inserts[(rnd >> 16) % (sizeof(inserts) - 1)];
+				else
+					memmove(mut + at, mut + at + 1, n-- - at - 1);
+			}
+			full = parse_revision_file_with("v/s.py", mut, n, PARSE_FULL);
+			for (size_t at = 1; at <= 12; at++) {
+				struct revision_file *rf = parse_revision_file_streamed("v/s.py", mut, n, 0, at);
+
+				assert_true(revision_file_same(rf, full));
+				assert_invariants(rf);
+				revision_file_free(rf);
+			}
+			revision_file_free(full);
+		}
+	}
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "wb");
@@ -1026,6 +1098,7 @@ int main(void)
 		cmocka_unit_test(test_broken_bytes),
 		cmocka_unit_test(test_every_prefix_of_a_file_is_safe),
 		cmocka_unit_test(test_mutations_never_crash),
+		cmocka_unit_test(test_streamed_lines_read_the_same),
 		cmocka_unit_test(test_python_strip_and_splitlines),
 		cmocka_unit_test(test_bytes_are_read_again),
 		cmocka_unit_test(test_pack_keeps_what_reads),

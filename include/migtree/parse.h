@@ -136,6 +136,13 @@ enum {
 	PARSE_DROP_MODULE = 4,
 };
 struct revision_file *parse_revision_file_with(const char *path, char *text, size_t len, unsigned flags);
+/* The same, a long module-level `NAME = [...]` read as it is lexed once its logical
+ * line holds STREAM_TOKENS tokens (0: never), its items parsed and their tokens
+ * dropped, so that a 16 MiB list is not held as tokens. It reads to the same file
+ * as PARSE_FULL: parse_revision_file_with streams past 65536 tokens (never with
+ * PARSE_FULL), tests and the fuzz target from a few tokens on, to compare. */
+struct revision_file *parse_revision_file_streamed(const char *path, char *text, size_t len, unsigned flags,
+						   size_t stream_tokens);
 
 /* Whether A and B read the same: every value, item, span, line, the docstring
  * and its header fields, the error and the module's bindings and imports (not

@@ -25,6 +25,8 @@ struct token {
  * bytes of a token are decoded. */
 enum py_encoding { PY_ENC_UTF8, PY_ENC_LATIN1, PY_ENC_CP1252, PY_ENC_ASCII };
 
+struct logical_line;
+
 struct pylex {
 	const char *text;
 	size_t len, pos;
@@ -39,6 +41,13 @@ struct pylex {
 	 * returns 2 with no tokens and the line's indent. The parser sets it where an
 	 * indented line cannot matter (a function body), and reads the same either way. */
 	bool skim_indented;
+	/* A long logical line: once it holds LONG_LINE tokens (0: never), ON_LONG is
+	 * called with it, and again every LONG_LINE tokens while it returns true. It
+	 * may drop tokens it has read (ll->n shrinks; the first three stay), so that a
+	 * 16 MiB list is not held as 16-byte tokens (parse.c's stream). */
+	size_t long_line;
+	bool (*on_long)(void *ctx, struct logical_line *ll);
+	void *ctx;
 };
 
 /* One logical line: its tokens and whether it starts in column 0. */
@@ -46,6 +55,7 @@ struct logical_line {
 	struct token *tok;
 	size_t n, cap;
 	int indent; /* width of the leading white space of its first physical line */
+	size_t call_at; /* on_long is called when n reaches this */
 };
 
 void pylex_init(struct pylex *lx, const char *text, size_t len, const char *path);

@@ -15,7 +15,10 @@
  *     tokenised) and the full path (PARSE_FULL: every line tokenised) read the
  *     same bytes to the same file in every field (revision_file_same): the
  *     skimmer must end each line on the same byte, count the same lines and fail
- *     with the same error as the lexer. */
+ *     with the same error as the lexer;
+ *   - a long `NAME = [...]` line streamed (its items parsed as they are lexed and
+ *     their tokens dropped: parse_revision_file_streamed, here from a few tokens
+ *     on, set by the input's size) reads the same as the full path. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -107,6 +110,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_file(again, data, size);
 		REQUIRE(revision_file_same(rf, again));
 	}
+	revision_file_free(again);
+	again = parse_revision_file_streamed("/nonexistent/migtree-fuzz/0a1b2c3d.py", (char *)data, size,
+					     0, 1 + size % 6);
+	check_file(again, data, size);
+	REQUIRE(revision_file_same(rf, again));
 	revision_file_free(again);
 	if (rf->module->n_imports == 0) {
 		resolve_file(r, rf);
