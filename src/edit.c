@@ -111,13 +111,9 @@ void edit_begin(struct edit_session *s, struct project *p)
 	s->state = next_state++;
 	GROW(s->files, s->cap_files, p->files.n + 1);
 	for (size_t i = 0; i < p->files.n; i++) {
-		struct revision_file *rf = p->files.v[i];
-
 		/* no copy of the bytes yet: an untouched file's text is its disk's
 		 * (keep_disk copies them when a change first touches the file) */
-		s->files[i] = (struct file_state){ xstrdup(rf->path),
-						   xstrdup(rf->real_path ? rf->real_path : rf->path),
-						   NULL, 0, false };
+		s->files[i] = (struct file_state){ NULL, 0, false };
 	}
 	s->n_files = p->files.n;
 }
@@ -157,11 +153,8 @@ static void clear_redo(struct edit_session *s)
 void edit_end(struct edit_session *s)
 {
 	snapshot_drop(s);
-	for (size_t i = 0; i < s->n_files; i++) {
-		free(s->files[i].path);
-		free(s->files[i].abs_path);
+	for (size_t i = 0; i < s->n_files; i++)
 		free(s->files[i].disk);
-	}
 	free(s->files);
 	for (size_t i = 0; i < s->n_undo; i++)
 		step_free(s->undo[i]);
@@ -171,10 +164,22 @@ void edit_end(struct edit_session *s)
 	memset(s, 0, sizeof(*s));
 }
 
+const char *edit_file_path(const struct edit_session *s, size_t i)
+{
+	return s->p->files.v[i]->path;
+}
+
+const char *edit_file_abs_path(const struct edit_session *s, size_t i)
+{
+	const struct revision_file *rf = s->p->files.v[i];
+
+	return rf->real_path ? rf->real_path : rf->path;
+}
+
 static long file_index(const struct edit_session *s, const char *path)
 {
 	for (size_t i = 0; i < s->n_files; i++)
-		if (!strcmp(s->files[i].path, path))
+		if (!strcmp(edit_file_path(s, i), path))
 			return (long)i;
 	return -1;
 }
@@ -307,7 +312,7 @@ static size_t insertion_point(const struct edit_session *s, const char *abs_path
 	size_t dir_len = (size_t)(name - abs_path), at = s->n_files, last_in_dir = SIZE_MAX;
 
 	for (size_t i = 0; i < s->n_files; i++) {
-		const char *other = s->files[i].abs_path, *n = path_base(other);
+		const char *other = edit_file_abs_path(s, i), *n = path_base(other);
 
 		if ((size_t)(n - other) != dir_len || strncmp(other, abs_path, dir_len))
 			continue; /* another directory */
@@ -335,7 +340,7 @@ static void insert_file(struct edit_session *s, const char *path, const char *ab
 	s->p->files.n++;
 	GROW(s->files, s->cap_files, s->n_files + 1);
 	memmove(s->files + at + 1, s->files + at, (s->n_files - at) * sizeof(*s->files));
-	s->files[at] = (struct file_state){ xstrdup(path), xstrdup(abs_path), NULL, 0, true };
+	s->files[at] = (struct file_state){ NULL, 0, true };
 	s->n_files++;
 }
 
@@ -344,8 +349,6 @@ static void remove_file(struct edit_session *s, size_t i)
 	revision_file_free(s->p->files.v[i]);
 	memmove(s->p->files.v + i, s->p->files.v + i + 1, (s->p->files.n - i - 1) * sizeof(*s->p->files.v));
 	s->p->files.n--;
-	free(s->files[i].path);
-	free(s->files[i].abs_path);
 	free(s->files[i].disk);
 	memmove(s->files + i, s->files + i + 1, (s->n_files - i - 1) * sizeof(*s->files));
 	s->n_files--;
@@ -1087,7 +1090,7 @@ char *edit_diff(const struct edit_session *s)
 
 		if (untouched(s, i))
 			continue;
-		d = diff_unified(fs->path, fs->is_new ? NULL : fs->disk, fs->disk_len, rf->text, rf->len);
+		d = diff_unified(edit_file_path(s, i), fs->is_new ? NULL : fs->disk, fs->disk_len, rf->text, rf->len);
 
 		sb_adds(&sb, d);
 		free(d);

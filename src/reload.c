@@ -225,6 +225,19 @@ static bool same_files(const struct project *old, const uint32_t *from, size_t n
 	return true;
 }
 
+/* RF's real path from the lean listing's F: the one RF has when it is the same
+ * (an unchanged file: no string made and freed), else F's, moved. */
+static void take_real(struct revision_file *rf, struct source_file *f)
+{
+	const char *real = f->real_path ? f->real_path : f->path;
+
+	if (rf->real_path && !strcmp(rf->real_path, real))
+		return;
+	free(rf->real_path);
+	rf->real_path = f->real_path ? f->real_path : xstrdup(f->path);
+	f->real_path = NULL;
+}
+
 /* Drop the files moved out of OLD from its list (file_list_free frees the rest). */
 static void compact(struct file_list *fl)
 {
@@ -253,9 +266,7 @@ static void take_files(struct source *src, struct project *old, struct project *
 			rf = read_version(src, listed->v[i].path, shown[i]);
 			stats->reread++;
 		}
-		free(rf->real_path);
-		rf->real_path = listed->v[i].real_path;
-		listed->v[i].real_path = NULL;
+		take_real(rf, &listed->v[i]);
 		rf->load_index = p->files.n;
 		p->files.v[p->files.n++] = rf;
 		stamp_put(p->stamps, rf->path, &st[i]);
@@ -274,7 +285,7 @@ static int reload_files(struct source *src, struct project *old, const bool *pri
 	struct file_stamp *st;
 	int rc = 0;
 
-	if (source_list_versions(src, &p->config, &listed, err)) {
+	if (source_list_versions_lean(src, &p->config, &listed, err)) {
 		source_files_free(&listed);
 		return -1;
 	}
@@ -361,9 +372,7 @@ static void update_files(struct source *src, struct project *p, struct source_fi
 			continue;
 		rf = read_version(src, listed->v[i].path, shown[i]);
 		stats->reread++;
-		free(rf->real_path);
-		rf->real_path = listed->v[i].real_path;
-		listed->v[i].real_path = NULL;
+		take_real(rf, &listed->v[i]);
 		rf->load_index = i;
 		old = rebuild ? NULL : graph_update_file(p, i, rf);
 		if (!old) {
@@ -397,7 +406,7 @@ int project_reload_in_place(const struct config_request *req, struct project *p,
 		config_free(&cfg);
 		return -1;
 	}
-	if (source_list_versions(src, &cfg, &listed, err)) {
+	if (source_list_versions_lean(src, &cfg, &listed, err)) {
 		source_files_free(&listed);
 		config_free(&cfg);
 		return -1;

@@ -165,7 +165,7 @@ static void sync_dir(const char *target)
 static void add_names(struct strbuf *sb, const struct edit_session *s, const size_t *idx, size_t from, size_t to)
 {
 	for (size_t k = from; k < to && k < from + 4; k++)
-		sb_addf(sb, "%s%s", k > from ? ", " : "", s->files[idx[k]].path);
+		sb_addf(sb, "%s%s", k > from ? ", " : "", edit_file_path(s, idx[k]));
 	if (to - from > 4)
 		sb_addf(sb, " and %zu more", to - from - 4);
 }
@@ -181,7 +181,7 @@ static int partial_save(const struct edit_session *s, const struct pending *pend
 	sb_init(&sb);
 	sb_addf(&sb, "saved %zu of %zu files: ", renamed, n);
 	add_names(&sb, s, idx, 0, renamed);
-	sb_addf(&sb, "; not saved: %s: cannot replace it: %s", s->files[pend[renamed].idx].path, why);
+	sb_addf(&sb, "; not saved: %s: cannot replace it: %s", edit_file_path(s, pend[renamed].idx), why);
 	if (renamed + 1 < n) {
 		sb_adds(&sb, "; nor ");
 		add_names(&sb, s, idx, renamed + 1, n);
@@ -203,8 +203,8 @@ int save_session(struct edit_session *s, const struct save_io *io, struct strlis
 	for (size_t k = 0; k < n && rc == 0; k++) {
 		const struct file_state *fs = &s->files[idx[k]];
 
-		pend[k] = (struct pending){ idx[k], xstrdup(fs->abs_path), NULL };
-		rc = unchanged_on_disk(fs->abs_path, fs->is_new ? NULL : fs->disk, fs->disk_len, err);
+		pend[k] = (struct pending){ idx[k], xstrdup(edit_file_abs_path(s, idx[k])), NULL };
+		rc = unchanged_on_disk(edit_file_abs_path(s, idx[k]), fs->is_new ? NULL : fs->disk, fs->disk_len, err);
 	}
 	for (size_t k = 0; k < n && rc == 0; k++) {
 		const struct revision_file *rf = s->p->files.v[pend[k].idx];
@@ -233,7 +233,7 @@ int save_session(struct edit_session *s, const struct save_io *io, struct strlis
 			fs->disk_len = rf->len;
 			fs->is_new = false;
 			if (written)
-				sl_push(written, fs->path);
+				sl_push(written, edit_file_path(s, pend[k].idx));
 		}
 		free(pend[k].target);
 		free(pend[k].temp);

@@ -340,6 +340,7 @@ struct walk {
 	size_t too_deep;          /* directories below SCAN_MAX_DEPTH, not read */
 	char *first_too_deep;
 	struct strlist removed;   /* stale temporaries removed (display paths) */
+	bool lean;                /* real_path NULL where it equals path */
 };
 
 static int cmp_entry(const void *a, const void *b)
@@ -435,7 +436,8 @@ static void count_unread(struct walk *w, const char *dir, const struct strlist *
 	}
 }
 
-/* The candidates of DIR, in name order, added to the list. */
+/* The candidates of DIR, in name order, added to the list. A lean walk leaves
+ * real_path NULL where it would equal path (no link in the way). */
 static void add_files(struct walk *w, const char *dir, struct source_entry *files, size_t n_files)
 {
 	char *dir_real = source_realpath(w->src, dir);
@@ -449,20 +451,22 @@ static void add_files(struct walk *w, const char *dir, struct source_entry *file
 			continue;
 		}
 		full = xasprintf("%s/%s", dir, files[i].name);
-		if (!files[i].maybe_link)
+		if (w->lean && !files[i].maybe_link && (!dir_real || !strcmp(dir_real, dir)))
+			real = NULL;
+		else if (!files[i].maybe_link)
 			real = xasprintf("%s/%s", dir_real ? dir_real : dir, files[i].name);
 		else if (!(real = source_realpath(w->src, full)))
 			real = xstrdup(full); /* broken: reading it says so */
 		/* Alembic: "File X loaded twice! ignoring." (overlapping version
 		 * locations) */
-		if (strmap_get(&w->seen, real, NULL)) {
+		if (strmap_get(&w->seen, real ? real : full, NULL)) {
 			free(full);
 			free(real);
 			continue;
 		}
 		GROW(w->out->v, w->out->cap, w->out->n + 1);
 		w->out->v[w->out->n++] = (struct source_file){ full, real };
-		strmap_put(&w->seen, real, 0); /* borrowed: the list keeps it */
+		strmap_put(&w->seen, real ? real : full, 0); /* borrowed: the list keeps it */
 	}
 	free(dir_real);
 }
@@ -555,10 +559,10 @@ static void walk_notes(struct walk *w, const struct mt_config *cfg)
 	}
 }
 
-int source_list_versions(struct source *s, const struct mt_config *cfg, struct source_files *out,
+static int list_versions(struct source *s, const struct mt_config *cfg, struct source_files *out, bool lean,
 			 struct mt_error *err)
 {
-	struct walk w = { s, out, { 0 }, cfg->recursive, &cfg->version_locations, 0, NULL, 0, NULL, { 0 } };
+	struct walk w = { s, out, { 0 }, cfg->recursive, &cfg->version_locations, 0, NULL, 0, NULL, { 0 }, lean };
 	size_t existing = 0;
 	int rc = 0;
 
@@ -584,6 +588,18 @@ int source_list_versions(struct source *s, const struct mt_config *cfg, struct s
 		free(shown);
 	}
 	return rc;
+}
+
+int source_list_versions(struct source *s, const struct mt_config *cfg, struct source_files *out,
+			 struct mt_error *err)
+{
+	return list_versions(s, cfg, out, false, err);
+}
+
+int source_list_versions_lean(struct source *s, const struct mt_config *cfg, struct source_files *out,
+			      struct mt_error *err)
+{
+	return list_versions(s, cfg, out, true, err);
 }
 
 void source_files_free(struct source_files *f)

@@ -199,6 +199,75 @@ static void test_edited_files_are_reread(void **state)
 	project_free(&fresh);
 }
 
+/* Every file's real path is the one a fresh load gives (links resolved), after
+ * a reload in place and one with other files; with no link in the way it is
+ * the path itself (the reload's lean listing). e.py, when there, is a link to
+ * a file in another directory. */
+static void assert_real_paths(const struct project *p)
+{
+	for (size_t i = 0; i < p->files.n; i++) {
+		const struct revision_file *rf = p->files.v[i];
+		bool link = !strcmp(rf->name, "e.py");
+		char *want = xasprintf("%s/%s/%s", root, link ? "other" : "versions", rf->name);
+
+		assert_non_null(rf->real_path);
+		assert_string_equal(rf->real_path, want);
+		if (link)
+			assert_string_not_equal(rf->path, rf->real_path);
+		else
+			assert_string_equal(rf->path, rf->real_path);
+		free(want);
+	}
+}
+
+static void remove_version(const char *name)
+{
+	char *d = xasprintf("%s/versions/%s", root, name);
+
+	assert_int_equal(unlink(d), 0);
+	free(d);
+}
+
+static void test_real_paths_kept(void **state)
+{
+	struct config_request req = request();
+	char *other = xasprintf("%s/other", root), *target = xasprintf("%s/other/e.py", root);
+	char *link = xasprintf("%s/versions/e.py", root);
+	struct mt_error err = { 0 };
+	struct reload_stats st;
+	struct project p, fresh;
+
+	(void)state;
+	setenv("MIGTREE_RACY_NS", "0", 1);
+	assert_int_equal(mkdir(other, 0755), 0);
+	for (int linked = 0; linked < 2; linked++) {
+		if (linked) {
+			put("e.py", "eeee", "'cccc'");
+			assert_int_equal(rename(link, target), 0);
+			assert_int_equal(symlink(target, link), 0);
+		}
+		assert_int_equal(project_load(&req, &p, &err), 0);
+		assert_int_equal(p.files.n, 3 + (size_t)linked);
+		assert_real_paths(&p);
+		/* the link's target changed: its real path comes from the listing */
+		put(linked ? "e.py" : "c.py", linked ? "eeee" : "cccc", "'aaaa'");
+		assert_int_equal(project_reload_in_place(&req, &p, NULL, &st, &err), 0);
+		assert_int_equal(st.reread, 1);
+		assert_real_paths(&p);
+		put("d.py", "dddd", "'cccc'"); /* another file: a new project */
+		assert_int_equal(project_reload_in_place(&req, &p, NULL, &st, &err), 2);
+		assert_int_equal(project_reload(&req, &p, NULL, &fresh, &st, &err), 0);
+		assert_int_equal(st.reread, 1);
+		assert_real_paths(&fresh);
+		project_free(&p);
+		project_free(&fresh);
+		remove_version("d.py");
+	}
+	free(other);
+	free(target);
+	free(link);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +275,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_only_changed_files_are_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_touched_within_the_second_is_reread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edited_files_are_reread, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_paths_kept, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("reload", tests, NULL, NULL);

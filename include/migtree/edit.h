@@ -17,10 +17,11 @@
 #include "migtree/error.h"
 #include "migtree/project.h"
 
-/* What a file is now, against what it was on disk. */
+/* What a file is now, against what it was on disk. Its paths are those of the
+ * project's file at the same index (edit_file_path, edit_file_abs_path): every
+ * step keeps them (a rewrite parses under the old path, a file put back gets
+ * the paths the step kept), so the session holds no copy of 2 x 100,000 paths. */
 struct file_state {
-	char *path;        /* as the project shows it */
-	char *abs_path;    /* where it is written */
 	char *disk;        /* bytes on disk when loaded; NULL for a new file, and for a
 			    * file no change has touched (its text is still the disk's:
 			    * copied when first touched, so opening a session copies nothing) */
@@ -45,6 +46,11 @@ struct edit_session {
 	 * end may keep what it derived from a state and take it back. */
 	uint64_t state;
 };
+
+/* The path of the session's file I as the project shows it, and where it is
+ * written (its real path). Borrowed from S->p->files.v[I]: valid until a step. */
+const char *edit_file_path(const struct edit_session *s, size_t i);
+const char *edit_file_abs_path(const struct edit_session *s, size_t i);
 
 /* Refuse an id no repair may write: empty or blank (an unset shell variable:
  * "an empty revision id; did you mean `none`?") or holding a control character

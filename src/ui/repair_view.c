@@ -181,7 +181,7 @@ bool repair_request(struct ui *ui, enum request req)
 		confirm_open(ui, CONFIRM_SAVE, xasprintf("Save %zu file%s? y/n", n, n == 1 ? "" : "s"));
 		for (size_t i = 0; i < n; i++)
 			sl_push_owned(&ui->confirm.lines,
-				      xasprintf("  %s%s", ui->edit.files[idx[i]].path, ui->edit.files[idx[i]].is_new ? "  (new)" : ""));
+				      xasprintf("  %s%s", edit_file_path(&ui->edit, idx[i]), ui->edit.files[idx[i]].is_new ? "  (new)" : ""));
 		free(idx);
 		return true;
 	}
