@@ -38,6 +38,17 @@ enum value_kind {
 	VALUE_EXPR,     /* any other expression (a call, an operator): `expr` */
 };
 
+/* What few values hold (references, expressions, what resolving could not
+ * tell): apart, so that the common value stays small. */
+struct py_value_extra {
+	bool *item_is_ref;    /* per item: a (dotted) name, not a string; NULL when none is */
+	char *expr;           /* VALUE_EXPR: the expression's source text */
+	/* UNKNOWN lists the names or expressions nothing could tell. */
+	struct strlist unknown;     /* expressions as written */
+	struct strlist unknown_why; /* for each: what was tried */
+	char *resolved_from;  /* where a reference's value was found ("cli.py:12", "--define") */
+};
+
 struct py_value {
 	enum value_kind kind;
 	int line;             /* line of the assignment's name */
@@ -45,15 +56,53 @@ struct py_value {
 	struct mt_span *item_spans; /* each item's bytes (its string tokens) */
 	struct mt_span span;  /* the whole value expression */
 	char quote;           /* quote character of the first string ('\'' or '"'), 0 if none */
-	bool *item_is_ref;    /* per item: a (dotted) name, not a string; NULL when none is */
-	char *expr;           /* VALUE_EXPR: the expression's source text */
 	/* Alembic's reading of the value (None/""/() collapsed as Revision does), once
-	 * resolved; UNKNOWN lists the names or expressions nothing could tell. */
+	 * resolved. */
 	struct strlist ids;
-	struct strlist unknown;     /* expressions as written */
-	struct strlist unknown_why; /* for each: what was tried */
-	char *resolved_from;  /* where a reference's value was found ("cli.py:12", "--define") */
+	/* The rarely set fields (owned), NULL while none is: read them through the
+	 * pv_* accessors, set them through py_value_extra(). */
+	struct py_value_extra *x;
 };
+
+/* V's extra fields, made (all unset) on first use. */
+struct py_value_extra *py_value_extra(struct py_value *v);
+
+static inline bool pv_has_refs(const struct py_value *v)
+{
+	return v->x && v->x->item_is_ref;
+}
+
+/* Whether item I is a (dotted) name, not a string. */
+static inline bool pv_item_is_ref(const struct py_value *v, size_t i)
+{
+	return v->x && v->x->item_is_ref && v->x->item_is_ref[i];
+}
+
+static inline const char *pv_expr(const struct py_value *v)
+{
+	return v->x ? v->x->expr : NULL;
+}
+
+static inline size_t pv_n_unknown(const struct py_value *v)
+{
+	return v->x ? v->x->unknown.n : 0;
+}
+
+/* The K-th expression nothing could tell, and what was tried (K < pv_n_unknown). */
+static inline const char *pv_unknown(const struct py_value *v, size_t k)
+{
+	return v->x->unknown.v[k];
+}
+
+static inline const char *pv_unknown_why(const struct py_value *v, size_t k)
+{
+	return v->x->unknown_why.v[k];
+}
+
+static inline const char *pv_resolved_from(const struct py_value *v)
+{
+	return v->x ? v->x->resolved_from : NULL;
+}
 
 /* A module-level `NAME = value` (annotated too). COUNT > 1, or an assignment in a
  * block, makes the name's value depend on running the file. */
