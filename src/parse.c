@@ -1328,7 +1328,8 @@ bool revision_file_reads_same(const struct revision_file *a, const struct revisi
 }
 
 /* Where the strings revision_file_pack moves sit in a file (`name` apart: it is
- * the end of `path` but for a file revision_file_failed made). */
+ * the end of `path` but for a file revision_file_failed made; `path` first: it
+ * goes with the real path, pack_real_path). */
 static const size_t own_string_at[] = {
 	offsetof(struct revision_file, path),
 	offsetof(struct revision_file, encoding),
@@ -1429,6 +1430,41 @@ static bool values_packable(const struct revision_file *rf)
 	return items <= PACK_MAX_ITEMS; /* a huge list is not held twice while packed */
 }
 
+/* Where in RF's real path its path is the tail ("/abs/" + "dir/x.py", or the same
+ * string), or -1: then `path` can take no bytes of its own. */
+static ptrdiff_t path_in_real(const struct revision_file *rf)
+{
+	size_t n, r;
+
+	if (!rf->real_path || !rf->path)
+		return -1;
+	n = strlen(rf->path);
+	r = strlen(rf->real_path);
+	if (r < n || strcmp(rf->real_path + (r - n), rf->path))
+		return -1;
+	if (r > n && rf->path[0] != '/' && rf->real_path[r - n - 1] == '/')
+		return (ptrdiff_t)(r - n);
+	return r == n ? 0 : -1;
+}
+
+static void pack_real_path(struct pack *pk, struct revision_file *rf)
+{
+	ptrdiff_t tail = path_in_real(rf);
+	char *real = pack_string(pk, rf->real_path), *path;
+
+	if (tail < 0)
+		path = pack_string(pk, rf->path);
+	else
+		path = real ? real + tail : NULL;
+	if (!pk->block)
+		return;
+	free(rf->real_path);
+	free(rf->path);
+	rf->real_path = real;
+	rf->real_path_packed = real != NULL;
+	rf->path = path;
+}
+
 static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 {
 	bool name_in_path = rf->name && rf->path && !strcmp(rf->name, path_base(rf->path));
@@ -1440,7 +1476,8 @@ static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 		pack_value(pk, &rf->labels);
 		pack_value(pk, &rf->deps);
 	}
-	for (size_t i = 0; i < N_OWN_STRINGS; i++) {
+	pack_real_path(pk, rf);
+	for (size_t i = 1; i < N_OWN_STRINGS; i++) { /* 0, path: with the real path */
 		char **s = own_string(rf, i), *at = pack_string(pk, *s);
 
 		if (pk->block && *s) {
@@ -1477,6 +1514,14 @@ void revision_file_pack(struct revision_file *rf)
 	pack_all(&pk, rf, values);
 }
 
+void revision_file_set_real_path(struct revision_file *rf, char *real)
+{
+	if (!rf->real_path_packed)
+		free(rf->real_path);
+	rf->real_path = real;
+	rf->real_path_packed = false;
+}
+
 void revision_file_free(struct revision_file *rf)
 {
 	if (!rf)
@@ -1486,7 +1531,8 @@ void revision_file_free(struct revision_file *rf)
 			free(*own_string(rf, i));
 		free(rf->name);
 	}
-	free(rf->real_path);
+	if (!rf->real_path_packed)
+		free(rf->real_path);
 	free(rf->text);
 	py_value_free_unpacked(&rf->rev, rf->values_packed);
 	py_value_free_unpacked(&rf->down, rf->values_packed);

@@ -1073,10 +1073,40 @@ static void test_pack_leaves_huge_strings(void **state)
 	free(src);
 }
 
+/* A packed file's path that is its real path's tail takes no bytes of its own
+ * (issue 11: peak RSS); one that is not keeps its own copy. Both free cleanly,
+ * and a real path set after packing replaces the packed one. */
+static void test_pack_shares_real_path(void **state)
+{
+	const char *src = "revision = 'a'\ndown_revision = None\n";
+	struct revision_file *rf = parse_revision_file("v/a.py", src, strlen(src));
+
+	(void)state;
+	revision_file_set_real_path(rf, xstrdup("/p/v/a.py"));
+	revision_file_pack(rf);
+	assert_true(rf->real_path_packed);
+	assert_ptr_equal(rf->path, rf->real_path + 3);
+	assert_string_equal(rf->path, "v/a.py");
+	assert_string_equal(rf->name, "a.py");
+	revision_file_set_real_path(rf, xstrdup("/q/a.py"));
+	assert_false(rf->real_path_packed);
+	assert_string_equal(rf->path, "v/a.py");
+	revision_file_free(rf);
+
+	rf = parse_revision_file("v/a.py", src, strlen(src)); /* a tail, but not at a '/' */
+	revision_file_set_real_path(rf, xstrdup("/p/xv/a.py"));
+	revision_file_pack(rf);
+	assert_string_equal(rf->real_path, "/p/xv/a.py");
+	assert_string_equal(rf->path, "v/a.py");
+	assert_true(rf->path < rf->real_path || rf->path >= rf->real_path + strlen(rf->real_path));
+	revision_file_free(rf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_template),
+		cmocka_unit_test(test_pack_shares_real_path),
 		cmocka_unit_test(test_annotated_forms),
 		cmocka_unit_test(test_multiline_tuple_with_comments),
 		cmocka_unit_test(test_sequences_and_parentheses),

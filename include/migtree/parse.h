@@ -138,18 +138,19 @@ struct doc_field {
 
 struct revision_file {
 	char *path;        /* path as shown to the user */
-	char *real_path;   /* absolute, symlinks resolved (what Alembic prints) */
+	/* Absolute, symlinks resolved (what Alembic prints). Owned by the file: on
+	 * its own, or in `strings` once packed (real_path_packed), where `path`
+	 * shares its tail when it is one. Replace it with revision_file_set_real_path. */
+	char *real_path;
 	char *name;        /* base name of the file */
 	char *text;        /* the file's bytes (owned), NUL-terminated */
 	size_t len;
-	bool crlf;         /* the file's lines end in CRLF */
 	/* NULL for UTF-8; else the PEP 263 coding ("latin-1", "cp1252", "ascii") its
 	 * values were decoded from. Spans still count the file's own bytes, and an
 	 * edit is kept only when the new bytes read back as the value asked for. */
 	char *encoding;
 	char *revision;    /* effective id: the variable, or a legacy hex file name */
 	struct py_value rev, down, labels, deps;
-	bool has_doc;
 	char *longdoc;     /* docstring, stripped (Alembic's `longdoc`) */
 	char *message;     /* first paragraph (Alembic's `doc`) */
 	struct mt_span doc_span;
@@ -158,14 +159,19 @@ struct revision_file {
 	/* Set when the file cannot be read as Alembic would: the line and why. */
 	char *error;
 	int error_line;
+	/* The flags together: 520 -> 488 bytes a file. */
+	bool crlf;         /* the file's lines end in CRLF */
+	bool has_doc;
+	bool needs_resolve;      /* a value holds a reference (resolve.c fills `ids`) */
+	bool values_packed; /* revision_file_pack packed the values' items, item_spans and ids (small ones) */
+	bool real_path_packed; /* real_path is in `strings` */
 	size_t load_index; /* position in Alembic's load order */
 	struct py_module *module; /* other module-level names, for references (owned; a
 	                           * scanned file that needs no resolving keeps none: scan.c) */
-	bool needs_resolve;      /* a value holds a reference (resolve.c fills `ids`) */
-	/* After revision_file_pack: one block holding path, name, encoding, revision,
-	 * longdoc, message, the header fields' values and error, which point into it. */
+	/* After revision_file_pack: one block holding path, real_path, name, encoding,
+	 * revision, longdoc, message, the header fields' values and error, which point
+	 * into it, and the values' lists when values_packed. */
 	char *strings;
-	bool values_packed; /* and the values' items, item_spans and ids (small ones) */
 };
 
 /* Parse TEXT (LEN bytes, copied) of the file at PATH. Always returns a file; a
@@ -203,7 +209,10 @@ bool revision_file_same(const struct revision_file *a, const struct revision_fil
  * with a fresh parse of its bytes. */
 bool revision_file_reads_same(const struct revision_file *a, const struct revision_file *b);
 void revision_file_free(struct revision_file *rf);
-/* Move RF's own strings (path, name, encoding, revision, longdoc, message, the
+/* Give RF the real path REAL (owned; NULL for none), freeing the one it had
+ * unless that one is packed. */
+void revision_file_set_real_path(struct revision_file *rf, char *real);
+/* Move RF's own strings (path, real_path, name, encoding, revision, longdoc, message, the
  * header fields' values, error) and, unless they are long, its values' items,
  * item spans and ids into one block the file owns, each distinct string once:
  * one allocation instead of twenty. A file whose strings are huge stays as it is. Call it once nothing will replace or grow
