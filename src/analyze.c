@@ -273,7 +273,7 @@ static bool *floating_pieces(const struct graph *g)
 	bool *floats = xcalloc(g->n_components ? g->n_components : 1, sizeof(bool));
 
 	for (uint32_t i = 0; i < g->n; i++)
-		if (!g->nodes[i].phantom && g->nodes[i].file->down.unknown.n)
+		if (!g->nodes[i].phantom && pv_n_unknown(&g->nodes[i].file->down))
 			floats[g->nodes[i].component] = true;
 	return floats;
 }
@@ -368,7 +368,7 @@ static void loose_parts_init(struct loose_parts *lp, const struct graph *g, uint
 		if (nd->phantom) {
 			lp->next[i] = lp->phantom_head[nd->component];
 			lp->phantom_head[nd->component] = i;
-		} else if (nd->file->down.unknown.n) {
+		} else if (pv_n_unknown(&nd->file->down)) {
 			lp->unknown[nd->component] = i;
 		}
 	}

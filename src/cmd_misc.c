@@ -37,11 +37,11 @@ static void show_values(FILE *out, const struct revision_file *rf)
 	const char *names[] = { "revision", "down_revision", "branch_labels", "depends_on" };
 
 	for (int f = 0; f < 4; f++) {
-		if (vals[f]->resolved_from)
-			fprintf(out, "%-10s%s read from %s\n", "value", names[f], vals[f]->resolved_from);
-		for (size_t k = 0; k < vals[f]->unknown.n; k++)
+		if (pv_resolved_from(vals[f]))
+			fprintf(out, "%-10s%s read from %s\n", "value", names[f], pv_resolved_from(vals[f]));
+		for (size_t k = 0; k < pv_n_unknown(vals[f]); k++)
 			fprintf(out, "%-10s%s = %s: unknown without running the file (%s)\n", "unknown",
-				names[f], vals[f]->unknown.v[k], vals[f]->unknown_why.v[k]);
+				names[f], pv_unknown(vals[f], k), pv_unknown_why(vals[f], k));
 	}
 }
 

@@ -65,7 +65,7 @@ bool docstring_revises_agrees(const struct revision_file *rf)
 	struct strlist doc = { 0 };
 	bool same;
 
-	if (!rf->doc_revises.value || rf->down.unknown.n)
+	if (!rf->doc_revises.value || pv_n_unknown(&rf->down))
 		return true; /* nothing to compare with until the value is known */
 	docstring_split_revises(rf->doc_revises.value, &doc);
 	same = same_set(&doc, &rf->down.ids);

@@ -50,13 +50,13 @@ static void add_comma_list(struct strbuf *sb, const struct strlist *sl)
 static void add_value(struct strbuf *sb, const struct py_value *v)
 {
 	add_comma_list(sb, &v->ids);
-	for (size_t i = 0; i < v->unknown.n; i++)
-		sb_addf(sb, "%s<unknown %s>", i || v->ids.n ? ", " : "", v->unknown.v[i]);
+	for (size_t i = 0; i < pv_n_unknown(v); i++)
+		sb_addf(sb, "%s<unknown %s>", i || v->ids.n ? ", " : "", pv_unknown(v, i));
 }
 
 static bool value_present(const struct py_value *v)
 {
-	return v->ids.n || v->unknown.n;
+	return v->ids.n || pv_n_unknown(v);
 }
 
 /* Alembic's _format_down_revision: the down revisions as written, or <base>. */
@@ -70,7 +70,7 @@ static void add_down(struct strbuf *sb, const struct revision_file *rf)
 
 static bool has_labels(const struct node *nd)
 {
-	return nd->n_labels || (nd->file && nd->file->labels.unknown.n);
+	return nd->n_labels || (nd->file && pv_n_unknown(&nd->file->labels));
 }
 
 static void add_labels(struct strbuf *sb, const struct node *nd)
@@ -80,9 +80,9 @@ static void add_labels(struct strbuf *sb, const struct node *nd)
 			sb_adds(sb, ", ");
 		sb_adds(sb, nd->labels[i]);
 	}
-	for (size_t i = 0; nd->file && i < nd->file->labels.unknown.n; i++)
+	for (size_t i = 0; nd->file && i < pv_n_unknown(&nd->file->labels); i++)
 		sb_addf(sb, "%s<unknown %s>", i || nd->n_labels ? ", " : "",
-			nd->file->labels.unknown.v[i]);
+			pv_unknown(&nd->file->labels, i));
 }
 
 void format_head_only(struct strbuf *sb, const struct graph *g, uint32_t node,

@@ -102,20 +102,20 @@ static bool plain_name(const char *s)
 static void report_unknown(struct graph *g, const struct revision_file *rf, const char *field,
 			   const struct py_value *v)
 {
-	for (size_t k = 0; k < v->unknown.n; k++) {
-		const char *e = v->unknown.v[k];
+	for (size_t k = 0; k < pv_n_unknown(v); k++) {
+		const char *e = pv_unknown(v, k);
 		const char *q = plain_name(e) ? "" : "'";
 
 		if (strchr(e, '=')) /* --define splits at the first '=': it cannot name this */
 			problem_add(&g->problems, PROBLEM_UNKNOWN_VALUE, rf->revision, e, rf->path, v->line,
 				    rf->load_index, "%s = `%.200s` is unknown without running the file: %.300s; "
 				    "bind it to a name (X = ...) to give that name with --define X=VALUE",
-				    field, e, v->unknown_why.v[k]);
+				    field, e, pv_unknown_why(v, k));
 		else
 			problem_add(&g->problems, PROBLEM_UNKNOWN_VALUE, rf->revision, e, rf->path, v->line,
 				    rf->load_index, "%s = `%.200s` is unknown without running the file: %.300s; "
 				    "give its value with --define %s%.200s=VALUE%s",
-				    field, e, v->unknown_why.v[k], q, e, q);
+				    field, e, pv_unknown_why(v, k), q, e, q);
 	}
 }
 
@@ -260,7 +260,7 @@ static void link_down(struct graph *g, uint32_t i)
 	bool self_seen = false;
 
 	/* a down_revision only running the file could tell is no base: its parent is unknown */
-	nd->is_base = downs->n == 0 && rf->down.unknown.n == 0;
+	nd->is_base = downs->n == 0 && pv_n_unknown(&rf->down) == 0;
 	/* one problem per distinct parent: `('a',) * 2000` is one missing parent, not
 	 * 2000 (each copy of a long id repeated would make the output huge) */
 	for (size_t k = 0; k < downs->n; k++) {

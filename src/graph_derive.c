@@ -648,7 +648,7 @@ static void mark_labels_unknown(struct graph *g, struct u32vec *todo)
 {
 	todo->n = 0;
 	for (uint32_t i = 0; i < g->n; i++)
-		if (!g->nodes[i].phantom && g->nodes[i].file->labels.unknown.n)
+		if (!g->nodes[i].phantom && pv_n_unknown(&g->nodes[i].file->labels))
 			u32_push(todo, i);
 	while (todo->n) {
 		struct node *nd = &g->nodes[todo->v[--todo->n]];

@@ -39,8 +39,8 @@ void graph_components(struct graph *g);
  * values only running the file could tell. */
 static bool plain_file(const struct revision_file *rf)
 {
-	return !rf->error && rf->revision && !rf->labels.ids.n && !rf->labels.unknown.n && !rf->deps.ids.n &&
-	       !rf->deps.unknown.n && !rf->down.unknown.n;
+	return !rf->error && rf->revision && !rf->labels.ids.n && !pv_n_unknown(&rf->labels) && !rf->deps.ids.n &&
+	       !pv_n_unknown(&rf->deps) && !pv_n_unknown(&rf->down);
 }
 
 static bool redone_kind(enum problem_kind k)
@@ -494,7 +494,7 @@ static void relabel(struct graph *g)
 	bool any = g->labels.n > 0;
 
 	for (uint32_t i = 0; i < g->n && !any; i++)
-		any = !g->nodes[i].phantom && g->nodes[i].file->labels.unknown.n;
+		any = !g->nodes[i].phantom && pv_n_unknown(&g->nodes[i].file->labels);
 	if (!any)
 		return; /* every set is empty, as it was */
 	for (uint32_t i = 0; i < g->n; i++)

@@ -109,13 +109,13 @@ static void unknown_array(FILE *out, const struct revision_file *rf)
 
 	fputs(", \"unknown\": [", out);
 	for (int f = 0; f < 3; f++)
-		for (size_t k = 0; k < vals[f]->unknown.n; k++) {
+		for (size_t k = 0; k < pv_n_unknown(vals[f]); k++) {
 			fputs(first ? "{\"field\": " : ", {\"field\": ", out);
 			json_string(out, names[f]);
 			fputs(", \"expression\": ", out);
-			json_string(out, vals[f]->unknown.v[k]);
+			json_string(out, pv_unknown(vals[f], k));
 			fputs(", \"tried\": ", out);
-			json_string(out, vals[f]->unknown_why.v[k]);
+			json_string(out, pv_unknown_why(vals[f], k));
 			fprintf(out, ", \"line\": %d}", vals[f]->line);
 			first = false;
 		}

@@ -233,12 +233,12 @@ static void push_item(struct py_value *v, char *s, bool is_ref, struct mt_span s
 	if (full)
 		v->item_spans = xrealloc(v->item_spans, pow2_at_least(n + 1) * sizeof(*v->item_spans));
 	v->item_spans[n] = span;
-	if (is_ref && !v->item_is_ref)
-		v->item_is_ref = xcalloc(pow2_at_least(n + 1), sizeof(bool));
-	else if (v->item_is_ref && full)
-		v->item_is_ref = xrealloc(v->item_is_ref, pow2_at_least(n + 1) * sizeof(bool));
-	if (v->item_is_ref)
-		v->item_is_ref[n] = is_ref;
+	if (is_ref && !pv_has_refs(v))
+		py_value_extra(v)->item_is_ref = xcalloc(pow2_at_least(n + 1), sizeof(bool));
+	else if (pv_has_refs(v) && full)
+		v->x->item_is_ref = xrealloc(v->x->item_is_ref, pow2_at_least(n + 1) * sizeof(bool));
+	if (pv_has_refs(v))
+		v->x->item_is_ref[n] = is_ref;
 	sl_push_owned(&v->items, s);
 }
 
@@ -277,7 +277,7 @@ static int parse_items(struct parser *p, const struct token *t, size_t n, struct
 
 		v->items = st->v.items;
 		v->item_spans = st->v.item_spans;
-		v->item_is_ref = st->v.item_is_ref;
+		v->x = st->v.x; /* only item_is_ref, if anything */
 		memset(&st->v, 0, sizeof(st->v));
 		if (st->status == -2)
 			p->err = st->err;
@@ -323,7 +323,7 @@ static int parse_sequence(struct parser *p, const struct token *t, size_t n, str
 	if (commas < 0)
 		return commas;
 	if (paren && commas == 0 && v->items.n == 1)
-		v->kind = v->item_is_ref ? VALUE_REF : VALUE_STRING;
+		v->kind = pv_has_refs(v) ? VALUE_REF : VALUE_STRING;
 	else
 		v->kind = VALUE_SEQUENCE;
 	if (t == p->stream_open && p->stream.quote) {
@@ -381,7 +381,7 @@ static int parse_value(struct parser *p, const struct token *t, size_t n, struct
 	}
 	v->kind = VALUE_EXPR;
 	if (!p->in_binding)
-		v->expr = py_to_utf8(p->lx.text + whole[0].start, whole[whole_n - 1].end - whole[0].start,
+		py_value_extra(v)->expr = py_to_utf8(p->lx.text + whole[0].start, whole[whole_n - 1].end - whole[0].start,
 				     p->lx.enc);
 	return 0;
 }
@@ -394,8 +394,8 @@ static void binding_exprs(struct parser *p)
 	for (size_t i = 0; i < p->mod->n_bindings; i++) {
 		struct py_value *v = &p->mod->bindings[i].value;
 
-		if (v->kind == VALUE_EXPR && !v->expr)
-			v->expr = py_to_utf8(p->lx.text + v->span.start, v->span.end - v->span.start,
+		if (v->kind == VALUE_EXPR && !pv_expr(v))
+			py_value_extra(v)->expr = py_to_utf8(p->lx.text + v->span.start, v->span.end - v->span.start,
 					     p->lx.enc);
 	}
 }
@@ -491,7 +491,7 @@ static void note_binding(struct parser *p, const struct token *name, const struc
 	if (r < 0) {
 		value_reset(&b->value); /* a bad string in an unrelated name: not our error */
 		b->value.kind = VALUE_EXPR;
-		b->value.expr = xstrdup("(a string migtree cannot read)");
+		py_value_extra(&b->value)->expr = xstrdup("(a string migtree cannot read)");
 		p->err = keep;
 	}
 }
@@ -832,7 +832,7 @@ static bool check_bytes(struct parser *p, const char *text, size_t len, bool bom
 
 static bool value_has_refs(const struct py_value *v)
 {
-	return v->kind == VALUE_REF || v->kind == VALUE_EXPR || v->item_is_ref;
+	return v->kind == VALUE_REF || v->kind == VALUE_EXPR || pv_has_refs(v);
 }
 
 static void finish_value(struct revision_file *rf, struct py_value *v, const char *field)
@@ -878,7 +878,7 @@ static void finish(struct parser *p)
 		snprintf(msg, sizeof(msg),
 			 "`revision = %.200s` can only be known by running the file; migtree needs the id "
 			 "to place the revision (write it as a string literal)",
-			 rf->rev.expr);
+			 pv_expr(&rf->rev));
 		fail_at(p, rf->rev.line, msg);
 		return;
 	} else if (rf->rev.kind != VALUE_ABSENT) {
@@ -1195,15 +1195,32 @@ void py_value_free(struct py_value *v)
 {
 	sl_free(&v->items);
 	free(v->item_spans);
-	free(v->item_is_ref);
-	free(v->expr);
 	sl_free(&v->ids);
-	sl_free(&v->unknown);
-	sl_free(&v->unknown_why);
-	free(v->resolved_from);
+	if (v->x) {
+		free(v->x->item_is_ref);
+		free(v->x->expr);
+		sl_free(&v->x->unknown);
+		sl_free(&v->x->unknown_why);
+		free(v->x->resolved_from);
+		free(v->x);
+	}
 	v->item_spans = NULL;
-	v->item_is_ref = NULL;
-	v->expr = v->resolved_from = NULL;
+	v->x = NULL;
+}
+
+struct py_value_extra *py_value_extra(struct py_value *v)
+{
+	if (!v->x)
+		v->x = xcalloc(1, sizeof(*v->x));
+	return v->x;
+}
+
+/* The names nothing could tell, as a list (an empty one when V has none). */
+static const struct strlist *unknown_list(const struct py_value *v)
+{
+	static const struct strlist none;
+
+	return v->x ? &v->x->unknown : &none;
 }
 
 static bool same_str(const char *a, const char *b)
@@ -1229,13 +1246,13 @@ static bool same_span(struct mt_span a, struct mt_span b)
 static bool same_value(const struct py_value *a, const struct py_value *b)
 {
 	if (a->kind != b->kind || !same_list(&a->items, &b->items) || !same_span(a->span, b->span) ||
-	    a->line != b->line || a->quote != b->quote || !same_str(a->expr, b->expr) ||
-	    !same_list(&a->ids, &b->ids) || !same_list(&a->unknown, &b->unknown) ||
-	    !!a->item_is_ref != !!b->item_is_ref)
+	    a->line != b->line || a->quote != b->quote || !same_str(pv_expr(a), pv_expr(b)) ||
+	    !same_list(&a->ids, &b->ids) || !same_list(unknown_list(a), unknown_list(b)) ||
+	    pv_has_refs(a) != pv_has_refs(b))
 		return false;
 	for (size_t i = 0; i < a->items.n; i++)
 		if (!same_span(a->item_spans[i], b->item_spans[i]) ||
-		    (a->item_is_ref && a->item_is_ref[i] != b->item_is_ref[i]))
+		    pv_item_is_ref(a, i) != pv_item_is_ref(b, i))
 			return false;
 	return true;
 }
@@ -1289,12 +1306,12 @@ bool revision_file_same(const struct revision_file *a, const struct revision_fil
 static bool same_as_written(const struct py_value *a, const struct py_value *b)
 {
 	if (a->kind != b->kind || !same_list(&a->items, &b->items) || !same_span(a->span, b->span) ||
-	    a->line != b->line || a->quote != b->quote || !same_str(a->expr, b->expr) ||
-	    !!a->item_is_ref != !!b->item_is_ref)
+	    a->line != b->line || a->quote != b->quote || !same_str(pv_expr(a), pv_expr(b)) ||
+	    pv_has_refs(a) != pv_has_refs(b))
 		return false;
 	for (size_t i = 0; i < a->items.n; i++)
 		if (!same_span(a->item_spans[i], b->item_spans[i]) ||
-		    (a->item_is_ref && a->item_is_ref[i] != b->item_is_ref[i]))
+		    pv_item_is_ref(a, i) != pv_item_is_ref(b, i))
 			return false;
 	return true;
 }
@@ -1311,7 +1328,8 @@ bool revision_file_reads_same(const struct revision_file *a, const struct revisi
 }
 
 /* Where the strings revision_file_pack moves sit in a file (`name` apart: it is
- * the end of `path` but for a file revision_file_failed made). */
+ * the end of `path` but for a file revision_file_failed made; `path` first: it
+ * goes with the real path, pack_real_path). */
 static const size_t own_string_at[] = {
 	offsetof(struct revision_file, path),
 	offsetof(struct revision_file, encoding),
@@ -1412,6 +1430,41 @@ static bool values_packable(const struct revision_file *rf)
 	return items <= PACK_MAX_ITEMS; /* a huge list is not held twice while packed */
 }
 
+/* Where in RF's real path its path is the tail ("/abs/" + "dir/x.py", or the same
+ * string), or -1: then `path` can take no bytes of its own. */
+static ptrdiff_t path_in_real(const struct revision_file *rf)
+{
+	size_t n, r;
+
+	if (!rf->real_path || !rf->path)
+		return -1;
+	n = strlen(rf->path);
+	r = strlen(rf->real_path);
+	if (r < n || strcmp(rf->real_path + (r - n), rf->path))
+		return -1;
+	if (r > n && rf->path[0] != '/' && rf->real_path[r - n - 1] == '/')
+		return (ptrdiff_t)(r - n);
+	return r == n ? 0 : -1;
+}
+
+static void pack_real_path(struct pack *pk, struct revision_file *rf)
+{
+	ptrdiff_t tail = path_in_real(rf);
+	char *real = pack_string(pk, rf->real_path), *path;
+
+	if (tail < 0)
+		path = pack_string(pk, rf->path);
+	else
+		path = real ? real + tail : NULL;
+	if (!pk->block)
+		return;
+	free(rf->real_path);
+	free(rf->path);
+	rf->real_path = real;
+	rf->real_path_packed = real != NULL;
+	rf->path = path;
+}
+
 static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 {
 	bool name_in_path = rf->name && rf->path && !strcmp(rf->name, path_base(rf->path));
@@ -1423,7 +1476,8 @@ static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 		pack_value(pk, &rf->labels);
 		pack_value(pk, &rf->deps);
 	}
-	for (size_t i = 0; i < N_OWN_STRINGS; i++) {
+	pack_real_path(pk, rf);
+	for (size_t i = 1; i < N_OWN_STRINGS; i++) { /* 0, path: with the real path */
 		char **s = own_string(rf, i), *at = pack_string(pk, *s);
 
 		if (pk->block && *s) {
@@ -1460,6 +1514,14 @@ void revision_file_pack(struct revision_file *rf)
 	pack_all(&pk, rf, values);
 }
 
+void revision_file_set_real_path(struct revision_file *rf, char *real)
+{
+	if (!rf->real_path_packed)
+		free(rf->real_path);
+	rf->real_path = real;
+	rf->real_path_packed = false;
+}
+
 void revision_file_free(struct revision_file *rf)
 {
 	if (!rf)
@@ -1469,7 +1531,8 @@ void revision_file_free(struct revision_file *rf)
 			free(*own_string(rf, i));
 		free(rf->name);
 	}
-	free(rf->real_path);
+	if (!rf->real_path_packed)
+		free(rf->real_path);
 	free(rf->text);
 	py_value_free_unpacked(&rf->rev, rf->values_packed);
 	py_value_free_unpacked(&rf->down, rf->values_packed);

@@ -233,8 +233,7 @@ static void take_real(struct revision_file *rf, struct source_file *f)
 
 	if (rf->real_path && !strcmp(rf->real_path, real))
 		return;
-	free(rf->real_path);
-	rf->real_path = f->real_path ? f->real_path : xstrdup(f->path);
+	revision_file_set_real_path(rf, f->real_path ? f->real_path : xstrdup(f->path));
 	f->real_path = NULL;
 }
 

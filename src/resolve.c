@@ -67,7 +67,7 @@ static void literal_free(struct literal *l)
 static bool is_literal(const struct py_value *v)
 {
 	return (v->kind == VALUE_NONE || v->kind == VALUE_STRING || v->kind == VALUE_SEQUENCE) &&
-	       !v->item_is_ref;
+	       !pv_has_refs(v);
 }
 
 static void literal_from_value(struct literal *out, const struct py_value *v, char *from)
@@ -363,7 +363,7 @@ static int literal_of_binding(struct resolver *r, const struct scope *sc,
 		for (size_t i = 0; i < v->items.n; i++) {
 			struct literal item = { 0 };
 
-			if (!v->item_is_ref[i]) {
+			if (!pv_item_is_ref(v, i)) {
 				sl_push(&out->items, v->items.v[i]);
 				continue;
 			}
@@ -383,7 +383,7 @@ static int literal_of_binding(struct resolver *r, const struct scope *sc,
 		return 0;
 	}
 	sb_addf(why, "`%s` is computed at %s:%d (`%.80s`)", b->name, sc->shown, v->line,
-		v->expr ? v->expr : "?");
+		pv_expr(v) ? pv_expr(v) : "?");
 	return -1;
 }
 
@@ -415,8 +415,10 @@ static int resolve_name(struct resolver *r, const struct scope *sc, const char *
 
 static void mark_unknown(struct py_value *v, const char *expr, struct strbuf *why)
 {
-	sl_push(&v->unknown, expr);
-	sl_push(&v->unknown_why, why->len ? why->buf : "only running the file tells");
+	struct py_value_extra *x = py_value_extra(v);
+
+	sl_push(&x->unknown, expr);
+	sl_push(&x->unknown_why, why->len ? why->buf : "only running the file tells");
 	why->len = 0;
 	if (why->buf)
 		why->buf[0] = '\0';
@@ -443,13 +445,13 @@ static void resolve_sequence(struct resolver *r, const struct scope *sc, struct 
 	for (size_t i = 0; i < v->items.n; i++) {
 		struct literal item = { 0 };
 
-		if (!v->item_is_ref[i]) {
+		if (!pv_item_is_ref(v, i)) {
 			sl_push(&tmp.items, v->items.v[i]);
 		} else if (resolve_expr(r, sc, v->items.v[i], true, &item, why) == 0 &&
 			   item.kind == VALUE_STRING) {
 			sl_push(&tmp.items, item.items.v[0]);
-			if (!v->resolved_from)
-				v->resolved_from = xstrdup(item.from);
+			if (!pv_resolved_from(v))
+				py_value_extra(v)->resolved_from = xstrdup(item.from);
 		} else {
 			if (!why->len)
 				sb_addf(why, "`%s` is not a string", v->items.v[i]);
@@ -457,7 +459,7 @@ static void resolve_sequence(struct resolver *r, const struct scope *sc, struct 
 		}
 		literal_free(&item);
 	}
-	if (v->unknown.n) {
+	if (pv_n_unknown(v)) {
 		sl_copy(&v->ids, &tmp.items); /* what is known; the rest shows as unknown */
 	} else {
 		py_value_collapse(&tmp, field);
@@ -472,19 +474,21 @@ static void resolve_field(struct resolver *r, const struct scope *sc, struct py_
 {
 	struct strbuf why;
 
-	if (v->kind != VALUE_REF && v->kind != VALUE_EXPR && !v->item_is_ref)
+	if (v->kind != VALUE_REF && v->kind != VALUE_EXPR && !pv_has_refs(v))
 		return;
 	sl_free(&v->ids);
-	sl_free(&v->unknown);
-	sl_free(&v->unknown_why);
-	free(v->resolved_from);
-	v->resolved_from = NULL;
+	if (v->x) {
+		sl_free(&v->x->unknown);
+		sl_free(&v->x->unknown_why);
+		free(v->x->resolved_from);
+		v->x->resolved_from = NULL;
+	}
 	sb_init(&why);
 	if (v->kind == VALUE_SEQUENCE) {
 		resolve_sequence(r, sc, v, field, &why);
 	} else {
 		bool is_name = v->kind == VALUE_REF;
-		const char *expr = is_name ? v->items.v[0] : v->expr;
+		const char *expr = is_name ? v->items.v[0] : pv_expr(v);
 		struct literal lit = { 0 };
 
 		if (resolve_expr(r, sc, expr, is_name, &lit, &why) == 0) {
@@ -492,7 +496,7 @@ static void resolve_field(struct resolver *r, const struct scope *sc, struct py_
 
 			py_value_collapse(&tmp, field);
 			v->ids = tmp.ids;
-			v->resolved_from = lit.from;
+			py_value_extra(v)->resolved_from = lit.from;
 			lit.from = NULL;
 		} else {
 			mark_unknown(v, expr, &why);
@@ -511,7 +515,7 @@ static void resolve_revision(struct resolver *r, const struct scope *sc, struct 
 	if (resolve_expr(r, sc, rf->rev.items.v[0], true, &lit, &why) == 0 && lit.kind == VALUE_STRING) {
 		rf->revision = xstrdup(lit.items.v[0]);
 		sl_push(&rf->rev.ids, lit.items.v[0]);
-		rf->rev.resolved_from = lit.from;
+		py_value_extra(&rf->rev)->resolved_from = lit.from;
 		lit.from = NULL;
 	} else {
 		rf->error = xasprintf("`revision = %s`: %s; migtree needs the id to place the revision "

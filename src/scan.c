@@ -35,6 +35,14 @@ char *scan_display_path(const char *abs)
 
 static bool keep_text;
 
+static void take_real_path(struct revision_file *rf, struct source_file *f)
+{
+	char **real = f->real_path ? &f->real_path : &f->path;
+
+	revision_file_set_real_path(rf, *real);
+	*real = NULL;
+}
+
 void scan_keep_text(bool keep)
 {
 	keep_text = keep;
@@ -42,9 +50,10 @@ void scan_keep_text(bool keep)
 
 /* Read and parse one listed file; a file that cannot be read is listed with why.
  * The bytes read become the file's `text` (no copy) when texts are kept, and are
- * freed once parsed otherwise. */
-static struct revision_file *read_one(struct source *src, struct source_reader *rd,
-				      const struct source_file *f)
+ * freed once parsed otherwise. F's real path (its path, in the lean listing, where
+ * they are the same) moves to the file before it is packed: its path is then the
+ * real path's tail, no bytes of its own. */
+static struct revision_file *read_one(struct source *src, struct source_reader *rd, struct source_file *f)
 {
 	char *shown = source_display(src, f->path), *bytes, why[256];
 	size_t len;
@@ -53,6 +62,7 @@ static struct revision_file *read_one(struct source *src, struct source_reader *
 
 	if (rc == SOURCE_READ_OK) {
 		rf = parse_revision_file_with(shown, bytes, len, PARSE_ADOPT_TEXT | PARSE_DROP_MODULE);
+		take_real_path(rf, f);
 		docstring_complete(rf); /* reads the docstring's bytes: before they go */
 		if (!rf->needs_resolve)
 			revision_file_pack(rf);
@@ -62,11 +72,13 @@ static struct revision_file *read_one(struct source *src, struct source_reader *
 		}
 	} else if (rc == SOURCE_READ_TOO_LARGE) {
 		rf = revision_file_failed(shown, 0, "file larger than 16 MiB; not read as a migration");
+		take_real_path(rf, f);
 	} else {
 		char msg[300];
 
 		snprintf(msg, sizeof(msg), rc == SOURCE_READ_NOT_REGULAR ? "%s" : "cannot read: %s", why);
 		rf = revision_file_failed(shown, 0, msg);
+		take_real_path(rf, f);
 	}
 	free(shown);
 	return rf;
@@ -79,7 +91,7 @@ static struct revision_file *read_one(struct source *src, struct source_reader *
 
 struct scan_job {
 	struct source *src;
-	const struct source_files *listed;
+	struct source_files *listed;
 	struct revision_file **slot;
 	atomic_size_t next;
 };
@@ -109,7 +121,7 @@ static long scan_threads(const struct source *src, size_t n)
 	return cpus < SCAN_MAX_THREADS ? cpus : SCAN_MAX_THREADS;
 }
 
-static void read_all(struct source *src, const struct source_files *listed, struct revision_file **slot)
+static void read_all(struct source *src, struct source_files *listed, struct revision_file **slot)
 {
 	struct scan_job job = { src, listed, slot, 0 };
 	pthread_t tid[SCAN_MAX_THREADS];
@@ -129,7 +141,7 @@ int scan_project_from(struct source *src, const struct mt_config *cfg, struct fi
 	struct source_files listed;
 
 	memset(out, 0, sizeof(*out));
-	if (source_list_versions(src, cfg, &listed, err)) {
+	if (source_list_versions_lean(src, cfg, &listed, err)) {
 		source_files_free(&listed);
 		return -1;
 	}
@@ -140,8 +152,6 @@ int scan_project_from(struct source *src, const struct mt_config *cfg, struct fi
 	for (size_t i = 0; i < listed.n; i++) {
 		struct revision_file *rf = out->v[i];
 
-		rf->real_path = listed.v[i].real_path;
-		listed.v[i].real_path = NULL;
 		rf->load_index = out->n++;
 	}
 	out->notes = listed.notes;

@@ -628,7 +628,7 @@ struct pieces {
 
 static bool is_root(const struct graph *g, const struct node *nd)
 {
-	if (nd->file->down.unknown.n || !nd->down.n)
+	if (pv_n_unknown(&nd->file->down) || !nd->down.n)
 		return true;
 	for (uint32_t k = 0; k < nd->down.n; k++)
 		if (g->nodes[nd->down.v[k]].phantom)
@@ -690,7 +690,7 @@ static void suggest_loose(struct graph *g, struct problem *p, struct suggest_ctx
 	by_docstring(g, p, c, NULL);
 	if (c->date_best != NO_NODE)
 		add_candidate(p, rn->id, g->nodes[c->date_best].id, "created just before it, by Create Date");
-	if (!rn->down.n && !rn->file->down.unknown.n && pc->n_heads[comp] == 1 && main_comp != NO_NODE &&
+	if (!rn->down.n && !pv_n_unknown(&rn->file->down) && pc->n_heads[comp] == 1 && main_comp != NO_NODE &&
 	    pc->n_heads[main_comp] == 1) {
 		struct fix *f = problem_add_fix(p, FIX_MERGE, NULL, "keep it apart and join the heads");
 

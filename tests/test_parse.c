@@ -67,6 +67,11 @@ static void test_plain_template(void **state)
 	assert_span(rf, rf->down.span, "'1975ea83b712'");
 	assert_span(rf, rf->doc_revises.span, "1975ea83b712");
 	assert_int_equal(rf->down.quote, '\'');
+	/* A plain file's values make no side allocation (issue 11: peak RSS). */
+	assert_null(rf->rev.x);
+	assert_null(rf->down.x);
+	assert_null(rf->labels.x);
+	assert_null(rf->deps.x);
 	revision_file_free(rf);
 }
 
@@ -401,11 +406,11 @@ static void test_references_are_kept(void **state)
 	assert_string_equal(rf->down.items.v[0], "PREVIOUS");
 	assert_int_equal(rf->labels.kind, VALUE_SEQUENCE);
 	assert_int_equal(rf->labels.items.n, 2);
-	assert_true(rf->labels.item_is_ref[0]);
-	assert_false(rf->labels.item_is_ref[1]);
+	assert_true(pv_item_is_ref(&rf->labels, 0));
+	assert_false(pv_item_is_ref(&rf->labels, 1));
 	assert_string_equal(rf->labels.items.v[0], "cli.EXPAND_BRANCH");
 	assert_int_equal(rf->deps.kind, VALUE_EXPR);
-	assert_string_equal(rf->deps.expr, "f'{x}'");
+	assert_string_equal(pv_expr(&rf->deps), "f'{x}'");
 	assert_string_equal(py_module_import(rf->module, "cli")->module, "a.b");
 	assert_string_equal(py_module_import(rf->module, "cli")->attr, "cli");
 	assert_string_equal(py_module_import(rf->module, "zz")->module, "x.y.z");
@@ -556,12 +561,12 @@ static void test_resolving_names(void **state)
 		      "down_revision = None\nbranch_labels = (cli.EXPAND_BRANCH,)\n", NULL);
 	assert_int_equal(rf->labels.ids.n, 1);
 	assert_string_equal(rf->labels.ids.v[0], "expand");
-	assert_non_null(strstr(rf->labels.resolved_from, "cli.py:2"));
+	assert_non_null(strstr(pv_resolved_from(&rf->labels), "cli.py:2"));
 	revision_file_free(rf);
 	rf = resolved(v, "b.py", "import proj.db.migration.cli as c\nfrom proj.db.migration.cli import CONTRACT\n"
 		      "import proj.db.migration.cli\nrevision = 'b1'\ndown_revision = 'a1'\n"
 		      "branch_labels = [c.ALIAS, CONTRACT, proj.db.migration.cli.CONTRACT]\n", NULL);
-	assert_int_equal(rf->labels.unknown.n, 0);
+	assert_int_equal(pv_n_unknown(&rf->labels), 0);
 	assert_int_equal(rf->labels.ids.n, 3);
 	assert_string_equal(rf->labels.ids.v[0], "expand");
 	assert_string_equal(rf->labels.ids.v[1], "contract");
@@ -573,12 +578,12 @@ static void test_resolving_names(void **state)
 	assert_string_equal(rf->revision, "r9");
 	assert_int_equal(rf->labels.ids.n, 2);
 	assert_int_equal(rf->deps.ids.n, 0);
-	assert_int_equal(rf->deps.unknown.n, 0);
+	assert_int_equal(pv_n_unknown(&rf->deps), 0);
 	revision_file_free(rf);
 	/* Alembic loads a migration outside any package: a relative import fails there */
 	rf = resolved(v, "r.py", "from .consts import REV\nrevision = 'r1'\ndown_revision = REV\n", NULL);
-	assert_int_equal(rf->down.unknown.n, 1);
-	assert_non_null(strstr(rf->down.unknown_why.v[0], "relative import"));
+	assert_int_equal(pv_n_unknown(&rf->down), 1);
+	assert_non_null(strstr(pv_unknown_why(&rf->down, 0), "relative import"));
 	revision_file_free(rf);
 	rf = resolved(v, "s.py", "import consts\nrevision = 's1'\ndown_revision = consts.REV\n", NULL);
 	assert_string_equal(rf->down.ids.v[0], "r9"); /* found above, never beside the file */
@@ -590,17 +595,17 @@ static void test_resolving_names(void **state)
 		      NULL);
 	assert_null(rf->error);
 	assert_int_equal(rf->labels.ids.n, 0);
-	assert_int_equal(rf->labels.unknown.n, 3);
-	assert_non_null(strstr(rf->labels.unknown_why.v[0], "conditionally"));
-	assert_non_null(strstr(rf->labels.unknown_why.v[1], "module nowhere not found"));
-	assert_non_null(strstr(rf->labels.unknown_why.v[2], "neither bound nor imported"));
-	assert_string_equal(rf->deps.unknown.v[0], "resolved_depends_on");
+	assert_int_equal(pv_n_unknown(&rf->labels), 3);
+	assert_non_null(strstr(pv_unknown_why(&rf->labels, 0), "conditionally"));
+	assert_non_null(strstr(pv_unknown_why(&rf->labels, 1), "module nowhere not found"));
+	assert_non_null(strstr(pv_unknown_why(&rf->labels, 2), "neither bound nor imported"));
+	assert_string_equal(pv_unknown(&rf->deps, 0), "resolved_depends_on");
 	revision_file_free(rf);
 	/* the user's value, as a string or a literal */
 	rf = resolved(v, "e.py", "revision = 'e1'\ndown_revision = 'd1'\ndepends_on = resolved_depends_on\n",
 		      "resolved_depends_on=('a1', 'b1')");
 	assert_int_equal(rf->deps.ids.n, 2);
-	assert_string_equal(rf->deps.resolved_from, "--define");
+	assert_string_equal(pv_resolved_from(&rf->deps), "--define");
 	revision_file_free(rf);
 	rf = resolved(v, "f.py", "revision = NAME\ndown_revision = 'd1'\n", NULL);
 	assert_non_null(rf->error);
@@ -625,9 +630,9 @@ static void test_nested_sequence_fails_cleanly(void **state)
 	rf = resolved(dir, "a.py", "A = 'x'\nS1 = (A, MISSING)\nS0 = (S1,)\nrevision = 'a1'\n"
 		      "down_revision = None\nbranch_labels = S0\ndepends_on = (S1, A)\n", NULL);
 	assert_null(rf->error);
-	assert_int_equal(rf->labels.unknown.n, 1);
-	assert_non_null(strstr(rf->labels.unknown_why.v[0], "MISSING"));
-	assert_int_equal(rf->deps.unknown.n, 1);
+	assert_int_equal(pv_n_unknown(&rf->labels), 1);
+	assert_non_null(strstr(pv_unknown_why(&rf->labels, 0), "MISSING"));
+	assert_int_equal(pv_n_unknown(&rf->deps), 1);
 	assert_int_equal(rf->deps.ids.n, 1); /* what is known stays */
 	revision_file_free(rf);
 	cmd = xasprintf("rm -rf %s", dir);
@@ -741,7 +746,7 @@ static void assert_item_rereads(const struct revision_file *rf, const struct py_
 			      rf->encoding ? rf->encoding : "utf-8", (int)(is->end - is->start),
 			      rf->text + is->start);
 	struct revision_file *again = parse_revision_file("v/again.py", src, strlen(src));
-	bool ref = v->item_is_ref && v->item_is_ref[k];
+	bool ref = pv_item_is_ref(v, k);
 
 	if (again->error || again->down.kind != (ref ? VALUE_REF : VALUE_STRING) ||
 	    strcmp(again->down.items.v[0], v->items.v[k]))
@@ -1042,10 +1047,10 @@ static void test_drop_module_keeps_what_resolving_reads(void **state)
 	rf = parse_revision_file_with("x.py", (char *)ref, strlen(ref), PARSE_DROP_MODULE);
 	assert_true(rf->needs_resolve);
 	assert_non_null(rf->module);
-	assert_string_equal(py_module_binding(rf->module, "BASE")->value.expr, "f(1,  2)");
+	assert_string_equal(pv_expr(&py_module_binding(rf->module, "BASE")->value), "f(1,  2)");
 	revision_file_free(rf);
 	rf = parse(plain);
-	assert_string_equal(py_module_binding(rf->module, "TABLES")->value.expr, "[1, 2] + X");
+	assert_string_equal(pv_expr(&py_module_binding(rf->module, "TABLES")->value), "[1, 2] + X");
 	revision_file_free(rf);
 }
 
@@ -1068,10 +1073,40 @@ static void test_pack_leaves_huge_strings(void **state)
 	free(src);
 }
 
+/* A packed file's path that is its real path's tail takes no bytes of its own
+ * (issue 11: peak RSS); one that is not keeps its own copy. Both free cleanly,
+ * and a real path set after packing replaces the packed one. */
+static void test_pack_shares_real_path(void **state)
+{
+	const char *src = "revision = 'a'\ndown_revision = None\n";
+	struct revision_file *rf = parse_revision_file("v/a.py", src, strlen(src));
+
+	(void)state;
+	revision_file_set_real_path(rf, xstrdup("/p/v/a.py"));
+	revision_file_pack(rf);
+	assert_true(rf->real_path_packed);
+	assert_ptr_equal(rf->path, rf->real_path + 3);
+	assert_string_equal(rf->path, "v/a.py");
+	assert_string_equal(rf->name, "a.py");
+	revision_file_set_real_path(rf, xstrdup("/q/a.py"));
+	assert_false(rf->real_path_packed);
+	assert_string_equal(rf->path, "v/a.py");
+	revision_file_free(rf);
+
+	rf = parse_revision_file("v/a.py", src, strlen(src)); /* a tail, but not at a '/' */
+	revision_file_set_real_path(rf, xstrdup("/p/xv/a.py"));
+	revision_file_pack(rf);
+	assert_string_equal(rf->real_path, "/p/xv/a.py");
+	assert_string_equal(rf->path, "v/a.py");
+	assert_true(rf->path < rf->real_path || rf->path >= rf->real_path + strlen(rf->real_path));
+	revision_file_free(rf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_template),
+		cmocka_unit_test(test_pack_shares_real_path),
 		cmocka_unit_test(test_annotated_forms),
 		cmocka_unit_test(test_multiline_tuple_with_comments),
 		cmocka_unit_test(test_sequences_and_parentheses),

@@ -38,6 +38,17 @@ enum value_kind {
 	VALUE_EXPR,     /* any other expression (a call, an operator): `expr` */
 };
 
+/* What few values hold (references, expressions, what resolving could not
+ * tell): apart, so that the common value stays small. */
+struct py_value_extra {
+	bool *item_is_ref;    /* per item: a (dotted) name, not a string; NULL when none is */
+	char *expr;           /* VALUE_EXPR: the expression's source text */
+	/* UNKNOWN lists the names or expressions nothing could tell. */
+	struct strlist unknown;     /* expressions as written */
+	struct strlist unknown_why; /* for each: what was tried */
+	char *resolved_from;  /* where a reference's value was found ("cli.py:12", "--define") */
+};
+
 struct py_value {
 	enum value_kind kind;
 	int line;             /* line of the assignment's name */
@@ -45,15 +56,53 @@ struct py_value {
 	struct mt_span *item_spans; /* each item's bytes (its string tokens) */
 	struct mt_span span;  /* the whole value expression */
 	char quote;           /* quote character of the first string ('\'' or '"'), 0 if none */
-	bool *item_is_ref;    /* per item: a (dotted) name, not a string; NULL when none is */
-	char *expr;           /* VALUE_EXPR: the expression's source text */
 	/* Alembic's reading of the value (None/""/() collapsed as Revision does), once
-	 * resolved; UNKNOWN lists the names or expressions nothing could tell. */
+	 * resolved. */
 	struct strlist ids;
-	struct strlist unknown;     /* expressions as written */
-	struct strlist unknown_why; /* for each: what was tried */
-	char *resolved_from;  /* where a reference's value was found ("cli.py:12", "--define") */
+	/* The rarely set fields (owned), NULL while none is: read them through the
+	 * pv_* accessors, set them through py_value_extra(). */
+	struct py_value_extra *x;
 };
+
+/* V's extra fields, made (all unset) on first use. */
+struct py_value_extra *py_value_extra(struct py_value *v);
+
+static inline bool pv_has_refs(const struct py_value *v)
+{
+	return v->x && v->x->item_is_ref;
+}
+
+/* Whether item I is a (dotted) name, not a string. */
+static inline bool pv_item_is_ref(const struct py_value *v, size_t i)
+{
+	return v->x && v->x->item_is_ref && v->x->item_is_ref[i];
+}
+
+static inline const char *pv_expr(const struct py_value *v)
+{
+	return v->x ? v->x->expr : NULL;
+}
+
+static inline size_t pv_n_unknown(const struct py_value *v)
+{
+	return v->x ? v->x->unknown.n : 0;
+}
+
+/* The K-th expression nothing could tell, and what was tried (K < pv_n_unknown). */
+static inline const char *pv_unknown(const struct py_value *v, size_t k)
+{
+	return v->x->unknown.v[k];
+}
+
+static inline const char *pv_unknown_why(const struct py_value *v, size_t k)
+{
+	return v->x->unknown_why.v[k];
+}
+
+static inline const char *pv_resolved_from(const struct py_value *v)
+{
+	return v->x ? v->x->resolved_from : NULL;
+}
 
 /* A module-level `NAME = value` (annotated too). COUNT > 1, or an assignment in a
  * block, makes the name's value depend on running the file. */
@@ -89,18 +138,19 @@ struct doc_field {
 
 struct revision_file {
 	char *path;        /* path as shown to the user */
-	char *real_path;   /* absolute, symlinks resolved (what Alembic prints) */
+	/* Absolute, symlinks resolved (what Alembic prints). Owned by the file: on
+	 * its own, or in `strings` once packed (real_path_packed), where `path`
+	 * shares its tail when it is one. Replace it with revision_file_set_real_path. */
+	char *real_path;
 	char *name;        /* base name of the file */
 	char *text;        /* the file's bytes (owned), NUL-terminated */
 	size_t len;
-	bool crlf;         /* the file's lines end in CRLF */
 	/* NULL for UTF-8; else the PEP 263 coding ("latin-1", "cp1252", "ascii") its
 	 * values were decoded from. Spans still count the file's own bytes, and an
 	 * edit is kept only when the new bytes read back as the value asked for. */
 	char *encoding;
 	char *revision;    /* effective id: the variable, or a legacy hex file name */
 	struct py_value rev, down, labels, deps;
-	bool has_doc;
 	char *longdoc;     /* docstring, stripped (Alembic's `longdoc`) */
 	char *message;     /* first paragraph (Alembic's `doc`) */
 	struct mt_span doc_span;
@@ -109,14 +159,19 @@ struct revision_file {
 	/* Set when the file cannot be read as Alembic would: the line and why. */
 	char *error;
 	int error_line;
+	/* The flags together: 520 -> 488 bytes a file. */
+	bool crlf;         /* the file's lines end in CRLF */
+	bool has_doc;
+	bool needs_resolve;      /* a value holds a reference (resolve.c fills `ids`) */
+	bool values_packed; /* revision_file_pack packed the values' items, item_spans and ids (small ones) */
+	bool real_path_packed; /* real_path is in `strings` */
 	size_t load_index; /* position in Alembic's load order */
 	struct py_module *module; /* other module-level names, for references (owned; a
 	                           * scanned file that needs no resolving keeps none: scan.c) */
-	bool needs_resolve;      /* a value holds a reference (resolve.c fills `ids`) */
-	/* After revision_file_pack: one block holding path, name, encoding, revision,
-	 * longdoc, message, the header fields' values and error, which point into it. */
+	/* After revision_file_pack: one block holding path, real_path, name, encoding,
+	 * revision, longdoc, message, the header fields' values and error, which point
+	 * into it, and the values' lists when values_packed. */
 	char *strings;
-	bool values_packed; /* and the values' items, item_spans and ids (small ones) */
 };
 
 /* Parse TEXT (LEN bytes, copied) of the file at PATH. Always returns a file; a
@@ -154,7 +209,10 @@ bool revision_file_same(const struct revision_file *a, const struct revision_fil
  * with a fresh parse of its bytes. */
 bool revision_file_reads_same(const struct revision_file *a, const struct revision_file *b);
 void revision_file_free(struct revision_file *rf);
-/* Move RF's own strings (path, name, encoding, revision, longdoc, message, the
+/* Give RF the real path REAL (owned; NULL for none), freeing the one it had
+ * unless that one is packed. */
+void revision_file_set_real_path(struct revision_file *rf, char *real);
+/* Move RF's own strings (path, real_path, name, encoding, revision, longdoc, message, the
  * header fields' values, error) and, unless they are long, its values' items,
  * item spans and ids into one block the file owns, each distinct string once:
  * one allocation instead of twenty. A file whose strings are huge stays as it is. Call it once nothing will replace or grow

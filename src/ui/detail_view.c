@@ -58,12 +58,12 @@ static void add_values(struct dlines *d, const struct revision_file *rf)
 	for (int f = 0; f < 4; f++) {
 		const struct py_value *v = vals[f];
 
-		if (v->resolved_from)
-			add(d, C_NORMAL, NO_NODE, xasprintf("%s read from %s", names[f], v->resolved_from));
-		for (size_t k = 0; k < v->unknown.n; k++)
+		if (pv_resolved_from(v))
+			add(d, C_NORMAL, NO_NODE, xasprintf("%s read from %s", names[f], pv_resolved_from(v)));
+		for (size_t k = 0; k < pv_n_unknown(v); k++)
 			add(d, C_WARNING, NO_NODE,
 			    xasprintf("%s: %s unknown without running the file (%s)", names[f],
-				      v->unknown.v[k], v->unknown_why.v[k]));
+				      pv_unknown(v, k), pv_unknown_why(v, k)));
 	}
 }
 

@@ -44,8 +44,8 @@ static int draw_markers(struct ui *ui, const struct node *nd, int max)
 		snprintf(buf, sizeof(buf), "(%s) ", nd->labels[i]);
 		used += put(C_LABEL, buf, max - used);
 	}
-	for (size_t i = 0; i < nd->file->labels.unknown.n && used < max; i++) {
-		snprintf(buf, sizeof(buf), "(?%s) ", nd->file->labels.unknown.v[i]);
+	for (size_t i = 0; i < pv_n_unknown(&nd->file->labels) && used < max; i++) {
+		snprintf(buf, sizeof(buf), "(?%s) ", pv_unknown(&nd->file->labels, i));
 		used += put(C_WARNING, buf, max - used);
 	}
 	for (uint32_t i = 0; i < nd->deps.n && used < max; i++) {
@@ -53,10 +53,10 @@ static int draw_markers(struct ui *ui, const struct node *nd, int max)
 		used += put(C_DEPEND, buf, max - used);
 	}
 	/* a parent or dependency only running the file could tell */
-	if (nd->file->down.unknown.n && used < max)
+	if (pv_n_unknown(&nd->file->down) && used < max)
 		used += put(C_WARNING, "[parent ?] ", max - used);
-	for (size_t i = 0; i < nd->file->deps.unknown.n && used < max; i++) {
-		snprintf(buf, sizeof(buf), "%s?%s ", ui->ascii ? "needs:" : "\u21e2", nd->file->deps.unknown.v[i]);
+	for (size_t i = 0; i < pv_n_unknown(&nd->file->deps) && used < max; i++) {
+		snprintf(buf, sizeof(buf), "%s?%s ", ui->ascii ? "needs:" : "\u21e2", pv_unknown(&nd->file->deps, i));
 		used += put(C_WARNING, buf, max - used);
 	}
 	return used;

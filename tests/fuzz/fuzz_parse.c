@@ -63,11 +63,11 @@ static void check_value(const struct revision_file *rf, const struct py_value *v
 	for (i = 0; v->item_spans && i < v->items.n; i++) {
 		check_span(rf, &v->item_spans[i]);
 		REQUIRE(v->item_spans[i].start >= v->span.start && v->item_spans[i].end <= v->span.end);
-		if (!v->item_is_ref || !v->item_is_ref[i])
+		if (!pv_item_is_ref(v, i))
 			check_simple_item(rf, &v->item_spans[i], v->items.v[i]);
 	}
 	if (v->kind == VALUE_EXPR)
-		REQUIRE(v->expr != NULL);
+		REQUIRE(pv_expr(v) != NULL);
 }
 
 static void check_file(const struct revision_file *rf, const uint8_t *data, size_t size)
