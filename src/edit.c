@@ -564,9 +564,9 @@ static char *why_not_parent(const struct graph *g, uint32_t rev, uint32_t p, boo
 	return NULL;
 }
 
-char *edit_check_parent(const struct graph *g, uint32_t rev, uint32_t p, const bool *desc, bool adding)
+char *edit_check_parent(const struct graph *g, uint32_t rev, uint32_t p, bool descends, bool adding)
 {
-	return why_not_parent(g, rev, p, desc[p], adding);
+	return why_not_parent(g, rev, p, descends, adding);
 }
 
 /* Why P cannot become a parent of REV, asking the history order rather than

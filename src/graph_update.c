@@ -140,6 +140,87 @@ bool project_descends(const struct project *p, uint32_t x, uint32_t v)
 	return hit;
 }
 
+enum { DESCENT_ABOVE = 1, DESCENT_NOT };
+
+void descent_init(struct descent *d, const struct project *p, uint32_t v)
+{
+	memset(d, 0, sizeof(*d));
+	d->g = &p->graph;
+	d->v = v;
+	d->pos = order_positions(p);
+	d->state = xcalloc(d->g->n ? d->g->n : 1, 1);
+	d->state[v] = DESCENT_ABOVE;
+}
+
+void descent_free(struct descent *d)
+{
+	free(d->pos);
+	free(d->state);
+	free(d->desc);
+	free(d->path.v);
+	free(d->edge.v);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Parent E of ND: its down_revisions, then its depends_on. */
+static uint32_t parent_at(const struct node *nd, uint32_t e)
+{
+	return e < nd->down.n ? nd->down.v[e] : nd->deps.v[e - nd->down.n];
+}
+
+/* Is X above V? A walk up from X, depth first, through the nodes placed no
+ * later than V: one reaching V (or a node known above it) settles the whole
+ * path from X as above V; a node left with every parent walked is not (in an
+ * acyclic history no parent of it is still on the path). */
+static bool walk_up(struct descent *d, uint32_t x)
+{
+	const uint32_t lim = d->pos[d->v];
+	bool hit = false;
+
+	d->path.n = d->edge.n = 0;
+	u32_push(&d->path, x);
+	u32_push(&d->edge, 0);
+	while (d->path.n && !hit) {
+		uint32_t top = d->path.v[d->path.n - 1], e = d->edge.v[d->edge.n - 1]++;
+		const struct node *nd = &d->g->nodes[top];
+		uint32_t a;
+
+		if (e == nd->down.n + nd->deps.n) {
+			d->state[top] = DESCENT_NOT;
+			d->path.n--;
+			d->edge.n--;
+			continue;
+		}
+		a = parent_at(nd, e);
+		if (d->state[a] == DESCENT_ABOVE) {
+			hit = true;
+		} else if (!d->state[a] && d->pos[a] <= lim) {
+			d->state[a] = DESCENT_NOT; /* on the path: not walked twice; set right below if above */
+			d->work++;
+			u32_push(&d->path, a);
+			u32_push(&d->edge, 0);
+		}
+	}
+	for (uint32_t k = 0; hit && k < d->path.n; k++)
+		d->state[d->path.v[k]] = DESCENT_ABOVE;
+	return hit;
+}
+
+bool descent_ask(struct descent *d, uint32_t x)
+{
+	if (!d->pos) {
+		if (!d->desc)
+			d->desc = graph_descendants(d->g, d->v);
+		return d->desc[x];
+	}
+	if (d->state[x])
+		return d->state[x] == DESCENT_ABOVE;
+	if (d->pos[x] > d->pos[d->v]) /* children first: nothing placed after V is above it */
+		return false;
+	d->work++;
+	return walk_up(d, x);
+}
+
 static bool would_cycle(const struct project *p, uint32_t v, const struct revision_file *rf)
 {
 	const struct graph *g = &p->graph;

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "migtree/edit.h"
+#include "migtree/graph_update.h"
 #include "migtree/fix.h"
 #include "migtree/newfile.h"
 #include "migtree/published.h"
@@ -378,7 +379,7 @@ static void test_one_validator(void **state)
 	struct project p;
 	struct edit_session s;
 	uint32_t a, b, d;
-	bool *desc;
+	struct descent desc;
 	char *why;
 
 	(void)state;
@@ -386,20 +387,20 @@ static void test_one_validator(void **state)
 	a = graph_find(&p.graph, "aaaa1111");
 	b = graph_find(&p.graph, "bbbb2222");
 	d = graph_find(&p.graph, "dddd4444");
-	desc = graph_descendants(&p.graph, a);
-	why = edit_check_parent(&p.graph, a, b, desc, false);
+	descent_init(&desc, &p, a); /* the picker's question */
+	why = edit_check_parent(&p.graph, a, b, descent_ask(&desc, b), false);
 	assert_string_equal(why, "descends from aaaa1111: a cycle");
 	free(why);
-	why = edit_check_parent(&p.graph, a, a, desc, false);
+	why = edit_check_parent(&p.graph, a, a, descent_ask(&desc, a), false);
 	assert_string_equal(why, "cannot be its own parent");
 	free(why);
-	free(desc);
-	desc = graph_descendants(&p.graph, d);
-	why = edit_check_parent(&p.graph, d, b, desc, true);
+	descent_free(&desc);
+	descent_init(&desc, &p, d);
+	why = edit_check_parent(&p.graph, d, b, descent_ask(&desc, b), true);
 	assert_string_equal(why, "already a parent");
 	free(why);
-	assert_null(edit_check_parent(&p.graph, d, b, desc, false));
-	free(desc);
+	assert_null(edit_check_parent(&p.graph, d, b, descent_ask(&desc, b), false));
+	descent_free(&desc);
 	unload(&p, &s);
 }
 

@@ -325,6 +325,40 @@ static void random_step(struct edit_session *s, char *what, size_t size)
 	free(desc);
 }
 
+/* The picker's lazy question (struct descent) gives graph_descendants' set,
+ * whatever order the nodes are asked in, and a first question walks no
+ * further than the nodes placed between the one asked and V. */
+static void assert_descent_agrees(const struct project *p)
+{
+	const struct graph *g = &p->graph;
+
+	for (int t = 0; t < 3 && g->n; t++) {
+		uint32_t v = rnd(g->n), first = rnd(g->n), *perm = xmalloc(g->n * sizeof(uint32_t));
+		bool *desc = graph_descendants(g, v);
+		struct descent d;
+
+		descent_init(&d, p, v);
+		assert_int_equal(descent_ask(&d, first), desc[first]);
+		if (d.pos) /* the walk stays within the order between FIRST and V */
+			assert_true(d.work <= (d.pos[first] <= d.pos[v] ? d.pos[v] - d.pos[first] + 1 : 0));
+		for (uint32_t k = 0; k < g->n; k++)
+			perm[k] = k;
+		for (uint32_t k = g->n - 1; k > 0 && t; k--) { /* the first pass in node order */
+			uint32_t j = rnd(k + 1), x = perm[k];
+
+			perm[k] = perm[j];
+			perm[j] = x;
+		}
+		for (uint32_t k = 0; k < g->n; k++)
+			assert_int_equal(descent_ask(&d, perm[k]), desc[perm[k]]);
+		for (uint32_t k = 0; k < g->n; k++) /* the answers kept agree too */
+			assert_int_equal(descent_ask(&d, k), desc[k]);
+		descent_free(&d);
+		free(desc);
+		free(perm);
+	}
+}
+
 static void run_seed(uint64_t seed, int n_revs, int steps)
 {
 	char tmpl[] = "/tmp/migtree-random-XXXXXX";
@@ -355,6 +389,7 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 		 * also meet a graph whose suggestions are still pending */
 		if (!analyze_suggestions_deferred() || i % 3 == 0)
 			assert_same_as_fresh(&s, what);
+		assert_descent_agrees(&p);
 	}
 	assert_true(s.n_undo + s.n_redo >= 10); /* the edits were made, not all refused */
 	while (edit_can_undo(&s)) { /* all the way back: the bytes loaded */

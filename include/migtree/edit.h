@@ -66,11 +66,12 @@ void edit_end(struct edit_session *s);
 void edit_set_published(struct edit_session *s, const struct published *pub);
 
 /* The one check of a parent, for the edits below and for the explorer's picker
- * (which weighs every revision at once, hence DESC: graph_descendants(G, REV),
- * computed once by the caller). Why node P cannot become a parent of REV, as a
- * phrase about P ("descends from REV: a cycle"), or NULL. ADDING:
- * P is added to REV's parents (one it has already is refused). Owned. */
-char *edit_check_parent(const struct graph *g, uint32_t rev, uint32_t p, const bool *desc, bool adding);
+ * (which weighs many revisions against one, hence DESCENDS: whether P is REV or
+ * descends from it, asked by the caller of a struct descent). Why node P
+ * cannot become a parent of REV, as a phrase about P ("descends from REV: a
+ * cycle"), or NULL. ADDING: P is added to REV's parents (one it has already is
+ * refused). Owned. */
+char *edit_check_parent(const struct graph *g, uint32_t rev, uint32_t p, bool descends, bool adding);
 
 /* Validation alone: why setting the parents of REV to PARENTS would be refused,
  * or NULL when it would not (the string is owned by the caller). */

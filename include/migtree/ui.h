@@ -15,6 +15,7 @@
 #include "migtree/cli.h"
 #include "migtree/edit.h"
 #include "migtree/fix.h"
+#include "migtree/graph_update.h"
 #include "migtree/keys.h"
 #include "migtree/layout.h"
 #include "migtree/published.h"
@@ -67,8 +68,8 @@ struct picker {
 	uint32_t target;       /* the revision (or missing one) being repaired */
 	char filter[128];
 	uint32_t *cand;        /* candidates in order; NO_NODE is "None" */
-	bool *desc;            /* node -> descends from the target: why a candidate is
-				* disabled is told from it when drawn (not 100,000 strings made) */
+	struct descent desc;   /* does a node descend from the target: asked per row
+				* drawn or chosen (not every descendant marked at open) */
 	bool *listed;          /* node -> already a candidate (NO_NODE: none_listed) */
 	bool none_listed;
 	uint32_t n, cap;

@@ -214,26 +214,27 @@ static void add_cand(struct picker *pk, uint32_t v, uint8_t star)
 
 /* Is candidate K shown disabled: what the edit would refuse (edit_check_parent)?
  * The stars and None never are; a merge takes any head. */
-static bool refused(const struct ui *ui, uint32_t k)
+static bool refused(struct ui *ui, uint32_t k)
 {
-	const struct picker *pk = &ui->picker;
+	struct picker *pk = &ui->picker;
 	uint32_t c = pk->cand[k];
 
 	if (c == NO_NODE || pk->star[k] || pk->mode == PICK_MERGE)
 		return false;
-	return c == pk->target || pk->desc[c] ||
+	return c == pk->target || descent_ask(&pk->desc, c) ||
 	       (pk->mode == PICK_ADD_PARENT && u32_contains(&ui->project.graph.nodes[pk->target].down, c));
 }
 
 /* Why candidate K is disabled (owned), or NULL: made only for a row drawn or
  * chosen. */
-static char *why_not(const struct ui *ui, uint32_t k)
+static char *why_not(struct ui *ui, uint32_t k)
 {
-	const struct picker *pk = &ui->picker;
+	struct picker *pk = &ui->picker;
 
 	if (!refused(ui, k))
 		return NULL;
-	return edit_check_parent(&ui->project.graph, pk->target, pk->cand[k], pk->desc, pk->mode == PICK_ADD_PARENT);
+	return edit_check_parent(&ui->project.graph, pk->target, pk->cand[k], descent_ask(&pk->desc, pk->cand[k]),
+				 pk->mode == PICK_ADD_PARENT);
 }
 
 static void drop_levels(struct picker *pk)
@@ -250,7 +251,7 @@ void picker_close(struct ui *ui)
 	struct picker *pk = &ui->picker;
 
 	free(pk->cand);
-	free(pk->desc);
+	descent_free(&pk->desc);
 	free(pk->star);
 	free(pk->shown);
 	free(pk->listed);
@@ -492,7 +493,7 @@ static void select_start(struct ui *ui)
 }
 
 /* Suggestions first: the candidates the analysis ranked for this revision. */
-static void add_suggestions(struct ui *ui, const char *about, bool by_ref, const bool *desc)
+static void add_suggestions(struct ui *ui, const char *about, bool by_ref, struct descent *desc)
 {
 	const struct graph *g = &ui->project.graph;
 
@@ -505,7 +506,7 @@ static void add_suggestions(struct ui *ui, const char *about, bool by_ref, const
 		for (size_t k = 0; k < p->candidates.n; k++) {
 			uint32_t c = graph_find(g, p->candidates.v[k]);
 
-			if (c != NO_NODE && !g->nodes[c].phantom && !desc[c])
+			if (c != NO_NODE && !g->nodes[c].phantom && !descent_ask(desc, c))
 				add_cand(&ui->picker, c, STAR_SUGGESTED);
 		}
 	}
@@ -517,7 +518,7 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 	uint32_t v = ui_line_node(ui, ui->sel);
 	const struct node *nd = &g->nodes[v];
 	struct picker *pk = &ui->picker;
-	bool *desc;
+	struct descent *desc;
 
 	if (mode == PICK_STUB_PARENT ? !nd->phantom : nd->phantom) {
 		ui_set_message(ui, true, mode == PICK_STUB_PARENT ? "c creates a missing revision: select a MISSING row"
@@ -533,7 +534,8 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 	pk->mode = mode;
 	pk->target = v;
 	pk->listed = xcalloc(g->n ? g->n : 1, sizeof(bool));
-	desc = pk->desc = graph_descendants(g, v); /* one walk for every candidate */
+	desc = &pk->desc;
+	descent_init(desc, &ui->project, v); /* asked per candidate: refused() */
 	if (mode == PICK_RETARGET || mode == PICK_STUB_PARENT)
 		add_cand(pk, NO_NODE, 0);
 	add_suggestions(ui, nd->id, mode == PICK_STUB_PARENT, desc);
@@ -541,7 +543,7 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 		for (uint32_t k = 0; k < g->heads.n; k++) {
 			uint32_t h = g->heads.v[k];
 
-			if (h != v && !g->nodes[h].phantom && !desc[h] &&
+			if (h != v && !g->nodes[h].phantom && !descent_ask(desc, h) &&
 			    !(mode == PICK_ADD_PARENT && u32_contains(&nd->down, h)))
 				add_cand(pk, h, STAR_OTHER_HEAD);
 		}
