@@ -1,5 +1,6 @@
 /* reload.c - a project read again, re-reading only what changed (reload.h). */
 #include <sys/stat.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,10 @@ static void listing_free(struct dir_listing *l)
 		return;
 	source_files_free(&l->files);
 	sl_free(&l->locations);
+	for (size_t i = 0; i < l->dirs.n; i++)
+		free(l->entries[i]);
+	free(l->entries);
+	free(l->entries_len);
 	sl_free(&l->dirs);
 	free(l->dir_st);
 	free(l);
@@ -136,9 +141,76 @@ static void stamp_dir(void *ctx, const char *dir)
 	struct dir_listing *l = ctx;
 
 	GROW(l->dir_st, l->cap, l->dirs.n + 1);
+	l->entries = xrealloc(l->entries, l->cap * sizeof(*l->entries));
+	l->entries_len = xrealloc(l->entries_len, l->cap * sizeof(*l->entries_len));
 	if (!reload_stat(dir, reload_now_ns(), &l->dir_st[l->dirs.n]))
 		l->dir_st[l->dirs.n] = (struct file_stamp){ .size = -1 };
+	l->entries[l->dirs.n] = NULL;
+	l->entries_len[l->dirs.n] = 0;
 	sl_push(&l->dirs, dir);
+}
+
+/* The walk's listed: the entries of the directory just stamped. */
+static void keep_entries(void *ctx, const struct source_entry *v, size_t n)
+{
+	struct dir_listing *l = ctx;
+	size_t len = 0, at = 0;
+	char *buf;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i].name) + 2;
+	buf = xmalloc(len + 1);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(v[i].name) + 1;
+
+		buf[at++] = v[i].is_dir ? 'd' : v[i].dir_link || v[i].maybe_link ? 'x' : 'f';
+		memcpy(buf + at, v[i].name, k);
+		at += k;
+	}
+	l->entries[l->dirs.n - 1] = buf;
+	l->entries_len[l->dirs.n - 1] = len;
+}
+
+/* Does DIR hold ENTRIES (keep_entries), in that order? Only entries whose
+ * type readdir says (a file or a directory) can be the same: any other takes
+ * a stat, and the listing is made again. */
+static bool same_entries(const char *dir, const char *entries, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t at = 0;
+	bool same = d != NULL;
+
+	while (same && (de = readdir(d))) {
+		size_t k = strlen(de->d_name) + 1;
+		char type = de->d_type == DT_REG ? 'f' : de->d_type == DT_DIR ? 'd' : 0;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		same = type && at + 1 + k <= len && entries[at] == type && !memcmp(entries + at + 1, de->d_name, k);
+		at += 1 + k;
+	}
+	if (d)
+		closedir(d);
+	return same && at == len;
+}
+
+/* Would listing DIR (the I-th of L) now give what it gave? Yes when its stamp
+ * is unchanged and was not racy; or, the same directory changed, when it holds
+ * the same entries (its stamp then the one taken before reading them). */
+static bool dir_holds(struct dir_listing *l, size_t i)
+{
+	struct file_stamp now;
+
+	if (!reload_stat(l->dirs.v[i], reload_now_ns(), &now))
+		return false;
+	if (!reload_dir_changed(&l->dir_st[i], &now))
+		return true;
+	if (l->dir_st[i].size < 0 || now.ino != l->dir_st[i].ino || now.dev != l->dir_st[i].dev ||
+	    !l->entries[i] || !same_entries(l->dirs.v[i], l->entries[i], l->entries_len[i]))
+		return false;
+	l->dir_st[i] = now;
+	return true;
 }
 
 static bool same_list(const struct strlist *a, const struct strlist *b)
@@ -152,15 +224,13 @@ static bool same_list(const struct strlist *a, const struct strlist *b)
 }
 
 /* Would listing CFG's versions again give L's files? Yes while every
- * directory L read has the stamp it had then, not racy. */
-static bool listing_holds(const struct dir_listing *l, const struct mt_config *cfg)
+ * directory L read would (dir_holds). */
+static bool listing_holds(struct dir_listing *l, const struct mt_config *cfg)
 {
-	struct file_stamp now;
-
 	if (!l || !l->keepable || l->recursive != cfg->recursive || !same_list(&l->locations, &cfg->version_locations))
 		return false;
 	for (size_t i = 0; i < l->dirs.n; i++)
-		if (!reload_stat(l->dirs.v[i], 0, &now) || reload_dir_changed(&l->dir_st[i], &now))
+		if (!dir_holds(l, i))
 			return false;
 	return true;
 }
@@ -180,7 +250,7 @@ static struct dir_listing *listing_get(struct source *src, const struct mt_confi
 		return l;
 	}
 	l = xcalloc(1, sizeof(*l));
-	watch = (struct source_watch){ stamp_dir, l, false };
+	watch = (struct source_watch){ stamp_dir, keep_entries, l, false };
 	if (source_list_versions_watched(src, cfg, &l->files, &watch, err)) {
 		listing_free(l);
 		return NULL;

@@ -368,6 +368,8 @@ static int list_dir(struct source *src, struct source_watch *watch, const char *
 		watch->before_list(watch->ctx, dir);
 	if (source_list(src, dir, &v, &n, err))
 		return -1;
+	if (watch)
+		watch->listed(watch->ctx, v, n);
 	for (size_t i = 0; i < n; i++) {
 		if (watch && (v[i].dir_link || v[i].maybe_link))
 			watch->unsure = true; /* a link's target can change under an unchanged directory */

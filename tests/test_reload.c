@@ -357,6 +357,16 @@ static void test_listing_follows_directory(void **state)
 		assert_false(st.listing_kept);
 		assert_as_fresh(&p);
 	}
+	/* a save by rename (as editors and sed -i do): the directory's stamp
+	 * changes, not its entries; the listing is kept, the file read again */
+	settle();
+	put("c.new", "cccc", "'aaaa'");
+	rename_version("c.new", "c.py");
+	assert_int_equal(reload(&p, &st), 0);
+	assert_true(st.listing_kept);
+	assert_int_equal(st.reread, 1);
+	assert_string_equal(down_of(&p, "cccc"), "aaaa");
+	assert_as_fresh(&p);
 	unsetenv("MIGTREE_DIR_RACY_NS");
 	project_free(&p);
 }

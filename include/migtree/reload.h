@@ -41,9 +41,10 @@ struct file_stamp {
 
 /* The last reload's listing of the version files, kept with the stamps of the
  * directories it read, each taken just before that directory was read: while
- * none of them changed (nor was racy) and the configuration names the same
- * locations, the next reload lists the same files and takes this listing
- * instead of reading the directories again (150 ms at 100,000 files). */
+ * none of them changed (nor was racy), or those that changed hold the same
+ * entries, and the configuration names the same locations, the next reload
+ * lists the same files and takes this listing instead of listing the
+ * directories again (150 ms at 100,000 files). */
 struct dir_listing {
 	struct source_files files;
 	struct strlist locations; /* the configuration's, as listed */
@@ -51,6 +52,12 @@ struct dir_listing {
 	bool keepable;            /* false: depends on more than the stamped directories */
 	struct strlist dirs;      /* the directories read, in order */
 	struct file_stamp *dir_st;/* their stamps (size -1: could not stat) */
+	/* what each held, in the order readdir gave it: per entry 'f' (file),
+	 * 'd' (directory) or 'x' (other), its name and a NUL. A directory whose
+	 * stamp changed (an editor's save by rename changes it) holding the same
+	 * entries lists the same files: one readdir, no sort, no path made. */
+	char **entries;
+	size_t *entries_len;
 	size_t cap;
 };
 

@@ -129,11 +129,13 @@ int source_list_versions_lean(struct source *s, const struct mt_config *cfg, str
 			      struct mt_error *err);
 /* Who wants to know which directories a lean listing read (reload.c keeps a
  * listing while none of them changed): BEFORE_LIST is called with each one just
- * before it is read, and UNSURE is set when the listing depends on more than
+ * before it is read, LISTED with what it holds, and UNSURE is set when the listing depends on more than
  * those directories' entries (a link, a location that does not exist, a stale
  * temporary to come, subdirectories not walked), so that it cannot be kept. */
 struct source_watch {
 	void (*before_list)(void *ctx, const char *dir);
+	/* the entries of that directory, as it listed them (before any sorting) */
+	void (*listed)(void *ctx, const struct source_entry *v, size_t n);
 	void *ctx;
 	bool unsure;
 };
