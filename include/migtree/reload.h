@@ -111,7 +111,8 @@ int project_reload(const struct config_request *req, struct project *old, const 
  * order and stamps P had stays P's. 1 when nothing changed (P untouched), 0
  * when P was updated, 2 when the listing differs (P untouched: then
  * project_reload), -1 with ERR when the configuration or a directory cannot
- * be read (P untouched). */
+ * be read (P untouched). Unless -1, the listing made or kept is kept in P's
+ * stamps for the next reload, whatever else P keeps. */
 int project_reload_in_place(const struct config_request *req, struct project *p, const bool *pristine,
 			    struct reload_stats *stats, struct mt_error *err);
 
