@@ -1,5 +1,6 @@
 /* reload.c - a project read again, re-reading only what changed (reload.h). */
 #include <sys/stat.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,20 +90,193 @@ static int64_t racy_ns(void)
 	return e && *e ? strtoll(e, NULL, 10) : RELOAD_RACY_NS;
 }
 
-/* Was the file changed so close to READ_NS that its timestamps cannot tell? */
-static bool racy(int64_t mtime_ns, int64_t ctime_ns, int64_t read_ns)
+/* Was the file changed so close to READ_NS (within WINDOW) that its
+ * timestamps cannot tell? */
+static bool racy(int64_t mtime_ns, int64_t ctime_ns, int64_t read_ns, int64_t window)
 {
-	int64_t window = racy_ns();
-
 	return mtime_ns + window > read_ns || ctime_ns + window > read_ns;
+}
+
+static bool same_stamp(const struct file_stamp *old, const struct file_stamp *now)
+{
+	return old->size == now->size && old->mtime_ns == now->mtime_ns && old->ctime_ns == now->ctime_ns &&
+	       old->ino == now->ino && old->dev == now->dev;
 }
 
 bool reload_changed(const struct file_stamp *old, int64_t load_ns, const struct file_stamp *now)
 {
+	int64_t window = racy_ns();
+
 	if (!old) /* read by a plain load: unchanged only if last changed well before it */
-		return load_ns <= 0 || racy(now->mtime_ns, now->ctime_ns, load_ns);
-	return old->size != now->size || old->mtime_ns != now->mtime_ns || old->ctime_ns != now->ctime_ns ||
-	       old->ino != now->ino || old->dev != now->dev || racy(old->mtime_ns, old->ctime_ns, old->read_ns);
+		return load_ns <= 0 || racy(now->mtime_ns, now->ctime_ns, load_ns, window);
+	return !same_stamp(old, now) || racy(old->mtime_ns, old->ctime_ns, old->read_ns, window);
+}
+
+bool reload_dir_changed(const struct file_stamp *old, const struct file_stamp *now)
+{
+	const char *e = getenv("MIGTREE_DIR_RACY_NS");
+	int64_t window = e && *e ? strtoll(e, NULL, 10) : RELOAD_DIR_RACY_NS;
+
+	return old->size < 0 || !same_stamp(old, now) || racy(old->mtime_ns, old->ctime_ns, old->read_ns, window);
+}
+
+static void listing_free(struct dir_listing *l)
+{
+	if (!l)
+		return;
+	source_files_free(&l->files);
+	sl_free(&l->locations);
+	for (size_t i = 0; i < l->dirs.n; i++)
+		free(l->entries[i]);
+	free(l->entries);
+	free(l->entries_len);
+	sl_free(&l->dirs);
+	free(l->dir_st);
+	free(l);
+}
+
+/* The walk's before_list: DIR's stamp, taken before it is read. */
+static void stamp_dir(void *ctx, const char *dir)
+{
+	struct dir_listing *l = ctx;
+
+	GROW(l->dir_st, l->cap, l->dirs.n + 1);
+	l->entries = xrealloc(l->entries, l->cap * sizeof(*l->entries));
+	l->entries_len = xrealloc(l->entries_len, l->cap * sizeof(*l->entries_len));
+	if (!reload_stat(dir, reload_now_ns(), &l->dir_st[l->dirs.n]))
+		l->dir_st[l->dirs.n] = (struct file_stamp){ .size = -1 };
+	l->entries[l->dirs.n] = NULL;
+	l->entries_len[l->dirs.n] = 0;
+	sl_push(&l->dirs, dir);
+}
+
+/* The walk's listed: the entries of the directory just stamped. */
+static void keep_entries(void *ctx, const struct source_entry *v, size_t n)
+{
+	struct dir_listing *l = ctx;
+	size_t len = 0, at = 0;
+	char *buf;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i].name) + 2;
+	buf = xmalloc(len + 1);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(v[i].name) + 1;
+
+		buf[at++] = v[i].is_dir ? 'd' : v[i].dir_link || v[i].maybe_link ? 'x' : 'f';
+		memcpy(buf + at, v[i].name, k);
+		at += k;
+	}
+	l->entries[l->dirs.n - 1] = buf;
+	l->entries_len[l->dirs.n - 1] = len;
+}
+
+/* Does DIR hold ENTRIES (keep_entries), in that order? Only entries whose
+ * type readdir says (a file or a directory) can be the same: any other takes
+ * a stat, and the listing is made again. */
+static bool same_entries(const char *dir, const char *entries, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t at = 0;
+	bool same = d != NULL;
+
+	while (same && (de = readdir(d))) {
+		size_t k = strlen(de->d_name) + 1;
+		char type = de->d_type == DT_REG ? 'f' : de->d_type == DT_DIR ? 'd' : 0;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		same = type && at + 1 + k <= len && entries[at] == type && !memcmp(entries + at + 1, de->d_name, k);
+		at += 1 + k;
+	}
+	if (d)
+		closedir(d);
+	return same && at == len;
+}
+
+/* Would listing DIR (the I-th of L) now give what it gave? Yes when its stamp
+ * is unchanged and was not racy; or, the same directory changed, when it holds
+ * the same entries (its stamp then the one taken before reading them). */
+static bool dir_holds(struct dir_listing *l, size_t i)
+{
+	struct file_stamp now;
+
+	if (!reload_stat(l->dirs.v[i], reload_now_ns(), &now))
+		return false;
+	if (!reload_dir_changed(&l->dir_st[i], &now))
+		return true;
+	if (l->dir_st[i].size < 0 || now.ino != l->dir_st[i].ino || now.dev != l->dir_st[i].dev ||
+	    !l->entries[i] || !same_entries(l->dirs.v[i], l->entries[i], l->entries_len[i]))
+		return false;
+	l->dir_st[i] = now;
+	return true;
+}
+
+static bool same_list(const struct strlist *a, const struct strlist *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+/* Would listing CFG's versions again give L's files? Yes while every
+ * directory L read would (dir_holds). */
+static bool listing_holds(struct dir_listing *l, const struct mt_config *cfg)
+{
+	if (!l || !l->keepable || l->recursive != cfg->recursive || !same_list(&l->locations, &cfg->version_locations))
+		return false;
+	for (size_t i = 0; i < l->dirs.n; i++)
+		if (!dir_holds(l, i))
+			return false;
+	return true;
+}
+
+/* CFG's version files: PREV's listing (moved out of it) while it holds, else
+ * listed afresh with the stamps of the directories read. NULL on error. */
+static struct dir_listing *listing_get(struct source *src, const struct mt_config *cfg, struct file_stamps *prev,
+				       struct reload_stats *stats, struct mt_error *err)
+{
+	struct dir_listing *l;
+	struct source_watch watch;
+
+	if (prev && listing_holds(prev->listing, cfg)) {
+		l = prev->listing;
+		prev->listing = NULL;
+		stats->listing_kept = true;
+		return l;
+	}
+	l = xcalloc(1, sizeof(*l));
+	watch = (struct source_watch){ stamp_dir, keep_entries, l, false };
+	if (source_list_versions_watched(src, cfg, &l->files, &watch, err)) {
+		listing_free(l);
+		return NULL;
+	}
+	l->keepable = !watch.unsure;
+	l->recursive = cfg->recursive;
+	for (size_t i = 0; i < cfg->version_locations.n; i++)
+		sl_push(&l->locations, cfg->version_locations.v[i]);
+	return l;
+}
+
+static struct file_stamps *stamps_new(void)
+{
+	struct file_stamps *fs = xcalloc(1, sizeof(*fs));
+
+	strmap_init(&fs->index);
+	return fs;
+}
+
+/* L kept in *FS (made when there is none) for the next reload. */
+static void listing_keep(struct file_stamps **fs, struct dir_listing *l)
+{
+	if (!*fs)
+		*fs = stamps_new();
+	listing_free((*fs)->listing);
+	(*fs)->listing = l;
 }
 
 void file_stamps_free(struct file_stamps *fs)
@@ -112,6 +286,7 @@ void file_stamps_free(struct file_stamps *fs)
 	strmap_free(&fs->index);
 	sl_free(&fs->keys);
 	free(fs->v);
+	listing_free(fs->listing);
 	free(fs);
 }
 
@@ -128,6 +303,15 @@ static const struct file_stamp *stamp_get(const struct file_stamps *fs, const ch
 	uint32_t at;
 
 	return fs && strmap_get(&fs->index, key, &at) ? &fs->v[at] : NULL;
+}
+
+/* The stamp of the file at K with display path KEY: a reload stamps the files
+ * in their order, so the K-th stamp is usually its own (no hash of the path). */
+static const struct file_stamp *stamp_of_file(const struct file_stamps *fs, size_t k, const char *key)
+{
+	if (fs && k < fs->n && !strcmp(fs->keys.v[k], key))
+		return &fs->v[k];
+	return stamp_get(fs, key);
 }
 
 /* Read and parse one file as scan.c does. */
@@ -193,6 +377,9 @@ static void decide(struct source *src, const struct project *old, struct old_fil
 	char cwd[MT_PATH_MAX];
 	size_t cwd_len = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0;
 	struct stat_dir sd = { -1, NULL, 0 };
+	/* one clock read for all: a stamp read earlier than it was is racy
+	 * sooner, never later (100,000 clock reads were 3 ms) */
+	int64_t now = reload_now_ns();
 
 	(void)src;
 	for (size_t i = 0; i < listed->n; i++) {
@@ -203,12 +390,12 @@ static void decide(struct source *src, const struct project *old, struct old_fil
 		 * borrowed from the listing (the parse copies what it keeps) */
 		shown[i] = cwd_len && !strncmp(path, cwd, cwd_len) && path[cwd_len] == '/' ? path + cwd_len + 1 : path;
 		from[i] = UINT32_MAX;
-		if (!stat_in_dir(&sd, listed->v[i].path, reload_now_ns(), &st[i])) {
+		if (!stat_in_dir(&sd, listed->v[i].path, now, &st[i])) {
 			st[i] = (struct file_stamp){ .size = -1 }; /* never matches: read again next time */
 			continue;
 		}
 		if (find_old(m, i, shown[i], &k) &&
-		    !reload_changed(stamp_get(old->stamps, shown[i]), old->load_ns, &st[i]))
+		    !reload_changed(stamp_of_file(old->stamps, k, shown[i]), old->load_ns, &st[i]))
 			from[i] = k;
 	}
 	stat_dir_close(&sd);
@@ -226,15 +413,15 @@ static bool same_files(const struct project *old, const uint32_t *from, size_t n
 }
 
 /* RF's real path from the lean listing's F: the one RF has when it is the same
- * (an unchanged file: no string made and freed), else F's, moved. */
-static void take_real(struct revision_file *rf, struct source_file *f)
+ * (an unchanged file: no string made and freed), else a copy of F's (the
+ * listing is kept for the next reload). */
+static void take_real(struct revision_file *rf, const struct source_file *f)
 {
 	const char *real = f->real_path ? f->real_path : f->path;
 
 	if (rf->real_path && !strcmp(rf->real_path, real))
 		return;
-	revision_file_set_real_path(rf, f->real_path ? f->real_path : xstrdup(f->path));
-	f->real_path = NULL;
+	revision_file_set_real_path(rf, xstrdup(real));
 }
 
 /* Drop the files moved out of OLD from its list (file_list_free frees the rest). */
@@ -249,11 +436,10 @@ static void compact(struct file_list *fl)
 }
 
 /* P's files: OLD's where FROM says so (moved out of OLD), the others read. */
-static void take_files(struct source *src, struct project *old, struct project *p, struct source_files *listed,
+static void take_files(struct source *src, struct project *old, struct project *p, const struct source_files *listed,
 		       const uint32_t *from, const char **shown, const struct file_stamp *st, struct reload_stats *stats)
 {
-	p->stamps = xcalloc(1, sizeof(*p->stamps));
-	strmap_init(&p->stamps->index);
+	p->stamps = stamps_new();
 	GROW(p->files.v, p->files.cap, listed->n);
 	for (size_t i = 0; i < listed->n; i++) {
 		struct revision_file *rf;
@@ -277,35 +463,36 @@ static void take_files(struct source *src, struct project *old, struct project *
 static int reload_files(struct source *src, struct project *old, const bool *pristine, struct project *p,
 			struct reload_stats *stats, struct mt_error *err)
 {
-	struct source_files listed;
+	struct dir_listing *l = listing_get(src, &p->config, old->stamps, stats, err);
+	struct source_files *listed;
 	struct old_files m;
 	uint32_t *from;
 	const char **shown;
 	struct file_stamp *st;
 	int rc = 0;
 
-	if (source_list_versions_lean(src, &p->config, &listed, err)) {
-		source_files_free(&listed);
+	if (!l)
 		return -1;
-	}
+	listed = &l->files;
 	index_old(old, pristine, &m);
-	from = xmalloc((listed.n + 1) * sizeof(*from));
-	shown = xcalloc(listed.n + 1, sizeof(*shown));
-	st = xmalloc((listed.n + 1) * sizeof(*st));
-	decide(src, old, &m, &listed, from, shown, st);
-	stats->files = listed.n;
-	if (same_files(old, from, listed.n)) {
+	from = xmalloc((listed->n + 1) * sizeof(*from));
+	shown = xcalloc(listed->n + 1, sizeof(*shown));
+	st = xmalloc((listed->n + 1) * sizeof(*st));
+	decide(src, old, &m, listed, from, shown, st);
+	stats->files = listed->n;
+	if (same_files(old, from, listed->n)) {
 		rc = 1;
+		listing_keep(&old->stamps, l); /* OLD stays: it keeps the listing */
 	} else {
-		take_files(src, old, p, &listed, from, shown, st, stats);
-		p->files.notes = listed.notes;
-		memset(&listed.notes, 0, sizeof(listed.notes));
+		take_files(src, old, p, listed, from, shown, st, stats);
+		for (size_t i = 0; i < listed->notes.n; i++)
+			sl_push(&p->files.notes, listed->notes.v[i]);
+		listing_keep(&p->stamps, l);
 	}
 	free(shown);
 	free(from);
 	free(st);
 	strmap_free(&m.m);
-	source_files_free(&listed);
 	return rc;
 }
 
@@ -331,16 +518,6 @@ static bool same_paths(const struct project *p, const char **shown, size_t n)
 	return true;
 }
 
-static bool same_notes(const struct strlist *a, const struct strlist *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]))
-			return false;
-	return true;
-}
-
 /* Relinking one file costs a pass over the history (its order, pieces,
  * shape): past this many changed files one full build is cheaper. A checkout,
  * or files all written within the racy window of the load, change thousands,
@@ -350,7 +527,7 @@ static bool same_notes(const struct strlist *a, const struct strlist *b)
 /* The files FROM does not take from P read again into their places, each
  * relinked in place (graph_update.h) while that can be done, the rest of the
  * way by one full build (all of it when many changed). */
-static void update_files(struct source *src, struct project *p, struct source_files *listed, const uint32_t *from,
+static void update_files(struct source *src, struct project *p, const struct source_files *listed, const uint32_t *from,
 			 const char **shown, const struct file_stamp *st, struct reload_stats *stats)
 {
 	size_t changed = 0;
@@ -360,10 +537,8 @@ static void update_files(struct source *src, struct project *p, struct source_fi
 		changed += from[i] != i;
 	rebuild = changed > RELINK_MAX;
 
-	if (!p->stamps) {
-		p->stamps = xcalloc(1, sizeof(*p->stamps));
-		strmap_init(&p->stamps->index);
-	}
+	if (!p->stamps)
+		p->stamps = stamps_new();
 	for (size_t i = 0; i < listed->n; i++) {
 		struct revision_file *rf, *old;
 
@@ -392,7 +567,8 @@ int project_reload_in_place(const struct config_request *req, struct project *p,
 			    struct reload_stats *stats, struct mt_error *err)
 {
 	struct source *src = source_worktree();
-	struct source_files listed;
+	struct source_files *listed;
+	struct dir_listing *l;
 	struct mt_config cfg = { 0 };
 	struct old_files m;
 	struct file_stamp *st;
@@ -401,32 +577,30 @@ int project_reload_in_place(const struct config_request *req, struct project *p,
 	int rc = 0;
 
 	memset(stats, 0, sizeof(*stats));
-	if (config_load_from(src, req, &cfg, err)) {
+	if (config_load_from(src, req, &cfg, err) || !(l = listing_get(src, &cfg, p->stamps, stats, err))) {
 		config_free(&cfg);
 		return -1;
 	}
-	if (source_list_versions_lean(src, &cfg, &listed, err)) {
-		source_files_free(&listed);
-		config_free(&cfg);
-		return -1;
-	}
+	listed = &l->files;
 	index_old(p, pristine, &m);
-	from = xmalloc((listed.n + 1) * sizeof(*from));
-	shown = xcalloc(listed.n + 1, sizeof(*shown));
-	st = xmalloc((listed.n + 1) * sizeof(*st));
-	decide(src, p, &m, &listed, from, shown, st);
-	stats->files = listed.n;
-	if (same_files(p, from, listed.n))
+	from = xmalloc((listed->n + 1) * sizeof(*from));
+	shown = xcalloc(listed->n + 1, sizeof(*shown));
+	st = xmalloc((listed->n + 1) * sizeof(*st));
+	decide(src, p, &m, listed, from, shown, st);
+	stats->files = listed->n;
+	if (same_files(p, from, listed->n))
 		rc = 1;
-	else if (!same_paths(p, shown, listed.n) || !same_notes(&listed.notes, &p->files.notes))
+	else if (!same_paths(p, shown, listed->n) || !same_list(&listed->notes, &p->files.notes))
 		rc = 2;
 	else
-		update_files(src, p, &listed, from, shown, st, stats);
+		update_files(src, p, listed, from, shown, st, stats);
 	free(shown);
 	free(from);
 	free(st);
 	strmap_free(&m.m);
-	source_files_free(&listed);
+	/* kept even when P is otherwise untouched: it is the listing of now, for
+	 * the next reload (project_reload, when this one says 2) */
+	listing_keep(&p->stamps, l);
 	config_free(&cfg);
 	return rc;
 }

@@ -341,6 +341,7 @@ struct walk {
 	char *first_too_deep;
 	struct strlist removed;   /* stale temporaries removed (display paths) */
 	bool lean;                /* real_path NULL where it equals path */
+	struct source_watch *watch; /* told of each directory before it is read, or NULL */
 };
 
 static int cmp_entry(const void *a, const void *b)
@@ -355,17 +356,23 @@ static int cmp_name(const void *a, const void *b)
 
 /* List DIR: its files (non-directories, sorted) and the subdirectories os.walk
  * descends into (sorted). Links to directories are in neither. */
-static int list_dir(struct source *src, const char *dir, struct source_entry **files, size_t *n_files,
-		    struct strlist *dirs, struct mt_error *err)
+static int list_dir(struct source *src, struct source_watch *watch, const char *dir, struct source_entry **files,
+		    size_t *n_files, struct strlist *dirs, struct mt_error *err)
 {
 	struct source_entry *v;
 	size_t n, k = 0;
 
 	*files = NULL;
 	*n_files = 0;
+	if (watch)
+		watch->before_list(watch->ctx, dir);
 	if (source_list(src, dir, &v, &n, err))
 		return -1;
+	if (watch)
+		watch->listed(watch->ctx, v, n);
 	for (size_t i = 0; i < n; i++) {
+		if (watch && (v[i].dir_link || v[i].maybe_link))
+			watch->unsure = true; /* a link's target can change under an unchanged directory */
 		if (v[i].is_dir)
 			sl_push(dirs, v[i].name);
 		if (v[i].is_dir || v[i].dir_link)
@@ -446,6 +453,8 @@ static void add_files(struct walk *w, const char *dir, struct source_entry *file
 		char *full, *real;
 
 		if (!scan_is_candidate(files[i].name)) {
+			if (w->watch && save_is_temporary(files[i].name))
+				w->watch->unsure = true; /* removed once stale: a matter of time */
 			if (w->src->ops->tidy)
 				w->src->ops->tidy(w->src, dir, files[i].name, &w->removed);
 			continue;
@@ -500,11 +509,13 @@ static int walk_location(struct walk *w, const char *location, struct mt_error *
 		if (rc == 0 && cur.depth > SCAN_MAX_DEPTH) {
 			if (w->too_deep++ == 0)
 				w->first_too_deep = source_display(w->src, cur.path);
-		} else if (rc == 0 && (rc = list_dir(w->src, cur.path, &files, &n_files, &dirs, err)) == 0) {
+		} else if (rc == 0 && (rc = list_dir(w->src, w->watch, cur.path, &files, &n_files, &dirs, err)) == 0) {
 			if (!str_ends_with(cur.path, "__pycache__"))
 				add_files(w, cur.path, files, n_files);
 			if (!w->recursive)
 				count_unread(w, cur.path, &dirs);
+			if (!w->recursive && dirs.n && w->watch)
+				w->watch->unsure = true; /* what comes into them is a note to make */
 			for (size_t i = dirs.n; w->recursive && i-- > 0;) {
 				GROW(stack, cap, n + 1);
 				stack[n++] = (struct pending_dir){ xasprintf("%s/%s", cur.path, dirs.v[i]), cur.depth + 1 };
@@ -560,9 +571,10 @@ static void walk_notes(struct walk *w, const struct mt_config *cfg)
 }
 
 static int list_versions(struct source *s, const struct mt_config *cfg, struct source_files *out, bool lean,
-			 struct mt_error *err)
+			 struct source_watch *watch, struct mt_error *err)
 {
-	struct walk w = { s, out, { 0 }, cfg->recursive, &cfg->version_locations, 0, NULL, 0, NULL, { 0 }, lean };
+	struct walk w = { s, out, { 0 }, cfg->recursive, &cfg->version_locations, 0, NULL, 0, NULL, { 0 }, lean,
+			  watch };
 	size_t existing = 0;
 	int rc = 0;
 
@@ -570,13 +582,18 @@ static int list_versions(struct source *s, const struct mt_config *cfg, struct s
 	for (size_t i = 0; i < cfg->version_locations.n && rc == 0; i++) {
 		const char *loc = cfg->version_locations.v[i];
 
-		if (source_type(s, loc) != SOURCE_DIR)
+		if (source_type(s, loc) != SOURCE_DIR) {
+			if (watch)
+				watch->unsure = true; /* it may come to exist */
 			continue; /* Alembic skips version locations that do not exist */
+		}
 		existing++;
 		rc = walk_location(&w, loc, err);
 	}
 	strmap_free(&w.seen);
 	walk_notes(&w, cfg);
+	if (watch && out->notes.n)
+		watch->unsure = true; /* subdirectories not read, too deep: not stamped */
 	free(w.first_unread);
 	free(w.first_too_deep);
 	sl_free(&w.removed);
@@ -593,13 +610,19 @@ static int list_versions(struct source *s, const struct mt_config *cfg, struct s
 int source_list_versions(struct source *s, const struct mt_config *cfg, struct source_files *out,
 			 struct mt_error *err)
 {
-	return list_versions(s, cfg, out, false, err);
+	return list_versions(s, cfg, out, false, NULL, err);
 }
 
 int source_list_versions_lean(struct source *s, const struct mt_config *cfg, struct source_files *out,
 			      struct mt_error *err)
 {
-	return list_versions(s, cfg, out, true, err);
+	return list_versions(s, cfg, out, true, NULL, err);
+}
+
+int source_list_versions_watched(struct source *s, const struct mt_config *cfg, struct source_files *out,
+				 struct source_watch *watch, struct mt_error *err)
+{
+	return list_versions(s, cfg, out, true, watch, err);
 }
 
 void source_files_free(struct source_files *f)

@@ -268,6 +268,109 @@ static void test_real_paths_kept(void **state)
 	free(link);
 }
 
+/* P has the files a fresh load gives now, in its order, with its revisions. */
+static void assert_as_fresh(const struct project *p)
+{
+	struct project q;
+
+	load(&q);
+	assert_int_equal(p->files.n, q.files.n);
+	for (size_t i = 0; i < q.files.n; i++) {
+		assert_string_equal(p->files.v[i]->path, q.files.v[i]->path);
+		assert_string_equal(p->files.v[i]->real_path, q.files.v[i]->real_path);
+		assert_string_equal(p->files.v[i]->revision, q.files.v[i]->revision);
+	}
+	assert_int_equal(p->graph.n, q.graph.n);
+	project_free(&q);
+}
+
+/* Long enough after the last change that the directory's stamp is not racy. */
+static void settle(void)
+{
+	usleep(80 * 1000);
+}
+
+static void rename_version(const char *from, const char *to)
+{
+	char *a = xasprintf("%s/versions/%s", root, from), *b = xasprintf("%s/versions/%s", root, to);
+
+	assert_int_equal(rename(a, b), 0);
+	free(a);
+	free(b);
+}
+
+/* The change N of a directory: a name added, one removed, one renamed. */
+static void change_dir(int n)
+{
+	static const char *added[] = { "d.py", "e.py" };
+
+	switch (n % 3) {
+	case 0:
+		put(added[n / 3 % 2], n / 3 % 2 ? "eeee" : "dddd", "'cccc'");
+		break;
+	case 1:
+		remove_version(n / 3 % 2 ? "e.py" : "d.py");
+		break;
+	default:
+		rename_version(n / 3 % 2 ? "b.py" : "x.py", n / 3 % 2 ? "x.py" : "b.py");
+	}
+}
+
+/* The listing of the version directory is kept between reloads while the
+ * directory's stamp is unchanged and was not racy: each name added, removed
+ * or renamed shows, the directory's stamp taken well before (fresh) or in the
+ * same tick as the change (racy: then its stamp looks the same). */
+static void test_listing_follows_directory(void **state)
+{
+	struct project p;
+	struct reload_stats st;
+
+	(void)state;
+	setenv("MIGTREE_RACY_NS", "0", 1); /* the files: trusted however recent */
+	setenv("MIGTREE_DIR_RACY_NS", "50000000", 1);
+	rename_version("b.py", "x.py");
+	settle();
+	load(&p);
+	assert_int_equal(reload(&p, &st), 1);
+	assert_false(st.listing_kept); /* none yet */
+	assert_int_equal(reload(&p, &st), 1);
+	assert_true(st.listing_kept); /* the reuse is there to be tested */
+	for (int n = 0; n < 12; n++) {
+		bool racy = n >= 6;
+
+		if (!racy) { /* the directory's stamp taken well after its last change */
+			settle();
+			assert_int_equal(reload(&p, &st), 1);
+			assert_int_equal(reload(&p, &st), 1);
+			assert_true(st.listing_kept);
+		}
+		change_dir(n);
+		if (racy) { /* changed in the tick it was read: its stamp looks the same */
+			struct dir_listing *l = p.stamps->listing;
+
+			assert_non_null(l);
+			assert_int_equal(l->dirs.n, 1);
+			assert_true(reload_stat(l->dirs.v[0], 0, &l->dir_st[0]));
+			l->dir_st[0].read_ns = l->dir_st[0].mtime_ns;
+		}
+		assert_int_equal(reload(&p, &st), 0);
+		assert_false(st.listing_kept);
+		assert_as_fresh(&p);
+	}
+	/* a save by rename (as editors and sed -i do): the directory's stamp
+	 * changes, not its entries; the listing is kept, the file read again */
+	settle();
+	put("c.new", "cccc", "'aaaa'");
+	rename_version("c.new", "c.py");
+	assert_int_equal(reload(&p, &st), 0);
+	assert_true(st.listing_kept);
+	assert_int_equal(st.reread, 1);
+	assert_string_equal(down_of(&p, "cccc"), "aaaa");
+	assert_as_fresh(&p);
+	unsetenv("MIGTREE_DIR_RACY_NS");
+	project_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +379,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_touched_within_the_second_is_reread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edited_files_are_reread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_paths_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listing_follows_directory, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("reload", tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "migtree/project.h"
+#include "migtree/source.h"
 
 /* The coarsest timestamp granularity we allow for (FAT and some network file
  * systems have seconds; the kernel's coarse clock lags by a tick). */
@@ -31,17 +32,48 @@ struct file_stamp {
 	int64_t read_ns; /* when the stamp was taken, just before the read */
 };
 
-/* Stamps by display path (rf->path). */
+/* The racy window of a directory's stamp: names added, removed or renamed in
+ * a directory change its mtime and ctime, but within the timestamp granularity
+ * of the moment it was read they may not (MIGTREE_DIR_RACY_NS for tests; not
+ * MIGTREE_RACY_NS, which screen tests set to 0 to trust files just written:
+ * a directory they change a moment later would then look unchanged). */
+#define RELOAD_DIR_RACY_NS RELOAD_RACY_NS
+
+/* The last reload's listing of the version files, kept with the stamps of the
+ * directories it read, each taken just before that directory was read: while
+ * none of them changed (nor was racy), or those that changed hold the same
+ * entries, and the configuration names the same locations, the next reload
+ * lists the same files and takes this listing instead of listing the
+ * directories again (150 ms at 100,000 files). */
+struct dir_listing {
+	struct source_files files;
+	struct strlist locations; /* the configuration's, as listed */
+	bool recursive;
+	bool keepable;            /* false: depends on more than the stamped directories */
+	struct strlist dirs;      /* the directories read, in order */
+	struct file_stamp *dir_st;/* their stamps (size -1: could not stat) */
+	/* what each held, in the order readdir gave it: per entry 'f' (file),
+	 * 'd' (directory) or 'x' (other), its name and a NUL. A directory whose
+	 * stamp changed (an editor's save by rename changes it) holding the same
+	 * entries lists the same files: one readdir, no sort, no path made. */
+	char **entries;
+	size_t *entries_len;
+	size_t cap;
+};
+
+/* Stamps by display path (rf->path), and the listing they came with. */
 struct file_stamps {
 	struct strmap index;
 	struct strlist keys;
 	struct file_stamp *v;
 	size_t n, cap;
+	struct dir_listing *listing; /* NULL: the next reload lists the directories */
 };
 
 struct reload_stats {
 	size_t files;   /* version files listed now */
 	size_t reread;  /* of those, read and parsed again */
+	bool listing_kept; /* the directories were unchanged: the last listing taken */
 };
 
 /* The wall clock in ns (CLOCK_REALTIME: what file timestamps are in). */
@@ -52,6 +84,10 @@ bool reload_stat(const char *path, int64_t read_ns, struct file_stamp *out);
 /* May a file stamped OLD (NULL: read by a plain load at LOAD_NS) have changed,
  * now that stat says NOW? */
 bool reload_changed(const struct file_stamp *old, int64_t load_ns, const struct file_stamp *now);
+
+/* Has the directory stamped OLD changed (or may it have: racy), now that stat
+ * says NOW? */
+bool reload_dir_changed(const struct file_stamp *old, const struct file_stamp *now);
 
 void file_stamps_free(struct file_stamps *fs);
 
@@ -75,7 +111,8 @@ int project_reload(const struct config_request *req, struct project *old, const 
  * order and stamps P had stays P's. 1 when nothing changed (P untouched), 0
  * when P was updated, 2 when the listing differs (P untouched: then
  * project_reload), -1 with ERR when the configuration or a directory cannot
- * be read (P untouched). */
+ * be read (P untouched). Unless -1, the listing made or kept is kept in P's
+ * stamps for the next reload, whatever else P keeps. */
 int project_reload_in_place(const struct config_request *req, struct project *p, const bool *pristine,
 			    struct reload_stats *stats, struct mt_error *err);
 

@@ -127,6 +127,20 @@ int source_list_versions(struct source *s, const struct mt_config *cfg, struct s
  * and a scan, which moves the path in as the real path (scan.c). */
 int source_list_versions_lean(struct source *s, const struct mt_config *cfg, struct source_files *out,
 			      struct mt_error *err);
+/* Who wants to know which directories a lean listing read (reload.c keeps a
+ * listing while none of them changed): BEFORE_LIST is called with each one just
+ * before it is read, LISTED with what it holds, and UNSURE is set when the listing depends on more than
+ * those directories' entries (a link, a location that does not exist, a stale
+ * temporary to come, subdirectories not walked), so that it cannot be kept. */
+struct source_watch {
+	void (*before_list)(void *ctx, const char *dir);
+	/* the entries of that directory, as it listed them (before any sorting) */
+	void (*listed)(void *ctx, const struct source_entry *v, size_t n);
+	void *ctx;
+	bool unsure;
+};
+int source_list_versions_watched(struct source *s, const struct mt_config *cfg, struct source_files *out,
+				 struct source_watch *watch, struct mt_error *err);
 void source_files_free(struct source_files *f);
 
 #endif
