@@ -17,6 +17,7 @@
 #include "migtree/cli.h"
 #include "migtree/commands.h"
 #include "migtree/didyoumean.h"
+#include "migtree/published.h"
 #include "migtree/quote.h"
 
 static void (*error_sink)(void *ctx, const char *msg);
@@ -188,6 +189,19 @@ int cli_load(struct cli *cli, struct project *p)
 		return 0;
 	}
 	cli_report("", &err);
+	project_free(p);
+	return -1;
+}
+
+int cli_load_published(struct cli *cli, struct project *p)
+{
+	struct mt_error err = { 0 };
+
+	if (cli_load(cli, p))
+		return -1;
+	if (published_fix_project(p, cli->published_ref, &err) == 0)
+		return 0;
+	cli_error("%s", err.message);
 	project_free(p);
 	return -1;
 }

@@ -9,7 +9,6 @@
 #include "migtree/cli.h"
 #include "migtree/format.h"
 #include "migtree/json.h"
-#include "migtree/published.h"
 #include "migtree/quote.h"
 #include "migtree/source.h"
 
@@ -164,22 +163,6 @@ static bool check_fails(const struct check_opts *o, const struct project *p, siz
 					    : problem_count_kind(&p->graph.problems, PROBLEM_MULTIPLE_HEADS) > 0;
 
 	return errors || (o->strict && warnings) || heads_fail;
-}
-
-/* Loaded, with fixes that respect what is published (--published REF, else the
- * upstream; nothing outside git): never a re-parent of a published revision.
- * (cli_load's twin until cli.c takes it.) */
-static int cli_load_published(struct cli *cli, struct project *p)
-{
-	struct mt_error err = { 0 };
-
-	if (cli_load(cli, p))
-		return -1;
-	if (published_fix_project(p, cli->published_ref, &err) == 0)
-		return 0;
-	cli_error("%s", err.message);
-	project_free(p);
-	return -1;
 }
 
 int cmd_check(struct cli *cli, int argc, char **argv)

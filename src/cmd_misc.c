@@ -10,7 +10,6 @@
 #include "migtree/export.h"
 #include "migtree/format.h"
 #include "migtree/json.h"
-#include "migtree/published.h"
 #include "migtree/tree.h"
 
 static void list_nodes(FILE *out, const struct graph *g, const char *title, const struct u32vec *v)
@@ -186,22 +185,6 @@ static int show_config(struct cli *cli)
 	print_config(cli->out, &cfg);
 	config_free(&cfg);
 	return EXIT_OK;
-}
-
-/* Loaded, with fixes that respect what is published (--published REF, else the
- * upstream; nothing outside git): never a re-parent of a published revision.
- * (cli_load's twin until cli.c takes it.) */
-static int cli_load_published(struct cli *cli, struct project *p)
-{
-	struct mt_error err = { 0 };
-
-	if (cli_load(cli, p))
-		return -1;
-	if (published_fix_project(p, cli->published_ref, &err) == 0)
-		return 0;
-	cli_error("%s", err.message);
-	project_free(p);
-	return -1;
 }
 
 int cmd_show(struct cli *cli, int argc, char **argv)

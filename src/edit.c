@@ -674,16 +674,6 @@ static char *down_literal(const struct revision_file *rf, const struct strlist *
 	return sb_detach(&sb);
 }
 
-static bool same_list(const struct strlist *a, const struct strlist *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]))
-			return false;
-	return true;
-}
-
 /* A string item rewritten to VALUE in the style of its old bytes OLD (prefix and
  * quotes kept), or NULL when only a fresh literal will do. */
 static char *item_like(const char *old, size_t len, const char *value)
@@ -764,7 +754,7 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 	free(sp);
 	free(joined);
 	check = reparse(rf->path, text, *out_len);
-	if (check->error || !same_list(&check->down.ids, parents)) {
+	if (check->error || !sl_equal(&check->down.ids, parents)) {
 		mt_fail(err, rf->path, rf->down.span.line, "cannot rewrite down_revision here: %s",
 			check->error ? check->error : "the new value does not read back");
 		revision_file_free(check);
@@ -778,7 +768,7 @@ static char *rewrite_down(const struct edit_session *s, size_t idx, const struct
 		const char *on_disk = disk_bytes(s, idx, &disk_len);
 
 		disk = reparse(rf->path, on_disk, disk_len);
-		if (!disk->error && same_list(&disk->down.ids, parents)) {
+		if (!disk->error && sl_equal(&disk->down.ids, parents)) {
 			free(text);
 			text = xstrndup(on_disk, disk_len);
 			*out_len = disk_len;
@@ -872,7 +862,7 @@ int edit_add_parent(struct edit_session *s, const char *rev, const char *parent,
 static bool header_fixed(const struct revision_file *rf, const struct revision_file *check)
 {
 	return !check->error && check->revision && !strcmp(check->revision, rf->revision) &&
-	       same_list(&check->down.ids, &rf->down.ids) && docstring_revises_agrees(check) &&
+	       sl_equal(&check->down.ids, &rf->down.ids) && docstring_revises_agrees(check) &&
 	       docstring_revision_id_agrees(check);
 }
 

@@ -1228,16 +1228,6 @@ static bool same_str(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static bool same_list(const struct strlist *a, const struct strlist *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]))
-			return false;
-	return true;
-}
-
 static bool same_span(struct mt_span a, struct mt_span b)
 {
 	return a.start == b.start && a.end == b.end && a.line == b.line;
@@ -1245,9 +1235,9 @@ static bool same_span(struct mt_span a, struct mt_span b)
 
 static bool same_value(const struct py_value *a, const struct py_value *b)
 {
-	if (a->kind != b->kind || !same_list(&a->items, &b->items) || !same_span(a->span, b->span) ||
+	if (a->kind != b->kind || !sl_equal(&a->items, &b->items) || !same_span(a->span, b->span) ||
 	    a->line != b->line || a->quote != b->quote || !same_str(pv_expr(a), pv_expr(b)) ||
-	    !same_list(&a->ids, &b->ids) || !same_list(unknown_list(a), unknown_list(b)) ||
+	    !sl_equal(&a->ids, &b->ids) || !sl_equal(unknown_list(a), unknown_list(b)) ||
 	    pv_has_refs(a) != pv_has_refs(b))
 		return false;
 	for (size_t i = 0; i < a->items.n; i++)
@@ -1305,7 +1295,7 @@ bool revision_file_same(const struct revision_file *a, const struct revision_fil
 /* What an edit splices by: every value as written and where, and the docstring. */
 static bool same_as_written(const struct py_value *a, const struct py_value *b)
 {
-	if (a->kind != b->kind || !same_list(&a->items, &b->items) || !same_span(a->span, b->span) ||
+	if (a->kind != b->kind || !sl_equal(&a->items, &b->items) || !same_span(a->span, b->span) ||
 	    a->line != b->line || a->quote != b->quote || !same_str(pv_expr(a), pv_expr(b)) ||
 	    pv_has_refs(a) != pv_has_refs(b))
 		return false;

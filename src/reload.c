@@ -213,21 +213,11 @@ static bool dir_holds(struct dir_listing *l, size_t i)
 	return true;
 }
 
-static bool same_list(const struct strlist *a, const struct strlist *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]))
-			return false;
-	return true;
-}
-
 /* Would listing CFG's versions again give L's files? Yes while every
  * directory L read would (dir_holds). */
 static bool listing_holds(struct dir_listing *l, const struct mt_config *cfg)
 {
-	if (!l || !l->keepable || l->recursive != cfg->recursive || !same_list(&l->locations, &cfg->version_locations))
+	if (!l || !l->keepable || l->recursive != cfg->recursive || !sl_equal(&l->locations, &cfg->version_locations))
 		return false;
 	for (size_t i = 0; i < l->dirs.n; i++)
 		if (!dir_holds(l, i))
@@ -590,7 +580,7 @@ int project_reload_in_place(const struct config_request *req, struct project *p,
 	stats->files = listed->n;
 	if (same_files(p, from, listed->n))
 		rc = 1;
-	else if (!same_paths(p, shown, listed->n) || !same_list(&listed->notes, &p->files.notes))
+	else if (!same_paths(p, shown, listed->n) || !sl_equal(&listed->notes, &p->files.notes))
 		rc = 2;
 	else
 		update_files(src, p, listed, from, shown, st, stats);

@@ -57,21 +57,11 @@ static const struct revision_file *by_path(const struct index *ix, const char *p
 	return ix->p && strmap_get(&ix->by_path, path, &at) ? ix->p->files.v[at] : NULL;
 }
 
-static bool same_ids(const struct strlist *a, const struct strlist *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]))
-			return false;
-	return true;
-}
-
 /* What Alembic sees of a revision: its parents, labels and dependencies. */
 static bool same_revision(const struct revision_file *a, const struct revision_file *b)
 {
-	return same_ids(&a->down.ids, &b->down.ids) && same_ids(&a->labels.ids, &b->labels.ids) &&
-	       same_ids(&a->deps.ids, &b->deps.ids);
+	return sl_equal(&a->down.ids, &b->down.ids) && sl_equal(&a->labels.ids, &b->labels.ids) &&
+	       sl_equal(&a->deps.ids, &b->deps.ids);
 }
 
 static void push_rf(const struct revision_file ***v, size_t *n, const struct revision_file *rf)

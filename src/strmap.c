@@ -97,14 +97,20 @@ bool strmap_put(struct strmap *m, const char *key, uint32_t val)
 	return true;
 }
 
+/* The slot holding KEY, in *S; false when KEY is absent. */
+static bool find(const struct strmap *m, const char *key, size_t *s)
+{
+	if (!m->cap)
+		return false;
+	*s = slot_of(m, key, (uint32_t)hash_str(key));
+	return m->keys[*s] != NULL;
+}
+
 bool strmap_get(const struct strmap *m, const char *key, uint32_t *val)
 {
 	size_t s;
 
-	if (!m->cap)
-		return false;
-	s = slot_of(m, key, (uint32_t)hash_str(key));
-	if (!m->keys[s])
+	if (!find(m, key, &s))
 		return false;
 	if (val)
 		*val = m->vals[s];
@@ -132,10 +138,7 @@ bool strmap_rekey(struct strmap *m, const char *key)
 {
 	size_t s;
 
-	if (!m->cap)
-		return false;
-	s = slot_of(m, key, (uint32_t)hash_str(key));
-	if (!m->keys[s])
+	if (!find(m, key, &s))
 		return false;
 	m->keys[s] = key;
 	return true;
@@ -145,10 +148,7 @@ bool strmap_del(struct strmap *m, const char *key)
 {
 	size_t s, i, home;
 
-	if (!m->cap)
-		return false;
-	s = slot_of(m, key, (uint32_t)hash_str(key));
-	if (!m->keys[s])
+	if (!find(m, key, &s))
 		return false;
 	m->keys[s] = NULL;
 	m->n--;

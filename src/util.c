@@ -179,6 +179,16 @@ bool sl_contains(const struct strlist *sl, const char *s)
 	return false;
 }
 
+bool sl_equal(const struct strlist *a, const struct strlist *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
 void sl_free(struct strlist *sl)
 {
 	for (size_t i = 0; i < sl->n; i++)

@@ -44,6 +44,9 @@ void cli_put_color(struct cli *cli, const char *code);
 /* Load the project named by CLI->req; prints the error and returns -1 on failure.
  * The configuration's notes go to stderr once, as `migtree: note: ...`. */
 int cli_load(struct cli *cli, struct project *p);
+/* The same, with fixes that respect what is published (--published REF, else the
+ * upstream; nothing outside git): never a re-parent of a published revision. */
+int cli_load_published(struct cli *cli, struct project *p);
 
 /* "did you mean ...?" for a revision argument that names nothing: the closest
  * ids and branch labels by edit distance, and those the text starts or is a piece

@@ -49,6 +49,8 @@ struct strlist {
 void sl_push(struct strlist *sl, const char *s);
 void sl_push_owned(struct strlist *sl, char *s);
 bool sl_contains(const struct strlist *sl, const char *s);
+/* The same strings in the same order. */
+bool sl_equal(const struct strlist *a, const struct strlist *b);
 void sl_free(struct strlist *sl);
 void sl_copy(struct strlist *dst, const struct strlist *src);
 /* Join with SEP into a new string. */
