@@ -109,10 +109,10 @@ static void *scan_worker(void *arg)
 	return NULL;
 }
 
-/* How many threads read and parse N files: one below SCAN_PARALLEL_AT (starting
- * threads costs more than it saves on a small project) or when the source must be
- * read in order, else one per online CPU, at most SCAN_MAX_THREADS. */
-static long scan_threads(const struct source *src, size_t n)
+/* One thread below SCAN_PARALLEL_AT (starting threads costs more than it saves
+ * on a small project) or when the source must be read in order, else one per
+ * online CPU, at most SCAN_MAX_THREADS. */
+long scan_threads(const struct source *src, size_t n)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 

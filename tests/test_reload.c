@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "migtree/reload.h"
+#include "migtree/scan.h"
 
 static char root[PATH_MAX];
 
@@ -320,6 +321,43 @@ static void change_dir(int n)
  * directory's stamp is unchanged and was not racy: each name added, removed
  * or renamed shows, the directory's stamp taken well before (fresh) or in the
  * same tick as the change (racy: then its stamp looks the same). */
+/* Past SCAN_PARALLEL_AT files the stamps are taken in threads, each a share of
+ * the listing: a change at either end of any share is still found, and only
+ * the changed files are read. */
+static void test_many_files_stamped_in_shares(void **state)
+{
+	const unsigned n = SCAN_PARALLEL_AT + 501;
+	const unsigned changed[] = { 1, n / 2 - 1, n / 2, n / 2 + 1, n / 3, 2 * n / 3, n - 1 };
+	struct project p;
+	struct reload_stats st;
+	char name[32], rev[32], down[40];
+
+	(void)state;
+	setenv("MIGTREE_RACY_NS", "0", 1);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "m%05u.py", i);
+		snprintf(rev, sizeof(rev), "r%05u", i);
+		snprintf(down, sizeof(down), i ? "'r%05u'" : "None", i - 1);
+		put(name, rev, down);
+	}
+	load(&p);
+	assert_int_equal(reload(&p, &st), 1);
+	assert_int_equal(st.files, n + 3);
+	for (size_t k = 0; k < sizeof(changed) / sizeof(changed[0]); k++) {
+		snprintf(name, sizeof(name), "m%05u.py", changed[k]);
+		snprintf(rev, sizeof(rev), "r%05u", changed[k]);
+		put(name, rev, "'r00000'");
+	}
+	assert_int_equal(reload(&p, &st), 0);
+	assert_int_equal(st.reread, sizeof(changed) / sizeof(changed[0]));
+	for (size_t k = 0; k < sizeof(changed) / sizeof(changed[0]); k++) {
+		snprintf(rev, sizeof(rev), "r%05u", changed[k]);
+		assert_string_equal(down_of(&p, rev), "r00000");
+	}
+	assert_string_equal(down_of(&p, "r00003"), "r00002");
+	project_free(&p);
+}
+
 static void test_listing_follows_directory(void **state)
 {
 	struct project p;
@@ -380,6 +418,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_edited_files_are_reread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_paths_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_listing_follows_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_files_stamped_in_shares, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("reload", tests, NULL, NULL);

@@ -22,6 +22,10 @@
 #define SCAN_PARALLEL_AT 2000
 #define SCAN_MAX_THREADS 16
 
+struct source;
+/* How many threads go through N files of SRC (reading, parsing, stamping). */
+long scan_threads(const struct source *src, size_t n);
+
 /* How deep below a version location the recursive walk goes. */
 #define SCAN_MAX_DEPTH 64
 
@@ -36,7 +40,6 @@ struct file_list {
 /* Read and parse every candidate. A file that cannot be read or parsed is still
  * listed (with its error); only a failure to list a directory fails the call. */
 int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err);
-struct source;
 /* The same through SRC (the work tree, or a git tree at a commit). */
 int scan_project_from(struct source *src, const struct mt_config *cfg, struct file_list *out,
 		      struct mt_error *err);
