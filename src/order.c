@@ -20,35 +20,16 @@
  *   only be that run's top: one look per chain tells all. Only the chain's last
  *   node leads to other chains.
  * A walk-up then costs the number of unemitted chains above the candidate. That
- * alone is quadratic when one node stays blocked under a large unemitted history
- * and is asked about after every finished branch (a slot a merge left low: 6x the
- * time for 3x the revisions on the benchmark's histories), so a long walk-up is
- * kept as a snapshot of the chains above (struct snapshot): the next question
- * about the same node costs the heads it passes over. */
+ * alone is quadratic when a node is blocked low under a large unemitted history:
+ * one asked about after every finished branch (a slot a merge left low), or many
+ * (each depends_on target is appended as a head low in the history: 10x the work
+ * for 3x the revisions). So the walk-up races a scan of the heads in key order,
+ * each asked whether it reaches the node (reachability labels, see "the first
+ * head above C" below), and the cheaper one answers. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "migtree/order.h"
-
-/* A walk-up that visited at least this many chains is kept as a snapshot. */
-#define SNAP_MIN_CHAINS 32
-/* At most this many snapshots at once (each is one bit per chain). */
-#define SNAP_MAX 64
-
-/* The chains above a blocked node C at one walk-up: U(C), the unemitted part of
- * the history above C, only shrinks (nodes are emitted, edges never change), and
- * a head never enters it from outside (heads move down, to parents), so a head
- * in a chain of the snapshot is above C now. The first head above C is the head
- * of smallest key in U(C), and that key never decreases (a new head gets a key
- * larger than all others), so heads of smaller key than the last answer need no
- * look: CURSOR is where the next look starts. A node blocked again and again with
- * a large history above it (a slot left low by a merge, waiting for the rest) is
- * then asked about in the number of heads passed over, not the chains above. */
-struct snapshot {
-	uint32_t node;   /* C; NO_NODE for a free entry */
-	uint32_t cursor; /* key of the last answer */
-	uint64_t *bits;  /* per chain: in U(C) then */
-};
 
 /* The heads, Alembic's current_heads, are slots. A slot's key is its place in
  * that list (list order is key order: new slots are appended) and its index in
@@ -64,7 +45,7 @@ struct sorter {
 	uint32_t *slot_prev, *slot_next; /* the list, by key */
 	uint32_t first, last, next_key;
 	uint32_t *seen, stamp;    /* per chain: visited by the current walk-up */
-	struct u32vec stack, visited;
+	struct u32vec stack;
 	uint32_t *chain_of;       /* node -> chain */
 	uint32_t *chain_pos;      /* node -> index in its chain, 0 at the bottom */
 	uint32_t *chain_start;    /* chain -> offset of its first node in chain_nodes */
@@ -73,9 +54,13 @@ struct sorter {
 	uint32_t *chain_nodes;
 	uint8_t *extends;         /* node -> extends_parent(): 0 no, 1 yes, 2 not known yet */
 	uint32_t n_chains;
-	struct snapshot snaps[SNAP_MAX];
-	uint32_t next_snap;       /* the entry replaced next when all are used */
-	uint64_t work;            /* chains visited, keys looked at, nodes emitted */
+	/* reachability labels (struct reach): a depth-first forest down the todo nodes */
+	uint32_t *pre[2], *post[2], *low[2]; /* two forests: edges taken first to last, last to first */
+	uint32_t *cursor;         /* node -> the key its last question was answered with */
+	uint32_t *live;           /* key -> a key not below it that may be live (find_live) */
+	uint32_t *mark, mark_stamp; /* per node: visited by the current reachability search */
+	struct u32vec dfs;
+	uint64_t work;            /* chains visited, keys and nodes looked at, nodes emitted */
 	struct u32vec *out;
 	/* reverse norm_down edges, flat: the x with v in x.norm_down are
 	 * rev_nodes[rev_start[v] .. rev_start[v + 1]) */
@@ -120,88 +105,256 @@ static uint32_t remove_slot(struct sorter *s, uint32_t k)
 	return prev != NO_NODE ? prev : next;
 }
 
-static struct snapshot *snapshot_of(struct sorter *s, uint32_t c)
+/* ---- "the first head above C": two searches, the cheaper one answers --------
+ * Climbing from C visits every unemitted chain above it; that is short when C is
+ * high in the history, but a node blocked low under a large unemitted history
+ * (a slot a merge left low; a depends_on target appended as a head, one per
+ * dependency) climbs through all of it, again and again. The other way asks the
+ * heads in key order whether they reach C, the first that does being the
+ * answer; that is short when an early head is above C. Neither is short in
+ * every history, so they run in turns, a step each, and the first to finish
+ * answers: a question costs at most twice the cheaper search.
+ *
+ * "Does head H reach C" is static reachability (a path of todo nodes from H
+ * down to C: its nodes are then unemitted, since an emitted node below an
+ * unemitted head would have been blocked), answered from the labels of two
+ * depth-first forests down the todo nodes (each node's edges taken in one order
+ * and in the other): an ancestor in either tree reaches (pre and post order
+ * intervals), and H reaches C only if C's [low, post] interval lies within H's in
+ * both (low: the smallest post number reachable), so most questions need no
+ * search; the rest search down from H through nodes whose intervals hold C's.
+ *
+ * A key not above C never becomes one (heads only move down: from a node not
+ * above C to a parent, still not above it; new heads get larger keys), so each
+ * node keeps the key it was last answered with and starts there next time. */
+
+static bool tree_reaches(const struct sorter *s, uint32_t h, uint32_t c)
 {
-	for (uint32_t i = 0; i < SNAP_MAX; i++)
-		if (s->snaps[i].node == c && s->snaps[i].bits)
-			return &s->snaps[i];
-	return NULL;
+	for (int t = 0; t < 2; t++)
+		if (s->pre[t][h] <= s->pre[t][c] && s->post[t][c] <= s->post[t][h])
+			return true;
+	return false;
 }
 
-/* Keep the chains the walk-up from C just visited (s->visited) as U(C). */
-static void snapshot_take(struct sorter *s, uint32_t c, uint32_t answer)
+static bool may_reach(const struct sorter *s, uint32_t h, uint32_t c)
 {
-	struct snapshot *sn = &s->snaps[s->next_snap];
-	size_t words = ((size_t)s->n_chains + 63) / 64;
-
-	s->next_snap = (s->next_snap + 1) % SNAP_MAX;
-	if (!sn->bits)
-		sn->bits = xmalloc(words * sizeof(uint64_t));
-	memset(sn->bits, 0, words * sizeof(uint64_t));
-	for (uint32_t i = 0; i < s->visited.n; i++)
-		sn->bits[s->visited.v[i] / 64] |= (uint64_t)1 << (s->visited.v[i] % 64);
-	/* C's own chain holds nothing above C: its run ends at C (C is a head) */
-	sn->bits[s->chain_of[c] / 64] &= ~((uint64_t)1 << (s->chain_of[c] % 64));
-	sn->node = c;
-	sn->cursor = answer;
-	s->work += words;
+	for (int t = 0; t < 2; t++)
+		if (s->low[t][h] > s->low[t][c] || s->post[t][c] > s->post[t][h])
+			return false;
+	return true;
 }
 
-/* The first head (smallest key) other than FROM above C, from its snapshot. */
-static uint32_t snapshot_answer(struct sorter *s, struct snapshot *sn, uint32_t from)
+/* The smallest key not below K whose slot is live, NO_NODE past the last: a
+ * removed key (never used again) points on to a later key, with path
+ * compression, so a scan passes over the removed ones once. */
+static uint32_t find_live(struct sorter *s, uint32_t k)
 {
-	for (uint32_t k = sn->cursor; k < s->next_key; k++) {
-		uint32_t ch;
+	uint32_t r = k;
 
-		s->work++;
-		if (k == from || s->slot_node[k] == NO_NODE)
-			continue;
-		ch = s->chain_of[s->slot_node[k]];
-		if (sn->bits[ch / 64] >> (ch % 64) & 1) {
-			sn->cursor = k;
-			return k;
-		}
+	while (r < s->next_key && s->slot_node[r] == NO_NODE)
+		r = s->live[r] > r ? s->live[r] : r + 1;
+	while (k < r) {
+		uint32_t next = s->live[k] > k ? s->live[k] : k + 1;
+
+		s->live[k] = r;
+		k = next;
 	}
-	sn->cursor = s->next_key;
-	return NO_NODE;
+	return r < s->next_key ? r : NO_NODE;
+}
+
+/* Number forest T, the depth-first forest down the todo nodes from ROOT taking
+ * each node's edges first to last (T 0) or last to first (T 1): pre order,
+ * post order, low (the smallest post number it reaches). In a DAG every node a
+ * node reaches is numbered before it is. */
+static void label_from(struct sorter *s, int t, uint32_t root, uint32_t *next_pre, uint32_t *next_post,
+		       struct u32vec *stack, struct u32vec *edge)
+{
+	const struct graph *g = s->g;
+	uint32_t *pre = s->pre[t], *post = s->post[t], *low = s->low[t];
+
+	pre[root] = (*next_pre)++;
+	u32_push(stack, root);
+	u32_push(edge, 0);
+	while (stack->n) {
+		uint32_t v = stack->v[stack->n - 1], *e = &edge->v[edge->n - 1];
+		const struct u32vec *down = &g->nodes[v].norm_down;
+
+		if (*e < down->n) {
+			uint32_t u = down->v[t ? down->n - 1 - *e : *e];
+
+			++*e;
+			if (s->todo[u] && pre[u] == NO_NODE) {
+				pre[u] = (*next_pre)++;
+				u32_push(stack, u);
+				u32_push(edge, 0);
+			}
+			continue;
+		}
+		post[v] = (*next_post)++;
+		low[v] = post[v];
+		for (uint32_t k = 0; k < down->n; k++)
+			if (s->todo[down->v[k]] && low[down->v[k]] < low[v])
+				low[v] = low[down->v[k]];
+		stack->n--;
+		edge->n--;
+	}
+}
+
+/* The labels of forest T: from the heads in list order (T 0) or backwards (T
+ * 1), then from whatever they miss. */
+static void label_forest(struct sorter *s, int t)
+{
+	uint32_t n = s->g->n, next_pre = 0, next_post = 0;
+	struct u32vec stack = { 0 }, edge = { 0 };
+
+	s->pre[t] = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	s->post[t] = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	s->low[t] = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	for (uint32_t v = 0; v < n; v++)
+		s->pre[t][v] = NO_NODE;
+	for (uint32_t k = t ? s->last : s->first; k != NO_NODE; k = t ? s->slot_prev[k] : s->slot_next[k])
+		if (s->pre[t][s->slot_node[k]] == NO_NODE)
+			label_from(s, t, s->slot_node[k], &next_pre, &next_post, &stack, &edge);
+	for (uint32_t v = 0; v < n; v++)
+		if (s->todo[v] && s->pre[t][v] == NO_NODE)
+			label_from(s, t, v, &next_pre, &next_post, &stack, &edge);
+	free(stack.v);
+	free(edge.v);
+}
+
+/* What first_head_above keeps between questions. */
+static void questions_init(struct sorter *s)
+{
+	uint32_t n = s->g->n;
+
+	label_forest(s, 0);
+	label_forest(s, 1);
+	s->cursor = xcalloc(n ? n : 1, sizeof(uint32_t));
+	s->live = xcalloc((size_t)n + 1, sizeof(uint32_t));
+	s->mark = xcalloc(n ? n : 1, sizeof(uint32_t));
+}
+
+struct question {
+	uint32_t c, from;
+	uint32_t best;             /* the climb's smallest key so far */
+	uint32_t key;              /* the scan's key, NO_NODE when the scan is done */
+	bool searching;            /* a search down from KEY's head is under way */
+};
+
+/* One chain of the climb; false when the climb is over (Q->best is the answer). */
+static bool climb_step(struct sorter *s, struct question *q)
+{
+	uint32_t ch, top_node, k;
+
+	for (;;) {
+		if (!s->stack.n)
+			return false;
+		ch = s->stack.v[--s->stack.n];
+		if (s->seen[ch] != s->stamp && s->chain_top[ch] >= 0)
+			break;
+	}
+	s->seen[ch] = s->stamp;
+	s->work++;
+	top_node = s->chain_nodes[s->chain_start[ch] + (uint32_t)s->chain_top[ch]];
+	k = s->slot_of[top_node];
+	if (k != NO_NODE && k != q->from && k < q->best)
+		q->best = k;
+	if ((uint32_t)s->chain_top[ch] + 1 != s->chain_len[ch])
+		return true; /* the node above the run is emitted: nothing more this way */
+	for (uint32_t e = s->rev_start[top_node]; e < s->rev_start[top_node + 1]; e++) {
+		uint32_t x = s->rev_nodes[e];
+
+		if (in_todo(s, x) && s->seen[s->chain_of[x]] != s->stamp)
+			u32_push(&s->stack, s->chain_of[x]);
+	}
+	return true;
+}
+
+/* Does the search down from the current key's head reach Q->c? One node of it:
+ * 1 yes, 0 no (the search is over), -1 not known yet. */
+static int search_step(struct sorter *s, struct question *q)
+{
+	const struct node *nd;
+	uint32_t x;
+
+	if (!s->dfs.n)
+		return 0;
+	x = s->dfs.v[--s->dfs.n];
+	nd = &s->g->nodes[x];
+	s->work++;
+	for (uint32_t k = 0; k < nd->norm_down.n; k++) {
+		uint32_t u = nd->norm_down.v[k];
+
+		if (!in_todo(s, u) || s->mark[u] == s->mark_stamp)
+			continue;
+		s->mark[u] = s->mark_stamp;
+		if (u == q->c || tree_reaches(s, u, q->c))
+			return 1;
+		if (may_reach(s, u, q->c))
+			u32_push(&s->dfs, u);
+	}
+	return -1;
+}
+
+/* One step of the scan; false when it is over (Q->key is the answer, or
+ * NO_NODE when no head reaches C). */
+static bool scan_step(struct sorter *s, struct question *q)
+{
+	uint32_t h;
+
+	if (q->searching) {
+		int r = search_step(s, q);
+
+		if (r == 1)
+			return false;
+		if (r == -1)
+			return true;
+		q->searching = false;
+		q->key++;
+	}
+	q->key = find_live(s, q->key);
+	if (q->key == NO_NODE)
+		return false;
+	s->work++;
+	h = s->slot_node[q->key];
+	if (q->key == q->from || h == q->c || !may_reach(s, h, q->c)) {
+		q->key++;
+		return true;
+	}
+	if (tree_reaches(s, h, q->c))
+		return false;
+	q->searching = true;
+	s->dfs.n = 0;
+	u32_push(&s->dfs, h);
+	return true;
 }
 
 /* The first head (smallest key) other than FROM whose ancestors include C. */
 static uint32_t first_head_above(struct sorter *s, uint32_t c, uint32_t from)
 {
-	struct snapshot *sn = snapshot_of(s, c);
-	uint32_t best = NO_NODE;
+	struct question q = { c, from, NO_NODE, 0, false };
+	uint32_t answer;
 
-	if (sn)
-		return snapshot_answer(s, sn, from);
+	if (!s->cursor) /* the labels are made for the first question: most walks ask none */
+		questions_init(s);
+	q.key = s->cursor[c];
 	s->stamp++;
+	s->mark_stamp++; /* a node one search left has no way to C: no later one enters it */
 	s->stack.n = 0;
-	s->visited.n = 0;
 	u32_push(&s->stack, s->chain_of[c]);
-	while (s->stack.n) {
-		uint32_t ch = s->stack.v[--s->stack.n], top_node, k;
-
-		if (s->seen[ch] == s->stamp || s->chain_top[ch] < 0)
-			continue;
-		s->seen[ch] = s->stamp;
-		u32_push(&s->visited, ch);
-		s->work++;
-		top_node = s->chain_nodes[s->chain_start[ch] + (uint32_t)s->chain_top[ch]];
-		k = s->slot_of[top_node];
-		if (k != NO_NODE && k != from && k < best)
-			best = k;
-		if ((uint32_t)s->chain_top[ch] + 1 != s->chain_len[ch])
-			continue; /* the node above the run is emitted: nothing more this way */
-		for (uint32_t e = s->rev_start[top_node]; e < s->rev_start[top_node + 1]; e++) {
-			uint32_t x = s->rev_nodes[e];
-
-			if (in_todo(s, x) && s->seen[s->chain_of[x]] != s->stamp)
-				u32_push(&s->stack, s->chain_of[x]);
+	for (;;) {
+		if (!climb_step(s, &q)) {
+			answer = q.best;
+			break;
+		}
+		if (!scan_step(s, &q)) {
+			answer = q.key;
+			break;
 		}
 	}
-	if (best != NO_NODE && s->visited.n >= SNAP_MIN_CHAINS)
-		snapshot_take(s, c, best);
-	return best;
+	if (answer != NO_NODE)
+		s->cursor[c] = answer;
+	return answer;
 }
 
 /* Emit the candidate of slot CUR and move CUR as Alembic does; returns the new
@@ -259,8 +412,6 @@ static void sorter_init(struct sorter *s, const struct graph *g, const bool *tod
 	s->slot_prev = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
 	s->slot_next = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
 	s->first = s->last = NO_NODE;
-	for (uint32_t i = 0; i < SNAP_MAX; i++)
-		s->snaps[i].node = NO_NODE;
 	s->rev_start = xcalloc((size_t)g->n + 1, sizeof(uint32_t));
 	for (uint32_t x = 0; x < g->n; x++) /* count, then fill: one array for all */
 		for (uint32_t k = 0; todo[x] && k < g->nodes[x].norm_down.n; k++)
@@ -362,12 +513,18 @@ static void build_chains(struct sorter *s)
 
 static void sorter_free(struct sorter *s)
 {
-	for (uint32_t i = 0; i < SNAP_MAX; i++)
-		free(s->snaps[i].bits);
 	free(s->slot_node);
 	free(s->slot_prev);
 	free(s->slot_next);
-	free(s->visited.v);
+	for (int t = 0; t < 2; t++) {
+		free(s->pre[t]);
+		free(s->post[t]);
+		free(s->low[t]);
+	}
+	free(s->cursor);
+	free(s->live);
+	free(s->mark);
+	free(s->dfs.v);
 	free(s->rev_start);
 	free(s->rev_nodes);
 	free(s->done);
