@@ -163,12 +163,11 @@ static void connect(struct planner *pn, const struct problem *pr)
 {
 	struct strlist revs = { 0 };
 	char *phrase = problem_phrase(pr), *refused = NULL;
-	bool tried = false, done = false, merge = false;
+	bool tried = false, done = false;
 
 	for (size_t k = 0; k < pr->n_fixv && !done; k++) {
 		const struct fix *f = &pr->fixv[k];
 
-		merge |= f->kind == FIX_MERGE;
 		if (!connecting(f))
 			continue;
 		sl_free(&revs);
@@ -184,9 +183,10 @@ static void connect(struct planner *pn, const struct problem *pr)
 	}
 	if (!done && refused)
 		sl_push_owned(&pn->pl->left, xasprintf("%s: no step (%s)", phrase, refused));
-	else if (!done && merge && !tried)
-		sl_push_owned(&pn->pl->left, xasprintf("%s: left apart (only a merge revision would join it, "
-						       "across pieces that share no ancestor)", phrase));
+	else if (!done && !tried && pr->kind == PROBLEM_DISCONNECTED_COMPONENT)
+		sl_push_owned(&pn->pl->left, xasprintf("%s: left apart (no parent to give it: its root is published, "
+						       "or nothing is older; a merge would join pieces that share no "
+						       "ancestor)", phrase));
 	free(refused);
 	free(phrase);
 	sl_free(&revs);
