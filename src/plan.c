@@ -28,6 +28,9 @@ struct planner {
 	struct strlist settled;   /* revisions a step gave a parent: one step each */
 	struct wanted_stub *stubs;
 	size_t n_stubs, cap_stubs;
+	/* loose pieces no fix connects, each a revision of it then its phrase:
+	 * left apart unless a placeholder joins them (said after step 2) */
+	struct strlist apart;
 };
 
 static void add_step(struct plan *pl, enum plan_phase phase, const struct fix *f, char *why)
@@ -183,10 +186,10 @@ static void connect(struct planner *pn, const struct problem *pr)
 	}
 	if (!done && refused)
 		sl_push_owned(&pn->pl->left, xasprintf("%s: no step (%s)", phrase, refused));
-	else if (!done && !tried && pr->kind == PROBLEM_DISCONNECTED_COMPONENT)
-		sl_push_owned(&pn->pl->left, xasprintf("%s: left apart (no parent to give it: its root is published, "
-						       "or nothing is older; a merge would join pieces that share no "
-						       "ancestor)", phrase));
+	else if (!done && !tried && pr->kind == PROBLEM_DISCONNECTED_COMPONENT) {
+		sl_push(&pn->apart, pr->revision);
+		sl_push(&pn->apart, phrase);
+	}
 	free(refused);
 	free(phrase);
 	sl_free(&revs);
@@ -332,6 +335,27 @@ static void merges(struct planner *pn)
 	problem_list_free(&now);
 }
 
+/* The loose pieces step 1 found nothing for and no placeholder joined to the
+ * main one: once each, as the pieces are after step 2. */
+static void say_apart(struct planner *pn)
+{
+	const struct graph *g = graph_of(pn);
+	uint32_t main = g->n_components ? graph_main_component(g) : NO_NODE;
+	struct u32vec said = { 0 };
+
+	for (size_t i = 0; i + 1 < pn->apart.n; i += 2) {
+		uint32_t v = graph_find(g, pn->apart.v[i]), c = v != NO_NODE ? g->nodes[v].component : main;
+
+		if (c == main || u32_contains(&said, c))
+			continue;
+		u32_push(&said, c);
+			sl_push_owned(&pn->pl->left, xasprintf("%s: left apart (no parent to give it: its root is "
+							       "published, or nothing is older; a merge would join "
+							       "pieces that share no ancestor)", pn->apart.v[i + 1]));
+	}
+	free(said.v);
+}
+
 static bool connects(enum problem_kind kind)
 {
 	return kind == PROBLEM_MISSING_DOWN_REVISION || kind == PROBLEM_DISCONNECTED_COMPONENT ||
@@ -340,7 +364,7 @@ static bool connects(enum problem_kind kind)
 
 void plan_make(struct edit_session *s, struct plan *pl)
 {
-	struct planner pn = { s, pl, { 0 }, NULL, 0, 0 };
+	struct planner pn = { s, pl, { 0 }, NULL, 0, 0, { 0 } };
 	struct problem_list before;
 	size_t mark = edit_mark(s);
 
@@ -352,6 +376,7 @@ void plan_make(struct edit_session *s, struct plan *pl)
 			connect(&pn, &before.v[i]);
 	problem_list_free(&before);
 	placeholders(&pn);
+	say_apart(&pn);
 	merges(&pn);
 	edit_fuse(s, mark);
 	pl->diff = s->n_undo > mark ? edit_step_diff(s) : xstrdup("");
@@ -364,6 +389,7 @@ void plan_make(struct edit_session *s, struct plan *pl)
 	}
 	free(pn.stubs);
 	sl_free(&pn.settled);
+	sl_free(&pn.apart);
 }
 
 int plan_apply(struct edit_session *s, const struct plan *pl, struct mt_error *err)
