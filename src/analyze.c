@@ -258,12 +258,21 @@ static void report_head(struct graph *g, uint32_t h, uint32_t primary, uint32_t 
 	free(msg);
 	p->pending = anc == PENDING_ANCESTOR;
 	p->group = n_group;
+	if (nd->component != pn->component) {
+		/* a merge across pieces that share no ancestor joins two histories
+		 * that were one before a link broke, and putting one head after the
+		 * other tears it from its piece: connect the pieces instead */
+		f = problem_add_fix(p, FIX_PLAN, NULL, NULL);
+		f->reason = xasprintf("its piece shares no ancestor with %s's: connect the pieces "
+				      "(disconnected_component's fixes), or all at once", pn->id);
+		return;
+	}
+	sl_push(&p->candidates, pn->id);
 	f = problem_add_fix(p, FIX_MERGE, NULL, "merge them");
 	sl_push(&f->parents, pn->id);
 	sl_push(&f->parents, nd->id);
 	f = problem_add_fix(p, FIX_SET_DOWN, nd->id, "put one after the other");
 	sl_push(&f->parents, pn->id);
-	sl_push(&p->candidates, pn->id);
 }
 
 /* Pieces holding a revision whose down_revision only running the file could tell:

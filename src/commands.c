@@ -120,6 +120,21 @@ const struct command commands[] = {
 	  "  0  written (or shown, with --dry-run)\n"
 	  "  1  refused: not heads, unknown, or named twice\n"
 	  "  2  a usage or I/O error\n" },
+	{ "plan", cmd_plan, true, "one repair plan for the whole history [--apply [--dry-run]]",
+	  "plan [--format text|json] [--apply [--dry-run]]",
+	  "One plan for the whole history, in the order a repair goes: connect each\n"
+	  "missing parent and loose piece (its problem's first fix, once per revision,\n"
+	  "never a cycle nor a re-parent of a published revision), then placeholders for\n"
+	  "the ids still named and defined nowhere, then one merge per piece of the heads\n"
+	  "left on one branch. Never a merge across pieces that share no ancestor: what\n"
+	  "the plan cannot connect it leaves apart, and says why on stderr. Each step is\n"
+	  "printed as why, then the command that does it.\n\n"
+	  "Options:\n"
+	  "      --format FORMAT   text (default) or json ({\"steps\": [...], \"left\": [...]})\n"
+	  "      --apply           make every step, print the diff, then save (atomic)\n"
+	  "      --dry-run         with --apply: print the diff, write nothing\n",
+	  "  0  the plan shown; with --apply, written (or shown, with --dry-run)\n"
+	  "  1  with --apply: the plan has no step, or a step was refused\n" EXIT_LOAD },
 	{ "review", cmd_review, false, "BASE [HEAD]: what merging HEAD into BASE would break, and the fixes",
 	  "review BASE [HEAD] [--format text|json|github] [--fix merge|rebase [--dry-run] [-m MSG]] [--explore]",
 	  "What merging HEAD (git refs; default: the work tree) into BASE would break, before\n"

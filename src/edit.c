@@ -798,6 +798,86 @@ static void step_add(struct edit_step *st, const char *path, const char *abs_pat
 					     abs_path ? xstrdup(abs_path) : NULL };
 }
 
+/* ---- several operations as one step ---------------------------------------- */
+
+size_t edit_mark(const struct edit_session *s)
+{
+	return s->n_undo;
+}
+
+/* Per file, its bytes before the first step and after the last: a file the
+ * steps made and then changed is new with its last bytes. */
+static struct edit_step *fused(struct edit_step *const *steps, size_t n)
+{
+	struct edit_step *st = new_step();
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < steps[i]->n; k++) {
+			const struct step_file *f = &steps[i]->f[k];
+			size_t j = 0;
+
+			while (j < st->n && strcmp(st->f[j].path, f->path))
+				j++;
+			if (j == st->n) {
+				step_add(st, f->path, f->abs_path, f->before, f->before_len, NULL, 0);
+				continue;
+			}
+			free(st->f[j].after);
+			st->f[j].after = NULL;
+			if (!st->f[j].abs_path && f->abs_path)
+				st->f[j].abs_path = xstrdup(f->abs_path);
+		}
+	for (size_t j = 0; j < st->n; j++) /* the last bytes each file was given */
+		for (size_t i = n; i-- > 0 && !st->f[j].after;) {
+			size_t k = 0;
+
+			while (k < steps[i]->n && strcmp(steps[i]->f[k].path, st->f[j].path))
+				k++;
+			if (k == steps[i]->n)
+				continue;
+			if (!steps[i]->f[k].after)
+				break; /* removed by its last step */
+			st->f[j].after = xstrndup(steps[i]->f[k].after, steps[i]->f[k].after_len);
+			st->f[j].after_len = steps[i]->f[k].after_len;
+		}
+	return st;
+}
+
+void edit_fuse(struct edit_session *s, size_t mark)
+{
+	struct edit_step *st;
+
+	if (mark >= s->n_undo || s->n_undo - mark < 2)
+		return;
+	st = fused(s->undo + mark, s->n_undo - mark);
+	for (size_t i = mark; i < s->n_undo; i++)
+		step_free(s->undo[i]);
+	s->n_undo = mark;
+	snapshot_drop(s); /* it was the other side of the last step alone */
+	push(&s->undo, &s->n_undo, &s->cap_undo, st);
+}
+
+void edit_clear_redo(struct edit_session *s)
+{
+	clear_redo(s);
+}
+
+char *edit_step_diff(const struct edit_session *s)
+{
+	const struct edit_step *st = s->n_undo ? s->undo[s->n_undo - 1] : NULL;
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (size_t k = 0; st && k < st->n; k++) {
+		const struct step_file *f = &st->f[k];
+		char *d = diff_unified(f->path, f->before, f->before_len, f->after ? f->after : "", f->after_len);
+
+		sb_adds(&sb, d);
+		free(d);
+	}
+	return sb_detach(&sb);
+}
+
 int edit_set_down(struct edit_session *s, const char *rev, const struct strlist *parents,
 		  bool allow_missing, struct mt_error *err)
 {

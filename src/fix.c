@@ -14,6 +14,7 @@ static const char *const kind_names[FIX_KIND_COUNT] = {
 	[FIX_SET_DOCSTRING] = "set_docstring",
 	[FIX_FULL_DEPENDENCY] = "full_dependency",
 	[FIX_RUN] = "run",
+	[FIX_PLAN] = "plan",
 };
 
 const char *fix_kind_name(enum fix_kind kind)
@@ -49,6 +50,8 @@ char *fix_command(const struct fix *f)
 		return xasprintf("migtree set-docstring %s", f->target);
 	case FIX_FULL_DEPENDENCY:
 		return xasprintf("depends_on = '%s'", first_parent(f) ? first_parent(f) : "");
+	case FIX_PLAN:
+		return xstrdup("migtree plan");
 	case FIX_RUN:
 	default:
 		return xstrdup(f->target ? f->target : "");
@@ -94,6 +97,8 @@ int fix_apply(struct edit_session *s, const struct fix *f, struct mt_error *err)
 {
 	struct strlist none = { 0 };
 
+	if (f->kind == FIX_PLAN) /* the front ends show the plan instead */
+		return mt_fail(err, NULL, 0, "a plan is many steps: migtree plan shows them");
 	if (!f->target && f->kind != FIX_MERGE)
 		return mt_fail(err, NULL, 0, "this fix names no revision");
 	switch (f->kind) {

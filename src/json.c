@@ -38,9 +38,7 @@ static void id_list(FILE *out, const struct graph *g, const struct u32vec *nodes
 	sl_free(&ids);
 }
 
-/* {"kind", "target", "parents", "reason", "command"}: the fix as data, and the
- * command line a script may run as it is. */
-static void json_fix(FILE *out, const struct fix *f)
+void json_fix(FILE *out, const struct fix *f)
 {
 	char *cmd = fix_command(f);
 

@@ -114,6 +114,17 @@ bool edit_can_redo(const struct edit_session *s);
 int edit_undo(struct edit_session *s);
 int edit_redo(struct edit_session *s);
 
+/* Several operations as one step of undo (a repair plan, plan.h): take
+ * edit_mark before them, then edit_fuse with it, and the steps made since
+ * become one that u undoes whole. Fewer than two steps: nothing to fuse. */
+size_t edit_mark(const struct edit_session *s);
+void edit_fuse(struct edit_session *s, size_t mark);
+/* Forget what redo would bring back (a preview undone is no change to redo). */
+void edit_clear_redo(struct edit_session *s);
+/* Unified diff of the last step alone, before against after (owned; "" when
+ * there is no step): what one step changes, whatever else is pending. */
+char *edit_step_diff(const struct edit_session *s);
+
 /* Files whose bytes differ from disk (or are new). */
 size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max);
 /* Per file (parallel to p->files.v): does it hold its disk bytes? For a reload

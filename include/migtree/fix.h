@@ -29,6 +29,9 @@ enum fix_kind {
 			      * (no command: an edit migtree does not make) */
 	FIX_RUN,             /* run the command line TARGET (review --fix: on a branch,
 			      * not in this session) */
+	FIX_PLAN,            /* the whole history's repair plan (plan.h): one problem
+			      * alone has no good answer (heads in pieces that share no
+			      * ancestor); no target */
 	FIX_KIND_COUNT
 };
 

@@ -13,6 +13,9 @@ void json_string_array(FILE *out, const struct strlist *sl);
 /* The fields of one problem object (kind, severity, revision, ref, path, line,
  * message, candidates, fixes), without the braces: callers add their own. */
 void json_problem_fields(FILE *out, const struct problem *pr);
+/* {"kind", "target", "parents", "reason", "command"}: the fix as data, and the
+ * command line a script may run as it is. */
+void json_fix(FILE *out, const struct fix *f);
 void json_write_export(FILE *out, const struct project *p);
 void json_write_check(FILE *out, const struct project *p);
 

@@ -66,7 +66,9 @@
 	_(YES, "yes") \
 	_(YES_ALL, "yes, and to every question like this until quit") \
 	_(NO, "no") \
-	_(MERGE_INSTEAD, "make a merge revision instead (heads only)")
+	_(MERGE_INSTEAD, "make a merge revision instead (heads only)") \
+	_(VIEW_PLAN, "the repair plan for the whole history: steps, reasons, diff") \
+	_(PLAN_APPLY, "apply the whole plan (asks; u undoes it all at once)")
 
 enum request {
 	REQ_NONE,
@@ -86,6 +88,7 @@ enum keymap_id {
 	KEYMAP_DIFF,
 	KEYMAP_PICKER,
 	KEYMAP_CONFIRM,
+	KEYMAP_PLAN,
 	KEYMAP_COUNT
 };
 

@@ -25,10 +25,10 @@
  * under the history, whose keys it passes on. */
 enum view_kind {
 	VIEW_MAIN, VIEW_DETAIL, VIEW_PROBLEMS, VIEW_HELP, VIEW_DIFF, VIEW_SOURCE, VIEW_PICKER,
-	VIEW_CONFIRM, VIEW_COUNT
+	VIEW_CONFIRM, VIEW_PLAN, VIEW_COUNT
 };
 #define VIEW_STACK_MAX 16
-#define PAGER_VIEWS 3 /* VIEW_HELP, VIEW_DIFF, VIEW_SOURCE */
+#define PAGER_VIEWS 4 /* VIEW_HELP, VIEW_DIFF, VIEW_SOURCE, VIEW_PLAN */
 
 struct ui;
 
@@ -84,7 +84,7 @@ struct picker {
 
 enum confirm_action {
 	CONFIRM_SAVE, CONFIRM_QUIT, CONFIRM_RELOAD, CONFIRM_PUBLISHED, CONFIRM_REVIEW_FIX, CONFIRM_BASE,
-	CONFIRM_FIX, CONFIRM_ACTION_COUNT
+	CONFIRM_FIX, CONFIRM_PLAN, CONFIRM_ACTION_COUNT
 };
 
 struct confirm {
@@ -199,6 +199,7 @@ struct ui {
 	bool ascii;
 	bool color;
 	struct ui_review *review; /* NULL unless in review mode */
+	struct plan *plan;        /* the plan view's (plan_view.c), NULL when closed */
 };
 
 /* Run the explorer on the project CLI names. Returns the exit status. */
@@ -298,6 +299,12 @@ size_t fix_count(const struct problem *p);
 char *fix_line_text(const struct problem *p, size_t index);
 void fix_ask(struct ui *ui, const struct problem *p, size_t index);
 void fix_apply_confirmed(struct ui *ui);
+/* The repair plan (plan_view.c): made on the session's history, shown as a
+ * pager (steps, then their diff), applied after a confirmation as one step. */
+void plan_view_open(struct ui *ui);
+bool plan_view_request(struct ui *ui, enum request req, int key, int height);
+void plan_view_apply(struct ui *ui);
+void plan_view_free(struct ui *ui);
 /* Repairs (repair_view.c). */
 bool repair_request(struct ui *ui, enum request req);
 bool review_request(struct ui *ui, enum request req);

@@ -35,6 +35,10 @@ void fix_ask(struct ui *ui, const struct problem *p, size_t index)
 					  "fixes on HEAD");
 		return;
 	}
+	if (f->kind == FIX_PLAN) { /* many steps: the plan view shows them */
+		plan_view_open(ui);
+		return;
+	}
 	if (f->kind == FIX_FULL_DEPENDENCY || f->kind == FIX_RUN) {
 		ui_set_message(ui, false, "this fix is made in the file itself: E opens it in your editor");
 		return;

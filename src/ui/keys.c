@@ -45,6 +45,7 @@ static const struct keybinding main_keys[] = {
 	{ 'u', REQ_UNDO, NULL }, { CTRL('r'), REQ_REDO, NULL },
 	{ 'D', REQ_VIEW_DIFF, NULL }, { 'w', REQ_SAVE, NULL },
 	{ 'F', REQ_REVIEW_MERGE, NULL }, { 'B', REQ_REVIEW_REBASE, NULL },
+	{ 'P', REQ_VIEW_PLAN, NULL },
 };
 
 /* The detail pane under the history: its own lines first, the rest as main. */
@@ -107,6 +108,12 @@ static const struct keybinding confirm_keys[] = {
 	{ 'M', REQ_MERGE_INSTEAD, NULL },
 };
 
+/* The plan is a pager that applies what it shows. */
+static const struct keybinding plan_keys[] = {
+	{ '\n', REQ_PLAN_APPLY, NULL }, { '\r', REQ_PLAN_APPLY, NULL }, { KEY_ENTER, REQ_PLAN_APPLY, NULL },
+	{ 'a', REQ_PLAN_APPLY, NULL },
+};
+
 static const struct keymap keymaps[KEYMAP_COUNT] = {
 	MAP(KEYMAP_GENERIC, "Every view", generic),
 	MAP(KEYMAP_MAIN, "History (the main view)", main_keys),
@@ -116,6 +123,7 @@ static const struct keymap keymaps[KEYMAP_COUNT] = {
 	MAP(KEYMAP_DIFF, "Diff (D), besides the pager's keys", diff_keys),
 	MAP(KEYMAP_PICKER, "Picker (e a c M; type to filter)", picker_keys),
 	MAP(KEYMAP_CONFIRM, "Confirmations", confirm_keys),
+	MAP(KEYMAP_PLAN, "Plan (P), besides the pager's keys", plan_keys),
 };
 
 static const char *const req_help[REQ_COUNT] = {

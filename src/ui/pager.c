@@ -18,6 +18,7 @@ struct pager *ui_pager(struct ui *ui, enum view_kind kind)
 	switch (kind) {
 	case VIEW_DIFF: return &ui->pager[1];
 	case VIEW_SOURCE: return &ui->pager[2];
+	case VIEW_PLAN: return &ui->pager[3];
 	default: return &ui->pager[0];
 	}
 }

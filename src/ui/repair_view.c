@@ -169,6 +169,9 @@ bool repair_request(struct ui *ui, enum request req)
 	case REQ_VIEW_DIFF:
 		diff_view_open(ui);
 		return true;
+	case REQ_VIEW_PLAN:
+		plan_view_open(ui);
+		return true;
 	case REQ_SAVE: {
 		size_t n = edit_changed(&ui->edit, NULL, 0), *idx = xmalloc((n ? n : 1) * sizeof(size_t));
 
@@ -842,6 +845,8 @@ bool confirm_request(struct ui *ui, enum request req, int key, int height)
 		make_base(ui, ui->confirm.target);
 	} else if (action == CONFIRM_FIX) {
 		fix_apply_confirmed(ui);
+	} else if (action == CONFIRM_PLAN) {
+		plan_view_apply(ui);
 	} else if (action == CONFIRM_PUBLISHED) {
 		struct strlist parents = { 0 };
 

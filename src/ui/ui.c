@@ -662,6 +662,8 @@ static const struct view_ops views[VIEW_COUNT] = {
 			  picker_request },
 	[VIEW_CONFIRM] = { "confirm", { KEYMAP_CONFIRM, KEYMAP_COUNT, KEYMAP_COUNT }, true, confirm_view_draw,
 			   confirm_request },
+	[VIEW_PLAN] = { "plan", { KEYMAP_PLAN, KEYMAP_PAGER, KEYMAP_GENERIC }, false, pager_view_draw,
+			plan_view_request },
 };
 
 const struct view_ops *view_ops_of(enum view_kind kind)
@@ -854,7 +856,7 @@ static bool is_repair(enum request req)
 {
 	return req == REQ_RETARGET || req == REQ_ADD_PARENT || req == REQ_CREATE_STUB || req == REQ_MERGE ||
 	       req == REQ_UNDO || req == REQ_REDO || req == REQ_VIEW_DIFF || req == REQ_SAVE ||
-	       req == REQ_REVIEW_MERGE || req == REQ_REVIEW_REBASE;
+	       req == REQ_REVIEW_MERGE || req == REQ_REVIEW_REBASE || req == REQ_VIEW_PLAN;
 }
 
 static void handle_key_now(struct ui *ui, int key);
@@ -1019,6 +1021,7 @@ static int ui_loop(struct ui *ui)
 	confirm_clear(ui);
 	for (int i = 0; i < PAGER_VIEWS; i++)
 		pager_free(&ui->pager[i]);
+	plan_view_free(ui);
 	free(ui->restrict_spec);
 	published_free(&ui->published);
 	edit_end(&ui->edit);
