@@ -43,23 +43,24 @@ import sys
 
 SHAPES = {
     # feature: share of new revisions made on a feature branch rather than main;
+    # land: chance a step lands an open feature instead of writing a revision;
     # merge: share of features landing after main moved that get an alembic merge
     # (the rest are rebased); parallel: open features at most; labels: labelled
     # alembic branches
-    "linear": dict(feature=0.5, merge=0.0, parallel=2, labels=0),
-    "branchy": dict(feature=0.65, merge=0.35, parallel=5, labels=0),
-    "merge-heavy": dict(feature=0.8, merge=0.55, parallel=4, labels=0),
-    "labelled": dict(feature=0.45, merge=0.3, parallel=2, labels=2),
+    "linear": dict(feature=0.45, land=0.35, merge=0.0, parallel=2, labels=0),
+    "branchy": dict(feature=0.55, land=0.35, merge=0.35, parallel=3, labels=0),
+    "merge-heavy": dict(feature=0.6, land=0.35, merge=0.5, parallel=3, labels=0),
+    "labelled": dict(feature=0.45, land=0.35, merge=0.3, parallel=2, labels=2),
 }
 STALE_REVISES = 0.3       # a rebase leaves the docstring's Revises: as it was
 # Alembic writes Create Date in the developer's local time: a team across time
-# zones is the other source of parents newer than their children
+# zones is another source of parents newer than their children
 DEVELOPERS = ("Ana Ruiz <ana@example.com>", "Bo Chen <bo@example.com>",
               "Chidi Okafor <chidi@example.com>", "Dana Levi <dana@example.com>",
               "Emil Berg <emil@example.com>")
-UTC_OFFSET = {"Ana Ruiz <ana@example.com>": -8, "Bo Chen <bo@example.com>": 9,
+UTC_OFFSET = {"Ana Ruiz <ana@example.com>": 0, "Bo Chen <bo@example.com>": 1,
               "Chidi Okafor <chidi@example.com>": 1, "Dana Levi <dana@example.com>": 3,
-              "Emil Berg <emil@example.com>": -3}
+              "Emil Berg <emil@example.com>": -6}
 TABLES = ("users", "orders", "invoices", "payments", "audit_log", "sessions", "tenants", "roles",
           "permissions", "api_keys", "webhooks", "products", "carts", "shipments", "reports",
           "notifications", "comments", "tags", "settings", "events")
@@ -265,7 +266,7 @@ class Team:
         self.count = 0
 
     def tick(self):
-        self.now += datetime.timedelta(minutes=self.rng.randrange(5, 60 * 12),
+        self.now += datetime.timedelta(minutes=self.rng.randrange(30, 60 * 48),
                                        seconds=self.rng.randrange(60),
                                        microseconds=self.rng.randrange(1000000))
         return self.now
@@ -311,7 +312,7 @@ class Team:
         self.main_tip = rev.id
 
     def on_feature(self):
-        open_new = not self.features or (len(self.features) < self.cfg["parallel"] and self.rng.random() < 0.45)
+        open_new = not self.features or (len(self.features) < self.cfg["parallel"] and self.rng.random() < 0.5)
         if open_new:
             f = dict(base=self.main_tip, revs=[], ref="feature-%d" % self.count, who=self.rng.choice(DEVELOPERS),
                      from_mark=self.s.tip["main"])
@@ -323,8 +324,6 @@ class Team:
         rev = self.make([f["revs"][-1].id if f["revs"] else f["base"]], who)
         f["revs"].append(rev)
         self.commit(f["ref"], [rev], who, base=None if len(f["revs"]) > 1 else f["from_mark"])
-        if self.rng.random() < 0.35:
-            self.land(f)
 
     def land(self, f):
         self.features.remove(f)
@@ -387,6 +386,8 @@ class Team:
                 self.labelled_branch()
             elif self.labelled and self.rng.random() < 0.15:
                 self.on_labelled()
+            elif self.features and self.rng.random() < self.cfg["land"]:
+                self.land(self.rng.choice(self.features))
             elif self.rng.random() < self.cfg["feature"]:
                 self.on_feature()
             else:
