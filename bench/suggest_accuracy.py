@@ -45,7 +45,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from suggest_break import KINDS, VARIANTS, apply, choose  # noqa: E402
+from suggest_break import KINDS, VARIANTS, choose, variants  # noqa: E402
 from suggest_history import GIT_ENV, SHAPES, generate      # noqa: E402
 
 TARGET = 95.0        # issue 12: first candidate right for >= 95% of each kind
@@ -136,22 +136,36 @@ def score(problems, b, where):
                 elsewhere=elsewhere(problems, b, pr) if outcome != "right" else None)
 
 
-def run_case(args, p, kind, count_name, variant, scratch):
-    rng = random.Random("break:%s:%d:%s:%s" % (p.shape, p.seed, kind, count_name))
-    count = 1 if count_name == "one" else rng.randint(2, 3)
-    plan = choose(p, kind, count, rng)
-    dest = os.path.join(scratch, "%s-%d-%s-%s-%s" % (p.shape, p.seed, kind, count_name, variant))
+def run_history(args, h, work):
+    """Make history H, break it every way, score each break: (project, results)."""
+    p = make_history(work, h)
+    results = []
+    for kind in args.kinds:
+        for count_name, _ in COUNTS:
+            rng = random.Random("break:%s:%d:%s:%s" % (p.shape, p.seed, kind, count_name))
+            count = 1 if count_name == "one" else rng.randint(2, 3)
+            plan = choose(p, kind, count, rng)
+            for variant in variants(p, plan):
+                problems = run_migtree(args.migtree, p.root, work)
+                where = "%s seed %d (%d revisions%s), %s, %s" % (
+                    p.shape, p.seed, len(p.revs), ", numbered ids" if p.numbered else "", variant,
+                    "1 break" if count == 1 else "%d breaks" % count)
+                scored = [dict(score(problems, b, where), variant=variant, count=count_name, case=None)
+                          for b in plan.breaks]
+                if args.keep and any(r["outcome"] != "right" for r in scored):
+                    case = "%s-%s-%s-%s" % (os.path.basename(p.root), kind, count_name, variant)
+                    keep(p.root, os.path.join(work, "misses", case), variant)
+                    for r in scored:
+                        r["case"] = os.path.join(work, "misses", case)
+                results.extend(scored)
+    return p, results
+
+
+def keep(root, dest, variant):
+    """A copy of the broken project for --details to point at."""
     shutil.rmtree(dest, ignore_errors=True)
-    apply(p, plan, variant, dest)
-    problems = run_migtree(args.migtree, dest, scratch)
-    where = "%s seed %d (%d revisions%s), %s, %s" % (p.shape, p.seed, len(p.revs),
-                                                     ", numbered ids" if p.numbered else "",
-                                                     variant, "1 break" if count == 1 else "%d breaks" % count)
-    out = [dict(score(problems, b, where), variant=variant, count=count_name, case=dest)
-           for b in plan.breaks]
-    if not args.keep:
-        shutil.rmtree(dest)
-    return out
+    shutil.copytree(root, dest, symlinks=True,
+                    ignore=shutil.ignore_patterns(".git") if variant == "no-git" else None)
 
 
 # ---- the table -----------------------------------------------------------------
@@ -208,7 +222,7 @@ def details(results):
             lines.append("    " + reason)
         if r["elsewhere"]:
             lines.append("  %s about %s re-parents it onto %s first (%s)" % r["elsewhere"])
-        if os.path.isdir(r["case"]):
+        if r["case"]:
             lines.append("  kept: " + r["case"])
     return lines
 
@@ -255,7 +269,8 @@ def parse_args(argv):
     ap.add_argument("--details", action="store_true")
     ap.add_argument("--floor", action="append", default=[], metavar="KIND=PCT")
     ap.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1))
-    ap.add_argument("--work", help="work here and keep the broken copies (default: a temporary directory)")
+    ap.add_argument("--work", help="work here, and keep the histories and a copy of each broken "
+                    "project with a miss (default: a temporary directory)")
     args = ap.parse_args(argv)
     for s in args.shapes:
         if s not in SHAPES:
@@ -274,10 +289,9 @@ def main(argv):
     os.makedirs(work, exist_ok=True)
     try:
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            projects = list(pool.map(lambda h: make_history(work, h), histories(args)))
-            cases = [(p, kind, c, v) for p in projects for kind in args.kinds for c, _ in COUNTS
-                     for v in VARIANTS]
-            results = [r for rs in pool.map(lambda c: run_case(args, *c, work), cases) for r in rs]
+            done = list(pool.map(lambda h: run_history(args, h, work), histories(args)))
+        projects = [p for p, _ in done]
+        results = [r for _, rs in done for r in rs]
     except (HarnessError, subprocess.SubprocessError, RuntimeError, OSError) as e:
         print("suggest_accuracy: %s" % e, file=sys.stderr)
         return 2

@@ -16,13 +16,12 @@ the history would restore.
 Which revisions break is drawn from the project's model, so the choice needs no
 file parsing; several breaks at once never touch each other's revisions, parents
 or truths, so each is scored as if it were alone. How a break reaches the
-project (committed on top as "fix migrations", left in the work tree, or in a
-copy without .git) is `apply`'s VARIANT; the same breaks serve every variant, so
+project (left in the work tree, the same without .git, committed on top as "fix
+migrations") is `variants`' business; the same breaks serve every variant, so
 comparing variants isolates what git history adds.
 """
 import os
 import re
-import shutil
 
 from suggest_history import GIT_ENV, git, py_ids, render
 
@@ -130,21 +129,29 @@ def choose(p, kind, count, rng):
     return plan
 
 
-def apply(p, plan, variant, dest):
-    """DEST: a copy of the project with PLAN's edits, committed or not, with or
-    without its .git (VARIANT)."""
-    shutil.copytree(p.root, dest, symlinks=True,
-                    ignore=shutil.ignore_patterns(".git") if variant == "no-git" else None)
+def variants(p, plan):
+    """Put PLAN's breaks into the project in place, once per VARIANT in turn, and
+    yield each variant's name while the project is in that state: left in the
+    work tree, then the same files with .git moved away, then committed on top as
+    "fix migrations". The project is as generated again at the end (git restores
+    it: copying a project per variant cost more than everything else)."""
     for path, text in sorted(plan.edits.items()):
-        full = os.path.join(dest, path)
+        full = os.path.join(p.root, path)
         if text is None:
             os.remove(full)
         else:
             with open(full, "w") as f:
                 f.write(text)
-    if variant == "committed":
-        when = "%d +0000" % (p.last_time + 3600)
-        git(dest, "commit", "-q", "-a", "-m", "fix migrations",
-            env=dict(GIT_ENV, GIT_AUTHOR_NAME="Emil Berg", GIT_AUTHOR_EMAIL="emil@example.com",
-                     GIT_COMMITTER_NAME="Emil Berg", GIT_COMMITTER_EMAIL="emil@example.com",
-                     GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when))
+    yield "uncommitted"
+    dot_git, away = os.path.join(p.root, ".git"), p.root + ".git-away"
+    os.rename(dot_git, away)
+    try:
+        yield "no-git"
+    finally:
+        os.rename(away, dot_git)
+    when = "%d +0000" % (p.last_time + 3600)
+    who = dict(GIT_AUTHOR_NAME="Emil Berg", GIT_AUTHOR_EMAIL="emil@example.com", GIT_AUTHOR_DATE=when,
+               GIT_COMMITTER_NAME="Emil Berg", GIT_COMMITTER_EMAIL="emil@example.com", GIT_COMMITTER_DATE=when)
+    git(p.root, "commit", "-q", "-a", "-m", "fix migrations", env=who)
+    yield "committed"
+    git(p.root, "reset", "-q", "--hard", "HEAD~1")
