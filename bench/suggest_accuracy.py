@@ -46,7 +46,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from suggest_break import KINDS, VARIANTS, choose, variants  # noqa: E402
-from suggest_history import GIT_ENV, SHAPES, generate      # noqa: E402
+from suggest_history import SHAPES, clean_env, generate      # noqa: E402
 
 TARGET = 95.0        # issue 12: first candidate right for >= 95% of each kind
 COUNTS = (("one", 1), ("several", None))   # None: 2 or 3, drawn per plan
@@ -79,8 +79,7 @@ def histories(args):
 # ---- one case ------------------------------------------------------------------
 
 def run_migtree(migtree, cwd, ceiling):
-    env = dict(os.environ, **GIT_ENV)
-    env["GIT_CEILING_DIRECTORIES"] = ceiling    # the no-git copy must find no repository above it
+    env = clean_env(dict(GIT_CEILING_DIRECTORIES=ceiling))  # no-git must find no repository above
     r = subprocess.run([migtree, "check", "--format", "json"], cwd=cwd, env=env,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
     err = r.stderr.decode(errors="replace")

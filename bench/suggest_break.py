@@ -23,7 +23,7 @@ comparing variants isolates what git history adds.
 import os
 import re
 
-from suggest_history import GIT_ENV, git, py_ids, render
+from suggest_history import git, py_ids, render
 
 KINDS = ("typo", "filename", "deleted", "cut")
 VARIANTS = ("committed", "uncommitted", "no-git")

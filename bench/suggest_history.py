@@ -243,9 +243,19 @@ class Stream:
         self.tip[ref] = mark
 
 
-def git(root, *args, env=None, stdin=None):
+def clean_env(extra=None):
+    """The environment for git and for migtree: no user or system git
+    configuration, and no repository or index named from outside (a hook running
+    `make check` sets GIT_DIR)."""
     e = dict(os.environ, **GIT_ENV)
-    e.update(env or {})
+    for k in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"):
+        e.pop(k, None)
+    e.update(extra or {})
+    return e
+
+
+def git(root, *args, env=None, stdin=None):
+    e = clean_env(env)
     subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "core.autocrlf=false",
                     "-c", "commit.gpgsign=false", "-c", "gc.auto=0"] + list(args),
                    cwd=root, env=e, input=stdin, check=True, stdout=subprocess.DEVNULL)
