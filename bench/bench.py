@@ -15,11 +15,12 @@ Environment:
   BENCH_RUNS       runs per measurement, medians reported (default 5)
   BENCH_RUNS_BIG   runs at 100,000 revisions and over, and for the scaling
                    shapes (default 3)
-  BENCH_PARTS      any of: commands alembic explorer scaling huge (default all)
+  BENCH_PARTS      any of: commands alembic explorer scaling huge suggest (default all)
   BENCH_TIMEOUT    seconds before a run is stopped and not repeated (default 120)
   BENCH_WORK       keep the generated histories there and reuse them (default:
                    a temporary directory, removed at the end)
   BENCH_ALEMBIC_PYTHON  the Python with Alembic (default /usr/bin/python3)
+  BENCH_SUGGEST_SEEDS   the suggest part's seeds, 4 histories each (default 1-10)
 """
 import math
 import os
@@ -48,7 +49,7 @@ def env_int(name, default):
 SIZES = [int(s) for s in (os.environ.get("BENCH_SIZES") or "1000 10000 100000 300000").split()]
 RUNS = env_int("BENCH_RUNS", 5)
 RUNS_BIG = env_int("BENCH_RUNS_BIG", 3)
-PARTS = (os.environ.get("BENCH_PARTS") or "commands alembic explorer scaling huge").split()
+PARTS = (os.environ.get("BENCH_PARTS") or "commands alembic explorer scaling huge suggest").split()
 TIMEOUT = env_int("BENCH_TIMEOUT", 120)
 ALEMBIC_PY = os.environ.get("BENCH_ALEMBIC_PYTHON") or "/usr/bin/python3"
 MEASURE = WORK = None   # bench/measure, the working directory (set by main)
@@ -124,7 +125,8 @@ class Table:
     def section(self, title, header):
         self.lines.append("")
         self.lines.append("== " + title)
-        self.lines.append(header)
+        if header:
+            self.lines.append(header)
 
     def row(self, text):
         self.lines.append(text)
@@ -426,6 +428,23 @@ def huge(t, migtree, work):
                       target(m.wall is not None and m.wall < 0.2 and times < 3, "< 0.2 s, < 3x size")))
 
 
+def suggest(t, migtree, work):
+    """bench/suggest_accuracy.py's table: how often the first repair suggestion is
+    right (issue 12). A measurement like the rest: a kind under the target is
+    marked MISS, never a failure of the run."""
+    seeds = os.environ.get("BENCH_SUGGEST_SEEDS") or "1-10"
+    t.section("suggest: the first repair suggestion, on histories of 30-500 revisions broken the "
+              "ways links break (bench/suggest_accuracy.py)", "")
+    progress("suggest: seeds %s" % seeds)
+    r = subprocess.run([sys.executable, os.path.join(HERE, "suggest_accuracy.py"), "--migtree", migtree,
+                        "--seeds", seeds, "--sizes", "30-500", "--work", os.path.join(work, "suggest")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    for line in r.stdout.decode(errors="replace").splitlines():
+        t.row(line)
+    if r.returncode:
+        t.note("suggest_accuracy.py exited %d: the table above is incomplete" % r.returncode)
+
+
 def machine():
     model = "?"
     for line in open("/proc/cpuinfo"):
@@ -463,7 +482,8 @@ def main():
                          ("alembic", lambda: alembic(t, migtree, work)),
                          ("explorer", lambda: explorer(t, migtree, work)),
                          ("scaling", lambda: scaling(t, migtree, work)),
-                         ("huge", lambda: huge(t, migtree, work))):
+                         ("huge", lambda: huge(t, migtree, work)),
+                         ("suggest", lambda: suggest(t, migtree, work))):
             if part in PARTS:
                 fn()
     finally:
