@@ -98,5 +98,6 @@ int cmd_set_docstring(struct cli *cli, int argc, char **argv);
 int cmd_stub(struct cli *cli, int argc, char **argv);
 int cmd_merge(struct cli *cli, int argc, char **argv);
 int cmd_review(struct cli *cli, int argc, char **argv);
+int cmd_order_by_date(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -735,6 +735,7 @@ void confirm_clear(struct ui *ui)
 	fix_free(&ui->confirm.fix);
 	sl_free(&ui->confirm.lines);
 	sl_free(&ui->confirm.parents);
+	edit_step_free(ui->confirm.step);
 	memset(&ui->confirm, 0, sizeof(ui->confirm));
 }
 
@@ -842,6 +843,8 @@ bool confirm_request(struct ui *ui, enum request req, int key, int height)
 		make_base(ui, ui->confirm.target);
 	} else if (action == CONFIRM_FIX) {
 		fix_apply_confirmed(ui);
+	} else if (action == CONFIRM_ORDER) {
+		mark_order_confirmed(ui);
 	} else if (action == CONFIRM_PUBLISHED) {
 		struct strlist parents = { 0 };
 

@@ -1017,6 +1017,7 @@ static int ui_loop(struct ui *ui)
 		headless_end();
 	picker_close(ui);
 	confirm_clear(ui);
+	mark_clear(ui);
 	for (int i = 0; i < PAGER_VIEWS; i++)
 		pager_free(&ui->pager[i]);
 	free(ui->restrict_spec);
