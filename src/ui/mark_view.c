@@ -66,8 +66,30 @@ static void mark_toggle(struct ui *ui)
 	ui_set_message(ui, false, "marking from %s: move to the other end and press v (Esc clears)", here);
 }
 
-/* The question of O: the diff of the change made (not applied), what is
- * published among the revisions it re-parents. */
+/* One line a link: "rev: old parents -> new parents", what the diff says at
+ * length (it may not fit under the question; D shows it all once applied). */
+static void link_lines(struct ui *ui, const struct bydate_plan *pl)
+{
+	const struct graph *g = &ui->project.graph;
+
+	for (size_t i = 0; i < pl->n_links; i++) {
+		const struct strlist *old = &g->nodes[graph_find(g, pl->links[i].rev)].file->down.ids;
+		char *from, *to;
+
+		if (sl_equal(old, pl->links[i].parents))
+			continue;
+		from = old->n ? sl_join(old, ", ") : xstrdup("None");
+		to = pl->links[i].parents->n ? sl_join(pl->links[i].parents, ", ") : xstrdup("None");
+		sl_push_owned(&ui->confirm.lines, xasprintf("  %s: %s %s %s", pl->links[i].rev, from,
+							    ui->ascii ? "->" : "\u2192", to));
+		free(from);
+		free(to);
+	}
+	sl_push(&ui->confirm.lines, "");
+}
+
+/* The question of O: the change made (not applied), link by link then as a
+ * diff, and what is published among the revisions it re-parents. */
 static void ask_order(struct ui *ui, const struct bydate_plan *pl, struct edit_step *st)
 {
 	struct strlist pub = { 0 };
@@ -84,6 +106,7 @@ static void ask_order(struct ui *ui, const struct bydate_plan *pl, struct edit_s
 	confirm_open(ui, CONFIRM_ORDER, xasprintf("Order %u revisions by Create Date, oldest first: %s?%s y/n",
 						  pl->run.n, ui->marked.order, warn ? warn : ""));
 	ui->confirm.step = st;
+	link_lines(ui, pl);
 	for (line = diff; *line; line = next) {
 		next = strchr(line, '\n');
 		next = next ? next + 1 : line + strlen(line);
