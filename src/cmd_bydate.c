@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migtree/analyze.h"
 #include "migtree/bydate.h"
 #include "migtree/cli.h"
 #include "migtree/commands.h"
@@ -118,6 +119,9 @@ int cmd_order_by_date(struct cli *cli, int argc, char **argv)
 		commands_usage_error(argv[0]);
 		return EXIT_USAGE;
 	}
+	/* no fix is shown: the suggestions (a walk of the history at the load and
+	 * again after the change) are not made */
+	analyze_defer_suggestions(true);
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
 	rc = resolve_ends(&p, argv[optind], &lower, &upper);

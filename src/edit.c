@@ -952,13 +952,22 @@ static int check_link(const struct edit_session *s, const struct edit_relink *li
 	return 0;
 }
 
+/* RF's index among the session's files: its load index when that still
+ * names it (a search by path is 100,000 compares, for each revision of a run). */
+static long index_of(const struct edit_session *s, const struct revision_file *rf)
+{
+	if (rf->load_index < s->n_files && s->p->files.v[rf->load_index] == rf)
+		return (long)rf->load_index;
+	return file_index(s, rf->path);
+}
+
 /* The new bytes of each link that changes something, into ST. */
 static int relink_files(struct edit_session *s, const struct edit_relink *links, size_t n, struct edit_step *st,
 			struct mt_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct revision_file *rf = s->p->graph.nodes[graph_find(&s->p->graph, links[i].rev)].file;
-		long idx = file_index(s, rf->path);
+		long idx = index_of(s, rf);
 		char *text;
 		size_t len;
 
