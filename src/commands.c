@@ -135,6 +135,22 @@ const struct command commands[] = {
 	  "      --dry-run         with --apply: print the diff, write nothing\n",
 	  "  0  the plan shown; with --apply, written (or shown, with --dry-run)\n"
 	  "  1  with --apply: the plan has no step, or a step was refused\n" EXIT_LOAD },
+	{ "order-by-date", cmd_order_by_date, false, "LOWER:UPPER: re-link a straight run by Create Date [--dry-run]",
+	  "order-by-date LOWER:UPPER [--dry-run] [--force]",
+	  "Re-link the straight run from LOWER (the oldest end) up to UPPER so that its\n"
+	  "revisions follow their Create Date: the earliest takes LOWER's parents, each next\n"
+	  "one the one before, and UPPER's children move to the new top. Equal dates keep\n"
+	  "their order; a revision without a Create Date is refused, by name. Date order is\n"
+	  "no problem by itself (rebased branches keep their dates): this is for a run you\n"
+	  "know was linked out of order. Prints the diff (Revises: lines kept in step), then\n"
+	  "saves. A revision published on the upstream branch is refused, as by set-down.\n\n"
+	  "Options:\n"
+	  "      --dry-run         print the diff, write nothing\n"
+	  "      --force           re-order published revisions anyway\n",
+	  "  0  written (or shown, with --dry-run)\n"
+	  "  1  refused: not a straight line, a revision without a date, published, unknown;\n"
+	  "     or already in Create Date order\n"
+	  "  2  a usage or I/O error\n" },
 	{ "review", cmd_review, false, "BASE [HEAD]: what merging HEAD into BASE would break, and the fixes",
 	  "review BASE [HEAD] [--format text|json|github] [--fix merge|rebase [--dry-run] [-m MSG]] [--explore]",
 	  "What merging HEAD (git refs; default: the work tree) into BASE would break, before\n"

@@ -31,6 +31,7 @@ struct edit_step {
 	struct step_file *f;
 	size_t n;
 	uint64_t serial; /* names the step for the snapshot (an address may be reused) */
+	uint64_t made_on; /* a prepared step: the session's state it was made in */
 };
 
 /* Undo right after an edit, and redo right after an undo, are the common case,
@@ -862,20 +863,9 @@ void edit_clear_redo(struct edit_session *s)
 	clear_redo(s);
 }
 
-char *edit_step_diff(const struct edit_session *s)
+char *edit_last_step_diff(const struct edit_session *s)
 {
-	const struct edit_step *st = s->n_undo ? s->undo[s->n_undo - 1] : NULL;
-	struct strbuf sb;
-
-	sb_init(&sb);
-	for (size_t k = 0; st && k < st->n; k++) {
-		const struct step_file *f = &st->f[k];
-		char *d = diff_unified(f->path, f->before, f->before_len, f->after ? f->after : "", f->after_len);
-
-		sb_adds(&sb, d);
-		free(d);
-	}
-	return sb_detach(&sb);
+	return s->n_undo ? edit_step_diff(s->undo[s->n_undo - 1]) : xstrdup("");
 }
 
 int edit_set_down(struct edit_session *s, const char *rev, const struct strlist *parents,
@@ -934,6 +924,195 @@ int edit_add_parent(struct edit_session *s, const char *rev, const char *parent,
 	rc = edit_set_down(s, rev, &parents, false, err);
 	sl_free(&parents);
 	return rc;
+}
+
+/* ---- several links at once ------------------------------------------------- */
+
+/* Parent K of V over down_revision (LINKS' new one for a revision relinked:
+ * RELINKED[v] is its link's index + 1) then depends_on; *END past the last. */
+static uint32_t up_at(const struct graph *g, const struct edit_relink *links, const uint32_t *relinked,
+		      uint32_t v, uint32_t k, bool *end)
+{
+	const struct node *nd = &g->nodes[v];
+	const struct strlist *to = relinked[v] ? links[relinked[v] - 1].parents : NULL;
+	uint32_t n_down = to ? (uint32_t)to->n : nd->down.n;
+
+	if (k < n_down)
+		return to ? graph_find(g, to->v[k]) : nd->down.v[k];
+	k -= n_down;
+	if (k < nd->deps.n)
+		return nd->deps.v[k];
+	*end = true;
+	return NO_NODE;
+}
+
+/* Would the new links close a cycle? One made now passes through a new edge,
+ * hence through a relinked revision: a depth-first walk up from those finds
+ * it. A revision already in a cycle (and not relinked) is not walked through:
+ * that cycle is not the change's. */
+static bool makes_cycle(const struct graph *g, const struct edit_relink *links, size_t n,
+			const uint32_t *relinked)
+{
+	struct frame {
+		uint32_t v, k;
+	} *st = xmalloc((g->n ? g->n : 1) * sizeof(*st));
+	uint8_t *color = xcalloc(g->n ? g->n : 1, 1); /* 1: on the walk's path, 2: done */
+	uint32_t depth = 0;
+	bool cycle = false;
+
+	for (size_t i = 0; i < n && !cycle; i++) {
+		uint32_t v = graph_find(g, links[i].rev);
+
+		if (color[v])
+			continue;
+		color[v] = 1;
+		st[depth++] = (struct frame){ v, 0 };
+		while (depth && !cycle) {
+			struct frame *top = &st[depth - 1];
+			bool end = false;
+			uint32_t u = up_at(g, links, relinked, top->v, top->k++, &end);
+
+			if (end) {
+				color[top->v] = 2;
+				depth--;
+			} else if (u == NO_NODE || g->nodes[u].phantom || (g->nodes[u].in_cycle && !relinked[u])) {
+				continue;
+			} else if (color[u] == 1) {
+				cycle = true;
+			} else if (!color[u]) {
+				color[u] = 1;
+				st[depth++] = (struct frame){ u, 0 };
+			}
+		}
+	}
+	free(st);
+	free(color);
+	return cycle;
+}
+
+/* Link I of LINKS against the state now: a revision present and named once,
+ * its parents as set-down checks them (cycles apart: makes_cycle). */
+static int check_link(const struct edit_session *s, const struct edit_relink *links, size_t i,
+		      uint32_t *relinked, bool allow_missing, struct mt_error *err)
+{
+	const struct graph *g = &s->p->graph;
+	const struct strlist *to = links[i].parents;
+	uint32_t v = graph_find(g, links[i].rev);
+
+	if (edit_check_id(links[i].rev, err) || check_ids(to, err))
+		return -1;
+	if (v == NO_NODE || g->nodes[v].phantom)
+		return mt_fail(err, NULL, 0, "no revision %s", links[i].rev);
+	if (relinked[v])
+		return mt_fail(err, NULL, 0, "%s is given new parents twice", links[i].rev);
+	relinked[v] = (uint32_t)i + 1;
+	for (size_t k = 0; k < to->n; k++) {
+		uint32_t p = graph_find(g, to->v[k]);
+
+		for (size_t j = 0; j < k; j++)
+			if (!strcmp(to->v[j], to->v[k]))
+				return mt_fail(err, NULL, 0, "%s: %s is named twice", links[i].rev, to->v[k]);
+		if (p == v)
+			return mt_fail(err, NULL, 0, "%s cannot be its own parent", links[i].rev);
+		if ((p == NO_NODE || g->nodes[p].phantom) && !allow_missing)
+			return mt_fail(err, NULL, 0, "no revision %s (a placeholder can be created for a missing one)",
+				       to->v[k]);
+	}
+	return 0;
+}
+
+/* RF's index among the session's files: its load index when that still
+ * names it (a search by path is 100,000 compares, for each revision of a run). */
+static long index_of(const struct edit_session *s, const struct revision_file *rf)
+{
+	if (rf->load_index < s->n_files && s->p->files.v[rf->load_index] == rf)
+		return (long)rf->load_index;
+	return file_index(s, rf->path);
+}
+
+/* The new bytes of each link that changes something, into ST. */
+static int relink_files(struct edit_session *s, const struct edit_relink *links, size_t n, struct edit_step *st,
+			struct mt_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct revision_file *rf = s->p->graph.nodes[graph_find(&s->p->graph, links[i].rev)].file;
+		long idx = index_of(s, rf);
+		char *text;
+		size_t len;
+
+		if (sl_equal(&rf->down.ids, links[i].parents))
+			continue;
+		if (load_text(s, (size_t)idx, err) || !(text = rewrite_down(s, (size_t)idx, links[i].parents, &len, err)))
+			return -1;
+		step_add(st, rf->path, NULL, rf->text, rf->len, text, len);
+	}
+	if (!st->n)
+		return mt_fail(err, NULL, 0, "nothing changes: every revision has those parents already");
+	return 0;
+}
+
+struct edit_step *edit_relink_prepare(struct edit_session *s, const struct edit_relink *links, size_t n,
+				      bool allow_missing, struct mt_error *err)
+{
+	const struct graph *g = &s->p->graph;
+	uint32_t *relinked = xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
+	struct edit_step *st = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = check_link(s, links, i, relinked, allow_missing, err);
+	if (!rc && makes_cycle(g, links, n, relinked))
+		rc = mt_fail(err, NULL, 0, "the new links would make a cycle");
+	if (!rc) {
+		st = new_step();
+		st->made_on = s->state;
+		if (relink_files(s, links, n, st, err)) {
+			step_free(st);
+			st = NULL;
+		}
+	}
+	free(relinked);
+	return st;
+}
+
+char *edit_step_diff(const struct edit_step *st)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (size_t i = 0; i < st->n; i++) {
+		const struct step_file *f = &st->f[i];
+		char *d = diff_unified(f->path, f->before, f->before_len, f->after ? f->after : "",
+				       f->after ? f->after_len : 0);
+
+		sb_adds(&sb, d);
+		free(d);
+	}
+	return sb_detach(&sb);
+}
+
+int edit_step_commit(struct edit_session *s, struct edit_step *st, struct mt_error *err)
+{
+	if (st->made_on != s->state) {
+		step_free(st);
+		return mt_fail(err, NULL, 0, "the history changed since the change was made: make it again");
+	}
+	commit_step(s, st);
+	return 0;
+}
+
+void edit_step_free(struct edit_step *st)
+{
+	if (st)
+		step_free(st);
+}
+
+int edit_relink(struct edit_session *s, const struct edit_relink *links, size_t n, bool allow_missing,
+		struct mt_error *err)
+{
+	struct edit_step *st = edit_relink_prepare(s, links, n, allow_missing, err);
+
+	return st ? edit_step_commit(s, st, err) : -1;
 }
 
 /* ---- the docstring header ---------------------------------------------------- */

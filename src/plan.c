@@ -379,7 +379,7 @@ void plan_make(struct edit_session *s, struct plan *pl)
 	say_apart(&pn);
 	merges(&pn);
 	edit_fuse(s, mark);
-	pl->diff = s->n_undo > mark ? edit_step_diff(s) : xstrdup("");
+	pl->diff = s->n_undo > mark ? edit_last_step_diff(s) : xstrdup("");
 	while (s->n_undo > mark)
 		edit_undo(s);
 	edit_clear_redo(s);

@@ -99,5 +99,6 @@ int cmd_stub(struct cli *cli, int argc, char **argv);
 int cmd_merge(struct cli *cli, int argc, char **argv);
 int cmd_review(struct cli *cli, int argc, char **argv);
 int cmd_plan(struct cli *cli, int argc, char **argv);
+int cmd_order_by_date(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -81,6 +81,32 @@ char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const stru
 /* Set REV's down_revision to PARENTS (empty: a base). */
 int edit_set_down(struct edit_session *s, const char *rev, const struct strlist *parents,
 		  bool allow_missing, struct mt_error *err);
+/* Several revisions given new down_revisions at once, as ONE step: one undo
+ * restores them all. A re-ordering moves every link of a run together, and
+ * setting them one at a time would pass through states with a cycle (b under
+ * a while a is still under b) that edit_set_down rightly refuses; here only
+ * the state after is checked: each revision named once, each parent present
+ * (or, with ALLOW_MISSING, defined nowhere, as set-down allows), none
+ * twice, and no cycle through a revision relinked. A link that changes
+ * nothing is left out; when none changes, refused.
+ * The step is made first and committed apart, so that a front end can show
+ * its diff and ask; it belongs to the session in the state it was made in
+ * (edit_step_commit refuses it in any other). */
+struct edit_relink {
+	const char *rev;
+	const struct strlist *parents;
+};
+struct edit_step *edit_relink_prepare(struct edit_session *s, const struct edit_relink *links, size_t n,
+				      bool allow_missing, struct mt_error *err);
+/* What STEP changes, as a unified diff against the files as they are. Owned. */
+char *edit_step_diff(const struct edit_step *st);
+/* Apply STEP (taken, freed when refused) as one step of undo: 0, or -1 with
+ * ERR when the session is no longer in the state STEP was made in. */
+int edit_step_commit(struct edit_session *s, struct edit_step *st, struct mt_error *err);
+void edit_step_free(struct edit_step *st);
+/* edit_relink_prepare, then edit_step_commit. */
+int edit_relink(struct edit_session *s, const struct edit_relink *links, size_t n, bool allow_missing,
+		struct mt_error *err);
 /* Add PARENT to REV's down_revision (making it a merge point). */
 int edit_add_parent(struct edit_session *s, const char *rev, const char *parent, struct mt_error *err);
 /* Rewrite REV's docstring `Revision ID:` and `Revises:` values to what its variables
@@ -123,7 +149,7 @@ void edit_fuse(struct edit_session *s, size_t mark);
 void edit_clear_redo(struct edit_session *s);
 /* Unified diff of the last step alone, before against after (owned; "" when
  * there is no step): what one step changes, whatever else is pending. */
-char *edit_step_diff(const struct edit_session *s);
+char *edit_last_step_diff(const struct edit_session *s);
 
 /* Files whose bytes differ from disk (or are new). */
 size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max);

@@ -55,6 +55,8 @@
 	_(ADD_PARENT, "add a parent (makes a merge point)") \
 	_(CREATE_STUB, "on a MISSING row: create its placeholder file") \
 	_(MERGE, "on a head: merge it with another head (asks the message)") \
+	_(MARK, "mark a run: v at one end, move, v at the other (Esc clears)") \
+	_(ORDER_BY_DATE, "order the marked run by Create Date (shows the diff, asks)") \
 	_(UNDO, "undo") \
 	_(REDO, "redo") \
 	_(SAVE, "save (lists the files, asks first; atomic)") \

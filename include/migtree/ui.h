@@ -84,7 +84,7 @@ struct picker {
 
 enum confirm_action {
 	CONFIRM_SAVE, CONFIRM_QUIT, CONFIRM_RELOAD, CONFIRM_PUBLISHED, CONFIRM_REVIEW_FIX, CONFIRM_BASE,
-	CONFIRM_FIX, CONFIRM_PLAN, CONFIRM_ACTION_COUNT
+	CONFIRM_FIX, CONFIRM_PLAN, CONFIRM_ORDER, CONFIRM_ACTION_COUNT
 };
 
 struct confirm {
@@ -96,6 +96,14 @@ struct confirm {
 	char *command;               /* CONFIRM_FIX: the fix's command line */
 	struct fix fix;              /* CONFIRM_FIX: the fix itself (owned) */
 	bool can_merge;              /* CONFIRM_PUBLISHED on a head: M is offered */
+	struct edit_step *step;      /* CONFIRM_ORDER: the re-ordering, made, not applied (owned) */
+};
+
+/* A run marked in the history (v ... v), by ids: an edit renumbers nodes. */
+struct run_mark {
+	char *anchor;  /* where v started it; NULL: nothing marked */
+	char *end;     /* where v ended it; NULL: the cursor is the other end */
+	char *order;   /* CONFIRM_ORDER: the new order asked about, for the message after */
 };
 
 /* Review mode (`review --explore`): the merged history, read-only, with each
@@ -192,6 +200,7 @@ struct ui {
 	struct edit_session edit;
 	struct picker picker;
 	struct confirm confirm;
+	struct run_mark marked;
 	struct published published; /* files other databases may have run */
 	int watch_fd;        /* inotify, -1 when not watching */
 	bool watch_pending;  /* files changed while a picker or question was open */
@@ -333,6 +342,15 @@ void pick_text_free(struct ui *ui);
 void ui_reload(struct ui *ui, bool force);
 /* After an edit: layout and marks again, the selection kept on NODE_ID. */
 void ui_after_edit(struct ui *ui, const char *node_id);
+/* Marking a run and ordering it by Create Date (mark_view.c): v, O, and Esc
+ * while something is marked (false: the request is not about marks). */
+bool mark_request(struct ui *ui, enum request req);
+/* The layout rows LO..HI the marked run spans (the cursor's row for an open
+ * end); false when nothing is marked. */
+bool mark_rows(const struct ui *ui, uint32_t *lo, uint32_t *hi);
+void mark_clear(struct ui *ui);
+/* The re-ordering asked about (CONFIRM_ORDER), after y. */
+void mark_order_confirmed(struct ui *ui);
 /* Apply a retarget (asks first for a published revision). */
 void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, bool confirmed);
 
@@ -341,6 +359,7 @@ enum color_role {
 	C_NORMAL = 0, C_SELECTED, C_STATUS, C_PHANTOM, C_ERROR, C_WARNING, C_HEAD, C_BASE,
 	C_LABEL, C_DEPEND, C_ID, C_DATE, C_TITLE, C_MATCH, C_GRAPH, C_SIDE_BASE, C_SIDE_HEAD,
 	C_SIDE_BOTH, C_LANE1, C_LANE2, C_LANE3, C_LANE4, C_LANE5, /* graph lanes after the first (C_GRAPH) */
+	C_MARKED, /* a row of the marked run (v) */
 	C_ROLE_COUNT
 };
 void draw_init_colors(bool color);

@@ -33,6 +33,7 @@ void draw_init_colors(bool color)
 		[C_LANE1] = { COLOR_CYAN, -1, 0 }, [C_LANE2] = { COLOR_GREEN, -1, 0 },
 		[C_LANE3] = { COLOR_YELLOW, -1, 0 }, [C_LANE4] = { COLOR_BLUE, -1, 0 },
 		[C_LANE5] = { COLOR_WHITE, -1, 0 },
+		[C_MARKED] = { COLOR_BLACK, COLOR_CYAN, 0 },
 	};
 
 	if (color && has_colors()) {
@@ -51,6 +52,7 @@ void draw_init_colors(bool color)
 		attrs[C_TITLE] = A_REVERSE;
 		attrs[C_PHANTOM] = A_BOLD;
 		attrs[C_ERROR] = A_BOLD;
+		attrs[C_MARKED] = A_UNDERLINE;
 	}
 }
 

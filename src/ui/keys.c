@@ -42,6 +42,8 @@ static const struct keybinding main_keys[] = {
 	{ 'E', REQ_EDIT, NULL }, { 'y', REQ_YANK, NULL },
 	{ 'e', REQ_RETARGET, NULL }, { 'a', REQ_ADD_PARENT, NULL }, { 'c', REQ_CREATE_STUB, NULL },
 	{ 'M', REQ_MERGE, NULL },
+	{ 'v', REQ_MARK, NULL }, { 'O', REQ_ORDER_BY_DATE, NULL },
+	{ 27, REQ_VIEW_BACK, "clear the marks (v), else the restriction (r)" },
 	{ 'u', REQ_UNDO, NULL }, { CTRL('r'), REQ_REDO, NULL },
 	{ 'D', REQ_VIEW_DIFF, NULL }, { 'w', REQ_SAVE, NULL },
 	{ 'F', REQ_REVIEW_MERGE, NULL }, { 'B', REQ_REVIEW_REBASE, NULL },

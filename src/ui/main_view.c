@@ -256,8 +256,9 @@ static int id_column(const struct ui *ui, int width)
 
 void main_view_draw(struct ui *ui, int top, int height)
 {
-	uint32_t n = ui_line_count(ui), line = 0;
+	uint32_t n = ui_line_count(ui), line = 0, mark_lo, mark_hi;
 	int width = COLS, idw = id_column(ui, width), graph_w;
+	bool marked = mark_rows(ui, &mark_lo, &mark_hi);
 	struct lane_glyph *lg = xmalloc((2 * (size_t)ui->layout.max_lanes + 2) * sizeof(*lg));
 
 	if (ui->sel >= n)
@@ -287,6 +288,11 @@ void main_view_draw(struct ui *ui, int top, int height)
 			draw_folded(ui, dl, top + i, width, lg);
 		else
 			draw_row(ui, dl->first, top + i, width, idw, graph_w, lg);
+		if (line != ui->sel && marked && dl->first <= mark_hi && dl->last >= mark_lo) {
+			int a = draw_attr(C_MARKED);
+
+			mvchgat(top + i, 0, -1, (attr_t)(a & ~A_COLOR), (short)PAIR_NUMBER(a), NULL);
+		}
 		if (line == ui->sel)
 			mvchgat(top + i, 0, -1, A_REVERSE, 0, NULL);
 	}
@@ -446,6 +452,8 @@ bool main_view_request(struct ui *ui, enum request req, int key, int height)
 		if (node != NO_NODE)
 			ui_yank_id(ui, node);
 		return true;
+	case REQ_MARK: case REQ_ORDER_BY_DATE: case REQ_VIEW_BACK:
+		return mark_request(ui, req);
 	default:
 		return false;
 	}

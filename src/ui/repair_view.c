@@ -738,6 +738,7 @@ void confirm_clear(struct ui *ui)
 	fix_free(&ui->confirm.fix);
 	sl_free(&ui->confirm.lines);
 	sl_free(&ui->confirm.parents);
+	edit_step_free(ui->confirm.step);
 	memset(&ui->confirm, 0, sizeof(ui->confirm));
 }
 
@@ -847,6 +848,8 @@ bool confirm_request(struct ui *ui, enum request req, int key, int height)
 		fix_apply_confirmed(ui);
 	} else if (action == CONFIRM_PLAN) {
 		plan_view_apply(ui);
+	} else if (action == CONFIRM_ORDER) {
+		mark_order_confirmed(ui);
 	} else if (action == CONFIRM_PUBLISHED) {
 		struct strlist parents = { 0 };
 

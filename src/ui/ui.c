@@ -1019,6 +1019,7 @@ static int ui_loop(struct ui *ui)
 		headless_end();
 	picker_close(ui);
 	confirm_clear(ui);
+	mark_clear(ui);
 	for (int i = 0; i < PAGER_VIEWS; i++)
 		pager_free(&ui->pager[i]);
 	plan_view_free(ui);
