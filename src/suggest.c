@@ -30,6 +30,7 @@
 #include "migtree/analyze.h"
 #include "migtree/didyoumean.h"
 #include "migtree/docstring.h"
+#include "migtree/githints.h"
 
 /* How much each signal weighs: the strongest signal a candidate has ranks it,
  * and each other signal that agrees adds AGREE, never enough to pass a stronger
@@ -854,9 +855,64 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
 	}
 }
 
+/* The parents of the deleted file that defined MISSING; through files deleted
+ * with it (a parent missing too) a few steps up. */
+static void by_git_deleted(const struct graph *g, struct suggest_ctx *c, const char *missing)
+{
+	const struct git_deleted *d;
+
+	for (int depth = 0; depth < 8 && (d = git_hints_deleted(g->hints, missing)); depth++) {
+		char *why = d->uncommitted ? xasprintf("the parent of %s, whose file is deleted but still in git HEAD", d->id)
+					   : xasprintf("the parent of %s, whose file commit %s %s (git)", d->id, d->commit,
+						       d->renamed_to ? "renamed away" : "deleted");
+		const char *next = NULL;
+
+		for (size_t k = 0; k < d->parents.n; k++) {
+			uint32_t at = graph_find(g, d->parents.v[k]);
+
+			if (at == NO_NODE || g->nodes[at].phantom)
+				next = d->parents.v[k];
+			else if (!excluded(g, c, at))
+				cand_add(&c->cs, at, W_GIT_DELETED, why);
+		}
+		free(why);
+		if (d->parents.n != 1 || !next)
+			break;
+		missing = next;
+	}
+}
+
+/* What git remembers of V's parents, and of the file that defined MISSING. */
 static void by_git(const struct graph *g, struct suggest_ctx *c, uint32_t v, const char *missing)
 {
-	(void)g, (void)c, (void)v, (void)missing;
+	const struct strlist *parents;
+	const char *why;
+	enum git_parents_kind kind;
+
+	if (!g->hints)
+		return;
+	kind = git_hints_parents(g->hints, g->nodes[v].file, &parents, &why);
+	for (size_t k = 0; kind != GIT_PARENTS_NONE && k < parents->n; k++) {
+		uint32_t at = graph_find(g, parents->v[k]);
+
+		if (at != NO_NODE && !g->nodes[at].phantom && !excluded(g, c, at))
+			cand_add(&c->cs, at, kind == GIT_PARENTS_COMMITTED ? W_GIT_WORKTREE : W_GIT_HISTORY, why);
+	}
+	if (missing)
+		by_git_deleted(g, c, missing);
+}
+
+/* A missing revision whose file git still has can come back as it was. */
+static void restore_fix(const struct graph *g, struct problem *p, const char *missing)
+{
+	const struct git_deleted *d = g->hints ? git_hints_deleted(g->hints, missing) : NULL;
+	struct fix *f;
+
+	if (!d || d->renamed_to)
+		return;
+	f = problem_add_fix(p, FIX_RESTORE, missing, NULL);
+	f->reason = d->uncommitted ? xasprintf("git has its file: %s, deleted but not committed", d->rel_path)
+				   : xasprintf("git has its file: %s, deleted by commit %s", d->rel_path, d->commit);
 }
 
 /* The graph's and the calendar's candidates join the others, and all become
@@ -901,6 +957,7 @@ static void suggest_missing(struct graph *g, struct problem *p, struct suggest_c
 	by_name_and_prefix(g, c, p->ref);
 	by_docstring(g, c, p->ref);
 	finish_candidates(g, p, c, p->revision, p->ref);
+	restore_fix(g, p, p->ref);
 	stub_first = p->n_fixv && p->fixv[0].kind == FIX_STUB;
 	if (!stub_first)
 		problem_add_fix(p, FIX_STUB, p->ref, "create the missing revision");

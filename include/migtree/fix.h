@@ -29,6 +29,8 @@ enum fix_kind {
 			      * (no command: an edit migtree does not make) */
 	FIX_RUN,             /* run the command line TARGET (review --fix: on a branch,
 			      * not in this session) */
+	FIX_RESTORE,         /* the missing TARGET's file back from git, as the commit
+			      * that deleted it found it (githints.h) */
 	FIX_KIND_COUNT
 };
 
