@@ -915,7 +915,7 @@ static void restore_fix(const struct graph *g, struct problem *p, const char *mi
 				   : xasprintf("git has its file: %s, deleted by commit %s", d->rel_path, d->commit);
 }
 
-/* The graph's and the calendar's candidates join the others, and all become
+/* The graph's (for a cut link) and the calendar's candidates join the others, and all become
  * P's fixes of TARGET, heaviest first. MISSING (the one missing parent, or
  * NULL): when nothing but Create Date points at the first candidate and it has
  * a child already, re-parenting onto it would fork the history where the
@@ -925,7 +925,9 @@ static void finish_candidates(const struct graph *g, struct problem *p, struct s
 {
 	struct cand *top;
 
-	if (c->head_best != NO_NODE)
+	/* a cut link (no missing parent) left its old parent childless; a missing
+	 * parent says nothing of which head lost it: branch tips are heads too */
+	if (c->head_best != NO_NODE && !missing && !g->nodes[c->v].down.n)
 		cand_add(&c->cs, c->head_best, W_HEAD, "the head created just before it: the break left it childless");
 	if (c->date_best != NO_NODE)
 		cand_add(&c->cs, c->date_best, W_DATE, "created just before it, by Create Date");
