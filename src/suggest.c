@@ -171,6 +171,11 @@ struct sindex {
 	struct strmap chunks[3];
 	struct strlist chunk_text;
 	uint32_t *chunk_next[3], *typo_head;
+	/* per chunk text (by its first query): its text and ids it matched; a
+	 * text many ids share ("_add_", the digits of numbered ids) proves nothing
+	 * and would make the matching quadratic: past CHUNK_HITS_MAX it is dropped */
+	const char **chunk_key[3];
+	uint32_t *chunk_hits[3];
 	struct u32vec typo_node, typo_dist, typo_next;
 	uint64_t typo_lens[4];
 	uint32_t n_real;
@@ -189,7 +194,7 @@ struct suggest_ctx {
 	uint32_t v;
 	uint32_t skip;
 	bool *desc;
-	uint32_t date_best, head_best;
+	uint32_t date_best;
 	struct cands cs; /* the problem at hand's */
 };
 
@@ -470,6 +475,7 @@ static void match_prefixes(struct sindex *ix, const char *id, uint32_t node)
 
 #define TYPO_MIN 6   /* shorter texts are a few edits from too much */
 #define TYPO_EDITS 2
+#define CHUNK_HITS_MAX 8
 
 /* Chunk K of a text of M bytes: [*FROM, *FROM + *LEN). */
 static void chunk_of(size_t m, int k, size_t *from, size_t *len)
@@ -487,6 +493,8 @@ static void typo_setup(struct sindex *ix)
 	for (int k = 0; k < 3; k++) {
 		strmap_init(&ix->chunks[k]);
 		ix->chunk_next[k] = xmalloc((nq ? nq : 1) * sizeof(uint32_t));
+		ix->chunk_key[k] = xcalloc(nq ? nq : 1, sizeof(char *));
+		ix->chunk_hits[k] = xcalloc(nq ? nq : 1, sizeof(uint32_t));
 	}
 	ix->typo_head = xmalloc((nq ? nq : 1) * sizeof(uint32_t));
 	for (uint32_t q = 0; q < nq; q++) {
@@ -509,6 +517,7 @@ static void typo_setup(struct sindex *ix)
 			if (strmap_get(&ix->chunks[k], text, &first))
 				ix->chunk_next[k][q] = first;
 			strmap_put(&ix->chunks[k], text, q);
+			ix->chunk_key[k][q] = text;
 		}
 	}
 }
@@ -554,6 +563,10 @@ static void match_typos(struct sindex *ix, struct graph *g, const char *id, uint
 				if (at < 0 || (size_t)at + len > n ||
 				    !strmap_get_n(&ix->chunks[k], id + at, len, &q))
 					continue;
+				if (++ix->chunk_hits[k][q] > CHUNK_HITS_MAX) {
+					strmap_del(&ix->chunks[k], ix->chunk_key[k][q]);
+					continue;
+				}
 				for (; q != NO_NODE; q = ix->chunk_next[k][q])
 					typo_try(ix, g, q, m, id, node);
 			}
@@ -653,6 +666,8 @@ static void sindex_free(struct sindex *ix)
 	for (int k = 0; k < 3; k++) {
 		strmap_free(&ix->chunks[k]);
 		free(ix->chunk_next[k]);
+		free(ix->chunk_key[k]);
+		free(ix->chunk_hits[k]);
 	}
 	sl_free(&ix->chunk_text);
 	free(ix->typo_head);
@@ -848,10 +863,8 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
 	c->ix->stamp++; /* what was known about the last V is not about this one */
 	{
 		struct date_sel all = { c->ix, NULL, c->ix->n_dates };
-		struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
 
 		c->date_best = created_before(g, g->nodes[v].file, c, &all);
-		c->head_best = created_before(g, g->nodes[v].file, c, &heads);
 	}
 }
 
@@ -927,8 +940,13 @@ static void finish_candidates(const struct graph *g, struct problem *p, struct s
 
 	/* a cut link (no missing parent) left its old parent childless; a missing
 	 * parent says nothing of which head lost it: branch tips are heads too */
-	if (c->head_best != NO_NODE && !missing && !g->nodes[c->v].down.n)
-		cand_add(&c->cs, c->head_best, W_HEAD, "the head created just before it: the break left it childless");
+	if (!missing && !g->nodes[c->v].down.n) {
+		struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
+		uint32_t head = created_before(g, g->nodes[c->v].file, c, &heads);
+
+		if (head != NO_NODE)
+			cand_add(&c->cs, head, W_HEAD, "the head created just before it: the break left it childless");
+	}
 	if (c->date_best != NO_NODE)
 		cand_add(&c->cs, c->date_best, W_DATE, "created just before it, by Create Date");
 	sort_cands(&c->cs);
@@ -1074,7 +1092,7 @@ static void suggest_base(struct graph *g, struct problem *p, struct suggest_ctx 
 
 void suggest_missing_parents(struct graph *g)
 {
-	struct suggest_ctx c = { NULL, NO_NODE, NO_NODE, NULL, NO_NODE, NO_NODE, { 0 } };
+	struct suggest_ctx c = { NULL, NO_NODE, NO_NODE, NULL, NO_NODE, { 0 } };
 	uint32_t main_comp = g->n_components ? graph_main_component(g) : NO_NODE;
 	struct pieces pc;
 
