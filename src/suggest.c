@@ -151,6 +151,7 @@ static void sort_cands(struct cands *cs)
 struct sindex {
 	struct strmap queries;   /* query text -> its index */
 	const char **query_text; /* by index (borrowed) */
+	size_t cap_query_text;
 	uint32_t *name_head, *prefix_head; /* per query: first entry, or NO_NODE */
 	struct u32vec entry_node, entry_next;
 	uint64_t name_lens[4];   /* query lengths 0..255 present (bitmap): a key of
@@ -398,7 +399,7 @@ static void add_query(struct sindex *ix, const char *text)
 
 	if (strmap_get(&ix->queries, text, NULL))
 		return;
-	ix->query_text = xrealloc(ix->query_text, (ix->queries.n + 1) * sizeof(char *));
+	GROW(ix->query_text, ix->cap_query_text, ix->queries.n + 1);
 	ix->query_text[ix->queries.n] = text;
 	strmap_put(&ix->queries, text, (uint32_t)ix->queries.n);
 	if (len < 256)
