@@ -194,7 +194,7 @@ static bool start(struct git_hints *h)
  * literal (a name or expression: no comparison is safe). */
 static bool literal_parents(const struct revision_file *rf, struct strlist *out)
 {
-	out->n = 0;
+	sl_free(out);
 	if (rf->error || pv_n_unknown(&rf->down) || rf->down.kind == VALUE_REF || rf->down.kind == VALUE_EXPR)
 		return false;
 	for (size_t i = 0; i < rf->down.items.n; i++)
