@@ -1,4 +1,4 @@
-/* cmd_edit.c - set-down, set-docstring, stub and merge: repairs from the command
+/* cmd_edit.c - set-down, set-docstring, stub, restore and merge: repairs from the command
  * line. Each prints the diff of what it changes and saves it (atomically, see
  * save.h), or with --dry-run only prints it. Exit 0 done, 1 refused, 2 usage or
  * I/O error. */
@@ -30,6 +30,7 @@ static const struct option set_docstring_opts[] = { OPT_DRY_RUN, { "all", no_arg
 static const struct option stub_opts[] = { OPT_DRY_RUN, OPT_MESSAGE, { "down", required_argument, NULL, 'd' },
 					   OPT_END };
 static const struct option merge_opts[] = { OPT_DRY_RUN, OPT_MESSAGE, OPT_END };
+static const struct option restore_opts[] = { OPT_DRY_RUN, OPT_END };
 
 /* Options, then MIN..MAX arguments (MAX 0: no limit); 0, or where to stop
  * (cli_options_exit) after the help or one line saying why not. */
@@ -281,6 +282,25 @@ int cmd_stub(struct cli *cli, int argc, char **argv)
 	}
 	edit_begin(&s, &p);
 	rc = edit_create_stub(&s, argv[optind], parent, o.message, &err) ? refused(&err) : finish_edit(cli, &s, &o);
+	edit_end(&s);
+	project_free(&p);
+	return rc;
+}
+
+int cmd_restore(struct cli *cli, int argc, char **argv)
+{
+	struct edit_opts o = { 0 };
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+	int rc;
+
+	if ((rc = edit_options(argc, argv, "", restore_opts, &o, 1, 1)))
+		return cli_options_exit(rc);
+	if (cli_load(cli, &p))
+		return EXIT_USAGE;
+	edit_begin(&s, &p);
+	rc = edit_restore(&s, argv[optind], &err) ? refused(&err) : finish_edit(cli, &s, &o);
 	edit_end(&s);
 	project_free(&p);
 	return rc;

@@ -110,6 +110,16 @@ const struct command commands[] = {
 	  "  0  written (or shown, with --dry-run)\n"
 	  "  1  refused: REV is not a missing revision, PARENT is unknown, a cycle\n"
 	  "  2  a usage or I/O error\n" },
+	{ "restore", cmd_restore, false, "REV: a missing revision's file back from git [--dry-run]",
+	  "restore REV [--dry-run]",
+	  "Put back the file that defined the missing revision REV, with the bytes it had\n"
+	  "before the commit that deleted it (the versions directory must be in a git work\n"
+	  "tree; git is only read). Refused when a file is at that path already.\n\n"
+	  "Options:\n"
+	  "      --dry-run         print the restored file, write nothing\n",
+	  "  0  written (or shown, with --dry-run)\n"
+	  "  1  refused: REV is not missing, git has no such file, a file is in the way\n"
+	  "  2  a usage or I/O error\n" },
 	{ "merge", cmd_merge, false, "REV1 REV2...: a merge revision, as alembic merge writes it [-m MSG]",
 	  "merge REV1 REV2... [-m MSG] [--dry-run]",
 	  "A merge revision of the heads REV1 REV2..., named and written as `alembic merge`\n"

@@ -14,6 +14,7 @@
 #include "migtree/diff.h"
 #include "migtree/docstring.h"
 #include "migtree/edit.h"
+#include "migtree/githints.h"
 #include "migtree/graph_update.h"
 #include "migtree/newfile.h"
 #include "migtree/published.h"
@@ -1260,6 +1261,61 @@ int edit_create_stub(struct edit_session *s, const char *id, const char *parent,
 	free(why);
 	sl_free(&down);
 	return rc;
+}
+
+/* Does the restored file (TEXT) define ID, on parents that make no cycle? */
+static int check_restored(struct edit_session *s, uint32_t v, const char *id, const char *path, const char *text,
+			  size_t len, struct mt_error *err)
+{
+	struct revision_file *rf = parse_revision_file(path, text, len);
+	int rc = 0;
+
+	if (rf->error || !rf->revision || strcmp(rf->revision, id))
+		rc = mt_fail(err, path, 0, "git's copy does not define %s", id);
+	for (size_t i = 0; !rc && i < rf->down.items.n; i++) {
+		uint32_t p = graph_find(&s->p->graph, rf->down.items.v[i]);
+		char *why = p != NO_NODE && !s->p->graph.nodes[p].phantom ? check_parent_in(s->p, v, p, false) : NULL;
+
+		if (why) {
+			rc = mt_fail(err, path, 0, "restoring %s: its parent %s %s", id, rf->down.items.v[i], why);
+			free(why);
+		}
+	}
+	revision_file_free(rf);
+	return rc;
+}
+
+int edit_restore(struct edit_session *s, const char *id, struct mt_error *err)
+{
+	const struct graph *g = &s->p->graph;
+	uint32_t v = graph_find(g, id);
+	const struct git_deleted *d;
+	struct edit_step *st;
+	char *bytes = NULL, *shown;
+	size_t len;
+
+	if (edit_check_id(id, err))
+		return -1;
+	if (v != NO_NODE && !g->nodes[v].phantom)
+		return mt_fail(err, NULL, 0, "%s exists already (%s)", id, g->nodes[v].file->path);
+	if (v == NO_NODE)
+		return mt_fail(err, NULL, 0, "no revision names %s: restore is for a missing revision", id);
+	if (!(d = s->p->hints ? git_hints_deleted(s->p->hints, id) : NULL))
+		return mt_fail(err, NULL, 0, "git remembers no deleted file that defined %s", id);
+	shown = scan_display_path(d->abs_path);
+	if (file_index(s, shown) >= 0 || access(d->abs_path, F_OK) == 0) {
+		mt_fail(err, d->abs_path, 0, "a file of that name already exists");
+	} else if (git_hints_read(s->p->hints, d, &bytes, &len, err) == 0 &&
+		   check_restored(s, v, id, shown, bytes, len, err) == 0) {
+		st = new_step();
+		step_add(st, shown, d->abs_path, NULL, 0, bytes, len);
+		commit_step(s, st);
+		free(shown);
+		return 0;
+	}
+	free(bytes);
+	free(shown);
+	return -1;
 }
 
 /* HEADS are heads of this history, named once each; those in ELSEWHERE may be

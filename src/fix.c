@@ -15,6 +15,7 @@ static const char *const kind_names[FIX_KIND_COUNT] = {
 	[FIX_FULL_DEPENDENCY] = "full_dependency",
 	[FIX_RUN] = "run",
 	[FIX_PLAN] = "plan",
+	[FIX_RESTORE] = "restore",
 };
 
 const char *fix_kind_name(enum fix_kind kind)
@@ -52,6 +53,8 @@ char *fix_command(const struct fix *f)
 		return xasprintf("depends_on = '%s'", first_parent(f) ? first_parent(f) : "");
 	case FIX_PLAN:
 		return xstrdup("migtree plan");
+	case FIX_RESTORE:
+		return xasprintf("migtree restore %s", f->target);
 	case FIX_RUN:
 	default:
 		return xstrdup(f->target ? f->target : "");
@@ -119,6 +122,8 @@ int fix_apply(struct edit_session *s, const struct fix *f, struct mt_error *err)
 		return edit_create_stub(s, f->target, f->parents.v[0], NULL, err);
 	case FIX_SET_DOCSTRING:
 		return edit_set_docstring(s, f->target, err);
+	case FIX_RESTORE:
+		return edit_restore(s, f->target, err);
 	case FIX_FULL_DEPENDENCY:
 		return mt_fail(err, NULL, 0, "migtree does not rewrite depends_on: write depends_on = '%s' in %s's file",
 			       first_parent(f) ? first_parent(f) : "", f->target);

@@ -503,34 +503,31 @@ static bool is_hex_oid(const char *s)
 
 static int cat_request(struct git_cat *c, const char *oid, struct mt_error *err)
 {
-	char line[GIT_OID_HEX_MAX + 2];
-	size_t n = (size_t)snprintf(line, sizeof(line), "%s\n", oid), done = 0;
+	char *line = xasprintf("%s\n", oid);
+	size_t n = strlen(line), done = 0;
+	int rc = 0;
 
-	while (done < n) {
+	while (done < n && !rc) {
 		ssize_t put = send(c->p.in, line + done, n - done, MSG_NOSIGNAL);
 
 		if (put < 0 && errno == EINTR)
 			continue;
 		if (put < 0)
-			return cat_broken(c, strerror(errno), err);
-		done += (size_t)put;
+			rc = cat_broken(c, strerror(errno), err);
+		else
+			done += (size_t)put;
 	}
-	return 0;
+	free(line);
+	return rc;
 }
 
-int git_cat_read(struct git_cat *c, const char *oid, size_t max, char **bytes, size_t *len,
-		 struct mt_error *err)
+static int cat_read(struct git_cat *c, const char *oid, size_t max, char **bytes, size_t *len,
+		    struct mt_error *err)
 {
-	char line[256], type[32];
+	char line[4352], type[32]; /* "<name> missing" repeats a name with its path */
 	unsigned long long size;
 	char *data;
 
-	*bytes = NULL;
-	*len = 0;
-	if (c->broken)
-		return mt_fail(err, NULL, 0, "%s: no longer running", c->p.cmd);
-	if (!is_hex_oid(oid))
-		return 1; /* a name, not an id: never sent, it could say anything */
 	if (cat_request(c, oid, err) || cat_line(c, line, sizeof(line), err))
 		return -1;
 	/* "<oid> missing" (or "ambiguous"): no bytes follow */
@@ -553,6 +550,37 @@ int git_cat_read(struct git_cat *c, const char *oid, size_t max, char **bytes, s
 	*bytes = data;
 	*len = (size_t)size;
 	return 0;
+}
+
+int git_cat_read(struct git_cat *c, const char *oid, size_t max, char **bytes, size_t *len,
+		 struct mt_error *err)
+{
+	*bytes = NULL;
+	*len = 0;
+	if (c->broken)
+		return mt_fail(err, NULL, 0, "%s: no longer running", c->p.cmd);
+	if (!is_hex_oid(oid))
+		return 1; /* a name, not an id: never sent, it could say anything */
+	return cat_read(c, oid, max, bytes, len, err);
+}
+
+int git_cat_read_at(struct git_cat *c, const char *commit, bool parent, const char *path, size_t max,
+		    char **bytes, size_t *len, struct mt_error *err)
+{
+	char *name;
+	int rc;
+
+	*bytes = NULL;
+	*len = 0;
+	if (c->broken)
+		return mt_fail(err, NULL, 0, "%s: no longer running", c->p.cmd);
+	/* one line per request: a path with a line break cannot be asked for */
+	if (!is_hex_oid(commit) || strpbrk(path, "\n\r") || !*path)
+		return 1;
+	name = xasprintf("%s%s:%s", commit, parent ? "^" : "", path);
+	rc = cat_read(c, name, max, bytes, len, err);
+	free(name);
+	return rc;
 }
 
 int git_cat_close(struct git_cat *c, struct mt_error *err)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migtree/githints.h"
 #include "migtree/project.h"
 #include "migtree/reload.h"
 #include "migtree/source.h"
@@ -16,16 +17,21 @@ void project_analyse(struct project *p)
 	for (size_t i = 0; i < p->files.n; i++)
 		resolve_file(p->resolver, p->files.v[i]);
 	graph_build(&p->graph, &p->files);
+	p->graph.hints = p->hints;
 	analyze_graph(&p->graph);
 	p->order.n = 0;
 	history_order_all(&p->graph, &p->order);
 }
 
-static int load_from(struct source *fs, const struct config_request *req, struct project *p,
+/* WORKTREE: the files are the work tree's, so git may know their history (a
+ * tree at a commit is its own history's past: no hints). */
+static int load_from(struct source *fs, const struct config_request *req, struct project *p, bool worktree,
 		     struct mt_error *err)
 {
 	if (config_load_from(fs, req, &p->config, err))
 		return -1;
+	if (worktree)
+		p->hints = git_hints_new(&p->config.version_locations);
 	p->resolver = resolver_new(&p->config.defines, err);
 	if (!p->resolver)
 		return -1;
@@ -42,7 +48,7 @@ int project_load(const struct config_request *req, struct project *p, struct mt_
 {
 	memset(p, 0, sizeof(*p));
 	p->load_ns = reload_now_ns(); /* before any file is read (reload.h) */
-	return load_from(source_worktree(), req, p, err);
+	return load_from(source_worktree(), req, p, true, err);
 }
 
 int project_load_at(const char *ref, const struct config_request *req, struct project *p,
@@ -54,7 +60,7 @@ int project_load_at(const char *ref, const struct config_request *req, struct pr
 	memset(p, 0, sizeof(*p));
 	if (!(fs = source_git(".", ref, err)))
 		return -1;
-	rc = load_from(fs, req, p, err);
+	rc = load_from(fs, req, p, false, err);
 	source_free(fs);
 	return rc;
 }
@@ -71,5 +77,6 @@ void project_free(struct project *p)
 	resolver_free(p->resolver);
 	free(p->order.v);
 	file_stamps_free(p->stamps);
+	git_hints_free(p->hints);
 	memset(p, 0, sizeof(*p));
 }

@@ -28,7 +28,88 @@
 #include <string.h>
 
 #include "migtree/analyze.h"
+#include "migtree/didyoumean.h"
 #include "migtree/docstring.h"
+#include "migtree/githints.h"
+
+/* How much each signal weighs: the strongest signal a candidate has ranks it,
+ * and each other signal that agrees adds AGREE, never enough to pass a stronger
+ * signal. git knows what the link was; a text that is nearly an id explains the
+ * mistake; the graph says who lost a child; Create Date only says "about then". */
+enum {
+	W_GIT_WORKTREE = 100, /* the file's committed parent: the break is not committed */
+	W_GIT_HISTORY = 95,   /* its parent before the commit that last changed it */
+	W_GIT_DELETED = 90,   /* the parent of the missing revision's deleted file */
+	W_NAME = 80,          /* its file name is the missing text */
+	W_TYPO = 75,          /* one or two characters from the missing text */
+	W_PREFIX = 70,        /* the only id sharing the prefix */
+	W_DOCSTRING = 60,     /* the docstring's Revises: line */
+	W_HEAD = 40,          /* a childless head created before it (lost its child) */
+	W_DATE = 20,          /* created just before it */
+	AGREE = 3
+};
+
+/* The candidates of one problem, gathered from every signal before any is
+ * added as a fix, so that the order is the weights', not the signals'. */
+struct cand {
+	uint32_t node;
+	unsigned base;    /* the strongest signal's weight */
+	unsigned extra;   /* other signals that agree */
+	unsigned signals; /* bit per weight seen: the same signal twice adds nothing */
+	char *why;        /* the strongest signal's reason (owned) */
+};
+
+struct cands {
+	struct cand *v;
+	size_t n, cap;
+};
+
+/* Agreement never lifts a candidate past the next signal up (5 apart at least). */
+static unsigned cand_weight(const struct cand *c)
+{
+	return c->base + (c->extra * AGREE > 4 ? 4 : c->extra * AGREE);
+}
+
+static void cand_add(struct cands *cs, uint32_t node, unsigned weight, const char *why)
+{
+	unsigned bit = 1u << (weight / 5 % 32);
+	struct cand *c = NULL;
+
+	for (size_t k = 0; k < cs->n && !c; k++) /* a handful per problem */
+		if (cs->v[k].node == node)
+			c = &cs->v[k];
+	if (!c) {
+		GROW(cs->v, cs->cap, cs->n + 1);
+		cs->v[cs->n++] = (struct cand){ node, weight, 0, bit, xstrdup(why) };
+		return;
+	}
+	if (c->signals & bit)
+		return;
+	c->signals |= bit;
+	c->extra++;
+	if (weight > c->base) { /* a stronger signal: its reason leads */
+		c->base = weight;
+		free(c->why);
+		c->why = xstrdup(why);
+	}
+}
+
+static void cands_clear(struct cands *cs)
+{
+	for (size_t k = 0; k < cs->n; k++)
+		free(cs->v[k].why);
+	cs->n = 0;
+}
+
+/* Heaviest first; equal weights keep the order the signals found them. */
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (cand_weight(x) != cand_weight(y))
+		return cand_weight(x) > cand_weight(y) ? -1 : 1;
+	return 0;
+}
 
 static void add_candidate(struct problem *p, const char *target, const char *id, const char *why)
 {
@@ -50,6 +131,18 @@ static void add_candidate(struct problem *p, const char *target, const char *id,
 	f->rank = rank;
 }
 
+static void sort_cands(struct cands *cs)
+{
+	for (size_t k = 1; k < cs->n; k++) { /* insertion sort: stable, and a handful */
+		struct cand c = cs->v[k];
+		size_t j = k;
+
+		for (; j > 0 && cmp_cand(&cs->v[j - 1], &c) > 0; j--)
+			cs->v[j] = cs->v[j - 1];
+		cs->v[j] = c;
+	}
+}
+
 /* The indexes, built on the first problem that needs them, for the texts the
  * problems at hand ask about (the queries: missing parents, a loose root's
  * missing parents), so that building costs a lookup in a small map per file name
@@ -57,6 +150,8 @@ static void add_candidate(struct problem *p, const char *target, const char *id,
  * prefix matches are chains through one entry array, in node order. */
 struct sindex {
 	struct strmap queries;   /* query text -> its index */
+	const char **query_text; /* by index (borrowed) */
+	size_t cap_query_text;
 	uint32_t *name_head, *prefix_head; /* per query: first entry, or NO_NODE */
 	struct u32vec entry_node, entry_next;
 	uint64_t name_lens[4];   /* query lengths 0..255 present (bitmap): a key of
@@ -68,6 +163,22 @@ struct sindex {
 	bool keys_built;
 	struct date_key *dates;  /* real nodes with a Create Date, by (date, node) */
 	uint32_t n_dates;
+	uint32_t *head_pos, n_head_pos; /* the heads' places in DATES, in its order */
+	/* typos: each query of 6 to 255 bytes cut in three chunks (a prefix and a
+	 * suffix of a third each, the middle); two edits leave one chunk whole, in
+	 * place or, for the middle, moved by two at most. Chunk text -> first query
+	 * with it, the others chained through chunk_next. The ids found close
+	 * enough, per query: chains through typo_node/typo_dist/typo_next. */
+	struct strmap chunks[3];
+	struct strlist chunk_text;
+	uint32_t *chunk_next[3], *typo_head;
+	/* per chunk text (by its first query): its text and ids it matched; a
+	 * text many ids share ("_add_", the digits of numbered ids) proves nothing
+	 * and would make the matching quadratic: past CHUNK_HITS_MAX it is dropped */
+	const char **chunk_key[3];
+	uint32_t *chunk_hits[3];
+	struct u32vec typo_node, typo_dist, typo_next;
+	uint64_t typo_lens[4];
 	uint32_t n_real;
 	uint32_t *level, *height;/* longest path from a base, to a head; NULL with a cycle */
 	uint32_t *known, *walked;/* stamps: not a descendant of the current V; visited */
@@ -85,6 +196,7 @@ struct suggest_ctx {
 	uint32_t skip;
 	bool *desc;
 	uint32_t date_best;
+	struct cands cs; /* the problem at hand's */
 };
 
 /* Is V an ancestor-or-self of C through down_revision and depends_on? A walk down
@@ -275,6 +387,10 @@ static void index_dates(struct sindex *ix, const struct graph *g)
 		dk->k[1] = be_word(dk->date + common + 8, &left);
 	}
 	sort_array_r(ix->dates, ix->n_dates, sizeof(*ix->dates), cmp_date_key, &common);
+	ix->head_pos = xmalloc((ix->n_dates ? ix->n_dates : 1) * sizeof(uint32_t));
+	for (uint32_t k = 0; k < ix->n_dates; k++)
+		if (g->nodes[ix->dates[k].node].is_head)
+			ix->head_pos[ix->n_head_pos++] = k;
 }
 
 static void add_query(struct sindex *ix, const char *text)
@@ -283,6 +399,8 @@ static void add_query(struct sindex *ix, const char *text)
 
 	if (strmap_get(&ix->queries, text, NULL))
 		return;
+	GROW(ix->query_text, ix->cap_query_text, ix->queries.n + 1);
+	ix->query_text[ix->queries.n] = text;
 	strmap_put(&ix->queries, text, (uint32_t)ix->queries.n);
 	if (len < 256)
 		ix->name_lens[len / 64] |= 1ull << len % 64;
@@ -354,12 +472,138 @@ static void match_prefixes(struct sindex *ix, const char *id, uint32_t node)
 			chain(ix, &ix->prefix_head[q], node);
 }
 
+/* ---- typos ---- */
+
+#define TYPO_MIN 6   /* shorter texts are a few edits from too much */
+#define TYPO_EDITS 2
+#define CHUNK_HITS_MAX 8
+
+/* Chunk K of a text of M bytes: [*FROM, *FROM + *LEN). */
+static void chunk_of(size_t m, int k, size_t *from, size_t *len)
+{
+	size_t a = m / 3;
+
+	*from = k == 0 ? 0 : k == 1 ? a : m - a;
+	*len = k == 1 ? m - 2 * a : a;
+}
+
+static void typo_setup(struct sindex *ix)
+{
+	uint32_t nq = (uint32_t)ix->queries.n;
+
+	for (int k = 0; k < 3; k++) {
+		strmap_init(&ix->chunks[k]);
+		ix->chunk_next[k] = xmalloc((nq ? nq : 1) * sizeof(uint32_t));
+		ix->chunk_key[k] = xcalloc(nq ? nq : 1, sizeof(char *));
+		ix->chunk_hits[k] = xcalloc(nq ? nq : 1, sizeof(uint32_t));
+	}
+	ix->typo_head = xmalloc((nq ? nq : 1) * sizeof(uint32_t));
+	for (uint32_t q = 0; q < nq; q++) {
+		size_t m = strlen(ix->query_text[q]);
+
+		ix->typo_head[q] = NO_NODE;
+		for (int k = 0; k < 3; k++)
+			ix->chunk_next[k][q] = NO_NODE;
+		if (m < TYPO_MIN || m > 255)
+			continue;
+		ix->typo_lens[m / 64] |= 1ull << m % 64;
+		for (int k = 0; k < 3; k++) {
+			size_t from, len;
+			uint32_t first;
+			char *text;
+
+			chunk_of(m, k, &from, &len);
+			text = xstrndup(ix->query_text[q] + from, len);
+			sl_push_owned(&ix->chunk_text, text); /* the map borrows it */
+			if (strmap_get(&ix->chunks[k], text, &first))
+				ix->chunk_next[k][q] = first;
+			strmap_put(&ix->chunks[k], text, q);
+			ix->chunk_key[k][q] = text;
+		}
+	}
+}
+
+/* Query Q of M bytes against ID: kept when a typo or two away (once). */
+static void typo_try(struct sindex *ix, struct graph *g, uint32_t q, size_t m, const char *id, uint32_t node)
+{
+	size_t d;
+
+	g->work.suggest++;
+	if (strlen(ix->query_text[q]) != m ||
+	    (ix->typo_head[q] != NO_NODE && ix->typo_node.v[ix->typo_head[q]] == node))
+		return;
+	d = dym_distance(ix->query_text[q], id, TYPO_EDITS);
+	if (d > TYPO_EDITS)
+		return;
+	u32_push(&ix->typo_node, node);
+	u32_push(&ix->typo_dist, (uint32_t)d);
+	u32_push(&ix->typo_next, ix->typo_head[q]);
+	ix->typo_head[q] = ix->typo_node.n - 1;
+}
+
+/* Every query of a length near ID's that shares a chunk with it where the
+ * chunk could be: a handful of lookups per id. */
+static void match_typos(struct sindex *ix, struct graph *g, const char *id, uint32_t node)
+{
+	size_t n = strlen(id);
+
+	for (size_t m = n > TYPO_EDITS ? n - TYPO_EDITS : 0; m <= n + TYPO_EDITS && m < 256; m++) {
+		if (m < TYPO_MIN || !(ix->typo_lens[m / 64] >> m % 64 & 1))
+			continue;
+		for (int k = 0; k < 3; k++) {
+			size_t from, len;
+			int lo = k == 1 ? -TYPO_EDITS : 0, hi = k == 1 ? TYPO_EDITS : 0;
+
+			chunk_of(m, k, &from, &len);
+			if (k == 2) /* the suffix stays at the end */
+				from = n >= len ? n - len : 0;
+			for (int sh = lo; sh <= hi; sh++) {
+				long at = (long)from + sh;
+				uint32_t q;
+
+				if (at < 0 || (size_t)at + len > n ||
+				    !strmap_get_n(&ix->chunks[k], id + at, len, &q))
+					continue;
+				if (++ix->chunk_hits[k][q] > CHUNK_HITS_MAX) {
+					strmap_del(&ix->chunks[k], ix->chunk_key[k][q]);
+					continue;
+				}
+				for (; q != NO_NODE; q = ix->chunk_next[k][q])
+					typo_try(ix, g, q, m, id, node);
+			}
+		}
+	}
+}
+
+/* The one id (not excluded) closest to MISSING within two edits, or NO_NODE
+ * when none or a tie. */
+static uint32_t typo_match(const struct graph *g, struct suggest_ctx *c, const char *missing)
+{
+	uint32_t q, best = NO_NODE, best_d = UINT32_MAX;
+	bool tie = false;
+
+	if (!strmap_get(&c->ix->queries, missing, &q))
+		return NO_NODE;
+	for (uint32_t e = c->ix->typo_head[q]; e != NO_NODE; e = c->ix->typo_next.v[e]) {
+		uint32_t node = c->ix->typo_node.v[e], d = c->ix->typo_dist.v[e];
+
+		((struct graph *)g)->work.suggest++;
+		if (d > best_d || excluded(g, c, node))
+			continue;
+		tie = d == best_d;
+		best_d = d;
+		best = node;
+	}
+	return tie ? NO_NODE : best;
+}
+
 static struct sindex *sindex_build(struct graph *g)
 {
 	struct sindex *ix = xcalloc(1, sizeof(*ix));
 	uint32_t n = g->n ? g->n : 1, nq;
 
 	collect_queries(ix, g);
+	typo_setup(ix);
 	nq = ix->queries.n ? (uint32_t)ix->queries.n : 1;
 	ix->name_head = xmalloc(nq * sizeof(uint32_t));
 	ix->prefix_head = xmalloc(nq * sizeof(uint32_t));
@@ -372,6 +616,7 @@ static struct sindex *sindex_build(struct graph *g)
 		if (ix->queries.n) {
 			match_name(ix, g->nodes[i].file->name, i);
 			match_prefixes(ix, g->nodes[i].id, i);
+			match_typos(ix, g, g->nodes[i].id, i);
 		}
 	}
 	index_dates(ix, g);
@@ -410,6 +655,7 @@ static void sindex_free(struct sindex *ix)
 	if (!ix)
 		return;
 	strmap_free(&ix->queries);
+	free(ix->query_text);
 	free(ix->name_head);
 	free(ix->prefix_head);
 	free(ix->entry_node.v);
@@ -417,6 +663,18 @@ static void sindex_free(struct sindex *ix)
 	free(ix->prefix_lens);
 	free(ix->keys_sorted);
 	free(ix->dates);
+	free(ix->head_pos);
+	for (int k = 0; k < 3; k++) {
+		strmap_free(&ix->chunks[k]);
+		free(ix->chunk_next[k]);
+		free(ix->chunk_key[k]);
+		free(ix->chunk_hits[k]);
+	}
+	sl_free(&ix->chunk_text);
+	free(ix->typo_head);
+	free(ix->typo_node.v);
+	free(ix->typo_dist.v);
+	free(ix->typo_next.v);
 	free(ix->level);
 	free(ix->height);
 	free(ix->known);
@@ -470,26 +728,26 @@ static uint32_t prefix_match(const struct graph *g, struct suggest_ctx *c, const
 	return count == 1 ? hit : NO_NODE;
 }
 
-static void by_name_and_prefix(const struct graph *g, struct problem *p, struct suggest_ctx *c,
-			       const char *missing)
+static void by_name_and_prefix(const struct graph *g, struct suggest_ctx *c, const char *missing)
 {
-	const char *target = g->nodes[c->v].id;
 	struct u32vec names = { 0 };
 	uint32_t hit;
 
 	name_matches(g, c, missing, &names);
 	for (uint32_t k = 0; k < names.n; k++)
 		if ((k == 0 || names.v[k] != names.v[k - 1]) && !excluded(g, c, names.v[k]))
-			add_candidate(p, target, g->nodes[names.v[k]].id, "its file name is the missing text");
+			cand_add(&c->cs, names.v[k], W_NAME, "its file name is the missing text");
 	free(names.v);
+	hit = typo_match(g, c, missing);
+	if (hit != NO_NODE)
+		cand_add(&c->cs, hit, W_TYPO, "the only id a typo away from the missing text");
 	hit = prefix_match(g, c, missing);
 	if (hit != NO_NODE)
-		add_candidate(p, target, g->nodes[hit].id, "the only id sharing that prefix");
+		cand_add(&c->cs, hit, W_PREFIX, "the only id sharing that prefix");
 }
 
 /* MISSING: the parent being replaced (not offered back), or NULL. */
-static void by_docstring(const struct graph *g, struct problem *p, struct suggest_ctx *c,
-			 const char *missing)
+static void by_docstring(const struct graph *g, struct suggest_ctx *c, const char *missing)
 {
 	const struct revision_file *rf = g->nodes[c->v].file;
 	struct strlist doc = { 0 };
@@ -500,26 +758,33 @@ static void by_docstring(const struct graph *g, struct problem *p, struct sugges
 
 		if (at != NO_NODE && !g->nodes[at].phantom && !excluded(g, c, at) &&
 		    (!missing || strcmp(doc.v[i], missing)))
-			add_candidate(p, rf->revision, doc.v[i], "the docstring's Revises: line names it");
+			cand_add(&c->cs, at, W_DOCSTRING, "the docstring's Revises: line names it");
 	}
 	sl_free(&doc);
 }
 
-static const char *date_of(const struct graph *g, const struct sindex *ix, uint32_t k)
+/* The sorted dates, all of them or a selection (the heads': positions in the
+ * whole list, in its order). */
+struct date_sel {
+	const struct sindex *ix;
+	const uint32_t *pos; /* NULL: every date */
+	uint32_t n;
+};
+
+static const struct date_key *date_at(const struct date_sel *d, uint32_t k)
 {
-	(void)g;
-	return ix->dates[k].date;
+	return &d->ix->dates[d->pos ? d->pos[k] : k];
 }
 
-/* First index in the sorted dates not below DATE. */
-static uint32_t dates_lower_bound(const struct graph *g, const struct sindex *ix, const char *date)
+/* First index in the selection whose date is not below DATE. */
+static uint32_t dates_lower_bound(const struct date_sel *d, const char *date)
 {
-	uint32_t lo = 0, hi = ix->n_dates;
+	uint32_t lo = 0, hi = d->n;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(date_of(g, ix, mid), date) < 0)
+		if (strcmp(date_at(d, mid)->date, date) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -527,24 +792,24 @@ static uint32_t dates_lower_bound(const struct graph *g, const struct sindex *ix
 	return lo;
 }
 
-/* The revision created just before RF (not excluded), or NO_NODE: the latest
- * earlier Create Date, the first in node order among equal ones. Runs of equal
- * dates are taken from the latest down, each from its first node up. */
+/* The revision of D created just before RF (not excluded), or NO_NODE: the
+ * latest earlier Create Date, the first in node order among equal ones. Runs
+ * of equal dates are taken from the latest down, each from its first node up. */
 static uint32_t created_before(const struct graph *g, const struct revision_file *rf,
-			       struct suggest_ctx *c)
+			       struct suggest_ctx *c, const struct date_sel *d)
 {
 	const char *mine = rf->doc_create_date.value;
 	uint32_t top;
 
 	if (!mine || !*mine)
 		return NO_NODE;
-	for (top = dates_lower_bound(g, c->ix, mine); top > 0;) {
-		uint32_t run = dates_lower_bound(g, c->ix, date_of(g, c->ix, top - 1));
+	for (top = dates_lower_bound(d, mine); top > 0;) {
+		uint32_t run = dates_lower_bound(d, date_at(d, top - 1)->date);
 
 		for (uint32_t k = run; k < top; k++) {
 			((struct graph *)g)->work.suggest++;
-			if (!excluded(g, c, c->ix->dates[k].node))
-				return c->ix->dates[k].node;
+			if (!excluded(g, c, date_at(d, k)->node))
+				return date_at(d, k)->node;
 		}
 		top = run;
 	}
@@ -597,22 +862,126 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
 	c->v = v;
 	c->skip = skip;
 	c->ix->stamp++; /* what was known about the last V is not about this one */
-	c->date_best = created_before(g, g->nodes[v].file, c);
+	{
+		struct date_sel all = { c->ix, NULL, c->ix->n_dates };
+
+		c->date_best = created_before(g, g->nodes[v].file, c, &all);
+	}
+}
+
+/* The parents of the deleted file that defined MISSING; through files deleted
+ * with it (a parent missing too) a few steps up. */
+static void by_git_deleted(const struct graph *g, struct suggest_ctx *c, const char *missing)
+{
+	const struct git_deleted *d;
+
+	for (int depth = 0; depth < 8 && (d = git_hints_deleted(g->hints, missing)); depth++) {
+		char *why = d->uncommitted ? xasprintf("the parent of %s, whose file is deleted but still in git HEAD", d->id)
+					   : xasprintf("the parent of %s, whose file commit %s %s (git)", d->id, d->commit,
+						       d->renamed_to ? "renamed away" : "deleted");
+		const char *next = NULL;
+
+		for (size_t k = 0; k < d->parents.n; k++) {
+			uint32_t at = graph_find(g, d->parents.v[k]);
+
+			if (at == NO_NODE || g->nodes[at].phantom)
+				next = d->parents.v[k];
+			else if (!excluded(g, c, at))
+				cand_add(&c->cs, at, W_GIT_DELETED, why);
+		}
+		free(why);
+		if (d->parents.n != 1 || !next)
+			break;
+		missing = next;
+	}
+}
+
+/* What git remembers of V's parents, and of the file that defined MISSING. */
+static void by_git(const struct graph *g, struct suggest_ctx *c, uint32_t v, const char *missing)
+{
+	const struct strlist *parents;
+	const char *why;
+	enum git_parents_kind kind;
+
+	if (!g->hints)
+		return;
+	kind = git_hints_parents(g->hints, g->nodes[v].file, &parents, &why);
+	for (size_t k = 0; kind != GIT_PARENTS_NONE && k < parents->n; k++) {
+		uint32_t at = graph_find(g, parents->v[k]);
+
+		if (at != NO_NODE && !g->nodes[at].phantom && !excluded(g, c, at))
+			cand_add(&c->cs, at, kind == GIT_PARENTS_COMMITTED ? W_GIT_WORKTREE : W_GIT_HISTORY, why);
+	}
+	if (missing)
+		by_git_deleted(g, c, missing);
+}
+
+/* A missing revision whose file git still has can come back as it was. */
+static void restore_fix(const struct graph *g, struct problem *p, const char *missing)
+{
+	const struct git_deleted *d = g->hints ? git_hints_deleted(g->hints, missing) : NULL;
+	struct fix *f;
+
+	if (!d || d->renamed_to)
+		return;
+	f = problem_add_fix(p, FIX_RESTORE, missing, NULL);
+	f->reason = d->uncommitted ? xasprintf("git has its file: %s, deleted but not committed", d->rel_path)
+				   : xasprintf("git has its file: %s, deleted by commit %s", d->rel_path, d->commit);
+}
+
+/* The graph's (for a cut link) and the calendar's candidates join the others, and all become
+ * P's fixes of TARGET, heaviest first. MISSING (the one missing parent, or
+ * NULL): when nothing but Create Date points at the first candidate and it has
+ * a child already, re-parenting onto it would fork the history where the
+ * missing revision more likely sat between them: the placeholder comes first. */
+static void finish_candidates(const struct graph *g, struct problem *p, struct suggest_ctx *c,
+			      const char *target, const char *missing)
+{
+	struct cand *top;
+
+	/* a cut link (no missing parent) left its old parent childless; a missing
+	 * parent says nothing of which head lost it: branch tips are heads too */
+	if (!missing && !g->nodes[c->v].down.n) {
+		struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
+		uint32_t head = created_before(g, g->nodes[c->v].file, c, &heads);
+
+		if (head != NO_NODE)
+			cand_add(&c->cs, head, W_HEAD, "the head created just before it: the break left it childless");
+	}
+	if (c->date_best != NO_NODE)
+		cand_add(&c->cs, c->date_best, W_DATE, "created just before it, by Create Date");
+	sort_cands(&c->cs);
+	top = c->cs.n ? &c->cs.v[0] : NULL;
+	if (missing && top && top->base == W_DATE && !top->extra && g->nodes[top->node].children.n) {
+		struct fix *f = problem_add_fix(p, FIX_STUB, missing, NULL);
+
+		f->reason = xasprintf("only Create Date points at %s, which has a child already: recreate the "
+				      "missing revision on it rather than fork",
+				      g->nodes[top->node].id);
+		sl_push(&f->parents, g->nodes[top->node].id);
+	}
+	for (size_t k = 0; k < c->cs.n; k++)
+		add_candidate(p, target, g->nodes[c->cs.v[k].node].id, c->cs.v[k].why);
+	cands_clear(&c->cs);
 }
 
 static void suggest_missing(struct graph *g, struct problem *p, struct suggest_ctx *c)
 {
 	uint32_t v = graph_find(g, p->revision);
+	bool stub_first;
 	struct fix *f;
 
 	if (v == NO_NODE)
 		return;
 	ctx_for(g, c, v, NO_NODE);
-	by_name_and_prefix(g, p, c, p->ref);
-	by_docstring(g, p, c, p->ref);
-	if (c->date_best != NO_NODE)
-		add_candidate(p, p->revision, g->nodes[c->date_best].id, "created just before it, by Create Date");
-	problem_add_fix(p, FIX_STUB, p->ref, "create the missing revision");
+	by_git(g, c, v, p->ref);
+	by_name_and_prefix(g, c, p->ref);
+	by_docstring(g, c, p->ref);
+	finish_candidates(g, p, c, p->revision, p->ref);
+	restore_fix(g, p, p->ref);
+	stub_first = p->n_fixv && p->fixv[0].kind == FIX_STUB;
+	if (!stub_first)
+		problem_add_fix(p, FIX_STUB, p->ref, "create the missing revision");
 	f = problem_add_fix(p, FIX_MAKE_BASE, p->revision, NULL);
 	f->reason = xasprintf("make %s a base", p->revision);
 }
@@ -675,6 +1044,8 @@ static void suggest_loose(struct graph *g, struct problem *p, struct suggest_ctx
 {
 	uint32_t v = graph_find(g, p->revision), comp, root;
 	const struct node *rn;
+	const char *missing = NULL;
+	unsigned several = 0;
 
 	if (v == NO_NODE || g->nodes[v].phantom)
 		return;
@@ -685,11 +1056,16 @@ static void suggest_loose(struct graph *g, struct problem *p, struct suggest_ctx
 	rn = &g->nodes[root];
 	ctx_for(g, c, root, comp);
 	for (uint32_t k = 0; k < rn->down.n; k++)
+		if (g->nodes[rn->down.v[k]].phantom) {
+			missing = missing ? NULL : g->nodes[rn->down.v[k]].id;
+			several += missing == NULL;
+		}
+	by_git(g, c, root, several ? NULL : missing);
+	for (uint32_t k = 0; k < rn->down.n; k++)
 		if (g->nodes[rn->down.v[k]].phantom)
-			by_name_and_prefix(g, p, c, g->nodes[rn->down.v[k]].id);
-	by_docstring(g, p, c, NULL);
-	if (c->date_best != NO_NODE)
-		add_candidate(p, rn->id, g->nodes[c->date_best].id, "created just before it, by Create Date");
+			by_name_and_prefix(g, c, g->nodes[rn->down.v[k]].id);
+	by_docstring(g, c, NULL);
+	finish_candidates(g, p, c, rn->id, several ? NULL : missing);
 	if (!rn->down.n && !pv_n_unknown(&rn->file->down) && pc->n_heads[comp] == 1 && main_comp != NO_NODE &&
 	    pc->n_heads[main_comp] == 1) {
 		struct fix *f = problem_add_fix(p, FIX_MERGE, NULL, "keep it apart and join the heads");
@@ -699,9 +1075,25 @@ static void suggest_loose(struct graph *g, struct problem *p, struct suggest_ctx
 	}
 }
 
+/* A second base is most often a link cut to None: where it hung, the signals
+ * say (a base that declares a branch label meant to start a branch: left
+ * alone). Not its own descendants; its piece's other revisions may do. */
+static void suggest_base(struct graph *g, struct problem *p, struct suggest_ctx *c)
+{
+	uint32_t v = graph_find(g, p->revision);
+
+	if (v == NO_NODE || g->nodes[v].phantom || g->nodes[v].n_labels || g->nodes[v].labels_unknown ||
+	    pv_n_unknown(&g->nodes[v].file->down))
+		return;
+	ctx_for(g, c, v, NO_NODE);
+	by_git(g, c, v, NULL);
+	by_docstring(g, c, NULL);
+	finish_candidates(g, p, c, p->revision, NULL);
+}
+
 void suggest_missing_parents(struct graph *g)
 {
-	struct suggest_ctx c = { NULL, NO_NODE, NO_NODE, NULL, NO_NODE };
+	struct suggest_ctx c = { NULL, NO_NODE, NO_NODE, NULL, NO_NODE, { 0 } };
 	uint32_t main_comp = g->n_components ? graph_main_component(g) : NO_NODE;
 	struct pieces pc;
 
@@ -719,9 +1111,12 @@ void suggest_missing_parents(struct graph *g)
 			suggest_missing(g, p, &c);
 		} else if (p->kind == PROBLEM_DISCONNECTED_COMPONENT) {
 			suggest_loose(g, p, &c, &pc, main_comp);
+		} else if (p->kind == PROBLEM_MULTIPLE_BASES) {
+			suggest_base(g, p, &c);
 		}
 	}
 	pieces_free(&pc);
+	free(c.cs.v);
 	free(c.desc);
 	sindex_free(c.ix);
 }

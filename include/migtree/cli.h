@@ -96,6 +96,7 @@ int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_set_down(struct cli *cli, int argc, char **argv);
 int cmd_set_docstring(struct cli *cli, int argc, char **argv);
 int cmd_stub(struct cli *cli, int argc, char **argv);
+int cmd_restore(struct cli *cli, int argc, char **argv);
 int cmd_merge(struct cli *cli, int argc, char **argv);
 int cmd_review(struct cli *cli, int argc, char **argv);
 int cmd_plan(struct cli *cli, int argc, char **argv);

@@ -117,6 +117,10 @@ int edit_set_docstring(struct edit_session *s, const char *rev, struct mt_error 
  * none). It goes beside the first revision that names ID. */
 int edit_create_stub(struct edit_session *s, const char *id, const char *parent, const char *message,
 		     struct mt_error *err);
+/* The missing revision ID's file back where it was, with the bytes it had
+ * before the commit that deleted it (githints.h): refused when git has no such
+ * file, when a file is there already, or when it does not define ID. */
+int edit_restore(struct edit_session *s, const char *id, struct mt_error *err);
 /* A merge revision of HEADS, as `alembic merge` writes it; *NEW_ID gets its id. */
 int edit_create_merge(struct edit_session *s, const struct strlist *heads, const char *message,
 		      char **new_id, struct mt_error *err);

@@ -32,6 +32,8 @@ enum fix_kind {
 	FIX_PLAN,            /* the whole history's repair plan (plan.h): one problem
 			      * alone has no good answer (heads in pieces that share no
 			      * ancestor); no target */
+	FIX_RESTORE,         /* the missing TARGET's file back from git, as the commit
+			      * that deleted it found it (githints.h) */
 	FIX_KIND_COUNT
 };
 

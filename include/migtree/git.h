@@ -74,6 +74,11 @@ struct git_cat *git_cat_open(const char *dir, struct mt_error *err);
  * into memory: 2, with *LEN their size. */
 int git_cat_read(struct git_cat *c, const char *oid, size_t max, char **bytes, size_t *len,
 		 struct mt_error *err);
+/* The same for the file at PATH (relative to the top level) in COMMIT (an
+ * object id), or in its first parent with PARENT: `COMMIT[^]:PATH`. 1 also
+ * when PATH cannot be asked for on one line. */
+int git_cat_read_at(struct git_cat *c, const char *commit, bool parent, const char *path, size_t max,
+		    char **bytes, size_t *len, struct mt_error *err);
 /* Close its input, let git exit and reap it. 0, or -1 with ERR when git had
  * failed. C is freed either way (NULL is accepted). */
 int git_cat_close(struct git_cat *c, struct mt_error *err);

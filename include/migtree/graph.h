@@ -61,6 +61,7 @@ struct graph {
 	uint32_t n_components;
 	bool has_cycle;
 	bool suggest_pending; /* suggestions left for later (analyze_defer_suggestions) */
+	struct git_hints *hints; /* what git remembers (the project's, githints.h), or NULL */
 	struct problem_list problems;
 	struct label_store *label_store; /* the label sets nodes point into (graph_derive.c) */
 	/* Steps taken by the derivations that once were quadratic (nodes visited,

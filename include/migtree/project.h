@@ -24,6 +24,9 @@ struct project {
 	 * were read (0: never reuse them, as for a git tree), and their stamps */
 	int64_t load_ns;
 	struct file_stamps *stamps; /* NULL after a plain load */
+	/* git's memory of the versions directories for the suggestions (githints.h):
+	 * a work tree's project only; asked nothing until a suggestion needs it */
+	struct git_hints *hints;
 };
 
 int project_load(const struct config_request *req, struct project *p, struct mt_error *err);

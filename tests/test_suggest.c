@@ -1,0 +1,306 @@
+/* test_suggest.c - each ranking signal alone decides a case (suggest.c, githints.c).
+ *
+ * Histories are written as files in a temporary directory and loaded as the CLI
+ * loads them; every case is built so that the signal under test is the only one
+ * pointing at the right parent (no docstring, Create Dates that point elsewhere),
+ * so a signal that stops working fails its test. The git cases make a repository
+ * in the directory with the git on PATH (skipped when there is none). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "migtree/edit.h"
+#include "migtree/project.h"
+
+static char *make_dir(void)
+{
+	char *dir = xstrdup("/tmp/migtree-suggest-XXXXXX");
+
+	assert_non_null(mkdtemp(dir));
+	return dir;
+}
+
+/* A revision file: DOWN NULL for a base; DATE NULL for none. */
+static void write_rev(const char *dir, const char *id, const char *down, const char *date)
+{
+	char *path = xasprintf("%s/%s_step.py", dir, id);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fprintf(f, "\"\"\"step\n\nRevision ID: %s\n%s%s\n\"\"\"\nrevision = '%s'\n", id, date ? "Create Date: " : "",
+		date ? date : "", id);
+	if (down)
+		fprintf(f, "down_revision = '%s'\n", down);
+	else
+		fprintf(f, "down_revision = None\n");
+	fprintf(f, "branch_labels = None\ndepends_on = None\n");
+	fclose(f);
+	free(path);
+}
+
+static void load(const char *dir, struct project *p)
+{
+	struct config_request req = { .versions_dir = dir };
+	struct mt_error err = { 0 };
+
+	assert_int_equal(project_load(&req, p, &err), 0);
+}
+
+/* The problem of KIND about REV. */
+static const struct problem *problem_about(const struct project *p, enum problem_kind kind, const char *rev)
+{
+	for (size_t i = 0; i < p->graph.problems.n; i++)
+		if (p->graph.problems.v[i].kind == kind && !strcmp(p->graph.problems.v[i].revision, rev))
+			return &p->graph.problems.v[i];
+	fail_msg("no %s problem about %s", problem_kind_name(kind), rev);
+	return NULL;
+}
+
+static void run(const char *dir, const char *cmd)
+{
+	char *line = xasprintf("cd '%s' && %s >/dev/null 2>&1", dir, cmd);
+
+	assert_int_equal(system(line), 0);
+	free(line);
+}
+
+static void remove_dir(char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(dir);
+}
+
+/* A typo of one character: the only id one edit away, though Create Date
+ * names another revision. */
+static void test_typo_alone(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "3f2a9c41d7e0", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "8b1e77c0a5d2", "3f2a9c41d7e0", "2024-01-01 00:00:02");
+	write_rev(dir, "c55d0e9f1b34", "3f2a9c41d7e0", "2024-01-01 00:00:04");
+	write_rev(dir, "e0f4a2b6c8d1", "8b1e77c0a5d3", "2024-01-01 00:00:05"); /* ...d2 mistyped */
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "e0f4a2b6c8d1");
+	assert_true(pr->candidates.n >= 2);
+	assert_string_equal(pr->candidates.v[0], "8b1e77c0a5d2");
+	assert_string_equal(pr->candidates.v[1], "c55d0e9f1b34"); /* Create Date's, after it */
+	assert_non_null(strstr(pr->fixv[0].reason, "typo"));
+	project_free(&p);
+	remove_dir(dir);
+}
+
+/* Two ids equally close: no typo candidate (Create Date alone is left). */
+static void test_typo_tie_is_no_signal(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "aaaa1111bbbb", NULL, NULL);
+	write_rev(dir, "aaaa1111bbbc", "aaaa1111bbbb", NULL);
+	write_rev(dir, "aaaa1111bbbd", "aaaa1111bbbb", NULL);
+	write_rev(dir, "ffff0000eeee", "aaaa1111bbbe", NULL);
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "ffff0000eeee");
+	for (size_t i = 0; i < pr->n_fixv; i++)
+		assert_true(!pr->fixv[i].reason || !strstr(pr->fixv[i].reason, "typo"));
+	project_free(&p);
+	remove_dir(dir);
+}
+
+/* A link cut to None left its old parent a childless head: that head ranks
+ * before the revision created just before (which has a child). */
+static void test_cut_link_head(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "a00000000001", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "b00000000002", "a00000000001", "2024-01-01 00:00:02");
+	write_rev(dir, "e00000000005", "a00000000001", "2024-01-01 00:00:03");
+	write_rev(dir, "c00000000003", NULL, "2024-01-01 00:00:04"); /* was on b...2 */
+	write_rev(dir, "f00000000006", "e00000000005", "2024-01-01 00:00:05");
+	write_rev(dir, "d00000000004", "c00000000003", "2024-01-01 00:00:06");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MULTIPLE_BASES, "c00000000003");
+	assert_true(pr->candidates.n >= 2);
+	assert_string_equal(pr->candidates.v[0], "b00000000002");
+	assert_string_equal(pr->candidates.v[1], "e00000000005");
+	assert_int_equal(pr->fixv[0].kind, FIX_SET_DOWN);
+	assert_string_equal(pr->fixv[0].target, "c00000000003");
+	project_free(&p);
+	remove_dir(dir);
+}
+
+/* Only Create Date points at a revision that has a child: the placeholder for
+ * the missing id on it comes first, the re-parent second. */
+static void test_placeholder_first_on_a_forking_date_candidate(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "a00000000001", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "b00000000002", "a00000000001", "2024-01-01 00:00:02");
+	write_rev(dir, "c00000000003", "b00000000002", "2024-01-01 00:00:04");
+	write_rev(dir, "d00000000004", "zz_gone", "2024-01-01 00:00:03");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "d00000000004");
+	assert_string_equal(pr->candidates.v[0], "b00000000002");
+	assert_int_equal(pr->fixv[0].kind, FIX_STUB);
+	assert_string_equal(pr->fixv[0].target, "zz_gone");
+	assert_string_equal(pr->fixv[0].parents.v[0], "b00000000002");
+	assert_int_equal(pr->fixv[1].kind, FIX_SET_DOWN);
+	project_free(&p);
+	remove_dir(dir);
+	/* a childless date candidate is re-parented onto: no fork */
+	dir = make_dir();
+	write_rev(dir, "a00000000001", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "b00000000002", "a00000000001", "2024-01-01 00:00:02");
+	write_rev(dir, "d00000000004", "zz_gone", "2024-01-01 00:00:03");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "d00000000004");
+	assert_int_equal(pr->fixv[0].kind, FIX_SET_DOWN);
+	assert_string_equal(pr->fixv[0].parents.v[0], "b00000000002");
+	project_free(&p);
+	remove_dir(dir);
+}
+
+static bool have_git(void)
+{
+	return system("git --version >/dev/null 2>&1") == 0;
+}
+
+#define COMMIT "git -c user.name=t -c user.email=t@t -c commit.gpgsign=false commit -qm"
+
+/* A repository whose history is a1 <- b2 <- c3, dates pointing at nobody
+ * useful (c3 is dated first), then BREAK run on it. */
+static char *git_history(void)
+{
+	char *dir = make_dir();
+
+	write_rev(dir, "a10000000000", NULL, "2024-01-01 00:00:02");
+	write_rev(dir, "b20000000000", "a10000000000", "2024-01-01 00:00:03");
+	write_rev(dir, "c30000000000", "b20000000000", "2024-01-01 00:00:01");
+	run(dir, "git init -q . && git add -A && " COMMIT " init");
+	return dir;
+}
+
+static void break_c3(const char *dir)
+{
+	write_rev(dir, "c30000000000", "q_unrelated", "2024-01-01 00:00:01");
+}
+
+static void test_git_committed_parent(void **state)
+{
+	char *dir;
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	if (!have_git())
+		skip();
+	dir = git_history();
+	break_c3(dir); /* not committed */
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "c30000000000");
+	assert_string_equal(pr->candidates.v[0], "b20000000000");
+	assert_non_null(strstr(pr->fixv[0].reason, "committed"));
+	project_free(&p);
+	run(dir, "git add -A && " COMMIT " break"); /* now committed: the value before */
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "c30000000000");
+	assert_string_equal(pr->candidates.v[0], "b20000000000");
+	assert_non_null(strstr(pr->fixv[0].reason, "before commit"));
+	project_free(&p);
+	remove_dir(dir);
+}
+
+/* b2's file deleted and committed: c3's candidate is b2's own parent, and
+ * restore puts the file back. */
+static void test_git_deleted_file_and_restore(void **state)
+{
+	struct mt_error err = { 0 };
+	struct edit_session s;
+	char *dir;
+	struct project p;
+	const struct problem *pr;
+	bool restore = false;
+
+	(void)state;
+	if (!have_git())
+		skip();
+	dir = git_history();
+	run(dir, "git rm -q b20000000000_step.py && " COMMIT " drop");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "c30000000000");
+	assert_string_equal(pr->candidates.v[0], "a10000000000");
+	assert_non_null(strstr(pr->fixv[0].reason, "deleted"));
+	for (size_t i = 0; i < pr->n_fixv; i++)
+		if (pr->fixv[i].kind == FIX_RESTORE) {
+			restore = true;
+			assert_string_equal(pr->fixv[i].target, "b20000000000");
+		}
+	assert_true(restore);
+	edit_begin(&s, &p);
+	assert_int_equal(edit_restore(&s, "b20000000000", &err), 0);
+	assert_int_equal(problem_count(&p.graph.problems, SEVERITY_ERROR), 0);
+	assert_int_equal(edit_restore(&s, "b20000000000", &err), -1); /* not missing now */
+	edit_end(&s);
+	project_free(&p);
+	remove_dir(dir);
+}
+
+/* Outside git nothing is asked of it, and the other signals still rank. */
+static void test_no_git_still_ranks(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "a10000000000", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "c30000000000", "a1000000000", "2024-01-01 00:00:02"); /* a prefix */
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "c30000000000");
+	assert_string_equal(pr->candidates.v[0], "a10000000000");
+	for (size_t i = 0; i < pr->n_fixv; i++)
+		assert_int_not_equal(pr->fixv[i].kind, FIX_RESTORE);
+	project_free(&p);
+	remove_dir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_typo_alone),
+		cmocka_unit_test(test_typo_tie_is_no_signal),
+		cmocka_unit_test(test_cut_link_head),
+		cmocka_unit_test(test_placeholder_first_on_a_forking_date_candidate),
+		cmocka_unit_test(test_git_committed_parent),
+		cmocka_unit_test(test_git_deleted_file_and_restore),
+		cmocka_unit_test(test_no_git_still_ranks),
+	};
+
+	/* git must not see the migtree repository around /tmp, nor a user's config */
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("GIT_CEILING_DIRECTORIES", "/tmp", 1);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
