@@ -44,6 +44,7 @@ enum {
 	W_TYPO = 75,          /* one or two characters from the missing text */
 	W_PREFIX = 70,        /* the only id sharing the prefix */
 	W_DOCSTRING = 60,     /* the docstring's Revises: line */
+	W_SEQ = 45,           /* numbered just before the missing id (N-1) */
 	W_HEAD = 40,          /* a childless head created before it (lost its child) */
 	W_DATE = 20,          /* created just before it */
 	AGREE = 3
@@ -180,6 +181,13 @@ struct sindex {
 	struct u32vec typo_node, typo_dist, typo_next;
 	uint64_t typo_lens[4];
 	uint32_t n_real;
+	uint32_t n_hex12, n_numbered; /* ids of Alembic's own form, and numbered ones */
+	/* numbered ids by their number as written ("007"), SEQ_SEVERAL for a number
+	 * two revisions share; built for the first numbered missing id */
+	struct strmap seq;
+	struct strlist seq_text;
+	struct u32vec seq_node;
+	bool seq_built;
 	uint32_t *level, *height;/* longest path from a base, to a head; NULL with a cycle */
 	uint32_t *known, *walked;/* stamps: not a descendant of the current V; visited */
 	uint32_t stamp;
@@ -472,6 +480,25 @@ static void match_prefixes(struct sindex *ix, const char *id, uint32_t node)
 			chain(ix, &ix->prefix_head[q], node);
 }
 
+/* Alembic's own ids: the last 12 hex digits of a uuid4. */
+static bool id_is_hex12(const char *id)
+{
+	size_t n = 0;
+
+	for (; id[n]; n++)
+		if (!((id[n] >= '0' && id[n] <= '9') || (id[n] >= 'a' && id[n] <= 'f')))
+			return false;
+	return n == 12;
+}
+
+/* A numbered id, "007_add_users": digits, then an underscore and more. */
+static bool id_is_numbered(const char *id)
+{
+	size_t n = strspn(id, "0123456789");
+
+	return n > 0 && id[n] == '_' && id[n + 1];
+}
+
 /* ---- typos ---- */
 
 #define TYPO_MIN 6   /* shorter texts are a few edits from too much */
@@ -523,6 +550,16 @@ static void typo_setup(struct sindex *ix)
 	}
 }
 
+/* Two numbered ids whose words agree and numbers do not ("108_rename_users",
+ * "001_rename_users") are two revisions of one name, not a typo of each other,
+ * unless the numbers are one edit apart. */
+static bool same_words_other_number(const char *a, const char *b)
+{
+	size_t na = strspn(a, "0123456789"), nb = strspn(b, "0123456789");
+
+	return id_is_numbered(a) && id_is_numbered(b) && !strcmp(a + na, b + nb);
+}
+
 /* Query Q of M bytes against ID: kept when a typo or two away (once). */
 static void typo_try(struct sindex *ix, struct graph *g, uint32_t q, size_t m, const char *id, uint32_t node)
 {
@@ -533,7 +570,7 @@ static void typo_try(struct sindex *ix, struct graph *g, uint32_t q, size_t m, c
 	    (ix->typo_head[q] != NO_NODE && ix->typo_node.v[ix->typo_head[q]] == node))
 		return;
 	d = dym_distance(ix->query_text[q], id, TYPO_EDITS);
-	if (d > TYPO_EDITS)
+	if (d > TYPO_EDITS || (d > 1 && same_words_other_number(ix->query_text[q], id)))
 		return;
 	u32_push(&ix->typo_node, node);
 	u32_push(&ix->typo_dist, (uint32_t)d);
@@ -597,6 +634,67 @@ static uint32_t typo_match(const struct graph *g, struct suggest_ctx *c, const c
 	return tie ? NO_NODE : best;
 }
 
+/* Does MISSING look like an id this project makes (Alembic's form, or
+ * numbered, as two of its revisions at least are)? Then it most likely named a
+ * revision that existed, whose file is gone: databases may be stamped with it
+ * and other branches may name it, so a placeholder keeps it. An id of no such
+ * form ("i4j5k6l7m8n9": not hex) was more likely never a revision. */
+static bool looks_like_project_id(const struct sindex *ix, const char *missing)
+{
+	return (id_is_hex12(missing) && ix->n_hex12 >= 2) || (id_is_numbered(missing) && ix->n_numbered >= 2);
+}
+
+#define SEQ_SEVERAL UINT32_MAX
+
+/* Numbered ids by their number: NUMBER ("007") -> an index into seq_text and
+ * seq_node, whose node is SEQ_SEVERAL when two revisions share the number. */
+static void index_numbers(struct sindex *ix, const struct graph *g)
+{
+	strmap_init(&ix->seq);
+	ix->seq_built = true;
+	for (uint32_t i = 0; i < g->n; i++) {
+		const char *id = g->nodes[i].id;
+		size_t len = strspn(id, "0123456789");
+		uint32_t at;
+
+		if (g->nodes[i].phantom || !id_is_numbered(id))
+			continue;
+		if (strmap_get_n(&ix->seq, id, len, &at)) {
+			ix->seq_node.v[at] = SEQ_SEVERAL;
+			continue;
+		}
+		sl_push_owned(&ix->seq_text, xstrndup(id, len)); /* the map borrows it */
+		strmap_put(&ix->seq, ix->seq_text.v[ix->seq_text.n - 1], ix->seq_node.n);
+		u32_push(&ix->seq_node, i);
+	}
+}
+
+/* The one revision numbered just before MISSING (007_x: the 006), NO_NODE
+ * when MISSING is not numbered, or none or several are. */
+static uint32_t numbered_before(struct sindex *ix, const struct graph *g, const char *missing)
+{
+	size_t len = strspn(missing, "0123456789");
+	char *prev;
+	int i;
+	uint32_t at;
+
+	if (!id_is_numbered(missing) || ix->n_numbered < 2)
+		return NO_NODE;
+	if (!ix->seq_built)
+		index_numbers(ix, g);
+	prev = xstrndup(missing, len);
+	for (i = (int)len - 1; i >= 0 && prev[i] == '0'; i--) /* minus one, digit by digit */
+		prev[i] = '9';
+	if (i < 0) { /* 000: nothing before it */
+		free(prev);
+		return NO_NODE;
+	}
+	prev[i]--;
+	at = strmap_get(&ix->seq, prev, &at) ? ix->seq_node.v[at] : SEQ_SEVERAL;
+	free(prev);
+	return at == SEQ_SEVERAL ? NO_NODE : at;
+}
+
 static struct sindex *sindex_build(struct graph *g)
 {
 	struct sindex *ix = xcalloc(1, sizeof(*ix));
@@ -613,6 +711,8 @@ static struct sindex *sindex_build(struct graph *g)
 		if (g->nodes[i].phantom)
 			continue;
 		ix->n_real++;
+		ix->n_hex12 += id_is_hex12(g->nodes[i].id);
+		ix->n_numbered += id_is_numbered(g->nodes[i].id);
 		if (ix->queries.n) {
 			match_name(ix, g->nodes[i].file->name, i);
 			match_prefixes(ix, g->nodes[i].id, i);
@@ -671,6 +771,10 @@ static void sindex_free(struct sindex *ix)
 		free(ix->chunk_hits[k]);
 	}
 	sl_free(&ix->chunk_text);
+	if (ix->seq_built)
+		strmap_free(&ix->seq);
+	sl_free(&ix->seq_text);
+	free(ix->seq_node.v);
 	free(ix->typo_head);
 	free(ix->typo_node.v);
 	free(ix->typo_dist.v);
@@ -744,6 +848,9 @@ static void by_name_and_prefix(const struct graph *g, struct suggest_ctx *c, con
 	hit = prefix_match(g, c, missing);
 	if (hit != NO_NODE)
 		cand_add(&c->cs, hit, W_PREFIX, "the only id sharing that prefix");
+	hit = numbered_before(c->ix, g, missing);
+	if (hit != NO_NODE && !excluded(g, c, hit))
+		cand_add(&c->cs, hit, W_SEQ, "numbered just before the missing id");
 }
 
 /* MISSING: the parent being replaced (not offered back), or NULL. */
@@ -929,35 +1036,46 @@ static void restore_fix(const struct graph *g, struct problem *p, const char *mi
 				   : xasprintf("git has its file: %s, deleted by commit %s", d->rel_path, d->commit);
 }
 
-/* The graph's (for a cut link) and the calendar's candidates join the others, and all become
+/* The graph's and the calendar's candidates join the others, and all become
  * P's fixes of TARGET, heaviest first. MISSING (the one missing parent, or
- * NULL): when nothing but Create Date points at the first candidate and it has
- * a child already, re-parenting onto it would fork the history where the
- * missing revision more likely sat between them: the placeholder comes first. */
+ * NULL for a cut link). The placeholder comes first when nothing stronger than
+ * the graph or the calendar points at a parent and either MISSING looks like an
+ * id this project makes (a revision that existed: keep its id) or only Create
+ * Date points at a revision with a child already (re-parenting onto it would
+ * fork the history where the missing revision more likely sat between them). */
 static void finish_candidates(const struct graph *g, struct problem *p, struct suggest_ctx *c,
 			      const char *target, const char *missing)
 {
 	struct cand *top;
 
-	/* a cut link (no missing parent) left its old parent childless; a missing
-	 * parent says nothing of which head lost it: branch tips are heads too */
-	if (!missing && !g->nodes[c->v].down.n) {
+	/* a cut link, or a deleted parent, left a revision childless: the head
+	 * created just before (branch tips are heads too: a weak signal) */
+	if (!g->nodes[c->v].down.n || missing) {
 		struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
 		uint32_t head = created_before(g, g->nodes[c->v].file, c, &heads);
 
 		if (head != NO_NODE)
-			cand_add(&c->cs, head, W_HEAD, "the head created just before it: the break left it childless");
+			cand_add(&c->cs, head, W_HEAD,
+				 missing ? "the head created just before it: the missing revision's parent would "
+					   "be left childless"
+					 : "the head created just before it: the break left it childless");
 	}
 	if (c->date_best != NO_NODE)
 		cand_add(&c->cs, c->date_best, W_DATE, "created just before it, by Create Date");
 	sort_cands(&c->cs);
 	top = c->cs.n ? &c->cs.v[0] : NULL;
-	if (missing && top && top->base == W_DATE && !top->extra && g->nodes[top->node].children.n) {
+	if (missing && top && top->base <= W_HEAD &&
+	    (looks_like_project_id(c->ix, missing) ||
+	     (top->base == W_DATE && !top->extra && g->nodes[top->node].children.n))) {
 		struct fix *f = problem_add_fix(p, FIX_STUB, missing, NULL);
 
-		f->reason = xasprintf("only Create Date points at %s, which has a child already: recreate the "
-				      "missing revision on it rather than fork",
-				      g->nodes[top->node].id);
+		f->reason = looks_like_project_id(c->ix, missing)
+				    ? xasprintf("%s has this project's form of id, so most likely was a revision (a "
+						"database may be stamped with it): recreate it, on %s",
+						missing, g->nodes[top->node].id)
+				    : xasprintf("only Create Date points at %s, which has a child already: recreate "
+						"the missing revision on it rather than fork",
+						g->nodes[top->node].id);
 		sl_push(&f->parents, g->nodes[top->node].id);
 	}
 	for (size_t k = 0; k < c->cs.n; k++)
@@ -989,10 +1107,10 @@ static void suggest_missing(struct graph *g, struct problem *p, struct suggest_c
 /* ---- loose pieces ------------------------------------------------------------- */
 
 /* Per piece, its root (a base, or a revision whose parent is missing or unknown:
- * where a parent would connect it; the first by load order) and its single head
- * (NO_NODE when it has none or several). One pass over the nodes. */
+ * where a parent would connect it; the first by load order). One pass over the
+ * nodes. */
 struct pieces {
-	uint32_t *root, *head, *n_heads;
+	uint32_t *root;
 };
 
 static bool is_root(const struct graph *g, const struct node *nd)
@@ -1010,10 +1128,8 @@ static void pieces_init(struct pieces *pc, const struct graph *g)
 	uint32_t nc = g->n_components ? g->n_components : 1;
 
 	pc->root = xmalloc(nc * sizeof(uint32_t));
-	pc->head = xmalloc(nc * sizeof(uint32_t));
-	pc->n_heads = xcalloc(nc, sizeof(uint32_t));
 	for (uint32_t c = 0; c < nc; c++)
-		pc->root[c] = pc->head[c] = NO_NODE;
+		pc->root[c] = NO_NODE;
 	for (uint32_t i = 0; i < g->n; i++) {
 		const struct node *nd = &g->nodes[i];
 		uint32_t c = nd->component;
@@ -1023,24 +1139,19 @@ static void pieces_init(struct pieces *pc, const struct graph *g)
 		if (is_root(g, nd) && (pc->root[c] == NO_NODE ||
 				       nd->file->load_index < g->nodes[pc->root[c]].file->load_index))
 			pc->root[c] = i;
-		if (nd->is_head && pc->n_heads[c]++ == 0)
-			pc->head[c] = i;
 	}
 }
 
 static void pieces_free(struct pieces *pc)
 {
 	free(pc->root);
-	free(pc->head);
-	free(pc->n_heads);
 }
 
 /* A loose piece is connected by giving its root a parent in the rest of the
- * history, found by the signals a missing parent uses; a piece that starts at
- * its own base can also stay as it is and be joined by a merge revision of the
- * two heads (what a published root needs: it keeps its parents). */
-static void suggest_loose(struct graph *g, struct problem *p, struct suggest_ctx *c, const struct pieces *pc,
-			  uint32_t main_comp)
+ * history, found by the signals a missing parent uses. Never a merge revision
+ * of its head and another piece's: that joins histories that share no
+ * ancestor (a published root, which keeps its parents, stays apart: plan.h). */
+static void suggest_loose(struct graph *g, struct problem *p, struct suggest_ctx *c, const struct pieces *pc)
 {
 	uint32_t v = graph_find(g, p->revision), comp, root;
 	const struct node *rn;
@@ -1066,13 +1177,6 @@ static void suggest_loose(struct graph *g, struct problem *p, struct suggest_ctx
 			by_name_and_prefix(g, c, g->nodes[rn->down.v[k]].id);
 	by_docstring(g, c, NULL);
 	finish_candidates(g, p, c, rn->id, several ? NULL : missing);
-	if (!rn->down.n && !pv_n_unknown(&rn->file->down) && pc->n_heads[comp] == 1 && main_comp != NO_NODE &&
-	    pc->n_heads[main_comp] == 1) {
-		struct fix *f = problem_add_fix(p, FIX_MERGE, NULL, "keep it apart and join the heads");
-
-		sl_push(&f->parents, g->nodes[pc->head[main_comp]].id);
-		sl_push(&f->parents, g->nodes[pc->head[comp]].id);
-	}
 }
 
 /* A second base is most often a link cut to None: where it hung, the signals
@@ -1094,7 +1198,6 @@ static void suggest_base(struct graph *g, struct problem *p, struct suggest_ctx 
 void suggest_missing_parents(struct graph *g)
 {
 	struct suggest_ctx c = { NULL, NO_NODE, NO_NODE, NULL, NO_NODE, { 0 } };
-	uint32_t main_comp = g->n_components ? graph_main_component(g) : NO_NODE;
 	struct pieces pc;
 
 	pieces_init(&pc, g);
@@ -1110,7 +1213,7 @@ void suggest_missing_parents(struct graph *g)
 		} else if (p->kind == PROBLEM_MISSING_DOWN_REVISION) {
 			suggest_missing(g, p, &c);
 		} else if (p->kind == PROBLEM_DISCONNECTED_COMPONENT) {
-			suggest_loose(g, p, &c, &pc, main_comp);
+			suggest_loose(g, p, &c, &pc);
 		} else if (p->kind == PROBLEM_MULTIPLE_BASES) {
 			suggest_base(g, p, &c);
 		}
