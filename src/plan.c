@@ -16,7 +16,8 @@ const char *plan_phase_name(enum plan_phase phase)
 	return phase_names[phase];
 }
 
-/* A placeholder step 1 chose, made in step 2 (when its id is still named). */
+/* A placeholder, or a file restored from git, step 1 chose: made in step 2
+ * (when its id is still named). */
 struct wanted_stub {
 	struct fix fix;
 	char *why;
@@ -61,7 +62,7 @@ static void settled_by(const struct graph *g, const struct fix *f, struct strlis
 {
 	uint32_t v = f->target ? graph_find(g, f->target) : NO_NODE;
 
-	if (f->kind != FIX_STUB) {
+	if (f->kind != FIX_STUB && f->kind != FIX_RESTORE) {
 		if (f->target)
 			sl_push(out, f->target);
 		return;
@@ -102,6 +103,8 @@ static char *fix_phrase(const struct fix *f)
 
 	if (f->kind == FIX_STUB)
 		return xasprintf("a placeholder for %s on %s (%s)", f->target, parent, why);
+	if (f->kind == FIX_RESTORE)
+		return xasprintf("%s restored (%s)", f->target, why);
 	if (f->kind == FIX_ADD_PARENT)
 		return xasprintf("add the parent %s (%s)", parent, why);
 	return xasprintf("onto %s (%s)", parent, why);
@@ -117,7 +120,7 @@ static char *step_why(const char *problem, const struct fix *f)
 
 static bool connecting(const struct fix *f)
 {
-	return f->kind == FIX_SET_DOWN || f->kind == FIX_ADD_PARENT || f->kind == FIX_STUB;
+	return f->kind == FIX_SET_DOWN || f->kind == FIX_ADD_PARENT || f->kind == FIX_STUB || f->kind == FIX_RESTORE;
 }
 
 static void want_stub(struct planner *pn, const struct fix *f, char *why)
@@ -143,7 +146,7 @@ static bool try_connect(struct planner *pn, const struct fix *f, const char *phr
 		*refused = xasprintf("%s is published: it keeps its parents", f->target);
 		return false;
 	}
-	if (f->kind == FIX_STUB) {
+	if (f->kind == FIX_STUB || f->kind == FIX_RESTORE) { /* made in step 2 */
 		want_stub(pn, f, step_why(phrase, f));
 		return true;
 	}

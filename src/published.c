@@ -139,6 +139,14 @@ static void fix_problem(const struct published *pub, const struct graph *g, stru
 			problem_drop_fix(p, k);
 		}
 	}
+	for (size_t k = 1; published && k < p->n_fixv; k++)
+		if (p->fixv[k].kind == FIX_RESTORE) { /* the missing revision as it was, first */
+			struct fix f = p->fixv[k];
+
+			memmove(&p->fixv[1], &p->fixv[0], k * sizeof(f));
+			p->fixv[0] = f;
+			break;
+		}
 	for (size_t k = 0; published && k < p->n_fixv; k++) {
 		struct fix *f = &p->fixv[k];
 

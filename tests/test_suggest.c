@@ -16,7 +16,9 @@
 #include <cmocka.h>
 
 #include "migtree/edit.h"
+#include "migtree/plan.h"
 #include "migtree/project.h"
+#include "migtree/published.h"
 
 static char *make_dir(void)
 {
@@ -268,6 +270,45 @@ static void test_git_deleted_file_and_restore(void **state)
 	remove_dir(dir);
 }
 
+/* The same deletion under a published c3: c3 keeps its parents, so the file
+ * back from git comes first, and the plan restores it (not a placeholder). */
+static void test_published_child_gets_restore(void **state)
+{
+	struct published pub = { 0 };
+	struct edit_session s;
+	struct plan pl;
+	char *dir, *path;
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	if (!have_git())
+		skip();
+	dir = git_history();
+	run(dir, "git rm -q b20000000000_step.py && " COMMIT " drop");
+	load(dir, &p);
+	strmap_init(&pub.index);
+	pub.ref = xstrdup("origin/main");
+	path = realpath(dir, NULL);
+	sl_push_owned(&pub.paths, xasprintf("%s/c30000000000_step.py", path));
+	strmap_put(&pub.index, pub.paths.v[0], 1);
+	free(path);
+	published_fix_problems(&pub, &p.graph);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "c30000000000");
+	assert_int_equal(pr->fixv[0].kind, FIX_RESTORE);
+	edit_begin(&s, &p);
+	edit_set_published(&s, &pub);
+	plan_make(&s, &pl);
+	assert_int_equal(pl.n, 1);
+	assert_int_equal(pl.v[0].fix.kind, FIX_RESTORE);
+	assert_string_equal(pl.v[0].fix.target, "b20000000000");
+	plan_free(&pl);
+	edit_end(&s);
+	published_free(&pub);
+	project_free(&p);
+	remove_dir(dir);
+}
+
 /* Outside git nothing is asked of it, and the other signals still rank. */
 static void test_no_git_still_ranks(void **state)
 {
@@ -296,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_placeholder_first_on_a_forking_date_candidate),
 		cmocka_unit_test(test_git_committed_parent),
 		cmocka_unit_test(test_git_deleted_file_and_restore),
+		cmocka_unit_test(test_published_child_gets_restore),
 		cmocka_unit_test(test_no_git_still_ranks),
 	};
 
