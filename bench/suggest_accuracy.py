@@ -238,13 +238,15 @@ def floors(args, results):
         if r["kind"] != "cut" and r["outcome"] == "no problem":
             bad.append("no missing_down_revision for %s (%s) in %s" % (r["revision"], r["kind"], r["where"]))
     for spec in args.floor:
-        kind, _, floor = spec.partition("=")
-        rows = [r for r in results if r["kind"] == kind]
+        what, _, floor = spec.partition("=")
+        kind, _, variant = what.partition("@")
+        rows = [r for r in results if r["kind"] == kind and
+                (not variant or r["variant"] == variant or (variant == "git" and r["variant"] != "no-git"))]
         got = pct(sum(1 for r in rows if r["outcome"] == "right"), len(rows))
         if not rows:
-            bad.append("%s: no break scored" % kind)
+            bad.append("%s: no break scored" % what)
         elif got < float(floor):
-            bad.append("%s: %.1f%% right, below the floor of %s%%" % (kind, got, floor))
+            bad.append("%s: %.1f%% right, below the floor of %s%%" % (what, got, floor))
     return bad
 
 
@@ -266,7 +268,9 @@ def parse_args(argv):
     ap.add_argument("--shapes", type=lambda s: s.split(","), default=list(SHAPES))
     ap.add_argument("--kinds", type=lambda s: s.split(","), default=list(KINDS))
     ap.add_argument("--details", action="store_true")
-    ap.add_argument("--floor", action="append", default=[], metavar="KIND=PCT")
+    ap.add_argument("--floor", action="append", default=[], metavar="KIND[@VARIANT]=PCT",
+                    help="fail below PCT for KIND; @VARIANT: only committed, uncommitted, no-git, "
+                    "or git (both of the first two)")
     ap.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--work", help="work here, and keep the histories and a copy of each broken "
                     "project with a miss (default: a temporary directory)")
@@ -274,9 +278,13 @@ def parse_args(argv):
     for s in args.shapes:
         if s not in SHAPES:
             ap.error("no shape %s (%s)" % (s, ", ".join(SHAPES)))
-    for k in args.kinds + [f.partition("=")[0] for f in args.floor]:
+    for k in args.kinds + [f.partition("=")[0].partition("@")[0] for f in args.floor]:
         if k not in KINDS:
             ap.error("no kind %s (%s)" % (k, ", ".join(KINDS)))
+    for f in args.floor:
+        v = f.partition("=")[0].partition("@")[2]
+        if v and v not in VARIANTS + ("git",):
+            ap.error("no variant %s (%s, git)" % (v, ", ".join(VARIANTS)))
     args.migtree = os.path.abspath(args.migtree)
     args.keep = bool(args.work)
     return args

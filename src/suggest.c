@@ -44,8 +44,8 @@ enum {
 	W_TYPO = 75,          /* one or two characters from the missing text */
 	W_PREFIX = 70,        /* the only id sharing the prefix */
 	W_DOCSTRING = 60,     /* the docstring's Revises: line */
-	W_SEQ = 45,           /* numbered just before the missing id (N-1) */
 	W_HEAD = 40,          /* a childless head created before it (lost its child) */
+	W_SEQ = 35,           /* numbered just before the missing id (N-1) */
 	W_DATE = 20,          /* created just before it */
 	AGREE = 3
 };
