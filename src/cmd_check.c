@@ -165,6 +165,17 @@ static bool check_fails(const struct check_opts *o, const struct project *p, siz
 	return errors || (o->strict && warnings) || heads_fail;
 }
 
+/* Are some of the heads in pieces that share no ancestor (their problems'
+ * fix is the plan, not a merge)? */
+static bool heads_apart(const struct problem_list *pl)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		for (size_t k = 0; pl->v[i].kind == PROBLEM_MULTIPLE_HEADS && k < pl->v[i].n_fixv; k++)
+			if (pl->v[i].fixv[k].kind == FIX_PLAN)
+				return true;
+	return false;
+}
+
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
 	struct check_opts o = { .max_heads = -1 };
@@ -201,8 +212,12 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		cli_error("%u heads, more than --max-heads %ld", p.graph.heads.n, o.max_heads);
 	else if (!o.json && !o.github && o.max_heads < 0 &&
 		 problem_count_kind(&p.graph.problems, PROBLEM_MULTIPLE_HEADS))
-		cli_error("several heads on one branch: `alembic upgrade head` fails; merge them or put one "
-			  "after the other (the fix lines above), or allow them with --max-heads N");
+		cli_error(heads_apart(&p.graph.problems)
+				  ? "several heads on one branch, in pieces that share no ancestor: `alembic upgrade "
+				    "head` fails; `migtree plan` connects the pieces and merges what is left, or "
+				    "allow them with --max-heads N"
+				  : "several heads on one branch: `alembic upgrade head` fails; merge them or put one "
+				    "after the other (the fix lines above), or allow them with --max-heads N");
 	project_free(&p);
 	return rc;
 }
