@@ -1,0 +1,33 @@
+/* dburl.h - a database URL as SQLAlchemy writes it, read without I/O.
+ *
+ * Alembic finds its database in `sqlalchemy.url` (or env.py builds it); migtree
+ * reads the same text: `dialect[+driver]://user:password@host:port/database?k=v`,
+ * with SQLAlchemy's rules for SQLite (`sqlite:///relative.db` is relative to the
+ * current directory, `sqlite:////abs.db` absolute, `sqlite://` in memory) and
+ * percent-decoding of the user, password and database. The password is never
+ * shown: db_url_display masks it as SQLAlchemy's `render_as_string` does. */
+#ifndef MIGTREE_DBURL_H
+#define MIGTREE_DBURL_H
+
+#include "migtree/error.h"
+#include "migtree/util.h"
+
+enum db_kind { DB_SQLITE, DB_POSTGRESQL, DB_MYSQL };
+
+struct db_url {
+	enum db_kind kind;
+	char *scheme;   /* as written: "postgresql+psycopg2", "sqlite", "mariadb+pymysql" */
+	char *user, *password, *host, *database; /* decoded; NULL when absent */
+	int port;       /* 0 when absent */
+	struct strlist query; /* "name=value", decoded, in order (?host=/run/postgresql) */
+	char *path;     /* SQLite: the file as SQLAlchemy opens it; NULL in memory */
+};
+
+/* Parse TEXT. An unknown dialect is an error that names it and the ones migtree
+ * reads; ERR never holds the password. */
+int db_url_parse(const char *text, struct db_url *out, struct mt_error *err);
+/* The URL to show (owned): the password replaced by "***". */
+char *db_url_display(const struct db_url *u);
+void db_url_free(struct db_url *u);
+
+#endif
