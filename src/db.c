@@ -2,6 +2,7 @@
  * needs (db.h). The libraries are optional at configure time: a build without
  * one says which Debian package adds it instead of reading nothing. The
  * backends share the few helpers they all need (db_backend.h). */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,4 +115,31 @@ char *db_first_line(const char *text)
 	while (n && (text[n - 1] == ' ' || text[n - 1] == '\r' || text[n - 1] == '\t'))
 		n--;
 	return n ? xstrndup(text, n) : xstrdup("no reason given");
+}
+
+void *db_load_library(const struct db_request *rq, const char *const *sonames, const char *what,
+		      const char *package, struct mt_error *err)
+{
+	const char *why = NULL;
+
+	for (size_t i = 0; sonames[i]; i++) {
+		void *lib = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
+
+		if (lib)
+			return lib;
+		if (!why)
+			why = dlerror();
+	}
+	mt_fail(err, NULL, 0, "%s: cannot load %s (%s): install the Debian package %s", rq->shown, what,
+		why ? why : "not found", package);
+	return NULL;
+}
+
+int db_load_symbol(const struct db_request *rq, void *lib, const char *what, const char *symbol, void **slot,
+		   struct mt_error *err)
+{
+	*slot = dlsym(lib, symbol);
+	if (*slot)
+		return 0;
+	return mt_fail(err, NULL, 0, "%s: %s has no %s (too old a version)", rq->shown, what, symbol);
 }

@@ -10,10 +10,54 @@
  * left aside. The connect, read and write timeouts bound every wait on the
  * server. The SELECT runs in a READ ONLY transaction that is rolled back. */
 #include <mysql.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "migtree/db_backend.h"
+
+/* MariaDB's client library libmariadb, loaded on first use (db_load_library): each
+ * function the reader calls goes through this table, which the names below
+ * stand for. */
+#define MY_FUNCS(_) \
+	_(mysql_close) _(mysql_errno) _(mysql_error) _(mysql_fetch_row) _(mysql_free_result) \
+	_(mysql_init) _(mysql_options) _(mysql_query) _(mysql_real_connect) \
+	_(mysql_store_result)
+static struct {
+	bool loaded;
+#define MY_SLOT(f) __typeof__(f) *f;
+	MY_FUNCS(MY_SLOT)
+#undef MY_SLOT
+} libmy_api;
+
+static int my_load(const struct db_request *rq, struct mt_error *err)
+{
+	static const char *const sonames[] = { "libmariadb.so.3", "libmysqlclient.so.21", "libmariadb.so", "libmysqlclient.so", NULL };
+	void *lib;
+
+	if (libmy_api.loaded)
+		return 0;
+	if (!(lib = db_load_library(rq, sonames, "MariaDB's client library libmariadb", "libmariadb3", err)))
+		return -1;
+#define MY_SYM(f) \
+	if (db_load_symbol(rq, lib, "MariaDB's client library libmariadb", #f, (void **)&libmy_api.f, err)) \
+		return -1;
+	MY_FUNCS(MY_SYM)
+#undef MY_SYM
+	libmy_api.loaded = true; /* kept loaded: dlclose would gain nothing */
+	return 0;
+}
+
+#define mysql_close (libmy_api.mysql_close)
+#define mysql_errno (libmy_api.mysql_errno)
+#define mysql_error (libmy_api.mysql_error)
+#define mysql_fetch_row (libmy_api.mysql_fetch_row)
+#define mysql_free_result (libmy_api.mysql_free_result)
+#define mysql_init (libmy_api.mysql_init)
+#define mysql_options (libmy_api.mysql_options)
+#define mysql_query (libmy_api.mysql_query)
+#define mysql_real_connect (libmy_api.mysql_real_connect)
+#define mysql_store_result (libmy_api.mysql_store_result)
 
 /* errors read as "no version table": ER_NO_SUCH_TABLE, ER_BAD_DB_ERROR (a
  * --version-schema that is no database) */
@@ -132,7 +176,7 @@ int db_mysql_read(const struct db_request *rq, struct strlist *stamps, struct mt
 	MYSQL *my;
 	int rc;
 
-	if (read_params(rq, &p, err))
+	if (read_params(rq, &p, err) || my_load(rq, err))
 		return -1;
 	if (!(my = mysql_init(NULL)))
 		return mt_fail(err, NULL, 0, "%s: the MySQL client library could not start", rq->shown);

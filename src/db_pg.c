@@ -12,11 +12,66 @@
 #include <errno.h>
 #include <libpq-fe.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "migtree/db_backend.h"
+
+/* PostgreSQL's client library libpq, loaded on first use (db_load_library): each
+ * function the reader calls goes through this table, which the names below
+ * stand for. */
+#define PQ_FUNCS(_) \
+	_(PQcancel) _(PQclear) _(PQconnectdbParams) _(PQconsumeInput) _(PQerrorMessage) \
+	_(PQfinish) _(PQfreeCancel) _(PQgetCancel) _(PQgetResult) _(PQgetisnull) _(PQgetvalue) \
+	_(PQisBusy) _(PQntuples) _(PQresultErrorField) _(PQresultErrorMessage) \
+	_(PQresultStatus) _(PQsendQuery) _(PQsocket) _(PQstatus) _(PQtransactionStatus)
+static struct {
+	bool loaded;
+#define PQ_SLOT(f) __typeof__(f) *f;
+	PQ_FUNCS(PQ_SLOT)
+#undef PQ_SLOT
+} libpq_api;
+
+static int pq_load(const struct db_request *rq, struct mt_error *err)
+{
+	static const char *const sonames[] = { "libpq.so.5", "libpq.so", NULL };
+	void *lib;
+
+	if (libpq_api.loaded)
+		return 0;
+	if (!(lib = db_load_library(rq, sonames, "PostgreSQL's client library libpq", "libpq5", err)))
+		return -1;
+#define PQ_SYM(f) \
+	if (db_load_symbol(rq, lib, "PostgreSQL's client library libpq", #f, (void **)&libpq_api.f, err)) \
+		return -1;
+	PQ_FUNCS(PQ_SYM)
+#undef PQ_SYM
+	libpq_api.loaded = true; /* kept loaded: dlclose would gain nothing */
+	return 0;
+}
+
+#define PQcancel (libpq_api.PQcancel)
+#define PQclear (libpq_api.PQclear)
+#define PQconnectdbParams (libpq_api.PQconnectdbParams)
+#define PQconsumeInput (libpq_api.PQconsumeInput)
+#define PQerrorMessage (libpq_api.PQerrorMessage)
+#define PQfinish (libpq_api.PQfinish)
+#define PQfreeCancel (libpq_api.PQfreeCancel)
+#define PQgetCancel (libpq_api.PQgetCancel)
+#define PQgetResult (libpq_api.PQgetResult)
+#define PQgetisnull (libpq_api.PQgetisnull)
+#define PQgetvalue (libpq_api.PQgetvalue)
+#define PQisBusy (libpq_api.PQisBusy)
+#define PQntuples (libpq_api.PQntuples)
+#define PQresultErrorField (libpq_api.PQresultErrorField)
+#define PQresultErrorMessage (libpq_api.PQresultErrorMessage)
+#define PQresultStatus (libpq_api.PQresultStatus)
+#define PQsendQuery (libpq_api.PQsendQuery)
+#define PQsocket (libpq_api.PQsocket)
+#define PQstatus (libpq_api.PQstatus)
+#define PQtransactionStatus (libpq_api.PQtransactionStatus)
 
 /* SQLSTATEs read as "no version table": undefined_table, invalid_schema_name */
 static const char *const no_table_states[] = { "42P01", "3F000" };
@@ -123,7 +178,7 @@ static void cancel(PGconn *conn)
 static int run(const struct db_request *rq, PGconn *conn, const char *sql, double deadline, PGresult **res,
 	       struct mt_error *err)
 {
-	bool timed_out;
+	bool timed_out = false;
 	PGresult *r;
 
 	*res = NULL;
@@ -225,6 +280,8 @@ int db_pg_read(const struct db_request *rq, struct strlist *stamps, struct mt_er
 
 	if (rq->url->query.n > 64)
 		return mt_fail(err, NULL, 0, "%s: more than 64 query parameters", rq->shown);
+	if (pq_load(rq, err))
+		return -1;
 	conninfo(rq, &owned, keys, vals, &n);
 	conn = PQconnectdbParams(keys, vals, 0);
 	if (!conn || PQstatus(conn) != CONNECTION_OK)

@@ -22,6 +22,7 @@
 
 #include "graph_text.h"
 #include "migtree/db.h"
+#include "migtree/db_backend.h"
 #include "migtree/dbstate.h"
 #include "migtree/dburl.h"
 
@@ -487,6 +488,25 @@ static void test_state_unknown_stamps(void **state)
 	project_free(&p);
 }
 
+/* A client library that is not installed: loaded when asked, so the error
+ * comes then, naming the library and the package. */
+static void test_library_not_installed(void **state)
+{
+	static const char *const sonames[] = { "libmigtree-no-such-client.so.9", NULL };
+	struct db_url u = { 0 };
+	struct db_request rq = { &u, "postgresql://h/db", "alembic_version", NULL, 10 };
+	struct mt_error err = { 0 };
+	void *slot;
+
+	(void)state;
+	assert_null(db_load_library(&rq, sonames, "X's client library libx", "libx9", &err));
+	assert_non_null(strstr(err.message, "postgresql://h/db: cannot load X's client library libx ("));
+	assert_non_null(strstr(err.message, "install the Debian package libx9"));
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(db_load_symbol(&rq, NULL, "libc", "migtree_no_such_symbol", &slot, &err), -1);
+	assert_non_null(strstr(err.message, "libc has no migtree_no_such_symbol"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_unsupported_kinds),
 		cmocka_unit_test(test_state_applied_and_pending),
 		cmocka_unit_test(test_state_unknown_stamps),
+		cmocka_unit_test(test_library_not_installed),
 	};
 
 	return cmocka_run_group_tests_name("db", tests, setup, teardown);
