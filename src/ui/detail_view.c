@@ -88,6 +88,13 @@ static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 				      nd->is_merge_point ? "merge point  " : "", nd->in_cycle ? "in a cycle" : ""));
 		for (uint32_t i = 0; i < nd->n_labels; i++)
 			add(d, C_LABEL, NO_NODE, xasprintf("branch label: %s", nd->labels[i]));
+		{
+			int role;
+			char *db = ui_db_detail(ui, v, &role);
+
+			if (db)
+				add(d, role, NO_NODE, db);
+		}
 		add_values(d, rf);
 	}
 	add_links(d, g, "parents (down_revision)", &nd->down);
