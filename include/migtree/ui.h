@@ -371,7 +371,8 @@ void ui_db_free(struct ui *ui);
 /* NODE is a stamp (the database's current revision), a head not applied. */
 bool ui_db_stamp(const struct ui *ui, uint32_t node);
 bool ui_db_pending_head(const struct ui *ui, uint32_t node);
-/* The status bar's part ("  db: 2 pending, unknown stamp X"), "" without one. */
+/* The status bar's part, first of the counts ("db: 2 pending, unknown stamp
+ * X | "): where the database stands is what a look at it is for. "" without one. */
 void ui_db_status(const struct ui *ui, char *buf, size_t size);
 /* The unknown stamps, pinned above the history as missing revisions' rows:
  * how many rows they take in a view of HEIGHT, and their drawing. */

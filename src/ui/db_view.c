@@ -146,12 +146,14 @@ void ui_db_status(const struct ui *ui, char *buf, size_t size)
 	buf[0] = '\0';
 	if (!ui->db_read)
 		return;
-	snprintf(buf, size, "  db: %u pending", st->n_pending);
+	snprintf(buf, size, "db: %u pending", st->n_pending);
 	len = strlen(buf);
 	if (st->unknown.n == 1)
 		snprintf(buf + len, size - len, ", unknown stamp %s", st->unknown.v[0]);
 	else if (st->unknown.n > 1)
 		snprintf(buf + len, size - len, ", %zu unknown stamps", (size_t)st->unknown.n);
+	len = strlen(buf);
+	snprintf(buf + len, size - len, "%s", ui->ascii ? " | " : " \u2502 ");
 }
 
 /* ---- the unknown stamps, pinned above the history ---- */
@@ -194,8 +196,6 @@ static void draw_unknown(const struct ui *ui, const char *id, int y, int width, 
 	used += put(C_PHANTOM, id, width - used);
 	for (; w < idw + 1 && used < width; w++, used++)
 		addch(' ');
-	if (used < width)
-		addch(' '), used++;
 	used += put(C_PHANTOM, "UNKNOWN STAMP ", width - used);
 	put(C_PHANTOM, "the database is stamped with it, no file defines it (check says where it went)",
 	    width - used);

@@ -100,7 +100,8 @@ void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, boo
 					       "on its old parent, and Alembic will not run it again (this is why "
 					       "Alembic has no rebase). %sRetarget anyway? y: yes, a: yes to every "
 					       "published or applied revision until quit, %sn: no", id, ui->published.db,
-					       id, head ? "A merge revision leaves it as it is. " : "",
+					       id, head ? "A merge revision leaves it as it is. "
+					       : "To join its branch to another, merge their heads (M on a head). ",
 					       head ? "M: make a merge revision instead, " : ""));
 		else
 			confirm_open(ui, CONFIRM_PUBLISHED,

@@ -558,7 +558,7 @@ int ui_body_height(const struct ui *ui)
 static void draw_status(struct ui *ui, int msg_rows)
 {
 	const struct graph *g = &ui->project.graph;
-	char left[768], right[128];
+	char left[1024], right[128], db[256];
 	size_t errors = problem_count(&g->problems, SEVERITY_ERROR);
 	size_t warnings = problem_count(&g->problems, SEVERITY_WARNING);
 	uint32_t n = ui_line_count(ui), revs = g->n - (uint32_t)g->owned.n;
@@ -566,13 +566,13 @@ static void draw_status(struct ui *ui, int msg_rows)
 
 	attron(draw_attr(C_STATUS));
 	draw_fill(LINES - 1, 0, COLS);
-	snprintf(left, sizeof(left), "%s%s%s%u revision%s  %u head%s  %u base%s  %zu error%s  %zu warning%s",
+	ui_db_status(ui, db, sizeof(db));
+	snprintf(left, sizeof(left), "%s%s%s%s%u revision%s  %u head%s  %u base%s  %zu error%s  %zu warning%s",
 		 ui->restrict_spec ? "range " : "", ui->restrict_spec ? ui->restrict_spec : "",
-		 ui->restrict_spec ? (ui->ascii ? " | " : " \u2502 ") : "", revs, revs == 1 ? "" : "s", g->heads.n, g->heads.n == 1 ? "" : "s", g->bases.n,
+		 ui->restrict_spec ? (ui->ascii ? " | " : " \u2502 ") : "", db, revs, revs == 1 ? "" : "s", g->heads.n, g->heads.n == 1 ? "" : "s", g->bases.n,
 		 g->bases.n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	if (ui->unsaved)
 		snprintf(left + strlen(left), sizeof(left) - strlen(left), "  %zu unsaved", ui->unsaved);
-	ui_db_status(ui, left + strlen(left), sizeof(left) - strlen(left));
 	snprintf(right, sizeof(right), " %u/%u  ?:help", n ? ui->sel + 1 : 0, n);
 	rw = (int)strlen(right);
 	move(LINES - 1, 0);
