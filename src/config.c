@@ -589,6 +589,26 @@ static int read_toml_defines(struct source *fs, const char *path, struct mt_conf
 	return rc;
 }
 
+/* sqlalchemy.url, as env.py's config.get_main_option reads it. A value whose
+ * interpolation fails (`%(DB_URL)s` that env.py fills in) is kept as written:
+ * every command but the ones that read the database can ignore it, and those
+ * then say that it is no URL, at its line. */
+static void read_sqlalchemy_url(const struct settings *src, struct mt_config *cfg)
+{
+	const struct ini_entry *e = ini_find(src->ini, src->section, "sqlalchemy.url");
+	struct mt_error ignored;
+
+	if (!e)
+		return;
+	if (ini_get(src->ini, src->section, "sqlalchemy.url", src->ini_here, &cfg->sqlalchemy_url, &ignored) ||
+	    !cfg->sqlalchemy_url) {
+		free(cfg->sqlalchemy_url);
+		cfg->sqlalchemy_url = xstrdup(e->value);
+	}
+	cfg->sqlalchemy_url_path = xstrdup(src->ini_path);
+	cfg->sqlalchemy_url_line = e->line;
+}
+
 /* The pyproject.toml Alembic would read with this ini (see the header). */
 static char *pyproject_for(const char *ini_here, bool named)
 {
@@ -624,6 +644,8 @@ static int load_ini(struct source *fs, const char *path, const char *section, bo
 		goto out;
 	}
 	rc = read_options(&src, cfg, err);
+	if (rc == 0)
+		read_sqlalchemy_url(&src, cfg);
 	/* defines: pyproject first, then the ini, as for every other option the ini wins */
 	if (rc == 0 && is_file(fs, pyproject))
 		rc = read_toml_defines(fs, pyproject, cfg, err);
@@ -809,6 +831,8 @@ void config_free(struct mt_config *cfg)
 	free(cfg->section);
 	free(cfg->toml_path);
 	free(cfg->separator);
+	free(cfg->sqlalchemy_url);
+	free(cfg->sqlalchemy_url_path);
 	free(cfg->origin.script_location);
 	free(cfg->origin.recursive);
 	free(cfg->origin.file_template);

@@ -223,6 +223,56 @@ static void test_config_errors(void **state)
 	config_free(&cfg);
 }
 
+static void in_dir(const char *rel);
+
+/* sqlalchemy.url of the -n section, interpolated, with its file and line;
+ * one env.py fills in (an interpolation that fails) kept as written; none
+ * from a pyproject.toml. */
+static void test_sqlalchemy_url(void **state)
+{
+	struct config_request req = { 0 };
+	struct mt_config cfg;
+	struct mt_error err = { 0 };
+	char *path, *want;
+
+	(void)state;
+	make_dir("su");
+	make_dir("su/db");
+	write_file("su/alembic.ini", "[alembic]\nscript_location = db\n\n# the database\n"
+				     "sqlalchemy.url = sqlite:///%(here)s/app.db\n\n[other]\nscript_location = db\n"
+				     "sqlalchemy.url = %(DB_URL)s\n\n[third]\nscript_location = db\n");
+	path = xasprintf("%s/su/alembic.ini", root);
+	req.config_file = path;
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	want = xasprintf("sqlite:///%s/su/app.db", root);
+	assert_string_equal(cfg.sqlalchemy_url, want);
+	assert_string_equal(cfg.sqlalchemy_url_path, path);
+	assert_int_equal(cfg.sqlalchemy_url_line, 5);
+	config_free(&cfg);
+	req.section = "other";
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_string_equal(cfg.sqlalchemy_url, "%(DB_URL)s");
+	assert_int_equal(cfg.sqlalchemy_url_line, 9);
+	config_free(&cfg);
+	req.section = "third";
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_null(cfg.sqlalchemy_url);
+	assert_null(cfg.sqlalchemy_url_path);
+	config_free(&cfg);
+	make_dir("sp");
+	make_dir("sp/db");
+	write_file("sp/pyproject.toml", "[tool.alembic]\nscript_location = \"db\"\n"
+					"sqlalchemy.url = \"sqlite:///x.db\"\n");
+	in_dir("sp");
+	req.config_file = NULL;
+	req.section = NULL;
+	assert_int_equal(config_load(&req, &cfg, &err), 0);
+	assert_null(cfg.sqlalchemy_url);
+	config_free(&cfg);
+	free(want);
+	free(path);
+}
+
 static void in_dir(const char *rel)
 {
 	char *dir = xasprintf("%s/%s", root, rel);
@@ -660,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_locate_upwards_and_scan_order),
 		cmocka_unit_test(test_version_locations_and_pyproject),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_sqlalchemy_url),
 		cmocka_unit_test(test_ini_empty_section_and_value_lines),
 		cmocka_unit_test(test_package_search),
 		cmocka_unit_test(test_ini_wins_over_pyproject),

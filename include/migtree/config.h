@@ -42,6 +42,13 @@ struct mt_config {
 	 * subdirectories not read): shown once on stderr, or in the status bar. */
 	struct strlist notes;
 	struct mt_origins origin;
+	/* `sqlalchemy.url` of the ini's section (-n), interpolated as Alembic's
+	 * get_main_option does (%(here)s); NULL when the ini has none (a
+	 * pyproject.toml or -d never does). Where it was read, for errors about
+	 * the database it names. Only read, never contacted here (db.h). */
+	char *sqlalchemy_url;
+	char *sqlalchemy_url_path; /* the ini file */
+	int sqlalchemy_url_line;
 };
 
 struct config_request {

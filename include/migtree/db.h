@@ -26,7 +26,9 @@ enum db_read { DB_READ_OK = 0, DB_READ_NO_TABLE = 1 };
  * error. -1 with ERR, one line naming the URL (password masked) and the reason:
  * unreachable, timed out, refused credentials, no such database or file, or a
  * build without the client library ("migtree was built without PostgreSQL
- * support: install libpq-dev and run ./configure again"). */
+ * support: install libpq-dev and run ./configure again"). ERR's path and line
+ * stay empty: the caller knows where the URL came from (--db, MIGTREE_DB, the
+ * ini's sqlalchemy.url line). STAMPS gets nothing unless the read succeeds. */
 int db_read_stamps(const struct db_url *u, const struct db_options *o, struct strlist *stamps,
 		   struct mt_error *err);
 /* Whether this build has the client library for K. */

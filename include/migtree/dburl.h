@@ -4,8 +4,10 @@
  * reads the same text: `dialect[+driver]://user:password@host:port/database?k=v`,
  * with SQLAlchemy's rules for SQLite (`sqlite:///relative.db` is relative to the
  * current directory, `sqlite:////abs.db` absolute, `sqlite://` in memory) and
- * percent-decoding of the user, password and database. The password is never
- * shown: db_url_display masks it as SQLAlchemy's `render_as_string` does. */
+ * percent-decoding of the user, the password and the query (not the database:
+ * SQLAlchemy passes it to the driver as written). The password is never shown:
+ * db_url_display masks it as SQLAlchemy's `render_as_string` does, and no
+ * error holds it. */
 #ifndef MIGTREE_DBURL_H
 #define MIGTREE_DBURL_H
 
@@ -17,10 +19,13 @@ enum db_kind { DB_SQLITE, DB_POSTGRESQL, DB_MYSQL };
 struct db_url {
 	enum db_kind kind;
 	char *scheme;   /* as written: "postgresql+psycopg2", "sqlite", "mariadb+pymysql" */
-	char *user, *password, *host, *database; /* decoded; NULL when absent */
+	char *user, *password;    /* decoded; NULL when absent ("" when empty) */
+	char *host, *database;    /* as written; NULL when absent */
 	int port;       /* 0 when absent */
 	struct strlist query; /* "name=value", decoded, in order (?host=/run/postgresql) */
-	char *path;     /* SQLite: the file as SQLAlchemy opens it; NULL in memory */
+	char *path;     /* SQLite: the file as SQLAlchemy opens it (absolute, as
+	                 * os.path.abspath makes it, or a "file:" URI with ?uri=true);
+	                 * NULL in memory */
 };
 
 /* Parse TEXT. An unknown dialect is an error that names it and the ones migtree
