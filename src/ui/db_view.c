@@ -186,7 +186,7 @@ static int put(int role, const char *s, int max)
  * look. IDW is the id column (the id is never cut, as a missing one's). */
 static void draw_unknown(const struct ui *ui, const char *id, int y, int width, int graph_w, int idw)
 {
-	int used = 0, w = draw_width(id);
+	int used = 0, w = draw_width(id), end = (w > idw ? w : idw) + 1;
 
 	move(y, 0);
 	used += put(C_PHANTOM, ui->ascii ? "x" : "\u25cc", width - used);
@@ -194,7 +194,7 @@ static void draw_unknown(const struct ui *ui, const char *id, int y, int width, 
 	move(y, used);
 	used += put(C_ERROR, ui->ascii ? "E " : "\u2717 ", width - used);
 	used += put(C_PHANTOM, id, width - used);
-	for (; w < idw + 1 && used < width; w++, used++)
+	for (; w < end && used < width; w++, used++)
 		addch(' ');
 	used += put(C_PHANTOM, "UNKNOWN STAMP ", width - used);
 	put(C_PHANTOM, "the database is stamped with it, no file defines it (check says where it went)",

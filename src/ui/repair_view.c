@@ -831,7 +831,9 @@ bool confirm_request(struct ui *ui, enum request req, int key, int height)
 		view_close(ui);
 		confirm_clear(ui);
 		ui_select_node(ui, target);
-		ui_set_message(ui, false, "pick the head to merge with; a merge revision leaves published ones alone");
+		ui_set_message(ui, false, "pick the head to merge with; a merge revision leaves %s ones alone",
+			       published_applied(&ui->published, ui->project.graph.nodes[target].file) ? "applied"
+												: "published");
 		picker_open(ui, PICK_MERGE);
 		return true;
 	}
