@@ -7,6 +7,7 @@
 
 #include "migtree/annotate.h"
 #include "migtree/cli.h"
+#include "migtree/dbcheck.h"
 #include "migtree/format.h"
 #include "migtree/json.h"
 #include "migtree/quote.h"
@@ -129,7 +130,9 @@ static void print_text(struct cli *cli, const struct problem_list *pl, bool verb
 	for (size_t i = 0; i < pl->n; i++) {
 		const struct problem *pr = &pl->v[i];
 		bool err = problem_severity(pr->kind) == SEVERITY_ERROR;
-		bool fixes = verbose || pr->kind == PROBLEM_MULTIPLE_HEADS;
+		/* what a CI log must say without -v: how to join the heads, where a
+		 * stamp went */
+		bool fixes = verbose || pr->kind == PROBLEM_MULTIPLE_HEADS || pr->kind == PROBLEM_UNKNOWN_STAMP;
 
 		if (pr->path) {
 			put_line_text(cli, pr->path);
@@ -176,26 +179,91 @@ static bool heads_apart(const struct problem_list *pl)
 	return false;
 }
 
+#define DB_HEADS_SHOWN 10
+
+/* IDS (nodes) as "a, b, c" and " (N more)" past DB_HEADS_SHOWN. Owned. */
+static char *id_list_text(const struct graph *g, const struct u32vec *ids)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (uint32_t i = 0; i < ids->n && i < DB_HEADS_SHOWN; i++)
+		sb_addf(&sb, "%s%s", i ? ", " : "", format_clip(g->nodes[ids->v[i]].id, FORMAT_CLIP_ID));
+	if (ids->n > DB_HEADS_SHOWN)
+		sb_addf(&sb, " (%u more)", ids->n - DB_HEADS_SHOWN);
+	return sb_detach(&sb);
+}
+
+/* Where the database stands, on stderr after the count: what is applied, the
+ * heads still to apply, and stamps no head reaches. Pending revisions are no
+ * problem (a database behind its files is the normal state of a deploy). */
+static void database_summary(const struct project *p, const struct cli_db *d)
+{
+	const struct db_state *st = &d->st;
+	struct u32vec cut = { 0 };
+	char *list;
+
+	if (!st->pending_heads.n) {
+		cli_error("database %s: at the heads (%u revision%s applied)", st->url_display, st->n_applied,
+			  st->n_applied == 1 ? "" : "s");
+	} else {
+		list = id_list_text(&p->graph, &st->pending_heads);
+		cli_error("database %s: %u applied, %u pending%s; head%s not applied: %s", st->url_display,
+			  st->n_applied, st->n_pending, st->no_table ? " (no version table)" : "",
+			  st->pending_heads.n == 1 ? "" : "s", list);
+		free(list);
+	}
+	db_unreachable_stamps(&p->graph, st, &cut);
+	if (cut.n) {
+		list = id_list_text(&p->graph, &cut);
+		cli_error("database %s: stamped with %s, which no head reaches (`alembic upgrade heads` cannot go on "
+			  "from there)",
+			  st->url_display, list);
+		free(list);
+	}
+	free(cut.v);
+}
+
+/* The project and, when this run reads one, the database (its unknown stamps
+ * problems like the others). -1 after one line when either cannot be read. */
+static int check_load(struct cli *cli, const struct check_opts *o, struct project *p, struct cli_db *d)
+{
+	struct mt_error err = { 0 };
+
+	memset(d, 0, sizeof(*d));
+	if (cli_load_published(cli, p))
+		return -1;
+	if (o->require && check_required(p, o->require)) {
+		project_free(p);
+		return -1;
+	}
+	if (cli_db_read(cli, p, false, d, &err)) {
+		cli_report("", &err);
+		project_free(p);
+		return -1;
+	}
+	if (d->st.url_display)
+		db_check_unknown(p, &d->st, d->where_path, d->where_line, &p->graph.problems);
+	return 0;
+}
+
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
 	struct check_opts o = { .max_heads = -1 };
 	struct project p;
+	struct cli_db d;
 	size_t errors, warnings;
 	int rc = EXIT_OK, stop;
 
 	if ((stop = check_options(argc, argv, &o)))
 		return cli_options_exit(stop);
-	if (cli_load_published(cli, &p))
+	if (check_load(cli, &o, &p, &d))
 		return EXIT_USAGE;
-	if (o.require && check_required(&p, o.require)) {
-		project_free(&p);
-		return EXIT_USAGE;
-	}
 	errors = problem_count(&p.graph.problems, SEVERITY_ERROR);
 	warnings = problem_count(&p.graph.problems, SEVERITY_WARNING);
 	if (o.json) {
 		cli_machine_output(cli);
-		json_write_check(cli->out, &p);
+		json_write_check(cli->out, &p, &d.st);
 	} else if (o.github) {
 		cli_machine_output(cli); /* quote.c's GitHub rules already escape it */
 		annotate_github(cli->out, &p.graph.problems, o.max_heads < 0, o.strict);
@@ -205,6 +273,8 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 			cli_error("%zu error%s, %zu warning%s in %u revisions%s", errors, errors == 1 ? "" : "s",
 				  warnings, warnings == 1 ? "" : "s", p.graph.n - (uint32_t)p.graph.owned.n,
 				  o.verbose ? "" : " (check -v shows ways to fix each)");
+		if (d.st.url_display)
+			database_summary(&p, &d);
 	}
 	if (check_fails(&o, &p, errors, warnings))
 		rc = EXIT_PROBLEMS;
@@ -218,6 +288,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 				    "allow them with --max-heads N"
 				  : "several heads on one branch: `alembic upgrade head` fails; merge them or put one "
 				    "after the other (the fix lines above), or allow them with --max-heads N");
+	cli_db_free(&d);
 	project_free(&p);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "migtree/cli.h"
 #include "migtree/commands.h"
+#include "migtree/dbcheck.h"
 #include "migtree/export.h"
 #include "migtree/format.h"
 #include "migtree/json.h"
@@ -254,6 +255,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 						  { NULL, 0, NULL, 0 } };
 	const char *format = "json";
 	struct project p;
+	struct cli_db d = { 0 };
+	struct mt_error err = { 0 };
 	int c;
 
 	optind = 1;
@@ -272,12 +275,20 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	}
 	if ((!strcmp(format, "json") ? cli_load_published(cli, &p) : cli_load(cli, &p)))
 		return EXIT_USAGE;
+	if (!strcmp(format, "json") && cli_db_read(cli, &p, false, &d, &err)) {
+		cli_report("", &err);
+		project_free(&p);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(format, "json") && d.st.url_display)
+		db_check_unknown(&p, &d.st, d.where_path, d.where_line, &p.graph.problems);
 	if (!strcmp(format, "json"))
-		json_write_export(cli->out, &p);
+		json_write_export(cli->out, &p, &d.st);
 	else if (!strcmp(format, "dot"))
 		export_dot(cli->out, &p);
 	else
 		export_mermaid(cli->out, &p);
+	cli_db_free(&d);
 	project_free(&p);
 	return EXIT_OK;
 }

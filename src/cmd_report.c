@@ -7,8 +7,9 @@
 #include "migtree/format.h"
 #include "migtree/range.h"
 
-/* Parse -v and (when RANGE is not NULL) -r; 0, or where to stop (cli_options_exit). */
-static int report_options(int argc, char **argv, bool *verbose, char **range)
+/* Parse -v and (when RANGE is not NULL: history) -r and -i; 0, or where to stop
+ * (cli_options_exit). */
+static int report_options(int argc, char **argv, bool *verbose, char **range, bool *indicate)
 {
 	static const struct option longopts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
@@ -17,16 +18,19 @@ static int report_options(int argc, char **argv, bool *verbose, char **range)
 	static const struct option range_longopts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "rev-range", required_argument, NULL, 'r' },
+		{ "indicate-current", no_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	optind = 1;
-	while ((c = cli_getopt(argv[0], argc, argv, range ? "vr:" : "v", range ? range_longopts : longopts)) != -1) {
+	while ((c = cli_getopt(argv[0], argc, argv, range ? "vr:i" : "v", range ? range_longopts : longopts)) != -1) {
 		if (c == 'v')
 			*verbose = true;
 		else if (c == 'r')
 			*range = optarg;
+		else if (c == 'i')
+			*indicate = true;
 		else
 			return c; /* --help, or the line cli_getopt printed */
 	}
@@ -60,7 +64,7 @@ static int run_listing(struct cli *cli, int argc, char **argv,
 	bool verbose = false;
 	int stop;
 
-	if ((stop = report_options(argc, argv, &verbose, NULL)))
+	if ((stop = report_options(argc, argv, &verbose, NULL, NULL)))
 		return cli_options_exit(stop);
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
@@ -105,16 +109,48 @@ static void range_error(const struct project *p, const char *message)
 	free(hint);
 }
 
+/* history -i: the revisions the database is stamped with, marked "(current)" as
+ * Alembic marks them (exactly the rows: not their ancestors); *MARKS per node,
+ * owned. Stamps no file defines mark nothing (Alembic's history -i does not look
+ * them up) and are said on stderr. -1 after one line when there is no database. */
+static int current_marks(struct cli *cli, struct project *p, bool **marks)
+{
+	struct cli_db d;
+	struct mt_error err = { 0 };
+
+	*marks = NULL;
+	if (cli_db_read(cli, p, true, &d, &err)) {
+		cli_report("", &err);
+		return -1;
+	}
+	if (!d.st.url_display) {
+		cli_error("history -i reads a database: give --db URL, set MIGTREE_DB, or set sqlalchemy.url in the "
+			  "configuration");
+		cli_db_free(&d);
+		return -1;
+	}
+	*marks = xcalloc(p->graph.n ? p->graph.n : 1, sizeof(bool));
+	for (size_t i = 0; i < d.st.stamps.n; i++) { /* `sc.revision in currents`: the id as written */
+		uint32_t v = graph_find(&p->graph, d.st.stamps.v[i]);
+
+		if (v != NO_NODE)
+			(*marks)[v] = true;
+	}
+	cli_db_report_unknown(p, &d);
+	cli_db_free(&d);
+	return 0;
+}
+
 int cmd_history(struct cli *cli, int argc, char **argv)
 {
 	struct project p;
-	bool verbose = false;
+	bool verbose = false, indicate = false, *marks = NULL;
 	char *range = NULL, *lower = NULL, *upper = NULL;
 	struct u32vec order = { 0 };
 	struct mt_error err = { 0 };
 	int rc = EXIT_OK, stop;
 
-	if ((stop = report_options(argc, argv, &verbose, &range)))
+	if ((stop = report_options(argc, argv, &verbose, &range, &indicate)))
 		return cli_options_exit(stop);
 	if (range && range_parse(range, &lower, &upper, &err)) {
 		cli_error("%s", err.message);
@@ -125,15 +161,18 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 		free(upper);
 		return EXIT_USAGE;
 	}
-	if (!range) {
-		print_history(cli->out, &p.graph, &p.order, verbose);
+	if (indicate && current_marks(cli, &p, &marks)) {
+		rc = EXIT_USAGE;
+	} else if (!range) {
+		print_history_marked(cli->out, &p.graph, &p.order, verbose, marks);
 	} else if (history_range(&p.graph, lower, upper, &order, &err) == 0) {
-		print_history(cli->out, &p.graph, &order, verbose);
+		print_history_marked(cli->out, &p.graph, &order, verbose, marks);
 	} else {
 		range_error(&p, err.message);
 		rc = EXIT_USAGE;
 	}
 	cli_warn_if_alembic_fails(&p);
+	free(marks);
 	free(order.v);
 	free(lower);
 	free(upper);

@@ -11,7 +11,11 @@ const struct command commands[] = {
 	{ "check", cmd_check, true, "every problem, `path:line: kind: message` (exit rule below)",
 	  "check [--format text|json|github] [--strict] [--max-heads N] [--require REGEX] [-v]",
 	  "Every problem of the history, one a line: `path:line: kind: message`, then a count\n"
-	  "on stderr. Several heads on one branch print their fixes even without -v.\n\n"
+	  "on stderr. Several heads on one branch print their fixes even without -v.\n"
+	  "With a database (--db URL, MIGTREE_DB, or a local SQLite file the configuration's\n"
+	  "sqlalchemy.url names; see migtree --help): a stamp no file defines is an error,\n"
+	  "unknown_stamp, with where it went; a line on stderr says what is applied and\n"
+	  "which heads are not (pending is no failure).\n\n"
 	  "Options:\n"
 	  "      --format FORMAT   text (default), json (one document), or github (workflow\n"
 	  "                        annotations, ::error file=...::)\n"
@@ -39,17 +43,40 @@ const struct command commands[] = {
 	  "Options:\n"
 	  "  -v, --verbose         every field, as `alembic branches -v`\n",
 	  "  0  listed\n" EXIT_LOAD },
-	{ "history", cmd_history, false, "every revision, as `alembic history [-v] [-r A:B]` prints them",
-	  "history [-v] [-r LOWER:UPPER]",
+	{ "history", cmd_history, false, "every revision, as `alembic history [-v] [-r A:B] [-i]` prints them",
+	  "history [-v] [-r LOWER:UPPER] [-i]",
 	  "Every revision, newest first, as `alembic history` prints them.\n\n"
 	  "Options:\n"
 	  "  -v, --verbose         every field and the file's path\n"
 	  "  -r, --rev-range LOWER:UPPER\n"
 	  "                        only from LOWER up to UPPER (ids, prefixes, labels, head,\n"
-	  "                        heads, base; either side may be empty)\n",
+	  "                        heads, base; either side may be empty)\n"
+	  "  -i, --indicate-current\n"
+	  "                        mark the revisions the database is stamped with\n"
+	  "                        \"(current)\", as Alembic does (the database: --db URL,\n"
+	  "                        MIGTREE_DB, else the configuration's sqlalchemy.url)\n",
 	  "  0  listed\n"
 	  "  2  a usage error, a range end that names nothing, ends that are not ancestor\n"
-	  "     and descendant, or a configuration or file that could not be read\n" },
+	  "     and descendant, a configuration or file that could not be read, or with -i\n"
+	  "     no database or one that could not be read\n" },
+	{ "current", cmd_current, false, "the revisions the database is at, as `alembic current [-v]`",
+	  "current [-v]",
+	  "The revisions the database is at, as `alembic current` prints them: of the\n"
+	  "revisions its version table is stamped with, and their ancestors, those that\n"
+	  "no other applied revision follows. The database: --db URL, else MIGTREE_DB,\n"
+	  "else the configuration's sqlalchemy.url (see migtree --help). It is only read:\n"
+	  "one SELECT in a read-only transaction. A stamp no file defines (Alembic: \"Can't\n"
+	  "locate revision\") is said on stderr with where it went: the git commit that\n"
+	  "deleted its file (migtree restore ID), a file still named after it, the closest\n"
+	  "ids.\n\n"
+	  "Options:\n"
+	  "  -v, --verbose         the database's URL (password masked) and every field,\n"
+	  "                        as `alembic current -v`\n",
+	  "  0  shown\n"
+	  "  1  the database is stamped with an id no file defines\n"
+	  "  2  a usage error, no database, a database that could not be read (unreachable,\n"
+	  "     refused, timed out, no such file), or a configuration or file that could\n"
+	  "     not be read\n" },
 	{ "show", cmd_show, true, "REV: one revision and its links; --config: the configuration read",
 	  "show REV | migtree show --config",
 	  "One revision: its file and line, message, flags, parents, children, labels,\n"
@@ -70,7 +97,9 @@ const struct command commands[] = {
 	  "  0  drawn\n" EXIT_LOAD },
 	{ "export", cmd_export, false, "the whole graph as --format json, dot or mermaid",
 	  "export [--format json|dot|mermaid]",
-	  "The whole graph with its problems, for programs and diagrams.\n\n"
+	  "The whole graph with its problems, for programs and diagrams. With a database\n"
+	  "(as for check), the JSON has a \"database\" object: url, stamps, unknown,\n"
+	  "applied, pending.\n\n"
 	  "Options:\n"
 	  "      --format FORMAT   json (default), dot (Graphviz) or mermaid\n",
 	  "  0  written\n" EXIT_LOAD },
@@ -114,7 +143,9 @@ const struct command commands[] = {
 	  "restore REV [--dry-run]",
 	  "Put back the file that defined the missing revision REV, with the bytes it had\n"
 	  "before the commit that deleted it (the versions directory must be in a git work\n"
-	  "tree; git is only read). Refused when a file is at that path already.\n\n"
+	  "tree; git is only read). REV may be named by no file: a database stamped with\n"
+	  "it (check's unknown_stamp) is enough. Refused when a file is at that path\n"
+	  "already.\n\n"
 	  "Options:\n"
 	  "      --dry-run         print the restored file, write nothing\n",
 	  "  0  written (or shown, with --dry-run)\n"
@@ -203,6 +234,15 @@ void commands_usage(FILE *out)
 	      "      --ascii           ASCII instead of Unicode glyphs\n"
 	      "      --published REF   revisions on REF count as published (default: the\n"
 	      "                        branch's upstream, else origin/main or origin/master)\n"
+	      "      --db [URL]        read the database at URL (SQLAlchemy's form:\n"
+	      "                        sqlite:///file.db, postgresql://user@host/db, mysql://...);\n"
+	      "                        alone, the configuration's sqlalchemy.url. Without it:\n"
+	      "                        MIGTREE_DB, else sqlalchemy.url for current and history\n"
+	      "                        -i, and for other commands only a local SQLite file\n"
+	      "      --version-table NAME\n"
+	      "                        the version table (default: alembic_version)\n"
+	      "      --version-schema NAME\n"
+	      "                        its schema (default: the connection's)\n"
 	      "  -h, --help            this help\n"
 	      "  -V, --version         the version\n\n"
 	      "Commands:\n",

@@ -356,7 +356,9 @@ static void add_query(struct strbuf *sb, const struct strlist *query)
 	free(items);
 }
 
-char *db_url_display(const struct db_url *u)
+/* render_as_string with the password as MASK; an empty one stays empty unless
+ * MASK_EMPTY (SQLAlchemy's repr masks it, Alembic's obfuscate_url_pw does not). */
+static char *render(const struct db_url *u, const char *mask, bool mask_empty)
 {
 	struct strbuf sb;
 
@@ -365,7 +367,7 @@ char *db_url_display(const struct db_url *u)
 	if (u->user) {
 		add_quoted(&sb, u->user);
 		if (u->password)
-			sb_adds(&sb, ":***");
+			sb_addf(&sb, ":%s", *u->password || mask_empty ? mask : "");
 		sb_addc(&sb, '@');
 	}
 	if (u->host)
@@ -376,6 +378,16 @@ char *db_url_display(const struct db_url *u)
 		sb_addf(&sb, "/%s", u->database);
 	add_query(&sb, &u->query);
 	return sb_detach(&sb);
+}
+
+char *db_url_display(const struct db_url *u)
+{
+	return render(u, "***", true);
+}
+
+char *db_url_alembic(const struct db_url *u)
+{
+	return render(u, "XXXXX", false);
 }
 
 void db_url_free(struct db_url *u)

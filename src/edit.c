@@ -1272,7 +1272,7 @@ static int check_restored(struct edit_session *s, uint32_t v, const char *id, co
 
 	if (rf->error || !rf->revision || strcmp(rf->revision, id))
 		rc = mt_fail(err, path, 0, "git's copy does not define %s", id);
-	for (size_t i = 0; !rc && i < rf->down.items.n; i++) {
+	for (size_t i = 0; !rc && v != NO_NODE && i < rf->down.items.n; i++) {
 		uint32_t p = graph_find(&s->p->graph, rf->down.items.v[i]);
 		char *why = p != NO_NODE && !s->p->graph.nodes[p].phantom ? check_parent_in(s->p, v, p, false) : NULL;
 
@@ -1298,8 +1298,6 @@ int edit_restore(struct edit_session *s, const char *id, struct mt_error *err)
 		return -1;
 	if (v != NO_NODE && !g->nodes[v].phantom)
 		return mt_fail(err, NULL, 0, "%s exists already (%s)", id, g->nodes[v].file->path);
-	if (v == NO_NODE)
-		return mt_fail(err, NULL, 0, "no revision names %s: restore is for a missing revision", id);
 	if (!(d = s->p->hints ? git_hints_deleted(s->p->hints, id) : NULL))
 		return mt_fail(err, NULL, 0, "git remembers no deleted file that defined %s", id);
 	shown = scan_display_path(d->abs_path);

@@ -111,6 +111,8 @@ void format_head_only(struct strbuf *sb, const struct graph *g, uint32_t node,
 			sb_adds(sb, " (head)");
 		else if (nd->is_head)
 			sb_adds(sb, " (effective head)");
+		if (o.current)
+			sb_adds(sb, " (current)");
 	}
 	if (o.tree_indicators) {
 		if (nd->is_branch_point)
@@ -150,15 +152,17 @@ static void add_children(struct strbuf *sb, const struct graph *g, const struct 
 	free(kids);
 }
 
-void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, const uint32_t *pos)
+void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, const uint32_t *pos,
+		      bool current)
 {
 	const struct node *nd = &g->nodes[node];
 	const struct revision_file *rf = nd->file;
 	char **lines;
 	size_t n;
 
-	sb_addf(sb, "Rev: %s%s%s%s\n", nd->id, nd->is_head ? " (head)" : "",
-		nd->is_branch_point ? " (branchpoint)" : "", nd->is_merge_point ? " (mergepoint)" : "");
+	sb_addf(sb, "Rev: %s%s%s%s%s\n", nd->id, nd->is_head ? " (head)" : "",
+		nd->is_branch_point ? " (branchpoint)" : "", nd->is_merge_point ? " (mergepoint)" : "",
+		current ? " (current)" : "");
 	sb_adds(sb, nd->is_merge_point ? "Merges: " : "Parent: ");
 	add_down(sb, rf);
 	sb_adds(sb, "\n");
@@ -213,9 +217,15 @@ uint32_t *order_positions(const struct graph *g, const struct u32vec *order)
 
 void print_history(FILE *out, const struct graph *g, const struct u32vec *order, bool verbose)
 {
+	print_history_marked(out, g, order, verbose, NULL);
+}
+
+void print_history_marked(FILE *out, const struct graph *g, const struct u32vec *order, bool verbose,
+			  const bool *current)
+{
 	struct strbuf sb;
 	uint32_t *pos = order_positions(g, order);
-	const struct head_only_opts o = { true, true, true, true, true };
+	struct head_only_opts o = { true, true, true, true, true, false };
 
 	sb_init(&sb);
 	for (uint32_t i = 0; i < order->n; i++) {
@@ -223,10 +233,47 @@ void print_history(FILE *out, const struct graph *g, const struct u32vec *order,
 
 		if (g->nodes[v].phantom)
 			continue;
+		o.current = current && current[v];
 		if (verbose)
-			format_log_entry(&sb, g, v, pos);
+			format_log_entry(&sb, g, v, pos, o.current);
 		else
 			format_head_only(&sb, g, v, o);
+		put_line(out, &sb);
+	}
+	sb_free(&sb);
+	free(pos);
+}
+
+/* Alembic's _get_all_current: the applied set (stamps and their ancestors,
+ * through depends_on too) filtered into branch heads, i.e. the applied
+ * revisions none of whose down_revision children is applied. */
+static bool current_top(const struct graph *g, const bool *applied, uint32_t v)
+{
+	const struct node *nd = &g->nodes[v];
+
+	if (!applied[v] || nd->phantom)
+		return false;
+	for (uint32_t k = 0; k < nd->children.n; k++)
+		if (applied[nd->children.v[k]])
+			return false;
+	return true;
+}
+
+void print_current(FILE *out, const struct graph *g, const struct u32vec *order, const bool *applied,
+		   bool verbose)
+{
+	struct strbuf sb;
+	uint32_t *pos = order_positions(g, order);
+	const struct head_only_opts o = { false, false, false, true, true, false };
+
+	sb_init(&sb);
+	for (uint32_t i = 0; applied && i < order->n; i++) {
+		if (!current_top(g, applied, order->v[i]))
+			continue;
+		if (verbose)
+			format_log_entry(&sb, g, order->v[i], pos, false);
+		else
+			format_head_only(&sb, g, order->v[i], o);
 		put_line(out, &sb);
 	}
 	sb_free(&sb);
@@ -236,12 +283,12 @@ void print_history(FILE *out, const struct graph *g, const struct u32vec *order,
 void print_heads(FILE *out, const struct graph *g, bool verbose)
 {
 	struct strbuf sb;
-	const struct head_only_opts o = { true, false, false, false, true };
+	const struct head_only_opts o = { true, false, false, false, true, false };
 
 	sb_init(&sb);
 	for (uint32_t i = 0; i < g->heads.n; i++) {
 		if (verbose)
-			format_log_entry(&sb, g, g->heads.v[i], NULL);
+			format_log_entry(&sb, g, g->heads.v[i], NULL, false);
 		else
 			format_head_only(&sb, g, g->heads.v[i], o);
 		put_line(out, &sb);
@@ -252,12 +299,12 @@ void print_heads(FILE *out, const struct graph *g, bool verbose)
 void print_bases(FILE *out, const struct graph *g, bool verbose)
 {
 	struct strbuf sb;
-	const struct head_only_opts o = { true, false, false, false, false };
+	const struct head_only_opts o = { true, false, false, false, false, false };
 
 	sb_init(&sb);
 	for (uint32_t i = 0; i < g->bases.n; i++) {
 		if (verbose) {
-			format_log_entry(&sb, g, g->bases.v[i], NULL);
+			format_log_entry(&sb, g, g->bases.v[i], NULL, false);
 		} else {
 			format_head_only(&sb, g, g->bases.v[i], o);
 			sb_adds(&sb, " (base)");
@@ -271,8 +318,8 @@ void print_branches(FILE *out, const struct graph *g, const struct u32vec *order
 {
 	struct strbuf sb;
 	uint32_t *pos = order_positions(g, order);
-	const struct head_only_opts first = { true, false, false, true, true };
-	const struct head_only_opts child = { true, verbose, false, true, true };
+	const struct head_only_opts first = { true, false, false, true, true, false };
+	const struct head_only_opts child = { true, verbose, false, true, true, false };
 
 	sb_init(&sb);
 	for (uint32_t i = 0; i < order->n; i++) {
@@ -282,7 +329,7 @@ void print_branches(FILE *out, const struct graph *g, const struct u32vec *order
 		if (nd->phantom || !nd->is_branch_point)
 			continue;
 		if (verbose)
-			format_log_entry(&sb, g, order->v[i], pos);
+			format_log_entry(&sb, g, order->v[i], pos, false);
 		else
 			format_head_only(&sb, g, order->v[i], first);
 		kids = xmalloc(nd->children.n * sizeof(uint32_t));

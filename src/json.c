@@ -155,7 +155,35 @@ static void revision_object(FILE *out, const struct graph *g, uint32_t v)
 	sl_free(&labels);
 }
 
-void json_write_export(FILE *out, const struct project *p)
+/* ,"database": {...} when a database was read: its stamps against the history
+ * (dbstate.h); ids sorted, as everywhere in these documents. */
+static void database_object(FILE *out, const struct graph *g, const struct db_state *db)
+{
+	struct u32vec applied = { 0 }, pending = { 0 };
+
+	if (!db || !db->url_display)
+		return;
+	for (uint32_t i = 0; i < g->n; i++)
+		if (!g->nodes[i].phantom)
+			u32_push(db_state_applied(db, i) ? &applied : &pending, i);
+	fputs(",\n  \"database\": {\n    \"url\": ", out);
+	json_string(out, db->url_display);
+	fprintf(out, ",\n    \"table_exists\": %s,\n    \"stamps\": ", db->no_table ? "false" : "true");
+	json_string_array(out, &db->stamps);
+	fputs(",\n    \"unknown\": ", out);
+	json_string_array(out, &db->unknown);
+	fputs(",\n    \"applied\": ", out);
+	id_list(out, g, &applied);
+	fputs(",\n    \"pending\": ", out);
+	id_list(out, g, &pending);
+	fputs(",\n    \"pending_heads\": ", out);
+	id_list(out, g, &db->pending_heads);
+	fputs("\n  }", out);
+	free(applied.v);
+	free(pending.v);
+}
+
+void json_write_export(FILE *out, const struct project *p, const struct db_state *db)
 {
 	const struct graph *g = &p->graph;
 	struct u32vec all = { 0 }, bps = { 0 }, mps = { 0 };
@@ -183,13 +211,14 @@ void json_write_export(FILE *out, const struct project *p)
 	id_list(out, g, &mps);
 	fputs(",\n  \"problems\": ", out);
 	problems_array(out, &g->problems);
+	database_object(out, g, db);
 	fputs("\n}\n", out);
 	free(all.v);
 	free(bps.v);
 	free(mps.v);
 }
 
-void json_write_check(FILE *out, const struct project *p)
+void json_write_check(FILE *out, const struct project *p, const struct db_state *db)
 {
 	const struct problem_list *pl = &p->graph.problems;
 
@@ -198,5 +227,6 @@ void json_write_check(FILE *out, const struct project *p)
 	id_list(out, &p->graph, &p->graph.heads);
 	fputs(",\n  \"problems\": ", out);
 	problems_array(out, pl);
+	database_object(out, &p->graph, db);
 	fputs("\n}\n", out);
 }

@@ -26,6 +26,16 @@ static int parse_color(const char *when, bool *color)
 	return 0;
 }
 
+/* `--db URL`, `--db=URL`, or `--db` alone (the configured URL): the next
+ * argument is the URL when it looks like one (has "://"), else the command. */
+static void db_option(struct cli *cli, int argc, char **argv, const char *value)
+{
+	cli->db.asked = true;
+	cli->db.url = value && *value ? value : NULL;
+	if (!value && optind < argc && strstr(argv[optind], "://"))
+		cli->db.url = argv[optind++];
+}
+
 /* No command: what a user most wants from a look at a project. */
 static int overview(struct cli *cli, int argc_unused, char **argv_unused)
 {
@@ -89,6 +99,9 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "published", required_argument, NULL, 'P' },
 		{ "define", required_argument, NULL, 'D' }, { "recursive", no_argument, NULL, 'r' },
+		{ "db", optional_argument, NULL, 'B' },
+		{ "version-table", required_argument, NULL, 'T' },
+		{ "version-schema", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* static: what --define collected stays reachable until exit (leak checks) */
@@ -128,6 +141,20 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			cli.req.recursive = true;
+			break;
+		case 'B':
+			db_option(&cli, argc, argv, optarg);
+			break;
+		case 'T':
+		case 'S':
+			if (!*optarg) {
+				cli_error("--%s takes a name", c == 'T' ? "version-table" : "version-schema");
+				return EXIT_USAGE;
+			}
+			if (c == 'T')
+				cli.db.version_table = optarg;
+			else
+				cli.db.version_schema = optarg;
 			break;
 		case 'V':
 			printf("migtree %s\n", PACKAGE_VERSION);

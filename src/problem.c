@@ -24,6 +24,7 @@ static const char *const kind_names[PROBLEM_KIND_COUNT] = {
 	[PROBLEM_UNKNOWN_VALUE] = "unknown_value",
 	[PROBLEM_PARENT_CHANGED] = "parent_changed",
 	[PROBLEM_PUBLISHED_EDIT] = "published_edit",
+	[PROBLEM_UNKNOWN_STAMP] = "unknown_stamp",
 };
 
 /* Errors: Alembic cannot load the history. Warnings: it loads, but look. */
@@ -44,6 +45,7 @@ static const enum severity kind_severity[PROBLEM_KIND_COUNT] = {
 	[PROBLEM_UNKNOWN_VALUE] = SEVERITY_WARNING,
 	[PROBLEM_PARENT_CHANGED] = SEVERITY_WARNING, /* review: a parent re-parented underneath */
 	[PROBLEM_PUBLISHED_EDIT] = SEVERITY_ERROR,   /* review: published history rewritten */
+	[PROBLEM_UNKNOWN_STAMP] = SEVERITY_ERROR,    /* Alembic: "Can't locate revision" */
 };
 
 const char *problem_kind_name(enum problem_kind kind)

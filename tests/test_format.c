@@ -75,6 +75,89 @@ static void test_verbose_entry(void **state)
 		      "    message of r0\n    \n    Revision ID: r0\n\n");
 }
 
+/* The per-node marks of the space-separated IDS (owned). */
+static bool *marks_of(const struct project *p, const char *ids)
+{
+	bool *m = calloc(p->graph.n, sizeof(bool));
+	char *copy = strdup(ids), *save = NULL;
+
+	for (char *id = strtok_r(copy, " ", &save); id; id = strtok_r(NULL, " ", &save))
+		m[graph_text_node(p, id)] = true;
+	free(copy);
+	return m;
+}
+
+static char *render_marked(const char *graph, bool current, bool verbose, const char *ids)
+{
+	struct project p;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	bool *m;
+
+	graph_text_load(&p, graph);
+	m = marks_of(&p, ids);
+	if (current)
+		print_current(out, &p.graph, &p.order, m, verbose);
+	else
+		print_history_marked(out, &p.graph, &p.order, verbose, m);
+	fclose(out);
+	free(m);
+	project_free(&p);
+	return buf;
+}
+
+/* history -i: " (current)" after the head marks and before the tree ones, on
+ * the stamped revisions only (Script._head_only, log_entry). */
+static void test_history_current_marks(void **state)
+{
+	char *got;
+
+	(void)state;
+	got = render_marked("r0\na1 r0\nb1 r0\n", false, false, "r0 b1");
+	assert_string_equal(got, "r0 -> a1 (head), message of a1\n"
+				 "r0 -> b1 (head) (current), message of b1\n"
+				 "<base> -> r0 (current) (branchpoint), message of r0\n");
+	free(got);
+	got = render_marked("r0\na1 r0\n", false, true, "a1");
+	assert_string_equal(got, "Rev: a1 (head) (current)\nParent: r0\nPath: versions/a1.py\n\n"
+				 "    message of a1\n    \n    Revision ID: a1\n\n"
+				 "Rev: r0\nParent: <base>\nPath: versions/r0.py\n\n"
+				 "    message of r0\n    \n    Revision ID: r0\n\n");
+	free(got);
+}
+
+/* current: the applied revisions no applied revision follows (by down_revision;
+ * an applied dependency stays a line of its own), with Alembic's tree marks. */
+static void test_current_lines(void **state)
+{
+	char *got;
+
+	(void)state;
+	/* applied: r0 a1 (a stamp at a1); b1 pending */
+	got = render_marked("r0\na1 r0\nb1 r0\n", true, false, "r0 a1");
+	assert_string_equal(got, "a1 (head)\n");
+	free(got);
+	got = render_marked("r0\na1 r0\nb1 r0\n", true, false, "r0");
+	assert_string_equal(got, "r0 (branchpoint)\n");
+	free(got);
+	/* q0 applied through m1's depends_on: no down_revision child of it is
+	 * applied, so it is a line of its own (_filter_into_branch_heads) */
+	got = render_marked("r0\nq0\nm1 r0 +q0\n", true, false, "m1 r0 q0");
+	assert_string_equal(got, "m1 (head)\nq0 (effective head)\n");
+	free(got);
+	got = render_marked("r0\nq0\nm1 r0 +q0\n", true, false, "q0");
+	assert_string_equal(got, "q0 (effective head)\n");
+	free(got);
+	got = render_marked("r0\na1 r0\n", true, true, "r0");
+	assert_string_equal(got, "Rev: r0\nParent: <base>\nPath: versions/r0.py\n\n"
+				 "    message of r0\n    \n    Revision ID: r0\n\n");
+	free(got);
+	got = render_marked("r0\n", true, false, "");
+	assert_string_equal(got, "");
+	free(got);
+}
+
 static void test_heads_and_branches(void **state)
 {
 	(void)state;
@@ -130,6 +213,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_history_lines),
 		cmocka_unit_test(test_verbose_entry),
+		cmocka_unit_test(test_history_current_marks),
+		cmocka_unit_test(test_current_lines),
 		cmocka_unit_test(test_heads_and_branches),
 		cmocka_unit_test(test_phantoms_are_not_alembic_lines),
 		cmocka_unit_test(test_tree_drawing),

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "migtree/dbchoice.h"
+#include "migtree/dbstate.h"
 #include "migtree/edit.h"
 #include "migtree/project.h"
 
@@ -27,6 +29,7 @@ struct cli {
 	 * command's output is for people (check, show, bases, tree); raw_out is stdout */
 	FILE *out, *raw_out;
 	bool stdout_tty;
+	struct db_request db; /* --db [URL], --version-table, --version-schema */
 };
 
 /* Command output (cli_open_output): escaped on a terminal always; elsewhere only
@@ -90,6 +93,30 @@ void cli_report(const char *prefix, const struct mt_error *err);
 /* Warn on stderr when Alembic itself would refuse this history. */
 void cli_warn_if_alembic_fails(const struct project *p);
 
+/* The database a command reads (dbchoice.h's rule: --db, MIGTREE_DB, then the
+ * configuration's sqlalchemy.url, which alone serves only a command that exists
+ * to read it, READS_DB, or a local SQLite file), its stamps read (db.h) and set
+ * against P's history (dbstate.h) into ST. 0 with ST->url_display NULL when the
+ * command reads no database; -1 with ERR (one line: the URL, password masked,
+ * and why) when the URL is bad or the database cannot be read. The explorer and
+ * the commands all go through here. */
+int cli_db_state(struct cli *cli, const struct project *p, bool reads_db, struct db_state *st,
+		 struct mt_error *err);
+/* cli_db_state with what the commands print besides: where the URL was written
+ * (the problem's path:line) and the URL as `alembic current -v` shows it. */
+struct cli_db {
+	struct db_state st;
+	char *where_path;  /* the configuration file, or "<database>" */
+	int where_line;
+	char *alembic_url; /* the password as XXXXX (Alembic's obfuscate_url_pw) */
+};
+int cli_db_read(struct cli *cli, const struct project *p, bool reads_db, struct cli_db *out,
+		struct mt_error *err);
+void cli_db_free(struct cli_db *d);
+/* Stamps no file defines (current, history -i): each unknown_stamp problem
+ * (dbcheck.h) on stderr with its ways out; P's own problems stay as they are. */
+void cli_db_report_unknown(const struct project *p, const struct cli_db *d);
+
 /* Print the session's diff, then save it unless DRY_RUN; the exit status. */
 int cli_finish_edit(struct cli *cli, struct edit_session *s, bool dry_run);
 
@@ -109,5 +136,6 @@ int cmd_merge(struct cli *cli, int argc, char **argv);
 int cmd_review(struct cli *cli, int argc, char **argv);
 int cmd_plan(struct cli *cli, int argc, char **argv);
 int cmd_order_by_date(struct cli *cli, int argc, char **argv);
+int cmd_current(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -33,6 +33,9 @@ struct db_url {
 int db_url_parse(const char *text, struct db_url *out, struct mt_error *err);
 /* The URL to show (owned): the password replaced by "***". */
 char *db_url_display(const struct db_url *u);
+/* The URL as `alembic current -v` prints it (owned): Alembic's obfuscate_url_pw
+ * puts "XXXXX" for a password that is not empty, then renders it whole. */
+char *db_url_alembic(const struct db_url *u);
 void db_url_free(struct db_url *u);
 
 #endif

@@ -119,7 +119,9 @@ int edit_create_stub(struct edit_session *s, const char *id, const char *parent,
 		     struct mt_error *err);
 /* The missing revision ID's file back where it was, with the bytes it had
  * before the commit that deleted it (githints.h): refused when git has no such
- * file, when a file is there already, or when it does not define ID. */
+ * file, when a file is there already, or when it does not define ID. ID need
+ * not be named by any file: a database stamped with it (an unknown_stamp) is
+ * reason enough, and what nothing names can make no cycle. */
 int edit_restore(struct edit_session *s, const char *id, struct mt_error *err);
 /* A merge revision of HEADS, as `alembic merge` writes it; *NEW_ID gets its id. */
 int edit_create_merge(struct edit_session *s, const struct strlist *heads, const char *message,

@@ -14,14 +14,26 @@
 
 struct head_only_opts {
 	bool include_branches, include_doc, include_parents, tree_indicators, head_indicators;
+	bool current; /* " (current)": the database is stamped with it (history -i) */
 };
 
 /* POS maps a node to its position in history order (to order children), or NULL. */
 void format_head_only(struct strbuf *sb, const struct graph *g, uint32_t node,
 		      struct head_only_opts o);
-void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, const uint32_t *pos);
+void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, const uint32_t *pos,
+		      bool current);
 
 void print_history(FILE *out, const struct graph *g, const struct u32vec *order, bool verbose);
+/* `history -i`: CURRENT (per node, may be NULL) marks the revisions the database
+ * is stamped with, " (current)" where Alembic puts it. */
+void print_history_marked(FILE *out, const struct graph *g, const struct u32vec *order, bool verbose,
+			  const bool *current);
+/* `alembic current [-v]`'s lines: of the APPLIED revisions (per node: a stamp or
+ * an ancestor of one, dbstate.h), those no applied revision descends from by
+ * down_revision, in ORDER. Alembic prints them from a Python set, in no fixed
+ * order: with several, only the set of lines agrees. */
+void print_current(FILE *out, const struct graph *g, const struct u32vec *order, const bool *applied,
+		   bool verbose);
 void print_heads(FILE *out, const struct graph *g, bool verbose);
 void print_bases(FILE *out, const struct graph *g, bool verbose);
 void print_branches(FILE *out, const struct graph *g, const struct u32vec *order, bool verbose);

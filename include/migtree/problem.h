@@ -26,6 +26,7 @@ enum problem_kind {
 	PROBLEM_UNKNOWN_VALUE,
 	PROBLEM_PARENT_CHANGED,
 	PROBLEM_PUBLISHED_EDIT,
+	PROBLEM_UNKNOWN_STAMP, /* a database stamped with an id no file defines (dbcheck.h) */
 	PROBLEM_KIND_COUNT
 };
 
