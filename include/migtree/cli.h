@@ -51,14 +51,6 @@ int cli_load(struct cli *cli, struct project *p);
  * upstream; nothing outside git): never a re-parent of a published revision. */
 int cli_load_published(struct cli *cli, struct project *p);
 
-/* The database the command reads, by issue 14's rule (--db, else MIGTREE_DB,
- * else the configuration's URL: by itself only when COMMAND_READS_DB, or when
- * it is a local SQLite file), read and held against P's graph into ST. 0 with
- * ST->url_display NULL when none is to be read; -1 with ERR. */
-struct db_state;
-int cli_db_state(struct cli *cli, const struct project *p, bool command_reads_db, struct db_state *st,
-		 struct mt_error *err);
-
 /* "did you mean ...?" for a revision argument that names nothing: the closest
  * ids and branch labels by edit distance, and those the text starts or is a piece
  * of (didyoumean.h); NULL when none is close. Caller frees. Which ids: those
