@@ -14,7 +14,8 @@ int cli_db_read(struct cli *cli, const struct project *p, bool reads_db, struct 
 		.req = &cli->db,
 		.env = getenv("MIGTREE_DB"),
 		.config_url = cfg->sqlalchemy_url,
-		.config_path = cfg->sqlalchemy_url ? cfg->sqlalchemy_url_path : NULL,
+		/* where the URL was read, else the configuration that has none */
+		.config_path = cfg->sqlalchemy_url ? cfg->sqlalchemy_url_path : cfg->config_path,
 		.config_line = cfg->sqlalchemy_url_line,
 		.reads_db = reads_db,
 	};

@@ -12,10 +12,10 @@ const struct command commands[] = {
 	  "check [--format text|json|github] [--strict] [--max-heads N] [--require REGEX] [-v]",
 	  "Every problem of the history, one a line: `path:line: kind: message`, then a count\n"
 	  "on stderr. Several heads on one branch print their fixes even without -v.\n"
-	  "With a database (--db URL, MIGTREE_DB, or a local SQLite file the configuration's\n"
-	  "sqlalchemy.url names; see migtree --help): a stamp no file defines is an error,\n"
-	  "unknown_stamp, with where it went; a line on stderr says what is applied and\n"
-	  "which heads are not (pending is no failure).\n\n"
+	  "With a database (--db URL, MIGTREE_DB, or a local SQLite file named by the\n"
+	  "configuration's sqlalchemy.url; see migtree --help): a stamp no file defines is\n"
+	  "an error, unknown_stamp, with where it went; a line on stderr says what is\n"
+	  "applied and which heads are not (pending is no failure).\n\n"
 	  "Options:\n"
 	  "      --format FORMAT   text (default), json (one document), or github (workflow\n"
 	  "                        annotations, ::error file=...::)\n"
@@ -43,7 +43,7 @@ const struct command commands[] = {
 	  "Options:\n"
 	  "  -v, --verbose         every field, as `alembic branches -v`\n",
 	  "  0  listed\n" EXIT_LOAD },
-	{ "history", cmd_history, false, "every revision, as `alembic history [-v] [-r A:B] [-i]` prints them",
+	{ "history", cmd_history, false, "every revision, as `alembic history [-v] [-r A:B] [-i]`",
 	  "history [-v] [-r LOWER:UPPER] [-i]",
 	  "Every revision, newest first, as `alembic history` prints them.\n\n"
 	  "Options:\n"
@@ -234,11 +234,11 @@ void commands_usage(FILE *out)
 	      "      --ascii           ASCII instead of Unicode glyphs\n"
 	      "      --published REF   revisions on REF count as published (default: the\n"
 	      "                        branch's upstream, else origin/main or origin/master)\n"
-	      "      --db [URL]        read the database at URL (SQLAlchemy's form:\n"
-	      "                        sqlite:///file.db, postgresql://user@host/db, mysql://...);\n"
-	      "                        alone, the configuration's sqlalchemy.url. Without it:\n"
-	      "                        MIGTREE_DB, else sqlalchemy.url for current and history\n"
-	      "                        -i, and for other commands only a local SQLite file\n"
+	      "      --db [URL]        read the database at URL, as SQLAlchemy writes it\n"
+	      "                        (sqlite:///file.db, postgresql://user@host/db,\n"
+	      "                        mysql://...); alone, the configuration's sqlalchemy.url.\n"
+	      "                        Without it: MIGTREE_DB, else sqlalchemy.url for current\n"
+	      "                        and history -i, for others only a local SQLite file\n"
 	      "      --version-table NAME\n"
 	      "                        the version table (default: alembic_version)\n"
 	      "      --version-schema NAME\n"

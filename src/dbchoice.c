@@ -46,13 +46,15 @@ static int choose_config(const struct db_ask *a, struct db_choice *out, struct m
 {
 	struct mt_error ignored = { 0 };
 
-	out->where_path = a->config_path ? a->config_path : "<database>";
-	out->where_line = a->config_path ? a->config_line : 0;
+	out->where_path = a->config_path && a->config_url ? a->config_path : "<database>";
+	out->where_line = a->config_path && a->config_url ? a->config_line : 0;
 	if (a->req && a->req->asked) { /* `--db` alone: asked for, so it must work */
+		if (!a->config_url && a->config_path)
+			return mt_fail(err, NULL, 0, "--db without a URL reads the configuration's sqlalchemy.url, "
+				       "and %s sets none", a->config_path);
 		if (!a->config_url)
-			return mt_fail(err, NULL, 0,
-				       "--db without a URL reads the configuration's sqlalchemy.url, and %s",
-				       a->config_path ? "it sets none" : "there is no configuration (-d)");
+			return mt_fail(err, NULL, 0, "--db without a URL reads the configuration's sqlalchemy.url, "
+				       "and there is no configuration (-d)");
 		out->source = DB_SOURCE_CONFIG;
 		return parse_from(a->config_url, "sqlalchemy.url", a->config_path, a->config_line, out, err);
 	}

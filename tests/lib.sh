@@ -16,6 +16,7 @@ set -u
 LC_ALL=C.UTF-8
 export LC_ALL
 unset NO_COLOR
+unset MIGTREE_DB # the database a test reads is the one it names
 
 passed=0
 failed=0

@@ -30,7 +30,8 @@ struct db_ask {
 	const struct db_request *req;
 	const char *env;         /* MIGTREE_DB, or NULL (unset or empty) */
 	const char *config_url;  /* the configuration's sqlalchemy.url, or NULL */
-	const char *config_path; /* where it was read (for errors), or NULL */
+	const char *config_path; /* where it was read (for errors); without a URL, the
+				  * configuration that has none; NULL with -d */
 	int config_line;
 	bool reads_db;           /* the command exists to read the database */
 };
