@@ -74,9 +74,48 @@ int published_load(const struct project *p, const char *ref, struct published *p
 	return rc;
 }
 
-bool published_has(const struct published *pub, const struct revision_file *rf)
+static bool on_ref(const struct published *pub, const struct revision_file *rf)
 {
 	return pub->ref && rf && rf->real_path && strmap_get(&pub->index, rf->real_path, NULL);
+}
+
+bool published_applied(const struct published *pub, const struct revision_file *rf)
+{
+	return pub->db && rf && rf->real_path && strmap_get(&pub->applied, rf->real_path, NULL);
+}
+
+bool published_has(const struct published *pub, const struct revision_file *rf)
+{
+	return on_ref(pub, rf) || published_applied(pub, rf);
+}
+
+char *published_why(const struct published *pub, const struct revision_file *rf)
+{
+	if (published_applied(pub, rf))
+		return xasprintf("applied in %s", pub->db);
+	return on_ref(pub, rf) ? xasprintf("published on %s", pub->ref) : NULL;
+}
+
+static void clear_applied(struct published *pub)
+{
+	free(pub->db);
+	pub->db = NULL;
+	sl_free(&pub->applied_paths);
+	strmap_free(&pub->applied);
+}
+
+void published_set_applied(struct published *pub, const struct graph *g, const struct db_state *st)
+{
+	clear_applied(pub);
+	if (!st->url_display)
+		return;
+	pub->db = xstrdup(st->url_display);
+	for (uint32_t v = 0; v < g->n; v++)
+		if (db_state_applied(st, v) && !g->nodes[v].phantom && g->nodes[v].file->real_path)
+			sl_push(&pub->applied_paths, g->nodes[v].file->real_path);
+	/* the map borrows the list's strings: filled once the list no longer grows */
+	for (size_t i = 0; i < pub->applied_paths.n; i++)
+		strmap_put(&pub->applied, pub->applied_paths.v[i], 1);
 }
 
 void published_free(struct published *pub)
@@ -84,16 +123,24 @@ void published_free(struct published *pub)
 	free(pub->ref);
 	sl_free(&pub->paths);
 	strmap_free(&pub->index);
+	clear_applied(pub);
 	memset(pub, 0, sizeof(*pub));
 }
 
 /* ---- fixes ------------------------------------------------------------------ */
 
-static bool target_published(const struct published *pub, const struct graph *g, const struct fix *f)
+/* Why F's target may not take new parents, as the fixes' reasons say it
+ * (owned): "published" (the ref is named elsewhere), "applied in URL"; NULL
+ * when it may. */
+static char *target_published(const struct published *pub, const struct graph *g, const struct fix *f)
 {
 	uint32_t v = f->target ? graph_find(g, f->target) : NO_NODE;
 
-	return v != NO_NODE && !g->nodes[v].phantom && published_has(pub, g->nodes[v].file);
+	if (v == NO_NODE || g->nodes[v].phantom)
+		return NULL;
+	if (published_applied(pub, g->nodes[v].file))
+		return xasprintf("applied in %s", pub->db);
+	return on_ref(pub, g->nodes[v].file) ? xstrdup("published") : NULL;
 }
 
 static bool has_stub_on(const struct problem *p, const char *parent)
@@ -106,10 +153,10 @@ static bool has_stub_on(const struct problem *p, const char *parent)
 
 /* A ranked parent for the published revision becomes the parent of its missing
  * one: the placeholder, not the published file, takes it. */
-static void recreate_instead(struct problem *p, struct fix *f)
+static void recreate_instead(struct problem *p, struct fix *f, const char *guard)
 {
-	char *why = xasprintf("%s; %s is published, so the missing revision is recreated on it",
-			      f->reason ? f->reason : "suggested", f->target);
+	char *why = xasprintf("%s; %s is %s, so the missing revision is recreated on it",
+			      f->reason ? f->reason : "suggested", f->target, guard);
 
 	free(f->reason);
 	f->reason = why;
@@ -120,20 +167,23 @@ static void recreate_instead(struct problem *p, struct fix *f)
 
 static void fix_problem(const struct published *pub, const struct graph *g, struct problem *p)
 {
-	char *published = NULL;
+	char *published = NULL, *guard = NULL;
 
 	for (size_t k = 0; k < p->n_fixv;) {
 		struct fix *f = &p->fixv[k];
+		char *why = fix_reparents(f) ? target_published(pub, g, f) : NULL;
 
-		if (!fix_reparents(f) || !target_published(pub, g, f)) {
+		if (!why) {
 			k++;
 			continue;
 		}
 		free(published);
+		free(guard);
 		published = xstrdup(f->target);
+		guard = why;
 		if (p->kind == PROBLEM_MISSING_DOWN_REVISION && f->kind == FIX_SET_DOWN && f->rank && p->ref &&
 		    !has_stub_on(p, f->parents.v[0])) {
-			recreate_instead(p, f);
+			recreate_instead(p, f, guard);
 			k++;
 		} else {
 			problem_drop_fix(p, k);
@@ -151,19 +201,20 @@ static void fix_problem(const struct published *pub, const struct graph *g, stru
 		struct fix *f = &p->fixv[k];
 
 		if (f->kind == FIX_MERGE) { /* say why it is the way out left */
-			char *why = xasprintf("%s (%s is published: it keeps its parents)",
-					      f->reason ? f->reason : "merge them", published);
+			char *why = xasprintf("%s (%s is %s: it keeps its parents)",
+					      f->reason ? f->reason : "merge them", published, guard);
 
 			free(f->reason);
 			f->reason = why;
 		}
 	}
 	free(published);
+	free(guard);
 }
 
 void published_fix_problems(const struct published *pub, struct graph *g)
 {
-	if (!pub || !pub->ref)
+	if (!pub || (!pub->ref && !pub->db))
 		return;
 	for (size_t i = 0; i < g->problems.n; i++)
 		fix_problem(pub, g, &g->problems.v[i]);

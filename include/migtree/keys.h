@@ -40,7 +40,7 @@
 	_(TOGGLE_ORDER, "newest first / oldest first") \
 	_(FOLD, "fold / unfold the long straight run under the cursor") \
 	_(FOLD_ALL, "fold all long runs / unfold everything") \
-	_(RELOAD, "reload from disk, keeping the selection") \
+	_(RELOAD, "reload from disk (and re-read the database), keeping the selection") \
 	_(REFRESH, "redraw the screen") \
 	_(MOUSE, "click selects, wheel scrolls") \
 	_(SEARCH, "search: a PCRE2 pattern over id, message, path, labels") \

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "migtree/cli.h"
+#include "migtree/dbstate.h"
 #include "migtree/edit.h"
 #include "migtree/fix.h"
 #include "migtree/graph_update.h"
@@ -201,7 +202,11 @@ struct ui {
 	struct picker picker;
 	struct confirm confirm;
 	struct run_mark marked;
-	struct published published; /* files other databases may have run */
+	struct published published; /* files other databases may have run, and this one's applied */
+	struct db_state db;  /* the database's stamps against the graph shown (db_view.c) */
+	bool db_named;       /* a database is named: R reads it again */
+	bool db_read;        /* DB holds what it was read to be */
+	int db_pinned;       /* rows the unknown stamps took above the history when last drawn */
 	int watch_fd;        /* inotify, -1 when not watching */
 	bool watch_pending;  /* files changed while a picker or question was open */
 	bool headless;
@@ -354,12 +359,36 @@ void mark_order_confirmed(struct ui *ui);
 /* Apply a retarget (asks first for a published revision). */
 void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, bool confirmed);
 
+/* The database (db_view.c). Read the one the rule names (before the first
+ * screen; a failure is a message, the history is shown all the same); read it
+ * again (R); the state again for the graph shown (after every rebuild); the
+ * applied files guarded as published ones (after published_load). */
+void ui_db_load(struct ui *ui);
+void ui_db_reread(struct ui *ui);
+void ui_db_derive(struct ui *ui);
+void ui_db_guard(struct ui *ui);
+void ui_db_free(struct ui *ui);
+/* NODE is a stamp (the database's current revision), a head not applied. */
+bool ui_db_stamp(const struct ui *ui, uint32_t node);
+bool ui_db_pending_head(const struct ui *ui, uint32_t node);
+/* The status bar's part, first of the counts ("db: 2 pending, unknown stamp
+ * X | "): where the database stands is what a look at it is for. "" without one. */
+void ui_db_status(const struct ui *ui, char *buf, size_t size);
+/* The unknown stamps, pinned above the history as missing revisions' rows:
+ * how many rows they take in a view of HEIGHT, and their drawing. */
+int ui_db_pinned_rows(const struct ui *ui, int height);
+void ui_db_draw_pinned(const struct ui *ui, int top, int rows, int width, int graph_w, int idw);
+/* The detail pane's line about NODE (owned) and its colour role; NULL without
+ * a database. */
+char *ui_db_detail(const struct ui *ui, uint32_t node, int *role);
+
 /* Drawing helpers (src/ui/draw.c). */
 enum color_role {
 	C_NORMAL = 0, C_SELECTED, C_STATUS, C_PHANTOM, C_ERROR, C_WARNING, C_HEAD, C_BASE,
 	C_LABEL, C_DEPEND, C_ID, C_DATE, C_TITLE, C_MATCH, C_GRAPH, C_SIDE_BASE, C_SIDE_HEAD,
 	C_SIDE_BOTH, C_LANE1, C_LANE2, C_LANE3, C_LANE4, C_LANE5, /* graph lanes after the first (C_GRAPH) */
 	C_MARKED, /* a row of the marked run (v) */
+	C_APPLIED, /* applied in the database */
 	C_ROLE_COUNT
 };
 void draw_init_colors(bool color);

@@ -67,6 +67,16 @@ static void add_values(struct dlines *d, const struct revision_file *rf)
 	}
 }
 
+/* Where the database stands on V: applied (its stamp), or pending. */
+static void add_db(struct dlines *d, const struct ui *ui, uint32_t v)
+{
+	int role;
+	char *line = ui_db_detail(ui, v, &role);
+
+	if (line)
+		add(d, role, NO_NODE, line);
+}
+
 static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 {
 	const struct graph *g = &ui->project.graph;
@@ -88,6 +98,7 @@ static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 				      nd->is_merge_point ? "merge point  " : "", nd->in_cycle ? "in a cycle" : ""));
 		for (uint32_t i = 0; i < nd->n_labels; i++)
 			add(d, C_LABEL, NO_NODE, xasprintf("branch label: %s", nd->labels[i]));
+		add_db(d, ui, v);
 		add_values(d, rf);
 	}
 	add_links(d, g, "parents (down_revision)", &nd->down);

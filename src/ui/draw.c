@@ -34,6 +34,7 @@ void draw_init_colors(bool color)
 		[C_LANE3] = { COLOR_YELLOW, -1, 0 }, [C_LANE4] = { COLOR_BLUE, -1, 0 },
 		[C_LANE5] = { COLOR_WHITE, -1, 0 },
 		[C_MARKED] = { COLOR_BLACK, COLOR_CYAN, 0 },
+		[C_APPLIED] = { COLOR_GREEN, -1, A_BOLD },
 	};
 
 	if (color && has_colors()) {

@@ -209,7 +209,7 @@ static const char role_code[C_ROLE_COUNT] = {
 	[C_HEAD] = 'h', [C_BASE] = 'b', [C_LABEL] = 'l', [C_DEPEND] = 'd', [C_ID] = 'i',
 	[C_DATE] = 'a', [C_GRAPH] = 'g', [C_SIDE_BASE] = 'o', [C_SIDE_HEAD] = 'y', [C_SIDE_BOTH] = 'z',
 	[C_LANE1] = 'c', [C_LANE2] = 'f', [C_LANE3] = 'j', [C_LANE4] = 'k', [C_LANE5] = 'm',
-	[C_MARKED] = 'v',
+	[C_MARKED] = 'v', [C_APPLIED] = 'n',
 };
 
 #define LEGEND "-- attributes: . plain, # reverse, + bold, _ underline; colours: s status, " \
@@ -290,9 +290,10 @@ void headless_dump(FILE *out)
 		sb_addn(&all, codes.buf ? codes.buf : "", codes.len);
 		sb_addc(&all, '\n');
 	}
-	/* the marked run's code is named only where one is drawn: the legend of
-	 * every other screen stays as it was */
-	fprintf(out, "%s%s\n", LEGEND, all.len && memchr(all.buf, 'v', all.len) ? "; v a marked run (v)" : "");
+	/* the codes that came later are named only where one is drawn: the
+	 * legend of every other screen stays as it was */
+	fprintf(out, "%s%s%s\n", LEGEND, all.len && memchr(all.buf, 'v', all.len) ? "; v a marked run (v)" : "",
+		all.len && (memchr(all.buf, 'n', all.len) || memchr(all.buf, 'N', all.len)) ? "; n applied in the database" : "");
 	fwrite(all.buf, 1, all.len, out);
 	sb_free(&codes);
 	sb_free(&all);

@@ -16,6 +16,8 @@ static const char *const marks[] = {
 	"  MISSING  a revision referenced but defined by no file (red)",
 	"  [head] [base] [branch] [merge] (branch label) \u21e2dependency",
 	"  [BASE] [HEAD] [both]  review mode: which side of the merge brings the revision",
+	"  \u25c9 applied in the database (--db)  [current] its stamp  [pending] a head not applied",
+	"  UNKNOWN STAMP  the database is stamped with a revision no file defines (red, on top)",
 	"  \u00bb \u00ab  the line goes on past the edge: \u2190 \u2192 scroll sideways",
 	"Nothing is written before w; u undoes every change.",
 };
@@ -27,6 +29,8 @@ static const char *ascii_line(const char *line)
 		return "  E  an error on that revision    !  a warning";
 	if (strstr(line, "\u21e2"))
 		return "  [head] [base] [branch] [merge] (branch label) needs:dependency";
+	if (strstr(line, "\u25c9"))
+		return "  [db] applied in the database (--db)  [current] its stamp  [pending] a head not applied";
 	if (strstr(line, "\u00bb"))
 		return "  > <  the line goes on past the edge: Left Right scroll sideways";
 	return line;

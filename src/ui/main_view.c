@@ -32,6 +32,16 @@ static int draw_markers(struct ui *ui, const struct node *nd, int max)
 		if (*side)
 			used += put((enum color_role)role, side, max - used);
 	}
+	if (ui->db_read) { /* where the database is: Alembic's (current), and what it lacks */
+		uint32_t v = (uint32_t)(nd - ui->project.graph.nodes);
+
+		if (ui_db_stamp(ui, v))
+			used += put(C_APPLIED, "[current] ", max - used);
+		else if (ui->ascii && db_state_applied(&ui->db, v)) /* no \u25c9 to tell it */
+			used += put(C_APPLIED, "[db] ", max - used);
+		else if (ui_db_pending_head(ui, v))
+			used += put(C_WARNING, "[pending] ", max - used);
+	}
 	if (nd->is_head)
 		used += put(C_HEAD, "[head] ", max - used);
 	if (nd->is_base)
@@ -72,13 +82,18 @@ static enum color_role lane_role(uint16_t lane)
 }
 
 /* N graph columns G at the cursor, at most MAX; a missing revision's glyph in
- * the phantom colour. Returns the columns used. */
-static int draw_graph(const struct lane_glyph *g, int n, bool phantom, int max)
+ * the phantom colour, one the database applied as \u25c9 in its own.
+ * Returns the columns used. */
+static int draw_graph(const struct lane_glyph *g, int n, bool phantom, bool applied, int max)
 {
 	int used = 0;
 
-	for (int i = 0; i < n && used < max; i++)
-		used += put(g[i].node && phantom ? C_PHANTOM : lane_role(g[i].lane), g[i].s, max - used);
+	for (int i = 0; i < n && used < max; i++) {
+		if (g[i].node && applied && !phantom)
+			used += put(C_APPLIED, "\u25c9", max - used);
+		else
+			used += put(g[i].node && phantom ? C_PHANTOM : lane_role(g[i].lane), g[i].s, max - used);
+	}
 	return used;
 }
 
@@ -91,10 +106,12 @@ static void draw_folded(struct ui *ui, const struct display_line *dl, int y, int
 	char buf[512];
 
 	move(y, 0);
-	used = draw_graph(lg, n, false, width);
-	snprintf(buf, sizeof(buf), "%s %u revisions (%s %s %s), z unfolds", ui->ascii ? "..." : "\u2026",
+	used = draw_graph(lg, n, false, false, width);
+	/* no stamp folds: a run is applied or pending as a whole */
+	snprintf(buf, sizeof(buf), "%s %u revisions (%s %s %s)%s, z unfolds", ui->ascii ? "..." : "\u2026",
 		 dl->last - dl->first + 1, g->nodes[ui->layout.node[dl->first]].id,
-		 ui->ascii ? "..." : "\u2026", g->nodes[ui->layout.node[dl->last]].id);
+		 ui->ascii ? "..." : "\u2026", g->nodes[ui->layout.node[dl->last]].id,
+		 !ui->db_read ? "" : db_state_applied(&ui->db, ui->layout.node[dl->first]) ? ", applied" : ", pending");
 	move(y, used);
 	put(C_DATE, buf, width - used);
 }
@@ -141,7 +158,7 @@ static void draw_row(struct ui *ui, uint32_t row, int y, int width, int idw, int
 
 	cols = layout_row_symbols(&ui->layout, row, ui->ascii, lg);
 	move(y, 0);
-	used = draw_graph(lg, cols, nd->phantom, width);
+	used = draw_graph(lg, cols, nd->phantom, !ui->ascii && db_state_applied(&ui->db, v), width);
 	used = graph_w > used && graph_w < width ? graph_w : used; /* ids line up */
 	if (used < width) {
 		move(y, used);
@@ -217,6 +234,7 @@ bool main_view_line_at(const struct ui *ui, int y, uint32_t *line)
 	uint32_t n = ui_line_count(ui);
 	int row = 0;
 
+	y -= ui->db_pinned; /* the unknown stamps above the lines */
 	for (uint32_t k = ui->top; k < n && row <= y; k++, row++) {
 		if (k > ui->top && rule_above(ui, k) && row++ == y)
 			return false; /* a rule */
@@ -257,10 +275,13 @@ static int id_column(const struct ui *ui, int width)
 void main_view_draw(struct ui *ui, int top, int height)
 {
 	uint32_t n = ui_line_count(ui), line = 0, mark_lo, mark_hi;
-	int width = COLS, idw = id_column(ui, width), graph_w;
+	int width = COLS, idw = id_column(ui, width), graph_w, pinned = ui_db_pinned_rows(ui, height);
 	bool marked = mark_rows(ui, &mark_lo, &mark_hi);
 	struct lane_glyph *lg = xmalloc((2 * (size_t)ui->layout.max_lanes + 2) * sizeof(*lg));
 
+	ui->db_pinned = pinned;
+	top += pinned;
+	height -= pinned;
 	if (ui->sel >= n)
 		ui->sel = n ? n - 1 : 0;
 	if (ui->sel < ui->top)
@@ -270,6 +291,8 @@ void main_view_draw(struct ui *ui, int top, int height)
 	while (height > 0 && ui->top < ui->sel && rows_between(ui, ui->top, ui->sel) > (uint32_t)height)
 		ui->top++; /* rules take rows too */
 	graph_w = graph_width(ui, height);
+	if (pinned)
+		ui_db_draw_pinned(ui, top - pinned, pinned, width, graph_w, idw);
 	line = ui->top;
 	for (int i = 0; i < height; i++, line++) {
 		const struct display_line *dl;
@@ -386,6 +409,8 @@ bool main_view_request(struct ui *ui, enum request req, int key, int height)
 	(void)key;
 	if (ui->view == VIEW_DETAIL) /* the history is the top half */
 		page = (uint32_t)ui_detail_split(height) > 1 ? (uint32_t)ui_detail_split(height) - 1 : 1;
+	if (page > (uint32_t)ui->db_pinned + 1) /* the unknown stamps take rows of it */
+		page -= (uint32_t)ui->db_pinned;
 	switch (req) {
 	case REQ_MOVE_DOWN:
 		if (ui->sel + 1 < n)

@@ -88,6 +88,27 @@ static void link_lines(struct ui *ui, const struct bydate_plan *pl)
 	sl_push(&ui->confirm.lines, "");
 }
 
+/* Where the revisions IDS are guarded, as the question says it (owned): on
+ * the ref, in the database, or either (a list may hold both). */
+static char *guarded_where(struct ui *ui, const struct strlist *ids)
+{
+	bool applied = false, published = false;
+
+	for (size_t i = 0; i < ids->n; i++) {
+		const struct node *nd = &ui->project.graph.nodes[graph_find(&ui->project.graph, ids->v[i])];
+
+		if (published_applied(&ui->published, nd->file))
+			applied = true;
+		else
+			published = true;
+	}
+	if (!applied)
+		return xasprintf("published on %s", ui->published.ref);
+	if (!published)
+		return xasprintf("applied in %s", ui->published.db);
+	return xasprintf("published on %s or applied in %s", ui->published.ref, ui->published.db);
+}
+
 /* The question of O: the change made (not applied), link by link then as a
  * diff, and what is published among the revisions it re-parents. */
 static void ask_order(struct ui *ui, const struct bydate_plan *pl, struct edit_step *st)
@@ -97,10 +118,11 @@ static void ask_order(struct ui *ui, const struct bydate_plan *pl, struct edit_s
 
 	bydate_published(pl, &ui->project.graph, &ui->published, &pub);
 	if (pub.n) {
-		char *list = sl_join(&pub, ", ");
+		char *list = sl_join(&pub, ", "), *where = guarded_where(ui, &pub);
 
-		warn = xasprintf(" %s %s published on %s: databases that already ran %s would be stranded by new "
-				 "parents.", list, pub.n == 1 ? "is" : "are", ui->published.ref, pub.n == 1 ? "it" : "them");
+		warn = xasprintf(" %s %s %s: databases that already ran %s would be stranded by new parents.", list,
+				 pub.n == 1 ? "is" : "are", where, pub.n == 1 ? "it" : "them");
+		free(where);
 		free(list);
 	}
 	confirm_open(ui, CONFIRM_ORDER, xasprintf("Order %u revisions by Create Date, oldest first: %s?%s y/n",

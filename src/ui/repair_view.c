@@ -94,11 +94,21 @@ void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, boo
 	if (!confirmed && is_published(ui, rev) && !ui->always[CONFIRM_PUBLISHED]) {
 		bool head = ui->project.graph.nodes[rev].is_head;
 
-		confirm_open(ui, CONFIRM_PUBLISHED,
-			     xasprintf("%s is published on %s. Databases that already ran it would be stranded by a new "
-				       "parent (this is why Alembic has no rebase). Retarget anyway? y: yes, "
-				       "a: yes to every published revision until quit, %sn: no", id, ui->published.ref,
-				       head ? "M: make a merge revision instead, " : ""));
+		if (published_applied(&ui->published, ui->project.graph.nodes[rev].file))
+			confirm_open(ui, CONFIRM_PUBLISHED,
+				     xasprintf("%s is applied in %s. A new parent would strand that database: it ran %s "
+					       "on its old parent, and Alembic will not run it again (this is why "
+					       "Alembic has no rebase). %sRetarget anyway? y: yes, a: yes to every "
+					       "published or applied revision until quit, %sn: no", id, ui->published.db,
+					       id, head ? "A merge revision leaves it as it is. "
+					       : "To join its branch to another, merge their heads (M on a head). ",
+					       head ? "M: make a merge revision instead, " : ""));
+		else
+			confirm_open(ui, CONFIRM_PUBLISHED,
+				     xasprintf("%s is published on %s. Databases that already ran it would be stranded by "
+					       "a new parent (this is why Alembic has no rebase). Retarget anyway? y: yes, "
+					       "a: yes to every published revision until quit, %sn: no", id,
+					       ui->published.ref, head ? "M: make a merge revision instead, " : ""));
 		ui->confirm.target = rev;
 		ui->confirm.can_merge = head;
 		sl_copy(&ui->confirm.parents, parents);
@@ -821,7 +831,9 @@ bool confirm_request(struct ui *ui, enum request req, int key, int height)
 		view_close(ui);
 		confirm_clear(ui);
 		ui_select_node(ui, target);
-		ui_set_message(ui, false, "pick the head to merge with; a merge revision leaves published ones alone");
+		ui_set_message(ui, false, "pick the head to merge with; a merge revision leaves %s ones alone",
+			       published_applied(&ui->published, ui->project.graph.nodes[target].file) ? "applied"
+												: "published");
 		picker_open(ui, PICK_MERGE);
 		return true;
 	}
@@ -840,6 +852,7 @@ bool confirm_request(struct ui *ui, enum request req, int key, int height)
 		ui->quit = true;
 	} else if (action == CONFIRM_RELOAD) {
 		ui_reload(ui, true);
+		ui_db_reread(ui);
 	} else if (action == CONFIRM_REVIEW_FIX) {
 		review_view_apply(ui, ui->confirm.target);
 	} else if (action == CONFIRM_BASE) {

@@ -30,7 +30,7 @@ static bool row_is_plain(const struct ui *ui, uint32_t row)
 
 	if (nd->phantom || nd->is_head || nd->is_base || nd->is_branch_point || nd->is_merge_point ||
 	    nd->n_labels || nd->deps.n || nd->dependants.n || nd->down.n != 1 ||
-	    ui->mark[ui->layout.node[row]] != MARK_NONE)
+	    ui->mark[ui->layout.node[row]] != MARK_NONE || ui_db_stamp(ui, ui->layout.node[row]))
 		return false;
 	for (uint16_t i = 0; i < ui->layout.n_cells[row]; i++)
 		if (c[i] & (CELL_LEFT | CELL_RIGHT))
@@ -143,6 +143,7 @@ void ui_rederive(struct ui *ui)
 	uint64_t now = ui->edit.state;
 
 	underive_view(ui);
+	ui_db_derive(ui); /* the stamps against the new graph: one walk, whatever is kept */
 	if (ui->kept.state && ui->kept.state == now) {
 		swap_kept(ui); /* back to the state it was derived from */
 	} else {
@@ -557,7 +558,7 @@ int ui_body_height(const struct ui *ui)
 static void draw_status(struct ui *ui, int msg_rows)
 {
 	const struct graph *g = &ui->project.graph;
-	char left[768], right[128];
+	char left[1024], right[128], db[256];
 	size_t errors = problem_count(&g->problems, SEVERITY_ERROR);
 	size_t warnings = problem_count(&g->problems, SEVERITY_WARNING);
 	uint32_t n = ui_line_count(ui), revs = g->n - (uint32_t)g->owned.n;
@@ -565,9 +566,10 @@ static void draw_status(struct ui *ui, int msg_rows)
 
 	attron(draw_attr(C_STATUS));
 	draw_fill(LINES - 1, 0, COLS);
-	snprintf(left, sizeof(left), "%s%s%s%u revision%s  %u head%s  %u base%s  %zu error%s  %zu warning%s",
+	ui_db_status(ui, db, sizeof(db));
+	snprintf(left, sizeof(left), "%s%s%s%s%u revision%s  %u head%s  %u base%s  %zu error%s  %zu warning%s",
 		 ui->restrict_spec ? "range " : "", ui->restrict_spec ? ui->restrict_spec : "",
-		 ui->restrict_spec ? (ui->ascii ? " | " : " \u2502 ") : "", revs, revs == 1 ? "" : "s", g->heads.n, g->heads.n == 1 ? "" : "s", g->bases.n,
+		 ui->restrict_spec ? (ui->ascii ? " | " : " \u2502 ") : "", db, revs, revs == 1 ? "" : "s", g->heads.n, g->heads.n == 1 ? "" : "s", g->bases.n,
 		 g->bases.n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	if (ui->unsaved)
 		snprintf(left + strlen(left), sizeof(left) - strlen(left), "  %zu unsaved", ui->unsaved);
@@ -772,8 +774,11 @@ void ui_reload(struct ui *ui, bool force)
 		ui->project = fresh;
 	}
 	edit_begin(&ui->edit, &ui->project);
-	if (!ui->review) /* suggestions for published revisions, as at the start */
+	ui_db_derive(ui); /* the files' graph is a new one */
+	if (!ui->review) { /* suggestions for published revisions, as at the start */
 		edit_set_published(&ui->edit, &ui->published);
+		ui_db_guard(ui); /* the applied files may have moved */
+	}
 	ui_after_edit(ui, keep); /* rebuilt from the new project, the selection kept */
 	if (ui->watch_fd >= 0)
 		ui_watch_start(ui); /* directories may have come or gone */
@@ -840,6 +845,8 @@ static bool generic_request(struct ui *ui, enum request req)
 		return true;
 	case REQ_RELOAD:
 		ui_reload(ui, false);
+		if (ui->view != VIEW_CONFIRM)
+			ui_db_reread(ui); /* the database too (after a reload that was asked first: at y) */
 		return true;
 	case REQ_MOUSE:
 		mouse(ui);
@@ -991,6 +998,7 @@ static int ui_loop(struct ui *ui)
 			ui_set_message(ui, true, "%s", err.message);
 		else /* suggestions for published revisions: merges, never re-parents */
 			edit_set_published(&ui->edit, &ui->published);
+		ui_db_guard(ui); /* and for the revisions the database applied */
 	}
 	cli_set_error_sink(error_to_status, ui);
 	ui_watch_start(ui);
@@ -1025,6 +1033,7 @@ static int ui_loop(struct ui *ui)
 	plan_view_free(ui);
 	free(ui->restrict_spec);
 	published_free(&ui->published);
+	ui_db_free(ui);
 	edit_end(&ui->edit);
 	ui_underive(ui);
 	ui_kept_free(ui);
@@ -1067,6 +1076,7 @@ int ui_run(struct cli *cli)
 		ui_set_message(&ui, false, "note: %s", notes);
 		free(notes);
 	}
+	ui_db_load(&ui); /* a failure is the message the first screen shows */
 	return ui_loop(&ui);
 }
 
