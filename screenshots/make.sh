@@ -14,11 +14,11 @@ trap 'tmux -S "$work/sock" kill-server 2>/dev/null; rm -rf "$work"' EXIT
 cols=112
 lines=30
 
-shoot() { # NAME KEYS...
+shoot() { # NAME KEYS... (more migtree options in $ARGS)
 	name=$1
 	shift
 	tmux -S "$work/sock" -f /dev/null new-session -d -x $cols -y $lines -s shot \
-		"cd '$top' && env LC_ALL=C.UTF-8 TERM=screen-256color '$migtree' -c examples/acgs2/alembic.ini; sleep 30"
+		"cd '$top' && env LC_ALL=C.UTF-8 TERM=screen-256color '$migtree' -c examples/acgs2/alembic.ini ${ARGS:-}; sleep 30"
 	sleep 1
 	for key in "$@"; do
 		tmux -S "$work/sock" send-keys -t shot "$key"
@@ -47,3 +47,11 @@ shoot problems p
 shoot search / w i n a Enter
 shoot help "?"
 shoot repair / t a s k 8 Enter e
+shoot plan P
+# a database stamped at 003_simplify_rls: applied revisions marked, heads pending
+python3 -c "import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute('CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)')
+c.execute(\"INSERT INTO alembic_version VALUES ('003_simplify_rls')\")
+c.commit()" "$work/stamped.db"
+ARGS="--db sqlite:///$work/stamped.db" shoot database
