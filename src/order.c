@@ -57,6 +57,7 @@ struct sorter {
 	/* reachability labels (struct reach): a depth-first forest down the todo nodes */
 	uint32_t *pre[2], *post[2], *low[2]; /* two forests: edges taken first to last, last to first */
 	uint32_t *cursor;         /* node -> the key its last question was answered with */
+	uint32_t *fwd_start, *fwd_nodes; /* norm_down edges between todo nodes, flat (as rev_*) */
 	uint32_t *live;           /* key -> a key not below it that may be live (find_live) */
 	uint32_t *mark, mark_stamp; /* per node: visited by the current reachability search */
 	struct u32vec dfs;
@@ -169,7 +170,6 @@ static uint32_t find_live(struct sorter *s, uint32_t k)
 static void label_from(struct sorter *s, int t, uint32_t root, uint32_t *next_pre, uint32_t *next_post,
 		       struct u32vec *stack, struct u32vec *edge)
 {
-	const struct graph *g = s->g;
 	uint32_t *pre = s->pre[t], *post = s->post[t], *low = s->low[t];
 
 	pre[root] = (*next_pre)++;
@@ -177,13 +177,13 @@ static void label_from(struct sorter *s, int t, uint32_t root, uint32_t *next_pr
 	u32_push(edge, 0);
 	while (stack->n) {
 		uint32_t v = stack->v[stack->n - 1], *e = &edge->v[edge->n - 1];
-		const struct u32vec *down = &g->nodes[v].norm_down;
+		uint32_t from = s->fwd_start[v], len = s->fwd_start[v + 1] - from;
 
-		if (*e < down->n) {
-			uint32_t u = down->v[t ? down->n - 1 - *e : *e];
+		if (*e < len) {
+			uint32_t u = s->fwd_nodes[from + (t ? len - 1 - *e : *e)];
 
 			++*e;
-			if (s->todo[u] && pre[u] == NO_NODE) {
+			if (pre[u] == NO_NODE) {
 				pre[u] = (*next_pre)++;
 				u32_push(stack, u);
 				u32_push(edge, 0);
@@ -192,9 +192,9 @@ static void label_from(struct sorter *s, int t, uint32_t root, uint32_t *next_pr
 		}
 		post[v] = (*next_post)++;
 		low[v] = post[v];
-		for (uint32_t k = 0; k < down->n; k++)
-			if (s->todo[down->v[k]] && low[down->v[k]] < low[v])
-				low[v] = low[down->v[k]];
+		for (uint32_t k = from; k < from + len; k++)
+			if (low[s->fwd_nodes[k]] < low[v])
+				low[v] = low[s->fwd_nodes[k]];
 		stack->n--;
 		edge->n--;
 	}
@@ -222,11 +222,33 @@ static void label_forest(struct sorter *s, int t)
 	free(edge.v);
 }
 
+/* The todo nodes' norm_down edges in one array: the labels' two walks and the
+ * searches read them in order, not through each node's own vector. */
+static void forward_edges(struct sorter *s)
+{
+	const struct graph *g = s->g;
+	uint32_t n = g->n, m = 0;
+
+	s->fwd_start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	for (uint32_t v = 0; v < n; v++) {
+		s->fwd_start[v] = m;
+		for (uint32_t k = 0; s->todo[v] && k < g->nodes[v].norm_down.n; k++)
+			m += s->todo[g->nodes[v].norm_down.v[k]];
+	}
+	s->fwd_start[n] = m;
+	s->fwd_nodes = xmalloc(((size_t)m + 1) * sizeof(uint32_t));
+	for (uint32_t v = 0; v < n; v++)
+		for (uint32_t k = 0, at = s->fwd_start[v]; s->todo[v] && k < g->nodes[v].norm_down.n; k++)
+			if (s->todo[g->nodes[v].norm_down.v[k]])
+				s->fwd_nodes[at++] = g->nodes[v].norm_down.v[k];
+}
+
 /* What first_head_above keeps between questions. */
 static void questions_init(struct sorter *s)
 {
 	uint32_t n = s->g->n;
 
+	forward_edges(s);
 	label_forest(s, 0);
 	label_forest(s, 1);
 	s->cursor = xcalloc(n ? n : 1, sizeof(uint32_t));
@@ -274,18 +296,16 @@ static bool climb_step(struct sorter *s, struct question *q)
  * 1 yes, 0 no (the search is over), -1 not known yet. */
 static int search_step(struct sorter *s, struct question *q)
 {
-	const struct node *nd;
 	uint32_t x;
 
 	if (!s->dfs.n)
 		return 0;
 	x = s->dfs.v[--s->dfs.n];
-	nd = &s->g->nodes[x];
 	s->work++;
-	for (uint32_t k = 0; k < nd->norm_down.n; k++) {
-		uint32_t u = nd->norm_down.v[k];
+	for (uint32_t k = s->fwd_start[x]; k < s->fwd_start[x + 1]; k++) {
+		uint32_t u = s->fwd_nodes[k];
 
-		if (!in_todo(s, u) || s->mark[u] == s->mark_stamp)
+		if (s->done[u] || s->mark[u] == s->mark_stamp)
 			continue;
 		s->mark[u] = s->mark_stamp;
 		if (u == q->c || tree_reaches(s, u, q->c))
@@ -522,6 +542,8 @@ static void sorter_free(struct sorter *s)
 		free(s->low[t]);
 	}
 	free(s->cursor);
+	free(s->fwd_start);
+	free(s->fwd_nodes);
 	free(s->live);
 	free(s->mark);
 	free(s->dfs.v);
