@@ -1,5 +1,4 @@
 /* dbchoice.c - which database a command reads (see dbchoice.h). */
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -33,11 +32,8 @@ static int parse_from(const char *text, const char *from, const char *path, int 
 		      struct mt_error *err)
 {
 	struct mt_error why = { 0 };
-	char *dir = out->source == DB_SOURCE_CONFIG && path ? path_dir(path) : NULL;
-	int rc = db_url_parse_in(text, dir, &out->url, &why);
 
-	free(dir);
-	if (rc == 0)
+	if (db_url_parse(text, &out->url, &why) == 0)
 		return 0;
 	db_url_free(&out->url);
 	memset(&out->url, 0, sizeof(out->url));
@@ -68,8 +64,7 @@ static int choose_config(const struct db_ask *a, struct db_choice *out, struct m
 	}
 	/* by itself, for a command that does not exist to read it: a local SQLite
 	 * file only, and an unreadable URL is none (env.py may build the real one) */
-	out->source = DB_SOURCE_CONFIG; /* read beside the configuration */
-	if (parse_from(a->config_url, "sqlalchemy.url", a->config_path, 0, out, &ignored) == 0 &&
+	if (parse_from(a->config_url, "sqlalchemy.url", NULL, 0, out, &ignored) == 0 &&
 	    local_sqlite_file(&out->url)) {
 		out->source = DB_SOURCE_CONFIG;
 		return 0;

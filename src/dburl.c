@@ -176,19 +176,16 @@ static int parse_kind(const char *scheme, enum db_kind *kind, struct mt_error *e
 	return 0;
 }
 
-/* os.path.abspath: joined to DIR (NULL: the current directory), then '.' and
- * '..' taken away by the letter (normpath), as pysqlite's connect arguments
- * are made. */
-static char *abspath(const char *p, const char *dir)
+/* os.path.abspath: joined to the current directory, then '.' and '..' taken
+ * away by the letter (normpath), as pysqlite's connect arguments are made. */
+static char *abspath(const char *p)
 {
 	char cwd[PATH_MAX];
 	struct strlist parts = { 0 };
 	char *joined, *save = NULL, *out;
 	struct strbuf sb;
 
-	if (!dir)
-		dir = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
-	joined = p[0] == '/' ? xstrdup(p) : xasprintf("%s/%s", dir, p);
+	joined = p[0] == '/' ? xstrdup(p) : xasprintf("%s/%s", getcwd(cwd, sizeof(cwd)) ? cwd : ".", p);
 	for (char *t = strtok_r(joined, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
 		if (!strcmp(t, "."))
 			continue;
@@ -223,7 +220,7 @@ static bool asbool(const char *v)
 
 /* pysqlite's create_connect_args: the file, or with ?uri=true a SQLite URI
  * that keeps the query parameters the Python driver does not take. */
-static int sqlite_path(struct db_url *u, const char *dir, struct mt_error *err)
+static int sqlite_path(struct db_url *u, struct mt_error *err)
 {
 	static const char *const driver_args[] = { "uri", "timeout", "isolation_level", "detect_types",
 						   "check_same_thread", "cached_statements" };
@@ -235,7 +232,7 @@ static int sqlite_path(struct db_url *u, const char *dir, struct mt_error *err)
 			       "sqlite:////absolute/file.db, or sqlite:// in memory");
 	if (!asbool(query_get(&u->query, "uri"))) {
 		if (u->database && *u->database && strcmp(u->database, ":memory:"))
-			u->path = abspath(u->database, dir);
+			u->path = abspath(u->database);
 		return 0;
 	}
 	if (!u->database || !*u->database)
@@ -255,7 +252,7 @@ static int sqlite_path(struct db_url *u, const char *dir, struct mt_error *err)
 	return 0;
 }
 
-static int parse(const char *text, const char *dir, struct db_url *u, struct mt_error *err)
+static int parse(const char *text, struct db_url *u, struct mt_error *err)
 {
 	size_t n = strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+");
 	const char *s;
@@ -283,18 +280,13 @@ static int parse(const char *text, const char *dir, struct db_url *u, struct mt_
 			       "a %s URL that does not read as %s: percent-encode '@', ':' and '/' in the user "
 			       "and password (%%40, %%3A, %%2F)",
 			       u->scheme, url_forms);
-	return u->kind == DB_SQLITE ? sqlite_path(u, dir, err) : 0;
+	return u->kind == DB_SQLITE ? sqlite_path(u, err) : 0;
 }
 
 int db_url_parse(const char *text, struct db_url *out, struct mt_error *err)
 {
-	return db_url_parse_in(text, NULL, out, err);
-}
-
-int db_url_parse_in(const char *text, const char *dir, struct db_url *out, struct mt_error *err)
-{
 	memset(out, 0, sizeof(*out));
-	if (parse(text, dir, out, err) == 0)
+	if (parse(text, out, err) == 0)
 		return 0;
 	db_url_free(out);
 	return -1;

@@ -31,11 +31,6 @@ struct db_url {
 /* Parse TEXT. An unknown dialect is an error that names it and the ones migtree
  * reads; ERR never holds the password. */
 int db_url_parse(const char *text, struct db_url *out, struct mt_error *err);
-/* The same, a relative SQLite file taken from DIR rather than the current
- * directory: a configuration's URL is read where Alembic runs, beside its
- * alembic.ini (Alembic looks for it in the current directory), wherever
- * migtree was started (it finds the ini here or above). */
-int db_url_parse_in(const char *text, const char *dir, struct db_url *out, struct mt_error *err);
 /* The URL to show (owned): the password replaced by "***". */
 char *db_url_display(const struct db_url *u);
 /* The URL as `alembic current -v` prints it (owned): Alembic's obfuscate_url_pw
