@@ -103,14 +103,13 @@ static int check_ids(const struct strlist *list, struct mt_error *err)
 	return 0;
 }
 
-/* The next name of a state (edit_session.state): never one given before. */
-static uint64_t next_state = 1;
-
 void edit_begin(struct edit_session *s, struct project *p)
 {
 	memset(s, 0, sizeof(*s));
 	s->p = p;
-	s->state = next_state++;
+	s->own_names = 1;
+	s->names = &s->own_names;
+	s->state = (*s->names)++;
 	GROW(s->files, s->cap_files, p->files.n + 1);
 	for (size_t i = 0; i < p->files.n; i++) {
 		/* no copy of the bytes yet: an untouched file's text is its disk's
@@ -118,6 +117,13 @@ void edit_begin(struct edit_session *s, struct project *p)
 		s->files[i] = (struct file_state){ NULL, 0, false };
 	}
 	s->n_files = p->files.n;
+}
+
+void edit_begin_named(struct edit_session *s, struct project *p, uint64_t *names)
+{
+	edit_begin(s, p);
+	s->names = names;
+	s->state = (*names)++;
 }
 
 static void snapshot_drop(struct edit_session *s)
@@ -397,7 +403,7 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 
 	if (swap_snapshot(s, st, forward))
 		return;
-	s->state = next_state++;
+	s->state = (*s->names)++;
 	if (s->snap && !s->snap->rf && s->snap->serial == st->serial && s->snap->after == forward &&
 	    one == (long)s->snap->file) { /* what the state we go back to was */
 		known = s->snap->known;

@@ -41,10 +41,13 @@ struct edit_session {
 	size_t n_undo, cap_undo, n_redo, cap_redo;
 	const struct published *published; /* borrowed, or NULL: see edit_set_published */
 	struct edit_snapshot *snap; /* the state on the other side of the last step (edit.c) */
-	/* Names the state the files are in, unique in the process: an undo right
-	 * after an edit gets back the name the state had before it, so a front
-	 * end may keep what it derived from a state and take it back. */
+	/* Names the state the files are in: an undo right after an edit gets back
+	 * the name the state had before it, so a front end may keep what it
+	 * derived from a state and take it back. Names come from *NAMES: the
+	 * session's own counter, or one the front end owns (edit_begin_named), so
+	 * that they stay unique across the sessions a reload begins and ends. */
 	uint64_t state;
+	uint64_t own_names, *names;
 };
 
 /* The path of the session's file I as the project shows it, and where it is
@@ -59,6 +62,10 @@ const char *edit_file_abs_path(const struct edit_session *s, size_t i);
 int edit_check_id(const char *id, struct mt_error *err);
 
 void edit_begin(struct edit_session *s, struct project *p);
+/* The same, the states named from *NAMES (a counter the caller owns, starting
+ * at 1, that outlives the session): a front end that keeps what it derived from
+ * a state by its name across sessions (the explorer, over reloads). */
+void edit_begin_named(struct edit_session *s, struct project *p, uint64_t *names);
 void edit_end(struct edit_session *s);
 /* What is published (borrowed; it must outlive the session): the problems'
  * fixes are rewritten for it now and after every edit, undo and redo, so no

@@ -199,6 +199,7 @@ struct ui {
 	bool repaint;        /* redraw every cell next time (a message, Ctrl-L) */
 	bool quit;
 	struct edit_session edit;
+	uint64_t edit_names; /* names edit's states across sessions (edit_begin_named), from 1 */
 	struct picker picker;
 	struct confirm confirm;
 	struct run_mark marked;

@@ -773,7 +773,7 @@ void ui_reload(struct ui *ui, bool force)
 		project_free(&ui->project);
 		ui->project = fresh;
 	}
-	edit_begin(&ui->edit, &ui->project);
+	edit_begin_named(&ui->edit, &ui->project, &ui->edit_names);
 	ui_db_derive(ui); /* the files' graph is a new one */
 	if (!ui->review) { /* suggestions for published revisions, as at the start */
 		edit_set_published(&ui->edit, &ui->published);
@@ -980,7 +980,7 @@ static int start_screen(struct ui *ui)
 static int ui_loop(struct ui *ui)
 {
 	ui_derive(ui);
-	edit_begin(&ui->edit, &ui->project);
+	edit_begin_named(&ui->edit, &ui->project, &ui->edit_names);
 	ui->derived_state = ui->edit.state; /* derived from the state the session starts in */
 	if (start_screen(ui)) {
 		edit_end(&ui->edit);
@@ -1051,6 +1051,7 @@ static void ui_init(struct ui *ui, struct cli *cli)
 	const char *lang = getenv("LC_ALL") ? getenv("LC_ALL") : getenv("LANG");
 
 	memset(ui, 0, sizeof(*ui));
+	ui->edit_names = 1; /* 0 names no state (derived_state) */
 	ui->watch_fd = -1;
 	ui->cli = cli;
 	ui->fold = true;
