@@ -14,8 +14,6 @@ static const char *created(const struct graph *g, uint32_t v)
 	return d ? d : "";
 }
 
-static bool defer_suggestions;
-
 /* Parent E of ND over down_revision then depends_on (a dependency links pieces
  * too: expand and contract heads are related through it), or NO_NODE. */
 static uint32_t up_edge(const struct node *nd, uint32_t e)
@@ -287,7 +285,7 @@ static bool *floating_pieces(const struct graph *g)
 	return floats;
 }
 
-static void warn_heads(struct graph *g, uint32_t main_comp)
+static void warn_heads(struct graph *g, uint32_t main_comp, bool defer_suggestions)
 {
 	uint32_t h = g->heads.n, *group = group_heads(g);
 	bool *floats = floating_pieces(g);
@@ -457,23 +455,13 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 	loose_parts_free(&lp);
 }
 
-void analyze_shape(struct graph *g)
+void analyze_shape(struct graph *g, bool defer_suggestions)
 {
 	uint32_t main_comp = graph_main_component(g);
 
-	warn_heads(g, main_comp);
+	warn_heads(g, main_comp, defer_suggestions);
 	warn_bases(g);
 	warn_components(g, main_comp);
-}
-
-void analyze_defer_suggestions(bool defer)
-{
-	defer_suggestions = defer;
-}
-
-bool analyze_suggestions_deferred(void)
-{
-	return defer_suggestions;
 }
 
 /* The heads' warnings left pending: their common ancestors now (the marks of
@@ -517,9 +505,9 @@ bool analyze_suggest(struct graph *g)
 	return true;
 }
 
-void analyze_graph(struct graph *g)
+void analyze_graph(struct graph *g, bool defer_suggestions)
 {
-	analyze_shape(g);
+	analyze_shape(g, defer_suggestions);
 	docstring_check(g);
 	g->suggest_pending = true;
 	if (!defer_suggestions)

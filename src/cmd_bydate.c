@@ -121,7 +121,7 @@ int cmd_order_by_date(struct cli *cli, int argc, char **argv)
 	}
 	/* no fix is shown: the suggestions (a walk of the history at the load and
 	 * again after the change) are not made */
-	analyze_defer_suggestions(true);
+	cli->req.defer_suggestions = true;
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
 	rc = resolve_ends(&p, argv[optind], &lower, &upper);

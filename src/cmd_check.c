@@ -94,7 +94,7 @@ static int check_required(struct project *p, const char *pattern)
 		size_t len = 0;
 		int miss;
 
-		/* files need not keep their text (scan_keep_text): read the bytes again; a
+		/* files need not keep their text (scan.h): read the bytes again; a
 		 * file that cannot be read is matched as empty, as it always was */
 		if (!rf->real_path || source_read(source_worktree(), rf->real_path, MT_MAX_FILE_SIZE, &bytes,
 						  &len, why) != SOURCE_READ_OK)

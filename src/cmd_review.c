@@ -291,7 +291,7 @@ int cmd_review(struct cli *cli, int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	if ((rc = review_options(argc, argv, &o)))
 		return cli_options_exit(rc);
-	scan_keep_text(true); /* the three sides' bytes are compared and merged (review.c) */
+	cli->req.keep_text = true; /* the three sides' bytes are compared and merged (review.c) */
 	if (o.head && !names_refs(&o)) {
 		if (load_heads(cli, &o, &s)) {
 			sides_free(&s);

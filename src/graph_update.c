@@ -527,7 +527,7 @@ static void number_from(struct graph *g, size_t from, size_t *seq)
 		g->problems.v[k].seq = ++*seq;
 }
 
-static void redo_problems(struct graph *g, uint32_t v)
+static void redo_problems(struct graph *g, uint32_t v, bool defer_suggestions)
 {
 	const struct node *nd = &g->nodes[v];
 	const struct revision_file *rf = nd->file;
@@ -538,13 +538,13 @@ static void redo_problems(struct graph *g, uint32_t v)
 			graph_report_missing_down(g, rf, g->nodes[nd->down.v[k]].id);
 	number_from(g, from, &seq);
 	from = g->problems.n;
-	analyze_shape(g);
+	analyze_shape(g, defer_suggestions);
 	number_from(g, from, &seq);
 	from = g->problems.n;
 	docstring_check_file(g, rf);
 	number_from(g, from, &seq);
 	g->suggest_pending = true; /* the fixes of every missing parent were dropped */
-	if (!analyze_suggestions_deferred())
+	if (!defer_suggestions)
 		analyze_suggest(g);
 	problem_list_sort(&g->problems);
 }
@@ -665,7 +665,7 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 	if (known && take_known(p, known))
 		return old;
 	graph_components(g);
-	redo_problems(g, v);
+	redo_problems(g, v, p->defer_suggestions);
 	p->order.n = 0;
 	history_order_all(g, &p->order);
 	return old;

@@ -18,7 +18,7 @@ void project_analyse(struct project *p)
 		resolve_file(p->resolver, p->files.v[i]);
 	graph_build(&p->graph, &p->files);
 	p->graph.hints = p->hints;
-	analyze_graph(&p->graph);
+	analyze_graph(&p->graph, p->defer_suggestions);
 	p->order.n = 0;
 	history_order_all(&p->graph, &p->order);
 }
@@ -28,6 +28,7 @@ void project_analyse(struct project *p)
 static int load_from(struct source *fs, const struct config_request *req, struct project *p, bool worktree,
 		     struct mt_error *err)
 {
+	p->defer_suggestions = req->defer_suggestions;
 	if (config_load_from(fs, req, &p->config, err))
 		return -1;
 	if (worktree)
@@ -35,7 +36,7 @@ static int load_from(struct source *fs, const struct config_request *req, struct
 	p->resolver = resolver_new(&p->config.defines, err);
 	if (!p->resolver)
 		return -1;
-	if (scan_project_from(fs, &p->config, &p->files, err))
+	if (scan_project_from(fs, &p->config, req->keep_text, &p->files, err))
 		return -1;
 	/* one list of notices for the front ends: the configuration's, then the walk's */
 	for (size_t i = 0; i < p->files.notes.n; i++)

@@ -648,6 +648,7 @@ int project_reload(const struct config_request *req, struct project *old, const 
 	memset(p, 0, sizeof(*p));
 	memset(stats, 0, sizeof(*stats));
 	p->load_ns = reload_now_ns();
+	p->defer_suggestions = req->defer_suggestions;
 	if (config_load_from(src, req, &p->config, err) || !(p->resolver = resolver_new(&p->config.defines, err)) ||
 	    (rc = reload_files(src, old, pristine, p, stats, err)) < 0) {
 		project_free(p);

@@ -33,8 +33,6 @@ char *scan_display_path(const char *abs)
 	return xstrdup(abs);
 }
 
-static bool keep_text;
-
 static void take_real_path(struct revision_file *rf, struct source_file *f)
 {
 	char **real = f->real_path ? &f->real_path : &f->path;
@@ -43,17 +41,13 @@ static void take_real_path(struct revision_file *rf, struct source_file *f)
 	*real = NULL;
 }
 
-void scan_keep_text(bool keep)
-{
-	keep_text = keep;
-}
-
 /* Read and parse one listed file; a file that cannot be read is listed with why.
- * The bytes read become the file's `text` (no copy) when texts are kept, and are
+ * The bytes read become the file's `text` (no copy) with KEEP_TEXT, and are
  * freed once parsed otherwise. F's real path (its path, in the lean listing, where
  * they are the same) moves to the file before it is packed: its path is then the
  * real path's tail, no bytes of its own. */
-static struct revision_file *read_one(struct source *src, struct source_reader *rd, struct source_file *f)
+static struct revision_file *read_one(struct source *src, struct source_reader *rd, struct source_file *f,
+				      bool keep_text)
 {
 	char *shown = source_display(src, f->path), *bytes, why[256];
 	size_t len;
@@ -94,6 +88,7 @@ struct scan_job {
 	struct source_files *listed;
 	struct revision_file **slot;
 	atomic_size_t next;
+	bool keep_text;
 };
 
 static void *scan_worker(void *arg)
@@ -104,7 +99,7 @@ static void *scan_worker(void *arg)
 
 	while ((at = atomic_fetch_add(&job->next, SCAN_CHUNK)) < n)
 		for (size_t i = at; i < n && i < at + SCAN_CHUNK; i++)
-			job->slot[i] = read_one(job->src, rd, &job->listed->v[i]);
+			job->slot[i] = read_one(job->src, rd, &job->listed->v[i], job->keep_text);
 	source_reader_free(rd);
 	return NULL;
 }
@@ -121,9 +116,10 @@ long scan_threads(const struct source *src, size_t n)
 	return cpus < SCAN_MAX_THREADS ? cpus : SCAN_MAX_THREADS;
 }
 
-static void read_all(struct source *src, struct source_files *listed, struct revision_file **slot)
+static void read_all(struct source *src, struct source_files *listed, struct revision_file **slot,
+		     bool keep_text)
 {
-	struct scan_job job = { src, listed, slot, 0 };
+	struct scan_job job = { src, listed, slot, 0, keep_text };
 	pthread_t tid[SCAN_MAX_THREADS];
 	long threads = scan_threads(src, listed->n), started = 0;
 
@@ -135,7 +131,7 @@ static void read_all(struct source *src, struct source_files *listed, struct rev
 		pthread_join(tid[i], NULL);
 }
 
-int scan_project_from(struct source *src, const struct mt_config *cfg, struct file_list *out,
+int scan_project_from(struct source *src, const struct mt_config *cfg, bool keep_text, struct file_list *out,
 		      struct mt_error *err)
 {
 	struct source_files listed;
@@ -147,7 +143,7 @@ int scan_project_from(struct source *src, const struct mt_config *cfg, struct fi
 	}
 	GROW(out->v, out->cap, listed.n);
 	source_hold_cwd(src, true);
-	read_all(src, &listed, out->v);
+	read_all(src, &listed, out->v, keep_text);
 	source_hold_cwd(src, false);
 	for (size_t i = 0; i < listed.n; i++) {
 		struct revision_file *rf = out->v[i];
@@ -198,7 +194,7 @@ int revision_file_bytes(const struct revision_file *rf, struct source *src, char
 
 int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err)
 {
-	return scan_project_from(source_worktree(), cfg, out, err);
+	return scan_project_from(source_worktree(), cfg, false, out, err);
 }
 
 void file_list_free(struct file_list *fl)

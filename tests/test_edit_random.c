@@ -215,14 +215,11 @@ static void assert_same_as_fresh(struct edit_session *s, const char *after)
 {
 	struct project q;
 	char *inc, *full;
-	bool defer = analyze_suggestions_deferred();
 
 	edit_suggest(s, NULL);
 	inc = state_text(s->p);
 	assert_name_kept(s->state, inc, after);
-	analyze_defer_suggestions(false);
-	fresh_build(s->p, &q);
-	analyze_defer_suggestions(defer);
+	fresh_build(s->p, &q); /* suggestions made: Q defers none */
 	full = state_text(&q);
 	if (strcmp(inc, full))
 		fail_msg("after %s the session's state differs from a fresh build:\n--- session\n%s--- fresh\n%s",
@@ -374,7 +371,7 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 	make_history(n_revs);
 	dir = xasprintf("%s/versions", root);
 	req.versions_dir = dir;
-	analyze_defer_suggestions(seed % 2); /* the explorer's way, and the commands' */
+	req.defer_suggestions = seed % 2; /* the explorer's way, and the commands' */
 	assert_int_equal(project_load(&req, &p, &err), 0);
 	edit_begin(&s, &p);
 	assert_same_as_fresh(&s, "loading");
@@ -387,7 +384,7 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 		random_step(&s, what, sizeof(what));
 		/* deferred suggestions: some steps left unasked, so that updates
 		 * also meet a graph whose suggestions are still pending */
-		if (!analyze_suggestions_deferred() || i % 3 == 0)
+		if (!p.defer_suggestions || i % 3 == 0)
 			assert_same_as_fresh(&s, what);
 		assert_descent_agrees(&p);
 	}
@@ -434,7 +431,7 @@ static void rewrite_on_disk(int n, int i, long t)
 static void run_reloads(uint64_t seed, int n_revs, int rounds)
 {
 	char tmpl[] = "/tmp/migtree-reload-random-XXXXXX";
-	struct config_request req = { 0 };
+	struct config_request req = { 0 }, fresh;
 	struct mt_error err = { 0 };
 	struct reload_stats st;
 	struct project p, q;
@@ -448,7 +445,9 @@ static void run_reloads(uint64_t seed, int n_revs, int rounds)
 	dir = xasprintf("%s/versions", root);
 	req.versions_dir = dir;
 	setenv("MIGTREE_RACY_NS", "0", 1); /* the dates set below tell changes apart */
-	analyze_defer_suggestions(seed % 2);
+	req.defer_suggestions = seed % 2;
+	fresh = req;
+	fresh.defer_suggestions = false;
 	assert_int_equal(project_load(&req, &p, &err), 0);
 	for (int r = 0; r < rounds; r++) {
 		/* now and then a checkout's worth: more than a relink each is worth */
@@ -462,9 +461,7 @@ static void run_reloads(uint64_t seed, int n_revs, int rounds)
 		assert_true(st.reread <= changed);
 		analyze_suggest(&p.graph);
 		inc = state_text(&p);
-		analyze_defer_suggestions(false);
-		assert_int_equal(project_load(&req, &q, &err), 0);
-		analyze_defer_suggestions(seed % 2);
+		assert_int_equal(project_load(&fresh, &q, &err), 0);
 		full = state_text(&q);
 		if (strcmp(inc, full))
 			fail_msg("after reload %d the project differs from a fresh load:\n--- reloaded\n%s--- fresh\n%s",
@@ -473,7 +470,6 @@ static void run_reloads(uint64_t seed, int n_revs, int rounds)
 		free(full);
 		project_free(&q);
 	}
-	analyze_defer_suggestions(false);
 	unsetenv("MIGTREE_RACY_NS");
 	project_free(&p);
 	cmd = xasprintf("rm -rf '%s'", root);

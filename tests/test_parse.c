@@ -959,7 +959,7 @@ static void test_bytes_are_read_again(void **state)
 	assert_int_equal(len, strlen(src));
 	assert_memory_equal(bytes, src, len);
 	free(bytes);
-	/* text dropped (scan_keep_text(false)): the values are compared, not the bytes */
+	/* text dropped (as a scan without keep_text does): the values are compared, not the bytes */
 	free(rf->text);
 	rf->text = NULL;
 	write_file(path, "\"\"\"m\n\nRevises: b1\n\"\"\"\nrevision = 'a1'\ndown_revision = 'b1'\n# c\n");

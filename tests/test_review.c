@@ -19,7 +19,8 @@ static void load(struct project *p, const char *spec)
 {
 	char *cmd = xasprintf("rm -rf %s/versions && mkdir -p %s/versions", root, root);
 	char *copy = xstrdup(spec), *save = NULL;
-	struct config_request req = { 0 };
+	/* review compares the files' bytes (review.h) */
+	struct config_request req = { .keep_text = true };
 	struct mt_error err = { 0 };
 	char *dir = xasprintf("%s/versions", root);
 
@@ -196,6 +197,5 @@ int main(void)
 		cmocka_unit_test(test_both_sides_and_published),
 	};
 
-	scan_keep_text(true); /* review compares the files' bytes (review.h) */
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,25 +9,24 @@
 
 #include "migtree/graph.h"
 
-void analyze_graph(struct graph *g);
+/* Suggestions show only where a problem's fixes are shown (the explorer's
+ * detail pane, problem list and picker), and making them is most of the
+ * analysis of a large history. With DEFER_SUGGESTIONS (a project's option:
+ * project.h), analyze_graph leaves them out and sets g->suggest_pending;
+ * analyze_suggest makes them when asked. The common ancestor that a head's
+ * warning names is left for then too (problem.pending: a walk of most of the
+ * history, at every edit). The problems themselves, their order and counts do
+ * not depend on them. */
+void analyze_graph(struct graph *g, bool defer_suggestions);
 /* The warnings about the history's shape alone, appended: several heads on a
  * branch, several bases, pieces not connected to the main one. What
- * analyze_graph does first; graph_update.c makes them again after a relink. */
-void analyze_shape(struct graph *g);
+ * analyze_graph does first; graph_update.c makes them again after a relink.
+ * With DEFER_SUGGESTIONS a head's common ancestor is left pending. */
+void analyze_shape(struct graph *g, bool defer_suggestions);
 /* Ranked candidates and ways out for every missing parent, missing dependency
  * and loose piece in G's list (suggest.c), added to those problems' fixes. */
 void suggest_missing_parents(struct graph *g);
 
-/* Suggestions show only where a problem's fixes are shown (the explorer's
- * detail pane, problem list and picker), and making them is most of the
- * analysis of a large history. With DEFER (the explorer sets it before
- * loading; one-shot commands do not), analyze_graph and graph_update.c leave
- * them out and set g->suggest_pending; analyze_suggest makes them when asked.
- * The common ancestor that a head's warning names is left for then too
- * (problem.pending: a walk of most of the history, at every edit). The
- * problems themselves, their order and counts do not depend on them. */
-void analyze_defer_suggestions(bool defer);
-bool analyze_suggestions_deferred(void);
 /* Make the suggestions left out, and finish the messages; false when no
  * suggestion was pending. */
 bool analyze_suggest(struct graph *g);

@@ -57,6 +57,11 @@ struct config_request {
 	const char *versions_dir; /* -d, or NULL */
 	struct strlist defines;   /* --define NAME=VALUE, in order */
 	bool recursive;           /* --recursive: also read subdirectories of -d */
+	/* How the project is loaded (project.h), not read by config_load: options
+	 * of the request rather than of the process, so that two projects in one
+	 * process may be loaded differently. */
+	bool keep_text;           /* files keep their bytes (scan_project_from) */
+	bool defer_suggestions;   /* project.defer_suggestions */
 };
 
 int config_load(const struct config_request *req, struct mt_config *cfg, struct mt_error *err);

@@ -60,7 +60,7 @@ struct graph {
 	struct u32vec bases;        /* is_base, load order */
 	uint32_t n_components;
 	bool has_cycle;
-	bool suggest_pending; /* suggestions left for later (analyze_defer_suggestions) */
+	bool suggest_pending; /* suggestions left for later (analyze_graph) */
 	struct git_hints *hints; /* what git remembers (the project's, githints.h), or NULL */
 	struct problem_list problems;
 	struct label_store *label_store; /* the label sets nodes point into (graph_derive.c) */

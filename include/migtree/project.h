@@ -27,8 +27,14 @@ struct project {
 	/* git's memory of the versions directories for the suggestions (githints.h):
 	 * a work tree's project only; asked nothing until a suggestion needs it */
 	struct git_hints *hints;
+	/* The suggestions are left for when a fix is shown (analyze_graph): the
+	 * explorer's loads and order-by-date's. Every analysis of this project
+	 * (project_analyse, graph_update.c) follows it. */
+	bool defer_suggestions;
 };
 
+/* Load the project REQ names; its options (config.h) say whether the files
+ * keep their text and whether suggestions are deferred. */
 int project_load(const struct config_request *req, struct project *p, struct mt_error *err);
 /* The project as it is at the commit REF of the repository the current directory
  * is in: configuration and version files read from git (source.h), nothing
@@ -37,7 +43,8 @@ int project_load(const struct config_request *req, struct project *p, struct mt_
  * tree (resolve.c reads the file system). */
 int project_load_at(const char *ref, const struct config_request *req, struct project *p,
 		    struct mt_error *err);
-/* Build graph, analysis and order over already-read files (tests, git refs). */
+/* Build graph, analysis and order over already-read files (tests, git refs),
+ * with P's defer_suggestions (false in a project built by hand). */
 void project_analyse(struct project *p);
 void project_free(struct project *p);
 /* Set by main.c for a one-shot command (check, history...) in a build without

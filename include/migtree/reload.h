@@ -100,7 +100,8 @@ void file_stamps_free(struct file_stamps *fs);
  * and OLD is untouched (the caller keeps it: no rebuild). -1 with ERR as
  * project_load (P is then freed). Names that files import from other modules
  * are not looked up again for the files taken. A changed configuration shows
- * only with a changed file; R with --define changes none. */
+ * only with a changed file; R with --define changes none. P defers its
+ * suggestions as REQ says (project.h). */
 int project_reload(const struct config_request *req, struct project *old, const bool *pristine,
 		   struct project *p, struct reload_stats *stats, struct mt_error *err);
 
@@ -108,11 +109,11 @@ int project_reload(const struct config_request *req, struct project *old, const 
  * checkout of one branch's edit or an edit in another window leaves): each
  * changed file is read and its revision relinked in place (graph_update.h),
  * a rebuild of the graph only where that cannot be done; what analysis,
- * order and stamps P had stays P's. 1 when nothing changed (P untouched), 0
- * when P was updated, 2 when the listing differs (P untouched: then
- * project_reload), -1 with ERR when the configuration or a directory cannot
- * be read (P untouched). Unless -1, the listing made or kept is kept in P's
- * stamps for the next reload, whatever else P keeps. */
+ * order, stamps and defer_suggestions P had stay P's. 1 when nothing
+ * changed (P untouched), 0 when P was updated, 2 when the listing differs (P
+ * untouched: then project_reload), -1 with ERR when the configuration or a
+ * directory cannot be read (P untouched). Unless -1, the listing made or
+ * kept is kept in P's stamps for the next reload, whatever else P keeps. */
 int project_reload_in_place(const struct config_request *req, struct project *p, const bool *pristine,
 			    struct reload_stats *stats, struct mt_error *err);
 

@@ -57,7 +57,7 @@ struct review {
 
 /* Compare. BASE's and HEAD's projects must outlive R (it borrows their files).
  * Files are matched by real_path (the work-tree path they have or would have).
- * The three projects are scanned with their bytes kept (scan_keep_text(true)):
+ * The three projects are scanned with their bytes kept (config_request.keep_text):
  * files are compared and merged byte for byte. */
 int review_run(const struct project *ancestor, const struct project *base, const struct project *head,
 	       struct review *r, struct mt_error *err);

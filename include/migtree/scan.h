@@ -37,20 +37,20 @@ struct file_list {
 	struct strlist notes;
 };
 
-/* Read and parse every candidate. A file that cannot be read or parsed is still
- * listed (with its error); only a failure to list a directory fails the call. */
-int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err);
-/* The same through SRC (the work tree, or a git tree at a commit). */
-int scan_project_from(struct source *src, const struct mt_config *cfg, struct file_list *out,
+/* Read and parse every candidate through SRC (the work tree, or a git tree at a
+ * commit). A file that cannot be read or parsed is still listed (with its
+ * error); only a failure to list a directory fails the call.
+ *
+ * With KEEP_TEXT the files keep their bytes in `text`; without, they are freed
+ * once parsed (a third of the heap at 100,000 revisions). Nothing needs them
+ * once parsed: an edit reads its file again (edit.c, through
+ * revision_file_bytes), check --require and save re-read. `review` keeps them
+ * (config_request.keep_text): it compares and merges the bytes of three trees. */
+int scan_project_from(struct source *src, const struct mt_config *cfg, bool keep_text, struct file_list *out,
 		      struct mt_error *err);
+/* The same through the work tree, keeping no text. */
+int scan_project(const struct mt_config *cfg, struct file_list *out, struct mt_error *err);
 void file_list_free(struct file_list *fl);
-
-/* Whether scanned files keep their bytes in `text` (off by default: a third of
- * the heap at 100,000 revisions). Nothing needs them once parsed: an edit reads
- * its file again (edit.c, through revision_file_bytes), check --require and save
- * re-read. `review` turns it on: it compares and merges the bytes of three trees.
- * Set it before scanning, never during. */
-void scan_keep_text(bool keep);
 
 /* The bytes of RF, a file scan_project_from read through SRC, read again (owned,
  * NUL-terminated): what an edit splices and a save writes, now that files need

@@ -1067,8 +1067,9 @@ int ui_run(struct cli *cli)
 	struct ui ui;
 
 	ui_init(&ui, cli);
-	/* the first screen shows no suggestions: made when a fix is to be shown */
-	analyze_defer_suggestions(true);
+	/* the first screen shows no suggestions: made when a fix is to be shown
+	 * (the reloads, through the same request, leave them out too) */
+	cli->req.defer_suggestions = true;
 	if (cli_load(cli, &ui.project))
 		return EXIT_USAGE;
 	if (ui.project.config.notes.n) {
