@@ -23,13 +23,6 @@
 #include "migtree/graph_update.h"
 #include "migtree/resolve.h"
 
-static uint64_t n_done, n_refused;
-
-void graph_update_counts(uint64_t *done, uint64_t *refused)
-{
-	*done = n_done;
-	*refused = n_refused;
-}
 
 void graph_normalize_deps(struct graph *g);
 void graph_inherit_labels(struct graph *g);
@@ -646,10 +639,10 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 		resolve_file(p->resolver, rf);
 	/* a known state had no cycle: no need to look for one */
 	if (!updatable(g, old, rf, &v) || (!known && would_cycle(p, v, rf))) {
-		n_refused++;
+		p->updates_refused++;
 		return NULL;
 	}
-	n_done++;
+	p->updates_done++;
 	relink(g, v, rf, &touched);
 	p->files.v[i] = rf;
 	for (uint32_t k = 0; k < touched.n; k++)

@@ -307,7 +307,7 @@ static const struct file_stamp *stamp_of_file(const struct file_stamps *fs, size
 }
 
 /* Read and parse one file as scan.c does. */
-static struct revision_file *read_version(struct source *src, const char *path, const char *shown)
+static struct revision_file *read_version(struct source *src, const char *path, const char *shown, bool keep_text)
 {
 	char *bytes, why[256], msg[300];
 	size_t len;
@@ -318,6 +318,10 @@ static struct revision_file *read_version(struct source *src, const char *path, 
 		rf = parse_revision_file(shown, bytes, len);
 		docstring_complete(rf);
 		free(bytes);
+		if (!keep_text) { /* as the scan keeps none: an edit reads the file again */
+			free(rf->text);
+			rf->text = NULL;
+		}
 		return rf;
 	}
 	if (rc == SOURCE_READ_TOO_LARGE)
@@ -471,7 +475,8 @@ static void compact(struct file_list *fl)
 
 /* P's files: OLD's where FROM says so (moved out of OLD), the others read. */
 static void take_files(struct source *src, struct project *old, struct project *p, const struct source_files *listed,
-		       const uint32_t *from, const char **shown, const struct file_stamp *st, struct reload_stats *stats)
+		       const uint32_t *from, const char **shown, const struct file_stamp *st, bool keep_text,
+		       struct reload_stats *stats)
 {
 	p->stamps = stamps_new();
 	GROW(p->files.v, p->files.cap, listed->n);
@@ -482,7 +487,7 @@ static void take_files(struct source *src, struct project *old, struct project *
 			rf = old->files.v[from[i]];
 			old->files.v[from[i]] = NULL;
 		} else {
-			rf = read_version(src, listed->v[i].path, shown[i]);
+			rf = read_version(src, listed->v[i].path, shown[i], keep_text);
 			stats->reread++;
 		}
 		take_real(rf, &listed->v[i]);
@@ -495,7 +500,7 @@ static void take_files(struct source *src, struct project *old, struct project *
 
 /* 1 when nothing changed (P is left empty), 0 when P has the files, -1 on error. */
 static int reload_files(struct source *src, struct project *old, const bool *pristine, struct project *p,
-			struct reload_stats *stats, struct mt_error *err)
+			bool keep_text, struct reload_stats *stats, struct mt_error *err)
 {
 	struct dir_listing *l = listing_get(src, &p->config, old->stamps, stats, err);
 	struct source_files *listed;
@@ -518,7 +523,7 @@ static int reload_files(struct source *src, struct project *old, const bool *pri
 		rc = 1;
 		listing_keep(&old->stamps, l); /* OLD stays: it keeps the listing */
 	} else {
-		take_files(src, old, p, listed, from, shown, st, stats);
+		take_files(src, old, p, listed, from, shown, st, keep_text, stats);
 		for (size_t i = 0; i < listed->notes.n; i++)
 			sl_push(&p->files.notes, listed->notes.v[i]);
 		listing_keep(&p->stamps, l);
@@ -562,7 +567,7 @@ static bool same_paths(const struct project *p, const char **shown, size_t n)
  * relinked in place (graph_update.h) while that can be done, the rest of the
  * way by one full build (all of it when many changed). */
 static void update_files(struct source *src, struct project *p, const struct source_files *listed, const uint32_t *from,
-			 const char **shown, const struct file_stamp *st, struct reload_stats *stats)
+			 const char **shown, const struct file_stamp *st, bool keep_text, struct reload_stats *stats)
 {
 	size_t changed = 0;
 	bool rebuild;
@@ -578,7 +583,7 @@ static void update_files(struct source *src, struct project *p, const struct sou
 
 		if (from[i] == i)
 			continue;
-		rf = read_version(src, listed->v[i].path, shown[i]);
+		rf = read_version(src, listed->v[i].path, shown[i], keep_text);
 		stats->reread++;
 		take_real(rf, &listed->v[i]);
 		rf->load_index = i;
@@ -627,7 +632,7 @@ int project_reload_in_place(const struct config_request *req, struct project *p,
 	else if (!same_paths(p, shown, listed->n) || !sl_equal(&listed->notes, &p->files.notes))
 		rc = 2;
 	else
-		update_files(src, p, listed, from, shown, st, stats);
+		update_files(src, p, listed, from, shown, st, req->keep_text, stats);
 	free(shown);
 	free(from);
 	free(st);
@@ -650,7 +655,7 @@ int project_reload(const struct config_request *req, struct project *old, const 
 	p->load_ns = reload_now_ns();
 	p->defer_suggestions = req->defer_suggestions;
 	if (config_load_from(src, req, &p->config, err) || !(p->resolver = resolver_new(&p->config.defines, err)) ||
-	    (rc = reload_files(src, old, pristine, p, stats, err)) < 0) {
+	    (rc = reload_files(src, old, pristine, p, req->keep_text, stats, err)) < 0) {
 		project_free(p);
 		return -1;
 	}

@@ -140,6 +140,8 @@ static void test_only_changed_files_are_read(void **state)
 	assert_int_equal(st.reread, 1);
 	assert_string_equal(down_of(&p, "cccc"), "aaaa");
 	assert_string_equal(down_of(&p, "bbbb"), "aaaa");
+	for (size_t i = 0; i < p.files.n; i++) /* a file read again keeps no text, as the scan */
+		assert_null(p.files.v[i]->text);
 	put("d.py", "dddd", "'cccc'"); /* a new file; a removed one */
 	{
 		char *gone = xasprintf("%s/versions/a.py", root);

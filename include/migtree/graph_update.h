@@ -77,8 +77,5 @@ void descent_init(struct descent *d, const struct project *p, uint32_t v);
 bool descent_ask(struct descent *d, uint32_t x);
 void descent_free(struct descent *d);
 
-/* How many updates were made and refused in this process: for the tests,
- * which must see the in-place path taken, not only the rebuild. */
-void graph_update_counts(uint64_t *done, uint64_t *refused);
 
 #endif

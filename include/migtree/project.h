@@ -31,6 +31,9 @@ struct project {
 	 * explorer's loads and order-by-date's. Every analysis of this project
 	 * (project_analyse, graph_update.c) follows it. */
 	bool defer_suggestions;
+	/* graph_update_file's in-place updates made and refused (a rebuild instead),
+	 * for the tests, which must see the in-place path taken */
+	uint64_t updates_done, updates_refused;
 };
 
 /* Load the project REQ names; its options (config.h) say whether the files
