@@ -9,7 +9,9 @@
  * input gets past "script_location is not a directory". Asserted besides the
  * sanitizers' findings: recorded lines lie within the file and increase, every
  * failure has a message, and a configuration that loads names absolute
- * directories. */
+ * directories. Its sqlalchemy.url, and the input itself taken as one URL, go
+ * through db_url_parse: a URL that parses shows no password (masked), one that
+ * does not says why. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "migtree/config.h"
+#include "migtree/dburl.h"
 #include "migtree/ini.h"
 #include "migtree/toml.h"
 
@@ -123,6 +126,27 @@ static void fuzz_toml(int lines)
 	toml_table_free(&t);
 }
 
+/* TEXT as a database URL (dburl.h). */
+static void fuzz_url(const char *text)
+{
+	struct db_url u;
+	struct mt_error err = { 0 };
+	char *shown;
+
+	if (db_url_parse(text, &u, &err)) {
+		REQUIRE(err.message[0] != '\0');
+		return;
+	}
+	shown = db_url_display(&u);
+	REQUIRE(shown != NULL);
+	if (u.password && strlen(u.password) >= 4) /* shorter ones may be any text's part */
+		REQUIRE(strstr(shown, u.password) == NULL || strstr(shown, "***") != NULL);
+	if (u.password)
+		REQUIRE(strstr(shown, "***") != NULL);
+	free(shown);
+	db_url_free(&u);
+}
+
 static void fuzz_config_load(const char *config_file)
 {
 	struct config_request req = { 0 };
@@ -137,6 +161,8 @@ static void fuzz_config_load(const char *config_file)
 		REQUIRE(!cfg.script_location || cfg.script_location[0] == '/');
 		for (size_t i = 0; i < cfg.version_locations.n; i++)
 			REQUIRE(cfg.version_locations.v[i][0] == '/');
+		if (cfg.sqlalchemy_url)
+			fuzz_url(cfg.sqlalchemy_url);
 	}
 	config_free(&cfg);
 }
@@ -155,6 +181,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	put(alone_path, data, size);
 	fuzz_ini(lines);
 	fuzz_toml(lines);
+	{
+		char *text = malloc(size + 1);
+
+		REQUIRE(text != NULL);
+		memcpy(text, data, size);
+		text[size] = '\0'; /* up to the first NUL, as a configuration would hold it */
+		fuzz_url(text);
+		free(text);
+	}
 	fuzz_config_load(ini_path);
 	REQUIRE(chdir(alone_dir) == 0); /* the search starts from the current directory */
 	fuzz_config_load(NULL);
