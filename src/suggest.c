@@ -257,8 +257,13 @@ static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 
 static bool excluded(const struct graph *g, struct suggest_ctx *c, uint32_t i)
 {
+	const struct u32vec *down = &g->nodes[c->v].down;
+
 	if (c->skip != NO_NODE && g->nodes[i].component == c->skip)
 		return true;
+	for (uint32_t k = 0; k < down->n; k++) /* a parent V still has replaces no missing one */
+		if (down->v[k] == i)
+			return true;
 	return c->desc ? c->desc[i] : below_v(g, c, i);
 }
 

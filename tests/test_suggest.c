@@ -309,6 +309,42 @@ static void test_published_child_gets_restore(void **state)
 	remove_dir(dir);
 }
 
+/* A merge revision with one parent renamed wrong: git remembers both parents,
+ * and the one it still has is no candidate for the one it lost. */
+static void test_merge_keeps_its_other_parent(void **state)
+{
+	char *dir, *path;
+	struct project p;
+	const struct problem *pr;
+	FILE *f;
+
+	(void)state;
+	if (!have_git())
+		skip();
+	dir = make_dir();
+	write_rev(dir, "a10000000000", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "b20000000000", "a10000000000", "2024-01-01 00:00:02");
+	write_rev(dir, "c30000000000", "a10000000000", "2024-01-01 00:00:03");
+	path = xasprintf("%s/d40000000000_step.py", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "\"\"\"merge\n\nRevision ID: d40000000000\n\"\"\"\nrevision = 'd40000000000'\n"
+		   "down_revision = ('b20000000000', 'c30000000000')\n");
+	fclose(f);
+	run(dir, "git init -q . && git add -A && " COMMIT " init");
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "\"\"\"merge\n\nRevision ID: d40000000000\n\"\"\"\nrevision = 'd40000000000'\n"
+		   "down_revision = ('b20000000000', 'q_elsewhere')\n");
+	fclose(f);
+	free(path);
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "d40000000000");
+	assert_string_equal(pr->candidates.v[0], "c30000000000");
+	for (size_t i = 0; i < pr->candidates.n; i++)
+		assert_string_not_equal(pr->candidates.v[i], "b20000000000");
+	project_free(&p);
+	remove_dir(dir);
+}
+
 /* Outside git nothing is asked of it, and the other signals still rank. */
 static void test_no_git_still_ranks(void **state)
 {
@@ -338,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_git_committed_parent),
 		cmocka_unit_test(test_git_deleted_file_and_restore),
 		cmocka_unit_test(test_published_child_gets_restore),
+		cmocka_unit_test(test_merge_keeps_its_other_parent),
 		cmocka_unit_test(test_no_git_still_ranks),
 	};
 
