@@ -117,29 +117,23 @@ char *db_first_line(const char *text)
 	return n ? xstrndup(text, n) : xstrdup("no reason given");
 }
 
-void *db_load_library(const struct db_request *rq, const char *const *sonames, const char *what,
-		      const char *package, struct mt_error *err)
+int db_library_load(const struct db_request *rq, struct db_library *lib, struct mt_error *err)
 {
 	const char *why = NULL;
+	void *h = NULL;
 
-	for (size_t i = 0; sonames[i]; i++) {
-		void *lib = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
-
-		if (lib)
-			return lib;
-		if (!why)
-			why = dlerror();
-	}
-	mt_fail(err, NULL, 0, "%s: cannot load %s (%s): install the Debian package %s", rq->shown, what,
-		why ? why : "not found", package);
-	return NULL;
-}
-
-int db_load_symbol(const struct db_request *rq, void *lib, const char *what, const char *symbol, void **slot,
-		   struct mt_error *err)
-{
-	*slot = dlsym(lib, symbol);
-	if (*slot)
+	if (lib->loaded)
 		return 0;
-	return mt_fail(err, NULL, 0, "%s: %s has no %s (too old a version)", rq->shown, what, symbol);
+	for (size_t i = 0; !h && lib->sonames[i]; i++)
+		if (!(h = dlopen(lib->sonames[i], RTLD_NOW | RTLD_LOCAL)) && !why)
+			why = dlerror();
+	if (!h)
+		return mt_fail(err, NULL, 0, "%s: cannot load %s (%s): install the Debian package %s", rq->shown,
+			       lib->what, why ? why : "not found", lib->package);
+	for (size_t i = 0; i < lib->n; i++)
+		if (!(*lib->slots[i] = dlsym(h, lib->symbols[i])))
+			return mt_fail(err, NULL, 0, "%s: %s has no %s (too old a version)", rq->shown, lib->what,
+				       lib->symbols[i]);
+	lib->loaded = true; /* kept loaded: dlclose would gain nothing */
+	return 0;
 }

@@ -16,7 +16,7 @@
 
 #include "migtree/db_backend.h"
 
-/* MariaDB's client library libmariadb, loaded on first use (db_load_library): each
+/* MariaDB's client library libmariadb, loaded on first use (db_library_load): each
  * function the reader calls goes through this table, which the names below
  * stand for. */
 #define MY_FUNCS(_) \
@@ -24,7 +24,6 @@
 	_(mysql_init) _(mysql_options) _(mysql_query) _(mysql_real_connect) \
 	_(mysql_store_result)
 static struct {
-	bool loaded;
 #define MY_SLOT(f) __typeof__(f) *f;
 	MY_FUNCS(MY_SLOT)
 #undef MY_SLOT
@@ -32,20 +31,17 @@ static struct {
 
 static int my_load(const struct db_request *rq, struct mt_error *err)
 {
+#define MY_NAME(f) #f,
+#define MY_ADDR(f) (void **)&libmy_api.f,
 	static const char *const sonames[] = { "libmariadb.so.3", "libmysqlclient.so.21", "libmariadb.so", "libmysqlclient.so", NULL };
-	void *lib;
+	static const char *const symbols[] = { MY_FUNCS(MY_NAME) };
+	static void **const slots[] = { MY_FUNCS(MY_ADDR) };
+#undef MY_NAME
+#undef MY_ADDR
+	static struct db_library lib = { "MariaDB's client library libmariadb", "libmariadb3", sonames, symbols, slots,
+					 sizeof(slots) / sizeof(*slots), false };
 
-	if (libmy_api.loaded)
-		return 0;
-	if (!(lib = db_load_library(rq, sonames, "MariaDB's client library libmariadb", "libmariadb3", err)))
-		return -1;
-#define MY_SYM(f) \
-	if (db_load_symbol(rq, lib, "MariaDB's client library libmariadb", #f, (void **)&libmy_api.f, err)) \
-		return -1;
-	MY_FUNCS(MY_SYM)
-#undef MY_SYM
-	libmy_api.loaded = true; /* kept loaded: dlclose would gain nothing */
-	return 0;
+	return db_library_load(rq, &lib, err);
 }
 
 #define mysql_close (libmy_api.mysql_close)

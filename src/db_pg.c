@@ -19,7 +19,7 @@
 
 #include "migtree/db_backend.h"
 
-/* PostgreSQL's client library libpq, loaded on first use (db_load_library): each
+/* PostgreSQL's client library libpq, loaded on first use (db_library_load): each
  * function the reader calls goes through this table, which the names below
  * stand for. */
 #define PQ_FUNCS(_) \
@@ -28,7 +28,6 @@
 	_(PQisBusy) _(PQntuples) _(PQresultErrorField) _(PQresultErrorMessage) \
 	_(PQresultStatus) _(PQsendQuery) _(PQsocket) _(PQstatus) _(PQtransactionStatus)
 static struct {
-	bool loaded;
 #define PQ_SLOT(f) __typeof__(f) *f;
 	PQ_FUNCS(PQ_SLOT)
 #undef PQ_SLOT
@@ -36,20 +35,17 @@ static struct {
 
 static int pq_load(const struct db_request *rq, struct mt_error *err)
 {
+#define PQ_NAME(f) #f,
+#define PQ_ADDR(f) (void **)&libpq_api.f,
 	static const char *const sonames[] = { "libpq.so.5", "libpq.so", NULL };
-	void *lib;
+	static const char *const symbols[] = { PQ_FUNCS(PQ_NAME) };
+	static void **const slots[] = { PQ_FUNCS(PQ_ADDR) };
+#undef PQ_NAME
+#undef PQ_ADDR
+	static struct db_library lib = { "PostgreSQL's client library libpq", "libpq5", sonames, symbols, slots,
+					 sizeof(slots) / sizeof(*slots), false };
 
-	if (libpq_api.loaded)
-		return 0;
-	if (!(lib = db_load_library(rq, sonames, "PostgreSQL's client library libpq", "libpq5", err)))
-		return -1;
-#define PQ_SYM(f) \
-	if (db_load_symbol(rq, lib, "PostgreSQL's client library libpq", #f, (void **)&libpq_api.f, err)) \
-		return -1;
-	PQ_FUNCS(PQ_SYM)
-#undef PQ_SYM
-	libpq_api.loaded = true; /* kept loaded: dlclose would gain nothing */
-	return 0;
+	return db_library_load(rq, &lib, err);
 }
 
 #define PQcancel (libpq_api.PQcancel)

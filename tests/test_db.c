@@ -489,21 +489,29 @@ static void test_state_unknown_stamps(void **state)
 }
 
 /* A client library that is not installed: loaded when asked, so the error
- * comes then, naming the library and the package. */
+ * comes then, naming the library and the package; one that lacks a function
+ * names the function. */
 static void test_library_not_installed(void **state)
 {
-	static const char *const sonames[] = { "libmigtree-no-such-client.so.9", NULL };
+	static const char *const gone[] = { "libmigtree-no-such-client.so.9", NULL }, *const libc[] = { "libc.so.6", NULL };
+	static const char *const symbols[] = { "strlen", "migtree_no_such_symbol" };
+	static void *addr[2];
+	static void **const slots[] = { &addr[0], &addr[1] };
+	struct db_library x = { "X's client library libx", "libx9", gone, symbols, slots, 2, false };
+	struct db_library c = { "libc", "libc6", libc, symbols, slots, 2, false };
 	struct db_url u = { 0 };
 	struct db_request rq = { &u, "postgresql://h/db", "alembic_version", NULL, 10 };
 	struct mt_error err = { 0 };
-	void *slot;
 
 	(void)state;
-	assert_null(db_load_library(&rq, sonames, "X's client library libx", "libx9", &err));
+	assert_int_equal(db_library_load(&rq, &x, &err), -1);
+	assert_false(x.loaded);
 	assert_non_null(strstr(err.message, "postgresql://h/db: cannot load X's client library libx ("));
 	assert_non_null(strstr(err.message, "install the Debian package libx9"));
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(db_load_symbol(&rq, NULL, "libc", "migtree_no_such_symbol", &slot, &err), -1);
+	assert_int_equal(db_library_load(&rq, &c, &err), -1);
+	assert_non_null(addr[0]); /* strlen was found before the one libc lacks */
+	assert_false(c.loaded);
 	assert_non_null(strstr(err.message, "libc has no migtree_no_such_symbol"));
 }
 

@@ -8,6 +8,9 @@
 #ifndef MIGTREE_DB_BACKEND_H
 #define MIGTREE_DB_BACKEND_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "migtree/db.h"
 
 struct db_request {
@@ -25,14 +28,22 @@ int db_mysql_read(const struct db_request *rq, struct strlist *stamps, struct mt
 /* The client library of one kind, loaded when a URL of that kind is read
  * (dlopen), not linked: linked, libpq alone cost every migtree run ~5 ms of CPU
  * and 4 MB (22 more libraries: TLS, Kerberos, LDAP), though most runs read no
- * database. The first of SONAMES that loads; NULL with ERR naming WHAT (the
- * library) and PACKAGE (the Debian package that installs it). */
-void *db_load_library(const struct db_request *rq, const char *const *sonames, const char *what,
-		      const char *package, struct mt_error *err);
-/* SYMBOL of LIB into *SLOT (a function pointer's address); -1 with ERR when
- * the library has no such symbol (a library too old). */
-int db_load_symbol(const struct db_request *rq, void *lib, const char *what, const char *symbol, void **slot,
-		   struct mt_error *err);
+ * database. A backend describes it once (static) and calls through the
+ * function pointers SLOTS point at. */
+struct db_library {
+	const char *what;           /* "PostgreSQL's client library libpq", for errors */
+	const char *package;        /* the Debian package that installs it */
+	const char *const *sonames; /* NULL-terminated: the first that loads */
+	const char *const *symbols; /* the functions the backend calls */
+	void **const *slots;        /* where each one's address goes, in SYMBOLS' order */
+	size_t n;
+	bool loaded;
+};
+
+/* Load LIB and fill its slots, once: 0, or -1 with ERR naming the library
+ * and its package when it is not installed, or the function a library too old
+ * lacks. */
+int db_library_load(const struct db_request *rq, struct db_library *lib, struct mt_error *err);
 
 /* NAME as a quoted SQL identifier: QUOTE ('"' or '`') around it, itself doubled
  * inside. Owned. */
