@@ -393,6 +393,19 @@ static bool swap_snapshot(struct edit_session *s, const struct edit_step *st, bo
 	return true;
 }
 
+/* The state LEAVING, which step ST (applied FORWARD or back) leaves by
+ * rewriting FILE, to be kept as the step's other side. */
+static struct edit_snapshot *snapshot_new(const struct edit_step *st, uint64_t leaving, bool forward, size_t file)
+{
+	struct edit_snapshot *sn = xcalloc(1, sizeof(*sn));
+
+	sn->serial = st->serial;
+	sn->state = leaving;
+	sn->after = !forward;
+	sn->file = file;
+	return sn;
+}
+
 /* Make one side of a step true: AFTER when forward, BEFORE when undoing. */
 static void apply_step(struct edit_session *s, const struct edit_step *st, bool forward)
 {
@@ -429,11 +442,7 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 			graph_known_free(&known); /* emptied when taken */
 			revision_file_free(old);
 			published_fix_problems(s->published, &s->p->graph);
-			sn = xcalloc(1, sizeof(*sn));
-			sn->serial = st->serial;
-			sn->state = leaving;
-			sn->after = !forward;
-			sn->file = (size_t)one;
+			sn = snapshot_new(st, leaving, forward, (size_t)one);
 			sn->known = left;
 			s->snap = sn;
 			return;
@@ -442,11 +451,7 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 		graph_known_free(&known);
 		/* else keep the state being left: the way back is a swap */
 		old = s->p->files.v[one];
-		sn = xcalloc(1, sizeof(*sn));
-		sn->serial = st->serial;
-		sn->state = leaving;
-		sn->after = !forward;
-		sn->file = (size_t)one;
+		sn = snapshot_new(st, leaving, forward, (size_t)one);
 		sn->rf = old;
 		sn->graph = s->p->graph;
 		sn->order = s->p->order;
