@@ -1052,6 +1052,7 @@ static void finish_candidates(const struct graph *g, struct problem *p, struct s
 			      const char *target, const char *missing)
 {
 	struct cand *top;
+	bool existed;
 
 	/* a cut link, or a deleted parent, left a revision childless: the head
 	 * created just before (branch tips are heads too: a weak signal) */
@@ -1069,12 +1070,12 @@ static void finish_candidates(const struct graph *g, struct problem *p, struct s
 		cand_add(&c->cs, c->date_best, W_DATE, "created just before it, by Create Date");
 	sort_cands(&c->cs);
 	top = c->cs.n ? &c->cs.v[0] : NULL;
+	existed = missing && looks_like_project_id(c->ix, missing);
 	if (missing && top && top->base <= W_HEAD &&
-	    (looks_like_project_id(c->ix, missing) ||
-	     (top->base == W_DATE && !top->extra && g->nodes[top->node].children.n))) {
+	    (existed || (top->base == W_DATE && !top->extra && g->nodes[top->node].children.n))) {
 		struct fix *f = problem_add_fix(p, FIX_STUB, missing, NULL);
 
-		f->reason = looks_like_project_id(c->ix, missing)
+		f->reason = existed
 				    ? xasprintf("%s has this project's form of id, so most likely was a revision (a "
 						"database may be stamped with it): recreate it, on %s",
 						missing, g->nodes[top->node].id)
