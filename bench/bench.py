@@ -275,26 +275,27 @@ def toggle_editor(work, d, mid, quarter):
     return "sh " + script
 
 
-def explorer_ids(d):
-    """The ids of the revisions in the middle and a quarter into history D."""
+def step_ids(d):
+    """History D's ids by step number (gen_history.py names files ID_step_N_...),
+    and the step numbers of the revisions in the middle and a quarter into it."""
     ids = {}
     for name in os.listdir(versions(d)):
         parts = name.split("_")
         if len(parts) > 2 and parts[1] == "step":
             ids[int(parts[2])] = parts[0]
     steps = sorted(ids)
-    return ids[steps[len(steps) // 2]], ids[steps[len(steps) // 4]]
+    return ids, steps[len(steps) // 2], steps[len(steps) // 4]
+
+
+def explorer_ids(d):
+    """The ids of the revisions in the middle and a quarter into history D."""
+    ids, mid, quarter = step_ids(d)
+    return ids[mid], ids[quarter]
 
 
 def explorer_script(d):
     """(keys, labels): a script and, per key, what it measures (None: not reported)."""
-    ids = {}
-    for name in os.listdir(versions(d)):
-        parts = name.split("_")
-        if len(parts) > 2 and parts[1] == "step":
-            ids[int(parts[2])] = parts[0]
-    steps = sorted(ids)
-    mid, quarter = steps[len(steps) // 2], steps[len(steps) // 4]
+    ids, mid, quarter = step_ids(d)
     keys, labels = [], []
 
     def add(seq, label):

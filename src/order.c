@@ -54,7 +54,7 @@ struct sorter {
 	uint32_t *chain_nodes;
 	uint8_t *extends;         /* node -> extends_parent(): 0 no, 1 yes, 2 not known yet */
 	uint32_t n_chains;
-	/* reachability labels (struct reach): a depth-first forest down the todo nodes */
+	/* reachability labels (first_head_above): two depth-first forests down the todo nodes */
 	uint32_t *pre[2], *post[2], *low[2]; /* two forests: edges taken first to last, last to first */
 	uint32_t *cursor;         /* node -> the key its last question was answered with */
 	uint32_t *fwd_start, *fwd_nodes; /* norm_down edges between todo nodes, flat (as rev_*) */
