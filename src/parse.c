@@ -31,9 +31,14 @@ struct stream {
 	int status;      /* parse_items so far: 0, or the -1 / -2 it returns */
 	int commas;
 	char quote;      /* of the first string token dropped */
-	struct mt_error err; /* status -2: the string's error */
-	struct mt_error keep; /* the parser's error before: put back (5 KiB: copied once) */
 	struct py_value v;   /* the items parsed */
+};
+
+/* A streamed line's errors: 10 KiB, outside struct stream so that the reset
+ * before every logical line clears a few words, not them. */
+struct stream_errors {
+	struct mt_error err;  /* status -2: the string's error */
+	struct mt_error keep; /* the parser's error before: put back (5 KiB: copied once) */
 };
 
 struct parser {
@@ -46,6 +51,7 @@ struct parser {
 	bool fast; /* skim what cannot matter (PARSE_FAST) */
 	bool in_binding; /* an expression's text waits for binding_exprs */
 	struct stream stream;
+	struct stream_errors *stream_errs; /* made when a line first streams */
 	const struct token *stream_open; /* the streamed list's `[` while its statement is read */
 	enum { BLOCK_NONE, BLOCK_CONDITIONAL, BLOCK_DEF } block;
 };
@@ -280,7 +286,7 @@ static int parse_items(struct parser *p, const struct token *t, size_t n, struct
 		v->x = st->v.x; /* only item_is_ref, if anything */
 		memset(&st->v, 0, sizeof(st->v));
 		if (st->status == -2)
-			p->err = st->err;
+			p->err = p->stream_errs->err;
 		if (st->status < 0)
 			return st->status;
 		commas = st->commas;
@@ -931,8 +937,8 @@ static void stream_items(struct parser *p, const struct token *t, size_t from, s
 			int r = parse_item(p, t + s, k - s, &st->v);
 
 			if (r < 0) { /* reported only if the statement reads as a list */
-				st->err = p->err;
-				p->err = st->keep;
+				p->stream_errs->err = p->err;
+				p->err = p->stream_errs->keep;
 			}
 			st->status = r == 0 ? -1 : r < 0 ? -2 : 0;
 		}
@@ -963,7 +969,9 @@ static bool stream_line(void *ctx, struct logical_line *ll)
 			return false;
 		}
 		st->state = STREAM_ON;
-		st->keep = p->err; /* only a failing item changes it: see stream_items */
+		if (!p->stream_errs)
+			p->stream_errs = xmalloc(sizeof(*p->stream_errs));
+		p->stream_errs->keep = p->err; /* only a failing item changes it: see stream_items */
 		st->scan = 3;
 		st->depth = 1;
 	}
@@ -1036,6 +1044,8 @@ static void read_statements(struct parser *p, struct logical_line *ll, bool *fir
 		}
 	}
 	stream_reset(p);
+	free(p->stream_errs);
+	p->stream_errs = NULL;
 }
 
 bool legacy_revision_name(const char *name, char **id)
