@@ -66,6 +66,7 @@ static int run_listing(struct cli *cli, int argc, char **argv,
 
 	if ((stop = report_options(argc, argv, &verbose, NULL, NULL)))
 		return cli_options_exit(stop);
+	cli->req.defer_suggestions = true; /* no fix is shown: suggestions are not made */
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
 	list(cli->out, &p, verbose);
@@ -156,6 +157,7 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 		cli_error("%s", err.message);
 		return EXIT_USAGE;
 	}
+	cli->req.defer_suggestions = true; /* no fix is shown: suggestions are not made */
 	if (cli_load(cli, &p)) {
 		free(lower);
 		free(upper);
