@@ -459,23 +459,22 @@ static void add_files(struct walk *w, const char *dir, struct source_entry *file
 				w->src->ops->tidy(w->src, dir, files[i].name, &w->removed);
 			continue;
 		}
-		full = xasprintf("%s/%s", dir, files[i].name);
+		full = path_join(dir, files[i].name);
 		if (w->lean && !files[i].maybe_link && (!dir_real || !strcmp(dir_real, dir)))
 			real = NULL;
 		else if (!files[i].maybe_link)
-			real = xasprintf("%s/%s", dir_real ? dir_real : dir, files[i].name);
+			real = path_join(dir_real ? dir_real : dir, files[i].name);
 		else if (!(real = source_realpath(w->src, full)))
 			real = xstrdup(full); /* broken: reading it says so */
 		/* Alembic: "File X loaded twice! ignoring." (overlapping version
 		 * locations) */
-		if (strmap_get(&w->seen, real ? real : full, NULL)) {
+		if (!strmap_put(&w->seen, real ? real : full, 0)) { /* borrowed: the list keeps it */
 			free(full);
 			free(real);
 			continue;
 		}
 		GROW(w->out->v, w->out->cap, w->out->n + 1);
 		w->out->v[w->out->n++] = (struct source_file){ full, real };
-		strmap_put(&w->seen, real ? real : full, 0); /* borrowed: the list keeps it */
 	}
 	free(dir_real);
 }

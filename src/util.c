@@ -94,6 +94,17 @@ static void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	sb->len += (size_t)n;
 }
 
+char *path_join(const char *dir, const char *name)
+{
+	size_t d = strlen(dir), n = strlen(name);
+	char *s = xmalloc(d + n + 2);
+
+	memcpy(s, dir, d);
+	s[d] = '/';
+	memcpy(s + d + 1, name, n + 1);
+	return s;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	struct strbuf sb;

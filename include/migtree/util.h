@@ -17,6 +17,9 @@ void xgrow(void **ptr, size_t *cap, size_t need, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "DIR/NAME", newly allocated: xasprintf's result without its format parsing
+ * (a listing joins one per file). */
+char *path_join(const char *dir, const char *name);
 
 /* qsort/qsort_r that accept an empty (NULL) array, which the C library may not. */
 void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
