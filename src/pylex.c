@@ -120,12 +120,24 @@ static const char *nfkc_lookup(uint32_t cp, char one[2])
 	return NULL;
 }
 
+static bool ascii_span(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
 char *tok_name(const struct pylex *lx, const struct token *t)
 {
-	char *u = py_to_utf8(lx->text + t->start, t->end - t->start, lx->enc);
-	const unsigned char *p = (const unsigned char *)u;
+	char *u;
+	const unsigned char *p;
 	struct strbuf sb;
 
+	if (ascii_span(lx->text + t->start, t->end - t->start)) /* ASCII is its own NFKC form, in any coding */
+		return xstrndup(lx->text + t->start, t->end - t->start);
+	u = py_to_utf8(lx->text + t->start, t->end - t->start, lx->enc);
+	p = (const unsigned char *)u;
 	sb_init(&sb);
 	while (*p) {
 		size_t k;
@@ -145,14 +157,12 @@ char *tok_name(const struct pylex *lx, const struct token *t)
 
 bool tok_name_is(const struct pylex *lx, const struct token *t, const char *s)
 {
-	bool ascii = true, same;
+	bool same;
 	char *name;
 
 	if (t->kind != TOK_NAME)
 		return false;
-	for (size_t i = t->start; i < t->end && ascii; i++)
-		ascii = (unsigned char)lx->text[i] < 0x80;
-	if (ascii)
+	if (ascii_span(lx->text + t->start, t->end - t->start))
 		return tok_is(lx, t, s);
 	name = tok_name(lx, t);
 	same = !strcmp(name, s);
@@ -261,25 +271,27 @@ static size_t scan_string(struct pylex *lx, size_t pos, int plen, struct mt_erro
 	return 0;
 }
 
-static const char *const multi_ops[] = {
-	"**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", ">=", "**", "//",
-	"<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", NULL,
-};
-
+/* Python's operators of two and three bytes, by their first byte: **= //= >>=
+ * <<= ... -> := == != <= >= ** // << >> += -= *= /= %= &= |= ^= @=; brackets,
+ * commas and the like are one byte. */
 static size_t op_len(const char *p, size_t avail)
 {
-	if (avail < 2 || !strchr("*/<>.-:=!+%&|^@", p[0]) || !p[0])
-		return 1; /* brackets, commas and the like are one byte */
-	for (int i = 0; multi_ops[i]; i++) {
-		size_t n;
+	char b = avail >= 2 ? p[1] : '\0', c = avail >= 3 ? p[2] : '\0';
 
-		if (multi_ops[i][0] != p[0]) /* first: a strlen per entry was 1% of a scan */
-			continue;
-		n = strlen(multi_ops[i]);
-		if (n <= avail && memcmp(p, multi_ops[i], n) == 0)
-			return n;
+	switch (p[0]) {
+	case '*': case '/': case '<': case '>': /* ** **= // //= << <<= >> >>=, then *= /= <= >= */
+		if (b == p[0])
+			return c == '=' ? 3 : 2;
+		return b == '=' ? 2 : 1;
+	case '.':
+		return b == '.' && c == '.' ? 3 : 1;
+	case '-':
+		return b == '>' || b == '=' ? 2 : 1;
+	case ':': case '=': case '!': case '+': case '%': case '&': case '|': case '^': case '@':
+		return b == '=' ? 2 : 1;
+	default:
+		return 1;
 	}
-	return 1;
 }
 
 static void push_tok(struct logical_line *ll, enum tok_kind kind, size_t s, size_t e, int line)

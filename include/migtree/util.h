@@ -26,7 +26,13 @@ void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, cons
 void sort_array_r(void *base, size_t n, size_t size,
 		  int (*cmp)(const void *, const void *, void *), void *ctx);
 
-#define GROW(arr, cap, need) xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+/* The capacity test inline: most calls (a token, an item) find room. */
+#define GROW(arr, cap, need)                                                  \
+	do {                                                                  \
+		size_t grow_need_ = (need);                                   \
+		if (grow_need_ > (cap))                                       \
+			xgrow((void **)&(arr), &(cap), grow_need_, sizeof(*(arr))); \
+	} while (0)
 
 /* A growable NUL-terminated byte string. */
 struct strbuf {
