@@ -60,6 +60,13 @@ static bool same_set(const struct strlist *a, const struct strlist *b)
 	return true;
 }
 
+/* Does VALUE split into itself alone (one id, nothing to strip)? The common
+ * header, compared without the split's allocations. */
+static bool one_plain_id(const char *value)
+{
+	return value[0] && !value[strcspn(value, ", \t\r\n()[]{}'\"")] && strcmp(value, "None");
+}
+
 bool docstring_revises_agrees(const struct revision_file *rf)
 {
 	struct strlist doc = { 0 };
@@ -67,6 +74,12 @@ bool docstring_revises_agrees(const struct revision_file *rf)
 
 	if (!rf->doc_revises.value || pv_n_unknown(&rf->down))
 		return true; /* nothing to compare with until the value is known */
+	if (one_plain_id(rf->doc_revises.value)) { /* same_set of {value} and the ids */
+		same = rf->down.ids.n > 0;
+		for (size_t i = 0; i < rf->down.ids.n && same; i++)
+			same = !strcmp(rf->down.ids.v[i], rf->doc_revises.value);
+		return same;
+	}
 	docstring_split_revises(rf->doc_revises.value, &doc);
 	same = same_set(&doc, &rf->down.ids);
 	sl_free(&doc);
@@ -80,6 +93,8 @@ bool docstring_revision_id_agrees(const struct revision_file *rf)
 
 	if (!rf->doc_revision_id.value || !rf->revision)
 		return true;
+	if (one_plain_id(rf->doc_revision_id.value))
+		return !strcmp(rf->doc_revision_id.value, rf->revision);
 	docstring_split_revises(rf->doc_revision_id.value, &doc);
 	same = doc.n == 1 && !strcmp(doc.v[0], rf->revision);
 	sl_free(&doc);

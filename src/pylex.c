@@ -657,21 +657,19 @@ static void strip_bounds(const char *s, const char **bo, const char **eo)
 
 	while ((k = py_space_len(b)) > 0)
 		b += k;
-	e = b;
-	for (p = b; *p;) {
-		if (*p > 0x20 && *p < 0x7f) { /* printable ASCII: never space */
-			e = ++p;
-			continue;
-		}
-		k = py_space_len(p);
-		if (k) {
-			p += k;
-		} else {
-			p++;
-			while ((*p & 0xC0) == 0x80)
-				p++;
+	/* the end from the back: a long docstring is not walked to find it. A space
+	 * of 2 or 3 bytes starts with a lead byte (C2, E1, E2, E3), never part of
+	 * another character, so looking back 2 or 3 bytes finds only real ones. */
+	e = b + strlen((const char *)b);
+	for (;;) {
+		if (e > b && *(p = e - 1) < 0x80 && py_space_len(p) == 1)
 			e = p;
-		}
+		else if (e - b >= 2 && py_space_len(p = e - 2) == 2)
+			e = p;
+		else if (e - b >= 3 && py_space_len(p = e - 3) == 3)
+			e = p;
+		else
+			break;
 	}
 	*bo = (const char *)b;
 	*eo = (const char *)e;
