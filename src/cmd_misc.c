@@ -242,6 +242,7 @@ int cmd_tree(struct cli *cli, int argc, char **argv)
 		commands_usage_error("tree");
 		return EXIT_USAGE;
 	}
+	cli->req.defer_suggestions = true; /* no fix is shown: suggestions are not made */
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
 	tree_print(cli->out, &p, use_ascii);

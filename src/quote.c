@@ -62,7 +62,27 @@ void quote_terminal(struct strbuf *sb, const char *s, size_t len)
 	uint32_t cp;
 
 	while (len) {
-		size_t k = quote_terminal_next(s, len, esc, &cp);
+		size_t k = 0;
+
+		for (;;) { /* printable ASCII, most of any output, arrows and box drawing
+			    * (U+2190-21FF, U+2500-257F: tree's lines): copied as one run */
+			const unsigned char *u = (const unsigned char *)s + k;
+
+			if (k < len && u[0] >= 0x20 && u[0] < 0x7F)
+				k++;
+			else if (k + 3 <= len && u[0] == 0xE2 && (u[2] & 0xC0) == 0x80 &&
+				 (u[1] == 0x94 || u[1] == 0x95 || u[1] == 0x87 || (u[1] == 0x86 && u[2] >= 0x90)))
+				k += 3;
+			else
+				break;
+		}
+		if (k) {
+			sb_addn(sb, s, k);
+			s += k;
+			len -= k;
+			continue;
+		}
+		k = quote_terminal_next(s, len, esc, &cp);
 
 		if (esc[0])
 			sb_adds(sb, esc);

@@ -76,11 +76,22 @@ static int cmp_height(const void *a, const void *b, void *ctx)
  * moving right and say how much deeper they are: `[+3] ` before the id. */
 #define TREE_MAX_DEPTH 8
 
+/* A + B, owned: one per drawn revision, without a format to parse. */
+static char *concat(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	char *s = xmalloc(na + nb + 1);
+
+	memcpy(s, a, na);
+	memcpy(s + na, b, nb + 1);
+	return s;
+}
+
 /* A prefix and the marker of depth D (nothing up to the cap). Owned. */
 static char *deeper(const char *prefix, const char *glyph, uint32_t d)
 {
 	if (d <= TREE_MAX_DEPTH)
-		return xasprintf("%s%s", prefix, glyph);
+		return concat(prefix, glyph);
 	return xasprintf("%s%s[+%u] ", prefix, glyph, d - TREE_MAX_DEPTH);
 }
 
@@ -104,36 +115,37 @@ static void walk(struct tree *t, uint32_t v, const char *first, const char *rest
 		describe(t, v, side);
 		if (nk == 0)
 			break;
-		kids = xmalloc(nk * sizeof(uint32_t));
-		memcpy(kids, nd->children.v, nk * sizeof(uint32_t));
-		sort_array_r(kids, nk, sizeof(uint32_t), cmp_height, t);
 		free(own_first);
 		if (nk == 1) {
 			/* the report puts the arrow under the id, or 4 columns in at the top level */
-			fprintf(t->out, "%s%s\n", *own_rest ? own_rest : "    ", t->gl->down);
+			fputs(*own_rest ? own_rest : "    ", t->out);
+			fputs(t->gl->down, t->out);
+			fputc('\n', t->out);
 			own_first = deeper(own_rest, "", depth);
-		} else {
-			bool capped = depth >= TREE_MAX_DEPTH;
-
-			for (uint32_t k = 0; k + 1 < nk; k++) {
-				char *f = xasprintf("%s    %s", own_rest, t->gl->tee), *fm = deeper(f, "", depth + 1);
-				char *r = capped ? xstrdup(own_rest) : xasprintf("%s    %s", own_rest, t->gl->bar);
-
-				walk(t, kids[k], fm, r, true, depth + 1);
-				free(f);
-				free(fm);
-				free(r);
-			}
-			tmp = xasprintf("%s    %s", own_rest, t->gl->corner);
-			own_first = deeper(tmp, "", depth + 1);
-			free(tmp);
-			if (!capped) {
-				tmp = xasprintf("%s        ", own_rest);
-				free(own_rest);
-				own_rest = tmp;
-			}
-			depth++;
+			v = nd->children.v[0]; /* a chain, most of any history: nothing to sort */
+			continue;
 		}
+		kids = xmalloc(nk * sizeof(uint32_t));
+		memcpy(kids, nd->children.v, nk * sizeof(uint32_t));
+		sort_array_r(kids, nk, sizeof(uint32_t), cmp_height, t);
+		for (uint32_t k = 0; k + 1 < nk; k++) {
+			char *f = xasprintf("%s    %s", own_rest, t->gl->tee), *fm = deeper(f, "", depth + 1);
+			char *r = depth >= TREE_MAX_DEPTH ? xstrdup(own_rest) : xasprintf("%s    %s", own_rest, t->gl->bar);
+
+			walk(t, kids[k], fm, r, true, depth + 1);
+			free(f);
+			free(fm);
+			free(r);
+		}
+		tmp = xasprintf("%s    %s", own_rest, t->gl->corner);
+		own_first = deeper(tmp, "", depth + 1);
+		free(tmp);
+		if (depth < TREE_MAX_DEPTH) {
+			tmp = xasprintf("%s        ", own_rest);
+			free(own_rest);
+			own_rest = tmp;
+		}
+		depth++;
 		v = kids[nk - 1];
 		free(kids);
 	}

@@ -53,6 +53,10 @@ static void test_terminal(void **state)
 	expect(terminal, "admin\xe2\x80\xae txt.exe", "admin<U+202E> txt.exe");
 	expect(terminal, "zero\xe2\x80\x8bwidth\xef\xbb\xbf", "zero<U+200B>width<U+FEFF>");
 	expect(terminal, "overlong \xc0\xaf surrogate \xed\xa0\x80", "overlong \\xc0\\xaf surrogate \\xed\\xa0\\x80");
+	/* tree's box drawing and arrows go as runs; what is next to them is still seen */
+	expect(terminal, "\xe2\x94\x9c\xe2\x94\x80 a\n\xe2\x86\x93\xe2\x80\xae\xe2\x94\x82\x1b",
+	       "\xe2\x94\x9c\xe2\x94\x80 a^J\xe2\x86\x93<U+202E>\xe2\x94\x82^[");
+	expect(terminal, "cut \xe2\x94", "cut \\xe2\\x94");
 	assert_false(quote_terminal_needed("a normal message", 16));
 	assert_true(quote_terminal_needed("x\x1b", 2));
 	assert_true(quote_terminal_needed("\xe2\x80\xae", 3));
