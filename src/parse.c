@@ -715,32 +715,39 @@ static void read_docstring(struct parser *p, const struct logical_line *ll)
 	rf->message = cut ? xstrndup(rf->longdoc, (size_t)(cut - rf->longdoc)) : xstrdup(rf->longdoc);
 }
 
-/* Find "KEY: value" on a line of the raw docstring; record the value's bytes. */
-static void doc_field(struct revision_file *rf, enum py_encoding enc, const char *key,
-		      struct doc_field *f)
+/* The header fields, "KEY: value" on lines of the raw docstring, each at the first
+ * line that starts with its key: the value's bytes recorded. One pass for the three. */
+static void doc_fields(struct revision_file *rf, enum py_encoding enc)
 {
+	static const char *const keys[] = { "Revision ID:", "Revises:", "Create Date:" };
+	static const size_t klen[] = { 12, 8, 12 };
+	struct doc_field *field[] = { &rf->doc_revision_id, &rf->doc_revises, &rf->doc_create_date };
 	const char *s = rf->text + rf->doc_span.start, *end = rf->text + rf->doc_span.end;
-	size_t klen = strlen(key);
-	int line = rf->doc_span.line;
+	bool found[3] = { false, false, false };
+	int line = rf->doc_span.line, left = 3;
 
-	for (const char *ls = s; ls < end;) {
+	for (const char *ls = s; ls < end && left > 0;) {
 		const char *le = ls, *b = ls, *ve;
 
 		while (le < end && *le != '\n' && *le != '\r')
 			le++;
 		while (b < le && (*b == ' ' || *b == '\t'))
 			b++;
-		if ((size_t)(le - b) >= klen && !memcmp(b, key, klen)) {
-			b += klen;
+		for (int k = 0; k < 3; k++) {
+			if (found[k] || (size_t)(le - b) < klen[k] || memcmp(b, keys[k], klen[k]))
+				continue;
+			b += klen[k];
 			while (b < le && (*b == ' ' || *b == '\t'))
 				b++;
 			ve = le;
 			while (ve > b && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t' ||
 					  ve[-1] == '"' || ve[-1] == '\''))
 				ve--;
-			f->value = py_to_utf8(b, (size_t)(ve - b), enc);
-			f->span = (struct mt_span){ (size_t)(b - rf->text), (size_t)(ve - rf->text), line };
-			return;
+			field[k]->value = py_to_utf8(b, (size_t)(ve - b), enc);
+			field[k]->span = (struct mt_span){ (size_t)(b - rf->text), (size_t)(ve - rf->text), line };
+			found[k] = true;
+			left--;
+			break; /* the keys differ before any line could hold two */
 		}
 		ls = le + (le + 1 < end && le[0] == '\r' && le[1] == '\n' ? 2 : 1);
 		line++;
@@ -908,9 +915,7 @@ static void finish(struct parser *p)
 	finish_value(rf, &rf->labels, "branch_labels");
 	finish_value(rf, &rf->deps, "depends_on");
 	if (rf->has_doc) {
-		doc_field(rf, p->lx.enc, "Revision ID:", &rf->doc_revision_id);
-		doc_field(rf, p->lx.enc, "Revises:", &rf->doc_revises);
-		doc_field(rf, p->lx.enc, "Create Date:", &rf->doc_create_date);
+		doc_fields(rf, p->lx.enc);
 	}
 }
 
