@@ -91,18 +91,22 @@ static const char *tracked_name(struct parser *p, const struct token *t)
 	const unsigned char *b = (const unsigned char *)p->lx.text + t->start;
 	size_t n = t->end - t->start;
 
+	bool ascii = true;
+
 	if (t->kind != TOK_NAME || !p->rf)
 		return NULL;
-	/* an ASCII name can be one only when its first byte and length are right; a
+	/* an ASCII name is one only with its first byte, length and bytes; a
 	 * non-ASCII one may NFKC-normalise to one (`ｄown_revision`) */
-	if (b[0] < 0x80 && !(n == 8 && b[0] == 'r') && !(n == 13 && b[0] == 'b') &&
-	    !(n == 13 && b[0] == 'd') && !(n == 10 && b[0] == 'd')) {
-		bool ascii = true;
+	for (size_t i = 0; i < n && ascii; i++)
+		ascii = b[i] < 0x80;
+	if (ascii) {
+		const char *want = n == 8 && b[0] == 'r'    ? tracked_names[0]
+				   : n == 13 && b[0] == 'd' ? tracked_names[1]
+				   : n == 13 && b[0] == 'b' ? tracked_names[2]
+				   : n == 10 && b[0] == 'd' ? tracked_names[3]
+							    : NULL;
 
-		for (size_t i = 1; i < n && ascii; i++)
-			ascii = b[i] < 0x80;
-		if (ascii)
-			return NULL;
+		return want && !memcmp(b, want, n) ? want : NULL;
 	}
 	for (int i = 0; tracked_names[i]; i++)
 		if (tok_name_is(&p->lx, t, tracked_names[i]))
@@ -1038,7 +1042,7 @@ static void read_statements(struct parser *p, struct logical_line *ll, bool *fir
 			continue; /* skimmed: no statement here can matter */
 		/* statements separated by ';' share the logical line's indentation */
 		for (size_t i = 0; i <= ll->n && !p->failed; i++) {
-			if (i == ll->n || tok_is(&p->lx, &ll->tok[i], ";")) {
+			if (i == ll->n || is_op(p, &ll->tok[i], ';')) {
 				/* a streamed line's first statement reads the stream */
 				p->stream_open = s == 0 && p->stream.cut ? ll->tok + 2 : NULL;
 				if (i > s)
