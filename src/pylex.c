@@ -228,6 +228,9 @@ static int string_prefix_len(const char *p, size_t avail)
 }
 
 /* Scan a string token starting at its prefix; returns its end offset or 0. */
+/* The bytes that may end a run of string text: quotes, backslash, line ends. */
+static const bool string_stop[256] = { ['\''] = true, ['"'] = true, ['\\'] = true, ['\n'] = true, ['\r'] = true };
+
 static size_t scan_string(struct pylex *lx, size_t pos, int plen, struct mt_error *err)
 {
 	const char *t = lx->text;
@@ -239,8 +242,13 @@ static size_t scan_string(struct pylex *lx, size_t pos, int plen, struct mt_erro
 	triple = i + 2 < lx->len && t[i + 1] == q && t[i + 2] == q;
 	i += triple ? 3 : 1;
 	while (i < lx->len) {
-		char c = t[i];
+		char c;
 
+		while (i < lx->len && !string_stop[(unsigned char)t[i]])
+			i++; /* a docstring's text: one table look a byte */
+		if (i >= lx->len)
+			break;
+		c = t[i];
 		if (c != q && c != '\\' && c != '\n' && c != '\r') {
 			i++;
 			continue;
@@ -569,6 +577,9 @@ static char *decode_fail(struct strbuf *sb, int why, const char *path, int line,
 	return NULL;
 }
 
+/* The bytes that end a run of literal text in a string's body. */
+static const bool decode_stop[256] = { ['\\'] = true, ['\r'] = true, ['\n'] = true, ['\0'] = true };
+
 char *py_string_decode(const char *tok, size_t len, const char *path, int line,
 		       struct mt_error *err)
 {
@@ -620,8 +631,7 @@ char *py_string_decode(const char *tok, size_t len, const char *path, int line,
 		} else {
 			size_t run = i + 1;
 
-			while (run < n && body[run] != '\\' && body[run] != '\r' && body[run] != '\n' &&
-			       body[run] != '\0')
+			while (run < n && !decode_stop[(unsigned char)body[run]])
 				run++;
 			sb_addn(&sb, body + i, run - i);
 			i = run;
