@@ -419,9 +419,9 @@ static size_t find_top(struct parser *p, const struct token *t, size_t n, const 
 		if (t[i].kind == TOK_OP) {
 			char c = p->lx.text[t[i].start];
 
-			if (strchr("([{", c))
+			if (c == '(' || c == '[' || c == '{')
 				depth++;
-			else if (strchr(")]}", c))
+			else if (c == ')' || c == ']' || c == '}')
 				depth--;
 			else if (depth == 0 && tok_is(&p->lx, &t[i], op))
 				return i;

@@ -592,15 +592,15 @@ char *py_string_decode(const char *tok, size_t len, const char *path, int line,
 	int r;
 
 	py_string_prefix(tok, len, prefix);
-	if (strchr(prefix, 'b')) {
+	if (prefix[0] && strchr(prefix, 'b')) { /* most strings have no prefix: no look */
 		mt_fail(err, path, line, "a bytes literal where Alembic needs a str");
 		return NULL;
 	}
-	if (strchr(prefix, 'f') || strchr(prefix, 't')) {
+	if (prefix[0] && (strchr(prefix, 'f') || strchr(prefix, 't'))) {
 		mt_fail(err, path, line, "an f-string is computed when the file runs, so it cannot be read statically");
 		return NULL;
 	}
-	raw = strchr(prefix, 'r') != NULL;
+	raw = prefix[0] && strchr(prefix, 'r') != NULL;
 	plen = strlen(prefix);
 	qlen = (len >= plen + 6 && tok[plen + 1] == tok[plen] && tok[plen + 2] == tok[plen]) ? 3 : 1;
 	body = tok + plen + qlen;
