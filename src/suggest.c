@@ -192,6 +192,10 @@ struct sindex {
 	uint32_t *known, *walked;/* stamps: not a descendant of the current V; visited */
 	uint32_t stamp;
 	struct u32vec stack, trail;
+	/* the current V's co-parents (merge.h's rule, below): stamped in COPARENT;
+	 * a walk's visits in SEEN, each walk a new SEEN_STAMP */
+	uint32_t *coparent, *seen, seen_stamp;
+	struct u32vec queue;
 };
 
 /* What every missing parent of one revision shares: V, whose descendants are no
@@ -203,7 +207,9 @@ struct suggest_ctx {
 	uint32_t v;
 	uint32_t skip;
 	bool *desc;
+	uint32_t n_coparents; /* V's co-parents found (0: the rule rules nothing out) */
 	uint32_t date_best;
+	uint32_t date_passed; /* the co-parent that made Create Date pass a revision over, or NO_NODE */
 	struct cands cs; /* the problem at hand's */
 };
 
@@ -265,6 +271,82 @@ static bool excluded(const struct graph *g, struct suggest_ctx *c, uint32_t i)
 		if (down->v[k] == i)
 			return true;
 	return c->desc ? c->desc[i] : below_v(g, c, i);
+}
+
+/* ---- a merge joins heads ----
+ * `alembic merge` joins heads, and no head is an ancestor of another: a merge
+ * revision never has one parent below another. So where V's line reaches a
+ * merge M whose other parent O is not below V (a co-parent of V), V did not
+ * hang below O: that would put O above M's other parent. A person who sees V's
+ * branch merged with the main line at M looks for V's parent before the point
+ * M joined. Both walks stop after COPARENT_REACH nodes (a merge far below V
+ * says little, and the rule only passes a date or head candidate over). */
+#define COPARENT_REACH 256
+
+static bool is_desc(const struct graph *g, struct suggest_ctx *c, uint32_t x)
+{
+	return c->desc ? c->desc[x] : below_v(g, c, x);
+}
+
+static void find_coparents(const struct graph *g, struct suggest_ctx *c)
+{
+	struct sindex *ix = c->ix;
+
+	c->n_coparents = 0;
+	ix->seen_stamp++;
+	ix->queue.n = 0;
+	u32_push(&ix->queue, c->v);
+	ix->seen[c->v] = ix->seen_stamp;
+	for (uint32_t h = 0; h < ix->queue.n && ix->queue.n < COPARENT_REACH; h++) {
+		const struct node *nd = &g->nodes[ix->queue.v[h]];
+
+		for (uint32_t k = 0; k < nd->children.n; k++) {
+			uint32_t y = nd->children.v[k];
+
+			if (ix->seen[y] == ix->seen_stamp)
+				continue;
+			ix->seen[y] = ix->seen_stamp;
+			u32_push(&ix->queue, y);
+			for (uint32_t e = 0; e < g->nodes[y].down.n; e++) {
+				uint32_t o = g->nodes[y].down.v[e];
+
+				((struct graph *)g)->work.suggest++;
+				if (g->nodes[o].phantom || ix->seen[o] == ix->seen_stamp ||
+				    ix->coparent[o] == ix->stamp || is_desc(g, c, o))
+					continue;
+				ix->coparent[o] = ix->stamp;
+				c->n_coparents++;
+			}
+		}
+	}
+}
+
+/* The co-parent of V that X is (or is below, within COPARENT_REACH
+ * ancestors), or NO_NODE: V on X would make a merge join a revision and its
+ * ancestor. */
+static uint32_t joins_own_ancestor(const struct graph *g, struct suggest_ctx *c, uint32_t x)
+{
+	struct sindex *ix = c->ix;
+
+	if (!c->n_coparents)
+		return NO_NODE;
+	ix->seen_stamp++;
+	ix->queue.n = 0;
+	u32_push(&ix->queue, x);
+	ix->seen[x] = ix->seen_stamp;
+	for (uint32_t h = 0; h < ix->queue.n && h < COPARENT_REACH; h++) {
+		const struct node *nd = &g->nodes[ix->queue.v[h]];
+
+		((struct graph *)g)->work.suggest++;
+		if (ix->coparent[ix->queue.v[h]] == ix->stamp)
+			return ix->queue.v[h];
+		for (uint32_t k = 0; k < nd->down.n; k++)
+			if (ix->seen[nd->down.v[k]] != ix->seen_stamp) {
+				ix->seen[nd->down.v[k]] = ix->seen_stamp;
+				u32_push(&ix->queue, nd->down.v[k]);
+			}
+	}
+	return NO_NODE;
 }
 
 /* Longest path from a base over down_revision and depends_on (Kahn's order) in
@@ -728,6 +810,8 @@ static struct sindex *sindex_build(struct graph *g)
 	levels(g, &ix->level, &ix->height);
 	ix->known = xcalloc(n, sizeof(uint32_t));
 	ix->walked = xcalloc(n, sizeof(uint32_t));
+	ix->coparent = xcalloc(n, sizeof(uint32_t));
+	ix->seen = xcalloc(n, sizeof(uint32_t));
 	return ix;
 }
 
@@ -790,6 +874,9 @@ static void sindex_free(struct sindex *ix)
 	free(ix->walked);
 	free(ix->stack.v);
 	free(ix->trail.v);
+	free(ix->coparent);
+	free(ix->seen);
+	free(ix->queue.v);
 	free(ix);
 }
 
@@ -908,7 +995,7 @@ static uint32_t dates_lower_bound(const struct date_sel *d, const char *date)
  * latest earlier Create Date, the first in node order among equal ones. Runs
  * of equal dates are taken from the latest down, each from its first node up. */
 static uint32_t created_before(const struct graph *g, const struct revision_file *rf,
-			       struct suggest_ctx *c, const struct date_sel *d)
+			       struct suggest_ctx *c, const struct date_sel *d, uint32_t *passed)
 {
 	const char *mine = rf->doc_create_date.value;
 	uint32_t top;
@@ -919,9 +1006,15 @@ static uint32_t created_before(const struct graph *g, const struct revision_file
 		uint32_t run = dates_lower_bound(d, date_at(d, top - 1)->date);
 
 		for (uint32_t k = run; k < top; k++) {
+			uint32_t x = date_at(d, k)->node, o;
+
 			((struct graph *)g)->work.suggest++;
-			if (!excluded(g, c, date_at(d, k)->node))
-				return date_at(d, k)->node;
+			if (excluded(g, c, x))
+				continue;
+			if ((o = joins_own_ancestor(g, c, x)) == NO_NODE)
+				return x;
+			if (passed && *passed == NO_NODE)
+				*passed = o;
 		}
 		top = run;
 	}
@@ -974,10 +1067,12 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
 	c->v = v;
 	c->skip = skip;
 	c->ix->stamp++; /* what was known about the last V is not about this one */
+	find_coparents(g, c);
 	{
 		struct date_sel all = { c->ix, NULL, c->ix->n_dates };
 
-		c->date_best = created_before(g, g->nodes[v].file, c, &all);
+		c->date_passed = NO_NODE;
+		c->date_best = created_before(g, g->nodes[v].file, c, &all, &c->date_passed);
 	}
 }
 
@@ -1041,6 +1136,16 @@ static void restore_fix(const struct graph *g, struct problem *p, const char *mi
 				   : xasprintf("git has its file: %s, deleted by commit %s", d->rel_path, d->commit);
 }
 
+/* WHY, and when the merge rule passed a later revision over (below co-parent
+ * O), why (owned). */
+static char *reason_passed(const struct graph *g, const char *why, uint32_t o)
+{
+	if (o == NO_NODE)
+		return xstrdup(why);
+	return xasprintf("%s, not below %s (a merge below it joins %s, and a merge joins heads, never a revision "
+			 "and its ancestor)", why, g->nodes[o].id, g->nodes[o].id);
+}
+
 /* The graph's and the calendar's candidates join the others, and all become
  * P's fixes of TARGET, heaviest first. MISSING (the one missing parent, or
  * NULL for a cut link). The placeholder comes first when nothing stronger than
@@ -1058,16 +1163,24 @@ static void finish_candidates(const struct graph *g, struct problem *p, struct s
 	 * created just before (branch tips are heads too: a weak signal) */
 	if (!g->nodes[c->v].down.n || missing) {
 		struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
-		uint32_t head = created_before(g, g->nodes[c->v].file, c, &heads);
+		uint32_t passed = NO_NODE, head = created_before(g, g->nodes[c->v].file, c, &heads, &passed);
 
-		if (head != NO_NODE)
-			cand_add(&c->cs, head, W_HEAD,
-				 missing ? "the head created just before it: the missing revision's parent would "
-					   "be left childless"
-					 : "the head created just before it: the break left it childless");
+		if (head != NO_NODE) {
+			char *why = reason_passed(g, missing ? "the head created just before it: the missing revision's "
+							       "parent would be left childless"
+							     : "the head created just before it: the break left it childless",
+						  passed);
+
+			cand_add(&c->cs, head, W_HEAD, why);
+			free(why);
+		}
 	}
-	if (c->date_best != NO_NODE)
-		cand_add(&c->cs, c->date_best, W_DATE, "created just before it, by Create Date");
+	if (c->date_best != NO_NODE) {
+		char *why = reason_passed(g, "created just before it, by Create Date", c->date_passed);
+
+		cand_add(&c->cs, c->date_best, W_DATE, why);
+		free(why);
+	}
 	sort_cands(&c->cs);
 	top = c->cs.n ? &c->cs.v[0] : NULL;
 	existed = missing && looks_like_project_id(c->ix, missing);
@@ -1203,7 +1316,7 @@ static void suggest_base(struct graph *g, struct problem *p, struct suggest_ctx 
 
 void suggest_missing_parents(struct graph *g)
 {
-	struct suggest_ctx c = { NULL, NO_NODE, NO_NODE, NULL, NO_NODE, { 0 } };
+	struct suggest_ctx c = { .v = NO_NODE, .skip = NO_NODE, .date_best = NO_NODE, .date_passed = NO_NODE };
 	struct pieces pc;
 
 	pieces_init(&pc, g);
