@@ -196,6 +196,7 @@ struct sindex {
 	 * a walk's visits in SEEN, each walk a new SEEN_STAMP */
 	uint32_t *coparent, *seen, seen_stamp;
 	struct u32vec queue;
+	uint32_t *comp_bases;    /* per piece: its revisions with down_revision = None */
 };
 
 /* What every missing parent of one revision shares: V, whose descendants are no
@@ -811,6 +812,9 @@ static struct sindex *sindex_build(struct graph *g)
 	ix->known = xcalloc(n, sizeof(uint32_t));
 	ix->walked = xcalloc(n, sizeof(uint32_t));
 	ix->coparent = xcalloc(n, sizeof(uint32_t));
+	ix->comp_bases = xcalloc(g->n_components ? g->n_components : 1, sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++)
+		ix->comp_bases[g->nodes[i].component] += !g->nodes[i].phantom && g->nodes[i].is_base;
 	ix->seen = xcalloc(n, sizeof(uint32_t));
 	return ix;
 }
@@ -875,6 +879,7 @@ static void sindex_free(struct sindex *ix)
 	free(ix->stack.v);
 	free(ix->trail.v);
 	free(ix->coparent);
+	free(ix->comp_bases);
 	free(ix->seen);
 	free(ix->queue.v);
 	free(ix);
@@ -995,7 +1000,7 @@ static uint32_t dates_lower_bound(const struct date_sel *d, const char *date)
  * latest earlier Create Date, the first in node order among equal ones. Runs
  * of equal dates are taken from the latest down, each from its first node up. */
 static uint32_t created_before(const struct graph *g, const struct revision_file *rf,
-			       struct suggest_ctx *c, const struct date_sel *d, uint32_t *passed)
+			       struct suggest_ctx *c, const struct date_sel *d, uint32_t *passed, uint32_t *at)
 {
 	const char *mine = rf->doc_create_date.value;
 	uint32_t top;
@@ -1011,12 +1016,50 @@ static uint32_t created_before(const struct graph *g, const struct revision_file
 			((struct graph *)g)->work.suggest++;
 			if (excluded(g, c, x))
 				continue;
-			if ((o = joins_own_ancestor(g, c, x)) == NO_NODE)
+			if ((o = joins_own_ancestor(g, c, x)) == NO_NODE) {
+				if (at)
+					*at = d->pos ? d->pos[k] : k;
 				return x;
+			}
 			if (passed && *passed == NO_NODE)
 				*passed = o;
 		}
 		top = run;
+	}
+	return NO_NODE;
+}
+
+/* The revision of D created just after RF (not excluded, nor passed over by
+ * the merge rule) that fewer than LIMIT revisions were created between, or
+ * NO_NODE; *AT its place among all dates. */
+static uint32_t created_after(const struct graph *g, const struct revision_file *rf, struct suggest_ctx *c,
+			      const struct date_sel *d, uint32_t limit, uint32_t *at)
+{
+	const char *mine = rf->doc_create_date.value;
+	struct date_sel all = { c->ix, NULL, c->ix->n_dates };
+	uint32_t lo = 0, hi = d->n, from;
+
+	if (!mine || !*mine)
+		return NO_NODE;
+	while (lo < hi) { /* the first date above MINE */
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(date_at(d, mid)->date, mine) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	from = dates_lower_bound(&all, mine);
+	for (; lo < d->n; lo++) {
+		uint32_t x = date_at(d, lo)->node, pos = d->pos ? d->pos[lo] : lo;
+
+		((struct graph *)g)->work.suggest++;
+		if (pos - from >= limit)
+			break;
+		if (excluded(g, c, x) || joins_own_ancestor(g, c, x) != NO_NODE)
+			continue;
+		*at = pos;
+		return x;
 	}
 	return NO_NODE;
 }
@@ -1072,7 +1115,7 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
 		struct date_sel all = { c->ix, NULL, c->ix->n_dates };
 
 		c->date_passed = NO_NODE;
-		c->date_best = created_before(g, g->nodes[v].file, c, &all, &c->date_passed);
+		c->date_best = created_before(g, g->nodes[v].file, c, &all, &c->date_passed, NULL);
 	}
 }
 
@@ -1136,6 +1179,13 @@ static void restore_fix(const struct graph *g, struct problem *p, const char *mi
 				   : xasprintf("git has its file: %s, deleted by commit %s", d->rel_path, d->commit);
 }
 
+/* Does V's piece hang loose: no base but V's own (a cut link), none for a
+ * missing parent? Then it was cut from the history, not merged back into it. */
+static bool loose_piece(const struct graph *g, const struct suggest_ctx *c)
+{
+	return c->ix->comp_bases[g->nodes[c->v].component] == (g->nodes[c->v].is_base ? 1u : 0u);
+}
+
 /* WHY, and when the merge rule passed a later revision over (below co-parent
  * O), why (owned). */
 static char *reason_passed(const struct graph *g, const char *why, uint32_t o)
@@ -1163,9 +1213,21 @@ static void finish_candidates(const struct graph *g, struct problem *p, struct s
 	 * created just before (branch tips are heads too: a weak signal) */
 	if (!g->nodes[c->v].down.n || missing) {
 		struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
-		uint32_t passed = NO_NODE, head = created_before(g, g->nodes[c->v].file, c, &heads, &passed);
+		struct date_sel all = { c->ix, NULL, c->ix->n_dates };
+		const struct revision_file *rf = g->nodes[c->v].file;
+		uint32_t passed = NO_NODE, at = 0, at_after = 0;
+		uint32_t head = created_before(g, rf, c, &heads, &passed, &at), after, mine;
 
-		if (head != NO_NODE) {
+		mine = rf->doc_create_date.value ? dates_lower_bound(&all, rf->doc_create_date.value) : 0;
+		after = !loose_piece(g, c) ? NO_NODE
+			: created_after(g, rf, c, &heads, head == NO_NODE ? UINT32_MAX : mine - at, &at_after);
+		if (after != NO_NODE) {
+			cand_add(&c->cs, after, W_HEAD,
+				 missing ? "the head created closest to it, just after it (a rebased revision keeps its "
+					   "Create Date): the missing revision's parent would be left childless"
+					 : "the head created closest to it, just after it (a rebased revision keeps its "
+					   "Create Date): the break left it childless");
+		} else if (head != NO_NODE) {
 			char *why = reason_passed(g, missing ? "the head created just before it: the missing revision's "
 							       "parent would be left childless"
 							     : "the head created just before it: the break left it childless",
