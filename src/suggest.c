@@ -44,7 +44,8 @@ enum {
 	W_TYPO = 75,          /* one or two characters from the missing text */
 	W_PREFIX = 70,        /* the only id sharing the prefix */
 	W_DOCSTRING = 60,     /* the docstring's Revises: line */
-	W_HEAD = 40,          /* a childless head created before it (lost its child) */
+	W_HEAD = 40,          /* a childless head created near it (lost its child) */
+	W_DOC_STALE = 30,     /* Revises: naming a revision whose line goes on, for a loose piece */
 	W_SEQ = 35,           /* numbered just before the missing id (N-1) */
 	W_DATE = 20,          /* created just before it */
 	AGREE = 3
@@ -950,18 +951,46 @@ static void by_name_and_prefix(const struct graph *g, struct suggest_ctx *c, con
 		cand_add(&c->cs, hit, W_SEQ, "numbered just before the missing id");
 }
 
-/* MISSING: the parent being replaced (not offered back), or NULL. */
+/* Does V's piece hang loose: no base but V's own (a cut link), none for a
+ * missing parent? Then it was cut from the history, not merged back into it. */
+static bool loose_piece(const struct graph *g, const struct suggest_ctx *c)
+{
+	return c->ix->comp_bases[g->nodes[c->v].component] == (g->nodes[c->v].is_base ? 1u : 0u);
+}
+
+/* Does X's line go on: has it a child that starts no branch (declares no
+ * branch label)? */
+static bool line_goes_on(const struct graph *g, uint32_t x)
+{
+	const struct u32vec *kids = &g->nodes[x].children;
+
+	for (uint32_t k = 0; k < kids->n; k++)
+		if (!g->nodes[kids->v[k]].phantom && !g->nodes[kids->v[k]].file->labels.ids.n)
+			return true;
+	return false;
+}
+
+/* MISSING: the parent being replaced (not offered back), or NULL. A rebase
+ * rewrites down_revision and may leave Revises: naming the old fork point: in
+ * a loose piece, a Revises: revision whose line goes on (without V's piece,
+ * which no merge joins back) ranks below a childless head. */
 static void by_docstring(const struct graph *g, struct suggest_ctx *c, const char *missing)
 {
 	const struct revision_file *rf = g->nodes[c->v].file;
 	struct strlist doc = { 0 };
+	bool loose = loose_piece(g, c) && !rf->labels.ids.n;
 
 	docstring_split_revises(rf->doc_revises.value, &doc);
 	for (size_t i = 0; i < doc.n; i++) {
 		uint32_t at = graph_find(g, doc.v[i]);
 
-		if (at != NO_NODE && !g->nodes[at].phantom && !excluded(g, c, at) &&
-		    (!missing || strcmp(doc.v[i], missing)))
+		if (at == NO_NODE || g->nodes[at].phantom || excluded(g, c, at) || (missing && !strcmp(doc.v[i], missing)))
+			continue;
+		if (loose && line_goes_on(g, at))
+			cand_add(&c->cs, at, W_DOC_STALE,
+				 "the docstring's Revises: line names it, but its line goes on without this loose "
+				 "piece (a rebase leaves Revises: as it was)");
+		else
 			cand_add(&c->cs, at, W_DOCSTRING, "the docstring's Revises: line names it");
 	}
 	sl_free(&doc);
@@ -1177,13 +1206,6 @@ static void restore_fix(const struct graph *g, struct problem *p, const char *mi
 	f = problem_add_fix(p, FIX_RESTORE, missing, NULL);
 	f->reason = d->uncommitted ? xasprintf("git has its file: %s, deleted but not committed", d->rel_path)
 				   : xasprintf("git has its file: %s, deleted by commit %s", d->rel_path, d->commit);
-}
-
-/* Does V's piece hang loose: no base but V's own (a cut link), none for a
- * missing parent? Then it was cut from the history, not merged back into it. */
-static bool loose_piece(const struct graph *g, const struct suggest_ctx *c)
-{
-	return c->ix->comp_bases[g->nodes[c->v].component] == (g->nodes[c->v].is_base ? 1u : 0u);
 }
 
 /* WHY, and when the merge rule passed a later revision over (below co-parent
