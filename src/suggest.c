@@ -48,6 +48,7 @@ enum {
 	W_DOC_STALE = 30,     /* Revises: naming a revision whose line goes on, for a loose piece */
 	W_SEQ = 35,           /* numbered just before the missing id (N-1) */
 	W_DATE = 20,          /* created just before it */
+	W_TYPO_NUMBER = 15,   /* a typo in the number only, when the missing number is free */
 	AGREE = 3
 };
 
@@ -784,6 +785,22 @@ static uint32_t numbered_before(struct sindex *ix, const struct graph *g, const 
 	return at == SEQ_SEVERAL ? NO_NODE : at;
 }
 
+/* Is numbered MISSING more likely a deleted revision than a typo of HIT?
+ * When their words agree (the typo is in the number), no revision has the
+ * missing number and another one has the number before it: the missing id
+ * fits the numbering where it stands ("039_x" between 038 and 040 is free:
+ * not a slip for 009_x). */
+static bool number_fits(struct sindex *ix, const struct graph *g, const char *missing, uint32_t hit)
+{
+	uint32_t before, at;
+
+	if (!same_words_other_number(missing, g->nodes[hit].id))
+		return false;
+	before = numbered_before(ix, g, missing); /* builds the index of numbers */
+	return before != NO_NODE && before != hit &&
+	       !strmap_get_n(&ix->seq, missing, strspn(missing, "0123456789"), &at);
+}
+
 static struct sindex *sindex_build(struct graph *g)
 {
 	struct sindex *ix = xcalloc(1, sizeof(*ix));
@@ -941,7 +958,11 @@ static void by_name_and_prefix(const struct graph *g, struct suggest_ctx *c, con
 			cand_add(&c->cs, names.v[k], W_NAME, "its file name is the missing text");
 	free(names.v);
 	hit = typo_match(g, c, missing);
-	if (hit != NO_NODE)
+	if (hit != NO_NODE && number_fits(c->ix, g, missing, hit))
+		cand_add(&c->cs, hit, W_TYPO_NUMBER,
+			 "a typo away from the missing text, but only in the number, and the missing number is "
+			 "free with the one before it taken: more likely a deleted revision's");
+	else if (hit != NO_NODE)
 		cand_add(&c->cs, hit, W_TYPO, "the only id a typo away from the missing text");
 	hit = prefix_match(g, c, missing);
 	if (hit != NO_NODE)
