@@ -1239,6 +1239,36 @@ static char *reason_passed(const struct graph *g, const char *why, uint32_t o)
 			 "and its ancestor)", why, g->nodes[o].id, g->nodes[o].id);
 }
 
+/* A cut link, or a deleted parent, left a revision childless: the head created
+ * just before V (branch tips are heads too: a weak signal), or for a loose
+ * piece just after it when fewer revisions were created between (a rebased
+ * revision keeps its Create Date). */
+static void by_heads(const struct graph *g, struct suggest_ctx *c, const char *missing)
+{
+	struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
+	struct date_sel all = { c->ix, NULL, c->ix->n_dates };
+	const struct revision_file *rf = g->nodes[c->v].file;
+	const char *left = missing ? "the missing revision's parent would be left childless"
+				   : "the break left it childless";
+	uint32_t passed = NO_NODE, at = 0, at_after = 0, head, after = NO_NODE, mine;
+	char *why, *base;
+
+	head = created_before(g, rf, c, &heads, &passed, &at);
+	mine = rf->doc_create_date.value ? dates_lower_bound(&all, rf->doc_create_date.value) : 0;
+	if (loose_piece(g, c))
+		after = created_after(g, rf, c, &heads, head == NO_NODE ? UINT32_MAX : mine - at, &at_after);
+	if (after == NO_NODE && head == NO_NODE)
+		return;
+	base = xasprintf("the head created %s: %s",
+			 after != NO_NODE ? "closest to it, just after it (a rebased revision keeps its Create Date)"
+					  : "just before it",
+			 left);
+	why = reason_passed(g, base, after != NO_NODE ? NO_NODE : passed);
+	cand_add(&c->cs, after != NO_NODE ? after : head, W_HEAD, why);
+	free(why);
+	free(base);
+}
+
 /* The graph's and the calendar's candidates join the others, and all become
  * P's fixes of TARGET, heaviest first. MISSING (the one missing parent, or
  * NULL for a cut link). The placeholder comes first when nothing stronger than
@@ -1252,34 +1282,8 @@ static void finish_candidates(const struct graph *g, struct problem *p, struct s
 	struct cand *top;
 	bool existed;
 
-	/* a cut link, or a deleted parent, left a revision childless: the head
-	 * created just before (branch tips are heads too: a weak signal) */
-	if (!g->nodes[c->v].down.n || missing) {
-		struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
-		struct date_sel all = { c->ix, NULL, c->ix->n_dates };
-		const struct revision_file *rf = g->nodes[c->v].file;
-		uint32_t passed = NO_NODE, at = 0, at_after = 0;
-		uint32_t head = created_before(g, rf, c, &heads, &passed, &at), after, mine;
-
-		mine = rf->doc_create_date.value ? dates_lower_bound(&all, rf->doc_create_date.value) : 0;
-		after = !loose_piece(g, c) ? NO_NODE
-			: created_after(g, rf, c, &heads, head == NO_NODE ? UINT32_MAX : mine - at, &at_after);
-		if (after != NO_NODE) {
-			cand_add(&c->cs, after, W_HEAD,
-				 missing ? "the head created closest to it, just after it (a rebased revision keeps its "
-					   "Create Date): the missing revision's parent would be left childless"
-					 : "the head created closest to it, just after it (a rebased revision keeps its "
-					   "Create Date): the break left it childless");
-		} else if (head != NO_NODE) {
-			char *why = reason_passed(g, missing ? "the head created just before it: the missing revision's "
-							       "parent would be left childless"
-							     : "the head created just before it: the break left it childless",
-						  passed);
-
-			cand_add(&c->cs, head, W_HEAD, why);
-			free(why);
-		}
-	}
+	if (!g->nodes[c->v].down.n || missing)
+		by_heads(g, c, missing);
 	if (c->date_best != NO_NODE) {
 		char *why = reason_passed(g, "created just before it, by Create Date", c->date_passed);
 
