@@ -213,6 +213,7 @@ struct suggest_ctx {
 	uint32_t n_coparents; /* V's co-parents found (0: the rule rules nothing out) */
 	uint32_t date_best;
 	uint32_t date_passed; /* the co-parent that made Create Date pass a revision over, or NO_NODE */
+	bool same_piece;      /* only revisions in V's piece (V's line merges back into it) */
 	struct cands cs; /* the problem at hand's */
 };
 
@@ -300,26 +301,37 @@ static void find_coparents(const struct graph *g, struct suggest_ctx *c)
 	ix->queue.n = 0;
 	u32_push(&ix->queue, c->v);
 	ix->seen[c->v] = ix->seen_stamp;
+	for (uint32_t k = 0; k < g->nodes[c->v].down.n; k++) { /* siblings lost the parent too */
+		const struct node *lost = &g->nodes[g->nodes[c->v].down.v[k]];
+
+		for (uint32_t j = 0; lost->phantom && j < lost->children.n; j++)
+			if (ix->seen[lost->children.v[j]] != ix->seen_stamp) {
+				ix->seen[lost->children.v[j]] = ix->seen_stamp;
+				u32_push(&ix->queue, lost->children.v[j]);
+			}
+	}
 	for (uint32_t h = 0; h < ix->queue.n && ix->queue.n < COPARENT_REACH; h++) {
 		const struct node *nd = &g->nodes[ix->queue.v[h]];
 
-		for (uint32_t k = 0; k < nd->children.n; k++) {
-			uint32_t y = nd->children.v[k];
-
-			if (ix->seen[y] == ix->seen_stamp)
-				continue;
-			ix->seen[y] = ix->seen_stamp;
-			u32_push(&ix->queue, y);
-			for (uint32_t e = 0; e < g->nodes[y].down.n; e++) {
-				uint32_t o = g->nodes[y].down.v[e];
-
-				((struct graph *)g)->work.suggest++;
-				if (g->nodes[o].phantom || ix->seen[o] == ix->seen_stamp ||
-				    ix->coparent[o] == ix->stamp || is_desc(g, c, o))
-					continue;
-				ix->coparent[o] = ix->stamp;
-				c->n_coparents++;
+		for (uint32_t k = 0; k < nd->children.n; k++)
+			if (ix->seen[nd->children.v[k]] != ix->seen_stamp) {
+				ix->seen[nd->children.v[k]] = ix->seen_stamp;
+				u32_push(&ix->queue, nd->children.v[k]);
 			}
+	}
+	/* once the lines below are known: a parent of theirs from elsewhere */
+	for (uint32_t h = 1; h < ix->queue.n; h++) {
+		const struct node *nd = &g->nodes[ix->queue.v[h]];
+
+		for (uint32_t e = 0; e < nd->down.n; e++) {
+			uint32_t o = nd->down.v[e];
+
+			((struct graph *)g)->work.suggest++;
+			if (g->nodes[o].phantom || ix->seen[o] == ix->seen_stamp || ix->coparent[o] == ix->stamp ||
+			    is_desc(g, c, o))
+				continue;
+			ix->coparent[o] = ix->stamp;
+			c->n_coparents++;
 		}
 	}
 }
@@ -1064,7 +1076,7 @@ static uint32_t created_before(const struct graph *g, const struct revision_file
 			uint32_t x = date_at(d, k)->node, o;
 
 			((struct graph *)g)->work.suggest++;
-			if (excluded(g, c, x))
+			if (excluded(g, c, x) || (c->same_piece && g->nodes[x].component != g->nodes[c->v].component))
 				continue;
 			if ((o = joins_own_ancestor(g, c, x)) == NO_NODE) {
 				if (at)
@@ -1242,7 +1254,10 @@ static char *reason_passed(const struct graph *g, const char *why, uint32_t o)
 /* A cut link, or a deleted parent, left a revision childless: the head created
  * just before V (branch tips are heads too: a weak signal), or for a loose
  * piece just after it when fewer revisions were created between (a rebased
- * revision keeps its Create Date). */
+ * revision keeps its Create Date). When V's line (or a sibling's, that lost
+ * the same parent) merges with another, the head is sought in V's piece: the
+ * merge joined the line back where it forked, and a head in a piece that no
+ * merge joins is another break's. */
 static void by_heads(const struct graph *g, struct suggest_ctx *c, const char *missing)
 {
 	struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
@@ -1253,7 +1268,9 @@ static void by_heads(const struct graph *g, struct suggest_ctx *c, const char *m
 	uint32_t passed = NO_NODE, at = 0, at_after = 0, head, after = NO_NODE, mine;
 	char *why, *base;
 
+	c->same_piece = c->n_coparents > 0;
 	head = created_before(g, rf, c, &heads, &passed, &at);
+	c->same_piece = false;
 	mine = rf->doc_create_date.value ? dates_lower_bound(&all, rf->doc_create_date.value) : 0;
 	if (loose_piece(g, c))
 		after = created_after(g, rf, c, &heads, head == NO_NODE ? UINT32_MAX : mine - at, &at_after);
@@ -1261,6 +1278,7 @@ static void by_heads(const struct graph *g, struct suggest_ctx *c, const char *m
 		return;
 	base = xasprintf("the head created %s: %s",
 			 after != NO_NODE ? "closest to it, just after it (a rebased revision keeps its Create Date)"
+			 : c->n_coparents ? "just before it in its own piece (a merge joins its line back there)"
 					  : "just before it",
 			 left);
 	why = reason_passed(g, base, after != NO_NODE ? NO_NODE : passed);
