@@ -40,6 +40,7 @@ enum {
 	W_GIT_WORKTREE = 100, /* the file's committed parent: the break is not committed */
 	W_GIT_HISTORY = 95,   /* its parent before the commit that last changed it */
 	W_GIT_DELETED = 90,   /* the parent of the missing revision's deleted file */
+	W_GIT_DELETED_MORE = 85, /* a deleted merge's other parents: its first leads */
 	W_NAME = 80,          /* its file name is the missing text */
 	W_TYPO = 75,          /* one or two characters from the missing text */
 	W_PREFIX = 70,        /* the only id sharing the prefix */
@@ -1198,8 +1199,14 @@ static void by_git_deleted(const struct graph *g, struct suggest_ctx *c, const c
 
 			if (at == NO_NODE || g->nodes[at].phantom)
 				next = d->parents.v[k];
-			else if (!excluded(g, c, at))
+			else if (!excluded(g, c, at) && !k)
 				cand_add(&c->cs, at, W_GIT_DELETED, why);
+			else if (!excluded(g, c, at)) {
+				char *other = xasprintf("%s; its other parent (a merge: the first one leads)", why);
+
+				cand_add(&c->cs, at, W_GIT_DELETED_MORE, other);
+				free(other);
+			}
 		}
 		free(why);
 		if (d->parents.n != 1 || !next)
