@@ -4,8 +4,13 @@
  * People break chains in a few recurring ways, so candidates are ranked by how
  * directly they explain the mistake: the missing text is a file name (written
  * instead of the id), or a prefix of exactly one id (or one id is a prefix of it),
- * or the docstring's `Revises:` still names the right parent, or, failing all,
- * the revision created just before this one. A candidate that would make a cycle
+ * or the docstring's `Revises:` still names the right parent, or the graph shows
+ * who lost a child (a childless head), or, failing all, the revision created just
+ * before this one. The graph also says where a parent cannot be: a merge revision
+ * joins heads, so a line that a merge joins with another did not hang below that
+ * other; a loose piece (cut off, joined back by no merge) may hang on a head newer
+ * than its root, as a rebased branch keeps its Create Dates, and its Revises: may
+ * name the old fork point. A candidate that would make a cycle
  * (a descendant of the revision) is never offered, nor, for a loose piece, one of
  * its own revisions (that would not connect it). Each candidate is a fix
  * (fix.h): re-parent the revision onto it, with the signal as its reason.
