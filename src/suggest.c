@@ -291,7 +291,7 @@ static bool excluded(const struct graph *g, struct suggest_ctx *c, uint32_t i)
  * branch merged with the main line at M looks for V's parent before the point
  * M joined. Both walks stop after COPARENT_REACH nodes (a merge far below V
  * says little, and the rule only passes a date or head candidate over). */
-#define COPARENT_REACH 256
+#define COPARENT_REACH 64
 
 static bool is_desc(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 {
@@ -1064,6 +1064,12 @@ static uint32_t dates_lower_bound(const struct date_sel *d, const char *date)
 	return lo;
 }
 
+/* The graph's rules (a merge joins heads, a line merged back came from its own
+ * piece, a head just after a loose piece's root) pass over at most NEAR_MAX
+ * candidates: one farther away in time says little, and the scans stay short
+ * when many pieces hang loose. */
+#define NEAR_MAX 64
+
 /* The revision of D created just before RF (not excluded), or NO_NODE: the
  * latest earlier Create Date, the first in node order among equal ones. Runs
  * of equal dates are taken from the latest down, each from its first node up. */
@@ -1071,19 +1077,23 @@ static uint32_t created_before(const struct graph *g, const struct revision_file
 			       struct suggest_ctx *c, const struct date_sel *d, uint32_t *passed, uint32_t *at)
 {
 	const char *mine = rf->doc_create_date.value;
-	uint32_t top;
+	uint32_t top, passed_over = 0;
 
 	if (!mine || !*mine)
 		return NO_NODE;
-	for (top = dates_lower_bound(d, mine); top > 0;) {
+	for (top = dates_lower_bound(d, mine); top > 0 && passed_over < NEAR_MAX;) {
 		uint32_t run = dates_lower_bound(d, date_at(d, top - 1)->date);
 
-		for (uint32_t k = run; k < top; k++) {
+		for (uint32_t k = run; k < top && passed_over < NEAR_MAX; k++) {
 			uint32_t x = date_at(d, k)->node, o;
 
 			((struct graph *)g)->work.suggest++;
-			if (excluded(g, c, x) || (c->same_piece && g->nodes[x].component != g->nodes[c->v].component))
+			if (excluded(g, c, x))
 				continue;
+			if (c->same_piece && g->nodes[x].component != g->nodes[c->v].component) {
+				passed_over++;
+				continue;
+			}
 			if ((o = joins_own_ancestor(g, c, x)) == NO_NODE) {
 				if (at)
 					*at = d->pos ? d->pos[k] : k;
@@ -1091,6 +1101,7 @@ static uint32_t created_before(const struct graph *g, const struct revision_file
 			}
 			if (passed && *passed == NO_NODE)
 				*passed = o;
+			passed_over++;
 		}
 		top = run;
 	}
@@ -1118,7 +1129,7 @@ static uint32_t created_after(const struct graph *g, const struct revision_file 
 			hi = mid;
 	}
 	from = dates_lower_bound(&all, mine);
-	for (; lo < d->n; lo++) {
+	for (uint32_t seen = 0; lo < d->n && seen < NEAR_MAX; lo++, seen++) {
 		uint32_t x = date_at(d, lo)->node, pos = d->pos ? d->pos[lo] : lo;
 
 		((struct graph *)g)->work.suggest++;
