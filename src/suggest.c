@@ -301,6 +301,7 @@ static bool is_desc(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 static void find_coparents(const struct graph *g, struct suggest_ctx *c)
 {
 	struct sindex *ix = c->ix;
+	bool cut_short;
 
 	c->n_coparents = 0;
 	ix->seen_stamp++;
@@ -325,7 +326,9 @@ static void find_coparents(const struct graph *g, struct suggest_ctx *c)
 				u32_push(&ix->queue, nd->children.v[k]);
 			}
 	}
-	/* once the lines below are known: a parent of theirs from elsewhere */
+	/* once the lines below are known: a parent of theirs from elsewhere (below
+	 * V too, when the walk stopped short of every line) */
+	cut_short = ix->queue.n >= COPARENT_REACH;
 	for (uint32_t h = 1; h < ix->queue.n; h++) {
 		const struct node *nd = &g->nodes[ix->queue.v[h]];
 
@@ -334,7 +337,7 @@ static void find_coparents(const struct graph *g, struct suggest_ctx *c)
 
 			((struct graph *)g)->work.suggest++;
 			if (g->nodes[o].phantom || ix->seen[o] == ix->seen_stamp || ix->coparent[o] == ix->stamp ||
-			    is_desc(g, c, o))
+			    (cut_short && is_desc(g, c, o)))
 				continue;
 			ix->coparent[o] = ix->stamp;
 			c->n_coparents++;
@@ -1294,9 +1297,10 @@ static void by_heads(const struct graph *g, struct suggest_ctx *c, const char *m
 	c->same_piece = c->n_coparents > 0;
 	head = created_before(g, rf, c, &heads, &passed, &at);
 	c->same_piece = false;
-	mine = rf->doc_create_date.value ? dates_lower_bound(&all, rf->doc_create_date.value) : 0;
-	if (loose_piece(g, c))
+	if (loose_piece(g, c) && rf->doc_create_date.value) {
+		mine = dates_lower_bound(&all, rf->doc_create_date.value);
 		after = created_after(g, rf, c, &heads, head == NO_NODE ? UINT32_MAX : mine - at, &at_after);
+	}
 	if (after == NO_NODE && head == NO_NODE)
 		return;
 	base = xasprintf("the head created %s: %s",
