@@ -293,9 +293,14 @@ static bool excluded(const struct graph *g, struct suggest_ctx *c, uint32_t i)
  * says little, and the rule only passes a date or head candidate over). */
 #define COPARENT_REACH 64
 
-static bool is_desc(const struct graph *g, struct suggest_ctx *c, uint32_t x)
+/* Is X not below V, by levels alone (no walk: a parent the walk below V did
+ * not reach may be below V all the same, and is then no co-parent)? */
+static bool surely_not_below(const struct graph *g, const struct suggest_ctx *c, uint32_t x)
 {
-	return c->desc ? c->desc[x] : below_v(g, c, x);
+	if (c->desc)
+		return !c->desc[x];
+	return c->ix->level[x] <= c->ix->level[c->v] || c->ix->height[x] >= c->ix->height[c->v] ||
+	       g->nodes[x].component != g->nodes[c->v].component;
 }
 
 static void find_coparents(const struct graph *g, struct suggest_ctx *c)
@@ -326,8 +331,8 @@ static void find_coparents(const struct graph *g, struct suggest_ctx *c)
 				u32_push(&ix->queue, nd->children.v[k]);
 			}
 	}
-	/* once the lines below are known: a parent of theirs from elsewhere (below
-	 * V too, when the walk stopped short of every line) */
+	/* once the lines below are known: a parent of theirs from elsewhere (when
+	 * the walk stopped short of some line, one surely not below V) */
 	cut_short = ix->queue.n >= COPARENT_REACH;
 	for (uint32_t h = 1; h < ix->queue.n; h++) {
 		const struct node *nd = &g->nodes[ix->queue.v[h]];
@@ -337,7 +342,7 @@ static void find_coparents(const struct graph *g, struct suggest_ctx *c)
 
 			((struct graph *)g)->work.suggest++;
 			if (g->nodes[o].phantom || ix->seen[o] == ix->seen_stamp || ix->coparent[o] == ix->stamp ||
-			    (cut_short && is_desc(g, c, o)))
+			    (cut_short && !surely_not_below(g, c, o)))
 				continue;
 			ix->coparent[o] = ix->stamp;
 			c->n_coparents++;
