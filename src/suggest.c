@@ -1090,8 +1090,10 @@ static uint32_t created_before(const struct graph *g, const struct revision_file
 	if (!mine || !*mine)
 		return NO_NODE;
 	for (top = dates_lower_bound(d, mine); top > 0 && passed_over < NEAR_MAX;) {
-		uint32_t run = dates_lower_bound(d, date_at(d, top - 1)->date);
+		uint32_t run = top - 1; /* the run of equal dates ending at TOP - 1: most are one long */
 
+		while (run > 0 && !strcmp(date_at(d, run - 1)->date, date_at(d, top - 1)->date))
+			run--;
 		for (uint32_t k = run; k < top && passed_over < NEAR_MAX; k++) {
 			uint32_t x = date_at(d, k)->node, o;
 
