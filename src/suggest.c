@@ -4,8 +4,13 @@
  * People break chains in a few recurring ways, so candidates are ranked by how
  * directly they explain the mistake: the missing text is a file name (written
  * instead of the id), or a prefix of exactly one id (or one id is a prefix of it),
- * or the docstring's `Revises:` still names the right parent, or, failing all,
- * the revision created just before this one. A candidate that would make a cycle
+ * or the docstring's `Revises:` still names the right parent, or the graph shows
+ * who lost a child (a childless head), or, failing all, the revision created just
+ * before this one. The graph also says where a parent cannot be: a merge revision
+ * joins heads, so a line that a merge joins with another did not hang below that
+ * other; a loose piece (cut off, joined back by no merge) may hang on a head newer
+ * than its root, as a rebased branch keeps its Create Dates, and its Revises: may
+ * name the old fork point. A candidate that would make a cycle
  * (a descendant of the revision) is never offered, nor, for a loose piece, one of
  * its own revisions (that would not connect it). Each candidate is a fix
  * (fix.h): re-parent the revision onto it, with the signal as its reason.
@@ -40,13 +45,16 @@ enum {
 	W_GIT_WORKTREE = 100, /* the file's committed parent: the break is not committed */
 	W_GIT_HISTORY = 95,   /* its parent before the commit that last changed it */
 	W_GIT_DELETED = 90,   /* the parent of the missing revision's deleted file */
+	W_GIT_DELETED_MORE = 85, /* a deleted merge's other parents: its first leads */
 	W_NAME = 80,          /* its file name is the missing text */
 	W_TYPO = 75,          /* one or two characters from the missing text */
 	W_PREFIX = 70,        /* the only id sharing the prefix */
 	W_DOCSTRING = 60,     /* the docstring's Revises: line */
-	W_HEAD = 40,          /* a childless head created before it (lost its child) */
+	W_HEAD = 40,          /* a childless head created near it (lost its child) */
+	W_DOC_STALE = 30,     /* Revises: naming a revision whose line goes on, for a loose piece */
 	W_SEQ = 35,           /* numbered just before the missing id (N-1) */
 	W_DATE = 20,          /* created just before it */
+	W_TYPO_NUMBER = 15,   /* a typo in the number only, when the missing number is free */
 	AGREE = 3
 };
 
@@ -192,6 +200,11 @@ struct sindex {
 	uint32_t *known, *walked;/* stamps: not a descendant of the current V; visited */
 	uint32_t stamp;
 	struct u32vec stack, trail;
+	/* the current V's co-parents (merge.h's rule, below): stamped in COPARENT;
+	 * a walk's visits in SEEN, each walk a new SEEN_STAMP */
+	uint32_t *coparent, *seen, seen_stamp;
+	struct u32vec queue;
+	uint32_t *comp_bases;    /* per piece: its revisions with down_revision = None */
 };
 
 /* What every missing parent of one revision shares: V, whose descendants are no
@@ -203,7 +216,10 @@ struct suggest_ctx {
 	uint32_t v;
 	uint32_t skip;
 	bool *desc;
+	uint32_t n_coparents; /* V's co-parents found (0: the rule rules nothing out) */
 	uint32_t date_best;
+	uint32_t date_passed; /* the co-parent that made Create Date pass a revision over, or NO_NODE */
+	bool same_piece;      /* only revisions in V's piece (V's line merges back into it) */
 	struct cands cs; /* the problem at hand's */
 };
 
@@ -265,6 +281,101 @@ static bool excluded(const struct graph *g, struct suggest_ctx *c, uint32_t i)
 		if (down->v[k] == i)
 			return true;
 	return c->desc ? c->desc[i] : below_v(g, c, i);
+}
+
+/* ---- a merge joins heads ----
+ * `alembic merge` joins heads, and no head is an ancestor of another: a merge
+ * revision never has one parent below another. So where V's line reaches a
+ * merge M whose other parent O is not below V (a co-parent of V), V did not
+ * hang below O: that would put O above M's other parent. A person who sees V's
+ * branch merged with the main line at M looks for V's parent before the point
+ * M joined. Both walks stop after COPARENT_REACH nodes (a merge far below V
+ * says little, and the rule only passes a date or head candidate over). */
+#define COPARENT_REACH 64
+
+/* Is X not below V, by levels alone (no walk: a parent the walk below V did
+ * not reach may be below V all the same, and is then no co-parent)? */
+static bool surely_not_below(const struct graph *g, const struct suggest_ctx *c, uint32_t x)
+{
+	if (c->desc)
+		return !c->desc[x];
+	return c->ix->level[x] <= c->ix->level[c->v] || c->ix->height[x] >= c->ix->height[c->v] ||
+	       g->nodes[x].component != g->nodes[c->v].component;
+}
+
+static void find_coparents(const struct graph *g, struct suggest_ctx *c)
+{
+	struct sindex *ix = c->ix;
+	bool cut_short;
+
+	c->n_coparents = 0;
+	ix->seen_stamp++;
+	ix->queue.n = 0;
+	u32_push(&ix->queue, c->v);
+	ix->seen[c->v] = ix->seen_stamp;
+	for (uint32_t k = 0; k < g->nodes[c->v].down.n; k++) { /* siblings lost the parent too */
+		const struct node *lost = &g->nodes[g->nodes[c->v].down.v[k]];
+
+		for (uint32_t j = 0; lost->phantom && j < lost->children.n; j++)
+			if (ix->seen[lost->children.v[j]] != ix->seen_stamp) {
+				ix->seen[lost->children.v[j]] = ix->seen_stamp;
+				u32_push(&ix->queue, lost->children.v[j]);
+			}
+	}
+	for (uint32_t h = 0; h < ix->queue.n && ix->queue.n < COPARENT_REACH; h++) {
+		const struct node *nd = &g->nodes[ix->queue.v[h]];
+
+		for (uint32_t k = 0; k < nd->children.n; k++)
+			if (ix->seen[nd->children.v[k]] != ix->seen_stamp) {
+				ix->seen[nd->children.v[k]] = ix->seen_stamp;
+				u32_push(&ix->queue, nd->children.v[k]);
+			}
+	}
+	/* once the lines below are known: a parent of theirs from elsewhere (when
+	 * the walk stopped short of some line, one surely not below V) */
+	cut_short = ix->queue.n >= COPARENT_REACH;
+	for (uint32_t h = 1; h < ix->queue.n; h++) {
+		const struct node *nd = &g->nodes[ix->queue.v[h]];
+
+		for (uint32_t e = 0; e < nd->down.n; e++) {
+			uint32_t o = nd->down.v[e];
+
+			((struct graph *)g)->work.suggest++;
+			if (g->nodes[o].phantom || ix->seen[o] == ix->seen_stamp || ix->coparent[o] == ix->stamp ||
+			    (cut_short && !surely_not_below(g, c, o)))
+				continue;
+			ix->coparent[o] = ix->stamp;
+			c->n_coparents++;
+		}
+	}
+}
+
+/* The co-parent of V that X is (or is below, within COPARENT_REACH
+ * ancestors), or NO_NODE: V on X would make a merge join a revision and its
+ * ancestor. */
+static uint32_t joins_own_ancestor(const struct graph *g, struct suggest_ctx *c, uint32_t x)
+{
+	struct sindex *ix = c->ix;
+
+	if (!c->n_coparents)
+		return NO_NODE;
+	ix->seen_stamp++;
+	ix->queue.n = 0;
+	u32_push(&ix->queue, x);
+	ix->seen[x] = ix->seen_stamp;
+	for (uint32_t h = 0; h < ix->queue.n && h < COPARENT_REACH; h++) {
+		const struct node *nd = &g->nodes[ix->queue.v[h]];
+
+		((struct graph *)g)->work.suggest++;
+		if (ix->coparent[ix->queue.v[h]] == ix->stamp)
+			return ix->queue.v[h];
+		for (uint32_t k = 0; k < nd->down.n; k++)
+			if (ix->seen[nd->down.v[k]] != ix->seen_stamp) {
+				ix->seen[nd->down.v[k]] = ix->seen_stamp;
+				u32_push(&ix->queue, nd->down.v[k]);
+			}
+	}
+	return NO_NODE;
 }
 
 /* Longest path from a base over down_revision and depends_on (Kahn's order) in
@@ -700,6 +811,22 @@ static uint32_t numbered_before(struct sindex *ix, const struct graph *g, const 
 	return at == SEQ_SEVERAL ? NO_NODE : at;
 }
 
+/* Is numbered MISSING more likely a deleted revision than a typo of HIT?
+ * When their words agree (the typo is in the number), no revision has the
+ * missing number and another one has the number before it: the missing id
+ * fits the numbering where it stands ("039_x" between 038 and 040 is free:
+ * not a slip for 009_x). */
+static bool number_fits(struct sindex *ix, const struct graph *g, const char *missing, uint32_t hit)
+{
+	uint32_t before, at;
+
+	if (!same_words_other_number(missing, g->nodes[hit].id))
+		return false;
+	before = numbered_before(ix, g, missing); /* builds the index of numbers */
+	return before != NO_NODE && before != hit &&
+	       !strmap_get_n(&ix->seq, missing, strspn(missing, "0123456789"), &at);
+}
+
 static struct sindex *sindex_build(struct graph *g)
 {
 	struct sindex *ix = xcalloc(1, sizeof(*ix));
@@ -728,6 +855,11 @@ static struct sindex *sindex_build(struct graph *g)
 	levels(g, &ix->level, &ix->height);
 	ix->known = xcalloc(n, sizeof(uint32_t));
 	ix->walked = xcalloc(n, sizeof(uint32_t));
+	ix->coparent = xcalloc(n, sizeof(uint32_t));
+	ix->comp_bases = xcalloc(g->n_components ? g->n_components : 1, sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++)
+		ix->comp_bases[g->nodes[i].component] += !g->nodes[i].phantom && g->nodes[i].is_base;
+	ix->seen = xcalloc(n, sizeof(uint32_t));
 	return ix;
 }
 
@@ -790,6 +922,10 @@ static void sindex_free(struct sindex *ix)
 	free(ix->walked);
 	free(ix->stack.v);
 	free(ix->trail.v);
+	free(ix->coparent);
+	free(ix->comp_bases);
+	free(ix->seen);
+	free(ix->queue.v);
 	free(ix);
 }
 
@@ -848,7 +984,11 @@ static void by_name_and_prefix(const struct graph *g, struct suggest_ctx *c, con
 			cand_add(&c->cs, names.v[k], W_NAME, "its file name is the missing text");
 	free(names.v);
 	hit = typo_match(g, c, missing);
-	if (hit != NO_NODE)
+	if (hit != NO_NODE && number_fits(c->ix, g, missing, hit))
+		cand_add(&c->cs, hit, W_TYPO_NUMBER,
+			 "a typo away from the missing text, but only in the number, and the missing number is "
+			 "free with the one before it taken: more likely a deleted revision's");
+	else if (hit != NO_NODE)
 		cand_add(&c->cs, hit, W_TYPO, "the only id a typo away from the missing text");
 	hit = prefix_match(g, c, missing);
 	if (hit != NO_NODE)
@@ -858,18 +998,46 @@ static void by_name_and_prefix(const struct graph *g, struct suggest_ctx *c, con
 		cand_add(&c->cs, hit, W_SEQ, "numbered just before the missing id");
 }
 
-/* MISSING: the parent being replaced (not offered back), or NULL. */
+/* Does V's piece hang loose: no base but V's own (a cut link), none for a
+ * missing parent? Then it was cut from the history, not merged back into it. */
+static bool loose_piece(const struct graph *g, const struct suggest_ctx *c)
+{
+	return c->ix->comp_bases[g->nodes[c->v].component] == (g->nodes[c->v].is_base ? 1u : 0u);
+}
+
+/* Does X's line go on: has it a child that starts no branch (declares no
+ * branch label)? */
+static bool line_goes_on(const struct graph *g, uint32_t x)
+{
+	const struct u32vec *kids = &g->nodes[x].children;
+
+	for (uint32_t k = 0; k < kids->n; k++)
+		if (!g->nodes[kids->v[k]].phantom && !g->nodes[kids->v[k]].file->labels.ids.n)
+			return true;
+	return false;
+}
+
+/* MISSING: the parent being replaced (not offered back), or NULL. A rebase
+ * rewrites down_revision and may leave Revises: naming the old fork point: in
+ * a loose piece, a Revises: revision whose line goes on (without V's piece,
+ * which no merge joins back) ranks below a childless head. */
 static void by_docstring(const struct graph *g, struct suggest_ctx *c, const char *missing)
 {
 	const struct revision_file *rf = g->nodes[c->v].file;
 	struct strlist doc = { 0 };
+	bool loose = loose_piece(g, c) && !rf->labels.ids.n;
 
 	docstring_split_revises(rf->doc_revises.value, &doc);
 	for (size_t i = 0; i < doc.n; i++) {
 		uint32_t at = graph_find(g, doc.v[i]);
 
-		if (at != NO_NODE && !g->nodes[at].phantom && !excluded(g, c, at) &&
-		    (!missing || strcmp(doc.v[i], missing)))
+		if (at == NO_NODE || g->nodes[at].phantom || excluded(g, c, at) || (missing && !strcmp(doc.v[i], missing)))
+			continue;
+		if (loose && line_goes_on(g, at))
+			cand_add(&c->cs, at, W_DOC_STALE,
+				 "the docstring's Revises: line names it, but its line goes on without this loose "
+				 "piece (a rebase leaves Revises: as it was)");
+		else
 			cand_add(&c->cs, at, W_DOCSTRING, "the docstring's Revises: line names it");
 	}
 	sl_free(&doc);
@@ -904,26 +1072,83 @@ static uint32_t dates_lower_bound(const struct date_sel *d, const char *date)
 	return lo;
 }
 
+/* The graph's rules (a merge joins heads, a line merged back came from its own
+ * piece, a head just after a loose piece's root) pass over at most NEAR_MAX
+ * candidates: one farther away in time says little, and the scans stay short
+ * when many pieces hang loose. */
+#define NEAR_MAX 64
+
 /* The revision of D created just before RF (not excluded), or NO_NODE: the
  * latest earlier Create Date, the first in node order among equal ones. Runs
  * of equal dates are taken from the latest down, each from its first node up. */
 static uint32_t created_before(const struct graph *g, const struct revision_file *rf,
-			       struct suggest_ctx *c, const struct date_sel *d)
+			       struct suggest_ctx *c, const struct date_sel *d, uint32_t *passed, uint32_t *at)
 {
 	const char *mine = rf->doc_create_date.value;
-	uint32_t top;
+	uint32_t top, passed_over = 0;
 
 	if (!mine || !*mine)
 		return NO_NODE;
-	for (top = dates_lower_bound(d, mine); top > 0;) {
-		uint32_t run = dates_lower_bound(d, date_at(d, top - 1)->date);
+	for (top = dates_lower_bound(d, mine); top > 0 && passed_over < NEAR_MAX;) {
+		uint32_t run = top - 1; /* the run of equal dates ending at TOP - 1: most are one long */
 
-		for (uint32_t k = run; k < top; k++) {
+		while (run > 0 && !strcmp(date_at(d, run - 1)->date, date_at(d, top - 1)->date))
+			run--;
+		for (uint32_t k = run; k < top && passed_over < NEAR_MAX; k++) {
+			uint32_t x = date_at(d, k)->node, o;
+
 			((struct graph *)g)->work.suggest++;
-			if (!excluded(g, c, date_at(d, k)->node))
-				return date_at(d, k)->node;
+			if (excluded(g, c, x))
+				continue;
+			if (c->same_piece && g->nodes[x].component != g->nodes[c->v].component) {
+				passed_over++;
+				continue;
+			}
+			if ((o = joins_own_ancestor(g, c, x)) == NO_NODE) {
+				if (at)
+					*at = d->pos ? d->pos[k] : k;
+				return x;
+			}
+			if (passed && *passed == NO_NODE)
+				*passed = o;
+			passed_over++;
 		}
 		top = run;
+	}
+	return NO_NODE;
+}
+
+/* The revision of D created just after RF (not excluded, nor passed over by
+ * the merge rule) that fewer than LIMIT revisions were created between, or
+ * NO_NODE; *AT its place among all dates. */
+static uint32_t created_after(const struct graph *g, const struct revision_file *rf, struct suggest_ctx *c,
+			      const struct date_sel *d, uint32_t limit, uint32_t *at)
+{
+	const char *mine = rf->doc_create_date.value;
+	struct date_sel all = { c->ix, NULL, c->ix->n_dates };
+	uint32_t lo = 0, hi = d->n, from;
+
+	if (!mine || !*mine)
+		return NO_NODE;
+	while (lo < hi) { /* the first date above MINE */
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(date_at(d, mid)->date, mine) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	from = dates_lower_bound(&all, mine);
+	for (uint32_t seen = 0; lo < d->n && seen < NEAR_MAX; lo++, seen++) {
+		uint32_t x = date_at(d, lo)->node, pos = d->pos ? d->pos[lo] : lo;
+
+		((struct graph *)g)->work.suggest++;
+		if (pos - from >= limit)
+			break;
+		if (excluded(g, c, x) || joins_own_ancestor(g, c, x) != NO_NODE)
+			continue;
+		*at = pos;
+		return x;
 	}
 	return NO_NODE;
 }
@@ -974,10 +1199,12 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
 	c->v = v;
 	c->skip = skip;
 	c->ix->stamp++; /* what was known about the last V is not about this one */
+	find_coparents(g, c);
 	{
 		struct date_sel all = { c->ix, NULL, c->ix->n_dates };
 
-		c->date_best = created_before(g, g->nodes[v].file, c, &all);
+		c->date_passed = NO_NODE;
+		c->date_best = created_before(g, g->nodes[v].file, c, &all, &c->date_passed, NULL);
 	}
 }
 
@@ -998,8 +1225,14 @@ static void by_git_deleted(const struct graph *g, struct suggest_ctx *c, const c
 
 			if (at == NO_NODE || g->nodes[at].phantom)
 				next = d->parents.v[k];
-			else if (!excluded(g, c, at))
+			else if (!excluded(g, c, at) && !k)
 				cand_add(&c->cs, at, W_GIT_DELETED, why);
+			else if (!excluded(g, c, at)) {
+				char *other = xasprintf("%s; its other parent (a merge: the first one leads)", why);
+
+				cand_add(&c->cs, at, W_GIT_DELETED_MORE, other);
+				free(other);
+			}
 		}
 		free(why);
 		if (d->parents.n != 1 || !next)
@@ -1041,6 +1274,53 @@ static void restore_fix(const struct graph *g, struct problem *p, const char *mi
 				   : xasprintf("git has its file: %s, deleted by commit %s", d->rel_path, d->commit);
 }
 
+/* WHY, and when the merge rule passed a later revision over (below co-parent
+ * O), why (owned). */
+static char *reason_passed(const struct graph *g, const char *why, uint32_t o)
+{
+	if (o == NO_NODE)
+		return xstrdup(why);
+	return xasprintf("%s, not below %s (a merge below it joins %s, and a merge joins heads, never a revision "
+			 "and its ancestor)", why, g->nodes[o].id, g->nodes[o].id);
+}
+
+/* A cut link, or a deleted parent, left a revision childless: the head created
+ * just before V (branch tips are heads too: a weak signal), or for a loose
+ * piece just after it when fewer revisions were created between (a rebased
+ * revision keeps its Create Date). When V's line (or a sibling's, that lost
+ * the same parent) merges with another, the head is sought in V's piece: the
+ * merge joined the line back where it forked, and a head in a piece that no
+ * merge joins is another break's. */
+static void by_heads(const struct graph *g, struct suggest_ctx *c, const char *missing)
+{
+	struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
+	struct date_sel all = { c->ix, NULL, c->ix->n_dates };
+	const struct revision_file *rf = g->nodes[c->v].file;
+	const char *left = missing ? "the missing revision's parent would be left childless"
+				   : "the break left it childless";
+	uint32_t passed = NO_NODE, at = 0, at_after = 0, head, after = NO_NODE, mine;
+	char *why, *base;
+
+	c->same_piece = c->n_coparents > 0;
+	head = created_before(g, rf, c, &heads, &passed, &at);
+	c->same_piece = false;
+	if (loose_piece(g, c) && rf->doc_create_date.value) {
+		mine = dates_lower_bound(&all, rf->doc_create_date.value);
+		after = created_after(g, rf, c, &heads, head == NO_NODE ? UINT32_MAX : mine - at, &at_after);
+	}
+	if (after == NO_NODE && head == NO_NODE)
+		return;
+	base = xasprintf("the head created %s: %s",
+			 after != NO_NODE ? "closest to it, just after it (a rebased revision keeps its Create Date)"
+			 : c->n_coparents ? "just before it in its own piece (a merge joins its line back there)"
+					  : "just before it",
+			 left);
+	why = reason_passed(g, base, after != NO_NODE ? NO_NODE : passed);
+	cand_add(&c->cs, after != NO_NODE ? after : head, W_HEAD, why);
+	free(why);
+	free(base);
+}
+
 /* The graph's and the calendar's candidates join the others, and all become
  * P's fixes of TARGET, heaviest first. MISSING (the one missing parent, or
  * NULL for a cut link). The placeholder comes first when nothing stronger than
@@ -1054,20 +1334,14 @@ static void finish_candidates(const struct graph *g, struct problem *p, struct s
 	struct cand *top;
 	bool existed;
 
-	/* a cut link, or a deleted parent, left a revision childless: the head
-	 * created just before (branch tips are heads too: a weak signal) */
-	if (!g->nodes[c->v].down.n || missing) {
-		struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
-		uint32_t head = created_before(g, g->nodes[c->v].file, c, &heads);
+	if (!g->nodes[c->v].down.n || missing)
+		by_heads(g, c, missing);
+	if (c->date_best != NO_NODE) {
+		char *why = reason_passed(g, "created just before it, by Create Date", c->date_passed);
 
-		if (head != NO_NODE)
-			cand_add(&c->cs, head, W_HEAD,
-				 missing ? "the head created just before it: the missing revision's parent would "
-					   "be left childless"
-					 : "the head created just before it: the break left it childless");
+		cand_add(&c->cs, c->date_best, W_DATE, why);
+		free(why);
 	}
-	if (c->date_best != NO_NODE)
-		cand_add(&c->cs, c->date_best, W_DATE, "created just before it, by Create Date");
 	sort_cands(&c->cs);
 	top = c->cs.n ? &c->cs.v[0] : NULL;
 	existed = missing && looks_like_project_id(c->ix, missing);
@@ -1203,7 +1477,7 @@ static void suggest_base(struct graph *g, struct problem *p, struct suggest_ctx 
 
 void suggest_missing_parents(struct graph *g)
 {
-	struct suggest_ctx c = { NULL, NO_NODE, NO_NODE, NULL, NO_NODE, { 0 } };
+	struct suggest_ctx c = { .v = NO_NODE, .skip = NO_NODE, .date_best = NO_NODE, .date_passed = NO_NODE };
 	struct pieces pc;
 
 	pieces_init(&pc, g);

@@ -46,6 +46,24 @@ static void write_rev(const char *dir, const char *id, const char *down, const c
 	free(path);
 }
 
+/* A revision file as written: DOWN is down_revision's Python text ("None",
+ * "'a1'", "('a1', 'b2')"); REVISES and DATE NULL for none. */
+static void write_file(const char *dir, const char *id, const char *down, const char *revises, const char *date)
+{
+	char *path = xasprintf("%s/%s_step.py", dir, id);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fprintf(f, "\"\"\"step\n\nRevision ID: %s\n", id);
+	if (revises)
+		fprintf(f, "Revises: %s\n", revises);
+	if (date)
+		fprintf(f, "Create Date: %s\n", date);
+	fprintf(f, "\n\"\"\"\nrevision = '%s'\ndown_revision = %s\nbranch_labels = None\ndepends_on = None\n", id, down);
+	fclose(f);
+	free(path);
+}
+
 static void load(const char *dir, struct project *p)
 {
 	struct config_request req = { .versions_dir = dir };
@@ -125,7 +143,9 @@ static void test_typo_tie_is_no_signal(void **state)
 }
 
 /* A link cut to None left its old parent a childless head: that head ranks
- * before the revision created just before (which has a child). */
+ * before the revision created just before (which has a child). The other
+ * head, f6, was made after the piece (a head created closer after the cut
+ * revision would be taken for a rebase's parent). */
 static void test_cut_link_head(void **state)
 {
 	char *dir = make_dir();
@@ -137,7 +157,7 @@ static void test_cut_link_head(void **state)
 	write_rev(dir, "b00000000002", "a00000000001", "2024-01-01 00:00:02");
 	write_rev(dir, "e00000000005", "a00000000001", "2024-01-01 00:00:03");
 	write_rev(dir, "c00000000003", NULL, "2024-01-01 00:00:04"); /* was on b...2 */
-	write_rev(dir, "f00000000006", "e00000000005", "2024-01-01 00:00:05");
+	write_rev(dir, "f00000000006", "e00000000005", "2024-01-01 00:00:07");
 	write_rev(dir, "d00000000004", "c00000000003", "2024-01-01 00:00:06");
 	load(dir, &p);
 	pr = problem_about(&p, PROBLEM_MULTIPLE_BASES, "c00000000003");
@@ -163,6 +183,8 @@ static void test_placeholder_first_on_a_forking_date_candidate(void **state)
 	write_rev(dir, "b00000000002", "a00000000001", "2024-01-01 00:00:02");
 	write_rev(dir, "c00000000003", "b00000000002", "2024-01-01 00:00:04");
 	write_rev(dir, "d00000000004", "zz_gone", "2024-01-01 00:00:03");
+	/* merged back: no loose piece, whose root could take c3 for its rebased parent */
+	write_file(dir, "e00000000005", "('c00000000003', 'd00000000004')", NULL, "2024-01-01 00:00:05");
 	load(dir, &p);
 	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "d00000000004");
 	assert_string_equal(pr->candidates.v[0], "b00000000002");
@@ -181,6 +203,152 @@ static void test_placeholder_first_on_a_forking_date_candidate(void **state)
 	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "d00000000004");
 	assert_int_equal(pr->fixv[0].kind, FIX_SET_DOWN);
 	assert_string_equal(pr->fixv[0].parents.v[0], "b00000000002");
+	project_free(&p);
+	remove_dir(dir);
+}
+
+/* The cut c3 is merged with o4 by m5: a merge joins heads, so c3 did not hang
+ * below o4, though o4 was created just before it; b2, before o4, comes first. */
+static void test_merge_joins_heads(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "a10000000000", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "b20000000000", "a10000000000", "2024-01-01 00:00:02");
+	write_rev(dir, "o40000000000", "b20000000000", "2024-01-01 00:00:03");
+	write_rev(dir, "c30000000000", NULL, "2024-01-01 00:00:04"); /* was on b2 */
+	write_file(dir, "m50000000000", "('c30000000000', 'o40000000000')", NULL, "2024-01-01 00:00:05");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MULTIPLE_BASES, "c30000000000");
+	assert_string_equal(pr->candidates.v[0], "b20000000000");
+	assert_non_null(strstr(pr->fixv[0].reason, "a merge joins heads"));
+	for (size_t i = 0; i < pr->candidates.n; i++)
+		assert_string_not_equal(pr->candidates.v[i], "o40000000000");
+	project_free(&p);
+	remove_dir(dir);
+}
+
+/* A loose piece whose root is older than the trunk's head (a rebase keeps
+ * Create Date): no head was created before it, the trunk's one just after. */
+static void test_loose_piece_head_after(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "a10000000000", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "b20000000000", "a10000000000", "2024-01-01 00:00:05");
+	write_rev(dir, "c30000000000", NULL, "2024-01-01 00:00:04"); /* rebased onto b2, then cut */
+	write_rev(dir, "d40000000000", "c30000000000", "2024-01-01 00:00:06");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MULTIPLE_BASES, "c30000000000");
+	assert_string_equal(pr->candidates.v[0], "b20000000000");
+	assert_non_null(strstr(pr->fixv[0].reason, "just after it"));
+	assert_string_equal(pr->candidates.v[1], "a10000000000"); /* Create Date's */
+	project_free(&p);
+	remove_dir(dir);
+}
+
+/* In a loose piece, Revises: names b2, whose line goes on to c3 without the
+ * piece: a rebase left it stale, and the childless head c3 comes first. */
+static void test_stale_revises_in_loose_piece(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "a10000000000", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "b20000000000", "a10000000000", "2024-01-01 00:00:02");
+	write_rev(dir, "c30000000000", "b20000000000", "2024-01-01 00:00:03");
+	write_file(dir, "d40000000000", "None", "b20000000000", "2024-01-01 00:00:04");
+	write_rev(dir, "e50000000000", "d40000000000", "2024-01-01 00:00:05");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MULTIPLE_BASES, "d40000000000");
+	assert_string_equal(pr->candidates.v[0], "c30000000000");
+	assert_string_equal(pr->candidates.v[1], "b20000000000");
+	assert_non_null(strstr(pr->fixv[1].reason, "line goes on"));
+	project_free(&p);
+	remove_dir(dir);
+	/* where the piece is merged back, Revises: stays strong */
+	dir = make_dir();
+	write_rev(dir, "a10000000000", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "b20000000000", "a10000000000", "2024-01-01 00:00:02");
+	write_rev(dir, "c30000000000", "b20000000000", "2024-01-01 00:00:03");
+	write_file(dir, "d40000000000", "None", "b20000000000", "2024-01-01 00:00:04");
+	write_file(dir, "e50000000000", "('d40000000000', 'c30000000000')", NULL, "2024-01-01 00:00:05");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MULTIPLE_BASES, "d40000000000");
+	assert_string_equal(pr->candidates.v[0], "b20000000000");
+	project_free(&p);
+	remove_dir(dir);
+}
+
+/* 004_add_users is missing, its number free and 003 taken: a deleted
+ * revision's, not a typo of 014_add_users (one digit away). */
+static void test_numbered_free_number_is_no_typo(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+	bool weak_typo = false;
+
+	(void)state;
+	write_rev(dir, "001_init", NULL, NULL);
+	write_rev(dir, "002_add_a", "001_init", NULL);
+	write_rev(dir, "003_add_b", "002_add_a", NULL);
+	write_rev(dir, "005_add_c", "004_add_users", NULL);
+	write_rev(dir, "014_add_users", "003_add_b", NULL);
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "005_add_c");
+	assert_string_equal(pr->candidates.v[0], "003_add_b");
+	for (size_t i = 0; i < pr->n_fixv; i++)
+		if (pr->fixv[i].kind == FIX_SET_DOWN && !strcmp(pr->fixv[i].parents.v[0], "014_add_users"))
+			weak_typo = strstr(pr->fixv[i].reason, "number is free") != NULL;
+	assert_true(weak_typo);
+	project_free(&p);
+	remove_dir(dir);
+	/* the number taken by another revision: a typo after all */
+	dir = make_dir();
+	write_rev(dir, "001_init", NULL, NULL);
+	write_rev(dir, "002_add_a", "001_init", NULL);
+	write_rev(dir, "003_add_b", "002_add_a", NULL);
+	write_rev(dir, "004_add_d", "003_add_b", NULL);
+	write_rev(dir, "005_add_c", "004_add_users", NULL);
+	write_rev(dir, "014_add_users", "003_add_b", NULL);
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "005_add_c");
+	assert_string_equal(pr->candidates.v[0], "014_add_users");
+	project_free(&p);
+	remove_dir(dir);
+}
+
+/* v8 lost its parent, and its line merges with z7's at m9: v8 came from that
+ * piece, so the childless head b2 of another piece (another break's) is no
+ * candidate, and Create Date's y6 comes first. */
+static void test_head_in_own_piece_when_merged_back(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "a10000000000", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "b20000000000", "a10000000000", "2024-01-01 00:00:02");
+	write_rev(dir, "x50000000000", "zz_gone_one", "2024-01-01 00:00:03");
+	write_rev(dir, "y60000000000", "x50000000000", "2024-01-01 00:00:04");
+	write_rev(dir, "z70000000000", "y60000000000", "2024-01-01 00:00:05");
+	write_rev(dir, "v80000000000", "zz_gone_two", "2024-01-01 00:00:06");
+	write_file(dir, "m90000000000", "('v80000000000', 'z70000000000')", NULL, "2024-01-01 00:00:07");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "v80000000000");
+	assert_string_equal(pr->candidates.v[0], "y60000000000");
+	for (size_t i = 0; i < pr->candidates.n; i++)
+		assert_string_not_equal(pr->candidates.v[i], "b20000000000");
 	project_free(&p);
 	remove_dir(dir);
 }
@@ -345,6 +513,35 @@ static void test_merge_keeps_its_other_parent(void **state)
 	remove_dir(dir);
 }
 
+/* The merge m4 deleted (committed): git names both its parents; the first
+ * leads, though the graph and Create Date agree with the second (c3, the head
+ * created just before v5). */
+static void test_git_deleted_merge_first_parent_leads(void **state)
+{
+	char *dir;
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	if (!have_git())
+		skip();
+	dir = make_dir();
+	write_rev(dir, "a10000000000", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "b20000000000", "a10000000000", "2024-01-01 00:00:02");
+	write_rev(dir, "c30000000000", "a10000000000", "2024-01-01 00:00:03");
+	write_file(dir, "m40000000000", "('b20000000000', 'c30000000000')", NULL, "2024-01-01 00:00:04");
+	write_rev(dir, "v50000000000", "m40000000000", "2024-01-01 00:00:05");
+	run(dir, "git init -q . && git add -A && " COMMIT " init && git rm -q m40000000000_step.py && " COMMIT
+		 " drop");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "v50000000000");
+	assert_string_equal(pr->candidates.v[0], "b20000000000");
+	assert_string_equal(pr->candidates.v[1], "c30000000000");
+	assert_non_null(strstr(pr->fixv[1].reason, "the first one leads"));
+	project_free(&p);
+	remove_dir(dir);
+}
+
 /* Outside git nothing is asked of it, and the other signals still rank. */
 static void test_no_git_still_ranks(void **state)
 {
@@ -376,6 +573,12 @@ int main(void)
 		cmocka_unit_test(test_published_child_gets_restore),
 		cmocka_unit_test(test_merge_keeps_its_other_parent),
 		cmocka_unit_test(test_no_git_still_ranks),
+		cmocka_unit_test(test_merge_joins_heads),
+		cmocka_unit_test(test_loose_piece_head_after),
+		cmocka_unit_test(test_stale_revises_in_loose_piece),
+		cmocka_unit_test(test_numbered_free_number_is_no_typo),
+		cmocka_unit_test(test_head_in_own_piece_when_merged_back),
+		cmocka_unit_test(test_git_deleted_merge_first_parent_leads),
 	};
 
 	/* git must not see the migtree repository around /tmp, nor a user's config */
