@@ -198,6 +198,7 @@ struct sindex {
 	bool seq_built;
 	uint32_t *level, *height;/* longest path from a base, to a head; NULL with a cycle */
 	uint32_t *known, *walked;/* stamps: not a descendant of the current V; visited */
+	uint32_t *parent;        /* stamp: a parent the current V still has */
 	uint32_t stamp;
 	struct u32vec stack, trail;
 	/* the current V's co-parents (merge.h's rule, below): stamped in COPARENT;
@@ -273,13 +274,10 @@ static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 
 static bool excluded(const struct graph *g, struct suggest_ctx *c, uint32_t i)
 {
-	const struct u32vec *down = &g->nodes[c->v].down;
-
 	if (c->skip != NO_NODE && g->nodes[i].component == c->skip)
 		return true;
-	for (uint32_t k = 0; k < down->n; k++) /* a parent V still has replaces no missing one */
-		if (down->v[k] == i)
-			return true;
+	if (c->ix->parent[i] == c->ix->stamp) /* a parent V still has replaces no missing one */
+		return true;
 	return c->desc ? c->desc[i] : below_v(g, c, i);
 }
 
@@ -855,6 +853,7 @@ static struct sindex *sindex_build(struct graph *g)
 	levels(g, &ix->level, &ix->height);
 	ix->known = xcalloc(n, sizeof(uint32_t));
 	ix->walked = xcalloc(n, sizeof(uint32_t));
+	ix->parent = xcalloc(n, sizeof(uint32_t));
 	ix->coparent = xcalloc(n, sizeof(uint32_t));
 	ix->comp_bases = xcalloc(g->n_components ? g->n_components : 1, sizeof(uint32_t));
 	for (uint32_t i = 0; i < g->n; i++)
@@ -920,6 +919,7 @@ static void sindex_free(struct sindex *ix)
 	free(ix->height);
 	free(ix->known);
 	free(ix->walked);
+	free(ix->parent);
 	free(ix->stack.v);
 	free(ix->trail.v);
 	free(ix->coparent);
@@ -1199,6 +1199,9 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
 	c->v = v;
 	c->skip = skip;
 	c->ix->stamp++; /* what was known about the last V is not about this one */
+	for (uint32_t k = 0; k < g->nodes[v].down.n; k++) /* stamped once: a file naming 30,000
+							    * parents asked this for each */
+		c->ix->parent[g->nodes[v].down.v[k]] = c->ix->stamp;
 	find_coparents(g, c);
 	{
 		struct date_sel all = { c->ix, NULL, c->ix->n_dates };
