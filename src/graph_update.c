@@ -659,8 +659,7 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 		return old;
 	graph_components(g);
 	redo_problems(g, v, p->defer_suggestions);
-	p->order.n = 0;
-	history_order_all(g, &p->order);
+	history_order_all_again(g, &p->order);
 	return old;
 }
 
