@@ -277,9 +277,12 @@ void graph_normalize_deps(struct graph *g)
 	nm.out = xcalloc(g->n ? g->n : 1, sizeof(*nm.out));
 	if (any && norm_pass(g, &nm, done) < g->n)
 		seen = xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
-	for (uint32_t i = 0; i < g->n; i++)
+	g->any_deps = false;
+	for (uint32_t i = 0; i < g->n; i++) {
 		if (g->nodes[i].deps.n > max_deps)
 			max_deps = g->nodes[i].deps.n;
+		g->any_deps = g->any_deps || g->nodes[i].deps.n;
+	}
 	drop = xmalloc(max_deps * sizeof(bool));
 	for (uint32_t i = 0; i < g->n; i++) {
 		const struct node *nd = &g->nodes[i];
@@ -650,6 +653,7 @@ static void mark_labels_unknown(struct graph *g, struct u32vec *todo)
 	for (uint32_t i = 0; i < g->n; i++)
 		if (!g->nodes[i].phantom && pv_n_unknown(&g->nodes[i].file->labels))
 			u32_push(todo, i);
+	g->any_labels = g->labels.n > 0 || todo->n > 0;
 	while (todo->n) {
 		struct node *nd = &g->nodes[todo->v[--todo->n]];
 

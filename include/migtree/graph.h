@@ -60,6 +60,11 @@ struct graph {
 	struct u32vec bases;        /* is_base, load order */
 	uint32_t n_components;
 	bool has_cycle;
+	/* Does any revision have a depends_on, any a branch label (known, or only
+	 * running its file could tell)? Set by the passes over them (graph_derive.c),
+	 * so that an update that changes neither (graph_update.c) need not look at
+	 * every node to know the passes have nothing to do. */
+	bool any_deps, any_labels;
 	bool suggest_pending; /* suggestions left for later (analyze_graph) */
 	struct git_hints *hints; /* what git remembers (the project's, githints.h), or NULL */
 	struct problem_list problems;
