@@ -65,6 +65,11 @@ struct graph {
 	 * so that an update that changes neither (graph_update.c) need not look at
 	 * every node to know the passes have nothing to do. */
 	bool any_deps, any_labels;
+	/* Which ids the real nodes have: a number no other graph_build gave, kept
+	 * by graph_update.c (a relink changes no real node's id), so that what is
+	 * derived from the ids alone (the explorer's id column) is not derived
+	 * again from 100,000 strings after every edit. */
+	uint64_t ids_gen;
 	bool suggest_pending; /* suggestions left for later (analyze_graph) */
 	struct git_hints *hints; /* what git remembers (the project's, githints.h), or NULL */
 	struct problem_list problems;

@@ -48,16 +48,21 @@ static bool row_is_plain(const struct ui *ui, uint32_t row, const bool *node_pla
 /* Width of the id column: the longest id as drawn (<U+200B> is 8 columns). The
  * main view caps it at a share of the screen. A missing revision's id is left
  * out: its row takes the room it needs. */
-static int id_width(const struct graph *g)
+static int id_width(struct ui *ui)
 {
+	const struct graph *g = &ui->project.graph;
 	int w = 8;
 
+	if (g->ids_gen && ui->id_w_of.ids_gen == g->ids_gen)
+		return ui->id_w_of.w; /* the same ids: an edit relinked a revision */
 	for (uint32_t i = 0; i < g->n; i++) {
 		int n = g->nodes[i].phantom ? 0 : draw_width(g->nodes[i].id);
 
 		if (n > w)
 			w = n;
 	}
+	ui->id_w_of.ids_gen = g->ids_gen;
+	ui->id_w_of.w = w;
 	return w;
 }
 
@@ -67,7 +72,7 @@ static void derive_graph(struct ui *ui)
 	const struct graph *g = &ui->project.graph;
 	bool *node_plain;
 
-	ui->id_w = id_width(g);
+	ui->id_w = id_width(ui);
 	layout_build(&ui->layout, &ui->project);
 	ui->mark = xcalloc(g->n ? g->n : 1, 1);
 	for (size_t i = 0; i < g->problems.n; i++) {
