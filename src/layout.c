@@ -16,9 +16,21 @@
 #include "migtree/layout.h"
 
 struct lanes {
-	uint32_t *want; /* lane -> node it is heading to, NO_NODE when free */
+	uint32_t *want; /* lane -> row it is heading to, NO_NODE when free */
 	uint16_t n, cap;
+	/* row -> how many lanes head to it, and the leftmost: a lane keeps its
+	 * row until that row is laid out, so a row finds its lanes without looking
+	 * at every lane (and only a row more than one lane heads to looks) */
+	uint32_t *n_heading;
+	uint16_t *first_heading;
 };
+
+static void head_to(struct lanes *ln, uint16_t lane, uint32_t row)
+{
+	ln->want[lane] = row;
+	if (!ln->n_heading[row]++ || lane < ln->first_heading[row])
+		ln->first_heading[row] = lane;
+}
 
 /* A lane heading nowhere, from FROM on; with ROW, not one that a line still
  * reaches on this row (it ended here: taking it would join that line to the
@@ -77,7 +89,7 @@ static void lay_row(struct layout *l, const struct row_edges *re, struct lanes *
 {
 	uint32_t n_down = re->start[r + 1] - re->start[r];
 	const uint32_t *down = re->down + re->start[r];
-	int16_t at = lane_wanting(ln, r, -1);
+	int16_t at = ln->n_heading[r] ? (int16_t)ln->first_heading[r] : -1;
 	uint16_t me = at >= 0 ? (uint16_t)at : free_lane(ln, 0, NULL), width;
 	uint8_t *c;
 
@@ -89,10 +101,11 @@ static void lay_row(struct layout *l, const struct row_edges *re, struct lanes *
 		if (ln->want[i] != NO_NODE)
 			c[i] = CELL_UP | CELL_DOWN;
 	c[me] = CELL_NODE | (at >= 0 ? CELL_UP : 0);
-	for (int16_t j; (j = lane_wanting(ln, r, (int16_t)me)) >= 0;) {
+	for (int16_t j; ln->n_heading[r] > 1 && (j = lane_wanting(ln, r, (int16_t)me)) >= 0;) {
 		c[j] = CELL_UP;
 		hline(c, me, (uint16_t)j);
 		ln->want[j] = NO_NODE;
+		ln->n_heading[r]--;
 	}
 	ln->want[me] = NO_NODE;
 	for (uint32_t k = 0; k < n_down; k++) {
@@ -101,12 +114,12 @@ static void lay_row(struct layout *l, const struct row_edges *re, struct lanes *
 		if (p < r)
 			continue; /* drawn above: only a cycle does that */
 		if (k == 0) {
-			ln->want[me] = p;
+			head_to(ln, me, p);
 			c[me] |= CELL_DOWN;
 		} else {
 			uint16_t n = free_lane(ln, me + 1, c); /* room was made for it above */
 
-			ln->want[n] = p;
+			head_to(ln, n, p);
 			c[n] = CELL_DOWN;
 			hline(c, me, n);
 		}
@@ -138,7 +151,13 @@ struct node_copy {
 	struct u32vec down;
 	uint8_t *kind;    /* node -> enum row_kind */
 	uint32_t *up;     /* union-find over down_revision: the pieces */
+	bool by_component; /* no depends_on: UP is each node's component */
 };
+
+static uint32_t piece_root(const struct node_copy *nc, uint32_t x)
+{
+	return nc->by_component ? nc->up[x] : uf_find(nc->up, x);
+}
 
 static void copy_nodes(struct node_copy *nc, const struct graph *g)
 {
@@ -148,6 +167,9 @@ static void copy_nodes(struct node_copy *nc, const struct graph *g)
 	nc->at = xmalloc((n + 1) * sizeof(uint32_t));
 	nc->kind = xmalloc(n);
 	nc->up = xmalloc(n * sizeof(uint32_t));
+	/* with no depends_on the graph's components are joined by down_revision
+	 * alone: they are the pieces, and no union-find is needed */
+	nc->by_component = !g->any_deps;
 	for (uint32_t i = 0; i < g->n; i++)
 		nc->up[i] = i;
 	for (uint32_t i = 0; i < g->n; i++) {
@@ -155,12 +177,16 @@ static void copy_nodes(struct node_copy *nc, const struct graph *g)
 
 		nc->at[i] = nc->down.n;
 		nc->kind[i] = nd->phantom ? ROW_PHANTOM : nd->is_base ? ROW_BASE : ROW_REVISION;
+		if (nc->by_component)
+			nc->up[i] = nd->component;
 		for (uint32_t k = 0; k < nd->down.n; k++) {
-			uint32_t a = uf_find(nc->up, i), b = uf_find(nc->up, nd->down.v[k]);
-
 			u32_push(&nc->down, nd->down.v[k]);
-			if (a != b) /* the larger root under the smaller: shallower trees */
-				nc->up[a < b ? b : a] = a < b ? a : b;
+			if (!nc->by_component) {
+				uint32_t a = uf_find(nc->up, i), b = uf_find(nc->up, nd->down.v[k]);
+
+				if (a != b) /* the larger root under the smaller: shallower trees */
+					nc->up[a < b ? b : a] = a < b ? a : b;
+			}
 		}
 	}
 	nc->at[g->n] = nc->down.n;
@@ -178,14 +204,14 @@ static void node_copy_free(struct node_copy *nc)
  * regrouped so that each piece's rows are contiguous (their order kept). */
 static void group_pieces(struct layout *l, const struct graph *g, struct node_copy *nc)
 {
-	uint32_t n = l->n_rows ? l->n_rows : 1, *up = nc->up;
+	uint32_t n = l->n_rows ? l->n_rows : 1;
 	uint32_t *num = xmalloc(n * sizeof(uint32_t)), *start, *old = l->node;
 
 	for (uint32_t i = 0; i < g->n; i++)
 		num[i] = NO_NODE;
 	l->n_pieces = 0;
 	for (uint32_t r = 0; r < l->n_rows; r++) { /* root -> piece number */
-		uint32_t root = uf_find(up, old[r]);
+		uint32_t root = piece_root(nc, old[r]);
 
 		if (num[root] == NO_NODE)
 			num[root] = l->n_pieces++;
@@ -201,7 +227,7 @@ static void group_pieces(struct layout *l, const struct graph *g, struct node_co
 		l->node[start[l->piece[r]]++] = old[r];
 	for (uint32_t r = 0; r < l->n_rows; r++) {
 		l->row_of[l->node[r]] = r;
-		l->piece[r] = num[uf_find(up, l->node[r])];
+		l->piece[r] = num[piece_root(nc, l->node[r])];
 	}
 	free(start);
 	free(old);
@@ -262,12 +288,16 @@ void layout_build(struct layout *l, const struct project *p)
 	/* room for two lanes a row to begin with: fewer copies as it grows */
 	l->cap_cells = (size_t)l->n_rows * 2 + 16;
 	l->cells = xmalloc(l->cap_cells);
+	ln.n_heading = xcalloc(n, sizeof(uint32_t));
+	ln.first_heading = xmalloc(n * sizeof(uint16_t));
 	for (r = 0; r < l->n_rows; r++)
 		lay_row(l, &re, &ln, r, &cbuf, &ccap);
 	free(re.start);
 	free(re.down);
 	free(cbuf);
 	free(ln.want);
+	free(ln.n_heading);
+	free(ln.first_heading);
 }
 
 void layout_free(struct layout *l)
