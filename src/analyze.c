@@ -279,7 +279,7 @@ static bool *floating_pieces(const struct graph *g)
 {
 	bool *floats = xcalloc(g->n_components ? g->n_components : 1, sizeof(bool));
 
-	for (uint32_t i = 0; i < g->n; i++)
+	for (uint32_t i = 0; g->any_unknown_down && i < g->n; i++) /* else no file is read */
 		if (!g->nodes[i].phantom && pv_n_unknown(&g->nodes[i].file->down))
 			floats[g->nodes[i].component] = true;
 	return floats;

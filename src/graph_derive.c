@@ -690,9 +690,14 @@ static void labels_by_walk(struct graph *g, struct label_store *st, const struct
 static void mark_labels_unknown(struct graph *g, struct u32vec *todo)
 {
 	todo->n = 0;
-	for (uint32_t i = 0; i < g->n; i++)
-		if (!g->nodes[i].phantom && pv_n_unknown(&g->nodes[i].file->labels))
+	g->any_unknown_down = false; /* the files are read here anyway: the flag's pass */
+	for (uint32_t i = 0; i < g->n; i++) {
+		if (g->nodes[i].phantom)
+			continue;
+		if (pv_n_unknown(&g->nodes[i].file->labels))
 			u32_push(todo, i);
+		g->any_unknown_down = g->any_unknown_down || pv_n_unknown(&g->nodes[i].file->down);
+	}
 	g->any_labels = g->labels.n > 0 || todo->n > 0;
 	while (todo->n) {
 		struct node *nd = &g->nodes[todo->v[--todo->n]];
