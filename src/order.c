@@ -37,11 +37,12 @@
  * it is emitted), so there are at most g->n keys. */
 struct sorter {
 	const struct graph *g;
-	/* The nodes to order are renumbered 0..n-1 here (their rank) in the order of
-	 * a hint, a previous walk: the walk then reads every array below almost in
+	/* The nodes to order are renumbered 0..n-1 here (their rank) in the order
+	 * the walk will most likely emit them: an earlier walk's (a hint) or a
+	 * guess (guess_order). The walk then reads every array below almost in
 	 * address order. In the graph's own numbering (the load order, which is the
 	 * ids' sorted order: at random) each node's step missed the cache a dozen
-	 * times, 500 ns a node at 100,000. Every index below is a rank. */
+	 * times, 500 ns a node at 100,000. Every node index below is a rank. */
 	uint32_t n;
 	uint32_t *node_of;        /* rank -> graph node */
 	/* norm_down edges between the nodes to order, in norm_down order, flat: the
