@@ -279,7 +279,7 @@ static bool *floating_pieces(const struct graph *g)
 {
 	bool *floats = xcalloc(g->n_components ? g->n_components : 1, sizeof(bool));
 
-	for (uint32_t i = 0; i < g->n; i++)
+	for (uint32_t i = 0; g->any_unknown_down && i < g->n; i++) /* else no file is read */
 		if (!g->nodes[i].phantom && pv_n_unknown(&g->nodes[i].file->down))
 			floats[g->nodes[i].component] = true;
 	return floats;
@@ -426,7 +426,9 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 	for (uint32_t i = 0; i < g->n; i++) {
 		const struct node *nd = &g->nodes[i];
 
-		if (nd->phantom)
+		/* the main piece's first file and size are not asked: its nodes'
+		 * files are not read (a cache miss each, 5 ms at 100,000) */
+		if (nd->phantom || nd->component == main_comp)
 			continue;
 		count[nd->component]++;
 		if (first[nd->component] == NO_NODE ||

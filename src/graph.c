@@ -405,7 +405,10 @@ void graph_build(struct graph *g, const struct file_list *files)
 {
 	uint32_t real;
 
+	static uint64_t ids_gens;
+
 	memset(g, 0, sizeof(*g));
+	g->ids_gen = __atomic_add_fetch(&ids_gens, 1, __ATOMIC_RELAXED);
 	strmap_init(&g->index);
 	strmap_init(&g->labels);
 	g->cap = files->n + 16; /* one node per file, and room for a few phantoms */

@@ -65,10 +65,50 @@ static void report_cycle(struct graph *g, struct tarjan *t, uint32_t root)
 	sl_free(&ids);
 }
 
+/* Has the history no cycle? Every node is taken, children before parents,
+ * once all its children are (Kahn's order), over a flat copy of the edges made
+ * in one pass over the nodes in their own order. Tarjan's walk below reads
+ * the nodes depth first, at random in memory: 66 ms at 100,000 revisions
+ * where this costs a few, and a history nearly always has no cycle. */
+static bool acyclic(const struct graph *g)
+{
+	uint32_t n = g->n, *start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	uint32_t *left = xcalloc(n ? n : 1, sizeof(uint32_t)), taken = 0;
+	struct u32vec edges = { 0 }, ready = { 0 };
+
+	for (uint32_t i = 0; i < n; i++) {
+		start[i] = edges.n;
+		for (uint32_t e = 0, to; (to = out_edge(&g->nodes[i], e)) != NO_NODE; e++) {
+			u32_push(&edges, to);
+			left[to]++; /* children (and dependants) not taken yet */
+		}
+	}
+	start[n] = edges.n;
+	for (uint32_t i = 0; i < n; i++)
+		if (!left[i])
+			u32_push(&ready, i);
+	while (ready.n) {
+		uint32_t x = ready.v[--ready.n];
+
+		taken++;
+		for (uint32_t e = start[x]; e < start[x + 1]; e++)
+			if (!--left[edges.v[e]])
+				u32_push(&ready, edges.v[e]);
+	}
+	free(start);
+	free(left);
+	free(edges.v);
+	free(ready.v);
+	return taken == n;
+}
+
 void graph_find_cycles(struct graph *g)
 {
 	struct tarjan t = { 0 };
 	uint32_t n = g->n;
+
+	if (acyclic(g))
+		return; /* no revision in a cycle: nothing to mark or report */
 
 	t.index = xmalloc(n * sizeof(uint32_t));
 	t.low = xmalloc(n * sizeof(uint32_t));
@@ -277,9 +317,12 @@ void graph_normalize_deps(struct graph *g)
 	nm.out = xcalloc(g->n ? g->n : 1, sizeof(*nm.out));
 	if (any && norm_pass(g, &nm, done) < g->n)
 		seen = xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
-	for (uint32_t i = 0; i < g->n; i++)
+	g->any_deps = false;
+	for (uint32_t i = 0; i < g->n; i++) {
 		if (g->nodes[i].deps.n > max_deps)
 			max_deps = g->nodes[i].deps.n;
+		g->any_deps = g->any_deps || g->nodes[i].deps.n;
+	}
 	drop = xmalloc(max_deps * sizeof(bool));
 	for (uint32_t i = 0; i < g->n; i++) {
 		const struct node *nd = &g->nodes[i];
@@ -647,9 +690,15 @@ static void labels_by_walk(struct graph *g, struct label_store *st, const struct
 static void mark_labels_unknown(struct graph *g, struct u32vec *todo)
 {
 	todo->n = 0;
-	for (uint32_t i = 0; i < g->n; i++)
-		if (!g->nodes[i].phantom && pv_n_unknown(&g->nodes[i].file->labels))
+	g->any_unknown_down = false; /* the files are read here anyway: the flag's pass */
+	for (uint32_t i = 0; i < g->n; i++) {
+		if (g->nodes[i].phantom)
+			continue;
+		if (pv_n_unknown(&g->nodes[i].file->labels))
 			u32_push(todo, i);
+		g->any_unknown_down = g->any_unknown_down || pv_n_unknown(&g->nodes[i].file->down);
+	}
+	g->any_labels = g->labels.n > 0 || todo->n > 0;
 	while (todo->n) {
 		struct node *nd = &g->nodes[todo->v[--todo->n]];
 

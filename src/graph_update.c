@@ -544,13 +544,11 @@ static void redo_problems(struct graph *g, uint32_t v, bool defer_suggestions)
 
 /* ---- the global passes ---- */
 
+/* Neither file has a depends_on or a label (plain_file): whether the history
+ * has any is as it was, and g->any_deps and g->any_labels stay true. */
 static void renormalize(struct graph *g, uint32_t v)
 {
-	bool any = false;
-
-	for (uint32_t i = 0; i < g->n && !any; i++)
-		any = g->nodes[i].deps.n > 0;
-	if (!any) { /* nothing to normalize: what history walks is down_revision */
+	if (!g->any_deps) { /* nothing to normalize: what history walks is down_revision */
 		struct node *nd = &g->nodes[v];
 
 		nd->norm_down.n = 0;
@@ -565,11 +563,7 @@ static void renormalize(struct graph *g, uint32_t v)
 
 static void relabel(struct graph *g)
 {
-	bool any = g->labels.n > 0;
-
-	for (uint32_t i = 0; i < g->n && !any; i++)
-		any = !g->nodes[i].phantom && pv_n_unknown(&g->nodes[i].file->labels);
-	if (!any)
+	if (!g->any_labels)
 		return; /* every set is empty, as it was */
 	for (uint32_t i = 0; i < g->n; i++)
 		g->nodes[i].labels_unknown = false;
@@ -659,8 +653,7 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 		return old;
 	graph_components(g);
 	redo_problems(g, v, p->defer_suggestions);
-	p->order.n = 0;
-	history_order_all(g, &p->order);
+	history_order_all_again(g, &p->order);
 	return old;
 }
 

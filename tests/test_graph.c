@@ -497,6 +497,47 @@ static void test_order_equals_alembic_literal(void **state)
 	}
 }
 
+/* The order walk keeps its state in the order of a hint (an earlier walk's:
+ * history_order_all_again) or of its own guess: only where it is kept, never
+ * the result. The same order from the guess (checked against Alembic's own
+ * algorithm above), from the order itself, backwards, shuffled with nodes
+ * named twice and indexes no node has, from another history's order, from
+ * nothing; with cycles (their nodes left out whatever the hint says). */
+static void test_order_whatever_the_hint(void **state)
+{
+	(void)state;
+	for (unsigned seed = 1; seed <= 24; seed++) {
+		struct gen_opts o = { .n = 150 + seed * 20, .seed = seed, .deps_pct = seed % 3 * 8,
+				      .missing_pct = seed % 4, .shuffle = seed % 5 != 0, .drop = seed % 3 * 2,
+				      .cycle = seed % 6 == 0 };
+		char *text = gen_history(&o);
+		struct project p;
+		struct u32vec hint = { 0 };
+		unsigned s = seed;
+
+		graph_text_load(&p, text);
+		for (int kind = 0; kind < 5; kind++) {
+			hint.n = 0;
+			for (uint32_t i = 0; i < p.order.n; i++) {
+				uint32_t v = p.order.v[kind == 1 ? p.order.n - 1 - i : i];
+
+				if (kind == 2) /* shuffled, with junk */
+					v = gen_rand(&s) % 5 == 0 ? p.graph.n + gen_rand(&s) % 9 : gen_rand(&s) % p.graph.n;
+				if (kind == 3) /* a history's order where the numbers mean other nodes */
+					v = (v * 7 + 3) % p.graph.n;
+				if (kind < 4)
+					u32_push(&hint, v);
+			}
+			history_order_all_again(&p.graph, &hint);
+			assert_int_equal(hint.n, p.order.n);
+			assert_memory_equal(hint.v, p.order.v, hint.n * sizeof(uint32_t));
+		}
+		free(hint.v);
+		project_free(&p);
+		free(text);
+	}
+}
+
 /* A node left blocked low in the history (the head of a piece a removed file cut
  * off, walked down to a fork) is asked about after each branch the walk finishes,
  * and every depends_on target is appended as a head low in the history: walking
@@ -634,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_normalization_is_near_linear),
 		cmocka_unit_test(test_suggestions_are_near_linear),
 		cmocka_unit_test(test_order_equals_alembic_literal),
+		cmocka_unit_test(test_order_whatever_the_hint),
 		cmocka_unit_test(test_order_is_near_linear),
 		cmocka_unit_test(test_labels_equal_the_walk),
 		cmocka_unit_test(test_labels_are_near_linear),

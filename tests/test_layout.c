@@ -418,6 +418,168 @@ static void test_every_line_is_an_edge(void **state)
 	assert_true(folds > 100);
 }
 
+/* ---- the layout as first written, node by node: layout_build reads the graph
+ * into flat arrays and keeps counts to be fast, and must draw the same ---- */
+
+struct ref_lanes {
+	uint32_t want[256];
+	uint16_t n;
+};
+
+static uint16_t ref_free_lane(struct ref_lanes *ln, uint16_t from, const uint8_t *row)
+{
+	for (uint16_t i = from; i < ln->n; i++)
+		if (ln->want[i] == NO_NODE && !(row && row[i]))
+			return i;
+	ln->want[ln->n] = NO_NODE;
+	return ln->n++;
+}
+
+static int ref_wanting(const struct ref_lanes *ln, uint32_t v, int except)
+{
+	for (int i = 0; i < ln->n; i++)
+		if (ln->want[i] == v && i != except)
+			return i;
+	return -1;
+}
+
+static void ref_hline(uint8_t *c, uint16_t a, uint16_t b)
+{
+	uint16_t lo = a < b ? a : b, hi = a < b ? b : a;
+
+	c[lo] |= CELL_RIGHT;
+	c[hi] |= CELL_LEFT;
+	for (uint16_t i = lo + 1; i < hi; i++)
+		c[i] |= CELL_LEFT | CELL_RIGHT;
+}
+
+/* Row R of REF (rows and row_of set) into its cells, as layout_build's first
+ * version laid it: the graph's node read for each row. */
+static void ref_row(const struct graph *g, const struct layout *ref, struct ref_lanes *ln, uint32_t r,
+		    uint8_t *c, uint16_t *width, uint16_t *lane)
+{
+	uint32_t v = ref->node[r];
+	const struct node *nd = &g->nodes[v];
+	int at = ref_wanting(ln, v, -1);
+	uint16_t me = at >= 0 ? (uint16_t)at : ref_free_lane(ln, 0, NULL);
+
+	memset(c, 0, 256);
+	for (uint16_t i = 0; i < ln->n; i++)
+		if (ln->want[i] != NO_NODE)
+			c[i] = CELL_UP | CELL_DOWN;
+	c[me] = CELL_NODE | (at >= 0 ? CELL_UP : 0);
+	for (int j; (j = ref_wanting(ln, v, me)) >= 0;) {
+		c[j] = CELL_UP;
+		ref_hline(c, me, (uint16_t)j);
+		ln->want[j] = NO_NODE;
+	}
+	ln->want[me] = NO_NODE;
+	for (uint32_t k = 0; k < nd->down.n; k++) {
+		uint32_t p = nd->down.v[k];
+
+		if (ref->row_of[p] < r)
+			continue;
+		if (k == 0) {
+			ln->want[me] = p;
+			c[me] |= CELL_DOWN;
+		} else {
+			uint16_t n = ref_free_lane(ln, me + 1, c);
+
+			ln->want[n] = p;
+			c[n] = CELL_DOWN;
+			ref_hline(c, me, n);
+		}
+	}
+	*width = ln->n;
+	while (*width > 0 && !c[*width - 1])
+		(*width)--;
+	while (ln->n > 0 && ln->want[ln->n - 1] == NO_NODE)
+		ln->n--;
+	*lane = me;
+}
+
+/* L against the first version: rows grouped by piece (a union-find over
+ * down_revision, pieces in the order of their first rows), then each row. */
+static void assert_as_first_written(const struct project *p, const struct layout *l)
+{
+	const struct graph *g = &p->graph;
+	uint32_t *up = xmalloc(g->n * sizeof(uint32_t)), *num = xmalloc(g->n * sizeof(uint32_t));
+	uint32_t n_pieces = 0, r = 0, *rows = xmalloc(g->n * sizeof(uint32_t));
+	struct layout ref = { 0 };
+	struct ref_lanes ln = { .n = 0 };
+	uint8_t c[256];
+	size_t cells = 0;
+
+	for (uint32_t i = 0; i < g->n; i++)
+		up[i] = i, num[i] = NO_NODE;
+	for (uint32_t i = 0; i < g->n; i++)
+		for (uint32_t k = 0; k < g->nodes[i].down.n; k++)
+			up[find_root(up, i)] = find_root(up, g->nodes[i].down.v[k]);
+	for (uint32_t i = 0; i < p->order.n; i++)
+		rows[r++] = p->order.v[i];
+	for (uint32_t i = 0; i < g->n; i++) /* what the order leaves out: cycles */
+		if (!u32_contains(&p->order, i))
+			rows[r++] = i;
+	for (uint32_t i = 0; i < r; i++)
+		if (num[find_root(up, rows[i])] == NO_NODE)
+			num[find_root(up, rows[i])] = n_pieces++;
+	ref.node = xmalloc(g->n * sizeof(uint32_t));
+	ref.row_of = xmalloc(g->n * sizeof(uint32_t));
+	ref.n_rows = 0;
+	for (uint32_t piece = 0; piece < n_pieces; piece++)
+		for (uint32_t i = 0; i < r; i++)
+			if (num[find_root(up, rows[i])] == piece) {
+				ref.row_of[rows[i]] = ref.n_rows;
+				ref.node[ref.n_rows++] = rows[i];
+			}
+	assert_int_equal(l->n_rows, ref.n_rows);
+	assert_int_equal(l->n_pieces, n_pieces);
+	assert_memory_equal(l->node, ref.node, ref.n_rows * sizeof(uint32_t));
+	assert_memory_equal(l->row_of, ref.row_of, g->n * sizeof(uint32_t));
+	for (uint32_t row = 0; row < ref.n_rows; row++) {
+		const struct node *nd = &g->nodes[ref.node[row]];
+		uint16_t width, lane;
+
+		ref_row(g, &ref, &ln, row, c, &width, &lane);
+		assert_int_equal(l->piece[row], num[find_root(up, ref.node[row])]);
+		assert_int_equal(l->kind[row], nd->phantom ? ROW_PHANTOM : nd->is_base ? ROW_BASE : ROW_REVISION);
+		assert_int_equal(l->lane[row], lane);
+		assert_int_equal(l->n_cells[row], width);
+		assert_int_equal(l->cell_off[row], cells);
+		assert_memory_equal(l->cells + l->cell_off[row], c, width);
+		cells += width;
+	}
+	free(ref.node);
+	free(ref.row_of);
+	free(rows);
+	free(num);
+	free(up);
+}
+
+/* Generated histories, with and without depends_on (without, the pieces are
+ * taken from the graph's components), small and larger. */
+static void test_same_as_first_written(void **state)
+{
+	(void)state;
+	for (uint32_t seed = 1; seed <= 300; seed++) {
+		char *text = generate(seed, 1 + seed % 60 + (seed % 10 == 0 ? 600 : 0)), *dep;
+		struct project p;
+		struct layout l;
+
+		if (seed & 1) /* no depends_on: " +rN" dropped */
+			while ((dep = strstr(text, " +")))
+				memmove(dep, dep + 2 + strspn(dep + 2, "r0123456789"),
+					strlen(dep + 2 + strspn(dep + 2, "r0123456789")) + 1);
+		graph_text_load(&p, text);
+		assert_true((seed & 1) ? !p.graph.any_deps : true);
+		layout_build(&l, &p);
+		assert_as_first_written(&p, &l);
+		layout_free(&l);
+		project_free(&p);
+		free(text);
+	}
+}
+
 /* The checks fail on a picture that draws a line the graph does not have. */
 static void test_invariant_catches_a_false_line(void **state)
 {
@@ -496,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_pieces_never_share_lanes),
 		cmocka_unit_test(test_depends_on_draws_no_line),
 		cmocka_unit_test(test_every_line_is_an_edge),
+		cmocka_unit_test(test_same_as_first_written),
 		cmocka_unit_test(test_invariant_catches_a_false_line),
 		cmocka_unit_test(test_folding_linear_runs),
 	};

@@ -60,6 +60,17 @@ struct graph {
 	struct u32vec bases;        /* is_base, load order */
 	uint32_t n_components;
 	bool has_cycle;
+	/* Does any revision have a depends_on, any a branch label (known, or only
+	 * running its file could tell), any a down_revision only running its file
+	 * could tell? Set by the passes over them (graph_derive.c), so that an
+	 * update that changes none of them (graph_update.c) need not look at every
+	 * node to know the passes have nothing to do. */
+	bool any_deps, any_labels, any_unknown_down;
+	/* Which ids the real nodes have: a number no other graph_build gave, kept
+	 * by graph_update.c (a relink changes no real node's id), so that what is
+	 * derived from the ids alone (the explorer's id column) is not derived
+	 * again from 100,000 strings after every edit. */
+	uint64_t ids_gen;
 	bool suggest_pending; /* suggestions left for later (analyze_graph) */
 	struct git_hints *hints; /* what git remembers (the project's, githints.h), or NULL */
 	struct problem_list problems;

@@ -29,4 +29,11 @@ void history_order_literal(const struct graph *g, const bool *todo, const struct
  * format skip them). */
 void history_order_all(const struct graph *g, struct u32vec *out);
 
+/* ORDER, the history order of a graph much like G (G before one edit: a node
+ * renumbered or gone does no harm), becomes G's, as history_order_all makes
+ * it. The old order only tells the walk where to keep each node's state: in
+ * the order it will most likely be visited, which is three times faster at
+ * 100,000 revisions than the graph's numbering (see order.c). */
+void history_order_all_again(const struct graph *g, struct u32vec *order);
+
 #endif

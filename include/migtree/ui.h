@@ -131,6 +131,7 @@ struct ui {
 	bool *open_at;       /* row -> this run was unfolded */
 	uint8_t *mark;       /* node -> enum mark */
 	int id_w;            /* width of the id column (derived) */
+	struct { uint64_t ids_gen; int w; } id_w_of; /* the last id_w measured, of which ids */
 	size_t unsaved;      /* files whose bytes differ from disk (derived) */
 	bool fold;           /* folding of long runs is on */
 	bool oldest_first;   /* display order flipped */

@@ -23,14 +23,21 @@
 
 /* ---- derived state ------------------------------------------------------ */
 
-static bool row_is_plain(const struct ui *ui, uint32_t row)
+/* May node V's row be folded, as far as the node tells (the row's lines aside)? */
+static bool node_is_plain(const struct ui *ui, uint32_t v)
 {
-	const struct node *nd = &ui->project.graph.nodes[ui->layout.node[row]];
+	const struct node *nd = &ui->project.graph.nodes[v];
+
+	return !(nd->phantom || nd->is_head || nd->is_base || nd->is_branch_point || nd->is_merge_point ||
+		 nd->n_labels || nd->deps.n || nd->dependants.n || nd->down.n != 1 ||
+		 ui->mark[v] != MARK_NONE || ui_db_stamp(ui, v));
+}
+
+static bool row_is_plain(const struct ui *ui, uint32_t row, const bool *node_plain)
+{
 	const uint8_t *c = ui->layout.cells + ui->layout.cell_off[row];
 
-	if (nd->phantom || nd->is_head || nd->is_base || nd->is_branch_point || nd->is_merge_point ||
-	    nd->n_labels || nd->deps.n || nd->dependants.n || nd->down.n != 1 ||
-	    ui->mark[ui->layout.node[row]] != MARK_NONE || ui_db_stamp(ui, ui->layout.node[row]))
+	if (!node_plain[ui->layout.node[row]])
 		return false;
 	for (uint16_t i = 0; i < ui->layout.n_cells[row]; i++)
 		if (c[i] & (CELL_LEFT | CELL_RIGHT))
@@ -41,16 +48,21 @@ static bool row_is_plain(const struct ui *ui, uint32_t row)
 /* Width of the id column: the longest id as drawn (<U+200B> is 8 columns). The
  * main view caps it at a share of the screen. A missing revision's id is left
  * out: its row takes the room it needs. */
-static int id_width(const struct graph *g)
+static int id_width(struct ui *ui)
 {
+	const struct graph *g = &ui->project.graph;
 	int w = 8;
 
+	if (g->ids_gen && ui->id_w_of.ids_gen == g->ids_gen)
+		return ui->id_w_of.w; /* the same ids: an edit relinked a revision */
 	for (uint32_t i = 0; i < g->n; i++) {
 		int n = g->nodes[i].phantom ? 0 : draw_width(g->nodes[i].id);
 
 		if (n > w)
 			w = n;
 	}
+	ui->id_w_of.ids_gen = g->ids_gen;
+	ui->id_w_of.w = w;
 	return w;
 }
 
@@ -58,8 +70,9 @@ static int id_width(const struct graph *g)
 static void derive_graph(struct ui *ui)
 {
 	const struct graph *g = &ui->project.graph;
+	bool *node_plain;
 
-	ui->id_w = id_width(g);
+	ui->id_w = id_width(ui);
 	layout_build(&ui->layout, &ui->project);
 	ui->mark = xcalloc(g->n ? g->n : 1, 1);
 	for (size_t i = 0; i < g->problems.n; i++) {
@@ -70,9 +83,15 @@ static void derive_graph(struct ui *ui)
 		if (v != NO_NODE && m > ui->mark[v])
 			ui->mark[v] = m;
 	}
+	/* the nodes in their own order, then the rows: rows come in history
+	 * order, where reading each row's node missed the cache every time */
+	node_plain = xmalloc(g->n ? g->n : 1);
+	for (uint32_t i = 0; i < g->n; i++)
+		node_plain[i] = node_is_plain(ui, i);
 	ui->plain = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
 	for (uint32_t r = 0; r < ui->layout.n_rows; r++)
-		ui->plain[r] = row_is_plain(ui, r);
+		ui->plain[r] = row_is_plain(ui, r, node_plain);
+	free(node_plain);
 	ui->derived_state = ui->edit.state;
 }
 
