@@ -17,12 +17,17 @@
 
 #define NO_NODE UINT32_MAX
 
+/* CAP with U32_BORROWED set: V is room in a block someone else owns (a graph's
+ * edge block, graph_build), holding CAP without the bit; growing past it moves
+ * the list to its own allocation. Free a list with u32_free, never free(v). */
 struct u32vec {
 	uint32_t *v;
 	uint32_t n, cap; /* 16 bytes: a node has six */
 };
+#define U32_BORROWED 0x80000000u
 
 void u32_push(struct u32vec *vec, uint32_t x);
+void u32_free(struct u32vec *vec);
 bool u32_contains(const struct u32vec *vec, uint32_t x);
 
 struct node {
@@ -64,6 +69,9 @@ struct graph {
 	struct git_hints *hints; /* what git remembers (the project's, githints.h), or NULL */
 	struct problem_list problems;
 	struct label_store *label_store; /* the label sets nodes point into (graph_derive.c) */
+	/* The room the nodes' edge lists borrow (U32_BORROWED), two blocks instead
+	 * of four allocations a revision (a malloc'd list of one edge takes 32 bytes). */
+	uint32_t *edge_block, *link_block;
 	/* Steps taken by the derivations that once were quadratic (nodes visited,
 	 * words or entries compared), so that tests can bound the work, not the time. */
 	struct graph_work {
