@@ -1287,13 +1287,74 @@ static bool same_module(const struct py_module *a, const struct py_module *b)
 	return true;
 }
 
+/* Alembic's template: the message, then these header lines with their values. */
+static const char *const doc_template[] = { "\n\nRevision ID: ", "\nRevises: ", "\nCreate Date: " };
+
+static void doc_template_values(const struct revision_file *rf, const char *v[3])
+{
+	v[0] = rf->doc_revision_id.value;
+	v[1] = rf->doc_revises.value;
+	v[2] = rf->doc_create_date.value;
+}
+
+/* S with PART cut from its start, or NULL when S does not start with it. */
+static const char *past(const char *s, const char *part)
+{
+	size_t n = strlen(part);
+
+	return strncmp(s, part, n) ? NULL : s + n;
+}
+
+/* Whether RF's docstring is the template filled with its own message and header
+ * fields, byte for byte: what revision_file_longdoc rebuilds. */
+static bool longdoc_is_template(const struct revision_file *rf)
+{
+	const char *s = rf->longdoc && rf->message ? past(rf->longdoc, rf->message) : NULL, *v[3];
+
+	doc_template_values(rf, v);
+	for (size_t i = 0; i < 3 && s; i++)
+		s = v[i] && (s = past(s, doc_template[i])) ? past(s, v[i]) : NULL;
+	return s && !*s;
+}
+
+const char *revision_file_longdoc(const struct revision_file *rf, struct strbuf *buf)
+{
+	const char *v[3];
+
+	if (!rf->longdoc_rebuilt)
+		return rf->longdoc;
+	buf->len = 0;
+	sb_adds(buf, rf->message);
+	doc_template_values(rf, v);
+	for (size_t i = 0; i < 3; i++) {
+		sb_adds(buf, doc_template[i]);
+		sb_adds(buf, v[i]);
+	}
+	return buf->buf;
+}
+
+static bool same_longdoc(const struct revision_file *a, const struct revision_file *b)
+{
+	struct strbuf x, y;
+	bool same;
+
+	if (!a->longdoc_rebuilt && !b->longdoc_rebuilt)
+		return same_str(a->longdoc, b->longdoc);
+	sb_init(&x);
+	sb_init(&y);
+	same = same_str(revision_file_longdoc(a, &x), revision_file_longdoc(b, &y));
+	sb_free(&x);
+	sb_free(&y);
+	return same;
+}
+
 bool revision_file_same(const struct revision_file *a, const struct revision_file *b)
 {
 	return a->len == b->len && a->crlf == b->crlf && same_str(a->encoding, b->encoding) &&
 	       same_str(a->revision, b->revision) && same_value(&a->rev, &b->rev) &&
 	       same_value(&a->down, &b->down) && same_value(&a->labels, &b->labels) &&
 	       same_value(&a->deps, &b->deps) && a->has_doc == b->has_doc &&
-	       same_str(a->longdoc, b->longdoc) && same_str(a->message, b->message) &&
+	       same_longdoc(a, b) && same_str(a->message, b->message) &&
 	       same_span(a->doc_span, b->doc_span) && a->doc_line == b->doc_line &&
 	       same_doc_field(&a->doc_revision_id, &b->doc_revision_id) &&
 	       same_doc_field(&a->doc_revises, &b->doc_revises) &&
@@ -1321,7 +1382,7 @@ bool revision_file_reads_same(const struct revision_file *a, const struct revisi
 	return a->crlf == b->crlf && same_str(a->encoding, b->encoding) && same_as_written(&a->rev, &b->rev) &&
 	       same_as_written(&a->down, &b->down) && same_as_written(&a->labels, &b->labels) &&
 	       same_as_written(&a->deps, &b->deps) && a->has_doc == b->has_doc &&
-	       same_str(a->longdoc, b->longdoc) && same_span(a->doc_span, b->doc_span) &&
+	       same_longdoc(a, b) && same_span(a->doc_span, b->doc_span) &&
 	       same_doc_field(&a->doc_revision_id, &b->doc_revision_id) &&
 	       same_doc_field(&a->doc_revises, &b->doc_revises) &&
 	       same_doc_field(&a->doc_create_date, &b->doc_create_date);
@@ -1362,6 +1423,7 @@ struct pack {
 	const char *seen[24];     /* measuring: strings placed so far; copying: where */
 	char *placed[24];
 	size_t n_seen;
+	bool drop_longdoc; /* the docstring is the template: rebuilt when read */
 };
 
 static char *pack_string(struct pack *pk, const char *s)
@@ -1478,7 +1540,8 @@ static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 	}
 	pack_real_path(pk, rf);
 	for (size_t i = 1; i < N_OWN_STRINGS; i++) { /* 0, path: with the real path */
-		char **s = own_string(rf, i), *at = pack_string(pk, *s);
+		char **s = own_string(rf, i);
+		char *at = s == &rf->longdoc && pk->drop_longdoc ? NULL : pack_string(pk, *s);
 
 		if (pk->block && *s) {
 			free(*s);
@@ -1496,21 +1559,25 @@ static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 
 void revision_file_pack(struct revision_file *rf)
 {
-	struct pack pk = { 0 };
-	bool values = values_packable(rf);
+	bool values, drop_longdoc;
+	struct pack pk;
 	size_t ptrs, spans;
 
 	if (rf->strings)
 		return;
+	values = values_packable(rf);
+	drop_longdoc = longdoc_is_template(rf);
+	pk = (struct pack){ .drop_longdoc = drop_longdoc };
 	pack_all(&pk, rf, values);
 	if (pk.ptrs + pk.spans + pk.strs > PACK_MAX_BYTES)
 		return; /* a huge docstring: not held twice while copied */
 	ptrs = 0;
 	spans = pk.ptrs;
 	pk = (struct pack){ .block = xmalloc(pk.ptrs + pk.spans + pk.strs + 1), .ptrs = ptrs, .spans = spans,
-			    .strs = pk.ptrs + pk.spans };
+			    .strs = pk.ptrs + pk.spans, .drop_longdoc = drop_longdoc };
 	rf->strings = pk.block;
 	rf->values_packed = values;
+	rf->longdoc_rebuilt = drop_longdoc;
 	pack_all(&pk, rf, values);
 }
 

@@ -151,7 +151,11 @@ struct revision_file {
 	char *encoding;
 	char *revision;    /* effective id: the variable, or a legacy hex file name */
 	struct py_value rev, down, labels, deps;
-	char *longdoc;     /* docstring, stripped (Alembic's `longdoc`) */
+	/* The docstring, stripped (Alembic's `longdoc`); read it through
+	 * revision_file_longdoc: NULL once revision_file_pack found it to be Alembic's
+	 * template filled with `message` and the header fields (longdoc_rebuilt; most
+	 * files), a hundred bytes a file not kept. */
+	char *longdoc;
 	char *message;     /* first paragraph (Alembic's `doc`) */
 	struct mt_span doc_span;
 	int doc_line;
@@ -165,6 +169,7 @@ struct revision_file {
 	bool needs_resolve;      /* a value holds a reference (resolve.c fills `ids`) */
 	bool values_packed; /* revision_file_pack packed the values' items, item_spans and ids (small ones) */
 	bool real_path_packed; /* real_path is in `strings` */
+	bool longdoc_rebuilt;  /* longdoc is not kept: revision_file_longdoc rebuilds it */
 	size_t load_index; /* position in Alembic's load order */
 	struct py_module *module; /* other module-level names, for references (owned; a
 	                           * scanned file that needs no resolving keeps none: scan.c) */
@@ -219,6 +224,10 @@ void revision_file_set_real_path(struct revision_file *rf, char *real);
  * them: a file that needs no resolving (resolve.c sets `revision`, `error` and
  * `ids` of the others), after docstring_complete. */
 void revision_file_pack(struct revision_file *rf);
+/* RF's docstring: `longdoc`, or (longdoc_rebuilt) the template filled with its
+ * message and header fields, written into BUF (emptied first; the caller frees
+ * it). Valid while RF and BUF are unchanged. */
+const char *revision_file_longdoc(const struct revision_file *rf, struct strbuf *buf);
 /* A file that could not be read at all (permissions, size): only its error. */
 struct revision_file *revision_file_failed(const char *path, int line, const char *message);
 
