@@ -1466,9 +1466,12 @@ static void pack_list(struct pack *pk, struct strlist *l)
 	}
 }
 
+/* A value's ids that are its items, string for string (a literal id, the usual
+ * value), share the items' packed list. */
 static void pack_value(struct pack *pk, struct py_value *v)
 {
 	size_t bytes = v->items.n * sizeof(*v->item_spans);
+	bool ids_are_items = v->ids.n && sl_equal(&v->ids, &v->items);
 
 	if (v->item_spans && pk->block) {
 		struct mt_span *spans = memcpy(pk->block + pk->spans, v->item_spans, bytes);
@@ -1479,7 +1482,12 @@ static void pack_value(struct pack *pk, struct py_value *v)
 	if (v->item_spans)
 		pk->spans += bytes;
 	pack_list(pk, &v->items);
-	pack_list(pk, &v->ids);
+	if (!ids_are_items) {
+		pack_list(pk, &v->ids);
+	} else if (pk->block) {
+		sl_free(&v->ids);
+		v->ids = v->items;
+	}
 }
 
 static bool values_packable(const struct revision_file *rf)

@@ -1022,6 +1022,8 @@ static void test_pack_keeps_what_reads(void **state)
 		assert_string_equal(packed->path, "versions/x.py");
 		assert_ptr_equal(packed->name, packed->path + strlen("versions/"));
 		assert_true(packed->values_packed == (i != 2)); /* 34 + 34 items and ids: their own */
+		if (packed->values_packed) /* literal ids are their items: one list */
+			assert_ptr_equal(packed->down.ids.v, packed->down.ids.n ? packed->down.items.v : NULL);
 		if (plain->revision)
 			assert_string_equal(plain->revision, packed->revision);
 		if (plain->error)
