@@ -235,10 +235,18 @@ static void push_item(struct py_value *v, char *s, bool is_ref, struct mt_span s
 {
 	size_t n = v->items.n;
 	bool full = (n & (n - 1)) == 0; /* 0 or a power of two */
+	struct mt_span *spans = v->x ? v->x->item_spans : NULL;
 
-	if (full)
-		v->item_spans = xrealloc(v->item_spans, pow2_at_least(n + 1) * sizeof(*v->item_spans));
-	v->item_spans[n] = span;
+	if (!spans && (n > 0 || span.start != v->span.start || span.end != v->span.end ||
+		       span.line != v->span.line)) { /* not a lone item that is the whole value */
+		spans = py_value_extra(v)->item_spans = xmalloc(pow2_at_least(n + 1) * sizeof(*spans));
+		if (n)
+			spans[0] = v->span; /* the item before, the whole value: none was kept */
+	} else if (spans && full) {
+		spans = v->x->item_spans = xrealloc(spans, pow2_at_least(n + 1) * sizeof(*spans));
+	}
+	if (spans)
+		spans[n] = span;
 	if (is_ref && !pv_has_refs(v))
 		py_value_extra(v)->item_is_ref = xcalloc(pow2_at_least(n + 1), sizeof(bool));
 	else if (pv_has_refs(v) && full)
@@ -282,8 +290,7 @@ static int parse_items(struct parser *p, const struct token *t, size_t n, struct
 		struct stream *st = &p->stream;
 
 		v->items = st->v.items;
-		v->item_spans = st->v.item_spans;
-		v->x = st->v.x; /* only item_is_ref, if anything */
+		v->x = st->v.x; /* only item_spans and item_is_ref */
 		memset(&st->v, 0, sizeof(st->v));
 		if (st->status == -2)
 			p->err = p->stream_errs->err;
@@ -1190,13 +1197,12 @@ struct revision_file *revision_file_failed(const char *path, int line, const cha
 	return rf;
 }
 
-/* PACKED: items, item_spans and ids live in the file's block (revision_file_pack). */
+/* PACKED: items and ids live in the file's block (revision_file_pack). */
 static void py_value_free_unpacked(struct py_value *v, bool packed)
 {
 	if (packed) {
 		memset(&v->items, 0, sizeof(v->items));
 		memset(&v->ids, 0, sizeof(v->ids));
-		v->item_spans = NULL;
 	}
 	py_value_free(v);
 }
@@ -1204,9 +1210,9 @@ static void py_value_free_unpacked(struct py_value *v, bool packed)
 void py_value_free(struct py_value *v)
 {
 	sl_free(&v->items);
-	free(v->item_spans);
 	sl_free(&v->ids);
 	if (v->x) {
+		free(v->x->item_spans);
 		free(v->x->item_is_ref);
 		free(v->x->expr);
 		sl_free(&v->x->unknown);
@@ -1214,7 +1220,6 @@ void py_value_free(struct py_value *v)
 		free(v->x->resolved_from);
 		free(v->x);
 	}
-	v->item_spans = NULL;
 	v->x = NULL;
 }
 
@@ -1251,7 +1256,7 @@ static bool same_value(const struct py_value *a, const struct py_value *b)
 	    pv_has_refs(a) != pv_has_refs(b))
 		return false;
 	for (size_t i = 0; i < a->items.n; i++)
-		if (!same_span(a->item_spans[i], b->item_spans[i]) ||
+		if (!same_span(pv_item_span(a, i), pv_item_span(b, i)) ||
 		    pv_item_is_ref(a, i) != pv_item_is_ref(b, i))
 			return false;
 	return true;
@@ -1371,7 +1376,7 @@ static bool same_as_written(const struct py_value *a, const struct py_value *b)
 	    pv_has_refs(a) != pv_has_refs(b))
 		return false;
 	for (size_t i = 0; i < a->items.n; i++)
-		if (!same_span(a->item_spans[i], b->item_spans[i]) ||
+		if (!same_span(pv_item_span(a, i), pv_item_span(b, i)) ||
 		    pv_item_is_ref(a, i) != pv_item_is_ref(b, i))
 			return false;
 	return true;
@@ -1419,7 +1424,7 @@ static char **own_string(struct revision_file *rf, size_t i)
  * `revision`, the "Revision ID:" field) is placed once; both passes decide alike. */
 struct pack {
 	char *block;
-	size_t ptrs, spans, strs; /* measuring: bytes of each part; copying: next offset */
+	size_t ptrs, strs;        /* measuring: bytes of each part; copying: next offset */
 	const char *seen[24];     /* measuring: strings placed so far; copying: where */
 	char *placed[24];
 	size_t n_seen;
@@ -1470,17 +1475,8 @@ static void pack_list(struct pack *pk, struct strlist *l)
  * value), share the items' packed list. */
 static void pack_value(struct pack *pk, struct py_value *v)
 {
-	size_t bytes = v->items.n * sizeof(*v->item_spans);
 	bool ids_are_items = v->ids.n && sl_equal(&v->ids, &v->items);
 
-	if (v->item_spans && pk->block) {
-		struct mt_span *spans = memcpy(pk->block + pk->spans, v->item_spans, bytes);
-
-		free(v->item_spans);
-		v->item_spans = spans;
-	}
-	if (v->item_spans)
-		pk->spans += bytes;
 	pack_list(pk, &v->items);
 	if (!ids_are_items) {
 		pack_list(pk, &v->ids);
@@ -1569,7 +1565,6 @@ void revision_file_pack(struct revision_file *rf)
 {
 	bool values, drop_longdoc;
 	struct pack pk;
-	size_t ptrs, spans;
 
 	if (rf->strings)
 		return;
@@ -1577,12 +1572,10 @@ void revision_file_pack(struct revision_file *rf)
 	drop_longdoc = longdoc_is_template(rf);
 	pk = (struct pack){ .drop_longdoc = drop_longdoc };
 	pack_all(&pk, rf, values);
-	if (pk.ptrs + pk.spans + pk.strs > PACK_MAX_BYTES)
+	if (pk.ptrs + pk.strs > PACK_MAX_BYTES)
 		return; /* a huge docstring: not held twice while copied */
-	ptrs = 0;
-	spans = pk.ptrs;
-	pk = (struct pack){ .block = xmalloc(pk.ptrs + pk.spans + pk.strs + 1), .ptrs = ptrs, .spans = spans,
-			    .strs = pk.ptrs + pk.spans, .drop_longdoc = drop_longdoc };
+	pk = (struct pack){ .block = xmalloc(pk.ptrs + pk.strs + 1), .ptrs = 0, .strs = pk.ptrs,
+			    .drop_longdoc = drop_longdoc };
 	rf->strings = pk.block;
 	rf->values_packed = values;
 	rf->longdoc_rebuilt = drop_longdoc;

@@ -303,7 +303,7 @@ static void test_form_feed_and_line_ends(void **state)
 	assert_string_equal(rf->message, "msg");
 	assert_string_equal(rf->doc_revises.value, "b1");
 	assert_int_equal(rf->doc_revises.span.line, 3);
-	assert_span(rf, rf->down.item_spans[0], "'b1'");
+	assert_span(rf, pv_item_span(&rf->down, 0), "'b1'");
 	assert_int_equal(rf->down.span.line, 6);
 	assert_string_equal(rf->labels.items.v[0], "xy"); /* form feed: back to column 0 */
 	revision_file_free(rf);
@@ -329,7 +329,7 @@ static void test_grouping_parentheses(void **state)
 	assert_int_equal(rf->down.items.n, 2);
 	assert_string_equal(rf->down.items.v[0], "ab");
 	assert_string_equal(rf->down.items.v[1], "c");
-	assert_span(rf, rf->down.item_spans[0], "\"a\" \"b\"");
+	assert_span(rf, pv_item_span(&rf->down, 0), "\"a\" \"b\"");
 	assert_int_equal(rf->deps.kind, VALUE_EXPR); /* a tuple in a tuple: not ids */
 	assert_int_equal(rf->labels.kind, VALUE_SEQUENCE);
 	assert_int_equal(rf->labels.items.n, 2);
@@ -338,7 +338,7 @@ static void test_grouping_parentheses(void **state)
 	assert_null(rf->error);
 	assert_string_equal(rf->revision, "a1");
 	assert_span(rf, rf->rev.span, "(('a1'))");
-	assert_span(rf, rf->rev.item_spans[0], "'a1'");
+	assert_span(rf, pv_item_span(&rf->rev, 0), "'a1'");
 	assert_string_equal(rf->down.items.v[0], "a");
 	assert_string_equal(rf->down.items.v[1], "b");
 	revision_file_free(rf);
@@ -358,7 +358,7 @@ static void test_coding_lines(void **state)
 	assert_string_equal(rf->message, "caf\xc3\xa9");
 	assert_string_equal(rf->revision, "a\xc3\xa9");
 	assert_string_equal(rf->doc_revises.value, "b\xc3\xa9");
-	assert_span(rf, rf->down.item_spans[0], "'b\xe9'"); /* the file's own bytes */
+	assert_span(rf, pv_item_span(&rf->down, 0), "'b\xe9'"); /* the file's own bytes */
 	revision_file_free(rf);
 	rf = parse(cp1252);
 	assert_null(rf->error);
@@ -741,10 +741,10 @@ static void assert_span_ok(const struct revision_file *rf, struct mt_span sp, in
  * coding), give the item's value: the span holds exactly that item. */
 static void assert_item_rereads(const struct revision_file *rf, const struct py_value *v, size_t k)
 {
-	const struct mt_span *is = &v->item_spans[k];
+	const struct mt_span is = pv_item_span(v, k);
 	char *src = xasprintf("# coding: %s\nrevision = 'r'\ndown_revision = (\n%.*s\n)\n",
-			      rf->encoding ? rf->encoding : "utf-8", (int)(is->end - is->start),
-			      rf->text + is->start);
+			      rf->encoding ? rf->encoding : "utf-8", (int)(is.end - is.start),
+			      rf->text + is.start);
 	struct revision_file *again = parse_revision_file("v/again.py", src, strlen(src));
 	bool ref = pv_item_is_ref(v, k);
 
@@ -776,10 +776,10 @@ static void assert_invariants(const struct revision_file *rf)
 		assert_in_range(v->line, 1, lines);
 		assert_span_ok(rf, v->span, lines);
 		for (size_t k = 0; k < v->items.n; k++) {
-			assert_span_ok(rf, v->item_spans[k], lines);
-			assert_true(v->item_spans[k].start >= v->span.start &&
-				    v->item_spans[k].end <= v->span.end);
-			assert_true(k == 0 || v->item_spans[k].start >= v->item_spans[k - 1].end);
+			assert_span_ok(rf, pv_item_span(v, k), lines);
+			assert_true(pv_item_span(v, k).start >= v->span.start &&
+				    pv_item_span(v, k).end <= v->span.end);
+			assert_true(k == 0 || pv_item_span(v, k).start >= pv_item_span(v, k - 1).end);
 			assert_item_rereads(rf, v, k);
 		}
 	}
@@ -1145,6 +1145,27 @@ static void test_pack_rebuilds_template_docstring(void **state)
 	}
 }
 
+/* A lone item that is the whole value keeps no span of its own (no extra: 8
+ * bytes a value, 24 a packed file); one apart from it, and a tuple's items,
+ * keep theirs. */
+static void test_item_spans_kept_only_when_apart(void **state)
+{
+	struct revision_file *rf = parse("revision = 'a1'\ndown_revision = ('b1', \"c1\")\n"
+					 "branch_labels = ('x')\ndepends_on = 'p' 'q'\n");
+
+	(void)state;
+	assert_null(rf->rev.x);
+	assert_span(rf, pv_item_span(&rf->rev, 0), "'a1'");
+	assert_null(rf->deps.x);
+	assert_span(rf, pv_item_span(&rf->deps, 0), "'p' 'q'");
+	assert_non_null(rf->down.x);
+	assert_span(rf, pv_item_span(&rf->down, 0), "'b1'");
+	assert_span(rf, pv_item_span(&rf->down, 1), "\"c1\"");
+	assert_span(rf, rf->labels.span, "('x')");
+	assert_span(rf, pv_item_span(&rf->labels, 0), "'x'");
+	revision_file_free(rf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1183,6 +1204,7 @@ int main(void)
 		cmocka_unit_test(test_drop_module_keeps_what_resolving_reads),
 		cmocka_unit_test(test_pack_leaves_huge_strings),
 		cmocka_unit_test(test_pack_rebuilds_template_docstring),
+		cmocka_unit_test(test_item_spans_kept_only_when_apart),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);

@@ -39,8 +39,11 @@ enum value_kind {
 };
 
 /* What few values hold (references, expressions, what resolving could not
- * tell): apart, so that the common value stays small. */
+ * tell, a sequence's item spans): apart, so that the common value stays small. */
 struct py_value_extra {
+	/* Each item's bytes; NULL when the value has at most one item and it is the
+	 * whole value (`'ab12'`, the usual id): its span is the value's (pv_item_span). */
+	struct mt_span *item_spans;
 	bool *item_is_ref;    /* per item: a (dotted) name, not a string; NULL when none is */
 	char *expr;           /* VALUE_EXPR: the expression's source text */
 	/* UNKNOWN lists the names or expressions nothing could tell. */
@@ -52,8 +55,7 @@ struct py_value_extra {
 struct py_value {
 	enum value_kind kind;
 	int line;             /* line of the assignment's name */
-	struct strlist items; /* the strings, in order */
-	struct mt_span *item_spans; /* each item's bytes (its string tokens) */
+	struct strlist items; /* the strings, in order; pv_item_span has each one's bytes */
 	struct mt_span span;  /* the whole value expression */
 	char quote;           /* quote character of the first string ('\'' or '"'), 0 if none */
 	/* Alembic's reading of the value (None/""/() collapsed as Revision does), once
@@ -76,6 +78,12 @@ static inline bool pv_has_refs(const struct py_value *v)
 static inline bool pv_item_is_ref(const struct py_value *v, size_t i)
 {
 	return v->x && v->x->item_is_ref && v->x->item_is_ref[i];
+}
+
+/* The bytes of item I (I < items.n): its string tokens. */
+static inline struct mt_span pv_item_span(const struct py_value *v, size_t i)
+{
+	return v->x && v->x->item_spans ? v->x->item_spans[i] : v->span;
 }
 
 static inline const char *pv_expr(const struct py_value *v)
@@ -168,7 +176,7 @@ struct revision_file {
 	bool crlf;         /* the file's lines end in CRLF */
 	bool has_doc;
 	bool needs_resolve;      /* a value holds a reference (resolve.c fills `ids`) */
-	bool values_packed; /* revision_file_pack packed the values' items, item_spans and ids (small ones) */
+	bool values_packed; /* revision_file_pack packed the values' items and ids (small ones) */
 	bool real_path_packed; /* real_path is in `strings` */
 	bool longdoc_rebuilt;  /* longdoc is not kept: revision_file_longdoc rebuilds it */
 	struct py_module *module; /* other module-level names, for references (owned; a
@@ -218,9 +226,10 @@ void revision_file_free(struct revision_file *rf);
  * unless that one is packed. */
 void revision_file_set_real_path(struct revision_file *rf, char *real);
 /* Move RF's own strings (path, real_path, name, encoding, revision, longdoc, message, the
- * header fields' values, error) and, unless they are long, its values' items,
- * item spans and ids into one block the file owns, each distinct string once:
- * one allocation instead of twenty. A file whose strings are huge stays as it is. Call it once nothing will replace or grow
+ * header fields' values, error) and, unless they are long, its values' items
+ * and ids into one block the file owns, each distinct string once (a template
+ * docstring not at all: revision_file_longdoc): one allocation instead of
+ * twenty. A file whose strings are huge stays as it is. Call it once nothing will replace or grow
  * them: a file that needs no resolving (resolve.c sets `revision`, `error` and
  * `ids` of the others), after docstring_complete. */
 void revision_file_pack(struct revision_file *rf);
