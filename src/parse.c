@@ -1561,25 +1561,28 @@ static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 	}
 }
 
-void revision_file_pack(struct revision_file *rf)
+struct revision_file *revision_file_pack(struct revision_file *rf)
 {
 	bool values, drop_longdoc;
 	struct pack pk;
 
 	if (rf->strings)
-		return;
+		return rf;
 	values = values_packable(rf);
 	drop_longdoc = longdoc_is_template(rf);
 	pk = (struct pack){ .drop_longdoc = drop_longdoc };
 	pack_all(&pk, rf, values);
 	if (pk.ptrs + pk.strs > PACK_MAX_BYTES)
-		return; /* a huge docstring: not held twice while copied */
-	pk = (struct pack){ .block = xmalloc(pk.ptrs + pk.strs + 1), .ptrs = 0, .strs = pk.ptrs,
-			    .drop_longdoc = drop_longdoc };
+		return rf; /* a huge docstring: not held twice while copied */
+	/* the block after the file: one allocation (a malloc header and its
+	 * rounding fewer), aligned for the pointer lists it starts with */
+	rf = xrealloc(rf, sizeof(*rf) + pk.ptrs + pk.strs + 1);
+	pk = (struct pack){ .block = (char *)(rf + 1), .ptrs = 0, .strs = pk.ptrs, .drop_longdoc = drop_longdoc };
 	rf->strings = pk.block;
 	rf->values_packed = values;
 	rf->longdoc_rebuilt = drop_longdoc;
 	pack_all(&pk, rf, values);
+	return rf;
 }
 
 void revision_file_set_real_path(struct revision_file *rf, char *real)
@@ -1606,7 +1609,6 @@ void revision_file_free(struct revision_file *rf)
 	py_value_free_unpacked(&rf->down, rf->values_packed);
 	py_value_free_unpacked(&rf->labels, rf->values_packed);
 	py_value_free_unpacked(&rf->deps, rf->values_packed);
-	free(rf->strings);
 	if (rf->module)
 		py_module_free(rf->module);
 	free(rf->module);

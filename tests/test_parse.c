@@ -1015,8 +1015,8 @@ static void test_pack_keeps_what_reads(void **state)
 	for (size_t i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
 		struct revision_file *plain = parse(srcs[i]), *packed = parse(srcs[i]);
 
-		revision_file_pack(packed);
-		assert_non_null(packed->strings);
+		packed = revision_file_pack(packed);
+		assert_ptr_equal(packed->strings, (char *)(packed + 1)); /* one allocation */
 		assert_true(revision_file_same(plain, packed));
 		assert_true(revision_file_reads_same(plain, packed));
 		assert_string_equal(packed->path, "versions/x.py");
@@ -1068,7 +1068,7 @@ static void test_pack_leaves_huge_strings(void **state)
 	memset(src + 3, 'x', n);
 	strcpy(src + 3 + n, "\"\"\"\nrevision = 'a'\ndown_revision = None\n");
 	rf = parse(src);
-	revision_file_pack(rf);
+	rf = revision_file_pack(rf);
 	assert_null(rf->strings);
 	assert_int_equal(strlen(rf->longdoc), n);
 	revision_file_free(rf);
@@ -1085,7 +1085,7 @@ static void test_pack_shares_real_path(void **state)
 
 	(void)state;
 	revision_file_set_real_path(rf, xstrdup("/p/v/a.py"));
-	revision_file_pack(rf);
+	rf = revision_file_pack(rf);
 	assert_true(rf->real_path_packed);
 	assert_ptr_equal(rf->path, rf->real_path + 3);
 	assert_string_equal(rf->path, "v/a.py");
@@ -1097,7 +1097,7 @@ static void test_pack_shares_real_path(void **state)
 
 	rf = parse_revision_file("v/a.py", src, strlen(src)); /* a tail, but not at a '/' */
 	revision_file_set_real_path(rf, xstrdup("/p/xv/a.py"));
-	revision_file_pack(rf);
+	rf = revision_file_pack(rf);
 	assert_string_equal(rf->real_path, "/p/xv/a.py");
 	assert_string_equal(rf->path, "v/a.py");
 	assert_true(rf->path < rf->real_path || rf->path >= rf->real_path + strlen(rf->real_path));
@@ -1129,7 +1129,7 @@ static void test_pack_rebuilds_template_docstring(void **state)
 		struct revision_file *plain = parse(srcs[i]), *packed = parse(srcs[i]);
 		struct strbuf doc;
 
-		revision_file_pack(packed);
+		packed = revision_file_pack(packed);
 		assert_non_null(packed->strings);
 		assert_int_equal(packed->longdoc_rebuilt, rebuilt[i]);
 		assert_true(rebuilt[i] ? packed->longdoc == NULL : packed->longdoc != NULL);

@@ -183,7 +183,8 @@ struct revision_file {
 	                           * scanned file that needs no resolving keeps none: scan.c) */
 	/* After revision_file_pack: one block holding path, real_path, name, encoding,
 	 * revision, longdoc, message, the header fields' values and error, which point
-	 * into it, and the values' lists when values_packed. */
+	 * into it, and the values' lists when values_packed. It follows the file in
+	 * the file's own allocation: freed with it. */
 	char *strings;
 };
 
@@ -227,12 +228,13 @@ void revision_file_free(struct revision_file *rf);
 void revision_file_set_real_path(struct revision_file *rf, char *real);
 /* Move RF's own strings (path, real_path, name, encoding, revision, longdoc, message, the
  * header fields' values, error) and, unless they are long, its values' items
- * and ids into one block the file owns, each distinct string once (a template
- * docstring not at all: revision_file_longdoc): one allocation instead of
- * twenty. A file whose strings are huge stays as it is. Call it once nothing will replace or grow
+ * and ids into one block after the file, in its allocation, each distinct
+ * string once (a template docstring not at all: revision_file_longdoc): one
+ * allocation instead of twenty. Returns the file, moved (RF is no longer valid).
+ * A file whose strings are huge stays as it is. Call it once nothing will replace or grow
  * them: a file that needs no resolving (resolve.c sets `revision`, `error` and
  * `ids` of the others), after docstring_complete. */
-void revision_file_pack(struct revision_file *rf);
+struct revision_file *revision_file_pack(struct revision_file *rf) __attribute__((warn_unused_result));
 /* RF's docstring: `longdoc`, or (longdoc_rebuilt) the template filled with its
  * message and header fields, written into BUF (emptied first; the caller frees
  * it). Valid while RF and BUF are unchanged. */

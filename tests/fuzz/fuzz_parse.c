@@ -108,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_file(again, data, size);
 	REQUIRE(revision_file_same(rf, again));
 	if (!again->needs_resolve) { /* packing moves the strings; what reads stays */
-		revision_file_pack(again);
+		again = revision_file_pack(again);
 		check_file(again, data, size);
 		REQUIRE(revision_file_same(rf, again));
 	}
