@@ -228,6 +228,11 @@ static size_t pow2_at_least(size_t x)
 	return c;
 }
 
+static bool same_span(struct mt_span a, struct mt_span b)
+{
+	return a.start == b.start && a.end == b.end && a.line == b.line;
+}
+
 /* The spans and flags grow by doubling with the item list (they hold
  * pow2_at_least(n) slots): one realloc per item would copy a 200,000-item tuple
  * quadratically under allocators that move every block. */
@@ -237,8 +242,7 @@ static void push_item(struct py_value *v, char *s, bool is_ref, struct mt_span s
 	bool full = (n & (n - 1)) == 0; /* 0 or a power of two */
 	struct mt_span *spans = v->x ? v->x->item_spans : NULL;
 
-	if (!spans && (n > 0 || span.start != v->span.start || span.end != v->span.end ||
-		       span.line != v->span.line)) { /* not a lone item that is the whole value */
+	if (!spans && (n > 0 || !same_span(span, v->span))) { /* not a lone item that is the whole value */
 		spans = py_value_extra(v)->item_spans = xmalloc(pow2_at_least(n + 1) * sizeof(*spans));
 		if (n)
 			spans[0] = v->span; /* the item before, the whole value: none was kept */
@@ -1241,11 +1245,6 @@ static const struct strlist *unknown_list(const struct py_value *v)
 static bool same_str(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));
-}
-
-static bool same_span(struct mt_span a, struct mt_span b)
-{
-	return a.start == b.start && a.end == b.end && a.line == b.line;
 }
 
 static bool same_value(const struct py_value *a, const struct py_value *b)
