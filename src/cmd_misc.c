@@ -52,6 +52,7 @@ static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 	const struct revision_file *rf = nd->file;
 	FILE *out = cli->out;
 	size_t *mine, n_mine;
+	struct strbuf doc;
 
 	fprintf(out, "%-10s%s\n", "revision", format_clip(nd->id, FORMAT_CLIP_ID));
 	fprintf(out, "%-10s%s:%d\n", "path", rf->path, rf->rev.line);
@@ -90,7 +91,9 @@ static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 	}
 	free(mine);
 	fputs("\n", out);
-	fputs(rf->longdoc, out);
+	sb_init(&doc);
+	fputs(revision_file_longdoc(rf, &doc), out);
+	sb_free(&doc);
 	fputs("\n", out);
 }
 

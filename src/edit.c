@@ -712,23 +712,23 @@ static size_t item_splices(const struct revision_file *rf, const struct strlist 
 	const struct py_value *d = &rf->down;
 	size_t n = 0;
 
-	if (!d->item_spans || !((d->kind == VALUE_STRING && parents->n == 1) ||
-				(d->kind == VALUE_SEQUENCE && parents->n == d->items.n && parents->n > 0)))
+	if (!d->items.n || !((d->kind == VALUE_STRING && parents->n == 1) ||
+			     (d->kind == VALUE_SEQUENCE && parents->n == d->items.n && parents->n > 0)))
 		return SIZE_MAX;
 	for (size_t i = 0; i < parents->n; i++) {
-		const struct mt_span *is = &d->item_spans[i];
+		const struct mt_span is = pv_item_span(d, i);
 		char *with;
 
 		if (!strcmp(d->items.v[i], parents->v[i]))
 			continue;
-		with = item_like(rf->text + is->start, is->end - is->start, parents->v[i]);
+		with = item_like(rf->text + is.start, is.end - is.start, parents->v[i]);
 		if (!with || n == max) {
 			free(with);
 			for (size_t k = 0; k < n; k++)
 				free(sp[k].with);
 			return SIZE_MAX;
 		}
-		sp[n++] = (struct splice){ is->start, is->end, with };
+		sp[n++] = (struct splice){ is.start, is.end, with };
 	}
 	return n;
 }

@@ -157,6 +157,7 @@ void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, c
 {
 	const struct node *nd = &g->nodes[node];
 	const struct revision_file *rf = nd->file;
+	struct strbuf doc;
 	char **lines;
 	size_t n;
 
@@ -183,7 +184,9 @@ void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, c
 	}
 	sb_addf(sb, "Path: %s\n", rf->real_path ? rf->real_path : rf->path);
 	sb_adds(sb, "\n");
-	n = py_splitlines(rf->longdoc, &lines);
+	sb_init(&doc);
+	n = py_splitlines(revision_file_longdoc(rf, &doc), &lines);
+	sb_free(&doc);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			sb_adds(sb, "\n");

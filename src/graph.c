@@ -14,9 +14,21 @@
 
 void u32_push(struct u32vec *vec, uint32_t x)
 {
-	if (vec->n == vec->cap) {
-		vec->cap = vec->cap ? vec->cap * 2 : 2;
-		vec->v = xrealloc(vec->v, vec->cap * sizeof(*vec->v));
+	uint32_t cap = vec->cap & ~U32_BORROWED;
+
+	if (vec->n == cap) {
+		uint32_t *v;
+
+		cap = cap ? cap * 2 : 2;
+		if (vec->cap & U32_BORROWED) { /* out of the room lent: a list of its own */
+			v = xmalloc(cap * sizeof(*v));
+			if (vec->n)
+				memcpy(v, vec->v, vec->n * sizeof(*v));
+		} else {
+			v = xrealloc(vec->v, cap * sizeof(*v));
+		}
+		vec->v = v;
+		vec->cap = cap;
 	}
 	vec->v[vec->n++] = x;
 }
@@ -29,9 +41,10 @@ bool u32_contains(const struct u32vec *vec, uint32_t x)
 	return false;
 }
 
-static void u32_free(struct u32vec *vec)
+void u32_free(struct u32vec *vec)
 {
-	free(vec->v);
+	if (!(vec->cap & U32_BORROWED))
+		free(vec->v);
 	memset(vec, 0, sizeof(*vec));
 }
 
@@ -285,7 +298,6 @@ static void link_down(struct graph *g, uint32_t i)
 		}
 		u32_push(&nd->down, to);
 		edge_set_note(&seen, to);
-		u32_push(&g->nodes[to].children, i);
 	}
 	free(seen.slot);
 }
@@ -320,14 +332,82 @@ static void link_deps(struct graph *g, uint32_t i)
 				    "depends_on '%s' names no revision id or branch label", d);
 			continue;
 		}
-		if (!u32_contains(&nd->deps, to) && !u32_contains(&nd->down, to)) {
+		/* one also a down revision counts once, as a child (link_back) */
+		if (!u32_contains(&nd->deps, to))
 			u32_push(&nd->deps, to);
-			u32_push(&g->nodes[to].dependants, i);
-		} else if (!u32_contains(&nd->deps, to)) {
-			u32_push(&nd->deps, to); /* also a down revision: counts once as a child */
-		}
 	}
 	strmap_free(&seen);
+}
+
+static void lend(struct u32vec *vec, uint32_t **room, uint32_t cap)
+{
+	if (!cap)
+		return;
+	*vec = (struct u32vec){ .v = *room, .n = 0, .cap = cap | U32_BORROWED };
+	*room += cap;
+}
+
+/* Room for the edge lists of the first REAL nodes, as many as their files name
+ * (a name repeated or missing leaves some unused): down and deps, norm_deps (a
+ * part of deps) and norm_down (down and norm_deps), which graph_derive.c fills. */
+static void lend_edges(struct graph *g, uint32_t real)
+{
+	size_t total = 0;
+	uint32_t *room;
+
+	for (uint32_t i = 0; i < real; i++)
+		total += 2 * (size_t)g->nodes[i].file->down.ids.n + 3 * (size_t)g->nodes[i].file->deps.ids.n;
+	if (!total)
+		return;
+	room = g->edge_block = xmalloc(total * sizeof(uint32_t));
+	for (uint32_t i = 0; i < real; i++) {
+		struct node *nd = &g->nodes[i];
+		uint32_t down = nd->file->down.ids.n, deps = nd->file->deps.ids.n;
+
+		lend(&nd->down, &room, down);
+		lend(&nd->deps, &room, deps);
+		lend(&nd->norm_deps, &room, deps);
+		lend(&nd->norm_down, &room, down + deps);
+	}
+}
+
+/* The reverse edges, counted, then laid out in one block: children in node
+ * order, and the dependants, revisions whose depends_on names one that is not
+ * also their down revision. */
+static void link_back(struct graph *g, uint32_t real)
+{
+	size_t total = 0;
+	uint32_t *room;
+
+	for (uint32_t i = 0; i < real; i++) {
+		const struct node *nd = &g->nodes[i];
+
+		for (uint32_t k = 0; k < nd->down.n; k++)
+			g->nodes[nd->down.v[k]].children.n++;
+		for (uint32_t k = 0; k < nd->deps.n; k++)
+			if (!u32_contains(&nd->down, nd->deps.v[k]))
+				g->nodes[nd->deps.v[k]].dependants.n++;
+	}
+	for (uint32_t i = 0; i < g->n; i++)
+		total += (size_t)g->nodes[i].children.n + g->nodes[i].dependants.n;
+	if (!total)
+		return;
+	room = g->link_block = xmalloc(total * sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++) {
+		struct node *nd = &g->nodes[i];
+
+		lend(&nd->children, &room, nd->children.n);
+		lend(&nd->dependants, &room, nd->dependants.n);
+	}
+	for (uint32_t i = 0; i < real; i++) {
+		const struct node *nd = &g->nodes[i];
+
+		for (uint32_t k = 0; k < nd->down.n; k++)
+			u32_push(&g->nodes[nd->down.v[k]].children, i);
+		for (uint32_t k = 0; k < nd->deps.n; k++)
+			if (!u32_contains(&nd->down, nd->deps.v[k]))
+				u32_push(&g->nodes[nd->deps.v[k]].dependants, i);
+	}
 }
 
 static void set_flags(struct graph *g)
@@ -385,6 +465,8 @@ void graph_free(struct graph *g)
 		u32_free(&nd->dependants);
 	}
 	free(g->nodes);
+	free(g->edge_block);
+	free(g->link_block);
 	label_store_free(g->label_store);
 	strmap_free(&g->index);
 	strmap_free(&g->labels);
@@ -416,10 +498,12 @@ void graph_build(struct graph *g, const struct file_list *files)
 	index_revisions(g, files);
 	index_labels(g);
 	real = g->n;
+	lend_edges(g, real);
 	for (uint32_t i = 0; i < real; i++)
 		link_down(g, i);
 	for (uint32_t i = 0; i < real; i++)
 		link_deps(g, i);
+	link_back(g, real);
 	set_flags(g);
 	collect_ends(g);
 	graph_find_cycles(g);

@@ -232,6 +232,11 @@ static size_t pow2_at_least(size_t x)
 	return c;
 }
 
+static bool same_span(struct mt_span a, struct mt_span b)
+{
+	return a.start == b.start && a.end == b.end && a.line == b.line;
+}
+
 /* The spans and flags grow by doubling with the item list (they hold
  * pow2_at_least(n) slots): one realloc per item would copy a 200,000-item tuple
  * quadratically under allocators that move every block. */
@@ -239,10 +244,17 @@ static void push_item(struct py_value *v, char *s, bool is_ref, struct mt_span s
 {
 	size_t n = v->items.n;
 	bool full = (n & (n - 1)) == 0; /* 0 or a power of two */
+	struct mt_span *spans = v->x ? v->x->item_spans : NULL;
 
-	if (full)
-		v->item_spans = xrealloc(v->item_spans, pow2_at_least(n + 1) * sizeof(*v->item_spans));
-	v->item_spans[n] = span;
+	if (!spans && (n > 0 || !same_span(span, v->span))) { /* not a lone item that is the whole value */
+		spans = py_value_extra(v)->item_spans = xmalloc(pow2_at_least(n + 1) * sizeof(*spans));
+		if (n)
+			spans[0] = v->span; /* the item before, the whole value: none was kept */
+	} else if (spans && full) {
+		spans = v->x->item_spans = xrealloc(spans, pow2_at_least(n + 1) * sizeof(*spans));
+	}
+	if (spans)
+		spans[n] = span;
 	if (is_ref && !pv_has_refs(v))
 		py_value_extra(v)->item_is_ref = xcalloc(pow2_at_least(n + 1), sizeof(bool));
 	else if (pv_has_refs(v) && full)
@@ -286,8 +298,7 @@ static int parse_items(struct parser *p, const struct token *t, size_t n, struct
 		struct stream *st = &p->stream;
 
 		v->items = st->v.items;
-		v->item_spans = st->v.item_spans;
-		v->x = st->v.x; /* only item_is_ref, if anything */
+		v->x = st->v.x; /* only item_spans and item_is_ref */
 		memset(&st->v, 0, sizeof(st->v));
 		if (st->status == -2)
 			p->err = p->stream_errs->err;
@@ -1199,13 +1210,12 @@ struct revision_file *revision_file_failed(const char *path, int line, const cha
 	return rf;
 }
 
-/* PACKED: items, item_spans and ids live in the file's block (revision_file_pack). */
+/* PACKED: items and ids live in the file's block (revision_file_pack). */
 static void py_value_free_unpacked(struct py_value *v, bool packed)
 {
 	if (packed) {
 		memset(&v->items, 0, sizeof(v->items));
 		memset(&v->ids, 0, sizeof(v->ids));
-		v->item_spans = NULL;
 	}
 	py_value_free(v);
 }
@@ -1213,9 +1223,9 @@ static void py_value_free_unpacked(struct py_value *v, bool packed)
 void py_value_free(struct py_value *v)
 {
 	sl_free(&v->items);
-	free(v->item_spans);
 	sl_free(&v->ids);
 	if (v->x) {
+		free(v->x->item_spans);
 		free(v->x->item_is_ref);
 		free(v->x->expr);
 		sl_free(&v->x->unknown);
@@ -1223,7 +1233,6 @@ void py_value_free(struct py_value *v)
 		free(v->x->resolved_from);
 		free(v->x);
 	}
-	v->item_spans = NULL;
 	v->x = NULL;
 }
 
@@ -1247,11 +1256,6 @@ static bool same_str(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static bool same_span(struct mt_span a, struct mt_span b)
-{
-	return a.start == b.start && a.end == b.end && a.line == b.line;
-}
-
 static bool same_value(const struct py_value *a, const struct py_value *b)
 {
 	if (a->kind != b->kind || !sl_equal(&a->items, &b->items) || !same_span(a->span, b->span) ||
@@ -1260,7 +1264,7 @@ static bool same_value(const struct py_value *a, const struct py_value *b)
 	    pv_has_refs(a) != pv_has_refs(b))
 		return false;
 	for (size_t i = 0; i < a->items.n; i++)
-		if (!same_span(a->item_spans[i], b->item_spans[i]) ||
+		if (!same_span(pv_item_span(a, i), pv_item_span(b, i)) ||
 		    pv_item_is_ref(a, i) != pv_item_is_ref(b, i))
 			return false;
 	return true;
@@ -1296,13 +1300,74 @@ static bool same_module(const struct py_module *a, const struct py_module *b)
 	return true;
 }
 
+/* Alembic's template: the message, then these header lines with their values. */
+static const char *const doc_template[] = { "\n\nRevision ID: ", "\nRevises: ", "\nCreate Date: " };
+
+static void doc_template_values(const struct revision_file *rf, const char *v[3])
+{
+	v[0] = rf->doc_revision_id.value;
+	v[1] = rf->doc_revises.value;
+	v[2] = rf->doc_create_date.value;
+}
+
+/* S with PART cut from its start, or NULL when S does not start with it. */
+static const char *past(const char *s, const char *part)
+{
+	size_t n = strlen(part);
+
+	return strncmp(s, part, n) ? NULL : s + n;
+}
+
+/* Whether RF's docstring is the template filled with its own message and header
+ * fields, byte for byte: what revision_file_longdoc rebuilds. */
+static bool longdoc_is_template(const struct revision_file *rf)
+{
+	const char *s = rf->longdoc && rf->message ? past(rf->longdoc, rf->message) : NULL, *v[3];
+
+	doc_template_values(rf, v);
+	for (size_t i = 0; i < 3 && s; i++)
+		s = v[i] && (s = past(s, doc_template[i])) ? past(s, v[i]) : NULL;
+	return s && !*s;
+}
+
+const char *revision_file_longdoc(const struct revision_file *rf, struct strbuf *buf)
+{
+	const char *v[3];
+
+	if (!rf->longdoc_rebuilt)
+		return rf->longdoc;
+	buf->len = 0;
+	sb_adds(buf, rf->message);
+	doc_template_values(rf, v);
+	for (size_t i = 0; i < 3; i++) {
+		sb_adds(buf, doc_template[i]);
+		sb_adds(buf, v[i]);
+	}
+	return buf->buf;
+}
+
+static bool same_longdoc(const struct revision_file *a, const struct revision_file *b)
+{
+	struct strbuf x, y;
+	bool same;
+
+	if (!a->longdoc_rebuilt && !b->longdoc_rebuilt)
+		return same_str(a->longdoc, b->longdoc);
+	sb_init(&x);
+	sb_init(&y);
+	same = same_str(revision_file_longdoc(a, &x), revision_file_longdoc(b, &y));
+	sb_free(&x);
+	sb_free(&y);
+	return same;
+}
+
 bool revision_file_same(const struct revision_file *a, const struct revision_file *b)
 {
 	return a->len == b->len && a->crlf == b->crlf && same_str(a->encoding, b->encoding) &&
 	       same_str(a->revision, b->revision) && same_value(&a->rev, &b->rev) &&
 	       same_value(&a->down, &b->down) && same_value(&a->labels, &b->labels) &&
 	       same_value(&a->deps, &b->deps) && a->has_doc == b->has_doc &&
-	       same_str(a->longdoc, b->longdoc) && same_str(a->message, b->message) &&
+	       same_longdoc(a, b) && same_str(a->message, b->message) &&
 	       same_span(a->doc_span, b->doc_span) && a->doc_line == b->doc_line &&
 	       same_doc_field(&a->doc_revision_id, &b->doc_revision_id) &&
 	       same_doc_field(&a->doc_revises, &b->doc_revises) &&
@@ -1319,7 +1384,7 @@ static bool same_as_written(const struct py_value *a, const struct py_value *b)
 	    pv_has_refs(a) != pv_has_refs(b))
 		return false;
 	for (size_t i = 0; i < a->items.n; i++)
-		if (!same_span(a->item_spans[i], b->item_spans[i]) ||
+		if (!same_span(pv_item_span(a, i), pv_item_span(b, i)) ||
 		    pv_item_is_ref(a, i) != pv_item_is_ref(b, i))
 			return false;
 	return true;
@@ -1330,7 +1395,7 @@ bool revision_file_reads_same(const struct revision_file *a, const struct revisi
 	return a->crlf == b->crlf && same_str(a->encoding, b->encoding) && same_as_written(&a->rev, &b->rev) &&
 	       same_as_written(&a->down, &b->down) && same_as_written(&a->labels, &b->labels) &&
 	       same_as_written(&a->deps, &b->deps) && a->has_doc == b->has_doc &&
-	       same_str(a->longdoc, b->longdoc) && same_span(a->doc_span, b->doc_span) &&
+	       same_longdoc(a, b) && same_span(a->doc_span, b->doc_span) &&
 	       same_doc_field(&a->doc_revision_id, &b->doc_revision_id) &&
 	       same_doc_field(&a->doc_revises, &b->doc_revises) &&
 	       same_doc_field(&a->doc_create_date, &b->doc_create_date);
@@ -1367,10 +1432,11 @@ static char **own_string(struct revision_file *rf, size_t i)
  * `revision`, the "Revision ID:" field) is placed once; both passes decide alike. */
 struct pack {
 	char *block;
-	size_t ptrs, spans, strs; /* measuring: bytes of each part; copying: next offset */
+	size_t ptrs, strs;        /* measuring: bytes of each part; copying: next offset */
 	const char *seen[24];     /* measuring: strings placed so far; copying: where */
 	char *placed[24];
 	size_t n_seen;
+	bool drop_longdoc; /* the docstring is the template: rebuilt when read */
 };
 
 static char *pack_string(struct pack *pk, const char *s)
@@ -1413,20 +1479,19 @@ static void pack_list(struct pack *pk, struct strlist *l)
 	}
 }
 
+/* A value's ids that are its items, string for string (a literal id, the usual
+ * value), share the items' packed list. */
 static void pack_value(struct pack *pk, struct py_value *v)
 {
-	size_t bytes = v->items.n * sizeof(*v->item_spans);
+	bool ids_are_items = v->ids.n && sl_equal(&v->ids, &v->items);
 
-	if (v->item_spans && pk->block) {
-		struct mt_span *spans = memcpy(pk->block + pk->spans, v->item_spans, bytes);
-
-		free(v->item_spans);
-		v->item_spans = spans;
-	}
-	if (v->item_spans)
-		pk->spans += bytes;
 	pack_list(pk, &v->items);
-	pack_list(pk, &v->ids);
+	if (!ids_are_items) {
+		pack_list(pk, &v->ids);
+	} else if (pk->block) {
+		sl_free(&v->ids);
+		v->ids = v->items;
+	}
 }
 
 static bool values_packable(const struct revision_file *rf)
@@ -1487,7 +1552,8 @@ static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 	}
 	pack_real_path(pk, rf);
 	for (size_t i = 1; i < N_OWN_STRINGS; i++) { /* 0, path: with the real path */
-		char **s = own_string(rf, i), *at = pack_string(pk, *s);
+		char **s = own_string(rf, i);
+		char *at = s == &rf->longdoc && pk->drop_longdoc ? NULL : pack_string(pk, *s);
 
 		if (pk->block && *s) {
 			free(*s);
@@ -1503,24 +1569,28 @@ static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 	}
 }
 
-void revision_file_pack(struct revision_file *rf)
+struct revision_file *revision_file_pack(struct revision_file *rf)
 {
-	struct pack pk = { 0 };
-	bool values = values_packable(rf);
-	size_t ptrs, spans;
+	bool values, drop_longdoc;
+	struct pack pk;
 
 	if (rf->strings)
-		return;
+		return rf;
+	values = values_packable(rf);
+	drop_longdoc = longdoc_is_template(rf);
+	pk = (struct pack){ .drop_longdoc = drop_longdoc };
 	pack_all(&pk, rf, values);
-	if (pk.ptrs + pk.spans + pk.strs > PACK_MAX_BYTES)
-		return; /* a huge docstring: not held twice while copied */
-	ptrs = 0;
-	spans = pk.ptrs;
-	pk = (struct pack){ .block = xmalloc(pk.ptrs + pk.spans + pk.strs + 1), .ptrs = ptrs, .spans = spans,
-			    .strs = pk.ptrs + pk.spans };
+	if (pk.ptrs + pk.strs > PACK_MAX_BYTES)
+		return rf; /* a huge docstring: not held twice while copied */
+	/* the block after the file: one allocation (a malloc header and its
+	 * rounding fewer), aligned for the pointer lists it starts with */
+	rf = xrealloc(rf, sizeof(*rf) + pk.ptrs + pk.strs + 1);
+	pk = (struct pack){ .block = (char *)(rf + 1), .ptrs = 0, .strs = pk.ptrs, .drop_longdoc = drop_longdoc };
 	rf->strings = pk.block;
 	rf->values_packed = values;
+	rf->longdoc_rebuilt = drop_longdoc;
 	pack_all(&pk, rf, values);
+	return rf;
 }
 
 void revision_file_set_real_path(struct revision_file *rf, char *real)
@@ -1547,7 +1617,6 @@ void revision_file_free(struct revision_file *rf)
 	py_value_free_unpacked(&rf->down, rf->values_packed);
 	py_value_free_unpacked(&rf->labels, rf->values_packed);
 	py_value_free_unpacked(&rf->deps, rf->values_packed);
-	free(rf->strings);
 	if (rf->module)
 		py_module_free(rf->module);
 	free(rf->module);

@@ -241,6 +241,10 @@ static struct dir_listing *listing_get(struct source *src, const struct mt_confi
 		stats->listing_kept = true;
 		return l;
 	}
+	if (prev) { /* of no more use: not held beside the new one (12 MB at 100,000 files) */
+		listing_free(prev->listing);
+		prev->listing = NULL;
+	}
 	l = xcalloc(1, sizeof(*l));
 	watch = (struct source_watch){ stamp_dir, keep_entries, l, false };
 	if (source_list_versions_watched(src, cfg, &l->files, &watch, err)) {

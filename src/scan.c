@@ -59,7 +59,7 @@ static struct revision_file *read_one(struct source *src, struct source_reader *
 		take_real_path(rf, f);
 		docstring_complete(rf); /* reads the docstring's bytes: before they go */
 		if (!rf->needs_resolve)
-			revision_file_pack(rf);
+			rf = revision_file_pack(rf);
 		if (!keep_text) {
 			free(rf->text);
 			rf->text = NULL;

@@ -73,7 +73,9 @@ char *xstrndup(const char *s, size_t n)
 /* Append FMT's expansion. It is measured into a small buffer, not with
  * vsnprintf(NULL, 0, ...): GCC 12 at -O1 with UBSan then warns falsely
  * ("null format string", -Wformat-truncation), which broke user builds. */
-static void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+/* EXACT: an empty SB takes just the room the expansion needs (xasprintf's
+ * strings are kept, never grown: a listing holds 100,000 paths). */
+static void sb_vaddf_room(struct strbuf *sb, bool exact, const char *fmt, va_list ap)
 {
 	char probe[128];
 	va_list again;
@@ -84,6 +86,10 @@ static void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	if (n <= 0) {
 		va_end(again);
 		return;
+	}
+	if (exact && !sb->cap) {
+		sb->buf = xmalloc((size_t)n + 1);
+		sb->cap = (size_t)n + 1;
 	}
 	GROW(sb->buf, sb->cap, sb->len + (size_t)n + 1);
 	if ((size_t)n < sizeof(probe))
@@ -112,7 +118,7 @@ char *xasprintf(const char *fmt, ...)
 
 	sb_init(&sb);
 	va_start(ap, fmt);
-	sb_vaddf(&sb, fmt, ap);
+	sb_vaddf_room(&sb, true, fmt, ap);
 	va_end(ap);
 	return sb_detach(&sb);
 }
@@ -153,7 +159,7 @@ void sb_addf(struct strbuf *sb, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	sb_vaddf(sb, fmt, ap);
+	sb_vaddf_room(sb, false, fmt, ap);
 	va_end(ap);
 }
 

@@ -30,6 +30,38 @@ static void test_flags(void **state)
 	project_free(&p);
 }
 
+/* Every node's edge lists borrow the graph's blocks (issue 11: a list of one
+ * edge malloc'd on its own takes 32 bytes); a list pushed past its room moves to
+ * an allocation of its own, leaving the room after it to its neighbour. */
+static void test_edge_lists_are_borrowed(void **state)
+{
+	struct project p;
+	struct node *r0, *m;
+	uint32_t *after, was;
+
+	(void)state;
+	graph_text_load(&p, "r0\na1 r0\nb1 r0\nm a1 b1\nc1 r0\n");
+	r0 = &p.graph.nodes[graph_text_node(&p, "r0")];
+	m = &p.graph.nodes[graph_text_node(&p, "m")];
+	assert_int_equal(r0->children.n, 3);
+	assert_true(r0->children.cap & U32_BORROWED);
+	assert_int_equal(m->down.n, 2);
+	assert_true(m->down.cap & U32_BORROWED);
+	assert_true(m->norm_down.cap & U32_BORROWED);
+	assert_int_equal(m->norm_down.n, 2);
+	after = r0->children.v + r0->children.n;
+	was = *after;
+	u32_push(&r0->children, 99);
+	assert_false(r0->children.cap & U32_BORROWED);
+	assert_int_equal(r0->children.n, 4);
+	assert_int_equal(r0->children.v[0], graph_text_node(&p, "a1"));
+	assert_int_equal(r0->children.v[2], graph_text_node(&p, "c1"));
+	assert_int_equal(r0->children.v[3], 99);
+	assert_int_equal(*after, was);
+	r0->children.n--; /* the graph as built again, its list now its own: freed by graph_free */
+	project_free(&p);
+}
+
 static void test_missing_parent_is_a_phantom(void **state)
 {
 	struct project p;
@@ -661,6 +693,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_edge_lists_are_borrowed),
 		cmocka_unit_test(test_missing_parent_is_a_phantom),
 		cmocka_unit_test(test_candidates_for_a_missing_parent),
 		cmocka_unit_test(test_duplicate_later_file_wins),

@@ -303,7 +303,7 @@ static void test_form_feed_and_line_ends(void **state)
 	assert_string_equal(rf->message, "msg");
 	assert_string_equal(rf->doc_revises.value, "b1");
 	assert_int_equal(rf->doc_revises.span.line, 3);
-	assert_span(rf, rf->down.item_spans[0], "'b1'");
+	assert_span(rf, pv_item_span(&rf->down, 0), "'b1'");
 	assert_int_equal(rf->down.span.line, 6);
 	assert_string_equal(rf->labels.items.v[0], "xy"); /* form feed: back to column 0 */
 	revision_file_free(rf);
@@ -329,7 +329,7 @@ static void test_grouping_parentheses(void **state)
 	assert_int_equal(rf->down.items.n, 2);
 	assert_string_equal(rf->down.items.v[0], "ab");
 	assert_string_equal(rf->down.items.v[1], "c");
-	assert_span(rf, rf->down.item_spans[0], "\"a\" \"b\"");
+	assert_span(rf, pv_item_span(&rf->down, 0), "\"a\" \"b\"");
 	assert_int_equal(rf->deps.kind, VALUE_EXPR); /* a tuple in a tuple: not ids */
 	assert_int_equal(rf->labels.kind, VALUE_SEQUENCE);
 	assert_int_equal(rf->labels.items.n, 2);
@@ -338,7 +338,7 @@ static void test_grouping_parentheses(void **state)
 	assert_null(rf->error);
 	assert_string_equal(rf->revision, "a1");
 	assert_span(rf, rf->rev.span, "(('a1'))");
-	assert_span(rf, rf->rev.item_spans[0], "'a1'");
+	assert_span(rf, pv_item_span(&rf->rev, 0), "'a1'");
 	assert_string_equal(rf->down.items.v[0], "a");
 	assert_string_equal(rf->down.items.v[1], "b");
 	revision_file_free(rf);
@@ -358,7 +358,7 @@ static void test_coding_lines(void **state)
 	assert_string_equal(rf->message, "caf\xc3\xa9");
 	assert_string_equal(rf->revision, "a\xc3\xa9");
 	assert_string_equal(rf->doc_revises.value, "b\xc3\xa9");
-	assert_span(rf, rf->down.item_spans[0], "'b\xe9'"); /* the file's own bytes */
+	assert_span(rf, pv_item_span(&rf->down, 0), "'b\xe9'"); /* the file's own bytes */
 	revision_file_free(rf);
 	rf = parse(cp1252);
 	assert_null(rf->error);
@@ -741,10 +741,10 @@ static void assert_span_ok(const struct revision_file *rf, struct mt_span sp, in
  * coding), give the item's value: the span holds exactly that item. */
 static void assert_item_rereads(const struct revision_file *rf, const struct py_value *v, size_t k)
 {
-	const struct mt_span *is = &v->item_spans[k];
+	const struct mt_span is = pv_item_span(v, k);
 	char *src = xasprintf("# coding: %s\nrevision = 'r'\ndown_revision = (\n%.*s\n)\n",
-			      rf->encoding ? rf->encoding : "utf-8", (int)(is->end - is->start),
-			      rf->text + is->start);
+			      rf->encoding ? rf->encoding : "utf-8", (int)(is.end - is.start),
+			      rf->text + is.start);
 	struct revision_file *again = parse_revision_file("v/again.py", src, strlen(src));
 	bool ref = pv_item_is_ref(v, k);
 
@@ -776,10 +776,10 @@ static void assert_invariants(const struct revision_file *rf)
 		assert_in_range(v->line, 1, lines);
 		assert_span_ok(rf, v->span, lines);
 		for (size_t k = 0; k < v->items.n; k++) {
-			assert_span_ok(rf, v->item_spans[k], lines);
-			assert_true(v->item_spans[k].start >= v->span.start &&
-				    v->item_spans[k].end <= v->span.end);
-			assert_true(k == 0 || v->item_spans[k].start >= v->item_spans[k - 1].end);
+			assert_span_ok(rf, pv_item_span(v, k), lines);
+			assert_true(pv_item_span(v, k).start >= v->span.start &&
+				    pv_item_span(v, k).end <= v->span.end);
+			assert_true(k == 0 || pv_item_span(v, k).start >= pv_item_span(v, k - 1).end);
 			assert_item_rereads(rf, v, k);
 		}
 	}
@@ -1015,13 +1015,15 @@ static void test_pack_keeps_what_reads(void **state)
 	for (size_t i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
 		struct revision_file *plain = parse(srcs[i]), *packed = parse(srcs[i]);
 
-		revision_file_pack(packed);
-		assert_non_null(packed->strings);
+		packed = revision_file_pack(packed);
+		assert_ptr_equal(packed->strings, (char *)(packed + 1)); /* one allocation */
 		assert_true(revision_file_same(plain, packed));
 		assert_true(revision_file_reads_same(plain, packed));
 		assert_string_equal(packed->path, "versions/x.py");
 		assert_ptr_equal(packed->name, packed->path + strlen("versions/"));
 		assert_true(packed->values_packed == (i != 2)); /* 34 + 34 items and ids: their own */
+		if (packed->values_packed) /* literal ids are their items: one list */
+			assert_ptr_equal(packed->down.ids.v, packed->down.ids.n ? packed->down.items.v : NULL);
 		if (plain->revision)
 			assert_string_equal(plain->revision, packed->revision);
 		if (plain->error)
@@ -1066,7 +1068,7 @@ static void test_pack_leaves_huge_strings(void **state)
 	memset(src + 3, 'x', n);
 	strcpy(src + 3 + n, "\"\"\"\nrevision = 'a'\ndown_revision = None\n");
 	rf = parse(src);
-	revision_file_pack(rf);
+	rf = revision_file_pack(rf);
 	assert_null(rf->strings);
 	assert_int_equal(strlen(rf->longdoc), n);
 	revision_file_free(rf);
@@ -1083,7 +1085,7 @@ static void test_pack_shares_real_path(void **state)
 
 	(void)state;
 	revision_file_set_real_path(rf, xstrdup("/p/v/a.py"));
-	revision_file_pack(rf);
+	rf = revision_file_pack(rf);
 	assert_true(rf->real_path_packed);
 	assert_ptr_equal(rf->path, rf->real_path + 3);
 	assert_string_equal(rf->path, "v/a.py");
@@ -1095,10 +1097,72 @@ static void test_pack_shares_real_path(void **state)
 
 	rf = parse_revision_file("v/a.py", src, strlen(src)); /* a tail, but not at a '/' */
 	revision_file_set_real_path(rf, xstrdup("/p/xv/a.py"));
-	revision_file_pack(rf);
+	rf = revision_file_pack(rf);
 	assert_string_equal(rf->real_path, "/p/xv/a.py");
 	assert_string_equal(rf->path, "v/a.py");
 	assert_true(rf->path < rf->real_path || rf->path >= rf->real_path + strlen(rf->real_path));
+	revision_file_free(rf);
+}
+
+/* A docstring that is Alembic's template filled with the file's own message and
+ * header fields is not kept once packed but rebuilt, byte for byte; any other
+ * (a line more, a field that differs from its header line) is kept. */
+static void test_pack_rebuilds_template_docstring(void **state)
+{
+	const char *srcs[] = {
+		"\"\"\"add users\n\nRevision ID: ab12\nRevises: cd34\nCreate Date: 2024-05-01 10:11:12\n\n\"\"\"\n"
+		"revision = 'ab12'\ndown_revision = 'cd34'\n",
+		"\"\"\"base\n\nRevision ID: ab12\nRevises: \nCreate Date: 2024-05-01\n\"\"\"\n"
+		"revision = 'ab12'\ndown_revision = None\n",
+		"\"\"\"add users\n\nRevision ID: ab12\nRevises: cd34\nCreate Date: 2024-05-01\nmore\n\"\"\"\n"
+		"revision = 'ab12'\ndown_revision = 'cd34'\n",
+		"\"\"\"a\n\nb\n\nRevision ID: ab12\nRevises: cd34\nCreate Date: 2024-05-01\n\"\"\"\n"
+		"revision = 'ab12'\ndown_revision = 'cd34'\n",
+		"\"\"\"add users\n\nRevision ID:  ab12\nRevises: cd34\nCreate Date: 2024-05-01\n\"\"\"\n"
+		"revision = 'ab12'\ndown_revision = 'cd34'\n",
+		"\"\"\"only a message\"\"\"\nrevision = 'ab12'\ndown_revision = 'cd34'\n",
+	};
+	const bool rebuilt[] = { true, true, false, false, false, false };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+		struct revision_file *plain = parse(srcs[i]), *packed = parse(srcs[i]);
+		struct strbuf doc;
+
+		packed = revision_file_pack(packed);
+		assert_non_null(packed->strings);
+		assert_int_equal(packed->longdoc_rebuilt, rebuilt[i]);
+		assert_true(rebuilt[i] ? packed->longdoc == NULL : packed->longdoc != NULL);
+		sb_init(&doc);
+		assert_string_equal(revision_file_longdoc(packed, &doc), plain->longdoc);
+		assert_string_equal(revision_file_longdoc(packed, &doc), plain->longdoc); /* BUF again */
+		sb_free(&doc);
+		assert_true(revision_file_same(plain, packed));
+		assert_true(revision_file_same(packed, plain));
+		assert_true(revision_file_reads_same(packed, plain));
+		revision_file_free(plain);
+		revision_file_free(packed);
+	}
+}
+
+/* A lone item that is the whole value keeps no span of its own (no extra: 8
+ * bytes a value, 24 a packed file); one apart from it, and a tuple's items,
+ * keep theirs. */
+static void test_item_spans_kept_only_when_apart(void **state)
+{
+	struct revision_file *rf = parse("revision = 'a1'\ndown_revision = ('b1', \"c1\")\n"
+					 "branch_labels = ('x')\ndepends_on = 'p' 'q'\n");
+
+	(void)state;
+	assert_null(rf->rev.x);
+	assert_span(rf, pv_item_span(&rf->rev, 0), "'a1'");
+	assert_null(rf->deps.x);
+	assert_span(rf, pv_item_span(&rf->deps, 0), "'p' 'q'");
+	assert_non_null(rf->down.x);
+	assert_span(rf, pv_item_span(&rf->down, 0), "'b1'");
+	assert_span(rf, pv_item_span(&rf->down, 1), "\"c1\"");
+	assert_span(rf, rf->labels.span, "('x')");
+	assert_span(rf, pv_item_span(&rf->labels, 0), "'x'");
 	revision_file_free(rf);
 }
 
@@ -1139,6 +1203,8 @@ int main(void)
 		cmocka_unit_test(test_pack_keeps_what_reads),
 		cmocka_unit_test(test_drop_module_keeps_what_resolving_reads),
 		cmocka_unit_test(test_pack_leaves_huge_strings),
+		cmocka_unit_test(test_pack_rebuilds_template_docstring),
+		cmocka_unit_test(test_item_spans_kept_only_when_apart),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);

@@ -17,12 +17,17 @@
 
 #define NO_NODE UINT32_MAX
 
+/* CAP with U32_BORROWED set: V is room in a block someone else owns (a graph's
+ * edge block, graph_build), holding CAP without the bit; growing past it moves
+ * the list to its own allocation. Free a list with u32_free, never free(v). */
 struct u32vec {
 	uint32_t *v;
 	uint32_t n, cap; /* 16 bytes: a node has six */
 };
+#define U32_BORROWED 0x80000000u
 
 void u32_push(struct u32vec *vec, uint32_t x);
+void u32_free(struct u32vec *vec);
 bool u32_contains(const struct u32vec *vec, uint32_t x);
 
 struct node {
@@ -39,13 +44,14 @@ struct node {
 	uint32_t n_labels;
 	uint32_t order;              /* Alembic's map order: first load of the id */
 	uint32_t component;          /* connected piece of the history */
-	bool phantom;
-	bool is_head;        /* no revision names it as down_revision */
-	bool is_real_head;   /* ...nor depends on it */
-	bool is_base;        /* down_revision is None */
-	bool is_branch_point, is_real_branch_point, is_merge_point;
-	bool in_cycle;
-	bool labels_unknown; /* it or an ancestor has a label only running a file could tell */
+	/* one bit each: a node is 136 bytes, not 144 */
+	bool phantom : 1;
+	bool is_head : 1;        /* no revision names it as down_revision */
+	bool is_real_head : 1;   /* ...nor depends on it */
+	bool is_base : 1;        /* down_revision is None */
+	bool is_branch_point : 1, is_real_branch_point : 1, is_merge_point : 1;
+	bool in_cycle : 1;
+	bool labels_unknown : 1; /* it or an ancestor has a label only running a file could tell */
 };
 
 struct graph {
@@ -75,6 +81,9 @@ struct graph {
 	struct git_hints *hints; /* what git remembers (the project's, githints.h), or NULL */
 	struct problem_list problems;
 	struct label_store *label_store; /* the label sets nodes point into (graph_derive.c) */
+	/* The room the nodes' edge lists borrow (U32_BORROWED), two blocks instead
+	 * of four allocations a revision (a malloc'd list of one edge takes 32 bytes). */
+	uint32_t *edge_block, *link_block;
 	/* Steps taken by the derivations that once were quadratic (nodes visited,
 	 * words or entries compared), so that tests can bound the work, not the time. */
 	struct graph_work {

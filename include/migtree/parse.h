@@ -39,8 +39,11 @@ enum value_kind {
 };
 
 /* What few values hold (references, expressions, what resolving could not
- * tell): apart, so that the common value stays small. */
+ * tell, a sequence's item spans): apart, so that the common value stays small. */
 struct py_value_extra {
+	/* Each item's bytes; NULL when the value has at most one item and it is the
+	 * whole value (`'ab12'`, the usual id): its span is the value's (pv_item_span). */
+	struct mt_span *item_spans;
 	bool *item_is_ref;    /* per item: a (dotted) name, not a string; NULL when none is */
 	char *expr;           /* VALUE_EXPR: the expression's source text */
 	/* UNKNOWN lists the names or expressions nothing could tell. */
@@ -52,8 +55,7 @@ struct py_value_extra {
 struct py_value {
 	enum value_kind kind;
 	int line;             /* line of the assignment's name */
-	struct strlist items; /* the strings, in order */
-	struct mt_span *item_spans; /* each item's bytes (its string tokens) */
+	struct strlist items; /* the strings, in order; pv_item_span has each one's bytes */
 	struct mt_span span;  /* the whole value expression */
 	char quote;           /* quote character of the first string ('\'' or '"'), 0 if none */
 	/* Alembic's reading of the value (None/""/() collapsed as Revision does), once
@@ -76,6 +78,12 @@ static inline bool pv_has_refs(const struct py_value *v)
 static inline bool pv_item_is_ref(const struct py_value *v, size_t i)
 {
 	return v->x && v->x->item_is_ref && v->x->item_is_ref[i];
+}
+
+/* The bytes of item I (I < items.n): its string tokens. */
+static inline struct mt_span pv_item_span(const struct py_value *v, size_t i)
+{
+	return v->x && v->x->item_spans ? v->x->item_spans[i] : v->span;
 }
 
 static inline const char *pv_expr(const struct py_value *v)
@@ -151,7 +159,11 @@ struct revision_file {
 	char *encoding;
 	char *revision;    /* effective id: the variable, or a legacy hex file name */
 	struct py_value rev, down, labels, deps;
-	char *longdoc;     /* docstring, stripped (Alembic's `longdoc`) */
+	/* The docstring, stripped (Alembic's `longdoc`); read it through
+	 * revision_file_longdoc: NULL once revision_file_pack found it to be Alembic's
+	 * template filled with `message` and the header fields (longdoc_rebuilt; most
+	 * files), a hundred bytes a file not kept. */
+	char *longdoc;
 	char *message;     /* first paragraph (Alembic's `doc`) */
 	struct mt_span doc_span;
 	int doc_line;
@@ -159,18 +171,20 @@ struct revision_file {
 	/* Set when the file cannot be read as Alembic would: the line and why. */
 	char *error;
 	int error_line;
+	uint32_t load_index; /* position in Alembic's load order (by error_line: 496 -> 488 bytes a file) */
 	/* The flags together: 520 -> 488 bytes a file. */
 	bool crlf;         /* the file's lines end in CRLF */
 	bool has_doc;
 	bool needs_resolve;      /* a value holds a reference (resolve.c fills `ids`) */
-	bool values_packed; /* revision_file_pack packed the values' items, item_spans and ids (small ones) */
+	bool values_packed; /* revision_file_pack packed the values' items and ids (small ones) */
 	bool real_path_packed; /* real_path is in `strings` */
-	size_t load_index; /* position in Alembic's load order */
+	bool longdoc_rebuilt;  /* longdoc is not kept: revision_file_longdoc rebuilds it */
 	struct py_module *module; /* other module-level names, for references (owned; a
 	                           * scanned file that needs no resolving keeps none: scan.c) */
 	/* After revision_file_pack: one block holding path, real_path, name, encoding,
 	 * revision, longdoc, message, the header fields' values and error, which point
-	 * into it, and the values' lists when values_packed. */
+	 * into it, and the values' lists when values_packed. It follows the file in
+	 * the file's own allocation: freed with it. */
 	char *strings;
 };
 
@@ -213,12 +227,18 @@ void revision_file_free(struct revision_file *rf);
  * unless that one is packed. */
 void revision_file_set_real_path(struct revision_file *rf, char *real);
 /* Move RF's own strings (path, real_path, name, encoding, revision, longdoc, message, the
- * header fields' values, error) and, unless they are long, its values' items,
- * item spans and ids into one block the file owns, each distinct string once:
- * one allocation instead of twenty. A file whose strings are huge stays as it is. Call it once nothing will replace or grow
+ * header fields' values, error) and, unless they are long, its values' items
+ * and ids into one block after the file, in its allocation, each distinct
+ * string once (a template docstring not at all: revision_file_longdoc): one
+ * allocation instead of twenty. Returns the file, moved (RF is no longer valid).
+ * A file whose strings are huge stays as it is. Call it once nothing will replace or grow
  * them: a file that needs no resolving (resolve.c sets `revision`, `error` and
  * `ids` of the others), after docstring_complete. */
-void revision_file_pack(struct revision_file *rf);
+struct revision_file *revision_file_pack(struct revision_file *rf) __attribute__((warn_unused_result));
+/* RF's docstring: `longdoc`, or (longdoc_rebuilt) the template filled with its
+ * message and header fields, written into BUF (emptied first; the caller frees
+ * it). Valid while RF and BUF are unchanged. */
+const char *revision_file_longdoc(const struct revision_file *rf, struct strbuf *buf);
 /* A file that could not be read at all (permissions, size): only its error. */
 struct revision_file *revision_file_failed(const char *path, int line, const char *message);
 

@@ -83,7 +83,10 @@ static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 	const struct node *nd = &g->nodes[v];
 	const struct revision_file *rf = nd->file;
 	size_t *mine, n_mine;
+	struct strbuf doc;
+	const char *longdoc = "";
 
+	sb_init(&doc);
 	if (nd->phantom) {
 		add(d, C_PHANTOM, NO_NODE, xasprintf("%s is missing: no migration file defines it", nd->id));
 	} else {
@@ -122,15 +125,18 @@ static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 		}
 	}
 	free(mine);
-	if (!nd->phantom && *rf->longdoc) {
+	if (!nd->phantom)
+		longdoc = revision_file_longdoc(rf, &doc);
+	if (*longdoc) {
 		add(d, C_TITLE, NO_NODE, xstrdup("docstring"));
-		for (const char *s = rf->longdoc; *s;) {
+		for (const char *s = longdoc; *s;) {
 			size_t len = strcspn(s, "\n");
 
 			add(d, C_NORMAL, NO_NODE, xstrndup(s, len));
 			s += len + (s[len] == '\n');
 		}
 	}
+	sb_free(&doc);
 }
 
 static void release(struct dlines *d)

@@ -60,11 +60,13 @@ static void check_value(const struct revision_file *rf, const struct py_value *v
 		return;
 	check_span(rf, &v->span);
 	REQUIRE(v->line >= 1);
-	for (i = 0; v->item_spans && i < v->items.n; i++) {
-		check_span(rf, &v->item_spans[i]);
-		REQUIRE(v->item_spans[i].start >= v->span.start && v->item_spans[i].end <= v->span.end);
+	for (i = 0; i < v->items.n; i++) {
+		struct mt_span is = pv_item_span(v, i);
+
+		check_span(rf, &is);
+		REQUIRE(is.start >= v->span.start && is.end <= v->span.end);
 		if (!pv_item_is_ref(v, i))
-			check_simple_item(rf, &v->item_spans[i], v->items.v[i]);
+			check_simple_item(rf, &is, v->items.v[i]);
 	}
 	if (v->kind == VALUE_EXPR)
 		REQUIRE(pv_expr(v) != NULL);
@@ -106,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_file(again, data, size);
 	REQUIRE(revision_file_same(rf, again));
 	if (!again->needs_resolve) { /* packing moves the strings; what reads stays */
-		revision_file_pack(again);
+		again = revision_file_pack(again);
 		check_file(again, data, size);
 		REQUIRE(revision_file_same(rf, again));
 	}
