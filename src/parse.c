@@ -24,7 +24,9 @@ static const char *const tracked_names[] = { "revision", "down_revision", "branc
  * tokens dropped; the statement then reads NAME = [ and the tokens after the cut,
  * and parse_items starts from what is here. */
 struct stream {
-	enum { STREAM_UNDECIDED, STREAM_ON, STREAM_OFF } state;
+	/* ON: a list whose items are read as it goes; DROP: the value of a name
+	 * nothing will read (names are not recorded), its tokens dropped */
+	enum { STREAM_UNDECIDED, STREAM_ON, STREAM_DROP, STREAM_OFF } state;
 	bool cut;        /* tokens were dropped */
 	size_t scan;     /* tokens whose brackets are counted */
 	int depth;       /* bracket depth after them, the list's `[` counted */
@@ -50,6 +52,11 @@ struct parser {
 	bool failed;
 	bool fast; /* skim what cannot matter (PARSE_FAST) */
 	bool in_binding; /* an expression's text waits for binding_exprs */
+	/* Module-level names and imports are not recorded (PARSE_DROP_MODULE: only a
+	 * tracked value that names something reads them); such a value sets RESTART,
+	 * and the file is read again recording them (parse_revision_file_streamed). */
+	bool no_names;
+	bool restart;
 	struct stream stream;
 	struct stream_errors *stream_errs; /* made when a line first streams */
 	const struct token *stream_open; /* the streamed list's `[` while its statement is read */
@@ -495,11 +502,16 @@ static struct py_binding *binding_for(struct py_module *mod, const char *name, s
 static void note_binding(struct parser *p, const struct token *name, const struct token *t, size_t n,
 			 bool in_block)
 {
-	char *text = tok_name(&p->lx, name);
-	struct py_binding *b = binding_for(p->mod, text, strlen(text));
-	struct mt_error keep = p->err;
+	char *text;
+	struct py_binding *b;
+	struct mt_error keep;
 	int r;
 
+	if (p->no_names)
+		return;
+	text = tok_name(&p->lx, name);
+	b = binding_for(p->mod, text, strlen(text));
+	keep = p->err;
 	free(text);
 	b->count++;
 	b->in_block |= in_block || !t;
@@ -531,6 +543,9 @@ static void import_statement(struct parser *p, const struct token *t, size_t n)
 	bool from = tok_is(&p->lx, &t[0], "from");
 	size_t i = 1, mstart, mend;
 	char *module;
+
+	if (p->no_names)
+		return;
 
 	if (!from) {
 		while (i < n) {
@@ -614,6 +629,8 @@ static void other_statement(struct parser *p, const struct token *t, size_t n, s
 	}
 }
 
+static bool value_has_refs(const struct py_value *v);
+
 static void module_statement(struct parser *p, const struct token *t, size_t n)
 {
 	const char *name = tracked_name(p, &t[0]);
@@ -653,8 +670,12 @@ static void module_statement(struct parser *p, const struct token *t, size_t n)
 		py_value_free(v);
 		memset(v, 0, sizeof(*v));
 		v->line = t[0].line;
-		if (parse_value(p, t + eq + 1, n - eq - 1, v) < 0)
+		if (parse_value(p, t + eq + 1, n - eq - 1, v) < 0) {
 			fail_err(p);
+		} else if (p->no_names && value_has_refs(v)) {
+			p->restart = true; /* the names it may read were not recorded */
+			p->failed = true;  /* stop here: the file is read again */
+		}
 	}
 }
 
@@ -967,6 +988,39 @@ static void stream_items(struct parser *p, const struct token *t, size_t from, s
 	}
 }
 
+/* A long `NAME = value` at column 0 whose NAME is no tracked name, read while
+ * names are not recorded (no_names): nothing reads its value, so its tokens
+ * need not be held. Not a list (streamed as a list: the same items either way). */
+static bool drops_value(struct parser *p, const struct logical_line *ll)
+{
+	const struct token *t = ll->tok;
+
+	return p->no_names && ll->indent == 0 && t[0].kind == TOK_NAME && !tracked_name(p, &t[0]) &&
+	       !tok_is(&p->lx, &t[0], "import") && !tok_is(&p->lx, &t[0], "from") && is_op(p, &t[1], '=') &&
+	       t[1].end - t[1].start == 1 && !tok_is(&p->lx, &t[2], "[");
+}
+
+/* Drop the value's tokens after `NAME =` up to the last (which waits for its
+ * successor) or a `;` (another statement follows: the line is read from there
+ * as usual). The statement still reads `NAME = <last token>`, which binds a name
+ * nothing records: what other_statement makes of the whole value. */
+static bool drop_value(struct parser *p, struct logical_line *ll)
+{
+	struct token *t = ll->tok;
+	size_t i;
+
+	for (i = p->stream.scan; i + 1 < ll->n && !is_op(p, &t[i], ';'); i++)
+		;
+	memmove(t + 2, t + i, (ll->n - i) * sizeof(*t));
+	ll->n -= i - 2;
+	p->stream.scan = 2;
+	if (ll->n > 1 && is_op(p, &t[2], ';')) {
+		p->stream.state = STREAM_OFF;
+		return false;
+	}
+	return true;
+}
+
 /* pylex's on_long: a logical line `NAME = [` at column 0 is read as it is lexed.
  * Its tokens up to a comma at the list's own depth, with a token after it that is
  * no `;`, are parsed (stream_items) and dropped; so the statement still ends where
@@ -983,18 +1037,25 @@ static bool stream_line(void *ctx, struct logical_line *ll)
 	if (st->state == STREAM_UNDECIDED) {
 		if (ll->n < 3)
 			return true;
-		if (ll->indent != 0 || t[0].kind != TOK_NAME || tok_is(&p->lx, &t[0], "import") ||
-		    tok_is(&p->lx, &t[0], "from") || !tok_is(&p->lx, &t[1], "=") || !tok_is(&p->lx, &t[2], "[")) {
+		if (drops_value(p, ll)) {
+			st->state = STREAM_DROP;
+			st->scan = 2;
+		} else if (ll->indent != 0 || t[0].kind != TOK_NAME || tok_is(&p->lx, &t[0], "import") ||
+			   tok_is(&p->lx, &t[0], "from") || !tok_is(&p->lx, &t[1], "=") ||
+			   !tok_is(&p->lx, &t[2], "[")) {
 			st->state = STREAM_OFF;
 			return false;
+		} else {
+			st->state = STREAM_ON;
+			if (!p->stream_errs)
+				p->stream_errs = xmalloc(sizeof(*p->stream_errs));
+			p->stream_errs->keep = p->err; /* only a failing item changes it: see stream_items */
+			st->scan = 3;
+			st->depth = 1;
 		}
-		st->state = STREAM_ON;
-		if (!p->stream_errs)
-			p->stream_errs = xmalloc(sizeof(*p->stream_errs));
-		p->stream_errs->keep = p->err; /* only a failing item changes it: see stream_items */
-		st->scan = 3;
-		st->depth = 1;
 	}
+	if (st->state == STREAM_DROP)
+		return drop_value(p, ll);
 	for (i = st->scan; i + 1 < ll->n; i++) { /* the last token waits for its successor */
 		unsigned char c = (unsigned char)p->lx.text[t[i].start];
 
@@ -1097,6 +1158,10 @@ struct revision_file *parse_revision_file_with(const char *path, char *text, siz
 	return parse_revision_file_streamed(path, text, len, flags, flags & PARSE_FULL ? 0 : STREAM_TOKENS);
 }
 
+/* parse_revision_file_streamed's second reading of a file whose names a tracked
+ * value reads (no_names): a flag of its own, past the public ones. */
+#define PARSE_WITH_NAMES 0x10000u
+
 struct revision_file *parse_revision_file_streamed(const char *path, char *text, size_t len, unsigned flags,
 						   size_t stream_tokens)
 {
@@ -1128,8 +1193,17 @@ struct revision_file *parse_revision_file_streamed(const char *path, char *text,
 		rf->encoding = xstrdup(p.lx.enc == PY_ENC_ASCII    ? "ascii"
 				       : p.lx.enc == PY_ENC_LATIN1 ? "latin-1"
 								   : "cp1252");
+	/* a file whose module will be dropped records no names unless it must: a
+	 * million `a = 1` lines are not a million bindings held to the end */
+	p.no_names = (flags & PARSE_DROP_MODULE) && p.fast && !(flags & PARSE_WITH_NAMES);
 	read_statements(&p, &ll, &first);
 	logical_line_free(&ll);
+	if (p.restart) {
+		if (flags & PARSE_ADOPT_TEXT)
+			rf->text = NULL; /* the second reading adopts it */
+		revision_file_free(rf);
+		return parse_revision_file_streamed(path, text, len, flags | PARSE_WITH_NAMES, stream_tokens);
+	}
 	finish(&p);
 	if ((flags & PARSE_DROP_MODULE) && !rf->needs_resolve) {
 		py_module_free(rf->module);

@@ -1056,6 +1056,43 @@ static void test_drop_module_keeps_what_resolving_reads(void **state)
 	revision_file_free(rf);
 }
 
+/* A module that is dropped records no names while reading (a million `a = 1`
+ * lines are not a million bindings): a long value of such a name is not held
+ * as tokens, a `;` after it still starts a statement, and a tracked value that
+ * names something makes the file read again with its names, the text handed
+ * over (PARSE_ADOPT_TEXT) to that second reading. Each reads as the full path
+ * does. */
+static void test_unrecorded_names_read_the_same(void **state)
+{
+	const char *srcs[] = {
+		"import os\nfrom a import (b,\n c)\nX = 1 + 2 + 3 + 4 + 5 + 6 + 7; revision = 'r1'\n"
+		"Y = f(1, [2, 3], {4: 5})\ndown_revision = 'r0'\n",
+		"X = (1 +\n 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9)\nrevision = 'r1'\ndown_revision = X\n",
+		"BASE = 'r0'\nZ = 1 + 2 + 3 + 4 + 5 + 6\nrevision = 'r1'\ndown_revision = (BASE, 'r2')\n",
+		"X = 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 ;\nrevision = 'r1'\ndown_revision = None\nX += 1\n",
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(srcs) / sizeof(srcs[0]); k++) {
+		size_t n = strlen(srcs[k]);
+		struct revision_file *full = parse_revision_file_with("x.py", (char *)srcs[k], n,
+								      PARSE_FULL | PARSE_DROP_MODULE);
+
+		for (size_t at = 1; at < 12; at++) {
+			struct revision_file *rf = parse_revision_file_streamed("x.py", xstrdup(srcs[k]), n,
+										PARSE_ADOPT_TEXT | PARSE_DROP_MODULE, at);
+
+			if (!revision_file_same(rf, full))
+				fail_msg("source %zu, streamed from %zu tokens, reads otherwise", k, at);
+			revision_file_free(rf);
+		}
+		assert_null(full->error);
+		assert_string_equal(full->revision, "r1");
+		assert_int_equal(full->module != NULL, k == 1 || k == 2);
+		revision_file_free(full);
+	}
+}
+
 /* A docstring over PACK_MAX_BYTES is not copied again: the file stays unpacked. */
 static void test_pack_leaves_huge_strings(void **state)
 {
@@ -1202,6 +1239,7 @@ int main(void)
 		cmocka_unit_test(test_bytes_are_read_again),
 		cmocka_unit_test(test_pack_keeps_what_reads),
 		cmocka_unit_test(test_drop_module_keeps_what_resolving_reads),
+		cmocka_unit_test(test_unrecorded_names_read_the_same),
 		cmocka_unit_test(test_pack_leaves_huge_strings),
 		cmocka_unit_test(test_pack_rebuilds_template_docstring),
 		cmocka_unit_test(test_item_spans_kept_only_when_apart),

@@ -16,6 +16,9 @@
  *     same bytes to the same file in every field (revision_file_same): the
  *     skimmer must end each line on the same byte, count the same lines and fail
  *     with the same error as the lexer;
+ *   - so do, for a module that is dropped (PARSE_DROP_MODULE), the fast path that
+ *     records no module-level names unless a tracked value reads them and the
+ *     full path that records them all and drops them at the end;
  *   - a long `NAME = [...]` line streamed (its items parsed as they are lexed and
  *     their tokens dropped: parse_revision_file_streamed, here from a few tokens
  *     on, set by the input's size) reads the same as the full path. */
@@ -95,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct resolver *r;
-	struct revision_file *rf, *again;
+	struct revision_file *rf, *again, *dropped;
 	struct strlist none = { 0 };
 
 	if (!r)
@@ -117,6 +120,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					     0, 1 + size % 6);
 	check_file(again, data, size);
 	REQUIRE(revision_file_same(rf, again));
+	revision_file_free(again);
+	/* a module that is dropped: the fast path records no names unless a tracked
+	 * value reads them (then reads the file again); the full path records them
+	 * all and drops them at the end */
+	again = parse_revision_file_with("/nonexistent/migtree-fuzz/0a1b2c3d.py", (char *)data, size,
+					 PARSE_FULL | PARSE_DROP_MODULE);
+	dropped = parse_revision_file_with("/nonexistent/migtree-fuzz/0a1b2c3d.py", (char *)data, size,
+					   PARSE_DROP_MODULE);
+	check_file(dropped, data, size);
+	REQUIRE(revision_file_same(dropped, again));
+	revision_file_free(dropped);
+	dropped = parse_revision_file_streamed("/nonexistent/migtree-fuzz/0a1b2c3d.py", (char *)data, size,
+					       PARSE_DROP_MODULE, 1 + size % 6);
+	check_file(dropped, data, size);
+	REQUIRE(revision_file_same(dropped, again));
+	revision_file_free(dropped);
 	revision_file_free(again);
 	if (rf->module->n_imports == 0) {
 		resolve_file(r, rf);
