@@ -38,7 +38,7 @@ SCALING_LIMIT = 3.5
 SCALING_SHAPES = (("depends_on on 10% of revisions", ["--depends", "0.1"]),
                   ("10% of files missing (missing parents)", ["--missing", "0.1"]),
                   ("a branch label every 20th revision", ["--label-every", "20"]))
-HUGE_SHAPES = ("list", "docstring", "body")
+HUGE_SHAPES = ("list", "docstring", "body", "assign", "imports", "expr")
 EXPLORER_SIZE = (40, 120)   # LINES, COLUMNS
 
 
@@ -424,7 +424,9 @@ def huge(t, migtree, work):
         size = max(os.path.getsize(os.path.join(versions(d), f)) for f in os.listdir(versions(d)))
         m = measure([migtree, "-c", ini(d), "history"], RUNS)
         times = m.rss * 1024.0 / size
-        desc = {"list": "a 2M-item list", "docstring": "a huge docstring", "body": "a huge body"}[shape]
+        desc = {"list": "a 2M-item list", "docstring": "a huge docstring", "body": "a huge body",
+                "assign": "1.3M `vN = N` names", "imports": "1M imports",
+                "expr": "a 4M-term expression"}[shape]
         t.row(COLS % (shape, desc, secs(m.wall), secs(m.cpu), mb(m.rss), "%8.1fx" % times,
                       target(m.wall is not None and m.wall < 0.2 and times < 3, "< 0.2 s, < 3x size")))
 

@@ -17,7 +17,9 @@ Usage: gen_history.py DIR N [--broken] [--depends FRAC] [--missing FRAC]
   --huge SHAPE      the last revision's file is nearly BYTES (default 16 MiB,
                     migtree's limit) of one shape: list (a top-level list of
                     small ints), docstring (the module docstring), body
-                    (upgrade()'s statements)
+                    (upgrade()'s statements), assign (a million module-level
+                    names), imports (a million imports), expr (one expression
+                    of millions of terms)
 
 The scaling shapes (bench/bench.py) use their own random stream, so the plain
 histories stay byte for byte what they were (tests/screen.test uses one).
@@ -98,7 +100,24 @@ def huge_text(shape, size):
     if shape == "body":
         line = "    op.execute('UPDATE accounts SET status = 1 WHERE id < 1000000')\n"
         return "", "", line * (size // len(line))
-    sys.exit("gen_history.py: --huge list|docstring|body")
+    if shape == "assign":   # a million module-level names: `v123456 = 123456`
+        k, out, total = 0, [], 0
+        while total < size:
+            out.append("v%d = %d\n" % (k, k))
+            total += len(out[-1])
+            k += 1
+        return "", "".join(out), ""
+    if shape == "imports":
+        k, out, total = 0, [], 0
+        while total < size:
+            out.append("import module_%d\n" % k)
+            total += len(out[-1])
+            k += 1
+        return "", "".join(out), ""
+    if shape == "expr":     # one logical line: millions of tokens
+        terms = max(1, size // 4)
+        return "", "TOTAL = " + " + ".join(["1"] * terms) + "\n", ""
+    sys.exit("gen_history.py: --huge list|docstring|body|assign|imports|expr")
 
 
 def write(versions, rid, down, i, rng, extra):
