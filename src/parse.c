@@ -631,6 +631,24 @@ static void other_statement(struct parser *p, const struct token *t, size_t n, s
 
 static bool value_has_refs(const struct py_value *v);
 
+/* Commas between a value's items: at depth 0, or 1 inside the bracket that
+ * holds the whole value. At least the number of items less one. */
+static size_t top_commas(struct parser *p, const struct token *t, size_t n)
+{
+	int depth = 0, at = n >= 2 && t[0].kind == TOK_OP && strchr("([", p->lx.text[t[0].start]) ? 1 : 0;
+	size_t commas = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = t[i].kind == TOK_OP ? p->lx.text[t[i].start] : 0;
+
+		depth += c == '(' || c == '[' || c == '{' ? 1 : c == ')' || c == ']' || c == '}' ? -1 : 0;
+		commas += c == ',' && depth == at;
+	}
+	if (t == p->stream_open) /* the items streamed before the cut had theirs */
+		commas += (size_t)p->stream.commas;
+	return commas;
+}
+
 static void module_statement(struct parser *p, const struct token *t, size_t n)
 {
 	const char *name = tracked_name(p, &t[0]);
@@ -670,7 +688,11 @@ static void module_statement(struct parser *p, const struct token *t, size_t n)
 		py_value_free(v);
 		memset(v, 0, sizeof(*v));
 		v->line = t[0].line;
-		if (parse_value(p, t + eq + 1, n - eq - 1, v) < 0) {
+		if (top_commas(p, t + eq + 1, n - eq - 1) > MT_MAX_VALUE_IDS) { /* before its items are made */
+			snprintf(msg, sizeof(msg), "`%s` names more than %u ids; migtree reads at most that many in one value",
+				 name, MT_MAX_VALUE_IDS);
+			fail_at(p, t[0].line, msg);
+		} else if (parse_value(p, t + eq + 1, n - eq - 1, v) < 0) {
 			fail_err(p);
 		} else if (p->no_names && value_has_refs(v)) {
 			p->restart = true; /* the names it may read were not recorded */

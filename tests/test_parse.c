@@ -1093,6 +1093,38 @@ static void test_unrecorded_names_read_the_same(void **state)
 	}
 }
 
+/* A value naming more than MT_MAX_VALUE_IDS ids is an error at its line, told
+ * before its items are made, the same when the list is streamed; one just under
+ * the limit reads. */
+static void test_too_many_ids_in_one_value(void **state)
+{
+	(void)state;
+	for (unsigned extra = 0; extra < 2; extra++) {
+		struct strbuf sb;
+		struct revision_file *full, *streamed;
+
+		sb_init(&sb);
+		sb_adds(&sb, "revision = 'r'\ndown_revision = [");
+		for (unsigned k = 0; k < MT_MAX_VALUE_IDS + extra; k++)
+			sb_addf(&sb, "'p%u', ", k);
+		sb_adds(&sb, "]\n");
+		full = parse_revision_file_with("x.py", sb.buf, sb.len, PARSE_FULL);
+		streamed = parse_revision_file_streamed("x.py", sb.buf, sb.len, PARSE_DROP_MODULE, 100);
+		assert_true(revision_file_same(full, streamed));
+		if (extra) {
+			assert_string_equal(full->error, "`down_revision` names more than 10000 ids; migtree reads at "
+							 "most that many in one value");
+			assert_int_equal(full->error_line, 2);
+		} else {
+			assert_null(full->error);
+			assert_int_equal(full->down.ids.n, MT_MAX_VALUE_IDS);
+		}
+		revision_file_free(full);
+		revision_file_free(streamed);
+		sb_free(&sb);
+	}
+}
+
 /* A docstring over PACK_MAX_BYTES is not copied again: the file stays unpacked. */
 static void test_pack_leaves_huge_strings(void **state)
 {
@@ -1240,6 +1272,7 @@ int main(void)
 		cmocka_unit_test(test_pack_keeps_what_reads),
 		cmocka_unit_test(test_drop_module_keeps_what_resolving_reads),
 		cmocka_unit_test(test_unrecorded_names_read_the_same),
+		cmocka_unit_test(test_too_many_ids_in_one_value),
 		cmocka_unit_test(test_pack_leaves_huge_strings),
 		cmocka_unit_test(test_pack_rebuilds_template_docstring),
 		cmocka_unit_test(test_item_spans_kept_only_when_apart),

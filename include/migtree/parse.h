@@ -23,6 +23,10 @@
 
 /* The largest file migtree reads; a migration over this is not a migration. */
 #define MT_MAX_FILE_SIZE (16u * 1024u * 1024u)
+/* The most ids one value may name (down_revision, branch_labels, depends_on):
+ * a merge of more is no hand-written migration, and each named id that no file
+ * defines becomes a revision of its own (a 16 MiB tuple: 1.5 million). */
+#define MT_MAX_VALUE_IDS 10000u
 
 struct mt_span {
 	uint32_t start, end; /* byte range [start, end) in the file (at most 16 MiB) */
