@@ -452,18 +452,20 @@ static void collect_ends(struct graph *g)
 	sort_array_r(g->bases.v, g->bases.n, sizeof(uint32_t), cmp_by_load, g);
 }
 
+void node_free_edges(struct node *nd)
+{
+	u32_free(&nd->down);
+	u32_free(&nd->deps);
+	u32_free(&nd->norm_deps);
+	u32_free(&nd->norm_down);
+	u32_free(&nd->children);
+	u32_free(&nd->dependants);
+}
+
 void graph_free(struct graph *g)
 {
-	for (uint32_t i = 0; i < g->n; i++) {
-		struct node *nd = &g->nodes[i];
-
-		u32_free(&nd->down);
-		u32_free(&nd->deps);
-		u32_free(&nd->norm_deps);
-		u32_free(&nd->norm_down);
-		u32_free(&nd->children);
-		u32_free(&nd->dependants);
-	}
+	for (uint32_t i = 0; i < g->n; i++)
+		node_free_edges(&g->nodes[i]);
 	free(g->nodes);
 	free(g->edge_block);
 	free(g->link_block);

@@ -381,12 +381,7 @@ static void drop_phantom(struct graph *g, uint32_t x)
 
 	strmap_del(&g->index, nd->id);
 	drop_owned(g, nd->id);
-	u32_free(&nd->down);
-	u32_free(&nd->deps);
-	u32_free(&nd->norm_deps);
-	u32_free(&nd->norm_down);
-	u32_free(&nd->children);
-	u32_free(&nd->dependants);
+	node_free_edges(nd);
 	memmove(g->nodes + x, g->nodes + x + 1, (g->n - x - 1) * sizeof(*g->nodes));
 	g->n--;
 	for (uint32_t k = x; k < g->n; k++)

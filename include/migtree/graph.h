@@ -95,6 +95,8 @@ struct graph {
 /* Build from FILES (in load order; borrowed, must outlive the graph). */
 void graph_build(struct graph *g, const struct file_list *files);
 void graph_free(struct graph *g);
+/* Free ND's six edge lists (borrowed from the graph's blocks or its own). */
+void node_free_edges(struct node *nd);
 void label_store_free(struct label_store *st);
 
 /* V and every revision above it through down_revision or depends_on: what V may
