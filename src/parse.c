@@ -1594,7 +1594,7 @@ struct revision_file *revision_file_pack(struct revision_file *rf)
 	bool values, drop_longdoc;
 	struct pack pk;
 
-	if (rf->strings)
+	if (rf->packed)
 		return rf;
 	values = values_packable(rf);
 	drop_longdoc = longdoc_is_template(rf);
@@ -1606,7 +1606,7 @@ struct revision_file *revision_file_pack(struct revision_file *rf)
 	 * rounding fewer), aligned for the pointer lists it starts with */
 	rf = xrealloc(rf, sizeof(*rf) + pk.ptrs + pk.strs + 1);
 	pk = (struct pack){ .block = (char *)(rf + 1), .ptrs = 0, .strs = pk.ptrs, .drop_longdoc = drop_longdoc };
-	rf->strings = pk.block;
+	rf->packed = true;
 	rf->values_packed = values;
 	rf->longdoc_rebuilt = drop_longdoc;
 	pack_all(&pk, rf, values);
@@ -1652,7 +1652,7 @@ void revision_file_free(struct revision_file *rf)
 {
 	if (!rf)
 		return;
-	if (!rf->strings) {
+	if (!rf->packed) {
 		for (size_t i = 0; i < N_OWN_STRINGS; i++)
 			free(*own_string(rf, i));
 		free(rf->name);

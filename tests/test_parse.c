@@ -1078,7 +1078,7 @@ static void test_pack_keeps_what_reads(void **state)
 		struct revision_file *plain = parse(srcs[i]), *packed = parse(srcs[i]);
 
 		packed = revision_file_pack(packed);
-		assert_ptr_equal(packed->strings, (char *)(packed + 1)); /* one allocation */
+		assert_ptr_equal(revision_file_block(packed), (char *)(packed + 1)); /* one allocation */
 		assert_true(revision_file_same(plain, packed));
 		assert_true(revision_file_reads_same(plain, packed));
 		assert_string_equal(packed->path, "versions/x.py");
@@ -1131,7 +1131,7 @@ static void test_pack_leaves_huge_strings(void **state)
 	strcpy(src + 3 + n, "\"\"\"\nrevision = 'a'\ndown_revision = None\n");
 	rf = parse(src);
 	rf = revision_file_pack(rf);
-	assert_null(rf->strings);
+	assert_null(revision_file_block(rf));
 	assert_int_equal(strlen(rf->longdoc), n);
 	revision_file_free(rf);
 	free(src);
@@ -1192,7 +1192,7 @@ static void test_pack_rebuilds_template_docstring(void **state)
 		struct strbuf doc;
 
 		packed = revision_file_pack(packed);
-		assert_non_null(packed->strings);
+		assert_non_null(revision_file_block(packed));
 		assert_int_equal(packed->longdoc_rebuilt, rebuilt[i]);
 		assert_true(rebuilt[i] ? packed->longdoc == NULL : packed->longdoc != NULL);
 		sb_init(&doc);

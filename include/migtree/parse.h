@@ -147,12 +147,11 @@ struct doc_field {
 struct revision_file {
 	char *path;        /* path as shown to the user */
 	/* Absolute, symlinks resolved (what Alembic prints). Owned by the file: on
-	 * its own, or in `strings` once packed (real_path_packed), where `path`
+	 * its own, or in its block once packed (real_path_packed), where `path`
 	 * shares its tail when it is one. Replace it with revision_file_set_real_path. */
 	char *real_path;
 	char *name;        /* base name of the file */
 	char *text;        /* the file's bytes (owned), NUL-terminated */
-	size_t len;
 	/* NULL for UTF-8; else the PEP 263 coding ("latin-1", "cp1252", "ascii") its
 	 * values were decoded from. Spans still count the file's own bytes, and an
 	 * edit is kept only when the new bytes read back as the value asked for. */
@@ -184,22 +183,30 @@ struct revision_file {
 	char *error;
 	int error_line;
 	uint32_t load_index; /* position in Alembic's load order (by error_line: 496 -> 488 bytes a file) */
-	/* The flags together: 520 -> 488 bytes a file. */
-	bool crlf;         /* the file's lines end in CRLF */
-	bool has_doc;
-	bool needs_resolve;      /* a value holds a reference (resolve.c fills `ids`) */
-	bool values_packed; /* revision_file_pack packed the values' items and ids (small ones) */
-	bool real_path_packed; /* real_path is in `strings` */
-	bool longdoc_rebuilt;  /* longdoc is not kept: revision_file_longdoc rebuilds it */
-	uint8_t plain_kind[2]; /* while `more` is NULL: VALUE_NONE or VALUE_ABSENT */
-	struct py_module *module; /* other module-level names, for references (owned; a
-	                           * scanned file that needs no resolving keeps none: scan.c) */
+	/* The flags one bit each, with plain_kind and len in one word: 520 -> 488
+	 * bytes a file, then 368 -> 352. */
+	bool crlf : 1;         /* the file's lines end in CRLF */
+	bool has_doc : 1;
+	bool needs_resolve : 1;      /* a value holds a reference (resolve.c fills `ids`) */
+	bool values_packed : 1; /* revision_file_pack packed the values' items and ids (small ones) */
+	bool real_path_packed : 1; /* real_path is in the block */
+	bool longdoc_rebuilt : 1;  /* longdoc is not kept: revision_file_longdoc rebuilds it */
 	/* After revision_file_pack: one block holding path, real_path, name, encoding,
 	 * revision, longdoc, message, the header fields' values and error, which point
 	 * into it, and the values' lists when values_packed. It follows the file in
-	 * the file's own allocation: freed with it. */
-	char *strings;
+	 * the file's own allocation (revision_file_block): freed with it. */
+	bool packed : 1;
+	uint8_t plain_kind[2]; /* while `more` is NULL: VALUE_NONE or VALUE_ABSENT */
+	uint32_t len;          /* of `text`: at most MT_MAX_FILE_SIZE but in a file that says so */
+	struct py_module *module; /* other module-level names, for references (owned; a
+	                           * scanned file that needs no resolving keeps none: scan.c) */
 };
+
+/* A packed file's block (revision_file_pack), or NULL. */
+static inline const char *revision_file_block(const struct revision_file *rf)
+{
+	return rf->packed ? (const char *)(rf + 1) : NULL;
+}
 
 enum { RF_LABELS, RF_DEPS };
 
