@@ -50,6 +50,9 @@ void xgrow(void **ptr, size_t *cap, size_t need, size_t size)
 	if (need <= *cap)
 		return;
 	ncap = *cap ? *cap : 8;
+	if (!*cap && need > ncap)
+		ncap = need; /* a first size that is known (a list of 100,000 files): exact,
+			      * not rounded up to 131,072; doubled from there if it grows */
 	while (ncap < need)
 		ncap *= 2;
 	*ptr = xrealloc(*ptr, ncap * size);

@@ -174,6 +174,29 @@ static void test_big_table_dense(void **state)
 	free(k);
 }
 
+/* util.c's xgrow, the room of most lists beside the index: a first size that
+ * is known is taken as it is (100,000 files: not 131,072 slots), a growing
+ * list doubles, a small one starts at 8. */
+static void test_grow_first_exact(void **state)
+{
+	uint32_t *v = NULL;
+	size_t cap = 0;
+
+	(void)state;
+	GROW(v, cap, 100000);
+	assert_int_equal(cap, 100000);
+	GROW(v, cap, 100001);
+	assert_int_equal(cap, 200000);
+	free(v);
+	v = NULL;
+	cap = 0;
+	GROW(v, cap, 1);
+	assert_int_equal(cap, 8);
+	GROW(v, cap, 9);
+	assert_int_equal(cap, 16);
+	free(v);
+}
+
 /* A rekeyed entry borrows the new string: the old one overwritten, the key
  * is still found, and what the map hands out is the new pointer's text. */
 static void test_rekey_borrows_new_string(void **state)
@@ -202,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_rekey_borrows_new_string),
 		cmocka_unit_test(test_random_operations),
 		cmocka_unit_test(test_big_table_dense),
+		cmocka_unit_test(test_grow_first_exact),
 	};
 
 	return cmocka_run_group_tests_name("strmap", tests, NULL, NULL);
