@@ -176,7 +176,7 @@ static void test_big_table_dense(void **state)
 
 /* util.c's xgrow, the room of most lists beside the index: a first size that
  * is known is taken as it is (100,000 files: not 131,072 slots), a growing
- * list doubles, a small one starts at 8. */
+ * list doubles, a small one starts at a power of two. */
 static void test_grow_first_exact(void **state)
 {
 	uint32_t *v = NULL;
@@ -194,6 +194,11 @@ static void test_grow_first_exact(void **state)
 	assert_int_equal(cap, 8);
 	GROW(v, cap, 9);
 	assert_int_equal(cap, 16);
+	free(v);
+	v = NULL;
+	cap = 0;
+	GROW(v, cap, 100); /* a string's first piece: room to grow */
+	assert_int_equal(cap, 128);
 	free(v);
 }
 
