@@ -1095,8 +1095,9 @@ struct revision_file *parse_revision_file_with(const char *path, char *text, siz
 	return parse_revision_file_streamed(path, text, len, flags, flags & PARSE_FULL ? 0 : STREAM_TOKENS);
 }
 
+/* MORE: where branch_labels and depends_on are read into (rf_values_keep). */
 static struct revision_file *parse_file(const char *path, char *text, size_t len, unsigned flags,
-				       size_t stream_tokens)
+				       size_t stream_tokens, struct py_value more[2])
 {
 	struct revision_file *rf = xcalloc(1, sizeof(*rf));
 	struct parser p = { .rf = rf, .mod = rf->module = xcalloc(1, sizeof(*rf->module)), .path = path, .fast = !(flags & PARSE_FULL) };
@@ -1105,6 +1106,7 @@ static struct revision_file *parse_file(const char *path, char *text, size_t len
 	bool first = true;
 	const char *nl;
 
+	rf->more = more;
 	rf->path = xstrdup(path);
 	rf->name = xstrdup(path_base(path));
 	rf->text = flags & PARSE_ADOPT_TEXT ? text : xstrndup(text, len);
@@ -1139,12 +1141,15 @@ static struct revision_file *parse_file(const char *path, char *text, size_t len
 	return rf;
 }
 
+static void rf_values_keep(struct revision_file *rf);
+
 struct revision_file *parse_revision_file_streamed(const char *path, char *text, size_t len, unsigned flags,
 						   size_t stream_tokens)
 {
-	struct revision_file *rf = parse_file(path, text, len, flags, stream_tokens);
+	struct py_value more[2] = { 0 };
+	struct revision_file *rf = parse_file(path, text, len, flags, stream_tokens, more);
 
-	rf_values_settle(rf);
+	rf_values_keep(rf);
 	return rf;
 }
 
@@ -1626,18 +1631,41 @@ struct py_value *rf_value_mut(struct revision_file *rf, int which)
 	return &rf->more[which];
 }
 
-void rf_values_settle(struct revision_file *rf)
+/* Whether RF's values are plain: then they are moved to `plain`, and `more`'s
+ * (empty) lists freed. */
+static bool values_to_plain(struct revision_file *rf)
 {
-	if (!rf->more || !rf_value_is_plain(&rf->more[0]) || !rf_value_is_plain(&rf->more[1]))
-		return;
+	if (!rf_value_is_plain(&rf->more[0]) || !rf_value_is_plain(&rf->more[1]))
+		return false;
 	for (size_t i = 0; i < 2; i++) {
 		rf->plain_kind[i] = (uint8_t)rf->more[i].kind;
 		rf->plain[i].line = rf->more[i].line;
 		rf->plain[i].span = rf->more[i].span;
-		py_value_free(&rf->more[i]); /* its lists' (empty) room */
+		py_value_free(&rf->more[i]);
 	}
+	return true;
+}
+
+void rf_values_settle(struct revision_file *rf)
+{
+	if (!rf->more || !values_to_plain(rf))
+		return;
 	free(rf->more);
 	rf->more = NULL;
+}
+
+/* A parse reads the two values into its caller's `more` on the stack: no
+ * allocation a file for the plain ones (nearly all), a copy for the others. */
+static void rf_values_keep(struct revision_file *rf)
+{
+	struct py_value *read = rf->more;
+
+	if (values_to_plain(rf)) {
+		rf->more = NULL;
+		return;
+	}
+	rf->more = xmalloc(2 * sizeof(*rf->more));
+	memcpy(rf->more, read, 2 * sizeof(*rf->more));
 }
 
 void revision_file_set_real_path(struct revision_file *rf, char *real)
