@@ -33,7 +33,8 @@ static void list_nodes(FILE *out, const struct graph *g, const char *title, cons
 /* Values read through a name: where each came from, or what was tried. */
 static void show_values(FILE *out, const struct revision_file *rf)
 {
-	const struct py_value *vals[] = { &rf->rev, &rf->down, &rf->labels, &rf->deps };
+	const struct py_value labels = rf_labels(rf), deps = rf_deps(rf);
+	const struct py_value *vals[] = { &rf->rev, &rf->down, &labels, &deps };
 	const char *names[] = { "revision", "down_revision", "branch_labels", "depends_on" };
 
 	for (int f = 0; f < 4; f++) {

@@ -70,7 +70,7 @@ static void add_down(struct strbuf *sb, const struct revision_file *rf)
 
 static bool has_labels(const struct node *nd)
 {
-	return nd->n_labels || (nd->file && pv_n_unknown(&nd->file->labels));
+	return nd->n_labels || (nd->file && rf_n_unknown(nd->file, RF_LABELS));
 }
 
 static void add_labels(struct strbuf *sb, const struct node *nd)
@@ -80,9 +80,9 @@ static void add_labels(struct strbuf *sb, const struct node *nd)
 			sb_adds(sb, ", ");
 		sb_adds(sb, nd->labels[i]);
 	}
-	for (size_t i = 0; nd->file && i < pv_n_unknown(&nd->file->labels); i++)
+	for (size_t i = 0; nd->file && i < rf_n_unknown(nd->file, RF_LABELS); i++)
 		sb_addf(sb, "%s<unknown %s>", i || nd->n_labels ? ", " : "",
-			pv_unknown(&nd->file->labels, i));
+			rf_unknown(nd->file, RF_LABELS, i));
 }
 
 void format_head_only(struct strbuf *sb, const struct graph *g, uint32_t node,
@@ -92,10 +92,12 @@ void format_head_only(struct strbuf *sb, const struct graph *g, uint32_t node,
 	const struct revision_file *rf = nd->file;
 
 	if (o.include_parents) {
+		struct py_value deps = rf_deps(rf);
+
 		add_down(sb, rf);
-		if (value_present(&rf->deps)) {
+		if (value_present(&deps)) {
 			sb_adds(sb, " (");
-			add_value(sb, &rf->deps);
+			add_value(sb, &deps);
 			sb_adds(sb, ")");
 		}
 		sb_adds(sb, " -> ");
@@ -157,6 +159,7 @@ void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, c
 {
 	const struct node *nd = &g->nodes[node];
 	const struct revision_file *rf = nd->file;
+	struct py_value deps = rf_deps(rf);
 	struct strbuf doc;
 	char **lines;
 	size_t n;
@@ -167,9 +170,9 @@ void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, c
 	sb_adds(sb, nd->is_merge_point ? "Merges: " : "Parent: ");
 	add_down(sb, rf);
 	sb_adds(sb, "\n");
-	if (value_present(&rf->deps)) {
+	if (value_present(&deps)) {
 		sb_adds(sb, "Also depends on: ");
-		add_value(sb, &rf->deps);
+		add_value(sb, &deps);
 		sb_adds(sb, "\n");
 	}
 	if (nd->is_branch_point) {

@@ -136,6 +136,7 @@ static void index_revisions(struct graph *g, const struct file_list *files)
 {
 	for (size_t i = 0; i < files->n; i++) {
 		struct revision_file *rf = files->v[i];
+		struct py_value labels = rf_labels(rf), deps = rf_deps(rf);
 		uint32_t at;
 		char bad = 0;
 
@@ -152,8 +153,8 @@ static void index_revisions(struct graph *g, const struct file_list *files)
 				    rf->revision, bad);
 		}
 		report_unknown(g, rf, "down_revision", &rf->down);
-		report_unknown(g, rf, "branch_labels", &rf->labels);
-		report_unknown(g, rf, "depends_on", &rf->deps);
+		report_unknown(g, rf, "branch_labels", &labels);
+		report_unknown(g, rf, "depends_on", &deps);
 		at = graph_find(g, rf->revision);
 		if (at != NO_NODE) {
 			struct revision_file *prev = g->nodes[at].file;
@@ -175,12 +176,12 @@ static void index_labels(struct graph *g)
 		struct revision_file *rf = g->nodes[i].file;
 		uint32_t other;
 
-		for (size_t k = 0; k < rf->labels.ids.n; k++) {
-			const char *label = rf->labels.ids.v[k];
+		for (size_t k = 0; k < rf_label_ids(rf)->n; k++) {
+			const char *label = rf_label_ids(rf)->v[k];
 
 			if (strmap_get(&g->index, label, &other) || strmap_get(&g->labels, label, &other)) {
 				problem_add(&g->problems, PROBLEM_BRANCH_LABEL_CONFLICT, rf->revision,
-					    g->nodes[other].id, rf->path, rf->labels.line, rf->load_index,
+					    g->nodes[other].id, rf->path, rf_labels(rf).line, rf->load_index,
 					    "branch name '%s' in revision %s is already used by revision %s",
 					    label, rf->revision, g->nodes[other].id);
 				continue;
@@ -309,11 +310,11 @@ static void link_deps(struct graph *g, uint32_t i)
 	struct strmap seen; /* one problem per distinct name, as in link_down */
 
 	strmap_init(&seen);
-	for (size_t k = 0; k < rf->deps.ids.n; k++) {
-		const char *d = rf->deps.ids.v[k];
+	for (size_t k = 0; k < rf_dep_ids(rf)->n; k++) {
+		const char *d = rf_dep_ids(rf)->v[k];
 		uint32_t to = graph_find(g, d);
 
-		if (rf->deps.ids.n > 1 && !strmap_put(&seen, d, 0))
+		if (rf_dep_ids(rf)->n > 1 && !strmap_put(&seen, d, 0))
 			continue;
 
 		if (to != NO_NODE && g->nodes[to].phantom)
@@ -322,13 +323,13 @@ static void link_deps(struct graph *g, uint32_t i)
 			strmap_get(&g->labels, d, &to);
 		if (!strcmp(d, rf->revision)) {
 			problem_add(&g->problems, PROBLEM_SELF_REFERENCE, rf->revision, d, rf->path,
-				    rf->deps.span.line, rf->load_index,
+				    rf_deps(rf).span.line, rf->load_index,
 				    "revision %s names itself in depends_on (Alembic: Dependency self-loop is detected)", d);
 			continue;
 		}
 		if (to == NO_NODE) {
 			problem_add(&g->problems, PROBLEM_MISSING_DEPENDENCY, rf->revision, d, rf->path,
-				    rf->deps.span.line, rf->load_index,
+				    rf_deps(rf).span.line, rf->load_index,
 				    "depends_on '%s' names no revision id or branch label", d);
 			continue;
 		}
@@ -356,13 +357,13 @@ static void lend_edges(struct graph *g, uint32_t real)
 	uint32_t *room;
 
 	for (uint32_t i = 0; i < real; i++)
-		total += 2 * (size_t)g->nodes[i].file->down.ids.n + 3 * (size_t)g->nodes[i].file->deps.ids.n;
+		total += 2 * (size_t)g->nodes[i].file->down.ids.n + 3 * (size_t)rf_dep_ids(g->nodes[i].file)->n;
 	if (!total)
 		return;
 	room = g->edge_block = xmalloc(total * sizeof(uint32_t));
 	for (uint32_t i = 0; i < real; i++) {
 		struct node *nd = &g->nodes[i];
-		uint32_t down = nd->file->down.ids.n, deps = nd->file->deps.ids.n;
+		uint32_t down = nd->file->down.ids.n, deps = rf_dep_ids(nd->file)->n;
 
 		lend(&nd->down, &room, down);
 		lend(&nd->deps, &room, deps);
@@ -533,8 +534,8 @@ static void prefix_matches(const struct graph *g, const char *arg, struct strlis
 			sl_push(keys, nd->id);
 			*last = i;
 		}
-		for (size_t k = 0; k < nd->file->labels.ids.n; k++) {
-			const char *label = nd->file->labels.ids.v[k];
+		for (size_t k = 0; k < rf_label_ids(nd->file)->n; k++) {
+			const char *label = rf_label_ids(nd->file)->v[k];
 
 			if (prefix_candidate(label, arg) && strmap_get(&g->labels, label, &owner) &&
 			    owner == i) {

@@ -488,12 +488,12 @@ static void label_ranks(struct graph *g, struct label_store *st, struct strmap *
 
 	for (uint32_t i = 0; i < g->n; i++)
 		if (!g->nodes[i].phantom)
-			n += g->nodes[i].file->labels.ids.n;
+			n += rf_label_ids(g->nodes[i].file)->n;
 	st->by_rank = xmalloc((n ? n : 1) * sizeof(char *));
 	for (uint32_t i = 0; i < g->n; i++)
-		for (size_t k = 0; !g->nodes[i].phantom && k < g->nodes[i].file->labels.ids.n; k++)
-			if (strmap_put(rank, g->nodes[i].file->labels.ids.v[k], 0))
-				st->by_rank[st->n_ranks++] = g->nodes[i].file->labels.ids.v[k];
+		for (size_t k = 0; !g->nodes[i].phantom && k < rf_label_ids(g->nodes[i].file)->n; k++)
+			if (strmap_put(rank, rf_label_ids(g->nodes[i].file)->v[k], 0))
+				st->by_rank[st->n_ranks++] = rf_label_ids(g->nodes[i].file)->v[k];
 	sort_array(st->by_rank, st->n_ranks, sizeof(char *), cmp_label);
 	for (uint32_t k = 0; k < st->n_ranks; k++)
 		strmap_put(rank, st->by_rank[k], k);
@@ -505,9 +505,9 @@ static uint32_t own_set(struct graph *g, struct label_store *st, const struct st
 	const struct strlist *own;
 	uint32_t *r, n = 0;
 
-	if (g->nodes[v].phantom || !g->nodes[v].file->labels.ids.n)
+	if (g->nodes[v].phantom || !rf_label_ids(g->nodes[v].file)->n)
 		return 0;
-	own = &g->nodes[v].file->labels.ids;
+	own = rf_label_ids(g->nodes[v].file);
 	r = xmalloc(own->n * sizeof(uint32_t));
 	for (size_t k = 0; k < own->n; k++)
 		strmap_get(rank, own->v[k], &r[n++]);
@@ -621,7 +621,7 @@ static void add_label(struct graph *g, struct label_walk *lw, uint32_t i, const 
 static void inherit_from(struct graph *g, struct label_walk *lw, uint32_t r, uint32_t *seen,
 			 uint32_t stamp, struct u32vec *todo)
 {
-	const struct strlist *own = &g->nodes[r].file->labels.ids;
+	const struct strlist *own = rf_label_ids(g->nodes[r].file);
 	bool chain = true;
 	uint32_t last = r;
 
@@ -667,7 +667,7 @@ static void labels_by_walk(struct graph *g, struct label_store *st, const struct
 	struct u32vec todo = { 0 };
 
 	for (uint32_t i = 0; i < g->n; i++)
-		if (!g->nodes[i].phantom && g->nodes[i].file->labels.ids.n)
+		if (!g->nodes[i].phantom && rf_label_ids(g->nodes[i].file)->n)
 			inherit_from(g, &lw, i, seen, ++stamp, &todo);
 	for (uint32_t i = 0; i < g->n; i++) {
 		uint32_t *r = xmalloc((lw.n[i] ? lw.n[i] : 1) * sizeof(uint32_t));
@@ -694,7 +694,7 @@ static void mark_labels_unknown(struct graph *g, struct u32vec *todo)
 	for (uint32_t i = 0; i < g->n; i++) {
 		if (g->nodes[i].phantom)
 			continue;
-		if (pv_n_unknown(&g->nodes[i].file->labels))
+		if (rf_n_unknown(g->nodes[i].file, RF_LABELS))
 			u32_push(todo, i);
 		g->any_unknown_down = g->any_unknown_down || pv_n_unknown(&g->nodes[i].file->down);
 	}

@@ -32,8 +32,8 @@ void graph_components(struct graph *g);
  * values only running the file could tell. */
 static bool plain_file(const struct revision_file *rf)
 {
-	return !rf->error && rf->revision && !rf->labels.ids.n && !pv_n_unknown(&rf->labels) && !rf->deps.ids.n &&
-	       !pv_n_unknown(&rf->deps) && !pv_n_unknown(&rf->down);
+	return !rf->error && rf->revision && !rf_label_ids(rf)->n && !rf_n_unknown(rf, RF_LABELS) && !rf_dep_ids(rf)->n &&
+	       !rf_n_unknown(rf, RF_DEPS) && !pv_n_unknown(&rf->down);
 }
 
 static bool redone_kind(enum problem_kind k)

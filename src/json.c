@@ -101,7 +101,8 @@ static int cmp_id(const void *a, const void *b, void *ctx)
 /* What only running the file could tell: which field, the expression, and why. */
 static void unknown_array(FILE *out, const struct revision_file *rf)
 {
-	const struct py_value *vals[] = { &rf->down, &rf->labels, &rf->deps };
+	const struct py_value labels = rf_labels(rf), deps = rf_deps(rf);
+	const struct py_value *vals[] = { &rf->down, &labels, &deps };
 	const char *names[] = { "down_revision", "branch_labels", "depends_on" };
 	bool first = true;
 
@@ -135,7 +136,7 @@ static void revision_object(FILE *out, const struct graph *g, uint32_t v)
 		fputs(", \"missing\": false, \"down_revisions\": ", out);
 		json_string_array(out, &rf->down.ids);
 		fputs(", \"depends_on\": ", out);
-		json_string_array(out, &rf->deps.ids);
+		json_string_array(out, rf_dep_ids(rf));
 		for (uint32_t k = 0; k < nd->n_labels; k++)
 			sl_push(&labels, nd->labels[k]);
 		fputs(", \"branch_labels\": ", out);

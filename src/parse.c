@@ -88,9 +88,7 @@ static struct py_value *value_slot(struct revision_file *rf, const char *name)
 		return &rf->rev;
 	if (!strcmp(name, "down_revision"))
 		return &rf->down;
-	if (!strcmp(name, "branch_labels"))
-		return &rf->labels;
-	return &rf->deps;
+	return rf_value_mut(rf, strcmp(name, "branch_labels") ? RF_DEPS : RF_LABELS);
 }
 
 static const char *tracked_name(struct parser *p, const struct token *t)
@@ -970,8 +968,8 @@ static void finish(struct parser *p)
 		return;
 	}
 	finish_value(rf, &rf->down, "down_revision");
-	finish_value(rf, &rf->labels, "branch_labels");
-	finish_value(rf, &rf->deps, "depends_on");
+	finish_value(rf, rf_value_mut(rf, RF_LABELS), "branch_labels");
+	finish_value(rf, rf_value_mut(rf, RF_DEPS), "depends_on");
 	if (rf->has_doc) {
 		doc_fields(rf, p->lx.enc);
 	}
@@ -1180,12 +1178,13 @@ struct revision_file *parse_revision_file_with(const char *path, char *text, siz
 	return parse_revision_file_streamed(path, text, len, flags, flags & PARSE_FULL ? 0 : STREAM_TOKENS);
 }
 
-/* parse_revision_file_streamed's second reading of a file whose names a tracked
- * value reads (no_names): a flag of its own, past the public ones. */
+/* parse_file's second reading of a file whose names a tracked value reads
+ * (no_names): a flag of its own, past the public ones. */
 #define PARSE_WITH_NAMES 0x10000u
 
-struct revision_file *parse_revision_file_streamed(const char *path, char *text, size_t len, unsigned flags,
-						   size_t stream_tokens)
+/* MORE: where branch_labels and depends_on are read into (rf_values_keep). */
+static struct revision_file *parse_file(const char *path, char *text, size_t len, unsigned flags,
+				       size_t stream_tokens, struct py_value more[2])
 {
 	struct revision_file *rf = xcalloc(1, sizeof(*rf));
 	struct parser p = { .rf = rf, .mod = rf->module = xcalloc(1, sizeof(*rf->module)), .path = path, .fast = !(flags & PARSE_FULL) };
@@ -1194,6 +1193,7 @@ struct revision_file *parse_revision_file_streamed(const char *path, char *text,
 	bool first = true;
 	const char *nl;
 
+	rf->more = more;
 	rf->path = xstrdup(path);
 	rf->name = xstrdup(path_base(path));
 	rf->text = flags & PARSE_ADOPT_TEXT ? text : xstrndup(text, len);
@@ -1223,8 +1223,13 @@ struct revision_file *parse_revision_file_streamed(const char *path, char *text,
 	if (p.restart) {
 		if (flags & PARSE_ADOPT_TEXT)
 			rf->text = NULL; /* the second reading adopts it */
+		for (int i = 0; i < 2; i++) {
+			py_value_free(&more[i]);
+			memset(&more[i], 0, sizeof(more[i]));
+		}
+		rf->more = NULL; /* the caller's, read into again */
 		revision_file_free(rf);
-		return parse_revision_file_streamed(path, text, len, flags | PARSE_WITH_NAMES, stream_tokens);
+		return parse_file(path, text, len, flags | PARSE_WITH_NAMES, stream_tokens, more);
 	}
 	finish(&p);
 	if ((flags & PARSE_DROP_MODULE) && !rf->needs_resolve) {
@@ -1234,6 +1239,18 @@ struct revision_file *parse_revision_file_streamed(const char *path, char *text,
 	} else {
 		binding_exprs(&p);
 	}
+	return rf;
+}
+
+static void rf_values_keep(struct revision_file *rf);
+
+struct revision_file *parse_revision_file_streamed(const char *path, char *text, size_t len, unsigned flags,
+						   size_t stream_tokens)
+{
+	struct py_value more[2] = { 0 };
+	struct revision_file *rf = parse_file(path, text, len, flags, stream_tokens, more);
+
+	rf_values_keep(rf);
 	return rf;
 }
 
@@ -1457,12 +1474,26 @@ static bool same_longdoc(const struct revision_file *a, const struct revision_fi
 	return same;
 }
 
+/* SAME on A's and B's branch_labels, then on their depends_on. */
+static bool same_more(const struct revision_file *a, const struct revision_file *b,
+		      bool (*same)(const struct py_value *, const struct py_value *))
+{
+	struct py_value va = rf_labels(a), vb = rf_labels(b);
+
+	if (!same(&va, &vb))
+		return false;
+	va = rf_deps(a);
+	vb = rf_deps(b);
+	return same(&va, &vb);
+}
+
+static bool same_as_written(const struct py_value *a, const struct py_value *b);
+
 bool revision_file_same(const struct revision_file *a, const struct revision_file *b)
 {
 	return a->len == b->len && a->crlf == b->crlf && same_str(a->encoding, b->encoding) &&
 	       same_str(a->revision, b->revision) && same_value(&a->rev, &b->rev) &&
-	       same_value(&a->down, &b->down) && same_value(&a->labels, &b->labels) &&
-	       same_value(&a->deps, &b->deps) && a->has_doc == b->has_doc &&
+	       same_value(&a->down, &b->down) && same_more(a, b, same_value) && a->has_doc == b->has_doc &&
 	       same_longdoc(a, b) && same_str(a->message, b->message) &&
 	       same_span(a->doc_span, b->doc_span) && a->doc_line == b->doc_line &&
 	       same_doc_field(&a->doc_revision_id, &b->doc_revision_id) &&
@@ -1489,8 +1520,7 @@ static bool same_as_written(const struct py_value *a, const struct py_value *b)
 bool revision_file_reads_same(const struct revision_file *a, const struct revision_file *b)
 {
 	return a->crlf == b->crlf && same_str(a->encoding, b->encoding) && same_as_written(&a->rev, &b->rev) &&
-	       same_as_written(&a->down, &b->down) && same_as_written(&a->labels, &b->labels) &&
-	       same_as_written(&a->deps, &b->deps) && a->has_doc == b->has_doc &&
+	       same_as_written(&a->down, &b->down) && same_more(a, b, same_as_written) && a->has_doc == b->has_doc &&
 	       same_longdoc(a, b) && same_span(a->doc_span, b->doc_span) &&
 	       same_doc_field(&a->doc_revision_id, &b->doc_revision_id) &&
 	       same_doc_field(&a->doc_revises, &b->doc_revises) &&
@@ -1592,10 +1622,10 @@ static void pack_value(struct pack *pk, struct py_value *v)
 
 static bool values_packable(const struct revision_file *rf)
 {
-	const struct py_value *v[] = { &rf->rev, &rf->down, &rf->labels, &rf->deps };
+	const struct py_value *v[] = { &rf->rev, &rf->down, rf->more, rf->more ? rf->more + 1 : NULL };
 	size_t items = 0;
 
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 4 && v[i]; i++)
 		items += v[i]->items.n + v[i]->ids.n;
 	return items <= PACK_MAX_ITEMS; /* a huge list is not held twice while packed */
 }
@@ -1643,8 +1673,8 @@ static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 	if (values) {
 		pack_value(pk, &rf->rev);
 		pack_value(pk, &rf->down);
-		pack_value(pk, &rf->labels);
-		pack_value(pk, &rf->deps);
+		for (size_t i = 0; rf->more && i < 2; i++) /* the values themselves stay apart: rare */
+			pack_value(pk, &rf->more[i]);
 	}
 	pack_real_path(pk, rf);
 	for (size_t i = 1; i < N_OWN_STRINGS; i++) { /* 0, path: with the real path */
@@ -1670,7 +1700,7 @@ struct revision_file *revision_file_pack(struct revision_file *rf)
 	bool values, drop_longdoc;
 	struct pack pk;
 
-	if (rf->strings)
+	if (rf->packed)
 		return rf;
 	values = values_packable(rf);
 	drop_longdoc = longdoc_is_template(rf);
@@ -1682,11 +1712,61 @@ struct revision_file *revision_file_pack(struct revision_file *rf)
 	 * rounding fewer), aligned for the pointer lists it starts with */
 	rf = xrealloc(rf, sizeof(*rf) + pk.ptrs + pk.strs + 1);
 	pk = (struct pack){ .block = (char *)(rf + 1), .ptrs = 0, .strs = pk.ptrs, .drop_longdoc = drop_longdoc };
-	rf->strings = pk.block;
+	rf->packed = true;
 	rf->values_packed = values;
 	rf->longdoc_rebuilt = drop_longdoc;
 	pack_all(&pk, rf, values);
 	return rf;
+}
+
+struct py_value *rf_value_mut(struct revision_file *rf, int which)
+{
+	if (!rf->more) {
+		rf->more = xcalloc(2, sizeof(*rf->more));
+		for (size_t i = 0; i < 2; i++) {
+			rf->more[i].kind = (enum value_kind)rf->plain_kind[i];
+			rf->more[i].line = rf->plain[i].line;
+			rf->more[i].span = rf->plain[i].span;
+		}
+	}
+	return &rf->more[which];
+}
+
+/* Whether RF's values are plain: then they are moved to `plain`, and `more`'s
+ * (empty) lists freed. */
+static bool values_to_plain(struct revision_file *rf)
+{
+	if (!rf_value_is_plain(&rf->more[0]) || !rf_value_is_plain(&rf->more[1]))
+		return false;
+	for (size_t i = 0; i < 2; i++) {
+		rf->plain_kind[i] = (uint8_t)rf->more[i].kind;
+		rf->plain[i].line = rf->more[i].line;
+		rf->plain[i].span = rf->more[i].span;
+		py_value_free(&rf->more[i]);
+	}
+	return true;
+}
+
+void rf_values_settle(struct revision_file *rf)
+{
+	if (!rf->more || !values_to_plain(rf))
+		return;
+	free(rf->more);
+	rf->more = NULL;
+}
+
+/* A parse reads the two values into its caller's `more` on the stack: no
+ * allocation a file for the plain ones (nearly all), a copy for the others. */
+static void rf_values_keep(struct revision_file *rf)
+{
+	struct py_value *read = rf->more;
+
+	if (values_to_plain(rf)) {
+		rf->more = NULL;
+		return;
+	}
+	rf->more = xmalloc(2 * sizeof(*rf->more));
+	memcpy(rf->more, read, 2 * sizeof(*rf->more));
 }
 
 void revision_file_set_real_path(struct revision_file *rf, char *real)
@@ -1701,7 +1781,7 @@ void revision_file_free(struct revision_file *rf)
 {
 	if (!rf)
 		return;
-	if (!rf->strings) {
+	if (!rf->packed) {
 		for (size_t i = 0; i < N_OWN_STRINGS; i++)
 			free(*own_string(rf, i));
 		free(rf->name);
@@ -1711,8 +1791,9 @@ void revision_file_free(struct revision_file *rf)
 	free(rf->text);
 	py_value_free_unpacked(&rf->rev, rf->values_packed);
 	py_value_free_unpacked(&rf->down, rf->values_packed);
-	py_value_free_unpacked(&rf->labels, rf->values_packed);
-	py_value_free_unpacked(&rf->deps, rf->values_packed);
+	for (size_t i = 0; rf->more && i < 2; i++)
+		py_value_free_unpacked(&rf->more[i], rf->values_packed);
+	free(rf->more);
 	if (rf->module)
 		py_module_free(rf->module);
 	free(rf->module);

@@ -541,8 +541,9 @@ void resolve_file(struct resolver *r, struct revision_file *rf)
 		resolve_revision(r, &sc, rf);
 	if (!rf->error) {
 		resolve_field(r, &sc, &rf->down, "down_revision");
-		resolve_field(r, &sc, &rf->labels, "branch_labels");
-		resolve_field(r, &sc, &rf->deps, "depends_on");
+		resolve_field(r, &sc, rf_value_mut(rf, RF_LABELS), "branch_labels");
+		resolve_field(r, &sc, rf_value_mut(rf, RF_DEPS), "depends_on");
+		rf_values_settle(rf);
 	}
 	rf->needs_resolve = false;
 	free(dir);

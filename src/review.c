@@ -60,8 +60,8 @@ static const struct revision_file *by_path(const struct index *ix, const char *p
 /* What Alembic sees of a revision: its parents, labels and dependencies. */
 static bool same_revision(const struct revision_file *a, const struct revision_file *b)
 {
-	return sl_equal(&a->down.ids, &b->down.ids) && sl_equal(&a->labels.ids, &b->labels.ids) &&
-	       sl_equal(&a->deps.ids, &b->deps.ids);
+	return sl_equal(&a->down.ids, &b->down.ids) && sl_equal(rf_label_ids(a), rf_label_ids(b)) &&
+	       sl_equal(rf_dep_ids(a), rf_dep_ids(b));
 }
 
 static void push_rf(const struct revision_file ***v, size_t *n, const struct revision_file *rf)

@@ -137,7 +137,7 @@ static void json_rev(FILE *out, const struct revision_file *rf, const struct rev
 	fprintf(out, ", \"line\": %d, \"down_revisions\": ", rf->rev.line);
 	json_string_array(out, &rf->down.ids);
 	fputs(", \"branch_labels\": ", out);
-	json_string_array(out, &rf->labels.ids);
+	json_string_array(out, rf_label_ids(rf));
 	fputs(", \"message\": ", out);
 	json_string(out, rf->message);
 	fputc('}', out);

@@ -870,7 +870,7 @@ static void index_keys(struct sindex *ix, const struct graph *g)
 	ix->keys_built = true;
 	for (uint32_t i = 0; i < g->n; i++)
 		if (!g->nodes[i].phantom)
-			n += 1 + g->nodes[i].file->labels.ids.n;
+			n += 1 + rf_label_ids(g->nodes[i].file)->n;
 	ix->keys_sorted = xmalloc((n ? n : 1) * sizeof(char *));
 	for (uint32_t i = 0; i < g->n; i++) {
 		const struct node *nd = &g->nodes[i];
@@ -879,9 +879,9 @@ static void index_keys(struct sindex *ix, const struct graph *g)
 		if (nd->phantom)
 			continue;
 		ix->keys_sorted[ix->n_keys++] = nd->id;
-		for (size_t k = 0; k < nd->file->labels.ids.n; k++)
-			if (strmap_get(&g->labels, nd->file->labels.ids.v[k], &owner) && owner == i)
-				ix->keys_sorted[ix->n_keys++] = nd->file->labels.ids.v[k];
+		for (size_t k = 0; k < rf_label_ids(nd->file)->n; k++)
+			if (strmap_get(&g->labels, rf_label_ids(nd->file)->v[k], &owner) && owner == i)
+				ix->keys_sorted[ix->n_keys++] = rf_label_ids(nd->file)->v[k];
 	}
 	sort_array(ix->keys_sorted, ix->n_keys, sizeof(char *), cmp_str_ptr);
 }
@@ -1012,7 +1012,7 @@ static bool line_goes_on(const struct graph *g, uint32_t x)
 	const struct u32vec *kids = &g->nodes[x].children;
 
 	for (uint32_t k = 0; k < kids->n; k++)
-		if (!g->nodes[kids->v[k]].phantom && !g->nodes[kids->v[k]].file->labels.ids.n)
+		if (!g->nodes[kids->v[k]].phantom && !rf_label_ids(g->nodes[kids->v[k]].file)->n)
 			return true;
 	return false;
 }
@@ -1025,7 +1025,7 @@ static void by_docstring(const struct graph *g, struct suggest_ctx *c, const cha
 {
 	const struct revision_file *rf = g->nodes[c->v].file;
 	struct strlist doc = { 0 };
-	bool loose = loose_piece(g, c) && !rf->labels.ids.n;
+	bool loose = loose_piece(g, c) && !rf_label_ids(rf)->n;
 
 	docstring_split_revises(rf->doc_revises.value, &doc);
 	for (size_t i = 0; i < doc.n; i++) {

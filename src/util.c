@@ -43,6 +43,11 @@ void *xrealloc(void *ptr, size_t size)
 	return p;
 }
 
+/* A first size from this many elements on is taken as it is: a list made for
+ * what it will hold. Below, a first piece of a string that grows (a strbuf), it
+ * is rounded up to a power of two, as the later sizes are: fewer copies. */
+#define XGROW_EXACT 1024
+
 void xgrow(void **ptr, size_t *cap, size_t need, size_t size)
 {
 	size_t ncap;
@@ -50,6 +55,9 @@ void xgrow(void **ptr, size_t *cap, size_t need, size_t size)
 	if (need <= *cap)
 		return;
 	ncap = *cap ? *cap : 8;
+	if (!*cap && need >= XGROW_EXACT)
+		ncap = need; /* a first size that is known (a list of 100,000 files): exact,
+			      * not rounded up to 131,072; doubled from there if it grows */
 	while (ncap < need)
 		ncap *= 2;
 	*ptr = xrealloc(*ptr, ncap * size);

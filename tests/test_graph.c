@@ -609,7 +609,7 @@ static void oracle_labels(const struct graph *g, uint32_t v, struct strlist *out
 		struct u32vec todo = { 0 };
 		uint32_t last = r;
 
-		if (rn->phantom || !rn->file->labels.ids.n)
+		if (rn->phantom || !rf_label_ids(rn->file)->n)
 			continue;
 		seen = xcalloc(g->n, sizeof(bool));
 		u32_push(&todo, r);
@@ -635,9 +635,9 @@ static void oracle_labels(const struct graph *g, uint32_t v, struct strlist *out
 				break;
 			x = nd->down.v[0];
 		}
-		for (size_t k = 0; mine && k < rn->file->labels.ids.n; k++)
-			if (!sl_contains(out, rn->file->labels.ids.v[k]))
-				sl_push(out, rn->file->labels.ids.v[k]);
+		for (size_t k = 0; mine && k < rf_label_ids(rn->file)->n; k++)
+			if (!sl_contains(out, rf_label_ids(rn->file)->v[k]))
+				sl_push(out, rf_label_ids(rn->file)->v[k]);
 		free(seen);
 		free(todo.v);
 	}

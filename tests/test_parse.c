@@ -17,6 +17,24 @@
 #include "migtree/source.h"
 #include "graph_text.h"
 
+/* RF's branch_labels and depends_on, in a copy that lives until the next call
+ * (the pv_* accessors take a pointer; rf_labels gives a value). */
+static const struct py_value *labels_of(const struct revision_file *rf)
+{
+	static struct py_value v;
+
+	v = rf_labels(rf);
+	return &v;
+}
+
+static const struct py_value *deps_of(const struct revision_file *rf)
+{
+	static struct py_value v;
+
+	v = rf_deps(rf);
+	return &v;
+}
+
 static struct revision_file *parse(const char *src)
 {
 	return parse_revision_file("versions/x.py", src, strlen(src));
@@ -55,8 +73,8 @@ static void test_plain_template(void **state)
 	assert_string_equal(rf->revision, "ae1027a6acf");
 	assert_int_equal(rf->down.kind, VALUE_STRING);
 	assert_string_equal(rf->down.items.v[0], "1975ea83b712");
-	assert_int_equal(rf->labels.kind, VALUE_NONE);
-	assert_int_equal(rf->deps.kind, VALUE_NONE);
+	assert_int_equal(labels_of(rf)->kind, VALUE_NONE);
+	assert_int_equal(deps_of(rf)->kind, VALUE_NONE);
 	assert_string_equal(rf->message, "add account table");
 	assert_string_equal(rf->doc_revision_id.value, "ae1027a6acf");
 	assert_string_equal(rf->doc_revises.value, "1975ea83b712");
@@ -70,8 +88,52 @@ static void test_plain_template(void **state)
 	/* A plain file's values make no side allocation (issue 11: peak RSS). */
 	assert_null(rf->rev.x);
 	assert_null(rf->down.x);
-	assert_null(rf->labels.x);
-	assert_null(rf->deps.x);
+	assert_null(labels_of(rf)->x);
+	assert_null(deps_of(rf)->x);
+	revision_file_free(rf);
+}
+
+/* branch_labels and depends_on that are None take no value of their own (issue
+ * 11: 88 bytes a file) and read as they were written; one that is not keeps both. */
+static void test_plain_labels_deps(void **state)
+{
+	const char *src = "revision = 'a1'\ndown_revision = None\n"
+			  "branch_labels = None\ndepends_on = \\\n  None\n";
+	struct revision_file *rf = parse(src), *again;
+
+	(void)state;
+	assert_null(rf->more);
+	assert_int_equal(labels_of(rf)->line, 3);
+	assert_span(rf, labels_of(rf)->span, "None");
+	assert_int_equal(deps_of(rf)->kind, VALUE_NONE);
+	assert_int_equal(deps_of(rf)->line, 4);
+	assert_int_equal(deps_of(rf)->span.line, 5);
+	assert_span(rf, deps_of(rf)->span, "None");
+	assert_int_equal(rf_dep_ids(rf)->n, 0);
+	/* made changeable, then nothing changed: plain again, the same reading */
+	rf_value_mut(rf, RF_DEPS);
+	assert_non_null(rf->more);
+	assert_int_equal(deps_of(rf)->span.line, 5);
+	rf_values_settle(rf);
+	assert_null(rf->more);
+	again = parse(src);
+	assert_true(revision_file_same(rf, again));
+	revision_file_free(again);
+	again = revision_file_pack(rf);
+	assert_span(again, deps_of(again)->span, "None");
+	revision_file_free(again);
+
+	rf = parse("revision = 'a1'\ndown_revision = None\ndepends_on = 'b2'\n");
+	assert_non_null(rf->more);
+	assert_int_equal(labels_of(rf)->kind, VALUE_ABSENT);
+	assert_string_equal(rf_dep_ids(rf)->v[0], "b2");
+	again = parse("revision = 'a1'\ndown_revision = None\ndepends_on = None\n");
+	assert_false(revision_file_same(rf, again));
+	assert_false(revision_file_reads_same(rf, again));
+	revision_file_free(again);
+	rf = revision_file_pack(rf);
+	assert_string_equal(rf_dep_ids(rf)->v[0], "b2");
+	assert_span(rf, deps_of(rf)->span, "'b2'");
 	revision_file_free(rf);
 }
 
@@ -88,10 +150,10 @@ static void test_annotated_forms(void **state)
 	assert_string_equal(rf->revision, "ae10");
 	assert_string_equal(rf->down.items.v[0], "1975");
 	assert_int_equal(rf->down.quote, '"');
-	assert_int_equal(rf->labels.kind, VALUE_SEQUENCE);
-	assert_int_equal(rf->labels.items.n, 2);
-	assert_string_equal(rf->labels.items.v[1], "b");
-	assert_span(rf, rf->labels.span, "('a', 'b')");
+	assert_int_equal(labels_of(rf)->kind, VALUE_SEQUENCE);
+	assert_int_equal(labels_of(rf)->items.n, 2);
+	assert_string_equal(labels_of(rf)->items.v[1], "b");
+	assert_span(rf, labels_of(rf)->span, "('a', 'b')");
 	revision_file_free(rf);
 }
 
@@ -276,11 +338,11 @@ static void test_nfkc_names(void **state)
 	assert_int_equal(rf->down.kind, VALUE_STRING);
 	assert_string_equal(rf->down.items.v[0], "b1");
 	assert_int_equal(rf->down.line, 2);
-	assert_int_equal(rf->deps.kind, VALUE_REF);
-	assert_string_equal(rf->deps.items.v[0], "x");
+	assert_int_equal(deps_of(rf)->kind, VALUE_REF);
+	assert_string_equal(deps_of(rf)->items.v[0], "x");
 	assert_non_null(py_module_binding(rf->module, "x"));
 	assert_non_null(py_module_binding(rf->module, "field"));
-	assert_int_equal(rf->labels.kind, VALUE_NONE); /* a builtin name: Alembic sees None */
+	assert_int_equal(labels_of(rf)->kind, VALUE_NONE); /* a builtin name: Alembic sees None */
 	revision_file_free(rf);
 	/* keywords are matched as written: `ｉｆ` is a name, so this is module level */
 	rf = parse("\xEF\xBD\x89\xEF\xBD\x86 = 1\nrevision = 'a1'\ndown_revision = None\n");
@@ -305,13 +367,13 @@ static void test_form_feed_and_line_ends(void **state)
 	assert_int_equal(rf->doc_revises.span.line, 3);
 	assert_span(rf, pv_item_span(&rf->down, 0), "'b1'");
 	assert_int_equal(rf->down.span.line, 6);
-	assert_string_equal(rf->labels.items.v[0], "xy"); /* form feed: back to column 0 */
+	assert_string_equal(labels_of(rf)->items.v[0], "xy"); /* form feed: back to column 0 */
 	revision_file_free(rf);
 	rf = parse(mixed);
 	assert_null(rf->error);
 	assert_string_equal(rf->down.items.v[0], "b\n1");
-	assert_string_equal(rf->deps.items.v[0], "d");
-	assert_int_equal(rf->deps.line, 4);
+	assert_string_equal(deps_of(rf)->items.v[0], "d");
+	assert_int_equal(deps_of(rf)->line, 4);
 	revision_file_free(rf);
 	/* spaces after a form feed indent again: inside the `if` */
 	expect_error("revision = 'a1'\ndown_revision = None\nif x:\n\x0c    down_revision = 'b'\n", 4,
@@ -330,9 +392,9 @@ static void test_grouping_parentheses(void **state)
 	assert_string_equal(rf->down.items.v[0], "ab");
 	assert_string_equal(rf->down.items.v[1], "c");
 	assert_span(rf, pv_item_span(&rf->down, 0), "\"a\" \"b\"");
-	assert_int_equal(rf->deps.kind, VALUE_EXPR); /* a tuple in a tuple: not ids */
-	assert_int_equal(rf->labels.kind, VALUE_SEQUENCE);
-	assert_int_equal(rf->labels.items.n, 2);
+	assert_int_equal(deps_of(rf)->kind, VALUE_EXPR); /* a tuple in a tuple: not ids */
+	assert_int_equal(labels_of(rf)->kind, VALUE_SEQUENCE);
+	assert_int_equal(labels_of(rf)->items.n, 2);
 	revision_file_free(rf);
 	rf = parse("revision = (('a1'))\ndown_revision = (('a'), 'b')\n");
 	assert_null(rf->error);
@@ -404,13 +466,13 @@ static void test_references_are_kept(void **state)
 	assert_true(rf->needs_resolve);
 	assert_int_equal(rf->down.kind, VALUE_REF);
 	assert_string_equal(rf->down.items.v[0], "PREVIOUS");
-	assert_int_equal(rf->labels.kind, VALUE_SEQUENCE);
-	assert_int_equal(rf->labels.items.n, 2);
-	assert_true(pv_item_is_ref(&rf->labels, 0));
-	assert_false(pv_item_is_ref(&rf->labels, 1));
-	assert_string_equal(rf->labels.items.v[0], "cli.EXPAND_BRANCH");
-	assert_int_equal(rf->deps.kind, VALUE_EXPR);
-	assert_string_equal(pv_expr(&rf->deps), "f'{x}'");
+	assert_int_equal(labels_of(rf)->kind, VALUE_SEQUENCE);
+	assert_int_equal(labels_of(rf)->items.n, 2);
+	assert_true(pv_item_is_ref(labels_of(rf), 0));
+	assert_false(pv_item_is_ref(labels_of(rf), 1));
+	assert_string_equal(labels_of(rf)->items.v[0], "cli.EXPAND_BRANCH");
+	assert_int_equal(deps_of(rf)->kind, VALUE_EXPR);
+	assert_string_equal(pv_expr(deps_of(rf)), "f'{x}'");
 	assert_string_equal(py_module_import(rf->module, "cli")->module, "a.b");
 	assert_string_equal(py_module_import(rf->module, "cli")->attr, "cli");
 	assert_string_equal(py_module_import(rf->module, "zz")->module, "x.y.z");
@@ -480,16 +542,16 @@ static void test_empty_values_as_alembic(void **state)
 	rf = parse("revision = 'a1'\ndown_revision = ''\ndepends_on = ''\nbranch_labels = ()\n");
 	assert_null(rf->error);
 	assert_int_equal(rf->down.ids.n, 0);
-	assert_int_equal(rf->deps.ids.n, 0);
-	assert_int_equal(rf->labels.ids.n, 0);
+	assert_int_equal(deps_of(rf)->ids.n, 0);
+	assert_int_equal(labels_of(rf)->ids.n, 0);
 	revision_file_free(rf);
 	rf = parse("revision = 'a1'\ndown_revision = ('',)\ndepends_on = ['']\n");
 	assert_int_equal(rf->down.ids.n, 1); /* Alembic looks up '' and fails */
-	assert_int_equal(rf->deps.ids.n, 0);
+	assert_int_equal(deps_of(rf)->ids.n, 0);
 	revision_file_free(rf);
 	rf = parse("revision = 'a1'\ndown_revision = []\ndepends_on = ('', 'b')\n");
 	assert_int_equal(rf->down.ids.n, 0);
-	assert_int_equal(rf->deps.ids.n, 2);
+	assert_int_equal(deps_of(rf)->ids.n, 2);
 	revision_file_free(rf);
 }
 
@@ -559,26 +621,26 @@ static void test_resolving_names(void **state)
 
 	rf = resolved(v, "a.py", "from proj.db.migration import cli\nrevision = 'a1'\n"
 		      "down_revision = None\nbranch_labels = (cli.EXPAND_BRANCH,)\n", NULL);
-	assert_int_equal(rf->labels.ids.n, 1);
-	assert_string_equal(rf->labels.ids.v[0], "expand");
-	assert_non_null(strstr(pv_resolved_from(&rf->labels), "cli.py:2"));
+	assert_int_equal(labels_of(rf)->ids.n, 1);
+	assert_string_equal(labels_of(rf)->ids.v[0], "expand");
+	assert_non_null(strstr(pv_resolved_from(labels_of(rf)), "cli.py:2"));
 	revision_file_free(rf);
 	rf = resolved(v, "b.py", "import proj.db.migration.cli as c\nfrom proj.db.migration.cli import CONTRACT\n"
 		      "import proj.db.migration.cli\nrevision = 'b1'\ndown_revision = 'a1'\n"
 		      "branch_labels = [c.ALIAS, CONTRACT, proj.db.migration.cli.CONTRACT]\n", NULL);
-	assert_int_equal(pv_n_unknown(&rf->labels), 0);
-	assert_int_equal(rf->labels.ids.n, 3);
-	assert_string_equal(rf->labels.ids.v[0], "expand");
-	assert_string_equal(rf->labels.ids.v[1], "contract");
+	assert_int_equal(pv_n_unknown(labels_of(rf)), 0);
+	assert_int_equal(labels_of(rf)->ids.n, 3);
+	assert_string_equal(labels_of(rf)->ids.v[0], "expand");
+	assert_string_equal(labels_of(rf)->ids.v[1], "contract");
 	revision_file_free(rf);
 	rf = resolved(v, "c.py", "from proj.db.migration import ALIAS, cli\nfrom proj.db.migration.consts import REV\n"
 		      "DEPS = []\nrevision = REV\ndown_revision = 'b1'\nbranch_labels = cli.BOTH\n"
 		      "depends_on = DEPS\n", NULL);
 	assert_null(rf->error);
 	assert_string_equal(rf->revision, "r9");
-	assert_int_equal(rf->labels.ids.n, 2);
-	assert_int_equal(rf->deps.ids.n, 0);
-	assert_int_equal(pv_n_unknown(&rf->deps), 0);
+	assert_int_equal(labels_of(rf)->ids.n, 2);
+	assert_int_equal(deps_of(rf)->ids.n, 0);
+	assert_int_equal(pv_n_unknown(deps_of(rf)), 0);
 	revision_file_free(rf);
 	/* Alembic loads a migration outside any package: a relative import fails there */
 	rf = resolved(v, "r.py", "from .consts import REV\nrevision = 'r1'\ndown_revision = REV\n", NULL);
@@ -594,18 +656,18 @@ static void test_resolving_names(void **state)
 		      "branch_labels = (cli.TWICE, nowhere.X, cli.MISSING)\ndepends_on = resolved_depends_on\n",
 		      NULL);
 	assert_null(rf->error);
-	assert_int_equal(rf->labels.ids.n, 0);
-	assert_int_equal(pv_n_unknown(&rf->labels), 3);
-	assert_non_null(strstr(pv_unknown_why(&rf->labels, 0), "conditionally"));
-	assert_non_null(strstr(pv_unknown_why(&rf->labels, 1), "module nowhere not found"));
-	assert_non_null(strstr(pv_unknown_why(&rf->labels, 2), "neither bound nor imported"));
-	assert_string_equal(pv_unknown(&rf->deps, 0), "resolved_depends_on");
+	assert_int_equal(labels_of(rf)->ids.n, 0);
+	assert_int_equal(pv_n_unknown(labels_of(rf)), 3);
+	assert_non_null(strstr(pv_unknown_why(labels_of(rf), 0), "conditionally"));
+	assert_non_null(strstr(pv_unknown_why(labels_of(rf), 1), "module nowhere not found"));
+	assert_non_null(strstr(pv_unknown_why(labels_of(rf), 2), "neither bound nor imported"));
+	assert_string_equal(pv_unknown(deps_of(rf), 0), "resolved_depends_on");
 	revision_file_free(rf);
 	/* the user's value, as a string or a literal */
 	rf = resolved(v, "e.py", "revision = 'e1'\ndown_revision = 'd1'\ndepends_on = resolved_depends_on\n",
 		      "resolved_depends_on=('a1', 'b1')");
-	assert_int_equal(rf->deps.ids.n, 2);
-	assert_string_equal(pv_resolved_from(&rf->deps), "--define");
+	assert_int_equal(deps_of(rf)->ids.n, 2);
+	assert_string_equal(pv_resolved_from(deps_of(rf)), "--define");
 	revision_file_free(rf);
 	rf = resolved(v, "f.py", "revision = NAME\ndown_revision = 'd1'\n", NULL);
 	assert_non_null(rf->error);
@@ -630,10 +692,10 @@ static void test_nested_sequence_fails_cleanly(void **state)
 	rf = resolved(dir, "a.py", "A = 'x'\nS1 = (A, MISSING)\nS0 = (S1,)\nrevision = 'a1'\n"
 		      "down_revision = None\nbranch_labels = S0\ndepends_on = (S1, A)\n", NULL);
 	assert_null(rf->error);
-	assert_int_equal(pv_n_unknown(&rf->labels), 1);
-	assert_non_null(strstr(pv_unknown_why(&rf->labels, 0), "MISSING"));
-	assert_int_equal(pv_n_unknown(&rf->deps), 1);
-	assert_int_equal(rf->deps.ids.n, 1); /* what is known stays */
+	assert_int_equal(pv_n_unknown(labels_of(rf)), 1);
+	assert_non_null(strstr(pv_unknown_why(labels_of(rf), 0), "MISSING"));
+	assert_int_equal(pv_n_unknown(deps_of(rf)), 1);
+	assert_int_equal(deps_of(rf)->ids.n, 1); /* what is known stays */
 	revision_file_free(rf);
 	cmd = xasprintf("rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
@@ -760,7 +822,7 @@ static void assert_item_rereads(const struct revision_file *rf, const struct py_
  * order, lines within it, items that are what their bytes say. */
 static void assert_invariants(const struct revision_file *rf)
 {
-	const struct py_value *vals[] = { &rf->rev, &rf->down, &rf->labels, &rf->deps };
+	const struct py_value *vals[] = { &rf->rev, &rf->down, labels_of(rf), deps_of(rf) };
 	const struct doc_field *fields[] = { &rf->doc_revision_id, &rf->doc_revises, &rf->doc_create_date };
 	int lines = line_count(rf->text, rf->len);
 
@@ -1016,7 +1078,7 @@ static void test_pack_keeps_what_reads(void **state)
 		struct revision_file *plain = parse(srcs[i]), *packed = parse(srcs[i]);
 
 		packed = revision_file_pack(packed);
-		assert_ptr_equal(packed->strings, (char *)(packed + 1)); /* one allocation */
+		assert_ptr_equal(revision_file_block(packed), (char *)(packed + 1)); /* one allocation */
 		assert_true(revision_file_same(plain, packed));
 		assert_true(revision_file_reads_same(plain, packed));
 		assert_string_equal(packed->path, "versions/x.py");
@@ -1138,7 +1200,7 @@ static void test_pack_leaves_huge_strings(void **state)
 	strcpy(src + 3 + n, "\"\"\"\nrevision = 'a'\ndown_revision = None\n");
 	rf = parse(src);
 	rf = revision_file_pack(rf);
-	assert_null(rf->strings);
+	assert_null(revision_file_block(rf));
 	assert_int_equal(strlen(rf->longdoc), n);
 	revision_file_free(rf);
 	free(src);
@@ -1199,7 +1261,7 @@ static void test_pack_rebuilds_template_docstring(void **state)
 		struct strbuf doc;
 
 		packed = revision_file_pack(packed);
-		assert_non_null(packed->strings);
+		assert_non_null(revision_file_block(packed));
 		assert_int_equal(packed->longdoc_rebuilt, rebuilt[i]);
 		assert_true(rebuilt[i] ? packed->longdoc == NULL : packed->longdoc != NULL);
 		sb_init(&doc);
@@ -1225,13 +1287,13 @@ static void test_item_spans_kept_only_when_apart(void **state)
 	(void)state;
 	assert_null(rf->rev.x);
 	assert_span(rf, pv_item_span(&rf->rev, 0), "'a1'");
-	assert_null(rf->deps.x);
-	assert_span(rf, pv_item_span(&rf->deps, 0), "'p' 'q'");
+	assert_null(deps_of(rf)->x);
+	assert_span(rf, pv_item_span(deps_of(rf), 0), "'p' 'q'");
 	assert_non_null(rf->down.x);
 	assert_span(rf, pv_item_span(&rf->down, 0), "'b1'");
 	assert_span(rf, pv_item_span(&rf->down, 1), "\"c1\"");
-	assert_span(rf, rf->labels.span, "('x')");
-	assert_span(rf, pv_item_span(&rf->labels, 0), "'x'");
+	assert_span(rf, labels_of(rf)->span, "('x')");
+	assert_span(rf, pv_item_span(labels_of(rf), 0), "'x'");
 	revision_file_free(rf);
 }
 
@@ -1239,6 +1301,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_template),
+		cmocka_unit_test(test_plain_labels_deps),
 		cmocka_unit_test(test_pack_shares_real_path),
 		cmocka_unit_test(test_annotated_forms),
 		cmocka_unit_test(test_multiline_tuple_with_comments),

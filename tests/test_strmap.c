@@ -143,6 +143,65 @@ static void test_random_operations(void **state)
 	free(keys);
 }
 
+/* A big table (the id index of 100,000 revisions) is filled to 80%, not 50%:
+ * 131,072 slots, not 262,144; every key found, deleted ones not, and what
+ * probing past the holes still finds. */
+static void test_big_table_dense(void **state)
+{
+	enum { N = 100000 };
+	char (*k)[12] = xcalloc(N, sizeof(*k));
+	struct strmap m;
+	uint32_t v;
+
+	(void)state;
+	strmap_init(&m);
+	for (uint32_t i = 0; i < N; i++) {
+		snprintf(k[i], sizeof(k[i]), "r%07u", i * 7919u);
+		assert_true(strmap_put(&m, k[i], i));
+	}
+	assert_int_equal(m.cap, 131072);
+	for (uint32_t i = 0; i < N; i += 3)
+		assert_true(strmap_del(&m, k[i]));
+	for (uint32_t i = 0; i < N; i++) {
+		bool in = strmap_get(&m, k[i], &v);
+
+		assert_int_equal(in, i % 3 != 0);
+		if (in)
+			assert_int_equal(v, i);
+	}
+	assert_false(strmap_get(&m, "r0000001", &v));
+	strmap_free(&m);
+	free(k);
+}
+
+/* util.c's xgrow, the room of most lists beside the index: a first size that
+ * is known is taken as it is (100,000 files: not 131,072 slots), a growing
+ * list doubles, a small one starts at a power of two. */
+static void test_grow_first_exact(void **state)
+{
+	uint32_t *v = NULL;
+	size_t cap = 0;
+
+	(void)state;
+	GROW(v, cap, 100000);
+	assert_int_equal(cap, 100000);
+	GROW(v, cap, 100001);
+	assert_int_equal(cap, 200000);
+	free(v);
+	v = NULL;
+	cap = 0;
+	GROW(v, cap, 1);
+	assert_int_equal(cap, 8);
+	GROW(v, cap, 9);
+	assert_int_equal(cap, 16);
+	free(v);
+	v = NULL;
+	cap = 0;
+	GROW(v, cap, 100); /* a string's first piece: room to grow */
+	assert_int_equal(cap, 128);
+	free(v);
+}
+
 /* A rekeyed entry borrows the new string: the old one overwritten, the key
  * is still found, and what the map hands out is the new pointer's text. */
 static void test_rekey_borrows_new_string(void **state)
@@ -170,6 +229,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rekey_borrows_new_string),
 		cmocka_unit_test(test_random_operations),
+		cmocka_unit_test(test_big_table_dense),
+		cmocka_unit_test(test_grow_first_exact),
 	};
 
 	return cmocka_run_group_tests_name("strmap", tests, NULL, NULL);

@@ -25,7 +25,7 @@ struct file_state {
 	char *disk;        /* bytes on disk when loaded; NULL for a new file, and for a
 			    * file no change has touched (its text is still the disk's:
 			    * copied when first touched, so opening a session copies nothing) */
-	size_t disk_len;
+	uint32_t disk_len;  /* a revision_file's len: 16 bytes a file, not 24 */
 	bool is_new;
 };
 

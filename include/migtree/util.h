@@ -12,7 +12,9 @@
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);
-/* Grow *PTR (of *CAP elements of SIZE bytes) so that it holds at least NEED. */
+/* Grow *PTR (of *CAP elements of SIZE bytes) so that it holds at least NEED:
+ * twice as many as it held (at least 8), or NEED itself when it held none and
+ * NEED is large (1,024 or more: a list made for what it will hold). */
 void xgrow(void **ptr, size_t *cap, size_t need, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);

@@ -52,7 +52,8 @@ static void add_links(struct dlines *d, const struct graph *g, const char *title
 /* Values read through a name: where they came from, or what was tried. */
 static void add_values(struct dlines *d, const struct revision_file *rf)
 {
-	const struct py_value *vals[] = { &rf->rev, &rf->down, &rf->labels, &rf->deps };
+	const struct py_value labels = rf_labels(rf), deps = rf_deps(rf);
+	const struct py_value *vals[] = { &rf->rev, &rf->down, &labels, &deps };
 	const char *names[] = { "revision", "down_revision", "branch_labels", "depends_on" };
 
 	for (int f = 0; f < 4; f++) {

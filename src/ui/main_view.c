@@ -54,8 +54,8 @@ static int draw_markers(struct ui *ui, const struct node *nd, int max)
 		snprintf(buf, sizeof(buf), "(%s) ", nd->labels[i]);
 		used += put(C_LABEL, buf, max - used);
 	}
-	for (size_t i = 0; i < pv_n_unknown(&nd->file->labels) && used < max; i++) {
-		snprintf(buf, sizeof(buf), "(?%s) ", pv_unknown(&nd->file->labels, i));
+	for (size_t i = 0; i < rf_n_unknown(nd->file, RF_LABELS) && used < max; i++) {
+		snprintf(buf, sizeof(buf), "(?%s) ", rf_unknown(nd->file, RF_LABELS, i));
 		used += put(C_WARNING, buf, max - used);
 	}
 	for (uint32_t i = 0; i < nd->deps.n && used < max; i++) {
@@ -65,8 +65,8 @@ static int draw_markers(struct ui *ui, const struct node *nd, int max)
 	/* a parent or dependency only running the file could tell */
 	if (pv_n_unknown(&nd->file->down) && used < max)
 		used += put(C_WARNING, "[parent ?] ", max - used);
-	for (size_t i = 0; i < pv_n_unknown(&nd->file->deps) && used < max; i++) {
-		snprintf(buf, sizeof(buf), "%s?%s ", ui->ascii ? "needs:" : "\u21e2", pv_unknown(&nd->file->deps, i));
+	for (size_t i = 0; i < rf_n_unknown(nd->file, RF_DEPS) && used < max; i++) {
+		snprintf(buf, sizeof(buf), "%s?%s ", ui->ascii ? "needs:" : "\u21e2", rf_unknown(nd->file, RF_DEPS, i));
 		used += put(C_WARNING, buf, max - used);
 	}
 	return used;

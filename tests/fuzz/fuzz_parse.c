@@ -80,8 +80,13 @@ static void check_file(const struct revision_file *rf, const uint8_t *data, size
 	REQUIRE(rf != NULL && rf->len == size && !memcmp(rf->text, data, size) && !rf->text[size]);
 	check_value(rf, &rf->rev);
 	check_value(rf, &rf->down);
-	check_value(rf, &rf->labels);
-	check_value(rf, &rf->deps);
+	for (int i = RF_LABELS; i <= RF_DEPS; i++) {
+		struct py_value v = rf_value(rf, i);
+
+		check_value(rf, &v);
+	}
+	/* both plain: kept as such, not as two values (rf_values_settle) */
+	REQUIRE(!rf->more || !rf_value_is_plain(&rf->more[0]) || !rf_value_is_plain(&rf->more[1]));
 	if (rf->has_doc)
 		check_span(rf, &rf->doc_span);
 	if (rf->doc_revises.value)
