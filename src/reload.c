@@ -250,22 +250,24 @@ static int64_t hint_dir_since(const struct reload_hint *h, const char *dir, size
 /* What a hint vouches for, directory by directory as the listing goes. */
 struct vouch {
 	const struct reload_hint *hint; /* NULL: nothing */
+	int64_t verified;               /* when files without a stamp were last found unchanged, 0: they are not vouched for */
 	const char *dir;                /* the last file's directory (LEN bytes), borrowed */
 	size_t len;
 	int64_t since;                  /* since when its watch vouches, INT64_MAX: never */
 };
 
-/* May OLD, the stamp of the listed file F, stand for its stat now? Yes when
- * it was taken after the watch on F's directory began and no event named F
- * since; not for a link (its target may be elsewhere), nor for a racy stamp
- * (the file is read again, and wants a fresh stamp). */
+/* May OLD, the stamp of the listed file F (NULL: none, the plain load's),
+ * stand for its stat now? Yes when it was taken (or, without a stamp, the file
+ * last found unchanged) after the watch on F's directory began, and no event
+ * named F since; not for a link (its target may be elsewhere), nor for a racy
+ * stamp (the file is read again, and wants a fresh stamp). */
 static bool vouched(struct vouch *v, const struct source_file *f, const struct file_stamp *old, int64_t window)
 {
 	const char *slash;
 	size_t len;
 
-	if (!v->hint || !old || f->real_path || racy(old->mtime_ns, old->ctime_ns, old->read_ns, window) ||
-	    !(slash = strrchr(f->path, '/')))
+	if (!v->hint || (!old && !v->verified) || f->real_path ||
+	    (old && racy(old->mtime_ns, old->ctime_ns, old->read_ns, window)) || !(slash = strrchr(f->path, '/')))
 		return false;
 	len = (size_t)(slash - f->path);
 	if (!v->dir || len != v->len || memcmp(f->path, v->dir, len)) {
@@ -273,7 +275,7 @@ static bool vouched(struct vouch *v, const struct source_file *f, const struct f
 		v->len = len;
 		v->since = hint_dir_since(v->hint, f->path, len);
 	}
-	return old->read_ns >= v->since && !hint_named(v->hint, f->path, slash + 1);
+	return (old ? old->read_ns : v->verified) >= v->since && !hint_named(v->hint, f->path, slash + 1);
 }
 
 static void listing_free(struct dir_listing *l)
@@ -539,19 +541,34 @@ void file_stamps_free(struct file_stamps *fs)
 	free(fs);
 }
 
+/* The bloom filter's bit of the display path KEY: its base name's. */
+static unsigned key_bit(const char *key)
+{
+	const char *slash = strrchr(key, '/'), *base = slash ? slash + 1 : key;
+
+	return base_bit(base, strlen(base));
+}
+
 static void stamp_put(struct file_stamps *fs, const char *key, const struct file_stamp *st)
 {
+	unsigned bit = key_bit(key);
+
 	GROW(fs->v, fs->cap, fs->n + 1);
 	fs->v[fs->n] = *st;
 	sl_push(&fs->keys, key);
 	strmap_put(&fs->index, fs->keys.v[fs->keys.n - 1], (uint32_t)fs->n++);
+	fs->bloom[bit / 64] |= 1ull << (bit % 64);
 }
 
 static const struct file_stamp *stamp_get(const struct file_stamps *fs, const char *key)
 {
+	unsigned bit;
 	uint32_t at;
 
-	return fs && strmap_get(&fs->index, key, &at) ? &fs->v[at] : NULL;
+	if (!fs || !fs->n)
+		return NULL;
+	bit = key_bit(key);
+	return (fs->bloom[bit / 64] >> (bit % 64) & 1) && strmap_get(&fs->index, key, &at) ? &fs->v[at] : NULL;
 }
 
 /* The stamp of the file at K with display path KEY: a reload stamps the files
@@ -649,8 +666,8 @@ static void *stamp_share(void *arg)
  * path lookup in the kernel (2 us a file: 200 ms of a reload at 100,000
  * files), so many are stamped in threads, each a contiguous share (a share
  * stays in few directories). */
-static void stamp_all(const struct source *src, const struct source_files *listed, const bool *want, size_t n,
-		      struct file_stamp *st)
+static int64_t stamp_all(const struct source *src, const struct source_files *listed, const bool *want, size_t n,
+			 struct file_stamp *st)
 {
 	struct stamp_job job[SCAN_MAX_THREADS];
 	pthread_t tid[SCAN_MAX_THREADS];
@@ -676,6 +693,7 @@ static void stamp_all(const struct source *src, const struct source_files *liste
 		pthread_join(tid[t], NULL);
 	for (size_t t = started + 1; t < threads; t++) /* threads that could not start */
 		stamp_share(&job[t]);
+	return now;
 }
 
 /* What decide found: per listed file, which of OLD's files it is unchanged
@@ -686,6 +704,9 @@ struct decision {
 	const char **shown;
 	struct file_stamp *st;
 	bool *statted;
+	bool *stamped;         /* OLD has a stamp of it */
+	bool stampless_statted; /* every file OLD had no stamp of was stat'ed */
+	int64_t now;           /* when the stats began (0: none was taken) */
 };
 
 static void decision_new(struct decision *d, size_t n)
@@ -694,6 +715,9 @@ static void decision_new(struct decision *d, size_t n)
 	d->shown = xcalloc(n + 1, sizeof(*d->shown));
 	d->st = xmalloc((n + 1) * sizeof(*d->st));
 	d->statted = xmalloc(n + 1);
+	d->stamped = xmalloc(n + 1);
+	d->stampless_statted = true;
+	d->now = 0;
 }
 
 static void decision_free(struct decision *d)
@@ -702,18 +726,21 @@ static void decision_free(struct decision *d)
 	free(d->shown);
 	free(d->st);
 	free(d->statted);
+	free(d->stamped);
 }
 
 /* Decide for each listed file (struct decision): a stat per file, but for
- * those HINT (NULL: none) vouches for; nothing read. */
+ * those HINT (NULL: none) vouches for; nothing read. Files OLD has no stamp of
+ * are vouched for only when STAMPLESS_OK (the stamp they would need to be
+ * taken into a new project is a stat's). */
 static void decide(struct source *src, const struct project *old, struct old_files *m,
-		   const struct source_files *listed, const struct reload_hint *hint, struct decision *d,
-		   struct reload_stats *stats)
+		   const struct source_files *listed, const struct reload_hint *hint, bool stampless_ok,
+		   struct decision *d, struct reload_stats *stats)
 {
 	char cwd[MT_PATH_MAX];
 	size_t cwd_len = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0, n = 0;
 	int64_t window = racy_ns();
-	struct vouch v = { hint, NULL, 0, INT64_MAX };
+	struct vouch v = { hint, stampless_ok && old->stamps ? old->stamps->verified_ns : 0, NULL, 0, INT64_MAX };
 
 	for (size_t i = 0; i < listed->n; i++) {
 		const char *path = listed->v[i].path;
@@ -728,15 +755,21 @@ static void decide(struct source *src, const struct project *old, struct old_fil
 		else
 			was = stamp_of_file(old->stamps, k, d->shown[i]);
 		d->from[i] = k;
-		d->statted[i] = !vouched(&v, &listed->v[i], was, window);
+		d->stamped[i] = was != NULL;
+		/* a file to read (new, or edited in memory) wants a stamp of now */
+		d->statted[i] = k == UINT32_MAX || !vouched(&v, &listed->v[i], was, window);
 		if (d->statted[i])
 			n++;
-		else
+		else if (was)
 			d->st[i] = *was;
+		else
+			d->st[i] = (struct file_stamp){ .size = 0 }; /* unused: no stamp is made of it */
+		if (!was && !d->statted[i])
+			d->stampless_statted = false;
 	}
 	stats->statted += n;
 	if (n)
-		stamp_all(src, listed, n == listed->n ? NULL : d->statted, n, d->st);
+		d->now = stamp_all(src, listed, n == listed->n ? NULL : d->statted, n, d->st);
 	for (size_t i = 0; i < listed->n; i++) {
 		uint32_t k = d->from[i];
 
@@ -828,7 +861,7 @@ static int reload_files(struct source *src, struct project *old, const bool *pri
 	listed = &l->files;
 	index_old(old, pristine, &m);
 	decision_new(&d, listed->n);
-	decide(src, old, &m, listed, hint, &d, stats);
+	decide(src, old, &m, listed, hint, false, &d, stats);
 	stats->files = listed->n;
 	if (same_files(old, d.from, listed->n)) {
 		rc = 1;
@@ -865,16 +898,19 @@ static void stamp_set_at(struct file_stamps *fs, size_t k, const char *key, cons
 		stamp_set(fs, key, st);
 }
 
-/* P's files that D found unchanged by a stat just taken are stamped with it:
- * the same stamp, taken later, so that a watch begun since can vouch for it
- * next time (a file read by a plain load gets its first stamp). */
+/* P's files that D found unchanged by a stat just taken get it as their
+ * stamp: the same stamp, taken later, so that a watch begun since can vouch
+ * for them next time. Files without a stamp (the plain load's) keep none when
+ * all were stat'ed: VERIFIED_NS says when (100,000 stamps were 17 MB). */
 static void stamps_refresh(struct project *p, const struct decision *d, size_t n)
 {
 	if (!p->stamps)
 		p->stamps = stamps_new();
 	for (size_t i = 0; i < n; i++)
-		if (d->statted[i] && d->from[i] == i)
+		if (d->statted[i] && d->from[i] == i && (d->stamped[i] || !d->stampless_statted))
 			stamp_set_at(p->stamps, i, p->files.v[i]->path, &d->st[i]);
+	if (d->stampless_statted && d->now)
+		p->stamps->verified_ns = d->now;
 }
 
 /* Is the listing P's files' paths, in P's order? */
@@ -951,7 +987,7 @@ int project_reload_in_place_hinted(const struct config_request *req, struct proj
 	listed = &l->files;
 	index_old(p, pristine, &m);
 	decision_new(&d, listed->n);
-	decide(src, p, &m, listed, hint, &d, stats);
+	decide(src, p, &m, listed, hint, true, &d, stats);
 	stats->files = listed->n;
 	if (same_files(p, d.from, listed->n)) {
 		rc = 1;

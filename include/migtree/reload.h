@@ -74,12 +74,16 @@ struct dir_listing {
 	size_t cap;
 };
 
-/* Stamps by display path (rf->path), and the listing they came with. */
+/* Stamps by display path (rf->path), and the listing they came with. A
+ * reload in place stamps only the files it reads: the others, read by the
+ * plain load, are told by its time (project.h's load_ns) and VERIFIED_NS. */
 struct file_stamps {
 	struct strmap index;
 	struct strlist keys;
 	struct file_stamp *v;
 	size_t n, cap;
+	uint64_t bloom[64];          /* by each key's base name: most files without a stamp are told unhashed */
+	int64_t verified_ns;         /* every file without a stamp was found unchanged by a stat taken after it (0: never) */
 	struct dir_listing *listing; /* NULL: the next reload lists the directories */
 };
 
