@@ -505,6 +505,20 @@ static void listing_keep(struct file_stamps **fs, struct dir_listing *l)
 	(*fs)->listing = l;
 }
 
+/* Push the directory of PATH onto DIRS unless it is the one of *LAST (files
+ * come directory by directory: a directory is pushed once a run). */
+static void push_dir(struct strlist *dirs, const char *path, const char **last, size_t *last_len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+
+	if (!slash || (*last && len == *last_len && !memcmp(path, *last, len)))
+		return;
+	sl_push_owned(dirs, xstrndup(path, len ? len : 1));
+	*last = path;
+	*last_len = len;
+}
+
 void reload_watch_dirs(const struct project *p, struct strlist *dirs)
 {
 	const struct dir_listing *l = p->stamps ? p->stamps->listing : NULL;
@@ -513,21 +527,17 @@ void reload_watch_dirs(const struct project *p, struct strlist *dirs)
 
 	for (size_t i = 0; i < p->config.version_locations.n; i++)
 		sl_push(dirs, p->config.version_locations.v[i]);
-	for (size_t i = 0; l && i < l->dirs.n; i++)
-		sl_push(dirs, l->dirs.v[i]);
-	/* and where each file really is (a link's target may be elsewhere): files
-	 * come directory by directory, so a directory is pushed once a run */
-	for (size_t i = 0; i < p->files.n; i++) {
-		const struct revision_file *rf = p->files.v[i];
-		const char *path = rf->real_path ? rf->real_path : rf->path, *slash = strrchr(path, '/');
-		size_t len = slash ? (size_t)(slash - path) : 0;
-
-		if (!slash || (last && len == last_len && !memcmp(path, last, len)))
-			continue;
-		sl_push_owned(dirs, xstrndup(path, len ? len : 1));
-		last = path;
-		last_len = len;
+	if (l) { /* and where links lead: the listing says which files are links */
+		for (size_t i = 0; i < l->dirs.n; i++)
+			sl_push(dirs, l->dirs.v[i]);
+		for (size_t i = 0; i < l->files.n; i++)
+			if (l->files.v[i].real_path)
+				push_dir(dirs, l->files.v[i].real_path, &last, &last_len);
+		return;
 	}
+	for (size_t i = 0; i < p->files.n; i++) /* where each file really is */
+		push_dir(dirs, p->files.v[i]->real_path ? p->files.v[i]->real_path : p->files.v[i]->path, &last,
+			 &last_len);
 }
 
 void file_stamps_free(struct file_stamps *fs)
@@ -913,13 +923,14 @@ static void stamps_refresh(struct project *p, const struct decision *d, size_t n
 		p->stamps->verified_ns = d->now;
 }
 
-/* Is the listing P's files' paths, in P's order? */
-static bool same_paths(const struct project *p, const char **shown, size_t n)
+/* Is the listing P's files' paths, in P's order? Those D takes from their
+ * own place are (decide found them by their path). */
+static bool same_paths(const struct project *p, const struct decision *d, size_t n)
 {
 	if (n != p->files.n)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(shown[i], p->files.v[i]->path))
+		if (d->from[i] != i && strcmp(d->shown[i], p->files.v[i]->path))
 			return false;
 	return true;
 }
@@ -992,7 +1003,7 @@ int project_reload_in_place_hinted(const struct config_request *req, struct proj
 	if (same_files(p, d.from, listed->n)) {
 		rc = 1;
 		stamps_refresh(p, &d, listed->n);
-	} else if (!same_paths(p, d.shown, listed->n) || !sl_equal(&listed->notes, &p->files.notes)) {
+	} else if (!same_paths(p, &d, listed->n) || !sl_equal(&listed->notes, &p->files.notes)) {
 		rc = 2;
 	} else {
 		stamps_refresh(p, &d, listed->n);
