@@ -133,6 +133,7 @@ bool reload_dir_changed(const struct file_stamp *old, const struct file_stamp *n
 void reload_hint_init(struct reload_hint *h)
 {
 	memset(h, 0, sizeof(*h));
+	h->max_names = RELOAD_HINT_MAX_NAMES;
 	strmap_init(&h->dir_index);
 	strmap_init(&h->name_index);
 }
@@ -204,7 +205,7 @@ void reload_hint_name(struct reload_hint *h, const char *dir, const char *name, 
 		free(path);
 		return;
 	}
-	if (h->names.n >= RELOAD_HINT_MAX_NAMES) {
+	if (h->names.n >= h->max_names) {
 		h->complete = false;
 		free(path);
 		return;

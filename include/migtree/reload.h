@@ -104,6 +104,7 @@ struct hint_dir {
 
 struct reload_hint {
 	bool complete;         /* false: something may have been missed */
+	size_t max_names;      /* RELOAD_HINT_MAX_NAMES (tests set fewer: a queue that overflows) */
 	struct hint_dir *dirs;
 	size_t n_dirs, cap_dirs;
 	struct strmap dir_index; /* path -> index in dirs */

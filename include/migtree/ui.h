@@ -277,7 +277,9 @@ uint32_t ui_current_node(const struct ui *ui);
  * key loop waits on it with the terminal; KEY_WATCH is what ui_read_key
  * returns when files changed (a burst counts once). */
 #define KEY_WATCH (KEY_MAX + 1)
-void ui_watch_start(struct ui *ui); /* (again) over the project loaded now */
+/* Watch the directories of the project loaded now; again after a reload, only
+ * those new to the watch are added (what it saw until then stays). */
+void ui_watch_start(struct ui *ui);
 void ui_watch_stop(struct ui *ui);
 /* Block until a key or a change: 1 when files changed, 0 when a key (or a
  * signal) waits, -1 when the terminal or the watch is gone. */

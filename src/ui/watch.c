@@ -33,8 +33,10 @@
 #include "migtree/ui.h"
 
 #ifdef MIGTREE_WATCH
+#include <linux/magic.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #define WATCH_QUIET_MS 150
 #define WATCH_MAX_WAIT_MS 2000
@@ -81,6 +83,24 @@ static int hint_index(const struct reload_hint *h, const char *dir)
 	return strmap_get(&h->dir_index, dir, &k) ? (int)k : -1;
 }
 
+/* Does the kernel see every change to what is on DIR's file system? Not on a
+ * network or FUSE file system (another machine's writes make no event): the
+ * watch there still starts reloads, but vouches for nothing. */
+static bool local_fs(const char *dir)
+{
+	static const long local[] = { EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC, TMPFS_MAGIC,
+				      F2FS_SUPER_MAGIC, OVERLAYFS_SUPER_MAGIC, RAMFS_MAGIC,
+				      0x2FC12FC1 /* ZFS */, 0xca451a4e /* bcachefs */ };
+	struct statfs fs;
+
+	if (statfs(dir, &fs) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		if ((unsigned long)fs.f_type == (unsigned long)local[i])
+			return true;
+	return false;
+}
+
 /* Watch DIR unless it is watched already. Its hint vouches from the moment
  * the watch is set; a directory the kernel already watches under another name
  * (the same inode) is not vouched for: its events come under that name. */
@@ -94,7 +114,7 @@ static void watch_dir(struct ui *ui, const char *dir)
 		return;
 	wd = inotify_add_watch(ui->watch_fd, dir,
 			       RELOAD_EVENTS | IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
-	if (wd < 0 || dir_of(ui->watch, wd) >= 0 || stat(dir, &st) != 0)
+	if (wd < 0 || dir_of(ui->watch, wd) >= 0 || stat(dir, &st) != 0 || !local_fs(dir))
 		return;
 	reload_hint_add_dir(h, dir, (uint64_t)st.st_dev, (uint64_t)st.st_ino, reload_now_ns());
 	set_dir_of(ui->watch, wd, hint_index(h, dir));
@@ -113,6 +133,8 @@ void ui_watch_start(struct ui *ui)
 		ui->watch = xcalloc(1, sizeof(*ui->watch));
 		reload_hint_init(&ui->watch->hint);
 		ui->watch->hint.complete = true;
+		if (getenv("MIGTREE_WATCH_MAX_NAMES")) /* tests: a queue that overflows at once */
+			ui->watch->hint.max_names = (size_t)strtoul(getenv("MIGTREE_WATCH_MAX_NAMES"), NULL, 10);
 	}
 	reload_watch_dirs(&ui->project, &dirs);
 	for (size_t i = 0; i < dirs.n; i++)
@@ -148,10 +170,11 @@ static bool took_event(struct ui_watch *w, const struct inotify_event *ev)
 		if (ev->mask & IN_IGNORED)
 			set_dir_of(w, ev->wd, -1); /* the kernel may give the number again */
 	}
-	if (!ev->len || k < 0)
+	if (!ev->len)
 		return false;
-	reload_hint_name(h, h->dirs[k].path, ev->name,
-			 RELOAD_HINT_CONTENT | (ev->mask & ENTRY_EVENTS ? RELOAD_HINT_ENTRY : 0u));
+	if (k >= 0) /* else a directory watched for reloads only */
+		reload_hint_name(h, h->dirs[k].path, ev->name,
+				 RELOAD_HINT_CONTENT | (ev->mask & ENTRY_EVENTS ? RELOAD_HINT_ENTRY : 0u));
 	return (ev->mask & RELOAD_EVENTS) && scan_is_candidate(ev->name);
 }
 
@@ -201,7 +224,7 @@ const struct reload_hint *ui_watch_hint(struct ui *ui)
 		return NULL;
 	(void)drain(ui);
 	h = &ui->watch->hint;
-	if (h->complete && !getenv("MIGTREE_WATCH_MISSED"))
+	if (h->complete)
 		return h;
 	/* something was missed: this reload stats every file, after this moment,
 	 * and from this moment on the watch vouches again */
