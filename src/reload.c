@@ -150,12 +150,6 @@ void reload_hint_free(struct reload_hint *h)
 	memset(h, 0, sizeof(*h));
 }
 
-void reload_hint_reset(struct reload_hint *h)
-{
-	reload_hint_free(h);
-	reload_hint_init(h);
-}
-
 void reload_hint_add_dir(struct reload_hint *h, const char *dir, uint64_t dev, uint64_t ino, int64_t since_ns)
 {
 	uint32_t k;
@@ -526,19 +520,21 @@ void reload_watch_dirs(const struct project *p, struct strlist *dirs)
 	const char *last = NULL;
 	size_t last_len = 0;
 
-	for (size_t i = 0; i < p->config.version_locations.n; i++)
-		sl_push(dirs, p->config.version_locations.v[i]);
+	/* the directories as the listing names them first: a directory named
+	 * twice is watched under its first name */
 	if (l) { /* and where links lead: the listing says which files are links */
 		for (size_t i = 0; i < l->dirs.n; i++)
 			sl_push(dirs, l->dirs.v[i]);
 		for (size_t i = 0; i < l->files.n; i++)
 			if (l->files.v[i].real_path)
 				push_dir(dirs, l->files.v[i].real_path, &last, &last_len);
-		return;
+	} else { /* where each file really is */
+		for (size_t i = 0; i < p->files.n; i++)
+			push_dir(dirs, p->files.v[i]->real_path ? p->files.v[i]->real_path : p->files.v[i]->path,
+				 &last, &last_len);
 	}
-	for (size_t i = 0; i < p->files.n; i++) /* where each file really is */
-		push_dir(dirs, p->files.v[i]->real_path ? p->files.v[i]->real_path : p->files.v[i]->path, &last,
-			 &last_len);
+	for (size_t i = 0; i < p->config.version_locations.n; i++)
+		sl_push(dirs, p->config.version_locations.v[i]);
 }
 
 void file_stamps_free(struct file_stamps *fs)

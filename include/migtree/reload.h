@@ -17,14 +17,17 @@
  * What a watch saw (struct reload_hint): a stat per file is most of a reload
  * at 100,000 files (110 ms), and the explorer's inotify watch (ui/watch.c)
  * already names every file changed since it began. A file is then taken
- * without a stat when its stamp was taken after the watch on its directory
- * began, the watch has missed nothing since (no queue overflow, no watch
- * lost), its directory is still the one watched, no event named it, it is no
- * link and its stamp is not racy: the decision a stat would have given, since
- * a change to it would have been an event. Anything else is stat'ed as
- * before; with no hint, or an incomplete one, every file is. Not seen by a
- * watch, and so not by such a reload: a file written in place through a hard
- * link in a directory that is not watched (R with MIGTREE_NO_WATCH stats all). */
+ * without a stat when its stamp was taken (or, for a file the plain load read,
+ * a stat last found it unchanged: file_stamps' verified_ns) after the watch on
+ * its directory began, the watch has missed nothing since (no queue overflow,
+ * no watch lost), its directory is still the one watched, no event named it,
+ * it is no link and its stamp is not racy: the decision a stat would have
+ * given, since a change to it would have been an event. Anything else is
+ * stat'ed as before; with no hint, or an incomplete one, every file is. So the
+ * first reload after the explorer starts stats every file, and the ones after
+ * it only what changed. Not seen by a watch, and so not by such a reload: a
+ * file written in place through a hard link in a directory that is not
+ * watched (MIGTREE_NO_WATCH=1: no watch, every reload stats every file). */
 #ifndef MIGTREE_RELOAD_H
 #define MIGTREE_RELOAD_H
 
@@ -125,8 +128,6 @@ bool reload_hint_has_dir(const struct reload_hint *h, const char *dir);
 void reload_hint_name(struct reload_hint *h, const char *dir, const char *name, unsigned kind);
 /* Forget the names: a reload has taken them into account. */
 void reload_hint_clear_names(struct reload_hint *h);
-/* Forget everything: nothing is watched, the hint is incomplete. */
-void reload_hint_reset(struct reload_hint *h);
 
 /* The directories a watch must cover for P's next reload to use a hint: those
  * its last listing read, else the version locations and its files'. */
