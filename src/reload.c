@@ -763,8 +763,10 @@ static void decide(struct source *src, const struct project *old, struct old_fil
 			was = stamp_of_file(old->stamps, k, d->shown[i]);
 		d->from[i] = k;
 		d->stamped[i] = was != NULL;
-		/* a file to read (new, or edited in memory) wants a stamp of now */
-		d->statted[i] = k == UINT32_MAX || !vouched(&v, &listed->v[i], was, window);
+		/* a file to read (new, or edited in memory) wants a stamp of now; so
+		 * does one without a stamp that moved (a new project stamps all it
+		 * takes: it is vouched for without a stamp only in its own place) */
+		d->statted[i] = k == UINT32_MAX || (!was && k != i) || !vouched(&v, &listed->v[i], was, window);
 		if (d->statted[i])
 			n++;
 		else if (was)
