@@ -636,7 +636,10 @@ static void test_watch_makes_hint(void **state)
 	ui.watch_fd = -1;
 	load(&ui.project);
 	ui_watch_start(&ui);
-	assert_non_null(ui.watch);
+	if (!ui.watch) { /* no inotify here (out of instances, or disabled) */
+		project_free(&ui.project);
+		skip();
+	}
 	assert_non_null(ui_watch_hint(&ui)); /* complete: it vouches */
 	assert_int_equal(reload_hinted(&ui.project, ui_watch_hint(&ui), &st), 1);
 	ui_watch_reloaded(&ui, true);
