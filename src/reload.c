@@ -12,6 +12,7 @@
 #include "migtree/docstring.h"
 #include "migtree/graph_update.h"
 #include "migtree/reload.h"
+#include "migtree/save.h"
 #include "migtree/scan.h"
 #include "migtree/source.h"
 
@@ -105,13 +106,18 @@ static bool same_stamp(const struct file_stamp *old, const struct file_stamp *no
 	       old->ino == now->ino && old->dev == now->dev;
 }
 
-bool reload_changed(const struct file_stamp *old, int64_t load_ns, const struct file_stamp *now)
+/* reload_changed with the racy window given (a getenv per file was 5% of a
+ * reload at 100,000 files). */
+static bool changed_in(const struct file_stamp *old, int64_t load_ns, const struct file_stamp *now, int64_t window)
 {
-	int64_t window = racy_ns();
-
 	if (!old) /* read by a plain load: unchanged only if last changed well before it */
 		return load_ns <= 0 || racy(now->mtime_ns, now->ctime_ns, load_ns, window);
 	return !same_stamp(old, now) || racy(old->mtime_ns, old->ctime_ns, old->read_ns, window);
+}
+
+bool reload_changed(const struct file_stamp *old, int64_t load_ns, const struct file_stamp *now)
+{
+	return changed_in(old, load_ns, now, racy_ns());
 }
 
 bool reload_dir_changed(const struct file_stamp *old, const struct file_stamp *now)
@@ -120,6 +126,151 @@ bool reload_dir_changed(const struct file_stamp *old, const struct file_stamp *n
 	int64_t window = e && *e ? strtoll(e, NULL, 10) : RELOAD_DIR_RACY_NS;
 
 	return old->size < 0 || !same_stamp(old, now) || racy(old->mtime_ns, old->ctime_ns, old->read_ns, window);
+}
+
+/* ---- what a watch saw ---------------------------------------------------------- */
+
+void reload_hint_init(struct reload_hint *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->max_names = RELOAD_HINT_MAX_NAMES;
+	strmap_init(&h->dir_index);
+	strmap_init(&h->name_index);
+}
+
+void reload_hint_free(struct reload_hint *h)
+{
+	for (size_t i = 0; i < h->n_dirs; i++)
+		free(h->dirs[i].path);
+	free(h->dirs);
+	strmap_free(&h->dir_index);
+	sl_free(&h->names);
+	free(h->kinds);
+	strmap_free(&h->name_index);
+	memset(h, 0, sizeof(*h));
+}
+
+void reload_hint_add_dir(struct reload_hint *h, const char *dir, uint64_t dev, uint64_t ino, int64_t since_ns)
+{
+	uint32_t k;
+
+	if (!strmap_get(&h->dir_index, dir, &k)) {
+		GROW(h->dirs, h->cap_dirs, h->n_dirs + 1);
+		k = (uint32_t)h->n_dirs++;
+		h->dirs[k].path = xstrdup(dir);
+		strmap_put(&h->dir_index, h->dirs[k].path, k);
+	}
+	h->dirs[k].dev = dev;
+	h->dirs[k].ino = ino;
+	h->dirs[k].since_ns = since_ns;
+}
+
+bool reload_hint_has_dir(const struct reload_hint *h, const char *dir)
+{
+	uint32_t k;
+
+	return strmap_get(&h->dir_index, dir, &k) && h->dirs[k].since_ns != INT64_MAX;
+}
+
+/* The bloom filter's bit for the base name NAME of LEN bytes: a few of its
+ * bytes, no hash of the whole path (100,000 of those were 5 ms). */
+static unsigned base_bit(const char *name, size_t len)
+{
+	unsigned b = (unsigned)len * 131u;
+
+	if (len)
+		b += (unsigned char)name[0] * 31u + (unsigned char)name[len / 2] * 7u + (unsigned char)name[len - 1];
+	if (len > 1)
+		b += (unsigned char)name[1] * 17u;
+	return b & 4095u;
+}
+
+void reload_hint_name(struct reload_hint *h, const char *dir, const char *name, unsigned kind)
+{
+	char *path;
+	uint32_t k;
+	unsigned bit = base_bit(name, strlen(name));
+
+	if (!h->complete)
+		return; /* not used: nothing to keep */
+	path = xasprintf("%s/%s", dir, name);
+	if (strmap_get(&h->name_index, path, &k)) {
+		h->kinds[k] |= (uint8_t)kind;
+		free(path);
+		return;
+	}
+	if (h->names.n >= h->max_names) {
+		h->complete = false;
+		free(path);
+		return;
+	}
+	GROW(h->kinds, h->cap_kinds, h->names.n + 1);
+	h->kinds[h->names.n] = (uint8_t)kind;
+	sl_push_owned(&h->names, path);
+	strmap_put(&h->name_index, path, h->names.n - 1);
+	h->bloom[bit / 64] |= 1ull << (bit % 64);
+}
+
+void reload_hint_clear_names(struct reload_hint *h)
+{
+	sl_free(&h->names);
+	strmap_free(&h->name_index);
+	strmap_init(&h->name_index);
+	memset(h->bloom, 0, sizeof(h->bloom));
+}
+
+/* Did the watch see an event about PATH, whose base name is at BASE? */
+static bool hint_named(const struct reload_hint *h, const char *path, const char *base)
+{
+	unsigned bit = base_bit(base, strlen(base));
+	uint32_t k;
+
+	return (h->bloom[bit / 64] >> (bit % 64) & 1) && strmap_get(&h->name_index, path, &k);
+}
+
+/* Since when does H vouch for the LEN bytes at DIR, a directory: INT64_MAX
+ * when it does not (not watched, its watch lost, or the path now names
+ * another directory: a parent renamed, a link changed). */
+static int64_t hint_dir_since(const struct reload_hint *h, const char *dir, size_t len)
+{
+	struct file_stamp now;
+	uint32_t k;
+
+	if (!strmap_get_n(&h->dir_index, dir, len, &k) || h->dirs[k].since_ns == INT64_MAX ||
+	    !reload_stat(h->dirs[k].path, 0, &now) || now.dev != h->dirs[k].dev || now.ino != h->dirs[k].ino)
+		return INT64_MAX;
+	return h->dirs[k].since_ns;
+}
+
+/* What a hint vouches for, directory by directory as the listing goes. */
+struct vouch {
+	const struct reload_hint *hint; /* NULL: nothing */
+	int64_t verified;               /* when files without a stamp were last found unchanged, 0: they are not vouched for */
+	const char *dir;                /* the last file's directory (LEN bytes), borrowed */
+	size_t len;
+	int64_t since;                  /* since when its watch vouches, INT64_MAX: never */
+};
+
+/* May OLD, the stamp of the listed file F (NULL: none, the plain load's),
+ * stand for its stat now? Yes when it was taken (or, without a stamp, the file
+ * last found unchanged) after the watch on F's directory began, and no event
+ * named F since; not for a link (its target may be elsewhere), nor for a racy
+ * stamp (the file is read again, and wants a fresh stamp). */
+static bool vouched(struct vouch *v, const struct source_file *f, const struct file_stamp *old, int64_t window)
+{
+	const char *slash;
+	size_t len;
+
+	if (!v->hint || (!old && !v->verified) || f->real_path ||
+	    (old && racy(old->mtime_ns, old->ctime_ns, old->read_ns, window)) || !(slash = strrchr(f->path, '/')))
+		return false;
+	len = (size_t)(slash - f->path);
+	if (!v->dir || len != v->len || memcmp(f->path, v->dir, len)) {
+		v->dir = f->path;
+		v->len = len;
+		v->since = hint_dir_since(v->hint, f->path, len);
+	}
+	return (old ? old->read_ns : v->verified) >= v->since && !hint_named(v->hint, f->path, slash + 1);
 }
 
 static void listing_free(struct dir_listing *l)
@@ -227,15 +378,93 @@ static bool listing_holds(struct dir_listing *l, const struct mt_config *cfg)
 	return true;
 }
 
-/* CFG's version files: PREV's listing (moved out of it) while it holds, else
- * listed afresh with the stamps of the directories read. NULL on error. */
+/* Does DIR (holding ENTRIES as keep_entries wrote them) list the file NAME? */
+static bool lists_file(const char *entries, size_t len, const char *name)
+{
+	size_t k = strlen(name);
+	char *needle;
+	bool found;
+
+	if (len >= k + 2 && entries[0] == 'f' && !memcmp(entries + 1, name, k + 1))
+		return true;
+	needle = xmalloc(k + 3); /* the end of the entry before, then this one */
+	needle[0] = '\0';
+	needle[1] = 'f';
+	memcpy(needle + 2, name, k + 1);
+	found = memmem(entries, len, needle, k + 3) != NULL;
+	free(needle);
+	return found;
+}
+
+/* Would listing the directory that held ENTRIES list what it did, as far as
+ * the name BASE (added, removed or renamed there: its path PATH) goes? Yes
+ * when it is a file the listing leaves out, or a migration there then and now
+ * (an editor's save by rename), or one there neither then nor now (a
+ * temporary come and gone). A directory, a link or a save's temporary is for
+ * the walk to judge. */
+static bool name_keeps_listing(const char *entries, size_t len, const char *path, const char *base)
+{
+	struct stat st;
+	bool there = fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
+
+	if (there && (!S_ISREG(st.st_mode) || save_is_temporary(base)))
+		return false;
+	if (!scan_is_candidate(base))
+		return true;
+	return entries && there == lists_file(entries, len, base);
+}
+
+/* More names added, removed or renamed than this: the directories are listed
+ * again (each name costs a search of its directory's entries). */
+#define HINT_MAX_ENTRY_NAMES 64
+
+/* May L, the last listing, be taken as CFG's without reading a directory?
+ * Yes when HINT vouches for every directory L read, since before L read it,
+ * and no name the watch saw added, removed or renamed there changes what L
+ * lists. */
+static bool listing_vouched(const struct dir_listing *l, const struct mt_config *cfg, const struct reload_hint *hint)
+{
+	struct strmap at;
+	size_t entry_names = 0;
+	bool ok = true;
+
+	if (!hint || !l || !l->keepable || l->recursive != cfg->recursive ||
+	    !sl_equal(&l->locations, &cfg->version_locations))
+		return false;
+	strmap_init(&at);
+	for (size_t i = 0; ok && i < l->dirs.n; i++) {
+		const char *dir = l->dirs.v[i];
+		int64_t since = hint_dir_since(hint, dir, strlen(dir));
+		uint32_t k;
+
+		ok = l->dir_st[i].size >= 0 && l->dir_st[i].read_ns >= since && strmap_get(&hint->dir_index, dir, &k) &&
+		     hint->dirs[k].dev == l->dir_st[i].dev && hint->dirs[k].ino == l->dir_st[i].ino;
+		strmap_put(&at, dir, (uint32_t)i);
+	}
+	for (size_t j = 0; ok && j < hint->names.n; j++) {
+		const char *path = hint->names.v[j], *slash = strrchr(path, '/');
+		uint32_t i;
+
+		if (!(hint->kinds[j] & RELOAD_HINT_ENTRY) || !strmap_get_n(&at, path, (size_t)(slash - path), &i))
+			continue; /* its content, or a directory L did not read */
+		ok = ++entry_names <= HINT_MAX_ENTRY_NAMES &&
+		     name_keeps_listing(l->entries[i], l->entries_len[i], path, slash + 1);
+	}
+	strmap_free(&at);
+	return ok;
+}
+
+/* CFG's version files: PREV's listing (moved out of it) while it holds (or
+ * HINT vouches for it), else listed afresh with the stamps of the directories
+ * read. NULL on error. */
 static struct dir_listing *listing_get(struct source *src, const struct mt_config *cfg, struct file_stamps *prev,
-				       struct reload_stats *stats, struct mt_error *err)
+				       const struct reload_hint *hint, struct reload_stats *stats,
+				       struct mt_error *err)
 {
 	struct dir_listing *l;
 	struct source_watch watch;
 
-	if (prev && listing_holds(prev->listing, cfg)) {
+	if (prev && (listing_vouched(prev->listing, cfg, hint) || listing_holds(prev->listing, cfg))) {
 		l = prev->listing;
 		prev->listing = NULL;
 		stats->listing_kept = true;
@@ -275,6 +504,43 @@ static void listing_keep(struct file_stamps **fs, struct dir_listing *l)
 	(*fs)->listing = l;
 }
 
+/* Push the directory of PATH onto DIRS unless it is the one of *LAST (files
+ * come directory by directory: a directory is pushed once a run). */
+static void push_dir(struct strlist *dirs, const char *path, const char **last, size_t *last_len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+
+	if (!slash || (*last && len == *last_len && !memcmp(path, *last, len)))
+		return;
+	sl_push_owned(dirs, xstrndup(path, len ? len : 1));
+	*last = path;
+	*last_len = len;
+}
+
+void reload_watch_dirs(const struct project *p, struct strlist *dirs)
+{
+	const struct dir_listing *l = p->stamps ? p->stamps->listing : NULL;
+	const char *last = NULL;
+	size_t last_len = 0;
+
+	/* the directories as the listing names them first: a directory named
+	 * twice is watched under its first name */
+	if (l) { /* and where links lead: the listing says which files are links */
+		for (size_t i = 0; i < l->dirs.n; i++)
+			sl_push(dirs, l->dirs.v[i]);
+		for (size_t i = 0; i < l->files.n; i++)
+			if (l->files.v[i].real_path)
+				push_dir(dirs, l->files.v[i].real_path, &last, &last_len);
+	} else { /* where each file really is */
+		for (size_t i = 0; i < p->files.n; i++)
+			push_dir(dirs, p->files.v[i]->real_path ? p->files.v[i]->real_path : p->files.v[i]->path,
+				 &last, &last_len);
+	}
+	for (size_t i = 0; i < p->config.version_locations.n; i++)
+		sl_push(dirs, p->config.version_locations.v[i]);
+}
+
 void file_stamps_free(struct file_stamps *fs)
 {
 	if (!fs)
@@ -286,19 +552,34 @@ void file_stamps_free(struct file_stamps *fs)
 	free(fs);
 }
 
+/* The bloom filter's bit of the display path KEY: its base name's. */
+static unsigned key_bit(const char *key)
+{
+	const char *slash = strrchr(key, '/'), *base = slash ? slash + 1 : key;
+
+	return base_bit(base, strlen(base));
+}
+
 static void stamp_put(struct file_stamps *fs, const char *key, const struct file_stamp *st)
 {
+	unsigned bit = key_bit(key);
+
 	GROW(fs->v, fs->cap, fs->n + 1);
 	fs->v[fs->n] = *st;
 	sl_push(&fs->keys, key);
 	strmap_put(&fs->index, fs->keys.v[fs->keys.n - 1], (uint32_t)fs->n++);
+	fs->bloom[bit / 64] |= 1ull << (bit % 64);
 }
 
 static const struct file_stamp *stamp_get(const struct file_stamps *fs, const char *key)
 {
+	unsigned bit;
 	uint32_t at;
 
-	return fs && strmap_get(&fs->index, key, &at) ? &fs->v[at] : NULL;
+	if (!fs || !fs->n)
+		return NULL;
+	bit = key_bit(key);
+	return (fs->bloom[bit / 64] >> (bit % 64) & 1) && strmap_get(&fs->index, key, &at) ? &fs->v[at] : NULL;
 }
 
 /* The stamp of the file at K with display path KEY: a reload stamps the files
@@ -369,10 +650,12 @@ static void index_old(const struct project *old, const bool *pristine, struct ol
 	strmap_init(&of->m);
 }
 
-/* The stamps of the listed files [FROM, TO), a stat each (fstatat from the
- * directory), into ST: one share of the work for a thread. */
+/* The stamps of the listed files [FROM, TO) that WANT (NULL: all), a stat
+ * each (fstatat from the directory), into ST: one share of the work for a
+ * thread. */
 struct stamp_job {
 	const struct source_files *listed;
+	const bool *want;
 	struct file_stamp *st;
 	int64_t now;
 	size_t from, to;
@@ -384,20 +667,22 @@ static void *stamp_share(void *arg)
 	struct stat_dir sd = { -1, NULL, 0 };
 
 	for (size_t i = j->from; i < j->to; i++)
-		if (!stat_in_dir(&sd, j->listed->v[i].path, j->now, &j->st[i]))
+		if ((!j->want || j->want[i]) && !stat_in_dir(&sd, j->listed->v[i].path, j->now, &j->st[i]))
 			j->st[i] = (struct file_stamp){ .size = -1 }; /* never matches: read again next time */
 	stat_dir_close(&sd);
 	return NULL;
 }
 
-/* Every listed file's stamp now. A stat is a path lookup in the kernel (2 us a
- * file: 200 ms of a reload at 100,000 files), so large listings are stamped in
- * threads, each a contiguous share (a share stays in few directories). */
-static void stamp_all(const struct source *src, const struct source_files *listed, struct file_stamp *st)
+/* The stamps now of the N listed files that WANT (NULL: all). A stat is a
+ * path lookup in the kernel (2 us a file: 200 ms of a reload at 100,000
+ * files), so many are stamped in threads, each a contiguous share (a share
+ * stays in few directories). */
+static int64_t stamp_all(const struct source *src, const struct source_files *listed, const bool *want, size_t n,
+			 struct file_stamp *st)
 {
 	struct stamp_job job[SCAN_MAX_THREADS];
 	pthread_t tid[SCAN_MAX_THREADS];
-	size_t threads = (size_t)scan_threads(src, listed->n), per, started = 0;
+	size_t threads = (size_t)scan_threads(src, n), per, started = 0;
 	/* one clock read for all: a stamp read earlier than it was is racy
 	 * sooner, never later (100,000 clock reads were 3 ms) */
 	int64_t now = reload_now_ns();
@@ -406,7 +691,8 @@ static void stamp_all(const struct source *src, const struct source_files *liste
 	for (size_t t = 0; t < threads; t++) {
 		size_t from = t * per < listed->n ? t * per : listed->n;
 
-		job[t] = (struct stamp_job){ listed, st, now, from, from + per < listed->n ? from + per : listed->n };
+		job[t] = (struct stamp_job){ listed, want, st, now, from,
+					     from + per < listed->n ? from + per : listed->n };
 	}
 	for (size_t t = 1; t < threads; t++)
 		if (pthread_create(&tid[t], NULL, stamp_share, &job[t]) != 0)
@@ -418,28 +704,91 @@ static void stamp_all(const struct source *src, const struct source_files *liste
 		pthread_join(tid[t], NULL);
 	for (size_t t = started + 1; t < threads; t++) /* threads that could not start */
 		stamp_share(&job[t]);
+	return now;
 }
 
-/* Which of OLD's files each listed file is, unchanged (UINT32_MAX: none, read
- * it), and its stamp now: a stat per file, nothing read. */
+/* What decide found: per listed file, which of OLD's files it is unchanged
+ * (UINT32_MAX: none, read it), its display path and its stamp now, and
+ * whether that stamp is a stat taken now (else the one a hint vouched for). */
+struct decision {
+	uint32_t *from;
+	const char **shown;
+	struct file_stamp *st;
+	bool *statted;
+	bool *stamped;         /* OLD has a stamp of it */
+	bool stampless_statted; /* every file OLD had no stamp of was stat'ed */
+	int64_t now;           /* when the stats began (0: none was taken) */
+};
+
+static void decision_new(struct decision *d, size_t n)
+{
+	d->from = xmalloc((n + 1) * sizeof(*d->from));
+	d->shown = xcalloc(n + 1, sizeof(*d->shown));
+	d->st = xmalloc((n + 1) * sizeof(*d->st));
+	d->statted = xmalloc(n + 1);
+	d->stamped = xmalloc(n + 1);
+	d->stampless_statted = true;
+	d->now = 0;
+}
+
+static void decision_free(struct decision *d)
+{
+	free(d->from);
+	free(d->shown);
+	free(d->st);
+	free(d->statted);
+	free(d->stamped);
+}
+
+/* Decide for each listed file (struct decision): a stat per file, but for
+ * those HINT (NULL: none) vouches for; nothing read. Files OLD has no stamp of
+ * are vouched for only when STAMPLESS_OK (the stamp they would need to be
+ * taken into a new project is a stat's). */
 static void decide(struct source *src, const struct project *old, struct old_files *m,
-		   const struct source_files *listed, uint32_t *from, const char **shown, struct file_stamp *st)
+		   const struct source_files *listed, const struct reload_hint *hint, bool stampless_ok,
+		   struct decision *d, struct reload_stats *stats)
 {
 	char cwd[MT_PATH_MAX];
-	size_t cwd_len = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0;
+	size_t cwd_len = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0, n = 0;
+	int64_t window = racy_ns();
+	struct vouch v = { hint, stampless_ok && old->stamps ? old->stamps->verified_ns : 0, NULL, 0, INT64_MAX };
 
-	stamp_all(src, listed, st);
 	for (size_t i = 0; i < listed->n; i++) {
 		const char *path = listed->v[i].path;
-		uint32_t k;
+		const struct file_stamp *was = NULL;
+		uint32_t k = UINT32_MAX;
 
 		/* the work tree's display path (scan_display_path) with one getcwd,
 		 * borrowed from the listing (the parse copies what it keeps) */
-		shown[i] = cwd_len && !strncmp(path, cwd, cwd_len) && path[cwd_len] == '/' ? path + cwd_len + 1 : path;
-		from[i] = UINT32_MAX;
-		if (st[i].size >= 0 && find_old(m, i, shown[i], &k) &&
-		    !reload_changed(stamp_of_file(old->stamps, k, shown[i]), old->load_ns, &st[i]))
-			from[i] = k;
+		d->shown[i] = cwd_len && !strncmp(path, cwd, cwd_len) && path[cwd_len] == '/' ? path + cwd_len + 1 : path;
+		if (!find_old(m, i, d->shown[i], &k))
+			k = UINT32_MAX;
+		else
+			was = stamp_of_file(old->stamps, k, d->shown[i]);
+		d->from[i] = k;
+		d->stamped[i] = was != NULL;
+		/* a file to read (new, or edited in memory) wants a stamp of now; so
+		 * does one without a stamp that moved (a new project stamps all it
+		 * takes: it is vouched for without a stamp only in its own place) */
+		d->statted[i] = k == UINT32_MAX || (!was && k != i) || !vouched(&v, &listed->v[i], was, window);
+		if (d->statted[i])
+			n++;
+		else if (was)
+			d->st[i] = *was;
+		else
+			d->st[i] = (struct file_stamp){ .size = 0 }; /* unused: no stamp is made of it */
+		if (!was && !d->statted[i])
+			d->stampless_statted = false;
+	}
+	stats->statted += n;
+	if (n)
+		d->now = stamp_all(src, listed, n == listed->n ? NULL : d->statted, n, d->st);
+	for (size_t i = 0; i < listed->n; i++) {
+		uint32_t k = d->from[i];
+
+		if (d->statted[i] && k != UINT32_MAX && (d->st[i].size < 0 ||
+					changed_in(stamp_of_file(old->stamps, k, d->shown[i]), old->load_ns, &d->st[i], window)))
+			d->from[i] = UINT32_MAX;
 	}
 }
 
@@ -477,64 +826,67 @@ static void compact(struct file_list *fl)
 	fl->n = n;
 }
 
-/* P's files: OLD's where FROM says so (moved out of OLD), the others read. */
+/* P's files: OLD's where D says so (moved out of OLD), the others read. */
 static void take_files(struct source *src, struct project *old, struct project *p, const struct source_files *listed,
-		       const uint32_t *from, const char **shown, const struct file_stamp *st, bool keep_text,
-		       struct reload_stats *stats)
+		       const struct decision *d, bool keep_text, struct reload_stats *stats)
 {
 	p->stamps = stamps_new();
 	GROW(p->files.v, p->files.cap, listed->n);
 	for (size_t i = 0; i < listed->n; i++) {
 		struct revision_file *rf;
 
-		if (from[i] != UINT32_MAX && old->files.v[from[i]]) {
-			rf = old->files.v[from[i]];
-			old->files.v[from[i]] = NULL;
+		if (d->from[i] != UINT32_MAX && old->files.v[d->from[i]]) {
+			rf = old->files.v[d->from[i]];
+			old->files.v[d->from[i]] = NULL;
 		} else {
-			rf = read_version(src, listed->v[i].path, shown[i], keep_text);
+			rf = read_version(src, listed->v[i].path, d->shown[i], keep_text);
 			stats->reread++;
 		}
 		take_real(rf, &listed->v[i]);
 		rf->load_index = p->files.n;
 		p->files.v[p->files.n++] = rf;
-		stamp_put(p->stamps, rf->path, &st[i]);
+		stamp_put(p->stamps, rf->path, &d->st[i]);
 	}
 	compact(&old->files);
 }
 
-/* 1 when nothing changed (P is left empty), 0 when P has the files, -1 on error. */
-static int reload_files(struct source *src, struct project *old, const bool *pristine, struct project *p,
-			bool keep_text, struct reload_stats *stats, struct mt_error *err)
+static void stamps_refresh(struct project *p, const struct decision *d, size_t n);
+
+/* A hint that can be used: complete, else none. */
+static const struct reload_hint *usable(const struct reload_hint *hint)
 {
-	struct dir_listing *l = listing_get(src, &p->config, old->stamps, stats, err);
+	return hint && hint->complete ? hint : NULL;
+}
+
+/* 1 when nothing changed (P is left empty), 0 when P has the files, -1 on error. */
+static int reload_files(struct source *src, struct project *old, const bool *pristine,
+			const struct reload_hint *hint, struct project *p, bool keep_text, struct reload_stats *stats,
+			struct mt_error *err)
+{
+	struct dir_listing *l = listing_get(src, &p->config, old->stamps, hint, stats, err);
 	struct source_files *listed;
 	struct old_files m;
-	uint32_t *from;
-	const char **shown;
-	struct file_stamp *st;
+	struct decision d;
 	int rc = 0;
 
 	if (!l)
 		return -1;
 	listed = &l->files;
 	index_old(old, pristine, &m);
-	from = xmalloc((listed->n + 1) * sizeof(*from));
-	shown = xcalloc(listed->n + 1, sizeof(*shown));
-	st = xmalloc((listed->n + 1) * sizeof(*st));
-	decide(src, old, &m, listed, from, shown, st);
+	decision_new(&d, listed->n);
+	decide(src, old, &m, listed, hint, false, &d, stats);
 	stats->files = listed->n;
-	if (same_files(old, from, listed->n)) {
+	if (same_files(old, d.from, listed->n)) {
 		rc = 1;
+		stamps_refresh(old, &d, listed->n);
 		listing_keep(&old->stamps, l); /* OLD stays: it keeps the listing */
 	} else {
-		take_files(src, old, p, listed, from, shown, st, keep_text, stats);
+		take_files(src, old, p, listed, &d, keep_text, stats);
 		for (size_t i = 0; i < listed->notes.n; i++)
 			sl_push(&p->files.notes, listed->notes.v[i]);
 		listing_keep(&p->stamps, l);
 	}
-	free(shown);
-	free(from);
-	free(st);
+	decision_free(&d);
 	strmap_free(&m.m);
 	return rc;
 }
@@ -550,13 +902,38 @@ static void stamp_set(struct file_stamps *fs, const char *key, const struct file
 		stamp_put(fs, key, st);
 }
 
-/* Is the listing P's files' paths, in P's order? */
-static bool same_paths(const struct project *p, const char **shown, size_t n)
+/* The same for the file at K, whose stamp is usually the K-th (no hash). */
+static void stamp_set_at(struct file_stamps *fs, size_t k, const char *key, const struct file_stamp *st)
+{
+	if (k < fs->n && !strcmp(fs->keys.v[k], key))
+		fs->v[k] = *st;
+	else
+		stamp_set(fs, key, st);
+}
+
+/* P's files that D found unchanged by a stat just taken get it as their
+ * stamp: the same stamp, taken later, so that a watch begun since can vouch
+ * for them next time. Files without a stamp (the plain load's) keep none when
+ * all were stat'ed: VERIFIED_NS says when (100,000 stamps were 17 MB). */
+static void stamps_refresh(struct project *p, const struct decision *d, size_t n)
+{
+	if (!p->stamps)
+		p->stamps = stamps_new();
+	for (size_t i = 0; i < n; i++)
+		if (d->statted[i] && d->from[i] == i && (d->stamped[i] || !d->stampless_statted))
+			stamp_set_at(p->stamps, i, p->files.v[i]->path, &d->st[i]);
+	if (d->stampless_statted && d->now)
+		p->stamps->verified_ns = d->now;
+}
+
+/* Is the listing P's files' paths, in P's order? Those D takes from their
+ * own place are (decide found them by their path). */
+static bool same_paths(const struct project *p, const struct decision *d, size_t n)
 {
 	if (n != p->files.n)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(shown[i], p->files.v[i]->path))
+		if (d->from[i] != i && strcmp(d->shown[i], p->files.v[i]->path))
 			return false;
 	return true;
 }
@@ -567,27 +944,25 @@ static bool same_paths(const struct project *p, const char **shown, size_t n)
  * and relinking each of them was quadratic (minutes at 100,000). */
 #define RELINK_MAX 8
 
-/* The files FROM does not take from P read again into their places, each
+/* The files D does not take from P read again into their places, each
  * relinked in place (graph_update.h) while that can be done, the rest of the
  * way by one full build (all of it when many changed). */
-static void update_files(struct source *src, struct project *p, const struct source_files *listed, const uint32_t *from,
-			 const char **shown, const struct file_stamp *st, bool keep_text, struct reload_stats *stats)
+static void update_files(struct source *src, struct project *p, const struct source_files *listed,
+			 const struct decision *d, bool keep_text, struct reload_stats *stats)
 {
 	size_t changed = 0;
 	bool rebuild;
 
 	for (size_t i = 0; i < listed->n; i++)
-		changed += from[i] != i;
+		changed += d->from[i] != i;
 	rebuild = changed > RELINK_MAX;
 
-	if (!p->stamps)
-		p->stamps = stamps_new();
 	for (size_t i = 0; i < listed->n; i++) {
 		struct revision_file *rf, *old;
 
-		if (from[i] == i)
+		if (d->from[i] == i)
 			continue;
-		rf = read_version(src, listed->v[i].path, shown[i], keep_text);
+		rf = read_version(src, listed->v[i].path, d->shown[i], keep_text);
 		stats->reread++;
 		take_real(rf, &listed->v[i]);
 		rf->load_index = i;
@@ -598,7 +973,7 @@ static void update_files(struct source *src, struct project *p, const struct sou
 			p->files.v[i] = rf;
 		}
 		revision_file_free(old);
-		stamp_set(p->stamps, p->files.v[i]->path, &st[i]);
+		stamp_set_at(p->stamps, i, p->files.v[i]->path, &d->st[i]);
 	}
 	if (rebuild) {
 		graph_free(&p->graph);
@@ -606,40 +981,38 @@ static void update_files(struct source *src, struct project *p, const struct sou
 	}
 }
 
-int project_reload_in_place(const struct config_request *req, struct project *p, const bool *pristine,
-			    struct reload_stats *stats, struct mt_error *err)
+int project_reload_in_place_hinted(const struct config_request *req, struct project *p, const bool *pristine,
+				   const struct reload_hint *hint, struct reload_stats *stats, struct mt_error *err)
 {
 	struct source *src = source_worktree();
 	struct source_files *listed;
 	struct dir_listing *l;
 	struct mt_config cfg = { 0 };
 	struct old_files m;
-	struct file_stamp *st;
-	uint32_t *from;
-	const char **shown;
+	struct decision d;
 	int rc = 0;
 
 	memset(stats, 0, sizeof(*stats));
-	if (config_load_from(src, req, &cfg, err) || !(l = listing_get(src, &cfg, p->stamps, stats, err))) {
+	hint = usable(hint);
+	if (config_load_from(src, req, &cfg, err) || !(l = listing_get(src, &cfg, p->stamps, hint, stats, err))) {
 		config_free(&cfg);
 		return -1;
 	}
 	listed = &l->files;
 	index_old(p, pristine, &m);
-	from = xmalloc((listed->n + 1) * sizeof(*from));
-	shown = xcalloc(listed->n + 1, sizeof(*shown));
-	st = xmalloc((listed->n + 1) * sizeof(*st));
-	decide(src, p, &m, listed, from, shown, st);
+	decision_new(&d, listed->n);
+	decide(src, p, &m, listed, hint, true, &d, stats);
 	stats->files = listed->n;
-	if (same_files(p, from, listed->n))
+	if (same_files(p, d.from, listed->n)) {
 		rc = 1;
-	else if (!same_paths(p, shown, listed->n) || !sl_equal(&listed->notes, &p->files.notes))
+		stamps_refresh(p, &d, listed->n);
+	} else if (!same_paths(p, &d, listed->n) || !sl_equal(&listed->notes, &p->files.notes)) {
 		rc = 2;
-	else
-		update_files(src, p, listed, from, shown, st, req->keep_text, stats);
-	free(shown);
-	free(from);
-	free(st);
+	} else {
+		stamps_refresh(p, &d, listed->n);
+		update_files(src, p, listed, &d, req->keep_text, stats);
+	}
+	decision_free(&d);
 	strmap_free(&m.m);
 	/* kept even when P is otherwise untouched: it is the listing of now, for
 	 * the next reload (project_reload, when this one says 2) */
@@ -648,8 +1021,15 @@ int project_reload_in_place(const struct config_request *req, struct project *p,
 	return rc;
 }
 
-int project_reload(const struct config_request *req, struct project *old, const bool *pristine,
-		   struct project *p, struct reload_stats *stats, struct mt_error *err)
+int project_reload_in_place(const struct config_request *req, struct project *p, const bool *pristine,
+			    struct reload_stats *stats, struct mt_error *err)
+{
+	return project_reload_in_place_hinted(req, p, pristine, NULL, stats, err);
+}
+
+int project_reload_hinted(const struct config_request *req, struct project *old, const bool *pristine,
+			  const struct reload_hint *hint, struct project *p, struct reload_stats *stats,
+			  struct mt_error *err)
 {
 	struct source *src = source_worktree();
 	int rc;
@@ -659,7 +1039,7 @@ int project_reload(const struct config_request *req, struct project *old, const 
 	p->load_ns = reload_now_ns();
 	p->defer_suggestions = req->defer_suggestions;
 	if (config_load_from(src, req, &p->config, err) || !(p->resolver = resolver_new(&p->config.defines, err)) ||
-	    (rc = reload_files(src, old, pristine, p, req->keep_text, stats, err)) < 0) {
+	    (rc = reload_files(src, old, pristine, usable(hint), p, req->keep_text, stats, err)) < 0) {
 		project_free(p);
 		return -1;
 	}
@@ -671,4 +1051,10 @@ int project_reload(const struct config_request *req, struct project *old, const 
 		sl_push(&p->config.notes, p->files.notes.v[i]);
 	project_analyse(p);
 	return 0;
+}
+
+int project_reload(const struct config_request *req, struct project *old, const bool *pristine,
+		   struct project *p, struct reload_stats *stats, struct mt_error *err)
+{
+	return project_reload_hinted(req, old, pristine, NULL, p, stats, err);
 }

@@ -16,6 +16,7 @@
 
 #include "migtree/reload.h"
 #include "migtree/scan.h"
+#include "migtree/ui.h"
 
 static char root[PATH_MAX];
 
@@ -411,6 +412,271 @@ static void test_listing_follows_directory(void **state)
 	project_free(&p);
 }
 
+/* ---- with what a watch saw (struct reload_hint) ---------------------------- */
+
+static char *versions_dir(void)
+{
+	return xasprintf("%s/versions", root);
+}
+
+/* A hint watching the version directory from now, as ui/watch.c makes it. */
+static void hint_watching(struct reload_hint *h)
+{
+	char *dir = versions_dir();
+	struct stat st;
+
+	reload_hint_init(h);
+	h->complete = true;
+	assert_int_equal(stat(dir, &st), 0);
+	reload_hint_add_dir(h, dir, (uint64_t)st.st_dev, (uint64_t)st.st_ino, reload_now_ns());
+	free(dir);
+}
+
+/* What the watch would have said of NAME: written (ENTRY: added, removed or
+ * renamed too). */
+static void told(struct reload_hint *h, const char *name, bool entry)
+{
+	char *dir = versions_dir();
+
+	reload_hint_name(h, dir, name, RELOAD_HINT_CONTENT | (entry ? RELOAD_HINT_ENTRY : 0u));
+	free(dir);
+}
+
+/* P reloaded with H as the explorer does it (in place, else a new project),
+ * the names then taken; the result of the first call that was not 2. */
+static int reload_hinted(struct project *p, const struct reload_hint *h, struct reload_stats *st)
+{
+	struct config_request req = request();
+	struct mt_error err = { 0 };
+	struct project fresh;
+	int rc = project_reload_in_place_hinted(&req, p, NULL, h, st, &err);
+
+	if (rc == 2) {
+		rc = project_reload_hinted(&req, p, NULL, h, &fresh, st, &err);
+		if (rc == 0) {
+			project_free(p);
+			*p = fresh;
+		}
+	}
+	assert_true(rc >= 0);
+	return rc;
+}
+
+/* With a hint, a file is stat'ed only when the watch cannot vouch for it: its
+ * stamp older than the watch, or a name the watch saw; the reload then equals
+ * a full load. A hint that missed something (a queue that overflowed) vouches
+ * for nothing: every file is stat'ed, and what changed unseen is found. */
+static void test_hint_spares_stats(void **state)
+{
+	struct reload_hint h;
+	struct reload_stats st;
+	struct project p;
+
+	(void)state;
+	setenv("MIGTREE_RACY_NS", "0", 1);
+	load(&p);
+	hint_watching(&h);
+	assert_int_equal(reload_hinted(&p, &h, &st), 1);
+	assert_int_equal(st.statted, 3); /* read before the watch began */
+	assert_int_equal(reload_hinted(&p, &h, &st), 1);
+	assert_int_equal(st.statted, 0); /* found unchanged since: the watch vouches */
+	assert_true(st.listing_kept);
+	put("c.py", "cccc", "'aaaa'");
+	told(&h, "c.py", false);
+	assert_int_equal(reload_hinted(&p, &h, &st), 0);
+	assert_int_equal(st.statted, 1);
+	assert_int_equal(st.reread, 1);
+	assert_string_equal(down_of(&p, "cccc"), "aaaa");
+	assert_as_fresh(&p);
+	reload_hint_clear_names(&h);
+	/* what the watch did not see is not looked at: the work is the hint's */
+	put("b.py", "bbbb", "None");
+	assert_int_equal(reload_hinted(&p, &h, &st), 1);
+	assert_int_equal(st.statted, 0);
+	assert_string_equal(down_of(&p, "bbbb"), "aaaa");
+	h.complete = false;
+	assert_int_equal(reload_hinted(&p, &h, &st), 0);
+	assert_int_equal(st.statted, 3);
+	assert_int_equal(st.reread, 1);
+	assert_string_equal(down_of(&p, "bbbb"), "None");
+	assert_as_fresh(&p);
+	reload_hint_free(&h);
+	project_free(&p);
+}
+
+/* A racy stamp is never vouched for: the file is read again, as without a
+ * hint (MIGTREE_RACY_NS unset: files written a moment ago are racy). */
+static void test_hint_keeps_racy_rule(void **state)
+{
+	struct reload_hint h;
+	struct reload_stats st;
+	struct project p;
+
+	(void)state;
+	load(&p);
+	hint_watching(&h);
+	assert_int_equal(reload_hinted(&p, &h, &st), 0);
+	assert_int_equal(st.reread, 3); /* all written within the second of the load */
+	assert_int_equal(reload_hinted(&p, &h, &st), 0);
+	assert_int_equal(st.statted, 3); /* read within the second: racy still */
+	assert_int_equal(st.reread, 3);
+	assert_as_fresh(&p);
+	reload_hint_free(&h);
+	project_free(&p);
+}
+
+/* The last listing is taken without reading the directory when no name the
+ * watch saw added, removed or renamed changes it: an editor's save by rename,
+ * a file that is no migration; a migration added or removed, a subdirectory
+ * made, are listed again. Each time, the same as a full load. */
+static void test_hint_keeps_listing(void **state)
+{
+	struct reload_hint h;
+	struct reload_stats st;
+	struct project p;
+	char *sub = xasprintf("%s/versions/sub", root), *notes = xasprintf("%s/versions/notes.txt", root);
+	struct config_request req = request();
+	struct mt_error err = { 0 };
+	FILE *f;
+
+	(void)state;
+	setenv("MIGTREE_RACY_NS", "0", 1);
+	load(&p);
+	hint_watching(&h);
+	assert_int_equal(reload_hinted(&p, &h, &st), 1);
+	assert_false(st.listing_kept); /* none yet */
+	/* sed -i: a temporary written, renamed over the file */
+	put("sedX1", "cccc", "'aaaa'");
+	rename_version("sedX1", "c.py");
+	told(&h, "sedX1", true);
+	told(&h, "c.py", true);
+	assert_int_equal(reload_hinted(&p, &h, &st), 0);
+	assert_true(st.listing_kept);
+	assert_int_equal(st.reread, 1);
+	assert_as_fresh(&p);
+	reload_hint_clear_names(&h);
+	assert_non_null(f = fopen(notes, "w"));
+	fclose(f);
+	told(&h, "notes.txt", true);
+	assert_int_equal(reload_hinted(&p, &h, &st), 1);
+	assert_true(st.listing_kept);
+	reload_hint_clear_names(&h);
+	/* other files: listed again by the reload in place (then the new
+	 * project takes that listing: its counts are the ones said) */
+	put("d.py", "dddd", "'cccc'");
+	told(&h, "d.py", true);
+	assert_int_equal(project_reload_in_place_hinted(&req, &p, NULL, &h, &st, &err), 2);
+	assert_false(st.listing_kept);
+	assert_int_equal(reload_hinted(&p, &h, &st), 0);
+	assert_int_equal(st.files, 4);
+	assert_as_fresh(&p);
+	reload_hint_clear_names(&h);
+	remove_version("a.py");
+	told(&h, "a.py", true);
+	assert_int_equal(project_reload_in_place_hinted(&req, &p, NULL, &h, &st, &err), 2);
+	assert_false(st.listing_kept);
+	assert_int_equal(reload_hinted(&p, &h, &st), 0);
+	assert_int_equal(st.files, 3);
+	assert_as_fresh(&p);
+	reload_hint_clear_names(&h);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	told(&h, "sub", true);
+	reload_hinted(&p, &h, &st);
+	assert_false(st.listing_kept);
+	assert_as_fresh(&p);
+	reload_hint_free(&h);
+	project_free(&p);
+	free(sub);
+	free(notes);
+}
+
+/* A watch on a directory vouches for that directory only: the version
+ * directory replaced by another one (a parent renamed, a checkout that made it
+ * anew) is stat'ed and listed again. */
+static void test_hint_directory_replaced(void **state)
+{
+	struct reload_hint h;
+	struct reload_stats st;
+	struct project p;
+	char *cmd = xasprintf("cd '%s' && mv versions old && cp -a old versions && sed -i \"s/^down_revision = .*/"
+			      "down_revision = None/\" versions/b.py", root);
+
+	(void)state;
+	setenv("MIGTREE_RACY_NS", "0", 1);
+	load(&p);
+	hint_watching(&h);
+	assert_int_equal(reload_hinted(&p, &h, &st), 1);
+	assert_int_equal(reload_hinted(&p, &h, &st), 1);
+	assert_int_equal(st.statted, 0);
+	assert_int_equal(system(cmd), 0); /* the watch would have seen nothing */
+	assert_int_equal(reload_hinted(&p, &h, &st), 0);
+	assert_int_equal(st.statted, 3);
+	assert_false(st.listing_kept);
+	assert_string_equal(down_of(&p, "bbbb"), "None");
+	assert_as_fresh(&p);
+	reload_hint_free(&h);
+	project_free(&p);
+	free(cmd);
+}
+
+#ifdef MIGTREE_WATCH
+/* The explorer's own watch (ui/watch.c, inotify): what another process
+ * changes is in its hint, and a reload stats that only; with a queue that
+ * overflows (no room for a name), the next reload stats every file, and the
+ * watch vouches again after it. */
+static void test_watch_makes_hint(void **state)
+{
+	struct ui ui;
+	struct reload_stats st;
+	const struct reload_hint *h;
+
+	(void)state;
+	setenv("MIGTREE_RACY_NS", "0", 1);
+	memset(&ui, 0, sizeof(ui));
+	ui.watch_fd = -1;
+	load(&ui.project);
+	ui_watch_start(&ui);
+	if (!ui.watch) { /* no inotify here (out of instances, or disabled) */
+		project_free(&ui.project);
+		skip();
+	}
+	assert_non_null(ui_watch_hint(&ui)); /* complete: it vouches */
+	assert_int_equal(reload_hinted(&ui.project, ui_watch_hint(&ui), &st), 1);
+	ui_watch_reloaded(&ui, true);
+	assert_int_equal(st.statted, 3); /* read before the watch began */
+	put("sedX1", "bbbb", "None");
+	rename_version("sedX1", "b.py");
+	h = ui_watch_hint(&ui);
+	assert_non_null(h);
+	assert_int_equal(reload_hinted(&ui.project, h, &st), 0);
+	ui_watch_reloaded(&ui, true);
+	assert_int_equal(st.statted, 1);
+	assert_int_equal(st.reread, 1);
+	assert_true(st.listing_kept);
+	assert_as_fresh(&ui.project);
+	ui_watch_stop(&ui);
+	/* again, with no room for a name */
+	setenv("MIGTREE_WATCH_MAX_NAMES", "0", 1);
+	ui_watch_start(&ui);
+	unsetenv("MIGTREE_WATCH_MAX_NAMES");
+	assert_int_equal(reload_hinted(&ui.project, ui_watch_hint(&ui), &st), 1);
+	ui_watch_reloaded(&ui, true);
+	put("c.py", "cccc", "'aaaa'");
+	assert_null(ui_watch_hint(&ui)); /* missed: none, and it begins again */
+	assert_int_equal(reload_hinted(&ui.project, NULL, &st), 0);
+	ui_watch_reloaded(&ui, true);
+	assert_int_equal(st.statted, 3);
+	assert_int_equal(st.reread, 1);
+	assert_as_fresh(&ui.project);
+	h = ui_watch_hint(&ui);
+	assert_non_null(h);
+	assert_int_equal(reload_hinted(&ui.project, h, &st), 1);
+	assert_int_equal(st.statted, 0);
+	ui_watch_stop(&ui);
+	project_free(&ui.project);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +687,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_real_paths_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_listing_follows_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_files_stamped_in_shares, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hint_spares_stats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hint_keeps_racy_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hint_keeps_listing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hint_directory_replaced, setup, teardown),
+#ifdef MIGTREE_WATCH
+		cmocka_unit_test_setup_teardown(test_watch_makes_hint, setup, teardown),
+#endif
 	};
 
 	return cmocka_run_group_tests_name("reload", tests, NULL, NULL);

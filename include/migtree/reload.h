@@ -12,7 +12,22 @@
  * Racy timestamps: a file changed again within the file system's timestamp
  * granularity of the moment it was read can look unchanged while its bytes
  * differ. Such a file (mtime or ctime not older than the read by at least
- * RELOAD_RACY_NS) is always re-read, as git re-reads racily clean entries. */
+ * RELOAD_RACY_NS) is always re-read, as git re-reads racily clean entries.
+ *
+ * What a watch saw (struct reload_hint): a stat per file is most of a reload
+ * at 100,000 files (110 ms), and the explorer's inotify watch (ui/watch.c)
+ * already names every file changed since it began. A file is then taken
+ * without a stat when its stamp was taken (or, for a file the plain load read,
+ * a stat last found it unchanged: file_stamps' verified_ns) after the watch on
+ * its directory began, the watch has missed nothing since (no queue overflow,
+ * no watch lost), its directory is still the one watched, no event named it,
+ * it is no link and its stamp is not racy: the decision a stat would have
+ * given, since a change to it would have been an event. Anything else is
+ * stat'ed as before; with no hint, or an incomplete one, every file is. So the
+ * first reload after the explorer starts stats every file, and the ones after
+ * it only what changed. Not seen by a watch, and so not by such a reload: a
+ * file written in place through a hard link in a directory that is not
+ * watched (MIGTREE_NO_WATCH=1: no watch, every reload stats every file). */
 #ifndef MIGTREE_RELOAD_H
 #define MIGTREE_RELOAD_H
 
@@ -21,6 +36,7 @@
 
 #include "migtree/project.h"
 #include "migtree/source.h"
+#include "migtree/strmap.h"
 
 /* The coarsest timestamp granularity we allow for (FAT and some network file
  * systems have seconds; the kernel's coarse clock lags by a tick). */
@@ -61,19 +77,67 @@ struct dir_listing {
 	size_t cap;
 };
 
-/* Stamps by display path (rf->path), and the listing they came with. */
+/* Stamps by display path (rf->path), and the listing they came with. A
+ * reload in place stamps only the files it reads: the others, read by the
+ * plain load, are told by its time (project.h's load_ns) and VERIFIED_NS. */
 struct file_stamps {
 	struct strmap index;
 	struct strlist keys;
 	struct file_stamp *v;
 	size_t n, cap;
+	uint64_t bloom[64];          /* by each key's base name: most files without a stamp are told unhashed */
+	int64_t verified_ns;         /* every file without a stamp was found unchanged by a stat taken after it (0: never) */
 	struct dir_listing *listing; /* NULL: the next reload lists the directories */
 };
+
+/* What the watch of the version directories saw (ui/watch.c fills it; see the
+ * top of this file). Names are "DIR/NAME", DIR as the watch was given it. */
+struct hint_dir {
+	char *path;
+	uint64_t dev, ino; /* what stat said once its watch was set */
+	int64_t since_ns;  /* its watch set by then: a change after it is an event */
+};
+
+#define RELOAD_HINT_CONTENT 1u /* written, or its attributes changed */
+#define RELOAD_HINT_ENTRY 2u   /* the name was added, removed or renamed */
+/* More names than this: the hint says it is incomplete (a checkout of
+ * thousands of files costs a stat each anyway, and the names' memory stays
+ * bounded). */
+#define RELOAD_HINT_MAX_NAMES 20000
+
+struct reload_hint {
+	bool complete;         /* false: something may have been missed */
+	size_t max_names;      /* RELOAD_HINT_MAX_NAMES (tests set fewer: a queue that overflows) */
+	struct hint_dir *dirs;
+	size_t n_dirs, cap_dirs;
+	struct strmap dir_index; /* path -> index in dirs */
+	struct strlist names;    /* since the last reload that took them */
+	uint8_t *kinds;          /* RELOAD_HINT_* of each */
+	size_t cap_kinds;
+	struct strmap name_index; /* name -> index in names */
+	uint64_t bloom[64];      /* by each name's base name: most files are told apart unhashed */
+};
+
+void reload_hint_init(struct reload_hint *h);
+void reload_hint_free(struct reload_hint *h);
+/* DIR is watched since SINCE_NS (after its watch was set), and is DEV/INO. */
+void reload_hint_add_dir(struct reload_hint *h, const char *dir, uint64_t dev, uint64_t ino, int64_t since_ns);
+/* Is DIR watched? */
+bool reload_hint_has_dir(const struct reload_hint *h, const char *dir);
+/* An event about NAME in DIR (a watched directory), of KIND. */
+void reload_hint_name(struct reload_hint *h, const char *dir, const char *name, unsigned kind);
+/* Forget the names: a reload has taken them into account. */
+void reload_hint_clear_names(struct reload_hint *h);
+
+/* The directories a watch must cover for P's next reload to use a hint: those
+ * its last listing read, else the version locations and its files'. */
+void reload_watch_dirs(const struct project *p, struct strlist *dirs);
 
 struct reload_stats {
 	size_t files;   /* version files listed now */
 	size_t reread;  /* of those, read and parsed again */
 	bool listing_kept; /* the directories were unchanged: the last listing taken */
+	size_t statted;    /* files whose stat was taken (with a hint: only those it could not vouch for) */
 };
 
 /* The wall clock in ns (CLOCK_REALTIME: what file timestamps are in). */
@@ -104,6 +168,11 @@ void file_stamps_free(struct file_stamps *fs);
  * suggestions as REQ says (project.h). */
 int project_reload(const struct config_request *req, struct project *old, const bool *pristine,
 		   struct project *p, struct reload_stats *stats, struct mt_error *err);
+/* The same with what a watch saw (NULL: none), which spares the stat of the
+ * files it vouches for (the decisions are the same). */
+int project_reload_hinted(const struct config_request *req, struct project *old, const bool *pristine,
+			  const struct reload_hint *hint, struct project *p, struct reload_stats *stats,
+			  struct mt_error *err);
 
 /* The same into P itself, when the listing is P's files in P's order (what a
  * checkout of one branch's edit or an edit in another window leaves): each
@@ -116,5 +185,10 @@ int project_reload(const struct config_request *req, struct project *old, const 
  * kept is kept in P's stamps for the next reload, whatever else P keeps. */
 int project_reload_in_place(const struct config_request *req, struct project *p, const bool *pristine,
 			    struct reload_stats *stats, struct mt_error *err);
+/* The same with what a watch saw (NULL: none): the files it vouches for are
+ * not stat'ed, and the last listing is taken without reading a directory when
+ * no name the watch saw added, removed or renamed changes what it lists. */
+int project_reload_in_place_hinted(const struct config_request *req, struct project *p, const bool *pristine,
+				   const struct reload_hint *hint, struct reload_stats *stats, struct mt_error *err);
 
 #endif

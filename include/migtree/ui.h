@@ -122,6 +122,9 @@ enum mark { MARK_NONE, MARK_WARNING, MARK_ERROR };
 
 #define DETAIL_FIRST_LINK UINT32_MAX
 
+struct ui_watch;    /* watch.c's */
+struct reload_hint; /* reload.h */
+
 struct ui {
 	struct cli *cli;
 	struct project project;
@@ -210,6 +213,7 @@ struct ui {
 	bool db_read;        /* DB holds what it was read to be */
 	int db_pinned;       /* rows the unknown stamps took above the history when last drawn */
 	int watch_fd;        /* inotify, -1 when not watching */
+	struct ui_watch *watch; /* what it saw, for the next reload (watch.c); NULL when not watching */
 	bool watch_pending;  /* files changed while a picker or question was open */
 	bool headless;
 	bool ascii;
@@ -273,13 +277,22 @@ uint32_t ui_current_node(const struct ui *ui);
  * key loop waits on it with the terminal; KEY_WATCH is what ui_read_key
  * returns when files changed (a burst counts once). */
 #define KEY_WATCH (KEY_MAX + 1)
-void ui_watch_start(struct ui *ui); /* (again) over the project loaded now */
+/* Watch the directories of the project loaded now; again after a reload, only
+ * those new to the watch are added (what it saw until then stays). */
+void ui_watch_start(struct ui *ui);
 void ui_watch_stop(struct ui *ui);
 /* Block until a key or a change: 1 when files changed, 0 when a key (or a
  * signal) waits, -1 when the terminal or the watch is gone. */
 int ui_watch_wait(struct ui *ui);
-/* Forget the changes queued (our own save wrote them). */
+/* Forget the changes queued (our own save wrote them): no reload for them,
+ * but the next reload still looks at the files they name. */
 void ui_watch_drain(struct ui *ui);
+/* What the watch saw until now, for the reload about to run (reload.h); NULL
+ * when it cannot vouch for anything (not watching, or something was missed:
+ * then it begins again, and this reload stats every file). */
+const struct reload_hint *ui_watch_hint(struct ui *ui);
+/* The reload ran (OK: it took every name the hint had into account). */
+void ui_watch_reloaded(struct ui *ui, bool ok);
 /* Files changed: reload when nothing is unsaved, else say so and keep the edits. */
 void ui_watch_fired(struct ui *ui);
 

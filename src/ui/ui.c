@@ -747,6 +747,7 @@ void ui_reload(struct ui *ui, bool force)
 	char *keep = NULL, reread[32], files[32], cached[32];
 	bool in_place;
 	size_t pending = ui->unsaved;
+	const struct reload_hint *hint;
 	bool *pristine;
 	int rc;
 
@@ -760,16 +761,19 @@ void ui_reload(struct ui *ui, bool force)
 				       pending, pending == 1 ? "" : "s"));
 		return;
 	}
-	ui_watch_drain(ui); /* what changed until now, this reload reads */
+	/* what changed until now, this reload reads: the files the watch saw
+	 * changed, and those it cannot vouch for (all, when it missed events) */
+	hint = ui_watch_hint(ui);
 	/* files edited in memory are read again: their bytes are not the disk's */
 	pristine = edit_pristine(&ui->edit);
 	keep = ui_selected_id(ui);
 	/* the same files changed in place: the project updated where it changed */
-	rc = project_reload_in_place(&ui->cli->req, &ui->project, pristine, &st, &err);
+	rc = project_reload_in_place_hinted(&ui->cli->req, &ui->project, pristine, hint, &st, &err);
 	in_place = rc == 0;
 	if (rc == 2) /* other files: a new project, made of the old one's unchanged files */
-		rc = project_reload(&ui->cli->req, &ui->project, pristine, &fresh, &st, &err);
+		rc = project_reload_hinted(&ui->cli->req, &ui->project, pristine, hint, &fresh, &st, &err);
 	free(pristine);
+	ui_watch_reloaded(ui, rc >= 0);
 	if (rc < 0) {
 		char why[sizeof(ui->message)];
 
@@ -782,6 +786,8 @@ void ui_reload(struct ui *ui, bool force)
 	grouped(files, sizeof(files), st.files);
 	hit_rate(cached, sizeof(cached), st.files - st.reread, st.files);
 	if (rc == 1) { /* nothing changed on disk: nothing to rebuild */
+		if (ui->watch)
+			ui_watch_start(ui); /* directories may have come or gone, or been lost */
 		ui_set_message(ui, false, "reloaded: %s of %s files re-read (%s cached), nothing changed", reread,
 			       files, cached);
 		free(keep);
@@ -799,8 +805,8 @@ void ui_reload(struct ui *ui, bool force)
 		ui_db_guard(ui); /* the applied files may have moved */
 	}
 	ui_after_edit(ui, keep); /* rebuilt from the new project, the selection kept */
-	if (ui->watch_fd >= 0)
-		ui_watch_start(ui); /* directories may have come or gone */
+	if (ui->watch)
+		ui_watch_start(ui); /* directories may have come or gone, or been lost */
 	ui_set_message(ui, false, "reloaded: %s of %s files re-read (%s cached)", reread, files, cached);
 	free(keep);
 }
