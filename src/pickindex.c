@@ -101,16 +101,20 @@ bool pick_index_more(struct pick_index *ix, const struct graph *g, const struct 
 static bool holds(const struct pick_index *ix, uint32_t v, const char *needle, size_t len)
 {
 	/* one search over the node's "id\0message\0": no match spans a NUL (a
-	 * needle holds none). memchr for the first byte, then the rest: glibc's
-	 * memmem sets up a search per call, twice the cost on 30 bytes */
+	 * needle holds none). memchr for the first byte, the rest compared here:
+	 * glibc's memmem sets up a search per call, twice the cost on 30 bytes,
+	 * and a call to memcmp per first byte found was a third of the filter */
 	const char *p = ix->text + ix->off[v], *end = ix->text + ix->off[v + 1];
 
 	while ((size_t)(end - p) >= len) {
 		const char *h = memchr(p, needle[0], (size_t)(end - p) - len + 1);
+		size_t k = 1;
 
 		if (!h)
 			return false;
-		if (!memcmp(h + 1, needle + 1, len - 1))
+		while (k < len && h[k] == needle[k])
+			k++;
+		if (k == len)
 			return true;
 		p = h + 1;
 	}

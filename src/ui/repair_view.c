@@ -206,7 +206,7 @@ bool repair_request(struct ui *ui, enum request req)
 	}
 }
 
-/* ---- the rows' index ------------------------------------------------------ */
+/* ---- the picker's index --------------------------------------------------- */
 
 /* Nodes of the index made in one slice between keys (about 0.5 ms). */
 #define PICK_TEXT_SLICE 8192
@@ -367,27 +367,29 @@ static void filter_from(struct ui *ui, const uint32_t *from, uint32_t n_from)
 	char needle[sizeof(pk->filter)];
 	size_t n_len = strlen(pk->filter);
 	const struct pick_index *ix = pick_index_now(ui);
-	uint8_t *pass = xcalloc(ix->n ? ix->n : 1, 1); /* node -> a candidate of FROM, then: it passes */
+	uint8_t *pass = NULL; /* node -> a candidate of FROM, then: it passes (NULL: all pass) */
 	bool none;
 	int w = 8;
 
 	for (size_t k = 0; k <= n_len; k++)
 		needle[k] = (char)ascii_lower((unsigned char)pk->filter[k]);
 	none = strstr("none", needle) != NULL; /* "None" lowered holds it */
-	for (uint32_t k = 0; k < n_from; k++) {
-		uint32_t c = pk->cand[from ? from[k] : k];
+	if (n_len) {
+		pass = xcalloc(ix->n ? ix->n : 1, 1);
+		for (uint32_t k = 0; k < n_from; k++) {
+			uint32_t c = pk->cand[from ? from[k] : k];
 
-		if (c != NO_NODE)
-			pass[c] = 1;
-	}
-	if (n_len)
+			if (c != NO_NODE)
+				pass[c] = 1;
+		}
 		pick_index_match(ix, needle, n_len, pass);
+	}
 	pk->shown = xmalloc((n_from ? n_from : 1) * sizeof(uint32_t));
 	pk->n_shown = 0;
 	for (uint32_t k = 0; k < n_from; k++) {
 		uint32_t i = from ? from[k] : k, c = pk->cand[i];
 
-		if (!(c == NO_NODE ? none : pass[c]))
+		if (c == NO_NODE ? !none : pass && !pass[c])
 			continue;
 		pk->shown[pk->n_shown++] = i;
 		if (c != NO_NODE && ix->id_len[c] > w)
@@ -442,6 +444,41 @@ static void widen(struct ui *ui)
 	select_start(ui);
 }
 
+/* Where node C is in the shown list, or UINT32_MAX: looked for among the
+ * candidates before the rows, then halving the rows (they keep the rows'
+ * order), then halving the shown list (it keeps the candidates'). */
+static uint32_t shown_at(const struct ui *ui, uint32_t c)
+{
+	const struct picker *pk = &ui->picker;
+	const uint32_t *row_of = ui->layout.row_of;
+	uint32_t i = UINT32_MAX, lo = pk->n_pre, hi = pk->n;
+
+	for (uint32_t k = 0; k < pk->n_pre && i == UINT32_MAX; k++)
+		if (pk->cand[k] == c)
+			i = k;
+	while (i == UINT32_MAX && lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (row_of[pk->cand[mid]] < row_of[c])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (i == UINT32_MAX && lo < pk->n && pk->cand[lo] == c)
+		i = lo;
+	if (i == UINT32_MAX)
+		return UINT32_MAX;
+	for (lo = 0, hi = pk->n_shown; lo < hi;) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (pk->shown[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < pk->n_shown && pk->shown[lo] == i ? lo : UINT32_MAX;
+}
+
 /* Where the selection starts in the shown list. */
 static void select_start(struct ui *ui)
 {
@@ -456,11 +493,19 @@ static void select_start(struct ui *ui)
 			pk->sel = i;
 			return;
 		}
-	for (uint32_t i = 0; pk->mode == PICK_RETARGET && i < pk->n_shown; i++) /* else where it is now: Enter changes nothing */
-		if (pk->cand[pk->shown[i]] != NO_NODE && u32_contains(down, pk->cand[pk->shown[i]])) {
-			pk->sel = i;
+	if (pk->mode == PICK_RETARGET) { /* else where it is now: Enter changes nothing */
+		uint32_t at = UINT32_MAX;
+
+		for (uint32_t k = 0; k < down->n; k++) {
+			uint32_t i = shown_at(ui, down->v[k]);
+
+			at = i < at ? i : at;
+		}
+		if (at != UINT32_MAX) {
+			pk->sel = at;
 			return;
 		}
+	}
 	/* else on the first that can be chosen, never on None (a base is asked for) */
 	while (pk->sel + 1 < pk->n_shown &&
 	       (refused(ui, pk->shown[pk->sel]) || pk->cand[pk->shown[pk->sel]] == NO_NODE))
