@@ -94,6 +94,12 @@ bool pick_index_more(struct pick_index *ix, const struct graph *g, const struct 
 		}
 		ix->done += n;
 		max -= n;
+		if (ix->done == ix->n) { /* kept while its state is: without the room grown into */
+			ix->text = xrealloc(ix->text, ix->len ? ix->len : 1);
+			ix->up = xrealloc(ix->up, (ix->n_up ? ix->n_up : 1) * sizeof(uint32_t));
+			ix->cap = ix->len;
+			ix->cap_up = ix->n_up;
+		}
 	}
 	return ix->done < ix->n;
 }

@@ -208,8 +208,10 @@ bool repair_request(struct ui *ui, enum request req)
 
 /* ---- the picker's index --------------------------------------------------- */
 
-/* Nodes of the index made in one slice between keys (about 0.5 ms). */
-#define PICK_TEXT_SLICE 8192
+/* Nodes of the index made in one slice between keys: 0.5 ms, 1 to 1.5 ms
+ * after a reload has scattered the files in memory; made whole in 20 keys at
+ * 100,000 revisions (keys typed into a prompt, as a search's, make none). */
+#define PICK_TEXT_SLICE 5120
 
 void pick_text_free(struct ui *ui)
 {
