@@ -58,10 +58,10 @@ static void put_parents(struct pick_index *ix, const struct layout *l, const str
 	ix->up_off[x + 1] = (uint32_t)ix->n_up;
 }
 
-/* Nodes read ahead in one block: their strings and parents are looked up in
+/* Nodes read ahead in one block: their strings are looked up and measured in
  * a loop of nothing but loads, whose cache misses the processor overlaps;
  * copied in the same loop, each node waited for its misses in turn (200 ns a
- * node instead of 40). */
+ * node instead of 80). */
 #define PICK_BLOCK 256
 
 bool pick_index_more(struct pick_index *ix, const struct graph *g, const struct layout *l, uint32_t max)
