@@ -74,11 +74,13 @@ bool pick_index_more(struct pick_index *ix, const struct graph *g, const struct 
 
 		if (n > PICK_BLOCK)
 			n = PICK_BLOCK;
-		for (uint32_t k = 0; k < n; k++) {
+		for (uint32_t k = 0; k < n; k++) { /* the files, then the strings: short chains */
 			const struct node *nd = &g->nodes[first + k];
 
 			id[k] = nd->id;
 			msg[k] = nd->phantom ? "" : nd->file->message;
+		}
+		for (uint32_t k = 0; k < n; k++) {
 			idl[k] = strlen(id[k]);
 			ml[k] = strlen(msg[k]);
 		}
