@@ -19,6 +19,7 @@
 #include "migtree/graph_update.h"
 #include "migtree/keys.h"
 #include "migtree/layout.h"
+#include "migtree/pickindex.h"
 #include "migtree/published.h"
 #include "migtree/review.h"
 
@@ -69,11 +70,14 @@ struct picker {
 	uint32_t target;       /* the revision (or missing one) being repaired */
 	char filter[128];
 	uint32_t *cand;        /* candidates in order; NO_NODE is "None" */
-	struct descent desc;   /* does a node descend from the target: asked per row
-				* drawn or chosen (not every descendant marked at open) */
-	bool *listed;          /* node -> already a candidate (NO_NODE: none_listed) */
+	uint8_t *below;        /* node -> descends from the target (pickindex.h), made
+				* at the first question; NULL: not yet, or desc asks */
+	struct descent desc;   /* the same question where the rows cannot answer it
+				* (desc.g set): asked per row drawn or chosen */
+	uint8_t *listed;       /* row -> already a candidate (None: none_listed) */
 	bool none_listed;
 	uint32_t n, cap;
+	uint32_t n_pre;        /* None, suggestions and other heads: the rows follow */
 	uint8_t *star;         /* per candidate: 0, STAR_SUGGESTED, STAR_OTHER_HEAD */
 	uint32_t *shown, n_shown; /* those passing the filter */
 	struct picker_level *levels; /* one per character typed since the last full filter */
@@ -177,18 +181,13 @@ struct ui {
 	 * part of the state before the last change is kept, so that an undo
 	 * right after an edit takes it back instead of laying out 100,000 rows. */
 	uint64_t derived_state;
-	/* The picker's filter reads ids and messages of every revision at each
-	 * character: here they are once, lowered, row after row ("id\0message\0"),
-	 * for the state shown (derived_state), made in slices between keys (or
-	 * at once by a picker that needs it first). Two are kept, the state's
-	 * and the one before (an undo returns to it): a scan of contiguous bytes
-	 * instead of three far reads per candidate (50 ms a character at 100,000). */
+	/* The picker reads ids, messages and parents of every node (pickindex.h):
+	 * the index of the state shown (derived_state), made in slices between
+	 * keys (or finished by a picker that needs it first). Two are kept, the
+	 * state's and the one before (an undo returns to it). */
 	struct pick_text {
 		uint64_t state;  /* the derived_state it is of; 0: none */
-		char *buf;
-		size_t len, cap;
-		uint32_t *off;   /* row -> its id's offset in buf */
-		uint32_t rows;   /* rows made so far */
+		struct pick_index ix;
 	} pick_text[2];
 	uint8_t pick_text_last; /* the one used last */
 	struct ui_kept {
@@ -354,7 +353,7 @@ void ui_underive(struct ui *ui);
 void ui_rederive(struct ui *ui);
 /* Release what ui_rederive keeps. */
 void ui_kept_free(struct ui *ui);
-/* The picker's text of the rows (repair_view.c): a slice of its making for
+/* The picker's index of the rows (repair_view.c): a slice of its making for
  * the state shown, true while some is left; and its release. */
 bool pick_text_slice(struct ui *ui);
 void pick_text_free(struct ui *ui);
