@@ -633,7 +633,8 @@ static bool value_has_refs(const struct py_value *v);
  * holds the whole value. At least the number of items less one. */
 static size_t top_commas(struct parser *p, const struct token *t, size_t n)
 {
-	int depth = 0, at = n >= 2 && t[0].kind == TOK_OP && strchr("([", p->lx.text[t[0].start]) ? 1 : 0;
+	char open = n >= 2 && t[0].kind == TOK_OP ? p->lx.text[t[0].start] : 0;
+	int depth = 0, at = open == '(' || open == '[' ? 1 : 0;
 	size_t commas = 0;
 
 	for (size_t i = 0; i < n; i++) {
