@@ -231,6 +231,7 @@ static int check_load(struct cli *cli, const struct check_opts *o, struct projec
 	struct mt_error err = { 0 };
 
 	memset(d, 0, sizeof(*d));
+	cli->req.no_order = true; /* check lists no revision in history order */
 	if (cli_load_published(cli, p))
 		return -1;
 	if (o->require && check_required(p, o->require)) {

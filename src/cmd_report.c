@@ -57,8 +57,9 @@ static void list_branches(FILE *out, const struct project *p, bool verbose)
 }
 
 /* heads, bases and branches: options, load, print, warn. */
+/* ORDERED: LIST reads the history order. */
 static int run_listing(struct cli *cli, int argc, char **argv,
-		       void (*list)(FILE *, const struct project *, bool))
+		       void (*list)(FILE *, const struct project *, bool), bool ordered)
 {
 	struct project p;
 	bool verbose = false;
@@ -67,6 +68,7 @@ static int run_listing(struct cli *cli, int argc, char **argv,
 	if ((stop = report_options(argc, argv, &verbose, NULL, NULL)))
 		return cli_options_exit(stop);
 	cli->req.defer_suggestions = true; /* no fix is shown: suggestions are not made */
+	cli->req.no_order = !ordered;
 	if (cli_load(cli, &p))
 		return EXIT_USAGE;
 	list(cli->out, &p, verbose);
@@ -77,17 +79,17 @@ static int run_listing(struct cli *cli, int argc, char **argv,
 
 int cmd_heads(struct cli *cli, int argc, char **argv)
 {
-	return run_listing(cli, argc, argv, list_heads);
+	return run_listing(cli, argc, argv, list_heads, false);
 }
 
 int cmd_bases(struct cli *cli, int argc, char **argv)
 {
-	return run_listing(cli, argc, argv, list_bases);
+	return run_listing(cli, argc, argv, list_bases, false);
 }
 
 int cmd_branches(struct cli *cli, int argc, char **argv)
 {
-	return run_listing(cli, argc, argv, list_branches);
+	return run_listing(cli, argc, argv, list_branches, true);
 }
 
 /* Alembic's words for a range end that names nothing or several ("Can't locate

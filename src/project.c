@@ -20,7 +20,8 @@ void project_analyse(struct project *p)
 	p->graph.hints = p->hints;
 	analyze_graph(&p->graph, p->defer_suggestions);
 	p->order.n = 0;
-	history_order_all(&p->graph, &p->order);
+	if (!p->no_order)
+		history_order_all(&p->graph, &p->order);
 }
 
 /* WORKTREE: the files are the work tree's, so git may know their history (a
@@ -29,6 +30,7 @@ static int load_from(struct source *fs, const struct config_request *req, struct
 		     struct mt_error *err)
 {
 	p->defer_suggestions = req->defer_suggestions;
+	p->no_order = req->no_order;
 	if (config_load_from(fs, req, &p->config, err))
 		return -1;
 	if (worktree)

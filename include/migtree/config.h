@@ -62,6 +62,7 @@ struct config_request {
 	 * process may be loaded differently. */
 	bool keep_text;           /* files keep their bytes (scan_project_from) */
 	bool defer_suggestions;   /* project.defer_suggestions */
+	bool no_order;            /* project.no_order */
 };
 
 int config_load(const struct config_request *req, struct mt_config *cfg, struct mt_error *err);

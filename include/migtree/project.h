@@ -31,6 +31,11 @@ struct project {
 	 * explorer's loads and order-by-date's. Every analysis of this project
 	 * (project_analyse, graph_update.c) follows it. */
 	bool defer_suggestions;
+	/* No history order is made (ORDER stays empty): for a command that reads
+	 * none (check, heads, bases), which then neither spends the walk nor holds
+	 * its arrays at its peak (~10 MB at 100,000 revisions). Nothing may edit
+	 * such a project (graph_update.c keeps the order up to date). */
+	bool no_order;
 	/* graph_update_file's in-place updates made and refused (a rebuild instead),
 	 * for the tests, which must see the in-place path taken */
 	uint64_t updates_done, updates_refused;
