@@ -21,6 +21,7 @@
 #endif
 
 #include "graph_text.h"
+#include "db_test.h"
 #include "migtree/db.h"
 #include "migtree/db_backend.h"
 #include "migtree/dbstate.h"
@@ -204,16 +205,7 @@ static void make_db(const char *name, const char *sql)
 /* Read URL with OPTS: the result, the rows in *ROWS, the error in ERR. */
 static int read_url(const char *url, const struct db_options *o, struct strlist *rows, struct mt_error *err)
 {
-	struct db_url u;
-	int rc;
-
-	memset(rows, 0, sizeof(*rows));
-	memset(err, 0, sizeof(*err));
-	if (db_url_parse(url, &u, err))
-		fail_msg("%s: %s", url, err->message);
-	rc = db_read_stamps(&u, o, rows, err);
-	db_url_free(&u);
-	return rc;
+	return db_test_read(url, o, rows, err);
 }
 
 static const char version_table[] =

@@ -9,16 +9,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <arpa/inet.h>
 #include <libpq-fe.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "db_test.h"
 #include "migtree/db.h"
 
 static const char *sock;
@@ -85,32 +83,10 @@ static int setup(void **state)
 static int read_url(const char *fmt, const struct db_options *o, struct strlist *rows, struct mt_error *err)
 {
 	char *url = xasprintf(fmt, sock);
-	struct db_url u;
-	int rc;
+	int rc = db_test_read(url, o, rows, err);
 
-	memset(rows, 0, sizeof(*rows));
-	memset(err, 0, sizeof(*err));
-	if (db_url_parse(url, &u, err))
-		fail_msg("%s: %s", url, err->message);
-	rc = db_read_stamps(&u, o, rows, err);
-	if (rc == -1) {
-		/* one line, starting with the URL as shown */
-		char *shown = db_url_display(&u);
-
-		assert_null(strchr(err->message, '\n'));
-		assert_true(str_starts_with(err->message, shown));
-		free(shown);
-		print_message("# %s\n", err->message);
-	}
-	db_url_free(&u);
 	free(url);
 	return rc;
-}
-
-static void has(const char *text, const char *part)
-{
-	if (!strstr(text, part))
-		fail_msg("'%s' has no '%s'", text, part);
 }
 
 static void test_reads(void **state)
@@ -147,7 +123,7 @@ static void test_read_only(void **state)
 
 	(void)state;
 	assert_int_equal(read_url("postgresql:///writes?host=%s", NULL, &rows, &err), -1);
-	has(err.message, "read-only transaction");
+	db_test_has(err.message, "read-only transaction");
 	n = admin_value("writes", "SELECT count(*) FROM log");
 	assert_string_equal(n, "0");
 	free(n);
@@ -178,35 +154,14 @@ static void test_credentials(void **state)
 	free(fmt);
 	fmt = xasprintf("postgresql://%s:wrong-hunter2@/postgres?host=%%s", user);
 	assert_int_equal(read_url(fmt, NULL, &rows, &err), -1);
-	has(err.message, "cannot connect: password authentication failed");
-	has(err.message, ":***@");
+	db_test_has(err.message, "cannot connect: password authentication failed");
+	db_test_has(err.message, ":***@");
 	assert_null(strstr(err.message, "hunter2"));
 	free(fmt);
 	assert_int_equal(read_url("postgresql:///no_such_db?host=%s", NULL, &rows, &err), -1);
-	has(err.message, "database \"no_such_db\" does not exist");
+	db_test_has(err.message, "database \"no_such_db\" does not exist");
 	assert_int_equal(read_url("postgresql:///postgres?host=%s&no_such_option=1", NULL, &rows, &err), -1);
-	has(err.message, "no_such_option");
-}
-
-/* A TCP socket on 127.0.0.1, listening (the kernel completes connections, no
- * one answers) or closed at once (refused). Its port in *PORT. */
-static int tcp_socket(bool listening, int *port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	if (listening) {
-		assert_int_equal(listen(fd, 8), 0);
-		return fd;
-	}
-	close(fd);
-	return -1;
+	db_test_has(err.message, "no_such_option");
 }
 
 static void test_unreachable(void **state)
@@ -218,16 +173,16 @@ static void test_unreachable(void **state)
 	char *fmt;
 
 	(void)state;
-	tcp_socket(false, &port);
+	db_test_tcp_socket(false, &port);
 	fmt = xasprintf("postgresql://u:secret@127.0.0.1:%d/db", port);
 	assert_int_equal(read_url(fmt, &quick, &rows, &err), -1);
-	has(err.message, "cannot connect: Connection refused");
+	db_test_has(err.message, "cannot connect: Connection refused");
 	free(fmt);
 
-	fd = tcp_socket(true, &port);
+	fd = db_test_tcp_socket(true, &port);
 	fmt = xasprintf("postgresql://u:secret@127.0.0.1:%d/db", port);
 	assert_int_equal(read_url(fmt, &quick, &rows, &err), -1);
-	has(err.message, "cannot connect: no answer within 2 s");
+	db_test_has(err.message, "cannot connect: no answer within 2 s");
 	close(fd);
 	free(fmt);
 
