@@ -122,6 +122,28 @@ static void test_typo_alone(void **state)
 	remove_dir(dir);
 }
 
+/* Create Dates told apart only past the first dozen bytes after the prefix all
+ * dates share (the index's key): the one created just before still leads, not
+ * the first in id order. */
+static void test_dates_told_apart_late(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "1c0ffee00001", NULL, "2023-06-01 00:00:00");
+	write_rev(dir, "a9000000000a", "1c0ffee00001", "2024-01-01 00:00:01.000009");
+	write_rev(dir, "b1000000000b", "1c0ffee00001", "2024-01-01 00:00:01.000001");
+	write_rev(dir, "f00dfeedd00d", "0123456789ab", "2024-01-01 00:00:01.000010");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "f00dfeedd00d");
+	assert_true(pr->candidates.n >= 1);
+	assert_string_equal(pr->candidates.v[0], "a9000000000a");
+	project_free(&p);
+	remove_dir(dir);
+}
+
 /* Two ids equally close: no typo candidate (Create Date alone is left). */
 static void test_typo_tie_is_no_signal(void **state)
 {
@@ -565,6 +587,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_typo_alone),
+		cmocka_unit_test(test_dates_told_apart_late),
 		cmocka_unit_test(test_typo_tie_is_no_signal),
 		cmocka_unit_test(test_cut_link_head),
 		cmocka_unit_test(test_placeholder_first_on_a_forking_date_candidate),
