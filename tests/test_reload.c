@@ -288,6 +288,67 @@ static void assert_as_fresh(const struct project *p)
 	project_free(&q);
 }
 
+/* P's graph is the one a fresh load makes now: each revision's parents, heads
+ * and history order. */
+static void assert_graph_as_fresh(const struct project *p)
+{
+	struct project q;
+
+	load(&q);
+	assert_int_equal(p->graph.n, q.graph.n);
+	for (uint32_t i = 0; i < q.graph.n; i++) {
+		const struct node *b = &q.graph.nodes[i];
+		uint32_t v = graph_find(&p->graph, b->id);
+		const struct node *a = &p->graph.nodes[v];
+
+		assert_int_not_equal(v, NO_NODE);
+		assert_int_equal(a->down.n, b->down.n);
+		for (uint32_t k = 0; k < b->down.n; k++)
+			assert_string_equal(p->graph.nodes[a->down.v[k]].id, q.graph.nodes[b->down.v[k]].id);
+		assert_int_equal(a->is_head, b->is_head);
+	}
+	assert_int_equal(p->order.n, q.order.n);
+	for (uint32_t k = 0; k < q.order.n; k++)
+		assert_string_equal(p->graph.nodes[p->order.v[k]].id, q.graph.nodes[q.order.v[k]].id);
+	project_free(&q);
+}
+
+/* A reload in place relinks a few changed files one by one and builds the
+ * graph again for many: either way the graph is a fresh load's. */
+static void test_in_place_relinks_few_rebuilds_many(void **state)
+{
+	struct config_request req = request();
+	struct mt_error err = { 0 };
+	struct reload_stats st;
+	struct project p;
+	char name[32], rev[32], down[32];
+	const int n = 16;
+
+	(void)state;
+	setenv("MIGTREE_RACY_NS", "0", 1);
+	for (int i = 0; i < n; i++) { /* a chain r00 <- r01 <- ... */
+		snprintf(name, sizeof(name), "r%02d.py", i);
+		snprintf(rev, sizeof(rev), "r%02d", i);
+		snprintf(down, sizeof(down), i ? "'r%02d'" : "None", i - 1);
+		put(name, rev, down);
+	}
+	load(&p);
+	for (int round = 0; round < 2; round++) {
+		int changed = round ? 12 : 2; /* past RELINK_MAX (8), then not */
+
+		for (int i = 0; i < changed; i++) { /* r(n-1-i) onto r00: a fan of heads */
+			snprintf(name, sizeof(name), "r%02d.py", n - 1 - i);
+			snprintf(rev, sizeof(rev), "r%02d", n - 1 - i);
+			put(name, rev, "'r00'");
+		}
+		assert_int_equal(project_reload_in_place(&req, &p, NULL, &st, &err), 0);
+		assert_int_equal(st.reread, (size_t)changed);
+		assert_string_equal(down_of(&p, "r15"), "r00");
+		assert_graph_as_fresh(&p);
+	}
+	project_free(&p);
+}
+
 /* Long enough after the last change that the directory's stamp is not racy. */
 static void settle(void)
 {
@@ -681,6 +742,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rule),
+		cmocka_unit_test_setup_teardown(test_in_place_relinks_few_rebuilds_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_only_changed_files_are_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_touched_within_the_second_is_reread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edited_files_are_reread, setup, teardown),
