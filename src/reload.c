@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "migtree/docstring.h"
+#include "migtree/githints.h"
 #include "migtree/graph_update.h"
 #include "migtree/reload.h"
 #include "migtree/save.h"
@@ -991,12 +992,24 @@ static void read_changed(struct source *src, struct project *p, const struct sou
 	}
 }
 
+/* P asks git afresh: what git knew at the load (a value committed since, a file
+ * deleted since) is not what it knows now. Git itself runs only when a
+ * suggestion asks (githints.h). */
+static void fresh_hints(struct project *p)
+{
+	git_hints_free(p->hints);
+	p->hints = git_hints_new(&p->config.version_locations);
+	p->graph.hints = p->hints;
+}
+
 /* RR's files each relinked in place (graph_update.h) while that can be done,
  * the rest of the way by one full build. Called once the reload's per-file
  * arrays are freed: a relink orders the whole history, and both at once were
  * the explorer's peak (100k: 4.8 MB of decisions). */
 static void relink_changed(struct project *p, struct reread *rr)
 {
+	if (rr->n || rr->rebuild)
+		fresh_hints(p);
 	for (size_t k = 0; k < rr->n; k++) {
 		struct revision_file *old = rr->rebuild ? NULL : graph_update_file(p, rr->at[k], rr->rf[k]);
 
@@ -1084,6 +1097,7 @@ int project_reload_hinted(const struct config_request *req, struct project *old,
 	}
 	for (size_t i = 0; i < p->files.notes.n; i++)
 		sl_push(&p->config.notes, p->files.notes.v[i]);
+	fresh_hints(p); /* the new project's own (project_analyse hands them to the graph) */
 	project_analyse(p);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "migtree/plan.h"
 #include "migtree/project.h"
 #include "migtree/published.h"
+#include "migtree/reload.h"
 
 static char *make_dir(void)
 {
@@ -425,6 +426,47 @@ static void test_git_committed_parent(void **state)
 	remove_dir(dir);
 }
 
+/* C3's problem in P: git's reason WHY leads. */
+static void assert_git_reason(const struct project *p, const char *why)
+{
+	const struct problem *pr = problem_about(p, PROBLEM_MISSING_DOWN_REVISION, "c30000000000");
+
+	assert_string_equal(pr->candidates.v[0], "b20000000000");
+	assert_non_null(strstr(pr->fixv[0].reason, why));
+}
+
+/* A reload asks git afresh: a new project (a file added) still has git's
+ * signals, and one reloaded in place after a commit says what git says now. */
+static void test_git_hints_follow_reload(void **state)
+{
+	struct config_request req = { 0 };
+	struct mt_error err = { 0 };
+	struct reload_stats st;
+	struct project p, fresh;
+	char *dir;
+
+	(void)state;
+	if (!have_git())
+		skip();
+	dir = git_history();
+	req.versions_dir = dir;
+	break_c3(dir); /* not committed */
+	load(dir, &p);
+	assert_git_reason(&p, "committed");
+	write_rev(dir, "d40000000000", "b20000000000", "2024-01-01 00:00:04");
+	assert_int_equal(project_reload(&req, &p, NULL, &fresh, &st, &err), 0);
+	project_free(&p);
+	p = fresh;
+	assert_git_reason(&p, "committed");
+	run(dir, "git add -A && " COMMIT " break"); /* now committed: the value before */
+	break_c3(dir); /* the same bytes again: read again, relinked in place */
+	assert_int_equal(project_reload_in_place(&req, &p, NULL, &st, &err), 0);
+	assert_true(st.reread >= 1);
+	assert_git_reason(&p, "before commit");
+	project_free(&p);
+	remove_dir(dir);
+}
+
 /* b2's file deleted and committed: c3's candidate is b2's own parent, and
  * restore puts the file back. */
 static void test_git_deleted_file_and_restore(void **state)
@@ -592,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_cut_link_head),
 		cmocka_unit_test(test_placeholder_first_on_a_forking_date_candidate),
 		cmocka_unit_test(test_git_committed_parent),
+		cmocka_unit_test(test_git_hints_follow_reload),
 		cmocka_unit_test(test_git_deleted_file_and_restore),
 		cmocka_unit_test(test_published_child_gets_restore),
 		cmocka_unit_test(test_merge_keeps_its_other_parent),
