@@ -470,8 +470,9 @@ static int cmp_date_key(const void *a, const void *b, void *ctx)
 		return x->k0 < y->k0 ? -1 : 1;
 	if (x->k1 != y->k1)
 		return x->k1 < y->k1 ? -1 : 1;
-	/* equal keys: both dates are at least SKIP long or end at the same byte */
-	r = strcmp(node_date(dc->g, x->node) + dc->skip, node_date(dc->g, y->node) + dc->skip);
+	/* equal keys: both dates end at the same byte within the key (its last
+	 * byte is then 0: the dates are equal), or both go on past SKIP */
+	r = x->k1 & 0xff ? strcmp(node_date(dc->g, x->node) + dc->skip, node_date(dc->g, y->node) + dc->skip) : 0;
 	return r ? r : x->node < y->node ? -1 : x->node > y->node;
 }
 

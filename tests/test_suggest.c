@@ -145,6 +145,27 @@ static void test_dates_told_apart_late(void **state)
 	remove_dir(dir);
 }
 
+/* Equal Create Dates shorter than the index key: the first in id order of the
+ * latest before leads (and the sort reads no byte past a date's end). */
+static void test_equal_short_dates(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "1c0ffee00001", NULL, "2023");
+	write_rev(dir, "b1000000000b", "1c0ffee00001", "2024");
+	write_rev(dir, "a9000000000a", "1c0ffee00001", "2024");
+	write_rev(dir, "f00dfeedd00d", "0123456789ab", "2025");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "f00dfeedd00d");
+	assert_true(pr->candidates.n >= 1);
+	assert_string_equal(pr->candidates.v[0], "a9000000000a");
+	project_free(&p);
+	remove_dir(dir);
+}
+
 /* Two ids equally close: no typo candidate (Create Date alone is left). */
 static void test_typo_tie_is_no_signal(void **state)
 {
@@ -630,6 +651,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_typo_alone),
 		cmocka_unit_test(test_dates_told_apart_late),
+		cmocka_unit_test(test_equal_short_dates),
 		cmocka_unit_test(test_typo_tie_is_no_signal),
 		cmocka_unit_test(test_cut_link_head),
 		cmocka_unit_test(test_placeholder_first_on_a_forking_date_candidate),
