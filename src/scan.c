@@ -33,18 +33,17 @@ char *scan_display_path(const char *abs)
 	return xstrdup(abs);
 }
 
-static void take_real_path(struct revision_file *rf, struct source_file *f)
+/* RF's real path: a copy of F's (the listing's strings are its own, in blocks:
+ * the pack copies this one into the file's block and frees it). */
+static void take_real_path(struct revision_file *rf, const struct source_file *f)
 {
-	char **real = f->real_path ? &f->real_path : &f->path;
-
-	revision_file_set_real_path(rf, *real);
-	*real = NULL;
+	revision_file_set_real_path(rf, xstrdup(f->real_path ? f->real_path : f->path));
 }
 
 /* Read and parse one listed file; a file that cannot be read is listed with why.
  * The bytes read become the file's `text` (no copy) with KEEP_TEXT, and are
  * freed once parsed otherwise. F's real path (its path, in the lean listing, where
- * they are the same) moves to the file before it is packed: its path is then the
+ * they are the same) is the file's before it is packed: its path is then the
  * real path's tail, no bytes of its own. */
 static struct revision_file *read_one(struct source *src, struct source_reader *rd, struct source_file *f,
 				      bool keep_text)

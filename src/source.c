@@ -447,10 +447,11 @@ static void count_unread(struct walk *w, const char *dir, const struct strlist *
  * real_path NULL where it would equal path (no link in the way). */
 static void add_files(struct walk *w, const char *dir, struct source_entry *files, size_t n_files)
 {
+	struct strarena *a = &w->out->strings;
 	char *dir_real = source_realpath(w->src, dir);
 
 	for (size_t i = 0; i < n_files; i++) {
-		char *full, *real;
+		char *full, *real, *resolved;
 
 		if (!scan_is_candidate(files[i].name)) {
 			if (w->watch && save_is_temporary(files[i].name))
@@ -459,20 +460,21 @@ static void add_files(struct walk *w, const char *dir, struct source_entry *file
 				w->src->ops->tidy(w->src, dir, files[i].name, &w->removed);
 			continue;
 		}
-		full = path_join(dir, files[i].name);
+		full = arena_join(a, dir, files[i].name);
 		if (w->lean && !files[i].maybe_link && (!dir_real || !strcmp(dir_real, dir)))
 			real = NULL;
 		else if (!files[i].maybe_link)
-			real = path_join(dir_real ? dir_real : dir, files[i].name);
-		else if (!(real = source_realpath(w->src, full)))
-			real = xstrdup(full); /* broken: reading it says so */
-		/* Alembic: "File X loaded twice! ignoring." (overlapping version
-		 * locations) */
-		if (!strmap_put(&w->seen, real ? real : full, 0)) { /* borrowed: the list keeps it */
-			free(full);
-			free(real);
-			continue;
+			real = arena_join(a, dir_real ? dir_real : dir, files[i].name);
+		else if ((resolved = source_realpath(w->src, full))) {
+			real = arena_dup(a, resolved);
+			free(resolved);
+		} else {
+			real = full; /* broken: reading it says so */
 		}
+		/* Alembic: "File X loaded twice! ignoring." (overlapping version
+		 * locations; the strings stay in the arena until the list is freed) */
+		if (!strmap_put(&w->seen, real ? real : full, 0)) /* borrowed: the list keeps it */
+			continue;
 		GROW(w->out->v, w->out->cap, w->out->n + 1);
 		w->out->v[w->out->n++] = (struct source_file){ full, real };
 	}
@@ -626,10 +628,7 @@ int source_list_versions_watched(struct source *s, const struct mt_config *cfg, 
 
 void source_files_free(struct source_files *f)
 {
-	for (size_t i = 0; i < f->n; i++) {
-		free(f->v[i].path);
-		free(f->v[i].real_path);
-	}
+	arena_free(&f->strings);
 	free(f->v);
 	sl_free(&f->notes);
 	memset(f, 0, sizeof(*f));

@@ -119,6 +119,50 @@ char *path_join(const char *dir, const char *name)
 	return s;
 }
 
+#define ARENA_BLOCK (256 * 1024)
+
+/* LEN bytes of room in A: in the last block, else in a new one (a string
+ * longer than a block gets a block of its own size). */
+static char *arena_room(struct strarena *a, size_t len)
+{
+	if (!a->n || a->room - a->used < len) {
+		size_t size = len > ARENA_BLOCK ? len : ARENA_BLOCK;
+
+		GROW(a->blocks, a->cap, a->n + 1);
+		a->blocks[a->n++] = xmalloc(size);
+		a->used = 0;
+		a->room = size;
+	}
+	a->used += len;
+	return a->blocks[a->n - 1] + a->used - len;
+}
+
+char *arena_join(struct strarena *a, const char *dir, const char *name)
+{
+	size_t d = strlen(dir), n = strlen(name);
+	char *s = arena_room(a, d + n + 2);
+
+	memcpy(s, dir, d);
+	s[d] = '/';
+	memcpy(s + d + 1, name, n + 1);
+	return s;
+}
+
+char *arena_dup(struct strarena *a, const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	return memcpy(arena_room(a, len), s, len);
+}
+
+void arena_free(struct strarena *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->blocks[i]);
+	free(a->blocks);
+	memset(a, 0, sizeof(*a));
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	struct strbuf sb;

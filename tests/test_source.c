@@ -507,9 +507,37 @@ static void test_reader_reads_as_source_read(void **state)
 	source_reader_free(r);
 }
 
+/* A listing's strings (struct strarena): thousands across many blocks, and one
+ * longer than a block, each intact until the arena is freed. */
+static void test_arena_strings(void **state)
+{
+	struct strarena a = { 0 };
+	char **got = calloc(20000, sizeof(*got)), name[64];
+	char *big = calloc(300 * 1024 + 1, 1);
+
+	(void)state;
+	assert_non_null(got);
+	assert_non_null(big);
+	memset(big, 'x', 300 * 1024);
+	for (int i = 0; i < 20000; i++) {
+		snprintf(name, sizeof(name), "%0*d_step.py", 1 + i % 40, i);
+		got[i] = i == 7777 ? arena_dup(&a, big) : arena_join(&a, "/some/versions", name);
+	}
+	assert_true(a.n > 2);
+	for (int i = 0; i < 20000; i++) {
+		snprintf(name, sizeof(name), "/some/versions/%0*d_step.py", 1 + i % 40, i);
+		assert_string_equal(got[i], i == 7777 ? big : name);
+	}
+	arena_free(&a);
+	assert_int_equal(a.n, 0);
+	free(got);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arena_strings),
 		cmocka_unit_test(test_snapshot_before),
 		cmocka_unit_test(test_main_matches_checkout),
 		cmocka_unit_test(test_feature_matches_checkout),

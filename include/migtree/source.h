@@ -107,13 +107,14 @@ void source_hold_cwd(struct source *s, bool hold);
 
 /* One version file to read, in load order. */
 struct source_file {
-	char *path;      /* absolute, as walked */
-	char *real_path; /* absolute, links resolved: what Alembic prints */
+	char *path;      /* absolute, as walked (in the list's strings) */
+	char *real_path; /* absolute, links resolved: what Alembic prints (the same) */
 };
 
 struct source_files {
 	struct source_file *v;
 	size_t n, cap;
+	struct strarena strings; /* the paths: freed with the list */
 	struct strlist notes; /* about the walk: unread subdirectories, too deep, removed temporaries */
 };
 
