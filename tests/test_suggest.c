@@ -123,47 +123,43 @@ static void test_typo_alone(void **state)
 	remove_dir(dir);
 }
 
-/* Create Dates told apart only past the first dozen bytes after the prefix all
- * dates share (the index's key): the one created just before still leads, not
- * the first in id order. */
-static void test_dates_told_apart_late(void **state)
+/* A base, two heads on it created at DATES[0] and DATES[1], and a revision
+ * whose parent is missing created at DATES[2]: Create Date's first candidate. */
+static void assert_created_before(const char *const dates[3], const char *expected)
 {
 	char *dir = make_dir();
 	struct project p;
 	const struct problem *pr;
 
-	(void)state;
-	write_rev(dir, "1c0ffee00001", NULL, "2023-06-01 00:00:00");
-	write_rev(dir, "a9000000000a", "1c0ffee00001", "2024-01-01 00:00:01.000009");
-	write_rev(dir, "b1000000000b", "1c0ffee00001", "2024-01-01 00:00:01.000001");
-	write_rev(dir, "f00dfeedd00d", "0123456789ab", "2024-01-01 00:00:01.000010");
+	write_rev(dir, "1c0ffee00001", NULL, "2023");
+	write_rev(dir, "a9000000000a", "1c0ffee00001", dates[0]);
+	write_rev(dir, "b1000000000b", "1c0ffee00001", dates[1]);
+	write_rev(dir, "f00dfeedd00d", "0123456789ab", dates[2]);
 	load(dir, &p);
 	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "f00dfeedd00d");
 	assert_true(pr->candidates.n >= 1);
-	assert_string_equal(pr->candidates.v[0], "a9000000000a");
+	assert_string_equal(pr->candidates.v[0], expected);
 	project_free(&p);
 	remove_dir(dir);
 }
 
-/* Equal Create Dates shorter than the index key: the first in id order of the
- * latest before leads (and the sort reads no byte past a date's end). */
-static void test_equal_short_dates(void **state)
+/* The Create Date index keys a date by a dozen bytes after the prefix all dates
+ * share: dates told apart only past them still sort by the whole date (the one
+ * created just before leads, not the first in id order), and equal dates
+ * shorter than the key tie (the first in id order; no byte read past a date's
+ * end). */
+static void test_dates_past_and_within_the_key(void **state)
 {
-	char *dir = make_dir();
-	struct project p;
-	const struct problem *pr;
+	static const char *const late[3] = { "2024-01-01 00:00:01.000001", "2024-01-01 00:00:01.000009",
+					     "2024-01-01 00:00:01.000010" };
+	static const char *const late_swapped[3] = { "2024-01-01 00:00:01.000009", "2024-01-01 00:00:01.000001",
+						     "2024-01-01 00:00:01.000010" };
+	static const char *const short_equal[3] = { "2024", "2024", "2025" };
 
 	(void)state;
-	write_rev(dir, "1c0ffee00001", NULL, "2023");
-	write_rev(dir, "b1000000000b", "1c0ffee00001", "2024");
-	write_rev(dir, "a9000000000a", "1c0ffee00001", "2024");
-	write_rev(dir, "f00dfeedd00d", "0123456789ab", "2025");
-	load(dir, &p);
-	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "f00dfeedd00d");
-	assert_true(pr->candidates.n >= 1);
-	assert_string_equal(pr->candidates.v[0], "a9000000000a");
-	project_free(&p);
-	remove_dir(dir);
+	assert_created_before(late, "b1000000000b");
+	assert_created_before(late_swapped, "a9000000000a");
+	assert_created_before(short_equal, "a9000000000a");
 }
 
 /* Two ids equally close: no typo candidate (Create Date alone is left). */
@@ -650,8 +646,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_typo_alone),
-		cmocka_unit_test(test_dates_told_apart_late),
-		cmocka_unit_test(test_equal_short_dates),
+		cmocka_unit_test(test_dates_past_and_within_the_key),
 		cmocka_unit_test(test_typo_tie_is_no_signal),
 		cmocka_unit_test(test_cut_link_head),
 		cmocka_unit_test(test_placeholder_first_on_a_forking_date_candidate),
