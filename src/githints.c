@@ -38,6 +38,7 @@ struct git_hints {
 	struct strlist dirs;
 	bool tried, usable;
 	char *top;
+	char *head; /* HEAD's commit when git was asked (git_hints_stale), or NULL */
 	struct strlist commits;
 	struct gh_entry *ev;
 	size_t n_ev, cap_ev;
@@ -156,6 +157,35 @@ static int collect(void *ctx, const char *bytes, size_t n, struct mt_error *err)
 	return 0;
 }
 
+/* HEAD's commit in TOP, or NULL (none yet, or git failed). */
+static char *head_commit(const char *top)
+{
+	static const char *const argv[] = { "rev-parse", "--verify", "-q", "HEAD", NULL };
+	struct strbuf out;
+
+	sb_init(&out);
+	if (git_run(top, argv, collect, &out, NULL) != 0 || !out.len) {
+		sb_free(&out);
+		return NULL;
+	}
+	while (out.len && (out.buf[out.len - 1] == '\n' || out.buf[out.len - 1] == '\r'))
+		out.buf[--out.len] = '\0';
+	return sb_detach(&out);
+}
+
+bool git_hints_stale(struct git_hints *h)
+{
+	char *now;
+	bool stale;
+
+	if (!h || !h->usable)
+		return false; /* nothing learned from git: nothing to be stale */
+	now = head_commit(h->top);
+	stale = !now || !h->head || strcmp(now, h->head);
+	free(now);
+	return stale;
+}
+
 /* Run git once: the top level and the log of the versions directories. */
 static bool start(struct git_hints *h)
 {
@@ -180,6 +210,7 @@ static bool start(struct git_hints *h)
 	}
 	argv[k] = NULL;
 	sb_init(&out);
+	h->head = head_commit(h->top); /* before the log: a commit made between is seen as one */
 	if (rels.n && git_run(h->top, argv, collect, &out, NULL) == 0 && (h->cat = git_cat_open(h->top, NULL))) {
 		h->usable = true;
 		parse_log(h, out.buf ? out.buf : "", out.len);
@@ -383,6 +414,7 @@ void git_hints_free(struct git_hints *h)
 		return;
 	sl_free(&h->dirs);
 	free(h->top);
+	free(h->head);
 	sl_free(&h->commits);
 	for (size_t i = 0; i < h->n_ev; i++) {
 		free(h->ev[i].path);

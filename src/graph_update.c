@@ -476,9 +476,9 @@ static void problem_release(struct problem *pr)
 	free(pr->fixv);
 }
 
-/* Drop what is made again (V's own problems, the shape's warnings) and the
- * suggestions (made again for every missing parent); the highest sequence
- * number kept. */
+/* Drop what is made again (ID's own problems, none for NULL; the shape's
+ * warnings) and the suggestions (made again for every missing parent); the
+ * highest sequence number kept. */
 static size_t strip_problems(struct graph *g, const char *id)
 {
 	struct problem_list *pl = &g->problems;
@@ -486,7 +486,7 @@ static size_t strip_problems(struct graph *g, const char *id)
 
 	for (size_t k = 0; k < pl->n; k++) {
 		struct problem *pr = &pl->v[k];
-		bool own = pr->revision && !strcmp(pr->revision, id);
+		bool own = id && pr->revision && !strcmp(pr->revision, id);
 
 		if (pr->kind == PROBLEM_MULTIPLE_HEADS || pr->kind == PROBLEM_MULTIPLE_BASES ||
 		    pr->kind == PROBLEM_DISCONNECTED_COMPONENT ||
@@ -515,26 +515,34 @@ static void number_from(struct graph *g, size_t from, size_t *seq)
 		g->problems.v[k].seq = ++*seq;
 }
 
+/* The shape's warnings and every suggestion made again, after V's own
+ * problems (NO_NODE: no revision changed, only what the suggestions read). */
 static void redo_problems(struct graph *g, uint32_t v, bool defer_suggestions)
 {
-	const struct node *nd = &g->nodes[v];
-	const struct revision_file *rf = nd->file;
-	size_t seq = strip_problems(g, nd->id), from = g->problems.n;
+	const struct node *nd = v == NO_NODE ? NULL : &g->nodes[v];
+	size_t seq = strip_problems(g, nd ? nd->id : NULL), from = g->problems.n;
 
-	for (uint32_t k = 0; k < nd->down.n; k++)
+	for (uint32_t k = 0; nd && k < nd->down.n; k++)
 		if (g->nodes[nd->down.v[k]].phantom)
-			graph_report_missing_down(g, rf, g->nodes[nd->down.v[k]].id);
+			graph_report_missing_down(g, nd->file, g->nodes[nd->down.v[k]].id);
 	number_from(g, from, &seq);
 	from = g->problems.n;
 	analyze_shape(g, defer_suggestions);
 	number_from(g, from, &seq);
-	from = g->problems.n;
-	docstring_check_file(g, rf);
-	number_from(g, from, &seq);
+	if (nd) {
+		from = g->problems.n;
+		docstring_check_file(g, nd->file);
+		number_from(g, from, &seq);
+	}
 	g->suggest_pending = true; /* the fixes of every missing parent were dropped */
 	if (!defer_suggestions)
 		analyze_suggest(g);
 	problem_list_sort(&g->problems);
+}
+
+void graph_redo_suggestions(struct project *p)
+{
+	redo_problems(&p->graph, NO_NODE, p->defer_suggestions);
 }
 
 /* ---- the global passes ---- */

@@ -946,8 +946,8 @@ static bool same_paths(const struct project *p, const struct decision *d, size_t
 #define RELINK_MAX 8
 
 /* The files a reload in place read again, waiting to be relinked: up to
- * RELINK_MAX of them; past that (or once a relink could not be done) they are
- * put in place as they are read and the graph is built once (rebuild). */
+ * RELINK_MAX of them; past that they are put in place as they are read, and
+ * the graph is built once (rebuild), as it is when a relink cannot be done. */
 struct reread {
 	size_t n;
 	uint32_t at[RELINK_MAX];
@@ -1052,6 +1052,11 @@ int project_reload_in_place_hinted(const struct config_request *req, struct proj
 	if (same_files(p, d.from, listed->n)) {
 		rc = 1;
 		stamps_refresh(p, &d, listed->n);
+		if (git_hints_stale(p->hints)) { /* a commit since: the files say the same, git not */
+			fresh_hints(p);
+			graph_redo_suggestions(p);
+			rc = 0;
+		}
 	} else if (!same_paths(p, &d, listed->n) || !sl_equal(&listed->notes, &p->files.notes)) {
 		rc = 2;
 	} else {

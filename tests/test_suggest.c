@@ -453,7 +453,8 @@ static void assert_git_reason(const struct project *p, const char *why)
 }
 
 /* A reload asks git afresh: a new project (a file added) still has git's
- * signals, and one reloaded in place after a commit says what git says now. */
+ * signals, and one reloaded in place after a commit (or its undoing) says what
+ * git says now, whether a file was read again or none was. */
 static void test_git_hints_follow_reload(void **state)
 {
 	struct config_request req = { 0 };
@@ -465,6 +466,7 @@ static void test_git_hints_follow_reload(void **state)
 	(void)state;
 	if (!have_git())
 		skip();
+	setenv("MIGTREE_RACY_NS", "0", 1); /* a file is read again when it changed, not for its age */
 	dir = git_history();
 	req.versions_dir = dir;
 	break_c3(dir); /* not committed */
@@ -475,12 +477,20 @@ static void test_git_hints_follow_reload(void **state)
 	project_free(&p);
 	p = fresh;
 	assert_git_reason(&p, "committed");
-	run(dir, "git add -A && " COMMIT " break"); /* now committed: the value before */
-	break_c3(dir); /* the same bytes again: read again, relinked in place */
+	/* committed, no file changed: HEAD moved, so git is asked again */
+	run(dir, "git add -A && " COMMIT " break");
+	assert_int_equal(project_reload_in_place(&req, &p, NULL, &st, &err), 0);
+	assert_int_equal(st.reread, 0);
+	assert_git_reason(&p, "before commit");
+	assert_int_equal(project_reload_in_place(&req, &p, NULL, &st, &err), 1); /* HEAD as it was */
+	/* the commit undone (files as they are) and a file read again */
+	run(dir, "git reset -q --soft HEAD~1");
+	break_c3(dir);
 	assert_int_equal(project_reload_in_place(&req, &p, NULL, &st, &err), 0);
 	assert_true(st.reread >= 1);
-	assert_git_reason(&p, "before commit");
+	assert_git_reason(&p, "committed");
 	project_free(&p);
+	unsetenv("MIGTREE_RACY_NS");
 	remove_dir(dir);
 }
 

@@ -27,6 +27,10 @@ struct git_hints;
 /* Hints for the versions directories DIRS (absolute; copied). Runs nothing. */
 struct git_hints *git_hints_new(const struct strlist *dirs);
 void git_hints_free(struct git_hints *h);
+/* Has git's HEAD moved since H asked git (a commit, a checkout, a reset)? Then
+ * what H knows may be wrong: ask again with new hints. False when H never ran
+ * git or git knew nothing; runs `git rev-parse HEAD` otherwise. */
+bool git_hints_stale(struct git_hints *h);
 
 enum git_parents_kind {
 	GIT_PARENTS_NONE,      /* git knows nothing that differs */

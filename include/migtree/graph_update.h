@@ -26,6 +26,9 @@
  * Returns the file it replaced (the caller frees it), or NULL when this change
  * needs a full build: then P is untouched and RF still the caller's. */
 struct revision_file *graph_update_file(struct project *p, size_t i, struct revision_file *rf);
+/* P's suggestions (and the shape's warnings, which carry some) made again from
+ * the same graph: what they read besides the files changed (git's hints). */
+void graph_redo_suggestions(struct project *p);
 /* What a state of a project was, kept to go back to it: an undo right after
  * an edit (or a redo right after an undo) returns to the state the step left,
  * and what the global passes made of it (history order, pieces, problems) is

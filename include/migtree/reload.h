@@ -165,7 +165,7 @@ void file_stamps_free(struct file_stamps *fs);
  * project_load (P is then freed). Names that files import from other modules
  * are not looked up again for the files taken. A changed configuration shows
  * only with a changed file; R with --define changes none. P defers its
- * suggestions as REQ says (project.h). */
+ * suggestions as REQ says (project.h) and has git hints of its own. */
 int project_reload(const struct config_request *req, struct project *old, const bool *pristine,
 		   struct project *p, struct reload_stats *stats, struct mt_error *err);
 /* The same with what a watch saw (NULL: none), which spares the stat of the
@@ -178,8 +178,11 @@ int project_reload_hinted(const struct config_request *req, struct project *old,
  * checkout of one branch's edit or an edit in another window leaves): each
  * changed file is read and its revision relinked in place (graph_update.h),
  * a rebuild of the graph only where that cannot be done; what analysis,
- * order, stamps and defer_suggestions P had stay P's. 1 when nothing
- * changed (P untouched), 0 when P was updated, 2 when the listing differs (P
+ * order, stamps and defer_suggestions P had stay P's. Git is asked afresh
+ * (P's hints are replaced: pointers into the old ones die) when a file was
+ * read, or when none was but git's HEAD moved since the hints asked it: then
+ * the suggestions are made again. 1 when nothing changed (P untouched), 0
+ * when P was updated, 2 when the listing differs (P
  * untouched: then project_reload), -1 with ERR when the configuration or a
  * directory cannot be read (P untouched). Unless -1, the listing made or
  * kept is kept in P's stamps for the next reload, whatever else P keeps. */
