@@ -91,8 +91,12 @@ static void exit_without_free(const char *name)
  * time costs page faults. */
 static void one_shot_malloc(const char *name)
 {
+#ifdef M_MMAP_THRESHOLD /* glibc's; other C libraries go their own way */
 	if (is_one_shot(name))
 		mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#else
+	(void)name;
+#endif
 }
 
 /* RUN with its output through the escaper (cli.h); a failed final write (a full

@@ -108,18 +108,10 @@ static void sb_vaddf_room(struct strbuf *sb, bool exact, const char *fmt, va_lis
 	sb->len += (size_t)n;
 }
 
-char *path_join(const char *dir, const char *name)
-{
-	size_t d = strlen(dir), n = strlen(name);
-	char *s = xmalloc(d + n + 2);
-
-	memcpy(s, dir, d);
-	s[d] = '/';
-	memcpy(s + d + 1, name, n + 1);
-	return s;
-}
-
-#define ARENA_BLOCK (256 * 1024)
+/* Above glibc's mmap threshold as one-shot commands fix it (main.c): a block
+ * freed goes back to the system, no hole left in the heap; a little under a
+ * power of two, so that with malloc's header it fills whole pages. */
+#define ARENA_BLOCK (256 * 1024 - 64)
 
 /* LEN bytes of room in A: in the last block, else in a new one (a string
  * longer than a block gets a block of its own size). */

@@ -299,9 +299,10 @@ static void assert_graph_as_fresh(const struct project *p)
 	for (uint32_t i = 0; i < q.graph.n; i++) {
 		const struct node *b = &q.graph.nodes[i];
 		uint32_t v = graph_find(&p->graph, b->id);
-		const struct node *a = &p->graph.nodes[v];
+		const struct node *a;
 
 		assert_int_not_equal(v, NO_NODE);
+		a = &p->graph.nodes[v];
 		assert_int_equal(a->down.n, b->down.n);
 		for (uint32_t k = 0; k < b->down.n; k++)
 			assert_string_equal(p->graph.nodes[a->down.v[k]].id, q.graph.nodes[b->down.v[k]].id);
@@ -314,7 +315,8 @@ static void assert_graph_as_fresh(const struct project *p)
 }
 
 /* A reload in place relinks a few changed files one by one and builds the
- * graph again for many: either way the graph is a fresh load's. */
+ * graph again for many, or from the first it cannot relink: either way the
+ * graph is a fresh load's. */
 static void test_in_place_relinks_few_rebuilds_many(void **state)
 {
 	struct config_request req = request();
@@ -323,6 +325,7 @@ static void test_in_place_relinks_few_rebuilds_many(void **state)
 	struct project p;
 	char name[32], rev[32], down[32];
 	const int n = 16;
+	uint64_t refused;
 
 	(void)state;
 	setenv("MIGTREE_RACY_NS", "0", 1);
@@ -335,6 +338,7 @@ static void test_in_place_relinks_few_rebuilds_many(void **state)
 	load(&p);
 	for (int round = 0; round < 2; round++) {
 		int changed = round ? 12 : 2; /* past RELINK_MAX (8), then not */
+		uint64_t relinked = p.updates_done;
 
 		for (int i = 0; i < changed; i++) { /* r(n-1-i) onto r00: a fan of heads */
 			snprintf(name, sizeof(name), "r%02d.py", n - 1 - i);
@@ -344,8 +348,22 @@ static void test_in_place_relinks_few_rebuilds_many(void **state)
 		assert_int_equal(project_reload_in_place(&req, &p, NULL, &st, &err), 0);
 		assert_int_equal(st.reread, (size_t)changed);
 		assert_string_equal(down_of(&p, "r15"), "r00");
+		/* two relinked one by one; twelve by one build (a new graph counts none) */
+		if (!round)
+			assert_int_equal(p.updates_done - relinked, 2);
 		assert_graph_as_fresh(&p);
 	}
+	/* a relink, then one that cannot be (an id changed): the rest by one build */
+	refused = p.updates_refused;
+	put("r02.py", "r02", "'r00'");
+	put("r03.py", "r03x", "'r02'");
+	put("r05.py", "r05", "'r00'");
+	assert_int_equal(project_reload_in_place(&req, &p, NULL, &st, &err), 0);
+	assert_int_equal(st.reread, 3);
+	assert_int_equal(p.updates_refused - refused, 1);
+	assert_string_equal(down_of(&p, "r03x"), "r02");
+	assert_string_equal(down_of(&p, "r05"), "r00");
+	assert_graph_as_fresh(&p);
 	project_free(&p);
 }
 

@@ -125,7 +125,7 @@ int source_list_versions(struct source *s, const struct mt_config *cfg, struct s
 /* The same list, but real_path is NULL where it would equal path (the file's
  * directory is its real one and the file is no link): what a reload wants,
  * which keeps the real paths it has (12 MB at 100,000 files not made again),
- * and a scan, which moves the path in as the real path (scan.c). */
+ * and a scan, which copies the path as the real path (scan.c). */
 int source_list_versions_lean(struct source *s, const struct mt_config *cfg, struct source_files *out,
 			      struct mt_error *err);
 /* Who wants to know which directories a lean listing read (reload.c keeps a

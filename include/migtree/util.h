@@ -19,9 +19,6 @@ void xgrow(void **ptr, size_t *cap, size_t need, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "DIR/NAME", newly allocated: xasprintf's result without its format parsing
- * (a listing joins one per file). */
-char *path_join(const char *dir, const char *name);
 
 /* Strings made one after another and freed all at once, in blocks: a listing's
  * 100,000 paths are a few dozen allocations, not 100,000 (a 73-byte path took
