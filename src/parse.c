@@ -1177,10 +1177,9 @@ static size_t fast_equals(const char *t, size_t len, size_t pos)
 
 			if (c == '[')
 				depth++;
-			else if (c == ']' && depth-- == 0)
-				return PRESCAN_UNSURE;
-			else if (!(ascii_name_byte(c) || c == ' ' || c == '\t' || c == '.' || c == ',' ||
-				   (c == '|' && pos + 1 < len && t[pos + 1] != '=')))
+			else if (c == ']' ? depth-- == 0
+					  : !(ascii_name_byte(c) || c == ' ' || c == '\t' || c == '.' || c == ',' ||
+					      (c == '|' && pos + 1 < len && t[pos + 1] != '=')))
 				return PRESCAN_UNSURE;
 		}
 	}
