@@ -1324,7 +1324,8 @@ static bool fast_docstring(struct parser *p, bool *first)
 /* The module-level line at the lexer's position, whose first byte is its first
  * token's: read when its bytes say for certain what statement() would make of
  * it (see above); false leaves it to pylex. A `def`, `class` or decorator line
- * with no `=` outside brackets and no `;` opens a def block; with names not
+ * with no `=` outside brackets, no bracket closed before it opened (find_top's
+ * depth would go below 0) and no `;` opens a def block; with names not
  * recorded, an import or `NAME = ...` with no `;` does nothing at all. */
 static bool fast_statement(struct parser *p, bool *first)
 {
@@ -1337,7 +1338,7 @@ static bool fast_statement(struct parser *p, bool *first)
 		return fast_docstring(p, first);
 	if (t[pos] == '@')
 		return !(pos + 1 < lx->len && t[pos + 1] == '=') &&
-		       fast_skip(p, pos + 1, PRESCAN_SEMICOLON | PRESCAN_EQUALS, BLOCK_DEF);
+		       fast_skip(p, pos + 1, PRESCAN_SEMICOLON | PRESCAN_EQUALS | PRESCAN_STRAY_CLOSE, BLOCK_DEF);
 	while (e < lx->len && ascii_name_byte((unsigned char)t[e]))
 		e++;
 	/* a number, a non-ASCII name (NFKC may make it any), a string's prefix */
@@ -1347,7 +1348,7 @@ static bool fast_statement(struct parser *p, bool *first)
 	if ((block = block_of_word(t + pos, e - pos)) == BLOCK_CONDITIONAL)
 		return false;
 	if (block == BLOCK_DEF)
-		return fast_skip(p, e, PRESCAN_SEMICOLON | PRESCAN_EQUALS, BLOCK_DEF);
+		return fast_skip(p, e, PRESCAN_SEMICOLON | PRESCAN_EQUALS | PRESCAN_STRAY_CLOSE, BLOCK_DEF);
 	if ((which = tracked_index(t + pos, e - pos)) >= 0)
 		return fast_assignment(p, which, e);
 	if (!p->no_names)

@@ -203,6 +203,8 @@ static inline size_t line_end(const unsigned char *t, size_t len, size_t pos, in
 		case ')':
 		case ']':
 		case '}':
+			if (flags && depth == 0)
+				*seen |= PRESCAN_STRAY_CLOSE;
 			depth -= depth > 0;
 			pos++;
 			break;

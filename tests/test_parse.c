@@ -1250,6 +1250,7 @@ static void test_prescan_leaves_what_it_is_unsure_of(void **state)
 		/* `;`, `=` after a def or class line, augmented and chained assignments */
 		{ TEMPLATE_DOC "revision = 'a1'; down_revision = 'b1'\n", 1 },
 		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\nclass K: revision = 'x'\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\ndef f ) ( a: b[c] = 'x'\n", 1 },
 		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\nrevision += 'x'\n", 1 },
 		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\nrevision := 'x'\n", 1 },
 		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = x = 'b1'\n", 1 },

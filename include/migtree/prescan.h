@@ -23,6 +23,9 @@
 enum {
 	PRESCAN_SEMICOLON = 1, /* a `;`: more than one statement */
 	PRESCAN_EQUALS = 2,    /* a `=` byte outside brackets (maybe of `==`, `+=`...) */
+	/* a closing bracket with none open: pylex goes on at depth 0, but parse.c's
+	 * find_top counts below it, and a later `=` inside brackets may be at its 0 */
+	PRESCAN_STRAY_CLOSE = 4,
 };
 
 /* Returned where the prescan leaves a line to pylex. */
