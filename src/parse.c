@@ -715,24 +715,28 @@ static void module_statement(struct parser *p, const struct token *t, size_t n)
 
 /* A module-level line starting with one of these opens a block: a conditional
  * one, whose lines may or may not run, or a def, whose lines bind nothing at
- * module level. */
+ * module level. By length, shortest first: words_of_len says where each length
+ * starts. */
 static const struct block_word {
 	const char *word;
 	unsigned char len, block;
 } block_words[] = {
-	{ "if", 2, BLOCK_CONDITIONAL },   { "elif", 4, BLOCK_CONDITIONAL },  { "else", 4, BLOCK_CONDITIONAL },
-	{ "try", 3, BLOCK_CONDITIONAL },  { "except", 6, BLOCK_CONDITIONAL }, { "finally", 7, BLOCK_CONDITIONAL },
-	{ "with", 4, BLOCK_CONDITIONAL }, { "for", 3, BLOCK_CONDITIONAL },   { "while", 5, BLOCK_CONDITIONAL },
-	{ "match", 5, BLOCK_CONDITIONAL }, { "case", 4, BLOCK_CONDITIONAL }, { "def", 3, BLOCK_DEF },
-	{ "class", 5, BLOCK_DEF },        { "async", 5, BLOCK_DEF },         { "@", 1, BLOCK_DEF },
+	{ "@", 1, BLOCK_DEF },            { "if", 2, BLOCK_CONDITIONAL },    { "try", 3, BLOCK_CONDITIONAL },
+	{ "for", 3, BLOCK_CONDITIONAL },  { "def", 3, BLOCK_DEF },           { "elif", 4, BLOCK_CONDITIONAL },
+	{ "else", 4, BLOCK_CONDITIONAL }, { "with", 4, BLOCK_CONDITIONAL },  { "case", 4, BLOCK_CONDITIONAL },
+	{ "while", 5, BLOCK_CONDITIONAL }, { "match", 5, BLOCK_CONDITIONAL }, { "class", 5, BLOCK_DEF },
+	{ "async", 5, BLOCK_DEF },        { "except", 6, BLOCK_CONDITIONAL }, { "finally", 7, BLOCK_CONDITIONAL },
 };
-#define N_BLOCK_WORDS (sizeof(block_words) / sizeof(block_words[0]))
+static const unsigned char words_of_len[] = { 0, 0, 1, 2, 5, 9, 13, 14, 15 };
 
-/* The block the word S (N bytes, as written) opens, or BLOCK_NONE. */
+/* The block the word S (N bytes, as written) opens, or BLOCK_NONE: called for
+ * every module-level line, so only the words of its length are looked at. */
 static int block_of_word(const char *s, size_t n)
 {
-	for (size_t i = 0; i < N_BLOCK_WORDS; i++)
-		if (block_words[i].len == n && block_words[i].word[0] == s[0] && !memcmp(block_words[i].word, s, n))
+	if (n == 0 || n + 1 >= sizeof(words_of_len))
+		return BLOCK_NONE;
+	for (size_t i = words_of_len[n]; i < words_of_len[n + 1]; i++)
+		if (block_words[i].word[0] == s[0] && !memcmp(block_words[i].word, s, n))
 			return block_words[i].block;
 	return BLOCK_NONE;
 }
@@ -815,8 +819,7 @@ static void doc_fields(struct revision_file *rf, enum py_encoding enc)
 	for (const char *ls = s; ls < end && left > 0;) {
 		const char *le = ls, *b = ls, *ve;
 
-		while (le < end && *le != '\n' && *le != '\r')
-			le++;
+		le = rf->text + prescan_eol(rf->text, rf->doc_span.end, (size_t)(ls - rf->text));
 		while (b < le && (*b == ' ' || *b == '\t'))
 			b++;
 		for (int k = 0; k < 3; k++) {
@@ -849,12 +852,8 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 		unsigned char c = s[i];
 		size_t k;
 
-		if (c < 0x80) { /* ASCII, nearly every byte of a migration: eight at a time */
-			uint64_t w;
-
-			i++;
-			while (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080u)))
-				i += 8;
+		if (c < 0x80) { /* ASCII, nearly every byte of a migration: sixteen at a time */
+			i = prescan_ascii_end((const char *)s, len, i + 1);
 			continue;
 		}
 		k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
@@ -1276,7 +1275,8 @@ static bool fast_assignment(struct parser *p, int which, size_t pos)
 	    (end = prescan_line_rest(t, lx->len, fv.end, &line)) == PRESCAN_UNSURE)
 		return false;
 	v = which == 0 ? &p->rf->rev : which == 1 ? &p->rf->down : rf_value_mut(p->rf, which == 2 ? RF_LABELS : RF_DEPS);
-	py_value_free(v);
+	if (v->kind != VALUE_ABSENT) /* assigned before: the last assignment wins */
+		py_value_free(v);
 	memset(v, 0, sizeof(*v));
 	v->line = lx->line;
 	fast_value_set(p, &fv, v, lx->line);
@@ -1470,7 +1470,11 @@ static struct revision_file *parse_file(const char *path, char *text, size_t len
 	p.err.path[0] = p.err.message[0] = '\0';
 	p.err.line = 0;
 	p.rf = rf;
-	p.mod = rf->module = xcalloc(1, sizeof(*rf->module));
+	/* a file whose module will be dropped records no names unless it must: a
+	 * million `a = 1` lines are not a million bindings held to the end, and
+	 * nearly every migration is not a module at all */
+	p.no_names = (flags & PARSE_DROP_MODULE) && !(flags & PARSE_FULL) && !(flags & PARSE_WITH_NAMES);
+	p.mod = rf->module = p.no_names ? NULL : xcalloc(1, sizeof(*rf->module));
 	p.path = path;
 	p.fast = !(flags & PARSE_FULL);
 	p.work = work;
@@ -1497,9 +1501,6 @@ static struct revision_file *parse_file(const char *path, char *text, size_t len
 		rf->encoding = xstrdup(p.lx.enc == PY_ENC_ASCII    ? "ascii"
 				       : p.lx.enc == PY_ENC_LATIN1 ? "latin-1"
 								   : "cp1252");
-	/* a file whose module will be dropped records no names unless it must: a
-	 * million `a = 1` lines are not a million bindings held to the end */
-	p.no_names = (flags & PARSE_DROP_MODULE) && p.fast && !(flags & PARSE_WITH_NAMES);
 	read_statements(&p, &ll, &first);
 	logical_line_free(&ll);
 	if (p.restart) {
@@ -1515,10 +1516,13 @@ static struct revision_file *parse_file(const char *path, char *text, size_t len
 	}
 	finish(&p);
 	if ((flags & PARSE_DROP_MODULE) && !rf->needs_resolve) {
-		py_module_free(rf->module);
+		if (rf->module)
+			py_module_free(rf->module);
 		free(rf->module);
 		rf->module = NULL;
 	} else {
+		if (!rf->module) /* names not recorded (no value reads any): none */
+			p.mod = rf->module = xcalloc(1, sizeof(*rf->module));
 		binding_exprs(&p);
 	}
 	return rf;
@@ -1853,6 +1857,7 @@ struct pack {
 	size_t ptrs, strs;        /* measuring: bytes of each part; copying: next offset */
 	const char *seen[24];     /* measuring: strings placed so far; copying: where */
 	char *placed[24];
+	size_t seen_len[24];      /* their lengths: most differ, and compare at once */
 	size_t n_seen;
 	bool drop_longdoc; /* the docstring is the template: rebuilt when read */
 };
@@ -1864,13 +1869,14 @@ static char *pack_string(struct pack *pk, const char *s)
 
 	if (!s)
 		return NULL;
-	for (size_t i = 0; i < pk->n_seen; i++) /* copying frees what it copied: compare copies */
-		if (!strcmp(pk->block ? pk->placed[i] : pk->seen[i], s))
-			return pk->placed[i];
 	len = strlen(s) + 1;
+	for (size_t i = 0; i < pk->n_seen; i++) /* copying frees what it copied: compare copies */
+		if (pk->seen_len[i] == len && !memcmp(pk->block ? pk->placed[i] : pk->seen[i], s, len))
+			return pk->placed[i];
 	at = pk->block ? memcpy(pk->block + pk->strs, s, len) : NULL;
 	pk->strs += len;
 	if (pk->n_seen < sizeof(pk->seen) / sizeof(pk->seen[0])) {
+		pk->seen_len[pk->n_seen] = len;
 		pk->seen[pk->n_seen] = s;
 		pk->placed[pk->n_seen++] = at;
 	}
@@ -1996,14 +2002,19 @@ struct revision_file *revision_file_pack(struct revision_file *rf)
 		return rf;
 	values = values_packable(rf);
 	drop_longdoc = longdoc_is_template(rf);
-	pk = (struct pack){ .drop_longdoc = drop_longdoc };
+	/* the arrays need no clearing: n_seen says how much of them is set */
+	pk.block = NULL;
+	pk.ptrs = pk.strs = pk.n_seen = 0;
+	pk.drop_longdoc = drop_longdoc;
 	pack_all(&pk, rf, values);
 	if (pk.ptrs + pk.strs > PACK_MAX_BYTES)
 		return rf; /* a huge docstring: not held twice while copied */
 	/* the block after the file: one allocation (a malloc header and its
 	 * rounding fewer), aligned for the pointer lists it starts with */
 	rf = xrealloc(rf, sizeof(*rf) + pk.ptrs + pk.strs + 1);
-	pk = (struct pack){ .block = (char *)(rf + 1), .ptrs = 0, .strs = pk.ptrs, .drop_longdoc = drop_longdoc };
+	pk.block = (char *)(rf + 1);
+	pk.strs = pk.ptrs;
+	pk.ptrs = pk.n_seen = 0;
 	rf->packed = true;
 	rf->values_packed = values;
 	rf->longdoc_rebuilt = drop_longdoc;

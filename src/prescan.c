@@ -333,3 +333,25 @@ size_t prescan_plain_string(const char *text, size_t len, size_t pos)
 	i = find4(t, len, pos + 1, q, '\\', '\n', '\r');
 	return i < len && t[i] == (unsigned char)q ? i + 1 : PRESCAN_UNSURE;
 }
+
+size_t prescan_eol(const char *text, size_t len, size_t pos)
+{
+	return comment_end((const unsigned char *)text, len, pos);
+}
+
+size_t prescan_ascii_end(const char *text, size_t len, size_t pos)
+{
+	const unsigned char *t = (const unsigned char *)text;
+
+#if defined(__SSE2__)
+	for (; pos + 16 <= len; pos += 16) { /* the high bits, sixteen at once */
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(t + pos)));
+
+		if (m)
+			return pos + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (pos < len && t[pos] < 0x80)
+		pos++;
+	return pos;
+}

@@ -696,13 +696,16 @@ char *py_strip(const char *s)
 char *py_strip_owned(char *s)
 {
 	const char *b, *e;
-	size_t n;
+	size_t n, cut;
 
 	strip_bounds(s, &b, &e);
 	n = (size_t)(e - b);
-	memmove(s, b, n);
+	cut = (size_t)(b - s) + strlen(e);
+	if (b > s)
+		memmove(s, b, n);
 	s[n] = '\0';
-	return xrealloc(s, n + 1);
+	/* a few blanks cut (a docstring's last lines): not worth a reallocation */
+	return cut >= 32 ? xrealloc(s, n + 1) : s;
 }
 
 /* Byte length of a Python line boundary at S (0 when none); CRLF counts as one. */

@@ -68,4 +68,10 @@ size_t prescan_line_rest(const char *text, size_t len, size_t pos, int *line);
  * quote (not triple). Returns the offset past it, or PRESCAN_UNSURE. */
 size_t prescan_plain_string(const char *text, size_t len, size_t pos);
 
+/* The first CR or LF at or after POS, or LEN. */
+size_t prescan_eol(const char *text, size_t len, size_t pos);
+
+/* The first byte at or after POS that is not ASCII, or LEN. */
+size_t prescan_ascii_end(const char *text, size_t len, size_t pos);
+
 #endif
