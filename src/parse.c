@@ -7,7 +7,13 @@
  * name without running anything. Any other expression is kept as its text: it is
  * reported as unknown, never guessed. What makes the file itself ambiguous (an
  * assignment inside an `if`, unpacking, `+=`) makes it "unparsable" with the line
- * and the reason. */
+ * and the reason.
+ *
+ * Read fast (the default), the lines whose reading is certain from a few of their
+ * bytes (the docstring, imports, defs and their bodies, `revision = 'id'`...) get
+ * no tokens at all: prescan.c finds where they end and fast_lines reads them as
+ * statement() would. The token path stays the reference: every other line goes
+ * to it, and PARSE_FULL reads every line through it. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
