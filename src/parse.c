@@ -822,10 +822,16 @@ static void doc_fields(struct revision_file *rf, enum py_encoding enc)
 	bool found[3] = { false, false, false };
 	int line = rf->doc_span.line, left = 3;
 
-	for (const char *ls = s; ls < end && left > 0;) {
-		const char *le = ls, *b = ls, *ve;
+	/* lines end in LF alone nearly always: then memchr finds their ends */
+	bool cr = memchr(s, '\r', (size_t)(end - s)) != NULL;
 
-		le = rf->text + prescan_eol(rf->text, rf->doc_span.end, (size_t)(ls - rf->text));
+	for (const char *ls = s; ls < end && left > 0;) {
+		const char *le, *b = ls, *ve;
+
+		if (cr)
+			le = rf->text + prescan_eol(rf->text, rf->doc_span.end, (size_t)(ls - rf->text));
+		else if (!(le = memchr(ls, '\n', (size_t)(end - ls))))
+			le = end;
 		while (b < le && (*b == ' ' || *b == '\t'))
 			b++;
 		for (int k = 0; k < 3; k++) {
@@ -939,28 +945,37 @@ static bool value_has_refs(const struct py_value *v)
 	return v->kind == VALUE_REF || v->kind == VALUE_EXPR || pv_has_refs(v);
 }
 
-static void finish_value(struct revision_file *rf, struct py_value *v, const char *field)
-{
-	if (value_has_refs(v))
-		rf->needs_resolve = true;
-	else
-		py_value_collapse(v, field);
-}
+enum { FIELD_OTHER, FIELD_DOWN, FIELD_DEPS };
 
 /* Revision.__init__ turns a one-item tuple into its item and an empty value into
  * None; Script passes depends_on through to_tuple first, so `""` and `[""]` are no
- * dependency at all, while a `down_revision` of `""` is a base. */
-void py_value_collapse(struct py_value *v, const char *field)
+ * dependency at all, while a `down_revision` of `""` is a base. FIELD: which of
+ * those V is (FIELD_*). */
+static void collapse(struct py_value *v, int field)
 {
-	bool deps = !strcmp(field, "depends_on"), down = !strcmp(field, "down_revision");
 	const struct strlist *it = &v->items;
 
 	sl_free(&v->ids);
 	if (v->kind == VALUE_NONE || v->kind == VALUE_ABSENT || it->n == 0)
 		return;
-	if (it->n == 1 && !*it->v[0] && (deps || (down && v->kind == VALUE_STRING)))
+	if (it->n == 1 && !*it->v[0] &&
+	    (field == FIELD_DEPS || (field == FIELD_DOWN && v->kind == VALUE_STRING)))
 		return;
 	sl_copy(&v->ids, it);
+}
+
+void py_value_collapse(struct py_value *v, const char *field)
+{
+	collapse(v, !strcmp(field, "depends_on") ? FIELD_DEPS : !strcmp(field, "down_revision") ? FIELD_DOWN
+											 : FIELD_OTHER);
+}
+
+static void finish_value(struct revision_file *rf, struct py_value *v, int field)
+{
+	if (value_has_refs(v))
+		rf->needs_resolve = true;
+	else
+		collapse(v, field);
 }
 
 static void finish(struct parser *p)
@@ -1002,9 +1017,9 @@ static void finish(struct parser *p)
 			"no `down_revision` variable: Alembic fails to load this file");
 		return;
 	}
-	finish_value(rf, &rf->down, "down_revision");
-	finish_value(rf, rf_value_mut(rf, RF_LABELS), "branch_labels");
-	finish_value(rf, rf_value_mut(rf, RF_DEPS), "depends_on");
+	finish_value(rf, &rf->down, FIELD_DOWN);
+	finish_value(rf, rf_value_mut(rf, RF_LABELS), FIELD_OTHER);
+	finish_value(rf, rf_value_mut(rf, RF_DEPS), FIELD_DEPS);
 	if (rf->has_doc) {
 		doc_fields(rf, p->lx.enc);
 	}

@@ -834,8 +834,12 @@ int py_coding(const char *text, size_t len, bool bom, const char *path, enum py_
 
 	*enc = PY_ENC_UTF8;
 	for (line = 1; line <= 2 && s < end && !found; line++) {
-		const char *e = s;
+		const char *e = s, *b = s;
 
+		while (b < end && (*b == ' ' || *b == '\t' || *b == '\f'))
+			b++;
+		if (b < end && *b != '#' && *b != '\n' && *b != '\r')
+			break; /* a statement (a docstring): no coding on it, none looked for below */
 		while (e < end && *e != '\n' && *e != '\r')
 			e++;
 		found = coding_spec(s, e, name, sizeof(name));
