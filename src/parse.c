@@ -7,13 +7,20 @@
  * name without running anything. Any other expression is kept as its text: it is
  * reported as unknown, never guessed. What makes the file itself ambiguous (an
  * assignment inside an `if`, unpacking, `+=`) makes it "unparsable" with the line
- * and the reason. */
+ * and the reason.
+ *
+ * Read fast (the default), the lines whose reading is certain from a few of their
+ * bytes (the docstring, imports, defs and their bodies, `revision = 'id'`...) get
+ * no tokens at all: prescan.c finds where they end and fast_lines reads them as
+ * statement() would. The token path stays the reference: every other line goes
+ * to it, and PARSE_FULL reads every line through it. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "migtree/parse.h"
+#include "migtree/prescan.h"
 #include "migtree/pylex.h"
 
 static const char *const tracked_names[] = { "revision", "down_revision", "branch_labels",
@@ -48,9 +55,12 @@ struct parser {
 	struct revision_file *rf; /* NULL when reading another module */
 	struct py_module *mod;    /* where bindings and imports go */
 	const char *path;
-	struct mt_error err;
 	bool failed;
-	bool fast; /* skim what cannot matter (PARSE_FAST) */
+	bool fast; /* skim what cannot matter (not PARSE_FULL) */
+	/* read the lines whose reading their bytes tell without tokens (fast_lines):
+	 * a migration in UTF-8, read fast */
+	bool prescan;
+	struct parse_work *work; /* counted into, or NULL */
 	bool in_binding; /* an expression's text waits for binding_exprs */
 	/* Module-level names and imports are not recorded (PARSE_DROP_MODULE: only a
 	 * tracked value that names something reads them); such a value sets RESTART,
@@ -61,6 +71,9 @@ struct parser {
 	struct stream_errors *stream_errs; /* made when a line first streams */
 	const struct token *stream_open; /* the streamed list's `[` while its statement is read */
 	enum { BLOCK_NONE, BLOCK_CONDITIONAL, BLOCK_DEF } block;
+	/* Last: 5 KiB that parse_file does not clear (only a failure writes it, and
+	 * clearing it was a tenth of a small file's reading). */
+	struct mt_error err;
 };
 
 static void fail_at(struct parser *p, int line, const char *msg)
@@ -91,6 +104,16 @@ static struct py_value *value_slot(struct revision_file *rf, const char *name)
 	return rf_value_mut(rf, strcmp(name, "branch_labels") ? RF_DEPS : RF_LABELS);
 }
 
+/* Which of tracked_names the ASCII bytes B (N of them) are, or -1: an ASCII
+ * name is one only with its first byte, length and bytes. */
+static int tracked_index(const char *b, size_t n)
+{
+	int i = n == 8 && b[0] == 'r' ? 0 : n == 13 && b[0] == 'd' ? 1 : n == 13 && b[0] == 'b' ? 2
+		: n == 10 && b[0] == 'd' ? 3 : -1;
+
+	return i >= 0 && !memcmp(b, tracked_names[i], n) ? i : -1;
+}
+
 static const char *tracked_name(struct parser *p, const struct token *t)
 {
 	const unsigned char *b = (const unsigned char *)p->lx.text + t->start;
@@ -105,13 +128,9 @@ static const char *tracked_name(struct parser *p, const struct token *t)
 	for (size_t i = 0; i < n && ascii; i++)
 		ascii = b[i] < 0x80;
 	if (ascii) {
-		const char *want = n == 8 && b[0] == 'r'    ? tracked_names[0]
-				   : n == 13 && b[0] == 'd' ? tracked_names[1]
-				   : n == 13 && b[0] == 'b' ? tracked_names[2]
-				   : n == 10 && b[0] == 'd' ? tracked_names[3]
-							    : NULL;
+		int i = tracked_index((const char *)b, n);
 
-		return want && !memcmp(b, want, n) ? want : NULL;
+		return i < 0 ? NULL : tracked_names[i];
 	}
 	for (int i = 0; tracked_names[i]; i++)
 		if (tok_name_is(&p->lx, t, tracked_names[i]))
@@ -700,26 +719,37 @@ static void module_statement(struct parser *p, const struct token *t, size_t n)
 	}
 }
 
-static bool is_keyword(struct parser *p, const struct token *t, const char *const *words)
+/* A module-level line starting with one of these opens a block: a conditional
+ * one, whose lines may or may not run, or a def, whose lines bind nothing at
+ * module level. By length, shortest first: words_of_len says where each length
+ * starts. */
+static const struct block_word {
+	const char *word;
+	unsigned char len, block;
+} block_words[] = {
+	{ "@", 1, BLOCK_DEF },            { "if", 2, BLOCK_CONDITIONAL },    { "try", 3, BLOCK_CONDITIONAL },
+	{ "for", 3, BLOCK_CONDITIONAL },  { "def", 3, BLOCK_DEF },           { "elif", 4, BLOCK_CONDITIONAL },
+	{ "else", 4, BLOCK_CONDITIONAL }, { "with", 4, BLOCK_CONDITIONAL },  { "case", 4, BLOCK_CONDITIONAL },
+	{ "while", 5, BLOCK_CONDITIONAL }, { "match", 5, BLOCK_CONDITIONAL }, { "class", 5, BLOCK_DEF },
+	{ "async", 5, BLOCK_DEF },        { "except", 6, BLOCK_CONDITIONAL }, { "finally", 7, BLOCK_CONDITIONAL },
+};
+static const unsigned char words_of_len[] = { 0, 0, 1, 2, 5, 9, 13, 14, 15 };
+
+/* The block the word S (N bytes, as written) opens, or BLOCK_NONE: called for
+ * every module-level line, so only the words of its length are looked at. */
+static int block_of_word(const char *s, size_t n)
 {
-	for (int i = 0; words[i]; i++)
-		if (tok_is(&p->lx, t, words[i]))
-			return true;
-	return false;
+	if (n == 0 || n + 1 >= sizeof(words_of_len))
+		return BLOCK_NONE;
+	for (size_t i = words_of_len[n]; i < words_of_len[n + 1]; i++)
+		if (block_words[i].word[0] == s[0] && !memcmp(block_words[i].word, s, n))
+			return block_words[i].block;
+	return BLOCK_NONE;
 }
 
 static void track_block(struct parser *p, const struct token *t)
 {
-	static const char *const cond[] = { "if", "elif", "else", "try", "except", "finally",
-					    "with", "for", "while", "match", "case", NULL };
-	static const char *const defs[] = { "def", "class", "async", "@", NULL };
-
-	if (is_keyword(p, t, cond))
-		p->block = BLOCK_CONDITIONAL;
-	else if (is_keyword(p, t, defs))
-		p->block = BLOCK_DEF;
-	else
-		p->block = BLOCK_NONE;
+	p->block = t->kind == TOK_STRING ? BLOCK_NONE : block_of_word(p->lx.text + t->start, t->end - t->start);
 }
 
 static void statement(struct parser *p, const struct token *t, size_t n, int indent)
@@ -744,10 +774,24 @@ static void statement(struct parser *p, const struct token *t, size_t n, int ind
 		note_binding(p, &t[0], NULL, 0, true); /* its module-level value is not certain */
 }
 
+/* DOC (owned), the docstring's value, whose tokens are SPAN: Alembic's doc and
+ * longdoc. */
+static void keep_docstring(struct revision_file *rf, char *doc, struct mt_span span)
+{
+	char *cut;
+
+	rf->has_doc = true;
+	rf->doc_line = span.line;
+	rf->doc_span = span;
+	rf->longdoc = py_strip_owned(doc);
+	cut = strstr(rf->longdoc, "\n\n");
+	rf->message = cut ? xstrndup(rf->longdoc, (size_t)(cut - rf->longdoc)) : xstrdup(rf->longdoc);
+}
+
 static void read_docstring(struct parser *p, const struct logical_line *ll)
 {
 	struct revision_file *rf = p->rf;
-	char *doc, *cut;
+	char *doc;
 	char prefix[4];
 
 	for (size_t i = 0; i < ll->n; i++) {
@@ -764,12 +808,7 @@ static void read_docstring(struct parser *p, const struct logical_line *ll)
 		fail_err(p);
 		return;
 	}
-	rf->has_doc = true;
-	rf->doc_line = ll->tok[0].line;
-	rf->doc_span = (struct mt_span){ ll->tok[0].start, ll->tok[ll->n - 1].end, ll->tok[0].line };
-	rf->longdoc = py_strip_owned(doc);
-	cut = strstr(rf->longdoc, "\n\n");
-	rf->message = cut ? xstrndup(rf->longdoc, (size_t)(cut - rf->longdoc)) : xstrdup(rf->longdoc);
+	keep_docstring(rf, doc, (struct mt_span){ ll->tok[0].start, ll->tok[ll->n - 1].end, ll->tok[0].line });
 }
 
 /* The header fields, "KEY: value" on lines of the raw docstring, each at the first
@@ -783,11 +822,16 @@ static void doc_fields(struct revision_file *rf, enum py_encoding enc)
 	bool found[3] = { false, false, false };
 	int line = rf->doc_span.line, left = 3;
 
-	for (const char *ls = s; ls < end && left > 0;) {
-		const char *le = ls, *b = ls, *ve;
+	/* lines end in LF alone nearly always: then memchr finds their ends */
+	bool cr = memchr(s, '\r', (size_t)(end - s)) != NULL;
 
-		while (le < end && *le != '\n' && *le != '\r')
-			le++;
+	for (const char *ls = s; ls < end && left > 0;) {
+		const char *le, *b = ls, *ve;
+
+		if (cr)
+			le = rf->text + prescan_eol(rf->text, rf->doc_span.end, (size_t)(ls - rf->text));
+		else if (!(le = memchr(ls, '\n', (size_t)(end - ls))))
+			le = end;
 		while (b < le && (*b == ' ' || *b == '\t'))
 			b++;
 		for (int k = 0; k < 3; k++) {
@@ -820,12 +864,8 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 		unsigned char c = s[i];
 		size_t k;
 
-		if (c < 0x80) { /* ASCII, nearly every byte of a migration: eight at a time */
-			uint64_t w;
-
-			i++;
-			while (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080u)))
-				i += 8;
+		if (c < 0x80) { /* ASCII, nearly every byte of a migration: sixteen at a time */
+			i = prescan_ascii_end((const char *)s, len, i + 1);
 			continue;
 		}
 		k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
@@ -905,28 +945,37 @@ static bool value_has_refs(const struct py_value *v)
 	return v->kind == VALUE_REF || v->kind == VALUE_EXPR || pv_has_refs(v);
 }
 
-static void finish_value(struct revision_file *rf, struct py_value *v, const char *field)
-{
-	if (value_has_refs(v))
-		rf->needs_resolve = true;
-	else
-		py_value_collapse(v, field);
-}
+enum { FIELD_OTHER, FIELD_DOWN, FIELD_DEPS };
 
 /* Revision.__init__ turns a one-item tuple into its item and an empty value into
  * None; Script passes depends_on through to_tuple first, so `""` and `[""]` are no
- * dependency at all, while a `down_revision` of `""` is a base. */
-void py_value_collapse(struct py_value *v, const char *field)
+ * dependency at all, while a `down_revision` of `""` is a base. FIELD: which of
+ * those V is (FIELD_*). */
+static void collapse(struct py_value *v, int field)
 {
-	bool deps = !strcmp(field, "depends_on"), down = !strcmp(field, "down_revision");
 	const struct strlist *it = &v->items;
 
 	sl_free(&v->ids);
 	if (v->kind == VALUE_NONE || v->kind == VALUE_ABSENT || it->n == 0)
 		return;
-	if (it->n == 1 && !*it->v[0] && (deps || (down && v->kind == VALUE_STRING)))
+	if (it->n == 1 && !*it->v[0] &&
+	    (field == FIELD_DEPS || (field == FIELD_DOWN && v->kind == VALUE_STRING)))
 		return;
 	sl_copy(&v->ids, it);
+}
+
+void py_value_collapse(struct py_value *v, const char *field)
+{
+	collapse(v, !strcmp(field, "depends_on") ? FIELD_DEPS : !strcmp(field, "down_revision") ? FIELD_DOWN
+											 : FIELD_OTHER);
+}
+
+static void finish_value(struct revision_file *rf, struct py_value *v, int field)
+{
+	if (value_has_refs(v))
+		rf->needs_resolve = true;
+	else
+		collapse(v, field);
 }
 
 static void finish(struct parser *p)
@@ -968,9 +1017,9 @@ static void finish(struct parser *p)
 			"no `down_revision` variable: Alembic fails to load this file");
 		return;
 	}
-	finish_value(rf, &rf->down, "down_revision");
-	finish_value(rf, rf_value_mut(rf, RF_LABELS), "branch_labels");
-	finish_value(rf, rf_value_mut(rf, RF_DEPS), "depends_on");
+	finish_value(rf, &rf->down, FIELD_DOWN);
+	finish_value(rf, rf_value_mut(rf, RF_LABELS), FIELD_OTHER);
+	finish_value(rf, rf_value_mut(rf, RF_DEPS), FIELD_DEPS);
 	if (rf->has_doc) {
 		doc_fields(rf, p->lx.enc);
 	}
@@ -1110,6 +1159,246 @@ static void stream_reset(struct parser *p)
 	p->stream_open = NULL;
 }
 
+/* The fast reading (PARSE_FULL not set): whole lines read from their bytes.
+ *
+ * A migration's module level is a docstring, imports, the four assignments and
+ * defs; what the parser makes of such a line is certain from a few of its bytes,
+ * and where it ends is prescan's to find. So these lines get no tokens: each is
+ * read here exactly as statement() would read its tokens, and any line whose
+ * bytes leave the least doubt (a `;`, a `=` where it could matter, a value
+ * that is no plain string or None, a non-ASCII name, a conditional block...) is
+ * left to pylex and statement(), the reference, from its first byte. */
+
+static bool ascii_name_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static size_t skip_blanks(const char *t, size_t len, size_t pos)
+{
+	while (pos < len && (t[pos] == ' ' || t[pos] == '\t' || t[pos] == '\f'))
+		pos++;
+	return pos;
+}
+
+/* Past `: annotation =` or `=` from POS, or PRESCAN_UNSURE. An annotation is
+ * names, dots, commas, blanks, `|` and balanced `[]`: no `=` in it can be the
+ * assignment's, and nothing in it is read. */
+static size_t fast_equals(const char *t, size_t len, size_t pos)
+{
+	int depth = 0;
+
+	pos = skip_blanks(t, len, pos);
+	if (pos < len && t[pos] == ':') {
+		if (pos + 1 < len && t[pos + 1] == '=')
+			return PRESCAN_UNSURE; /* `:=`, an augmented assignment to statement() */
+		for (pos++; pos < len && t[pos] != '='; pos++) {
+			unsigned char c = (unsigned char)t[pos];
+
+			if (c == '[')
+				depth++;
+			else if (c == ']' ? depth-- == 0
+					  : !(ascii_name_byte(c) || c == ' ' || c == '\t' || c == '.' || c == ',' ||
+					      (c == '|' && pos + 1 < len && t[pos + 1] != '=')))
+				return PRESCAN_UNSURE;
+		}
+	}
+	if (pos >= len || t[pos] != '=' || depth != 0 || (pos + 1 < len && t[pos + 1] == '='))
+		return PRESCAN_UNSURE;
+	return pos + 1;
+}
+
+/* A value on one line: None, a plain string, or a tuple or list of plain strings
+ * (`('a', 'b')`, `['a']`, `()`, `('a',)`) with nothing but blanks between them. */
+struct fast_value {
+	size_t start, end;
+	enum { FAST_NONE, FAST_STRING, FAST_SEQUENCE } kind;
+	size_t n;                 /* FAST_SEQUENCE: items, their bytes below */
+	struct mt_span items[16]; /* more: pylex's */
+	size_t commas;
+};
+
+static bool fast_value(const char *t, size_t len, size_t pos, struct fast_value *fv)
+{
+	char close;
+
+	fv->start = pos;
+	fv->n = fv->commas = 0;
+	if (len - pos >= 4 && !memcmp(t + pos, "None", 4)) {
+		fv->kind = FAST_NONE;
+		fv->end = pos + 4;
+		return true;
+	}
+	if (pos < len && (t[pos] == '(' || t[pos] == '[')) {
+		close = t[pos] == '(' ? ')' : ']';
+		for (pos = skip_blanks(t, len, pos + 1); pos < len && t[pos] != close;) {
+			size_t e = prescan_plain_string(t, len, pos);
+
+			if (e == PRESCAN_UNSURE || fv->n == sizeof(fv->items) / sizeof(fv->items[0]))
+				return false;
+			fv->items[fv->n++] = (struct mt_span){ (uint32_t)pos, (uint32_t)e, 0 };
+			pos = skip_blanks(t, len, e);
+			if (pos < len && t[pos] == ',') {
+				fv->commas++;
+				pos = skip_blanks(t, len, pos + 1);
+			} else if (pos >= len || t[pos] != close) {
+				return false;
+			}
+		}
+		if (pos >= len)
+			return false;
+		fv->end = pos + 1;
+		fv->kind = FAST_SEQUENCE;
+		return true;
+	}
+	fv->kind = FAST_STRING;
+	return (fv->end = prescan_plain_string(t, len, pos)) != PRESCAN_UNSURE;
+}
+
+/* FV into V, as parse_value reads its tokens: `('a')` is grouping, a string. */
+static void fast_value_set(struct parser *p, const struct fast_value *fv, struct py_value *v, int line)
+{
+	const char *t = p->lx.text;
+
+	v->span = (struct mt_span){ (uint32_t)fv->start, (uint32_t)fv->end, line };
+	if (fv->kind == FAST_NONE) {
+		v->kind = VALUE_NONE;
+		return;
+	}
+	if (fv->kind == FAST_STRING) {
+		v->kind = VALUE_STRING;
+		v->quote = t[fv->start];
+		push_item(v, xstrndup(t + fv->start + 1, fv->end - fv->start - 2), false, v->span);
+		return;
+	}
+	v->kind = t[fv->start] == '(' && fv->n == 1 && fv->commas == 0 ? VALUE_STRING : VALUE_SEQUENCE;
+	v->quote = fv->n ? t[fv->items[0].start] : 0;
+	for (size_t i = 0; i < fv->n; i++) {
+		struct mt_span sp = { fv->items[i].start, fv->items[i].end, line };
+
+		push_item(v, xstrndup(t + sp.start + 1, sp.end - sp.start - 2), false, sp);
+	}
+}
+
+/* `NAME = value` (annotated or not) for tracked name WHICH, its name ending at
+ * POS, the value one fast_value reads: what module_statement makes of it. */
+static bool fast_assignment(struct parser *p, int which, size_t pos)
+{
+	struct pylex *lx = &p->lx;
+	const char *t = lx->text;
+	struct fast_value fv;
+	size_t end;
+	int line = lx->line;
+	struct py_value *v;
+
+	if ((pos = fast_equals(t, lx->len, pos)) == PRESCAN_UNSURE ||
+	    !fast_value(t, lx->len, skip_blanks(t, lx->len, pos), &fv) ||
+	    (end = prescan_line_rest(t, lx->len, fv.end, &line)) == PRESCAN_UNSURE)
+		return false;
+	v = which == 0 ? &p->rf->rev : which == 1 ? &p->rf->down : rf_value_mut(p->rf, which == 2 ? RF_LABELS : RF_DEPS);
+	if (v->kind != VALUE_ABSENT) /* assigned before: the last assignment wins */
+		py_value_free(v);
+	memset(v, 0, sizeof(*v));
+	v->line = lx->line;
+	fast_value_set(p, &fv, v, lx->line);
+	p->block = BLOCK_NONE;
+	lx->pos = end;
+	lx->line = line;
+	return true;
+}
+
+/* The rest of a statement from POS, passed over: nothing in it is read, and
+ * nothing of FORBID (PRESCAN_* flags) may be in it. */
+static bool fast_skip(struct parser *p, size_t pos, unsigned forbid, int block)
+{
+	struct pylex *lx = &p->lx;
+	unsigned seen = 0;
+	int line = lx->line;
+	size_t end = prescan_line_end(lx->text, lx->len, pos, &line, &seen);
+
+	if (end == PRESCAN_UNSURE || (seen & forbid))
+		return false;
+	p->block = block;
+	lx->pos = end;
+	lx->line = line;
+	return true;
+}
+
+/* The first line, a plain docstring: read_docstring's reading of its token. */
+static bool fast_docstring(struct parser *p, bool *first)
+{
+	struct pylex *lx = &p->lx;
+	int line = lx->line;
+	size_t s, e, end = prescan_docstring(lx->text, lx->len, lx->pos, &line, &s, &e);
+
+	if (end == PRESCAN_UNSURE)
+		return false;
+	keep_docstring(p->rf, xstrndup(lx->text + s + 3, e - s - 6),
+		       (struct mt_span){ (uint32_t)s, (uint32_t)e, lx->line });
+	*first = false;
+	p->block = BLOCK_NONE; /* statement() on a string */
+	lx->pos = end;
+	lx->line = line;
+	return true;
+}
+
+/* The module-level line at the lexer's position, whose first byte is its first
+ * token's: read when its bytes say for certain what statement() would make of
+ * it (see above); false leaves it to pylex. A `def`, `class` or decorator line
+ * with no `=` outside brackets, no bracket closed before it opened (find_top's
+ * depth would go below 0) and no `;` opens a def block; with names not
+ * recorded, an import or `NAME = ...` with no `;` does nothing at all. */
+static bool fast_statement(struct parser *p, bool *first)
+{
+	struct pylex *lx = &p->lx;
+	const char *t = lx->text;
+	size_t pos = lx->pos, e = pos;
+	int which, block;
+
+	if (*first)
+		return fast_docstring(p, first);
+	if (t[pos] == '@')
+		return !(pos + 1 < lx->len && t[pos + 1] == '=') &&
+		       fast_skip(p, pos + 1, PRESCAN_SEMICOLON | PRESCAN_EQUALS | PRESCAN_STRAY_CLOSE, BLOCK_DEF);
+	while (e < lx->len && ascii_name_byte((unsigned char)t[e]))
+		e++;
+	/* a number, a non-ASCII name (NFKC may make it any), a string's prefix */
+	if (e == pos || (t[pos] >= '0' && t[pos] <= '9') ||
+	    (e < lx->len && ((unsigned char)t[e] >= 0x80 || t[e] == '\'' || t[e] == '"')))
+		return false;
+	if ((block = block_of_word(t + pos, e - pos)) == BLOCK_CONDITIONAL)
+		return false;
+	if (block == BLOCK_DEF)
+		return fast_skip(p, e, PRESCAN_SEMICOLON | PRESCAN_EQUALS | PRESCAN_STRAY_CLOSE, BLOCK_DEF);
+	if ((which = tracked_index(t + pos, e - pos)) >= 0)
+		return fast_assignment(p, which, e);
+	if (!p->no_names)
+		return false;
+	if ((e - pos == 6 && !memcmp(t + pos, "import", 6)) || (e - pos == 4 && !memcmp(t + pos, "from", 4)))
+		return fast_skip(p, e, PRESCAN_SEMICOLON, BLOCK_NONE);
+	e = skip_blanks(t, lx->len, e);
+	if (e >= lx->len || t[e] != '=' || (e + 1 < lx->len && t[e + 1] == '='))
+		return false;
+	return fast_skip(p, e + 1, PRESCAN_SEMICOLON, BLOCK_NONE);
+}
+
+/* From the lexer's position, a line's start: every line the bytes tell, up to
+ * the first that is pylex's (or the end). Blank and comment lines are passed
+ * over as pylex passes over them, indented lines skimmed where read_statements
+ * would skim them. */
+static void fast_lines(struct parser *p, bool *first)
+{
+	struct pylex *lx = &p->lx;
+
+	while (!p->failed) {
+		bool skim = !*first && p->block != BLOCK_CONDITIONAL;
+
+		if (prescan_lines(lx->text, lx->len, &lx->pos, &lx->line, skim) != PRESCAN_TOP ||
+		    !fast_statement(p, first))
+			return;
+	}
+}
+
 /* Every logical line; the first one may be the module docstring (FIRST). On
  * the fast path, an indented line is skimmed whenever statement() would pass
  * over it whatever it holds: anywhere but in a conditional block. */
@@ -1120,10 +1409,14 @@ static void read_statements(struct parser *p, struct logical_line *ll, bool *fir
 	for (;;) {
 		size_t s = 0;
 
+		if (p->prescan && !p->failed)
+			fast_lines(p, first);
 		p->lx.skim_indented = p->fast && !*first && p->block != BLOCK_CONDITIONAL;
 		stream_reset(p);
 		if (p->failed || (r = pylex_line(&p->lx, ll, &p->err)) == 0)
 			break;
+		if (p->work)
+			p->work->lexed_lines++;
 		if (r < 0) {
 			fail_err(p);
 			break;
@@ -1185,15 +1478,27 @@ struct revision_file *parse_revision_file_with(const char *path, char *text, siz
 
 /* MORE: where branch_labels and depends_on are read into (rf_values_keep). */
 static struct revision_file *parse_file(const char *path, char *text, size_t len, unsigned flags,
-				       size_t stream_tokens, struct py_value more[2])
+				       size_t stream_tokens, struct py_value more[2], struct parse_work *work)
 {
 	struct revision_file *rf = xcalloc(1, sizeof(*rf));
-	struct parser p = { .rf = rf, .mod = rf->module = xcalloc(1, sizeof(*rf->module)), .path = path, .fast = !(flags & PARSE_FULL) };
+	struct parser p;
 	struct logical_line ll = { 0 };
 	size_t skip = 0;
 	bool first = true;
 	const char *nl;
 
+	memset(&p, 0, offsetof(struct parser, err)); /* not the error: see struct parser */
+	p.err.path[0] = p.err.message[0] = '\0';
+	p.err.line = 0;
+	p.rf = rf;
+	/* a file whose module will be dropped records no names unless it must: a
+	 * million `a = 1` lines are not a million bindings held to the end, and
+	 * nearly every migration is not a module at all */
+	p.no_names = (flags & PARSE_DROP_MODULE) && !(flags & PARSE_FULL) && !(flags & PARSE_WITH_NAMES);
+	p.mod = rf->module = p.no_names ? NULL : xcalloc(1, sizeof(*rf->module));
+	p.path = path;
+	p.fast = !(flags & PARSE_FULL);
+	p.work = work;
 	rf->more = more;
 	rf->path = xstrdup(path);
 	rf->name = xstrdup(path_base(path));
@@ -1212,13 +1517,11 @@ static struct revision_file *parse_file(const char *path, char *text, size_t len
 	if (!check_bytes(&p, rf->text, len, skip > 0))
 		return rf;
 	p.lx.pos = p.lx.begin = skip;
+	p.prescan = p.fast && p.lx.enc == PY_ENC_UTF8; /* its values are the bytes themselves */
 	if (p.lx.enc != PY_ENC_UTF8)
 		rf->encoding = xstrdup(p.lx.enc == PY_ENC_ASCII    ? "ascii"
 				       : p.lx.enc == PY_ENC_LATIN1 ? "latin-1"
 								   : "cp1252");
-	/* a file whose module will be dropped records no names unless it must: a
-	 * million `a = 1` lines are not a million bindings held to the end */
-	p.no_names = (flags & PARSE_DROP_MODULE) && p.fast && !(flags & PARSE_WITH_NAMES);
 	read_statements(&p, &ll, &first);
 	logical_line_free(&ll);
 	if (p.restart) {
@@ -1230,14 +1533,17 @@ static struct revision_file *parse_file(const char *path, char *text, size_t len
 		}
 		rf->more = NULL; /* the caller's, read into again */
 		revision_file_free(rf);
-		return parse_file(path, text, len, flags | PARSE_WITH_NAMES, stream_tokens, more);
+		return parse_file(path, text, len, flags | PARSE_WITH_NAMES, stream_tokens, more, work);
 	}
 	finish(&p);
 	if ((flags & PARSE_DROP_MODULE) && !rf->needs_resolve) {
-		py_module_free(rf->module);
+		if (rf->module)
+			py_module_free(rf->module);
 		free(rf->module);
 		rf->module = NULL;
 	} else {
+		if (!rf->module) /* names not recorded (no value reads any): none */
+			p.mod = rf->module = xcalloc(1, sizeof(*rf->module));
 		binding_exprs(&p);
 	}
 	return rf;
@@ -1249,7 +1555,17 @@ struct revision_file *parse_revision_file_streamed(const char *path, char *text,
 						   size_t stream_tokens)
 {
 	struct py_value more[2] = { 0 };
-	struct revision_file *rf = parse_file(path, text, len, flags, stream_tokens, more);
+	struct revision_file *rf = parse_file(path, text, len, flags, stream_tokens, more, NULL);
+
+	rf_values_keep(rf);
+	return rf;
+}
+
+struct revision_file *parse_revision_file_work(const char *path, char *text, size_t len, unsigned flags,
+					       struct parse_work *work)
+{
+	struct py_value more[2] = { 0 };
+	struct revision_file *rf = parse_file(path, text, len, flags, flags & PARSE_FULL ? 0 : STREAM_TOKENS, more, work);
 
 	rf_values_keep(rf);
 	return rf;
@@ -1562,6 +1878,7 @@ struct pack {
 	size_t ptrs, strs;        /* measuring: bytes of each part; copying: next offset */
 	const char *seen[24];     /* measuring: strings placed so far; copying: where */
 	char *placed[24];
+	size_t seen_len[24];      /* their lengths: most differ, and compare at once */
 	size_t n_seen;
 	bool drop_longdoc; /* the docstring is the template: rebuilt when read */
 };
@@ -1573,13 +1890,14 @@ static char *pack_string(struct pack *pk, const char *s)
 
 	if (!s)
 		return NULL;
-	for (size_t i = 0; i < pk->n_seen; i++) /* copying frees what it copied: compare copies */
-		if (!strcmp(pk->block ? pk->placed[i] : pk->seen[i], s))
-			return pk->placed[i];
 	len = strlen(s) + 1;
+	for (size_t i = 0; i < pk->n_seen; i++) /* copying frees what it copied: compare copies */
+		if (pk->seen_len[i] == len && !memcmp(pk->block ? pk->placed[i] : pk->seen[i], s, len))
+			return pk->placed[i];
 	at = pk->block ? memcpy(pk->block + pk->strs, s, len) : NULL;
 	pk->strs += len;
 	if (pk->n_seen < sizeof(pk->seen) / sizeof(pk->seen[0])) {
+		pk->seen_len[pk->n_seen] = len;
 		pk->seen[pk->n_seen] = s;
 		pk->placed[pk->n_seen++] = at;
 	}
@@ -1705,14 +2023,19 @@ struct revision_file *revision_file_pack(struct revision_file *rf)
 		return rf;
 	values = values_packable(rf);
 	drop_longdoc = longdoc_is_template(rf);
-	pk = (struct pack){ .drop_longdoc = drop_longdoc };
+	/* the arrays need no clearing: n_seen says how much of them is set */
+	pk.block = NULL;
+	pk.ptrs = pk.strs = pk.n_seen = 0;
+	pk.drop_longdoc = drop_longdoc;
 	pack_all(&pk, rf, values);
 	if (pk.ptrs + pk.strs > PACK_MAX_BYTES)
 		return rf; /* a huge docstring: not held twice while copied */
 	/* the block after the file: one allocation (a malloc header and its
 	 * rounding fewer), aligned for the pointer lists it starts with */
 	rf = xrealloc(rf, sizeof(*rf) + pk.ptrs + pk.strs + 1);
-	pk = (struct pack){ .block = (char *)(rf + 1), .ptrs = 0, .strs = pk.ptrs, .drop_longdoc = drop_longdoc };
+	pk.block = (char *)(rf + 1);
+	pk.strs = pk.ptrs;
+	pk.ptrs = pk.n_seen = 0;
 	rf->packed = true;
 	rf->values_packed = values;
 	rf->longdoc_rebuilt = drop_longdoc;

@@ -696,13 +696,16 @@ char *py_strip(const char *s)
 char *py_strip_owned(char *s)
 {
 	const char *b, *e;
-	size_t n;
+	size_t n, cut;
 
 	strip_bounds(s, &b, &e);
 	n = (size_t)(e - b);
-	memmove(s, b, n);
+	cut = (size_t)(b - s) + strlen(e);
+	if (b > s)
+		memmove(s, b, n);
 	s[n] = '\0';
-	return xrealloc(s, n + 1);
+	/* a few blanks cut (a docstring's last lines): not worth a reallocation */
+	return cut >= 32 ? xrealloc(s, n + 1) : s;
 }
 
 /* Byte length of a Python line boundary at S (0 when none); CRLF counts as one. */
@@ -831,8 +834,12 @@ int py_coding(const char *text, size_t len, bool bom, const char *path, enum py_
 
 	*enc = PY_ENC_UTF8;
 	for (line = 1; line <= 2 && s < end && !found; line++) {
-		const char *e = s;
+		const char *e = s, *b = s;
 
+		while (b < end && (*b == ' ' || *b == '\t' || *b == '\f'))
+			b++;
+		if (b < end && *b != '#' && *b != '\n' && *b != '\r')
+			break; /* a statement (a docstring): no coding on it, none looked for below */
 		while (e < end && *e != '\n' && *e != '\r')
 			e++;
 		found = coding_spec(s, e, name, sizeof(name));

@@ -1155,6 +1155,152 @@ static void test_unrecorded_names_read_the_same(void **state)
 	}
 }
 
+/* TEXT read fast (the prescan) and full, module dropped and kept, to the same
+ * file each; returns the logical lines the fast reading with a dropped module
+ * lexed (what the prescan left to pylex), the file in *OUT when asked for. */
+static size_t fast_reads_same(const char *what, const char *text, struct revision_file **out)
+{
+	size_t n = strlen(text), lexed = 0;
+
+	for (unsigned drop = 0; drop <= PARSE_DROP_MODULE; drop += PARSE_DROP_MODULE) {
+		struct parse_work work = { 0 };
+		struct revision_file *fast = parse_revision_file_work("v/x.py", (char *)text, n, drop, &work);
+		struct revision_file *full = parse_revision_file_with("v/x.py", (char *)text, n, PARSE_FULL | drop);
+
+		if (!revision_file_same(fast, full))
+			fail_msg("%s: the fast reading differs (module %s)", what, drop ? "dropped" : "kept");
+		assert_invariants(fast);
+		lexed = work.lexed_lines;
+		if (drop && out)
+			*out = fast;
+		else
+			revision_file_free(fast);
+		revision_file_free(full);
+	}
+	return lexed;
+}
+
+#define TEMPLATE_DOC "\"\"\"add table\n\nRevision ID: a1\nRevises: b1\nCreate Date: 2024-01-01\n\n\"\"\"\n"
+#define TEMPLATE_TOP "from alembic import op\nimport sqlalchemy as sa\n\nrevision = 'a1'\n" \
+		     "down_revision = 'b1'\nbranch_labels = None\ndepends_on = None\n\n\n"
+#define TEMPLATE_DEFS "def upgrade():\n    op.create_table(\n        'account',\n" \
+		      "        sa.Column('id', sa.Integer(), nullable=False),\n    )\n\n\n" \
+		      "def downgrade():\n    pass\n"
+
+/* The common shapes (Alembic's templates, old and new, a merge, decorated and
+ * nested defs, strings and brackets across body lines) are read without a
+ * single line lexed, to what the full reading makes of them. */
+static void test_prescan_reads_common_shapes(void **state)
+{
+	static const char *const shapes[] = {
+		TEMPLATE_DOC TEMPLATE_TOP TEMPLATE_DEFS,
+		TEMPLATE_DOC "from typing import Sequence, Union\n\nfrom alembic import op\n\n"
+		"# revision identifiers, used by Alembic.\nrevision: str = 'a1'\n"
+		"down_revision: Union[str, None] = 'b1'\n"
+		"branch_labels: Union[str, Sequence[str], None] = None\n"
+		"depends_on: Union[str, Sequence[str], None] = None  # none\n\n\n" TEMPLATE_DEFS,
+		TEMPLATE_DOC "revision = \"a1\"\ndown_revision = ('b1', 'c1')\nbranch_labels = ['x',]\n"
+		"depends_on = ()\nLOG = logging.getLogger(__name__)\n" TEMPLATE_DEFS,
+		TEMPLATE_DOC TEMPLATE_TOP "@decorate(x=[1,\n  2])\nasync def f():\n    s = '''\n"
+		"revision = 'no'\n'''\n    t = (1,\n2)  # ) not a bracket\n    u = 'a' \\\n'b'\n"
+		"class K(Base, metaclass=M):\n\tdef g(self): return {'a': [1]}\n",
+		"\xef\xbb\xbf" TEMPLATE_DOC TEMPLATE_TOP, /* a BOM */
+		"# -*- coding: utf-8 -*-\n" TEMPLATE_DOC TEMPLATE_TOP,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		struct revision_file *rf = NULL;
+		char what[32];
+
+		snprintf(what, sizeof(what), "shape %zu", i);
+		assert_int_equal(fast_reads_same(what, shapes[i], &rf), 0);
+		assert_null(rf->error);
+		assert_string_equal(rf->revision, "a1");
+		assert_string_equal(rf->down.items.v[0], "b1");
+		assert_string_equal(rf->message, "add table");
+		revision_file_free(rf);
+	}
+}
+
+/* Every line the prescan is not sure of goes to pylex from its first byte, and
+ * the file reads as the full reading makes it (errors and their lines too):
+ * LEXED is how many logical lines that takes. */
+static void test_prescan_leaves_what_it_is_unsure_of(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t lexed;
+	} cases[] = {
+		/* a backslash continuation, a bracket over lines, implicit concatenation */
+		{ TEMPLATE_DOC "revision = \\\n  'a1'\ndown_revision = 'b1'\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = (\n    'b1',\n    'c1',\n)\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a' 'b'\ndown_revision = None\n", 1 },
+		/* values that are not plain: prefixes, escapes, triple quotes, names, calls */
+		{ TEMPLATE_DOC "revision = u'a1'\ndown_revision = r'b1'\n", 2 },
+		{ TEMPLATE_DOC "revision = 'a\\x31'\ndown_revision = '''b1'''\n", 2 },
+		/* a name: read again recording names, `BASE = ...` then pylex's too */
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = BASE\nBASE = 'b1'\n", 1 + 2 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = f('b1')\n", 1 + 1 }, /* read again too */
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = (('b1'))\n", 1 },
+		/* a top-level `if`: its body is read token by token */
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\nif X:\n    down_revision = 'b1'\n", 2 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\ntry:\n    x = 1\nexcept E:\n    pass\n"
+		  "def f():\n    revision = 'x'\n", 4 },
+		/* `;`, `=` after a def or class line, augmented and chained assignments */
+		{ TEMPLATE_DOC "revision = 'a1'; down_revision = 'b1'\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\nclass K: revision = 'x'\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\ndef f ) ( a: b[c] = 'x'\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\nrevision += 'x'\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\nrevision := 'x'\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = x = 'b1'\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\nX = 1; depends_on = 'c'\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\nx[revision] = 1\n", 1 },
+		/* a name NFKC may make a tracked one, a string's prefix at a line's start */
+		{ TEMPLATE_DOC "revision = 'a1'\n\xef\xbd\x84own_revision = 'b1'\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = None\nrb'x'\n", 1 },
+		/* a form feed or a backslash before a line's first token */
+		{ TEMPLATE_DOC "revision = 'a1'\n\fdown_revision = 'b1'\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndef f():\n  \fdown_revision = 'b1'\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndef f():\n    \\\ndown_revision = 'b1'\n", 1 },
+		/* (tabs indent as blanks do: skimmed) */
+		{ TEMPLATE_DOC "revision = 'a1'\ndef f():\n\tx = 1\n\tdown_revision = 'b1'\n", 0 },
+		/* CRLF: the docstring (its CRs) is pylex's, the rest the prescan's */
+		{ "\"\"\"m\r\n\r\nRevises: b1\r\n\"\"\"\r\nrevision = 'a1'\r\ndown_revision = 'b1'\r\n"
+		  "def f():\r\n    pass\r\n", 1 },
+		{ "\"\"\"m\"\"\"\rrevision = 'a1'\rdown_revision = 'b1'\r", 0 },
+		/* a coding other than UTF-8 is all pylex's; bytes that are not UTF-8 fail first */
+		{ "# coding: latin-1\n\"\"\"caf\xe9\"\"\"\nrevision = 'a1'\ndown_revision = 'b1'\n", 3 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = 'b\xff'\n", 0 },
+		/* no docstring, one not plain, one indented, one with more after it */
+		{ "revision = 'a1'\ndown_revision = 'b1'\n", 1 },
+		{ "r\"\"\"m\\n\"\"\"\nrevision = 'a1'\ndown_revision = 'b1'\n", 1 },
+		{ "  \"\"\"m\"\"\"\nrevision = 'a1'\ndown_revision = 'b1'\n", 1 },
+		{ "\"\"\"m\"\"\" + x\nrevision = 'a1'\ndown_revision = 'b1'\n", 1 },
+		/* what pylex fails on, at the line it fails on */
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = 'b1'\ndef f():\n    x = 'open\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = 'b1'\ndef f():\n    x = (1,\n", 1 },
+		{ TEMPLATE_DOC "revision = 'a1'\ndown_revision = 'b1'\nimport a, (\n", 1 },
+		{ "\"\"\"never closed\nrevision = 'a1'\n", 1 },
+	};
+
+	int wrong = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char what[32];
+		size_t lexed;
+
+		snprintf(what, sizeof(what), "case %zu", i);
+		lexed = fast_reads_same(what, cases[i].text, NULL);
+		if (lexed != cases[i].lexed) {
+			print_message("%s: %zu lines lexed, not %zu\n", what, lexed, cases[i].lexed);
+			wrong++;
+		}
+	}
+	assert_int_equal(wrong, 0);
+}
+
 /* A value naming more than MT_MAX_VALUE_IDS ids is an error at its line, told
  * before its items are made, the same when the list is streamed; one just under
  * the limit reads. */
@@ -1339,6 +1485,8 @@ int main(void)
 		cmocka_unit_test(test_pack_leaves_huge_strings),
 		cmocka_unit_test(test_pack_rebuilds_template_docstring),
 		cmocka_unit_test(test_item_spans_kept_only_when_apart),
+		cmocka_unit_test(test_prescan_reads_common_shapes),
+		cmocka_unit_test(test_prescan_leaves_what_it_is_unsure_of),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);

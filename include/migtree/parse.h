@@ -303,6 +303,14 @@ struct revision_file *parse_revision_file_with(const char *path, char *text, siz
 struct revision_file *parse_revision_file_streamed(const char *path, char *text, size_t len, unsigned flags,
 						   size_t stream_tokens);
 
+/* What one reading took: tests bound the work of the fast path with it. */
+struct parse_work {
+	size_t lexed_lines; /* logical lines pylex read (tokenised or skimmed), not the prescan */
+};
+/* parse_revision_file_with, counting into WORK. */
+struct revision_file *parse_revision_file_work(const char *path, char *text, size_t len, unsigned flags,
+					       struct parse_work *work);
+
 /* Whether A and B read the same: every value, item, span, line, the docstring
  * and its header fields, the error and the module's bindings and imports (not
  * paths, text or what resolve.c adds later). */

@@ -21,7 +21,14 @@
  *     full path that records them all and drops them at the end;
  *   - a long `NAME = [...]` line streamed (its items parsed as they are lexed and
  *     their tokens dropped: parse_revision_file_streamed, here from a few tokens
- *     on, set by the input's size) reads the same as the full path. */
+ *     on, set by the input's size) reads the same as the full path;
+ *   - the prescan (the fast path's lines read from their bytes, no tokens: a
+ *     docstring, imports, defs, `NAME = None | 'id' | ('a', 'b')`, bodies) reads
+ *     as the full path does. A random input seldom starts the way a migration
+ *     does, so the input is also read where the prescan reads: after a
+ *     template's docstring and assignments, at module level and inside a
+ *     function body, and the same with CRLF line ends; the fast reading must
+ *     also have lexed no line of the template itself. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -98,6 +105,46 @@ static void check_file(const struct revision_file *rf, const uint8_t *data, size
 	}
 }
 
+/* A migration's module level as Alembic writes it, in LF and in CRLF: every line
+ * of it is the prescan's. The input follows it, and again after a def line. */
+static const char template_lf[] = "\"\"\"fuzz\n\nRevision ID: a1\nRevises: b1\n\"\"\"\n"
+				  "from alembic import op\nrevision = 'a1'\ndown_revision = ('b1',)\n"
+				  "branch_labels = None\ndepends_on = None\n\n";
+static const char template_crlf[] = "\"\"\"fuzz\"\"\"\r\nimport sqlalchemy as sa\r\n"
+				    "revision: str = 'a1'\r\ndown_revision = 'b1'\r\n\r\n";
+
+/* The fast and the full reading of PREFIX + (DEF) + DATA agree, dropped module or
+ * not; the fast one lexed none of PREFIX's lines. */
+static void check_placed(const char *prefix, bool def, const uint8_t *data, size_t size)
+{
+	static const char def_line[] = "def upgrade():\n    ";
+	size_t plen = strlen(prefix), dlen = def ? strlen(def_line) : 0, n = plen + dlen + size;
+	char *text = malloc(n + 1);
+	struct revision_file *fast, *full;
+	struct parse_work work = { 0 };
+	size_t lines_in = 0;
+
+	REQUIRE(text != NULL);
+	memcpy(text, prefix, plen);
+	memcpy(text + plen, def_line, dlen);
+	memcpy(text + plen + dlen, data, size);
+	text[n] = '\0';
+	for (size_t i = 0; i < size; i++) /* the input's own logical lines bound what is lexed */
+		lines_in += data[i] == '\n' || data[i] == '\r' || data[i] == ';';
+	for (unsigned drop = 0; drop <= PARSE_DROP_MODULE; drop += PARSE_DROP_MODULE) {
+		fast = parse_revision_file_work("/nonexistent/migtree-fuzz/x.py", text, n, drop, &work);
+		full = parse_revision_file_with("/nonexistent/migtree-fuzz/x.py", text, n, PARSE_FULL | drop);
+		check_file(fast, (const uint8_t *)text, n);
+		REQUIRE(revision_file_same(fast, full));
+		revision_file_free(fast);
+		revision_file_free(full);
+	}
+	/* twice (two readings, a restart each at most), the input's lines and one
+	 * for the def's body */
+	REQUIRE(work.lexed_lines <= 4 * (lines_in + 2));
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -142,6 +189,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	REQUIRE(revision_file_same(dropped, again));
 	revision_file_free(dropped);
 	revision_file_free(again);
+	check_placed(template_lf, false, data, size);
+	check_placed(template_lf, true, data, size);
+	check_placed(template_crlf, true, data, size);
 	if (rf->module->n_imports == 0) {
 		resolve_file(r, rf);
 		REQUIRE(!rf->needs_resolve || rf->error);
