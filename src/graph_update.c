@@ -583,7 +583,8 @@ void graph_known_take(struct graph_known *k, const struct project *p)
 	k->order.n = p->order.n;
 	k->order.cap = p->order.n ? p->order.n : 1;
 	k->order.v = xmalloc(k->order.cap * sizeof(uint32_t));
-	memcpy(k->order.v, p->order.v, p->order.n * sizeof(uint32_t));
+	if (p->order.n) /* none when every revision is in a cycle: no list to copy from */
+		memcpy(k->order.v, p->order.v, p->order.n * sizeof(uint32_t));
 	problem_list_copy(&k->problems, &g->problems);
 	k->n_nodes = g->n;
 	k->n_components = g->n_components;
