@@ -26,15 +26,10 @@ static const unsigned char ps_class[256] = {
 	['{'] = PS_CODE, ['}'] = PS_CODE, [';'] = PS_FLAG, ['='] = PS_FLAG,
 };
 
+/* The line break at T[POS] (py_newline_len, on the bytes as unsigned). */
 static size_t newline_len(const unsigned char *t, size_t pos, size_t len)
 {
-	if (pos >= len)
-		return 0;
-	if (t[pos] == '\n')
-		return 1;
-	if (t[pos] == '\r')
-		return pos + 1 < len && t[pos + 1] == '\n' ? 2 : 1;
-	return 0;
+	return py_newline_len((const char *)t, pos, len);
 }
 
 #if defined(__SSE2__)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migtree/prescan.h"
 #include "migtree/pylex.h"
 #include "migtree/util.h"
 #include "pylex_nfkc.h"
@@ -24,19 +25,6 @@ void pylex_init(struct pylex *lx, const char *text, size_t len, const char *path
 	lx->long_line = 0;
 	lx->on_long = NULL;
 	lx->ctx = NULL;
-}
-
-/* Length of the line break at T[POS]: CRLF, CR or LF, as Python's universal
- * newlines read source; 0 when there is none. */
-static size_t newline_len(const char *t, size_t pos, size_t len)
-{
-	if (pos >= len)
-		return 0;
-	if (t[pos] == '\n')
-		return 1;
-	if (t[pos] == '\r')
-		return pos + 1 < len && t[pos + 1] == '\n' ? 2 : 1;
-	return 0;
 }
 
 void logical_line_free(struct logical_line *ll)
@@ -254,12 +242,12 @@ static size_t scan_string(struct pylex *lx, size_t pos, int plen, struct mt_erro
 			continue;
 		}
 		if (c == '\\') {
-			nl = newline_len(t, i + 1, lx->len);
+			nl = py_newline_len(t, i + 1, lx->len);
 			lx->line += nl > 0;
 			i += 1 + (nl ? nl : 1); /* backslash-newline continues even a '...' string */
 			continue;
 		}
-		nl = newline_len(t, i, lx->len);
+		nl = py_newline_len(t, i, lx->len);
 		if (nl) {
 			if (!triple)
 				break;
@@ -365,11 +353,11 @@ static int skim_line(struct pylex *lx, struct logical_line *ll, size_t s, struct
 			while (pos < len && t[pos] != '\n' && t[pos] != '\r')
 				pos++;
 		} else if (c == '\\') {
-			nl = newline_len(t, pos + 1, len);
+			nl = py_newline_len(t, pos + 1, len);
 			pos += 1 + nl;
 			lx->line += nl > 0;
 		} else if (c == '\n' || c == '\r') {
-			pos += newline_len(t, pos, len);
+			pos += py_newline_len(t, pos, len);
 			lx->line++;
 			if (depth == 0) {
 				lx->pos = pos;
@@ -416,10 +404,10 @@ int pylex_line(struct pylex *lx, struct logical_line *ll, struct mt_error *err)
 		} else if (c == '#') {
 			while (lx->pos < lx->len && t[lx->pos] != '\n' && t[lx->pos] != '\r')
 				lx->pos++;
-		} else if (c == '\\' && (nl = newline_len(t, lx->pos + 1, lx->len)) > 0) {
+		} else if (c == '\\' && (nl = py_newline_len(t, lx->pos + 1, lx->len)) > 0) {
 			lx->pos += 1 + nl;
 			lx->line++;
-		} else if ((nl = newline_len(t, lx->pos, lx->len)) > 0) {
+		} else if ((nl = py_newline_len(t, lx->pos, lx->len)) > 0) {
 			lx->pos += nl;
 			lx->line++;
 			if (depth == 0 && ll->n > 0)
@@ -538,7 +526,7 @@ static int decode_escape(const char *body, size_t n, size_t *i, struct strbuf *s
 		return 0;
 	}
 	if (c == '\n' || c == '\r') { /* backslash-newline joins lines */
-		*i += newline_len(body, *i, n);
+		*i += py_newline_len(body, *i, n);
 		return 0;
 	}
 	if (c >= '0' && c <= '7') {
@@ -609,12 +597,12 @@ char *py_string_decode(const char *tok, size_t len, const char *path, int line,
 	GROW(sb.buf, sb.cap, n + 1); /* decoding never lengthens: one allocation, no doubling */
 	sb.buf[0] = '\0';
 	for (i = 0; i < n;) {
-		if ((nl = newline_len(body, i, n)) > 0) {
+		if ((nl = py_newline_len(body, i, n)) > 0) {
 			sb_addc(&sb, '\n'); /* CRLF and CR in source read as LF */
 			i += nl;
 		} else if (body[i] == '\\' && i + 1 < n && raw) {
 			sb_addc(&sb, '\\');
-			nl = newline_len(body, i + 1, n);
+			nl = py_newline_len(body, i + 1, n);
 			if (nl)
 				sb_addc(&sb, '\n');
 			else if (body[i + 1] == '\0')
@@ -845,7 +833,7 @@ int py_coding(const char *text, size_t len, bool bom, const char *path, enum py_
 		found = coding_spec(s, e, name, sizeof(name));
 		if (found || !blank_or_comment(s, e))
 			break;
-		s = e + newline_len(text, (size_t)(e - text), len);
+		s = e + py_newline_len(text, (size_t)(e - text), len);
 	}
 	if (!found)
 		return 0;

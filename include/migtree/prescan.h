@@ -28,6 +28,19 @@ enum {
 	PRESCAN_STRAY_CLOSE = 4,
 };
 
+/* Length of the line break at T[POS]: CRLF, CR or LF, as Python's universal
+ * newlines read source; 0 when there is none. pylex's rule and the prescan's. */
+static inline size_t py_newline_len(const char *t, size_t pos, size_t len)
+{
+	if (pos >= len)
+		return 0;
+	if (t[pos] == '\n')
+		return 1;
+	if (t[pos] == '\r')
+		return pos + 1 < len && t[pos + 1] == '\n' ? 2 : 1;
+	return 0;
+}
+
 /* Returned where the prescan leaves a line to pylex. */
 #define PRESCAN_UNSURE ((size_t)-1)
 
