@@ -99,6 +99,19 @@ static void one_shot_malloc(const char *name)
 #endif
 }
 
+/* The explorer remakes its big arrays (the order's, the layout's) at every
+ * edit and frees them after: glibc then gives the top of its heap back to the
+ * kernel and maps the next ones afresh, and the kernel zeroes every page again
+ * (about 1,200 page faults, 2 ms, an edit at 100,000 revisions). Kept, the freed
+ * pages are reused; peak RSS is the same high-water mark (+1.6 MB of holes). */
+static void explorer_malloc(void)
+{
+#if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+	mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
+}
+
 /* RUN with its output through the escaper (cli.h); a failed final write (a full
  * disk, a closed pipe) is an I/O error. */
 static int run_command(struct cli *cli, int (*run)(struct cli *, int, char **), bool for_people,
@@ -194,8 +207,10 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		/* the explorer on a terminal (or a screen-test script), a summary elsewhere */
-		if ((isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) || getenv("MIGTREE_SCRIPT"))
+		if ((isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) || getenv("MIGTREE_SCRIPT")) {
+			explorer_malloc();
 			return ui_run(&cli);
+		}
 		return run_command(&cli, overview, true, 0, NULL);
 	}
 	if (!strcmp(argv[optind], "help"))
