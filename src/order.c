@@ -19,6 +19,14 @@
  *   are emitted top-down, so its unemitted part is a bottom run, and a head can
  *   only be that run's top: one look per chain tells all. Only the chain's last
  *   node leads to other chains.
+ * Chains go further: the walk emits a chain whole once it emits its top (the
+ * node below has no other child, so it is not blocked, and is no head, so the
+ * slot moves onto it in place), and a head is always a chain's top (a parent
+ * made a head is the top of its chain: its child is the bottom of another). So
+ * the walk runs over the chains, each a node of a smaller graph whose edges are
+ * its bottom's parents, and a chain's revisions are written out when it is
+ * emitted: 14,000 chains for 100,000 revisions of branchy history, and the
+ * walk's arrays, its labels among them, are a seventh of what they were.
  * A walk-up then costs the number of unemitted chains above the candidate. That
  * alone is quadratic when a node is blocked low under a large unemitted history:
  * one asked about after every finished branch (a slot a merge left low), or many
@@ -36,18 +44,15 @@
  * the slot arrays; a node is a head at most once (it stops being one only when
  * it is emitted), so there are at most g->n keys. */
 struct sorter {
-	const struct graph *g;
-	/* The nodes to order are renumbered 0..n-1 here (their rank) in the order
-	 * the walk will most likely emit them: an earlier walk's (a hint) or a
-	 * guess (guess_order). The walk then reads every array below almost in
-	 * address order. In the graph's own numbering (the load order, which is the
-	 * ids' sorted order: at random) each node's step missed the cache a dozen
-	 * times, 500 ns a node at 100,000. Every node index below is a rank. */
+	/* The walk's nodes are the chains (see "chains" below), 0..n-1, numbered
+	 * in the order of their nodes' ranks. */
 	uint32_t n;
-	uint32_t *node_of;        /* rank -> graph node */
-	/* norm_down edges between the nodes to order, in norm_down order, flat: the
-	 * parents of v are fwd_nodes[fwd_start[v] .. fwd_start[v + 1]), its children
-	 * rev_nodes[rev_start[v] .. rev_start[v + 1]) */
+	/* what emitting chain c writes out: graph nodes exp_nodes[exp_start[c] ..
+	 * exp_start[c + 1]), top to bottom */
+	uint32_t *exp_start, *exp_nodes;
+	/* the edges between chains, flat: the parents of c (its bottom's, in
+	 * norm_down order) are fwd_nodes[fwd_start[c] .. fwd_start[c + 1]), its
+	 * children rev_nodes[rev_start[c] .. rev_start[c + 1]) */
 	uint32_t *fwd_start, *fwd_nodes;
 	uint32_t *rev_start, *rev_nodes;
 	bool *done;          /* emitted */
@@ -58,14 +63,6 @@ struct sorter {
 	uint32_t first, last, next_key;
 	uint32_t *seen, stamp;    /* per chain: visited by the current walk-up */
 	struct u32vec stack;
-	uint32_t *chain_of;       /* node -> chain */
-	uint32_t *chain_pos;      /* node -> index in its chain, 0 at the bottom */
-	uint32_t *chain_start;    /* chain -> offset of its first node in chain_nodes */
-	uint32_t *chain_len;
-	int64_t *chain_top;       /* chain -> index of its highest unemitted node, -1 if none */
-	uint32_t *chain_nodes;
-	uint8_t *extends;         /* node -> extends_parent(): 0 no, 1 yes, 2 not known yet */
-	uint32_t n_chains;
 	/* reachability labels (first_head_above): two depth-first forests down the todo nodes */
 	uint32_t *pre[2], *post[2], *low[2]; /* two forests: edges taken first to last, last to first */
 	uint32_t *cursor;         /* node -> the key its last question was answered with */
@@ -252,28 +249,25 @@ struct question {
 /* One chain of the climb; false when the climb is over (Q->best is the answer). */
 static bool climb_step(struct sorter *s, struct question *q)
 {
-	uint32_t ch, top_node, k;
+	uint32_t ch, k;
 
 	for (;;) {
 		if (!s->stack.n)
 			return false;
 		ch = s->stack.v[--s->stack.n];
-		if (s->seen[ch] != s->stamp && s->chain_top[ch] >= 0)
+		if (s->seen[ch] != s->stamp && in_todo(s, ch))
 			break;
 	}
 	s->seen[ch] = s->stamp;
 	s->work++;
-	top_node = s->chain_nodes[s->chain_start[ch] + (uint32_t)s->chain_top[ch]];
-	k = s->slot_of[top_node];
+	k = s->slot_of[ch];
 	if (k != NO_NODE && k != q->from && k < q->best)
 		q->best = k;
-	if ((uint32_t)s->chain_top[ch] + 1 != s->chain_len[ch])
-		return true; /* the node above the run is emitted: nothing more this way */
-	for (uint32_t e = s->rev_start[top_node]; e < s->rev_start[top_node + 1]; e++) {
+	for (uint32_t e = s->rev_start[ch]; e < s->rev_start[ch + 1]; e++) {
 		uint32_t x = s->rev_nodes[e];
 
-		if (in_todo(s, x) && s->seen[s->chain_of[x]] != s->stamp)
-			u32_push(&s->stack, s->chain_of[x]);
+		if (in_todo(s, x) && s->seen[x] != s->stamp)
+			u32_push(&s->stack, x);
 	}
 	return true;
 }
@@ -346,7 +340,7 @@ static uint32_t first_head_above(struct sorter *s, uint32_t c, uint32_t from)
 
 	s->stamp++;
 	s->stack.n = 0;
-	u32_push(&s->stack, s->chain_of[c]);
+	u32_push(&s->stack, c);
 	if (!s->cursor) {
 		/* the labels cost two passes over the history, as much as the rest
 		 * of the walk: made for the first question whose climb goes far
@@ -373,17 +367,17 @@ static uint32_t first_head_above(struct sorter *s, uint32_t c, uint32_t from)
 	return answer;
 }
 
-/* Emit the candidate of slot CUR and move CUR as Alembic does; returns the new
- * CUR (NO_NODE when no head is left). */
+/* Emit the candidate of slot CUR (a chain: its revisions, top to bottom) and
+ * move CUR as Alembic does; returns the new CUR (NO_NODE when no head is left). */
 static uint32_t emit(struct sorter *s, uint32_t cur)
 {
 	uint32_t c = s->slot_node[cur], from = s->fwd_start[c], to = s->fwd_start[c + 1];
 	bool replaced = false;
 
-	s->out->v[s->out->n++] = s->node_of[c];
-	s->work++;
+	for (uint32_t i = s->exp_start[c]; i < s->exp_start[c + 1]; i++)
+		s->out->v[s->out->n++] = s->exp_nodes[i];
+	s->work += s->exp_start[c + 1] - s->exp_start[c];
 	s->done[c] = true;
-	s->chain_top[s->chain_of[c]] = (int64_t)s->chain_pos[c] - 1;
 	s->slot_of[c] = NO_NODE;
 	for (uint32_t k = from; k < to; k++)
 		s->pending[s->fwd_nodes[k]]--;
@@ -411,37 +405,51 @@ static int cmp_order(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : x > y;
 }
 
+/* ---- the nodes to order, ranked, and their chains ---------------------------
+ * The nodes are renumbered 0..n-1 (their rank) in the order the walk will most
+ * likely emit them: an earlier walk's (a hint) or a guess (guess_order), so that
+ * the passes below, and the chains' numbers, follow it. In the graph's own
+ * numbering (the load order, which is the ids' sorted order: at random) each
+ * node's step missed the cache a dozen times, 500 ns a node at 100,000. */
+struct ranked {
+	uint32_t n;
+	uint32_t *node_of; /* rank -> graph node */
+	/* norm_down edges between the nodes to order, by rank, as in struct sorter */
+	uint32_t *fwd_start, *fwd_nodes;
+	uint32_t *rev_start, *rev_nodes;
+};
+
 /* The ranks: the nodes of TODO in HINT's order (a node named twice, or not
  * one of them, is passed over), then the rest in node order. Returns node ->
  * rank, NO_NODE for a node not to order. */
-static uint32_t *rank_nodes(struct sorter *s, const bool *todo, const struct u32vec *hint)
+static uint32_t *rank_nodes(struct ranked *rk, const struct graph *g, const bool *todo,
+			    const struct u32vec *hint)
 {
-	const struct graph *g = s->g;
 	uint32_t *rank = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
 
 	memset(rank, 0xff, (g->n ? g->n : 1) * sizeof(uint32_t));
-	s->node_of = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	rk->node_of = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	rk->n = 0;
 	for (uint32_t i = 0; hint && i < hint->n; i++) {
 		uint32_t v = hint->v[i];
 
 		if (v < g->n && todo[v] && rank[v] == NO_NODE) {
-			rank[v] = s->n;
-			s->node_of[s->n++] = v;
+			rank[v] = rk->n;
+			rk->node_of[rk->n++] = v;
 		}
 	}
 	for (uint32_t v = 0; v < g->n; v++)
 		if (todo[v] && rank[v] == NO_NODE) {
-			rank[v] = s->n;
-			s->node_of[s->n++] = v;
+			rank[v] = rk->n;
+			rk->node_of[rk->n++] = v;
 		}
 	return rank;
 }
 
-/* The edges between the nodes to order, by node: the parents of v are
- * nodes[at[v] .. at[v + 1]). The graph's nodes are read once each, in their
- * own order (the one their edge vectors were allocated in: the node structs
- * are 14 MB at 100,000 revisions, and a second pass over them cost as much as
- * the walk). */
+/* The edges by node: the parents of v are nodes[at[v] .. at[v + 1]). The
+ * graph's nodes are read once each, in their own order (the one their edge
+ * vectors were allocated in: the node structs are 14 MB at 100,000 revisions,
+ * and a second pass over them cost as much as the walk). */
 struct node_edges {
 	uint32_t *at;
 	struct u32vec nodes;
@@ -490,133 +498,175 @@ static void guess_order(const struct graph *g, const struct node_edges *ne, cons
 	free(left);
 }
 
-/* The edges by rank, from NE. */
-static void flat_edges(struct sorter *s, const uint32_t *rank, const struct node_edges *ne)
+/* The children lists of N nodes from their parent lists (both flat). */
+static void reverse_edges(uint32_t n, const uint32_t *fwd_start, const uint32_t *fwd_nodes,
+			  uint32_t **rev_start, uint32_t **rev_nodes)
 {
-	uint32_t n = s->n, *fill;
+	uint32_t *start = xcalloc((size_t)n + 1, sizeof(uint32_t)), *nodes, *fill;
 
-	s->fwd_start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-	s->fwd_nodes = xmalloc(((size_t)ne->nodes.n + 1) * sizeof(uint32_t));
-	s->fwd_start[0] = 0;
-	for (uint32_t r = 0; r < n; r++) {
-		uint32_t v = s->node_of[r], at = s->fwd_start[r];
-
-		for (uint32_t e = ne->at[v]; e < ne->at[v + 1]; e++)
-			s->fwd_nodes[at++] = rank[ne->nodes.v[e]];
-		s->fwd_start[r + 1] = at;
-	}
-	s->rev_start = xcalloc((size_t)n + 1, sizeof(uint32_t));
-	for (uint32_t e = 0; e < s->fwd_start[n]; e++)
-		s->rev_start[s->fwd_nodes[e] + 1]++;
+	for (uint32_t e = 0; e < fwd_start[n]; e++)
+		start[fwd_nodes[e] + 1]++;
 	for (uint32_t r = 0; r < n; r++)
-		s->rev_start[r + 1] += s->rev_start[r];
-	s->rev_nodes = xmalloc(((size_t)s->rev_start[n] + 1) * sizeof(uint32_t));
+		start[r + 1] += start[r];
+	nodes = xmalloc(((size_t)start[n] + 1) * sizeof(uint32_t));
 	fill = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-	memcpy(fill, s->rev_start, ((size_t)n + 1) * sizeof(uint32_t));
+	memcpy(fill, start, ((size_t)n + 1) * sizeof(uint32_t));
 	for (uint32_t x = 0; x < n; x++)
-		for (uint32_t e = s->fwd_start[x]; e < s->fwd_start[x + 1]; e++)
-			s->rev_nodes[fill[s->fwd_nodes[e]]++] = x;
+		for (uint32_t e = fwd_start[x]; e < fwd_start[x + 1]; e++)
+			nodes[fill[fwd_nodes[e]]++] = x;
 	free(fill);
+	*rev_start = start;
+	*rev_nodes = nodes;
 }
 
-/* HEADS (N of them) are the walk's first heads, in order; HINT, or NULL for
- * a guess. Returns node -> rank (the caller frees it). */
-static uint32_t *sorter_init(struct sorter *s, const struct graph *g, const bool *todo,
-			     const uint32_t *heads, uint32_t n_heads, const struct u32vec *hint,
-			     struct u32vec *out)
+/* The nodes of TODO ranked in HINT's order (NULL: a guess from HEADS, N of
+ * them), with their edges by rank. Returns node -> rank (the caller frees it). */
+static uint32_t *rank_graph(struct ranked *rk, const struct graph *g, const bool *todo,
+			    const uint32_t *heads, uint32_t n_heads, const struct u32vec *hint)
 {
 	struct node_edges ne;
 	struct u32vec guess = { 0 };
-	uint32_t *rank, n;
+	uint32_t *rank;
 
-	memset(s, 0, sizeof(*s));
-	s->g = g;
-	s->out = out;
 	copy_edges(&ne, g, todo);
 	if (!hint) {
 		guess_order(g, &ne, heads, n_heads, &guess);
 		hint = &guess;
 	}
-	rank = rank_nodes(s, todo, hint);
+	rank = rank_nodes(rk, g, todo, hint);
 	free(guess.v);
-	n = s->n ? s->n : 1;
-	flat_edges(s, rank, &ne);
+	rk->fwd_start = xmalloc(((size_t)rk->n + 1) * sizeof(uint32_t));
+	rk->fwd_nodes = xmalloc(((size_t)ne.nodes.n + 1) * sizeof(uint32_t));
+	rk->fwd_start[0] = 0;
+	for (uint32_t r = 0; r < rk->n; r++) {
+		uint32_t v = rk->node_of[r], at = rk->fwd_start[r];
+
+		for (uint32_t e = ne.at[v]; e < ne.at[v + 1]; e++)
+			rk->fwd_nodes[at++] = rank[ne.nodes.v[e]];
+		rk->fwd_start[r + 1] = at;
+	}
 	free(ne.at);
 	free(ne.nodes.v);
-	s->done = xcalloc(n, sizeof(bool));
-	s->pending = xmalloc(n * sizeof(uint32_t));
-	for (uint32_t r = 0; r < s->n; r++)
-		s->pending[r] = s->rev_start[r + 1] - s->rev_start[r];
-	s->slot_of = xmalloc(n * sizeof(uint32_t));
-	memset(s->slot_of, 0xff, n * sizeof(uint32_t));
-	s->slot_node = xmalloc(n * sizeof(uint32_t));
-	s->slot_prev = xmalloc(n * sizeof(uint32_t));
-	s->slot_next = xmalloc(n * sizeof(uint32_t));
-	s->first = s->last = NO_NODE;
+	reverse_edges(rk->n, rk->fwd_start, rk->fwd_nodes, &rk->rev_start, &rk->rev_nodes);
 	return rank;
 }
 
-static uint32_t rev_count(const struct sorter *s, uint32_t v)
+static void ranked_free(struct ranked *rk)
 {
-	return s->rev_start[v + 1] - s->rev_start[v];
+	free(rk->node_of);
+	free(rk->fwd_start);
+	free(rk->fwd_nodes);
+	free(rk->rev_start);
+	free(rk->rev_nodes);
 }
 
-/* Does V continue the chain of its one parent (a parent with one child)? Known
- * once per node: a merge of 200,000 parents is asked about by each of them. */
-static bool extends_parent(const struct sorter *s, uint32_t v)
-{
-	bool yes;
+/* ---- chains ------------------------------------------------------------------
+ * A chain is a maximal line where each node has one child and that child one
+ * parent; a first head is the top of its chain (a caller may hand the walk a
+ * head that has children: the walk is blocked on it, as Alembic is, and no chain
+ * may run through it). */
+struct chains {
+	uint32_t n;
+	uint32_t *of;    /* rank -> its chain */
+	uint32_t *start; /* chain -> its first node in NODES; start[n] ends the last */
+	uint32_t *nodes; /* each chain's nodes (ranks), top to bottom */
+};
 
-	if (s->extends[v] != 2)
-		return s->extends[v];
-	yes = s->fwd_start[v + 1] - s->fwd_start[v] == 1 && rev_count(s, s->fwd_nodes[s->fwd_start[v]]) == 1;
-	s->extends[v] = yes;
-	return yes;
+/* Does rank V continue the chain of its one parent? */
+static bool extends_parent(const struct ranked *rk, const bool *first_head, uint32_t v)
+{
+	uint32_t p;
+
+	if (rk->fwd_start[v + 1] - rk->fwd_start[v] != 1)
+		return false;
+	p = rk->fwd_nodes[rk->fwd_start[v]];
+	return rk->rev_start[p + 1] - rk->rev_start[p] == 1 && !first_head[p];
 }
 
-static void start_chain(struct sorter *s, uint32_t bottom, uint32_t *used)
+/* The chain whose bottom is V, up through each one child that extends it. */
+static void chain_up(struct chains *ch, const struct ranked *rk, const bool *first_head, uint32_t v,
+		     uint32_t *used)
 {
-	uint32_t ch = s->n_chains++, v = bottom, len = 0;
+	uint32_t c = ch->n++, from = *used;
 
-	s->chain_start[ch] = *used;
+	ch->start[c] = from;
 	for (;;) {
-		s->chain_of[v] = ch;
-		s->chain_pos[v] = len++;
-		s->chain_nodes[(*used)++] = v;
-		if (rev_count(s, v) != 1 || !extends_parent(s, s->rev_nodes[s->rev_start[v]]) ||
-		    s->chain_of[s->rev_nodes[s->rev_start[v]]] != NO_NODE)
+		ch->of[v] = c;
+		ch->nodes[(*used)++] = v;
+		if (rk->rev_start[v + 1] - rk->rev_start[v] != 1)
 			break;
-		v = s->rev_nodes[s->rev_start[v]];
+		v = rk->rev_nodes[rk->rev_start[v]];
+		if (!extends_parent(rk, first_head, v) || ch->of[v] != NO_NODE)
+			break;
 	}
-	s->chain_len[ch] = len;
-	s->chain_top[ch] = (int64_t)len - 1;
+	for (uint32_t i = from, j = *used - 1; i < j; i++, j--) { /* top to bottom */
+		uint32_t t = ch->nodes[i];
+
+		ch->nodes[i] = ch->nodes[j];
+		ch->nodes[j] = t;
+	}
 }
 
-static void build_chains(struct sorter *s)
+static void build_chains(struct chains *ch, const struct ranked *rk, const bool *first_head)
 {
-	uint32_t n = s->n, used = 0;
+	uint32_t n = rk->n, used = 0;
 
-	s->chain_of = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	s->chain_pos = xcalloc(n ? n : 1, sizeof(uint32_t));
-	s->chain_start = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	s->chain_len = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	s->chain_top = xmalloc((n ? n : 1) * sizeof(int64_t));
-	s->chain_nodes = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	s->extends = xmalloc(n ? n : 1);
-	memset(s->extends, 2, n ? n : 1);
+	ch->n = 0;
+	ch->of = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	ch->start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	ch->nodes = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	memset(ch->of, 0xff, (n ? n : 1) * sizeof(uint32_t));
 	for (uint32_t v = 0; v < n; v++)
-		s->chain_of[v] = NO_NODE;
-	for (uint32_t v = 0; v < n; v++)
-		if (!extends_parent(s, v))
-			start_chain(s, v, &used);
-	for (uint32_t v = 0; v < n; v++) /* what only a cycle reaches: one chain each */
-		if (s->chain_of[v] == NO_NODE)
-			start_chain(s, v, &used);
-	s->seen = xcalloc(s->n_chains ? s->n_chains : 1, sizeof(uint32_t));
+		if (!extends_parent(rk, first_head, v))
+			chain_up(ch, rk, first_head, v, &used);
+	for (uint32_t v = 0; v < n; v++) /* what only a cycle reaches */
+		if (ch->of[v] == NO_NODE)
+			chain_up(ch, rk, first_head, v, &used);
+	ch->start[ch->n] = used;
+}
+
+/* The walk's graph: chain C's parents are its bottom's, as chains, and
+ * emitting C writes its nodes. Takes CH's start and nodes. */
+static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains *ch, struct u32vec *out)
+{
+	uint32_t n = ch->n, at = 0, m = n ? n : 1;
+
+	memset(s, 0, sizeof(*s));
+	s->n = n;
+	s->out = out;
+	s->fwd_start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	s->fwd_nodes = xmalloc(((size_t)rk->fwd_start[rk->n] + 1) * sizeof(uint32_t));
+	for (uint32_t c = 0; c < n; c++) {
+		uint32_t bottom = ch->nodes[ch->start[c + 1] - 1];
+
+		s->fwd_start[c] = at;
+		for (uint32_t e = rk->fwd_start[bottom]; e < rk->fwd_start[bottom + 1]; e++)
+			s->fwd_nodes[at++] = ch->of[rk->fwd_nodes[e]];
+	}
+	s->fwd_start[n] = at;
+	reverse_edges(n, s->fwd_start, s->fwd_nodes, &s->rev_start, &s->rev_nodes);
+	for (uint32_t i = 0; i < ch->start[n]; i++)
+		ch->nodes[i] = rk->node_of[ch->nodes[i]];
+	s->exp_start = ch->start;
+	s->exp_nodes = ch->nodes;
+	ch->start = ch->nodes = NULL;
+	s->done = xcalloc(m, sizeof(bool));
+	s->pending = xmalloc(m * sizeof(uint32_t));
+	for (uint32_t c = 0; c < n; c++)
+		s->pending[c] = s->rev_start[c + 1] - s->rev_start[c];
+	s->slot_of = xmalloc(m * sizeof(uint32_t));
+	memset(s->slot_of, 0xff, m * sizeof(uint32_t));
+	s->slot_node = xmalloc(m * sizeof(uint32_t));
+	s->slot_prev = xmalloc(m * sizeof(uint32_t));
+	s->slot_next = xmalloc(m * sizeof(uint32_t));
+	s->first = s->last = NO_NODE;
+	s->seen = xcalloc(m, sizeof(uint32_t));
 }
 
 static void sorter_free(struct sorter *s)
 {
+	free(s->exp_start);
+	free(s->exp_nodes);
 	free(s->slot_node);
 	free(s->slot_prev);
 	free(s->slot_next);
@@ -626,7 +676,6 @@ static void sorter_free(struct sorter *s)
 		free(s->low[t]);
 	}
 	free(s->cursor);
-	free(s->node_of);
 	free(s->fwd_start);
 	free(s->fwd_nodes);
 	free(s->live);
@@ -639,22 +688,14 @@ static void sorter_free(struct sorter *s)
 	free(s->slot_of);
 	free(s->seen);
 	free(s->stack.v);
-	free(s->chain_of);
-	free(s->chain_pos);
-	free(s->chain_start);
-	free(s->chain_len);
-	free(s->chain_top);
-	free(s->chain_nodes);
-	free(s->extends);
 }
 
-/* The walk over ranks; HINT (or NULL) orders the ranks. */
-static void order_ranked(const struct graph *g, const bool *todo, const struct u32vec *heads,
-			 const struct u32vec *hint, struct u32vec *out)
+/* HEADS of TODO as Alembic's first heads: in map order, each once, into
+ * SORTED (N_HEADS of them). */
+static uint32_t first_heads(const struct graph *g, const bool *todo, const struct u32vec *heads,
+			    uint32_t *sorted)
 {
-	struct sorter s;
-	uint32_t *sorted = xmalloc((heads->n ? heads->n : 1) * sizeof(uint32_t));
-	uint32_t n = 0, n_set = 0, cur, *rank;
+	uint32_t n = 0, n_set = 0;
 
 	for (uint32_t i = 0; i < heads->n; i++)
 		if (todo[heads->v[i]])
@@ -663,16 +704,44 @@ static void order_ranked(const struct graph *g, const bool *todo, const struct u
 	for (uint32_t i = 0; i < n; i++)
 		if (i == 0 || sorted[i] != sorted[i - 1]) /* heads are a set in Alembic */
 			sorted[n_set++] = sorted[i];
-	rank = sorter_init(&s, g, todo, sorted, n_set, hint, out);
-	if (out->cap - out->n < s.n) { /* emit() writes without a check */
-		out->cap = out->n + s.n;
+	return n_set;
+}
+
+/* The sorter for the walk from HEADS (N of them, graph nodes) over TODO. */
+static void sorter_for(struct sorter *s, const struct graph *g, const bool *todo, const uint32_t *heads,
+		       uint32_t n, const struct u32vec *hint, struct u32vec *out)
+{
+	struct ranked rk;
+	struct chains ch;
+	uint32_t *rank = rank_graph(&rk, g, todo, heads, n, hint);
+	bool *first_head = xcalloc(rk.n ? rk.n : 1, sizeof(bool));
+
+	for (uint32_t i = 0; i < n; i++)
+		first_head[rank[heads[i]]] = true;
+	build_chains(&ch, &rk, first_head);
+	free(first_head);
+	sorter_init(s, &rk, &ch, out);
+	for (uint32_t i = 0; i < n; i++)
+		append_slot(s, ch.of[rank[heads[i]]]);
+	free(ch.of);
+	free(rank);
+	if (out->cap - out->n < rk.n) { /* emit() writes without a check */
+		out->cap = out->n + rk.n;
 		out->v = xrealloc(out->v, (out->cap ? out->cap : 1) * sizeof(uint32_t));
 	}
-	build_chains(&s);
-	for (uint32_t i = 0; i < n_set; i++)
-		append_slot(&s, rank[sorted[i]]);
+	ranked_free(&rk);
+}
+
+/* The walk; HINT (or NULL) orders the ranks. */
+static void order_ranked(const struct graph *g, const bool *todo, const struct u32vec *heads,
+			 const struct u32vec *hint, struct u32vec *out)
+{
+	struct sorter s;
+	uint32_t *sorted = xmalloc((heads->n ? heads->n : 1) * sizeof(uint32_t));
+	uint32_t n_set = first_heads(g, todo, heads, sorted), cur;
+
+	sorter_for(&s, g, todo, sorted, n_set, hint, out);
 	free(sorted);
-	free(rank);
 	cur = s.first;
 	while (cur != NO_NODE) {
 		if (s.pending[s.slot_node[cur]] > 0) {
