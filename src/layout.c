@@ -84,13 +84,38 @@ struct row_edges {
 	uint32_t *start, *down; /* row r's parents: down[start[r] .. start[r + 1]) */
 };
 
-static void lay_row(struct layout *l, const struct row_edges *re, struct lanes *ln, uint32_t r,
-		    uint8_t **cbuf, size_t *ccap)
+/* A row on a line of single links (one lane heads to it, it has one parent)
+ * whose lane LANE continued the row above, itself such a row: nothing changes
+ * but that lane's target, so it is drawn as the row above, sharing its cells.
+ * Most rows of a history are such rows (86% at 100,000 branchy revisions). */
+static bool same_as_above(struct layout *l, const struct row_edges *re, struct lanes *ln, uint32_t r,
+			  int32_t lane)
+{
+	uint32_t p;
+
+	if (lane < 0 || ln->n_heading[r] != 1 || ln->first_heading[r] != lane ||
+	    re->start[r + 1] - re->start[r] != 1)
+		return false;
+	p = re->down[re->start[r]];
+	if (p < r)
+		return false; /* drawn above: only a cycle does that */
+	head_to(ln, (uint16_t)lane, p);
+	l->lane[r] = (uint16_t)lane;
+	l->cell_off[r] = l->cell_off[r - 1];
+	l->n_cells[r] = l->n_cells[r - 1];
+	return true;
+}
+
+/* Lay row R out; returns its lane when it is a row a row below may be drawn
+ * as (see same_as_above), else -1. */
+static int32_t lay_row(struct layout *l, const struct row_edges *re, struct lanes *ln, uint32_t r,
+		       uint8_t **cbuf, size_t *ccap)
 {
 	uint32_t n_down = re->start[r + 1] - re->start[r];
 	const uint32_t *down = re->down + re->start[r];
 	int16_t at = ln->n_heading[r] ? (int16_t)ln->first_heading[r] : -1;
 	uint16_t me = at >= 0 ? (uint16_t)at : free_lane(ln, 0, NULL), width;
+	bool single = at >= 0 && ln->n_heading[r] == 1 && n_down == 1 && down[0] >= r;
 	uint8_t *c;
 
 	/* every lane there is, plus one per merge parent that may open a lane */
@@ -131,6 +156,7 @@ static void lay_row(struct layout *l, const struct row_edges *re, struct lanes *
 		ln->n--;
 	l->lane[r] = me;
 	emit_row(l, r, c, width);
+	return single ? me : -1;
 }
 
 static uint32_t uf_find(uint32_t *up, uint32_t x)
@@ -290,8 +316,10 @@ void layout_build(struct layout *l, const struct project *p)
 	l->cells = xmalloc(l->cap_cells);
 	ln.n_heading = xcalloc(n, sizeof(uint32_t));
 	ln.first_heading = xmalloc(n * sizeof(uint16_t));
-	for (r = 0; r < l->n_rows; r++)
-		lay_row(l, &re, &ln, r, &cbuf, &ccap);
+	r = 0;
+	for (int32_t above = -1; r < l->n_rows; r++)
+		if (!same_as_above(l, &re, &ln, r, above))
+			above = lay_row(l, &re, &ln, r, &cbuf, &ccap);
 	/* kept as long as the view: not the room its last doubling left (100,000
 	 * rows: 0.7 MB) */
 	l->cap_cells = l->n_cells_total ? l->n_cells_total : 1;

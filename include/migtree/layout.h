@@ -37,7 +37,8 @@ struct layout {
 	uint32_t n_rows;
 	uint32_t *node;      /* row -> graph node */
 	uint32_t *row_of;    /* graph node -> row */
-	uint32_t *cell_off;  /* row -> first cell in cells */
+	uint32_t *cell_off;  /* row -> first cell in cells; a row drawn as the one
+	                      * above it (a line of single links) shares its cells */
 	uint16_t *n_cells;   /* row -> number of lanes drawn */
 	uint16_t *lane;      /* row -> lane of its revision */
 	uint32_t *piece;     /* row -> connected piece, numbered top-down; a piece's rows are contiguous */
