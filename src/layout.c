@@ -69,6 +69,9 @@ static void hline(uint8_t *c, uint16_t a, uint16_t b)
 
 static void emit_row(struct layout *l, uint32_t r, const uint8_t *c, uint16_t width)
 {
+	l->turns[r] = false;
+	for (uint16_t i = 0; i < width; i++)
+		l->turns[r] |= (c[i] & (CELL_LEFT | CELL_RIGHT)) != 0;
 	GROW(l->cells, l->cap_cells, l->n_cells_total + width);
 	memcpy(l->cells + l->n_cells_total, c, width);
 	l->cell_off[r] = (uint32_t)l->n_cells_total;
@@ -103,6 +106,7 @@ static bool same_as_above(struct layout *l, const struct row_edges *re, struct l
 	l->lane[r] = (uint16_t)lane;
 	l->cell_off[r] = l->cell_off[r - 1];
 	l->n_cells[r] = l->n_cells[r - 1];
+	l->turns[r] = false;
 	return true;
 }
 
@@ -295,6 +299,7 @@ void layout_build(struct layout *l, const struct project *p)
 	l->lane = xmalloc(n * sizeof(uint16_t));
 	l->piece = xmalloc(n * sizeof(uint32_t));
 	l->kind = xmalloc(n);
+	l->turns = xmalloc(n * sizeof(bool));
 	for (uint32_t i = 0; i < g->n; i++)
 		l->row_of[i] = UINT32_MAX;
 	for (uint32_t i = 0; i < p->order.n; i++) {
@@ -341,6 +346,7 @@ void layout_free(struct layout *l)
 	free(l->lane);
 	free(l->piece);
 	free(l->kind);
+	free(l->turns);
 	free(l->cells);
 	memset(l, 0, sizeof(*l));
 }
@@ -447,12 +453,7 @@ static bool straight(const struct layout *l, uint32_t row)
 {
 	const uint8_t *c = l->cells + l->cell_off[row];
 
-	if ((c[l->lane[row]] & (CELL_UP | CELL_DOWN)) != (CELL_UP | CELL_DOWN))
-		return false;
-	for (uint16_t i = 0; i < l->n_cells[row]; i++)
-		if (c[i] & (CELL_LEFT | CELL_RIGHT))
-			return false;
-	return true;
+	return (c[l->lane[row]] & (CELL_UP | CELL_DOWN)) == (CELL_UP | CELL_DOWN) && !l->turns[row];
 }
 
 void display_build(struct display *d, const struct layout *l, const bool *plain, uint32_t min_run,

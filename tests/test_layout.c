@@ -539,6 +539,7 @@ static size_t assert_as_first_written(const struct project *p, const struct layo
 	for (uint32_t row = 0; row < ref.n_rows; row++) {
 		const struct node *nd = &g->nodes[ref.node[row]];
 		uint16_t width, lane;
+		bool turns;
 
 		ref_row(g, &ref, &ln, row, c, &width, &lane);
 		assert_int_equal(l->piece[row], num[find_root(up, ref.node[row])]);
@@ -554,6 +555,10 @@ static size_t assert_as_first_written(const struct project *p, const struct layo
 			cells += width;
 		}
 		assert_memory_equal(l->cells + l->cell_off[row], c, width);
+		turns = false;
+		for (uint16_t i = 0; i < width; i++)
+			turns |= (c[i] & (CELL_LEFT | CELL_RIGHT)) != 0;
+		assert_int_equal(l->turns[row], turns);
 	}
 	assert_int_equal(l->n_cells_total, cells);
 	free(ref.node);

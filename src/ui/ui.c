@@ -35,14 +35,7 @@ static bool node_is_plain(const struct ui *ui, uint32_t v)
 
 static bool row_is_plain(const struct ui *ui, uint32_t row, const bool *node_plain)
 {
-	const uint8_t *c = ui->layout.cells + ui->layout.cell_off[row];
-
-	if (!node_plain[ui->layout.node[row]])
-		return false;
-	for (uint16_t i = 0; i < ui->layout.n_cells[row]; i++)
-		if (c[i] & (CELL_LEFT | CELL_RIGHT))
-			return false;
-	return true;
+	return node_plain[ui->layout.node[row]] && !ui->layout.turns[row];
 }
 
 /* Width of the id column: the longest id as drawn (<U+200B> is 8 columns). The
