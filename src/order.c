@@ -14,19 +14,19 @@
  * - when it is blocked, the heads that reach it are found by walking up from it
  *   through unemitted children only; the list order of heads is kept as a linked
  *   list with increasing keys, so "the first" is the smallest key met;
- * - the walk-up goes chain by chain, not node by node. A chain is a maximal line
- *   where each node has one child and that child one parent. Inside a chain nodes
- *   are emitted top-down, so its unemitted part is a bottom run, and a head can
- *   only be that run's top: one look per chain tells all. Only the chain's last
- *   node leads to other chains.
- * Chains go further: the walk emits a chain whole once it emits its top (the
- * node below has no other child, so it is not blocked, and is no head, so the
- * slot moves onto it in place), and a head is always a chain's top (a parent
- * made a head is the top of its chain: its child is the bottom of another). So
- * the walk runs over the chains, each a node of a smaller graph whose edges are
- * its bottom's parents, and a chain's revisions are written out when it is
- * emitted: 14,000 chains for 100,000 revisions of branchy history, and the
- * walk's arrays, its labels among them, are a seventh of what they were.
+ * - the walk goes chain by chain, not node by node. A chain is a maximal line
+ *   where each node has one child and that child one parent (a first head the
+ *   caller hands in, which may have children, starts a chain of its own). The
+ *   walk emits a chain whole once it emits its top: the node below has no other
+ *   child, so it is not blocked, and is no head (only its one child could have
+ *   made it one), so the slot moves onto it in place. And a head is always a
+ *   chain's top: a parent made a head is the top of its chain, its child being
+ *   the bottom of another. So the walk runs over the chains, each a node of a
+ *   smaller graph whose edges are its bottom's parents, and writes a chain's
+ *   revisions out when it emits it: 14,000 chains for 100,000 revisions of
+ *   branchy history, and the walk's arrays, its labels among them, are a
+ *   seventh of what they would be by revision.
+ * Below, "node" is such a chain unless said otherwise.
  * A walk-up then costs the number of unemitted chains above the candidate. That
  * alone is quadratic when a node is blocked low under a large unemitted history:
  * one asked about after every finished branch (a slot a merge left low), or many
@@ -41,11 +41,11 @@
 
 /* The heads, Alembic's current_heads, are slots. A slot's key is its place in
  * that list (list order is key order: new slots are appended) and its index in
- * the slot arrays; a node is a head at most once (it stops being one only when
- * it is emitted), so there are at most g->n keys. */
+ * the slot arrays; a chain is a head at most once (it stops being one only when
+ * it is emitted), so there are at most n keys. */
 struct sorter {
 	/* The walk's nodes are the chains (see "chains" below), 0..n-1, numbered
-	 * in the order of their nodes' ranks. */
+	 * by their bottoms' ranks (those only a cycle reaches last). */
 	uint32_t n;
 	/* what emitting chain c writes out: graph nodes exp_nodes[exp_start[c] ..
 	 * exp_start[c + 1]), top to bottom */
@@ -63,13 +63,13 @@ struct sorter {
 	uint32_t first, last, next_key;
 	uint32_t *seen, stamp;    /* per chain: visited by the current walk-up */
 	struct u32vec stack;
-	/* reachability labels (first_head_above): two depth-first forests down the todo nodes */
+	/* reachability labels (first_head_above): two depth-first forests down the chains */
 	uint32_t *pre[2], *post[2], *low[2]; /* two forests: edges taken first to last, last to first */
 	uint32_t *cursor;         /* node -> the key its last question was answered with */
 	uint32_t *live;           /* key -> a key not below it that may be live (find_live) */
 	uint32_t *mark, mark_stamp; /* per node: visited by the current reachability search */
 	struct u32vec dfs;
-	uint64_t work;            /* chains visited, keys and nodes looked at, nodes emitted */
+	uint64_t work;            /* chains visited, keys and chains looked at, revisions emitted */
 	struct u32vec *out;
 };
 
@@ -121,10 +121,10 @@ static uint32_t remove_slot(struct sorter *s, uint32_t k)
  * every history, so they run in turns, a step each, and the first to finish
  * answers: a question costs at most twice the cheaper search.
  *
- * "Does head H reach C" is static reachability (a path of todo nodes from H
+ * "Does head H reach C" is static reachability (a path of chains from H
  * down to C: its nodes are then unemitted, since an emitted node below an
  * unemitted head would have been blocked), answered from the labels of two
- * depth-first forests down the todo nodes (each node's edges taken in one order
+ * depth-first forests down the chains (each node's edges taken in one order
  * and in the other): an ancestor in either tree reaches (pre and post order
  * intervals), and H reaches C only if C's [low, post] interval lies within H's in
  * both (low: the smallest post number reachable), so most questions need no
@@ -168,7 +168,7 @@ static uint32_t find_live(struct sorter *s, uint32_t k)
 	return r < s->next_key ? r : NO_NODE;
 }
 
-/* Number forest T, the depth-first forest down the todo nodes from ROOT taking
+/* Number forest T, the depth-first forest down the chains from ROOT taking
  * each node's edges first to last (T 0) or last to first (T 1): pre order,
  * post order, low (the smallest post number it reaches). In a DAG every node a
  * node reaches is numbered before it is. */
@@ -691,7 +691,7 @@ static void sorter_free(struct sorter *s)
 }
 
 /* HEADS of TODO as Alembic's first heads: in map order, each once, into
- * SORTED (N_HEADS of them). */
+ * SORTED; returns how many. */
 static uint32_t first_heads(const struct graph *g, const bool *todo, const struct u32vec *heads,
 			    uint32_t *sorted)
 {

@@ -613,7 +613,8 @@ static void test_invariant_catches_a_false_line(void **state)
 	check_lines(&p, &l);
 	check_pieces(&p, &l);
 	assert_int_equal(bad_line, 0);
-	/* join the last row of one piece to the first of the next, as before */
+	/* join the last row of one piece to the first of the next, as before
+	 * (neither row shares its cells with another: same_as_above) */
 	r = l.piece[1] != l.piece[0] ? 0 : 1;
 	assert_int_not_equal(l.piece[r], l.piece[r + 1]);
 	l.cells[l.cell_off[r]] |= CELL_DOWN;
