@@ -236,6 +236,7 @@ static void group_pieces(struct layout *l, const struct graph *g, struct node_co
 {
 	uint32_t n = l->n_rows ? l->n_rows : 1;
 	uint32_t *num = xmalloc(n * sizeof(uint32_t)), *start, *old = l->node;
+	bool grouped = true;
 
 	for (uint32_t i = 0; i < g->n; i++)
 		num[i] = NO_NODE;
@@ -246,6 +247,11 @@ static void group_pieces(struct layout *l, const struct graph *g, struct node_co
 		if (num[root] == NO_NODE)
 			num[root] = l->n_pieces++;
 		l->piece[r] = num[root];
+		grouped = grouped && (r == 0 || l->piece[r] >= l->piece[r - 1]);
+	}
+	if (grouped) { /* one piece, or each already in one run: nothing moves */
+		free(num);
+		return;
 	}
 	start = xcalloc((size_t)l->n_pieces + 1, sizeof(uint32_t));
 	for (uint32_t r = 0; r < l->n_rows; r++)
