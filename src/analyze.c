@@ -43,11 +43,11 @@ uint32_t graph_main_component(const struct graph *g)
 	uint32_t base = graph_primary_base(g), *size, best = 0;
 
 	if (base != NO_NODE)
-		return g->nodes[base].component;
+		return g->component[base];
 	size = xcalloc(g->n_components ? g->n_components : 1, sizeof(uint32_t));
 	for (uint32_t i = 0; i < g->n; i++)
 		if (!g->nodes[i].phantom)
-			size[g->nodes[i].component]++;
+			size[g->component[i]]++;
 	for (uint32_t c = 1; c < g->n_components; c++)
 		if (size[c] > size[best])
 			best = c;
@@ -156,7 +156,7 @@ static uint32_t primary_head(const struct graph *g, const struct u32vec *group, 
 		for (uint32_t i = 0; i < group->n; i++) {
 			uint32_t h = group->v[i];
 
-			if (pass == 0 && g->nodes[h].component != main_comp)
+			if (pass == 0 && g->component[h] != main_comp)
 				continue;
 			if (best == NO_NODE || strcmp(created(g, h), created(g, best)) >= 0)
 				best = h;
@@ -256,7 +256,7 @@ static void report_head(struct graph *g, uint32_t h, uint32_t primary, uint32_t 
 	free(msg);
 	p->pending = anc == PENDING_ANCESTOR;
 	p->group = n_group;
-	if (nd->component != pn->component) {
+	if (g->component[h] != g->component[primary]) {
 		/* a merge across pieces that share no ancestor joins two histories
 		 * that were one before a link broke, and putting one head after the
 		 * other tears it from its piece: connect the pieces instead */
@@ -281,7 +281,7 @@ static bool *floating_pieces(const struct graph *g)
 
 	for (uint32_t i = 0; g->any_unknown_down && i < g->n; i++) /* else no file is read */
 		if (!g->nodes[i].phantom && pv_n_unknown(&g->nodes[i].file->down))
-			floats[g->nodes[i].component] = true;
+			floats[g->component[i]] = true;
 	return floats;
 }
 
@@ -306,7 +306,7 @@ static void warn_heads(struct graph *g, uint32_t main_comp, bool defer_suggestio
 		bool *mark;
 
 		for (uint32_t k = 0; k < members.n; k++) /* each may join another head */
-			floating += floats[g->nodes[members.v[k]].component];
+			floating += floats[g->component[members.v[k]]];
 		if (members.n < 2 + floating)
 			continue;
 		primary = primary_head(g, &members, main_comp);
@@ -320,7 +320,7 @@ static void warn_heads(struct graph *g, uint32_t main_comp, bool defer_suggestio
 
 			if (x != primary)
 				report_head(g, x, primary, members.n,
-					    g->nodes[x].component != g->nodes[primary].component ? NO_NODE
+					    g->component[x] != g->component[primary] ? NO_NODE
 					    : !mark ? PENDING_ANCESTOR
 						    : first_marked_below(g, mark, x, seen));
 		}
@@ -375,13 +375,13 @@ static void loose_parts_init(struct loose_parts *lp, const struct graph *g, uint
 	for (uint32_t i = g->n; i-- > 0;) {
 		const struct node *nd = &g->nodes[i];
 
-		if (nd->component == main_comp)
+		if (g->component[i] == main_comp)
 			continue;
 		if (nd->phantom) {
-			lp->next[i] = lp->phantom_head[nd->component];
-			lp->phantom_head[nd->component] = i;
+			lp->next[i] = lp->phantom_head[g->component[i]];
+			lp->phantom_head[g->component[i]] = i;
 		} else if (g->any_unknown_down && pv_n_unknown(&nd->file->down)) {
-			lp->unknown[nd->component] = i;
+			lp->unknown[g->component[i]] = i;
 		}
 	}
 }
@@ -430,15 +430,15 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 		first[c] = NO_NODE;
 	for (uint32_t i = 0; i < g->n; i++) {
 		const struct node *nd = &g->nodes[i];
+		uint32_t c = g->component[i];
 
 		/* the main piece's first file and size are not asked: its nodes'
 		 * files are not read (a cache miss each, 5 ms at 100,000) */
-		if (nd->phantom || nd->component == main_comp)
+		if (c == main_comp || nd->phantom)
 			continue;
-		count[nd->component]++;
-		if (first[nd->component] == NO_NODE ||
-		    nd->file->load_index < g->nodes[first[nd->component]].file->load_index)
-			first[nd->component] = i;
+		count[c]++;
+		if (first[c] == NO_NODE || nd->file->load_index < g->nodes[first[c]].file->load_index)
+			first[c] = i;
 	}
 	for (uint32_t c = 0; c < g->n_components; c++) {
 		const struct node *nd;

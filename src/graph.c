@@ -468,6 +468,7 @@ void graph_free(struct graph *g)
 	for (uint32_t i = 0; i < g->n; i++)
 		node_free_edges(&g->nodes[i]);
 	free(g->nodes);
+	free(g->component);
 	free(g->edge_block);
 	free(g->link_block);
 	label_store_free(g->label_store);

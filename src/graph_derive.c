@@ -780,6 +780,9 @@ void graph_components(struct graph *g)
 	uint32_t *parent = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
 	uint32_t *id = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
 
+	free(g->component);
+	g->component = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+
 	for (uint32_t i = 0; i < g->n; i++) {
 		parent[i] = i;
 		id[i] = NO_NODE;
@@ -800,7 +803,7 @@ void graph_components(struct graph *g)
 
 		if (id[root] == NO_NODE)
 			id[root] = g->n_components++;
-		g->nodes[i].component = id[root];
+		g->component[i] = id[root];
 	}
 	free(parent);
 	free(id);

@@ -589,8 +589,8 @@ void graph_known_take(struct graph_known *k, const struct project *p)
 	k->n_nodes = g->n;
 	k->n_components = g->n_components;
 	k->component = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
-	for (uint32_t i = 0; i < g->n; i++)
-		k->component[i] = g->nodes[i].component;
+	if (g->n)
+		memcpy(k->component, g->component, g->n * sizeof(uint32_t));
 	k->suggest_pending = g->suggest_pending;
 }
 
@@ -612,8 +612,9 @@ static bool take_known(struct project *p, struct graph_known *k)
 
 	if (k->n_nodes != g->n || k->order.n > g->n)
 		return false;
-	for (uint32_t i = 0; i < g->n; i++)
-		g->nodes[i].component = k->component[i];
+	free(g->component);
+	g->component = k->component;
+	k->component = NULL;
 	g->n_components = k->n_components;
 	problem_list_free(&g->problems);
 	g->problems = k->problems;

@@ -208,7 +208,7 @@ static void copy_nodes(struct node_copy *nc, const struct graph *g)
 		nc->at[i] = nc->down.n;
 		nc->kind[i] = nd->phantom ? ROW_PHANTOM : nd->is_base ? ROW_BASE : ROW_REVISION;
 		if (nc->by_component)
-			nc->up[i] = nd->component;
+			nc->up[i] = g->component[i];
 		for (uint32_t k = 0; k < nd->down.n; k++) {
 			u32_push(&nc->down, nd->down.v[k]);
 			if (!nc->by_component) {

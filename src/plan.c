@@ -268,7 +268,7 @@ static void heads_in(const struct graph *g, const struct problem_list *pl, const
 {
 	uint32_t v = graph_find(g, primary);
 
-	if (v != NO_NODE && g->nodes[v].component == piece)
+	if (v != NO_NODE && g->component[v] == piece)
 		sl_push(out, primary);
 	for (size_t i = 0; i < pl->n; i++) {
 		const struct problem *pr = &pl->v[i];
@@ -276,7 +276,7 @@ static void heads_in(const struct graph *g, const struct problem_list *pl, const
 		if (pr->kind != PROBLEM_MULTIPLE_HEADS || strcmp(pr->ref, primary) || sl_contains(out, pr->revision))
 			continue;
 		v = graph_find(g, pr->revision);
-		if (v != NO_NODE && g->nodes[v].component == piece)
+		if (v != NO_NODE && g->component[v] == piece)
 			sl_push(out, pr->revision);
 	}
 }
@@ -323,11 +323,11 @@ static void merges(struct planner *pn)
 
 			if (v == NO_NODE)
 				continue;
-			snprintf(key, sizeof(key), "%u", pn->s->p->graph.nodes[v].component);
+			snprintf(key, sizeof(key), "%u", pn->s->p->graph.component[v]);
 			if (sl_contains(&pieces, key))
 				continue;
 			sl_push(&pieces, key);
-			heads_in(&pn->s->p->graph, &now, pr->ref, pn->s->p->graph.nodes[v].component, &heads);
+			heads_in(&pn->s->p->graph, &now, pr->ref, pn->s->p->graph.component[v], &heads);
 			if (heads.n >= 2)
 				merge_heads(pn, &heads);
 			sl_free(&heads);
@@ -347,7 +347,7 @@ static void say_apart(struct planner *pn)
 	struct u32vec said = { 0 };
 
 	for (size_t i = 0; i + 1 < pn->apart.n; i += 2) {
-		uint32_t v = graph_find(g, pn->apart.v[i]), c = v != NO_NODE ? g->nodes[v].component : main;
+		uint32_t v = graph_find(g, pn->apart.v[i]), c = v != NO_NODE ? g->component[v] : main;
 
 		if (c == main || u32_contains(&said, c))
 			continue;

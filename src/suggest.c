@@ -239,7 +239,7 @@ static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 		return true;
 	/* components join over the same edges: another piece cannot reach V */
 	if (ix->level[x] <= lv || ix->height[x] >= hv || ix->known[x] == ix->stamp ||
-	    g->nodes[x].component != g->nodes[c->v].component)
+	    g->component[x] != g->component[c->v])
 		return false;
 	ix->stack.n = ix->trail.n = 0;
 	u32_push(&ix->stack, x);
@@ -275,7 +275,7 @@ static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 
 static bool excluded(const struct graph *g, struct suggest_ctx *c, uint32_t i)
 {
-	if (c->skip != NO_NODE && g->nodes[i].component == c->skip)
+	if (c->skip != NO_NODE && g->component[i] == c->skip)
 		return true;
 	if (c->ix->parent[i] == c->ix->stamp) /* a parent V still has replaces no missing one */
 		return true;
@@ -299,7 +299,7 @@ static bool surely_not_below(const struct graph *g, const struct suggest_ctx *c,
 	if (c->desc)
 		return !c->desc[x];
 	return c->ix->level[x] <= c->ix->level[c->v] || c->ix->height[x] >= c->ix->height[c->v] ||
-	       g->nodes[x].component != g->nodes[c->v].component;
+	       g->component[x] != g->component[c->v];
 }
 
 static void find_coparents(const struct graph *g, struct suggest_ctx *c)
@@ -878,7 +878,7 @@ static struct sindex *sindex_build(struct graph *g)
 	ix->coparent = xcalloc(n, sizeof(uint32_t));
 	ix->comp_bases = xcalloc(g->n_components ? g->n_components : 1, sizeof(uint32_t));
 	for (uint32_t i = 0; i < g->n; i++)
-		ix->comp_bases[g->nodes[i].component] += !g->nodes[i].phantom && g->nodes[i].is_base;
+		ix->comp_bases[g->component[i]] += !g->nodes[i].phantom && g->nodes[i].is_base;
 	ix->seen = xcalloc(n, sizeof(uint32_t));
 	return ix;
 }
@@ -1023,7 +1023,7 @@ static void by_name_and_prefix(const struct graph *g, struct suggest_ctx *c, con
  * missing parent? Then it was cut from the history, not merged back into it. */
 static bool loose_piece(const struct graph *g, const struct suggest_ctx *c)
 {
-	return c->ix->comp_bases[g->nodes[c->v].component] == (g->nodes[c->v].is_base ? 1u : 0u);
+	return c->ix->comp_bases[g->component[c->v]] == (g->nodes[c->v].is_base ? 1u : 0u);
 }
 
 /* Does X's line go on: has it a child that starts no branch (declares no
@@ -1126,7 +1126,7 @@ static uint32_t created_before(const struct graph *g, const struct revision_file
 			((struct graph *)g)->work.suggest++;
 			if (excluded(g, c, x))
 				continue;
-			if (c->same_piece && g->nodes[x].component != g->nodes[c->v].component) {
+			if (c->same_piece && g->component[x] != g->component[c->v]) {
 				passed_over++;
 				continue;
 			}
@@ -1441,7 +1441,7 @@ static void pieces_init(struct pieces *pc, const struct graph *g)
 		pc->root[c] = NO_NODE;
 	for (uint32_t i = 0; i < g->n; i++) {
 		const struct node *nd = &g->nodes[i];
-		uint32_t c = nd->component;
+		uint32_t c = g->component[i];
 
 		if (nd->phantom)
 			continue;
@@ -1469,7 +1469,7 @@ static void suggest_loose(struct graph *g, struct problem *p, struct suggest_ctx
 
 	if (v == NO_NODE || g->nodes[v].phantom)
 		return;
-	comp = g->nodes[v].component;
+	comp = g->component[v];
 	root = pc->root[comp];
 	if (root == NO_NODE)
 		return;

@@ -55,7 +55,7 @@ static void describe(struct tree *t, uint32_t v, bool side_child)
 	if (nd->in_cycle)
 		marks[n++] = "IN CYCLE";
 	if (nd->is_head)
-		marks[n++] = side_child ? "BRANCH HEAD" : nd->component == t->main_comp ? "MAIN HEAD" : "HEAD";
+		marks[n++] = side_child ? "BRANCH HEAD" : t->g->component[v] == t->main_comp ? "MAIN HEAD" : "HEAD";
 	for (int i = 0; i < n; i++)
 		fprintf(t->out, "%s%s", i ? ", " : " - ", marks[i]);
 	fputc('\n', t->out);

@@ -112,7 +112,7 @@ static void node_text(struct strbuf *sb, const struct graph *g, uint32_t i)
 	const struct node *nd = &g->nodes[i];
 
 	sb_addf(sb, "node %u %s%s file %s order %u component %u flags %d%d%d%d%d%d%d%d%d\n", i, nd->id,
-		nd->phantom ? " (phantom)" : "", nd->file ? nd->file->path : "-", nd->order, nd->component,
+		nd->phantom ? " (phantom)" : "", nd->file ? nd->file->path : "-", nd->order, g->component[i],
 		nd->is_head, nd->is_real_head, nd->is_base, nd->is_branch_point, nd->is_real_branch_point,
 		nd->is_merge_point, nd->in_cycle, nd->labels_unknown, nd->phantom);
 	ids(sb, "  down", g, &nd->down);

@@ -143,7 +143,7 @@ static void assert_merges_within_pieces(struct fixture *fx)
 
 				assert_int_not_equal(v, NO_NODE);
 				assert_true(g->nodes[v].is_head);
-				assert_int_equal(g->nodes[v].component, g->nodes[first].component);
+				assert_int_equal(g->component[v], g->component[first]);
 			}
 		}
 		assert_int_equal(fix_apply(&fx->s, &st->fix, &err), 0);
@@ -314,7 +314,7 @@ static void published_piece_left_apart(void **state)
 		const struct strlist *ps = &fx.pl.v[i].fix.parents;
 
 		assert_int_equal(ps->n, 2);
-		assert_int_equal(g->nodes[graph_find(g, ps->v[0])].component, g->nodes[graph_find(g, ps->v[1])].component);
+		assert_int_equal(g->component[graph_find(g, ps->v[0])], g->component[graph_find(g, ps->v[1])]);
 	}
 	assert_int_equal(fx.pl.left.n, 1);
 	assert_non_null(strstr(fx.pl.left.v[0], "left apart"));
