@@ -498,6 +498,19 @@ static void test_suggestions_are_near_linear(void **state)
 	assert_near_linear(missing, offsetof(struct graph_work, suggest));
 }
 
+/* What history_order_all walks: every node outside a cycle (returned), from
+ * the real heads (into HEADS). */
+static bool *walk_inputs(const struct graph *g, struct u32vec *heads)
+{
+	bool *todo = xmalloc(g->n * sizeof(bool));
+
+	for (uint32_t i = 0; i < g->n; i++)
+		todo[i] = !g->nodes[i].in_cycle;
+	for (uint32_t i = 0; i < g->real_heads.n; i++)
+		u32_push(heads, g->real_heads.v[i]);
+	return todo;
+}
+
 /* The order walk equals Alembic's own algorithm (history_order_literal, quadratic)
  * on generated histories: shuffled load orders, missing parents, dependencies. */
 static void test_order_equals_alembic_literal(void **state)
@@ -513,11 +526,7 @@ static void test_order_equals_alembic_literal(void **state)
 		bool *todo;
 
 		graph_text_load(&p, text);
-		todo = xmalloc(p.graph.n * sizeof(bool));
-		for (uint32_t i = 0; i < p.graph.n; i++)
-			todo[i] = !p.graph.nodes[i].in_cycle;
-		for (uint32_t i = 0; i < p.graph.real_heads.n; i++)
-			u32_push(&heads, p.graph.real_heads.v[i]);
+		todo = walk_inputs(&p.graph, &heads);
 		history_order_literal(&p.graph, todo, &heads, &want);
 		assert_int_equal(want.n, p.order.n);
 		assert_memory_equal(want.v, p.order.v, want.n * sizeof(uint32_t));
@@ -546,11 +555,7 @@ static void test_order_with_heads_inside_chains(void **state)
 		bool *todo;
 
 		graph_text_load(&p, text);
-		todo = xmalloc(p.graph.n * sizeof(bool));
-		for (uint32_t i = 0; i < p.graph.n; i++)
-			todo[i] = !p.graph.nodes[i].in_cycle;
-		for (uint32_t i = 0; i < p.graph.real_heads.n; i++)
-			u32_push(&heads, p.graph.real_heads.v[i]);
+		todo = walk_inputs(&p.graph, &heads);
 		for (unsigned k = 0, extra = 1 + seed % 5; k < extra; k++) {
 			uint32_t v = gen_rand(&s) % p.graph.n;
 
