@@ -327,6 +327,13 @@ static void link_deps(struct graph *g, uint32_t i)
 				    "revision %s names itself in depends_on (Alembic: Dependency self-loop is detected)", d);
 			continue;
 		}
+		if (to == i) { /* its own branch label: Alembic's cycle check finds it */
+			problem_add(&g->problems, PROBLEM_SELF_REFERENCE, rf->revision, d, rf->path,
+				    rf_deps(rf).span.line, rf->load_index,
+				    "revision %s names itself in depends_on by its own branch label '%s' (Alembic: "
+				    "Dependency cycle is detected)", rf->revision, d);
+			continue;
+		}
 		if (to == NO_NODE) {
 			problem_add(&g->problems, PROBLEM_MISSING_DEPENDENCY, rf->revision, d, rf->path,
 				    rf_deps(rf).span.line, rf->load_index,

@@ -137,6 +137,13 @@ static void test_self_reference_and_cycle(void **state)
 		if (p.graph.problems.v[i].kind == PROBLEM_CYCLE)
 			assert_non_null(strstr(p.graph.problems.v[i].message, "c1, c2, c3"));
 	project_free(&p);
+	/* depending on itself by its own branch label: reported (Alembic finds a
+	 * dependency cycle), and the history still has every revision (the walk
+	 * once stopped at it, leaving it and the rest out without a word) */
+	graph_text_load(&p, "a @foo +foo\nb a\nd\n");
+	assert_int_equal(graph_text_count(&p, PROBLEM_SELF_REFERENCE), 1);
+	assert_int_equal(p.order.n, 3);
+	project_free(&p);
 }
 
 static void test_labels_are_inherited_as_alembic_does(void **state)
