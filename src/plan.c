@@ -101,6 +101,8 @@ static char *fix_phrase(const struct fix *f)
 	const char *parent = f->parents.n ? f->parents.v[f->parents.n - 1] : "";
 	const char *why = f->reason ? f->reason : "suggested";
 
+	if (f->kind == FIX_STUB && !f->parents.n) /* a stub whose parent is still to choose */
+		return xasprintf("a placeholder for %s (%s)", f->target, why);
 	if (f->kind == FIX_STUB)
 		return xasprintf("a placeholder for %s on %s (%s)", f->target, parent, why);
 	if (f->kind == FIX_RESTORE)
@@ -300,40 +302,48 @@ static void merge_heads(struct planner *pn, const struct strlist *heads)
 }
 
 /* Step 3: per branch with several heads, one merge per piece holding two of
- * them or more; heads alone in their piece stay (step 1 said why). */
+ * them or more; heads alone in their piece stay (step 1 said why). The groups
+ * are all found first, on the pieces as they are: a merge made renumbers the
+ * pieces (their numbers follow the load order, which follows the new file's
+ * random name), and a piece met again under a new number was merged twice. */
 static void merges(struct planner *pn)
 {
+	const struct graph *g = graph_of(pn);
 	struct problem_list now;
-	struct strlist done = { 0 };
+	struct strlist done = { 0 }, *groups = NULL;
+	size_t n_groups = 0, cap = 0;
 
-	problem_list_copy(&now, &graph_of(pn)->problems);
+	problem_list_copy(&now, &g->problems);
 	for (size_t i = 0; i < now.n; i++) {
 		const struct problem *pr = &now.v[i];
-		struct strlist pieces = { 0 };
+		struct u32vec pieces = { 0 };
 
 		if (pr->kind != PROBLEM_MULTIPLE_HEADS || sl_contains(&done, pr->ref))
 			continue;
 		sl_push(&done, pr->ref);
 		for (size_t k = i; k < now.n; k++) { /* each piece once, in the order met */
 			const struct problem *q = &now.v[k];
-			struct strlist heads = { 0 };
 			uint32_t v = q->kind == PROBLEM_MULTIPLE_HEADS && !strcmp(q->ref, pr->ref)
-					     ? graph_find(&pn->s->p->graph, q->revision) : NO_NODE;
-			char key[16];
+					     ? graph_find(g, q->revision) : NO_NODE;
 
-			if (v == NO_NODE)
+			if (v == NO_NODE || u32_contains(&pieces, g->component[v]))
 				continue;
-			snprintf(key, sizeof(key), "%u", pn->s->p->graph.component[v]);
-			if (sl_contains(&pieces, key))
-				continue;
-			sl_push(&pieces, key);
-			heads_in(&pn->s->p->graph, &now, pr->ref, pn->s->p->graph.component[v], &heads);
-			if (heads.n >= 2)
-				merge_heads(pn, &heads);
-			sl_free(&heads);
+			u32_push(&pieces, g->component[v]);
+			GROW(groups, cap, n_groups + 1);
+			groups[n_groups] = (struct strlist){ 0 };
+			heads_in(g, &now, pr->ref, g->component[v], &groups[n_groups]);
+			if (groups[n_groups].n >= 2)
+				n_groups++;
+			else
+				sl_free(&groups[n_groups]);
 		}
-		sl_free(&pieces);
+		free(pieces.v);
 	}
+	for (size_t i = 0; i < n_groups; i++) {
+		merge_heads(pn, &groups[i]);
+		sl_free(&groups[i]);
+	}
+	free(groups);
 	sl_free(&done);
 	problem_list_free(&now);
 }
