@@ -120,9 +120,12 @@ static char *step_why(const char *problem, const struct fix *f)
 	return why;
 }
 
+/* A placeholder whose parent is still to choose is no step: step 2 says what
+ * to run for it (once, not also the edit's refusal, which speaks of a key). */
 static bool connecting(const struct fix *f)
 {
-	return f->kind == FIX_SET_DOWN || f->kind == FIX_ADD_PARENT || f->kind == FIX_STUB || f->kind == FIX_RESTORE;
+	return f->kind == FIX_SET_DOWN || f->kind == FIX_ADD_PARENT || (f->kind == FIX_STUB && f->parents.n) ||
+	       f->kind == FIX_RESTORE;
 }
 
 static void want_stub(struct planner *pn, const struct fix *f, char *why)
