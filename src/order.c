@@ -43,6 +43,15 @@
  * that list (list order is key order: new slots are appended) and its index in
  * the slot arrays; a chain is a head at most once (it stops being one only when
  * it is emitted), so there are at most n keys. */
+/* A graph's edges, flat: the parents of v (in norm_down order) are
+ * fwd_nodes[fwd_start[v] .. fwd_start[v + 1]), its children
+ * rev_nodes[rev_start[v] .. rev_start[v + 1]). The ranked revisions have
+ * theirs, the chains theirs. */
+struct flat_edges {
+	uint32_t *fwd_start, *fwd_nodes;
+	uint32_t *rev_start, *rev_nodes;
+};
+
 struct sorter {
 	/* The walk's nodes are the chains (see "chains" below), 0..n-1, numbered
 	 * by their bottoms' ranks (those only a cycle reaches last). */
@@ -50,11 +59,7 @@ struct sorter {
 	/* what emitting chain c writes out: graph nodes exp_nodes[exp_start[c] ..
 	 * exp_start[c + 1]), top to bottom */
 	uint32_t *exp_start, *exp_nodes;
-	/* the edges between chains, flat: the parents of c (its bottom's, in
-	 * norm_down order) are fwd_nodes[fwd_start[c] .. fwd_start[c + 1]), its
-	 * children rev_nodes[rev_start[c] .. rev_start[c + 1]) */
-	uint32_t *fwd_start, *fwd_nodes;
-	uint32_t *rev_start, *rev_nodes;
+	struct flat_edges e; /* between chains: a chain's parents are its bottom's */
 	bool *done;          /* emitted */
 	uint32_t *pending;   /* children not yet emitted */
 	uint32_t *slot_of;   /* node -> key of its slot, NO_NODE if it is no head */
@@ -182,10 +187,10 @@ static void label_from(struct sorter *s, int t, uint32_t root, uint32_t *next_pr
 	u32_push(edge, 0);
 	while (stack->n) {
 		uint32_t v = stack->v[stack->n - 1], *e = &edge->v[edge->n - 1];
-		uint32_t from = s->fwd_start[v], len = s->fwd_start[v + 1] - from;
+		uint32_t from = s->e.fwd_start[v], len = s->e.fwd_start[v + 1] - from;
 
 		if (*e < len) {
-			uint32_t u = s->fwd_nodes[from + (t ? len - 1 - *e : *e)];
+			uint32_t u = s->e.fwd_nodes[from + (t ? len - 1 - *e : *e)];
 
 			++*e;
 			if (pre[u] == NO_NODE) {
@@ -198,8 +203,8 @@ static void label_from(struct sorter *s, int t, uint32_t root, uint32_t *next_pr
 		post[v] = (*next_post)++;
 		low[v] = post[v];
 		for (uint32_t k = from; k < from + len; k++)
-			if (low[s->fwd_nodes[k]] < low[v])
-				low[v] = low[s->fwd_nodes[k]];
+			if (low[s->e.fwd_nodes[k]] < low[v])
+				low[v] = low[s->e.fwd_nodes[k]];
 		stack->n--;
 		edge->n--;
 	}
@@ -263,8 +268,8 @@ static bool climb_step(struct sorter *s, struct question *q)
 	k = s->slot_of[ch];
 	if (k != NO_NODE && k != q->from && k < q->best)
 		q->best = k;
-	for (uint32_t e = s->rev_start[ch]; e < s->rev_start[ch + 1]; e++) {
-		uint32_t x = s->rev_nodes[e];
+	for (uint32_t e = s->e.rev_start[ch]; e < s->e.rev_start[ch + 1]; e++) {
+		uint32_t x = s->e.rev_nodes[e];
 
 		if (in_todo(s, x) && s->seen[x] != s->stamp)
 			u32_push(&s->stack, x);
@@ -282,8 +287,8 @@ static int search_step(struct sorter *s, struct question *q)
 		return 0;
 	x = s->dfs.v[--s->dfs.n];
 	s->work++;
-	for (uint32_t k = s->fwd_start[x]; k < s->fwd_start[x + 1]; k++) {
-		uint32_t u = s->fwd_nodes[k];
+	for (uint32_t k = s->e.fwd_start[x]; k < s->e.fwd_start[x + 1]; k++) {
+		uint32_t u = s->e.fwd_nodes[k];
 
 		if (s->done[u] || s->mark[u] == s->mark_stamp)
 			continue;
@@ -371,7 +376,7 @@ static uint32_t first_head_above(struct sorter *s, uint32_t c, uint32_t from)
  * move CUR as Alembic does; returns the new CUR (NO_NODE when no head is left). */
 static uint32_t emit(struct sorter *s, uint32_t cur)
 {
-	uint32_t c = s->slot_node[cur], from = s->fwd_start[c], to = s->fwd_start[c + 1];
+	uint32_t c = s->slot_node[cur], from = s->e.fwd_start[c], to = s->e.fwd_start[c + 1];
 	bool replaced = false;
 
 	for (uint32_t i = s->exp_start[c]; i < s->exp_start[c + 1]; i++)
@@ -380,9 +385,9 @@ static uint32_t emit(struct sorter *s, uint32_t cur)
 	s->done[c] = true;
 	s->slot_of[c] = NO_NODE;
 	for (uint32_t k = from; k < to; k++)
-		s->pending[s->fwd_nodes[k]]--;
+		s->pending[s->e.fwd_nodes[k]]--;
 	for (uint32_t k = from; k < to; k++) {
-		uint32_t p = s->fwd_nodes[k];
+		uint32_t p = s->e.fwd_nodes[k];
 
 		if (!in_todo(s, p) || s->slot_of[p] != NO_NODE)
 			continue;
@@ -414,9 +419,7 @@ static int cmp_order(const void *a, const void *b, void *ctx)
 struct ranked {
 	uint32_t n;
 	uint32_t *node_of; /* rank -> graph node */
-	/* norm_down edges between the nodes to order, by rank, as in struct sorter */
-	uint32_t *fwd_start, *fwd_nodes;
-	uint32_t *rev_start, *rev_nodes;
+	struct flat_edges e; /* norm_down edges between the nodes to order, by rank */
 };
 
 /* The ranks: the nodes of TODO in HINT's order (a node named twice, or not
@@ -498,25 +501,32 @@ static void guess_order(const struct graph *g, const struct node_edges *ne, cons
 	free(left);
 }
 
-/* The children lists of N nodes from their parent lists (both flat). */
-static void reverse_edges(uint32_t n, const uint32_t *fwd_start, const uint32_t *fwd_nodes,
-			  uint32_t **rev_start, uint32_t **rev_nodes)
+/* E's children lists, for its N nodes, from their parent lists. */
+static void reverse_edges(struct flat_edges *e, uint32_t n)
 {
 	uint32_t *start = xcalloc((size_t)n + 1, sizeof(uint32_t)), *nodes, *fill;
 
-	for (uint32_t e = 0; e < fwd_start[n]; e++)
-		start[fwd_nodes[e] + 1]++;
+	for (uint32_t k = 0; k < e->fwd_start[n]; k++)
+		start[e->fwd_nodes[k] + 1]++;
 	for (uint32_t r = 0; r < n; r++)
 		start[r + 1] += start[r];
 	nodes = xmalloc(((size_t)start[n] + 1) * sizeof(uint32_t));
 	fill = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	memcpy(fill, start, ((size_t)n + 1) * sizeof(uint32_t));
 	for (uint32_t x = 0; x < n; x++)
-		for (uint32_t e = fwd_start[x]; e < fwd_start[x + 1]; e++)
-			nodes[fill[fwd_nodes[e]]++] = x;
+		for (uint32_t k = e->fwd_start[x]; k < e->fwd_start[x + 1]; k++)
+			nodes[fill[e->fwd_nodes[k]]++] = x;
 	free(fill);
-	*rev_start = start;
-	*rev_nodes = nodes;
+	e->rev_start = start;
+	e->rev_nodes = nodes;
+}
+
+static void flat_edges_free(struct flat_edges *e)
+{
+	free(e->fwd_start);
+	free(e->fwd_nodes);
+	free(e->rev_start);
+	free(e->rev_nodes);
 }
 
 /* The nodes of TODO ranked in HINT's order (NULL: a guess from HEADS, N of
@@ -535,29 +545,26 @@ static uint32_t *rank_graph(struct ranked *rk, const struct graph *g, const bool
 	}
 	rank = rank_nodes(rk, g, todo, hint);
 	free(guess.v);
-	rk->fwd_start = xmalloc(((size_t)rk->n + 1) * sizeof(uint32_t));
-	rk->fwd_nodes = xmalloc(((size_t)ne.nodes.n + 1) * sizeof(uint32_t));
-	rk->fwd_start[0] = 0;
+	rk->e.fwd_start = xmalloc(((size_t)rk->n + 1) * sizeof(uint32_t));
+	rk->e.fwd_nodes = xmalloc(((size_t)ne.nodes.n + 1) * sizeof(uint32_t));
+	rk->e.fwd_start[0] = 0;
 	for (uint32_t r = 0; r < rk->n; r++) {
-		uint32_t v = rk->node_of[r], at = rk->fwd_start[r];
+		uint32_t v = rk->node_of[r], at = rk->e.fwd_start[r];
 
 		for (uint32_t e = ne.at[v]; e < ne.at[v + 1]; e++)
-			rk->fwd_nodes[at++] = rank[ne.nodes.v[e]];
-		rk->fwd_start[r + 1] = at;
+			rk->e.fwd_nodes[at++] = rank[ne.nodes.v[e]];
+		rk->e.fwd_start[r + 1] = at;
 	}
 	free(ne.at);
 	free(ne.nodes.v);
-	reverse_edges(rk->n, rk->fwd_start, rk->fwd_nodes, &rk->rev_start, &rk->rev_nodes);
+	reverse_edges(&rk->e, rk->n);
 	return rank;
 }
 
 static void ranked_free(struct ranked *rk)
 {
 	free(rk->node_of);
-	free(rk->fwd_start);
-	free(rk->fwd_nodes);
-	free(rk->rev_start);
-	free(rk->rev_nodes);
+	flat_edges_free(&rk->e);
 }
 
 /* ---- chains ------------------------------------------------------------------
@@ -577,10 +584,10 @@ static bool extends_parent(const struct ranked *rk, const bool *first_head, uint
 {
 	uint32_t p;
 
-	if (rk->fwd_start[v + 1] - rk->fwd_start[v] != 1)
+	if (rk->e.fwd_start[v + 1] - rk->e.fwd_start[v] != 1)
 		return false;
-	p = rk->fwd_nodes[rk->fwd_start[v]];
-	return rk->rev_start[p + 1] - rk->rev_start[p] == 1 && !first_head[p];
+	p = rk->e.fwd_nodes[rk->e.fwd_start[v]];
+	return rk->e.rev_start[p + 1] - rk->e.rev_start[p] == 1 && !first_head[p];
 }
 
 /* The chain whose bottom is V, up through each one child that extends it. */
@@ -593,9 +600,9 @@ static void chain_up(struct chains *ch, const struct ranked *rk, const bool *fir
 	for (;;) {
 		ch->of[v] = c;
 		ch->nodes[(*used)++] = v;
-		if (rk->rev_start[v + 1] - rk->rev_start[v] != 1)
+		if (rk->e.rev_start[v + 1] - rk->e.rev_start[v] != 1)
 			break;
-		v = rk->rev_nodes[rk->rev_start[v]];
+		v = rk->e.rev_nodes[rk->e.rev_start[v]];
 		if (!extends_parent(rk, first_head, v) || ch->of[v] != NO_NODE)
 			break;
 	}
@@ -634,17 +641,17 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 	memset(s, 0, sizeof(*s));
 	s->n = n;
 	s->out = out;
-	s->fwd_start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-	s->fwd_nodes = xmalloc(((size_t)rk->fwd_start[rk->n] + 1) * sizeof(uint32_t));
+	s->e.fwd_start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	s->e.fwd_nodes = xmalloc(((size_t)rk->e.fwd_start[rk->n] + 1) * sizeof(uint32_t));
 	for (uint32_t c = 0; c < n; c++) {
 		uint32_t bottom = ch->nodes[ch->start[c + 1] - 1];
 
-		s->fwd_start[c] = at;
-		for (uint32_t e = rk->fwd_start[bottom]; e < rk->fwd_start[bottom + 1]; e++)
-			s->fwd_nodes[at++] = ch->of[rk->fwd_nodes[e]];
+		s->e.fwd_start[c] = at;
+		for (uint32_t e = rk->e.fwd_start[bottom]; e < rk->e.fwd_start[bottom + 1]; e++)
+			s->e.fwd_nodes[at++] = ch->of[rk->e.fwd_nodes[e]];
 	}
-	s->fwd_start[n] = at;
-	reverse_edges(n, s->fwd_start, s->fwd_nodes, &s->rev_start, &s->rev_nodes);
+	s->e.fwd_start[n] = at;
+	reverse_edges(&s->e, n);
 	for (uint32_t i = 0; i < ch->start[n]; i++)
 		ch->nodes[i] = rk->node_of[ch->nodes[i]];
 	s->exp_start = ch->start;
@@ -653,7 +660,7 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 	s->done = xcalloc(m, sizeof(bool));
 	s->pending = xmalloc(m * sizeof(uint32_t));
 	for (uint32_t c = 0; c < n; c++)
-		s->pending[c] = s->rev_start[c + 1] - s->rev_start[c];
+		s->pending[c] = s->e.rev_start[c + 1] - s->e.rev_start[c];
 	s->slot_of = xmalloc(m * sizeof(uint32_t));
 	memset(s->slot_of, 0xff, m * sizeof(uint32_t));
 	s->slot_node = xmalloc(m * sizeof(uint32_t));
@@ -676,13 +683,10 @@ static void sorter_free(struct sorter *s)
 		free(s->low[t]);
 	}
 	free(s->cursor);
-	free(s->fwd_start);
-	free(s->fwd_nodes);
+	flat_edges_free(&s->e);
 	free(s->live);
 	free(s->mark);
 	free(s->dfs.v);
-	free(s->rev_start);
-	free(s->rev_nodes);
 	free(s->done);
 	free(s->pending);
 	free(s->slot_of);
