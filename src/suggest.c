@@ -441,10 +441,9 @@ static int cmp_str_ptr(const void *a, const void *b)
 }
 
 /* A Create Date keyed by the 12 bytes after the prefix every date shares, so that
- * the sort compares words, not strings behind four pointers (only equal keys
- * go to the dates themselves); 16 bytes a date
- * (was 32, with the date's pointer: 1.6 MB of a 100k check's peak). Equal keys
- * compare the rest of the dates themselves, found through the node. */
+ * the sort compares words, not strings behind pointers; only equal keys compare
+ * the rest of the dates, found through the node. 16 bytes a date (was 32, with
+ * the date's pointer: 1.6 MB of a 100k check's peak). */
 struct date_key {
 	uint64_t k0;
 	uint32_t k1;
