@@ -476,6 +476,10 @@ void graph_free(struct graph *g)
 		node_free_edges(&g->nodes[i]);
 	free(g->nodes);
 	free(g->component);
+	free(g->component_roots);
+	free(g->down_at);
+	free(g->down_flat);
+	free(g->node_flat);
 	free(g->edge_block);
 	free(g->link_block);
 	label_store_free(g->label_store);
@@ -493,6 +497,30 @@ void graph_find_cycles(struct graph *g);
 void graph_normalize_deps(struct graph *g);
 void graph_inherit_labels(struct graph *g);
 void graph_components(struct graph *g);
+
+void graph_flatten(struct graph *g)
+{
+	size_t m = 0;
+
+	for (uint32_t i = 0; i < g->n; i++)
+		m += g->nodes[i].down.n;
+	free(g->down_at);
+	free(g->down_flat);
+	free(g->node_flat);
+	g->down_at = xmalloc(((size_t)g->n + 1) * sizeof(uint32_t));
+	g->down_flat = xmalloc((m ? m : 1) * sizeof(uint32_t));
+	g->node_flat = xmalloc(g->n ? g->n : 1);
+	m = 0;
+	for (uint32_t i = 0; i < g->n; i++) {
+		const struct node *nd = &g->nodes[i];
+
+		g->down_at[i] = (uint32_t)m;
+		for (uint32_t k = 0; k < nd->down.n; k++)
+			g->down_flat[m++] = nd->down.v[k];
+		g->node_flat[i] = (nd->phantom ? NODE_FLAT_PHANTOM : 0) | (nd->is_base ? NODE_FLAT_BASE : 0);
+	}
+	g->down_at[g->n] = (uint32_t)m;
+}
 
 void graph_build(struct graph *g, const struct file_list *files)
 {
@@ -520,6 +548,7 @@ void graph_build(struct graph *g, const struct file_list *files)
 	graph_find_cycles(g);
 	graph_normalize_deps(g);
 	graph_inherit_labels(g);
+	graph_flatten(g);
 	graph_components(g);
 }
 

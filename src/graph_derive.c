@@ -779,8 +779,11 @@ void graph_components(struct graph *g)
 {
 	uint32_t *parent = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
 	uint32_t *id = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	struct u32vec roots = { 0 }; /* the nodes with no edge down */
 
+	g->work.pieces++;
 	free(g->component);
+	free(g->component_roots);
 	g->component = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
 
 	for (uint32_t i = 0; i < g->n; i++) {
@@ -788,10 +791,15 @@ void graph_components(struct graph *g)
 		id[i] = NO_NODE;
 	}
 	for (uint32_t i = 0; i < g->n; i++) {
-		const struct node *nd = &g->nodes[i];
+		/* with no depends_on the edges are down_revision's, read flat */
+		const struct node *nd = g->any_deps ? &g->nodes[i] : NULL;
+		uint32_t n_out = nd ? nd->down.n + nd->deps.n : g->down_at[i + 1] - g->down_at[i];
 
-		for (uint32_t e = 0; out_edge(nd, e) != NO_NODE; e++) {
-			uint32_t a = uf_find(parent, i), b = uf_find(parent, out_edge(nd, e));
+		if (!n_out) /* read here: one pass over the nodes */
+			u32_push(&roots, i);
+		for (uint32_t e = 0; e < n_out; e++) {
+			uint32_t to = nd ? out_edge(nd, e) : g->down_flat[g->down_at[i] + e];
+			uint32_t a = uf_find(parent, i), b = uf_find(parent, to);
 
 			if (a != b)
 				parent[a < b ? b : a] = a < b ? a : b;
@@ -805,6 +813,10 @@ void graph_components(struct graph *g)
 			id[root] = g->n_components++;
 		g->component[i] = id[root];
 	}
+	g->component_roots = xcalloc(g->n_components ? g->n_components : 1, sizeof(uint32_t));
+	for (uint32_t k = 0; k < roots.n; k++)
+		g->component_roots[g->component[roots.v[k]]]++;
+	free(roots.v);
 	free(parent);
 	free(id);
 }

@@ -172,67 +172,62 @@ static uint32_t uf_find(uint32_t *up, uint32_t x)
 	return x;
 }
 
-/* The graph as the layout reads it, from one pass over the nodes in their own
- * order: rows are in history order, where the nodes come at random (the load
- * order is the ids' sorted order), and reading a node's struct and its edge
- * vector row by row missed the cache on every row (23 ms at 100,000). */
-struct node_copy {
-	uint32_t *at;     /* node -> its first parent in down; at[n] ends the last */
-	struct u32vec down;
-	uint8_t *kind;    /* node -> enum row_kind */
+/* The graph as the layout reads it: each node's parents, its kind and its
+ * piece, from the graph's flat edges (graph.h). Rows are in history order,
+ * where the nodes come at random (the load order is the ids' sorted order):
+ * reading a node's struct and its edge vector row by row missed the cache on
+ * every row (23 ms at 100,000). */
+struct graph_view {
+	const uint32_t *at;   /* node -> its first parent in down; at[n] ends the last */
+	const uint32_t *down;
+	uint32_t n_edges;
+	const uint8_t *flat; /* node -> NODE_FLAT_* */
 	uint32_t *up;     /* union-find over down_revision: the pieces */
 	bool by_component; /* no depends_on: UP is each node's component */
 };
 
-static uint32_t piece_root(const struct node_copy *nc, uint32_t x)
+static uint32_t piece_root(const struct graph_view *nc, uint32_t x)
 {
 	return nc->by_component ? nc->up[x] : uf_find(nc->up, x);
 }
 
-static void copy_nodes(struct node_copy *nc, const struct graph *g)
+static void read_graph(struct graph_view *nc, const struct graph *g)
 {
 	size_t n = g->n ? g->n : 1;
 
 	memset(nc, 0, sizeof(*nc));
-	nc->at = xmalloc((n + 1) * sizeof(uint32_t));
-	nc->kind = xmalloc(n);
-	nc->up = xmalloc(n * sizeof(uint32_t));
+	nc->at = g->down_at;
+	nc->down = g->down_flat;
+	nc->n_edges = g->down_at[g->n];
+	nc->flat = g->node_flat;
 	/* with no depends_on the graph's components are joined by down_revision
 	 * alone: they are the pieces, and no union-find is needed */
 	nc->by_component = !g->any_deps;
+	if (nc->by_component) {
+		nc->up = g->component;
+		return;
+	}
+	nc->up = xmalloc(n * sizeof(uint32_t));
 	for (uint32_t i = 0; i < g->n; i++)
 		nc->up[i] = i;
-	for (uint32_t i = 0; i < g->n; i++) {
-		const struct node *nd = &g->nodes[i];
+	for (uint32_t i = 0; i < g->n; i++)
+		for (uint32_t k = nc->at[i]; k < nc->at[i + 1]; k++) {
+			uint32_t a = uf_find(nc->up, i), b = uf_find(nc->up, nc->down[k]);
 
-		nc->at[i] = nc->down.n;
-		nc->kind[i] = nd->phantom ? ROW_PHANTOM : nd->is_base ? ROW_BASE : ROW_REVISION;
-		if (nc->by_component)
-			nc->up[i] = g->component[i];
-		for (uint32_t k = 0; k < nd->down.n; k++) {
-			u32_push(&nc->down, nd->down.v[k]);
-			if (!nc->by_component) {
-				uint32_t a = uf_find(nc->up, i), b = uf_find(nc->up, nd->down.v[k]);
-
-				if (a != b) /* the larger root under the smaller: shallower trees */
-					nc->up[a < b ? b : a] = a < b ? a : b;
-			}
+			if (a != b) /* the larger root under the smaller: shallower trees */
+				nc->up[a < b ? b : a] = a < b ? a : b;
 		}
-	}
-	nc->at[g->n] = nc->down.n;
 }
 
-static void node_copy_free(struct node_copy *nc)
+static void graph_view_free(struct graph_view *nc)
 {
-	free(nc->at);
-	free(nc->down.v);
-	free(nc->kind);
-	free(nc->up);
+	if (!nc->by_component)
+		free(nc->up);
 }
 
 /* Piece of each row, numbered in the order of their first rows, and the rows
  * regrouped so that each piece's rows are contiguous (their order kept). */
-static void group_pieces(struct layout *l, const struct graph *g, struct node_copy *nc)
+static void group_pieces(struct layout *l, const struct graph *g, struct graph_view *nc)
 {
 	uint32_t n = l->n_rows ? l->n_rows : 1;
 	uint32_t *num = xmalloc(n * sizeof(uint32_t)), *start, *old = l->node;
@@ -271,18 +266,20 @@ static void group_pieces(struct layout *l, const struct graph *g, struct node_co
 }
 
 /* Each row's parents as rows, and its kind. */
-static void row_edges(struct row_edges *re, struct layout *l, const struct node_copy *nc)
+static void row_edges(struct row_edges *re, struct layout *l, const struct graph_view *nc)
 {
 	re->start = xmalloc(((size_t)l->n_rows + 1) * sizeof(uint32_t));
-	re->down = xmalloc(((size_t)nc->down.n + 1) * sizeof(uint32_t));
+	re->down = xmalloc(((size_t)nc->n_edges + 1) * sizeof(uint32_t));
 	re->start[0] = 0;
 	for (uint32_t r = 0; r < l->n_rows; r++) {
 		uint32_t v = l->node[r], at = re->start[r];
 
 		for (uint32_t k = nc->at[v]; k < nc->at[v + 1]; k++)
-			re->down[at++] = l->row_of[nc->down.v[k]];
+			re->down[at++] = l->row_of[nc->down[k]];
 		re->start[r + 1] = at;
-		l->kind[r] = nc->kind[v];
+		l->kind[r] = nc->flat[v] & NODE_FLAT_PHANTOM ? ROW_PHANTOM
+			     : nc->flat[v] & NODE_FLAT_BASE  ? ROW_BASE
+							     : ROW_REVISION;
 	}
 }
 
@@ -291,7 +288,7 @@ void layout_build(struct layout *l, const struct project *p)
 	const struct graph *g = &p->graph;
 	size_t n = g->n ? g->n : 1;
 	struct lanes ln = { 0 };
-	struct node_copy nc;
+	struct graph_view nc;
 	struct row_edges re;
 	uint8_t *cbuf = NULL;
 	size_t ccap = 0;
@@ -318,10 +315,10 @@ void layout_build(struct layout *l, const struct project *p)
 			l->row_of[i] = r++;
 		}
 	l->n_rows = r;
-	copy_nodes(&nc, g);
+	read_graph(&nc, g);
 	group_pieces(l, g, &nc);
 	row_edges(&re, l, &nc);
-	node_copy_free(&nc);
+	graph_view_free(&nc);
 	/* room for two lanes a row to begin with: fewer copies as it grows */
 	l->cap_cells = (size_t)l->n_rows * 2 + 16;
 	l->cells = xmalloc(l->cap_cells);

@@ -449,17 +449,29 @@ static uint32_t *rank_nodes(struct ranked *rk, const struct graph *g, const bool
 	return rank;
 }
 
-/* The edges by node: the parents of v are nodes[at[v] .. at[v + 1]). The
- * graph's nodes are read once each, in their own order (the one their edge
- * vectors were allocated in: the node structs are 14 MB at 100,000 revisions,
- * and a second pass over them cost as much as the walk). */
+/* The edges by node: the parents of v are nodes[at[v] .. at[v + 1]). Where
+ * they are down_revision's, the graph has them flat (graph.h); else the
+ * nodes are read once each, in their own order (the one their edge vectors
+ * were allocated in: the node structs are 14 MB at 100,000 revisions, and a
+ * second pass over them cost as much as the walk). */
 struct node_edges {
 	uint32_t *at;
 	struct u32vec nodes;
+	bool borrowed; /* the graph's flat edges (graph.h), not a copy */
 };
 
 static void copy_edges(struct node_edges *ne, const struct graph *g, const bool *todo)
 {
+	/* every node to order, and no depends_on: what history walks is
+	 * down_revision, which the graph has flat already */
+	ne->borrowed = !g->any_deps && !g->has_cycle && g->down_at;
+	for (uint32_t v = 0; ne->borrowed && v < g->n; v++)
+		ne->borrowed = todo[v];
+	if (ne->borrowed) {
+		ne->at = g->down_at;
+		ne->nodes = (struct u32vec){ g->down_flat, g->down_at[g->n], g->down_at[g->n] };
+		return;
+	}
 	ne->at = xmalloc(((size_t)g->n + 1) * sizeof(uint32_t));
 	ne->nodes = (struct u32vec){ 0 };
 	for (uint32_t v = 0; v < g->n; v++) {
@@ -555,8 +567,10 @@ static uint32_t *rank_graph(struct ranked *rk, const struct graph *g, const bool
 			rk->e.fwd_nodes[at++] = rank[ne.nodes.v[e]];
 		rk->e.fwd_start[r + 1] = at;
 	}
-	free(ne.at);
-	free(ne.nodes.v);
+	if (!ne.borrowed) {
+		free(ne.at);
+		free(ne.nodes.v);
+	}
 	reverse_edges(&rk->e, rk->n);
 	return rank;
 }

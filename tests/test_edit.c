@@ -765,6 +765,35 @@ static void test_new_files(void **state)
 	unsetenv("MIGTREE_NOW");
 }
 
+/* An edit that cannot split a piece keeps the pieces without finding them
+ * again from every edge; one that can, finds them again. The piece here has
+ * two nodes with no edge down (the base and a missing revision), so it is the
+ * walks down from the old and the new parent that decide. */
+static void test_pieces_kept_unless_split(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct graph *g = &p.graph;
+	uint64_t found;
+
+	(void)state;
+	put("e.py", "revision = 'eeee5555'\ndown_revision = 'dddd4444'\n");
+	put("f.py", "revision = 'ffff6666'\ndown_revision = 'missing0'\n");
+	put("g.py", "revision = 'gggg7777'\ndown_revision = ('eeee5555', 'ffff6666')\n");
+	load(&p, &s);
+	assert_int_equal(g->n_components, 1);
+	found = g->work.pieces;
+	set_down(&s, "eeee5555", "bbbb2222"); /* from dddd4444: both walks reach aaaa1111 */
+	assert_int_equal(g->work.pieces, found);
+	assert_int_equal(g->n_components, 1);
+	set_down(&s, "eeee5555", "ffff6666"); /* aaaa1111..dddd4444 now hang on nothing else */
+	assert_true(g->work.pieces > found);
+	assert_int_equal(g->n_components, 2);
+	assert_int_not_equal(g->component[graph_find(g, "aaaa1111")], g->component[graph_find(g, "gggg7777")]);
+	assert_int_equal(g->component[graph_find(g, "missing0")], g->component[graph_find(g, "eeee5555")]);
+	unload(&p, &s);
+}
+
 static void test_names_and_slugs(void **state)
 {
 	struct mt_error err = { 0 };
@@ -810,6 +839,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_problems_by_node, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_published_fixes, setup, teardown),
 		cmocka_unit_test(test_names_and_slugs),
+		cmocka_unit_test_setup_teardown(test_pieces_kept_unless_split, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("edit", tests, NULL, NULL);

@@ -116,6 +116,10 @@ static void node_text(struct strbuf *sb, const struct graph *g, uint32_t i)
 		nd->is_head, nd->is_real_head, nd->is_base, nd->is_branch_point, nd->is_real_branch_point,
 		nd->is_merge_point, nd->in_cycle, nd->labels_unknown, nd->phantom);
 	ids(sb, "  down", g, &nd->down);
+	sb_addf(sb, "  flat %u:", g->node_flat[i]); /* the flat copy, as the passes read it */
+	for (uint32_t k = g->down_at[i]; k < g->down_at[i + 1]; k++)
+		sb_addf(sb, " %s", g->nodes[g->down_flat[k]].id);
+	sb_adds(sb, "\n");
 	ids(sb, "  deps", g, &nd->deps);
 	ids(sb, "  norm_deps", g, &nd->norm_deps);
 	ids(sb, "  norm_down", g, &nd->norm_down);

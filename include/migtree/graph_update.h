@@ -37,6 +37,7 @@ struct graph_known {
 	struct u32vec order;
 	struct problem_list problems;
 	uint32_t *component;  /* per node */
+	uint32_t *component_roots; /* per piece */
 	uint32_t n_nodes, n_components;
 	bool suggest_pending;
 };
