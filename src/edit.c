@@ -26,6 +26,8 @@ struct step_file {
 	char *before, *after; /* NULL: the file does not exist on that side */
 	size_t before_len, after_len;
 	char *abs_path;       /* for files created by the step */
+	size_t at;            /* its index among the files when the step was made:
+			       * where file_index_at looks first (SIZE_MAX: none) */
 };
 
 struct edit_step {
@@ -190,6 +192,24 @@ static long file_index(const struct edit_session *s, const char *path)
 		if (!strcmp(edit_file_path(s, i), path))
 			return (long)i;
 	return -1;
+}
+
+/* PATH's index, looked for at AT first: a step's file is mostly where it was
+ * when the step was made, and a search by path is 100,000 compares. */
+static long file_index_at(const struct edit_session *s, const char *path, size_t at)
+{
+	if (at < s->n_files && !strcmp(edit_file_path(s, at), path))
+		return (long)at;
+	return file_index(s, path);
+}
+
+/* RF's index among the session's files: its load index when that still
+ * names it (a search by path is 100,000 compares, for each revision of a run). */
+static long index_of(const struct edit_session *s, const struct revision_file *rf)
+{
+	if (rf->load_index < s->n_files && s->p->files.v[rf->load_index] == rf)
+		return (long)rf->load_index;
+	return file_index(s, rf->path);
 }
 
 static void renumber(struct edit_session *s)
@@ -367,7 +387,7 @@ static long one_rewrite(const struct edit_session *s, const struct edit_step *st
 {
 	if (st->n != 1 || !st->f[0].before || !st->f[0].after)
 		return -1;
-	return file_index(s, st->f[0].path);
+	return file_index_at(s, st->f[0].path, st->f[0].at);
 }
 
 /* Going to the side of ST that the snapshot holds: swap it in (the state left
@@ -467,7 +487,7 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 		const struct step_file *f = &st->f[forward ? k : st->n - 1 - k];
 		const char *text = forward ? f->after : f->before;
 		size_t len = forward ? f->after_len : f->before_len;
-		long i = file_index(s, f->path);
+		long i = file_index_at(s, f->path, f->at);
 
 		if (!text && i >= 0)
 			remove_file(s, (size_t)i);
@@ -803,12 +823,12 @@ static struct edit_step *new_step(void)
 }
 
 static void step_add(struct edit_step *st, const char *path, const char *abs_path, const char *before,
-		     size_t before_len, char *after, size_t after_len)
+		     size_t before_len, char *after, size_t after_len, size_t at)
 {
 	st->f = xrealloc(st->f, (st->n + 1) * sizeof(*st->f));
 	st->f[st->n++] = (struct step_file){ xstrdup(path), before ? xstrndup(before, before_len) : NULL,
 					     after, before_len, after_len,
-					     abs_path ? xstrdup(abs_path) : NULL };
+					     abs_path ? xstrdup(abs_path) : NULL, at };
 }
 
 /* ---- several operations as one step ---------------------------------------- */
@@ -832,7 +852,7 @@ static struct edit_step *fused(struct edit_step *const *steps, size_t n)
 			while (j < st->n && strcmp(st->f[j].path, f->path))
 				j++;
 			if (j == st->n) {
-				step_add(st, f->path, f->abs_path, f->before, f->before_len, NULL, 0);
+				step_add(st, f->path, f->abs_path, f->before, f->before_len, NULL, 0, f->at);
 				continue;
 			}
 			free(st->f[j].after);
@@ -901,14 +921,14 @@ int edit_set_down(struct edit_session *s, const char *rev, const struct strlist 
 		return -1;
 	}
 	rf = s->p->graph.nodes[v].file;
-	idx = file_index(s, rf->path);
+	idx = index_of(s, rf);
 	if (load_text(s, (size_t)idx, err))
 		return -1;
 	text = rewrite_down(s, (size_t)idx, parents, &len, err);
 	if (!text)
 		return -1;
 	st = new_step();
-	step_add(st, rf->path, NULL, rf->text, rf->len, text, len);
+	step_add(st, rf->path, NULL, rf->text, rf->len, text, len, (size_t)idx);
 	commit_step(s, st);
 	return 0;
 }
@@ -1033,15 +1053,6 @@ static int check_link(const struct edit_session *s, const struct edit_relink *li
 	return 0;
 }
 
-/* RF's index among the session's files: its load index when that still
- * names it (a search by path is 100,000 compares, for each revision of a run). */
-static long index_of(const struct edit_session *s, const struct revision_file *rf)
-{
-	if (rf->load_index < s->n_files && s->p->files.v[rf->load_index] == rf)
-		return (long)rf->load_index;
-	return file_index(s, rf->path);
-}
-
 /* The new bytes of each link that changes something, into ST. */
 static int relink_files(struct edit_session *s, const struct edit_relink *links, size_t n, struct edit_step *st,
 			struct mt_error *err)
@@ -1056,7 +1067,7 @@ static int relink_files(struct edit_session *s, const struct edit_relink *links,
 			continue;
 		if (load_text(s, (size_t)idx, err) || !(text = rewrite_down(s, (size_t)idx, links[i].parents, &len, err)))
 			return -1;
-		step_add(st, rf->path, NULL, rf->text, rf->len, text, len);
+		step_add(st, rf->path, NULL, rf->text, rf->len, text, len, (size_t)idx);
 	}
 	if (!st->n)
 		return mt_fail(err, NULL, 0, "nothing changes: every revision has those parents already");
@@ -1182,19 +1193,21 @@ int edit_set_docstring(struct edit_session *s, const char *rev, struct mt_error 
 	uint32_t v = graph_find(&s->p->graph, rev);
 	const struct revision_file *rf;
 	struct edit_step *st;
+	long idx;
 	char *text;
 	size_t len;
 
 	if (v == NO_NODE || s->p->graph.nodes[v].phantom)
 		return mt_fail(err, NULL, 0, "no revision %s", rev);
 	rf = s->p->graph.nodes[v].file;
-	if (load_text(s, (size_t)file_index(s, rf->path), err))
+	idx = index_of(s, rf);
+	if (load_text(s, (size_t)idx, err))
 		return -1;
 	text = rewrite_header(s->p->resolver, rf, &len, err);
 	if (!text)
 		return -1;
 	st = new_step();
-	step_add(st, rf->path, NULL, rf->text, rf->len, text, len);
+	step_add(st, rf->path, NULL, rf->text, rf->len, text, len, (size_t)idx);
 	commit_step(s, st);
 	return 0;
 }
@@ -1223,7 +1236,7 @@ static int add_new_file(struct edit_session *s, const char *dir, const char *id,
 	}
 	len = strlen(text);
 	st = new_step();
-	step_add(st, shown, abs_path, NULL, 0, text, len);
+	step_add(st, shown, abs_path, NULL, 0, text, len, SIZE_MAX);
 	commit_step(s, st);
 	free(name);
 	free(abs_path);
@@ -1317,7 +1330,7 @@ int edit_restore(struct edit_session *s, const char *id, struct mt_error *err)
 	} else if (git_hints_read(s->p->hints, d, &bytes, &len, err) == 0 &&
 		   check_restored(s, v, id, shown, bytes, len, err) == 0) {
 		st = new_step();
-		step_add(st, shown, d->abs_path, NULL, 0, bytes, len);
+		step_add(st, shown, d->abs_path, NULL, 0, bytes, len, SIZE_MAX);
 		commit_step(s, st);
 		free(shown);
 		return 0;
