@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "migtree/graph.h"
+#include "migtree/order.h"
 
 void u32_push(struct u32vec *vec, uint32_t x)
 {
@@ -480,6 +481,7 @@ void graph_free(struct graph *g)
 	free(g->down_at);
 	free(g->down_flat);
 	free(g->node_flat);
+	order_ranks_free(g->ranks);
 	free(g->edge_block);
 	free(g->link_block);
 	label_store_free(g->label_store);

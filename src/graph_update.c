@@ -724,17 +724,20 @@ static bool any_phantom(const struct graph *g, const struct u32vec *list)
  * patched in place, or made again when nodes were added, dropped or
  * renumbered (PHANTOMS: a missing revision among V's parents, before or
  * after) or V has another number of parents. */
-static void reflatten(struct graph *g, uint32_t v, uint32_t n_was, bool phantoms)
+static void reflatten(struct graph *g, uint32_t v, const struct u32vec *was, uint32_t n_was, bool phantoms)
 {
 	const struct node *nd = &g->nodes[v];
 
 	if (g->n != n_was || phantoms || !g->down_at || g->down_at[v + 1] - g->down_at[v] != nd->down.n) {
 		graph_flatten(g);
+		order_ranks_free(g->ranks); /* made again by the next walk */
+		g->ranks = NULL;
 		return;
 	}
 	for (uint32_t k = 0; k < nd->down.n; k++)
 		g->down_flat[g->down_at[v] + k] = nd->down.v[k];
 	g->node_flat[v] = nd->is_base ? NODE_FLAT_BASE : 0;
+	order_ranks_relink(g, v, was);
 }
 
 static struct revision_file *update(struct project *p, size_t i, struct revision_file *rf, struct graph_known *known)
@@ -766,7 +769,7 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 	refresh_list(g, &g->bases, &touched, want_base);
 	drop_unnamed(g, &touched);
 	order_phantoms(g);
-	reflatten(g, v, n_was, phantoms);
+	reflatten(g, v, &was, n_was, phantoms);
 	renormalize(g, v);
 	relabel(g);
 	free(touched.v);

@@ -725,40 +725,128 @@ static uint32_t first_heads(const struct graph *g, const bool *todo, const struc
 	return n_set;
 }
 
-/* The sorter for the walk from HEADS (N of them, graph nodes) over TODO. */
-static void sorter_for(struct sorter *s, const struct graph *g, const bool *todo, const uint32_t *heads,
-		       uint32_t n, const struct u32vec *hint, struct u32vec *out)
-{
+/* ---- the ranking kept with the graph (order.h) ------------------------------ */
+struct order_ranks {
 	struct ranked rk;
-	struct chains ch;
-	uint32_t *rank = rank_graph(&rk, g, todo, heads, n, hint);
-	bool *first_head = xcalloc(rk.n ? rk.n : 1, sizeof(bool));
+	uint32_t *rank; /* graph node -> rank */
+	uint32_t walks; /* walks made with it: it is made again after RANKS_WALKS */
+};
 
-	for (uint32_t i = 0; i < n; i++)
-		first_head[rank[heads[i]]] = true;
-	build_chains(&ch, &rk, first_head);
-	free(first_head);
-	sorter_init(s, &rk, &ch, out);
-	for (uint32_t i = 0; i < n; i++)
-		append_slot(s, ch.of[rank[heads[i]]]);
-	free(ch.of);
-	free(rank);
-	if (out->cap - out->n < rk.n) { /* emit() writes without a check */
-		out->cap = out->n + rk.n;
-		out->v = xrealloc(out->v, (out->cap ? out->cap : 1) * sizeof(uint32_t));
-	}
-	ranked_free(&rk);
+#define RANKS_WALKS 32
+
+void order_ranks_free(struct order_ranks *r)
+{
+	if (!r)
+		return;
+	ranked_free(&r->rk);
+	free(r->rank);
+	free(r);
 }
 
-/* The walk; HINT (or NULL) orders the ranks. */
+/* Rank X's entry in children list LIST of E moved to list TO, kept sorted
+ * (reverse_edges makes them in rank order): the entries between the two
+ * places shift by one, and the lists' starts between them with them. */
+static void move_child(struct flat_edges *e, uint32_t x, uint32_t from, uint32_t to)
+{
+	uint32_t at = e->rev_start[from], ins;
+
+	while (e->rev_nodes[at] != x)
+		at++;
+	if (from < to) { /* out at AT, in before the first of TO's above X */
+		for (ins = e->rev_start[to + 1]; ins > e->rev_start[to] && e->rev_nodes[ins - 1] > x; ins--)
+			;
+		memmove(e->rev_nodes + at, e->rev_nodes + at + 1, (ins - 1 - at) * sizeof(uint32_t));
+		e->rev_nodes[ins - 1] = x;
+		for (uint32_t k = from + 1; k <= to; k++)
+			e->rev_start[k]--;
+	} else if (from > to) {
+		for (ins = e->rev_start[to]; ins < e->rev_start[to + 1] && e->rev_nodes[ins] < x; ins++)
+			;
+		memmove(e->rev_nodes + ins + 1, e->rev_nodes + ins, (at - ins) * sizeof(uint32_t));
+		e->rev_nodes[ins] = x;
+		for (uint32_t k = to + 1; k <= from; k++)
+			e->rev_start[k]++;
+	}
+}
+
+void order_ranks_relink(struct graph *g, uint32_t v, const struct u32vec *was)
+{
+	struct order_ranks *r = g->ranks;
+	const struct u32vec *now = &g->nodes[v].down;
+	uint32_t rv;
+
+	if (!r)
+		return;
+	rv = v < r->rk.n ? r->rank[v] : NO_NODE;
+	if (rv == NO_NODE || was->n != now->n || r->rk.e.fwd_start[rv + 1] - r->rk.e.fwd_start[rv] != now->n) {
+		order_ranks_free(r); /* not the edit it follows: made again at the next walk */
+		g->ranks = NULL;
+		return;
+	}
+	for (uint32_t k = 0; k < now->n; k++) {
+		uint32_t a = r->rank[was->v[k]], b = r->rank[now->v[k]];
+
+		r->rk.e.fwd_nodes[r->rk.e.fwd_start[rv] + k] = b;
+		move_child(&r->rk.e, rv, a, b);
+	}
+}
+
+/* The sorter for the walk from HEADS (N of them, graph nodes) over TODO,
+ * with the ranking R. */
+static void sorter_for(struct sorter *s, const struct order_ranks *r, const uint32_t *heads, uint32_t n,
+		       struct u32vec *out)
+{
+	struct chains ch;
+	bool *first_head = xcalloc(r->rk.n ? r->rk.n : 1, sizeof(bool));
+
+	for (uint32_t i = 0; i < n; i++)
+		first_head[r->rank[heads[i]]] = true;
+	build_chains(&ch, &r->rk, first_head);
+	free(first_head);
+	sorter_init(s, &r->rk, &ch, out);
+	for (uint32_t i = 0; i < n; i++)
+		append_slot(s, ch.of[r->rank[heads[i]]]);
+	free(ch.of);
+	if (out->cap - out->n < r->rk.n) { /* emit() writes without a check */
+		out->cap = out->n + r->rk.n;
+		out->v = xrealloc(out->v, (out->cap ? out->cap : 1) * sizeof(uint32_t));
+	}
+}
+
+/* The ranking for a walk over TODO from HEADS: G's kept one when KEEP (a walk
+ * over every node of a graph with down_revision edges only) and it has one
+ * young enough, else made, by HINT or a guess, and kept when KEEP. */
+static struct order_ranks *ranks_for(const struct graph *g, const bool *todo, const uint32_t *heads,
+				     uint32_t n_heads, const struct u32vec *hint, bool keep)
+{
+	struct graph *kept = (struct graph *)g; /* the ranking is a cache: no node changes */
+	struct order_ranks *r = keep ? g->ranks : NULL;
+
+	if (r && r->rk.n == g->n && r->walks++ < RANKS_WALKS)
+		return r;
+	if (keep) {
+		order_ranks_free(kept->ranks);
+		kept->ranks = NULL;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->rank = rank_graph(&r->rk, g, todo, heads, n_heads, hint);
+	if (keep)
+		kept->ranks = r;
+	return r;
+}
+
+/* The walk; HINT (or NULL) orders the ranks; KEEP: see ranks_for. */
 static void order_ranked(const struct graph *g, const bool *todo, const struct u32vec *heads,
-			 const struct u32vec *hint, struct u32vec *out)
+			 const struct u32vec *hint, bool keep, struct u32vec *out)
 {
 	struct sorter s;
 	uint32_t *sorted = xmalloc((heads->n ? heads->n : 1) * sizeof(uint32_t));
 	uint32_t n_set = first_heads(g, todo, heads, sorted), cur;
+	struct order_ranks *r = ranks_for(g, todo, sorted, n_set, hint, keep);
 
-	sorter_for(&s, g, todo, sorted, n_set, hint, out);
+	sorter_for(&s, r, sorted, n_set, out);
+	if (!keep)
+		order_ranks_free(r);
 	free(sorted);
 	cur = s.first;
 	while (cur != NO_NODE) {
@@ -782,10 +870,10 @@ static void order_ranked(const struct graph *g, const bool *todo, const struct u
 void history_order(const struct graph *g, const bool *todo, const struct u32vec *heads,
 		   struct u32vec *out)
 {
-	order_ranked(g, todo, heads, NULL, out);
+	order_ranked(g, todo, heads, NULL, false, out);
 }
 
-static void order_all(const struct graph *g, const struct u32vec *hint, struct u32vec *out)
+static void order_all(const struct graph *g, const struct u32vec *hint, bool keep, struct u32vec *out)
 {
 	bool *todo = xmalloc((g->n ? g->n : 1) * sizeof(bool));
 	struct u32vec heads = { 0 };
@@ -798,14 +886,20 @@ static void order_all(const struct graph *g, const struct u32vec *hint, struct u
 	 * heads, so the real heads are enough. */
 	for (uint32_t i = 0; i < g->real_heads.n; i++)
 		u32_push(&heads, g->real_heads.v[i]);
-	order_ranked(g, todo, &heads, hint, out);
+	/* a walk over every node of down_revision edges may keep its ranking */
+	order_ranked(g, todo, &heads, hint && hint->n ? hint : NULL, keep && !g->has_cycle && !g->any_deps, out);
 	free(heads.v);
 	free(todo);
 }
 
 void history_order_all(const struct graph *g, struct u32vec *out)
 {
-	order_all(g, NULL, out);
+	order_all(g, NULL, false, out);
+}
+
+void history_order_all_kept(const struct graph *g, struct u32vec *out)
+{
+	order_all(g, NULL, true, out);
 }
 
 void history_order_all_again(const struct graph *g, struct u32vec *order)
@@ -813,7 +907,7 @@ void history_order_all_again(const struct graph *g, struct u32vec *order)
 	struct u32vec hint = *order;
 
 	*order = (struct u32vec){ 0 };
-	order_all(g, &hint, order);
+	order_all(g, &hint, true, order);
 	free(hint.v);
 }
 

@@ -20,7 +20,9 @@ void project_analyse(struct project *p)
 	p->graph.hints = p->hints;
 	analyze_graph(&p->graph, p->defer_suggestions);
 	p->order.n = 0;
-	if (!p->no_order)
+	if (p->for_edits)
+		history_order_all_kept(&p->graph, &p->order);
+	else if (!p->no_order)
 		history_order_all(&p->graph, &p->order);
 }
 
@@ -31,6 +33,7 @@ static int load_from(struct source *fs, const struct config_request *req, struct
 {
 	p->defer_suggestions = req->defer_suggestions;
 	p->no_order = req->no_order;
+	p->for_edits = req->for_edits;
 	if (config_load_from(fs, req, &p->config, err))
 		return -1;
 	if (worktree)

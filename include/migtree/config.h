@@ -63,6 +63,7 @@ struct config_request {
 	bool keep_text;           /* files keep their bytes (scan_project_from) */
 	bool defer_suggestions;   /* project.defer_suggestions */
 	bool no_order;            /* project.no_order */
+	bool for_edits;           /* project.for_edits */
 };
 
 int config_load(const struct config_request *req, struct mt_config *cfg, struct mt_error *err);

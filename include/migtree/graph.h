@@ -83,6 +83,7 @@ struct graph {
 	 * revisions. graph_flatten makes them; graph_update.c keeps them. */
 	uint32_t *down_at, *down_flat;
 	uint8_t *node_flat;
+	struct order_ranks *ranks; /* order.c's, kept for the next walk (order.h) */
 	/* Does any revision have a depends_on, any a branch label (known, or only
 	 * running its file could tell), any a down_revision only running its file
 	 * could tell? Set by the passes over them (graph_derive.c), so that an

@@ -1092,6 +1092,7 @@ int ui_run(struct cli *cli)
 	/* the first screen shows no suggestions: made when a fix is to be shown
 	 * (the reloads, through the same request, leave them out too) */
 	cli->req.defer_suggestions = true;
+	cli->req.for_edits = true;
 	if (cli_load(cli, &ui.project))
 		return EXIT_USAGE;
 	if (ui.project.config.notes.n) {
