@@ -655,8 +655,14 @@ static bool parents_in_piece(const struct graph *g, uint32_t v, const struct u32
 #define MEET_STEPS 512
 #define MEET_TABLE (4 * MEET_STEPS) /* a power of two, half full at most */
 
-static uint32_t first_edge_down(const struct node *nd)
+/* X's first parent (by depends_on when it has no down_revision), read flat
+ * where the graph has down_revision edges only. */
+static uint32_t first_edge_down(const struct graph *g, uint32_t x)
 {
+	const struct node *nd = &g->nodes[x];
+
+	if (!g->any_deps)
+		return g->down_at[x] < g->down_at[x + 1] ? g->down_flat[g->down_at[x]] : NO_NODE;
 	return nd->down.n ? nd->down.v[0] : nd->deps.n ? nd->deps.v[0] : NO_NODE;
 }
 
@@ -683,7 +689,7 @@ static bool walks_meet(const struct graph *g, uint32_t a, uint32_t b)
 			if (at[side] == NO_NODE)
 				continue;
 			met = meet_mark(table, at[side], side);
-			at[side] = first_edge_down(&g->nodes[at[side]]);
+			at[side] = first_edge_down(g, at[side]);
 		}
 	return met;
 }

@@ -237,7 +237,11 @@ static void group_pieces(struct layout *l, const struct graph *g, struct graph_v
 		num[i] = NO_NODE;
 	l->n_pieces = 0;
 	for (uint32_t r = 0; r < l->n_rows; r++) { /* root -> piece number */
-		uint32_t root = piece_root(nc, old[r]);
+		uint32_t root;
+
+		if (nc->by_component && r + 16 < l->n_rows) /* as in row_edges */
+			__builtin_prefetch(&nc->up[old[r + 16]]);
+		root = piece_root(nc, old[r]);
 
 		if (num[root] == NO_NODE)
 			num[root] = l->n_pieces++;
@@ -273,6 +277,18 @@ static void row_edges(struct row_edges *re, struct layout *l, const struct graph
 	re->start[0] = 0;
 	for (uint32_t r = 0; r < l->n_rows; r++) {
 		uint32_t v = l->node[r], at = re->start[r];
+
+		/* the rows' nodes come at random: what a later row reads is asked
+		 * for ahead, each address once the step before it has come in
+		 * (0.5 ms of an edit at 100,000: the explorer's caches are cold) */
+		if (r + 24 < l->n_rows) {
+			__builtin_prefetch(&nc->at[l->node[r + 24]]);
+			__builtin_prefetch(&nc->flat[l->node[r + 24]]);
+		}
+		if (r + 12 < l->n_rows)
+			__builtin_prefetch(&nc->down[nc->at[l->node[r + 12]]]);
+		if (r + 4 < l->n_rows && nc->at[l->node[r + 4]] < nc->n_edges)
+			__builtin_prefetch(&l->row_of[nc->down[nc->at[l->node[r + 4]]]]);
 
 		for (uint32_t k = nc->at[v]; k < nc->at[v + 1]; k++)
 			re->down[at++] = l->row_of[nc->down[k]];
