@@ -729,8 +729,11 @@ static bool any_phantom(const struct graph *g, const struct u32vec *list)
 /* V's parents are now nodes[v].down: the flat copy of the edges (graph.h)
  * patched in place, or made again when nodes were added, dropped or
  * renumbered (PHANTOMS: a missing revision among V's parents, before or
- * after) or V has another number of parents. */
-static void reflatten(struct graph *g, uint32_t v, const struct u32vec *was, uint32_t n_was, bool phantoms)
+ * after) or V has another number of parents. The flags of the TOUCHED nodes
+ * are read again, and every node's where labels are inherited (they may
+ * have changed below V). */
+static void reflatten(struct graph *g, uint32_t v, const struct u32vec *was, uint32_t n_was, bool phantoms,
+		      const struct u32vec *touched)
 {
 	const struct node *nd = &g->nodes[v];
 
@@ -742,7 +745,10 @@ static void reflatten(struct graph *g, uint32_t v, const struct u32vec *was, uin
 	}
 	for (uint32_t k = 0; k < nd->down.n; k++)
 		g->down_flat[g->down_at[v] + k] = nd->down.v[k];
-	g->node_flat[v] = nd->is_base ? NODE_FLAT_BASE : 0;
+	for (uint32_t i = 0; g->any_labels && i < g->n; i++)
+		g->node_flat[i] = graph_node_flat(&g->nodes[i]);
+	for (uint32_t k = 0; !g->any_labels && k < touched->n; k++)
+		g->node_flat[touched->v[k]] = graph_node_flat(&g->nodes[touched->v[k]]);
 	order_ranks_relink(g, v, was);
 }
 
@@ -775,9 +781,9 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 	refresh_list(g, &g->bases, &touched, want_base);
 	drop_unnamed(g, &touched);
 	order_phantoms(g);
-	reflatten(g, v, &was, n_was, phantoms);
 	renormalize(g, v);
 	relabel(g);
+	reflatten(g, v, &was, n_was, phantoms, &touched);
 	free(touched.v);
 	if (known && take_known(p, known)) {
 		free(was.v);

@@ -76,8 +76,9 @@ struct graph {
 	bool has_cycle;
 	/* Every node's down_revision parents, flat and in node order: v's are
 	 * down_flat[down_at[v] .. down_at[v + 1]), as nodes[v].down; and per node
-	 * whether it is a missing revision (NODE_FLAT_PHANTOM) or a base
-	 * (NODE_FLAT_BASE). The passes over every edge (the pieces, the history
+	 * whether it is a missing revision (NODE_FLAT_PHANTOM), a base
+	 * (NODE_FLAT_BASE), or a plain link of a line (NODE_FLAT_LINE: see
+	 * graph_node_flat). The passes over every edge (the pieces, the history
 	 * order, the layout) read these, 4 bytes a node and an edge, and not the
 	 * 136-byte nodes: three such reads were a fifth of an edit at 100,000
 	 * revisions. graph_flatten makes them; graph_update.c keeps them. */
@@ -112,7 +113,11 @@ struct graph {
 };
 
 /* Build from FILES (in load order; borrowed, must outlive the graph). */
-enum { NODE_FLAT_PHANTOM = 1, NODE_FLAT_BASE = 2 };
+enum { NODE_FLAT_PHANTOM = 1, NODE_FLAT_BASE = 2, NODE_FLAT_LINE = 4 };
+/* ND's node_flat bits. NODE_FLAT_LINE: a revision with one parent and one
+ * child, and nothing else to show: no merge, no branch label, no depends_on
+ * either way (what the explorer may fold into a run). */
+uint8_t graph_node_flat(const struct node *nd);
 
 void graph_build(struct graph *g, const struct file_list *files);
 /* G's down_at, down_flat and node_flat made again from its nodes. */
