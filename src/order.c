@@ -743,7 +743,7 @@ void order_ranks_free(struct order_ranks *r)
 	free(r);
 }
 
-/* Rank X's entry in children list LIST of E moved to list TO, kept sorted
+/* Rank X's entry in the children list FROM of E moved to the list TO, kept sorted
  * (reverse_edges makes them in rank order): the entries between the two
  * places shift by one, and the lists' starts between them with them. */
 static void move_child(struct flat_edges *e, uint32_t x, uint32_t from, uint32_t to)
