@@ -652,7 +652,7 @@ static bool parents_in_piece(const struct graph *g, uint32_t v, const struct u32
  * of microseconds), against the pieces found again (1.1 ms at 100,000). The
  * nodes met are kept in a small open-addressing table, each with the walk
  * that met it in the top bit. */
-#define MEET_STEPS 512
+#define MEET_STEPS 256
 #define MEET_TABLE (4 * MEET_STEPS) /* a power of two, half full at most */
 
 /* X's first parent (by depends_on when it has no down_revision), read flat
