@@ -1013,8 +1013,10 @@ static void by_name_and_prefix(const struct graph *g, struct suggest_ctx *c, con
 	hit = prefix_match(g, c, missing);
 	if (hit != NO_NODE)
 		cand_add(&c->cs, hit, W_PREFIX, "the only id sharing that prefix");
+	/* the number says "made just before", not "on the same line": one that a
+	 * merge below joins with V's line was on the other (a merge joins heads) */
 	hit = numbered_before(c->ix, g, missing);
-	if (hit != NO_NODE && !excluded(g, c, hit))
+	if (hit != NO_NODE && !excluded(g, c, hit) && joins_own_ancestor(g, c, hit) == NO_NODE)
 		cand_add(&c->cs, hit, W_SEQ, "numbered just before the missing id");
 }
 

@@ -367,6 +367,33 @@ static void test_numbered_free_number_is_no_typo(void **state)
 	remove_dir(dir);
 }
 
+/* 005_x is gone; 006_y's line merges with 004_c's at 007_m. 004_c is numbered
+ * just before the missing id, but 006_y on it would make 007_m join a revision
+ * and its own ancestor (a merge joins heads): it is no candidate, and Create
+ * Date's choice, passed down below 004_c, comes first. */
+static void test_numbered_before_is_not_the_merged_line(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "001_init", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "002_a", "001_init", "2024-01-01 00:00:02");
+	write_rev(dir, "003_b", "002_a", "2024-01-01 00:00:03");
+	write_rev(dir, "004_c", "003_b", "2024-01-01 00:00:04");
+	write_rev(dir, "006_y", "005_x", "2024-01-01 00:00:06");
+	write_file(dir, "007_m", "('006_y', '004_c')", NULL, "2024-01-01 00:00:07");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "006_y");
+	assert_true(pr->candidates.n > 0);
+	assert_string_equal(pr->candidates.v[0], "003_b");
+	for (size_t i = 0; i < pr->candidates.n; i++)
+		assert_string_not_equal(pr->candidates.v[i], "004_c");
+	project_free(&p);
+	remove_dir(dir);
+}
+
 /* v8 lost its parent, and its line merges with z7's at m9: v8 came from that
  * piece, so the childless head b2 of another piece (another break's) is no
  * candidate, and Create Date's y6 comes first. */
@@ -670,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_loose_piece_head_after),
 		cmocka_unit_test(test_stale_revises_in_loose_piece),
 		cmocka_unit_test(test_numbered_free_number_is_no_typo),
+		cmocka_unit_test(test_numbered_before_is_not_the_merged_line),
 		cmocka_unit_test(test_head_in_own_piece_when_merged_back),
 		cmocka_unit_test(test_git_deleted_merge_first_parent_leads),
 	};
