@@ -11,8 +11,11 @@
  *   the shape (heads, bases, pieces) and the suggestions, made again; the rest
  *   of the list (every other file's errors) is kept with its order;
  * - normalized dependencies and inherited labels can change below the whole
- *   history: passed again only when the history has any; pieces and the
- *   history order always (one pass each).
+ *   history: passed again only when the history has any; the history order
+ *   always (one pass, with the ranking kept with the graph); the pieces unless
+ *   the edit cannot have changed them (pieces_kept);
+ * - the flat edges and flags (graph.h): patched, or made again where nodes
+ *   were added, dropped or renumbered.
  * Problem order: kept problems keep their sequence numbers, new ones get later
  * ones in the order a full build makes them, so the stable sort gives the
  * full build's list. */
@@ -698,11 +701,11 @@ static bool walks_meet(const struct graph *g, uint32_t a, uint32_t b)
  * V had and has parents, all in its piece. Every edge but V's is as it was,
  * and V's new ones stay in the piece: no piece is joined to another. One
  * could only split where an edge of V's went: it did not when V still hangs
- * together with each old parent. A walk down from a node never passes V (V
- * would be its own ancestor: the edit made no cycle), so a walk from an old
- * parent and one from a new parent that meet prove it without V's edges;
- * and when the piece has one node with no edge down (component_roots), every
- * walk from it ends there. */
+ * together with each old parent. Walks down from an old parent and from a
+ * new one that meet join them in the edited graph, and the new parent hangs
+ * on V. When the piece has one node with no edge down (component_roots),
+ * every walk down from a node of it ends there, and none passes V (V would be
+ * its own ancestor, before the edit or after it: there is no cycle). */
 static bool pieces_kept(const struct graph *g, uint32_t v, const struct u32vec *was, uint32_t n_was)
 {
 	const struct u32vec *now = &g->nodes[v].down;

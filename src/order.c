@@ -729,7 +729,7 @@ static uint32_t first_heads(const struct graph *g, const bool *todo, const struc
 struct order_ranks {
 	struct ranked rk;
 	uint32_t *rank; /* graph node -> rank */
-	uint32_t walks; /* walks made with it: it is made again after RANKS_WALKS */
+	uint32_t walks; /* walks made with it since it was made: made again after RANKS_WALKS more */
 };
 
 #define RANKS_WALKS 32

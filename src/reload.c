@@ -1091,6 +1091,7 @@ int project_reload_hinted(const struct config_request *req, struct project *old,
 	p->load_ns = reload_now_ns();
 	p->defer_suggestions = req->defer_suggestions;
 	p->no_order = req->no_order;
+	p->for_edits = req->for_edits;
 	if (config_load_from(src, req, &p->config, err) || !(p->resolver = resolver_new(&p->config.defines, err)) ||
 	    (rc = reload_files(src, old, pristine, usable(hint), p, req->keep_text, stats, err)) < 0) {
 		project_free(p);

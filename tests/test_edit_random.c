@@ -163,6 +163,8 @@ static char *state_text(const struct project *p)
 	sb_init(&sb);
 	sb_addf(&sb, "%u nodes, %zu phantoms, %u components, cycle %d, %zu labels\n", g->n, (size_t)g->owned.n,
 		g->n_components, g->has_cycle, g->labels.n);
+	for (uint32_t c = 0; c < g->n_components; c++) /* what decides whether an edit keeps the pieces */
+		sb_addf(&sb, "piece %u: %u with no edge down\n", c, g->component_roots[c]);
 	for (uint32_t i = 0; i < g->n; i++)
 		node_text(&sb, g, i);
 	ids(&sb, "heads", g, &g->heads);
@@ -386,6 +388,7 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 	dir = xasprintf("%s/versions", root);
 	req.versions_dir = dir;
 	req.defer_suggestions = seed % 2; /* the explorer's way, and the commands' */
+	req.for_edits = seed % 3 != 0;     /* the first ranking made at load, or at the first edit */
 	assert_int_equal(project_load(&req, &p, &err), 0);
 	edit_begin(&s, &p);
 	assert_same_as_fresh(&s, "loading");

@@ -112,13 +112,13 @@ struct graph {
 	} work;
 };
 
-/* Build from FILES (in load order; borrowed, must outlive the graph). */
 enum { NODE_FLAT_PHANTOM = 1, NODE_FLAT_BASE = 2, NODE_FLAT_LINE = 4 };
 /* ND's node_flat bits. NODE_FLAT_LINE: a revision with one parent and one
  * child, and nothing else to show: no merge, no branch label, no depends_on
  * either way (what the explorer may fold into a run). */
 uint8_t graph_node_flat(const struct node *nd);
 
+/* Build from FILES (in load order; borrowed, must outlive the graph). */
 void graph_build(struct graph *g, const struct file_list *files);
 /* G's down_at, down_flat and node_flat made again from its nodes. */
 void graph_flatten(struct graph *g);

@@ -8,8 +8,9 @@
  * (its parents' children, phantoms made or dropped), sets the flags and the
  * head and base lists of the nodes it touched, redoes the problems of that
  * file and the warnings about the history's shape, and only then runs the
- * passes that are global by nature (components, history order; normalized
- * dependencies and inherited labels when the history has any) over flat data.
+ * passes that are global by nature (the history order; the pieces unless the
+ * edit cannot have changed them; normalized dependencies and inherited labels
+ * when the history has any) over flat data.
  *
  * The result equals a full project_analyse of the same files, field by field
  * and problem by problem (tests/test_edit_random.c checks it after random

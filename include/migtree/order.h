@@ -37,7 +37,10 @@ void history_order_all_kept(const struct graph *g, struct u32vec *out);
  * renumbered or gone does no harm), becomes G's, as history_order_all makes
  * it. The old order only tells the walk where to keep each node's state: in
  * the order it will most likely be visited, which is three times faster at
- * 100,000 revisions than the graph's numbering (see order.c). */
+ * 100,000 revisions than the graph's numbering (see order.c). Where G keeps a
+ * ranking (below) young enough, that decides instead, and the old order is
+ * read only when the ranking is made again. A graph ordered by it keeps its
+ * ranking: one that is edited (the explorer's, or a command's edits). */
 void history_order_all_again(const struct graph *g, struct u32vec *order);
 
 /* The ranked graph history_order_all_kept and history_order_all_again keep with G

@@ -36,8 +36,9 @@ struct project {
 	 * its arrays at its peak (~10 MB at 100,000 revisions). Nothing may edit
 	 * such a project (graph_update.c keeps the order up to date). */
 	bool no_order;
-	/* To be edited (the explorer's): its history order keeps the walk's
-	 * ranking for the walks after each edit (order.h, history_order_all_kept). */
+	/* To be edited (the explorer's): its first history order keeps the
+	 * walk's ranking for the walks after each edit (order.h,
+	 * history_order_all_kept), as the orders made after an edit do anyway. */
 	bool for_edits;
 	/* graph_update_file's in-place updates made and refused (a rebuild instead),
 	 * for the tests, which must see the in-place path taken */
