@@ -23,16 +23,21 @@
 
 /* ---- derived state ------------------------------------------------------ */
 
-/* May node V's row be folded, as far as the node tells (the row's lines aside)? */
-static bool node_is_plain(const struct ui *ui, uint32_t v)
+/* May each node's row be folded, as far as the node tells (the row's lines
+ * aside): a plain link of a line (the graph's flat flags: reading the nodes
+ * themselves was 136 bytes a node), with no problem and no database stamp.
+ * A tight pass over two byte arrays, the few stamps after it. */
+static bool *nodes_plain(const struct ui *ui)
 {
-	/* the graph's flat flags: reading the nodes themselves was 136 bytes a node */
-	return (ui->project.graph.node_flat[v] & NODE_FLAT_LINE) && ui->mark[v] == MARK_NONE && !ui_db_stamp(ui, v);
-}
+	const struct graph *g = &ui->project.graph;
+	bool *plain = xmalloc(g->n ? g->n : 1);
 
-static bool row_is_plain(const struct ui *ui, uint32_t row, const bool *node_plain)
-{
-	return node_plain[ui->layout.node[row]] && !ui->layout.turns[row];
+	for (uint32_t i = 0; i < g->n; i++)
+		plain[i] = (g->node_flat[i] & NODE_FLAT_LINE) && ui->mark[i] == MARK_NONE;
+	for (uint32_t k = 0; ui->db_read && k < ui->db.stamp_nodes.n; k++)
+		if (ui->db.stamp_nodes.v[k] < g->n)
+			plain[ui->db.stamp_nodes.v[k]] = false;
+	return plain;
 }
 
 /* Width of the id column: the longest id as drawn (<U+200B> is 8 columns). The
@@ -75,12 +80,10 @@ static void derive_graph(struct ui *ui)
 	}
 	/* the nodes in their own order, then the rows: rows come in history
 	 * order, where reading each row's node missed the cache every time */
-	node_plain = xmalloc(g->n ? g->n : 1);
-	for (uint32_t i = 0; i < g->n; i++)
-		node_plain[i] = node_is_plain(ui, i);
+	node_plain = nodes_plain(ui);
 	ui->plain = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
 	for (uint32_t r = 0; r < ui->layout.n_rows; r++)
-		ui->plain[r] = row_is_plain(ui, r, node_plain);
+		ui->plain[r] = node_plain[ui->layout.node[r]] && !ui->layout.turns[r];
 	free(node_plain);
 	ui->derived_state = ui->edit.state;
 }
