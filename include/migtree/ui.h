@@ -22,6 +22,7 @@
 #include "migtree/pickindex.h"
 #include "migtree/published.h"
 #include "migtree/review.h"
+#include "migtree/textsig.h"
 
 /* The views. Pagers (help, diff, source) share pager.c; the detail pane is drawn
  * under the history, whose keys it passes on. */
@@ -159,6 +160,16 @@ struct ui {
 	void *search_code;   /* pcre2_code * */
 	void *search_md;     /* pcre2_match_data * */
 	uint8_t *match_cache; /* node -> 0 not asked yet, MATCH_NO, MATCH_YES (this pattern, this graph) */
+	/* A literal pattern's trigrams (textsig.h), and each node's texts', made
+	 * while a search prompt waits for keys, or by a search that finds them
+	 * unfinished (NULL until then): a node that lacks a trigram of the
+	 * pattern is no match, without a regex run on its scattered strings (an
+	 * id found 90,000 rows down: 60 -> 2 ms at 100,000 revisions; making them
+	 * costs ~30 ms). Made again for each graph state. */
+	bool search_literal;
+	struct textsig search_need;
+	struct textsig *node_sigs;
+	uint32_t node_sigs_done; /* nodes whose signature is made: usable when all are */
 	/* The "k of m" of the last search hit, counted in slices (ui.c): at 100,000
 	 * revisions a whole count is 100 ms of matching, more than a key may take.
 	 * The count goes over the rows in the order shown, which folding does not
