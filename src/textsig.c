@@ -30,17 +30,37 @@ void textsig_add(struct textsig *sig, const char *s)
 		set_trigram(sig, fold(p[i]), fold(p[i + 1]), fold(p[i + 2]));
 }
 
-bool textsig_of_literal(const char *pattern, struct textsig *sig)
+/* The trigrams of PATTERN[FROM, TO) added to SIG; true when it has one. */
+static bool add_run(struct textsig *sig, const char *pattern, size_t from, size_t to)
 {
-	size_t n = strlen(pattern);
+	for (size_t i = from; i + 2 < to; i++)
+		set_trigram(sig, fold((unsigned char)pattern[i]), fold((unsigned char)pattern[i + 1]),
+			    fold((unsigned char)pattern[i + 2]));
+	return to - from >= 3;
+}
 
-	if (n < 3)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)pattern[i] >= 0x80 || (unsigned char)pattern[i] < 0x20 ||
-		    strchr("\\^$.[]|()?*+{}", pattern[i]))
-			return false;
+bool textsig_of_pattern(const char *pattern, struct textsig *sig)
+{
+	size_t n = strlen(pattern), run = 0, from = 0, to = n;
+	bool any = false;
+
 	memset(sig, 0, sizeof(*sig));
-	textsig_add(sig, pattern);
-	return true;
+	if (n && pattern[0] == '^') /* anchors match no text */
+		from = run = 1;
+	if (to > from && pattern[to - 1] == '$' && (to < 2 || pattern[to - 2] != '\\'))
+		to--;
+	for (size_t i = from; i < to; i++) {
+		unsigned char c = (unsigned char)pattern[i];
+
+		if (c == '.') { /* any one character, and a quantifier on it: a gap */
+			any = add_run(sig, pattern, run, i) || any;
+			if (i + 1 < to && strchr("*+?", pattern[i + 1]))
+				i++;
+			run = i + 1;
+		} else if (c >= 0x80 || c < 0x20 || strchr("\\^$[]|()?*+{}", c)) {
+			return false;
+		}
+	}
+	any = add_run(sig, pattern, run, to) || any;
+	return any;
 }

@@ -63,7 +63,7 @@ static void test_never_passes_over_a_holder(void **state)
 		} else {
 			random_text(lit, m);
 		}
-		if (!textsig_of_literal(lit, &need))
+		if (!textsig_of_pattern(lit, &need))
 			continue; /* no literal for a signature ('-' and ' ' are; none of these is a metacharacter) */
 		have = sig_of(hay);
 		if (strcasestr(hay, lit) && !textsig_may_hold(&have, &need))
@@ -74,14 +74,53 @@ static void test_never_passes_over_a_holder(void **state)
 static void test_what_is_no_literal(void **state)
 {
 	struct textsig sig;
-	static const char *const no[] = { "ab", "a.c", "abc*", "(abc)", "a|b", "x[0]", "^abc", "abc$",
-					  "a\\d", "ab+", "ab?", "a{2}", "caf\xc3\xa9", "tab\there" };
+	static const char *const no[] = { "ab", "a.c", "ab.*cd", "abc*", "(abc)", "a|b", "x[0]", "ab^c", "a$bc",
+					  "a\\d", "ab+", "ab?", "a{2}", "caf\xc3\xa9", "tab\there", "^", "$",
+					  "abc.{2}def" };
+	static const char *const yes[] = { "15bb5b7c7cba", "add users_table", "^abc", "abc$", "^abc$",
+					   "77.add.index", "add.*users", "a.users.+b", "add.?x" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		assert_false(textsig_of_literal(no[i], &sig));
-	assert_true(textsig_of_literal("15bb5b7c7cba", &sig));
-	assert_true(textsig_of_literal("add users_table", &sig));
+		if (textsig_of_pattern(no[i], &sig))
+			fail_msg("\"%s\" has a signature", no[i]);
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!textsig_of_pattern(yes[i], &sig))
+			fail_msg("\"%s\" has no signature", yes[i]);
+}
+
+/* Runs between '.' gaps: a string the pattern matches (each run, in order,
+ * with text between) has every run's trigrams. */
+static void test_gaps_never_pass_over_a_match(void **state)
+{
+	static const char *const gaps[] = { ".", ".*", ".+", ".?" };
+
+	(void)state;
+	for (int round = 0; round < 100000; round++) {
+		char pat[128] = "", hay[256] = "", run[16];
+		int runs = 1 + (int)rnd(3);
+		struct textsig need, have = { { 0, 0 } };
+
+		for (int k = 0; k < runs; k++) {
+			const char *gap = gaps[rnd(4)];
+			size_t m = 1 + rnd(7);
+
+			random_text(run, m);
+			if (k)
+				strcat(pat, gap);
+			strcat(pat, run);
+			if (k) /* the gap's text: "." and ".+" need a character, ".*" and ".?" may have none */
+				strcat(hay, gap[1] == '*' || gap[1] == '?' ? (rnd(2) ? "x" : "") : "x");
+			for (size_t i = 0; i < m; i++) /* the run, its case changed now and then */
+				run[i] = rnd(3) || run[i] < 'a' || run[i] > 'z' ? run[i] : (char)(run[i] - 'a' + 'A');
+			strcat(hay, run);
+		}
+		if (!textsig_of_pattern(pat, &need))
+			continue;
+		textsig_add(&have, hay);
+		if (!textsig_may_hold(&have, &need))
+			fail_msg("\"%s\" matches /%s/ but its signature says no", hay, pat);
+	}
 }
 
 /* 'k' matches the Kelvin sign when case is folded by Unicode: a string with
@@ -91,9 +130,9 @@ static void test_outside_ascii_gives_every_bit(void **state)
 	struct textsig have = sig_of("\xe2\x84\xaa" "elvin"), need;
 
 	(void)state;
-	assert_true(textsig_of_literal("kelvin", &need));
+	assert_true(textsig_of_pattern("kelvin", &need));
 	assert_true(textsig_may_hold(&have, &need));
-	assert_true(textsig_of_literal("anything at all", &need));
+	assert_true(textsig_of_pattern("anything at all", &need));
 	assert_true(textsig_may_hold(&have, &need));
 }
 
@@ -110,7 +149,7 @@ static void test_passes_over_most_non_holders(void **state)
 
 		random_text(hay, 60);
 		random_text(lit, 12);
-		assert_true(textsig_of_literal(lit, &need)); /* the alphabet has no metacharacter */
+		assert_true(textsig_of_pattern(lit, &need)); /* the alphabet has no metacharacter */
 		if (strcasestr(hay, lit))
 			continue;
 		have = sig_of(hay);
@@ -126,6 +165,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_never_passes_over_a_holder),
 		cmocka_unit_test(test_what_is_no_literal),
+		cmocka_unit_test(test_gaps_never_pass_over_a_match),
 		cmocka_unit_test(test_outside_ascii_gives_every_bit),
 		cmocka_unit_test(test_passes_over_most_non_holders),
 	};

@@ -160,7 +160,8 @@ struct ui {
 	void *search_code;   /* pcre2_code * */
 	void *search_md;     /* pcre2_match_data * */
 	uint8_t *match_cache; /* node -> 0 not asked yet, MATCH_NO, MATCH_YES (this pattern, this graph) */
-	/* A literal pattern's trigrams (textsig.h), and each node's texts', made
+	/* A literal pattern's trigrams (textsig.h: literal runs between '.' gaps
+	 * too), and each node's texts', made
 	 * while a search prompt waits for keys, or by a search that finds them
 	 * unfinished (NULL until then): a node that lacks a trigram of the
 	 * pattern is no match, without a regex run on its scattered strings (an

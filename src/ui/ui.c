@@ -292,7 +292,7 @@ static bool set_search(struct ui *ui, const char *pattern)
 	pcre2_code_free(ui->search_code);
 	free(ui->match_cache);
 	ui->match_cache = NULL;
-	ui->search_literal = textsig_of_literal(pattern, &ui->search_need);
+	ui->search_literal = textsig_of_pattern(pattern, &ui->search_need);
 	ui->count.pending = false;
 	ui->count.next = ui->count.hits.n = 0;
 	ui->count.rows_gen = ui->rows_gen - 1; /* another pattern: nothing counted */
