@@ -161,12 +161,12 @@ struct ui {
 	void *search_md;     /* pcre2_match_data * */
 	uint8_t *match_cache; /* node -> 0 not asked yet, MATCH_NO, MATCH_YES (this pattern, this graph) */
 	/* A literal pattern's trigrams (textsig.h: literal runs between '.' gaps
-	 * too), and each node's texts', made
-	 * while a search prompt waits for keys, or by a search that finds them
-	 * unfinished (NULL until then): a node that lacks a trigram of the
+	 * too), and each node's texts', made while a search prompt waits for keys
+	 * (NULL until then, and again after each re-derive; a search that finds
+	 * them unfinished goes without): a node that lacks a trigram of the
 	 * pattern is no match, without a regex run on its scattered strings (an
 	 * id found 90,000 rows down: 60 -> 2 ms at 100,000 revisions; making them
-	 * costs ~30 ms). Made again for each graph state. */
+	 * costs ~30 ms of the prompt's idle time). */
 	bool search_literal;
 	struct textsig search_need;
 	struct textsig *node_sigs;

@@ -426,11 +426,9 @@ void ui_search_next(struct ui *ui, int dir)
 		ui_set_message(ui, true, "no search yet: / starts one");
 		return;
 	}
-	/* a search goes through the rows: the signatures first, for a literal */
-	if (ui->search_literal)
-		while (node_sigs_slice(ui, UINT32_MAX))
-			;
-	/* folded runs hide rows: search rows, then show the hit */
+	/* folded runs hide rows: search rows, then show the hit (through the
+	 * signatures when the prompt finished them: not made here, where a hit
+	 * may be the next row, as after an edit, which drops them) */
 	for (uint32_t k = 1; k <= n; k++) {
 		uint32_t line = (dir > 0 ? ui->sel + k : ui->sel + n - k) % n;
 		const struct display_line *dl = ui_line(ui, line);
