@@ -229,7 +229,8 @@ bool ui_node_matches(const struct ui *ui, uint32_t node)
 	if (!mut->match_cache)
 		mut->match_cache = xcalloc(ui->project.graph.n ? ui->project.graph.n : 1, 1);
 	if (!mut->match_cache[node])
-		mut->match_cache[node] = (!ui->search_literal || ui->node_sigs_done < ui->project.graph.n ||
+		mut->match_cache[node] = (!ui->search_literal || !ui->node_sigs ||
+					  ui->node_sigs_done < ui->project.graph.n ||
 					  textsig_may_hold(&ui->node_sigs[node], &ui->search_need)) &&
 						 node_matches_now(ui, &ui->project.graph.nodes[node])
 					 ? MATCH_YES
