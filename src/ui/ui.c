@@ -216,6 +216,14 @@ static bool node_matches_now(const struct ui *ui, const struct node *nd)
 	return false;
 }
 
+/* May NODE match, as far as its signature tells (textsig.h)? Yes when there
+ * is none to ask: no literal, or the signatures unfinished. */
+static bool sig_may_match(const struct ui *ui, uint32_t node)
+{
+	return !ui->search_literal || !ui->node_sigs || ui->node_sigs_done < ui->project.graph.n ||
+	       textsig_may_hold(&ui->node_sigs[node], &ui->search_need);
+}
+
 /* Each node is matched once per pattern: `n`, the "k of m" count and the
  * highlight of every row drawn ask again and again. The cache goes with the
  * pattern (set_search) and with the graph (ui_underive: an edit renumbers).
@@ -229,12 +237,9 @@ bool ui_node_matches(const struct ui *ui, uint32_t node)
 	if (!mut->match_cache)
 		mut->match_cache = xcalloc(ui->project.graph.n ? ui->project.graph.n : 1, 1);
 	if (!mut->match_cache[node])
-		mut->match_cache[node] = (!ui->search_literal || !ui->node_sigs ||
-					  ui->node_sigs_done < ui->project.graph.n ||
-					  textsig_may_hold(&ui->node_sigs[node], &ui->search_need)) &&
-						 node_matches_now(ui, &ui->project.graph.nodes[node])
-					 ? MATCH_YES
-					 : MATCH_NO;
+		mut->match_cache[node] = sig_may_match(ui, node) && node_matches_now(ui, &ui->project.graph.nodes[node])
+						 ? MATCH_YES
+						 : MATCH_NO;
 	return mut->match_cache[node] == MATCH_YES;
 }
 
