@@ -478,6 +478,7 @@ void graph_free(struct graph *g)
 	free(g->nodes);
 	free(g->component);
 	free(g->component_roots);
+	free(g->base_below);
 	free(g->down_at);
 	free(g->down_flat);
 	free(g->node_flat);

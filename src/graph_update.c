@@ -697,6 +697,13 @@ static bool walks_meet(const struct graph *g, uint32_t a, uint32_t b)
 	return met;
 }
 
+/* Do A and B reach the same node with no edge down (base_below, read from
+ * before the edit: no node above an old or new parent of V is below V)? */
+static bool same_base_below(const struct graph *g, uint32_t a, uint32_t b)
+{
+	return g->base_below && g->base_below[a] == g->base_below[b];
+}
+
 /* Can V's edit, from parents WAS to its parents now, have changed no piece?
  * V had and has parents, all in its piece. Every edge but V's is as it was,
  * and V's new ones stay in the piece: no piece is joined to another. One
@@ -716,9 +723,32 @@ static bool pieces_kept(const struct graph *g, uint32_t v, const struct u32vec *
 	if (g->component_roots[g->component[v]] == 1)
 		return true;
 	for (uint32_t k = 0; k < was->n; k++)
-		if (!u32_contains(now, was->v[k]) && !walks_meet(g, was->v[k], now->v[0]))
+		if (!u32_contains(now, was->v[k]) && !same_base_below(g, was->v[k], now->v[0]) &&
+		    !walks_meet(g, was->v[k], now->v[0]))
 			return false;
 	return true;
+}
+
+/* V's base_below (graph.h) from its parents now: what it would be made. */
+static uint32_t base_below_now(const struct graph *g, uint32_t v)
+{
+	const struct u32vec *now = &g->nodes[v].down;
+	uint32_t b = now->n ? NO_NODE : v;
+
+	for (uint32_t k = 0; k < now->n; k++)
+		if (g->base_below[now->v[k]] < b)
+			b = g->base_below[now->v[k]];
+	return b;
+}
+
+/* Does base_below still hold after V's edit? Every value below V is as it
+ * was (no node below V is above it), and every value above V is the smallest
+ * of its parents': it changed only if V's did. So it holds when V's value is
+ * the same from its new parents, none of them a new or renumbered node. */
+static bool bases_below_kept(const struct graph *g, uint32_t v, uint32_t n_was, bool phantoms)
+{
+	return g->base_below && g->n == n_was && !phantoms && !g->has_cycle && g->nodes[v].down.n &&
+	       base_below_now(g, v) == g->base_below[v];
 }
 
 static bool any_phantom(const struct graph *g, const struct u32vec *list)
@@ -761,7 +791,7 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 	struct revision_file *old = p->files.v[i];
 	struct u32vec touched = { 0 }, was = { 0 };
 	uint32_t v, n_was = g->n;
-	bool phantoms;
+	bool phantoms, bases_kept;
 
 	if (p->resolver)
 		resolve_file(p->resolver, rf);
@@ -788,13 +818,18 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 	relabel(g);
 	reflatten(g, v, &was, n_was, phantoms, &touched);
 	free(touched.v);
+	bases_kept = bases_below_kept(g, v, n_was, phantoms);
 	if (known && take_known(p, known)) {
 		free(was.v);
+		if (!bases_kept && g->base_below)
+			graph_bases_below(g);
 		return old;
 	}
 	if (!pieces_kept(g, v, &was, n_was))
 		graph_components(g);
 	free(was.v);
+	if (!bases_kept && g->base_below)
+		graph_bases_below(g);
 	redo_problems(g, v, p->defer_suggestions);
 	history_order_all_again(g, &p->order);
 	return old;

@@ -85,6 +85,7 @@ static void make_history(int n)
 static void fresh_build(const struct project *p, struct project *q)
 {
 	memset(q, 0, sizeof(*q));
+	q->for_edits = p->for_edits; /* what it keeps, made too */
 	for (size_t i = 0; i < p->files.n; i++) {
 		const struct revision_file *rf = p->files.v[i];
 		char *bytes = NULL;
@@ -123,6 +124,8 @@ static void node_text(struct strbuf *sb, const struct graph *g, uint32_t i)
 		nd->is_head, nd->is_real_head, nd->is_base, nd->is_branch_point, nd->is_real_branch_point,
 		nd->is_merge_point, nd->in_cycle, nd->labels_unknown, nd->phantom);
 	ids(sb, "  down", g, &nd->down);
+	if (g->base_below) /* the explorer's: kept by the edits too */
+		sb_addf(sb, "  base below %s\n", g->nodes[g->base_below[i]].id);
 	sb_addf(sb, "  flat %u:", g->node_flat[i]); /* the flat copy, as the passes read it */
 	for (uint32_t k = g->down_at[i]; k < g->down_at[i + 1]; k++)
 		sb_addf(sb, " %s", g->nodes[g->down_flat[k]].id);

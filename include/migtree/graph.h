@@ -73,6 +73,11 @@ struct graph {
 	 * reaches it, so an edit that gives a revision other parents in its own
 	 * piece cannot split the piece (graph_update.c then keeps the pieces). */
 	uint32_t *component_roots;
+	/* node -> the smallest-numbered node with no edge down it reaches by
+	 * edges down (down_revision and depends_on): two nodes with the same one
+	 * hang together. Made for the explorer's projects (graph_bases_below) and
+	 * kept by its edits (graph_update.c); NULL otherwise and with a cycle. */
+	uint32_t *base_below;
 	bool has_cycle;
 	/* Every node's down_revision parents, flat and in node order: v's are
 	 * down_flat[down_at[v] .. down_at[v + 1]), as nodes[v].down; and per node
@@ -120,6 +125,8 @@ uint8_t graph_node_flat(const struct node *nd);
 
 /* Build from FILES (in load order; borrowed, must outlive the graph). */
 void graph_build(struct graph *g, const struct file_list *files);
+/* G's base_below made (again); none with a cycle. */
+void graph_bases_below(struct graph *g);
 /* G's down_at, down_flat and node_flat made again from its nodes. */
 void graph_flatten(struct graph *g);
 void graph_free(struct graph *g);
