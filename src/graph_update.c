@@ -710,9 +710,11 @@ static bool same_base_below(const struct graph *g, uint32_t a, uint32_t b)
  * could only split where an edge of V's went: it did not when V still hangs
  * together with each old parent. Walks down from an old parent and from a
  * new one that meet join them in the edited graph, and the new parent hangs
- * on V. When the piece has one node with no edge down (component_roots),
- * every walk down from a node of it ends there, and none passes V (V would be
- * its own ancestor, before the edit or after it: there is no cycle). */
+ * on V; so do an old and a new parent that reach the same node with no edge
+ * down (base_below). When the piece has one node with no edge down
+ * (component_roots), every walk down from a node of it ends there, and none
+ * passes V (V would be its own ancestor, before the edit or after it: there
+ * is no cycle). */
 static bool pieces_kept(const struct graph *g, uint32_t v, const struct u32vec *was, uint32_t n_was)
 {
 	const struct u32vec *now = &g->nodes[v].down;
