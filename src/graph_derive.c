@@ -775,44 +775,33 @@ static uint32_t uf_find(uint32_t *parent, uint32_t x)
 	return x;
 }
 
-/* Depth first down the edges, each node's value once all below it have one:
- * itself where it has no edge down, else the smallest of its parents'. */
-void graph_bases_below(struct graph *g)
+/* Through ORDER (children first) backwards, each node's parents before it:
+ * its value is itself where it has no edge down, else the smallest of its
+ * parents'. Read flat where the edges are down_revision's only. */
+void graph_bases_below(struct graph *g, const struct u32vec *order)
 {
-	struct u32vec stack = { 0 }, edge = { 0 };
 	uint32_t *bb;
 
 	free(g->base_below);
 	g->base_below = NULL;
-	if (g->has_cycle)
-		return;
+	if (g->has_cycle || !order || order->n != g->n)
+		return; /* a node the order leaves out would have no value */
 	bb = g->base_below = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
-	memset(bb, 0xff, (g->n ? g->n : 1) * sizeof(uint32_t)); /* NO_NODE: not reached yet */
-	for (uint32_t v = 0; v < g->n; v++) {
-		if (bb[v] != NO_NODE)
-			continue;
-		u32_push(&stack, v);
-		u32_push(&edge, 0);
-		while (stack.n) {
-			uint32_t x = stack.v[stack.n - 1], *e = &edge.v[edge.n - 1], to;
+	for (uint32_t i = order->n; i-- > 0;) {
+		uint32_t x = order->v[i], b = NO_NODE, to;
 
-			while ((to = out_edge(&g->nodes[x], *e)) != NO_NODE && bb[to] != NO_NODE)
-				++*e;
-			if (to != NO_NODE) { /* one not reached yet: below it first */
-				u32_push(&stack, to);
-				u32_push(&edge, 0);
-				continue;
-			}
-			bb[x] = out_edge(&g->nodes[x], 0) == NO_NODE ? x : NO_NODE;
-			for (uint32_t k = 0; (to = out_edge(&g->nodes[x], k)) != NO_NODE; k++)
-				if (bb[to] < bb[x])
-					bb[x] = bb[to];
-			stack.n--;
-			edge.n--;
+		if (!g->any_deps) {
+			for (uint32_t k = g->down_at[x]; k < g->down_at[x + 1]; k++)
+				if (bb[g->down_flat[k]] < b)
+					b = bb[g->down_flat[k]];
+			bb[x] = g->down_at[x] == g->down_at[x + 1] ? x : b;
+			continue;
 		}
+		for (uint32_t k = 0; (to = out_edge(&g->nodes[x], k)) != NO_NODE; k++)
+			if (bb[to] < b)
+				b = bb[to];
+		bb[x] = out_edge(&g->nodes[x], 0) == NO_NODE ? x : b;
 	}
-	free(stack.v);
-	free(edge.v);
 }
 
 void graph_components(struct graph *g)

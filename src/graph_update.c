@@ -823,17 +823,17 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 	bases_kept = bases_below_kept(g, v, n_was, phantoms);
 	if (known && take_known(p, known)) {
 		free(was.v);
-		if (!bases_kept && g->base_below)
-			graph_bases_below(g);
+		if (!bases_kept && g->base_below) /* through the order it was known with */
+			graph_bases_below(g, &p->order);
 		return old;
 	}
 	if (!pieces_kept(g, v, &was, n_was))
 		graph_components(g);
 	free(was.v);
-	if (!bases_kept && g->base_below)
-		graph_bases_below(g);
 	redo_problems(g, v, p->defer_suggestions);
 	history_order_all_again(g, &p->order);
+	if (!bases_kept && g->base_below) /* through the new order: the old one may put V's new parents first */
+		graph_bases_below(g, &p->order);
 	return old;
 }
 

@@ -21,8 +21,8 @@ void project_analyse(struct project *p)
 	analyze_graph(&p->graph, p->defer_suggestions);
 	p->order.n = 0;
 	if (p->for_edits) { /* what the edits to come keep up to date (graph_update.c) */
-		graph_bases_below(&p->graph);
 		history_order_all_kept(&p->graph, &p->order);
+		graph_bases_below(&p->graph, &p->order);
 	}
 	else if (!p->no_order)
 		history_order_all(&p->graph, &p->order);

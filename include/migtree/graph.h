@@ -125,8 +125,9 @@ uint8_t graph_node_flat(const struct node *nd);
 
 /* Build from FILES (in load order; borrowed, must outlive the graph). */
 void graph_build(struct graph *g, const struct file_list *files);
-/* G's base_below made (again); none with a cycle. */
-void graph_bases_below(struct graph *g);
+/* G's base_below made (again) through ORDER, its history order (every node,
+ * children first); none with a cycle or an order that leaves a node out. */
+void graph_bases_below(struct graph *g, const struct u32vec *order);
 /* G's down_at, down_flat and node_flat made again from its nodes. */
 void graph_flatten(struct graph *g);
 void graph_free(struct graph *g);
