@@ -47,7 +47,7 @@ bool textsig_of_pattern(const char *pattern, struct textsig *sig)
 	memset(sig, 0, sizeof(*sig));
 	if (n && pattern[0] == '^') /* anchors match no text */
 		from = run = 1;
-	if (to > from && pattern[to - 1] == '$' && (to < 2 || pattern[to - 2] != '\\'))
+	if (to > from && pattern[to - 1] == '$') /* "\\$" is refused below, by its backslash */
 		to--;
 	for (size_t i = from; i < to; i++) {
 		unsigned char c = (unsigned char)pattern[i];

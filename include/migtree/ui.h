@@ -171,6 +171,7 @@ struct ui {
 	struct textsig search_need;
 	struct textsig *node_sigs;
 	uint32_t node_sigs_done; /* nodes whose signature is made: usable when all are */
+	uint32_t node_sigs_n;    /* the revisions NODE_SIGS has room for */
 	/* The "k of m" of the last search hit, counted in slices (ui.c): at 100,000
 	 * revisions a whole count is 100 ms of matching, more than a key may take.
 	 * The count goes over the rows in the order shown, which folding does not

@@ -220,7 +220,8 @@ static bool node_matches_now(const struct ui *ui, const struct node *nd)
  * is none to ask: no literal, or the signatures unfinished. */
 static bool sig_may_match(const struct ui *ui, uint32_t node)
 {
-	return !ui->search_literal || !ui->node_sigs || ui->node_sigs_done < ui->project.graph.n ||
+	return !ui->search_literal || !ui->node_sigs || ui->node_sigs_n != ui->project.graph.n ||
+	       ui->node_sigs_done < ui->project.graph.n ||
 	       textsig_may_hold(&ui->node_sigs[node], &ui->search_need);
 }
 
@@ -251,10 +252,17 @@ static bool node_sigs_slice(struct ui *ui, uint32_t max)
 	const struct graph *g = &ui->project.graph;
 	uint32_t end = g->n - ui->node_sigs_done < max ? g->n : ui->node_sigs_done + max;
 
+	if (ui->node_sigs && ui->node_sigs_n != g->n) { /* another history: never read past its end */
+		free(ui->node_sigs);
+		ui->node_sigs = NULL;
+		ui->node_sigs_done = 0;
+	}
 	if (ui->node_sigs && ui->node_sigs_done == g->n)
 		return false;
-	if (!ui->node_sigs)
+	if (!ui->node_sigs) {
 		ui->node_sigs = xcalloc(g->n ? g->n : 1, sizeof(struct textsig));
+		ui->node_sigs_n = g->n;
+	}
 	for (uint32_t i = ui->node_sigs_done; i < end; i++) {
 		const struct node *nd = &g->nodes[i];
 		struct textsig *sig = &ui->node_sigs[i];
