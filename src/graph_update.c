@@ -666,7 +666,7 @@ static uint32_t first_edge_down(const struct graph *g, uint32_t x)
 
 	if (!g->any_deps)
 		return g->down_at[x] < g->down_at[x + 1] ? g->down_flat[g->down_at[x]] : NO_NODE;
-	return nd->down.n ? nd->down.v[0] : nd->deps.n ? nd->deps.v[0] : NO_NODE;
+	return nd->down.n + nd->deps.n ? parent_at(nd, 0) : NO_NODE;
 }
 
 /* Marks X as met by walk SIDE; true when the other walk met it first. */
