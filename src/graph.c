@@ -501,13 +501,15 @@ void graph_normalize_deps(struct graph *g);
 void graph_inherit_labels(struct graph *g);
 void graph_components(struct graph *g);
 
-uint8_t graph_node_flat(const struct node *nd)
+uint8_t graph_node_flat(const struct graph *g, uint32_t v)
 {
+	const struct node *nd = &g->nodes[v];
 	bool line = !(nd->phantom || nd->is_head || nd->is_base || nd->is_branch_point || nd->is_merge_point ||
 		      nd->n_labels || nd->deps.n || nd->dependants.n || nd->down.n != 1);
+	bool chain = nd->down.n == 1 && g->nodes[nd->down.v[0]].children.n == 1;
 
 	return (nd->phantom ? NODE_FLAT_PHANTOM : 0) | (nd->is_base ? NODE_FLAT_BASE : 0) |
-	       (line ? NODE_FLAT_LINE : 0);
+	       (line ? NODE_FLAT_LINE : 0) | (chain ? NODE_FLAT_CHAIN : 0);
 }
 
 void graph_flatten(struct graph *g)
@@ -529,7 +531,7 @@ void graph_flatten(struct graph *g)
 		g->down_at[i] = (uint32_t)m;
 		for (uint32_t k = 0; k < nd->down.n; k++)
 			g->down_flat[m++] = nd->down.v[k];
-		g->node_flat[i] = graph_node_flat(nd);
+		g->node_flat[i] = graph_node_flat(g, i);
 	}
 	g->down_at[g->n] = (uint32_t)m;
 }

@@ -781,9 +781,15 @@ static void reflatten(struct graph *g, uint32_t v, const struct u32vec *was, uin
 	for (uint32_t k = 0; k < nd->down.n; k++)
 		g->down_flat[g->down_at[v] + k] = nd->down.v[k];
 	for (uint32_t i = 0; g->any_labels && i < g->n; i++)
-		g->node_flat[i] = graph_node_flat(&g->nodes[i]);
-	for (uint32_t k = 0; !g->any_labels && k < touched->n; k++)
-		g->node_flat[touched->v[k]] = graph_node_flat(&g->nodes[touched->v[k]]);
+		g->node_flat[i] = graph_node_flat(g, i);
+	for (uint32_t k = 0; !g->any_labels && k < touched->n; k++) {
+		const struct u32vec *ch = &g->nodes[touched->v[k]].children;
+
+		g->node_flat[touched->v[k]] = graph_node_flat(g, touched->v[k]);
+		/* a parent's count of children says whether its children chain */
+		for (uint32_t c = 0; c < ch->n; c++)
+			g->node_flat[ch->v[c]] = graph_node_flat(g, ch->v[c]);
+	}
 	order_ranks_relink(g, v, was);
 }
 

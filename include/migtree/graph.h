@@ -117,11 +117,15 @@ struct graph {
 	} work;
 };
 
-enum { NODE_FLAT_PHANTOM = 1, NODE_FLAT_BASE = 2, NODE_FLAT_LINE = 4 };
-/* ND's node_flat bits. NODE_FLAT_LINE: a revision with one parent and one
+enum { NODE_FLAT_PHANTOM = 1, NODE_FLAT_BASE = 2, NODE_FLAT_LINE = 4, NODE_FLAT_CHAIN = 8 };
+/* Node V's node_flat bits. NODE_FLAT_LINE: a revision with one parent and one
  * child, and nothing else to show: no merge, no branch label, no depends_on
- * either way (what the explorer may fold into a run). */
-uint8_t graph_node_flat(const struct node *nd);
+ * either way (what the explorer may fold into a run). NODE_FLAT_CHAIN: one
+ * down_revision parent, of which it is the only child: where the history
+ * walks down_revision alone (no depends_on, no cycle), that parent comes
+ * right after it in the history order (order.c's chains), so the layout
+ * knows its row without looking it up. */
+uint8_t graph_node_flat(const struct graph *g, uint32_t v);
 
 /* Build from FILES (in load order; borrowed, must outlive the graph). */
 void graph_build(struct graph *g, const struct file_list *files);
