@@ -124,6 +124,19 @@ static void load(struct project *p, struct edit_session *s)
 	edit_begin(s, p);
 }
 
+/* Loaded as the explorer loads: the order's ranking kept for the edits. */
+static void load_for_edits(struct project *p, struct edit_session *s)
+{
+	struct config_request req = { .for_edits = true };
+	struct mt_error err = { 0 };
+	char *dir = xasprintf("%s/versions", root);
+
+	req.versions_dir = dir;
+	assert_int_equal(project_load(&req, p, &err), 0);
+	free(dir);
+	edit_begin(s, p);
+}
+
 static void unload(struct project *p, struct edit_session *s)
 {
 	edit_end(s);
@@ -794,6 +807,46 @@ static void test_pieces_kept_unless_split(void **state)
 	unload(&p, &s);
 }
 
+/* P's history order is the one a walk with nothing kept makes. */
+static void assert_order_fresh(const struct project *p)
+{
+	struct u32vec fresh = { 0 };
+
+	history_order_all(&p->graph, &fresh);
+	assert_int_equal(fresh.n, p->order.n);
+	for (uint32_t i = 0; i < fresh.n; i++)
+		if (fresh.v[i] != p->order.v[i])
+			fail_msg("row %u: %s, a fresh walk has %s", i, p->graph.nodes[p->order.v[i]].id,
+				 p->graph.nodes[fresh.v[i]].id);
+	free(fresh.v);
+}
+
+/* The kept ranking knows which revisions continue their parent's line
+ * (order.c's chains): an edit that gives a parent a second child ends its
+ * first child's line there, and the walk must then stop at the parent. zzzz
+ * is walked before vvvv (file order), so a line zzzz-qqqq left as it was
+ * would put qqqq above vvvv, its new child. */
+static void test_kept_order_follows_edits(void **state)
+{
+	struct project p;
+	struct edit_session s;
+
+	(void)state;
+	put("p1.py", "revision = 'zzzz0002'\ndown_revision = 'qqqq0001'\n");
+	put("p2.py", "revision = 'vvvv0003'\ndown_revision = 'aaaa1111'\n");
+	put("q.py", "revision = 'qqqq0001'\ndown_revision = 'aaaa1111'\n");
+	load_for_edits(&p, &s);
+	assert_non_null(p.graph.ranks);
+	set_down(&s, "vvvv0003", "qqqq0001");
+	assert_order_fresh(&p);
+	set_down(&s, "vvvv0003", "zzzz0002"); /* qqqq's one child again: a line qqqq-zzzz-vvvv */
+	assert_order_fresh(&p);
+	set_down(&s, "zzzz0002", "cccc3333"); /* vvvv's line moves under cccc, qqqq a head */
+	assert_order_fresh(&p);
+	assert_non_null(p.graph.ranks); /* the edits above were made with it */
+	unload(&p, &s);
+}
+
 static void test_names_and_slugs(void **state)
 {
 	struct mt_error err = { 0 };
@@ -840,6 +893,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_published_fixes, setup, teardown),
 		cmocka_unit_test(test_names_and_slugs),
 		cmocka_unit_test_setup_teardown(test_pieces_kept_unless_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_order_follows_edits, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("edit", tests, NULL, NULL);
