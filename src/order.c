@@ -590,7 +590,8 @@ struct chains {
 	uint32_t n;
 	uint32_t *of;    /* rank -> its chain */
 	uint32_t *start; /* chain -> its first node in NODES; start[n] ends the last */
-	uint32_t *nodes; /* each chain's nodes (ranks), top to bottom */
+	uint32_t *nodes; /* each chain's nodes (graph nodes), top to bottom */
+	uint32_t *bottom; /* chain -> its bottom's rank */
 };
 
 /* Does rank V continue the chain of its one parent? (FIRST_HEAD NULL: no
@@ -621,9 +622,10 @@ static void chain_up(struct chains *ch, const struct ranked *rk, const uint8_t *
 	uint32_t c = ch->n++, from = *used;
 
 	ch->start[c] = from;
+	ch->bottom[c] = v;
 	for (;;) {
 		ch->of[v] = c;
-		ch->nodes[(*used)++] = v;
+		ch->nodes[(*used)++] = rk->node_of[v];
 		if (rk->e.rev_start[v + 1] - rk->e.rev_start[v] != 1)
 			break;
 		v = rk->e.rev_nodes[rk->e.rev_start[v]];
@@ -648,11 +650,12 @@ static void build_chains(struct chains *ch, const struct ranked *rk, const uint8
 	ch->of = xmalloc((n ? n : 1) * sizeof(uint32_t));
 	ch->start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	ch->nodes = xmalloc((n ? n : 1) * sizeof(uint32_t));
+	ch->bottom = xmalloc((n ? n : 1) * sizeof(uint32_t));
 	memset(ch->of, 0xff, (n ? n : 1) * sizeof(uint32_t));
 	for (uint32_t v = 0; v < n; v++)
 		if (!ext[v])
 			chain_up(ch, rk, ext, v, &used);
-	for (uint32_t v = 0; v < n; v++) /* what only a cycle reaches */
+	for (uint32_t v = 0; used < n && v < n; v++) /* what only a cycle reaches */
 		if (ch->of[v] == NO_NODE)
 			chain_up(ch, rk, ext, v, &used);
 	ch->start[ch->n] = used;
@@ -670,7 +673,7 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 	s->e.fwd_start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	s->e.fwd_nodes = xmalloc(((size_t)rk->e.fwd_start[rk->n] + 1) * sizeof(uint32_t));
 	for (uint32_t c = 0; c < n; c++) {
-		uint32_t bottom = ch->nodes[ch->start[c + 1] - 1];
+		uint32_t bottom = ch->bottom[c];
 
 		s->e.fwd_start[c] = at;
 		for (uint32_t e = rk->e.fwd_start[bottom]; e < rk->e.fwd_start[bottom + 1]; e++)
@@ -678,8 +681,6 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 	}
 	s->e.fwd_start[n] = at;
 	reverse_edges(&s->e, n);
-	for (uint32_t i = 0; i < ch->start[n]; i++)
-		ch->nodes[i] = rk->node_of[ch->nodes[i]];
 	s->exp_start = ch->start;
 	s->exp_nodes = ch->nodes;
 	ch->start = ch->nodes = NULL;
@@ -846,6 +847,7 @@ static void sorter_for(struct sorter *s, const struct order_ranks *r, const uint
 	for (uint32_t i = 0; i < n; i++)
 		append_slot(s, ch.of[r->rank[heads[i]]]);
 	free(ch.of);
+	free(ch.bottom);
 	if (out->cap - out->n < r->rk.n) { /* emit() writes without a check */
 		out->cap = out->n + r->rk.n;
 		out->v = xrealloc(out->v, (out->cap ? out->cap : 1) * sizeof(uint32_t));
