@@ -187,7 +187,6 @@ struct graph_view {
 	const uint32_t *at;   /* node -> its first parent in down; at[n] ends the last */
 	const uint32_t *down;
 	uint32_t n_edges;
-	const uint8_t *flat; /* node -> NODE_FLAT_* */
 	uint32_t *up;     /* union-find over down_revision: the pieces */
 	bool by_component; /* no depends_on: UP is each node's component */
 };
@@ -205,7 +204,6 @@ static void read_graph(struct graph_view *nc, const struct graph *g)
 	nc->at = g->down_at;
 	nc->down = g->down_flat;
 	nc->n_edges = g->down_at[g->n];
-	nc->flat = g->node_flat;
 	/* with no depends_on the graph's components are joined by down_revision
 	 * alone: they are the pieces, and no union-find is needed */
 	nc->by_component = !g->any_deps;
@@ -232,14 +230,14 @@ static void graph_view_free(struct graph_view *nc)
 }
 
 /* Piece of each row, numbered in the order of their first rows, and the rows
- * regrouped so that each piece's rows are contiguous (their order kept). A
- * row that LINK says continues into the next (layout_build) has that row's
- * piece; a stable regrouping keeps the two next to each other (one piece). */
-static void group_pieces(struct layout *l, const struct graph *g, struct graph_view *nc, uint8_t **link)
+ * regrouped so that each piece's rows are contiguous (their order kept). With
+ * CHAINS (layout_build), a row whose node is NODE_FLAT_CHAIN has the next
+ * row's piece; a stable regrouping keeps the two next to each other. */
+static void group_pieces(struct layout *l, const struct graph *g, struct graph_view *nc, bool chains)
 {
 	uint32_t n = l->n_rows ? l->n_rows : 1, roots = nc->by_component ? g->n_components : g->n;
 	uint32_t *num = xmalloc((roots ? roots : 1) * sizeof(uint32_t)), *start, *old = l->node;
-	uint8_t *old_link = *link;
+	uint8_t *old_flat = l->flat;
 	bool grouped = true;
 
 	memset(num, 0xff, (roots ? roots : 1) * sizeof(uint32_t)); /* NO_NODE */
@@ -247,11 +245,11 @@ static void group_pieces(struct layout *l, const struct graph *g, struct graph_v
 	for (uint32_t r = 0; r < l->n_rows; r++) { /* root -> piece number */
 		uint32_t root;
 
-		if (r && old_link[r - 1]) {
+		if (chains && r && (old_flat[r - 1] & NODE_FLAT_CHAIN)) {
 			l->piece[r] = l->piece[r - 1];
 			continue;
 		}
-		if (nc->by_component && r + 16 < l->n_rows) /* as in row_edges */
+		if (nc->by_component && r + 16 < l->n_rows) /* as in read_parents */
 			__builtin_prefetch(&nc->up[old[r + 16]]);
 		root = piece_root(nc, old[r]);
 		if (num[root] == NO_NODE)
@@ -268,12 +266,12 @@ static void group_pieces(struct layout *l, const struct graph *g, struct graph_v
 	for (uint32_t c = 0; c < l->n_pieces; c++)
 		start[c + 1] += start[c];
 	l->node = xmalloc(n * sizeof(uint32_t));
-	*link = xmalloc(n);
+	l->flat = xmalloc(n);
 	for (uint32_t r = 0; r < l->n_rows; r++) {
 		uint32_t to = start[l->piece[r]]++;
 
 		l->node[to] = old[r];
-		(*link)[to] = old_link[r];
+		l->flat[to] = old_flat[r];
 	}
 	/* START now ends each piece's rows */
 	for (uint32_t c = 0, r = 0; c < l->n_pieces; c++)
@@ -283,7 +281,7 @@ static void group_pieces(struct layout *l, const struct graph *g, struct graph_v
 		}
 	free(start);
 	free(old);
-	free(old_link);
+	free(old_flat);
 }
 
 /* The first row from R on that LINK does not mark. */
@@ -375,7 +373,7 @@ static void lay_rows(struct layout *l, const struct graph_view *nc, const uint8_
 			next = r + 1;
 			l->kind[r] = ROW_REVISION;
 		} else {
-			uint8_t f = nc->flat[l->node[r]];
+			uint8_t f = l->flat[r];
 
 			d = (struct row_down){ rp.v + rp.start[j], rp.start[j + 1] - rp.start[j] };
 			j++;
@@ -397,6 +395,7 @@ void layout_build(struct layout *l, const struct project *p)
 	struct graph_view nc;
 	uint8_t *link;
 	uint32_t r = 0;
+	bool chains = !g->any_deps && !g->has_cycle && p->order.n == g->n;
 
 	memset(l, 0, sizeof(*l));
 	l->node = xmalloc(n * sizeof(uint32_t));
@@ -407,26 +406,28 @@ void layout_build(struct layout *l, const struct project *p)
 	l->piece = xmalloc(n * sizeof(uint32_t));
 	l->kind = xmalloc(n);
 	l->turns = xmalloc(n * sizeof(bool));
-	link = xcalloc(n, 1);
+	l->flat = xmalloc(n);
 	if (p->order.n < g->n) /* what the order leaves out (cycles) is found below */
 		memset(l->row_of, 0xff, g->n * sizeof(uint32_t));
 	for (uint32_t i = 0; i < p->order.n; i++) {
 		l->node[r] = p->order.v[i];
+		l->flat[r] = g->node_flat[p->order.v[i]];
 		l->row_of[p->order.v[i]] = r++;
 	}
 	for (uint32_t i = 0; p->order.n < g->n && i < g->n; i++)
 		if (l->row_of[i] == UINT32_MAX) {
 			l->node[r] = i;
+			l->flat[r] = g->node_flat[i];
 			l->row_of[i] = r++;
 		}
 	l->n_rows = r;
+	read_graph(&nc, g);
+	group_pieces(l, g, &nc, chains);
 	/* where the history walks down_revision alone, every node, a node's
 	 * one parent whose only child it is comes right after it (graph.h) */
-	if (!g->any_deps && !g->has_cycle && p->order.n == g->n)
-		for (r = 0; r + 1 < l->n_rows; r++)
-			link[r] = (g->node_flat[l->node[r]] & NODE_FLAT_CHAIN) != 0;
-	read_graph(&nc, g);
-	group_pieces(l, g, &nc, &link);
+	link = xcalloc(n, 1);
+	for (r = 0; chains && r + 1 < l->n_rows; r++)
+		link[r] = (l->flat[r] & NODE_FLAT_CHAIN) != 0;
 	/* room for two lanes a row to begin with: fewer copies as it grows */
 	l->cap_cells = (size_t)l->n_rows * 2 + 16;
 	l->cells = xmalloc(l->cap_cells);
@@ -455,6 +456,7 @@ void layout_free(struct layout *l)
 	free(l->piece);
 	free(l->kind);
 	free(l->turns);
+	free(l->flat);
 	free(l->cells);
 	memset(l, 0, sizeof(*l));
 }

@@ -44,6 +44,7 @@ struct layout {
 	uint32_t *piece;     /* row -> connected piece, numbered top-down; a piece's rows are contiguous */
 	uint8_t *kind;       /* row -> enum row_kind */
 	bool *turns;         /* row -> a horizontal line is on it (a cell LEFT or RIGHT) */
+	uint8_t *flat;       /* row -> its node's NODE_FLAT_* bits (graph.h), read in row order */
 	uint8_t *cells;
 	size_t n_cells_total, cap_cells;
 	uint16_t max_lanes;

@@ -23,23 +23,6 @@
 
 /* ---- derived state ------------------------------------------------------ */
 
-/* May each node's row be folded, as far as the node tells (the row's lines
- * aside): a plain link of a line (the graph's flat flags: reading the nodes
- * themselves was 136 bytes a node), with no problem and no database stamp.
- * A tight pass over two byte arrays, the few stamps after it. */
-static bool *nodes_plain(const struct ui *ui)
-{
-	const struct graph *g = &ui->project.graph;
-	bool *plain = xmalloc(g->n ? g->n : 1);
-
-	for (uint32_t i = 0; i < g->n; i++)
-		plain[i] = (g->node_flat[i] & NODE_FLAT_LINE) && ui->mark[i] == MARK_NONE;
-	for (uint32_t k = 0; ui->db_read && k < ui->db.stamp_nodes.n; k++)
-		if (ui->db.stamp_nodes.v[k] < g->n)
-			plain[ui->db.stamp_nodes.v[k]] = false;
-	return plain;
-}
-
 /* Width of the id column: the longest id as drawn (<U+200B> is 8 columns). The
  * main view caps it at a share of the screen. A missing revision's id is left
  * out: its row takes the room it needs. */
@@ -61,30 +44,44 @@ static int id_width(struct ui *ui)
 	return w;
 }
 
+/* Which rows may fold into a run: a revision with one parent and one child
+ * and nothing to show (NODE_FLAT_LINE), no line turning on its row, and no
+ * database stamp on it (a problem on it: derive_graph). From the layout's
+ * rows and flags, in row order; the few stamped revisions cleared after. */
+static void rows_plain(struct ui *ui)
+{
+	const struct graph *g = &ui->project.graph;
+	const struct layout *l = &ui->layout;
+
+	ui->plain = xmalloc((l->n_rows ? l->n_rows : 1) * sizeof(bool));
+	for (uint32_t r = 0; r < l->n_rows; r++)
+		ui->plain[r] = (l->flat[r] & NODE_FLAT_LINE) && !l->turns[r];
+	for (uint32_t k = 0; ui->db_read && k < ui->db.stamp_nodes.n; k++)
+		if (ui->db.stamp_nodes.v[k] < g->n && l->row_of[ui->db.stamp_nodes.v[k]] < l->n_rows)
+			ui->plain[l->row_of[ui->db.stamp_nodes.v[k]]] = false;
+}
+
 /* The part derived from the graph alone: kept with the state it is of. */
 static void derive_graph(struct ui *ui)
 {
 	const struct graph *g = &ui->project.graph;
-	bool *node_plain;
 
 	ui->id_w = id_width(ui);
 	layout_build(&ui->layout, &ui->project);
+	rows_plain(ui);
 	ui->mark = xcalloc(g->n ? g->n : 1, 1);
 	for (size_t i = 0; i < g->problems.n; i++) {
 		const struct problem *p = &g->problems.v[i];
 		uint32_t v = p->revision ? graph_find(g, p->revision) : NO_NODE;
 		uint8_t m = problem_severity(p->kind) == SEVERITY_ERROR ? MARK_ERROR : MARK_WARNING;
 
-		if (v != NO_NODE && m > ui->mark[v])
+		if (v == NO_NODE)
+			continue;
+		if (m > ui->mark[v])
 			ui->mark[v] = m;
+		if (ui->layout.row_of[v] < ui->layout.n_rows) /* a problem shows: never folded away */
+			ui->plain[ui->layout.row_of[v]] = false;
 	}
-	/* the nodes in their own order, then the rows: rows come in history
-	 * order, where reading each row's node missed the cache every time */
-	node_plain = nodes_plain(ui);
-	ui->plain = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
-	for (uint32_t r = 0; r < ui->layout.n_rows; r++)
-		ui->plain[r] = node_plain[ui->layout.node[r]] && !ui->layout.turns[r];
-	free(node_plain);
 	ui->derived_state = ui->edit.state;
 }
 
