@@ -86,6 +86,21 @@ static uint32_t *order_positions(const struct project *p)
 	return pos;
 }
 
+/* Does P's history order place Q after V? Then V is no ancestor of Q (the
+ * order puts children first). One scan as far as the first of the two: most
+ * edits give a revision a parent placed after it, and are settled without
+ * the positions of every node (two such arrays were 4% of an edit). Only
+ * where the order has every node. */
+static bool placed_after(const struct project *p, uint32_t q, uint32_t v)
+{
+	if (p->order.n != p->graph.n || q == v)
+		return false;
+	for (uint32_t k = 0; k < p->order.n; k++)
+		if (p->order.v[k] == v || p->order.v[k] == q)
+			return p->order.v[k] == v;
+	return false;
+}
+
 /* Would Q as a parent of V close a cycle: is V an ancestor of Q? The order puts
  * children first, so V's descendants come before V and an ancestor of Q placed
  * after V leads nowhere near it: the walk stays between Q and V. */
@@ -124,6 +139,8 @@ bool project_descends(const struct project *p, uint32_t x, uint32_t v)
 
 	if (x == v)
 		return true;
+	if (placed_after(p, x, v))
+		return false;
 	if (!(pos = order_positions(p))) { /* a cycle leaves nodes out: the whole walk */
 		bool *desc = graph_descendants(&p->graph, v);
 
@@ -220,14 +237,19 @@ bool descent_ask(struct descent *d, uint32_t x)
 static bool would_cycle(const struct project *p, uint32_t v, const struct revision_file *rf)
 {
 	const struct graph *g = &p->graph;
-	uint32_t *pos = order_positions(p);
-	bool cyc = !pos;
+	uint32_t *pos = NULL;
+	bool cyc = false;
 
+	if (p->order.n != g->n)
+		return true; /* the order leaves a node out: a cycle is there already */
 	for (size_t k = 0; !cyc && k < rf->down.ids.n; k++) {
 		uint32_t q = graph_find(g, rf->down.ids.v[k]);
 
-		if (q != NO_NODE && !u32_contains(&g->nodes[v].down, q))
-			cyc = reaches(g, pos, q, v);
+		if (q == NO_NODE || u32_contains(&g->nodes[v].down, q) || placed_after(p, q, v))
+			continue;
+		if (!pos)
+			pos = order_positions(p);
+		cyc = reaches(g, pos, q, v);
 	}
 	free(pos);
 	return cyc;
