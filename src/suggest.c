@@ -1016,8 +1016,15 @@ static void by_name_and_prefix(const struct graph *g, struct suggest_ctx *c, con
 	/* the number says "made just before", not "on the same line": one that a
 	 * merge below joins with V's line was on the other (a merge joins heads) */
 	hit = numbered_before(c->ix, g, missing);
-	if (hit != NO_NODE && !excluded(g, c, hit) && joins_own_ancestor(g, c, hit) == NO_NODE)
-		cand_add(&c->cs, hit, W_SEQ, "numbered just before the missing id");
+	if (hit == NO_NODE || excluded(g, c, hit) || joins_own_ancestor(g, c, hit) != NO_NODE)
+		return;
+	cand_add(&c->cs, hit, W_SEQ, "numbered just before the missing id");
+	/* two signals for one revision: the number places it just before, and the
+	 * graph shows it lost its child (a head nearer in time may be a branch's tip) */
+	if (g->nodes[hit].is_head)
+		cand_add(&c->cs, hit, W_HEAD,
+			 "numbered just before the missing id, and childless: the missing revision's parent "
+			 "would be left childless");
 }
 
 /* Does V's piece hang loose: no base but V's own (a cut link), none for a

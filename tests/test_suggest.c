@@ -367,6 +367,34 @@ static void test_numbered_free_number_is_no_typo(void **state)
 	remove_dir(dir);
 }
 
+/* 004_gone is deleted: 005_orphan's parent was 003_left, now childless and
+ * numbered just before the missing id. A branch's tip, 006_tip, is the head
+ * created nearer before the orphan (and 008_side Create Date's choice): the
+ * number and the childless head agree on 003_left, and two signals outrank one. */
+static void test_numbered_before_and_childless(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "001_base", NULL, "2024-01-01 00:00:01");
+	write_rev(dir, "002_main", "001_base", "2024-01-01 00:00:02");
+	write_rev(dir, "003_left", "002_main", "2024-01-01 00:00:03");
+	write_rev(dir, "009_later", "008_side", "2024-01-01 00:00:03.5");
+	write_rev(dir, "006_tip", "002_main", "2024-01-01 00:00:04");
+	write_rev(dir, "008_side", "002_main", "2024-01-01 00:00:05");
+	write_rev(dir, "005_orphan", "004_gone", "2024-01-01 00:00:06");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "005_orphan");
+	assert_true(pr->candidates.n >= 2);
+	assert_string_equal(pr->candidates.v[0], "003_left");
+	assert_non_null(strstr(pr->fixv[0].kind == FIX_SET_DOWN ? pr->fixv[0].reason : pr->fixv[1].reason,
+			       "numbered just before the missing id, and childless"));
+	project_free(&p);
+	remove_dir(dir);
+}
+
 /* 005_x is gone; 006_y's line merges with 004_c's at 007_m. 004_c is numbered
  * just before the missing id, but 006_y on it would make 007_m join a revision
  * and its own ancestor (a merge joins heads): it is no candidate, and Create
@@ -698,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_stale_revises_in_loose_piece),
 		cmocka_unit_test(test_numbered_free_number_is_no_typo),
 		cmocka_unit_test(test_numbered_before_is_not_the_merged_line),
+		cmocka_unit_test(test_numbered_before_and_childless),
 		cmocka_unit_test(test_head_in_own_piece_when_merged_back),
 		cmocka_unit_test(test_git_deleted_merge_first_parent_leads),
 	};
