@@ -5,8 +5,8 @@
  * directly they explain the mistake: the missing text is a file name (written
  * instead of the id), or a prefix of exactly one id (or one id is a prefix of it),
  * or the docstring's `Revises:` still names the right parent, or the graph shows
- * who lost a child (a childless head), or, failing all, the revision created just
- * before this one. The graph also says where a parent cannot be: a merge revision
+ * who lost a child (a childless head, one per broken link when several break),
+ * or, failing all, the revision created just before this one. The graph also says where a parent cannot be: a merge revision
  * joins heads, so a line that a merge joins with another did not hang below that
  * other; a loose piece (cut off, joined back by no merge) may hang on a head newer
  * than its root, as a rebased branch keeps its Create Dates, and its Revises: may
@@ -28,7 +28,10 @@
  * short walks, and so does a V low in the history whose parent is missing (its
  * level is 1, but its height prunes); the worst case is a walk over the history
  * per candidate, when candidates sit far above V.
- * A history with a cycle has no levels: it takes the descendants walk per V. */
+ * A history with a cycle has no levels: it takes the descendants walk per V.
+ * The pairing of childless heads with broken links (claims_solve) lists a few
+ * heads per link once, before the problems are answered, and tries every
+ * pairing only within small groups of links that list one head. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,12 +210,15 @@ struct sindex {
 	uint32_t *coparent, *seen, seen_stamp;
 	struct u32vec queue;
 	uint32_t *comp_bases;    /* per piece: its revisions with down_revision = None */
+	uint32_t *picked, pick_stamp; /* heads already listed as one V's options */
 };
 
 /* What every missing parent of one revision shares: V, whose descendants are no
  * candidates, and its Create Date candidate, computed once per revision. SKIP is
  * a piece whose revisions are no candidates (the loose piece being connected), or
  * NO_NODE. DESC is V's descendants, only for a history with a cycle. */
+struct claims;
+
 struct suggest_ctx {
 	struct sindex *ix;
 	uint32_t v;
@@ -222,6 +228,8 @@ struct suggest_ctx {
 	uint32_t date_best;
 	uint32_t date_passed; /* the co-parent that made Create Date pass a revision over, or NO_NODE */
 	bool same_piece;      /* only revisions in V's piece (V's line merges back into it) */
+	uint32_t pick;        /* while listing V's head options: their stamp in ix->picked, else 0 */
+	const struct claims *claims; /* which broken link each childless head went to, or NULL */
 	struct cands cs; /* the problem at hand's */
 };
 
@@ -879,6 +887,7 @@ static struct sindex *sindex_build(struct graph *g)
 	for (uint32_t i = 0; i < g->n; i++)
 		ix->comp_bases[g->component[i]] += !g->nodes[i].phantom && g->nodes[i].is_base;
 	ix->seen = xcalloc(n, sizeof(uint32_t));
+	ix->picked = xcalloc(n, sizeof(uint32_t));
 	return ix;
 }
 
@@ -945,6 +954,7 @@ static void sindex_free(struct sindex *ix)
 	free(ix->coparent);
 	free(ix->comp_bases);
 	free(ix->seen);
+	free(ix->picked);
 	free(ix->queue.v);
 	free(ix);
 }
@@ -1132,7 +1142,7 @@ static uint32_t created_before(const struct graph *g, const struct revision_file
 			uint32_t x = date_at(d, k)->node, o;
 
 			((struct graph *)g)->work.suggest++;
-			if (excluded(g, c, x))
+			if ((c->pick && c->ix->picked[x] == c->pick) || excluded(g, c, x))
 				continue;
 			if (c->same_piece && g->component[x] != g->component[c->v]) {
 				passed_over++;
@@ -1179,7 +1189,8 @@ static uint32_t created_after(const struct graph *g, const struct revision_file 
 		((struct graph *)g)->work.suggest++;
 		if (pos - from >= limit)
 			break;
-		if (excluded(g, c, x) || joins_own_ancestor(g, c, x) != NO_NODE)
+		if ((c->pick && c->ix->picked[x] == c->pick) || excluded(g, c, x) ||
+		    joins_own_ancestor(g, c, x) != NO_NODE)
 			continue;
 		*at = pos;
 		return x;
@@ -1321,41 +1332,315 @@ static char *reason_passed(const struct graph *g, const char *why, uint32_t o)
 			 "and its ancestor)", why, g->nodes[o].id, g->nodes[o].id);
 }
 
+/* ---- one childless head to one broken link ----
+ * A deleted revision leaves one head (its parent, when it was its only
+ * child); when several links break at once, each head explains at most one
+ * missing parent. A person sets the heads and the orphans side by side and
+ * pairs them so that every pair stays close in time: the head nearest an
+ * orphan may be another orphan's, nearer to that one, and then this orphan's
+ * parent is the next head. Each orphan lists its HEAD_OPTS nearest heads (the
+ * rules of by_heads); orphans that list the same head form a group, and each
+ * group takes the pairing that leaves the fewest orphans without a head, then
+ * the smallest sum of squared distances (revisions created between), which
+ * keeps any one pair from lying far apart when another pairing keeps all near. */
+#define HEAD_OPTS 3
+#define GROUP_MAX 5 /* (HEAD_OPTS + 1)^5 pairings at most; a bigger group goes greedily */
+
+struct head_opt {
+	uint32_t node, dist, passed; /* passed: the co-parent that passed a nearer one over */
+	bool after;                  /* created after V (a loose piece: a rebase) */
+};
+
+struct claim {
+	uint32_t v, missing; /* the orphan and its missing parent (a phantom) */
+	uint32_t n, pick;    /* options; the one taken, or HEAD_OPTS for none */
+	struct head_opt opt[HEAD_OPTS];
+};
+
+struct claims {
+	struct claim *v;
+	size_t n, cap;
+	uint32_t *taker; /* head -> the claim that took it, or NO_NODE (per node) */
+};
+
+/* Up to HEAD_OPTS heads created before V (in V's own piece when a merge joins
+ * its line back) and, for a loose piece, after it, nearest first (before on a
+ * tie): their distance is the count of revisions created between. */
+static uint32_t head_options(const struct graph *g, struct suggest_ctx *c, struct head_opt *out)
+{
+	struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
+	struct date_sel all = { c->ix, NULL, c->ix->n_dates };
+	const struct revision_file *rf = g->nodes[c->v].file;
+	struct head_opt before[HEAD_OPTS], after[HEAD_OPTS];
+	uint32_t nb = 0, na = 0, n = 0, mine, x, at;
+
+	if (!rf->doc_create_date.value || !*rf->doc_create_date.value)
+		return 0;
+	mine = dates_lower_bound(&all, rf->doc_create_date.value);
+	c->pick = ++c->ix->pick_stamp;
+	c->same_piece = c->n_coparents > 0;
+	for (uint32_t passed = NO_NODE; nb < HEAD_OPTS; passed = NO_NODE) {
+		if ((x = created_before(g, rf, c, &heads, &passed, &at)) == NO_NODE)
+			break;
+		c->ix->picked[x] = c->pick;
+		before[nb++] = (struct head_opt){ x, mine - at, passed, false };
+	}
+	c->same_piece = false;
+	while (na < HEAD_OPTS && loose_piece(g, c) &&
+	       (x = created_after(g, rf, c, &heads, UINT32_MAX, &at)) != NO_NODE) {
+		c->ix->picked[x] = c->pick;
+		after[na++] = (struct head_opt){ x, at - mine, NO_NODE, true };
+	}
+	c->pick = 0;
+	for (uint32_t b = 0, a = 0; n < HEAD_OPTS && (b < nb || a < na);)
+		out[n++] = b < nb && (a == na || before[b].dist <= after[a].dist) ? before[b++] : after[a++];
+	return n;
+}
+
+/* The phantom V lost: its one missing parent, or NO_NODE. */
+static uint32_t one_missing_parent(const struct graph *g, uint32_t v)
+{
+	uint32_t m = NO_NODE;
+
+	for (uint32_t k = 0; k < g->nodes[v].down.n; k++)
+		if (g->nodes[g->nodes[v].down.v[k]].phantom) {
+			if (m != NO_NODE)
+				return NO_NODE;
+			m = g->nodes[v].down.v[k];
+		}
+	return m;
+}
+
+static void claims_collect(struct graph *g, struct suggest_ctx *c, struct claims *cl)
+{
+	cl->taker = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++)
+		cl->taker[i] = NO_NODE;
+	for (size_t i = 0; i < g->problems.n; i++) {
+		const struct problem *p = &g->problems.v[i];
+		uint32_t v = p->kind == PROBLEM_MISSING_DOWN_REVISION ? graph_find(g, p->revision) : NO_NODE;
+		struct claim k = { 0 };
+
+		if (v == NO_NODE || g->nodes[v].phantom || (k.missing = one_missing_parent(g, v)) == NO_NODE)
+			continue;
+		ctx_for(g, c, v, NO_NODE);
+		k.v = v;
+		k.n = head_options(g, c, k.opt);
+		k.pick = HEAD_OPTS;
+		if (!k.n)
+			continue;
+		GROW(cl->v, cl->cap, cl->n + 1);
+		cl->v[cl->n++] = k;
+	}
+}
+
+static uint32_t uf_find(uint32_t *up, uint32_t x)
+{
+	while (up[x] != x)
+		x = up[x] = up[up[x]];
+	return x;
+}
+
+/* Group the claims that list one head for different missing parents (orphans
+ * of one missing revision share its parent); UP[i]'s root is I's group. */
+static void claims_group(const struct claims *cl, uint32_t *up)
+{
+	for (uint32_t i = 0; i < cl->n; i++)
+		up[i] = i;
+	for (uint32_t i = 0; i < cl->n; i++)
+		for (uint32_t k = 0; k < cl->v[i].n; k++) {
+			uint32_t h = cl->v[i].opt[k].node, o = cl->taker[h];
+
+			if (o == NO_NODE)
+				cl->taker[h] = i; /* the first lister, only while grouping */
+			else if (cl->v[o].missing != cl->v[i].missing)
+				up[uf_find(up, i)] = uf_find(up, o);
+		}
+	for (uint32_t i = 0; i < cl->n; i++)
+		for (uint32_t k = 0; k < cl->v[i].n; k++)
+			cl->taker[cl->v[i].opt[k].node] = NO_NODE;
+}
+
+/* Can claim M[J] take option K beside M[0..J) as they are? */
+static bool pick_free(const struct claims *cl, const uint32_t *m, const uint32_t *pick, uint32_t j, uint32_t k)
+{
+	const struct claim *x = &cl->v[m[j]];
+
+	for (uint32_t i = 0; i < j && k < HEAD_OPTS; i++) {
+		const struct claim *y = &cl->v[m[i]];
+
+		if (pick[i] < HEAD_OPTS && y->opt[pick[i]].node == x->opt[k].node && y->missing != x->missing)
+			return false;
+	}
+	return true;
+}
+
+/* Fewest orphans without a head first, then the least sum of squares. */
+static uint64_t pairing_cost(const struct claims *cl, const uint32_t *m, const uint32_t *pick, uint32_t n)
+{
+	uint64_t cost = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t d = pick[i] < HEAD_OPTS ? cl->v[m[i]].opt[pick[i]].dist : 0;
+
+		cost += pick[i] < HEAD_OPTS ? d * d : (uint64_t)1 << 40;
+	}
+	return cost;
+}
+
+/* Every pairing of a small group, in order (earlier members' nearer heads
+ * first, so that ties keep them): the fewest without a head, then the least
+ * sum of squares. PICK[J] runs over J's options, then HEAD_OPTS (none). */
+static void group_exact(struct claims *cl, const uint32_t *m, uint32_t n)
+{
+	uint32_t pick[GROUP_MAX], best[GROUP_MAX], j = 0;
+	uint64_t best_cost = UINT64_MAX;
+
+	pick[0] = 0;
+	for (;;) {
+		if (pick[j] < HEAD_OPTS && pick[j] >= cl->v[m[j]].n)
+			pick[j] = HEAD_OPTS;
+		if (pick[j] > HEAD_OPTS) { /* J's choices are done: back up */
+			if (j == 0)
+				break;
+			pick[--j]++;
+		} else if (!pick_free(cl, m, pick, j, pick[j])) {
+			pick[j]++;
+		} else if (j + 1 < n) {
+			pick[++j] = 0;
+		} else {
+			uint64_t cost = pairing_cost(cl, m, pick, n);
+
+			if (cost < best_cost) {
+				best_cost = cost;
+				memcpy(best, pick, n * sizeof(uint32_t));
+			}
+			pick[j]++;
+		}
+	}
+	for (uint32_t i = 0; i < n; i++)
+		cl->v[m[i]].pick = best[i];
+}
+
+/* A group too big to try every pairing: nearest first options first, each
+ * taking its nearest head no other missing parent took. */
+static void group_greedy(struct claims *cl, uint32_t *m, uint32_t n)
+{
+	for (uint32_t a = 1; a < n; a++) { /* insertion sort by the first option's distance */
+		uint32_t x = m[a], b = a;
+
+		for (; b > 0 && cl->v[m[b - 1]].opt[0].dist > cl->v[x].opt[0].dist; b--)
+			m[b] = m[b - 1];
+		m[b] = x;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		struct claim *x = &cl->v[m[i]];
+
+		for (x->pick = 0; x->pick < x->n; x->pick++) {
+			uint32_t o = cl->taker[x->opt[x->pick].node];
+
+			if (o == NO_NODE || cl->v[o].missing == x->missing)
+				break;
+		}
+		if (x->pick < x->n && cl->taker[x->opt[x->pick].node] == NO_NODE)
+			cl->taker[x->opt[x->pick].node] = m[i];
+		if (x->pick == x->n)
+			x->pick = HEAD_OPTS;
+	}
+}
+
+static int cmp_group(const void *a, const void *b, void *ctx)
+{
+	const uint32_t *up = ctx, x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	if (up[x] != up[y])
+		return up[x] < up[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Pair the heads with the broken links, group by group; TAKER then says which
+ * claim took each head. */
+static void claims_solve(struct claims *cl)
+{
+	uint32_t n = cl->n ? (uint32_t)cl->n : 1;
+	uint32_t *up = xmalloc(n * sizeof(uint32_t)), *m = xmalloc(n * sizeof(uint32_t));
+
+	claims_group(cl, up);
+	for (uint32_t i = 0; i < cl->n; i++) {
+		up[i] = uf_find(up, i);
+		m[i] = i;
+	}
+	sort_array_r(m, cl->n, sizeof(uint32_t), cmp_group, up);
+	for (uint32_t a = 0, b; a < cl->n; a = b) {
+		for (b = a + 1; b < cl->n && up[m[b]] == up[m[a]]; b++)
+			;
+		if (b - a <= GROUP_MAX)
+			group_exact(cl, m + a, b - a);
+		else
+			group_greedy(cl, m + a, b - a);
+	}
+	for (uint32_t i = 0; i < cl->n; i++)
+		if (cl->v[i].pick < HEAD_OPTS && cl->taker[cl->v[i].opt[cl->v[i].pick].node] == NO_NODE)
+			cl->taker[cl->v[i].opt[cl->v[i].pick].node] = i;
+	free(up);
+	free(m);
+}
+
+static void claims_free(struct claims *cl)
+{
+	free(cl->v);
+	free(cl->taker);
+}
+
+/* The first of N options that no claim about another missing parent took
+ * (MISSING: V's, a phantom, or NO_NODE for a cut link); N when none. */
+static uint32_t first_untaken(const struct suggest_ctx *c, const struct head_opt *opt, uint32_t n,
+			      uint32_t missing)
+{
+	uint32_t k = 0;
+
+	for (; c->claims && k < n; k++) {
+		uint32_t o = c->claims->taker[opt[k].node];
+
+		if (o == NO_NODE || c->claims->v[o].missing == missing)
+			break;
+	}
+	return k;
+}
+
 /* A cut link, or a deleted parent, left a revision childless: the head created
  * just before V (branch tips are heads too: a weak signal), or for a loose
  * piece just after it when fewer revisions were created between (a rebased
  * revision keeps its Create Date). When V's line (or a sibling's, that lost
  * the same parent) merges with another, the head is sought in V's piece: the
  * merge joined the line back where it forked, and a head in a piece that no
- * merge joins is another break's. */
+ * merge joins is another break's. A head paired with another broken link
+ * (claims_solve) is that link's. */
 static void by_heads(const struct graph *g, struct suggest_ctx *c, const char *missing)
 {
-	struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
-	struct date_sel all = { c->ix, NULL, c->ix->n_dates };
-	const struct revision_file *rf = g->nodes[c->v].file;
-	const char *left = missing ? "the missing revision's parent would be left childless"
-				   : "the break left it childless";
-	uint32_t passed = NO_NODE, at = 0, at_after = 0, head, after = NO_NODE, mine;
-	char *why, *base;
+	struct head_opt opt[HEAD_OPTS];
+	uint32_t n = head_options(g, c, opt), m = missing ? graph_find(g, missing) : NO_NODE;
+	uint32_t k = first_untaken(c, opt, n, m);
+	char *why, *base, *other = NULL;
 
-	c->same_piece = c->n_coparents > 0;
-	head = created_before(g, rf, c, &heads, &passed, &at);
-	c->same_piece = false;
-	if (loose_piece(g, c) && rf->doc_create_date.value) {
-		mine = dates_lower_bound(&all, rf->doc_create_date.value);
-		after = created_after(g, rf, c, &heads, head == NO_NODE ? UINT32_MAX : mine - at, &at_after);
-	}
-	if (after == NO_NODE && head == NO_NODE)
+	if (k == n)
 		return;
-	base = xasprintf("the head created %s: %s",
-			 after != NO_NODE ? "closest to it, just after it (a rebased revision keeps its Create Date)"
+	if (k > 0)
+		other = xasprintf(", not %s (created nearer, but paired with %s, whose missing parent it fits "
+				  "better: one head for each broken link, every pair as near in time as can be)",
+				  g->nodes[opt[0].node].id, g->nodes[c->claims->v[c->claims->taker[opt[0].node]].v].id);
+	base = xasprintf("the head created %s: %s%s",
+			 opt[k].after ? "closest to it, just after it (a rebased revision keeps its Create Date)"
 			 : c->n_coparents ? "just before it in its own piece (a merge joins its line back there)"
-					  : "just before it",
-			 left);
-	why = reason_passed(g, base, after != NO_NODE ? NO_NODE : passed);
-	cand_add(&c->cs, after != NO_NODE ? after : head, W_HEAD, why);
+			 : k ? "nearest before it" : "just before it",
+			 missing ? "the missing revision's parent would be left childless"
+						 : "the break left it childless",
+			 other ? other : "");
+	why = reason_passed(g, base, opt[k].after ? NO_NODE : opt[k].passed);
+	cand_add(&c->cs, opt[k].node, W_HEAD, why);
 	free(why);
 	free(base);
+	free(other);
 }
 
 /* The graph's and the calendar's candidates join the others, and all become
@@ -1516,8 +1801,12 @@ void suggest_missing_parents(struct graph *g)
 {
 	struct suggest_ctx c = { .v = NO_NODE, .skip = NO_NODE, .date_best = NO_NODE, .date_passed = NO_NODE };
 	struct pieces pc;
+	struct claims cl = { 0 };
 
 	pieces_init(&pc, g);
+	claims_collect(g, &c, &cl);
+	claims_solve(&cl);
+	c.claims = &cl;
 	for (size_t i = 0; i < g->problems.n; i++) {
 		struct problem *p = &g->problems.v[i];
 
@@ -1536,6 +1825,7 @@ void suggest_missing_parents(struct graph *g)
 		}
 	}
 	pieces_free(&pc);
+	claims_free(&cl);
 	free(c.cs.v);
 	free(c.desc);
 	sindex_free(c.ix);

@@ -395,6 +395,45 @@ static void test_numbered_before_and_childless(void **state)
 	remove_dir(dir);
 }
 
+/* Two deleted revisions left two heads, a1 and a2, and two orphans made after
+ * both: each head goes to one orphan, so that every pair stays near (o1 on
+ * a1, o2 on a2), though a2 is the head nearest each. The f chain and the c
+ * children keep the later heads far. */
+static void test_heads_paired_with_orphans(void **state)
+{
+	static const char *const fill[][3] = {
+		{ "f10000000001", "b00000000000", "2024-01-01 00:00:05" },
+		{ "f20000000002", "f10000000001", "2024-01-01 00:00:06" },
+		{ "f30000000003", "f20000000002", "2024-01-01 00:00:07" },
+		{ "f40000000004", "f30000000003", "2024-01-01 00:00:08" },
+		{ "c10000000001", "e10000000001", "2024-01-01 00:00:09" },
+		{ "c20000000002", "e20000000002", "2024-01-01 00:00:10" },
+	};
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *o1, *o2;
+
+	(void)state;
+	write_rev(dir, "b00000000000", NULL, "2024-01-01 00:00:00");
+	write_rev(dir, "a10000000001", "b00000000000", "2024-01-01 00:00:01");
+	write_rev(dir, "a20000000002", "b00000000000", "2024-01-01 00:00:02");
+	write_rev(dir, "e10000000001", "d10000000001", "2024-01-01 00:00:03"); /* d1 was on a1 */
+	write_rev(dir, "e20000000002", "d20000000002", "2024-01-01 00:00:04"); /* d2 was on a2 */
+	for (size_t i = 0; i < sizeof(fill) / sizeof(fill[0]); i++)
+		write_rev(dir, fill[i][0], fill[i][1], fill[i][2]);
+	load(dir, &p);
+	o1 = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "e10000000001");
+	o2 = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "e20000000002");
+	assert_true(o1->candidates.n >= 1 && o2->candidates.n >= 1);
+	assert_string_equal(o1->candidates.v[0], "a10000000001");
+	assert_string_equal(o2->candidates.v[0], "a20000000002");
+	for (size_t i = 0; i < o1->n_fixv; i++)
+		if (o1->fixv[i].kind == FIX_SET_DOWN && !strcmp(o1->fixv[i].parents.v[0], "a10000000001"))
+			assert_non_null(strstr(o1->fixv[i].reason, "paired with e20000000002"));
+	project_free(&p);
+	remove_dir(dir);
+}
+
 /* 005_x is gone; 006_y's line merges with 004_c's at 007_m. 004_c is numbered
  * just before the missing id, but 006_y on it would make 007_m join a revision
  * and its own ancestor (a merge joins heads): it is no candidate, and Create
@@ -727,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_numbered_free_number_is_no_typo),
 		cmocka_unit_test(test_numbered_before_is_not_the_merged_line),
 		cmocka_unit_test(test_numbered_before_and_childless),
+		cmocka_unit_test(test_heads_paired_with_orphans),
 		cmocka_unit_test(test_head_in_own_piece_when_merged_back),
 		cmocka_unit_test(test_git_deleted_merge_first_parent_leads),
 	};
