@@ -1411,6 +1411,13 @@ static uint32_t one_missing_parent(const struct graph *g, uint32_t v)
 	return m;
 }
 
+static int cmp_claim(const void *a, const void *b)
+{
+	const struct claim *x = a, *y = b;
+
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
 static void claims_collect(struct graph *g, struct suggest_ctx *c, struct claims *cl)
 {
 	cl->taker = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
@@ -1432,6 +1439,9 @@ static void claims_collect(struct graph *g, struct suggest_ctx *c, struct claims
 		GROW(cl->v, cl->cap, cl->n + 1);
 		cl->v[cl->n++] = k;
 	}
+	/* in history order, not the problems' (a reload appends them in another):
+	 * a tie between pairings goes the same way after a reload as on a fresh load */
+	sort_array(cl->v, cl->n, sizeof(*cl->v), cmp_claim);
 }
 
 static uint32_t uf_find(uint32_t *up, uint32_t x)
@@ -1441,8 +1451,9 @@ static uint32_t uf_find(uint32_t *up, uint32_t x)
 	return x;
 }
 
-/* Group the claims that list one head for different missing parents (orphans
- * of one missing revision share its parent); UP[i]'s root is I's group. */
+/* Group the claims that list one head (orphans of one missing revision, which
+ * share its parent, too: a group decides who takes the head once); UP[i]'s
+ * root is I's group. */
 static void claims_group(const struct claims *cl, uint32_t *up)
 {
 	for (uint32_t i = 0; i < cl->n; i++)
@@ -1453,7 +1464,7 @@ static void claims_group(const struct claims *cl, uint32_t *up)
 
 			if (o == NO_NODE)
 				cl->taker[h] = i; /* the first lister, only while grouping */
-			else if (cl->v[o].missing != cl->v[i].missing)
+			else
 				up[uf_find(up, i)] = uf_find(up, o);
 		}
 	for (uint32_t i = 0; i < cl->n; i++)
