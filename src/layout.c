@@ -229,59 +229,69 @@ static void graph_view_free(struct graph_view *nc)
 		free(nc->up);
 }
 
-/* Piece of each row, numbered in the order of their first rows, and the rows
- * regrouped so that each piece's rows are contiguous (their order kept). With
- * CHAINS (layout_build), a row whose node is NODE_FLAT_CHAIN has the next
- * row's piece; a stable regrouping keeps the two next to each other. */
-static void group_pieces(struct layout *l, const struct graph *g, struct graph_view *nc, bool chains)
+/* The rows: SRC's nodes (the history order, then what it leaves out), grouped
+ * by piece so that each piece's rows are contiguous (their order kept), with
+ * each row's node flags and piece, pieces numbered in the order of their
+ * first rows. With CHAINS (layout_build), a node that is NODE_FLAT_CHAIN has
+ * the next one's piece, and a stable grouping keeps the two next to each
+ * other. Each row is placed once, where the grouping puts it. */
+static void place_rows(struct layout *l, const struct graph *g, struct graph_view *nc, const uint32_t *src,
+		       bool chains)
 {
-	uint32_t n = l->n_rows ? l->n_rows : 1, roots = nc->by_component ? g->n_components : g->n;
-	uint32_t *num = xmalloc((roots ? roots : 1) * sizeof(uint32_t)), *start, *old = l->node;
-	uint8_t *old_flat = l->flat;
+	uint32_t n = l->n_rows, roots = nc->by_component ? g->n_components : g->n;
+	uint32_t *num = xmalloc((roots ? roots : 1) * sizeof(uint32_t)), *start;
+	uint8_t *flat = xmalloc(n ? n : 1);
 	bool grouped = true;
 
 	memset(num, 0xff, (roots ? roots : 1) * sizeof(uint32_t)); /* NO_NODE */
 	l->n_pieces = 0;
-	for (uint32_t r = 0; r < l->n_rows; r++) { /* root -> piece number */
+	for (uint32_t r = 0; r < n; r++) { /* by SRC's order: piece numbers by first row */
 		uint32_t root;
 
-		if (chains && r && (old_flat[r - 1] & NODE_FLAT_CHAIN)) {
+		if (r + 16 < n) { /* nodes at random: asked for ahead */
+			__builtin_prefetch(&g->node_flat[src[r + 16]]);
+			if (nc->by_component)
+				__builtin_prefetch(&nc->up[src[r + 16]]);
+		}
+		flat[r] = g->node_flat[src[r]];
+		if (chains && r && (flat[r - 1] & NODE_FLAT_CHAIN)) {
 			l->piece[r] = l->piece[r - 1];
 			continue;
 		}
-		if (nc->by_component && r + 16 < l->n_rows) /* as in read_parents */
-			__builtin_prefetch(&nc->up[old[r + 16]]);
-		root = piece_root(nc, old[r]);
+		root = piece_root(nc, src[r]);
 		if (num[root] == NO_NODE)
 			num[root] = l->n_pieces++;
 		l->piece[r] = num[root];
 		grouped = grouped && (r == 0 || l->piece[r] >= l->piece[r - 1]);
 	}
 	free(num);
-	if (grouped) /* one piece, or each already in one run: nothing moves */
+	if (grouped) { /* one piece, or each already in one run: nothing moves */
+		if (n) /* an empty history has no order to copy from */
+			memcpy(l->node, src, n * sizeof(uint32_t));
+		for (uint32_t r = 0; r < n; r++)
+			l->row_of[src[r]] = r;
+		free(l->flat);
+		l->flat = flat;
 		return;
+	}
 	start = xcalloc((size_t)l->n_pieces + 1, sizeof(uint32_t));
-	for (uint32_t r = 0; r < l->n_rows; r++)
+	for (uint32_t r = 0; r < n; r++)
 		start[l->piece[r] + 1]++;
 	for (uint32_t c = 0; c < l->n_pieces; c++)
 		start[c + 1] += start[c];
-	l->node = xmalloc(n * sizeof(uint32_t));
-	l->flat = xmalloc(n);
-	for (uint32_t r = 0; r < l->n_rows; r++) {
+	for (uint32_t r = 0; r < n; r++) {
 		uint32_t to = start[l->piece[r]]++;
 
-		l->node[to] = old[r];
-		l->flat[to] = old_flat[r];
+		l->node[to] = src[r];
+		l->flat[to] = flat[r];
+		l->row_of[src[r]] = to;
 	}
 	/* START now ends each piece's rows */
 	for (uint32_t c = 0, r = 0; c < l->n_pieces; c++)
-		for (; r < start[c]; r++) {
-			l->row_of[l->node[r]] = r;
+		for (; r < start[c]; r++)
 			l->piece[r] = c;
-		}
 	free(start);
-	free(old);
-	free(old_flat);
+	free(flat);
 }
 
 /* The first row from R on that LINK does not mark. */
@@ -387,6 +397,24 @@ static void lay_rows(struct layout *l, const struct graph_view *nc, const uint8_
 	free(cbuf);
 }
 
+/* The history order, then the nodes it leaves out (those in cycles), in node
+ * order: every node once. */
+static uint32_t *rows_of_cycles(const struct project *p)
+{
+	const struct graph *g = &p->graph;
+	uint32_t *src = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t)), r = p->order.n;
+	bool *placed = xcalloc(g->n ? g->n : 1, sizeof(bool));
+
+	memcpy(src, p->order.v, p->order.n * sizeof(uint32_t));
+	for (uint32_t i = 0; i < p->order.n; i++)
+		placed[p->order.v[i]] = true;
+	for (uint32_t i = 0; i < g->n; i++)
+		if (!placed[i])
+			src[r++] = i;
+	free(placed);
+	return src;
+}
+
 void layout_build(struct layout *l, const struct project *p)
 {
 	const struct graph *g = &p->graph;
@@ -394,7 +422,7 @@ void layout_build(struct layout *l, const struct project *p)
 	struct lanes ln = { 0 };
 	struct graph_view nc;
 	uint8_t *link;
-	uint32_t r = 0;
+	uint32_t r = 0, *cycles;
 	bool chains = !g->any_deps && !g->has_cycle && p->order.n == g->n;
 
 	memset(l, 0, sizeof(*l));
@@ -407,22 +435,11 @@ void layout_build(struct layout *l, const struct project *p)
 	l->kind = xmalloc(n);
 	l->turns = xmalloc(n * sizeof(bool));
 	l->flat = xmalloc(n);
-	if (p->order.n < g->n) /* what the order leaves out (cycles) is found below */
-		memset(l->row_of, 0xff, g->n * sizeof(uint32_t));
-	for (uint32_t i = 0; i < p->order.n; i++) {
-		l->node[r] = p->order.v[i];
-		l->flat[r] = g->node_flat[p->order.v[i]];
-		l->row_of[p->order.v[i]] = r++;
-	}
-	for (uint32_t i = 0; p->order.n < g->n && i < g->n; i++)
-		if (l->row_of[i] == UINT32_MAX) {
-			l->node[r] = i;
-			l->flat[r] = g->node_flat[i];
-			l->row_of[i] = r++;
-		}
-	l->n_rows = r;
 	read_graph(&nc, g);
-	group_pieces(l, g, &nc, chains);
+	cycles = p->order.n < g->n ? rows_of_cycles(p) : NULL;
+	l->n_rows = g->n;
+	place_rows(l, g, &nc, cycles ? cycles : p->order.v, chains);
+	free(cycles);
 	/* where the history walks down_revision alone, every node, a node's
 	 * one parent whose only child it is comes right after it (graph.h) */
 	link = xcalloc(n, 1);
