@@ -57,8 +57,10 @@ struct sorter {
 	 * by their bottoms' ranks (those only a cycle reaches last). */
 	uint32_t n;
 	/* what emitting chain c writes out: graph nodes exp_nodes[exp_start[c] ..
-	 * exp_start[c + 1]), top to bottom */
-	uint32_t *exp_start, *exp_nodes;
+	 * exp_start[c + 1]), top to bottom (a chain is a run of ranks, and
+	 * exp_nodes the ranking's node_of, borrowed) */
+	uint32_t *exp_start;
+	const uint32_t *exp_nodes;
 	struct flat_edges e; /* between chains: a chain's parents are its bottom's */
 	bool *done;          /* emitted */
 	uint32_t *pending;   /* children not yet emitted */
@@ -379,8 +381,9 @@ static uint32_t emit(struct sorter *s, uint32_t cur)
 	uint32_t c = s->slot_node[cur], from = s->e.fwd_start[c], to = s->e.fwd_start[c + 1];
 	bool replaced = false;
 
-	for (uint32_t i = s->exp_start[c]; i < s->exp_start[c + 1]; i++)
-		s->out->v[s->out->n++] = s->exp_nodes[i];
+	memcpy(s->out->v + s->out->n, s->exp_nodes + s->exp_start[c],
+	       (s->exp_start[c + 1] - s->exp_start[c]) * sizeof(uint32_t));
+	s->out->n += s->exp_start[c + 1] - s->exp_start[c];
 	s->work += s->exp_start[c + 1] - s->exp_start[c];
 	s->done[c] = true;
 	s->slot_of[c] = NO_NODE;
@@ -582,16 +585,19 @@ static void ranked_free(struct ranked *rk)
 }
 
 /* ---- chains ------------------------------------------------------------------
- * A chain is a maximal line where each node has one child and that child one
- * parent; a first head is the top of its chain (a caller may hand the walk a
- * head that has children: the walk is blocked on it, as Alembic is, and no chain
- * may run through it). */
+ * A chain is a line where each node but the top has one child and is that
+ * child's one parent; a first head is the top of its chain (a caller may hand
+ * the walk a head that has children: the walk is blocked on it, as Alembic
+ * is, and no chain may run through it). The walk emits a chain whole, so a
+ * chain need not be the longest such line: here it is a run of consecutive
+ * ranks. The ranking follows an earlier walk (or a guess that goes down the
+ * first parent first), which emitted each line's nodes one after the other:
+ * the runs are the lines, found in one pass over the ranks, and a chain's
+ * nodes are the ranking's node_of[start .. end) as they are. */
 struct chains {
 	uint32_t n;
 	uint32_t *of;    /* rank -> its chain */
-	uint32_t *start; /* chain -> its first node in NODES; start[n] ends the last */
-	uint32_t *nodes; /* each chain's nodes (graph nodes), top to bottom */
-	uint32_t *bottom; /* chain -> its bottom's rank */
+	uint32_t *start; /* chain -> its first rank (its top); start[n] = the number of ranks */
 };
 
 /* Does rank V continue the chain of its one parent? (FIRST_HEAD NULL: no
@@ -616,53 +622,35 @@ static uint8_t *chain_links(const struct ranked *rk, const bool *first_head)
 	return ext;
 }
 
-/* The chain whose bottom is V, up through each one child that extends it. */
-static void chain_up(struct chains *ch, const struct ranked *rk, const uint8_t *ext, uint32_t v, uint32_t *used)
+/* Is rank V + 1 the next node of V's chain: V's one parent, whose one child V
+ * is (EXT says so, for these first heads; the counts are read again, so a
+ * wrong entry could only cut a chain short)? */
+static bool continues_at(const struct ranked *rk, const uint8_t *ext, uint32_t v)
 {
-	uint32_t c = ch->n++, from = *used;
+	const struct flat_edges *e = &rk->e;
 
-	ch->start[c] = from;
-	ch->bottom[c] = v;
-	for (;;) {
-		ch->of[v] = c;
-		ch->nodes[(*used)++] = rk->node_of[v];
-		if (rk->e.rev_start[v + 1] - rk->e.rev_start[v] != 1)
-			break;
-		v = rk->e.rev_nodes[rk->e.rev_start[v]];
-		if (!ext[v] || ch->of[v] != NO_NODE)
-			break;
-	}
-	for (uint32_t i = from, j = *used - 1; i < j; i++, j--) { /* top to bottom */
-		uint32_t t = ch->nodes[i];
-
-		ch->nodes[i] = ch->nodes[j];
-		ch->nodes[j] = t;
-	}
+	return ext[v] && e->fwd_start[v + 1] - e->fwd_start[v] == 1 && e->fwd_nodes[e->fwd_start[v]] == v + 1 &&
+	       e->rev_start[v + 2] - e->rev_start[v + 1] == 1;
 }
 
-/* The chains, where EXT says which ranks extend their parent's chain (as
- * extends_parent, for these first heads). */
 static void build_chains(struct chains *ch, const struct ranked *rk, const uint8_t *ext)
 {
-	uint32_t n = rk->n, used = 0;
+	uint32_t n = rk->n;
 
 	ch->n = 0;
 	ch->of = xmalloc((n ? n : 1) * sizeof(uint32_t));
 	ch->start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-	ch->nodes = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	ch->bottom = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	memset(ch->of, 0xff, (n ? n : 1) * sizeof(uint32_t));
-	for (uint32_t v = 0; v < n; v++)
-		if (!ext[v])
-			chain_up(ch, rk, ext, v, &used);
-	for (uint32_t v = 0; used < n && v < n; v++) /* what only a cycle reaches */
-		if (ch->of[v] == NO_NODE)
-			chain_up(ch, rk, ext, v, &used);
-	ch->start[ch->n] = used;
+	for (uint32_t v = 0; v < n; v++) {
+		if (v == 0 || !continues_at(rk, ext, v - 1))
+			ch->start[ch->n++] = v;
+		ch->of[v] = ch->n - 1;
+	}
+	ch->start[ch->n] = n;
 }
 
 /* The walk's graph: chain C's parents are its bottom's, as chains, and
- * emitting C writes its nodes. Takes CH's start and nodes. */
+ * emitting C writes its nodes. Takes CH's start; reads RK's node_of as long as
+ * the walk runs. */
 static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains *ch, struct u32vec *out)
 {
 	uint32_t n = ch->n, at = 0, m = n ? n : 1;
@@ -673,7 +661,7 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 	s->e.fwd_start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	s->e.fwd_nodes = xmalloc(((size_t)rk->e.fwd_start[rk->n] + 1) * sizeof(uint32_t));
 	for (uint32_t c = 0; c < n; c++) {
-		uint32_t bottom = ch->bottom[c];
+		uint32_t bottom = ch->start[c + 1] - 1;
 
 		s->e.fwd_start[c] = at;
 		for (uint32_t e = rk->e.fwd_start[bottom]; e < rk->e.fwd_start[bottom + 1]; e++)
@@ -682,8 +670,8 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 	s->e.fwd_start[n] = at;
 	reverse_edges(&s->e, n);
 	s->exp_start = ch->start;
-	s->exp_nodes = ch->nodes;
-	ch->start = ch->nodes = NULL;
+	s->exp_nodes = rk->node_of;
+	ch->start = NULL;
 	s->done = xcalloc(m, sizeof(bool));
 	s->pending = xmalloc(m * sizeof(uint32_t));
 	for (uint32_t c = 0; c < n; c++)
@@ -700,7 +688,6 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 static void sorter_free(struct sorter *s)
 {
 	free(s->exp_start);
-	free(s->exp_nodes);
 	free(s->slot_node);
 	free(s->slot_prev);
 	free(s->slot_next);
@@ -847,7 +834,6 @@ static void sorter_for(struct sorter *s, const struct order_ranks *r, const uint
 	for (uint32_t i = 0; i < n; i++)
 		append_slot(s, ch.of[r->rank[heads[i]]]);
 	free(ch.of);
-	free(ch.bottom);
 	if (out->cap - out->n < r->rk.n) { /* emit() writes without a check */
 		out->cap = out->n + r->rk.n;
 		out->v = xrealloc(out->v, (out->cap ? out->cap : 1) * sizeof(uint32_t));
@@ -888,8 +874,6 @@ static void order_ranked(const struct graph *g, const bool *todo, const struct u
 	struct order_ranks *r = ranks_for(g, todo, sorted, n_set, hint, keep);
 
 	sorter_for(&s, r, sorted, n_set, out);
-	if (!keep)
-		order_ranks_free(r);
 	free(sorted);
 	cur = s.first;
 	while (cur != NO_NODE) {
@@ -908,6 +892,8 @@ static void order_ranked(const struct graph *g, const bool *todo, const struct u
 	/* the walk's cost, for tests that bound it (the graph's own bookkeeping) */
 	((struct graph *)g)->work.order += s.work;
 	sorter_free(&s);
+	if (!keep) /* its node_of was the walk's output */
+		order_ranks_free(r);
 }
 
 void history_order(const struct graph *g, const bool *todo, const struct u32vec *heads,
