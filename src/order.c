@@ -600,40 +600,17 @@ struct chains {
 	uint32_t *start; /* chain -> its first rank (its top); start[n] = the number of ranks */
 };
 
-/* Does rank V continue the chain of its one parent? (FIRST_HEAD NULL: no
- * first head has children.) */
-static bool extends_parent(const struct ranked *rk, const bool *first_head, uint32_t v)
-{
-	uint32_t p;
-
-	if (rk->e.fwd_start[v + 1] - rk->e.fwd_start[v] != 1)
-		return false;
-	p = rk->e.fwd_nodes[rk->e.fwd_start[v]];
-	return rk->e.rev_start[p + 1] - rk->e.rev_start[p] == 1 && !(first_head && first_head[p]);
-}
-
-/* extends_parent of every rank. */
-static uint8_t *chain_links(const struct ranked *rk, const bool *first_head)
-{
-	uint8_t *ext = xmalloc(rk->n ? rk->n : 1);
-
-	for (uint32_t v = 0; v < rk->n; v++)
-		ext[v] = extends_parent(rk, first_head, v);
-	return ext;
-}
-
 /* Is rank V + 1 the next node of V's chain: V's one parent, whose one child V
- * is (EXT says so, for these first heads; the counts are read again, so a
- * wrong entry could only cut a chain short)? */
-static bool continues_at(const struct ranked *rk, const uint8_t *ext, uint32_t v)
+ * is, and no first head (FIRST_HEAD NULL: no first head has children)? */
+static bool continues_at(const struct ranked *rk, const bool *first_head, uint32_t v)
 {
 	const struct flat_edges *e = &rk->e;
 
-	return ext[v] && e->fwd_start[v + 1] - e->fwd_start[v] == 1 && e->fwd_nodes[e->fwd_start[v]] == v + 1 &&
-	       e->rev_start[v + 2] - e->rev_start[v + 1] == 1;
+	return e->fwd_start[v + 1] - e->fwd_start[v] == 1 && e->fwd_nodes[e->fwd_start[v]] == v + 1 &&
+	       e->rev_start[v + 2] - e->rev_start[v + 1] == 1 && !(first_head && first_head[v + 1]);
 }
 
-static void build_chains(struct chains *ch, const struct ranked *rk, const uint8_t *ext)
+static void build_chains(struct chains *ch, const struct ranked *rk, const bool *first_head)
 {
 	uint32_t n = rk->n;
 
@@ -641,7 +618,7 @@ static void build_chains(struct chains *ch, const struct ranked *rk, const uint8
 	ch->of = xmalloc((n ? n : 1) * sizeof(uint32_t));
 	ch->start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	for (uint32_t v = 0; v < n; v++) {
-		if (v == 0 || !continues_at(rk, ext, v - 1))
+		if (v == 0 || !continues_at(rk, first_head, v - 1))
 			ch->start[ch->n++] = v;
 		ch->of[v] = ch->n - 1;
 	}
@@ -729,12 +706,6 @@ static uint32_t first_heads(const struct graph *g, const bool *todo, const struc
 struct order_ranks {
 	struct ranked rk;
 	uint32_t *rank; /* graph node -> rank */
-	/* rank -> extends its parent's chain (chain_links), for walks from first
-	 * heads with no children (the kept ranking's: from the real heads),
-	 * patched by an edit: 0.8 of a 2.1 ms walk at 100,000 was finding it.
-	 * A wrong entry could only cost time: chain_up goes up only from a node
-	 * with one child, and a node no chain took becomes a chain of its own */
-	uint8_t *ext;
 	uint32_t walks; /* walks made with it since it was made: made again after RANKS_WALKS more */
 };
 
@@ -746,7 +717,6 @@ void order_ranks_free(struct order_ranks *r)
 		return;
 	ranked_free(&r->rk);
 	free(r->rank);
-	free(r->ext);
 	free(r);
 }
 
@@ -796,16 +766,6 @@ void order_ranks_relink(struct graph *g, uint32_t v, const struct u32vec *was)
 		r->rk.e.fwd_nodes[r->rk.e.fwd_start[rv] + k] = b;
 		move_child(&r->rk.e, rv, a, b);
 	}
-	/* V's link, and those of the children of its parents then and now (their
-	 * number of children changed) */
-	r->ext[rv] = extends_parent(&r->rk, NULL, rv);
-	for (int side = 0; side < 2; side++)
-		for (uint32_t k = 0; k < now->n; k++) {
-			uint32_t p = r->rank[(side ? now : was)->v[k]];
-
-			for (uint32_t c = r->rk.e.rev_start[p]; c < r->rk.e.rev_start[p + 1]; c++)
-				r->ext[r->rk.e.rev_nodes[c]] = extends_parent(&r->rk, NULL, r->rk.e.rev_nodes[c]);
-		}
 }
 
 /* The sorter for the walk from HEADS (N of them, graph nodes) over TODO,
@@ -814,22 +774,16 @@ static void sorter_for(struct sorter *s, const struct order_ranks *r, const uint
 		       struct u32vec *out)
 {
 	struct chains ch;
-	uint8_t *ext = r->ext;
+	bool *first_head = NULL;
 
-	for (uint32_t i = 0; ext && i < n; i++) /* kept for first heads with no children */
-		if (r->rk.e.rev_start[r->rank[heads[i]] + 1] != r->rk.e.rev_start[r->rank[heads[i]]])
-			ext = NULL;
-	if (!ext) {
-		bool *first_head = xcalloc(r->rk.n ? r->rk.n : 1, sizeof(bool));
-
-		for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) /* a first head with children ends a chain there */
+		if (r->rk.e.rev_start[r->rank[heads[i]] + 1] != r->rk.e.rev_start[r->rank[heads[i]]]) {
+			if (!first_head)
+				first_head = xcalloc(r->rk.n ? r->rk.n : 1, sizeof(bool));
 			first_head[r->rank[heads[i]]] = true;
-		ext = chain_links(&r->rk, first_head);
-		free(first_head);
-	}
-	build_chains(&ch, &r->rk, ext);
-	if (ext != r->ext)
-		free(ext);
+		}
+	build_chains(&ch, &r->rk, first_head);
+	free(first_head);
 	sorter_init(s, &r->rk, &ch, out);
 	for (uint32_t i = 0; i < n; i++)
 		append_slot(s, ch.of[r->rank[heads[i]]]);
@@ -857,10 +811,8 @@ static struct order_ranks *ranks_for(const struct graph *g, const bool *todo, co
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->rank = rank_graph(&r->rk, g, todo, heads, n_heads, hint);
-	if (keep) {
-		r->ext = chain_links(&r->rk, NULL);
+	if (keep)
 		kept->ranks = r;
-	}
 	return r;
 }
 
