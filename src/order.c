@@ -179,36 +179,37 @@ static uint32_t find_live(struct sorter *s, uint32_t k)
  * each node's edges first to last (T 0) or last to first (T 1): pre order,
  * post order, low (the smallest post number it reaches). In a DAG every node a
  * node reaches is numbered before it is. */
+struct label_frame {
+	uint32_t v, e; /* a node on the path, and its next edge to take */
+};
+
 static void label_from(struct sorter *s, int t, uint32_t root, uint32_t *next_pre, uint32_t *next_post,
-		       struct u32vec *stack, struct u32vec *edge)
+		       struct label_frame *stack)
 {
-	uint32_t *pre = s->pre[t], *post = s->post[t], *low = s->low[t];
+	uint32_t *pre = s->pre[t], *post = s->post[t], *low = s->low[t], depth = 1;
 
 	pre[root] = (*next_pre)++;
-	u32_push(stack, root);
-	u32_push(edge, 0);
-	while (stack->n) {
-		uint32_t v = stack->v[stack->n - 1], *e = &edge->v[edge->n - 1];
-		uint32_t from = s->e.fwd_start[v], len = s->e.fwd_start[v + 1] - from;
+	stack[0] = (struct label_frame){ root, 0 };
+	while (depth) {
+		struct label_frame *f = &stack[depth - 1];
+		uint32_t from = s->e.fwd_start[f->v], len = s->e.fwd_start[f->v + 1] - from;
 
-		if (*e < len) {
-			uint32_t u = s->e.fwd_nodes[from + (t ? len - 1 - *e : *e)];
+		if (f->e < len) {
+			uint32_t u = s->e.fwd_nodes[from + (t ? len - 1 - f->e : f->e)];
 
-			++*e;
+			f->e++;
 			if (pre[u] == NO_NODE) {
 				pre[u] = (*next_pre)++;
-				u32_push(stack, u);
-				u32_push(edge, 0);
+				stack[depth++] = (struct label_frame){ u, 0 }; /* a node is on the path once */
 			}
 			continue;
 		}
-		post[v] = (*next_post)++;
-		low[v] = post[v];
+		post[f->v] = (*next_post)++;
+		low[f->v] = post[f->v];
 		for (uint32_t k = from; k < from + len; k++)
-			if (low[s->e.fwd_nodes[k]] < low[v])
-				low[v] = low[s->e.fwd_nodes[k]];
-		stack->n--;
-		edge->n--;
+			if (low[s->e.fwd_nodes[k]] < low[f->v])
+				low[f->v] = low[s->e.fwd_nodes[k]];
+		depth--;
 	}
 }
 
@@ -217,21 +218,19 @@ static void label_from(struct sorter *s, int t, uint32_t root, uint32_t *next_pr
 static void label_forest(struct sorter *s, int t)
 {
 	uint32_t n = s->n, next_pre = 0, next_post = 0;
-	struct u32vec stack = { 0 }, edge = { 0 };
+	struct label_frame *stack = xmalloc((n ? n : 1) * sizeof(*stack));
 
 	s->pre[t] = xmalloc((n ? n : 1) * sizeof(uint32_t));
 	s->post[t] = xmalloc((n ? n : 1) * sizeof(uint32_t));
 	s->low[t] = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	for (uint32_t v = 0; v < n; v++)
-		s->pre[t][v] = NO_NODE;
+	memset(s->pre[t], 0xff, (n ? n : 1) * sizeof(uint32_t)); /* NO_NODE */
 	for (uint32_t k = t ? s->last : s->first; k != NO_NODE; k = t ? s->slot_prev[k] : s->slot_next[k])
 		if (s->pre[t][s->slot_node[k]] == NO_NODE)
-			label_from(s, t, s->slot_node[k], &next_pre, &next_post, &stack, &edge);
-	for (uint32_t v = 0; v < n; v++)
+			label_from(s, t, s->slot_node[k], &next_pre, &next_post, stack);
+	for (uint32_t v = 0; next_pre < n && v < n; v++)
 		if (s->pre[t][v] == NO_NODE)
-			label_from(s, t, v, &next_pre, &next_post, &stack, &edge);
-	free(stack.v);
-	free(edge.v);
+			label_from(s, t, v, &next_pre, &next_post, stack);
+	free(stack);
 }
 
 /* What first_head_above keeps between questions. */
