@@ -13,25 +13,20 @@
 #include "migtree/graph.h"
 #include "migtree/order.h"
 
-void u32_push(struct u32vec *vec, uint32_t x)
+void u32_grow(struct u32vec *vec)
 {
-	uint32_t cap = vec->cap & ~U32_BORROWED;
+	uint32_t cap = vec->cap & ~U32_BORROWED, *v;
 
-	if (vec->n == cap) {
-		uint32_t *v;
-
-		cap = cap ? cap * 2 : 2;
-		if (vec->cap & U32_BORROWED) { /* out of the room lent: a list of its own */
-			v = xmalloc(cap * sizeof(*v));
-			if (vec->n)
-				memcpy(v, vec->v, vec->n * sizeof(*v));
-		} else {
-			v = xrealloc(vec->v, cap * sizeof(*v));
-		}
-		vec->v = v;
-		vec->cap = cap;
+	cap = cap ? cap * 2 : 2;
+	if (vec->cap & U32_BORROWED) { /* out of the room lent: a list of its own */
+		v = xmalloc(cap * sizeof(*v));
+		if (vec->n)
+			memcpy(v, vec->v, vec->n * sizeof(*v));
+	} else {
+		v = xrealloc(vec->v, cap * sizeof(*v));
 	}
-	vec->v[vec->n++] = x;
+	vec->v = v;
+	vec->cap = cap;
 }
 
 bool u32_contains(const struct u32vec *vec, uint32_t x)

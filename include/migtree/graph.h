@@ -26,7 +26,17 @@ struct u32vec {
 };
 #define U32_BORROWED 0x80000000u
 
-void u32_push(struct u32vec *vec, uint32_t x);
+/* VEC full (n == cap without the bit): twice the room. */
+void u32_grow(struct u32vec *vec);
+
+/* In the header: the walks push a node a step (order.c's), where a call each
+ * time cost more than the push. */
+static inline void u32_push(struct u32vec *vec, uint32_t x)
+{
+	if (vec->n == (vec->cap & ~U32_BORROWED))
+		u32_grow(vec);
+	vec->v[vec->n++] = x;
+}
 void u32_free(struct u32vec *vec);
 bool u32_contains(const struct u32vec *vec, uint32_t x);
 
