@@ -583,25 +583,37 @@ static bool straight(const struct layout *l, uint32_t row)
 	return (c[l->lane[row]] & (CELL_UP | CELL_DOWN)) == (CELL_UP | CELL_DOWN) && !l->turns[row];
 }
 
+/* The last row of the run of rows that may fold together from R: plain,
+ * straight and in R's piece (R itself one). A row drawn as the one above it
+ * (the same cells and lane) is as straight as that one: its cells are not
+ * read again. */
+static uint32_t fold_run_end(const struct layout *l, const bool *plain, uint32_t r)
+{
+	uint32_t end = r;
+
+	while (end + 1 < l->n_rows && plain[end + 1] && l->piece[end + 1] == l->piece[r] &&
+	       ((l->cell_off[end + 1] == l->cell_off[end] && l->lane[end + 1] == l->lane[end] &&
+		 !l->turns[end + 1]) ||
+		straight(l, end + 1)))
+		end++;
+	return end;
+}
+
 void display_build(struct display *d, const struct layout *l, const bool *plain, uint32_t min_run,
 		   const bool *open_at)
 {
 	d->n = 0;
 	for (uint32_t r = 0; r < l->n_rows;) {
 		bool fold = plain[r] && straight(l, r);
-		uint32_t end = r;
+		uint32_t end = fold ? fold_run_end(l, plain, r) : r;
 
-		while (fold && end + 1 < l->n_rows && plain[end + 1] && straight(l, end + 1) &&
-		       l->piece[end + 1] == l->piece[r])
-			end++;
 		if (fold && end - r + 1 >= min_run && !(open_at && open_at[r])) {
 			GROW(d->v, d->cap, d->n + 1);
 			d->v[d->n++] = (struct display_line){ r, end };
 		} else {
-			for (uint32_t k = r; k <= end; k++) {
-				GROW(d->v, d->cap, d->n + 1);
+			GROW(d->v, d->cap, d->n + (end - r + 1));
+			for (uint32_t k = r; k <= end; k++)
 				d->v[d->n++] = (struct display_line){ k, k };
-			}
 		}
 		r = end + 1;
 	}
