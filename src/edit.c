@@ -166,6 +166,7 @@ void edit_end(struct edit_session *s)
 	for (size_t i = 0; i < s->n_files; i++)
 		free(s->files[i].disk);
 	free(s->files);
+	free(s->touched.v);
 	for (size_t i = 0; i < s->n_undo; i++)
 		step_free(s->undo[i]);
 	clear_redo(s);
@@ -305,6 +306,27 @@ static const char *disk_bytes(const struct edit_session *s, size_t i, size_t *le
 	return s->files[i].disk;
 }
 
+/* The touched list (edit.h) when the file at I stops being untouched, or when
+ * a file comes in at I (SHIFT 1: the indexes from I on move up) or goes (SHIFT
+ * -1: I leaves the list, the indexes after it move down). */
+static void touched_at(struct edit_session *s, uint32_t i, int shift)
+{
+	struct u32vec *t = &s->touched;
+	uint32_t k = 0;
+
+	while (k < t->n && t->v[k] < i)
+		k++;
+	if (shift < 0 && k < t->n && t->v[k] == i)
+		memmove(t->v + k, t->v + k + 1, (--t->n - k) * sizeof(uint32_t));
+	for (uint32_t j = k; shift && j < t->n; j++)
+		t->v[j] = (uint32_t)((int64_t)t->v[j] + shift);
+	if (shift >= 0) {
+		u32_push(t, 0);
+		memmove(t->v + k + 1, t->v + k, (t->n - 1 - k) * sizeof(uint32_t));
+		t->v[k] = i;
+	}
+}
+
 /* The first change of the file at I: keep the bytes it has on disk (loaded by
  * load_text before the change was made). */
 static void touch(struct edit_session *s, size_t i)
@@ -313,6 +335,7 @@ static void touch(struct edit_session *s, size_t i)
 
 	if (!untouched(s, i))
 		return;
+	touched_at(s, (uint32_t)i, 0);
 	/* no text would be a missed load_text: "" then makes save refuse the file */
 	s->files[i].disk = xstrndup(old->text ? old->text : "", old->text ? old->len : 0);
 	s->files[i].disk_len = old->text ? old->len : 0;
@@ -370,6 +393,7 @@ static void insert_file(struct edit_session *s, const char *path, const char *ab
 	memmove(s->files + at + 1, s->files + at, (s->n_files - at) * sizeof(*s->files));
 	s->files[at] = (struct file_state){ NULL, 0, true };
 	s->n_files++;
+	touched_at(s, (uint32_t)at, 1);
 }
 
 static void remove_file(struct edit_session *s, size_t i)
@@ -380,6 +404,7 @@ static void remove_file(struct edit_session *s, size_t i)
 	free(s->files[i].disk);
 	memmove(s->files + i, s->files + i + 1, (s->n_files - i - 1) * sizeof(*s->files));
 	s->n_files--;
+	touched_at(s, (uint32_t)i, -1);
 }
 
 /* The file a step rewrites when it rewrites exactly one existing file, else -1. */
@@ -552,12 +577,11 @@ size_t edit_changed(const struct edit_session *s, size_t *indexes, size_t max)
 	size_t n = 0;
 
 	/* only touched files can differ: no compare of every file's bytes */
-	for (size_t i = 0; i < s->n_files; i++) {
+	for (uint32_t k = 0; k < s->touched.n; k++) {
+		size_t i = s->touched.v[k];
 		const struct revision_file *rf = s->p->files.v[i];
 		bool changed;
 
-		if (untouched(s, i))
-			continue;
 		changed = s->files[i].is_new || rf->len != s->files[i].disk_len ||
 			  memcmp(rf->text, s->files[i].disk, rf->len) != 0;
 

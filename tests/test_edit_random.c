@@ -227,11 +227,30 @@ static void forget_names(void)
 	n_named = cap_named = 0;
 }
 
+/* The session's touched list (edit.h) is every file a change touched or that
+ * is new, in order, and nothing else. */
+static void assert_touched_listed(const struct edit_session *s, const char *after)
+{
+	uint32_t k = 0;
+
+	for (size_t i = 0; i < s->n_files; i++) {
+		bool touched = s->files[i].is_new || s->files[i].disk;
+		bool listed = k < s->touched.n && s->touched.v[k] == i;
+
+		if (touched != listed)
+			fail_msg("after %s file %zu is %s but %s", after, i, touched ? "touched" : "untouched",
+				 listed ? "listed" : "not listed");
+		k += listed;
+	}
+	assert_int_equal(k, s->touched.n);
+}
+
 static void assert_same_as_fresh(struct edit_session *s, const char *after)
 {
 	struct project q;
 	char *inc, *full;
 
+	assert_touched_listed(s, after);
 	edit_suggest(s, NULL);
 	inc = state_text(s->p);
 	assert_name_kept(s->state, inc, after);

@@ -37,6 +37,10 @@ struct edit_session {
 	struct project *p;
 	struct file_state *files; /* parallel to p->files.v */
 	size_t n_files, cap_files;
+	/* the files that are not untouched (a change touched them, or new), by
+	 * index, ascending: what may differ from the disk is looked for there,
+	 * not in every file (100,000 of them) after every edit */
+	struct u32vec touched;
 	struct edit_step **undo, **redo;
 	size_t n_undo, cap_undo, n_redo, cap_redo;
 	const struct published *published; /* borrowed, or NULL: see edit_set_published */
