@@ -599,6 +599,15 @@ static uint32_t fold_run_end(const struct layout *l, const bool *plain, uint32_t
 	return end;
 }
 
+uint32_t display_run_first(const struct layout *l, const bool *plain, uint32_t row)
+{
+	if (!plain[row] || !straight(l, row))
+		return row;
+	while (row > 0 && plain[row - 1] && l->piece[row - 1] == l->piece[row] && straight(l, row - 1))
+		row--;
+	return row;
+}
+
 void display_build(struct display *d, const struct layout *l, const bool *plain, uint32_t min_run,
 		   const bool *open_at)
 {

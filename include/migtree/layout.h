@@ -91,6 +91,10 @@ struct display {
 void display_build(struct display *d, const struct layout *l, const bool *plain, uint32_t min_run,
 		   const bool *open_at);
 void display_free(struct display *d);
+/* The first row of the run that ROW may fold with (display_build's runs,
+ * whatever their length): where OPEN marks the run unfolded. ROW itself when
+ * it folds with none. */
+uint32_t display_run_first(const struct layout *l, const bool *plain, uint32_t row);
 /* The display line holding ROW. */
 uint32_t display_find(const struct display *d, uint32_t row);
 

@@ -362,8 +362,9 @@ void confirm_clear(struct ui *ui);
 void ui_derive(struct ui *ui);
 void ui_underive(struct ui *ui);
 /* The same after a change of the project: what was derived from the state
- * left is kept, and taken back if the project is in the kept state again. */
-void ui_rederive(struct ui *ui);
+ * left is kept, and taken back if the project is in the kept state again.
+ * The runs holding a revision of OPENED (ids, or NULL) stay unfolded. */
+void ui_rederive(struct ui *ui, const struct strlist *opened);
 /* Release what ui_rederive keeps. */
 void ui_kept_free(struct ui *ui);
 /* The picker's index of the rows (repair_view.c): a slice of its making for

@@ -21,28 +21,6 @@ static void opened_runs(const struct ui *ui, struct strlist *ids)
 			sl_push(ids, ui->project.graph.nodes[ui->layout.node[r]].id);
 }
 
-/* Unfold again the runs that now hold a revision of IDS. */
-static void reopen_runs(struct ui *ui, const struct strlist *ids)
-{
-	bool changed = false;
-
-	for (size_t i = 0; i < ids->n; i++) {
-		uint32_t v = graph_find(&ui->project.graph, ids->v[i]), row;
-		const struct display_line *dl;
-
-		if (v == NO_NODE)
-			continue;
-		row = ui->layout.row_of[v];
-		dl = &ui->display.v[display_find(&ui->display, row)];
-		if (dl->first != dl->last) {
-			ui->open_at[dl->first] = true;
-			changed = true;
-		}
-	}
-	if (changed)
-		ui_lines_build(ui);
-}
-
 /* The explorer's state is the user's, not the graph's: the folds they opened,
  * the selection, the first line shown, the restriction (kept as
  * text, lines.c) and the views on the stack all survive the rebuild. */
@@ -53,8 +31,7 @@ void ui_after_edit(struct ui *ui, const char *node_id)
 	struct strlist opened = { 0 };
 
 	opened_runs(ui, &opened);
-	ui_rederive(ui);
-	reopen_runs(ui, &opened);
+	ui_rederive(ui, &opened);
 	sl_free(&opened);
 	ui->sel = 0;
 	if (keep && (v = graph_find(&ui->project.graph, keep)) != NO_NODE)

@@ -85,11 +85,19 @@ static void derive_graph(struct ui *ui)
 	ui->derived_state = ui->edit.state;
 }
 
-/* The part that is the user's view of it: folds opened, restriction, lines. */
-static void derive_view(struct ui *ui)
+/* The part that is the user's view of it: folds opened (the runs that hold a
+ * revision of OPENED, by id: rows change with a rebuild, ids do not),
+ * restriction, lines. */
+static void derive_view(struct ui *ui, const struct strlist *opened)
 {
 	ui->unsaved = edit_changed(&ui->edit, NULL, 0);
 	ui->open_at = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
+	for (size_t i = 0; opened && i < opened->n; i++) {
+		uint32_t v = graph_find(&ui->project.graph, opened->v[i]);
+
+		if (v != NO_NODE && ui->layout.row_of[v] < ui->layout.n_rows)
+			ui->open_at[display_run_first(&ui->layout, ui->plain, ui->layout.row_of[v])] = true;
+	}
 	ui_restrict_derive(ui);
 	ui_lines_build(ui);
 }
@@ -97,7 +105,7 @@ static void derive_view(struct ui *ui)
 void ui_derive(struct ui *ui)
 {
 	derive_graph(ui);
-	derive_view(ui);
+	derive_view(ui, NULL);
 }
 
 static void underive_view(struct ui *ui)
@@ -150,7 +158,7 @@ static void swap_kept(struct ui *ui)
 	ui->derived_state = t.state;
 }
 
-void ui_rederive(struct ui *ui)
+void ui_rederive(struct ui *ui, const struct strlist *opened)
 {
 	uint64_t now = ui->edit.state;
 
@@ -163,7 +171,7 @@ void ui_rederive(struct ui *ui)
 		swap_kept(ui); /* the state left is kept; nothing is derived now */
 		derive_graph(ui);
 	}
-	derive_view(ui);
+	derive_view(ui, opened);
 }
 
 char *ui_selected_id(const struct ui *ui)
