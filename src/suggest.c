@@ -201,16 +201,19 @@ struct sindex {
 	struct u32vec seq_node;
 	bool seq_built;
 	uint32_t *level, *height;/* longest path from a base, to a head; NULL with a cycle */
-	uint32_t *known, *walked;/* stamps: not a descendant of the current V; visited */
+	uint32_t *known, *walked;/* walk stamps: not a descendant of the current V; visited */
 	uint32_t *parent;        /* stamp: a parent the current V still has */
 	uint32_t stamp;
+	/* the current V's walk stamp: a V asked about again (its head options,
+	 * then its problem) takes back the one it had, and what its walks found
+	 * then (known) still holds where no other V's walks wrote since */
+	uint32_t walk_stamp, walk_stamps;
 	struct u32vec stack, trail;
 	/* the current V's co-parents (merge.h's rule, below): stamped in COPARENT;
 	 * a walk's visits in SEEN, each walk a new SEEN_STAMP */
 	uint32_t *coparent, *seen, seen_stamp;
 	struct u32vec queue;
 	uint32_t *comp_bases;    /* per piece: its revisions with down_revision = None */
-	uint32_t *picked, pick_stamp; /* heads already listed as one V's options */
 };
 
 /* What every missing parent of one revision shares: V, whose descendants are no
@@ -228,7 +231,9 @@ struct suggest_ctx {
 	uint32_t date_best;
 	uint32_t date_passed; /* the co-parent that made Create Date pass a revision over, or NO_NODE */
 	bool same_piece;      /* only revisions in V's piece (V's line merges back into it) */
-	uint32_t pick;        /* while listing V's head options: their stamp in ix->picked, else 0 */
+	/* while listing V's head options (picking): the heads listed so far */
+	bool picking;
+	uint32_t picked[8], n_picked;
 	const struct claims *claims; /* which broken link each childless head went to, or NULL */
 	struct cands cs; /* the problem at hand's */
 };
@@ -246,12 +251,12 @@ static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 	if (x == c->v)
 		return true;
 	/* components join over the same edges: another piece cannot reach V */
-	if (ix->level[x] <= lv || ix->height[x] >= hv || ix->known[x] == ix->stamp ||
+	if (ix->level[x] <= lv || ix->height[x] >= hv || ix->known[x] == ix->walk_stamp ||
 	    g->component[x] != g->component[c->v])
 		return false;
 	ix->stack.n = ix->trail.n = 0;
 	u32_push(&ix->stack, x);
-	ix->walked[x] = ix->stamp;
+	ix->walked[x] = ix->walk_stamp;
 	while (ix->stack.n && !hit) {
 		const struct node *nd = &g->nodes[ix->stack.v[--ix->stack.n]];
 
@@ -264,16 +269,16 @@ static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 				hit = true;
 				break;
 			}
-			if (ix->level[a] > lv && ix->height[a] < hv && ix->known[a] != ix->stamp &&
-			    ix->walked[a] != ix->stamp) {
-				ix->walked[a] = ix->stamp;
+			if (ix->level[a] > lv && ix->height[a] < hv && ix->known[a] != ix->walk_stamp &&
+			    ix->walked[a] != ix->walk_stamp) {
+				ix->walked[a] = ix->walk_stamp;
 				u32_push(&ix->stack, a);
 			}
 		}
 	}
 	if (!hit)
 		for (uint32_t k = 0; k < ix->trail.n; k++)
-			ix->known[ix->trail.v[k]] = ix->stamp;
+			ix->known[ix->trail.v[k]] = ix->walk_stamp;
 	for (uint32_t k = 0; hit && k < ix->stack.n; k++)
 		ix->walked[ix->stack.v[k]] = 0; /* unfinished: not known either way */
 	for (uint32_t k = 0; hit && k < ix->trail.n; k++)
@@ -887,7 +892,6 @@ static struct sindex *sindex_build(struct graph *g)
 	for (uint32_t i = 0; i < g->n; i++)
 		ix->comp_bases[g->component[i]] += !g->nodes[i].phantom && g->nodes[i].is_base;
 	ix->seen = xcalloc(n, sizeof(uint32_t));
-	ix->picked = xcalloc(n, sizeof(uint32_t));
 	return ix;
 }
 
@@ -954,7 +958,6 @@ static void sindex_free(struct sindex *ix)
 	free(ix->coparent);
 	free(ix->comp_bases);
 	free(ix->seen);
-	free(ix->picked);
 	free(ix->queue.v);
 	free(ix);
 }
@@ -1122,6 +1125,15 @@ static uint32_t dates_lower_bound(const struct date_sel *d, const char *date)
  * when many pieces hang loose. */
 #define NEAR_MAX 64
 
+/* Is X one of the heads listed so far as V's options (head_options)? */
+static bool listed_already(const struct suggest_ctx *c, uint32_t x)
+{
+	for (uint32_t k = 0; k < c->n_picked; k++)
+		if (c->picked[k] == x)
+			return true;
+	return false;
+}
+
 /* The revision of D created just before RF (not excluded), or NO_NODE: the
  * latest earlier Create Date, the first in node order among equal ones. Runs
  * of equal dates are taken from the latest down, each from its first node up. */
@@ -1142,7 +1154,7 @@ static uint32_t created_before(const struct graph *g, const struct revision_file
 			uint32_t x = date_at(d, k)->node, o;
 
 			((struct graph *)g)->work.suggest++;
-			if ((c->pick && c->ix->picked[x] == c->pick) || excluded(g, c, x))
+			if ((c->picking && listed_already(c, x)) || excluded(g, c, x))
 				continue;
 			if (c->same_piece && g->component[x] != g->component[c->v]) {
 				passed_over++;
@@ -1189,7 +1201,7 @@ static uint32_t created_after(const struct graph *g, const struct revision_file 
 		((struct graph *)g)->work.suggest++;
 		if (pos - from >= limit)
 			break;
-		if ((c->pick && c->ix->picked[x] == c->pick) || excluded(g, c, x) ||
+		if ((c->picking && listed_already(c, x)) || excluded(g, c, x) ||
 		    joins_own_ancestor(g, c, x) != NO_NODE)
 			continue;
 		*at = pos;
@@ -1233,6 +1245,8 @@ static void suggest_dependency(struct graph *g, struct problem *p, struct sindex
 	}
 }
 
+static uint32_t claimed_walk_stamp(const struct suggest_ctx *c, uint32_t v);
+
 static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t skip)
 {
 	if (c->v == v && c->skip == skip)
@@ -1244,6 +1258,9 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
 	c->v = v;
 	c->skip = skip;
 	c->ix->stamp++; /* what was known about the last V is not about this one */
+	c->ix->walk_stamp = claimed_walk_stamp(c, v);
+	if (!c->ix->walk_stamp)
+		c->ix->walk_stamp = ++c->ix->walk_stamps;
 	for (uint32_t k = 0; k < g->nodes[v].down.n; k++) /* stamped once: a file naming 30,000
 							    * parents asked this for each */
 		c->ix->parent[g->nodes[v].down.v[k]] = c->ix->stamp;
@@ -1344,6 +1361,8 @@ static char *reason_passed(const struct graph *g, const char *why, uint32_t o)
  * the smallest sum of squared distances (revisions created between), which
  * keeps any one pair from lying far apart when another pairing keeps all near. */
 #define HEAD_OPTS 3
+_Static_assert(2 * HEAD_OPTS <= sizeof(((struct suggest_ctx *)0)->picked) / sizeof(uint32_t),
+	       "room for the heads listed before and after V");
 #define GROUP_MAX 5 /* (HEAD_OPTS + 1)^5 pairings at most; a bigger group goes greedily */
 
 struct head_opt {
@@ -1353,6 +1372,7 @@ struct head_opt {
 
 struct claim {
 	uint32_t v, missing; /* the orphan and its missing parent (a phantom) */
+	uint32_t walk_stamp; /* its walks' (sindex), taken back when its problem is answered */
 	uint32_t n, pick;    /* options; the one taken, or HEAD_OPTS for none */
 	struct head_opt opt[HEAD_OPTS];
 };
@@ -1360,8 +1380,64 @@ struct claim {
 struct claims {
 	struct claim *v;
 	size_t n, cap;
-	uint32_t *taker; /* head -> the claim that took it, or NO_NODE (per node) */
+	/* head -> the claim that took it: open addressing over the heads the
+	 * claims list (a few per claim; an array per node was 400 KB at 100,000) */
+	uint32_t *head, *taker, slots;
 };
+
+/* The slot of head H in CL's map: H's, or the empty one where it would go. */
+static uint32_t taker_slot(const struct claims *cl, uint32_t h)
+{
+	uint32_t i = (h * 2654435761u) & (cl->slots - 1);
+
+	while (cl->head[i] != NO_NODE && cl->head[i] != h)
+		i = (i + 1) & (cl->slots - 1);
+	return i;
+}
+
+/* The claim that took head H, or NO_NODE. */
+static uint32_t taker_of(const struct claims *cl, uint32_t h)
+{
+	uint32_t i;
+
+	if (!cl->slots)
+		return NO_NODE;
+	i = taker_slot(cl, h);
+	return cl->head[i] == h ? cl->taker[i] : NO_NODE;
+}
+
+/* H taken by claim X (NO_NODE: by none); H is one of the listed heads. */
+static void taker_set(struct claims *cl, uint32_t h, uint32_t x)
+{
+	uint32_t i = taker_slot(cl, h);
+
+	cl->head[i] = h;
+	cl->taker[i] = x;
+}
+
+/* V's claim (its head options, listed by claims_collect), or NULL. */
+static const struct claim *claim_of(const struct suggest_ctx *c, uint32_t v)
+{
+	size_t lo = 0, hi = c->claims ? c->claims->n : 0;
+
+	while (lo < hi) { /* the claims are sorted by node */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->claims->v[mid].v < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return c->claims && lo < c->claims->n && c->claims->v[lo].v == v ? &c->claims->v[lo] : NULL;
+}
+
+/* The walk stamp V had when its head options were listed, or 0. */
+static uint32_t claimed_walk_stamp(const struct suggest_ctx *c, uint32_t v)
+{
+	const struct claim *k = claim_of(c, v);
+
+	return k ? k->walk_stamp : 0;
+}
 
 /* Up to HEAD_OPTS heads created before V (in V's own piece when a merge joins
  * its line back) and, for a loose piece, after it, nearest first (before on a
@@ -1377,21 +1453,22 @@ static uint32_t head_options(const struct graph *g, struct suggest_ctx *c, struc
 	if (!rf->doc_create_date.value || !*rf->doc_create_date.value)
 		return 0;
 	mine = dates_lower_bound(&all, rf->doc_create_date.value);
-	c->pick = ++c->ix->pick_stamp;
+	c->picking = true;
+	c->n_picked = 0;
 	c->same_piece = c->n_coparents > 0;
 	for (uint32_t passed = NO_NODE; nb < HEAD_OPTS; passed = NO_NODE) {
 		if ((x = created_before(g, rf, c, &heads, &passed, &at)) == NO_NODE)
 			break;
-		c->ix->picked[x] = c->pick;
+		c->picked[c->n_picked++] = x;
 		before[nb++] = (struct head_opt){ x, mine - at, passed, false };
 	}
 	c->same_piece = false;
 	while (na < HEAD_OPTS && loose_piece(g, c) &&
 	       (x = created_after(g, rf, c, &heads, UINT32_MAX, &at)) != NO_NODE) {
-		c->ix->picked[x] = c->pick;
+		c->picked[c->n_picked++] = x;
 		after[na++] = (struct head_opt){ x, at - mine, NO_NODE, true };
 	}
-	c->pick = 0;
+	c->picking = false;
 	for (uint32_t b = 0, a = 0; n < HEAD_OPTS && (b < nb || a < na);)
 		out[n++] = b < nb && (a == na || before[b].dist <= after[a].dist) ? before[b++] : after[a++];
 	return n;
@@ -1420,9 +1497,6 @@ static int cmp_claim(const void *a, const void *b)
 
 static void claims_collect(struct graph *g, struct suggest_ctx *c, struct claims *cl)
 {
-	cl->taker = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
-	for (uint32_t i = 0; i < g->n; i++)
-		cl->taker[i] = NO_NODE;
 	for (size_t i = 0; i < g->problems.n; i++) {
 		const struct problem *p = &g->problems.v[i];
 		uint32_t v = p->kind == PROBLEM_MISSING_DOWN_REVISION ? graph_find(g, p->revision) : NO_NODE;
@@ -1432,6 +1506,7 @@ static void claims_collect(struct graph *g, struct suggest_ctx *c, struct claims
 			continue;
 		ctx_for(g, c, v, NO_NODE);
 		k.v = v;
+		k.walk_stamp = c->ix->walk_stamp;
 		k.n = head_options(g, c, k.opt);
 		k.pick = HEAD_OPTS;
 		if (!k.n)
@@ -1442,6 +1517,11 @@ static void claims_collect(struct graph *g, struct suggest_ctx *c, struct claims
 	/* in history order, not the problems' (a reload appends them in another):
 	 * a tie between pairings goes the same way after a reload as on a fresh load */
 	sort_array(cl->v, cl->n, sizeof(*cl->v), cmp_claim);
+	for (cl->slots = 16; cl->slots < 4 * HEAD_OPTS * cl->n; cl->slots *= 2) /* at most half full */
+		;
+	cl->head = xmalloc(cl->slots * sizeof(uint32_t));
+	cl->taker = xmalloc(cl->slots * sizeof(uint32_t));
+	memset(cl->head, 0xff, cl->slots * sizeof(uint32_t)); /* NO_NODE: empty */
 }
 
 static uint32_t uf_find(uint32_t *up, uint32_t x)
@@ -1454,22 +1534,22 @@ static uint32_t uf_find(uint32_t *up, uint32_t x)
 /* Group the claims that list one head (orphans of one missing revision, which
  * share its parent, too: a group decides who takes the head once); UP[i]'s
  * root is I's group. */
-static void claims_group(const struct claims *cl, uint32_t *up)
+static void claims_group(struct claims *cl, uint32_t *up)
 {
 	for (uint32_t i = 0; i < cl->n; i++)
 		up[i] = i;
 	for (uint32_t i = 0; i < cl->n; i++)
 		for (uint32_t k = 0; k < cl->v[i].n; k++) {
-			uint32_t h = cl->v[i].opt[k].node, o = cl->taker[h];
+			uint32_t h = cl->v[i].opt[k].node, o = taker_of(cl, h);
 
 			if (o == NO_NODE)
-				cl->taker[h] = i; /* the first lister, only while grouping */
+				taker_set(cl, h, i); /* the first lister, only while grouping */
 			else
 				up[uf_find(up, i)] = uf_find(up, o);
 		}
 	for (uint32_t i = 0; i < cl->n; i++)
 		for (uint32_t k = 0; k < cl->v[i].n; k++)
-			cl->taker[cl->v[i].opt[k].node] = NO_NODE;
+			taker_set(cl, cl->v[i].opt[k].node, NO_NODE);
 }
 
 /* Can claim M[J] take option K beside M[0..J) as they are? */
@@ -1548,13 +1628,13 @@ static void group_greedy(struct claims *cl, uint32_t *m, uint32_t n)
 		struct claim *x = &cl->v[m[i]];
 
 		for (x->pick = 0; x->pick < x->n; x->pick++) {
-			uint32_t o = cl->taker[x->opt[x->pick].node];
+			uint32_t o = taker_of(cl, x->opt[x->pick].node);
 
 			if (o == NO_NODE || cl->v[o].missing == x->missing)
 				break;
 		}
-		if (x->pick < x->n && cl->taker[x->opt[x->pick].node] == NO_NODE)
-			cl->taker[x->opt[x->pick].node] = m[i];
+		if (x->pick < x->n && taker_of(cl, x->opt[x->pick].node) == NO_NODE)
+			taker_set(cl, x->opt[x->pick].node, m[i]);
 		if (x->pick == x->n)
 			x->pick = HEAD_OPTS;
 	}
@@ -1591,8 +1671,8 @@ static void claims_solve(struct claims *cl)
 			group_greedy(cl, m + a, b - a);
 	}
 	for (uint32_t i = 0; i < cl->n; i++)
-		if (cl->v[i].pick < HEAD_OPTS && cl->taker[cl->v[i].opt[cl->v[i].pick].node] == NO_NODE)
-			cl->taker[cl->v[i].opt[cl->v[i].pick].node] = i;
+		if (cl->v[i].pick < HEAD_OPTS && taker_of(cl, cl->v[i].opt[cl->v[i].pick].node) == NO_NODE)
+			taker_set(cl, cl->v[i].opt[cl->v[i].pick].node, i);
 	free(up);
 	free(m);
 }
@@ -1600,6 +1680,7 @@ static void claims_solve(struct claims *cl)
 static void claims_free(struct claims *cl)
 {
 	free(cl->v);
+	free(cl->head);
 	free(cl->taker);
 }
 
@@ -1611,7 +1692,7 @@ static uint32_t first_untaken(const struct suggest_ctx *c, const struct head_opt
 	uint32_t k = 0;
 
 	for (; c->claims && k < n; k++) {
-		uint32_t o = c->claims->taker[opt[k].node];
+		uint32_t o = taker_of(c->claims, opt[k].node);
 
 		if (o == NO_NODE || c->claims->v[o].missing == missing)
 			break;
@@ -1629,9 +1710,19 @@ static uint32_t first_untaken(const struct suggest_ctx *c, const struct head_opt
  * (claims_solve) is that link's. */
 static void by_heads(const struct graph *g, struct suggest_ctx *c, const char *missing)
 {
+	const struct claim *cl = c->skip == NO_NODE ? claim_of(c, c->v) : NULL;
 	struct head_opt opt[HEAD_OPTS];
-	uint32_t n = head_options(g, c, opt), m = missing ? graph_find(g, missing) : NO_NODE;
-	uint32_t k = first_untaken(c, opt, n, m);
+	uint32_t n, m = missing ? graph_find(g, missing) : NO_NODE, k;
+
+	/* listed already for the pairing (the same V, nothing skipped): each
+	 * option was a walk down from a head to V's level */
+	if (cl) {
+		n = cl->n;
+		memcpy(opt, cl->opt, n * sizeof(*opt));
+	} else {
+		n = head_options(g, c, opt);
+	}
+	k = first_untaken(c, opt, n, m);
 	char *why, *base, *other = NULL;
 
 	if (k == n)
@@ -1639,7 +1730,7 @@ static void by_heads(const struct graph *g, struct suggest_ctx *c, const char *m
 	if (k > 0)
 		other = xasprintf(", not %s (created nearer, but paired with %s, whose missing parent it fits "
 				  "better: one head for each broken link, every pair as near in time as can be)",
-				  g->nodes[opt[0].node].id, g->nodes[c->claims->v[c->claims->taker[opt[0].node]].v].id);
+				  g->nodes[opt[0].node].id, g->nodes[c->claims->v[taker_of(c->claims, opt[0].node)].v].id);
 	base = xasprintf("the head created %s: %s%s",
 			 opt[k].after ? "closest to it, just after it (a rebased revision keeps its Create Date)"
 			 : c->n_coparents ? "just before it in its own piece (a merge joins its line back there)"
