@@ -112,9 +112,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void load(struct project *p, struct edit_session *s)
+/* FOR_EDITS: loaded as the explorer loads (the order's ranking kept for the edits). */
+static void load_as(struct project *p, struct edit_session *s, bool for_edits)
 {
-	struct config_request req = { .versions_dir = NULL };
+	struct config_request req = { .versions_dir = NULL, .for_edits = for_edits };
 	struct mt_error err = { 0 };
 	char *dir = xasprintf("%s/versions", root);
 
@@ -124,17 +125,9 @@ static void load(struct project *p, struct edit_session *s)
 	edit_begin(s, p);
 }
 
-/* Loaded as the explorer loads: the order's ranking kept for the edits. */
-static void load_for_edits(struct project *p, struct edit_session *s)
+static void load(struct project *p, struct edit_session *s)
 {
-	struct config_request req = { .for_edits = true };
-	struct mt_error err = { 0 };
-	char *dir = xasprintf("%s/versions", root);
-
-	req.versions_dir = dir;
-	assert_int_equal(project_load(&req, p, &err), 0);
-	free(dir);
-	edit_begin(s, p);
+	load_as(p, s, false);
 }
 
 static void unload(struct project *p, struct edit_session *s)
@@ -835,7 +828,7 @@ static void test_kept_order_follows_edits(void **state)
 	put("p1.py", "revision = 'zzzz0002'\ndown_revision = 'qqqq0001'\n");
 	put("p2.py", "revision = 'vvvv0003'\ndown_revision = 'aaaa1111'\n");
 	put("q.py", "revision = 'qqqq0001'\ndown_revision = 'aaaa1111'\n");
-	load_for_edits(&p, &s);
+	load_as(&p, &s, true);
 	assert_non_null(p.graph.ranks);
 	set_down(&s, "vvvv0003", "qqqq0001");
 	assert_order_fresh(&p);
