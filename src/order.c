@@ -14,9 +14,10 @@
  * - when it is blocked, the heads that reach it are found by walking up from it
  *   through unemitted children only; the list order of heads is kept as a linked
  *   list with increasing keys, so "the first" is the smallest key met;
- * - the walk goes chain by chain, not node by node. A chain is a maximal line
- *   where each node has one child and that child one parent (a first head the
- *   caller hands in, which may have children, starts a chain of its own). The
+ * - the walk goes chain by chain, not node by node. A chain is a line where
+ *   each node below its top has one child and is that child's one parent (a
+ *   first head the caller hands in, which may have children, starts a chain of
+ *   its own; "chains" below says which lines are taken). The
  *   walk emits a chain whole once it emits its top: the node below has no other
  *   child, so it is not blocked, and is no head (only its one child could have
  *   made it one), so the slot moves onto it in place. And a head is always a
@@ -54,7 +55,7 @@ struct flat_edges {
 
 struct sorter {
 	/* The walk's nodes are the chains (see "chains" below), 0..n-1, numbered
-	 * by their bottoms' ranks (those only a cycle reaches last). */
+	 * by their tops' ranks. */
 	uint32_t n;
 	/* what emitting chain c writes out: graph nodes exp_nodes[exp_start[c] ..
 	 * exp_start[c + 1]), top to bottom (a chain is a run of ranks, and
