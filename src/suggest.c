@@ -1246,6 +1246,7 @@ static void suggest_dependency(struct graph *g, struct problem *p, struct sindex
 }
 
 static uint32_t claimed_walk_stamp(const struct suggest_ctx *c, uint32_t v);
+static bool claimed_dates(const struct suggest_ctx *c, uint32_t v, uint32_t *best, uint32_t *passed);
 
 static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t skip)
 {
@@ -1265,6 +1266,10 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
 							    * parents asked this for each */
 		c->ix->parent[g->nodes[v].down.v[k]] = c->ix->stamp;
 	find_coparents(g, c);
+	/* V's Create Date pick was made when its head options were listed (the
+	 * same V, nothing skipped): a walk over the dates it need not make again */
+	if (skip == NO_NODE && claimed_dates(c, v, &c->date_best, &c->date_passed))
+		return;
 	{
 		struct date_sel all = { c->ix, NULL, c->ix->n_dates };
 
@@ -1373,6 +1378,7 @@ struct head_opt {
 struct claim {
 	uint32_t v, missing; /* the orphan and its missing parent (a phantom) */
 	uint32_t walk_stamp; /* its walks' (sindex), taken back when its problem is answered */
+	uint32_t date_best, date_passed; /* its context's Create Date pick (ctx_for) */
 	uint32_t n, pick;    /* options; the one taken, or HEAD_OPTS for none */
 	struct head_opt opt[HEAD_OPTS];
 };
@@ -1429,6 +1435,19 @@ static const struct claim *claim_of(const struct suggest_ctx *c, uint32_t v)
 			hi = mid;
 	}
 	return c->claims && lo < c->claims->n && c->claims->v[lo].v == v ? &c->claims->v[lo] : NULL;
+}
+
+/* V's Create Date pick from when its head options were listed: false when V
+ * has no claim. */
+static bool claimed_dates(const struct suggest_ctx *c, uint32_t v, uint32_t *best, uint32_t *passed)
+{
+	const struct claim *k = claim_of(c, v);
+
+	if (!k)
+		return false;
+	*best = k->date_best;
+	*passed = k->date_passed;
+	return true;
 }
 
 /* The walk stamp V had when its head options were listed, or 0. */
@@ -1507,6 +1526,8 @@ static void claims_collect(struct graph *g, struct suggest_ctx *c, struct claims
 		ctx_for(g, c, v, NO_NODE);
 		k.v = v;
 		k.walk_stamp = c->ix->walk_stamp;
+		k.date_best = c->date_best;
+		k.date_passed = c->date_passed;
 		k.n = head_options(g, c, k.opt);
 		k.pick = HEAD_OPTS;
 		if (!k.n)
