@@ -766,15 +766,6 @@ void graph_inherit_labels(struct graph *g)
 	free(set);
 }
 
-static uint32_t uf_find(uint32_t *parent, uint32_t x)
-{
-	while (parent[x] != x) {
-		parent[x] = parent[parent[x]];
-		x = parent[x];
-	}
-	return x;
-}
-
 /* Through ORDER (children first) backwards, each node's parents before it:
  * its value is itself where it has no edge down, else the smallest of its
  * parents'. Read flat where the edges are down_revision's only. */

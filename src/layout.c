@@ -169,15 +169,6 @@ static int32_t lay_row(struct layout *l, struct row_down d, struct lanes *ln, ui
 	return single ? me : -1;
 }
 
-static uint32_t uf_find(uint32_t *up, uint32_t x)
-{
-	while (up[x] != x) {
-		up[x] = up[up[x]];
-		x = up[x];
-	}
-	return x;
-}
-
 /* The graph as the layout reads it: each node's parents, its kind and its
  * piece, from the graph's flat edges (graph.h). Rows are in history order,
  * where the nodes come at random (the load order is the ids' sorted order):

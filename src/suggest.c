@@ -1545,13 +1545,6 @@ static void claims_collect(struct graph *g, struct suggest_ctx *c, struct claims
 	memset(cl->head, 0xff, cl->slots * sizeof(uint32_t)); /* NO_NODE: empty */
 }
 
-static uint32_t uf_find(uint32_t *up, uint32_t x)
-{
-	while (up[x] != x)
-		x = up[x] = up[up[x]];
-	return x;
-}
-
 /* Group the claims that list one head (orphans of one missing revision, which
  * share its parent, too: a group decides who takes the head once); UP[i]'s
  * root is I's group. */

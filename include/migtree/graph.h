@@ -40,6 +40,16 @@ static inline void u32_push(struct u32vec *vec, uint32_t x)
 void u32_free(struct u32vec *vec);
 bool u32_contains(const struct u32vec *vec, uint32_t x);
 
+/* The root of X in the union-find forest UP (up[r] == r at a root), halving
+ * the path on the way: the pieces (graph_derive.c, layout.c) and suggest.c's
+ * groups of broken links. */
+static inline uint32_t uf_find(uint32_t *up, uint32_t x)
+{
+	while (up[x] != x)
+		x = up[x] = up[up[x]];
+	return x;
+}
+
 struct node {
 	const char *id;              /* the revision id (borrowed) */
 	struct revision_file *file;  /* NULL for a phantom */
