@@ -169,9 +169,9 @@ static int32_t lay_row(struct layout *l, struct row_down d, struct lanes *ln, ui
 	return single ? me : -1;
 }
 
-/* The graph as the layout reads it: each node's parents, its kind and its
- * piece, from the graph's flat edges (graph.h). Rows are in history order,
- * where the nodes come at random (the load order is the ids' sorted order):
+/* The graph as the layout reads it: each node's parents and its piece, from
+ * the graph's flat edges (graph.h). Rows are in history order, where the
+ * nodes come at random (the load order is the ids' sorted order):
  * reading a node's struct and its edge vector row by row missed the cache on
  * every row (23 ms at 100,000). */
 struct graph_view {
@@ -261,7 +261,6 @@ static void place_rows(struct layout *l, const struct graph *g, struct graph_vie
 			memcpy(l->node, src, n * sizeof(uint32_t));
 		for (uint32_t r = 0; r < n; r++)
 			l->row_of[src[r]] = r;
-		free(l->flat);
 		l->flat = flat;
 		return;
 	}
@@ -270,6 +269,7 @@ static void place_rows(struct layout *l, const struct graph *g, struct graph_vie
 		start[l->piece[r] + 1]++;
 	for (uint32_t c = 0; c < l->n_pieces; c++)
 		start[c + 1] += start[c];
+	l->flat = xmalloc(n ? n : 1);
 	for (uint32_t r = 0; r < n; r++) {
 		uint32_t to = start[l->piece[r]]++;
 
@@ -303,7 +303,6 @@ static void lay_run(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end
 		l->n_cells[i] = l->n_cells[r - 1];
 	}
 	memset(l->turns + r, 0, end - r);
-	memset(l->kind + r, ROW_REVISION, end - r);
 	/* the rows between have their one lane from the row above, and are
 	 * not asked again: only the row after the run is */
 	ln->want[lane] = end;
@@ -372,13 +371,9 @@ static void lay_rows(struct layout *l, const struct graph_view *nc, const uint8_
 		}
 		if (link[r]) {
 			next = r + 1;
-			l->kind[r] = ROW_REVISION;
 		} else {
-			uint8_t f = l->flat[r];
-
 			d = (struct row_down){ rp.v + rp.start[j], rp.start[j + 1] - rp.start[j] };
 			j++;
-			l->kind[r] = f & NODE_FLAT_PHANTOM ? ROW_PHANTOM : f & NODE_FLAT_BASE ? ROW_BASE : ROW_REVISION;
 		}
 		if (!same_as_above(l, d, ln, r, above))
 			above = lay_row(l, d, ln, r, &cbuf, &ccap);
@@ -423,9 +418,7 @@ void layout_build(struct layout *l, const struct project *p)
 	l->n_cells = xmalloc(n * sizeof(uint16_t));
 	l->lane = xmalloc(n * sizeof(uint16_t));
 	l->piece = xmalloc(n * sizeof(uint32_t));
-	l->kind = xmalloc(n);
 	l->turns = xmalloc(n * sizeof(bool));
-	l->flat = xmalloc(n);
 	read_graph(&nc, g);
 	cycles = p->order.n < g->n ? rows_of_cycles(p) : NULL;
 	l->n_rows = g->n;
@@ -462,7 +455,6 @@ void layout_free(struct layout *l)
 	free(l->n_cells);
 	free(l->lane);
 	free(l->piece);
-	free(l->kind);
 	free(l->turns);
 	free(l->flat);
 	free(l->cells);
@@ -519,7 +511,7 @@ int layout_row_symbols(const struct layout *l, uint32_t row, bool ascii, struct 
 
 		g[0] = (struct lane_glyph){ box(c[i], ascii), i, false };
 		if (c[i] & CELL_NODE)
-			g[0] = (struct lane_glyph){ node_glyph(l->kind[row], ascii), i, true };
+			g[0] = (struct lane_glyph){ node_glyph(layout_row_kind(l, row), ascii), i, true };
 		else if (!(c[i] & (CELL_UP | CELL_DOWN)))
 			g[0].lane = hline_lane(c, n, me, i, false);
 		g[1] = (struct lane_glyph){ " ", i, false };

@@ -187,7 +187,7 @@ static char *state_text(const struct project *p)
 	layout_build(&l, p);
 	for (uint32_t r = 0; r < l.n_rows; r++) {
 		layout_row_glyphs(&l, r, true, buf, sizeof(buf));
-		sb_addf(&sb, "row %u piece %u kind %u %s %s\n", r, l.piece[r], l.kind[r], buf, g->nodes[l.node[r]].id);
+		sb_addf(&sb, "row %u piece %u kind %u %s %s\n", r, l.piece[r], layout_row_kind(&l, r), buf, g->nodes[l.node[r]].id);
 	}
 	layout_free(&l);
 	return sb_detach(&sb);

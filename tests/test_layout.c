@@ -272,7 +272,7 @@ static void check_pieces(const struct project *p, const struct layout *l)
 	for (uint32_t r = 0; r < l->n_rows; r++) {
 		const struct node *nd = &g->nodes[l->node[r]];
 
-		NEED_EQ(l->kind[r], nd->phantom ? ROW_PHANTOM : nd->is_base ? ROW_BASE : ROW_REVISION);
+		NEED_EQ(layout_row_kind(l, r), nd->phantom ? ROW_PHANTOM : nd->is_base ? ROW_BASE : ROW_REVISION);
 		if (r == 0) {
 			NEED_EQ(l->piece[r], 0);
 			continue;
@@ -543,7 +543,7 @@ static size_t assert_as_first_written(const struct project *p, const struct layo
 
 		ref_row(g, &ref, &ln, row, c, &width, &lane);
 		assert_int_equal(l->piece[row], num[find_root(up, ref.node[row])]);
-		assert_int_equal(l->kind[row], nd->phantom ? ROW_PHANTOM : nd->is_base ? ROW_BASE : ROW_REVISION);
+		assert_int_equal(layout_row_kind(l, row), nd->phantom ? ROW_PHANTOM : nd->is_base ? ROW_BASE : ROW_REVISION);
 		assert_int_equal(l->lane[row], lane);
 		assert_int_equal(l->n_cells[row], width);
 		/* its own cells, next in line, or the row above's when they are the same */

@@ -42,14 +42,20 @@ struct layout {
 	uint16_t *n_cells;   /* row -> number of lanes drawn */
 	uint16_t *lane;      /* row -> lane of its revision */
 	uint32_t *piece;     /* row -> connected piece, numbered top-down; a piece's rows are contiguous */
-	uint8_t *kind;       /* row -> enum row_kind */
 	bool *turns;         /* row -> a horizontal line is on it (a cell LEFT or RIGHT) */
-	uint8_t *flat;       /* row -> its node's NODE_FLAT_* bits (graph.h), read in row order */
+	uint8_t *flat;       /* row -> its node's NODE_FLAT_* bits (graph.h), read in row order;
+	                      * its kind (layout_row_kind) among them */
 	uint8_t *cells;
 	size_t n_cells_total, cap_cells;
 	uint16_t max_lanes;
 	uint32_t n_pieces;
 };
+
+/* What ROW's revision is, from its flags. */
+static inline enum row_kind layout_row_kind(const struct layout *l, uint32_t row)
+{
+	return l->flat[row] & NODE_FLAT_PHANTOM ? ROW_PHANTOM : l->flat[row] & NODE_FLAT_BASE ? ROW_BASE : ROW_REVISION;
+}
 
 /* Rows in history order (then anything only a cycle reaches), grouped by piece
  * (pieces in the order their first row comes), and their lanes. Pieces are joined

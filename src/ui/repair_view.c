@@ -534,14 +534,14 @@ static void add_rows(struct ui *ui)
 			rows[n++] = l->row_of[g->heads.v[k]];
 		qsort(rows, n, sizeof(*rows), by_value);
 		for (uint32_t k = 0; k < n; k++)
-			if (rows[k] != skip && l->kind[rows[k]] != ROW_PHANTOM)
+			if (rows[k] != skip && layout_row_kind(l, rows[k]) != ROW_PHANTOM)
 				add_cand(ui, l->node[rows[k]], 0);
 		free(rows);
 		return;
 	}
 	cand_room(pk, pk->n + l->n_rows);
 	for (uint32_t r = 0; r < l->n_rows; r++) {
-		if (r == skip || pk->listed[r] || l->kind[r] == ROW_PHANTOM)
+		if (r == skip || pk->listed[r] || layout_row_kind(l, r) == ROW_PHANTOM)
 			continue; /* what the edit refuses is shown disabled: refused() */
 		pk->cand[pk->n] = l->node[r];
 		pk->star[pk->n] = 0;
