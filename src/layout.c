@@ -566,27 +566,29 @@ static bool straight(const struct layout *l, uint32_t row)
 	return (c[l->lane[row]] & (CELL_UP | CELL_DOWN)) == (CELL_UP | CELL_DOWN) && !l->turns[row];
 }
 
-/* The last row of the run of rows that may fold together from R: plain,
- * straight and in R's piece (R itself one). A row drawn as the one above it
- * (the same cells and lane) is as straight as that one: its cells are not
- * read again. */
+/* Is ROW, next to IN (a row of a run that may fold), of that run: plain,
+ * straight and in IN's piece? A row drawn as IN (the same cells and lane) is
+ * as straight as IN: its cells are not read again. */
+static bool folds_next_to(const struct layout *l, const bool *plain, uint32_t in, uint32_t row)
+{
+	return plain[row] && l->piece[row] == l->piece[in] &&
+	       ((l->cell_off[row] == l->cell_off[in] && l->lane[row] == l->lane[in] && !l->turns[row]) ||
+		straight(l, row));
+}
+
+/* The last row of the run of rows that may fold together from R (R one). */
 static uint32_t fold_run_end(const struct layout *l, const bool *plain, uint32_t r)
 {
-	uint32_t end = r;
-
-	while (end + 1 < l->n_rows && plain[end + 1] && l->piece[end + 1] == l->piece[r] &&
-	       ((l->cell_off[end + 1] == l->cell_off[end] && l->lane[end + 1] == l->lane[end] &&
-		 !l->turns[end + 1]) ||
-		straight(l, end + 1)))
-		end++;
-	return end;
+	while (r + 1 < l->n_rows && folds_next_to(l, plain, r, r + 1))
+		r++;
+	return r;
 }
 
 uint32_t display_run_first(const struct layout *l, const bool *plain, uint32_t row)
 {
 	if (!plain[row] || !straight(l, row))
 		return row;
-	while (row > 0 && plain[row - 1] && l->piece[row - 1] == l->piece[row] && straight(l, row - 1))
+	while (row > 0 && folds_next_to(l, plain, row, row - 1))
 		row--;
 	return row;
 }

@@ -365,15 +365,14 @@ static bool has_problem(const struct ui *ui, uint32_t v)
 static void toggle_fold(struct ui *ui)
 {
 	const struct display_line *dl = ui_line(ui, ui->sel);
-	uint32_t row = dl->first, start = row;
+	uint32_t row = dl->first;
 
 	if (!ui->plain[row]) {
 		ui_set_message(ui, false, "nothing to fold here: only long straight runs fold");
 		return;
 	}
-	while (start > 0 && ui->plain[start - 1])
-		start--;
-	ui->open_at[start] = dl->first != dl->last; /* a folded line opens, an open run folds */
+	/* a folded line opens, an open run folds */
+	ui->open_at[display_run_first(&ui->layout, ui->plain, row)] = dl->first != dl->last;
 	if (!ui->fold)
 		ui->fold = true;
 	ui_lines_build(ui);
