@@ -1245,11 +1245,14 @@ static void suggest_dependency(struct graph *g, struct problem *p, struct sindex
 	}
 }
 
-static uint32_t claimed_walk_stamp(const struct suggest_ctx *c, uint32_t v);
-static bool claimed_dates(const struct suggest_ctx *c, uint32_t v, uint32_t *best, uint32_t *passed);
+static bool claimed(const struct suggest_ctx *c, uint32_t v, uint32_t *walk_stamp, uint32_t *date_best,
+		    uint32_t *date_passed);
 
 static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t skip)
 {
+	uint32_t best = NO_NODE, passed = NO_NODE;
+	bool listed;
+
 	if (c->v == v && c->skip == skip)
 		return;
 	if (!c->ix)
@@ -1259,8 +1262,8 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
 	c->v = v;
 	c->skip = skip;
 	c->ix->stamp++; /* what was known about the last V is not about this one */
-	c->ix->walk_stamp = claimed_walk_stamp(c, v);
-	if (!c->ix->walk_stamp)
+	listed = claimed(c, v, &c->ix->walk_stamp, &best, &passed);
+	if (!listed)
 		c->ix->walk_stamp = ++c->ix->walk_stamps;
 	for (uint32_t k = 0; k < g->nodes[v].down.n; k++) /* stamped once: a file naming 30,000
 							    * parents asked this for each */
@@ -1268,8 +1271,11 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
 	find_coparents(g, c);
 	/* V's Create Date pick was made when its head options were listed (the
 	 * same V, nothing skipped): a walk over the dates it need not make again */
-	if (skip == NO_NODE && claimed_dates(c, v, &c->date_best, &c->date_passed))
+	if (listed && skip == NO_NODE) {
+		c->date_best = best;
+		c->date_passed = passed;
 		return;
+	}
 	{
 		struct date_sel all = { c->ix, NULL, c->ix->n_dates };
 
@@ -1437,25 +1443,19 @@ static const struct claim *claim_of(const struct suggest_ctx *c, uint32_t v)
 	return c->claims && lo < c->claims->n && c->claims->v[lo].v == v ? &c->claims->v[lo] : NULL;
 }
 
-/* V's Create Date pick from when its head options were listed: false when V
- * has no claim. */
-static bool claimed_dates(const struct suggest_ctx *c, uint32_t v, uint32_t *best, uint32_t *passed)
+/* What V's context was when its head options were listed (claims_collect):
+ * its walk stamp and Create Date pick; false when V has no claim. */
+static bool claimed(const struct suggest_ctx *c, uint32_t v, uint32_t *walk_stamp, uint32_t *date_best,
+		    uint32_t *date_passed)
 {
 	const struct claim *k = claim_of(c, v);
 
 	if (!k)
 		return false;
-	*best = k->date_best;
-	*passed = k->date_passed;
+	*walk_stamp = k->walk_stamp;
+	*date_best = k->date_best;
+	*date_passed = k->date_passed;
 	return true;
-}
-
-/* The walk stamp V had when its head options were listed, or 0. */
-static uint32_t claimed_walk_stamp(const struct suggest_ctx *c, uint32_t v)
-{
-	const struct claim *k = claim_of(c, v);
-
-	return k ? k->walk_stamp : 0;
 }
 
 /* Up to HEAD_OPTS heads created before V (in V's own piece when a merge joins
