@@ -80,7 +80,7 @@ static void hline(uint8_t *c, uint16_t a, uint16_t b)
 /* Row R's cells C, WIDTH of them; TURNS: a horizontal line is on it. */
 static void emit_row(struct layout *l, uint32_t r, const uint8_t *c, uint16_t width, bool turns)
 {
-	l->turns[r] = turns;
+	l->shape[r] = turns ? ROW_TURNS : 0;
 	GROW(l->cells, l->cap_cells, l->n_cells_total + width);
 	memcpy(l->cells + l->n_cells_total, c, width);
 	l->cell_off[r] = (uint32_t)l->n_cells_total;
@@ -110,7 +110,7 @@ static bool same_as_above(struct layout *l, struct row_down d, struct lanes *ln,
 	l->lane[r] = (uint16_t)lane;
 	l->cell_off[r] = l->cell_off[r - 1];
 	l->n_cells[r] = l->n_cells[r - 1];
-	l->turns[r] = false;
+	l->shape[r] = ROW_AS_ABOVE;
 	return true;
 }
 
@@ -302,7 +302,7 @@ static void lay_run(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end
 		l->cell_off[i] = l->cell_off[r - 1];
 		l->n_cells[i] = l->n_cells[r - 1];
 	}
-	memset(l->turns + r, 0, end - r);
+	memset(l->shape + r, ROW_AS_ABOVE, end - r);
 	/* the rows between have their one lane from the row above, and are
 	 * not asked again: only the row after the run is */
 	ln->want[lane] = end;
@@ -418,7 +418,7 @@ void layout_build(struct layout *l, const struct project *p)
 	l->n_cells = xmalloc(n * sizeof(uint16_t));
 	l->lane = xmalloc(n * sizeof(uint16_t));
 	l->piece = xmalloc(n * sizeof(uint32_t));
-	l->turns = xmalloc(n * sizeof(bool));
+	l->shape = xmalloc(n);
 	read_graph(&nc, g);
 	cycles = p->order.n < g->n ? rows_of_cycles(p) : NULL;
 	l->n_rows = g->n;
@@ -455,7 +455,7 @@ void layout_free(struct layout *l)
 	free(l->n_cells);
 	free(l->lane);
 	free(l->piece);
-	free(l->turns);
+	free(l->shape);
 	free(l->flat);
 	free(l->cells);
 	memset(l, 0, sizeof(*l));
@@ -563,7 +563,7 @@ static bool straight(const struct layout *l, uint32_t row)
 {
 	const uint8_t *c = l->cells + l->cell_off[row];
 
-	return (c[l->lane[row]] & (CELL_UP | CELL_DOWN)) == (CELL_UP | CELL_DOWN) && !l->turns[row];
+	return (c[l->lane[row]] & (CELL_UP | CELL_DOWN)) == (CELL_UP | CELL_DOWN) && !(l->shape[row] & ROW_TURNS);
 }
 
 /* Is ROW, next to IN (a row of a run that may fold), of that run: plain,
@@ -572,16 +572,21 @@ static bool straight(const struct layout *l, uint32_t row)
 static bool folds_next_to(const struct layout *l, const bool *plain, uint32_t in, uint32_t row)
 {
 	return plain[row] && l->piece[row] == l->piece[in] &&
-	       ((l->cell_off[row] == l->cell_off[in] && l->lane[row] == l->lane[in] && !l->turns[row]) ||
+	       ((l->cell_off[row] == l->cell_off[in] && l->lane[row] == l->lane[in] && !(l->shape[row] & ROW_TURNS)) ||
 		straight(l, row));
 }
 
 /* The last row of the run of rows that may fold together from R (R one). */
 static uint32_t fold_run_end(const struct layout *l, const bool *plain, uint32_t r)
 {
-	while (r + 1 < l->n_rows && folds_next_to(l, plain, r, r + 1))
+	for (;;) {
+		/* most rows of a run are drawn as the row above: of it whenever plain */
+		while (r + 1 < l->n_rows && plain[r + 1] && (l->shape[r + 1] & ROW_AS_ABOVE))
+			r++;
+		if (r + 1 >= l->n_rows || !folds_next_to(l, plain, r, r + 1))
+			return r;
 		r++;
-	return r;
+	}
 }
 
 uint32_t display_run_first(const struct layout *l, const bool *plain, uint32_t row)

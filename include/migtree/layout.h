@@ -30,6 +30,12 @@ enum {
 	CELL_NODE = 16, /* the row's revision is in this lane */
 };
 
+enum {
+	ROW_TURNS = 1,    /* a horizontal line is on the row (a cell LEFT or RIGHT) */
+	ROW_AS_ABOVE = 2, /* drawn as the row above (its cells and lane: a line of single
+	                   * links goes on), so in its piece and straight as it is */
+};
+
 /* What a row's revision is, for its glyph: ● (*), a base ◎ (I), a missing one ◌ (x). */
 enum row_kind { ROW_REVISION, ROW_BASE, ROW_PHANTOM };
 
@@ -42,7 +48,7 @@ struct layout {
 	uint16_t *n_cells;   /* row -> number of lanes drawn */
 	uint16_t *lane;      /* row -> lane of its revision */
 	uint32_t *piece;     /* row -> connected piece, numbered top-down; a piece's rows are contiguous */
-	bool *turns;         /* row -> a horizontal line is on it (a cell LEFT or RIGHT) */
+	uint8_t *shape;      /* row -> ROW_TURNS, ROW_AS_ABOVE */
 	uint8_t *flat;       /* row -> its node's NODE_FLAT_* bits (graph.h), read in row order;
 	                      * its kind (layout_row_kind) among them */
 	uint8_t *cells;
