@@ -201,14 +201,14 @@ struct sindex {
 	struct u32vec seq_node;
 	bool seq_built;
 	uint32_t *level, *height;/* longest path from a base, to a head; NULL with a cycle */
-	uint32_t *known, *walked;/* walk stamps: not a descendant of the current V; visited */
+	uint32_t *known, *reaches;/* walk stamps: not a descendant of the current V; one */
 	uint32_t *parent;        /* stamp: a parent the current V still has */
 	uint32_t stamp;
 	/* the current V's walk stamp: a V asked about again (its head options,
 	 * then its problem) takes back the one it had, and what its walks found
-	 * then (known) still holds where no other V's walks wrote since */
+	 * then (known, reaches) still holds where no other V's walks wrote since */
 	uint32_t walk_stamp, walk_stamps;
-	struct u32vec stack, trail;
+	struct u32vec stack, edge; /* below_v's walk: its path, each node's next edge */
 	/* the current V's co-parents (merge.h's rule, below): stamped in COPARENT;
 	 * a walk's visits in SEEN, each walk a new SEEN_STAMP */
 	uint32_t *coparent, *seen, seen_stamp;
@@ -238,51 +238,50 @@ struct suggest_ctx {
 	struct cands cs; /* the problem at hand's */
 };
 
-/* Is V an ancestor-or-self of C through down_revision and depends_on? A walk down
- * from C through the nodes above V's level and below its height (the only ones
- * that can be V's descendants); nodes a finished walk visited cannot
- * reach V, which the next question about the same V reuses. */
+/* Is V an ancestor-or-self of X through down_revision and depends_on? A walk
+ * down from X, depth first, through the nodes above V's level and below its
+ * height (the only ones that can be V's descendants). Both answers a walk finds
+ * are kept for V's next question: a node whose parents were all walked without
+ * reaching V cannot reach it (KNOWN), and when V is reached, the path walked to
+ * it (the stack) is V's descendants (REACHES). The heads a problem asks about
+ * are often V's descendants, each a walk to V over the same line: the next
+ * one stops where it meets the line the first one proved. */
 static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 {
 	struct sindex *ix = c->ix;
-	uint32_t lv = ix->level[c->v], hv = ix->height[c->v];
+	uint32_t lv = ix->level[c->v], hv = ix->height[c->v], stamp = ix->walk_stamp;
 	bool hit = false;
 
-	if (x == c->v)
+	if (x == c->v || ix->reaches[x] == stamp)
 		return true;
 	/* components join over the same edges: another piece cannot reach V */
-	if (ix->level[x] <= lv || ix->height[x] >= hv || ix->known[x] == ix->walk_stamp ||
+	if (ix->level[x] <= lv || ix->height[x] >= hv || ix->known[x] == stamp ||
 	    g->component[x] != g->component[c->v])
 		return false;
-	ix->stack.n = ix->trail.n = 0;
+	ix->stack.n = ix->edge.n = 0;
 	u32_push(&ix->stack, x);
-	ix->walked[x] = ix->walk_stamp;
+	u32_push(&ix->edge, 0);
 	while (ix->stack.n && !hit) {
-		const struct node *nd = &g->nodes[ix->stack.v[--ix->stack.n]];
+		const struct node *nd = &g->nodes[ix->stack.v[ix->stack.n - 1]];
+		uint32_t e = ix->edge.v[ix->edge.n - 1]++, a;
 
-		u32_push(&ix->trail, ix->stack.v[ix->stack.n]);
-		for (uint32_t e = 0; e < nd->down.n + nd->deps.n; e++) {
-			uint32_t a = e < nd->down.n ? nd->down.v[e] : nd->deps.v[e - nd->down.n];
-
-			((struct graph *)g)->work.suggest++;
-			if (a == c->v) {
-				hit = true;
-				break;
-			}
-			if (ix->level[a] > lv && ix->height[a] < hv && ix->known[a] != ix->walk_stamp &&
-			    ix->walked[a] != ix->walk_stamp) {
-				ix->walked[a] = ix->walk_stamp;
-				u32_push(&ix->stack, a);
-			}
+		if (e == nd->down.n + nd->deps.n) { /* every parent walked: none reaches V */
+			ix->known[ix->stack.v[--ix->stack.n]] = stamp;
+			ix->edge.n--;
+			continue;
+		}
+		a = e < nd->down.n ? nd->down.v[e] : nd->deps.v[e - nd->down.n];
+		((struct graph *)g)->work.suggest++;
+		if (a == c->v || ix->reaches[a] == stamp) {
+			hit = true;
+		} else if (ix->level[a] > lv && ix->height[a] < hv && ix->known[a] != stamp) {
+			/* no cycle (there are levels): a node on the stack is not met again */
+			u32_push(&ix->stack, a);
+			u32_push(&ix->edge, 0);
 		}
 	}
-	if (!hit)
-		for (uint32_t k = 0; k < ix->trail.n; k++)
-			ix->known[ix->trail.v[k]] = ix->walk_stamp;
 	for (uint32_t k = 0; hit && k < ix->stack.n; k++)
-		ix->walked[ix->stack.v[k]] = 0; /* unfinished: not known either way */
-	for (uint32_t k = 0; hit && k < ix->trail.n; k++)
-		ix->walked[ix->trail.v[k]] = 0;
+		ix->reaches[ix->stack.v[k]] = stamp;
 	return hit;
 }
 
@@ -885,7 +884,7 @@ static struct sindex *sindex_build(struct graph *g)
 	index_dates(ix, g);
 	levels(g, &ix->level, &ix->height);
 	ix->known = xcalloc(n, sizeof(uint32_t));
-	ix->walked = xcalloc(n, sizeof(uint32_t));
+	ix->reaches = xcalloc(n, sizeof(uint32_t));
 	ix->parent = xcalloc(n, sizeof(uint32_t));
 	ix->coparent = xcalloc(n, sizeof(uint32_t));
 	ix->comp_bases = xcalloc(g->n_components ? g->n_components : 1, sizeof(uint32_t));
@@ -951,10 +950,10 @@ static void sindex_free(struct sindex *ix)
 	free(ix->level);
 	free(ix->height);
 	free(ix->known);
-	free(ix->walked);
+	free(ix->reaches);
 	free(ix->parent);
 	free(ix->stack.v);
-	free(ix->trail.v);
+	free(ix->edge.v);
 	free(ix->coparent);
 	free(ix->comp_bases);
 	free(ix->seen);

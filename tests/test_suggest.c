@@ -434,6 +434,50 @@ static void test_heads_paired_with_orphans(void **state)
 	remove_dir(dir);
 }
 
+/* v0 lost its parent, and every revision created before it down to the other
+ * piece's a1 is its descendant: a line of CHAIN revisions, and heads forking
+ * off its top. Each is asked about (Create Date, then the heads), and each
+ * asks whether it is below v0: the line the first walk proved is not walked
+ * again, so the work stays linear in the line (it was the line's square). */
+static void test_descendants_walked_once(void **state)
+{
+	enum { CHAIN = 400, HEADS = 8 };
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "b00000000000", NULL, "2024-01-01 09:00:00");
+	write_rev(dir, "a10000000001", "b00000000000", "2024-01-01 09:00:01");
+	write_rev(dir, "v00000000000", "ffffffffffff", "2024-01-02 00:00:00");
+	for (unsigned i = 1; i <= CHAIN; i++) {
+		char *id = xasprintf("c%011u", i), *down = i > 1 ? xasprintf("c%011u", i - 1) : xstrdup("v00000000000");
+		char *date = xasprintf("2024-01-01 10:%02u:%02u", i / 60, i % 60);
+
+		write_rev(dir, id, down, date);
+		free(id);
+		free(down);
+		free(date);
+	}
+	for (unsigned i = 1; i <= HEADS; i++) {
+		char *id = xasprintf("d%011u", i), *down = xasprintf("c%011u", CHAIN - i);
+
+		write_rev(dir, id, down, "2024-01-01 11:00:00");
+		free(id);
+		free(down);
+	}
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "v00000000000");
+	assert_true(pr->candidates.n > 0);
+	assert_string_equal(pr->candidates.v[0], "a10000000001");
+	for (size_t i = 0; i < pr->candidates.n; i++) /* its descendants would make a cycle */
+		assert_true(pr->candidates.v[i][0] != 'c' && pr->candidates.v[i][0] != 'd');
+	print_message("work %llu for a line of %d\n", (unsigned long long)p.graph.work.suggest, CHAIN);
+	assert_true(p.graph.work.suggest < 8 * CHAIN);
+	project_free(&p);
+	remove_dir(dir);
+}
+
 /* 005_x is gone; 006_y's line merges with 004_c's at 007_m. 004_c is numbered
  * just before the missing id, but 006_y on it would make 007_m join a revision
  * and its own ancestor (a merge joins heads): it is no candidate, and Create
@@ -767,6 +811,7 @@ int main(void)
 		cmocka_unit_test(test_numbered_before_is_not_the_merged_line),
 		cmocka_unit_test(test_numbered_before_and_childless),
 		cmocka_unit_test(test_heads_paired_with_orphans),
+		cmocka_unit_test(test_descendants_walked_once),
 		cmocka_unit_test(test_head_in_own_piece_when_merged_back),
 		cmocka_unit_test(test_git_deleted_merge_first_parent_leads),
 	};
