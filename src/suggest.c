@@ -507,6 +507,53 @@ static uint64_t be_word(const char *s, size_t *left, int bytes)
 	return w;
 }
 
+/* Byte B of DK's 12-byte key, B = 0 the last (least significant). */
+static unsigned key_byte(const struct date_key *dk, int b)
+{
+	return (unsigned)(b < 4 ? dk->k1 >> 8 * b : dk->k0 >> 8 * (b - 4)) & 0xff;
+}
+
+/* The order cmp_date_key gives, by a stable radix sort of the keys (a pass
+ * per byte, least significant first, none for a byte every key shares): the
+ * dates come in node order, so equal keys stay in node order, and only a run
+ * of equal keys whose dates go on past the key is sorted by the comparator
+ * (10 passes over 100,000 keys, not a merge sort's 1.7 million calls). */
+static void sort_date_keys(struct date_key *v, uint32_t n, struct date_cmp *dc)
+{
+	uint32_t (*count)[256] = xcalloc(12, sizeof(*count));
+	struct date_key *tmp = xmalloc((n ? n : 1) * sizeof(*tmp)), *from = v, *to = tmp;
+
+	for (uint32_t k = 0; k < n; k++)
+		for (int b = 0; b < 12; b++)
+			count[b][key_byte(&v[k], b)]++;
+	for (int b = 0; b < 12; b++) {
+		uint32_t at = 0;
+
+		if (count[b][key_byte(&v[0], b)] == n)
+			continue;
+		for (unsigned d = 0; d < 256; d++) { /* counts become each byte's first place */
+			uint32_t c = count[b][d];
+
+			count[b][d] = at;
+			at += c;
+		}
+		for (uint32_t k = 0; k < n; k++)
+			to[count[b][key_byte(&from[k], b)]++] = from[k];
+		to = from;
+		from = from == v ? tmp : v;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+	for (uint32_t a = 0, e; a < n; a = e) {
+		for (e = a + 1; e < n && v[e].k0 == v[a].k0 && v[e].k1 == v[a].k1; e++)
+			;
+		if (e - a > 1 && v[a].k1 & 0xff)
+			sort_array_r(v + a, e - a, sizeof(*v), cmp_date_key, dc);
+	}
+	free(tmp);
+	free(count);
+}
+
 static void index_dates(struct sindex *ix, const struct graph *g)
 {
 	size_t common = SIZE_MAX;
@@ -537,7 +584,8 @@ static void index_dates(struct sindex *ix, const struct graph *g)
 		dk->k1 = (uint32_t)be_word(d + 8, &left, 4);
 	}
 	dc.skip = common + 12;
-	sort_array_r(ix->dates, ix->n_dates, sizeof(*ix->dates), cmp_date_key, &dc);
+	if (ix->n_dates)
+		sort_date_keys(ix->dates, ix->n_dates, &dc);
 	for (uint32_t k = 0; k < ix->n_dates; k++)
 		ix->n_head_pos += g->nodes[ix->dates[k].node].is_head;
 	ix->head_pos = xmalloc((ix->n_head_pos ? ix->n_head_pos : 1) * sizeof(uint32_t));
