@@ -640,32 +640,33 @@ static void chain(struct sindex *ix, uint32_t *head, uint32_t node)
 	*head = ix->entry_node.n - 1;
 }
 
-/* A file name's keys (file_name_matches' rule): the name, the name less its
- * last 3 bytes ("<missing>.py"), and after each '_' but the first byte, the rest
- * less its last 3 ("<id>_<missing>.py"); each one a query asks about is chained
- * to that query. Keys of a length no query has are not hashed. */
+/* Chain NODE to the query that is the LEN bytes at KEY, if one is. Keys of a
+ * length no query has are not hashed. */
+static void match_key(struct sindex *ix, const char *key, size_t len, uint32_t node)
+{
+	uint32_t q;
+
+	if (len < 256 && !(ix->name_lens[len / 64] >> len % 64 & 1))
+		return;
+	if (strmap_get_n(&ix->queries, key, len, &q))
+		chain(ix, &ix->name_head[q], node);
+}
+
+/* A file name's keys (file_name_matches' rule): after each '_' but the first
+ * byte, the rest less its last 3 ("<id>_<missing>.py"), the name, and the
+ * name less its last 3 bytes ("<missing>.py"); each one a query asks about is
+ * chained to that query. memchr finds the few '_' of a name. */
 static void match_name(struct sindex *ix, const char *name, uint32_t node)
 {
 	size_t n = strlen(name);
-	uint32_t q;
+	const char *last = n >= 5 ? name + n - 4 : NULL; /* the last place a key's '_' may be */
 
-	for (size_t j = 0; j <= n + 1; j++) {
-		size_t from, len;
-
-		if (j == n) {
-			from = 0, len = n;
-		} else if (j == n + 1 && n >= 3) {
-			from = 0, len = n - 3;
-		} else if (j >= 1 && j + 4 <= n && name[j] == '_') {
-			from = j + 1, len = n - 4 - j;
-		} else {
-			continue;
-		}
-		if (len < 256 && !(ix->name_lens[len / 64] >> len % 64 & 1))
-			continue;
-		if (strmap_get_n(&ix->queries, name + from, len, &q))
-			chain(ix, &ix->name_head[q], node);
-	}
+	for (const char *u = last ? memchr(name + 1, '_', (size_t)(last - name)) : NULL; u;
+	     u = memchr(u + 1, '_', (size_t)(last - u)))
+		match_key(ix, u + 1, (size_t)(last - u), node);
+	match_key(ix, name, n, node);
+	if (n >= 3)
+		match_key(ix, name, n - 3, node);
 }
 
 static void match_prefixes(struct sindex *ix, const char *id, uint32_t node)
