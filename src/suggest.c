@@ -196,8 +196,10 @@ struct sindex {
 	 * last two bytes (chunk_sig), so that an id's text whose bit is clear is
 	 * not hashed (700,000 lookups at 100,000 revisions found a handful) */
 	uint64_t chunk_sigs[3][65536 / 64];
-	uint32_t n_real;
-	uint32_t n_hex12, n_numbered; /* ids of Alembic's own form, and numbered ones */
+	/* have two revisions at least ids of Alembic's own form, numbered ones:
+	 * -1 until asked (two_of_form), as most projects have no missing id of
+	 * a form, and the answer is found in the first few of the other */
+	int8_t two_hex12, two_numbered;
 	/* numbered ids by their number as written ("007"), SEQ_SEVERAL for a number
 	 * two revisions share; built for the first numbered missing id */
 	struct strmap seq;
@@ -851,14 +853,29 @@ static uint32_t typo_match(const struct graph *g, struct suggest_ctx *c, const c
 	return tie ? NO_NODE : best;
 }
 
+/* Have two revisions at least an id IS says is of its form? Asked once
+ * (*KNOWN, -1 until then): a scan that stops at the second. */
+static bool two_of_form(const struct graph *g, int8_t *known, bool (*is)(const char *))
+{
+	if (*known < 0) {
+		uint32_t n = 0;
+
+		for (uint32_t i = 0; i < g->n && n < 2; i++)
+			n += !g->nodes[i].phantom && is(g->nodes[i].id);
+		*known = n >= 2;
+	}
+	return *known;
+}
+
 /* Does MISSING look like an id this project makes (Alembic's form, or
  * numbered, as two of its revisions at least are)? Then it most likely named a
  * revision that existed, whose file is gone: databases may be stamped with it
  * and other branches may name it, so a placeholder keeps it. An id of no such
  * form ("i4j5k6l7m8n9": not hex) was more likely never a revision. */
-static bool looks_like_project_id(const struct sindex *ix, const char *missing)
+static bool looks_like_project_id(struct sindex *ix, const struct graph *g, const char *missing)
 {
-	return (id_is_hex12(missing) && ix->n_hex12 >= 2) || (id_is_numbered(missing) && ix->n_numbered >= 2);
+	return (id_is_hex12(missing) && two_of_form(g, &ix->two_hex12, id_is_hex12)) ||
+	       (id_is_numbered(missing) && two_of_form(g, &ix->two_numbered, id_is_numbered));
 }
 
 #define SEQ_SEVERAL UINT32_MAX
@@ -895,7 +912,7 @@ static uint32_t numbered_before(struct sindex *ix, const struct graph *g, const 
 	int i;
 	uint32_t at;
 
-	if (!id_is_numbered(missing) || ix->n_numbered < 2)
+	if (!id_is_numbered(missing) || !two_of_form(g, &ix->two_numbered, id_is_numbered))
 		return NO_NODE;
 	if (!ix->seq_built)
 		index_numbers(ix, g);
@@ -940,17 +957,13 @@ static struct sindex *sindex_build(struct graph *g)
 	ix->prefix_head = xmalloc(nq * sizeof(uint32_t));
 	for (uint32_t q = 0; q < nq; q++)
 		ix->name_head[q] = ix->prefix_head[q] = NO_NODE;
-	for (uint32_t i = 0; i < g->n; i++) {
+	ix->two_hex12 = ix->two_numbered = -1;
+	for (uint32_t i = 0; ix->queries.n && i < g->n; i++) {
 		if (g->nodes[i].phantom)
 			continue;
-		ix->n_real++;
-		ix->n_hex12 += id_is_hex12(g->nodes[i].id);
-		ix->n_numbered += id_is_numbered(g->nodes[i].id);
-		if (ix->queries.n) {
-			match_name(ix, g->nodes[i].file->name, i);
-			match_prefixes(ix, g->nodes[i].id, i);
-			match_typos(ix, g, g->nodes[i].id, i);
-		}
+		match_name(ix, g->nodes[i].file->name, i);
+		match_prefixes(ix, g->nodes[i].id, i);
+		match_typos(ix, g, g->nodes[i].id, i);
 	}
 	index_dates(ix, g);
 	levels(g, &ix->level, &ix->height);
@@ -1852,7 +1865,7 @@ static void finish_candidates(const struct graph *g, struct problem *p, struct s
 	}
 	sort_cands(&c->cs);
 	top = c->cs.n ? &c->cs.v[0] : NULL;
-	existed = missing && looks_like_project_id(c->ix, missing);
+	existed = missing && looks_like_project_id(c->ix, g, missing);
 	if (missing && top && top->base <= W_HEAD &&
 	    (existed || (top->base == W_DATE && !top->extra && g->nodes[top->node].children.n))) {
 		struct fix *f = problem_add_fix(p, FIX_STUB, missing, NULL);
