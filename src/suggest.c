@@ -155,6 +155,35 @@ static void sort_cands(struct cands *cs)
 	}
 }
 
+/* A text's bit in a filter of SIG_BITS (sig_add, sig_has), from its length
+ * and its first two and last two bytes: a filter of a few thousand texts
+ * tells most other texts apart without hashing them. */
+#define SIG_BITS 65536
+
+static uint32_t text_sig(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t w = (uint32_t)len * 0x9e3779b9u;
+
+	if (len >= 2)
+		w ^= (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[len - 2] << 16 | (uint32_t)u[len - 1] << 24;
+	return (w * 2654435761u) >> 16;
+}
+
+static void sig_add(uint64_t *bits, const char *s, size_t len)
+{
+	uint32_t b = text_sig(s, len);
+
+	bits[b / 64] |= 1ull << b % 64;
+}
+
+static bool sig_has(const uint64_t *bits, const char *s, size_t len)
+{
+	uint32_t b = text_sig(s, len);
+
+	return bits[b / 64] >> b % 64 & 1;
+}
+
 /* The indexes, built on the first problem that needs them, for the texts the
  * problems at hand ask about (the queries: missing parents, a loose root's
  * missing parents), so that building costs a lookup in a small map per file name
@@ -169,6 +198,8 @@ struct sindex {
 	uint64_t name_lens[4];   /* query lengths 0..255 present (bitmap): a key of
 	                          * another length is not hashed */
 	uint32_t *prefix_lens, n_prefix_lens; /* the query lengths of 4 or more */
+	uint64_t query_sigs[SIG_BITS / 64]; /* a bit per query (text_sig): most keys
+	                          * and prefixes of a query's length are no query */
 	const char **keys_sorted;/* ids and owned labels, sorted, for depends_on prefixes;
 	                          * built for the first missing dependency */
 	uint32_t *key_node, n_keys;
@@ -193,9 +224,9 @@ struct sindex {
 	struct u32vec typo_node, typo_dist, typo_next;
 	uint64_t typo_lens[4];
 	/* per chunk map: a bit per chunk text put in it, by its first two and
-	 * last two bytes (chunk_sig), so that an id's text whose bit is clear is
+	 * last two bytes (text_sig), so that an id's text whose bit is clear is
 	 * not hashed (700,000 lookups at 100,000 revisions found a handful) */
-	uint64_t chunk_sigs[3][65536 / 64];
+	uint64_t chunk_sigs[3][SIG_BITS / 64];
 	/* have two revisions at least ids of Alembic's own form, numbered ones:
 	 * -1 until asked (two_of_form), as most projects have no missing id of
 	 * a form, and the answer is found in the first few of the other */
@@ -610,6 +641,7 @@ static void add_query(struct sindex *ix, const char *text)
 	GROW(ix->query_text, ix->cap_query_text, ix->queries.n + 1);
 	ix->query_text[ix->queries.n] = text;
 	strmap_put(&ix->queries, text, (uint32_t)ix->queries.n);
+	sig_add(ix->query_sigs, text, len);
 	if (len < 256)
 		ix->name_lens[len / 64] |= 1ull << len % 64;
 	if (len >= 4) {
@@ -648,7 +680,7 @@ static void match_key(struct sindex *ix, const char *key, size_t len, uint32_t n
 {
 	uint32_t q;
 
-	if (len < 256 && !(ix->name_lens[len / 64] >> len % 64 & 1))
+	if ((len < 256 && !(ix->name_lens[len / 64] >> len % 64 & 1)) || !sig_has(ix->query_sigs, key, len))
 		return;
 	if (strmap_get_n(&ix->queries, key, len, &q))
 		chain(ix, &ix->name_head[q], node);
@@ -677,7 +709,8 @@ static void match_prefixes(struct sindex *ix, const char *id, uint32_t node)
 	uint32_t q;
 
 	for (uint32_t k = 0; k < ix->n_prefix_lens; k++)
-		if (ix->prefix_lens[k] <= n && strmap_get_n(&ix->queries, id, ix->prefix_lens[k], &q))
+		if (ix->prefix_lens[k] <= n && sig_has(ix->query_sigs, id, ix->prefix_lens[k]) &&
+		    strmap_get_n(&ix->queries, id, ix->prefix_lens[k], &q))
 			chain(ix, &ix->prefix_head[q], node);
 }
 
@@ -705,22 +738,6 @@ static bool id_is_numbered(const char *id)
 #define TYPO_MIN 6   /* shorter texts are a few edits from too much */
 #define TYPO_EDITS 2
 #define CHUNK_HITS_MAX 8
-
-/* The bit of the chunk text S of LEN bytes (two at least). */
-static uint32_t chunk_sig(const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	uint32_t w = (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[len - 2] << 16 | (uint32_t)u[len - 1] << 24;
-
-	return (w * 2654435761u) >> 16;
-}
-
-static bool chunk_sig_set(const struct sindex *ix, int k, const char *s, size_t len)
-{
-	uint32_t b = chunk_sig(s, len);
-
-	return ix->chunk_sigs[k][b / 64] >> b % 64 & 1;
-}
 
 /* Chunk K of a text of M bytes: [*FROM, *FROM + *LEN). */
 static void chunk_of(size_t m, int k, size_t *from, size_t *len)
@@ -763,7 +780,7 @@ static void typo_setup(struct sindex *ix)
 				ix->chunk_next[k][q] = first;
 			strmap_put(&ix->chunks[k], text, q);
 			ix->chunk_key[k][q] = text;
-			ix->chunk_sigs[k][chunk_sig(text, len) / 64] |= 1ull << chunk_sig(text, len) % 64;
+			sig_add(ix->chunk_sigs[k], text, len);
 		}
 	}
 }
@@ -817,7 +834,7 @@ static void match_typos(struct sindex *ix, struct graph *g, const char *id, uint
 				uint32_t q;
 
 				if (at < 0 || (size_t)at + len > n ||
-				    !chunk_sig_set(ix, k, id + at, len) ||
+				    !sig_has(ix->chunk_sigs[k], id + at, len) ||
 				    !strmap_get_n(&ix->chunks[k], id + at, len, &q))
 					continue;
 				if (++ix->chunk_hits[k][q] > CHUNK_HITS_MAX) {
