@@ -18,6 +18,9 @@ struct strmap {
 };
 
 void strmap_init(struct strmap *m);
+/* The hash of the LEN bytes at S the table keeps for a key (its low bits pick
+ * the slot): tests choose keys that collide by it. */
+uint32_t strmap_hash(const char *s, size_t len);
 void strmap_free(struct strmap *m);
 /* Insert or replace; returns true when KEY was new. */
 bool strmap_put(struct strmap *m, const char *key, uint32_t val);
