@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,16 +345,6 @@ struct walk {
 	struct source_watch *watch; /* told of each directory before it is read, or NULL */
 };
 
-static int cmp_entry(const void *a, const void *b)
-{
-	return strcmp(((const struct source_entry *)a)->name, ((const struct source_entry *)b)->name);
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* List DIR: its files (non-directories, sorted) and the subdirectories os.walk
  * descends into (sorted). Links to directories are in neither. */
 static int list_dir(struct source *src, struct source_watch *watch, const char *dir, struct source_entry **files,
@@ -382,8 +373,8 @@ static int list_dir(struct source *src, struct source_watch *watch, const char *
 	}
 	*files = v;
 	*n_files = k;
-	sort_array(*files, *n_files, sizeof(**files), cmp_entry);
-	sort_array(dirs->v, dirs->n, sizeof(char *), cmp_name);
+	sort_by_string(*files, *n_files, sizeof(**files), offsetof(struct source_entry, name));
+	sort_by_string(dirs->v, dirs->n, sizeof(char *), 0);
 	return 0;
 }
 

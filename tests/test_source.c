@@ -534,10 +534,67 @@ static void test_arena_strings(void **state)
 	free(big);
 }
 
+/* sort_by_string orders as qsort with strcmp does: names that agree in their
+ * first 8 bytes and differ after, names shorter than 8 bytes and the empty one,
+ * bytes past 0x7f (strcmp compares them unsigned), duplicates; in a list of
+ * structs (the name not first) and of bare pointers. */
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct named {
+	int tag;
+	const char *name;
+	int other;
+};
+
+static void test_sort_by_string(void **state)
+{
+	enum { N = 5000 };
+	static const char *const stems[] = { "", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi", "\xff", "\x80" "a",
+					     "0000aaaa", "0000aaab", "__init__", "zz" };
+	char **want = calloc(N, sizeof(*want)), **got = calloc(N, sizeof(*got));
+	struct named *v = calloc(N, sizeof(*v));
+	uint32_t rng = 2463534242u;
+
+	(void)state;
+	assert_true(want && got && v);
+	for (int i = 0; i < N; i++) {
+		char buf[48];
+
+		rng ^= rng << 13;
+		rng ^= rng >> 17;
+		rng ^= rng << 5;
+		if (rng % 3 == 0)
+			snprintf(buf, sizeof(buf), "%s", stems[rng / 3 % (sizeof(stems) / sizeof(stems[0]))]);
+		else
+			snprintf(buf, sizeof(buf), "%s%x", stems[rng / 3 % (sizeof(stems) / sizeof(stems[0]))],
+				 rng % 97);
+		want[i] = got[i] = xstrdup(buf);
+		v[i] = (struct named){ i, want[i], -i };
+	}
+	qsort(want, N, sizeof(*want), cmp_strp);
+	sort_by_string(got, N, sizeof(*got), 0);
+	sort_by_string(v, N, sizeof(*v), offsetof(struct named, name));
+	for (int i = 0; i < N; i++) {
+		assert_string_equal(got[i], want[i]);
+		assert_string_equal(v[i].name, want[i]);
+		assert_int_equal(v[i].other, -v[i].tag); /* whole elements moved */
+		assert_true(i == 0 || strcmp(v[i - 1].name, v[i].name) < 0 || v[i - 1].tag < v[i].tag); /* stable */
+	}
+	for (int i = 0; i < N; i++)
+		free(want[i]);
+	free(want);
+	free(got);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena_strings),
+		cmocka_unit_test(test_sort_by_string),
 		cmocka_unit_test(test_snapshot_before),
 		cmocka_unit_test(test_main_matches_checkout),
 		cmocka_unit_test(test_feature_matches_checkout),

@@ -40,6 +40,11 @@ void sort_array(void *base, size_t n, size_t size, int (*cmp)(const void *, cons
 void sort_array_r(void *base, size_t n, size_t size,
 		  int (*cmp)(const void *, const void *, void *), void *ctx);
 
+/* Sort N elements of SIZE bytes at BASE in strcmp's order of the string each
+ * points to at byte STR_AT (a list of names: a directory's 100,000), faster
+ * than sort_array with a strcmp comparator. Stable. */
+void sort_by_string(void *base, size_t n, size_t size, size_t str_at);
+
 /* The capacity test inline: most calls (a token, an item) find room. */
 #define GROW(arr, cap, need)                                                  \
 	do {                                                                  \
