@@ -22,6 +22,7 @@
 #include "migtree/format.h"
 #include "migtree/git.h"
 #include "migtree/project.h"
+#include "migtree/scan.h"
 #include "migtree/source.h"
 
 static char root[PATH_MAX], repo[PATH_MAX + 8], saved_cwd[PATH_MAX];
@@ -590,11 +591,28 @@ static void test_sort_by_string(void **state)
 	free(v);
 }
 
+/* Alembic's rule for a name (scan_is_candidate): ends in .py, does not start
+ * with __init__ or .#; names around each edge. */
+static void test_candidate_names(void **state)
+{
+	static const char *const yes[] = { "a.py", ".py", "x.py.py", "__init.py", "_init__.py", ".a.py", "#.py",
+					   "__ini__.py", NULL };
+	static const char *const no[] = { "", "p", "py", ".p", "a.pyc", "a.py~", "__init__.py", "__init__x.py",
+					  "__init__", ".#a.py", ".#", "a.PY", "a.py ", NULL };
+
+	(void)state;
+	for (int i = 0; yes[i]; i++)
+		assert_true(scan_is_candidate(yes[i]));
+	for (int i = 0; no[i]; i++)
+		assert_false(scan_is_candidate(no[i]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena_strings),
 		cmocka_unit_test(test_sort_by_string),
+		cmocka_unit_test(test_candidate_names),
 		cmocka_unit_test(test_snapshot_before),
 		cmocka_unit_test(test_main_matches_checkout),
 		cmocka_unit_test(test_feature_matches_checkout),
