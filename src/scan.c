@@ -44,28 +44,30 @@ static void take_real_path(struct revision_file *rf, const struct source_file *f
 }
 
 /* Read and parse one listed file; a file that cannot be read is listed with why.
- * The bytes read become the file's `text` (no copy) with KEEP_TEXT, and are
- * freed once parsed otherwise. F's real path (its path, in the lean listing, where
- * they are the same) is the file's before it is packed: its path is then the
- * real path's tail, no bytes of its own. */
+ * The bytes are the reader's (one buffer a thread, not a malloc and a free a
+ * file), lent to the parse as the file's `text` and taken back once it is
+ * parsed and packed; with KEEP_TEXT the file gets a copy of its own. F's real
+ * path (its path, in the lean listing, where they are the same) is the file's
+ * before it is packed: its path is then the real path's tail, no bytes of its own. */
 static struct revision_file *read_one(struct source *src, struct source_reader *rd, struct source_file *f,
 				      bool keep_text)
 {
-	char *shown = source_display(src, f->path), *bytes, why[256];
+	char *shown = source_display(src, f->path), why[256];
+	const char *bytes;
 	size_t len;
 	struct revision_file *rf;
-	int rc = source_reader_read(rd, f->path, MT_MAX_FILE_SIZE, &bytes, &len, why);
+	int rc = source_reader_read_listed(rd, f, MT_MAX_FILE_SIZE, &bytes, &len, why);
 
 	if (rc == SOURCE_READ_OK) {
-		rf = parse_revision_file_with(shown, bytes, len, PARSE_ADOPT_TEXT | PARSE_DROP_MODULE);
+		char *text = keep_text ? xstrndup(bytes, len) : (char *)bytes; /* never written */
+
+		rf = parse_revision_file_with(shown, text, len, PARSE_ADOPT_TEXT | PARSE_DROP_MODULE);
 		take_real_path(rf, f);
 		docstring_complete(rf); /* reads the docstring's bytes: before they go */
 		if (!rf->needs_resolve)
 			rf = revision_file_pack(rf);
-		if (!keep_text) {
-			free(rf->text);
-			rf->text = NULL;
-		}
+		if (!keep_text)
+			rf->text = NULL; /* the reader's */
 	} else if (rc == SOURCE_READ_TOO_LARGE) {
 		rf = revision_file_failed(shown, 0, "file larger than 16 MiB; not read as a migration");
 		take_real_path(rf, f);

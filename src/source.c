@@ -63,6 +63,8 @@ struct source_reader {
 	char *dir;  /* the directory of the last file read, when the source reads in one */
 	size_t dir_len;
 	int dirfd;  /* it, opened (O_PATH), or -1 */
+	char *buf;  /* the bytes source_reader_read_listed gave last (the reader's) */
+	size_t cap; /* its size */
 };
 
 struct source_reader *source_reader_new(struct source *s)
@@ -105,6 +107,32 @@ int source_reader_read(struct source_reader *r, const char *path, size_t max, ch
 	return r->src->ops->read_in(r->src, dirfd, strrchr(path, '/') + 1, max, bytes, len, why);
 }
 
+int source_reader_read_listed(struct source_reader *r, const struct source_file *f, size_t max, const char **bytes,
+			      size_t *len, char why[256])
+{
+	int dirfd = f->regular && r->src->ops->read_listed ? reader_dir(r, f->path) : -1, rc;
+	char *own = NULL;
+
+	*bytes = NULL;
+	if (dirfd >= 0) {
+		rc = r->src->ops->read_listed(r->src, dirfd, strrchr(f->path, '/') + 1, max, &r->buf, &r->cap, len,
+					      why);
+		if (rc == SOURCE_READ_OK)
+			*bytes = r->buf;
+		return rc;
+	}
+	rc = source_reader_read(r, f->path, max, &own, len, why);
+	if (rc != SOURCE_READ_OK) {
+		free(own);
+		return rc;
+	}
+	free(r->buf);
+	r->buf = own;
+	r->cap = *len + 1;
+	*bytes = own;
+	return rc;
+}
+
 void source_reader_free(struct source_reader *r)
 {
 	if (!r)
@@ -112,6 +140,7 @@ void source_reader_free(struct source_reader *r)
 	if (r->dirfd >= 0)
 		close(r->dirfd);
 	free(r->dir);
+	free(r->buf);
 	free(r);
 }
 
@@ -224,6 +253,31 @@ static int read_fd(int fd, size_t size, size_t max, char **bytes, size_t *len)
 	return 0;
 }
 
+/* What work_read_at says when open_regular_statat or regular_fd_stat failed
+ * with REASON (errno still theirs). */
+static int work_open_failed(const char *reason, char why[256])
+{
+	snprintf(why, 256, "%s", reason);
+	return errno == EINVAL ? SOURCE_READ_NOT_REGULAR : SOURCE_READ_FAILED;
+}
+
+/* The rest of work_read_at once FD is open and regular (its stat ST): FD closed. */
+static int work_read_stat(int fd, const struct stat *st, size_t max, char **bytes, size_t *len, char why[256])
+{
+	if ((unsigned long long)st->st_size > max) {
+		close(fd);
+		*len = (size_t)st->st_size;
+		return SOURCE_READ_TOO_LARGE;
+	}
+	if (read_fd(fd, (size_t)st->st_size, max, bytes, len) < 0) {
+		snprintf(why, 256, "%s", strerror(errno));
+		close(fd);
+		return SOURCE_READ_FAILED;
+	}
+	close(fd);
+	return SOURCE_READ_OK;
+}
+
 /* PATH opened relative to DIRFD (AT_FDCWD: as it is). */
 static int work_read_at(int dirfd, const char *path, size_t max, char **bytes, size_t *len, char why[256])
 {
@@ -233,22 +287,65 @@ static int work_read_at(int dirfd, const char *path, size_t max, char **bytes, s
 
 	*bytes = NULL;
 	*len = 0;
-	if (fd < 0) {
-		snprintf(why, 256, "%s", reason);
-		return errno == EINVAL ? SOURCE_READ_NOT_REGULAR : SOURCE_READ_FAILED;
+	if (fd < 0)
+		return work_open_failed(reason, why);
+	return work_read_stat(fd, &st, max, bytes, len, why);
+}
+
+/* The room a listed file is first read into (work_read_listed): a migration
+ * is a few KiB; a file that fills it is read as work_read_at reads. */
+#define LISTED_ROOM (64 * 1024)
+
+/* NAME in DIRFD, a file the listing saw as a regular file (d_type, no link),
+ * into *BUF (*CAP bytes, made LISTED_ROOM or more; the caller's): as
+ * work_read_at reads it, without its fstat (a system call a file). A regular
+ * file's read comes back short only at its end, so one read that leaves room
+ * in the buffer was the whole file: open, read, close. Any other read (none,
+ * an error, a full buffer) is read again from the start as work_read_at does,
+ * on the same descriptor, the fstat included: a large file, an empty one, and
+ * what took the listed name meanwhile (a directory, a device, a FIFO with no
+ * writer: opened without blocking, it reads nothing) say what they always did. */
+static int work_read_listed(struct source *s, int dirfd, const char *name, size_t max, char **buf, size_t *cap,
+			    size_t *len, char why[256])
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), rc;
+	const char *reason;
+	struct stat st;
+	char *bytes = NULL;
+	ssize_t r;
+
+	(void)s;
+	*len = 0;
+	if (fd < 0)
+		return work_open_failed(strerror(errno), why);
+	if (*cap < LISTED_ROOM) {
+		free(*buf);
+		*buf = xmalloc(LISTED_ROOM);
+		*cap = LISTED_ROOM;
 	}
-	if ((unsigned long long)st.st_size > max) {
+	do
+		r = read(fd, *buf, *cap - 1);
+	while (r < 0 && errno == EINTR);
+	if (r > 0 && (size_t)r < *cap - 1 && (size_t)r <= max) {
 		close(fd);
-		*len = (size_t)st.st_size;
-		return SOURCE_READ_TOO_LARGE;
+		(*buf)[r] = '\0';
+		*len = (size_t)r;
+		return SOURCE_READ_OK;
 	}
-	if (read_fd(fd, (size_t)st.st_size, max, bytes, len) < 0) {
+	if ((fd = regular_fd_stat(fd, &st, &reason)) < 0)
+		return work_open_failed(reason, why);
+	if (lseek(fd, 0, SEEK_SET) != 0) {
 		snprintf(why, 256, "%s", strerror(errno));
 		close(fd);
 		return SOURCE_READ_FAILED;
 	}
-	close(fd);
-	return SOURCE_READ_OK;
+	rc = work_read_stat(fd, &st, max, &bytes, len, why);
+	if (rc == SOURCE_READ_OK) {
+		free(*buf);
+		*buf = bytes;
+		*cap = *len + 1;
+	}
+	return rc;
 }
 
 static int work_read(struct source *s, const char *path, size_t max, char **bytes, size_t *len, char why[256])
@@ -318,6 +415,7 @@ static const struct source_ops work_ops = {
 	work_list, work_type, work_realpath, work_read, work_display, work_tidy, work_free,
 	true, /* open(2) and read(2) from many threads */
 	work_read_in,
+	work_read_listed,
 };
 
 struct source *source_worktree(void)
@@ -467,7 +565,7 @@ static void add_files(struct walk *w, const char *dir, struct source_entry *file
 		if (!strmap_put(&w->seen, real ? real : full, 0)) /* borrowed: the list keeps it */
 			continue;
 		GROW(w->out->v, w->out->cap, w->out->n + 1);
-		w->out->v[w->out->n++] = (struct source_file){ full, real };
+		w->out->v[w->out->n++] = (struct source_file){ full, real, !files[i].maybe_link };
 	}
 	free(dir_real);
 }

@@ -348,6 +348,7 @@ static const struct source_ops git_ops = {
 	git_list, git_type, git_realpath, git_read, git_display, NULL, git_free,
 	false, /* one `cat-file --batch` pipe: read in order, by one thread */
 	NULL, /* read by path */
+	NULL,
 };
 
 struct source *source_git(const char *dir, const char *ref, struct mt_error *err)

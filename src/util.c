@@ -419,8 +419,6 @@ int open_regular_stat(const char *path, struct stat *out, const char **why)
 
 int open_regular_statat(int dirfd, const char *path, struct stat *out, const char **why)
 {
-	static _Thread_local char not_regular[64];
-	struct stat st;
 	int fd = openat(dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -428,6 +426,14 @@ int open_regular_statat(int dirfd, const char *path, struct stat *out, const cha
 			*why = strerror(errno);
 		return -1;
 	}
+	return regular_fd_stat(fd, out, why);
+}
+
+int regular_fd_stat(int fd, struct stat *out, const char **why)
+{
+	static _Thread_local char not_regular[64];
+	struct stat st;
+
 	if (fstat(fd, &st) != 0) {
 		int e = errno;
 

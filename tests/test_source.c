@@ -465,11 +465,36 @@ static void test_errors_say_why(void **state)
  * as it moves between directories, through a link, past a FIFO, a directory,
  * a file that is not there and one in a directory that is not there; and a
  * file whose size says 0 (procfs) is read to its end. */
+/* source_reader_read_listed says what source_read says, whatever the listing
+ * said (F->regular): a listing that called a FIFO, a directory, a missing file
+ * or a link a regular file (what replaced a listed file since) changes nothing,
+ * nor does a file that fills the first buffer or is over MAX. */
+static void compare_listed(struct source_reader *r, const char *full, size_t max)
+{
+	for (int regular = 0; regular < 2; regular++) {
+		struct source_file f = { (char *)full, NULL, regular };
+		char *a, why_a[256] = "", why_b[256] = "";
+		const char *b;
+		size_t na, nb;
+		int ra = source_read(source_worktree(), full, max, &a, &na, why_a);
+		int rb = source_reader_read_listed(r, &f, max, &b, &nb, why_b);
+
+		assert_int_equal(ra, rb);
+		assert_string_equal(why_a, why_b);
+		assert_int_equal(na, nb);
+		if (ra == SOURCE_READ_OK)
+			assert_memory_equal(a, b, na + 1); /* the NUL too */
+		else
+			assert_true(!a && !b);
+		free(a);
+	}
+}
+
 static void test_reader_reads_as_source_read(void **state)
 {
 	const char *rel[] = { "rd/a/one.py", "rd/a/two.py", "rd/b/three.py", "rd/a/one.py", "rd/a/fifo.py",
 			      "rd/a/sub", "rd/a/gone.py", "rd/nodir/x.py", "rd/b/link.py", "rd/a/empty.py",
-			      NULL };
+			      "rd/a/room.py", "rd/a/big.py", "rd/a/one.py", NULL };
 	struct source *w = source_worktree();
 	struct source_reader *r = source_reader_new(w);
 	char *path = xasprintf("%s/rd", root);
@@ -478,6 +503,9 @@ static void test_reader_reads_as_source_read(void **state)
 	sh("mkdir -p '%s/a/sub' '%s/b' && mkfifo '%s/a/fifo.py' && : > '%s/a/empty.py'", path, path, path, path);
 	sh("printf 'revision = \"1\"\\n' > '%s/a/one.py' && printf 'x = 2\\n' > '%s/a/two.py'", path, path);
 	sh("printf 'y = 3' > '%s/b/three.py' && ln -s ../a/two.py '%s/b/link.py'", path, path);
+	/* 65,535 bytes fill the first read's room to the byte; 100,000 more than fill it */
+	sh("head -c 65535 /dev/zero | tr '\\0' x > '%s/a/room.py' && head -c 100000 /dev/zero | tr '\\0' y > '%s/a/big.py'",
+	   path, path);
 	free(path);
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; rel[i]; i++) {
@@ -495,6 +523,8 @@ static void test_reader_reads_as_source_read(void **state)
 				assert_true(!a && !b);
 			free(a);
 			free(b);
+			compare_listed(r, full, 1 << 20);
+			compare_listed(r, full, 4); /* most files are over it */
 			free(full);
 		}
 	{

@@ -69,6 +69,12 @@ struct source_ops {
 	 * directory), as read does its path; a source_reader uses it when set. */
 	int (*read_in)(struct source *s, int dirfd, const char *name, size_t max, char **bytes, size_t *len,
 		       char why[256]);
+	/* Optional: read_in for a file the listing saw as a regular file, into *BUF
+	 * (*CAP bytes; the caller's, which it may replace or grow), as read_in reads
+	 * it but free to trust the listing where that costs nothing (the work tree
+	 * asks no fstat of a file it reads whole in one read). */
+	int (*read_listed)(struct source *s, int dirfd, const char *name, size_t max, char **buf, size_t *cap,
+			   size_t *len, char why[256]);
 };
 
 struct source {
@@ -96,6 +102,14 @@ struct source_reader;
 struct source_reader *source_reader_new(struct source *s);
 int source_reader_read(struct source_reader *r, const char *path, size_t max, char **bytes, size_t *len,
 		       char why[256]);
+/* F read as source_reader_read reads its path, into R's own buffer: *BYTES
+ * (NUL-terminated, LEN bytes) is R's, valid until R reads again or is freed. A
+ * file listed as a regular file (F->regular) is read by the work tree without
+ * asking its type again when one read gets it whole (the listing said; what
+ * replaced it since is still found out: work_read_listed). */
+struct source_file;
+int source_reader_read_listed(struct source_reader *r, const struct source_file *f, size_t max, const char **bytes,
+			      size_t *len, char why[256]);
 void source_reader_free(struct source_reader *r);
 /* The path as the user should see it: relative to the current directory for the
  * work tree, "REF:path-from-the-top" for git. */
@@ -109,6 +123,7 @@ void source_hold_cwd(struct source *s, bool hold);
 struct source_file {
 	char *path;      /* absolute, as walked (in the list's strings) */
 	char *real_path; /* absolute, links resolved: what Alembic prints (the same) */
+	bool regular;    /* listed as a regular file, no link (d_type): source_reader_read_listed */
 };
 
 struct source_files {

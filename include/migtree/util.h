@@ -100,6 +100,10 @@ int open_regular_stat(const char *path, struct stat *st, const char **why);
  * each file by its name in a directory it holds open, one name to look up
  * instead of every component of a long path. */
 int open_regular_statat(int dirfd, const char *path, struct stat *st, const char **why);
+/* Its second half, for FD opened as open_regular_statat opens (O_NONBLOCK): FD
+ * itself when it is a regular file (its stat in *ST), else -1, FD closed, errno
+ * and *WHY as open_regular_statat sets them. */
+int regular_fd_stat(int fd, struct stat *st, const char **why);
 /* "a FIFO", "a directory", "a character device"... for a stat st_mode. */
 const char *file_kind(unsigned mode);
 /* The whole regular file at PATH (NUL-terminated; *LEN, when not NULL, gets its
