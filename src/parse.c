@@ -1870,38 +1870,66 @@ static char **own_string(struct revision_file *rf, size_t i)
 	return (char **)((char *)rf + own_string_at[i]);
 }
 
-/* Packing goes twice over the same strings: once to measure (BLOCK NULL), once to
- * copy. A string equal to one already placed (an id is often an item, the
- * `revision`, the "Revision ID:" field) is placed once; both passes decide alike. */
+/* The most strings one file packs: the values' items and ids (values_packable),
+ * the real path and the path, the other own strings and the name. */
+#define PACK_MAX_STRINGS (PACK_MAX_ITEMS + N_OWN_STRINGS + 2)
+
+/* Packing goes twice over the same strings, in the same order: once to measure
+ * (BLOCK NULL), noting each string's length and whether it equals one placed
+ * before it (an id is often an item, the `revision`, the "Revision ID:" field:
+ * placed once), and once to copy, which reads those notes instead of measuring
+ * and comparing again (the strings it compared are freed by then). */
 struct pack {
 	char *block;
-	size_t ptrs, strs;        /* measuring: bytes of each part; copying: next offset */
-	const char *seen[24];     /* measuring: strings placed so far; copying: where */
-	char *placed[24];
-	size_t seen_len[24];      /* their lengths: most differ, and compare at once */
-	size_t n_seen;
-	bool drop_longdoc; /* the docstring is the template: rebuilt when read */
+	size_t ptrs, strs;   /* measuring: bytes of each part; copying: next offset */
+	size_t n;            /* strings met so far, this pass */
+	uint64_t lens_met;   /* bit LEN % 64 for each length placed: most strings meet no equal length */
+	struct pack_str {
+		size_t len;      /* with the NUL */
+		const char *s;   /* measuring: the string */
+		char *placed;    /* copying: where it went */
+		int same;        /* the earlier string it equals, or -1 */
+	} str[PACK_MAX_STRINGS];
+	ptrdiff_t path_tail; /* path_in_real: measured once */
+	bool name_in_path;   /* the name is the path's base */
+	bool drop_longdoc;   /* the docstring is the template: rebuilt when read */
 };
+
+/* The earlier string equal to S (LEN bytes with its NUL), or -1. */
+static int pack_same(const struct pack *pk, const char *s, size_t len)
+{
+	if (!(pk->lens_met & (UINT64_C(1) << (len % 64))))
+		return -1;
+	for (size_t i = 0; i < pk->n; i++)
+		if (pk->str[i].same < 0 && pk->str[i].len == len && !memcmp(pk->str[i].s, s, len))
+			return (int)i;
+	return -1;
+}
 
 static char *pack_string(struct pack *pk, const char *s)
 {
-	char *at;
-	size_t len;
+	struct pack_str *e;
 
 	if (!s)
 		return NULL;
-	len = strlen(s) + 1;
-	for (size_t i = 0; i < pk->n_seen; i++) /* copying frees what it copied: compare copies */
-		if (pk->seen_len[i] == len && !memcmp(pk->block ? pk->placed[i] : pk->seen[i], s, len))
-			return pk->placed[i];
-	at = pk->block ? memcpy(pk->block + pk->strs, s, len) : NULL;
-	pk->strs += len;
-	if (pk->n_seen < sizeof(pk->seen) / sizeof(pk->seen[0])) {
-		pk->seen_len[pk->n_seen] = len;
-		pk->seen[pk->n_seen] = s;
-		pk->placed[pk->n_seen++] = at;
+	e = &pk->str[pk->n];
+	if (pk->block) { /* as measured */
+		pk->n++;
+		if (e->same >= 0)
+			return pk->str[e->same].placed;
+		e->placed = memcpy(pk->block + pk->strs, s, e->len);
+		pk->strs += e->len;
+		return e->placed;
 	}
-	return at;
+	e->len = strlen(s) + 1;
+	e->s = s;
+	e->same = pack_same(pk, s, e->len);
+	pk->n++;
+	if (e->same < 0) {
+		pk->strs += e->len;
+		pk->lens_met |= UINT64_C(1) << (e->len % 64);
+	}
+	return NULL;
 }
 
 static void pack_list(struct pack *pk, struct strlist *l)
@@ -1968,13 +1996,12 @@ static ptrdiff_t path_in_real(const struct revision_file *rf)
 
 static void pack_real_path(struct pack *pk, struct revision_file *rf)
 {
-	ptrdiff_t tail = path_in_real(rf);
 	char *real = pack_string(pk, rf->real_path), *path;
 
-	if (tail < 0)
+	if (pk->path_tail < 0)
 		path = pack_string(pk, rf->path);
 	else
-		path = real ? real + tail : NULL;
+		path = real ? real + pk->path_tail : NULL;
 	if (!pk->block)
 		return;
 	free(rf->real_path);
@@ -1986,7 +2013,6 @@ static void pack_real_path(struct pack *pk, struct revision_file *rf)
 
 static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 {
-	bool name_in_path = rf->name && rf->path && !strcmp(rf->name, path_base(rf->path));
 	char *name;
 
 	if (values) {
@@ -2007,26 +2033,28 @@ static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 	}
 	if (!rf->name)
 		return;
-	name = name_in_path ? NULL : pack_string(pk, rf->name);
+	name = pk->name_in_path ? NULL : pack_string(pk, rf->name);
 	if (pk->block) {
 		free(rf->name);
-		rf->name = name_in_path ? (char *)path_base(rf->path) : name;
+		rf->name = pk->name_in_path ? (char *)path_base(rf->path) : name;
 	}
 }
 
 struct revision_file *revision_file_pack(struct revision_file *rf)
 {
-	bool values, drop_longdoc;
+	bool values;
 	struct pack pk;
 
 	if (rf->packed)
 		return rf;
 	values = values_packable(rf);
-	drop_longdoc = longdoc_is_template(rf);
-	/* the arrays need no clearing: n_seen says how much of them is set */
+	/* the notes need no clearing: n says how many are set */
 	pk.block = NULL;
-	pk.ptrs = pk.strs = pk.n_seen = 0;
-	pk.drop_longdoc = drop_longdoc;
+	pk.ptrs = pk.strs = pk.n = 0;
+	pk.lens_met = 0;
+	pk.path_tail = path_in_real(rf);
+	pk.name_in_path = rf->name && rf->path && !strcmp(rf->name, path_base(rf->path));
+	pk.drop_longdoc = longdoc_is_template(rf);
 	pack_all(&pk, rf, values);
 	if (pk.ptrs + pk.strs > PACK_MAX_BYTES)
 		return rf; /* a huge docstring: not held twice while copied */
@@ -2035,10 +2063,10 @@ struct revision_file *revision_file_pack(struct revision_file *rf)
 	rf = xrealloc(rf, sizeof(*rf) + pk.ptrs + pk.strs + 1);
 	pk.block = (char *)(rf + 1);
 	pk.strs = pk.ptrs;
-	pk.ptrs = pk.n_seen = 0;
+	pk.ptrs = pk.n = 0;
 	rf->packed = true;
 	rf->values_packed = values;
-	rf->longdoc_rebuilt = drop_longdoc;
+	rf->longdoc_rebuilt = pk.drop_longdoc;
 	pack_all(&pk, rf, values);
 	return rf;
 }
