@@ -1501,7 +1501,7 @@ static struct revision_file *parse_file(const char *path, char *text, size_t len
 	p.work = work;
 	rf->more = more;
 	rf->path = xstrdup(path);
-	rf->name = xstrdup(path_base(path));
+	rf->name = (char *)path_base(rf->path);
 	rf->text = flags & PARSE_ADOPT_TEXT ? text : xstrndup(text, len);
 	rf->len = len;
 	nl = memchr(text, '\n', len);
@@ -1845,8 +1845,7 @@ bool revision_file_reads_same(const struct revision_file *a, const struct revisi
 }
 
 /* Where the strings revision_file_pack moves sit in a file (`name` apart: it is
- * the end of `path` but for a file revision_file_failed made; `path` first: it
- * goes with the real path, pack_real_path). */
+ * the end of `path`; `path` first: it goes with the real path, pack_real_path). */
 static const size_t own_string_at[] = {
 	offsetof(struct revision_file, path),
 	offsetof(struct revision_file, encoding),
@@ -1871,8 +1870,8 @@ static char **own_string(struct revision_file *rf, size_t i)
 }
 
 /* The most strings one file packs: the values' items and ids (values_packable),
- * the real path and the path, the other own strings and the name. */
-#define PACK_MAX_STRINGS (PACK_MAX_ITEMS + N_OWN_STRINGS + 2)
+ * the real path and the path, the other own strings. */
+#define PACK_MAX_STRINGS (PACK_MAX_ITEMS + N_OWN_STRINGS + 1)
 
 /* Packing goes twice over the same strings, in the same order: once to measure
  * (BLOCK NULL), noting each string's length and whether it equals one placed
@@ -1891,7 +1890,6 @@ struct pack {
 		int same;        /* the earlier string it equals, or -1 */
 	} str[PACK_MAX_STRINGS];
 	ptrdiff_t path_tail; /* path_in_real: measured once */
-	bool name_in_path;   /* the name is the path's base */
 	bool drop_longdoc;   /* the docstring is the template: rebuilt when read */
 };
 
@@ -2013,8 +2011,6 @@ static void pack_real_path(struct pack *pk, struct revision_file *rf)
 
 static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 {
-	char *name;
-
 	if (values) {
 		pack_value(pk, &rf->rev);
 		pack_value(pk, &rf->down);
@@ -2031,13 +2027,8 @@ static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 			*s = at;
 		}
 	}
-	if (!rf->name)
-		return;
-	name = pk->name_in_path ? NULL : pack_string(pk, rf->name);
-	if (pk->block) {
-		free(rf->name);
-		rf->name = pk->name_in_path ? (char *)path_base(rf->path) : name;
-	}
+	if (pk->block)
+		rf->name = (char *)path_base(rf->path); /* the path's tail, wherever the path went */
 }
 
 struct revision_file *revision_file_pack(struct revision_file *rf)
@@ -2053,7 +2044,6 @@ struct revision_file *revision_file_pack(struct revision_file *rf)
 	pk.ptrs = pk.strs = pk.n = 0;
 	pk.lens_met = 0;
 	pk.path_tail = path_in_real(rf);
-	pk.name_in_path = rf->name && rf->path && !strcmp(rf->name, path_base(rf->path));
 	pk.drop_longdoc = longdoc_is_template(rf);
 	pack_all(&pk, rf, values);
 	if (pk.ptrs + pk.strs > PACK_MAX_BYTES)
@@ -2136,7 +2126,6 @@ void revision_file_free(struct revision_file *rf)
 	if (!rf->packed) {
 		for (size_t i = 0; i < N_OWN_STRINGS; i++)
 			free(*own_string(rf, i));
-		free(rf->name);
 	}
 	if (!rf->real_path_packed)
 		free(rf->real_path);

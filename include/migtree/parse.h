@@ -154,7 +154,7 @@ struct revision_file {
 	 * its own, or in its block once packed (real_path_packed), where `path`
 	 * shares its tail when it is one. Replace it with revision_file_set_real_path. */
 	char *real_path;
-	char *name;        /* base name of the file */
+	char *name;        /* base name of the file: the tail of `path`, no bytes of its own */
 	char *text;        /* the file's bytes (owned), NUL-terminated */
 	/* NULL for UTF-8; else the PEP 263 coding ("latin-1", "cp1252", "ascii") its
 	 * values were decoded from. Spans still count the file's own bytes, and an
