@@ -1889,6 +1889,7 @@ struct pack {
 		char *placed;    /* copying: where it went */
 		int same;        /* the earlier string it equals, or -1 */
 	} str[PACK_MAX_STRINGS];
+	const char *real;    /* the real path to pack: the file's, or one lent (revision_file_pack_real) */
 	ptrdiff_t path_tail; /* path_in_real: measured once */
 	bool drop_longdoc;   /* the docstring is the template: rebuilt when read */
 };
@@ -1975,26 +1976,26 @@ static bool values_packable(const struct revision_file *rf)
 	return items <= PACK_MAX_ITEMS; /* a huge list is not held twice while packed */
 }
 
-/* Where in RF's real path its path is the tail ("/abs/" + "dir/x.py", or the same
- * string), or -1: then `path` can take no bytes of its own. */
-static ptrdiff_t path_in_real(const struct revision_file *rf)
+/* Where in REAL, RF's real path, its path is the tail ("/abs/" + "dir/x.py", or
+ * the same string), or -1: then `path` can take no bytes of its own. */
+static ptrdiff_t path_in_real(const struct revision_file *rf, const char *real)
 {
 	size_t n, r;
 
-	if (!rf->real_path || !rf->path)
+	if (!real || !rf->path)
 		return -1;
 	n = strlen(rf->path);
-	r = strlen(rf->real_path);
-	if (r < n || strcmp(rf->real_path + (r - n), rf->path))
+	r = strlen(real);
+	if (r < n || strcmp(real + (r - n), rf->path))
 		return -1;
-	if (r > n && rf->path[0] != '/' && rf->real_path[r - n - 1] == '/')
+	if (r > n && rf->path[0] != '/' && real[r - n - 1] == '/')
 		return (ptrdiff_t)(r - n);
 	return r == n ? 0 : -1;
 }
 
 static void pack_real_path(struct pack *pk, struct revision_file *rf)
 {
-	char *real = pack_string(pk, rf->real_path), *path;
+	char *real = pack_string(pk, pk->real), *path;
 
 	if (pk->path_tail < 0)
 		path = pack_string(pk, rf->path);
@@ -2002,7 +2003,7 @@ static void pack_real_path(struct pack *pk, struct revision_file *rf)
 		path = real ? real + pk->path_tail : NULL;
 	if (!pk->block)
 		return;
-	free(rf->real_path);
+	free(rf->real_path); /* the file's own, copied, or none when one was lent */
 	free(rf->path);
 	rf->real_path = real;
 	rf->real_path_packed = real != NULL;
@@ -2031,7 +2032,8 @@ static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 		rf->name = (char *)path_base(rf->path); /* the path's tail, wherever the path went */
 }
 
-struct revision_file *revision_file_pack(struct revision_file *rf)
+/* revision_file_pack with REAL as the file's real path (its own, or lent). */
+static struct revision_file *pack(struct revision_file *rf, const char *real)
 {
 	bool values;
 	struct pack pk;
@@ -2043,7 +2045,8 @@ struct revision_file *revision_file_pack(struct revision_file *rf)
 	pk.block = NULL;
 	pk.ptrs = pk.strs = pk.n = 0;
 	pk.lens_met = 0;
-	pk.path_tail = path_in_real(rf);
+	pk.real = real;
+	pk.path_tail = path_in_real(rf, real);
 	pk.drop_longdoc = longdoc_is_template(rf);
 	pack_all(&pk, rf, values);
 	if (pk.ptrs + pk.strs > PACK_MAX_BYTES)
@@ -2058,6 +2061,19 @@ struct revision_file *revision_file_pack(struct revision_file *rf)
 	rf->values_packed = values;
 	rf->longdoc_rebuilt = pk.drop_longdoc;
 	pack_all(&pk, rf, values);
+	return rf;
+}
+
+struct revision_file *revision_file_pack(struct revision_file *rf)
+{
+	return pack(rf, rf->real_path);
+}
+
+struct revision_file *revision_file_pack_real(struct revision_file *rf, const char *real)
+{
+	if (!rf->packed && (rf = pack(rf, real))->packed)
+		return rf;
+	revision_file_set_real_path(rf, xstrdup(real)); /* left unpacked: a copy of its own */
 	return rf;
 }
 

@@ -36,8 +36,8 @@ char *scan_display_path(const char *abs)
 	return xstrdup(abs);
 }
 
-/* RF's real path: a copy of F's (the listing's strings are its own, in blocks:
- * the pack copies this one into the file's block and frees it). */
+/* RF's real path: a copy of F's (the listing's strings are its own, in blocks),
+ * for a file that is not packed (a packed one copies F's into its block). */
 static void take_real_path(struct revision_file *rf, const struct source_file *f)
 {
 	revision_file_set_real_path(rf, xstrdup(f->real_path ? f->real_path : f->path));
@@ -47,8 +47,8 @@ static void take_real_path(struct revision_file *rf, const struct source_file *f
  * The bytes are the reader's (one buffer a thread, not a malloc and a free a
  * file), lent to the parse as the file's `text` and taken back once it is
  * parsed and packed; with KEEP_TEXT the file gets a copy of its own. F's real
- * path (its path, in the lean listing, where they are the same) is the file's
- * before it is packed: its path is then the real path's tail, no bytes of its own. */
+ * path (its path, in the lean listing, where they are the same) is packed with
+ * the file: its path is then the real path's tail, no bytes of its own. */
 static struct revision_file *read_one(struct source *src, struct source_reader *rd, struct source_file *f,
 				      bool keep_text)
 {
@@ -62,10 +62,11 @@ static struct revision_file *read_one(struct source *src, struct source_reader *
 		char *text = keep_text ? xstrndup(bytes, len) : (char *)bytes; /* never written */
 
 		rf = parse_revision_file_with(shown, text, len, PARSE_ADOPT_TEXT | PARSE_DROP_MODULE);
-		take_real_path(rf, f);
 		docstring_complete(rf); /* reads the docstring's bytes: before they go */
-		if (!rf->needs_resolve)
-			rf = revision_file_pack(rf);
+		if (rf->needs_resolve)
+			take_real_path(rf, f);
+		else /* the listing's real path, copied into the file's block */
+			rf = revision_file_pack_real(rf, f->real_path ? f->real_path : f->path);
 		if (!keep_text)
 			rf->text = NULL; /* the reader's */
 	} else if (rc == SOURCE_READ_TOO_LARGE) {

@@ -333,6 +333,11 @@ void revision_file_set_real_path(struct revision_file *rf, char *real);
  * them: a file that needs no resolving (resolve.c sets `revision`, `error` and
  * `ids` of the others), after docstring_complete. */
 struct revision_file *revision_file_pack(struct revision_file *rf) __attribute__((warn_unused_result));
+/* The same, and RF's real path becomes REAL (borrowed: copied into the block,
+ * or, when RF is not packed, copied on its own), in place of the one it had:
+ * a scan's listing has the string, not made and freed a file to be packed. */
+struct revision_file *revision_file_pack_real(struct revision_file *rf, const char *real)
+	__attribute__((warn_unused_result));
 /* RF's docstring: `longdoc`, or (longdoc_rebuilt) the template filled with its
  * message and header fields, written into BUF (emptied first; the caller frees
  * it). Valid while RF and BUF are unchanged. */
