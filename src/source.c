@@ -27,9 +27,48 @@ int source_list(struct source *s, const char *dir, struct source_entry **v, size
 
 void source_entries_free(struct source_entry *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		free(v[i].name);
+	(void)n; /* the names are in V's allocation */
 	free(v);
+}
+
+struct source_entry *source_entries_add(struct source_entries *b, const char *name, size_t len)
+{
+	struct source_entry *e;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		b->v = xrealloc(b->v, b->cap * sizeof(*b->v));
+		b->name_at = xrealloc(b->name_at, b->cap * sizeof(*b->name_at));
+	}
+	GROW(b->names, b->names_cap, b->len + len + 1);
+	memcpy(b->names + b->len, name, len);
+	b->names[b->len + len] = '\0';
+	b->name_at[b->n] = b->len;
+	b->len += len + 1;
+	e = &b->v[b->n++];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+struct source_entry *source_entries_done(struct source_entries *b, size_t *n)
+{
+	struct source_entry *v = NULL;
+	char *names;
+
+	*n = b->n;
+	if (b->n) {
+		v = xmalloc(b->n * sizeof(*v) + b->len);
+		names = (char *)(v + b->n);
+		memcpy(v, b->v, b->n * sizeof(*v));
+		memcpy(names, b->names, b->len);
+		for (size_t i = 0; i < b->n; i++)
+			v[i].name = names + b->name_at[i];
+	}
+	free(b->v);
+	free(b->name_at);
+	free(b->names);
+	memset(b, 0, sizeof(*b));
+	return v;
 }
 
 enum source_type source_type(struct source *s, const char *path)
@@ -153,7 +192,6 @@ static void classify(const char *dir, const struct dirent *de, struct source_ent
 	char *full;
 	struct stat st, lst;
 
-	e->name = xstrdup(de->d_name);
 	if (de->d_type == DT_REG)
 		return;
 	if (de->d_type == DT_DIR) {
@@ -176,7 +214,7 @@ static int work_list(struct source *s, const char *dir, struct source_entry **v,
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	size_t cap = 0;
+	struct source_entries b = { 0 };
 
 	(void)s;
 	*v = NULL;
@@ -186,11 +224,10 @@ static int work_list(struct source *s, const char *dir, struct source_entry **v,
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		GROW(*v, cap, *n + 1);
-		memset(&(*v)[*n], 0, sizeof(**v));
-		classify(dir, de, &(*v)[(*n)++]);
+		classify(dir, de, source_entries_add(&b, de->d_name, strlen(de->d_name)));
 	}
 	closedir(d);
+	*v = source_entries_done(&b, n);
 	return 0;
 }
 
@@ -464,10 +501,8 @@ static int list_dir(struct source *src, struct source_watch *watch, const char *
 			watch->unsure = true; /* a link's target can change under an unchanged directory */
 		if (v[i].is_dir)
 			sl_push(dirs, v[i].name);
-		if (v[i].is_dir || v[i].dir_link)
-			free(v[i].name);
-		else
-			v[k++] = v[i];
+		if (!v[i].is_dir && !v[i].dir_link)
+			v[k++] = v[i]; /* the others' names stay in V's allocation, unused */
 	}
 	*files = v;
 	*n_files = k;

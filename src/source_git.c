@@ -228,11 +228,8 @@ static char *git_realpath(struct source *s, const char *path)
 }
 
 /* One child of a directory listing: a link is classified by what it points to. */
-static void classify(struct git_source *g, const struct git_tree_entry *e, const char *name,
-		     struct source_entry *out)
+static void classify(struct git_source *g, const struct git_tree_entry *e, struct source_entry *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->name = xstrdup(name);
 	if (!e->is_blob) {
 		out->is_dir = true; /* a submodule: a directory, empty at this commit */
 	} else if (e->mode == MODE_LINK) {
@@ -250,7 +247,8 @@ static int git_list(struct source *s, const char *dir, struct source_entry **v, 
 {
 	struct git_source *g = (struct git_source *)s;
 	char *rel = resolve(g, dir);
-	size_t first, end, skip, cap = 0;
+	size_t first, end, skip;
+	struct source_entries b = { 0 };
 	const char *last_dir = NULL;
 	size_t last_len = 0;
 
@@ -273,18 +271,15 @@ static int git_list(struct source *s, const char *dir, struct source_entry **v, 
 
 		if (tail[k] == '/' && last_dir && last_len == k && !strncmp(last_dir, tail, k))
 			continue; /* the same subdirectory again */
-		GROW(*v, cap, *n + 1);
 		if (tail[k] == '/') {
-			memset(&(*v)[*n], 0, sizeof(**v));
-			(*v)[*n].name = xstrndup(tail, k);
-			(*v)[*n].is_dir = true;
+			source_entries_add(&b, tail, k)->is_dir = true;
 			last_dir = tail;
 			last_len = k;
 		} else {
-			classify(g, &g->tree.v[i], tail, &(*v)[*n]);
+			classify(g, &g->tree.v[i], source_entries_add(&b, tail, strlen(tail)));
 		}
-		(*n)++;
 	}
+	*v = source_entries_done(&b, n);
 	free(rel);
 	return 0;
 }

@@ -51,7 +51,9 @@ enum source_read_rc {
 struct source;
 
 struct source_ops {
-	/* DIR's entries, in no particular order; -1 with ERR when it cannot be listed */
+	/* DIR's entries, in no particular order, and their names in one allocation
+	 * (source_entries: source_entries_free frees it); -1 with ERR when it cannot
+	 * be listed */
 	int (*list)(struct source *s, const char *dir, struct source_entry **v, size_t *n, struct mt_error *err);
 	enum source_type (*type)(struct source *s, const char *path);
 	/* PATH with links resolved, or NULL when it does not exist (owned) */
@@ -89,7 +91,25 @@ void source_free(struct source *s);
 
 /* The backend's operations, for callers that do not care which it is. */
 int source_list(struct source *s, const char *dir, struct source_entry **v, size_t *n, struct mt_error *err);
+/* A listing's entries and names (one allocation: N is not needed, kept for
+ * the callers that have it). */
 void source_entries_free(struct source_entry *v, size_t n);
+/* A listing as a backend makes it: entries added one by one, their names in
+ * one buffer, made one allocation by source_entries_done (100,000 names are
+ * not 100,000 strings made and freed). */
+struct source_entries {
+	struct source_entry *v; /* names not set until done */
+	size_t *name_at;        /* each entry's name in NAMES */
+	size_t n, cap;
+	char *names;
+	size_t len, names_cap;
+};
+/* A new entry named by the LEN bytes at NAME (its flags cleared, for the
+ * caller to set), valid until the next add. */
+struct source_entry *source_entries_add(struct source_entries *b, const char *name, size_t len);
+/* The entries and their names in one allocation (NULL when there are none),
+ * their count in *N; B is emptied. */
+struct source_entry *source_entries_done(struct source_entries *b, size_t *n);
 enum source_type source_type(struct source *s, const char *path);
 char *source_realpath(struct source *s, const char *path);
 int source_read(struct source *s, const char *path, size_t max, char **bytes, size_t *len, char why[256]);
