@@ -1480,7 +1480,9 @@ struct revision_file *parse_revision_file_with(const char *path, char *text, siz
 static struct revision_file *parse_file(const char *path, char *text, size_t len, unsigned flags,
 				       size_t stream_tokens, struct py_value more[2], struct parse_work *work)
 {
-	struct revision_file *rf = xcalloc(1, sizeof(*rf));
+	/* malloc and memset, not calloc: glibc's calloc bypasses the thread's
+	 * cache of freed chunks, where the last file's (moved by its pack) waits */
+	struct revision_file *rf = memset(xmalloc(sizeof(*rf)), 0, sizeof(*rf));
 	struct parser p;
 	struct logical_line ll = { 0 };
 	size_t skip = 0;
