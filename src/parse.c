@@ -2039,6 +2039,7 @@ static struct revision_file *pack(struct revision_file *rf, const char *real)
 {
 	bool values;
 	struct pack pk;
+	struct revision_file *moved;
 
 	if (rf->packed)
 		return rf;
@@ -2054,8 +2055,14 @@ static struct revision_file *pack(struct revision_file *rf, const char *real)
 	if (pk.ptrs + pk.strs > PACK_MAX_BYTES)
 		return rf; /* a huge docstring: not held twice while copied */
 	/* the block after the file: one allocation (a malloc header and its
-	 * rounding fewer), aligned for the pointer lists it starts with */
-	rf = xrealloc(rf, sizeof(*rf) + pk.ptrs + pk.strs + 1);
+	 * rounding fewer), aligned for the pointer lists it starts with. A new
+	 * one and a free, not realloc: glibc's realloc neither takes from nor
+	 * gives to the thread's cache of freed chunks, and the next file's struct
+	 * is made from the one freed here. */
+	moved = xmalloc(sizeof(*rf) + pk.ptrs + pk.strs + 1);
+	memcpy(moved, rf, sizeof(*rf));
+	free(rf);
+	rf = moved;
 	pk.block = (char *)(rf + 1);
 	pk.strs = pk.ptrs;
 	pk.ptrs = pk.n = 0;
