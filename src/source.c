@@ -469,6 +469,8 @@ struct walk {
 	struct source_files *out;
 	struct strmap seen;        /* real paths, to skip a file reached twice (keys
 				    * borrowed from the list made: it outlives the walk) */
+	size_t hashed;            /* the files of the list in SEEN (see seen_catch_up) */
+	bool hash_all;            /* every file goes into SEEN as it is listed */
 	bool recursive;
 	const struct strlist *locations; /* a subdirectory that is one is read anyway */
 	size_t unread_dirs;       /* subdirectories with candidates, not read */
@@ -567,6 +569,22 @@ static void count_unread(struct walk *w, const char *dir, const struct strlist *
 	}
 }
 
+/* Two listed files can be one only through a link (a link to a file, or a
+ * version location that is inside another): the walk follows no link to a
+ * directory, so one location's other files are its real directories' names,
+ * each listed once. Until the walk meets a link to a file or a second
+ * location, files are not hashed into SEEN (100,000 paths, a 2 MB table);
+ * then those listed so far are, and every file after them. */
+static void seen_catch_up(struct walk *w)
+{
+	for (; w->hashed < w->out->n; w->hashed++) {
+		const struct source_file *f = &w->out->v[w->hashed];
+
+		strmap_put(&w->seen, f->real_path ? f->real_path : f->path, 0); /* borrowed: the list keeps it */
+	}
+	w->hash_all = true;
+}
+
 /* The candidates of DIR, in name order, added to the list. A lean walk leaves
  * real_path NULL where it would equal path (no link in the way). */
 static void add_files(struct walk *w, const char *dir, struct source_entry *files, size_t n_files)
@@ -597,10 +615,14 @@ static void add_files(struct walk *w, const char *dir, struct source_entry *file
 		}
 		/* Alembic: "File X loaded twice! ignoring." (overlapping version
 		 * locations; the strings stay in the arena until the list is freed) */
-		if (!strmap_put(&w->seen, real ? real : full, 0)) /* borrowed: the list keeps it */
+		if (files[i].maybe_link && !w->hash_all)
+			seen_catch_up(w);
+		if (w->hash_all && !strmap_put(&w->seen, real ? real : full, 0)) /* borrowed: the list keeps it */
 			continue;
 		GROW(w->out->v, w->out->cap, w->out->n + 1);
 		w->out->v[w->out->n++] = (struct source_file){ full, real, !files[i].maybe_link };
+		if (w->hash_all)
+			w->hashed = w->out->n;
 	}
 	free(dir_real);
 }
@@ -698,8 +720,8 @@ static void walk_notes(struct walk *w, const struct mt_config *cfg)
 static int list_versions(struct source *s, const struct mt_config *cfg, struct source_files *out, bool lean,
 			 struct source_watch *watch, struct mt_error *err)
 {
-	struct walk w = { s, out, { 0 }, cfg->recursive, &cfg->version_locations, 0, NULL, 0, NULL, { 0 }, lean,
-			  watch };
+	struct walk w = { s, out, { 0 }, 0, false, cfg->recursive, &cfg->version_locations, 0, NULL, 0, NULL,
+			  { 0 }, lean, watch };
 	size_t existing = 0;
 	int rc = 0;
 
@@ -712,7 +734,8 @@ static int list_versions(struct source *s, const struct mt_config *cfg, struct s
 				watch->unsure = true; /* it may come to exist */
 			continue; /* Alembic skips version locations that do not exist */
 		}
-		existing++;
+		if (existing++ > 0 && !w.hash_all)
+			seen_catch_up(&w); /* a second location: it may hold the first's files */
 		rc = walk_location(&w, loc, err);
 	}
 	strmap_free(&w.seen);

@@ -637,12 +637,45 @@ static void test_candidate_names(void **state)
 		assert_false(scan_is_candidate(no[i]));
 }
 
+/* A file reached twice is listed once, at its first place ("loaded twice"):
+ * through a link listed before its target and one listed after, in one
+ * location, and through a second location that is inside the first (the walk
+ * hashes no file until one of those can make two files one). */
+static void test_listed_once(void **state)
+{
+	struct mt_config cfg = { 0 };
+	struct source_files out;
+	struct mt_error err = { 0 };
+	char *dir = xasprintf("%s/once", root);
+
+	(void)state;
+	sh("mkdir -p '%s/v/sub' && cd '%s/v' && : > m5.py && : > z9.py && : > sub/s1.py && "
+	   "ln -s z9.py a0_link.py && ln -s m5.py n6_link.py", dir, dir);
+	sl_push_owned(&cfg.version_locations, xasprintf("%s/v", dir));
+	cfg.recursive = true;
+	assert_int_equal(source_list_versions(source_worktree(), &cfg, &out, &err), 0);
+	assert_int_equal(out.n, 3);
+	assert_string_equal(path_base(out.v[0].path), "a0_link.py");
+	assert_string_equal(path_base(out.v[0].real_path), "z9.py");
+	assert_string_equal(path_base(out.v[1].path), "m5.py");
+	assert_string_equal(path_base(out.v[2].path), "s1.py");
+	source_files_free(&out);
+	sl_push_owned(&cfg.version_locations, xasprintf("%s/v/sub", dir)); /* s1.py again */
+	sl_push_owned(&cfg.version_locations, xasprintf("%s/v", dir));     /* all again */
+	assert_int_equal(source_list_versions_lean(source_worktree(), &cfg, &out, &err), 0);
+	assert_int_equal(out.n, 3);
+	source_files_free(&out);
+	sl_free(&cfg.version_locations);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena_strings),
 		cmocka_unit_test(test_sort_by_string),
 		cmocka_unit_test(test_candidate_names),
+		cmocka_unit_test(test_listed_once),
 		cmocka_unit_test(test_snapshot_before),
 		cmocka_unit_test(test_main_matches_checkout),
 		cmocka_unit_test(test_feature_matches_checkout),
