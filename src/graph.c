@@ -149,9 +149,12 @@ static void index_revisions(struct graph *g, const struct file_list *files)
 					: "revision id '%s' is empty",
 				    rf->revision, bad);
 		}
-		report_unknown(g, rf, "down_revision", &rf->down);
-		report_unknown(g, rf, "branch_labels", &labels);
-		report_unknown(g, rf, "depends_on", &deps);
+		/* rare: not three calls a file */
+		if (pv_n_unknown(&rf->down) + pv_n_unknown(&labels) + pv_n_unknown(&deps)) {
+			report_unknown(g, rf, "down_revision", &rf->down);
+			report_unknown(g, rf, "branch_labels", &labels);
+			report_unknown(g, rf, "depends_on", &deps);
+		}
 		at = graph_find(g, rf->revision);
 		if (at != NO_NODE) {
 			struct revision_file *prev = g->nodes[at].file;

@@ -53,9 +53,11 @@ void strmap_init(struct strmap *m)
 
 void strmap_free(struct strmap *m)
 {
-	free(m->keys);
-	free(m->vals);
-	free(m->hashes);
+	if (m->cap) { /* most sets made for a file stay empty: no three free(NULL) */
+		free(m->keys);
+		free(m->vals);
+		free(m->hashes);
+	}
 	strmap_init(m);
 }
 
