@@ -52,8 +52,9 @@ static void take_real_path(struct revision_file *rf, const struct source_file *f
 static struct revision_file *read_one(struct source *src, struct source_reader *rd, struct source_file *f,
 				      bool keep_text)
 {
-	char *shown = source_display(src, f->path), why[256];
-	const char *bytes;
+	const char *lent = source_display_lent(src, f->path), *bytes;
+	char *own = lent ? NULL : source_display(src, f->path), why[256]; /* as shown: most lent */
+	const char *shown = lent ? lent : own;
 	size_t len;
 	struct revision_file *rf;
 	int rc = source_reader_read_listed(rd, f, MT_MAX_FILE_SIZE, &bytes, &len, why);
@@ -79,7 +80,7 @@ static struct revision_file *read_one(struct source *src, struct source_reader *
 		rf = revision_file_failed(shown, 0, msg);
 		take_real_path(rf, f);
 	}
-	free(shown);
+	free(own);
 	return rf;
 }
 

@@ -412,17 +412,24 @@ void source_hold_cwd(struct source *s, bool hold)
 	held_cwd = hold && getcwd(cwd, sizeof(cwd)) ? xstrdup(cwd) : NULL;
 }
 
+/* PATH as shown while the current directory is held: its tail below it, or
+ * itself. */
+static const char *held_display(const char *path)
+{
+	size_t n = strlen(held_cwd);
+
+	return !strncmp(path, held_cwd, n) && path[n] == '/' ? path + n + 1 : path;
+}
+
 static char *work_display(struct source *s, const char *path)
 {
-	size_t n;
-
 	(void)s;
-	if (!held_cwd)
-		return scan_display_path(path);
-	n = strlen(held_cwd);
-	if (!strncmp(path, held_cwd, n) && path[n] == '/')
-		return xstrdup(path + n + 1);
-	return xstrdup(path);
+	return held_cwd ? xstrdup(held_display(path)) : scan_display_path(path);
+}
+
+const char *source_display_lent(struct source *s, const char *path)
+{
+	return s == source_worktree() && held_cwd ? held_display(path) : NULL;
 }
 
 /* Is NAME one of save.c's temporaries (save_is_temporary) left by a save that was

@@ -134,6 +134,9 @@ void source_reader_free(struct source_reader *r);
 /* The path as the user should see it: relative to the current directory for the
  * work tree, "REF:path-from-the-top" for git. */
 char *source_display(struct source *s, const char *path);
+/* The same when it is PATH itself or its tail (the work tree while the current
+ * directory is held: no string made a file of a scan), else NULL. */
+const char *source_display_lent(struct source *s, const char *path);
 /* While HOLD, the work tree's display paths are made relative to the current
  * directory as it was when the hold began (scan.c holds it for a scan: the
  * directory does not change under it, and one getcwd() a file was a cost). */
