@@ -369,6 +369,58 @@ static struct str_key *str_keys_sort(struct str_key *v, struct str_key *tmp, siz
 	return v;
 }
 
+/* From this many keys on, they are sorted by their heads a byte at a time
+ * (str_keys_radix): below, the 256 counts of each pass cost more than the
+ * compares they save. */
+#define RADIX_FROM 256
+
+/* V (N keys) ordered by their heads, a byte a pass from the last (an LSD
+ * radix sort: stable, no compare), each pass from one array into the other; a
+ * byte all keys share is no pass. Returns the array that holds them, V or TMP. */
+static struct str_key *str_keys_radix(struct str_key *v, struct str_key *tmp, size_t n)
+{
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		size_t count[256] = { 0 }, at = 0;
+		struct str_key *swap;
+
+		for (size_t i = 0; i < n; i++)
+			count[v[i].head >> shift & 0xff]++;
+		if (count[v[0].head >> shift & 0xff] == n)
+			continue;
+		for (size_t b = 0; b < 256; b++) {
+			size_t c = count[b];
+
+			count[b] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[v[i].head >> shift & 0xff]++] = v[i];
+		swap = v;
+		v = tmp;
+		tmp = swap;
+	}
+	return v;
+}
+
+/* V (N keys) in strcmp's order: by their heads, then each run of equal heads
+ * that goes on past them by the rest (merge sort, TMP its room). Returns V or TMP. */
+static struct str_key *str_keys_order(struct str_key *v, struct str_key *tmp, size_t n)
+{
+	struct str_key *by, *other;
+
+	if (n < RADIX_FROM)
+		return str_keys_sort(v, tmp, n);
+	by = str_keys_radix(v, tmp, n);
+	other = by == v ? tmp : v;
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && by[j].head == by[i].head; j++)
+			;
+		if (j - i > 1 && (by[i].head & 0xff) && str_keys_sort(by + i, other + i, j - i) != by + i)
+			memcpy(by + i, other + i, (j - i) * sizeof(*by));
+	}
+	return by;
+}
+
 void sort_by_string(void *base, size_t n, size_t size, size_t str_at)
 {
 	struct str_key *keys, *tmp, *by;
@@ -384,7 +436,7 @@ void sort_by_string(void *base, size_t n, size_t size, size_t str_at)
 		memcpy(&s, (char *)base + i * size + str_at, sizeof(s));
 		keys[i] = (struct str_key){ str_head(s), s, i };
 	}
-	by = str_keys_sort(keys, tmp, n);
+	by = str_keys_order(keys, tmp, n);
 	sorted = xmalloc(n * size);
 	for (size_t i = 0; i < n; i++)
 		memcpy(sorted + i * size, (char *)base + by[i].i * size, size);

@@ -580,18 +580,17 @@ struct named {
 	int other;
 };
 
-static void test_sort_by_string(void **state)
+/* N names sorted both ways: from 256 on they go through the radix sort. */
+static void sort_names(int n)
 {
-	enum { N = 5000 };
 	static const char *const stems[] = { "", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi", "\xff", "\x80" "a",
 					     "0000aaaa", "0000aaab", "__init__", "zz" };
-	char **want = calloc(N, sizeof(*want)), **got = calloc(N, sizeof(*got));
-	struct named *v = calloc(N, sizeof(*v));
-	uint32_t rng = 2463534242u;
+	char **want = calloc(n, sizeof(*want)), **got = calloc(n, sizeof(*got));
+	struct named *v = calloc(n, sizeof(*v));
+	uint32_t rng = 2463534242u + (uint32_t)n;
 
-	(void)state;
 	assert_true(want && got && v);
-	for (int i = 0; i < N; i++) {
+	for (int i = 0; i < n; i++) {
 		char buf[48];
 
 		rng ^= rng << 13;
@@ -605,20 +604,29 @@ static void test_sort_by_string(void **state)
 		want[i] = got[i] = xstrdup(buf);
 		v[i] = (struct named){ i, want[i], -i };
 	}
-	qsort(want, N, sizeof(*want), cmp_strp);
-	sort_by_string(got, N, sizeof(*got), 0);
-	sort_by_string(v, N, sizeof(*v), offsetof(struct named, name));
-	for (int i = 0; i < N; i++) {
+	qsort(want, n, sizeof(*want), cmp_strp);
+	sort_by_string(got, n, sizeof(*got), 0);
+	sort_by_string(v, n, sizeof(*v), offsetof(struct named, name));
+	for (int i = 0; i < n; i++) {
 		assert_string_equal(got[i], want[i]);
 		assert_string_equal(v[i].name, want[i]);
 		assert_int_equal(v[i].other, -v[i].tag); /* whole elements moved */
 		assert_true(i == 0 || strcmp(v[i - 1].name, v[i].name) < 0 || v[i - 1].tag < v[i].tag); /* stable */
 	}
-	for (int i = 0; i < N; i++)
+	for (int i = 0; i < n; i++)
 		free(want[i]);
 	free(want);
 	free(got);
 	free(v);
+}
+
+static void test_sort_by_string(void **state)
+{
+	(void)state;
+	sort_names(5000);
+	sort_names(255);
+	sort_names(256);
+	sort_names(3);
 }
 
 /* Alembic's rule for a name (scan_is_candidate): ends in .py, does not start
