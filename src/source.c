@@ -355,7 +355,7 @@ static int work_read_listed(struct source *s, int dirfd, const char *name, size_
 	*len = 0;
 	if (fd < 0)
 		return work_open_failed(strerror(errno), why);
-	if (*cap < LISTED_ROOM) {
+	if (*cap != LISTED_ROOM) { /* none yet, or a large file's: not held past it */
 		free(*buf);
 		*buf = xmalloc(LISTED_ROOM);
 		*cap = LISTED_ROOM;
