@@ -11,6 +11,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#if defined(__linux__)
+#include <linux/magic.h>
+#include <sys/vfs.h>
+#endif
 #include <unistd.h>
 
 #include "migtree/save.h"
@@ -104,6 +108,7 @@ struct source_reader {
 	int dirfd;  /* it, opened (O_PATH), or -1 */
 	char *buf;  /* the bytes source_reader_read_listed gave last (the reader's) */
 	size_t cap; /* its size */
+	int listed_here; /* ops->listed_here of DIR, or -1 when not asked yet */
 };
 
 struct source_reader *source_reader_new(struct source *s)
@@ -112,6 +117,7 @@ struct source_reader *source_reader_new(struct source *s)
 
 	r->src = s;
 	r->dirfd = -1;
+	r->listed_here = -1;
 	return r;
 }
 
@@ -133,6 +139,7 @@ static int reader_dir(struct source_reader *r, const char *path)
 	r->dir = xstrndup(path, n);
 	r->dir_len = n;
 	r->dirfd = open(r->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	r->listed_here = -1;
 	return r->dirfd;
 }
 
@@ -153,7 +160,9 @@ int source_reader_read_listed(struct source_reader *r, const struct source_file 
 	char *own = NULL;
 
 	*bytes = NULL;
-	if (dirfd >= 0) {
+	if (dirfd >= 0 && r->listed_here < 0)
+		r->listed_here = r->src->ops->listed_here(r->src, dirfd);
+	if (dirfd >= 0 && r->listed_here) {
 		rc = r->src->ops->read_listed(r->src, dirfd, strrchr(f->path, '/') + 1, max, &r->buf, &r->cap, len,
 					      why);
 		if (rc == SOURCE_READ_OK)
@@ -341,7 +350,8 @@ static int work_read_at(int dirfd, const char *path, size_t max, char **bytes, s
  * an error, a full buffer) is read again from the start as work_read_at does,
  * on the same descriptor, the fstat included: a large file, an empty one, and
  * what took the listed name meanwhile (a directory, a device, a FIFO with no
- * writer: opened without blocking, it reads nothing) say what they always did. */
+ * writer: opened without blocking, it reads nothing) say what they always did.
+ * Only where work_listed_here says a short read is the end. */
 static int work_read_listed(struct source *s, int dirfd, const char *name, size_t max, char **buf, size_t *cap,
 			    size_t *len, char why[256])
 {
@@ -383,6 +393,33 @@ static int work_read_listed(struct source *s, int dirfd, const char *name, size_
 		*cap = *len + 1;
 	}
 	return rc;
+}
+
+/* File systems whose reads of a regular file go through the page cache and
+ * come back short only at the file's end, so that work_read_listed's one short
+ * read is the whole file. Elsewhere (FUSE, a network file system, procfs) a
+ * read may stop short before it: a file there is read as work_read_at reads,
+ * to the size its fstat says. */
+static bool work_listed_here(struct source *s, int dirfd)
+{
+#if defined(__linux__)
+	static const unsigned long whole_reads[] = {
+		EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC, F2FS_SUPER_MAGIC,
+		TMPFS_MAGIC, RAMFS_MAGIC, OVERLAYFS_SUPER_MAGIC, /* its reads are its layers' */
+	};
+	struct statfs fs;
+
+	(void)s;
+	if (fstatfs(dirfd, &fs) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(whole_reads) / sizeof(whole_reads[0]); i++)
+		if ((unsigned long)fs.f_type == whole_reads[i])
+			return true;
+#else
+	(void)s;
+	(void)dirfd;
+#endif
+	return false;
 }
 
 static int work_read(struct source *s, const char *path, size_t max, char **bytes, size_t *len, char why[256])
@@ -460,6 +497,7 @@ static const struct source_ops work_ops = {
 	true, /* open(2) and read(2) from many threads */
 	work_read_in,
 	work_read_listed,
+	work_listed_here,
 };
 
 struct source *source_worktree(void)

@@ -344,6 +344,7 @@ static const struct source_ops git_ops = {
 	false, /* one `cat-file --batch` pipe: read in order, by one thread */
 	NULL, /* read by path */
 	NULL,
+	NULL,
 };
 
 struct source *source_git(const char *dir, const char *ref, struct mt_error *err)

@@ -77,6 +77,9 @@ struct source_ops {
 	 * asks no fstat of a file it reads whole in one read). */
 	int (*read_listed)(struct source *s, int dirfd, const char *name, size_t max, char **buf, size_t *cap,
 			   size_t *len, char why[256]);
+	/* With read_listed: whether it may read in DIRFD's file system (asked
+	 * once a directory); else read_in reads there. */
+	bool (*listed_here)(struct source *s, int dirfd);
 };
 
 struct source {
@@ -126,7 +129,8 @@ int source_reader_read(struct source_reader *r, const char *path, size_t max, ch
  * (NUL-terminated, LEN bytes) is R's, valid until R reads again or is freed. A
  * file listed as a regular file (F->regular) is read by the work tree without
  * asking its type again when one read gets it whole (the listing said; what
- * replaced it since is still found out: work_read_listed). */
+ * replaced it since is still found out: work_read_listed), on the local file
+ * systems where a short read is the file's end. */
 struct source_file;
 int source_reader_read_listed(struct source_reader *r, const struct source_file *f, size_t max, const char **bytes,
 			      size_t *len, char why[256]);
