@@ -275,6 +275,28 @@ struct suggest_ctx {
 	struct cands cs; /* the problem at hand's */
 };
 
+/* X's parents through down_revision and depends_on: with no depends_on in
+ * the history, read from the flat copy of the edges (graph.h), 4 bytes an
+ * edge in node order, not from the 136-byte nodes the walks would hop over. */
+static bool parents_flat(const struct graph *g)
+{
+	return !g->any_deps && g->down_at;
+}
+
+static uint32_t n_parents(const struct graph *g, bool flat, uint32_t x)
+{
+	return flat ? g->down_at[x + 1] - g->down_at[x] : g->nodes[x].down.n + g->nodes[x].deps.n;
+}
+
+static uint32_t parent_at(const struct graph *g, bool flat, uint32_t x, uint32_t e)
+{
+	const struct node *nd = &g->nodes[x];
+
+	if (flat)
+		return g->down_flat[g->down_at[x] + e];
+	return e < nd->down.n ? nd->down.v[e] : nd->deps.v[e - nd->down.n];
+}
+
 /* Is V an ancestor-or-self of X through down_revision and depends_on? A walk
  * down from X, depth first, through the nodes above V's level and below its
  * height (the only ones that can be V's descendants). Both answers a walk finds
@@ -287,7 +309,7 @@ static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 {
 	struct sindex *ix = c->ix;
 	uint32_t lv = ix->level[c->v], hv = ix->height[c->v], stamp = ix->walk_stamp;
-	bool hit = false;
+	bool hit = false, flat = parents_flat(g);
 
 	if (x == c->v || ix->reaches[x] == stamp)
 		return true;
@@ -299,15 +321,15 @@ static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 	u32_push(&ix->stack, x);
 	u32_push(&ix->edge, 0);
 	while (ix->stack.n && !hit) {
-		const struct node *nd = &g->nodes[ix->stack.v[ix->stack.n - 1]];
-		uint32_t e = ix->edge.v[ix->edge.n - 1]++, a;
+		uint32_t y = ix->stack.v[ix->stack.n - 1], e = ix->edge.v[ix->edge.n - 1]++, a;
 
-		if (e == nd->down.n + nd->deps.n) { /* every parent walked: none reaches V */
-			ix->known[ix->stack.v[--ix->stack.n]] = stamp;
+		if (e == n_parents(g, flat, y)) { /* every parent walked: none reaches V */
+			ix->known[y] = stamp;
+			ix->stack.n--;
 			ix->edge.n--;
 			continue;
 		}
-		a = e < nd->down.n ? nd->down.v[e] : nd->deps.v[e - nd->down.n];
+		a = parent_at(g, flat, y, e);
 		((struct graph *)g)->work.suggest++;
 		if (a == c->v || ix->reaches[a] == stamp) {
 			hit = true;
@@ -426,55 +448,60 @@ static uint32_t joins_own_ancestor(const struct graph *g, struct suggest_ctx *c,
 	return NO_NODE;
 }
 
-/* Longest path from a base over down_revision and depends_on (Kahn's order) in
- * LEVEL, and to a head in HEIGHT; false, with neither, when a cycle leaves nodes
- * unordered. A descendant of V is above V's level and below its height. */
+/* Longest path from a base over down_revision and depends_on in LEVEL, and to
+ * a head in HEIGHT; false, with neither, when a cycle leaves nodes unordered.
+ * A descendant of V is above V's level and below its height. The order is a
+ * walk down the parents that lists a node once its parents are listed (each
+ * node's level is then known from theirs); the heights go the other way. */
 static bool levels(struct graph *g, uint32_t **level_out, uint32_t **height_out)
 {
-	uint32_t n = g->n ? g->n : 1;
+	uint32_t n = g->n ? g->n : 1, reached = 0;
 	uint32_t *level = xcalloc(n, sizeof(uint32_t)), *height = xcalloc(n, sizeof(uint32_t));
-	uint32_t *left = xcalloc(n, sizeof(uint32_t)), *order = xmalloc(n * sizeof(uint32_t)), reached = 0;
-	struct u32vec ready = { 0 };
+	uint32_t *order = xmalloc(n * sizeof(uint32_t));
+	uint8_t *state = xcalloc(n, 1); /* 1: on the walk's path, 2: listed */
+	struct u32vec path = { 0 }, next = { 0 };
+	bool flat = parents_flat(g), cycle = false;
 
-	for (uint32_t i = 0; i < g->n; i++) {
-		const struct node *nd = &g->nodes[i];
+	for (uint32_t i = 0; i < g->n && !cycle; i++) {
+		if (state[i])
+			continue;
+		u32_push(&path, i);
+		u32_push(&next, 0);
+		state[i] = 1;
+		while (path.n && !cycle) {
+			uint32_t x = path.v[path.n - 1], e = next.v[next.n - 1]++, a;
 
-		for (uint32_t k = 0; k < nd->children.n; k++)
-			left[nd->children.v[k]]++;
-		for (uint32_t k = 0; k < nd->dependants.n; k++)
-			left[nd->dependants.v[k]]++;
-	}
-	for (uint32_t i = 0; i < g->n; i++)
-		if (!left[i])
-			u32_push(&ready, i);
-	while (ready.n) {
-		uint32_t x = ready.v[--ready.n];
-		const struct node *nd = &g->nodes[x];
-
-		order[reached++] = x;
-		for (uint32_t e = 0; e < nd->children.n + nd->dependants.n; e++) {
-			uint32_t y = e < nd->children.n ? nd->children.v[e] : nd->dependants.v[e - nd->children.n];
-
-			if (level[y] < level[x] + 1)
-				level[y] = level[x] + 1;
-			if (--left[y] == 0)
-				u32_push(&ready, y);
+			if (e == n_parents(g, flat, x)) { /* its parents are listed: it is next */
+				for (uint32_t k = 0; k < e; k++)
+					if (level[x] < level[parent_at(g, flat, x, k)] + 1)
+						level[x] = level[parent_at(g, flat, x, k)] + 1;
+				order[reached++] = x;
+				state[x] = 2;
+				path.n--;
+				next.n--;
+				continue;
+			}
+			a = parent_at(g, flat, x, e);
+			cycle = state[a] == 1;
+			if (!state[a]) {
+				state[a] = 1;
+				u32_push(&path, a);
+				u32_push(&next, 0);
+			}
 		}
 	}
-	for (uint32_t k = reached; k-- > 0;) {
-		const struct node *nd = &g->nodes[order[k]];
+	for (uint32_t k = reached; k-- > 0;) { /* a node's children are listed after it */
+		uint32_t x = order[k];
 
-		for (uint32_t e = 0; e < nd->children.n + nd->dependants.n; e++) {
-			uint32_t y = e < nd->children.n ? nd->children.v[e] : nd->dependants.v[e - nd->children.n];
-
-			if (height[order[k]] < height[y] + 1)
-				height[order[k]] = height[y] + 1;
-		}
+		for (uint32_t e = 0; e < n_parents(g, flat, x); e++)
+			if (height[parent_at(g, flat, x, e)] < height[x] + 1)
+				height[parent_at(g, flat, x, e)] = height[x] + 1;
 	}
-	free(ready.v);
-	free(left);
+	free(path.v);
+	free(next.v);
+	free(state);
 	free(order);
-	if (reached < g->n) {
+	if (cycle) {
 		free(level);
 		free(height);
 		return false;
