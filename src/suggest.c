@@ -184,6 +184,14 @@ static bool sig_has(const uint64_t *bits, const char *s, size_t len)
 	return bits[b / 64] >> b % 64 & 1;
 }
 
+/* What below_v reads of a node, side by side (one cache line, not four
+ * arrays' lines, a step of a walk that hops across the history): the
+ * longest path from a base (LEVEL) and to a head (HEIGHT), and walk stamps:
+ * not a descendant of the current V (KNOWN), one (REACHES). */
+struct walk_node {
+	uint32_t level, height, known, reaches;
+};
+
 /* The indexes, built on the first problem that needs them, for the texts the
  * problems at hand ask about (the queries: missing parents, a loose root's
  * missing parents), so that building costs a lookup in a small map per file name
@@ -237,8 +245,7 @@ struct sindex {
 	struct strlist seq_text;
 	struct u32vec seq_node;
 	bool seq_built;
-	uint32_t *level, *height;/* longest path from a base, to a head; NULL with a cycle */
-	uint32_t *known, *reaches;/* walk stamps: not a descendant of the current V; one */
+	struct walk_node *walk;  /* per node, what below_v reads; NULL with a cycle */
 	uint32_t *parent;        /* stamp: a parent the current V still has */
 	uint32_t stamp;
 	/* the current V's walk stamp: a V asked about again (its head options,
@@ -308,13 +315,14 @@ static uint32_t parent_at(const struct graph *g, bool flat, uint32_t x, uint32_t
 static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 {
 	struct sindex *ix = c->ix;
-	uint32_t lv = ix->level[c->v], hv = ix->height[c->v], stamp = ix->walk_stamp;
+	struct walk_node *w = ix->walk;
+	uint32_t lv = w[c->v].level, hv = w[c->v].height, stamp = ix->walk_stamp;
 	bool hit = false, flat = parents_flat(g);
 
-	if (x == c->v || ix->reaches[x] == stamp)
+	if (x == c->v || w[x].reaches == stamp)
 		return true;
 	/* components join over the same edges: another piece cannot reach V */
-	if (ix->level[x] <= lv || ix->height[x] >= hv || ix->known[x] == stamp ||
+	if (w[x].level <= lv || w[x].height >= hv || w[x].known == stamp ||
 	    g->component[x] != g->component[c->v])
 		return false;
 	ix->stack.n = ix->edge.n = 0;
@@ -324,23 +332,23 @@ static bool below_v(const struct graph *g, struct suggest_ctx *c, uint32_t x)
 		uint32_t y = ix->stack.v[ix->stack.n - 1], e = ix->edge.v[ix->edge.n - 1]++, a;
 
 		if (e == n_parents(g, flat, y)) { /* every parent walked: none reaches V */
-			ix->known[y] = stamp;
+			w[y].known = stamp;
 			ix->stack.n--;
 			ix->edge.n--;
 			continue;
 		}
 		a = parent_at(g, flat, y, e);
 		((struct graph *)g)->work.suggest++;
-		if (a == c->v || ix->reaches[a] == stamp) {
+		if (a == c->v || w[a].reaches == stamp) {
 			hit = true;
-		} else if (ix->level[a] > lv && ix->height[a] < hv && ix->known[a] != stamp) {
+		} else if (w[a].level > lv && w[a].height < hv && w[a].known != stamp) {
 			/* no cycle (there are levels): a node on the stack is not met again */
 			u32_push(&ix->stack, a);
 			u32_push(&ix->edge, 0);
 		}
 	}
 	for (uint32_t k = 0; hit && k < ix->stack.n; k++)
-		ix->reaches[ix->stack.v[k]] = stamp;
+		w[ix->stack.v[k]].reaches = stamp;
 	return hit;
 }
 
@@ -369,7 +377,9 @@ static bool surely_not_below(const struct graph *g, const struct suggest_ctx *c,
 {
 	if (c->desc)
 		return !c->desc[x];
-	return c->ix->level[x] <= c->ix->level[c->v] || c->ix->height[x] >= c->ix->height[c->v] ||
+	const struct walk_node *w = c->ix->walk;
+
+	return w[x].level <= w[c->v].level || w[x].height >= w[c->v].height ||
 	       g->component[x] != g->component[c->v];
 }
 
@@ -448,15 +458,16 @@ static uint32_t joins_own_ancestor(const struct graph *g, struct suggest_ctx *c,
 	return NO_NODE;
 }
 
-/* Longest path from a base over down_revision and depends_on in LEVEL, and to
- * a head in HEIGHT; false, with neither, when a cycle leaves nodes unordered.
+/* Per node, the longest path from a base over down_revision and depends_on
+ * (LEVEL) and to a head (HEIGHT), the walk stamps clear; NULL when a cycle
+ * leaves nodes unordered.
  * A descendant of V is above V's level and below its height. The order is a
  * walk down the parents that lists a node once its parents are listed (each
  * node's level is then known from theirs); the heights go the other way. */
-static bool levels(struct graph *g, uint32_t **level_out, uint32_t **height_out)
+static struct walk_node *levels(const struct graph *g)
 {
 	uint32_t n = g->n ? g->n : 1, reached = 0;
-	uint32_t *level = xcalloc(n, sizeof(uint32_t)), *height = xcalloc(n, sizeof(uint32_t));
+	struct walk_node *w = xcalloc(n, sizeof(*w));
 	uint32_t *order = xmalloc(n * sizeof(uint32_t));
 	uint8_t *state = xcalloc(n, 1); /* 1: on the walk's path, 2: listed */
 	struct u32vec path = { 0 }, next = { 0 };
@@ -473,8 +484,8 @@ static bool levels(struct graph *g, uint32_t **level_out, uint32_t **height_out)
 
 			if (e == n_parents(g, flat, x)) { /* its parents are listed: it is next */
 				for (uint32_t k = 0; k < e; k++)
-					if (level[x] < level[parent_at(g, flat, x, k)] + 1)
-						level[x] = level[parent_at(g, flat, x, k)] + 1;
+					if (w[x].level < w[parent_at(g, flat, x, k)].level + 1)
+						w[x].level = w[parent_at(g, flat, x, k)].level + 1;
 				order[reached++] = x;
 				state[x] = 2;
 				path.n--;
@@ -494,21 +505,18 @@ static bool levels(struct graph *g, uint32_t **level_out, uint32_t **height_out)
 		uint32_t x = order[k];
 
 		for (uint32_t e = 0; e < n_parents(g, flat, x); e++)
-			if (height[parent_at(g, flat, x, e)] < height[x] + 1)
-				height[parent_at(g, flat, x, e)] = height[x] + 1;
+			if (w[parent_at(g, flat, x, e)].height < w[x].height + 1)
+				w[parent_at(g, flat, x, e)].height = w[x].height + 1;
 	}
 	free(path.v);
 	free(next.v);
 	free(state);
 	free(order);
 	if (cycle) {
-		free(level);
-		free(height);
-		return false;
+		free(w);
+		return NULL;
 	}
-	*level_out = level;
-	*height_out = height;
-	return true;
+	return w;
 }
 
 static int cmp_str_ptr(const void *a, const void *b)
@@ -1022,9 +1030,7 @@ static struct sindex *sindex_build(struct graph *g)
 		match_typos(ix, g, g->nodes[i].id, i);
 	}
 	index_dates(ix, g);
-	levels(g, &ix->level, &ix->height);
-	ix->known = xcalloc(n, sizeof(uint32_t));
-	ix->reaches = xcalloc(n, sizeof(uint32_t));
+	ix->walk = levels(g);
 	ix->parent = xcalloc(n, sizeof(uint32_t));
 	ix->coparent = xcalloc(n, sizeof(uint32_t));
 	ix->comp_bases = xcalloc(g->n_components ? g->n_components : 1, sizeof(uint32_t));
@@ -1087,10 +1093,7 @@ static void sindex_free(struct sindex *ix)
 	free(ix->typo_node.v);
 	free(ix->typo_dist.v);
 	free(ix->typo_next.v);
-	free(ix->level);
-	free(ix->height);
-	free(ix->known);
-	free(ix->reaches);
+	free(ix->walk);
 	free(ix->parent);
 	free(ix->stack.v);
 	free(ix->edge.v);
@@ -1397,7 +1400,7 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
 	if (!c->ix)
 		c->ix = sindex_build(g);
 	free(c->desc);
-	c->desc = c->ix->level ? NULL : graph_descendants(g, v);
+	c->desc = c->ix->walk ? NULL : graph_descendants(g, v);
 	c->v = v;
 	c->skip = skip;
 	c->ix->stamp++; /* what was known about the last V is not about this one */
