@@ -1966,9 +1966,10 @@ static void suggest_missing(struct graph *g, struct problem *p, struct suggest_c
 
 /* ---- loose pieces ------------------------------------------------------------- */
 
-/* Per piece, its root (a base, or a revision whose parent is missing or unknown:
- * where a parent would connect it; the first by load order). One pass over the
- * nodes. */
+/* Per piece a loose-piece problem is about, its root (a base, or a revision
+ * whose parent is missing or unknown: where a parent would connect it; the
+ * first by load order). One pass over the nodes, reading only the pieces'
+ * own: most checks have no loose piece, or a small one. */
 struct pieces {
 	uint32_t *root;
 };
@@ -1983,23 +1984,43 @@ static bool is_root(const struct graph *g, const struct node *nd)
 	return false;
 }
 
+/* Which pieces suggest_loose asks for (a byte per piece, owned), or NULL. */
+static uint8_t *loose_pieces(const struct graph *g, uint32_t nc)
+{
+	uint8_t *want = NULL;
+
+	for (size_t i = 0; i < g->problems.n; i++) {
+		uint32_t v = g->problems.v[i].kind == PROBLEM_DISCONNECTED_COMPONENT
+				     ? graph_find(g, g->problems.v[i].revision) : NO_NODE;
+
+		if (v == NO_NODE || g->nodes[v].phantom)
+			continue;
+		if (!want)
+			want = xcalloc(nc, 1);
+		want[g->component[v]] = 1;
+	}
+	return want;
+}
+
 static void pieces_init(struct pieces *pc, const struct graph *g)
 {
 	uint32_t nc = g->n_components ? g->n_components : 1;
+	uint8_t *want = loose_pieces(g, nc);
 
 	pc->root = xmalloc(nc * sizeof(uint32_t));
 	for (uint32_t c = 0; c < nc; c++)
 		pc->root[c] = NO_NODE;
-	for (uint32_t i = 0; i < g->n; i++) {
-		const struct node *nd = &g->nodes[i];
+	for (uint32_t i = 0; want && i < g->n; i++) {
+		const struct node *nd;
 		uint32_t c = g->component[i];
 
-		if (nd->phantom)
+		if (!want[c] || (nd = &g->nodes[i])->phantom)
 			continue;
 		if (is_root(g, nd) && (pc->root[c] == NO_NODE ||
 				       nd->file->load_index < g->nodes[pc->root[c]].file->load_index))
 			pc->root[c] = i;
 	}
+	free(want);
 }
 
 static void pieces_free(struct pieces *pc)
