@@ -465,6 +465,19 @@ static void test_errors_say_why(void **state)
  * as it moves between directories, through a link, past a FIFO, a directory,
  * a file that is not there and one in a directory that is not there; and a
  * file whose size says 0 (procfs) is read to its end. */
+/* Two reads of one file said the same: status, reason, length and bytes. */
+static void assert_same_read(int ra, int rb, const char *why_a, const char *why_b, const char *a, const char *b,
+			     size_t na, size_t nb)
+{
+	assert_int_equal(ra, rb);
+	assert_string_equal(why_a, why_b);
+	assert_int_equal(na, nb);
+	if (ra == SOURCE_READ_OK)
+		assert_memory_equal(a, b, na + 1); /* the NUL too */
+	else
+		assert_true(!a && !b);
+}
+
 /* source_reader_read_listed says what source_read says, whatever the listing
  * said (F->regular): a listing that called a FIFO, a directory, a missing file
  * or a link a regular file (what replaced a listed file since) changes nothing,
@@ -479,13 +492,7 @@ static void compare_listed(struct source_reader *r, const char *full, size_t max
 		int ra = source_read(source_worktree(), full, max, &a, &na, why_a);
 		int rb = source_reader_read_listed(r, &f, max, &b, &nb, why_b);
 
-		assert_int_equal(ra, rb);
-		assert_string_equal(why_a, why_b);
-		assert_int_equal(na, nb);
-		if (ra == SOURCE_READ_OK)
-			assert_memory_equal(a, b, na + 1); /* the NUL too */
-		else
-			assert_true(!a && !b);
+		assert_same_read(ra, rb, why_a, why_b, a, b, na, nb);
 		free(a);
 	}
 }
@@ -514,13 +521,7 @@ static void test_reader_reads_as_source_read(void **state)
 			int ra = source_read(w, full, 1 << 20, &a, &na, why_a);
 			int rb = source_reader_read(r, full, 1 << 20, &b, &nb, why_b);
 
-			assert_int_equal(ra, rb);
-			assert_string_equal(why_a, why_b);
-			assert_int_equal(na, nb);
-			if (ra == SOURCE_READ_OK)
-				assert_memory_equal(a, b, na + 1); /* the NUL too */
-			else
-				assert_true(!a && !b);
+			assert_same_read(ra, rb, why_a, why_b, a, b, na, nb);
 			free(a);
 			free(b);
 			compare_listed(r, full, 1 << 20);
