@@ -365,18 +365,37 @@ struct loose_parts {
 /* Only the loose pieces are asked about, and a file is read only when some
  * down_revision is unknown (g->any_unknown_down): a file read per node is a
  * cache miss each (1.4 ms an edit at 100,000 revisions, measured by perf). */
-static void loose_parts_init(struct loose_parts *lp, const struct graph *g, uint32_t nc, uint32_t main_comp)
+/* The nodes outside the main piece (MAIN_COMP), in node order. Most nodes are
+ * in it: they are passed over eight at a time (an edit made this pass twice
+ * over 100,000 piece numbers, 3% of it). */
+static void nodes_outside(const struct graph *g, uint32_t main_comp, struct u32vec *out)
+{
+	const uint32_t *comp = g->component;
+
+	for (uint32_t i = 0; i < g->n;) {
+		uint32_t any = 0, end = g->n - i >= 8 ? i + 8 : g->n;
+
+		for (uint32_t k = i; k < end; k++) /* no branch: the compiler makes it one vector test */
+			any |= comp[k] ^ main_comp;
+		for (; any && i < end; i++)
+			if (comp[i] != main_comp)
+				u32_push(out, i);
+		i = end;
+	}
+}
+
+/* OUTSIDE: nodes_outside's. */
+static void loose_parts_init(struct loose_parts *lp, const struct graph *g, uint32_t nc, const struct u32vec *outside)
 {
 	lp->phantom_head = xmalloc(nc * sizeof(uint32_t));
 	lp->unknown = xmalloc(nc * sizeof(uint32_t));
 	lp->next = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
 	for (uint32_t c = 0; c < nc; c++)
 		lp->phantom_head[c] = lp->unknown[c] = NO_NODE;
-	for (uint32_t i = g->n; i-- > 0;) {
+	for (uint32_t k = outside->n; k-- > 0;) {
+		uint32_t i = outside->v[k];
 		const struct node *nd = &g->nodes[i];
 
-		if (g->component[i] == main_comp)
-			continue;
 		if (nd->phantom) {
 			lp->next[i] = lp->phantom_head[g->component[i]];
 			lp->phantom_head[g->component[i]] = i;
@@ -421,20 +440,22 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 {
 	uint32_t nc = g->n_components ? g->n_components : 1;
 	uint32_t *first = xmalloc(nc * sizeof(uint32_t)), *count = xcalloc(nc, sizeof(uint32_t));
+	struct u32vec outside = { 0 };
 	struct loose_parts lp;
 	struct strbuf why;
 
 	sb_init(&why);
-	loose_parts_init(&lp, g, nc, main_comp);
+	/* the main piece's first file and size are not asked: its nodes' files
+	 * are not read (a cache miss each, 5 ms at 100,000) */
+	nodes_outside(g, main_comp, &outside);
+	loose_parts_init(&lp, g, nc, &outside);
 	for (uint32_t c = 0; c < g->n_components; c++)
 		first[c] = NO_NODE;
-	for (uint32_t i = 0; i < g->n; i++) {
+	for (uint32_t k = 0; k < outside.n; k++) {
+		uint32_t i = outside.v[k], c = g->component[i];
 		const struct node *nd = &g->nodes[i];
-		uint32_t c = g->component[i];
 
-		/* the main piece's first file and size are not asked: its nodes'
-		 * files are not read (a cache miss each, 5 ms at 100,000) */
-		if (c == main_comp || nd->phantom)
+		if (nd->phantom)
 			continue;
 		count[c]++;
 		if (first[c] == NO_NODE || nd->file->load_index < g->nodes[first[c]].file->load_index)
@@ -459,6 +480,7 @@ static void warn_components(struct graph *g, uint32_t main_comp)
 	sb_free(&why);
 	free(first);
 	free(count);
+	free(outside.v);
 	loose_parts_free(&lp);
 }
 
