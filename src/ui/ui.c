@@ -54,8 +54,8 @@ static void rows_plain(struct ui *ui)
 	const struct layout *l = &ui->layout;
 
 	ui->plain = xmalloc((l->n_rows ? l->n_rows : 1) * sizeof(bool));
-	for (uint32_t r = 0; r < l->n_rows; r++)
-		ui->plain[r] = (l->flat[r] & NODE_FLAT_LINE) && !(l->shape[r] & ROW_TURNS);
+	for (uint32_t r = 0; r < l->n_rows; r++) /* & not &&: no branch, a vector loop */
+		ui->plain[r] = ((l->flat[r] & NODE_FLAT_LINE) != 0) & ((l->shape[r] & ROW_TURNS) == 0);
 	for (uint32_t k = 0; ui->db_read && k < ui->db.stamp_nodes.n; k++)
 		if (ui->db.stamp_nodes.v[k] < g->n && l->row_of[ui->db.stamp_nodes.v[k]] < l->n_rows)
 			ui->plain[l->row_of[ui->db.stamp_nodes.v[k]]] = false;
