@@ -108,9 +108,15 @@ void ui_derive(struct ui *ui)
 	derive_view(ui, NULL);
 }
 
-static void underive_view(struct ui *ui)
+/* KEEP_ROOM: the lines are made again next (ui_rederive): their array is
+ * kept for them, not grown again from nothing (20,000 lines at 100,000
+ * revisions: a dozen reallocs an edit). */
+static void underive_view(struct ui *ui, bool keep_room)
 {
-	display_free(&ui->display);
+	if (keep_room)
+		ui->display.n = 0;
+	else
+		display_free(&ui->display);
 	free(ui->open_at);
 	free(ui->vis);
 	free(ui->restrict_mask);
@@ -134,7 +140,7 @@ void ui_underive(struct ui *ui)
 	free(ui->plain);
 	ui->mark = NULL;
 	ui->plain = NULL;
-	underive_view(ui);
+	underive_view(ui, false);
 }
 
 void ui_kept_free(struct ui *ui)
@@ -162,7 +168,7 @@ void ui_rederive(struct ui *ui, const struct strlist *opened)
 {
 	uint64_t now = ui->edit.state;
 
-	underive_view(ui);
+	underive_view(ui, true);
 	ui_db_derive(ui); /* the stamps against the new graph: one walk, whatever is kept */
 	if (ui->kept.state && ui->kept.state == now) {
 		swap_kept(ui); /* back to the state it was derived from */
