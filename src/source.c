@@ -346,12 +346,14 @@ static int work_read_at(int dirfd, const char *path, size_t max, char **bytes, s
  * into *BUF (*CAP bytes, made LISTED_ROOM or more; the caller's): as
  * work_read_at reads it, without its fstat (a system call a file). A regular
  * file's read comes back short only at its end, so one read that leaves room
- * in the buffer was the whole file: open, read, close. Any other read (none,
- * an error, a full buffer) is read again from the start as work_read_at does,
- * on the same descriptor, the fstat included: a large file, an empty one, and
- * what took the listed name meanwhile (a directory, a device, a FIFO with no
- * writer: opened without blocking, it reads nothing) say what they always did.
- * Only where work_listed_here says a short read is the end. */
+ * in the buffer was the whole file: open, read, close. The read is a pread at
+ * offset 0, which a FIFO, a socket or a terminal refuses (ESPIPE): one put
+ * where the listing saw a file (a rename, a bind mount) is never taken for
+ * one, with data waiting in it or not. Any other read (none, an error, a full
+ * buffer) is read again from the start as work_read_at does, on the same
+ * descriptor, the fstat included: a large file, an empty one, and what took
+ * the listed name meanwhile (a directory, a device, a FIFO) say what they
+ * always did. Only where work_listed_here says a short read is the end. */
 static int work_read_listed(struct source *s, int dirfd, const char *name, size_t max, char **buf, size_t *cap,
 			    size_t *len, char why[256])
 {
@@ -371,7 +373,7 @@ static int work_read_listed(struct source *s, int dirfd, const char *name, size_
 		*cap = LISTED_ROOM;
 	}
 	do
-		r = read(fd, *buf, *cap - 1);
+		r = pread(fd, *buf, *cap - 1, 0);
 	while (r < 0 && errno == EINTR);
 	if (r > 0 && (size_t)r < *cap - 1 && (size_t)r <= max) {
 		close(fd);

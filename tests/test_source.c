@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -540,6 +541,32 @@ static void test_reader_reads_as_source_read(void **state)
 	source_reader_free(r);
 }
 
+/* A FIFO with data waiting in it, where the listing saw a regular file (a
+ * rename since, or a bind mount): refused as not regular, as source_read
+ * refuses it, its data not taken for a migration. */
+static void test_listed_fifo_with_data(void **state)
+{
+	struct source_reader *r = source_reader_new(source_worktree());
+	char *dir = xasprintf("%s/fifodata", root), *full = xasprintf("%s/b.py", dir), why[256] = "";
+	struct source_file f = { full, NULL, true };
+	const char *bytes;
+	size_t n;
+	int w;
+
+	(void)state;
+	sh("mkdir -p '%s' && mkfifo '%s'", dir, full);
+	w = open(full, O_RDWR | O_NONBLOCK); /* a writer that stays: the data waits */
+	assert_true(w >= 0);
+	assert_int_equal(write(w, "revision = 'b1'\ndown_revision = None\n", 37), 37);
+	assert_int_equal(source_reader_read_listed(r, &f, 1 << 20, &bytes, &n, why), SOURCE_READ_NOT_REGULAR);
+	assert_null(bytes);
+	assert_non_null(strstr(why, "FIFO"));
+	close(w);
+	source_reader_free(r);
+	free(full);
+	free(dir);
+}
+
 /* A listing's strings (struct strarena): thousands across many blocks, and one
  * longer than a block, each intact until the arena is freed. */
 static void test_arena_strings(void **state)
@@ -697,6 +724,7 @@ int main(void)
 		cmocka_unit_test(test_merge_base_and_toplevel),
 		cmocka_unit_test(test_errors_say_why),
 		cmocka_unit_test(test_reader_reads_as_source_read),
+		cmocka_unit_test(test_listed_fifo_with_data),
 		cmocka_unit_test(test_repository_unchanged),
 	};
 
