@@ -383,12 +383,7 @@ static int work_read_listed(struct source *s, int dirfd, const char *name, size_
 	}
 	if ((fd = regular_fd_stat(fd, &st, &reason)) < 0)
 		return work_open_failed(reason, why);
-	if (lseek(fd, 0, SEEK_SET) != 0) {
-		snprintf(why, 256, "%s", strerror(errno));
-		close(fd);
-		return SOURCE_READ_FAILED;
-	}
-	rc = work_read_stat(fd, &st, max, &bytes, len, why);
+	rc = work_read_stat(fd, &st, max, &bytes, len, why); /* from the start: pread moved no offset */
 	if (rc == SOURCE_READ_OK) {
 		free(*buf);
 		*buf = bytes;
