@@ -354,17 +354,15 @@ static void warn_bases(struct graph *g)
 	}
 }
 
-/* Per piece, what loose_reason needs, gathered in one pass over the nodes: the
- * phantoms as a list through NEXT (node order) and the first node whose
- * down_revision is unknown. A history broken in many places has as many pieces
- * as missing parents, so a scan of every node per piece would be quadratic. */
+/* Per piece, what loose_reason needs, gathered in one pass over the loose
+ * pieces' nodes: the phantoms as a list through NEXT (node order) and the
+ * first node whose down_revision is unknown. A history broken in many places
+ * has as many pieces as missing parents, so a scan of every node per piece
+ * would be quadratic. */
 struct loose_parts {
 	uint32_t *phantom_head, *next, *unknown;
 };
 
-/* Only the loose pieces are asked about, and a file is read only when some
- * down_revision is unknown (g->any_unknown_down): a file read per node is a
- * cache miss each (1.4 ms an edit at 100,000 revisions, measured by perf). */
 /* The nodes outside the main piece (MAIN_COMP), in node order. Most nodes are
  * in it: they are passed over eight at a time (an edit made this pass twice
  * over 100,000 piece numbers, 3% of it). */
@@ -384,8 +382,12 @@ static void nodes_outside(const struct graph *g, uint32_t main_comp, struct u32v
 	}
 }
 
-/* OUTSIDE: nodes_outside's. */
-static void loose_parts_init(struct loose_parts *lp, const struct graph *g, uint32_t nc, const struct u32vec *outside)
+/* Only the loose pieces' nodes (OUTSIDE: nodes_outside's) are asked about,
+ * and a file is read only when some down_revision is unknown
+ * (g->any_unknown_down): a file read per node is a cache miss each (1.4 ms an
+ * edit at 100,000 revisions, measured by perf). */
+static void loose_parts_init(struct loose_parts *lp, const struct graph *g, uint32_t nc,
+			     const struct u32vec *outside)
 {
 	lp->phantom_head = xmalloc(nc * sizeof(uint32_t));
 	lp->unknown = xmalloc(nc * sizeof(uint32_t));
