@@ -483,9 +483,12 @@ static struct walk_node *levels(const struct graph *g)
 			uint32_t x = path.v[path.n - 1], e = next.v[next.n - 1]++, a;
 
 			if (e == n_parents(g, flat, x)) { /* its parents are listed: it is next */
-				for (uint32_t k = 0; k < e; k++)
-					if (w[x].level < w[parent_at(g, flat, x, k)].level + 1)
-						w[x].level = w[parent_at(g, flat, x, k)].level + 1;
+				for (uint32_t k = 0; k < e; k++) {
+					uint32_t above = w[parent_at(g, flat, x, k)].level + 1;
+
+					if (w[x].level < above)
+						w[x].level = above;
+				}
 				order[reached++] = x;
 				state[x] = 2;
 				path.n--;
@@ -504,9 +507,12 @@ static struct walk_node *levels(const struct graph *g)
 	for (uint32_t k = reached; k-- > 0;) { /* a node's children are listed after it */
 		uint32_t x = order[k];
 
-		for (uint32_t e = 0; e < n_parents(g, flat, x); e++)
-			if (w[parent_at(g, flat, x, e)].height < w[x].height + 1)
-				w[parent_at(g, flat, x, e)].height = w[x].height + 1;
+		for (uint32_t e = 0; e < n_parents(g, flat, x); e++) {
+			struct walk_node *p = &w[parent_at(g, flat, x, e)];
+
+			if (p->height < w[x].height + 1)
+				p->height = w[x].height + 1;
+		}
 	}
 	free(path.v);
 	free(next.v);
