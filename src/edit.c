@@ -16,6 +16,7 @@
 #include "migtree/edit.h"
 #include "migtree/githints.h"
 #include "migtree/graph_update.h"
+#include "migtree/topo.h"
 #include "migtree/newfile.h"
 #include "migtree/published.h"
 #include "migtree/quote.h"
@@ -451,6 +452,234 @@ static struct edit_snapshot *snapshot_new(const struct edit_step *st, uint64_t l
 	return sn;
 }
 
+/* ---- a step of many files -------------------------------------------------- */
+
+/* A step's files one after the other: each is found, inserted or removed
+ * with a pass over the session's files. */
+static void apply_files_each(struct edit_session *s, const struct edit_step *st, bool forward)
+{
+	for (size_t k = 0; k < st->n; k++) {
+		const struct step_file *f = &st->f[forward ? k : st->n - 1 - k];
+		const char *text = forward ? f->after : f->before;
+		size_t len = forward ? f->after_len : f->before_len;
+		long i = file_index_at(s, f->path, f->at);
+
+		if (!text && i >= 0)
+			remove_file(s, (size_t)i);
+		else if (text && i < 0)
+			insert_file(s, f->path, f->abs_path, text, len);
+		else if (text)
+			set_text(s, (size_t)i, text, len);
+	}
+}
+
+/* From this many files a step (a plan's placeholders: thousands) is applied
+ * with one pass over the session's files, not one a file. */
+enum { MANY_FILES = 4, MANY_DIRS = 8 };
+
+/* A file coming in: where insertion_point would put it, among the files as
+ * they are before any comes in. */
+struct incoming {
+	const struct step_file *f;
+	const char *text;
+	size_t len;
+	size_t at;       /* before the file at AT (or at the end) */
+	bool after_last; /* AT is past the last file of its directory */
+};
+
+/* The indexes of the session's files in DIR (its LEN bytes, '/' included),
+ * in order; false when their names are not in order (insertion_point's "the
+ * first one after it" is then no binary search). */
+static bool files_in_dir(const struct edit_session *s, const char *dir, size_t len, struct u32vec *out)
+{
+	out->n = 0;
+	for (size_t i = 0; i < s->n_files; i++) {
+		const char *other = edit_file_abs_path(s, i), *name = path_base(other);
+
+		if ((size_t)(name - other) != len || strncmp(other, dir, len))
+			continue;
+		if (out->n && strcmp(path_base(edit_file_abs_path(s, out->v[out->n - 1])), name) > 0)
+			return false;
+		u32_push(out, (uint32_t)i);
+	}
+	return true;
+}
+
+/* IN's place in the files of its directory, IN_DIR (sorted by name, not empty). */
+static void place_incoming(const struct edit_session *s, const struct u32vec *in_dir, struct incoming *in)
+{
+	const char *name = path_base(in->f->abs_path);
+	uint32_t lo = 0, hi = in_dir->n;
+
+	while (lo < hi) { /* the first file named after it */
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(path_base(edit_file_abs_path(s, in_dir->v[mid])), name) > 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	in->after_last = lo == in_dir->n;
+	in->at = in->after_last ? in_dir->v[in_dir->n - 1] + 1 : in_dir->v[lo];
+}
+
+/* Where each of IN goes, as insert_file one at a time would put them: false
+ * when a directory has no file yet, too many directories, or names out of
+ * order (left to insert_file). */
+static bool place_all(const struct edit_session *s, struct incoming *in, size_t n)
+{
+	struct u32vec in_dir = { 0 };
+	const char *dirs[MANY_DIRS];
+	size_t n_dirs = 0;
+	bool ok = true;
+
+	for (size_t k = 0; k < n && ok; k++) {
+		const char *abs = in[k].f->abs_path;
+		size_t len = (size_t)(path_base(abs) - abs), d = 0;
+
+		while (d < n_dirs && (strlen(dirs[d]) != len || strncmp(dirs[d], abs, len)))
+			d++;
+		if (d < n_dirs)
+			continue;
+		if (n_dirs == MANY_DIRS)
+			ok = false;
+		else
+			dirs[n_dirs++] = xstrndup(abs, len);
+	}
+	for (size_t d = 0; d < n_dirs && ok; d++) {
+		size_t len = strlen(dirs[d]);
+
+		ok = files_in_dir(s, dirs[d], len, &in_dir) && in_dir.n;
+		for (size_t k = 0; k < n && ok; k++)
+			if ((size_t)(path_base(in[k].f->abs_path) - in[k].f->abs_path) == len &&
+			    !strncmp(in[k].f->abs_path, dirs[d], len))
+				place_incoming(s, &in_dir, &in[k]);
+	}
+	for (size_t d = 0; d < n_dirs; d++)
+		free((char *)dirs[d]);
+	free(in_dir.v);
+	return ok;
+}
+
+/* The order insert_file would leave them in: by place; at one place, the one
+ * past the last of its directory first (the next directory's first file is
+ * there), then by name. */
+static int by_place(const void *a, const void *b)
+{
+	const struct incoming *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (x->after_last != y->after_last)
+		return x->after_last ? -1 : 1;
+	return strcmp(path_base(x->f->abs_path), path_base(y->f->abs_path));
+}
+
+/* IN (placed, sorted) merged into the session's files in one pass. */
+static void merge_incoming(struct edit_session *s, const struct incoming *in, size_t n)
+{
+	size_t total = s->n_files + n, k = 0, out = 0;
+	struct revision_file **rfs = xmalloc(total * sizeof(*rfs));
+	struct file_state *fs = xmalloc(total * sizeof(*fs));
+
+	for (size_t i = 0; i <= s->n_files; i++) {
+		for (; k < n && in[k].at == i; k++, out++) {
+			rfs[out] = reparse(in[k].f->path, in[k].text, in[k].len);
+			rfs[out]->real_path = xstrdup(in[k].f->abs_path);
+			fs[out] = (struct file_state){ NULL, 0, true };
+		}
+		if (i < s->n_files) {
+			rfs[out] = s->p->files.v[i];
+			fs[out++] = s->files[i];
+		}
+	}
+	free(s->p->files.v);
+	free(s->files);
+	s->p->files.v = rfs;
+	s->p->files.n = s->p->files.cap = total;
+	s->files = fs;
+	s->n_files = s->cap_files = total;
+}
+
+/* The files flagged in GONE removed in one pass. */
+static void remove_flagged(struct edit_session *s, const bool *gone)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < s->n_files; i++) {
+		if (gone[i]) {
+			revision_file_free(s->p->files.v[i]);
+			free(s->files[i].disk);
+			continue;
+		}
+		s->p->files.v[out] = s->p->files.v[i];
+		s->files[out++] = s->files[i];
+	}
+	s->p->files.n = s->n_files = out;
+}
+
+/* The touched list (edit.h) made again from the files. */
+static void retouch(struct edit_session *s)
+{
+	s->touched.n = 0;
+	for (size_t i = 0; i < s->n_files; i++)
+		if (!untouched(s, i))
+			u32_push(&s->touched, (uint32_t)i);
+}
+
+/* Each file of ST found once (a map of the session's paths), the rewritten
+ * ones rewritten, then the removed ones removed or the new ones merged in,
+ * in one pass. -1, with nothing done, where that would not leave the files
+ * in the order one at a time leaves them: a step that both removes and adds
+ * files (a directory emptied then filled again takes another place), or new
+ * files place_all cannot place. */
+static int apply_files_at_once(struct edit_session *s, const struct edit_step *st, bool forward)
+{
+	struct incoming *in = xmalloc(st->n * sizeof(*in));
+	long *at = xmalloc(st->n * sizeof(*at));
+	bool *gone = xcalloc(s->n_files ? s->n_files : 1, sizeof(bool));
+	struct strmap index;
+	size_t n_in = 0, n_gone = 0;
+	int rc = 0;
+
+	strmap_init(&index);
+	for (size_t i = s->n_files; i-- > 0;) /* the first of a path, as file_index finds it */
+		strmap_put(&index, edit_file_path(s, i), (uint32_t)i);
+	for (size_t k = 0; k < st->n; k++) {
+		const struct step_file *f = &st->f[k];
+		const char *text = forward ? f->after : f->before;
+		uint32_t i;
+
+		at[k] = strmap_get(&index, f->path, &i) ? (long)i : -1;
+		if (text && at[k] < 0)
+			in[n_in++] = (struct incoming){ f, text, forward ? f->after_len : f->before_len, 0, false };
+		if (!text && at[k] >= 0)
+			gone[at[k]] = true, n_gone++;
+	}
+	strmap_free(&index);
+	if ((n_in && n_gone) || (n_in && !place_all(s, in, n_in)))
+		rc = -1;
+	for (size_t k = 0; k < st->n && !rc; k++) {
+		const struct step_file *f = &st->f[k];
+		const char *text = forward ? f->after : f->before;
+
+		if (text && at[k] >= 0)
+			set_text(s, (size_t)at[k], text, forward ? f->after_len : f->before_len);
+	}
+	if (!rc && n_gone)
+		remove_flagged(s, gone);
+	if (!rc && n_in) {
+		sort_array(in, n_in, sizeof(*in), by_place);
+		merge_incoming(s, in, n_in);
+	}
+	if (!rc)
+		retouch(s);
+	free(in);
+	free(at);
+	free(gone);
+	return rc;
+}
+
 /* Make one side of a step true: AFTER when forward, BEFORE when undoing. */
 static void apply_step(struct edit_session *s, const struct edit_step *st, bool forward)
 {
@@ -508,19 +737,8 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 		published_fix_problems(s->published, &s->p->graph);
 		return;
 	}
-	for (size_t k = 0; k < st->n; k++) {
-		const struct step_file *f = &st->f[forward ? k : st->n - 1 - k];
-		const char *text = forward ? f->after : f->before;
-		size_t len = forward ? f->after_len : f->before_len;
-		long i = file_index_at(s, f->path, f->at);
-
-		if (!text && i >= 0)
-			remove_file(s, (size_t)i);
-		else if (text && i < 0)
-			insert_file(s, f->path, f->abs_path, text, len);
-		else if (text)
-			set_text(s, (size_t)i, text, len);
-	}
+	if (st->n < MANY_FILES || apply_files_at_once(s, st, forward))
+		apply_files_each(s, st, forward);
 	reanalyse(s);
 }
 
@@ -1238,33 +1456,65 @@ int edit_set_docstring(struct edit_session *s, const char *rev, struct mt_error 
 
 /* ---- new files ------------------------------------------------------------- */
 
+/* A new file's bytes and where it goes: its path as the project shows it and
+ * the path it is written to. */
+struct new_file {
+	char *shown, *abs_path, *text;
+	size_t len;
+};
+
+static void new_file_free(struct new_file *nf)
+{
+	free(nf->shown);
+	free(nf->abs_path);
+	free(nf->text);
+}
+
+/* The file of a new revision in DIR, refused when a file of its name exists:
+ * on disk, or in the session (TAKEN, when given: the paths shown of the
+ * session's files and of those made beside it; a search of the session is
+ * 10,000 compares a file). */
+static int render_new_file(struct edit_session *s, const char *dir, const struct new_revision *nr,
+			   const struct strmap *taken, struct new_file *nf, struct mt_error *err)
+{
+	char *name = NULL;
+
+	memset(nf, 0, sizeof(*nf));
+	if (newfile_render(&s->p->config, nr, &name, &nf->text, err))
+		return -1;
+	nf->abs_path = xasprintf("%s/%s", dir, name);
+	nf->shown = scan_display_path(nf->abs_path);
+	nf->len = strlen(nf->text);
+	free(name);
+	if ((taken ? strmap_get(taken, nf->shown, NULL) : file_index(s, nf->shown) >= 0) ||
+	    access(nf->abs_path, F_OK) == 0) {
+		mt_fail(err, nf->abs_path, 0, "a file of that name already exists");
+		new_file_free(nf);
+		return -1;
+	}
+	return 0;
+}
+
+/* NF's file added to ST (its bytes taken). */
+static void step_add_new(struct edit_step *st, struct new_file *nf)
+{
+	step_add(st, nf->shown, nf->abs_path, NULL, 0, nf->text, nf->len, SIZE_MAX);
+	nf->text = NULL;
+	new_file_free(nf);
+}
+
 static int add_new_file(struct edit_session *s, const char *dir, const char *id, const struct strlist *down,
 			const char *message, const char *why, struct mt_error *err)
 {
 	struct new_revision nr = { id, down, message, why };
-	char *name = NULL, *text = NULL, *abs_path, *shown;
+	struct new_file nf;
 	struct edit_step *st;
-	size_t len;
 
-	if (newfile_render(&s->p->config, &nr, &name, &text, err))
+	if (render_new_file(s, dir, &nr, NULL, &nf, err))
 		return -1;
-	abs_path = xasprintf("%s/%s", dir, name);
-	shown = scan_display_path(abs_path);
-	if (file_index(s, shown) >= 0 || access(abs_path, F_OK) == 0) {
-		mt_fail(err, abs_path, 0, "a file of that name already exists");
-		free(name);
-		free(text);
-		free(abs_path);
-		free(shown);
-		return -1;
-	}
-	len = strlen(text);
 	st = new_step();
-	step_add(st, shown, abs_path, NULL, 0, text, len, SIZE_MAX);
+	step_add_new(st, &nf);
 	commit_step(s, st);
-	free(name);
-	free(abs_path);
-	free(shown);
 	return 0;
 }
 
@@ -1273,14 +1523,25 @@ static char *dir_of_file(const struct revision_file *rf)
 	return path_dir(rf->real_path ? rf->real_path : rf->path);
 }
 
-int edit_create_stub(struct edit_session *s, const char *id, const char *parent, const char *message,
-		     struct mt_error *err)
+/* Placeholders made together (edit_create_stubs): their step; their ids (to
+ * their index in the step); the paths shown of the session's files and of
+ * theirs; the history order with their links. */
+struct stub_batch {
+	struct edit_step *st;
+	struct strmap made, taken;
+	struct topo topo;
+};
+
+/* Why the placeholder for ID on PARENT (or none) is refused, into ERR; 0 when
+ * it is not. B: the batch it is made in (its placeholders are revisions by
+ * then), which finds the cycles; or NULL. */
+static int check_stub(const struct edit_session *s, const char *id, const char *parent, struct stub_batch *b,
+		      struct mt_error *err)
 {
 	const struct graph *g = &s->p->graph;
 	uint32_t v = graph_find(g, id), p = parent ? graph_find(g, parent) : NO_NODE;
-	struct strlist down = { 0 };
-	char *dir, *msg, *why;
-	int rc;
+	bool parent_made = parent && b && strmap_get(&b->made, parent, NULL);
+	char *why = NULL;
 
 	if (edit_check_id(id, err) || (parent && edit_check_id(parent, err)))
 		return -1;
@@ -1290,25 +1551,146 @@ int edit_create_stub(struct edit_session *s, const char *id, const char *parent,
 		return mt_fail(err, NULL, 0, "no revision names %s: a placeholder is for a missing revision", id);
 	if (!newfile_valid_id(id))
 		return mt_fail(err, NULL, 0, "'%s' cannot be a revision id (Alembic refuses @ - + : and path characters)", id);
-	if (parent && (p == NO_NODE || g->nodes[p].phantom))
+	if (parent && !parent_made && (p == NO_NODE || g->nodes[p].phantom))
 		return mt_fail(err, NULL, 0, "no revision %s to put the placeholder on", parent);
-	why = parent ? check_parent_in(s->p, v, p, false) : NULL;
+	if (parent && !b)
+		why = check_parent_in(s->p, v, p, false);
 	if (why) {
 		mt_fail(err, NULL, 0, "%s %s", parent, why);
 		free(why);
 		return -1;
 	}
+	return 0;
+}
+
+/* The placeholder's file for the missing ID on PARENT: beside the first
+ * revision that names ID. */
+static int render_stub(struct edit_session *s, const char *id, const char *parent, const char *message,
+		       const struct strmap *taken, struct new_file *nf, struct mt_error *err)
+{
+	const struct graph *g = &s->p->graph;
+	const struct node *nd = &g->nodes[graph_find(g, id)];
+	struct strlist down = { 0 };
+	struct new_revision nr = { id, &down, NULL, NULL };
+	char *dir, *msg, *why;
+	int rc;
+
 	if (parent)
 		sl_push(&down, parent);
-	dir = dir_of_file(g->nodes[g->nodes[v].children.n ? g->nodes[v].children.v[0] : g->nodes[v].dependants.v[0]].file);
-	msg = message ? xstrdup(message) : newfile_placeholder_message(id);
-	why = xasprintf("Created by migtree as a placeholder: %s was named as down_revision but no file defined it.", id);
-	rc = add_new_file(s, dir, id, &down, msg, why, err);
+	dir = dir_of_file(g->nodes[nd->children.n ? nd->children.v[0] : nd->dependants.v[0]].file);
+	nr.message = msg = message ? xstrdup(message) : newfile_placeholder_message(id);
+	nr.why = why = xasprintf("Created by migtree as a placeholder: %s was named as down_revision but no file "
+				 "defined it.", id);
+	rc = render_new_file(s, dir, &nr, taken, nf, err);
 	free(dir);
 	free(msg);
 	free(why);
 	sl_free(&down);
 	return rc;
+}
+
+int edit_create_stub(struct edit_session *s, const char *id, const char *parent, const char *message,
+		     struct mt_error *err)
+{
+	struct new_file nf;
+	struct edit_step *st;
+
+	if (check_stub(s, id, parent, NULL, err) || render_stub(s, id, parent, message, NULL, &nf, err))
+		return -1;
+	st = new_step();
+	step_add_new(st, &nf);
+	commit_step(s, st);
+	return 0;
+}
+
+/* The placeholders one at a time, each its own step (a history with a cycle
+ * has no order to keep them in). */
+static void create_stubs_each(struct edit_session *s, struct edit_stub *stubs, size_t n)
+{
+	struct strmap made;
+
+	strmap_init(&made);
+	for (size_t k = 0; k < n; k++) {
+		struct mt_error err = { 0 };
+
+		stubs[k].refused = NULL;
+		stubs[k].made = false;
+		if (strmap_get(&made, stubs[k].id, NULL))
+			continue;
+		if (edit_create_stub(s, stubs[k].id, stubs[k].parent, NULL, &err))
+			stubs[k].refused = xstrdup(err.message);
+		else
+			stubs[k].made = strmap_put(&made, stubs[k].id, (uint32_t)k);
+	}
+	strmap_free(&made);
+}
+
+/* STUB's file into B, or why not into its refused. */
+static void batch_stub(struct edit_session *s, struct edit_stub *stub, struct stub_batch *b)
+{
+	const struct graph *g = &s->p->graph;
+	struct mt_error err = { 0 };
+	struct new_file nf;
+	uint32_t v;
+
+	stub->made = false;
+	stub->refused = NULL;
+	if (strmap_get(&b->made, stub->id, NULL))
+		return; /* not missing any more */
+	if (check_stub(s, stub->id, stub->parent, b, &err)) {
+		stub->refused = xstrdup(err.message);
+		return;
+	}
+	v = graph_find(g, stub->id);
+	if (stub->parent && !topo_add(&b->topo, v, graph_find(g, stub->parent))) {
+		stub->refused = xasprintf("%s descends from %s: a cycle", stub->parent, stub->id);
+		return;
+	}
+	if (render_stub(s, stub->id, stub->parent, NULL, &b->taken, &nf, &err)) {
+		topo_remove(&b->topo, v);
+		stub->refused = xstrdup(err.message);
+		return;
+	}
+	strmap_put(&b->made, stub->id, (uint32_t)b->st->n);
+	step_add_new(b->st, &nf);
+	strmap_put(&b->taken, b->st->f[b->st->n - 1].path, (uint32_t)b->st->n - 1);
+	stub->made = true;
+}
+
+void edit_create_stubs(struct edit_session *s, struct edit_stub *stubs, size_t n)
+{
+	struct stub_batch b = { NULL, { 0 }, { 0 }, { 0 } };
+	struct topo_link *links = xmalloc((n ? n : 1) * sizeof(*links));
+	size_t n_links = 0;
+	int rc;
+
+	for (size_t k = 0; k < n; k++) {
+		uint32_t v = graph_find(&s->p->graph, stubs[k].id);
+		uint32_t p = stubs[k].parent ? graph_find(&s->p->graph, stubs[k].parent) : NO_NODE;
+
+		if (v != NO_NODE && p != NO_NODE)
+			links[n_links++] = (struct topo_link){ v, p };
+	}
+	rc = topo_init(&b.topo, s->p, links, n_links);
+	free(links);
+	if (rc) {
+		create_stubs_each(s, stubs, n);
+		return;
+	}
+	b.st = new_step();
+	strmap_init(&b.made);
+	strmap_init(&b.taken);
+	for (size_t i = 0; i < s->n_files; i++)
+		strmap_put(&b.taken, edit_file_path(s, i), UINT32_MAX);
+	for (size_t k = 0; k < n; k++)
+		batch_stub(s, &stubs[k], &b);
+	strmap_free(&b.made);
+	strmap_free(&b.taken);
+	topo_free(&b.topo);
+	if (b.st->n)
+		commit_step(s, b.st);
+	else
+		step_free(b.st);
 }
 
 /* Does the restored file (TEXT) define ID, on parents that make no cycle? */

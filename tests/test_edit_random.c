@@ -34,9 +34,13 @@ static uint32_t rnd(uint32_t n)
 	return n ? (uint32_t)(rng % n) : 0;
 }
 
+/* Every third file in versions/sub (read with --recursive): new files then
+ * go to two directories. */
+static bool in_subdir;
+
 static void write_file(int i, const char *down, const char *extra)
 {
-	char *p = xasprintf("%s/versions/%03d_r%03d.py", root, i, i);
+	char *p = xasprintf("%s/versions/%s%03d_r%03d.py", root, in_subdir && i % 3 == 1 ? "sub/" : "", i, i);
 	FILE *f = fopen(p, "wb");
 
 	assert_non_null(f);
@@ -50,6 +54,12 @@ static void write_file(int i, const char *down, const char *extra)
  * case, where an edit patches what it changed (graph_update.c) rather than
  * deriving it again for every revision. */
 static bool plain_only;
+/* Missing parents: how many ids they are drawn from, and how many in 20
+ * revisions name one. */
+static uint32_t gone_ids = 5, gone_in_20 = 1;
+/* Half the missing ids named to sort before every file (000g..): their
+ * placeholders come first in their directory, not after its last file. */
+static bool gone_sort_first;
 
 /* N revisions: mostly a line, some branches and merges, a few missing parents,
  * labels and dependencies (none with PLAIN_ONLY). */
@@ -59,14 +69,22 @@ static void make_history(int n)
 
 	assert_int_equal(mkdir(dir, 0755), 0);
 	free(dir);
+	if (in_subdir) {
+		dir = xasprintf("%s/versions/sub", root);
+		assert_int_equal(mkdir(dir, 0755), 0);
+		free(dir);
+	}
 	for (int i = 0; i < n; i++) {
 		char down[64], extra[96] = "";
 		uint32_t kind = rnd(20);
 
 		if (i == 0 || kind == 0)
 			snprintf(down, sizeof(down), "None");
-		else if (kind == 1)
-			snprintf(down, sizeof(down), "'gone%02u'", rnd(5));
+		else if (kind <= gone_in_20) {
+			uint32_t g = rnd(gone_ids);
+
+			snprintf(down, sizeof(down), gone_sort_first && g % 2 ? "'000g%02u'" : "'gone%02u'", g);
+		}
 		else if (kind < 4 && i > 2)
 			snprintf(down, sizeof(down), "('r%03u', 'r%03u')", rnd((uint32_t)i / 2), (uint32_t)i / 2 + rnd((uint32_t)i / 2));
 		else
@@ -556,11 +574,188 @@ static void test_random_edits_equal_fresh_builds(void **state)
 	assert_true(n_named_again > 10); /* undo and redo went back to named states */
 }
 
+/* ---- placeholders made at once ---- */
+
+/* A random list of placeholders for G's missing revisions: each once, some
+ * twice (a second try when the first is refused), in random order, on a
+ * parent that is a revision, another missing one (made before it or not), a
+ * revision above it (a cycle), an id nothing has, or none. The strings are
+ * kept in OWN (the graph changes as they are made). */
+static size_t random_stubs(const struct graph *g, struct strlist *own, struct edit_stub **out)
+{
+	struct u32vec missing = { 0 };
+	size_t n = 0;
+
+	for (uint32_t v = 0; v < g->n; v++)
+		if (g->nodes[v].phantom && g->nodes[v].children.n)
+			u32_push(&missing, v);
+	*out = xcalloc(2 * (size_t)missing.n + 1, sizeof(**out));
+	for (uint32_t k = 0; k < missing.n; k++)
+		for (uint32_t twice = 0; twice < 1 + (rnd(4) == 0); twice++) {
+			const struct node *nd = &g->nodes[missing.v[k]];
+			uint32_t how = rnd(7), other = missing.v[rnd(missing.n)];
+			const char *parent = how == 0   ? NULL
+					     : how == 1 ? g->nodes[other].id
+					     : how == 2 ? g->nodes[nd->children.v[0]].id
+					     : how == 3 ? "nosuch"
+							: random_real(g, NULL);
+
+			sl_push(own, nd->id);
+			(*out)[n].id = own->v[own->n - 1];
+			if (parent) {
+				sl_push(own, parent);
+				(*out)[n].parent = own->v[own->n - 1];
+			}
+			n++;
+		}
+	for (size_t k = n; k > 1; k--) { /* shuffled */
+		size_t j = rnd((uint32_t)k);
+		struct edit_stub x = (*out)[k - 1];
+
+		(*out)[k - 1] = (*out)[j];
+		(*out)[j] = x;
+	}
+	free(missing.v);
+	return n;
+}
+
+/* STUBS made one at a time in S, as edit_create_stubs says it makes them:
+ * one for an id made before it is left out. */
+static void stubs_one_at_a_time(struct edit_session *s, struct edit_stub *stubs, size_t n)
+{
+	struct strmap made;
+
+	strmap_init(&made);
+	for (size_t k = 0; k < n; k++) {
+		struct mt_error err = { 0 };
+
+		stubs[k].made = false;
+		stubs[k].refused = NULL;
+		if (strmap_get(&made, stubs[k].id, NULL))
+			continue;
+		if (edit_create_stub(s, stubs[k].id, stubs[k].parent, NULL, &err))
+			stubs[k].refused = xstrdup(err.message);
+		else
+			stubs[k].made = strmap_put(&made, stubs[k].id, 0);
+	}
+	strmap_free(&made);
+}
+
+static void assert_sessions_agree(struct edit_session *a, struct edit_session *b, const char *after)
+{
+	char *ta, *tb;
+
+	edit_suggest(a, NULL);
+	edit_suggest(b, NULL);
+	ta = state_text(a->p);
+	tb = state_text(b->p);
+	if (strcmp(ta, tb))
+		fail_msg("after %s, at once and one at a time differ:\n--- at once\n%s--- one at a time\n%s", after, ta, tb);
+	assert_int_equal(a->n_files, b->n_files);
+	for (size_t i = 0; i < a->n_files; i++) /* the same files, in the same order */
+		assert_string_equal(edit_file_abs_path(a, i), edit_file_abs_path(b, i));
+	assert_touched_listed(a, after);
+	free(ta);
+	free(tb);
+}
+
+static void load_versions(struct project *p, const char *dir)
+{
+	struct config_request req = { 0 };
+	struct mt_error err = { 0 };
+
+	req.versions_dir = dir;
+	req.recursive = true;
+	req.defer_suggestions = true;
+	assert_int_equal(project_load(&req, p, &err), 0);
+}
+
+/* One history: the placeholders made by edit_create_stubs as one step, and
+ * one at a time, refuse the same ones for the same reasons and leave the same
+ * state; one undo takes them all back; redo brings them again. */
+static void run_stub_seed(uint64_t seed, int n_revs)
+{
+	char tmpl[] = "/tmp/migtree-stubs-XXXXXX", *dir, *cmd;
+	struct edit_session a, b;
+	struct project pa, pb;
+	struct edit_stub *at_once, *each;
+	struct strlist own = { 0 };
+	size_t n, made = 0;
+
+	rng = seed;
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, root));
+	make_history(n_revs);
+	dir = xasprintf("%s/versions", root);
+	load_versions(&pa, dir);
+	load_versions(&pb, dir);
+	edit_begin(&a, &pa);
+	edit_begin(&b, &pb);
+	n = random_stubs(&pa.graph, &own, &at_once);
+	each = xmalloc((n ? n : 1) * sizeof(*each));
+	memcpy(each, at_once, n * sizeof(*each));
+	edit_create_stubs(&a, at_once, n);
+	stubs_one_at_a_time(&b, each, n);
+	for (size_t k = 0; k < n; k++) {
+		assert_int_equal(at_once[k].made, each[k].made);
+		if (at_once[k].refused || each[k].refused)
+			assert_string_equal(at_once[k].refused ? at_once[k].refused : "(made)",
+					    each[k].refused ? each[k].refused : "(made)");
+		made += at_once[k].made;
+		free(at_once[k].refused);
+		free(each[k].refused);
+	}
+	assert_true(made >= 2);
+	assert_int_equal(a.n_undo, 1); /* one step */
+	assert_sessions_agree(&a, &b, "the placeholders");
+	assert_same_as_fresh(&a, "the placeholders at once");
+	edit_undo(&a);
+	while (edit_can_undo(&b))
+		edit_undo(&b);
+	assert_sessions_agree(&a, &b, "undo");
+	assert_same_as_fresh(&a, "undoing the placeholders");
+	assert_int_equal(edit_changed(&a, NULL, 0), 0);
+	edit_redo(&a);
+	while (edit_can_redo(&b))
+		edit_redo(&b);
+	assert_sessions_agree(&a, &b, "redo");
+	edit_end(&a);
+	edit_end(&b);
+	forget_names();
+	project_free(&pa);
+	project_free(&pb);
+	sl_free(&own);
+	free(at_once);
+	free(each);
+	cmd = xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(dir);
+}
+
+static void test_placeholders_at_once_equal_one_at_a_time(void **state)
+{
+	(void)state;
+	setenv("MIGTREE_NOW", "2025-02-01 10:00:00.000000", 1);
+	gone_ids = 40;
+	gone_in_20 = 4;
+	gone_sort_first = true;
+	for (uint64_t seed = 1; seed <= 12; seed++) {
+		in_subdir = seed % 2 == 0;
+		plain_only = seed % 3 == 0;
+		run_stub_seed(seed * 0xd1b54a32d192ed03ull, 60 + (int)seed * 15);
+	}
+	gone_ids = 5;
+	gone_in_20 = 1;
+	in_subdir = plain_only = gone_sort_first = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_edits_equal_fresh_builds),
 		cmocka_unit_test(test_random_reloads_equal_fresh_loads),
+		cmocka_unit_test(test_placeholders_at_once_equal_one_at_a_time),
 	};
 
 	return cmocka_run_group_tests_name("edit_random", tests, NULL, NULL);

@@ -128,6 +128,18 @@ int edit_set_docstring(struct edit_session *s, const char *rev, struct mt_error 
  * none). It goes beside the first revision that names ID. */
 int edit_create_stub(struct edit_session *s, const char *id, const char *parent, const char *message,
 		     struct mt_error *err);
+/* Placeholders for several missing revisions, each as edit_create_stub makes
+ * it (no message of its own), in turn, as ONE step: the history is analysed
+ * once, not once a file (a repair plan making 900 at 10,000 revisions took
+ * 7 s, 2,700 at 30,000 127 s, nearly all of it in those). A placeholder for an id one
+ * before it made is left out, neither made nor refused. In a history that has
+ * a cycle already they are made one step each. */
+struct edit_stub {
+	const char *id, *parent; /* PARENT: NULL for a base */
+	bool made;               /* out: made */
+	char *refused;           /* out: why it was refused (the caller frees), or NULL */
+};
+void edit_create_stubs(struct edit_session *s, struct edit_stub *stubs, size_t n);
 /* The missing revision ID's file back where it was, with the bytes it had
  * before the commit that deleted it (githints.h): refused when git has no such
  * file, when a file is there already, or when it does not define ID. ID need
