@@ -21,14 +21,17 @@ const char *plan_phase_name(enum plan_phase phase)
 struct wanted_stub {
 	struct fix fix;
 	char *why;
+	bool none; /* no placeholder: WHY is what the plan says of it, if still missing */
 };
 
 struct planner {
 	struct edit_session *s;
 	struct plan *pl;
 	struct strlist settled;   /* revisions a step gave a parent: one step each */
+	struct strmap settled_ids; /* the same, to look up */
 	struct wanted_stub *stubs;
 	size_t n_stubs, cap_stubs;
+	struct strmap stub_ids; /* the ids of STUBS: one placeholder per id */
 	/* loose pieces no fix connects, each a revision of it then its phrase:
 	 * left apart unless a placeholder joins them (said after step 2) */
 	struct strlist apart;
@@ -71,10 +74,16 @@ static void settled_by(const struct graph *g, const struct fix *f, struct strlis
 		sl_push(out, g->nodes[g->nodes[v].children.v[k]].id);
 }
 
+static void settle(struct planner *pn, const char *rev)
+{
+	sl_push(&pn->settled, rev);
+	strmap_put(&pn->settled_ids, pn->settled.v[pn->settled.n - 1], 0);
+}
+
 static bool any_settled(const struct planner *pn, const struct strlist *revs)
 {
 	for (size_t i = 0; i < revs->n; i++)
-		if (sl_contains(&pn->settled, revs->v[i]))
+		if (strmap_get(&pn->settled_ids, revs->v[i], NULL))
 			return true;
 	return false;
 }
@@ -130,14 +139,18 @@ static bool connecting(const struct fix *f)
 
 static void want_stub(struct planner *pn, const struct fix *f, char *why)
 {
-	for (size_t i = 0; i < pn->n_stubs; i++)
-		if (!strcmp(pn->stubs[i].fix.target, f->target)) { /* one placeholder per id */
-			free(why);
-			return;
-		}
+	struct wanted_stub *w;
+
+	if (strmap_get(&pn->stub_ids, f->target, NULL)) {
+		free(why);
+		return;
+	}
 	GROW(pn->stubs, pn->cap_stubs, pn->n_stubs + 1);
-	fix_copy(&pn->stubs[pn->n_stubs].fix, f);
-	pn->stubs[pn->n_stubs++].why = why;
+	w = &pn->stubs[pn->n_stubs];
+	fix_copy(&w->fix, f);
+	w->why = why;
+	w->none = false;
+	strmap_put(&pn->stub_ids, w->fix.target, (uint32_t)pn->n_stubs++);
 }
 
 /* Try F for the problem PHRASE names: true when it is a step now (or a
@@ -190,7 +203,7 @@ static void connect(struct planner *pn, const struct problem *pr)
 		tried = true;
 		if ((done = try_connect(pn, f, phrase, &refused)))
 			for (size_t i = 0; i < revs.n; i++)
-				sl_push(&pn->settled, revs.v[i]);
+				settle(pn, revs.v[i]);
 	}
 	if (!done && refused)
 		sl_push_owned(&pn->pl->left, xasprintf("%s: no step (%s)", phrase, refused));
@@ -228,62 +241,117 @@ static void make_stub(struct planner *pn, const struct fix *f, const char *why)
 		add_step(pn->pl, PLAN_PLACEHOLDER, f, xstrdup(why));
 }
 
+/* A placeholder that edit_create_stubs can make with others (or one that
+ * only says why there is none). */
+static bool batched(const struct wanted_stub *w)
+{
+	return w->none || (w->fix.kind == FIX_STUB && w->fix.parents.n);
+}
+
+/* make_stub for each of V[0..N) (placeholders with a parent, or none), as
+ * one step: a step per placeholder analysed the history again each time.
+ * What the plan says of each comes in V's order, as one at a time would. */
+static void make_stub_run(struct planner *pn, const struct wanted_stub *v, size_t n)
+{
+	struct edit_stub *stubs = xcalloc(n, sizeof(*stubs));
+	bool *missing = xmalloc(n * sizeof(*missing));
+	struct strmap made;
+	size_t m = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		missing[k] = still_missing(graph_of(pn), graph_find(graph_of(pn), v[k].fix.target));
+		if (missing[k] && !v[k].none)
+			stubs[m++] = (struct edit_stub){ v[k].fix.target, v[k].fix.parents.v[0], false, NULL };
+	}
+	edit_create_stubs(pn->s, stubs, m);
+	strmap_init(&made);
+	for (size_t k = 0, j = 0; k < n; k++) {
+		const struct wanted_stub *w = &v[k];
+		struct edit_stub *st = missing[k] && !w->none ? &stubs[j++] : NULL;
+
+		if (!missing[k] || strmap_get(&made, w->fix.target, NULL))
+			; /* a placeholder before it made its id */
+		else if (!st)
+			sl_push(&pn->pl->left, w->why);
+		else if (st->refused)
+			sl_push_owned(&pn->pl->left, xasprintf("%s: no placeholder (%s)", w->why, st->refused));
+		else if (st->made) {
+			strmap_put(&made, w->fix.target, (uint32_t)k);
+			add_step(pn->pl, PLAN_PLACEHOLDER, &w->fix, xstrdup(w->why));
+		}
+		if (st)
+			free(st->refused);
+	}
+	strmap_free(&made);
+	free(stubs);
+	free(missing);
+}
+
+/* make_stub for each of V[0..N), in order; the runs of them edit_create_stubs
+ * can make, made together. */
+static void make_stubs(struct planner *pn, const struct wanted_stub *v, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i;
+
+		while (j < n && batched(&v[j]))
+			j++;
+		if (j > i) {
+			make_stub_run(pn, v + i, j - i);
+			i = j;
+		} else {
+			make_stub(pn, &v[i].fix, v[i].why);
+			i++;
+		}
+	}
+}
+
+/* The placeholder for the missing revision of PR, on the parent its problem
+ * suggests (or, with none, what the plan says), into WANT. */
+static void want_placeholder(const struct problem *pr, struct wanted_stub **want, size_t *n, size_t *cap)
+{
+	const char *parent = placeholder_parent(pr);
+	char *phrase = problem_phrase(pr);
+	struct wanted_stub *w;
+
+	GROW(*want, *cap, *n + 1);
+	w = &(*want)[(*n)++];
+	w->fix = (struct fix){ FIX_STUB, xstrdup(pr->ref), { 0 }, xstrdup("defined nowhere"), 0 };
+	w->none = !parent;
+	if (parent) {
+		sl_push(&w->fix.parents, parent);
+		w->why = step_why(phrase, &w->fix);
+	} else {
+		w->why = xasprintf("%s: no placeholder, nothing suggests its parent (migtree stub %s --down PARENT)",
+				   phrase, pr->ref);
+	}
+	free(phrase);
+}
+
 /* Step 2: the placeholders step 1 chose, then one for each id still named and
  * defined nowhere, on the parent its problem suggests. */
 static void placeholders(struct planner *pn)
 {
 	struct problem_list now;
+	struct wanted_stub *want = NULL;
+	size_t n = 0, cap = 0;
 
-	for (size_t i = 0; i < pn->n_stubs; i++)
-		make_stub(pn, &pn->stubs[i].fix, pn->stubs[i].why);
+	make_stubs(pn, pn->stubs, pn->n_stubs);
 	edit_suggest(pn->s, NULL);
 	problem_list_copy(&now, &graph_of(pn)->problems);
-	for (size_t i = 0; i < now.n; i++) {
-		const struct problem *pr = &now.v[i];
-		const char *parent = placeholder_parent(pr);
-		struct fix f = { FIX_STUB, NULL, { 0 }, NULL, 0 };
-		char *phrase, *why;
-
-		if (pr->kind != PROBLEM_MISSING_DOWN_REVISION ||
-		    !still_missing(graph_of(pn), graph_find(graph_of(pn), pr->ref)))
-			continue;
-		phrase = problem_phrase(pr);
-		if (!parent) {
-			sl_push_owned(&pn->pl->left, xasprintf("%s: no placeholder, nothing suggests its parent "
-							       "(migtree stub %s --down PARENT)", phrase, pr->ref));
-			free(phrase);
-			continue;
-		}
-		f.target = xstrdup(pr->ref);
-		f.reason = xstrdup("defined nowhere");
-		sl_push(&f.parents, parent);
-		why = step_why(phrase, &f);
-		make_stub(pn, &f, why);
-		free(why);
-		free(phrase);
-		fix_free(&f);
+	for (size_t i = 0; i < now.n; i++)
+		if (now.v[i].kind == PROBLEM_MISSING_DOWN_REVISION &&
+		    still_missing(graph_of(pn), graph_find(graph_of(pn), now.v[i].ref)))
+			want_placeholder(&now.v[i], &want, &n, &cap);
+	make_stubs(pn, want, n);
+	for (size_t i = 0; i < n; i++) {
+		fix_free(&want[i].fix);
+		free(want[i].why);
 	}
+	free(want);
 	problem_list_free(&now);
-}
-
-/* The heads of one branch (check's multiple_heads: PRIMARY, the head they are
- * reported beside, first) that are in PIECE. */
-static void heads_in(const struct graph *g, const struct problem_list *pl, const char *primary, uint32_t piece,
-		     struct strlist *out)
-{
-	uint32_t v = graph_find(g, primary);
-
-	if (v != NO_NODE && g->component[v] == piece)
-		sl_push(out, primary);
-	for (size_t i = 0; i < pl->n; i++) {
-		const struct problem *pr = &pl->v[i];
-
-		if (pr->kind != PROBLEM_MULTIPLE_HEADS || strcmp(pr->ref, primary) || sl_contains(out, pr->revision))
-			continue;
-		v = graph_find(g, pr->revision);
-		if (v != NO_NODE && g->component[v] == piece)
-			sl_push(out, pr->revision);
-	}
 }
 
 static void merge_heads(struct planner *pn, const struct strlist *heads)
@@ -304,6 +372,80 @@ static void merge_heads(struct planner *pn, const struct strlist *heads)
 	fix_free(&f);
 }
 
+/* The several-heads problems of NOW by branch (the head they are reported
+ * beside, their ref), in the order each branch is first met: BRANCH[k] lists
+ * the problems of the k-th. */
+static size_t heads_by_branch(const struct problem_list *now, struct u32vec **branch)
+{
+	struct strmap at;
+	size_t n = 0, cap = 0;
+
+	*branch = NULL;
+	strmap_init(&at);
+	for (size_t i = 0; i < now->n; i++) {
+		uint32_t k;
+
+		if (now->v[i].kind != PROBLEM_MULTIPLE_HEADS)
+			continue;
+		if (!strmap_get(&at, now->v[i].ref, &k)) {
+			GROW(*branch, cap, n + 1);
+			(*branch)[n] = (struct u32vec){ 0 };
+			strmap_put(&at, now->v[i].ref, k = (uint32_t)n++);
+		}
+		u32_push(&(*branch)[k], (uint32_t)i);
+	}
+	strmap_free(&at);
+	return n;
+}
+
+/* Grouping the heads of each branch by piece: per piece and per node, the
+ * group it went to last (groups of branches before have lower numbers). */
+struct grouping {
+	uint32_t *piece_group, *node_group;
+	struct strlist *v;
+	size_t n, cap;
+};
+
+/* G's group for node V's REV (made when V's piece has none for this branch:
+ * FIRST is the branch's first group), PRIMARY first when in that piece. */
+static void group_head(const struct graph *g, struct grouping *gr, uint32_t first, uint32_t v, const char *rev,
+		       uint32_t p, const char *primary)
+{
+	uint32_t c = g->component[v], k = gr->piece_group[c];
+
+	if (k == NO_NODE || k < first) { /* the branch meets this piece first */
+		GROW(gr->v, gr->cap, gr->n + 1);
+		k = gr->piece_group[c] = (uint32_t)gr->n++;
+		gr->v[k] = (struct strlist){ 0 };
+		if (p != NO_NODE && g->component[p] == c) {
+			sl_push(&gr->v[k], primary);
+			gr->node_group[p] = k;
+		}
+	}
+	if (gr->node_group[v] != k) { /* each head once */
+		sl_push(&gr->v[k], rev);
+		gr->node_group[v] = k;
+	}
+}
+
+/* The heads of one branch (problems LIST of NOW) by piece, the pieces in the
+ * order met: the head they are reported beside first, when in the piece,
+ * then the others in the problems' order. */
+static void group_heads(const struct graph *g, const struct problem_list *now, const struct u32vec *list,
+			struct grouping *gr)
+{
+	const char *primary = now->v[list->v[0]].ref;
+	uint32_t p = graph_find(g, primary), first = (uint32_t)gr->n;
+
+	for (uint32_t k = 0; k < list->n; k++) {
+		const char *rev = now->v[list->v[k]].revision;
+		uint32_t v = graph_find(g, rev);
+
+		if (v != NO_NODE)
+			group_head(g, gr, first, v, rev, p, primary);
+	}
+}
+
 /* Step 3: per branch with several heads, one merge per piece holding two of
  * them or more; heads alone in their piece stay (step 1 said why). The groups
  * are all found first, on the pieces as they are: a merge made renumbers the
@@ -313,41 +455,31 @@ static void merges(struct planner *pn)
 {
 	const struct graph *g = graph_of(pn);
 	struct problem_list now;
-	struct strlist done = { 0 }, *groups = NULL;
-	size_t n_groups = 0, cap = 0;
+	struct grouping gr = { NULL, NULL, NULL, 0, 0 };
+	struct u32vec *branch;
+	size_t n_branches;
 
 	problem_list_copy(&now, &g->problems);
-	for (size_t i = 0; i < now.n; i++) {
-		const struct problem *pr = &now.v[i];
-		struct u32vec pieces = { 0 };
-
-		if (pr->kind != PROBLEM_MULTIPLE_HEADS || sl_contains(&done, pr->ref))
-			continue;
-		sl_push(&done, pr->ref);
-		for (size_t k = i; k < now.n; k++) { /* each piece once, in the order met */
-			const struct problem *q = &now.v[k];
-			uint32_t v = q->kind == PROBLEM_MULTIPLE_HEADS && !strcmp(q->ref, pr->ref)
-					     ? graph_find(g, q->revision) : NO_NODE;
-
-			if (v == NO_NODE || u32_contains(&pieces, g->component[v]))
-				continue;
-			u32_push(&pieces, g->component[v]);
-			GROW(groups, cap, n_groups + 1);
-			groups[n_groups] = (struct strlist){ 0 };
-			heads_in(g, &now, pr->ref, g->component[v], &groups[n_groups]);
-			if (groups[n_groups].n >= 2)
-				n_groups++;
-			else
-				sl_free(&groups[n_groups]);
-		}
-		free(pieces.v);
+	gr.piece_group = xmalloc((g->n_components ? g->n_components : 1) * sizeof(uint32_t));
+	gr.node_group = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	for (uint32_t c = 0; c < g->n_components; c++)
+		gr.piece_group[c] = NO_NODE;
+	for (uint32_t v = 0; v < g->n; v++)
+		gr.node_group[v] = NO_NODE;
+	n_branches = heads_by_branch(&now, &branch);
+	for (size_t b = 0; b < n_branches; b++) {
+		group_heads(g, &now, &branch[b], &gr);
+		free(branch[b].v);
 	}
-	for (size_t i = 0; i < n_groups; i++) {
-		merge_heads(pn, &groups[i]);
-		sl_free(&groups[i]);
+	free(branch);
+	free(gr.piece_group);
+	free(gr.node_group);
+	for (size_t i = 0; i < gr.n; i++) {
+		if (gr.v[i].n >= 2)
+			merge_heads(pn, &gr.v[i]);
+		sl_free(&gr.v[i]);
 	}
-	free(groups);
-	sl_free(&done);
+	free(gr.v);
 	problem_list_free(&now);
 }
 
@@ -405,11 +537,13 @@ static void steps_end(struct edit_session *s, bool deferred)
 
 void plan_make(struct edit_session *s, struct plan *pl)
 {
-	struct planner pn = { s, pl, { 0 }, NULL, 0, 0, { 0 } };
+	struct planner pn = { s, pl, { 0 }, { 0 }, NULL, 0, 0, { 0 }, { 0 } };
 	struct problem_list before;
 	size_t mark = edit_mark(s);
 	bool deferred = steps_begin(s);
 
+	strmap_init(&pn.settled_ids);
+	strmap_init(&pn.stub_ids);
 	memset(pl, 0, sizeof(*pl));
 	edit_suggest(s, NULL); /* the explorer leaves them for later */
 	problem_list_copy(&before, &s->p->graph.problems); /* each step rebuilds the list */
@@ -433,14 +567,57 @@ void plan_make(struct edit_session *s, struct plan *pl)
 	free(pn.stubs);
 	sl_free(&pn.settled);
 	sl_free(&pn.apart);
+	strmap_free(&pn.settled_ids);
+	strmap_free(&pn.stub_ids);
+}
+
+/* Steps FROM..TO of PL (placeholders with a parent) made as one step: true
+ * when every one was; else nothing is left of them. */
+static bool apply_stubs_at_once(struct edit_session *s, const struct plan *pl, size_t from, size_t to)
+{
+	struct edit_stub *stubs = xcalloc(to - from, sizeof(*stubs));
+	size_t mark = edit_mark(s);
+	bool all = true;
+
+	for (size_t i = from; i < to; i++)
+		stubs[i - from] = (struct edit_stub){ pl->v[i].fix.target, pl->v[i].fix.parents.v[0], false, NULL };
+	edit_create_stubs(s, stubs, to - from);
+	for (size_t k = 0; k < to - from; k++) {
+		all = all && stubs[k].made;
+		free(stubs[k].refused);
+	}
+	free(stubs);
+	if (!all) {
+		while (s->n_undo > mark)
+			edit_undo(s);
+		edit_clear_redo(s);
+	}
+	return all;
+}
+
+/* The end of the run of placeholders (with a parent) that starts at step I. */
+static size_t stub_run_end(const struct plan *pl, size_t i)
+{
+	while (i < pl->n && pl->v[i].fix.kind == FIX_STUB && pl->v[i].fix.parents.n)
+		i++;
+	return i;
 }
 
 int plan_apply(struct edit_session *s, const struct plan *pl, struct mt_error *err)
 {
-	size_t mark = edit_mark(s);
+	size_t mark = edit_mark(s), at_once_to = 0;
 	bool deferred = steps_begin(s);
 
-	for (size_t i = 0; i < pl->n; i++)
+	for (size_t i = 0; i < pl->n; i++) {
+		size_t end = stub_run_end(pl, i);
+
+		/* a run of placeholders at once; one at a time when one of them is
+		 * refused, so that the error names it as one at a time would */
+		if (i >= at_once_to && end - i >= 2 && apply_stubs_at_once(s, pl, i, end)) {
+			i = end - 1;
+			continue;
+		}
+		at_once_to = end;
 		if (fix_apply(s, &pl->v[i].fix, err)) {
 			char *cmd = fix_command(&pl->v[i].fix), *why = xstrdup(err->message);
 
@@ -453,6 +630,7 @@ int plan_apply(struct edit_session *s, const struct plan *pl, struct mt_error *e
 			steps_end(s, deferred);
 			return -1;
 		}
+	}
 	edit_fuse(s, mark);
 	steps_end(s, deferred);
 	return 0;

@@ -295,6 +295,48 @@ static void published_missing_parent(void **state)
 	unload(&fx);
 }
 
+/* Published revisions naming missing ones, one of them named twice: the
+ * placeholders are made together (edit_create_stubs), one for each id, in
+ * the order of the problems, and applied as the plan says. */
+static void published_missing_parents_named_twice(void **state)
+{
+	struct fixture fx;
+	const struct plan_step *first, *second;
+
+	(void)state;
+	load(&fx, "a1\na2 a1\nc1 zz_gone !\nc2 zz_gone !\nd1 zz_lost !\n");
+	assert_plan_shape(&fx);
+	assert_int_equal(count_phase(&fx.pl, PLAN_PLACEHOLDER), 2);
+	assert_non_null(first = step_of(&fx.pl, FIX_STUB, "zz_gone"));
+	assert_non_null(second = step_of(&fx.pl, FIX_STUB, "zz_lost"));
+	assert_true(first < second);
+	assert_int_equal(fx.pl.left.n, 0);
+	assert_applies(&fx, 1);
+	unload(&fx);
+}
+
+/* A plan applied to a history that changed since: the placeholders it would
+ * make together are refused as one at a time refuses them, the error naming
+ * the step, and nothing of the plan is left. */
+static void placeholders_refused_at_apply(void **state)
+{
+	struct fixture fx;
+	struct mt_error err = { 0 };
+	size_t steps;
+
+	(void)state;
+	load(&fx, "a1\na2 a1\nc1 zz_gone !\nc2 zz_gone !\nd1 zz_lost !\n");
+	assert_int_equal(fx.pl.v[1].fix.kind, FIX_STUB);
+	assert_int_equal(edit_create_stub(&fx.s, "zz_lost", "a1", NULL, &err), 0);
+	steps = fx.s.n_undo;
+	assert_int_equal(plan_apply(&fx.s, &fx.pl, &err), -1);
+	assert_non_null(strstr(err.message, "step 2 (migtree stub zz_lost --down "));
+	assert_non_null(strstr(err.message, "zz_lost exists already"));
+	assert_int_equal(fx.s.n_undo, steps);
+	assert_true(fx.p.graph.nodes[graph_find(&fx.p.graph, "zz_gone")].phantom); /* step 1 taken back */
+	unload(&fx);
+}
+
 /* A published piece of its own could only be joined by a merge across pieces
  * that share no ancestor: it is left apart, and said so. Its own two heads
  * are one piece: they are merged, apart from the main piece's merge. */
@@ -429,6 +471,8 @@ int main(void)
 		cmocka_unit_test(heads_in_one_piece),
 		cmocka_unit_test(connect_then_merge),
 		cmocka_unit_test(published_missing_parent),
+		cmocka_unit_test(published_missing_parents_named_twice),
+		cmocka_unit_test(placeholders_refused_at_apply),
 		cmocka_unit_test(published_piece_left_apart),
 		cmocka_unit_test(pending_edit_kept),
 		cmocka_unit_test(seed_example),
