@@ -50,8 +50,114 @@ struct stream_errors {
 	struct mt_error keep; /* the parser's error before: put back (5 KiB: copied once) */
 };
 
+/* What a migration's file holds fits in a few hundred bytes: its path, the
+ * docstring and its fields, two ids. A string or list that does not fit gets an
+ * allocation of its own, as every one did before. */
+#define SCRATCH_BYTES 8192
+
+struct parse_scratch {
+	struct revision_file file; /* the file read last, while it is lent */
+	size_t used;
+	/* strings, and the lists of them (aligned), of the file; a string in it is
+	 * never changed or freed alone, so one can stand for its copies */
+	_Alignas(char *) char bytes[SCRATCH_BYTES];
+};
+
+struct parse_scratch *parse_scratch_new(void)
+{
+	struct parse_scratch *s = xmalloc(sizeof(*s));
+
+	s->used = 0;
+	s->file.lent = false;
+	return s;
+}
+
+void parse_scratch_free(struct parse_scratch *scratch)
+{
+	free(scratch);
+}
+
+/* The scratch RF is lent from, or NULL. */
+static const struct parse_scratch *lender(const struct revision_file *rf)
+{
+	return rf && rf->lent ? (const struct parse_scratch *)(const void *)((const char *)rf -
+									     offsetof(struct parse_scratch, file))
+			      : NULL;
+}
+
+static bool in_scratch(const struct parse_scratch *s, const void *p)
+{
+	return s && (const char *)p >= s->bytes && (const char *)p < s->bytes + s->used;
+}
+
+/* Free P unless it is in S (whose bytes go with it). */
+static void scratch_free(const struct parse_scratch *s, void *p)
+{
+	if (!in_scratch(s, p))
+		free(p);
+}
+
+/* N bytes aligned to ALIGN (a power of two) in S, or NULL when they do not fit. */
+static void *scratch_take(struct parse_scratch *s, size_t n, size_t align)
+{
+	size_t at;
+
+	if (!s)
+		return NULL;
+	at = (s->used + align - 1) & ~(align - 1);
+	if (at > sizeof(s->bytes) || n > sizeof(s->bytes) - at)
+		return NULL;
+	s->used = at + n;
+	return s->bytes + at;
+}
+
+/* B[0..N) as a string of the file: in S when it fits. */
+static char *scratch_strndup(struct parse_scratch *s, const char *b, size_t n)
+{
+	char *d = n < SIZE_MAX ? scratch_take(s, n + 1, 1) : NULL;
+
+	if (!d)
+		return xstrndup(b, n);
+	memcpy(d, b, n);
+	d[n] = '\0';
+	return d;
+}
+
+/* A copy of STR for the file: STR itself when it is in S. */
+static char *scratch_strdup(struct parse_scratch *s, const char *str)
+{
+	return in_scratch(s, str) ? (char *)str : scratch_strndup(s, str, strlen(str));
+}
+
+/* A list of N strings' room for the file (its `cap` N): in S when it fits. */
+static char **scratch_list(struct parse_scratch *s, size_t n)
+{
+	char **v = n ? scratch_take(s, n * sizeof(*v), _Alignof(char *)) : NULL;
+
+	return v || !n ? v : xmalloc(n * sizeof(*v));
+}
+
+static void list_free(const struct parse_scratch *s, struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		scratch_free(s, l->v[i]);
+	scratch_free(s, l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* py_value_free for a value whose lists may be in S. */
+static void value_free(const struct parse_scratch *s, struct py_value *v)
+{
+	list_free(s, &v->items);
+	list_free(s, &v->ids);
+	py_value_free(v);
+}
+
 struct parser {
 	struct pylex lx;
+	/* where the file's strings go (parse_revision_file_lent: also where the file
+	 * is); NULL when reading another module */
+	struct parse_scratch *scratch;
 	struct revision_file *rf; /* NULL when reading another module */
 	struct py_module *mod;    /* where bindings and imports go */
 	const char *path;
@@ -351,11 +457,11 @@ static int parse_items(struct parser *p, const struct token *t, size_t n, struct
 	return commas;
 }
 
-static void value_reset(struct py_value *v)
+static void value_reset(const struct parse_scratch *s, struct py_value *v)
 {
 	int line = v->line;
 
-	py_value_free(v);
+	value_free(s, v);
 	memset(v, 0, sizeof(*v));
 	v->line = line;
 }
@@ -421,7 +527,7 @@ static int parse_value(struct parser *p, const struct token *t, size_t n, struct
 			return -1;
 		if (r == 0)
 			return 0;
-		value_reset(v);
+		value_reset(p->scratch, v);
 		v->span = (struct mt_span){ whole[0].start, whole[whole_n - 1].end, whole[0].line };
 	}
 	v->kind = VALUE_EXPR;
@@ -539,7 +645,7 @@ static void note_binding(struct parser *p, const struct token *name, const struc
 	r = parse_value(p, t, n, &b->value);
 	p->in_binding = false;
 	if (r < 0) {
-		value_reset(&b->value); /* a bad string in an unrelated name: not our error */
+		value_reset(NULL, &b->value); /* a bad string in an unrelated name: not our error */
 		b->value.kind = VALUE_EXPR;
 		py_value_extra(&b->value)->expr = xstrdup("(a string migtree cannot read)");
 		p->err = keep;
@@ -703,7 +809,7 @@ static void module_statement(struct parser *p, const struct token *t, size_t n)
 	{
 		struct py_value *v = value_slot(p->rf, name);
 
-		py_value_free(v);
+		value_free(p->scratch, v);
 		memset(v, 0, sizeof(*v));
 		v->line = t[0].line;
 		if (top_commas(p, t + eq + 1, n - eq - 1) > MT_MAX_VALUE_IDS) { /* before its items are made */
@@ -774,23 +880,34 @@ static void statement(struct parser *p, const struct token *t, size_t n, int ind
 		note_binding(p, &t[0], NULL, 0, true); /* its module-level value is not certain */
 }
 
-/* DOC (owned), the docstring's value, whose tokens are SPAN: Alembic's doc and
- * longdoc. */
-static void keep_docstring(struct revision_file *rf, char *doc, struct mt_span span)
+/* The first "\n\n" in S[0..N), or NULL. */
+static const char *paragraph_end(const char *s, size_t n)
 {
-	char *cut;
+	for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s))) != NULL && s + 1 < e; s++)
+		if (s[1] == '\n')
+			return s;
+	return NULL;
+}
+
+/* DOC[0..N), the docstring's value (no NUL in it), whose tokens are SPAN:
+ * Alembic's doc and longdoc. */
+static void keep_docstring(struct parser *p, const char *doc, size_t n, struct mt_span span)
+{
+	struct revision_file *rf = p->rf;
+	size_t b, e;
+	const char *cut;
 
 	rf->has_doc = true;
 	rf->doc_line = span.line;
 	rf->doc_span = span;
-	rf->longdoc = py_strip_owned(doc);
-	cut = strstr(rf->longdoc, "\n\n");
-	rf->message = cut ? xstrndup(rf->longdoc, (size_t)(cut - rf->longdoc)) : xstrdup(rf->longdoc);
+	py_strip_span(doc, n, &b, &e);
+	rf->longdoc = scratch_strndup(p->scratch, doc + b, e - b);
+	cut = paragraph_end(rf->longdoc, e - b);
+	rf->message = scratch_strndup(p->scratch, rf->longdoc, cut ? (size_t)(cut - rf->longdoc) : e - b);
 }
 
 static void read_docstring(struct parser *p, const struct logical_line *ll)
 {
-	struct revision_file *rf = p->rf;
 	char *doc;
 	char prefix[4];
 
@@ -808,13 +925,16 @@ static void read_docstring(struct parser *p, const struct logical_line *ll)
 		fail_err(p);
 		return;
 	}
-	keep_docstring(rf, doc, (struct mt_span){ ll->tok[0].start, ll->tok[ll->n - 1].end, ll->tok[0].line });
+	keep_docstring(p, doc, strlen(doc),
+		       (struct mt_span){ ll->tok[0].start, ll->tok[ll->n - 1].end, ll->tok[0].line });
+	free(doc);
 }
 
 /* The header fields, "KEY: value" on lines of the raw docstring, each at the first
  * line that starts with its key: the value's bytes recorded. One pass for the three. */
-static void doc_fields(struct revision_file *rf, enum py_encoding enc)
+static void doc_fields(struct parser *p)
 {
+	struct revision_file *rf = p->rf;
 	static const char *const keys[] = { "Revision ID:", "Revises:", "Create Date:" };
 	static const size_t klen[] = { 12, 8, 12 };
 	struct doc_field *field[] = { &rf->doc_revision_id, &rf->doc_revises, &rf->doc_create_date };
@@ -844,7 +964,8 @@ static void doc_fields(struct revision_file *rf, enum py_encoding enc)
 			while (ve > b && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t' ||
 					  ve[-1] == '"' || ve[-1] == '\''))
 				ve--;
-			field[k]->value = py_to_utf8(b, (size_t)(ve - b), enc);
+			field[k]->value = p->lx.enc == PY_ENC_UTF8 ? scratch_strndup(p->scratch, b, (size_t)(ve - b))
+								  : py_to_utf8(b, (size_t)(ve - b), p->lx.enc);
 			field[k]->span = (struct mt_span){ (size_t)(b - rf->text), (size_t)(ve - rf->text), line };
 			found[k] = true;
 			left--;
@@ -951,31 +1072,34 @@ enum { FIELD_OTHER, FIELD_DOWN, FIELD_DEPS };
  * None; Script passes depends_on through to_tuple first, so `""` and `[""]` are no
  * dependency at all, while a `down_revision` of `""` is a base. FIELD: which of
  * those V is (FIELD_*). */
-static void collapse(struct py_value *v, int field)
+static void collapse(struct parse_scratch *s, struct py_value *v, int field)
 {
 	const struct strlist *it = &v->items;
 
-	sl_free(&v->ids);
+	list_free(s, &v->ids);
 	if (v->kind == VALUE_NONE || v->kind == VALUE_ABSENT || it->n == 0)
 		return;
 	if (it->n == 1 && !*it->v[0] &&
 	    (field == FIELD_DEPS || (field == FIELD_DOWN && v->kind == VALUE_STRING)))
 		return;
-	sl_copy(&v->ids, it);
+	v->ids.v = scratch_list(s, it->n);
+	v->ids.n = v->ids.cap = it->n;
+	for (size_t i = 0; i < it->n; i++)
+		v->ids.v[i] = scratch_strdup(s, it->v[i]);
 }
 
 void py_value_collapse(struct py_value *v, const char *field)
 {
-	collapse(v, !strcmp(field, "depends_on") ? FIELD_DEPS : !strcmp(field, "down_revision") ? FIELD_DOWN
+	collapse(NULL, v, !strcmp(field, "depends_on") ? FIELD_DEPS : !strcmp(field, "down_revision") ? FIELD_DOWN
 											 : FIELD_OTHER);
 }
 
-static void finish_value(struct revision_file *rf, struct py_value *v, int field)
+static void finish_value(struct parser *p, struct py_value *v, int field)
 {
 	if (value_has_refs(v))
-		rf->needs_resolve = true;
+		p->rf->needs_resolve = true;
 	else
-		collapse(v, field);
+		collapse(p->scratch, v, field);
 }
 
 static void finish(struct parser *p)
@@ -984,13 +1108,13 @@ static void finish(struct parser *p)
 	char msg[MT_PATH_MAX + 256];
 
 	if (!rf->longdoc) {
-		rf->longdoc = xstrdup("");
-		rf->message = xstrdup("");
+		rf->longdoc = scratch_strndup(p->scratch, "", 0);
+		rf->message = scratch_strndup(p->scratch, "", 0);
 	}
 	if (p->failed)
 		return;
 	if (rf->rev.kind == VALUE_STRING) {
-		rf->revision = xstrdup(rf->rev.items.v[0]);
+		rf->revision = scratch_strdup(p->scratch, rf->rev.items.v[0]);
 	} else if (rf->rev.kind == VALUE_REF) {
 		rf->needs_resolve = true; /* resolve.c sets `revision` or the error */
 	} else if (rf->rev.kind == VALUE_EXPR) {
@@ -1017,12 +1141,11 @@ static void finish(struct parser *p)
 			"no `down_revision` variable: Alembic fails to load this file");
 		return;
 	}
-	finish_value(rf, &rf->down, FIELD_DOWN);
-	finish_value(rf, rf_value_mut(rf, RF_LABELS), FIELD_OTHER);
-	finish_value(rf, rf_value_mut(rf, RF_DEPS), FIELD_DEPS);
-	if (rf->has_doc) {
-		doc_fields(rf, p->lx.enc);
-	}
+	finish_value(p, &rf->down, FIELD_DOWN);
+	finish_value(p, rf_value_mut(rf, RF_LABELS), FIELD_OTHER);
+	finish_value(p, rf_value_mut(rf, RF_DEPS), FIELD_DEPS);
+	if (rf->has_doc)
+		doc_fields(p);
 }
 
 static bool is_op(const struct parser *p, const struct token *t, char c)
@@ -1255,12 +1378,24 @@ static bool fast_value(const char *t, size_t len, size_t pos, struct fast_value 
 	return (fv->end = prescan_plain_string(t, len, pos)) != PRESCAN_UNSURE;
 }
 
-/* FV into V, as parse_value reads its tokens: `('a')` is grouping, a string. */
+/* The string between the quotes of SPAN, for V's items. */
+static void fast_item(struct parser *p, struct py_value *v, struct mt_span span)
+{
+	push_item(v, scratch_strndup(p->scratch, p->lx.text + span.start + 1, span.end - span.start - 2), false,
+		  span);
+}
+
+/* FV into V, as parse_value reads its tokens: `('a')` is grouping, a string. The
+ * items' list is made as long as it will be (push_item then never grows it): in
+ * the scratch. */
 static void fast_value_set(struct parser *p, const struct fast_value *fv, struct py_value *v, int line)
 {
 	const char *t = p->lx.text;
+	size_t n = fv->kind == FAST_STRING ? 1 : fv->kind == FAST_NONE ? 0 : fv->n;
 
 	v->span = (struct mt_span){ (uint32_t)fv->start, (uint32_t)fv->end, line };
+	v->items.v = scratch_list(p->scratch, n);
+	v->items.cap = (uint32_t)n;
 	if (fv->kind == FAST_NONE) {
 		v->kind = VALUE_NONE;
 		return;
@@ -1268,16 +1403,13 @@ static void fast_value_set(struct parser *p, const struct fast_value *fv, struct
 	if (fv->kind == FAST_STRING) {
 		v->kind = VALUE_STRING;
 		v->quote = t[fv->start];
-		push_item(v, xstrndup(t + fv->start + 1, fv->end - fv->start - 2), false, v->span);
+		fast_item(p, v, v->span);
 		return;
 	}
 	v->kind = t[fv->start] == '(' && fv->n == 1 && fv->commas == 0 ? VALUE_STRING : VALUE_SEQUENCE;
 	v->quote = fv->n ? t[fv->items[0].start] : 0;
-	for (size_t i = 0; i < fv->n; i++) {
-		struct mt_span sp = { fv->items[i].start, fv->items[i].end, line };
-
-		push_item(v, xstrndup(t + sp.start + 1, sp.end - sp.start - 2), false, sp);
-	}
+	for (size_t i = 0; i < fv->n; i++)
+		fast_item(p, v, (struct mt_span){ fv->items[i].start, fv->items[i].end, line });
 }
 
 /* `NAME = value` (annotated or not) for tracked name WHICH, its name ending at
@@ -1297,7 +1429,7 @@ static bool fast_assignment(struct parser *p, int which, size_t pos)
 		return false;
 	v = which == 0 ? &p->rf->rev : which == 1 ? &p->rf->down : rf_value_mut(p->rf, which == 2 ? RF_LABELS : RF_DEPS);
 	if (v->kind != VALUE_ABSENT) /* assigned before: the last assignment wins */
-		py_value_free(v);
+		value_free(p->scratch, v);
 	memset(v, 0, sizeof(*v));
 	v->line = lx->line;
 	fast_value_set(p, &fv, v, lx->line);
@@ -1333,8 +1465,7 @@ static bool fast_docstring(struct parser *p, bool *first)
 
 	if (end == PRESCAN_UNSURE)
 		return false;
-	keep_docstring(p->rf, xstrndup(lx->text + s + 3, e - s - 6),
-		       (struct mt_span){ (uint32_t)s, (uint32_t)e, lx->line });
+	keep_docstring(p, lx->text + s + 3, e - s - 6, (struct mt_span){ (uint32_t)s, (uint32_t)e, lx->line });
 	*first = false;
 	p->block = BLOCK_NONE; /* statement() on a string */
 	lx->pos = end;
@@ -1478,11 +1609,10 @@ struct revision_file *parse_revision_file_with(const char *path, char *text, siz
 
 /* MORE: where branch_labels and depends_on are read into (rf_values_keep). */
 static struct revision_file *parse_file(const char *path, char *text, size_t len, unsigned flags,
-				       size_t stream_tokens, struct py_value more[2], struct parse_work *work)
+				       size_t stream_tokens, struct py_value more[2], struct parse_work *work,
+				       struct parse_scratch *scratch)
 {
-	/* malloc and memset, not calloc: glibc's calloc bypasses the thread's
-	 * cache of freed chunks, where the last file's (moved by its pack) waits */
-	struct revision_file *rf = memset(xmalloc(sizeof(*rf)), 0, sizeof(*rf));
+	struct revision_file *rf = memset(&scratch->file, 0, sizeof(scratch->file));
 	struct parser p;
 	struct logical_line ll = { 0 };
 	size_t skip = 0;
@@ -1492,6 +1622,9 @@ static struct revision_file *parse_file(const char *path, char *text, size_t len
 	memset(&p, 0, offsetof(struct parser, err)); /* not the error: see struct parser */
 	p.err.path[0] = p.err.message[0] = '\0';
 	p.err.line = 0;
+	scratch->used = 0;
+	rf->lent = true;
+	p.scratch = scratch;
 	p.rf = rf;
 	/* a file whose module will be dropped records no names unless it must: a
 	 * million `a = 1` lines are not a million bindings held to the end, and
@@ -1502,7 +1635,7 @@ static struct revision_file *parse_file(const char *path, char *text, size_t len
 	p.fast = !(flags & PARSE_FULL);
 	p.work = work;
 	rf->more = more;
-	rf->path = xstrdup(path);
+	rf->path = scratch_strdup(scratch, path);
 	rf->name = (char *)path_base(rf->path);
 	rf->text = flags & PARSE_ADOPT_TEXT ? text : xstrndup(text, len);
 	rf->len = len;
@@ -1530,12 +1663,12 @@ static struct revision_file *parse_file(const char *path, char *text, size_t len
 		if (flags & PARSE_ADOPT_TEXT)
 			rf->text = NULL; /* the second reading adopts it */
 		for (int i = 0; i < 2; i++) {
-			py_value_free(&more[i]);
+			value_free(p.scratch, &more[i]);
 			memset(&more[i], 0, sizeof(more[i]));
 		}
 		rf->more = NULL; /* the caller's, read into again */
 		revision_file_free(rf);
-		return parse_file(path, text, len, flags | PARSE_WITH_NAMES, stream_tokens, more, work);
+		return parse_file(path, text, len, flags | PARSE_WITH_NAMES, stream_tokens, more, work, scratch);
 	}
 	finish(&p);
 	if ((flags & PARSE_DROP_MODULE) && !rf->needs_resolve) {
@@ -1553,24 +1686,40 @@ static struct revision_file *parse_file(const char *path, char *text, size_t len
 
 static void rf_values_keep(struct revision_file *rf);
 
-struct revision_file *parse_revision_file_streamed(const char *path, char *text, size_t len, unsigned flags,
-						   size_t stream_tokens)
+/* parse_file into SCRATCH, its two values read into its stack and kept. */
+static struct revision_file *parse_lent(const char *path, char *text, size_t len, unsigned flags,
+					size_t stream_tokens, struct parse_work *work, struct parse_scratch *scratch)
 {
 	struct py_value more[2] = { 0 };
-	struct revision_file *rf = parse_file(path, text, len, flags, stream_tokens, more, NULL);
+	struct revision_file *rf = parse_file(path, text, len, flags, stream_tokens, more, work, scratch);
 
 	rf_values_keep(rf);
 	return rf;
 }
 
+struct revision_file *parse_revision_file_lent(const char *path, char *text, size_t len, unsigned flags,
+					       struct parse_scratch *scratch)
+{
+	return parse_lent(path, text, len, flags, flags & PARSE_FULL ? 0 : STREAM_TOKENS, NULL, scratch);
+}
+
+/* The readings that give a file of its own read into a scratch of their own,
+ * on the stack, and keep the file. */
+struct revision_file *parse_revision_file_streamed(const char *path, char *text, size_t len, unsigned flags,
+						   size_t stream_tokens)
+{
+	struct parse_scratch scratch;
+
+	return revision_file_keep(parse_lent(path, text, len, flags, stream_tokens, NULL, &scratch));
+}
+
 struct revision_file *parse_revision_file_work(const char *path, char *text, size_t len, unsigned flags,
 					       struct parse_work *work)
 {
-	struct py_value more[2] = { 0 };
-	struct revision_file *rf = parse_file(path, text, len, flags, flags & PARSE_FULL ? 0 : STREAM_TOKENS, more, work);
+	struct parse_scratch scratch;
 
-	rf_values_keep(rf);
-	return rf;
+	return revision_file_keep(
+		parse_lent(path, text, len, flags, flags & PARSE_FULL ? 0 : STREAM_TOKENS, work, &scratch));
 }
 
 struct revision_file *parse_revision_file(const char *path, const char *text, size_t len)
@@ -1642,14 +1791,15 @@ struct revision_file *revision_file_failed(const char *path, int line, const cha
 	return rf;
 }
 
-/* PACKED: items and ids live in the file's block (revision_file_pack). */
-static void py_value_free_unpacked(struct py_value *v, bool packed)
+/* PACKED: items and ids live in the file's block (revision_file_pack); else
+ * they may be in S. */
+static void value_free_unpacked(const struct parse_scratch *s, struct py_value *v, bool packed)
 {
 	if (packed) {
 		memset(&v->items, 0, sizeof(v->items));
 		memset(&v->ids, 0, sizeof(v->ids));
 	}
-	py_value_free(v);
+	value_free(s, v);
 }
 
 void py_value_free(struct py_value *v)
@@ -1892,6 +2042,7 @@ struct pack {
 		int same;        /* the earlier string it equals, or -1 */
 	} str[PACK_MAX_STRINGS];
 	const char *real;    /* the real path to pack: the file's, or one lent (revision_file_pack_real) */
+	const struct parse_scratch *from; /* a lent file's scratch: its strings there are not freed */
 	ptrdiff_t path_tail; /* path_in_real: measured once */
 	bool drop_longdoc;   /* the docstring is the template: rebuilt when read */
 };
@@ -1946,8 +2097,8 @@ static void pack_list(struct pack *pk, struct strlist *l)
 	}
 	if (v) {
 		for (uint32_t i = 0; i < l->n; i++)
-			free(l->v[i]);
-		free(l->v);
+			scratch_free(pk->from, l->v[i]);
+		scratch_free(pk->from, l->v);
 		l->v = l->n ? v : NULL;
 		l->cap = l->n;
 	}
@@ -1963,7 +2114,7 @@ static void pack_value(struct pack *pk, struct py_value *v)
 	if (!ids_are_items) {
 		pack_list(pk, &v->ids);
 	} else if (pk->block) {
-		sl_free(&v->ids);
+		list_free(pk->from, &v->ids);
 		v->ids = v->items;
 	}
 }
@@ -2006,7 +2157,7 @@ static void pack_real_path(struct pack *pk, struct revision_file *rf)
 	if (!pk->block)
 		return;
 	free(rf->real_path); /* the file's own, copied, or none when one was lent */
-	free(rf->path);
+	scratch_free(pk->from, rf->path);
 	rf->real_path = real;
 	rf->real_path_packed = real != NULL;
 	rf->path = path;
@@ -2026,12 +2177,57 @@ static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
 		char *at = s == &rf->longdoc && pk->drop_longdoc ? NULL : pack_string(pk, *s);
 
 		if (pk->block && *s) {
-			free(*s);
+			scratch_free(pk->from, *s);
 			*s = at;
 		}
 	}
 	if (pk->block)
 		rf->name = (char *)path_base(rf->path); /* the path's tail, wherever the path went */
+}
+
+/* P, a string of a file lent from S, as one of the file's own. */
+static char *own_copy(const struct parse_scratch *s, char *p)
+{
+	return in_scratch(s, p) ? xstrdup(p) : p;
+}
+
+static void own_list(const struct parse_scratch *s, struct strlist *l)
+{
+	if (in_scratch(s, l->v)) {
+		char **v = xmalloc(l->n * sizeof(*v));
+
+		l->v = memcpy(v, l->v, l->n * sizeof(*v));
+		l->cap = l->n;
+	}
+	for (uint32_t i = 0; i < l->n; i++)
+		l->v[i] = own_copy(s, l->v[i]);
+}
+
+/* RF's values' lists, those in S copied out. */
+static void own_values(const struct parse_scratch *s, struct revision_file *rf)
+{
+	struct py_value *v[] = { &rf->rev, &rf->down, rf->more, rf->more ? rf->more + 1 : NULL };
+
+	for (size_t i = 0; i < 4 && v[i]; i++) {
+		own_list(s, &v[i]->items);
+		own_list(s, &v[i]->ids);
+	}
+}
+
+struct revision_file *revision_file_keep(struct revision_file *rf)
+{
+	const struct parse_scratch *s = lender(rf);
+	struct revision_file *own;
+
+	if (!s)
+		return rf;
+	own = memcpy(xmalloc(sizeof(*own)), rf, sizeof(*own));
+	own->lent = false;
+	for (size_t i = 0; i < N_OWN_STRINGS; i++)
+		*own_string(own, i) = own_copy(s, *own_string(own, i));
+	own->name = (char *)path_base(own->path);
+	own_values(s, own);
+	return own;
 }
 
 /* revision_file_pack with REAL as the file's real path (its own, or lent). */
@@ -2049,11 +2245,12 @@ static struct revision_file *pack(struct revision_file *rf, const char *real)
 	pk.ptrs = pk.strs = pk.n = 0;
 	pk.lens_met = 0;
 	pk.real = real;
+	pk.from = lender(rf);
 	pk.path_tail = path_in_real(rf, real);
 	pk.drop_longdoc = longdoc_is_template(rf);
 	pack_all(&pk, rf, values);
 	if (pk.ptrs + pk.strs > PACK_MAX_BYTES)
-		return rf; /* a huge docstring: not held twice while copied */
+		return revision_file_keep(rf); /* a huge docstring: not held twice while copied */
 	/* the block after the file: one allocation (a malloc header and its
 	 * rounding fewer), aligned for the pointer lists it starts with. A new
 	 * one and a free, not realloc: glibc's realloc neither takes from nor
@@ -2061,8 +2258,10 @@ static struct revision_file *pack(struct revision_file *rf, const char *real)
 	 * is made from the one freed here. */
 	moved = xmalloc(sizeof(*rf) + pk.ptrs + pk.strs + 1);
 	memcpy(moved, rf, sizeof(*rf));
-	free(rf);
+	if (!pk.from) /* a lent file is its scratch's */
+		free(rf);
 	rf = moved;
+	rf->lent = false;
 	pk.block = (char *)(rf + 1);
 	pk.strs = pk.ptrs;
 	pk.ptrs = pk.n = 0;
@@ -2070,6 +2269,8 @@ static struct revision_file *pack(struct revision_file *rf, const char *real)
 	rf->values_packed = values;
 	rf->longdoc_rebuilt = pk.drop_longdoc;
 	pack_all(&pk, rf, values);
+	if (!values) /* long lists stay apart: out of the scratch */
+		own_values(pk.from, rf);
 	return rf;
 }
 
@@ -2146,22 +2347,25 @@ void revision_file_set_real_path(struct revision_file *rf, char *real)
 
 void revision_file_free(struct revision_file *rf)
 {
+	const struct parse_scratch *s = lender(rf);
+
 	if (!rf)
 		return;
 	if (!rf->packed) {
 		for (size_t i = 0; i < N_OWN_STRINGS; i++)
-			free(*own_string(rf, i));
+			scratch_free(s, *own_string(rf, i));
 	}
 	if (!rf->real_path_packed)
 		free(rf->real_path);
 	free(rf->text);
-	py_value_free_unpacked(&rf->rev, rf->values_packed);
-	py_value_free_unpacked(&rf->down, rf->values_packed);
+	value_free_unpacked(s, &rf->rev, rf->values_packed);
+	value_free_unpacked(s, &rf->down, rf->values_packed);
 	for (size_t i = 0; rf->more && i < 2; i++)
-		py_value_free_unpacked(&rf->more[i], rf->values_packed);
+		value_free_unpacked(s, &rf->more[i], rf->values_packed);
 	free(rf->more);
 	if (rf->module)
 		py_module_free(rf->module);
 	free(rf->module);
-	free(rf);
+	if (!s) /* a lent file is its scratch's */
+		free(rf);
 }

@@ -647,18 +647,18 @@ static size_t py_space_len(const unsigned char *s)
 	return 0;
 }
 
-/* Where S stripped starts (*B) and ends (*E). */
-static void strip_bounds(const char *s, const char **bo, const char **eo)
+/* Where S[0..N) stripped starts (*B) and ends (*E). */
+static void strip_bounds(const char *s, size_t n, const char **bo, const char **eo)
 {
-	const unsigned char *b = (const unsigned char *)s, *e, *p;
+	const unsigned char *b = (const unsigned char *)s, *e = b + n, *p;
 	size_t k;
 
-	while ((k = py_space_len(b)) > 0)
+	/* a space is whole inside the N bytes, as it is before a NUL */
+	while (b < e && (k = py_space_len(b)) > 0 && k <= (size_t)(e - b))
 		b += k;
 	/* the end from the back: a long docstring is not walked to find it. A space
 	 * of 2 or 3 bytes starts with a lead byte (C2, E1, E2, E3), never part of
 	 * another character, so looking back 2 or 3 bytes finds only real ones. */
-	e = b + strlen((const char *)b);
 	for (;;) {
 		if (e > b && *(p = e - 1) < 0x80 && py_space_len(p) == 1)
 			e = p;
@@ -677,23 +677,17 @@ char *py_strip(const char *s)
 {
 	const char *b, *e;
 
-	strip_bounds(s, &b, &e);
+	strip_bounds(s, strlen(s), &b, &e);
 	return xstrndup(b, (size_t)(e - b));
 }
 
-char *py_strip_owned(char *s)
+void py_strip_span(const char *s, size_t n, size_t *start, size_t *end)
 {
 	const char *b, *e;
-	size_t n, cut;
 
-	strip_bounds(s, &b, &e);
-	n = (size_t)(e - b);
-	cut = (size_t)(b - s) + strlen(e);
-	if (b > s)
-		memmove(s, b, n);
-	s[n] = '\0';
-	/* a few blanks cut (a docstring's last lines): not worth a reallocation */
-	return cut >= 32 ? xrealloc(s, n + 1) : s;
+	strip_bounds(s, n, &b, &e);
+	*start = (size_t)(b - s);
+	*end = (size_t)(e - s);
 }
 
 /* Byte length of a Python line boundary at S (0 when none); CRLF counts as one. */

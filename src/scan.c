@@ -46,11 +46,13 @@ static void take_real_path(struct revision_file *rf, const struct source_file *f
 /* Read and parse one listed file; a file that cannot be read is listed with why.
  * The bytes are the reader's (one buffer a thread, not a malloc and a free a
  * file), lent to the parse as the file's `text` and taken back once it is
- * parsed and packed; with KEEP_TEXT the file gets a copy of its own. F's real
- * path (its path, in the lean listing, where they are the same) is packed with
- * the file: its path is then the real path's tail, no bytes of its own. */
-static struct revision_file *read_one(struct source *src, struct source_reader *rd, struct source_file *f,
-				      bool keep_text)
+ * parsed and packed; with KEEP_TEXT the file gets a copy of its own. The file
+ * is read into the thread's SCRATCH, and packing it (or keeping it, when it
+ * needs resolving) moves it out: one allocation a file. F's real path (its
+ * path, in the lean listing, where they are the same) is packed with the file:
+ * its path is then the real path's tail, no bytes of its own. */
+static struct revision_file *read_one(struct source *src, struct source_reader *rd, struct parse_scratch *scratch,
+				      struct source_file *f, bool keep_text)
 {
 	const char *lent = source_display_lent(src, f->path), *bytes;
 	char *own = lent ? NULL : source_display(src, f->path), why[256]; /* as shown: most lent */
@@ -62,11 +64,12 @@ static struct revision_file *read_one(struct source *src, struct source_reader *
 	if (rc == SOURCE_READ_OK) {
 		char *text = keep_text ? xstrndup(bytes, len) : (char *)bytes; /* never written */
 
-		rf = parse_revision_file_with(shown, text, len, PARSE_ADOPT_TEXT | PARSE_DROP_MODULE);
+		rf = parse_revision_file_lent(shown, text, len, PARSE_ADOPT_TEXT | PARSE_DROP_MODULE, scratch);
 		docstring_complete(rf); /* reads the docstring's bytes: before they go */
-		if (rf->needs_resolve)
+		if (rf->needs_resolve) {
+			rf = revision_file_keep(rf);
 			take_real_path(rf, f);
-		else /* the listing's real path, copied into the file's block */
+		} else /* the listing's real path, copied into the file's block */
 			rf = revision_file_pack_real(rf, f->real_path ? f->real_path : f->path);
 		if (!keep_text)
 			rf->text = NULL; /* the reader's */
@@ -102,11 +105,13 @@ static void *scan_worker(void *arg)
 {
 	struct scan_job *job = arg;
 	struct source_reader *rd = source_reader_new(job->src);
+	struct parse_scratch *scratch = parse_scratch_new();
 	size_t n = job->listed->n, at;
 
 	while ((at = atomic_fetch_add(&job->next, SCAN_CHUNK)) < n)
 		for (size_t i = at; i < n && i < at + SCAN_CHUNK; i++)
-			job->slot[i] = read_one(job->src, rd, &job->listed->v[i], job->keep_text);
+			job->slot[i] = read_one(job->src, rd, scratch, &job->listed->v[i], job->keep_text);
+	parse_scratch_free(scratch);
 	source_reader_free(rd);
 	return NULL;
 }

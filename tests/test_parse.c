@@ -1352,6 +1352,58 @@ static void test_pack_leaves_huge_strings(void **state)
 	free(src);
 }
 
+/* A scan thread reads file after file into one scratch (parse_revision_file_lent):
+ * each one packed, or kept when it needs resolving or its strings are huge, reads
+ * as a file read on its own, and frees cleanly (ASan: nothing of the scratch is
+ * freed, nothing of its own leaks). Files whose strings fill the scratch (a 5,000
+ * or 20,000-byte docstring, a long tuple) put the rest in allocations of their own. */
+static void test_lent_files_read_the_same(void **state)
+{
+	static const char *const shapes[] = {
+		"\"\"\"m\n\nRevision ID: a\nRevises: b\nCreate Date: x\n\n\"\"\"\n"
+		"revision = 'a'\ndown_revision = 'b'\nbranch_labels = None\ndepends_on = None\n",
+		"revision = 'a'\ndown_revision = ('b', 'c')\nbranch_labels = ('l',)\ndepends_on = ['d']\n",
+		"revision = 'a'\ndown_revision = X\nX = 'b'\n",
+		"revision = 'a'\nrevision = 'b'\ndown_revision = ''\ndown_revision = (\n'c')\n",
+		"'''doc\\n'''\nrevision = 'a' 'b'\ndown_revision = None\n",
+		"revision = 'a'\n",
+		"",
+	};
+	struct parse_scratch *scratch = parse_scratch_new();
+	struct strbuf sb;
+
+	(void)state;
+	sb_init(&sb);
+	for (size_t big = 0; big < 3; big++) {
+		for (size_t c = 0; c < sizeof(shapes) / sizeof(shapes[0]); c++) {
+			struct revision_file *own, *lent;
+
+			sb.len = 0;
+			if (big) { /* a docstring that fills the scratch, or does not fit in it */
+				sb_adds(&sb, "\"\"\"");
+				for (size_t i = 0; i < (big == 1 ? 5000u : 20000u); i++)
+					sb_addn(&sb, i % 61 ? "y" : "\n", 1);
+				sb_adds(&sb, "\"\"\"\n");
+			}
+			sb_adds(&sb, shapes[c]);
+			if (big == 2)
+				sb_adds(&sb, "depends_on = ('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i')\n");
+			own = parse_revision_file_with("v/a.py", sb.buf, sb.len, PARSE_DROP_MODULE);
+			lent = parse_revision_file_lent("v/a.py", sb.buf, sb.len, PARSE_DROP_MODULE, scratch);
+			assert_true(lent->lent);
+			lent = lent->needs_resolve ? revision_file_keep(lent) : revision_file_pack(lent);
+			assert_false(lent->lent);
+			assert_true(revision_file_same(own, lent));
+			revision_file_free(own);
+			revision_file_free(lent);
+		}
+	}
+	/* one let go while lent leaves the scratch to the next */
+	revision_file_free(parse_revision_file_lent("v/a.py", (char *)shapes[1], strlen(shapes[1]), 0, scratch));
+	sb_free(&sb);
+	parse_scratch_free(scratch);
+}
+
 /* A packed file's path that is its real path's tail takes no bytes of its own
  * (issue 11: peak RSS); one that is not keeps its own copy. Both free cleanly,
  * and a real path set after packing replaces the packed one. */
@@ -1483,6 +1535,7 @@ int main(void)
 		cmocka_unit_test(test_unrecorded_names_read_the_same),
 		cmocka_unit_test(test_too_many_ids_in_one_value),
 		cmocka_unit_test(test_pack_leaves_huge_strings),
+		cmocka_unit_test(test_lent_files_read_the_same),
 		cmocka_unit_test(test_pack_rebuilds_template_docstring),
 		cmocka_unit_test(test_item_spans_kept_only_when_apart),
 		cmocka_unit_test(test_prescan_reads_common_shapes),

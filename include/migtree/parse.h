@@ -200,6 +200,10 @@ struct revision_file {
 	 * into it, and the values' lists when values_packed. It follows the file in
 	 * the file's own allocation (revision_file_block): freed with it. */
 	bool packed : 1;
+	/* Read into a parse_scratch (parse_revision_file_lent): the file is the
+	 * scratch's, and so are those of its strings and lists that fit there,
+	 * until revision_file_pack or revision_file_keep moves it out. */
+	bool lent : 1;
 	uint8_t plain_kind[2]; /* while `more` is NULL: VALUE_NONE or VALUE_ABSENT */
 	uint32_t len;          /* of `text`: at most MT_MAX_FILE_SIZE but in a file that says so */
 	struct py_module *module; /* other module-level names, for references (owned; a
@@ -303,6 +307,22 @@ struct revision_file *parse_revision_file_with(const char *path, char *text, siz
 struct revision_file *parse_revision_file_streamed(const char *path, char *text, size_t len, unsigned flags,
 						   size_t stream_tokens);
 
+/* Where one scan thread reads its files (parse_revision_file_lent): room for the
+ * file and for the strings and lists a migration holds, used again for each
+ * file, so that reading one makes no allocation before it is packed. */
+struct parse_scratch;
+struct parse_scratch *parse_scratch_new(void);
+void parse_scratch_free(struct parse_scratch *scratch);
+/* parse_revision_file_with, reading into SCRATCH: the file returned is lent
+ * (`lent`), valid until SCRATCH reads another. Move it out with
+ * revision_file_pack, revision_file_pack_real or revision_file_keep before then
+ * (or let it go with revision_file_free); docstring_complete may read it first. */
+struct revision_file *parse_revision_file_lent(const char *path, char *text, size_t len, unsigned flags,
+					       struct parse_scratch *scratch);
+/* A lent file moved out of its scratch into allocations of its own, unpacked: RF
+ * itself when it is not lent. Returns the file, moved (RF is no longer valid). */
+struct revision_file *revision_file_keep(struct revision_file *rf) __attribute__((warn_unused_result));
+
 /* What one reading took: tests bound the work of the fast path with it. */
 struct parse_work {
 	size_t lexed_lines; /* logical lines pylex read (tokenised or skimmed), not the prescan */
@@ -320,6 +340,7 @@ bool revision_file_same(const struct revision_file *a, const struct revision_fil
  * what resolve.c fills in (ids, errors), so a scanned, resolved file compares
  * with a fresh parse of its bytes. */
 bool revision_file_reads_same(const struct revision_file *a, const struct revision_file *b);
+/* Frees RF and what it owns; a lent file's scratch is left to read the next. */
 void revision_file_free(struct revision_file *rf);
 /* Give RF the real path REAL (owned; NULL for none), freeing the one it had
  * unless that one is packed. */
@@ -329,8 +350,8 @@ void revision_file_set_real_path(struct revision_file *rf, char *real);
  * and ids into one block after the file, in its allocation, each distinct
  * string once (a template docstring not at all: revision_file_longdoc): one
  * allocation instead of twenty. Returns the file, moved (RF is no longer valid).
- * A file whose strings are huge stays as it is. Call it once nothing will replace or grow
- * them: a file that needs no resolving (resolve.c sets `revision`, `error` and
+ * A file whose strings are huge stays as it is (a lent one is kept:
+ * revision_file_keep). Call it once nothing will replace or grow them: a file that needs no resolving (resolve.c sets `revision`, `error` and
  * `ids` of the others), after docstring_complete. */
 struct revision_file *revision_file_pack(struct revision_file *rf) __attribute__((warn_unused_result));
 /* The same, and RF's real path becomes REAL (borrowed: copied into the block,

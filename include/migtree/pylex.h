@@ -109,8 +109,8 @@ char *py_string_decode(const char *tok, size_t len, const char *path, int line,
 
 /* Python's str.strip() and str.splitlines() on UTF-8 text. */
 char *py_strip(const char *s);
-/* The same in S itself (owned, returned, maybe moved): no second copy. */
-char *py_strip_owned(char *s);
+/* The same of S[0..N), no copy: the stripped bytes are [*START, *END). */
+void py_strip_span(const char *s, size_t n, size_t *start, size_t *end);
 /* Split at Python's line boundaries; returns the number of lines, *LINES owned. */
 size_t py_splitlines(const char *s, char ***lines);
 

@@ -22,6 +22,8 @@
  *   - a long `NAME = [...]` line streamed (its items parsed as they are lexed and
  *     their tokens dropped: parse_revision_file_streamed, here from a few tokens
  *     on, set by the input's size) reads the same as the full path;
+ *   - a file read into a scan thread's scratch (parse_revision_file_lent) and
+ *     packed, or kept when packing would not take it, reads the same;
  *   - the prescan (the fast path's lines read from their bytes, no tokens: a
  *     docstring, imports, defs, `NAME = None | 'id' | ('a', 'b')`, bodies) reads
  *     as the full path does. A random input seldom starts the way a migration
@@ -150,11 +152,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct resolver *r;
+	static struct parse_scratch *scratch;
 	struct revision_file *rf, *again, *dropped;
 	struct strlist none = { 0 };
 
 	if (!r)
 		r = resolver_new(&none, NULL);
+	if (!scratch)
+		scratch = parse_scratch_new();
 	/* a hex name: the legacy rule may give the id from the file name */
 	rf = parse_revision_file("/nonexistent/migtree-fuzz/0a1b2c3d.py", (const char *)data, size);
 	check_file(rf, data, size);
@@ -167,6 +172,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_file(again, data, size);
 		REQUIRE(revision_file_same(rf, again));
 	}
+	revision_file_free(again);
+	/* as a scan reads it: lent, then packed or kept (its strings copied out) */
+	dropped = parse_revision_file_with("/nonexistent/migtree-fuzz/0a1b2c3d.py", (char *)data, size,
+					   PARSE_DROP_MODULE);
+	again = parse_revision_file_lent("/nonexistent/migtree-fuzz/0a1b2c3d.py", (char *)data, size,
+					 PARSE_DROP_MODULE, scratch);
+	again = again->needs_resolve ? revision_file_keep(again) : revision_file_pack(again);
+	REQUIRE(!again->lent);
+	check_file(again, data, size);
+	REQUIRE(revision_file_same(dropped, again));
+	revision_file_free(dropped);
 	revision_file_free(again);
 	again = parse_revision_file_streamed("/nonexistent/migtree-fuzz/0a1b2c3d.py", (char *)data, size,
 					     0, 1 + size % 6);
