@@ -825,32 +825,55 @@ static void module_statement(struct parser *p, const struct token *t, size_t n)
 	}
 }
 
-/* A module-level line starting with one of these opens a block: a conditional
- * one, whose lines may or may not run, or a def, whose lines bind nothing at
- * module level. By length, shortest first: words_of_len says where each length
- * starts. */
-static const struct block_word {
-	const char *word;
-	unsigned char len, block;
-} block_words[] = {
-	{ "@", 1, BLOCK_DEF },            { "if", 2, BLOCK_CONDITIONAL },    { "try", 3, BLOCK_CONDITIONAL },
-	{ "for", 3, BLOCK_CONDITIONAL },  { "def", 3, BLOCK_DEF },           { "elif", 4, BLOCK_CONDITIONAL },
-	{ "else", 4, BLOCK_CONDITIONAL }, { "with", 4, BLOCK_CONDITIONAL },  { "case", 4, BLOCK_CONDITIONAL },
-	{ "while", 5, BLOCK_CONDITIONAL }, { "match", 5, BLOCK_CONDITIONAL }, { "class", 5, BLOCK_DEF },
-	{ "async", 5, BLOCK_DEF },        { "except", 6, BLOCK_CONDITIONAL }, { "finally", 7, BLOCK_CONDITIONAL },
-};
-static const unsigned char words_of_len[] = { 0, 0, 1, 2, 5, 9, 13, 14, 15 };
+/* What the first word of a module-level line is: a name, `import` or `from`, a
+ * word that opens a block (a conditional one, whose lines may or may not run, or
+ * a def, whose lines bind nothing at module level), or tracked name
+ * WORD_TRACKED + its index in tracked_names. */
+enum { WORD_NAME, WORD_IMPORT, WORD_CONDITIONAL, WORD_DEF, WORD_TRACKED };
 
-/* The block the word S (N bytes, as written) opens, or BLOCK_NONE: called for
- * every module-level line, so only the words of its length are looked at. */
+/* The kind of the word W (N bytes, as written). Every module-level line asks:
+ * the words of its length are compared whole, a load and a compare each. */
+static int word_kind(const char *w, size_t n)
+{
+#define WORD_IS(s) (!memcmp(w, s, sizeof(s) - 1))
+	switch (n) {
+	case 1:
+		return w[0] == '@' ? WORD_DEF : WORD_NAME;
+	case 2:
+		return WORD_IS("if") ? WORD_CONDITIONAL : WORD_NAME;
+	case 3:
+		return WORD_IS("def") ? WORD_DEF : WORD_IS("try") || WORD_IS("for") ? WORD_CONDITIONAL : WORD_NAME;
+	case 4:
+		return WORD_IS("from")					     ? WORD_IMPORT
+		       : WORD_IS("elif") || WORD_IS("else") || WORD_IS("with") || WORD_IS("case") ? WORD_CONDITIONAL
+											     : WORD_NAME;
+	case 5:
+		return WORD_IS("class") || WORD_IS("async")   ? WORD_DEF
+		       : WORD_IS("while") || WORD_IS("match") ? WORD_CONDITIONAL
+							      : WORD_NAME;
+	case 6:
+		return WORD_IS("import") ? WORD_IMPORT : WORD_IS("except") ? WORD_CONDITIONAL : WORD_NAME;
+	case 7:
+		return WORD_IS("finally") ? WORD_CONDITIONAL : WORD_NAME;
+	case 8:
+		return WORD_IS("revision") ? WORD_TRACKED : WORD_NAME;
+	case 10:
+		return WORD_IS("depends_on") ? WORD_TRACKED + 3 : WORD_NAME;
+	case 13:
+		return WORD_IS("down_revision")	  ? WORD_TRACKED + 1
+		       : WORD_IS("branch_labels") ? WORD_TRACKED + 2
+						  : WORD_NAME;
+	}
+	return WORD_NAME;
+#undef WORD_IS
+}
+
+/* The block the word S (N bytes, as written) opens, or BLOCK_NONE. */
 static int block_of_word(const char *s, size_t n)
 {
-	if (n == 0 || n + 1 >= sizeof(words_of_len))
-		return BLOCK_NONE;
-	for (size_t i = words_of_len[n]; i < words_of_len[n + 1]; i++)
-		if (block_words[i].word[0] == s[0] && !memcmp(block_words[i].word, s, n))
-			return block_words[i].block;
-	return BLOCK_NONE;
+	int k = word_kind(s, n);
+
+	return k == WORD_CONDITIONAL ? BLOCK_CONDITIONAL : k == WORD_DEF ? BLOCK_DEF : BLOCK_NONE;
 }
 
 static void track_block(struct parser *p, const struct token *t)
@@ -955,7 +978,8 @@ static void doc_fields(struct parser *p)
 		while (b < le && (*b == ' ' || *b == '\t'))
 			b++;
 		for (int k = 0; k < 3; k++) {
-			if (found[k] || (size_t)(le - b) < klen[k] || memcmp(b, keys[k], klen[k]))
+			/* most lines start with no key's first byte: no compare */
+			if (found[k] || (size_t)(le - b) < klen[k] || b[0] != keys[k][0] || memcmp(b, keys[k], klen[k]))
 				continue;
 			b += klen[k];
 			while (b < le && (*b == ' ' || *b == '\t'))
@@ -1294,7 +1318,8 @@ static void stream_reset(struct parser *p)
 
 static bool ascii_name_byte(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+	/* c | 0x20 folds A-Z onto a-z and sends no other byte there */
+	return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10 || c == '_';
 }
 
 static size_t skip_blanks(const char *t, size_t len, size_t pos)
@@ -1484,28 +1509,27 @@ static bool fast_statement(struct parser *p, bool *first)
 	struct pylex *lx = &p->lx;
 	const char *t = lx->text;
 	size_t pos = lx->pos, e = pos;
-	int which, block;
+	int kind;
 
 	if (*first)
 		return fast_docstring(p, first);
 	if (t[pos] == '@')
 		return !(pos + 1 < lx->len && t[pos + 1] == '=') &&
 		       fast_skip(p, pos + 1, PRESCAN_SEMICOLON | PRESCAN_EQUALS | PRESCAN_STRAY_CLOSE, BLOCK_DEF);
-	while (e < lx->len && ascii_name_byte((unsigned char)t[e]))
-		e++;
+	e = prescan_name_end(t, lx->len, pos);
 	/* a number, a non-ASCII name (NFKC may make it any), a string's prefix */
 	if (e == pos || (t[pos] >= '0' && t[pos] <= '9') ||
 	    (e < lx->len && ((unsigned char)t[e] >= 0x80 || t[e] == '\'' || t[e] == '"')))
 		return false;
-	if ((block = block_of_word(t + pos, e - pos)) == BLOCK_CONDITIONAL)
+	if ((kind = word_kind(t + pos, e - pos)) == WORD_CONDITIONAL)
 		return false;
-	if (block == BLOCK_DEF)
+	if (kind == WORD_DEF)
 		return fast_skip(p, e, PRESCAN_SEMICOLON | PRESCAN_EQUALS | PRESCAN_STRAY_CLOSE, BLOCK_DEF);
-	if ((which = tracked_index(t + pos, e - pos)) >= 0)
-		return fast_assignment(p, which, e);
+	if (kind >= WORD_TRACKED)
+		return fast_assignment(p, kind - WORD_TRACKED, e);
 	if (!p->no_names)
 		return false;
-	if ((e - pos == 6 && !memcmp(t + pos, "import", 6)) || (e - pos == 4 && !memcmp(t + pos, "from", 4)))
+	if (kind == WORD_IMPORT)
 		return fast_skip(p, e, PRESCAN_SEMICOLON, BLOCK_NONE);
 	e = skip_blanks(t, lx->len, e);
 	if (e >= lx->len || t[e] != '=' || (e + 1 < lx->len && t[e + 1] == '='))

@@ -287,30 +287,52 @@ size_t prescan_line_rest(const char *text, size_t len, size_t pos, int *line)
 	return pos + nl;
 }
 
+/* The next byte at or after I that is Q, a backslash or a CR, or LEN, adding the
+ * LFs passed to *LINES: one pass over a docstring's body. */
+static size_t quote_or_unsure(const unsigned char *t, size_t len, size_t i, unsigned char q, int *lines)
+{
+#if defined(__SSE2__)
+	for (; i + 16 <= len; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+		unsigned stop = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(eq8(x, (char)q), _mm_or_si128(eq8(x, '\\'), eq8(x, '\r'))));
+		unsigned lf = (unsigned)_mm_movemask_epi8(eq8(x, '\n'));
+
+		if (stop)
+			lf &= (1u << __builtin_ctz(stop)) - 1; /* the LFs before it */
+		for (; lf; lf &= lf - 1)
+			++*lines;
+		if (stop)
+			return i + (size_t)__builtin_ctz(stop);
+	}
+#endif
+	for (; i < len && t[i] != q && t[i] != '\\' && t[i] != '\r'; i++)
+		*lines += t[i] == '\n';
+	return i;
+}
+
 size_t prescan_docstring(const char *text, size_t len, size_t pos, int *line, size_t *start, size_t *end)
 {
 	const unsigned char *t = (const unsigned char *)text;
 	unsigned char q = pos + 2 < len ? t[pos] : 0;
-	const unsigned char *body, *close;
 	int lines = 0;
-	size_t rest;
+	size_t close, rest;
 
 	if ((q != '"' && q != '\'') || t[pos + 1] != q || t[pos + 2] != q)
 		return PRESCAN_UNSURE;
 	/* with no backslash before it, the first three quotes close the string */
-	body = t + pos + 3;
-	for (close = body; (close = memchr(close, q, len - (size_t)(close - t))) != NULL; close++)
-		if ((size_t)(close - t) + 2 < len && close[1] == q && close[2] == q)
+	for (close = pos + 3;; close++) {
+		close = quote_or_unsure(t, len, close, q, &lines);
+		if (close >= len || t[close] != q)
+			return PRESCAN_UNSURE; /* never closed, or a backslash or CR first */
+		if (close + 2 < len && t[close + 1] == q && t[close + 2] == q)
 			break;
-	if (!close || memchr(body, '\\', (size_t)(close - body)) || memchr(body, '\r', (size_t)(close - body)))
-		return PRESCAN_UNSURE;
-	for (const unsigned char *nl = body; (nl = memchr(nl, '\n', (size_t)(close - nl))) != NULL; nl++)
-		lines++;
-	rest = prescan_line_rest(text, len, (size_t)(close - t) + 3, &lines);
+	}
+	rest = prescan_line_rest(text, len, close + 3, &lines);
 	if (rest == PRESCAN_UNSURE)
 		return PRESCAN_UNSURE;
 	*start = pos;
-	*end = (size_t)(close - t) + 3;
+	*end = close + 3;
 	*line += lines;
 	return rest;
 }
@@ -332,6 +354,38 @@ size_t prescan_plain_string(const char *text, size_t len, size_t pos)
 size_t prescan_eol(const char *text, size_t len, size_t pos)
 {
 	return comment_end((const unsigned char *)text, len, pos);
+}
+
+/* Bit i set when P[i] is an ASCII letter, digit or `_`. */
+#if defined(__SSE2__)
+static inline unsigned name_mask(const unsigned char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	/* a byte in [LO, LO + N) as a signed compare: shifted to start at -128 */
+	__m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8(128 - 'a')),
+					_mm_set1_epi8(-128 + 26));
+	__m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(128 - '0')), _mm_set1_epi8(-128 + 10));
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), eq8(x, '_')));
+}
+#endif
+
+size_t prescan_name_end(const char *text, size_t len, size_t pos)
+{
+	const unsigned char *t = (const unsigned char *)text;
+
+#if defined(__SSE2__)
+	for (; pos + 16 <= len; pos += 16) {
+		unsigned m = ~name_mask(t + pos) & 0xFFFFu;
+
+		if (m)
+			return pos + (size_t)__builtin_ctz(m);
+	}
+#endif
+	/* c | 0x20 folds A-Z onto a-z and sends no other byte there */
+	while (pos < len && ((unsigned)((t[pos] | 0x20) - 'a') < 26 || (unsigned)(t[pos] - '0') < 10 || t[pos] == '_'))
+		pos++;
+	return pos;
 }
 
 size_t prescan_ascii_end(const char *text, size_t len, size_t pos)

@@ -84,6 +84,10 @@ size_t prescan_plain_string(const char *text, size_t len, size_t pos);
 /* The first CR or LF at or after POS, or LEN. */
 size_t prescan_eol(const char *text, size_t len, size_t pos);
 
+/* The first byte at or after POS that is no ASCII letter, digit or `_`, or LEN:
+ * where a name that starts there ends, sixteen bytes at a time. */
+size_t prescan_name_end(const char *text, size_t len, size_t pos);
+
 /* The first byte at or after POS that is not ASCII, or LEN. */
 size_t prescan_ascii_end(const char *text, size_t len, size_t pos);
 
