@@ -244,8 +244,8 @@ bool sl_equal(const struct strlist *a, const struct strlist *b)
 {
 	if (a->n != b->n)
 		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]))
+	for (size_t i = 0; i < a->n; i++) /* one string may be in both (a parse's scratch) */
+		if (a->v[i] != b->v[i] && strcmp(a->v[i], b->v[i]))
 			return false;
 	return true;
 }
