@@ -1085,36 +1085,37 @@ size_t edit_mark(const struct edit_session *s)
 static struct edit_step *fused(struct edit_step *const *steps, size_t n)
 {
 	struct edit_step *st = new_step();
+	struct strmap at; /* path -> its index in ST */
+	struct step_at {
+		size_t step, k;
+	} *last = NULL; /* per file of ST: where the last step that has it has it */
+	size_t cap = 0;
 
+	strmap_init(&at);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < steps[i]->n; k++) {
 			const struct step_file *f = &steps[i]->f[k];
-			size_t j = 0;
+			uint32_t j;
 
-			while (j < st->n && strcmp(st->f[j].path, f->path))
-				j++;
-			if (j == st->n) {
+			if (!strmap_get(&at, f->path, &j)) {
 				step_add(st, f->path, f->abs_path, f->before, f->before_len, NULL, 0, f->at);
-				continue;
-			}
-			free(st->f[j].after);
-			st->f[j].after = NULL;
-			if (!st->f[j].abs_path && f->abs_path)
+				strmap_put(&at, st->f[st->n - 1].path, j = (uint32_t)(st->n - 1));
+				GROW(last, cap, st->n);
+			} else if (!st->f[j].abs_path && f->abs_path) {
 				st->f[j].abs_path = xstrdup(f->abs_path);
+			}
+			last[j] = (struct step_at){ i, k };
 		}
-	for (size_t j = 0; j < st->n; j++) /* the last bytes each file was given */
-		for (size_t i = n; i-- > 0 && !st->f[j].after;) {
-			size_t k = 0;
+	for (size_t j = 0; j < st->n; j++) { /* the last bytes each file was given (none: removed) */
+		const struct step_file *f = &steps[last[j].step]->f[last[j].k];
 
-			while (k < steps[i]->n && strcmp(steps[i]->f[k].path, st->f[j].path))
-				k++;
-			if (k == steps[i]->n)
-				continue;
-			if (!steps[i]->f[k].after)
-				break; /* removed by its last step */
-			st->f[j].after = xstrndup(steps[i]->f[k].after, steps[i]->f[k].after_len);
-			st->f[j].after_len = steps[i]->f[k].after_len;
+		if (f->after) {
+			st->f[j].after = xstrndup(f->after, f->after_len);
+			st->f[j].after_len = f->after_len;
 		}
+	}
+	strmap_free(&at);
+	free(last);
 	return st;
 }
 

@@ -771,6 +771,57 @@ static void test_new_files(void **state)
 	unsetenv("MIGTREE_NOW");
 }
 
+/* Steps fused into one (a plan's): per file its bytes before the first and
+ * after the last, a file changed back dropped from nothing, a file made then
+ * changed new with its last bytes; one undo takes it all back, redo brings the
+ * same diff. */
+static void test_fused_steps(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+	struct strlist heads = { 0 };
+	char *id = NULL, *before, *last, *redone;
+	size_t mark;
+
+	(void)state;
+	setenv("MIGTREE_NEW_REVISION_ID", "0123456789ab", 1);
+	setenv("MIGTREE_NOW", "2025-02-03 04:05:06.000007", 1);
+	load(&p, &s);
+	set_down(&s, "dddd4444", "aaaa1111"); /* a step before the mark: not fused */
+	mark = edit_mark(&s);
+	set_down(&s, "bbbb2222", "");
+	set_down(&s, "cccc3333", "bbbb2222");
+	set_down(&s, "bbbb2222", "aaaa1111"); /* b back as it was */
+	sl_push(&heads, "cccc3333");
+	sl_push(&heads, "dddd4444");
+	assert_int_equal(edit_create_merge(&s, &heads, "merge", &id, &err), 0);
+	set_down(&s, id, "dddd4444,cccc3333"); /* the new file changed */
+	before = edit_diff(&s);
+	edit_fuse(&s, mark);
+	assert_int_equal(s.n_undo, mark + 1);
+	redone = edit_diff(&s);
+	assert_string_equal(redone, before);
+	free(redone);
+	last = edit_last_step_diff(&s);
+	assert_null(strstr(last, "b.py")); /* changed back: no change in the step */
+	assert_non_null(strstr(last, "c.py"));
+	assert_non_null(strstr(last, "+down_revision: Union[str, Sequence[str], None] = ('dddd4444', 'cccc3333')"));
+	assert_int_equal(edit_undo(&s), 0);
+	assert_int_equal(edit_changed(&s, NULL, 0), 1); /* d.py, before the mark */
+	assert_int_equal(edit_redo(&s), 0);
+	redone = edit_diff(&s);
+	assert_string_equal(redone, before);
+	free(redone);
+	free(last);
+	free(before);
+	free(id);
+	sl_free(&heads);
+	unload(&p, &s);
+	unsetenv("MIGTREE_NEW_REVISION_ID");
+	unsetenv("MIGTREE_NOW");
+}
+
 /* An edit that cannot split a piece keeps the pieces without finding them
  * again from every edge; one that can, finds them again. The piece here has
  * two nodes with no edge down (the base and a missing revision), so it is the
@@ -876,6 +927,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vanished_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_mid_save_never_tears, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fused_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_partial_save_is_reported_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_ids_refused, setup, teardown),
 		cmocka_unit_test(test_temporary_names),
