@@ -77,12 +77,11 @@ static void hline(uint8_t *c, uint16_t a, uint16_t b)
 		c[i] |= CELL_LEFT | CELL_RIGHT;
 }
 
-/* Row R's cells C, WIDTH of them; TURNS: a horizontal line is on it. */
-static void emit_row(struct layout *l, uint32_t r, const uint8_t *c, uint16_t width, bool turns)
+/* Row R's cells, WIDTH of them, laid where the next row's cells go (see
+ * lay_row); TURNS: a horizontal line is on it. */
+static void emit_row(struct layout *l, uint32_t r, uint16_t width, bool turns)
 {
 	l->shape[r] = turns ? ROW_TURNS : 0;
-	GROW(l->cells, l->cap_cells, l->n_cells_total + width);
-	memcpy(l->cells + l->n_cells_total, c, width);
 	l->cell_off[r] = (uint32_t)l->n_cells_total;
 	l->n_cells[r] = width;
 	l->n_cells_total += width;
@@ -115,9 +114,9 @@ static bool same_as_above(struct layout *l, struct row_down d, struct lanes *ln,
 }
 
 /* Lay row R out; returns its lane when it is a row a row below may be drawn
- * as (see same_as_above), else -1. */
-static int32_t lay_row(struct layout *l, struct row_down d, struct lanes *ln, uint32_t r, uint8_t **cbuf,
-		       size_t *ccap)
+ * as (see same_as_above), else -1. Its cells are made where they are kept,
+ * after the last row's (what is past its width is the next row's room). */
+static int32_t lay_row(struct layout *l, struct row_down d, struct lanes *ln, uint32_t r)
 {
 	uint32_t n_down = d.n;
 	const uint32_t *down = d.v;
@@ -127,8 +126,8 @@ static int32_t lay_row(struct layout *l, struct row_down d, struct lanes *ln, ui
 	uint8_t *c;
 
 	/* every lane there is, plus one per merge parent that may open a lane */
-	GROW(*cbuf, *ccap, (size_t)ln->n + n_down + 2);
-	c = *cbuf;
+	GROW(l->cells, l->cap_cells, l->n_cells_total + ln->n + n_down + 2);
+	c = l->cells + l->n_cells_total;
 	memcpy(c, ln->open, ln->n);
 	memset(c + ln->n, 0, (size_t)n_down + 2);
 	c[me] = CELL_NODE | (at >= 0 ? CELL_UP : 0);
@@ -165,7 +164,7 @@ static int32_t lay_row(struct layout *l, struct row_down d, struct lanes *ln, ui
 	while (ln->n > 0 && ln->want[ln->n - 1] == NO_NODE)
 		ln->n--;
 	l->lane[r] = me;
-	emit_row(l, r, c, width, turns);
+	emit_row(l, r, width, turns);
 	return single ? me : -1;
 }
 
@@ -368,8 +367,6 @@ static void read_parents(struct row_parents *rp, const struct layout *l, const s
 static void lay_rows(struct layout *l, const struct graph_view *nc, const uint8_t *link, struct lanes *ln)
 {
 	struct row_parents rp;
-	uint8_t *cbuf = NULL;
-	size_t ccap = 0;
 	int32_t above = -1;
 	uint32_t next = 0, j = 0;
 
@@ -391,11 +388,10 @@ static void lay_rows(struct layout *l, const struct graph_view *nc, const uint8_
 			j++;
 		}
 		if (!same_as_above(l, d, ln, r, above))
-			above = lay_row(l, d, ln, r, &cbuf, &ccap);
+			above = lay_row(l, d, ln, r);
 	}
 	free(rp.start);
 	free(rp.v);
-	free(cbuf);
 }
 
 /* The history order, then the nodes it leaves out (those in cycles), in node
