@@ -634,15 +634,26 @@ static void build_chains(struct chains *ch, const struct ranked *rk, const bool 
 {
 	uint32_t n = rk->n;
 
-	ch->n = 0;
+	ch->n = n ? 1 : 0;
 	ch->of = xmalloc((n ? n : 1) * sizeof(uint32_t));
 	ch->start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-	for (uint32_t v = 0; v < n; v++)
-		if (v == 0 || !rk->links[v - 1] || (first_head && first_head[v])) {
-			ch->of[v] = ch->n;
-			ch->start[ch->n++] = v;
+	ch->start[0] = 0;
+	/* each rank is written as the next chain's top, which only a rank that
+	 * starts one keeps: no branch a rank (one in seven starts a chain, at
+	 * random to a predictor) */
+	if (!first_head)
+		for (uint32_t v = 1; v < n; v++) {
+			ch->start[ch->n] = v;
+			ch->n += !rk->links[v - 1];
+		}
+	else
+		for (uint32_t v = 1; v < n; v++) {
+			ch->start[ch->n] = v;
+			ch->n += !rk->links[v - 1] || first_head[v];
 		}
 	ch->start[ch->n] = n;
+	for (uint32_t c = 0; c < ch->n; c++)
+		ch->of[ch->start[c]] = c;
 }
 
 /* The walk's graph: chain C's parents are its bottom's, as chains, and
