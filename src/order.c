@@ -79,6 +79,10 @@ struct sorter {
 	struct u32vec dfs;
 	uint64_t work;            /* chains visited, keys and chains looked at, revisions emitted */
 	struct u32vec *out;
+	/* the ranks emitted and not yet written out: chains emitted one after
+	 * the other in rank order are written in one copy (most are: the ranks
+	 * follow the last walk's order), not one copy a chain */
+	uint32_t out_from, out_to;
 };
 
 static bool in_todo(const struct sorter *s, uint32_t v)
@@ -374,6 +378,16 @@ static uint32_t first_head_above(struct sorter *s, uint32_t c, uint32_t from)
 	return answer;
 }
 
+/* The ranks emitted since the last write written out. */
+static void write_out(struct sorter *s)
+{
+	if (s->out_to == s->out_from)
+		return; /* none: and OUT may have no array yet */
+	memcpy(s->out->v + s->out->n, s->exp_nodes + s->out_from, (s->out_to - s->out_from) * sizeof(uint32_t));
+	s->out->n += s->out_to - s->out_from;
+	s->out_from = s->out_to;
+}
+
 /* Emit the candidate of slot CUR (a chain: its revisions, top to bottom) and
  * move CUR as Alembic does; returns the new CUR (NO_NODE when no head is left). */
 static uint32_t emit(struct sorter *s, uint32_t cur)
@@ -381,9 +395,11 @@ static uint32_t emit(struct sorter *s, uint32_t cur)
 	uint32_t c = s->slot_node[cur], from = s->e.fwd_start[c], to = s->e.fwd_start[c + 1];
 	bool replaced = false;
 
-	memcpy(s->out->v + s->out->n, s->exp_nodes + s->exp_start[c],
-	       (s->exp_start[c + 1] - s->exp_start[c]) * sizeof(uint32_t));
-	s->out->n += s->exp_start[c + 1] - s->exp_start[c];
+	if (s->exp_start[c] != s->out_to) {
+		write_out(s);
+		s->out_from = s->exp_start[c];
+	}
+	s->out_to = s->exp_start[c + 1];
 	s->work += s->exp_start[c + 1] - s->exp_start[c];
 	s->done[c] = true;
 	s->slot_of[c] = NO_NODE;
@@ -883,6 +899,7 @@ static void order_ranked(const struct graph *g, const bool *todo, const struct u
 		if (cur == NO_NODE)
 			cur = s.first;
 	}
+	write_out(&s);
 	/* the walk's cost, for tests that bound it (the graph's own bookkeeping) */
 	((struct graph *)g)->work.order += s.work;
 	sorter_free(&s);
