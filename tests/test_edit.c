@@ -891,6 +891,37 @@ static void test_kept_order_follows_edits(void **state)
 	unload(&p, &s);
 }
 
+/* The same where the edited revision's own line changes, every parent an
+ * existing revision (so every edit patches the kept ranking, none drops
+ * it): cccc leaves the line aaaa-bbbb-cccc-dddd for eeee and comes back,
+ * then dddd moves under bbbb, which then has two children. */
+static void test_kept_order_follows_own_line(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	const struct order_ranks *kept;
+
+	(void)state;
+	put("a.py", "revision = 'aaaa0001'\ndown_revision = None\n");
+	put("b.py", "revision = 'bbbb0002'\ndown_revision = 'aaaa0001'\n");
+	put("c.py", "revision = 'cccc0003'\ndown_revision = 'bbbb0002'\n");
+	put("d.py", "revision = 'dddd0004'\ndown_revision = 'cccc0003'\n");
+	put("e.py", "revision = 'eeee0005'\ndown_revision = 'aaaa0001'\n");
+	load_as(&p, &s, true);
+	kept = p.graph.ranks;
+	assert_non_null(kept);
+	set_down(&s, "cccc0003", "eeee0005");
+	assert_order_fresh(&p);
+	set_down(&s, "cccc0003", "bbbb0002");
+	assert_order_fresh(&p);
+	set_down(&s, "dddd0004", "bbbb0002");
+	assert_order_fresh(&p);
+	set_down(&s, "cccc0003", "dddd0004");
+	assert_order_fresh(&p);
+	assert_ptr_equal(p.graph.ranks, kept); /* patched by each edit, never made again */
+	unload(&p, &s);
+}
+
 static void test_names_and_slugs(void **state)
 {
 	struct mt_error err = { 0 };
@@ -939,6 +970,7 @@ int main(void)
 		cmocka_unit_test(test_names_and_slugs),
 		cmocka_unit_test_setup_teardown(test_pieces_kept_unless_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_order_follows_edits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_order_follows_own_line, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("edit", tests, NULL, NULL);
