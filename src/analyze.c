@@ -364,22 +364,29 @@ struct loose_parts {
 };
 
 /* The nodes outside the main piece (MAIN_COMP), in node order. Most nodes are
- * in it: they are passed over eight at a time (an edit made this pass twice
- * over 100,000 piece numbers, 3% of it). */
+ * in it: they are passed over sixteen at a time, two numbers a word (an edit
+ * made this pass twice over 100,000 piece numbers, 3% of it; the compiler
+ * at -O2 makes no vector test of a loop over single numbers). */
 static void nodes_outside(const struct graph *g, uint32_t main_comp, struct u32vec *out)
 {
 	const uint32_t *comp = g->component;
+	const uint64_t pair = (uint64_t)main_comp << 32 | main_comp;
+	uint32_t i = 0;
 
-	for (uint32_t i = 0; i < g->n;) {
-		uint32_t any = 0, end = g->n - i >= 8 ? i + 8 : g->n;
+	for (; i + 16 <= g->n; i += 16) {
+		uint64_t any = 0, w;
 
-		for (uint32_t k = i; k < end; k++) /* no branch: the compiler makes it one vector test */
-			any |= comp[k] ^ main_comp;
-		for (; any && i < end; i++)
-			if (comp[i] != main_comp)
-				u32_push(out, i);
-		i = end;
+		for (uint32_t k = 0; k < 16; k += 2) {
+			memcpy(&w, comp + i + k, sizeof(w));
+			any |= w ^ pair;
+		}
+		for (uint32_t k = i; any && k < i + 16; k++)
+			if (comp[k] != main_comp)
+				u32_push(out, k);
 	}
+	for (; i < g->n; i++)
+		if (comp[i] != main_comp)
+			u32_push(out, i);
 }
 
 /* Only the loose pieces' nodes (OUTSIDE: nodes_outside's) are asked about,
