@@ -173,6 +173,7 @@ struct parser {
 	 * and the file is read again recording them (parse_revision_file_streamed). */
 	bool no_names;
 	bool restart;
+	bool doc_no_cr; /* the docstring was read by prescan_docstring: no CR in it */
 	struct stream stream;
 	struct stream_errors *stream_errs; /* made when a line first streams */
 	const struct token *stream_open; /* the streamed list's `[` while its statement is read */
@@ -953,23 +954,48 @@ static void read_docstring(struct parser *p, const struct logical_line *ll)
 	free(doc);
 }
 
+/* Which of doc_fields' keys the line at B[0..N) starts with, or -1: its first
+ * byte picks the one or two that can (most lines start with neither). */
+static int doc_key_at(const char *b, size_t n)
+{
+	if (n >= 12 && b[0] == 'R' && !memcmp(b, "Revision ID:", 12))
+		return 0;
+	if (n >= 8 && b[0] == 'R' && !memcmp(b, "Revises:", 8))
+		return 1;
+	if (n >= 12 && b[0] == 'C' && !memcmp(b, "Create Date:", 12))
+		return 2;
+	return -1;
+}
+
+/* Line K of the docstring, B[0..LE) past its key and blanks: field K's value. */
+static void doc_field_set(struct parser *p, struct doc_field *f, const char *b, const char *le, int line)
+{
+	const char *ve = le;
+
+	while (ve > b && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '"' || ve[-1] == '\''))
+		ve--;
+	f->value = p->lx.enc == PY_ENC_UTF8 ? scratch_strndup(p->scratch, b, (size_t)(ve - b))
+					   : py_to_utf8(b, (size_t)(ve - b), p->lx.enc);
+	f->span = (struct mt_span){ (size_t)(b - p->rf->text), (size_t)(ve - p->rf->text), line };
+}
+
 /* The header fields, "KEY: value" on lines of the raw docstring, each at the first
  * line that starts with its key: the value's bytes recorded. One pass for the three. */
 static void doc_fields(struct parser *p)
 {
-	struct revision_file *rf = p->rf;
-	static const char *const keys[] = { "Revision ID:", "Revises:", "Create Date:" };
 	static const size_t klen[] = { 12, 8, 12 };
+	struct revision_file *rf = p->rf;
 	struct doc_field *field[] = { &rf->doc_revision_id, &rf->doc_revises, &rf->doc_create_date };
 	const char *s = rf->text + rf->doc_span.start, *end = rf->text + rf->doc_span.end;
 	bool found[3] = { false, false, false };
-	int line = rf->doc_span.line, left = 3;
+	int line = rf->doc_span.line, left = 3, k;
 
-	/* lines end in LF alone nearly always: then memchr finds their ends */
-	bool cr = memchr(s, '\r', (size_t)(end - s)) != NULL;
+	/* lines end in LF alone nearly always: then memchr finds their ends (a
+	 * docstring prescan read has no CR at all) */
+	bool cr = !p->doc_no_cr && memchr(s, '\r', (size_t)(end - s)) != NULL;
 
 	for (const char *ls = s; ls < end && left > 0;) {
-		const char *le, *b = ls, *ve;
+		const char *le, *b = ls;
 
 		if (cr)
 			le = rf->text + prescan_eol(rf->text, rf->doc_span.end, (size_t)(ls - rf->text));
@@ -977,23 +1003,12 @@ static void doc_fields(struct parser *p)
 			le = end;
 		while (b < le && (*b == ' ' || *b == '\t'))
 			b++;
-		for (int k = 0; k < 3; k++) {
-			/* most lines start with no key's first byte: no compare */
-			if (found[k] || (size_t)(le - b) < klen[k] || b[0] != keys[k][0] || memcmp(b, keys[k], klen[k]))
-				continue;
-			b += klen[k];
-			while (b < le && (*b == ' ' || *b == '\t'))
+		if ((k = doc_key_at(b, (size_t)(le - b))) >= 0 && !found[k]) {
+			for (b += klen[k]; b < le && (*b == ' ' || *b == '\t');)
 				b++;
-			ve = le;
-			while (ve > b && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t' ||
-					  ve[-1] == '"' || ve[-1] == '\''))
-				ve--;
-			field[k]->value = p->lx.enc == PY_ENC_UTF8 ? scratch_strndup(p->scratch, b, (size_t)(ve - b))
-								  : py_to_utf8(b, (size_t)(ve - b), p->lx.enc);
-			field[k]->span = (struct mt_span){ (size_t)(b - rf->text), (size_t)(ve - rf->text), line };
+			doc_field_set(p, field[k], b, le, line);
 			found[k] = true;
 			left--;
-			break; /* the keys differ before any line could hold two */
 		}
 		ls = le + (le + 1 < end && le[0] == '\r' && le[1] == '\n' ? 2 : 1);
 		line++;
@@ -1058,7 +1073,10 @@ static size_t undecodable_at(const unsigned char *s, size_t len, enum py_encodin
 static bool check_bytes(struct parser *p, const char *text, size_t len, bool bom)
 {
 	size_t bad;
-	const char *nul = memchr(text, '\0', len);
+	/* nearly every migration is ASCII with no NUL: one pass tells, and then no
+	 * encoding refuses a byte */
+	bool plain = prescan_plain_end(text, len, 0) == len;
+	const char *nul = plain ? NULL : memchr(text, '\0', len);
 	char msg[128];
 
 	if (nul) {
@@ -1070,6 +1088,8 @@ static bool check_bytes(struct parser *p, const char *text, size_t len, bool bom
 		fail_err(p);
 		return false;
 	}
+	if (plain)
+		return true;
 	if (p->lx.enc != PY_ENC_UTF8) {
 		bad = undecodable_at((const unsigned char *)text, len, p->lx.enc);
 		snprintf(msg, sizeof(msg), "byte 0x%02X is not %s, the file's coding line says it is",
@@ -1491,6 +1511,7 @@ static bool fast_docstring(struct parser *p, bool *first)
 	if (end == PRESCAN_UNSURE)
 		return false;
 	keep_docstring(p, lx->text + s + 3, e - s - 6, (struct mt_span){ (uint32_t)s, (uint32_t)e, lx->line });
+	p->doc_no_cr = true;
 	*first = false;
 	p->block = BLOCK_NONE; /* statement() on a string */
 	lx->pos = end;

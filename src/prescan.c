@@ -404,3 +404,22 @@ size_t prescan_ascii_end(const char *text, size_t len, size_t pos)
 		pos++;
 	return pos;
 }
+
+size_t prescan_plain_end(const char *text, size_t len, size_t pos)
+{
+	const unsigned char *t = (const unsigned char *)text;
+
+#if defined(__SSE2__)
+	for (; pos + 16 <= len; pos += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + pos));
+		/* the high bit, or a NUL: x - 1 sets it only for 0 among ASCII bytes */
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(x, _mm_sub_epi8(x, _mm_set1_epi8(1))));
+
+		if (m)
+			return pos + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (pos < len && t[pos] < 0x80 && t[pos])
+		pos++;
+	return pos;
+}

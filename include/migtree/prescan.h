@@ -91,4 +91,8 @@ size_t prescan_name_end(const char *text, size_t len, size_t pos);
 /* The first byte at or after POS that is not ASCII, or LEN. */
 size_t prescan_ascii_end(const char *text, size_t len, size_t pos);
 
+/* The first byte at or after POS that is not ASCII or is NUL, or LEN: a whole
+ * file checked for both in one pass. */
+size_t prescan_plain_end(const char *text, size_t len, size_t pos);
+
 #endif
