@@ -660,9 +660,12 @@ static void strip_bounds(const char *s, size_t n, const char **bo, const char **
 	 * of 2 or 3 bytes starts with a lead byte (C2, E1, E2, E3), never part of
 	 * another character, so looking back 2 or 3 bytes finds only real ones. */
 	for (;;) {
-		if (e > b && *(p = e - 1) < 0x80 && py_space_len(p) == 1)
+		if (e > b && *(p = e - 1) < 0x80) {
+			/* an ASCII byte ends no longer space: it is the end, or a space */
+			if (py_space_len(p) != 1)
+				break;
 			e = p;
-		else if (e - b >= 2 && py_space_len(p = e - 2) == 2)
+		} else if (e - b >= 2 && py_space_len(p = e - 2) == 2)
 			e = p;
 		else if (e - b >= 3 && py_space_len(p = e - 3) == 3)
 			e = p;
