@@ -1446,9 +1446,10 @@ static void fast_value_set(struct parser *p, const struct fast_value *fv, struct
 		return;
 	}
 	if (fv->kind == FAST_STRING) {
+		/* push_item's reading of a lone item that is the whole value: no spans */
 		v->kind = VALUE_STRING;
 		v->quote = t[fv->start];
-		fast_item(p, v, v->span);
+		v->items.v[v->items.n++] = scratch_strndup(p->scratch, t + fv->start + 1, fv->end - fv->start - 2);
 		return;
 	}
 	v->kind = t[fv->start] == '(' && fv->n == 1 && fv->commas == 0 ? VALUE_STRING : VALUE_SEQUENCE;
@@ -1558,6 +1559,15 @@ static bool fast_statement(struct parser *p, bool *first)
 	return fast_skip(p, e + 1, PRESCAN_SEMICOLON, BLOCK_NONE);
 }
 
+/* The lexer's position, a line's start, is a statement's first byte: what
+ * prescan_lines tells by PRESCAN_TOP when it passes over no line. */
+static bool at_top_statement(const struct pylex *lx)
+{
+	unsigned char c = lx->pos < lx->len ? (unsigned char)lx->text[lx->pos] : ' ';
+
+	return c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '#' && c != '\f' && c != '\\';
+}
+
 /* From the lexer's position, a line's start: every line the bytes tell, up to
  * the first that is pylex's (or the end). Blank and comment lines are passed
  * over as pylex passes over them, indented lines skimmed where read_statements
@@ -1569,8 +1579,11 @@ static void fast_lines(struct parser *p, bool *first)
 	while (!p->failed) {
 		bool skim = !*first && p->block != BLOCK_CONDITIONAL;
 
-		if (prescan_lines(lx->text, lx->len, &lx->pos, &lx->line, skim) != PRESCAN_TOP ||
-		    !fast_statement(p, first))
+		/* a statement's line right after another's is prescan_lines' PRESCAN_TOP */
+		if (!at_top_statement(lx) &&
+		    prescan_lines(lx->text, lx->len, &lx->pos, &lx->line, skim) != PRESCAN_TOP)
+			return;
+		if (!fast_statement(p, first))
 			return;
 	}
 }
