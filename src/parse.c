@@ -175,6 +175,7 @@ struct parser {
 	bool restart;
 	bool doc_no_cr; /* the docstring was read by prescan_docstring: no CR in it */
 	struct stream stream;
+	bool stream_used; /* stream_line ran since the stream was last cleared */
 	struct stream_errors *stream_errs; /* made when a line first streams */
 	const struct token *stream_open; /* the streamed list's `[` while its statement is read */
 	enum { BLOCK_NONE, BLOCK_CONDITIONAL, BLOCK_DEF } block;
@@ -1271,6 +1272,7 @@ static bool stream_line(void *ctx, struct logical_line *ll)
 	struct token *t = ll->tok;
 	size_t i, cut = 0;
 
+	p->stream_used = true;
 	if (st->state == STREAM_UNDECIDED) {
 		if (ll->n < 3)
 			return true;
@@ -1321,9 +1323,12 @@ static bool stream_line(void *ctx, struct logical_line *ll)
 
 static void stream_reset(struct parser *p)
 {
+	p->stream_open = NULL;
+	if (!p->stream_used) /* as parse_file or the last reset left it */
+		return;
+	p->stream_used = false;
 	py_value_free(&p->stream.v);
 	memset(&p->stream, 0, sizeof(p->stream));
-	p->stream_open = NULL;
 }
 
 /* The fast reading (PARSE_FULL not set): whole lines read from their bytes.
