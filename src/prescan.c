@@ -153,6 +153,52 @@ static inline size_t next_stop(const unsigned char *t, size_t len, size_t pos, b
 	return pos;
 }
 
+/* Where the line from POS ends when its LF is in the thirty-two bytes from POS,
+ * and before it no byte of code_mask's but brackets, each closed after it
+ * opened: most imports, defs and one-line bodies without strings. The bytes' one
+ * mask is then all there is to read; PRESCAN_UNSURE leaves the line to the loop. */
+static inline size_t short_line_end(const unsigned char *t, size_t len, size_t pos, int *line, bool flags,
+				    size_t *base, unsigned *mask)
+{
+#if defined(__SSE2__)
+	uint32_t m;
+	int depth = 0;
+
+	if (pos + 32 > len)
+		return PRESCAN_UNSURE;
+	*base = pos; /* the first sixteen bytes' stops, for next_stop when this fails */
+	*mask = code_mask(t + pos, flags);
+	m = *mask | (uint32_t)code_mask(t + pos + 16, flags) << 16;
+	for (; m; m &= m - 1) {
+		size_t i = pos + (size_t)__builtin_ctz(m);
+
+		switch (t[i]) {
+		case '(':
+		case '[':
+		case '{':
+			depth++;
+			break;
+		case ')':
+		case ']':
+		case '}':
+			if (--depth < 0)
+				return PRESCAN_UNSURE; /* a stray close: the loop flags it */
+			break;
+		case '\n':
+			if (depth > 0)
+				return PRESCAN_UNSURE;
+			++*line;
+			return i + 1;
+		default:
+			return PRESCAN_UNSURE;
+		}
+	}
+#else
+	(void)t, (void)len, (void)pos, (void)line, (void)flags, (void)base, (void)mask;
+#endif
+	return PRESCAN_UNSURE;
+}
+
 /* prescan_line_end, FLAGS telling whether SEEN is wanted: one copy of the loop
  * without the flag bytes for bodies, one with them for module-level lines. */
 static inline size_t line_end(const unsigned char *t, size_t len, size_t pos, int *line, unsigned *seen,
@@ -162,6 +208,8 @@ static inline size_t line_end(const unsigned char *t, size_t len, size_t pos, in
 	size_t base = SIZE_MAX - 16, nl;
 	unsigned mask = 0;
 
+	if ((nl = short_line_end(t, len, pos, line, flags, &base, &mask)) != PRESCAN_UNSURE)
+		return nl;
 	for (;;) {
 		pos = next_stop(t, len, pos, flags, &base, &mask);
 		if (pos >= len)
