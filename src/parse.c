@@ -1475,9 +1475,14 @@ static bool fast_assignment(struct parser *p, int which, size_t pos)
 	struct py_value *v;
 
 	if ((pos = fast_equals(t, lx->len, pos)) == PRESCAN_UNSURE ||
-	    !fast_value(t, lx->len, skip_blanks(t, lx->len, pos), &fv) ||
-	    (end = prescan_line_rest(t, lx->len, fv.end, &line)) == PRESCAN_UNSURE)
+	    !fast_value(t, lx->len, skip_blanks(t, lx->len, pos), &fv))
 		return false;
+	if (fv.end < lx->len && t[fv.end] == '\n') { /* nearly always: prescan_line_rest's reading */
+		end = fv.end + 1;
+		line++;
+	} else if ((end = prescan_line_rest(t, lx->len, fv.end, &line)) == PRESCAN_UNSURE) {
+		return false;
+	}
 	v = which == 0 ? &p->rf->rev : which == 1 ? &p->rf->down : rf_value_mut(p->rf, which == 2 ? RF_LABELS : RF_DEPS);
 	if (v->kind != VALUE_ABSENT) /* assigned before: the last assignment wins */
 		value_free(p->scratch, v);
@@ -2373,7 +2378,8 @@ static bool values_to_plain(struct revision_file *rf)
 		rf->plain_kind[i] = (uint8_t)rf->more[i].kind;
 		rf->plain[i].line = rf->more[i].line;
 		rf->plain[i].span = rf->more[i].span;
-		py_value_free(&rf->more[i]);
+		if (rf->more[i].items.v || rf->more[i].ids.v) /* empty, but made by pylex's reading */
+			py_value_free(&rf->more[i]);
 	}
 	return true;
 }
