@@ -139,6 +139,10 @@ static char **scratch_list(struct parse_scratch *s, size_t n)
 
 static void list_free(const struct parse_scratch *s, struct strlist *l)
 {
+	if (!l->v) { /* none made (then none in it): most values' ids when collapsed */
+		l->n = l->cap = 0;
+		return;
+	}
 	for (size_t i = 0; i < l->n; i++)
 		scratch_free(s, l->v[i]);
 	scratch_free(s, l->v);
