@@ -153,10 +153,35 @@ static inline size_t next_stop(const unsigned char *t, size_t len, size_t pos, b
 	return pos;
 }
 
+#if defined(__SSE2__)
+/* M, the stops from BASE, past the end of the one-line string whose quote is
+ * M's lowest bit, when that end is one of M's bits; 0 otherwise (a triple
+ * quote, a backslash, a line break or no end in sight: string_end's to read). */
+static inline uint32_t past_short_string(const unsigned char *t, size_t len, size_t base, uint32_t m)
+{
+	size_t at = base + (size_t)__builtin_ctz(m);
+	unsigned char q = t[at];
+
+	if (at + 2 < len && t[at + 1] == q && t[at + 2] == q)
+		return 0;
+	/* between the quotes, a stop byte of any other kind is the string's text */
+	for (m &= m - 1; m; m &= m - 1) {
+		unsigned char c = t[base + (size_t)__builtin_ctz(m)];
+
+		if (c == q)
+			return m & (m - 1);
+		if (c == '\\' || c == '\n' || c == '\r')
+			return 0;
+	}
+	return 0;
+}
+#endif
+
 /* Where the line from POS ends when its LF is in the thirty-two bytes from POS,
  * and before it no byte of code_mask's but brackets, each closed after it
- * opened: most imports, defs and one-line bodies without strings. The bytes' one
- * mask is then all there is to read; PRESCAN_UNSURE leaves the line to the loop. */
+ * opened, and strings on one line with no backslash: most imports, defs and
+ * one-line bodies. The bytes' one mask is then all there is to read;
+ * PRESCAN_UNSURE leaves the line to the loop. */
 static inline size_t short_line_end(const unsigned char *t, size_t len, size_t pos, int *line, bool flags,
 				    size_t *base, unsigned *mask)
 {
@@ -169,7 +194,7 @@ static inline size_t short_line_end(const unsigned char *t, size_t len, size_t p
 	*base = pos; /* the first sixteen bytes' stops, for next_stop when this fails */
 	*mask = code_mask(t + pos, flags);
 	m = *mask | (uint32_t)code_mask(t + pos + 16, flags) << 16;
-	for (; m; m &= m - 1) {
+	while (m) {
 		size_t i = pos + (size_t)__builtin_ctz(m);
 
 		switch (t[i]) {
@@ -184,6 +209,11 @@ static inline size_t short_line_end(const unsigned char *t, size_t len, size_t p
 			if (--depth < 0)
 				return PRESCAN_UNSURE; /* a stray close: the loop flags it */
 			break;
+		case '\'':
+		case '"':
+			if (!(m = past_short_string(t, len, pos, m)))
+				return PRESCAN_UNSURE;
+			continue;
 		case '\n':
 			if (depth > 0)
 				return PRESCAN_UNSURE;
@@ -192,6 +222,7 @@ static inline size_t short_line_end(const unsigned char *t, size_t len, size_t p
 		default:
 			return PRESCAN_UNSURE;
 		}
+		m &= m - 1;
 	}
 #else
 	(void)t, (void)len, (void)pos, (void)line, (void)flags, (void)base, (void)mask;
