@@ -65,7 +65,7 @@ static inline unsigned any4_mask(const unsigned char *p, char a, char b, char c,
 #endif
 
 /* The first byte at or after I that is A, B, C or D, or LEN. */
-static size_t find4(const unsigned char *t, size_t len, size_t i, char a, char b, char c, char d)
+static inline size_t find4(const unsigned char *t, size_t len, size_t i, char a, char b, char c, char d)
 {
 #if defined(__SSE2__)
 	for (; i + 16 <= len; i += 16) {
@@ -500,9 +500,9 @@ size_t prescan_plain_end(const char *text, size_t len, size_t pos)
 	const unsigned char *t = (const unsigned char *)text;
 
 #if defined(__SSE2__)
-	/* thirty-two bytes a test: a whole file is looked at, and nearly always passes */
-	for (; pos + 32 <= len; pos += 32)
-		if (plain_mask(t + pos) | plain_mask(t + pos + 16))
+	/* sixty-four bytes a test: a whole file is looked at, and nearly always passes */
+	for (; pos + 64 <= len; pos += 64)
+		if (plain_mask(t + pos) | plain_mask(t + pos + 16) | plain_mask(t + pos + 32) | plain_mask(t + pos + 48))
 			break;
 	for (; pos + 16 <= len; pos += 16) {
 		unsigned m = plain_mask(t + pos);
