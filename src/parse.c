@@ -98,7 +98,7 @@ static void scratch_free(const struct parse_scratch *s, void *p)
 }
 
 /* N bytes aligned to ALIGN (a power of two) in S, or NULL when they do not fit. */
-static void *scratch_take(struct parse_scratch *s, size_t n, size_t align)
+static inline void *scratch_take(struct parse_scratch *s, size_t n, size_t align)
 {
 	size_t at;
 
@@ -130,7 +130,7 @@ static char *scratch_strdup(struct parse_scratch *s, const char *str)
 }
 
 /* A list of N strings' room for the file (its `cap` N): in S when it fits. */
-static char **scratch_list(struct parse_scratch *s, size_t n)
+static inline char **scratch_list(struct parse_scratch *s, size_t n)
 {
 	char **v = n ? scratch_take(s, n * sizeof(*v), _Alignof(char *)) : NULL;
 
