@@ -1577,9 +1577,11 @@ static bool fast_statement(struct parser *p, bool *first)
  * prescan_lines tells by PRESCAN_TOP when it passes over no line. */
 static bool at_top_statement(const struct pylex *lx)
 {
-	unsigned char c = lx->pos < lx->len ? (unsigned char)lx->text[lx->pos] : ' ';
+	/* the bytes that start a line prescan_lines passes over or leaves to pylex */
+	static const bool not_top[256] = { [' '] = true,  ['\t'] = true, ['\n'] = true, ['\r'] = true,
+					   ['#'] = true,  ['\f'] = true, ['\\'] = true };
 
-	return c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '#' && c != '\f' && c != '\\';
+	return lx->pos < lx->len && !not_top[(unsigned char)lx->text[lx->pos]];
 }
 
 /* From the lexer's position, a line's start: every line the bytes tell, up to

@@ -435,38 +435,6 @@ size_t prescan_eol(const char *text, size_t len, size_t pos)
 	return comment_end((const unsigned char *)text, len, pos);
 }
 
-/* Bit i set when P[i] is an ASCII letter, digit or `_`. */
-#if defined(__SSE2__)
-static inline unsigned name_mask(const unsigned char *p)
-{
-	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-	/* a byte in [LO, LO + N) as a signed compare: shifted to start at -128 */
-	__m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8(128 - 'a')),
-					_mm_set1_epi8(-128 + 26));
-	__m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(128 - '0')), _mm_set1_epi8(-128 + 10));
-
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), eq8(x, '_')));
-}
-#endif
-
-size_t prescan_name_end(const char *text, size_t len, size_t pos)
-{
-	const unsigned char *t = (const unsigned char *)text;
-
-#if defined(__SSE2__)
-	for (; pos + 16 <= len; pos += 16) {
-		unsigned m = ~name_mask(t + pos) & 0xFFFFu;
-
-		if (m)
-			return pos + (size_t)__builtin_ctz(m);
-	}
-#endif
-	/* c | 0x20 folds A-Z onto a-z and sends no other byte there */
-	while (pos < len && ((unsigned)((t[pos] | 0x20) - 'a') < 26 || (unsigned)(t[pos] - '0') < 10 || t[pos] == '_'))
-		pos++;
-	return pos;
-}
-
 size_t prescan_ascii_end(const char *text, size_t len, size_t pos)
 {
 	const unsigned char *t = (const unsigned char *)text;

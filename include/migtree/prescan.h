@@ -19,6 +19,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* What prescan_line_end saw outside strings and comments. */
 enum {
 	PRESCAN_SEMICOLON = 1, /* a `;`: more than one statement */
@@ -84,9 +88,41 @@ size_t prescan_plain_string(const char *text, size_t len, size_t pos);
 /* The first CR or LF at or after POS, or LEN. */
 size_t prescan_eol(const char *text, size_t len, size_t pos);
 
+#if defined(__SSE2__)
+/* Bit i set when P[i] is an ASCII letter, digit or `_`. */
+static inline unsigned prescan_name_mask(const unsigned char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	/* a byte in [LO, LO + N) as a signed compare: shifted to start at -128 */
+	__m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8(128 - 'a')),
+					_mm_set1_epi8(-128 + 26));
+	__m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(128 - '0')), _mm_set1_epi8(-128 + 10));
+
+	return (unsigned)_mm_movemask_epi8(
+		_mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
+}
+#endif
+
 /* The first byte at or after POS that is no ASCII letter, digit or `_`, or LEN:
- * where a name that starts there ends, sixteen bytes at a time. */
-size_t prescan_name_end(const char *text, size_t len, size_t pos);
+ * where a name that starts there ends, sixteen bytes at a time. Inline: parse.c
+ * asks it at every module-level line's start, of a name a few bytes long. */
+static inline size_t prescan_name_end(const char *text, size_t len, size_t pos)
+{
+	const unsigned char *t = (const unsigned char *)text;
+
+#if defined(__SSE2__)
+	for (; pos + 16 <= len; pos += 16) {
+		unsigned m = ~prescan_name_mask(t + pos) & 0xFFFFu;
+
+		if (m)
+			return pos + (size_t)__builtin_ctz(m);
+	}
+#endif
+	/* c | 0x20 folds A-Z onto a-z and sends no other byte there */
+	while (pos < len && ((unsigned)((t[pos] | 0x20) - 'a') < 26 || (unsigned)(t[pos] - '0') < 10 || t[pos] == '_'))
+		pos++;
+	return pos;
+}
 
 /* The first byte at or after POS that is not ASCII, or LEN. */
 size_t prescan_ascii_end(const char *text, size_t len, size_t pos);
