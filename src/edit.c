@@ -356,17 +356,31 @@ static void set_text(struct edit_session *s, size_t i, const char *text, size_t 
 	revision_file_free(old);
 }
 
+/* The length of PATH's directory, its '/' included. */
+static size_t dir_len(const char *path)
+{
+	return (size_t)(path_base(path) - path);
+}
+
+/* Is PATH a file of the directory of the file OF (not of one below it)? */
+static bool same_dir(const char *path, const char *of)
+{
+	size_t len = dir_len(of);
+
+	return dir_len(path) == len && !strncmp(path, of, len);
+}
+
 /* Where a new file goes in load order: among the files of its directory, by name
  * (the order a fresh scan would give it). */
 static size_t insertion_point(const struct edit_session *s, const char *abs_path)
 {
 	const char *name = path_base(abs_path);
-	size_t dir_len = (size_t)(name - abs_path), at = s->n_files, last_in_dir = SIZE_MAX;
+	size_t at = s->n_files, last_in_dir = SIZE_MAX;
 
 	for (size_t i = 0; i < s->n_files; i++) {
 		const char *other = edit_file_abs_path(s, i), *n = path_base(other);
 
-		if ((size_t)(n - other) != dir_len || strncmp(other, abs_path, dir_len))
+		if (!same_dir(other, abs_path))
 			continue; /* another directory */
 		last_in_dir = i;
 		if (strcmp(n, name) > 0) {
@@ -487,18 +501,18 @@ struct incoming {
 	bool after_last; /* AT is past the last file of its directory */
 };
 
-/* The indexes of the session's files in DIR (its LEN bytes, '/' included),
- * in order; false when their names are not in order (insertion_point's "the
+/* The indexes of the session's files in the directory of the file OF, in
+ * order; false when their names are not in order (insertion_point's "the
  * first one after it" is then no binary search). */
-static bool files_in_dir(const struct edit_session *s, const char *dir, size_t len, struct u32vec *out)
+static bool files_in_dir(const struct edit_session *s, const char *of, struct u32vec *out)
 {
 	out->n = 0;
 	for (size_t i = 0; i < s->n_files; i++) {
-		const char *other = edit_file_abs_path(s, i), *name = path_base(other);
+		const char *other = edit_file_abs_path(s, i);
 
-		if ((size_t)(name - other) != len || strncmp(other, dir, len))
+		if (!same_dir(other, of))
 			continue;
-		if (out->n && strcmp(path_base(edit_file_abs_path(s, out->v[out->n - 1])), name) > 0)
+		if (out->n && strcmp(path_base(edit_file_abs_path(s, out->v[out->n - 1])), path_base(other)) > 0)
 			return false;
 		u32_push(out, (uint32_t)i);
 	}
@@ -529,34 +543,28 @@ static void place_incoming(const struct edit_session *s, const struct u32vec *in
 static bool place_all(const struct edit_session *s, struct incoming *in, size_t n)
 {
 	struct u32vec in_dir = { 0 };
-	const char *dirs[MANY_DIRS];
+	const char *dirs[MANY_DIRS]; /* a new file of each directory */
 	size_t n_dirs = 0;
 	bool ok = true;
 
 	for (size_t k = 0; k < n && ok; k++) {
-		const char *abs = in[k].f->abs_path;
-		size_t len = (size_t)(path_base(abs) - abs), d = 0;
+		size_t d = 0;
 
-		while (d < n_dirs && (strlen(dirs[d]) != len || strncmp(dirs[d], abs, len)))
+		while (d < n_dirs && !same_dir(in[k].f->abs_path, dirs[d]))
 			d++;
 		if (d < n_dirs)
 			continue;
 		if (n_dirs == MANY_DIRS)
 			ok = false;
 		else
-			dirs[n_dirs++] = xstrndup(abs, len);
+			dirs[n_dirs++] = in[k].f->abs_path;
 	}
 	for (size_t d = 0; d < n_dirs && ok; d++) {
-		size_t len = strlen(dirs[d]);
-
-		ok = files_in_dir(s, dirs[d], len, &in_dir) && in_dir.n;
+		ok = files_in_dir(s, dirs[d], &in_dir) && in_dir.n;
 		for (size_t k = 0; k < n && ok; k++)
-			if ((size_t)(path_base(in[k].f->abs_path) - in[k].f->abs_path) == len &&
-			    !strncmp(in[k].f->abs_path, dirs[d], len))
+			if (same_dir(in[k].f->abs_path, dirs[d]))
 				place_incoming(s, &in_dir, &in[k]);
 	}
-	for (size_t d = 0; d < n_dirs; d++)
-		free((char *)dirs[d]);
 	free(in_dir.v);
 	return ok;
 }
@@ -1536,7 +1544,7 @@ struct stub_batch {
 /* Why the placeholder for ID on PARENT (or none) is refused, into ERR; 0 when
  * it is not. B: the batch it is made in (its placeholders are revisions by
  * then), which finds the cycles; or NULL. */
-static int check_stub(const struct edit_session *s, const char *id, const char *parent, struct stub_batch *b,
+static int check_stub(const struct edit_session *s, const char *id, const char *parent, const struct stub_batch *b,
 		      struct mt_error *err)
 {
 	const struct graph *g = &s->p->graph;
