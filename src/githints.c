@@ -36,7 +36,7 @@ struct gh_file {
 
 struct git_hints {
 	struct strlist dirs;
-	bool tried, usable;
+	bool tried, usable, top_tried;
 	char *top;
 	char *head; /* HEAD's commit when git was asked (git_hints_stale), or NULL */
 	struct strlist commits;
@@ -186,6 +186,35 @@ bool git_hints_stale(struct git_hints *h)
 	return stale;
 }
 
+/* The work tree's top and HEAD's commit in one run of git (HEAD is printed
+ * only when it exists: a repository with no commit yet has a top alone). */
+static void find_top(struct git_hints *h)
+{
+	static const char *const argv[] = { "rev-parse", "--show-toplevel", "--verify", "-q", "HEAD", NULL };
+	struct strbuf out;
+	char *line, *save = NULL;
+
+	if (h->top_tried)
+		return;
+	h->top_tried = true;
+	if (!h->dirs.n)
+		return;
+	sb_init(&out);
+	git_run(h->dirs.v[0], argv, collect, &out, NULL); /* exit 1: no HEAD, the top still printed */
+	if (out.len && (line = strtok_r(out.buf, "\n", &save)) && line[0] == '/') {
+		h->top = xstrdup(line);
+		if ((line = strtok_r(NULL, "\n", &save)))
+			h->head = xstrdup(line);
+	}
+	sb_free(&out);
+}
+
+const char *git_hints_toplevel(struct git_hints *h)
+{
+	find_top(h);
+	return h->top;
+}
+
 /* Run git once: the top level and the log of the versions directories. */
 static bool start(struct git_hints *h)
 {
@@ -198,7 +227,8 @@ static bool start(struct git_hints *h)
 	if (h->tried)
 		return h->usable;
 	h->tried = true;
-	if (!h->dirs.n || git_toplevel(h->dirs.v[0], &h->top, NULL))
+	find_top(h); /* HEAD asked with the top, before the log: a commit made between is seen as one */
+	if (!h->top)
 		return false;
 	for (size_t i = 0; i < h->dirs.n && k < 24; i++) {
 		char *rel = relative_to(h->top, h->dirs.v[i]);
@@ -210,7 +240,6 @@ static bool start(struct git_hints *h)
 	}
 	argv[k] = NULL;
 	sb_init(&out);
-	h->head = head_commit(h->top); /* before the log: a commit made between is seen as one */
 	if (rels.n && git_run(h->top, argv, collect, &out, NULL) == 0 && (h->cat = git_cat_open(h->top, NULL))) {
 		h->usable = true;
 		parse_log(h, out.buf ? out.buf : "", out.len);

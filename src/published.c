@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "migtree/git.h"
+#include "migtree/githints.h"
 #include "migtree/published.h"
 
 static char *first_line(char *s)
@@ -43,8 +44,15 @@ int published_load(const struct project *p, const char *ref, struct published *p
 
 	memset(pub, 0, sizeof(*pub));
 	strmap_init(&pub->index);
-	if (git_capture(dir, top_args, &top, NULL) != 0 || !*first_line(top)) {
+	if (p->hints && p->config.version_locations.n) { /* the hints ask for the same directory's top */
+		const char *known = git_hints_toplevel(p->hints);
+
+		top = known ? xstrdup(known) : NULL;
+	} else if (git_capture(dir, top_args, &top, NULL) != 0 || !*first_line(top)) {
 		free(top);
+		top = NULL;
+	}
+	if (!top) {
 		if (ref)
 			return mt_fail(err, dir, 0, "--published %s: this project is not in a git repository", ref);
 		return 0;

@@ -31,6 +31,9 @@ void git_hints_free(struct git_hints *h);
  * what H knows may be wrong: ask again with new hints. False when H never ran
  * git or git knew nothing; runs `git rev-parse HEAD` otherwise. */
 bool git_hints_stale(struct git_hints *h);
+/* The top of the git work tree holding the first directory (asked once, with
+ * HEAD's commit), or NULL when it is in none. */
+const char *git_hints_toplevel(struct git_hints *h);
 
 enum git_parents_kind {
 	GIT_PARENTS_NONE,      /* git knows nothing that differs */
