@@ -110,6 +110,8 @@ static void order_by_component(struct topo *t, const struct project *p, const ui
 		t->ord[x] = start[n_comp - 1 - comp[x]]++;
 	}
 	free(start);
+	for (uint32_t x = 0; x < t->g->n; x++)
+		t->node_at[t->ord[x]] = x;
 }
 
 int topo_init(struct topo *t, const struct project *p, const struct topo_link *expected, size_t n)
@@ -124,6 +126,7 @@ int topo_init(struct topo *t, const struct project *p, const struct topo_link *e
 		return -1;
 	t->g = g;
 	t->ord = xmalloc(size * sizeof(uint32_t));
+	t->node_at = xmalloc(size * sizeof(uint32_t));
 	t->added_parent = xmalloc(size * sizeof(uint32_t));
 	t->first_added = xmalloc(size * sizeof(uint32_t));
 	t->next_added = xmalloc(size * sizeof(uint32_t));
@@ -143,6 +146,7 @@ int topo_init(struct topo *t, const struct project *p, const struct topo_link *e
 void topo_free(struct topo *t)
 {
 	free(t->ord);
+	free(t->node_at);
 	free(t->added_parent);
 	free(t->first_added);
 	free(t->next_added);
@@ -177,7 +181,7 @@ static void visit(struct topo *t, uint32_t w, uint32_t stamp, struct u32vec *out
  * the walk meets TARGET (then FROM descends from it). */
 static bool walk_up(struct topo *t, uint32_t from, uint32_t target, uint32_t ub)
 {
-	uint32_t stamp = new_stamp(t);
+	uint32_t stamp = t->up_stamp = new_stamp(t);
 
 	t->stack.n = t->ahead.n = 0;
 	visit(t, from, stamp, &t->ahead);
@@ -201,7 +205,7 @@ static bool walk_up(struct topo *t, uint32_t from, uint32_t target, uint32_t ub)
 /* The descendants of FROM placed after position LB, into t->behind. */
 static void walk_down(struct topo *t, uint32_t from, uint32_t lb)
 {
-	uint32_t stamp = new_stamp(t);
+	uint32_t stamp = t->down_stamp = new_stamp(t);
 
 	t->stack.n = t->behind.n = 0;
 	visit(t, from, stamp, &t->behind);
@@ -235,12 +239,12 @@ static int by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The nodes walked take the positions they held between them: the
- * descendants (BEHIND) first, then the ancestors (AHEAD), each in the order
- * they had, so that the new link goes with the order. */
-static void reorder(struct topo *t)
+/* The positions of the nodes walked, POOL (room for both lists), in order,
+ * and each list in the order its nodes had: by sorting, for a few nodes
+ * spread over a long stretch of the order. */
+static void walked_by_sorting(struct topo *t, uint32_t *pool)
 {
-	uint32_t nb = t->behind.n, na = t->ahead.n, *pool = xmalloc((nb + na) * sizeof(uint32_t));
+	uint32_t nb = t->behind.n, na = t->ahead.n;
 
 	sort_array_r(t->behind.v, nb, sizeof(uint32_t), by_position, t->ord);
 	sort_array_r(t->ahead.v, na, sizeof(uint32_t), by_position, t->ord);
@@ -249,10 +253,50 @@ static void reorder(struct topo *t)
 	for (uint32_t k = 0; k < na; k++)
 		pool[nb + k] = t->ord[t->ahead.v[k]];
 	sort_array(pool, nb + na, sizeof(uint32_t), by_value);
-	for (uint32_t k = 0; k < nb; k++)
-		t->ord[t->behind.v[k]] = pool[k];
-	for (uint32_t k = 0; k < na; k++)
-		t->ord[t->ahead.v[k]] = pool[nb + k];
+}
+
+/* The same by reading the stretch LB .. UB of the order once, where the
+ * walks' marks say which list each node is in: no comparison at all. */
+static void walked_by_scan(struct topo *t, uint32_t *pool, uint32_t lb, uint32_t ub)
+{
+	uint32_t nb = 0, na = 0, k = 0;
+
+	for (uint32_t at = lb; at <= ub; at++) {
+		uint32_t x = t->node_at[at], mark = t->seen[x];
+
+		if (mark == t->down_stamp)
+			t->behind.v[nb++] = x;
+		else if (mark == t->up_stamp)
+			t->ahead.v[na++] = x;
+		else
+			continue;
+		pool[k++] = at;
+	}
+}
+
+/* The nodes walked, all placed in LB .. UB, take the positions they held
+ * between them: the descendants (BEHIND) first, then the ancestors (AHEAD),
+ * each in the order they had, so that the new link goes with the order. A
+ * long stretch holding few of them is sorted; else it is read (a walk in a
+ * large piece moves most of what lies between: sorting it was most of `plan`
+ * at 30,000 revisions). */
+static void reorder(struct topo *t, uint32_t lb, uint32_t ub)
+{
+	uint32_t nb = t->behind.n, na = t->ahead.n, k = nb + na, *pool = xmalloc(k * sizeof(uint32_t));
+	uint32_t log2k = 1;
+
+	while (log2k < 32 && (UINT32_C(1) << log2k) < k)
+		log2k++;
+	if ((uint64_t)(ub - lb) <= (uint64_t)8 * k * log2k)
+		walked_by_scan(t, pool, lb, ub);
+	else
+		walked_by_sorting(t, pool);
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t x = i < nb ? t->behind.v[i] : t->ahead.v[i - nb];
+
+		t->ord[x] = pool[i];
+		t->node_at[pool[i]] = x;
+	}
 	free(pool);
 }
 
@@ -264,7 +308,7 @@ bool topo_add(struct topo *t, uint32_t child, uint32_t parent)
 		if (walk_up(t, parent, child, t->ord[child]))
 			return false;
 		walk_down(t, child, t->ord[parent]);
-		reorder(t);
+		reorder(t, t->ord[parent], t->ord[child]);
 	}
 	t->added_parent[child] = parent;
 	t->next_added[child] = t->first_added[parent];

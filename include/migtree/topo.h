@@ -28,9 +28,11 @@
 struct topo {
 	const struct graph *g;
 	uint32_t *ord;          /* node -> position: every child before its parents */
+	uint32_t *node_at;      /* position -> node: ORD's inverse */
 	uint32_t *added_parent; /* node -> the parent added to it, or NO_NODE */
 	uint32_t *first_added, *next_added; /* the children added to a node, as a list */
 	uint32_t *seen, stamp;  /* the walks' marks, stamped, not cleared */
+	uint32_t up_stamp, down_stamp; /* the last walks' marks: ahead's, behind's */
 	struct u32vec stack, ahead, behind;
 };
 
