@@ -299,12 +299,40 @@ static void place_rows(struct layout *l, const struct graph *g, struct graph_vie
 	free(start);
 }
 
-/* The first row from R on that LINK does not mark. */
-static uint32_t run_end(const uint8_t *link, uint32_t r, uint32_t n)
-{
-	const uint8_t *end = memchr(link + r, 0, n - r);
+/* Which rows have the next row as their one parent, whose only child they
+ * are: those whose flag says NODE_FLAT_CHAIN, where the history walks
+ * down_revision alone (layout_build), but the last. Read from the rows'
+ * flags where they are, not from an array of its own (a pass and 100 KB at
+ * 100,000 revisions an edit). */
+struct links {
+	const uint8_t *flat;
+	uint32_t n; /* rows below N are linked where their flag says so; none else */
+};
 
-	return end ? (uint32_t)(end - link) : n;
+static inline bool linked(struct links lk, uint32_t r)
+{
+	return r < lk.n && (lk.flat[r] & NODE_FLAT_CHAIN);
+}
+
+/* The first row from R on that is not linked. A run is a chain's rows (seven
+ * at 100,000 branchy revisions), read eight flags a step. */
+static uint32_t run_end(struct links lk, uint32_t r)
+{
+	const uint64_t chain = 0x0101010101010101u * NODE_FLAT_CHAIN;
+
+	for (uint64_t w; r + 8 <= lk.n; r += 8) {
+		memcpy(&w, lk.flat + r, sizeof(w));
+		if ((w & chain) == chain)
+			continue;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		return r + (uint32_t)__builtin_ctzll(~w & chain) / 8; /* the first byte without it */
+#else
+		break;
+#endif
+	}
+	while (linked(lk, r))
+		r++;
+	return r;
 }
 
 /* Rows R .. END - 1 drawn as the row above them, each in lane LANE heading to
@@ -324,7 +352,7 @@ static void lay_run(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end
 	ln->first_heading[end] = lane;
 }
 
-/* The parents, as rows, of each row LINK does not mark (the others have the
+/* The parents, as rows, of each row not linked (the others have the
  * next row): list j is the j-th such row's, v[start[j] .. start[j + 1]).
  * Those rows' nodes come at random: what a later row reads is asked for
  * ahead, each address once the step before it has come in (the explorer's
@@ -334,12 +362,14 @@ struct row_parents {
 };
 
 static void read_parents(struct row_parents *rp, const struct layout *l, const struct graph_view *nc,
-			 const uint8_t *link)
+			 struct links lk)
 {
 	uint32_t *rows = xmalloc(((size_t)l->n_rows + 1) * sizeof(uint32_t)), n = 0, at = 0;
 
-	for (uint32_t r = 0; r < l->n_rows; r++)
-		rows[n] = r, n += !link[r];
+	for (uint32_t r = 0; r < lk.n; r++)
+		rows[n] = r, n += !(lk.flat[r] & NODE_FLAT_CHAIN);
+	for (uint32_t r = lk.n; r < l->n_rows; r++)
+		rows[n++] = r;
 	rp->start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	rp->v = xmalloc(((size_t)nc->n_edges + 1) * sizeof(uint32_t));
 	for (uint32_t j = 0; j < n; j++) {
@@ -359,29 +389,29 @@ static void read_parents(struct row_parents *rp, const struct layout *l, const s
 	free(rows);
 }
 
-/* Lay every row out, top-down. A row LINK marks has the next row as its one
+/* Lay every row out, top-down. A row linked has the next row as its one
  * parent, whose only child it is (layout_build): a run of such rows below
  * one is drawn as the row above it without a look at their nodes (most rows
  * of a history: 86% at 100,000 branchy revisions); any other row has its
  * parents read as rows (read_parents). */
-static void lay_rows(struct layout *l, const struct graph_view *nc, const uint8_t *link, struct lanes *ln)
+static void lay_rows(struct layout *l, const struct graph_view *nc, struct links lk, struct lanes *ln)
 {
 	struct row_parents rp;
 	int32_t above = -1;
 	uint32_t next = 0, j = 0;
 
-	read_parents(&rp, l, nc, link);
+	read_parents(&rp, l, nc, lk);
 	for (uint32_t r = 0; r < l->n_rows; r++) {
 		struct row_down d = { &next, 1 };
 
-		if (above >= 0 && r > 0 && link[r - 1] && link[r]) {
-			uint32_t end = run_end(link, r, l->n_rows);
+		if (above >= 0 && r > 0 && linked(lk, r - 1) && linked(lk, r)) {
+			uint32_t end = run_end(lk, r);
 
 			lay_run(l, ln, r, end, (uint16_t)above);
 			r = end - 1;
 			continue;
 		}
-		if (link[r]) {
+		if (linked(lk, r)) {
 			next = r + 1;
 		} else {
 			d = (struct row_down){ rp.v + rp.start[j], rp.start[j + 1] - rp.start[j] };
@@ -418,8 +448,7 @@ void layout_build(struct layout *l, const struct project *p)
 	size_t n = g->n ? g->n : 1;
 	struct lanes ln = { 0 };
 	struct graph_view nc;
-	uint8_t *link;
-	uint32_t r = 0, *cycles;
+	uint32_t *cycles;
 	bool chains = !g->any_deps && !g->has_cycle && p->order.n == g->n;
 
 	memset(l, 0, sizeof(*l));
@@ -435,18 +464,14 @@ void layout_build(struct layout *l, const struct project *p)
 	l->n_rows = g->n;
 	place_rows(l, g, &nc, cycles ? cycles : p->order.v, chains);
 	free(cycles);
-	/* where the history walks down_revision alone, every node, a node's
-	 * one parent whose only child it is comes right after it (graph.h) */
-	link = xcalloc(n, 1);
-	for (r = 0; chains && r + 1 < l->n_rows; r++)
-		link[r] = (l->flat[r] & NODE_FLAT_CHAIN) != 0;
 	/* room for two lanes a row to begin with: fewer copies as it grows */
 	l->cap_cells = (size_t)l->n_rows * 2 + 16;
 	l->cells = xmalloc(l->cap_cells);
 	ln.n_heading = xcalloc(n + 1, sizeof(uint32_t));
 	ln.first_heading = xmalloc((n + 1) * sizeof(uint16_t));
-	lay_rows(l, &nc, link, &ln);
-	free(link);
+	/* where the history walks down_revision alone, every node, a node's
+	 * one parent whose only child it is comes right after it (graph.h) */
+	lay_rows(l, &nc, (struct links){ l->flat, chains && l->n_rows ? l->n_rows - 1 : 0 }, &ln);
 	graph_view_free(&nc);
 	/* kept as long as the view: not the room its last doubling left (100,000
 	 * rows: 0.7 MB) */
