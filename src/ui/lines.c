@@ -31,6 +31,12 @@ void ui_lines_build(struct ui *ui)
 	free(ui->vis);
 	ui->vis = xmalloc((ui->display.n ? ui->display.n : 1) * sizeof(uint32_t));
 	ui->n_vis = 0;
+	if (!ui->restrict_mask) { /* every line: a loop the compiler makes vector */
+		for (uint32_t i = 0; i < ui->display.n; i++)
+			ui->vis[i] = i;
+		ui->n_vis = ui->display.n;
+		return;
+	}
 	for (uint32_t i = 0; i < ui->display.n; i++)
 		if (line_shown(ui, &ui->display.v[i]))
 			ui->vis[ui->n_vis++] = i;
