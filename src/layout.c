@@ -375,10 +375,8 @@ static void read_parents(struct row_parents *rp, const struct layout *l, const s
 {
 	uint32_t *rows = xmalloc(((size_t)l->n_rows + 1) * sizeof(uint32_t)), n = 0, at = 0;
 
-	for (uint32_t r = 0; r < lk.n; r++)
-		rows[n] = r, n += !(lk.flat[r] & NODE_FLAT_CHAIN);
-	for (uint32_t r = lk.n; r < l->n_rows; r++)
-		rows[n++] = r;
+	for (uint32_t r = 0; r < l->n_rows; r++) /* a run's linked rows passed over at once */
+		rows[n++] = r = run_end(lk, r);
 	rp->start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	rp->v = xmalloc(((size_t)nc->n_edges + 1) * sizeof(uint32_t));
 	for (uint32_t j = 0; j < n; j++) {
