@@ -719,8 +719,8 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 		rf->load_index = old->load_index;
 		/* the revision relinked in place: no graph to keep, the way back
 		 * is the same update */
-		graph_known_take(&left, s->p);
-		if ((old = graph_update_file_known(s->p, (size_t)one, rf, have_known ? &known : NULL))) {
+		graph_known_take(&left, s->p); /* its order moved there by the update */
+		if ((old = graph_update_file_known(s->p, (size_t)one, rf, have_known ? &known : NULL, &left))) {
 			graph_known_free(&known); /* emptied when taken */
 			revision_file_free(old);
 			published_fix_problems(s->published, &s->p->graph);

@@ -604,12 +604,7 @@ void graph_known_take(struct graph_known *k, const struct project *p)
 {
 	const struct graph *g = &p->graph;
 
-	memset(k, 0, sizeof(*k));
-	k->order.n = p->order.n;
-	k->order.cap = p->order.n ? p->order.n : 1;
-	k->order.v = xmalloc(k->order.cap * sizeof(uint32_t));
-	if (p->order.n) /* none when every revision is in a cycle: no list to copy from */
-		memcpy(k->order.v, p->order.v, p->order.n * sizeof(uint32_t));
+	memset(k, 0, sizeof(*k)); /* no order: the update moves P's there */
 	problem_list_copy(&k->problems, &g->problems);
 	k->n_nodes = g->n;
 	k->n_components = g->n_components;
@@ -634,8 +629,8 @@ void graph_known_free(struct graph_known *k)
 }
 
 /* The known state's pieces, problems and order moved into P (its node count
- * checked: the same files make the same nodes). */
-static bool take_known(struct project *p, struct graph_known *k)
+ * checked: the same files make the same nodes); P's order to WAS (or freed). */
+static bool take_known(struct project *p, struct graph_known *k, struct u32vec *was)
 {
 	struct graph *g = &p->graph;
 
@@ -651,7 +646,10 @@ static bool take_known(struct project *p, struct graph_known *k)
 	problem_list_free(&g->problems);
 	g->problems = k->problems;
 	g->suggest_pending = k->suggest_pending;
-	free(p->order.v);
+	if (was)
+		*was = p->order;
+	else
+		free(p->order.v);
 	p->order = k->order;
 	memset(&k->problems, 0, sizeof(k->problems));
 	memset(&k->order, 0, sizeof(k->order));
@@ -815,7 +813,8 @@ static void reflatten(struct graph *g, uint32_t v, const struct u32vec *was, uin
 	order_ranks_relink(g, v, was);
 }
 
-static struct revision_file *update(struct project *p, size_t i, struct revision_file *rf, struct graph_known *known)
+static struct revision_file *update(struct project *p, size_t i, struct revision_file *rf, struct graph_known *known,
+				    struct graph_known *left)
 {
 	struct graph *g = &p->graph;
 	struct revision_file *old = p->files.v[i];
@@ -849,7 +848,7 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 	reflatten(g, v, &was, n_was, phantoms, &touched);
 	free(touched.v);
 	bases_kept = bases_below_kept(g, v, n_was, phantoms);
-	if (known && take_known(p, known)) {
+	if (known && take_known(p, known, left ? &left->order : NULL)) {
 		free(was.v);
 		if (!bases_kept && g->base_below) /* through the order it was known with */
 			graph_bases_below(g, &p->order);
@@ -859,7 +858,10 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 		graph_components(g);
 	free(was.v);
 	redo_problems(g, v, p->defer_suggestions);
-	history_order_all_again(g, &p->order);
+	if (left)
+		history_order_all_again_was(g, &p->order, &left->order);
+	else
+		history_order_all_again(g, &p->order);
 	if (!bases_kept && g->base_below) /* through the new order: the old one may put V's new parents first */
 		graph_bases_below(g, &p->order);
 	return old;
@@ -867,11 +869,11 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 
 struct revision_file *graph_update_file(struct project *p, size_t i, struct revision_file *rf)
 {
-	return update(p, i, rf, NULL);
+	return update(p, i, rf, NULL, NULL);
 }
 
 struct revision_file *graph_update_file_known(struct project *p, size_t i, struct revision_file *rf,
-					      struct graph_known *known)
+					      struct graph_known *known, struct graph_known *left)
 {
-	return update(p, i, rf, known);
+	return update(p, i, rf, known, left);
 }

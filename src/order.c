@@ -942,12 +942,18 @@ void history_order_all_kept(const struct graph *g, struct u32vec *out)
 	order_all(g, NULL, true, out);
 }
 
+void history_order_all_again_was(const struct graph *g, struct u32vec *order, struct u32vec *was)
+{
+	*was = *order;
+	*order = (struct u32vec){ 0 };
+	order_all(g, was, true, order);
+}
+
 void history_order_all_again(const struct graph *g, struct u32vec *order)
 {
-	struct u32vec hint = *order;
+	struct u32vec hint;
 
-	*order = (struct u32vec){ 0 };
-	order_all(g, &hint, true, order);
+	history_order_all_again_was(g, order, &hint);
 	free(hint.v);
 }
 

@@ -43,7 +43,9 @@ struct graph_known {
 	bool suggest_pending;
 };
 
-/* K (uninitialised) becomes a copy of what P is now. */
+/* K (uninitialised) becomes a copy of what P is now, but its order: the
+ * update that follows moves P's there (graph_update_file_known's LEFT), not
+ * a copy of 400 KB at 100,000 revisions an edit. */
 void graph_known_take(struct graph_known *k, const struct project *p);
 void graph_known_free(struct graph_known *k);
 
@@ -51,9 +53,10 @@ void graph_known_free(struct graph_known *k);
  * graph_known_take when P's files were these last (and the update from that
  * state was made in place: it had no cycle). Its parts are moved into P and
  * *KNOWN is left empty when the update is made and the node count agrees;
- * else KNOWN stays the caller's to free. */
+ * else KNOWN stays the caller's to free. LEFT, when not NULL (graph_known_take
+ * before the update), gets P's order from before it when it is made. */
 struct revision_file *graph_update_file_known(struct project *p, size_t i, struct revision_file *rf,
-					      struct graph_known *known);
+					      struct graph_known *known, struct graph_known *left);
 
 /* Is X V itself or above it (V its ancestor by down_revision or depends_on):
  * may V not take X as a parent? Walks up from X only as far as V's place in

@@ -42,6 +42,9 @@ void history_order_all_kept(const struct graph *g, struct u32vec *out);
  * read only when the ranking is made again. A graph ordered by it keeps its
  * ranking: one that is edited (the explorer's, or a command's edits). */
 void history_order_all_again(const struct graph *g, struct u32vec *order);
+/* The same, the old order moved to WAS (uninitialised) instead of freed: for
+ * the state an edit leaves, kept to go back to (graph_known), not copied. */
+void history_order_all_again_was(const struct graph *g, struct u32vec *order, struct u32vec *was);
 
 /* The ranked graph history_order_all_kept and history_order_all_again keep with G
  * (g->ranks) for the next walk over the same nodes, where the graph has
