@@ -362,10 +362,13 @@ static void place_rows(struct layout *l, const struct graph *g, struct graph_vie
  * the next: what same_as_above makes of each, in one go. */
 static void lay_run(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end, uint16_t lane)
 {
-	for (uint32_t i = r; i < end; i++) {
+	uint32_t off = l->cell_off[r - 1];
+	uint16_t width = l->n_cells[r - 1];
+
+	for (uint32_t i = r; i < end; i++) { /* the row above's read once: a store may be to it */
 		l->lane[i] = lane;
-		l->cell_off[i] = l->cell_off[r - 1];
-		l->n_cells[i] = l->n_cells[r - 1];
+		l->cell_off[i] = off;
+		l->n_cells[i] = width;
 	}
 	memset(l->shape + r, ROW_AS_ABOVE, end - r);
 	/* the rows between have their one lane from the row above, and are
