@@ -23,7 +23,7 @@
 /* A row's cells start as a copy of this many lanes when they are all it may
  * need: a copy of a fixed size, not a call to memcpy and one to memset for
  * each of the 22,000 rows laid one by one at 100,000 revisions. */
-#define LANES_COPIED 16
+#define LANES_COPIED 32
 
 struct lanes {
 	uint32_t *want; /* lane -> row it is heading to, NO_NODE when free */
