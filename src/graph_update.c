@@ -604,17 +604,24 @@ void graph_known_take(struct graph_known *k, const struct project *p)
 {
 	const struct graph *g = &p->graph;
 
-	memset(k, 0, sizeof(*k)); /* no order: the update moves P's there */
+	memset(k, 0, sizeof(*k)); /* no order, no pieces: the update moves P's there */
 	problem_list_copy(&k->problems, &g->problems);
 	k->n_nodes = g->n;
 	k->n_components = g->n_components;
-	k->component = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
-	if (g->n)
-		memcpy(k->component, g->component, g->n * sizeof(uint32_t));
-	k->component_roots = xmalloc((g->n_components ? g->n_components : 1) * sizeof(uint32_t));
-	if (g->n_components)
-		memcpy(k->component_roots, g->component_roots, g->n_components * sizeof(uint32_t));
 	k->suggest_pending = g->suggest_pending;
+}
+
+/* P's pieces, about to be made again or replaced, moved to LEFT (or freed). */
+static void pieces_left(struct graph *g, struct graph_known *left)
+{
+	if (left) {
+		left->component = g->component;
+		left->component_roots = g->component_roots;
+	} else {
+		free(g->component);
+		free(g->component_roots);
+	}
+	g->component = g->component_roots = NULL;
 }
 
 void graph_known_free(struct graph_known *k)
@@ -628,26 +635,30 @@ void graph_known_free(struct graph_known *k)
 	memset(k, 0, sizeof(*k));
 }
 
-/* The known state's pieces, problems and order moved into P (its node count
- * checked: the same files make the same nodes); P's order to WAS (or freed). */
-static bool take_known(struct project *p, struct graph_known *k, struct u32vec *was)
+/* The known state's pieces (unless they are P's: same_pieces), problems and
+ * order moved into P (its node count checked: the same files make the same
+ * nodes); P's order and pieces to LEFT (or freed). */
+static bool take_known(struct project *p, struct graph_known *k, struct graph_known *left)
 {
 	struct graph *g = &p->graph;
 
 	if (k->n_nodes != g->n || k->order.n > g->n)
 		return false;
-	free(g->component);
-	g->component = k->component;
-	k->component = NULL;
-	free(g->component_roots);
-	g->component_roots = k->component_roots;
-	k->component_roots = NULL;
-	g->n_components = k->n_components;
+	if (left)
+		left->same_pieces = k->same_pieces;
+	if (!k->same_pieces) {
+		pieces_left(g, left);
+		g->component = k->component;
+		k->component = NULL;
+		g->component_roots = k->component_roots;
+		k->component_roots = NULL;
+		g->n_components = k->n_components;
+	}
 	problem_list_free(&g->problems);
 	g->problems = k->problems;
 	g->suggest_pending = k->suggest_pending;
-	if (was)
-		*was = p->order;
+	if (left)
+		left->order = p->order;
 	else
 		free(p->order.v);
 	p->order = k->order;
@@ -848,14 +859,18 @@ static struct revision_file *update(struct project *p, size_t i, struct revision
 	reflatten(g, v, &was, n_was, phantoms, &touched);
 	free(touched.v);
 	bases_kept = bases_below_kept(g, v, n_was, phantoms);
-	if (known && take_known(p, known, left ? &left->order : NULL)) {
+	if (known && take_known(p, known, left)) {
 		free(was.v);
 		if (!bases_kept && g->base_below) /* through the order it was known with */
 			graph_bases_below(g, &p->order);
 		return old;
 	}
-	if (!pieces_kept(g, v, &was, n_was))
+	if (!pieces_kept(g, v, &was, n_was)) {
+		pieces_left(g, left);
 		graph_components(g);
+	} else if (left) {
+		left->same_pieces = true;
+	}
 	free(was.v);
 	redo_problems(g, v, p->defer_suggestions);
 	if (left)

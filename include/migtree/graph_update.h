@@ -41,11 +41,14 @@ struct graph_known {
 	uint32_t *component_roots; /* per piece */
 	uint32_t n_nodes, n_components;
 	bool suggest_pending;
+	bool same_pieces; /* no pieces kept: the step between kept them, so they
+	                   * are the ones the graph has when it is taken back */
 };
 
-/* K (uninitialised) becomes a copy of what P is now, but its order: the
- * update that follows moves P's there (graph_update_file_known's LEFT), not
- * a copy of 400 KB at 100,000 revisions an edit. */
+/* K (uninitialised) becomes a copy of what P is now, but its order and
+ * pieces: the update that follows moves P's there (graph_update_file_known's
+ * LEFT), or says the pieces are the same, not copies of 400 KB each at
+ * 100,000 revisions an edit. */
 void graph_known_take(struct graph_known *k, const struct project *p);
 void graph_known_free(struct graph_known *k);
 
@@ -54,7 +57,8 @@ void graph_known_free(struct graph_known *k);
  * state was made in place: it had no cycle). Its parts are moved into P and
  * *KNOWN is left empty when the update is made and the node count agrees;
  * else KNOWN stays the caller's to free. LEFT, when not NULL (graph_known_take
- * before the update), gets P's order from before it when it is made. */
+ * before the update), gets P's order and pieces from before it when it is
+ * made (or same_pieces where it keeps them). */
 struct revision_file *graph_update_file_known(struct project *p, size_t i, struct revision_file *rf,
 					      struct graph_known *known, struct graph_known *left);
 
