@@ -1966,24 +1966,45 @@ static void doc_template_values(const struct revision_file *rf, const char *v[3]
 	v[2] = rf->doc_create_date.value;
 }
 
-/* S with PART cut from its start, or NULL when S does not start with it. */
-static const char *past(const char *s, const char *part)
+/* Whether A's and B's first N bytes are equal: from 8 to 16 of them (an id, a
+ * template's line) by two words each, not a call. */
+static inline bool bytes_equal(const char *a, const char *b, size_t n)
 {
-	size_t n = strlen(part);
+	uint64_t a0, a1, b0, b1;
 
-	return strncmp(s, part, n) ? NULL : s + n;
+	if (n < 8 || n > 16)
+		return !memcmp(a, b, n);
+	memcpy(&a0, a, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&a1, a + n - 8, 8);
+	memcpy(&b1, b + n - 8, 8);
+	return a0 == b0 && a1 == b1;
 }
 
-/* Whether RF's docstring is the template filled with its own message and header
- * fields, byte for byte: what revision_file_longdoc rebuilds. */
-static bool longdoc_is_template(const struct revision_file *rf)
+/* Whether RF's docstring (DOC_LEN bytes) is the template filled with its own
+ * message and header fields (LEN: their lengths, the message's first), byte
+ * for byte: what revision_file_longdoc rebuilds. The lengths are packing's,
+ * measured already: the sum of them says no to nearly every other docstring. */
+static bool longdoc_is_template(const struct revision_file *rf, size_t doc_len, const size_t len[4])
 {
-	const char *s = rf->longdoc && rf->message ? past(rf->longdoc, rf->message) : NULL, *v[3];
+	const char *s = rf->longdoc, *v[4] = { rf->message };
+	size_t tlen[3], sum = len[0];
 
-	doc_template_values(rf, v);
-	for (size_t i = 0; i < 3 && s; i++)
-		s = v[i] && (s = past(s, doc_template[i])) ? past(s, v[i]) : NULL;
-	return s && !*s;
+	doc_template_values(rf, v + 1);
+	for (size_t i = 0; i < 4; i++)
+		if (!v[i])
+			return false;
+	for (size_t i = 0; i < 3; i++)
+		sum += (tlen[i] = strlen(doc_template[i])) + len[i + 1]; /* folded: constants */
+	if (!s || sum != doc_len || !bytes_equal(s, v[0], len[0]))
+		return false;
+	for (size_t i = 0; i < 3; i++) {
+		s += len[i];
+		if (!bytes_equal(s, doc_template[i], tlen[i]) || !bytes_equal(s + tlen[i], v[i + 1], len[i + 1]))
+			return false;
+		s += tlen[i];
+	}
+	return true;
 }
 
 const char *revision_file_longdoc(const struct revision_file *rf, struct strbuf *buf)
@@ -2071,7 +2092,8 @@ bool revision_file_reads_same(const struct revision_file *a, const struct revisi
 }
 
 /* Where the strings revision_file_pack moves sit in a file (`name` apart: it is
- * the end of `path`; `path` first: it goes with the real path, pack_real_path). */
+ * the end of `path`; `path` first: it goes with the real path). pack_note_all
+ * names each of them too. */
 static const size_t own_string_at[] = {
 	offsetof(struct revision_file, path),
 	offsetof(struct revision_file, encoding),
@@ -2099,27 +2121,49 @@ static char **own_string(struct revision_file *rf, size_t i)
  * the real path and the path, the other own strings. */
 #define PACK_MAX_STRINGS (PACK_MAX_ITEMS + N_OWN_STRINGS + 1)
 
-/* Packing goes twice over the same strings, in the same order: once to measure
- * (BLOCK NULL), noting each string's length and whether it equals one placed
- * before it (an id is often an item, the `revision`, the "Revision ID:" field:
- * placed once), and once to copy, which reads those notes instead of measuring
- * and comparing again (the strings it compared are freed by then). */
+/* Packing goes once over the file's strings, in order, noting each: its length,
+ * whether it equals one noted before it (an id is often an item, the
+ * `revision`, the "Revision ID:" field: placed once), and where its pointer
+ * goes in the moved file. The block is then made to that measure and filled
+ * from the notes alone, the values not walked again; what the file owned
+ * apart (not in its lender's scratch) is freed after, from the file as read. */
 struct pack {
-	char *block;
-	size_t ptrs, strs;   /* measuring: bytes of each part; copying: next offset */
-	size_t n;            /* strings met so far, this pass */
+	size_t ptrs, strs;   /* bytes of the block's pointer lists, and of its strings */
+	size_t n;            /* strings noted */
 	uint64_t lens_met;   /* bit LEN % 64 for each length placed: most strings meet no equal length */
 	struct pack_str {
+		const char *s;   /* as read; NULL for an item that is NULL */
+		char *placed;    /* where it went */
 		size_t len;      /* with the NUL */
-		const char *s;   /* measuring: the string */
-		char *placed;    /* copying: where it went */
+		size_t at;       /* where its pointer goes: bytes from the moved file's start */
 		int same;        /* the earlier string it equals, or -1 */
 	} str[PACK_MAX_STRINGS];
 	const char *real;    /* the real path to pack: the file's, or one lent (revision_file_pack_real) */
 	const struct parse_scratch *from; /* a lent file's scratch: its strings there are not freed */
-	ptrdiff_t path_tail; /* path_in_real: measured once */
+	ptrdiff_t path_tail; /* path_in_real */
+	size_t path_len;
+	unsigned ids_are_items; /* bit I: value I's ids share its items' packed list */
+	bool values;         /* the values' lists are packed (values_packable) */
+	bool frees;          /* some of it is not in the lender's scratch (or none lent): freed once placed */
 	bool drop_longdoc;   /* the docstring is the template: rebuilt when read */
 };
+
+/* Whether A and B, LEN bytes each, are equal: one of 8 to 16 bytes (an id is
+ * 13 with its NUL) by two words each, no call. */
+static inline bool pack_equal(const char *a, const char *b, size_t len)
+{
+	uint64_t a0, a1, b0, b1;
+
+	if (a == b) /* one string of the scratch, both the `revision` and an item */
+		return true;
+	if (len < 8 || len > 16)
+		return !memcmp(a, b, len);
+	memcpy(&a0, a, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&a1, a + len - 8, 8);
+	memcpy(&b1, b + len - 8, 8);
+	return a0 == b0 && a1 == b1;
+}
 
 /* The earlier string equal to S (LEN bytes with its NUL), or -1. */
 static int pack_same(const struct pack *pk, const char *s, size_t len)
@@ -2127,69 +2171,74 @@ static int pack_same(const struct pack *pk, const char *s, size_t len)
 	if (!(pk->lens_met & (UINT64_C(1) << (len % 64))))
 		return -1;
 	for (size_t i = 0; i < pk->n; i++)
-		if (pk->str[i].same < 0 && pk->str[i].len == len && !memcmp(pk->str[i].s, s, len))
+		if (pk->str[i].same < 0 && pk->str[i].len == len && pack_equal(pk->str[i].s, s, len))
 			return (int)i;
 	return -1;
 }
 
-static char *pack_string(struct pack *pk, const char *s)
+/* Whether P (not NULL) is to be freed once packed: not the lender's. */
+static bool pack_frees(const struct pack *pk, const void *p)
 {
-	struct pack_str *e;
-
-	if (!s)
-		return NULL;
-	e = &pk->str[pk->n];
-	if (pk->block) { /* as measured */
-		pk->n++;
-		if (e->same >= 0)
-			return pk->str[e->same].placed;
-		e->placed = memcpy(pk->block + pk->strs, s, e->len);
-		pk->strs += e->len;
-		return e->placed;
-	}
-	e->len = strlen(s) + 1;
-	e->s = s;
-	e->same = pack_same(pk, s, e->len);
-	pk->n++;
-	if (e->same < 0) {
-		pk->strs += e->len;
-		pk->lens_met |= UINT64_C(1) << (e->len % 64);
-	}
-	return NULL;
+	return p && !in_scratch(pk->from, p);
 }
 
-static void pack_list(struct pack *pk, struct strlist *l)
+/* Note S, whose pointer goes AT bytes from the moved file's start. */
+static void pack_note(struct pack *pk, const char *s, size_t at)
 {
-	char **v = pk->block ? (char **)(void *)(pk->block + pk->ptrs) : NULL;
+	struct pack_str *e = &pk->str[pk->n];
 
+	e->s = s;
+	e->at = at;
+	e->len = 0;
+	e->same = -1;
+	if (s) {
+		e->len = strlen(s) + 1;
+		e->same = pack_same(pk, s, e->len);
+		if (e->same < 0) {
+			pk->strs += e->len;
+			pk->lens_met |= UINT64_C(1) << (e->len % 64);
+		}
+	}
+	pk->n++;
+}
+
+/* Note S, one of the file's (not a real path lent): freed once placed unless
+ * it is the lender's. */
+static void pack_note_own(struct pack *pk, const char *s, size_t at)
+{
+	pk->frees |= pack_frees(pk, s);
+	pack_note(pk, s, at);
+}
+
+/* Note L's strings, their pointers the block's next list. */
+static void pack_note_list(struct pack *pk, const struct strlist *l)
+{
+	size_t at = sizeof(struct revision_file) + pk->ptrs;
+
+	pk->frees |= pack_frees(pk, l->v);
 	pk->ptrs += l->n * sizeof(char *);
-	for (uint32_t i = 0; i < l->n; i++) {
-		char *s = pack_string(pk, l->v[i]);
-
-		if (v)
-			v[i] = s;
-	}
-	if (v) {
-		for (uint32_t i = 0; i < l->n; i++)
-			scratch_free(pk->from, l->v[i]);
-		scratch_free(pk->from, l->v);
-		l->v = l->n ? v : NULL;
-		l->cap = l->n;
-	}
+	for (uint32_t i = 0; i < l->n; i++)
+		pack_note_own(pk, l->v[i], at + i * sizeof(char *));
 }
 
 /* A value's ids that are its items, string for string (a literal id, the usual
- * value), share the items' packed list. */
-static void pack_value(struct pack *pk, struct py_value *v)
+ * value), share the items' packed list: only whether they are freed is noted. */
+static void pack_note_values(struct pack *pk, const struct revision_file *rf)
 {
-	bool ids_are_items = v->ids.n && sl_equal(&v->ids, &v->items);
+	const struct py_value *v[] = { &rf->rev, &rf->down, rf->more, rf->more ? rf->more + 1 : NULL };
 
-	pack_list(pk, &v->items);
-	if (!ids_are_items) {
-		pack_list(pk, &v->ids);
-	} else if (pk->block) {
-		list_free(pk->from, &v->ids);
-		v->ids = v->items;
+	for (unsigned i = 0; i < 4 && v[i]; i++) {
+		const struct strlist *ids = &v[i]->ids;
+
+		pack_note_list(pk, &v[i]->items);
+		if (!ids->n || !sl_equal(ids, &v[i]->items)) {
+			pack_note_list(pk, ids);
+			continue;
+		}
+		pk->ids_are_items |= 1u << i;
+		pk->frees |= pack_frees(pk, ids->v);
+		for (uint32_t k = 0; k < ids->n; k++)
+			pk->frees |= pack_frees(pk, ids->v[k]);
 	}
 }
 
@@ -2203,60 +2252,155 @@ static bool values_packable(const struct revision_file *rf)
 	return items <= PACK_MAX_ITEMS; /* a huge list is not held twice while packed */
 }
 
-/* Where in REAL, RF's real path, its path is the tail ("/abs/" + "dir/x.py", or
- * the same string), or -1: then `path` can take no bytes of its own. */
-static ptrdiff_t path_in_real(const struct revision_file *rf, const char *real)
+/* Where in REAL (R bytes), a file's real path, its PATH (*N bytes, measured) is
+ * the tail ("/abs/" + "dir/x.py", or the same string), or -1: then `path` can
+ * take no bytes of its own. */
+static ptrdiff_t path_in_real(const char *path, const char *real, size_t r, size_t *n)
 {
-	size_t n, r;
-
-	if (!real || !rf->path)
+	*n = strlen(path);
+	if (r < *n || memcmp(real + (r - *n), path, *n))
 		return -1;
-	n = strlen(rf->path);
-	r = strlen(real);
-	if (r < n || strcmp(real + (r - n), rf->path))
-		return -1;
-	if (r > n && rf->path[0] != '/' && real[r - n - 1] == '/')
-		return (ptrdiff_t)(r - n);
-	return r == n ? 0 : -1;
+	if (r > *n && path[0] != '/' && real[r - *n - 1] == '/')
+		return (ptrdiff_t)(r - *n);
+	return r == *n ? 0 : -1;
 }
 
-static void pack_real_path(struct pack *pk, struct revision_file *rf)
+/* The real path and the path (its tail when it is one: not noted). */
+static void pack_note_paths(struct pack *pk, const struct revision_file *rf)
 {
-	char *real = pack_string(pk, pk->real), *path;
+	pk->path_tail = -1;
+	pk->frees |= rf->real_path != NULL; /* the file's own, copied, or none when one was lent */
+	if (pk->real) {
+		pack_note(pk, pk->real, offsetof(struct revision_file, real_path));
+		if (rf->path)
+			pk->path_tail = path_in_real(rf->path, pk->real, pk->str[pk->n - 1].len - 1, &pk->path_len);
+	}
+	if (pk->path_tail >= 0) {
+		pk->frees |= pack_frees(pk, rf->path);
+	} else if (rf->path) {
+		pack_note_own(pk, rf->path, offsetof(struct revision_file, path));
+		pk->path_len = pk->str[pk->n - 1].len - 1;
+	}
+}
 
-	if (pk->path_tail < 0)
-		path = pack_string(pk, rf->path);
-	else
-		path = real ? real + pk->path_tail : NULL;
-	if (!pk->block)
+/* Note RF's own string AT bytes into it, when it has one: its length, or 0. */
+static size_t pack_note_at(struct pack *pk, const struct revision_file *rf, size_t at)
+{
+	const char *s = *(char *const *)(const void *)((const char *)rf + at);
+
+	if (!s) /* NULL in the moved file as it is */
+		return 0;
+	pack_note_own(pk, s, at);
+	return pk->str[pk->n - 1].len - 1;
+}
+
+/* The docstring, last: dropped when it is the template filled with the message
+ * and fields (LEN, their lengths as noted), else noted. */
+static void pack_note_longdoc(struct pack *pk, const struct revision_file *rf, const size_t len[4])
+{
+	size_t doc_len;
+
+	pk->drop_longdoc = false;
+	if (!rf->longdoc)
 		return;
-	free(rf->real_path); /* the file's own, copied, or none when one was lent */
-	scratch_free(pk->from, rf->path);
-	rf->real_path = real;
-	rf->real_path_packed = real != NULL;
-	rf->path = path;
+	doc_len = strlen(rf->longdoc);
+	pk->drop_longdoc = longdoc_is_template(rf, doc_len, len);
+	if (pk->drop_longdoc)
+		pk->frees |= pack_frees(pk, rf->longdoc);
+	else
+		pack_note_own(pk, rf->longdoc, offsetof(struct revision_file, longdoc));
 }
 
-static void pack_all(struct pack *pk, struct revision_file *rf, bool values)
+/* Every string own_string_at lists, `name` apart (the path's tail). */
+static void pack_note_all(struct pack *pk, const struct revision_file *rf)
 {
-	if (values) {
-		pack_value(pk, &rf->rev);
-		pack_value(pk, &rf->down);
-		for (size_t i = 0; rf->more && i < 2; i++) /* the values themselves stay apart: rare */
-			pack_value(pk, &rf->more[i]);
-	}
-	pack_real_path(pk, rf);
-	for (size_t i = 1; i < N_OWN_STRINGS; i++) { /* 0, path: with the real path */
-		char **s = own_string(rf, i);
-		char *at = s == &rf->longdoc && pk->drop_longdoc ? NULL : pack_string(pk, *s);
+	size_t len[4];
 
-		if (pk->block && *s) {
-			scratch_free(pk->from, *s);
-			*s = at;
+	if (pk->values)
+		pack_note_values(pk, rf);
+	pack_note_paths(pk, rf);
+	pack_note_at(pk, rf, offsetof(struct revision_file, encoding));
+	pack_note_at(pk, rf, offsetof(struct revision_file, revision));
+	len[0] = pack_note_at(pk, rf, offsetof(struct revision_file, message));
+	len[1] = pack_note_at(pk, rf, offsetof(struct revision_file, doc_revision_id.value));
+	len[2] = pack_note_at(pk, rf, offsetof(struct revision_file, doc_revises.value));
+	len[3] = pack_note_at(pk, rf, offsetof(struct revision_file, doc_create_date.value));
+	pack_note_at(pk, rf, offsetof(struct revision_file, error));
+	pack_note_longdoc(pk, rf, len);
+}
+
+/* The noted strings into FILE's block, past its lists, and their pointers set. */
+static void pack_place(struct pack *pk, char *file)
+{
+	char *to = file + sizeof(struct revision_file) + pk->ptrs;
+
+	for (size_t i = 0; i < pk->n; i++) {
+		struct pack_str *e = &pk->str[i];
+
+		if (e->same >= 0) {
+			e->placed = pk->str[e->same].placed;
+		} else if (!e->s) {
+			e->placed = NULL;
+		} else {
+			e->placed = memcpy(to, e->s, e->len);
+			to += e->len;
 		}
+		memcpy(file + e->at, &e->placed, sizeof(e->placed));
 	}
-	if (pk->block)
-		rf->name = (char *)path_base(rf->path); /* the path's tail, wherever the path went */
+}
+
+static void place_list(struct strlist *l, char *block, size_t *at)
+{
+	l->v = l->n ? (char **)(void *)(block + *at) : NULL;
+	l->cap = l->n;
+	*at += l->n * sizeof(char *);
+}
+
+/* RF's values' lists, their strings placed, as the block's lists. */
+static void pack_place_lists(const struct pack *pk, struct revision_file *rf)
+{
+	struct py_value *v[] = { &rf->rev, &rf->down, rf->more, rf->more ? rf->more + 1 : NULL };
+	size_t at = 0;
+
+	for (unsigned i = 0; i < 4 && v[i]; i++) {
+		place_list(&v[i]->items, (char *)(rf + 1), &at);
+		if (pk->ids_are_items & (1u << i))
+			v[i]->ids = v[i]->items;
+		else
+			place_list(&v[i]->ids, (char *)(rf + 1), &at);
+	}
+}
+
+static void list_release(const struct parse_scratch *s, const struct strlist *l)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		scratch_free(s, l->v[i]);
+	scratch_free(s, l->v);
+}
+
+/* What RF, the file as read, held apart that its packed copy took: before the
+ * copy's lists are placed (`more` is the copy's too). */
+static void pack_release(const struct pack *pk, const struct revision_file *rf)
+{
+	const struct py_value *v[] = { &rf->rev, &rf->down, rf->more, rf->more ? rf->more + 1 : NULL };
+
+	free(rf->real_path);
+	for (size_t i = 0; i < N_OWN_STRINGS; i++)
+		scratch_free(pk->from, *(char *const *)(const void *)((const char *)rf + own_string_at[i]));
+	for (size_t i = 0; pk->values && i < 4 && v[i]; i++) {
+		list_release(pk->from, &v[i]->items);
+		list_release(pk->from, &v[i]->ids);
+	}
+}
+
+/* MOVED's name, the tail of its path as it was of the path read (RF's). */
+static char *pack_name(const struct pack *pk, const struct revision_file *rf, const struct revision_file *moved)
+{
+	uintptr_t at = (uintptr_t)rf->name - (uintptr_t)rf->path;
+
+	if (rf->name && rf->path && at <= pk->path_len)
+		return moved->path + at;
+	return (char *)path_base(moved->path);
 }
 
 /* P, a string of a file lent from S, as one of the file's own. */
@@ -2307,22 +2451,21 @@ struct revision_file *revision_file_keep(struct revision_file *rf)
 /* revision_file_pack with REAL as the file's real path (its own, or lent). */
 static struct revision_file *pack(struct revision_file *rf, const char *real)
 {
-	bool values;
 	struct pack pk;
 	struct revision_file *moved;
 
 	if (rf->packed)
 		return rf;
-	values = values_packable(rf);
 	/* the notes need no clearing: n says how many are set */
-	pk.block = NULL;
 	pk.ptrs = pk.strs = pk.n = 0;
 	pk.lens_met = 0;
 	pk.real = real;
 	pk.from = lender(rf);
-	pk.path_tail = path_in_real(rf, real);
-	pk.drop_longdoc = longdoc_is_template(rf);
-	pack_all(&pk, rf, values);
+	pk.path_len = 0;
+	pk.ids_are_items = 0;
+	pk.values = values_packable(rf);
+	pk.frees = !pk.from;
+	pack_note_all(&pk, rf);
 	if (pk.ptrs + pk.strs > PACK_MAX_BYTES)
 		return revision_file_keep(rf); /* a huge docstring: not held twice while copied */
 	/* the block after the file: one allocation (a malloc header and its
@@ -2332,22 +2475,30 @@ static struct revision_file *pack(struct revision_file *rf, const char *real)
 	 * is made from the one freed here. */
 	moved = xmalloc(sizeof(*rf) + pk.ptrs + pk.strs + 1);
 	memcpy(moved, rf, sizeof(*rf));
+	pack_place(&pk, (char *)moved);
+	if (!pk.real)
+		moved->real_path = NULL;
+	moved->real_path_packed = pk.real != NULL;
+	if (pk.path_tail >= 0)
+		moved->path = moved->real_path + pk.path_tail;
+	moved->name = pack_name(&pk, rf, moved);
+	if (pk.drop_longdoc)
+		moved->longdoc = NULL;
+	if (pk.frees) /* a lent file's strings are nearly always all its scratch's */
+		pack_release(&pk, rf);
 	if (!pk.from) /* a lent file is its scratch's */
 		free(rf);
 	rf = moved;
 	rf->lent = false;
-	pk.block = (char *)(rf + 1);
-	pk.strs = pk.ptrs;
-	pk.ptrs = pk.n = 0;
 	rf->packed = true;
-	rf->values_packed = values;
+	rf->values_packed = pk.values;
 	rf->longdoc_rebuilt = pk.drop_longdoc;
-	pack_all(&pk, rf, values);
-	if (!values) /* long lists stay apart: out of the scratch */
+	if (pk.values)
+		pack_place_lists(&pk, rf);
+	else /* long lists stay apart: out of the scratch */
 		own_values(pk.from, rf);
 	return rf;
 }
-
 struct revision_file *revision_file_pack(struct revision_file *rf)
 {
 	return pack(rf, rf->real_path);
