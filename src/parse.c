@@ -111,16 +111,32 @@ static inline void *scratch_take(struct parse_scratch *s, size_t n, size_t align
 	return s->bytes + at;
 }
 
-/* B[0..N) as a string of the file: in S when it fits. */
+/* A string's length, in the scratch's two bytes before it (SCRATCH_BYTES bounds it). */
+typedef uint16_t scratch_len;
+
+/* B[0..N) as a string of the file: in S when it fits, its length before it
+ * (scratch_strlen: packing reads the length, not measures it again). */
 static char *scratch_strndup(struct parse_scratch *s, const char *b, size_t n)
 {
-	char *d = n < SIZE_MAX ? scratch_take(s, n + 1, 1) : NULL;
+	scratch_len len = (scratch_len)n;
+	char *d = n < SCRATCH_BYTES ? scratch_take(s, sizeof(len) + n + 1, 1) : NULL;
 
 	if (!d)
 		return xstrndup(b, n);
+	memcpy(d, &len, sizeof(len));
+	d += sizeof(len);
 	memcpy(d, b, n);
 	d[n] = '\0';
 	return d;
+}
+
+/* The length of P, a string of S (scratch_strndup's). */
+static size_t scratch_strlen(const char *p)
+{
+	scratch_len len;
+
+	memcpy(&len, p - sizeof(len), sizeof(len));
+	return len;
 }
 
 /* A copy of STR for the file: STR itself when it is in S. */
@@ -2121,12 +2137,13 @@ static char **own_string(struct revision_file *rf, size_t i)
  * the real path and the path, the other own strings. */
 #define PACK_MAX_STRINGS (PACK_MAX_ITEMS + N_OWN_STRINGS + 1)
 
-/* Packing goes once over the file's strings, in order, noting each: its length,
- * whether it equals one noted before it (an id is often an item, the
- * `revision`, the "Revision ID:" field: placed once), and where its pointer
- * goes in the moved file. The block is then made to that measure and filled
- * from the notes alone, the values not walked again; what the file owned
- * apart (not in its lender's scratch) is freed after, from the file as read. */
+/* Packing notes the file's strings, in order, each with where its pointer goes
+ * in the moved file, and measures them in one loop: each one's length (the
+ * scratch's strings know theirs) and whether it equals one noted before it
+ * (an id is often an item, the `revision`, the "Revision ID:" field: placed
+ * once). The block is then made to that measure and filled from the notes
+ * alone, the values not walked again; what the file owned apart (not in its
+ * lender's scratch: nearly never) is freed last, from the file as read. */
 struct pack {
 	size_t ptrs, strs;   /* bytes of the block's pointer lists, and of its strings */
 	size_t n;            /* strings noted */
@@ -2148,29 +2165,18 @@ struct pack {
 	bool drop_longdoc;   /* the docstring is the template: rebuilt when read */
 };
 
-/* Whether A and B, LEN bytes each, are equal: one of 8 to 16 bytes (an id is
- * 13 with its NUL) by two words each, no call. */
+/* Whether A and B, LEN bytes each, are equal (an id is 13 with its NUL). */
 static inline bool pack_equal(const char *a, const char *b, size_t len)
 {
-	uint64_t a0, a1, b0, b1;
-
-	if (a == b) /* one string of the scratch, both the `revision` and an item */
-		return true;
-	if (len < 8 || len > 16)
-		return !memcmp(a, b, len);
-	memcpy(&a0, a, 8);
-	memcpy(&b0, b, 8);
-	memcpy(&a1, a + len - 8, 8);
-	memcpy(&b1, b + len - 8, 8);
-	return a0 == b0 && a1 == b1;
+	return a == b /* one string of the scratch, both the `revision` and an item */ || bytes_equal(a, b, len);
 }
 
-/* The earlier string equal to S (LEN bytes with its NUL), or -1. */
-static int pack_same(const struct pack *pk, const char *s, size_t len)
+/* The string noted before the Nth that S (LEN bytes with its NUL) equals, or -1. */
+static inline int pack_same(const struct pack *pk, size_t n, const char *s, size_t len)
 {
 	if (!(pk->lens_met & (UINT64_C(1) << (len % 64))))
 		return -1;
-	for (size_t i = 0; i < pk->n; i++)
+	for (size_t i = 0; i < n; i++)
 		if (pk->str[i].same < 0 && pk->str[i].len == len && pack_equal(pk->str[i].s, s, len))
 			return (int)i;
 	return -1;
@@ -2182,32 +2188,47 @@ static bool pack_frees(const struct pack *pk, const void *p)
 	return p && !in_scratch(pk->from, p);
 }
 
-/* Note S, whose pointer goes AT bytes from the moved file's start. */
-static void pack_note(struct pack *pk, const char *s, size_t at)
+/* The length of S, a string of the file. */
+static size_t pack_strlen(const struct pack *pk, const char *s)
 {
-	struct pack_str *e = &pk->str[pk->n];
+	return in_scratch(pk->from, s) ? scratch_strlen(s) : strlen(s);
+}
+
+/* Note S, whose pointer goes AT bytes from the moved file's start, to measure
+ * (pack_measure): LEN bytes with its NUL, or 0 for one of the file's own. */
+static inline void pack_note(struct pack *pk, const char *s, size_t len, size_t at)
+{
+	struct pack_str *e = &pk->str[pk->n++];
 
 	e->s = s;
+	e->len = len;
 	e->at = at;
-	e->len = 0;
-	e->same = -1;
-	if (s) {
-		e->len = strlen(s) + 1;
-		e->same = pack_same(pk, s, e->len);
+}
+
+/* Measure the strings noted from the Ith on: each one's length (the lender's
+ * know theirs), whether it equals one before it, the bytes they take. */
+static void pack_measure(struct pack *pk, size_t i)
+{
+	for (; i < pk->n; i++) {
+		struct pack_str *e = &pk->str[i];
+
+		e->same = -1;
+		if (!e->s)
+			continue;
+		if (e->len) {
+			/* measured when noted */
+		} else if (in_scratch(pk->from, e->s)) {
+			e->len = scratch_strlen(e->s) + 1;
+		} else {
+			pk->frees = true;
+			e->len = strlen(e->s) + 1;
+		}
+		e->same = pack_same(pk, i, e->s, e->len);
 		if (e->same < 0) {
 			pk->strs += e->len;
 			pk->lens_met |= UINT64_C(1) << (e->len % 64);
 		}
 	}
-	pk->n++;
-}
-
-/* Note S, one of the file's (not a real path lent): freed once placed unless
- * it is the lender's. */
-static void pack_note_own(struct pack *pk, const char *s, size_t at)
-{
-	pk->frees |= pack_frees(pk, s);
-	pack_note(pk, s, at);
 }
 
 /* Note L's strings, their pointers the block's next list. */
@@ -2218,7 +2239,7 @@ static void pack_note_list(struct pack *pk, const struct strlist *l)
 	pk->frees |= pack_frees(pk, l->v);
 	pk->ptrs += l->n * sizeof(char *);
 	for (uint32_t i = 0; i < l->n; i++)
-		pack_note_own(pk, l->v[i], at + i * sizeof(char *));
+		pack_note(pk, l->v[i], 0, at + i * sizeof(char *));
 }
 
 /* A value's ids that are its items, string for string (a literal id, the usual
@@ -2252,17 +2273,16 @@ static bool values_packable(const struct revision_file *rf)
 	return items <= PACK_MAX_ITEMS; /* a huge list is not held twice while packed */
 }
 
-/* Where in REAL (R bytes), a file's real path, its PATH (*N bytes, measured) is
- * the tail ("/abs/" + "dir/x.py", or the same string), or -1: then `path` can
- * take no bytes of its own. */
-static ptrdiff_t path_in_real(const char *path, const char *real, size_t r, size_t *n)
+/* Where in REAL (R bytes), a file's real path, its PATH (N bytes) is the tail
+ * ("/abs/" + "dir/x.py", or the same string), or -1: then `path` can take no
+ * bytes of its own. */
+static ptrdiff_t path_in_real(const char *path, size_t n, const char *real, size_t r)
 {
-	*n = strlen(path);
-	if (r < *n || memcmp(real + (r - *n), path, *n))
+	if (r < n || memcmp(real + (r - n), path, n))
 		return -1;
-	if (r > *n && path[0] != '/' && real[r - *n - 1] == '/')
-		return (ptrdiff_t)(r - *n);
-	return r == *n ? 0 : -1;
+	if (r > n && path[0] != '/' && real[r - n - 1] == '/')
+		return (ptrdiff_t)(r - n);
+	return r == n ? 0 : -1;
 }
 
 /* The real path and the path (its tail when it is one: not noted). */
@@ -2270,32 +2290,36 @@ static void pack_note_paths(struct pack *pk, const struct revision_file *rf)
 {
 	pk->path_tail = -1;
 	pk->frees |= rf->real_path != NULL; /* the file's own, copied, or none when one was lent */
-	if (pk->real) {
-		pack_note(pk, pk->real, offsetof(struct revision_file, real_path));
-		if (rf->path)
-			pk->path_tail = path_in_real(rf->path, pk->real, pk->str[pk->n - 1].len - 1, &pk->path_len);
-	}
-	if (pk->path_tail >= 0) {
+	if (rf->path) {
+		pk->path_len = pack_strlen(pk, rf->path);
 		pk->frees |= pack_frees(pk, rf->path);
-	} else if (rf->path) {
-		pack_note_own(pk, rf->path, offsetof(struct revision_file, path));
-		pk->path_len = pk->str[pk->n - 1].len - 1;
 	}
+	if (pk->real) {
+		size_t r = strlen(pk->real);
+
+		pack_note(pk, pk->real, r + 1, offsetof(struct revision_file, real_path));
+		if (rf->path)
+			pk->path_tail = path_in_real(rf->path, pk->path_len, pk->real, r);
+	}
+	if (pk->path_tail < 0 && rf->path)
+		pack_note(pk, rf->path, pk->path_len + 1, offsetof(struct revision_file, path));
 }
 
-/* Note RF's own string AT bytes into it, when it has one: its length, or 0. */
-static size_t pack_note_at(struct pack *pk, const struct revision_file *rf, size_t at)
-{
-	const char *s = *(char *const *)(const void *)((const char *)rf + at);
-
-	if (!s) /* NULL in the moved file as it is */
-		return 0;
-	pack_note_own(pk, s, at);
-	return pk->str[pk->n - 1].len - 1;
-}
+/* The strings of own_string_at but the path (with the real path) and the
+ * docstring (last), the template's four (the message, the fields) in order. */
+static const size_t pack_own_at[] = {
+	offsetof(struct revision_file, encoding),
+	offsetof(struct revision_file, revision),
+	offsetof(struct revision_file, message),
+	offsetof(struct revision_file, doc_revision_id.value),
+	offsetof(struct revision_file, doc_revises.value),
+	offsetof(struct revision_file, doc_create_date.value),
+	offsetof(struct revision_file, error),
+};
+#define PACK_OWN_TEMPLATE 2 /* the message's place in pack_own_at */
 
 /* The docstring, last: dropped when it is the template filled with the message
- * and fields (LEN, their lengths as noted), else noted. */
+ * and fields (LEN, their lengths as measured), else noted. */
 static void pack_note_longdoc(struct pack *pk, const struct revision_file *rf, const size_t len[4])
 {
 	size_t doc_len;
@@ -2303,29 +2327,35 @@ static void pack_note_longdoc(struct pack *pk, const struct revision_file *rf, c
 	pk->drop_longdoc = false;
 	if (!rf->longdoc)
 		return;
-	doc_len = strlen(rf->longdoc);
+	doc_len = pack_strlen(pk, rf->longdoc);
+	pk->frees |= pack_frees(pk, rf->longdoc);
 	pk->drop_longdoc = longdoc_is_template(rf, doc_len, len);
 	if (pk->drop_longdoc)
-		pk->frees |= pack_frees(pk, rf->longdoc);
-	else
-		pack_note_own(pk, rf->longdoc, offsetof(struct revision_file, longdoc));
+		return;
+	pack_note(pk, rf->longdoc, doc_len + 1, offsetof(struct revision_file, longdoc));
+	pack_measure(pk, pk->n - 1);
 }
 
 /* Every string own_string_at lists, `name` apart (the path's tail). */
 static void pack_note_all(struct pack *pk, const struct revision_file *rf)
 {
-	size_t len[4];
+	size_t at[4] = { 0 }, len[4]; /* the template's strings' notes, 1-based: 0, none */
 
 	if (pk->values)
 		pack_note_values(pk, rf);
 	pack_note_paths(pk, rf);
-	pack_note_at(pk, rf, offsetof(struct revision_file, encoding));
-	pack_note_at(pk, rf, offsetof(struct revision_file, revision));
-	len[0] = pack_note_at(pk, rf, offsetof(struct revision_file, message));
-	len[1] = pack_note_at(pk, rf, offsetof(struct revision_file, doc_revision_id.value));
-	len[2] = pack_note_at(pk, rf, offsetof(struct revision_file, doc_revises.value));
-	len[3] = pack_note_at(pk, rf, offsetof(struct revision_file, doc_create_date.value));
-	pack_note_at(pk, rf, offsetof(struct revision_file, error));
+	for (size_t i = 0; i < sizeof(pack_own_at) / sizeof(pack_own_at[0]); i++) {
+		const char *s = *(char *const *)(const void *)((const char *)rf + pack_own_at[i]);
+
+		if (!s) /* NULL in the moved file as it is */
+			continue;
+		if (i >= PACK_OWN_TEMPLATE && i < PACK_OWN_TEMPLATE + 4)
+			at[i - PACK_OWN_TEMPLATE] = pk->n + 1;
+		pack_note(pk, s, 0, pack_own_at[i]);
+	}
+	pack_measure(pk, 0);
+	for (size_t i = 0; i < 4; i++)
+		len[i] = at[i] ? pk->str[at[i] - 1].len - 1 : 0;
 	pack_note_longdoc(pk, rf, len);
 }
 
