@@ -113,6 +113,7 @@ static inline void *scratch_take(struct parse_scratch *s, size_t n, size_t align
 
 /* A string's length, in the scratch's two bytes before it (SCRATCH_BYTES bounds it). */
 typedef uint16_t scratch_len;
+_Static_assert(SCRATCH_BYTES <= UINT16_MAX, "a scratch string's length fits its two bytes");
 
 /* B[0..N) as a string of the file: in S when it fits, its length before it
  * (scratch_strlen: packing reads the length, not measures it again). */
