@@ -278,6 +278,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		cli_error("--format takes json, dot or mermaid, not '%s'", format);
 		return EXIT_USAGE;
 	}
+	/* dot and mermaid mark the revisions with an error, and show no fix:
+	 * suggestions are not made for them */
+	cli->req.defer_suggestions = strcmp(format, "json") != 0;
 	if ((!strcmp(format, "json") ? cli_load_published(cli, &p) : cli_load(cli, &p)))
 		return EXIT_USAGE;
 	if (!strcmp(format, "json") && cli_db_read(cli, &p, false, &d, &err)) {
