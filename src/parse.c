@@ -154,15 +154,19 @@ static inline char **scratch_list(struct parse_scratch *s, size_t n)
 	return v || !n ? v : xmalloc(n * sizeof(*v));
 }
 
-static void list_free(const struct parse_scratch *s, struct strlist *l)
+/* L's strings and array freed, L left as it is (packing: a list the moved
+ * file shares). */
+static void list_release(const struct parse_scratch *s, const struct strlist *l)
 {
-	if (!l->v) { /* none made (then none in it): most values' ids when collapsed */
-		l->n = l->cap = 0;
-		return;
-	}
-	for (size_t i = 0; i < l->n; i++)
+	for (uint32_t i = 0; i < l->n; i++)
 		scratch_free(s, l->v[i]);
 	scratch_free(s, l->v);
+}
+
+static void list_free(const struct parse_scratch *s, struct strlist *l)
+{
+	if (l->v) /* else none made (then none in it): most values' ids when collapsed */
+		list_release(s, l);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -2109,20 +2113,22 @@ bool revision_file_reads_same(const struct revision_file *a, const struct revisi
 }
 
 /* Where the strings revision_file_pack moves sit in a file (`name` apart: it is
- * the end of `path`; `path` first: it goes with the real path). pack_note_all
- * names each of them too. */
+ * the end of `path`). Packing notes `path` first, with the real path, and the
+ * docstring last, once the template's four (the message, then the fields,
+ * OWN_TEMPLATE on) are measured: the others in between, in this order. */
 static const size_t own_string_at[] = {
 	offsetof(struct revision_file, path),
 	offsetof(struct revision_file, encoding),
 	offsetof(struct revision_file, revision),
-	offsetof(struct revision_file, longdoc),
 	offsetof(struct revision_file, message),
 	offsetof(struct revision_file, doc_revision_id.value),
 	offsetof(struct revision_file, doc_revises.value),
 	offsetof(struct revision_file, doc_create_date.value),
 	offsetof(struct revision_file, error),
+	offsetof(struct revision_file, longdoc),
 };
 #define N_OWN_STRINGS (sizeof(own_string_at) / sizeof(own_string_at[0]))
+#define OWN_TEMPLATE 3 /* the message's place in own_string_at */
 
 /* Values with more items than this keep their own lists (revision_file_pack). */
 #define PACK_MAX_ITEMS 64
@@ -2132,6 +2138,11 @@ static const size_t own_string_at[] = {
 static char **own_string(struct revision_file *rf, size_t i)
 {
 	return (char **)((char *)rf + own_string_at[i]);
+}
+
+static const char *own_string_of(const struct revision_file *rf, size_t i)
+{
+	return *(char *const *)(const void *)((const char *)rf + own_string_at[i]);
 }
 
 /* The most strings one file packs: the values' items and ids (values_packable),
@@ -2306,19 +2317,6 @@ static void pack_note_paths(struct pack *pk, const struct revision_file *rf)
 		pack_note(pk, rf->path, pk->path_len + 1, offsetof(struct revision_file, path));
 }
 
-/* The strings of own_string_at but the path (with the real path) and the
- * docstring (last), the template's four (the message, the fields) in order. */
-static const size_t pack_own_at[] = {
-	offsetof(struct revision_file, encoding),
-	offsetof(struct revision_file, revision),
-	offsetof(struct revision_file, message),
-	offsetof(struct revision_file, doc_revision_id.value),
-	offsetof(struct revision_file, doc_revises.value),
-	offsetof(struct revision_file, doc_create_date.value),
-	offsetof(struct revision_file, error),
-};
-#define PACK_OWN_TEMPLATE 2 /* the message's place in pack_own_at */
-
 /* The docstring, last: dropped when it is the template filled with the message
  * and fields (LEN, their lengths as measured), else noted. */
 static void pack_note_longdoc(struct pack *pk, const struct revision_file *rf, const size_t len[4])
@@ -2345,14 +2343,14 @@ static void pack_note_all(struct pack *pk, const struct revision_file *rf)
 	if (pk->values)
 		pack_note_values(pk, rf);
 	pack_note_paths(pk, rf);
-	for (size_t i = 0; i < sizeof(pack_own_at) / sizeof(pack_own_at[0]); i++) {
-		const char *s = *(char *const *)(const void *)((const char *)rf + pack_own_at[i]);
+	for (size_t i = 1; i + 1 < N_OWN_STRINGS; i++) { /* the path and the docstring apart */
+		const char *s = own_string_of(rf, i);
 
 		if (!s) /* NULL in the moved file as it is */
 			continue;
-		if (i >= PACK_OWN_TEMPLATE && i < PACK_OWN_TEMPLATE + 4)
-			at[i - PACK_OWN_TEMPLATE] = pk->n + 1;
-		pack_note(pk, s, 0, pack_own_at[i]);
+		if (i >= OWN_TEMPLATE && i < OWN_TEMPLATE + 4)
+			at[i - OWN_TEMPLATE] = pk->n + 1;
+		pack_note(pk, s, 0, own_string_at[i]);
 	}
 	pack_measure(pk, 0);
 	for (size_t i = 0; i < 4; i++)
@@ -2402,13 +2400,6 @@ static void pack_place_lists(const struct pack *pk, struct revision_file *rf)
 	}
 }
 
-static void list_release(const struct parse_scratch *s, const struct strlist *l)
-{
-	for (uint32_t i = 0; i < l->n; i++)
-		scratch_free(s, l->v[i]);
-	scratch_free(s, l->v);
-}
-
 /* What RF, the file as read, held apart that its packed copy took: before the
  * copy's lists are placed (`more` is the copy's too). */
 static void pack_release(const struct pack *pk, const struct revision_file *rf)
@@ -2417,7 +2408,7 @@ static void pack_release(const struct pack *pk, const struct revision_file *rf)
 
 	free(rf->real_path);
 	for (size_t i = 0; i < N_OWN_STRINGS; i++)
-		scratch_free(pk->from, *(char *const *)(const void *)((const char *)rf + own_string_at[i]));
+		scratch_free(pk->from, (char *)own_string_of(rf, i));
 	for (size_t i = 0; pk->values && i < 4 && v[i]; i++) {
 		list_release(pk->from, &v[i]->items);
 		list_release(pk->from, &v[i]->ids);
