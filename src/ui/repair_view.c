@@ -16,9 +16,15 @@
  * numbers change with a rebuild (a new file, a new phantom), ids do not. */
 static void opened_runs(const struct ui *ui, struct strlist *ids)
 {
-	for (uint32_t r = 0; r < ui->layout.n_rows; r++)
-		if (ui->open_at[r] && ui->layout.node[r] < ui->project.graph.n) /* a phantom may be gone */
+	const bool *at = ui->open_at, *end = at + ui->layout.n_rows;
+
+	/* few runs are opened: found with memchr, not a test a row (100,000 rows an edit) */
+	while ((at = memchr(at, true, (size_t)(end - at)))) {
+		uint32_t r = (uint32_t)(at++ - ui->open_at);
+
+		if (ui->layout.node[r] < ui->project.graph.n) /* a phantom may be gone */
 			sl_push(ids, ui->project.graph.nodes[ui->layout.node[r]].id);
+	}
 }
 
 /* The explorer's state is the user's, not the graph's: the folds they opened,
