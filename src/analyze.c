@@ -24,6 +24,19 @@ static uint32_t up_edge(const struct node *nd, uint32_t e)
 	return e < nd->deps.n ? nd->deps.v[e] : NO_NODE;
 }
 
+/* Parent E of node V as up_edge gives it, from the flat lists where no
+ * revision has a depends_on: the walks below then read 4 bytes a node, not its
+ * 136 (at 100,000 revisions, a cache miss a node). */
+static uint32_t up_edge_of(const struct graph *g, uint32_t v, uint32_t e)
+{
+	uint32_t at;
+
+	if (g->any_deps || !g->down_at)
+		return up_edge(&g->nodes[v], e);
+	at = g->down_at[v] + e;
+	return at < g->down_at[v + 1] ? g->down_flat[at] : NO_NODE;
+}
+
 /* The oldest base by Create Date (ties: load order): where the history starts. */
 uint32_t graph_primary_base(const struct graph *g)
 {
@@ -64,9 +77,7 @@ static bool *mark_ancestors(const struct graph *g, uint32_t a)
 	u32_push(&q, a);
 	mark[a] = true;
 	for (uint32_t h = 0; h < q.n; h++) {
-		const struct node *nd = &g->nodes[q.v[h]];
-
-		for (uint32_t k = 0, w; (w = up_edge(nd, k)) != NO_NODE; k++)
+		for (uint32_t k = 0, w; (w = up_edge_of(g, q.v[h], k)) != NO_NODE; k++)
 			if (!mark[w]) {
 				mark[w] = true;
 				u32_push(&q, w);
@@ -86,13 +97,11 @@ static uint32_t first_marked_below(const struct graph *g, const bool *mark, uint
 	u32_push(&q, b);
 	seen[b] = true;
 	for (uint32_t h = 0; h < q.n && found == NO_NODE; h++) {
-		const struct node *nd = &g->nodes[q.v[h]];
-
-		if (mark[q.v[h]] && !nd->phantom) {
+		if (mark[q.v[h]] && !g->nodes[q.v[h]].phantom) {
 			found = q.v[h];
 			break;
 		}
-		for (uint32_t k = 0, w; (w = up_edge(nd, k)) != NO_NODE; k++)
+		for (uint32_t k = 0, w; (w = up_edge_of(g, q.v[h], k)) != NO_NODE; k++)
 			if (!seen[w]) {
 				seen[w] = true;
 				u32_push(&q, w);
