@@ -129,14 +129,57 @@ static void report_unknown(struct graph *g, const struct revision_file *rf, cons
 	}
 }
 
-static void index_revisions(struct graph *g, const struct file_list *files)
+/* What a real node's file names, noted as index_revisions reads the file: the
+ * passes after it read these 12 bytes a node, not the files, which lie apart
+ * (a cache miss a file each time one is read again: 100,000 files are 50 MB). */
+struct named {
+	uint32_t down;   /* down_revision's ids */
+	uint32_t deps;   /* depends_on's */
+	uint32_t labels; /* branch_labels' */
+	uint32_t hash;   /* the first down_revision id's (strmap_hash), for link_ahead */
+};
+
+static struct named named_by(const struct revision_file *rf)
+{
+	const char *d = rf->down.ids.n ? rf->down.ids.v[0] : "";
+
+	return (struct named){ rf->down.ids.n, rf_dep_ids(rf)->n, rf_label_ids(rf)->n, strmap_hash(d, strlen(d)) };
+}
+
+/* How many nodes ahead of link_down link_ahead asks for each step of its
+ * first parent's lookup: the file's list, the id, the index's slot, the key
+ * there. Each is a cache miss at 100,000 revisions (the files lie apart, the
+ * ids in load order name parents anywhere), taken one after another without. */
+#define LINK_AHEAD 6
+
+/* Ahead of index_revisions, as link_ahead (below) is of link_down: file I's
+ * struct, its id, and the index's slot for the id. */
+static void index_ahead(const struct graph *g, const struct file_list *files, size_t i)
+{
+	const char *id;
+	size_t j;
+
+	if ((j = i + 3 * LINK_AHEAD) < files->n)
+		__builtin_prefetch(&files->v[j]->revision);
+	if ((j = i + 2 * LINK_AHEAD) < files->n && (id = files->v[j]->revision))
+		__builtin_prefetch(id);
+	if ((j = i + LINK_AHEAD) < files->n && (id = files->v[j]->revision))
+		strmap_prefetch(&g->index, strmap_hash(id, strlen(id)), false);
+}
+
+/* Every file's revision indexed, the later of two with one id kept; NAMED[i]
+ * noted for node I's file. */
+static void index_revisions(struct graph *g, const struct file_list *files, struct named *named)
 {
 	for (size_t i = 0; i < files->n; i++) {
 		struct revision_file *rf = files->v[i];
-		struct py_value labels = rf_labels(rf), deps = rf_deps(rf);
+		struct py_value labels, deps;
 		uint32_t at;
 		char bad = 0;
 
+		index_ahead(g, files, i);
+		labels = rf_labels(rf);
+		deps = rf_deps(rf);
 		if (rf->error) {
 			problem_add(&g->problems, PROBLEM_UNPARSABLE_FILE, NULL, NULL, rf->path,
 				    rf->error_line, rf->load_index, "%s", rf->error);
@@ -164,28 +207,22 @@ static void index_revisions(struct graph *g, const struct file_list *files)
 				    "revision %s is defined in %s:%d and again in %s:%d; Alembic keeps only this "
 				    "later file", rf->revision, prev->path, prev->rev.line, rf->path, rf->rev.line);
 			g->nodes[at].file = rf;
+			named[at] = named_by(rf);
 			continue;
 		}
-		add_node(g, rf->revision, rf);
+		named[add_node(g, rf->revision, rf)] = named_by(rf);
 	}
 }
 
-/* What a real node's file names, gathered by index_labels: the passes after it
- * read these 8 bytes a node, not the files, which lie apart (a cache miss a
- * file each time one is read again: 100,000 files are 50 MB). */
-struct named {
-	uint32_t down; /* down_revision's ids */
-	uint32_t deps; /* depends_on's */
-};
-
-/* Index the branch labels, and note in NAMED what each real node's file names. */
-static void index_labels(struct graph *g, struct named *named)
+/* Index the branch labels: only the files NAMED says have any are read. */
+static void index_labels(struct graph *g, const struct named *named)
 {
 	for (uint32_t i = 0; i < g->n; i++) {
 		struct revision_file *rf = g->nodes[i].file;
 		uint32_t other;
 
-		named[i] = (struct named){ rf->down.ids.n, rf_dep_ids(rf)->n };
+		if (!named[i].labels)
+			continue;
 		for (size_t k = 0; k < rf_label_ids(rf)->n; k++) {
 			const char *label = rf_label_ids(rf)->v[k];
 
@@ -272,6 +309,24 @@ void graph_report_missing_down(struct graph *g, const struct revision_file *rf, 
 		    is_label ? "down_revision '%s' is a branch label, not a revision id; Alembic cannot walk it"
 			     : "down_revision '%s' is not present in any migration file",
 		    d);
+}
+
+static void link_ahead(const struct graph *g, const struct named *named, uint32_t i, uint32_t real)
+{
+	const struct revision_file *rf;
+	uint32_t j;
+
+	if ((j = i + 3 * LINK_AHEAD) < real)
+		__builtin_prefetch(&g->nodes[j].file->down.ids);
+	if ((j = i + 2 * LINK_AHEAD) < real && named[j].down) {
+		__builtin_prefetch(g->nodes[j].file->down.ids.v);
+		strmap_prefetch(&g->index, named[j].hash, false);
+	}
+	if ((j = i + LINK_AHEAD) < real && named[j].down) {
+		rf = g->nodes[j].file;
+		__builtin_prefetch(rf->down.ids.v[0]);
+		strmap_prefetch(&g->index, named[j].hash, true);
+	}
 }
 
 /* Node I's down_revision links. The nodes below REAL are the files', never
@@ -563,13 +618,16 @@ void graph_build(struct graph *g, const struct file_list *files)
 	strmap_init(&g->labels);
 	g->cap = files->n + 16; /* one node per file, and room for a few phantoms */
 	g->nodes = xmalloc(g->cap * sizeof(*g->nodes));
-	index_revisions(g, files);
+	strmap_reserve(&g->index, files->n);
+	named = xmalloc((files->n ? files->n : 1) * sizeof(*named));
+	index_revisions(g, files, named);
 	real = g->n;
-	named = xmalloc((real ? real : 1) * sizeof(*named));
 	index_labels(g, named);
 	lend_edges(g, real, named);
-	for (uint32_t i = 0; i < real; i++)
+	for (uint32_t i = 0; i < real; i++) {
+		link_ahead(g, named, i, real);
 		link_down(g, i, real);
+	}
 	for (uint32_t i = 0; i < real; i++)
 		if (named[i].deps) /* nearly none: its file not read again */
 			link_deps(g, i);

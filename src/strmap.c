@@ -104,6 +104,16 @@ static bool too_full(size_t n, size_t cap)
 	return cap < BIG_SLOTS ? n * 2 > cap : n * 5 > cap * 4;
 }
 
+void strmap_reserve(struct strmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 64;
+
+	while (too_full(n, cap))
+		cap *= 2;
+	if (cap > m->cap)
+		rehash(m, cap);
+}
+
 bool strmap_put(struct strmap *m, const char *key, uint32_t val)
 {
 	size_t s;
