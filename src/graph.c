@@ -73,7 +73,7 @@ bool *graph_descendants(const struct graph *g, uint32_t v)
 	return d;
 }
 
-static uint32_t add_node(struct graph *g, const char *id, struct revision_file *rf)
+static uint32_t add_node_hashed(struct graph *g, const char *id, uint32_t h, struct revision_file *rf)
 {
 	struct node *nd;
 
@@ -84,8 +84,13 @@ static uint32_t add_node(struct graph *g, const char *id, struct revision_file *
 	nd->file = rf;
 	nd->phantom = rf == NULL;
 	nd->order = g->n;
-	strmap_put(&g->index, id, g->n);
+	strmap_put_hashed(&g->index, id, h, g->n);
 	return g->n++;
+}
+
+static uint32_t add_node(struct graph *g, const char *id, struct revision_file *rf)
+{
+	return add_node_hashed(g, id, strmap_hash(id, strlen(id)), rf);
 }
 
 /* The four bytes compared in line, not through strchr: every byte of every id. */
@@ -152,32 +157,48 @@ static struct named named_by(const struct revision_file *rf)
  * ids in load order name parents anywhere), taken one after another without. */
 #define LINK_AHEAD 6
 
-/* Ahead of index_revisions, as link_ahead (below) is of link_down: file I's
- * struct, its id, and the index's slot for the id. */
-static void index_ahead(const struct graph *g, const struct file_list *files, size_t i)
+/* The ids' hashes index_ahead made, for the files from I on: file J's in
+ * [J % AHEAD_RING], made LINK_AHEAD files before its turn. */
+#define AHEAD_RING 16
+_Static_assert(AHEAD_RING >= LINK_AHEAD, "a hash is not overwritten before its turn");
+
+static uint32_t id_hash(const struct revision_file *rf)
 {
-	const char *id;
+	return rf->revision ? strmap_hash(rf->revision, strlen(rf->revision)) : 0;
+}
+
+/* Ahead of index_revisions, as link_ahead (below) is of link_down: file I's
+ * struct, its id, and the index's slot for the id, whose hash goes in RING. */
+static void index_ahead(const struct graph *g, const struct file_list *files, size_t i, uint32_t *ring)
+{
 	size_t j;
 
 	if ((j = i + 3 * LINK_AHEAD) < files->n)
 		__builtin_prefetch(&files->v[j]->revision);
-	if ((j = i + 2 * LINK_AHEAD) < files->n && (id = files->v[j]->revision))
-		__builtin_prefetch(id);
-	if ((j = i + LINK_AHEAD) < files->n && (id = files->v[j]->revision))
-		strmap_prefetch(&g->index, strmap_hash(id, strlen(id)), false);
+	if ((j = i + 2 * LINK_AHEAD) < files->n && files->v[j]->revision)
+		__builtin_prefetch(files->v[j]->revision);
+	if ((j = i + LINK_AHEAD) < files->n) {
+		ring[j % AHEAD_RING] = id_hash(files->v[j]);
+		strmap_prefetch(&g->index, ring[j % AHEAD_RING], false);
+	}
 }
 
 /* Every file's revision indexed, the later of two with one id kept; NAMED[i]
  * noted for node I's file. */
 static void index_revisions(struct graph *g, const struct file_list *files, struct named *named)
 {
+	uint32_t ring[AHEAD_RING];
+
+	for (size_t i = 0; i < LINK_AHEAD && i < files->n; i++)
+		ring[i] = id_hash(files->v[i]);
 	for (size_t i = 0; i < files->n; i++) {
 		struct revision_file *rf = files->v[i];
 		struct py_value labels, deps;
-		uint32_t at;
+		uint32_t at, h;
 		char bad = 0;
 
-		index_ahead(g, files, i);
+		index_ahead(g, files, i, ring);
+		h = ring[i % AHEAD_RING];
 		labels = rf_labels(rf);
 		deps = rf_deps(rf);
 		if (rf->error) {
@@ -198,8 +219,7 @@ static void index_revisions(struct graph *g, const struct file_list *files, stru
 			report_unknown(g, rf, "branch_labels", &labels);
 			report_unknown(g, rf, "depends_on", &deps);
 		}
-		at = graph_find(g, rf->revision);
-		if (at != NO_NODE) {
+		if (strmap_get_hashed(&g->index, rf->revision, h, &at)) {
 			struct revision_file *prev = g->nodes[at].file;
 
 			problem_add(&g->problems, PROBLEM_DUPLICATE_REVISION, rf->revision, rf->revision,
@@ -210,7 +230,7 @@ static void index_revisions(struct graph *g, const struct file_list *files, stru
 			named[at] = named_by(rf);
 			continue;
 		}
-		named[add_node(g, rf->revision, rf)] = named_by(rf);
+		named[add_node_hashed(g, rf->revision, h, rf)] = named_by(rf);
 	}
 }
 
@@ -332,7 +352,7 @@ static void link_ahead(const struct graph *g, const struct named *named, uint32_
 /* Node I's down_revision links. The nodes below REAL are the files', never
  * phantoms; the index gives I itself for an id equal to I's (its file's
  * `revision`, or an earlier duplicate's, the same string). */
-static void link_down(struct graph *g, uint32_t i, uint32_t real)
+static void link_down(struct graph *g, uint32_t i, uint32_t real, uint32_t hash)
 {
 	struct edge_set seen = { 0 };
 	struct node *nd = &g->nodes[i];
@@ -347,7 +367,11 @@ static void link_down(struct graph *g, uint32_t i, uint32_t real)
 	 * 2000 (each copy of a long id repeated would make the output huge) */
 	for (size_t k = 0; k < downs->n; k++) {
 		const char *d = downs->v[k];
-		uint32_t to = graph_find(g, d);
+		uint32_t to;
+
+		/* the first id's hash made while its file was read (named_by) */
+		if (!strmap_get_hashed(&g->index, d, k ? strmap_hash(d, strlen(d)) : hash, &to))
+			to = NO_NODE;
 
 		if (to == i) {
 			if (self_seen)
@@ -626,7 +650,7 @@ void graph_build(struct graph *g, const struct file_list *files)
 	lend_edges(g, real, named);
 	for (uint32_t i = 0; i < real; i++) {
 		link_ahead(g, named, i, real);
-		link_down(g, i, real);
+		link_down(g, i, real, named[i].hash);
 	}
 	for (uint32_t i = 0; i < real; i++)
 		if (named[i].deps) /* nearly none: its file not read again */

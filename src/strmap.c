@@ -116,9 +116,12 @@ void strmap_reserve(struct strmap *m, size_t n)
 
 bool strmap_put(struct strmap *m, const char *key, uint32_t val)
 {
-	size_t s;
+	return strmap_put_hashed(m, key, hash_str(key), val);
+}
 
-	uint32_t h = hash_str(key);
+bool strmap_put_hashed(struct strmap *m, const char *key, uint32_t h, uint32_t val)
+{
+	size_t s;
 
 	if (too_full(m->n + 1, m->cap))
 		rehash(m, m->cap ? m->cap * 2 : 64);
@@ -141,15 +144,23 @@ static bool find(const struct strmap *m, const char *key, size_t *s)
 	return m->keys[*s] != NULL;
 }
 
-bool strmap_get(const struct strmap *m, const char *key, uint32_t *val)
+bool strmap_get_hashed(const struct strmap *m, const char *key, uint32_t h, uint32_t *val)
 {
 	size_t s;
 
-	if (!find(m, key, &s))
+	if (!m->cap)
+		return false;
+	s = slot_of(m, key, h);
+	if (!m->keys[s])
 		return false;
 	if (val)
 		*val = m->vals[s];
 	return true;
+}
+
+bool strmap_get(const struct strmap *m, const char *key, uint32_t *val)
+{
+	return m->cap && strmap_get_hashed(m, key, hash_str(key), val); /* an empty map hashes nothing */
 }
 
 bool strmap_get_n(const struct strmap *m, const char *key, size_t len, uint32_t *val)

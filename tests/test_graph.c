@@ -146,6 +146,31 @@ static void test_self_reference_and_cycle(void **state)
 	project_free(&p);
 }
 
+/* The links graph_build tells from the index alone: a revision naming itself
+ * (the later file of a duplicated id, twice in one tuple: one problem), and a
+ * missing parent named by two revisions, twice by one (a phantom, past every
+ * file's node: each revision's link reported once, each linked once). */
+static void test_links_told_by_the_index(void **state)
+{
+	struct project p;
+	uint32_t gone;
+
+	(void)state;
+	graph_text_load(&p, "r0\ndup r0\ndup dup dup\nx1 gone gone\nx2 gone r0\n");
+	assert_int_equal(graph_text_count(&p, PROBLEM_DUPLICATE_REVISION), 1);
+	assert_int_equal(graph_text_count(&p, PROBLEM_SELF_REFERENCE), 1);
+	assert_int_equal(graph_text_count(&p, PROBLEM_MISSING_DOWN_REVISION), 2);
+	gone = graph_text_node(&p, "gone");
+	assert_true(p.graph.nodes[gone].phantom);
+	assert_int_equal(p.graph.nodes[gone].children.n, 2);
+	assert_int_equal(p.graph.nodes[graph_text_node(&p, "x1")].down.n, 1);
+	assert_true(p.graph.nodes[graph_text_node(&p, "x1")].is_merge_point); /* as its file says */
+	assert_true(p.graph.nodes[graph_text_node(&p, "x2")].is_merge_point);
+	assert_false(p.graph.nodes[graph_text_node(&p, "r0")].is_merge_point);
+	assert_int_equal(p.graph.nodes[graph_text_node(&p, "dup")].down.n, 0);
+	project_free(&p);
+}
+
 static void test_labels_are_inherited_as_alembic_does(void **state)
 {
 	struct project p;
@@ -751,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_candidates_for_a_missing_parent),
 		cmocka_unit_test(test_duplicate_later_file_wins),
 		cmocka_unit_test(test_self_reference_and_cycle),
+		cmocka_unit_test(test_links_told_by_the_index),
 		cmocka_unit_test(test_labels_are_inherited_as_alembic_does),
 		cmocka_unit_test(test_label_conflicts),
 		cmocka_unit_test(test_dependencies),

@@ -218,6 +218,50 @@ static void test_rekey_borrows_new_string(void **state)
 	strmap_free(&m);
 }
 
+/* A table reserved for N keys is made at its size once: the keys put after
+ * it (by their hashes, as graph_build puts the ids) leave it as it is, and
+ * each is found by its hash and by its text; a wrong hash finds nothing, a
+ * smaller reservation keeps the room and the keys. */
+static void test_reserve_and_hashed(void **state)
+{
+	enum { N = 100000 };
+	char (*k)[12] = xcalloc(N, sizeof(*k));
+	struct strmap m;
+	uint32_t v;
+
+	(void)state;
+	strmap_init(&m);
+	strmap_reserve(&m, N);
+	assert_int_equal(m.cap, 131072);
+	for (uint32_t i = 0; i < N; i++) {
+		snprintf(k[i], sizeof(k[i]), "r%07u", i * 7919u);
+		assert_true(strmap_put_hashed(&m, k[i], table_hash(k[i]), i));
+	}
+	assert_int_equal(m.cap, 131072);
+	assert_false(strmap_put_hashed(&m, k[5], table_hash(k[5]), 55)); /* replaced */
+	for (uint32_t i = 0; i < N; i += 7) {
+		assert_true(strmap_get_hashed(&m, k[i], table_hash(k[i]), &v));
+		assert_int_equal(v, i == 5 ? 55 : i);
+		assert_true(strmap_get(&m, k[i], &v));
+		assert_false(strmap_get_hashed(&m, k[i], table_hash(k[i]) ^ 1, NULL));
+	}
+	strmap_reserve(&m, 10);
+	assert_int_equal(m.cap, 131072);
+	assert_int_equal(m.n, N);
+	assert_true(strmap_get(&m, k[N - 1], &v));
+	assert_int_equal(v, N - 1);
+	strmap_free(&m);
+	strmap_init(&m);
+	assert_false(strmap_get_hashed(&m, "r0000000", table_hash("r0000000"), &v)); /* no table yet */
+	assert_true(strmap_put(&m, k[0], 1));
+	strmap_reserve(&m, 1000); /* a table that holds keys, grown: they stay */
+	assert_int_equal(m.cap, 2048);
+	assert_true(strmap_get(&m, k[0], &v));
+	assert_int_equal(v, 1);
+	strmap_free(&m);
+	free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_random_operations),
 		cmocka_unit_test(test_big_table_dense),
 		cmocka_unit_test(test_grow_first_exact),
+		cmocka_unit_test(test_reserve_and_hashed),
 	};
 
 	return cmocka_run_group_tests_name("strmap", tests, NULL, NULL);

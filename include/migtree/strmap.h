@@ -29,6 +29,10 @@ void strmap_reserve(struct strmap *m, size_t n);
 bool strmap_put(struct strmap *m, const char *key, uint32_t val);
 /* The value of KEY, or false when absent. */
 bool strmap_get(const struct strmap *m, const char *key, uint32_t *val);
+/* strmap_put and strmap_get for a KEY whose strmap_hash the caller has (H):
+ * not hashed again. */
+bool strmap_put_hashed(struct strmap *m, const char *key, uint32_t h, uint32_t val);
+bool strmap_get_hashed(const struct strmap *m, const char *key, uint32_t h, uint32_t *val);
 /* The same for the LEN bytes at KEY (no NUL needed: a piece of a longer string). */
 bool strmap_get_n(const struct strmap *m, const char *key, size_t len, uint32_t *val);
 /* Ask the cache ahead for what a lookup of a key hashed H (strmap_hash) reads
