@@ -435,6 +435,7 @@ static int work_read_in(struct source *s, int dirfd, const char *name, size_t ma
 /* The current directory while a scan holds it (source_hold_cwd): one getcwd()
  * per scan instead of one per file. Set and cleared only outside the workers. */
 static char *held_cwd;
+static size_t held_cwd_len; /* measured once, not for every file shown */
 
 void source_hold_cwd(struct source *s, bool hold)
 {
@@ -444,13 +445,14 @@ void source_hold_cwd(struct source *s, bool hold)
 		return;
 	free(held_cwd);
 	held_cwd = hold && getcwd(cwd, sizeof(cwd)) ? xstrdup(cwd) : NULL;
+	held_cwd_len = held_cwd ? strlen(held_cwd) : 0;
 }
 
 /* PATH as shown while the current directory is held: its tail below it, or
  * itself. */
 static const char *held_display(const char *path)
 {
-	size_t n = strlen(held_cwd);
+	size_t n = held_cwd_len;
 
 	return !strncmp(path, held_cwd, n) && path[n] == '/' ? path + n + 1 : path;
 }
