@@ -331,6 +331,8 @@ void graph_report_missing_down(struct graph *g, const struct revision_file *rf, 
 		    d);
 }
 
+/* Ahead of link_down: node I's file's list three steps before its turn, its
+ * first id and that id's slot two, the key in the slot one (LINK_AHEAD). */
 static void link_ahead(const struct graph *g, const struct named *named, uint32_t i, uint32_t real)
 {
 	const struct revision_file *rf;
