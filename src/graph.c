@@ -193,14 +193,11 @@ static void index_revisions(struct graph *g, const struct file_list *files, stru
 		ring[i] = id_hash(files->v[i]);
 	for (size_t i = 0; i < files->n; i++) {
 		struct revision_file *rf = files->v[i];
-		struct py_value labels, deps;
 		uint32_t at, h;
 		char bad = 0;
 
 		index_ahead(g, files, i, ring);
 		h = ring[i % AHEAD_RING];
-		labels = rf_labels(rf);
-		deps = rf_deps(rf);
 		if (rf->error) {
 			problem_add(&g->problems, PROBLEM_UNPARSABLE_FILE, NULL, NULL, rf->path,
 				    rf->error_line, rf->load_index, "%s", rf->error);
@@ -213,8 +210,10 @@ static void index_revisions(struct graph *g, const struct file_list *files, stru
 					: "revision id '%s' is empty",
 				    rf->revision, bad);
 		}
-		/* rare: not three calls a file */
-		if (pv_n_unknown(&rf->down) + pv_n_unknown(&labels) + pv_n_unknown(&deps)) {
+		/* rare: not three calls a file, nor the plain values' lines read */
+		if (pv_n_unknown(&rf->down) + rf_n_unknown(rf, RF_LABELS) + rf_n_unknown(rf, RF_DEPS)) {
+			struct py_value labels = rf_labels(rf), deps = rf_deps(rf);
+
 			report_unknown(g, rf, "down_revision", &rf->down);
 			report_unknown(g, rf, "branch_labels", &labels);
 			report_unknown(g, rf, "depends_on", &deps);
