@@ -146,7 +146,8 @@ struct ui {
 	enum view_kind view; /* the view on top of the stack */
 	enum view_kind stack[VIEW_STACK_MAX];
 	int depth;           /* stack[depth] == view; stack[0] is the history */
-	uint32_t *vis;       /* display indexes the restriction lets through, in order */
+	uint32_t *vis;       /* display indexes the restriction lets through, in order;
+	                      * NULL: every one (no restriction) */
 	uint32_t n_vis;
 	char *restrict_spec; /* LOWER:UPPER shown, NULL: everything */
 	bool *restrict_mask; /* node -> in the restriction */

@@ -29,14 +29,12 @@ void ui_lines_build(struct ui *ui)
 	display_build(&ui->display, &ui->layout, ui->plain, ui->fold ? FOLD_MIN_RUN : UINT32_MAX,
 		      ui->open_at);
 	free(ui->vis);
+	ui->vis = NULL;
+	ui->n_vis = ui->display.n;
+	if (!ui->restrict_mask)
+		return; /* every line: no list of them (80,000 at 100,000 revisions an edit) */
 	ui->vis = xmalloc((ui->display.n ? ui->display.n : 1) * sizeof(uint32_t));
 	ui->n_vis = 0;
-	if (!ui->restrict_mask) { /* every line: a loop the compiler makes vector */
-		for (uint32_t i = 0; i < ui->display.n; i++)
-			ui->vis[i] = i;
-		ui->n_vis = ui->display.n;
-		return;
-	}
 	for (uint32_t i = 0; i < ui->display.n; i++)
 		if (line_shown(ui, &ui->display.v[i]))
 			ui->vis[ui->n_vis++] = i;
@@ -51,7 +49,7 @@ const struct display_line *ui_line(const struct ui *ui, uint32_t line)
 {
 	uint32_t at = ui->oldest_first ? ui->n_vis - 1 - line : line;
 
-	return &ui->display.v[ui->vis[at]];
+	return &ui->display.v[ui->vis ? ui->vis[at] : at];
 }
 
 uint32_t ui_line_node(const struct ui *ui, uint32_t line)
@@ -62,7 +60,7 @@ uint32_t ui_line_node(const struct ui *ui, uint32_t line)
 /* The visible position of display index IDX, UINT32_MAX when hidden. */
 static uint32_t visible_at(const struct ui *ui, uint32_t idx)
 {
-	uint32_t lo = 0, hi = ui->n_vis;
+	uint32_t lo = ui->vis ? 0 : idx, hi = ui->vis ? ui->n_vis : idx; /* no list: every line */
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -72,7 +70,7 @@ static uint32_t visible_at(const struct ui *ui, uint32_t idx)
 		else
 			hi = mid;
 	}
-	if (lo == ui->n_vis || ui->vis[lo] != idx)
+	if (lo >= ui->n_vis || (ui->vis && ui->vis[lo] != idx))
 		return UINT32_MAX;
 	return ui->oldest_first ? ui->n_vis - 1 - lo : lo;
 }
