@@ -266,38 +266,97 @@ static uint32_t run_end(struct links lk, uint32_t r)
 	return r;
 }
 
+/* The rows not linked, in row order: each chain's last row (every row
+ * where the history does not walk down_revision alone). A chain's first
+ * row is row 0 or the one after the last chain's: v[j - 1] + 1. */
+struct chain_ends {
+	uint32_t *v, n;
+};
+
+static void find_chain_ends(struct chain_ends *ce, struct links lk, uint32_t n_rows)
+{
+	ce->n = 0;
+	for (uint32_t r = 0; r < n_rows; r++) /* a chain's linked rows passed over at once */
+		ce->v[ce->n++] = r = run_end(lk, r);
+}
+
+/* A[0 .. N) = V, eight a step: the compiler makes no vector loop of an
+ * unknown count at -O2. */
+static void fill_u32(uint32_t *a, uint32_t n, uint32_t v)
+{
+	const uint64_t w = v * 0x100000001u;
+	uint32_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(a + i, &w, sizeof(w));
+		memcpy(a + i + 2, &w, sizeof(w));
+		memcpy(a + i + 4, &w, sizeof(w));
+		memcpy(a + i + 6, &w, sizeof(w));
+	}
+	for (; i < n; i++)
+		a[i] = v;
+}
+
+/* Each row's node flags, for SRC's order. The nodes come at random:
+ * their flags asked for ahead. */
+static void gather_flat(uint8_t *restrict flat, const uint8_t *node_flat, const uint32_t *src, uint32_t n)
+{
+	uint32_t r = 0;
+
+	for (; r + 16 < n; r++) {
+		__builtin_prefetch(&node_flat[src[r + 16]]);
+		flat[r] = node_flat[src[r]];
+	}
+	for (; r < n; r++)
+		flat[r] = node_flat[src[r]];
+}
+
+/* SRC's nodes R .. R + LEN - 1 placed on rows TO ..: each row's node, and
+ * each node's row. The stores to row_of come at random: their lines asked
+ * for ahead, for writing (260 -> 160 us an edit at 100,000). */
+static void place_nodes(struct layout *l, const uint32_t *src, uint32_t r, uint32_t len, uint32_t to)
+{
+	uint32_t *restrict node = l->node, *restrict row_of = l->row_of, end = r + len;
+	uint32_t ahead = l->n_rows > 32 ? l->n_rows - 32 : 0; /* SRC has every row: read past the run */
+
+	for (ahead = ahead < end ? ahead : end; r < ahead; r++, to++) {
+		__builtin_prefetch(&row_of[src[r + 32]], 1);
+		node[to] = src[r];
+		row_of[src[r]] = to;
+	}
+	for (; r < end; r++, to++) {
+		node[to] = src[r];
+		row_of[src[r]] = to;
+	}
+}
+
 /* A run of rows of one piece, in the order they come (place_rows). */
 struct piece_run {
 	uint32_t first, piece;
 };
 
-/* Each row's node flags in FLAT (by SRC's order), and the runs of rows of
- * one piece in RUNS (N_RUNS of them), pieces numbered by their first rows.
- * With CHAINS, a node that is NODE_FLAT_CHAIN has the next one's piece. */
+/* The runs of rows of one piece in RUNS (N_RUNS of them), pieces numbered
+ * by their first rows, for SRC's order (CE its chains' ends). A chain's
+ * rows after its first are of its piece: only the first rows are looked up
+ * (14,000 of 100,000 at 100,000 branchy revisions), a batch at a time,
+ * each batch's pieces asked for first. */
 static struct piece_run *piece_runs(struct layout *l, const struct graph *g, struct graph_view *nc,
-				    const uint32_t *src, bool chains, uint8_t *flat, uint32_t *n_runs)
+				    const uint32_t *src, const struct chain_ends *ce, uint32_t *n_runs)
 {
-	uint32_t n = l->n_rows, roots = nc->by_component ? g->n_components : g->n;
+	uint32_t roots = nc->by_component ? g->n_components : g->n;
 	uint32_t *num = xmalloc((roots ? roots : 1) * sizeof(uint32_t));
-	struct links lk = { flat, n ? n - 1 : 0 }; /* where CHAINS says they hold */
 	struct piece_run *runs = NULL;
 	size_t cap = 0;
 
 	memset(num, 0xff, (roots ? roots : 1) * sizeof(uint32_t)); /* NO_NODE */
 	l->n_pieces = 0;
 	*n_runs = 0;
-	for (uint32_t r = 0; r < n; r++) {
-		if (r + 16 < n) /* nodes at random: asked for ahead */
-			__builtin_prefetch(&g->node_flat[src[r + 16]]);
-		flat[r] = g->node_flat[src[r]];
-	}
-	/* a chain's rows after its first are of its piece: only the first rows
-	 * are looked up (14,000 of 100,000 at 100,000 branchy revisions), a
-	 * batch at a time, each batch's pieces asked for first */
-	for (uint32_t r = 0; r < n;) {
+	for (uint32_t j = 0; j < ce->n;) {
 		uint32_t batch[64], k = 0;
 
-		for (; r < n && k < 64; r = chains ? run_end(lk, r) + 1 : r + 1) {
+		for (; j < ce->n && k < 64; j++) {
+			uint32_t r = j ? ce->v[j - 1] + 1 : 0;
+
 			if (nc->by_component)
 				__builtin_prefetch(&nc->up[src[r]]);
 			batch[k++] = r;
@@ -317,45 +376,57 @@ static struct piece_run *piece_runs(struct layout *l, const struct graph *g, str
 	return runs;
 }
 
-/* The rows: SRC's nodes (the history order, then what it leaves out), grouped
- * by piece so that each piece's rows are contiguous (their order kept), with
- * each row's node flags and piece, pieces numbered in the order of their
- * first rows. A piece comes in long runs of rows (a history has few pieces,
- * and a chain's rows are never split): the grouping moves runs, not rows (a
- * pass over every row at random was a tenth of an edit at 100,000). */
-static void place_rows(struct layout *l, const struct graph *g, struct graph_view *nc, const uint32_t *src,
-		       bool chains)
+/* The rows grouped by piece, RUNS (of SRC's order) moved where their
+ * piece's rows go, their order kept, and each row's piece. */
+static void group_by_piece(struct layout *l, const uint32_t *src, const struct piece_run *runs, uint32_t n_runs)
 {
-	uint32_t n = l->n_rows, n_runs, *start;
+	uint32_t n = l->n_rows, *start = xcalloc((size_t)l->n_pieces + 1, sizeof(uint32_t));
 	uint8_t *flat = xmalloc(n ? n : 1);
-	struct piece_run *runs = piece_runs(l, g, nc, src, chains, flat, &n_runs);
 
-	start = xcalloc((size_t)l->n_pieces + 1, sizeof(uint32_t));
+	memcpy(flat, l->flat, n);
 	for (uint32_t k = 0; k < n_runs; k++)
 		start[runs[k].piece + 1] += (k + 1 < n_runs ? runs[k + 1].first : n) - runs[k].first;
 	for (uint32_t c = 0; c < l->n_pieces; c++)
 		start[c + 1] += start[c];
-	l->flat = xmalloc(n ? n : 1);
+	for (uint32_t c = 0; c < l->n_pieces; c++)
+		fill_u32(l->piece + start[c], start[c + 1] - start[c], c);
 	for (uint32_t k = 0; k < n_runs; k++) {
 		uint32_t first = runs[k].first, len = (k + 1 < n_runs ? runs[k + 1].first : n) - first;
 		uint32_t to = start[runs[k].piece];
 
-		memcpy(l->node + to, src + first, len * sizeof(uint32_t));
+		place_nodes(l, src, first, len, to);
 		memcpy(l->flat + to, flat + first, len);
 		start[runs[k].piece] += len;
 	}
-	free(runs);
 	free(flat);
-	for (uint32_t r = 0; r < n; r++) { /* stores at random: their lines asked for ahead (260 -> 160 us) */
-		if (r + 32 < n)
-			__builtin_prefetch(&l->row_of[l->node[r + 32]], 1);
-		l->row_of[l->node[r]] = r;
-	}
-	/* START now ends each piece's rows */
-	for (uint32_t c = 0, r = 0; c < l->n_pieces; c++)
-		for (; r < start[c]; r++)
-			l->piece[r] = c;
 	free(start);
+}
+
+/* The rows: SRC's nodes (the history order, then what it leaves out), grouped
+ * by piece so that each piece's rows are contiguous (their order kept), with
+ * each row's node flags and piece, pieces numbered in the order of their
+ * first rows, and the chains' ends (CE) where the rows are. A piece comes in
+ * long runs of rows (a history has few pieces, and a chain's rows are never
+ * split): the grouping moves runs, not rows (a pass over every row at random
+ * was a tenth of an edit at 100,000). */
+static void place_rows(struct layout *l, const struct graph *g, struct graph_view *nc, const uint32_t *src,
+		       struct links lk, struct chain_ends *ce)
+{
+	uint32_t n = l->n_rows, n_runs;
+	struct piece_run *runs;
+
+	gather_flat(l->flat, g->node_flat, src, n);
+	find_chain_ends(ce, lk, n);
+	runs = piece_runs(l, g, nc, src, ce, &n_runs);
+	if (n_runs == l->n_pieces) { /* each piece one run, in their order: the rows stay */
+		place_nodes(l, src, 0, n, 0);
+		for (uint32_t k = 0; k < n_runs; k++)
+			fill_u32(l->piece + runs[k].first, (k + 1 < n_runs ? runs[k + 1].first : n) - runs[k].first, k);
+	} else {
+		group_by_piece(l, src, runs, n_runs);
+		find_chain_ends(ce, lk, n); /* where the rows are now */
+	}
+	free(runs);
 }
 
 /* Rows R .. END - 1 drawn as the row above them, each in lane LANE heading to
@@ -379,21 +450,20 @@ static void lay_run(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end
 }
 
 /* The parents, as rows, of each row not linked (the others have the
- * next row): list j is the j-th such row's, v[start[j] .. start[j + 1]).
- * Those rows' nodes come at random: what a later row reads is asked for
- * ahead, each address once the step before it has come in (the explorer's
- * caches are cold after an edit). */
+ * next row): list j is the j-th such row's (CE's v[j]), v[start[j] ..
+ * start[j + 1]). Those rows' nodes come at random: what a later row reads
+ * is asked for ahead, each address once the step before it has come in
+ * (the explorer's caches are cold after an edit). */
 struct row_parents {
 	uint32_t *start, *v;
 };
 
 static void read_parents(struct row_parents *rp, const struct layout *l, const struct graph_view *nc,
-			 struct links lk)
+			 const struct chain_ends *ce)
 {
-	uint32_t *rows = xmalloc(((size_t)l->n_rows + 1) * sizeof(uint32_t)), n = 0, at = 0;
+	const uint32_t *rows = ce->v;
+	uint32_t n = ce->n, at = 0;
 
-	for (uint32_t r = 0; r < l->n_rows; r++) /* a run's linked rows passed over at once */
-		rows[n++] = r = run_end(lk, r);
 	rp->start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	rp->v = xmalloc(((size_t)nc->n_edges + 1) * sizeof(uint32_t));
 	for (uint32_t j = 0; j < n; j++) {
@@ -410,39 +480,42 @@ static void read_parents(struct row_parents *rp, const struct layout *l, const s
 			rp->v[at++] = l->row_of[nc->down[k]];
 	}
 	rp->start[n] = at;
-	free(rows);
 }
 
-/* Lay every row out, top-down. A row linked has the next row as its one
- * parent, whose only child it is (layout_build): a run of such rows below
- * one is drawn as the row above it without a look at their nodes (most rows
- * of a history: 86% at 100,000 branchy revisions); any other row has its
- * parents read as rows (read_parents). */
-static void lay_rows(struct layout *l, const struct graph_view *nc, struct links lk, struct lanes *ln)
+/* A chain's rows R .. END: each but the last linked (the next row its one
+ * parent, whose only child it is), the last with parents D. Below a row
+ * drawn as the one above it (ABOVE, its lane, or -1), the linked rows are
+ * drawn as the row above without a look at their nodes (most rows of a
+ * history: 86% at 100,000 branchy revisions). Returns the last row's ABOVE. */
+static int32_t lay_chain(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end, struct row_down d,
+			 int32_t above)
+{
+	for (uint32_t first = r, next; r < end; r++) {
+		if (r > first && above >= 0) {
+			lay_run(l, ln, r, end, (uint16_t)above);
+			break;
+		}
+		next = r + 1;
+		if (!same_as_above(l, (struct row_down){ &next, 1 }, ln, r, above))
+			above = lay_row(l, (struct row_down){ &next, 1 }, ln, r);
+	}
+	if (!same_as_above(l, d, ln, end, above))
+		above = lay_row(l, d, ln, end);
+	return above;
+}
+
+/* Lay every row out, top-down, a chain at a time (CE); the rows not linked
+ * have their parents read as rows (read_parents). */
+static void lay_rows(struct layout *l, const struct graph_view *nc, const struct chain_ends *ce, struct lanes *ln)
 {
 	struct row_parents rp;
 	int32_t above = -1;
-	uint32_t next = 0, j = 0;
 
-	read_parents(&rp, l, nc, lk);
-	for (uint32_t r = 0; r < l->n_rows; r++) {
-		struct row_down d = { &next, 1 };
+	read_parents(&rp, l, nc, ce);
+	for (uint32_t j = 0; j < ce->n; j++) {
+		struct row_down d = { rp.v + rp.start[j], rp.start[j + 1] - rp.start[j] };
 
-		if (above >= 0 && r > 0 && linked(lk, r - 1) && linked(lk, r)) {
-			uint32_t end = run_end(lk, r);
-
-			lay_run(l, ln, r, end, (uint16_t)above);
-			r = end - 1;
-			continue;
-		}
-		if (linked(lk, r)) {
-			next = r + 1;
-		} else {
-			d = (struct row_down){ rp.v + rp.start[j], rp.start[j + 1] - rp.start[j] };
-			j++;
-		}
-		if (!same_as_above(l, d, ln, r, above))
-			above = lay_row(l, d, ln, r);
+		above = lay_chain(l, ln, j ? ce->v[j - 1] + 1 : 0, ce->v[j], d, above);
 	}
 	free(rp.start);
 	free(rp.v);
@@ -472,6 +545,7 @@ void layout_build(struct layout *l, const struct project *p)
 	size_t n = g->n ? g->n : 1;
 	struct lanes ln = { 0 };
 	struct graph_view nc;
+	struct chain_ends ce;
 	uint32_t *cycles;
 	bool chains = !g->any_deps && !g->has_cycle && p->order.n == g->n;
 
@@ -483,10 +557,15 @@ void layout_build(struct layout *l, const struct project *p)
 	l->lane = xmalloc(n * sizeof(uint16_t));
 	l->piece = xmalloc(n * sizeof(uint32_t));
 	l->shape = xmalloc(n);
+	l->flat = xmalloc(n);
+	ce.v = xmalloc((n + 1) * sizeof(uint32_t));
 	read_graph(&nc, g);
 	cycles = p->order.n < g->n ? rows_of_cycles(p) : NULL;
 	l->n_rows = g->n;
-	place_rows(l, g, &nc, cycles ? cycles : p->order.v, chains);
+	/* where the history walks down_revision alone, every node, a node's
+	 * one parent whose only child it is comes right after it (graph.h) */
+	place_rows(l, g, &nc, cycles ? cycles : p->order.v,
+		   (struct links){ l->flat, chains && l->n_rows ? l->n_rows - 1 : 0 }, &ce);
 	free(cycles);
 	/* room for three lanes a row to begin with: fewer copies as it grows (an
 	 * edited history of 100,000 branchy revisions takes 2.2-2.7, so two grew
@@ -495,10 +574,9 @@ void layout_build(struct layout *l, const struct project *p)
 	l->cells = xmalloc(l->cap_cells);
 	ln.n_heading = xcalloc(n + 1, sizeof(uint32_t));
 	ln.first_heading = xmalloc((n + 1) * sizeof(uint16_t));
-	/* where the history walks down_revision alone, every node, a node's
-	 * one parent whose only child it is comes right after it (graph.h) */
-	lay_rows(l, &nc, (struct links){ l->flat, chains && l->n_rows ? l->n_rows - 1 : 0 }, &ln);
+	lay_rows(l, &nc, &ce, &ln);
 	graph_view_free(&nc);
+	free(ce.v);
 	/* kept as long as the view: not the room its last doubling left (100,000
 	 * rows: 0.7 MB) */
 	l->cap_cells = l->n_cells_total ? l->n_cells_total : 1;

@@ -544,6 +544,7 @@ static size_t assert_as_first_written(const struct project *p, const struct layo
 		ref_row(g, &ref, &ln, row, c, &width, &lane);
 		assert_int_equal(l->piece[row], num[find_root(up, ref.node[row])]);
 		assert_int_equal(layout_row_kind(l, row), nd->phantom ? ROW_PHANTOM : nd->is_base ? ROW_BASE : ROW_REVISION);
+		assert_int_equal(l->flat[row], g->node_flat[ref.node[row]]);
 		assert_int_equal(l->lane[row], lane);
 		assert_int_equal(l->n_cells[row], width);
 		/* its own cells, next in line, or the row above's when they are the same */
