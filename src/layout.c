@@ -814,28 +814,88 @@ uint32_t display_run_first(const struct layout *l, const bool *plain, uint32_t r
 	return row;
 }
 
+/* The first row from R on whose PLAIN is WHICH, or N: eight rows a step. */
+static uint32_t plain_from(const bool *plain, uint32_t r, uint32_t n, bool which)
+{
+	const uint64_t flip = which ? 0 : 0x0101010101010101u;
+
+	for (uint64_t p; r + 8 <= n; r += 8) {
+		memcpy(&p, plain + r, sizeof(p)); /* a bool is a byte, 0 or 1 */
+		p ^= flip;
+		if (!p)
+			continue;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		return r + (uint32_t)__builtin_ctzll(p) / 8;
+#else
+		break;
+#endif
+	}
+	while (r < n && plain[r] != which)
+		r++;
+	return r;
+}
+
+/* Lines of one row each for rows R .. END - 1 at OUT: each line one store
+ * of 8 bytes (its first and last the same, whatever the byte order), four
+ * a step. Returns where the next line goes. */
+static struct display_line *single_lines(struct display_line *out, uint32_t r, uint32_t end)
+{
+	const uint64_t next = 0x100000001u;
+	uint64_t w = r * next;
+	uint32_t i = 0, n = end - r;
+
+	_Static_assert(sizeof(struct display_line) == sizeof(w), "a line is two rows of 4 bytes");
+	for (; i + 4 <= n; i += 4, w += 4 * next) {
+		uint64_t w1 = w + next, w2 = w + 2 * next, w3 = w + 3 * next;
+
+		memcpy(out + i, &w, sizeof(w));
+		memcpy(out + i + 1, &w1, sizeof(w));
+		memcpy(out + i + 2, &w2, sizeof(w));
+		memcpy(out + i + 3, &w3, sizeof(w));
+	}
+	for (; i < n; i++, w += next)
+		memcpy(out + i, &w, sizeof(w));
+	return out + n;
+}
+
+/* The lines of a stretch of plain rows R .. END - 1 at OUT, from the row
+ * FROM on (the rows before R not yet written: lines of their own); returns
+ * where the next line goes, and in FROM the first row not yet written. */
+static struct display_line *fold_stretch(struct display_line *out, uint32_t *from, const struct layout *l,
+					 const bool *plain, uint32_t r, uint32_t end, uint32_t min_run,
+					 const bool *open_at)
+{
+	for (uint32_t last; r < end; r = last + 1) {
+		last = straight(l, r) ? fold_run_end(l, plain, r) : r;
+		if (last - r + 1 < min_run || (open_at && open_at[r]))
+			continue;
+		out = single_lines(out, *from, r);
+		*out++ = (struct display_line){ r, last };
+		*from = last + 1;
+	}
+	return out;
+}
+
+/* Runs of plain rows fold (fold_run_end), the rows of a run all plain: a
+ * stretch of plain rows shorter than MIN_RUN holds none, and is passed over
+ * whole (most of them: a chain's rows, seven at 100,000 revisions); the
+ * rows between folds are written at once, a line each. */
 void display_build(struct display *d, const struct layout *l, const bool *plain, uint32_t min_run,
 		   const bool *open_at)
 {
-	d->n = 0;
-	for (uint32_t r = 0; r < l->n_rows;) {
-		bool fold = plain[r] && straight(l, r);
-		uint32_t end = fold ? fold_run_end(l, plain, r) : r;
+	uint32_t n = l->n_rows, from = 0;
+	struct display_line *v;
 
-		if (fold && end - r + 1 >= min_run && !(open_at && open_at[r])) {
-			GROW(d->v, d->cap, d->n + 1);
-			d->v[d->n++] = (struct display_line){ r, end };
-		} else {
-			struct display_line *v;
-
-			GROW(d->v, d->cap, d->n + (end - r + 1));
-			v = d->v + d->n; /* not through D: a store to a line may be one to d->n */
-			for (uint32_t k = r; k <= end; k++)
-				*v++ = (struct display_line){ k, k };
-			d->n += end - r + 1;
-		}
-		r = end + 1;
+	GROW(d->v, d->cap, (size_t)(n ? n : 1)); /* a line a row at most: room made once */
+	v = d->v;
+	for (uint32_t r = min_run <= n ? 0 : n, end; r < n; r = end) { /* a run longer than every row: none */
+		r = plain_from(plain, r, n, true);
+		end = plain_from(plain, r, n, false);
+		if (end - r >= min_run)
+			v = fold_stretch(v, &from, l, plain, r, end, min_run, open_at);
 	}
+	v = single_lines(v, from, n);
+	d->n = (uint32_t)(v - d->v);
 }
 
 void display_free(struct display *d)

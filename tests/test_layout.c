@@ -607,6 +607,89 @@ static void test_same_as_first_written(void **state)
 	assert_true(shared > 0);
 }
 
+/* ---- the display as first written, row by row: display_build passes over
+ * stretches of rows that cannot fold and writes lines in bulk, and must
+ * make the same lines ---- */
+
+static bool ref_straight(const struct layout *l, uint32_t r)
+{
+	return (cell(l, r, l->lane[r]) & (CELL_UP | CELL_DOWN)) == (CELL_UP | CELL_DOWN) &&
+	       !(l->shape[r] & ROW_TURNS);
+}
+
+/* The lines of L as display_build first made them, in OUT; returns how many. */
+static uint32_t ref_display(const struct layout *l, const bool *plain, uint32_t min_run, const bool *open_at,
+			    struct display_line *out)
+{
+	uint32_t k = 0;
+
+	for (uint32_t r = 0, end; r < l->n_rows; r = end + 1) {
+		bool fold = plain[r] && ref_straight(l, r);
+
+		end = r;
+		while (fold && end + 1 < l->n_rows && plain[end + 1] && l->piece[end + 1] == l->piece[r] &&
+		       ref_straight(l, end + 1))
+			end++;
+		if (fold && end - r + 1 >= min_run && !(open_at && open_at[r]))
+			out[k++] = (struct display_line){ r, end };
+		else
+			for (uint32_t i = r; i <= end; i++)
+				out[k++] = (struct display_line){ i, i };
+	}
+	return k;
+}
+
+/* Generated histories, plain rows as the explorer marks them and at random
+ * (some plain rows not straight, some runs cut short), runs of every
+ * length folded or not, some opened; and the line of each row. */
+static void test_display_as_first_written(void **state)
+{
+	static const uint32_t min_runs[] = { 1, 2, 3, 7, 20, UINT32_MAX };
+	struct display d = { 0 };
+	uint32_t folded = 0, seed2 = 7;
+
+	(void)state;
+	for (uint32_t seed = 1; seed <= 200; seed++) {
+		char *text = generate(seed, 1 + seed % 80 + (seed % 10 == 0 ? 400 : 0));
+		struct project p;
+		struct layout l;
+		bool *plain, *open_at;
+		struct display_line *want;
+
+		graph_text_load(&p, text);
+		layout_build(&l, &p);
+		plain = xcalloc(l.n_rows + 1, sizeof(bool));
+		open_at = xcalloc(l.n_rows + 1, sizeof(bool));
+		want = xmalloc((l.n_rows + 1) * sizeof(*want));
+		for (uint32_t r = 0; r < l.n_rows; r++) {
+			plain[r] = (l.flat[r] & NODE_FLAT_LINE) && !(l.shape[r] & ROW_TURNS) ? rnd(&seed2, 10) > 0
+											   : rnd(&seed2, 20) == 0;
+			open_at[r] = rnd(&seed2, 8) == 0;
+		}
+		for (size_t m = 0; m < sizeof(min_runs) / sizeof(min_runs[0]); m++) {
+			uint32_t n = ref_display(&l, plain, min_runs[m], (m & 1) ? open_at : NULL, want);
+
+			display_build(&d, &l, plain, min_runs[m], (m & 1) ? open_at : NULL);
+			assert_int_equal(d.n, n);
+			assert_memory_equal(d.v, want, n * sizeof(*want));
+			for (uint32_t k = 0; k < n; k++) {
+				folded += want[k].first != want[k].last;
+				for (uint32_t r = want[k].first; r <= want[k].last; r++)
+					assert_int_equal(display_find(&d, r), k);
+			}
+		}
+		free(want);
+		free(open_at);
+		free(plain);
+		layout_free(&l);
+		project_free(&p);
+		free(text);
+	}
+	display_free(&d);
+	print_message("%u folded lines\n", folded);
+	assert_true(folded > 1000);
+}
+
 /* The checks fail on a picture that draws a line the graph does not have. */
 static void test_invariant_catches_a_false_line(void **state)
 {
@@ -623,7 +706,7 @@ static void test_invariant_catches_a_false_line(void **state)
 	check_pieces(&p, &l);
 	assert_int_equal(bad_line, 0);
 	/* join the last row of one piece to the first of the next, as before
-	 * (neither row shares its cells with another: same_as_above) */
+	 * (neither row shares its cells with another: drawn as the row above) */
 	r = l.piece[1] != l.piece[0] ? 0 : 1;
 	assert_int_not_equal(l.piece[r], l.piece[r + 1]);
 	l.cells[l.cell_off[r]] |= CELL_DOWN;
@@ -687,6 +770,7 @@ int main(void)
 		cmocka_unit_test(test_depends_on_draws_no_line),
 		cmocka_unit_test(test_every_line_is_an_edge),
 		cmocka_unit_test(test_same_as_first_written),
+		cmocka_unit_test(test_display_as_first_written),
 		cmocka_unit_test(test_invariant_catches_a_false_line),
 		cmocka_unit_test(test_folding_linear_runs),
 	};
