@@ -430,28 +430,84 @@ static struct piece_run *piece_runs(struct layout *l, const struct graph *g, str
 	return runs;
 }
 
+/* The end of run K of RUNS (N_RUNS of them, over N rows). */
+static uint32_t run_stop(const struct piece_run *runs, uint32_t n_runs, uint32_t k, uint32_t n)
+{
+	return k + 1 < n_runs ? runs[k + 1].first : n;
+}
+
+/* The first of V[0 .. N), in order, that is ROW or more; N when none is. */
+static uint32_t lower_bound(const uint32_t *v, uint32_t n, uint32_t row)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The chains' ends CE moved with the runs they are in, run K to row TO[K]
+ * (a run holds whole chains), in row order: the ends grouped by piece as
+ * the rows are, not found again (a pass over every row). */
+static void move_chain_ends(struct chain_ends *ce, const struct piece_run *runs, uint32_t n_runs, const uint32_t *to,
+			    uint32_t n_pieces)
+{
+	uint32_t *at = xcalloc((size_t)n_pieces + 1, sizeof(uint32_t)), *v = xmalloc(((size_t)ce->n + 1) * sizeof(uint32_t));
+	uint32_t *from = xmalloc(((size_t)n_runs + 1) * sizeof(uint32_t)); /* run -> its first end in CE */
+
+	for (uint32_t k = 0; k < n_runs; k++)
+		from[k] = lower_bound(ce->v, ce->n, runs[k].first);
+	from[n_runs] = ce->n;
+	for (uint32_t k = 0; k < n_runs; k++)
+		at[runs[k].piece + 1] += from[k + 1] - from[k];
+	for (uint32_t c = 0; c < n_pieces; c++)
+		at[c + 1] += at[c];
+	for (uint32_t k = 0; k < n_runs; k++) {
+		uint32_t *out = v + at[runs[k].piece], moved = to[k] - runs[k].first; /* modulo 2^32 */
+
+		for (uint32_t j = from[k]; j < from[k + 1]; j++)
+			*out++ = ce->v[j] + moved;
+		at[runs[k].piece] += from[k + 1] - from[k];
+	}
+	free(ce->v);
+	ce->v = v;
+	free(from);
+	free(at);
+}
+
 /* The rows grouped by piece, RUNS (of SRC's order) moved where their
- * piece's rows go, their order kept, and each row's piece. */
-static void group_by_piece(struct layout *l, const uint32_t *src, const struct piece_run *runs, uint32_t n_runs)
+ * piece's rows go, their order kept, with each row's piece and the chains'
+ * ends CE. */
+static void group_by_piece(struct layout *l, const uint32_t *src, const struct piece_run *runs, uint32_t n_runs,
+			   struct chain_ends *ce)
 {
 	uint32_t n = l->n_rows, *start = xcalloc((size_t)l->n_pieces + 1, sizeof(uint32_t));
+	uint32_t *to = xmalloc(n_runs * sizeof(uint32_t));
 	uint8_t *flat = xmalloc(n ? n : 1);
 
 	memcpy(flat, l->flat, n);
 	for (uint32_t k = 0; k < n_runs; k++)
-		start[runs[k].piece + 1] += (k + 1 < n_runs ? runs[k + 1].first : n) - runs[k].first;
+		start[runs[k].piece + 1] += run_stop(runs, n_runs, k, n) - runs[k].first;
 	for (uint32_t c = 0; c < l->n_pieces; c++)
 		start[c + 1] += start[c];
 	for (uint32_t c = 0; c < l->n_pieces; c++)
 		fill_u32(l->piece + start[c], start[c + 1] - start[c], c);
 	for (uint32_t k = 0; k < n_runs; k++) {
-		uint32_t first = runs[k].first, len = (k + 1 < n_runs ? runs[k + 1].first : n) - first;
-		uint32_t to = start[runs[k].piece];
+		uint32_t first = runs[k].first, len = run_stop(runs, n_runs, k, n) - first;
 
-		place_nodes(l, src, first, len, to);
-		memcpy(l->flat + to, flat + first, len);
+		to[k] = start[runs[k].piece];
+		place_nodes(l, src, first, len, to[k]);
+		memcpy(l->flat + to[k], flat + first, len);
 		start[runs[k].piece] += len;
 	}
+	move_chain_ends(ce, runs, n_runs, to, l->n_pieces);
+	free(to);
 	free(flat);
 	free(start);
 }
@@ -475,10 +531,9 @@ static void place_rows(struct layout *l, const struct graph *g, struct graph_vie
 	if (n_runs == l->n_pieces) { /* each piece one run, in their order: the rows stay */
 		place_nodes(l, src, 0, n, 0);
 		for (uint32_t k = 0; k < n_runs; k++)
-			fill_u32(l->piece + runs[k].first, (k + 1 < n_runs ? runs[k + 1].first : n) - runs[k].first, k);
+			fill_u32(l->piece + runs[k].first, run_stop(runs, n_runs, k, n) - runs[k].first, k);
 	} else {
-		group_by_piece(l, src, runs, n_runs);
-		find_chain_ends(ce, lk, n); /* where the rows are now */
+		group_by_piece(l, src, runs, n_runs, ce);
 	}
 	free(runs);
 }
