@@ -25,16 +25,18 @@
  * each of the 22,000 rows laid one by one at 100,000 revisions. */
 #define LANES_COPIED 32
 
+#define HEADING_MANY UINT8_MAX
+
 struct lanes {
 	uint32_t *want; /* lane -> row it is heading to, NO_NODE when free */
 	uint8_t *open;  /* lane -> CELL_UP | CELL_DOWN when it heads to a row, else 0
 	                 * (past n too, up to cap): a row's cells start as a copy of it */
 	uint16_t n, cap;
-	/* row -> how many lanes head to it (0, 1, or 2 for more), and the
-	 * leftmost: a lane keeps its row until that row is laid out, so a row
-	 * finds its lanes without looking at every lane (and only a row more
-	 * than one lane heads to looks); a byte, 100 KB zeroed an edit at
-	 * 100,000 revisions, not 400 */
+	/* row -> how many lanes head to it (HEADING_MANY: that many or more),
+	 * and the leftmost: a lane keeps its row until that row is laid out, so
+	 * a row finds its lanes without looking at every lane (and only a row
+	 * more than one lane heads to looks, up to the last); a byte, 100 KB
+	 * zeroed an edit at 100,000 revisions, not 400 */
 	uint8_t *n_heading;
 	uint16_t *first_heading;
 };
@@ -45,7 +47,7 @@ static inline void head_to(struct lanes *ln, uint16_t lane, uint32_t row)
 	ln->open[lane] = CELL_UP | CELL_DOWN;
 	if (!ln->n_heading[row] || lane < ln->first_heading[row])
 		ln->first_heading[row] = lane;
-	ln->n_heading[row] += ln->n_heading[row] < 2;
+	ln->n_heading[row] += ln->n_heading[row] < HEADING_MANY;
 }
 
 /* The first of C[FROM .. N) that is 0, or N: eight bytes a step (a row laid
@@ -169,13 +171,16 @@ __attribute__((noinline)) static void lay_row(struct layout *l, struct row_down 
 		memset(c + ln->n, 0, (size_t)n_down + 2);
 	}
 	c[me] = CELL_NODE | (at >= 0 ? CELL_UP : 0);
-	for (uint16_t j = me + 1, end = ln->n_heading[r] > 1 ? ln->n : 0; j < end; j++) /* me is the leftmost */
+	/* the other lanes heading to it, right of the leftmost, me (a count of
+	 * HEADING_MANY is not one: every lane is looked at) */
+	for (uint16_t j = me + 1, left = at >= 0 ? ln->n_heading[r] - 1 : 0; left && j < ln->n; j++)
 		if (ln->want[j] == r) {
 			c[j] = CELL_UP;
 			hline(c, me, j);
 			turns = true;
 			ln->want[j] = NO_NODE;
 			ln->open[j] = 0;
+			left -= left < HEADING_MANY - 1;
 		}
 	ln->want[me] = NO_NODE;
 	ln->open[me] = 0;
@@ -506,9 +511,8 @@ static void group_by_piece(struct layout *l, const uint32_t *src, const struct p
 {
 	uint32_t n = l->n_rows, *start = xcalloc((size_t)l->n_pieces + 1, sizeof(uint32_t));
 	uint32_t *to = xmalloc(n_runs * sizeof(uint32_t));
-	uint8_t *flat = xmalloc(n ? n : 1);
+	uint8_t *flat = xmalloc(n ? n : 1); /* the flags where their rows go */
 
-	memcpy(flat, l->flat, n);
 	for (uint32_t k = 0; k < n_runs; k++)
 		start[runs[k].piece + 1] += run_stop(runs, n_runs, k, n) - runs[k].first;
 	for (uint32_t c = 0; c < l->n_pieces; c++)
@@ -520,12 +524,13 @@ static void group_by_piece(struct layout *l, const uint32_t *src, const struct p
 
 		to[k] = start[runs[k].piece];
 		place_nodes(l, src, first, len, to[k]);
-		memcpy(l->flat + to[k], flat + first, len);
+		memcpy(flat + to[k], l->flat + first, len);
 		start[runs[k].piece] += len;
 	}
 	move_chain_ends(ce, runs, n_runs, to, l->n_pieces);
 	free(to);
-	free(flat);
+	free(l->flat);
+	l->flat = flat;
 	free(start);
 }
 
@@ -555,6 +560,11 @@ static void place_rows(struct layout *l, const struct graph *g, struct graph_vie
 	free(runs);
 }
 
+/* shape has room for this many rows past the last: a run's shapes are one
+ * store of 8 bytes when they fit, what goes past the run is of rows laid
+ * after it (each row's shape is set as it is laid). */
+#define SHAPES_PAST 8
+
 /* Rows R .. END - 1 drawn as the row above them, each in lane LANE heading to
  * the next: what lay_any makes of each, in one go. */
 static void lay_run(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end, uint16_t lane)
@@ -567,7 +577,13 @@ static void lay_run(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end
 		l->cell_off[i] = off;
 		l->n_cells[i] = width;
 	}
-	memset(l->shape + r, ROW_AS_ABOVE, end - r);
+	if (end - r <= SHAPES_PAST) { /* most runs (five rows on average at 100,000): no call */
+		const uint64_t shapes = 0x0101010101010101u * ROW_AS_ABOVE;
+
+		memcpy(l->shape + r, &shapes, sizeof(shapes));
+	} else {
+		memset(l->shape + r, ROW_AS_ABOVE, end - r);
+	}
 	/* the rows between have their one lane from the row above, and are
 	 * not asked again: only the row after the run is */
 	ln->want[lane] = end;
@@ -679,7 +695,7 @@ void layout_build(struct layout *l, const struct project *p)
 	l->n_cells = xmalloc(n * sizeof(uint16_t));
 	l->lane = xmalloc(n * sizeof(uint16_t));
 	l->piece = xmalloc(n * sizeof(uint32_t));
-	l->shape = xmalloc(n);
+	l->shape = xmalloc(n + SHAPES_PAST);
 	l->flat = xmalloc(n);
 	ce.v = xmalloc((n + 1) * sizeof(uint32_t));
 	read_graph(&nc, g);

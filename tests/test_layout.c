@@ -421,8 +421,10 @@ static void test_every_line_is_an_edge(void **state)
 /* ---- the layout as first written, node by node: layout_build reads the graph
  * into flat arrays and keeps counts to be fast, and must draw the same ---- */
 
+#define REF_LANES 1024
+
 struct ref_lanes {
-	uint32_t want[256];
+	uint32_t want[REF_LANES];
 	uint16_t n;
 };
 
@@ -463,7 +465,7 @@ static void ref_row(const struct graph *g, const struct layout *ref, struct ref_
 	int at = ref_wanting(ln, v, -1);
 	uint16_t me = at >= 0 ? (uint16_t)at : ref_free_lane(ln, 0, NULL);
 
-	memset(c, 0, 256);
+	memset(c, 0, REF_LANES);
 	for (uint16_t i = 0; i < ln->n; i++)
 		if (ln->want[i] != NO_NODE)
 			c[i] = CELL_UP | CELL_DOWN;
@@ -507,7 +509,7 @@ static size_t assert_as_first_written(const struct project *p, const struct layo
 	uint32_t n_pieces = 0, r = 0, *rows = xmalloc(g->n * sizeof(uint32_t));
 	struct layout ref = { 0 };
 	struct ref_lanes ln = { .n = 0 };
-	uint8_t c[256];
+	uint8_t c[REF_LANES];
 	size_t cells = 0, shared = 0;
 
 	for (uint32_t i = 0; i < g->n; i++)
@@ -605,6 +607,29 @@ static void test_same_as_first_written(void **state)
 	}
 	print_message("%zu rows drawn as the row above\n", shared);
 	assert_true(shared > 0);
+}
+
+/* More lanes head to one row than a count of a byte holds: 300 heads, each
+ * a child of one base, side by side down to it; all of them end on its row. */
+static void test_many_lanes_to_one_row(void **state)
+{
+	struct strbuf sb;
+	struct project p;
+	struct layout l;
+
+	(void)state;
+	sb_init(&sb);
+	sb_adds(&sb, "base\n");
+	for (int i = 0; i < 300; i++)
+		sb_addf(&sb, "c%d base\n", i);
+	graph_text_load(&p, sb.buf);
+	layout_build(&l, &p);
+	assert_as_first_written(&p, &l);
+	assert_int_equal(l.max_lanes, 300);
+	assert_int_equal(l.n_cells[l.row_of[graph_find(&p.graph, "base")]], 300);
+	layout_free(&l);
+	project_free(&p);
+	sb_free(&sb);
 }
 
 /* ---- the display as first written, row by row: display_build passes over
@@ -770,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_depends_on_draws_no_line),
 		cmocka_unit_test(test_every_line_is_an_edge),
 		cmocka_unit_test(test_same_as_first_written),
+		cmocka_unit_test(test_many_lanes_to_one_row),
 		cmocka_unit_test(test_display_as_first_written),
 		cmocka_unit_test(test_invariant_catches_a_false_line),
 		cmocka_unit_test(test_folding_linear_runs),
