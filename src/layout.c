@@ -551,22 +551,24 @@ static void place_rows(struct layout *l, const struct graph *g, struct graph_vie
 	free(runs);
 }
 
-/* shape has room for this many rows past the last: a run's shapes are one
- * store of 8 bytes when they fit, what goes past the run is of rows laid
- * after it (each row's shape is set as it is laid). */
+/* shape, lane, n_cells and cell_off have room for this many rows past the
+ * last: a run's rows are stored 8 bytes at a time, what goes past the run
+ * is of rows laid after it (each row's are set as it is laid); a run's
+ * shapes are one store when they fit. */
 #define SHAPES_PAST 8
 
 /* Rows R .. END - 1 drawn as the row above them, each in lane LANE heading to
  * the next: what lay_any makes of each, in one go. */
 static void lay_run(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end, uint16_t lane)
 {
-	uint32_t off = l->cell_off[r - 1];
-	uint16_t width = l->n_cells[r - 1];
+	const uint64_t w16 = 0x0001000100010001u, w32 = 0x100000001u;
+	uint64_t lanes = lane * w16, offs = l->cell_off[r - 1] * w32, widths = l->n_cells[r - 1] * w16;
 
-	for (uint32_t i = r; i < end; i++) { /* the row above's read once: a store may be to it */
-		l->lane[i] = lane;
-		l->cell_off[i] = off;
-		l->n_cells[i] = width;
+	for (uint32_t i = r; i < end; i += 4) { /* four rows a step, the last may go past END */
+		memcpy(l->lane + i, &lanes, sizeof(lanes));
+		memcpy(l->n_cells + i, &widths, sizeof(widths));
+		memcpy(l->cell_off + i, &offs, sizeof(offs));
+		memcpy(l->cell_off + i + 2, &offs, sizeof(offs));
 	}
 	if (end - r <= SHAPES_PAST) { /* most runs (five rows on average at 100,000): no call */
 		const uint64_t shapes = 0x0101010101010101u * ROW_AS_ABOVE;
@@ -682,9 +684,9 @@ void layout_build(struct layout *l, const struct project *p)
 	memset(l, 0, sizeof(*l));
 	l->node = xmalloc(n * sizeof(uint32_t));
 	l->row_of = xmalloc(n * sizeof(uint32_t));
-	l->cell_off = xmalloc(n * sizeof(uint32_t));
-	l->n_cells = xmalloc(n * sizeof(uint16_t));
-	l->lane = xmalloc(n * sizeof(uint16_t));
+	l->cell_off = xmalloc((n + SHAPES_PAST) * sizeof(uint32_t));
+	l->n_cells = xmalloc((n + SHAPES_PAST) * sizeof(uint16_t));
+	l->lane = xmalloc((n + SHAPES_PAST) * sizeof(uint16_t));
 	l->piece = xmalloc(n * sizeof(uint32_t));
 	l->shape = xmalloc(n + SHAPES_PAST);
 	l->flat = xmalloc(n);
