@@ -916,6 +916,39 @@ static uint32_t plain_from(const bool *plain, uint32_t r, uint32_t n, bool which
 	return r;
 }
 
+/* The first row of the next stretch of plain rows from R on that may hold
+ * a run of MIN_RUN, or N. One of 15 rows or more holds eight in a row of
+ * those from R eight apart: where a fold is that long (the explorer's is),
+ * only those are looked at, a step each, and the stretch's start looked for
+ * back from there. */
+static uint32_t stretch_from(const bool *plain, uint32_t r, uint32_t n, uint32_t min_run)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	uint32_t s = r;
+
+	if (min_run < 15)
+		return plain_from(plain, r, n, true);
+	for (uint64_t p; s + 8 <= n; s += 8) {
+		memcpy(&p, plain + s, sizeof(p)); /* a bool is a byte, 0 or 1 */
+		if (p == ones)
+			break;
+	}
+	if (s + 8 > n)
+		return n;
+	if (s > r) { /* the eight before were looked at: one is not plain */
+		uint64_t p;
+
+		memcpy(&p, plain + s - 8, sizeof(p));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		return s - (uint32_t)__builtin_clzll(~p & ones) / 8; /* after the last that is not */
+#else
+		while (plain[s - 1])
+			s--;
+#endif
+	}
+	return s;
+}
+
 /* Lines of one row each for rows R .. END - 1 at OUT: each line one store
  * of 8 bytes (its first and last the same, whatever the byte order), four
  * a step. Returns where the next line goes. */
@@ -970,7 +1003,7 @@ void display_build(struct display *d, const struct layout *l, const bool *plain,
 	GROW(d->v, d->cap, (size_t)(n ? n : 1)); /* a line a row at most: room made once */
 	v = d->v;
 	for (uint32_t r = min_run <= n ? 0 : n, end; r < n; r = end) { /* a run longer than every row: none */
-		r = plain_from(plain, r, n, true);
+		r = stretch_from(plain, r, n, min_run);
 		end = plain_from(plain, r, n, false);
 		if (end - r >= min_run)
 			v = fold_stretch(v, &from, l, plain, r, end, min_run, open_at);

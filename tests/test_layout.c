@@ -664,6 +664,28 @@ static uint32_t ref_display(const struct layout *l, const bool *plain, uint32_t 
 	return k;
 }
 
+/* A history of N revisions of long lines of single links, now and then a
+ * branch, a merge or a base. */
+static char *generate_long_runs(uint32_t seed, uint32_t n)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t kind = rnd(&seed, 100);
+
+		sb_addf(&sb, "r%u", i);
+		if (i > 0 && kind < 90)
+			sb_addf(&sb, " r%u", i - 1);
+		else if (i > 0 && kind < 97)
+			sb_addf(&sb, " r%u", rnd(&seed, i));
+		else if (i > 1)
+			sb_addf(&sb, " r%u r%u", i - 1, rnd(&seed, i - 1));
+		sb_addc(&sb, '\n');
+	}
+	return sb_detach(&sb);
+}
+
 /* Generated histories, plain rows as the explorer marks them and at random
  * (some plain rows not straight, some runs cut short), runs of every
  * length folded or not, some opened; and the line of each row. */
@@ -671,11 +693,12 @@ static void test_display_as_first_written(void **state)
 {
 	static const uint32_t min_runs[] = { 1, 2, 3, 7, 20, UINT32_MAX };
 	struct display d = { 0 };
-	uint32_t folded = 0, seed2 = 7;
+	uint32_t folded = 0, long_folds = 0, seed2 = 7;
 
 	(void)state;
 	for (uint32_t seed = 1; seed <= 200; seed++) {
-		char *text = generate(seed, 1 + seed % 80 + (seed % 10 == 0 ? 400 : 0));
+		char *text = seed & 1 ? generate(seed, 1 + seed % 80 + (seed % 10 == 1 ? 400 : 0))
+				      : generate_long_runs(seed, 1 + seed % 300);
 		struct project p;
 		struct layout l;
 		bool *plain, *open_at;
@@ -687,7 +710,7 @@ static void test_display_as_first_written(void **state)
 		open_at = xcalloc(l.n_rows + 1, sizeof(bool));
 		want = xmalloc((l.n_rows + 1) * sizeof(*want));
 		for (uint32_t r = 0; r < l.n_rows; r++) {
-			plain[r] = (l.flat[r] & NODE_FLAT_LINE) && !(l.shape[r] & ROW_TURNS) ? rnd(&seed2, 10) > 0
+			plain[r] = (l.flat[r] & NODE_FLAT_LINE) && !(l.shape[r] & ROW_TURNS) ? rnd(&seed2, 60) > 0
 											   : rnd(&seed2, 20) == 0;
 			open_at[r] = rnd(&seed2, 8) == 0;
 		}
@@ -699,6 +722,7 @@ static void test_display_as_first_written(void **state)
 			assert_memory_equal(d.v, want, n * sizeof(*want));
 			for (uint32_t k = 0; k < n; k++) {
 				folded += want[k].first != want[k].last;
+				long_folds += want[k].last - want[k].first + 1 >= 20;
 				for (uint32_t r = want[k].first; r <= want[k].last; r++)
 					assert_int_equal(display_find(&d, r), k);
 			}
@@ -711,8 +735,9 @@ static void test_display_as_first_written(void **state)
 		free(text);
 	}
 	display_free(&d);
-	print_message("%u folded lines\n", folded);
+	print_message("%u folded lines, %u of 20 rows or more\n", folded, long_folds);
 	assert_true(folded > 1000);
+	assert_true(long_folds > 100);
 }
 
 /* The checks fail on a picture that draws a line the graph does not have. */
