@@ -150,7 +150,7 @@ static void lay_single(struct layout *l, struct lanes *ln, uint32_t r, uint16_t 
  * the last row's (what is past its width is the next row's room). The
  * other lanes heading to it end on it, its first parent continues its lane,
  * the others open lanes to the right. Out of line: the registers it needs
- * are not saved for the rows lay_any draws without it. */
+ * are not saved for the rows lay_link draws without it. */
 __attribute__((noinline)) static void lay_row(struct layout *l, struct row_down d, struct lanes *ln, uint32_t r)
 {
 	uint32_t n_down = d.n;
@@ -210,23 +210,16 @@ __attribute__((noinline)) static void lay_row(struct layout *l, struct row_down 
 	emit_row(l, r, width, turns);
 }
 
-/* Lay row R out, whose parents are D, below a row drawn as ABOVE: that
- * row's lane, or -1. Returns what the row below is below. A row on a line
- * of single links (one lane heads to it, it has one parent) whose lane
- * continued the row above, itself such a row, changes nothing but that
- * lane's target: it is drawn as the row above, sharing its cells. Most
- * rows of a history are such rows (86% at 100,000 branchy revisions). */
-static inline int32_t lay_any(struct layout *l, struct row_down d, struct lanes *ln, uint32_t r, int32_t above)
+/* Lay row R out, one lane heading to it (LANE), one parent below it (P),
+ * below a row drawn as ABOVE: that row's lane, or -1. Returns what the row
+ * below is below. Such a row whose lane continued the row above, itself
+ * such a row, changes nothing but that lane's target: it is drawn as the
+ * row above, sharing its cells. Most rows of a history are such rows (86%
+ * at 100,000 branchy revisions). */
+static inline int32_t lay_link(struct layout *l, struct lanes *ln, uint32_t r, uint16_t lane, uint32_t p,
+			       int32_t above)
 {
-	uint16_t lane;
-
-	/* a parent drawn above it: only a cycle does that */
-	if (ln->n_heading[r] != 1 || d.n != 1 || d.v[0] < r) {
-		lay_row(l, d, ln, r);
-		return -1;
-	}
-	lane = ln->first_heading[r];
-	head_to(ln, lane, d.v[0]);
+	head_to(ln, lane, p);
 	if (lane != above) {
 		lay_single(l, ln, r, lane);
 		return lane;
@@ -236,6 +229,18 @@ static inline int32_t lay_any(struct layout *l, struct row_down d, struct lanes 
 	l->n_cells[r] = l->n_cells[r - 1];
 	l->shape[r] = ROW_AS_ABOVE;
 	return above;
+}
+
+/* Lay row R out, whose parents are D, below a row drawn as ABOVE; returns
+ * what the row below is below (lay_link). */
+static inline int32_t lay_any(struct layout *l, struct row_down d, struct lanes *ln, uint32_t r, int32_t above)
+{
+	/* a parent drawn above it: only a cycle does that */
+	if (ln->n_heading[r] != 1 || d.n != 1 || d.v[0] < r) {
+		lay_row(l, d, ln, r);
+		return -1;
+	}
+	return lay_link(l, ln, r, ln->first_heading[r], d.v[0], above);
 }
 
 /* The graph as the layout reads it: each node's parents and its piece, from
@@ -550,7 +555,7 @@ static void place_rows(struct layout *l, const struct graph *g, struct graph_vie
 #define SHAPES_PAST 8
 
 /* Rows R .. END - 1 drawn as the row above them, each in lane LANE heading to
- * the next: what lay_any makes of each, in one go. */
+ * the next: what lay_link makes of each, in one go. */
 static void lay_run(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end, uint16_t lane)
 {
 	const uint64_t w16 = 0x0001000100010001u, w32 = 0x100000001u;
@@ -596,12 +601,12 @@ static void read_parents(struct row_parents *rp, const struct layout *l, const s
 	for (uint32_t j = 0; j < n; j++) {
 		uint32_t v = l->node[rows[j]];
 
-		if (j + 24 < n)
+		if (j + 24 < n) {
 			__builtin_prefetch(&nc->at[l->node[rows[j + 24]]]);
-		if (j + 12 < n)
 			__builtin_prefetch(&nc->down[nc->at[l->node[rows[j + 12]]]]);
-		if (j + 4 < n && nc->at[l->node[rows[j + 4]]] < nc->n_edges)
-			__builtin_prefetch(&l->row_of[nc->down[nc->at[l->node[rows[j + 4]]]]]);
+			if (nc->at[l->node[rows[j + 4]]] < nc->n_edges) /* a base's: past the last edge */
+				__builtin_prefetch(&l->row_of[nc->down[nc->at[l->node[rows[j + 4]]]]]);
+		}
 		rp->start[j] = at;
 		for (uint32_t k = nc->at[v]; k < nc->at[v + 1]; k++)
 			rp->v[at++] = l->row_of[nc->down[k]];
@@ -622,8 +627,13 @@ static int32_t lay_chain(struct layout *l, struct lanes *ln, uint32_t r, uint32_
 			lay_run(l, ln, r, end, (uint16_t)above);
 			break;
 		}
-		next = r + 1;
-		above = lay_any(l, (struct row_down){ &next, 1 }, ln, r, above);
+		if (ln->n_heading[r] == 1) { /* its one parent is the next row */
+			above = lay_link(l, ln, r, ln->first_heading[r], r + 1, above);
+		} else {
+			next = r + 1;
+			lay_row(l, (struct row_down){ &next, 1 }, ln, r);
+			above = -1;
+		}
 	}
 	return lay_any(l, d, ln, end, above);
 }
