@@ -210,16 +210,14 @@ __attribute__((noinline)) static void lay_row(struct layout *l, struct row_down 
 	emit_row(l, r, width, turns);
 }
 
-/* Lay row R out, one lane heading to it (LANE), one parent below it (P),
- * below a row drawn as ABOVE: that row's lane, or -1. Returns what the row
- * below is below. Such a row whose lane continued the row above, itself
- * such a row, changes nothing but that lane's target: it is drawn as the
- * row above, sharing its cells. Most rows of a history are such rows (86%
- * at 100,000 branchy revisions). */
-static inline int32_t lay_link(struct layout *l, struct lanes *ln, uint32_t r, uint16_t lane, uint32_t p,
-			       int32_t above)
+/* Draw row R, one lane heading to it (LANE), now heading on to its one
+ * parent, below a row drawn as ABOVE: that row's lane, or -1. Returns what
+ * the row below is below. Such a row whose lane continued the row above,
+ * itself such a row, changes nothing but that lane's target: it is drawn
+ * as the row above, sharing its cells. Most rows of a history are such
+ * rows (86% at 100,000 branchy revisions). */
+static inline int32_t lay_link_drawn(struct layout *l, struct lanes *ln, uint32_t r, uint16_t lane, int32_t above)
 {
-	head_to(ln, lane, p);
 	if (lane != above) {
 		lay_single(l, ln, r, lane);
 		return lane;
@@ -229,6 +227,15 @@ static inline int32_t lay_link(struct layout *l, struct lanes *ln, uint32_t r, u
 	l->n_cells[r] = l->n_cells[r - 1];
 	l->shape[r] = ROW_AS_ABOVE;
 	return above;
+}
+
+/* Lay row R out, one lane heading to it (LANE), one parent below it (P),
+ * below a row drawn as ABOVE (lay_link_drawn). */
+static inline int32_t lay_link(struct layout *l, struct lanes *ln, uint32_t r, uint16_t lane, uint32_t p,
+			       int32_t above)
+{
+	head_to(ln, lane, p);
+	return lay_link_drawn(l, ln, r, lane, above);
 }
 
 /* Lay row R out, whose parents are D, below a row drawn as ABOVE; returns
@@ -623,8 +630,15 @@ static int32_t lay_chain(struct layout *l, struct lanes *ln, uint32_t r, uint32_
 			lay_run(l, ln, r, end, (uint16_t)above);
 			break;
 		}
-		if (ln->n_heading[r] == 1) { /* its one parent is the next row */
-			above = lay_link(l, ln, r, ln->first_heading[r], r + 1, above);
+		if (ln->n_heading[r] == 1) {
+			/* its one parent is the next row, whose only child it is:
+			 * the one lane heading there, no other to compare with */
+			uint16_t lane = ln->first_heading[r];
+
+			ln->want[lane] = r + 1;
+			ln->n_heading[r + 1] = 1;
+			ln->first_heading[r + 1] = lane;
+			above = lay_link_drawn(l, ln, r, lane, above);
 		} else {
 			next = r + 1;
 			lay_row(l, (struct row_down){ &next, 1 }, ln, r);
