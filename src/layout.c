@@ -555,7 +555,7 @@ static void place_rows(struct layout *l, const struct graph *g, struct graph_vie
  * last: a run's rows are stored 8 bytes at a time, what goes past the run
  * is of rows laid after it (each row's are set as it is laid); a run's
  * shapes are one store when they fit. */
-#define SHAPES_PAST 8
+#define ROWS_PAST 8
 
 /* Rows R .. END - 1 drawn as the row above them, each in lane LANE heading to
  * the next: what lay_link makes of each, in one go. */
@@ -570,7 +570,7 @@ static void lay_run(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end
 		memcpy(l->cell_off + i, &offs, sizeof(offs));
 		memcpy(l->cell_off + i + 2, &offs, sizeof(offs));
 	}
-	if (end - r <= SHAPES_PAST) { /* most runs (five rows on average at 100,000): no call */
+	if (end - r <= ROWS_PAST) { /* most runs (five rows on average at 100,000): no call */
 		const uint64_t shapes = 0x0101010101010101u * ROW_AS_ABOVE;
 
 		memcpy(l->shape + r, &shapes, sizeof(shapes));
@@ -696,11 +696,11 @@ void layout_build(struct layout *l, const struct project *p)
 	memset(l, 0, sizeof(*l));
 	l->node = xmalloc(n * sizeof(uint32_t));
 	l->row_of = xmalloc(n * sizeof(uint32_t));
-	l->cell_off = xmalloc((n + SHAPES_PAST) * sizeof(uint32_t));
-	l->n_cells = xmalloc((n + SHAPES_PAST) * sizeof(uint16_t));
-	l->lane = xmalloc((n + SHAPES_PAST) * sizeof(uint16_t));
+	l->cell_off = xmalloc((n + ROWS_PAST) * sizeof(uint32_t));
+	l->n_cells = xmalloc((n + ROWS_PAST) * sizeof(uint16_t));
+	l->lane = xmalloc((n + ROWS_PAST) * sizeof(uint16_t));
 	l->piece = xmalloc(n * sizeof(uint32_t));
-	l->shape = xmalloc(n + SHAPES_PAST);
+	l->shape = xmalloc(n + ROWS_PAST);
 	l->flat = xmalloc(n);
 	ce.v = xmalloc((n + 1) * sizeof(uint32_t));
 	read_graph(&nc, g);
