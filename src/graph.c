@@ -184,10 +184,12 @@ static void index_ahead(const struct graph *g, const struct file_list *files, si
 }
 
 /* Every file's revision indexed, the later of two with one id kept; NAMED[i]
- * noted for node I's file. */
-static void index_revisions(struct graph *g, const struct file_list *files, struct named *named)
+ * noted for node I's file. Returns whether a file holds a value only running
+ * it could tell (in down_revision, branch_labels or depends_on). */
+static bool index_revisions(struct graph *g, const struct file_list *files, struct named *named)
 {
 	uint32_t ring[AHEAD_RING];
+	bool unknown = false;
 
 	for (size_t i = 0; i < LINK_AHEAD && i < files->n; i++)
 		ring[i] = id_hash(files->v[i]);
@@ -217,6 +219,7 @@ static void index_revisions(struct graph *g, const struct file_list *files, stru
 			report_unknown(g, rf, "down_revision", &rf->down);
 			report_unknown(g, rf, "branch_labels", &labels);
 			report_unknown(g, rf, "depends_on", &deps);
+			unknown = true;
 		}
 		if (strmap_get_hashed(&g->index, rf->revision, h, &at)) {
 			struct revision_file *prev = g->nodes[at].file;
@@ -231,6 +234,7 @@ static void index_revisions(struct graph *g, const struct file_list *files, stru
 		}
 		named[add_node_hashed(g, rf->revision, h, rf)] = named_by(rf);
 	}
+	return unknown;
 }
 
 /* Index the branch labels: only the files NAMED says have any are read. */
@@ -592,7 +596,7 @@ void graph_free(struct graph *g)
 
 void graph_find_cycles(struct graph *g);
 void graph_normalize_deps(struct graph *g);
-void graph_inherit_labels(struct graph *g);
+void graph_inherit_labels_fresh(struct graph *g, bool none);
 void graph_components(struct graph *g);
 
 uint8_t graph_node_flat(const struct graph *g, uint32_t v)
@@ -606,7 +610,10 @@ uint8_t graph_node_flat(const struct graph *g, uint32_t v)
 	       (line ? NODE_FLAT_LINE : 0) | (chain ? NODE_FLAT_CHAIN : 0);
 }
 
-void graph_flatten(struct graph *g)
+/* The down_revision edges flat (graph.h). graph_build makes them before the
+ * passes that walk every edge (the cycle check), which then read 4 bytes an
+ * edge, not a 136-byte node and its list at random. */
+static void flatten_edges(struct graph *g)
 {
 	size_t m = 0;
 
@@ -614,10 +621,8 @@ void graph_flatten(struct graph *g)
 		m += g->nodes[i].down.n;
 	free(g->down_at);
 	free(g->down_flat);
-	free(g->node_flat);
 	g->down_at = xmalloc(((size_t)g->n + 1) * sizeof(uint32_t));
 	g->down_flat = xmalloc((m ? m : 1) * sizeof(uint32_t));
-	g->node_flat = xmalloc(g->n ? g->n : 1);
 	m = 0;
 	for (uint32_t i = 0; i < g->n; i++) {
 		const struct node *nd = &g->nodes[i];
@@ -625,15 +630,30 @@ void graph_flatten(struct graph *g)
 		g->down_at[i] = (uint32_t)m;
 		for (uint32_t k = 0; k < nd->down.n; k++)
 			g->down_flat[m++] = nd->down.v[k];
-		g->node_flat[i] = graph_node_flat(g, i);
 	}
 	g->down_at[g->n] = (uint32_t)m;
+}
+
+/* Each node's flags, once its labels are known. */
+static void flatten_nodes(struct graph *g)
+{
+	free(g->node_flat);
+	g->node_flat = xmalloc(g->n ? g->n : 1);
+	for (uint32_t i = 0; i < g->n; i++)
+		g->node_flat[i] = graph_node_flat(g, i);
+}
+
+void graph_flatten(struct graph *g)
+{
+	flatten_edges(g);
+	flatten_nodes(g);
 }
 
 void graph_build(struct graph *g, const struct file_list *files)
 {
 	struct named *named;
 	uint32_t real;
+	bool unknown, labelled = false;
 
 	static uint64_t ids_gens;
 
@@ -645,7 +665,7 @@ void graph_build(struct graph *g, const struct file_list *files)
 	g->nodes = xmalloc(g->cap * sizeof(*g->nodes));
 	strmap_reserve(&g->index, files->n);
 	named = xmalloc((files->n ? files->n : 1) * sizeof(*named));
-	index_revisions(g, files, named);
+	unknown = index_revisions(g, files, named);
 	real = g->n;
 	index_labels(g, named);
 	lend_edges(g, real, named);
@@ -658,12 +678,19 @@ void graph_build(struct graph *g, const struct file_list *files)
 			link_deps(g, i);
 	link_back(g, real);
 	set_flags(g, real, named);
+	for (uint32_t i = 0; i < real; i++) {
+		g->any_deps = g->any_deps || named[i].deps; /* as graph_normalize_deps finds it: the cycle check reads flat */
+		labelled = labelled || named[i].labels;
+	}
 	free(named);
 	collect_ends(g);
+	flatten_edges(g);
 	graph_find_cycles(g);
 	graph_normalize_deps(g);
-	graph_inherit_labels(g);
-	graph_flatten(g);
+	/* its nodes are new; with no label nor unknown value in any file, their
+	 * empty sets are all there is to know (no pass over the files) */
+	graph_inherit_labels_fresh(g, !labelled && !unknown);
+	flatten_nodes(g);
 	graph_components(g);
 }
 

@@ -9,6 +9,7 @@
 void graph_find_cycles(struct graph *g);
 void graph_normalize_deps(struct graph *g);
 void graph_inherit_labels(struct graph *g);
+void graph_inherit_labels_fresh(struct graph *g, bool none);
 void graph_components(struct graph *g);
 
 /* Edge E of node V over down revisions then dependencies, or NO_NODE past the end. */
@@ -65,25 +66,15 @@ static void report_cycle(struct graph *g, struct tarjan *t, uint32_t root)
 	sl_free(&ids);
 }
 
-/* Has the history no cycle? Every node is taken, children before parents,
- * once all its children are (Kahn's order), over a flat copy of the edges made
- * in one pass over the nodes in their own order. Tarjan's walk below reads
- * the nodes depth first, at random in memory: 66 ms at 100,000 revisions
- * where this costs a few, and a history nearly always has no cycle. */
-static bool acyclic(const struct graph *g)
+/* Kahn's order over the edges START/TO (node i's are TO[START[i] ..
+ * START[i + 1])): does it take every node? */
+static bool kahn_takes_all(uint32_t n, const uint32_t *start, const uint32_t *to)
 {
-	uint32_t n = g->n, *start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	uint32_t *left = xcalloc(n ? n : 1, sizeof(uint32_t)), taken = 0;
-	struct u32vec edges = { 0 }, ready = { 0 };
+	struct u32vec ready = { 0 };
 
-	for (uint32_t i = 0; i < n; i++) {
-		start[i] = edges.n;
-		for (uint32_t e = 0, to; (to = out_edge(&g->nodes[i], e)) != NO_NODE; e++) {
-			u32_push(&edges, to);
-			left[to]++; /* children (and dependants) not taken yet */
-		}
-	}
-	start[n] = edges.n;
+	for (uint32_t e = 0; e < start[n]; e++)
+		left[to[e]]++; /* children (and dependants) not taken yet */
 	for (uint32_t i = 0; i < n; i++)
 		if (!left[i])
 			u32_push(&ready, i);
@@ -92,14 +83,39 @@ static bool acyclic(const struct graph *g)
 
 		taken++;
 		for (uint32_t e = start[x]; e < start[x + 1]; e++)
-			if (!--left[edges.v[e]])
-				u32_push(&ready, edges.v[e]);
+			if (!--left[to[e]])
+				u32_push(&ready, to[e]);
 	}
-	free(start);
 	free(left);
-	free(edges.v);
 	free(ready.v);
 	return taken == n;
+}
+
+/* Has the history no cycle? Every node is taken, children before parents,
+ * once all its children are (Kahn's order), over the edges flat: the graph's
+ * own (graph_flatten) when they are all down_revision's, else a copy made in
+ * one pass over the nodes in their own order. Tarjan's walk below reads the
+ * nodes depth first, at random in memory: 66 ms at 100,000 revisions where
+ * this costs a few, and a history nearly always has no cycle. */
+static bool acyclic(const struct graph *g)
+{
+	uint32_t n = g->n, *start;
+	struct u32vec edges = { 0 };
+	bool all;
+
+	if (!g->any_deps && g->down_at)
+		return kahn_takes_all(n, g->down_at, g->down_flat);
+	start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < n; i++) {
+		start[i] = edges.n;
+		for (uint32_t e = 0, to; (to = out_edge(&g->nodes[i], e)) != NO_NODE; e++)
+			u32_push(&edges, to);
+	}
+	start[n] = edges.n;
+	all = kahn_takes_all(n, start, edges.v);
+	free(start);
+	free(edges.v);
+	return all;
 }
 
 void graph_find_cycles(struct graph *g)
@@ -309,19 +325,23 @@ static void norm_store(struct graph *g, uint32_t i, const bool *drop)
 void graph_normalize_deps(struct graph *g)
 {
 	struct norm nm = { 0 };
-	bool *done = xcalloc(g->n ? g->n : 1, sizeof(bool)), *drop = NULL;
+	bool *done = NULL, *drop = NULL, any = false;
 	uint32_t *seen = NULL, stamp = 0, max_deps = 1;
-	bool any = norm_slots(g, &nm);
 
-	nm.below = xcalloc(g->n ? g->n : 1, sizeof(*nm.below));
-	nm.out = xcalloc(g->n ? g->n : 1, sizeof(*nm.out));
-	if (any && norm_pass(g, &nm, done) < g->n)
-		seen = xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
 	g->any_deps = false;
 	for (uint32_t i = 0; i < g->n; i++) {
 		if (g->nodes[i].deps.n > max_deps)
 			max_deps = g->nodes[i].deps.n;
 		g->any_deps = g->any_deps || g->nodes[i].deps.n;
+	}
+	/* nearly every history has no depends_on: then only norm_down is made,
+	 * no slot, set or mark a node (two more passes over the nodes) */
+	if (g->any_deps && (any = norm_slots(g, &nm))) {
+		done = xcalloc(g->n ? g->n : 1, sizeof(bool));
+		nm.below = xcalloc(g->n ? g->n : 1, sizeof(*nm.below));
+		nm.out = xcalloc(g->n ? g->n : 1, sizeof(*nm.out));
+		if (norm_pass(g, &nm, done) < g->n)
+			seen = xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
 	}
 	drop = xmalloc(max_deps * sizeof(bool));
 	for (uint32_t i = 0; i < g->n; i++) {
@@ -482,15 +502,11 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* Ranks for every label named in a file, in strcmp order (pointer per name). */
-static void label_ranks(struct graph *g, struct label_store *st, struct strmap *rank)
+/* The distinct labels of the N label ids the files declare, in strcmp order. */
+static void label_ranks(struct graph *g, struct label_store *st, struct strmap *rank, size_t n)
 {
-	size_t n = 0;
-
-	for (uint32_t i = 0; i < g->n; i++)
-		if (!g->nodes[i].phantom)
-			n += rf_label_ids(g->nodes[i].file)->n;
 	st->by_rank = xmalloc((n ? n : 1) * sizeof(char *));
-	for (uint32_t i = 0; i < g->n; i++)
+	for (uint32_t i = 0; n && i < g->n; i++)
 		for (size_t k = 0; !g->nodes[i].phantom && k < rf_label_ids(g->nodes[i].file)->n; k++)
 			if (strmap_put(rank, rf_label_ids(g->nodes[i].file)->v[k], 0))
 				st->by_rank[st->n_ranks++] = rf_label_ids(g->nodes[i].file)->v[k];
@@ -687,13 +703,15 @@ static void labels_by_walk(struct graph *g, struct label_store *st, const struct
 
 /* A label nobody could read is inherited like the others: every descendant's
  * labels are then unknown too. One walk over all such descendants. */
-static void mark_labels_unknown(struct graph *g, struct u32vec *todo)
+static void mark_labels_unknown(struct graph *g, struct u32vec *todo, size_t *n_label_ids)
 {
 	todo->n = 0;
+	*n_label_ids = 0; /* what label_ranks needs room for: counted in the same pass */
 	g->any_unknown_down = false; /* the files are read here anyway: the flag's pass */
 	for (uint32_t i = 0; i < g->n; i++) {
 		if (g->nodes[i].phantom)
 			continue;
+		*n_label_ids += rf_label_ids(g->nodes[i].file)->n;
 		if (rf_n_unknown(g->nodes[i].file, RF_LABELS))
 			u32_push(todo, i);
 		g->any_unknown_down = g->any_unknown_down || pv_n_unknown(&g->nodes[i].file->down);
@@ -735,19 +753,34 @@ static void labels_by_passes(struct graph *g, struct label_store *st, const stru
 	free(in);
 }
 
-void graph_inherit_labels(struct graph *g)
+/* FRESH: every node's label set is still empty (graph_build's new nodes),
+ * so with no label at all there is nothing to write in them. NONE: no file
+ * has a label or a value only running it could tell (its caller knows). */
+static void inherit_labels(struct graph *g, bool fresh, bool none)
 {
 	struct label_store *st = xcalloc(1, sizeof(*st));
-	uint32_t n = g->n ? g->n : 1, *set = xcalloc(n, sizeof(uint32_t)), *topo;
+	uint32_t n = g->n ? g->n : 1, *set, *topo;
+	size_t n_label_ids = 0;
 	struct strmap rank;
 	struct u32vec todo = { 0 };
 
 	strmap_init(&rank);
-	mark_labels_unknown(g, &todo);
+	if (none) {
+		g->any_unknown_down = false;
+		g->any_labels = g->labels.n > 0;
+	} else {
+		mark_labels_unknown(g, &todo, &n_label_ids);
+	}
 	free(todo.v);
-	label_ranks(g, st, &rank);
+	label_ranks(g, st, &rank, n_label_ids);
 	GROW(st->sets, st->cap_sets, 1);
 	st->sets[st->n_sets++] = (struct lset){ 0 }; /* the empty set */
+	g->label_store = st;
+	if (!st->n_ranks && fresh) { /* nearly every history: no pass writing 100,000 empty sets */
+		strmap_free(&rank);
+		return;
+	}
+	set = xcalloc(n, sizeof(uint32_t));
 	if (st->n_ranks) {
 		topo = xmalloc(n * sizeof(uint32_t));
 		if (!g->has_cycle && topo_down(g, topo))
@@ -761,9 +794,18 @@ void graph_inherit_labels(struct graph *g)
 		g->nodes[i].labels = st->sets[set[i]].names;
 		g->nodes[i].n_labels = st->sets[set[i]].n;
 	}
-	g->label_store = st;
 	strmap_free(&rank);
 	free(set);
+}
+
+void graph_inherit_labels(struct graph *g)
+{
+	inherit_labels(g, false, false);
+}
+
+void graph_inherit_labels_fresh(struct graph *g, bool none)
+{
+	inherit_labels(g, true, none);
 }
 
 /* Through ORDER (children first) backwards, each node's parents before it:
