@@ -375,9 +375,9 @@ static void random_step(struct edit_session *s, char *what, size_t size)
 	free(desc);
 }
 
-/* The picker's lazy question (struct descent) gives graph_descendants' set,
- * whatever order the nodes are asked in, and a first question walks no
- * further than the nodes placed between the one asked and V. */
+/* The picker's lazy question (struct descent) and project_descends give
+ * graph_descendants' set, whatever order the nodes are asked in, and a first
+ * question walks no further than the nodes placed between the one asked and V. */
 static void assert_descent_agrees(const struct project *p)
 {
 	const struct graph *g = &p->graph;
@@ -403,9 +403,27 @@ static void assert_descent_agrees(const struct project *p)
 			assert_int_equal(descent_ask(&d, perm[k]), desc[perm[k]]);
 		for (uint32_t k = 0; k < g->n; k++) /* the answers kept agree too */
 			assert_int_equal(descent_ask(&d, k), desc[k]);
+		for (uint32_t k = 0; k < g->n; k++) /* and the single question, which scans the order */
+			assert_int_equal(project_descends(p, k, v), desc[k]);
 		descent_free(&d);
 		free(desc);
 		free(perm);
+	}
+}
+
+/* project_descends, about a few nodes, without a random number drawn (the
+ * steps' draws stay as they were): each answer graph_descendants'. */
+static void assert_descends_agrees(const struct project *p)
+{
+	const struct graph *g = &p->graph;
+	uint32_t vs[3] = { 0, g->n / 2, g->n ? g->n - 1 : 0 };
+
+	for (int t = 0; t < 3 && g->n; t++) {
+		bool *desc = graph_descendants(g, vs[t]);
+
+		for (uint32_t k = 0; k < g->n; k++)
+			assert_int_equal(project_descends(p, k, vs[t]), desc[k]);
+		free(desc);
 	}
 }
 
@@ -432,6 +450,7 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 	assert_int_equal(project_load(&req, &p, &err), 0);
 	edit_begin(&s, &p);
 	assert_same_as_fresh(&s, "loading");
+	assert_descends_agrees(&p); /* before an edit leans on a wrong answer */
 	setenv("MIGTREE_NOW", "2025-02-01 10:00:00.000000", 1);
 	for (int i = 0; i < steps; i++) {
 		char *id = xasprintf("%012d", i);
