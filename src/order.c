@@ -183,38 +183,67 @@ static uint32_t find_live(struct sorter *s, uint32_t k)
 /* Number forest T, the depth-first forest down the chains from ROOT taking
  * each node's edges first to last (T 0) or last to first (T 1): pre order,
  * post order, low (the smallest post number it reaches). In a DAG every node a
- * node reaches is numbered before it is. */
+ * node reaches is numbered before it is. A frame keeps its edges' bounds and
+ * the smallest low met so far (a parent numbered before, or a child frame
+ * closed), so a node's edges are read once and its place in the edge arrays
+ * once: labelling was a third of the walk. */
 struct label_frame {
-	uint32_t v, e; /* a node on the path, and its next edge to take */
+	uint32_t v;        /* a node on the path */
+	uint32_t at, end;  /* its next edge to take, and one past its last, by STEP */
+	uint32_t low;      /* the smallest low of the parents taken */
 };
+
+/* V enters the path as frame F of forest T: numbered, its edges set
+ * (backwards for T 1: unsigned, END may be one below 0). */
+static inline void label_enter(struct sorter *s, int t, uint32_t v, uint32_t *next_pre, struct label_frame *f)
+{
+	const uint32_t *start = s->e.fwd_start;
+
+	s->pre[t][v] = (*next_pre)++;
+	s->low[t][v] = NO_NODE; /* as a parent still on the path (a cycle) it lowers nothing */
+	*f = t ? (struct label_frame){ v, start[v + 1] - 1, start[v] - 1, NO_NODE }
+	       : (struct label_frame){ v, start[v], start[v + 1], NO_NODE };
+}
+
+/* F's next parent not yet labelled, NO_NODE when it has taken them all; the
+ * labelled ones passed over lower F's low. */
+static inline uint32_t next_unlabelled(struct label_frame *f, const uint32_t *nodes, const uint32_t *pre,
+				       const uint32_t *low, uint32_t step)
+{
+	while (f->at != f->end) {
+		uint32_t u = nodes[f->at];
+
+		f->at += step;
+		if (pre[u] == NO_NODE)
+			return u; /* a node is on the path once */
+		if (low[u] < f->low)
+			f->low = low[u];
+	}
+	return NO_NODE;
+}
 
 static void label_from(struct sorter *s, int t, uint32_t root, uint32_t *next_pre, uint32_t *next_post,
 		       struct label_frame *stack)
 {
-	uint32_t *pre = s->pre[t], *post = s->post[t], *low = s->low[t], depth = 1;
+	uint32_t *pre = s->pre[t], *post = s->post[t], *low = s->low[t];
+	const uint32_t *nodes = s->e.fwd_nodes, step = t ? (uint32_t)-1 : 1;
+	struct label_frame *f = stack;
 
-	pre[root] = (*next_pre)++;
-	stack[0] = (struct label_frame){ root, 0 };
-	while (depth) {
-		struct label_frame *f = &stack[depth - 1];
-		uint32_t from = s->e.fwd_start[f->v], len = s->e.fwd_start[f->v + 1] - from;
+	label_enter(s, t, root, next_pre, f);
+	for (;;) {
+		uint32_t u = next_unlabelled(f, nodes, pre, low, step);
 
-		if (f->e < len) {
-			uint32_t u = s->e.fwd_nodes[from + (t ? len - 1 - f->e : f->e)];
-
-			f->e++;
-			if (pre[u] == NO_NODE) {
-				pre[u] = (*next_pre)++;
-				stack[depth++] = (struct label_frame){ u, 0 }; /* a node is on the path once */
-			}
+		if (u != NO_NODE) {
+			label_enter(s, t, u, next_pre, ++f);
 			continue;
 		}
 		post[f->v] = (*next_post)++;
-		low[f->v] = post[f->v];
-		for (uint32_t k = from; k < from + len; k++)
-			if (low[s->e.fwd_nodes[k]] < low[f->v])
-				low[f->v] = low[s->e.fwd_nodes[k]];
-		depth--;
+		low[f->v] = f->low < post[f->v] ? f->low : post[f->v];
+		if (f == stack)
+			return;
+		if (low[f->v] < f[-1].low)
+			f[-1].low = low[f->v];
+		f--;
 	}
 }
 
