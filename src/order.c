@@ -69,8 +69,8 @@ struct sorter {
 	uint32_t *slot_node; /* key -> node, NO_NODE once removed */
 	uint32_t *slot_prev, *slot_next; /* the list, by key */
 	uint32_t first, last, next_key;
-	uint32_t *seen, stamp;    /* per chain: visited by the current walk-up */
-	struct u32vec stack;
+	uint32_t *seen, stamp;    /* per chain: met by the current walk-up (stamp), or SEEN_DONE */
+	struct u32vec stack;      /* the walk-up's, N long */
 	/* reachability labels (first_head_above): two depth-first forests down the chains */
 	uint32_t *pre[2], *post[2], *low[2]; /* two forests: edges taken first to last, last to first */
 	uint32_t *cursor;         /* node -> the key its last question was answered with */
@@ -84,6 +84,9 @@ struct sorter {
 	 * follow the last walk's order), not one copy a chain */
 	uint32_t out_from, out_to;
 };
+
+/* An emitted chain's seen: above every stamp (there are fewer questions). */
+#define SEEN_DONE UINT32_MAX
 
 static bool in_todo(const struct sorter *s, uint32_t v)
 {
@@ -286,28 +289,28 @@ struct question {
 	bool searching;            /* a search down from KEY's head is under way */
 };
 
-/* One chain of the climb; false when the climb is over (Q->best is the answer). */
+/* One chain of the climb; false when the climb is over (Q->best is the answer).
+ * A chain is marked seen when it is pushed, so each is pushed once and the
+ * stack (N long) needs no check; an emitted chain is seen for good
+ * (SEEN_DONE), so one test passes over both. */
 static bool climb_step(struct sorter *s, struct question *q)
 {
 	uint32_t ch, k;
 
-	for (;;) {
-		if (!s->stack.n)
-			return false;
-		ch = s->stack.v[--s->stack.n];
-		if (s->seen[ch] != s->stamp && in_todo(s, ch))
-			break;
-	}
-	s->seen[ch] = s->stamp;
+	if (!s->stack.n)
+		return false;
+	ch = s->stack.v[--s->stack.n];
 	s->work++;
 	k = s->slot_of[ch];
-	if (k != NO_NODE && k != q->from && k < q->best)
+	if (k < q->best && k != q->from) /* NO_NODE is never below */
 		q->best = k;
 	for (uint32_t e = s->e.rev_start[ch]; e < s->e.rev_start[ch + 1]; e++) {
 		uint32_t x = s->e.rev_nodes[e];
 
-		if (in_todo(s, x) && s->seen[x] != s->stamp)
-			u32_push(&s->stack, x);
+		if (s->seen[x] < s->stamp) {
+			s->seen[x] = s->stamp;
+			s->stack.v[s->stack.n++] = x;
+		}
 	}
 	return true;
 }
@@ -379,8 +382,9 @@ static uint32_t first_head_above(struct sorter *s, uint32_t c, uint32_t from)
 	uint32_t answer;
 
 	s->stamp++;
-	s->stack.n = 0;
-	u32_push(&s->stack, c);
+	s->seen[c] = s->stamp;
+	s->stack.v[0] = c;
+	s->stack.n = 1;
 	if (!s->cursor) {
 		/* the labels cost two passes over the history, as much as the rest
 		 * of the walk: made for the first question whose climb goes far
@@ -431,6 +435,7 @@ static uint32_t emit(struct sorter *s, uint32_t cur)
 	s->out_to = s->exp_start[c + 1];
 	s->work += s->exp_start[c + 1] - s->exp_start[c];
 	s->done[c] = true;
+	s->seen[c] = SEEN_DONE;
 	s->slot_of[c] = NO_NODE;
 	for (uint32_t k = from; k < to; k++)
 		s->pending[s->e.fwd_nodes[k]]--;
@@ -736,6 +741,8 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 	s->slot_next = xmalloc(m * sizeof(uint32_t));
 	s->first = s->last = NO_NODE;
 	s->seen = xcalloc(m, sizeof(uint32_t));
+	s->stack.v = xmalloc(m * sizeof(uint32_t));
+	s->stack.cap = m;
 }
 
 static void sorter_free(struct sorter *s)
