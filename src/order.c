@@ -671,9 +671,12 @@ static void ranked_free(struct ranked *rk)
  * nodes are the ranking's node_of[start .. end) as they are. */
 struct chains {
 	uint32_t n;
-	/* top rank -> its chain (the other ranks' are not set): a chain's
-	 * parents (its bottom's) and the first heads are tops of chains, as a
-	 * node in a chain below its top has one child, the rank above it */
+	/* top or bottom rank -> its chain (the other ranks' are not set): a
+	 * chain's parents (its bottom's) and the first heads are tops of chains,
+	 * as a node in a chain below its top has one child, the rank above it;
+	 * a top's children (the chain's: no other rank has a child outside it)
+	 * are bottoms, as a node in a chain above its bottom has one parent, the
+	 * rank below it */
 	uint32_t *of;
 	uint32_t *start; /* chain -> its first rank (its top); start[n] = the number of ranks */
 };
@@ -702,31 +705,47 @@ static void build_chains(struct chains *ch, const struct ranked *rk, const bool 
 			ch->n += !rk->links[v - 1] || first_head[v];
 		}
 	ch->start[ch->n] = n;
-	for (uint32_t c = 0; c < ch->n; c++)
+	for (uint32_t c = 0; c < ch->n; c++) {
 		ch->of[ch->start[c]] = c;
+		ch->of[ch->start[c + 1] - 1] = c; /* a rank is the top and bottom of one chain, if of any */
+	}
 }
 
-/* The walk's graph: chain C's parents are its bottom's, as chains, and
- * emitting C writes its nodes. Takes CH's start; reads RK's node_of as long as
- * the walk runs. */
+/* The edges between chains: chain C's parents are its bottom's, its children
+ * its top's, as chains (in rank order, so in chain order, as reverse_edges
+ * would list them: one gather each way, not a count and a scatter). */
+static void chain_edges(struct flat_edges *e, const struct ranked *rk, const struct chains *ch)
+{
+	uint32_t n = ch->n, at = 0, rat = 0;
+
+	e->fwd_start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	e->fwd_nodes = xmalloc(((size_t)rk->e.fwd_start[rk->n] + 1) * sizeof(uint32_t));
+	e->rev_start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	e->rev_nodes = xmalloc(((size_t)rk->e.rev_start[rk->n] + 1) * sizeof(uint32_t));
+	for (uint32_t c = 0; c < n; c++) {
+		uint32_t top = ch->start[c], bottom = ch->start[c + 1] - 1;
+
+		e->fwd_start[c] = at;
+		for (uint32_t k = rk->e.fwd_start[bottom]; k < rk->e.fwd_start[bottom + 1]; k++)
+			e->fwd_nodes[at++] = ch->of[rk->e.fwd_nodes[k]];
+		e->rev_start[c] = rat;
+		for (uint32_t k = rk->e.rev_start[top]; k < rk->e.rev_start[top + 1]; k++)
+			e->rev_nodes[rat++] = ch->of[rk->e.rev_nodes[k]];
+	}
+	e->fwd_start[n] = at;
+	e->rev_start[n] = rat;
+}
+
+/* The walk's graph (chain_edges), and emitting chain C writes its nodes.
+ * Takes CH's start; reads RK's node_of as long as the walk runs. */
 static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains *ch, struct u32vec *out)
 {
-	uint32_t n = ch->n, at = 0, m = n ? n : 1;
+	uint32_t n = ch->n, m = n ? n : 1;
 
 	memset(s, 0, sizeof(*s));
 	s->n = n;
 	s->out = out;
-	s->e.fwd_start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-	s->e.fwd_nodes = xmalloc(((size_t)rk->e.fwd_start[rk->n] + 1) * sizeof(uint32_t));
-	for (uint32_t c = 0; c < n; c++) {
-		uint32_t bottom = ch->start[c + 1] - 1;
-
-		s->e.fwd_start[c] = at;
-		for (uint32_t e = rk->e.fwd_start[bottom]; e < rk->e.fwd_start[bottom + 1]; e++)
-			s->e.fwd_nodes[at++] = ch->of[rk->e.fwd_nodes[e]];
-	}
-	s->e.fwd_start[n] = at;
-	reverse_edges(&s->e, n);
+	chain_edges(&s->e, rk, ch);
 	s->exp_start = ch->start;
 	s->exp_nodes = rk->node_of;
 	ch->start = NULL;
