@@ -455,6 +455,14 @@ static uint32_t emit(struct sorter *s, uint32_t cur)
 	return replaced ? cur : remove_slot(s, cur);
 }
 
+static int cmp_u32(const void *a, const void *b, void *ctx)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	(void)ctx;
+	return x < y ? -1 : x > y;
+}
+
 static int cmp_order(const void *a, const void *b, void *ctx)
 {
 	const struct graph *g = ctx;
@@ -478,6 +486,11 @@ struct ranked {
 	 * then finds its chains without reading every rank's edges (a pass as
 	 * long as the rest of making the chains at 100,000 revisions). */
 	uint8_t *links;
+	/* the ranks V where links[V - 1] is 0, in order: where a chain starts
+	 * (but at rank 0 and at the first heads). Patched with links: the walk
+	 * takes its chains from it, not from a pass over every rank (one in seven
+	 * starts a chain) */
+	struct u32vec breaks;
 };
 
 /* The ranks: the nodes of TODO in HINT's order (a node named twice, or not
@@ -610,9 +623,39 @@ static bool links_at(const struct ranked *rk, uint32_t v)
 	       e->fwd_nodes[e->fwd_start[v]] == v + 1 && e->rev_start[v + 2] - e->rev_start[v + 1] == 1;
 }
 
+/* The place of the first of BREAKS not below V. */
+static uint32_t break_at(const struct u32vec *breaks, uint32_t v)
+{
+	uint32_t lo = 0, hi = breaks->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (breaks->v[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void relink_at(struct ranked *rk, uint32_t v)
 {
-	rk->links[v] = links_at(rk, v);
+	bool links = links_at(rk, v);
+	uint32_t at;
+
+	if (links == rk->links[v])
+		return;
+	rk->links[v] = links; /* never at the last rank (nothing to link to): V + 1 is a rank */
+	at = break_at(&rk->breaks, v + 1);
+	if (links) {
+		memmove(rk->breaks.v + at, rk->breaks.v + at + 1, (rk->breaks.n - at - 1) * sizeof(uint32_t));
+		rk->breaks.n--;
+	} else {
+		u32_push(&rk->breaks, 0); /* room */
+		memmove(rk->breaks.v + at + 1, rk->breaks.v + at, (rk->breaks.n - 1 - at) * sizeof(uint32_t));
+		rk->breaks.v[at] = v + 1;
+	}
 }
 
 /* The nodes of TODO ranked in HINT's order (NULL: a guess from HEADS, N of
@@ -647,8 +690,12 @@ static uint32_t *rank_graph(struct ranked *rk, const struct graph *g, const bool
 	}
 	reverse_edges(&rk->e, rk->n);
 	rk->links = xmalloc(rk->n ? rk->n : 1);
-	for (uint32_t r = 0; r < rk->n; r++)
-		relink_at(rk, r);
+	rk->breaks = (struct u32vec){ 0 };
+	for (uint32_t r = 0; r < rk->n; r++) {
+		rk->links[r] = links_at(rk, r);
+		if (r && !rk->links[r - 1])
+			u32_push(&rk->breaks, r);
+	}
 	return rank;
 }
 
@@ -656,6 +703,7 @@ static void ranked_free(struct ranked *rk)
 {
 	free(rk->node_of);
 	free(rk->links);
+	free(rk->breaks.v);
 	flat_edges_free(&rk->e);
 }
 
@@ -667,8 +715,9 @@ static void ranked_free(struct ranked *rk)
  * chain need not be the longest such line: here it is a run of consecutive
  * ranks. The ranking follows an earlier walk (or a guess that goes down the
  * first parent first), which emitted each line's nodes one after the other:
- * the runs are the lines, found in one pass over the ranks, and a chain's
- * nodes are the ranking's node_of[start .. end) as they are. */
+ * the runs are the lines, where the ranking's links break them (kept with
+ * it: struct ranked's breaks), and a chain's nodes are the ranking's
+ * node_of[start .. end) as they are. */
 struct chains {
 	uint32_t n;
 	/* top or bottom rank -> its chain (the other ranks' are not set): a
@@ -681,29 +730,27 @@ struct chains {
 	uint32_t *start; /* chain -> its first rank (its top); start[n] = the number of ranks */
 };
 
-/* The chains of RK, no first head with children among them (FIRST_HEAD NULL)
- * or those FIRST_HEAD marks, where a chain must start. */
-static void build_chains(struct chains *ch, const struct ranked *rk, const bool *first_head)
+/* The chains of RK: they start at rank 0, at RK's breaks and at the N_FIRST
+ * ranks FIRST (in order: first heads with children), merged. */
+static void build_chains(struct chains *ch, const struct ranked *rk, const uint32_t *first, uint32_t n_first)
 {
-	uint32_t n = rk->n;
+	const uint32_t *b = rk->breaks.v;
+	uint32_t n = rk->n, nb = rk->breaks.n, i = 0, j = 0;
 
-	ch->n = n ? 1 : 0;
 	ch->of = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	ch->start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	ch->start = xmalloc(((size_t)n + nb + n_first + 1) * sizeof(uint32_t));
 	ch->start[0] = 0;
-	/* each rank is written as the next chain's top, which only a rank that
-	 * starts one keeps: no branch a rank (one in seven starts a chain, at
-	 * random to a predictor) */
-	if (!first_head)
-		for (uint32_t v = 1; v < n; v++) {
-			ch->start[ch->n] = v;
-			ch->n += !rk->links[v - 1];
-		}
-	else
-		for (uint32_t v = 1; v < n; v++) {
-			ch->start[ch->n] = v;
-			ch->n += !rk->links[v - 1] || first_head[v];
-		}
+	ch->n = n ? 1 : 0;
+	if (!n_first && nb) { /* most walks: the breaks are the starts */
+		memcpy(ch->start + ch->n, b, nb * sizeof(uint32_t));
+		ch->n += nb;
+	}
+	while (n_first && (i < nb || j < n_first)) {
+		uint32_t v = j == n_first || (i < nb && b[i] < first[j]) ? b[i++] : first[j++];
+
+		if (v && v != ch->start[ch->n - 1])
+			ch->start[ch->n++] = v;
+	}
 	ch->start[ch->n] = n;
 	for (uint32_t c = 0; c < ch->n; c++) {
 		ch->of[ch->start[c]] = c;
@@ -887,16 +934,17 @@ static void sorter_for(struct sorter *s, const struct order_ranks *r, const uint
 		       struct u32vec *out)
 {
 	struct chains ch;
-	bool *first_head = NULL;
+	uint32_t *first = xmalloc((n ? n : 1) * sizeof(uint32_t)), n_first = 0;
 
-	for (uint32_t i = 0; i < n; i++) /* a first head with children ends a chain there */
-		if (r->rk.e.rev_start[r->rank[heads[i]] + 1] != r->rk.e.rev_start[r->rank[heads[i]]]) {
-			if (!first_head)
-				first_head = xcalloc(r->rk.n ? r->rk.n : 1, sizeof(bool));
-			first_head[r->rank[heads[i]]] = true;
-		}
-	build_chains(&ch, &r->rk, first_head);
-	free(first_head);
+	for (uint32_t i = 0; i < n; i++) { /* a first head with children ends a chain there */
+		uint32_t h = r->rank[heads[i]];
+
+		if (r->rk.e.rev_start[h + 1] != r->rk.e.rev_start[h])
+			first[n_first++] = h;
+	}
+	sort_array_r(first, n_first, sizeof(uint32_t), cmp_u32, NULL);
+	build_chains(&ch, &r->rk, first, n_first);
+	free(first);
 	sorter_init(s, &r->rk, &ch, out);
 	for (uint32_t i = 0; i < n; i++)
 		append_slot(s, ch.of[r->rank[heads[i]]]);
