@@ -93,7 +93,7 @@ static bool in_todo(const struct sorter *s, uint32_t v)
 	return !s->done[v];
 }
 
-static uint32_t append_slot(struct sorter *s, uint32_t node)
+static inline uint32_t append_slot(struct sorter *s, uint32_t node)
 {
 	uint32_t k = s->next_key++;
 
@@ -149,7 +149,7 @@ static uint32_t remove_slot(struct sorter *s, uint32_t k)
  * above C to a parent, still not above it; new heads get larger keys), so each
  * node keeps the key it was last answered with and starts there next time. */
 
-static bool tree_reaches(const struct sorter *s, uint32_t h, uint32_t c)
+static inline bool tree_reaches(const struct sorter *s, uint32_t h, uint32_t c)
 {
 	for (int t = 0; t < 2; t++)
 		if (s->pre[t][h] <= s->pre[t][c] && s->post[t][c] <= s->post[t][h])
@@ -157,7 +157,7 @@ static bool tree_reaches(const struct sorter *s, uint32_t h, uint32_t c)
 	return false;
 }
 
-static bool may_reach(const struct sorter *s, uint32_t h, uint32_t c)
+static inline bool may_reach(const struct sorter *s, uint32_t h, uint32_t c)
 {
 	for (int t = 0; t < 2; t++)
 		if (s->low[t][h] > s->low[t][c] || s->post[t][c] > s->post[t][h])
@@ -293,7 +293,7 @@ struct question {
  * A chain is marked seen when it is pushed, so each is pushed once and the
  * stack (N long) needs no check; an emitted chain is seen for good
  * (SEEN_DONE), so one test passes over both. */
-static bool climb_step(struct sorter *s, struct question *q)
+static inline bool climb_step(struct sorter *s, struct question *q)
 {
 	uint32_t ch, k;
 
@@ -412,7 +412,7 @@ static uint32_t first_head_above(struct sorter *s, uint32_t c, uint32_t from)
 }
 
 /* The ranks emitted since the last write written out. */
-static void write_out(struct sorter *s)
+static inline void write_out(struct sorter *s)
 {
 	if (s->out_to == s->out_from)
 		return; /* none: and OUT may have no array yet */
