@@ -63,13 +63,12 @@ struct sorter {
 	uint32_t *exp_start;
 	const uint32_t *exp_nodes;
 	struct flat_edges e; /* between chains: a chain's parents are its bottom's */
-	bool *done;          /* emitted */
 	uint32_t *pending;   /* children not yet emitted */
 	uint32_t *slot_of;   /* node -> key of its slot, NO_NODE if it is no head */
 	uint32_t *slot_node; /* key -> node, NO_NODE once removed */
 	uint32_t *slot_prev, *slot_next; /* the list, by key */
 	uint32_t first, last, next_key;
-	uint32_t *seen, stamp;    /* per chain: met by the current walk-up (stamp), or SEEN_DONE */
+	uint32_t *seen, stamp;    /* per chain: met by the current walk-up (stamp), or SEEN_DONE: emitted */
 	struct u32vec stack;      /* the walk-up's, N long */
 	/* reachability labels (first_head_above): two depth-first forests down the chains */
 	uint32_t *pre[2], *post[2], *low[2]; /* two forests: edges taken first to last, last to first */
@@ -90,7 +89,7 @@ struct sorter {
 
 static bool in_todo(const struct sorter *s, uint32_t v)
 {
-	return !s->done[v];
+	return s->seen[v] != SEEN_DONE;
 }
 
 static inline uint32_t append_slot(struct sorter *s, uint32_t node)
@@ -328,7 +327,7 @@ static int search_step(struct sorter *s, struct question *q)
 	for (uint32_t k = s->e.fwd_start[x]; k < s->e.fwd_start[x + 1]; k++) {
 		uint32_t u = s->e.fwd_nodes[k];
 
-		if (s->done[u] || s->mark[u] == s->mark_stamp)
+		if (!in_todo(s, u) || s->mark[u] == s->mark_stamp)
 			continue;
 		s->mark[u] = s->mark_stamp;
 		if (u == q->c || tree_reaches(s, u, q->c))
@@ -434,14 +433,12 @@ static uint32_t emit(struct sorter *s, uint32_t cur)
 	}
 	s->out_to = s->exp_start[c + 1];
 	s->work += s->exp_start[c + 1] - s->exp_start[c];
-	s->done[c] = true;
 	s->seen[c] = SEEN_DONE;
 	s->slot_of[c] = NO_NODE;
-	for (uint32_t k = from; k < to; k++)
-		s->pending[s->e.fwd_nodes[k]]--;
 	for (uint32_t k = from; k < to; k++) {
 		uint32_t p = s->e.fwd_nodes[k];
 
+		s->pending[p]--;
 		if (!in_todo(s, p) || s->slot_of[p] != NO_NODE)
 			continue;
 		if (!replaced) {
@@ -796,7 +793,6 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 	s->exp_start = ch->start;
 	s->exp_nodes = rk->node_of;
 	ch->start = NULL;
-	s->done = xcalloc(m, sizeof(bool));
 	s->pending = xmalloc(m * sizeof(uint32_t));
 	for (uint32_t c = 0; c < n; c++)
 		s->pending[c] = s->e.rev_start[c + 1] - s->e.rev_start[c];
@@ -827,7 +823,6 @@ static void sorter_free(struct sorter *s)
 	free(s->live);
 	free(s->mark);
 	free(s->dfs.v);
-	free(s->done);
 	free(s->pending);
 	free(s->slot_of);
 	free(s->seen);
