@@ -122,6 +122,9 @@ static uint32_t remove_slot(struct sorter *s, uint32_t k)
 	else
 		s->last = prev;
 	s->slot_node[k] = NO_NODE;
+	/* every key between K and the next live one is removed already (list
+	 * order is key order), and keys appended later are past next_key */
+	s->live[k] = next != NO_NODE ? next : s->next_key;
 	return prev != NO_NODE ? prev : next;
 }
 
@@ -165,8 +168,9 @@ static inline bool may_reach(const struct sorter *s, uint32_t h, uint32_t c)
 }
 
 /* The smallest key not below K whose slot is live, NO_NODE past the last: a
- * removed key (never used again) points on to a later key, with path
- * compression, so a scan passes over the removed ones once. */
+ * removed key (never used again) points on to a later key (at first the
+ * next live one when it was removed: remove_slot), with path compression,
+ * so a scan passes over the removed ones once. */
 static uint32_t find_live(struct sorter *s, uint32_t k)
 {
 	uint32_t r = k;
@@ -277,7 +281,6 @@ static void questions_init(struct sorter *s)
 	label_forest(s, 0);
 	label_forest(s, 1);
 	s->cursor = xcalloc(n ? n : 1, sizeof(uint32_t));
-	s->live = xcalloc((size_t)n + 1, sizeof(uint32_t));
 	s->mark = xcalloc(n ? n : 1, sizeof(uint32_t));
 }
 
@@ -803,6 +806,7 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 	s->slot_next = xmalloc(m * sizeof(uint32_t));
 	s->first = s->last = NO_NODE;
 	s->seen = xcalloc(m, sizeof(uint32_t));
+	s->live = xcalloc((size_t)n + 1, sizeof(uint32_t));
 	s->stack.v = xmalloc(m * sizeof(uint32_t));
 	s->stack.cap = m;
 }
