@@ -738,7 +738,7 @@ static void build_chains(struct chains *ch, const struct ranked *rk, const uint3
 	uint32_t n = rk->n, nb = rk->breaks.n, i = 0, j = 0;
 
 	ch->of = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	ch->start = xmalloc(((size_t)n + nb + n_first + 1) * sizeof(uint32_t));
+	ch->start = xmalloc(((size_t)nb + n_first + 2) * sizeof(uint32_t)); /* rank 0's, and start[n] */
 	ch->start[0] = 0;
 	ch->n = n ? 1 : 0;
 	if (!n_first && nb) { /* most walks: the breaks are the starts */
