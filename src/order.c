@@ -37,6 +37,9 @@
  * head above C" below), and the cheaper one answers. */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "migtree/order.h"
 
@@ -868,6 +871,25 @@ void order_ranks_free(struct order_ranks *r)
 	free(r);
 }
 
+/* START[FROM .. TO) += D (unsigned: -1 is a D too), four at a time where
+ * there is SSE2: an edit's relink shifts the starts of the ranks between a
+ * revision's old and new parent, half the history in the bench's. */
+static void add_to_starts(uint32_t *start, uint32_t from, uint32_t to, uint32_t d)
+{
+	uint32_t k = from;
+#if defined(__SSE2__)
+	const __m128i vd = _mm_set1_epi32((int)d);
+
+	for (; k + 4 <= to; k += 4) {
+		__m128i *p = (__m128i *)(void *)(start + k);
+
+		_mm_storeu_si128(p, _mm_add_epi32(_mm_loadu_si128(p), vd));
+	}
+#endif
+	for (; k < to; k++)
+		start[k] += d;
+}
+
 /* Rank X's entry in the children list FROM of E moved to the list TO, kept sorted
  * (reverse_edges makes them in rank order): the entries between the two
  * places shift by one, and the lists' starts between them with them. */
@@ -882,15 +904,13 @@ static void move_child(struct flat_edges *e, uint32_t x, uint32_t from, uint32_t
 			;
 		memmove(e->rev_nodes + at, e->rev_nodes + at + 1, (ins - 1 - at) * sizeof(uint32_t));
 		e->rev_nodes[ins - 1] = x;
-		for (uint32_t k = from + 1; k <= to; k++)
-			e->rev_start[k]--;
+		add_to_starts(e->rev_start, from + 1, to + 1, (uint32_t)-1);
 	} else if (from > to) {
 		for (ins = e->rev_start[to]; ins < e->rev_start[to + 1] && e->rev_nodes[ins] < x; ins++)
 			;
 		memmove(e->rev_nodes + ins + 1, e->rev_nodes + ins, (at - ins) * sizeof(uint32_t));
 		e->rev_nodes[ins] = x;
-		for (uint32_t k = to + 1; k <= from; k++)
-			e->rev_start[k]++;
+		add_to_starts(e->rev_start, to + 1, from + 1, 1);
 	}
 }
 
