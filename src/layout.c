@@ -15,6 +15,7 @@
  * one parent's only child (NODE_FLAT_CHAIN) has that parent on the next row:
  * such rows are laid out as runs, without reading their nodes' edges, which
  * is most of the work after an edit (2.5 -> 1.8 ms at 100,000 revisions). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,11 +28,24 @@
 
 #define HEADING_MANY UINT8_MAX
 
+/* A row's lanes are counted in 16 bits (struct layout). So many lines side
+ * by side come only from a history made to be drawn so (65,535 heads on one
+ * base, say), whose cells would take gigabytes before: no picture for it. */
+#define LANES_MAX UINT16_MAX
+
+static void too_many_lanes(void)
+{
+	fputs("migtree: this history needs more than 65,535 lines side by side to be drawn; "
+	      "the explorer cannot show it (check, heads and history still read it)\n", stderr);
+	exit(2);
+}
+
 struct lanes {
 	uint32_t *want; /* lane -> row it is heading to, NO_NODE when free */
 	uint8_t *open;  /* lane -> CELL_UP | CELL_DOWN when it heads to a row, else 0
 	                 * (past n too, up to cap): a row's cells start as a copy of it */
-	uint16_t n, cap;
+	uint16_t n;     /* lanes in use: at most LANES_MAX */
+	uint32_t cap;   /* past a uint16_t: its doubling from 32,768 would be 0 */
 	/* row -> how many lanes head to it (HEADING_MANY: that many or more),
 	 * and the leftmost: a lane keeps its row until that row is laid out, so
 	 * a row finds its lanes without looking at every lane (and only a row
@@ -84,8 +98,12 @@ static uint16_t free_lane(struct lanes *ln, uint16_t from, const uint8_t *row)
 
 	if (i < ln->n)
 		return i;
+	if (ln->n == LANES_MAX)
+		too_many_lanes();
 	if (ln->n == ln->cap) {
 		ln->cap = ln->cap ? ln->cap * 2 : LANES_COPIED;
+		if (ln->cap > LANES_MAX)
+			ln->cap = LANES_MAX;
 		ln->want = xrealloc(ln->want, ln->cap * sizeof(uint32_t));
 		ln->open = xrealloc(ln->open, ln->cap);
 		memset(ln->open + ln->n, 0, ln->cap - ln->n); /* see struct lanes */

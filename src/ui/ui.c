@@ -499,6 +499,14 @@ static void on_fatal_signal(int sig)
 	fatal_signal = sig;
 }
 
+/* A core that gives up (out of memory, a picture too wide: exit(2) with a
+ * message) leaves the terminal as it found it, the message readable. */
+static void leave_screen_at_exit(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
 static void catch_fatal_signals(void)
 {
 	static const int sigs[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
@@ -1091,6 +1099,7 @@ static int start_screen(struct ui *ui)
 		return -1;
 	} else {
 		catch_fatal_signals();
+		atexit(leave_screen_at_exit);
 	}
 	cbreak();
 	noecho();
