@@ -37,6 +37,21 @@ bool u32_contains(const struct u32vec *vec, uint32_t x)
 	return false;
 }
 
+uint32_t u32_lower_bound(const uint32_t *v, uint32_t n, uint32_t x)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 void u32_free(struct u32vec *vec)
 {
 	if (!(vec->cap & U32_BORROWED))

@@ -501,8 +501,8 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Ranks for every label named in a file, in strcmp order (pointer per name). */
-/* The distinct labels of the N label ids the files declare, in strcmp order. */
+/* Ranks for every label named in a file, in strcmp order (pointer per name),
+ * with room for the N label ids the files declare (mark_labels_unknown). */
 static void label_ranks(struct graph *g, struct label_store *st, struct strmap *rank, size_t n)
 {
 	st->by_rank = xmalloc((n ? n : 1) * sizeof(char *));

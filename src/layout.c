@@ -64,23 +64,38 @@ static inline void head_to(struct lanes *ln, uint16_t lane, uint32_t row)
 	ln->n_heading[row] += ln->n_heading[row] < HEADING_MANY;
 }
 
+/* In *AT, the place among the eight bytes memcpy loaded into W (not 0) of
+ * the byte holding W's lowest set bit: each "eight a step" scan below reads
+ * the first byte it looks for from a bit. Where a load does not put the
+ * byte at the lowest address lowest (big-endian), false: the caller goes on
+ * a byte at a time. */
+static inline bool lowest_byte(uint64_t w, uint32_t *at)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	*at = (uint32_t)__builtin_ctzll(w) / 8;
+	return true;
+#else
+	(void)w;
+	*at = 0;
+	return false;
+#endif
+}
+
 /* The first of C[FROM .. N) that is 0, or N: eight bytes a step (a row laid
  * one by one has 11 lanes on average at 100,000 revisions). */
 static uint16_t first_zero(const uint8_t *c, uint16_t from, uint16_t n)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = ones << 7;
-	uint32_t i = from;
+	uint32_t i = from, at;
 
 	for (uint64_t w, z; i + 8 <= n; i += 8) {
 		memcpy(&w, c + i, sizeof(w));
 		z = (w - ones) & ~w & highs; /* its lowest bit is the first 0 byte's (a borrow goes up only) */
 		if (!z)
 			continue;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		return (uint16_t)(i + (uint32_t)__builtin_ctzll(z) / 8);
-#else
-		break;
-#endif
+		if (!lowest_byte(z, &at))
+			break;
+		return (uint16_t)(i + at);
 	}
 	while (i < n && c[i])
 		i++;
@@ -467,22 +482,6 @@ static uint32_t run_stop(const struct piece_run *runs, uint32_t n_runs, uint32_t
 	return k + 1 < n_runs ? runs[k + 1].first : n;
 }
 
-/* The first of V[0 .. N), in order, that is ROW or more; N when none is. */
-static uint32_t lower_bound(const uint32_t *v, uint32_t n, uint32_t row)
-{
-	uint32_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid] < row)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The chains' ends CE moved with the runs they are in, run K to row TO[K]
  * (a run holds whole chains), in row order: the ends grouped by piece as
  * the rows are, not found again (a pass over every row). */
@@ -493,7 +492,7 @@ static void move_chain_ends(struct chain_ends *ce, const struct piece_run *runs,
 	uint32_t *from = xmalloc(((size_t)n_runs + 1) * sizeof(uint32_t)); /* run -> its first end in CE */
 
 	for (uint32_t k = 0; k < n_runs; k++)
-		from[k] = lower_bound(ce->v, ce->n, runs[k].first);
+		from[k] = u32_lower_bound(ce->v, ce->n, runs[k].first);
 	from[n_runs] = ce->n;
 	for (uint32_t k = 0; k < n_runs; k++)
 		at[runs[k].piece + 1] += from[k + 1] - from[k];
@@ -885,6 +884,7 @@ static bool folds_next_to(const struct layout *l, const bool *plain, uint32_t in
 static uint32_t as_above_end(const struct layout *l, const bool *plain, uint32_t r)
 {
 	const uint64_t ones = 0x0101010101010101u;
+	uint32_t at;
 
 	_Static_assert(ROW_AS_ABOVE == 2, "a row's ROW_AS_ABOVE bit is its second");
 	for (uint64_t p, s, both; r + 8 <= l->n_rows; r += 8) {
@@ -893,11 +893,9 @@ static uint32_t as_above_end(const struct layout *l, const bool *plain, uint32_t
 		both = p & (s >> 1) & ones;
 		if (both == ones)
 			continue;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		return r + (uint32_t)__builtin_ctzll(~both & ones) / 8;
-#else
-		break;
-#endif
+		if (!lowest_byte(~both & ones, &at))
+			break;
+		return r + at;
 	}
 	while (r < l->n_rows && plain[r] && (l->shape[r] & ROW_AS_ABOVE))
 		r++;
@@ -929,17 +927,16 @@ uint32_t display_run_first(const struct layout *l, const bool *plain, uint32_t r
 static uint32_t plain_from(const bool *plain, uint32_t r, uint32_t n, bool which)
 {
 	const uint64_t flip = which ? 0 : 0x0101010101010101u;
+	uint32_t at;
 
 	for (uint64_t p; r + 8 <= n; r += 8) {
 		memcpy(&p, plain + r, sizeof(p)); /* a bool is a byte, 0 or 1 */
 		p ^= flip;
 		if (!p)
 			continue;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		return r + (uint32_t)__builtin_ctzll(p) / 8;
-#else
-		break;
-#endif
+		if (!lowest_byte(p, &at))
+			break;
+		return r + at;
 	}
 	while (r < n && plain[r] != which)
 		r++;

@@ -626,22 +626,6 @@ static bool links_at(const struct ranked *rk, uint32_t v)
 	       e->fwd_nodes[e->fwd_start[v]] == v + 1 && e->rev_start[v + 2] - e->rev_start[v + 1] == 1;
 }
 
-/* The place of the first of BREAKS not below V. */
-static uint32_t break_at(const struct u32vec *breaks, uint32_t v)
-{
-	uint32_t lo = 0, hi = breaks->n;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (breaks->v[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static void relink_at(struct ranked *rk, uint32_t v)
 {
 	bool links = links_at(rk, v);
@@ -650,7 +634,7 @@ static void relink_at(struct ranked *rk, uint32_t v)
 	if (links == rk->links[v])
 		return;
 	rk->links[v] = links; /* never at the last rank (nothing to link to): V + 1 is a rank */
-	at = break_at(&rk->breaks, v + 1);
+	at = u32_lower_bound(rk->breaks.v, rk->breaks.n, v + 1);
 	if (links) {
 		memmove(rk->breaks.v + at, rk->breaks.v + at + 1, (rk->breaks.n - at - 1) * sizeof(uint32_t));
 		rk->breaks.n--;

@@ -135,23 +135,26 @@ bool strmap_put_hashed(struct strmap *m, const char *key, uint32_t h, uint32_t v
 	return true;
 }
 
-/* The slot holding KEY, in *S; false when KEY is absent. */
-static bool find(const struct strmap *m, const char *key, size_t *s)
+/* The slot holding KEY, hashed H, in *S; false when KEY is absent. */
+static bool find_hashed(const struct strmap *m, const char *key, uint32_t h, size_t *s)
 {
 	if (!m->cap)
 		return false;
-	*s = slot_of(m, key, hash_str(key));
+	*s = slot_of(m, key, h);
 	return m->keys[*s] != NULL;
+}
+
+/* The same for KEY hashed here: an empty map hashes nothing. */
+static bool find(const struct strmap *m, const char *key, size_t *s)
+{
+	return m->cap && find_hashed(m, key, hash_str(key), s);
 }
 
 bool strmap_get_hashed(const struct strmap *m, const char *key, uint32_t h, uint32_t *val)
 {
 	size_t s;
 
-	if (!m->cap)
-		return false;
-	s = slot_of(m, key, h);
-	if (!m->keys[s])
+	if (!find_hashed(m, key, h, &s))
 		return false;
 	if (val)
 		*val = m->vals[s];

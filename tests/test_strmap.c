@@ -137,22 +137,30 @@ static void test_random_operations(void **state)
 	free(keys);
 }
 
+/* N distinct ids, "r" and seven digits, spread over the numbers (i * 7919). */
+static char (*spread_keys(uint32_t n))[12]
+{
+	char (*k)[12] = xcalloc(n, sizeof(*k));
+
+	for (uint32_t i = 0; i < n; i++)
+		snprintf(k[i], sizeof(k[i]), "r%07u", i * 7919u);
+	return k;
+}
+
 /* A big table (the id index of 100,000 revisions) is filled to 80%, not 50%:
  * 131,072 slots, not 262,144; every key found, deleted ones not, and what
  * probing past the holes still finds. */
 static void test_big_table_dense(void **state)
 {
 	enum { N = 100000 };
-	char (*k)[12] = xcalloc(N, sizeof(*k));
+	char (*k)[12] = spread_keys(N);
 	struct strmap m;
 	uint32_t v;
 
 	(void)state;
 	strmap_init(&m);
-	for (uint32_t i = 0; i < N; i++) {
-		snprintf(k[i], sizeof(k[i]), "r%07u", i * 7919u);
+	for (uint32_t i = 0; i < N; i++)
 		assert_true(strmap_put(&m, k[i], i));
-	}
 	assert_int_equal(m.cap, 131072);
 	for (uint32_t i = 0; i < N; i += 3)
 		assert_true(strmap_del(&m, k[i]));
@@ -225,7 +233,7 @@ static void test_rekey_borrows_new_string(void **state)
 static void test_reserve_and_hashed(void **state)
 {
 	enum { N = 100000 };
-	char (*k)[12] = xcalloc(N, sizeof(*k));
+	char (*k)[12] = spread_keys(N);
 	struct strmap m;
 	uint32_t v;
 
@@ -233,10 +241,8 @@ static void test_reserve_and_hashed(void **state)
 	strmap_init(&m);
 	strmap_reserve(&m, N);
 	assert_int_equal(m.cap, 131072);
-	for (uint32_t i = 0; i < N; i++) {
-		snprintf(k[i], sizeof(k[i]), "r%07u", i * 7919u);
+	for (uint32_t i = 0; i < N; i++)
 		assert_true(strmap_put_hashed(&m, k[i], table_hash(k[i]), i));
-	}
 	assert_int_equal(m.cap, 131072);
 	assert_false(strmap_put_hashed(&m, k[5], table_hash(k[5]), 55)); /* replaced */
 	for (uint32_t i = 0; i < N; i += 7) {

@@ -39,6 +39,9 @@ static inline void u32_push(struct u32vec *vec, uint32_t x)
 }
 void u32_free(struct u32vec *vec);
 bool u32_contains(const struct u32vec *vec, uint32_t x);
+/* The place of the first of V[0 .. N) (ascending) that is X or more; N when
+ * none is. */
+uint32_t u32_lower_bound(const uint32_t *v, uint32_t n, uint32_t x);
 
 /* The root of X in the union-find forest UP (up[r] == r at a root), halving
  * the path on the way: the pieces (graph_derive.c, layout.c) and suggest.c's
