@@ -68,39 +68,65 @@ int draw_text(const char *s, int max)
 	return draw_text_clip(s, 0, max, NULL);
 }
 
+/* Plain text walked and not yet drawn: one addnstr a run, not one a
+ * character (curses' per-call cost was a third of a redraw's). */
+struct pending_run {
+	const char *at;
+	size_t len;
+};
+
+static void flush_run(struct pending_run *run)
+{
+	if (run->len)
+		addnstr(run->at, (int)run->len);
+	run->len = 0;
+}
+
 /* Walk S as drawn: each piece (an escape or one character) with its columns.
- * SKIP columns are passed over, at most MAX drawn; DRAW false only measures. */
+ * SKIP columns are passed over, at most MAX drawn; DRAW false only measures.
+ * Printable ASCII is one column and never escaped: no decoding for it. */
 static int walk(const char *s, int skip, int max, bool draw, bool *cut)
 {
 	size_t len = strlen(s);
 	int used = 0, at = 0;
+	struct pending_run run = { s, 0 };
 
 	if (cut)
 		*cut = false;
 	while (len) {
-		char esc[QUOTE_ESC_MAX];
+		char esc[QUOTE_ESC_MAX] = "";
 		uint32_t cp;
-		size_t k = quote_terminal_next(s, len, esc, &cp);
-		int w = esc[0] ? (int)strlen(esc) : wcwidth((wchar_t)cp);
+		size_t k = 1;
+		int w = 1;
 
-		if (w < 0)
-			w = 1;
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f) {
+			k = quote_terminal_next(s, len, esc, &cp);
+			w = esc[0] ? (int)strlen(esc) : wcwidth((wchar_t)cp);
+			if (w < 0)
+				w = 1;
+		}
 		if (at >= skip) {
 			if (draw && used + w > max) {
 				if (cut)
 					*cut = true;
 				break;
 			}
-			if (draw && esc[0])
+			if (draw && esc[0]) {
+				flush_run(&run);
 				addstr(esc);
-			else if (draw)
-				addnstr(s, (int)k);
+			} else if (draw) { /* drawn pieces follow each other: the run goes on */
+				if (!run.len)
+					run.at = s;
+				run.len += k;
+			}
 			used += w;
 		}
 		at += w;
 		s += k;
 		len -= k;
 	}
+	if (draw)
+		flush_run(&run);
 	return draw ? used : at;
 }
 
