@@ -108,15 +108,21 @@ static uint32_t add_node(struct graph *g, const char *id, struct revision_file *
 	return add_node_hashed(g, id, strmap_hash(id, strlen(id)), rf);
 }
 
-/* The four bytes compared in line, not through strchr: every byte of every id. */
+/* The bytes an id ends at: its end and the four Alembic refuses. One load and
+ * one test a byte of every id (four compares a byte were 1% of a check). */
+static const bool id_stop[256] = { ['\0'] = true, ['@'] = true, ['-'] = true, ['+'] = true, [':'] = true };
+
 static bool valid_id(const char *id, char *bad)
 {
-	for (const char *p = id; *p; p++)
-		if (*p == '@' || *p == '-' || *p == '+' || *p == ':') {
-			*bad = *p;
-			return false;
-		}
-	return *id != '\0';
+	const char *p = id;
+
+	while (!id_stop[(unsigned char)*p])
+		p++;
+	if (*p) {
+		*bad = *p;
+		return false;
+	}
+	return p != id;
 }
 
 /* Shell-quoted when it is more than a dotted name, so the hint can be pasted. */

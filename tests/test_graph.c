@@ -3,6 +3,7 @@
  * problems with their suggested fixes. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,8 +274,17 @@ static void test_invalid_revision_id(void **state)
 	struct project p;
 
 	(void)state;
-	graph_text_load(&p, "good\nbad-id good\n");
-	assert_int_equal(graph_text_count(&p, PROBLEM_INVALID_REVISION_ID), 1);
+	graph_text_load(&p, "good\nbad-id good\nat@id good\nplus+id good\ncolon:id good\nfine_id.2 good\n");
+	assert_int_equal(graph_text_count(&p, PROBLEM_INVALID_REVISION_ID), 4);
+	for (size_t i = 0; i < p.graph.problems.n; i++) { /* each names the byte refused */
+		const struct problem *q = &p.graph.problems.v[i];
+		char want[16];
+
+		if (q->kind != PROBLEM_INVALID_REVISION_ID)
+			continue;
+		snprintf(want, sizeof(want), "contains '%c'", q->revision[strcspn(q->revision, "@-+:")]);
+		assert_non_null(strstr(q->message, want));
+	}
 	project_free(&p);
 }
 
