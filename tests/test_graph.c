@@ -247,6 +247,37 @@ static void test_components_heads_and_bases(void **state)
 	project_free(&p);
 }
 
+/* Loose pieces found wherever their nodes lie: a main line of 60 with two
+ * loose pieces among its nodes, one in a run of sixteen nodes the main piece
+ * fills but for it (the scan passes such runs over a run at a time). */
+static void test_loose_pieces_among_many(void **state)
+{
+	struct strbuf sb;
+	struct project p;
+	char *text;
+
+	(void)state;
+	sb_init(&sb);
+	sb_addf(&sb, "m0\n");
+	for (int i = 1; i < 60; i++) {
+		sb_addf(&sb, "m%d m%d\n", i, i - 1);
+		if (i == 21) /* nodes 22 and 23: inside the run 16..31 */
+			sb_addf(&sb, "x1 gone1\nx2 x1\n");
+	}
+	sb_addf(&sb, "y1 gone2\n");
+	text = sb_detach(&sb);
+	graph_text_load(&p, text);
+	assert_int_equal(graph_text_count(&p, PROBLEM_DISCONNECTED_COMPONENT), 2);
+	for (size_t i = 0; i < p.graph.problems.n; i++) {
+		const struct problem *q = &p.graph.problems.v[i];
+
+		if (q->kind == PROBLEM_DISCONNECTED_COMPONENT && !strcmp(q->revision, "x1"))
+			assert_non_null(strstr(q->message, "2 revisions with x1 are not connected"));
+	}
+	project_free(&p);
+	free(text);
+}
+
 static void test_resolve(void **state)
 {
 	struct project p;
@@ -793,6 +824,7 @@ int main(void)
 		cmocka_unit_test(test_components_heads_and_bases),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_invalid_revision_id),
+		cmocka_unit_test(test_loose_pieces_among_many),
 		cmocka_unit_test(test_normalized_deps_equal_the_walk),
 		cmocka_unit_test(test_normalization_is_near_linear),
 		cmocka_unit_test(test_suggestions_are_near_linear),
