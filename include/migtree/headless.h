@@ -21,6 +21,10 @@ int headless_start(const char *path, char *err, size_t errsize);
  * virtual screen first; KEY_MOUSE sets *ROW and *BSTATE. */
 int headless_read_key(int *row, int *bstate);
 
+/* The explorer's loop has redrawn the screen: the key read last (or the
+ * first screen) is done, and its time is written (MIGTREE_TIMINGS). */
+void headless_key_drawn(void);
+
 /* The screen: its text, one line per row, trailing blanks dropped; a legend
  * line ("-- attributes: ..."); then one line per row with a code per cell for
  * its colour role or attributes (reverse, bold, underline), trailing plain cells

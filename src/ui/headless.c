@@ -6,12 +6,15 @@
  * in the key value (flags above the curses key range).
  *
  * MIGTREE_TIMINGS=FILE (for `make bench`, off by default) writes a line
- * "first-screen USEC CPU_USEC" (from the program's start to the first key
- * read), then per key "INDEX NAME USEC CPU_USEC": the microseconds from reading
- * the key to reading the next, elapsed and of the process's CPU time (which a
- * busy machine inflates less). Scripted keys never wait, so that span is the
- * key's handling and its redraw, and it is measured without touching the
- * explorer's loop. A last key after which none is read (q) gets no line. */
+ * "first-screen USEC CPU_USEC" (from the program's start to the end of the
+ * explorer's first redraw in its loop), then per key "INDEX NAME USEC
+ * CPU_USEC": the microseconds from reading the key to the end of the redraw
+ * that follows it (headless_key_drawn), elapsed and of the process's CPU time
+ * (which a busy machine inflates less). The work the explorer does while it
+ * waits for keys comes after that redraw, as on a terminal, and is not the
+ * key's. Keys a prompt reads before the redraw (a search's text) get no line of
+ * their own: the one that ends the prompt gets the span; so does a last key
+ * after which nothing is drawn (q) none. */
 #include <curses.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,7 +38,8 @@ static FILE *screen_out, *screen_in;
 
 static FILE *timings;
 static int64_t t_start, t_key, cpu_key; /* microseconds: the start, the last key read */
-static bool timed_end;
+static size_t key_at;                   /* that key's place in the script */
+static bool key_open, first_drawn;      /* read and not drawn yet; the first screen's line written */
 
 static int64_t now_usec(clockid_t clock)
 {
@@ -52,9 +56,18 @@ __attribute__((constructor)) static void timings_clock(void)
 	t_start = now_usec(CLOCK_MONOTONIC);
 }
 
-/* The key read before the one at SCRIPT_POS is done: its line, or the first
- * screen's. */
-static void timings_mark(void)
+/* Key SCRIPT_POS is read: its span starts. */
+static void timings_start(void)
+{
+	if (!timings)
+		return;
+	t_key = now_usec(CLOCK_MONOTONIC);
+	cpu_key = now_usec(CLOCK_PROCESS_CPUTIME_ID);
+	key_at = script_pos;
+	key_open = true;
+}
+
+void headless_key_drawn(void)
 {
 	int64_t t, cpu;
 	char name[32];
@@ -63,17 +76,17 @@ static void timings_mark(void)
 		return;
 	t = now_usec(CLOCK_MONOTONIC);
 	cpu = now_usec(CLOCK_PROCESS_CPUTIME_ID);
-	if (script_pos == 0) {
+	if (!first_drawn) {
 		fprintf(timings, "first-screen %lld %lld\n", (long long)(t - t_start), (long long)cpu);
-	} else {
-		int key = script_keys[script_pos - 1];
+		first_drawn = true;
+	} else if (key_open) {
+		int key = script_keys[key_at];
 
-		fprintf(timings, "%zu %s %lld %lld\n", script_pos - 1,
+		fprintf(timings, "%zu %s %lld %lld\n", key_at,
 			key & (KEY_IS_RESIZE | KEY_IS_CLICK | KEY_IS_WHEEL) ? "event" :
 			keys_name(key, name, sizeof(name)), (long long)(t - t_key), (long long)(cpu - cpu_key));
 	}
-	t_key = t;
-	cpu_key = cpu;
+	key_open = false;
 }
 
 /* <NAME> (without the brackets) as a key value, -1 when unknown */
@@ -179,12 +192,9 @@ int headless_read_key(int *row, int *bstate)
 {
 	int key;
 
-	if (!timed_end)
-		timings_mark();
-	if (script_pos >= script_n) {
-		timed_end = true; /* marked once: a prompt reads on after the end */
+	if (script_pos >= script_n)
 		return -2; /* end of the script */
-	}
+	timings_start();
 	key = script_keys[script_pos++];
 	if (key & KEY_IS_RESIZE) {
 		resize_term(key & 0x3ff, (key >> 10) & 0x3ff);
@@ -310,7 +320,7 @@ void headless_end(void)
 	if (timings)
 		fclose(timings);
 	timings = NULL;
-	timed_end = false;
+	key_open = first_drawn = false;
 	screen = NULL;
 	screen_out = screen_in = NULL;
 	free(script_keys);

@@ -1080,6 +1080,18 @@ static void work_while_idle(struct ui *ui)
 		draw(ui);
 }
 
+/* Scripted keys never wait: one slice of that work after each redraw, the
+ * same every run, where a terminal's explorer does it (after the redraw, so
+ * that it is no key's time). */
+static void scripted_idle(struct ui *ui)
+{
+	bool counting = ui->count.pending;
+
+	(void)idle_slice(ui);
+	if (counting && !ui->count.pending)
+		draw(ui);
+}
+
 /* ---- set-up ------------------------------------------------------------- */
 
 static int start_screen(struct ui *ui)
@@ -1143,15 +1155,16 @@ static int ui_loop(struct ui *ui)
 		int key;
 
 		draw(ui);
-		if (!ui->headless)
+		if (ui->headless) {
+			headless_key_drawn();
+			scripted_idle(ui);
+		} else {
 			work_while_idle(ui);
+		}
 		key = ui_read_key(ui);
 		if (key == -2)
 			break;
 		handle_key(ui, key);
-		/* scripted keys never wait: a slice after each, the same every run */
-		if (ui->headless)
-			(void)idle_slice(ui);
 	}
 	if (ui->headless) {
 		draw(ui);
