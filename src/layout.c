@@ -151,11 +151,19 @@ static void emit_row(struct layout *l, uint32_t r, uint16_t width, bool turns)
 		l->max_lanes = width;
 }
 
-/* One row's parents as rows, in down_revision order (see lay_rows). */
+/* One row's parents, in down_revision order: their nodes, whose rows
+ * ROW_OF gives, or (ROW_OF NULL) their rows. A chain's last row's are read
+ * from the graph as it is laid (lay_rows), not gathered into lists first. */
 struct row_down {
 	const uint32_t *v;
 	uint32_t n;
+	const uint32_t *row_of;
 };
+
+static inline uint32_t down_row(struct row_down d, uint32_t k)
+{
+	return d.row_of ? d.row_of[d.v[k]] : d.v[k];
+}
 
 /* A row of single links (one lane heads to it, LANE, now heading on to its
  * one parent) not drawn as the row above: its cells are the lanes open,
@@ -183,11 +191,10 @@ static void lay_single(struct layout *l, struct lanes *ln, uint32_t r, uint16_t 
  * the last row's (what is past its width is the next row's room). The
  * other lanes heading to it end on it, its first parent continues its lane,
  * the others open lanes to the right. Out of line: the registers it needs
- * are not saved for the rows lay_link draws without it. */
+ * are not saved for the rows lay_chain draws without it. */
 __attribute__((noinline)) static void lay_row(struct layout *l, struct row_down d, struct lanes *ln, uint32_t r)
 {
 	uint32_t n_down = d.n;
-	const uint32_t *down = d.v;
 	int16_t at = ln->n_heading[r] ? (int16_t)ln->first_heading[r] : -1;
 	uint16_t me = at >= 0 ? (uint16_t)at : free_lane(ln, 0, NULL), width;
 	bool turns = false;
@@ -218,7 +225,7 @@ __attribute__((noinline)) static void lay_row(struct layout *l, struct row_down 
 	ln->want[me] = NO_NODE;
 	ln->open[me] = 0;
 	for (uint32_t k = 0; k < n_down; k++) {
-		uint32_t p = down[k];
+		uint32_t p = down_row(d, k);
 
 		if (p < r)
 			continue; /* drawn above: only a cycle does that */
@@ -241,46 +248,6 @@ __attribute__((noinline)) static void lay_row(struct layout *l, struct row_down 
 		ln->n--;
 	l->lane[r] = me;
 	emit_row(l, r, width, turns);
-}
-
-/* Draw row R, one lane heading to it (LANE), now heading on to its one
- * parent, below a row drawn as ABOVE: that row's lane, or -1. Returns what
- * the row below is below. Such a row whose lane continued the row above,
- * itself such a row, changes nothing but that lane's target: it is drawn
- * as the row above, sharing its cells. Most rows of a history are such
- * rows (86% at 100,000 branchy revisions). */
-static inline int32_t lay_link_drawn(struct layout *l, struct lanes *ln, uint32_t r, uint16_t lane, int32_t above)
-{
-	if (lane != above) {
-		lay_single(l, ln, r, lane);
-		return lane;
-	}
-	l->lane[r] = lane;
-	l->cell_off[r] = l->cell_off[r - 1];
-	l->n_cells[r] = l->n_cells[r - 1];
-	l->shape[r] = ROW_AS_ABOVE;
-	return above;
-}
-
-/* Lay row R out, one lane heading to it (LANE), one parent below it (P),
- * below a row drawn as ABOVE (lay_link_drawn). */
-static inline int32_t lay_link(struct layout *l, struct lanes *ln, uint32_t r, uint16_t lane, uint32_t p,
-			       int32_t above)
-{
-	head_to(ln, lane, p);
-	return lay_link_drawn(l, ln, r, lane, above);
-}
-
-/* Lay row R out, whose parents are D, below a row drawn as ABOVE; returns
- * what the row below is below (lay_link). */
-static inline int32_t lay_any(struct layout *l, struct row_down d, struct lanes *ln, uint32_t r, int32_t above)
-{
-	/* a parent drawn above it: only a cycle does that */
-	if (ln->n_heading[r] != 1 || d.n != 1 || d.v[0] < r) {
-		lay_row(l, d, ln, r);
-		return -1;
-	}
-	return lay_link(l, ln, r, ln->first_heading[r], d.v[0], above);
 }
 
 /* The graph as the layout reads it: each node's parents and its piece, from
@@ -575,9 +542,9 @@ static void place_rows(struct layout *l, const struct graph *g, struct graph_vie
  * shapes are one store when they fit. */
 #define ROWS_PAST 8
 
-/* Rows R .. END - 1 drawn as the row above them, each in lane LANE heading to
- * the next: what lay_link makes of each, in one go. */
-static void lay_run(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end, uint16_t lane)
+/* Rows R .. END - 1 drawn as the row above them, each in lane LANE heading
+ * to the next (a line of single links goes on), in one go. */
+static void lay_run(struct layout *l, uint32_t r, uint32_t end, uint16_t lane)
 {
 	const uint64_t w16 = 0x0001000100010001u, w32 = 0x100000001u;
 	uint64_t lanes = lane * w16, offs = l->cell_off[r - 1] * w32, widths = l->n_cells[r - 1] * w16;
@@ -595,92 +562,68 @@ static void lay_run(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end
 	} else {
 		memset(l->shape + r, ROW_AS_ABOVE, end - r);
 	}
-	/* the rows between have their one lane from the row above, and are
-	 * not asked again: only the row after the run is */
-	ln->want[lane] = end;
-	ln->n_heading[end] = 1;
-	ln->first_heading[end] = lane;
-}
-
-/* The parents, as rows, of each row not linked (the others have the
- * next row): list j is the j-th such row's (CE's v[j]), v[start[j] ..
- * start[j + 1]). Those rows' nodes come at random: what a later row reads
- * is asked for ahead, each address once the step before it has come in
- * (the explorer's caches are cold after an edit). */
-struct row_parents {
-	uint32_t *start, *v;
-};
-
-static void read_parents(struct row_parents *rp, const struct layout *l, const struct graph_view *nc,
-			 const struct chain_ends *ce)
-{
-	const uint32_t *rows = ce->v;
-	uint32_t n = ce->n, at = 0;
-
-	rp->start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-	rp->v = xmalloc(((size_t)nc->n_edges + 1) * sizeof(uint32_t));
-	for (uint32_t j = 0; j < n; j++) {
-		uint32_t v = l->node[rows[j]];
-
-		if (j + 24 < n) {
-			__builtin_prefetch(&nc->at[l->node[rows[j + 24]]]);
-			__builtin_prefetch(&nc->down[nc->at[l->node[rows[j + 12]]]]);
-			if (nc->at[l->node[rows[j + 4]]] < nc->n_edges) /* a base's: past the last edge */
-				__builtin_prefetch(&l->row_of[nc->down[nc->at[l->node[rows[j + 4]]]]]);
-		}
-		rp->start[j] = at;
-		for (uint32_t k = nc->at[v]; k < nc->at[v + 1]; k++)
-			rp->v[at++] = l->row_of[nc->down[k]];
-	}
-	rp->start[n] = at;
 }
 
 /* A chain's rows R .. END: each but the last linked (the next row its one
- * parent, whose only child it is), the last with parents D. Below a row
- * drawn as the one above it (ABOVE, its lane, or -1), the linked rows are
- * drawn as the row above without a look at their nodes (most rows of a
- * history: 86% at 100,000 branchy revisions). Returns the last row's ABOVE. */
+ * parent, whose only child it is), the last with parents D; ABOVE is the
+ * lane of the row above when it was drawn as a line going on (a row of
+ * single links), else -1. One lane runs down the chain: the first row's
+ * (or, a head or a branch point, the lane it takes), handed on from row to
+ * row without the lanes' state (want, n_heading) written on each. The
+ * rows after one drawn are drawn as it (lay_run), the last too when it
+ * hands the lane on to one parent below. Returns the last row's ABOVE. */
 static int32_t lay_chain(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end, struct row_down d,
 			 int32_t above)
 {
-	for (uint32_t first = r, next; r < end; r++) {
-		if (r > first && above >= 0) {
-			lay_run(l, ln, r, end, (uint16_t)above);
-			break;
-		}
-		if (ln->n_heading[r] == 1) {
-			/* its one parent is the next row, whose only child it is:
-			 * the one lane heading there, no other to compare with */
-			uint16_t lane = ln->first_heading[r];
+	int32_t lane = ln->n_heading[r] == 1 ? ln->first_heading[r] : -1;
+	uint32_t p = d.n == 1 ? down_row(d, 0) : NO_NODE, next = r + 1;
+	uint32_t stop = end + (p != NO_NODE && p >= end); /* a parent drawn above: only a cycle does that */
 
-			ln->want[lane] = r + 1;
-			ln->n_heading[r + 1] = 1;
-			ln->first_heading[r + 1] = lane;
-			above = lay_link_drawn(l, ln, r, lane, above);
-		} else {
-			next = r + 1;
-			lay_row(l, (struct row_down){ &next, 1 }, ln, r);
-			above = -1;
-		}
+	if (lane < 0 && r < end) { /* a head or a branch point: its one parent the next row */
+		lay_row(l, (struct row_down){ &next, 1, NULL }, ln, r);
+		lane = l->lane[r++];
+		above = -1;
 	}
-	return lay_any(l, d, ln, end, above);
+	if (lane >= 0 && r < stop) {
+		if (lane != above) {
+			lay_single(l, ln, r++, (uint16_t)lane);
+			above = lane;
+		}
+		if (r < stop)
+			lay_run(l, r, stop, (uint16_t)lane);
+		if (stop > end) { /* the last row's lane goes on to its parent */
+			head_to(ln, (uint16_t)lane, p);
+			return above;
+		}
+		ln->n_heading[end] = 1; /* what lay_row reads: the one lane heading there */
+		ln->first_heading[end] = (uint16_t)lane;
+	}
+	lay_row(l, d, ln, end);
+	return -1;
 }
 
-/* Lay every row out, top-down, a chain at a time (CE); the rows not linked
- * have their parents read as rows (read_parents). */
+/* Lay every row out, top-down, a chain at a time (CE), the last row's
+ * parents read from the graph as it comes. Those rows' nodes come at
+ * random: what a later chain reads is asked for ahead, each address once
+ * the step before it has come in (the explorer's caches are cold after an
+ * edit). */
 static void lay_rows(struct layout *l, const struct graph_view *nc, const struct chain_ends *ce, struct lanes *ln)
 {
-	struct row_parents rp;
+	const uint32_t *rows = ce->v, *node = l->node, *at = nc->at;
+	uint32_t n = ce->n;
 	int32_t above = -1;
 
-	read_parents(&rp, l, nc, ce);
-	for (uint32_t j = 0; j < ce->n; j++) {
-		struct row_down d = { rp.v + rp.start[j], rp.start[j + 1] - rp.start[j] };
-
-		above = lay_chain(l, ln, j ? ce->v[j - 1] + 1 : 0, ce->v[j], d, above);
+	for (uint32_t j = 0, r = 0, v; j < n; r = rows[j++] + 1) {
+		if (j + 24 < n) {
+			__builtin_prefetch(&at[node[rows[j + 24]]]);
+			__builtin_prefetch(&nc->down[at[node[rows[j + 12]]]]);
+			if (at[node[rows[j + 4]]] < nc->n_edges) /* a base's: past the last edge */
+				__builtin_prefetch(&l->row_of[nc->down[at[node[rows[j + 4]]]]]);
+		}
+		v = node[rows[j]];
+		above = lay_chain(l, ln, r, rows[j], (struct row_down){ nc->down + at[v], at[v + 1] - at[v], l->row_of },
+				  above);
 	}
-	free(rp.start);
-	free(rp.v);
 }
 
 /* The history order, then the nodes it leaves out (those in cycles), in node
