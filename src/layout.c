@@ -21,6 +21,10 @@
 
 #include "migtree/layout.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* A row's cells start as a copy of this many lanes when they are all it may
  * need: a copy of a fixed size, not a call to memcpy and one to memset for
  * each of the 22,000 rows laid one by one at 100,000 revisions. */
@@ -595,31 +599,46 @@ static void place_rows(struct layout *l, const struct graph *g, struct graph_vie
 }
 
 /* shape, lane, n_cells and cell_off have room for this many rows past the
- * last: a run's rows are stored 8 bytes at a time, what goes past the run
- * is of rows laid after it (each row's are set as it is laid); a run's
- * shapes are one store when they fit. */
+ * last: a run's rows are stored eight at a time (lay_run), what goes past
+ * the run is of rows laid after it (each row's are set as it is laid). */
 #define ROWS_PAST 8
 
 /* Rows R .. END - 1 drawn as the row above them, each in lane LANE heading
- * to the next (a line of single links goes on), in one go. */
+ * to the next (a line of single links goes on), in one go: eight rows a
+ * step in 16-byte stores where there is SSE2 (every x86-64), four in
+ * 8-byte ones where not, the last step past END into the next rows' (or
+ * ROWS_PAST's) room. A run is seven rows on average at 100,000 revisions:
+ * one step, its shapes too, not a loop of four and a memset for the
+ * longer (52 -> 22 instructions a run). */
 static void lay_run(struct layout *l, uint32_t r, uint32_t end, uint16_t lane)
 {
-	const uint64_t w16 = 0x0001000100010001u, w32 = 0x100000001u;
-	uint64_t lanes = lane * w16, offs = l->cell_off[r - 1] * w32, widths = l->n_cells[r - 1] * w16;
+	const uint64_t shapes = 0x0101010101010101u * ROW_AS_ABOVE;
+	uint32_t off = l->cell_off[r - 1];
+	uint16_t width = l->n_cells[r - 1];
+#if defined(__SSE2__)
+	const __m128i lanes = _mm_set1_epi16((short)lane), widths = _mm_set1_epi16((short)width);
+	const __m128i offs = _mm_set1_epi32((int)off);
 
-	for (uint32_t i = r; i < end; i += 4) { /* four rows a step, the last may go past END */
+	_Static_assert(ROWS_PAST >= 7, "a step of eight rows may write seven past the last");
+	for (uint32_t i = r; i < end; i += 8) {
+		_mm_storeu_si128((__m128i *)(void *)(l->lane + i), lanes);
+		_mm_storeu_si128((__m128i *)(void *)(l->n_cells + i), widths);
+		_mm_storeu_si128((__m128i *)(void *)(l->cell_off + i), offs);
+		_mm_storeu_si128((__m128i *)(void *)(l->cell_off + i + 4), offs);
+		memcpy(l->shape + i, &shapes, sizeof(shapes));
+	}
+#else
+	const uint64_t w16 = 0x0001000100010001u, w32 = 0x100000001u;
+	uint64_t lanes = lane * w16, offs = off * w32, widths = width * w16;
+
+	for (uint32_t i = r; i < end; i += 4) {
 		memcpy(l->lane + i, &lanes, sizeof(lanes));
 		memcpy(l->n_cells + i, &widths, sizeof(widths));
 		memcpy(l->cell_off + i, &offs, sizeof(offs));
 		memcpy(l->cell_off + i + 2, &offs, sizeof(offs));
+		memcpy(l->shape + i, &shapes, 4);
 	}
-	if (end - r <= ROWS_PAST) { /* most runs (five rows on average at 100,000): no call */
-		const uint64_t shapes = 0x0101010101010101u * ROW_AS_ABOVE;
-
-		memcpy(l->shape + r, &shapes, sizeof(shapes));
-	} else {
-		memset(l->shape + r, ROW_AS_ABOVE, end - r);
-	}
+#endif
 }
 
 /* A chain's rows R .. END: each but the last linked (the next row its one
@@ -979,16 +998,34 @@ static uint32_t stretch_from(const bool *plain, uint32_t r, uint32_t n, uint32_t
 	return s;
 }
 
-/* Lines of one row each for rows R .. END - 1 at OUT: each line one store
- * of 8 bytes (its first and last the same, whatever the byte order), four
- * a step. Returns where the next line goes. */
+/* Lines of one row each for rows R .. END - 1 at OUT: eight a step, two
+ * a 16-byte store, where there is SSE2 (every x86-64; 2.75 -> 1.4
+ * instructions a line, 60,000 lines a display at 100,000 revisions), else
+ * four a step, each one store of 8 bytes (its first and last the same,
+ * whatever the byte order). Returns where the next line goes. */
 static struct display_line *single_lines(struct display_line *out, uint32_t r, uint32_t end)
 {
 	const uint64_t next = 0x100000001u;
-	uint64_t w = r * next;
+	uint64_t w;
 	uint32_t i = 0, n = end - r;
 
 	_Static_assert(sizeof(struct display_line) == sizeof(w), "a line is two rows of 4 bytes");
+#if defined(__SSE2__)
+	{
+		const __m128i two = _mm_set1_epi32(2), eight = _mm_set1_epi32(8);
+		__m128i a = _mm_set_epi32((int)(r + 1), (int)(r + 1), (int)r, (int)r); /* lines r and r + 1 */
+
+		for (; i + 8 <= n; i += 8, a = _mm_add_epi32(a, eight)) {
+			__m128i b = _mm_add_epi32(a, two), c = _mm_add_epi32(b, two), d = _mm_add_epi32(c, two);
+
+			_mm_storeu_si128((__m128i *)(void *)(out + i), a);
+			_mm_storeu_si128((__m128i *)(void *)(out + i + 2), b);
+			_mm_storeu_si128((__m128i *)(void *)(out + i + 4), c);
+			_mm_storeu_si128((__m128i *)(void *)(out + i + 6), d);
+		}
+	}
+#endif
+	w = (r + i) * next;
 	for (; i + 4 <= n; i += 4, w += 4 * next) {
 		uint64_t w1 = w + next, w2 = w + 2 * next, w3 = w + 3 * next;
 
