@@ -312,6 +312,36 @@ __attribute__((noinline)) static uint16_t lay_branch(struct layout *l, struct la
 	return me;
 }
 
+/* Lay row R out, one lane heading to it (ME), its two parents P0 and P1
+ * below it: a merge at a chain's end (4,950 of the 9,300 rows laid one by
+ * one but not by lay_single at 100,000 revisions). ME goes on to P0, a
+ * lane opens right of it to P1, no lane ends: what lay_row makes of such
+ * a row, without its looks for other lanes heading there, its loop over
+ * the parents and its trims (the last lane heads somewhere), 207 -> 120
+ * instructions a row. */
+__attribute__((noinline)) static void lay_merge(struct layout *l, struct lanes *ln, uint32_t r, uint16_t me,
+						uint32_t p0, uint32_t p1)
+{
+	uint16_t n;
+	uint8_t *c;
+
+	/* a lane more, and hline's eight bytes past it in LANES_COPIED */
+	GROW(l->cells, l->cap_cells, l->n_cells_total + ln->n + 1 + LANES_COPIED);
+	c = l->cells + l->n_cells_total;
+	if (ln->n <= LANES_COPIED && ln->cap >= LANES_COPIED)
+		memcpy(c, ln->open, LANES_COPIED);
+	else
+		memcpy(c, ln->open, ln->n);
+	c[me] = CELL_NODE | CELL_UP | CELL_DOWN;
+	head_to(ln, me, p0);
+	n = free_lane(ln, me + 1, c);
+	head_to(ln, n, p1);
+	c[n] = CELL_DOWN;
+	hline(c, me, n);
+	l->lane[r] = me;
+	emit_row(l, r, ln->n, true);
+}
+
 /* The graph as the layout reads it: each node's parents and its piece, from
  * the graph's flat edges (graph.h). Rows are in history order, where the
  * nodes come at random (the load order is the ids' sorted order):
@@ -671,8 +701,12 @@ static int32_t lay_chain(struct layout *l, struct lanes *ln, uint32_t r, uint32_
 			return above;
 		}
 	}
-	if (lane >= 0) { /* what lay_row reads: the one lane heading there */
-		ln->n_heading[end] = 1;
+	if (lane >= 0) {
+		if (d.n == 2 && down_row(d, 0) >= end && down_row(d, 1) >= end) {
+			lay_merge(l, ln, end, (uint16_t)lane, down_row(d, 0), down_row(d, 1));
+			return -1;
+		}
+		ln->n_heading[end] = 1; /* what lay_row reads: the one lane heading there */
 		ln->first_heading[end] = (uint16_t)lane;
 	}
 	lay_row(l, d, ln, end);
