@@ -467,12 +467,20 @@ static void find_chain_ends(struct chain_ends *ce, struct links lk, uint32_t n_r
 	ce->n = n;
 }
 
-/* A[0 .. N) = V, eight a step: the compiler makes no vector loop of an
- * unknown count at -O2. */
+/* A[0 .. N) = V, eight a step (16-byte stores where there is SSE2): the
+ * compiler makes no vector loop of an unknown count at -O2. */
 static void fill_u32(uint32_t *a, uint32_t n, uint32_t v)
 {
-	const uint64_t w = v * 0x100000001u;
 	uint32_t i = 0;
+#if defined(__SSE2__)
+	const __m128i w = _mm_set1_epi32((int)v);
+
+	for (; i + 8 <= n; i += 8) {
+		_mm_storeu_si128((__m128i *)(void *)(a + i), w);
+		_mm_storeu_si128((__m128i *)(void *)(a + i + 4), w);
+	}
+#else
+	const uint64_t w = v * 0x100000001u;
 
 	for (; i + 8 <= n; i += 8) {
 		memcpy(a + i, &w, sizeof(w));
@@ -480,8 +488,25 @@ static void fill_u32(uint32_t *a, uint32_t n, uint32_t v)
 		memcpy(a + i + 4, &w, sizeof(w));
 		memcpy(a + i + 6, &w, sizeof(w));
 	}
+#endif
 	for (; i < n; i++)
 		a[i] = v;
+}
+
+/* OUT[0 .. N) = IN[0 .. N) + ADD (modulo 2^32), four a step where there is
+ * SSE2 (move_chain_ends: 14,000 ends at 100,000 revisions). */
+static void add_u32(uint32_t *restrict out, const uint32_t *restrict in, uint32_t n, uint32_t add)
+{
+	uint32_t i = 0;
+#if defined(__SSE2__)
+	const __m128i a = _mm_set1_epi32((int)add);
+
+	for (; i + 4 <= n; i += 4)
+		_mm_storeu_si128((__m128i *)(void *)(out + i),
+				 _mm_add_epi32(_mm_loadu_si128((const __m128i *)(const void *)(in + i)), a));
+#endif
+	for (; i < n; i++)
+		out[i] = in[i] + add;
 }
 
 /* Each row's node flags, for SRC's order, four rows a step (the compiler
@@ -590,10 +615,7 @@ static void move_chain_ends(struct chain_ends *ce, const struct piece_run *runs,
 	for (uint32_t c = 0; c < n_pieces; c++)
 		at[c + 1] += at[c];
 	for (uint32_t k = 0; k < n_runs; k++) {
-		uint32_t *out = v + at[runs[k].piece], moved = to[k] - runs[k].first; /* modulo 2^32 */
-
-		for (uint32_t j = from[k]; j < from[k + 1]; j++)
-			*out++ = ce->v[j] + moved;
+		add_u32(v + at[runs[k].piece], ce->v + from[k], from[k + 1] - from[k], to[k] - runs[k].first);
 		at[runs[k].piece] += from[k + 1] - from[k];
 	}
 	free(ce->v);
@@ -746,6 +768,22 @@ static int32_t lay_chain(struct layout *l, struct lanes *ln, uint32_t r, uint32_
 	return -1;
 }
 
+/* A[V[j] + 1] = 0 for j < N, four a step (the compiler unrolls no loop at
+ * -O2): 3.5 -> 2 instructions each. */
+static void zero_after(uint8_t *a, const uint32_t *v, uint32_t n)
+{
+	const uint32_t *end = v + n, *end4 = v + (n & ~3u);
+
+	for (; v < end4; v += 4) {
+		a[v[0] + 1] = 0;
+		a[v[1] + 1] = 0;
+		a[v[2] + 1] = 0;
+		a[v[3] + 1] = 0;
+	}
+	for (; v < end; v++)
+		a[*v + 1] = 0;
+}
+
 /* Lay every row out, top-down, a chain at a time (CE), the last row's
  * parents read from the graph as it comes. Those rows' nodes come at
  * random: what a later chain reads is asked for ahead, each address once
@@ -761,8 +799,7 @@ static void lay_rows(struct layout *l, const struct graph_view *nc, const struct
 	 * (a lane heads to a parent of a chain's last row, or lay_chain hands
 	 * it on), 14,000 bytes, not 100,000 zeroed at 100,000 revisions */
 	ln->n_heading[0] = 0;
-	for (uint32_t j = 0; j < n; j++)
-		ln->n_heading[rows[j] + 1] = 0;
+	zero_after(ln->n_heading, rows, n);
 	for (uint32_t j = 0, r = 0, v; j < n; r = rows[j++] + 1) {
 		if (j + 24 < n) {
 			__builtin_prefetch(&at[node[rows[j + 24]]]);
