@@ -138,6 +138,27 @@ static inline uint16_t free_lane(struct lanes *ln, uint16_t from, const uint8_t 
 	return i < ln->n ? i : new_lane(ln);
 }
 
+/* The first 0 of C from I on, eight bytes a step, where one is sure to be
+ * found in C's room (lay_merge). */
+static inline uint16_t zero_ahead(const uint8_t *c, uint32_t i)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = ones << 7;
+	uint32_t at;
+
+	for (uint64_t w, z;; i += 8) {
+		memcpy(&w, c + i, sizeof(w));
+		z = (w - ones) & ~w & highs;
+		if (!z)
+			continue;
+		if (!lowest_byte(z, &at))
+			break;
+		return (uint16_t)(i + at);
+	}
+	while (c[i])
+		i++;
+	return (uint16_t)i;
+}
+
 /* A horizontal line between lanes A and B (exclusive), and the ends' sides.
  * The lanes between take LEFT | RIGHT eight a step (four on average at
  * 100,000 revisions: a byte a step was half of a merge's cost): C has room
@@ -360,13 +381,19 @@ __attribute__((noinline)) static void lay_merge(struct layout *l, struct lanes *
 	/* a lane more, and hline's eight bytes past it in LANES_COPIED */
 	GROW(l->cells, l->cap_cells, l->n_cells_total + ln->n + 1 + LANES_COPIED);
 	c = l->cells + l->n_cells_total;
-	if (ln->n <= LANES_COPIED && ln->cap >= LANES_COPIED)
+	if (ln->n < LANES_COPIED && ln->cap >= LANES_COPIED) {
 		memcpy(c, ln->open, LANES_COPIED);
-	else
+		c[me] = CELL_NODE | CELL_UP | CELL_DOWN;
+		/* a 0 at ln->n at the latest (open's): looked for eight a
+		 * step without a bound, no byte at a time for the last few */
+		n = zero_ahead(c, me + 1);
+		n = n < ln->n ? n : new_lane(ln);
+	} else {
 		memcpy(c, ln->open, ln->n);
-	c[me] = CELL_NODE | CELL_UP | CELL_DOWN;
+		c[me] = CELL_NODE | CELL_UP | CELL_DOWN;
+		n = free_lane(ln, me + 1, c);
+	}
 	head_to(ln, me, p0);
-	n = free_lane(ln, me + 1, c);
 	head_to(ln, n, p1);
 	c[n] = CELL_DOWN;
 	hline(c, me, n);
