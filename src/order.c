@@ -56,6 +56,221 @@ struct flat_edges {
 	uint32_t *rev_start, *rev_nodes;
 };
 
+/* A node's reachability labels in one depth-first forest (see "the first head
+ * above C" below): pre and post order, and low, the smallest post number it
+ * reaches. */
+struct label {
+	uint32_t pre, post, low;
+};
+
+/* ... in both forests: edges taken first to last (t[0]), last to first (t[1]) */
+struct labels {
+	struct label t[2];
+};
+
+/* An edge a relink changed since the labels were made (see "labels kept
+ * across edits" below): from rank X to rank Y, with their labels; CUT[t]: a
+ * removed edge that may carry forest t's tree path from X to Y. */
+struct label_edge {
+	uint32_t x, y;
+	struct labels lx, ly;
+	bool cut[2];
+};
+
+#define LABEL_EDGES 8
+
+/* The labels of a kept ranking's chains (its breaks' runs, in order), made
+ * by an earlier walk, and the edges changed since: the graph they label is
+ * the ranking's less REMOVED plus ADDED. V is NULL when there are none. */
+struct kept_labels {
+	struct labels *v;
+	uint32_t n, cap;
+	struct label_edge added[LABEL_EDGES], removed[LABEL_EDGES];
+	uint32_t n_added, n_removed;
+	/* ranks inside a chain whose labels are not their chain's top's: two
+	 * chains joined that were apart when labelled (an edit undone) */
+	struct {
+		uint32_t r;
+		struct labels l;
+	} inner[LABEL_EDGES];
+	uint32_t n_inner;
+};
+
+static inline bool nests(const struct label *h, const struct label *c)
+{
+	return h->pre <= c->pre && c->post <= h->post;
+}
+
+/* H may reach C by the labels alone (the graph they were made on): low and
+ * post never rise along an edge. */
+static inline bool labels_may_reach(const struct labels *h, const struct labels *c)
+{
+	for (int t = 0; t < 2; t++)
+		if (h->t[t].low > c->t[t].low || c->t[t].post > h->t[t].post)
+			return false;
+	return true;
+}
+
+/* A path from H to C that takes added edges: down to the first one's X by
+ * the labels, from the last one's Y on by the labels. */
+static bool may_reach_added(const struct kept_labels *k, const struct labels *h, const struct labels *c)
+{
+	uint32_t i = 0;
+
+	while (i < k->n_added && !labels_may_reach(h, &k->added[i].lx))
+		i++;
+	if (i == k->n_added)
+		return false;
+	for (uint32_t j = 0; j < k->n_added; j++)
+		if (labels_may_reach(&k->added[j].ly, c))
+			return true;
+	return false;
+}
+
+/* ---- labels kept across edits ---------------------------------------------
+ * Labels answer for the graph they were made on, and a walk makes them in two
+ * passes over the chains: as much as the rest of an edit's walk at 100,000
+ * revisions. An edit moves one revision's parents, and the labels still hold
+ * for most of the graph, so a kept ranking keeps its last walk's labels and
+ * notes each edge an edit moves; a question then trusts them where no moved
+ * edge is in the way:
+ * - a tree path (nested intervals) is a path unless it went through a removed
+ *   edge: a removed edge whose ends nest in a forest may cut one, and the
+ *   labels are then made again (kept_labels_cut);
+ * - low and post never rise along an edge the labels knew, so a path that
+ *   takes no added edge still passes may_reach; one that takes added edges
+ *   goes by the labels to the first one's top, and from the last one's
+ *   bottom by the labels to C.
+ * A revision's labels follow from its chain's (label_leave), so the chains an
+ * edit cuts take their labels from the chain they were cut from; two chains
+ * an edit joins keep theirs only if the lower one's are what the upper one's
+ * give it (it was the same chain when labelled), else the labels are
+ * dropped. So are they past LABEL_EDGES moved edges: the next walk that needs
+ * them makes them again. The answers are the same either way (a question's
+ * answer is the first head above C, whatever its searches take). */
+
+/* Rank R's labels, from its chain's: its chain starts at START. */
+static struct labels labels_at(const struct labels *top, uint32_t start, uint32_t r)
+{
+	struct labels l = *top;
+
+	for (int t = 0; t < 2; t++) {
+		l.t[t].pre += r - start;
+		l.t[t].post -= r - start;
+	}
+	return l;
+}
+
+/* Rank R's labels, in chain C (starting at START): from the nearest rank at
+ * or above it with labels of its own. */
+static struct labels kept_labels_in(const struct kept_labels *k, uint32_t c, uint32_t start, uint32_t r)
+{
+	const struct labels *base = &k->v[c];
+	uint32_t from = start;
+
+	for (uint32_t i = 0; i < k->n_inner; i++)
+		if (k->inner[i].r > from && k->inner[i].r <= r) {
+			base = &k->inner[i].l;
+			from = k->inner[i].r;
+		}
+	return labels_at(base, from, r);
+}
+
+/* Rank R's labels, its chain found among the ranking's breaks B (N). */
+static struct labels kept_labels_of(const struct kept_labels *k, const uint32_t *b, uint32_t n, uint32_t r)
+{
+	uint32_t c = u32_lower_bound(b, n, r + 1); /* breaks at or below R: its chain's number */
+
+	return kept_labels_in(k, c, c ? b[c - 1] : 0, r);
+}
+
+static void kept_labels_drop(struct kept_labels *k)
+{
+	free(k->v);
+	*k = (struct kept_labels){ 0 };
+}
+
+/* The labels a walk made for N chains, kept. */
+static void kept_labels_take(struct kept_labels *k, struct labels *lab, uint32_t n)
+{
+	kept_labels_drop(k);
+	k->v = lab;
+	k->n = k->cap = n;
+}
+
+/* The chain at AT (starting at START) cut at rank R: the lower part a chain
+ * of its own, AT + 1, with R's labels (no longer inner ones). */
+static void kept_labels_split(struct kept_labels *k, uint32_t at, uint32_t start, uint32_t r)
+{
+	struct labels l = kept_labels_in(k, at, start, r);
+
+	for (uint32_t i = 0; i < k->n_inner; i++)
+		if (k->inner[i].r == r)
+			k->inner[i--] = k->inner[--k->n_inner];
+	if (k->n == k->cap) {
+		k->cap = k->cap * 2 + 16;
+		k->v = xrealloc(k->v, k->cap * sizeof(*k->v));
+	}
+	memmove(k->v + at + 2, k->v + at + 1, (k->n - at - 1) * sizeof(*k->v));
+	k->v[at + 1] = l;
+	k->n++;
+}
+
+/* Chain AT + 1 (starting at rank R) joined to chain AT (starting at START):
+ * R keeps its labels as inner ones where its chain's top does not give
+ * them (they were apart when labelled). */
+static void kept_labels_join(struct kept_labels *k, uint32_t at, uint32_t start, uint32_t r)
+{
+	struct labels l = kept_labels_in(k, at, start, r);
+
+	if (memcmp(&l, &k->v[at + 1], sizeof(l))) {
+		if (k->n_inner == LABEL_EDGES) {
+			kept_labels_drop(k);
+			return;
+		}
+		k->inner[k->n_inner].r = r;
+		k->inner[k->n_inner++].l = k->v[at + 1];
+	}
+	memmove(k->v + at + 1, k->v + at + 2, (k->n - at - 2) * sizeof(*k->v));
+	k->n--;
+}
+
+/* Does a removed edge cut a tree path? The nestings across it are then no
+ * proof, and the searches that must be made instead cost more than making
+ * the labels again: at 100,000 revisions a retarget's old parent lies above
+ * half the history in both forests (an edge inside a chain is in both
+ * trees), and a walk with such labels did seven times the labels' work. */
+static bool kept_labels_cut(const struct kept_labels *k)
+{
+	for (uint32_t i = 0; i < k->n_removed; i++)
+		if (k->removed[i].cut[0] || k->removed[i].cut[1])
+			return true;
+	return false;
+}
+
+/* Edge X -> Y removed (ADD false) or added; B (N) the ranking's breaks.
+ * An edge moved back cancels its note; past LABEL_EDGES notes the labels
+ * are dropped. */
+static void kept_labels_edge(struct kept_labels *k, const uint32_t *b, uint32_t n, uint32_t x, uint32_t y, bool add)
+{
+	struct label_edge *undo = add ? k->removed : k->added, *note = add ? k->added : k->removed;
+	uint32_t *n_undo = add ? &k->n_removed : &k->n_added, *n_note = add ? &k->n_added : &k->n_removed;
+	struct label_edge e = { x, y, kept_labels_of(k, b, n, x), kept_labels_of(k, b, n, y), { false, false } };
+
+	for (uint32_t i = 0; i < *n_undo; i++)
+		if (undo[i].x == x && undo[i].y == y) {
+			undo[i] = undo[--*n_undo];
+			return;
+		}
+	if (*n_note == LABEL_EDGES) {
+		kept_labels_drop(k);
+		return;
+	}
+	for (int t = 0; !add && t < 2; t++)
+		e.cut[t] = nests(&e.lx.t[t], &e.ly.t[t]);
+	note[(*n_note)++] = e;
+}
+
 struct sorter {
 	/* The walk's nodes are the chains (see "chains" below), 0..n-1, numbered
 	 * by their tops' ranks. */
@@ -73,8 +288,10 @@ struct sorter {
 	uint32_t first, last, next_key;
 	uint32_t *seen, stamp;    /* per chain: met by the current walk-up (stamp), or SEEN_DONE: emitted */
 	struct u32vec stack;      /* the walk-up's, N long */
-	/* reachability labels (first_head_above): two depth-first forests down the chains */
-	uint32_t *pre[2], *post[2], *low[2]; /* two forests: edges taken first to last, last to first */
+	/* reachability labels (first_head_above), per chain: the sorter's own,
+	 * or its ranking's (KEPT) when it keeps them across edits */
+	struct labels *lab;
+	struct kept_labels *kept;
 	uint32_t *cursor;         /* node -> the key its last question was answered with */
 	uint32_t *live;           /* key -> a key not below it that may be live (find_live) */
 	uint32_t *mark, mark_stamp; /* per node: visited by the current reachability search */
@@ -156,18 +373,18 @@ static uint32_t remove_slot(struct sorter *s, uint32_t k)
 
 static inline bool tree_reaches(const struct sorter *s, uint32_t h, uint32_t c)
 {
-	for (int t = 0; t < 2; t++)
-		if (s->pre[t][h] <= s->pre[t][c] && s->post[t][c] <= s->post[t][h])
+	const struct labels *lh = &s->lab[h], *lc = &s->lab[c];
+
+	for (int t = 0; t < 2; t++) /* no removed edge cuts a tree path: kept_labels_cut */
+		if (nests(&lh->t[t], &lc->t[t]))
 			return true;
 	return false;
 }
 
 static inline bool may_reach(const struct sorter *s, uint32_t h, uint32_t c)
 {
-	for (int t = 0; t < 2; t++)
-		if (s->low[t][h] > s->low[t][c] || s->post[t][c] > s->post[t][h])
-			return false;
-	return true;
+	return labels_may_reach(&s->lab[h], &s->lab[c]) || (s->kept && s->kept->n_added &&
+							     may_reach_added(s->kept, &s->lab[h], &s->lab[c]));
 }
 
 /* The smallest key not below K whose slot is live, NO_NODE past the last: a
@@ -195,7 +412,13 @@ static uint32_t find_live(struct sorter *s, uint32_t k)
  * node reaches is numbered before it is. A frame keeps its edges' bounds and
  * the smallest low met so far (a parent numbered before, or a child frame
  * closed), so a node's edges are read once and its place in the edge arrays
- * once: labelling was a third of the walk. */
+ * once: labelling was a third of the walk.
+ * A chain takes a number for each of its revisions, top to bottom in pre
+ * order, bottom to top in post order, with the top's numbers its own: the
+ * forest's over the revisions, each chain's run entered at its top (its
+ * inner revisions have no other way in). A revision's numbers then follow
+ * from its chain's wherever the chains are cut, which lets the labels
+ * outlive an edit (see "labels kept across edits"). */
 struct label_frame {
 	uint32_t v;        /* a node on the path */
 	uint32_t at, end;  /* its next edge to take, and one past its last, by STEP */
@@ -207,82 +430,98 @@ struct label_frame {
 static inline void label_enter(struct sorter *s, int t, uint32_t v, uint32_t *next_pre, struct label_frame *f)
 {
 	const uint32_t *start = s->e.fwd_start;
+	struct label *l = &s->lab[v].t[t];
 
-	s->pre[t][v] = (*next_pre)++;
-	s->low[t][v] = NO_NODE; /* as a parent still on the path (a cycle) it lowers nothing */
+	l->pre = *next_pre;
+	*next_pre += s->exp_start[v + 1] - s->exp_start[v];
+	l->low = NO_NODE; /* as a parent still on the path (a cycle) it lowers nothing */
 	*f = t ? (struct label_frame){ v, start[v + 1] - 1, start[v] - 1, NO_NODE }
 	       : (struct label_frame){ v, start[v], start[v + 1], NO_NODE };
 }
 
 /* F's next parent not yet labelled, NO_NODE when it has taken them all; the
  * labelled ones passed over lower F's low. */
-static inline uint32_t next_unlabelled(struct label_frame *f, const uint32_t *nodes, const uint32_t *pre,
-				       const uint32_t *low, uint32_t step)
+static inline uint32_t next_unlabelled(struct label_frame *f, const uint32_t *nodes, const struct labels *lab,
+				       int t, uint32_t step)
 {
 	while (f->at != f->end) {
 		uint32_t u = nodes[f->at];
 
 		f->at += step;
-		if (pre[u] == NO_NODE)
+		if (lab[u].t[t].pre == NO_NODE)
 			return u; /* a node is on the path once */
-		if (low[u] < f->low)
-			f->low = low[u];
+		if (lab[u].t[t].low < f->low)
+			f->low = lab[u].t[t].low;
 	}
 	return NO_NODE;
+}
+
+/* F's node leaves the path: its revisions' post numbers from NEXT_POST, its
+ * top's its own; returns its low. */
+static inline uint32_t label_leave(struct sorter *s, int t, const struct label_frame *f, uint32_t *next_post)
+{
+	struct label *l = &s->lab[f->v].t[t];
+	uint32_t bottom = *next_post; /* the smallest post number in the chain */
+
+	*next_post += s->exp_start[f->v + 1] - s->exp_start[f->v];
+	l->post = *next_post - 1;
+	l->low = f->low < bottom ? f->low : bottom;
+	return l->low;
 }
 
 static void label_from(struct sorter *s, int t, uint32_t root, uint32_t *next_pre, uint32_t *next_post,
 		       struct label_frame *stack)
 {
-	uint32_t *pre = s->pre[t], *post = s->post[t], *low = s->low[t];
 	const uint32_t *nodes = s->e.fwd_nodes, step = t ? (uint32_t)-1 : 1;
 	struct label_frame *f = stack;
 
 	label_enter(s, t, root, next_pre, f);
 	for (;;) {
-		uint32_t u = next_unlabelled(f, nodes, pre, low, step);
+		uint32_t u = next_unlabelled(f, nodes, s->lab, t, step), low;
 
 		if (u != NO_NODE) {
 			label_enter(s, t, u, next_pre, ++f);
 			continue;
 		}
-		post[f->v] = (*next_post)++;
-		low[f->v] = f->low < post[f->v] ? f->low : post[f->v];
+		low = label_leave(s, t, f, next_post);
 		if (f == stack)
 			return;
-		if (low[f->v] < f[-1].low)
-			f[-1].low = low[f->v];
+		if (low < f[-1].low)
+			f[-1].low = low;
 		f--;
 	}
 }
 
 /* The labels of forest T: from the heads in list order (T 0) or backwards (T
- * 1), then from whatever they miss. */
+ * 1), then from whatever they miss (until every revision has its number). */
 static void label_forest(struct sorter *s, int t)
 {
-	uint32_t n = s->n, next_pre = 0, next_post = 0;
+	uint32_t n = s->n, next_pre = 0, next_post = 0, revs = n ? s->exp_start[n] : 0;
 	struct label_frame *stack = xmalloc((n ? n : 1) * sizeof(*stack));
 
-	s->pre[t] = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	s->post[t] = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	s->low[t] = xmalloc((n ? n : 1) * sizeof(uint32_t));
-	memset(s->pre[t], 0xff, (n ? n : 1) * sizeof(uint32_t)); /* NO_NODE */
 	for (uint32_t k = t ? s->last : s->first; k != NO_NODE; k = t ? s->slot_prev[k] : s->slot_next[k])
-		if (s->pre[t][s->slot_node[k]] == NO_NODE)
+		if (s->lab[s->slot_node[k]].t[t].pre == NO_NODE)
 			label_from(s, t, s->slot_node[k], &next_pre, &next_post, stack);
-	for (uint32_t v = 0; next_pre < n && v < n; v++)
-		if (s->pre[t][v] == NO_NODE)
+	for (uint32_t v = 0; next_pre < revs && v < n; v++)
+		if (s->lab[v].t[t].pre == NO_NODE)
 			label_from(s, t, v, &next_pre, &next_post, stack);
 	free(stack);
 }
 
-/* What first_head_above keeps between questions. */
+/* What first_head_above keeps between questions: the labels, made unless
+ * the ranking kept them (and then kept with it). */
 static void questions_init(struct sorter *s)
 {
 	uint32_t n = s->n;
 
-	label_forest(s, 0);
-	label_forest(s, 1);
+	if (!s->lab) {
+		s->lab = xmalloc((n ? n : 1) * sizeof(*s->lab));
+		memset(s->lab, 0xff, (n ? n : 1) * sizeof(*s->lab)); /* pre NO_NODE: not labelled */
+		label_forest(s, 0);
+		label_forest(s, 1);
+		if (s->kept)
+			kept_labels_take(s->kept, s->lab, n);
+	}
 	s->cursor = xcalloc(n ? n : 1, sizeof(uint32_t));
 	s->mark = xcalloc(n ? n : 1, sizeof(uint32_t));
 }
@@ -626,15 +865,22 @@ static bool links_at(const struct ranked *rk, uint32_t v)
 	       e->fwd_nodes[e->fwd_start[v]] == v + 1 && e->rev_start[v + 2] - e->rev_start[v + 1] == 1;
 }
 
-static void relink_at(struct ranked *rk, uint32_t v)
+/* Rank V's link read again, after an edit; a break it makes or takes away
+ * splits or joins a chain of the labels KL keeps. */
+static void relink_at(struct ranked *rk, struct kept_labels *kl, uint32_t v)
 {
 	bool links = links_at(rk, v);
-	uint32_t at;
+	uint32_t at, start;
 
 	if (links == rk->links[v])
 		return;
 	rk->links[v] = links; /* never at the last rank (nothing to link to): V + 1 is a rank */
 	at = u32_lower_bound(rk->breaks.v, rk->breaks.n, v + 1);
+	start = at ? rk->breaks.v[at - 1] : 0; /* of the chain V is in, AT */
+	if (kl->v && links)
+		kept_labels_join(kl, at, start, v + 1);
+	else if (kl->v)
+		kept_labels_split(kl, at, start, v + 1);
 	if (links) {
 		memmove(rk->breaks.v + at, rk->breaks.v + at + 1, (rk->breaks.n - at - 1) * sizeof(uint32_t));
 		rk->breaks.n--;
@@ -804,11 +1050,8 @@ static void sorter_free(struct sorter *s)
 	free(s->slot_node);
 	free(s->slot_prev);
 	free(s->slot_next);
-	for (int t = 0; t < 2; t++) {
-		free(s->pre[t]);
-		free(s->post[t]);
-		free(s->low[t]);
-	}
+	if (!s->kept) /* else the ranking's */
+		free(s->lab);
 	free(s->cursor);
 	flat_edges_free(&s->e);
 	free(s->live);
@@ -840,6 +1083,7 @@ static uint32_t first_heads(const struct graph *g, const bool *todo, const struc
 /* ---- the ranking kept with the graph (order.h) ------------------------------ */
 struct order_ranks {
 	struct ranked rk;
+	struct kept_labels labels; /* its chains' (the last walk's that needed them) */
 	uint32_t *rank; /* graph node -> rank */
 	uint32_t walks; /* walks made with it since it was made: made again after RANKS_WALKS more */
 };
@@ -851,6 +1095,7 @@ void order_ranks_free(struct order_ranks *r)
 	if (!r)
 		return;
 	ranked_free(&r->rk);
+	kept_labels_drop(&r->labels);
 	free(r->rank);
 	free(r);
 }
@@ -917,23 +1162,25 @@ void order_ranks_relink(struct graph *g, uint32_t v, const struct u32vec *was)
 
 		r->rk.e.fwd_nodes[r->rk.e.fwd_start[rv] + k] = b;
 		move_child(&r->rk.e, rv, a, b);
+		for (int add = 0; a != b && add < 2 && r->labels.v; add++) /* while the breaks are the labels' */
+			kept_labels_edge(&r->labels, r->rk.breaks.v, r->rk.breaks.n, rv, add ? b : a, add);
 	}
 	/* the links that read what changed: RV's parents, and the children of
 	 * its old and new parents (of which the rank above may be one) */
-	relink_at(&r->rk, rv);
+	relink_at(&r->rk, &r->labels, rv);
 	for (uint32_t k = 0; k < now->n; k++) {
 		uint32_t a = r->rank[was->v[k]], b = r->rank[now->v[k]];
 
 		if (a)
-			relink_at(&r->rk, a - 1);
+			relink_at(&r->rk, &r->labels, a - 1);
 		if (b)
-			relink_at(&r->rk, b - 1);
+			relink_at(&r->rk, &r->labels, b - 1);
 	}
 }
 
 /* The sorter for the walk from HEADS (N of them, graph nodes) over TODO,
- * with the ranking R. */
-static void sorter_for(struct sorter *s, const struct order_ranks *r, const uint32_t *heads, uint32_t n,
+ * with the ranking R; KEEP: R is kept, and keeps the labels. */
+static void sorter_for(struct sorter *s, struct order_ranks *r, bool keep, const uint32_t *heads, uint32_t n,
 		       struct u32vec *out)
 {
 	struct chains ch;
@@ -949,6 +1196,12 @@ static void sorter_for(struct sorter *s, const struct order_ranks *r, const uint
 	build_chains(&ch, &r->rk, first, n_first);
 	free(first);
 	sorter_init(s, &r->rk, &ch, out);
+	if (keep && !n_first) { /* its chains are the breaks' runs, as the kept labels' */
+		s->kept = &r->labels;
+		if (r->labels.v && (r->labels.n != s->n || kept_labels_cut(&r->labels)))
+			kept_labels_drop(&r->labels);
+		s->lab = r->labels.v;
+	}
 	for (uint32_t i = 0; i < n; i++)
 		append_slot(s, ch.of[r->rank[heads[i]]]);
 	free(ch.of);
@@ -989,7 +1242,7 @@ static void order_ranked(const struct graph *g, const bool *todo, const struct u
 	uint32_t n_set = first_heads(g, todo, heads, sorted), cur;
 	struct order_ranks *r = ranks_for(g, todo, sorted, n_set, hint, keep);
 
-	sorter_for(&s, r, sorted, n_set, out);
+	sorter_for(&s, r, keep, sorted, n_set, out);
 	free(sorted);
 	cur = s.first;
 	while (cur != NO_NODE) {

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "graph_text.h"
+#include "migtree/order.h"
 #include "migtree/range.h"
 
 static void assert_order(const char *graph, const char *want)
@@ -159,6 +160,175 @@ static void test_long_history_is_linear_time(void **state)
 	project_free(&p);
 }
 
+static unsigned next_rand(unsigned *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 8;
+}
+
+/* gen_history.py's shape (a main line, branches that fork and merge back),
+ * its lines shuffled (the load order) and the first DROP left out (files
+ * removed): a node is then left blocked low in the history and asked about
+ * again and again, and the walk makes its labels. */
+static char *branchy_history(unsigned n, unsigned seed, unsigned drop)
+{
+	struct strbuf sb;
+	unsigned s = seed, tip = 0, *open = xmalloc(n * sizeof(unsigned)), n_open = 0;
+	char **line = xmalloc(n * sizeof(char *));
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned r = next_rand(&s) % 100, k = n_open ? next_rand(&s) % n_open : 0;
+
+		if (i == 0)
+			line[i] = xstrdup("r0");
+		else if (n_open && r < 6) {
+			line[i] = xasprintf("r%u r%u r%u", i, tip, open[k]);
+			open[k] = open[--n_open];
+			tip = i;
+		} else if (r < 10) {
+			line[i] = xasprintf("r%u r%u", i, tip);
+			open[n_open++] = i;
+		} else if (n_open && r < 35) {
+			line[i] = xasprintf("r%u r%u", i, open[k]);
+			open[k] = i;
+		} else {
+			line[i] = xasprintf("r%u r%u", i, tip);
+			tip = i;
+		}
+	}
+	for (unsigned i = n; i > 1; i--) {
+		unsigned j = next_rand(&s) % i;
+		char *t = line[i - 1];
+
+		line[i - 1] = line[j];
+		line[j] = t;
+	}
+	sb_init(&sb);
+	for (unsigned i = 0; i < n; i++) {
+		if (i >= drop || !strcmp(line[i], "r0"))
+			sb_addf(&sb, "%s\n", line[i]);
+		free(line[i]);
+	}
+	free(line);
+	free(open);
+	return sb_detach(&sb);
+}
+
+/* Does X descend from V (V reachable down from X)? */
+static bool descends(const struct graph *g, uint32_t x, uint32_t v)
+{
+	bool *seen = xcalloc(g->n, sizeof(bool)), found = false;
+	struct u32vec st = { 0 };
+
+	u32_push(&st, x);
+	while (st.n && !found) {
+		uint32_t y = st.v[--st.n];
+
+		found = y == v;
+		for (uint32_t e = g->down_at[y]; !seen[y] && e < g->down_at[y + 1]; e++)
+			u32_push(&st, g->down_flat[e]);
+		seen[y] = true;
+	}
+	free(st.v);
+	free(seen);
+	return found;
+}
+
+/* V's parent K becomes TO, as graph_update.c moves it (the flat edges,
+ * the kept ranking, the real heads: the revisions with no child, in any
+ * order, as the walk sorts them). */
+static void move_parent(struct graph *g, uint32_t v, uint32_t k, uint32_t to)
+{
+	struct u32vec was = { 0 };
+	uint32_t *children = xcalloc(g->n, sizeof(uint32_t));
+
+	for (uint32_t i = 0; i < g->nodes[v].down.n; i++)
+		u32_push(&was, g->nodes[v].down.v[i]);
+	g->nodes[v].down.v[k] = to;
+	g->down_flat[g->down_at[v] + k] = to;
+	order_ranks_relink(g, v, &was);
+	for (uint32_t e = 0; e < g->down_at[g->n]; e++)
+		children[g->down_flat[e]]++;
+	g->real_heads.n = 0;
+	for (uint32_t i = 0; i < g->n; i++)
+		if (!children[i] && !g->nodes[i].phantom)
+			u32_push(&g->real_heads, i);
+	free(children);
+	free(was.v);
+}
+
+/* A random parent move of a revision that makes no cycle and leaves no
+ * missing revision without a child (the walk would not reach it); false if
+ * the one drawn would. */
+static bool random_move(struct graph *g, unsigned *s, uint32_t *v, uint32_t *k, uint32_t *to)
+{
+	uint32_t *children = xcalloc(g->n, sizeof(uint32_t));
+	bool ok;
+
+	for (uint32_t e = 0; e < g->down_at[g->n]; e++)
+		children[g->down_flat[e]]++;
+	*v = next_rand(s) % g->n;
+	*to = next_rand(s) % g->n;
+	ok = g->nodes[*v].down.n && !g->nodes[*v].phantom;
+	*k = ok ? next_rand(s) % g->nodes[*v].down.n : 0;
+	ok = ok && (children[g->nodes[*v].down.v[*k]] > 1 || !g->nodes[g->nodes[*v].down.v[*k]].phantom) &&
+	     *to != *v;
+	for (uint32_t i = 0; ok && i < g->nodes[*v].down.n; i++)
+		ok = g->nodes[*v].down.v[i] != *to;
+	ok = ok && !descends(g, *to, *v);
+	free(children);
+	return ok;
+}
+
+static void assert_kept_order_fresh(const struct graph *g, struct u32vec *kept)
+{
+	struct u32vec fresh = { 0 };
+
+	history_order_all_again(g, kept);
+	history_order_all(g, &fresh);
+	assert_int_equal(kept->n, fresh.n);
+	assert_memory_equal(kept->v, fresh.v, fresh.n * sizeof(uint32_t));
+	free(fresh.v);
+}
+
+/* The walk keeps its labels with its ranking across edits, noting the edges
+ * they moved (order.c); an edit undone and done again gives them back as
+ * they were. Whatever it keeps, the order is the one a fresh walk makes:
+ * random parent moves, each undone and done again now and then. */
+static void test_kept_labels_follow_edits(void **state)
+{
+	(void)state;
+	for (unsigned seed = 1; seed <= 6; seed++) {
+		char *text = branchy_history(2500, seed, 5);
+		struct u32vec order = { 0 };
+		struct project p;
+		unsigned s = seed;
+
+		graph_text_load(&p, text);
+		history_order_all_kept(&p.graph, &order);
+		for (int step = 0; step < 40; step++) {
+			uint32_t v, k, to, from;
+
+			for (int tries = 0; !random_move(&p.graph, &s, &v, &k, &to); tries++)
+				if (tries == 200)
+					fail_msg("no move found");
+			from = p.graph.nodes[v].down.v[k];
+			move_parent(&p.graph, v, k, to);
+			assert_kept_order_fresh(&p.graph, &order);
+			for (unsigned again = next_rand(&s) % 3; again > 0; again--) {
+				move_parent(&p.graph, v, k, from); /* undone: the explorer's undo makes no walk */
+				if (next_rand(&s) % 2)
+					assert_kept_order_fresh(&p.graph, &order);
+				move_parent(&p.graph, v, k, to);
+				assert_kept_order_fresh(&p.graph, &order);
+			}
+		}
+		free(order.v);
+		project_free(&p);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_cycle_does_not_hang),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_long_history_is_linear_time),
+		cmocka_unit_test(test_kept_labels_follow_edits),
 	};
 
 	return cmocka_run_group_tests_name("order", tests, NULL, NULL);
