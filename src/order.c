@@ -78,6 +78,9 @@ struct label_edge {
 };
 
 #define LABEL_EDGES 8
+/* Room made with the labels for the chains edits cut (each a few at most),
+ * so that the first ones move no copy of the array. */
+#define LABEL_SPARE 64
 
 /* The labels of a kept ranking's chains (its breaks' runs, in order), made
  * by an earlier walk, and the edges changed since: the graph they label is
@@ -190,12 +193,13 @@ static void kept_labels_drop(struct kept_labels *k)
 	*k = (struct kept_labels){ 0 };
 }
 
-/* The labels a walk made for N chains, kept. */
-static void kept_labels_take(struct kept_labels *k, struct labels *lab, uint32_t n)
+/* The labels a walk made for N chains (room for CAP), kept. */
+static void kept_labels_take(struct kept_labels *k, struct labels *lab, uint32_t n, uint32_t cap)
 {
 	kept_labels_drop(k);
 	k->v = lab;
-	k->n = k->cap = n;
+	k->n = n;
+	k->cap = cap;
 }
 
 /* The chain at AT (starting at START) cut at rank R: the lower part a chain
@@ -423,20 +427,22 @@ struct label_frame {
 	uint32_t v;        /* a node on the path */
 	uint32_t at, end;  /* its next edge to take, and one past its last, by STEP */
 	uint32_t low;      /* the smallest low of the parents taken */
+	uint32_t len;      /* its revisions */
 };
 
 /* V enters the path as frame F of forest T: numbered, its edges set
- * (backwards for T 1: unsigned, END may be one below 0). */
+ * (backwards for T 1, from start[v + 1] - 1 to start[v] - 1: unsigned,
+ * END may be one below 0). */
 static inline void label_enter(struct sorter *s, int t, uint32_t v, uint32_t *next_pre, struct label_frame *f)
 {
 	const uint32_t *start = s->e.fwd_start;
 	struct label *l = &s->lab[v].t[t];
+	uint32_t len = s->exp_start[v + 1] - s->exp_start[v];
 
 	l->pre = *next_pre;
-	*next_pre += s->exp_start[v + 1] - s->exp_start[v];
+	*next_pre += len;
 	l->low = NO_NODE; /* as a parent still on the path (a cycle) it lowers nothing */
-	*f = t ? (struct label_frame){ v, start[v + 1] - 1, start[v] - 1, NO_NODE }
-	       : (struct label_frame){ v, start[v], start[v + 1], NO_NODE };
+	*f = (struct label_frame){ v, start[v + t] - t, start[v + 1 - t] - t, NO_NODE, len };
 }
 
 /* F's next parent not yet labelled, NO_NODE when it has taken them all; the
@@ -463,14 +469,17 @@ static inline uint32_t label_leave(struct sorter *s, int t, const struct label_f
 	struct label *l = &s->lab[f->v].t[t];
 	uint32_t bottom = *next_post; /* the smallest post number in the chain */
 
-	*next_post += s->exp_start[f->v + 1] - s->exp_start[f->v];
+	*next_post += f->len;
 	l->post = *next_post - 1;
 	l->low = f->low < bottom ? f->low : bottom;
 	return l->low;
 }
 
-static void label_from(struct sorter *s, int t, uint32_t root, uint32_t *next_pre, uint32_t *next_post,
-		       struct label_frame *stack)
+/* Inlined where T is known (label_forest): its labels are then at a fixed
+ * place in each node's, and its edges' direction fixed. */
+__attribute__((always_inline)) static inline void label_from(struct sorter *s, int t, uint32_t root,
+							     uint32_t *next_pre, uint32_t *next_post,
+							     struct label_frame *stack)
 {
 	const uint32_t *nodes = s->e.fwd_nodes, step = t ? (uint32_t)-1 : 1;
 	struct label_frame *f = stack;
@@ -492,6 +501,16 @@ static void label_from(struct sorter *s, int t, uint32_t root, uint32_t *next_pr
 	}
 }
 
+/* label_from with T known: a copy for each forest. */
+static void label_root(struct sorter *s, int t, uint32_t root, uint32_t *next_pre, uint32_t *next_post,
+		       struct label_frame *stack)
+{
+	if (t)
+		label_from(s, 1, root, next_pre, next_post, stack);
+	else
+		label_from(s, 0, root, next_pre, next_post, stack);
+}
+
 /* The labels of forest T: from the heads in list order (T 0) or backwards (T
  * 1), then from whatever they miss (until every revision has its number). */
 static void label_forest(struct sorter *s, int t)
@@ -501,10 +520,10 @@ static void label_forest(struct sorter *s, int t)
 
 	for (uint32_t k = t ? s->last : s->first; k != NO_NODE; k = t ? s->slot_prev[k] : s->slot_next[k])
 		if (s->lab[s->slot_node[k]].t[t].pre == NO_NODE)
-			label_from(s, t, s->slot_node[k], &next_pre, &next_post, stack);
+			label_root(s, t, s->slot_node[k], &next_pre, &next_post, stack);
 	for (uint32_t v = 0; next_pre < revs && v < n; v++)
 		if (s->lab[v].t[t].pre == NO_NODE)
-			label_from(s, t, v, &next_pre, &next_post, stack);
+			label_root(s, t, v, &next_pre, &next_post, stack);
 	free(stack);
 }
 
@@ -515,12 +534,13 @@ static void questions_init(struct sorter *s)
 	uint32_t n = s->n;
 
 	if (!s->lab) {
-		s->lab = xmalloc((n ? n : 1) * sizeof(*s->lab));
-		memset(s->lab, 0xff, (n ? n : 1) * sizeof(*s->lab)); /* pre NO_NODE: not labelled */
+		s->lab = xmalloc((n + LABEL_SPARE) * sizeof(*s->lab));
+		for (uint32_t v = 0; v < n; v++)
+			s->lab[v].t[0].pre = s->lab[v].t[1].pre = NO_NODE; /* not labelled */
 		label_forest(s, 0);
 		label_forest(s, 1);
 		if (s->kept)
-			kept_labels_take(s->kept, s->lab, n);
+			kept_labels_take(s->kept, s->lab, n, n + LABEL_SPARE);
 	}
 	s->cursor = xcalloc(n ? n : 1, sizeof(uint32_t));
 	s->mark = xcalloc(n ? n : 1, sizeof(uint32_t));
@@ -735,6 +755,12 @@ struct ranked {
 	struct u32vec breaks;
 };
 
+/* Is V one of the nodes to order (TODO NULL: every node)? */
+static inline bool to_order(const bool *todo, uint32_t v)
+{
+	return !todo || todo[v];
+}
+
 /* The ranks: the nodes of TODO in HINT's order (a node named twice, or not
  * one of them, is passed over), then the rest in node order. Returns node ->
  * rank, NO_NODE for a node not to order. */
@@ -749,13 +775,13 @@ static uint32_t *rank_nodes(struct ranked *rk, const struct graph *g, const bool
 	for (uint32_t i = 0; hint && i < hint->n; i++) {
 		uint32_t v = hint->v[i];
 
-		if (v < g->n && todo[v] && rank[v] == NO_NODE) {
+		if (v < g->n && to_order(todo, v) && rank[v] == NO_NODE) {
 			rank[v] = rk->n;
 			rk->node_of[rk->n++] = v;
 		}
 	}
 	for (uint32_t v = 0; v < g->n; v++)
-		if (todo[v] && rank[v] == NO_NODE) {
+		if (to_order(todo, v) && rank[v] == NO_NODE) {
 			rank[v] = rk->n;
 			rk->node_of[rk->n++] = v;
 		}
@@ -778,7 +804,7 @@ static void copy_edges(struct node_edges *ne, const struct graph *g, const bool 
 	/* every node to order, and no depends_on: what history walks is
 	 * down_revision, which the graph has flat already */
 	ne->borrowed = !g->any_deps && !g->has_cycle && g->down_at;
-	for (uint32_t v = 0; ne->borrowed && v < g->n; v++)
+	for (uint32_t v = 0; ne->borrowed && todo && v < g->n; v++)
 		ne->borrowed = todo[v];
 	if (ne->borrowed) {
 		ne->at = g->down_at;
@@ -791,8 +817,8 @@ static void copy_edges(struct node_edges *ne, const struct graph *g, const bool 
 		const struct node *nd = &g->nodes[v];
 
 		ne->at[v] = ne->nodes.n;
-		for (uint32_t k = 0; todo[v] && k < nd->norm_down.n; k++)
-			if (todo[nd->norm_down.v[k]])
+		for (uint32_t k = 0; to_order(todo, v) && k < nd->norm_down.n; k++)
+			if (to_order(todo, nd->norm_down.v[k]))
 				u32_push(&ne->nodes, nd->norm_down.v[k]);
 	}
 	ne->at[g->n] = ne->nodes.n;
@@ -1039,7 +1065,7 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 	s->slot_next = xmalloc(m * sizeof(uint32_t));
 	s->first = s->last = NO_NODE;
 	s->seen = xcalloc(m, sizeof(uint32_t));
-	s->live = xcalloc((size_t)n + 1, sizeof(uint32_t));
+	s->live = xmalloc(((size_t)n + 1) * sizeof(uint32_t)); /* read only where remove_slot wrote */
 	s->stack.v = xmalloc(m * sizeof(uint32_t));
 	s->stack.cap = m;
 }
@@ -1071,7 +1097,7 @@ static uint32_t first_heads(const struct graph *g, const bool *todo, const struc
 	uint32_t n = 0, n_set = 0;
 
 	for (uint32_t i = 0; i < heads->n; i++)
-		if (todo[heads->v[i]])
+		if (to_order(todo, heads->v[i]))
 			sorted[n++] = heads->v[i];
 	sort_array_r(sorted, n, sizeof(uint32_t), cmp_order, (void *)g);
 	for (uint32_t i = 0; i < n; i++)
@@ -1274,12 +1300,14 @@ void history_order(const struct graph *g, const bool *todo, const struct u32vec 
 
 static void order_all(const struct graph *g, const struct u32vec *hint, bool keep, struct u32vec *out)
 {
-	bool *todo = xmalloc((g->n ? g->n : 1) * sizeof(bool));
+	bool *todo = NULL; /* every node, unless some are in a cycle */
 	struct u32vec heads = { 0 };
 
-	memset(todo, 1, g->n ? g->n : 1);
-	for (uint32_t i = 0; g->has_cycle && i < g->n; i++) /* else no node is in one: not read */
-		todo[i] = !g->nodes[i].in_cycle;
+	if (g->has_cycle) {
+		todo = xmalloc(g->n * sizeof(bool));
+		for (uint32_t i = 0; i < g->n; i++)
+			todo[i] = !g->nodes[i].in_cycle;
+	}
 	/* Alembic walks from the real heads; with phantoms a head may only be a head
 	 * through a missing node, which has no children of its own: phantoms are never
 	 * heads, so the real heads are enough. */
