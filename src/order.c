@@ -284,7 +284,13 @@ struct sorter {
 	 * exp_nodes the ranking's node_of, borrowed) */
 	uint32_t *exp_start;
 	const uint32_t *exp_nodes;
-	struct flat_edges e; /* between chains: a chain's parents are its bottom's */
+	struct flat_edges e; /* a chain's parents (its bottom's), as chains; no children lists: */
+	/* a chain's children are its top's, ranks up_nodes[up_start[top] ..
+	 * up_start[top + 1]) (the ranking's, borrowed), each the bottom of its
+	 * chain of[rank] (the walk-up, their one reader, pays a load a child
+	 * for it: less than making a list for every chain each walk) */
+	const uint32_t *up_start, *up_nodes;
+	uint32_t *of;
 	uint32_t *pending;   /* children not yet emitted */
 	uint32_t *slot_of;   /* node -> key of its slot, NO_NODE if it is no head */
 	uint32_t *slot_node; /* key -> node, NO_NODE once removed */
@@ -559,7 +565,7 @@ struct question {
  * (SEEN_DONE), so one test passes over both. */
 static inline bool climb_step(struct sorter *s, struct question *q)
 {
-	uint32_t ch, k;
+	uint32_t ch, k, top;
 
 	if (!s->stack.n)
 		return false;
@@ -568,8 +574,9 @@ static inline bool climb_step(struct sorter *s, struct question *q)
 	k = s->slot_of[ch];
 	if (k < q->best && k != q->from) /* NO_NODE is never below */
 		q->best = k;
-	for (uint32_t e = s->e.rev_start[ch]; e < s->e.rev_start[ch + 1]; e++) {
-		uint32_t x = s->e.rev_nodes[e];
+	top = s->exp_start[ch];
+	for (uint32_t e = s->up_start[top]; e < s->up_start[top + 1]; e++) {
+		uint32_t x = s->of[s->up_nodes[e]];
 
 		if (s->seen[x] < s->stamp) {
 			s->seen[x] = s->stamp;
@@ -1017,33 +1024,27 @@ static void build_chains(struct chains *ch, const struct ranked *rk, const uint3
 	}
 }
 
-/* The edges between chains: chain C's parents are its bottom's, its children
- * its top's, as chains (in rank order, so in chain order, as reverse_edges
- * would list them: one gather each way, not a count and a scatter). */
+/* The edges between chains: chain C's parents are its bottom's, as chains
+ * (the children stay the ranks': struct sorter's up_nodes). */
 static void chain_edges(struct flat_edges *e, const struct ranked *rk, const struct chains *ch)
 {
-	uint32_t n = ch->n, at = 0, rat = 0;
+	uint32_t n = ch->n, at = 0;
 
 	e->fwd_start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	e->fwd_nodes = xmalloc(((size_t)rk->e.fwd_start[rk->n] + 1) * sizeof(uint32_t));
-	e->rev_start = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-	e->rev_nodes = xmalloc(((size_t)rk->e.rev_start[rk->n] + 1) * sizeof(uint32_t));
 	for (uint32_t c = 0; c < n; c++) {
-		uint32_t top = ch->start[c], bottom = ch->start[c + 1] - 1;
+		uint32_t bottom = ch->start[c + 1] - 1;
 
 		e->fwd_start[c] = at;
 		for (uint32_t k = rk->e.fwd_start[bottom]; k < rk->e.fwd_start[bottom + 1]; k++)
 			e->fwd_nodes[at++] = ch->of[rk->e.fwd_nodes[k]];
-		e->rev_start[c] = rat;
-		for (uint32_t k = rk->e.rev_start[top]; k < rk->e.rev_start[top + 1]; k++)
-			e->rev_nodes[rat++] = ch->of[rk->e.rev_nodes[k]];
 	}
 	e->fwd_start[n] = at;
-	e->rev_start[n] = rat;
 }
 
 /* The walk's graph (chain_edges), and emitting chain C writes its nodes.
- * Takes CH's start; reads RK's node_of as long as the walk runs. */
+ * Takes CH's start and of; reads RK's node_of and children lists as long
+ * as the walk runs. */
 static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains *ch, struct u32vec *out)
 {
 	uint32_t n = ch->n, m = n ? n : 1;
@@ -1054,10 +1055,13 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 	chain_edges(&s->e, rk, ch);
 	s->exp_start = ch->start;
 	s->exp_nodes = rk->node_of;
-	ch->start = NULL;
+	s->of = ch->of;
+	s->up_start = rk->e.rev_start;
+	s->up_nodes = rk->e.rev_nodes;
+	ch->start = ch->of = NULL;
 	s->pending = xmalloc(m * sizeof(uint32_t));
 	for (uint32_t c = 0; c < n; c++)
-		s->pending[c] = s->e.rev_start[c + 1] - s->e.rev_start[c];
+		s->pending[c] = s->up_start[s->exp_start[c] + 1] - s->up_start[s->exp_start[c]];
 	s->slot_of = xmalloc(m * sizeof(uint32_t));
 	memset(s->slot_of, 0xff, m * sizeof(uint32_t));
 	s->slot_node = xmalloc(m * sizeof(uint32_t));
@@ -1073,6 +1077,7 @@ static void sorter_init(struct sorter *s, const struct ranked *rk, struct chains
 static void sorter_free(struct sorter *s)
 {
 	free(s->exp_start);
+	free(s->of);
 	free(s->slot_node);
 	free(s->slot_prev);
 	free(s->slot_next);
@@ -1229,8 +1234,7 @@ static void sorter_for(struct sorter *s, struct order_ranks *r, bool keep, const
 		s->lab = r->labels.v;
 	}
 	for (uint32_t i = 0; i < n; i++)
-		append_slot(s, ch.of[r->rank[heads[i]]]);
-	free(ch.of);
+		append_slot(s, s->of[r->rank[heads[i]]]);
 	if (out->cap - out->n < r->rk.n) { /* emit() writes without a check */
 		out->cap = out->n + r->rk.n;
 		out->v = xrealloc(out->v, (out->cap ? out->cap : 1) * sizeof(uint32_t));
