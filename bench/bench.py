@@ -391,7 +391,9 @@ def explorer(t, migtree, work):
             t.row(EXP_COLS % (n, label, ms(percentile(wall, 50)), ms(p99), ms(percentile(cpu, 50)),
                               ms(percentile(cpu, 99)), len(v), goal))
     t.note("p99 is the largest sample when there are fewer than 100. The first screen is "
-           "timed from before main() to the first key read. \"R reload, one changed\" is E: "
+           "timed from before main() to the end of the explorer's first redraw in its loop; a "
+           "key from its read to the end of the redraw after it (the work done while keys are "
+           "awaited comes after, as on a terminal). \"R reload, one changed\" is E: "
            "$EDITOR (a sed, on a hard-linked copy of the history) sets the middle revision's "
            "down_revision, then the explorer reloads; its time includes the editor's run, and "
            "the hit rate (files taken without reading them) is the lowest the status line said.")
