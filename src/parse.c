@@ -199,6 +199,10 @@ struct parser {
 	bool no_names;
 	bool restart;
 	bool doc_no_cr; /* the docstring was read by prescan_docstring: no CR in it */
+	/* The docstring is Alembic's template (doc_template_read): longdoc is not
+	 * copied, and the header fields' bytes are these, found with it. */
+	bool doc_tmpl;
+	struct mt_span tmpl_field[3];
 	struct stream stream;
 	bool stream_used; /* stream_line ran since the stream was last cleared */
 	struct stream_errors *stream_errs; /* made when a line first streams */
@@ -930,6 +934,24 @@ static void statement(struct parser *p, const struct token *t, size_t n, int ind
 		note_binding(p, &t[0], NULL, 0, true); /* its module-level value is not certain */
 }
 
+/* Alembic's template: the message, then these header lines with their values. */
+static const char *const doc_template[] = { "\n\nRevision ID: ", "\nRevises: ", "\nCreate Date: " };
+
+/* Whether A's and B's first N bytes are equal: from 8 to 16 of them (an id, a
+ * template's line) by two words each, not a call. */
+static inline bool bytes_equal(const char *a, const char *b, size_t n)
+{
+	uint64_t a0, a1, b0, b1;
+
+	if (n < 8 || n > 16)
+		return !memcmp(a, b, n);
+	memcpy(&a0, a, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&a1, a + n - 8, 8);
+	memcpy(&b1, b + n - 8, 8);
+	return a0 == b0 && a1 == b1;
+}
+
 /* The first "\n\n" in S[0..N), or NULL. */
 static const char *paragraph_end(const char *s, size_t n)
 {
@@ -954,6 +976,57 @@ static void keep_docstring(struct parser *p, const char *doc, size_t n, struct m
 	rf->longdoc = scratch_strndup(p->scratch, doc + b, e - b);
 	cut = paragraph_end(rf->longdoc, e - b);
 	rf->message = scratch_strndup(p->scratch, rf->longdoc, cut ? (size_t)(cut - rf->longdoc) : e - b);
+}
+
+/* Whether the line V[0..VE) can be a header field's value in a template
+ * docstring: what doc_field_set reads of it is all of it (no blank first, none
+ * of what it strips last), and for LAST, the docstring's last line, what
+ * stripping the docstring leaves too (an ASCII byte that is no space last). */
+static bool template_value(const char *v, const char *ve, bool last)
+{
+	unsigned char c = ve > v ? (unsigned char)ve[-1] : 0;
+
+	if (ve == v)
+		return !last;
+	if (*v == ' ' || *v == '\t' || c == ' ' || c == '\t' || c == '"' || c == '\'')
+		return false;
+	return !last || (c > ' ' && c < 0x80);
+}
+
+/* The docstring between the quotes, TEXT[B..E) (no CR, no backslash: a
+ * prescan_docstring's), when it is Alembic's template and nothing else: a
+ * message on one line, a blank line, the "Revision ID: ", "Revises: " and
+ * "Create Date: " lines, then only blanks and line breaks. Then its longdoc
+ * is what revision_file_longdoc rebuilds from the message and the fields,
+ * and the fields' values are those lines' rest: found here, with the message,
+ * in four searches for a LF, the longdoc not copied (packing would drop it)
+ * and the docstring's lines not walked again for the fields (doc_fields).
+ * LINE: the opening quotes'. */
+static bool doc_template_read(struct parser *p, size_t b, size_t e, int line)
+{
+	const char *t = p->lx.text, *s = t + b, *end = t + e, *le, *msg_end;
+
+	/* no space first (stripping would move the message's start) */
+	if (s == end || (unsigned char)*s <= ' ' || (unsigned char)*s >= 0x80 ||
+	    !(le = msg_end = memchr(s, '\n', (size_t)(end - s))))
+		return false;
+	for (int k = 0; k < 3; k++) {
+		size_t klen = k == 0 ? 15 : k == 1 ? 10 : 14; /* doc_template[k]'s */
+
+		if ((size_t)(end - le) < klen || !bytes_equal(le, doc_template[k], klen))
+			return false;
+		s = le + klen;
+		if (!(le = memchr(s, '\n', (size_t)(end - s))))
+			le = k == 2 ? end : NULL;
+		if (!le || !template_value(s, le, k == 2))
+			return false;
+		p->tmpl_field[k] = (struct mt_span){ (uint32_t)(s - t), (uint32_t)(le - t), line + 2 + k };
+	}
+	for (s = le; s < end; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n')
+			return false;
+	p->rf->message = scratch_strndup(p->scratch, t + b, (size_t)(msg_end - (t + b)));
+	return true;
 }
 
 static void read_docstring(struct parser *p, const struct logical_line *ll)
@@ -1016,6 +1089,14 @@ static void doc_fields(struct parser *p)
 	bool found[3] = { false, false, false };
 	int line = rf->doc_span.line, left = 3, k;
 
+	if (p->doc_tmpl) { /* found with the template */
+		for (k = 0; k < 3; k++) {
+			field[k]->value = scratch_strndup(p->scratch, rf->text + p->tmpl_field[k].start,
+							  p->tmpl_field[k].end - p->tmpl_field[k].start);
+			field[k]->span = p->tmpl_field[k];
+		}
+		return;
+	}
 	/* lines end in LF alone nearly always: then memchr finds their ends (a
 	 * docstring prescan read has no CR at all) */
 	bool cr = !p->doc_no_cr && memchr(s, '\r', (size_t)(end - s)) != NULL;
@@ -1172,12 +1253,12 @@ static void finish_value(struct parser *p, struct py_value *v, int field)
 		collapse(p->scratch, v, field);
 }
 
-static void finish(struct parser *p)
+static void finish_file(struct parser *p)
 {
 	struct revision_file *rf = p->rf;
 	char msg[MT_PATH_MAX + 256];
 
-	if (!rf->longdoc) {
+	if (!rf->longdoc && !rf->longdoc_rebuilt) {
 		rf->longdoc = scratch_strndup(p->scratch, "", 0);
 		rf->message = scratch_strndup(p->scratch, "", 0);
 	}
@@ -1216,6 +1297,23 @@ static void finish(struct parser *p)
 	finish_value(p, rf_value_mut(rf, RF_DEPS), FIELD_DEPS);
 	if (rf->has_doc)
 		doc_fields(p);
+}
+
+/* The values, the id and the docstring's fields, or why the file cannot be
+ * read. A template docstring whose fields were not set (a file that fails)
+ * cannot be rebuilt: its longdoc is copied after all (the docstring stripped:
+ * to the end of its last field). */
+static void finish(struct parser *p)
+{
+	struct revision_file *rf = p->rf;
+
+	finish_file(p);
+	if (p->doc_tmpl && !rf->doc_revision_id.value) {
+		size_t b = rf->doc_span.start + 3;
+
+		rf->longdoc = scratch_strndup(p->scratch, rf->text + b, p->tmpl_field[2].end - b);
+		rf->longdoc_rebuilt = false;
+	}
 }
 
 static bool is_op(const struct parser *p, const struct token *t, char c)
@@ -1546,7 +1644,14 @@ static bool fast_docstring(struct parser *p, bool *first)
 
 	if (end == PRESCAN_UNSURE)
 		return false;
-	keep_docstring(p, lx->text + s + 3, e - s - 6, (struct mt_span){ (uint32_t)s, (uint32_t)e, lx->line });
+	if (doc_template_read(p, s + 3, e - 3, lx->line)) {
+		/* revision_file_longdoc rebuilds it, once the fields are set (finish) */
+		p->doc_tmpl = p->rf->has_doc = p->rf->longdoc_rebuilt = true;
+		p->rf->doc_line = lx->line;
+		p->rf->doc_span = (struct mt_span){ (uint32_t)s, (uint32_t)e, lx->line };
+	} else {
+		keep_docstring(p, lx->text + s + 3, e - s - 6, (struct mt_span){ (uint32_t)s, (uint32_t)e, lx->line });
+	}
 	p->doc_no_cr = true;
 	*first = false;
 	p->block = BLOCK_NONE; /* statement() on a string */
@@ -1977,29 +2082,11 @@ static bool same_module(const struct py_module *a, const struct py_module *b)
 	return true;
 }
 
-/* Alembic's template: the message, then these header lines with their values. */
-static const char *const doc_template[] = { "\n\nRevision ID: ", "\nRevises: ", "\nCreate Date: " };
-
 static void doc_template_values(const struct revision_file *rf, const char *v[3])
 {
 	v[0] = rf->doc_revision_id.value;
 	v[1] = rf->doc_revises.value;
 	v[2] = rf->doc_create_date.value;
-}
-
-/* Whether A's and B's first N bytes are equal: from 8 to 16 of them (an id, a
- * template's line) by two words each, not a call. */
-static inline bool bytes_equal(const char *a, const char *b, size_t n)
-{
-	uint64_t a0, a1, b0, b1;
-
-	if (n < 8 || n > 16)
-		return !memcmp(a, b, n);
-	memcpy(&a0, a, 8);
-	memcpy(&b0, b, 8);
-	memcpy(&a1, a + n - 8, 8);
-	memcpy(&b1, b + n - 8, 8);
-	return a0 == b0 && a1 == b1;
 }
 
 /* Whether RF's docstring (DOC_LEN bytes) is the template filled with its own
@@ -2514,7 +2601,7 @@ static struct revision_file *pack(struct revision_file *rf, const char *real)
 	rf->lent = false;
 	rf->packed = true;
 	rf->values_packed = pk.values;
-	rf->longdoc_rebuilt = pk.drop_longdoc;
+	rf->longdoc_rebuilt |= pk.drop_longdoc; /* or the parse found it (doc_template_read) */
 	if (pk.values)
 		pack_place_lists(&pk, rf);
 	else /* long lists stay apart: out of the scratch */

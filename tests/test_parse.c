@@ -1187,6 +1187,57 @@ static size_t fast_reads_same(const char *what, const char *text, struct revisio
 		      "        sa.Column('id', sa.Integer(), nullable=False),\n    )\n\n\n" \
 		      "def downgrade():\n    pass\n"
 
+/* A docstring that is Alembic's template and nothing else is read at once, its
+ * longdoc not copied (rebuilt from the message and fields); one that differs in
+ * the least (a blank or quote a field's reading strips, a space stripping would
+ * take, a message on two lines, a line more) is read line by line: both to what
+ * the full reading makes of it, fields, spans and lines. A file that fails keeps
+ * the template's longdoc as read (no fields to rebuild it from). */
+static void test_template_docstring_read_at_once(void **state)
+{
+	static const struct {
+		const char *doc;
+		bool at_once;
+	} docs[] = {
+		{ "\"\"\"add table\n\nRevision ID: a1\nRevises: b1\nCreate Date: 2024-01-01\n\n\"\"\"", true },
+		{ "'''add table\n\nRevision ID: a1\nRevises: b1\nCreate Date: 2024-01-01'''", true },
+		{ "\"\"\"base\n\nRevision ID: a1\nRevises: \nCreate Date: 2024-01-01\n \t\n\"\"\"", true },
+		{ "\"\"\"add table\n\nRevision ID: a1\nRevises: b1\nCreate Date: 2024-01-01 \n\"\"\"", false },
+		{ "\"\"\"add table\n\nRevision ID: a1\nRevises: 'b1'\nCreate Date: 2024-01-01\n\"\"\"", false },
+		{ "\"\"\"add table\n\nRevision ID: a1\t\nRevises: b1\nCreate Date: 2024-01-01\n\"\"\"", false },
+		{ "\"\"\"add table\n\nRevision ID:  a1\nRevises: b1\nCreate Date: 2024-01-01\n\"\"\"", false },
+		{ "\"\"\" add table\n\nRevision ID: a1\nRevises: b1\nCreate Date: 2024-01-01\n\"\"\"", false },
+		{ "\"\"\"add\ntable\n\nRevision ID: a1\nRevises: b1\nCreate Date: 2024-01-01\n\"\"\"", false },
+		{ "\"\"\"add table\n\nRevision ID: a1\nRevises: b1\nCreate Date: 2024-01-01\f\n\"\"\"", false },
+		{ "\"\"\"add table\n\nRevision ID: a1\nRevises: b1\nCreate Date: 2024-01-01\xc2\xa0\n\"\"\"", false },
+		{ "\"\"\"add table\n\nRevision ID: a1\nRevises: b1\nCreate Date: \n\"\"\"", false },
+		{ "\"\"\"add table\n\nRevision ID: a1\nRevises: b1\nCreate Date: 2024-01-01\nmore\n\"\"\"", false },
+		{ "\"\"\"add table\n\nRevision ID: a1\nRevises: b1\n\"\"\"", false },
+	};
+	static const char *const tails[] = { "\nrevision = 'a1'\ndown_revision = 'b1'\n", "\nrevision = 'a1'\n" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		for (size_t k = 0; k < 2; k++) { /* k 1: no down_revision, the file fails */
+			char *text = xasprintf("%s%s", docs[i].doc, tails[k]);
+			struct revision_file *fast = NULL, *full;
+			struct strbuf doc;
+
+			fast_reads_same(docs[i].doc, text, &fast);
+			assert_int_equal(fast->error != NULL, k == 1);
+			assert_int_equal(fast->longdoc_rebuilt, docs[i].at_once && k == 0);
+			assert_int_equal(fast->longdoc == NULL, docs[i].at_once && k == 0);
+			full = parse_revision_file_with("v/x.py", text, strlen(text), PARSE_FULL);
+			sb_init(&doc);
+			assert_string_equal(revision_file_longdoc(fast, &doc), full->longdoc);
+			sb_free(&doc);
+			revision_file_free(full);
+			revision_file_free(fast);
+			free(text);
+		}
+	}
+}
+
 /* The common shapes (Alembic's templates, old and new, a merge, decorated and
  * nested defs, strings and brackets across body lines) are read without a
  * single line lexed, to what the full reading makes of them. */
@@ -1452,20 +1503,31 @@ static void test_pack_rebuilds_template_docstring(void **state)
 		"\"\"\"only a message\"\"\"\nrevision = 'ab12'\ndown_revision = 'cd34'\n",
 	};
 	const bool rebuilt[] = { true, true, false, false, false, false };
+	const char *docs[] = {
+		"add users\n\nRevision ID: ab12\nRevises: cd34\nCreate Date: 2024-05-01 10:11:12",
+		"base\n\nRevision ID: ab12\nRevises: \nCreate Date: 2024-05-01",
+		"add users\n\nRevision ID: ab12\nRevises: cd34\nCreate Date: 2024-05-01\nmore",
+		"a\n\nb\n\nRevision ID: ab12\nRevises: cd34\nCreate Date: 2024-05-01",
+		"add users\n\nRevision ID:  ab12\nRevises: cd34\nCreate Date: 2024-05-01",
+		"only a message",
+	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
 		struct revision_file *plain = parse(srcs[i]), *packed = parse(srcs[i]);
-		struct strbuf doc;
+		struct strbuf doc, was;
 
 		packed = revision_file_pack(packed);
 		assert_non_null(revision_file_block(packed));
 		assert_int_equal(packed->longdoc_rebuilt, rebuilt[i]);
 		assert_true(rebuilt[i] ? packed->longdoc == NULL : packed->longdoc != NULL);
 		sb_init(&doc);
-		assert_string_equal(revision_file_longdoc(packed, &doc), plain->longdoc);
-		assert_string_equal(revision_file_longdoc(packed, &doc), plain->longdoc); /* BUF again */
+		sb_init(&was);
+		assert_string_equal(revision_file_longdoc(plain, &was), docs[i]);
+		assert_string_equal(revision_file_longdoc(packed, &doc), docs[i]);
+		assert_string_equal(revision_file_longdoc(packed, &doc), docs[i]); /* BUF again */
 		sb_free(&doc);
+		sb_free(&was);
 		assert_true(revision_file_same(plain, packed));
 		assert_true(revision_file_same(packed, plain));
 		assert_true(revision_file_reads_same(packed, plain));
@@ -1538,6 +1600,7 @@ int main(void)
 		cmocka_unit_test(test_lent_files_read_the_same),
 		cmocka_unit_test(test_pack_rebuilds_template_docstring),
 		cmocka_unit_test(test_item_spans_kept_only_when_apart),
+		cmocka_unit_test(test_template_docstring_read_at_once),
 		cmocka_unit_test(test_prescan_reads_common_shapes),
 		cmocka_unit_test(test_prescan_leaves_what_it_is_unsure_of),
 	};

@@ -175,9 +175,10 @@ struct revision_file {
 		int line;
 	} plain[2];
 	/* The docstring, stripped (Alembic's `longdoc`); read it through
-	 * revision_file_longdoc: NULL once revision_file_pack found it to be Alembic's
-	 * template filled with `message` and the header fields (longdoc_rebuilt; most
-	 * files), a hundred bytes a file not kept. */
+	 * revision_file_longdoc: NULL when it is Alembic's template filled with
+	 * `message` and the header fields (longdoc_rebuilt; most files), as the
+	 * fast reading finds it or revision_file_pack does, a hundred bytes a file
+	 * not kept. */
 	char *longdoc;
 	char *message;     /* first paragraph (Alembic's `doc`) */
 	struct mt_span doc_span;
