@@ -99,6 +99,42 @@ static void test_parent_sets(void **state)
 	assert_false(revises_ok(" a1b", "'a1'"));
 }
 
+/* Every byte that ends an id in a header value splits it, the table's as the
+ * split's: "b2" and "a1" whatever stands between them. */
+static void test_plain_id_stops(void **state)
+{
+	static const char stops[] = ",()[]{}\t '\"";
+
+	(void)state;
+	for (size_t i = 0; stops[i]; i++) {
+		char revises[16];
+
+		snprintf(revises, sizeof(revises), " b2%ca1", stops[i]);
+		assert_true(revises_ok(revises, "('a1', 'b2')"));
+	}
+	assert_false(revises_ok(" b2a1", "('a1', 'b2')"));
+	assert_false(revises_ok(" None", "'a1'"));
+}
+
+/* A packed file's header ids and variables, equal strings placed once, agree
+ * (or not) as the file read did. */
+static void test_packed_agrees(void **state)
+{
+	static const char *const hdr[][4] = {
+		{ "ae10", " cd34", "ae10", "'cd34'" },
+		{ "ae11", " cd34", "ae10", "'cd35'" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct revision_file *rf = revision_file_pack(file(hdr[i][0], hdr[i][1], hdr[i][2], hdr[i][3]));
+
+		assert_int_equal(docstring_revision_id_agrees(rf), i == 0);
+		assert_int_equal(docstring_revises_agrees(rf), i == 0);
+		revision_file_free(rf);
+	}
+}
+
 static void test_revision_id(void **state)
 {
 	struct revision_file *rf;
@@ -254,7 +290,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split_forms),
-		cmocka_unit_test(test_parent_sets),
+		cmocka_unit_test(test_parent_sets), cmocka_unit_test(test_plain_id_stops), cmocka_unit_test(test_packed_agrees),
 		cmocka_unit_test(test_revision_id),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_set_docstring_bytes),
