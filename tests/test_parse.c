@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "migtree/parse.h"
+#include "migtree/prescan.h"
 #include "migtree/pylex.h"
 #include "migtree/resolve.h"
 #include "migtree/scan.h"
@@ -1187,6 +1188,55 @@ static size_t fast_reads_same(const char *what, const char *text, struct revisio
 		      "        sa.Column('id', sa.Integer(), nullable=False),\n    )\n\n\n" \
 		      "def downgrade():\n    pass\n"
 
+/* A line that ends in the last thirty-two bytes of the text (a file's last
+ * `def` and `pass`) is read by the prescan's short path from bytes that end at
+ * the text's end, never past it: the same end, lines and flags as anywhere,
+ * whatever the distance to the end. */
+static void test_prescan_line_at_text_end(void **state)
+{
+	static const struct {
+		const char *line;
+		int lines;
+		unsigned seen;
+	} cases[] = {
+		{ "def downgrade():\n", 1, 0 },
+		{ "    pass\n", 1, 0 },
+		{ "    op.execute('SELECT 71482')\n", 1, 0 },
+		{ "x = ('a', \"b#\", [1, {2: 3}])\n", 1, PRESCAN_EQUALS },
+		{ "y = ('a',\n     'b')\n", 2, PRESCAN_EQUALS },
+		{ "z = 'a\\'b'  # c\n", 1, PRESCAN_EQUALS },
+		{ "a; b\n", 1, PRESCAN_SEMICOLON },
+		{ "c)\n", 1, PRESCAN_STRAY_CLOSE },
+		{ "pass", 0, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (size_t pad = 0; pad < 48; pad++) {
+			char text[160];
+			size_t n = strlen(cases[i].line), len = pad + n, end;
+			int line = 1;
+			unsigned seen = 0;
+
+			memset(text, '\n', pad);
+			memcpy(text + pad, cases[i].line, n + 1);
+			end = prescan_line_end(text, len, pad, &line, &seen);
+			assert_int_equal(end, len);
+			assert_int_equal(line, 1 + cases[i].lines);
+			assert_int_equal(seen, cases[i].seen);
+			/* the line before another: its own end, the rest unread */
+			memcpy(text + pad + n, "w = 1\n", 7);
+			line = 1;
+			seen = 0;
+			if (cases[i].lines) {
+				end = prescan_line_end(text, len + 6, pad, &line, &seen);
+				assert_int_equal(end, len);
+				assert_int_equal(seen, cases[i].seen);
+			}
+		}
+	}
+}
+
 /* A docstring that is Alembic's template and nothing else is read at once, its
  * longdoc not copied (rebuilt from the message and fields); one that differs in
  * the least (a blank or quote a field's reading strips, a space stripping would
@@ -1600,6 +1650,7 @@ int main(void)
 		cmocka_unit_test(test_lent_files_read_the_same),
 		cmocka_unit_test(test_pack_rebuilds_template_docstring),
 		cmocka_unit_test(test_item_spans_kept_only_when_apart),
+		cmocka_unit_test(test_prescan_line_at_text_end),
 		cmocka_unit_test(test_template_docstring_read_at_once),
 		cmocka_unit_test(test_prescan_reads_common_shapes),
 		cmocka_unit_test(test_prescan_leaves_what_it_is_unsure_of),
