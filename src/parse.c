@@ -1219,6 +1219,18 @@ static bool value_has_refs(const struct py_value *v)
 
 enum { FIELD_OTHER, FIELD_DOWN, FIELD_DEPS };
 
+/* Whether L and its strings are all in S: then they are never freed or changed
+ * alone, and a list of the same strings can be L itself. */
+static bool items_in_scratch(const struct parse_scratch *s, const struct strlist *l)
+{
+	if (!in_scratch(s, l->v))
+		return false;
+	for (uint32_t i = 0; i < l->n; i++)
+		if (!in_scratch(s, l->v[i]))
+			return false;
+	return true;
+}
+
 /* Revision.__init__ turns a one-item tuple into its item and an empty value into
  * None; Script passes depends_on through to_tuple first, so `""` and `[""]` are no
  * dependency at all, while a `down_revision` of `""` is a base. FIELD: which of
@@ -1233,6 +1245,10 @@ static void collapse(struct parse_scratch *s, struct py_value *v, int field)
 	if (it->n == 1 && !*it->v[0] &&
 	    (field == FIELD_DEPS || (field == FIELD_DOWN && v->kind == VALUE_STRING)))
 		return;
+	if (items_in_scratch(s, it)) { /* nothing of it is freed alone: one list for both */
+		v->ids = *it;
+		return;
+	}
 	v->ids.v = scratch_list(s, it->n);
 	v->ids.n = v->ids.cap = it->n;
 	for (size_t i = 0; i < it->n; i++)
@@ -2351,7 +2367,8 @@ static void pack_note_values(struct pack *pk, const struct revision_file *rf)
 		const struct strlist *ids = &v[i]->ids;
 
 		pack_note_list(pk, &v[i]->items);
-		if (!ids->n || !sl_equal(ids, &v[i]->items)) {
+		/* collapse shares the items' list in the scratch: no strings compared */
+		if (!ids->n || !((ids->v == v[i]->items.v && ids->n == v[i]->items.n) || sl_equal(ids, &v[i]->items))) {
 			pack_note_list(pk, ids);
 			continue;
 		}

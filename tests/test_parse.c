@@ -1188,6 +1188,35 @@ static size_t fast_reads_same(const char *what, const char *text, struct revisio
 		      "        sa.Column('id', sa.Integer(), nullable=False),\n    )\n\n\n" \
 		      "def downgrade():\n    pass\n"
 
+/* A value whose items are all in the parse's scratch shares one list for its
+ * items and ids; one with an item too long for the scratch (an allocation of
+ * its own) gets a list of ids apart, so that the item is freed once. */
+static void test_ids_share_items_in_scratch(void **state)
+{
+	char *big = xmalloc(9001), *text;
+	struct parse_scratch *scratch = parse_scratch_new();
+	struct revision_file *rf;
+
+	(void)state;
+	memset(big, 'x', 9000);
+	big[9000] = '\0';
+	for (int k = 0; k < 2; k++) {
+		text = xasprintf("revision = 'a1'\ndown_revision = ('b1', '%s')\n", k ? big : "c1");
+		rf = parse(text);
+		assert_null(rf->error);
+		assert_int_equal(rf->down.ids.n, 2);
+		assert_string_equal(rf->down.ids.v[1], k ? big : "c1");
+		assert_true(rf->down.ids.v != rf->down.items.v); /* kept: each list its own */
+		revision_file_free(rf);
+		rf = parse_revision_file_lent("v/x.py", text, strlen(text), 0, scratch);
+		assert_int_equal(rf->down.ids.v == rf->down.items.v, k == 0);
+		revision_file_free(revision_file_keep(rf));
+		free(text);
+	}
+	free(big);
+	parse_scratch_free(scratch);
+}
+
 /* A line that ends in the last thirty-two bytes of the text (a file's last
  * `def` and `pass`) is read by the prescan's short path from bytes that end at
  * the text's end, never past it: the same end, lines and flags as anywhere,
@@ -1650,6 +1679,7 @@ int main(void)
 		cmocka_unit_test(test_lent_files_read_the_same),
 		cmocka_unit_test(test_pack_rebuilds_template_docstring),
 		cmocka_unit_test(test_item_spans_kept_only_when_apart),
+		cmocka_unit_test(test_ids_share_items_in_scratch),
 		cmocka_unit_test(test_prescan_line_at_text_end),
 		cmocka_unit_test(test_template_docstring_read_at_once),
 		cmocka_unit_test(test_prescan_reads_common_shapes),
