@@ -111,6 +111,29 @@ static inline void *scratch_take(struct parse_scratch *s, size_t n, size_t align
 	return s->bytes + at;
 }
 
+/* B[0..N) to D: from 8 to 32 bytes (an id, a date, a message) by words, not a
+ * call to memcpy, for the short strings a migration is made of. */
+static inline void copy_short(char *d, const char *b, size_t n)
+{
+	uint64_t w[4];
+
+	if (n < 8 || n > 32) {
+		memcpy(d, b, n);
+		return;
+	}
+	/* the first and last eight bytes, and the next and previous eight past sixteen */
+	memcpy(&w[0], b, 8);
+	memcpy(&w[1], b + n - 8, 8);
+	if (n > 16) {
+		memcpy(&w[2], b + 8, 8);
+		memcpy(&w[3], b + n - 16, 8);
+		memcpy(d + 8, &w[2], 8);
+		memcpy(d + n - 16, &w[3], 8);
+	}
+	memcpy(d, &w[0], 8);
+	memcpy(d + n - 8, &w[1], 8);
+}
+
 /* A string's length, in the scratch's two bytes before it (SCRATCH_BYTES bounds it). */
 typedef uint16_t scratch_len;
 _Static_assert(SCRATCH_BYTES <= UINT16_MAX, "a scratch string's length fits its two bytes");
@@ -126,7 +149,7 @@ static char *scratch_strndup(struct parse_scratch *s, const char *b, size_t n)
 		return xstrndup(b, n);
 	memcpy(d, &len, sizeof(len));
 	d += sizeof(len);
-	memcpy(d, b, n);
+	copy_short(d, b, n);
 	d[n] = '\0';
 	return d;
 }
@@ -2574,6 +2597,109 @@ struct revision_file *revision_file_keep(struct revision_file *rf)
 	return own;
 }
 
+/* Whether RF, lent from S, is the file nearly every scan reads, for pack_plain:
+ * its values' lists and strings, the path, the message and the header fields
+ * all the scratch's (nothing to free), the docstring the template (not kept),
+ * no encoding, error or other values, the revision and the down revision one
+ * id or none each, the ids the items' list (collapse) or none, the `revision`
+ * the item itself. */
+static bool plain_packable(const struct revision_file *rf, const struct parse_scratch *s)
+{
+	const struct py_value *v[2] = { &rf->rev, &rf->down };
+
+	if (!s || rf->real_path || rf->more || rf->longdoc || !rf->longdoc_rebuilt || rf->encoding || rf->error ||
+	    !in_scratch(s, rf->path) || !in_scratch(s, rf->message) || !in_scratch(s, rf->doc_revision_id.value) ||
+	    !in_scratch(s, rf->doc_revises.value) || !in_scratch(s, rf->doc_create_date.value))
+		return false;
+	for (int i = 0; i < 2; i++) {
+		const struct strlist *it = &v[i]->items, *ids = &v[i]->ids;
+
+		if (it->n > 1 || (it->n && (!in_scratch(s, it->v) || !in_scratch(s, it->v[0]))) ||
+		    (ids->n ? ids->v != it->v || ids->n != it->n : ids->v != NULL))
+			return false;
+	}
+	return rf->rev.items.n == 1 && rf->revision == rf->rev.items.v[0];
+}
+
+/* pack for a plain_packable file with the real path REAL: what the notes would
+ * place, where they would place it (the lists, then each distinct string once,
+ * in the notes' order), from the seven strings such a file has and the
+ * scratch's lengths, not noted, measured and placed apart (a fifth of the
+ * instructions). NULL when RF is not such a file, or its path is not REAL's
+ * tail: pack's to read. */
+static struct revision_file *pack_plain(struct revision_file *rf, const char *real)
+{
+	const struct parse_scratch *s = lender(rf);
+	const char *str[7];
+	size_t len[7], n0, n1, plen, rlen, strs = 0;
+	int same[7];
+	char *placed[7], *to, **list;
+	uint64_t met = 0;
+	ptrdiff_t tail;
+	struct revision_file *moved;
+
+	if (!real || !plain_packable(rf, s))
+		return NULL;
+	plen = scratch_strlen(rf->path);
+	rlen = strlen(real);
+	if ((tail = path_in_real(rf->path, plen, real, rlen)) < 0)
+		return NULL;
+	n0 = rf->rev.items.n;
+	n1 = rf->down.items.n;
+	str[0] = rf->rev.items.v[0];
+	str[1] = n1 ? rf->down.items.v[0] : NULL;
+	str[2] = real;
+	str[3] = rf->message;
+	str[4] = rf->doc_revision_id.value;
+	str[5] = rf->doc_revises.value;
+	str[6] = rf->doc_create_date.value;
+	for (int i = 0; i < 7; i++) {
+		same[i] = -1;
+		len[i] = !str[i] ? 0 : i == 2 ? rlen + 1 : scratch_strlen(str[i]) + 1;
+		if (!len[i])
+			continue;
+		if (met & (UINT64_C(1) << (len[i] % 64)))
+			for (int j = 0; j < i && same[i] < 0; j++)
+				if (same[j] < 0 && len[j] == len[i] && pack_equal(str[j], str[i], len[i]))
+					same[i] = j;
+		if (same[i] < 0) {
+			strs += len[i];
+			met |= UINT64_C(1) << (len[i] % 64);
+		}
+	}
+	/* pack's: a new block and the scratch's file left (see there) */
+	moved = xmalloc(sizeof(*rf) + (n0 + n1) * sizeof(char *) + strs + 1);
+	memcpy(moved, rf, sizeof(*rf));
+	list = (char **)(void *)(moved + 1);
+	to = (char *)(list + n0 + n1);
+	for (int i = 0; i < 7; i++) {
+		if (!len[i] || same[i] >= 0) {
+			placed[i] = len[i] ? placed[same[i]] : NULL;
+			continue;
+		}
+		copy_short(to, str[i], len[i]);
+		placed[i] = to;
+		to += len[i];
+	}
+	moved->rev.items = (struct strlist){ list, (uint32_t)n0, (uint32_t)n0 };
+	list[0] = moved->revision = placed[0];
+	moved->down.items = (struct strlist){ n1 ? list + 1 : NULL, (uint32_t)n1, (uint32_t)n1 };
+	if (n1)
+		list[1] = placed[1];
+	moved->down.ids = rf->down.ids.n ? moved->down.items : (struct strlist){ 0 };
+	moved->real_path = placed[2];
+	moved->path = placed[2] + tail;
+	moved->name = (size_t)(rf->name - rf->path) <= plen ? moved->path + (rf->name - rf->path)
+							      : (char *)path_base(moved->path);
+	moved->message = placed[3];
+	moved->doc_revision_id.value = placed[4];
+	moved->doc_revises.value = placed[5];
+	moved->doc_create_date.value = placed[6];
+	moved->real_path_packed = moved->packed = moved->values_packed = true;
+	moved->lent = false;
+	return moved;
+}
+
 /* revision_file_pack with REAL as the file's real path (its own, or lent). */
 static struct revision_file *pack(struct revision_file *rf, const char *real)
 {
@@ -2582,6 +2708,8 @@ static struct revision_file *pack(struct revision_file *rf, const char *real)
 
 	if (rf->packed)
 		return rf;
+	if ((moved = pack_plain(rf, real)) != NULL)
+		return moved;
 	/* the notes need no clearing: n says how many are set */
 	pk.ptrs = pk.strs = pk.n = 0;
 	pk.lens_met = 0;

@@ -1188,6 +1188,69 @@ static size_t fast_reads_same(const char *what, const char *text, struct revisio
 		      "        sa.Column('id', sa.Integer(), nullable=False),\n    )\n\n\n" \
 		      "def downgrade():\n    pass\n"
 
+/* The file a scan reads nearly always (lent, a template docstring, one id and
+ * its parent or none) is packed by pack_plain to what pack's notes make of an
+ * own copy: the same strings at the same places, the header's id and parent
+ * the variables' strings when equal, the path the real path's tail, the ids the
+ * items' list. A merge, another parent in the header, a path that is no tail of
+ * the real one go pack's way, to the same. */
+static void test_pack_plain_as_pack(void **state)
+{
+	static const char *const srcs[] = {
+		"\"\"\"add users\n\nRevision ID: ab12\nRevises: cd34\nCreate Date: 2024-05-01 10:11:12.000001\n\n\"\"\"\n"
+		"revision = 'ab12'\ndown_revision = 'cd34'\nbranch_labels = None\ndepends_on = None\n",
+		"\"\"\"base\n\nRevision ID: ab12\nRevises: \nCreate Date: 2024-05-01\n\"\"\"\n"
+		"revision = 'ab12'\ndown_revision = None\n",
+		"\"\"\"other\n\nRevision ID: ab12\nRevises: ef56\nCreate Date: 2024-05-01\n\"\"\"\n"
+		"revision = 'ab12'\ndown_revision = 'cd34'\n",
+		"\"\"\"merge\n\nRevision ID: ab12\nRevises: cd34, ef56\nCreate Date: 2024-05-01\n\"\"\"\n"
+		"revision = 'ab12'\ndown_revision = ('cd34', 'ef56')\n",
+		"\"\"\"same\n\nRevision ID: cd34\nRevises: cd34\nCreate Date: cd34\n\"\"\"\n"
+		"revision = 'cd34'\ndown_revision = 'cd34'\n",
+	};
+	static const char *const reals[] = { "/abs/v/x.py", "/abs/w/x.py" };
+	static const char reused[] = "\"\"\"zzzzzzzz\n\nRevision ID: zz99\nRevises: yy88\nCreate Date: zz\n\"\"\"\n"
+				     "revision = 'zz99'\ndown_revision = 'yy88'\n";
+	struct parse_scratch *scratch = parse_scratch_new();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+		for (size_t r = 0; r < 2; r++) {
+			size_t n = strlen(srcs[i]);
+			struct revision_file *own = parse_revision_file_with("v/x.py", (char *)srcs[i], n, PARSE_DROP_MODULE);
+			struct revision_file *lent =
+				parse_revision_file_lent("v/x.py", (char *)srcs[i], n, PARSE_DROP_MODULE, scratch);
+
+			own = revision_file_pack_real(own, reals[r]);
+			lent = revision_file_pack_real(lent, reals[r]);
+			/* the scratch read again: nothing of the packed file may be left there */
+			revision_file_free(parse_revision_file_lent("v/y.py", (char *)reused, strlen(reused), 0, scratch));
+			assert_true(lent->packed && lent->values_packed && lent->real_path_packed && !lent->lent);
+			assert_true(revision_file_same(own, lent));
+			assert_string_equal(lent->real_path, reals[r]);
+			assert_string_equal(lent->path, "v/x.py");
+			assert_string_equal(lent->name, "x.py");
+			assert_int_equal(lent->path == lent->real_path + 5, r == 0);
+			assert_string_equal(lent->revision, own->revision);
+			assert_string_equal(lent->message, own->message);
+			assert_string_equal(lent->doc_revision_id.value, own->doc_revision_id.value);
+			assert_string_equal(lent->doc_revises.value, own->doc_revises.value);
+			assert_string_equal(lent->doc_create_date.value, own->doc_create_date.value);
+			assert_ptr_equal(lent->revision, lent->rev.items.v[0]);
+			assert_ptr_equal(lent->doc_revision_id.value, lent->revision); /* placed once */
+			if (lent->down.items.n == 1 && !strcmp(lent->doc_revises.value, lent->down.items.v[0]))
+				assert_ptr_equal(lent->doc_revises.value, lent->down.items.v[0]);
+			assert_int_equal(lent->down.ids.n, own->down.ids.n);
+			for (uint32_t k = 0; k < lent->down.ids.n; k++)
+				assert_string_equal(lent->down.ids.v[k], own->down.ids.v[k]);
+			assert_null(lent->rev.ids.v);
+			revision_file_free(own);
+			revision_file_free(lent);
+		}
+	}
+	parse_scratch_free(scratch);
+}
+
 /* A value whose items are all in the parse's scratch shares one list for its
  * items and ids; one with an item too long for the scratch (an allocation of
  * its own) gets a list of ids apart, so that the item is freed once. */
@@ -1679,6 +1742,7 @@ int main(void)
 		cmocka_unit_test(test_lent_files_read_the_same),
 		cmocka_unit_test(test_pack_rebuilds_template_docstring),
 		cmocka_unit_test(test_item_spans_kept_only_when_apart),
+		cmocka_unit_test(test_pack_plain_as_pack),
 		cmocka_unit_test(test_ids_share_items_in_scratch),
 		cmocka_unit_test(test_prescan_line_at_text_end),
 		cmocka_unit_test(test_template_docstring_read_at_once),
