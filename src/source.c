@@ -156,7 +156,9 @@ int source_reader_read(struct source_reader *r, const char *path, size_t max, ch
 int source_reader_read_listed(struct source_reader *r, const struct source_file *f, size_t max, const char **bytes,
 			      size_t *len, char why[256])
 {
-	const char *slash = f->regular && r->src->ops->read_listed ? strrchr(f->path, '/') : NULL;
+	const char *slash = !f->regular || !r->src->ops->read_listed ? NULL
+			    : f->name_at ? f->path + f->name_at - 1
+					 : strrchr(f->path, '/');
 	int dirfd = slash ? reader_dir(r, f->path, slash) : -1, rc;
 	char *own = NULL;
 
@@ -640,6 +642,7 @@ static void add_files(struct walk *w, const char *dir, struct source_entry *file
 	struct strarena *a = &w->out->strings;
 	char *dir_real = source_realpath(w->src, dir);
 	bool dir_is_real = !dir_real || !strcmp(dir_real, dir);
+	size_t dir_len = strlen(dir); /* arena_join's "DIR/NAME": the name past it */
 
 	for (size_t i = 0; i < n_files; i++) {
 		char *full, *real, *resolved;
@@ -671,7 +674,7 @@ static void add_files(struct walk *w, const char *dir, struct source_entry *file
 		if (w->hash_all && !strmap_put(&w->seen, real ? real : full, 0)) /* borrowed: the list keeps it */
 			continue;
 		GROW(w->out->v, w->out->cap, w->out->n + 1);
-		w->out->v[w->out->n++] = (struct source_file){ full, real, !files[i].maybe_link };
+		w->out->v[w->out->n++] = (struct source_file){ full, real, !files[i].maybe_link, (uint32_t)dir_len + 1 };
 		if (w->hash_all)
 			w->hashed = w->out->n;
 	}

@@ -480,13 +480,16 @@ static void assert_same_read(int ra, int rb, const char *why_a, const char *why_
 }
 
 /* source_reader_read_listed says what source_read says, whatever the listing
- * said (F->regular): a listing that called a FIFO, a directory, a missing file
- * or a link a regular file (what replaced a listed file since) changes nothing,
- * nor does a file that fills the first buffer or is over MAX. */
+ * said (F->regular) and whether it told where the name starts (name_at): a
+ * listing that called a FIFO, a directory, a missing file or a link a regular
+ * file (what replaced a listed file since) changes nothing, nor does a file
+ * that fills the first buffer or is over MAX. */
 static void compare_listed(struct source_reader *r, const char *full, size_t max)
 {
-	for (int regular = 0; regular < 2; regular++) {
-		struct source_file f = { (char *)full, NULL, regular };
+	for (int k = 0; k < 4; k++) {
+		int regular = k % 2;
+		uint32_t name_at = k < 2 ? 0 : (uint32_t)(strrchr(full, '/') - full) + 1;
+		struct source_file f = { (char *)full, NULL, regular, name_at };
 		char *a, why_a[256] = "", why_b[256] = "";
 		const char *b;
 		size_t na, nb;
@@ -548,7 +551,7 @@ static void test_listed_fifo_with_data(void **state)
 {
 	struct source_reader *r = source_reader_new(source_worktree());
 	char *dir = xasprintf("%s/fifodata", root), *full = xasprintf("%s/b.py", dir), why[256] = "";
-	struct source_file f = { full, NULL, true };
+	struct source_file f = { full, NULL, true, 0 };
 	const char *bytes;
 	size_t n;
 	int w;
@@ -696,6 +699,8 @@ static void test_listed_once(void **state)
 	assert_string_equal(path_base(out.v[0].real_path), "z9.py");
 	assert_string_equal(path_base(out.v[1].path), "m5.py");
 	assert_string_equal(path_base(out.v[2].path), "s1.py");
+	for (size_t i = 0; i < out.n; i++) /* where the name starts: told, not searched for */
+		assert_string_equal(out.v[i].path + out.v[i].name_at, path_base(out.v[i].path));
 	source_files_free(&out);
 	sl_push_owned(&cfg.version_locations, xasprintf("%s/v/sub", dir)); /* s1.py again */
 	sl_push_owned(&cfg.version_locations, xasprintf("%s/v", dir));     /* all again */

@@ -19,6 +19,7 @@
 #define MIGTREE_SOURCE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "migtree/config.h"
@@ -151,6 +152,9 @@ struct source_file {
 	char *path;      /* absolute, as walked (in the list's strings) */
 	char *real_path; /* absolute, links resolved: what Alembic prints (the same) */
 	bool regular;    /* listed as a regular file, no link (d_type): source_reader_read_listed */
+	/* Where the base name starts in `path`, past its '/' (the listing knows: no
+	 * search for it a file read); 0 when not told. In the struct's padding. */
+	uint32_t name_at;
 };
 
 struct source_files {
