@@ -236,6 +236,13 @@ struct parser {
 	struct mt_error err;
 };
 
+/* rf_value_mut, inline where a parse asks it: the file's `more` is its
+ * caller's (parse_lent), there from the start. */
+static inline struct py_value *value_mut(struct revision_file *rf, int which)
+{
+	return rf->more ? &rf->more[which] : rf_value_mut(rf, which);
+}
+
 static void fail_at(struct parser *p, int line, const char *msg)
 {
 	if (p->failed)
@@ -1288,7 +1295,7 @@ static void finish_value(struct parser *p, struct py_value *v, int field)
 {
 	if (value_has_refs(v))
 		p->rf->needs_resolve = true;
-	else
+	else if (v->items.n || v->ids.v || v->ids.n) /* else no ids, and none to clear: most labels */
 		collapse(p->scratch, v, field);
 }
 
@@ -1332,8 +1339,8 @@ static void finish_file(struct parser *p)
 		return;
 	}
 	finish_value(p, &rf->down, FIELD_DOWN);
-	finish_value(p, rf_value_mut(rf, RF_LABELS), FIELD_OTHER);
-	finish_value(p, rf_value_mut(rf, RF_DEPS), FIELD_DEPS);
+	finish_value(p, value_mut(rf, RF_LABELS), FIELD_OTHER);
+	finish_value(p, value_mut(rf, RF_DEPS), FIELD_DEPS);
 	if (rf->has_doc)
 		doc_fields(p);
 }
@@ -1645,7 +1652,7 @@ static bool fast_assignment(struct parser *p, int which, size_t pos)
 	} else if ((end = prescan_line_rest(t, lx->len, fv.end, &line)) == PRESCAN_UNSURE) {
 		return false;
 	}
-	v = which == 0 ? &p->rf->rev : which == 1 ? &p->rf->down : rf_value_mut(p->rf, which == 2 ? RF_LABELS : RF_DEPS);
+	v = which == 0 ? &p->rf->rev : which == 1 ? &p->rf->down : value_mut(p->rf, which == 2 ? RF_LABELS : RF_DEPS);
 	if (v->kind != VALUE_ABSENT) /* assigned before: the last assignment wins */
 		value_free(p->scratch, v);
 	memset(v, 0, sizeof(*v));
