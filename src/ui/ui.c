@@ -1068,26 +1068,19 @@ static bool idle_slice(struct ui *ui)
 	return true;
 }
 
-/* That work goes on while no key is waiting; a finished count shows. */
+/* That work goes on while no key is waiting, after the redraw (so that it is
+ * no key's time); a finished count shows. Scripted keys never wait: one
+ * slice after each redraw, the same every run. */
 static void work_while_idle(struct ui *ui)
 {
 	struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
 	bool counting = ui->count.pending;
 
-	while (poll(&in, 1, 0) == 0 && idle_slice(ui))
-		;
-	if (counting && !ui->count.pending)
-		draw(ui);
-}
-
-/* Scripted keys never wait: one slice of that work after each redraw, the
- * same every run, where a terminal's explorer does it (after the redraw, so
- * that it is no key's time). */
-static void scripted_idle(struct ui *ui)
-{
-	bool counting = ui->count.pending;
-
-	(void)idle_slice(ui);
+	if (ui->headless)
+		(void)idle_slice(ui);
+	else
+		while (poll(&in, 1, 0) == 0 && idle_slice(ui))
+			;
 	if (counting && !ui->count.pending)
 		draw(ui);
 }
@@ -1155,12 +1148,9 @@ static int ui_loop(struct ui *ui)
 		int key;
 
 		draw(ui);
-		if (ui->headless) {
+		if (ui->headless)
 			headless_key_drawn();
-			scripted_idle(ui);
-		} else {
-			work_while_idle(ui);
-		}
+		work_while_idle(ui);
 		key = ui_read_key(ui);
 		if (key == -2)
 			break;
