@@ -6,7 +6,7 @@ that fork and merge back (one in every BRANCH_EVERY revisions), files named
 <id>_<slug>.py as Alembic names them.
 
 Usage: gen_history.py DIR N [--broken] [--depends FRAC] [--missing FRAC]
-                      [--label-every K] [--huge SHAPE [--huge-size BYTES]]
+                      [--label-every K] [--fan] [--huge SHAPE [--huge-size BYTES]]
 
   --broken          drop a few files, making missing parents, and add a second
                     base, so the analysis has problems to report
@@ -14,6 +14,8 @@ Usage: gen_history.py DIR N [--broken] [--depends FRAC] [--missing FRAC]
   --missing FRAC    drop that fraction of the files: their children's parents
                     are missing
   --label-every K   a branch label on every Kth revision
+  --fan             every revision but the first a head on the first (the
+                    widest a history gets: N - 1 heads on one base)
   --huge SHAPE      the last revision's file is nearly BYTES (default 16 MiB,
                     migtree's limit) of one shape: list (a top-level list of
                     small ints), docstring (the module docstring), body
@@ -41,6 +43,7 @@ def main():
     depends = option("--depends", float, 0.0)
     missing = option("--missing", float, 0.0)
     label_every = option("--label-every", int, 0)
+    fan = "--fan" in sys.argv
     huge = option("--huge", str, None)
     huge_size = option("--huge-size", int, 16 << 20)
     rng = random.Random(n)
@@ -65,6 +68,8 @@ def main():
             down, branches[k] = [branches[k]], rid
         else:                                             # grow the main line
             down, main_tip = [main_tip], rid
+        if fan and i > 0:
+            down = [ids[0]]
         extra = {}
         if i > 0 and depends and shape_rng.random() < depends:
             extra["depends_on"] = repr(ids[shape_rng.randrange(i)])

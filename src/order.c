@@ -578,27 +578,53 @@ static void labels_fit(struct sorter *s)
 struct question {
 	uint32_t c, from;
 	uint32_t best;             /* the climb's smallest key so far */
+	uint32_t rest_at, rest_end; /* up_nodes: children of the chain it took last still to look at */
 	uint32_t key;              /* the scan's key, NO_NODE when the scan is done */
 	bool searching;            /* a search down from KEY's head is under way */
 };
 
-/* One chain of the climb; false when the climb is over (Q->best is the answer).
- * A chain is marked seen when it is pushed, so each is pushed once and the
- * stack (N long) needs no check; an emitted chain is seen for good
- * (SEEN_DONE), so one test passes over both. */
+/* Children of one chain a step of the climb looks at, at most. */
+#define CLIMB_CHILDREN 8
+
+/* One step of the climb: a chain taken from the stack and its children
+ * looked at (the next CLIMB_CHILDREN of them, where it has more); false
+ * when the climb is over (Q->best is the answer). A chain is marked seen
+ * when it is pushed, so each is pushed once and the stack (N long) needs no
+ * check; an emitted chain is seen for good (SEEN_DONE), so one test passes
+ * over both. A chain's children a few a step: the race with the scan is
+ * then fair to a chain with many (a base with 60,000 heads on it took them
+ * all at every question the walk asks about it, each answered by the scan
+ * in a step or two: 6 s of `history`, quadratic). */
 static inline bool climb_step(struct sorter *s, struct question *q)
 {
-	uint32_t ch, k, top;
+	uint32_t e, end;
 
-	if (!s->stack.n)
-		return false;
-	ch = s->stack.v[--s->stack.n];
-	s->work++;
-	k = s->slot_of[ch];
-	if (k < q->best && k != q->from) /* NO_NODE is never below */
-		q->best = k;
-	top = s->exp_start[ch];
-	for (uint32_t e = s->up_start[top]; e < s->up_start[top + 1]; e++) {
+	if (q->rest_at != q->rest_end) {
+		e = q->rest_at;
+		end = q->rest_end;
+	} else {
+		uint32_t ch, k, top;
+
+		if (!s->stack.n)
+			return false;
+		ch = s->stack.v[--s->stack.n];
+		s->work++;
+		k = s->slot_of[ch];
+		if (k < q->best && k != q->from) /* NO_NODE is never below */
+			q->best = k;
+		top = s->exp_start[ch];
+		e = s->up_start[top];
+		end = s->up_start[top + 1];
+	}
+	if (end - e > CLIMB_CHILDREN) {
+		q->rest_at = e + CLIMB_CHILDREN;
+		q->rest_end = end;
+		end = q->rest_at;
+	} else {
+		q->rest_at = q->rest_end;
+	}
+	s->work += end - e;
+	for (; e < end; e++) {
 		uint32_t x = s->of[s->up_nodes[e]];
 
 		if (s->seen[x] < s->stamp) {
@@ -668,13 +694,13 @@ static bool scan_step(struct sorter *s, struct question *q)
 	return true;
 }
 
-/* Chains a question may climb before the labels are made. */
+/* Steps a question may climb before the labels are made. */
 #define CLIMB_ALONE 256
 
 /* The first head (smallest key) other than FROM whose ancestors include C. */
 static uint32_t first_head_above(struct sorter *s, uint32_t c, uint32_t from)
 {
-	struct question q = { c, from, NO_NODE, 0, false };
+	struct question q = { c, from, NO_NODE, 0, 0, 0, false };
 	uint32_t answer;
 
 	s->stamp++;

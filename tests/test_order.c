@@ -160,6 +160,44 @@ static void test_long_history_is_linear_time(void **state)
 	project_free(&p);
 }
 
+/* The walk's work on a fan of N heads, each a child of one base: the base
+ * is asked about after each head, and the first head above it is the next
+ * one (the walk-up's rival scan finds it in a step). The walk-up took all
+ * of the base's children at each question: 2N * N work, 6 s of `history`
+ * at 60,000 heads. */
+static uint64_t fan_work(int n)
+{
+	struct strbuf sb;
+	struct project p;
+	uint64_t work;
+
+	sb_init(&sb);
+	sb_adds(&sb, "base\n");
+	for (int i = 0; i < n; i++)
+		sb_addf(&sb, "h%05d base\n", i);
+	graph_text_load(&p, sb.buf);
+	assert_int_equal(p.order.n, n + 1);
+	assert_string_equal(p.graph.nodes[p.order.v[0]].id, "h00000");
+	assert_string_equal(p.graph.nodes[p.order.v[n - 1]].id, n == 3000 ? "h02999" : "h08999");
+	assert_string_equal(p.graph.nodes[p.order.v[n]].id, "base");
+	work = p.graph.work.order;
+	project_free(&p);
+	sb_free(&sb);
+	return work;
+}
+
+static void test_fan_of_heads_is_linear(void **state)
+{
+	uint64_t small, large;
+
+	(void)state;
+	small = fan_work(3000);
+	large = fan_work(9000);
+	print_message("work %llu -> %llu\n", (unsigned long long)small, (unsigned long long)large);
+	assert_true(small >= 3000);
+	assert_true(large <= small * 4);
+}
+
 static unsigned next_rand(unsigned *s)
 {
 	*s = *s * 1103515245u + 12345u;
@@ -344,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_cycle_does_not_hang),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_long_history_is_linear_time),
+		cmocka_unit_test(test_fan_of_heads_is_linear),
 		cmocka_unit_test(test_kept_labels_follow_edits),
 	};
 
