@@ -5,7 +5,10 @@
  * lane when none is: a head); the other lanes heading to it end there with a
  * horizontal line (a branch point). Its first parent continues in its lane, other
  * parents (a merge) open lanes to the right. Two lanes heading to one parent run
- * side by side down to it and join on its row, as git draws them.
+ * side by side down to it and join on its row. Past LAYOUT_JOIN_LANES lanes a
+ * revision's line joins a lane heading to its first parent on the revision's
+ * own row instead (git collapses such columns too): a fan of N heads on one
+ * base took N * N / 2 cells (60,000 heads: 1.9 GB and 7 s to the first screen).
  *
  * Before that, rows are grouped by piece (a stable counting sort on the piece of
  * each row, found with a union-find over down_revision): a piece ends with every
@@ -284,8 +287,26 @@ static inline __attribute__((always_inline)) void end_row(struct layout *l, stru
 	emit_row(l, r, width, turns);
 }
 
+/* The lane ROW's line joins on it, heading to P from ME: past
+ * LAYOUT_JOIN_LANES lanes, the nearest lane left of ME already heading to
+ * P; -1 when it opens none (heads there itself). Only to the left: a join
+ * is then the one line left of a revision, and its end the lane it goes
+ * down, not a line it crosses (lanes that end on a row and a merge's
+ * lines are right of its revision). Enough for a fan: a new lane is the
+ * rightmost. */
+static inline int32_t join_lane(const struct lanes *ln, uint16_t me, uint32_t p)
+{
+	if (ln->n < LAYOUT_JOIN_LANES || !ln->n_heading[p] || ln->first_heading[p] >= me)
+		return -1;
+	for (int32_t j = me - 1; j >= 0; j--)
+		if (ln->want[j] == p)
+			return j;
+	return -1;
+}
+
 /* Lay row R out, any row. The other lanes heading to it end on it, its
- * first parent continues its lane, the others open lanes to the right.
+ * first parent continues its lane (or joins one: join_lane), the others
+ * open lanes to the right.
  * Out of line (as lay_branch): the registers it needs are not saved for
  * the rows lay_chain draws without it. */
 __attribute__((noinline)) static void lay_row(struct layout *l, struct row_down d, struct lanes *ln, uint32_t r)
@@ -302,8 +323,15 @@ __attribute__((noinline)) static void lay_row(struct layout *l, struct row_down 
 		if (p < r)
 			continue; /* drawn above: only a cycle does that */
 		if (k == 0) {
-			head_to(ln, me, p);
-			c[me] |= CELL_DOWN;
+			int32_t j = join_lane(ln, me, p);
+
+			if (j >= 0) {
+				hline(c, (uint16_t)j, me);
+				turns = true;
+			} else {
+				head_to(ln, me, p);
+				c[me] |= CELL_DOWN;
+			}
 		} else {
 			uint16_t n = free_lane(ln, me + 1, c); /* room was made for it above */
 
@@ -781,6 +809,8 @@ static int32_t lay_chain(struct layout *l, struct lanes *ln, uint32_t r, uint32_
 		lane = heading == 2 ? lay_fork(l, ln, r++) : lay_branch(l, ln, r++);
 		above = -1;
 	}
+	if (stop > end && lane >= 0 && join_lane(ln, (uint16_t)lane, p) >= 0)
+		stop = end; /* the last row joins another lane: lay_row draws it */
 	if (lane >= 0 && r < stop) {
 		if (lane != above) {
 			lay_single(l, ln, r++, (uint16_t)lane);
@@ -794,7 +824,7 @@ static int32_t lay_chain(struct layout *l, struct lanes *ln, uint32_t r, uint32_
 		}
 	}
 	if (lane >= 0) {
-		if (d.n == 2 && down_row(d, 0) >= end && down_row(d, 1) >= end) {
+		if (d.n == 2 && ln->n < LAYOUT_JOIN_LANES && down_row(d, 0) >= end && down_row(d, 1) >= end) {
 			lay_merge(l, ln, end, (uint16_t)lane, down_row(d, 0), down_row(d, 1));
 			return -1;
 		}

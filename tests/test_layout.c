@@ -190,10 +190,60 @@ static int cmp_pair(const void *a, const void *b)
 	return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] != y[1] ? (x[1] < y[1] ? -1 : 1) : 0;
 }
 
+/* The row a line going down lane I from row R reaches: a revision, or a row
+ * it ends on, joined to that row's revision. With SEEN (a flag per link
+ * between two rows), each link it takes is marked, and must not have been. */
+static uint32_t follow_down(const struct layout *l, uint32_t r, uint16_t i, bool *seen)
+{
+	uint32_t rr = r + 1;
+
+	for (;; rr++) {
+		uint8_t x = cell(l, rr, i);
+		size_t link = (size_t)(rr - 1) * (l->max_lanes + 1u) + i;
+
+		NEED(rr < l->n_rows);
+		NEED(x & CELL_UP);
+		if (rr >= l->n_rows || !(x & CELL_UP))
+			break;
+		if (seen) {
+			NEED(!seen[link]);
+			seen[link] = true;
+		}
+		if (x & CELL_NODE)
+			break;
+		if (!(x & CELL_DOWN)) { /* ends here, joined to this row's revision */
+			NEED(x & (CELL_LEFT | CELL_RIGHT));
+			break;
+		}
+	}
+	return rr < l->n_rows ? rr : r; /* off the picture: a need failed */
+}
+
+/* Past LAYOUT_JOIN_LANES lanes, row R's revision may have a line to its left
+ * (nothing else is drawn left of a revision): it joins the lane where that
+ * line ends, going down, and goes where that lane goes. That lane, or
+ * NO_NODE when R has no such line. */
+static uint16_t joined_lane(const struct layout *l, uint32_t r)
+{
+	uint16_t i = l->lane[r];
+
+	if (!(cell(l, r, i) & CELL_LEFT))
+		return UINT16_MAX;
+	NEED(l->n_cells[r] >= LAYOUT_JOIN_LANES);
+	while (i > 0 && (cell(l, r, i - 1) & CELL_LEFT))
+		i--;
+	NEED(i > 0 && (cell(l, r, i - 1) & CELL_RIGHT));
+	i = i > 0 ? i - 1 : i;
+	NEED((cell(l, r, i) & (CELL_UP | CELL_DOWN)) == (CELL_UP | CELL_DOWN));
+	NEED(!(cell(l, r, l->lane[r]) & CELL_DOWN)); /* its own line is the join */
+	return i;
+}
+
 /* Follow every line from the revision it leaves to the revision it reaches:
- * each vertical link between two rows is on exactly one such line, and the
- * lines are exactly the graph's down_revision edges that point down the rows
- * (an edge back up, only in a cycle, is not drawn). */
+ * each vertical link between two rows is on exactly one such line (a join
+ * goes on down another's), and the lines are exactly the graph's
+ * down_revision edges that point down the rows (an edge back up, only in a
+ * cycle, is not drawn). */
 static void check_lines(const struct project *p, const struct layout *l)
 {
 	const struct graph *g = &p->graph;
@@ -201,35 +251,26 @@ static void check_lines(const struct project *p, const struct layout *l)
 	uint32_t *traced = NULL, *want = NULL;
 	size_t nt = 0, ct = 0, nw = 0, cw = 0;
 
-	for (uint32_t r = 0; r < l->n_rows; r++)
+	for (uint32_t r = 0; r < l->n_rows; r++) {
+		uint16_t join = joined_lane(l, r);
+
+		if (join != UINT16_MAX) {
+			GROW(traced, ct, nt + 2);
+			traced[nt++] = l->node[r];
+			traced[nt++] = l->node[follow_down(l, r, join, NULL)];
+		}
 		for (uint16_t i = 0; i < l->n_cells[r]; i++) {
 			uint8_t c = cell(l, r, i);
-			uint32_t rr = r + 1;
 
 			if (!(c & CELL_DOWN) || (i != l->lane[r] && (c & CELL_UP)))
 				continue; /* not a line leaving this row's revision */
 			if (i != l->lane[r])
 				NEED(c & (CELL_LEFT | CELL_RIGHT)); /* a merge's lane, joined to it */
-			for (;; rr++) {
-				uint8_t x = cell(l, rr, i);
-
-				NEED(rr < l->n_rows);
-				NEED(x & CELL_UP);
-				if (rr >= l->n_rows || !(x & CELL_UP))
-					break;
-				NEED(!(seen[(size_t)(rr - 1) * (l->max_lanes + 1u) + i]));
-				seen[(size_t)(rr - 1) * (l->max_lanes + 1u) + i] = true;
-				if (x & CELL_NODE)
-					break;
-				if (!(x & CELL_DOWN)) { /* ends here, joined to this row's revision */
-					NEED(x & (CELL_LEFT | CELL_RIGHT));
-					break;
-				}
-			}
 			GROW(traced, ct, nt + 2);
 			traced[nt++] = l->node[r];
-			traced[nt++] = l->node[rr];
+			traced[nt++] = l->node[follow_down(l, r, i, seen)];
 		}
+	}
 	for (uint32_t r = 0; r < l->n_rows; r++)
 		for (uint16_t i = 0; i < l->n_cells[r]; i++)
 			if (cell(l, r, i) & CELL_DOWN) /* no line from nowhere */
@@ -488,10 +529,16 @@ static void ref_row(const struct graph *g, const struct layout *ref, struct ref_
 	ln->want[me] = NO_NODE;
 	for (uint32_t k = 0; k < nd->down.n; k++) {
 		uint32_t p = nd->down.v[k];
+		int j = me;
 
 		if (ref->row_of[p] < r)
 			continue;
-		if (k == 0) {
+		if (k == 0 && ln->n >= LAYOUT_JOIN_LANES) /* many lanes: the nearest left heading there */
+			while (--j >= 0 && ln->want[j] != p)
+				;
+		if (k == 0 && ln->n >= LAYOUT_JOIN_LANES && j >= 0) {
+			ref_hline(c, (uint16_t)j, me);
+		} else if (k == 0) {
 			ln->want[me] = p;
 			c[me] |= CELL_DOWN;
 		} else {
@@ -619,13 +666,32 @@ static void test_same_as_first_written(void **state)
 	assert_true(shared > 0);
 }
 
-/* More lanes head to one row than a count of a byte holds: 300 heads, each
- * a child of one base, side by side down to it; all of them end on its row. */
+/* The checks of every picture, on one history: the picture if one fails. */
+static void assert_lines(const char *text, struct project *p, const struct layout *l)
+{
+	bad_line = 0;
+	check_joints(l);
+	check_lines(p, l);
+	check_pieces(p, l);
+	if (bad_line) {
+		char *pic = picture(text, true);
+
+		print_error("check at line %d fails on\n%s\n%s", bad_line, text, pic);
+		free(pic);
+	}
+	assert_int_equal(bad_line, 0);
+}
+
+/* More lanes head to one row than a count of a byte holds, and more than
+ * LAYOUT_JOIN_LANES: 300 heads, each a child of one base. The first 63 run
+ * side by side down to it and end on its row; each later one, in the 64th
+ * lane, joins the rightmost of them on its own row. */
 static void test_many_lanes_to_one_row(void **state)
 {
 	struct strbuf sb;
 	struct project p;
 	struct layout l;
+	uint32_t joins = 0;
 
 	(void)state;
 	sb_init(&sb);
@@ -635,11 +701,102 @@ static void test_many_lanes_to_one_row(void **state)
 	graph_text_load(&p, sb.buf);
 	layout_build(&l, &p);
 	assert_as_first_written(&p, &l);
-	assert_int_equal(l.max_lanes, 300);
-	assert_int_equal(l.n_cells[l.row_of[graph_find(&p.graph, "base")]], 300);
+	assert_lines(sb.buf, &p, &l);
+	assert_int_equal(l.max_lanes, LAYOUT_JOIN_LANES);
+	assert_int_equal(l.n_cells[l.row_of[graph_find(&p.graph, "base")]], LAYOUT_JOIN_LANES - 1);
+	for (uint32_t r = 0; r < l.n_rows; r++)
+		if (l.n_cells[r] == LAYOUT_JOIN_LANES) {
+			const uint8_t *c = l.cells + l.cell_off[r];
+
+			assert_int_equal(l.lane[r], LAYOUT_JOIN_LANES - 1);
+			assert_int_equal(c[LAYOUT_JOIN_LANES - 1], CELL_NODE | CELL_LEFT);
+			assert_int_equal(c[LAYOUT_JOIN_LANES - 2], CELL_UP | CELL_DOWN | CELL_RIGHT);
+			joins++;
+		}
+	assert_int_equal(joins, 300 - (LAYOUT_JOIN_LANES - 1));
 	layout_free(&l);
 	project_free(&p);
 	sb_free(&sb);
+}
+
+/* A fan as wide as it can be: every revision but one a head on it. Its cells
+ * grew as the square of the heads (60,000: 1.9 GB); now a row has at most
+ * LAYOUT_JOIN_LANES. */
+static void test_fan_of_heads_is_linear(void **state)
+{
+	struct strbuf sb;
+	struct project p;
+	struct layout l;
+
+	(void)state;
+	sb_init(&sb);
+	sb_adds(&sb, "base\n");
+	for (int i = 0; i < 20000; i++)
+		sb_addf(&sb, "c%d base\n", i);
+	graph_text_load(&p, sb.buf);
+	layout_build(&l, &p);
+	assert_int_equal(l.max_lanes, LAYOUT_JOIN_LANES);
+	assert_true(l.n_cells_total <= (size_t)l.n_rows * LAYOUT_JOIN_LANES);
+	assert_lines(sb.buf, &p, &l);
+	layout_free(&l);
+	project_free(&p);
+	sb_free(&sb);
+}
+
+/* Wide histories: many heads and branches on a few revisions, merges of
+ * two and three among them, so that rows laid past LAYOUT_JOIN_LANES lanes
+ * join lanes from heads, from a chain's last row, from a merge's first
+ * parent; each drawn as first written, every line an edge. */
+static char *generate_wide(uint32_t seed, uint32_t n)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t kind = rnd(&seed, 100), hub = n - 1 - rnd(&seed, 6);
+
+		sb_addf(&sb, "r%u", i);
+		if (i >= n - 6) {
+			if (i + 1 < n)
+				sb_addf(&sb, " r%u", i + 1); /* the hubs: a line at the bottom */
+		} else if (kind < 45) {
+			sb_addf(&sb, " r%u", hub);
+		} else if (kind < 75) {
+			sb_addf(&sb, " r%u", i + 1); /* on a line down to the next */
+		} else if (kind < 90) {
+			sb_addf(&sb, " r%u r%u", hub, i + 1 + rnd(&seed, n - 1 - i));
+		} else {
+			sb_addf(&sb, " r%u r%u r%u", i + 1 + rnd(&seed, n - 1 - i), hub, n - 1 - rnd(&seed, 6));
+		}
+		sb_addc(&sb, '\n');
+	}
+	return sb_detach(&sb);
+}
+
+static void test_wide_histories_join_lanes(void **state)
+{
+	uint32_t joined = 0, wide = 0;
+
+	(void)state;
+	for (uint32_t seed = 1; seed <= 40; seed++) {
+		char *text = generate_wide(seed, 200 + seed * 20);
+		struct project p;
+		struct layout l;
+
+		graph_text_load(&p, text);
+		layout_build(&l, &p);
+		assert_as_first_written(&p, &l);
+		assert_lines(text, &p, &l);
+		for (uint32_t r = 0; r < l.n_rows; r++) {
+			joined += (l.cells[l.cell_off[r] + l.lane[r]] & CELL_LEFT) != 0;
+			wide += l.n_cells[r] >= LAYOUT_JOIN_LANES;
+		}
+		layout_free(&l);
+		project_free(&p);
+		free(text);
+	}
+	print_message("%u rows %d lanes wide or more, %u of them joined\n", wide, LAYOUT_JOIN_LANES, joined);
+	assert_true(joined > 200);
 }
 
 /* ---- the display as first written, row by row: display_build passes over
@@ -831,6 +988,8 @@ int main(void)
 		cmocka_unit_test(test_every_line_is_an_edge),
 		cmocka_unit_test(test_same_as_first_written),
 		cmocka_unit_test(test_many_lanes_to_one_row),
+		cmocka_unit_test(test_fan_of_heads_is_linear),
+		cmocka_unit_test(test_wide_histories_join_lanes),
 		cmocka_unit_test(test_display_as_first_written),
 		cmocka_unit_test(test_invariant_catches_a_false_line),
 		cmocka_unit_test(test_folding_linear_runs),

@@ -63,6 +63,12 @@ static inline enum row_kind layout_row_kind(const struct layout *l, uint32_t row
 	return l->flat[row] & NODE_FLAT_PHANTOM ? ROW_PHANTOM : l->flat[row] & NODE_FLAT_BASE ? ROW_BASE : ROW_REVISION;
 }
 
+/* Lanes side by side past which a revision's line joins a lane heading to
+ * its first parent on its own row, when one left of it does, rather than
+ * running beside it down to that parent: a fan of heads on one base then
+ * takes this many lanes, not one a head (wider than any screen shows). */
+#define LAYOUT_JOIN_LANES 64
+
 /* Rows in history order (then anything only a cycle reaches), grouped by piece
  * (pieces in the order their first row comes), and their lanes. Pieces are joined
  * by down_revision only: the edges drawn (depends_on shows as a marker). */
