@@ -81,10 +81,14 @@ static enum color_role lane_role(uint16_t lane)
 	return palette[lane % (sizeof(palette) / sizeof(palette[0]))];
 }
 
+/* Columns of graph at least left for a row's mark, id and the start of its
+ * message: past them the graph is cut (draw_graph). */
+#define TEXT_ROOM 20
+
 /* N graph columns G at the cursor, at most MAX; a missing revision's glyph in
  * the phantom colour, one the database applied as \u25c9 in its own.
  * Returns the columns used. */
-static int draw_graph(const struct lane_glyph *g, int n, bool phantom, bool applied, int max)
+static int draw_columns(const struct lane_glyph *g, int n, bool phantom, bool applied, int max)
 {
 	int used = 0;
 
@@ -97,6 +101,50 @@ static int draw_graph(const struct lane_glyph *g, int n, bool phantom, bool appl
 	return used;
 }
 
+/* N graph columns G, at most CAP of them: a graph wider than that (tens of
+ * lanes side by side, or a narrow terminal) is cut, "…" where lanes are left
+ * out, so that the id and message stay on screen; the revision's own glyph
+ * (and the column right of it) is always drawn, after the "…" when it is
+ * past the cut. MAX bounds it all (the screen's width). */
+static int draw_graph(const struct lane_glyph *g, int n, bool phantom, bool applied, int cap, int max, bool ascii)
+{
+	int node = 0, keep, used;
+
+	if (n <= cap || cap < 6)
+		return draw_columns(g, n, phantom, applied, max);
+	while (node < n && !g[node].node)
+		node++;
+	keep = node < cap - 2 || node == n ? cap - 2 : cap - 5; /* cut lanes, then "…" and the node's two */
+	used = draw_columns(g, keep, phantom, applied, max);
+	if (used < max)
+		used += put(C_DATE, ascii ? "~" : "\u2026", max - used);
+	if (node >= keep && node < n && used < max)
+		used += draw_columns(g + node, node + 2 <= n ? 2 : 1, phantom, applied, max - used);
+	if (used < max)
+		used += put(C_DATE, " ", max - used);
+	return used;
+}
+
+/* The id column: as wide as the longest id (measured once per graph), at most
+ * 40% of the width, at least 8; the message takes the rest. */
+static int id_column(const struct ui *ui, int width)
+{
+	int cap = width * 2 / 5;
+
+	if (cap < 8)
+		cap = 8;
+	return ui->id_w < cap ? ui->id_w : cap;
+}
+
+/* Columns a row's graph may take: as many as leave TEXT_ROOM after the
+ * mark and id, at least a third of the screen. */
+static int graph_cap(int width, int idw)
+{
+	int cap = width - idw - 3 - TEXT_ROOM;
+
+	return cap > width / 3 ? cap : width / 3;
+}
+
 /* A folded run: its lanes, a dotted line where the revisions are, and a count. */
 static void draw_folded(struct ui *ui, const struct display_line *dl, int y, int width,
 			struct lane_glyph *lg)
@@ -106,7 +154,7 @@ static void draw_folded(struct ui *ui, const struct display_line *dl, int y, int
 	char buf[512];
 
 	move(y, 0);
-	used = draw_graph(lg, n, false, false, width);
+	used = draw_graph(lg, n, false, false, graph_cap(width, id_column(ui, width)), width, ui->ascii);
 	/* no stamp folds: a run is applied or pending as a whole */
 	snprintf(buf, sizeof(buf), "%s %u revisions (%s %s %s)%s, z unfolds", ui->ascii ? "..." : "\u2026",
 		 dl->last - dl->first + 1, g->nodes[ui->layout.node[dl->first]].id,
@@ -158,7 +206,8 @@ static void draw_row(struct ui *ui, uint32_t row, int y, int width, int idw, int
 
 	cols = layout_row_symbols(&ui->layout, row, ui->ascii, lg);
 	move(y, 0);
-	used = draw_graph(lg, cols, nd->phantom, !ui->ascii && db_state_applied(&ui->db, v), width);
+	used = draw_graph(lg, cols, nd->phantom, !ui->ascii && db_state_applied(&ui->db, v), graph_cap(width, idw),
+			  width, ui->ascii);
 	used = graph_w > used && graph_w < width ? graph_w : used; /* ids line up */
 	if (used < width) {
 		move(y, used);
@@ -259,17 +308,6 @@ static int graph_width(const struct ui *ui, int height)
 			w = cols;
 	}
 	return w < COLS / 3 ? w : COLS / 3;
-}
-
-/* The id column: as wide as the longest id (measured once per graph), at most
- * 40% of the width, at least 8; the message takes the rest. */
-static int id_column(const struct ui *ui, int width)
-{
-	int cap = width * 2 / 5;
-
-	if (cap < 8)
-		cap = 8;
-	return ui->id_w < cap ? ui->id_w : cap;
 }
 
 void main_view_draw(struct ui *ui, int top, int height)
