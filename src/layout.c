@@ -35,6 +35,9 @@
 
 #define HEADING_MANY UINT8_MAX
 
+/* Bytes of lanes' open past their room, 0: zero_ahead reads eight at a time. */
+#define OPEN_PAST 8
+
 /* A row's lanes are counted in 16 bits (struct layout). So many lines side
  * by side come only from a history made to be drawn so (65,535 heads on one
  * base, say), whose cells would take gigabytes before: no picture for it. */
@@ -50,7 +53,8 @@ static void too_many_lanes(void)
 struct lanes {
 	uint32_t *want; /* lane -> row it is heading to, NO_NODE when free */
 	uint8_t *open;  /* lane -> CELL_UP | CELL_DOWN when it heads to a row, else 0
-	                 * (past n too, up to cap): a row's cells start as a copy of it */
+	                 * (past n too, up to cap and OPEN_PAST more): a row's cells
+	                 * start as a copy of it */
 	uint16_t n;     /* lanes in use: at most LANES_MAX */
 	uint32_t cap;   /* past a uint16_t: its doubling from 32,768 would be 0 */
 	/* row -> how many lanes head to it (HEADING_MANY: that many or more),
@@ -119,8 +123,8 @@ __attribute__((noinline)) static uint16_t new_lane(struct lanes *ln)
 		if (ln->cap > LANES_MAX)
 			ln->cap = LANES_MAX;
 		ln->want = xrealloc(ln->want, ln->cap * sizeof(uint32_t));
-		ln->open = xrealloc(ln->open, ln->cap);
-		memset(ln->open + ln->n, 0, ln->cap - ln->n); /* see struct lanes */
+		ln->open = xrealloc(ln->open, ln->cap + OPEN_PAST);
+		memset(ln->open + ln->n, 0, ln->cap + OPEN_PAST - ln->n); /* see struct lanes */
 	}
 	ln->want[ln->n] = NO_NODE;
 	ln->open[ln->n] = 0;
@@ -162,27 +166,38 @@ static inline uint16_t zero_ahead(const uint8_t *c, uint32_t i)
 	return (uint16_t)i;
 }
 
-/* A horizontal line between lanes A and B (exclusive), and the ends' sides.
- * The lanes between take LEFT | RIGHT eight a step (four on average at
- * 100,000 revisions: a byte a step was half of a merge's cost): C has room
- * for eight bytes past B (lay_row), ORed with 0. */
-static inline void hline(uint8_t *c, uint16_t a, uint16_t b)
+/* A horizontal line between lanes A and B (exclusive), and the ends' sides,
+ * the lanes between as SRC has them: C itself, or the lanes' open where C
+ * is a copy of it past the left end (bytes just stored into C, read back
+ * in words that straddle those stores, stall). The lanes between take
+ * LEFT | RIGHT eight a step (four on average at 100,000 revisions: a byte a
+ * step was half of a merge's cost), each word also writing up to seven
+ * bytes past the line's right end: the end itself is put back, what is
+ * past it is SRC's (C's copy, or C's own). C and SRC have room for eight
+ * bytes past B (lay_row, OPEN_PAST). */
+static inline void hline_over(uint8_t *c, const uint8_t *src, uint16_t a, uint16_t b)
 {
 #define LR (CELL_LEFT | CELL_RIGHT)
 	static const uint8_t through[16] = { LR, LR, LR, LR, LR, LR, LR, LR };
 #undef LR
 	uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
+	uint8_t end = c[hi];
 
-	c[lo] |= CELL_RIGHT;
-	c[hi] |= CELL_LEFT;
 	for (uint32_t i = lo + 1; i < hi; i += 8) {
 		uint64_t w, m;
 
 		memcpy(&m, through + 8 - (hi - i < 8 ? hi - i : 8), sizeof(m)); /* the first hi - i bytes */
-		memcpy(&w, c + i, sizeof(w));
+		memcpy(&w, src + i, sizeof(w));
 		w |= m;
 		memcpy(c + i, &w, sizeof(w));
 	}
+	c[lo] |= CELL_RIGHT;
+	c[hi] = end | CELL_LEFT;
+}
+
+static inline void hline(uint8_t *c, uint16_t a, uint16_t b)
+{
+	hline_over(c, c, a, b);
 }
 
 /* Row R's cells, WIDTH of them, laid where the next row's cells go (see
@@ -382,7 +397,7 @@ __attribute__((noinline)) static uint16_t lay_fork(struct layout *l, struct lane
 		j++;
 	c[me] = CELL_NODE | CELL_UP | CELL_DOWN;
 	c[j] = CELL_UP;
-	hline(c, me, j);
+	hline_over(c, ln->open, me, j); /* C between and past them as copied */
 	ln->want[j] = NO_NODE;
 	ln->open[j] = 0;
 	ln->want[me] = r + 1;
@@ -412,9 +427,11 @@ __attribute__((noinline)) static void lay_merge(struct layout *l, struct lanes *
 	if (ln->n < LANES_COPIED && ln->cap >= LANES_COPIED) {
 		memcpy(c, ln->open, LANES_COPIED);
 		c[me] = CELL_NODE | CELL_UP | CELL_DOWN;
-		/* a 0 at ln->n at the latest (open's): looked for eight a
-		 * step without a bound, no byte at a time for the last few */
-		n = zero_ahead(c, me + 1);
+		/* a 0 at ln->n at the latest: looked for eight a step without a
+		 * bound, no byte at a time for the last few; in open, which C
+		 * copies from me on (C's bytes, just stored, read back in words
+		 * across those stores: stalls, 6% of an edit's time) */
+		n = zero_ahead(ln->open, me + 1);
 		n = n < ln->n ? n : new_lane(ln);
 	} else {
 		memcpy(c, ln->open, ln->n);
@@ -424,7 +441,7 @@ __attribute__((noinline)) static void lay_merge(struct layout *l, struct lanes *
 	head_to(ln, me, p0);
 	head_to(ln, n, p1);
 	c[n] = CELL_DOWN;
-	hline(c, me, n);
+	hline_over(c, ln->open, me, n); /* C between and past them as copied */
 	l->lane[r] = me;
 	emit_row(l, r, ln->n, true);
 }
