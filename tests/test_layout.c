@@ -682,26 +682,34 @@ static void assert_lines(const char *text, struct project *p, const struct layou
 	assert_int_equal(bad_line, 0);
 }
 
+/* N heads, each a child of one base. */
+static char *fan_text(int n)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_adds(&sb, "base\n");
+	for (int i = 0; i < n; i++)
+		sb_addf(&sb, "c%d base\n", i);
+	return sb_detach(&sb);
+}
+
 /* More lanes head to one row than a count of a byte holds, and more than
  * LAYOUT_JOIN_LANES: 300 heads, each a child of one base. The first 63 run
  * side by side down to it and end on its row; each later one, in the 64th
  * lane, joins the rightmost of them on its own row. */
 static void test_many_lanes_to_one_row(void **state)
 {
-	struct strbuf sb;
+	char *text = fan_text(300);
 	struct project p;
 	struct layout l;
 	uint32_t joins = 0;
 
 	(void)state;
-	sb_init(&sb);
-	sb_adds(&sb, "base\n");
-	for (int i = 0; i < 300; i++)
-		sb_addf(&sb, "c%d base\n", i);
-	graph_text_load(&p, sb.buf);
+	graph_text_load(&p, text);
 	layout_build(&l, &p);
 	assert_as_first_written(&p, &l);
-	assert_lines(sb.buf, &p, &l);
+	assert_lines(text, &p, &l);
 	assert_int_equal(l.max_lanes, LAYOUT_JOIN_LANES);
 	assert_int_equal(l.n_cells[l.row_of[graph_find(&p.graph, "base")]], LAYOUT_JOIN_LANES - 1);
 	for (uint32_t r = 0; r < l.n_rows; r++)
@@ -716,7 +724,7 @@ static void test_many_lanes_to_one_row(void **state)
 	assert_int_equal(joins, 300 - (LAYOUT_JOIN_LANES - 1));
 	layout_free(&l);
 	project_free(&p);
-	sb_free(&sb);
+	free(text);
 }
 
 /* A fan as wide as it can be: every revision but one a head on it. Its cells
@@ -724,23 +732,19 @@ static void test_many_lanes_to_one_row(void **state)
  * LAYOUT_JOIN_LANES. */
 static void test_fan_of_heads_is_linear(void **state)
 {
-	struct strbuf sb;
+	char *text = fan_text(20000);
 	struct project p;
 	struct layout l;
 
 	(void)state;
-	sb_init(&sb);
-	sb_adds(&sb, "base\n");
-	for (int i = 0; i < 20000; i++)
-		sb_addf(&sb, "c%d base\n", i);
-	graph_text_load(&p, sb.buf);
+	graph_text_load(&p, text);
 	layout_build(&l, &p);
 	assert_int_equal(l.max_lanes, LAYOUT_JOIN_LANES);
 	assert_true(l.n_cells_total <= (size_t)l.n_rows * LAYOUT_JOIN_LANES);
-	assert_lines(sb.buf, &p, &l);
+	assert_lines(text, &p, &l);
 	layout_free(&l);
 	project_free(&p);
-	sb_free(&sb);
+	free(text);
 }
 
 /* Wide histories: many heads and branches on a few revisions, merges of
