@@ -991,25 +991,6 @@ static const char *box(uint8_t m, bool ascii)
 	return (ascii ? plain : utf8)[m & 15];
 }
 
-/* The lane a horizontal line at lane I (or right of it, RIGHT_OF) belongs to: the
- * nearest lane away from the node whose line starts or ends on this row (lines
- * that only cross it are passed over). */
-static uint16_t hline_lane(const uint8_t *c, uint16_t n, uint16_t me, uint16_t i, bool right_of)
-{
-	const uint8_t cross = CELL_UP | CELL_DOWN;
-
-	if (i > me || (i == me && right_of)) {
-		for (uint16_t k = right_of ? i + 1 : i; k < n; k++)
-			if ((c[k] & cross) && (c[k] & cross) != cross)
-				return k;
-	} else {
-		for (int k = i; k >= 0; k--)
-			if ((c[k] & cross) && (c[k] & cross) != cross)
-				return (uint16_t)k;
-	}
-	return i;
-}
-
 static const char *node_glyph(uint8_t kind, bool ascii)
 {
 	static const char *const utf8[] = { "\u25cf", "\u25ce", "\u25cc" }, *const plain[] = { "*", "I", "x" };
@@ -1017,22 +998,50 @@ static const char *node_glyph(uint8_t kind, bool ascii)
 	return (ascii ? plain : utf8)[kind];
 }
 
+/* Whether cell C is where a line starts or ends on its row (one of up and
+ * down), not a line that goes on through it. */
+static inline bool line_end_cell(uint8_t c)
+{
+	return (c & (CELL_UP | CELL_DOWN)) && (c & (CELL_UP | CELL_DOWN)) != (CELL_UP | CELL_DOWN);
+}
+
+/* A horizontal line's lane, for its colour, is the lane it leads to: right of
+ * the revision the nearest lane at or past it whose line starts or ends on
+ * the row (lines that only cross it are passed over), left of it the line's
+ * left end (only a join goes left: into a lane that goes on, or a lane that
+ * ends). Found in one sweep each way, not by a look from each cell: a row
+ * with a line across thousands of lanes took seconds to draw. */
 int layout_row_symbols(const struct layout *l, uint32_t row, bool ascii, struct lane_glyph *out)
 {
 	const uint8_t *c = l->cells + l->cell_off[row];
-	uint16_t n = l->n_cells[row], me = l->lane[row];
+	uint16_t n = l->n_cells[row], me = l->lane[row], lead = UINT16_MAX;
 
-	for (uint16_t i = 0; i < n; i++) {
+	for (uint16_t i = n; i-- > 0;) {
 		struct lane_glyph *g = out + 2 * i;
 
+		g[1] = (struct lane_glyph){ " ", i, false };
+		if (c[i] & CELL_RIGHT) /* the nearest end right of it */
+			g[1] = (struct lane_glyph){ box(CELL_LEFT | CELL_RIGHT, ascii), lead != UINT16_MAX ? lead : i, false };
+		if (line_end_cell(c[i]))
+			lead = i;
 		g[0] = (struct lane_glyph){ box(c[i], ascii), i, false };
 		if (c[i] & CELL_NODE)
 			g[0] = (struct lane_glyph){ node_glyph(layout_row_kind(l, row), ascii), i, true };
-		else if (!(c[i] & (CELL_UP | CELL_DOWN)))
-			g[0].lane = hline_lane(c, n, me, i, false);
-		g[1] = (struct lane_glyph){ " ", i, false };
+		else if (!(c[i] & (CELL_UP | CELL_DOWN)) && i > me && lead != UINT16_MAX)
+			g[0].lane = lead; /* at or right of it */
+	}
+	lead = UINT16_MAX;
+	for (uint16_t i = 0; i < me && i < n; i++) {
+		struct lane_glyph *g = out + 2 * i;
+
+		if (line_end_cell(c[i]) || ((c[i] & CELL_RIGHT) && !(c[i] & CELL_LEFT)))
+			lead = i;
+		if (lead == UINT16_MAX)
+			continue;
+		if (!(c[i] & (CELL_UP | CELL_DOWN | CELL_NODE)))
+			g[0].lane = lead;
 		if (c[i] & CELL_RIGHT)
-			g[1] = (struct lane_glyph){ box(CELL_LEFT | CELL_RIGHT, ascii), hline_lane(c, n, me, i, true), false };
+			g[1].lane = lead;
 	}
 	return 2 * n;
 }

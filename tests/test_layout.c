@@ -803,6 +803,90 @@ static void test_wide_histories_join_lanes(void **state)
 	assert_true(joined > 200);
 }
 
+/* ---- the lanes a row's glyphs are coloured by, as first written: a look
+ * from each cell, where layout_row_symbols sweeps the row once each way ---- */
+
+static uint16_t ref_glyph_lane(const uint8_t *c, uint16_t n, uint16_t me, uint16_t i, bool right_of)
+{
+	const uint8_t cross = CELL_UP | CELL_DOWN;
+
+	if (i > me || (i == me && right_of)) {
+		for (uint16_t k = right_of ? i + 1 : i; k < n; k++)
+			if ((c[k] & cross) && (c[k] & cross) != cross)
+				return k;
+	} else { /* left of it only a join: its left end, going on or not */
+		for (int k = i; k >= 0; k--)
+			if (((c[k] & cross) && (c[k] & cross) != cross) || ((c[k] & CELL_RIGHT) && !(c[k] & CELL_LEFT)))
+				return (uint16_t)k;
+	}
+	return i;
+}
+
+static void assert_glyph_lanes(const struct layout *l)
+{
+	struct lane_glyph *g = xmalloc((2 * (size_t)l->max_lanes + 2) * sizeof(*g));
+
+	for (uint32_t r = 0; r < l->n_rows; r++) {
+		const uint8_t *c = l->cells + l->cell_off[r];
+		uint16_t n = l->n_cells[r], me = l->lane[r];
+
+		assert_int_equal(layout_row_symbols(l, r, true, g), 2 * n);
+		for (uint16_t i = 0; i < n; i++) {
+			uint16_t want0 = (c[i] & (CELL_UP | CELL_DOWN | CELL_NODE)) ? i : ref_glyph_lane(c, n, me, i, false);
+
+			assert_int_equal(g[2 * i].lane, want0);
+			assert_int_equal(g[2 * i].node, (c[i] & CELL_NODE) != 0);
+			if (c[i] & CELL_RIGHT)
+				assert_int_equal(g[2 * i + 1].lane, ref_glyph_lane(c, n, me, i, true));
+			else
+				assert_int_equal(g[2 * i + 1].lane, i);
+		}
+	}
+	free(g);
+}
+
+/* Generated histories, ordinary and wide (joins, merges across many lanes),
+ * and an octopus of 400 parents: each horizontal line's glyphs take the
+ * lane it leads to, as a look from each cell finds it (which took seconds
+ * to draw the octopus's rows, a cell's look crossing every lane). */
+static void test_glyph_lanes_as_first_written(void **state)
+{
+	struct strbuf sb;
+
+	(void)state;
+	for (uint32_t seed = 1; seed <= 60; seed++) {
+		char *text = seed & 1 ? generate(seed, 1 + seed * 7) : generate_wide(seed, 200 + seed * 10);
+		struct project p;
+		struct layout l;
+
+		graph_text_load(&p, text);
+		layout_build(&l, &p);
+		assert_glyph_lanes(&l);
+		layout_free(&l);
+		project_free(&p);
+		free(text);
+	}
+	sb_init(&sb);
+	sb_adds(&sb, "base\nmerge");
+	for (int i = 0; i < 400; i++)
+		sb_addf(&sb, " h%d", i);
+	sb_addc(&sb, '\n');
+	for (int i = 0; i < 400; i++)
+		sb_addf(&sb, "h%d base\n", i);
+	{
+		struct project p;
+		struct layout l;
+
+		graph_text_load(&p, sb.buf);
+		layout_build(&l, &p);
+		assert_lines(sb.buf, &p, &l);
+		assert_glyph_lanes(&l);
+		layout_free(&l);
+		project_free(&p);
+	}
+	sb_free(&sb);
+}
+
 /* ---- the display as first written, row by row: display_build passes over
  * stretches of rows that cannot fold and writes lines in bulk, and must
  * make the same lines ---- */
@@ -994,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_many_lanes_to_one_row),
 		cmocka_unit_test(test_fan_of_heads_is_linear),
 		cmocka_unit_test(test_wide_histories_join_lanes),
+		cmocka_unit_test(test_glyph_lanes_as_first_written),
 		cmocka_unit_test(test_display_as_first_written),
 		cmocka_unit_test(test_invariant_catches_a_false_line),
 		cmocka_unit_test(test_folding_linear_runs),
