@@ -198,6 +198,43 @@ static void test_fan_of_heads_is_linear(void **state)
 	assert_true(large <= small * 4);
 }
 
+/* The walk's work on a comb: a line whose every revision also has a head on
+ * it. The walk emits the heads first, each leaving its parent, a revision
+ * of the line, blocked as a head of its own: each question about the next
+ * revision up found those below it still heads of smaller keys, and the
+ * scan took them all, one a step (5.8 s of `history` at 60,000). */
+static uint64_t comb_work(int n)
+{
+	struct strbuf sb;
+	struct project p;
+	uint64_t work;
+
+	sb_init(&sb);
+	sb_adds(&sb, "r000000\n");
+	for (int i = 1; i < n; i++) /* odd: a head on the revision before; even: the line */
+		sb_addf(&sb, "r%06d r%06d\n", i, i % 2 ? i - 1 : i - 2);
+	graph_text_load(&p, sb.buf);
+	assert_int_equal(p.order.n, n);
+	assert_string_equal(p.graph.nodes[p.order.v[0]].id, "r000001");
+	assert_string_equal(p.graph.nodes[p.order.v[p.order.n - 1]].id, "r000000");
+	work = p.graph.work.order;
+	project_free(&p);
+	sb_free(&sb);
+	return work;
+}
+
+static void test_comb_is_linear(void **state)
+{
+	uint64_t small, large;
+
+	(void)state;
+	small = comb_work(3000);
+	large = comb_work(9000);
+	print_message("work %llu -> %llu\n", (unsigned long long)small, (unsigned long long)large);
+	assert_true(small >= 3000);
+	assert_true(large <= small * 4);
+}
+
 static unsigned next_rand(unsigned *s)
 {
 	*s = *s * 1103515245u + 12345u;
@@ -383,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_long_history_is_linear_time),
 		cmocka_unit_test(test_fan_of_heads_is_linear),
+		cmocka_unit_test(test_comb_is_linear),
 		cmocka_unit_test(test_kept_labels_follow_edits),
 	};
 
