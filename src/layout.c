@@ -873,11 +873,12 @@ static void zero_after(uint8_t *a, const uint32_t *v, uint32_t n)
  * random: what a later chain reads is asked for ahead, each address once
  * the step before it has come in (the explorer's caches are cold after an
  * edit). */
-static void lay_rows(struct layout *l, const struct graph_view *nc, const struct chain_ends *ce, struct lanes *ln)
+static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct chain_ends *ce, struct lanes *ln)
 {
 	const uint32_t *rows = ce->v, *node = l->node, *at = nc->at;
 	uint32_t n = ce->n;
 	int32_t above = -1;
+	size_t budget = LAYOUT_CELL_BUDGET(l->n_rows);
 
 	/* no lane heads to a row yet: only a chain's first row is counted
 	 * (a lane heads to a parent of a chain's last row, or lay_chain hands
@@ -894,7 +895,30 @@ static void lay_rows(struct layout *l, const struct graph_view *nc, const struct
 		v = node[rows[j]];
 		above = lay_chain(l, ln, r, rows[j], (struct row_down){ nc->down + at[v], at[v + 1] - at[v], l->row_of },
 				  above);
+		if (l->n_cells_total > budget)
+			return false;
 	}
+	return true;
+}
+
+/* Every row its revision's glyph alone, in lane 0, with no line: what a
+ * history gets whose lines lay_rows gave up on (LAYOUT_CELL_BUDGET). No
+ * edge is drawn, so none is drawn wrong; nothing folds (a fold is a line). */
+static void lay_flat(struct layout *l)
+{
+	free(l->cells);
+	l->cap_cells = l->n_rows ? l->n_rows : 1;
+	l->cells = xmalloc(l->cap_cells);
+	memset(l->cells, CELL_NODE, l->n_rows);
+	for (uint32_t r = 0; r < l->n_rows; r++) {
+		l->cell_off[r] = r;
+		l->n_cells[r] = 1;
+		l->lane[r] = 0;
+		l->shape[r] = 0;
+	}
+	l->n_cells_total = l->n_rows;
+	l->max_lanes = l->n_rows ? 1 : 0;
+	l->lines_hidden = true;
 }
 
 /* The history order, then the nodes it leaves out (those in cycles), in node
@@ -950,7 +974,8 @@ void layout_build(struct layout *l, const struct project *p)
 	l->cells = xmalloc(l->cap_cells);
 	ln.n_heading = xmalloc(n + 1); /* 0 where lay_rows reads it */
 	ln.first_heading = xmalloc((n + 1) * sizeof(uint16_t));
-	lay_rows(l, &nc, &ce, &ln);
+	if (!lay_rows(l, &nc, &ce, &ln))
+		lay_flat(l);
 	graph_view_free(&nc);
 	free(ce.v);
 	/* kept as long as the view: not the room its last doubling left (100,000

@@ -741,10 +741,59 @@ static void test_fan_of_heads_is_linear(void **state)
 	layout_build(&l, &p);
 	assert_int_equal(l.max_lanes, LAYOUT_JOIN_LANES);
 	assert_true(l.n_cells_total <= (size_t)l.n_rows * LAYOUT_JOIN_LANES);
+	assert_false(l.lines_hidden);
 	assert_lines(text, &p, &l);
 	layout_free(&l);
 	project_free(&p);
 	free(text);
+}
+
+/* A comb: a line with a head on each revision. The heads come first in
+ * history order, each with a line down to its own revision of the line:
+ * N / 2 lines side by side to different revisions, which no join can
+ * share, N * N / 8 cells (1 GB at 60,000). Past LAYOUT_CELL_BUDGET the
+ * lines are hidden: every row its glyph alone, nothing drawn wrong. A comb
+ * a third as long is drawn whole. */
+static void test_lines_hidden_past_the_budget(void **state)
+{
+	(void)state;
+	for (int n = 2000; n <= 6000; n += 4000) {
+		struct strbuf sb;
+		struct project p;
+		struct layout l;
+		struct display d = { 0 };
+		bool *plain;
+
+		sb_init(&sb);
+		sb_adds(&sb, "r000000\n");
+		for (int i = 1; i < n; i++)
+			sb_addf(&sb, "r%06d r%06d\n", i, i % 2 ? i - 1 : i - 2);
+		graph_text_load(&p, sb.buf);
+		layout_build(&l, &p);
+		assert_int_equal(l.lines_hidden, n == 6000);
+		if (!l.lines_hidden) {
+			assert_true(l.max_lanes >= n / 2 - 1);
+			assert_lines(sb.buf, &p, &l);
+		} else {
+			assert_int_equal(l.n_cells_total, l.n_rows);
+			assert_int_equal(l.max_lanes, 1);
+			for (uint32_t r = 0; r < l.n_rows; r++) {
+				assert_int_equal(l.n_cells[r], 1);
+				assert_int_equal(l.lane[r], 0);
+				assert_int_equal(l.cells[l.cell_off[r]], CELL_NODE);
+				assert_int_equal(l.shape[r], 0);
+			}
+			plain = xmalloc(l.n_rows);
+			memset(plain, 1, l.n_rows);
+			display_build(&d, &l, plain, 2, NULL);
+			assert_int_equal(d.n, l.n_rows); /* nothing folds */
+			display_free(&d);
+			free(plain);
+		}
+		layout_free(&l);
+		project_free(&p);
+		sb_free(&sb);
+	}
 }
 
 /* Wide histories: many heads and branches on a few revisions, merges of
@@ -1077,6 +1126,7 @@ int main(void)
 		cmocka_unit_test(test_same_as_first_written),
 		cmocka_unit_test(test_many_lanes_to_one_row),
 		cmocka_unit_test(test_fan_of_heads_is_linear),
+		cmocka_unit_test(test_lines_hidden_past_the_budget),
 		cmocka_unit_test(test_wide_histories_join_lanes),
 		cmocka_unit_test(test_glyph_lanes_as_first_written),
 		cmocka_unit_test(test_display_as_first_written),

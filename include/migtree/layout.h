@@ -55,6 +55,9 @@ struct layout {
 	size_t n_cells_total, cap_cells;
 	uint16_t max_lanes;
 	uint32_t n_pieces;
+	/* lines too many to draw (LAYOUT_CELL_BUDGET): every row is its revision's
+	 * glyph alone, in lane 0, no line (the view says so) */
+	bool lines_hidden;
 };
 
 /* What ROW's revision is, from its flags. */
@@ -68,6 +71,13 @@ static inline enum row_kind layout_row_kind(const struct layout *l, uint32_t row
  * running beside it down to that parent: a fan of heads on one base then
  * takes this many lanes, not one a head (wider than any screen shows). */
 #define LAYOUT_JOIN_LANES 64
+
+/* Cells the lines of N rows may take before they are hidden (lines_hidden):
+ * where thousands of lines run side by side to different revisions (a line
+ * with a head on each revision, whose heads come first), each a row's
+ * width, they took gigabytes; no screen shows them, and a picture of them
+ * cut at the screen's edge would show lines going nowhere. */
+#define LAYOUT_CELL_BUDGET(n) ((size_t)(n) * LAYOUT_JOIN_LANES + ((size_t)1 << 20))
 
 /* Rows in history order (then anything only a cycle reaches), grouped by piece
  * (pieces in the order their first row comes), and their lanes. Pieces are joined

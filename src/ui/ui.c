@@ -703,6 +703,8 @@ static void draw_status(struct ui *ui, int msg_rows)
 		 g->bases.n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	if (ui->unsaved)
 		snprintf(left + strlen(left), sizeof(left) - strlen(left), "  %zu unsaved", ui->unsaved);
+	if (ui->layout.lines_hidden)
+		snprintf(left + strlen(left), sizeof(left) - strlen(left), "  graph lines hidden: too many side by side");
 	snprintf(right, sizeof(right), " %u/%u  ?:help", n ? ui->sel + 1 : 0, n);
 	rw = (int)strlen(right);
 	move(LINES - 1, 0);
