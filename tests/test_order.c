@@ -366,6 +366,90 @@ static void assert_kept_order_fresh(const struct graph *g, struct u32vec *kept)
 	free(fresh.v);
 }
 
+/* A range's revisions as range.c finds them, by first principles: the
+ * ancestors of UPPER (through norm_down), less those in a cycle, and when
+ * LOWER is a revision, only its descendants not below it, it included. */
+static bool *ref_range_needs(const struct graph *g, uint32_t lower, uint32_t upper)
+{
+	bool *needs = xcalloc(g->n, sizeof(bool)), *anc = xcalloc(g->n, sizeof(bool));
+	struct u32vec st = { 0 };
+
+	u32_push(&st, upper);
+	while (st.n) {
+		uint32_t v = st.v[--st.n];
+
+		if (!needs[v]) {
+			needs[v] = true;
+			for (uint32_t k = 0; k < g->nodes[v].norm_down.n; k++)
+				u32_push(&st, g->nodes[v].norm_down.v[k]);
+		}
+	}
+	for (uint32_t v = 0; v < g->n; v++) { /* v a descendant of lower: lower among its ancestors */
+		memset(anc, 0, g->n * sizeof(bool));
+		u32_push(&st, v);
+		while (st.n) {
+			uint32_t x = st.v[--st.n];
+
+			if (!anc[x]) {
+				anc[x] = true;
+				for (uint32_t k = 0; k < g->nodes[x].norm_down.n; k++)
+					u32_push(&st, g->nodes[x].norm_down.v[k]);
+			}
+		}
+		needs[v] = needs[v] && !g->nodes[v].in_cycle && anc[lower];
+	}
+	free(anc);
+	free(st.v);
+	return needs;
+}
+
+/* history -r walks a range with the fast walk where no revision has a
+ * depends_on (Alembic's own, which history_order_literal follows, was
+ * heads times revisions: 19 s and 890 MB for base:heads on 30,000 heads):
+ * the same order as the literal walk over the same revisions, on branchy
+ * histories with missing parents, for ranges between random revisions. */
+static void test_ranges_as_literal(void **state)
+{
+	uint32_t ranges = 0, revisions = 0;
+
+	(void)state;
+	for (unsigned seed = 1; seed <= 12; seed++) {
+		char *text = branchy_history(150 + seed * 10, seed, seed % 3 ? 0 : 3);
+		unsigned s = seed;
+		struct project p;
+
+		graph_text_load(&p, text);
+		assert_false(p.graph.any_deps);
+		for (int k = 0; k < 20; k++) {
+			uint32_t lo = next_rand(&s) % p.graph.n, up = next_rand(&s) % p.graph.n;
+			struct u32vec fast = { 0 }, lit = { 0 }, heads = { 0 };
+			struct mt_error err = { 0 };
+			bool *needs = ref_range_needs(&p.graph, lo, up);
+
+			if (!needs[lo] || p.graph.nodes[lo].phantom || p.graph.nodes[up].phantom) {
+				free(needs);
+				continue; /* not a range (or a missing revision's name) */
+			}
+			assert_int_equal(history_range(&p.graph, p.graph.nodes[lo].id, p.graph.nodes[up].id, &fast, &err),
+					 0);
+			u32_push(&heads, up);
+			history_order_literal(&p.graph, needs, &heads, &lit);
+			assert_int_equal(fast.n, lit.n);
+			assert_memory_equal(fast.v, lit.v, fast.n * sizeof(uint32_t));
+			ranges++;
+			revisions += fast.n;
+			free(needs);
+			free(fast.v);
+			free(lit.v);
+			free(heads.v);
+		}
+		project_free(&p);
+		free(text);
+	}
+	print_message("%u ranges, %u revisions in them\n", ranges, revisions);
+	assert_true(ranges >= 40 && revisions >= 40 * 20);
+}
+
 /* The walk keeps its labels with its ranking across edits, noting the edges
  * they moved (order.c); an edit undone and done again gives them back as
  * they were. Whatever it keeps, the order is the one a fresh walk makes:
@@ -418,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_phantoms_where_referenced),
 		cmocka_unit_test(test_cycle_does_not_hang),
 		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_ranges_as_literal),
 		cmocka_unit_test(test_long_history_is_linear_time),
 		cmocka_unit_test(test_fan_of_heads_is_linear),
 		cmocka_unit_test(test_comb_is_linear),
