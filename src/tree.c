@@ -159,6 +159,8 @@ void tree_print(FILE *out, const struct project *p, bool use_ascii)
 	size_t n = g->n ? g->n : 1;
 	struct tree t = { out, g, use_ascii ? &ascii : &unicode, xcalloc(n, sizeof(uint32_t)),
 			  xcalloc(n, sizeof(bool)), graph_main_component(g) };
+	/* a scan of every base's Create Date: once, not once a node */
+	uint32_t primary = graph_primary_base(g);
 	bool blank = false;
 
 	for (uint32_t k = 0; k < p->order.n; k++) { /* children come first in history order */
@@ -174,7 +176,7 @@ void tree_print(FILE *out, const struct project *p, bool use_ascii)
 		for (uint32_t k = 0; k < (pass == 1 ? g->bases.n : g->n); k++) {
 			uint32_t i = pass == 1 ? g->bases.v[k] : k;
 			const struct node *nd = &g->nodes[i];
-			bool root = pass == 0 ? i == graph_primary_base(g) : pass == 1 ? true
+			bool root = pass == 0 ? i == primary : pass == 1 ? true
 								 : pass == 2 ? nd->phantom : true;
 
 			if (!root || t.printed[i])

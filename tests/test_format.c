@@ -195,6 +195,83 @@ static void test_tree_drawing(void **state)
 		      "        m (drawn above)\n");
 }
 
+/* The project of N bases, each with one child (b<i> and c<i>), all created
+ * 2024-01-02 but base OLDEST and base OLDEST + 1, a day earlier: a tie the
+ * load order breaks. */
+static void load_dated_bases(struct project *p, int n, int oldest)
+{
+	memset(p, 0, sizeof(*p));
+	for (int i = 0; i < 2 * n; i++) {
+		int k = i / 2;
+		bool base = i % 2 == 0;
+		char *id = xasprintf("%c%03d", base ? 'b' : 'c', k);
+		char *path = xasprintf("versions/%s.py", id);
+		char *down = base ? xstrdup("None") : xasprintf("'b%03d'", k);
+		char *src = xasprintf("\"\"\"message of %s\n\nRevision ID: %s\nCreate Date: 2024-01-0%d 10:00:00\n\"\"\"\n"
+				      "revision = '%s'\ndown_revision = %s\n",
+				      id, id, k == oldest || k == oldest + 1 ? 1 : 2, id, down);
+		struct revision_file *rf = parse_revision_file(path, src, strlen(src));
+
+		assert_null(rf->error);
+		rf->load_index = p->files.n;
+		GROW(p->files.v, p->files.cap, p->files.n + 1);
+		p->files.v[p->files.n++] = rf;
+		free(src);
+		free(down);
+		free(path);
+		free(id);
+	}
+	project_analyse(p);
+}
+
+static char *tree_of_dated_bases(int n, int oldest)
+{
+	struct project p;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	load_dated_bases(&p, n, oldest);
+	tree_print(out, &p, true);
+	fclose(out);
+	project_free(&p);
+	return buf;
+}
+
+/* One base's block as the tree draws it: what many bases must each come to. */
+static void add_base_block(struct strbuf *sb, int k, bool first)
+{
+	sb_addf(sb, "%sb%03d (message of b%03d) - ROOT\n    |\nc%03d (message of c%03d) - %sHEAD\n", first ? "" : "\n",
+		k, k, k, k, first ? "MAIN " : "");
+}
+
+/* The oldest base is drawn first, wherever it was loaded, then the others in
+ * load order, however many bases there are (tree_print finds the oldest once,
+ * not once for each of its nodes). */
+static void test_tree_oldest_base_first(void **state)
+{
+	struct strbuf want;
+	char *got;
+
+	(void)state;
+	got = tree_of_dated_bases(3, 1);
+	assert_string_equal(got, "b001 (message of b001) - ROOT\n    |\nc001 (message of c001) - MAIN HEAD\n"
+				 "\n"
+				 "b000 (message of b000) - ROOT\n    |\nc000 (message of c000) - HEAD\n"
+				 "\n"
+				 "b002 (message of b002) - ROOT\n    |\nc002 (message of c002) - HEAD\n");
+	free(got);
+	sb_init(&want);
+	add_base_block(&want, 600, true);
+	for (int k = 0; k < 1000; k++)
+		if (k != 600)
+			add_base_block(&want, k, false);
+	got = tree_of_dated_bases(1000, 600);
+	assert_string_equal(got, want.buf);
+	free(got);
+	sb_free(&want);
+}
+
 static void test_json_string_escapes(void **state)
 {
 	char *buf = NULL;
@@ -218,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_heads_and_branches),
 		cmocka_unit_test(test_phantoms_are_not_alembic_lines),
 		cmocka_unit_test(test_tree_drawing),
+		cmocka_unit_test(test_tree_oldest_base_first),
 		cmocka_unit_test(test_json_string_escapes),
 	};
 
