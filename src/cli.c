@@ -19,6 +19,7 @@
 #include "migtree/didyoumean.h"
 #include "migtree/published.h"
 #include "migtree/quote.h"
+#include "migtree/strmap.h"
 
 static void (*error_sink)(void *ctx, const char *msg);
 static void *error_sink_ctx;
@@ -389,11 +390,14 @@ static void warn_unknown_values(const struct project *p)
 {
 	const struct problem_list *pl = &p->graph.problems;
 	struct strlist names = { 0 };
+	struct strmap seen; /* a name a file (cfg.down_17) is as many names as revisions */
 	char *list;
 
+	strmap_init(&seen);
 	for (size_t i = 0; i < pl->n; i++)
-		if (pl->v[i].kind == PROBLEM_UNKNOWN_VALUE && !sl_contains(&names, pl->v[i].ref))
+		if (pl->v[i].kind == PROBLEM_UNKNOWN_VALUE && strmap_put(&seen, pl->v[i].ref, 0))
 			sl_push(&names, pl->v[i].ref);
+	strmap_free(&seen);
 	if (!names.n)
 		return;
 	list = sl_join(&names, ", ");
