@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "migtree/docstring.h"
+#include "migtree/strmap.h"
 
 /* What separates ids in a header value: list punctuation of every form we accept. */
 static bool is_separator(char c)
@@ -49,7 +50,8 @@ void docstring_split_revises(const char *value, struct strlist *out)
 	}
 }
 
-static bool same_set(const struct strlist *a, const struct strlist *b)
+/* A merge's few parents, compared each with each: cheaper than a table. */
+static bool same_small_set(const struct strlist *a, const struct strlist *b)
 {
 	for (size_t i = 0; i < a->n; i++)
 		if (!sl_contains(b, a->v[i]))
@@ -58,6 +60,33 @@ static bool same_set(const struct strlist *a, const struct strlist *b)
 		if (!sl_contains(a, b->v[i]))
 			return false;
 	return true;
+}
+
+/* Whether A and B hold the same ids, each any number of times. A merge of
+ * thousands of parents is compared through a table of A's ids, each marked
+ * once B names it: equal when B names nothing else and leaves none unmarked. */
+static bool same_set(const struct strlist *a, const struct strlist *b)
+{
+	struct strmap in_a;
+	size_t unnamed = 0; /* A's distinct ids B has not named yet */
+	uint32_t named;
+	bool same = true;
+
+	if (a->n * b->n <= 64)
+		return same_small_set(a, b);
+	strmap_init(&in_a);
+	strmap_reserve(&in_a, a->n);
+	for (size_t i = 0; i < a->n; i++)
+		unnamed += strmap_put(&in_a, a->v[i], 0);
+	for (size_t i = 0; i < b->n && same; i++) {
+		same = strmap_get(&in_a, b->v[i], &named);
+		if (same && !named) {
+			strmap_put(&in_a, b->v[i], 1);
+			unnamed--;
+		}
+	}
+	strmap_free(&in_a);
+	return same && !unnamed;
 }
 
 /* The bytes that end an id in a header value (docstring_split_revises'), NUL too. */

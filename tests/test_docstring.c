@@ -99,6 +99,55 @@ static void test_parent_sets(void **state)
 	assert_false(revises_ok(" a1b", "'a1'"));
 }
 
+/* Whether a merge of N parents (p0 ... pN-1, each named twice when TWICE)
+ * agrees with a header naming pN-1 ... p0 backwards, each id twice; but parent
+ * SWAP (unless -1) named SWAP_FOR the second time, or both times when BOTH. */
+static bool big_merge_ok(int n, bool twice, int swap, const char *swap_for, bool both)
+{
+	struct strbuf down, revises;
+	bool ok;
+
+	sb_init(&down);
+	sb_init(&revises);
+	sb_adds(&down, "(");
+	for (int i = 0; i < n; i++)
+		sb_addf(&down, twice ? "'p%d', 'p%d', " : "'p%d', ", i, i);
+	sb_adds(&down, ")");
+	for (int i = n - 1; i >= 0; i--) {
+		char *id = xasprintf("p%d", i);
+
+		sb_addf(&revises, " %s, %s,", i == swap && both ? swap_for : id, i == swap ? swap_for : id);
+		free(id);
+	}
+	ok = revises_ok(revises.buf, down.buf);
+	sb_free(&down);
+	sb_free(&revises);
+	return ok;
+}
+
+/* Sets of many parents, as of few: the same ids in any order and number, and
+ * the first, a middle or the last parent unnamed, or another named with it. */
+static void test_big_parent_sets(void **state)
+{
+	static const int sizes[] = { 9, 3000 };
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		int n = sizes[k];
+		char *extra = xasprintf("p%d", n);
+
+		for (int twice = 0; twice < 2; twice++) {
+			assert_true(big_merge_ok(n, twice, -1, NULL, false));
+			assert_true(big_merge_ok(n, twice, 0, "p1", false)); /* p1 named more often */
+			assert_false(big_merge_ok(n, twice, 0, extra, false));
+			assert_false(big_merge_ok(n, twice, n / 2, "p0", true)); /* a parent unnamed */
+			assert_false(big_merge_ok(n, twice, n - 1, extra, true));
+			assert_false(big_merge_ok(n, twice, n - 1, "p1", true));
+		}
+		free(extra);
+	}
+}
+
 /* Every byte that ends an id in a header value splits it, the table's as the
  * split's: "b2" and "a1" whatever stands between them. */
 static void test_plain_id_stops(void **state)
@@ -290,7 +339,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split_forms),
-		cmocka_unit_test(test_parent_sets), cmocka_unit_test(test_plain_id_stops), cmocka_unit_test(test_packed_agrees),
+		cmocka_unit_test(test_parent_sets), cmocka_unit_test(test_big_parent_sets),
+		cmocka_unit_test(test_plain_id_stops), cmocka_unit_test(test_packed_agrees),
 		cmocka_unit_test(test_revision_id),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_set_docstring_bytes),
