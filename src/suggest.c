@@ -393,10 +393,12 @@ static void find_coparents(const struct graph *g, struct suggest_ctx *c)
 	ix->queue.n = 0;
 	u32_push(&ix->queue, c->v);
 	ix->seen[c->v] = ix->seen_stamp;
-	for (uint32_t k = 0; k < g->nodes[c->v].down.n; k++) { /* siblings lost the parent too */
+	/* siblings lost the parent too; as many as the walk's reach, as a parent
+	 * that 30,000 revisions lost made this the siblings' square */
+	for (uint32_t k = 0; k < g->nodes[c->v].down.n && ix->queue.n < COPARENT_REACH; k++) {
 		const struct node *lost = &g->nodes[g->nodes[c->v].down.v[k]];
 
-		for (uint32_t j = 0; lost->phantom && j < lost->children.n; j++)
+		for (uint32_t j = 0; lost->phantom && j < lost->children.n && ix->queue.n < COPARENT_REACH; j++)
 			if (ix->seen[lost->children.v[j]] != ix->seen_stamp) {
 				ix->seen[lost->children.v[j]] = ix->seen_stamp;
 				u32_push(&ix->queue, lost->children.v[j]);

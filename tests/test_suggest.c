@@ -478,6 +478,31 @@ static void test_descendants_walked_once(void **state)
 	remove_dir(dir);
 }
 
+/* Every revision lost one parent: each one's siblings (the lines a merge may
+ * join it with) are looked at as far as the co-parent walk reaches, not all
+ * of them for each (the siblings' square: 17 s at 30,000). */
+static void test_siblings_of_one_lost_parent(void **state)
+{
+	enum { SIBLINGS = 600 };
+	char *dir = make_dir();
+	struct project p;
+
+	(void)state;
+	for (unsigned i = 0; i < SIBLINGS; i++) {
+		char *id = xasprintf("s%011u", i), *date = xasprintf("2024-01-01 10:%02u:%02u", i / 60 % 60, i % 60);
+
+		write_rev(dir, id, "ffffffffffff", date);
+		free(id);
+		free(date);
+	}
+	load(dir, &p);
+	assert_true(problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "s00000000007")->candidates.n > 0);
+	print_message("work %llu for %d siblings\n", (unsigned long long)p.graph.work.suggest, SIBLINGS);
+	assert_true(p.graph.work.suggest < 200 * SIBLINGS);
+	project_free(&p);
+	remove_dir(dir);
+}
+
 /* 005_x is gone; 006_y's line merges with 004_c's at 007_m. 004_c is numbered
  * just before the missing id, but 006_y on it would make 007_m join a revision
  * and its own ancestor (a merge joins heads): it is no candidate, and Create
@@ -812,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_numbered_before_and_childless),
 		cmocka_unit_test(test_heads_paired_with_orphans),
 		cmocka_unit_test(test_descendants_walked_once),
+		cmocka_unit_test(test_siblings_of_one_lost_parent),
 		cmocka_unit_test(test_head_in_own_piece_when_merged_back),
 		cmocka_unit_test(test_git_deleted_merge_first_parent_leads),
 	};
