@@ -1755,34 +1755,54 @@ int edit_restore(struct edit_session *s, const char *id, struct mt_error *err)
 	return -1;
 }
 
+/* Is NAME in LIST? MAP indexes LIST, made on the first question (a merge of
+ * 30,000 heads asked each of them in turn: the heads' square). */
+static bool listed_in(const struct strlist *list, struct strmap *map, const char *name)
+{
+	uint32_t at;
+
+	if (!map->n)
+		for (size_t k = 0; k < list->n; k++)
+			strmap_put(map, list->v[k], (uint32_t)k);
+	return strmap_get(map, name, &at);
+}
+
 /* HEADS are heads of this history, named once each; those in ELSEWHERE may be
- * absent here (another branch has them). The first present one, or NO_NODE. */
+ * absent here (another branch has them). The first present one, or NO_NODE.
+ * Each name is checked in turn: the first one at fault is the one reported. */
 static int check_merge_heads(const struct graph *g, const struct strlist *heads,
 			     const struct strlist *elsewhere, uint32_t *local, struct mt_error *err)
 {
+	struct strmap named, other;
+	int rc = 0;
+
 	*local = NO_NODE;
 	if (heads->n < 2)
 		return mt_fail(err, NULL, 0, "a merge needs two heads or more");
-	for (size_t i = 0; i < heads->n; i++) {
+	strmap_init(&named);
+	strmap_init(&other);
+	strmap_reserve(&named, heads->n);
+	for (size_t i = 0; i < heads->n && !rc; i++) {
 		uint32_t h = graph_find(g, heads->v[i]);
 		bool absent = h == NO_NODE || g->nodes[h].phantom;
 
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(heads->v[k], heads->v[i]))
-				return mt_fail(err, NULL, 0, "%s is named twice", heads->v[i]);
-		if (absent && elsewhere && sl_contains(elsewhere, heads->v[i]))
+		if (!strmap_put(&named, heads->v[i], (uint32_t)i))
+			rc = mt_fail(err, NULL, 0, "%s is named twice", heads->v[i]);
+		else if (absent && elsewhere && listed_in(elsewhere, &other, heads->v[i]))
 			continue;
-		if (absent)
-			return mt_fail(err, NULL, 0, "no revision %s", heads->v[i]);
-		if (!g->nodes[h].is_head)
-			return mt_fail(err, NULL, 0, "%s is not a head (a merge joins heads; set-down re-parents others)",
-				       heads->v[i]);
-		if (*local == NO_NODE)
+		else if (absent)
+			rc = mt_fail(err, NULL, 0, "no revision %s", heads->v[i]);
+		else if (!g->nodes[h].is_head)
+			rc = mt_fail(err, NULL, 0, "%s is not a head (a merge joins heads; set-down re-parents others)",
+				     heads->v[i]);
+		else if (*local == NO_NODE)
 			*local = h;
 	}
-	if (*local == NO_NODE)
+	strmap_free(&named);
+	strmap_free(&other);
+	if (!rc && *local == NO_NODE)
 		return mt_fail(err, NULL, 0, "none of the heads is in this history");
-	return 0;
+	return rc;
 }
 
 int edit_create_merge_with(struct edit_session *s, const struct strlist *heads,

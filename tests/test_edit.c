@@ -771,6 +771,56 @@ static void test_new_files(void **state)
 	unsetenv("MIGTREE_NOW");
 }
 
+/* MERGE's names, comma-separated, refused with WHY (ELSEWHERE: names another
+ * branch has, or NULL); nothing is written. */
+static void assert_merge_refused(struct edit_session *s, const char *merge, const char *elsewhere, const char *why)
+{
+	struct strlist heads = { 0 }, other = { 0 };
+	struct mt_error err = { 0 };
+	char *copy = xstrdup(merge), *save = NULL;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		sl_push(&heads, t);
+	free(copy);
+	copy = elsewhere ? xstrdup(elsewhere) : NULL;
+	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
+		sl_push(&other, t);
+	assert_int_equal(edit_create_merge_with(s, &heads, elsewhere ? &other : NULL, NULL, NULL, &err), -1);
+	assert_string_equal(err.message, why);
+	assert_int_equal(edit_changed(s, NULL, 0), 0);
+	free(copy);
+	sl_free(&heads);
+	sl_free(&other);
+}
+
+/* A merge's names are looked up in an index, not against each other: the
+ * first name at fault, in the order given, is the one reported, whether it is
+ * named twice, absent or no head; a name another branch has may be absent. */
+static void test_merge_heads_refused_in_order(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct strbuf many;
+
+	(void)state;
+	load(&p, &s);
+	assert_merge_refused(&s, "cccc3333,dddd4444,cccc3333", NULL, "cccc3333 is named twice");
+	assert_merge_refused(&s, "cccc3333,bbbb2222,cccc3333", NULL,
+			     "bbbb2222 is not a head (a merge joins heads; set-down re-parents others)");
+	assert_merge_refused(&s, "cccc3333,cccc3333,bbbb2222", NULL, "cccc3333 is named twice");
+	assert_merge_refused(&s, "cccc3333,ffff9999,dddd4444,dddd4444", NULL, "no revision ffff9999");
+	assert_merge_refused(&s, "ffff9999,cccc3333,ffff9999", "ffff9999", "ffff9999 is named twice");
+	assert_merge_refused(&s, "ffff9999,eeee8888,cccc3333", "eeee8888", "no revision ffff9999");
+	assert_merge_refused(&s, "ffff9999,eeee8888", "eeee8888,ffff9999", "none of the heads is in this history");
+	sb_init(&many); /* the first repeat far down a long list */
+	for (unsigned i = 0; i < 3000; i++)
+		sb_addf(&many, "f%07u,", i);
+	sb_adds(&many, "dddd4444,cccc3333,f0002999,cccc3333");
+	assert_merge_refused(&s, many.buf, many.buf, "f0002999 is named twice");
+	sb_free(&many);
+	unload(&p, &s);
+}
+
 /* Steps fused into one (a plan's): per file its bytes before the first and
  * after the last, a file changed back dropped from nothing, a file made then
  * changed new with its last bytes; one undo takes it all back, redo brings the
@@ -952,6 +1002,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_undo_redo_restore_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_reads_the_file_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_merge_heads_refused_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_writes_and_keeps_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults_leave_originals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed_on_disk_is_never_overwritten, setup, teardown),
