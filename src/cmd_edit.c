@@ -209,8 +209,7 @@ static int set_all_docstrings(struct project *p, struct edit_session *s, struct 
 		else
 			sl_push(&todo, pr->revision);
 	}
-	for (size_t i = 0; i < todo.n && rc == 0; i++)
-		rc = edit_set_docstring(s, todo.v[i], err);
+	rc = edit_set_docstrings(s, &todo, err);
 	if (rc == 0 && !todo.n)
 		rc = mt_fail(err, NULL, 0, "nothing to fix: no docstring disagrees with its variables");
 	sl_free(&seen);

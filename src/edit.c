@@ -1439,11 +1439,11 @@ static char *rewrite_header(struct resolver *r, const struct revision_file *rf, 
 	return text;
 }
 
-int edit_set_docstring(struct edit_session *s, const char *rev, struct mt_error *err)
+/* REV's docstring rewritten, added to ST (not yet applied); -1 with ERR set. */
+static int add_docstring(struct edit_session *s, struct edit_step *st, const char *rev, struct mt_error *err)
 {
 	uint32_t v = graph_find(&s->p->graph, rev);
 	const struct revision_file *rf;
-	struct edit_step *st;
 	long idx;
 	char *text;
 	size_t len;
@@ -1457,10 +1457,49 @@ int edit_set_docstring(struct edit_session *s, const char *rev, struct mt_error 
 	text = rewrite_header(s->p->resolver, rf, &len, err);
 	if (!text)
 		return -1;
-	st = new_step();
 	step_add(st, rf->path, NULL, rf->text, rf->len, text, len, (size_t)idx);
+	return 0;
+}
+
+int edit_set_docstring(struct edit_session *s, const char *rev, struct mt_error *err)
+{
+	struct edit_step *st = new_step();
+
+	if (add_docstring(s, st, rev, err)) {
+		step_free(st);
+		return -1;
+	}
 	commit_step(s, st);
 	return 0;
+}
+
+/* A step a file (the explorer's undo keeps the state one step away, a copy
+ * of the problems each step) made --all the revisions' square: one step, and
+ * one analysis, for them all. A file rewrites only its own header, so each
+ * one's bytes are what they would be after the others; a revision named
+ * again is refused as it would be then, its docstring fixed already. */
+int edit_set_docstrings(struct edit_session *s, const struct strlist *revs, struct mt_error *err)
+{
+	struct edit_step *st = new_step();
+	struct strmap named;
+	int rc = 0;
+
+	strmap_init(&named);
+	for (size_t i = 0; i < revs->n && !rc; i++) {
+		uint32_t v = graph_find(&s->p->graph, revs->v[i]);
+
+		if (v != NO_NODE && !strmap_put(&named, s->p->graph.nodes[v].id, (uint32_t)i))
+			rc = mt_fail(err, NULL, 0, "nothing to fix: the docstring of %s already agrees with its variables",
+				     s->p->graph.nodes[v].id);
+		else
+			rc = add_docstring(s, st, revs->v[i], err);
+	}
+	strmap_free(&named);
+	if (rc || !st->n)
+		step_free(st);
+	else
+		commit_step(s, st);
+	return rc;
 }
 
 /* ---- new files ------------------------------------------------------------- */

@@ -316,6 +316,51 @@ static void test_set_docstring_bytes(void **state)
 	project_free(&p);
 }
 
+/* set-docstring --all: every file rewritten as one at a time would, in ONE
+ * step (not a step, and a copy of the problems for undo, a file: the square
+ * of the files), analysed once; one undo takes it all back. Any of them
+ * refused (unknown, or fixed already by being named before) refuses all. */
+static void test_set_docstrings_one_step(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct mt_error err = { 0 };
+	struct strlist revs = { 0 };
+	const size_t n = sizeof(ids) / sizeof(ids[0]);
+
+	(void)state;
+	load(&p, stale, n);
+	edit_begin(&s, &p);
+	for (size_t i = 0; i < n; i++)
+		sl_push(&revs, ids[i]);
+	sl_push(&revs, "b2");
+	assert_int_equal(edit_set_docstrings(&s, &revs, &err), -1);
+	assert_string_equal(err.message, "nothing to fix: the docstring of b2 already agrees with its variables");
+	free(revs.v[--revs.n]);
+	sl_push(&revs, "nope");
+	assert_int_equal(edit_set_docstrings(&s, &revs, &err), -1);
+	assert_string_equal(err.message, "no revision nope");
+	assert_int_equal(edit_changed(&s, NULL, 0), 0);
+	assert_false(edit_can_undo(&s));
+	free(revs.v[--revs.n]);
+	assert_int_equal(edit_set_docstrings(&s, &revs, &err), 0);
+	assert_int_equal(s.n_undo, 1);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(text_of(&p, stale[i][0]), fixed[i]);
+	for (size_t i = 0; i < p.graph.problems.n; i++)
+		assert_int_not_equal(p.graph.problems.v[i].kind, PROBLEM_DOCSTRING_MISMATCH);
+	assert_int_equal(edit_undo(&s), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(text_of(&p, stale[i][0]), stale[i][1]);
+	assert_int_equal(edit_changed(&s, NULL, 0), 0);
+	assert_int_equal(edit_redo(&s), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(text_of(&p, stale[i][0]), fixed[i]);
+	sl_free(&revs);
+	edit_end(&s);
+	project_free(&p);
+}
+
 /* set-down rewrites a quoted Revises: value whole: no stray closing quote. */
 static void test_set_down_quoted_revises(void **state)
 {
@@ -344,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_revision_id),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_set_docstring_bytes),
+		cmocka_unit_test(test_set_docstrings_one_step),
 		cmocka_unit_test(test_set_down_quoted_revises),
 	};
 

@@ -124,6 +124,9 @@ int edit_add_parent(struct edit_session *s, const char *rev, const char *parent,
  * say (parents in down_revision order, nothing for a base); refused when they
  * already agree. */
 int edit_set_docstring(struct edit_session *s, const char *rev, struct mt_error *err);
+/* edit_set_docstring for each of REVS in turn, as ONE step (undone at once);
+ * refused, with nothing changed, where one of them would be. */
+int edit_set_docstrings(struct edit_session *s, const struct strlist *revs, struct mt_error *err);
 /* A placeholder file for the missing revision ID, with down_revision PARENT (or
  * none). It goes beside the first revision that names ID. */
 int edit_create_stub(struct edit_session *s, const char *id, const char *parent, const char *message,
