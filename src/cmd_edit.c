@@ -187,17 +187,19 @@ int cmd_set_down(struct cli *cli, int argc, char **argv)
  * The list is taken first: each edit rebuilds the graph and its problems. */
 static int set_all_docstrings(struct project *p, struct edit_session *s, struct mt_error *err)
 {
-	struct strlist seen = { 0 }, todo = { 0 };
+	struct strlist todo = { 0 };
+	struct strmap seen; /* revisions listed (a problem's text, borrowed) */
 	int rc = 0;
+
+	strmap_init(&seen);
 
 	for (size_t i = 0; i < p->graph.problems.n; i++) {
 		const struct problem *pr = &p->graph.problems.v[i];
 		const struct node *nd;
 		const char *missing = NULL;
 
-		if (pr->kind != PROBLEM_DOCSTRING_MISMATCH || sl_contains(&seen, pr->revision))
+		if (pr->kind != PROBLEM_DOCSTRING_MISMATCH || !strmap_put(&seen, pr->revision, 0))
 			continue;
-		sl_push(&seen, pr->revision);
 		nd = &p->graph.nodes[graph_find(&p->graph, pr->revision)];
 		for (uint32_t k = 0; k < nd->down.n && !missing; k++)
 			if (p->graph.nodes[nd->down.v[k]].phantom)
@@ -212,7 +214,7 @@ static int set_all_docstrings(struct project *p, struct edit_session *s, struct 
 	rc = edit_set_docstrings(s, &todo, err);
 	if (rc == 0 && !todo.n)
 		rc = mt_fail(err, NULL, 0, "nothing to fix: no docstring disagrees with its variables");
-	sl_free(&seen);
+	strmap_free(&seen);
 	sl_free(&todo);
 	return rc;
 }
