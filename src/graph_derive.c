@@ -374,34 +374,42 @@ void graph_normalize_deps(struct graph *g)
  * when those descendants form one line, runs on down through the ancestors until a
  * branch point (counting dependants) or a merge point. Copying labels into every
  * descendant is quadratic (a label every 20th revision: every revision holds
- * hundreds), so sets are values: sorted arrays of label ranks (strcmp order),
- * hash-consed so equal sets are one, and a node on a line shares its parent's set.
- * Two passes in topological order over down_revision, no walk per label:
+ * hundreds), so sets are values, hash-consed so equal ones are one. One pass in
+ * topological order over down_revision, no walk per label:
  *   below(v) = own(v) U below(p) for each parent p       (the descendant rule)
- *   carry(x) = what runs from x to its one parent         (the line rule)
- * with unions memoized by pair. Work and memory are O(n + distinct sets x labels);
- * distinct sets are made only by labelled revisions and merges. A history with
- * a cycle keeps the walk per label (struct label_walk), which is exact on it. */
+ * and one children first for the line rule: a revision whose descendants are one
+ * line without a stop holds what the line's head holds, below(head).
+ * A revision with one parent adds its own labels to its parent's set as a set of
+ * its own, sharing the parent's (base, r): a labelled line of n revisions is n
+ * small sets, not n sets of up to n labels (n^2 / 2). A set is made flat (base
+ * 0, r all of it) only where one is needed whole: a merge's parents, and what
+ * a node ends up holding. Work and memory are O(n + flat sets x labels); flat
+ * sets are made only by merges and by the ends of lines. A history with a cycle
+ * keeps the walk per label (struct label_walk), which is exact on it. */
 struct lset {
-	uint32_t n, hash;
-	uint32_t *r;            /* ranks, ascending */
-	const char **names;     /* the same, as names: what nodes point at */
+	uint32_t n, hash;       /* n: the labels in all, base's and r */
+	uint32_t base;          /* the set r adds to; 0 when r is all (a flat set) */
+	uint32_t n_r;
+	uint32_t *r;            /* ranks, ascending, none of them in base */
+	uint32_t flat;          /* the same set made flat (lset_flat), 0 until then */
+	const char **names;     /* a flat set's ranks as names: what nodes point at */
 };
 
 struct label_store {
 	const char **by_rank;   /* distinct label names, strcmp order */
+	bool *repeated;         /* rank -> named more than once in the files */
 	uint32_t n_ranks;
 	struct lset *sets;      /* 0 is the empty set */
 	uint32_t n_sets;
 	size_t cap_sets;
-	uint32_t *table, table_cap;        /* set hash -> set index + 1 */
+	uint32_t *table, table_cap;        /* (base, r) hash -> set index + 1 */
 	uint64_t *memo_key;                /* (a << 32 | b) + 1, 0 empty */
 	uint32_t *memo_val, memo_cap, memo_n;
 };
 
-static uint32_t hash_ranks(const uint32_t *r, uint32_t n)
+static uint32_t hash_ranks(uint32_t base, const uint32_t *r, uint32_t n)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = (2166136261u ^ base) * 16777619u;
 
 	for (uint32_t k = 0; k < n; k++)
 		h = (h ^ r[k]) * 16777619u;
@@ -417,14 +425,15 @@ static void table_place(struct label_store *st, uint32_t set)
 	st->table[at] = set + 1;
 }
 
-/* The set holding R[0..N) (ascending), made once. Takes R when it is new. */
-static uint32_t lset_intern(struct label_store *st, uint32_t *r, uint32_t n)
+/* The set holding BASE's labels and R[0..N) (ascending, none in BASE), made
+ * once. Takes R. */
+static uint32_t lset_intern(struct label_store *st, uint32_t base, uint32_t *r, uint32_t n)
 {
-	uint32_t h = hash_ranks(r, n), at;
+	uint32_t h = hash_ranks(base, r, n), at;
 
 	if (n == 0) {
 		free(r);
-		return 0;
+		return base;
 	}
 	if ((st->n_sets + 1) * 2 > st->table_cap) {
 		free(st->table);
@@ -436,17 +445,18 @@ static uint32_t lset_intern(struct label_store *st, uint32_t *r, uint32_t n)
 	for (at = h & (st->table_cap - 1); st->table[at]; at = (at + 1) & (st->table_cap - 1)) {
 		const struct lset *o = &st->sets[st->table[at] - 1];
 
-		if (o->hash == h && o->n == n && !memcmp(o->r, r, n * sizeof(uint32_t))) {
+		if (o->hash == h && o->base == base && o->n_r == n && !memcmp(o->r, r, n * sizeof(uint32_t))) {
 			free(r);
 			return st->table[at] - 1;
 		}
 	}
 	GROW(st->sets, st->cap_sets, st->n_sets + 1);
-	st->sets[st->n_sets] = (struct lset){ n, h, r, NULL };
+	st->sets[st->n_sets] = (struct lset){ st->sets[base].n + n, h, base, n, r, 0, NULL };
 	st->table[at] = st->n_sets + 1;
 	return st->n_sets++;
 }
 
+/* The union of flat sets A and B, flat. */
 static uint32_t lset_union(struct graph *g, struct label_store *st, uint32_t a, uint32_t b)
 {
 	uint64_t key;
@@ -482,7 +492,7 @@ static uint32_t lset_union(struct graph *g, struct label_store *st, uint32_t a, 
 			r[n++] = x->r[i++], k++;
 	}
 	g->work.labels += n;
-	res = n == x->n ? (free(r), a) : n == y->n ? (free(r), b) : lset_intern(st, r, n);
+	res = n == x->n ? (free(r), a) : n == y->n ? (free(r), b) : lset_intern(st, 0, r, n);
 	st->memo_key[at] = key;
 	st->memo_val[at] = res;
 	st->memo_n++;
@@ -501,18 +511,85 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Set A made flat, once: its r and its bases' together. Every base adds a
+ * label at least, so the walk is no longer than the set. */
+static uint32_t lset_flat(struct graph *g, struct label_store *st, uint32_t a)
+{
+	uint32_t *r, n = 0, flat;
+
+	if (!st->sets[a].base || st->sets[a].flat)
+		return st->sets[a].base ? st->sets[a].flat : a;
+	r = xmalloc(st->sets[a].n * sizeof(uint32_t));
+	for (uint32_t s = a; s; s = st->sets[s].base) {
+		memcpy(r + n, st->sets[s].r, st->sets[s].n_r * sizeof(uint32_t));
+		n += st->sets[s].n_r;
+		g->work.labels++;
+	}
+	g->work.labels += n;
+	sort_array(r, n, sizeof(uint32_t), cmp_u32);
+	flat = lset_intern(st, 0, r, n);
+	st->sets[a].flat = flat;
+	return flat;
+}
+
+static bool lset_has(struct graph *g, const struct label_store *st, uint32_t a, uint32_t rank)
+{
+	for (; a; a = st->sets[a].base) {
+		const struct lset *s = &st->sets[a];
+		uint32_t at = u32_lower_bound(s->r, s->n_r, rank);
+
+		g->work.labels++;
+		if (at < s->n_r && s->r[at] == rank)
+			return true;
+	}
+	return false;
+}
+
+/* A with the labels of flat set OWN added: a set on A. A label named once
+ * in the files, OWN's revision's, cannot be in its parent's A (no cycle). */
+static uint32_t lset_add(struct graph *g, struct label_store *st, uint32_t a, uint32_t own)
+{
+	uint32_t *r, n = 0;
+
+	if (a == own || own == 0)
+		return a;
+	if (a == 0)
+		return own;
+	r = xmalloc(st->sets[own].n * sizeof(uint32_t));
+	for (uint32_t k = 0; k < st->sets[own].n; k++) {
+		uint32_t rank = st->sets[own].r[k];
+
+		g->work.labels++;
+		if (!st->repeated[rank] || !lset_has(g, st, a, rank))
+			r[n++] = rank;
+	}
+	return lset_intern(st, a, r, n);
+}
+
 /* Ranks for every label named in a file, in strcmp order (pointer per name),
- * with room for the N label ids the files declare (mark_labels_unknown). */
+ * with room for the N label ids the files declare (mark_labels_unknown), and
+ * which are named more than once (counted in RANK until it holds the ranks). */
 static void label_ranks(struct graph *g, struct label_store *st, struct strmap *rank, size_t n)
 {
+	uint32_t times;
+
 	st->by_rank = xmalloc((n ? n : 1) * sizeof(char *));
+	st->repeated = xcalloc(n ? n : 1, sizeof(bool));
 	for (uint32_t i = 0; n && i < g->n; i++)
-		for (size_t k = 0; !g->nodes[i].phantom && k < rf_label_ids(g->nodes[i].file)->n; k++)
-			if (strmap_put(rank, rf_label_ids(g->nodes[i].file)->v[k], 0))
-				st->by_rank[st->n_ranks++] = rf_label_ids(g->nodes[i].file)->v[k];
+		for (size_t k = 0; !g->nodes[i].phantom && k < rf_label_ids(g->nodes[i].file)->n; k++) {
+			const char *name = rf_label_ids(g->nodes[i].file)->v[k];
+
+			times = 0;
+			if (!strmap_get(rank, name, &times))
+				st->by_rank[st->n_ranks++] = name;
+			strmap_put(rank, name, times + 1);
+		}
 	sort_array(st->by_rank, st->n_ranks, sizeof(char *), cmp_label);
-	for (uint32_t k = 0; k < st->n_ranks; k++)
+	for (uint32_t k = 0; k < st->n_ranks; k++) {
+		strmap_get(rank, st->by_rank[k], &times);
+		st->repeated[k] = times > 1;
 		strmap_put(rank, st->by_rank[k], k);
+	}
 }
 
 /* Node V's own labels as a set. */
@@ -533,7 +610,7 @@ static uint32_t own_set(struct graph *g, struct label_store *st, const struct st
 			n = w;
 		else if (r[k] != r[w - 1])
 			r[w++] = r[k];
-	return lset_intern(st, r, n);
+	return lset_intern(st, 0, r, n);
 }
 
 /* Parents first over down_revision (Kahn); false when a cycle leaves nodes out. */
@@ -560,14 +637,13 @@ static bool stops_line(const struct node *nd)
 	return nd->phantom || nd->is_real_branch_point || nd->is_merge_point || nd->in_cycle;
 }
 
-/* The line rule, children first: CLEAR[x] when x's descendants are one line with
- * no stop on it from the head down to x; CARRY[x] the labels running on to x's
- * parent; the result, IN[x], is what runs into x from its child. */
-static void label_lines(struct graph *g, struct label_store *st, const uint32_t *topo,
-			const uint32_t *own, uint32_t *in)
+/* The line rule, children first: TOP[x] the head of x's line when x's
+ * descendants are one line with no stop on it from the head down to x (CLEAR),
+ * else x itself. Down such a line each revision holds below(head): the labels
+ * below it and those of the revisions above it up to the head. */
+static void label_tops(struct graph *g, const uint32_t *topo, uint32_t *top)
 {
 	bool *clear = xcalloc(g->n ? g->n : 1, sizeof(bool));
-	uint32_t *carry = xcalloc(g->n ? g->n : 1, sizeof(uint32_t));
 
 	for (uint32_t t = g->n; t-- > 0;) {
 		uint32_t x = topo[t];
@@ -576,14 +652,9 @@ static void label_lines(struct graph *g, struct label_store *st, const uint32_t 
 
 		g->work.labels++;
 		clear[x] = !stops_line(nd) && (nd->children.n == 0 || (child != NO_NODE && clear[child]));
-		in[x] = child != NO_NODE ? carry[child] : 0;
-		if (nd->down.n == 1 && !stops_line(nd))
-			carry[x] = lset_union(g, st, clear[x] ? own[x] : 0, in[x]);
-		if (stops_line(nd))
-			in[x] = 0;
+		top[x] = clear[x] && child != NO_NODE ? top[child] : x;
 	}
 	free(clear);
-	free(carry);
 }
 
 static void label_store_names(struct label_store *st, uint32_t set)
@@ -607,6 +678,7 @@ void label_store_free(struct label_store *st)
 	}
 	free(st->sets);
 	free(st->by_rank);
+	free(st->repeated);
 	free(st->table);
 	free(st->memo_key);
 	free(st->memo_val);
@@ -691,7 +763,7 @@ static void labels_by_walk(struct graph *g, struct label_store *st, const struct
 		for (uint32_t k = 0; k < lw.n[i]; k++)
 			strmap_get(rank, lw.labels[i][k], &r[k]);
 		sort_array(r, lw.n[i], sizeof(uint32_t), cmp_u32);
-		set[i] = lset_intern(st, r, lw.n[i]);
+		set[i] = lset_intern(st, 0, r, lw.n[i]);
 		free(lw.labels[i]);
 	}
 	free(lw.labels);
@@ -728,29 +800,31 @@ static void mark_labels_unknown(struct graph *g, struct u32vec *todo, size_t *n_
 	}
 }
 
-/* The two passes of the header comment; SET[v] gets v's labels. */
+/* The two passes of the header comment; SET[v] gets v's labels, flat. */
 static void labels_by_passes(struct graph *g, struct label_store *st, const struct strmap *rank,
 			     const uint32_t *topo, uint32_t *set)
 {
 	uint32_t n = g->n ? g->n : 1;
-	uint32_t *own = xmalloc(n * sizeof(uint32_t)), *in = xcalloc(n, sizeof(uint32_t));
+	uint32_t *below = xmalloc(n * sizeof(uint32_t)), *top = xmalloc(n * sizeof(uint32_t));
 
-	for (uint32_t i = 0; i < g->n; i++)
-		own[i] = own_set(g, st, rank, i);
 	for (uint32_t t = 0; t < g->n; t++) {
-		uint32_t v = topo[t];
+		uint32_t v = topo[t], own = own_set(g, st, rank, v);
 		const struct node *nd = &g->nodes[v];
 
 		g->work.labels++;
-		set[v] = own[v];
+		if (nd->down.n == 1) {
+			below[v] = lset_add(g, st, below[nd->down.v[0]], own);
+			continue;
+		}
+		below[v] = own;
 		for (uint32_t k = 0; k < nd->down.n; k++)
-			set[v] = lset_union(g, st, set[v], set[nd->down.v[k]]);
+			below[v] = lset_union(g, st, below[v], lset_flat(g, st, below[nd->down.v[k]]));
 	}
-	label_lines(g, st, topo, own, in);
+	label_tops(g, topo, top);
 	for (uint32_t i = 0; i < g->n; i++)
-		set[i] = lset_union(g, st, set[i], in[i]);
-	free(own);
-	free(in);
+		set[i] = lset_flat(g, st, below[top[i]]);
+	free(below);
+	free(top);
 }
 
 /* FRESH: every node's label set is still empty (graph_build's new nodes),

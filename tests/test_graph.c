@@ -326,6 +326,7 @@ struct gen_opts {
 	unsigned deps_pct;     /* revisions with a depends_on */
 	unsigned shared_deps;  /* when not 0: dependencies drawn from this many targets */
 	unsigned label_every;  /* a branch label on every Kth revision (0: none) */
+	unsigned label_names;  /* when not 0: the labels drawn from this many names */
 	unsigned missing_pct;  /* parents renamed to an id no file defines */
 	bool cycle;            /* one down_revision loop near the start */
 	bool shuffle;          /* load order not line order (Alembic's: file names) */
@@ -415,7 +416,7 @@ static char *gen_history(const struct gen_opts *o)
 				sb_addf(&sb, " +r%u", gen_rand(&s) % i);
 		}
 		if (o->label_every && i % o->label_every == 0)
-			sb_addf(&sb, " @lab%u", i);
+			sb_addf(&sb, " @lab%u", o->label_names ? gen_rand(&s) % o->label_names : i);
 		sb_addc(&sb, '\n');
 	}
 	free(open);
@@ -770,7 +771,8 @@ static void test_labels_equal_the_walk(void **state)
 	(void)state;
 	for (unsigned seed = 1; seed <= 16; seed++) {
 		struct gen_opts o = { .n = 120 + seed * 10, .seed = seed, .label_every = 3 + seed % 7,
-				      .missing_pct = seed % 4 == 0, .cycle = seed % 5 == 0 };
+				      .missing_pct = seed % 4 == 0, .cycle = seed % 5 == 0,
+				      .label_names = seed % 3 == 0 ? 5 + seed : 0 };
 		char *text = gen_history(&o);
 		struct project p;
 
@@ -808,6 +810,42 @@ static void test_labels_are_near_linear(void **state)
 	assert_near_linear(sparse, offsetof(struct graph_work, labels));
 }
 
+/* Labels work for one line of N revisions, a branch label on every EVERYth:
+ * the labels run the whole line, so every revision holds all of them. */
+static uint64_t labelled_line_work(unsigned n, unsigned every)
+{
+	struct strbuf sb;
+	struct project p;
+	uint64_t w;
+
+	sb_init(&sb);
+	for (unsigned i = 0; i < n; i++) {
+		sb_addf(&sb, i ? "r%u r%u" : "r%u", i, i - 1);
+		sb_addf(&sb, i % every ? "\n" : " @l%u\n", i);
+	}
+	gen_load(&p, sb.buf);
+	assert_int_equal(p.graph.nodes[graph_find(&p.graph, "r0")].n_labels, (n + every - 1) / every);
+	w = p.graph.work.labels;
+	project_free(&p);
+	sb_free(&sb);
+	return w;
+}
+
+/* The sets below each revision on the way up (l0, then l0 l1, ...) were each
+ * made in full, n^2 / 2 labels, though none is any revision's in the end. */
+static void test_labelled_line_is_near_linear(void **state)
+{
+	(void)state;
+	for (unsigned every = 1; every <= 10; every += 9) {
+		uint64_t small = labelled_line_work(1500, every), large = labelled_line_work(4500, every);
+
+		print_message("every %u: work %llu -> %llu\n", every, (unsigned long long)small,
+			      (unsigned long long)large);
+		assert_true(small > 0);
+		assert_true(large <= small * 4);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -834,6 +872,7 @@ int main(void)
 		cmocka_unit_test(test_order_is_near_linear),
 		cmocka_unit_test(test_labels_equal_the_walk),
 		cmocka_unit_test(test_labels_are_near_linear),
+		cmocka_unit_test(test_labelled_line_is_near_linear),
 	};
 
 	return cmocka_run_group_tests_name("graph", tests, NULL, NULL);
