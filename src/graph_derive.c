@@ -379,13 +379,13 @@ void graph_normalize_deps(struct graph *g)
  *   below(v) = own(v) U below(p) for each parent p       (the descendant rule)
  * and one children first for the line rule: a revision whose descendants are one
  * line without a stop holds what the line's head holds, below(head).
- * A revision with one parent adds its own labels to its parent's set as a set of
- * its own, sharing the parent's (base, r): a labelled line of n revisions is n
- * small sets, not n sets of up to n labels (n^2 / 2). A set is made flat (base
- * 0, r all of it) only where one is needed whole: a merge's parents, and what
- * a node ends up holding. Work and memory are O(n + flat sets x labels); flat
- * sets are made only by merges and by the ends of lines. A history with a cycle
- * keeps the walk per label (struct label_walk), which is exact on it. */
+ * A revision with one parent gets its parent's set plus its own labels (base,
+ * r), not a copy: below() of a labelled line of n revisions is n small sets, not
+ * n sets of up to n labels (n^2 / 2). A set is made flat (base 0, r all of it)
+ * only where one is needed whole: a merge's parents, and what a node ends up
+ * holding (one for a whole line without a stop). Work and memory are O(n + flat
+ * sets x labels). A history with a cycle keeps the walk per label (struct
+ * label_walk), which is exact on it. */
 struct lset {
 	uint32_t n, hash;       /* n: the labels in all, base's and r */
 	uint32_t base;          /* the set r adds to; 0 when r is all (a flat set) */
@@ -511,25 +511,36 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Set A made flat, once: its r and its bases' together. Every base adds a
- * label at least, so the walk is no longer than the set. */
+/* R[0 .. N) and F[0 .. FN) (both ascending, none in both) into R, which has
+ * room for both: from the back, so R's own are read before they are written over. */
+static void merge_ranks(uint32_t *r, uint32_t n, const uint32_t *f, uint32_t fn)
+{
+	for (uint32_t w = n + fn; fn;)
+		r[--w] = n && r[n - 1] > f[fn - 1] ? r[--n] : f[--fn];
+}
+
+/* Set A made flat, once: the r of A and of its bases down to the first that
+ * is flat or made flat already, sorted, and merged into that one's. Every
+ * base adds a label at least, so the walk is no longer than the set. */
 static uint32_t lset_flat(struct graph *g, struct label_store *st, uint32_t a)
 {
-	uint32_t *r, n = 0, flat;
+	uint32_t *r, n = 0, s, below;
 
 	if (!st->sets[a].base || st->sets[a].flat)
 		return st->sets[a].base ? st->sets[a].flat : a;
 	r = xmalloc(st->sets[a].n * sizeof(uint32_t));
-	for (uint32_t s = a; s; s = st->sets[s].base) {
+	for (s = a; st->sets[s].base && !st->sets[s].flat; s = st->sets[s].base) {
 		memcpy(r + n, st->sets[s].r, st->sets[s].n_r * sizeof(uint32_t));
 		n += st->sets[s].n_r;
 		g->work.labels++;
 	}
-	g->work.labels += n;
+	below = st->sets[s].base ? st->sets[s].flat : s;
 	sort_array(r, n, sizeof(uint32_t), cmp_u32);
-	flat = lset_intern(st, 0, r, n);
-	st->sets[a].flat = flat;
-	return flat;
+	merge_ranks(r, n, st->sets[below].r, st->sets[below].n);
+	g->work.labels += st->sets[a].n;
+	s = lset_intern(st, 0, r, st->sets[a].n);
+	st->sets[a].flat = s;
+	return s;
 }
 
 static bool lset_has(struct graph *g, const struct label_store *st, uint32_t a, uint32_t rank)
@@ -545,8 +556,9 @@ static bool lset_has(struct graph *g, const struct label_store *st, uint32_t a, 
 	return false;
 }
 
-/* A with the labels of flat set OWN added: a set on A. A label named once
- * in the files, OWN's revision's, cannot be in its parent's A (no cycle). */
+/* A with the labels of flat set OWN added: a set on A. A label named once in
+ * the files, by OWN's revision, cannot be in A, its parent's (no cycle); one
+ * named more than once is looked for down A's bases. */
 static uint32_t lset_add(struct graph *g, struct label_store *st, uint32_t a, uint32_t own)
 {
 	uint32_t *r, n = 0;
