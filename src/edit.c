@@ -1824,6 +1824,10 @@ static int check_merge_heads(const struct graph *g, const struct strlist *heads,
 	*local = NO_NODE;
 	if (heads->n < 2)
 		return mt_fail(err, NULL, 0, "a merge needs two heads or more");
+	/* a file naming more is one migtree itself refuses to read (parse.h) */
+	if (heads->n > MT_MAX_VALUE_IDS)
+		return mt_fail(err, NULL, 0, "a merge of %zu heads names more than %u ids in one down_revision, "
+			       "more than migtree reads: merge them in parts", (size_t)heads->n, MT_MAX_VALUE_IDS);
 	strmap_init(&named);
 	strmap_init(&other);
 	strmap_reserve(&named, heads->n);

@@ -818,6 +818,15 @@ static void test_merge_heads_refused_in_order(void **state)
 	sb_adds(&many, "dddd4444,cccc3333,f0002999,cccc3333");
 	assert_merge_refused(&s, many.buf, many.buf, "f0002999 is named twice");
 	sb_free(&many);
+	/* more heads than migtree reads in one value: the file it would write is
+	 * one it then calls unparsable (plan proposed it for 10,004 heads) */
+	sb_init(&many);
+	sb_adds(&many, "cccc3333,dddd4444");
+	for (unsigned i = 0; i < MT_MAX_VALUE_IDS - 1; i++)
+		sb_addf(&many, ",f%07u", i);
+	assert_merge_refused(&s, many.buf, many.buf, "a merge of 10001 heads names more than 10000 ids in one "
+			     "down_revision, more than migtree reads: merge them in parts");
+	sb_free(&many);
 	unload(&p, &s);
 }
 
