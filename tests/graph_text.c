@@ -45,29 +45,34 @@ static char *python_for(char *line)
 	return sb_detach(&sb);
 }
 
+void graph_text_add(struct project *p, const char *id, const char *src)
+{
+	char *path = xasprintf("versions/%s.py", id);
+	struct revision_file *rf = parse_revision_file(path, src, strlen(src));
+
+	assert_null(rf->error);
+	rf->load_index = p->files.n;
+	GROW(p->files.v, p->files.cap, p->files.n + 1);
+	p->files.v[p->files.n++] = rf;
+	free(path);
+}
+
 void graph_text_load(struct project *p, const char *text)
 {
 	char *copy = xstrdup(text), *save = NULL, *line;
 
 	memset(p, 0, sizeof(*p));
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *src, *path, *id;
-		struct revision_file *rf;
+		char *src, *id;
 
 		while (*line == ' ' || *line == '\t')
 			line++;
 		if (!*line || *line == '#')
 			continue;
 		id = xstrndup(line, strcspn(line, " \t"));
-		path = xasprintf("versions/%s.py", id);
 		src = python_for(line);
-		rf = parse_revision_file(path, src, strlen(src));
-		assert_null(rf->error);
-		rf->load_index = p->files.n;
-		GROW(p->files.v, p->files.cap, p->files.n + 1);
-		p->files.v[p->files.n++] = rf;
+		graph_text_add(p, id, src);
 		free(src);
-		free(path);
 		free(id);
 	}
 	free(copy);

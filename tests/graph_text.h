@@ -14,6 +14,10 @@
 #include "migtree/project.h"
 
 void graph_text_load(struct project *p, const char *text);
+/* The revision ID, SRC its migration source, parsed into P's files, last in
+ * load order (graph_text_load's step; for tests that write sources of their
+ * own). P is analysed by the caller (project_analyse) once all are in. */
+void graph_text_add(struct project *p, const char *id, const char *src);
 /* The ids of p->order joined by spaces (phantoms in brackets). Owned. */
 char *graph_text_order(const struct project *p);
 /* Node of ID (asserts it exists). */
