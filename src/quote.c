@@ -123,8 +123,21 @@ void quote_json(struct strbuf *sb, const char *s)
 	sb_addc(sb, '"');
 	while (len) {
 		unsigned char c = (unsigned char)*s;
-		size_t k = utf8_char((const unsigned char *)s, len, &cp);
+		size_t k, run = 0;
 
+		/* printable ASCII but the two escaped goes out as it is, a run at a
+		 * time: a call a byte made export's JSON 100x slower a byte than
+		 * history's text */
+		while (run < len && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7F && s[run] != '"' &&
+		       s[run] != '\\')
+			run++;
+		if (run) {
+			sb_addn(sb, s, run);
+			s += run;
+			len -= run;
+			continue;
+		}
+		k = utf8_char((const unsigned char *)s, len, &cp);
 		if (!k) {
 			sb_addf(sb, "\\udc%02x", c);
 			k = 1;
