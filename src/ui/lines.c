@@ -60,16 +60,7 @@ uint32_t ui_line_node(const struct ui *ui, uint32_t line)
 /* The visible position of display index IDX, UINT32_MAX when hidden. */
 static uint32_t visible_at(const struct ui *ui, uint32_t idx)
 {
-	uint32_t lo = ui->vis ? 0 : idx, hi = ui->vis ? ui->n_vis : idx; /* no list: every line */
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (ui->vis[mid] < idx)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	uint32_t lo = ui->vis ? u32_lower_bound(ui->vis, ui->n_vis, idx) : idx; /* no list: every line */
 	if (lo >= ui->n_vis || (ui->vis && ui->vis[lo] != idx))
 		return UINT32_MAX;
 	return ui->oldest_first ? ui->n_vis - 1 - lo : lo;
