@@ -364,40 +364,38 @@ static void assert_kept_order_fresh(const struct graph *g, struct u32vec *kept)
 	free(fresh.v);
 }
 
+/* SET marks V and its ancestors (through norm_down). */
+static void ref_mark_ancestors(const struct graph *g, uint32_t v, bool *set)
+{
+	struct u32vec st = { 0 };
+
+	u32_push(&st, v);
+	while (st.n) {
+		uint32_t x = st.v[--st.n];
+
+		if (!set[x]) {
+			set[x] = true;
+			for (uint32_t k = 0; k < g->nodes[x].norm_down.n; k++)
+				u32_push(&st, g->nodes[x].norm_down.v[k]);
+		}
+	}
+	free(st.v);
+}
+
 /* A range's revisions as range.c finds them, by first principles: the
  * ancestors of UPPER (through norm_down), less those in a cycle, and when
  * LOWER is a revision, only its descendants not below it, it included. */
 static bool *ref_range_needs(const struct graph *g, uint32_t lower, uint32_t upper)
 {
 	bool *needs = xcalloc(g->n, sizeof(bool)), *anc = xcalloc(g->n, sizeof(bool));
-	struct u32vec st = { 0 };
 
-	u32_push(&st, upper);
-	while (st.n) {
-		uint32_t v = st.v[--st.n];
-
-		if (!needs[v]) {
-			needs[v] = true;
-			for (uint32_t k = 0; k < g->nodes[v].norm_down.n; k++)
-				u32_push(&st, g->nodes[v].norm_down.v[k]);
-		}
-	}
+	ref_mark_ancestors(g, upper, needs);
 	for (uint32_t v = 0; v < g->n; v++) { /* v a descendant of lower: lower among its ancestors */
 		memset(anc, 0, g->n * sizeof(bool));
-		u32_push(&st, v);
-		while (st.n) {
-			uint32_t x = st.v[--st.n];
-
-			if (!anc[x]) {
-				anc[x] = true;
-				for (uint32_t k = 0; k < g->nodes[x].norm_down.n; k++)
-					u32_push(&st, g->nodes[x].norm_down.v[k]);
-			}
-		}
+		ref_mark_ancestors(g, v, anc);
 		needs[v] = needs[v] && !g->nodes[v].in_cycle && anc[lower];
 	}
 	free(anc);
-	free(st.v);
 	return needs;
 }
 
