@@ -8,6 +8,11 @@
 #include "migtree/githints.h"
 
 #define DB_FILES_SHOWN 3 /* files naming an unknown stamp, at most */
+/* Unknown stamps whose ways out are looked for, at most: each look reads
+ * every file and scores every id, and a table of thousands of rows no file
+ * defines (another project's database, a hostile one) took minutes. Past
+ * it each is still reported, without ways out. */
+#define DB_STAMPS_EXPLAINED 32
 
 /* `alembic stamp --purge NEW` and the other known stamps: the table as it
  * should read with the unknown one replaced (Alembic's stamp cannot start from
@@ -18,10 +23,12 @@ static char *stamp_command(const struct db_state *st, const char *unknown, const
 
 	sb_init(&sb);
 	sb_addf(&sb, "alembic stamp --purge %s", with);
-	for (size_t i = 0; i < st->stamps.n; i++)
-		if (strcmp(st->stamps.v[i], unknown) && strcmp(st->stamps.v[i], with) &&
-		    !sl_contains(&st->unknown, st->stamps.v[i]))
-			sb_addf(&sb, " %s", st->stamps.v[i]);
+	for (size_t i = 0; i < st->known_at.n; i++) { /* not every row: one command a fix */
+		const char *stamp = st->stamps.v[st->known_at.v[i]];
+
+		if (strcmp(stamp, unknown) && strcmp(stamp, with))
+			sb_addf(&sb, " %s", stamp);
+	}
 	return sb_detach(&sb);
 }
 
@@ -148,6 +155,8 @@ void db_check_unknown(const struct project *p, const struct db_state *st, const 
 						 "revision identified by '%s')",
 						 url, id, id);
 
+		if (i >= DB_STAMPS_EXPLAINED)
+			continue;
 		git_ways(p, st, pr, id);
 		file_ways(p, st, pr, id);
 		typo_ways(p, st, pr, id);
@@ -176,8 +185,8 @@ void db_unreachable_stamps(const struct graph *g, const struct db_state *st, str
 					u32_push(&stack, links[l]->v[k]);
 				}
 	}
-	for (uint32_t i = 0; i < st->stamp_nodes.n; i++)
-		if (!seen[st->stamp_nodes.v[i]] && !u32_contains(out, st->stamp_nodes.v[i]))
+	for (uint32_t i = 0; i < st->stamp_nodes.n; i++) /* each once: stamp_nodes has no repeats */
+		if (!seen[st->stamp_nodes.v[i]])
 			u32_push(out, st->stamp_nodes.v[i]);
 	free(stack.v);
 	free(seen);

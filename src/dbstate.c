@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "migtree/dbstate.h"
+#include "migtree/strmap.h"
 
 /* Flag every real node reachable from the stamps through down and deps. */
 static void mark_applied(const struct graph *g, struct db_state *st)
@@ -37,21 +38,31 @@ static void mark_applied(const struct graph *g, struct db_state *st)
 void db_state_compute(const struct graph *g, const char *url_display, const struct strlist *stamps,
 		      bool no_table, struct db_state *st)
 {
+	struct strmap unknown; /* a table may hold thousands of rows: no list searched a row */
+
 	memset(st, 0, sizeof(*st));
 	st->url_display = url_display ? xstrdup(url_display) : NULL;
 	st->no_table = no_table;
 	sl_copy(&st->stamps, stamps);
+	st->applied = xcalloc(g->n ? g->n : 1, sizeof(*st->applied)); /* first: which nodes are stamped */
+	strmap_init(&unknown);
 	for (uint32_t i = 0; i < stamps->n; i++) {
 		uint32_t v = graph_find(g, stamps->v[i]);
 
 		if (v == NO_NODE || g->nodes[v].phantom) {
-			if (!sl_contains(&st->unknown, stamps->v[i]))
+			if (strmap_put(&unknown, st->stamps.v[i], i))
 				sl_push(&st->unknown, stamps->v[i]);
-		} else if (!u32_contains(&st->stamp_nodes, v)) {
+			continue;
+		}
+		u32_push(&st->known_at, i);
+		if (!st->applied[v]) {
+			st->applied[v] = true;
 			u32_push(&st->stamp_nodes, v);
 		}
 	}
-	st->applied = xcalloc(g->n, sizeof(*st->applied));
+	strmap_free(&unknown);
+	for (uint32_t i = 0; i < st->stamp_nodes.n; i++)
+		st->applied[st->stamp_nodes.v[i]] = false; /* mark_applied's to set */
 	mark_applied(g, st);
 	for (uint32_t i = 0; i < g->heads.n; i++)
 		if (!st->applied[g->heads.v[i]] && !g->nodes[g->heads.v[i]].phantom)
@@ -66,6 +77,7 @@ void db_state_free(struct db_state *st)
 	sl_free(&st->stamps);
 	sl_free(&st->unknown);
 	free(st->stamp_nodes.v);
+	free(st->known_at.v);
 	free(st->applied);
 	free(st->pending_heads.v);
 	memset(st, 0, sizeof(*st));

@@ -24,6 +24,7 @@
 #include "db_test.h"
 #include "migtree/db.h"
 #include "migtree/db_backend.h"
+#include "migtree/dbcheck.h"
 #include "migtree/dbstate.h"
 #include "migtree/dburl.h"
 
@@ -460,6 +461,8 @@ static void test_state_unknown_stamps(void **state)
 	state_of(&p, "ghost1 zz9 p1 ghost1", &st);
 	expect(sl_join(&st.unknown, " "), "ghost1 zz9");
 	expect(ids(&p, &st.stamp_nodes), "p1");
+	assert_int_equal(st.known_at.n, 1);
+	assert_int_equal(st.known_at.v[0], 2);
 	expect(applied_ids(&p, &st), "p1");
 	zz9 = graph_text_node(&p, "zz9");
 	assert_true(p.graph.nodes[zz9].phantom);
@@ -477,6 +480,46 @@ static void test_state_unknown_stamps(void **state)
 		db_state_free(&st);
 	}
 	assert_false(db_state_applied(&st, 0)); /* a freed state applies nothing */
+	project_free(&p);
+}
+
+/* A table of many rows no file defines: each is reported; the first
+ * DB_STAMPS_EXPLAINED (32) get their ways out, as one alone would (each
+ * look reads every file and scores every id: a table of thousands took
+ * minutes), the rest none. The stamp fixes keep the table's known rows, the
+ * repeat too. */
+static void test_many_unknown_stamps(void **state)
+{
+	const char *more = "0123456789abcdefghijklmnopqrstuvwxyzABCD";
+	struct strbuf stamps;
+	struct project p;
+	struct db_state st;
+	struct problem_list all = { 0 }, one = { 0 };
+
+	(void)state;
+	graph_text_load(&p, history);
+	state_of(&p, "a10 m p1 m", &st);
+	db_check_unknown(&p, &st, "alembic.ini", 1, &one);
+	db_state_free(&st);
+	assert_int_equal(one.n, 1);
+	assert_true(one.v[0].n_fixv > 0);
+	assert_string_equal(one.v[0].fixv[0].target, "alembic stamp --purge a1 m p1 m");
+	sb_init(&stamps);
+	sb_adds(&stamps, "m p1 m");
+	for (const char *c = more; *c; c++)
+		sb_addf(&stamps, " a1%c", *c);
+	state_of(&p, stamps.buf, &st);
+	db_check_unknown(&p, &st, "alembic.ini", 1, &all);
+	assert_int_equal(all.n, 40);
+	for (size_t i = 0; i < all.n; i++) {
+		bool explained = strchr(more, all.v[i].ref[2]) - more < 32;
+
+		assert_int_equal(all.v[i].n_fixv > 0, explained);
+	}
+	db_state_free(&st);
+	sb_free(&stamps);
+	problem_list_free(&all);
+	problem_list_free(&one);
 	project_free(&p);
 }
 
@@ -521,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_unsupported_kinds),
 		cmocka_unit_test(test_state_applied_and_pending),
 		cmocka_unit_test(test_state_unknown_stamps),
+		cmocka_unit_test(test_many_unknown_stamps),
 		cmocka_unit_test(test_library_not_installed),
 	};
 

@@ -19,6 +19,7 @@ struct db_state {
 	struct strlist stamps;    /* the rows, as read */
 	struct strlist unknown;   /* stamps no file defines */
 	struct u32vec stamp_nodes;/* the known stamps' nodes */
+	struct u32vec known_at;   /* where the known stamps are in STAMPS, in order (repeats too) */
 	bool *applied;            /* per node (g->n): a stamp or an ancestor of one */
 	uint32_t n_applied;
 	struct u32vec pending_heads; /* heads not applied */
