@@ -2,9 +2,11 @@
  *
  * The log is read once, newest commit first, as entries (commit, status, path);
  * each entry is chained to the next older one of the same file, following
- * renames, so that a file's versions are a walk, not a search. Blobs are asked
- * for by name (`COMMIT:PATH`) from one cat-file process. Answers are kept per
- * path and per missing id: the explorer asks again after every edit. */
+ * renames, so that a file's versions are a walk, not a search. Files are read
+ * from one cat-file process through their commit's trees, each tree read once
+ * (git.h, git_cat_read_at), not by name: `COMMIT:PATH` made git read the
+ * versions directory again for every file. Answers are kept per path and per
+ * missing id: the explorer asks again after every edit. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -435,6 +437,11 @@ int git_hints_read(struct git_hints *h, const struct git_deleted *d, char **byte
 			       d->uncommitted ? "" : "^");
 	revision_file_free(rf);
 	return 0;
+}
+
+void git_hints_work(const struct git_hints *h, struct git_work *out)
+{
+	git_cat_work(h ? h->cat : NULL, out);
 }
 
 void git_hints_free(struct git_hints *h)

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "migtree/git.h"
 #include "migtree/parse.h"
 #include "migtree/util.h"
 
@@ -64,5 +65,8 @@ const struct git_deleted *git_hints_deleted(struct git_hints *h, const char *id)
 /* Its bytes (owned, NUL-terminated); -1 with ERR when git cannot give them. */
 int git_hints_read(struct git_hints *h, const struct git_deleted *d, char **bytes, size_t *len,
 		   struct mt_error *err);
+
+/* What H has asked git's cat-file so far (git.h), for tests that bound it. */
+void git_hints_work(const struct git_hints *h, struct git_work *out);
 
 #endif
