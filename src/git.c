@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "migtree/git.h"
-#include "migtree/strmap.h"
 
 extern char **environ;
 
@@ -406,35 +405,12 @@ void git_tree_free(struct git_tree *t)
 
 /* ---- cat-file --batch ------------------------------------------------------------ */
 
-/* A tree object as git gave it, and where each entry starts. SORTED: in git's
- * order, every name a single non-empty component, so a name is found by binary
- * search; else it is scanned as git scans it (tree_scan). */
-struct cat_tree {
-	char oid[GIT_OID_HEX_MAX + 1]; /* "" for an empty slot */
-	char *raw;
-	size_t len, n;
-	size_t *at;
-	bool sorted;
-};
-
-/* Trees kept for the next lookup: a commit's versions directory is asked for
- * file after file; commits next to each other share most of their trees. */
-#define TREES_KEPT 16
-#define TREE_BYTES_KEPT ((size_t)64 << 20)
-
 struct git_cat {
 	struct proc p;
 	char buf[65536];
 	size_t start, end; /* unread bytes of stdout in buf */
 	bool broken;       /* the protocol is out of step: no more reads */
 	struct git_work work;
-	/* "COMMIT" or "COMMIT^" -> its root tree (roots[]), asked once each */
-	struct strlist root_keys;
-	struct strmap root_index;
-	char (*roots)[GIT_OID_HEX_MAX + 1];
-	size_t n_roots, cap_roots;
-	struct cat_tree trees[TREES_KEPT]; /* the oldest replaced first */
-	size_t next_tree, tree_bytes;
 };
 
 struct git_cat *git_cat_open(const char *dir, struct mt_error *err)
@@ -446,7 +422,6 @@ struct git_cat *git_cat_open(const char *dir, struct mt_error *err)
 		free(c);
 		return NULL;
 	}
-	strmap_init(&c->root_index);
 	return c;
 }
 
@@ -547,368 +522,51 @@ static int cat_request(struct git_cat *c, const char *oid, struct mt_error *err)
 	return rc;
 }
 
-/* One object as cat-file gave it. */
-struct cat_object {
-	char oid[GIT_OID_HEX_MAX + 1];
-	char *bytes; /* owned, NUL-terminated */
-	size_t len;
-};
-
-static void count_object(struct git_work *w, const char *type)
-{
-	if (!strcmp(type, "tree"))
-		w->trees++;
-	else if (!strcmp(type, "blob"))
-		w->blobs++;
-}
-
-/* NAME when git has it as a TYPE of at most MAX bytes: 0 with O filled; 1 when
- * it is missing or of another type; 2 when larger than MAX (O->len its size). */
-static int cat_read(struct git_cat *c, const char *name, const char *type, size_t max, struct cat_object *o,
+static int cat_read(struct git_cat *c, const char *oid, size_t max, char **bytes, size_t *len,
 		    struct mt_error *err)
 {
-	char line[4352], got[32]; /* "<name> missing" repeats a name with its path */
+	char line[4352], type[32]; /* "<name> missing" repeats a name with its path */
 	unsigned long long size;
+	char *data;
 
-	memset(o, 0, sizeof(*o));
-	if (cat_request(c, name, err) || cat_line(c, line, sizeof(line), err))
+	if (cat_request(c, oid, err) || cat_line(c, line, sizeof(line), err))
 		return -1;
-	/* "<name> missing" (or "ambiguous"): no bytes follow */
+	/* "<oid> missing" (or "ambiguous"): no bytes follow */
 	if (str_ends_with(line, " missing") || str_ends_with(line, " ambiguous"))
 		return 1;
-	if (sscanf(line, "%64s %31s %llu", o->oid, got, &size) != 3 || size >= SIZE_MAX)
+	if (sscanf(line, "%*s %31s %llu", type, &size) != 2)
 		return cat_broken(c, "unexpected header", err);
-	count_object(&c->work, got);
-	o->len = (size_t)size;
-	if (strcmp(got, type) || size > max) {
+	if (!strcmp(type, "tree"))
+		c->work.trees++;
+	else if (!strcmp(type, "blob"))
+		c->work.blobs++;
+	if (strcmp(type, "blob") || size > max) {
 		if (cat_bytes(c, NULL, (size_t)size + 1, err))
 			return -1;
-		return strcmp(got, type) ? 1 : 2;
+		*len = (size_t)size;
+		return strcmp(type, "blob") ? 1 : 2;
 	}
-	o->bytes = xmalloc((size_t)size + 1);
-	if (cat_bytes(c, o->bytes, (size_t)size, err) || cat_bytes(c, line, 1, err)) {
-		free(o->bytes);
-		o->bytes = NULL;
+	data = xmalloc((size_t)size + 1);
+	if (cat_bytes(c, data, (size_t)size, err) || cat_bytes(c, line, 1, err)) {
+		free(data);
 		return -1;
 	}
-	o->bytes[size] = '\0';
+	data[size] = '\0';
+	*bytes = data;
+	*len = (size_t)size;
 	return 0;
-}
-
-/* A blob's read handed to the caller (RC from cat_read): a skipped object's
- * size too, as callers had it. */
-static int give_blob(int rc, struct cat_object *o, char **bytes, size_t *len)
-{
-	*bytes = o->bytes;
-	*len = rc >= 0 ? o->len : 0;
-	return rc;
 }
 
 int git_cat_read(struct git_cat *c, const char *oid, size_t max, char **bytes, size_t *len,
 		 struct mt_error *err)
 {
-	struct cat_object o;
-
 	*bytes = NULL;
 	*len = 0;
 	if (c->broken)
 		return mt_fail(err, NULL, 0, "%s: no longer running", c->p.cmd);
 	if (!is_hex_oid(oid))
 		return 1; /* a name, not an id: never sent, it could say anything */
-	return give_blob(cat_read(c, oid, "blob", max, &o, err), &o, bytes, len);
-}
-
-/* ---- a path at a commit, through its trees --------------------------------------- */
-
-static bool is_tree_mode(unsigned mode)
-{
-	return (mode & 0170000) == 0040000;
-}
-
-/* One entry of a tree object: `<octal mode> SP <name> NUL <raw id>`. */
-struct tree_ent {
-	unsigned mode;
-	const char *name; /* NUL-terminated in the object */
-	size_t name_len;
-	const unsigned char *id;
-};
-
-static void tree_ent_at(const struct cat_tree *t, size_t i, struct tree_ent *e)
-{
-	const char *p = t->raw + t->at[i], *sp = strchr(p, ' ');
-
-	e->mode = (unsigned)strtoul(p, NULL, 8);
-	e->name = sp + 1;
-	e->name_len = strlen(e->name);
-	e->id = (const unsigned char *)e->name + e->name_len + 1;
-}
-
-/* git's order of tree entries (base_name_compare): a tree sorts as if its name
- * ended in '/'. */
-static int tree_order(const char *a, size_t na, bool a_dir, const char *b, size_t nb, bool b_dir)
-{
-	size_t n = na < nb ? na : nb;
-	int cmp = memcmp(a, b, n);
-	unsigned char ca, cb;
-
-	if (cmp)
-		return cmp;
-	ca = n < na ? (unsigned char)a[n] : a_dir ? '/' : '\0';
-	cb = n < nb ? (unsigned char)b[n] : b_dir ? '/' : '\0';
-	return (int)ca - (int)cb;
-}
-
-/* One entry's extent from P: its end, or NULL when the object is cut short or
- * its mode is not octal. */
-static const char *tree_ent_end(const char *p, const char *end, size_t idlen)
-{
-	const char *sp = memchr(p, ' ', (size_t)(end - p)), *nul;
-
-	if (!sp || sp == p || strspn(p, "01234567") != (size_t)(sp - p))
-		return NULL;
-	nul = memchr(sp, '\0', (size_t)(end - sp));
-	return nul && (size_t)(end - nul - 1) >= idlen ? nul + 1 + idlen : NULL;
-}
-
-/* Where T's entries start; whether they are in git's order with plain names. */
-static bool tree_index(struct cat_tree *t, size_t idlen)
-{
-	const char *p = t->raw, *end = t->raw + t->len;
-	size_t cap = 0;
-	struct tree_ent prev = { 0 }, e;
-
-	t->sorted = true;
-	while (p < end) {
-		const char *next = tree_ent_end(p, end, idlen);
-
-		if (!next)
-			return false;
-		GROW(t->at, cap, t->n + 1);
-		t->at[t->n++] = (size_t)(p - t->raw);
-		tree_ent_at(t, t->n - 1, &e);
-		if (!e.name_len || memchr(e.name, '/', e.name_len) ||
-		    (t->n > 1 && tree_order(prev.name, prev.name_len, is_tree_mode(prev.mode), e.name, e.name_len,
-					    is_tree_mode(e.mode)) >= 0))
-			t->sorted = false;
-		prev = e;
-		p = next;
-	}
-	return true;
-}
-
-/* The entry named NAME (N bytes) sorted as a tree or not (DIR), by binary search. */
-static bool tree_search(const struct cat_tree *t, const char *name, size_t n, bool dir, struct tree_ent *e)
-{
-	size_t lo = 0, hi = t->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp;
-
-		tree_ent_at(t, mid, e);
-		cmp = tree_order(e->name, e->name_len, is_tree_mode(e->mode), name, n, dir);
-		if (cmp == 0)
-			return true;
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
-/* git's own scan (tree-walk.c, find_tree_entry) for a tree out of order: the
- * first entry that REST starts with, stopping where a sorted tree would have
- * passed it. *USED: the bytes of REST it took, with the '/' after a tree. */
-static bool tree_scan(const struct cat_tree *t, const char *rest, struct tree_ent *e, size_t *used)
-{
-	size_t len = strlen(rest);
-
-	for (size_t i = 0; i < t->n; i++) {
-		int cmp;
-
-		tree_ent_at(t, i, e);
-		if (e->name_len > len)
-			continue;
-		cmp = memcmp(rest, e->name, e->name_len);
-		if (cmp > 0)
-			continue;
-		if (cmp < 0)
-			break;
-		if (e->name_len == len || (rest[e->name_len] == '/' && is_tree_mode(e->mode))) {
-			*used = e->name_len + (e->name_len < len);
-			return true;
-		}
-		if (rest[e->name_len] == '/')
-			break;
-	}
-	return false;
-}
-
-/* The entry REST's first component names in T, as git finds it: a file of that
- * name first (then nothing under it), else a tree. *USED as tree_scan's. */
-static bool tree_find(const struct cat_tree *t, const char *rest, struct tree_ent *e, size_t *used)
-{
-	size_t n = strcspn(rest, "/");
-
-	if (!t->sorted)
-		return tree_scan(t, rest, e, used);
-	if (n == 0)
-		return false;
-	if (tree_search(t, rest, n, false, e)) {
-		*used = n;
-		return !rest[n];
-	}
-	if (!tree_search(t, rest, n, true, e))
-		return false;
-	*used = n + (rest[n] == '/');
-	return true;
-}
-
-static void tree_clear(struct git_cat *c, struct cat_tree *t)
-{
-	c->tree_bytes -= t->len + t->n * sizeof(*t->at);
-	free(t->raw);
-	free(t->at);
-	memset(t, 0, sizeof(*t));
-}
-
-/* Keep the tree read into O (taken) in the oldest slot, and drop the next
- * oldest while the trees kept are over TREE_BYTES_KEPT. */
-static struct cat_tree *tree_keep(struct git_cat *c, struct cat_object *o)
-{
-	size_t slot = c->next_tree, idlen = strlen(o->oid) / 2;
-	struct cat_tree *t = &c->trees[slot];
-
-	tree_clear(c, t);
-	memcpy(t->oid, o->oid, sizeof(t->oid));
-	t->raw = o->bytes;
-	t->len = o->len;
-	o->bytes = NULL;
-	if (!tree_index(t, idlen))
-		t->n = 0; /* not a tree git could walk: nothing is found in it */
-	c->tree_bytes += t->len + t->n * sizeof(*t->at);
-	c->next_tree = (slot + 1) % TREES_KEPT;
-	for (size_t i = c->next_tree; c->tree_bytes > TREE_BYTES_KEPT && i != slot; i = (i + 1) % TREES_KEPT)
-		tree_clear(c, &c->trees[i]);
-	return t;
-}
-
-static struct cat_tree *tree_kept(struct git_cat *c, const char *oid)
-{
-	for (size_t i = 0; i < TREES_KEPT; i++)
-		if (!strcmp(c->trees[i].oid, oid))
-			return &c->trees[i];
-	return NULL;
-}
-
-/* The tree NAME (an id, or `COMMIT^{tree}`) names: 0 with *T (kept until a
- * later read), 1 when there is none, -1 when git failed. OID: its id. */
-static int tree_read(struct git_cat *c, const char *name, char oid[GIT_OID_HEX_MAX + 1], struct cat_tree **t,
-		     struct mt_error *err)
-{
-	struct cat_object o;
-	int rc;
-
-	if ((*t = tree_kept(c, name))) {
-		memcpy(oid, (*t)->oid, sizeof((*t)->oid));
-		return 0;
-	}
-	rc = cat_read(c, name, "tree", SIZE_MAX, &o, err);
-	if (rc == 0) {
-		memcpy(oid, o.oid, sizeof(o.oid));
-		*t = tree_kept(c, o.oid);
-		if (*t)
-			free(o.bytes);
-		else
-			*t = tree_keep(c, &o);
-	}
-	return rc;
-}
-
-/* The root tree of COMMIT or of its first parent (PARENT): git peels
- * `COMMIT^{tree}` itself, so a shallow clone's missing parent and replaced
- * objects are what they were to `COMMIT^:PATH`. Asked once per commit. */
-static int root_tree(struct git_cat *c, const char *commit, bool parent, char oid[GIT_OID_HEX_MAX + 1],
-		     struct mt_error *err)
-{
-	char *key = xasprintf("%s%s", commit, parent ? "^" : ""), *name;
-	struct cat_tree *t;
-	uint32_t at;
-	int rc = 0;
-
-	if (strmap_get(&c->root_index, key, &at)) {
-		memcpy(oid, c->roots[at], GIT_OID_HEX_MAX + 1);
-		free(key);
-		return *oid ? 0 : 1;
-	}
-	name = xasprintf("%s^{tree}", key);
-	c->work.names++;
-	rc = tree_read(c, name, oid, &t, err);
-	free(name);
-	if (rc < 0) {
-		free(key);
-		return rc;
-	}
-	if (rc)
-		oid[0] = '\0'; /* none is remembered too */
-	GROW(c->roots, c->cap_roots, c->n_roots + 1);
-	memcpy(c->roots[c->n_roots], oid, GIT_OID_HEX_MAX + 1);
-	sl_push_owned(&c->root_keys, key);
-	strmap_put(&c->root_index, c->root_keys.v[c->root_keys.n - 1], (uint32_t)c->n_roots++);
-	return rc;
-}
-
-static void hex_of(const unsigned char *id, size_t n, char *hex)
-{
-	for (size_t i = 0; i < n; i++) {
-		hex[2 * i] = "0123456789abcdef"[id[i] >> 4];
-		hex[2 * i + 1] = "0123456789abcdef"[id[i] & 15];
-	}
-	hex[2 * n] = '\0';
-}
-
-/* The id of what PATH names under the tree OID, into OID: a tree read at a
- * time, each kept for the next path (git, asked `COMMIT:PATH`, reads every
- * tree on the way again for each file). */
-static int path_oid(struct git_cat *c, char oid[GIT_OID_HEX_MAX + 1], const char *path, struct mt_error *err)
-{
-	const char *rest = path;
-	struct cat_tree *t;
-	struct tree_ent e;
-	size_t used;
-	int rc;
-
-	for (;;) {
-		if ((rc = tree_read(c, oid, oid, &t, err)))
-			return rc;
-		if (!tree_find(t, rest, &e, &used))
-			return 1;
-		hex_of(e.id, strlen(oid) / 2, oid);
-		rest += used;
-		if (!*rest)
-			return 0;
-		if (!is_tree_mode(e.mode))
-			return 1;
-	}
-}
-
-int git_cat_read_at(struct git_cat *c, const char *commit, bool parent, const char *path, size_t max,
-		    char **bytes, size_t *len, struct mt_error *err)
-{
-	char oid[GIT_OID_HEX_MAX + 1];
-	struct cat_object o;
-	int rc;
-
-	*bytes = NULL;
-	*len = 0;
-	if (c->broken)
-		return mt_fail(err, NULL, 0, "%s: no longer running", c->p.cmd);
-	if (!is_hex_oid(commit) || !*path)
-		return 1;
-	if ((rc = root_tree(c, commit, parent, oid, err)) || (rc = path_oid(c, oid, path, err)))
-		return rc;
-	return give_blob(cat_read(c, oid, "blob", max, &o, err), &o, bytes, len);
+	return cat_read(c, oid, max, bytes, len, err);
 }
 
 void git_cat_work(const struct git_cat *c, struct git_work *out)
@@ -927,11 +585,6 @@ int git_cat_close(struct git_cat *c, struct mt_error *err)
 		return 0;
 	/* end of input is cat-file's signal to exit */
 	rc = proc_finish(&c->p, false, err);
-	for (size_t i = 0; i < TREES_KEPT; i++)
-		tree_clear(c, &c->trees[i]);
-	strmap_free(&c->root_index);
-	sl_free(&c->root_keys);
-	free(c->roots);
 	free(c);
 	return rc;
 }

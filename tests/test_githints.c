@@ -1,15 +1,13 @@
-/* test_githints.c - files read from git's past by path (githints.c, git.c).
+/* test_githints.c - what git remembers about broken links (githints.c).
  *
- * The hints read a file at a commit by walking the commit's trees, each read
- * once, where git asked for `COMMIT:PATH` read the versions directory again for
- * every file. So the first test counts the work (git_hints_work) on a history
- * whose later commit deleted every 10th file: a handful of trees, however many
- * files are read. The others hold the walk to what git's own name lookup
- * finds, path for path: names with spaces, line breaks and bytes that are not
- * UTF-8, git's order of trees (a tree sorts as if its name ended in '/'),
- * links and submodules that are not walked into, a tree written out of order
- * and one with a '/' in a name, and a root commit's missing parent. Skipped
- * when there is no git on PATH. */
+ * The hints read a file's past versions by the blob ids `git log --raw` names,
+ * where asking cat-file for `COMMIT:PATH` made git read the versions directory's
+ * tree again for every file. So the first test counts the work
+ * (git_hints_work) on a history whose later commit deleted every 10th file:
+ * no tree at all, one blob a file. The second holds the log's parsing to
+ * names with spaces, tabs, line breaks and bytes that are not UTF-8, a rename,
+ * a change of down_revision and a file deleted from the work tree only: each
+ * found with the bytes git has. Skipped when there is no git on PATH. */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -109,11 +107,11 @@ static const struct problem *missing_parent(const struct project *p, const char 
 }
 
 /* N_REVS revisions committed, then every 10th deleted and committed: each
- * deleted file is read at the deleting commit's parent and each orphan at the
- * first commit, 60 files in all, through the same three trees (the top,
- * migrations, versions) of the same commit. Asked by name, git walked three
- * trees for each file: 180. */
-static void test_trees_read_once_per_commit(void **state)
+ * deleted file is read as the deleting commit's parent had it and each orphan
+ * as the first commit has it, 60 files in all, each by the id the log names:
+ * no tree read. Asked by name, git walked three trees for each (the top,
+ * migrations, versions): 180. */
+static void test_blobs_read_by_id(void **state)
 {
 	struct config_request req = { 0 };
 	struct mt_error err = { 0 };
@@ -138,270 +136,119 @@ static void test_trees_read_once_per_commit(void **state)
 	pr = missing_parent(&p, "r0016");
 	assert_string_equal(pr->candidates.v[0], "r0014"); /* the deleted r0015's own parent, from git */
 	git_hints_work(p.hints, &w);
-	assert_true(w.blobs >= N_REVS / 10);
-	assert_true(w.names <= 2 * 2); /* two commits in the log, each with its parent */
-	assert_true(w.trees <= 3 * w.names);
+	assert_int_equal(w.trees, 0);
+	assert_true(w.blobs >= N_REVS / 10 && w.blobs <= 2 * (N_REVS / 10));
 	project_free(&p);
 	free(versions);
 	remove_repo(dir);
 }
 
-/* ---- the walk, against git's own lookup --------------------------------------------- */
+/* ---- awkward names ----------------------------------------------------------------- */
 
-/* What git gives for `COMMIT:PATH` (asked by name, on its own): 0 with its
- * bytes, or 1 when it is no blob. */
-static int git_by_name(const char *dir, const char *commit, const char *path, char **bytes)
+/* The file whose revision is ID in P. */
+static const struct revision_file *file_of(const struct project *p, const char *id)
 {
-	char *name = xasprintf("%s:%s", commit, path);
-	const char *argv[] = { "cat-file", "blob", name, NULL };
-	int rc = git_capture(dir, argv, bytes, NULL) ? 1 : 0;
-
-	free(name);
-	return rc;
+	for (size_t i = 0; i < p->files.n; i++)
+		if (p->files.v[i]->revision && !strcmp(p->files.v[i]->revision, id))
+			return p->files.v[i];
+	fail_msg("no file for %s", id);
+	return NULL;
 }
 
-/* git_cat_read_at of PATH in COMMIT says what git says by name. */
-static void assert_as_git(struct git_cat *c, const char *dir, const char *commit, const char *path)
+/* What git gives back of ID's deleted file: its path (relative) and bytes. */
+static const struct git_deleted *assert_deleted(struct git_hints *h, const char *id, const char *rel,
+					       const char *parent)
 {
-	char *ours, *theirs;
-	size_t len;
-	int rc = git_cat_read_at(c, commit, false, path, SIZE_MAX, &ours, &len, NULL);
-
-	if (git_by_name(dir, commit, path, &theirs) != rc)
-		fail_msg("'%s': %s by git, %s here", path, rc ? "found" : "not found", rc ? "not found" : "found");
-	if (rc == 0) {
-		assert_int_equal(len, strlen(theirs));
-		assert_memory_equal(ours, theirs, len);
-	}
-	free(ours);
-	free(theirs);
-}
-
-/* The same for COMMIT's first parent, named PARENT ("COMMIT^") to git. */
-static void assert_at_parent_as_git(struct git_cat *c, const char *dir, const char *commit, const char *parent,
-				    const char *path)
-{
-	char *ours, *theirs;
-	size_t len;
-	int rc = git_cat_read_at(c, commit, true, path, SIZE_MAX, &ours, &len, NULL);
-
-	assert_int_equal(git_by_name(dir, parent, path, &theirs), rc);
-	if (rc == 0)
-		assert_string_equal(ours, theirs);
-	free(ours);
-	free(theirs);
-}
-
-static char *head_of(const char *dir, const char *ref)
-{
-	char oid[GIT_OID_HEX_MAX + 1];
-
-	assert_int_equal(git_resolve_commit(dir, ref, oid, NULL), 0);
-	return xstrdup(oid);
-}
-
-/* A work tree of awkward names, in git's order and out of strcmp's. */
-static void write_awkward_tree(const char *dir)
-{
-	static const char *const files[] = {
-		"plain.py", "dir with space/a b.py", "nested/deeper/x.py", "bad\xff\xfe.py", "a.py", "a-b/f.py",
-		"a/f.py", "a.b", "a0", "nl\ndir/x\ny.py", "tab\there.py",
-	};
-
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		write_at(dir, files[i], files[i]); /* each file's bytes are its name */
-	sh("cd '%s' && ln -s nested link && ln -s plain.py filelink", dir);
-}
-
-static void test_paths_as_git_names_them(void **state)
-{
-	static const char *const asked[] = {
-		"plain.py", "dir with space/a b.py", "dir with space", "dir with space/", "nested/deeper/x.py",
-		"nested//deeper/x.py", "nested/deeper/", "bad\xff\xfe.py", "link", "link/deeper/x.py",
-		"filelink", "sub", "sub/x.py", "a.py", "a-b/f.py", "a/f.py", "a", "a.b", "a0", "a.b/f.py",
-		"missing.py", "nested/missing.py", "plain.py/x", "/plain.py", "tab\there.py",
-	};
-	char *dir, *first, *head, *bytes;
-	struct git_cat *c;
+	const struct git_deleted *d = git_hints_deleted(h, id);
+	char *bytes, *text = xasprintf("revision = '%s'\ndown_revision = '%s'\n", id, parent);
 	size_t len;
 
-	(void)state;
-	if (!have_git())
-		skip();
-	dir = new_repo();
-	write_awkward_tree(dir);
+	assert_non_null(d);
+	assert_string_equal(d->rel_path, rel);
+	assert_int_equal(d->parents.n, 1);
+	assert_string_equal(d->parents.v[0], parent);
+	assert_int_equal(git_hints_read(h, d, &bytes, &len, NULL), 0);
+	assert_int_equal(len, strlen(text));
+	assert_string_equal(bytes, text);
+	free(bytes);
+	free(text);
+	return d;
+}
+
+static void write_named(const char *dir, const char *name, const char *id, const char *down)
+{
+	char *rel = xasprintf("v/%s", name), *text = xasprintf("revision = '%s'\ndown_revision = '%s'\n", id, down);
+
+	write_at(dir, rel, text);
+	free(text);
+	free(rel);
+}
+
+/* REL under DIR removed, or renamed to TO. */
+static void move_at(const char *dir, const char *rel, const char *to)
+{
+	char *from = xasprintf("%s/%s", dir, rel), *dest = to ? xasprintf("%s/%s", dir, to) : NULL;
+
+	assert_int_equal(dest ? rename(from, dest) : unlink(from), 0);
+	free(dest);
+	free(from);
+}
+
+/* a <- b (a line break in its name) <- c (a tab) <- d ("\xff") <- e (a space)
+ * <- f; f's down_revision changed from d to e and d renamed in a second
+ * commit, b and c deleted in a third, and e deleted from the work tree only. */
+static void make_awkward_history(const char *dir)
+{
+	write_at(dir, "v/a.py", "revision = 'a'\ndown_revision = None\n");
+	write_named(dir, "b\nline.py", "b", "a");
+	write_named(dir, "c\ttab.py", "c", "b");
+	write_named(dir, "d\xff.py", "d", "c");
+	write_named(dir, "e space.py", "e", "d");
+	write_named(dir, "f.py", "f", "d");
 	sh("cd '%s' && " GIT " add -A && " GIT " commit -qm one", dir);
-	first = head_of(dir, "HEAD");
-	write_at(dir, "plain.py", "changed");
-	sh("cd '%s' && " GIT " update-index --add --cacheinfo 160000,%s,sub && " GIT " commit -qam two", dir,
-	   first);
-	head = head_of(dir, "HEAD");
-	c = git_cat_open(dir, NULL);
-	assert_non_null(c);
-	for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++)
-		assert_as_git(c, dir, head, asked[i]);
-	/* a line break cannot be asked of git by name: the bytes are the file's */
-	assert_int_equal(git_cat_read_at(c, head, false, "nl\ndir/x\ny.py", SIZE_MAX, &bytes, &len, NULL), 0);
-	assert_string_equal(bytes, "nl\ndir/x\ny.py");
-	free(bytes);
-	/* the first parent's file; the root commit has none */
-	assert_int_equal(git_cat_read_at(c, head, true, "plain.py", SIZE_MAX, &bytes, &len, NULL), 0);
-	assert_string_equal(bytes, "plain.py");
-	free(bytes);
-	assert_int_equal(git_cat_read_at(c, first, true, "plain.py", SIZE_MAX, &bytes, &len, NULL), 1);
-	assert_null(bytes);
-	assert_int_equal(git_cat_close(c, NULL), 0);
-	free(head);
-	free(first);
-	remove_repo(dir);
+	write_named(dir, "f.py", "f", "e");
+	move_at(dir, "v/d\xff.py", "v/d_renamed.py");
+	sh("cd '%s' && " GIT " add -A && " GIT " commit -qm two", dir);
+	move_at(dir, "v/b\nline.py", NULL);
+	move_at(dir, "v/c\ttab.py", NULL);
+	sh("cd '%s' && " GIT " add -A && " GIT " commit -qm three", dir);
+	move_at(dir, "v/e space.py", NULL);
 }
 
-#define N_COMMITS 40
-
-/* A file changed in each of N_COMMITS commits, each adding a file beside it:
- * read at every commit and its parent, more trees than are kept, each read
- * as git reads it by name, and still a tree or two per commit. */
-static void test_many_commits_as_git(void **state)
+static void test_awkward_names_found(void **state)
 {
-	const char *argv[] = { "rev-list", "HEAD", NULL };
-	char *dir, *list, *save = NULL;
-	struct git_cat *c;
-	struct git_work w;
-	size_t commits = 0;
+	struct config_request req = { 0 };
+	struct mt_error err = { 0 };
+	const struct strlist *parents;
+	const char *why;
+	char *dir, *versions;
+	struct project p;
 
 	(void)state;
 	if (!have_git())
 		skip();
 	dir = new_repo();
-	for (int i = 0; i < N_COMMITS; i++) {
-		char *name = xasprintf("v/g%02d.py", i), *text = xasprintf("version %d", i);
-
-		write_at(dir, name, text);
-		write_at(dir, "v/f.py", text);
-		sh("cd '%s' && " GIT " add -A && " GIT " commit -qm c%d", dir, i);
-		free(text);
-		free(name);
-	}
-	assert_int_equal(git_capture(dir, argv, &list, NULL), 0);
-	c = git_cat_open(dir, NULL);
-	assert_non_null(c);
-	for (char *commit = strtok_r(list, "\n", &save); commit; commit = strtok_r(NULL, "\n", &save), commits++) {
-		char *parent = xasprintf("%s^", commit);
-
-		assert_as_git(c, dir, commit, "v/f.py");
-		assert_as_git(c, dir, commit, "v/g00.py");
-		assert_at_parent_as_git(c, dir, commit, parent, "v/f.py");
-		free(parent);
-	}
-	assert_int_equal(commits, N_COMMITS);
-	git_cat_work(c, &w);
-	assert_true(w.names <= 2 * commits);
-	assert_true(w.trees <= 2 * w.names);
-	assert_int_equal(git_cat_close(c, NULL), 0);
-	free(list);
-	remove_repo(dir);
-}
-
-/* ---- a tree out of order ------------------------------------------------------------- */
-
-/* The object id in hex at HEX, raw into RAW: its length in bytes. */
-static size_t raw_id(const char *hex, unsigned char raw[32])
-{
-	size_t n = strcspn(hex, "\n") / 2;
-
-	assert_true(n == 20 || n == 32);
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
-		raw[i] = (unsigned char)v;
-	}
-	return n;
-}
-
-/* The output of git ARGV (its first line: an id) raw into RAW. */
-static size_t git_id(const char *dir, const char *const *argv, unsigned char raw[32])
-{
-	char *out;
-	size_t n;
-
-	assert_int_equal(git_capture(dir, argv, &out, NULL), 0);
-	n = raw_id(out, raw);
-	free(out);
-	return n;
-}
-
-static const char *const odd_entries[][2] = {
-	{ "100644", "b.py" }, { "100644", "a.py" }, { "40000", "d" }, { "100644", "c.py" }, { "100644", "x/y.py" },
-};
-#define N_ODD (sizeof(odd_entries) / sizeof(odd_entries[0]))
-
-/* A commit (hex, owned) of a tree of odd_entries in that order: files of one
- * blob, and "d" a tree holding f.py. */
-static char *odd_commit(const char *dir)
-{
-	const char *blob[] = { "hash-object", "-w", "blob", NULL }, *sub[] = { "rev-parse", "HEAD:sub", NULL };
-	const char *tree[] = { "hash-object", "-w", "--literally", "-t", "tree", "tree", NULL };
-	const char *commit[] = { "commit-tree", "-m", "odd", NULL, NULL };
-	unsigned char ids[N_ODD][32], id[32];
-	char hex[2 * 32 + 1], *out;
-	size_t idlen = 0;
-	FILE *f;
-
-	write_at(dir, "blob", "a blob");
-	write_at(dir, "sub/f.py", "in d");
-	sh("cd '%s' && " GIT " add sub && " GIT " commit -qm sub", dir);
-	for (size_t i = 0; i < N_ODD; i++)
-		idlen = git_id(dir, i == 2 ? sub : blob, ids[i]);
-	assert_int_equal(chdir(dir), 0); /* hash-object reads the file from here */
-	f = fopen("tree", "wb");
-	assert_non_null(f);
-	for (size_t i = 0; i < N_ODD; i++) {
-		fprintf(f, "%s %s", odd_entries[i][0], odd_entries[i][1]);
-		fputc('\0', f);
-		fwrite(ids[i], 1, idlen, f);
-	}
-	fclose(f);
-	git_id(dir, tree, id);
-	assert_int_equal(chdir("/"), 0);
-	for (size_t i = 0; i < idlen; i++)
-		sprintf(hex + 2 * i, "%02x", id[i]);
-	commit[3] = hex;
-	assert_int_equal(git_capture(dir, commit, &out, NULL), 0);
-	out[strcspn(out, "\n")] = '\0';
-	return out;
-}
-
-/* A tree written out of git's order, with a '/' inside a name: git scans such a
- * tree entry by entry and stops where a sorted one would have passed the name
- * ("a.py", after "b.py", is never reached), and the walk does the same. */
-static void test_unsorted_tree_as_git_scans_it(void **state)
-{
-	static const char *const asked[] = { "a.py", "b.py", "c.py", "d/f.py", "d", "d/", "x/y.py", "x", "e.py" };
-	char *dir, *commit;
-	struct git_cat *c;
-
-	(void)state;
-	if (!have_git())
-		skip();
-	dir = new_repo();
-	commit = odd_commit(dir);
-	c = git_cat_open(dir, NULL);
-	assert_non_null(c);
-	for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++)
-		assert_as_git(c, dir, commit, asked[i]);
-	assert_int_equal(git_cat_close(c, NULL), 0);
-	free(commit);
+	make_awkward_history(dir);
+	versions = xasprintf("%s/v", dir);
+	req.versions_dir = versions;
+	assert_int_equal(project_load(&req, &p, &err), 0);
+	assert_false(assert_deleted(p.hints, "b", "v/b\nline.py", "a")->uncommitted);
+	assert_false(assert_deleted(p.hints, "c", "v/c\ttab.py", "b")->uncommitted);
+	assert_deleted(p.hints, "d", "v/d\xff.py", "c"); /* renamed: its old path is gone from the work tree */
+	assert_true(assert_deleted(p.hints, "e", "v/e space.py", "d")->uncommitted);
+	assert_int_equal(git_hints_parents(p.hints, file_of(&p, "f"), &parents, &why), GIT_PARENTS_BEFORE);
+	assert_int_equal(parents->n, 1);
+	assert_string_equal(parents->v[0], "d");
+	project_free(&p);
+	free(versions);
 	remove_repo(dir);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_trees_read_once_per_commit),
-		cmocka_unit_test(test_paths_as_git_names_them),
-		cmocka_unit_test(test_many_commits_as_git),
-		cmocka_unit_test(test_unsorted_tree_as_git_scans_it),
+		cmocka_unit_test(test_blobs_read_by_id),
+		cmocka_unit_test(test_awkward_names_found),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,20 +74,10 @@ struct git_cat *git_cat_open(const char *dir, struct mt_error *err);
  * into memory: 2, with *LEN their size. */
 int git_cat_read(struct git_cat *c, const char *oid, size_t max, char **bytes, size_t *len,
 		 struct mt_error *err);
-/* The same for the file at PATH (relative to the top level) in COMMIT (an
- * object id), or in its first parent with PARENT: what `COMMIT[^]:PATH` names,
- * found through the trees on the way, each read once and kept for the next
- * path (a few of the latest, 64 MB at most): git, asked by name, reads them
- * all again for every file, 10 ms a file in a directory of 30,000. PATH goes
- * to git in no request, so any bytes may be in it. */
-int git_cat_read_at(struct git_cat *c, const char *commit, bool parent, const char *path, size_t max,
-		    char **bytes, size_t *len, struct mt_error *err);
-
 /* What a cat-file has been asked, for tests that bound the work by counting. */
 struct git_work {
-	size_t names; /* objects asked for by name (`COMMIT^{tree}`): git walks from the commit */
-	size_t trees; /* tree objects read */
-	size_t blobs; /* blobs read (skipped ones too) */
+	size_t trees; /* tree objects read (a name, COMMIT:PATH, made git read each tree on its path) */
+	size_t blobs; /* blobs read, skipped ones too */
 };
 
 /* C's counts so far (zeros for NULL). */

@@ -8,9 +8,10 @@
  * back). Those are the strongest signals suggest.c has, so it asks here first.
  *
  * Nothing runs until a question is asked (a healthy history runs no git), and
- * then one `git log --name-status` of the versions directories answers where
- * to look, and one `git cat-file --batch` reads the few blobs the questions
- * need: not a process per problem. Read-only, no shell (git.h). Outside git,
+ * then one `git log --raw` of the versions directories answers where to look
+ * and names each version's blob, and one `git cat-file --batch` reads the
+ * blobs the questions need by those ids: not a process per problem, nor a
+ * tree read per file. Read-only, no shell (git.h). Outside git,
  * or when git fails, every question is answered "nothing known" and the other
  * signals rank alone. */
 #ifndef MIGTREE_GITHINTS_H
@@ -54,7 +55,7 @@ struct git_deleted {
 	char *rel_path;       /* relative to the work tree's top */
 	char *abs_path;       /* where a restore writes it */
 	char commit[48];      /* the deleting commit (abbreviated, for messages) */
-	char *blob;           /* the commit whose parent has its bytes */
+	char *blob;           /* its bytes' object id */
 	struct strlist parents;
 	char *renamed_to;     /* the path it was renamed to, or NULL when deleted */
 	bool uncommitted;     /* deleted from the work tree only: BLOB is HEAD's */
