@@ -170,6 +170,10 @@ static void chain_entries(struct git_hints *h)
 		}
 		if (!strmap_get(&h->newest, e->path, NULL))
 			strmap_put(&h->newest, e->path, i);
+		/* a rename is also the newest word on its old path: the path left
+		 * with it, and was not lost from the work tree since */
+		if (e->status == 'R' && e->old && !strmap_get(&h->newest, e->old, NULL))
+			strmap_put(&h->newest, e->old, i);
 		if (e->status == 'R' && e->old)
 			strmap_put(&pending, e->old, i);
 		else if (e->status != 'A')
@@ -311,6 +315,12 @@ static struct revision_file *read_version(struct git_hints *h, const char *blob,
 	return rf;
 }
 
+/* Entry E took REL away in its commit: deleted it, or renamed it away. */
+static bool takes_away(const struct gh_entry *e, const char *rel)
+{
+	return e->status == 'D' || (e->status == 'R' && strcmp(e->path, rel));
+}
+
 /* REL's versions, newest first, until its parents change. */
 static void learn_file(struct git_hints *h, const char *rel, struct gh_file *f)
 {
@@ -318,7 +328,7 @@ static void learn_file(struct git_hints *h, const char *rel, struct gh_file *f)
 	struct strlist now = { 0 };
 	const char *newer = NULL;
 
-	if (!strmap_get(&h->newest, rel, &e) || h->ev[e].status == 'D')
+	if (!strmap_get(&h->newest, rel, &e) || takes_away(&h->ev[e], rel))
 		return; /* not in HEAD */
 	for (; e != UINT32_MAX && count < VERSIONS_MAX && h->ev[e].status != 'D'; e = h->ev[e].next, count++) {
 		const char *commit = h->commits.v[h->ev[e].commit];

@@ -220,6 +220,7 @@ static void test_awkward_names_found(void **state)
 	struct config_request req = { 0 };
 	struct mt_error err = { 0 };
 	const struct strlist *parents;
+	const struct git_deleted *d;
 	const char *why;
 	char *dir, *versions;
 	struct project p;
@@ -234,7 +235,11 @@ static void test_awkward_names_found(void **state)
 	assert_int_equal(project_load(&req, &p, &err), 0);
 	assert_false(assert_deleted(p.hints, "b", "v/b\nline.py", "a")->uncommitted);
 	assert_false(assert_deleted(p.hints, "c", "v/c\ttab.py", "b")->uncommitted);
-	assert_deleted(p.hints, "d", "v/d\xff.py", "c"); /* renamed: its old path is gone from the work tree */
+	/* renamed in a commit: not lost from the work tree since (its old path
+	 * was taken as deleted and not committed) */
+	d = assert_deleted(p.hints, "d", "v/d\xff.py", "c");
+	assert_false(d->uncommitted);
+	assert_string_equal(d->renamed_to, "v/d_renamed.py");
 	assert_true(assert_deleted(p.hints, "e", "v/e space.py", "d")->uncommitted);
 	assert_int_equal(git_hints_parents(p.hints, file_of(&p, "f"), &parents, &why), GIT_PARENTS_BEFORE);
 	assert_int_equal(parents->n, 1);
