@@ -216,6 +216,9 @@ struct sindex {
 	struct date_key *dates;  /* real nodes with a Create Date, by (date, node) */
 	uint32_t n_dates;
 	uint32_t *head_pos, n_head_pos; /* the heads' places in DATES, in its order */
+	uint32_t *newest;        /* per node: the newest place in DATES of it and its
+	                          * descendants (newest_below), or NULL until asked */
+	bool newest_built;
 	/* typos: each query of 6 to 255 bytes cut in three chunks (a prefix and a
 	 * suffix of a third each, the middle); two edits leave one chunk whole, in
 	 * place or, for the middle, moved by two at most. Chunk text -> first query
@@ -687,6 +690,52 @@ static void index_dates(struct sindex *ix, const struct graph *g)
 	free(head);
 }
 
+/* The nodes children first: by level, highest first (a child's level is above
+ * each parent's), a counting sort. */
+static uint32_t *children_first(const struct graph *g, const struct walk_node *w)
+{
+	uint32_t top = 0, *count, *order = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+
+	for (uint32_t i = 0; i < g->n; i++)
+		top = w[i].level > top ? w[i].level : top;
+	count = xcalloc((size_t)top + 2, sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++)
+		count[top - w[i].level + 1]++;
+	for (uint32_t l = 1; l <= top + 1; l++)
+		count[l] += count[l - 1];
+	for (uint32_t i = 0; i < g->n; i++)
+		order[count[top - w[i].level]++] = i;
+	free(count);
+	return order;
+}
+
+/* Per node, the place in DATES of the newest of it and its descendants through
+ * down_revision (NO_NODE: none has a Create Date): one pass, children first.
+ * NULL with a cycle (no levels). */
+static uint32_t *newest_below(const struct graph *g, const struct sindex *ix)
+{
+	uint32_t *newest, *order;
+
+	if (!ix->walk)
+		return NULL;
+	newest = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < g->n; i++)
+		newest[i] = NO_NODE;
+	for (uint32_t k = 0; k < ix->n_dates; k++)
+		newest[ix->dates[k].node] = k;
+	order = children_first(g, ix->walk);
+	for (uint32_t k = 0; k < g->n; k++) {
+		const struct node *nd = &g->nodes[order[k]];
+		uint32_t mine = newest[order[k]];
+
+		for (uint32_t e = 0; e < nd->down.n && mine != NO_NODE; e++)
+			if (newest[nd->down.v[e]] == NO_NODE || newest[nd->down.v[e]] < mine)
+				newest[nd->down.v[e]] = mine;
+	}
+	free(order);
+	return newest;
+}
+
 static void add_query(struct sindex *ix, const char *text)
 {
 	size_t len = strlen(text);
@@ -1102,6 +1151,7 @@ static void sindex_free(struct sindex *ix)
 	free(ix->typo_dist.v);
 	free(ix->typo_next.v);
 	free(ix->walk);
+	free(ix->newest);
 	free(ix->parent);
 	free(ix->stack.v);
 	free(ix->edge.v);
@@ -1209,32 +1259,6 @@ static bool line_goes_on(const struct graph *g, uint32_t x)
 	return false;
 }
 
-/* MISSING: the parent being replaced (not offered back), or NULL. A rebase
- * rewrites down_revision and may leave Revises: naming the old fork point: in
- * a loose piece, a Revises: revision whose line goes on (without V's piece,
- * which no merge joins back) ranks below a childless head. */
-static void by_docstring(const struct graph *g, struct suggest_ctx *c, const char *missing)
-{
-	const struct revision_file *rf = g->nodes[c->v].file;
-	struct strlist doc = { 0 };
-	bool loose = loose_piece(g, c) && !rf_label_ids(rf)->n;
-
-	docstring_split_revises(rf->doc_revises.value, &doc);
-	for (size_t i = 0; i < doc.n; i++) {
-		uint32_t at = graph_find(g, doc.v[i]);
-
-		if (at == NO_NODE || g->nodes[at].phantom || excluded(g, c, at) || (missing && !strcmp(doc.v[i], missing)))
-			continue;
-		if (loose && line_goes_on(g, at))
-			cand_add(&c->cs, at, W_DOC_STALE,
-				 "the docstring's Revises: line names it, but its line goes on without this loose "
-				 "piece (a rebase leaves Revises: as it was)");
-		else
-			cand_add(&c->cs, at, W_DOCSTRING, "the docstring's Revises: line names it");
-	}
-	sl_free(&doc);
-}
-
 /* The sorted dates, all of them or a selection (the heads': positions in the
  * whole list, in its order). */
 struct date_sel {
@@ -1324,9 +1348,43 @@ static uint32_t created_before(const struct graph *g, const struct revision_file
 	return NO_NODE;
 }
 
+/* Was a revision of V's line (V or a descendant) created after the one at
+ * place POS among the dates? Without levels (a cycle) nothing says no. */
+static bool line_goes_on_past(const struct graph *g, struct suggest_ctx *c, uint32_t pos)
+{
+	struct sindex *ix = c->ix;
+
+	if (!ix->newest_built) {
+		ix->newest = newest_below(g, ix);
+		ix->newest_built = true;
+	}
+	return !ix->newest || (ix->newest[c->v] != NO_NODE && ix->newest[c->v] > pos);
+}
+
+/* Has X a branch label V has not (both sorted)? */
+static bool other_branch(const struct graph *g, uint32_t x, uint32_t v)
+{
+	const struct node *a = &g->nodes[x], *b = &g->nodes[v];
+	uint32_t j = 0;
+
+	for (uint32_t k = 0; k < a->n_labels; k++) {
+		while (j < b->n_labels && strcmp(b->labels[j], a->labels[k]) < 0)
+			j++;
+		if (j == b->n_labels || strcmp(b->labels[j], a->labels[k]))
+			return true;
+	}
+	return false;
+}
+
 /* The revision of D created just after RF (not excluded, nor passed over by
  * the merge rule) that fewer than LIMIT revisions were created between, or
- * NO_NODE; *AT its place among all dates. */
+ * NO_NODE; *AT its place among all dates. D is the heads, and a head after V
+ * is where a rebase may have put it (it keeps its Create Date): the branch
+ * lands on the tip of the day and the line then goes on from it, so a head
+ * newer than all of V's line is no such tip (V's line had stopped before it
+ * was made: the project's own head, or another branch's), nor is the head of
+ * a branch label V has not (that branch's own tip; a rebase lands a revision
+ * on the line it joins). */
 static uint32_t created_after(const struct graph *g, const struct revision_file *rf, struct suggest_ctx *c,
 			      const struct date_sel *d, uint32_t limit, uint32_t *at)
 {
@@ -1349,15 +1407,55 @@ static uint32_t created_after(const struct graph *g, const struct revision_file 
 		uint32_t x = date_at(d, lo)->node, pos = d->pos ? d->pos[lo] : lo;
 
 		((struct graph *)g)->work.suggest++;
-		if (pos - from >= limit)
+		if (pos - from >= limit || !line_goes_on_past(g, c, pos)) /* nor will a later one */
 			break;
-		if ((c->picking && listed_already(c, x)) || excluded(g, c, x) ||
+		if (other_branch(g, x, c->v) || (c->picking && listed_already(c, x)) || excluded(g, c, x) ||
 		    joins_own_ancestor(g, c, x) != NO_NODE)
 			continue;
 		*at = pos;
 		return x;
 	}
 	return NO_NODE;
+}
+
+/* Is V a base (a cut link) with a head created after it that a rebase may
+ * have put it on (head_options' rule)? */
+static bool rebased_onto_head(const struct graph *g, struct suggest_ctx *c)
+{
+	struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
+	uint32_t at;
+
+	return g->nodes[c->v].is_base && created_after(g, g->nodes[c->v].file, c, &heads, NEAR_MAX, &at) != NO_NODE;
+}
+
+/* MISSING: the parent being replaced (not offered back), or NULL. A rebase
+ * rewrites down_revision and may leave Revises: naming the old fork point: in
+ * a loose piece, a Revises: revision whose line goes on (without V's piece,
+ * which no merge joins back) ranks below a childless head. So it does for a
+ * cut revision whose line a merge joins back when a head created after it is
+ * there: a branch that forked at the Revises: revision and was merged back
+ * leaves no head when its first link is cut (its fork point's line goes on),
+ * a rebased one leaves the tip it was moved onto childless. */
+static void by_docstring(const struct graph *g, struct suggest_ctx *c, const char *missing)
+{
+	const struct revision_file *rf = g->nodes[c->v].file;
+	struct strlist doc = { 0 };
+	bool loose = (loose_piece(g, c) || rebased_onto_head(g, c)) && !rf_label_ids(rf)->n;
+
+	docstring_split_revises(rf->doc_revises.value, &doc);
+	for (size_t i = 0; i < doc.n; i++) {
+		uint32_t at = graph_find(g, doc.v[i]);
+
+		if (at == NO_NODE || g->nodes[at].phantom || excluded(g, c, at) || (missing && !strcmp(doc.v[i], missing)))
+			continue;
+		if (loose && line_goes_on(g, at))
+			cand_add(&c->cs, at, W_DOC_STALE,
+				 "the docstring's Revises: line names it, but its line goes on without this loose "
+				 "piece (a rebase leaves Revises: as it was)");
+		else
+			cand_add(&c->cs, at, W_DOCSTRING, "the docstring's Revises: line names it");
+	}
+	sl_free(&doc);
 }
 
 /* Alembic resolves depends_on by full id or branch label only (a prefix is a
@@ -1609,8 +1707,9 @@ static bool claimed(const struct suggest_ctx *c, uint32_t v, uint32_t *walk_stam
 }
 
 /* Up to HEAD_OPTS heads created before V (in V's own piece when a merge joins
- * its line back) and, for a loose piece, after it, nearest first (before on a
- * tie): their distance is the count of revisions created between. */
+ * its line back) and after it (a rebase: created_after's rule, fewer than
+ * NEAR_MAX revisions later), nearest first (before on a tie): their distance
+ * is the count of revisions created between. */
 static uint32_t head_options(const struct graph *g, struct suggest_ctx *c, struct head_opt *out)
 {
 	struct date_sel heads = { c->ix, c->ix->head_pos, c->ix->n_head_pos };
@@ -1632,8 +1731,7 @@ static uint32_t head_options(const struct graph *g, struct suggest_ctx *c, struc
 		before[nb++] = (struct head_opt){ x, mine - at, passed, false };
 	}
 	c->same_piece = false;
-	while (na < HEAD_OPTS && loose_piece(g, c) &&
-	       (x = created_after(g, rf, c, &heads, UINT32_MAX, &at)) != NO_NODE) {
+	while (na < HEAD_OPTS && (x = created_after(g, rf, c, &heads, NEAR_MAX, &at)) != NO_NODE) {
 		c->picked[c->n_picked++] = x;
 		after[na++] = (struct head_opt){ x, at - mine, NO_NODE, true };
 	}

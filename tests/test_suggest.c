@@ -530,6 +530,104 @@ static void test_numbered_before_is_not_the_merged_line(void **state)
 	remove_dir(dir);
 }
 
+/* A labelled branch's revision: DOWN as write_file's, LABEL its branch_labels. */
+static void write_labelled(const char *dir, const char *id, const char *down, const char *label, const char *date)
+{
+	char *path = xasprintf("%s/%s_step.py", dir, id);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fprintf(f, "\"\"\"step\n\nRevision ID: %s\nCreate Date: %s\n\n\"\"\"\nrevision = '%s'\ndown_revision = %s\n"
+		   "branch_labels = %s\ndepends_on = None\n", id, date, id, down, label);
+	fclose(f);
+	free(path);
+}
+
+/* v3 was written on a branch from m1 (Revises: REVISES), rebased onto t5 (the
+ * tip when it landed: newer than v3, which keeps its Create Date), and its
+ * link then cut to None; the line went on from it, w6, and the branch f4 (from
+ * m2) was merged back at j7. An audit branch's tip a4 was written in between. */
+static void write_rebased_cut(const char *dir, const char *revises)
+{
+	write_rev(dir, "b0", NULL, "2024-01-01 00:00:00");
+	write_labelled(dir, "a0", "None", "('audit',)", "2024-01-01 12:00:00");
+	write_rev(dir, "m1", "b0", "2024-01-02 00:00:00");
+	write_rev(dir, "m2", "m1", "2024-01-02 12:00:00");
+	write_file(dir, "v3", "None", revises, "2024-01-03 00:00:00");
+	write_labelled(dir, "a4", "'a0'", "None", "2024-01-03 12:00:00");
+	write_rev(dir, "f4", "m2", "2024-01-04 00:00:00");
+	write_rev(dir, "t5", "m2", "2024-01-05 00:00:00");
+	write_rev(dir, "w6", "v3", "2024-01-06 00:00:00");
+	write_file(dir, "j7", "('w6', 'f4')", "w6, f4", "2024-01-07 00:00:00");
+	write_rev(dir, "n8", "j7", "2024-01-08 00:00:00");
+}
+
+/* The head t5 was created after v3, whose line (merged back at j7, so its
+ * piece is not loose) goes on past it: a rebase's tip, first. Not the audit
+ * branch's tip a4, nearer but on a branch v3 is not on, nor Create Date's m2. */
+static void test_head_after_when_merged_back(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rebased_cut(dir, NULL);
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MULTIPLE_BASES, "v3");
+	assert_true(pr->candidates.n > 0);
+	assert_string_equal(pr->candidates.v[0], "t5");
+	for (size_t i = 0; i < pr->candidates.n; i++)
+		assert_string_not_equal(pr->candidates.v[i], "a4");
+	project_free(&p);
+	remove_dir(dir);
+}
+
+/* The same, its Revises: left naming m1, where the branch forked (m1's line
+ * goes on): the head a rebase left childless ranks above it. */
+static void test_stale_revises_below_head_after(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rebased_cut(dir, "m1");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MULTIPLE_BASES, "v3");
+	assert_true(pr->candidates.n > 1);
+	assert_string_equal(pr->candidates.v[0], "t5");
+	assert_string_equal(pr->candidates.v[1], "m1");
+	project_free(&p);
+	remove_dir(dir);
+}
+
+/* v3's link is cut and its line stopped at w4; h6 was created later, on the
+ * main line: no rebase put v3 there (the line would have gone on from v3), so
+ * Create Date's m1 comes first, and h6 is no candidate. */
+static void test_head_after_the_line_stopped(void **state)
+{
+	char *dir = make_dir();
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "b0", NULL, "2024-01-01 00:00:00");
+	write_rev(dir, "m1", "b0", "2024-01-02 00:00:00");
+	write_rev(dir, "v3", NULL, "2024-01-03 00:00:00");
+	write_rev(dir, "w4", "v3", "2024-01-04 00:00:00");
+	write_rev(dir, "m5", "m1", "2024-01-05 00:00:00");
+	write_rev(dir, "h6", "m5", "2024-01-06 00:00:00");
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MULTIPLE_BASES, "v3");
+	assert_true(pr->candidates.n > 0);
+	assert_string_equal(pr->candidates.v[0], "m1");
+	for (size_t i = 0; i < pr->candidates.n; i++)
+		assert_string_not_equal(pr->candidates.v[i], "h6");
+	project_free(&p);
+	remove_dir(dir);
+}
+
 /* v8 lost its parent, and its line merges with z7's at m9: v8 came from that
  * piece, so the childless head b2 of another piece (another break's) is no
  * candidate, and Create Date's y6 comes first. */
@@ -839,6 +937,9 @@ int main(void)
 		cmocka_unit_test(test_descendants_walked_once),
 		cmocka_unit_test(test_siblings_of_one_lost_parent),
 		cmocka_unit_test(test_head_in_own_piece_when_merged_back),
+		cmocka_unit_test(test_head_after_when_merged_back),
+		cmocka_unit_test(test_stale_revises_below_head_after),
+		cmocka_unit_test(test_head_after_the_line_stopped),
 		cmocka_unit_test(test_git_deleted_merge_first_parent_leads),
 	};
 
