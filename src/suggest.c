@@ -260,6 +260,15 @@ struct sindex {
 	 * a walk's visits in SEEN, each walk a new SEEN_STAMP */
 	uint32_t *coparent, *seen, seen_stamp;
 	struct u32vec queue;
+	/* the co-parent walk's nodes (QUEUED, stamped with V's STAMP: SEEN is the
+	 * next walk's), whether it stopped short (CUT_SHORT), and the merges of
+	 * more than WIDE_MERGE parents it met (WIDE), whose co-parents are asked
+	 * about, not stamped: a merge of k lines, each of which lost a parent of
+	 * N children, made k stamps for each of the k * N orphans. Their parents
+	 * sorted per node (WIDE_PARENTS), made once for every orphan that meets it */
+	struct u32vec wide;
+	uint32_t **wide_parents, *queued;
+	bool cut_short;
 	uint32_t *comp_bases;    /* per piece: its revisions with down_revision = None */
 };
 
@@ -386,24 +395,104 @@ static bool surely_not_below(const struct graph *g, const struct suggest_ctx *c,
 	       g->component[x] != g->component[c->v];
 }
 
-static void find_coparents(const struct graph *g, struct suggest_ctx *c)
+/* Can O, a parent of a revision the co-parent walk met, be a co-parent: a
+ * revision the walk did not meet (V's lines), and, when the walk stopped
+ * short of some line, surely not below V? */
+static bool coparent_may_be(const struct graph *g, const struct suggest_ctx *c, uint32_t o)
+{
+	return !g->nodes[o].phantom && c->ix->queued[o] != c->ix->stamp &&
+	       (!c->ix->cut_short || surely_not_below(g, c, o));
+}
+
+static int cmp_u32(const void *a, const void *b);
+
+/* Wide merge M's distinct parents, sorted, after two counts: [0] of them, [1]
+ * of the missing ones. Made on the first question, kept for every V. */
+static const uint32_t *wide_parents(const struct graph *g, struct sindex *ix, uint32_t m)
+{
+	const struct u32vec *down = &g->nodes[m].down;
+	uint32_t *v, n = 0, missing = 0;
+
+	if (!ix->wide_parents)
+		ix->wide_parents = xcalloc(g->n, sizeof(uint32_t *));
+	if (ix->wide_parents[m])
+		return ix->wide_parents[m];
+	v = xmalloc((down->n + 2) * sizeof(uint32_t));
+	memcpy(v + 2, down->v, down->n * sizeof(uint32_t));
+	sort_array(v + 2, down->n, sizeof(uint32_t), cmp_u32);
+	for (uint32_t e = 0; e < down->n; e++)
+		if (!n || v[2 + e] != v[2 + n - 1]) {
+			v[2 + n++] = v[2 + e];
+			missing += g->nodes[v[2 + e]].phantom;
+		}
+	v[0] = n;
+	v[1] = missing;
+	return ix->wide_parents[m] = v;
+}
+
+static bool wide_parent_of(const struct graph *g, struct sindex *ix, uint32_t m, uint32_t o)
+{
+	const uint32_t *v = wide_parents(g, ix, m);
+	uint32_t at = u32_lower_bound(v + 2, v[0], o);
+
+	((struct graph *)g)->work.suggest++;
+	return at < v[0] && v[2 + at] == o;
+}
+
+/* Has wide merge M a co-parent? Its parents less the missing ones and those
+ * the walk met (each met one looked up in M's) leave one; when the walk
+ * stopped short, each parent is asked whether it is surely not below V. */
+static bool wide_has_coparent(const struct graph *g, struct suggest_ctx *c, uint32_t m)
 {
 	struct sindex *ix = c->ix;
-	bool cut_short;
+	const uint32_t *v = wide_parents(g, ix, m);
+	uint32_t left = v[0] - v[1];
 
-	c->n_coparents = 0;
-	ix->seen_stamp++;
+	if (ix->cut_short) {
+		for (uint32_t e = 0; e < v[0]; e++) {
+			((struct graph *)g)->work.suggest++;
+			if (coparent_may_be(g, c, v[2 + e]))
+				return true;
+		}
+		return false;
+	}
+	for (uint32_t h = 0; h < ix->queue.n && left; h++)
+		left -= wide_parent_of(g, ix, m, ix->queue.v[h]);
+	return left > 0;
+}
+
+/* Is O a co-parent of V: stamped, or a parent of a wide merge the walk met? */
+static bool is_coparent(const struct graph *g, struct suggest_ctx *c, uint32_t o)
+{
+	struct sindex *ix = c->ix;
+
+	if (ix->coparent[o] == ix->stamp)
+		return true;
+	if (!ix->wide.n || !coparent_may_be(g, c, o))
+		return false;
+	for (uint32_t k = 0; k < ix->wide.n; k++)
+		if (wide_parent_of(g, ix, ix->wide.v[k], o))
+			return true;
+	return false;
+}
+
+/* V's lines as far as COPARENT_REACH: V, the siblings that lost a parent
+ * with it, and the revisions below them, in QUEUE (stamped QUEUED). */
+static void coparent_walk(const struct graph *g, struct suggest_ctx *c)
+{
+	struct sindex *ix = c->ix;
+
 	ix->queue.n = 0;
 	u32_push(&ix->queue, c->v);
-	ix->seen[c->v] = ix->seen_stamp;
+	ix->queued[c->v] = ix->stamp;
 	/* siblings lost the parent too; as many as the walk's reach, as a parent
 	 * that 30,000 revisions lost made this the siblings' square */
 	for (uint32_t k = 0; k < g->nodes[c->v].down.n && ix->queue.n < COPARENT_REACH; k++) {
 		const struct node *lost = &g->nodes[g->nodes[c->v].down.v[k]];
 
 		for (uint32_t j = 0; lost->phantom && j < lost->children.n && ix->queue.n < COPARENT_REACH; j++)
-			if (ix->seen[lost->children.v[j]] != ix->seen_stamp) {
-				ix->seen[lost->children.v[j]] = ix->seen_stamp;
+			if (ix->queued[lost->children.v[j]] != ix->stamp) {
+				ix->queued[lost->children.v[j]] = ix->stamp;
 				u32_push(&ix->queue, lost->children.v[j]);
 			}
 	}
@@ -411,28 +500,45 @@ static void find_coparents(const struct graph *g, struct suggest_ctx *c)
 		const struct node *nd = &g->nodes[ix->queue.v[h]];
 
 		for (uint32_t k = 0; k < nd->children.n; k++)
-			if (ix->seen[nd->children.v[k]] != ix->seen_stamp) {
-				ix->seen[nd->children.v[k]] = ix->seen_stamp;
+			if (ix->queued[nd->children.v[k]] != ix->stamp) {
+				ix->queued[nd->children.v[k]] = ix->stamp;
 				u32_push(&ix->queue, nd->children.v[k]);
 			}
 	}
-	/* once the lines below are known: a parent of theirs from elsewhere (when
-	 * the walk stopped short of some line, one surely not below V) */
-	cut_short = ix->queue.n >= COPARENT_REACH;
+	ix->cut_short = ix->queue.n >= COPARENT_REACH;
+}
+
+/* Once the lines below are known: a parent of theirs from elsewhere. A merge
+ * of more than WIDE_MERGE parents is listed, not stamped: asked about whole
+ * here, and per parent by is_coparent. */
+#define WIDE_MERGE 8
+
+static void find_coparents(const struct graph *g, struct suggest_ctx *c)
+{
+	struct sindex *ix = c->ix;
+
+	c->n_coparents = 0;
+	ix->wide.n = 0;
+	coparent_walk(g, c);
 	for (uint32_t h = 1; h < ix->queue.n; h++) {
 		const struct node *nd = &g->nodes[ix->queue.v[h]];
 
+		if (nd->down.n > WIDE_MERGE) {
+			u32_push(&ix->wide, ix->queue.v[h]);
+			continue;
+		}
 		for (uint32_t e = 0; e < nd->down.n; e++) {
 			uint32_t o = nd->down.v[e];
 
 			((struct graph *)g)->work.suggest++;
-			if (g->nodes[o].phantom || ix->seen[o] == ix->seen_stamp || ix->coparent[o] == ix->stamp ||
-			    (cut_short && !surely_not_below(g, c, o)))
+			if (ix->coparent[o] == ix->stamp || !coparent_may_be(g, c, o))
 				continue;
 			ix->coparent[o] = ix->stamp;
 			c->n_coparents++;
 		}
 	}
+	for (uint32_t k = 0; k < ix->wide.n && !c->n_coparents; k++)
+		c->n_coparents += wide_has_coparent(g, c, ix->wide.v[k]);
 }
 
 /* The co-parent of V that X is (or is below, within COPARENT_REACH
@@ -452,7 +558,7 @@ static uint32_t joins_own_ancestor(const struct graph *g, struct suggest_ctx *c,
 		const struct node *nd = &g->nodes[ix->queue.v[h]];
 
 		((struct graph *)g)->work.suggest++;
-		if (ix->coparent[ix->queue.v[h]] == ix->stamp)
+		if (is_coparent(g, c, ix->queue.v[h]))
 			return ix->queue.v[h];
 		for (uint32_t k = 0; k < nd->down.n; k++)
 			if (ix->seen[nd->down.v[k]] != ix->seen_stamp) {
@@ -1094,6 +1200,7 @@ static struct sindex *sindex_build(struct graph *g)
 	for (uint32_t i = 0; i < g->n; i++)
 		ix->comp_bases[g->component[i]] += !g->nodes[i].phantom && g->nodes[i].is_base;
 	ix->seen = xcalloc(n, sizeof(uint32_t));
+	ix->queued = xcalloc(n, sizeof(uint32_t));
 	return ix;
 }
 
@@ -1158,7 +1265,12 @@ static void sindex_free(struct sindex *ix)
 	free(ix->coparent);
 	free(ix->comp_bases);
 	free(ix->seen);
+	free(ix->queued);
 	free(ix->queue.v);
+	free(ix->wide.v);
+	for (uint32_t i = 0; ix->wide_parents && i < ix->g->n; i++)
+		free(ix->wide_parents[i]);
+	free(ix->wide_parents);
 	free(ix);
 }
 

@@ -503,6 +503,52 @@ static void test_siblings_of_one_lost_parent(void **state)
 	remove_dir(dir);
 }
 
+/* LINES revisions each lost their own parent, which SIBLINGS revisions lost
+ * with them, and one merge joins the LINES: each orphan's co-parents are the
+ * merge's other parents, asked about (once sorted), not stamped one by one for
+ * each orphan (LINES * LINES * SIBLINGS). */
+static void test_wide_merge_of_orphans(void **state)
+{
+	enum { LINES = 200, SIBLINGS = 10 };
+	char *dir = make_dir(), *down = xstrdup("(");
+	struct project p;
+	const struct problem *pr;
+
+	(void)state;
+	write_rev(dir, "b00000000000", NULL, "2024-01-01 00:00:00");
+	for (unsigned i = 0; i < LINES; i++)
+		for (unsigned j = 0; j < SIBLINGS; j++) {
+			char *id = xasprintf("c%05u%06u", i, j), *lost = xasprintf("m%011u", i);
+			char *date = xasprintf("2024-01-02 %02u:%02u:%02u", (i * SIBLINGS + j) / 3600,
+					       (i * SIBLINGS + j) / 60 % 60, (i * SIBLINGS + j) % 60);
+
+			write_rev(dir, id, lost, date);
+			if (!j) {
+				char *more = xasprintf("%s'%s', ", down, id);
+
+				free(down);
+				down = more;
+			}
+			free(id);
+			free(lost);
+			free(date);
+		}
+	{
+		char *tuple = xasprintf("%s)", down);
+
+		write_file(dir, "j00000000000", tuple, NULL, "2024-01-03 00:00:00");
+		free(tuple);
+	}
+	load(dir, &p);
+	pr = problem_about(&p, PROBLEM_MISSING_DOWN_REVISION, "c00007000003");
+	assert_true(pr->candidates.n > 0);
+	print_message("work %llu for %d lines of %d\n", (unsigned long long)p.graph.work.suggest, LINES, SIBLINGS);
+	assert_true(p.graph.work.suggest < 100 * LINES * SIBLINGS);
+	project_free(&p);
+	free(down);
+	remove_dir(dir);
+}
+
 /* 005_x is gone; 006_y's line merges with 004_c's at 007_m. 004_c is numbered
  * just before the missing id, but 006_y on it would make 007_m join a revision
  * and its own ancestor (a merge joins heads): it is no candidate, and Create
@@ -936,6 +982,7 @@ int main(void)
 		cmocka_unit_test(test_heads_paired_with_orphans),
 		cmocka_unit_test(test_descendants_walked_once),
 		cmocka_unit_test(test_siblings_of_one_lost_parent),
+		cmocka_unit_test(test_wide_merge_of_orphans),
 		cmocka_unit_test(test_head_in_own_piece_when_merged_back),
 		cmocka_unit_test(test_head_after_when_merged_back),
 		cmocka_unit_test(test_stale_revises_below_head_after),
