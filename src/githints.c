@@ -389,6 +389,18 @@ enum git_parents_kind git_hints_parents(struct git_hints *h, const struct revisi
 	return kind;
 }
 
+/* The id rename E's file defined under its new name in E's commit (owned),
+ * NULL when none: an id changed with the file's name leaves its children's
+ * down_revision naming the old one. */
+static char *renamed_id(struct git_hints *h, const struct gh_entry *e)
+{
+	struct revision_file *rf = read_version(h, e->after, e->path, NULL, NULL);
+	char *id = rf && rf->revision && *rf->revision ? xstrdup(rf->revision) : NULL;
+
+	revision_file_free(rf);
+	return id;
+}
+
 /* The file E deleted or renamed away (or, UNCOMMITTED, the one it left that the
  * work tree lost): which id it defined, with what parents. */
 static void record_deleted(struct git_hints *h, const struct gh_entry *e, bool uncommitted)
@@ -411,6 +423,7 @@ static void record_deleted(struct git_hints *h, const struct gh_entry *e, bool u
 		d->uncommitted = uncommitted;
 		literal_parents(rf, &d->parents);
 		d->renamed_to = e->status == 'R' && !uncommitted ? xstrdup(e->path) : NULL;
+		d->renamed_id = d->renamed_to ? renamed_id(h, e) : NULL;
 		strmap_put(&h->del_index, d->id, (uint32_t)h->n_del++);
 	}
 	revision_file_free(rf);
@@ -508,6 +521,7 @@ void git_hints_free(struct git_hints *h)
 		free(h->del[i].blob);
 		sl_free(&h->del[i].parents);
 		free(h->del[i].renamed_to);
+		free(h->del[i].renamed_id);
 	}
 	free(h->del);
 	strmap_free(&h->del_index);

@@ -47,6 +47,7 @@
 enum {
 	W_GIT_WORKTREE = 100, /* the file's committed parent: the break is not committed */
 	W_GIT_HISTORY = 95,   /* its parent before the commit that last changed it */
+	W_GIT_RENAMED = 92,   /* the id the missing revision's file took when renamed */
 	W_GIT_DELETED = 90,   /* the parent of the missing revision's deleted file */
 	W_GIT_DELETED_MORE = 85, /* a deleted merge's other parents: its first leads */
 	W_NAME = 80,          /* its file name is the missing text */
@@ -1648,7 +1649,17 @@ static void ctx_for(struct graph *g, struct suggest_ctx *c, uint32_t v, uint32_t
  * with it (a parent missing too) a few steps up. */
 static void by_git_deleted(const struct graph *g, struct suggest_ctx *c, const char *missing)
 {
-	const struct git_deleted *d;
+	const struct git_deleted *d = git_hints_deleted(g->hints, missing);
+	uint32_t now = d && d->renamed_id ? graph_find(g, d->renamed_id) : NO_NODE;
+
+	/* the same revision under its new id: what its children meant */
+	if (now != NO_NODE && !g->nodes[now].phantom && !excluded(g, c, now)) {
+		char *why = xasprintf("%s's file was renamed by commit %s to %s, which defined %s (git)", missing,
+				      d->commit, d->renamed_to, d->renamed_id);
+
+		cand_add(&c->cs, now, W_GIT_RENAMED, why);
+		free(why);
+	}
 
 	for (int depth = 0; depth < 8 && (d = git_hints_deleted(g->hints, missing)); depth++) {
 		char *why = d->uncommitted ? xasprintf("the parent of %s, whose file is deleted but still in git HEAD", d->id)

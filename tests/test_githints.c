@@ -249,11 +249,51 @@ static void test_awkward_names_found(void **state)
 	remove_repo(dir);
 }
 
+/* a <- b <- c, then b's file renamed and its id changed in one commit (b2):
+ * c's parent is missing, and what c meant is b under its new id, first
+ * (before b's own parent, as for a deleted file). */
+static void test_renamed_id_first(void **state)
+{
+	struct config_request req = { 0 };
+	struct mt_error err = { 0 };
+	const struct git_deleted *d;
+	const struct problem *pr;
+	char *dir, *versions;
+	struct project p;
+
+	(void)state;
+	if (!have_git())
+		skip();
+	dir = new_repo();
+	write_at(dir, "v/a.py", "revision = 'a'\ndown_revision = None\n");
+	write_named(dir, "b.py", "b", "a");
+	write_named(dir, "c.py", "c", "b");
+	sh("cd '%s' && " GIT " add -A && " GIT " commit -qm one", dir);
+	move_at(dir, "v/b.py", "v/b2_renamed.py");
+	write_named(dir, "b2_renamed.py", "b2", "a");
+	sh("cd '%s' && " GIT " add -A && " GIT " commit -qm two", dir);
+	versions = xasprintf("%s/v", dir);
+	req.versions_dir = versions;
+	assert_int_equal(project_load(&req, &p, &err), 0);
+	d = git_hints_deleted(p.hints, "b");
+	assert_non_null(d);
+	assert_string_equal(d->renamed_to, "v/b2_renamed.py");
+	assert_string_equal(d->renamed_id, "b2");
+	pr = missing_parent(&p, "c");
+	assert_true(pr->candidates.n >= 2);
+	assert_string_equal(pr->candidates.v[0], "b2");
+	assert_string_equal(pr->candidates.v[1], "a");
+	project_free(&p);
+	free(versions);
+	remove_repo(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blobs_read_by_id),
 		cmocka_unit_test(test_awkward_names_found),
+		cmocka_unit_test(test_renamed_id_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

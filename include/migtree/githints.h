@@ -58,6 +58,7 @@ struct git_deleted {
 	char *blob;           /* its bytes' object id */
 	struct strlist parents;
 	char *renamed_to;     /* the path it was renamed to, or NULL when deleted */
+	char *renamed_id;     /* the id the file defined under RENAMED_TO in that commit, or NULL */
 	bool uncommitted;     /* deleted from the work tree only: BLOB is HEAD's */
 };
 
