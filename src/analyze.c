@@ -192,6 +192,7 @@ static uint32_t *group_heads(const struct graph *g)
 {
 	uint32_t h = g->heads.n, *up = xmalloc((h ? h : 1) * sizeof(uint32_t)), unlabelled = NO_NODE;
 	struct strmap owner;
+	struct label_list labels = { 0 };
 
 	strmap_init(&owner);
 	for (uint32_t i = 0; i < h; i++)
@@ -207,11 +208,12 @@ static uint32_t *group_heads(const struct graph *g)
 			else
 				up[uf_root(up, i)] = uf_root(up, unlabelled);
 		}
-		for (uint32_t k = 0; k < nd->n_labels; k++) {
+		graph_labels(g, g->heads.v[i], &labels);
+		for (uint32_t k = 0; k < labels.n; k++) {
 			uint32_t first;
 
-			if (!strmap_get(&owner, nd->labels[k], &first))
-				strmap_put(&owner, nd->labels[k], i);
+			if (!strmap_get(&owner, labels.v[k], &first))
+				strmap_put(&owner, labels.v[k], i);
 			else if (uf_root(up, i) != uf_root(up, first))
 				up[uf_root(up, i)] = uf_root(up, first);
 		}
@@ -219,21 +221,29 @@ static uint32_t *group_heads(const struct graph *g)
 	for (uint32_t i = 0; i < h; i++)
 		up[i] = uf_root(up, i);
 	strmap_free(&owner);
+	label_list_free(&labels);
 	return up;
 }
 
-/* The label HEAD and OTHER share, or NULL when both are unlabelled. Both lists
- * are sorted: one merge walk, not every pair. */
-static const char *shared_label(const struct node *a, const struct node *b)
+/* The first label nodes A and B share, or NULL when they share none. Both
+ * lists are sorted: one merge walk, not every pair. */
+static const char *shared_label(const struct graph *g, uint32_t a, uint32_t b)
 {
-	for (uint32_t i = 0, k = 0; i < a->n_labels && k < b->n_labels;) {
-		int c = strcmp(a->labels[i], b->labels[k]);
+	struct label_list x = { 0 }, y = { 0 };
+	const char *shared = NULL;
+
+	graph_labels(g, a, &x);
+	graph_labels(g, b, &y);
+	for (uint32_t i = 0, k = 0; !shared && i < x.n && k < y.n;) {
+		int c = strcmp(x.v[i], y.v[k]);
 
 		if (!c)
-			return a->labels[i];
+			shared = x.v[i];
 		c < 0 ? i++ : k++;
 	}
-	return NULL;
+	label_list_free(&x);
+	label_list_free(&y);
+	return shared;
 }
 
 /* The message of head H's warning beside PRIMARY; ANC their common ancestor
@@ -243,7 +253,7 @@ static const char *shared_label(const struct node *a, const struct node *b)
 static char *head_message(const struct graph *g, uint32_t h, uint32_t primary, uint32_t n_group, uint32_t anc)
 {
 	const struct node *nd = &g->nodes[h], *pn = &g->nodes[primary];
-	const char *label = shared_label(nd, pn);
+	const char *label = shared_label(g, h, primary);
 	char target[256];
 
 	snprintf(target, sizeof(target), "%.200s%s", label ? label : "head", label ? "@head" : "");

@@ -242,6 +242,29 @@ uint32_t cli_resolve_hinted(const struct project *p, const char *arg, enum cli_h
 	return node;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The labels node I declares (where g->labels has them: an inherited one is
+ * another's), sorted, each once: read from its file, not from its label set,
+ * which on a labelled line holds every label below it. */
+static void add_declared_labels(struct dym *d, const struct graph *g, uint32_t i)
+{
+	const struct strlist *ids = rf_label_ids(g->nodes[i].file);
+	const char **own = xmalloc((ids->n ? ids->n : 1) * sizeof(char *));
+	uint32_t at;
+
+	for (size_t k = 0; k < ids->n; k++)
+		own[k] = ids->v[k];
+	sort_array(own, ids->n, sizeof(char *), cmp_name);
+	for (size_t k = 0; k < ids->n; k++)
+		if ((!k || strcmp(own[k], own[k - 1])) && strmap_get(&g->labels, own[k], &at) && at == i)
+			dym_add(d, own[k]);
+	free(own);
+}
+
 char *cli_revision_hint(const struct project *p, const char *typed, enum cli_hint which)
 {
 	const struct graph *g = &p->graph;
@@ -254,13 +277,8 @@ char *cli_revision_hint(const struct project *p, const char *typed, enum cli_hin
 		if (nd->phantom ? which == HINT_PRESENT : which == HINT_MISSING)
 			continue;
 		dym_add(&d, nd->id);
-		/* a label once, at the revision that declares it (inherited ones repeat) */
-		for (uint32_t k = 0; k < nd->n_labels; k++) {
-			uint32_t at;
-
-			if (strmap_get(&g->labels, nd->labels[k], &at) && at == i)
-				dym_add(&d, nd->labels[k]);
-		}
+		if (!nd->phantom)
+			add_declared_labels(&d, g, i);
 	}
 	return dym_format(&d, NULL);
 }

@@ -72,10 +72,14 @@ static void show_node(struct cli *cli, const struct project *p, uint32_t v)
 		list_nodes(out, g, "needed-by", &nd->dependants);
 	show_values(out, rf);
 	if (nd->n_labels) {
+		struct label_list labels = { 0 };
+
+		graph_labels(g, v, &labels);
 		fprintf(out, "%-10s", "labels");
-		for (uint32_t i = 0; i < nd->n_labels; i++)
-			fprintf(out, "%s%s", i ? ", " : "", format_clip(nd->labels[i], FORMAT_CLIP_ID));
+		for (uint32_t i = 0; i < labels.n; i++)
+			fprintf(out, "%s%s", i ? ", " : "", format_clip(labels.v[i], FORMAT_CLIP_ID));
 		fputc('\n', out);
+		label_list_free(&labels);
 	}
 	n_mine = problems_of(g, v, &mine);
 	for (size_t i = 0; i < n_mine; i++) {

@@ -73,20 +73,24 @@ static bool has_labels(const struct node *nd)
 	return nd->n_labels || (nd->file && rf_n_unknown(nd->file, RF_LABELS));
 }
 
-static void add_labels(struct strbuf *sb, const struct node *nd)
+/* NODE's labels, read through LABELS (the list a loop over many nodes keeps). */
+static void add_labels(struct strbuf *sb, const struct graph *g, uint32_t node, struct label_list *labels)
 {
-	for (uint32_t i = 0; i < nd->n_labels; i++) {
+	const struct node *nd = &g->nodes[node];
+
+	graph_labels(g, node, labels);
+	for (uint32_t i = 0; i < labels->n; i++) {
 		if (i)
 			sb_adds(sb, ", ");
-		sb_adds(sb, nd->labels[i]);
+		sb_adds(sb, labels->v[i]);
 	}
 	for (size_t i = 0; nd->file && i < rf_n_unknown(nd->file, RF_LABELS); i++)
 		sb_addf(sb, "%s<unknown %s>", i || nd->n_labels ? ", " : "",
 			rf_unknown(nd->file, RF_LABELS, i));
 }
 
-void format_head_only(struct strbuf *sb, const struct graph *g, uint32_t node,
-		      struct head_only_opts o)
+static void head_only(struct strbuf *sb, const struct graph *g, uint32_t node, struct head_only_opts o,
+		      struct label_list *labels)
 {
 	const struct node *nd = &g->nodes[node];
 	const struct revision_file *rf = nd->file;
@@ -105,7 +109,7 @@ void format_head_only(struct strbuf *sb, const struct graph *g, uint32_t node,
 	sb_adds(sb, nd->id);
 	if (o.include_branches && has_labels(nd)) {
 		sb_adds(sb, " (");
-		add_labels(sb, nd);
+		add_labels(sb, g, node, labels);
 		sb_adds(sb, ")");
 	}
 	if (o.head_indicators || o.tree_indicators) {
@@ -154,8 +158,8 @@ static void add_children(struct strbuf *sb, const struct graph *g, const struct 
 	free(kids);
 }
 
-void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, const uint32_t *pos,
-		      bool current)
+static void log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, const uint32_t *pos, bool current,
+		      struct label_list *labels)
 {
 	const struct node *nd = &g->nodes[node];
 	const struct revision_file *rf = nd->file;
@@ -182,7 +186,7 @@ void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, c
 	}
 	if (has_labels(nd)) {
 		sb_adds(sb, "Branch names: ");
-		add_labels(sb, nd);
+		add_labels(sb, g, node, labels);
 		sb_adds(sb, "\n");
 	}
 	sb_addf(sb, "Path: %s\n", rf->real_path ? rf->real_path : rf->path);
@@ -199,6 +203,24 @@ void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, c
 	}
 	free(lines);
 	sb_adds(sb, "\n");
+}
+
+void format_head_only(struct strbuf *sb, const struct graph *g, uint32_t node,
+		      struct head_only_opts o)
+{
+	struct label_list labels = { 0 };
+
+	head_only(sb, g, node, o, &labels);
+	label_list_free(&labels);
+}
+
+void format_log_entry(struct strbuf *sb, const struct graph *g, uint32_t node, const uint32_t *pos,
+		      bool current)
+{
+	struct label_list labels = { 0 };
+
+	log_entry(sb, g, node, pos, current, &labels);
+	label_list_free(&labels);
 }
 
 static void put_line(FILE *out, struct strbuf *sb)
@@ -230,6 +252,7 @@ void print_history_marked(FILE *out, const struct graph *g, const struct u32vec 
 			  const bool *current)
 {
 	struct strbuf sb;
+	struct label_list labels = { 0 };
 	uint32_t *pos = order_positions(g, order);
 	struct head_only_opts o = { true, true, true, true, true, false };
 
@@ -241,12 +264,13 @@ void print_history_marked(FILE *out, const struct graph *g, const struct u32vec 
 			continue;
 		o.current = current && current[v];
 		if (verbose)
-			format_log_entry(&sb, g, v, pos, o.current);
+			log_entry(&sb, g, v, pos, o.current, &labels);
 		else
-			format_head_only(&sb, g, v, o);
+			head_only(&sb, g, v, o, &labels);
 		put_line(out, &sb);
 	}
 	sb_free(&sb);
+	label_list_free(&labels);
 	free(pos);
 }
 
@@ -269,6 +293,7 @@ void print_current(FILE *out, const struct graph *g, const struct u32vec *order,
 		   bool verbose)
 {
 	struct strbuf sb;
+	struct label_list labels = { 0 };
 	uint32_t *pos = order_positions(g, order);
 	const struct head_only_opts o = { false, false, false, true, true, false };
 
@@ -277,52 +302,58 @@ void print_current(FILE *out, const struct graph *g, const struct u32vec *order,
 		if (!current_top(g, applied, order->v[i]))
 			continue;
 		if (verbose)
-			format_log_entry(&sb, g, order->v[i], pos, false);
+			log_entry(&sb, g, order->v[i], pos, false, &labels);
 		else
-			format_head_only(&sb, g, order->v[i], o);
+			head_only(&sb, g, order->v[i], o, &labels);
 		put_line(out, &sb);
 	}
 	sb_free(&sb);
+	label_list_free(&labels);
 	free(pos);
 }
 
 void print_heads(FILE *out, const struct graph *g, bool verbose)
 {
 	struct strbuf sb;
+	struct label_list labels = { 0 };
 	const struct head_only_opts o = { true, false, false, false, true, false };
 
 	sb_init(&sb);
 	for (uint32_t i = 0; i < g->heads.n; i++) {
 		if (verbose)
-			format_log_entry(&sb, g, g->heads.v[i], NULL, false);
+			log_entry(&sb, g, g->heads.v[i], NULL, false, &labels);
 		else
-			format_head_only(&sb, g, g->heads.v[i], o);
+			head_only(&sb, g, g->heads.v[i], o, &labels);
 		put_line(out, &sb);
 	}
 	sb_free(&sb);
+	label_list_free(&labels);
 }
 
 void print_bases(FILE *out, const struct graph *g, bool verbose)
 {
 	struct strbuf sb;
+	struct label_list labels = { 0 };
 	const struct head_only_opts o = { true, false, false, false, false, false };
 
 	sb_init(&sb);
 	for (uint32_t i = 0; i < g->bases.n; i++) {
 		if (verbose) {
-			format_log_entry(&sb, g, g->bases.v[i], NULL, false);
+			log_entry(&sb, g, g->bases.v[i], NULL, false, &labels);
 		} else {
-			format_head_only(&sb, g, g->bases.v[i], o);
+			head_only(&sb, g, g->bases.v[i], o, &labels);
 			sb_adds(&sb, " (base)");
 		}
 		put_line(out, &sb);
 	}
 	sb_free(&sb);
+	label_list_free(&labels);
 }
 
 void print_branches(FILE *out, const struct graph *g, const struct u32vec *order, bool verbose)
 {
 	struct strbuf sb;
+	struct label_list labels = { 0 };
 	uint32_t *pos = order_positions(g, order);
 	const struct head_only_opts first = { true, false, false, true, true, false };
 	const struct head_only_opts child = { true, verbose, false, true, true, false };
@@ -335,20 +366,21 @@ void print_branches(FILE *out, const struct graph *g, const struct u32vec *order
 		if (nd->phantom || !nd->is_branch_point)
 			continue;
 		if (verbose)
-			format_log_entry(&sb, g, order->v[i], pos, false);
+			log_entry(&sb, g, order->v[i], pos, false, &labels);
 		else
-			format_head_only(&sb, g, order->v[i], first);
+			head_only(&sb, g, order->v[i], first, &labels);
 		kids = xmalloc(nd->children.n * sizeof(uint32_t));
 		memcpy(kids, nd->children.v, nd->children.n * sizeof(uint32_t));
 		sort_array_r(kids, nd->children.n, sizeof(uint32_t), cmp_pos, pos);
 		for (uint32_t k = 0; k < nd->children.n; k++) {
 			sb_addf(&sb, "\n%*s -> ", (int)strlen(nd->id), "");
-			format_head_only(&sb, g, kids[k], child);
+			head_only(&sb, g, kids[k], child, &labels);
 		}
 		free(kids);
 		sb_adds(&sb, "\n");
 		put_line(out, &sb);
 	}
 	sb_free(&sb);
+	label_list_free(&labels);
 	free(pos);
 }

@@ -382,24 +382,25 @@ void graph_normalize_deps(struct graph *g)
  * A revision with one parent gets its parent's set plus its own labels (base,
  * r), not a copy: below() of a labelled line of n revisions is n small sets, not
  * n sets of up to n labels (n^2 / 2). A set is made flat (base 0, r all of it)
- * only where one is needed whole: a merge's parents, and what a node ends up
- * holding (one for a whole line without a stop). Work and memory are O(n + flat
- * sets x labels). A history with a cycle keeps the walk per label (struct
- * label_walk), which is exact on it. */
+ * only where one is needed whole: a merge's parents, and a set many nodes hold
+ * (label_holdings). A node holds its set as made otherwise, a chain its readers
+ * read through graph_labels (sorted, a node at a time): a labelled line forking
+ * at its top holds n different sets, and flat they were n^2 / 2 labels. Work and memory are
+ * O(n + flat sets x labels). A history with a cycle keeps the walk per label
+ * (struct label_walk), which is exact on it. */
 struct lset {
 	uint32_t n, hash;       /* n: the labels in all, base's and r */
 	uint32_t base;          /* the set r adds to; 0 when r is all (a flat set) */
 	uint32_t n_r;
 	uint32_t *r;            /* ranks, ascending, none of them in base */
 	uint32_t flat;          /* the same set made flat (lset_flat), 0 until then */
-	const char **names;     /* a flat set's ranks as names: what nodes point at */
 };
 
 struct label_store {
 	const char **by_rank;   /* distinct label names, strcmp order */
 	bool *repeated;         /* rank -> named more than once in the files */
 	uint32_t n_ranks;
-	struct lset *sets;      /* 0 is the empty set */
+	struct lset *sets;      /* 0 is the empty set; a set's base is numbered below it */
 	uint32_t n_sets;
 	size_t cap_sets;
 	uint32_t *table, table_cap;        /* (base, r) hash -> set index + 1 */
@@ -451,7 +452,7 @@ static uint32_t lset_intern(struct label_store *st, uint32_t base, uint32_t *r, 
 		}
 	}
 	GROW(st->sets, st->cap_sets, st->n_sets + 1);
-	st->sets[st->n_sets] = (struct lset){ st->sets[base].n + n, h, base, n, r, 0, NULL };
+	st->sets[st->n_sets] = (struct lset){ st->sets[base].n + n, h, base, n, r, 0 };
 	st->table[at] = st->n_sets + 1;
 	return st->n_sets++;
 }
@@ -519,25 +520,67 @@ static void merge_ranks(uint32_t *r, uint32_t n, const uint32_t *f, uint32_t fn)
 		r[--w] = n && r[n - 1] > f[fn - 1] ? r[--n] : f[--fn];
 }
 
-/* Set A made flat, once: the r of A and of its bases down to the first that
- * is flat or made flat already, sorted, and merged into that one's. Every
- * base adds a label at least, so the walk is no longer than the set. */
+/* R[0 .. N), ranks below N_RANKS, ascending (TMP: room for N). A byte at a
+ * time from the lowest, past a few: a node's read sorts the chain of a line
+ * labelled on every revision, where compares made each read n log n. */
+static void sort_ranks(uint32_t *r, uint32_t *tmp, uint32_t n, uint32_t n_ranks)
+{
+	if (n < 64) {
+		sort_array(r, n, sizeof(uint32_t), cmp_u32);
+		return;
+	}
+	for (uint32_t shift = 0; shift < 32 && (n_ranks - 1) >> shift; shift += 8) {
+		uint32_t at[257] = { 0 };
+
+		for (uint32_t i = 0; i < n; i++)
+			at[(r[i] >> shift & 255) + 1]++;
+		for (uint32_t k = 0; k < 256; k++)
+			at[k + 1] += at[k];
+		for (uint32_t i = 0; i < n; i++)
+			tmp[at[r[i] >> shift & 255]++] = r[i];
+		memcpy(r, tmp, n * sizeof(uint32_t));
+	}
+}
+
+/* The r of A and of its bases down to the first set that is flat or made flat
+ * already into R (room for A's labels), unsorted: how many, and that set's
+ * flat form in *BELOW. Every base adds a label at least, so the walk is no
+ * longer than the set. */
+static uint32_t chain_gather(const struct label_store *st, uint32_t a, uint32_t *r, uint32_t *below,
+			     uint64_t *steps)
+{
+	uint32_t n = 0, s;
+
+	for (s = a; st->sets[s].base && !st->sets[s].flat; s = st->sets[s].base) {
+		memcpy(r + n, st->sets[s].r, st->sets[s].n_r * sizeof(uint32_t));
+		n += st->sets[s].n_r;
+		++*steps;
+	}
+	*below = st->sets[s].base ? st->sets[s].flat : s;
+	return n;
+}
+
+/* Set A's labels, sorted, into R (room for them; TMP as much). */
+static void chain_sorted(const struct label_store *st, uint32_t a, uint32_t *r, uint32_t *tmp, uint64_t *steps)
+{
+	uint32_t below, n = chain_gather(st, a, r, &below, steps);
+
+	sort_ranks(r, tmp, n, st->n_ranks);
+	merge_ranks(r, n, st->sets[below].r, st->sets[below].n);
+	*steps += st->sets[a].n;
+}
+
+/* Set A made flat, once. */
 static uint32_t lset_flat(struct graph *g, struct label_store *st, uint32_t a)
 {
-	uint32_t *r, n = 0, s, below;
+	uint32_t *r, *tmp, s;
 
 	if (!st->sets[a].base || st->sets[a].flat)
 		return st->sets[a].base ? st->sets[a].flat : a;
 	r = xmalloc(st->sets[a].n * sizeof(uint32_t));
-	for (s = a; st->sets[s].base && !st->sets[s].flat; s = st->sets[s].base) {
-		memcpy(r + n, st->sets[s].r, st->sets[s].n_r * sizeof(uint32_t));
-		n += st->sets[s].n_r;
-		g->work.labels++;
-	}
-	below = st->sets[s].base ? st->sets[s].flat : s;
-	sort_array(r, n, sizeof(uint32_t), cmp_u32);
-	merge_ranks(r, n, st->sets[below].r, st->sets[below].n);
-	g->work.labels += st->sets[a].n;
+	tmp = xmalloc(st->sets[a].n * sizeof(uint32_t));
+	chain_sorted(st, a, r, tmp, &g->work.labels);
+	free(tmp);
 	s = lset_intern(st, 0, r, st->sets[a].n);
 	st->sets[a].flat = s;
 	return s;
@@ -669,25 +712,12 @@ static void label_tops(struct graph *g, const uint32_t *topo, uint32_t *top)
 	free(clear);
 }
 
-static void label_store_names(struct label_store *st, uint32_t set)
-{
-	struct lset *s = &st->sets[set];
-
-	if (s->names || !s->n)
-		return;
-	s->names = xmalloc(s->n * sizeof(char *));
-	for (uint32_t k = 0; k < s->n; k++)
-		s->names[k] = st->by_rank[s->r[k]];
-}
-
 void label_store_free(struct label_store *st)
 {
 	if (!st)
 		return;
-	for (uint32_t k = 0; k < st->n_sets; k++) {
+	for (uint32_t k = 0; k < st->n_sets; k++)
 		free(st->sets[k].r);
-		free(st->sets[k].names);
-	}
 	free(st->sets);
 	free(st->by_rank);
 	free(st->repeated);
@@ -812,7 +842,28 @@ static void mark_labels_unknown(struct graph *g, struct u32vec *todo, size_t *n_
 	}
 }
 
-/* The two passes of the header comment; SET[v] gets v's labels, flat. */
+/* Nodes holding a set flat: at least one in FLAT_HOLDERS of its labels. */
+#define FLAT_HOLDERS 16
+
+/* SET[i], what node i holds: its line's set, made flat where many nodes hold
+ * it (a labelled line without a stop: one set for every revision, a row drawn
+ * reads it at once), so that flat sets cost FLAT_HOLDERS labels a node at most. */
+static void label_holdings(struct graph *g, struct label_store *st, const uint32_t *below, const uint32_t *top,
+			   uint32_t *set)
+{
+	uint32_t *held = xcalloc(st->n_sets, sizeof(uint32_t));
+
+	for (uint32_t i = 0; i < g->n; i++)
+		held[below[top[i]]]++;
+	for (uint32_t i = 0; i < g->n; i++) {
+		uint32_t s = below[top[i]];
+
+		set[i] = (uint64_t)held[s] * FLAT_HOLDERS >= st->sets[s].n ? lset_flat(g, st, s) : s;
+	}
+	free(held);
+}
+
+/* The two passes of the header comment; SET[v] gets v's labels. */
 static void labels_by_passes(struct graph *g, struct label_store *st, const struct strmap *rank,
 			     const uint32_t *topo, uint32_t *set)
 {
@@ -833,8 +884,7 @@ static void labels_by_passes(struct graph *g, struct label_store *st, const stru
 			below[v] = lset_union(g, st, below[v], lset_flat(g, st, below[nd->down.v[k]]));
 	}
 	label_tops(g, topo, top);
-	for (uint32_t i = 0; i < g->n; i++)
-		set[i] = lset_flat(g, st, below[top[i]]);
+	label_holdings(g, st, below, top, set);
 	free(below);
 	free(top);
 }
@@ -876,8 +926,7 @@ static void inherit_labels(struct graph *g, bool fresh, bool none)
 		free(topo);
 	}
 	for (uint32_t i = 0; i < g->n; i++) {
-		label_store_names(st, set[i]);
-		g->nodes[i].labels = st->sets[set[i]].names;
+		g->nodes[i].label_set = set[i];
 		g->nodes[i].n_labels = st->sets[set[i]].n;
 	}
 	strmap_free(&rank);
@@ -892,6 +941,76 @@ void graph_inherit_labels(struct graph *g)
 void graph_inherit_labels_fresh(struct graph *g, bool none)
 {
 	inherit_labels(g, true, none);
+}
+
+/* ---- reading the sets ---- */
+
+static void label_list_room(struct label_list *l, uint32_t n)
+{
+	if (n <= l->cap)
+		return;
+	l->cap = n;
+	l->v = xrealloc(l->v, n * sizeof(*l->v));
+	l->rank = xrealloc(l->rank, n * sizeof(uint32_t));
+	l->tmp = xrealloc(l->tmp, n * sizeof(uint32_t));
+}
+
+/* R[0 .. N) without DROP[0 .. N_DROP) (both ascending, DROP all in R). */
+static void drop_ranks(uint32_t *r, uint32_t n, const uint32_t *drop, uint32_t n_drop)
+{
+	uint32_t w = 0;
+
+	for (uint32_t k = 0, d = 0; k < n; k++)
+		if (d < n_drop && r[k] == drop[d])
+			d++;
+		else
+			r[w++] = r[k];
+}
+
+/* OUT's ranks made set S's. A read in history order goes down a line (or up
+ * it): S is then the set the last read one adds to, or the one adding to it,
+ * and its ranks are the last's without that set's own, or with S's. */
+static void ranks_of(const struct label_store *st, uint32_t s, struct label_list *out)
+{
+	uint32_t last = out->store == st ? out->set : 0;
+
+	if (last && st->sets[s].base == last) {
+		merge_ranks(out->rank, out->n, st->sets[s].r, st->sets[s].n_r);
+		out->work += st->sets[s].n;
+	} else if (last && st->sets[last].base == s) {
+		drop_ranks(out->rank, out->n, st->sets[last].r, st->sets[last].n_r);
+		out->work += st->sets[last].n;
+	} else {
+		chain_sorted(st, s, out->rank, out->tmp, &out->work);
+	}
+}
+
+void graph_labels(const struct graph *g, uint32_t v, struct label_list *out)
+{
+	const struct label_store *st = g->label_store;
+	uint32_t s = g->nodes[v].label_set;
+
+	if (!st || !s) {
+		out->n = out->set = 0;
+		return;
+	}
+	if (out->store == st && out->set == s)
+		return; /* read last: as it was */
+	label_list_room(out, st->sets[s].n);
+	ranks_of(st, s, out);
+	out->store = st;
+	out->set = s;
+	out->n = st->sets[s].n;
+	for (uint32_t k = 0; k < out->n; k++)
+		out->v[k] = st->by_rank[out->rank[k]];
+}
+
+void label_list_free(struct label_list *l)
+{
+	free(l->v);
+	free(l->rank);
+	free(l->tmp);
+	*l = (struct label_list){ 0 };
 }
 
 /* Through ORDER (children first) backwards, each node's parents before it:

@@ -121,11 +121,23 @@ static void unknown_array(FILE *out, const struct revision_file *rf)
 	fputc(']', out);
 }
 
-static void revision_object(FILE *out, const struct graph *g, uint32_t v)
+/* Node V's branch labels, read through LABELS (kept from node to node). */
+static void label_array(FILE *out, const struct graph *g, uint32_t v, struct label_list *labels)
+{
+	graph_labels(g, v, labels);
+	fputc('[', out);
+	for (uint32_t i = 0; i < labels->n; i++) {
+		if (i)
+			fputs(", ", out);
+		json_string(out, labels->v[i]);
+	}
+	fputc(']', out);
+}
+
+static void revision_object(FILE *out, const struct graph *g, uint32_t v, struct label_list *labels)
 {
 	const struct node *nd = &g->nodes[v];
 	const struct revision_file *rf = nd->file;
-	struct strlist labels = { 0 };
 
 	fputs("{\"revision\": ", out);
 	json_string(out, nd->id);
@@ -137,10 +149,8 @@ static void revision_object(FILE *out, const struct graph *g, uint32_t v)
 		json_string_array(out, &rf->down.ids);
 		fputs(", \"depends_on\": ", out);
 		json_string_array(out, rf_dep_ids(rf));
-		for (uint32_t k = 0; k < nd->n_labels; k++)
-			sl_push(&labels, nd->labels[k]);
 		fputs(", \"branch_labels\": ", out);
-		json_string_array(out, &labels);
+		label_array(out, g, v, labels);
 		fputs(", \"message\": ", out);
 		json_string(out, rf->message);
 		fputs(", \"create_date\": ", out);
@@ -153,7 +163,6 @@ static void revision_object(FILE *out, const struct graph *g, uint32_t v)
 	fprintf(out, ", \"is_head\": %s, \"is_base\": %s, \"is_branch_point\": %s, \"is_merge_point\": %s}",
 		nd->is_head && !nd->phantom ? "true" : "false", nd->is_base ? "true" : "false",
 		nd->is_branch_point ? "true" : "false", nd->is_merge_point ? "true" : "false");
-	sl_free(&labels);
 }
 
 /* ,"database": {...} when a database was read: its stamps against the history
@@ -188,6 +197,7 @@ void json_write_export(FILE *out, const struct project *p, const struct db_state
 {
 	const struct graph *g = &p->graph;
 	struct u32vec all = { 0 }, bps = { 0 }, mps = { 0 };
+	struct label_list labels = { 0 };
 
 	for (uint32_t i = 0; i < g->n; i++) {
 		u32_push(&all, i);
@@ -200,8 +210,9 @@ void json_write_export(FILE *out, const struct project *p, const struct db_state
 	fputs("{\n  \"revisions\": [", out);
 	for (uint32_t i = 0; i < all.n; i++) {
 		fputs(i ? ",\n    " : "\n    ", out);
-		revision_object(out, g, all.v[i]);
+		revision_object(out, g, all.v[i], &labels);
 	}
+	label_list_free(&labels);
 	fputs(all.n ? "\n  ],\n  \"heads\": " : "],\n  \"heads\": ", out);
 	id_list(out, g, &g->heads);
 	fputs(",\n  \"bases\": ", out);

@@ -137,6 +137,7 @@ static void ids(struct strbuf *sb, const char *what, const struct graph *g, cons
 static void node_text(struct strbuf *sb, const struct graph *g, uint32_t i)
 {
 	const struct node *nd = &g->nodes[i];
+	struct label_list labels = { 0 };
 
 	sb_addf(sb, "node %u %s%s file %s order %u component %u flags %d%d%d%d%d%d%d%d%d\n", i, nd->id,
 		nd->phantom ? " (phantom)" : "", nd->file ? nd->file->path : "-", nd->order, g->component[i],
@@ -155,9 +156,11 @@ static void node_text(struct strbuf *sb, const struct graph *g, uint32_t i)
 	ids(sb, "  children", g, &nd->children);
 	ids(sb, "  dependants", g, &nd->dependants);
 	sb_adds(sb, "  labels:");
-	for (uint32_t k = 0; k < nd->n_labels; k++)
-		sb_addf(sb, " %s", nd->labels[k]);
+	graph_labels(g, i, &labels);
+	for (uint32_t k = 0; k < labels.n; k++)
+		sb_addf(sb, " %s", labels.v[k]);
 	sb_adds(sb, "\n");
+	label_list_free(&labels);
 }
 
 static void fixes_text(struct strbuf *sb, const struct problem *pr)

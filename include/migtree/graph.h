@@ -62,11 +62,11 @@ struct node {
 	struct u32vec norm_down;     /* down + norm_deps, deduplicated: what `history` walks */
 	struct u32vec children;      /* revisions naming this one as down_revision */
 	struct u32vec dependants;    /* revisions naming this one in depends_on */
-	const char **labels;         /* own and inherited branch labels, sorted: a set shared
-	                              * with other nodes (g->label_store), never to be written */
+	uint32_t label_set;          /* own and inherited branch labels: a set of g->label_store,
+	                              * shared with other nodes; read through graph_labels */
 	uint32_t n_labels;
 	uint32_t order;              /* Alembic's map order: first load of the id */
-	/* one bit each: a node is 136 bytes, not 144 */
+	/* one bit each: a node is 128 bytes, not 136 */
 	bool phantom : 1;
 	bool is_head : 1;        /* no revision names it as down_revision */
 	bool is_real_head : 1;   /* ...nor depends on it */
@@ -161,6 +161,24 @@ void graph_free(struct graph *g);
 /* Free ND's six edge lists (borrowed from the graph's blocks or its own). */
 void node_free_edges(struct node *nd);
 void label_store_free(struct label_store *st);
+
+/* A node's branch labels (own and inherited), sorted: V[0 .. N), names the
+ * graph's files own, never to be written. A set a node holds is kept as the
+ * labels it adds to a set below it, so that a labelled line forking at its top
+ * holds n sets, not n^2 / 2 labels; a read puts one node's in order, in time
+ * linear in them. One list reads many nodes (of one graph): its room is kept,
+ * and a node read next to the last (down or up a line) starts from its labels. */
+struct label_list {
+	const char **v;
+	uint32_t n, cap;
+	uint32_t *rank, *tmp;
+	const struct label_store *store; /* what the last read read: set SET of STORE */
+	uint32_t set;
+	uint64_t work; /* labels and sets read, so that tests can bound it */
+};
+void graph_labels(const struct graph *g, uint32_t v, struct label_list *out);
+void label_list_free(struct label_list *l);
+
 
 /* V and every revision above it through down_revision or depends_on: what V may
  * not take as a parent without a cycle. Owned array of g->n flags. */

@@ -78,6 +78,16 @@ static void add_db(struct dlines *d, const struct ui *ui, uint32_t v)
 		add(d, role, NO_NODE, line);
 }
 
+static void add_labels(struct dlines *d, const struct graph *g, uint32_t v)
+{
+	struct label_list labels = { 0 };
+
+	graph_labels(g, v, &labels);
+	for (uint32_t i = 0; i < labels.n; i++)
+		add(d, C_LABEL, NO_NODE, xasprintf("branch label: %s", labels.v[i]));
+	label_list_free(&labels);
+}
+
 static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 {
 	const struct graph *g = &ui->project.graph;
@@ -100,8 +110,7 @@ static void build(const struct ui *ui, uint32_t v, struct dlines *d)
 			    xasprintf("%s%s%s%s%s", nd->is_head ? "head  " : "", nd->is_base ? "base  " : "",
 				      nd->is_branch_point ? "branch point  " : "",
 				      nd->is_merge_point ? "merge point  " : "", nd->in_cycle ? "in a cycle" : ""));
-		for (uint32_t i = 0; i < nd->n_labels; i++)
-			add(d, C_LABEL, NO_NODE, xasprintf("branch label: %s", nd->labels[i]));
+		add_labels(d, g, v);
 		add_db(d, ui, v);
 		add_values(d, rf);
 	}

@@ -17,6 +17,24 @@ static int put(int role, const char *s, int max)
 	return used;
 }
 
+/* A revision's branch labels, sorted, as many as fit. */
+static int draw_labels(const struct ui *ui, const struct node *nd, int max)
+{
+	struct label_list labels = { 0 };
+	int used = 0;
+	char buf[256];
+
+	if (!nd->n_labels || max <= 0)
+		return 0;
+	graph_labels(&ui->project.graph, (uint32_t)(nd - ui->project.graph.nodes), &labels);
+	for (uint32_t i = 0; i < labels.n && used < max; i++) {
+		snprintf(buf, sizeof(buf), "(%s) ", labels.v[i]);
+		used += put(C_LABEL, buf, max - used);
+	}
+	label_list_free(&labels);
+	return used;
+}
+
 /* The markers after the id: what a user looks for at a glance. */
 static int draw_markers(struct ui *ui, const struct node *nd, int max)
 {
@@ -50,10 +68,7 @@ static int draw_markers(struct ui *ui, const struct node *nd, int max)
 		used += put(C_GRAPH, "[branch] ", max - used);
 	if (nd->is_merge_point)
 		used += put(C_GRAPH, "[merge] ", max - used);
-	for (uint32_t i = 0; i < nd->n_labels && used < max; i++) {
-		snprintf(buf, sizeof(buf), "(%s) ", nd->labels[i]);
-		used += put(C_LABEL, buf, max - used);
-	}
+	used += draw_labels(ui, nd, max - used);
 	for (size_t i = 0; i < rf_n_unknown(nd->file, RF_LABELS) && used < max; i++) {
 		snprintf(buf, sizeof(buf), "(?%s) ", rf_unknown(nd->file, RF_LABELS, i));
 		used += put(C_WARNING, buf, max - used);

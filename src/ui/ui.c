@@ -233,16 +233,20 @@ static bool match_text(const struct ui *ui, const char *s)
 
 static bool node_matches_now(const struct ui *ui, const struct node *nd)
 {
+	struct label_list labels = { 0 };
+	bool found = false;
+
 	if (match_text(ui, nd->id))
 		return true;
 	if (nd->phantom)
 		return false;
 	if (match_text(ui, nd->file->message) || match_text(ui, nd->file->path))
 		return true;
-	for (uint32_t i = 0; i < nd->n_labels; i++)
-		if (match_text(ui, nd->labels[i]))
-			return true;
-	return false;
+	graph_labels(&ui->project.graph, (uint32_t)(nd - ui->project.graph.nodes), &labels);
+	for (uint32_t i = 0; i < labels.n && !found; i++)
+		found = match_text(ui, labels.v[i]);
+	label_list_free(&labels);
+	return found;
 }
 
 /* May NODE match, as far as its signature tells (textsig.h)? Yes when there
@@ -280,6 +284,7 @@ static bool node_sigs_slice(struct ui *ui, uint32_t max)
 {
 	const struct graph *g = &ui->project.graph;
 	uint32_t end = g->n - ui->node_sigs_done < max ? g->n : ui->node_sigs_done + max;
+	struct label_list labels = { 0 };
 
 	if (ui->node_sigs && ui->node_sigs_n != g->n) { /* another history: never read past its end */
 		free(ui->node_sigs);
@@ -301,9 +306,11 @@ static bool node_sigs_slice(struct ui *ui, uint32_t max)
 			continue;
 		textsig_add(sig, nd->file->message);
 		textsig_add(sig, nd->file->path);
-		for (uint32_t k = 0; k < nd->n_labels; k++)
-			textsig_add(sig, nd->labels[k]);
+		graph_labels(g, i, &labels);
+		for (uint32_t k = 0; k < labels.n; k++)
+			textsig_add(sig, labels.v[k]);
 	}
+	label_list_free(&labels);
 	ui->node_sigs_done = end;
 	return true;
 }
