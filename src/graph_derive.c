@@ -384,8 +384,9 @@ void graph_normalize_deps(struct graph *g)
  * n sets of up to n labels (n^2 / 2). A set is made flat (base 0, r all of it)
  * only where one is needed whole: a merge's parents, and a set many nodes hold
  * (label_holdings). A node holds its set as made otherwise, a chain its readers
- * read through graph_labels (sorted, a node at a time): a labelled line forking
- * at its top holds n different sets, and flat they were n^2 / 2 labels. Work and memory are
+ * read through graph_labels (sorted, a node at a time) or set by set
+ * (graph_label_set_matches): a labelled line forking at its top holds n
+ * different sets, and flat they were n^2 / 2 labels. Work and memory are
  * O(n + flat sets x labels). A history with a cycle keeps the walk per label
  * (struct label_walk), which is exact on it. */
 struct lset {
@@ -1011,6 +1012,83 @@ void label_list_free(struct label_list *l)
 	free(l->rank);
 	free(l->tmp);
 	*l = (struct label_list){ 0 };
+}
+
+uint32_t graph_label_sets(const struct graph *g)
+{
+	return g->label_store ? g->label_store->n_sets : 1;
+}
+
+uint32_t graph_label_set_below(const struct graph *g, uint32_t s)
+{
+	return s ? g->label_store->sets[s].base : 0;
+}
+
+uint32_t graph_label_set_own(const struct graph *g, uint32_t s)
+{
+	return s ? g->label_store->sets[s].n_r : 0;
+}
+
+const char *graph_label_set_name(const struct graph *g, uint32_t s, uint32_t k)
+{
+	return g->label_store->by_rank[g->label_store->sets[s].r[k]];
+}
+
+enum { LABEL_ASKED_NO = 1, LABEL_ASKED_YES = 2 };
+
+/* Does a label set S adds to the one below it match? Each label asked once. */
+static bool own_matches(const struct label_store *st, uint32_t s, struct label_match *m)
+{
+	for (uint32_t k = 0; k < st->sets[s].n_r; k++) {
+		uint32_t rank = st->sets[s].r[k];
+
+		if (!m->rank[rank]) {
+			m->work++;
+			m->rank[rank] = m->match(m->ctx, st->by_rank[rank]) ? LABEL_ASKED_YES : LABEL_ASKED_NO;
+		}
+		if (m->rank[rank] == LABEL_ASKED_YES)
+			return true;
+	}
+	return false;
+}
+
+/* Down S's chain to a set answered already (or the empty set), asking each
+ * set's own labels until one matches; every set passed gets the answer: a set
+ * is read once, however many nodes hold it or sets are made on it. */
+bool graph_label_set_matches(const struct graph *g, uint32_t s, struct label_match *m)
+{
+	const struct label_store *st = g->label_store;
+	uint8_t answer = LABEL_ASKED_NO;
+	uint32_t t;
+
+	if (!s)
+		return false;
+	if (!m->set) {
+		m->set = xcalloc(st->n_sets, 1);
+		m->rank = xcalloc(st->n_ranks ? st->n_ranks : 1, 1);
+	}
+	for (t = s; t && !m->set[t]; t = st->sets[t].base) {
+		m->work++;
+		if (own_matches(st, t, m)) {
+			answer = LABEL_ASKED_YES;
+			break;
+		}
+	}
+	if (t && answer == LABEL_ASKED_NO)
+		answer = m->set[t];
+	for (uint32_t u = s;; u = st->sets[u].base) {
+		m->set[u] = answer;
+		if (u == t || !u)
+			break;
+	}
+	return answer == LABEL_ASKED_YES;
+}
+
+void label_match_free(struct label_match *m)
+{
+	free(m->set);
+	free(m->rank);
+	m->set = m->rank = NULL;
 }
 
 /* Through ORDER (children first) backwards, each node's parents before it:

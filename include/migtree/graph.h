@@ -179,6 +179,27 @@ struct label_list {
 void graph_labels(const struct graph *g, uint32_t v, struct label_list *out);
 void label_list_free(struct label_list *l);
 
+/* The sets themselves (node.label_set), for what reads every node's labels
+ * and may answer once a set (the explorer's search): set S holds the labels of
+ * the set below it (numbered below S; 0 is the empty set, below itself) and
+ * graph_label_set_own(S) of its own, none of them below. */
+uint32_t graph_label_sets(const struct graph *g);
+uint32_t graph_label_set_below(const struct graph *g, uint32_t s);
+uint32_t graph_label_set_own(const struct graph *g, uint32_t s);
+const char *graph_label_set_name(const struct graph *g, uint32_t s, uint32_t k); /* K < own(S) */
+
+/* A question about labels asked of sets: MATCH(CTX, label) once a label, and
+ * a set's answer (does it hold a label MATCH takes?) once a set. Zeroed but
+ * for MATCH and CTX to start; label_match_free when the question or the graph
+ * changes. */
+struct label_match {
+	bool (*match)(void *ctx, const char *label);
+	void *ctx;
+	uint8_t *set, *rank; /* answers so far: 0 not asked */
+	uint64_t work;       /* labels asked and sets read, so that tests can bound it */
+};
+bool graph_label_set_matches(const struct graph *g, uint32_t s, struct label_match *m);
+void label_match_free(struct label_match *m);
 
 /* V and every revision above it through down_revision or depends_on: what V may
  * not take as a parent without a cycle. Owned array of g->n flags. */

@@ -32,6 +32,13 @@ void textsig_add(struct textsig *sig, const char *s);
  * set; false otherwise (no signature can tell). */
 bool textsig_of_pattern(const char *pattern, struct textsig *sig);
 
+/* SIG with MORE's trigrams: the signature of both texts. */
+static inline void textsig_or(struct textsig *sig, const struct textsig *more)
+{
+	sig->bits[0] |= more->bits[0];
+	sig->bits[1] |= more->bits[1];
+}
+
 /* May a string with signature HAVE hold a literal with signature NEED? */
 static inline bool textsig_may_hold(const struct textsig *have, const struct textsig *need)
 {

@@ -17,26 +17,26 @@ static int put(int role, const char *s, int max)
 	return used;
 }
 
-/* A revision's branch labels, sorted, as many as fit. */
-static int draw_labels(const struct ui *ui, const struct node *nd, int max)
+/* A revision's branch labels, sorted, as many as fit, read through LABELS:
+ * one list for the rows of a screen, which on a labelled line forking at its
+ * top hold each another set, the one below the row above's. */
+static int draw_labels(const struct ui *ui, const struct node *nd, int max, struct label_list *labels)
 {
-	struct label_list labels = { 0 };
 	int used = 0;
 	char buf[256];
 
 	if (!nd->n_labels || max <= 0)
 		return 0;
-	graph_labels(&ui->project.graph, (uint32_t)(nd - ui->project.graph.nodes), &labels);
-	for (uint32_t i = 0; i < labels.n && used < max; i++) {
-		snprintf(buf, sizeof(buf), "(%s) ", labels.v[i]);
+	graph_labels(&ui->project.graph, (uint32_t)(nd - ui->project.graph.nodes), labels);
+	for (uint32_t i = 0; i < labels->n && used < max; i++) {
+		snprintf(buf, sizeof(buf), "(%s) ", labels->v[i]);
 		used += put(C_LABEL, buf, max - used);
 	}
-	label_list_free(&labels);
 	return used;
 }
 
 /* The markers after the id: what a user looks for at a glance. */
-static int draw_markers(struct ui *ui, const struct node *nd, int max)
+static int draw_markers(struct ui *ui, const struct node *nd, int max, struct label_list *labels)
 {
 	int used = 0;
 	char buf[256];
@@ -68,7 +68,7 @@ static int draw_markers(struct ui *ui, const struct node *nd, int max)
 		used += put(C_GRAPH, "[branch] ", max - used);
 	if (nd->is_merge_point)
 		used += put(C_GRAPH, "[merge] ", max - used);
-	used += draw_labels(ui, nd, max - used);
+	used += draw_labels(ui, nd, max - used, labels);
 	for (size_t i = 0; i < rf_n_unknown(nd->file, RF_LABELS) && used < max; i++) {
 		snprintf(buf, sizeof(buf), "(?%s) ", rf_unknown(nd->file, RF_LABELS, i));
 		used += put(C_WARNING, buf, max - used);
@@ -210,7 +210,7 @@ static int phantom_id_width(const char *id, int idw, int room)
 }
 
 static void draw_row(struct ui *ui, uint32_t row, int y, int width, int idw, int graph_w,
-		     struct lane_glyph *lg)
+		     struct lane_glyph *lg, struct label_list *labels)
 {
 	const struct graph *g = &ui->project.graph;
 	uint32_t v = ui->layout.node[row];
@@ -239,7 +239,7 @@ static void draw_row(struct ui *ui, uint32_t row, int y, int width, int idw, int
 			addch(' ');
 	}
 	if (used < width)
-		used += draw_markers(ui, nd, width - used);
+		used += draw_markers(ui, nd, width - used, labels);
 	if (date && strlen(date) >= 10 && width - used > 24)
 		date_w = 11;
 	if (!nd->phantom && used < width - date_w) {
@@ -331,6 +331,7 @@ void main_view_draw(struct ui *ui, int top, int height)
 	int width = COLS, idw = id_column(ui, width), graph_w, pinned = ui_db_pinned_rows(ui, height);
 	bool marked = mark_rows(ui, &mark_lo, &mark_hi);
 	struct lane_glyph *lg = xmalloc((2 * (size_t)ui->layout.max_lanes + 2) * sizeof(*lg));
+	struct label_list labels = { 0 };
 
 	ui->db_pinned = pinned;
 	top += pinned;
@@ -363,7 +364,7 @@ void main_view_draw(struct ui *ui, int top, int height)
 		if (dl->first != dl->last)
 			draw_folded(ui, dl, top + i, width, lg);
 		else
-			draw_row(ui, dl->first, top + i, width, idw, graph_w, lg);
+			draw_row(ui, dl->first, top + i, width, idw, graph_w, lg, &labels);
 		if (line != ui->sel && marked && dl->first <= mark_hi && dl->last >= mark_lo) {
 			int a = draw_attr(C_MARKED);
 
@@ -376,6 +377,7 @@ void main_view_draw(struct ui *ui, int top, int height)
 		mvaddstr(top, 0, ui->restrict_spec ? "Nothing in this range (Esc shows everything)."
 						   : "No migration files here.");
 	free(lg);
+	label_list_free(&labels);
 }
 
 /* Next display line, after SEL in direction DIR, whose first node passes TEST. */

@@ -126,6 +126,13 @@ void ui_derive(struct ui *ui)
 	derive_view(ui, NULL);
 }
 
+static void label_sigs_free(struct ui *ui)
+{
+	free(ui->label_sigs);
+	ui->label_sigs = NULL;
+	ui->label_sigs_done = 0;
+}
+
 /* KEEP_ROOM: the lines are made again next (ui_rederive): their array is
  * kept for them, not grown again from nothing (20,000 lines at 100,000
  * revisions: a dozen reallocs an edit). */
@@ -143,6 +150,8 @@ static void underive_view(struct ui *ui, bool keep_room)
 	free(ui->node_sigs); /* the graph's texts: made again by the next search */
 	ui->node_sigs = NULL;
 	ui->node_sigs_done = 0;
+	label_sigs_free(ui);
+	label_match_free(&ui->label_match);
 	ui->count.pending = false; /* its node numbers are the old graph's */
 	ui->count.hits.n = 0;
 	ui->rows_gen++;
@@ -231,22 +240,23 @@ static bool match_text(const struct ui *ui, const char *s)
 				ui->search_md, NULL) >= 0;
 }
 
-static bool node_matches_now(const struct ui *ui, const struct node *nd)
+static bool match_label(void *ui, const char *label)
 {
-	struct label_list labels = { 0 };
-	bool found = false;
+	return match_text(ui, label);
+}
 
+/* A node's labels are its label set's: asked once a set (graph.h). */
+static bool node_matches_now(struct ui *ui, const struct node *nd)
+{
 	if (match_text(ui, nd->id))
 		return true;
 	if (nd->phantom)
 		return false;
 	if (match_text(ui, nd->file->message) || match_text(ui, nd->file->path))
 		return true;
-	graph_labels(&ui->project.graph, (uint32_t)(nd - ui->project.graph.nodes), &labels);
-	for (uint32_t i = 0; i < labels.n && !found; i++)
-		found = match_text(ui, labels.v[i]);
-	label_list_free(&labels);
-	return found;
+	ui->label_match.match = match_label;
+	ui->label_match.ctx = ui;
+	return graph_label_set_matches(&ui->project.graph, nd->label_set, &ui->label_match);
 }
 
 /* May NODE match, as far as its signature tells (textsig.h)? Yes when there
@@ -271,10 +281,29 @@ bool ui_node_matches(const struct ui *ui, uint32_t node)
 	if (!mut->match_cache)
 		mut->match_cache = xcalloc(ui->project.graph.n ? ui->project.graph.n : 1, 1);
 	if (!mut->match_cache[node])
-		mut->match_cache[node] = sig_may_match(ui, node) && node_matches_now(ui, &ui->project.graph.nodes[node])
+		mut->match_cache[node] = sig_may_match(ui, node) && node_matches_now(mut, &ui->project.graph.nodes[node])
 						 ? MATCH_YES
 						 : MATCH_NO;
 	return mut->match_cache[node] == MATCH_YES;
+}
+
+/* The signature of label set S's labels: every set's up to S made, each
+ * on the one below it (numbered before it). */
+static const struct textsig *label_sig(struct ui *ui, uint32_t s)
+{
+	const struct graph *g = &ui->project.graph;
+
+	if (!ui->label_sigs)
+		ui->label_sigs = xcalloc(graph_label_sets(g), sizeof(struct textsig));
+	for (; ui->label_sigs_done <= s; ui->label_sigs_done++) {
+		uint32_t t = ui->label_sigs_done;
+		struct textsig *sig = &ui->label_sigs[t];
+
+		*sig = ui->label_sigs[graph_label_set_below(g, t)];
+		for (uint32_t k = 0; k < graph_label_set_own(g, t); k++)
+			textsig_add(sig, graph_label_set_name(g, t, k));
+	}
+	return &ui->label_sigs[s];
 }
 
 /* Up to MAX more nodes' signatures of the texts a search matches
@@ -284,12 +313,12 @@ static bool node_sigs_slice(struct ui *ui, uint32_t max)
 {
 	const struct graph *g = &ui->project.graph;
 	uint32_t end = g->n - ui->node_sigs_done < max ? g->n : ui->node_sigs_done + max;
-	struct label_list labels = { 0 };
 
 	if (ui->node_sigs && ui->node_sigs_n != g->n) { /* another history: never read past its end */
 		free(ui->node_sigs);
 		ui->node_sigs = NULL;
 		ui->node_sigs_done = 0;
+		label_sigs_free(ui);
 	}
 	if (ui->node_sigs && ui->node_sigs_done == g->n)
 		return false;
@@ -306,11 +335,8 @@ static bool node_sigs_slice(struct ui *ui, uint32_t max)
 			continue;
 		textsig_add(sig, nd->file->message);
 		textsig_add(sig, nd->file->path);
-		graph_labels(g, i, &labels);
-		for (uint32_t k = 0; k < labels.n; k++)
-			textsig_add(sig, labels.v[k]);
+		textsig_or(sig, label_sig(ui, nd->label_set));
 	}
-	label_list_free(&labels);
 	ui->node_sigs_done = end;
 	return true;
 }
@@ -342,6 +368,7 @@ static bool set_search(struct ui *ui, const char *pattern)
 	pcre2_code_free(ui->search_code);
 	free(ui->match_cache);
 	ui->match_cache = NULL;
+	label_match_free(&ui->label_match); /* the last pattern's answers */
 	ui->search_literal = textsig_of_pattern(pattern, &ui->search_need);
 	ui->count.pending = false;
 	ui->count.next = ui->count.hits.n = 0;
