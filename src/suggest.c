@@ -220,6 +220,7 @@ struct sindex {
 	uint32_t *newest;        /* per node: the newest place in DATES of it and its
 	                          * descendants (newest_below), or NULL until asked */
 	bool newest_built;
+	struct label_list labels_x, labels_v; /* other_branch's reads, their room kept */
 	/* typos: each query of 6 to 255 bytes cut in three chunks (a prefix and a
 	 * suffix of a third each, the middle); two edits leave one chunk whole, in
 	 * place or, for the middle, moved by two at most. Chunk text -> first query
@@ -1260,6 +1261,8 @@ static void sindex_free(struct sindex *ix)
 	free(ix->typo_next.v);
 	free(ix->walk);
 	free(ix->newest);
+	label_list_free(&ix->labels_x);
+	label_list_free(&ix->labels_v);
 	free(ix->parent);
 	free(ix->stack.v);
 	free(ix->edge.v);
@@ -1474,16 +1477,20 @@ static bool line_goes_on_past(const struct graph *g, struct suggest_ctx *c, uint
 	return !ix->newest || (ix->newest[c->v] != NO_NODE && ix->newest[c->v] > pos);
 }
 
-/* Has X a branch label V has not (both sorted)? */
-static bool other_branch(const struct graph *g, uint32_t x, uint32_t v)
+/* Has X a branch label V has not? (the index's lists read them, sorted) */
+static bool other_branch(const struct graph *g, struct sindex *ix, uint32_t x, uint32_t v)
 {
-	const struct node *a = &g->nodes[x], *b = &g->nodes[v];
+	const struct label_list *a = &ix->labels_x, *b = &ix->labels_v;
 	uint32_t j = 0;
 
-	for (uint32_t k = 0; k < a->n_labels; k++) {
-		while (j < b->n_labels && strcmp(b->labels[j], a->labels[k]) < 0)
+	if (!g->nodes[x].n_labels)
+		return false;
+	graph_labels(g, x, &ix->labels_x);
+	graph_labels(g, v, &ix->labels_v);
+	for (uint32_t k = 0; k < a->n; k++) {
+		while (j < b->n && strcmp(b->v[j], a->v[k]) < 0)
 			j++;
-		if (j == b->n_labels || strcmp(b->labels[j], a->labels[k]))
+		if (j == b->n || strcmp(b->v[j], a->v[k]))
 			return true;
 	}
 	return false;
@@ -1522,7 +1529,7 @@ static uint32_t created_after(const struct graph *g, const struct revision_file 
 		((struct graph *)g)->work.suggest++;
 		if (pos - from >= limit || !line_goes_on_past(g, c, pos)) /* nor will a later one */
 			break;
-		if (other_branch(g, x, c->v) || (c->picking && listed_already(c, x)) || excluded(g, c, x) ||
+		if (other_branch(g, c->ix, x, c->v) || (c->picking && listed_already(c, x)) || excluded(g, c, x) ||
 		    joins_own_ancestor(g, c, x) != NO_NODE)
 			continue;
 		*at = pos;
