@@ -161,8 +161,13 @@ static void clear_redo(struct edit_session *s)
 	s->n_redo = 0;
 }
 
+static void batch_settle(struct edit_session *s);
+static void batch_free(struct edit_batch *b);
+
 void edit_end(struct edit_session *s)
 {
+	batch_settle(s);
+	batch_free(s->batch);
 	snapshot_drop(s);
 	for (size_t i = 0; i < s->n_files; i++)
 		free(s->files[i].disk);
@@ -222,6 +227,7 @@ static void renumber(struct edit_session *s)
 
 static void reanalyse(struct edit_session *s)
 {
+	s->rederived++;
 	graph_free(&s->p->graph);
 	renumber(s);
 	project_analyse(s->p);
@@ -718,6 +724,7 @@ static void apply_step(struct edit_session *s, const struct edit_step *st, bool 
 		/* the revision relinked in place: no graph to keep, the way back
 		 * is the same update */
 		graph_known_take(&left, s->p); /* its order moved there by the update */
+		s->rederived++;
 		if ((old = graph_update_file_known(s->p, (size_t)one, rf, have_known ? &known : NULL, &left))) {
 			graph_known_free(&known); /* emptied when taken */
 			revision_file_free(old);
@@ -757,6 +764,7 @@ static void push(struct edit_step ***stack, size_t *n, size_t *cap, struct edit_
 /* Record and apply a step (takes ownership). */
 static void commit_step(struct edit_session *s, struct edit_step *st)
 {
+	batch_settle(s); /* the batch's re-parents came first */
 	clear_redo(s);
 	apply_step(s, st, true);
 	push(&s->undo, &s->n_undo, &s->cap_undo, st);
@@ -776,6 +784,7 @@ int edit_undo(struct edit_session *s)
 {
 	struct edit_step *st;
 
+	batch_settle(s);
 	if (!s->n_undo)
 		return -1;
 	st = s->undo[--s->n_undo];
@@ -788,6 +797,7 @@ int edit_redo(struct edit_session *s)
 {
 	struct edit_step *st;
 
+	batch_settle(s);
 	if (!s->n_redo)
 		return -1;
 	st = s->redo[--s->n_redo];
@@ -850,16 +860,21 @@ char *edit_check_parent(const struct graph *g, uint32_t rev, uint32_t p, bool de
 	return why_not_parent(g, rev, p, descends, adding);
 }
 
+static bool batch_descends(struct edit_batch *b, uint32_t rev, uint32_t p);
+
 /* Why P cannot become a parent of REV, asking the history order rather than
  * marking every descendant of REV (half the history for a revision in the
- * middle: 18 ms at 100,000 for each edit). */
-static char *check_parent_in(const struct project *pr, uint32_t rev, uint32_t p, bool adding)
+ * middle: 18 ms at 100,000 for each edit); BATCHED, the open batch's order,
+ * which has its re-parents (edit_batch_begin). */
+static char *check_parent_in(const struct edit_session *s, uint32_t rev, uint32_t p, bool adding, bool batched)
 {
-	return why_not_parent(&pr->graph, rev, p, p != rev && project_descends(pr, p, rev), adding);
+	bool descends = p != rev && (batched ? batch_descends(s->batch, rev, p) : project_descends(s->p, p, rev));
+
+	return why_not_parent(&s->p->graph, rev, p, descends, adding);
 }
 
-char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const struct strlist *parents,
-			  bool allow_missing)
+static char *check_set_down(const struct edit_session *s, uint32_t rev, const struct strlist *parents,
+			    bool allow_missing, bool batched)
 {
 	const struct graph *g = &s->p->graph;
 	char *why = NULL;
@@ -877,7 +892,7 @@ char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const stru
 				why = xasprintf("no revision %s (a placeholder can be created for a missing one)",
 						parents->v[i]);
 		} else {
-			char *phrase = check_parent_in(s->p, rev, p == NO_NODE ? rev : p, false);
+			char *phrase = check_parent_in(s, rev, p == NO_NODE ? rev : p, false, batched);
 
 			if (phrase)
 				why = xasprintf("%s %s", parents->v[i], phrase);
@@ -885,6 +900,12 @@ char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const stru
 		}
 	}
 	return why;
+}
+
+char *edit_check_set_down(const struct edit_session *s, uint32_t rev, const struct strlist *parents,
+			  bool allow_missing)
+{
+	return check_set_down(s, rev, parents, allow_missing, false);
 }
 
 /* ---- rewriting a file ------------------------------------------------------ */
@@ -1129,6 +1150,7 @@ void edit_fuse(struct edit_session *s, size_t mark)
 {
 	struct edit_step *st;
 
+	batch_settle(s);
 	if (mark >= s->n_undo || s->n_undo - mark < 2)
 		return;
 	st = fused(s->undo + mark, s->n_undo - mark);
@@ -1149,6 +1171,195 @@ char *edit_last_step_diff(const struct edit_session *s)
 	return s->n_undo ? edit_step_diff(s->undo[s->n_undo - 1]) : xstrdup("");
 }
 
+/* ---- re-parents as one step (edit_batch_begin) ----------------------------- */
+
+struct edit_batch {
+	struct edit_step *st;    /* the files rewritten so far, in the order of the edits */
+	struct strlist expected; /* child, parent, child, parent...: where the order starts */
+	/* made on the first re-parent after the graph last changed (then
+	 * HAVE_TOPO): the graph's links and the batch's, for the cycles */
+	bool have_topo;
+	struct topo topo;
+	uint32_t *slot;          /* per node: its parents in LISTS when the batch gave it new ones */
+	struct u32vec *lists;
+	size_t n_lists, cap_lists;
+};
+
+/* The batch's order and re-parents dropped (the graph is about to change). */
+static void batch_reset(struct edit_batch *b)
+{
+	if (!b->have_topo)
+		return;
+	topo_free(&b->topo);
+	for (size_t k = 0; k < b->n_lists; k++)
+		free(b->lists[k].v);
+	free(b->slot);
+	b->slot = NULL;
+	b->n_lists = 0;
+	b->have_topo = false;
+}
+
+static void batch_free(struct edit_batch *b)
+{
+	if (!b)
+		return;
+	batch_reset(b);
+	free(b->lists);
+	step_free(b->st);
+	sl_free(&b->expected);
+	free(b);
+}
+
+/* The batch's re-parents so far made a step, after which the graph is
+ * brought up to date: before any other change, undo or redo. */
+static void batch_settle(struct edit_session *s)
+{
+	struct edit_batch *b = s->batch;
+	struct edit_step *st;
+
+	if (!b)
+		return;
+	batch_reset(b);
+	if (!b->st->n)
+		return;
+	st = b->st;
+	b->st = new_step();
+	s->batch = NULL; /* committed as any other step */
+	commit_step(s, st);
+	s->batch = b;
+}
+
+/* The order of the graph as it is and the links expected, made if not yet:
+ * false where the history has a cycle (no order to keep). */
+static bool batch_ready(struct edit_session *s)
+{
+	struct edit_batch *b = s->batch;
+	const struct graph *g = &s->p->graph;
+	struct topo_link *links;
+	size_t n = 0;
+	int rc;
+
+	if (b->have_topo)
+		return true;
+	links = xmalloc((b->expected.n / 2 + 1) * sizeof(*links));
+	for (size_t k = 0; k + 1 < b->expected.n; k += 2) {
+		uint32_t c = graph_find(g, b->expected.v[k]), p = graph_find(g, b->expected.v[k + 1]);
+
+		if (c != NO_NODE && p != NO_NODE)
+			links[n++] = (struct topo_link){ c, p };
+	}
+	rc = topo_init(&b->topo, s->p, links, n);
+	free(links);
+	if (rc)
+		return false;
+	b->slot = xmalloc((g->n ? g->n : 1) * sizeof(uint32_t));
+	memset(b->slot, 0xff, (g->n ? g->n : 1) * sizeof(uint32_t)); /* NO_NODE: none */
+	b->have_topo = true;
+	return true;
+}
+
+/* Would P as a parent of REV (given none by the batch yet) close a cycle
+ * through the batch's links? The link is made in the order and taken back:
+ * the order stays mended for it. */
+static bool batch_descends(struct edit_batch *b, uint32_t rev, uint32_t p)
+{
+	if (!topo_add(&b->topo, rev, p))
+		return true;
+	topo_remove(&b->topo, rev);
+	return false;
+}
+
+/* A parent list this long is left to the step of its own (its parents
+ * compared with the old ones, each with each). */
+enum { BATCH_MAX_PARENTS = 64 };
+
+/* Can the open batch check and make node V's new PARENTS alone: no missing
+ * one allowed, V not re-parented by it yet, every parent V has that is there
+ * kept (a missing one, dropped, was no ancestor of anything), one new parent
+ * at most (the order keeps one link a revision, topo.h)? */
+static bool batch_takes(struct edit_session *s, uint32_t v, const struct strlist *parents, bool allow_missing)
+{
+	const struct graph *g = &s->p->graph;
+	const struct u32vec *was;
+	size_t n_new = 0;
+
+	if (allow_missing || v == NO_NODE || g->nodes[v].phantom || parents->n > BATCH_MAX_PARENTS ||
+	    g->nodes[v].down.n > BATCH_MAX_PARENTS || !batch_ready(s) || s->batch->slot[v] != NO_NODE)
+		return false;
+	was = &g->nodes[v].down;
+	for (size_t k = 0; k < parents->n; k++)
+		n_new += !u32_contains(was, graph_find(g, parents->v[k]));
+	for (uint32_t k = 0; k < was->n; k++)
+		if (!g->nodes[was->v[k]].phantom && !sl_contains(parents, g->nodes[was->v[k]].id))
+			return false;
+	return n_new <= 1;
+}
+
+/* Whether node V's change may go in the open batch (then the batch's
+ * order is ready for its checks); where it may not, the batch so far is made
+ * a step first, and V (a revision: its node stays) is checked on the graph
+ * brought up to date. */
+static bool batch_or_settle(struct edit_session *s, uint32_t v, const struct strlist *parents, bool allow_missing)
+{
+	if (!s->batch)
+		return false;
+	if (batch_takes(s, v, parents, allow_missing))
+		return true;
+	batch_settle(s);
+	return false;
+}
+
+/* V's new PARENTS (checked) kept in the batch, and its file's new bytes. */
+static void batch_record(struct edit_session *s, uint32_t v, const struct strlist *parents, const struct revision_file *rf,
+			 char *text, size_t len, size_t idx)
+{
+	struct edit_batch *b = s->batch;
+	const struct graph *g = &s->p->graph;
+	struct u32vec now = { 0 };
+
+	for (size_t k = 0; k < parents->n; k++) {
+		uint32_t q = graph_find(g, parents->v[k]);
+
+		if (!u32_contains(&g->nodes[v].down, q))
+			topo_add(&b->topo, v, q); /* the one new parent: checked, no cycle */
+		u32_push(&now, q);
+	}
+	GROW(b->lists, b->cap_lists, b->n_lists + 1);
+	b->lists[b->n_lists] = now;
+	b->slot[v] = (uint32_t)b->n_lists++;
+	step_add(b->st, rf->path, NULL, rf->text, rf->len, text, len, idx);
+}
+
+void edit_batch_begin(struct edit_session *s, const struct edit_relink *expected, size_t n)
+{
+	struct edit_batch *b = xcalloc(1, sizeof(*b));
+
+	edit_batch_end(s);
+	b->st = new_step();
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < expected[k].parents->n; i++) {
+			sl_push(&b->expected, expected[k].rev);
+			sl_push(&b->expected, expected[k].parents->v[i]);
+		}
+	s->batch = b;
+}
+
+void edit_batch_end(struct edit_session *s)
+{
+	batch_settle(s);
+	batch_free(s->batch);
+	s->batch = NULL;
+}
+
+bool edit_names(const struct edit_session *s, uint32_t rev, uint32_t p)
+{
+	const struct edit_batch *b = s->batch;
+
+	if (b && b->have_topo && b->slot[rev] != NO_NODE)
+		return u32_contains(&b->lists[b->slot[rev]], p);
+	return u32_contains(&s->p->graph.nodes[rev].down, p);
+}
+
 int edit_set_down(struct edit_session *s, const char *rev, const struct strlist *parents,
 		  bool allow_missing, struct mt_error *err)
 {
@@ -1158,12 +1369,15 @@ int edit_set_down(struct edit_session *s, const char *rev, const struct strlist 
 	char *why, *text;
 	size_t len;
 	long idx;
+	bool batched;
 
 	if (check_ids(parents, err))
 		return -1;
+	if (!(batched = batch_or_settle(s, v, parents, allow_missing)))
+		v = graph_find(&s->p->graph, rev);
 	if (v == NO_NODE || s->p->graph.nodes[v].phantom)
 		return mt_fail(err, NULL, 0, "no revision %s", rev);
-	why = edit_check_set_down(s, v, parents, allow_missing);
+	why = check_set_down(s, v, parents, allow_missing, batched);
 	if (why) {
 		mt_fail(err, NULL, 0, "%s", why);
 		free(why);
@@ -1176,6 +1390,10 @@ int edit_set_down(struct edit_session *s, const char *rev, const struct strlist 
 	text = rewrite_down(s, (size_t)idx, parents, &len, err);
 	if (!text)
 		return -1;
+	if (batched) {
+		batch_record(s, v, parents, rf, text, len, (size_t)idx);
+		return 0;
+	}
 	st = new_step();
 	step_add(st, rf->path, NULL, rf->text, rf->len, text, len, (size_t)idx);
 	commit_step(s, st);
@@ -1186,22 +1404,26 @@ int edit_add_parent(struct edit_session *s, const char *rev, const char *parent,
 {
 	uint32_t v = graph_find(&s->p->graph, rev), p;
 	struct strlist parents = { 0 };
+	bool batched = false;
 	int rc;
 
 	if (v == NO_NODE || s->p->graph.nodes[v].phantom)
 		return mt_fail(err, NULL, 0, "no revision %s", rev);
+	sl_copy(&parents, &s->p->graph.nodes[v].file->down.ids);
+	sl_push(&parents, parent);
+	if (!(batched = batch_or_settle(s, v, &parents, false)))
+		v = graph_find(&s->p->graph, rev);
 	p = graph_find(&s->p->graph, parent);
 	if (p != NO_NODE && !s->p->graph.nodes[p].phantom) {
-		char *why = check_parent_in(s->p, v, p, true);
+		char *why = check_parent_in(s, v, p, true, batched);
 
 		if (why) {
 			mt_fail(err, NULL, 0, "%s: %s of %s", parent, why, rev);
 			free(why);
+			sl_free(&parents);
 			return -1;
 		}
 	}
-	sl_copy(&parents, &s->p->graph.nodes[v].file->down.ids);
-	sl_push(&parents, parent);
 	rc = edit_set_down(s, rev, &parents, false, err);
 	sl_free(&parents);
 	return rc;
@@ -1600,7 +1822,7 @@ static int check_stub(const struct edit_session *s, const char *id, const char *
 	if (parent && !parent_made && (p == NO_NODE || g->nodes[p].phantom))
 		return mt_fail(err, NULL, 0, "no revision %s to put the placeholder on", parent);
 	if (parent && !b)
-		why = check_parent_in(s->p, v, p, false);
+		why = check_parent_in(s, v, p, false, false);
 	if (why) {
 		mt_fail(err, NULL, 0, "%s %s", parent, why);
 		free(why);
@@ -1750,7 +1972,7 @@ static int check_restored(struct edit_session *s, uint32_t v, const char *id, co
 		rc = mt_fail(err, path, 0, "git's copy does not define %s", id);
 	for (size_t i = 0; !rc && v != NO_NODE && i < rf->down.items.n; i++) {
 		uint32_t p = graph_find(&s->p->graph, rf->down.items.v[i]);
-		char *why = p != NO_NODE && !s->p->graph.nodes[p].phantom ? check_parent_in(s->p, v, p, false) : NULL;
+		char *why = p != NO_NODE && !s->p->graph.nodes[p].phantom ? check_parent_in(s, v, p, false, false) : NULL;
 
 		if (why) {
 			rc = mt_fail(err, path, 0, "restoring %s: its parent %s %s", id, rf->down.items.v[i], why);

@@ -53,16 +53,26 @@ static const struct graph *graph_of(const struct planner *pn)
 	return &pn->s->p->graph;
 }
 
-/* Is V a missing revision some revision still names as its parent? */
-static bool still_missing(const struct graph *g, uint32_t v)
+/* Is V a missing revision some revision still names as its parent? Step 1's
+ * re-parents are a batch (edit_batch_begin): the graph is the one from before
+ * them, and what a child names is asked of the session. */
+static bool still_missing(const struct edit_session *s, uint32_t v)
 {
-	return v != NO_NODE && g->nodes[v].phantom && g->nodes[v].children.n;
+	const struct graph *g = &s->p->graph;
+
+	if (v == NO_NODE || !g->nodes[v].phantom)
+		return false;
+	for (uint32_t k = 0; k < g->nodes[v].children.n; k++)
+		if (edit_names(s, g->nodes[v].children.v[k], v))
+			return true;
+	return false;
 }
 
 /* The revisions F gives a parent: its target, or for a placeholder the
  * revisions naming the missing one. */
-static void settled_by(const struct graph *g, const struct fix *f, struct strlist *out)
+static void settled_by(const struct edit_session *s, const struct fix *f, struct strlist *out)
 {
+	const struct graph *g = &s->p->graph;
 	uint32_t v = f->target ? graph_find(g, f->target) : NO_NODE;
 
 	if (f->kind != FIX_STUB && f->kind != FIX_RESTORE) {
@@ -70,8 +80,9 @@ static void settled_by(const struct graph *g, const struct fix *f, struct strlis
 			sl_push(out, f->target);
 		return;
 	}
-	for (uint32_t k = 0; still_missing(g, v) && k < g->nodes[v].children.n; k++)
-		sl_push(out, g->nodes[g->nodes[v].children.v[k]].id);
+	for (uint32_t k = 0; v != NO_NODE && g->nodes[v].phantom && k < g->nodes[v].children.n; k++)
+		if (edit_names(s, g->nodes[v].children.v[k], v))
+			sl_push(out, g->nodes[g->nodes[v].children.v[k]].id);
 }
 
 static void settle(struct planner *pn, const char *rev)
@@ -195,7 +206,7 @@ static void connect(struct planner *pn, const struct problem *pr)
 		if (!connecting(f))
 			continue;
 		sl_free(&revs);
-		settled_by(graph_of(pn), f, &revs);
+		settled_by(pn->s, f, &revs);
 		if (!revs.n || any_settled(pn, &revs)) {
 			done = !tried; /* answered; a later candidate is only skipped */
 			continue;
@@ -233,7 +244,7 @@ static void make_stub(struct planner *pn, const struct fix *f, const char *why)
 {
 	struct mt_error err = { 0 };
 
-	if (!still_missing(graph_of(pn), graph_find(graph_of(pn), f->target)))
+	if (!still_missing(pn->s, graph_find(graph_of(pn), f->target)))
 		return; /* step 1 gave its revisions other parents */
 	if (fix_apply(pn->s, f, &err))
 		sl_push_owned(&pn->pl->left, xasprintf("%s: no placeholder (%s)", why, err.message));
@@ -259,7 +270,7 @@ static void make_stub_run(struct planner *pn, const struct wanted_stub *v, size_
 	size_t m = 0;
 
 	for (size_t k = 0; k < n; k++) {
-		missing[k] = still_missing(graph_of(pn), graph_find(graph_of(pn), v[k].fix.target));
+		missing[k] = still_missing(pn->s, graph_find(graph_of(pn), v[k].fix.target));
 		if (missing[k] && !v[k].none)
 			stubs[m++] = (struct edit_stub){ v[k].fix.target, v[k].fix.parents.v[0], false, NULL };
 	}
@@ -343,7 +354,7 @@ static void placeholders(struct planner *pn)
 	problem_list_copy(&now, &graph_of(pn)->problems);
 	for (size_t i = 0; i < now.n; i++)
 		if (now.v[i].kind == PROBLEM_MISSING_DOWN_REVISION &&
-		    still_missing(graph_of(pn), graph_find(graph_of(pn), now.v[i].ref)))
+		    still_missing(pn->s, graph_find(graph_of(pn), now.v[i].ref)))
 			want_placeholder(&now.v[i], &want, &n, &cap);
 	make_stubs(pn, want, n);
 	for (size_t i = 0; i < n; i++) {
@@ -510,6 +521,35 @@ static bool connects(enum problem_kind kind)
 	       kind == PROBLEM_MULTIPLE_BASES;
 }
 
+static bool relinks(const struct fix *f)
+{
+	return f->kind == FIX_SET_DOWN || f->kind == FIX_ADD_PARENT;
+}
+
+/* Step 1 for each problem of BEFORE that connects, its re-parents one batch
+ * (edit.h): each was an edit, and an edit re-derived the problems, the
+ * history order and the pieces, the history's size a step (a line with every
+ * other parent missing: 8.8 s at 3,000 revisions). The links the batch keeps
+ * its order for: each problem's first re-parent. */
+static void connect_all(struct planner *pn, const struct problem_list *before)
+{
+	struct edit_relink *links = xmalloc((before->n ? before->n : 1) * sizeof(*links));
+	size_t n = 0;
+
+	for (size_t i = 0; i < before->n; i++)
+		for (size_t k = 0; connects(before->v[i].kind) && k < before->v[i].n_fixv; k++)
+			if (relinks(&before->v[i].fixv[k])) {
+				links[n++] = (struct edit_relink){ before->v[i].fixv[k].target, &before->v[i].fixv[k].parents };
+				break;
+			}
+	edit_batch_begin(pn->s, links, n);
+	free(links);
+	for (size_t i = 0; i < before->n; i++)
+		if (connects(before->v[i].kind))
+			connect(pn, &before->v[i]);
+	edit_batch_end(pn->s);
+}
+
 /* A plan's steps are edits, and an edit analyses the history again, repair
  * suggestions included (every broken link's, made afresh): made after each
  * step, a history with 900 broken links made them 900 times (17 s at 10,000
@@ -547,9 +587,7 @@ void plan_make(struct edit_session *s, struct plan *pl)
 	memset(pl, 0, sizeof(*pl));
 	edit_suggest(s, NULL); /* the explorer leaves them for later */
 	problem_list_copy(&before, &s->p->graph.problems); /* each step rebuilds the list */
-	for (size_t i = 0; i < before.n; i++)
-		if (connects(before.v[i].kind))
-			connect(&pn, &before.v[i]);
+	connect_all(&pn, &before);
 	problem_list_free(&before);
 	placeholders(&pn);
 	say_apart(&pn);
@@ -603,14 +641,31 @@ static size_t stub_run_end(const struct plan *pl, size_t i)
 	return i;
 }
 
+/* The re-parents of PL (its first steps) begun as one batch (edit.h), as
+ * plan_make made them. */
+static void relinks_begin(struct edit_session *s, const struct plan *pl)
+{
+	struct edit_relink *links = xmalloc((pl->n ? pl->n : 1) * sizeof(*links));
+	size_t n = 0;
+
+	for (size_t i = 0; i < pl->n; i++)
+		if (relinks(&pl->v[i].fix))
+			links[n++] = (struct edit_relink){ pl->v[i].fix.target, &pl->v[i].fix.parents };
+	edit_batch_begin(s, links, n);
+	free(links);
+}
+
 int plan_apply(struct edit_session *s, const struct plan *pl, struct mt_error *err)
 {
 	size_t mark = edit_mark(s), at_once_to = 0;
 	bool deferred = steps_begin(s);
 
+	relinks_begin(s, pl);
 	for (size_t i = 0; i < pl->n; i++) {
 		size_t end = stub_run_end(pl, i);
 
+		if (!relinks(&pl->v[i].fix))
+			edit_batch_end(s); /* the steps after the re-parents read the graph */
 		/* a run of placeholders at once; one at a time when one of them is
 		 * refused, so that the error names it as one at a time would */
 		if (i >= at_once_to && end - i >= 2 && apply_stubs_at_once(s, pl, i, end)) {
@@ -624,6 +679,7 @@ int plan_apply(struct edit_session *s, const struct plan *pl, struct mt_error *e
 			mt_fail(err, NULL, 0, "step %zu (%s): %s", i + 1, cmd, why);
 			free(cmd);
 			free(why);
+			edit_batch_end(s);
 			while (s->n_undo > mark)
 				edit_undo(s);
 			edit_clear_redo(s);
@@ -631,6 +687,7 @@ int plan_apply(struct edit_session *s, const struct plan *pl, struct mt_error *e
 			return -1;
 		}
 	}
+	edit_batch_end(s);
 	edit_fuse(s, mark);
 	steps_end(s, deferred);
 	return 0;

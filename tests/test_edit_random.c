@@ -800,12 +800,146 @@ static void test_placeholders_at_once_equal_one_at_a_time(void **state)
 	in_subdir = plain_only = gone_sort_first = false;
 }
 
+/* ---- re-parents as one batch ---- */
+
+/* The (child, missing parent) pairs S's history names, the open batch's
+ * re-parents included (edit_names), sorted (a missing revision's node
+ * number follows where it is first named, and the batch's graph is older):
+ * what the planner asks. */
+static char *named_missing(const struct edit_session *s)
+{
+	const struct graph *g = &s->p->graph;
+	struct strlist pairs = { 0 };
+	char *text;
+
+	for (uint32_t v = 0; v < g->n; v++)
+		for (uint32_t k = 0; g->nodes[v].phantom && k < g->nodes[v].children.n; k++)
+			if (edit_names(s, g->nodes[v].children.v[k], v))
+				sl_push_owned(&pairs, xasprintf("%s<-%s", g->nodes[v].id, g->nodes[g->nodes[v].children.v[k]].id));
+	sl_sort(&pairs);
+	text = sl_join(&pairs, " ");
+	sl_free(&pairs);
+	return text;
+}
+
+/* A random re-parent, the same in both sessions: mostly a revision whose
+ * parent is missing given a revision (a cycle now and then, through the ones
+ * before it), else any revision given one parent or two (dropping one that is
+ * there) or one added, a missing id or itself. Strings in OWN. */
+static void random_relink(const struct graph *g, struct strlist *own, const char **rev, struct strlist *parents,
+			  bool *adding)
+{
+	uint32_t how = rnd(10), v = NO_NODE;
+
+	for (int tries = 0; tries < 20 && how < 6 && v == NO_NODE; tries++) {
+		uint32_t x = rnd(g->n);
+
+		if (g->nodes[x].phantom && g->nodes[x].children.n)
+			v = g->nodes[x].children.v[rnd(g->nodes[x].children.n)];
+	}
+	*rev = v != NO_NODE ? g->nodes[v].id : random_real(g, NULL);
+	sl_push(own, *rev ? *rev : "r000");
+	*rev = own->v[own->n - 1];
+	*adding = how == 6 || how == 7;
+	for (uint32_t k = 0; k < 1 + (how == 8); k++) {
+		const char *p = rnd(12) == 0 ? "gone00" : rnd(15) == 0 ? *rev : random_real(g, NULL);
+
+		if (p && !sl_contains(parents, p))
+			sl_push(parents, p);
+	}
+}
+
+/* One history: re-parents made in a batch, and one at a time, are made or
+ * refused alike, with the same words; what each revision names agrees after
+ * every one; the batch ended, the two sessions hold the same history and the
+ * same diff. */
+static void run_batch_seed(uint64_t seed, int n_revs, int n_ops)
+{
+	char tmpl[] = "/tmp/migtree-batch-XXXXXX", *dir, *cmd, *da, *db;
+	struct edit_session a, b;
+	struct project pa, pb;
+	struct strlist own = { 0 };
+	size_t made = 0;
+
+	rng = seed;
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, root));
+	make_history(n_revs);
+	dir = xasprintf("%s/versions", root);
+	load_versions(&pa, dir);
+	load_versions(&pb, dir);
+	edit_begin(&a, &pa);
+	edit_begin(&b, &pb);
+	edit_batch_begin(&a, NULL, 0);
+	for (int i = 0; i < n_ops; i++) {
+		struct strlist parents = { 0 };
+		struct mt_error ea = { 0 }, eb = { 0 };
+		const char *rev;
+		bool adding;
+		int ra, rb;
+		char *na, *nb;
+
+		random_relink(&pb.graph, &own, &rev, &parents, &adding);
+		if (adding && parents.n) {
+			ra = edit_add_parent(&a, rev, parents.v[0], &ea);
+			rb = edit_add_parent(&b, rev, parents.v[0], &eb);
+		} else {
+			ra = edit_set_down(&a, rev, &parents, false, &ea);
+			rb = edit_set_down(&b, rev, &parents, false, &eb);
+		}
+		assert_int_equal(ra, rb);
+		assert_string_equal(ea.message, eb.message);
+		made += !ra;
+		na = named_missing(&a);
+		nb = named_missing(&b);
+		assert_string_equal(na, nb);
+		free(na);
+		free(nb);
+		sl_free(&parents);
+	}
+	assert_true(made >= 3);
+	edit_batch_end(&a);
+	assert_true(a.n_undo < b.n_undo); /* steps of several re-parents */
+	assert_sessions_agree(&a, &b, "the batch");
+	assert_same_as_fresh(&a, "the batch");
+	da = edit_diff(&a);
+	db = edit_diff(&b);
+	assert_string_equal(da, db);
+	free(da);
+	free(db);
+	edit_end(&a);
+	edit_end(&b);
+	forget_names();
+	project_free(&pa);
+	project_free(&pb);
+	sl_free(&own);
+	cmd = xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(dir);
+}
+
+static void test_batch_equals_one_at_a_time(void **state)
+{
+	(void)state;
+	gone_ids = 40;
+	gone_in_20 = 6;
+	for (uint64_t seed = 1; seed <= 16; seed++) {
+		plain_only = seed % 3 == 0;
+		run_batch_seed(seed * 0x9e3779b97f4a7c15ull, 50 + (int)seed * 10, 40);
+	}
+	gone_ids = 5;
+	gone_in_20 = 1;
+	plain_only = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_edits_equal_fresh_builds),
 		cmocka_unit_test(test_random_reloads_equal_fresh_loads),
 		cmocka_unit_test(test_placeholders_at_once_equal_one_at_a_time),
+		cmocka_unit_test(test_batch_equals_one_at_a_time),
 	};
 
 	return cmocka_run_group_tests_name("edit_random", tests, NULL, NULL);

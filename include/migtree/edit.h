@@ -31,6 +31,7 @@ struct file_state {
 
 struct edit_step; /* one undoable operation (edit.c) */
 struct edit_snapshot;
+struct edit_batch;
 struct published;
 
 struct edit_session {
@@ -52,6 +53,10 @@ struct edit_session {
 	 * that they stay unique across the sessions a reload begins and ends. */
 	uint64_t state;
 	uint64_t own_names, *names;
+	struct edit_batch *batch; /* re-parents made as one step, or NULL: edit_batch_begin */
+	/* the times an edit brought the graph up to date (an update in place or a
+	 * build): for the tests, which bound the work of a plan, not its time */
+	uint64_t rederived;
 };
 
 /* The path of the session's file I as the project shows it, and where it is
@@ -118,6 +123,26 @@ void edit_step_free(struct edit_step *st);
 /* edit_relink_prepare, then edit_step_commit. */
 int edit_relink(struct edit_session *s, const struct edit_relink *links, size_t n, bool allow_missing,
 		struct mt_error *err);
+/* Re-parents made as one step (a repair plan's steps, plan.h). Between
+ * edit_batch_begin and edit_batch_end, edit_set_down and edit_add_parent are
+ * checked against the history as the ones before them left it and refused
+ * alike, each with the words one at a time gives; but the graph is brought up
+ * to date once, at the end: one at a time re-derived the problems, the
+ * history order and the pieces after each (a plan giving a parent to every
+ * other revision: the history's square). One the batch cannot check alone
+ * (it drops a parent that is there, gives several, allows a missing one,
+ * rewrites a file twice; a history with a cycle) makes the batch so far a
+ * step and is made as ever, and the batch goes on after it. EXPECTED: the
+ * links the caller means to make, whose cycles are looked for as topo.h
+ * does (the order it keeps agrees with them). While a batch is open the
+ * graph is the one from before it: ask edit_names what a revision names;
+ * any other operation, undo or redo first makes the batch so far a step.
+ * edit_batch_end makes it one; nothing, when no re-parent was made. */
+void edit_batch_begin(struct edit_session *s, const struct edit_relink *expected, size_t n);
+void edit_batch_end(struct edit_session *s);
+/* Does node REV name node P in its down_revision, the open batch's
+ * re-parents included? */
+bool edit_names(const struct edit_session *s, uint32_t rev, uint32_t p);
 /* Add PARENT to REV's down_revision (making it a merge point). */
 int edit_add_parent(struct edit_session *s, const char *rev, const char *parent, struct mt_error *err);
 /* Rewrite REV's docstring `Revision ID:` and `Revises:` values to what its variables

@@ -16,10 +16,11 @@
  *      not connect is left apart, and the plan says why (LEFT).
  * Each step is tried as it is decided, in an edit session (edit.h), so each is
  * validated on the history the steps before it made. architecture.md §3 wants
- * the planner to try parents on a graph overlay; the session is what exists,
- * and it relinks one revision in place for a re-parent (graph_update.c), so
- * that is what the planner uses: the steps are undone before plan_make returns
- * and nothing is written. */
+ * the planner to try parents on a graph overlay; the session is what exists:
+ * step 1's re-parents are one batch of it (edit_batch_begin), each checked
+ * against the ones before it and the graph brought up to date once after
+ * them all, as plan_apply makes them again. The steps are undone before
+ * plan_make returns and nothing is written. */
 #ifndef MIGTREE_PLAN_H
 #define MIGTREE_PLAN_H
 
