@@ -1771,21 +1771,6 @@ static void step_add_new(struct edit_step *st, struct new_file *nf)
 	new_file_free(nf);
 }
 
-static int add_new_file(struct edit_session *s, const char *dir, const char *id, const struct strlist *down,
-			const char *message, const char *why, struct mt_error *err)
-{
-	struct new_revision nr = { id, down, message, why };
-	struct new_file nf;
-	struct edit_step *st;
-
-	if (render_new_file(s, dir, &nr, NULL, &nf, err))
-		return -1;
-	st = new_step();
-	step_add_new(st, &nf);
-	commit_step(s, st);
-	return 0;
-}
-
 static char *dir_of_file(const struct revision_file *rf)
 {
 	return path_dir(rf->real_path ? rf->real_path : rf->path);
@@ -2027,10 +2012,12 @@ static bool listed_in(const struct strlist *list, struct strmap *map, const char
 }
 
 /* HEADS are heads of this history, named once each; those in ELSEWHERE may be
- * absent here (another branch has them). The first present one, or NO_NODE.
- * Each name is checked in turn: the first one at fault is the one reported. */
-static int check_merge_heads(const struct graph *g, const struct strlist *heads,
-			     const struct strlist *elsewhere, uint32_t *local, struct mt_error *err)
+ * absent here (another branch has them); those MERGED flags (NULL: none) are
+ * heads no more (a merge of the same step took them). The first present one,
+ * or NO_NODE. Each name is checked in turn: the first one at fault is the one
+ * reported. */
+static int check_merge_heads(const struct graph *g, const struct strlist *heads, const struct strlist *elsewhere,
+			     const bool *merged, uint32_t *local, struct mt_error *err)
 {
 	struct strmap named, other;
 	int rc = 0;
@@ -2055,7 +2042,7 @@ static int check_merge_heads(const struct graph *g, const struct strlist *heads,
 			continue;
 		else if (absent)
 			rc = mt_fail(err, NULL, 0, "no revision %s", heads->v[i]);
-		else if (!g->nodes[h].is_head)
+		else if (!g->nodes[h].is_head || (merged && merged[h]))
 			rc = mt_fail(err, NULL, 0, "%s is not a head (a merge joins heads; set-down re-parents others)",
 				     heads->v[i]);
 		else if (*local == NO_NODE)
@@ -2068,33 +2055,130 @@ static int check_merge_heads(const struct graph *g, const struct strlist *heads,
 	return rc;
 }
 
-int edit_create_merge_with(struct edit_session *s, const struct strlist *heads,
-			   const struct strlist *elsewhere, const char *message, char **new_id,
-			   struct mt_error *err)
+/* The file of a merge of HEADS (checked as check_merge_heads does, MERGED
+ * included), in NF, its id in *ID; TAKEN as render_new_file takes it. */
+static int merge_file(struct edit_session *s, const struct strlist *heads, const struct strlist *elsewhere,
+		      const bool *merged, const char *message, const struct strmap *taken, char **id,
+		      struct new_file *nf, struct mt_error *err)
 {
 	const struct graph *g = &s->p->graph;
-	char *id, *dir, *why, *msg, *list;
+	struct new_revision nr = { NULL, heads, NULL, NULL };
+	char *dir, *why, *msg, *list;
 	uint32_t local;
 	int rc;
 
-	if (check_ids(heads, err) || check_merge_heads(g, heads, elsewhere, &local, err))
+	if (check_ids(heads, err) || check_merge_heads(g, heads, elsewhere, merged, &local, err))
 		return -1;
-	id = newfile_new_id();
+	nr.id = *id = newfile_new_id();
 	dir = s->p->config.version_locations.n == 1 ? xstrdup(s->p->config.version_locations.v[0])
 						     : dir_of_file(g->nodes[local].file);
-	msg = message ? xstrdup(message) : xstrdup("merge heads");
+	nr.message = msg = message ? xstrdup(message) : xstrdup("merge heads");
 	list = sl_join(heads, ", ");
-	why = xasprintf("Created by migtree: merges the heads %s.", list);
+	nr.why = why = xasprintf("Created by migtree: merges the heads %s.", list);
 	free(list);
-	rc = add_new_file(s, dir, id, heads, msg, why, err);
-	if (rc == 0 && new_id)
-		*new_id = id;
-	else
-		free(id);
+	rc = render_new_file(s, dir, &nr, taken, nf, err);
+	if (rc) {
+		free(*id);
+		*id = NULL;
+	}
 	free(dir);
 	free(msg);
 	free(why);
 	return rc;
+}
+
+int edit_create_merge_with(struct edit_session *s, const struct strlist *heads,
+			   const struct strlist *elsewhere, const char *message, char **new_id,
+			   struct mt_error *err)
+{
+	struct new_file nf;
+	struct edit_step *st;
+	char *id = NULL;
+
+	if (merge_file(s, heads, elsewhere, NULL, message, NULL, &id, &nf, err))
+		return -1;
+	st = new_step();
+	step_add_new(st, &nf);
+	commit_step(s, st);
+	if (new_id)
+		*new_id = id;
+	else
+		free(id);
+	return 0;
+}
+
+/* Merges made together (edit_create_merges): their step, the heads they
+ * took, the ids they made, the paths shown of the session's files and theirs. */
+struct merge_batch {
+	struct edit_step *st;
+	bool *merged;
+	struct strmap made, taken;
+};
+
+static void merge_batch_begin(struct edit_session *s, struct merge_batch *b)
+{
+	b->st = new_step();
+	b->merged = xcalloc(s->p->graph.n ? s->p->graph.n : 1, sizeof(bool));
+	strmap_init(&b->made);
+	strmap_init(&b->taken);
+	for (size_t i = 0; i < s->n_files; i++)
+		strmap_put(&b->taken, edit_file_path(s, i), UINT32_MAX);
+}
+
+/* B's merges made a step (none: nothing), B emptied. */
+static void merge_batch_end(struct edit_session *s, struct merge_batch *b)
+{
+	if (b->st->n)
+		commit_step(s, b->st);
+	else
+		step_free(b->st);
+	free(b->merged);
+	strmap_free(&b->made);
+	strmap_free(&b->taken);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Does M name a merge B made? That one is a head only once B is a step. */
+static bool names_made(const struct edit_merge *m, const struct merge_batch *b)
+{
+	for (size_t k = 0; k < m->heads->n && b->made.n; k++)
+		if (strmap_get(&b->made, m->heads->v[k], NULL))
+			return true;
+	return false;
+}
+
+/* M's file into B, or why not into its refused. */
+static void batch_merge(struct edit_session *s, struct edit_merge *m, struct merge_batch *b)
+{
+	const struct graph *g = &s->p->graph;
+	struct mt_error err = { 0 };
+	struct new_file nf;
+
+	m->new_id = m->refused = NULL;
+	if (names_made(m, b)) {
+		merge_batch_end(s, b);
+		merge_batch_begin(s, b);
+	}
+	if (merge_file(s, m->heads, NULL, b->merged, m->message, &b->taken, &m->new_id, &nf, &err)) {
+		m->refused = xstrdup(err.message);
+		return;
+	}
+	for (size_t k = 0; k < m->heads->n; k++)
+		b->merged[graph_find(g, m->heads->v[k])] = true;
+	strmap_put(&b->made, m->new_id, 0);
+	step_add_new(b->st, &nf);
+	strmap_put(&b->taken, b->st->f[b->st->n - 1].path, (uint32_t)b->st->n - 1);
+}
+
+void edit_create_merges(struct edit_session *s, struct edit_merge *merges, size_t n)
+{
+	struct merge_batch b;
+
+	batch_settle(s);
+	merge_batch_begin(s, &b);
+	for (size_t k = 0; k < n; k++)
+		batch_merge(s, &merges[k], &b);
+	merge_batch_end(s, &b);
 }
 
 int edit_create_merge(struct edit_session *s, const struct strlist *heads, const char *message,

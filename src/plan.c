@@ -365,22 +365,44 @@ static void placeholders(struct planner *pn)
 	problem_list_free(&now);
 }
 
-static void merge_heads(struct planner *pn, const struct strlist *heads)
+/* What the plan says of a merge of HEADS. */
+static char *merge_why(const struct strlist *heads)
 {
-	struct fix f = { FIX_MERGE, NULL, { 0 }, NULL, 0 };
-	struct mt_error err = { 0 };
 	char *list = sl_join(heads, ", "), *why;
 
-	sl_copy(&f.parents, heads);
-	f.reason = xstrdup("merge them");
 	why = xasprintf("%zu heads on one branch in the piece of %s (%s): merge them", (size_t)heads->n, heads->v[0], list);
-	if (fix_apply(pn->s, &f, &err))
-		sl_push_owned(&pn->pl->left, xasprintf("%s: no merge (%s)", why, err.message));
-	else
-		add_step(pn->pl, PLAN_MERGE, &f, xstrdup(why));
-	free(why);
 	free(list);
-	fix_free(&f);
+	return why;
+}
+
+/* A merge of each of GROUPS[0..N) that holds two heads or more, as one step
+ * (edit_create_merges: a merge a step analysed the history again for each),
+ * and what the plan says of each, in order. */
+static void merge_groups(struct planner *pn, const struct strlist *groups, size_t n)
+{
+	struct edit_merge *m = xcalloc(n ? n : 1, sizeof(*m));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (groups[i].n >= 2)
+			m[k++] = (struct edit_merge){ &groups[i], NULL, NULL, NULL };
+	edit_create_merges(pn->s, m, k);
+	for (size_t j = 0; j < k; j++) {
+		struct fix f = { FIX_MERGE, NULL, { 0 }, NULL, 0 };
+		char *why = merge_why(m[j].heads);
+
+		sl_copy(&f.parents, m[j].heads);
+		f.reason = xstrdup("merge them");
+		if (m[j].refused)
+			sl_push_owned(&pn->pl->left, xasprintf("%s: no merge (%s)", why, m[j].refused));
+		else
+			add_step(pn->pl, PLAN_MERGE, &f, xstrdup(why));
+		free(why);
+		free(m[j].refused);
+		free(m[j].new_id);
+		fix_free(&f);
+	}
+	free(m);
 }
 
 /* The several-heads problems of NOW by branch (the head they are reported
@@ -485,11 +507,9 @@ static void merges(struct planner *pn)
 	free(branch);
 	free(gr.piece_group);
 	free(gr.node_group);
-	for (size_t i = 0; i < gr.n; i++) {
-		if (gr.v[i].n >= 2)
-			merge_heads(pn, &gr.v[i]);
+	merge_groups(pn, gr.v, gr.n);
+	for (size_t i = 0; i < gr.n; i++)
 		sl_free(&gr.v[i]);
-	}
 	free(gr.v);
 	problem_list_free(&now);
 }
@@ -633,12 +653,55 @@ static bool apply_stubs_at_once(struct edit_session *s, const struct plan *pl, s
 	return all;
 }
 
-/* The end of the run of placeholders (with a parent) that starts at step I. */
-static size_t stub_run_end(const struct plan *pl, size_t i)
+/* Steps FROM..TO of PL (merges) made as one step (edit_create_merges): true
+ * when every one was; else nothing is left of them. */
+static bool apply_merges_at_once(struct edit_session *s, const struct plan *pl, size_t from, size_t to)
 {
-	while (i < pl->n && pl->v[i].fix.kind == FIX_STUB && pl->v[i].fix.parents.n)
+	struct edit_merge *m = xcalloc(to - from, sizeof(*m));
+	size_t mark = edit_mark(s);
+	bool all = true;
+
+	for (size_t i = from; i < to; i++)
+		m[i - from] = (struct edit_merge){ &pl->v[i].fix.parents, NULL, NULL, NULL };
+	edit_create_merges(s, m, to - from);
+	for (size_t k = 0; k < to - from; k++) {
+		all = all && !m[k].refused;
+		free(m[k].refused);
+		free(m[k].new_id);
+	}
+	free(m);
+	if (!all) {
+		while (s->n_undo > mark)
+			edit_undo(s);
+		edit_clear_redo(s);
+	}
+	return all;
+}
+
+/* Steps made at once: placeholders with a parent, merges. */
+enum run_kind { RUN_NONE, RUN_STUBS, RUN_MERGES };
+
+static enum run_kind run_kind(const struct plan_step *st)
+{
+	if (st->fix.kind == FIX_STUB && st->fix.parents.n)
+		return RUN_STUBS;
+	return st->fix.kind == FIX_MERGE ? RUN_MERGES : RUN_NONE;
+}
+
+/* The end of the run of steps made at once that starts at step I (I: none). */
+static size_t run_end(const struct plan *pl, size_t i)
+{
+	enum run_kind kind = run_kind(&pl->v[i]);
+
+	while (kind != RUN_NONE && i < pl->n && run_kind(&pl->v[i]) == kind)
 		i++;
 	return i;
+}
+
+static bool apply_run_at_once(struct edit_session *s, const struct plan *pl, size_t from, size_t to)
+{
+	return run_kind(&pl->v[from]) == RUN_STUBS ? apply_stubs_at_once(s, pl, from, to)
+						   : apply_merges_at_once(s, pl, from, to);
 }
 
 /* The re-parents of PL (its first steps) begun as one batch (edit.h), as
@@ -662,13 +725,13 @@ int plan_apply(struct edit_session *s, const struct plan *pl, struct mt_error *e
 
 	relinks_begin(s, pl);
 	for (size_t i = 0; i < pl->n; i++) {
-		size_t end = stub_run_end(pl, i);
+		size_t end = run_end(pl, i);
 
 		if (!relinks(&pl->v[i].fix))
 			edit_batch_end(s); /* the steps after the re-parents read the graph */
-		/* a run of placeholders at once; one at a time when one of them is
-		 * refused, so that the error names it as one at a time would */
-		if (i >= at_once_to && end - i >= 2 && apply_stubs_at_once(s, pl, i, end)) {
+		/* a run of placeholders or merges at once; one at a time when one of
+		 * them is refused, so that the error names it as one at a time would */
+		if (i >= at_once_to && end - i >= 2 && apply_run_at_once(s, pl, i, end)) {
 			i = end - 1;
 			continue;
 		}

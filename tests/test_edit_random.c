@@ -933,6 +933,122 @@ static void test_batch_equals_one_at_a_time(void **state)
 	plain_only = false;
 }
 
+/* ---- merges as one step ---- */
+
+/* Random groups of G's heads to merge: two to four, now and then a revision
+ * that is no head, a missing id, a head named twice, or one a group before
+ * took. Strings in OWN. */
+static size_t random_merges(const struct graph *g, struct strlist *own, struct strlist **out)
+{
+	size_t n = 3 + rnd(8);
+
+	*out = xcalloc(n, sizeof(**out));
+	for (size_t k = 0; k < n; k++) {
+		uint32_t size = 1 + rnd(4);
+
+		for (uint32_t j = 0; j < size && g->heads.n; j++) {
+			uint32_t how = rnd(12);
+			const char *id = how == 0 ? "gone00" : how == 1 ? random_real(g, NULL)
+							     : g->nodes[g->heads.v[rnd(g->heads.n)]].id;
+
+			sl_push(own, id ? id : "gone01");
+			sl_push(&(*out)[k], own->v[own->n - 1]);
+		}
+	}
+	return n;
+}
+
+/* What a merge made of S's history: its parents' ids, or "-". */
+static char *merge_parents(const struct edit_session *s, const char *id)
+{
+	uint32_t v = id ? graph_find(&s->p->graph, id) : NO_NODE;
+	struct strlist ids = { 0 };
+	char *text;
+
+	if (v == NO_NODE)
+		return xstrdup("-");
+	for (uint32_t k = 0; k < s->p->graph.nodes[v].down.n; k++)
+		sl_push(&ids, s->p->graph.nodes[s->p->graph.nodes[v].down.v[k]].id);
+	text = sl_join(&ids, " ");
+	sl_free(&ids);
+	return text;
+}
+
+/* One history: merges made by edit_create_merges as one step, and one at a
+ * time, refuse the same ones for the same reasons and make the same merges
+ * (their ids are random: compared by their parents) and the same heads. */
+static void run_merge_seed(uint64_t seed, int n_revs)
+{
+	char tmpl[] = "/tmp/migtree-merges-XXXXXX", *dir, *cmd;
+	struct edit_session a, b;
+	struct project pa, pb;
+	struct strlist own = { 0 }, *groups;
+	struct edit_merge *m;
+	size_t n, made = 0;
+
+	rng = seed;
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, root));
+	make_history(n_revs);
+	dir = xasprintf("%s/versions", root);
+	load_versions(&pa, dir);
+	load_versions(&pb, dir);
+	edit_begin(&a, &pa);
+	edit_begin(&b, &pb);
+	n = random_merges(&pa.graph, &own, &groups);
+	m = xcalloc(n, sizeof(*m));
+	for (size_t k = 0; k < n; k++)
+		m[k].heads = &groups[k];
+	edit_create_merges(&a, m, n);
+	for (size_t k = 0; k < n; k++) {
+		struct mt_error err = { 0 };
+		char *id = NULL, *pa_text, *pb_text;
+		int rc = edit_create_merge(&b, &groups[k], NULL, &id, &err);
+
+		assert_int_equal(rc == 0, m[k].refused == NULL);
+		if (rc)
+			assert_string_equal(err.message, m[k].refused);
+		pa_text = merge_parents(&a, m[k].new_id);
+		pb_text = merge_parents(&b, id);
+		assert_string_equal(pa_text, pb_text);
+		made += !rc;
+		free(pa_text);
+		free(pb_text);
+		free(id);
+		free(m[k].new_id);
+		free(m[k].refused);
+		sl_free(&groups[k]);
+	}
+	assert_int_equal(a.n_undo, made ? 1 : 0);
+	assert_int_equal(b.n_undo, made);
+	assert_int_equal(pa.graph.heads.n, pb.graph.heads.n);
+	assert_int_equal(pa.graph.problems.n, pb.graph.problems.n);
+	assert_same_as_fresh(&a, "the merges at once");
+	edit_end(&a);
+	edit_end(&b);
+	forget_names();
+	project_free(&pa);
+	project_free(&pb);
+	sl_free(&own);
+	free(groups);
+	free(m);
+	cmd = xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(dir);
+}
+
+static void test_merges_at_once_equal_one_at_a_time(void **state)
+{
+	(void)state;
+	unsetenv("MIGTREE_NEW_REVISION_ID");
+	for (uint64_t seed = 1; seed <= 16; seed++) {
+		plain_only = seed % 3 == 0;
+		run_merge_seed(seed * 0xbf58476d1ce4e5b9ull, 40 + (int)seed * 10);
+	}
+	plain_only = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -940,6 +1056,7 @@ int main(void)
 		cmocka_unit_test(test_random_reloads_equal_fresh_loads),
 		cmocka_unit_test(test_placeholders_at_once_equal_one_at_a_time),
 		cmocka_unit_test(test_batch_equals_one_at_a_time),
+		cmocka_unit_test(test_merges_at_once_equal_one_at_a_time),
 	};
 
 	return cmocka_run_group_tests_name("edit_random", tests, NULL, NULL);

@@ -183,6 +183,20 @@ int edit_create_merge_with(struct edit_session *s, const struct strlist *heads,
 			   const struct strlist *elsewhere, const char *message, char **new_id,
 			   struct mt_error *err);
 
+/* Merges of several sets of heads, each as edit_create_merge makes it, in
+ * turn, as ONE step: a merge a step analysed the history again for each (a
+ * plan merging the heads of 625 pieces at 10,000 revisions: 17 s). A merge
+ * naming a head a merge before it took is refused as it would be then ("not a
+ * head"); one naming a merge made before it makes those before it a step
+ * first. */
+struct edit_merge {
+	const struct strlist *heads;
+	const char *message;
+	char *new_id;  /* out: the id of the merge made (the caller frees), or NULL */
+	char *refused; /* out: why it was refused (the caller frees), or NULL */
+};
+void edit_create_merges(struct edit_session *s, struct edit_merge *merges, size_t n);
+
 /* Make the suggestions the analysis left for later (analyze.h), rewritten for
  * what is published: before fixes are shown. With ABOUT, only when a problem
  * of that revision (or naming that missing one) may get some; NULL: in any case.

@@ -19,8 +19,9 @@
  * the planner to try parents on a graph overlay; the session is what exists:
  * step 1's re-parents are one batch of it (edit_batch_begin), each checked
  * against the ones before it and the graph brought up to date once after
- * them all, as plan_apply makes them again. The steps are undone before
- * plan_make returns and nothing is written. */
+ * them all; step 2's placeholders and step 3's merges are one step each
+ * (edit_create_stubs, edit_create_merges); plan_apply makes them again so.
+ * The steps are undone before plan_make returns and nothing is written. */
 #ifndef MIGTREE_PLAN_H
 #define MIGTREE_PLAN_H
 
