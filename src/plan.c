@@ -520,19 +520,21 @@ static void say_apart(struct planner *pn)
 {
 	const struct graph *g = graph_of(pn);
 	uint32_t main = g->n_components ? graph_main_component(g) : NO_NODE;
-	struct u32vec said = { 0 };
+	/* per piece, not a list of them: 30,000 loose pieces looked each for
+	 * the others (the pieces' square, half of plan) */
+	bool *said = xcalloc(g->n_components ? g->n_components : 1, sizeof(bool));
 
 	for (size_t i = 0; i + 1 < pn->apart.n; i += 2) {
 		uint32_t v = graph_find(g, pn->apart.v[i]), c = v != NO_NODE ? g->component[v] : main;
 
-		if (c == main || u32_contains(&said, c))
+		if (c == main || said[c])
 			continue;
-		u32_push(&said, c);
-			sl_push_owned(&pn->pl->left, xasprintf("%s: left apart (no parent to give it: its root is "
-							       "published, or nothing is older; a merge would join "
-							       "pieces that share no ancestor)", pn->apart.v[i + 1]));
+		said[c] = true;
+		sl_push_owned(&pn->pl->left, xasprintf("%s: left apart (no parent to give it: its root is "
+						       "published, or nothing is older; a merge would join "
+						       "pieces that share no ancestor)", pn->apart.v[i + 1]));
 	}
-	free(said.v);
+	free(said);
 }
 
 static bool connects(enum problem_kind kind)
