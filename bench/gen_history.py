@@ -6,7 +6,8 @@ that fork and merge back (one in every BRANCH_EVERY revisions), files named
 <id>_<slug>.py as Alembic names them.
 
 Usage: gen_history.py DIR N [--broken] [--depends FRAC] [--missing FRAC]
-                      [--label-every K] [--fan] [--huge SHAPE [--huge-size BYTES]]
+                      [--label-every K] [--fan] [--every-other-missing]
+                      [--huge SHAPE [--huge-size BYTES]]
 
   --broken          drop a few files, making missing parents, and add a second
                     base, so the analysis has problems to report
@@ -16,6 +17,11 @@ Usage: gen_history.py DIR N [--broken] [--depends FRAC] [--missing FRAC]
   --label-every K   a branch label on every Kth revision
   --fan             every revision but the first a head on the first (the
                     widest a history gets: N - 1 heads on one base)
+  --every-other-missing
+                    one line, each revision created a second after the one
+                    before, every odd one naming a missing parent (an id of
+                    no form of this project's): `plan` gives each the
+                    revision created just before it, N / 2 re-parents
   --huge SHAPE      the last revision's file is nearly BYTES (default 16 MiB,
                     migtree's limit) of one shape: list (a top-level list of
                     small ints), docstring (the module docstring), body
@@ -44,6 +50,7 @@ def main():
     missing = option("--missing", float, 0.0)
     label_every = option("--label-every", int, 0)
     fan = "--fan" in sys.argv
+    every_other = "--every-other-missing" in sys.argv
     huge = option("--huge", str, None)
     huge_size = option("--huge-size", int, 16 << 20)
     rng = random.Random(n)
@@ -71,6 +78,9 @@ def main():
         if fan and i > 0:
             down = [ids[0]]
         extra = {}
+        if every_other:
+            down = [] if i == 0 else ["zz%010x" % i] if i % 2 else [ids[i - 1]]
+            extra["date"] = "2024-01-01 %02d:%02d:%02d" % (i // 3600, i // 60 % 60, i % 60)
         if i > 0 and depends and shape_rng.random() < depends:
             extra["depends_on"] = repr(ids[shape_rng.randrange(i)])
         if label_every and i % label_every == label_every - 1:
@@ -130,11 +140,12 @@ def write(versions, rid, down, i, rng, extra):
     down_lit = "None" if not down else (repr(down[0]) if len(down) == 1 else repr(tuple(down)))
     doc, code, body = huge_text(*extra["huge"]) if "huge" in extra else ("", "", "")
     with open(os.path.join(versions, "%s_%s.py" % (rid, slug)), "w") as f:
-        f.write('"""%s\n\nRevision ID: %s\nRevises: %s\nCreate Date: 2024-01-01 00:00:%02d.%06d\n\n%s"""\n'
+        f.write('"""%s\n\nRevision ID: %s\nRevises: %s\nCreate Date: %s\n\n%s"""\n'
                 "from alembic import op\nimport sqlalchemy as sa\n\n"
                 "revision = %r\ndown_revision = %s\nbranch_labels = %s\ndepends_on = %s\n\n%s\n"
                 "def upgrade():\n%s    op.execute('SELECT %d')\n\n\ndef downgrade():\n    pass\n"
-                % (slug.replace("_", " "), rid, ", ".join(down), i % 60, i, doc, rid, down_lit,
+                % (slug.replace("_", " "), rid, ", ".join(down),
+                   extra.get("date", "2024-01-01 00:00:%02d.%06d" % (i % 60, i)), doc, rid, down_lit,
                    extra.get("branch_labels", "None"), extra.get("depends_on", "None"), code, body, i))
 
 
