@@ -178,6 +178,34 @@ def ini(d):
     return os.path.join(d, "alembic.ini")
 
 
+def git_deleted(work, n):
+    """DIR of a plain history of N revisions committed in git, then every 10th
+    file deleted by a second commit (their children's parents are missing, and
+    git has the files): made once, with fixed identities and dates."""
+    d = os.path.join(work, "shape-gitdel-%d" % n)
+    if os.path.exists(os.path.join(d, ".done")):
+        return d
+    shutil.rmtree(d, ignore_errors=True)
+    shutil.copytree(history(work, "shape-plain-%d" % n, n), d)
+    os.remove(os.path.join(d, ".done"))
+    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.org",
+               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.org",
+               GIT_AUTHOR_DATE="2024-01-01T00:00:00Z", GIT_COMMITTER_DATE="2024-01-01T00:00:00Z")
+
+    def git(*args):
+        subprocess.run(["git", "-C", d] + list(args), env=env, check=True, stdout=subprocess.DEVNULL)
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "history")
+    versions = os.path.join(d, "migrations", "versions")
+    for name in sorted(os.listdir(versions))[5::10]:
+        os.remove(os.path.join(versions, name))
+    git("add", "-A")
+    git("commit", "-qm", "delete every 10th")
+    open(os.path.join(d, ".done"), "w").close()
+    return d
+
+
 def versions(d):
     return os.path.join(d, "migrations", "versions")
 
@@ -451,6 +479,21 @@ def scaling(t, migtree, work):
     dirs = [history(work, "shape--every-other-missing-%d" % n, n, "--every-other-missing") for n in (10000, 30000)]
     scaling_row(t, "`plan`, every other parent missing",
                 measure_pair([[migtree, "-c", ini(d), "plan"] for d in dirs], SCALING_RUNS))
+    dirs = [history(work, "shape--ladder-%d" % n, n, "--ladder") for n in (10000, 30000)]
+    scaling_row(t, "`history`, a ladder retargeted low",
+                measure_pair([[migtree, "-c", ini(d), "history"] for d in dirs], SCALING_RUNS))
+    dirs = [history(work, "shape--label-fork-%d" % n, n, "--label-fork") for n in (10000, 30000)]
+    scaling_row(t, "every revision labelled, forked at the top",
+                measure_pair([[migtree, "-c", ini(d), "check"] for d in dirs], SCALING_RUNS))
+    search = os.path.join(work, "keys-search")
+    with open(search, "w") as f:
+        f.write("/ . <Enter> n n q\n")
+    scaling_row(t, "  the explorer: `/ .` then n n",
+                measure_pair([[migtree, "-c", ini(d)] for d in dirs], SCALING_RUNS,
+                             env=dict(env, MIGTREE_SCRIPT=search)))
+    dirs = [git_deleted(work, n) for n in (10000, 30000)]
+    scaling_row(t, "in git, a commit deleted every 10th file",
+                measure_pair([[migtree, "-c", ini(d), "check"] for d in dirs], SCALING_RUNS))
     t.note("`check`, not `history`: with a label every 20th revision, history's output itself "
            "grows as n^2 (Alembic gives each revision the labels of its ancestors' branches). "
            "`history` for the fan: its order's walk asks about the base after every head (check "

@@ -7,6 +7,7 @@ that fork and merge back (one in every BRANCH_EVERY revisions), files named
 
 Usage: gen_history.py DIR N [--broken] [--depends FRAC] [--missing FRAC]
                       [--label-every K] [--fan] [--every-other-missing]
+                      [--ladder] [--label-fork]
                       [--huge SHAPE [--huge-size BYTES]]
 
   --broken          drop a few files, making missing parents, and add a second
@@ -22,6 +23,12 @@ Usage: gen_history.py DIR N [--broken] [--depends FRAC] [--missing FRAC]
                     before, every odd one naming a missing parent (an id of
                     no form of this project's): `plan` gives each the
                     revision created just before it, N / 2 re-parents
+  --ladder          two lines, each revision of the second also on the one
+                    before it in the first, the last revision retargeted onto
+                    the second line's base (three heads; order's walk asks about
+                    that base after nearly every chain)
+  --label-fork      a line labelled on every revision, its last two revisions
+                    both on the one before them (a fork at the top)
   --huge SHAPE      the last revision's file is nearly BYTES (default 16 MiB,
                     migtree's limit) of one shape: list (a top-level list of
                     small ints), docstring (the module docstring), body
@@ -51,6 +58,8 @@ def main():
     label_every = option("--label-every", int, 0)
     fan = "--fan" in sys.argv
     every_other = "--every-other-missing" in sys.argv
+    ladder = "--ladder" in sys.argv
+    label_fork = "--label-fork" in sys.argv
     huge = option("--huge", str, None)
     huge_size = option("--huge-size", int, 16 << 20)
     rng = random.Random(n)
@@ -78,6 +87,12 @@ def main():
         if fan and i > 0:
             down = [ids[0]]
         extra = {}
+        if ladder:
+            down = ([] if i == 0 else [ids[1]] if i == n - 1 else [ids[0]] if i == 1
+                    else [ids[i - 1], ids[i - 2]] if i % 2 else [ids[i - 2]])
+        if label_fork:
+            down = [] if i == 0 else [ids[n - 3]] if i == n - 1 and n > 2 else [ids[i - 1]]
+            extra["branch_labels"] = repr(("line_%d" % i,))
         if every_other:
             down = [] if i == 0 else ["zz%010x" % i] if i % 2 else [ids[i - 1]]
             extra["date"] = "2024-01-01 %02d:%02d:%02d" % (i // 3600, i // 60 % 60, i % 60)
