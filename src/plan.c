@@ -597,6 +597,14 @@ static void steps_end(struct edit_session *s, bool deferred)
 	}
 }
 
+/* The session as it was at MARK, with nothing to redo. */
+static void undo_to(struct edit_session *s, size_t mark)
+{
+	while (s->n_undo > mark)
+		edit_undo(s);
+	edit_clear_redo(s);
+}
+
 void plan_make(struct edit_session *s, struct plan *pl)
 {
 	struct planner pn = { s, pl, { 0 }, { 0 }, NULL, 0, 0, { 0 }, { 0 } };
@@ -616,9 +624,7 @@ void plan_make(struct edit_session *s, struct plan *pl)
 	merges(&pn);
 	edit_fuse(s, mark);
 	pl->diff = s->n_undo > mark ? edit_last_step_diff(s) : xstrdup("");
-	while (s->n_undo > mark)
-		edit_undo(s);
-	edit_clear_redo(s);
+	undo_to(s, mark);
 	steps_end(s, deferred);
 	for (size_t i = 0; i < pn.n_stubs; i++) {
 		fix_free(&pn.stubs[i].fix);
@@ -647,11 +653,8 @@ static bool apply_stubs_at_once(struct edit_session *s, const struct plan *pl, s
 		free(stubs[k].refused);
 	}
 	free(stubs);
-	if (!all) {
-		while (s->n_undo > mark)
-			edit_undo(s);
-		edit_clear_redo(s);
-	}
+	if (!all)
+		undo_to(s, mark);
 	return all;
 }
 
@@ -672,11 +675,8 @@ static bool apply_merges_at_once(struct edit_session *s, const struct plan *pl, 
 		free(m[k].new_id);
 	}
 	free(m);
-	if (!all) {
-		while (s->n_undo > mark)
-			edit_undo(s);
-		edit_clear_redo(s);
-	}
+	if (!all)
+		undo_to(s, mark);
 	return all;
 }
 
@@ -745,9 +745,7 @@ int plan_apply(struct edit_session *s, const struct plan *pl, struct mt_error *e
 			free(cmd);
 			free(why);
 			edit_batch_end(s);
-			while (s->n_undo > mark)
-				edit_undo(s);
-			edit_clear_redo(s);
+			undo_to(s, mark);
 			steps_end(s, deferred);
 			return -1;
 		}
