@@ -633,7 +633,7 @@ uint8_t graph_node_flat(const struct graph *g, uint32_t v)
 
 /* The down_revision edges flat (graph.h). graph_build makes them before the
  * passes that walk every edge (the cycle check), which then read 4 bytes an
- * edge, not a 136-byte node and its list at random. */
+ * edge, not a 128-byte node and its list at random. */
 static void flatten_edges(struct graph *g)
 {
 	size_t m = 0;

@@ -89,7 +89,7 @@ struct graph {
 	uint32_t n_components;
 	/* node -> its connected piece of the history (graph_components), apart from
 	 * the nodes: the passes that read only pieces (the explorer's undo snapshot
-	 * of them, 1.5 ms an edit at 100,000) then read 4 bytes a node, not 136 */
+	 * of them, 1.5 ms an edit at 100,000) then read 4 bytes a node, not 128 */
 	uint32_t *component;
 	/* piece -> how many of its nodes have no edge down (no down_revision or
 	 * depends_on: bases, missing revisions). With one, every node of the piece
@@ -108,7 +108,7 @@ struct graph {
 	 * (NODE_FLAT_BASE), or a plain link of a line (NODE_FLAT_LINE: see
 	 * graph_node_flat). The passes over every edge (the pieces, the history
 	 * order, the layout) read these, 4 bytes a node and an edge, and not the
-	 * 136-byte nodes: three such reads were a fifth of an edit at 100,000
+	 * 128-byte nodes: three such reads were a fifth of an edit at 100,000
 	 * revisions. graph_flatten makes them; graph_update.c keeps them. */
 	uint32_t *down_at, *down_flat;
 	uint8_t *node_flat;
