@@ -226,6 +226,35 @@ static struct strlist *add_link(struct bydate_plan *pl, const char *rev)
 	return to;
 }
 
+/* UPPER's children onto TOP, each once (a child naming UPPER twice is in its
+ * list twice: one link; flags, not a search of the list so far, as a base
+ * may have thousands of children). */
+static int move_children(const struct graph *g, struct bydate_plan *pl, const struct node *upper,
+			 const struct node *top, struct mt_error *err)
+{
+	bool *linked = xcalloc(g->n ? g->n : 1, sizeof(bool));
+	int rc = 0;
+
+	for (uint32_t k = 0; !rc && k < upper->children.n; k++) {
+		const struct node *c = &g->nodes[upper->children.v[k]];
+		struct strlist *to;
+
+		if (linked[upper->children.v[k]])
+			continue;
+		linked[upper->children.v[k]] = true;
+		if (sl_contains(&c->file->down.ids, top->id)) {
+			rc = mt_fail(err, NULL, 0, "%s names %s already: moving it onto the new top %s would name "
+				     "it twice", c->id, top->id, top->id);
+			break;
+		}
+		to = add_link(pl, c->id);
+		for (size_t j = 0; j < c->file->down.ids.n; j++)
+			sl_push(to, strcmp(c->file->down.ids.v[j], upper->id) ? c->file->down.ids.v[j] : top->id);
+	}
+	free(linked);
+	return rc;
+}
+
 /* Each revision of the new order on the one before (the first on LOWER's
  * parents), and UPPER's children on the new top. */
 static int make_links(const struct graph *g, struct bydate_plan *pl, struct mt_error *err)
@@ -244,23 +273,7 @@ static int make_links(const struct graph *g, struct bydate_plan *pl, struct mt_e
 		else
 			sl_copy(to, &g->nodes[pl->run.v[0]].file->down.ids);
 	}
-	for (uint32_t k = 0; top != upper && k < upper->children.n; k++) {
-		const struct node *c = &g->nodes[upper->children.v[k]];
-		struct strlist *to;
-		bool again = false;
-
-		for (uint32_t j = 0; j < k; j++)
-			again = again || upper->children.v[j] == upper->children.v[k];
-		if (again)
-			continue; /* named twice: one link */
-		if (sl_contains(&c->file->down.ids, top->id))
-			return mt_fail(err, NULL, 0, "%s names %s already: moving it onto the new top %s would name "
-				       "it twice", c->id, top->id, top->id);
-		to = add_link(pl, c->id);
-		for (size_t j = 0; j < c->file->down.ids.n; j++)
-			sl_push(to, strcmp(c->file->down.ids.v[j], upper->id) ? c->file->down.ids.v[j] : top->id);
-	}
-	return 0;
+	return top == upper ? 0 : move_children(g, pl, upper, top, err);
 }
 
 int bydate_plan(const struct graph *g, uint32_t lower, uint32_t upper, struct bydate_plan *pl,

@@ -297,6 +297,30 @@ static void test_children_of_the_top_move(void **state)
 	unload(&p, &s);
 }
 
+/* A child naming the top twice gets one link, as one naming it once. */
+static void test_child_naming_the_top_twice(void **state)
+{
+	struct project p;
+	struct edit_session s;
+	struct bydate_plan pl;
+	struct mt_error err = { 0 };
+	size_t k2 = 0;
+
+	(void)state;
+	rev("base", "None", "2024-01-01", NULL);
+	rev("a", "'base'", "2024-01-03", NULL);
+	rev("b", "'a'", "2024-01-02", NULL);
+	rev("k1", "'b'", "2024-01-04", NULL);
+	rev("k2", "('b', 'b')", "2024-01-05", NULL);
+	load(&p, &s);
+	assert_int_equal(bydate_plan(&p.graph, node(&p, "a"), node(&p, "b"), &pl, &err), 0);
+	for (size_t i = 0; i < pl.n_links; i++)
+		k2 += !strcmp(pl.links[i].rev, "k2");
+	assert_int_equal(k2, 1);
+	bydate_plan_free(&pl);
+	unload(&p, &s);
+}
+
 /* A depends_on inside the run that the new order would turn into a cycle. */
 static void test_depends_on_inside(void **state)
 {
@@ -409,6 +433,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dates_with_offsets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_children_of_the_top_move, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_child_naming_the_top_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_depends_on_inside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_published, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relink_checks_the_state_after, setup, teardown),
