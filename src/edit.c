@@ -162,12 +162,10 @@ static void clear_redo(struct edit_session *s)
 }
 
 static void batch_settle(struct edit_session *s);
-static void batch_free(struct edit_batch *b);
 
 void edit_end(struct edit_session *s)
 {
-	batch_settle(s);
-	batch_free(s->batch);
+	edit_batch_end(s);
 	snapshot_drop(s);
 	for (size_t i = 0; i < s->n_files; i++)
 		free(s->files[i].disk);
@@ -768,6 +766,15 @@ static void commit_step(struct edit_session *s, struct edit_step *st)
 	clear_redo(s);
 	apply_step(s, st, true);
 	push(&s->undo, &s->n_undo, &s->cap_undo, st);
+}
+
+/* ST made a step when it changes anything, else dropped. */
+static void commit_if_any(struct edit_session *s, struct edit_step *st)
+{
+	if (st->n)
+		commit_step(s, st);
+	else
+		step_free(st);
 }
 
 bool edit_can_undo(const struct edit_session *s)
@@ -1715,10 +1722,10 @@ int edit_set_docstrings(struct edit_session *s, const struct strlist *revs, stru
 			rc = add_docstring(s, st, revs->v[i], err);
 	}
 	strmap_free(&named);
-	if (rc || !st->n)
+	if (rc)
 		step_free(st);
 	else
-		commit_step(s, st);
+		commit_if_any(s, st);
 	return rc;
 }
 
@@ -1910,6 +1917,15 @@ static void batch_stub(struct edit_session *s, struct edit_stub *stub, struct st
 	stub->made = true;
 }
 
+/* TAKEN (uninitialised): the paths the session's files show, which a new
+ * file may not take (render_new_file). */
+static void taken_paths(const struct edit_session *s, struct strmap *taken)
+{
+	strmap_init(taken);
+	for (size_t i = 0; i < s->n_files; i++)
+		strmap_put(taken, edit_file_path(s, i), UINT32_MAX);
+}
+
 void edit_create_stubs(struct edit_session *s, struct edit_stub *stubs, size_t n)
 {
 	struct stub_batch b = { NULL, { 0 }, { 0 }, { 0 } };
@@ -1932,18 +1948,13 @@ void edit_create_stubs(struct edit_session *s, struct edit_stub *stubs, size_t n
 	}
 	b.st = new_step();
 	strmap_init(&b.made);
-	strmap_init(&b.taken);
-	for (size_t i = 0; i < s->n_files; i++)
-		strmap_put(&b.taken, edit_file_path(s, i), UINT32_MAX);
+	taken_paths(s, &b.taken);
 	for (size_t k = 0; k < n; k++)
 		batch_stub(s, &stubs[k], &b);
 	strmap_free(&b.made);
 	strmap_free(&b.taken);
 	topo_free(&b.topo);
-	if (b.st->n)
-		commit_step(s, b.st);
-	else
-		step_free(b.st);
+	commit_if_any(s, b.st);
 }
 
 /* Does the restored file (TEXT) define ID, on parents that make no cycle? */
@@ -2120,18 +2131,13 @@ static void merge_batch_begin(struct edit_session *s, struct merge_batch *b)
 	b->st = new_step();
 	b->merged = xcalloc(s->p->graph.n ? s->p->graph.n : 1, sizeof(bool));
 	strmap_init(&b->made);
-	strmap_init(&b->taken);
-	for (size_t i = 0; i < s->n_files; i++)
-		strmap_put(&b->taken, edit_file_path(s, i), UINT32_MAX);
+	taken_paths(s, &b->taken);
 }
 
 /* B's merges made a step (none: nothing), B emptied. */
 static void merge_batch_end(struct edit_session *s, struct merge_batch *b)
 {
-	if (b->st->n)
-		commit_step(s, b->st);
-	else
-		step_free(b->st);
+	commit_if_any(s, b->st);
 	free(b->merged);
 	strmap_free(&b->made);
 	strmap_free(&b->taken);
