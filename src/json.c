@@ -15,15 +15,21 @@ void json_string(FILE *out, const char *s)
 	sb_free(&sb);
 }
 
-void json_string_array(FILE *out, const struct strlist *sl)
+/* V[0 .. N) as a JSON array of strings. */
+static void json_strings(FILE *out, const char *const *v, size_t n)
 {
 	fputc('[', out);
-	for (size_t i = 0; i < sl->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fputs(", ", out);
-		json_string(out, sl->v[i]);
+		json_string(out, v[i]);
 	}
 	fputc(']', out);
+}
+
+void json_string_array(FILE *out, const struct strlist *sl)
+{
+	json_strings(out, (const char *const *)sl->v, sl->n);
 }
 
 /* The ids of NODES as a sorted JSON array. */
@@ -125,13 +131,7 @@ static void unknown_array(FILE *out, const struct revision_file *rf)
 static void label_array(FILE *out, const struct graph *g, uint32_t v, struct label_list *labels)
 {
 	graph_labels(g, v, labels);
-	fputc('[', out);
-	for (uint32_t i = 0; i < labels->n; i++) {
-		if (i)
-			fputs(", ", out);
-		json_string(out, labels->v[i]);
-	}
-	fputc(']', out);
+	json_strings(out, labels->v, labels->n);
 }
 
 static void revision_object(FILE *out, const struct graph *g, uint32_t v, struct label_list *labels)
