@@ -671,7 +671,6 @@ static int search_step(struct sorter *s, struct question *q)
 	s->searched++;
 	for (uint32_t k = s->e.fwd_start[x]; k < s->e.fwd_start[x + 1]; k++) {
 		uint32_t u = s->e.fwd_nodes[k];
-
 		int proved;
 
 		if (!in_todo(s, u) || s->mark[u] == s->mark_stamp)
