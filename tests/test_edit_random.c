@@ -714,36 +714,71 @@ static void load_versions(struct project *p, const char *dir)
  * state; one undo takes them all back; redo brings them again. With CYCLE
  * two more revisions name each other: no order to keep, so edit_create_stubs
  * makes them one step each. */
-static void run_stub_seed(uint64_t seed, int n_revs, bool cycle)
-{
-	char tmpl[] = "/tmp/migtree-stubs-XXXXXX", *dir, *cmd;
-	struct edit_session a, b;
+/* Two sessions on two loads of one generated history: the same changes made
+ * two ways (at once, one at a time) are compared. */
+struct twin {
+	char *dir;
 	struct project pa, pb;
-	struct edit_stub *at_once, *each;
-	struct strlist own = { 0 };
-	size_t n, made = 0;
+	struct edit_session a, b;
+};
 
+/* ROOT a new scratch directory (TMPL, as mkdtemp takes it) with a history of
+ * N_REVS revisions made from SEED. */
+static void scratch_history(char *tmpl, uint64_t seed, int n_revs)
+{
 	rng = seed;
 	assert_non_null(mkdtemp(tmpl));
 	assert_non_null(realpath(tmpl, root));
 	make_history(n_revs);
+}
+
+/* T: the history under ROOT (as it is now) loaded twice, a session on each. */
+static void twin_begin(struct twin *t)
+{
+	t->dir = xasprintf("%s/versions", root);
+	load_versions(&t->pa, t->dir);
+	load_versions(&t->pb, t->dir);
+	edit_begin(&t->a, &t->pa);
+	edit_begin(&t->b, &t->pb);
+}
+
+/* T's sessions and loads ended, ROOT removed. */
+static void twin_end(struct twin *t)
+{
+	char *cmd = xasprintf("rm -rf '%s'", root);
+
+	edit_end(&t->a);
+	edit_end(&t->b);
+	forget_names();
+	project_free(&t->pa);
+	project_free(&t->pb);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(t->dir);
+}
+
+static void run_stub_seed(uint64_t seed, int n_revs, bool cycle)
+{
+	char tmpl[] = "/tmp/migtree-stubs-XXXXXX";
+	struct twin t;
+	struct edit_stub *at_once, *each;
+	struct strlist own = { 0 };
+	size_t n, made = 0;
+
+	scratch_history(tmpl, seed, n_revs);
 	if (cycle) {
 		write_file(n_revs, "'r" "9990'", "");
 		write_file(n_revs + 1, "'gone00'", "");
 		write_file(9990, "'r" "9991'", "");
 		write_file(9991, "'r" "9990'", "");
 	}
-	dir = xasprintf("%s/versions", root);
-	load_versions(&pa, dir);
-	load_versions(&pb, dir);
-	assert_int_equal(pa.graph.has_cycle, cycle);
-	edit_begin(&a, &pa);
-	edit_begin(&b, &pb);
-	n = random_stubs(&pa.graph, &own, &at_once);
+	twin_begin(&t);
+	assert_int_equal(t.pa.graph.has_cycle, cycle);
+	n = random_stubs(&t.pa.graph, &own, &at_once);
 	each = xmalloc((n ? n : 1) * sizeof(*each));
 	memcpy(each, at_once, n * sizeof(*each));
-	edit_create_stubs(&a, at_once, n);
-	stubs_one_at_a_time(&b, each, n);
+	edit_create_stubs(&t.a, at_once, n);
+	stubs_one_at_a_time(&t.b, each, n);
 	for (size_t k = 0; k < n; k++) {
 		assert_int_equal(at_once[k].made, each[k].made);
 		if (at_once[k].refused || each[k].refused)
@@ -754,33 +789,25 @@ static void run_stub_seed(uint64_t seed, int n_revs, bool cycle)
 		free(each[k].refused);
 	}
 	assert_true(made >= 2);
-	assert_int_equal(a.n_undo, cycle ? made : 1); /* one step, or one each */
-	assert_sessions_agree(&a, &b, "the placeholders");
-	assert_same_as_fresh(&a, "the placeholders at once");
-	while (edit_can_undo(&a))
-		edit_undo(&a);
-	while (edit_can_undo(&b))
-		edit_undo(&b);
-	assert_sessions_agree(&a, &b, "undo");
-	assert_same_as_fresh(&a, "undoing the placeholders");
-	assert_int_equal(edit_changed(&a, NULL, 0), 0);
-	while (edit_can_redo(&a))
-		edit_redo(&a);
-	while (edit_can_redo(&b))
-		edit_redo(&b);
-	assert_sessions_agree(&a, &b, "redo");
-	edit_end(&a);
-	edit_end(&b);
-	forget_names();
-	project_free(&pa);
-	project_free(&pb);
+	assert_int_equal(t.a.n_undo, cycle ? made : 1); /* one step, or one each */
+	assert_sessions_agree(&t.a, &t.b, "the placeholders");
+	assert_same_as_fresh(&t.a, "the placeholders at once");
+	while (edit_can_undo(&t.a))
+		edit_undo(&t.a);
+	while (edit_can_undo(&t.b))
+		edit_undo(&t.b);
+	assert_sessions_agree(&t.a, &t.b, "undo");
+	assert_same_as_fresh(&t.a, "undoing the placeholders");
+	assert_int_equal(edit_changed(&t.a, NULL, 0), 0);
+	while (edit_can_redo(&t.a))
+		edit_redo(&t.a);
+	while (edit_can_redo(&t.b))
+		edit_redo(&t.b);
+	assert_sessions_agree(&t.a, &t.b, "redo");
 	sl_free(&own);
 	free(at_once);
 	free(each);
-	cmd = xasprintf("rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(dir);
+	twin_end(&t);
 }
 
 static void test_placeholders_at_once_equal_one_at_a_time(void **state)
@@ -855,22 +882,14 @@ static void random_relink(const struct graph *g, struct strlist *own, const char
  * same diff. */
 static void run_batch_seed(uint64_t seed, int n_revs, int n_ops)
 {
-	char tmpl[] = "/tmp/migtree-batch-XXXXXX", *dir, *cmd, *da, *db;
-	struct edit_session a, b;
-	struct project pa, pb;
+	char tmpl[] = "/tmp/migtree-batch-XXXXXX", *da, *db;
+	struct twin t;
 	struct strlist own = { 0 };
 	size_t made = 0;
 
-	rng = seed;
-	assert_non_null(mkdtemp(tmpl));
-	assert_non_null(realpath(tmpl, root));
-	make_history(n_revs);
-	dir = xasprintf("%s/versions", root);
-	load_versions(&pa, dir);
-	load_versions(&pb, dir);
-	edit_begin(&a, &pa);
-	edit_begin(&b, &pb);
-	edit_batch_begin(&a, NULL, 0);
+	scratch_history(tmpl, seed, n_revs);
+	twin_begin(&t);
+	edit_batch_begin(&t.a, NULL, 0);
 	for (int i = 0; i < n_ops; i++) {
 		struct strlist parents = { 0 };
 		struct mt_error ea = { 0 }, eb = { 0 };
@@ -879,44 +898,36 @@ static void run_batch_seed(uint64_t seed, int n_revs, int n_ops)
 		int ra, rb;
 		char *na, *nb;
 
-		random_relink(&pb.graph, &own, &rev, &parents, &adding);
+		random_relink(&t.pb.graph, &own, &rev, &parents, &adding);
 		if (adding && parents.n) {
-			ra = edit_add_parent(&a, rev, parents.v[0], &ea);
-			rb = edit_add_parent(&b, rev, parents.v[0], &eb);
+			ra = edit_add_parent(&t.a, rev, parents.v[0], &ea);
+			rb = edit_add_parent(&t.b, rev, parents.v[0], &eb);
 		} else {
-			ra = edit_set_down(&a, rev, &parents, false, &ea);
-			rb = edit_set_down(&b, rev, &parents, false, &eb);
+			ra = edit_set_down(&t.a, rev, &parents, false, &ea);
+			rb = edit_set_down(&t.b, rev, &parents, false, &eb);
 		}
 		assert_int_equal(ra, rb);
 		assert_string_equal(ea.message, eb.message);
 		made += !ra;
-		na = named_missing(&a);
-		nb = named_missing(&b);
+		na = named_missing(&t.a);
+		nb = named_missing(&t.b);
 		assert_string_equal(na, nb);
 		free(na);
 		free(nb);
 		sl_free(&parents);
 	}
 	assert_true(made >= 3);
-	edit_batch_end(&a);
-	assert_true(a.n_undo < b.n_undo); /* steps of several re-parents */
-	assert_sessions_agree(&a, &b, "the batch");
-	assert_same_as_fresh(&a, "the batch");
-	da = edit_diff(&a);
-	db = edit_diff(&b);
+	edit_batch_end(&t.a);
+	assert_true(t.a.n_undo < t.b.n_undo); /* steps of several re-parents */
+	assert_sessions_agree(&t.a, &t.b, "the batch");
+	assert_same_as_fresh(&t.a, "the batch");
+	da = edit_diff(&t.a);
+	db = edit_diff(&t.b);
 	assert_string_equal(da, db);
 	free(da);
 	free(db);
-	edit_end(&a);
-	edit_end(&b);
-	forget_names();
-	project_free(&pa);
-	project_free(&pb);
 	sl_free(&own);
-	cmd = xasprintf("rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(dir);
+	twin_end(&t);
 }
 
 static void test_batch_equals_one_at_a_time(void **state)
@@ -979,37 +990,29 @@ static char *merge_parents(const struct edit_session *s, const char *id)
  * (their ids are random: compared by their parents) and the same heads. */
 static void run_merge_seed(uint64_t seed, int n_revs)
 {
-	char tmpl[] = "/tmp/migtree-merges-XXXXXX", *dir, *cmd;
-	struct edit_session a, b;
-	struct project pa, pb;
+	char tmpl[] = "/tmp/migtree-merges-XXXXXX";
+	struct twin t;
 	struct strlist own = { 0 }, *groups;
 	struct edit_merge *m;
 	size_t n, made = 0;
 
-	rng = seed;
-	assert_non_null(mkdtemp(tmpl));
-	assert_non_null(realpath(tmpl, root));
-	make_history(n_revs);
-	dir = xasprintf("%s/versions", root);
-	load_versions(&pa, dir);
-	load_versions(&pb, dir);
-	edit_begin(&a, &pa);
-	edit_begin(&b, &pb);
-	n = random_merges(&pa.graph, &own, &groups);
+	scratch_history(tmpl, seed, n_revs);
+	twin_begin(&t);
+	n = random_merges(&t.pa.graph, &own, &groups);
 	m = xcalloc(n, sizeof(*m));
 	for (size_t k = 0; k < n; k++)
 		m[k].heads = &groups[k];
-	edit_create_merges(&a, m, n);
+	edit_create_merges(&t.a, m, n);
 	for (size_t k = 0; k < n; k++) {
 		struct mt_error err = { 0 };
 		char *id = NULL, *pa_text, *pb_text;
-		int rc = edit_create_merge(&b, &groups[k], NULL, &id, &err);
+		int rc = edit_create_merge(&t.b, &groups[k], NULL, &id, &err);
 
 		assert_int_equal(rc == 0, m[k].refused == NULL);
 		if (rc)
 			assert_string_equal(err.message, m[k].refused);
-		pa_text = merge_parents(&a, m[k].new_id);
-		pb_text = merge_parents(&b, id);
+		pa_text = merge_parents(&t.a, m[k].new_id);
+		pb_text = merge_parents(&t.b, id);
 		assert_string_equal(pa_text, pb_text);
 		made += !rc;
 		free(pa_text);
@@ -1019,23 +1022,15 @@ static void run_merge_seed(uint64_t seed, int n_revs)
 		free(m[k].refused);
 		sl_free(&groups[k]);
 	}
-	assert_int_equal(a.n_undo, made ? 1 : 0);
-	assert_int_equal(b.n_undo, made);
-	assert_int_equal(pa.graph.heads.n, pb.graph.heads.n);
-	assert_int_equal(pa.graph.problems.n, pb.graph.problems.n);
-	assert_same_as_fresh(&a, "the merges at once");
-	edit_end(&a);
-	edit_end(&b);
-	forget_names();
-	project_free(&pa);
-	project_free(&pb);
+	assert_int_equal(t.a.n_undo, made ? 1 : 0);
+	assert_int_equal(t.b.n_undo, made);
+	assert_int_equal(t.pa.graph.heads.n, t.pb.graph.heads.n);
+	assert_int_equal(t.pa.graph.problems.n, t.pb.graph.problems.n);
+	assert_same_as_fresh(&t.a, "the merges at once");
 	sl_free(&own);
 	free(groups);
 	free(m);
-	cmd = xasprintf("rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(dir);
+	twin_end(&t);
 }
 
 static void test_merges_at_once_equal_one_at_a_time(void **state)

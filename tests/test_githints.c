@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "scratch.h"
 #include "migtree/git.h"
 #include "migtree/githints.h"
 #include "migtree/project.h"
@@ -29,18 +30,6 @@
 static bool have_git(void)
 {
 	return system("git --version >/dev/null 2>&1") == 0;
-}
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		fail_msg("command failed: %s", cmd);
 }
 
 /* A new repository in a temporary directory (owned path, resolved). */
@@ -60,22 +49,16 @@ static void remove_repo(char *dir)
 	free(dir);
 }
 
-/* REL (any bytes but NUL) under DIR, its parent directories made. */
-static void write_at(const char *dir, const char *rel, const char *text)
+/* P: the project whose versions directory is SUB under DIR. */
+static void load_in(struct project *p, const char *dir, const char *sub)
 {
-	char *path = xasprintf("%s/%s", dir, rel);
-	FILE *f;
+	struct config_request req = { 0 };
+	struct mt_error err = { 0 };
+	char *versions = xasprintf("%s/%s", dir, sub);
 
-	for (char *slash = strchr(path + strlen(dir) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		mkdir(path, 0755);
-		*slash = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(path);
+	req.versions_dir = versions;
+	assert_int_equal(project_load(&req, p, &err), 0);
+	free(versions);
 }
 
 /* ---- the work, counted ------------------------------------------------------------ */
@@ -113,9 +96,7 @@ static const struct problem *missing_parent(const struct project *p, const char 
  * migrations, versions): 180. */
 static void test_blobs_read_by_id(void **state)
 {
-	struct config_request req = { 0 };
-	struct mt_error err = { 0 };
-	char *dir, *versions;
+	char *dir;
 	struct git_work w;
 	struct project p;
 	const struct problem *pr;
@@ -130,16 +111,13 @@ static void test_blobs_read_by_id(void **state)
 	for (int i = 5; i < N_REVS; i += 10)
 		sh("cd '%s' && rm migrations/versions/r%04d_step.py", dir, i);
 	sh("cd '%s' && " GIT " add -A && " GIT " commit -qm del", dir);
-	versions = xasprintf("%s/migrations/versions", dir);
-	req.versions_dir = versions;
-	assert_int_equal(project_load(&req, &p, &err), 0);
+	load_in(&p, dir, "migrations/versions");
 	pr = missing_parent(&p, "r0016");
 	assert_string_equal(pr->candidates.v[0], "r0014"); /* the deleted r0015's own parent, from git */
 	git_hints_work(p.hints, &w);
 	assert_int_equal(w.trees, 0);
 	assert_true(w.blobs >= N_REVS / 10 && w.blobs <= 2 * (N_REVS / 10));
 	project_free(&p);
-	free(versions);
 	remove_repo(dir);
 }
 
@@ -217,12 +195,10 @@ static void make_awkward_history(const char *dir)
 
 static void test_awkward_names_found(void **state)
 {
-	struct config_request req = { 0 };
-	struct mt_error err = { 0 };
 	const struct strlist *parents;
 	const struct git_deleted *d;
 	const char *why;
-	char *dir, *versions;
+	char *dir;
 	struct project p;
 
 	(void)state;
@@ -230,9 +206,7 @@ static void test_awkward_names_found(void **state)
 		skip();
 	dir = new_repo();
 	make_awkward_history(dir);
-	versions = xasprintf("%s/v", dir);
-	req.versions_dir = versions;
-	assert_int_equal(project_load(&req, &p, &err), 0);
+	load_in(&p, dir, "v");
 	assert_false(assert_deleted(p.hints, "b", "v/b\nline.py", "a")->uncommitted);
 	assert_false(assert_deleted(p.hints, "c", "v/c\ttab.py", "b")->uncommitted);
 	/* renamed in a commit: not lost from the work tree since (its old path
@@ -245,7 +219,6 @@ static void test_awkward_names_found(void **state)
 	assert_int_equal(parents->n, 1);
 	assert_string_equal(parents->v[0], "d");
 	project_free(&p);
-	free(versions);
 	remove_repo(dir);
 }
 
@@ -254,11 +227,9 @@ static void test_awkward_names_found(void **state)
  * (before b's own parent, as for a deleted file). */
 static void test_renamed_id_first(void **state)
 {
-	struct config_request req = { 0 };
-	struct mt_error err = { 0 };
 	const struct git_deleted *d;
 	const struct problem *pr;
-	char *dir, *versions;
+	char *dir;
 	struct project p;
 
 	(void)state;
@@ -272,9 +243,7 @@ static void test_renamed_id_first(void **state)
 	move_at(dir, "v/b.py", "v/b2_renamed.py");
 	write_named(dir, "b2_renamed.py", "b2", "a");
 	sh("cd '%s' && " GIT " add -A && " GIT " commit -qm two", dir);
-	versions = xasprintf("%s/v", dir);
-	req.versions_dir = versions;
-	assert_int_equal(project_load(&req, &p, &err), 0);
+	load_in(&p, dir, "v");
 	d = git_hints_deleted(p.hints, "b");
 	assert_non_null(d);
 	assert_string_equal(d->renamed_to, "v/b2_renamed.py");
@@ -284,7 +253,6 @@ static void test_renamed_id_first(void **state)
 	assert_string_equal(pr->candidates.v[0], "b2");
 	assert_string_equal(pr->candidates.v[1], "a");
 	project_free(&p);
-	free(versions);
 	remove_repo(dir);
 }
 

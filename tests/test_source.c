@@ -21,35 +21,13 @@
 #include <cmocka.h>
 
 #include "migtree/format.h"
+#include "scratch.h"
 #include "migtree/git.h"
 #include "migtree/project.h"
 #include "migtree/scan.h"
 #include "migtree/source.h"
 
 static char root[PATH_MAX], repo[PATH_MAX + 8], saved_cwd[PATH_MAX];
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		fail_msg("command failed: %s", cmd);
-}
-
-static void write_at(const char *dir, const char *rel, const char *text)
-{
-	char *path = xasprintf("%s/%s", dir, rel);
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(path);
-}
 
 static char *migration(const char *rev, const char *down)
 {
