@@ -636,7 +636,10 @@ uint8_t graph_node_flat(const struct graph *g, uint32_t v)
  * edge, not a 128-byte node and its list at random. */
 static void flatten_edges(struct graph *g)
 {
+	static uint64_t flat_gens;
 	size_t m = 0;
+
+	g->flat_gen = __atomic_add_fetch(&flat_gens, 1, __ATOMIC_RELAXED);
 
 	for (uint32_t i = 0; i < g->n; i++)
 		m += g->nodes[i].down.n;
@@ -673,6 +676,18 @@ void graph_flatten(struct graph *g)
 {
 	flatten_edges(g);
 	flatten_nodes(g);
+}
+
+bool graph_relinked_since(const struct graph *g, uint64_t flat_gen, uint64_t n_relinked,
+			  uint32_t out[GRAPH_RELINK_LOG], uint32_t *n)
+{
+	*n = 0;
+	if (!g->flat_gen || flat_gen != g->flat_gen || n_relinked > g->n_relinked ||
+	    g->n_relinked - n_relinked > GRAPH_RELINK_LOG)
+		return false;
+	for (uint64_t k = n_relinked; k < g->n_relinked; k++)
+		out[(*n)++] = g->relinked[k % GRAPH_RELINK_LOG];
+	return true;
 }
 
 void graph_build(struct graph *g, const struct file_list *files)

@@ -843,6 +843,7 @@ static void reflatten(struct graph *g, uint32_t v, const struct u32vec *was, uin
 	}
 	for (uint32_t k = 0; k < nd->down.n; k++)
 		g->down_flat[g->down_at[v] + k] = nd->down.v[k];
+	g->relinked[g->n_relinked++ % GRAPH_RELINK_LOG] = v;
 	for (uint32_t i = 0; g->any_labels && i < g->n; i++)
 		g->node_flat[i] = graph_node_flat(g, i);
 	for (uint32_t k = 0; !g->any_labels && k < touched->n; k++) {

@@ -868,15 +868,159 @@ static void zero_after(uint8_t *a, const uint32_t *v, uint32_t n)
 		a[*v + 1] = 0;
 }
 
+/* The marks' spacing for N rows: some 128 marks of a dozen lanes each,
+ * whatever the size (and a mark every 16 rows at least, so that small
+ * histories have several too). */
+static uint32_t mark_every(uint32_t n)
+{
+	return n / 128 > 16 ? n / 128 : 16;
+}
+
+/* The mark of row R, a chain's first (ABOVE as lay_chain has it), where the
+ * lanes stand before it: each by the node it heads to (rows move from one
+ * build to the next, nodes do not). The widest row since the last mark is
+ * that mark's; max_lanes counts again from here (close_marks). */
+static void take_mark(struct layout *l, const struct lanes *ln, uint32_t r, int32_t above)
+{
+	struct layout_mark *m;
+
+	if (l->n_marks)
+		l->marks[l->n_marks - 1].max_lanes = l->max_lanes;
+	l->max_lanes = 0;
+	GROW(l->marks, l->cap_marks, (size_t)l->n_marks + 1);
+	GROW(l->mark_lanes, l->cap_mark_lanes, l->n_mark_lanes + ln->n);
+	m = &l->marks[l->n_marks++];
+	*m = (struct layout_mark){ r, (uint32_t)l->n_mark_lanes, l->n_cells_total, ln->n, 0, above };
+	for (uint16_t j = 0; j < ln->n; j++)
+		l->mark_lanes[l->n_mark_lanes++] = ln->want[j] == NO_NODE ? NO_NODE : l->node[ln->want[j]];
+}
+
+/* The last mark's widest row, and the widest of all. */
+static void close_marks(struct layout *l)
+{
+	if (l->n_marks)
+		l->marks[l->n_marks - 1].max_lanes = l->max_lanes;
+	for (uint32_t k = 0; k < l->n_marks; k++)
+		if (l->marks[k].max_lanes > l->max_lanes)
+			l->max_lanes = l->marks[k].max_lanes;
+}
+
+/* What layout_build_after takes from the layout before an edit, PREV: its
+ * rows before mark K0, and its rows from the first of its marks at or after
+ * SAME_FROM (the first row from which every row has the same revision, flags
+ * and parents as there) where the lanes stand as they do here. */
+struct reuse {
+	const struct layout *prev;
+	uint32_t k0, same_from, k;
+};
+
+/* PREV's marks from K on, their lanes and cells where L's go on. */
+static void copy_marks(struct layout *l, const struct layout *prev, uint32_t k, uint32_t to_k)
+{
+	uint32_t lanes_from = k < prev->n_marks ? prev->marks[k].lanes_at : 0;
+	uint32_t lanes_to = to_k < prev->n_marks ? prev->marks[to_k].lanes_at : (uint32_t)prev->n_mark_lanes;
+	size_t cells_from = k < prev->n_marks ? prev->marks[k].cells_at : 0;
+
+	GROW(l->marks, l->cap_marks, (size_t)l->n_marks + (to_k - k));
+	GROW(l->mark_lanes, l->cap_mark_lanes, l->n_mark_lanes + (lanes_to - lanes_from));
+	for (uint32_t i = k; i < to_k; i++) {
+		struct layout_mark m = prev->marks[i];
+
+		m.lanes_at = m.lanes_at - lanes_from + (uint32_t)l->n_mark_lanes;
+		m.cells_at = m.cells_at - cells_from + l->n_cells_total;
+		l->marks[l->n_marks++] = m;
+	}
+	if (lanes_to > lanes_from)
+		memcpy(l->mark_lanes + l->n_mark_lanes, prev->mark_lanes + lanes_from,
+		       (lanes_to - lanes_from) * sizeof(uint32_t));
+	l->n_mark_lanes += lanes_to - lanes_from;
+}
+
+/* L begun as PREV up to its mark K (the rows before it the same, the
+ * history too as far as they tell): those rows and their cells, the marks
+ * before K, and the lanes as they stood there, each heading to the row its
+ * node has now. Returns the mark's ABOVE. */
+static int32_t resume_at(struct layout *l, struct lanes *ln, const struct layout *prev, uint32_t k)
+{
+	const struct layout_mark *m = &prev->marks[k];
+	uint32_t r = m->row;
+
+	memcpy(l->cell_off, prev->cell_off, r * sizeof(uint32_t));
+	memcpy(l->n_cells, prev->n_cells, r * sizeof(uint16_t));
+	memcpy(l->lane, prev->lane, r * sizeof(uint16_t));
+	memcpy(l->shape, prev->shape, r);
+	GROW(l->cells, l->cap_cells, m->cells_at + LANES_COPIED);
+	memcpy(l->cells, prev->cells, m->cells_at);
+	copy_marks(l, prev, 0, k);
+	l->n_cells_total = m->cells_at;
+	/* what take_mark is to find counted at mark K: K - 1's widest row */
+	l->max_lanes = k ? prev->marks[k - 1].max_lanes : 0;
+	for (ln->cap = LANES_COPIED; ln->cap < m->n_lanes; ln->cap *= 2)
+		;
+	ln->want = xmalloc(ln->cap * sizeof(uint32_t));
+	ln->open = xcalloc(ln->cap + OPEN_PAST, 1);
+	ln->n = m->n_lanes;
+	for (uint16_t j = 0; j < m->n_lanes; j++) {
+		uint32_t v = prev->mark_lanes[m->lanes_at + j];
+
+		ln->want[j] = NO_NODE;
+		if (v != NO_NODE)
+			head_to(ln, j, l->row_of[v]);
+	}
+	return m->above;
+}
+
+/* Do the lanes before row R (a chain's first; ABOVE as lay_chain has it)
+ * stand as at PREV's mark K, by the nodes they head to? */
+static bool same_lanes(const struct layout *l, const struct lanes *ln, int32_t above, const struct layout *prev,
+		       uint32_t k)
+{
+	const struct layout_mark *m = &prev->marks[k];
+	const uint32_t *v = prev->mark_lanes + m->lanes_at;
+
+	if (m->n_lanes != ln->n || m->above != above)
+		return false;
+	for (uint16_t j = 0; j < ln->n; j++)
+		if ((ln->want[j] == NO_NODE ? NO_NODE : l->node[ln->want[j]]) != v[j])
+			return false;
+	return true;
+}
+
+/* L's rows from R on taken from PREV, from its mark K (at R, where the lanes
+ * stand as they do in L, every row after it the same): they are laid out as
+ * they were, their cells where L's go on. A row drawn as the row above it
+ * shares that row's cells, which may be before the mark: L's row above. */
+static void take_rest(struct layout *l, const struct layout *prev, uint32_t k)
+{
+	const struct layout_mark *m = &prev->marks[k];
+	uint32_t r = m->row, n = l->n_rows, i = r;
+	size_t more = prev->n_cells_total - m->cells_at;
+
+	memcpy(l->n_cells + r, prev->n_cells + r, (n - r) * sizeof(uint16_t));
+	memcpy(l->lane + r, prev->lane + r, (n - r) * sizeof(uint16_t));
+	memcpy(l->shape + r, prev->shape + r, n - r);
+	for (; i < n && prev->cell_off[i] < m->cells_at; i++)
+		l->cell_off[i] = l->cell_off[r - 1]; /* r > 0: row 0 has its own cells */
+	add_u32(l->cell_off + i, prev->cell_off + i, n - i, (uint32_t)(l->n_cells_total - m->cells_at));
+	GROW(l->cells, l->cap_cells, l->n_cells_total + more + LANES_COPIED);
+	memcpy(l->cells + l->n_cells_total, prev->cells + m->cells_at, more);
+	if (l->n_marks)
+		l->marks[l->n_marks - 1].max_lanes = l->max_lanes;
+	copy_marks(l, prev, k, prev->n_marks);
+	l->max_lanes = l->marks[l->n_marks - 1].max_lanes; /* what close_marks puts back */
+	l->n_cells_total += more;
+}
+
 /* Lay every row out, top-down, a chain at a time (CE), the last row's
  * parents read from the graph as it comes. Those rows' nodes come at
  * random: what a later chain reads is asked for ahead, each address once
  * the step before it has come in (the explorer's caches are cold after an
  * edit). */
-static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct chain_ends *ce, struct lanes *ln)
+static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct chain_ends *ce, struct lanes *ln,
+		     struct reuse *ru)
 {
 	const uint32_t *rows = ce->v, *node = l->node, *at = nc->at;
-	uint32_t n = ce->n;
+	uint32_t n = ce->n, every = mark_every(l->n_rows), j = 0, r = 0, next = 0;
 	int32_t above = -1;
 	size_t budget = LAYOUT_CELL_BUDGET(l->n_rows);
 
@@ -885,7 +1029,26 @@ static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct
 	 * it on), 14,000 bytes, not 100,000 zeroed at 100,000 revisions */
 	ln->n_heading[0] = 0;
 	zero_after(ln->n_heading, rows, n);
-	for (uint32_t j = 0, r = 0, v; j < n; r = rows[j++] + 1) {
+	if (ru) {
+		above = resume_at(l, ln, ru->prev, ru->k0);
+		r = next = ru->prev->marks[ru->k0].row;
+		j = u32_lower_bound(rows, n, r); /* the chain R begins: the one before ends on R - 1 */
+	}
+	for (uint32_t v; j < n; r = rows[j++] + 1) {
+		if (r >= next) {
+			if (ru && r >= ru->same_from) {
+				while (ru->k < ru->prev->n_marks && ru->prev->marks[ru->k].row < r)
+					ru->k++;
+				if (ru->k < ru->prev->n_marks && ru->prev->marks[ru->k].row == r &&
+				    same_lanes(l, ln, above, ru->prev, ru->k)) {
+					take_rest(l, ru->prev, ru->k);
+					break;
+				}
+			}
+			take_mark(l, ln, r, above);
+			next = (r / every + 1) * every;
+		}
+		l->rows_laid += rows[j] + 1 - r;
 		if (j + 24 < n) {
 			__builtin_prefetch(&at[node[rows[j + 24]]]);
 			__builtin_prefetch(&nc->down[at[node[rows[j + 12]]]]);
@@ -898,6 +1061,7 @@ static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct
 		if (l->n_cells_total > budget)
 			return false;
 	}
+	close_marks(l);
 	return true;
 }
 
@@ -919,6 +1083,8 @@ static void lay_flat(struct layout *l)
 	l->n_cells_total = l->n_rows;
 	l->max_lanes = l->n_rows ? 1 : 0;
 	l->lines_hidden = true;
+	l->n_marks = 0; /* nothing to take from it: each edit lays its rows again */
+	l->n_mark_lanes = 0;
 }
 
 /* The history order, then the nodes it leaves out (those in cycles), in node
@@ -939,17 +1105,84 @@ static uint32_t *rows_of_cycles(const struct project *p)
 	return src;
 }
 
+/* The first row from which A's and B's rows (as many) all have the same
+ * revisions and flags: B's count when the last differs; from the end, 256
+ * rows a step, memcmp's vector loops. */
+static uint32_t same_rows_from(const struct layout *a, const struct layout *b)
+{
+	uint32_t r = a->n_rows;
+
+	while (r >= 256 && !memcmp(a->node + r - 256, b->node + r - 256, 256 * sizeof(uint32_t)) &&
+	       !memcmp(a->flat + r - 256, b->flat + r - 256, 256))
+		r -= 256;
+	while (r > 0 && a->node[r - 1] == b->node[r - 1] && a->flat[r - 1] == b->flat[r - 1])
+		r--;
+	return r;
+}
+
+/* The first row where A's and B's rows differ in revision or flags, or their count. */
+static uint32_t first_row_apart(const struct layout *a, const struct layout *b)
+{
+	uint32_t r = 0, n = a->n_rows;
+
+	while (r + 256 <= n && !memcmp(a->node + r, b->node + r, 256 * sizeof(uint32_t)) &&
+	       !memcmp(a->flat + r, b->flat + r, 256))
+		r += 256;
+	while (r < n && a->node[r] == b->node[r] && a->flat[r] == b->flat[r])
+		r++;
+	return r;
+}
+
+/* What L, its rows placed, can take from PREV, the layout of the history
+ * before an edit (none: false). Rows before the first whose revision, flags
+ * or parents changed are laid as PREV laid them (they read nothing below:
+ * a row's parents are below it, and lanes are told apart by the rows they
+ * head to, whose order the rows above cannot see); rows after the last such
+ * too, from a mark where the lanes stand as they did. Both only where rows
+ * are laid a chain at a time (no cycle, no depends_on) in both. */
+static bool plan_reuse(struct reuse *ru, const struct layout *l, const struct graph *g, const struct layout *prev)
+{
+	uint32_t changed[GRAPH_RELINK_LOG], n_changed, first, same_from, k = 0;
+
+	if (!prev || !l->by_chains || !prev->by_chains || prev->n_rows != l->n_rows || !prev->n_marks ||
+	    !graph_relinked_since(g, prev->flat_gen, prev->n_relinked, changed, &n_changed))
+		return false;
+	first = first_row_apart(l, prev);
+	same_from = first < l->n_rows ? same_rows_from(l, prev) : 0;
+	for (uint32_t i = 0; i < n_changed; i++) {
+		uint32_t a = l->row_of[changed[i]], b = prev->row_of[changed[i]], lo = a < b ? a : b, hi = a < b ? b : a;
+
+		first = lo < first ? lo : first;
+		same_from = hi + 1 > same_from ? hi + 1 : same_from;
+	}
+	while (k + 1 < prev->n_marks && prev->marks[k + 1].row <= first)
+		k++;
+	*ru = (struct reuse){ prev, k, same_from, k };
+	if (getenv("DEBUG_LAYOUT"))
+		fprintf(stderr, "reuse: first %u same_from %u of %u, resume at %u\n", first, same_from, l->n_rows, prev->marks[k].row);
+	return true;
+}
+
 void layout_build(struct layout *l, const struct project *p)
+{
+	layout_build_after(l, p, NULL);
+}
+
+void layout_build_after(struct layout *l, const struct project *p, const struct layout *prev)
 {
 	const struct graph *g = &p->graph;
 	size_t n = g->n ? g->n : 1;
 	struct lanes ln = { 0 };
 	struct graph_view nc;
 	struct chain_ends ce;
+	struct reuse ru;
 	uint32_t *cycles;
 	bool chains = !g->any_deps && !g->has_cycle && p->order.n == g->n;
 
 	memset(l, 0, sizeof(*l));
+	l->by_chains = chains;
+	l->flat_gen = g->flat_gen;
+	l->n_relinked = g->n_relinked;
 	l->node = xmalloc(n * sizeof(uint32_t));
 	l->row_of = xmalloc(n * sizeof(uint32_t));
 	l->cell_off = xmalloc((n + ROWS_PAST) * sizeof(uint32_t));
@@ -974,7 +1207,7 @@ void layout_build(struct layout *l, const struct project *p)
 	l->cells = xmalloc(l->cap_cells);
 	ln.n_heading = xmalloc(n + 1); /* 0 where lay_rows reads it */
 	ln.first_heading = xmalloc((n + 1) * sizeof(uint16_t));
-	if (!lay_rows(l, &nc, &ce, &ln))
+	if (!lay_rows(l, &nc, &ce, &ln, plan_reuse(&ru, l, g, prev) ? &ru : NULL))
 		lay_flat(l);
 	graph_view_free(&nc);
 	free(ce.v);
@@ -999,6 +1232,8 @@ void layout_free(struct layout *l)
 	free(l->shape);
 	free(l->flat);
 	free(l->cells);
+	free(l->marks);
+	free(l->mark_lanes);
 	memset(l, 0, sizeof(*l));
 }
 

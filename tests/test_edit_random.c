@@ -286,6 +286,71 @@ static void assert_same_as_fresh(struct edit_session *s, const char *after)
 	project_free(&q);
 }
 
+/* ---- layouts after edits ---- */
+
+/* The layout the explorer had before the step (layout_build_after's PREV),
+ * now and then left a few steps old, as the explorer's kept one is after an
+ * undo; and the rows taken from it over a run. */
+static struct layout prev_layout;
+static uint64_t rows_taken, rows_built;
+static uint32_t layout_turn; /* not rnd(): the steps stay the ones they were */
+
+#define SAME_ROWS(field, n)                                                                \
+	do {                                                                               \
+		if (memcmp(a->field, b->field, (size_t)(n) * sizeof(*a->field)))           \
+			fail_msg(#field " differs after %s", after);                       \
+	} while (0)
+
+static void assert_layouts_equal(const struct layout *a, const struct layout *b, uint32_t n_nodes, const char *after)
+{
+	assert_int_equal(a->n_rows, b->n_rows);
+	assert_int_equal(a->n_cells_total, b->n_cells_total);
+	assert_int_equal(a->max_lanes, b->max_lanes);
+	assert_int_equal(a->n_pieces, b->n_pieces);
+	assert_int_equal(a->lines_hidden, b->lines_hidden);
+	assert_int_equal(a->n_marks, b->n_marks);
+	assert_int_equal(a->n_mark_lanes, b->n_mark_lanes);
+	SAME_ROWS(node, a->n_rows);
+	SAME_ROWS(row_of, n_nodes);
+	SAME_ROWS(cell_off, a->n_rows);
+	SAME_ROWS(n_cells, a->n_rows);
+	SAME_ROWS(lane, a->n_rows);
+	SAME_ROWS(piece, a->n_rows);
+	SAME_ROWS(shape, a->n_rows);
+	SAME_ROWS(flat, a->n_rows);
+	SAME_ROWS(cells, a->n_cells_total);
+	SAME_ROWS(mark_lanes, a->n_mark_lanes);
+	for (uint32_t k = 0; k < a->n_marks; k++) {
+		const struct layout_mark *x = &a->marks[k], *y = &b->marks[k];
+
+		if (x->row != y->row || x->lanes_at != y->lanes_at || x->cells_at != y->cells_at ||
+		    x->n_lanes != y->n_lanes || x->max_lanes != y->max_lanes || x->above != y->above)
+			fail_msg("mark %u differs after %s: row %u/%u lanes_at %u/%u cells_at %zu/%zu n_lanes %u/%u "
+				 "max %u/%u above %d/%d", k, after, x->row, y->row, x->lanes_at, y->lanes_at, x->cells_at,
+				 y->cells_at, x->n_lanes, y->n_lanes, x->max_lanes, y->max_lanes, x->above, y->above);
+	}
+}
+
+/* P's layout made from the one before (layout_build_after) equals a fresh
+ * one, byte for byte; it becomes the one before, but one time in three. */
+static void assert_layout_after_equal(const struct project *p, const char *after)
+{
+	struct layout inc, fresh;
+
+	layout_build_after(&inc, p, &prev_layout);
+	layout_build(&fresh, p);
+	assert_layouts_equal(&inc, &fresh, p->graph.n, after);
+	rows_taken += inc.n_rows - inc.rows_laid;
+	rows_built += inc.n_rows;
+	layout_free(&fresh);
+	if (++layout_turn % 3 == 0) {
+		layout_free(&inc);
+		return;
+	}
+	layout_free(&prev_layout);
+	prev_layout = inc;
+}
+
 /* A revision (not a missing one), and not one of AVOID (NULL: any). */
 static const char *random_real(const struct graph *g, const bool *avoid)
 {
@@ -483,12 +548,15 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 		if (!p.defer_suggestions || i % 3 == 0)
 			assert_same_as_fresh(&s, what);
 		assert_descent_agrees(&p);
+		assert_layout_after_equal(&p, what);
 	}
 	assert_true(s.n_undo + s.n_redo >= 10); /* the edits were made, not all refused */
 	while (edit_can_undo(&s)) { /* all the way back: the bytes loaded */
 		edit_undo(&s);
 		assert_same_as_fresh(&s, "undo to the start");
+		assert_layout_after_equal(&p, "undo to the start");
 	}
+	layout_free(&prev_layout);
 	assert_int_equal(edit_changed(&s, NULL, 0), 0);
 	edit_end(&s);
 	forget_names();
@@ -559,6 +627,7 @@ static void run_reloads(uint64_t seed, int n_revs, int rounds)
 		assert_true(st.reread <= changed);
 		analyze_suggest(&p.graph);
 		inc = state_text(&p);
+		assert_layout_after_equal(&p, "a reload");
 		assert_int_equal(project_load(&fresh, &q, &err), 0);
 		full = state_text(&q);
 		if (strcmp(inc, full))
@@ -569,6 +638,7 @@ static void run_reloads(uint64_t seed, int n_revs, int rounds)
 		project_free(&q);
 	}
 	unsetenv("MIGTREE_RACY_NS");
+	layout_free(&prev_layout);
 	updates_done += p.updates_done;
 	updates_refused += p.updates_refused;
 	project_free(&p);
@@ -611,6 +681,74 @@ static void test_random_edits_equal_fresh_builds(void **state)
 			(unsigned long long)refused);
 	assert_true(done > 2 * refused);
 	assert_true(n_named_again > 10); /* undo and redo went back to named states */
+	/* the layouts after most steps took rows from the one before */
+	if (getenv("DEBUG_RANDOM"))
+		fprintf(stderr, "layout rows taken: %llu of %llu\n", (unsigned long long)rows_taken,
+			(unsigned long long)rows_built);
+	assert_true(rows_taken > 0);
+}
+
+/* A retarget past a revision's parent (onto the parent's first parent: the
+ * seed report's repair, a revision taken out of the line) lays out the rows
+ * from the revision to its new parent, and a mark's worth past them: on a
+ * plain history of 1,500, a fifth of the rows an edit or fewer, each layout
+ * the same as a fresh one. Undone, the rows come back the same way. */
+static void test_layout_after_a_retarget_lays_few_rows(void **state)
+{
+	char tmpl[] = "/tmp/migtree-layout-after-XXXXXX";
+	struct config_request req = { 0 };
+	struct mt_error err = { 0 };
+	struct edit_session s;
+	struct project p;
+	char *dir, *cmd;
+	uint64_t taken = rows_taken, built = rows_built;
+	int edits = 0;
+
+	(void)state;
+	rng = 0x5deece66dull;
+	plain_only = true;
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, root));
+	make_history(1500);
+	plain_only = false;
+	dir = xasprintf("%s/versions", root);
+	req.versions_dir = dir;
+	req.defer_suggestions = true;
+	req.for_edits = true;
+	assert_int_equal(project_load(&req, &p, &err), 0);
+	edit_begin(&s, &p);
+	layout_build(&prev_layout, &p);
+	while (edits < 40) {
+		const struct graph *g = &p.graph;
+		const struct node *nd = &g->nodes[rnd(g->n)], *up;
+		struct strlist parents = { 0 };
+		char what[96];
+
+		if (nd->phantom || nd->down.n != 1 || g->nodes[nd->down.v[0]].down.n != 1)
+			continue;
+		up = &g->nodes[nd->down.v[0]];
+		sl_push(&parents, g->nodes[up->down.v[0]].id);
+		snprintf(what, sizeof(what), "%s onto %s", nd->id, parents.v[0]);
+		layout_turn = 0; /* each layout the one before the next */
+		if (edit_set_down(&s, nd->id, &parents, true, &err) == 0) {
+			assert_layout_after_equal(&p, what);
+			assert_int_equal(edit_undo(&s), 0);
+			assert_layout_after_equal(&p, "its undo");
+			edits++;
+		}
+		sl_free(&parents);
+	}
+	if (getenv("DEBUG_RANDOM"))
+		fprintf(stderr, "layout rows taken: %llu of %llu\n", (unsigned long long)(rows_taken - taken),
+			(unsigned long long)(rows_built - built));
+	assert_true(rows_taken - taken >= (rows_built - built) / 5 * 4);
+	layout_free(&prev_layout);
+	edit_end(&s);
+	project_free(&p);
+	cmd = xasprintf("rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(dir);
 }
 
 /* ---- placeholders made at once ---- */
@@ -1049,6 +1187,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_edits_equal_fresh_builds),
 		cmocka_unit_test(test_random_reloads_equal_fresh_loads),
+		cmocka_unit_test(test_layout_after_a_retarget_lays_few_rows),
 		cmocka_unit_test(test_placeholders_at_once_equal_one_at_a_time),
 		cmocka_unit_test(test_batch_equals_one_at_a_time),
 		cmocka_unit_test(test_merges_at_once_equal_one_at_a_time),

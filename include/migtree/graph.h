@@ -76,6 +76,9 @@ struct node {
 	bool labels_unknown : 1; /* it or an ancestor has a label only running a file could tell */
 };
 
+/* The relinks a graph remembers (struct graph's relinked). */
+#define GRAPH_RELINK_LOG 64
+
 struct graph {
 	struct node *nodes;
 	uint32_t n;
@@ -112,6 +115,14 @@ struct graph {
 	 * revisions. graph_flatten makes them; graph_update.c keeps them. */
 	uint32_t *down_at, *down_flat;
 	uint8_t *node_flat;
+	/* Which edges the flat copy holds, for what is derived from it and kept
+	 * across edits (the explorer's layout): FLAT_GEN, a number no other
+	 * making of them had (every edge made again, nodes maybe renumbered), and
+	 * the nodes whose down_revision graph_update.c patched in place since,
+	 * the last GRAPH_RELINK_LOG of them: the one N_RELINKED counted k is
+	 * relinked[k % GRAPH_RELINK_LOG] (graph_relinked_since). */
+	uint64_t flat_gen, n_relinked;
+	uint32_t relinked[GRAPH_RELINK_LOG];
 	struct order_ranks *ranks; /* order.c's, kept for the next walk (order.h) */
 	/* Does any revision have a depends_on, any a branch label (known, or only
 	 * running its file could tell), any a down_revision only running its file
@@ -157,6 +168,12 @@ void graph_build(struct graph *g, const struct file_list *files);
 void graph_bases_below(struct graph *g, const struct u32vec *order);
 /* G's down_at, down_flat and node_flat made again from its nodes. */
 void graph_flatten(struct graph *g);
+/* The nodes whose down_revision may differ from what G's flat edges held
+ * when they were FLAT_GEN and N_RELINKED, in OUT (a node may come more than
+ * once), their count in *N: false when that cannot be told (the edges were
+ * made again since, or more relinks were made than the log holds). */
+bool graph_relinked_since(const struct graph *g, uint64_t flat_gen, uint64_t n_relinked,
+			  uint32_t out[GRAPH_RELINK_LOG], uint32_t *n);
 void graph_free(struct graph *g);
 /* Free ND's six edge lists (borrowed from the graph's blocks or its own). */
 void node_free_edges(struct node *nd);

@@ -39,6 +39,17 @@ enum {
 /* What a row's revision is, for its glyph: ● (*), a base ◎ (I), a missing one ◌ (x). */
 enum row_kind { ROW_REVISION, ROW_BASE, ROW_PHANTOM };
 
+/* Where the lines stood at a row: the first row of a chain at or after
+ * each multiple of the marks' spacing (layout_mark_every). */
+struct layout_mark {
+	uint32_t row;
+	uint32_t lanes_at;   /* its lanes in mark_lanes: the node each heads to, or NO_NODE */
+	size_t cells_at;     /* the row's cells start here */
+	uint16_t n_lanes;
+	uint16_t max_lanes;  /* the widest row from this mark to the next */
+	int32_t above;       /* the lane of the row above when drawn as a line going on, else -1 */
+};
+
 struct layout {
 	uint32_t n_rows;
 	uint32_t *node;      /* row -> graph node */
@@ -58,6 +69,18 @@ struct layout {
 	/* lines too many to draw (LAYOUT_CELL_BUDGET): every row is its revision's
 	 * glyph alone, in lane 0, no line (the view says so) */
 	bool lines_hidden;
+	/* What a later build of the history after an edit reads to lay out only
+	 * the rows the edit changed (layout_build_after): the marks, the graph's
+	 * flat edges this was made of (graph.h), and whether the rows were laid
+	 * a chain at a time. */
+	struct layout_mark *marks;
+	uint32_t n_marks;
+	size_t cap_marks;
+	uint32_t *mark_lanes;
+	size_t n_mark_lanes, cap_mark_lanes;
+	uint64_t flat_gen, n_relinked;
+	bool by_chains;
+	uint32_t rows_laid; /* rows this build laid out; the others were taken from the one before */
 };
 
 /* What ROW's revision is, from its flags. */
@@ -83,6 +106,12 @@ static inline enum row_kind layout_row_kind(const struct layout *l, uint32_t row
  * (pieces in the order their first row comes), and their lanes. Pieces are joined
  * by down_revision only: the edges drawn (depends_on shows as a marker). */
 void layout_build(struct layout *l, const struct project *p);
+/* The same, where PREV (or NULL) is the layout of P's history before an edit:
+ * the rows before the first the edit changes, and those after the first mark
+ * past the last it changes where the lines stand as they did, are taken from
+ * PREV; only the rows between are laid out. L is what layout_build makes,
+ * byte for byte (tests/test_edit_random.c). PREV is left as it was. */
+void layout_build_after(struct layout *l, const struct project *p, const struct layout *prev);
 void layout_free(struct layout *l);
 
 /* One column of a row's graph, and the lane whose line it draws (for a colour by

@@ -85,7 +85,9 @@ static void derive_graph(struct ui *ui)
 	const struct graph *g = &ui->project.graph;
 
 	ui->id_w = id_width(ui);
-	layout_build(&ui->layout, &ui->project);
+	/* after an edit the state before it is kept (swap_kept): its rows
+	 * above and below the ones the edit changed are taken from it */
+	layout_build_after(&ui->layout, &ui->project, &ui->kept.layout);
 	rows_plain(ui);
 	ui->mark = xcalloc(g->n ? g->n : 1, 1);
 	for (size_t i = 0; i < g->problems.n; i++) {
