@@ -1158,8 +1158,6 @@ static bool plan_reuse(struct reuse *ru, const struct layout *l, const struct gr
 	while (k + 1 < prev->n_marks && prev->marks[k + 1].row <= first)
 		k++;
 	*ru = (struct reuse){ prev, k, same_from, k };
-	if (getenv("DEBUG_LAYOUT"))
-		fprintf(stderr, "reuse: first %u same_from %u of %u, resume at %u\n", first, same_from, l->n_rows, prev->marks[k].row);
 	return true;
 }
 
