@@ -485,6 +485,10 @@ def scaling(t, migtree, work):
     dirs = [history(work, "shape--label-fork-%d" % n, n, "--label-fork") for n in (10000, 30000)]
     scaling_row(t, "every revision labelled, forked at the top",
                 measure_pair([[migtree, "-c", ini(d), "check"] for d in dirs], SCALING_RUNS))
+    dirs = [history(work, "shape--label-heads-%d" % n, n, "--label-heads", "100") for n in (10000, 30000)]
+    scaling_row(t, "a labelled line, a head every 100th",
+                measure_pair([[migtree, "-c", ini(d), "check"] for d in dirs], SCALING_RUNS))
+    dirs = [history(work, "shape--label-fork-%d" % n, n, "--label-fork") for n in (10000, 30000)]
     search = os.path.join(work, "keys-search")
     with open(search, "w") as f:
         f.write("/ . <Enter> n n q\n")

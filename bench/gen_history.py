@@ -7,7 +7,7 @@ that fork and merge back (one in every BRANCH_EVERY revisions), files named
 
 Usage: gen_history.py DIR N [--broken] [--depends FRAC] [--missing FRAC]
                       [--label-every K] [--fan] [--every-other-missing]
-                      [--ladder] [--label-fork]
+                      [--ladder] [--label-fork] [--label-heads K]
                       [--huge SHAPE [--huge-size BYTES]]
 
   --broken          drop a few files, making missing parents, and add a second
@@ -29,6 +29,9 @@ Usage: gen_history.py DIR N [--broken] [--depends FRAC] [--missing FRAC]
                     that base after nearly every chain)
   --label-fork      a line labelled on every revision, its last two revisions
                     both on the one before them (a fork at the top)
+  --label-heads K   a line labelled on every revision, every Kth revision a
+                    head on it instead (unlabelled: it holds the line's labels
+                    below it), N / K heads that share their labels
   --huge SHAPE      the last revision's file is nearly BYTES (default 16 MiB,
                     migtree's limit) of one shape: list (a top-level list of
                     small ints), docstring (the module docstring), body
@@ -60,6 +63,7 @@ def main():
     every_other = "--every-other-missing" in sys.argv
     ladder = "--ladder" in sys.argv
     label_fork = "--label-fork" in sys.argv
+    label_heads = option("--label-heads", int, 0)
     huge = option("--huge", str, None)
     huge_size = option("--huge-size", int, 16 << 20)
     rng = random.Random(n)
@@ -70,6 +74,7 @@ def main():
         f.write("[alembic]\nscript_location = %(here)s/migrations\n")
     ids = ["%012x" % rng.getrandbits(48) for _ in range(n)]
     main_tip, branches = None, []   # the main line's tip, the open branches' tips
+    line_tip = None                 # --label-heads: the labelled line's tip
     for i, rid in enumerate(ids):
         r = rng.random()
         if main_tip is None:
@@ -93,6 +98,11 @@ def main():
         if label_fork:
             down = [] if i == 0 else [ids[n - 3]] if i == n - 1 and n > 2 else [ids[i - 1]]
             extra["branch_labels"] = repr(("line_%d" % i,))
+        if label_heads:
+            down = [] if i == 0 else [line_tip]
+            if i == 0 or i % label_heads:
+                line_tip = rid
+                extra["branch_labels"] = repr(("line_%d" % i,))
         if every_other:
             down = [] if i == 0 else ["zz%010x" % i] if i % 2 else [ids[i - 1]]
             extra["date"] = "2024-01-01 %02d:%02d:%02d" % (i // 3600, i // 60 % 60, i % 60)

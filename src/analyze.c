@@ -187,16 +187,24 @@ static uint32_t uf_root(uint32_t *up, uint32_t x)
  * one: then `alembic upgrade head` (or `label@head`) cannot choose. Heads with
  * distinct labels (expand/contract) are intended. A head whose labels are unknown
  * is left alone: its unknown_value warning says why. Returns, per head index, the
- * index of its group's first head. */
+ * index of its group's first head.
+ * A head's labels are its label set's: the labels of the set below it and its
+ * own (graph.h). Every head holding a set holds the set below it, so a set is
+ * one with the set below it and with the sets that hold one of its own labels
+ * too; each set is read once, whatever the heads holding it (a line labelled
+ * on every revision with a head every 100th read every head's labels: 0.14 ->
+ * 1.10 s for `check` from 10,000 to 30,000). Union-find over heads, then sets. */
 static uint32_t *group_heads(const struct graph *g)
 {
-	uint32_t h = g->heads.n, *up = xmalloc((h ? h : 1) * sizeof(uint32_t)), unlabelled = NO_NODE;
-	struct strmap owner;
-	struct label_list labels = { 0 };
+	uint32_t h = g->heads.n, n_sets = graph_label_sets(g), n_ranks = graph_label_ranks(g);
+	uint32_t *up = xmalloc(((size_t)h + n_sets) * sizeof(uint32_t)), unlabelled = NO_NODE;
+	uint32_t *name = xmalloc(((size_t)h + n_sets) * sizeof(uint32_t)), *group = xmalloc((h ? h : 1) * sizeof(uint32_t));
+	uint32_t *owner = xmalloc((n_ranks ? n_ranks : 1) * sizeof(uint32_t));
+	bool *read = xcalloc(n_sets, sizeof(bool));
 
-	strmap_init(&owner);
-	for (uint32_t i = 0; i < h; i++)
+	for (uint32_t i = 0; i < h + n_sets; i++)
 		up[i] = i;
+	memset(owner, 0xff, (n_ranks ? n_ranks : 1) * sizeof(uint32_t)); /* NO_NODE */
 	for (uint32_t i = 0; i < h; i++) {
 		const struct node *nd = &g->nodes[g->heads.v[i]];
 
@@ -207,53 +215,112 @@ static uint32_t *group_heads(const struct graph *g)
 				unlabelled = i;
 			else
 				up[uf_root(up, i)] = uf_root(up, unlabelled);
+			continue;
 		}
-		graph_labels(g, g->heads.v[i], &labels);
-		for (uint32_t k = 0; k < labels.n; k++) {
-			uint32_t first;
+		if (!nd->label_set) /* no set to read: none shared */
+			continue;
+		up[uf_root(up, i)] = uf_root(up, h + nd->label_set);
+		for (uint32_t s = nd->label_set, below; s && !read[s]; s = below) {
+			read[s] = true;
+			for (uint32_t k = 0; k < graph_label_set_own(g, s); k++) {
+				uint32_t r = graph_label_set_rank(g, s, k);
 
-			if (!strmap_get(&owner, labels.v[k], &first))
-				strmap_put(&owner, labels.v[k], i);
-			else if (uf_root(up, i) != uf_root(up, first))
-				up[uf_root(up, i)] = uf_root(up, first);
+				if (owner[r] == NO_NODE)
+					owner[r] = s;
+				else
+					up[uf_root(up, h + s)] = uf_root(up, h + owner[r]);
+			}
+			below = graph_label_set_below(g, s);
+			if (below)
+				up[uf_root(up, h + s)] = uf_root(up, h + below);
 		}
 	}
-	for (uint32_t i = 0; i < h; i++)
-		up[i] = uf_root(up, i);
-	strmap_free(&owner);
-	label_list_free(&labels);
-	return up;
+	/* each group named by its first head, as the heads come */
+	memset(name, 0xff, ((size_t)h + n_sets) * sizeof(uint32_t));
+	for (uint32_t i = 0, r; i < h; i++) {
+		r = uf_root(up, i);
+		if (name[r] == NO_NODE)
+			name[r] = i;
+		group[i] = name[r];
+	}
+	free(up);
+	free(name);
+	free(owner);
+	free(read);
+	return group;
 }
 
-/* The first label nodes A and B share, or NULL when they share none. Both
- * lists are sorted: one merge walk, not every pair. */
-static const char *shared_label(const struct graph *g, uint32_t a, uint32_t b)
+/* The first label (strcmp order) heads share with one primary head, a head at
+ * a time, each label set read once for that primary: a set's answer is the
+ * smaller of the one below it and the first of its own the primary holds
+ * (reading both heads' labels whole for each head was quadratic on a line
+ * labelled on every revision with a head every 100th). */
+struct shared {
+	uint32_t primary;
+	uint32_t stamp;
+	uint32_t *in_primary; /* rank -> STAMP when the primary holds it */
+	uint32_t *set_stamp, *set_first; /* set -> its answer (rank + 1, 0 none) when STAMP */
+	struct u32vec path;
+};
+
+static void shared_free(struct shared *sh)
 {
-	struct label_list x = { 0 }, y = { 0 };
-	const char *shared = NULL;
+	free(sh->in_primary);
+	free(sh->set_stamp);
+	free(sh->set_first);
+	free(sh->path.v);
+}
 
-	graph_labels(g, a, &x);
-	graph_labels(g, b, &y);
-	for (uint32_t i = 0, k = 0; !shared && i < x.n && k < y.n;) {
-		int c = strcmp(x.v[i], y.v[k]);
-
-		if (!c)
-			shared = x.v[i];
-		c < 0 ? i++ : k++;
+/* SH asked about PRIMARY from now on: the ranks its labels have marked. */
+static void shared_for(struct shared *sh, const struct graph *g, uint32_t primary)
+{
+	if (!sh->in_primary) {
+		sh->in_primary = xcalloc(graph_label_ranks(g) + 1, sizeof(uint32_t));
+		sh->set_stamp = xcalloc(graph_label_sets(g), sizeof(uint32_t));
+		sh->set_first = xmalloc(graph_label_sets(g) * sizeof(uint32_t));
 	}
-	label_list_free(&x);
-	label_list_free(&y);
-	return shared;
+	sh->primary = primary;
+	sh->stamp++;
+	for (uint32_t s = g->nodes[primary].label_set; s; s = graph_label_set_below(g, s))
+		for (uint32_t k = 0; k < graph_label_set_own(g, s); k++)
+			sh->in_primary[graph_label_set_rank(g, s, k)] = sh->stamp;
+}
+
+static const char *shared_label(struct shared *sh, const struct graph *g, uint32_t a, uint32_t primary)
+{
+	uint32_t s = g->nodes[a].label_set, first = 0;
+
+	if (!s || !g->nodes[primary].label_set)
+		return NULL;
+	if (!sh->stamp || sh->primary != primary)
+		shared_for(sh, g, primary);
+	sh->path.n = 0;
+	for (; s && sh->set_stamp[s] != sh->stamp; s = graph_label_set_below(g, s))
+		u32_push(&sh->path, s);
+	first = s ? sh->set_first[s] : 0;
+	while (sh->path.n) { /* from the lowest set read up to A's */
+		s = sh->path.v[--sh->path.n];
+		for (uint32_t k = 0; k < graph_label_set_own(g, s); k++) {
+			uint32_t r = graph_label_set_rank(g, s, k);
+
+			if (sh->in_primary[r] == sh->stamp && (!first || r + 1 < first))
+				first = r + 1;
+		}
+		sh->set_stamp[s] = sh->stamp;
+		sh->set_first[s] = first;
+	}
+	return first ? graph_label_name(g, first - 1) : NULL;
 }
 
 /* The message of head H's warning beside PRIMARY; ANC their common ancestor
  * (NO_NODE: none), or PENDING_ANCESTOR: said later (analyze_suggest). */
 #define PENDING_ANCESTOR (NO_NODE - 1)
 
-static char *head_message(const struct graph *g, uint32_t h, uint32_t primary, uint32_t n_group, uint32_t anc)
+static char *head_message(struct shared *sh, const struct graph *g, uint32_t h, uint32_t primary, uint32_t n_group,
+			  uint32_t anc)
 {
 	const struct node *nd = &g->nodes[h], *pn = &g->nodes[primary];
-	const char *label = shared_label(g, h, primary);
+	const char *label = shared_label(sh, g, h, primary);
 	char target[256];
 
 	snprintf(target, sizeof(target), "%.200s%s", label ? label : "head", label ? "@head" : "");
@@ -265,11 +332,11 @@ static char *head_message(const struct graph *g, uint32_t h, uint32_t primary, u
 			 anc < PENDING_ANCESTOR ? g->nodes[anc].id : "", target, label ? "s are" : " revisions are");
 }
 
-static void report_head(struct graph *g, uint32_t h, uint32_t primary, uint32_t n_group,
+static void report_head(struct shared *sh, struct graph *g, uint32_t h, uint32_t primary, uint32_t n_group,
 			uint32_t anc)
 {
 	const struct node *nd = &g->nodes[h], *pn = &g->nodes[primary];
-	char *msg = head_message(g, h, primary, n_group, anc);
+	char *msg = head_message(sh, g, h, primary, n_group, anc);
 	struct problem *p;
 	struct fix *f;
 
@@ -314,6 +381,7 @@ static void warn_heads(struct graph *g, uint32_t main_comp, bool defer_suggestio
 	uint32_t *start = xcalloc(h + 2, sizeof(uint32_t)), *fill = xcalloc(h + 1, sizeof(uint32_t));
 	uint32_t *slot = xmalloc((h ? h : 1) * sizeof(uint32_t));
 	bool *seen = xcalloc(g->n ? g->n : 1, sizeof(bool));
+	struct shared sh = { 0 };
 
 	/* heads bucketed by group (a counting sort: linear however many groups) */
 	for (uint32_t i = 0; i < h; i++)
@@ -341,7 +409,7 @@ static void warn_heads(struct graph *g, uint32_t main_comp, bool defer_suggestio
 			uint32_t x = members.v[k];
 
 			if (x != primary)
-				report_head(g, x, primary, members.n,
+				report_head(&sh, g, x, primary, members.n,
 					    g->component[x] != g->component[primary] ? NO_NODE
 					    : !mark ? PENDING_ANCESTOR
 						    : first_marked_below(g, mark, x, seen));
@@ -354,6 +422,7 @@ static void warn_heads(struct graph *g, uint32_t main_comp, bool defer_suggestio
 	free(slot);
 	free(seen);
 	free(group);
+	shared_free(&sh);
 }
 
 static void warn_bases(struct graph *g)
@@ -549,6 +618,7 @@ void analyze_finish_messages(struct graph *g)
 {
 	bool *mark = NULL, *seen = NULL;
 	uint32_t marked = NO_NODE;
+	struct shared sh = { 0 };
 
 	for (size_t i = 0; i < g->problems.n; i++) {
 		struct problem *p = &g->problems.v[i];
@@ -567,11 +637,12 @@ void analyze_finish_messages(struct graph *g)
 			seen = xcalloc(g->n ? g->n : 1, sizeof(bool));
 		anc = first_marked_below(g, mark, h, seen);
 		free(p->message);
-		p->message = head_message(g, h, primary, p->group, anc);
+		p->message = head_message(&sh, g, h, primary, p->group, anc);
 		p->pending = false;
 	}
 	free(mark);
 	free(seen);
+	shared_free(&sh);
 }
 
 bool analyze_suggest(struct graph *g)

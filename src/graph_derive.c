@@ -1034,6 +1034,21 @@ const char *graph_label_set_name(const struct graph *g, uint32_t s, uint32_t k)
 	return g->label_store->by_rank[g->label_store->sets[s].r[k]];
 }
 
+uint32_t graph_label_ranks(const struct graph *g)
+{
+	return g->label_store ? g->label_store->n_ranks : 0;
+}
+
+uint32_t graph_label_set_rank(const struct graph *g, uint32_t s, uint32_t k)
+{
+	return g->label_store->sets[s].r[k];
+}
+
+const char *graph_label_name(const struct graph *g, uint32_t rank)
+{
+	return g->label_store->by_rank[rank];
+}
+
 enum { LABEL_ASKED_NO = 1, LABEL_ASKED_YES = 2 };
 
 /* Does a label set S adds to the one below it match? Each label asked once. */

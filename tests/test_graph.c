@@ -251,6 +251,30 @@ static void test_components_heads_and_bases(void **state)
 	project_free(&p);
 }
 
+/* Heads that share a branch label are one group, a group of heads sharing
+ * one through a third (h4 holds both a and b) too, and each warning names
+ * the first label the head shares with the group's newest head, if any. */
+static void test_heads_grouped_by_shared_labels(void **state)
+{
+	struct project p;
+	struct strbuf sb;
+
+	(void)state;
+	graph_text_load(&p, "r0\na1 r0 @a\nh0 a1\nh1 a1\nc1 r0 @c\nh2 c1\nh3 c1\nb1 r0 @b\nh4 b1 a1\nh5 b1\n");
+	sb_init(&sb);
+	for (size_t i = 0; i < p.graph.problems.n; i++)
+		if (p.graph.problems.v[i].kind == PROBLEM_MULTIPLE_HEADS)
+			sb_addf(&sb, "%s\n", p.graph.problems.v[i].message);
+	/* h0 and h1 hold a, h5 b, h4 both: one group of four, its newest h5 */
+	assert_non_null(strstr(sb.buf, "h0 (versions/h0.py:5) is one of 4 heads, beside h5 "));
+	assert_non_null(strstr(sb.buf, "h1 (versions/h1.py:5) is one of 4 heads, beside h5 "));
+	assert_non_null(strstr(sb.buf, "h4 (versions/h4.py:5) is one of 4 heads of branch 'b', beside h5 "));
+	assert_non_null(strstr(sb.buf, "h2 (versions/h2.py:5) is one of 2 heads of branch 'c', beside h3 "));
+	assert_int_equal(graph_text_count(&p, PROBLEM_MULTIPLE_HEADS), 4);
+	sb_free(&sb);
+	project_free(&p);
+}
+
 /* Loose pieces found wherever their nodes lie: a main line of 60 with two
  * loose pieces among its nodes, one in a run of sixteen nodes the main piece
  * fills but for it (the scan passes such runs over a run at a time). */
@@ -1002,6 +1026,7 @@ int main(void)
 		cmocka_unit_test(test_label_conflicts),
 		cmocka_unit_test(test_dependencies),
 		cmocka_unit_test(test_components_heads_and_bases),
+		cmocka_unit_test(test_heads_grouped_by_shared_labels),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_invalid_revision_id),
 		cmocka_unit_test(test_loose_pieces_among_many),

@@ -204,6 +204,11 @@ uint32_t graph_label_sets(const struct graph *g);
 uint32_t graph_label_set_below(const struct graph *g, uint32_t s);
 uint32_t graph_label_set_own(const struct graph *g, uint32_t s);
 const char *graph_label_set_name(const struct graph *g, uint32_t s, uint32_t k); /* K < own(S) */
+/* Each distinct label name has a rank, in strcmp order (RANKS of them):
+ * what reads labels by the set may tell them apart and order them by it. */
+uint32_t graph_label_ranks(const struct graph *g);
+uint32_t graph_label_set_rank(const struct graph *g, uint32_t s, uint32_t k); /* K < own(S) */
+const char *graph_label_name(const struct graph *g, uint32_t rank);
 
 /* A question about labels asked of sets: MATCH(CTX, label) once a label, and
  * a set's answer (does it hold a label MATCH takes?) once a set. Zeroed but
