@@ -51,28 +51,30 @@ static void too_many_lanes(void)
 }
 
 struct lanes {
-	uint32_t *want; /* lane -> row it is heading to, NO_NODE when free */
-	uint8_t *open;  /* lane -> CELL_UP | CELL_DOWN when it heads to a row, else 0
+	uint32_t *want; /* lane -> the revision (node) it is heading to, NO_NODE when free */
+	uint8_t *open;  /* lane -> CELL_UP | CELL_DOWN when it heads somewhere, else 0
 	                 * (past n too, up to cap and OPEN_PAST more): a row's cells
 	                 * start as a copy of it */
 	uint16_t n;     /* lanes in use: at most LANES_MAX */
 	uint32_t cap;   /* past a uint16_t: its doubling from 32,768 would be 0 */
-	/* row -> how many lanes head to it (HEADING_MANY: that many or more),
-	 * and the leftmost: a lane keeps its row until that row is laid out, so
-	 * a row finds its lanes without looking at every lane (and only a row
-	 * more than one lane heads to looks, up to the last); a byte, 100 KB
-	 * zeroed an edit at 100,000 revisions, not 400 */
+	/* node -> how many lanes head to it (HEADING_MANY: that many or more),
+	 * and the leftmost: a lane keeps its node until the node's row is laid
+	 * out, so a row finds its lanes without looking at every lane (and only
+	 * a row more than one lane heads to looks, up to the last); a byte, 100
+	 * KB zeroed an edit at 100,000 revisions, not 400. By node, not row: a
+	 * parent's row need not be known when a lane starts heading to it
+	 * (layout_stream lays rows out as the history order comes) */
 	uint8_t *n_heading;
 	uint16_t *first_heading;
 };
 
-static inline void head_to(struct lanes *ln, uint16_t lane, uint32_t row)
+static inline void head_to(struct lanes *ln, uint16_t lane, uint32_t v)
 {
-	ln->want[lane] = row;
+	ln->want[lane] = v;
 	ln->open[lane] = CELL_UP | CELL_DOWN;
-	if (!ln->n_heading[row] || lane < ln->first_heading[row])
-		ln->first_heading[row] = lane;
-	ln->n_heading[row] += ln->n_heading[row] < HEADING_MANY;
+	if (!ln->n_heading[v] || lane < ln->first_heading[v])
+		ln->first_heading[v] = lane;
+	ln->n_heading[v] += ln->n_heading[v] < HEADING_MANY;
 }
 
 /* In *AT, the place among the eight bytes memcpy loaded into W (not 0) of
@@ -212,18 +214,21 @@ static void emit_row(struct layout *l, uint32_t r, uint16_t width, bool turns)
 		l->max_lanes = width;
 }
 
-/* One row's parents, in down_revision order: their nodes, whose rows
- * ROW_OF gives. A chain's last row's are read from the graph as it is
- * laid (lay_rows), not gathered into lists first. */
+/* One row's parents, in down_revision order: their nodes. A chain's last
+ * row's are read from the graph as it is laid (lay_rows), not gathered into
+ * lists first. ROW_OF, where a parent may be drawn above its child (a
+ * cycle's nodes come after the order: layout_build), gives their rows;
+ * NULL where every parent is below (the order walks down_revision alone). */
 struct row_down {
 	const uint32_t *v;
 	uint32_t n;
 	const uint32_t *row_of;
 };
 
-static inline uint32_t down_row(struct row_down d, uint32_t k)
+/* Is parent K of row R drawn below it? */
+static inline bool below(struct row_down d, uint32_t k, uint32_t r)
 {
-	return d.row_of[d.v[k]];
+	return !d.row_of || d.row_of[d.v[k]] >= r;
 }
 
 /* A row of single links (one lane heads to it, LANE, now heading on to its
@@ -257,8 +262,8 @@ static void lay_single(struct layout *l, struct lanes *ln, uint32_t r, uint16_t 
 static inline __attribute__((always_inline)) uint8_t *begin_row(struct layout *l, struct lanes *ln, uint32_t r,
 								  uint32_t n_down, uint16_t *me, bool *turns)
 {
-	uint32_t extra = n_down + 2;
-	int16_t at = ln->n_heading[r] ? (int16_t)ln->first_heading[r] : -1;
+	uint32_t extra = n_down + 2, v = l->node[r];
+	int16_t at = ln->n_heading[v] ? (int16_t)ln->first_heading[v] : -1;
 	uint8_t *c;
 
 	*me = at >= 0 ? (uint16_t)at : free_lane(ln, 0, NULL);
@@ -275,8 +280,8 @@ static inline __attribute__((always_inline)) uint8_t *begin_row(struct layout *l
 	*turns = false;
 	/* the other lanes heading to it, right of the leftmost, me (a count of
 	 * HEADING_MANY is not one: every lane is looked at) */
-	for (uint16_t j = *me + 1, left = at >= 0 ? ln->n_heading[r] - 1 : 0; left && j < ln->n; j++)
-		if (ln->want[j] == r) {
+	for (uint16_t j = *me + 1, left = at >= 0 ? ln->n_heading[v] - 1 : 0; left && j < ln->n; j++)
+		if (ln->want[j] == v) {
 			c[j] = CELL_UP;
 			hline(c, *me, j);
 			*turns = true;
@@ -333,9 +338,9 @@ __attribute__((noinline)) static void lay_row(struct layout *l, struct row_down 
 	ln->want[me] = NO_NODE;
 	ln->open[me] = 0;
 	for (uint32_t k = 0; k < d.n; k++) {
-		uint32_t p = down_row(d, k);
+		uint32_t p = d.v[k];
 
-		if (p < r)
+		if (!below(d, k, r))
 			continue; /* drawn above: only a cycle does that */
 		if (k == 0) {
 			int32_t j = join_lane(ln, me, p);
@@ -369,7 +374,7 @@ __attribute__((noinline)) static uint16_t lay_branch(struct layout *l, struct la
 	bool turns;
 	uint8_t *c = begin_row(l, ln, r, 1, &me, &turns);
 
-	ln->want[me] = r + 1;
+	ln->want[me] = l->node[r + 1];
 	ln->open[me] = CELL_UP | CELL_DOWN;
 	c[me] |= CELL_DOWN;
 	end_row(l, ln, r, c, me, turns);
@@ -384,7 +389,8 @@ __attribute__((noinline)) static uint16_t lay_branch(struct layout *l, struct la
  * width (its last lane heads somewhere or ends on it). Returns ME. */
 __attribute__((noinline)) static uint16_t lay_fork(struct layout *l, struct lanes *ln, uint32_t r)
 {
-	uint16_t me = ln->first_heading[r], j = me + 1, n = ln->n;
+	uint32_t v = l->node[r];
+	uint16_t me = ln->first_heading[v], j = me + 1, n = ln->n;
 	uint8_t *c;
 
 	GROW(l->cells, l->cap_cells, l->n_cells_total + n + LANES_COPIED);
@@ -393,14 +399,14 @@ __attribute__((noinline)) static uint16_t lay_fork(struct layout *l, struct lane
 		memcpy(c, ln->open, LANES_COPIED);
 	else
 		memcpy(c, ln->open, n);
-	while (j + 1 < n && ln->want[j] != r) /* the other lane heading there (the last when none before) */
+	while (j + 1 < n && ln->want[j] != v) /* the other lane heading there (the last when none before) */
 		j++;
 	c[me] = CELL_NODE | CELL_UP | CELL_DOWN;
 	c[j] = CELL_UP;
 	hline_over(c, ln->open, me, j); /* C between and past them as copied */
 	ln->want[j] = NO_NODE;
 	ln->open[j] = 0;
-	ln->want[me] = r + 1;
+	ln->want[me] = l->node[r + 1];
 	while (ln->n > 0 && ln->want[ln->n - 1] == NO_NODE)
 		ln->n--;
 	l->lane[r] = me;
@@ -817,10 +823,10 @@ static void lay_run(struct layout *l, uint32_t r, uint32_t end, uint16_t lane)
 static int32_t lay_chain(struct layout *l, struct lanes *ln, uint32_t r, uint32_t end, struct row_down d,
 			 int32_t above)
 {
-	uint8_t heading = ln->n_heading[r];
-	int32_t lane = heading == 1 ? ln->first_heading[r] : -1;
-	uint32_t p = d.n == 1 ? down_row(d, 0) : NO_NODE;
-	uint32_t stop = end + (p != NO_NODE && p >= end); /* a parent drawn above: only a cycle does that */
+	uint8_t heading = ln->n_heading[l->node[r]];
+	int32_t lane = heading == 1 ? ln->first_heading[l->node[r]] : -1;
+	uint32_t p = d.n == 1 ? d.v[0] : NO_NODE;
+	uint32_t stop = end + (p != NO_NODE && below(d, 0, end)); /* a parent drawn above: only a cycle does that */
 
 	if (lane < 0 && r < end) { /* a head or a branch point: its one parent the next row */
 		lane = heading == 2 ? lay_fork(l, ln, r++) : lay_branch(l, ln, r++);
@@ -841,31 +847,35 @@ static int32_t lay_chain(struct layout *l, struct lanes *ln, uint32_t r, uint32_
 		}
 	}
 	if (lane >= 0) {
-		if (d.n == 2 && ln->n < LAYOUT_JOIN_LANES && down_row(d, 0) >= end && down_row(d, 1) >= end) {
-			lay_merge(l, ln, end, (uint16_t)lane, down_row(d, 0), down_row(d, 1));
+		if (d.n == 2 && ln->n < LAYOUT_JOIN_LANES && below(d, 0, end) && below(d, 1, end)) {
+			lay_merge(l, ln, end, (uint16_t)lane, d.v[0], d.v[1]);
 			return -1;
 		}
-		ln->n_heading[end] = 1; /* what lay_row reads: the one lane heading there */
-		ln->first_heading[end] = (uint16_t)lane;
+		ln->n_heading[l->node[end]] = 1; /* what lay_row reads: the one lane heading there */
+		ln->first_heading[l->node[end]] = (uint16_t)lane;
 	}
 	lay_row(l, d, ln, end);
 	return -1;
 }
 
-/* A[V[j] + 1] = 0 for j < N, four a step (the compiler unrolls no loop at
- * -O2): 3.5 -> 2 instructions each. */
-static void zero_after(uint8_t *a, const uint32_t *v, uint32_t n)
+/* A[NODE[0]] = 0 and A[NODE[V[j] + 1]] = 0 for j < N - 1: each chain's
+ * first row's node (a chain's first row comes after the last one's last),
+ * four a step (the compiler unrolls no loop at -O2). */
+static void zero_heading(uint8_t *a, const uint32_t *node, const uint32_t *v, uint32_t n)
 {
-	const uint32_t *end = v + n, *end4 = v + (n & ~3u);
+	const uint32_t *end = v + (n ? n - 1 : 0), *end4 = v + ((n ? n - 1 : 0) & ~3u);
 
+	if (!n)
+		return;
+	a[node[0]] = 0;
 	for (; v < end4; v += 4) {
-		a[v[0] + 1] = 0;
-		a[v[1] + 1] = 0;
-		a[v[2] + 1] = 0;
-		a[v[3] + 1] = 0;
+		a[node[v[0] + 1]] = 0;
+		a[node[v[1] + 1]] = 0;
+		a[node[v[2] + 1]] = 0;
+		a[node[v[3] + 1]] = 0;
 	}
 	for (; v < end; v++)
-		a[*v + 1] = 0;
+		a[node[*v + 1]] = 0;
 }
 
 /* The marks' spacing for N rows: some 128 marks of a dozen lanes each,
@@ -892,7 +902,7 @@ static void take_mark(struct layout *l, const struct lanes *ln, uint32_t r, int3
 	m = &l->marks[l->n_marks++];
 	*m = (struct layout_mark){ r, (uint32_t)l->n_mark_lanes, l->n_cells_total, ln->n, 0, above };
 	for (uint16_t j = 0; j < ln->n; j++)
-		l->mark_lanes[l->n_mark_lanes++] = ln->want[j] == NO_NODE ? NO_NODE : l->node[ln->want[j]];
+		l->mark_lanes[l->n_mark_lanes++] = ln->want[j];
 }
 
 /* The last mark's widest row, and the widest of all. */
@@ -965,15 +975,14 @@ static int32_t resume_at(struct layout *l, struct lanes *ln, const struct layout
 
 		ln->want[j] = NO_NODE;
 		if (v != NO_NODE)
-			head_to(ln, j, l->row_of[v]);
+			head_to(ln, j, v);
 	}
 	return m->above;
 }
 
-/* Do the lanes before row R (a chain's first; ABOVE as lay_chain has it)
+/* Do the lanes before a chain's first row (ABOVE as lay_chain has it)
  * stand as at PREV's mark K, by the nodes they head to? */
-static bool same_lanes(const struct layout *l, const struct lanes *ln, int32_t above, const struct layout *prev,
-		       uint32_t k)
+static bool same_lanes(const struct lanes *ln, int32_t above, const struct layout *prev, uint32_t k)
 {
 	const struct layout_mark *m = &prev->marks[k];
 	const uint32_t *v = prev->mark_lanes + m->lanes_at;
@@ -981,7 +990,7 @@ static bool same_lanes(const struct layout *l, const struct lanes *ln, int32_t a
 	if (m->n_lanes != ln->n || m->above != above)
 		return false;
 	for (uint16_t j = 0; j < ln->n; j++)
-		if ((ln->want[j] == NO_NODE ? NO_NODE : l->node[ln->want[j]]) != v[j])
+		if (ln->want[j] != v[j])
 			return false;
 	return true;
 }
@@ -1020,15 +1029,15 @@ static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct
 		     struct reuse *ru)
 {
 	const uint32_t *rows = ce->v, *node = l->node, *at = nc->at;
+	const uint32_t *row_of = l->by_chains ? NULL : l->row_of; /* see struct row_down */
 	uint32_t n = ce->n, every = mark_every(l->n_rows), j = 0, r = 0, next = 0;
 	int32_t above = -1;
 	size_t budget = LAYOUT_CELL_BUDGET(l->n_rows);
 
-	/* no lane heads to a row yet: only a chain's first row is counted
+	/* no lane heads to a node yet: only a chain's first row's is counted
 	 * (a lane heads to a parent of a chain's last row, or lay_chain hands
 	 * it on), 14,000 bytes, not 100,000 zeroed at 100,000 revisions */
-	ln->n_heading[0] = 0;
-	zero_after(ln->n_heading, rows, n);
+	zero_heading(ln->n_heading, node, rows, n);
 	if (ru) {
 		above = resume_at(l, ln, ru->prev, ru->k0);
 		r = next = ru->prev->marks[ru->k0].row;
@@ -1040,7 +1049,7 @@ static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct
 				while (ru->k < ru->prev->n_marks && ru->prev->marks[ru->k].row < r)
 					ru->k++;
 				if (ru->k < ru->prev->n_marks && ru->prev->marks[ru->k].row == r &&
-				    same_lanes(l, ln, above, ru->prev, ru->k)) {
+				    same_lanes(ln, above, ru->prev, ru->k)) {
 					take_rest(l, ru->prev, ru->k);
 					break;
 				}
@@ -1053,10 +1062,10 @@ static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct
 			__builtin_prefetch(&at[node[rows[j + 24]]]);
 			__builtin_prefetch(&nc->down[at[node[rows[j + 12]]]]);
 			if (at[node[rows[j + 4]]] < nc->n_edges) /* a base's: past the last edge */
-				__builtin_prefetch(&l->row_of[nc->down[at[node[rows[j + 4]]]]]);
+				__builtin_prefetch(&ln->n_heading[nc->down[at[node[rows[j + 4]]]]], 1);
 		}
 		v = node[rows[j]];
-		above = lay_chain(l, ln, r, rows[j], (struct row_down){ nc->down + at[v], at[v + 1] - at[v], l->row_of },
+		above = lay_chain(l, ln, r, rows[j], (struct row_down){ nc->down + at[v], at[v + 1] - at[v], row_of },
 				  above);
 		if (l->n_cells_total > budget)
 			return false;
