@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "migtree/diff.h"
+#include "migtree/quote.h"
 #include "migtree/util.h"
 
 struct lines {
@@ -116,7 +117,14 @@ char *diff_unified(const char *path, const char *a, size_t alen, const char *b, 
 		ai[k + 1] = ai[k] + (ops[k] != 2);
 		bj[k + 1] = bj[k] + (ops[k] != 1);
 	}
-	sb_addf(&sb, "--- %s%s\n+++ b/%s\n", a ? "a/" : "/dev/null", a ? path : "", path);
+	sb_adds(&sb, "--- ");
+	if (a)
+		quote_diff_path(&sb, "a/", path);
+	else
+		sb_adds(&sb, "/dev/null");
+	sb_adds(&sb, "\n+++ ");
+	quote_diff_path(&sb, "b/", path);
+	sb_addc(&sb, '\n');
 	for (size_t k = 0, prev_end = 0; k < n_ops;) {
 		size_t start, end, last, ca = 0, cb = 0;
 

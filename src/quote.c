@@ -320,3 +320,37 @@ void quote_github_property(struct strbuf *sb, const char *s)
 {
 	github(sb, s, true);
 }
+
+static bool diff_path_plain(const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c == '"' || *c == '\\' || *c >= 0x7f)
+			return false;
+	return true;
+}
+
+void quote_diff_path(struct strbuf *sb, const char *prefix, const char *path)
+{
+	static const char named[] = "\a\b\t\n\v\f\r", letters[] = "abtnvfr";
+
+	if (diff_path_plain(prefix) && diff_path_plain(path)) {
+		sb_adds(sb, prefix);
+		sb_adds(sb, path);
+		return;
+	}
+	sb_addc(sb, '"');
+	for (int part = 0; part < 2; part++)
+		for (const unsigned char *c = (const unsigned char *)(part ? path : prefix); *c; c++) {
+			const char *at = *c ? memchr(named, *c, sizeof(named) - 1) : NULL;
+
+			if (at)
+				sb_addf(sb, "\\%c", letters[at - named]);
+			else if (*c == '"' || *c == '\\')
+				sb_addf(sb, "\\%c", *c);
+			else if (*c < 0x20 || *c >= 0x7f)
+				sb_addf(sb, "\\%03o", *c);
+			else
+				sb_addc(sb, (char)*c);
+		}
+	sb_addc(sb, '"');
+}

@@ -95,6 +95,21 @@ static void test_github(void **state)
 	expect(quote_github_property, "dir:a,b/x.py\x1b", "dir%3Aa%2Cb/x.py^[");
 }
 
+static void a_path(struct strbuf *sb, const char *s)
+{
+	quote_diff_path(sb, "a/", s);
+}
+
+/* As git diff writes names: `git apply` and `patch` read them back. */
+static void test_diff_path(void **state)
+{
+	(void)state;
+	expect(a_path, "versions/1a2b_add users.py", "a/versions/1a2b_add users.py");
+	expect(a_path, "versions/x\ny.py", "\"a/versions/x\\ny.py\"");
+	expect(a_path, "v/\"q\"\\b\t\x1b.py", "\"a/v/\\\"q\\\"\\\\b\\t\\033.py\"");
+	expect(a_path, "v/caf\xc3\xa9\xff.py", "\"a/v/caf\\303\\251\\377.py\"");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +118,7 @@ int main(void)
 		cmocka_unit_test(test_dot_and_mermaid),
 		cmocka_unit_test(test_python),
 		cmocka_unit_test(test_github),
+		cmocka_unit_test(test_diff_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

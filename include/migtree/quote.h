@@ -51,6 +51,13 @@ void quote_python(struct strbuf *sb, const char *s, char q);
  * cannot end early and reads back as S. */
 void quote_python_docstring(struct strbuf *sb, const char *s, char q);
 
+/* A path in a diff header, PREFIX ("a/", "b/") before it, as git writes one
+ * (quote_c_style with core.quotePath): as it is, or in double quotes where it
+ * holds a control, a quote, a backslash or a byte past ASCII, those as \n \t
+ * \" \\ ... or \ooo octal, so that a line break in a file's name cannot end
+ * the header line and `git apply` or `patch` reads the name back. */
+void quote_diff_path(struct strbuf *sb, const char *prefix, const char *path);
+
 /* GitHub Actions workflow commands (`::error file=F,line=N::MESSAGE`): in the
  * message % CR LF become %25 %0D %0A; in a property also : and , (%3A %2C); other
  * controls and invalid bytes made visible as for a terminal. */
