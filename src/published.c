@@ -59,22 +59,22 @@ int published_load(const struct project *p, const char *ref, struct published *p
 	}
 	pub->ref = ref ? xstrdup(ref) : upstream(dir);
 	if (pub->ref) {
-		/* listed from the top, so paths are relative to it; names unquoted */
-		const char *ls[] = { "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", "--full-name",
-				     "--end-of-options", pub->ref, NULL };
-		char *save = NULL;
+		/* listed from the top, so paths are relative to it; -z: a name with
+		 * a line break or a quote is written as it is, not quoted */
+		struct git_tree tree;
 
-		if (git_capture(top, ls, &out, NULL) != 0) {
+		if (git_ls_tree(top, pub->ref, NULL, &tree, NULL) != 0) {
 			if (ref)
 				rc = mt_fail(err, NULL, 0, "--published %s: git cannot read that ref", ref);
 			free(pub->ref);
 			pub->ref = NULL;
 		} else {
-			for (char *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-				if (str_ends_with(line, ".py"))
-					sl_push_owned(&pub->paths, xasprintf("%s/%s", top, line));
+			for (size_t i = 0; i < tree.n; i++)
+				if (tree.v[i].is_blob && str_ends_with(tree.v[i].path, ".py"))
+					sl_push_owned(&pub->paths, xasprintf("%s/%s", top, tree.v[i].path));
 			for (size_t i = 0; i < pub->paths.n; i++)
 				strmap_put(&pub->index, pub->paths.v[i], 1);
+			git_tree_free(&tree);
 		}
 	}
 	free(out);
