@@ -67,6 +67,11 @@ void db_state_compute(const struct graph *g, const char *url_display, const stru
 	for (uint32_t i = 0; i < g->heads.n; i++)
 		if (!st->applied[g->heads.v[i]] && !g->nodes[g->heads.v[i]].phantom)
 			u32_push(&st->pending_heads, g->heads.v[i]);
+	st->is = xcalloc(g->n ? g->n : 1, 1);
+	for (uint32_t i = 0; i < st->stamp_nodes.n; i++)
+		st->is[st->stamp_nodes.v[i]] |= DB_STAMPED;
+	for (uint32_t i = 0; i < st->pending_heads.n; i++)
+		st->is[st->pending_heads.v[i]] |= DB_PENDING_HEAD;
 	for (uint32_t v = 0; v < g->n; v++)
 		st->n_pending += !st->applied[v] && !g->nodes[v].phantom;
 }
@@ -80,5 +85,6 @@ void db_state_free(struct db_state *st)
 	free(st->known_at.v);
 	free(st->applied);
 	free(st->pending_heads.v);
+	free(st->is);
 	memset(st, 0, sizeof(*st));
 }

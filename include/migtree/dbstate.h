@@ -24,7 +24,12 @@ struct db_state {
 	uint32_t n_applied;
 	struct u32vec pending_heads; /* heads not applied */
 	uint32_t n_pending;       /* real revisions not applied */
+	uint8_t *is;              /* per node (g->n): DB_STAMPED, DB_PENDING_HEAD, for
+	                           * what asks a row at a time (the explorer), not a
+	                           * list of thousands of stamps */
 };
+
+enum { DB_STAMPED = 1, DB_PENDING_HEAD = 2 };
 
 /* ST from the STAMPS read at URL_DISPLAY (copied) against G. */
 void db_state_compute(const struct graph *g, const char *url_display, const struct strlist *stamps,
@@ -32,6 +37,14 @@ void db_state_compute(const struct graph *g, const char *url_display, const stru
 static inline bool db_state_applied(const struct db_state *st, uint32_t node)
 {
 	return st->applied && st->applied[node];
+}
+static inline bool db_state_stamped(const struct db_state *st, uint32_t node)
+{
+	return st->is && (st->is[node] & DB_STAMPED);
+}
+static inline bool db_state_pending_head(const struct db_state *st, uint32_t node)
+{
+	return st->is && (st->is[node] & DB_PENDING_HEAD);
 }
 void db_state_free(struct db_state *st);
 

@@ -130,12 +130,12 @@ void ui_db_free(struct ui *ui)
 
 bool ui_db_stamp(const struct ui *ui, uint32_t node)
 {
-	return ui->db_read && u32_contains(&ui->db.stamp_nodes, node);
+	return ui->db_read && db_state_stamped(&ui->db, node);
 }
 
 bool ui_db_pending_head(const struct ui *ui, uint32_t node)
 {
-	return ui->db_read && u32_contains(&ui->db.pending_heads, node);
+	return ui->db_read && db_state_pending_head(&ui->db, node);
 }
 
 void ui_db_status(const struct ui *ui, char *buf, size_t size)
