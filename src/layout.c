@@ -62,8 +62,9 @@ struct lanes {
 	 * out, so a row finds its lanes without looking at every lane (and only
 	 * a row more than one lane heads to looks, up to the last); a byte, 100
 	 * KB zeroed an edit at 100,000 revisions, not 400. By node, not row: a
-	 * parent's row need not be known when a lane starts heading to it
-	 * (layout_stream lays rows out as the history order comes) */
+	 * lane is told by the revision it heads to, which a mark keeps as it is
+	 * (rows move from one build to the next), and no row is looked up for a
+	 * parent while laying out */
 	uint8_t *n_heading;
 	uint16_t *first_heading;
 };
