@@ -1031,7 +1031,7 @@ uint32_t graph_label_set_own(const struct graph *g, uint32_t s)
 
 const char *graph_label_set_name(const struct graph *g, uint32_t s, uint32_t k)
 {
-	return g->label_store->by_rank[g->label_store->sets[s].r[k]];
+	return graph_label_name(g, graph_label_set_rank(g, s, k));
 }
 
 uint32_t graph_label_ranks(const struct graph *g)

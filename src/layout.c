@@ -887,33 +887,40 @@ static uint32_t mark_every(uint32_t n)
 	return n / 128 > 16 ? n / 128 : 16;
 }
 
+/* The last mark's span ends: the widest row laid since it (max_lanes, which
+ * emit_row keeps) is its, and max_lanes counts again from 0. */
+static void end_span(struct layout *l)
+{
+	if (l->n_marks)
+		l->marks[l->n_marks - 1].max_lanes = l->max_lanes;
+	l->max_lanes = 0;
+}
+
+/* The widest row of all: the widest span's. */
+static uint16_t widest_span(const struct layout *l)
+{
+	uint16_t w = 0;
+
+	for (uint32_t k = 0; k < l->n_marks; k++)
+		if (l->marks[k].max_lanes > w)
+			w = l->marks[k].max_lanes;
+	return w;
+}
+
 /* The mark of row R, a chain's first (ABOVE as lay_chain has it), where the
  * lanes stand before it: each by the node it heads to (rows move from one
- * build to the next, nodes do not). The widest row since the last mark is
- * that mark's; max_lanes counts again from here (close_marks). */
+ * build to the next, nodes do not). */
 static void take_mark(struct layout *l, const struct lanes *ln, uint32_t r, int32_t above)
 {
 	struct layout_mark *m;
 
-	if (l->n_marks)
-		l->marks[l->n_marks - 1].max_lanes = l->max_lanes;
-	l->max_lanes = 0;
+	end_span(l);
 	GROW(l->marks, l->cap_marks, (size_t)l->n_marks + 1);
 	GROW(l->mark_lanes, l->cap_mark_lanes, l->n_mark_lanes + ln->n);
 	m = &l->marks[l->n_marks++];
 	*m = (struct layout_mark){ r, (uint32_t)l->n_mark_lanes, l->n_cells_total, ln->n, 0, above };
 	for (uint16_t j = 0; j < ln->n; j++)
 		l->mark_lanes[l->n_mark_lanes++] = ln->want[j];
-}
-
-/* The last mark's widest row, and the widest of all. */
-static void close_marks(struct layout *l)
-{
-	if (l->n_marks)
-		l->marks[l->n_marks - 1].max_lanes = l->max_lanes;
-	for (uint32_t k = 0; k < l->n_marks; k++)
-		if (l->marks[k].max_lanes > l->max_lanes)
-			l->max_lanes = l->marks[k].max_lanes;
 }
 
 /* What layout_build_after takes from the layout before an edit, PREV: its
@@ -1014,10 +1021,8 @@ static void take_rest(struct layout *l, const struct layout *prev, uint32_t k)
 	add_u32(l->cell_off + i, prev->cell_off + i, n - i, (uint32_t)(l->n_cells_total - m->cells_at));
 	GROW(l->cells, l->cap_cells, l->n_cells_total + more + LANES_COPIED);
 	memcpy(l->cells + l->n_cells_total, prev->cells + m->cells_at, more);
-	if (l->n_marks)
-		l->marks[l->n_marks - 1].max_lanes = l->max_lanes;
-	copy_marks(l, prev, k, prev->n_marks);
-	l->max_lanes = l->marks[l->n_marks - 1].max_lanes; /* what close_marks puts back */
+	end_span(l);
+	copy_marks(l, prev, k, prev->n_marks); /* their spans ended: each has its widest */
 	l->n_cells_total += more;
 }
 
@@ -1052,7 +1057,8 @@ static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct
 				if (ru->k < ru->prev->n_marks && ru->prev->marks[ru->k].row == r &&
 				    same_lanes(ln, above, ru->prev, ru->k)) {
 					take_rest(l, ru->prev, ru->k);
-					break;
+					l->max_lanes = widest_span(l);
+					return true;
 				}
 			}
 			take_mark(l, ln, r, above);
@@ -1071,7 +1077,8 @@ static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct
 		if (l->n_cells_total > budget)
 			return false;
 	}
-	close_marks(l);
+	end_span(l);
+	l->max_lanes = widest_span(l);
 	return true;
 }
 

@@ -39,7 +39,7 @@ int published_load(const struct project *p, const char *ref, struct published *p
 {
 	const char *top_args[] = { "rev-parse", "--show-toplevel", NULL };
 	const char *dir = p->config.version_locations.n ? p->config.version_locations.v[0] : ".";
-	char *top = NULL, *out = NULL;
+	char *top = NULL;
 	int rc = 0;
 
 	memset(pub, 0, sizeof(*pub));
@@ -77,7 +77,6 @@ int published_load(const struct project *p, const char *ref, struct published *p
 			git_tree_free(&tree);
 		}
 	}
-	free(out);
 	free(top);
 	return rc;
 }

@@ -341,7 +341,7 @@ void quote_diff_path(struct strbuf *sb, const char *prefix, const char *path)
 	sb_addc(sb, '"');
 	for (int part = 0; part < 2; part++)
 		for (const unsigned char *c = (const unsigned char *)(part ? path : prefix); *c; c++) {
-			const char *at = *c ? memchr(named, *c, sizeof(named) - 1) : NULL;
+			const char *at = memchr(named, *c, sizeof(named) - 1); /* *c is not NUL */
 
 			if (at)
 				sb_addf(sb, "\\%c", letters[at - named]);
