@@ -520,6 +520,68 @@ static void test_kept_labels_follow_edits(void **state)
 	}
 }
 
+/* The kept walk again after an edit, checked against a fresh walk; returns
+ * its work (every revision it emits counts one). */
+static uint64_t walk_again(struct graph *g, struct u32vec *order)
+{
+	uint64_t work = g->work.order;
+	struct u32vec fresh = { 0 };
+
+	history_order_all_again(g, order);
+	work = g->work.order - work;
+	history_order_all(g, &fresh);
+	assert_int_equal(order->n, fresh.n);
+	assert_memory_equal(order->v, fresh.v, fresh.n * sizeof(uint32_t));
+	free(fresh.v);
+	return work;
+}
+
+/* The walk after an edit near the top of a long history goes on only until
+ * it is where the last walk was (order.c, "meeting the last walk again"),
+ * and its order is a fresh walk's; so after the edit undone without a walk
+ * (the explorer's undo makes none) and made again, and after random moves. */
+static void test_walk_after_an_edit_meets_the_last(void **state)
+{
+	(void)state;
+	for (unsigned seed = 1; seed <= 3; seed++) {
+		char *text = branchy_history(20000, seed, 5);
+		struct u32vec order = { 0 };
+		struct project p;
+		struct graph *g = &p.graph;
+		uint32_t v = NO_NODE, from = NO_NODE, to = NO_NODE, k;
+		uint64_t work;
+		unsigned s = seed;
+
+		graph_text_load(&p, text);
+		history_order_all_kept(g, &order);
+		for (uint32_t row = 20; row < order.n && v == NO_NODE; row++) { /* a revision near the top */
+			uint32_t x = order.v[row], px = g->nodes[x].down.n == 1 ? g->nodes[x].down.v[0] : NO_NODE;
+
+			if (px != NO_NODE && !g->nodes[px].phantom && g->nodes[px].down.n == 1 &&
+			    !g->nodes[g->nodes[px].down.v[0]].phantom)
+				v = x, from = px, to = g->nodes[px].down.v[0]; /* onto its grandparent */
+		}
+		assert_true(v != NO_NODE);
+		move_parent(g, v, 0, to);
+		work = walk_again(g, &order);
+		print_message("seed %u: the walk after an edit near the top: work %llu for %u revisions\n", seed,
+			      (unsigned long long)work, order.n);
+		assert_true(work < order.n / 10); /* a whole walk: at least order.n */
+		move_parent(g, v, 0, from);
+		move_parent(g, v, 0, to);
+		(void)walk_again(g, &order);
+		for (int step = 0; step < 10; step++) {
+			while (!random_move(g, &s, &v, &k, &to))
+				;
+			move_parent(g, v, k, to);
+			(void)walk_again(g, &order);
+		}
+		free(order.v);
+		project_free(&p);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -540,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_comb_is_linear),
 		cmocka_unit_test(test_ladder_with_a_low_head_is_linear),
 		cmocka_unit_test(test_kept_labels_follow_edits),
+		cmocka_unit_test(test_walk_after_an_edit_meets_the_last),
 	};
 
 	return cmocka_run_group_tests_name("order", tests, NULL, NULL);
