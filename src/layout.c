@@ -1026,31 +1026,46 @@ static void take_rest(struct layout *l, const struct layout *prev, uint32_t k)
 	l->n_cells_total += more;
 }
 
-/* Lay every row out, top-down, a chain at a time (CE), the last row's
- * parents read from the graph as it comes. Those rows' nodes come at
- * random: what a later chain reads is asked for ahead, each address once
- * the step before it has come in (the explorer's caches are cold after an
- * edit). */
-static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct chain_ends *ce, struct lanes *ln,
-		     struct reuse *ru)
+/* What laying rows out needs from one row to the next: kept with a layout
+ * laid only as far as asked (layout_build_upto), to go on from there. */
+struct layout_rest {
+	struct lanes ln;
+	struct graph_view nc;
+	struct chain_ends ce;
+	struct reuse ru;
+	bool reusing;
+	uint32_t j, r, next; /* the next chain, its first row, the next mark's row */
+	int32_t above;
+	uint16_t span_max;   /* max_lanes of the span under way (l->max_lanes is the widest while paused) */
+};
+
+enum lay { LAY_DONE, LAY_PAUSED, LAY_TOO_WIDE };
+
+/* Lay the rows out, top-down, a chain at a time (st->ce), the last row's
+ * parents read from the graph as it comes, from where ST stands; pauses at
+ * the first mark's row at or past STOP (every row above it laid as it will
+ * stay: a row reads nothing below it). Those rows' nodes come at random:
+ * what a later chain reads is asked for ahead, each address once the step
+ * before it has come in (the explorer's caches are cold after an edit). */
+static enum lay lay_rows(struct layout *l, struct layout_rest *st, uint32_t stop)
 {
-	const uint32_t *rows = ce->v, *node = l->node, *at = nc->at;
+	const struct graph_view *nc = &st->nc;
+	const uint32_t *rows = st->ce.v, *node = l->node, *at = nc->at;
 	const uint32_t *row_of = l->by_chains ? NULL : l->row_of; /* see struct row_down */
-	uint32_t n = ce->n, every = mark_every(l->n_rows), j = 0, r = 0, next = 0;
-	int32_t above = -1;
+	struct lanes *ln = &st->ln;
+	struct reuse *ru = st->reusing ? &st->ru : NULL;
+	uint32_t n = st->ce.n, every = mark_every(l->n_rows), j = st->j, r = st->r, next = st->next;
+	int32_t above = st->above;
 	size_t budget = LAYOUT_CELL_BUDGET(l->n_rows);
 
-	/* no lane heads to a node yet: only a chain's first row's is counted
-	 * (a lane heads to a parent of a chain's last row, or lay_chain hands
-	 * it on), 14,000 bytes, not 100,000 zeroed at 100,000 revisions */
-	zero_heading(ln->n_heading, node, rows, n);
-	if (ru) {
-		above = resume_at(l, ln, ru->prev, ru->k0);
-		r = next = ru->prev->marks[ru->k0].row;
-		j = u32_lower_bound(rows, n, r); /* the chain R begins: the one before ends on R - 1 */
-	}
 	for (uint32_t v; j < n; r = rows[j++] + 1) {
 		if (r >= next) {
+			if (r >= stop) {
+				*st = (struct layout_rest){ st->ln, st->nc, st->ce, st->ru, st->reusing, j, r, next, above,
+							    l->max_lanes };
+				l->max_lanes = l->max_lanes > widest_span(l) ? l->max_lanes : widest_span(l);
+				return LAY_PAUSED;
+			}
 			if (ru && r >= ru->same_from) {
 				while (ru->k < ru->prev->n_marks && ru->prev->marks[ru->k].row < r)
 					ru->k++;
@@ -1058,7 +1073,7 @@ static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct
 				    same_lanes(ln, above, ru->prev, ru->k)) {
 					take_rest(l, ru->prev, ru->k);
 					l->max_lanes = widest_span(l);
-					return true;
+					return LAY_DONE;
 				}
 			}
 			take_mark(l, ln, r, above);
@@ -1075,11 +1090,27 @@ static bool lay_rows(struct layout *l, const struct graph_view *nc, const struct
 		above = lay_chain(l, ln, r, rows[j], (struct row_down){ nc->down + at[v], at[v + 1] - at[v], row_of },
 				  above);
 		if (l->n_cells_total > budget)
-			return false;
+			return LAY_TOO_WIDE;
 	}
 	end_span(l);
 	l->max_lanes = widest_span(l);
-	return true;
+	return LAY_DONE;
+}
+
+/* Where the rows are laid out from: the top, or PREV's rows taken up to a
+ * mark (RU). No lane heads to a node yet: only a chain's first row's is
+ * counted (a lane heads to a parent of a chain's last row, or lay_chain
+ * hands it on), 14,000 bytes, not 100,000 zeroed at 100,000 revisions. */
+static void lay_start(struct layout *l, struct layout_rest *st)
+{
+	zero_heading(st->ln.n_heading, l->node, st->ce.v, st->ce.n);
+	st->j = st->r = st->next = 0;
+	st->above = -1;
+	if (st->reusing) {
+		st->above = resume_at(l, &st->ln, st->ru.prev, st->ru.k0);
+		st->r = st->next = st->ru.prev->marks[st->ru.k0].row;
+		st->j = u32_lower_bound(st->ce.v, st->ce.n, st->r); /* the chain R begins: the one before ends on R - 1 */
+	}
 }
 
 /* Every row its revision's glyph alone, in lane 0, with no line: what a
@@ -1183,16 +1214,32 @@ void layout_build(struct layout *l, const struct project *p)
 	layout_build_after(l, p, NULL);
 }
 
-void layout_build_after(struct layout *l, const struct project *p, const struct layout *prev)
+/* The rows laid out, from ST on, and what laying them needed let go. */
+static void lay_end(struct layout *l, struct layout_rest *st, enum lay done)
+{
+	if (done == LAY_TOO_WIDE)
+		lay_flat(l);
+	graph_view_free(&st->nc);
+	free(st->ce.v);
+	/* kept as long as the view: not the room its last doubling left (100,000
+	 * rows: 0.7 MB) */
+	l->cap_cells = l->n_cells_total ? l->n_cells_total : 1;
+	l->cells = xrealloc(l->cells, l->cap_cells);
+	free(st->ln.want);
+	free(st->ln.open);
+	free(st->ln.n_heading);
+	free(st->ln.first_heading);
+}
+
+void layout_build_upto(struct layout *l, const struct project *p, const struct layout *prev, uint32_t v,
+		       uint32_t rows_after)
 {
 	const struct graph *g = &p->graph;
 	size_t n = g->n ? g->n : 1;
-	struct lanes ln = { 0 };
-	struct graph_view nc;
-	struct chain_ends ce;
-	struct reuse ru;
-	uint32_t *cycles;
+	struct layout_rest st = { 0 };
+	uint32_t *cycles, stop = UINT32_MAX;
 	bool chains = !g->any_deps && !g->has_cycle && p->order.n == g->n;
+	enum lay done;
 
 	memset(l, 0, sizeof(*l));
 	l->by_chains = chains;
@@ -1206,38 +1253,65 @@ void layout_build_after(struct layout *l, const struct project *p, const struct 
 	l->piece = xmalloc(n * sizeof(uint32_t));
 	l->shape = xmalloc(n + ROWS_PAST);
 	l->flat = xmalloc(n);
-	ce.v = xmalloc((n + 1) * sizeof(uint32_t));
-	read_graph(&nc, g);
+	st.ce.v = xmalloc((n + 1) * sizeof(uint32_t));
+	read_graph(&st.nc, g);
 	cycles = p->order.n < g->n ? rows_of_cycles(p) : NULL;
 	l->n_rows = g->n;
 	/* where the history walks down_revision alone, every node, a node's
 	 * one parent whose only child it is comes right after it (graph.h) */
-	place_rows(l, g, &nc, cycles ? cycles : p->order.v,
-		   (struct links){ l->flat, chains && l->n_rows ? l->n_rows - 1 : 0 }, &ce);
+	place_rows(l, g, &st.nc, cycles ? cycles : p->order.v,
+		   (struct links){ l->flat, chains && l->n_rows ? l->n_rows - 1 : 0 }, &st.ce);
 	free(cycles);
 	/* room for three lanes a row to begin with: fewer copies as it grows (an
 	 * edited history of 100,000 branchy revisions takes 2.2-2.7, so two grew
 	 * it once an edit, a copy of 200 KB) */
 	l->cap_cells = (size_t)l->n_rows * 3 + 16;
 	l->cells = xmalloc(l->cap_cells);
-	ln.n_heading = xmalloc(n + 1); /* 0 where lay_rows reads it */
-	ln.first_heading = xmalloc((n + 1) * sizeof(uint16_t));
-	if (!lay_rows(l, &nc, &ce, &ln, plan_reuse(&ru, l, g, prev) ? &ru : NULL))
-		lay_flat(l);
-	graph_view_free(&nc);
-	free(ce.v);
-	/* kept as long as the view: not the room its last doubling left (100,000
-	 * rows: 0.7 MB) */
-	l->cap_cells = l->n_cells_total ? l->n_cells_total : 1;
-	l->cells = xrealloc(l->cells, l->cap_cells);
-	free(ln.want);
-	free(ln.open);
-	free(ln.n_heading);
-	free(ln.first_heading);
+	st.ln.n_heading = xmalloc(n + 1); /* 0 where lay_rows reads it */
+	st.ln.first_heading = xmalloc((n + 1) * sizeof(uint16_t));
+	st.reusing = plan_reuse(&st.ru, l, g, prev);
+	lay_start(l, &st);
+	if (v < g->n && chains) /* a layout a view reads row by row as it is laid: no cycle's rows at the end */
+		stop = l->row_of[v] + rows_after > l->row_of[v] ? l->row_of[v] + rows_after : UINT32_MAX;
+	done = lay_rows(l, &st, stop);
+	if (done == LAY_PAUSED) {
+		l->rest = xmalloc(sizeof(*l->rest));
+		*l->rest = st;
+		return;
+	}
+	lay_end(l, &st, done);
+}
+
+void layout_build_after(struct layout *l, const struct project *p, const struct layout *prev)
+{
+	layout_build_upto(l, p, prev, NO_NODE, 0);
+}
+
+uint32_t layout_rows_final(const struct layout *l)
+{
+	return l->rest ? l->rest->r : l->n_rows;
+}
+
+void layout_finish(struct layout *l)
+{
+	struct layout_rest *st = l->rest;
+	enum lay done;
+
+	if (!st)
+		return;
+	l->rest = NULL;
+	l->max_lanes = st->span_max;
+	done = lay_rows(l, st, UINT32_MAX);
+	lay_end(l, st, done);
+	free(st);
 }
 
 void layout_free(struct layout *l)
 {
+	if (l->rest) { /* let go unfinished */
+		lay_end(l, l->rest, LAY_DONE);
+		free(l->rest);
+	}
 	free(l->node);
 	free(l->row_of);
 	free(l->cell_off);
@@ -1541,7 +1615,13 @@ static struct display_line *fold_stretch(struct display_line *out, uint32_t *fro
 void display_build(struct display *d, const struct layout *l, const bool *plain, uint32_t min_run,
 		   const bool *open_at)
 {
-	uint32_t n = l->n_rows, from = 0;
+	display_build_upto(d, l, plain, min_run, open_at, l->n_rows);
+}
+
+void display_build_upto(struct display *d, const struct layout *l, const bool *plain, uint32_t min_run,
+			const bool *open_at, uint32_t n)
+{
+	uint32_t from = 0;
 	struct display_line *v;
 
 	GROW(d->v, d->cap, (size_t)(n ? n : 1)); /* a line a row at most: room made once */

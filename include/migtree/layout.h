@@ -81,6 +81,8 @@ struct layout {
 	uint64_t flat_gen, n_relinked;
 	bool by_chains;
 	uint32_t rows_laid; /* rows this build laid out; the others were taken from the one before */
+	/* laid only as far as asked (layout_build_upto): what the rest needs */
+	struct layout_rest *rest;
 };
 
 /* What ROW's revision is, from its flags. */
@@ -112,6 +114,16 @@ void layout_build(struct layout *l, const struct project *p);
  * PREV; only the rows between are laid out. L is what layout_build makes,
  * byte for byte (tests/test_edit_random.c). PREV is left as it was. */
 void layout_build_after(struct layout *l, const struct project *p, const struct layout *prev);
+/* The same, laid out only as far as the first mark at least ROWS_AFTER rows
+ * past node V's row (none: all of it) where the rows are laid a chain at a
+ * time: a view draws the rows it shows first (tig draws as the log comes).
+ * Every row but the cells, lanes and shapes of the rows from
+ * layout_rows_final(L) on is there; layout_finish lays the rest, P's
+ * history, its graph and PREV as they were (layout_free lets them go). */
+void layout_build_upto(struct layout *l, const struct project *p, const struct layout *prev, uint32_t v,
+		       uint32_t rows_after);
+uint32_t layout_rows_final(const struct layout *l);
+void layout_finish(struct layout *l);
 void layout_free(struct layout *l);
 
 /* One column of a row's graph, and the lane whose line it draws (for a colour by
@@ -147,6 +159,11 @@ struct display {
  * become one line, except runs listed as unfolded in OPEN (row of their start). */
 void display_build(struct display *d, const struct layout *l, const bool *plain, uint32_t min_run,
 		   const bool *open_at);
+/* The same for rows 0 .. N - 1 alone, N a row count or one past a row that
+ * cannot fold (no run goes on past it): the lines of those rows as the
+ * whole display has them. */
+void display_build_upto(struct display *d, const struct layout *l, const bool *plain, uint32_t min_run,
+			const bool *open_at, uint32_t n);
 void display_free(struct display *d);
 /* The first row of the run that ROW may fold with (display_build's runs,
  * whatever their length): where OPEN marks the run unfolded. ROW itself when
