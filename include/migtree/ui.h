@@ -212,6 +212,16 @@ struct ui {
 		struct pick_index ix;
 	} pick_text[2];
 	uint8_t pick_text_last; /* the one used last */
+	/* After a retarget the screen is drawn as soon as its rows are laid out
+	 * (layout_build_upto; tig draws as the log comes in): the display then
+	 * holds the lines of the rows before ROWS alone, and the rest is laid
+	 * out and derived after that draw, before the next key (ui_settle),
+	 * the folds of OPENED opened in it. */
+	struct {
+		bool pending;
+		uint32_t rows;
+		struct strlist opened;
+	} settle;
 	struct ui_kept {
 		uint64_t state;  /* 0: nothing kept */
 		struct layout layout;
@@ -374,6 +384,9 @@ void ui_underive(struct ui *ui);
  * left is kept, and taken back if the project is in the kept state again.
  * The runs holding a revision of OPENED (ids, or NULL) stay unfolded. */
 void ui_rederive(struct ui *ui, const struct strlist *opened);
+/* The same, only as far as NODE's row and a screen past it where the
+ * history allows (ui_settle derives the rest): false when it derived all. */
+bool ui_rederive_upto(struct ui *ui, const struct strlist *opened, uint32_t node);
 /* Release what ui_rederive keeps. */
 void ui_kept_free(struct ui *ui);
 /* The picker's index of the rows (repair_view.c): a slice of its making for
@@ -384,6 +397,12 @@ void pick_text_free(struct ui *ui);
 void ui_reload(struct ui *ui, bool force);
 /* After an edit: layout and marks again, the selection kept on NODE_ID. */
 void ui_after_edit(struct ui *ui, const char *node_id);
+/* The same where the history view shows NODE_ID next: drawn from the rows
+ * it shows, the rest derived by ui_settle. */
+void ui_after_edit_shown(struct ui *ui, const char *node_id);
+/* The layout and lines of every row, where an edit derived only those shown
+ * first (before any key is handled, and between keys). True if it did. */
+bool ui_settle(struct ui *ui);
 /* Marking a run and ordering it by Create Date (mark_view.c): v, O, and Esc
  * while something is marked (false: the request is not about marks). */
 bool mark_request(struct ui *ui, enum request req);

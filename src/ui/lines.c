@@ -26,8 +26,8 @@ static bool line_shown(const struct ui *ui, const struct display_line *dl)
 
 void ui_lines_build(struct ui *ui)
 {
-	display_build(&ui->display, &ui->layout, ui->plain, ui->fold ? FOLD_MIN_RUN : UINT32_MAX,
-		      ui->open_at);
+	display_build_upto(&ui->display, &ui->layout, ui->plain, ui->fold ? FOLD_MIN_RUN : UINT32_MAX, ui->open_at,
+			   ui->settle.pending ? ui->settle.rows : ui->layout.n_rows); /* ui_settle: the rest */
 	free(ui->vis);
 	ui->vis = NULL;
 	ui->n_vis = ui->display.n;

@@ -45,6 +45,28 @@ void ui_after_edit(struct ui *ui, const char *node_id)
 	free(keep);
 }
 
+void ui_after_edit_shown(struct ui *ui, const char *node_id)
+{
+	const struct graph *g = &ui->project.graph;
+	struct strlist opened = { 0 };
+	uint32_t v = node_id ? graph_find(g, node_id) : NO_NODE;
+
+	/* the lines in the order laid out, all of them, and the history on top */
+	if (v == NO_NODE || ui->view != VIEW_MAIN || ui->restrict_spec || ui->oldest_first || ui->review) {
+		ui_after_edit(ui, node_id);
+		return;
+	}
+	opened_runs(ui, &opened);
+	(void)ui_rederive_upto(ui, &opened, v);
+	sl_free(&opened);
+	ui->sel = 0;
+	if (ui->settle.pending && ui->layout.row_of[v] >= ui->settle.rows)
+		ui_settle(ui);
+	ui_select_node(ui, v); /* the first line shown stays: the view scrolls only as it must */
+	if (ui->settle.pending && ui->sel + (uint32_t)LINES > ui_line_count(ui))
+		ui_settle(ui); /* the screen from it would go past the lines so far */
+}
+
 /* An error in the status bar: PREFIX, then path:line: message. */
 static void error_message(struct ui *ui, const char *prefix, const struct mt_error *err)
 {
@@ -104,7 +126,7 @@ void ui_retarget(struct ui *ui, uint32_t rev, const struct strlist *parents, boo
 		char done[512];
 
 		snprintf(done, sizeof(done), "%s now revises %s", id, list);
-		ui_after_edit(ui, id);
+		ui_after_edit_shown(ui, id);
 		report(ui, 0, &err, done);
 	} else {
 		report(ui, rc, &err, NULL);

@@ -44,7 +44,7 @@ static int id_width(struct ui *ui)
 	return w;
 }
 
-/* PLAIN[r] for the N rows of FLAT and SHAPE (rows_plain), eight rows a
+/* PLAIN[r] for the N rows of FLAT and SHAPE (plain_between), eight rows a
  * step, each a byte 0 or 1 (a bool's): the compiler makes no vector loop of
  * it at -O2 (1M -> 0.2M instructions at 100,000 rows, an edit). */
 static void plain_rows(bool *plain, const uint8_t *flat, const uint8_t *shape, uint32_t n)
@@ -63,61 +63,88 @@ static void plain_rows(bool *plain, const uint8_t *flat, const uint8_t *shape, u
 		plain[r] = (flat[r] & NODE_FLAT_LINE) && !(shape[r] & ROW_TURNS);
 }
 
-/* Which rows may fold into a run: a revision with one parent and one child
- * and nothing to show (NODE_FLAT_LINE), no line turning on its row, and no
- * database stamp on it (a problem on it: derive_graph). From the layout's
- * rows and flags, in row order; the few stamped revisions cleared after. */
-static void rows_plain(struct ui *ui)
+/* Rows past an edited revision's laid out before the screen is drawn
+ * (ui_rederive_upto): a screen of lines and their folds, most of the time
+ * (where not, ui_after_edit_shown derives the rest first). */
+static uint32_t shown_rows_after(void)
+{
+	return (uint32_t)(LINES > 0 ? LINES : 24) * 16;
+}
+
+/* Which rows FROM .. TO - 1 (laid out) may fold into a run: a revision
+ * with one parent and one child and nothing to show (NODE_FLAT_LINE), no
+ * line turning on its row, no database stamp and no problem on it. From
+ * the layout's rows and flags, in row order; the few stamped revisions and
+ * those with a problem cleared after. */
+static void plain_between(struct ui *ui, uint32_t from, uint32_t to)
 {
 	const struct graph *g = &ui->project.graph;
 	const struct layout *l = &ui->layout;
 
-	ui->plain = xmalloc((l->n_rows ? l->n_rows : 1) * sizeof(bool));
-	plain_rows(ui->plain, l->flat, l->shape, l->n_rows);
-	for (uint32_t k = 0; ui->db_read && k < ui->db.stamp_nodes.n; k++)
-		if (ui->db.stamp_nodes.v[k] < g->n && l->row_of[ui->db.stamp_nodes.v[k]] < l->n_rows)
-			ui->plain[l->row_of[ui->db.stamp_nodes.v[k]]] = false;
+	plain_rows(ui->plain + from, l->flat + from, l->shape + from, to - from);
+	for (uint32_t k = 0; ui->db_read && k < ui->db.stamp_nodes.n; k++) {
+		uint32_t v = ui->db.stamp_nodes.v[k];
+
+		if (v < g->n && l->row_of[v] >= from && l->row_of[v] < to)
+			ui->plain[l->row_of[v]] = false;
+	}
+	for (size_t i = 0; i < g->problems.n; i++) { /* a problem shows: never folded away */
+		uint32_t v = g->problems.v[i].revision ? graph_find(g, g->problems.v[i].revision) : NO_NODE;
+
+		if (v != NO_NODE && l->row_of[v] >= from && l->row_of[v] < to)
+			ui->plain[l->row_of[v]] = false;
+	}
 }
 
-/* The part derived from the graph alone: kept with the state it is of. */
-static void derive_graph(struct ui *ui)
+/* The part derived from the graph alone, kept with the state it is of:
+ * laid out as far as NODE's row and shown_rows_after() past it (NO_NODE:
+ * every row). */
+static void derive_graph_upto(struct ui *ui, uint32_t node)
 {
 	const struct graph *g = &ui->project.graph;
 
 	ui->id_w = id_width(ui);
 	/* after an edit the state before it is kept (swap_kept): its rows
 	 * above and below the ones the edit changed are taken from it */
-	layout_build_after(&ui->layout, &ui->project, &ui->kept.layout);
-	rows_plain(ui);
+	layout_build_upto(&ui->layout, &ui->project, &ui->kept.layout, node, shown_rows_after());
+	ui->plain = xmalloc(ui->layout.n_rows ? ui->layout.n_rows : 1);
+	plain_between(ui, 0, layout_rows_final(&ui->layout));
 	ui->mark = xcalloc(g->n ? g->n : 1, 1);
 	for (size_t i = 0; i < g->problems.n; i++) {
 		const struct problem *p = &g->problems.v[i];
 		uint32_t v = p->revision ? graph_find(g, p->revision) : NO_NODE;
 		uint8_t m = problem_severity(p->kind) == SEVERITY_ERROR ? MARK_ERROR : MARK_WARNING;
 
-		if (v == NO_NODE)
-			continue;
-		if (m > ui->mark[v])
+		if (v != NO_NODE && m > ui->mark[v])
 			ui->mark[v] = m;
-		if (ui->layout.row_of[v] < ui->layout.n_rows) /* a problem shows: never folded away */
-			ui->plain[ui->layout.row_of[v]] = false;
 	}
 	ui->derived_state = ui->edit.state;
 }
 
+static void derive_graph(struct ui *ui)
+{
+	derive_graph_upto(ui, NO_NODE);
+}
+
+/* The runs that hold a revision of OPENED with a row FROM .. TO - 1, opened. */
+static void open_runs(struct ui *ui, const struct strlist *opened, uint32_t from, uint32_t to)
+{
+	for (size_t i = 0; opened && i < opened->n; i++) {
+		uint32_t v = graph_find(&ui->project.graph, opened->v[i]);
+
+		if (v != NO_NODE && ui->layout.row_of[v] >= from && ui->layout.row_of[v] < to)
+			ui->open_at[display_run_first(&ui->layout, ui->plain, ui->layout.row_of[v])] = true;
+	}
+}
+
 /* The part that is the user's view of it: folds opened (the runs that hold a
  * revision of OPENED, by id: rows change with a rebuild, ids do not),
- * restriction, lines. */
+ * restriction, lines (of the rows laid out). */
 static void derive_view(struct ui *ui, const struct strlist *opened)
 {
 	ui->unsaved = edit_changed(&ui->edit, NULL, 0);
 	ui->open_at = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, sizeof(bool));
-	for (size_t i = 0; opened && i < opened->n; i++) {
-		uint32_t v = graph_find(&ui->project.graph, opened->v[i]);
-
-		if (v != NO_NODE && ui->layout.row_of[v] < ui->layout.n_rows)
-			ui->open_at[display_run_first(&ui->layout, ui->plain, ui->layout.row_of[v])] = true;
-	}
+	open_runs(ui, opened, 0, layout_rows_final(&ui->layout));
 	ui_restrict_derive(ui);
 	ui_lines_build(ui);
 }
@@ -164,6 +191,8 @@ static void underive_view(struct ui *ui, bool keep_room)
 
 void ui_underive(struct ui *ui)
 {
+	ui->settle.pending = false; /* layout_free lets the rest go */
+	sl_free(&ui->settle.opened);
 	layout_free(&ui->layout);
 	free(ui->mark);
 	free(ui->plain);
@@ -174,6 +203,7 @@ void ui_underive(struct ui *ui)
 
 void ui_kept_free(struct ui *ui)
 {
+	ui_settle(ui); /* the layout laid so far goes on from the kept one */
 	layout_free(&ui->kept.layout);
 	free(ui->kept.mark);
 	free(ui->kept.plain);
@@ -193,10 +223,22 @@ static void swap_kept(struct ui *ui)
 	ui->derived_state = t.state;
 }
 
-void ui_rederive(struct ui *ui, const struct strlist *opened)
+/* The rows the lines of a layout laid out up to row LAID hold: up to the
+ * last that cannot fold (no run goes on past it), or every row. */
+static uint32_t rows_to_show(const struct ui *ui, uint32_t laid)
+{
+	if (laid >= ui->layout.n_rows)
+		return ui->layout.n_rows;
+	while (laid > 0 && ui->plain[laid - 1])
+		laid--;
+	return laid;
+}
+
+bool ui_rederive_upto(struct ui *ui, const struct strlist *opened, uint32_t node)
 {
 	uint64_t now = ui->edit.state;
 
+	ui_settle(ui);
 	underive_view(ui, true);
 	ui_db_derive(ui); /* the stamps against the new graph: one walk, whatever is kept */
 	if (ui->kept.state && ui->kept.state == now) {
@@ -204,9 +246,43 @@ void ui_rederive(struct ui *ui, const struct strlist *opened)
 	} else {
 		ui_kept_free(ui);
 		swap_kept(ui); /* the state left is kept; nothing is derived now */
-		derive_graph(ui);
+		derive_graph_upto(ui, node);
+	}
+	if (layout_rows_final(&ui->layout) < ui->layout.n_rows) {
+		ui->settle.pending = true;
+		ui->settle.rows = rows_to_show(ui, layout_rows_final(&ui->layout));
+		if (opened)
+			sl_copy(&ui->settle.opened, opened);
 	}
 	derive_view(ui, opened);
+	return ui->settle.pending;
+}
+
+void ui_rederive(struct ui *ui, const struct strlist *opened)
+{
+	(void)ui_rederive_upto(ui, opened, NO_NODE);
+}
+
+bool ui_settle(struct ui *ui)
+{
+	uint32_t from, n;
+
+	if (!ui->settle.pending)
+		return false;
+	from = layout_rows_final(&ui->layout);
+	layout_finish(&ui->layout);
+	n = ui->layout.n_rows;
+	if (ui->layout.lines_hidden) { /* too wide after all: every row drawn again, flat */
+		from = 0;
+		memset(ui->open_at, 0, n ? n : 1);
+	}
+	plain_between(ui, from, n);
+	open_runs(ui, &ui->settle.opened, from, n);
+	sl_free(&ui->settle.opened);
+	ui->settle.pending = false;
+	ui->rows_gen++;
+	ui_lines_build(ui); /* the lines so far are the first of these */
+	return true;
 }
 
 char *ui_selected_id(const struct ui *ui)
@@ -741,7 +817,10 @@ static void draw_status(struct ui *ui, int msg_rows)
 		snprintf(left + strlen(left), sizeof(left) - strlen(left), "  %zu unsaved", ui->unsaved);
 	if (ui->layout.lines_hidden)
 		snprintf(left + strlen(left), sizeof(left) - strlen(left), "  graph lines hidden: too many side by side");
-	snprintf(right, sizeof(right), " %u/%u  ?:help", n ? ui->sel + 1 : 0, n);
+	if (ui->settle.pending) /* the lines past the screen are still to come */
+		snprintf(right, sizeof(right), " %u/%s  ?:help", n ? ui->sel + 1 : 0, ui->ascii ? "..." : "\u2026");
+	else
+		snprintf(right, sizeof(right), " %u/%u  ?:help", n ? ui->sel + 1 : 0, n);
 	rw = (int)strlen(right);
 	move(LINES - 1, 0);
 	if (msg_rows) { /* the message wrapped above, the counts here */
@@ -785,6 +864,8 @@ static void draw(struct ui *ui)
 {
 	int msg_rows;
 
+	if (ui->settle.pending && ui->view != VIEW_MAIN)
+		ui_settle(ui); /* only the history view draws from the rows laid out first */
 	if (ui->repaint && !ui->headless)
 		clearok(curscr, TRUE);
 	ui->repaint = false;
@@ -1098,6 +1179,8 @@ uint32_t ui_current_node(const struct ui *ui)
  * none is left. */
 static bool idle_slice(struct ui *ui)
 {
+	if (ui_settle(ui))
+		return true;
 	if (pick_text_slice(ui))
 		return true;
 	if (!ui->count.pending)
@@ -1112,15 +1195,15 @@ static bool idle_slice(struct ui *ui)
 static void work_while_idle(struct ui *ui)
 {
 	struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
-	bool counting = ui->count.pending;
+	bool counting = ui->count.pending, settling = ui->settle.pending;
 
 	if (ui->headless)
 		(void)idle_slice(ui);
 	else
 		while (poll(&in, 1, 0) == 0 && idle_slice(ui))
 			;
-	if (counting && !ui->count.pending)
-		draw(ui);
+	if ((counting && !ui->count.pending) || (settling && !ui->settle.pending))
+		draw(ui); /* the count, or the line count after an edit */
 }
 
 /* ---- set-up ------------------------------------------------------------- */
@@ -1189,6 +1272,7 @@ static int ui_loop(struct ui *ui)
 		if (ui->headless)
 			headless_key_drawn();
 		work_while_idle(ui);
+		ui_settle(ui); /* a key came before the rest of an edit was derived */
 		key = ui_read_key(ui);
 		if (key == -2)
 			break;
