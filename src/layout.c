@@ -1061,8 +1061,11 @@ static enum lay lay_rows(struct layout *l, struct layout_rest *st, uint32_t stop
 	for (uint32_t v; j < n; r = rows[j++] + 1) {
 		if (r >= next) {
 			if (r >= stop) {
-				*st = (struct layout_rest){ st->ln, st->nc, st->ce, st->ru, st->reusing, j, r, next, above,
-							    l->max_lanes };
+				st->j = j;
+				st->r = r;
+				st->next = next;
+				st->above = above;
+				st->span_max = l->max_lanes;
 				l->max_lanes = l->max_lanes > widest_span(l) ? l->max_lanes : widest_span(l);
 				return LAY_PAUSED;
 			}
