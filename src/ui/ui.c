@@ -1173,10 +1173,11 @@ uint32_t ui_current_node(const struct ui *ui)
 	return ui_line_count(ui) ? ui_line_node(ui, ui->sel) : NO_NODE;
 }
 
-/* One slice of the work left for between keys: the picker's index first (a
- * picker that finds it unmade makes it, ~9 ms at 100,000), then the search
- * count (each search key counts a slice of its own meanwhile). False when
- * none is left. */
+/* One slice of the work left for between keys: the rest of an edit's
+ * layout and lines first (ui_settle: the next key reads them), then the
+ * picker's index (a picker that finds it unmade makes it, ~9 ms at
+ * 100,000), then the search count (each search key counts a slice of its
+ * own meanwhile). False when none is left. */
 static bool idle_slice(struct ui *ui)
 {
 	if (ui_settle(ui))
