@@ -119,7 +119,8 @@ void layout_build_after(struct layout *l, const struct project *p, const struct 
  * time: a view draws the rows it shows first (tig draws as the log comes).
  * Every row but the cells, lanes and shapes of the rows from
  * layout_rows_final(L) on is there; layout_finish lays the rest, P's
- * history, its graph and PREV as they were (layout_free lets them go). */
+ * history, its graph and PREV as they were: L reads them until then (they
+ * must outlive it; layout_free lets what L holds go, without reading them). */
 void layout_build_upto(struct layout *l, const struct project *p, const struct layout *prev, uint32_t v,
 		       uint32_t rows_after);
 uint32_t layout_rows_final(const struct layout *l);

@@ -265,23 +265,29 @@ void ui_rederive(struct ui *ui, const struct strlist *opened)
 
 bool ui_settle(struct ui *ui)
 {
-	uint32_t from, n;
+	uint32_t from, n, sel_node = NO_NODE, sel_at = ui->sel - (ui->sel > ui->top ? ui->top : ui->sel);
 
 	if (!ui->settle.pending)
 		return false;
 	from = layout_rows_final(&ui->layout);
 	layout_finish(&ui->layout);
 	n = ui->layout.n_rows;
-	if (ui->layout.lines_hidden) { /* too wide after all: every row drawn again, flat */
+	if (ui->layout.lines_hidden) { /* too wide after all: every row drawn again, flat, nothing folded */
 		from = 0;
 		memset(ui->open_at, 0, n ? n : 1);
+		if (ui_line_count(ui))
+			sel_node = ui_line_node(ui, ui->sel);
 	}
 	plain_between(ui, from, n);
 	open_runs(ui, &ui->settle.opened, from, n);
 	sl_free(&ui->settle.opened);
 	ui->settle.pending = false;
 	ui->rows_gen++;
-	ui_lines_build(ui); /* the lines so far are the first of these */
+	ui_lines_build(ui); /* the lines so far are the first of these, but where folds went */
+	if (sel_node != NO_NODE) { /* the same revision selected, as far down the screen */
+		ui_select_node(ui, sel_node);
+		ui->top = ui->sel > sel_at ? ui->sel - sel_at : 0;
+	}
 	return true;
 }
 
@@ -981,6 +987,7 @@ void ui_reload(struct ui *ui, bool force)
 	bool *pristine;
 	int rc;
 
+	ui_settle(ui); /* the layout laid so far reads the graph a reload changes */
 	if (ui->review) { /* the merged history is made, not read: run review again */
 		ui_set_message(ui, false, "review: the merged history is not on disk; quit and run review again");
 		return;
