@@ -1180,15 +1180,12 @@ uint32_t ui_current_node(const struct ui *ui)
 	return ui_line_count(ui) ? ui_line_node(ui, ui->sel) : NO_NODE;
 }
 
-/* One slice of the work left for between keys: the rest of an edit's
- * layout and lines first (ui_settle: the next key reads them), then the
- * picker's index (a picker that finds it unmade makes it, ~9 ms at
- * 100,000), then the search count (each search key counts a slice of its
- * own meanwhile). False when none is left. */
+/* One slice of the work left for between keys (after the rest of an edit,
+ * work_while_idle): the picker's index first (a picker that finds it unmade
+ * makes it, ~9 ms at 100,000), then the search count (each search key counts
+ * a slice of its own meanwhile). False when none is left. */
 static bool idle_slice(struct ui *ui)
 {
-	if (ui_settle(ui))
-		return true;
 	if (pick_text_slice(ui))
 		return true;
 	if (!ui->count.pending)
@@ -1198,20 +1195,23 @@ static bool idle_slice(struct ui *ui)
 }
 
 /* That work goes on while no key is waiting, after the redraw (so that it is
- * no key's time); a finished count shows. Scripted keys never wait: one
- * slice after each redraw, the same every run. */
+ * no key's time); the rest of an edit comes first and shows at once (the
+ * k/n of the status bar), a finished count shows. Scripted keys never wait:
+ * the rest of an edit and one slice after each redraw, the same every run. */
 static void work_while_idle(struct ui *ui)
 {
 	struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
-	bool counting = ui->count.pending, settling = ui->settle.pending;
+	bool counting = ui->count.pending;
 
+	if (ui_settle(ui))
+		draw(ui); /* the rest of an edit first, and its line count shown */
 	if (ui->headless)
 		(void)idle_slice(ui);
 	else
 		while (poll(&in, 1, 0) == 0 && idle_slice(ui))
 			;
-	if ((counting && !ui->count.pending) || (settling && !ui->settle.pending))
-		draw(ui); /* the count, or the line count after an edit */
+	if (counting && !ui->count.pending)
+		draw(ui); /* the count */
 }
 
 /* ---- set-up ------------------------------------------------------------- */
