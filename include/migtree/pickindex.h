@@ -46,9 +46,9 @@ void pick_index_init(struct pick_index *ix, uint32_t n);
 bool pick_index_more(struct pick_index *ix, const struct graph *g, const struct layout *l, uint32_t max);
 /* MASK[x] (one byte per node) left set only where node x's id or message
  * holds NEEDLE (LEN > 0 bytes, ASCII letters already lowered), ignoring ASCII
- * case. One pass over the nodes in their order, reading the text of those
- * set: the candidates come in row order, where each would miss the cache. The
- * index must be finished. */
+ * case. One pass over the nodes in their order, each run of nodes set read
+ * as one stretch of text: the candidates come in row order, where each would
+ * miss the cache. The index must be finished. */
 void pick_index_match(const struct pick_index *ix, const char *needle, size_t len, uint8_t *mask);
 /* OUT[x] (one byte per node) set to 1 for V and every node that reaches it by
  * parents, 0 for the others: graph_descendants. One sweep up L's rows above
