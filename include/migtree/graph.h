@@ -147,6 +147,7 @@ struct graph {
 	struct graph_work {
 		uint64_t normalize, labels, suggest;
 		uint64_t order; /* history_order(): chains walked up, heads looked at, emits */
+		uint64_t order_labels; /* history_order(): chains given reachability labels */
 		uint64_t pieces; /* graph_components(): pieces found again from every edge */
 	} work;
 };

@@ -58,6 +58,12 @@ void history_order_all_again_was(const struct graph *g, struct u32vec *order, st
  * many, none of them a new node: graph_update.c drops it otherwise). */
 struct order_ranks;
 void order_ranks_relink(struct graph *g, uint32_t v, const struct u32vec *was);
+/* The reachability labels the walk after one edit will need, made ahead
+ * (the explorer's picker, between keys, for the row selected): V's parents
+ * (as many as it has) becoming PARENTS (N nodes). The relink of that very
+ * edit takes them (order.c, "labels made ahead of an edit"); any other
+ * relink drops them. Nothing if G keeps no ranking. */
+void order_ranks_prepare_edit(struct graph *g, uint32_t v, const uint32_t *parents, uint32_t n);
 void order_ranks_free(struct order_ranks *r);
 
 #endif
