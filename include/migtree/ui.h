@@ -86,6 +86,7 @@ struct picker {
 	size_t cap_levels;
 	int id_w;              /* id column: the longest shown id, at most 40 */
 	uint32_t sel, top;
+	uint32_t prepared;     /* the row whose retarget the order's labels were made for (NO_NODE: none) */
 };
 
 enum confirm_action {
@@ -392,6 +393,9 @@ void ui_kept_free(struct ui *ui);
 /* The picker's index of the rows (repair_view.c): a slice of its making for
  * the state shown, true while some is left; and its release. */
 bool pick_text_slice(struct ui *ui);
+/* A slice of the labels for the retarget the picker's selected row would
+ * make (repair_view.c); false when there is none to make. */
+bool picker_prepare_slice(struct ui *ui);
 void pick_text_free(struct ui *ui);
 /* Re-read the project from disk (FORCE: even with unsaved changes). */
 void ui_reload(struct ui *ui, bool force);

@@ -263,6 +263,24 @@ static const struct pick_index *pick_index_now(struct ui *ui)
 
 /* ---- the picker ----------------------------------------------------------- */
 
+/* Between keys: the history order's labels for the retarget the selected row
+ * would make (order.h), once for each row selected. False when there is
+ * nothing to make. */
+bool picker_prepare_slice(struct ui *ui)
+{
+	struct picker *pk = &ui->picker;
+	uint32_t c;
+
+	if (ui->view != VIEW_PICKER || pk->mode != PICK_RETARGET || !pk->n_shown || pk->sel >= pk->n_shown)
+		return false;
+	c = pk->cand[pk->shown[pk->sel]];
+	if (c == NO_NODE || c == pk->prepared || ui->project.graph.nodes[pk->target].down.n != 1)
+		return false;
+	pk->prepared = c;
+	order_ranks_prepare_edit(&ui->project.graph, pk->target, &c, 1);
+	return true;
+}
+
 static void cand_room(struct picker *pk, uint32_t need)
 {
 	if (need <= pk->cap)
@@ -597,6 +615,7 @@ void picker_open(struct ui *ui, enum pick_mode mode)
 	memset(pk, 0, sizeof(*pk));
 	pk->mode = mode;
 	pk->target = v;
+	pk->prepared = NO_NODE;
 	pk->listed = xcalloc(ui->layout.n_rows ? ui->layout.n_rows : 1, 1);
 	if (mode == PICK_RETARGET || mode == PICK_STUB_PARENT)
 		add_cand(ui, NO_NODE, 0);

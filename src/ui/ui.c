@@ -1182,11 +1182,14 @@ uint32_t ui_current_node(const struct ui *ui)
 
 /* One slice of the work left for between keys (after the rest of an edit,
  * work_while_idle): the picker's index first (a picker that finds it unmade
- * makes it, ~9 ms at 100,000), then the search count (each search key counts
- * a slice of its own meanwhile). False when none is left. */
+ * makes it, ~9 ms at 100,000), then the labels for the edit the picker's
+ * selected row would make (~1 ms), then the search count (each search key
+ * counts a slice of its own meanwhile). False when none is left. */
 static bool idle_slice(struct ui *ui)
 {
 	if (pick_text_slice(ui))
+		return true;
+	if (picker_prepare_slice(ui))
 		return true;
 	if (!ui->count.pending)
 		return false;
