@@ -9,6 +9,9 @@
  * dependency normalization and label inheritance). */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "migtree/graph.h"
 #include "migtree/order.h"
@@ -35,6 +38,30 @@ bool u32_contains(const struct u32vec *vec, uint32_t x)
 		if (vec->v[i] == x)
 			return true;
 	return false;
+}
+
+uint32_t u32_find_either(const uint32_t *v, uint32_t n, uint32_t a, uint32_t b)
+{
+	uint32_t k = 0;
+#if defined(__SSE2__)
+	const __m128i va = _mm_set1_epi32((int)a), vb = _mm_set1_epi32((int)b);
+
+	for (; k + 16 <= n; k += 16) { /* the block that holds the first, found below */
+		__m128i m = _mm_setzero_si128();
+
+		for (int j = 0; j < 16; j += 4) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + k + j));
+
+			m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi32(x, va), _mm_cmpeq_epi32(x, vb)));
+		}
+		if (_mm_movemask_epi8(m))
+			break;
+	}
+#endif
+	for (; k < n; k++)
+		if (v[k] == a || v[k] == b)
+			return k;
+	return n;
 }
 
 uint32_t u32_lower_bound(const uint32_t *v, uint32_t n, uint32_t x)

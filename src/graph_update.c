@@ -21,9 +21,6 @@
  * full build's list. */
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "migtree/docstring.h"
 #include "migtree/graph_update.h"
@@ -89,32 +86,6 @@ static uint32_t *order_positions(const struct project *p)
 	return pos;
 }
 
-/* A place in O (N nodes) at or before the first A or B, sixteen nodes a
- * step where there is SSE2 (0 where not): placed_after scans half the order,
- * twice an edit, 0.8M instructions an edit at 100,000 a node at a time. */
-static uint32_t first_of_two(const uint32_t *o, uint32_t n, uint32_t a, uint32_t b)
-{
-	uint32_t k = 0;
-#if defined(__SSE2__)
-	const __m128i va = _mm_set1_epi32((int)a), vb = _mm_set1_epi32((int)b);
-
-	for (; k + 16 <= n; k += 16) {
-		__m128i m = _mm_setzero_si128();
-
-		for (int j = 0; j < 16; j += 4) {
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(o + k + j));
-
-			m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi32(x, va), _mm_cmpeq_epi32(x, vb)));
-		}
-		if (_mm_movemask_epi8(m))
-			break;
-	}
-#else
-	(void)o, (void)n, (void)a, (void)b;
-#endif
-	return k;
-}
-
 /* Does P's history order place Q after V? Then V is no ancestor of Q (the
  * order puts children first). One scan as far as the first of the two: most
  * edits give a revision a parent placed after it, and are settled without
@@ -123,14 +94,12 @@ static uint32_t first_of_two(const uint32_t *o, uint32_t n, uint32_t a, uint32_t
 static bool placed_after(const struct project *p, uint32_t q, uint32_t v)
 {
 	const uint32_t *o = p->order.v;
-	uint32_t n = p->order.n;
+	uint32_t n = p->order.n, k;
 
 	if (n != p->graph.n || q == v)
 		return false;
-	for (uint32_t k = first_of_two(o, n, q, v); k < n; k++)
-		if (o[k] == v || o[k] == q)
-			return o[k] == v;
-	return false;
+	k = u32_find_either(o, n, q, v);
+	return k < n && o[k] == v;
 }
 
 /* Would Q as a parent of V close a cycle: is V an ancestor of Q? The order puts

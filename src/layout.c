@@ -1061,12 +1061,15 @@ static enum lay lay_rows(struct layout *l, struct layout_rest *st, uint32_t stop
 	for (uint32_t v; j < n; r = rows[j++] + 1) {
 		if (r >= next) {
 			if (r >= stop) {
+				uint16_t widest = widest_span(l);
+
 				st->j = j;
 				st->r = r;
 				st->next = next;
 				st->above = above;
 				st->span_max = l->max_lanes;
-				l->max_lanes = l->max_lanes > widest_span(l) ? l->max_lanes : widest_span(l);
+				if (widest > l->max_lanes) /* room for any row laid so far */
+					l->max_lanes = widest;
 				return LAY_PAUSED;
 			}
 			if (ru && r >= ru->same_from) {

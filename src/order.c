@@ -1579,6 +1579,16 @@ static uint32_t walk_rows(const struct sorter *s)
 	for (uint32_t k = (s)->first, node; k != NO_NODE && ((node) = (s)->exp_nodes[(s)->exp_start[(s)->slot_node[k]]], 1); \
 	     k = (s)->slot_next[k])
 
+/* ST appended to W's states (its heads already in W's). */
+static void add_state(struct walk_states *w, struct walk_state st)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap * 2 + 16;
+		w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
+	}
+	w->v[w->n++] = st;
+}
+
 /* The state after ROW rows noted in W (none past MEET_HEADS heads). */
 static void note_state(const struct sorter *s, struct walk_states *w, uint32_t row, uint32_t cur)
 {
@@ -1594,11 +1604,7 @@ static void note_state(const struct sorter *s, struct walk_states *w, uint32_t r
 		u32_push(&w->heads, node);
 		st.n++;
 	}
-	if (w->n == w->cap) {
-		w->cap = w->cap * 2 + 16;
-		w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
-	}
-	w->v[w->n++] = st;
+	add_state(w, st);
 }
 
 static bool same_state(const struct sorter *s, const struct walk_states *w, const struct walk_state *st,
@@ -1622,29 +1628,6 @@ static bool emitted(const struct sorter *s, uint32_t v)
 	return !in_todo(s, c); /* C: the chain whose first rank is the last at or before R */
 }
 
-/* The first index of X in V[0 .. N), N if none: four at a time where there
- * is SSE2 (a walk that meets the last one looks for the revisions an edit
- * relinked in the last order, up to its row: 75,000 at 100,000 revisions in
- * the bench's edit). */
-static uint32_t find_u32(const uint32_t *v, uint32_t n, uint32_t x)
-{
-	uint32_t k = 0;
-#if defined(__SSE2__)
-	const __m128i vx = _mm_set1_epi32((int)x);
-
-	for (; k + 4 <= n; k += 4) {
-		int m = _mm_movemask_epi8(_mm_cmpeq_epi32(_mm_loadu_si128((const __m128i *)(const void *)(v + k)), vx));
-
-		if (m)
-			return k + (uint32_t)__builtin_ctz((unsigned)m) / 4;
-	}
-#endif
-	for (; k < n; k++)
-		if (v[k] == x)
-			return k;
-	return n;
-}
-
 /* Had the last walk emitted each relinked revision after ROW rows? Each is
  * looked for in its order as far as ROW, the first time a walk asks, and
  * on from there as later rows are asked about. */
@@ -1656,7 +1639,8 @@ static bool last_emitted(struct meet *m, uint32_t row)
 	if (row > upto) {
 		for (uint32_t i = 0; i < last->n_relinked; i++)
 			if (m->last_rows[i] == upto) /* not before UPTO */
-				m->last_rows[i] = upto + find_u32(last->order + upto, row - upto, last->relinked[i]);
+				m->last_rows[i] = upto + u32_find_either(last->order + upto, row - upto, last->relinked[i],
+									 last->relinked[i]);
 		m->last_rows_upto = row;
 	}
 	for (uint32_t i = 0; i < last->n_relinked; i++)
@@ -1700,14 +1684,10 @@ static void copy_rest(struct sorter *s, uint32_t row)
 
 		if (m->now.n && m->now.v[m->now.n - 1].row >= st.row)
 			continue;
-		if (m->now.n == m->now.cap) {
-			m->now.cap = m->now.cap * 2 + 16;
-			m->now.v = xrealloc(m->now.v, m->now.cap * sizeof(*m->now.v));
-		}
 		st.at = m->now.heads.n;
 		for (uint32_t k = 0; k < last->v[i].n; k++)
 			u32_push(&m->now.heads, last->heads.v[last->v[i].at + k]);
-		m->now.v[m->now.n++] = st;
+		add_state(&m->now, st);
 	}
 }
 

@@ -42,6 +42,10 @@ bool u32_contains(const struct u32vec *vec, uint32_t x);
 /* The place of the first of V[0 .. N) (ascending) that is X or more; N when
  * none is. */
 uint32_t u32_lower_bound(const uint32_t *v, uint32_t n, uint32_t x);
+/* The place of the first of V[0 .. N) that is A or B; N when none is. Sixteen
+ * a step where there is SSE2: the order's scans (a retarget's cycle check,
+ * the walk meeting the last one) go through half of 100,000. */
+uint32_t u32_find_either(const uint32_t *v, uint32_t n, uint32_t a, uint32_t b);
 
 /* The root of X in the union-find forest UP (up[r] == r at a root), halving
  * the path on the way: the pieces (graph_derive.c, layout.c) and suggest.c's

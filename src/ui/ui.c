@@ -265,7 +265,7 @@ void ui_rederive(struct ui *ui, const struct strlist *opened)
 
 bool ui_settle(struct ui *ui)
 {
-	uint32_t from, n, sel_node = NO_NODE, sel_at = ui->sel - (ui->sel > ui->top ? ui->top : ui->sel);
+	uint32_t from, n, sel_node = NO_NODE, sel_at = ui->sel > ui->top ? ui->sel - ui->top : 0;
 
 	if (!ui->settle.pending)
 		return false;
