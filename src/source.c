@@ -13,6 +13,7 @@
 #include <time.h>
 #if defined(__linux__)
 #include <linux/magic.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #endif
 #include <unistd.h>
@@ -340,6 +341,38 @@ static int work_read_at(int dirfd, const char *path, size_t max, char **bytes, s
 	return work_read_stat(fd, &st, max, bytes, len, why);
 }
 
+/* The scan's workers open, read and close every file. Once a second thread
+ * runs, glibc's wrappers of those calls mark each as a cancellation point: two
+ * atomic operations on the thread around each of 300,000 calls at 100,000
+ * files (a fifth of the C library's share of check's CPU). No thread of ours
+ * is ever cancelled, so work_read_listed makes the three calls itself. */
+static int listed_open(int dirfd, const char *name)
+{
+#if defined(__linux__) && defined(SYS_openat)
+	return (int)syscall(SYS_openat, dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+#else
+	return openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+#endif
+}
+
+static ssize_t listed_pread(int fd, char *buf, size_t n)
+{
+#if defined(__linux__) && defined(SYS_pread64)
+	return (ssize_t)syscall(SYS_pread64, fd, buf, n, (off_t)0);
+#else
+	return pread(fd, buf, n, 0);
+#endif
+}
+
+static void listed_close(int fd)
+{
+#if defined(__linux__) && defined(SYS_close)
+	(void)syscall(SYS_close, fd);
+#else
+	close(fd);
+#endif
+}
+
 /* The room a listed file is first read into (work_read_listed): a migration
  * is a few KiB; a file that fills it is read as work_read_at reads. */
 #define LISTED_ROOM (64 * 1024)
@@ -359,7 +392,7 @@ static int work_read_at(int dirfd, const char *path, size_t max, char **bytes, s
 static int work_read_listed(struct source *s, int dirfd, const char *name, size_t max, char **buf, size_t *cap,
 			    size_t *len, char why[256])
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), rc;
+	int fd = listed_open(dirfd, name), rc;
 	const char *reason;
 	struct stat st;
 	char *bytes = NULL;
@@ -375,10 +408,10 @@ static int work_read_listed(struct source *s, int dirfd, const char *name, size_
 		*cap = LISTED_ROOM;
 	}
 	do
-		r = pread(fd, *buf, *cap - 1, 0);
+		r = listed_pread(fd, *buf, *cap - 1);
 	while (r < 0 && errno == EINTR);
 	if (r > 0 && (size_t)r < *cap - 1 && (size_t)r <= max) {
-		close(fd);
+		listed_close(fd);
 		(*buf)[r] = '\0';
 		*len = (size_t)r;
 		return SOURCE_READ_OK;
