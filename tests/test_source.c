@@ -16,8 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <cmocka.h>
 
 #include "migtree/format.h"
@@ -548,6 +552,103 @@ static void test_listed_fifo_with_data(void **state)
 	free(dir);
 }
 
+/* Set PATH's access time two days back and its modification time three: a
+ * read under relatime (the common mount) then updates the access time. */
+static void age_file(const char *path)
+{
+	struct timespec t[2];
+
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[1] = t[0];
+	t[0].tv_sec -= 2 * 86400;
+	t[1].tv_sec -= 3 * 86400;
+	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+static time_t atime_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_atime;
+}
+
+static void free_all(char *a, char *b, char *c, char *d)
+{
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
+
+/* Drop CAP_FOWNER from this process's effective set: it is then, for
+ * O_NOATIME, what a user is on a file of another's. */
+static bool drop_fowner(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) != 0)
+		return false;
+	d[CAP_FOWNER / 32].effective &= ~(1u << (CAP_FOWNER % 32));
+	return syscall(SYS_capset, &h, d) == 0;
+}
+
+/* A listed read leaves the file's access time as it was (O_NOATIME), where a
+ * plain read updates it; one who may not ask that (not the owner, no
+ * CAP_FOWNER) still reads every file, the refused one and those after it. */
+static void test_listed_reads_keep_atime(void **state)
+{
+	char *dir = xasprintf("%s/atime", root), *own = xasprintf("%s/own.py", dir),
+	     *ctl = xasprintf("%s/ctl.py", dir), *other = xasprintf("%s/other.py", dir), buf[64], why[256] = "";
+	struct source_reader *r = source_reader_new(source_worktree());
+	struct source_file f = { own, NULL, true, 0 };
+	const char *bytes;
+	size_t n;
+	time_t before;
+	int fd, status;
+	pid_t pid = -1;
+
+	(void)state;
+	sh("mkdir -p '%s' && printf 'revision = \"o\"\n' > '%s' && printf 'x = 1\n' > '%s' && "
+	   "printf 'revision = \"t\"\n' > '%s'", dir, own, ctl, other);
+	age_file(ctl);
+	before = atime_of(ctl);
+	assert_true((fd = open(ctl, O_RDONLY)) >= 0);
+	assert_true(read(fd, buf, sizeof(buf)) > 0);
+	close(fd);
+	if (atime_of(ctl) == before) { /* a noatime mount: nothing to tell apart */
+		source_reader_free(r);
+		free_all(dir, own, ctl, other);
+		skip();
+	}
+	age_file(own);
+	before = atime_of(own);
+	assert_int_equal(source_reader_read_listed(r, &f, 1 << 20, &bytes, &n, why), SOURCE_READ_OK);
+	assert_string_equal(bytes, "revision = \"o\"\n");
+	assert_true(atime_of(own) == before);
+	source_reader_free(r);
+	if (geteuid() == 0 && chown(other, 65534, 65534) == 0 && (pid = fork()) == 0) {
+		/* a child: the capability is dropped for it alone */
+		struct source_reader *c = source_reader_new(source_worktree());
+		struct source_file g = { other, NULL, true, 0 };
+		bool ok = drop_fowner();
+
+		ok = ok && source_reader_read_listed(c, &g, 1 << 20, &bytes, &n, why) == SOURCE_READ_OK &&
+		     !strcmp(bytes, "revision = \"t\"\n");
+		ok = ok && source_reader_read_listed(c, &f, 1 << 20, &bytes, &n, why) == SOURCE_READ_OK &&
+		     !strcmp(bytes, "revision = \"o\"\n");
+		source_reader_free(c);
+		_exit(ok ? 0 : 1);
+	}
+	if (geteuid() == 0) {
+		assert_true(pid > 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	free_all(dir, own, ctl, other);
+}
+
 /* A listing's strings (struct strarena): thousands across many blocks, and one
  * longer than a block, each intact until the arena is freed. */
 static void test_arena_strings(void **state)
@@ -708,6 +809,7 @@ int main(void)
 		cmocka_unit_test(test_errors_say_why),
 		cmocka_unit_test(test_reader_reads_as_source_read),
 		cmocka_unit_test(test_listed_fifo_with_data),
+		cmocka_unit_test(test_listed_reads_keep_atime),
 		cmocka_unit_test(test_repository_unchanged),
 	};
 

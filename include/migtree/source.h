@@ -75,9 +75,11 @@ struct source_ops {
 	/* Optional: read_in for a file the listing saw as a regular file, into *BUF
 	 * (*CAP bytes; the caller's, which it may replace or grow), as read_in reads
 	 * it but free to trust the listing where that costs nothing (the work tree
-	 * asks no fstat of a file it reads whole in one read). */
+	 * asks no fstat of a file it reads whole in one read). *NOATIME is the
+	 * reader's, true at first: whether to ask that the file's access time be
+	 * left as it is; the source clears it where that is refused. */
 	int (*read_listed)(struct source *s, int dirfd, const char *name, size_t max, char **buf, size_t *cap,
-			   size_t *len, char why[256]);
+			   bool *noatime, size_t *len, char why[256]);
 	/* With read_listed: whether it may read in DIRFD's file system (asked
 	 * once a directory); else read_in reads there. */
 	bool (*listed_here)(struct source *s, int dirfd);
