@@ -216,6 +216,8 @@ struct sindex {
 	const struct graph *g;   /* the dates' (index_dates) */
 	struct date_key *dates;  /* real nodes with a Create Date, by (date, node) */
 	uint32_t n_dates;
+	const char *date_prefix; /* the bytes every date in DATES starts with (a date's) */
+	size_t date_common;      /* how many; the keys are of the bytes after them */
 	uint32_t *head_pos, n_head_pos; /* the heads' places in DATES, in its order */
 	uint32_t *newest;        /* per node: the newest place in DATES of it and its
 	                          * descendants (newest_below), or NULL until asked */
@@ -784,6 +786,8 @@ static void index_dates(struct sindex *ix, const struct graph *g)
 	}
 	for (uint32_t k = 0; k < stale; k++)
 		date_key_of(text[k] + common, &ix->dates[k]);
+	ix->date_prefix = first;
+	ix->date_common = first ? common : 0;
 	dc.skip = common + 12;
 	if (ix->n_dates)
 		sort_date_keys(ix->dates, ix->n_dates, &dc);
@@ -1393,20 +1397,75 @@ static const char *date_text(const struct date_sel *d, uint32_t k)
 	return node_date(d->ix->g, date_at(d, k)->node);
 }
 
-/* First index in the selection whose date is not below DATE. */
-static uint32_t dates_lower_bound(const struct date_sel *d, const char *date)
+/* A date to search the index for: its key as index_dates makes them, or, when
+ * it does not start with the bytes every indexed date starts with, which side
+ * of them all it falls on. */
+struct date_want {
+	struct date_key key;
+	const char *date;
+	int side; /* -1: below every indexed date, 1: above, 0: KEY says */
+};
+
+static struct date_want date_want(const struct sindex *ix, const char *date)
 {
+	struct date_want w = { { 0, 0, 0 }, date, 0 };
+	int pre = ix->date_prefix ? strncmp(date, ix->date_prefix, ix->date_common) : 0;
+
+	if (pre)
+		w.side = pre < 0 ? -1 : 1;
+	else
+		date_key_of(date + ix->date_common, &w.key);
+	return w;
+}
+
+/* strcmp of the selection's date K with W's, from the keys: the dates behind
+ * the nodes (three reads at random a probe) only where the keys are equal and
+ * both dates go on past them. */
+static int date_cmp_want(const struct date_sel *d, uint32_t k, const struct date_want *w)
+{
+	const struct date_key *x = date_at(d, k);
+	size_t skip = d->ix->date_common + 12;
+
+	if (w->side)
+		return -w->side;
+	if (x->k0 != w->key.k0)
+		return x->k0 < w->key.k0 ? -1 : 1;
+	if (x->k1 != w->key.k1)
+		return x->k1 < w->key.k1 ? -1 : 1;
+	return x->k1 & 0xff ? strcmp(date_text(d, k) + skip, w->date + skip) : 0;
+}
+
+/* Whether the selection's dates A and B are equal. */
+static bool dates_equal(const struct date_sel *d, uint32_t a, uint32_t b)
+{
+	const struct date_key *x = date_at(d, a), *y = date_at(d, b);
+	size_t skip = d->ix->date_common + 12;
+
+	return x->k0 == y->k0 && x->k1 == y->k1 &&
+	       (!(x->k1 & 0xff) || !strcmp(date_text(d, a) + skip, date_text(d, b) + skip));
+}
+
+/* First index in the selection whose date is not below DATE (ABOVE: above). */
+static uint32_t dates_bound(const struct date_sel *d, const char *date, bool above)
+{
+	struct date_want w = date_want(d->ix, date);
 	uint32_t lo = 0, hi = d->n;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
+		int r = date_cmp_want(d, mid, &w);
 
-		if (strcmp(date_text(d, mid), date) < 0)
+		if (r < 0 || (above && r == 0))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+static uint32_t dates_lower_bound(const struct date_sel *d, const char *date)
+{
+	return dates_bound(d, date, false);
 }
 
 /* The graph's rules (a merge joins heads, a line merged back came from its own
@@ -1438,7 +1497,7 @@ static uint32_t created_before(const struct graph *g, const struct revision_file
 	for (top = dates_lower_bound(d, mine); top > 0 && passed_over < NEAR_MAX;) {
 		uint32_t run = top - 1; /* the run of equal dates ending at TOP - 1: most are one long */
 
-		while (run > 0 && !strcmp(date_text(d, run - 1), date_text(d, top - 1)))
+		while (run > 0 && dates_equal(d, run - 1, top - 1))
 			run--;
 		for (uint32_t k = run; k < top && passed_over < NEAR_MAX; k++) {
 			uint32_t x = date_at(d, k)->node, o;
@@ -1510,18 +1569,11 @@ static uint32_t created_after(const struct graph *g, const struct revision_file 
 {
 	const char *mine = rf->doc_create_date.value;
 	struct date_sel all = { c->ix, NULL, c->ix->n_dates };
-	uint32_t lo = 0, hi = d->n, from;
+	uint32_t lo, from;
 
 	if (!mine || !*mine)
 		return NO_NODE;
-	while (lo < hi) { /* the first date above MINE */
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(date_text(d, mid), mine) <= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = dates_bound(d, mine, true); /* the first date above MINE */
 	from = dates_lower_bound(&all, mine);
 	for (uint32_t seen = 0; lo < d->n && seen < NEAR_MAX; lo++, seen++) {
 		uint32_t x = date_at(d, lo)->node, pos = d->pos ? d->pos[lo] : lo;

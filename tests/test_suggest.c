@@ -155,11 +155,16 @@ static void test_dates_past_and_within_the_key(void **state)
 	static const char *const late_swapped[3] = { "2024-01-01 00:00:01.000009", "2024-01-01 00:00:01.000001",
 						     "2024-01-01 00:00:01.000010" };
 	static const char *const short_equal[3] = { "2024", "2024", "2025" };
+	/* the search for the revision's own date: one equal to it past the key is
+	 * not before it */
+	static const char *const late_equal[3] = { "2024-01-01 00:00:01.000001", "2024-01-01 00:00:01.000010",
+						   "2024-01-01 00:00:01.000010" };
 
 	(void)state;
 	assert_created_before(late, "b1000000000b");
 	assert_created_before(late_swapped, "a9000000000a");
 	assert_created_before(short_equal, "a9000000000a");
+	assert_created_before(late_equal, "a9000000000a");
 }
 
 /* Two ids equally close: no typo candidate (Create Date alone is left). */
