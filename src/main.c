@@ -99,6 +99,25 @@ static void one_shot_malloc(const char *name)
 #endif
 }
 
+/* `plan` makes thousands of edits in one session, each freeing many small
+ * blocks (strings, lists) and then asking for a larger one: glibc keeps small
+ * freed blocks apart unmerged (its fastbins) and merges them all, over the
+ * whole heap, at the next request of 1 KiB or more. With every other parent
+ * missing, those merges grew faster than the history (their reads spread over
+ * a heap three times as large): 30,000 revisions took 3.3x the time of 10,000,
+ * 3.1x without them (1.54 -> 1.45 s CPU at 30,000, the same at 10,000). The
+ * small blocks a thread's cache does not keep are then merged as they are
+ * freed. Measured on plan alone; the explorer's edits showed no difference. */
+static void batch_edit_malloc(const char *name)
+{
+#ifdef M_MXFAST
+	if (!strcmp(name, "plan"))
+		mallopt(M_MXFAST, 0);
+#else
+	(void)name;
+#endif
+}
+
 /* The explorer remakes its big arrays (the order's, the layout's) at every
  * edit and frees them after: glibc then gives the top of its heap back to the
  * kernel and maps the next ones afresh, and the kernel zeroes every page again
@@ -223,6 +242,7 @@ int main(int argc, char **argv)
 		if (!strcmp(cmd->name, argv[optind])) {
 			exit_without_free(cmd->name);
 			one_shot_malloc(cmd->name);
+			batch_edit_malloc(cmd->name);
 			return run_command(&cli, cmd->run, cmd->for_people, argc - optind, argv + optind);
 		}
 	return commands_unknown(argv[optind]);
