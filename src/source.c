@@ -381,9 +381,11 @@ static int listed_open(int dirfd, const char *name, bool *noatime)
 	return listed_openat(dirfd, name, 0);
 }
 
+/* A 64-bit ABI passes the offset in one register; 32-bit ones split it, and
+ * some pad the pair: there the C library's call does it right. */
 static ssize_t listed_pread(int fd, char *buf, size_t n)
 {
-#if defined(__linux__) && defined(SYS_pread64)
+#if defined(__linux__) && defined(SYS_pread64) && defined(__LP64__)
 	return (ssize_t)syscall(SYS_pread64, fd, buf, n, (off_t)0);
 #else
 	return pread(fd, buf, n, 0);

@@ -1399,7 +1399,8 @@ static const char *date_text(const struct date_sel *d, uint32_t k)
 
 /* A date to search the index for: its key as index_dates makes them, or, when
  * it does not start with the bytes every indexed date starts with, which side
- * of them all it falls on. */
+ * of them all it falls on (not asked today: every search is for a revision's
+ * own date, which is in the index). */
 struct date_want {
 	struct date_key key;
 	const char *date;
