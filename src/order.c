@@ -1787,6 +1787,27 @@ void history_order(const struct graph *g, const bool *todo, const struct u32vec 
 	order_ranked(g, todo, heads, NULL, false, out);
 }
 
+bool order_ranks_due(const struct graph *g)
+{
+	return g->ranks && g->ranks->walks >= RANKS_WALKS && g->ranks->rk.n == g->n && !g->has_cycle && !g->any_deps;
+}
+
+void order_ranks_remake(struct graph *g, const struct u32vec *order)
+{
+	struct u32vec heads = { 0 };
+	uint32_t *sorted, n_set;
+
+	if (!order_ranks_due(g))
+		return;
+	for (uint32_t i = 0; i < g->real_heads.n; i++) /* as order_all walks */
+		u32_push(&heads, g->real_heads.v[i]);
+	sorted = xmalloc((heads.n ? heads.n : 1) * sizeof(uint32_t));
+	n_set = first_heads(g, NULL, &heads, sorted);
+	(void)ranks_for(g, NULL, sorted, n_set, order && order->n ? order : NULL, true);
+	free(sorted);
+	free(heads.v);
+}
+
 static void order_all(const struct graph *g, const struct u32vec *hint, bool keep, struct u32vec *out)
 {
 	bool *todo = NULL; /* every node, unless some are in a cycle */

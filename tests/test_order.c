@@ -534,6 +534,25 @@ static void test_kept_labels_follow_edits(void **state)
  * it is where the last walk was (order.c, "meeting the last walk again"),
  * and its order is a fresh walk's; so after the edit undone without a walk
  * (the explorer's undo makes none) and made again, and after random moves. */
+/* A revision near the top of ORDER (*V), its parent (*FROM) and its
+ * grandparent (*TO): moving V onto *TO changes the order near the top. */
+static void near_the_top(const struct graph *g, const struct u32vec *order, uint32_t *v, uint32_t *from,
+			 uint32_t *to)
+{
+	*v = NO_NODE;
+	for (uint32_t row = 20; row < order->n && *v == NO_NODE; row++) {
+		uint32_t x = order->v[row], px = g->nodes[x].down.n == 1 ? g->nodes[x].down.v[0] : NO_NODE;
+
+		if (px != NO_NODE && !g->nodes[px].phantom && g->nodes[px].down.n == 1 &&
+		    !g->nodes[g->nodes[px].down.v[0]].phantom) {
+			*v = x;
+			*from = px;
+			*to = g->nodes[px].down.v[0];
+		}
+	}
+	assert_true(*v != NO_NODE);
+}
+
 static void test_walk_after_an_edit_meets_the_last(void **state)
 {
 	(void)state;
@@ -542,20 +561,13 @@ static void test_walk_after_an_edit_meets_the_last(void **state)
 		struct u32vec order = { 0 };
 		struct project p;
 		struct graph *g = &p.graph;
-		uint32_t v = NO_NODE, from = NO_NODE, to = NO_NODE, k;
+		uint32_t v, from, to, k;
 		uint64_t work;
 		unsigned s = seed;
 
 		graph_text_load(&p, text);
 		history_order_all_kept(g, &order);
-		for (uint32_t row = 20; row < order.n && v == NO_NODE; row++) { /* a revision near the top */
-			uint32_t x = order.v[row], px = g->nodes[x].down.n == 1 ? g->nodes[x].down.v[0] : NO_NODE;
-
-			if (px != NO_NODE && !g->nodes[px].phantom && g->nodes[px].down.n == 1 &&
-			    !g->nodes[g->nodes[px].down.v[0]].phantom)
-				v = x, from = px, to = g->nodes[px].down.v[0]; /* onto its grandparent */
-		}
-		assert_true(v != NO_NODE);
+		near_the_top(g, &order, &v, &from, &to);
 		move_parent(g, v, 0, to);
 		work = walk_again(g, &order);
 		print_message("seed %u: the walk after an edit near the top: work %llu for %u revisions\n", seed,
@@ -574,6 +586,49 @@ static void test_walk_after_an_edit_meets_the_last(void **state)
 		project_free(&p);
 		free(text);
 	}
+}
+
+/* The kept ranking serves a number of walks and is then due to be made
+ * again; made between walks (order_ranks_remake, as the explorer does it
+ * between keys), it is not due any more, the next walk after an edit near the
+ * top still meets the last one (its states kept), and every order after it
+ * is a fresh walk's. Nothing is made when it is not due. */
+static void test_ranking_made_again_between_walks(void **state)
+{
+	char *text = branchy_history(6000, 7, 5);
+	struct u32vec order = { 0 };
+	struct project p;
+	struct graph *g = &p.graph;
+	uint32_t v, from, to, k, walks = 0;
+	unsigned s = 7;
+
+	(void)state;
+	graph_text_load(&p, text);
+	history_order_all_kept(g, &order);
+	near_the_top(g, &order, &v, &from, &to);
+	assert_false(order_ranks_due(g));
+	while (!order_ranks_due(g) && walks < 200) {
+		move_parent(g, v, 0, walks % 2 ? from : to);
+		(void)walk_again(g, &order);
+		walks++;
+	}
+	print_message("the ranking was due after %u walks\n", walks);
+	assert_true(order_ranks_due(g) && walks > 1 && walks < 200);
+	order_ranks_remake(g, &order);
+	assert_false(order_ranks_due(g));
+	move_parent(g, v, 0, walks % 2 ? from : to);
+	assert_true(walk_again(g, &order) < order.n / 10); /* a whole walk: at least order.n */
+	for (int step = 0; step < 3 * (int)walks; step++) {
+		while (!random_move(g, &s, &v, &k, &to))
+			;
+		move_parent(g, v, k, to);
+		(void)walk_again(g, &order);
+		if (order_ranks_due(g) && step % 2)
+			order_ranks_remake(g, &order);
+	}
+	free(order.v);
+	project_free(&p);
+	free(text);
 }
 
 /* Labels made ahead for an edit (order_ranks_prepare_edit, as the explorer's
@@ -659,6 +714,7 @@ int main(void)
 		cmocka_unit_test(test_kept_labels_follow_edits),
 		cmocka_unit_test(test_walk_after_an_edit_meets_the_last),
 		cmocka_unit_test(test_labels_made_ahead_of_an_edit),
+		cmocka_unit_test(test_ranking_made_again_between_walks),
 	};
 
 	return cmocka_run_group_tests_name("order", tests, NULL, NULL);

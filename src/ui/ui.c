@@ -17,6 +17,7 @@
 #include <wchar.h>
 
 #include "migtree/headless.h"
+#include "migtree/order.h"
 #include "migtree/quote.h"
 #include "migtree/reload.h"
 #include "migtree/ui.h"
@@ -1180,14 +1181,29 @@ uint32_t ui_current_node(const struct ui *ui)
 	return ui_line_count(ui) ? ui_line_node(ui, ui->sel) : NO_NODE;
 }
 
+/* The history order's ranking made again once it has served its walks (the
+ * walk of every 33rd edit made it first: 2 ms more, 5 ms at 100,000). The
+ * labels made ahead for the picker's row were the old ranking's. */
+static bool ranks_slice(struct ui *ui)
+{
+	if (!order_ranks_due(&ui->project.graph))
+		return false;
+	order_ranks_remake(&ui->project.graph, &ui->project.order);
+	ui->picker.prepared = NO_NODE;
+	return true;
+}
+
 /* One slice of the work left for between keys (after the rest of an edit,
  * work_while_idle): the picker's index first (a picker that finds it unmade
- * makes it, ~9 ms at 100,000), then the labels for the edit the picker's
- * selected row would make (~1 ms), then the search count (each search key
- * counts a slice of its own meanwhile). False when none is left. */
+ * makes it, ~9 ms at 100,000), then the order's ranking when it is due (~2
+ * ms), then the labels for the edit the picker's selected row would make (~1
+ * ms), then the search count (each search key counts a slice of its own
+ * meanwhile). False when none is left. */
 static bool idle_slice(struct ui *ui)
 {
 	if (pick_text_slice(ui))
+		return true;
+	if (ranks_slice(ui))
 		return true;
 	if (picker_prepare_slice(ui))
 		return true;
