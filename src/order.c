@@ -1434,22 +1434,35 @@ void order_ranks_relink(struct graph *g, uint32_t v, const struct u32vec *was)
  * searches made the bench's edit 4.1 -> 4.9 ms; rooted at the heads the walk
  * starts from, as the walk roots its own, they cost what its own do. */
 
+/* G's real heads and the N nodes MORE, as a walk over every node starts
+ * with them (first_heads, as order_all asks): a new array, *N_SET of them. */
+static uint32_t *real_heads_first(const struct graph *g, const uint32_t *more, uint32_t n, uint32_t *n_set)
+{
+	struct u32vec heads = { 0 };
+	uint32_t *sorted;
+
+	for (uint32_t i = 0; i < g->real_heads.n; i++)
+		u32_push(&heads, g->real_heads.v[i]);
+	for (uint32_t k = 0; k < n; k++)
+		u32_push(&heads, more[k]);
+	sorted = xmalloc((heads.n ? heads.n : 1) * sizeof(uint32_t));
+	*n_set = first_heads(g, NULL, &heads, sorted);
+	free(heads.v);
+	return sorted;
+}
+
 /* S's heads, as the walk after the edit starts with them: the real heads,
  * and the old parents (ranks A, N of them) the edit leaves without a child,
  * in map order; the revisions R0 leaves with a child are heads no more. */
 static void prepared_heads(struct sorter *s, const struct graph *g, const struct order_ranks *r,
 			   const struct ranked *r0, const uint32_t *a, uint32_t n)
 {
-	struct u32vec heads = { 0 };
-	uint32_t *sorted, n_set;
+	uint32_t old[LABEL_EDGES], n_old = 0, *sorted, n_set;
 
-	for (uint32_t i = 0; i < g->real_heads.n; i++)
-		u32_push(&heads, g->real_heads.v[i]);
 	for (uint32_t k = 0; k < n; k++)
 		if (!g->nodes[r->rk.node_of[a[k]]].phantom)
-			u32_push(&heads, r->rk.node_of[a[k]]);
-	sorted = xmalloc((heads.n ? heads.n : 1) * sizeof(uint32_t));
-	n_set = first_heads(g, NULL, &heads, sorted);
+			old[n_old++] = r->rk.node_of[a[k]];
+	sorted = real_heads_first(g, old, n_old, &n_set);
 	for (uint32_t i = 0; i < n_set; i++) {
 		uint32_t h = r->rank[sorted[i]];
 
@@ -1457,7 +1470,6 @@ static void prepared_heads(struct sorter *s, const struct graph *g, const struct
 			append_slot(s, s->of[h]);
 	}
 	free(sorted);
-	free(heads.v);
 }
 
 void order_ranks_prepare_edit(struct graph *g, uint32_t v, const uint32_t *parents, uint32_t n)
@@ -1794,18 +1806,13 @@ bool order_ranks_due(const struct graph *g)
 
 void order_ranks_remake(struct graph *g, const struct u32vec *order)
 {
-	struct u32vec heads = { 0 };
 	uint32_t *sorted, n_set;
 
 	if (!order_ranks_due(g))
 		return;
-	for (uint32_t i = 0; i < g->real_heads.n; i++) /* as order_all walks */
-		u32_push(&heads, g->real_heads.v[i]);
-	sorted = xmalloc((heads.n ? heads.n : 1) * sizeof(uint32_t));
-	n_set = first_heads(g, NULL, &heads, sorted);
+	sorted = real_heads_first(g, NULL, 0, &n_set);
 	(void)ranks_for(g, NULL, sorted, n_set, order && order->n ? order : NULL, true);
 	free(sorted);
-	free(heads.v);
 }
 
 static void order_all(const struct graph *g, const struct u32vec *hint, bool keep, struct u32vec *out)
