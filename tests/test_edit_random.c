@@ -20,6 +20,7 @@
 #include "migtree/edit.h"
 #include "migtree/graph_update.h"
 #include "migtree/layout.h"
+#include "migtree/order.h"
 #include "migtree/reload.h"
 #include "migtree/source.h"
 
@@ -27,13 +28,22 @@ static char root[PATH_MAX];
 static uint64_t rng;
 static uint32_t self_turn; /* add-parent's turns: every sixth onto the revision itself */
 
+static uint32_t rnd_from(uint64_t *r, uint32_t n)
+{
+	*r ^= *r << 13;
+	*r ^= *r >> 7;
+	*r ^= *r << 17;
+	return n ? (uint32_t)(*r % n) : 0;
+}
+
 static uint32_t rnd(uint32_t n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return n ? (uint32_t)(rng % n) : 0;
+	return rnd_from(&rng, n);
 }
+
+/* Draws of their own for the walks made ahead: the steps drawn are the same
+ * with them as without. */
+static uint64_t ahead_rng;
 
 /* Every third file in versions/sub (read with --recursive): new files then
  * go to two directories. */
@@ -413,6 +423,17 @@ static void refused_as(int rc, const struct mt_error *err, bool self, bool cycle
 
 /* One random operation; its name in WHAT. Refused ones change nothing, which
  * is checked too. */
+/* The explorer's picker makes the walk after an edit ahead (order.h) for
+ * the row selected: for REV's one parent becoming PAR. */
+static void prepare_edit(struct edit_session *s, const char *rev, const char *par)
+{
+	struct graph *g = &s->p->graph;
+	uint32_t v = graph_find(g, rev), to = graph_find(g, par);
+
+	if (v != NO_NODE && to != NO_NODE)
+		order_ranks_prepare_edit(g, v, &to, 1);
+}
+
 static void random_step(struct edit_session *s, char *what, size_t size)
 {
 	const struct graph *g = &s->p->graph;
@@ -434,6 +455,8 @@ static void random_step(struct edit_session *s, char *what, size_t size)
 		snprintf(what, size, "nothing");
 		return;
 	}
+	if (rnd_from(&ahead_rng, 4) == 0) /* made ahead for an edit, which may not come */
+		prepare_edit(s, rev, par);
 	if (op < 3) {
 		snprintf(what, size, "undo");
 		edit_undo(s);
@@ -455,6 +478,8 @@ static void random_step(struct edit_session *s, char *what, size_t size)
 		for (size_t k = 0; k < parents.n; k++)
 			cycle = cycle || desc[graph_find(g, parents.v[k])];
 		snprintf(what, size, "set-down %s (%zu parents)", rev, (size_t)parents.n);
+		if (parents.n == 1 && rnd_from(&ahead_rng, 2)) /* made ahead for this very edit */
+			prepare_edit(s, rev, parents.v[0]);
 		rc = edit_set_down(s, rev, &parents, false, &err);
 		if (rc && getenv("DEBUG_RANDOM"))
 			fprintf(stderr, "%s: %s\n", what, err.message);
@@ -548,7 +573,7 @@ static void assert_descends_agrees(const struct project *p)
 }
 
 /* The in-place updates made and refused over the runs (each project's). */
-static uint64_t updates_done, updates_refused;
+static uint64_t updates_done, updates_refused, walks_taken;
 
 static void run_seed(uint64_t seed, int n_revs, int steps)
 {
@@ -558,8 +583,10 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 	struct edit_session s;
 	struct project p;
 	char *dir, *cmd, what[256];
+	uint64_t taken;
 
 	rng = seed;
+	ahead_rng = seed ^ 0x5bd1e995u;
 	self_turn = 0;
 	assert_non_null(mkdtemp(tmpl));
 	assert_non_null(realpath(tmpl, root));
@@ -578,7 +605,10 @@ static void run_seed(uint64_t seed, int n_revs, int steps)
 
 		setenv("MIGTREE_NEW_REVISION_ID", id, 1); /* new files get ids of their own */
 		free(id);
+		taken = p.graph.work.order_taken;
 		random_step(&s, what, sizeof(what));
+		if (p.graph.work.order_taken > taken) /* (a graph made again counts from 0) */
+			walks_taken += p.graph.work.order_taken - taken;
 		/* deferred suggestions: some steps left unasked, so that updates
 		 * also meet a graph whose suggestions are still pending */
 		if (!p.defer_suggestions || i % 3 == 0)
@@ -723,6 +753,9 @@ static void test_random_edits_equal_fresh_builds(void **state)
 			(unsigned long long)rows_built);
 	assert_true(rows_taken > 0);
 	assert_true(rows_paused > 0); /* some layouts were laid only as far as asked, then finished */
+	if (getenv("DEBUG_RANDOM"))
+		fprintf(stderr, "walks taken as made ahead: %llu\n", (unsigned long long)walks_taken);
+	assert_true(walks_taken > 0); /* the edits' walks were made ahead, some of them */
 }
 
 /* A retarget past a revision's parent (onto the parent's first parent: the

@@ -639,6 +639,7 @@ static void test_ranking_made_again_between_walks(void **state)
 static void test_labels_made_ahead_of_an_edit(void **state)
 {
 	unsigned seeds_made = 0;
+	uint64_t steps_taken = 0;
 
 	(void)state;
 	for (unsigned seed = 1; seed <= 4; seed++) {
@@ -647,7 +648,7 @@ static void test_labels_made_ahead_of_an_edit(void **state)
 		struct project p;
 		struct graph *g = &p.graph;
 		uint32_t v, k = 0, to, from, other;
-		uint64_t made;
+		uint64_t made, taken;
 		unsigned s = seed;
 
 		graph_text_load(&p, text);
@@ -669,27 +670,48 @@ static void test_labels_made_ahead_of_an_edit(void **state)
 		(void)walk_again(g, &order);
 		order_ranks_prepare_edit(g, v, &other, 1); /* another edit's: dropped */
 		order_ranks_prepare_edit(g, v, &to, 1);
+		taken = g->work.order_taken;
 		move_parent(g, v, 0, to);
 		(void)walk_again(g, &order);
 		print_message("seed %u: chains labelled by the walk after the edit: %llu, prepared: %llu\n", seed,
 			      (unsigned long long)made, (unsigned long long)labelled);
 		seeds_made += made > 0; /* not every edit asks a question that needs them */
 		assert_int_equal(labelled, 0);
+		assert_int_equal(g->work.order_taken, taken + 1); /* the walk made ahead, not a walk */
+		/* onto a revision above it: a cycle, which the edit refuses; the
+		 * walk ahead gives up going round it (the heads that block each
+		 * other), and the next edit's walk is its own */
+		assert_true(g->nodes[v].children.n > 0 || g->real_heads.n);
+		for (uint32_t i = 0; i < order.n; i++)
+			if (order.v[i] != v && descends(g, order.v[i], v) && g->nodes[v].down.n == 1) {
+				order_ranks_prepare_edit(g, v, &order.v[i], 1);
+				break;
+			}
+		while (!random_move(g, &s, &v, &k, &to))
+			;
+		taken = g->work.order_taken;
+		move_parent(g, v, k, to);
+		(void)walk_again(g, &order);
+		assert_int_equal(g->work.order_taken, taken);
 		for (int step = 0; step < 40; step++) {
 			while (!random_move(g, &s, &v, &k, &to))
 				;
 			if (next_rand(&s) % 2 && g->nodes[v].down.n == 1)
 				order_ranks_prepare_edit(g, v, &to, 1);
-			if (next_rand(&s) % 4 == 0) /* another's, or another parent */
+			if (next_rand(&s) % 4 == 0) /* another's (it replaces it), or one that cannot be made */
 				order_ranks_prepare_edit(g, order.v[next_rand(&s) % order.n], &to, 1);
+			taken = g->work.order_taken;
 			move_parent(g, v, k, to);
-			(void)walk_again(g, &order);
+			(void)walk_again(g, &order); /* taken or walked, the fresh walk's order */
+			steps_taken += g->work.order_taken - taken;
 		}
 		free(order.v);
 		project_free(&p);
 		free(text);
 	}
 	assert_true(seeds_made >= 2);
+	print_message("random moves taken as walked ahead: %llu\n", (unsigned long long)steps_taken);
+	assert_true(steps_taken > 0);
 }
 
 int main(void)

@@ -152,6 +152,7 @@ struct graph {
 		uint64_t normalize, labels, suggest;
 		uint64_t order; /* history_order(): chains walked up, heads looked at, emits */
 		uint64_t order_labels; /* history_order(): chains given reachability labels */
+		uint64_t order_taken; /* history_order(): walks taken as made ahead of an edit */
 		uint64_t pieces; /* graph_components(): pieces found again from every edge */
 	} work;
 };

@@ -58,11 +58,13 @@ void history_order_all_again_was(const struct graph *g, struct u32vec *order, st
  * many, none of them a new node: graph_update.c drops it otherwise). */
 struct order_ranks;
 void order_ranks_relink(struct graph *g, uint32_t v, const struct u32vec *was);
-/* The reachability labels the walk after one edit will need, made ahead
- * (the explorer's picker, between keys, for the row selected): V's parents
- * (as many as it has) becoming PARENTS (N nodes). The relink of that very
- * edit takes them (order.c, "labels made ahead of an edit"); any other
- * relink drops them. Nothing if G keeps no ranking. */
+/* The walk after one edit, and the reachability labels it needs, made
+ * ahead (the explorer's picker, between keys, for the row selected): V's
+ * parents (as many as it has) becoming PARENTS (N nodes). The relink of
+ * that very edit takes the labels, and the walk after it takes the walk
+ * where it starts from the same heads, with no relink between (order.c,
+ * "labels made ahead of an edit"); any other relink drops both. Nothing if
+ * G keeps no ranking. */
 void order_ranks_prepare_edit(struct graph *g, uint32_t v, const uint32_t *parents, uint32_t n);
 /* Whether G's kept ranking has served its walks: the next walk would make it
  * again first (a pass over the history, 2 ms at 100,000 revisions). */

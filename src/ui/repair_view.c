@@ -263,9 +263,12 @@ static const struct pick_index *pick_index_now(struct ui *ui)
 
 /* ---- the picker ----------------------------------------------------------- */
 
-/* Between keys: the history order's labels for the retarget the selected row
- * would make (order.h), once for each row selected. False when there is
- * nothing to make. */
+static bool refused(struct ui *ui, uint32_t k);
+
+/* Between keys: the history order's walk after the retarget the selected
+ * row would make, and its labels (order.h), once for each row selected; not
+ * for a row shown disabled (a cycle: the edit is refused, and a walk over
+ * a cycle would go round it). False when there is nothing to make. */
 bool picker_prepare_slice(struct ui *ui)
 {
 	struct picker *pk = &ui->picker;
@@ -274,7 +277,8 @@ bool picker_prepare_slice(struct ui *ui)
 	if (ui->view != VIEW_PICKER || pk->mode != PICK_RETARGET || !pk->n_shown || pk->sel >= pk->n_shown)
 		return false;
 	c = pk->cand[pk->shown[pk->sel]];
-	if (c == NO_NODE || c == pk->prepared || ui->project.graph.nodes[pk->target].down.n != 1)
+	if (c == NO_NODE || c == pk->prepared || ui->project.graph.nodes[pk->target].down.n != 1 ||
+	    refused(ui, pk->shown[pk->sel]))
 		return false;
 	pk->prepared = c;
 	order_ranks_prepare_edit(&ui->project.graph, pk->target, &c, 1);

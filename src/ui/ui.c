@@ -1196,9 +1196,9 @@ static bool ranks_slice(struct ui *ui)
 /* One slice of the work left for between keys (after the rest of an edit,
  * work_while_idle): the picker's index first (a picker that finds it unmade
  * makes it, ~9 ms at 100,000), then the order's ranking when it is due (~2
- * ms), then the labels for the edit the picker's selected row would make (~1
- * ms), then the search count (each search key counts a slice of its own
- * meanwhile). False when none is left. */
+ * ms), then the order's walk after the edit the picker's selected row would
+ * make, with its labels (~2.5 ms), then the search count (each search key
+ * counts a slice of its own meanwhile). False when none is left. */
 static bool idle_slice(struct ui *ui)
 {
 	if (pick_text_slice(ui))
