@@ -1771,24 +1771,31 @@ static void meet_begin(struct sorter *s, struct meet *m, struct order_ranks *r)
 	s->out_base = s->out->n;
 }
 
+/* NOW's states (a walk of N_ROWS rows, its order already in W's) become
+ * W's, nothing relinked since; NOW keeps none. */
+static void states_take(struct walk_states *w, struct walk_states *now, uint32_t n_rows)
+{
+	free(w->v);
+	free(w->heads.v);
+	w->v = now->v;
+	w->n = now->n;
+	w->cap = now->cap;
+	w->heads = now->heads;
+	w->n_rows = n_rows;
+	w->n_relinked = 0;
+	w->stale = false;
+	*now = (struct walk_states){ 0 };
+}
+
 /* The walk's states become R's, with its order (the rows it did not copy),
  * nothing relinked since. */
 static void meet_end(struct sorter *s, struct meet *m, struct order_ranks *r, uint32_t walked)
 {
 	struct walk_states *w = &r->states;
-	uint32_t n = s->out->n - s->out_base;
 
 	if (walked) /* an empty history's OUT may have no array */
 		memcpy(w->order, s->out->v + s->out_base, walked * sizeof(uint32_t));
-	free(w->v);
-	free(w->heads.v);
-	w->v = m->now.v;
-	w->n = m->now.n;
-	w->cap = m->now.cap;
-	w->heads = m->now.heads;
-	w->n_rows = n;
-	w->n_relinked = 0;
-	w->stale = false;
+	states_take(w, &m->now, s->out->n - s->out_base);
 	s->meet = NULL;
 }
 
@@ -1888,16 +1895,7 @@ static bool take_walk_ahead(const struct graph *g, struct order_ranks *r, const 
 		w->order = xmalloc((r->rk.n ? r->rk.n : 1) * sizeof(uint32_t));
 	if (a->order.n) /* whole, as of this graph: W's own array held the last walk's */
 		memcpy(w->order, a->order.v, a->order.n * sizeof(uint32_t));
-	free(w->v);
-	free(w->heads.v);
-	w->v = a->states.v;
-	w->n = a->states.n;
-	w->cap = a->states.cap;
-	w->heads = a->states.heads;
-	w->n_rows = a->order.n;
-	w->n_relinked = 0;
-	w->stale = false;
-	a->states = (struct walk_states){ 0 };
+	states_take(w, &a->states, a->order.n);
 	if (!out->n) { /* the order itself, not a copy */
 		free(out->v);
 		*out = a->order;
