@@ -1886,6 +1886,8 @@ static bool take_walk_ahead(const struct graph *g, struct order_ranks *r, const 
 
 	if (!a->armed)
 		return false;
+	/* another relink drops it (take_prepared), and a graph flattened again
+	 * drops the ranking: the first three are there should that change */
 	if (r != g->ranks || a->flat_gen != g->flat_gen || a->n_relinked != g->n_relinked || a->n_heads != n ||
 	    memcmp(a->heads, heads, n * sizeof(uint32_t))) {
 		walk_ahead_drop(a);

@@ -355,6 +355,7 @@ static void move_parent(struct graph *g, uint32_t v, uint32_t k, uint32_t to)
 		u32_push(&was, g->nodes[v].down.v[i]);
 	g->nodes[v].down.v[k] = to;
 	g->down_flat[g->down_at[v] + k] = to;
+	g->relinked[g->n_relinked++ % GRAPH_RELINK_LOG] = v;
 	order_ranks_relink(g, v, &was);
 	for (uint32_t e = 0; e < g->down_at[g->n]; e++)
 		children[g->down_flat[e]]++;
@@ -691,6 +692,16 @@ static void test_labels_made_ahead_of_an_edit(void **state)
 			;
 		taken = g->work.order_taken;
 		move_parent(g, v, k, to);
+		(void)walk_again(g, &order);
+		assert_int_equal(g->work.order_taken, taken);
+		/* made ahead for one edit, then another file updated first (V
+		 * relinked to the parent it has): the edit made after it walks */
+		while (!random_move(g, &s, &other, &k, &to) || other == v || g->nodes[other].down.n != 1)
+			;
+		order_ranks_prepare_edit(g, other, &to, 1);
+		taken = g->work.order_taken;
+		move_parent(g, v, 0, g->nodes[v].down.v[0]);
+		move_parent(g, other, 0, to);
 		(void)walk_again(g, &order);
 		assert_int_equal(g->work.order_taken, taken);
 		for (int step = 0; step < 40; step++) {

@@ -263,12 +263,13 @@ static const struct pick_index *pick_index_now(struct ui *ui)
 
 /* ---- the picker ----------------------------------------------------------- */
 
-static bool refused(struct ui *ui, uint32_t k);
+static bool descends(struct ui *ui, uint32_t c);
 
 /* Between keys: the history order's walk after the retarget the selected
  * row would make, and its labels (order.h), once for each row selected; not
- * for a row shown disabled (a cycle: the edit is refused, and a walk over
- * a cycle would go round it). False when there is nothing to make. */
+ * for a revision that descends from the target (a cycle: the edit is
+ * refused, and a walk over a cycle would go round it). False when there is
+ * nothing to make. */
 bool picker_prepare_slice(struct ui *ui)
 {
 	struct picker *pk = &ui->picker;
@@ -277,8 +278,8 @@ bool picker_prepare_slice(struct ui *ui)
 	if (ui->view != VIEW_PICKER || pk->mode != PICK_RETARGET || !pk->n_shown || pk->sel >= pk->n_shown)
 		return false;
 	c = pk->cand[pk->shown[pk->sel]];
-	if (c == NO_NODE || c == pk->prepared || ui->project.graph.nodes[pk->target].down.n != 1 ||
-	    refused(ui, pk->shown[pk->sel]))
+	if (c == NO_NODE || c == pk->prepared || ui->project.graph.nodes[pk->target].down.n != 1 || c == pk->target ||
+	    descends(ui, c))
 		return false;
 	pk->prepared = c;
 	order_ranks_prepare_edit(&ui->project.graph, pk->target, &c, 1);
