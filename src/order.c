@@ -1275,7 +1275,7 @@ struct prepared_labels {
 	struct u32vec breaks;
 };
 
-/* The walk after that edit, made ahead with the labels (see "the walk made
+/* The walk after that edit, made ahead with the labels (see "labels made
  * ahead of an edit" below): its first heads, its order, and the states it
  * noted. ARMED once the edit's own relink is made (the graph then relinked
  * N_RELINKED times, of FLAT_GEN): the next kept walk takes it if it starts
@@ -1579,6 +1579,15 @@ void order_ranks_prepare_edit(struct graph *g, uint32_t v, const uint32_t *paren
 	free(r0.links);
 }
 
+/* Room in OUT for MORE entries past its N: emit() writes without a check. */
+static void out_room(struct u32vec *out, uint32_t more)
+{
+	if (out->cap - out->n < more) {
+		out->cap = out->n + more;
+		out->v = xrealloc(out->v, (out->cap ? out->cap : 1) * sizeof(uint32_t));
+	}
+}
+
 /* The sorter for the walk from HEADS (N of them, graph nodes) over TODO,
  * with the ranking R; KEEP: R is kept, and keeps the labels. */
 static void sorter_for(struct sorter *s, struct order_ranks *r, bool keep, const uint32_t *heads, uint32_t n,
@@ -1605,10 +1614,7 @@ static void sorter_for(struct sorter *s, struct order_ranks *r, bool keep, const
 	}
 	for (uint32_t i = 0; i < n; i++)
 		append_slot(s, s->of[r->rank[heads[i]]]);
-	if (out->cap - out->n < r->rk.n) { /* emit() writes without a check */
-		out->cap = out->n + r->rk.n;
-		out->v = xrealloc(out->v, (out->cap ? out->cap : 1) * sizeof(uint32_t));
-	}
+	out_room(out, r->rk.n);
 }
 
 /* The ranking for a walk over TODO from HEADS: G's kept one when KEEP (a walk
@@ -1758,17 +1764,30 @@ static void copy_rest(struct sorter *s, uint32_t row)
 }
 
 /* A kept walk notes its states in M, and meets R's last ones where they hold. */
-static void meet_begin(struct sorter *s, struct meet *m, struct order_ranks *r)
+/* S notes its states in M from OUT's end on, and meets LAST's (a walk of
+ * R's nodes) where they hold. */
+static void meet_start(struct sorter *s, struct meet *m, const struct order_ranks *r, const struct walk_states *last)
 {
-	struct walk_states *w = &r->states;
-
 	*m = (struct meet){ .next_note = MEET_EVERY, .rank = r->rank };
-	if (w->n_rows == r->rk.n && !w->stale)
-		m->last = w;
-	if (!w->order) /* kept for the ranking's life: no new pages each walk */
-		w->order = xmalloc((r->rk.n ? r->rk.n : 1) * sizeof(uint32_t));
+	if (last->n_rows == r->rk.n && !last->stale)
+		m->last = last;
 	s->meet = m;
 	s->out_base = s->out->n;
+}
+
+/* R's room for the order a walk's states are of: kept for the ranking's
+ * life, no new pages each walk. */
+static uint32_t *states_order(struct order_ranks *r)
+{
+	if (!r->states.order)
+		r->states.order = xmalloc((r->rk.n ? r->rk.n : 1) * sizeof(uint32_t));
+	return r->states.order;
+}
+
+static void meet_begin(struct sorter *s, struct meet *m, struct order_ranks *r)
+{
+	(void)states_order(r); /* meet_end writes it */
+	meet_start(s, m, r, &r->states);
 }
 
 /* NOW's states (a walk of N_ROWS rows, its order already in W's) become
@@ -1851,15 +1870,11 @@ static void walk_ahead(struct sorter *s, struct order_ranks *r, uint32_t v, uint
 {
 	struct prepared_walk *a = &r->walk_ahead;
 	struct walk_states last = r->states; /* read only: its arrays stay R's */
-	struct meet m = { .next_note = MEET_EVERY, .rank = r->rank };
+	struct meet m;
 
 	note_relinked(&last, v); /* as the edit's relink will note it */
-	if (last.n_rows == r->rk.n && !last.stale)
-		m.last = &last;
-	s->out->cap = r->rk.n; /* emit() writes without a check */
-	s->out->v = xmalloc((r->rk.n ? r->rk.n : 1) * sizeof(uint32_t));
-	s->meet = &m;
-	s->out_base = 0;
+	out_room(s->out, r->rk.n);
+	meet_start(s, &m, r, &last);
 	(void)walk(s);
 	s->meet = NULL;
 	if (s->out->n != r->rk.n) { /* a cycle left some out: the edit will be refused */
@@ -1882,7 +1897,6 @@ static bool take_walk_ahead(const struct graph *g, struct order_ranks *r, const 
 			    struct u32vec *out)
 {
 	struct prepared_walk *a = &r->walk_ahead;
-	struct walk_states *w = &r->states;
 
 	if (!a->armed)
 		return false;
@@ -1893,20 +1907,15 @@ static bool take_walk_ahead(const struct graph *g, struct order_ranks *r, const 
 		walk_ahead_drop(a);
 		return false;
 	}
-	if (!w->order) /* as meet_begin */
-		w->order = xmalloc((r->rk.n ? r->rk.n : 1) * sizeof(uint32_t));
-	if (a->order.n) /* whole, as of this graph: W's own array held the last walk's */
-		memcpy(w->order, a->order.v, a->order.n * sizeof(uint32_t));
-	states_take(w, &a->states, a->order.n);
+	if (a->order.n) /* whole, as of this graph: R's own array held the last walk's */
+		memcpy(states_order(r), a->order.v, a->order.n * sizeof(uint32_t));
+	states_take(&r->states, &a->states, a->order.n);
 	if (!out->n) { /* the order itself, not a copy */
 		free(out->v);
 		*out = a->order;
 		a->order = (struct u32vec){ 0 };
 	} else {
-		if (out->cap - out->n < a->order.n) {
-			out->cap = out->n + a->order.n;
-			out->v = xrealloc(out->v, out->cap * sizeof(uint32_t));
-		}
+		out_room(out, a->order.n);
 		memcpy(out->v + out->n, a->order.v, a->order.n * sizeof(uint32_t));
 		out->n += a->order.n;
 	}

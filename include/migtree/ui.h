@@ -86,7 +86,7 @@ struct picker {
 	size_t cap_levels;
 	int id_w;              /* id column: the longest shown id, at most 40 */
 	uint32_t sel, top;
-	uint32_t prepared;     /* the candidate (a node) whose retarget the order's labels were made for (NO_NODE: none) */
+	uint32_t prepared;     /* the candidate (a node) whose retarget the order's walk and labels were made for (NO_NODE: none) */
 };
 
 enum confirm_action {

@@ -1183,7 +1183,7 @@ uint32_t ui_current_node(const struct ui *ui)
 
 /* The history order's ranking made again once it has served its walks (the
  * walk of every 33rd edit made it first: 2 ms more, 5 ms at 100,000). The
- * labels made ahead for the picker's row were the old ranking's. */
+ * walk and labels made ahead for the picker's row were the old ranking's. */
 static bool ranks_slice(struct ui *ui)
 {
 	if (!order_ranks_due(&ui->project.graph))
